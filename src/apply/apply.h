@@ -1,0 +1,96 @@
+/*
+ * apply.h - declarative configuration: `aivalue apply -f FILE.yaml`.
+ *
+ * A file is a stream of YAML documents, each one object with a `kind`
+ * and a `name`.  Applying is like `kubectl apply`: idempotent (applying
+ * the same file twice changes nothing and appends no ledger entry),
+ * all-or-nothing (one invalid document and nothing is applied), and each
+ * created, changed or deleted object appends one ledger entry with its
+ * before/after difference, in the same transaction as the change.
+ *
+ * The engine knows no kind.  Each layer that owns kinds describes them
+ * with a struct kind_ops (parse a document into a canonical JSON spec,
+ * name its references, write and delete its typed rows), and cli/
+ * registers them at start (apply_register), so lower layers never call
+ * up.  Every object's canonical spec is also kept in the `objects` table,
+ * which is what makes the idempotency check and the diff cheap.
+ */
+#ifndef AIV_APPLY_H
+#define AIV_APPLY_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "catalog/catalog.h"
+#include "core/yaml.h"
+#include "store/store.h"
+
+/* A reference from a spec field to an object of another (or the same) kind. */
+struct kind_ref {
+	const char *field;  /* spec field holding a name, or a list of names */
+	const char *target; /* kind it names, e.g. "Person" */
+};
+
+struct kind_ops {
+	const char *kind;     /* "Person" */
+	const char *plural;   /* "people": the word `get`/`delete` accept */
+	const char *singular; /* "person": used in messages */
+	/*
+	 * Check one document (keys, types, catalog ids) and build its
+	 * canonical spec (new reference; it must hold "name").  Store
+	 * references are checked by the engine from `refs`.
+	 */
+	int (*parse)(const struct ypos *p, struct fy_node *doc,
+		     const struct catalog *cat, json_t **spec);
+	/* Write the typed rows for spec (insert or update). */
+	int (*put)(struct store *s, const json_t *spec, struct aiv_err *err);
+	/* Remove the typed rows of `name`. */
+	int (*del)(struct store *s, const char *name, struct aiv_err *err);
+	const struct kind_ref *refs; /* terminated by {NULL, NULL} */
+	const char *const *columns;  /* spec fields for the table view, NULL-terminated */
+};
+
+void apply_register(const struct kind_ops *ops);
+const struct kind_ops *apply_kind(const char *name); /* by kind, plural or singular */
+size_t apply_kinds(const struct kind_ops ***out);
+
+struct apply_item {
+	char *kind, *name, *op; /* op: "created", "updated", "unchanged", "deleted" */
+	int64_t seq;             /* ledger entry, 0 if unchanged */
+};
+
+struct apply_result {
+	struct apply_item *items;
+	size_t n, alloc;
+	size_t created, updated, unchanged;
+};
+
+void apply_result_release(struct apply_result *r);
+
+/*
+ * Apply the documents of several sources as one transaction.  A source
+ * is a file name, a directory (its *.yaml / *.yml files in name order),
+ * or "-" for stdin.  `buf`/`len`, when not NULL, is the content of a
+ * single source named paths[0] (used by the HTTP API).  On error nothing
+ * is changed and err names FILE:LINE:COL and the field.
+ */
+int apply_sources(struct store *s, const struct catalog *cat, const char *actor,
+		  const char *const *paths, size_t npaths, const char *buf,
+		  size_t len, int dry_run, struct apply_result *res,
+		  struct aiv_err *err);
+
+/*
+ * Delete one object; refused (nothing changed) while another object
+ * refers to it.  Appends one ledger entry with the spec it removed.
+ */
+int apply_delete(struct store *s, const char *actor, const char *kind,
+		 const char *name, int64_t *seq, struct aiv_err *err);
+
+/*
+ * Specs of all objects of a kind, sorted by name (or just `name`).
+ * *out is a new JSON array.  AIV_ENOTFOUND when `name` does not exist.
+ */
+int apply_get(struct store *s, const struct kind_ops *k, const char *name,
+	      json_t **out, struct aiv_err *err);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * get.c - `aivalue get KIND [NAME]` and `aivalue delete KIND NAME`.
+ *
+ * The table view prints the columns the kind declares; --json prints the
+ * canonical specs (a list, or one object when NAME is given).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/apply.h"
+#include "cmd.h"
+#include "options.h"
+
+static void kinds_list(FILE *f)
+{
+	const struct kind_ops **k;
+	size_t n = apply_kinds(&k), i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", k[i]->plural);
+	fputc('\n', f);
+}
+
+static void cell(struct strbuf *sb, json_t *v)
+{
+	if (json_is_string(v))
+		strbuf_addstr(sb, json_string_value(v));
+	else if (json_is_integer(v))
+		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
+	else if (json_is_true(v))
+		strbuf_addstr(sb, "yes");
+	else if (json_is_false(v))
+		strbuf_addstr(sb, "no");
+	else if (!v || json_is_null(v))
+		strbuf_addstr(sb, "-");
+	else {
+		char *s = json_dumps(v, JSON_COMPACT);
+		strbuf_addstr(sb, s ? s : "?");
+		free(s);
+	}
+}
+
+static void print_table(const struct kind_ops *k, json_t *arr)
+{
+	size_t ncols = 0, c, i, *width;
+	struct strbuf **cells;
+	size_t rows = json_array_size(arr);
+
+	while (k->columns[ncols])
+		ncols++;
+	width = xcalloc(ncols, sizeof(*width));
+	cells = xcalloc(rows * ncols + 1, sizeof(*cells));
+	for (c = 0; c < ncols; c++)
+		width[c] = strlen(k->columns[c]);
+	for (i = 0; i < rows; i++) {
+		for (c = 0; c < ncols; c++) {
+			struct strbuf *sb = xcalloc(1, sizeof(*sb));
+			strbuf_init(sb, 0);
+			cell(sb, json_object_get(json_array_get(arr, i), k->columns[c]));
+			if (sb->len > width[c])
+				width[c] = sb->len;
+			cells[i * ncols + c] = sb;
+		}
+	}
+	for (c = 0; c < ncols; c++) {
+		char up[64];
+		size_t j;
+		for (j = 0; k->columns[c][j] && j < sizeof(up) - 1; j++)
+			up[j] = (char)(k->columns[c][j] == '_' ? ' ' :
+				       (k->columns[c][j] >= 'a' && k->columns[c][j] <= 'z')
+				       ? k->columns[c][j] - 32 : k->columns[c][j]);
+		up[j] = '\0';
+		printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, up, c + 1 < ncols ? "  " : "\n");
+	}
+	for (i = 0; i < rows; i++) {
+		for (c = 0; c < ncols; c++) {
+			struct strbuf *sb = cells[i * ncols + c];
+			printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, sb->buf,
+			       c + 1 < ncols ? "  " : "\n");
+			strbuf_release(sb);
+			free(sb);
+		}
+	}
+	free(cells);
+	free(width);
+}
+
+int cmd_get(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = { "aivalue get KIND [NAME] [--json]", NULL };
+	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	struct aiv_err err = AIV_ERR_INIT;
+	const struct kind_ops *k;
+	const char *name;
+	json_t *arr;
+	int n;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0) {
+		if (n == -2) {
+			printf("\nkinds: ");
+			kinds_list(stdout);
+		}
+		return n == -2 ? 0 : 2;
+	}
+	if (n < 1 || n > 2) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	k = apply_kind(argv[1]);
+	if (!k) {
+		fprintf(stderr, "error: unknown kind '%s'; kinds: ", argv[1]);
+		kinds_list(stderr);
+		return 2;
+	}
+	name = n == 2 ? argv[2] : NULL;
+	if (apply_get(ctx->store, k, name, &arr, &err))
+		return cli_error(&err);
+	if (ctx->json) {
+		if (name) {
+			json_t *one = json_incref(json_array_get(arr, 0));
+			json_decref(arr);
+			cli_print_json(one);
+		} else {
+			cli_print_json(arr);
+		}
+		return 0;
+	}
+	if (name) {
+		json_t *one = json_array_get(arr, 0);
+		const char *key;
+		json_t *v;
+		printf("%-14s %s\n", "kind:", k->kind);
+		json_object_foreach(one, key, v) {
+			struct strbuf sb = STRBUF_INIT;
+			char label[80];
+			cell(&sb, v);
+			snprintf(label, sizeof(label), "%s:", key);
+			printf("%-14s %s\n", label, sb.buf);
+			strbuf_release(&sb);
+		}
+	} else if (json_array_size(arr) == 0) {
+		printf("no %s yet; add some with 'aivalue apply -f FILE.yaml'\n", k->plural);
+	} else {
+		print_table(k, arr);
+	}
+	json_decref(arr);
+	return 0;
+}
+
+int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = { "aivalue delete KIND NAME", NULL };
+	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	struct aiv_err err = AIV_ERR_INIT;
+	const struct kind_ops *k;
+	int64_t seq = 0;
+	int n;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 2) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	k = apply_kind(argv[1]);
+	if (!k) {
+		fprintf(stderr, "error: unknown kind '%s'; kinds: ", argv[1]);
+		kinds_list(stderr);
+		return 2;
+	}
+	if (apply_delete(ctx->store, ctx->actor, k->kind, argv[2], &seq, &err))
+		return cli_error(&err);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:I}", "kind", k->kind,
+					 "name", argv[2], "op", "deleted",
+					 "ledger_seq", (json_int_t)seq));
+	else
+		printf("%s/%s deleted\n", k->kind, argv[2]);
+	return 0;
+}

@@ -1,0 +1,256 @@
+/*
+ * main.c - the aivalue binary: global options, the command table, and
+ * the dispatcher that sets up what each command needs.
+ *
+ * Global options may appear anywhere on the command line and are removed
+ * before the command sees argv:
+ *     --db PATH        workspace database (default $AIVALUE_DB or ./aivalue.db)
+ *     --catalog FILE   framework catalog (default $AIVALUE_CATALOG or built in)
+ *     --json           machine-readable output
+ * Exit status: 0 success, 1 bad input or state, 2 usage error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "apply/apply.h"
+#include "cmd.h"
+#include "org/org.h"
+
+/* Sorted by name. */
+const struct cmd_struct cli_commands[] = {
+	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
+	  "create or update objects from YAML files (idempotent)" },
+	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
+	  "verify, read, export and checkpoint the ledger" },
+	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
+	{ "help", cmd_help, 0, "show help for a command" },
+	{ "init", cmd_init, 0, "create a workspace database" },
+	{ "models", cmd_models, NEED_CATALOG,
+	  "the five value models: metrics, failure modes, leadership moves" },
+	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
+	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
+	{ "version", cmd_version, 0, "print the version" },
+};
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+int cli_error(const struct aiv_err *err)
+{
+	fprintf(stderr, "error: %s\n", err->msg[0] ? err->msg : "unknown error");
+	return aiv_exit_status(err->code ? err->code : AIV_EINTERNAL);
+}
+
+int cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+void cli_print_json(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(v);
+}
+
+int cli_open_store(struct aiv_ctx *ctx, unsigned flags)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (ctx->store)
+		return 0;
+	if (store_open(&ctx->store, ctx->db_path,
+		       (flags & STORE_RO) ? STORE_READONLY : 0, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+int cli_load_catalog(struct aiv_ctx *ctx)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (ctx->cat)
+		return 0;
+	if (catalog_load(&ctx->cat, ctx->catalog_path, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+static void print_main_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: aivalue [--db PATH] [--catalog FILE] [--json] <command> [<args>]\n\n"
+		   "aivalue measures whether AI creates value in each of the five value\n"
+		   "models, detects their failure modes, computes the playbook phase the\n"
+		   "organisation has earned, and keeps a tamper-evident record of it all.\n\n"
+		   "commands:\n");
+	for (i = 0; i < cli_ncommands; i++)
+		fprintf(f, "   %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fprintf(f, "\n'aivalue help <command>' shows a command's options.\n"
+		   "Database: --db PATH, or $AIVALUE_DB, default ./aivalue.db.\n");
+}
+
+int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	size_t i;
+	char *hargv[3];
+
+	if (argc < 2) {
+		print_main_usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < cli_ncommands; i++) {
+		if (!strcmp(cli_commands[i].name, argv[1]) && cli_commands[i].fn != cmd_help) {
+			hargv[0] = argv[1];
+			hargv[1] = "--help";
+			hargv[2] = NULL;
+			cli_commands[i].fn(2, hargv, ctx);
+			return 0;
+		}
+	}
+	if (argc >= 2 && !strcmp(argv[1], "help")) {
+		print_main_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "error: no such command '%s'\n", argv[1]);
+	return 2;
+}
+
+int cmd_version(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:s, s:i}", "version", AIV_VERSION,
+					 "schema", store_schema_latest()));
+		return 0;
+	}
+	printf("aivalue %s (schema %d)\n", AIV_VERSION, store_schema_latest());
+	return 0;
+}
+
+/* Remove global options from argv; returns new argc or -1 on error. */
+static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	int i, o = 1, seen_cmd = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dest = NULL;
+		const char *val = NULL;
+
+		if (!strcmp(a, "--")) {
+			/* everything after belongs to the command */
+			for (; i < argc; i++)
+				argv[o++] = argv[i];
+			break;
+		}
+		if (!strcmp(a, "--json")) {
+			ctx->json = 1;
+			continue;
+		}
+		if (!strncmp(a, "--db", 4) && (a[4] == '\0' || a[4] == '='))
+			dest = &ctx->db_path;
+		else if (!strncmp(a, "--catalog", 9) && (a[9] == '\0' || a[9] == '='))
+			dest = &ctx->catalog_path;
+		if (dest) {
+			const char *eq = strchr(a, '=');
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				fprintf(stderr, "error: option '%s' needs a value\n", a);
+				return -1;
+			}
+			*dest = val;
+			continue;
+		}
+		if (a[0] != '-')
+			seen_cmd = 1;
+		(void)seen_cmd;
+		argv[o++] = argv[i];
+	}
+	argv[o] = NULL;
+	return o;
+}
+
+int main(int argc, char **argv)
+{
+	struct aiv_ctx ctx;
+	const struct cmd_struct *cmd = NULL;
+	const char *user;
+	char actor[256];
+	size_t i;
+	int ret;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.db_path = getenv("AIVALUE_DB");
+	if (!ctx.db_path || !*ctx.db_path)
+		ctx.db_path = "aivalue.db";
+	ctx.catalog_path = getenv("AIVALUE_CATALOG");
+	if (ctx.catalog_path && !*ctx.catalog_path)
+		ctx.catalog_path = NULL;
+	user = getenv("AIVALUE_ACTOR");
+	if (user && *user) {
+		snprintf(actor, sizeof(actor), "%s", user);
+	} else {
+		user = getenv("USER");
+		snprintf(actor, sizeof(actor), "cli:%s", user && *user ? user : "unknown");
+	}
+	ctx.actor = actor;
+
+	argc = take_globals(argc, argv, &ctx);
+	if (argc < 0)
+		return 2;
+	if (argc < 2) {
+		print_main_usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_main_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(0, NULL, &ctx);
+	for (i = 0; i < cli_ncommands; i++)
+		if (!strcmp(cli_commands[i].name, argv[1]))
+			cmd = &cli_commands[i];
+	if (!cmd) {
+		fprintf(stderr, "error: '%s' is not an aivalue command; see 'aivalue help'\n",
+			argv[1]);
+		return 2;
+	}
+	org_register_kinds();
+
+	/* --help needs neither store nor catalog */
+	for (i = 2; i < (size_t)argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cmd->fn(argc - 1, argv + 1, &ctx) < 0 ? 2 : 0;
+	if ((cmd->flags & NEED_CATALOG) && (ret = cli_load_catalog(&ctx)))
+		goto out;
+	if ((cmd->flags & NEED_STORE) && (ret = cli_open_store(&ctx, cmd->flags)))
+		goto out;
+	ret = cmd->fn(argc - 1, argv + 1, &ctx);
+out:
+	store_close(ctx.store);
+	catalog_free(ctx.cat);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "error: cannot write output: %s\n", strerror(errno));
+		return ret ? ret : 1;
+	}
+	return ret;
+}

@@ -1,0 +1,383 @@
+/*
+ * yaml.c - libfyaml wrappers: multi-document loading with collected
+ * diagnostics, located errors, typed getters, YAML-to-JSON conversion.
+ *
+ * libfyaml reports parse errors through a diag object; we create one that
+ * collects instead of printing, and turn its first error into our
+ * "FILE:LINE:COL: message" form.  Nodes carry no mark of their own in the
+ * 0.7 API, so a node's location is its scalar token's start mark, or for a
+ * collection the location of its first key/item.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yaml.h"
+
+void ydocs_release(struct ydocs *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fy_document_destroy(d->docs[i]);
+	free(d->docs);
+	free(d->file);
+	memset(d, 0, sizeof(*d));
+}
+
+int ydocs_load(struct ydocs *out, const char *name, const char *buf,
+	       size_t len, struct aiv_err *err)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
+	struct fy_parse_cfg cfg;
+	struct fy_parser *fyp = NULL;
+	struct fy_document *fyd;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->file = xstrdup(name);
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.colorize = false;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return aiv_fail(err, AIV_EINTERNAL, "cannot create YAML diagnostics");
+	fy_diag_set_collect_errors(diag, true);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE |
+		    FYPCF_RESOLVE_DOCUMENT;
+	cfg.diag = diag;
+	fyp = fy_parser_create(&cfg);
+	if (!fyp) {
+		ret = aiv_fail(err, AIV_EINTERNAL, "cannot create YAML parser");
+		goto cleanup;
+	}
+	if (buf) {
+		if (fy_parser_set_string(fyp, buf, len)) {
+			ret = aiv_fail(err, AIV_EINPUT, "%s: cannot read YAML input", name);
+			goto cleanup;
+		}
+	} else {
+		FILE *f = fopen(name, "r");
+		if (!f) {
+			ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name,
+				       strerror(errno));
+			goto cleanup;
+		}
+		fclose(f);
+		if (fy_parser_set_input_file(fyp, name)) {
+			ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", name);
+			goto cleanup;
+		}
+	}
+	while ((fyd = fy_parse_load_document(fyp)) != NULL) {
+		if (!fy_document_root(fyd)) {
+			fy_parse_document_destroy(fyp, fyd);
+			continue;
+		}
+		ALLOC_GROW(out->docs, out->n + 1, out->alloc);
+		out->docs[out->n++] = fyd;
+	}
+	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
+		void *it = NULL;
+		struct fy_diag_error *de;
+		int line = 0, col = 0;
+		const char *msg = "invalid YAML";
+
+		while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+			if (de->type >= FYET_ERROR) {
+				line = de->line;
+				col = de->column;
+				msg = de->msg;
+				break;
+			}
+		}
+		ret = aiv_fail_at(err, AIV_EINPUT, name, line + 1, col + 1,
+				  "invalid YAML: %s", msg);
+		goto cleanup;
+	}
+cleanup:
+	if (fyp)
+		fy_parser_destroy(fyp);
+	fy_diag_unref(diag);
+	if (ret) {
+		char *keep = NULL;
+		ydocs_release(out);
+		(void)keep;
+	}
+	return ret;
+}
+
+void ymark(struct fy_node *n, long *line, long *col)
+{
+	struct fy_token *t;
+	const struct fy_mark *m;
+
+	*line = *col = 0;
+	while (n) {
+		if (fy_node_is_scalar(n)) {
+			t = fy_node_get_scalar_token(n);
+			if (t && (m = fy_token_start_mark(t)) != NULL) {
+				*line = m->line + 1;
+				*col = m->column + 1;
+			}
+			return;
+		}
+		if (fy_node_is_mapping(n)) {
+			void *it = NULL;
+			struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+			n = pr ? fy_node_pair_key(pr) : NULL;
+		} else if (fy_node_is_sequence(n)) {
+			void *it = NULL;
+			n = fy_node_sequence_iterate(n, &it);
+		} else {
+			return;
+		}
+	}
+}
+
+int yfail(const struct ypos *p, struct fy_node *n, int code, const char *fmt, ...)
+{
+	char msg[AIV_ERR_MSG];
+	long line, col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ymark(n, &line, &col);
+	return aiv_fail_at(p->err, code, p->file, line, col, "%s", msg);
+}
+
+const char *ytext(struct fy_node *n)
+{
+	struct fy_token *t;
+
+	if (!n || !fy_node_is_scalar(n))
+		return NULL;
+	t = fy_node_get_scalar_token(n);
+	if (!t)
+		return NULL;
+	return fy_token_get_text0(t);
+}
+
+int yplain(struct fy_node *n)
+{
+	return n && fy_node_is_scalar(n) && fy_node_get_style(n) == FYNS_PLAIN;
+}
+
+struct fy_node *yget(struct fy_node *map, const char *key)
+{
+	if (!map || !fy_node_is_mapping(map))
+		return NULL;
+	return fy_node_mapping_lookup_value_by_simple_key(map, key, strlen(key));
+}
+
+struct fy_node *ykey(struct fy_node *map, const char *key)
+{
+	if (!map || !fy_node_is_mapping(map))
+		return NULL;
+	return fy_node_mapping_lookup_key_by_string(map, key, strlen(key));
+}
+
+int ycheck_keys(const struct ypos *p, struct fy_node *map,
+		const char *const *allowed, const char *what)
+{
+	void *it = NULL;
+	struct fy_node_pair *pr;
+
+	if (!map || !fy_node_is_mapping(map))
+		return yfail(p, map, AIV_EINPUT, "%s: expected a mapping", what);
+	while ((pr = fy_node_mapping_iterate(map, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pr);
+		const char *ks = ytext(k);
+		const char *const *a;
+		struct strbuf list = STRBUF_INIT;
+		int ret;
+
+		if (!ks)
+			return yfail(p, k, AIV_EINPUT, "%s: keys must be plain strings", what);
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, ks))
+				break;
+		if (*a)
+			continue;
+		for (a = allowed; *a; a++)
+			strbuf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+		ret = yfail(p, k, AIV_EINPUT, "%s: unknown key '%s' (allowed: %s)",
+			    what, ks, list.buf);
+		strbuf_release(&list);
+		return ret;
+	}
+	return 0;
+}
+
+static int missing(const struct ypos *p, struct fy_node *map, const char *key,
+		   const char *what)
+{
+	return yfail(p, map, AIV_EINPUT, "%s: missing required field '%s'", what, key);
+}
+
+int yget_str(const struct ypos *p, struct fy_node *map, const char *key,
+	     int required, const char **out, const char *what)
+{
+	struct fy_node *v = yget(map, key);
+	const char *s;
+
+	if (!v || (yplain(v) && fy_node_is_null(v)))
+		return required ? missing(p, map, key, what) : 0;
+	s = ytext(v);
+	if (!s)
+		return yfail(p, v, AIV_EINPUT, "%s: field '%s' must be a string",
+			     what, key);
+	if (required && !*s)
+		return yfail(p, v, AIV_EINPUT, "%s: field '%s' must not be empty",
+			     what, key);
+	*out = s;
+	return 0;
+}
+
+int yget_int(const struct ypos *p, struct fy_node *map, const char *key,
+	     int required, long long *out, const char *what)
+{
+	struct fy_node *v = yget(map, key);
+	const char *s;
+	char *end;
+	long long x;
+
+	if (!v)
+		return required ? missing(p, map, key, what) : 0;
+	s = ytext(v);
+	if (!s || !yplain(v) || !*s)
+		goto bad;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (*end || errno)
+		goto bad;
+	*out = x;
+	return 0;
+bad:
+	return yfail(p, v, AIV_EINPUT, "%s: field '%s' must be an integer, not '%s'",
+		     what, key, s ? s : "(collection)");
+}
+
+int yget_num(const struct ypos *p, struct fy_node *map, const char *key,
+	     int required, double *out, const char *what)
+{
+	struct fy_node *v = yget(map, key);
+	const char *s;
+	char *end;
+	double x;
+
+	if (!v)
+		return required ? missing(p, map, key, what) : 0;
+	s = ytext(v);
+	if (!s || !yplain(v) || !*s)
+		goto bad;
+	errno = 0;
+	x = strtod(s, &end);
+	if (*end || errno || !isfinite(x))
+		goto bad;
+	*out = x;
+	return 0;
+bad:
+	return yfail(p, v, AIV_EINPUT, "%s: field '%s' must be a number, not '%s'",
+		     what, key, s ? s : "(collection)");
+}
+
+int yget_bool(const struct ypos *p, struct fy_node *map, const char *key,
+	      int required, int *out, const char *what)
+{
+	struct fy_node *v = yget(map, key);
+	const char *s;
+
+	if (!v)
+		return required ? missing(p, map, key, what) : 0;
+	s = ytext(v);
+	if (s && yplain(v) && (!strcmp(s, "true") || !strcmp(s, "false"))) {
+		*out = !strcmp(s, "true");
+		return 0;
+	}
+	return yfail(p, v, AIV_EINPUT, "%s: field '%s' must be true or false, not '%s'",
+		     what, key, s ? s : "(collection)");
+}
+
+int yget_seq(const struct ypos *p, struct fy_node *map, const char *key,
+	     int required, struct fy_node **out, const char *what)
+{
+	struct fy_node *v = yget(map, key);
+
+	*out = NULL;
+	if (!v)
+		return required ? missing(p, map, key, what) : 0;
+	if (!fy_node_is_sequence(v))
+		return yfail(p, v, AIV_EINPUT, "%s: field '%s' must be a list", what, key);
+	*out = v;
+	return 0;
+}
+
+static json_t *plain_scalar(const char *s)
+{
+	char *end;
+	long long i;
+	double d;
+
+	if (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	    !strcmp(s, "NULL"))
+		return json_null();
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		return json_true();
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+		return json_false();
+	errno = 0;
+	i = strtoll(s, &end, 10);
+	if (!*end && !errno && (isdigit((unsigned char)s[0]) ||
+				((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1]))))
+		return json_integer(i);
+	errno = 0;
+	d = strtod(s, &end);
+	if (!*end && !errno && isfinite(d) && strpbrk(s, "0123456789") &&
+	    !strpbrk(s, "xXnN"))
+		return json_real(d);
+	return json_string(s);
+}
+
+json_t *yaml_to_json(struct fy_node *n)
+{
+	json_t *out;
+	void *it = NULL;
+
+	if (!n)
+		return json_null();
+	if (fy_node_is_scalar(n)) {
+		const char *s = ytext(n);
+		if (!s)
+			return json_null();
+		if (yplain(n))
+			return plain_scalar(s);
+		return json_string(s);
+	}
+	if (fy_node_is_sequence(n)) {
+		struct fy_node *item;
+		out = json_array();
+		while ((item = fy_node_sequence_iterate(n, &it)) != NULL)
+			json_array_append_new(out, yaml_to_json(item));
+		return out;
+	}
+	if (fy_node_is_mapping(n)) {
+		struct fy_node_pair *pr;
+		out = json_object();
+		while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) {
+			const char *k = ytext(fy_node_pair_key(pr));
+			if (k)
+				json_object_set_new(out, k, yaml_to_json(fy_node_pair_value(pr)));
+		}
+		return out;
+	}
+	return json_null();
+}

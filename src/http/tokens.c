@@ -1,0 +1,249 @@
+/*
+ * tokens.c - creating, checking and revoking bearer tokens.
+ *
+ * Only SHA-256(token) is stored.  A plain hash (not a slow KDF) is right
+ * here because the secret has 256 bits of entropy: there is nothing to
+ * brute-force, and every request must check it fast.
+ */
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/timeutil.h"
+#include "ledger/ledger.h"
+#include "tokens.h"
+
+static const struct {
+	enum role r;
+	const char *name;
+} roles[] = {
+	{ ROLE_ADMIN, "admin" }, { ROLE_LEAD, "lead" }, { ROLE_ANALYST, "analyst" },
+	{ ROLE_APPROVER, "approver" }, { ROLE_AUDITOR, "auditor" },
+	{ ROLE_VIEWER, "viewer" }, { ROLE_AGENT, "agent" },
+};
+
+enum role role_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roles); i++)
+		if (!strcmp(roles[i].name, name))
+			return roles[i].r;
+	return ROLE_NONE;
+}
+
+const char *role_name(enum role r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roles); i++)
+		if (roles[i].r == r)
+			return roles[i].name;
+	return "none";
+}
+
+const char *role_names_list(void)
+{
+	return "admin, lead, analyst, approver, auditor, viewer, agent";
+}
+
+static void base64url(const uint8_t *in, size_t n, char *out)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i, o = 0;
+	uint32_t v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = tbl[v >> 18 & 63];
+		out[o++] = tbl[v >> 12 & 63];
+		out[o++] = tbl[v >> 6 & 63];
+		out[o++] = tbl[v & 63];
+	}
+	if (n - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = tbl[v >> 18 & 63];
+		out[o++] = tbl[v >> 12 & 63];
+		out[o++] = tbl[v >> 6 & 63];
+	} else if (n - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = tbl[v >> 18 & 63];
+		out[o++] = tbl[v >> 12 & 63];
+	}
+	out[o] = '\0';
+}
+
+int token_create(struct store *s, const char *actor, const char *name,
+		 enum role role, const char *agent, char **secret_out,
+		 struct aiv_err *err)
+{
+	uint8_t raw[32];
+	char b64[48], secret[64], hash[SHA256_HEX], now[TIME_ISO_LEN];
+	struct store_stmt *st;
+	json_t *payload;
+	char *subject;
+	int rc, ret;
+	int64_t exists = 0;
+
+	*secret_out = NULL;
+	if (!name || !*name || strlen(name) > 128)
+		return aiv_fail(err, AIV_EINPUT, "a token needs a name of 1 to 128 characters");
+	if (role == ROLE_NONE)
+		return aiv_fail(err, AIV_EINPUT, "unknown role (roles: %s)", role_names_list());
+	if (random_bytes(raw, sizeof(raw)))
+		return aiv_fail(err, AIV_EINTERNAL, "no randomness available for a token");
+	base64url(raw, sizeof(raw), b64);
+	snprintf(secret, sizeof(secret), "aiv_%s", b64);
+	sha256_hex(secret, strlen(secret), hash);
+	time_format_us(time_now_us(), now);
+
+	if ((ret = store_begin(s, err)))
+		return ret;
+	st = store_prepare(s, "SELECT count(*) FROM tokens WHERE name = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, name);
+	if (store_step(st, err) == STORE_ROW)
+		exists = store_col_int(st, 0);
+	store_reset(st);
+	if (exists) {
+		ret = aiv_fail(err, AIV_ECONFLICT, "a token named '%s' already exists", name);
+		goto fail;
+	}
+	st = store_prepare(s, "INSERT INTO tokens(name, role, hash, agent, created_at)"
+			      " VALUES (?,?,?,?,?)", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, role_name(role));
+	store_bind_text(st, 3, hash);
+	store_bind_text(st, 4, agent);
+	store_bind_text(st, 5, now);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	payload = json_pack("{s:s, s:s}", "name", name, "role", role_name(role));
+	if (agent)
+		json_object_set_new(payload, "agent", json_string(agent));
+	subject = xstrfmt("Token/%s", name);
+	ret = ledger_append(s, actor, "token.create", subject, payload, NULL, err);
+	json_decref(payload);
+	free(subject);
+	if (ret || (ret = store_commit(s, err)))
+		goto fail;
+	*secret_out = xstrdup(secret);
+	return 0;
+fail:
+	store_rollback(s);
+	return ret;
+}
+
+int token_check(struct store *s, const char *secret, struct token_info *out,
+		struct aiv_err *err)
+{
+	char hash[SHA256_HEX];
+	struct store_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!secret || strncmp(secret, "aiv_", 4) || strlen(secret) > 100)
+		return aiv_fail(err, AIV_EPERM, "invalid token");
+	sha256_hex(secret, strlen(secret), hash);
+	st = store_prepare(s, "SELECT id, name, role, coalesce(agent, '') FROM tokens"
+			      " WHERE hash = ? AND revoked_at IS NULL", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		out->id = store_col_int(st, 0);
+		snprintf(out->name, sizeof(out->name), "%s", store_col_text(st, 1));
+		out->role = role_from_name(store_col_text(st, 2));
+		snprintf(out->agent, sizeof(out->agent), "%s", store_col_text(st, 3));
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW || out->role == ROLE_NONE)
+		return aiv_fail(err, AIV_EPERM, "invalid or revoked token");
+	return 0;
+}
+
+int token_revoke(struct store *s, const char *actor, const char *name,
+		 struct aiv_err *err)
+{
+	char now[TIME_ISO_LEN];
+	struct store_stmt *st;
+	json_t *payload;
+	char *subject;
+	int rc, ret;
+
+	time_format_us(time_now_us(), now);
+	if ((ret = store_begin(s, err)))
+		return ret;
+	st = store_prepare(s, "UPDATE tokens SET revoked_at = ? WHERE name = ?"
+			      " AND revoked_at IS NULL", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, now);
+	store_bind_text(st, 2, name);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	if (store_changes(s) == 0) {
+		ret = aiv_fail(err, AIV_ENOTFOUND, "no active token named '%s'", name);
+		goto fail;
+	}
+	payload = json_pack("{s:s}", "name", name);
+	subject = xstrfmt("Token/%s", name);
+	ret = ledger_append(s, actor, "token.revoke", subject, payload, NULL, err);
+	json_decref(payload);
+	free(subject);
+	if (ret || (ret = store_commit(s, err)))
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return ret;
+}
+
+int token_list(struct store *s, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s,
+		"SELECT name, role, agent, created_at, revoked_at FROM tokens ORDER BY id", err);
+	json_t *arr;
+	int rc;
+
+	if (!st)
+		return err->code;
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "name", store_col_text(st, 0),
+				      "role", store_col_text(st, 1),
+				      "created_at", store_col_text(st, 3));
+		if (!store_col_is_null(st, 2))
+			json_object_set_new(o, "agent", json_string(store_col_text(st, 2)));
+		json_object_set_new(o, "revoked_at", store_col_is_null(st, 4) ? json_null()
+				    : json_string(store_col_text(st, 4)));
+		json_array_append_new(arr, o);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * tokens.h - bearer tokens and roles.
+ *
+ * A token is "aiv_" followed by 43 base64url characters (32 random bytes).
+ * It is shown once, at creation; the store keeps only its SHA-256, so a
+ * copy of the database gives no working credential.  Each token has one
+ * role; what a role may do is decided per route (http/routes.c), deny by
+ * default.
+ */
+#ifndef AIV_TOKENS_H
+#define AIV_TOKENS_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "store/store.h"
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN = 1 << 0,
+	ROLE_LEAD = 1 << 1,
+	ROLE_ANALYST = 1 << 2,
+	ROLE_APPROVER = 1 << 3,
+	ROLE_AUDITOR = 1 << 4,
+	ROLE_VIEWER = 1 << 5,
+	ROLE_AGENT = 1 << 6,
+};
+#define ROLE_HUMANS (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_APPROVER | \
+		     ROLE_AUDITOR | ROLE_VIEWER)
+#define ROLE_ALL (ROLE_HUMANS | ROLE_AGENT)
+
+/* "admin" -> ROLE_ADMIN; ROLE_NONE if unknown. */
+enum role role_from_name(const char *name);
+const char *role_name(enum role r);
+/* "admin, lead, ..." for messages. */
+const char *role_names_list(void);
+
+struct token_info {
+	int64_t id;
+	char name[129];
+	enum role role;
+	char agent[129]; /* "" unless an agent's credential */
+};
+
+/*
+ * Create a token named `name` with `role` (agent: the agent id, or NULL).
+ * One transaction with its ledger entry (which records name and role,
+ * never the secret).  *secret_out is the token text, shown once; caller
+ * frees.
+ */
+int token_create(struct store *s, const char *actor, const char *name,
+		 enum role role, const char *agent, char **secret_out,
+		 struct aiv_err *err);
+/* Look up a presented token; AIV_EPERM if unknown or revoked. */
+int token_check(struct store *s, const char *secret, struct token_info *out,
+		struct aiv_err *err);
+int token_revoke(struct store *s, const char *actor, const char *name,
+		 struct aiv_err *err);
+/* All tokens (never their hashes) as a JSON array.  New reference. */
+int token_list(struct store *s, json_t **out, struct aiv_err *err);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * backend.h - what a storage backend implements (internal to store/).
+ *
+ * store.c owns the statement cache, transaction state and migrations and
+ * calls down into these functions; each backend file fills one
+ * struct store_backend.  Statements are opaque `void *` to store.c.
+ */
+#ifndef AIV_STORE_BACKEND_H
+#define AIV_STORE_BACKEND_H
+
+#include "store.h"
+
+struct store_backend {
+	const char *name;
+	int (*open)(void **conn, const char *uri, unsigned flags,
+		    struct aiv_err *err);
+	void (*close)(void *conn);
+	int (*exec)(void *conn, const char *sql, struct aiv_err *err);
+	int (*begin)(void *conn, struct aiv_err *err);
+	void *(*prepare)(void *conn, const char *sql, struct aiv_err *err);
+	void (*finalize)(void *stmt);
+	void (*bind_text)(void *stmt, int idx, const char *v, size_t n);
+	void (*bind_int)(void *stmt, int idx, int64_t v);
+	void (*bind_double)(void *stmt, int idx, double v);
+	void (*bind_blob)(void *stmt, int idx, const void *v, size_t n);
+	void (*bind_null)(void *stmt, int idx);
+	int (*step)(void *conn, void *stmt, struct aiv_err *err);
+	const char *(*col_text)(void *stmt, int col);
+	size_t (*col_bytes)(void *stmt, int col);
+	const void *(*col_blob)(void *stmt, int col);
+	int64_t (*col_int)(void *stmt, int col);
+	double (*col_double)(void *stmt, int col);
+	int (*col_is_null)(void *stmt, int col);
+	void (*reset)(void *stmt);
+	int64_t (*changes)(void *conn);
+	/* application id check: 0 fresh/ours, -1 foreign database */
+	int (*check_app)(void *conn, int create, struct aiv_err *err);
+};
+
+extern const struct store_backend store_sqlite_backend;
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+extern const struct migration store_migrations[];
+extern const int store_migrations_count;
+
+#endif

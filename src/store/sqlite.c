@@ -1,0 +1,266 @@
+/*
+ * sqlite.c - the embedded SQLite backend (the default).
+ *
+ * Connection settings, applied on every open:
+ *   journal_mode=WAL   readers never block the writer (the server reads
+ *                      while imports write);
+ *   synchronous=NORMAL durable at each checkpoint, safe against
+ *                      corruption; with WAL this is SQLite's recommendation;
+ *   foreign_keys=ON    references are enforced (deferred ones at commit);
+ *   busy_timeout       a locked database is waited for, then reported
+ *                      (AIVALUE_BUSY_TIMEOUT_MS, default 5000).
+ * The file carries application_id 0x41495641 ("AIVA") so that aivalue
+ * refuses to migrate some other application's database.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "backend.h"
+
+#define AIV_APPLICATION_ID 0x41495641
+
+static int fail_db(sqlite3 *db, int rc, struct aiv_err *err, const char *what)
+{
+	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? AIV_EBUSY
+		 : (rc == SQLITE_CONSTRAINT) ? AIV_ECONFLICT
+		 : (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) ? AIV_EIO
+		 : AIV_EIO;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+	if (code == AIV_EBUSY)
+		return aiv_fail(err, code,
+				"database is locked by another process (%s)", what);
+	return aiv_fail(err, code, "database error during %s: %s", what, msg);
+}
+
+static int sq_open(void **conn, const char *uri, unsigned flags,
+		   struct aiv_err *err)
+{
+	sqlite3 *db = NULL;
+	int oflags, rc;
+	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
+	struct stat st;
+
+	if (stat(uri, &st) != 0) {
+		if (!(flags & STORE_CREATE))
+			return aiv_fail(err, AIV_ESTATE,
+					"no workspace at '%s'; run 'aivalue init' first",
+					uri);
+	} else if (!S_ISREG(st.st_mode)) {
+		return aiv_fail(err, AIV_EIO, "'%s' is not a regular file", uri);
+	}
+	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+		 : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(uri, &db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		aiv_fail(err, AIV_EIO, "cannot open database '%s': %s", uri,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return AIV_EIO;
+	}
+	sqlite3_busy_timeout(db, bt ? atoi(bt) : 5000);
+	sqlite3_extended_result_codes(db, 0);
+	*conn = db;
+	return 0;
+}
+
+static void sq_close(void *conn)
+{
+	sqlite3_close_v2(conn);
+}
+
+static int sq_exec(void *conn, const char *sql, struct aiv_err *err)
+{
+	int rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail_db(conn, rc, err, "exec");
+	return 0;
+}
+
+static int sq_begin(void *conn, struct aiv_err *err)
+{
+	int rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail_db(conn, rc, err, "begin");
+	return 0;
+}
+
+static void *sq_prepare(void *conn, const char *sql, struct aiv_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &st, NULL);
+
+	if (rc != SQLITE_OK) {
+		fail_db(conn, rc, err, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+static void sq_finalize(void *stmt)
+{
+	sqlite3_finalize(stmt);
+}
+
+static void sq_bind_text(void *stmt, int idx, const char *v, size_t n)
+{
+	sqlite3_bind_text(stmt, idx, v, (int)n, SQLITE_TRANSIENT);
+}
+
+static void sq_bind_int(void *stmt, int idx, int64_t v)
+{
+	sqlite3_bind_int64(stmt, idx, v);
+}
+
+static void sq_bind_double(void *stmt, int idx, double v)
+{
+	sqlite3_bind_double(stmt, idx, v);
+}
+
+static void sq_bind_blob(void *stmt, int idx, const void *v, size_t n)
+{
+	sqlite3_bind_blob(stmt, idx, v, (int)n, SQLITE_TRANSIENT);
+}
+
+static void sq_bind_null(void *stmt, int idx)
+{
+	sqlite3_bind_null(stmt, idx);
+}
+
+static int sq_step(void *conn, void *stmt, struct aiv_err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_DONE;
+	return fail_db(conn, rc, err, "step");
+}
+
+static const char *sq_col_text(void *stmt, int col)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	return t ? (const char *)t : "";
+}
+
+static size_t sq_col_bytes(void *stmt, int col)
+{
+	return (size_t)sqlite3_column_bytes(stmt, col);
+}
+
+static const void *sq_col_blob(void *stmt, int col)
+{
+	return sqlite3_column_blob(stmt, col);
+}
+
+static int64_t sq_col_int(void *stmt, int col)
+{
+	return sqlite3_column_int64(stmt, col);
+}
+
+static double sq_col_double(void *stmt, int col)
+{
+	return sqlite3_column_double(stmt, col);
+}
+
+static int sq_col_is_null(void *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
+}
+
+static void sq_reset(void *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+static int64_t sq_changes(void *conn)
+{
+	return sqlite3_changes64(conn);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int sq_check_app(void *conn, int create, struct aiv_err *err)
+{
+	sqlite3 *db = conn;
+	int app = 0, ntables = 0, rc;
+
+	rc = pragma_int(db, "PRAGMA application_id", &app);
+	if (rc == SQLITE_NOTADB)
+		return aiv_fail(err, AIV_EIO,
+				"'%s' is not an aivalue database (not SQLite at all)",
+				sqlite3_db_filename(db, "main"));
+	if (rc != SQLITE_OK)
+		return fail_db(db, rc, err, "open");
+	if (app == AIV_APPLICATION_ID)
+		goto settings;
+	rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &ntables);
+	if (rc != SQLITE_OK)
+		return fail_db(db, rc, err, "open");
+	if (ntables > 0 || !create)
+		return aiv_fail(err, AIV_EIO,
+				"'%s' is not an aivalue database (application id %#x)",
+				sqlite3_db_filename(db, "main"), (unsigned)app);
+	rc = sqlite3_exec(db, "PRAGMA application_id = 1095325249", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return fail_db(db, rc, err, "init");
+settings:
+	if (!sqlite3_db_readonly(db, "main")) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return fail_db(db, rc, err, "set WAL mode");
+	}
+	rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return fail_db(db, rc, err, "configure");
+	return 0;
+}
+
+const struct store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind_text = sq_bind_text,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_text = sq_col_text,
+	.col_bytes = sq_col_bytes,
+	.col_blob = sq_col_blob,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_is_null = sq_col_is_null,
+	.reset = sq_reset,
+	.changes = sq_changes,
+	.check_app = sq_check_app,
+};

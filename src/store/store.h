@@ -1,0 +1,94 @@
+/*
+ * store.h - the one door to aivalue's database.
+ *
+ * Callers speak a small, portable SQL subset through prepared statements:
+ * `?` placeholders (the PostgreSQL backend renumbers them to $1..$n),
+ * TEXT / INTEGER / REAL / BLOB columns, INSERT ... ON CONFLICT DO UPDATE,
+ * no backend-only functions.  No caller ever sees a sqlite3 or PGconn
+ * handle, so a second backend is a new file behind `struct store_backend`
+ * (like redis's ae_epoll.c / ae_select.c behind ae.h) and touches no caller.
+ *
+ *      caller --> store.c (statement cache, transactions, migrations)
+ *                    |
+ *                    +--> sqlite.c   (default: embedded file, WAL)
+ *                    +--> pg.c       (postgres://..., later)
+ *
+ * Ownership: a store_stmt returned by store_prepare() is borrowed from the
+ * store's statement cache; it stays valid until store_close().  Callers
+ * bind, step, read columns (column pointers are valid until the next step
+ * or reset) and must call store_reset() when done with it.
+ *
+ * A store handle is used by one thread at a time; the server opens one
+ * per worker thread.
+ */
+#ifndef AIV_STORE_H
+#define AIV_STORE_H
+
+#include "aiv.h"
+
+struct store;
+struct store_stmt;
+
+enum store_open_flags {
+	STORE_CREATE = 1 << 0,   /* create the workspace if missing */
+	STORE_READONLY = 1 << 1, /* never write, never migrate */
+};
+
+enum store_step_result {
+	STORE_DONE = 0,
+	STORE_ROW = 1,
+};
+
+/*
+ * Open the workspace at `uri` (a file path; "postgres://" is reserved).
+ * Without STORE_CREATE a missing file is an error telling the user to run
+ * 'aivalue init'.  A file that is not an aivalue database is refused.
+ * Pending schema migrations are applied in one transaction.
+ * On success *out is a new handle (free with store_close).
+ */
+int store_open(struct store **out, const char *uri, unsigned flags,
+	       struct aiv_err *err);
+void store_close(struct store *s);
+const char *store_uri(const struct store *s);
+/* Schema version after migrations, and the newest one this build knows. */
+int store_schema_version(const struct store *s);
+int store_schema_latest(void);
+
+/* Write transaction (SQLite: BEGIN IMMEDIATE; waits up to the busy timeout). */
+int store_begin(struct store *s, struct aiv_err *err);
+int store_commit(struct store *s, struct aiv_err *err);
+void store_rollback(struct store *s);
+int store_in_tx(const struct store *s);
+
+/* Run SQL text with no parameters (may hold several statements). */
+int store_exec(struct store *s, const char *sql, struct aiv_err *err);
+
+/* Borrowed, cached prepared statement for `sql`; NULL and err on failure. */
+struct store_stmt *store_prepare(struct store *s, const char *sql,
+				 struct aiv_err *err);
+/* Bind parameter `idx` (1-based).  A NULL text binds SQL NULL. */
+void store_bind_text(struct store_stmt *st, int idx, const char *v);
+void store_bind_textn(struct store_stmt *st, int idx, const char *v, size_t n);
+void store_bind_int(struct store_stmt *st, int idx, int64_t v);
+void store_bind_double(struct store_stmt *st, int idx, double v);
+void store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
+void store_bind_null(struct store_stmt *st, int idx);
+/* STORE_ROW, STORE_DONE, or a negative code with err filled. */
+int store_step(struct store_stmt *st, struct aiv_err *err);
+/* Column accessors (0-based).  Text is "" for NULL unless _is_null. */
+const char *store_col_text(struct store_stmt *st, int col);
+size_t store_col_bytes(struct store_stmt *st, int col);
+const void *store_col_blob(struct store_stmt *st, int col);
+int64_t store_col_int(struct store_stmt *st, int col);
+double store_col_double(struct store_stmt *st, int col);
+int store_col_is_null(struct store_stmt *st, int col);
+/* Reset the statement and clear its bindings; it stays in the cache. */
+void store_reset(struct store_stmt *st);
+/* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */
+int64_t store_changes(struct store *s);
+
+/* Convenience: run `sql` (no parameters) and read one integer (0 if no row). */
+int store_query_int(struct store *s, const char *sql, int64_t *out,
+		    struct aiv_err *err);
+
+#endif

@@ -1,0 +1,64 @@
+# aivalue - the front door.  Everything is built by CMake into build/;
+# this file only names the jobs.  See README.md.
+#
+#   make            build build/aivalue (installs missing Debian packages first)
+#   make test       build and run every test (unit + end-to-end), prove summary last
+#   make asan       the whole test suite under AddressSanitizer + UBSan (build-asan/)
+#   make demo       create the Acme workspace and serve it on 127.0.0.1:8080
+#   make bench      run the benchmarks under bench/
+#   make fuzz       build the libFuzzer targets with clang and run each briefly
+#   make install    install to $(PREFIX) (default /usr/local)
+
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+PROVE ?= prove
+TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
+
+.PHONY: all deps build test unit e2e asan demo bench fuzz install clean
+
+all: build
+
+deps:
+	@./scripts/install-deps
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build -j $(JOBS)
+
+# Unit tests print TAP (cmocka) and e2e tests are TAP shell scripts; prove
+# runs both and prints one summary line at the end.
+test: build
+	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
+		$(PROVE) --exec '' -j $(JOBS) $(sort $(wildcard build/tests/test_*)) $(TESTS)
+
+asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build-asan/aivalue \
+		$(PROVE) --exec '' -j $(JOBS) $(sort $(wildcard build-asan/tests/test_*)) $(TESTS)
+
+demo: build
+	@./scripts/demo
+
+bench: build
+	@for b in build/bench/bench_*; do echo "== $$b"; $$b || exit 1; done
+
+fuzz: deps
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIV_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@for f in build-fuzz/fuzz/fuzz_*; do \
+		n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
+		seeds=tests/fuzz/corpus/$${n#fuzz_}; \
+		echo "== $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus/$$n \
+			$$( [ -d $$seeds ] && echo $$seeds ) 2>&1 | tail -3 || exit 1; \
+	done
+
+install: build
+	@cmake --install build --prefix $(PREFIX)
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -118,11 +118,11 @@ static int read_metric(struct ld *ld, struct fy_node *m, struct cat_metric *out,
 	int ret;
 
 	snprintf(what, sizeof(what), "%s metric", where);
-	if ((ret = ycheck_keys(&ld->p, m, keys, what)) ||
-	    (ret = dup_str(ld, m, "id", 1, &out->id, what)))
+	if ((ret = dup_str(ld, m, "id", 1, &out->id, what)))
 		return ret;
 	snprintf(what, sizeof(what), "metric '%s'", out->id);
-	if ((ret = check_id(ld, m, out->id, what)) ||
+	if ((ret = ycheck_keys(&ld->p, m, keys, what)) ||
+	    (ret = check_id(ld, m, out->id, what)) ||
 	    (ret = dup_str(ld, m, "name", 1, &out->name, what)) ||
 	    (ret = dup_str(ld, m, "unit", 1, &out->unit, what)) ||
 	    (ret = dup_str(ld, m, "direction", 1, &out->direction, what)) ||
@@ -160,11 +160,11 @@ static int read_model(struct ld *ld, struct fy_node *m, struct cat_model *out,
 	size_t n, i;
 	int ret;
 
-	if ((ret = ycheck_keys(&ld->p, m, keys, "model")) ||
-	    (ret = dup_str(ld, m, "id", 1, &out->id, "model")))
+	if ((ret = dup_str(ld, m, "id", 1, &out->id, "model")))
 		return ret;
 	snprintf(what, sizeof(what), "model '%s'", out->id);
-	if ((ret = check_id(ld, m, out->id, what)) ||
+	if ((ret = ycheck_keys(&ld->p, m, keys, what)) ||
+	    (ret = check_id(ld, m, out->id, what)) ||
 	    (ret = yget_int(&ld->p, m, "number", 1, &number, what)) ||
 	    (ret = dup_str(ld, m, "name", 1, &out->name, what)) ||
 	    (ret = dup_str(ld, m, "short", 1, &out->short_name, what)) ||
@@ -199,11 +199,11 @@ static int read_model(struct ld *ld, struct fy_node *m, struct cat_model *out,
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
 		struct cat_failure *f = &out->failures[out->nfailures++];
 		char fw[160];
-		if ((ret = ycheck_keys(&ld->p, item, fkeys, "failure mode")) ||
-		    (ret = dup_str(ld, item, "id", 1, &f->id, "failure mode")))
+		if ((ret = dup_str(ld, item, "id", 1, &f->id, "failure mode")))
 			return ret;
 		snprintf(fw, sizeof(fw), "failure mode '%s'", f->id);
-		if ((ret = check_id(ld, item, f->id, fw)) ||
+		if ((ret = ycheck_keys(&ld->p, item, fkeys, fw)) ||
+		    (ret = check_id(ld, item, f->id, fw)) ||
 		    (ret = dup_str(ld, item, "name", 1, &f->name, fw)) ||
 		    (ret = dup_str(ld, item, "description", 1, &f->description, fw)) ||
 		    (ret = dup_str(ld, item, "signal", 1, &f->signal, fw)) ||
@@ -219,11 +219,11 @@ static int read_model(struct ld *ld, struct fy_node *m, struct cat_model *out,
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
 		struct cat_move *mv = &out->moves[out->nmoves++];
 		char mw[160];
-		if ((ret = ycheck_keys(&ld->p, item, mkeys, "leadership move")) ||
-		    (ret = dup_str(ld, item, "id", 1, &mv->id, "leadership move")))
+		if ((ret = dup_str(ld, item, "id", 1, &mv->id, "leadership move")))
 			return ret;
 		snprintf(mw, sizeof(mw), "leadership move '%s'", mv->id);
-		if ((ret = check_id(ld, item, mv->id, mw)) ||
+		if ((ret = ycheck_keys(&ld->p, item, mkeys, mw)) ||
+		    (ret = check_id(ld, item, mv->id, mw)) ||
 		    (ret = dup_str(ld, item, "name", 1, &mv->name, mw)) ||
 		    (ret = dup_str(ld, item, "text", 1, &mv->text, mw)))
 			return ret;
@@ -288,11 +288,11 @@ static int read_phases(struct ld *ld)
 		size_t ng;
 		char w[128];
 
-		if ((ret = ycheck_keys(&ld->p, item, keys, "phase")) ||
-		    (ret = dup_str(ld, item, "id", 1, &ph->id, "phase")))
+		if ((ret = dup_str(ld, item, "id", 1, &ph->id, "phase")))
 			return ret;
 		snprintf(w, sizeof(w), "phase '%s'", ph->id);
-		if ((ret = check_id(ld, item, ph->id, w)) ||
+		if ((ret = ycheck_keys(&ld->p, item, keys, w)) ||
+		    (ret = check_id(ld, item, ph->id, w)) ||
 		    (ret = yget_int(&ld->p, item, "number", 1, &number, w)) ||
 		    (ret = dup_str(ld, item, "name", 1, &ph->name, w)) ||
 		    (ret = dup_str(ld, item, "summary", 1, &ph->summary, w)) ||

@@ -19,6 +19,7 @@
 
 #include "apply/apply.h"
 #include "cmd.h"
+#include "options.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -130,8 +131,12 @@ int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
 
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
+	static const char *const usage[] = { "aivalue version [--json]", NULL };
+	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	int n;
+
+	if (argv && (n = parse_options(argc, argv, opts, usage)) != 0)
+		return n == -2 ? 0 : 2;
 	if (ctx->json) {
 		cli_print_json(json_pack("{s:s, s:i}", "version", AIV_VERSION,
 					 "schema", store_schema_latest()));

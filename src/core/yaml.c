@@ -26,6 +26,7 @@ void ydocs_release(struct ydocs *d)
 		fy_document_destroy(d->docs[i]);
 	free(d->docs);
 	free(d->file);
+	free(d->text);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -58,7 +59,11 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		goto cleanup;
 	}
 	if (buf) {
-		if (fy_parser_set_string(fyp, buf, len)) {
+		/* libfyaml is zero-copy: the documents keep pointing at the input */
+		out->text = xmalloc(st_add(len, 1));
+		memcpy(out->text, buf, len);
+		out->text[len] = '\0';
+		if (fy_parser_set_string(fyp, out->text, len)) {
 			ret = aiv_fail(err, AIV_EINPUT, "%s: cannot read YAML input", name);
 			goto cleanup;
 		}
@@ -105,11 +110,8 @@ cleanup:
 	if (fyp)
 		fy_parser_destroy(fyp);
 	fy_diag_unref(diag);
-	if (ret) {
-		char *keep = NULL;
+	if (ret)
 		ydocs_release(out);
-		(void)keep;
-	}
 	return ret;
 }
 

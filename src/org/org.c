@@ -86,8 +86,8 @@ static int team_parse(const struct ypos *p, struct fy_node *doc,
 	char what[200];
 	int ret;
 
-	if ((ret = ycheck_keys(p, doc, keys, "team")) ||
-	    (ret = get_name(p, doc, "team", spec, what, sizeof(what))) ||
+	if ((ret = get_name(p, doc, "team", spec, what, sizeof(what))) ||
+	    (ret = ycheck_keys(p, doc, keys, what)) ||
 	    (ret = opt_str(p, doc, "title", 1, spec, what)) ||
 	    (ret = opt_str(p, doc, "function", 1, spec, what)) ||
 	    (ret = opt_str(p, doc, "parent", 0, spec, what)) ||
@@ -129,8 +129,8 @@ static int person_parse(const struct ypos *p, struct fy_node *doc,
 	int champion = -1, ret;
 
 	(void)cat;
-	if ((ret = ycheck_keys(p, doc, keys, "person")) ||
-	    (ret = get_name(p, doc, "person", spec, what, sizeof(what))) ||
+	if ((ret = get_name(p, doc, "person", spec, what, sizeof(what))) ||
+	    (ret = ycheck_keys(p, doc, keys, what)) ||
 	    (ret = opt_str(p, doc, "display_name", 1, spec, what)) ||
 	    (ret = opt_str(p, doc, "email", 0, spec, what)) ||
 	    (ret = opt_str(p, doc, "role", 1, spec, what)) ||
@@ -177,8 +177,8 @@ static int initiative_parse(const struct ypos *p, struct fy_node *doc,
 	void *it = NULL;
 	int ret;
 
-	if ((ret = ycheck_keys(p, doc, keys, "initiative")) ||
-	    (ret = get_name(p, doc, "initiative", spec, what, sizeof(what))) ||
+	if ((ret = get_name(p, doc, "initiative", spec, what, sizeof(what))) ||
+	    (ret = ycheck_keys(p, doc, keys, what)) ||
 	    (ret = opt_str(p, doc, "title", 1, spec, what)) ||
 	    (ret = opt_str(p, doc, "model", 1, spec, what)) ||
 	    (ret = opt_str(p, doc, "owner", 1, spec, what)) ||

@@ -31,14 +31,14 @@ build: deps
 # runs both and prints one summary line at the end.
 test: build
 	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
-		$(PROVE) --exec '' -j $(JOBS) $(sort $(wildcard build/tests/test_*)) $(TESTS)
+		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS)
 
 asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build-asan/aivalue \
-		$(PROVE) --exec '' -j $(JOBS) $(sort $(wildcard build-asan/tests/test_*)) $(TESTS)
+		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS)
 
 demo: build
 	@./scripts/demo

@@ -29,6 +29,7 @@ cd "$TEST_DIR" || exit 1
 aivalue() { "$AIVALUE_BIN" "$@"; }
 
 cleanup_test_dir() {
+	stop_server
 	if [ "${AIV_KEEP:-0}" = 1 ]; then
 		echo "# kept $TEST_DIR" >&2
 	else

@@ -84,6 +84,14 @@ static int valid_color(const char *s)
 	       strspn(s + 1, "0123456789abcdefABCDEF") == n - 1;
 }
 
+/* A short label for a model: its id, capitalised ("Workforce"). */
+static void model_label(char *out, size_t n, const struct cat_model *m)
+{
+	snprintf(out, n, "%s", m->id);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 32);
+}
+
 /* Send a whole page: the layout around `main` (HTML), for the signed-in user. */
 static void page_send(struct http_request *req, struct http_response *res, int status,
 		      const char *title, const char *current, const char *main)
@@ -101,8 +109,13 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 
 		strbuf_addstr(&nav, "<a href=\"/models/");
 		strbuf_add_html(&nav, m->id);
-		strbuf_addf(&nav, "\"%s>", cur ? " class=\"current\" aria-current=\"page\"" : "");
-		strbuf_add_html(&nav, m->short_name && *m->short_name ? m->short_name : m->name);
+		char label[64];
+
+		model_label(label, sizeof(label), m);
+		strbuf_addf(&nav, "\"%s title=\"", cur ? " class=\"current\" aria-current=\"page\"" : "");
+		strbuf_add_html(&nav, m->name);
+		strbuf_addstr(&nav, "\">");
+		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
 	if (req->authenticated) {
@@ -285,6 +298,7 @@ static void h_overview(struct http_request *req, struct http_response *res)
 	size_t n = req->cat->nmodels, i, s;
 	struct model_row *rows = xcalloc(n ? n : 1, sizeof(*rows));
 	const char **labels = xcalloc(n ? n : 1, sizeof(*labels));
+	char (*label_buf)[64] = xcalloc(n ? n : 1, sizeof(*label_buf));
 	const char **colors = xcalloc(n ? n : 1, sizeof(*colors));
 	double *totals = xcalloc(n ? n : 1, sizeof(*totals));
 	double *by_status = xcalloc(st_mult(n ? n : 1, ARRAY_SIZE(statuses)), sizeof(double));
@@ -299,8 +313,8 @@ static void h_overview(struct http_request *req, struct http_response *res)
 		goto cleanup;
 	}
 	for (i = 0; i < n; i++) {
-		labels[i] = rows[i].m->short_name && *rows[i].m->short_name
-			    ? rows[i].m->short_name : rows[i].m->name;
+		model_label(label_buf[i], sizeof(label_buf[i]), rows[i].m);
+		labels[i] = label_buf[i];
 		colors[i] = valid_color(rows[i].m->color) ? rows[i].m->color : "#888888";
 		totals[i] = rows[i].total;
 		for (s = 0; s < ARRAY_SIZE(statuses); s++)
@@ -372,6 +386,7 @@ cleanup:
 	strbuf_release(&m);
 	free(rows);
 	free(labels);
+	free(label_buf);
 	free(colors);
 	free(totals);
 	free(by_status);

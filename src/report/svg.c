@@ -369,10 +369,8 @@ static void draw_bars(struct strbuf *sb, const struct svg_chart *c,
 	size_t n = c->ncategories, i, k;
 	double lo = 0, hi = 0;
 	int rows = stacked ? legend_rows(c, nseries, series) : 0;
-	const char *xt = horizontal ? c->y_title : c->x_title;
-	const char *yt = horizontal ? c->x_title : c->y_title;
+	const char *xt = c->x_title, *yt = c->y_title; /* bottom and left, as drawn */
 
-	/* in a horizontal chart the value axis runs along x: titles swap */
 	open_svg(sb, c, &L, rows);
 	if (horizontal)
 		L.left = (c->y_title ? 28 : 8) + max_label_width(c);

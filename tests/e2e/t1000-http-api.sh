@@ -262,6 +262,7 @@ test_expect_success 'a viewer cannot apply (403) and nothing changes' '
 
 test_expect_success 'pages redirect to /login without a credential' '
 	test "$(api GET /)" = 303 &&
+	test "$(curl -s -I -o /dev/null -w "%{http_code}" "$AIV_URL/")" = 303 &&
 	test_grep -i "^Location: /login" hdr.txt &&
 	test "$(api GET /models/workforce)" = 303 &&
 	test "$(api GET /login)" = 200 &&
@@ -353,6 +354,32 @@ test_expect_success '/metrics: Prometheus text with requests, ledger head, objec
 	test_grep "^aivalue_http_requests_total{code=\"401\"} [1-9]" out.json &&
 	test_grep "^aivalue_http_requests_total{code=\"413\"} [1-9]" out.json &&
 	test "$(api GET /metrics)" = 401
+'
+
+test_expect_success 'parallel readers on the worker threads all get answers' '
+	for j in 1 2 3 4; do
+		for i in $(seq 50); do
+			printf "url = \"%s\"\noutput = \"/dev/null\"\n" "$AIV_URL/api/v1/teams/it"
+		done >urls$j.cfg
+	done &&
+	for j in 1 2 3 4; do
+		curl -s -H "$AUTH" -K urls$j.cfg -w "%{http_code}\n" >codes$j.txt &
+	done &&
+	wait &&
+	test "$(cat codes1.txt codes2.txt codes3.txt codes4.txt | grep -c "^200$")" = 200
+'
+
+test_expect_success 'parallel applies are serialised: all succeed, one entry each, chain intact' '
+	before=$(head_seq) &&
+	for j in 1 2 3 4; do
+		printf "kind: Team\nname: par-%s\ntitle: Parallel %s\nfunction: it\n" $j $j >par$j.yaml &&
+		curl -s -o par$j.json -w "%{http_code}\n" -H "$AUTH" --data-binary @par$j.yaml \
+			"$AIV_URL/api/v1/apply" >pcode$j.txt &
+	done &&
+	wait &&
+	test "$(cat pcode1.txt pcode2.txt pcode3.txt pcode4.txt | grep -c "^200$")" = 4 &&
+	test "$(head_seq)" = $((before + 4)) &&
+	aivalue audit verify >/dev/null
 '
 
 test_expect_success 'the access log has method, path, status, time and token name' '

@@ -442,6 +442,8 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 			 MHD_USE_ERROR_LOG;
 	unsigned threads = cfg->threads;
 	const union MHD_DaemonInfo *info;
+	uint16_t port;
+	size_t elen;
 
 	*out = NULL;
 	if (active_cfg)
@@ -464,7 +466,10 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	stats.started_us = time_now_us();
 	mhd_last_error[0] = '\0';
 	signal(SIGPIPE, SIG_IGN);
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	port = cfg->addr.ss_family == AF_INET6
+	       ? ntohs(((const struct sockaddr_in6 *)&cfg->addr)->sin6_port)
+	       : ntohs(((const struct sockaddr_in *)&cfg->addr)->sin_port);
+	srv->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&srv->cfg.addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(cfg->max_conns ? cfg->max_conns : 256),
@@ -473,6 +478,9 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
+		elen = strlen(mhd_last_error);
+		while (elen && (mhd_last_error[elen - 1] == '\n' || mhd_last_error[elen - 1] == ' '))
+			mhd_last_error[--elen] = '\0';
 		active_cfg = NULL;
 		free(srv);
 		return aiv_fail(err, AIV_EIO, "cannot listen on '%s': %s", cfg->listen_text,

@@ -293,6 +293,33 @@ test_expect_success 'the cookie opens the overview: five models, initiatives, ch
 	test_grep -i "^X-Content-Type-Options: nosniff" hdr.txt
 '
 
+test_expect_success 'pages are balanced HTML (every element closed in order)' '
+	cat >htmlcheck.py <<-\PY &&
+	import sys
+	from html.parser import HTMLParser
+	VOID = {"meta", "link", "br", "img", "input", "hr", "wbr"}
+	class P(HTMLParser):
+	    stack, errors = [], []
+	    def handle_starttag(self, tag, attrs):
+	        if tag not in VOID:
+	            self.stack.append(tag)
+	    def handle_endtag(self, tag):
+	        if tag in VOID:
+	            return
+	        if not self.stack or self.stack[-1] != tag:
+	            self.errors.append("unexpected </%s> at %s" % (tag, self.getpos()))
+	        else:
+	            self.stack.pop()
+	p = P()
+	p.feed(open(sys.argv[1]).read())
+	assert not p.errors and not p.stack, (p.errors, p.stack)
+	PY
+	for page in / /models/workforce /models/process /login; do
+		test "$(api GET $page -b "aiv_token=$VIEWER")" = 200 &&
+		python3 htmlcheck.py out.json || exit 1
+	done
+'
+
 test_expect_success 'a model page lists practices, metrics, failure modes and initiatives' '
 	test "$(api GET /models/workforce -b "aiv_token=$VIEWER")" = 200 &&
 	test_grep "repeat_use_rate" out.json &&
@@ -386,6 +413,11 @@ test_expect_success 'the access log has method, path, status, time and token nam
 	test_grep -E "^GET /api/v1/whoami 200 [0-9]+us root$" server.log &&
 	test_grep -E "^GET /api/v1/people 401 [0-9]+us -$" server.log &&
 	! grep -q "$ADMIN" server.log
+'
+
+test_expect_success 'a second server on the same port fails with the reason (exit 1)' '
+	test_must_fail --exit=1 aivalue serve --listen "127.0.0.1:$AIV_PORT" 2>err.txt &&
+	test_grep "cannot listen on .127.0.0.1:$AIV_PORT.: .*in use" err.txt
 '
 
 kill -TERM "$AIV_SERVER_PID"

@@ -229,21 +229,48 @@ static void axes(struct strbuf *sb, const struct layout *L)
 		    "stroke=\"#555\"/>", L->left, L->top, L->bottom, L->right);
 }
 
-static void legend(struct strbuf *sb, const struct layout *L, const struct svg_series *series,
-		   size_t nseries)
+/* Legend items wrap at the chart's right edge; both functions share the layout. */
+#define LEGEND_X 8.0
+static double legend_item_width(const struct svg_series *s)
 {
-	double x = L->left, y = L->top - 10;
+	return 22 + (s->name ? (double)strlen(s->name) * 6.5 : 0);
+}
+
+static int legend_rows(const struct svg_chart *c, size_t nseries,
+		       const struct svg_series *series)
+{
+	double right = (c->width > 0 ? c->width : 640) - 16, x = LEGEND_X;
+	int rows = 1;
+	size_t i;
+
+	if (nseries < 2 || (c->flags & SVG_NO_LEGEND))
+		return 0;
+	for (i = 0; i < nseries; i++) {
+		double w = legend_item_width(&series[i]);
+		if (x + w > right && x > LEGEND_X) {
+			rows++;
+			x = LEGEND_X;
+		}
+		x += w + 12;
+	}
+	return rows;
+}
+
+/* Drawn in the band of `rows` rows just above the plot area. */
+static void legend(struct strbuf *sb, const struct layout *L, const struct svg_series *series,
+		   size_t nseries, int rows)
+{
+	double x = LEGEND_X, y = L->top - 18.0 * rows + 9;
 	size_t i;
 
 	strbuf_addstr(sb, "<g class=\"legend\">");
 	for (i = 0; i < nseries; i++) {
-		const char *name = series[i].name ? series[i].name : "";
-		double w = 22 + (double)strlen(name) * 6.5;
+		double w = legend_item_width(&series[i]);
 		const char *col = series[i].color ? series[i].color
 						  : palette[i % ARRAY_SIZE(palette)];
 
-		if (x + w > L->right && x > L->left) {
-			x = L->left;
+		if (x + w > L->w - 16 && x > LEGEND_X) {
+			x = LEGEND_X;
 			y += 18;
 		}
 		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"",
@@ -251,31 +278,11 @@ static void legend(struct strbuf *sb, const struct layout *L, const struct svg_s
 		strbuf_add_html(sb, col);
 		strbuf_addf(sb, "\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">",
 			    x + 14, y);
-		strbuf_add_html(sb, name);
+		strbuf_add_html(sb, series[i].name ? series[i].name : "");
 		strbuf_addstr(sb, "</text>");
 		x += w + 12;
 	}
 	strbuf_addstr(sb, "</g>");
-}
-
-static int legend_rows(const struct svg_chart *c, size_t nseries,
-		       const struct svg_series *series)
-{
-	double w = (c->width > 0 ? c->width : 640) - 80, x = 0;
-	int rows = 1;
-	size_t i;
-
-	if (nseries < 2 || (c->flags & SVG_NO_LEGEND))
-		return 0;
-	for (i = 0; i < nseries; i++) {
-		double iw = 34 + (series[i].name ? (double)strlen(series[i].name) * 6.5 : 0);
-		if (x + iw > w && x > 0) {
-			rows++;
-			x = 0;
-		}
-		x += iw;
-	}
-	return rows;
 }
 
 static void no_data(struct strbuf *sb, const struct layout *L)
@@ -400,7 +407,7 @@ static void draw_bars(struct strbuf *sb, const struct svg_chart *c,
 		value_ticks_y(sb, &L);
 	axes(sb, &L);
 	if (rows)
-		legend(sb, &L, series, nseries);
+		legend(sb, &L, series, nseries, rows);
 	if (n == 0 || nseries == 0) {
 		no_data(sb, &L);
 	} else {
@@ -525,8 +532,9 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 	double xlo = INFINITY, xhi = -INFINITY, ylo = 0, yhi = 0, xticks[MAX_TICKS];
 	size_t nx = 0, i, k, npoints = 0;
 	int monthly = 0, is_time = !!(c->flags & SVG_TIME_X);
+	int rows = legend_rows(c, nseries, series);
 
-	open_svg(sb, c, &L, legend_rows(c, nseries, series));
+	open_svg(sb, c, &L, rows);
 	for (k = 0; k < nseries; k++) {
 		for (i = 0; i < series[k].n; i++) {
 			double x = xval(&series[k], i), y = series[k].y[i];
@@ -613,8 +621,8 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 		}
 		strbuf_addstr(sb, "</g>");
 	}
-	if (legend_rows(c, nseries, series))
-		legend(sb, &L, series, nseries);
+	if (rows)
+		legend(sb, &L, series, nseries, rows);
 	axis_titles(sb, c, &L, c->x_title, c->y_title);
 	close_svg(sb);
 }

@@ -130,4 +130,13 @@ test_expect_success 'dashboard pages open for every human role' '
 	done
 '
 
+# a clean stop (under the sanitizer build: no leak, no error at exit)
+kill -TERM "$AIV_SERVER_PID"
+wait "$AIV_SERVER_PID"
+stop_status=$?
+AIV_SERVER_PID=
+test_expect_success 'the server stops cleanly after the matrix (exit 0)' '
+	test "$stop_status" = 0
+'
+
 test_done

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -219,6 +220,53 @@ static void test_line_time(void **state)
 	strbuf_release(&sb);
 }
 
+/* A legend that wraps stays above the plot area, whatever the width. */
+static void test_legend_wraps_above_plot(void **state)
+{
+	static const char *const cats[] = { "a" };
+	double v[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	struct svg_series series[8];
+	char names[8][40];
+	struct svg_chart c;
+	struct strbuf sb = STRBUF_INIT;
+	const char *p, *g;
+	double axis_x, plot_top, y, maxy = 0;
+	size_t i, texts = 0;
+
+	(void)state;
+	for (i = 0; i < 8; i++) {
+		snprintf(names[i], sizeof(names[i]), "a fairly long series name %zu", i);
+		series[i].name = names[i];
+		series[i].color = NULL;
+		series[i].y = &v[i];
+		series[i].x = NULL;
+		series[i].n = 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.title = "legend";
+	c.width = 300;
+	c.categories = cats;
+	c.ncategories = 1;
+	svg_stacked_bar(&sb, &c, series, 8);
+	assert_true(well_formed(sb.buf));
+	p = strstr(sb.buf, "class=\"axis\" d=\"M");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "class=\"axis\" d=\"M%lf %lf", &axis_x, &plot_top), 2);
+	g = strstr(sb.buf, "<g class=\"legend\">");
+	assert_non_null(g);
+	for (p = g; (p = strstr(p, "<text x=\"")) && p < strstr(g, "</g>"); p++) {
+		double x;
+		assert_int_equal(sscanf(p, "<text x=\"%lf\" y=\"%lf\"", &x, &y), 2);
+		assert_true(y < plot_top);
+		assert_true(x < 300);
+		maxy = y > maxy ? y : maxy;
+		texts++;
+	}
+	assert_int_equal(texts, 8);
+	assert_true(maxy > 40); /* it did wrap onto several rows */
+	strbuf_release(&sb);
+}
+
 static void test_empty(void **state)
 {
 	struct svg_chart c;
@@ -253,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_stacked),
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_line_time),
+		cmocka_unit_test(test_legend_wraps_above_plot),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

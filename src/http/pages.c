@@ -240,7 +240,25 @@ static void status_badge(struct strbuf *sb, const char *status)
 	strbuf_addstr(sb, "</span>");
 }
 
-static void initiatives_table(struct strbuf *sb, json_t *items, int full)
+/* The owner's display name (the slug if unknown), for a table cell. */
+static void owner_cell(struct strbuf *sb, struct store *store, const char *owner)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const struct kind_ops *k = apply_kind("Person");
+	json_t *arr = NULL;
+	const char *display = NULL;
+
+	if (owner && k && !apply_get(store, k, owner, &arr, &err))
+		display = json_string_value(json_object_get(json_array_get(arr, 0), "display_name"));
+	strbuf_addstr(sb, "<span title=\"");
+	strbuf_add_html(sb, owner ? owner : "");
+	strbuf_addstr(sb, "\">");
+	strbuf_add_html(sb, display ? display : owner ? owner : "");
+	strbuf_addstr(sb, "</span>");
+	json_decref(arr);
+}
+
+static void initiatives_table(struct strbuf *sb, struct store *store, json_t *items, int full)
 {
 	size_t i;
 
@@ -265,7 +283,7 @@ static void initiatives_table(struct strbuf *sb, json_t *items, int full)
 		strbuf_addstr(sb, "\">");
 		strbuf_add_html(sb, title ? title : name);
 		strbuf_addstr(sb, "</span></td><td>");
-		strbuf_add_html(sb, json_string_value(json_object_get(it, "owner")));
+		owner_cell(sb, store, json_string_value(json_object_get(it, "owner")));
 		strbuf_addf(sb, "</td><td class=\"num\">%lld</td><td>",
 			    (long long)json_integer_value(json_object_get(it, "phase")));
 		status_badge(sb, json_string_value(json_object_get(it, "status")));
@@ -373,9 +391,14 @@ static void h_overview(struct http_request *req, struct http_response *res)
 		strbuf_add_html(&m, cm->name);
 		strbuf_addstr(&m, "</a><span class=\"tag\">");
 		strbuf_addf(&m, "%.0f</span></h2><p class=\"small\">", rows[i].total);
+		if (cm->short_name && *cm->short_name) {
+			strbuf_addstr(&m, "<strong>");
+			strbuf_add_html(&m, cm->short_name);
+			strbuf_addstr(&m, ".</strong> ");
+		}
 		strbuf_add_html(&m, cm->summary);
 		strbuf_addstr(&m, "</p>");
-		initiatives_table(&m, rows[i].items, 0);
+		initiatives_table(&m, req->store, rows[i].items, 0);
 		strbuf_addstr(&m, "</section>");
 	}
 	strbuf_addstr(&m, "</div>");
@@ -501,7 +524,7 @@ static void h_model_page(struct http_request *req, struct http_response *res)
 		if (rows[i].m != cm)
 			continue;
 		strbuf_addf(&m, "<section class=\"card\"><h2>Initiatives (%.0f)</h2>", rows[i].total);
-		initiatives_table(&m, rows[i].items, 1);
+		initiatives_table(&m, req->store, rows[i].items, 1);
 		strbuf_addstr(&m, "</section>");
 	}
 	{

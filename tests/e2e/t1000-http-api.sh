@@ -285,7 +285,7 @@ test_expect_success 'the cookie opens the overview: five models, initiatives, ch
 		grep -qi "$m" out.json || { echo "missing $m"; exit 1; }
 	done &&
 	test_grep "Role starter workflows" out.json &&
-	test_grep "seo-yeon.kang" out.json &&
+	test_grep "title=\"seo-yeon.kang\">Seo-yeon Kang<" out.json &&
 	test "$(grep -o "<svg " out.json | wc -l)" -ge 2 &&
 	test "$(grep -o "class=\"bar\"" out.json | wc -l)" -ge 5 &&
 	test_grep "Signed in as <strong>reader</strong> (viewer)" out.json &&

@@ -1,0 +1,628 @@
+/*
+ * svg.c - bar, stacked bar and line charts as inline SVG; see svg.h.
+ *
+ * Every chart is laid out the same way:
+ *
+ *   +--------------------------------------------------+
+ *   | title                               legend ...   |  top
+ *   |      +-------------------------------------+     |
+ *   | tick |  plot area (grid lines at the ticks)|     |
+ *   | ...  |                                     |     |
+ *   |      +-------------------------------------+     |
+ *   |       tick   tick   tick   tick                  |  bottom
+ *   |              x axis title                        |
+ *   +--------------------------------------------------+
+ *     left (y axis title rotated, tick labels)
+ *
+ * The value axis always comes from svg_nice_ticks(): its first and last
+ * ticks are the ends of the axis, so bars and points map linearly from
+ * [ticks[0], ticks[n-1]] onto the plot area.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timeutil.h"
+#include "svg.h"
+
+#define MAX_TICKS 16
+
+static const char *const palette[] = {
+	"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+};
+
+struct layout {
+	double w, h;            /* whole chart */
+	double left, right, top, bottom; /* plot area edges */
+	double ticks[MAX_TICKS];
+	size_t nticks;
+	const char *id;
+};
+
+void svg_format_number(char *out, size_t n, double v)
+{
+	if (fabs(v - nearbyint(v)) < 1e-9 && fabs(v) < 1e15)
+		snprintf(out, n, "%.0f", nearbyint(v) == 0 ? 0.0 : nearbyint(v));
+	else
+		snprintf(out, n, "%g", v);
+}
+
+static double nice_num(double x, int round_it)
+{
+	double e = floor(log10(x)), f = x / pow(10, e), nf;
+
+	if (round_it)
+		nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+	else
+		nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+	return nf * pow(10, e);
+}
+
+size_t svg_nice_ticks(double lo, double hi, size_t target, int integer,
+		      double *ticks, size_t cap)
+{
+	double range, step, start, end, v;
+	size_t n = 0, i;
+
+	if (!cap)
+		return 0;
+	if (!isfinite(lo) || !isfinite(hi)) {
+		lo = 0;
+		hi = 1;
+	}
+	if (hi < lo) {
+		v = lo;
+		lo = hi;
+		hi = v;
+	}
+	if (hi == lo)
+		hi = lo + 1;
+	if (target < 2)
+		target = 2;
+	range = nice_num(hi - lo, 0);
+	step = nice_num(range / (double)target, 1);
+	if (integer && step < 1)
+		step = 1;
+	start = floor(lo / step) * step;
+	end = ceil(hi / step) * step;
+	/* too many ticks for the caller's array: widen the step */
+	while ((end - start) / step + 1 > (double)cap) {
+		step = nice_num(step * 2, 1);
+		start = floor(lo / step) * step;
+		end = ceil(hi / step) * step;
+	}
+	for (i = 0; n < cap; i++) {
+		v = start + (double)i * step;
+		/* drop float noise: 0.30000000000000004 -> 0.3 */
+		v = nearbyint(v / step) * step;
+		if (fabs(v) < step * 1e-9)
+			v = 0;
+		ticks[n++] = v;
+		if (v >= end - step * 1e-9)
+			break;
+	}
+	return n;
+}
+
+static void open_svg(struct strbuf *sb, const struct svg_chart *c, struct layout *L,
+		     int legend_rows)
+{
+	L->id = c->id && *c->id ? c->id : "chart";
+	L->w = c->width > 0 ? c->width : 640;
+	L->h = c->height > 0 ? c->height : 320;
+	L->top = 12 + (c->title ? 22 : 0) + legend_rows * 18;
+	L->bottom = L->h - (c->x_title ? 44 : 28);
+	L->left = c->y_title ? 64 : 48;
+	L->right = L->w - 16;
+	strbuf_addf(sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
+		    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+		    "aria-label=\"", L->w, L->h, L->w, L->h);
+	strbuf_add_html(sb, c->title ? c->title : "chart");
+	strbuf_addstr(sb, "\" aria-labelledby=\"");
+	strbuf_add_html(sb, L->id);
+	strbuf_addstr(sb, "-title");
+	if (c->desc) {
+		strbuf_addch(sb, ' ');
+		strbuf_add_html(sb, L->id);
+		strbuf_addstr(sb, "-desc");
+	}
+	strbuf_addstr(sb, "\">");
+	strbuf_addstr(sb, "<title id=\"");
+	strbuf_add_html(sb, L->id);
+	strbuf_addstr(sb, "-title\">");
+	strbuf_add_html(sb, c->title ? c->title : "chart");
+	strbuf_addstr(sb, "</title>");
+	if (c->desc) {
+		strbuf_addstr(sb, "<desc id=\"");
+		strbuf_add_html(sb, L->id);
+		strbuf_addstr(sb, "-desc\">");
+		strbuf_add_html(sb, c->desc);
+		strbuf_addstr(sb, "</desc>");
+	}
+	if (c->title) {
+		strbuf_addstr(sb, "<text class=\"chart-title\" x=\"8\" y=\"20\" font-size=\"14\" "
+			      "font-weight=\"600\" fill=\"#222\">");
+		strbuf_add_html(sb, c->title);
+		strbuf_addstr(sb, "</text>");
+	}
+}
+
+static void close_svg(struct strbuf *sb)
+{
+	strbuf_addstr(sb, "</svg>");
+}
+
+static double max_label_width(const struct svg_chart *c)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < c->ncategories; i++) {
+		size_t l = c->categories && c->categories[i] ? strlen(c->categories[i]) : 0;
+		if (l > m)
+			m = l;
+	}
+	return (double)m * 6.5 + 12;
+}
+
+/* Axis titles: x under the plot, y rotated on the left. */
+static void axis_titles(struct strbuf *sb, const struct svg_chart *c, const struct layout *L,
+			const char *xt, const char *yt)
+{
+	if (xt) {
+		strbuf_addf(sb, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"middle\" font-size=\"12\" fill=\"#333\">",
+			    (L->left + L->right) / 2, L->h - 8);
+		strbuf_add_html(sb, xt);
+		strbuf_addstr(sb, "</text>");
+	}
+	if (yt) {
+		strbuf_addf(sb, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"middle\" font-size=\"12\" fill=\"#333\" "
+			    "transform=\"rotate(-90 %.1f %.1f)\">", 14.0,
+			    (L->top + L->bottom) / 2, 14.0, (L->top + L->bottom) / 2);
+		strbuf_add_html(sb, yt);
+		strbuf_addstr(sb, "</text>");
+	}
+	(void)c;
+}
+
+/* Value ticks along y (vertical charts) with grid lines. */
+static void value_ticks_y(struct strbuf *sb, const struct layout *L)
+{
+	size_t i;
+	double lo = L->ticks[0], hi = L->ticks[L->nticks - 1];
+
+	for (i = 0; i < L->nticks; i++) {
+		double y = L->bottom - (L->ticks[i] - lo) / (hi - lo) * (L->bottom - L->top);
+		char num[48];
+
+		svg_format_number(num, sizeof(num), L->ticks[i]);
+		strbuf_addf(sb, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+			    "y2=\"%.1f\" stroke=\"#ddd\"/>", L->left, L->right, y, y);
+		strbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+			    "font-size=\"11\" fill=\"#555\">%s</text>", L->left - 6, y + 4, num);
+	}
+}
+
+/* Value ticks along x (horizontal bars) with grid lines. */
+static void value_ticks_x(struct strbuf *sb, const struct layout *L)
+{
+	size_t i;
+	double lo = L->ticks[0], hi = L->ticks[L->nticks - 1];
+
+	for (i = 0; i < L->nticks; i++) {
+		double x = L->left + (L->ticks[i] - lo) / (hi - lo) * (L->right - L->left);
+		char num[48];
+
+		svg_format_number(num, sizeof(num), L->ticks[i]);
+		strbuf_addf(sb, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+			    "y2=\"%.1f\" stroke=\"#ddd\"/>", x, x, L->top, L->bottom);
+		strbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			    "font-size=\"11\" fill=\"#555\">%s</text>", x, L->bottom + 16, num);
+	}
+}
+
+static void axes(struct strbuf *sb, const struct layout *L)
+{
+	strbuf_addf(sb, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" "
+		    "stroke=\"#555\"/>", L->left, L->top, L->bottom, L->right);
+}
+
+/* Legend items wrap at the chart's right edge; both functions share the layout. */
+#define LEGEND_X 8.0
+static double legend_item_width(const struct svg_series *s)
+{
+	return 22 + (s->name ? (double)strlen(s->name) * 6.5 : 0);
+}
+
+static int legend_rows(const struct svg_chart *c, size_t nseries,
+		       const struct svg_series *series)
+{
+	double right = (c->width > 0 ? c->width : 640) - 16, x = LEGEND_X;
+	int rows = 1;
+	size_t i;
+
+	if (nseries < 2 || (c->flags & SVG_NO_LEGEND))
+		return 0;
+	for (i = 0; i < nseries; i++) {
+		double w = legend_item_width(&series[i]);
+		if (x + w > right && x > LEGEND_X) {
+			rows++;
+			x = LEGEND_X;
+		}
+		x += w + 12;
+	}
+	return rows;
+}
+
+/* Drawn in the band of `rows` rows just above the plot area. */
+static void legend(struct strbuf *sb, const struct layout *L, const struct svg_series *series,
+		   size_t nseries, int rows)
+{
+	double x = LEGEND_X, y = L->top - 18.0 * rows + 9;
+	size_t i;
+
+	strbuf_addstr(sb, "<g class=\"legend\">");
+	for (i = 0; i < nseries; i++) {
+		double w = legend_item_width(&series[i]);
+		const char *col = series[i].color ? series[i].color
+						  : palette[i % ARRAY_SIZE(palette)];
+
+		if (x + w > L->w - 16 && x > LEGEND_X) {
+			x = LEGEND_X;
+			y += 18;
+		}
+		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"",
+			    x, y - 9);
+		strbuf_add_html(sb, col);
+		strbuf_addf(sb, "\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">",
+			    x + 14, y);
+		strbuf_add_html(sb, series[i].name ? series[i].name : "");
+		strbuf_addstr(sb, "</text>");
+		x += w + 12;
+	}
+	strbuf_addstr(sb, "</g>");
+}
+
+static void no_data(struct strbuf *sb, const struct layout *L)
+{
+	strbuf_addf(sb, "<text class=\"no-data\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+		    "font-size=\"13\" fill=\"#777\">no data</text>",
+		    (L->left + L->right) / 2, (L->top + L->bottom) / 2);
+}
+
+static void tooltip(struct strbuf *sb, const char *a, const char *b, double v, const char *unit)
+{
+	char num[48];
+
+	svg_format_number(num, sizeof(num), v);
+	strbuf_addstr(sb, "<title>");
+	if (a && *a) {
+		strbuf_add_html(sb, a);
+		strbuf_addstr(sb, b && *b ? ", " : ": ");
+	}
+	if (b && *b) {
+		strbuf_add_html(sb, b);
+		strbuf_addstr(sb, ": ");
+	}
+	strbuf_addstr(sb, num);
+	if (unit && *unit) {
+		strbuf_addch(sb, ' ');
+		strbuf_add_html(sb, unit);
+	}
+	strbuf_addstr(sb, "</title>");
+}
+
+/* Category labels along the category axis. */
+static void category_labels(struct strbuf *sb, const struct svg_chart *c, const struct layout *L,
+			    int horizontal)
+{
+	size_t i, n = c->ncategories;
+
+	for (i = 0; i < n; i++) {
+		const char *label = c->categories && c->categories[i] ? c->categories[i] : "";
+		if (horizontal) {
+			double band = (L->bottom - L->top) / (double)n;
+			strbuf_addf(sb, "<text class=\"category\" x=\"%.1f\" y=\"%.1f\" "
+				    "text-anchor=\"end\" font-size=\"11\" fill=\"#333\">",
+				    L->left - 6, L->top + band * ((double)i + 0.5) + 4);
+		} else {
+			double band = (L->right - L->left) / (double)n;
+			strbuf_addf(sb, "<text class=\"category\" x=\"%.1f\" y=\"%.1f\" "
+				    "text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">",
+				    L->left + band * ((double)i + 0.5), L->bottom + 16);
+		}
+		strbuf_add_html(sb, label);
+		strbuf_addstr(sb, "</text>");
+	}
+}
+
+/* A bar from value a to b in category i (of n), in a layer. */
+static void bar_rect(struct strbuf *sb, const struct layout *L, int horizontal, size_t i,
+		     size_t n, double a, double b, const char *color)
+{
+	double lo = L->ticks[0], hi = L->ticks[L->nticks - 1];
+	double x, y, w, h;
+
+	if (horizontal) {
+		double band = (L->bottom - L->top) / (double)n;
+		double x0 = L->left + (a - lo) / (hi - lo) * (L->right - L->left);
+		double x1 = L->left + (b - lo) / (hi - lo) * (L->right - L->left);
+		x = x0 < x1 ? x0 : x1;
+		w = fabs(x1 - x0);
+		y = L->top + band * (double)i + band * 0.15;
+		h = band * 0.7;
+	} else {
+		double band = (L->right - L->left) / (double)n;
+		double y0 = L->bottom - (a - lo) / (hi - lo) * (L->bottom - L->top);
+		double y1 = L->bottom - (b - lo) / (hi - lo) * (L->bottom - L->top);
+		y = y0 < y1 ? y0 : y1;
+		h = fabs(y1 - y0);
+		x = L->left + band * (double)i + band * 0.15;
+		w = band * 0.7;
+	}
+	strbuf_addf(sb, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"", x, y, w, h);
+	strbuf_add_html(sb, color);
+	strbuf_addstr(sb, "\">");
+}
+
+static void draw_bars(struct strbuf *sb, const struct svg_chart *c,
+		      const struct svg_series *series, size_t nseries, int stacked)
+{
+	struct layout L;
+	int horizontal = !!(c->flags & SVG_HORIZONTAL);
+	size_t n = c->ncategories, i, k;
+	double lo = 0, hi = 0;
+	int rows = stacked ? legend_rows(c, nseries, series) : 0;
+	const char *xt = c->x_title, *yt = c->y_title; /* bottom and left, as drawn */
+
+	open_svg(sb, c, &L, rows);
+	if (horizontal)
+		L.left = (c->y_title ? 28 : 8) + max_label_width(c);
+	for (i = 0; i < n; i++) {
+		double pos = 0, neg = 0;
+		for (k = 0; k < nseries; k++) {
+			double v = i < series[k].n && series[k].y ? series[k].y[i] : 0;
+			if (!isfinite(v))
+				continue;
+			if (stacked) {
+				if (v >= 0)
+					pos += v;
+				else
+					neg += v;
+			} else {
+				pos = v > pos ? v : pos;
+				neg = v < neg ? v : neg;
+			}
+		}
+		hi = pos > hi ? pos : hi;
+		lo = neg < lo ? neg : lo;
+	}
+	L.nticks = svg_nice_ticks(lo, hi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
+	if (horizontal)
+		value_ticks_x(sb, &L);
+	else
+		value_ticks_y(sb, &L);
+	axes(sb, &L);
+	if (rows)
+		legend(sb, &L, series, nseries, rows);
+	if (n == 0 || nseries == 0) {
+		no_data(sb, &L);
+	} else {
+		category_labels(sb, c, &L, horizontal);
+		for (i = 0; i < n; i++) {
+			double pos = 0, neg = 0;
+			for (k = 0; k < nseries; k++) {
+				double v = i < series[k].n && series[k].y ? series[k].y[i] : 0;
+				const char *col = series[k].color ? series[k].color
+						  : palette[k % ARRAY_SIZE(palette)];
+				double a, b;
+
+				if (!isfinite(v) || (stacked && v == 0))
+					continue;
+				if (!stacked && c->bar_colors && c->bar_colors[i])
+					col = c->bar_colors[i];
+				if (!stacked) {
+					a = 0;
+					b = v;
+				} else if (v >= 0) {
+					a = pos;
+					b = pos += v;
+				} else {
+					a = neg;
+					b = neg += v;
+				}
+				bar_rect(sb, &L, horizontal, i, n, a, b, col);
+				tooltip(sb, c->categories ? c->categories[i] : NULL,
+					stacked ? series[k].name : NULL, v, c->unit);
+				strbuf_addstr(sb, "</rect>");
+			}
+		}
+	}
+	axis_titles(sb, c, &L, xt, yt);
+	close_svg(sb);
+}
+
+void svg_bar(struct strbuf *sb, const struct svg_chart *c, const struct svg_series *s)
+{
+	draw_bars(sb, c, s, s ? 1 : 0, 0);
+}
+
+void svg_stacked_bar(struct strbuf *sb, const struct svg_chart *c,
+		     const struct svg_series *series, size_t nseries)
+{
+	draw_bars(sb, c, series, nseries, 1);
+}
+
+/* ---- line charts ---- */
+
+static double xval(const struct svg_series *s, size_t i)
+{
+	return s->x ? s->x[i] : (double)i;
+}
+
+/* Time ticks: whole days (1, 2, 7, 14) or months (1, 2, 3, 6, 12). */
+static size_t time_ticks(double lo_us, double hi_us, double *ticks, size_t cap,
+			 int *monthly)
+{
+	static const int day_steps[] = { 1, 2, 7, 14 };
+	static const int month_steps[] = { 1, 2, 3, 6, 12, 24, 60 };
+	double day = 86400e6, span = (hi_us - lo_us) / day;
+	size_t n = 0, i;
+
+	*monthly = 0;
+	for (i = 0; i < ARRAY_SIZE(day_steps); i++) {
+		double step = day_steps[i] * day;
+		double t = ceil(lo_us / step) * step;
+		if (span / day_steps[i] > 8)
+			continue;
+		for (; t <= hi_us + 1 && n < cap; t += step)
+			ticks[n++] = t;
+		return n;
+	}
+	*monthly = 1;
+	for (i = 0; i < ARRAY_SIZE(month_steps); i++) {
+		int k = month_steps[i];
+		time_t secs = (time_t)(lo_us / 1e6);
+		struct tm tm;
+		int64_t y, m;
+
+		if (span / (30.44 * k) > 8 && i + 1 < ARRAY_SIZE(month_steps))
+			continue;
+		gmtime_r(&secs, &tm);
+		y = tm.tm_year + 1900;
+		m = tm.tm_mon; /* 0-based */
+		m = ((m + k - 1) / k) * k; /* first multiple of k at or after */
+		for (;;) {
+			int64_t yy = y + m / 12, mm = m % 12;
+			double t;
+			t = (double)time_days_from_civil(yy, (unsigned)mm + 1, 1) * day;
+			if (t < lo_us) {
+				m += k;
+				continue;
+			}
+			if (t > hi_us + 1 || n >= cap)
+				break;
+			ticks[n++] = t;
+			m += k;
+		}
+		return n;
+	}
+	return n;
+}
+
+static void format_time(char *out, size_t n, double us, int monthly)
+{
+	time_t secs = (time_t)(us / 1e6);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	if (monthly)
+		strftime(out, n, "%Y-%m", &tm);
+	else
+		strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+void svg_line(struct strbuf *sb, const struct svg_chart *c,
+	      const struct svg_series *series, size_t nseries)
+{
+	struct layout L;
+	double xlo = INFINITY, xhi = -INFINITY, ylo = 0, yhi = 0, xticks[MAX_TICKS];
+	size_t nx = 0, i, k, npoints = 0;
+	int monthly = 0, is_time = !!(c->flags & SVG_TIME_X);
+	int rows = legend_rows(c, nseries, series);
+
+	open_svg(sb, c, &L, rows);
+	for (k = 0; k < nseries; k++) {
+		for (i = 0; i < series[k].n; i++) {
+			double x = xval(&series[k], i), y = series[k].y[i];
+			if (!isfinite(x) || !isfinite(y))
+				continue;
+			xlo = x < xlo ? x : xlo;
+			xhi = x > xhi ? x : xhi;
+			ylo = y < ylo ? y : ylo;
+			yhi = y > yhi ? y : yhi;
+			npoints++;
+		}
+	}
+	L.nticks = svg_nice_ticks(ylo, yhi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
+	value_ticks_y(sb, &L);
+	axes(sb, &L);
+	if (!npoints) {
+		no_data(sb, &L);
+		axis_titles(sb, c, &L, c->x_title, c->y_title);
+		close_svg(sb);
+		return;
+	}
+	if (is_time) {
+		if (xhi == xlo) {
+			xlo -= 86400e6;
+			xhi += 86400e6;
+		}
+		nx = time_ticks(xlo, xhi, xticks, MAX_TICKS, &monthly);
+	} else {
+		nx = svg_nice_ticks(xlo, xhi, 6, 0, xticks, MAX_TICKS);
+		xlo = xticks[0];
+		xhi = xticks[nx - 1];
+	}
+	for (i = 0; i < nx; i++) {
+		double x = L.left + (xticks[i] - xlo) / (xhi - xlo) * (L.right - L.left);
+		char label[48];
+
+		if (is_time)
+			format_time(label, sizeof(label), xticks[i], monthly);
+		else
+			svg_format_number(label, sizeof(label), xticks[i]);
+		strbuf_addf(sb, "<line class=\"xtick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+			    "y2=\"%.1f\" stroke=\"#555\"/>", x, x, L.bottom, L.bottom + 4);
+		strbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			    "font-size=\"11\" fill=\"#555\">%s</text>", x, L.bottom + 16, label);
+	}
+	for (k = 0; k < nseries; k++) {
+		const char *col = series[k].color ? series[k].color
+						  : palette[k % ARRAY_SIZE(palette)];
+		double ylo_ax = L.ticks[0], yhi_ax = L.ticks[L.nticks - 1];
+		int pen = 0;
+
+		strbuf_addstr(sb, "<g class=\"series\"><path class=\"line\" fill=\"none\" "
+			      "stroke-width=\"2\" stroke=\"");
+		strbuf_add_html(sb, col);
+		strbuf_addstr(sb, "\" d=\"");
+		for (i = 0; i < series[k].n; i++) {
+			double x = xval(&series[k], i), y = series[k].y[i];
+			if (!isfinite(x) || !isfinite(y)) {
+				pen = 0; /* a gap in the line */
+				continue;
+			}
+			strbuf_addf(sb, "%c%.1f %.1f", pen ? 'L' : 'M',
+				    L.left + (x - xlo) / (xhi - xlo) * (L.right - L.left),
+				    L.bottom - (y - ylo_ax) / (yhi_ax - ylo_ax) * (L.bottom - L.top));
+			pen = 1;
+		}
+		strbuf_addstr(sb, "\"/>");
+		for (i = 0; i < series[k].n; i++) {
+			double x = xval(&series[k], i), y = series[k].y[i];
+			char xl[48];
+			if (!isfinite(x) || !isfinite(y))
+				continue;
+			if (is_time)
+				format_time(xl, sizeof(xl), x, 0);
+			else
+				svg_format_number(xl, sizeof(xl), x);
+			strbuf_addf(sb, "<circle class=\"point\" r=\"3\" cx=\"%.1f\" cy=\"%.1f\" fill=\"",
+				    L.left + (x - xlo) / (xhi - xlo) * (L.right - L.left),
+				    L.bottom - (y - ylo_ax) / (yhi_ax - ylo_ax) * (L.bottom - L.top));
+			strbuf_add_html(sb, col);
+			strbuf_addstr(sb, "\">");
+			tooltip(sb, series[k].name, xl, y, c->unit);
+			strbuf_addstr(sb, "</circle>");
+		}
+		strbuf_addstr(sb, "</g>");
+	}
+	if (rows)
+		legend(sb, &L, series, nseries, rows);
+	axis_titles(sb, c, &L, c->x_title, c->y_title);
+	close_svg(sb);
+}

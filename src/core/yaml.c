@@ -148,8 +148,6 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 cleanup:
 	if (fyp)
 		fy_parser_destroy(fyp);
-	/* libfyaml 0.7 frees collected errors only here, not in destroy */
-	fy_diag_set_collect_errors(diag, false);
 	fy_diag_unref(diag);
 	if (ret)
 		ydocs_release(out);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "apply/apply.h"
+#include "change/artefact.h"
 #include "cmd.h"
 #include "org/org.h"
 
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	change_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

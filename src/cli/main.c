@@ -30,6 +30,7 @@ const struct cmd_struct cli_commands[] = {
 	  "verify, read, export and checkpoint the ledger" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
+	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "models", cmd_models, NEED_CATALOG,

@@ -28,6 +28,7 @@ const struct cmd_struct cli_commands[] = {
 	  "create or update objects from YAML files (idempotent)" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
+	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },

@@ -176,8 +176,8 @@ static int str_field(const struct ypos *p, struct fy_node *doc, const char *key,
 	return 0;
 }
 
-static int parse_depends(const struct ypos *p, struct fy_node *doc, json_t *spec,
-			 const char *what)
+int artefact_parse_depends(const struct ypos *p, struct fy_node *doc, json_t *spec,
+			   const char *what)
 {
 	static const char *const keys[] = { "id", "type", NULL };
 	struct fy_node *seq = NULL, *item;
@@ -335,7 +335,7 @@ static int artefact_parse(const struct ypos *p, struct fy_node *doc,
 		goto fail;
 	}
 	json_object_set_new(spec, "fingerprint", json_string(fp));
-	if ((ret = parse_depends(p, doc, spec, what)))
+	if ((ret = artefact_parse_depends(p, doc, spec, what)))
 		goto fail;
 	*out = spec;
 	return 0;

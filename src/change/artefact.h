@@ -48,6 +48,13 @@ int artefact_edge_type_ok(const char *t);
  */
 int artefact_edge_forbids_cycle(const char *type);
 
+/*
+ * Read `depends_on` of doc (ids, or {id, type}) into spec's depends_on
+ * (ids) and edge_types (id -> type); spec must hold "name" already.
+ */
+int artefact_parse_depends(const struct ypos *p, struct fy_node *doc, json_t *spec,
+			   const char *what);
+
 /* SHA-256 of a file's bytes as hex.  0, or AIV_EIO / AIV_ETOOBIG with err. */
 int artefact_file_fingerprint(const char *path, char out[SHA256_HEX],
 			      struct aiv_err *err);

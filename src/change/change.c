@@ -354,6 +354,17 @@ static int build_path(struct change_env *e, const struct artefact_row *a,
 		add_slot(path, role, "person", mgr);
 	} else {
 		add_slot(path, role, slot_kind(a->owner_kind), a->owner);
+		if (ai && !strcmp(a->owner_kind, "Person") && !strcmp(a->owner, author)) {
+			/* the director owns it but cannot be the only approver */
+			if ((ret = person_manager(e->s, author, &mgr, err)))
+				goto fail;
+			if (mgr) {
+				free(role);
+				role = xstrfmt("manager of %s, who directed the agent and owns %s",
+					       author, a->id);
+				add_slot(path, role, "person", mgr);
+			}
+		}
 	}
 	fns = json_object_get(e->rules->by_type, a->type);
 	json_array_foreach(fns, i, f) {
@@ -1348,10 +1359,28 @@ int change_merge(struct change_env *e, const char *cr, json_t **out, struct aiv_
 			struct cr_row o;
 			if ((ret = cr_read(e->s, json_string_value(it), &o, err)))
 				goto cleanup;
-			json_array_set_new(reeval, i, json_pack("{s:s, s:s}", "cr", o.id, "now",
-				!strcmp(o.artefact, c.artefact)
-				? "against a stale base: it must be reopened on the new version"
-				: "its overlap is resolved; approvals still cover its own artefacts"));
+			{
+				int now_stale = 0;
+				size_t k;
+				json_t *x;
+				char *txt;
+				json_array_foreach(impact, k, x)
+					if (!strcmp(json_str(x, "id"), o.artefact))
+						now_stale = 1;
+				if (!strcmp(o.artefact, c.artefact))
+					txt = xstrfmt("against a stale base: it must be reopened on "
+						      "%s v%lld", c.artefact, (long long)newver);
+				else if (now_stale)
+					txt = xstrfmt("changing %s, which this merge made stale: its "
+						      "owner reviews %s against %s v%lld first",
+						      o.artefact, o.artefact, c.artefact,
+						      (long long)newver);
+				else
+					txt = xstrfmt("free of this overlap");
+				json_array_set_new(reeval, i, json_pack("{s:s, s:s}", "cr", o.id,
+									"now", txt));
+				free(txt);
+			}
 			cr_release(&o);
 		}
 	}

@@ -87,6 +87,47 @@ static void print_cr(json_t *o)
 	}
 }
 
+static void num(const char *label, json_t *v, const char *unit)
+{
+	if (json_is_number(v))
+		printf("  %-34s %.2f%s\n", label, json_number_value(v), unit);
+	else
+		printf("  %-34s - (no data yet)\n", label);
+}
+
+static void print_metrics(json_t *m)
+{
+	json_t *t = json_object_get(m, "time_to_safe_change_hours");
+	json_t *c = json_object_get(m, "conflicts"), *a = json_object_get(m, "audit_readiness");
+	json_t *d = json_object_get(m, "downstream_consistency"), *ai = json_object_get(m, "ai_generated");
+	json_t *b, *f;
+	const char *owner;
+	size_t i;
+
+	printf("change requests: %lld (%lld done)\n",
+	       (long long)json_integer_value(json_object_get(m, "change_requests")),
+	       (long long)json_integer_value(json_object_get(t, "done")));
+	num("time to safe change, median", json_object_get(t, "median"), " h");
+	num("time to safe change, p90", json_object_get(t, "p90"), " h");
+	num("time to approval, median", json_object_get(t, "approval_median"), " h");
+	printf("  %-34s %lld (%lld open)\n", "conflicts",
+	       (long long)json_integer_value(json_object_get(c, "count")),
+	       (long long)json_integer_value(json_object_get(c, "open")));
+	num("time to resolve a conflict, median", json_object_get(c, "time_to_resolve_median_hours"), " h");
+	num("audit readiness", json_object_get(a, "share"), "");
+	num("downstream consistency", json_object_get(d, "share"), "");
+	num("AI-generated share", json_object_get(ai, "share"), "");
+	printf("  %-34s %lld\n", "queued AI-generated CRs",
+	       (long long)json_integer_value(json_object_get(m, "queued")));
+	printf("review backlog:\n");
+	json_object_foreach(json_object_get(m, "review_backlog"), owner, b)
+		printf("  %-26s %lld stale, %lld pending approvals\n", owner,
+		       (long long)json_integer_value(json_object_get(b, "stale")),
+		       (long long)json_integer_value(json_object_get(b, "pending_approvals")));
+	json_array_foreach(json_object_get(m, "findings"), i, f)
+		printf("finding %s: %s\n", json_str(f, "time"), json_str(f, "message"));
+}
+
 /* Write a merged CR's content to the artefact's file when the file still holds the base. */
 static void write_back(struct aiv_ctx *ctx, const char *cr, json_t *res)
 {
@@ -305,9 +346,14 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		printf("%s: %s\n", json_str(res, "cr"),
 		       ret ? "signatures do NOT verify" : "every signature verifies");
 	} else {
-		char *s = json_dumps(res, JSON_INDENT(2));
-		printf("%s\n", s ? s : "");
-		free(s);
+		print_metrics(res);
+	}
+	{
+		json_t *x;
+		size_t i;
+		json_array_foreach(json_object_get(res, "released"), i, x)
+			printf("released from the queue: %s (governance caught up)\n",
+			       json_string_value(x));
 	}
 	json_decref(res);
 	return ret;

@@ -233,6 +233,9 @@ test_expect_success 'AI changes are queued when governance is behind, with a fin
 '
 
 test_expect_success 'metrics: time to safe change, consistency, readiness' '
+	aivalue change metrics >out &&
+	test_grep "time to safe change, p90 *6.00 h" out &&
+	test_grep "finding .*outpacing governance" out &&
 	aivalue --json change metrics >m.json &&
 	test "$(json_get m.json "d[\"time_to_safe_change_hours\"][\"done\"]")" = 2 &&
 	test "$(json_get m.json "d[\"time_to_safe_change_hours\"][\"p90\"]")" = 6.0 &&
@@ -243,6 +246,16 @@ test_expect_success 'metrics: time to safe change, consistency, readiness' '
 	test "$(json_get m.json "d[\"conflicts\"][\"open\"]")" = 3 &&
 	test "$(json_get m.json "d[\"review_backlog\"][\"kerem.sahin\"][\"pending_approvals\"]")" = 2 &&
 	test "$(json_get m.json "d[\"ai_generated\"][\"share\"]")" = 0.4
+'
+
+test_expect_success 'a queued CR is released when governance catches up' '
+	at 2026-11-03T11:00:00Z &&
+	aivalue change reject CR-2 --as kerem.sahin --meaning "rejected as SOP-12 owner" \
+		--reason "superseded by CR-1" >out &&
+	test_grep "CR-2 is rejected" out &&
+	test_grep "released from the queue: CR-5" out &&
+	aivalue --json change show CR-5 >cr5.json &&
+	test "$(json_get cr5.json "d[\"status\"]")" = open
 '
 
 test_expect_success 'the ledger verifies' '

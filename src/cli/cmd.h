@@ -50,6 +50,7 @@ int cli_load_catalog(struct aiv_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_baseline(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);

@@ -29,6 +29,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "artefacts", cmd_artefacts, NEED_STORE | NEED_CATALOG, "sync artefacts from a folder with front matter; import Doorstop" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
+	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
 	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },

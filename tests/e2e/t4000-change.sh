@@ -94,6 +94,20 @@ test_expect_success 'bad graph input is refused and changes nothing' '
 	test_grep "bad/sop-50.md:3:7: artefact .SOP-50.: kind .memo." err.txt
 '
 
+test_expect_success 'a baseline records a Merkle root of every fingerprint' '
+	at 2026-11-02T08:00:00Z &&
+	aivalue --json baseline create release-1 >b1.json &&
+	test "$(json_get b1.json "d[\"count\"]")" = 10 &&
+	json_get b1.json "d[\"root\"]" >root1 &&
+	test "$(wc -c <root1)" = 65 &&
+	aivalue baseline diff release-1 @now >out &&
+	test_grep "no difference" out &&
+	unchanged aivalue baseline create release-1 &&
+	test_grep "already exists" err.txt &&
+	unchanged aivalue baseline diff release-1 release-9 &&
+	test_grep "unknown baseline .release-9." err.txt
+'
+
 test_expect_success 'opening a change request computes impact and approval path' '
 	at 2026-11-02T09:00:00Z &&
 	cp arts/pol-7.md pol-7-v4.md &&
@@ -256,6 +270,21 @@ test_expect_success 'a queued CR is released when governance catches up' '
 	test_grep "released from the queue: CR-5" out &&
 	aivalue --json change show CR-5 >cr5.json &&
 	test "$(json_get cr5.json "d[\"status\"]")" = open
+'
+
+cat >tamper.sql <<\EOT
+UPDATE baselines SET items = replace(items, '"version":3', '"version":2') WHERE name = 'release-1';
+EOT
+test_expect_success 'baseline diff lists exactly what changed and its impact' '
+	at 2026-11-03T12:00:00Z &&
+	aivalue baseline create release-2 &&
+	aivalue --json baseline diff release-1 release-2 >d.json &&
+	test "$(json_get d.json "\",\".join(c[\"id\"]+\":\"+str(c[\"from_version\"])+\">\"+str(c[\"to_version\"]) for c in d[\"changed\"])")" = "POL-7:3>4,TEST-9:1>2" &&
+	test "$(json_get d.json "\",\".join(sorted(i[\"id\"] for i in d[\"impacted\"]))")" = "CODE-5,CON-2,FORM-3,REQ-21,RPT-1,SOP-12,SOP-14" &&
+	test "$(json_get d.json "len(d[\"added\"]) + len(d[\"removed\"])")" = 0 &&
+	sqlite3 "$AIVALUE_DB" <tamper.sql &&
+	test_must_fail aivalue baseline diff release-1 release-2 2>err.txt &&
+	test_grep "baseline .release-1. was tampered with" err.txt
 '
 
 test_expect_success 'the ledger verifies' '

@@ -65,42 +65,71 @@ size_t graph_memory(const struct graph *g)
 	       ((size_t)g->n + 1) * 8 + (size_t)g->m * 10;
 }
 
-/* Set up ids, types and the index; nodes must be unique. */
-static int build_nodes(struct graph *g, uint32_t n, const char *const *ids,
-		       const uint8_t *types, struct aiv_err *err)
+/*
+ * Build the id index over the g->n ids already in the pool.  Returns the
+ * node that repeats an earlier id, or GRAPH_NONE.
+ */
+static uint32_t build_index(struct graph *g)
 {
-	size_t pool = 0, i, slots = 16;
+	size_t slots = 16;
+	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		pool = st_add(pool, strlen(ids[i]) + 1);
-	g->id_pool = xmalloc(pool ? pool : 1);
-	g->id_off = xmalloc(st_mult(n ? n : 1, sizeof(uint32_t)));
-	g->node_type = xmalloc(n ? n : 1);
-	if (pool > UINT32_MAX)
-		return aiv_fail(err, AIV_ETOOBIG, "graph: ids take more than 4 GiB");
-	while (slots < (size_t)n * 2)
+	while (slots < (size_t)g->n * 2)
 		slots *= 2;
+	free(g->index);
 	g->index = xcalloc(slots, sizeof(uint32_t));
 	g->index_mask = (uint32_t)(slots - 1);
-	pool = 0;
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(ids[i]) + 1;
-		uint32_t slot;
-
-		memcpy(g->id_pool + pool, ids[i], len);
-		g->id_off[i] = (uint32_t)pool;
-		g->node_type[i] = types ? types[i] : 0;
-		pool += len;
-		g->n = (uint32_t)i; /* graph_find looks at nodes < i */
-		if (graph_find(g, ids[i]) != GRAPH_NONE)
-			return aiv_fail(err, AIV_EINPUT, "graph: artefact '%s' appears twice",
-					ids[i]);
-		slot = fnv1a(ids[i]) & g->index_mask;
-		while (g->index[slot])
+	for (i = 0; i < g->n; i++) {
+		const char *id = graph_id(g, i);
+		uint32_t slot = fnv1a(id) & g->index_mask, v;
+		while ((v = g->index[slot]) != 0) {
+			if (!strcmp(graph_id(g, v - 1), id))
+				return i;
 			slot = (slot + 1) & g->index_mask;
-		g->index[slot] = (uint32_t)i + 1;
+		}
+		g->index[slot] = i + 1;
 	}
-	g->n = n;
+	return GRAPH_NONE;
+}
+
+/* Growable node arrays while loading. */
+struct node_acc {
+	struct strbuf pool;
+	size_t alloc;
+};
+
+static int add_node(struct graph *g, struct node_acc *acc, const char *id, uint8_t type,
+		    struct aiv_err *err)
+{
+	size_t off = acc->pool.len;
+
+	if (off > UINT32_MAX || g->n == UINT32_MAX - 1)
+		return aiv_fail(err, AIV_ETOOBIG, "graph: more ids than fit in 4 GiB");
+	if (g->n == acc->alloc) {
+		acc->alloc = acc->alloc ? acc->alloc * 2 : 1024;
+		g->id_off = xrealloc(g->id_off, st_mult(acc->alloc, sizeof(uint32_t)));
+		g->node_type = xrealloc(g->node_type, acc->alloc);
+	}
+	strbuf_add(&acc->pool, id, strlen(id) + 1);
+	g->id_off[g->n] = (uint32_t)off;
+	g->node_type[g->n] = type;
+	g->n++;
+	return 0;
+}
+
+static int finish_nodes(struct graph *g, struct node_acc *acc, struct aiv_err *err)
+{
+	uint32_t dup;
+
+	g->id_pool = acc->pool.len ? strbuf_detach(&acc->pool, NULL) : xstrdup("");
+	if (!g->id_off) {
+		g->id_off = xmalloc(sizeof(uint32_t));
+		g->node_type = xmalloc(1);
+	}
+	dup = build_index(g);
+	if (dup != GRAPH_NONE)
+		return aiv_fail(err, AIV_EINPUT, "graph: artefact '%s' appears twice",
+				graph_id(g, dup));
 	return 0;
 }
 
@@ -144,11 +173,16 @@ int graph_build(struct graph **out, uint32_t n, const char *const *ids,
 		struct aiv_err *err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
+	struct node_acc acc = { STRBUF_INIT, 0 };
 	uint32_t i;
-	int ret;
+	int ret = 0;
 
-	if ((ret = build_nodes(g, n, ids, types, err)))
+	for (i = 0; i < n && !ret; i++)
+		ret = add_node(g, &acc, ids[i], types ? types[i] : 0, err);
+	if (ret || (ret = finish_nodes(g, &acc, err))) {
+		strbuf_release(&acc.pool);
 		goto fail;
+	}
 	for (i = 0; i < m; i++) {
 		if (edges[i].src >= n || edges[i].dst >= n) {
 			ret = aiv_fail(err, AIV_EINPUT, "graph: edge %u names node %u of %u",
@@ -177,11 +211,12 @@ static uint8_t type_index(const char *const *list, const char *t)
 int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
+	struct node_acc acc = { STRBUF_INIT, 0 };
 	struct store_stmt *st;
-	char **ids = NULL;
-	uint8_t *types = NULL;
 	struct graph_edge *edges = NULL;
-	size_t n = 0, nalloc = 0, m = 0, malloc_ = 0, i;
+	struct strbuf last = STRBUF_INIT;
+	uint32_t lastu = GRAPH_NONE;
+	size_t m = 0, malloc_ = 0;
 	int rc, ret = 0;
 
 	st = store_prepare(s, "SELECT id, type FROM artefacts", err);
@@ -189,24 +224,15 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 		ret = err->code;
 		goto cleanup;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		ALLOC_GROW(ids, n + 1, nalloc);
-		types = xrealloc(types, nalloc);
-		ids[n] = xstrdup(store_col_text(st, 0));
-		types[n] = type_index(artefact_types, store_col_text(st, 1));
-		n++;
-	}
+	while ((rc = store_step(st, err)) == STORE_ROW && !ret)
+		ret = add_node(g, &acc, store_col_text(st, 0),
+			       type_index(artefact_types, store_col_text(st, 1)), err);
 	store_reset(st);
-	if (rc < 0) {
+	if (rc < 0)
 		ret = rc;
+	if (ret || (ret = finish_nodes(g, &acc, err)))
 		goto cleanup;
-	}
-	if (n >= UINT32_MAX) {
-		ret = aiv_fail(err, AIV_ETOOBIG, "graph: too many artefacts");
-		goto cleanup;
-	}
-	if ((ret = build_nodes(g, (uint32_t)n, (const char *const *)ids, types, err)))
-		goto cleanup;
+	/* each artefact's edges are written together, so rows come grouped by src */
 	st = store_prepare(s, "SELECT src, dst, type FROM artefact_edges", err);
 	if (!st) {
 		ret = err->code;
@@ -214,7 +240,16 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *a = store_col_text(st, 0), *b = store_col_text(st, 1);
-		uint32_t u = graph_find(g, a), v = graph_find(g, b);
+		uint32_t u, v;
+		if (lastu != GRAPH_NONE && !strcmp(a, last.buf)) {
+			u = lastu;
+		} else {
+			u = graph_find(g, a);
+			strbuf_reset(&last);
+			strbuf_addstr(&last, a);
+			lastu = u;
+		}
+		v = graph_find(g, b);
 		if (u == GRAPH_NONE || v == GRAPH_NONE) {
 			ret = aiv_fail(err, AIV_EINPUT,
 				       "dangling edge '%s' -> '%s': no artefact '%s'", a, b,
@@ -233,12 +268,14 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 		ret = rc;
 		goto cleanup;
 	}
+	if (m >= UINT32_MAX) {
+		ret = aiv_fail(err, AIV_ETOOBIG, "graph: too many edges");
+		goto cleanup;
+	}
 	build_edges(g, edges, (uint32_t)m);
 cleanup:
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	free(types);
+	strbuf_release(&acc.pool);
+	strbuf_release(&last);
 	free(edges);
 	if (ret) {
 		graph_free(g);

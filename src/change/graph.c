@@ -4,7 +4,8 @@
  * Building sorts nothing: a counting pass gives each node's out- and
  * in-degree, prefix sums give the offsets, and a second pass drops each
  * edge into place.  The id index is open addressing with linear probing
- * over a power-of-two table at most half full, hashed with FNV-1a.
+ * over a power-of-two table at most half full, hashed with FNV-1a and
+ * murmur3's finaliser.
  *
  * Tarjan's algorithm is written with an explicit stack (a recursive one
  * would overflow on a long chain of a million artefacts).
@@ -23,6 +24,14 @@ static uint32_t fnv1a(const char *s)
 		h ^= (unsigned char)*s++;
 		h *= 16777619u;
 	}
+	/* FNV's low bits are weak on ids that differ only in trailing digits
+	 * (long probe runs in a power-of-two table); murmur3's finaliser mixes
+	 * every input bit into them. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h;
 }
 

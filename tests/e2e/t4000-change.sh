@@ -295,6 +295,19 @@ test_expect_success 'baseline diff lists exactly what changed and its impact' '
 	test_grep "baseline .release-1. was tampered with" err.txt
 '
 
+cat >dangle.sql <<\EOT
+INSERT INTO artefact_edges(src, dst, type) VALUES ('FORM-3', 'GHOST-1', 'implements');
+EOT
+test_expect_success 'referenced artefacts cannot be deleted; a dangling edge is named' '
+	unchanged aivalue delete artefact POL-7 &&
+	test_grep "cannot delete artefact .POL-7.: artefact .CON-2. (field .depends_on.) still refers to it" err.txt &&
+	sqlite3 "$AIVALUE_DB" <dangle.sql &&
+	test_must_fail aivalue graph impact POL-7 2>err.txt &&
+	test_grep "dangling edge .FORM-3. -> .GHOST-1.: no artefact .GHOST-1." err.txt &&
+	echo "DELETE FROM artefact_edges WHERE dst = \"GHOST-1\";" | sqlite3 "$AIVALUE_DB" &&
+	aivalue graph impact POL-7 >/dev/null
+'
+
 test_expect_success 'the ledger verifies' '
 	aivalue audit verify >out && test_grep "ledger ok" out &&
 	aivalue audit log --action change. --all >out &&

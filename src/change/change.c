@@ -133,7 +133,7 @@ struct cr_row {
 	char *id, *artefact, *status, *base_fp, *new_fp, *reason, *risk, *author;
 	char *generated_by, *model;
 	int64_t num, base_version, opened_at, approved_at, merged_at, closed_at, seq;
-	json_t *impact, *path;
+	json_t *impact, *path, *evidence;
 };
 
 static void cr_release(struct cr_row *c)
@@ -150,12 +150,13 @@ static void cr_release(struct cr_row *c)
 	free(c->model);
 	json_decref(c->impact);
 	json_decref(c->path);
+	json_decref(c->evidence);
 	memset(c, 0, sizeof(*c));
 }
 
 #define CR_COLS "id, num, artefact, status, base_version, base_fingerprint," \
 	" new_fingerprint, reason, risk, author, generated_by, model, impact," \
-	" approval_path, opened_at, approved_at, merged_at, closed_at, seq"
+	" approval_path, opened_at, approved_at, merged_at, closed_at, seq, evidence"
 
 static char *col_dup_or_null(struct store_stmt *st, int c)
 {
@@ -187,6 +188,9 @@ static void cr_from_row(struct store_stmt *st, struct cr_row *c)
 	c->merged_at = store_col_is_null(st, 16) ? 0 : store_col_int(st, 16);
 	c->closed_at = store_col_is_null(st, 17) ? 0 : store_col_int(st, 17);
 	c->seq = store_col_int(st, 18);
+	c->evidence = json_loads(store_col_text(st, 19), 0, NULL);
+	if (!c->evidence)
+		c->evidence = json_array();
 }
 
 static int cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_err *err)
@@ -929,8 +933,10 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 {
 	struct artefact_row art;
 	json_t *impact = NULL, *path = NULL, *conflicts = json_array(), *payload = NULL;
-	json_t *gov = json_object();
+	json_t *gov = json_object(), *evidence = json_array();
 	char fp[SHA256_HEX], id[32], why[512] = "", *impact_txt = NULL, *path_txt = NULL;
+	char *evidence_txt = NULL;
+	size_t i;
 	const char *status = "open";
 	int64_t now = time_now_us(), num = 0, seq = 0;
 	int risk, ret, in_tx = 0, queued = 0;
@@ -1011,6 +1017,22 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	store_bind_blob(st, 2, a->content, a->content_len);
 	if ((ret = run(st, err)))
 		goto cleanup;
+	for (i = 0; i < a->nevidence; i++) {
+		char efp[SHA256_HEX];
+		sha256_hex(a->evidence[i].data, a->evidence[i].len, efp);
+		st = prep(e->s, err, "INSERT INTO change_blobs(sha256, content) VALUES (?, ?)"
+			  " ON CONFLICT(sha256) DO NOTHING", 1, efp);
+		if (!st) {
+			ret = err->code;
+			goto cleanup;
+		}
+		store_bind_blob(st, 2, a->evidence[i].data, a->evidence[i].len);
+		if ((ret = run(st, err)))
+			goto cleanup;
+		json_array_append_new(evidence, json_pack("{s:s, s:s, s:I}", "name",
+			a->evidence[i].name, "sha256", efp, "bytes", (json_int_t)a->evidence[i].len));
+	}
+	evidence_txt = cjson_dumps(evidence);
 	impact_txt = cjson_dumps(impact);
 	path_txt = cjson_dumps(path);
 	payload = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:O, s:O}",
@@ -1020,6 +1042,7 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 			    "risk", change_risks[risk], "generated_by", a->generated_by,
 			    "model", a->model, "impact", impact, "approval_path", path);
 	json_object_set_new(payload, "author", json_string(a->author));
+	json_object_set(payload, "evidence", evidence);
 	if (queued)
 		json_object_set_new(payload, "queued_because", json_string(why));
 	{
@@ -1032,7 +1055,8 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	st = prep(e->s, err,
 		  "INSERT INTO change_requests(id, num, artefact, status, base_version,"
 		  " base_fingerprint, new_fingerprint, reason, risk, author, generated_by, model,"
-		  " impact, approval_path, opened_at, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		  " impact, approval_path, opened_at, seq, evidence)"
+		  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		  0);
 	if (!st) {
 		ret = err->code;
@@ -1054,6 +1078,7 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	store_bind_text(st, 14, path_txt);
 	store_bind_int(st, 15, now);
 	store_bind_int(st, 16, seq);
+	store_bind_text(st, 17, evidence_txt);
 	if ((ret = run(st, err)) ||
 	    (ret = find_conflicts(e, id, art.id, impact, now, conflicts, err)) ||
 	    (ret = store_commit(e->s, err)))
@@ -1073,8 +1098,10 @@ cleanup:
 	json_decref(conflicts);
 	json_decref(payload);
 	json_decref(gov);
+	json_decref(evidence);
 	free(impact_txt);
 	free(path_txt);
+	free(evidence_txt);
 	return ret;
 }
 
@@ -1626,6 +1653,7 @@ int change_show(struct change_env *e, const char *id, json_t **out, struct aiv_e
 		return ret;
 	o = cr_json(&c);
 	json_object_set(o, "impact", c.impact);
+	json_object_set(o, "evidence", c.evidence);
 	if ((ret = approval_state(e, &c, &state, err)))
 		goto fail;
 	json_object_set(o, "approval", state);
@@ -1806,6 +1834,32 @@ int change_verify(struct change_env *e, const char *id, json_t **out, struct aiv
 		ret = rc;
 		goto cleanup;
 	}
+	{
+		json_t *ev;
+		size_t k;
+		json_array_foreach(c.evidence, k, ev) {
+			st = prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1,
+				  json_str(ev, "sha256"));
+			if (!st) {
+				ret = err->code;
+				goto cleanup;
+			}
+			rc = store_step(st, err);
+			if (rc == STORE_ROW)
+				sha256_hex(store_col_blob(st, 0), store_col_bytes(st, 0), fp);
+			store_reset(st);
+			if (rc < 0) {
+				ret = rc;
+				goto cleanup;
+			}
+			if (rc != STORE_ROW || strcmp(fp, json_str(ev, "sha256"))) {
+				char *m = xstrfmt("evidence '%s' is %s", json_str(ev, "name"),
+						  rc != STORE_ROW ? "missing" : "altered (hash differs)");
+				json_array_append_new(problems_all, json_string(m));
+				free(m);
+			}
+		}
+	}
 	st = prep(e->s, err, "SELECT id, decision, signer, record, record_hash, ledger_seq"
 		  " FROM change_signatures WHERE cr = ? AND decision IN ('approve', 'reject')"
 		  " ORDER BY id", 1, id);
@@ -1868,8 +1922,9 @@ int change_verify(struct change_env *e, const char *id, json_t **out, struct aiv
 	}
 	if (json_array_size(problems_all))
 		ok = 0;
-	*out = json_pack("{s:s, s:s, s:b, s:O, s:O}", "cr", id, "status", c.status, "ok", ok,
-			 "signatures", sigs, "problems", problems_all);
+	*out = json_pack("{s:s, s:s, s:b, s:O, s:O, s:i}", "cr", id, "status", c.status, "ok", ok,
+			 "signatures", sigs, "problems", problems_all, "evidence",
+			 (int)json_array_size(c.evidence));
 cleanup:
 	json_decref(sigs);
 	json_decref(problems_all);
@@ -1990,7 +2045,8 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		if ((ret = change_verify(e, json_string_value(id), &v, err)))
 			goto cleanup;
 		if (json_is_true(json_object_get(v, "ok")) &&
-		    json_array_size(json_object_get(v, "signatures")) > 0)
+		    json_array_size(json_object_get(v, "signatures")) > 0 &&
+		    json_integer_value(json_object_get(v, "evidence")) > 0)
 			ready++;
 		json_decref(v);
 	}

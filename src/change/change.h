@@ -43,6 +43,13 @@ struct change_env {
 	const char *actor; /* who the ledger says acted (token or CLI user) */
 };
 
+/* An evidence file attached to a change request (stored content-addressed). */
+struct change_evidence {
+	const char *name; /* file name as given */
+	const char *data;
+	size_t len;
+};
+
 struct change_open_args {
 	const char *artefact;      /* id */
 	const char *content;       /* proposed new content (bytes) */
@@ -53,6 +60,8 @@ struct change_open_args {
 	const char *generated_by;  /* AI agent that produced the content, or NULL */
 	const char *model;         /* model name when generated_by */
 	int64_t base_version;      /* > 0: refuse unless the artefact is at it */
+	const struct change_evidence *evidence; /* borrowed, nevidence items */
+	size_t nevidence;
 };
 
 /* Open a CR.  *out: the CR as change_show prints it, plus "conflicts". */

@@ -58,6 +58,9 @@ static void print_cr(json_t *o)
 	if (json_str(o, "generated_by"))
 		printf(")\n");
 	printf("reason: %s\n", json_str(o, "reason"));
+	json_array_foreach(json_object_get(o, "evidence"), i, it)
+		printf("evidence: %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
+		       (long long)json_integer_value(json_object_get(it, "bytes")), json_str(it, "sha256"));
 	printf("impact (%zu):\n", json_array_size(json_object_get(o, "impact")));
 	json_array_foreach(json_object_get(o, "impact"), i, it) {
 		printf("  %-10s owner %-22s via %-13s ", json_str(it, "id"), json_str(it, "owner"),
@@ -173,6 +176,7 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 	const char *gen = NULL, *model = NULL, *meaning = NULL, *rules_path = NULL;
 	long long base_version = 0;
 	int no_impact = 0;
+	struct opt_list evid = { 0 };
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "artefact", &artefact, "ID", "open: the artefact to change" },
 		{ OPT_STRING, 0, "file", &file, "FILE", "open: its proposed new content" },
@@ -181,6 +185,8 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_STRING, 0, "as", &as, "PERSON", "who opens, signs or reviews" },
 		{ OPT_STRING, 0, "generated-by", &gen, "AGENT", "open: the AI agent that wrote it" },
 		{ OPT_STRING, 0, "model", &model, "MODEL", "open: the model the agent used" },
+		{ OPT_LIST, 0, "evidence", &evid, "FILE",
+		  "open: attach an evidence file (hashed, stored; repeatable)" },
 		{ OPT_INT, 0, "base-version", &base_version, "N",
 		  "open: refuse unless the artefact is still at version N" },
 		{ OPT_STRING, 0, "meaning", &meaning, "TEXT",
@@ -227,7 +233,23 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 			change_rules_free(rules);
 			return ret;
 		}
+		struct change_evidence *ev = xcalloc((size_t)evid.n + 1, sizeof(*ev));
+		struct strbuf *eb = xcalloc((size_t)evid.n + 1, sizeof(*eb));
+		int k;
+		for (k = 0; k < evid.n; k++) {
+			strbuf_init(&eb[k], 0);
+			if (strbuf_read_file(&eb[k], evid.v[k], ARTEFACT_MAX_CONTENT) < 0) {
+				ret = cli_errorf("cannot read evidence '%s': %s", evid.v[k],
+						 strerror(errno));
+				break;
+			}
+			ev[k].name = evid.v[k];
+			ev[k].data = eb[k].buf;
+			ev[k].len = eb[k].len;
+		}
 		memset(&a, 0, sizeof(a));
+		a.evidence = ev;
+		a.nevidence = (size_t)evid.n;
 		a.artefact = artefact;
 		a.content = sb.buf;
 		a.content_len = sb.len;
@@ -237,8 +259,18 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		a.generated_by = gen;
 		a.model = model;
 		a.base_version = base_version;
-		ret = change_open(&env, &a, &res, &err);
+		if (!ret)
+			ret = change_open(&env, &a, &res, &err);
 		strbuf_release(&sb);
+		for (k = 0; k < evid.n; k++)
+			strbuf_release(&eb[k]);
+		free(eb);
+		free(ev);
+		opt_list_release(&evid);
+		if (ret == 1 && !res) {
+			change_rules_free(rules);
+			return 1;
+		}
 	} else if ((!strcmp(sub, "approve") || !strcmp(sub, "reject")) && n == 2) {
 		ret = change_sign(&env, argv[2], sub, as, meaning, reason, &res, &err);
 	} else if (!strcmp(sub, "merge") && n == 2) {
@@ -259,8 +291,10 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = change_metrics(&env, &res, &err);
 	} else {
 		change_rules_free(rules);
+		opt_list_release(&evid);
 		goto usage;
 	}
+	opt_list_release(&evid);
 	change_rules_free(rules);
 	if (ret)
 		return cli_error(&err);

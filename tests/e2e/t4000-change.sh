@@ -120,8 +120,11 @@ test_expect_success 'opening a change request computes impact and approval path'
 	at 2026-11-02T09:00:00Z &&
 	cp arts/pol-7.md pol-7-v4.md &&
 	echo "4. Claims are acknowledged by e-mail within one hour." >>pol-7-v4.md &&
+	echo "Letter from the regulator, 28 Oct 2026: acknowledge claims in writing." >letter.txt &&
 	aivalue --json change open --artefact POL-7 --file pol-7-v4.md --risk high \
-		--reason "regulator requires written acknowledgement" --as karthik.verma >cr1.json &&
+		--reason "regulator requires written acknowledgement" --as karthik.verma \
+		--evidence letter.txt >cr1.json &&
+	test "$(json_get cr1.json "d[\"evidence\"][0][\"sha256\"]")" = "$(sha256sum letter.txt | cut -c1-64)" &&
 	test "$(json_get cr1.json "d[\"id\"]")" = CR-1 &&
 	test "$(json_get cr1.json "d[\"status\"]")" = open &&
 	test "$(json_get cr1.json "\",\".join(sorted(i[\"id\"] for i in d[\"impact\"]))")" = "CODE-5,FORM-3,REQ-21,SOP-12,SOP-14,TEST-9" &&
@@ -262,7 +265,8 @@ test_expect_success 'metrics: time to safe change, consistency, readiness' '
 	test "$(json_get m.json "d[\"time_to_safe_change_hours\"][\"done\"]")" = 2 &&
 	test "$(json_get m.json "d[\"time_to_safe_change_hours\"][\"p90\"]")" = 6.0 &&
 	test "$(json_get m.json "d[\"downstream_consistency\"][\"share\"]")" = 1.0 &&
-	test "$(json_get m.json "d[\"audit_readiness\"][\"share\"]")" = 1.0 &&
+	test "$(json_get m.json "d[\"audit_readiness\"][\"ready\"]")" = 1 &&
+	test "$(json_get m.json "d[\"audit_readiness\"][\"share\"]")" = 0.5 &&
 	test "$(json_get m.json "d[\"time_to_safe_change_hours\"][\"approval_median\"]")" = 0.0 &&
 	test "$(json_get m.json "d[\"conflicts\"][\"count\"]")" = 7 &&
 	test "$(json_get m.json "d[\"conflicts\"][\"open\"]")" = 3 &&

@@ -165,8 +165,8 @@ cleanup:
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue change open --artefact ID --file NEW --reason R --as PERSON [--risk low|medium|high]",
-		"                    [--generated-by AGENT --model M] [--base-version N]",
+		"aivalue change open --artefact ID --file NEW --reason R --as PERSON [--risk LEVEL]"
+		" [--evidence FILE] [--generated-by AGENT --model M] [--base-version N]",
 		"aivalue change approve|reject CR --as PERSON --meaning M --reason R",
 		"aivalue change merge CR",
 		"aivalue change review ARTEFACT --as OWNER --reason R [--no-impact] [--meaning M]",

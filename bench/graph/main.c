@@ -314,7 +314,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		printf("  SQLite recursive CTE, same closure (%d run%s) %9.1f ms   (same %u reached; "
+		printf("  SQLite recursive CTE, same closure (%d run%s %9.1f ms   (same %u reached; "
 		       "ratio %.0fx)\n", ncte, ncte == 1 ? ") " : "s)", median(cte, ncte), reached,
 		       median(cte, ncte) / t);
 	}

@@ -108,8 +108,12 @@ int main(int argc, char **argv)
 	uint64_t reached_sum = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--scale") && i + 1 < argc)
-			scale = atof(argv[++i]);
+		if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
+			char *end;
+			scale = strtod(argv[++i], &end);
+			if (*end)
+				scale = -1;
+		}
 		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			db = argv[++i];
 		else if (!strcmp(argv[i], "--keep"))

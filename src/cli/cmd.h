@@ -48,9 +48,13 @@ int cli_open_store(struct aiv_ctx *ctx, unsigned flags);
 int cli_load_catalog(struct aiv_ctx *ctx);
 
 int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_baseline(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_change(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "apply/apply.h"
+#include "change/artefact.h"
 #include "cmd.h"
 #include "options.h"
 #include "org/org.h"
@@ -26,10 +27,14 @@
 const struct cmd_struct cli_commands[] = {
 	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
 	  "create or update objects from YAML files (idempotent)" },
+	{ "artefacts", cmd_artefacts, NEED_STORE | NEED_CATALOG, "sync artefacts from a folder with front matter; import Doorstop" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
+	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
+	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
+	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "models", cmd_models, NEED_CATALOG,
@@ -239,6 +244,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	change_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

@@ -1,0 +1,857 @@
+/*
+ * sync.c - front-matter folders and Doorstop trees into artefacts; see sync.h.
+ *
+ * Both importers work in two passes: parse every file into an artefact
+ * spec (no store access, so a malformed file stops everything before any
+ * write), then check ids and references against the batch and the store,
+ * and only then write: new and metadata-only changes through the apply
+ * engine as one transaction (a generated JSON stream, JSON being YAML),
+ * and content changes as change requests.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "apply/apply.h"
+#include "artefact.h"
+#include "core/cjson.h"
+#include "core/hash.h"
+#include "core/yaml.h"
+#include "org/org.h"
+#include "sync.h"
+
+#define SYNC_MAX_FILES 100000
+
+/* ---- parsers ---------------------------------------------------------- */
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && !strcmp(s + n - m, suf);
+}
+
+static int is_md(const char *n)
+{
+	return has_suffix(n, ".md") || has_suffix(n, ".markdown");
+}
+
+static int is_yml(const char *n)
+{
+	return has_suffix(n, ".yaml") || has_suffix(n, ".yml");
+}
+
+/* Length of the front-matter block of a Markdown file (from byte 0, the
+ * closing line excluded), or 0 when there is none; *bad set when the
+ * block is opened but never closed. */
+static size_t fm_length(const char *buf, size_t len, int *bad)
+{
+	size_t i;
+
+	*bad = 0;
+	if (len < 4 || memcmp(buf, "---", 3) || (buf[3] != '\n' && buf[3] != '\r'))
+		return 0;
+	i = buf[3] == '\r' ? 5 : 4;
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - buf) : len, l = end - i;
+		if (l && buf[end - 1] == '\r')
+			l--;
+		if ((l == 3 && (!memcmp(buf + i, "---", 3) || !memcmp(buf + i, "...", 3))))
+			return i;
+		i = end + 1;
+	}
+	*bad = 1;
+	return 0;
+}
+
+static int set_str(const struct ypos *p, struct fy_node *doc, const char *key, int req,
+		   json_t *spec, const char *as, const char *what)
+{
+	const char *v = NULL;
+	json_t *js;
+	int ret = yget_str(p, doc, key, req, &v, what);
+
+	if (ret || !v)
+		return ret;
+	if (!(js = json_string(v)))
+		return yfail(p, yget(doc, key), AIV_EINPUT, "%s: field '%s' is not valid UTF-8",
+			     what, key);
+	json_object_set_new(spec, as, js);
+	return 0;
+}
+
+int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **spec,
+		      struct aiv_err *err)
+{
+	static const char *const keys[] = { "id", "kind", "title", "owner", "version",
+					    "depends_on", NULL };
+	struct ydocs d;
+	struct ypos p = { name, err };
+	struct fy_node *doc;
+	json_t *s = NULL;
+	const char *id = NULL;
+	size_t fmlen = len;
+	long long version = 0;
+	char what[160], fp[SHA256_HEX];
+	int ret, bad = 0;
+
+	*spec = NULL;
+	if (memchr(buf, '\0', len))
+		return aiv_fail(err, AIV_EINPUT, "%s: binary file (NUL byte); artefact files are "
+				"text", name);
+	if (is_md(name) || !is_yml(name)) {
+		fmlen = fm_length(buf, len, &bad);
+		if (bad)
+			return aiv_fail_at(err, AIV_EINPUT, name, 1, 1,
+					   "front matter opened with '---' is never closed by a "
+					   "'---' line");
+		if (!fmlen)
+			return aiv_fail_at(err, AIV_EINPUT, name, 1, 1,
+					   "no front matter: the file must start with a '---' line, "
+					   "then id, kind, title, owner, then '---'");
+	}
+	if ((ret = ydocs_load(&d, name, buf, fmlen, err)))
+		return ret;
+	if (d.n != 1) {
+		ret = aiv_fail_at(err, AIV_EINPUT, name, 1, 1,
+				  "front matter must be one YAML mapping, found %zu documents", d.n);
+		goto cleanup;
+	}
+	doc = fy_document_root(d.docs[0]);
+	snprintf(what, sizeof(what), "front matter");
+	if ((ret = ycheck_keys(&p, doc, keys, what)) ||
+	    (ret = yget_str(&p, doc, "id", 1, &id, what)))
+		goto cleanup;
+	if (!artefact_valid_id(id)) {
+		ret = yfail(&p, yget(doc, "id"), AIV_EINPUT,
+			    "front matter: id '%s' is not an artefact id (a letter, then letters "
+			    "and digits with single '-', '_' or '.', e.g. POL-7)", id);
+		goto cleanup;
+	}
+	snprintf(what, sizeof(what), "artefact '%s'", id);
+	s = json_pack("{s:s}", "name", id);
+	if ((ret = set_str(&p, doc, "kind", 1, s, "type", what)) ||
+	    (ret = set_str(&p, doc, "title", 1, s, "title", what)) ||
+	    (ret = set_str(&p, doc, "owner", 1, s, "owner", what)) ||
+	    (ret = yget_int(&p, doc, "version", 0, &version, what)))
+		goto cleanup;
+	if (!artefact_type_ok(json_str(s, "type"))) {
+		ret = yfail(&p, yget(doc, "kind"), AIV_EINPUT,
+			    "%s: kind '%s' is not one of sop, policy, contract, requirement, code, "
+			    "form, test, report", what, json_str(s, "type"));
+		goto cleanup;
+	}
+	if (!org_valid_name(json_str(s, "owner"))) {
+		ret = yfail(&p, yget(doc, "owner"), AIV_EINPUT,
+			    "%s: owner '%s' is not a person or team name", what,
+			    json_str(s, "owner"));
+		goto cleanup;
+	}
+	if (yget(doc, "version")) {
+		if (version < 1 || version > 1000000000) {
+			ret = yfail(&p, yget(doc, "version"), AIV_EINPUT,
+				    "%s: version must be a positive integer", what);
+			goto cleanup;
+		}
+		json_object_set_new(s, "version", json_integer(version));
+	}
+	if ((ret = artefact_parse_depends(&p, doc, s, what)))
+		goto cleanup;
+	sha256_hex(buf, len, fp);
+	json_object_set_new(s, "path", json_string(name));
+	json_object_set_new(s, "fingerprint", json_string(fp));
+	*spec = s;
+	s = NULL;
+cleanup:
+	json_decref(s);
+	ydocs_release(&d);
+	return ret;
+}
+
+int syncp_doorstop_settings(const char *name, const char *buf, size_t len,
+			    json_t **settings, struct aiv_err *err)
+{
+	static const char *const skeys[] = { "prefix", "parent", "digits", "sep", NULL };
+	struct ydocs d;
+	struct ypos p = { name, err };
+	struct fy_node *root, *st;
+	const char *prefix = NULL, *parent = NULL, *sep = "";
+	long long digits = 3;
+	int ret;
+
+	*settings = NULL;
+	if ((ret = ydocs_load(&d, name, buf, len, err)))
+		return ret;
+	if (d.n != 1) {
+		ret = aiv_fail_at(err, AIV_EINPUT, name, 1, 1, "expected one YAML document");
+		goto cleanup;
+	}
+	root = fy_document_root(d.docs[0]);
+	if (!fy_node_is_mapping(root)) {
+		ret = yfail(&p, root, AIV_EINPUT, "doorstop document: expected a mapping");
+		goto cleanup;
+	}
+	st = yget(root, "settings");
+	if (!st) {
+		ret = yfail(&p, root, AIV_EINPUT, "doorstop document: missing 'settings'");
+		goto cleanup;
+	}
+	if ((ret = ycheck_keys(&p, st, skeys, "doorstop settings")) ||
+	    (ret = yget_str(&p, st, "prefix", 1, &prefix, "doorstop settings")) ||
+	    (ret = yget_str(&p, st, "parent", 0, &parent, "doorstop settings")) ||
+	    (ret = yget_str(&p, st, "sep", 0, &sep, "doorstop settings")) ||
+	    (ret = yget_int(&p, st, "digits", 0, &digits, "doorstop settings")))
+		goto cleanup;
+	if (digits < 1 || digits > 12) {
+		ret = yfail(&p, yget(st, "digits"), AIV_EINPUT,
+			    "doorstop settings: digits must be 1 to 12");
+		goto cleanup;
+	}
+	if (!artefact_valid_id(prefix)) {
+		ret = yfail(&p, yget(st, "prefix"), AIV_EINPUT,
+			    "doorstop settings: prefix '%s' cannot start an artefact id", prefix);
+		goto cleanup;
+	}
+	if (strlen(sep) > 1 || (*sep && !strchr("-_.", *sep))) {
+		ret = yfail(&p, yget(st, "sep"), AIV_EINPUT,
+			    "doorstop settings: sep must be empty, '-', '_' or '.'");
+		goto cleanup;
+	}
+	*settings = json_pack("{s:s, s:s?, s:I, s:s}", "prefix", prefix, "parent", parent,
+			      "digits", (json_int_t)digits, "sep", sep);
+cleanup:
+	ydocs_release(&d);
+	return ret;
+}
+
+/* First line of s (at most 80 bytes, not cutting a UTF-8 sequence); caller frees. */
+static char *first_line(const char *s)
+{
+	size_t n;
+
+	while (*s == '\n' || *s == '\r' || *s == ' ' || *s == '#')
+		s++;
+	n = strcspn(s, "\r\n");
+	if (n > 80) {
+		n = 80;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return xstrndup(s, n);
+}
+
+int syncp_doorstop_item(const char *name, const char *uid, const char *buf, size_t len,
+			const char *type, const char *owner, json_t **spec,
+			struct aiv_err *err)
+{
+	struct ydocs d;
+	struct ypos p = { name, err };
+	struct fy_node *root, *links, *item;
+	const char *text = NULL, *header = NULL;
+	json_t *s = NULL, *ids = json_array(), *types = json_object();
+	int active = 1, normative = 1, derived = 0, ret;
+	char what[160], fp[SHA256_HEX], *title = NULL;
+	void *it = NULL;
+
+	*spec = NULL;
+	if ((ret = ydocs_load(&d, name, buf, len, err)))
+		goto out;
+	snprintf(what, sizeof(what), "doorstop item '%s'", uid);
+	if (!artefact_valid_id(uid)) {
+		ret = aiv_fail_at(err, AIV_EINPUT, name, 1, 1,
+				  "%s: the file name is not an artefact id", what);
+		goto cleanup;
+	}
+	if (d.n != 1) {
+		ret = aiv_fail_at(err, AIV_EINPUT, name, 1, 1, "%s: expected one YAML document",
+				  what);
+		goto cleanup;
+	}
+	root = fy_document_root(d.docs[0]);
+	if (!fy_node_is_mapping(root)) {
+		ret = yfail(&p, root, AIV_EINPUT, "%s: expected a mapping", what);
+		goto cleanup;
+	}
+	if ((ret = yget_bool(&p, root, "active", 0, &active, what)) ||
+	    (ret = yget_bool(&p, root, "normative", 0, &normative, what)) ||
+	    (ret = yget_bool(&p, root, "derived", 0, &derived, what)) ||
+	    (ret = yget_str(&p, root, "text", 0, &text, what)) ||
+	    (ret = yget_str(&p, root, "header", 0, &header, what)) ||
+	    (ret = yget_seq(&p, root, "links", 0, &links, what)))
+		goto cleanup;
+	if (yget(root, "level") && !fy_node_is_scalar(yget(root, "level"))) {
+		ret = yfail(&p, yget(root, "level"), AIV_EINPUT, "%s: level must be a number like "
+			    "1.2", what);
+		goto cleanup;
+	}
+	if (yget(root, "reviewed") && !fy_node_is_scalar(yget(root, "reviewed"))) {
+		ret = yfail(&p, yget(root, "reviewed"), AIV_EINPUT,
+			    "%s: reviewed must be a fingerprint or null", what);
+		goto cleanup;
+	}
+	if (!active || !normative)
+		goto cleanup; /* inactive items and headings are not artefacts */
+	while (links && (item = fy_node_sequence_iterate(links, &it)) != NULL) {
+		const char *lid = NULL;
+		if (fy_node_is_scalar(item)) {
+			lid = ytext(item);
+		} else if (fy_node_is_mapping(item) && fy_node_mapping_item_count(item) == 1) {
+			void *it2 = NULL;
+			struct fy_node_pair *pr = fy_node_mapping_iterate(item, &it2);
+			struct fy_node *v = fy_node_pair_value(pr);
+			lid = ytext(fy_node_pair_key(pr));
+			if (v && !fy_node_is_scalar(v)) {
+				ret = yfail(&p, v, AIV_EINPUT, "%s: links: the stamp of '%s' must be "
+					    "a scalar", what, lid ? lid : "");
+				goto cleanup;
+			}
+		}
+		if (!lid || !artefact_valid_id(lid)) {
+			ret = yfail(&p, item, AIV_EINPUT, "%s: links: '%s' is not an item id", what,
+				    lid ? lid : "");
+			goto cleanup;
+		}
+		if (!strcmp(lid, uid)) {
+			ret = yfail(&p, item, AIV_EINPUT, "%s: links to itself", what);
+			goto cleanup;
+		}
+		if (json_object_get(types, lid))
+			continue;
+		json_array_append_new(ids, json_string(lid));
+		json_object_set_new(types, lid, json_string("derives-from"));
+	}
+	title = first_line(header && *header ? header : text ? text : "");
+	{
+		json_t *t = *title ? json_string(title) : NULL;
+		if (!t) {
+			free(title);
+			title = xstrdup(uid);
+		}
+		json_decref(t);
+	}
+	sha256_hex(buf, len, fp);
+	s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", uid, "type", type, "title",
+		      title, "owner", owner, "path", name, "fingerprint", fp);
+	if (!s) {
+		ret = aiv_fail_at(err, AIV_EINPUT, name, 1, 1, "%s: text is not valid UTF-8", what);
+		goto cleanup;
+	}
+	if (json_array_size(ids)) {
+		json_object_set(s, "depends_on", ids);
+		json_object_set(s, "edge_types", types);
+	}
+	*spec = s;
+	s = NULL;
+cleanup:
+	ydocs_release(&d);
+out:
+	free(title);
+	json_decref(s);
+	json_decref(ids);
+	json_decref(types);
+	return ret;
+}
+
+/* ---- the store side -------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files (recursively) under dir passing `want`, sorted; caller frees each and the array. */
+static int list_files(const char *dir, int (*want)(const char *), char ***out, size_t *n,
+		      size_t *alloc, struct aiv_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return aiv_fail(err, AIV_EIO, "cannot read directory '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL && !ret) {
+		struct stat st;
+		char *full;
+		if (de->d_name[0] == '.')
+			continue;
+		full = xstrfmt("%s/%s", dir, de->d_name);
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			ret = list_files(full, want, out, n, alloc, err);
+			free(full);
+		} else if (want(de->d_name)) {
+			if (*n >= SYNC_MAX_FILES)
+				ret = aiv_fail(err, AIV_ETOOBIG, "'%s': more than %d files", dir,
+					       SYNC_MAX_FILES);
+			ALLOC_GROW(*out, *n + 1, *alloc);
+			(*out)[(*n)++] = full;
+		} else {
+			free(full);
+		}
+	}
+	closedir(d);
+	if (!ret)
+		qsort(*out, *n, sizeof(**out), cmp_str);
+	return ret;
+}
+
+static void free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static int want_artefact(const char *n)
+{
+	return is_md(n) || is_yml(n);
+}
+
+static int stored(struct store *s, const char *id, int64_t *version, char fp[SHA256_HEX],
+		  int *found, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT version, fingerprint FROM artefacts"
+					      " WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	*found = rc == STORE_ROW;
+	if (*found) {
+		*version = store_col_int(st, 0);
+		snprintf(fp, SHA256_HEX, "%s", store_col_text(st, 1));
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Check duplicates and references of a batch of specs (files[i] made specs[i]). */
+static int check_batch(struct store *s, json_t *specs, char **files, struct aiv_err *err)
+{
+	json_t *seen = json_object(), *sp, *dep;
+	size_t i, j;
+	int ret = 0;
+
+	json_array_foreach(specs, i, sp) {
+		json_t *prev = json_object_get(seen, json_str(sp, "name"));
+		if (prev) {
+			ret = aiv_fail(err, AIV_EINPUT, "%s: artefact '%s' is also defined in '%s'",
+				       files[i], json_str(sp, "name"), files[json_integer_value(prev)]);
+			goto out;
+		}
+		json_object_set_new(seen, json_str(sp, "name"), json_integer((json_int_t)i));
+	}
+	json_array_foreach(specs, i, sp) {
+		json_array_foreach(json_object_get(sp, "depends_on"), j, dep) {
+			int64_t v;
+			char fp[SHA256_HEX];
+			int found = 0;
+			if (json_object_get(seen, json_string_value(dep)))
+				continue;
+			if ((ret = stored(s, json_string_value(dep), &v, fp, &found, err)))
+				goto out;
+			if (!found) {
+				ret = aiv_fail(err, AIV_EINPUT, "%s: artefact '%s': depends_on refers "
+					       "to unknown artefact '%s'", files[i],
+					       json_str(sp, "name"), json_string_value(dep));
+				goto out;
+			}
+		}
+		{
+			const char *kind = NULL;
+			if ((ret = artefact_owner_kind(s, json_str(sp, "owner"), &kind, err))) {
+				aiv_err_prefix(err, "%s: artefact '%s'", files[i], json_str(sp, "name"));
+				goto out;
+			}
+		}
+	}
+out:
+	json_decref(seen);
+	return ret;
+}
+
+/* Apply specs (JSON docs) through the engine; adds created/updated ids to out. */
+static int apply_specs(struct change_env *e, json_t *docs, int dry_run, json_t *created,
+		       json_t *updated, int64_t *unchanged, struct aiv_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct apply_result res;
+	const char *name = "(sync)";
+	json_t *d;
+	size_t i;
+	int ret;
+
+	if (!json_array_size(docs))
+		return 0;
+	json_array_foreach(docs, i, d) {
+		char *txt = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+		strbuf_addf(&sb, "--- %s\n", txt);
+		free(txt);
+	}
+	ret = apply_sources(e->s, e->cat, e->actor, &name, 1, sb.buf, sb.len, dry_run, &res, err);
+	strbuf_release(&sb);
+	if (ret)
+		return ret;
+	for (i = 0; i < res.n; i++) {
+		if (!strcmp(res.items[i].op, "created"))
+			json_array_append_new(created, json_string(res.items[i].name));
+		else if (!strcmp(res.items[i].op, "updated"))
+			json_array_append_new(updated, json_string(res.items[i].name));
+		else
+			(*unchanged)++;
+	}
+	apply_result_release(&res);
+	return 0;
+}
+
+/*
+ * A spec as an apply document.  The version is the stored one for a known
+ * artefact (it moves only by merged change requests), else the front
+ * matter's, else 1.
+ */
+static json_t *as_doc(const json_t *spec, int found, int64_t stored_version)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "Artefact",
+				"name", json_str(spec, "name"), "type", json_str(spec, "type"),
+				"title", json_str(spec, "title"), "owner", json_str(spec, "owner"),
+				"path", json_str(spec, "path"));
+	json_t *deps = json_object_get(spec, "depends_on"), *id;
+	size_t i;
+
+	if (found)
+		json_object_set_new(doc, "version", json_integer(stored_version));
+	else if (json_object_get(spec, "version"))
+		json_object_set(doc, "version", json_object_get(spec, "version"));
+	else
+		json_object_set_new(doc, "version", json_integer(1));
+	if (json_array_size(deps)) {
+		json_t *arr = json_array();
+		json_array_foreach(deps, i, id)
+			json_array_append_new(arr, json_pack("{s:O, s:O}", "id", id, "type",
+				json_object_get(json_object_get(spec, "edge_types"),
+						json_string_value(id))));
+		json_object_set_new(doc, "depends_on", arr);
+	}
+	return doc;
+}
+
+static int already_proposed(struct store *s, const char *id, const char *fp, char *cr,
+			    size_t crsz, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT id FROM change_requests WHERE artefact = ?"
+		" AND new_fingerprint = ? AND status IN ('queued', 'open', 'approved')", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, fp);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		snprintf(cr, crsz, "%s", store_col_text(st, 0));
+	store_reset(st);
+	return rc < 0 ? rc : rc == STORE_ROW;
+}
+
+int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
+	     struct aiv_err *err)
+{
+	char **files = NULL;
+	size_t n = 0, alloc = 0, i;
+	json_t *specs = json_array(), *docs = json_array(), *changed = json_array();
+	json_t *created = json_array(), *updated = json_array(), *proposed = json_array(), *sp;
+	json_t *pending = json_array();
+	int64_t unchanged = 0;
+	struct strbuf buf = STRBUF_INIT;
+	int ret;
+
+	if ((ret = list_files(a->dir, want_artefact, &files, &n, &alloc, err)))
+		goto cleanup;
+	if (!n) {
+		ret = aiv_fail(err, AIV_EINPUT, "'%s': no Markdown or YAML files", a->dir);
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *spec = NULL;
+		strbuf_reset(&buf);
+		if (strbuf_read_file(&buf, files[i], ARTEFACT_MAX_CONTENT) < 0) {
+			ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", files[i], strerror(errno));
+			goto cleanup;
+		}
+		if ((ret = syncp_frontmatter(files[i], buf.buf, buf.len, &spec, err)))
+			goto cleanup;
+		json_array_append_new(specs, spec);
+	}
+	if ((ret = check_batch(e->s, specs, files, err)))
+		goto cleanup;
+	json_array_foreach(specs, i, sp) {
+		int64_t v = 0;
+		char fp[SHA256_HEX], cr[32];
+		int found = 0, dup;
+		if ((ret = stored(e->s, json_str(sp, "name"), &v, fp, &found, err)))
+			goto cleanup;
+		if (!found || !strcmp(fp, json_str(sp, "fingerprint"))) {
+			json_array_append_new(docs, as_doc(sp, found, v));
+			continue;
+		}
+		dup = already_proposed(e->s, json_str(sp, "name"), json_str(sp, "fingerprint"), cr,
+				       sizeof(cr), err);
+		if (dup < 0) {
+			ret = dup;
+			goto cleanup;
+		}
+		if (dup) {
+			json_array_append_new(pending, json_pack("{s:s, s:s}", "artefact",
+				json_str(sp, "name"), "cr", cr));
+			continue;
+		}
+		json_array_append_new(changed, json_pack("{s:s, s:s, s:I}", "artefact",
+			json_str(sp, "name"), "file", files[i], "base_version", (json_int_t)v));
+	}
+	if (json_array_size(changed) && !a->dry_run && (!a->as || !*a->as)) {
+		struct strbuf l = STRBUF_INIT;
+		json_array_foreach(changed, i, sp)
+			strbuf_addf(&l, "%s%s (%s)", i ? ", " : "", json_str(sp, "artefact"),
+				    json_str(sp, "file"));
+		ret = aiv_fail(err, AIV_EINPUT, "content changed in %zu file%s: %s; give --as "
+			       "PERSON (and --reason) to propose the change%s", json_array_size(changed),
+			       json_array_size(changed) == 1 ? "" : "s", l.buf,
+			       json_array_size(changed) == 1 ? "" : "s");
+		strbuf_release(&l);
+		goto cleanup;
+	}
+	if ((ret = apply_specs(e, docs, a->dry_run, created, updated, &unchanged, err)))
+		goto cleanup;
+	json_array_foreach(changed, i, sp) {
+		struct change_open_args oa;
+		json_t *res = NULL;
+		char *reason = a->reason && *a->reason ? NULL
+				 : xstrfmt("content changed in %s", json_str(sp, "file"));
+		if (a->dry_run) {
+			json_array_append_new(proposed, json_pack("{s:O, s:s}", "artefact",
+				json_object_get(sp, "artefact"), "cr", "(dry run)"));
+			free(reason);
+			continue;
+		}
+		strbuf_reset(&buf);
+		if (strbuf_read_file(&buf, json_str(sp, "file"), ARTEFACT_MAX_CONTENT) < 0) {
+			ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", json_str(sp, "file"),
+				       strerror(errno));
+			free(reason);
+			goto cleanup;
+		}
+		memset(&oa, 0, sizeof(oa));
+		oa.artefact = json_str(sp, "artefact");
+		oa.content = buf.buf;
+		oa.content_len = buf.len;
+		oa.reason = reason ? reason : a->reason;
+		oa.risk = a->risk;
+		oa.author = a->as;
+		oa.base_version = json_integer_value(json_object_get(sp, "base_version"));
+		ret = change_open(e, &oa, &res, err);
+		free(reason);
+		if (ret) {
+			aiv_err_prefix(err, "%s", json_str(sp, "file"));
+			goto cleanup;
+		}
+		json_array_append_new(proposed, json_pack("{s:s, s:s, s:s, s:I}", "artefact",
+			json_str(res, "artefact"), "cr", json_str(res, "id"), "status",
+			json_str(res, "status"), "impact",
+			(json_int_t)json_array_size(json_object_get(res, "impact"))));
+		json_decref(res);
+	}
+	*out = json_pack("{s:s, s:b, s:O, s:O, s:I, s:O, s:O}", "dir", a->dir, "dry_run",
+			 a->dry_run, "registered", created, "updated", updated,
+			 "unchanged", (json_int_t)unchanged, "proposed", proposed,
+			 "already_proposed", pending);
+cleanup:
+	free_list(files, n);
+	strbuf_release(&buf);
+	json_decref(specs);
+	json_decref(docs);
+	json_decref(changed);
+	json_decref(created);
+	json_decref(updated);
+	json_decref(proposed);
+	json_decref(pending);
+	return ret;
+}
+
+static int want_yml(const char *n)
+{
+	return has_suffix(n, ".yml");
+}
+
+int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
+		  const char *type, int dry_run, json_t **out, struct aiv_err *err)
+{
+	json_t *specs = json_array(), *docs = json_array(), *created = json_array();
+	json_t *updated = json_array(), *documents = json_array(), *sp;
+	char **items = NULL, **files = NULL;
+	size_t nitems = 0, aitems = 0, nfiles = 0, afiles = 0, i;
+	struct strbuf buf = STRBUF_INIT;
+	int64_t unchanged = 0, skipped = 0;
+	int ret = 0;
+
+	if (!owner || !*owner) {
+		ret = aiv_fail(err, AIV_EINPUT, "import-doorstop: missing --owner (Doorstop items "
+			       "have no owner; name the person or team that owns them)");
+		goto cleanup;
+	}
+	if (!artefact_type_ok(type)) {
+		ret = aiv_fail(err, AIV_EINPUT, "import-doorstop: type '%s' is not an artefact type",
+			       type);
+		goto cleanup;
+	}
+	/* .doorstop.yml files are hidden, so walk by hand: every dir holding one */
+	{
+		char **stack = xmalloc(sizeof(char *));
+		size_t ns = 1, as = 1;
+		stack[0] = xstrdup(dir);
+		while (ns && !ret) {
+			char *d = stack[--ns], *cfg = xstrfmt("%s/.doorstop.yml", d);
+			DIR *dh;
+			struct dirent *de;
+			struct stat st;
+			if (stat(cfg, &st) == 0) {
+				ALLOC_GROW(files, nfiles + 1, afiles);
+				files[nfiles++] = cfg;
+			} else {
+				free(cfg);
+			}
+			dh = opendir(d);
+			if (!dh) {
+				ret = aiv_fail(err, AIV_EIO, "cannot read directory '%s': %s", d,
+					       strerror(errno));
+				free(d);
+				break;
+			}
+			while ((de = readdir(dh)) != NULL) {
+				char *full;
+				if (de->d_name[0] == '.')
+					continue;
+				full = xstrfmt("%s/%s", d, de->d_name);
+				if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+					ALLOC_GROW(stack, ns + 1, as);
+					stack[ns++] = full;
+				} else {
+					free(full);
+				}
+			}
+			closedir(dh);
+			free(d);
+		}
+		free_list(stack, ns);
+	}
+	if (!ret && !nfiles)
+		ret = aiv_fail(err, AIV_EINPUT, "'%s': no Doorstop documents (.doorstop.yml) found",
+			       dir);
+	if (ret)
+		goto cleanup;
+	qsort(files, nfiles, sizeof(*files), cmp_str);
+	for (i = 0; i < nfiles && !ret; i++) {
+		json_t *settings = NULL;
+		char *ddir = xstrndup(files[i], strlen(files[i]) - strlen("/.doorstop.yml"));
+		size_t k, first = nitems;
+		strbuf_reset(&buf);
+		if (strbuf_read_file(&buf, files[i], 1 << 20) < 0) {
+			ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", files[i], strerror(errno));
+			free(ddir);
+			break;
+		}
+		if ((ret = syncp_doorstop_settings(files[i], buf.buf, buf.len, &settings, err))) {
+			free(ddir);
+			break;
+		}
+		/* items: the .yml files directly in this document's directory */
+		{
+			DIR *dh = opendir(ddir);
+			struct dirent *de;
+			while (dh && (de = readdir(dh)) != NULL) {
+				struct stat st;
+				char *full;
+				if (de->d_name[0] == '.' || !want_yml(de->d_name))
+					continue;
+				full = xstrfmt("%s/%s", ddir, de->d_name);
+				if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+					ALLOC_GROW(items, nitems + 1, aitems);
+					items[nitems++] = full;
+				} else {
+					free(full);
+				}
+			}
+			if (dh)
+				closedir(dh);
+		}
+		qsort(items + first, nitems - first, sizeof(*items), cmp_str);
+		for (k = first; k < nitems && !ret; k++) {
+			const char *base = strrchr(items[k], '/') + 1;
+			char *uid = xstrndup(base, strlen(base) - 4);
+			json_t *spec = NULL;
+			strbuf_reset(&buf);
+			if (strbuf_read_file(&buf, items[k], ARTEFACT_MAX_CONTENT) < 0) {
+				ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", items[k],
+					       strerror(errno));
+			} else if (strncmp(uid, json_str(settings, "prefix"),
+					   strlen(json_str(settings, "prefix")))) {
+				ret = aiv_fail_at(err, AIV_EINPUT, items[k], 1, 1,
+						  "doorstop item '%s' does not start with its "
+						  "document's prefix '%s'", uid,
+						  json_str(settings, "prefix"));
+			} else if (!(ret = syncp_doorstop_item(items[k], uid, buf.buf, buf.len, type,
+							       owner, &spec, err))) {
+				if (spec)
+					json_array_append_new(specs, spec);
+				else
+					skipped++;
+			}
+			free(uid);
+		}
+		json_object_set_new(settings, "items", json_integer((json_int_t)(nitems - first)));
+		json_array_append_new(documents, settings);
+		free(ddir);
+	}
+	if (ret)
+		goto cleanup;
+	{
+		/* messages name the item file: map spec index -> file via its path */
+		char **pf = xcalloc(json_array_size(specs) + 1, sizeof(char *));
+		json_array_foreach(specs, i, sp)
+			pf[i] = (char *)json_str(sp, "path");
+		ret = check_batch(e->s, specs, pf, err);
+		free(pf);
+		if (ret)
+			goto cleanup;
+	}
+	json_array_foreach(specs, i, sp) {
+		int64_t v = 0;
+		char fp[SHA256_HEX];
+		int found = 0;
+		if ((ret = stored(e->s, json_str(sp, "name"), &v, fp, &found, err)))
+			goto cleanup;
+		json_array_append_new(docs, as_doc(sp, found, v));
+	}
+	if ((ret = apply_specs(e, docs, dry_run, created, updated, &unchanged, err)))
+		goto cleanup;
+	*out = json_pack("{s:s, s:b, s:O, s:O, s:O, s:I, s:I}", "dir", dir, "dry_run", dry_run,
+			 "documents", documents, "registered", created, "updated", updated,
+			 "unchanged", (json_int_t)unchanged, "skipped_inactive_or_headings",
+			 (json_int_t)skipped);
+cleanup:
+	free_list(items, nitems);
+	free_list(files, nfiles);
+	strbuf_release(&buf);
+	json_decref(specs);
+	json_decref(docs);
+	json_decref(created);
+	json_decref(updated);
+	json_decref(documents);
+	return ret;
+}

@@ -1,0 +1,76 @@
+/*
+ * sync.h - artefacts from a folder: Markdown/YAML files with front matter
+ * (`aivalue artefacts sync DIR`) and Doorstop trees (`aivalue artefacts
+ * import-doorstop DIR`).
+ *
+ * Front matter is the YAML block between a first line "---" and the next
+ * line "---" of a Markdown file, or the whole of a .yaml/.yml file:
+ *
+ *     ---
+ *     id: SOP-12
+ *     kind: sop
+ *     title: Motor claims intake
+ *     owner: kerem.sahin
+ *     version: 3                 # optional, used when first registered
+ *     depends_on: [POL-7, {id: POL-3, type: governed-by}]
+ *     ---
+ *
+ * The artefact's fingerprint is the SHA-256 of the whole file.  A file
+ * new to the store is registered (through the apply engine, so it gets
+ * the same checks and ledger entries as `apply -f`); a known file whose
+ * content changed becomes a proposed change request; an unchanged file
+ * changes nothing, so sync is idempotent.
+ *
+ * Parsing is separate from the store (syncp_*), so the fuzz targets and
+ * unit tests drive the parsers alone.
+ */
+#ifndef AIV_SYNC_H
+#define AIV_SYNC_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "change.h"
+
+/*
+ * Parse one artefact file's front matter.  `name` is used in messages and
+ * as the path; buf/len is its content.  *spec (new) gets {name, type,
+ * title, owner, [version], path, fingerprint, [depends_on, edge_types]}.
+ * Errors name FILE:LINE:COL and the field.
+ */
+int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **spec,
+		      struct aiv_err *err);
+
+/* Doorstop document settings from a .doorstop.yml: {prefix, parent, digits, sep}. */
+int syncp_doorstop_settings(const char *name, const char *buf, size_t len,
+			    json_t **settings, struct aiv_err *err);
+/*
+ * Parse one Doorstop item (UID from its file name).  *spec (new) is an
+ * artefact spec (type `type`, owner `owner`, depends_on the links with
+ * type derives-from), or NULL when the item is inactive (active: false).
+ */
+int syncp_doorstop_item(const char *name, const char *uid, const char *buf, size_t len,
+			const char *type, const char *owner, json_t **spec,
+			struct aiv_err *err);
+
+struct sync_args {
+	const char *dir;
+	const char *as;       /* person opening CRs for changed files */
+	const char *reason;   /* their reason (default: "content changed in FILE") */
+	const char *risk;
+	int dry_run;
+};
+
+/*
+ * Sync a folder.  *out: {registered: [...], updated: [...], unchanged: N,
+ * proposed: [CR summaries]}.  Everything is checked before anything is
+ * written.
+ */
+int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
+	     struct aiv_err *err);
+
+/* Import a Doorstop tree; owner and type apply to every item. */
+int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
+		  const char *type, int dry_run, json_t **out, struct aiv_err *err);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * test_graph.c - the dependency graph on hand-made graphs: closures with
+ * their paths, depth limits, type filters, edge masks, shortest paths,
+ * and cycles found by Tarjan's algorithm.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "change/artefact.h"
+#include "change/graph.h"
+#include "change/query.h"
+#include "core/cjson.h"
+
+enum { DERIVES, IMPLEMENTS, REFERENCES, VERIFIES, GOVERNED };
+
+/*
+ *   POL-1 <-governed- SOP-1 <-implements- FORM-1
+ *     ^                 ^
+ *     |governed         |derives
+ *   SOP-2 <-derives- REQ-1 <-verifies- TEST-1
+ *                      (REQ-1 also derives from SOP-1)
+ *   DOC-A <-references-> DOC-B   (an allowed cycle)
+ */
+static const char *const ids[] = { "POL-1", "SOP-1", "SOP-2", "FORM-1", "REQ-1",
+				   "TEST-1", "DOC-A", "DOC-B" };
+static const uint8_t types[] = { 1, 0, 0, 5, 3, 6, 7, 7 };
+
+static struct graph *sample(void)
+{
+	static const struct graph_edge e[] = {
+		{ 1, 0, GOVERNED }, { 2, 0, GOVERNED }, { 3, 1, IMPLEMENTS },
+		{ 4, 2, DERIVES }, { 4, 1, DERIVES }, { 5, 4, VERIFIES },
+		{ 6, 7, REFERENCES }, { 7, 6, REFERENCES },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct graph *g = NULL;
+
+	assert_int_equal(graph_build(&g, 8, ids, types, e, ARRAY_SIZE(e), &err), 0);
+	return g;
+}
+
+static void test_find(void **state)
+{
+	struct graph *g = sample();
+
+	(void)state;
+	assert_int_equal(graph_find(g, "REQ-1"), 4);
+	assert_int_equal(graph_find(g, "NOPE"), GRAPH_NONE);
+	assert_string_equal(graph_id(g, 5), "TEST-1");
+	graph_free(g);
+}
+
+static void test_impact_closure_and_paths(void **state)
+{
+	struct graph *g = sample();
+	struct graph_walk w;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	graph_walk_init(&w);
+	graph_impact(g, 0, NULL, &w);
+	assert_int_equal(w.norder, 5); /* SOP-1 SOP-2 FORM-1 REQ-1 TEST-1 */
+	assert_true(graph_walk_reached(&w, 5));
+	assert_false(graph_walk_reached(&w, 6));
+	assert_int_equal(w.depth[5], 3);
+	graph_path_text(&sb, g, &w, 5);
+	/* REQ-1 is reached from SOP-1 (first in BFS order), so the path is via SOP-1 */
+	assert_string_equal(sb.buf, "POL-1 -> SOP-1 -> REQ-1 -> TEST-1");
+	assert_int_equal(w.ptype[5], VERIFIES);
+	/* reuse of the walk: a leaf reaches nothing */
+	graph_impact(g, 5, NULL, &w);
+	assert_int_equal(w.norder, 0);
+	assert_false(graph_walk_reached(&w, 4));
+	strbuf_release(&sb);
+	graph_walk_release(&w);
+	graph_free(g);
+}
+
+static void test_depth_kind_mask(void **state)
+{
+	struct graph *g = sample();
+	struct graph_walk w;
+	struct graph_query q = { 1, -1, GRAPH_ALL_EDGES };
+	uint32_t i, kept = 0;
+
+	(void)state;
+	graph_walk_init(&w);
+	graph_impact(g, 0, &q, &w);
+	assert_int_equal(w.norder, 2);
+	assert_true(w.frontier_cut > 0);
+	q.max_depth = 0;
+	q.kind = 6; /* test */
+	graph_impact(g, 0, &q, &w);
+	for (i = 0; i < w.norder; i++)
+		kept += graph_walk_keep(g, &q, w.order[i]);
+	assert_int_equal(kept, 1);
+	/* follow only governed-by edges: SOP-1 and SOP-2 */
+	q.kind = -1;
+	q.edge_mask = 1u << GOVERNED;
+	graph_impact(g, 0, &q, &w);
+	assert_int_equal(w.norder, 2);
+	/* upstream of TEST-1: REQ-1, SOP-2, SOP-1, POL-1 */
+	graph_deps(g, 5, NULL, &w);
+	assert_int_equal(w.norder, 4);
+	assert_int_equal(w.depth[0], 3);
+	graph_walk_release(&w);
+	graph_free(g);
+}
+
+static void test_query_path_and_explain(void **state)
+{
+	struct graph *g = sample();
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *r = NULL;
+
+	(void)state;
+	assert_int_equal(query_path(g, "POL-1", "FORM-1", &r, &err), 0);
+	assert_true(json_is_true(json_object_get(r, "found")));
+	assert_int_equal(json_array_size(json_object_get(r, "path")), 3);
+	assert_string_equal(json_str(json_array_get(json_object_get(r, "path"), 2), "via"),
+			    "implements");
+	json_decref(r);
+	assert_int_equal(query_path(g, "TEST-1", "POL-1", &r, &err), 0);
+	assert_string_equal(json_str(r, "direction"), "upstream");
+	json_decref(r);
+	assert_int_equal(query_path(g, "FORM-1", "SOP-2", &r, &err), 0);
+	assert_false(json_is_true(json_object_get(r, "found")));
+	assert_non_null(strstr(json_str(r, "explain"), "no dependency path"));
+	json_decref(r);
+	assert_int_equal(query_closure(g, "TEST-1", 0, 0, NULL, &r, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(r, "count")), 0);
+	assert_non_null(strstr(json_str(r, "explain"), "nothing depends on 'TEST-1'"));
+	json_decref(r);
+	assert_int_equal(query_closure(g, "POL-1", 0, 0, "contract", &r, &err), 0);
+	assert_non_null(strstr(json_str(r, "explain"), "is of type 'contract'"));
+	json_decref(r);
+	assert_int_equal(query_closure(g, "NOPE", 0, 0, NULL, &r, &err), AIV_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "unknown artefact 'NOPE'"));
+	assert_int_equal(query_closure(g, "POL-1", 0, 0, "spreadsheet", &r, &err), AIV_EINPUT);
+	graph_free(g);
+}
+
+static void test_cycles(void **state)
+{
+	static const struct graph_edge e[] = {
+		{ 0, 1, DERIVES }, { 1, 2, DERIVES }, { 2, 0, IMPLEMENTS }, /* forbidden */
+		{ 3, 4, REFERENCES }, { 4, 3, DERIVES },                      /* allowed */
+		{ 5, 5 - 5, DERIVES },                                        /* into the cycle */
+	};
+	static const char *const cids[] = { "A", "B", "C", "D", "E", "F" };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct graph *g = NULL;
+	uint32_t *comp, n;
+
+	(void)state;
+	assert_int_equal(graph_build(&g, 6, cids, NULL, e, ARRAY_SIZE(e), &err), 0);
+	n = graph_cycles(g, graph_acyclic_mask(), &comp);
+	assert_int_equal(n, 1);
+	assert_int_equal(comp[0], comp[1]);
+	assert_int_equal(comp[1], comp[2]);
+	assert_int_equal(comp[3], GRAPH_NONE);
+	assert_int_equal(comp[5], GRAPH_NONE);
+	free(comp);
+	n = graph_cycles(g, GRAPH_ALL_EDGES, &comp);
+	assert_int_equal(n, 2);
+	assert_int_equal(comp[3], comp[4]);
+	assert_true(comp[3] != comp[0]);
+	free(comp);
+	graph_free(g);
+}
+
+static void test_long_chain_no_recursion(void **state)
+{
+	enum { N = 200000 };
+	char **names = malloc(N * sizeof(*names));
+	struct graph_edge *e = malloc(N * sizeof(*e));
+	struct aiv_err err = AIV_ERR_INIT;
+	struct graph *g = NULL;
+	struct graph_walk w;
+	uint32_t *comp, i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		names[i] = xstrfmt("N-%u", i);
+		e[i].src = i;
+		e[i].dst = (i + 1) % N; /* one big forbidden cycle */
+		e[i].type = DERIVES;
+	}
+	assert_int_equal(graph_build(&g, N, (const char *const *)names, NULL, e, N, &err), 0);
+	assert_int_equal(graph_cycles(g, GRAPH_ALL_EDGES, &comp), 1);
+	free(comp);
+	graph_walk_init(&w);
+	graph_impact(g, 0, NULL, &w);
+	assert_int_equal(w.norder, N - 1);
+	graph_walk_release(&w);
+	graph_free(g);
+	for (i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(e);
+}
+
+static void test_bad_build(void **state)
+{
+	static const char *const dup[] = { "A", "A" };
+	static const struct graph_edge e[] = { { 0, 7, DERIVES } };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct graph *g = NULL;
+
+	(void)state;
+	assert_int_equal(graph_build(&g, 2, dup, NULL, NULL, 0, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "'A' appears twice"));
+	assert_int_equal(graph_build(&g, 1, dup, NULL, e, 1, &err), AIV_EINPUT);
+}
+
+static void test_ids(void **state)
+{
+	(void)state;
+	assert_true(artefact_valid_id("POL-7"));
+	assert_true(artefact_valid_id("REQ001"));
+	assert_true(artefact_valid_id("sop.claims_2"));
+	assert_false(artefact_valid_id("7-POL"));
+	assert_false(artefact_valid_id("POL--7"));
+	assert_false(artefact_valid_id("POL-"));
+	assert_false(artefact_valid_id("POL 7"));
+	assert_false(artefact_valid_id(""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_impact_closure_and_paths),
+		cmocka_unit_test(test_depth_kind_mask),
+		cmocka_unit_test(test_query_path_and_explain),
+		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_long_chain_no_recursion),
+		cmocka_unit_test(test_bad_build),
+		cmocka_unit_test(test_ids),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

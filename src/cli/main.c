@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "apply/apply.h"
+#include "assess/playbook.h"
 #include "cmd.h"
 #include "options.h"
 #include "org/org.h"
@@ -26,14 +27,20 @@
 const struct cmd_struct cli_commands[] = {
 	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
 	  "create or update objects from YAML files (idempotent)" },
+	{ "assess", cmd_assess, NEED_STORE | NEED_CATALOG, "readiness questionnaire and scores per dimension and value model" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "evidence", cmd_evidence, NEED_STORE | NEED_CATALOG, "evaluate value hypotheses: supported, not supported, insufficient data" },
+	{ "findings", cmd_findings, NEED_STORE | NEED_CATALOG, "failure-mode findings with evidence and the leadership move" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
+	{ "phase", cmd_phase, NEED_STORE | NEED_CATALOG, "the playbook phase earned, gate by gate, and initiatives ahead of it" },
+	{ "report", cmd_report, NEED_STORE | NEED_CATALOG, "one standalone HTML, Markdown or JSON report" },
+	{ "roadmap", cmd_roadmap, NEED_STORE | NEED_CATALOG, "next steps ordered by gap x impact x dependency, and the Phase 2 trio" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },
@@ -239,6 +246,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	assess_register(cli_questionnaire_path());
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

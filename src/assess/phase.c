@@ -136,7 +136,11 @@ fail:
 	return ret;
 }
 
-static json_t *verdict_core_json(const struct phase_verdict *v, int with_times)
+/*
+ * with_detail adds what may change without the verdict changing: each
+ * figure's source text and time.  The stored hash covers the rest.
+ */
+static json_t *verdict_core_json(const struct phase_verdict *v, int with_detail)
 {
 	json_t *o = json_object(), *crit = json_array(), *ahead = json_array();
 	size_t i;
@@ -148,15 +152,16 @@ static json_t *verdict_core_json(const struct phase_verdict *v, int with_times)
 	}
 	for (i = 0; i < v->ng; i++) {
 		const struct gate_result *g = &v->g[i];
-		json_t *c = json_pack("{s:i, s:s, s:s, s:s, s:s, s:f, s:s, s:s}",
+		json_t *c = json_pack("{s:i, s:s, s:s, s:s, s:s, s:f, s:s}",
 				      "phase", g->phase->number, "criterion", g->cr->id,
 				      "description", g->cr->description, "metric", g->cr->metric,
 				      "op", g->cr->op, "threshold", g->cr->value,
-				      "status", gate_status_names[g->status],
-				      "source", g->ev.source);
+				      "status", gate_status_names[g->status]);
 		json_object_set_new(c, "value", g->ev.state == EV_MEASURED ?
 				    json_real(floor(g->ev.value * 1e6 + 0.5) / 1e6) : json_null());
-		if (with_times && g->ev.measured_at) {
+		if (with_detail)
+			json_object_set_new(c, "source", json_string(g->ev.source));
+		if (with_detail && g->ev.measured_at) {
 			char t[TIME_ISO_LEN];
 			time_format_us(g->ev.measured_at, t);
 			json_object_set_new(c, "measured_at", json_string(t));
@@ -180,8 +185,8 @@ json_t *phase_verdict_json(const struct phase_verdict *v)
 int phase_persist(struct store *s, const char *actor, const struct phase_verdict *v,
 		  int *changed, int64_t *seq, struct aiv_err *err)
 {
-	json_t *core = verdict_core_json(v, 0);
-	char *canon = cjson_dumps(core);
+	json_t *core = verdict_core_json(v, 0), *full = verdict_core_json(v, 1);
+	char *canon = cjson_dumps(core), *fullc = cjson_dumps(full);
 	char hex[SHA256_HEX], t[TIME_ISO_LEN];
 	struct store_stmt *st;
 	int rc, ret;
@@ -207,7 +212,7 @@ int phase_persist(struct store *s, const char *actor, const struct phase_verdict
 		ret = rc;
 		goto rollback;
 	}
-	if ((ret = ledger_append(s, actor, "phase.verdict", "phase/org", core, seq, err)))
+	if ((ret = ledger_append(s, actor, "phase.verdict", "phase/org", full, seq, err)))
 		goto rollback;
 	st = store_prepare(s, "INSERT INTO phase_verdicts(computed_at, earned, verdict,"
 			      " verdict_hash, seq) VALUES (?,?,?,?,?)", err);
@@ -218,7 +223,7 @@ int phase_persist(struct store *s, const char *actor, const struct phase_verdict
 	time_format_us(time_now_us(), t);
 	store_bind_text(st, 1, t);
 	store_bind_int(st, 2, v->earned);
-	store_bind_text(st, 3, canon);
+	store_bind_text(st, 3, fullc);
 	store_bind_text(st, 4, hex);
 	store_bind_int(st, 5, *seq);
 	rc = store_step(st, err);
@@ -236,6 +241,8 @@ rollback:
 	*seq = 0;
 out:
 	free(canon);
+	free(fullc);
 	json_decref(core);
+	json_decref(full);
 	return ret;
 }

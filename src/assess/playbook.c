@@ -17,6 +17,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 		     const char *industry, int64_t now, struct playbook_state *out,
 		     struct aiv_err *err)
 {
+	size_t i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -33,6 +34,10 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, industry,
 				   &out->rm, err)))
 		return ret;
+	out->metrics = xcalloc(cat->nmetrics + 1, sizeof(*out->metrics));
+	for (i = 0; i < cat->nmetrics; i++)
+		if ((ret = evidence_get(&out->env, cat->metrics[i].id, &out->metrics[i], err)))
+			return ret;
 	return 0;
 }
 
@@ -45,5 +50,6 @@ void playbook_release(struct playbook_state *p)
 	hyp_report_release(&p->hr);
 	finding_list_release(&p->fl);
 	roadmap_release(&p->rm);
+	free(p->metrics);
 	memset(p, 0, sizeof(*p));
 }

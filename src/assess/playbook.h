@@ -172,6 +172,7 @@ struct playbook_state {
 	struct hyp_report hr;
 	struct finding_list fl;
 	struct roadmap rm;
+	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
 };
 
 /*

@@ -191,4 +191,37 @@ test_expect_success 'roadmap: deterministic order and the Phase 2 trio' '
 	test_grep "unknown industry .banking." err
 '
 
+test_expect_success 'report: standalone HTML with inline SVG, Markdown and JSON' '
+	aivalue report --format html --industry insurance -o r.html 2>err &&
+	test_grep "wrote html report" err &&
+	test_grep -c "<svg" r.html >n && test "$(cat n)" -ge 2 &&
+	test_grep "class=\"chart radar\"" r.html &&
+	test_grep "@media print" r.html &&
+	! grep -E "<script|<link|src=|url\(|@import" r.html &&
+	test "$(grep -o "https\?://[^\"]*" r.html | sort -u)" = "http://www.w3.org/2000/svg" &&
+	test_grep "claims-triage-agent" r.html &&
+	test_grep "lacks evidence: change control" r.html &&
+	python3 -c "import html.parser,sys; p=html.parser.HTMLParser(); p.feed(open(\"r.html\").read())" &&
+	aivalue report --format md -o r.md 2>/dev/null &&
+	test_grep "^## 1. Phase earned: 1 of 3" r.md &&
+	test_grep "^| contract-review-faster-v2 | expert_cycle_time | supported |" r.md &&
+	aivalue report --format json -o r.json 2>/dev/null &&
+	test "$(json_get r.json "d[\"phase\"][\"earned\"]")" = 1 &&
+	test "$(json_get r.json "d[\"readiness\"][\"governance_basics_evidenced\"]")" = 0.5 &&
+	test "$(json_get r.json "[m[\"state\"] for m in d[\"metrics\"] if m[\"id\"]==\"ledger_verifies\"][0]")" = measured &&
+	test_must_fail --exit=2 aivalue report --format pdf 2>err &&
+	test_grep "unknown report format .pdf." err
+'
+
+if command -v chromium >/dev/null 2>&1; then
+test_expect_success 'report prints to PDF with Chromium' '
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--print-to-pdf="$TEST_DIR/r.pdf" "file://$TEST_DIR/r.html" >/dev/null 2>&1 &&
+	test "$(head -c 4 r.pdf)" = "%PDF" &&
+	test "$(wc -c <r.pdf)" -gt 10000
+'
+else
+	say "chromium not installed: PDF rendering not tested"
+fi
+
 test_done

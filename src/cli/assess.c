@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assess/library.h"
 #include "assess/playbook.h"
 #include "cmd.h"
+#include "core/cjson.h"
 #include "core/timeutil.h"
 #include "options.h"
 
@@ -323,19 +325,95 @@ static int cmd_questions(struct aiv_ctx *ctx, const struct questionnaire *q)
 	return 0;
 }
 
+static int cmd_import(struct aiv_ctx *ctx, const char *path)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct library *l = NULL;
+	int64_t seq = 0;
+	int changed = 0;
+
+	if (library_load(path, &l, &err) ||
+	    library_store(ctx->store, ctx->actor, l, &changed, &seq, &err)) {
+		library_free(l);
+		return cli_error(&err);
+	}
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:I}", "urn", l->urn,
+					 "name", l->name, "version", (json_int_t)l->version,
+					 "nodes", (json_int_t)l->n, "assessable",
+					 (json_int_t)l->nassessable, "changed", changed,
+					 "ledger_seq", (json_int_t)seq));
+	else if (changed)
+		printf("imported '%s' (%s, version %lld): %zu requirement nodes, %zu assessable "
+		       "(ledger entry %lld)\n", l->name, l->urn, l->version, l->n, l->nassessable,
+		       (long long)seq);
+	else
+		printf("'%s' version %lld is already imported: nothing changed\n", l->urn,
+		       l->version);
+	library_free(l);
+	return 0;
+}
+
+static int cmd_crosswalk(struct aiv_ctx *ctx, const struct questionnaire *q,
+			 const struct ra_set *set, const char *group)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *arr = NULL, *fw, *row;
+	size_t i, j;
+
+	if (library_crosswalk(ctx->store, q, set, group, &arr, &err))
+		return cli_error(&err);
+	if (ctx->json) {
+		cli_print_json(arr);
+		return 0;
+	}
+	if (!json_array_size(arr))
+		printf("no framework imported; use 'aivalue assess import LIBRARY.yaml'\n");
+	json_array_foreach(arr, i, fw) {
+		json_t *sum = json_object_get(fw, "summary");
+		printf("%s (%s)\n  %lld assessable requirements, %lld covered by our questions, "
+		       "%lld answered\n", json_str(fw, "name"), json_str(fw, "urn"),
+		       (long long)json_integer_value(json_object_get(sum, "assessable")),
+		       (long long)json_integer_value(json_object_get(sum, "covered")),
+		       (long long)json_integer_value(json_object_get(sum, "answered")));
+		json_array_foreach(json_object_get(fw, "requirements"), j, row) {
+			json_t *qs = json_object_get(row, "questions"), *qq;
+			size_t k;
+			printf("  %-12s ", json_str(row, "ref_id") ? json_str(row, "ref_id") : "-");
+			if (json_is_integer(json_object_get(row, "score")))
+				printf("score %lld%s%s%s  ",
+				       (long long)json_integer_value(json_object_get(row, "score")),
+				       json_str(row, "score_name") ? " (" : "",
+				       json_str(row, "score_name") ? json_str(row, "score_name") : "",
+				       json_str(row, "score_name") ? ")" : "");
+			else
+				printf("%s  ", json_array_size(qs) ? "unanswered" : "not covered");
+			json_array_foreach(qs, k, qq)
+				printf("%s%s", k ? ", " : "", json_string_value(qq));
+			printf("\n");
+		}
+	}
+	json_decref(arr);
+	return 0;
+}
+
 int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue assess org [--answers FILE.yaml] [--restart] [--json]",
 		"aivalue assess show [--json]",
-		"aivalue assess questions [--json]", NULL };
-	const char *answers = NULL;
+		"aivalue assess questions [--json]",
+		"aivalue assess import LIBRARY.yaml [--json]",
+		"aivalue assess crosswalk [--group IG] [--json]", NULL };
+	const char *answers = NULL, *group = NULL;
 	int restart = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "answers", &answers, "FILE",
 		  "org: answer from a YAML file instead of the terminal" },
 		{ OPT_BOOL, 0, "restart", &restart, NULL,
 		  "org: drop the unfinished draft and start again" },
+		{ OPT_STRING, 0, "group", &group, "IG",
+		  "crosswalk: only requirements of this implementation group" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -345,8 +423,10 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
+	if (n == 2 && !strcmp(argv[1], "import"))
+		return cmd_import(ctx, argv[2]);
 	if (n != 1 || (strcmp(argv[1], "org") && strcmp(argv[1], "show") &&
-		       strcmp(argv[1], "questions"))) {
+		       strcmp(argv[1], "questions") && strcmp(argv[1], "crosswalk"))) {
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
@@ -355,6 +435,11 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 	memset(&set, 0, sizeof(set));
 	if (!strcmp(argv[1], "questions")) {
 		ret = cmd_questions(ctx, q);
+	} else if (!strcmp(argv[1], "crosswalk")) {
+		if (readiness_load_latest(ctx->store, &set, &found, &err))
+			ret = cli_error(&err);
+		else
+			ret = cmd_crosswalk(ctx, q, found ? &set : NULL, group);
 	} else if (!strcmp(argv[1], "show")) {
 		struct readiness_score rs;
 		if (readiness_load_latest(ctx->store, &set, &found, &err)) {

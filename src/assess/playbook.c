@@ -25,7 +25,9 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	out->env.cat = cat;
 	out->env.now = now;
 	if ((ret = questionnaire_load(&out->q, cat, qpath, err)) ||
-	    (ret = readiness_load_latest(s, &out->set, &out->have_set, err)))
+	    (ret = readiness_load_latest(s, &out->set, &out->have_set, err)) ||
+	    (out->have_set &&
+	     (ret = readiness_apply_measured(&out->env, out->q, &out->set, &out->measured, err))))
 		return ret;
 	readiness_score(cat, out->q, &out->set, now, &out->rs);
 	if ((ret = phase_compute(&out->env, &out->pv, err)) ||
@@ -51,5 +53,6 @@ void playbook_release(struct playbook_state *p)
 	finding_list_release(&p->fl);
 	roadmap_release(&p->rm);
 	free(p->metrics);
+	json_decref(p->measured);
 	memset(p, 0, sizeof(*p));
 }

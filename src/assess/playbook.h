@@ -173,6 +173,7 @@ struct playbook_state {
 	struct finding_list fl;
 	struct roadmap rm;
 	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
+	json_t *measured;               /* readiness_apply_measured notes, or NULL */
 };
 
 /*

@@ -223,12 +223,61 @@ cleanup:
 	return ret;
 }
 
+/*
+ * Innovation output, as the issue defines it for now: hypotheses
+ * registered in the last 90 days that were tested (a verdict of supported
+ * or not supported).  Opportunities are not recorded by any capability
+ * yet; the source says so.
+ */
+static int prov_innovation(const struct evidence_env *env, const char *metric,
+			   struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct hyp_report rep;
+	struct store_stmt *st;
+	size_t i;
+	int rc, ret, count = 0, recent = 0;
+
+	(void)data;
+	(void)metric;
+	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+		return ret;
+	st = store_prepare(env->store, "SELECT o.name, l.time FROM objects o JOIN ledger l"
+				       " ON l.seq = o.created_seq WHERE o.kind = 'Hypothesis'", err);
+	if (!st) {
+		hyp_report_release(&rep);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t t = 0;
+		if (time_parse_iso(store_col_text(st, 1), &t) || env->now - t > 90 * 86400000000LL)
+			continue;
+		recent++;
+		for (i = 0; i < rep.n; i++)
+			if (!strcmp(rep.r[i].name, store_col_text(st, 0)) &&
+			    (!strcmp(rep.r[i].verdict, "supported") ||
+			     !strcmp(rep.r[i].verdict, "not supported")))
+				count++;
+	}
+	store_reset(st);
+	hyp_report_release(&rep);
+	if (rc < 0)
+		return rc;
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "hypotheses registered in the last 90 days: %d, tested: %d (recorded "
+		 "opportunities are not counted: no capability records them yet)", recent, count);
+	return 0;
+}
+
 static const struct evidence_provider providers[] = {
 	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL },
 	{ "ledger_verifies", "audit ledger", prov_ledger, NULL },
 	{ "supported_hypotheses", "hypotheses", prov_supported, NULL },
 	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL },
 	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL },
+	{ "innovation_output", "hypotheses", prov_innovation, NULL },
 };
 
 void assess_register_providers(const char *qpath)

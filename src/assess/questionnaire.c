@@ -112,6 +112,7 @@ static void question_release(struct rq_question *q)
 	for (i = 0; i < q->iso.n; i++)
 		free(q->iso.v[i]);
 	free(q->iso.v);
+	free(q->measure_metric);
 }
 
 void questionnaire_free(struct questionnaire *q)
@@ -190,11 +191,60 @@ static int read_xwalk(const struct ypos *p, struct fy_node *qn, const char *key,
 	return 0;
 }
 
+/* measure: { metric: ID, at_least: [t1..tmax] } or { metric: ID, at_most: [...] } */
+static int read_measure(const struct ypos *p, const struct catalog *cat,
+			struct fy_node *qn, struct rq_question *q, const char *what)
+{
+	static const char *const keys[] = { "metric", "at_least", "at_most", NULL };
+	struct fy_node *m = yget(qn, "measure"), *seq, *item;
+	const char *metric = NULL;
+	void *it = NULL;
+	int ret, maxlv = 0;
+	size_t i;
+
+	if (!m)
+		return 0;
+	for (i = 0; i < cat->nlevels; i++)
+		if (cat->levels[i].level > maxlv)
+			maxlv = cat->levels[i].level;
+	if (!fy_node_is_mapping(m))
+		return yfail(p, m, AIV_EINPUT, "%s: measure must be a mapping", what);
+	if ((ret = ycheck_keys(p, m, keys, "measure")) ||
+	    (ret = yget_str(p, m, "metric", 1, &metric, what)))
+		return ret;
+	if (!catalog_metric(cat, metric))
+		return yfail(p, yget(m, "metric"), AIV_EINPUT, "%s: unknown metric '%s'", what,
+			     metric);
+	if (!!yget(m, "at_least") == !!yget(m, "at_most"))
+		return yfail(p, m, AIV_EINPUT, "%s: measure needs at_least or at_most thresholds",
+			     what);
+	q->measure_down = yget(m, "at_most") != NULL;
+	seq = yget(m, q->measure_down ? "at_most" : "at_least");
+	if (!fy_node_is_sequence(seq))
+		return yfail(p, seq, AIV_EINPUT, "%s: thresholds must be a list", what);
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		const char *t = ytext(item);
+		char *end;
+		double v;
+		if (!t || (v = strtod(t, &end), end == t || *end) || q->nthr >= 8)
+			return yfail(p, item, AIV_EINPUT, "%s: thresholds must be numbers", what);
+		if (q->nthr && (q->measure_down ? v > q->measure_thr[q->nthr - 1] :
+						  v < q->measure_thr[q->nthr - 1]))
+			return yfail(p, item, AIV_EINPUT, "%s: thresholds must be in order", what);
+		q->measure_thr[q->nthr++] = v;
+	}
+	if (q->nthr != maxlv)
+		return yfail(p, seq, AIV_EINPUT, "%s: measure needs %d thresholds (levels 1 to %d)",
+			     what, maxlv, maxlv);
+	q->measure_metric = xstrdup(metric);
+	return 0;
+}
+
 static int read_question(const struct ypos *p, const struct catalog *cat,
 			 struct fy_node *qn, struct rq_question *q)
 {
 	static const char *const keys[] = { "id", "dimension", "text", "minutes",
-					    "choices", "nist", "iso", "basic", NULL };
+					    "choices", "nist", "iso", "basic", "measure", NULL };
 	static const char *const ckeys[] = { "level", "text", NULL };
 	const char *s = NULL;
 	struct fy_node *seq = NULL, *item;
@@ -287,7 +337,7 @@ static int read_question(const struct ypos *p, const struct catalog *cat,
 	if ((ret = read_xwalk(p, qn, "nist", rq_valid_nist, what, "GOVERN 1.1", &q->nist)) ||
 	    (ret = read_xwalk(p, qn, "iso", rq_valid_iso, what, "A.6.2.8", &q->iso)))
 		return ret;
-	return 0;
+	return read_measure(p, cat, qn, q, what);
 }
 
 static int read_scoring(const struct ypos *p, struct fy_node *root,

@@ -34,6 +34,15 @@ struct rq_question {
 	struct rq_choice *choices;
 	size_t nchoices;
 	struct strlist nist, iso;
+	/*
+	 * Optional measured check: when a provider measures `metric`, the
+	 * measured level (number of thresholds met: value >= thr[k] for
+	 * at_least, value <= thr[k] for at_most) replaces the stated answer.
+	 */
+	char *measure_metric;
+	int measure_down;  /* 1 for at_most thresholds */
+	double measure_thr[8];
+	int nthr;
 };
 
 struct rq_scoring {

@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "core/yaml.h"
 #include "ledger/ledger.h"
+#include "evidence.h"
 #include "readiness.h"
 
 #define EVIDENCE_MAX (16u << 20)
@@ -302,7 +303,7 @@ static json_t *answer_json(const struct ra_answer *a)
 }
 
 int readiness_save(struct store *s, const char *actor, struct ra_set *set,
-		   int64_t *seq, struct aiv_err *err)
+		   int clear_draft, int64_t *seq, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	json_t *payload = NULL, *arr;
@@ -365,7 +366,7 @@ int readiness_save(struct store *s, const char *actor, struct ra_set *set,
 		if ((ret = step_done(st, err)))
 			goto rollback;
 	}
-	if ((ret = store_exec(s, "DELETE FROM readiness_draft", err)) ||
+	if ((clear_draft && (ret = store_exec(s, "DELETE FROM readiness_draft", err))) ||
 	    (ret = store_commit(s, err)))
 		goto rollback;
 	set->id = id;
@@ -683,4 +684,53 @@ json_t *readiness_score_json(const struct catalog *cat, const struct questionnai
 	}
 	(void)q;
 	return o;
+}
+
+int readiness_apply_measured(const struct evidence_env *env, const struct questionnaire *q,
+			     struct ra_set *set, json_t **notes, struct aiv_err *err)
+{
+	size_t i;
+	int k, ret;
+
+	*notes = json_array();
+	for (i = 0; i < q->n; i++) {
+		const struct rq_question *rq = &q->q[i];
+		struct ra_answer *old, a;
+		struct evidence_value ev;
+		int level = 0, choice = 1, stated = -1;
+
+		if (!rq->measure_metric)
+			continue;
+		if ((ret = evidence_get(env, rq->measure_metric, &ev, err))) {
+			json_decref(*notes);
+			*notes = NULL;
+			return ret;
+		}
+		if (ev.state != EV_MEASURED)
+			continue;
+		for (k = 0; k < rq->nthr; k++)
+			if (rq->measure_down ? ev.value <= rq->measure_thr[k] :
+					       ev.value >= rq->measure_thr[k])
+				level = k + 1;
+		for (k = 0; k < (int)rq->nchoices; k++)
+			if (rq->choices[k].level <= level)
+				choice = k + 1;
+		old = ra_set_find(set, rq->id);
+		if (old && old->choice > 0)
+			stated = old->level;
+		json_array_append_new(*notes, json_pack("{s:s, s:s, s:f, s:i, s:o, s:b, s:s}",
+			"question", rq->id, "metric", rq->measure_metric, "value", ev.value,
+			"measured_level", level,
+			"stated_level", stated >= 0 ? json_integer(stated) : json_null(),
+			"agrees", stated == level, "source", ev.source));
+		memset(&a, 0, sizeof(a));
+		a.question = rq->id;
+		a.choice = choice;
+		a.level = level;
+		a.provenance = PROV_MEASURED;
+		a.source = ev.source;
+		a.answered_at = ev.measured_at ? ev.measured_at : env->now;
+		ra_set_put(set, &a);
+	}
+	return 0;
 }

@@ -83,10 +83,10 @@ int readiness_parse_answers(const struct questionnaire *q, const char *path,
 /*
  * Save a complete set: evidence bytes (content-addressed), the set, its
  * answers and one ledger entry "assess.answers", in one transaction.
- * Clears the draft.  *seq gets the ledger entry.
+ * Clears the interactive draft when clear_draft.  *seq gets the entry.
  */
 int readiness_save(struct store *s, const char *actor, struct ra_set *set,
-		   int64_t *seq, struct aiv_err *err);
+		   int clear_draft, int64_t *seq, struct aiv_err *err);
 /* The newest saved set; *found 0 when there is none. */
 int readiness_load_latest(struct store *s, struct ra_set *out, int *found,
 			  struct aiv_err *err);
@@ -130,6 +130,18 @@ void readiness_score_release(struct readiness_score *r);
 /* Scores and answers as JSON (new reference). */
 json_t *readiness_score_json(const struct catalog *cat, const struct questionnaire *q,
 			     const struct ra_set *set, const struct readiness_score *r);
+/*
+ * Measured answers: for each question with a `measure` whose metric an
+ * evidence provider measures now, replace the answer in `set` by the
+ * measured level (provenance measured, source = the provider's) and add
+ * a note {question, metric, value, measured_level, stated_level,
+ * agrees, source} to *notes (a new JSON array), so that a stated answer
+ * the systems contradict is shown, not silently kept.
+ */
+struct evidence_env;
+int readiness_apply_measured(const struct evidence_env *env, const struct questionnaire *q,
+			     struct ra_set *set, json_t **notes, struct aiv_err *err);
+
 /* Confidence of one answer at `now`. */
 double readiness_answer_confidence(const struct questionnaire *q,
 				   const struct ra_answer *a, int64_t now);

@@ -44,9 +44,11 @@ static const char *level_name(const struct catalog *cat, int level)
 }
 
 static void print_scores(const struct catalog *cat, const struct questionnaire *q,
-			 const struct ra_set *set, const struct readiness_score *rs)
+			 const struct ra_set *set, const struct readiness_score *rs,
+			 const json_t *measured)
 {
 	size_t i;
+	json_t *mj;
 
 	printf("Readiness: answer set %lld (ledger entry %lld), %zu of %zu questions answered\n",
 	       (long long)set->id, (long long)set->seq, rs->answered, rs->total);
@@ -90,6 +92,53 @@ static void print_scores(const struct catalog *cat, const struct questionnaire *
 			printf("* capped by the governance basics (raw level shown by --json)\n");
 			break;
 		}
+	json_array_foreach(measured, i, mj) {
+		json_t *st = json_object_get(mj, "stated_level");
+		if (i == 0)
+			printf("\nMeasured answers (they replace stated ones):\n");
+		if (json_is_true(json_object_get(mj, "agrees")))
+			printf("  %s: measured %s = %.4g confirms level %lld\n", json_str(mj, "question"),
+			       json_str(mj, "metric"), json_real_value(json_object_get(mj, "value")),
+			       (long long)json_integer_value(json_object_get(mj, "measured_level")));
+		else if (json_is_integer(st))
+			printf("  %s: you said level %lld; measured %s = %.4g gives level %lld (%s)\n",
+			       json_str(mj, "question"), (long long)json_integer_value(st),
+			       json_str(mj, "metric"), json_real_value(json_object_get(mj, "value")),
+			       (long long)json_integer_value(json_object_get(mj, "measured_level")),
+			       json_str(mj, "source"));
+		else
+			printf("  %s: not answered; measured %s = %.4g gives level %lld (%s)\n",
+			       json_str(mj, "question"), json_str(mj, "metric"),
+			       json_real_value(json_object_get(mj, "value")),
+			       (long long)json_integer_value(json_object_get(mj, "measured_level")),
+			       json_str(mj, "source"));
+	}
+}
+
+/* Scores with measured answers applied; prints or --json. */
+static int show_scores(struct aiv_ctx *ctx, const struct questionnaire *q, struct ra_set *set,
+		       const char *header)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct readiness_score rs;
+	json_t *measured = NULL;
+
+	if (readiness_apply_measured(&env, q, set, &measured, &err))
+		return cli_error(&err);
+	readiness_score(ctx->cat, q, set, env.now, &rs);
+	if (ctx->json) {
+		json_t *o = readiness_score_json(ctx->cat, q, set, &rs);
+		json_object_set_new(o, "measured_answers", measured);
+		cli_print_json(o);
+	} else {
+		if (header)
+			printf("%s", header);
+		print_scores(ctx->cat, q, set, &rs, measured);
+		json_decref(measured);
+	}
+	readiness_score_release(&rs);
+	return 0;
 }
 
 /* Trim trailing newline/space in place. */
@@ -165,24 +214,17 @@ static void free_answer(struct ra_answer *a)
 }
 
 static int save_and_print(struct aiv_ctx *ctx, const struct questionnaire *q,
-			  struct ra_set *set)
+			  struct ra_set *set, int clear_draft)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct readiness_score rs;
+	char header[128];
 	int64_t seq = 0;
 
-	if (readiness_save(ctx->store, ctx->actor, set, &seq, &err))
+	if (readiness_save(ctx->store, ctx->actor, set, clear_draft, &seq, &err))
 		return cli_error(&err);
-	readiness_score(ctx->cat, q, set, time_now_us(), &rs);
-	if (ctx->json) {
-		cli_print_json(readiness_score_json(ctx->cat, q, set, &rs));
-	} else {
-		printf("saved answer set %lld (ledger entry %lld)\n\n", (long long)set->id,
-		       (long long)seq);
-		print_scores(ctx->cat, q, set, &rs);
-	}
-	readiness_score_release(&rs);
-	return 0;
+	snprintf(header, sizeof(header), "saved answer set %lld (ledger entry %lld)\n\n",
+		 (long long)set->id, (long long)seq);
+	return show_scores(ctx, q, set, header);
 }
 
 static int interactive(struct aiv_ctx *ctx, const struct questionnaire *q)
@@ -271,7 +313,7 @@ static int interactive(struct aiv_ctx *ctx, const struct questionnaire *q)
 			ret = cli_error(&err);
 	} else {
 		printf("\n");
-		ret = save_and_print(ctx, q, &set);
+		ret = save_and_print(ctx, q, &set, 1);
 	}
 	ra_set_release(&set);
 out:
@@ -323,6 +365,68 @@ static int cmd_questions(struct aiv_ctx *ctx, const struct questionnaire *q)
 		strbuf_release(&x);
 	}
 	return 0;
+}
+
+/*
+ * One answer changed: a new set that is the newest saved set (or none)
+ * with this answer put in, saved with its own ledger entry.
+ */
+static int cmd_answer(struct aiv_ctx *ctx, const char *qid, const char *choice,
+		      const char *evidence, const char *source)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct questionnaire *q = NULL;
+	const struct rq_question *rq;
+	struct ra_set set;
+	struct ra_answer a;
+	char *end;
+	long c;
+	int found = 0, ret;
+
+	memset(&set, 0, sizeof(set));
+	memset(&a, 0, sizeof(a));
+	if (evidence && source) {
+		fprintf(stderr, "error: give --evidence or --source, not both\n");
+		return 2;
+	}
+	if (questionnaire_load(&q, ctx->cat, cli_questionnaire_path(), &err))
+		return cli_error(&err);
+	if (!(rq = questionnaire_find(q, qid, NULL))) {
+		ret = cli_errorf("unknown question '%s' (see 'aivalue assess questions')", qid);
+		goto out;
+	}
+	c = strtol(choice, &end, 10);
+	if (end == choice || *end || c < 1 || c > (long)rq->nchoices) {
+		ret = cli_errorf("choice '%s' is out of range for '%s' (1 to %zu)", choice, qid,
+				 rq->nchoices);
+		goto out;
+	}
+	a.question = rq->id;
+	a.choice = (int)c;
+	a.level = rq->choices[c - 1].level;
+	a.provenance = PROV_STATED;
+	a.answered_at = time_now_us();
+	if (evidence && ra_answer_attach(&a, evidence, &err)) {
+		ret = cli_error(&err);
+		goto out;
+	}
+	if (source) {
+		a.provenance = PROV_MEASURED;
+		a.source = xstrdup(source);
+	}
+	if (readiness_load_latest(ctx->store, &set, &found, &err)) {
+		ret = cli_error(&err);
+		goto out;
+	}
+	ra_set_put(&set, &a);
+	free(set.origin);
+	set.origin = xstrfmt("answer %s", qid);
+	ret = save_and_print(ctx, q, &set, 0);
+out:
+	free_answer(&a);
+	ra_set_release(&set);
+	questionnaire_free(q);
+	return ret;
 }
 
 static int cmd_import(struct aiv_ctx *ctx, const char *path)
@@ -403,15 +507,20 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue assess org [--answers FILE.yaml] [--restart] [--json]",
 		"aivalue assess show [--json]",
 		"aivalue assess questions [--json]",
+		"aivalue assess answer QUESTION CHOICE [--evidence FILE | --source TEXT] [--json]",
 		"aivalue assess import LIBRARY.yaml [--json]",
 		"aivalue assess crosswalk [--group IG] [--json]", NULL };
-	const char *answers = NULL, *group = NULL;
+	const char *answers = NULL, *group = NULL, *evidence = NULL, *source = NULL;
 	int restart = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "answers", &answers, "FILE",
 		  "org: answer from a YAML file instead of the terminal" },
 		{ OPT_BOOL, 0, "restart", &restart, NULL,
 		  "org: drop the unfinished draft and start again" },
+		{ OPT_STRING, 0, "evidence", &evidence, "FILE",
+		  "answer: documented by FILE (hashed and stored)" },
+		{ OPT_STRING, 0, "source", &source, "TEXT",
+		  "answer: measured by the named system check" },
 		{ OPT_STRING, 0, "group", &group, "IG",
 		  "crosswalk: only requirements of this implementation group" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -425,6 +534,8 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		return n == -2 ? 0 : 2;
 	if (n == 2 && !strcmp(argv[1], "import"))
 		return cmd_import(ctx, argv[2]);
+	if (n == 3 && !strcmp(argv[1], "answer"))
+		return cmd_answer(ctx, argv[2], argv[3], evidence, source);
 	if (n != 1 || (strcmp(argv[1], "org") && strcmp(argv[1], "show") &&
 		       strcmp(argv[1], "questions") && strcmp(argv[1], "crosswalk"))) {
 		usage_with_options(usage, opts, 1);
@@ -441,24 +552,17 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		else
 			ret = cmd_crosswalk(ctx, q, found ? &set : NULL, group);
 	} else if (!strcmp(argv[1], "show")) {
-		struct readiness_score rs;
-		if (readiness_load_latest(ctx->store, &set, &found, &err)) {
+		if (readiness_load_latest(ctx->store, &set, &found, &err))
 			ret = cli_error(&err);
-		} else if (!found) {
+		else if (!found)
 			ret = cli_errorf("no readiness answers saved yet; run 'aivalue assess org'");
-		} else {
-			readiness_score(ctx->cat, q, &set, time_now_us(), &rs);
-			if (ctx->json)
-				cli_print_json(readiness_score_json(ctx->cat, q, &set, &rs));
-			else
-				print_scores(ctx->cat, q, &set, &rs);
-			readiness_score_release(&rs);
-		}
+		else
+			ret = show_scores(ctx, q, &set, NULL);
 	} else if (answers) {
 		if (readiness_parse_answers(q, answers, time_now_us(), &set, &err))
 			ret = cli_error(&err);
 		else
-			ret = save_and_print(ctx, q, &set);
+			ret = save_and_print(ctx, q, &set, 0);
 	} else {
 		if (restart && readiness_draft_clear(ctx->store, &err))
 			ret = cli_error(&err);

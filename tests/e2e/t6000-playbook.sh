@@ -46,6 +46,21 @@ test_expect_success 'documented answers keep the evidence hash in the ledger' '
 	aivalue audit verify >/dev/null
 '
 
+test_expect_success 'one answer changed with evidence: a new set, one ledger entry' '
+	before=$(aivalue audit checkpoint | cut -d: -f1) &&
+	echo "decision record standard v2" >dec.md &&
+	aivalue assess answer gb_logged_decisions 3 --evidence dec.md --json >one.json &&
+	test $(( $(aivalue audit checkpoint | cut -d: -f1) - before )) -eq 1 &&
+	test "$(json_get one.json "d[\"set\"]")" = 2 &&
+	test "$(json_get one.json "d[\"answered\"]")" = 41 &&
+	test "$(json_get one.json "d[\"governance_basics\"][\"logged\"]")" = "{${Q}level${Q}: 2, ${Q}evidenced${Q}: True}" &&
+	test "$(json_get one.json "d[\"governance_basics_evidenced\"]")" = 0.75 &&
+	test "$(json_get one.json "d[\"measured_answers\"]")" = "[]" &&
+	test_must_fail aivalue assess answer gb_logged_decisions 7 2>err &&
+	test_grep "choice .7. is out of range" err &&
+	aivalue assess org --answers "$AS/readiness.yaml" >/dev/null
+'
+
 test_expect_success 'bad answers: out of range, unknown question, missing evidence; nothing changed' '
 	head=$(aivalue audit checkpoint) &&
 	printf "answers:\n  - question: so_owner\n    choice: 5\n" >range.yaml &&
@@ -209,6 +224,8 @@ test_expect_success 'report: standalone HTML with inline SVG, Markdown and JSON'
 	test "$(json_get r.json "d[\"phase\"][\"earned\"]")" = 1 &&
 	test "$(json_get r.json "d[\"readiness\"][\"governance_basics_evidenced\"]")" = 0.5 &&
 	test "$(json_get r.json "[m[\"state\"] for m in d[\"metrics\"] if m[\"id\"]==\"ledger_verifies\"][0]")" = measured &&
+	test "$(json_get r.json "[m[\"value\"] for m in d[\"metrics\"] if m[\"id\"]==\"innovation_output\"][0]")" = 2.0 &&
+	test "$(json_get r.json "[m[\"state\"] for m in d[\"metrics\"] if m[\"id\"]==\"repeat_use_rate\"][0]")" = missing &&
 	test_must_fail --exit=2 aivalue report --format pdf 2>err &&
 	test_grep "unknown report format .pdf." err
 '

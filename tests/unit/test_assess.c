@@ -124,6 +124,12 @@ static void test_questionnaire_errors(void **state)
 		   "missing required field 'text'");
 	expect_bad("    basic: allowed\n    text: Is it written", "    basic: permitted\n    text: Is it written",
 		   "basic must be allowed");
+	expect_bad("metric: repeat_use_rate, at_least", "metric: repeat_use_rat, at_least",
+		   "unknown metric 'repeat_use_rat'");
+	expect_bad("at_least: [0.01, 0.15, 0.40, 0.70]", "at_least: [0.01, 0.15, 0.40]",
+		   "measure needs 4 thresholds");
+	expect_bad("at_least: [0.01, 0.15, 0.40, 0.70]", "at_least: [0.01, 0.40, 0.15, 0.70]",
+		   "thresholds must be in order");
 }
 
 static void test_catalog_gate_unknown_metric(void **state)
@@ -462,6 +468,61 @@ static void test_gate_borderline(void **state)
 	assert_int_equal(gate_check(&cr, &ev), GATE_LACKS);
 }
 
+static struct fake ruse = { "repeat_use_rate", 0.12, 0 };
+static const struct evidence_provider ruse_provider = { "repeat_use_rate", "test", fake_fn, &ruse };
+
+static void test_measured_overrides_stated(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct questionnaire *q = NULL;
+	struct evidence_env env = { NULL, NULL, 1780000000000000LL };
+	struct ra_set s;
+	struct readiness_score rs;
+	json_t *notes = NULL, *n0;
+	struct ra_answer *a;
+
+	(void)state;
+	env.cat = cat;
+	assert_int_equal(questionnaire_load(&q, cat, NULL, &err), 0);
+	memset(&s, 0, sizeof(s));
+	/* stated: 40% to 70% of people use AI weekly (level 3) */
+	answer(&s, q, "wf_repeat_use", 4, PROV_STATED, env.now);
+	evidence_reset();
+	/* without a provider nothing changes */
+	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
+	assert_int_equal(json_array_size(notes), 0);
+	json_decref(notes);
+	assert_int_equal(ra_set_find(&s, "wf_repeat_use")->level, 3);
+	/* measured 0.12: at least 0.01 but under 0.15 -> level 1, contradicting */
+	evidence_register(&ruse_provider);
+	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
+	assert_int_equal(json_array_size(notes), 1);
+	n0 = json_array_get(notes, 0);
+	assert_int_equal(json_integer_value(json_object_get(n0, "stated_level")), 3);
+	assert_int_equal(json_integer_value(json_object_get(n0, "measured_level")), 1);
+	assert_true(json_is_false(json_object_get(n0, "agrees")));
+	json_decref(notes);
+	a = ra_set_find(&s, "wf_repeat_use");
+	assert_int_equal(a->level, 1);
+	assert_int_equal(a->choice, 2);
+	assert_int_equal(a->provenance, PROV_MEASURED);
+	assert_string_equal(a->source, "test fixture");
+	readiness_score(cat, q, &s, env.now, &rs);
+	assert_int_equal(rs.dims[dim_index("workforce_fluency")].raw, 1);
+	/* a fresh measured answer: confidence 1.0 over 5 questions */
+	assert_float_equal(rs.dims[dim_index("workforce_fluency")].confidence, 0.2, 1e-9);
+	readiness_score_release(&rs);
+	/* measured 0.75 agrees with a stated level 4 */
+	ruse.value = 0.75;
+	answer(&s, q, "wf_repeat_use", 5, PROV_STATED, env.now);
+	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
+	assert_true(json_is_true(json_object_get(json_array_get(notes, 0), "agrees")));
+	json_decref(notes);
+	evidence_reset();
+	ra_set_release(&s);
+	questionnaire_free(q);
+}
+
 /* ---- statistics ---- */
 
 static void test_norm_ppf(void **state)
@@ -597,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_empty_set_scores),
 		cmocka_unit_test(test_every_gate_criterion),
 		cmocka_unit_test(test_gate_borderline),
+		cmocka_unit_test(test_measured_overrides_stated),
 		cmocka_unit_test(test_norm_ppf),
 		cmocka_unit_test(test_wilson_textbook),
 		cmocka_unit_test(test_bootstrap),

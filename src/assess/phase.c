@@ -246,3 +246,27 @@ out:
 	json_decref(full);
 	return ret;
 }
+
+static json_t *strlist_json(const struct strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+void phase_json_add_crosswalk(json_t *verdict, const struct questionnaire *q)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(verdict, "criteria"), i, c) {
+		const struct rq_gatexw *g = questionnaire_gate_xwalk(q, json_str(c, "criterion"));
+		if (!g)
+			continue;
+		json_object_set_new(c, "nist_ai_rmf", strlist_json(&g->nist));
+		json_object_set_new(c, "iso_42001", strlist_json(&g->iso));
+	}
+}

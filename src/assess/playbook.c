@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "library.h"
 #include "playbook.h"
 
 void assess_register(const char *qpath)
@@ -36,6 +37,9 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, industry,
 				   &out->rm, err)))
 		return ret;
+	if ((ret = library_crosswalk(s, out->q, out->have_set ? &out->set : NULL, NULL,
+				     &out->crosswalk, err)))
+		return ret;
 	out->metrics = xcalloc(cat->nmetrics + 1, sizeof(*out->metrics));
 	for (i = 0; i < cat->nmetrics; i++)
 		if ((ret = evidence_get(&out->env, cat->metrics[i].id, &out->metrics[i], err)))
@@ -54,5 +58,6 @@ void playbook_release(struct playbook_state *p)
 	roadmap_release(&p->rm);
 	free(p->metrics);
 	json_decref(p->measured);
+	json_decref(p->crosswalk);
 	memset(p, 0, sizeof(*p));
 }

@@ -56,6 +56,8 @@ int phase_compute(const struct evidence_env *env, struct phase_verdict *out,
 		  struct aiv_err *err);
 void phase_verdict_release(struct phase_verdict *v);
 json_t *phase_verdict_json(const struct phase_verdict *v);
+/* Add "nist" and "iso" id lists to each criterion of a phase_verdict_json(). */
+void phase_json_add_crosswalk(json_t *verdict, const struct questionnaire *q);
 /*
  * Store the verdict when it differs from the newest stored one: a row in
  * phase_verdicts and a ledger entry, in one transaction.  *changed says
@@ -174,6 +176,7 @@ struct playbook_state {
 	struct roadmap rm;
 	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
 	json_t *measured;               /* readiness_apply_measured notes, or NULL */
+	json_t *crosswalk;              /* library_crosswalk() of imported frameworks */
 };
 
 /*

@@ -124,6 +124,17 @@ void questionnaire_free(struct questionnaire *q)
 	for (i = 0; i < q->n; i++)
 		question_release(&q->q[i]);
 	free(q->q);
+	for (i = 0; i < q->ngx; i++) {
+		size_t j;
+		free(q->gx[i].criterion);
+		for (j = 0; j < q->gx[i].nist.n; j++)
+			free(q->gx[i].nist.v[j]);
+		free(q->gx[i].nist.v);
+		for (j = 0; j < q->gx[i].iso.n; j++)
+			free(q->gx[i].iso.v[j]);
+		free(q->gx[i].iso.v);
+	}
+	free(q->gx);
 	free(q->source);
 	free(q);
 }
@@ -390,10 +401,79 @@ static int read_scoring(const struct ypos *p, struct fy_node *root,
 	return 0;
 }
 
+static int gate_known(const struct catalog *cat, const char *id)
+{
+	size_t i, j;
+
+	for (i = 0; i < cat->nphases; i++)
+		for (j = 0; j < cat->phases[i].ngate; j++)
+			if (!strcmp(cat->phases[i].gate[j].id, id))
+				return 1;
+	return 0;
+}
+
+static int read_gate_xwalk(const struct ypos *p, const struct catalog *cat,
+			   struct fy_node *root, struct questionnaire *q)
+{
+	static const char *const keys[] = { "criterion", "nist", "iso", NULL };
+	struct fy_node *seq = NULL, *item;
+	void *it = NULL;
+	size_t i, j, n = 0;
+	int ret;
+
+	if ((ret = yget_seq(p, root, "gate_crosswalk", 1, &seq, "questionnaire")))
+		return ret;
+	while (fy_node_sequence_iterate(seq, &it))
+		n++;
+	q->gx = xcalloc(n + 1, sizeof(*q->gx));
+	it = NULL;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		struct rq_gatexw *g = &q->gx[q->ngx];
+		const char *id = NULL;
+		char what[160];
+		if (!fy_node_is_mapping(item))
+			return yfail(p, item, AIV_EINPUT, "gate_crosswalk: items must be mappings");
+		if ((ret = yget_str(p, item, "criterion", 1, &id, "gate_crosswalk")))
+			return ret;
+		snprintf(what, sizeof(what), "gate_crosswalk '%s'", id);
+		if ((ret = ycheck_keys(p, item, keys, what)))
+			return ret;
+		if (!gate_known(cat, id))
+			return yfail(p, yget(item, "criterion"), AIV_EINPUT,
+				     "%s: the catalog has no gate criterion '%s'", what, id);
+		if (questionnaire_gate_xwalk(q, id))
+			return yfail(p, yget(item, "criterion"), AIV_EINPUT, "%s is listed twice", what);
+		g->criterion = xstrdup(id);
+		q->ngx++;
+		if ((ret = read_xwalk(p, item, "nist", rq_valid_nist, what, "GOVERN 1.1", &g->nist)) ||
+		    (ret = read_xwalk(p, item, "iso", rq_valid_iso, what, "A.6.2.8", &g->iso)))
+			return ret;
+	}
+	for (i = 0; i < cat->nphases; i++)
+		for (j = 0; j < cat->phases[i].ngate; j++)
+			if (!questionnaire_gate_xwalk(q, cat->phases[i].gate[j].id))
+				return yfail(p, seq, AIV_EINPUT,
+					     "gate_crosswalk: no entry for gate criterion '%s'",
+					     cat->phases[i].gate[j].id);
+	return 0;
+}
+
+const struct rq_gatexw *questionnaire_gate_xwalk(const struct questionnaire *q,
+						 const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < q->ngx; i++)
+		if (!strcmp(q->gx[i].criterion, id))
+			return &q->gx[i];
+	return NULL;
+}
+
 static int load_doc(struct questionnaire *q, const struct catalog *cat,
 		    struct ydocs *docs, struct aiv_err *err)
 {
-	static const char *const keys[] = { "version", "scoring", "questions", NULL };
+	static const char *const keys[] = { "version", "scoring", "questions",
+					    "gate_crosswalk", NULL };
 	struct ypos p = { docs->file, err };
 	struct fy_node *root, *seq = NULL, *item;
 	long long version = 0;
@@ -457,7 +537,7 @@ static int load_doc(struct questionnaire *q, const struct catalog *cat,
 				     "questionnaire: no question covers the dimension '%s'",
 				     cat->dimensions[i].id);
 	}
-	return 0;
+	return read_gate_xwalk(&p, cat, root, q);
 }
 
 int questionnaire_load_buf(struct questionnaire **out, const struct catalog *cat,

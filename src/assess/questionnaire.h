@@ -53,6 +53,12 @@ struct rq_scoring {
 	int target_level;          /* the level the roadmap aims at */
 };
 
+/* Crosswalk of one catalog gate criterion. */
+struct rq_gatexw {
+	char *criterion;
+	struct strlist nist, iso;
+};
+
 struct questionnaire {
 	char *source;
 	int version;
@@ -60,7 +66,13 @@ struct questionnaire {
 	struct rq_question *q;
 	size_t n;
 	int max_level; /* highest level of the catalog's scale */
+	struct rq_gatexw *gx;
+	size_t ngx;
 };
+
+/* The crosswalk of gate criterion `id` (borrowed), or NULL. */
+const struct rq_gatexw *questionnaire_gate_xwalk(const struct questionnaire *q,
+						 const char *id);
 
 /*
  * Load and validate against `cat` (dimensions, level scale).  `path` NULL

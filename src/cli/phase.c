@@ -19,6 +19,7 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
 	struct phase_verdict pv;
+	struct questionnaire *q = NULL;
 	int64_t seq = 0;
 	size_t i;
 	int n, changed = 0;
@@ -29,19 +30,26 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
-	if (phase_compute(&env, &pv, &err))
+	if (questionnaire_load(&q, ctx->cat, cli_questionnaire_path(), &err))
 		return cli_error(&err);
+	if (phase_compute(&env, &pv, &err)) {
+		questionnaire_free(q);
+		return cli_error(&err);
+	}
 	if (phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
 		phase_verdict_release(&pv);
+		questionnaire_free(q);
 		return cli_error(&err);
 	}
 	if (ctx->json) {
 		json_t *o = phase_verdict_json(&pv);
+		phase_json_add_crosswalk(o, q);
 		json_object_set_new(o, "changed", json_boolean(changed));
 		if (seq)
 			json_object_set_new(o, "ledger_seq", json_integer(seq));
 		cli_print_json(o);
 		phase_verdict_release(&pv);
+		questionnaire_free(q);
 		return 0;
 	}
 	printf("Phase earned: %d of %zu, %s\n", pv.earned, ctx->cat->nphases,
@@ -55,6 +63,19 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		if (g->ev.state == EV_MEASURED)
 			printf(": measured %.4g", g->ev.value);
 		printf("\n      %s\n", g->ev.source);
+		{
+			const struct rq_gatexw *x = questionnaire_gate_xwalk(q, g->cr->id);
+			size_t k;
+			if (x) {
+				printf("      crosswalk:");
+				for (k = 0; k < x->nist.n; k++)
+					printf("%s %s", k ? "," : "", x->nist.v[k]);
+				printf(" |");
+				for (k = 0; k < x->iso.n; k++)
+					printf("%s %s", k ? "," : "", x->iso.v[k]);
+				printf("\n");
+			}
+		}
 	}
 	if (pv.nahead) {
 		printf("\nInitiatives running ahead of their gate:\n");
@@ -65,5 +86,6 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	if (changed)
 		printf("\nverdict changed: recorded as ledger entry %lld\n", (long long)seq);
 	phase_verdict_release(&pv);
+	questionnaire_free(q);
 	return 0;
 }

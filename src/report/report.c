@@ -53,6 +53,7 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "ledger_head", json_pack("{s:I, s:s}", "seq",
 			    (json_int_t)meta->head_seq, "hash", meta->head_hash));
 	json_object_set_new(o, "phase", phase_verdict_json(&ps->pv));
+	phase_json_add_crosswalk(json_object_get(o, "phase"), ps->q);
 	json_object_set_new(o, "readiness", ps->have_set ?
 			    readiness_score_json(cat, ps->q, &ps->set, &ps->rs) : json_null());
 	for (i = 0; i < cat->nmetrics; i++) {
@@ -69,6 +70,8 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "hypotheses", hyp_report_json(&ps->hr));
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));
 	json_object_set_new(o, "roadmap", roadmap_json(&ps->rm));
+	json_object_set(o, "crosswalk", ps->crosswalk ? ps->crosswalk : json_array());
+	json_object_set(o, "measured_answers", ps->measured ? ps->measured : json_array());
 	return o;
 }
 
@@ -137,7 +140,8 @@ static void html_phase(struct strbuf *sb, const struct playbook_state *ps)
 	strbuf_addstr(sb, "</b><br>");
 	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->summary : "");
 	strbuf_addstr(sb, "</div></div><table><thead><tr><th>Gate</th><th>Criterion</th>"
-			  "<th>Status</th><th>Figure</th><th>Source</th></tr></thead><tbody>");
+			  "<th>Status</th><th>Figure</th><th>Source</th><th>NIST AI RMF / "
+			  "ISO/IEC 42001</th></tr></thead><tbody>");
 	for (i = 0; i < ps->pv.ng; i++) {
 		const struct gate_result *g = &ps->pv.g[i];
 		char fig[128];
@@ -153,6 +157,16 @@ static void html_phase(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, "</td>");
 		strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">", fig);
 		strbuf_add_html(sb, g->ev.source);
+		strbuf_addstr(sb, "</td><td class=\"src\">");
+		{
+			const struct rq_gatexw *x = questionnaire_gate_xwalk(ps->q, g->cr->id);
+			size_t k;
+			for (k = 0; x && k < x->nist.n; k++)
+				strbuf_addf(sb, "%s%s", k ? ", " : "", x->nist.v[k]);
+			strbuf_addstr(sb, "<br>");
+			for (k = 0; x && k < x->iso.n; k++)
+				strbuf_addf(sb, "%s%s", k ? ", " : "", x->iso.v[k]);
+		}
 		strbuf_addstr(sb, "</td></tr>");
 	}
 	strbuf_addstr(sb, "</tbody></table>");
@@ -234,6 +248,28 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 		badge(sb, ps->rs.basic_evidenced[i] ? "pass" : "lacks evidence");
 	}
 	strbuf_addstr(sb, "</p>");
+	{
+		json_t *mj;
+		json_array_foreach(ps->measured, i, mj) {
+			if (json_is_true(json_object_get(mj, "agrees")))
+				continue;
+			strbuf_addstr(sb, "<p>");
+			badge(sb, "measured");
+			strbuf_addstr(sb, " ");
+			strbuf_add_html(sb, json_str(mj, "question"));
+			if (json_is_integer(json_object_get(mj, "stated_level")))
+				strbuf_addf(sb, ": stated level %lld, ",
+					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
+			else
+				strbuf_addstr(sb, ": not answered, ");
+			strbuf_addstr(sb, "measured ");
+			strbuf_add_html(sb, json_str(mj, "metric"));
+			strbuf_addf(sb, " = %.4g gives level %lld (", json_real_value(json_object_get(mj, "value")),
+				    (long long)json_integer_value(json_object_get(mj, "measured_level")));
+			strbuf_add_html(sb, json_str(mj, "source"));
+			strbuf_addstr(sb, ")</p>");
+		}
+	}
 	free(labels);
 	free(colors);
 	free(vals);
@@ -414,6 +450,54 @@ static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps)
 	strbuf_addstr(sb, "</tbody></table>");
 }
 
+static void html_crosswalk(struct strbuf *sb, const struct playbook_state *ps)
+{
+	size_t i, j, k;
+	json_t *fw, *row, *qq;
+
+	strbuf_addstr(sb, "<h2>7. Audit crosswalk</h2><p>Every readiness question and gate "
+			  "criterion names NIST AI RMF 1.0 subcategories and ISO/IEC 42001 Annex A "
+			  "controls (ids only). ");
+	if (!json_array_size(ps->crosswalk)) {
+		strbuf_addstr(sb, "No framework library is imported; <code>aivalue assess import "
+				  "LIBRARY.yaml</code> reads one in CISO Assistant's format.</p>");
+		return;
+	}
+	strbuf_addstr(sb, "Imported frameworks, scored from the same answers (lowest mapped "
+			  "answer level on the framework's scale):</p>");
+	json_array_foreach(ps->crosswalk, i, fw) {
+		json_t *sum = json_object_get(fw, "summary");
+		strbuf_addstr(sb, "<h3>");
+		strbuf_add_html(sb, json_str(fw, "name"));
+		strbuf_addf(sb, "</h3><p class=\"meta\">%lld assessable requirements, %lld covered by "
+				"our questions, %lld answered</p><table><thead><tr><th>Requirement</th>"
+				"<th>Score</th><th>Questions</th></tr></thead><tbody>",
+			    (long long)json_integer_value(json_object_get(sum, "assessable")),
+			    (long long)json_integer_value(json_object_get(sum, "covered")),
+			    (long long)json_integer_value(json_object_get(sum, "answered")));
+		json_array_foreach(json_object_get(fw, "requirements"), j, row) {
+			strbuf_addstr(sb, "<tr>");
+			td(sb, json_str(row, "ref_id") ? json_str(row, "ref_id") : json_str(row, "urn"));
+			if (json_is_integer(json_object_get(row, "score"))) {
+				strbuf_addf(sb, "<td>%lld ",
+					    (long long)json_integer_value(json_object_get(row, "score")));
+				strbuf_add_html(sb, json_str(row, "score_name") ? json_str(row, "score_name") : "");
+				strbuf_addstr(sb, "</td>");
+			} else {
+				strbuf_addf(sb, "<td>%s</td>", json_array_size(json_object_get(row,
+					    "questions")) ? "unanswered" : "not covered");
+			}
+			strbuf_addstr(sb, "<td class=\"src\">");
+			json_array_foreach(json_object_get(row, "questions"), k, qq) {
+				strbuf_addstr(sb, k ? ", " : "");
+				strbuf_add_html(sb, json_string_value(qq));
+			}
+			strbuf_addstr(sb, "</td></tr>");
+		}
+		strbuf_addstr(sb, "</tbody></table>");
+	}
+}
+
 static void render_html(const struct playbook_state *ps, const struct report_meta *meta,
 			struct strbuf *sb)
 {
@@ -434,9 +518,8 @@ static void render_html(const struct playbook_state *ps, const struct report_met
 	html_hypotheses(sb, ps);
 	html_findings(sb, ps);
 	html_roadmap(sb, ps);
-	strbuf_addstr(sb, "<p class=\"meta\">Readiness questions map to NIST AI RMF 1.0 "
-			  "subcategories and ISO/IEC 42001 Annex A controls (ids only; see "
-			  "<code>aivalue assess questions</code>).</p></body></html>\n");
+	html_crosswalk(sb, ps);
+	strbuf_addstr(sb, "</body></html>\n");
 }
 
 /* ---- Markdown ---- */

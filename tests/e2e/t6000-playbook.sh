@@ -180,6 +180,7 @@ test_expect_success 'phase: earned phase, every criterion with figure and source
 	json_get p.json "[c[\"source\"] for c in d[\"criteria\"] if c[\"criterion\"]==\"change_auditability\"][0]" | grep "^lacks evidence: change control" &&
 	test "$(json_get p.json "\"claims-triage-agent\" in [a[\"initiative\"] for a in d[\"ahead_of_gate\"]]")" = True &&
 	test "$(json_get p.json "d[\"changed\"]")" = True &&
+	test "$(json_get p.json "[c[\"iso_42001\"] for c in d[\"criteria\"] if c[\"criterion\"]==\"ledger_verifies\"][0]")" = "[${Q}A.6.2.8${Q}]" &&
 	aivalue phase --json >p2.json &&
 	test "$(json_get p2.json "d[\"changed\"]")" = False &&
 	aivalue audit log -n 5 --json >l.json &&
@@ -216,6 +217,8 @@ test_expect_success 'report: standalone HTML with inline SVG, Markdown and JSON'
 	test "$(grep -o "https\?://[^\"]*" r.html | sort -u)" = "http://www.w3.org/2000/svg" &&
 	test_grep "claims-triage-agent" r.html &&
 	test_grep "lacks evidence: change control" r.html &&
+	test_grep "7. Audit crosswalk" r.html &&
+	test_grep "No framework library is imported" r.html &&
 	python3 -c "import html.parser,sys; p=html.parser.HTMLParser(); p.feed(open(\"r.html\").read())" &&
 	aivalue report --format md -o r.md 2>/dev/null &&
 	test_grep "^## 1. Phase earned: 1 of 3" r.md &&

@@ -58,4 +58,12 @@ test_expect_success 'crosswalk: lowest mapped answer level on the framework scal
 	test "$(json_get xe.json "[r[\"ref_id\"] for r in d[0][\"requirements\"]]")" = "[${Q}GOVERN 1.7${Q}, ${Q}MEASURE 2.8${Q}]"
 '
 
+test_expect_success 'the report carries the crosswalk of imported frameworks' '
+	aivalue report --format html -o r.html 2>/dev/null &&
+	test_grep "NIST AI RMF 1.0 (excerpt)" r.html &&
+	test_grep "4 assessable requirements, 3 covered by our questions, 3 answered" r.html &&
+	aivalue report --format json -o r.json 2>/dev/null &&
+	test "$(json_get r.json "d[\"crosswalk\"][0][\"summary\"][\"answered\"]")" = 3
+'
+
 test_done

@@ -130,6 +130,10 @@ static void test_questionnaire_errors(void **state)
 		   "measure needs 4 thresholds");
 	expect_bad("at_least: [0.01, 0.15, 0.40, 0.70]", "at_least: [0.01, 0.40, 0.15, 0.70]",
 		   "thresholds must be in order");
+	expect_bad("  - criterion: value_plays\n", "  - criterion: value_play\n",
+		   "the catalog has no gate criterion 'value_play'");
+	expect_bad("  - criterion: ledger_verifies\n    nist: [GOVERN 1.4, MEASURE 2.8]\n    iso: [A.6.2.8]\n",
+		   "", "no entry for gate criterion 'ledger_verifies'");
 }
 
 static void test_catalog_gate_unknown_metric(void **state)

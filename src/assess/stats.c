@@ -97,6 +97,61 @@ double stats_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * The k-th smallest of v[0..n-1] (0-based), moving elements: Hoare's
+ * quickselect with a median-of-three pivot, O(n) expected.  Afterwards
+ * v[0..k-1] <= v[k] <= v[k+1..n-1].
+ */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double a = v[lo], b = v[mid], c = v[hi], pivot, t;
+		pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}
+
+double stats_median_select(double *v, size_t n)
+{
+	double hi, lo;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	hi = select_kth(v, n, n / 2);
+	if (n % 2)
+		return hi;
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	return (lo + hi) / 2;
+}
+
 double stats_quantile_sorted(const double *v, size_t n, double q)
 {
 	double h, f;
@@ -172,7 +227,7 @@ int stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
 			wa[i] = a[stats_rng_below(&r, na)];
 		for (i = 0; i < nb; i++)
 			wb[i] = b[stats_rng_below(&r, nb)];
-		d[it] = stats_median(wb, nb) - stats_median(wa, na);
+		d[it] = stats_median_select(wb, nb) - stats_median_select(wa, na);
 	}
 	qsort(d, iters, sizeof(double), cmp_double);
 	*lo = stats_quantile_sorted(d, iters, (1 - conf) / 2);

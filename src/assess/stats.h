@@ -34,6 +34,9 @@ int stats_rate_diff(long ka, long na, long kb, long nb, double conf,
 /* Median of v[0..n-1] (sorts v in place); NAN when n == 0. */
 double stats_median(double *v, size_t n);
 
+/* Median by quickselect, O(n) expected (reorders v); NAN when n == 0. */
+double stats_median_select(double *v, size_t n);
+
 /* Percentile q (0..1) of sorted v, linear interpolation (Hyndman-Fan type 7). */
 double stats_quantile_sorted(const double *v, size_t n, double q);
 

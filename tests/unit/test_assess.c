@@ -597,6 +597,23 @@ static void test_bootstrap(void **state)
 	assert_int_equal(stats_bootstrap_median_diff(a, 0, b, 101, 0.95, 100, 1, &d, &lo, &hi), -1);
 }
 
+static void test_median_select(void **state)
+{
+	struct stats_rng r;
+	double a[257], b[257];
+	size_t n, i, round;
+
+	(void)state;
+	stats_rng_seed(&r, 77);
+	for (round = 0; round < 200; round++) {
+		n = 1 + stats_rng_below(&r, 257);
+		for (i = 0; i < n; i++)
+			a[i] = b[i] = (double)stats_rng_below(&r, round % 2 ? 5 : 1000); /* many ties */
+		assert_float_equal(stats_median_select(a, n), stats_median(b, n), 0);
+	}
+	assert_true(isnan(stats_median_select(a, 0)));
+}
+
 static void test_rng_reproducible(void **state)
 {
 	struct stats_rng r;
@@ -666,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_norm_ppf),
 		cmocka_unit_test(test_wilson_textbook),
 		cmocka_unit_test(test_bootstrap),
+		cmocka_unit_test(test_median_select),
 		cmocka_unit_test(test_rng_reproducible),
 		cmocka_unit_test(test_hyp_compare),
 	};

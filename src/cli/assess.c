@@ -303,8 +303,8 @@ static int interactive(struct aiv_ctx *ctx, const struct questionnaire *q)
 		idx++;
 	}
 	memset(&set, 0, sizeof(set));
-	for (i = 0; i < draft.n; i++)
-		if (draft.a[i].choice > 0)
+	for (i = 0; i < draft.n; i++) /* a draft may predate a questionnaire edit */
+		if (draft.a[i].choice > 0 && questionnaire_find(q, draft.a[i].question, NULL))
 			ra_set_put(&set, &draft.a[i]);
 	set.origin = xstrdup("interactive");
 	if (set.n == 0) {

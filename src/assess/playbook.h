@@ -162,6 +162,38 @@ void assess_register_providers(const char *questionnaire_path);
 /* Active initiatives as JSON specs from the objects table (new reference). */
 int assess_initiatives(struct store *s, json_t **out, struct aiv_err *err);
 
+/* ---- one workflow's readiness on the six foundations ---- */
+
+struct wf_result {
+	const struct cat_named *foundation;
+	const char *status;  /* "ready", "not ready", "lacks evidence" */
+	const char *basis;   /* "measured", "answers", "none" */
+	int level;           /* lowest answered level, or -1 */
+	char detail[768];
+};
+
+struct workflow_verdict {
+	json_t *initiative;  /* its spec (owned) */
+	struct wf_result *r; /* parallel to catalog foundations */
+	size_t n;
+	const char *overall; /* "ready", "not ready", "lacks evidence" */
+	int earned, ahead;   /* ahead: in pilot/production above the earned phase */
+};
+
+/*
+ * Judge initiative `name` on the six foundations (docs/playbook.md,
+ * "Workflow readiness"): a measured figure against the foundation's bar
+ * wins; else the lowest answer among its questions against target_level
+ * (answers are organisation-wide and say so); ownership also needs an
+ * owning team.  Overall ready only when all six are.  AIV_ENOTFOUND for
+ * an unknown initiative.
+ */
+int workflow_assess(const struct evidence_env *env, const struct questionnaire *q,
+		    const struct ra_set *set, const struct phase_verdict *pv,
+		    const char *name, struct workflow_verdict *out, struct aiv_err *err);
+void workflow_verdict_release(struct workflow_verdict *v);
+json_t *workflow_verdict_json(const struct workflow_verdict *v);
+
 /* ---- everything at once (report, dashboard) ---- */
 
 struct playbook_state {

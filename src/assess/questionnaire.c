@@ -135,6 +135,15 @@ void questionnaire_free(struct questionnaire *q)
 		free(q->gx[i].iso.v);
 	}
 	free(q->gx);
+	for (i = 0; i < q->nfd; i++) {
+		size_t j;
+		free(q->fd[i].foundation);
+		for (j = 0; j < q->fd[i].questions.n; j++)
+			free(q->fd[i].questions.v[j]);
+		free(q->fd[i].questions.v);
+		free(q->fd[i].metric);
+	}
+	free(q->fd);
 	free(q->source);
 	free(q);
 }
@@ -458,6 +467,82 @@ static int read_gate_xwalk(const struct ypos *p, const struct catalog *cat,
 	return 0;
 }
 
+static int read_foundations(const struct ypos *p, const struct catalog *cat,
+			    struct fy_node *root, struct questionnaire *q)
+{
+	static const char *const keys[] = { "foundation", "questions", "measure", NULL };
+	static const char *const mkeys[] = { "metric", "at_least", "at_most", NULL };
+	struct fy_node *seq = NULL, *item;
+	void *it = NULL;
+	size_t i;
+	int ret;
+
+	if ((ret = yget_seq(p, root, "foundations", 1, &seq, "questionnaire")))
+		return ret;
+	q->nfd = cat->nfoundations;
+	q->fd = xcalloc(q->nfd + 1, sizeof(*q->fd));
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		struct fy_node *qs = NULL, *qi, *m;
+		const char *id = NULL;
+		struct rq_foundation *f = NULL;
+		char what[160];
+		void *qit = NULL;
+
+		if (!fy_node_is_mapping(item))
+			return yfail(p, item, AIV_EINPUT, "foundations: items must be mappings");
+		if ((ret = yget_str(p, item, "foundation", 1, &id, "foundations")))
+			return ret;
+		snprintf(what, sizeof(what), "foundation '%s'", id);
+		if ((ret = ycheck_keys(p, item, keys, what)))
+			return ret;
+		for (i = 0; i < cat->nfoundations; i++)
+			if (!strcmp(cat->foundations[i].id, id))
+				f = &q->fd[i];
+		if (!f)
+			return yfail(p, yget(item, "foundation"), AIV_EINPUT,
+				     "%s: the catalog has no workflow foundation '%s'", what, id);
+		if (f->foundation)
+			return yfail(p, yget(item, "foundation"), AIV_EINPUT, "%s is listed twice", what);
+		f->foundation = xstrdup(id);
+		if ((ret = yget_seq(p, item, "questions", 1, &qs, what)))
+			return ret;
+		while ((qi = fy_node_sequence_iterate(qs, &qit)) != NULL) {
+			const char *qid = ytext(qi);
+			if (!qid || !questionnaire_find(q, qid, NULL))
+				return yfail(p, qi, AIV_EINPUT, "%s: unknown question '%s'", what,
+					     qid ? qid : "?");
+			ALLOC_GROW(f->questions.v, f->questions.n + 1, f->questions.alloc);
+			f->questions.v[f->questions.n++] = xstrdup(qid);
+		}
+		m = yget(item, "measure");
+		if (m) {
+			const char *metric = NULL;
+			double bar = 0;
+			if (!fy_node_is_mapping(m))
+				return yfail(p, m, AIV_EINPUT, "%s: measure must be a mapping", what);
+			if ((ret = ycheck_keys(p, m, mkeys, "measure")) ||
+			    (ret = yget_str(p, m, "metric", 1, &metric, what)))
+				return ret;
+			if (!catalog_metric(cat, metric))
+				return yfail(p, yget(m, "metric"), AIV_EINPUT,
+					     "%s: unknown metric '%s'", what, metric);
+			if (!!yget(m, "at_least") == !!yget(m, "at_most"))
+				return yfail(p, m, AIV_EINPUT, "%s: measure needs at_least or at_most",
+					     what);
+			f->down = yget(m, "at_most") != NULL;
+			if ((ret = yget_num(p, m, f->down ? "at_most" : "at_least", 1, &bar, what)))
+				return ret;
+			f->metric = xstrdup(metric);
+			f->bar = bar;
+		}
+	}
+	for (i = 0; i < q->nfd; i++)
+		if (!q->fd[i].foundation)
+			return yfail(p, seq, AIV_EINPUT, "foundations: no entry for '%s'",
+				     cat->foundations[i].id);
+	return 0;
+}
+
 const struct rq_gatexw *questionnaire_gate_xwalk(const struct questionnaire *q,
 						 const char *id)
 {
@@ -473,7 +558,7 @@ static int load_doc(struct questionnaire *q, const struct catalog *cat,
 		    struct ydocs *docs, struct aiv_err *err)
 {
 	static const char *const keys[] = { "version", "scoring", "questions",
-					    "gate_crosswalk", NULL };
+					    "gate_crosswalk", "foundations", NULL };
 	struct ypos p = { docs->file, err };
 	struct fy_node *root, *seq = NULL, *item;
 	long long version = 0;
@@ -537,7 +622,9 @@ static int load_doc(struct questionnaire *q, const struct catalog *cat,
 				     "questionnaire: no question covers the dimension '%s'",
 				     cat->dimensions[i].id);
 	}
-	return read_gate_xwalk(&p, cat, root, q);
+	if ((ret = read_gate_xwalk(&p, cat, root, q)))
+		return ret;
+	return read_foundations(&p, cat, root, q);
 }
 
 int questionnaire_load_buf(struct questionnaire **out, const struct catalog *cat,

@@ -59,6 +59,15 @@ struct rq_gatexw {
 	struct strlist nist, iso;
 };
 
+/* One workflow foundation: the questions that speak to it, and a measured bar. */
+struct rq_foundation {
+	char *foundation;     /* catalog workflow foundation id */
+	struct strlist questions;
+	char *metric;         /* or NULL */
+	int down;             /* 1: at_most, else at_least */
+	double bar;
+};
+
 struct questionnaire {
 	char *source;
 	int version;
@@ -68,6 +77,8 @@ struct questionnaire {
 	int max_level; /* highest level of the catalog's scale */
 	struct rq_gatexw *gx;
 	size_t ngx;
+	struct rq_foundation *fd; /* parallel to catalog foundations */
+	size_t nfd;
 };
 
 /* The crosswalk of gate criterion `id` (borrowed), or NULL. */

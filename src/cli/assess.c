@@ -429,6 +429,52 @@ out:
 	return ret;
 }
 
+static int cmd_workflow(struct aiv_ctx *ctx, const char *name)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct questionnaire *q = NULL;
+	struct ra_set set;
+	struct phase_verdict pv;
+	struct workflow_verdict wv;
+	json_t *notes = NULL;
+	size_t i;
+	int found = 0, ret = 0;
+
+	memset(&set, 0, sizeof(set));
+	memset(&pv, 0, sizeof(pv));
+	memset(&wv, 0, sizeof(wv));
+	if (questionnaire_load(&q, ctx->cat, cli_questionnaire_path(), &err) ||
+	    readiness_load_latest(ctx->store, &set, &found, &err) ||
+	    (found && readiness_apply_measured(&env, q, &set, &notes, &err)) ||
+	    phase_compute(&env, &pv, &err) ||
+	    workflow_assess(&env, q, found ? &set : NULL, &pv, name, &wv, &err)) {
+		ret = cli_error(&err);
+		goto out;
+	}
+	if (ctx->json) {
+		cli_print_json(workflow_verdict_json(&wv));
+		goto out;
+	}
+	printf("Workflow %s (%s, %s, phase %lld): %s\n", name, json_str(wv.initiative, "model"),
+	       json_str(wv.initiative, "status"),
+	       (long long)json_integer_value(json_object_get(wv.initiative, "phase")), wv.overall);
+	if (wv.ahead)
+		printf("ahead of its gate: the organisation has earned phase %d; run agents "
+		       "supervised\n", wv.earned);
+	printf("\n");
+	for (i = 0; i < wv.n; i++)
+		printf("  %-20s %-15s %s\n", wv.r[i].foundation->name, wv.r[i].status,
+		       wv.r[i].detail);
+out:
+	json_decref(notes);
+	workflow_verdict_release(&wv);
+	phase_verdict_release(&pv);
+	ra_set_release(&set);
+	questionnaire_free(q);
+	return ret;
+}
+
 static int cmd_import(struct aiv_ctx *ctx, const char *path)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -508,6 +554,7 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue assess show [--json]",
 		"aivalue assess questions [--json]",
 		"aivalue assess answer QUESTION CHOICE [--evidence FILE | --source TEXT] [--json]",
+		"aivalue assess workflow INITIATIVE [--json]",
 		"aivalue assess import LIBRARY.yaml [--json]",
 		"aivalue assess crosswalk [--group IG] [--json]", NULL };
 	const char *answers = NULL, *group = NULL, *evidence = NULL, *source = NULL;
@@ -534,6 +581,8 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		return n == -2 ? 0 : 2;
 	if (n == 2 && !strcmp(argv[1], "import"))
 		return cmd_import(ctx, argv[2]);
+	if (n == 2 && !strcmp(argv[1], "workflow"))
+		return cmd_workflow(ctx, argv[2]);
 	if (n == 3 && !strcmp(argv[1], "answer"))
 		return cmd_answer(ctx, argv[2], argv[3], evidence, source);
 	if (n != 1 || (strcmp(argv[1], "org") && strcmp(argv[1], "show") &&

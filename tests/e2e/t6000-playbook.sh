@@ -195,6 +195,19 @@ test_expect_success 'findings: demo not embedded, automation before controls, no
 	test "$(json_get f.json "sorted(x[\"mode\"] for x in d[\"not_assessed\"])")" = "[${Q}generation_outpaces_governance${Q}, ${Q}two_tier_workforce${Q}, ${Q}volume_over_credibility${Q}]"
 '
 
+test_expect_success 'workflow readiness on the six foundations' '
+	aivalue assess workflow claims-triage-agent --json >w.json &&
+	test "$(json_get w.json "d[\"overall\"]")" = "not ready" &&
+	test "$(json_get w.json "d[\"ahead_of_gate\"]")" = True &&
+	test "$(json_get w.json "[f[\"foundation\"] for f in d[\"foundations\"]]")" = "[${Q}identity${Q}, ${Q}entitlements${Q}, ${Q}integration${Q}, ${Q}logging${Q}, ${Q}exception_handling${Q}, ${Q}ownership${Q}]" &&
+	test "$(json_get w.json "[(f[\"status\"], f[\"level\"]) for f in d[\"foundations\"] if f[\"foundation\"]==\"ownership\"][0]")" = "(${Q}not ready${Q}, 2)" &&
+	json_get w.json "[f[\"detail\"] for f in d[\"foundations\"] if f[\"foundation\"]==\"logging\"][0]" | grep "not measured for this workflow: agent control" &&
+	aivalue assess workflow claims-triage-agent >w.txt &&
+	test_grep "ahead of its gate: the organisation has earned phase 1" w.txt &&
+	test_must_fail aivalue assess workflow nope 2>err &&
+	test_grep "no initiative named .nope." err
+'
+
 test_expect_success 'roadmap: deterministic order and the Phase 2 trio' '
 	aivalue roadmap --industry insurance --json >r1.json &&
 	aivalue roadmap --industry insurance --json >r2.json &&

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "assess/playbook.h"
+#include "org/org.h"
 #include "assess/stats.h"
 #include "core/assets.h"
 #include "core/timeutil.h"
@@ -130,6 +131,10 @@ static void test_questionnaire_errors(void **state)
 		   "measure needs 4 thresholds");
 	expect_bad("at_least: [0.01, 0.15, 0.40, 0.70]", "at_least: [0.01, 0.40, 0.15, 0.70]",
 		   "thresholds must be in order");
+	expect_bad("  - foundation: integration\n", "  - foundation: integrations\n",
+		   "the catalog has no workflow foundation 'integrations'");
+	expect_bad("questions: [di_access, di_owners]", "questions: [di_access, di_owner]",
+		   "foundation 'integration': unknown question 'di_owner'");
 	expect_bad("  - criterion: value_plays\n", "  - criterion: value_play\n",
 		   "the catalog has no gate criterion 'value_play'");
 	expect_bad("  - criterion: ledger_verifies\n    nist: [GOVERN 1.4, MEASURE 2.8]\n    iso: [A.6.2.8]\n",
@@ -527,6 +532,74 @@ static void test_measured_overrides_stated(void **state)
 	questionnaire_free(q);
 }
 
+static void test_workflow_measured_and_answers(void **state)
+{
+	static const char org[] =
+		"kind: Team\nname: ops\ntitle: Ops\nfunction: operations\n---\n"
+		"kind: Person\nname: ana\ndisplay_name: Ana\nrole: lead\nteam: ops\n---\n"
+		"kind: Initiative\nname: wf\ntitle: WF\nmodel: process\nowner: ana\nphase: 3\n"
+		"status: pilot\nteams: [ops]\n";
+	static struct fake logged = { "decisions_logged_share", 1.0, 0 };
+	static struct fake sla = { "exceptions_within_sla", 0.8, 0 };
+	static const struct evidence_provider p1 = { "decisions_logged_share", "t", fake_fn, &logged };
+	static const struct evidence_provider p2 = { "exceptions_within_sla", "t", fake_fn, &sla };
+	char path[64];
+	struct store *s = tmp_store(path, sizeof(path));
+	struct evidence_env env = { s, NULL, 1780000000000000LL };
+	struct aiv_err err = AIV_ERR_INIT;
+	const char *src[] = { "org.yaml" };
+	struct apply_result res;
+	struct questionnaire *q = NULL;
+	struct phase_verdict pv;
+	struct workflow_verdict wv;
+	struct ra_set set;
+	size_t i;
+
+	(void)state;
+	env.cat = cat;
+	org_register_kinds();
+	assert_int_equal(apply_sources(s, cat, "t", src, 1, org, sizeof(org) - 1, 0, &res, &err), 0);
+	apply_result_release(&res);
+	assert_int_equal(questionnaire_load(&q, cat, NULL, &err), 0);
+	memset(&set, 0, sizeof(set));
+	answer(&set, q, "ia_agent_identity", 4, PROV_STATED, env.now); /* level 3 */
+	answer(&set, q, "ia_sso", 5, PROV_STATED, env.now);            /* level 4 */
+	answer(&set, q, "di_access", 2, PROV_STATED, env.now);         /* level 1 */
+	evidence_reset();
+	evidence_register(&p1);
+	evidence_register(&p2);
+	assert_int_equal(phase_compute(&env, &pv, &err), 0);
+	assert_int_equal(workflow_assess(&env, q, &set, &pv, "wf", &wv, &err), 0);
+	for (i = 0; i < wv.n; i++) {
+		const char *id = wv.r[i].foundation->id;
+		if (!strcmp(id, "identity")) {
+			assert_string_equal(wv.r[i].status, "ready");
+			assert_string_equal(wv.r[i].basis, "answers");
+			assert_int_equal(wv.r[i].level, 3);
+		} else if (!strcmp(id, "integration")) {
+			assert_string_equal(wv.r[i].status, "not ready");
+		} else if (!strcmp(id, "logging")) {
+			assert_string_equal(wv.r[i].status, "ready"); /* measured 1.0 >= 1.0 */
+			assert_string_equal(wv.r[i].basis, "measured");
+		} else if (!strcmp(id, "exception_handling")) {
+			assert_string_equal(wv.r[i].status, "not ready"); /* measured 0.8 < 0.9 */
+			assert_string_equal(wv.r[i].basis, "measured");
+		} else if (!strcmp(id, "entitlements")) {
+			assert_string_equal(wv.r[i].status, "lacks evidence");
+		}
+	}
+	assert_string_equal(wv.overall, "not ready");
+	assert_true(wv.ahead); /* phase 3 pilot, phase 1 earned */
+	workflow_verdict_release(&wv);
+	assert_int_equal(workflow_assess(&env, q, &set, &pv, "nope", &wv, &err), AIV_ENOTFOUND);
+	phase_verdict_release(&pv);
+	evidence_reset();
+	ra_set_release(&set);
+	questionnaire_free(q);
+	store_close(s);
+	unlink(path);
+}
+
 /* ---- statistics ---- */
 
 static void test_norm_ppf(void **state)
@@ -680,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_every_gate_criterion),
 		cmocka_unit_test(test_gate_borderline),
 		cmocka_unit_test(test_measured_overrides_stated),
+		cmocka_unit_test(test_workflow_measured_and_answers),
 		cmocka_unit_test(test_norm_ppf),
 		cmocka_unit_test(test_wilson_textbook),
 		cmocka_unit_test(test_bootstrap),

@@ -52,15 +52,23 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_baseline(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_report(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
+const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */
 
 /* For `help`: the command table. */
 struct cmd_struct {

@@ -19,6 +19,7 @@
 
 #include "apply/apply.h"
 #include "change/artefact.h"
+#include "assess/playbook.h"
 #include "cmd.h"
 #include "options.h"
 #include "org/org.h"
@@ -28,17 +29,23 @@ const struct cmd_struct cli_commands[] = {
 	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
 	  "create or update objects from YAML files (idempotent)" },
 	{ "artefacts", cmd_artefacts, NEED_STORE | NEED_CATALOG, "sync artefacts from a folder with front matter; import Doorstop" },
+	{ "assess", cmd_assess, NEED_STORE | NEED_CATALOG, "readiness questionnaire and scores per dimension and value model" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
 	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
 	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "evidence", cmd_evidence, NEED_STORE | NEED_CATALOG, "evaluate value hypotheses: supported, not supported, insufficient data" },
+	{ "findings", cmd_findings, NEED_STORE | NEED_CATALOG, "failure-mode findings with evidence and the leadership move" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
+	{ "phase", cmd_phase, NEED_STORE | NEED_CATALOG, "the playbook phase earned, gate by gate, and initiatives ahead of it" },
+	{ "report", cmd_report, NEED_STORE | NEED_CATALOG, "one standalone HTML, Markdown or JSON report" },
+	{ "roadmap", cmd_roadmap, NEED_STORE | NEED_CATALOG, "next steps ordered by gap x impact x dependency, and the Phase 2 trio" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },
@@ -245,6 +252,7 @@ int main(int argc, char **argv)
 	}
 	org_register_kinds();
 	change_register_kinds();
+	assess_register(cli_questionnaire_path());
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

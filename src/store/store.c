@@ -41,10 +41,35 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/* Is migration `version` recorded?  *out 1 or 0. */
+static int migration_applied(struct store *s, int version, int *out,
+			     struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s,
+		"SELECT 1 FROM schema_migrations WHERE version = ?", err);
+	int rc;
+
+	if (!st)
+		return err ? err->code : AIV_EIO;
+	store_bind_int(st, 1, version);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = rc == STORE_ROW;
+	return 0;
+}
+
+/*
+ * Apply every migration not yet recorded, in array (= version) order.
+ * Checking each version rather than "above the highest applied" keeps a
+ * workspace right even when migrations developed on parallel branches
+ * landed in a different order than they were numbered.
+ */
 static int run_migrations(struct store *s, struct aiv_err *err)
 {
 	int64_t have = 0;
-	int i, ret;
+	int i, ret, done = 0;
 	char now[TIME_ISO_LEN];
 
 	ret = store_exec(s,
@@ -67,7 +92,9 @@ static int run_migrations(struct store *s, struct aiv_err *err)
 		const struct migration *m = &store_migrations[i];
 		struct store_stmt *st;
 
-		if (m->version <= have)
+		if ((ret = migration_applied(s, m->version, &done, err)))
+			return ret;
+		if (done)
 			continue;
 		if ((ret = store_begin(s, err)))
 			return ret;
@@ -92,9 +119,8 @@ static int run_migrations(struct store *s, struct aiv_err *err)
 			store_rollback(s);
 			return ret;
 		}
-		have = m->version;
 	}
-	s->version = (int)have;
+	s->version = store_schema_latest();
 	return 0;
 }
 

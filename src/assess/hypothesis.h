@@ -1,0 +1,106 @@
+/*
+ * hypothesis.h - value hypotheses registered before the work starts, and
+ * their verdicts from observations.
+ *
+ * `kind: Hypothesis` (apply) names an initiative, a catalog metric, a
+ * comparison (before/after a date, or two cohorts by an attribute), a
+ * minimum effect, a confidence level, a minimum sample per group,
+ * guardrail metrics that must not get worse, and a review date.  Once
+ * registered its criteria are frozen: applying a changed version is
+ * refused and the user is told to supersede it (`supersedes: OLD`) with a
+ * new hypothesis; only title and description may change.
+ *
+ * Observations are per-unit rows (initiative, unit, metric, time, value,
+ * and any extra columns as attributes) imported from CSV with
+ * `aivalue evidence --data FILE.csv`: one transaction and one ledger
+ * entry holding the row count and the file's SHA-256.
+ *
+ * Verdicts (docs/playbook.md, "Statistics"):
+ *   insufficient data  a group has fewer than minimum_sample units, or a
+ *                      guardrail lacks data
+ *   supported          improvement >= minimum effect, and the lower bound
+ *                      of the interval for the improvement is above 0, and
+ *                      no guardrail is breached
+ *   not supported      otherwise
+ * Rates (ratio metrics whose values are all 0 or 1): difference with
+ * Newcombe's interval from two Wilson intervals.  Anything else:
+ * difference in medians with a seeded percentile bootstrap (2000 resamples,
+ * seed = FNV-1a of the hypothesis name).
+ */
+#ifndef AIV_HYPOTHESIS_H
+#define AIV_HYPOTHESIS_H
+
+#include <jansson.h>
+
+#include "apply/apply.h"
+#include "assess/evidence.h"
+
+extern const struct kind_ops hypothesis_kind;
+
+#define HYP_BOOT_ITERS 2000
+
+struct hyp_effect {
+	size_t na, nb;          /* units in baseline and comparison groups */
+	double baseline, treatment; /* rate or median of each group */
+	double effect, lo, hi;  /* treatment - baseline, with its interval */
+	double improvement;     /* effect signed so that > 0 is better */
+	double imp_lo, imp_hi;
+	const char *method;     /* "rate difference (Newcombe/Wilson)" or "median difference (bootstrap)" */
+	int ok;                 /* 0 when a group is empty */
+};
+
+struct hyp_guardrail {
+	char *metric;
+	double max_worsening;   /* absolute, or relative when relative */
+	int relative;
+	struct hyp_effect e;
+	const char *verdict;    /* "held", "breached", "insufficient data" */
+};
+
+struct hyp_result {
+	char *name, *initiative, *metric, *superseded_by;
+	json_t *spec;            /* borrowed reference kept by the result */
+	const char *verdict;     /* "supported", "not supported", "insufficient data", "superseded" */
+	char reason[256];
+	double confidence, min_effect, min_effect_abs;
+	int min_relative;
+	long min_sample;
+	struct hyp_effect e;
+	struct hyp_guardrail *guards;
+	size_t nguards;
+	int review_due;          /* review date passed */
+};
+
+struct hyp_report {
+	struct hyp_result *r;
+	size_t n;
+	size_t supported, not_supported, insufficient;
+};
+
+/* Evaluate every registered hypothesis against the stored observations. */
+int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
+		     struct hyp_report *out, struct aiv_err *err);
+void hyp_report_release(struct hyp_report *r);
+json_t *hyp_report_json(const struct hyp_report *r);
+
+/*
+ * Evaluate one comparison on in-memory samples (used by the tests and by
+ * hyp_evaluate_all).  `rates` picks the rate method.  `up` is the metric's
+ * direction (1 when higher is better).
+ */
+void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rates,
+		 int up, double conf, uint64_t seed, struct hyp_effect *out);
+
+/*
+ * Import per-unit observations from CSV (header: initiative, unit,
+ * metric, time, value, then any attribute columns).  All-or-nothing;
+ * FILE:LINE:COL errors.  A file imported before (same SHA-256) changes
+ * nothing: *rows and *seq are 0.
+ */
+int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor,
+		   const char *path, int64_t *rows, int64_t *seq, struct aiv_err *err);
+
+/* Register the evidence providers computed from hypotheses and observations. */
+void hyp_register_providers(void);
+
+#endif

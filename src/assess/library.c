@@ -1,0 +1,549 @@
+/*
+ * library.c - CISO Assistant library import and the crosswalk (see
+ * library.h).
+ *
+ * Level -> score: a node answered at level L (0..max_level of our scale)
+ * scores min_score + round(L / max_level * (max_score - min_score)) on
+ * the framework's scale, and takes the scores_definition name of that
+ * score when there is one.  The lowest level among the questions mapped
+ * to a node is used: evidence is as strong as its weakest part.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cjson.h"
+#include "core/timeutil.h"
+#include "core/yaml.h"
+#include "ledger/ledger.h"
+#include "library.h"
+
+#define LIB_MAX (64u << 20)
+
+void library_free(struct library *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->nodes[i].urn);
+		free(l->nodes[i].parent_urn);
+		free(l->nodes[i].ref_id);
+		free(l->nodes[i].name);
+		free(l->nodes[i].description);
+		json_decref(l->nodes[i].groups);
+	}
+	free(l->nodes);
+	free(l->urn);
+	free(l->ref_id);
+	free(l->name);
+	free(l->provider);
+	json_decref(l->scores);
+	json_decref(l->groups);
+	free(l);
+}
+
+static char *opt_text(struct fy_node *map, const char *key)
+{
+	struct fy_node *v = yget(map, key);
+	const char *s;
+
+	if (!v || (yplain(v) && fy_node_is_null(v)))
+		return NULL;
+	s = ytext(v);
+	return s ? xstrdup(s) : NULL;
+}
+
+static int read_scores(const struct ypos *p, struct fy_node *fw, struct library *l)
+{
+	struct fy_node *seq = NULL, *item;
+	void *it = NULL;
+	int ret;
+
+	l->min_score = 0;
+	l->max_score = 100; /* CISO Assistant's default scale */
+	l->scores = json_array();
+	if ((ret = yget_num(p, fw, "min_score", 0, &l->min_score, "framework")) ||
+	    (ret = yget_num(p, fw, "max_score", 0, &l->max_score, "framework")))
+		return ret;
+	if (l->max_score <= l->min_score)
+		return yfail(p, yget(fw, "max_score"), AIV_EINPUT,
+			     "framework: max_score must be above min_score");
+	if ((ret = yget_seq(p, fw, "scores_definition", 0, &seq, "framework")) || !seq)
+		return ret;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		long long sc = 0;
+		const char *name = NULL;
+		char *desc;
+		size_t i;
+		json_t *o;
+		if (!fy_node_is_mapping(item))
+			return yfail(p, item, AIV_EINPUT, "scores_definition: items must be mappings");
+		if ((ret = yget_int(p, item, "score", 1, &sc, "scores_definition")) ||
+		    (ret = yget_str(p, item, "name", 1, &name, "scores_definition")))
+			return ret;
+		if (sc < l->min_score || sc > l->max_score)
+			return yfail(p, yget(item, "score"), AIV_EINPUT,
+				     "scores_definition: score %lld is outside min_score..max_score "
+				     "(%g..%g)", sc, l->min_score, l->max_score);
+		json_array_foreach(l->scores, i, o)
+			if (json_integer_value(json_object_get(o, "score")) == sc)
+				return yfail(p, yget(item, "score"), AIV_EINPUT,
+					     "scores_definition: score %lld is defined twice", sc);
+		desc = opt_text(item, "description");
+		json_array_append_new(l->scores, json_pack("{s:I, s:s, s:s?}", "score",
+				      (json_int_t)sc, "name", name, "description", desc));
+		free(desc);
+	}
+	return 0;
+}
+
+static int read_groups(const struct ypos *p, struct fy_node *fw, struct library *l)
+{
+	struct fy_node *seq = NULL, *item;
+	void *it = NULL;
+	int ret;
+
+	l->groups = json_array();
+	if ((ret = yget_seq(p, fw, "implementation_groups_definition", 0, &seq, "framework")) ||
+	    !seq)
+		return ret;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		const char *ref = NULL, *name = NULL;
+		int def = 0;
+		char *desc;
+		if (!fy_node_is_mapping(item))
+			return yfail(p, item, AIV_EINPUT,
+				     "implementation_groups_definition: items must be mappings");
+		if ((ret = yget_str(p, item, "ref_id", 1, &ref, "implementation group")) ||
+		    (ret = yget_str(p, item, "name", 1, &name, "implementation group")) ||
+		    (ret = yget_bool(p, item, "default_selected", 0, &def, "implementation group")))
+			return ret;
+		desc = opt_text(item, "description");
+		json_array_append_new(l->groups, json_pack("{s:s, s:s, s:s?, s:b}", "ref_id", ref,
+				      "name", name, "description", desc, "default_selected", def));
+		free(desc);
+	}
+	return 0;
+}
+
+static int group_defined(const struct library *l, const char *ref)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(l->groups, i, o)
+		if (!strcmp(json_str(o, "ref_id"), ref))
+			return 1;
+	return 0;
+}
+
+static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *l)
+{
+	struct fy_node *seq = NULL, *item;
+	void *it = NULL;
+	int ret;
+
+	if ((ret = yget_seq(p, fw, "requirement_nodes", 1, &seq, "framework")))
+		return ret;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		struct lib_node *nd;
+		const char *urn = NULL, *parent = NULL;
+		long long depth = 0;
+		int assessable = 0;
+		struct fy_node *gs = NULL, *g;
+		void *git = NULL;
+		char what[300];
+		size_t i;
+
+		if (!fy_node_is_mapping(item))
+			return yfail(p, item, AIV_EINPUT, "requirement_nodes: items must be mappings");
+		if ((ret = yget_str(p, item, "urn", 1, &urn, "requirement node")))
+			return ret;
+		snprintf(what, sizeof(what), "requirement node '%s'", urn);
+		if ((ret = yget_int(p, item, "depth", 1, &depth, what)) ||
+		    (ret = yget_bool(p, item, "assessable", 1, &assessable, what)) ||
+		    (ret = yget_str(p, item, "parent_urn", 0, &parent, what)) ||
+		    (ret = yget_seq(p, item, "implementation_groups", 0, &gs, what)))
+			return ret;
+		for (i = 0; i < l->n; i++)
+			if (!strcmp(l->nodes[i].urn, urn))
+				return yfail(p, yget(item, "urn"), AIV_EINPUT,
+					     "%s is defined twice", what);
+		if (depth < 1)
+			return yfail(p, yget(item, "depth"), AIV_EINPUT, "%s: depth must be 1 or more",
+				     what);
+		if (!parent && depth != 1)
+			return yfail(p, yget(item, "depth"), AIV_EINPUT,
+				     "%s: a node without parent_urn must have depth 1", what);
+		if (parent) {
+			for (i = 0; i < l->n; i++)
+				if (!strcmp(l->nodes[i].urn, parent))
+					break;
+			if (i == l->n)
+				return yfail(p, yget(item, "parent_urn"), AIV_EINPUT,
+					     "%s: parent_urn '%s' is not an earlier node", what, parent);
+			if (l->nodes[i].depth + 1 != depth)
+				return yfail(p, yget(item, "depth"), AIV_EINPUT,
+					     "%s: depth %lld but its parent has depth %d", what, depth,
+					     l->nodes[i].depth);
+		}
+		ALLOC_GROW(l->nodes, l->n + 1, l->alloc);
+		nd = &l->nodes[l->n++];
+		memset(nd, 0, sizeof(*nd));
+		nd->urn = xstrdup(urn);
+		nd->parent_urn = parent ? xstrdup(parent) : NULL;
+		nd->ref_id = opt_text(item, "ref_id");
+		nd->name = opt_text(item, "name");
+		nd->description = opt_text(item, "description");
+		nd->depth = (int)depth;
+		nd->assessable = assessable;
+		nd->groups = json_array();
+		l->nassessable += assessable != 0;
+		while (gs && (g = fy_node_sequence_iterate(gs, &git)) != NULL) {
+			const char *gr = ytext(g);
+			if (!gr || !group_defined(l, gr))
+				return yfail(p, g, AIV_EINPUT,
+					     "%s: implementation group '%s' is not in "
+					     "implementation_groups_definition", what, gr ? gr : "?");
+			json_array_append_new(nd->groups, json_string(gr));
+		}
+	}
+	if (l->n == 0)
+		return yfail(p, seq, AIV_EINPUT, "framework: no requirement nodes");
+	return 0;
+}
+
+int library_load(const char *path, struct library **out, struct aiv_err *err)
+{
+	struct strbuf raw = STRBUF_INIT;
+	struct ydocs docs;
+	struct ypos p;
+	struct fy_node *root, *objs, *fw;
+	struct library *l;
+	const char *s = NULL;
+	int ret;
+
+	*out = NULL;
+	if (strbuf_read_file(&raw, path, LIB_MAX) < 0) {
+		ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", path, strerror(errno));
+		strbuf_release(&raw);
+		return ret;
+	}
+	if ((ret = ydocs_load(&docs, path, raw.buf, raw.len, err))) {
+		strbuf_release(&raw);
+		return ret;
+	}
+	l = xcalloc(1, sizeof(*l));
+	sha256_hex(raw.buf, raw.len, l->sha256);
+	strbuf_release(&raw);
+	p.file = docs.file;
+	p.err = err;
+	if (docs.n != 1) {
+		ret = aiv_fail(err, AIV_EINPUT, "%s: expected one YAML document", path);
+		goto cleanup;
+	}
+	root = fy_document_root(docs.docs[0]);
+	if (!fy_node_is_mapping(root)) {
+		ret = yfail(&p, root, AIV_EINPUT, "a library is a mapping with urn, name and objects");
+		goto cleanup;
+	}
+	if ((ret = yget_str(&p, root, "urn", 1, &s, "library")))
+		goto cleanup;
+	if (strncmp(s, "urn:", 4)) {
+		ret = yfail(&p, yget(root, "urn"), AIV_EINPUT, "library: urn must start with 'urn:'");
+		goto cleanup;
+	}
+	l->urn = xstrdup(s);
+	if ((ret = yget_str(&p, root, "name", 1, &s, "library")))
+		goto cleanup;
+	l->name = xstrdup(s);
+	l->ref_id = opt_text(root, "ref_id");
+	l->provider = opt_text(root, "provider");
+	if ((ret = yget_int(&p, root, "version", 1, &l->version, "library")))
+		goto cleanup;
+	objs = yget(root, "objects");
+	fw = objs && fy_node_is_mapping(objs) ? yget(objs, "framework") : NULL;
+	if (!fw || !fy_node_is_mapping(fw)) {
+		ret = yfail(&p, objs ? objs : root, AIV_EINPUT,
+			    "library: objects.framework is missing (only framework libraries "
+			    "can be imported)");
+		goto cleanup;
+	}
+	if ((ret = yget_str(&p, fw, "urn", 1, &s, "framework")) ||
+	    (ret = yget_str(&p, fw, "name", 1, &s, "framework")) ||
+	    (ret = read_scores(&p, fw, l)) || (ret = read_groups(&p, fw, l)) ||
+	    (ret = read_nodes(&p, fw, l)))
+		goto cleanup;
+cleanup:
+	ydocs_release(&docs);
+	if (ret)
+		library_free(l);
+	else
+		*out = l;
+	return ret;
+}
+
+int library_store(struct store *s, const char *actor, const struct library *l,
+		  int *changed, int64_t *seq, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	json_t *payload = NULL;
+	char *scores = NULL, *groups = NULL;
+	size_t i;
+	int rc, ret;
+
+	*changed = 0;
+	*seq = 0;
+	if ((ret = store_begin(s, err)))
+		return ret;
+	st = store_prepare(s, "SELECT version, sha256 FROM frameworks WHERE urn = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto rollback;
+	}
+	store_bind_text(st, 1, l->urn);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		int64_t v = store_col_int(st, 0);
+		int same = !strcmp(store_col_text(st, 1), l->sha256);
+		store_reset(st);
+		if (same) {
+			store_rollback(s);
+			return 0;
+		}
+		if (l->version <= v) {
+			ret = aiv_fail(err, AIV_ECONFLICT,
+				       "library '%s' version %lld is stored with other content; "
+				       "a changed library needs a higher version", l->urn,
+				       (long long)v);
+			goto rollback;
+		}
+	} else {
+		store_reset(st);
+		if (rc < 0) {
+			ret = rc;
+			goto rollback;
+		}
+	}
+	st = store_prepare(s, "DELETE FROM framework_nodes WHERE framework = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto rollback;
+	}
+	store_bind_text(st, 1, l->urn);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto rollback;
+	}
+	payload = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "urn", l->urn, "name", l->name,
+			    "version", (json_int_t)l->version, "sha256", l->sha256,
+			    "nodes", (json_int_t)l->n, "assessable", (json_int_t)l->nassessable);
+	if ((ret = ledger_append(s, actor, "assess.import", l->urn, payload, seq, err)))
+		goto rollback;
+	scores = cjson_dumps(l->scores);
+	groups = cjson_dumps(l->groups);
+	st = store_prepare(s, "INSERT INTO frameworks(urn, ref_id, name, version, provider, sha256,"
+			      " min_score, max_score, scores, groups, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+			      " ON CONFLICT(urn) DO UPDATE SET ref_id = excluded.ref_id,"
+			      " name = excluded.name, version = excluded.version,"
+			      " provider = excluded.provider, sha256 = excluded.sha256,"
+			      " min_score = excluded.min_score, max_score = excluded.max_score,"
+			      " scores = excluded.scores, groups = excluded.groups, seq = excluded.seq",
+			   err);
+	if (!st) {
+		ret = err->code;
+		goto rollback;
+	}
+	store_bind_text(st, 1, l->urn);
+	store_bind_text(st, 2, l->ref_id);
+	store_bind_text(st, 3, l->name);
+	store_bind_int(st, 4, l->version);
+	store_bind_text(st, 5, l->provider);
+	store_bind_text(st, 6, l->sha256);
+	store_bind_double(st, 7, l->min_score);
+	store_bind_double(st, 8, l->max_score);
+	store_bind_text(st, 9, scores);
+	store_bind_text(st, 10, groups);
+	store_bind_int(st, 11, *seq);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto rollback;
+	}
+	st = store_prepare(s, "INSERT INTO framework_nodes(framework, ord, urn, parent_urn, depth,"
+			      " assessable, ref_id, name, description, groups)"
+			      " VALUES (?,?,?,?,?,?,?,?,?,?)", err);
+	if (!st) {
+		ret = err->code;
+		goto rollback;
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct lib_node *nd = &l->nodes[i];
+		char *g = cjson_dumps(nd->groups);
+		store_bind_text(st, 1, l->urn);
+		store_bind_int(st, 2, (int64_t)i);
+		store_bind_text(st, 3, nd->urn);
+		store_bind_text(st, 4, nd->parent_urn);
+		store_bind_int(st, 5, nd->depth);
+		store_bind_int(st, 6, nd->assessable);
+		store_bind_text(st, 7, nd->ref_id);
+		store_bind_text(st, 8, nd->name);
+		store_bind_text(st, 9, nd->description);
+		store_bind_text(st, 10, g);
+		rc = store_step(st, err);
+		store_reset(st);
+		free(g);
+		if (rc < 0) {
+			ret = rc;
+			goto rollback;
+		}
+	}
+	if ((ret = store_commit(s, err)))
+		goto rollback;
+	*changed = 1;
+	json_decref(payload);
+	free(scores);
+	free(groups);
+	return 0;
+rollback:
+	store_rollback(s);
+	*seq = 0;
+	json_decref(payload);
+	free(scores);
+	free(groups);
+	return ret;
+}
+
+static int maps_to(const struct rq_question *q, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < q->nist.n; i++)
+		if (!strcmp(q->nist.v[i], ref))
+			return 1;
+	for (i = 0; i < q->iso.n; i++)
+		if (!strcmp(q->iso.v[i], ref))
+			return 1;
+	return 0;
+}
+
+static const char *score_name(const json_t *scores, long long sc)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(scores, i, o)
+		if (json_integer_value(json_object_get(o, "score")) == sc)
+			return json_str(o, "name");
+	return NULL;
+}
+
+int library_crosswalk(struct store *s, const struct questionnaire *q,
+		      const struct ra_set *set, const char *group, json_t **out,
+		      struct aiv_err *err)
+{
+	struct store_stmt *st, *nst;
+	json_t *arr = json_array();
+	int rc, nrc;
+
+	st = store_prepare(s, "SELECT urn, name, version, min_score, max_score, scores, seq"
+			      " FROM frameworks ORDER BY urn", err);
+	if (!st)
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *fw, *rows = json_array();
+		json_t *scores = json_loads(store_col_text(st, 5), 0, NULL);
+		double mn = store_col_double(st, 3), mx = store_col_double(st, 4);
+		size_t assessable = 0, covered = 0, answered = 0;
+
+		fw = json_pack("{s:s, s:s, s:I, s:f, s:f, s:I}", "urn", store_col_text(st, 0),
+			       "name", store_col_text(st, 1), "version",
+			       (json_int_t)store_col_int(st, 2), "min_score", mn, "max_score", mx,
+			       "ledger_seq", (json_int_t)store_col_int(st, 6));
+		nst = store_prepare(s, "SELECT urn, ref_id, name, groups FROM framework_nodes"
+				       " WHERE framework = ? AND assessable = 1 ORDER BY ord", err);
+		if (!nst) {
+			json_decref(fw);
+			json_decref(rows);
+			json_decref(scores);
+			store_reset(st);
+			goto fail;
+		}
+		store_bind_text(nst, 1, store_col_text(st, 0));
+		while ((nrc = store_step(nst, err)) == STORE_ROW) {
+			const char *ref = store_col_is_null(nst, 1) ? NULL : store_col_text(nst, 1);
+			json_t *qs = json_array(), *row;
+			json_t *groups = json_loads(store_col_text(nst, 3), 0, NULL);
+			int level = -1;
+			size_t i;
+			if (group) {
+				int in = 0;
+				json_t *g;
+				json_array_foreach(groups, i, g)
+					if (!strcmp(json_string_value(g), group))
+						in = 1;
+				if (!in) {
+					json_decref(groups);
+					json_decref(qs);
+					continue;
+				}
+			}
+			json_decref(groups);
+			assessable++;
+			for (i = 0; ref && i < q->n; i++) {
+				const struct ra_answer *a;
+				if (!maps_to(&q->q[i], ref))
+					continue;
+				json_array_append_new(qs, json_string(q->q[i].id));
+				a = set ? ra_set_find(set, q->q[i].id) : NULL;
+				if (a && a->choice > 0 && (level < 0 || a->level < level))
+					level = a->level;
+			}
+			row = json_pack("{s:s, s:s?, s:s?, s:o}", "urn", store_col_text(nst, 0),
+					"ref_id", ref, "name",
+					store_col_is_null(nst, 2) ? NULL : store_col_text(nst, 2),
+					"questions", qs);
+			if (json_array_size(qs))
+				covered++;
+			if (level >= 0) {
+				long long sc = (long long)(mn + floor((double)level / q->max_level *
+								     (mx - mn) + 0.5));
+				const char *nm = score_name(scores, sc);
+				answered++;
+				json_object_set_new(row, "level", json_integer(level));
+				json_object_set_new(row, "score", json_integer(sc));
+				if (nm)
+					json_object_set_new(row, "score_name", json_string(nm));
+			} else {
+				json_object_set_new(row, "level", json_null());
+			}
+			json_array_append_new(rows, row);
+		}
+		store_reset(nst);
+		json_decref(scores);
+		json_object_set_new(fw, "summary", json_pack("{s:I, s:I, s:I}", "assessable",
+				    (json_int_t)assessable, "covered", (json_int_t)covered,
+				    "answered", (json_int_t)answered));
+		json_object_set_new(fw, "requirements", rows);
+		json_array_append_new(arr, fw);
+		if (nrc < 0) {
+			store_reset(st);
+			goto fail;
+		}
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	*out = arr;
+	return 0;
+fail:
+	json_decref(arr);
+	return err->code ? err->code : AIV_EINTERNAL;
+}

@@ -1,0 +1,69 @@
+/*
+ * library.h - frameworks imported from CISO Assistant's library YAML, and
+ * the crosswalk from our readiness answers to their requirements.
+ *
+ * A CISO Assistant library holds one framework: requirement nodes in a
+ * flat list made hierarchical by parent_urn and depth, only `assessable`
+ * nodes scored, optional implementation groups tagging nodes, and an
+ * optional scores_definition naming the points of the framework's score
+ * scale (min_score..max_score).  We import the structure (not the texts'
+ * meaning) so that answers to our questionnaire, whose questions list
+ * NIST AI RMF and ISO/IEC 42001 ids, can be read against the imported
+ * requirement with the same ref_id: an audit view of the same evidence.
+ */
+#ifndef AIV_LIBRARY_H
+#define AIV_LIBRARY_H
+
+#include <jansson.h>
+
+#include "assess/readiness.h"
+#include "core/hash.h"
+#include "store/store.h"
+
+struct lib_node {
+	char *urn, *parent_urn, *ref_id, *name, *description;
+	int depth, assessable;
+	json_t *groups; /* array of implementation group ref_ids */
+};
+
+struct library {
+	char *urn, *ref_id, *name, *provider;
+	long long version;
+	double min_score, max_score;
+	json_t *scores;  /* [{score, name, description}] */
+	json_t *groups;  /* [{ref_id, name, description, default_selected}] */
+	struct lib_node *nodes;
+	size_t n, alloc, nassessable;
+	char sha256[SHA256_HEX];
+};
+
+/*
+ * Read and validate a library file: urn, name, version, objects.framework
+ * with requirement_nodes (unique urn, depth >= 1, assessable, parent_urn
+ * naming an earlier node one level up, implementation_groups defined in
+ * implementation_groups_definition), scores within min..max.  Keys we do
+ * not use (annotation, questions, reference_controls, ...) are ignored.
+ */
+int library_load(const char *path, struct library **out, struct aiv_err *err);
+void library_free(struct library *l);
+
+/*
+ * Store (replace) it: refused when a library with the same urn and a
+ * version at least as high but other content is stored; unchanged (no
+ * ledger entry) when identical.  One transaction, one ledger entry
+ * "assess.import".
+ */
+int library_store(struct store *s, const char *actor, const struct library *l,
+		  int *changed, int64_t *seq, struct aiv_err *err);
+
+/*
+ * The crosswalk of every imported framework against a readiness answer
+ * set (may be NULL): for each assessable node, the questions that list its
+ * ref_id, the lowest level answered among them, and that level on the
+ * framework's score scale.  New JSON array.
+ */
+int library_crosswalk(struct store *s, const struct questionnaire *q,
+		      const struct ra_set *set, const char *group, json_t **out,
+		      struct aiv_err *err);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * playbook.h - phase gates, findings and the roadmap.
+ *
+ * Everything here is computed from evidence_get() (evidence.h), the
+ * readiness score and the initiatives in the store, into plain result
+ * structs that printers (terminal, --json, report) consume.
+ *
+ * Phase gates: phase 1 is where every organisation starts.  Phase N+1 is
+ * earned when every exit_gate criterion of phases 1..N passes.  A
+ * criterion passes when its metric is measured and `value op threshold`
+ * holds; it fails when measured and the comparison does not hold; it
+ * lacks evidence when no provider measures the metric or the provider has
+ * no data.  Lacking evidence never passes a gate.
+ *
+ * The verdict is persisted (table phase_verdicts, newest row wins, and a
+ * ledger entry "phase.verdict" whenever it changes) so that lower layers,
+ * such as agent control, read it from the store and never call up here.
+ */
+#ifndef AIV_PLAYBOOK_H
+#define AIV_PLAYBOOK_H
+
+#include <jansson.h>
+
+#include "assess/evidence.h"
+#include "assess/hypothesis.h"
+#include "assess/readiness.h"
+
+enum gate_status { GATE_PASS = 0, GATE_FAIL = 1, GATE_LACKS = 2 };
+extern const char *const gate_status_names[3];
+
+struct gate_result {
+	const struct cat_phase *phase;   /* whose exit gate */
+	const struct cat_criterion *cr;
+	struct evidence_value ev;
+	int status;
+};
+
+struct ahead_item {
+	char *initiative, *model, *status;
+	int phase;
+};
+
+struct phase_verdict {
+	int earned;                  /* phase number */
+	const struct cat_phase *phase;
+	struct gate_result *g;
+	size_t ng;
+	struct ahead_item *ahead;    /* initiatives running ahead of the earned phase */
+	size_t nahead;
+};
+
+/* Pass / fail / lacks for one criterion and its evidence. */
+int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev);
+/* Compute the verdict; release with phase_verdict_release. */
+int phase_compute(const struct evidence_env *env, struct phase_verdict *out,
+		  struct aiv_err *err);
+void phase_verdict_release(struct phase_verdict *v);
+json_t *phase_verdict_json(const struct phase_verdict *v);
+/* Add "nist" and "iso" id lists to each criterion of a phase_verdict_json(). */
+void phase_json_add_crosswalk(json_t *verdict, const struct questionnaire *q);
+/*
+ * Store the verdict when it differs from the newest stored one: a row in
+ * phase_verdicts and a ledger entry, in one transaction.  *changed says
+ * whether it did; *seq the ledger entry (0 when unchanged).
+ */
+int phase_persist(struct store *s, const char *actor, const struct phase_verdict *v,
+		  int *changed, int64_t *seq, struct aiv_err *err);
+
+/* ---- findings ---- */
+
+struct finding {
+	char *mode;        /* failure mode id */
+	char *name;        /* failure mode name */
+	char *subject;     /* e.g. "initiative/underwriting-risk-briefs" */
+	char *severity;    /* high, medium, low */
+	char *summary;
+	json_t *figures;   /* evidence figures, owned */
+	const struct cat_move *move; /* borrowed from the catalog */
+	const struct cat_model *model;
+};
+
+struct finding_list {
+	struct finding *f;
+	size_t n, alloc;
+	json_t *not_assessed; /* [{mode, lacks}] for detectors without evidence */
+};
+
+/*
+ * A detector for one failure mode; appends findings with findings_add().
+ * Return 0, or 1 when it lacks the evidence it needs (with *lacks set to a
+ * static text), or a negative code.
+ */
+typedef int (*finding_detector_fn)(const struct evidence_env *env,
+				   const struct phase_verdict *phase,
+				   struct finding_list *out, const char **lacks,
+				   void *data, struct aiv_err *err);
+struct finding_detector {
+	const char *mode; /* catalog failure mode id */
+	finding_detector_fn fn;
+	void *data;
+};
+/* Register a detector (borrowed for the program's life). */
+void findings_register(const struct finding_detector *d);
+/* The built-in detectors (demo not embedded, automating before controls). */
+void findings_register_builtin(void);
+void findings_add(struct finding_list *out, const struct catalog *cat, const char *mode,
+		  const char *subject, const char *severity, json_t *figures,
+		  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Run every catalog failure mode's detector, in catalog order. */
+int findings_compute(const struct evidence_env *env, const struct phase_verdict *phase,
+		     struct finding_list *out, struct aiv_err *err);
+void finding_list_release(struct finding_list *l);
+json_t *finding_list_json(const struct finding_list *l);
+
+/* ---- roadmap ---- */
+
+struct roadmap_step {
+	char *kind;      /* "gate", "readiness", "finding" */
+	char *id;
+	char *title;
+	char *why;
+	double gap, impact, dependency, priority;
+};
+
+struct trio_pick {
+	const char *slot;     /* "distribution play", "expert bottleneck", "workflow" */
+	char *initiative;     /* NULL when no candidate */
+	char *reason;
+};
+
+struct roadmap {
+	const struct cat_industry *industry; /* NULL for generic */
+	int industry_step;    /* index of the first step not yet ready, or -1 */
+	struct roadmap_step *steps;
+	size_t n, alloc;
+	struct trio_pick trio[3];
+};
+
+/*
+ * Order next steps (docs/playbook.md, "Roadmap"):
+ *   priority = gap x impact x dependency, ties by kind then id.
+ * `industry` NULL or "generic" for no industry path.
+ */
+int roadmap_compute(const struct evidence_env *env, const struct questionnaire *q,
+		    const struct readiness_score *rs, const struct phase_verdict *pv,
+		    const struct finding_list *fl, const char *industry,
+		    struct roadmap *out, struct aiv_err *err);
+void roadmap_release(struct roadmap *r);
+json_t *roadmap_json(const struct roadmap *r);
+
+/* ---- providers ---- */
+
+/*
+ * Register the evidence providers over data this layer owns: readiness
+ * answers (governance_basics_evidenced, scored with the questionnaire at
+ * `questionnaire_path`, NULL for the built-in one), the ledger
+ * (ledger_verifies), hypotheses (supported_hypotheses,
+ * value_plays_measured) and initiatives (expert_pilots_unembedded).
+ */
+void assess_register_providers(const char *questionnaire_path);
+
+/* Active initiatives as JSON specs from the objects table (new reference). */
+int assess_initiatives(struct store *s, json_t **out, struct aiv_err *err);
+
+/* ---- one workflow's readiness on the six foundations ---- */
+
+struct wf_result {
+	const struct cat_named *foundation;
+	const char *status;  /* "ready", "not ready", "lacks evidence" */
+	const char *basis;   /* "measured", "answers", "none" */
+	int level;           /* lowest answered level, or -1 */
+	char detail[768];
+};
+
+struct workflow_verdict {
+	json_t *initiative;  /* its spec (owned) */
+	struct wf_result *r; /* parallel to catalog foundations */
+	size_t n;
+	const char *overall; /* "ready", "not ready", "lacks evidence" */
+	int earned, ahead;   /* ahead: in pilot/production above the earned phase */
+};
+
+/*
+ * Judge initiative `name` on the six foundations (docs/playbook.md,
+ * "Workflow readiness"): a measured figure against the foundation's bar
+ * wins; else the lowest answer among its questions against target_level
+ * (answers are organisation-wide and say so); ownership also needs an
+ * owning team.  Overall ready only when all six are.  AIV_ENOTFOUND for
+ * an unknown initiative.
+ */
+int workflow_assess(const struct evidence_env *env, const struct questionnaire *q,
+		    const struct ra_set *set, const struct phase_verdict *pv,
+		    const char *name, struct workflow_verdict *out, struct aiv_err *err);
+void workflow_verdict_release(struct workflow_verdict *v);
+json_t *workflow_verdict_json(const struct workflow_verdict *v);
+
+/* ---- everything at once (report, dashboard) ---- */
+
+struct playbook_state {
+	struct evidence_env env;
+	struct questionnaire *q;
+	struct ra_set set;
+	int have_set;
+	struct readiness_score rs;
+	struct phase_verdict pv;
+	struct hyp_report hr;
+	struct finding_list fl;
+	struct roadmap rm;
+	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
+	json_t *measured;               /* readiness_apply_measured notes, or NULL */
+	json_t *crosswalk;              /* library_crosswalk() of imported frameworks */
+};
+
+/*
+ * Compute readiness, phase, hypotheses, findings and roadmap from the
+ * store.  Read only: the caller persists the phase verdict if it wants.
+ * Release with playbook_release (also after a failure).
+ */
+int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct playbook_state *out,
+		     struct aiv_err *err);
+void playbook_release(struct playbook_state *p);
+
+/*
+ * Register what this layer contributes at start: the Hypothesis kind,
+ * its evidence providers and its finding detectors.  Called from cli/.
+ */
+void assess_register(const char *questionnaire_path);
+
+#endif

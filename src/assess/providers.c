@@ -1,0 +1,290 @@
+/*
+ * providers.c - the evidence this layer can measure today, from data it
+ * owns or the foundation keeps: readiness answers, the ledger, hypotheses
+ * with their observations, and initiatives.
+ *
+ * Each provider reads the store, computes one figure and says where it
+ * came from.  "No data yet" is EV_MISSING with the command that would
+ * supply it; a count over an empty table is a measured 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cjson.h"
+#include "core/timeutil.h"
+#include "ledger/ledger.h"
+#include "playbook.h"
+
+static const char *questionnaire_path;
+
+static int prov_basics(const struct evidence_env *env, const char *metric,
+		       struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct questionnaire *q = NULL;
+	struct ra_set set;
+	struct readiness_score rs;
+	int found = 0, ret;
+
+	(void)data;
+	(void)metric;
+	if ((ret = readiness_load_latest(env->store, &set, &found, err)))
+		return ret;
+	if (!found) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no readiness answers saved (run 'aivalue assess org')");
+		ra_set_release(&set);
+		return 0;
+	}
+	if ((ret = questionnaire_load(&q, env->cat, questionnaire_path, err))) {
+		ra_set_release(&set);
+		return ret;
+	}
+	readiness_score(env->cat, q, &set, env->now, &rs);
+	out->state = EV_MEASURED;
+	out->value = rs.basics_evidenced;
+	out->measured_at = set.created_at;
+	snprintf(out->source, sizeof(out->source),
+		 "readiness answer set %lld (ledger entry %lld): %d of 4 basics evidenced",
+		 (long long)set.id, (long long)set.seq, (int)(rs.basics_evidenced * 4 + 0.5));
+	readiness_score_release(&rs);
+	questionnaire_free(q);
+	ra_set_release(&set);
+	return 0;
+}
+
+static int prov_ledger(const struct evidence_env *env, const char *metric,
+		       struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct ledger_verify_result res;
+	int ret;
+
+	(void)data;
+	(void)metric;
+	memset(&res, 0, sizeof(res));
+	if ((ret = ledger_verify(env->store, 0, NULL, &res, err)))
+		return ret;
+	out->state = EV_MEASURED;
+	out->value = res.ok ? 1 : 0;
+	out->measured_at = env->now;
+	if (res.ok)
+		snprintf(out->source, sizeof(out->source),
+			 "ledger verification: %lld entries, head %lld", (long long)res.entries,
+			 (long long)res.head_seq);
+	else
+		snprintf(out->source, sizeof(out->source),
+			 "ledger verification failed at entry %lld: %.180s", (long long)res.bad_seq,
+			 res.reason);
+	return 0;
+}
+
+static int prov_supported(const struct evidence_env *env, const char *metric,
+			  struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct hyp_report rep;
+	int ret;
+
+	(void)data;
+	(void)metric;
+	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+		return ret;
+	out->state = EV_MEASURED;
+	out->value = (double)rep.supported;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "hypotheses: %zu registered, %zu supported, %zu not supported, %zu insufficient data",
+		 rep.n, rep.supported, rep.not_supported, rep.insufficient);
+	hyp_report_release(&rep);
+	return 0;
+}
+
+/* Does initiative `name` have a live hypothesis with baseline data and a recent observation? */
+static int play_measured(struct store *s, const struct hyp_report *rep, const char *name,
+			 int64_t since, int *yes, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	size_t i;
+	int rc;
+
+	*yes = 0;
+	for (i = 0; i < rep->n && !*yes; i++) {
+		const struct hyp_result *r = &rep->r[i];
+		if (strcmp(r->initiative, name) || r->superseded_by || r->e.na == 0)
+			continue;
+		st = store_prepare(s, "SELECT count(*) FROM observations WHERE initiative = ?"
+				      " AND metric = ? AND time_us >= ?", err);
+		if (!st)
+			return err->code;
+		store_bind_text(st, 1, name);
+		store_bind_text(st, 2, r->metric);
+		store_bind_int(st, 3, since);
+		rc = store_step(st, err);
+		if (rc == STORE_ROW && store_col_int(st, 0) > 0)
+			*yes = 1;
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int active(const json_t *ini)
+{
+	const char *s = json_str(ini, "status");
+
+	return s && (!strcmp(s, "pilot") || !strcmp(s, "production"));
+}
+
+static int prov_plays(const struct evidence_env *env, const char *metric,
+		      struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	static const char *const plays[3] = { "distribution", "expert", "process" };
+	struct hyp_report rep;
+	struct strbuf which = STRBUF_INIT;
+	json_t *inis = NULL, *ini;
+	size_t i, p;
+	int ret, count = 0;
+
+	(void)data;
+	(void)metric;
+	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+		return ret;
+	if ((ret = assess_initiatives(env->store, &inis, err)))
+		goto cleanup;
+	for (p = 0; p < 3; p++) {
+		int got = 0;
+		json_array_foreach(inis, i, ini) {
+			int yes = 0;
+			if (got || !active(ini) || strcmp(json_str(ini, "model"), plays[p]))
+				continue;
+			if ((ret = play_measured(env->store, &rep, json_str(ini, "name"),
+						 env->now - 90 * 86400000000LL, &yes, err)))
+				goto cleanup;
+			if (yes) {
+				got = 1;
+				strbuf_addf(&which, "%s%s (%s)", count ? ", " : "", plays[p],
+					    json_str(ini, "name"));
+				count++;
+			}
+		}
+	}
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "initiatives with a baselined hypothesis and an observation in the last 90 days: %s",
+		 count ? which.buf : "none");
+cleanup:
+	strbuf_release(&which);
+	json_decref(inis);
+	hyp_report_release(&rep);
+	return ret;
+}
+
+static int prov_unembedded(const struct evidence_env *env, const char *metric,
+			   struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct hyp_report rep;
+	json_t *inis = NULL, *ini;
+	size_t i, j;
+	int ret, count = 0;
+
+	(void)data;
+	(void)metric;
+	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+		return ret;
+	if ((ret = assess_initiatives(env->store, &inis, err)))
+		goto cleanup;
+	json_array_foreach(inis, i, ini) {
+		const char *started = json_str(ini, "started");
+		int64_t t0 = 0;
+		int baseline = 0;
+		if (!active(ini) || strcmp(json_str(ini, "model"), "expert"))
+			continue;
+		if (started && !time_parse_iso(started, &t0) &&
+		    env->now - t0 <= 60 * 86400000000LL)
+			continue;
+		for (j = 0; j < rep.n; j++)
+			if (!strcmp(rep.r[j].initiative, json_str(ini, "name")) &&
+			    !strcmp(rep.r[j].metric, "expert_cycle_time") && !rep.r[j].superseded_by &&
+			    rep.r[j].e.na > 0)
+				baseline = 1;
+		if (json_array_size(json_object_get(ini, "teams")) == 0 || !baseline)
+			count++;
+	}
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "initiatives: expert pilots over 60 days without a team or an expert_cycle_time baseline");
+cleanup:
+	json_decref(inis);
+	hyp_report_release(&rep);
+	return ret;
+}
+
+/*
+ * Innovation output, as the issue defines it for now: hypotheses
+ * registered in the last 90 days that were tested (a verdict of supported
+ * or not supported).  Opportunities are not recorded by any capability
+ * yet; the source says so.
+ */
+static int prov_innovation(const struct evidence_env *env, const char *metric,
+			   struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct hyp_report rep;
+	struct store_stmt *st;
+	size_t i;
+	int rc, ret, count = 0, recent = 0;
+
+	(void)data;
+	(void)metric;
+	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+		return ret;
+	st = store_prepare(env->store, "SELECT o.name, l.time FROM objects o JOIN ledger l"
+				       " ON l.seq = o.created_seq WHERE o.kind = 'Hypothesis'", err);
+	if (!st) {
+		hyp_report_release(&rep);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t t = 0;
+		if (time_parse_iso(store_col_text(st, 1), &t) || env->now - t > 90 * 86400000000LL)
+			continue;
+		recent++;
+		for (i = 0; i < rep.n; i++)
+			if (!strcmp(rep.r[i].name, store_col_text(st, 0)) &&
+			    (!strcmp(rep.r[i].verdict, "supported") ||
+			     !strcmp(rep.r[i].verdict, "not supported")))
+				count++;
+	}
+	store_reset(st);
+	hyp_report_release(&rep);
+	if (rc < 0)
+		return rc;
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "hypotheses registered in the last 90 days: %d, tested: %d (recorded "
+		 "opportunities are not counted: no capability records them yet)", recent, count);
+	return 0;
+}
+
+static const struct evidence_provider providers[] = {
+	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL },
+	{ "ledger_verifies", "audit ledger", prov_ledger, NULL },
+	{ "supported_hypotheses", "hypotheses", prov_supported, NULL },
+	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL },
+	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL },
+	{ "innovation_output", "hypotheses", prov_innovation, NULL },
+};
+
+void assess_register_providers(const char *qpath)
+{
+	size_t i;
+
+	questionnaire_path = qpath;
+	for (i = 0; i < ARRAY_SIZE(providers); i++)
+		evidence_register(&providers[i]);
+}

@@ -1,0 +1,91 @@
+/*
+ * phase.c - `aivalue phase [--json]`: which playbook phase the
+ * organisation has earned, each exit-gate criterion with its figure and
+ * source, and the initiatives running ahead of the earned phase.  The
+ * verdict is stored (and a ledger entry appended) when it changed, so
+ * agent control can read it from the store.
+ */
+#include <stdio.h>
+
+#include "assess/playbook.h"
+#include "cmd.h"
+#include "core/timeutil.h"
+#include "options.h"
+
+int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = { "aivalue phase [--json]", NULL };
+	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct phase_verdict pv;
+	struct questionnaire *q = NULL;
+	int64_t seq = 0;
+	size_t i;
+	int n, changed = 0;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (questionnaire_load(&q, ctx->cat, cli_questionnaire_path(), &err))
+		return cli_error(&err);
+	if (phase_compute(&env, &pv, &err)) {
+		questionnaire_free(q);
+		return cli_error(&err);
+	}
+	if (phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
+		phase_verdict_release(&pv);
+		questionnaire_free(q);
+		return cli_error(&err);
+	}
+	if (ctx->json) {
+		json_t *o = phase_verdict_json(&pv);
+		phase_json_add_crosswalk(o, q);
+		json_object_set_new(o, "changed", json_boolean(changed));
+		if (seq)
+			json_object_set_new(o, "ledger_seq", json_integer(seq));
+		cli_print_json(o);
+		phase_verdict_release(&pv);
+		questionnaire_free(q);
+		return 0;
+	}
+	printf("Phase earned: %d of %zu, %s\n", pv.earned, ctx->cat->nphases,
+	       pv.phase ? pv.phase->name : "?");
+	for (i = 0; i < pv.ng; i++) {
+		const struct gate_result *g = &pv.g[i];
+		if (i == 0 || g->phase != pv.g[i - 1].phase)
+			printf("\nExit gate of phase %d (%s):\n", g->phase->number, g->phase->name);
+		printf("  %-15s %-24s %s %s %g", gate_status_names[g->status], g->cr->id,
+		       g->cr->metric, g->cr->op, g->cr->value);
+		if (g->ev.state == EV_MEASURED)
+			printf(": measured %.4g", g->ev.value);
+		printf("\n      %s\n", g->ev.source);
+		{
+			const struct rq_gatexw *x = questionnaire_gate_xwalk(q, g->cr->id);
+			size_t k;
+			if (x) {
+				printf("      crosswalk:");
+				for (k = 0; k < x->nist.n; k++)
+					printf("%s %s", k ? "," : "", x->nist.v[k]);
+				printf(" |");
+				for (k = 0; k < x->iso.n; k++)
+					printf("%s %s", k ? "," : "", x->iso.v[k]);
+				printf("\n");
+			}
+		}
+	}
+	if (pv.nahead) {
+		printf("\nInitiatives running ahead of their gate:\n");
+		for (i = 0; i < pv.nahead; i++)
+			printf("  %s (%s, %s, phase %d; earned %d)\n", pv.ahead[i].initiative,
+			       pv.ahead[i].model, pv.ahead[i].status, pv.ahead[i].phase, pv.earned);
+	}
+	if (changed)
+		printf("\nverdict changed: recorded as ledger entry %lld\n", (long long)seq);
+	phase_verdict_release(&pv);
+	questionnaire_free(q);
+	return 0;
+}

@@ -1,0 +1,80 @@
+/*
+ * report.c - `aivalue report --format html|md|json [--industry ID] [-o FILE]`:
+ * one standalone file with the phase, readiness, scorecards, hypotheses,
+ * findings and roadmap.  Writes to a temporary file and renames it, so a
+ * failed run never leaves half a report behind.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "core/timeutil.h"
+#include "ledger/ledger.h"
+#include "options.h"
+#include "report/report.h"
+
+int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue report [--format html|md|json] [--industry ID] [-o FILE]", NULL };
+	const char *format = "html", *outfile = NULL, *industry = NULL;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
+		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
+		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct playbook_state ps;
+	struct report_meta meta;
+	struct strbuf sb = STRBUF_INIT;
+	char now[TIME_ISO_LEN];
+	char *tmp = NULL;
+	int n, ret = 0;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (ctx->json)
+		format = "json";
+	if (strcmp(format, "html") && strcmp(format, "md") && strcmp(format, "json")) {
+		fprintf(stderr, "error: unknown report format '%s' (html, md or json)\n", format);
+		return 2;
+	}
+	memset(&meta, 0, sizeof(meta));
+	time_format_us(time_now_us(), now);
+	meta.generated_at = now;
+	meta.workspace = ctx->db_path;
+	if (ledger_head(ctx->store, &meta.head_seq, meta.head_hash, &err))
+		return cli_error(&err);
+	if (playbook_compute(ctx->store, ctx->cat, cli_questionnaire_path(), industry,
+			     time_now_us(), &ps, &err) ||
+	    report_render(&ps, &meta, format, &sb, &err)) {
+		ret = cli_error(&err);
+		goto out;
+	}
+	if (!outfile) {
+		fwrite(sb.buf, 1, sb.len, stdout);
+		goto out;
+	}
+	tmp = xstrfmt("%s.tmp", outfile);
+	{
+		FILE *f = fopen(tmp, "w");
+		if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || fclose(f) ||
+		    rename(tmp, outfile)) {
+			ret = cli_errorf("cannot write '%s': %s", outfile, strerror(errno));
+			remove(tmp);
+			goto out;
+		}
+	}
+	fprintf(stderr, "wrote %s report to '%s' (%zu bytes)\n", format, outfile, sb.len);
+out:
+	free(tmp);
+	strbuf_release(&sb);
+	playbook_release(&ps);
+	return ret;
+}

@@ -7,13 +7,6 @@
 # bad input leaving the store unchanged.
 . "$(dirname "$0")/lib.sh"
 
-# NEEDSWORK: libfyaml 0.7.12 leaks the diagnostics it collects for a YAML
-# syntax error (any caller of core/yaml.c's ydocs_load, 'apply -f' too);
-# under 'make asan' that would abort the malformed-front-matter cases.
-# Suppress exactly those library frames until core/yaml.c works around it.
-printf 'leak:fy_diag_vreport\nleak:fy_input_alloc\nleak:fy_input_create\n' >"$TEST_DIR/lsan.supp"
-LSAN_OPTIONS="suppressions=$TEST_DIR/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 
 # Each test body runs in a subshell, so each sets the time it acts at.
 at() { AIVALUE_FAKE_TIME="$1"; export AIVALUE_FAKE_TIME; }

@@ -12,18 +12,6 @@
 #include "change/sync.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__lsan_default_suppressions(void);
-
-/*
- * libfyaml 0.7 keeps the diagnostics it collects for a syntax error
- * (fy_diag_vreport, fy_input_alloc) after the diag is released; that
- * leak is in the library, on every YAML syntax error, not in our parser.
- * NEEDSWORK: drop when core/yaml.c or libfyaml frees them.
- */
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:fy_diag_vreport\nleak:fy_input_alloc\n";
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

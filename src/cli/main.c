@@ -27,6 +27,7 @@ const struct cmd_struct cli_commands[] = {
 	  "create or update objects from YAML files (idempotent)" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
+	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },

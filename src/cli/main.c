@@ -19,6 +19,7 @@
 
 #include "apply/apply.h"
 #include "cmd.h"
+#include "control/control.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -28,7 +29,9 @@ const struct cmd_struct cli_commands[] = {
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
 	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
+	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "exceptions", cmd_exceptions, NEED_STORE, "list, approve, reject and reassign escalations" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "init", cmd_init, 0, "create a workspace database" },
@@ -235,6 +238,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	control_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

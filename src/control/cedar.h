@@ -139,6 +139,8 @@ struct cedar_entities {
 	uint32_t *index; /* open addressing, entity index + 1 */
 	size_t index_size;
 	int closed;
+	/* entities that this store's parents may name (an overlay's base) */
+	const struct cedar_entities *base;
 };
 
 void cedar_entities_init(struct cedar_entities *es);
@@ -232,6 +234,8 @@ const struct cedar_str *cedar_policy_annotation(const struct cedar_policy *p,
 struct cedar_request {
 	struct cedar_uid principal, action, resource;
 	struct cedar_value context; /* a record */
+	/* more entities (per-request resources), searched after the store */
+	const struct cedar_entities *extra;
 };
 
 struct cedar_policy_error {

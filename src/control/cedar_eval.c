@@ -651,7 +651,10 @@ void cedar_entities_close(struct cedar_entities *es)
 				continue;
 			ALLOC_GROW(out, on + 1, oa);
 			out[on++] = u;
-			if ((pe = cedar_entities_find(es, u)) != NULL)
+			pe = cedar_entities_find(es, u);
+			if (!pe && es->base)
+				pe = cedar_entities_find(es->base, u);
+			if (pe)
 				for (k = 0; k < pe->nparents; k++) {
 					ALLOC_GROW(stack, sn + 1, sa);
 					stack[sn++] = &pe->parents[k];
@@ -706,6 +709,15 @@ static int everr(struct evctx *c, const struct cedar_expr *e, const char *msg)
 	return -1;
 }
 
+static const struct cedar_entity *find_any(struct evctx *c, const struct cedar_uid *u)
+{
+	const struct cedar_entity *e = cedar_entities_find(c->es, u);
+
+	if (!e && c->req->extra)
+		e = cedar_entities_find(c->req->extra, u);
+	return e;
+}
+
 static const struct cedar_entity *find_ent(struct evctx *c, const struct cedar_uid *u)
 {
 	if (u == &c->req->principal)
@@ -714,7 +726,7 @@ static const struct cedar_entity *find_ent(struct evctx *c, const struct cedar_u
 		return c->rent;
 	if (u == &c->req->action)
 		return c->aent;
-	return cedar_entities_find(c->es, u);
+	return find_any(c, u);
 }
 
 /* uid `a` in uid `b` (b: one entity) */
@@ -1072,9 +1084,9 @@ void cedar_authorize(const struct cedar_policyset *ps,
 	c.es = es;
 	c.req = req;
 	c.a = scratch;
-	c.pent = cedar_entities_find(es, &req->principal);
-	c.aent = cedar_entities_find(es, &req->action);
-	c.rent = cedar_entities_find(es, &req->resource);
+	c.pent = find_any(&c, &req->principal);
+	c.aent = find_any(&c, &req->action);
+	c.rent = find_any(&c, &req->resource);
 	res->npermits = res->nforbids = res->nerrors = 0;
 	for (i = 0; i < ps->n; i++) {
 		const struct cedar_policy *p = &ps->v[i];

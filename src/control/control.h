@@ -1,0 +1,136 @@
+/*
+ * control.h - model 5's agent control layer: agents, workflows and Cedar
+ * entitlements as declarative kinds; allow/deny/escalate decisions; the
+ * owned exception queue; the decision log chained into the ledger.
+ *
+ *   apply -f (Agent, Workflow, Policy) --> typed rows (migration 4)
+ *                                            |
+ *   control_engine_load: policies parsed once, entities built from the
+ *   store (Agent, Person, Team, Workflow, Step, Action) --> engine
+ *                                            |
+ *   control_decide(engine, request) --> Cedar (cedar.h) + fail-closed
+ *      forbids + @escalate + phase gate --> decision (+ exception item)
+ *      --> decision_log row --> ledger batch entry (group commit)
+ *
+ * The CLI (`aivalue decide`, `exceptions`, `decisions`) and, later, the
+ * HTTP handlers are thin wrappers over these functions: they parse their
+ * input into a struct control_request and print a struct control_decision.
+ */
+#ifndef AIV_CONTROL_H
+#define AIV_CONTROL_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "apply/apply.h"
+#include "control/cedar.h"
+#include "core/hash.h"
+#include "store/store.h"
+
+extern const struct kind_ops control_agent_kind;
+extern const struct kind_ops control_workflow_kind;
+extern const struct kind_ops control_policy_kind;
+
+/* Register Agent, Workflow and Policy (after org_register_kinds()). */
+void control_register_kinds(void);
+
+/* The schema policies are validated against (built-in entity types). */
+void control_schema(struct cedar_schema *sc, const char *const *resource_types,
+		    size_t nresource_types);
+
+/* ---- decisions ------------------------------------------------------ */
+
+enum control_outcome { CONTROL_DENY = 0, CONTROL_ALLOW = 1, CONTROL_ESCALATE = 2 };
+const char *control_outcome_name(int outcome);
+
+enum control_flags {
+	CONTROL_NO_FAIL_CLOSED = 1 << 0, /* Cedar's pure semantics (testing) */
+};
+
+struct control_request {
+	const char *agent;        /* agent name (principal Agent::"<agent>") */
+	const char *action;       /* action name (Action::"<action>") */
+	const char *resource;     /* 'Type::"id"' */
+	const char *on_behalf_of; /* person name or NULL */
+	const json_t *context;    /* JSON object or NULL; reals become decimals */
+	const json_t *entities;   /* extra Cedar entities (JSON array) or NULL */
+	const char *approved;     /* exception id approving this retry, or NULL */
+};
+
+struct control_decision {
+	int outcome;
+	json_t *policies;        /* array of deciding policy ids (owned) */
+	json_t *errors;          /* array of {policy, error} (owned) */
+	char reason[600];
+	char decision_id[48];
+	char exception_id[48];   /* "" unless escalate */
+	char digest[SHA256_HEX];
+	char revision[SHA256_HEX];
+	char due[32];            /* escalate: due time */
+};
+
+void control_decision_release(struct control_decision *d);
+
+struct control_engine;
+
+/*
+ * Load the policy set and the store's entities into a new engine (caller
+ * frees with control_engine_free).  `flags` from enum control_flags.
+ */
+int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
+			struct aiv_err *err);
+void control_engine_free(struct control_engine *eng);
+/* Decisions chained per ledger entry (default 1; the server uses more). */
+void control_engine_set_batch(struct control_engine *eng, int batch);
+
+/*
+ * Decide one request, record it (decision log; exception item when
+ * escalating; approval consumption) in one store transaction.  Bad input
+ * (unknown agent, malformed resource or context, confidence outside
+ * [0,1]) -> AIV_EINPUT and nothing recorded.  On success *out is filled
+ * (release with control_decision_release).
+ */
+int control_decide(struct store *s, struct control_engine *eng, const char *actor,
+		   const struct control_request *req, struct control_decision *out,
+		   struct aiv_err *err);
+
+/* Chain every pending decision-log row into one ledger entry (own tx). */
+int control_log_flush(struct store *s, const char *actor, struct aiv_err *err);
+
+/*
+ * Recompute each chained batch's hash over its decision-log rows; res
+ * says how many rows and batches were checked and the first mismatch.
+ */
+int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
+		       char *problem, size_t problem_len, struct aiv_err *err);
+
+/* Decision-log records (JSON array, new reference), oldest first. */
+int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+
+/* ---- exception queue ------------------------------------------------ */
+
+/* Mark pending items past their due time expired (own transaction). */
+int control_expire(struct store *s, const char *actor, struct aiv_err *err);
+
+/* Items (after expiring), filtered by state/queue when not NULL. */
+int control_exceptions_list(struct store *s, const char *actor, const char *state,
+			    const char *queue, json_t **out, struct aiv_err *err);
+int control_exception_show(struct store *s, const char *actor, const char *id,
+			   json_t **out, struct aiv_err *err);
+
+enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
+
+/*
+ * Approve, reject or reassign (to `to`, a person or team) a pending item.
+ * `as` is the person acting: must exist, must not be an agent, must not be
+ * the person the agent acted for (separation of duties).  `reason` is
+ * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.
+ */
+int control_exception_act(struct store *s, const char *actor, const char *id,
+			  int transition, const char *as, const char *reason,
+			  const char *to, json_t **out, struct aiv_err *err);
+
+/* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
+int control_parse_duration(const char *s, int64_t *us);
+
+#endif

@@ -51,6 +51,7 @@ int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_cedar(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_decide(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);

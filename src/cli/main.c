@@ -30,6 +30,7 @@ const struct cmd_struct cli_commands[] = {
 	  "verify, read, export and checkpoint the ledger" },
 	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
 	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
+	{ "decisions", cmd_decisions, NEED_STORE, "the decision log: list, verify, export --otel" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "exceptions", cmd_exceptions, NEED_STORE, "list, approve, reject and reassign escalations" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },

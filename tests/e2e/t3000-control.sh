@@ -234,4 +234,24 @@ test_expect_success 'every decision and transition is chained into the ledger' '
 	grep -q "exception.expired" log.json
 '
 
+test_expect_success 'decisions verify re-derives every batch; tampering is caught' '
+	aivalue decisions verify --json >v.json &&
+	test "$(json_get v.json "d[\"ok\"]")" = True &&
+	test "$(json_get v.json "d[\"rows\"] > 15")" = True &&
+	aivalue decisions list --json >l.json &&
+	test "$(json_get l.json "len([r for r in d if r[\"kind\"] == \"decision\" and r[\"result\"][\"decision\"] == \"allow\"])")" -ge 2 &&
+	test "$(json_get l.json "all(\"ledger_seq\" in r and len(r[\"args_digest\"]) == 64 for r in d if r[\"kind\"] == \"decision\")")" = True &&
+	cp aivalue.db tampered.db &&
+	sqlite3 tampered.db "UPDATE decision_log SET record = replace(record, \"deny\", \"allow\") WHERE seq = (SELECT min(seq) FROM decision_log WHERE record LIKE \"%deny by default%\")" &&
+	test_must_fail aivalue --db tampered.db decisions verify 2>err &&
+	test_grep "does not match" err
+'
+
+test_expect_success 'decisions export --otel writes apply_guardrail spans' '
+	aivalue decisions export --otel -o spans.json &&
+	json_get spans.json "[[a[\"value\"][\"stringValue\"] for a in s[\"attributes\"] if a[\"key\"] == \"gen_ai.security.decision.type\"][0] for s in d[\"resourceSpans\"][0][\"scopeSpans\"][0][\"spans\"]]" >types &&
+	test_grep "allow" types && test_grep "deny" types && test_grep "warn" types &&
+	test "$(json_get spans.json "len(d[\"resourceSpans\"][0][\"scopeSpans\"][0][\"spans\"][0][\"traceId\"])")" = 32
+'
+
 test_done

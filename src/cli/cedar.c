@@ -4,9 +4,10 @@
  * Cedar itself (tests/cedar-diff) and for trying policies by hand:
  *
  *   aivalue cedar eval --policies P.cedar --entities E.json --requests R.json
- *       prints one line per request: "allow" or "deny", then the
- *       satisfied policy ids and, after '!', erroring policy ids.  Pure
- *       Cedar semantics: the control layer's fail-closed rule is off.
+ *       prints one line per request: "allow|deny reason=IDS errors=IDS"
+ *       (reason as Cedar's diagnostics: the satisfied forbids when any,
+ *       else the satisfied permits; errors: policies that failed to
+ *       evaluate).  Pure Cedar semantics: the fail-closed rule is off.
  *   aivalue cedar check P.cedar      parse only; errors with FILE:LINE:COL
  *
  * Requests: a JSON array of {"principal": {"type","id"}, "action": ..,
@@ -100,13 +101,18 @@ static int eval_all(const char *pfile, const char *efile, const char *rfile,
 			goto cleanup;
 		}
 		cedar_authorize(&ps, &es, &req, &scratch, &res);
-		strbuf_addstr(&out, res.decision == CEDAR_ALLOW ? "allow" : "deny");
-		for (k = 0; k < res.nforbids; k++)
-			strbuf_addf(&out, " %s", ps.v[res.forbids[k]].id);
-		for (k = 0; k < res.npermits; k++)
-			strbuf_addf(&out, " %s", ps.v[res.permits[k]].id);
+		/* Cedar's reason: the forbids that denied, else the permits that allowed */
+		strbuf_addstr(&out, res.decision == CEDAR_ALLOW ? "allow reason=" : "deny reason=");
+		if (res.nforbids) {
+			for (k = 0; k < res.nforbids; k++)
+				strbuf_addf(&out, "%s%s", k ? "," : "", ps.v[res.forbids[k]].id);
+		} else {
+			for (k = 0; k < res.npermits; k++)
+				strbuf_addf(&out, "%s%s", k ? "," : "", ps.v[res.permits[k]].id);
+		}
+		strbuf_addstr(&out, " errors=");
 		for (k = 0; k < res.nerrors; k++)
-			strbuf_addf(&out, " !%s", ps.v[res.errors[k].policy].id);
+			strbuf_addf(&out, "%s%s", k ? "," : "", ps.v[res.errors[k].policy].id);
 		strbuf_addch(&out, '\n');
 		if (out.len > 1 << 16) {
 			fwrite(out.buf, 1, out.len, stdout);

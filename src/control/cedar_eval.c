@@ -660,7 +660,8 @@ void cedar_entities_close(struct cedar_entities *es)
 					stack[sn++] = &pe->parents[k];
 				}
 		}
-		qsort(out, on, sizeof(*out), cmp_anc);
+		if (on > 1)
+			qsort(out, on, sizeof(*out), cmp_anc);
 		e->anc = xmalloc(sizeof(*out) * (on ? on : 1));
 		if (on)
 			memcpy(e->anc, out, sizeof(*out) * on);

@@ -61,6 +61,7 @@ int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
 
 /* For `help`: the command table. */
 struct cmd_struct {

@@ -41,6 +41,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },
+	{ "workflow", cmd_workflow, NEED_STORE, "agent workflow readiness, span import, shadow actions" },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

@@ -217,7 +217,7 @@ void cedar_policyset_release(struct cedar_policyset *ps);
 /*
  * Parse policy text and append its policies to ps.  Ids are the @id
  * annotation when present, otherwise id_prefix followed by the policy's
- * position in ps (id_prefix "policy" gives Cedar's own policy0, policy1..).
+ * position in this text (id_prefix "policy" gives Cedar's own policy0, policy1..).
  * `file`, `line0` and `col0` place error locations (line0 = 1, col0 = 1
  * for a stand-alone file; the YAML line of a block scalar otherwise).
  * On a syntax error nothing is added and err says FILE:LINE:COL.

@@ -1270,7 +1270,7 @@ int cedar_parse(struct cedar_policyset *ps, const char *text, size_t len,
 		} else {
 			char buf[300];
 			int k = snprintf(buf, sizeof(buf), "%s%zu", id_prefix ? id_prefix : "policy",
-					 ps->n);
+					 ps->n - start);
 			pol.id = cedar_arena_alloc(P.a, (size_t)k + 1);
 			memcpy(pol.id, buf, (size_t)k + 1);
 		}

@@ -324,8 +324,11 @@ void control_engine_set_batch(struct control_engine *eng, int batch)
 
 /* ---- decision log --------------------------------------------------- */
 
-static int log_append(struct store *s, const char *id, const char *kind, const char *time,
-		      const json_t *record, struct aiv_err *err)
+/* One row; agent/action/outcome/time_us index decisions for span matching. */
+static int log_append_decision(struct store *s, const char *id, const char *kind,
+			       const char *time, const json_t *record, const char *agent,
+			       const char *action, const char *outcome, int64_t time_us,
+			       struct aiv_err *err)
 {
 	char *text = cjson_dumps(record);
 	char digest[SHA256_HEX];
@@ -333,8 +336,9 @@ static int log_append(struct store *s, const char *id, const char *kind, const c
 	int rc;
 
 	sha256_hex(text, strlen(text), digest);
-	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest)"
-				 " VALUES (?,?,?,?,?)", err))) {
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
+				 err))) {
 		free(text);
 		return err->code;
 	}
@@ -343,10 +347,23 @@ static int log_append(struct store *s, const char *id, const char *kind, const c
 	store_bind_text(st, 3, time);
 	store_bind_text(st, 4, text);
 	store_bind_text(st, 5, digest);
+	store_bind_text(st, 6, agent);
+	store_bind_text(st, 7, action);
+	store_bind_text(st, 8, outcome);
+	if (time_us)
+		store_bind_int(st, 9, time_us);
+	else
+		store_bind_null(st, 9);
 	rc = store_step(st, err);
 	store_reset(st);
 	free(text);
 	return rc < 0 ? rc : 0;
+}
+
+static int log_append(struct store *s, const char *id, const char *kind, const char *time,
+		      const json_t *record, struct aiv_err *err)
+{
+	return log_append_decision(s, id, kind, time, record, NULL, NULL, NULL, 0, err);
 }
 
 /* Chain pending rows into one ledger entry, inside the caller's tx. */
@@ -1229,7 +1246,8 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 			"args_digest", out->digest,
 			"approver", approver[0] && !why[0] ? approver : NULL,
 			"revision", eng->revision);
-	if ((ret = log_append(s, out->decision_id, "decision", now, rec, err)))
+	if ((ret = log_append_decision(s, out->decision_id, "decision", now, rec, req->agent,
+				       req->action, control_outcome_name(out->outcome), t, err)))
 		goto fail;
 	{
 		int64_t pending = 0;

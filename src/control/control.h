@@ -130,6 +130,35 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 			  int transition, const char *as, const char *reason,
 			  const char *to, json_t **out, struct aiv_err *err);
 
+/* ---- observed tool calls and readiness ------------------------------ */
+
+/*
+ * Import agents' own OpenTelemetry GenAI spans (an OTLP/JSON
+ * ExportTraceServiceRequest): spans with gen_ai.operation.name
+ * "execute_tool" (or a name starting "execute_tool"), agent from
+ * gen_ai.agent.id (older: gen_ai.agent.name, agent.id), tool from
+ * gen_ai.tool.name (older: tool.name).  Each call is matched to a
+ * decision: the span's aivalue.decision_id attribute, or else a decision
+ * for the same agent and action == tool in the 10 minutes before it.
+ * One transaction, one ledger entry with the row count and a hash over
+ * the rows.  *imported / *skipped (duplicates, non-tool spans).
+ */
+int control_import_spans(struct store *s, const char *actor, const json_t *otlp,
+			 const char *source, int64_t *imported, int64_t *skipped,
+			 struct aiv_err *err);
+
+/* Tool calls with no matching decision (of one workflow's agents, or all). */
+int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
+			   struct aiv_err *err);
+
+/*
+ * The six readiness figures of a workflow (identity, entitlements,
+ * integration, logging, exception handling, ownership) as a JSON object,
+ * each with its numerator, denominator, share and detail.
+ */
+int control_readiness(struct store *s, const char *workflow, json_t **out,
+		      struct aiv_err *err);
+
 /* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
 int control_parse_duration(const char *s, int64_t *us);
 

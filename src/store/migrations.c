@@ -118,8 +118,23 @@ const struct migration store_migrations[] = {
 	  " time TEXT NOT NULL,"
 	  " record TEXT NOT NULL,"
 	  " digest TEXT NOT NULL,"
-	  " batch_seq INTEGER);"
-	  "CREATE INDEX decision_log_pending ON decision_log(batch_seq);" },
+	  " batch_seq INTEGER,"
+	  " agent TEXT,"
+	  " action TEXT,"
+	  " outcome TEXT,"
+	  " time_us INTEGER);"
+	  "CREATE INDEX decision_log_pending ON decision_log(batch_seq);"
+	  "CREATE INDEX decision_log_agent ON decision_log(agent, action, time_us);"
+	  "CREATE TABLE tool_calls("
+	  " seq INTEGER PRIMARY KEY,"
+	  " trace_id TEXT NOT NULL,"
+	  " span_id TEXT NOT NULL,"
+	  " time_us INTEGER NOT NULL,"
+	  " time TEXT NOT NULL,"
+	  " agent TEXT NOT NULL,"
+	  " tool TEXT NOT NULL,"
+	  " decision_id TEXT,"
+	  " UNIQUE(trace_id, span_id));" },
 };
 
 const int store_migrations_count =

@@ -254,4 +254,59 @@ test_expect_success 'decisions export --otel writes apply_guardrail spans' '
 	test "$(json_get spans.json "len(d[\"resourceSpans\"][0][\"scopeSpans\"][0][\"spans\"][0][\"traceId\"])")" = 32
 '
 
+test_expect_success 'import OTel GenAI tool spans and report shadow actions' '
+	AIVALUE_FAKE_TIME=2029-03-01T10:00:00Z decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"inv-7\"" --context "{\"confidence\": 0.95, \"amount\": 10}" &&
+	cat >spans.json <<-JSON &&
+	{"resourceSpans": [{"scopeSpans": [{"spans": [
+	 {"traceId": "t1", "spanId": "s1", "name": "execute_tool approve_invoice",
+	  "startTimeUnixNano": "1867053605000000000",
+	  "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "execute_tool"}},
+	                 {"key": "gen_ai.agent.id", "value": {"stringValue": "ap-bot"}},
+	                 {"key": "gen_ai.tool.name", "value": {"stringValue": "approve_invoice"}}]},
+	 {"traceId": "t1", "spanId": "s2", "name": "execute_tool pay_invoice",
+	  "startTimeUnixNano": "1867053610000000000",
+	  "attributes": [{"key": "gen_ai.agent.name", "value": {"stringValue": "ap-bot"}},
+	                 {"key": "tool.name", "value": {"stringValue": "pay_invoice"}}]},
+	 {"traceId": "t1", "spanId": "s3", "name": "chat gpt",
+	  "startTimeUnixNano": "1867053611000000000",
+	  "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}}]}
+	]}]}]}
+	JSON
+	aivalue workflow import-spans spans.json --json >imp.json &&
+	test "$(json_get imp.json "d[\"imported\"]")" = 2 &&
+	test "$(json_get imp.json "d[\"skipped\"]")" = 1 &&
+	aivalue workflow import-spans spans.json --json >imp2.json &&
+	test "$(json_get imp2.json "d[\"imported\"]")" = 0 &&
+	aivalue workflow shadow p2p --json >sh.json &&
+	test "$(json_get sh.json "\",\".join(r[\"tool\"] for r in d)")" = pay_invoice
+'
+
+test_expect_success 'workflow readiness: six measured figures' '
+	aivalue token create --name ap-bot-token --agent ap-bot >/dev/null 2>&1 &&
+	aivalue workflow readiness p2p --json >rd.json &&
+	test "$(json_get rd.json "d[\"figures\"][\"identity\"][\"numerator\"]")" = 1 &&
+	test "$(json_get rd.json "d[\"figures\"][\"logging\"][\"numerator\"]")" = 1 &&
+	test "$(json_get rd.json "d[\"figures\"][\"logging\"][\"denominator\"]")" = 2 &&
+	test "$(json_get rd.json "d[\"figures\"][\"integration\"][\"share\"]")" = 1.0 &&
+	test "$(json_get rd.json "d[\"figures\"][\"exception_handling\"][\"denominator\"]")" = 2 &&
+	test "$(json_get rd.json "d[\"figures\"][\"exception_handling\"][\"numerator\"]")" = 2 &&
+	aivalue workflow readiness claims --json >rc.json &&
+	test "$(json_get rc.json "d[\"figures\"][\"exception_handling\"][\"expired\"]")" = 1 &&
+	test "$(json_get rc.json "d[\"figures\"][\"exception_handling\"][\"share\"]")" = 0.0 &&
+	test "$(json_get rd.json "d[\"figures\"][\"entitlements\"][\"unused\"]")" = "[]" &&
+	test "$(json_get rd.json "d[\"figures\"][\"ownership\"][\"share\"]")" = 1.0 &&
+	aivalue workflow readiness claims >rc.out &&
+	test_grep "identity .* 0%  0/1" rc.out &&
+	test_must_fail aivalue workflow readiness nope 2>err && test_grep "no workflow" err
+'
+
+test_expect_success 'readiness flags a wide-open permit' '
+	printf "kind: Policy\nname: open\ncedar: \"permit(principal, action, resource);\"\n" >open.yaml &&
+	aivalue apply -f open.yaml &&
+	aivalue workflow readiness p2p >ro.out &&
+	test_grep "wide-open permit: open#0" ro.out &&
+	test_grep "entitlements  *50%  1/2" ro.out
+'
+
 test_done

@@ -484,6 +484,50 @@ static int workflow_put(struct store *s, const json_t *spec, struct aiv_err *err
 	return 0;
 }
 
+/*
+ * Policy ids are unique across all Policy objects (the engine loads them
+ * into one set): refuse an id another Policy already uses.
+ */
+static int check_ids_unique(struct store *s, const json_t *spec, struct aiv_err *err)
+{
+	struct cedar_policyset mine, other;
+	struct store_stmt *st;
+	const char *name = json_str(spec, "name"), *text = json_str(spec, "cedar");
+	char prefix[200];
+	size_t i, j;
+	int rc, ret = 0;
+
+	cedar_policyset_init(&mine);
+	snprintf(prefix, sizeof(prefix), "%s#", name);
+	if ((ret = cedar_parse(&mine, text, strlen(text), prefix, name, 1, 1, err)))
+		goto out;
+	if (!(st = store_prepare(s, "SELECT name, cedar FROM policies WHERE name != ?", err))) {
+		ret = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, name);
+	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
+		struct aiv_err perr = AIV_ERR_INIT;
+		snprintf(prefix, sizeof(prefix), "%s#", store_col_text(st, 0));
+		cedar_policyset_init(&other);
+		if (!cedar_parse(&other, store_col_text(st, 1), store_col_bytes(st, 1), prefix,
+				 "policy", 1, 1, &perr))
+			for (i = 0; i < mine.n && !ret; i++)
+				for (j = 0; j < other.n && !ret; j++)
+					if (!strcmp(mine.v[i].id, other.v[j].id))
+						ret = aiv_fail(err, AIV_EINPUT, "policy '%s': id '%s' is "
+							       "already used by policy '%s'", name,
+							       mine.v[i].id, store_col_text(st, 0));
+		cedar_policyset_release(&other);
+	}
+	store_reset(st);
+	if (!ret && rc < 0)
+		ret = rc;
+out:
+	cedar_policyset_release(&mine);
+	return ret;
+}
+
 static int policy_put(struct store *s, const json_t *spec, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s,
@@ -495,6 +539,8 @@ static int policy_put(struct store *s, const json_t *spec, struct aiv_err *err)
 
 	if (!st)
 		return err->code;
+	if ((ret = check_ids_unique(s, spec, err)))
+		return ret;
 	rt = cjson_dumps(json_object_get(spec, "resource_types"));
 	store_bind_text(st, 1, json_str(spec, "name"));
 	store_bind_text(st, 2, json_str(spec, "cedar"));

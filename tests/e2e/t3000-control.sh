@@ -309,4 +309,13 @@ test_expect_success 'readiness flags a wide-open permit' '
 	test_grep "entitlements  *50%  1/2" ro.out
 '
 
+test_expect_success 'policy ids are unique across Policy objects' '
+	printf "kind: Policy\nname: dup\ncedar: \"@id(\\\\\"ap-approve\\\\\") permit(principal, action, resource);\"\n" >dup.yaml &&
+	test_must_fail aivalue apply -f dup.yaml 2>err &&
+	test_grep "id .ap-approve. is already used by policy .ap." err &&
+	aivalue decide --agent ap-bot --action approve_invoice --resource "Invoice::\"inv-1\"" \
+		--context "{\"confidence\": 0.93, \"amount\": 500}" >ok.out &&
+	test_grep "^allow" ok.out
+'
+
 test_done

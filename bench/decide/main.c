@@ -11,13 +11,19 @@
  * ratio printed; otherwise it says the baseline was unavailable.
  *
  *   build/bench/bench_decide [--policies N] [--entities N] [--requests N]
- *                            [--wasm-requests N]
+ *                            [--wasm-requests N] [--decisions N]
  *
  * cedar-wasm takes the entities as JSON on every call; with all 10,000
  * that dominates, so it is also timed with a per-request slice (the
  * principal, the resource, the entities their attributes name, and all
  * their ancestors), which is how Cedar is deployed at scale.
  * Run from the source tree (make bench) so the node script is found.
+ *
+ * Then the whole control path, control_decide() on a temporary SQLite
+ * workspace (policies, agents, workflow applied from YAML): Cedar plus
+ * the request checks, the decision-log row and its ledger chaining, one
+ * transaction and ledger entry per decision (the CLI), and 64 decisions
+ * per transaction and ledger entry with control_decide_many (group commit).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply/apply.h"
+#include "catalog/catalog.h"
 #include "control/cedar.h"
+#include "control/control.h"
+#include "org/org.h"
 
 static uint64_t rs = 0x9E3779B97F4A7C15ULL;
 
@@ -185,9 +195,120 @@ static int write_file(const char *path, const struct strbuf *sb)
 	return fclose(f);
 }
 
+/* control_decide() end to end on a temporary workspace. */
+static void bench_control(int ndec)
+{
+	char path[] = "/tmp/aiv-bench-control.XXXXXX", p2[64];
+	struct strbuf y = STRBUF_INIT;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	struct catalog *cat = NULL;
+	struct apply_result res;
+	struct control_engine *eng = NULL;
+	const char *src[] = { "bench.yaml" };
+	int64_t *lat = xmalloc(sizeof(*lat) * (size_t)ndec);
+	int fd = mkstemp(path), i, b, na = 50;
+
+	close(fd);
+	unlink(path);
+	org_register_kinds();
+	control_register_kinds();
+	strbuf_addstr(&y, "kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
+		      "kind: Person\nname: ana\ndisplay_name: Ana\nrole: lead\nteam: fin\n---\n");
+	for (i = 0; i < na; i++)
+		strbuf_addf(&y, "kind: Agent\nname: a%d\nowner: ana\nworkflow: w\n---\n", i);
+	strbuf_addstr(&y, "kind: Workflow\nname: w\nowner: ana\nautonomy: autonomous\nsteps:\n"
+		      "  - name: s1\n    owner: ana\n    agents: [");
+	for (i = 0; i < na; i++)
+		strbuf_addf(&y, "%sa%d", i ? ", " : "", i);
+	strbuf_addstr(&y, "]\n---\nkind: Policy\nname: p\nresource_types: [Invoice]\ncedar: |\n");
+	for (i = 0; i < 200; i++) {
+		if (i % 4 == 3)
+			strbuf_addf(&y, "  @escalate(\"q\") forbid(principal == Agent::\"a%d\", action, "
+				    "resource) when { context.amount > %d };\n", i % na, 9000 + i);
+		else
+			strbuf_addf(&y, "  permit(principal == Agent::\"a%d\", action == Action::\"%s\", "
+				    "resource is Invoice) when { context.confidence.greaterThan("
+				    "decimal(\"0.%02d\")) };\n", i % na, actions[i % NACTIONS], 10 + i % 80);
+	}
+	if (store_open(&s, path, STORE_CREATE, &err) || catalog_load(&cat, NULL, &err) ||
+	    apply_sources(s, cat, "bench", src, 1, y.buf, y.len, 0, &res, &err)) {
+		printf("control_decide: setup failed: %s\n", err.msg);
+		goto out;
+	}
+	apply_result_release(&res);
+	if (control_engine_load(s, 0, &eng, &err)) {
+		printf("control_decide: %s\n", err.msg);
+		goto out;
+	}
+	/* b == 1: one transaction and one ledger entry per decision (the CLI);
+	 * b == 64: control_decide_many, 64 decisions per transaction and per
+	 * ledger entry (group commit, an HTTP batch) */
+	for (b = 1; b <= 64; b *= 64) {
+		int64_t start = now_ns(), counts[3] = { 0, 0, 0 };
+		struct control_request reqs[64];
+		struct control_decision outs[64];
+		struct aiv_err errs[64];
+		json_t *ctxs[64];
+		char agents[64][16];
+		int k, m;
+		for (i = 0; i < ndec; i += b) {
+			int64_t t0;
+			m = ndec - i < b ? ndec - i : b;
+			for (k = 0; k < m; k++) {
+				char ctx[96];
+				snprintf(agents[k], sizeof(agents[k]), "a%u", rnd((uint32_t)na));
+				snprintf(ctx, sizeof(ctx), "{\"confidence\": 0.%02u, \"amount\": %u}",
+					 rnd(100), rnd(10000));
+				ctxs[k] = json_loads(ctx, 0, NULL);
+				memset(&reqs[k], 0, sizeof(reqs[k]));
+				reqs[k].agent = agents[k];
+				reqs[k].action = actions[rnd(NACTIONS)];
+				reqs[k].resource = "Invoice::\"inv-1\"";
+				reqs[k].context = ctxs[k];
+			}
+			t0 = now_ns();
+			if (b == 1 ? control_decide(s, eng, "bench", &reqs[0], &outs[0], &err)
+				   : control_decide_many(s, eng, "bench", reqs, (size_t)m, outs, errs, &err)) {
+				printf("control_decide: %s\n", err.msg);
+				goto out;
+			}
+			for (k = 0; k < m; k++) {
+				lat[i + k] = (now_ns() - t0) / m;
+				counts[outs[k].outcome]++;
+				control_decision_release(&outs[k]);
+				json_decref(ctxs[k]);
+			}
+		}
+		{
+			double secs = (double)(now_ns() - start) / 1e9;
+			qsort(lat, (size_t)ndec, sizeof(*lat), cmp_i64);
+			printf("control_decide%s (SQLite, logged, %d decision%s per transaction and "
+			       "ledger entry): %d decisions (%lld allow, %lld deny, %lld escalate): "
+			       "p50 %.1f us, p99 %.1f us%s, %.0f decisions/s on one thread\n",
+			       b > 1 ? "_many" : "", b, b > 1 ? "s" : "", ndec,
+			       (long long)counts[CONTROL_ALLOW], (long long)counts[CONTROL_DENY],
+			       (long long)counts[CONTROL_ESCALATE], lat[ndec / 2] / 1000.0,
+			       lat[(size_t)(ndec * 0.99)] / 1000.0, b > 1 ? " (batch time / 64)" : "",
+			       ndec / secs);
+		}
+	}
+out:
+	control_engine_free(eng);
+	store_close(s);
+	catalog_free(cat);
+	strbuf_release(&y);
+	free(lat);
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof(p2), "%s-shm", path);
+	unlink(p2);
+}
+
 int main(int argc, char **argv)
 {
-	int npol = 200, nent = 10000, nreq = 20000, nwasm = 10, i;
+	int npol = 200, nent = 10000, nreq = 20000, nwasm = 10, ndec = 2000, i;
 	int nagents, nwf, nteams, ninv, allow = 0;
 	struct strbuf pol = STRBUF_INIT, ents = STRBUF_INIT, reqs = STRBUF_INIT;
 	struct cedar_policyset ps;
@@ -206,6 +327,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--entities")) nent = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--requests")) nreq = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--wasm-requests")) nwasm = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--decisions")) ndec = atoi(argv[i + 1]);
 	}
 	if (npol < 1 || nent < 1000 || nreq < 1) {
 		fprintf(stderr, "bench_decide: need --policies >= 1, --entities >= 1000, --requests >= 1\n");
@@ -263,8 +385,14 @@ int main(int argc, char **argv)
 	printf("targets: p50 < 5 us %s, p99 < 20 us %s\n", p50 < 5 ? "(met)" : "(MISSED)",
 	       p99 < 20 ? "(met)" : "(MISSED)");
 
+	if (ndec > 0)
+		bench_control(ndec);
+
 	/* the cedar-wasm baseline on the same inputs */
-	if (access("tests/cedar-diff/node_modules/@cedar-policy/cedar-wasm", F_OK) ||
+	fflush(stdout);
+	if (nwasm <= 0) {
+		printf("cedar-wasm baseline skipped (--wasm-requests 0)\n");
+	} else if (access("tests/cedar-diff/node_modules/@cedar-policy/cedar-wasm", F_OK) ||
 	    access("bench/decide/cedar-wasm-bench.js", F_OK) || system("node --version >/dev/null 2>&1")) {
 		printf("cedar-wasm baseline unavailable (needs node and tests/cedar-diff/node_modules; "
 		       "run from the source tree)\n");

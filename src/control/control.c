@@ -44,6 +44,7 @@ struct control_engine {
 	struct cedar_arena scratch;
 	struct cedar_response res;
 	char revision[SHA256_HEX];
+	int in_batch; /* control_decide_many: its transaction, not ours */
 };
 
 const char *control_outcome_name(int outcome)
@@ -1137,10 +1138,12 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 			 eng->ps.v[res->permits[0]].id, ai.workflow);
 	}
 
-	if ((ret = store_begin(s, err)))
-		goto cleanup;
-	if ((ret = expire_tx(s, actor, err)))
-		goto fail;
+	if (!eng->in_batch) {
+		if ((ret = store_begin(s, err)))
+			goto cleanup;
+		if ((ret = expire_tx(s, actor, err)))
+			goto fail;
+	}
 	if (req->approved) {
 		if ((ret = approval_check(s, req->approved, req->agent, out->digest, why,
 					  sizeof(why), approver, sizeof(approver), err)))
@@ -1249,7 +1252,7 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 	if ((ret = log_append_decision(s, out->decision_id, "decision", now, rec, req->agent,
 				       req->action, control_outcome_name(out->outcome), t, err)))
 		goto fail;
-	{
+	if (!eng->in_batch) {
 		int64_t pending = 0;
 		if ((ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
 					   " IS NULL", &pending, err)))
@@ -1257,11 +1260,12 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 		if (pending >= eng->batch && (ret = log_flush_tx(s, actor, err)))
 			goto fail;
 	}
-	if ((ret = store_commit(s, err)))
+	if (!eng->in_batch && (ret = store_commit(s, err)))
 		goto fail;
 	goto cleanup;
 fail:
-	store_rollback(s);
+	if (!eng->in_batch)
+		store_rollback(s);
 	control_decision_release(out);
 cleanup:
 	(void)have_extra;
@@ -1272,5 +1276,46 @@ cleanup:
 	json_decref(rec);
 	json_decref(input);
 	free(argtext);
+	return ret;
+}
+
+int control_decide_many(struct store *s, struct control_engine *eng, const char *actor,
+			const struct control_request *reqs, size_t n,
+			struct control_decision *outs, struct aiv_err *errs,
+			struct aiv_err *err)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		memset(&outs[i], 0, sizeof(outs[i]));
+		aiv_err_clear(&errs[i]);
+	}
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = expire_tx(s, actor, err)))
+		goto fail;
+	eng->in_batch = 1;
+	for (i = 0; i < n; i++) {
+		ret = control_decide(s, eng, actor, &reqs[i], &outs[i], &errs[i]);
+		if (ret == AIV_EINPUT || ret == AIV_ENOTFOUND) {
+			/* bad input: refused before anything was written */
+			ret = 0;
+			continue;
+		}
+		if (ret) {
+			*err = errs[i];
+			goto fail;
+		}
+	}
+	eng->in_batch = 0;
+	if ((ret = log_flush_tx(s, actor, err)) || (ret = store_commit(s, err)))
+		goto fail;
+	return 0;
+fail:
+	eng->in_batch = 0;
+	store_rollback(s);
+	for (i = 0; i < n; i++)
+		control_decision_release(&outs[i]);
 	return ret;
 }

@@ -94,6 +94,20 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 		   const struct control_request *req, struct control_decision *out,
 		   struct aiv_err *err);
 
+/*
+ * Decide n requests in one store transaction (a batch over HTTP): expiry
+ * runs once, every decision is logged, and the pending log rows are
+ * chained into one ledger entry at the end.  A request with bad input
+ * gets errs[i] set (code AIV_EINPUT) and outs[i] zeroed, and does not
+ * stop the others; a store error rolls back the whole batch.  outs and
+ * errs hold n items (caller's memory; release each out that has a
+ * decision_id with control_decision_release).
+ */
+int control_decide_many(struct store *s, struct control_engine *eng, const char *actor,
+			const struct control_request *reqs, size_t n,
+			struct control_decision *outs, struct aiv_err *errs,
+			struct aiv_err *err);
+
 /* Chain every pending decision-log row into one ledger entry (own tx). */
 int control_log_flush(struct store *s, const char *actor, struct aiv_err *err);
 

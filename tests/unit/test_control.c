@@ -218,6 +218,48 @@ static void test_log_chained(void **state)
 	assert_int_equal(batches, 1);
 }
 
+static void test_decide_many(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request reqs[3];
+	struct control_decision outs[3];
+	struct aiv_err errs[3], err = AIV_ERR_INIT;
+	json_t *c1 = json_loads("{\"amount\": 5}", 0, NULL);
+	json_t *c2 = json_loads("{\"confidence\": 7}", 0, NULL);
+	json_t *c3 = json_loads("{\"amount\": 500}", 0, NULL);
+	int64_t rows, batches;
+	char problem[200];
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < 3; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+	}
+	reqs[0].context = c1;
+	reqs[1].context = c2;
+	reqs[2].context = c3;
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, 3, outs, errs, &err), 0);
+	assert_int_equal(outs[0].outcome, CONTROL_ALLOW);
+	assert_int_equal(errs[1].code, AIV_EINPUT); /* confidence outside [0,1] */
+	assert_false(outs[1].decision_id[0]);
+	assert_int_equal(outs[2].outcome, CONTROL_ESCALATE);
+	for (i = 0; i < 3; i++)
+		control_decision_release(&outs[i]);
+	/* two decisions and one transition, chained by one ledger entry */
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 3);
+	assert_int_equal(batches, 1);
+	control_engine_free(eng);
+	json_decref(c1);
+	json_decref(c2);
+	json_decref(c3);
+}
+
 static void test_durations(void **state)
 {
 	int64_t us;
@@ -241,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_approval_digest_and_duties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

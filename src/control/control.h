@@ -76,6 +76,8 @@ struct control_engine;
 /*
  * Load the policy set and the store's entities into a new engine (caller
  * frees with control_engine_free).  `flags` from enum control_flags.
+ * An engine holds per-request scratch memory: use one per thread, like
+ * the store handle.  Reload it after policies or org objects change.
  */
 int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
 			struct aiv_err *err);

@@ -318,4 +318,38 @@ test_expect_success 'policy ids are unique across Policy objects' '
 	test_grep "^allow" ok.out
 '
 
+test_expect_success 'resources and their parents come with the request (--entities)' '
+	cat >ledger.yaml <<-YAML &&
+	kind: Policy
+	name: ledger
+	resource_types: [Invoice, Ledger]
+	cedar: |
+	  @id("post-small")
+	  permit(principal is Agent in Step::"p2p/approve", action == Action::"post",
+	         resource in Ledger::"main") when { resource.amount < 1000 };
+	YAML
+	aivalue delete policy open &&
+	aivalue apply -f ledger.yaml &&
+	cat >ents.json <<-JSON &&
+	[{"uid": {"type": "Invoice", "id": "inv-5"}, "attrs": {"amount": 500},
+	  "parents": [{"type": "Ledger", "id": "main"}]},
+	 {"uid": {"type": "Invoice", "id": "inv-6"}, "attrs": {"amount": 5000},
+	  "parents": [{"type": "Ledger", "id": "main"}]},
+	 {"uid": {"type": "Invoice", "id": "inv-8"}, "attrs": {"amount": 5},
+	  "parents": [{"type": "Ledger", "id": "other"}]}]
+	JSON
+	decide --agent ap-bot --action post --resource "Invoice::\"inv-5\"" --entities ents.json &&
+	test "$(field decision)" = allow &&
+	decide --agent ap-bot --action post --resource "Invoice::\"inv-6\"" --entities ents.json &&
+	test "$(field decision)" = deny &&
+	decide --agent ap-bot --action post --resource "Invoice::\"inv-8\"" --entities ents.json &&
+	test "$(field decision)" = deny &&
+	decide --agent ap-bot --action post --resource "Invoice::\"inv-5\"" &&
+	test "$(field decision)" = deny &&
+	echo "[{\"uid\": 1}]" >badents.json &&
+	test_must_fail aivalue decide --agent ap-bot --action post \
+		--resource "Invoice::\"inv-5\"" --entities badents.json 2>err &&
+	test_grep "malformed" err
+'
+
 test_done

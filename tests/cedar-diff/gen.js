@@ -35,7 +35,7 @@ function makeSet(R, nPolicies, nUsers) {
   const users = [], groups = [], docs = [], folders = [];
   for (let i = 0; i < 6; i++) groups.push('g' + i);
   for (let i = 0; i < 5; i++) folders.push('f' + i);
-  for (let i = 0; i < nUsers; i++) users.push('u' + i);
+  for (let i = 0; i < nUsers; i++) users.push(i === 1 ? 'u"q' : i === 2 ? 'ü2' : 'u' + i);
   for (let i = 0; i < nUsers; i++) docs.push('d' + i);
   const actions = ['read', 'write', 'delete', 'share', 'approve'];
   const ent = (t, id) => ({ __entity: { type: t, id } });
@@ -44,8 +44,8 @@ function makeSet(R, nPolicies, nUsers) {
   for (const g of groups) {
     const parents = [];
     const gi = +g.slice(1);
-    if (gi > 0 && chance(0.6)) parents.push({ type: 'Group', id: 'g' + int(0, gi - 1) });
-    entities.push({ uid: { type: 'Group', id: g }, attrs: { name: g }, parents });
+    if (gi > 0 && chance(0.6)) parents.push({ type: 'Org::Group', id: 'g' + int(0, gi - 1) });
+    entities.push({ uid: { type: 'Org::Group', id: g }, attrs: { name: g }, parents });
   }
   for (const f of folders) {
     const parents = [];
@@ -56,11 +56,11 @@ function makeSet(R, nPolicies, nUsers) {
   users.forEach((u, i) => {
     if (chance(0.1)) return; // some principals have no entity record
     const attrs = { level: int(0, 10), name: pick(strs), tags: tags.filter(() => chance(0.4)) };
-    if (chance(0.8)) attrs.dept = ent('Group', pick(groups));
+    if (chance(0.8)) attrs.dept = ent('Org::Group', pick(groups));
     if (chance(0.5)) attrs.score = dec();
     if (chance(0.5)) attrs.manager = ent('User', pick(users));
     if (chance(0.3)) attrs.profile = { age: int(18, 70), city: pick(strs) };
-    const parents = groups.filter(() => chance(0.25)).map((g) => ({ type: 'Group', id: g }));
+    const parents = groups.filter(() => chance(0.25)).map((g) => ({ type: 'Org::Group', id: g }));
     entities.push({ uid: { type: 'User', id: u }, attrs, parents });
   });
   docs.forEach((d) => {
@@ -74,7 +74,7 @@ function makeSet(R, nPolicies, nUsers) {
   entities.push({ uid: { type: 'Action', id: 'write' }, attrs: {}, parents: [{ type: 'Action', id: 'modify' }] });
   entities.push({ uid: { type: 'Action', id: 'delete' }, attrs: {}, parents: [{ type: 'Action', id: 'modify' }] });
 
-  const lit = (t, id) => `${t}::"${id}"`;
+  const lit = (t, id) => `${t}::${JSON.stringify(id)}`;
   const qs = (s) => JSON.stringify(s).replace(/\\u00e9/g, '\\u{e9}');
   const longExpr = (d) => {
     const opts = [
@@ -94,7 +94,7 @@ function makeSet(R, nPolicies, nUsers) {
   };
   const strExpr = () => pick(['principal.name', 'resource.title', 'context.s', qs(pick(strs))]);
   const entExpr = () => pick(['principal', 'resource', 'resource.owner', 'principal.manager',
-    'principal.dept', lit('User', pick(users)), lit('Group', pick(groups)), 'context.who']);
+    'principal.dept', lit('User', pick(users)), lit('Org::Group', pick(groups)), 'context.who']);
   const setExpr = () => pick(['principal.tags', 'resource.labels', 'context.tags',
     `[${tags.filter(() => chance(0.4)).map(qs).join(', ')}]`, '[1, 2, 3]']);
   const decExpr = () => pick(['principal.score', 'context.conf', `decimal("${(int(-100, 100) / 100).toFixed(2)}")`,
@@ -104,8 +104,8 @@ function makeSet(R, nPolicies, nUsers) {
       () => pick(['true', 'false']),
       () => `${longExpr(d + 1)} ${pick(['<', '<=', '>', '>=', '==', '!='])} ${longExpr(d + 1)}`,
       () => `${entExpr()} ${pick(['==', '!='])} ${entExpr()}`,
-      () => `${entExpr()} in ${pick([lit('Group', pick(groups)), lit('Folder', pick(folders)), entExpr(),
-        `[${lit('Group', pick(groups))}, ${lit('Folder', pick(folders))}]`])}`,
+      () => `${entExpr()} in ${pick([lit('Org::Group', pick(groups)), lit('Folder', pick(folders)), entExpr(),
+        `[${lit('Org::Group', pick(groups))}, ${lit('Folder', pick(folders))}]`])}`,
       () => `${pick(['principal', 'resource', 'context', 'principal.profile', 'resource.owner'])} has ${pick(['title', 'score', 'manager', 'labels', 'age', 'amount', '"tags"', 'conf'])}`,
       () => `${strExpr()} like ${pick(['"a*"', '"*b"', '"a\\*b"', '"*"', '"al*ha"', '"x*y*"', '""'])}`,
       () => `${setExpr()}.contains(${pick([qs(pick(tags)), '1', 'context.s'])})`,
@@ -113,8 +113,8 @@ function makeSet(R, nPolicies, nUsers) {
       () => `${setExpr()}.isEmpty()`,
       () => `${decExpr()}.${pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'])}(${decExpr()})`,
       () => `${decExpr()} == ${decExpr()}`,
-      () => `${entExpr()} is ${pick(['User', 'Doc', 'Group'])}`,
-      () => `${entExpr()} is ${pick(['User', 'Doc'])} in ${lit('Group', pick(groups))}`,
+      () => `${entExpr()} is ${pick(['User', 'Doc', 'Org::Group'])}`,
+      () => `${entExpr()} is ${pick(['User', 'Doc'])} in ${lit('Org::Group', pick(groups))}`,
       () => `!(${boolExpr(d + 1)})`,
       () => `(${boolExpr(d + 1)} && ${boolExpr(d + 1)})`,
       () => `(${boolExpr(d + 1)} || ${boolExpr(d + 1)})`,
@@ -134,9 +134,9 @@ function makeSet(R, nPolicies, nUsers) {
     if (v === 'principal') {
       if (k < 4) return 'principal';
       if (k < 6) return `principal == ${lit('User', pick(users))}`;
-      if (k < 8) return `principal in ${lit('Group', pick(groups))}`;
+      if (k < 8) return `principal in ${lit('Org::Group', pick(groups))}`;
       if (k < 9) return 'principal is User';
-      return `principal is User in ${lit('Group', pick(groups))}`;
+      return `principal is User in ${lit('Org::Group', pick(groups))}`;
     }
     if (v === 'action') {
       if (k < 4) return 'action';

@@ -429,7 +429,7 @@ out:
 	return ret;
 }
 
-static int cmd_workflow(struct aiv_ctx *ctx, const char *name)
+static int assess_workflow_cmd(struct aiv_ctx *ctx, const char *name)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
@@ -582,7 +582,7 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 	if (n == 2 && !strcmp(argv[1], "import"))
 		return cmd_import(ctx, argv[2]);
 	if (n == 2 && !strcmp(argv[1], "workflow"))
-		return cmd_workflow(ctx, argv[2]);
+		return assess_workflow_cmd(ctx, argv[2]);
 	if (n == 3 && !strcmp(argv[1], "answer"))
 		return cmd_answer(ctx, argv[2], argv[3], evidence, source);
 	if (n != 1 || (strcmp(argv[1], "org") && strcmp(argv[1], "show") &&

@@ -57,6 +57,11 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_cedar(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_decide(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
@@ -69,6 +74,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
 const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */
+int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
 
 /* For `help`: the command table. */
 struct cmd_struct {

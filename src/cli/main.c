@@ -22,6 +22,7 @@
 #include "assess/playbook.h"
 #include "cmd.h"
 #include "options.h"
+#include "control/control.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -33,9 +34,13 @@ const struct cmd_struct cli_commands[] = {
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
 	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
+	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
 	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
+	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
+	{ "decisions", cmd_decisions, NEED_STORE, "the decision log: list, verify, export --otel" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "evidence", cmd_evidence, NEED_STORE | NEED_CATALOG, "evaluate value hypotheses: supported, not supported, insufficient data" },
+	{ "exceptions", cmd_exceptions, NEED_STORE, "list, approve, reject and reassign escalations" },
 	{ "findings", cmd_findings, NEED_STORE | NEED_CATALOG, "failure-mode findings with evidence and the leadership move" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
@@ -49,6 +54,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },
+	{ "workflow", cmd_workflow, NEED_STORE, "agent workflow readiness, span import, shadow actions" },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
@@ -253,6 +259,7 @@ int main(int argc, char **argv)
 	org_register_kinds();
 	change_register_kinds();
 	assess_register(cli_questionnaire_path());
+	control_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

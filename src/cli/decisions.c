@@ -1,0 +1,167 @@
+/*
+ * decisions.c - `aivalue decisions`: the decision log.
+ *
+ *   aivalue decisions list [--json]         every record, oldest first
+ *   aivalue decisions verify [--json]       re-derive each ledger batch hash
+ *   aivalue decisions flush                 chain pending records now
+ *   aivalue decisions export --otel [-o FILE]
+ *       OTLP/JSON (one ExportTraceServiceRequest) with one OpenTelemetry
+ *       GenAI `apply_guardrail` span per decision: decision type allow,
+ *       deny or warn (our escalate), policy id, reason, input hash.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "control/control.h"
+#include "core/cjson.h"
+#include "core/hash.h"
+#include "core/timeutil.h"
+#include "options.h"
+
+static json_t *attr_s(const char *k, const char *v)
+{
+	return json_pack("{s:s, s:{s:s}}", "key", k, "value", "stringValue", v ? v : "");
+}
+
+static json_t *otel_span(const json_t *rec)
+{
+	const json_t *result = json_object_get(rec, "result");
+	const char *id = json_str(rec, "decision_id"), *dec = json_str(result, "decision");
+	const json_t *pols = json_object_get(result, "policies");
+	char hex[SHA256_HEX], trace[33], span[17], ns[32];
+	int64_t us = 0;
+	json_t *attrs = json_array(), *s;
+
+	sha256_hex(id, strlen(id), hex);
+	memcpy(trace, hex, 32);
+	trace[32] = '\0';
+	memcpy(span, hex + 32, 16);
+	span[16] = '\0';
+	time_parse_iso(json_str(rec, "timestamp"), &us);
+	snprintf(ns, sizeof(ns), "%lld000", (long long)us);
+	json_array_append_new(attrs, attr_s("gen_ai.operation.name", "apply_guardrail"));
+	json_array_append_new(attrs, attr_s("gen_ai.guardian.name", "aivalue"));
+	json_array_append_new(attrs, attr_s("gen_ai.security.target.type", "tool_call"));
+	json_array_append_new(attrs, attr_s("gen_ai.security.decision.type",
+					    !strcmp(dec, "escalate") ? "warn" : dec));
+	json_array_append_new(attrs, attr_s("gen_ai.security.decision.reason",
+					    json_str(result, "reason")));
+	if (json_array_size(pols))
+		json_array_append_new(attrs, attr_s("gen_ai.security.policy.id",
+						    json_string_value(json_array_get(pols, 0))));
+	json_array_append_new(attrs, attr_s("gen_ai.security.policy.version", json_str(rec, "revision")));
+	json_array_append_new(attrs, attr_s("gen_ai.security.content.input.hash",
+					    json_str(rec, "args_digest")));
+	json_array_append_new(attrs, attr_s("gen_ai.agent.id", json_str(rec, "agent")));
+	json_array_append_new(attrs, attr_s("aivalue.decision", dec));
+	json_array_append_new(attrs, attr_s("aivalue.decision_id", id));
+	if (json_str(rec, "on_behalf_of"))
+		json_array_append_new(attrs, attr_s("aivalue.on_behalf_of", json_str(rec, "on_behalf_of")));
+	if (json_str(result, "exception_id"))
+		json_array_append_new(attrs, attr_s("aivalue.exception_id",
+						    json_str(result, "exception_id")));
+	if (json_str(rec, "approver"))
+		json_array_append_new(attrs, attr_s("aivalue.approver", json_str(rec, "approver")));
+	s = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:{s:i}}", "traceId", trace,
+		      "spanId", span, "name", "apply_guardrail aivalue", "kind", 1,
+		      "startTimeUnixNano", ns, "endTimeUnixNano", ns, "attributes", attrs,
+		      "status", "code", 0);
+	return s;
+}
+
+int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue decisions list [--json]",
+		"aivalue decisions verify [--json]",
+		"aivalue decisions flush",
+		"aivalue decisions export --otel [-o FILE]", NULL };
+	const char *outfile = NULL;
+	int otel = 0;
+	const struct option opts[] = {
+		{ OPT_BOOL, 0, "otel", &otel, NULL, "export: OTLP/JSON apply_guardrail spans" },
+		{ OPT_STRING, 'o', "output", &outfile, "FILE", "export: write to FILE" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *recs = NULL;
+	size_t i;
+	int n;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (!strcmp(argv[1], "flush")) {
+		if (control_log_flush(ctx->store, ctx->actor, &err))
+			return cli_error(&err);
+		return 0;
+	}
+	if (!strcmp(argv[1], "verify")) {
+		int64_t rows, batches;
+		char problem[300];
+		if (control_log_verify(ctx->store, &rows, &batches, problem, sizeof(problem), &err))
+			return cli_error(&err);
+		if (ctx->json)
+			cli_print_json(json_pack("{s:b, s:I, s:I, s:s?}", "ok", !problem[0],
+						 "rows", (json_int_t)rows, "batches",
+						 (json_int_t)batches, "problem",
+						 problem[0] ? problem : NULL));
+		else if (!problem[0])
+			printf("decision log ok: %lld records in %lld ledger batches\n",
+			       (long long)rows, (long long)batches);
+		if (problem[0]) {
+			if (!ctx->json)
+				fprintf(stderr, "error: decision log: %s\n", problem);
+			return 1;
+		}
+		return 0;
+	}
+	if (control_log_list(ctx->store, &recs, &err))
+		return cli_error(&err);
+	if (!strcmp(argv[1], "list")) {
+		if (ctx->json) {
+			cli_print_json(recs);
+			return 0;
+		}
+		for (i = 0; i < json_array_size(recs); i++) {
+			json_t *r = json_array_get(recs, i), *res = json_object_get(r, "result");
+			if (strcmp(json_str(r, "kind"), "decision"))
+				continue;
+			printf("%s %s %-8s %s %s\n", json_str(r, "timestamp"), json_str(r, "decision_id"),
+			       json_str(res, "decision"), json_str(r, "agent"), json_str(res, "reason"));
+		}
+		json_decref(recs);
+		return 0;
+	}
+	if (!strcmp(argv[1], "export") && otel) {
+		json_t *spans = json_array(), *doc;
+		FILE *f = stdout;
+		for (i = 0; i < json_array_size(recs); i++) {
+			json_t *r = json_array_get(recs, i);
+			if (!strcmp(json_str(r, "kind"), "decision"))
+				json_array_append_new(spans, otel_span(r));
+		}
+		json_decref(recs);
+		doc = json_pack("{s:[{s:{s:[o]}, s:[{s:{s:s, s:s}, s:o}]}]}",
+				"resourceSpans", "resource", "attributes",
+				attr_s("service.name", "aivalue"), "scopeSpans", "scope", "name",
+				"aivalue.control", "version", AIV_VERSION, "spans", spans);
+		if (outfile && !(f = fopen(outfile, "w"))) {
+			json_decref(doc);
+			return cli_errorf("cannot write '%s'", outfile);
+		}
+		json_dumpf(doc, f, JSON_INDENT(1));
+		fputc('\n', f);
+		json_decref(doc);
+		if (outfile && fclose(f))
+			return cli_errorf("cannot write '%s'", outfile);
+		return 0;
+	}
+	json_decref(recs);
+	usage_with_options(usage, opts, 1);
+	return 2;
+}

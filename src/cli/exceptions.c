@@ -1,0 +1,115 @@
+/*
+ * exceptions.c - `aivalue exceptions`: work the exception queue.
+ *
+ *   aivalue exceptions list [--state S] [--queue Q] [--json]
+ *   aivalue exceptions show ID [--json]
+ *   aivalue exceptions approve|reject ID --as PERSON --reason TEXT
+ *   aivalue exceptions reassign ID --to PERSON|team:NAME --as PERSON --reason TEXT
+ *
+ * Overdue pending items are marked expired (counting as denied) on every
+ * read and action, before anything is shown or changed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "control/control.h"
+#include "core/cjson.h"
+#include "options.h"
+
+/* A string member or "-" (never NULL, for printing). */
+static const char *field(const json_t *it, const char *key)
+{
+	const char *v = json_str(it, key);
+
+	return v ? v : "-";
+}
+
+static void print_item_line(const json_t *it)
+{
+	printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", field(it, "id"),
+	       field(it, "state"), field(it, "queue"), field(it, "owner"),
+	       field(it, "agent"), field(it, "action"), field(it, "due_at"));
+}
+
+int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue exceptions list [--state STATE] [--queue QUEUE] [--json]",
+		"aivalue exceptions show ID [--json]",
+		"aivalue exceptions approve|reject ID --as PERSON --reason TEXT",
+		"aivalue exceptions reassign ID --to PERSON|team:NAME --as PERSON --reason TEXT",
+		NULL };
+	const char *state = NULL, *queue = NULL, *as = NULL, *reason = NULL, *to = NULL;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "state", &state, "STATE",
+		  "pending, approved, rejected or expired" },
+		{ OPT_STRING, 0, "queue", &queue, "QUEUE", "only this queue" },
+		{ OPT_STRING, 0, "as", &as, "PERSON", "the person acting (never an agent)" },
+		{ OPT_STRING, 0, "reason", &reason, "TEXT", "why (required for every action)" },
+		{ OPT_STRING, 0, "to", &to, "OWNER", "new owner for reassign" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *out = NULL;
+	int n, tr;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n < 1) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (!strcmp(argv[1], "list") && n == 1) {
+		size_t i;
+		if (control_exceptions_list(ctx->store, ctx->actor, state, queue, &out, &err))
+			return cli_error(&err);
+		if (ctx->json) {
+			cli_print_json(out);
+			return 0;
+		}
+		printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", "ID", "STATE", "QUEUE", "OWNER",
+		       "AGENT", "ACTION", "DUE");
+		for (i = 0; i < json_array_size(out); i++)
+			print_item_line(json_array_get(out, i));
+		json_decref(out);
+		return 0;
+	}
+	if (!strcmp(argv[1], "show") && n == 2) {
+		if (control_exception_show(ctx->store, ctx->actor, argv[2], &out, &err))
+			return cli_error(&err);
+		if (!ctx->json) {
+			json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+			fputc('\n', stdout);
+			json_decref(out);
+		} else {
+			cli_print_json(out);
+		}
+		return 0;
+	}
+	if (!strcmp(argv[1], "approve"))
+		tr = CONTROL_APPROVE;
+	else if (!strcmp(argv[1], "reject"))
+		tr = CONTROL_REJECT;
+	else if (!strcmp(argv[1], "reassign"))
+		tr = CONTROL_REASSIGN;
+	else {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (n != 2) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (control_exception_act(ctx->store, ctx->actor, argv[2], tr, as, reason, to, &out,
+				  &err))
+		return cli_error(&err);
+	if (ctx->json)
+		cli_print_json(out);
+	else {
+		printf("%s: %s (owner %s)\n", field(out, "id"), field(out, "state"),
+		       field(out, "owner"));
+		json_decref(out);
+	}
+	return 0;
+}

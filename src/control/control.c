@@ -1,0 +1,1321 @@
+/*
+ * control.c - decisions, the exception queue and the decision log.
+ *
+ * One decision:
+ *
+ *   request --check--> Cedar request (principal Agent::"a", Action::"x",
+ *   resource, context with reals as decimals and on_behalf_of)
+ *      --cedar_authorize--> satisfied permits/forbids, erroring policies
+ *      --outcome--> forbids (satisfied, and erroring ones: fail closed)
+ *                   all carrying @escalate and a permit matched -> ESCALATE
+ *                   otherwise any forbid -> DENY; a permit -> ALLOW; DENY
+ *      --phase gate--> workflow autonomy "supervised": ALLOW -> ESCALATE
+ *      --approval--> a retry naming an approved item with the same argument
+ *                    digest, unused: ESCALATE/ALLOW -> ALLOW (once)
+ *   then, in one store transaction: expire overdue items, create the
+ *   exception item (its own ledger entry), append the decision-log row,
+ *   and chain pending rows into the ledger when the batch is full.
+ *
+ * Decision-log group commit: each row holds the canonical JSON of one
+ * record and its SHA-256; a ledger entry "decisions.batch" covers rows
+ * first..last with hash = SHA-256 of the concatenated "seq:digest\n"
+ * lines, so `audit verify` covers the chain and `decisions verify`
+ * re-derives each batch from its rows.
+ *
+ * Time comes from time_now_us(), so AIVALUE_FAKE_TIME drives expiry in
+ * tests.  Queue items that pass their due time become "expired" lazily:
+ * on every decision and every queue read or action.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "control.h"
+#include "core/cjson.h"
+#include "core/timeutil.h"
+#include "ledger/ledger.h"
+
+#define DEFAULT_SLA_US (24LL * 3600 * 1000000)
+
+struct control_engine {
+	unsigned flags;
+	int batch;
+	struct cedar_policyset ps;
+	struct cedar_entities es;
+	struct cedar_arena scratch;
+	struct cedar_response res;
+	char revision[SHA256_HEX];
+	int in_batch; /* control_decide_many: its transaction, not ours */
+};
+
+const char *control_outcome_name(int outcome)
+{
+	return outcome == CONTROL_ALLOW ? "allow" : outcome == CONTROL_ESCALATE ? "escalate"
+										: "deny";
+}
+
+void control_decision_release(struct control_decision *d)
+{
+	json_decref(d->policies);
+	json_decref(d->errors);
+	memset(d, 0, sizeof(*d));
+}
+
+int control_parse_duration(const char *s, int64_t *us)
+{
+	int64_t total = 0;
+	int in_time = 0, any = 0;
+
+	if (*s++ != 'P')
+		return -1;
+	while (*s) {
+		int64_t v = 0, mult;
+		int digits = 0;
+		if (*s == 'T') {
+			if (in_time)
+				return -1;
+			in_time = 1;
+			s++;
+			continue;
+		}
+		while (*s >= '0' && *s <= '9') {
+			if (v > 100000000)
+				return -1;
+			v = v * 10 + (*s++ - '0');
+			digits++;
+		}
+		if (!digits)
+			return -1;
+		switch (*s) {
+		case 'W': if (in_time) return -1; mult = 7 * 86400LL; break;
+		case 'D': if (in_time) return -1; mult = 86400LL; break;
+		case 'H': if (!in_time) return -1; mult = 3600LL; break;
+		case 'M': if (!in_time) return -1; mult = 60LL; break;
+		case 'S': if (!in_time) return -1; mult = 1LL; break;
+		default: return -1;
+		}
+		s++;
+		total += v * mult * 1000000LL;
+		any = 1;
+	}
+	if (!any)
+		return -1;
+	*us = total;
+	return 0;
+}
+
+static void new_id(char *out, size_t n, const char *prefix)
+{
+	uint8_t b[8];
+	char hex[17];
+
+	if (random_bytes(b, sizeof(b)))
+		memset(b, 0, sizeof(b));
+	hex_encode(b, sizeof(b), hex);
+	snprintf(out, n, "%s-%s", prefix, hex);
+}
+
+/* ---- engine --------------------------------------------------------- */
+
+static json_t *uidj(const char *type, const char *id)
+{
+	return json_pack("{s:{s:s, s:s}}", "__entity", "type", type, "id", id);
+}
+
+static json_t *ent(const char *type, const char *id)
+{
+	return json_pack("{s:{s:s, s:s}, s:{}, s:[]}", "uid", "type", type, "id", id,
+			 "attrs", "parents");
+}
+
+static void set_attr_str(json_t *e, const char *k, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(json_object_get(e, "attrs"), k, json_string(v));
+}
+
+static void set_attr_ref(json_t *e, const char *k, const char *type, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(json_object_get(e, "attrs"), k, uidj(type, v));
+}
+
+static void add_parent(json_t *e, const char *type, const char *id)
+{
+	if (id && *id)
+		json_array_append_new(json_object_get(e, "parents"),
+				      json_pack("{s:s, s:s}", "type", type, "id", id));
+}
+
+/* Build the store's entities as Cedar entities JSON. */
+static int store_entities(struct store *s, json_t **out, struct aiv_err *err)
+{
+	json_t *arr = json_array(), *byname = json_object();
+	struct store_stmt *st;
+	int rc;
+
+	/* teams */
+	if (!(st = store_prepare(s, "SELECT name, title, function, parent, lead FROM teams", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *e = ent("Team", store_col_text(st, 0));
+		set_attr_str(e, "name", store_col_text(st, 0));
+		set_attr_str(e, "title", store_col_text(st, 1));
+		set_attr_str(e, "function", store_col_text(st, 2));
+		set_attr_ref(e, "parent", "Team", store_col_text(st, 3));
+		set_attr_ref(e, "lead", "Person", store_col_text(st, 4));
+		add_parent(e, "Team", store_col_text(st, 3));
+		json_array_append_new(arr, e);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	if (!(st = store_prepare(s, "SELECT name, display_name, email, role, team, manager,"
+				 " champion FROM people", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *e = ent("Person", store_col_text(st, 0));
+		set_attr_str(e, "name", store_col_text(st, 0));
+		set_attr_str(e, "display_name", store_col_text(st, 1));
+		set_attr_str(e, "email", store_col_text(st, 2));
+		set_attr_str(e, "role", store_col_text(st, 3));
+		set_attr_ref(e, "team", "Team", store_col_text(st, 4));
+		set_attr_ref(e, "manager", "Person", store_col_text(st, 5));
+		json_object_set_new(json_object_get(e, "attrs"), "champion",
+				    json_boolean(store_col_int(st, 6)));
+		add_parent(e, "Team", store_col_text(st, 4));
+		json_array_append_new(arr, e);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	if (!(st = store_prepare(s, "SELECT name, owner, autonomy FROM workflows", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *e = ent("Workflow", store_col_text(st, 0));
+		set_attr_str(e, "name", store_col_text(st, 0));
+		set_attr_ref(e, "owner", "Person", store_col_text(st, 1));
+		set_attr_str(e, "autonomy", store_col_text(st, 2));
+		json_array_append_new(arr, e);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	if (!(st = store_prepare(s, "SELECT workflow, name, owner_kind, owner, position"
+				 " FROM workflow_steps", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char *id = xstrfmt("%s/%s", store_col_text(st, 0), store_col_text(st, 1));
+		json_t *e = ent("Step", id);
+		set_attr_str(e, "name", store_col_text(st, 1));
+		set_attr_ref(e, "workflow", "Workflow", store_col_text(st, 0));
+		set_attr_ref(e, "owner", strcmp(store_col_text(st, 2), "team") ? "Person" : "Team",
+			     store_col_text(st, 3));
+		json_object_set_new(json_object_get(e, "attrs"), "position",
+				    json_integer(store_col_int(st, 4)));
+		add_parent(e, "Workflow", store_col_text(st, 0));
+		json_array_append_new(arr, e);
+		free(id);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	if (!(st = store_prepare(s, "SELECT name, owner, workflow FROM agents", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *e = ent("Agent", store_col_text(st, 0));
+		set_attr_str(e, "name", store_col_text(st, 0));
+		set_attr_ref(e, "owner", "Person", store_col_text(st, 1));
+		set_attr_ref(e, "workflow", "Workflow", store_col_text(st, 2));
+		add_parent(e, "Workflow", store_col_text(st, 2));
+		json_object_set(byname, store_col_text(st, 0), e);
+		json_array_append_new(arr, e);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	if (!(st = store_prepare(s, "SELECT agent, workflow, step FROM step_agents", err)))
+		goto fail;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *e = json_object_get(byname, store_col_text(st, 0));
+		char *id = xstrfmt("%s/%s", store_col_text(st, 1), store_col_text(st, 2));
+		if (e)
+			add_parent(e, "Step", id);
+		free(id);
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto fail;
+	json_decref(byname);
+	*out = arr;
+	return 0;
+fail:
+	json_decref(arr);
+	json_decref(byname);
+	return err->code ? err->code : AIV_EINTERNAL;
+}
+
+int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
+			struct aiv_err *err)
+{
+	struct control_engine *eng = xcalloc(1, sizeof(*eng));
+	struct store_stmt *st;
+	json_t *ents = NULL, *rev = json_array();
+	char *revtext;
+	int rc, ret;
+
+	eng->flags = flags;
+	eng->batch = 1;
+	cedar_policyset_init(&eng->ps);
+	cedar_entities_init(&eng->es);
+	cedar_response_init(&eng->res);
+	if (!(st = store_prepare(s, "SELECT name, cedar FROM policies ORDER BY name", err))) {
+		ret = err->code;
+		goto fail;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *name = store_col_text(st, 0), *text = store_col_text(st, 1);
+		char prefix[200], file[220];
+		snprintf(prefix, sizeof(prefix), "%s#", name);
+		snprintf(file, sizeof(file), "policy '%s'", name);
+		json_array_append_new(rev, json_pack("[s, s]", name, text));
+		if ((ret = cedar_parse(&eng->ps, text, store_col_bytes(st, 1), prefix, file, 1, 1,
+				       err))) {
+			store_reset(st);
+			goto fail;
+		}
+	}
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	revtext = cjson_dumps(rev);
+	sha256_hex(revtext, strlen(revtext), eng->revision);
+	free(revtext);
+	if ((ret = store_entities(s, &ents, err)) ||
+	    (ret = cedar_entities_add_json(&eng->es, ents, err)))
+		goto fail;
+	cedar_entities_close(&eng->es);
+	json_decref(ents);
+	json_decref(rev);
+	*out = eng;
+	return 0;
+fail:
+	json_decref(ents);
+	json_decref(rev);
+	control_engine_free(eng);
+	return ret;
+}
+
+void control_engine_free(struct control_engine *eng)
+{
+	if (!eng)
+		return;
+	cedar_policyset_release(&eng->ps);
+	cedar_entities_release(&eng->es);
+	cedar_arena_release(&eng->scratch);
+	cedar_response_release(&eng->res);
+	free(eng);
+}
+
+void control_engine_set_batch(struct control_engine *eng, int batch)
+{
+	eng->batch = batch < 1 ? 1 : batch;
+}
+
+/* ---- decision log --------------------------------------------------- */
+
+/* One row; agent/action/outcome/time_us index decisions for span matching. */
+static int log_append_decision(struct store *s, const char *id, const char *kind,
+			       const char *time, const json_t *record, const char *agent,
+			       const char *action, const char *outcome, int64_t time_us,
+			       struct aiv_err *err)
+{
+	char *text = cjson_dumps(record);
+	char digest[SHA256_HEX];
+	struct store_stmt *st;
+	int rc;
+
+	sha256_hex(text, strlen(text), digest);
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
+				 err))) {
+		free(text);
+		return err->code;
+	}
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, time);
+	store_bind_text(st, 4, text);
+	store_bind_text(st, 5, digest);
+	store_bind_text(st, 6, agent);
+	store_bind_text(st, 7, action);
+	store_bind_text(st, 8, outcome);
+	if (time_us)
+		store_bind_int(st, 9, time_us);
+	else
+		store_bind_null(st, 9);
+	rc = store_step(st, err);
+	store_reset(st);
+	free(text);
+	return rc < 0 ? rc : 0;
+}
+
+static int log_append(struct store *s, const char *id, const char *kind, const char *time,
+		      const json_t *record, struct aiv_err *err)
+{
+	return log_append_decision(s, id, kind, time, record, NULL, NULL, NULL, 0, err);
+}
+
+/* Chain pending rows into one ledger entry, inside the caller's tx. */
+static int log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct sha256_ctx hc;
+	uint8_t h[SHA256_LEN];
+	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
+	int64_t first = 0, last = 0, count = 0, seq;
+	json_t *payload;
+	int rc, ret;
+
+	if (!(st = store_prepare(s, "SELECT seq, id, digest FROM decision_log"
+				 " WHERE batch_seq IS NULL ORDER BY seq", err)))
+		return err->code;
+	sha256_init(&hc);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char line[128];
+		int n;
+		last = store_col_int(st, 0);
+		if (!count) {
+			first = last;
+			snprintf(first_id, sizeof(first_id), "%s", store_col_text(st, 1));
+		}
+		snprintf(last_id, sizeof(last_id), "%s", store_col_text(st, 1));
+		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, store_col_text(st, 2));
+		sha256_update(&hc, line, (size_t)n);
+		count++;
+	}
+	store_reset(st);
+	sha256_final(&hc, h);
+	if (rc < 0)
+		return rc;
+	if (!count)
+		return 0;
+	hex_encode(h, SHA256_LEN, hex);
+	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)count,
+			    "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
+			    "first_id", first_id, "last_id", last_id, "hash", hex);
+	{
+		char subject[64];
+		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)first,
+			 (long long)last);
+		ret = ledger_append(s, actor, "decisions.batch", subject, payload, &seq, err);
+	}
+	json_decref(payload);
+	if (ret)
+		return ret;
+	if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
+				 " WHERE batch_seq IS NULL AND seq <= ?", err)))
+		return err->code;
+	store_bind_int(st, 1, seq);
+	store_bind_int(st, 2, last);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)
+{
+	int ret;
+
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = log_flush_tx(s, actor, err))) {
+		store_rollback(s);
+		return ret;
+	}
+	return store_commit(s, err);
+}
+
+int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
+		       char *problem, size_t problem_len, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s,
+		"SELECT l.seq, l.payload, d.seq, d.record, d.digest FROM ledger l"
+		" LEFT JOIN decision_log d ON d.batch_seq = l.seq"
+		" WHERE l.action = 'decisions.batch' ORDER BY l.seq, d.seq", err);
+	struct sha256_ctx hc;
+	int64_t cur = 0, n_in_batch = 0;
+	char want[SHA256_HEX] = "";
+	json_int_t want_count = 0;
+	int rc, open = 0;
+
+	*rows = *batches = 0;
+	problem[0] = '\0';
+	if (!st)
+		return err->code;
+	for (;;) {
+		int64_t lseq;
+		rc = store_step(st, err);
+		lseq = rc == STORE_ROW ? store_col_int(st, 0) : -1;
+		if (open && lseq != cur) {
+			uint8_t h[SHA256_LEN];
+			char hex[SHA256_HEX];
+			sha256_final(&hc, h);
+			hex_encode(h, SHA256_LEN, hex);
+			open = 0;
+			if (!problem[0] && (strcmp(hex, want) || n_in_batch != want_count))
+				snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
+					 "rows do not match the batch hash", (long long)cur,
+					 (long long)n_in_batch);
+		}
+		if (rc != STORE_ROW)
+			break;
+		if (lseq != cur) {
+			json_t *p = json_loads(store_col_text(st, 1), 0, NULL);
+			cur = lseq;
+			snprintf(want, sizeof(want), "%s", p ? json_str(p, "hash") ? json_str(p, "hash") : "" : "");
+			want_count = p ? json_integer_value(json_object_get(p, "count")) : -1;
+			json_decref(p);
+			sha256_init(&hc);
+			open = 1;
+			n_in_batch = 0;
+			(*batches)++;
+		}
+		if (!store_col_is_null(st, 2)) {
+			char line[128], d[SHA256_HEX];
+			const char *rec = store_col_text(st, 3);
+			int n;
+			sha256_hex(rec, strlen(rec), d);
+			if (!problem[0] && strcmp(d, store_col_text(st, 4)))
+				snprintf(problem, problem_len, "decision-log row %lld: record does "
+					 "not match its digest", (long long)store_col_int(st, 2));
+			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 2),
+				     store_col_text(st, 4));
+			sha256_update(&hc, line, (size_t)n);
+			n_in_batch++;
+			(*rows)++;
+		}
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT record, batch_seq, kind FROM"
+					      " decision_log ORDER BY seq", err);
+	json_t *arr = json_array();
+	int rc;
+
+	if (!st) {
+		json_decref(arr);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *r = json_loads(store_col_text(st, 0), 0, NULL);
+		if (!r)
+			continue;
+		json_object_set_new(r, "kind", json_string(store_col_text(st, 2)));
+		if (!store_col_is_null(st, 1))
+			json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 1)));
+		json_array_append_new(arr, r);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+/* ---- exception queue ------------------------------------------------ */
+
+static int transition_record(struct store *s, const char *actor, const char *item,
+			     const char *from, const char *to, const char *by,
+			     const char *reason, json_t *extra, struct aiv_err *err)
+{
+	char id[48], now[TIME_ISO_LEN], action[64], subject[80];
+	json_t *rec, *payload;
+	int ret;
+
+	new_id(id, sizeof(id), "tr");
+	time_format_us(time_now_us(), now);
+	payload = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "item", item, "from", from,
+			    "to", to, "by", by, "reason", reason);
+	if (extra)
+		json_object_update(payload, extra);
+	snprintf(action, sizeof(action), "exception.%s", to);
+	snprintf(subject, sizeof(subject), "exception:%s", item);
+	if ((ret = ledger_append(s, actor, action, subject, payload, NULL, err))) {
+		json_decref(payload);
+		return ret;
+	}
+	rec = json_pack("{s:s, s:s, s:s, s:O}", "decision_id", id, "timestamp", now,
+			"path", "aivalue/control/exceptions", "transition", payload);
+	json_decref(payload);
+	ret = log_append(s, id, "transition", now, rec, err);
+	json_decref(rec);
+	return ret;
+}
+
+/* Expire overdue pending items inside the caller's transaction. */
+static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT id FROM exceptions"
+					      " WHERE state = 'pending' AND due_us < ?", err);
+	char **ids = NULL, now[TIME_ISO_LEN];
+	size_t n = 0, alloc = 0, i;
+	int64_t t = time_now_us();
+	int rc, ret = 0;
+
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, t);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	if (rc < 0)
+		ret = rc;
+	time_format_us(t, now);
+	for (i = 0; i < n && !ret; i++) {
+		if (!(st = store_prepare(s, "UPDATE exceptions SET state = 'expired',"
+					 " resolved_at = ? WHERE id = ?", err))) {
+			ret = err->code;
+			break;
+		}
+		store_bind_text(st, 1, now);
+		store_bind_text(st, 2, ids[i]);
+		rc = store_step(st, err);
+		store_reset(st);
+		if (rc < 0)
+			ret = rc;
+		else
+			ret = transition_record(s, actor, ids[i], "pending", "expired", "system",
+						"not resolved by its due time: counts as denied", NULL,
+						err);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return ret;
+}
+
+int control_expire(struct store *s, const char *actor, struct aiv_err *err)
+{
+	int64_t n = 0;
+	int ret;
+
+	/* cheap check first, so reads do not take the write lock for nothing */
+	{
+		struct store_stmt *st = store_prepare(s, "SELECT count(*) FROM exceptions"
+						      " WHERE state = 'pending' AND due_us < ?", err);
+		int rc;
+		if (!st)
+			return err->code;
+		store_bind_int(st, 1, time_now_us());
+		rc = store_step(st, err);
+		if (rc == STORE_ROW)
+			n = store_col_int(st, 0);
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	if (!n)
+		return 0;
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = expire_tx(s, actor, err)) || (ret = log_flush_tx(s, actor, err))) {
+		store_rollback(s);
+		return ret;
+	}
+	return store_commit(s, err);
+}
+
+static const char *const item_cols =
+	"id, queue, owner_kind, owner, state, created_at, due_at, resolved_at, workflow,"
+	" step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
+	" policies, approver, reason, used_at";
+
+static json_t *item_json(struct store_stmt *st)
+{
+	static const char *const names[] = { "id", "queue", "owner_kind", "owner", "state",
+		"created_at", "due_at", "resolved_at", "workflow", "step", "agent",
+		"on_behalf_of", "action", "resource", "request", "digest", "decision_id",
+		"policies", "approver", "reason", "used_at" };
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (store_col_is_null(st, (int)i))
+			continue;
+		if (!strcmp(names[i], "request") || !strcmp(names[i], "policies")) {
+			json_t *v = json_loads(store_col_text(st, (int)i), 0, NULL);
+			json_object_set_new(o, names[i], v ? v : json_null());
+		} else {
+			json_object_set_new(o, names[i], json_string(store_col_text(st, (int)i)));
+		}
+	}
+	return o;
+}
+
+int control_exceptions_list(struct store *s, const char *actor, const char *state,
+			    const char *queue, json_t **out, struct aiv_err *err)
+{
+	char *sql;
+	struct store_stmt *st;
+	json_t *arr;
+	int rc, ret;
+
+	if (!store_schema_version(s) && 0)
+		return 0;
+	if ((ret = control_expire(s, actor, err)))
+		return ret;
+	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR state = ?)"
+		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols);
+	st = store_prepare(s, sql, err);
+	free(sql);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, state);
+	store_bind_text(st, 2, state);
+	store_bind_text(st, 3, queue);
+	store_bind_text(st, 4, queue);
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(arr, item_json(st));
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+static int load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+{
+	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?", item_cols);
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	free(sql);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*out = item_json(st);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW)
+		return aiv_fail(err, AIV_ENOTFOUND, "no exception item '%s'", id);
+	return 0;
+}
+
+int control_exception_show(struct store *s, const char *actor, const char *id,
+			   json_t **out, struct aiv_err *err)
+{
+	int ret = control_expire(s, actor, err);
+
+	return ret ? ret : load_item(s, id, out, err);
+}
+
+static int row_exists(struct store *s, const char *sql, const char *v, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, v);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : rc == STORE_ROW;
+}
+
+int control_exception_act(struct store *s, const char *actor, const char *id,
+			  int transition, const char *as, const char *reason,
+			  const char *to, json_t **out, struct aiv_err *err)
+{
+	static const char *const verbs[] = { "approve", "reject", "reassign" };
+	static const char *const states[] = { "approved", "rejected", "pending" };
+	json_t *item = NULL, *extra = NULL;
+	struct store_stmt *st;
+	const char *state, *obo;
+	char now[TIME_ISO_LEN];
+	const char *to_kind = NULL;
+	int ret, rc;
+
+	if (!reason || !*reason)
+		return aiv_fail(err, AIV_EINPUT, "%s needs a reason (--reason)", verbs[transition]);
+	if (!as || !*as)
+		return aiv_fail(err, AIV_EINPUT, "%s needs the person acting (--as PERSON)",
+				verbs[transition]);
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = expire_tx(s, actor, err)) || (ret = load_item(s, id, &item, err)))
+		goto fail;
+	if ((rc = row_exists(s, "SELECT 1 FROM agents WHERE name = ?", as, err)) < 0) {
+		ret = rc;
+		goto fail;
+	}
+	if (rc) {
+		ret = aiv_fail(err, AIV_EPERM, "'%s' is an agent: agents never %s exception items",
+			       as, verbs[transition]);
+		goto fail;
+	}
+	if ((rc = row_exists(s, "SELECT 1 FROM people WHERE name = ?", as, err)) < 0) {
+		ret = rc;
+		goto fail;
+	}
+	if (!rc) {
+		ret = aiv_fail(err, AIV_EINPUT, "no person '%s' (--as names who acts)", as);
+		goto fail;
+	}
+	state = json_str(item, "state");
+	if (strcmp(state, "pending")) {
+		ret = aiv_fail(err, AIV_ESTATE, "exception item '%s' is %s, not pending%s", id,
+			       state, !strcmp(state, "expired")
+			       ? " (it passed its due time and counts as denied)" : "");
+		goto fail;
+	}
+	obo = json_str(item, "on_behalf_of");
+	if (transition == CONTROL_APPROVE && obo && !strcmp(obo, as)) {
+		ret = aiv_fail(err, AIV_EPERM, "separation of duties: '%s' is the person the "
+			       "agent acted for and cannot approve item '%s'", as, id);
+		goto fail;
+	}
+	time_format_us(time_now_us(), now);
+	if (transition == CONTROL_REASSIGN) {
+		int person, team;
+		if (!to || !*to) {
+			ret = aiv_fail(err, AIV_EINPUT, "reassign needs --to PERSON or --to team:NAME");
+			goto fail;
+		}
+		if (!strncmp(to, "team:", 5)) {
+			to += 5;
+			to_kind = "team";
+		} else if (!strncmp(to, "person:", 7)) {
+			to += 7;
+			to_kind = "person";
+		}
+		if ((person = row_exists(s, "SELECT 1 FROM people WHERE name = ?", to, err)) < 0 ||
+		    (team = row_exists(s, "SELECT 1 FROM teams WHERE name = ?", to, err)) < 0) {
+			ret = err->code;
+			goto fail;
+		}
+		if (!to_kind)
+			to_kind = person ? "person" : "team";
+		if ((!strcmp(to_kind, "person") && !person) || (!strcmp(to_kind, "team") && !team)) {
+			ret = aiv_fail(err, AIV_EINPUT, "no %s '%s' to reassign to", to_kind, to);
+			goto fail;
+		}
+		if (!(st = store_prepare(s, "UPDATE exceptions SET owner_kind = ?, owner = ?"
+					 " WHERE id = ?", err))) {
+			ret = err->code;
+			goto fail;
+		}
+		store_bind_text(st, 1, to_kind);
+		store_bind_text(st, 2, to);
+		store_bind_text(st, 3, id);
+		extra = json_pack("{s:s, s:s, s:s}", "from_owner", json_str(item, "owner"),
+				  "to_owner", to, "to_owner_kind", to_kind);
+	} else {
+		if (!(st = store_prepare(s, "UPDATE exceptions SET state = ?, approver = ?,"
+					 " reason = ?, resolved_at = ? WHERE id = ?", err))) {
+			ret = err->code;
+			goto fail;
+		}
+		store_bind_text(st, 1, states[transition]);
+		store_bind_text(st, 2, as);
+		store_bind_text(st, 3, reason);
+		store_bind_text(st, 4, now);
+		store_bind_text(st, 5, id);
+		extra = json_pack("{s:s}", "digest", json_str(item, "digest"));
+	}
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	if ((ret = transition_record(s, actor, id, "pending",
+				     transition == CONTROL_REASSIGN ? "reassigned" : states[transition],
+				     as, reason, extra, err)) ||
+	    (ret = log_flush_tx(s, actor, err)))
+		goto fail;
+	json_decref(item);
+	item = NULL;
+	if ((ret = load_item(s, id, &item, err)) || (ret = store_commit(s, err)))
+		goto fail;
+	json_decref(extra);
+	*out = item;
+	return 0;
+fail:
+	store_rollback(s);
+	json_decref(item);
+	json_decref(extra);
+	return ret;
+}
+
+/* ---- deciding ------------------------------------------------------- */
+
+/* Check `confidence` and the context's shape; 0 or AIV_EINPUT. */
+static int check_context(const json_t *ctx, struct aiv_err *err)
+{
+	const json_t *c;
+
+	if (!ctx)
+		return 0;
+	if (!json_is_object(ctx))
+		return aiv_fail(err, AIV_EINPUT, "context must be a JSON object");
+	c = json_object_get(ctx, "confidence");
+	if (c) {
+		double v;
+		if (!json_is_number(c))
+			return aiv_fail(err, AIV_EINPUT, "context.confidence must be a number in "
+					"[0,1]");
+		v = json_number_value(c);
+		if (!(v >= 0.0 && v <= 1.0))
+			return aiv_fail(err, AIV_EINPUT, "context.confidence %g is outside [0,1]", v);
+	}
+	return 0;
+}
+
+struct agent_info {
+	char workflow[130], autonomy[32], wf_owner[160];
+	char step[160], owner_kind[16], owner[160];
+};
+
+static int agent_lookup(struct store *s, const char *agent, const char *step_hint,
+			struct agent_info *ai, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	memset(ai, 0, sizeof(*ai));
+	if (!(st = store_prepare(s, "SELECT a.workflow, w.autonomy, w.owner FROM agents a"
+				 " JOIN workflows w ON w.name = a.workflow WHERE a.name = ?", err)))
+		return err->code;
+	store_bind_text(st, 1, agent);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		snprintf(ai->workflow, sizeof(ai->workflow), "%s", store_col_text(st, 0));
+		snprintf(ai->autonomy, sizeof(ai->autonomy), "%s", store_col_text(st, 1));
+		snprintf(ai->wf_owner, sizeof(ai->wf_owner), "%s", store_col_text(st, 2));
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW)
+		return aiv_fail(err, AIV_EINPUT, "unknown agent '%s' (declare it with kind: Agent)",
+				agent);
+	if (!(st = store_prepare(s, "SELECT ws.name, ws.owner_kind, ws.owner FROM step_agents sa"
+				 " JOIN workflow_steps ws ON ws.workflow = sa.workflow AND"
+				 " ws.name = sa.step WHERE sa.agent = ? AND sa.workflow = ?"
+				 " ORDER BY (ws.name = ?) DESC, ws.position LIMIT 1", err)))
+		return err->code;
+	store_bind_text(st, 1, agent);
+	store_bind_text(st, 2, ai->workflow);
+	store_bind_text(st, 3, step_hint ? step_hint : "");
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		snprintf(ai->step, sizeof(ai->step), "%s", store_col_text(st, 0));
+		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "%s", store_col_text(st, 1));
+		snprintf(ai->owner, sizeof(ai->owner), "%s", store_col_text(st, 2));
+	} else {
+		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "person");
+		snprintf(ai->owner, sizeof(ai->owner), "%s", ai->wf_owner);
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The approval an agent names on a retry: is it valid for this digest? */
+static int approval_check(struct store *s, const char *id, const char *agent,
+			  const char *digest, char *why, size_t whylen, char *approver,
+			  size_t applen, struct aiv_err *err)
+{
+	json_t *item = NULL;
+	const char *state;
+	int ret = load_item(s, id, &item, err);
+
+	if (ret == AIV_ENOTFOUND) {
+		snprintf(why, whylen, "approval '%s' does not exist", id);
+		aiv_err_clear(err);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	state = json_str(item, "state");
+	if (strcmp(state, "approved"))
+		snprintf(why, whylen, "exception item '%s' is %s, not approved%s", id, state,
+			 !strcmp(state, "expired") ? " (expired items count as denied)" : "");
+	else if (json_str(item, "used_at"))
+		snprintf(why, whylen, "approval '%s' was already used (an approval allows one "
+			 "retry)", id);
+	else if (strcmp(json_str(item, "agent"), agent) || strcmp(json_str(item, "digest"), digest))
+		snprintf(why, whylen, "the arguments differ from those approved in '%s' "
+			 "(digest mismatch)", id);
+	else
+		snprintf(approver, applen, "%s", json_str(item, "approver"));
+	json_decref(item);
+	return 0;
+}
+
+static json_t *ids_json(const struct cedar_policyset *ps, const uint32_t *v, uint32_t n)
+{
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(ps->v[v[i]].id));
+	return a;
+}
+
+static void str_of(const struct cedar_str *s, char *out, size_t n)
+{
+	snprintf(out, n, "%.*s", (int)s->n, s->p);
+}
+
+int control_decide(struct store *s, struct control_engine *eng, const char *actor,
+		   const struct control_request *req, struct control_decision *out,
+		   struct aiv_err *err)
+{
+	struct cedar_entities extra;
+	struct cedar_request cr;
+	struct cedar_response *res = &eng->res;
+	struct agent_info ai;
+	struct strbuf sb = STRBUF_INIT;
+	json_t *args = NULL, *ctx = NULL, *rec = NULL, *input = NULL;
+	char *argtext = NULL, now[TIME_ISO_LEN], queue[200] = "", why[400] = "";
+	char approver[160] = "";
+	const struct cedar_policy *blocking[64];
+	uint32_t nblock = 0, i;
+	int64_t t = time_now_us(), sla = -1;
+	int ret, all_escalate = 1, erroring_forbid = 0, have_extra = 0;
+	const char *step_hint = NULL;
+
+	memset(out, 0, sizeof(*out));
+	cedar_entities_init(&extra);
+	cedar_arena_reset(&eng->scratch);
+	if (!req->agent || !req->action || !req->resource)
+		return aiv_fail(err, AIV_EINPUT, "a request needs agent, action and resource");
+	if ((ret = check_context(req->context, err)))
+		return ret;
+	if (req->context)
+		step_hint = json_str(req->context, "step");
+	if ((ret = agent_lookup(s, req->agent, step_hint, &ai, err)))
+		return ret;
+	if (req->on_behalf_of &&
+	    (ret = row_exists(s, "SELECT 1 FROM people WHERE name = ?", req->on_behalf_of, err)) <= 0)
+		return ret < 0 ? ret : aiv_fail(err, AIV_EINPUT, "on_behalf_of: no person '%s'",
+						req->on_behalf_of);
+
+	/* the Cedar request */
+	memset(&cr, 0, sizeof(cr));
+	{
+		char *p = xstrfmt("Agent::\"%s\"", req->agent), *a;
+		struct strbuf act = STRBUF_INIT;
+		strbuf_addstr(&act, "Action::\"");
+		for (a = (char *)req->action; *a; a++) {
+			if (*a == '"' || *a == '\\')
+				strbuf_addch(&act, '\\');
+			strbuf_addch(&act, *a);
+		}
+		strbuf_addch(&act, '"');
+		ret = cedar_uid_parse(&eng->scratch, p, &cr.principal) ||
+		      cedar_uid_parse(&eng->scratch, act.buf, &cr.action);
+		free(p);
+		strbuf_release(&act);
+		if (ret)
+			return aiv_fail(err, AIV_EINPUT, "malformed agent or action name");
+	}
+	if (cedar_uid_parse(&eng->scratch, req->resource, &cr.resource))
+		return aiv_fail(err, AIV_EINPUT, "resource '%s' is not an entity such as "
+				"Invoice::\"inv-1\"", req->resource);
+	ctx = req->context ? json_deep_copy(req->context) : json_object();
+	if (req->on_behalf_of)
+		json_object_set_new(ctx, "on_behalf_of", uidj("Person", req->on_behalf_of));
+	if (!json_object_get(ctx, "workflow"))
+		json_object_set_new(ctx, "workflow", uidj("Workflow", ai.workflow));
+	if ((ret = cedar_value_from_json(&eng->scratch, ctx, 1, "context", &cr.context, err)))
+		goto cleanup;
+	if (req->entities) {
+		extra.base = &eng->es;
+		if ((ret = cedar_entities_add_json(&extra, req->entities, err)))
+			goto cleanup;
+		cedar_entities_close(&extra);
+		cr.extra = &extra;
+		have_extra = 1;
+	}
+
+	/* the canonical arguments and their digest */
+	args = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "agent", req->agent, "action",
+			 req->action, "resource", req->resource, "on_behalf_of",
+			 req->on_behalf_of, "context",
+			 req->context ? json_deep_copy(req->context) : json_object());
+	argtext = cjson_dumps(args);
+	sha256_hex(argtext, strlen(argtext), out->digest);
+	memcpy(out->revision, eng->revision, SHA256_HEX);
+
+	cedar_authorize(&eng->ps, &eng->es, &cr, &eng->scratch, res);
+
+	/* the outcome */
+	out->errors = json_array();
+	for (i = 0; i < res->nerrors; i++) {
+		const struct cedar_policy *p = &eng->ps.v[res->errors[i].policy];
+		json_array_append_new(out->errors, json_pack("{s:s, s:s, s:s}", "policy", p->id,
+				      "effect", p->effect == CEDAR_FORBID ? "forbid" : "permit",
+				      "error", res->errors[i].msg));
+		if (p->effect == CEDAR_FORBID && !(eng->flags & CONTROL_NO_FAIL_CLOSED) &&
+		    nblock < ARRAY_SIZE(blocking)) {
+			blocking[nblock++] = p;
+			erroring_forbid = 1;
+		}
+	}
+	for (i = 0; i < res->nforbids && nblock < ARRAY_SIZE(blocking); i++)
+		blocking[nblock++] = &eng->ps.v[res->forbids[i]];
+	out->policies = json_array();
+	if (nblock) {
+		for (i = 0; i < nblock; i++) {
+			const struct cedar_str *q = cedar_policy_annotation(blocking[i], "escalate");
+			const struct cedar_str *d = cedar_policy_annotation(blocking[i], "sla");
+			json_array_append_new(out->policies, json_string(blocking[i]->id));
+			if (!q || !q->n) {
+				all_escalate = 0;
+				continue;
+			}
+			if (!queue[0])
+				str_of(q, queue, sizeof(queue));
+			if (d) {
+				char buf[64];
+				int64_t us;
+				str_of(d, buf, sizeof(buf));
+				if (!control_parse_duration(buf, &us) && (sla < 0 || us < sla))
+					sla = us;
+			}
+		}
+		if (all_escalate && res->npermits > 0) {
+			out->outcome = CONTROL_ESCALATE;
+			snprintf(out->reason, sizeof(out->reason), "%s %s requires human review in "
+				 "queue '%s'%s", nblock > 1 ? "policies" : "policy", blocking[0]->id,
+				 queue, erroring_forbid ? " (a forbid failed to evaluate: fail closed)" : "");
+		} else {
+			out->outcome = CONTROL_DENY;
+			if (erroring_forbid && res->nforbids == 0)
+				snprintf(out->reason, sizeof(out->reason), "forbid policy %s failed to "
+					 "evaluate (%s): denied, fail closed", blocking[0]->id,
+					 res->errors[0].msg);
+			else if (all_escalate)
+				snprintf(out->reason, sizeof(out->reason), "forbidden by %s and no policy "
+					 "permits the request", blocking[0]->id);
+			else
+				snprintf(out->reason, sizeof(out->reason), "forbidden by policy %s",
+					 blocking[0]->id);
+		}
+	} else if (res->npermits) {
+		out->outcome = CONTROL_ALLOW;
+		json_decref(out->policies);
+		out->policies = ids_json(&eng->ps, res->permits, res->npermits);
+		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s",
+			 eng->ps.v[res->permits[0]].id);
+	} else {
+		out->outcome = CONTROL_DENY;
+		snprintf(out->reason, sizeof(out->reason), "no policy permits this request "
+			 "(deny by default)%s", res->nerrors ? "; some policies failed to evaluate" : "");
+	}
+	if (out->outcome == CONTROL_ALLOW && !strcmp(ai.autonomy, "supervised")) {
+		out->outcome = CONTROL_ESCALATE;
+		snprintf(queue, sizeof(queue), "%s-supervision", ai.workflow);
+		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
+			 "'%s' is supervised (phase gate): a human must approve",
+			 eng->ps.v[res->permits[0]].id, ai.workflow);
+	}
+
+	if (!eng->in_batch) {
+		if ((ret = store_begin(s, err)))
+			goto cleanup;
+		if ((ret = expire_tx(s, actor, err)))
+			goto fail;
+	}
+	if (req->approved) {
+		if ((ret = approval_check(s, req->approved, req->agent, out->digest, why,
+					  sizeof(why), approver, sizeof(approver), err)))
+			goto fail;
+		if (why[0]) {
+			out->outcome = CONTROL_DENY;
+			snprintf(out->reason, sizeof(out->reason), "%s", why);
+		} else if (out->outcome != CONTROL_DENY) {
+			out->outcome = CONTROL_ALLOW;
+			snprintf(out->reason, sizeof(out->reason), "approved by %s in exception item "
+				 "'%s' for these exact arguments (used once)", approver, req->approved);
+		}
+	}
+	new_id(out->decision_id, sizeof(out->decision_id), "dec");
+	time_format_us(t, now);
+	if (req->approved && !why[0] && out->outcome == CONTROL_ALLOW) {
+		struct store_stmt *st = store_prepare(s, "UPDATE exceptions SET used_at = ?,"
+						      " used_decision = ? WHERE id = ? AND used_at IS NULL",
+						      err);
+		int rc;
+		if (!st) {
+			ret = err->code;
+			goto fail;
+		}
+		store_bind_text(st, 1, now);
+		store_bind_text(st, 2, out->decision_id);
+		store_bind_text(st, 3, req->approved);
+		rc = store_step(st, err);
+		store_reset(st);
+		if (rc < 0) {
+			ret = rc;
+			goto fail;
+		}
+	}
+	input = json_pack("{s:s, s:s, s:s, s:s?, s:O}", "agent", req->agent, "action",
+			  req->action, "resource", req->resource, "on_behalf_of",
+			  req->on_behalf_of, "context", json_object_get(args, "context"));
+	if (out->outcome == CONTROL_ESCALATE) {
+		struct store_stmt *st;
+		char due[TIME_ISO_LEN], *reqtext, *poltext;
+		int64_t due_us = t + (sla > 0 ? sla : DEFAULT_SLA_US);
+		int rc;
+
+		new_id(out->exception_id, sizeof(out->exception_id), "exc");
+		time_format_us(due_us, due);
+		snprintf(out->due, sizeof(out->due), "%s", due);
+		reqtext = cjson_dumps(input);
+		poltext = cjson_dumps(out->policies);
+		if (!(st = store_prepare(s, "INSERT INTO exceptions(id, queue, owner_kind, owner,"
+			" state, created_at, due_at, due_us, workflow, step, agent, on_behalf_of,"
+			" action, resource, request, digest, decision_id, policies)"
+			" VALUES (?,?,?,?,'pending',?,?,?,?,?,?,?,?,?,?,?,?,?)", err))) {
+			free(reqtext);
+			free(poltext);
+			ret = err->code;
+			goto fail;
+		}
+		store_bind_text(st, 1, out->exception_id);
+		store_bind_text(st, 2, queue);
+		store_bind_text(st, 3, ai.owner_kind);
+		store_bind_text(st, 4, ai.owner);
+		store_bind_text(st, 5, now);
+		store_bind_text(st, 6, due);
+		store_bind_int(st, 7, due_us);
+		store_bind_text(st, 8, ai.workflow);
+		store_bind_text(st, 9, ai.step[0] ? ai.step : NULL);
+		store_bind_text(st, 10, req->agent);
+		store_bind_text(st, 11, req->on_behalf_of);
+		store_bind_text(st, 12, req->action);
+		store_bind_text(st, 13, req->resource);
+		store_bind_text(st, 14, reqtext);
+		store_bind_text(st, 15, out->digest);
+		store_bind_text(st, 16, out->decision_id);
+		store_bind_text(st, 17, poltext);
+		rc = store_step(st, err);
+		store_reset(st);
+		free(reqtext);
+		free(poltext);
+		if (rc < 0) {
+			ret = rc;
+			goto fail;
+		}
+		{
+			json_t *ex = json_pack("{s:s, s:s, s:s, s:s, s:s}", "queue", queue, "owner",
+					       ai.owner, "owner_kind", ai.owner_kind, "due_at", due,
+					       "decision_id", out->decision_id);
+			ret = transition_record(s, actor, out->exception_id, "none", "pending",
+						req->agent, out->reason, ex, err);
+			json_decref(ex);
+			if (ret)
+				goto fail;
+		}
+	}
+	rec = json_pack("{s:s, s:s, s:s, s:O, s:{s:s, s:O, s:s, s:O, s:s?}, s:{s:s}, s:s,"
+			" s:s?, s:s, s:s?, s:s}",
+			"decision_id", out->decision_id, "timestamp", now,
+			"path", "aivalue/control/decide", "input", input,
+			"result", "decision", control_outcome_name(out->outcome),
+			"policies", out->policies, "reason", out->reason, "errors", out->errors,
+			"exception_id", out->exception_id[0] ? out->exception_id : NULL,
+			"bundles", "policies", eng->revision,
+			"agent", req->agent, "on_behalf_of", req->on_behalf_of,
+			"args_digest", out->digest,
+			"approver", approver[0] && !why[0] ? approver : NULL,
+			"revision", eng->revision);
+	if ((ret = log_append_decision(s, out->decision_id, "decision", now, rec, req->agent,
+				       req->action, control_outcome_name(out->outcome), t, err)))
+		goto fail;
+	if (!eng->in_batch) {
+		int64_t pending = 0;
+		if ((ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
+					   " IS NULL", &pending, err)))
+			goto fail;
+		if (pending >= eng->batch && (ret = log_flush_tx(s, actor, err)))
+			goto fail;
+	}
+	if (!eng->in_batch && (ret = store_commit(s, err)))
+		goto fail;
+	goto cleanup;
+fail:
+	if (!eng->in_batch)
+		store_rollback(s);
+	control_decision_release(out);
+cleanup:
+	(void)have_extra;
+	strbuf_release(&sb);
+	cedar_entities_release(&extra);
+	json_decref(args);
+	json_decref(ctx);
+	json_decref(rec);
+	json_decref(input);
+	free(argtext);
+	return ret;
+}
+
+int control_decide_many(struct store *s, struct control_engine *eng, const char *actor,
+			const struct control_request *reqs, size_t n,
+			struct control_decision *outs, struct aiv_err *errs,
+			struct aiv_err *err)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		memset(&outs[i], 0, sizeof(outs[i]));
+		aiv_err_clear(&errs[i]);
+	}
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = expire_tx(s, actor, err)))
+		goto fail;
+	eng->in_batch = 1;
+	for (i = 0; i < n; i++) {
+		ret = control_decide(s, eng, actor, &reqs[i], &outs[i], &errs[i]);
+		if (ret == AIV_EINPUT || ret == AIV_ENOTFOUND) {
+			/* bad input: refused before anything was written */
+			ret = 0;
+			continue;
+		}
+		if (ret) {
+			*err = errs[i];
+			goto fail;
+		}
+	}
+	eng->in_batch = 0;
+	if ((ret = log_flush_tx(s, actor, err)) || (ret = store_commit(s, err)))
+		goto fail;
+	return 0;
+fail:
+	eng->in_batch = 0;
+	store_rollback(s);
+	for (i = 0; i < n; i++)
+		control_decision_release(&outs[i]);
+	return ret;
+}

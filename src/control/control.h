@@ -1,0 +1,181 @@
+/*
+ * control.h - model 5's agent control layer: agents, workflows and Cedar
+ * entitlements as declarative kinds; allow/deny/escalate decisions; the
+ * owned exception queue; the decision log chained into the ledger.
+ *
+ *   apply -f (Agent, Workflow, Policy) --> typed rows (migration 4)
+ *                                            |
+ *   control_engine_load: policies parsed once, entities built from the
+ *   store (Agent, Person, Team, Workflow, Step, Action) --> engine
+ *                                            |
+ *   control_decide(engine, request) --> Cedar (cedar.h) + fail-closed
+ *      forbids + @escalate + phase gate --> decision (+ exception item)
+ *      --> decision_log row --> ledger batch entry (group commit)
+ *
+ * The CLI (`aivalue decide`, `exceptions`, `decisions`) and, later, the
+ * HTTP handlers are thin wrappers over these functions: they parse their
+ * input into a struct control_request and print a struct control_decision.
+ */
+#ifndef AIV_CONTROL_H
+#define AIV_CONTROL_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "apply/apply.h"
+#include "control/cedar.h"
+#include "core/hash.h"
+#include "store/store.h"
+
+extern const struct kind_ops control_agent_kind;
+extern const struct kind_ops control_workflow_kind;
+extern const struct kind_ops control_policy_kind;
+
+/* Register Agent, Workflow and Policy (after org_register_kinds()). */
+void control_register_kinds(void);
+
+/* The schema policies are validated against (built-in entity types). */
+void control_schema(struct cedar_schema *sc, const char *const *resource_types,
+		    size_t nresource_types);
+
+/* ---- decisions ------------------------------------------------------ */
+
+enum control_outcome { CONTROL_DENY = 0, CONTROL_ALLOW = 1, CONTROL_ESCALATE = 2 };
+const char *control_outcome_name(int outcome);
+
+enum control_flags {
+	CONTROL_NO_FAIL_CLOSED = 1 << 0, /* Cedar's pure semantics (testing) */
+};
+
+struct control_request {
+	const char *agent;        /* agent name (principal Agent::"<agent>") */
+	const char *action;       /* action name (Action::"<action>") */
+	const char *resource;     /* 'Type::"id"' */
+	const char *on_behalf_of; /* person name or NULL */
+	const json_t *context;    /* JSON object or NULL; reals become decimals */
+	const json_t *entities;   /* extra Cedar entities (JSON array) or NULL */
+	const char *approved;     /* exception id approving this retry, or NULL */
+};
+
+struct control_decision {
+	int outcome;
+	json_t *policies;        /* array of deciding policy ids (owned) */
+	json_t *errors;          /* array of {policy, error} (owned) */
+	char reason[600];
+	char decision_id[48];
+	char exception_id[48];   /* "" unless escalate */
+	char digest[SHA256_HEX];
+	char revision[SHA256_HEX];
+	char due[32];            /* escalate: due time */
+};
+
+void control_decision_release(struct control_decision *d);
+
+struct control_engine;
+
+/*
+ * Load the policy set and the store's entities into a new engine (caller
+ * frees with control_engine_free).  `flags` from enum control_flags.
+ * An engine holds per-request scratch memory: use one per thread, like
+ * the store handle.  Reload it after policies or org objects change.
+ */
+int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
+			struct aiv_err *err);
+void control_engine_free(struct control_engine *eng);
+/* Decisions chained per ledger entry (default 1; the server uses more). */
+void control_engine_set_batch(struct control_engine *eng, int batch);
+
+/*
+ * Decide one request, record it (decision log; exception item when
+ * escalating; approval consumption) in one store transaction.  Bad input
+ * (unknown agent, malformed resource or context, confidence outside
+ * [0,1]) -> AIV_EINPUT and nothing recorded.  On success *out is filled
+ * (release with control_decision_release).
+ */
+int control_decide(struct store *s, struct control_engine *eng, const char *actor,
+		   const struct control_request *req, struct control_decision *out,
+		   struct aiv_err *err);
+
+/*
+ * Decide n requests in one store transaction (a batch over HTTP): expiry
+ * runs once, every decision is logged, and the pending log rows are
+ * chained into one ledger entry at the end.  A request with bad input
+ * gets errs[i] set (code AIV_EINPUT) and outs[i] zeroed, and does not
+ * stop the others; a store error rolls back the whole batch.  outs and
+ * errs hold n items (caller's memory; release each out that has a
+ * decision_id with control_decision_release).
+ */
+int control_decide_many(struct store *s, struct control_engine *eng, const char *actor,
+			const struct control_request *reqs, size_t n,
+			struct control_decision *outs, struct aiv_err *errs,
+			struct aiv_err *err);
+
+/* Chain every pending decision-log row into one ledger entry (own tx). */
+int control_log_flush(struct store *s, const char *actor, struct aiv_err *err);
+
+/*
+ * Recompute each chained batch's hash over its decision-log rows; res
+ * says how many rows and batches were checked and the first mismatch.
+ */
+int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
+		       char *problem, size_t problem_len, struct aiv_err *err);
+
+/* Decision-log records (JSON array, new reference), oldest first. */
+int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+
+/* ---- exception queue ------------------------------------------------ */
+
+/* Mark pending items past their due time expired (own transaction). */
+int control_expire(struct store *s, const char *actor, struct aiv_err *err);
+
+/* Items (after expiring), filtered by state/queue when not NULL. */
+int control_exceptions_list(struct store *s, const char *actor, const char *state,
+			    const char *queue, json_t **out, struct aiv_err *err);
+int control_exception_show(struct store *s, const char *actor, const char *id,
+			   json_t **out, struct aiv_err *err);
+
+enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
+
+/*
+ * Approve, reject or reassign (to `to`, a person or team) a pending item.
+ * `as` is the person acting: must exist, must not be an agent, must not be
+ * the person the agent acted for (separation of duties).  `reason` is
+ * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.
+ */
+int control_exception_act(struct store *s, const char *actor, const char *id,
+			  int transition, const char *as, const char *reason,
+			  const char *to, json_t **out, struct aiv_err *err);
+
+/* ---- observed tool calls and readiness ------------------------------ */
+
+/*
+ * Import agents' own OpenTelemetry GenAI spans (an OTLP/JSON
+ * ExportTraceServiceRequest): spans with gen_ai.operation.name
+ * "execute_tool" (or a name starting "execute_tool"), agent from
+ * gen_ai.agent.id (older: gen_ai.agent.name, agent.id), tool from
+ * gen_ai.tool.name (older: tool.name).  Each call is matched to a
+ * decision: the span's aivalue.decision_id attribute, or else a decision
+ * for the same agent and action == tool in the 10 minutes before it.
+ * One transaction, one ledger entry with the row count and a hash over
+ * the rows.  *imported / *skipped (duplicates, non-tool spans).
+ */
+int control_import_spans(struct store *s, const char *actor, const json_t *otlp,
+			 const char *source, int64_t *imported, int64_t *skipped,
+			 struct aiv_err *err);
+
+/* Tool calls with no matching decision (of one workflow's agents, or all). */
+int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
+			   struct aiv_err *err);
+
+/*
+ * The six readiness figures of a workflow (identity, entitlements,
+ * integration, logging, exception handling, ownership) as a JSON object,
+ * each with its numerator, denominator, share and detail.
+ */
+int control_readiness(struct store *s, const char *workflow, json_t **out,
+		      struct aiv_err *err);
+
+/* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
+int control_parse_duration(const char *s, int64_t *us);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * test_control.c - the control layer through its C API on a real
+ * (temporary) workspace: the fail-closed forbid rule and its switch,
+ * escalation, expiry, digest-bound one-time approvals and separation of
+ * duties.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apply/apply.h"
+#include "catalog/catalog.h"
+#include "control/control.h"
+#include "core/cjson.h"
+#include "org/org.h"
+
+static const char *YAML =
+	"kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
+	"kind: Person\nname: ana\ndisplay_name: Ana\nrole: lead\nteam: fin\n---\n"
+	"kind: Person\nname: bob\ndisplay_name: Bob\nrole: clerk\nteam: fin\n---\n"
+	"kind: Agent\nname: bot\nowner: ana\nworkflow: p2p\n---\n"
+	"kind: Workflow\nname: p2p\nowner: ana\nautonomy: autonomous\nsteps:\n"
+	"  - name: pay\n    owner: bob\n    agents: [bot]\n---\n"
+	"kind: Policy\nname: pol\nresource_types: [Invoice]\ncedar: |\n"
+	"  @id(\"pay\") permit(principal, action == Action::\"pay\", resource);\n"
+	"  @id(\"review\") @escalate(\"ap\") @sla(\"PT1H\")\n"
+	"  forbid(principal, action == Action::\"pay\", resource) when { context.amount > 100 };\n"
+	"  @id(\"hard\") forbid(principal, action == Action::\"pay\", resource)\n"
+	"  when { context has vendor && context.vendor == \"blocked\" };\n";
+
+struct fixture {
+	char path[64];
+	struct store *s;
+	struct catalog *cat;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	const char *src[] = { "t.yaml" };
+	int fd;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/aiv-test-control.XXXXXX");
+	fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	org_register_kinds();
+	control_register_kinds();
+	if (store_open(&f->s, f->path, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
+	    apply_sources(f->s, f->cat, "test", src, 1, YAML, strlen(YAML), 0, &res, &err))
+		fail_msg("setup: %s", err.msg);
+	apply_result_release(&res);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+
+	store_close(f->s);
+	catalog_free(f->cat);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	unsetenv("AIVALUE_FAKE_TIME");
+	return 0;
+}
+
+/* Decide with a context JSON text; returns the outcome, fills d. */
+static int decide(struct fixture *f, unsigned flags, const char *ctx, const char *obo,
+		  const char *approved, struct control_decision *d)
+{
+	struct control_engine *eng;
+	struct control_request req;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *cj = json_loads(ctx, 0, NULL);
+
+	assert_non_null(cj);
+	assert_int_equal(control_engine_load(f->s, flags, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.on_behalf_of = obo;
+	req.context = cj;
+	req.approved = approved;
+	if (control_decide(f->s, eng, "test", &req, d, &err))
+		fail_msg("decide: %s", err.msg);
+	control_engine_free(eng);
+	json_decref(cj);
+	return d->outcome;
+}
+
+static void test_outcomes(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+
+	assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+	assert_string_equal(json_string_value(json_array_get(d.policies, 0)), "pay");
+	control_decision_release(&d);
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", NULL, NULL, &d), CONTROL_ESCALATE);
+	assert_true(d.exception_id[0]);
+	control_decision_release(&d);
+	/* a hard forbid wins over an escalating one */
+	assert_int_equal(decide(f, 0, "{\"amount\": 500, \"vendor\": \"blocked\"}", NULL, NULL, &d),
+			 CONTROL_DENY);
+	assert_false(d.exception_id[0]);
+	control_decision_release(&d);
+}
+
+static void test_fail_closed_switch(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+
+	/* "review" errors without context.amount: fail closed -> escalate */
+	assert_int_equal(decide(f, 0, "{}", NULL, NULL, &d), CONTROL_ESCALATE);
+	assert_int_equal(json_array_size(d.errors), 1);
+	control_decision_release(&d);
+	/* Cedar's own semantics skip the erroring forbid -> allow */
+	assert_int_equal(decide(f, CONTROL_NO_FAIL_CLOSED, "{}", NULL, NULL, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+}
+
+static void test_approval_digest_and_duties(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *item = NULL;
+	char id[48];
+
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", NULL, &d), CONTROL_ESCALATE);
+	snprintf(id, sizeof(id), "%s", d.exception_id);
+	control_decision_release(&d);
+	/* separation of duties, agents, reasons */
+	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "bob", "ok", NULL,
+					       &item, &err), AIV_EPERM);
+	assert_non_null(strstr(err.msg, "separation of duties"));
+	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "bot", "ok", NULL,
+					       &item, &err), AIV_EPERM);
+	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "", NULL,
+					       &item, &err), AIV_EINPUT);
+	/* a retry before approval is still not allowed */
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", id, &d), CONTROL_DENY);
+	control_decision_release(&d);
+	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "checked",
+					       NULL, &item, &err), 0);
+	assert_string_equal(json_str(item, "state"), "approved");
+	json_decref(item);
+	/* other arguments: denied; the same: allowed once; a replay: denied */
+	assert_int_equal(decide(f, 0, "{\"amount\": 501}", "bob", id, &d), CONTROL_DENY);
+	control_decision_release(&d);
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", id, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", id, &d), CONTROL_DENY);
+	assert_non_null(strstr(d.reason, "already used"));
+	control_decision_release(&d);
+}
+
+static void test_expiry(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *item = NULL;
+	char id[48];
+
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:00:00Z", 1);
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", NULL, NULL, &d), CONTROL_ESCALATE);
+	assert_string_equal(d.due, "2030-01-01T01:00:00.000000Z");
+	snprintf(id, sizeof(id), "%s", d.exception_id);
+	control_decision_release(&d);
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:59:59Z", 1);
+	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
+	assert_string_equal(json_str(item, "state"), "pending");
+	json_decref(item);
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T01:00:01Z", 1);
+	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
+	assert_string_equal(json_str(item, "state"), "expired");
+	json_decref(item);
+	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "late", NULL,
+					       &item, &err), AIV_ESTATE);
+	/* an expired item never allows a retry */
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", NULL, id, &d), CONTROL_DENY);
+	assert_non_null(strstr(d.reason, "expired"));
+	control_decision_release(&d);
+}
+
+static void test_log_chained(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t rows, batches;
+	char problem[200];
+
+	assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 1);
+	assert_int_equal(batches, 1);
+}
+
+static void test_decide_many(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request reqs[3];
+	struct control_decision outs[3];
+	struct aiv_err errs[3], err = AIV_ERR_INIT;
+	json_t *c1 = json_loads("{\"amount\": 5}", 0, NULL);
+	json_t *c2 = json_loads("{\"confidence\": 7}", 0, NULL);
+	json_t *c3 = json_loads("{\"amount\": 500}", 0, NULL);
+	int64_t rows, batches;
+	char problem[200];
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < 3; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+	}
+	reqs[0].context = c1;
+	reqs[1].context = c2;
+	reqs[2].context = c3;
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, 3, outs, errs, &err), 0);
+	assert_int_equal(outs[0].outcome, CONTROL_ALLOW);
+	assert_int_equal(errs[1].code, AIV_EINPUT); /* confidence outside [0,1] */
+	assert_false(outs[1].decision_id[0]);
+	assert_int_equal(outs[2].outcome, CONTROL_ESCALATE);
+	for (i = 0; i < 3; i++)
+		control_decision_release(&outs[i]);
+	/* two decisions and one transition, chained by one ledger entry */
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 3);
+	assert_int_equal(batches, 1);
+	control_engine_free(eng);
+	json_decref(c1);
+	json_decref(c2);
+	json_decref(c3);
+}
+
+static void test_durations(void **state)
+{
+	int64_t us;
+
+	(void)state;
+	assert_int_equal(control_parse_duration("PT4H", &us), 0);
+	assert_true(us == 4LL * 3600 * 1000000);
+	assert_int_equal(control_parse_duration("P1DT30M", &us), 0);
+	assert_true(us == (86400LL + 1800) * 1000000);
+	assert_int_equal(control_parse_duration("P2W", &us), 0);
+	assert_int_equal(control_parse_duration("PT", &us), -1);
+	assert_int_equal(control_parse_duration("4H", &us), -1);
+	assert_int_equal(control_parse_duration("P1H", &us), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_closed_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approval_digest_and_duties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
+		cmocka_unit_test(test_durations),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -20,6 +20,7 @@
 #include "apply/apply.h"
 #include "cmd.h"
 #include "options.h"
+#include "ingest/identity.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -31,6 +32,8 @@ const struct cmd_struct cli_commands[] = {
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },
+	{ "identities", cmd_identities, NEED_STORE, "map logins, UPNs, emails and hashed ids to people" },
+	{ "import", cmd_import, 0, "import AI-usage exports and customer journeys" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
@@ -239,6 +242,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	ingest_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

@@ -47,9 +47,11 @@ void cli_print_json(json_t *v);
 int cli_open_store(struct aiv_ctx *ctx, unsigned flags);
 int cli_load_catalog(struct aiv_ctx *ctx);
 
+int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx);

@@ -25,11 +25,13 @@
 
 /* Sorted by name. */
 const struct cmd_struct cli_commands[] = {
+	{ "adoption", cmd_adoption, NEED_STORE | STORE_RO, "model 1: repeated use, proficiency, concentration, cohorts" },
 	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
 	  "create or update objects from YAML files (idempotent)" },
 	{ "audit", cmd_audit, NEED_STORE | STORE_RO,
 	  "verify, read, export and checkpoint the ledger" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "findings", cmd_findings, NEED_STORE | STORE_RO | NEED_CATALOG, "failure modes the detectors see now" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },
 	{ "identities", cmd_identities, NEED_STORE, "map logins, UPNs, emails and hashed ids to people" },

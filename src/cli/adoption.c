@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "core/cjson.h"
 #include "metrics/adoption.h"
 #include "options.h"
 
@@ -113,6 +114,40 @@ static void print_report(const struct adoption_report *r, int by)
 	}
 }
 
+static void print_register(json_t *starters, json_t *champions)
+{
+	size_t i;
+	json_t *v;
+
+	if (json_array_size(starters))
+		printf("\nstarter workflows (users in the window)\n");
+	json_array_foreach(starters, i, v) {
+		json_t *share = json_object_get(v, "targeted_share");
+		printf("  %-28.28s %4d of %4d targeted people", json_str(v, "name"),
+		       (int)json_integer_value(json_object_get(v, "targeted_users")),
+		       (int)json_integer_value(json_object_get(v, "targeted_people")));
+		if (share)
+			printf(" (%.0f%%)", 100.0 * json_real_value(share));
+		printf(", %d others; owner %s\n",
+		       (int)json_integer_value(json_object_get(v, "other_users")), json_str(v, "owner"));
+	}
+	if (json_array_size(champions))
+		printf("\nchampion reach (team repeat use, champion excluded)\n");
+	json_array_foreach(champions, i, v) {
+		json_t *now = json_object_get(v, "repeat_rate_now");
+		json_t *before = json_object_get(v, "repeat_rate_before");
+		printf("  %-24.24s %-26.26s ", json_str(v, "champion"), json_str(v, "team"));
+		if (!now)
+			printf("(team under the privacy floor)\n");
+		else if (before)
+			printf("%3.0f%% before %s -> %3.0f%% now\n", 100.0 * json_real_value(before),
+			       json_str(v, "published"), 100.0 * json_real_value(now));
+		else
+			printf("%3.0f%% now (no published starter workflow)\n",
+			       100.0 * json_real_value(now));
+	}
+}
+
 static int cli_parse_by_period(const char *by_s, const char *period_s, const char *as_of_s,
 			int *by, int *period, int32_t *as_of)
 {
@@ -159,7 +194,10 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_register reg = { NULL, NULL };
 	struct adoption_report r;
+	struct usage_table t;
+	json_t *starters, *champions;
 	int32_t as_of;
 	int by, period, n;
 
@@ -171,12 +209,27 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if ((n = cli_parse_by_period(by_s, period_s, as_of_s, &by, &period, &as_of)))
 		return n;
-	if (adoption_run(ctx->store, config, (enum adoption_period)period, as_of, &r, &err))
+	if (adoption_run(ctx->store, config, (enum adoption_period)period, as_of, &r, &t, &err) ||
+	    adoption_register_load(ctx->store, &reg, &err)) {
+		utab_release(&t);
+		adoption_register_release(&reg);
 		return cli_error(&err);
-	if (ctx->json)
-		cli_print_json(adoption_report_json(&r, by));
-	else
+	}
+	starters = adoption_starters_json(&t, &r, &reg);
+	champions = adoption_champions_json(&t, &r, &reg);
+	if (ctx->json) {
+		json_t *o = adoption_report_json(&r, by);
+		json_object_set_new(o, "starter_workflows", starters);
+		json_object_set_new(o, "champions", champions);
+		cli_print_json(o);
+	} else {
 		print_report(&r, by);
+		print_register(starters, champions);
+		json_decref(starters);
+		json_decref(champions);
+	}
 	adoption_report_release(&r);
+	adoption_register_release(&reg);
+	utab_release(&t);
 	return 0;
 }

@@ -17,16 +17,25 @@
 static int collect(struct aiv_ctx *ctx, const char *config, int32_t as_of, json_t **out,
 		   struct aiv_err *err)
 {
+	struct adoption_register reg = { NULL, NULL };
 	struct adoption_report r;
+	struct usage_table t;
 	json_t *arr = json_array(), *f;
 
-	if (adoption_run(ctx->store, config, PERIOD_MONTH, as_of, &r, err)) {
+	if (adoption_run(ctx->store, config, PERIOD_MONTH, as_of, &r, &t, err) ||
+	    adoption_register_load(ctx->store, &reg, err)) {
+		utab_release(&t);
+		adoption_register_release(&reg);
 		json_decref(arr);
 		return err->code;
 	}
 	if ((f = adoption_two_tier(&r, ctx->cat)))
 		json_array_append_new(arr, f);
+	if ((f = adoption_shadow_ai(&t, &r, &reg)))
+		json_array_append_new(arr, f);
 	adoption_report_release(&r);
+	adoption_register_release(&reg);
+	utab_release(&t);
 	*out = arr;
 	return 0;
 }

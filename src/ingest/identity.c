@@ -347,4 +347,6 @@ cleanup:
 void ingest_register_kinds(void)
 {
 	apply_register(&identity_kind);
+	apply_register(&starter_workflow_kind);
+	apply_register(&tool_kind);
 }

@@ -25,6 +25,8 @@
 #include "apply/apply.h"
 
 extern const struct kind_ops identity_kind;
+extern const struct kind_ops starter_workflow_kind; /* register.c */
+extern const struct kind_ops tool_kind;             /* register.c */
 /* Register Identity (and the other kinds of this layer) with apply. */
 void ingest_register_kinds(void);
 

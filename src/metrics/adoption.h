@@ -145,9 +145,30 @@ int32_t adoption_parse_day(const char *s); /* "YYYY-MM-DD" -> days, INT32_MIN if
 
 /*
  * Load the thresholds (config_path NULL: $AIVALUE_ADOPTION, else built
- * in), the usage table from the workspace, and compute the report.
- * `as_of` 0 means the last day with activity.
+ * in), the usage table from the workspace into *t (initialised here;
+ * the caller releases it with utab_release, also on failure), and
+ * compute the report.  `as_of` 0 means the last day with activity.
  */
 int adoption_run(struct store *s, const char *config_path, enum adoption_period period,
-		 int32_t as_of, struct adoption_report *r, struct aiv_err *err);
+		 int32_t as_of, struct adoption_report *r, struct usage_table *t,
+		 struct aiv_err *err);
+
+/*
+ * The governance register as the workspace holds it: specs of kinds Tool
+ * and StarterWorkflow (ingest/register.c), as JSON arrays (owned).
+ */
+struct adoption_register {
+	json_t *tools, *starters;
+};
+int adoption_register_load(struct store *s, struct adoption_register *reg, struct aiv_err *err);
+void adoption_register_release(struct adoption_register *reg);
+/* Adoption per starter workflow and per targeted role/function.  New reference. */
+json_t *adoption_starters_json(const struct usage_table *t, const struct adoption_report *r,
+			       const struct adoption_register *reg);
+/* Champion reach: team repeat use before and after publication.  New reference. */
+json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
+				const struct adoption_register *reg);
+/* The shadow-AI finding (new reference), or NULL when there is none. */
+json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
+			   const struct adoption_register *reg);
 #endif

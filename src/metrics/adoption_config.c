@@ -169,20 +169,19 @@ int adoption_config_load(struct adoption_config *c, const char *path, struct aiv
 }
 
 int adoption_run(struct store *s, const char *config_path, enum adoption_period period,
-		 int32_t as_of, struct adoption_report *r, struct aiv_err *err)
+		 int32_t as_of, struct adoption_report *r, struct usage_table *t,
+		 struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	struct usage_table t;
 	const char *env = getenv("AIVALUE_ADOPTION");
 	int ret;
 
+	utab_init(t);
 	if (!config_path && env && *env)
 		config_path = env;
 	if ((ret = adoption_config_load(&cfg, config_path, err)))
 		return ret;
-	utab_init(&t);
-	if (!(ret = utab_load(&t, s, err)))
-		ret = adoption_compute(&t, &cfg, period, as_of, r, err);
-	utab_release(&t);
+	if (!(ret = utab_load(t, s, err)))
+		ret = adoption_compute(t, &cfg, period, as_of, r, err);
 	return ret;
 }

@@ -41,6 +41,7 @@ test_expect_success 're-importing the same file is detected and changes nothing'
 '
 
 test_expect_success 'the two-tier finding names exactly the finance function' '
+	aivalue apply -f "$ACME/usage/register.yaml" >/dev/null &&
 	aivalue findings --json >f.json &&
 	test "$(json_get f.json "\",\".join(x[\"id\"] for x in d)")" = two_tier_workforce &&
 	test "$(json_get f.json "\",\".join(x[\"function\"] for x in d[0][\"stalled\"][\"functions\"])")" = finance &&
@@ -90,6 +91,28 @@ test_expect_success 'vendor exports import through the CLI, Identity kind joins 
 	aivalue apply -f ident.yaml >out && test_grep "Identity/.* created" out &&
 	aivalue import usage "$DATA/copilot-users-1-day.ndjson" --format copilot-users --json >c.json &&
 	test "$(json_get c.json "d[\"people_matched\"]")" = 1
+'
+
+test_expect_success 'starter workflows and champion reach' '
+	aivalue adoption --json >s.json &&
+	test "$(json_get s.json "[w for w in d[\"starter_workflows\"] if w[\"name\"] == \"invoice-match\"][0][\"targeted_people\"]")" = 35 &&
+	test "$(json_get s.json "[c for c in d[\"champions\"] if c[\"champion\"] == \"paula.garcia\"][0][\"published\"]")" = 2025-12-01 &&
+	test "$(json_get s.json "[c for c in d[\"champions\"] if c[\"champion\"] == \"paula.garcia\"][0][\"change\"] > 0.3")" = True
+'
+
+test_expect_success 'shadow AI: an unlisted tool and a tool outside its allowed functions' '
+	m1=$(json_get ids.json "[i[\"value\"] for i in d if i[\"person\"] == \"soo-ah.cho\"][0]") &&
+	m2=$(json_get ids.json "[i[\"value\"] for i in d if i[\"person\"] == \"joao.souza\"][0]") &&
+	printf "date,user,app,feature,template,actions\n2026-10-20,%s,perplexity,chat,,3\n2026-10-21,%s,perplexity,chat,,1\n2026-10-22,%s,copilot,code,,4\n" \
+		"$m1" "$m2" "$m1" >shadow.csv &&
+	aivalue import usage shadow.csv --format csv --map "$MAP" >/dev/null &&
+	aivalue findings --json >f2.json &&
+	test "$(json_get f2.json "\",\".join(x[\"id\"] for x in d)")" = two_tier_workforce,shadow_ai &&
+	test "$(json_get f2.json "d[1][\"unregistered_tools\"][0][\"tool\"]")" = perplexity &&
+	test "$(json_get f2.json "d[1][\"unregistered_tools\"][0][\"people\"]")" = 2 &&
+	test "$(json_get f2.json "d[1][\"disallowed_use\"][0][\"tool\"]")" = copilot &&
+	test "$(json_get f2.json "\",\".join(d[1][\"disallowed_use\"][0][\"functions\"])")" = marketing ||
+	{ cat f2.json; false; }
 '
 
 test_done

@@ -58,6 +58,7 @@ int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_import(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "core/cjson.h"
 #include "metrics/adoption.h"
+#include "metrics/journeys.h"
 #include "options.h"
 
 /* Run every detector; a new JSON array of findings. */
@@ -33,6 +34,20 @@ static int collect(struct aiv_ctx *ctx, const char *config, int32_t as_of, json_
 		json_array_append_new(arr, f);
 	if ((f = adoption_shadow_ai(&t, &r, &reg)))
 		json_array_append_new(arr, f);
+	{
+		json_t *rep = NULL;
+		f = NULL;
+		if (journeys_report(ctx->store, &r.cfg, ctx->cat, &rep, &f, err)) {
+			adoption_report_release(&r);
+			adoption_register_release(&reg);
+			utab_release(&t);
+			json_decref(arr);
+			return err->code;
+		}
+		json_decref(rep);
+		if (f)
+			json_array_append_new(arr, f);
+	}
 	adoption_report_release(&r);
 	adoption_register_release(&reg);
 	utab_release(&t);

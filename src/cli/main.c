@@ -37,6 +37,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "identities", cmd_identities, NEED_STORE, "map logins, UPNs, emails and hashed ids to people" },
 	{ "import", cmd_import, 0, "import AI-usage exports and customer journeys" },
 	{ "init", cmd_init, 0, "create a workspace database" },
+	{ "journeys", cmd_journeys, NEED_STORE | STORE_RO | NEED_CATALOG, "model 2: intent, conversion quality, trust by channel" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },

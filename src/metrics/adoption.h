@@ -30,6 +30,9 @@ struct adoption_config {
 	double xf_min_repeat_rate;
 	int xf_min_foreign_users;
 	double tt_max_gini, tt_max_role_gap, tt_stalled_rate, tt_org_rate_above;
+	char vc_ai_channel[64];
+	int vc_periods, vc_min_periods;
+	double vc_alpha;
 };
 
 /*

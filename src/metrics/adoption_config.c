@@ -69,7 +69,9 @@ int adoption_config_load_buf(struct adoption_config *c, const char *name, const 
 	static const char *const top[] = { "version", "privacy_floor", "repeat_use",
 					   "proficiency", "window_days", "stalled_after_days",
 					   "reusable_workflow", "cross_functional", "two_tier",
-					   NULL };
+					   "volume_over_credibility", NULL };
+	static const char *const k_vc[] = { "ai_channel", "periods", "min_periods", "alpha",
+					    NULL };
 	static const char *const k_rep[] = { "weeks", "min_active_weeks", NULL };
 	static const char *const k_prof[] = { "novice_actions_per_week", "power_actions_per_week",
 					      "power_min_features", NULL };
@@ -142,6 +144,29 @@ int adoption_config_load_buf(struct adoption_config *c, const char *name, const 
 			   "two_tier")) ||
 	    (ret = get_num(&p, n, "org_rate_above", 0, 1, &c->tt_org_rate_above, "two_tier")))
 		goto out;
+	{
+		const char *ch = NULL;
+		if ((ret = section(&p, root, "volume_over_credibility", k_vc, &n)) ||
+		    (ret = yget_str(&p, n, "ai_channel", 1, &ch, "volume_over_credibility")) ||
+		    (ret = get_int(&p, n, "periods", 3, 60, &c->vc_periods,
+				   "volume_over_credibility")) ||
+		    (ret = get_int(&p, n, "min_periods", 3, 60, &c->vc_min_periods,
+				   "volume_over_credibility")) ||
+		    (ret = get_num(&p, n, "alpha", 0.0001, 0.5, &c->vc_alpha,
+				   "volume_over_credibility")))
+			goto out;
+		if (!*ch || strlen(ch) >= sizeof(c->vc_ai_channel)) {
+			ret = yfail(&p, yget(n, "ai_channel"), AIV_EINPUT,
+				    "volume_over_credibility: 'ai_channel' must be 1 to 63 bytes");
+			goto out;
+		}
+		snprintf(c->vc_ai_channel, sizeof(c->vc_ai_channel), "%s", ch);
+		if (c->vc_min_periods > c->vc_periods) {
+			ret = yfail(&p, yget(n, "min_periods"), AIV_EINPUT,
+				    "volume_over_credibility: 'min_periods' is more than 'periods'");
+			goto out;
+		}
+	}
 out:
 	ydocs_release(&docs);
 	return ret;

@@ -115,4 +115,21 @@ test_expect_success 'shadow AI: an unlisted tool and a tool outside its allowed 
 	{ cat f2.json; false; }
 '
 
+test_expect_success 'journeys: channel metrics and volume over credibility with its p-values' '
+	aivalue import journeys "$ACME/usage/journeys.csv" --format csv >out &&
+	test_grep "imported .* events rows" out &&
+	aivalue import journeys "$ACME/usage/outcomes.csv" --format csv >out &&
+	test_grep "outcomes rows" out &&
+	aivalue import journeys "$ACME/usage/outcomes.csv" --format csv >out &&
+	test_grep "already imported" out &&
+	aivalue journeys --json >j.json &&
+	test "$(json_get j.json "\",\".join(c[\"channel\"] for c in d[\"channels\"])")" = ai_assistant,store,web &&
+	test "$(json_get j.json "d[\"volume_over_credibility\"][\"volume\"][\"p_increasing\"] < 0.05")" = True &&
+	test "$(json_get j.json "d[\"volume_over_credibility\"][\"quality\"][\"p_decreasing\"] < 0.05")" = True &&
+	aivalue findings --json >f3.json &&
+	test "$(json_get f3.json "\",\".join(x[\"id\"] for x in d)")" = two_tier_workforce,shadow_ai,volume_over_credibility &&
+	test "$(json_get f3.json "d[2][\"move\"][\"id\"]")" = pick_one_surface &&
+	aivalue journeys >out && test_grep "^ai_assistant" out
+'
+
 test_done

@@ -44,7 +44,8 @@ static const char fixture_cfg[] =
 	"stalled_after_days: 28\n"
 	"reusable_workflow: {min_people: 3, min_teams: 1}\n"
 	"cross_functional: {min_repeat_rate: 0.4, min_foreign_asset_users: 2}\n"
-	"two_tier: {max_gini: 0.5, max_role_gap: 0.3, stalled_function_rate: 0.15, org_rate_above: 0.3}\n";
+	"two_tier: {max_gini: 0.5, max_role_gap: 0.3, stalled_function_rate: 0.15, org_rate_above: 0.3}\n"
+	"volume_over_credibility: {ai_channel: ai_assistant, periods: 6, min_periods: 4, alpha: 0.05}\n";
 
 static int32_t day(const char *s)
 {

@@ -3,7 +3,8 @@
 
 Deterministic (fixed seed): running it again writes the same bytes.
 
-    python3 examples/acme/usage/generate.py      # writes usage.csv, identities.csv
+    python3 examples/acme/usage/generate.py      # writes usage.csv, identities.csv,
+                                                 # journeys.csv, outcomes.csv
 
 Output
   usage.csv       generic usage CSV, one row per person, day and feature:
@@ -14,6 +15,10 @@ Output
   identities.csv  person,kind,value: the short user ids of the export -> people
                   (aivalue identities import identities.csv); two contractor ids
                   are deliberately missing, so the import reports them.
+
+  journeys.csv    customer journey events (model 2), outcomes.csv customer outcomes:
+                    aivalue import journeys journeys.csv --format csv
+                    aivalue import journeys outcomes.csv --format csv
 
 The story: AI tools roll out on 2025-11-03.  Every function builds habits
 (most people end up active most weeks, a few become power users), except
@@ -134,5 +139,57 @@ def main():
             f.write("%s,id,%s\n" % (p["name"], ids[p["name"]]))
 
 
+def journeys():
+    """Customer journeys for model 2: the AI assistant channel grows every
+    month while the customers it converts are retained less and less (the
+    volume-over-credibility pattern); web and store stay steady."""
+    rnd = random.Random(2026)
+    months = [(2026, m) for m in range(1, 11)]
+    rows, outcomes = [], []
+    cust = 0
+    for i, (y, m) in enumerate(months):
+        plan = {
+            "ai_assistant": (60 + 15 * i, 0.50, 0.97 - 0.10 * i),
+            "web": (60, 0.25, 0.80),
+            "store": (30, 0.40, 0.85),
+        }
+        for channel, (volume, conv, retain) in plan.items():
+            for k in range(volume):
+                cust += 1
+                cid = "c%05d" % cust
+                jid = "j%s-%d%02d-%03d" % (channel[0], y, m, k)
+                day = dt.date(y, m, 1 + rnd.randrange(27))
+                nturns = rnd.randint(1, 6)
+                committed = rnd.random() < conv
+                qualified = committed or rnd.random() < 0.4
+                for t in range(1, nturns + 1):
+                    last = t == nturns
+                    rows.append("%s,%s,%s,%sT%02d:%02d:00Z,%d,%d,%d,%s" % (
+                        jid, cid, channel, day.isoformat(), 9 + t, rnd.randrange(60), t,
+                        1 if (qualified and t >= 2) or (qualified and nturns == 1) else 0,
+                        1 if committed and last else 0,
+                        "%.2f" % (rnd.uniform(80, 400)) if committed and last else "0"))
+                if rnd.random() < 0.15:  # comes back within three weeks
+                    day2 = day + dt.timedelta(days=rnd.randint(3, 21))
+                    if day2.month != m:  # keep each month's volume in its month
+                        day2 = dt.date(y, m, 28)
+                    rows.append("%s-r,%s,%s,%sT12:00:00Z,1,0,0,0" % (
+                        jid, cid, channel, day2.isoformat()))
+                if committed:
+                    r90 = rnd.random() < retain
+                    r30 = r90 or rnd.random() < 0.5
+                    outcomes.append("%s,%d,%d,%d,%.2f,%d" % (
+                        cid, r30, r90, 1 if r90 and rnd.random() < 0.2 else 0,
+                        rnd.uniform(50, 300) if r90 else 0.0,
+                        rnd.choice([0, 0, 0, 1]) if r90 else 0))
+    with open(os.path.join(HERE, "journeys.csv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("journey_id,customer_id,channel,time,turn,intent_qualified,committed,order_value\n")
+        f.write("\n".join(rows) + "\n")
+    with open(os.path.join(HERE, "outcomes.csv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("customer_id,retained_30d,retained_90d,upsell,revenue,referrals\n")
+        f.write("\n".join(outcomes) + "\n")
+
+
 if __name__ == "__main__":
     main()
+    journeys()

@@ -161,12 +161,27 @@ int csv_next(struct csv_reader *r, struct aiv_err *err)
 			return aiv_fail_at(err, AIV_EINPUT, r->name, r->line, r->col,
 					   "unexpected character after a closing quote");
 		}
+		/* unquoted: copy runs straight from the buffer (the hot path) */
 		for (;;) {
-			c = csv_peek(r);
-			if (c < 0 || c == ',' || c == '\n' || c == '\r')
+			size_t start = r->pos, i = start;
+			long cols = 0;
+			while (i < r->end) {
+				unsigned char b = (unsigned char)r->buf[i];
+				if (b == ',' || b == '\n' || b == '\r')
+					break;
+				cols += (b & 0xc0) != 0x80;
+				i++;
+			}
+			strbuf_add(&r->rec, r->buf + start, i - start);
+			r->bytes += (long)(i - start);
+			r->col += cols;
+			r->pos = i;
+			if (i < r->end)
 				break;
-			strbuf_addch(&r->rec, (char)csv_getc(r));
+			if (csv_peek(r) < 0)
+				break;
 		}
+		c = csv_peek(r);
 		field_end(r);
 		if (c == ',') {
 			csv_getc(r);

@@ -376,7 +376,8 @@ static void workflows_pass(const struct usage_table *t, struct adoption_report *
 		ALLOC_GROW(pairs, npairs + 1, apairs);
 		pairs[npairs++] = ((uint64_t)w << 32) | t->person[i];
 	}
-	qsort(pairs, npairs, sizeof(*pairs), cmp_u64);
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), cmp_u64);
 	for (i = 0; i < npairs; i = j) {
 		uint32_t w = (uint32_t)(pairs[i] >> 32);
 		uint32_t cr = creator[w];

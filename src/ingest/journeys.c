@@ -118,9 +118,11 @@ static int record(struct jctx *j, const char *const *val, const long *col, long 
 	int i, ret = 0;
 
 	for (i = 0; i < j->n; i++) {
-		if (j->required[i] && (!val[i] || !*val[i]))
-			return aiv_fail_at(err, AIV_EINPUT, j->name, line, col[i],
-					   "missing %s ('%s')", j->targets[i], j->src[i]);
+		if (j->required[i] && (!val[i] || !*val[i])) {
+			ret = aiv_fail_at(err, AIV_EINPUT, j->name, line, col[i],
+					  "missing %s ('%s')", j->targets[i], j->src[i]);
+			goto out;
+		}
 		strbuf_addstr(&row, val[i] ? val[i] : "");
 		strbuf_addch(&row, '\t');
 	}

@@ -148,6 +148,9 @@ static int copilot_row(struct usage_import *im, json_t *obj, long line, struct a
 			if ((ret = get_count(im, fe, "user_initiated_interaction_count", line, &a, err)) ||
 			    (ret = get_count(im, fe, "code_acceptance_activity_count", line, &b, err)))
 				return ret;
+			if (a > INT64_MAX - b)
+				return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 0,
+						   "totals_by_feature[%zu]: counts too large", i);
 			r.feature = name;
 			r.count = a + b;
 			if ((ret = usage_emit(im, &r, err)))

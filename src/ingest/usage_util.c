@@ -72,7 +72,8 @@ int usage_parse_count(const char *s, int64_t *out)
 	d = strtod(s, &end);
 	while (isspace((unsigned char)*end))
 		end++;
-	if (errno || end == s || *end || d != (double)(long long)d || d > 9e15 || d < -9e15)
+	/* range first: converting a NaN or a huge double to an integer is undefined */
+	if (errno || end == s || *end || !(d <= 9e15 && d >= -9e15) || d != (double)(long long)d)
 		return -1;
 	*out = (int64_t)d;
 	return 0;

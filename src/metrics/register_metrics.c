@@ -172,11 +172,12 @@ json_t *adoption_champions_json(const struct usage_table *t, const struct adopti
 
 	for (c = 0; c < t->npeople; c++) {
 		const char *name = intern_str(&t->names, (uint32_t)c);
-		json_t *wfs = json_array(), *sw, *o;
+		json_t *wfs, *sw, *o;
 		int32_t published = INT32_MAX;
 		int n = 0, before = 0, after = 0;
 		if (!t->champion[c])
 			continue;
+		wfs = json_array();
 		json_array_foreach(reg->starters, k, sw) {
 			int32_t d;
 			if (!json_str(sw, "owner") || strcmp(json_str(sw, "owner"), name))

@@ -101,7 +101,7 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	int dry_run = 0, n, ret;
 	const struct option opts[] = {
 		{ OPT_STRING, 'f', "format", &format, "F",
-		  "csv, jsonl, copilot-users, m365-copilot, chatgpt-enterprise, otel-genai" },
+		  "csv, jsonl, copilot-users, copilot-seats, m365-copilot, chatgpt-enterprise, otel-genai" },
 		{ OPT_STRING, 0, "map", &map, "MAP",
 		  "csv/jsonl: person=COL,time=COL,tool=COL,feature=COL,workflow=COL,count=COL,tenant=COL" },
 		{ OPT_STRING, 0, "tool", &tool, "NAME", "csv/jsonl: tool when no column names it" },

@@ -503,8 +503,8 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 	memset(sum, 0, sizeof(*sum));
 	if (!rd)
 		return aiv_fail(err, AIV_EINPUT, "unknown usage format '%s' (known: csv, "
-				"jsonl, copilot-users, m365-copilot, chatgpt-enterprise, "
-				"otel-genai)", o->format ? o->format : "");
+				"jsonl, copilot-users, copilot-seats, m365-copilot, "
+				"chatgpt-enterprise, otel-genai)", o->format ? o->format : "");
 	snprintf(sum->format, sizeof(sum->format), "%s", rd->format);
 	memset(&im, 0, sizeof(im));
 	im.s = s;

@@ -149,6 +149,28 @@ static void test_copilot_users(void **state)
 	assert_non_null(strstr(err.msg, "legacy organisation-level"));
 }
 
+static void test_copilot_seats(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+
+	assert_int_equal(import(f, data("copilot-seats.json"), "copilot-seats", NULL, &sum, &err), 0);
+	/* three seats; alice and dave-gh have a last activity, bob has none */
+	assert_int_equal(sum.seats, 3);
+	assert_int_equal(sum.rows, 2);
+	assert_int_equal(sum.teams, 1);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_seats WHERE person IN ('alice', 'bob')"), 2);
+	/* 2026-05-06 is day 20579 */
+	assert_int_equal(q(f, "SELECT day FROM usage_events WHERE person = 'alice'"), 20579);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity = 'dave-gh'"), 1);
+	/* the usage-metrics format is not a seats response */
+	assert_int_equal(import(f, data("copilot-users-1-day.ndjson"), "copilot-seats", NULL,
+				&sum, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "copilot-users-1-day.ndjson:1: missing field 'seats'"));
+}
+
 static void test_m365_snapshots(void **state)
 {
 	struct fx *f = *state;
@@ -332,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_copilot_users, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copilot_seats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_m365_snapshots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chatgpt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),

@@ -13,6 +13,7 @@
  *   parse    CSV -> usage sink without a workspace (read, split, parse
  *            times and counts, resolve identity, duplicate check, SHA-256)
  *   import   the same file into a SQLite workspace, one transaction
+ *   load     the columns from the workspace (utab_load: SQL read + interning)
  *   kernels  build the columnar table and compute every model 1 metric by
  *            role and month (adoption_compute), plus bytes per event
  *   sqlite   the same aggregates as SQL over the imported rows: active
@@ -272,6 +273,18 @@ int main(int argc, char **argv)
 		usage_summary_release(&sum);
 		printf("  import into SQLite        %8.3f s  %10.0f events/s (one run)\n", ti[0],
 		       n / ti[0]);
+		{
+			struct usage_table t3;
+			utab_init(&t3);
+			t0 = now_s();
+			if (utab_load(&t3, s, &err)) {
+				fprintf(stderr, "%s\n", err.msg);
+				return 1;
+			}
+			printf("  load columns from SQLite  %8.3f s  %10.0f events/s (utab_load, one run)\n",
+			       now_s() - t0, t3.n / (now_s() - t0));
+			utab_release(&t3);
+		}
 		store_exec(s, "CREATE INDEX IF NOT EXISTS bench_pd ON usage_events(person, day)", &err);
 		for (r = 0; r < runs; r++) {
 			static const char *const q[] = {

@@ -26,7 +26,7 @@ static void print_group_table(const struct adoption_report *r, int by)
 	printf("  %-28s %6s %6s %6s %5s %5s %7s  ", adoption_dim_names[by], "people", "active",
 	       "repeat", "power", "gini", "stalled");
 	for (j = 0; j < r->nperiods; j++)
-		printf(" %4s", r->period == PERIOD_WEEK ? "" : r->period_label[j] + 5);
+		printf(" %5s", r->period_label[j] + 5);
 	printf("\n");
 	for (i = 0; i < r->ngroups[by]; i++) {
 		const struct adoption_stats *g = &r->groups[by][i];
@@ -41,7 +41,7 @@ static void print_group_table(const struct adoption_report *r, int by)
 		printf("  %-28.28s %6d %6d %6s %5d %5.2f %7s  ", g->name, g->people, g->active,
 		       a, g->power_users, g->gini, b);
 		for (j = 0; j < r->nperiods; j++)
-			printf(" %4d", g->active_by_period[j]);
+			printf(" %5d", g->active_by_period[j]);
 		printf("\n");
 	}
 }

@@ -58,6 +58,10 @@ static void print_report(const struct adoption_report *r, int by)
 	printf("Adoption as of %s (%lld usage events; repeat use = active in %d of the last %d "
 	       "weeks; window %d days)\n", as_of, (long long)r->events, r->cfg.min_active_weeks,
 	       r->cfg.weeks, r->cfg.window_days);
+	if (!r->events) {
+		printf("no usage imported yet: see 'aivalue import usage --help'\n");
+		return;
+	}
 	if (o->suppressed) {
 		printf("fewer than %d licensed people: no figures are shown\n", r->cfg.privacy_floor);
 		return;

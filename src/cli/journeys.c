@@ -108,6 +108,11 @@ int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 		cli_print_json(rep);
 		return 0;
 	}
+	if (!json_array_size(json_object_get(rep, "channels"))) {
+		printf("no journeys imported yet: see 'aivalue import journeys --help'\n");
+		json_decref(rep);
+		return 0;
+	}
 	printf("%-14s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "channel", "journeys",
 	       "qual.int", "convert", "turns", "ret.30d", "ret.90d", "upsell", "LTV", "return",
 	       "referral");

@@ -25,6 +25,7 @@
 
 #include "adoption.h"
 #include "core/cjson.h"
+#include "core/timeutil.h"
 
 const char *const adoption_prof_names[PROF_N] = {
 	"non_user", "low", "novice", "habitual", "power",
@@ -502,8 +503,9 @@ int adoption_compute(const struct usage_table *t, const struct adoption_config *
 	r->cfg = *cfg;
 	if (!t->finished)
 		return aiv_fail(err, AIV_EINTERNAL, "usage table used before utab_finish");
-	if (as_of == 0)
-		as_of = t->max_day != INT32_MIN ? t->max_day : 0;
+	if (as_of == 0) /* the last day with activity, else today */
+		as_of = t->max_day != INT32_MIN ? t->max_day :
+			(int32_t)(time_now_us() / 86400000000LL);
 	r->as_of = as_of;
 	wd_ = (int)(((int64_t)as_of + 3) % 7);
 	if (wd_ < 0)

@@ -13,7 +13,9 @@ test_expect_success 'set up Acme and its identity map' '
 	aivalue identities import "$ACME/usage/identities.csv" >out &&
 	test_grep "imported 397 identities" out &&
 	aivalue identities list --json >ids.json &&
-	test "$(json_get ids.json "len(d)")" = 397
+	test "$(json_get ids.json "len(d)")" = 397 &&
+	aivalue adoption >out && test_grep "no usage imported yet" out &&
+	aivalue findings >out && test_grep "no findings" out
 '
 
 test_expect_success 'a year of usage imports as one ledger entry, unknown ids reported' '

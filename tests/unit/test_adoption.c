@@ -239,6 +239,61 @@ static void test_two_tier_and_floor(void **state)
 	utab_release(&t);
 }
 
+/* Register measures on the fixture: chatgpt is allowed in f1 only. */
+static void test_register(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_config cfg;
+	struct adoption_report r;
+	struct adoption_register reg;
+	struct usage_table t;
+	json_t *f, *st, *ch, *x;
+
+	(void)state;
+	assert_int_equal(adoption_config_load_buf(&cfg, "fixture.yaml", fixture_cfg,
+						  strlen(fixture_cfg), &err), 0);
+	build_fixture(&t);
+	assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, day("2024-03-31"), &r, &err), 0);
+	reg.tools = json_loads("[{\"name\": \"chatgpt\", \"functions\": [\"f1\"],"
+			       " \"usage_names\": [\"chatgpt\"]}]", 0, NULL);
+	reg.starters = json_loads("[{\"name\": \"s1\", \"title\": \"S\", \"owner\": \"cat\","
+				  " \"functions\": [\"f1\"], \"usage_ids\": [\"tpl-x\"],"
+				  " \"published\": \"2024-03-11\"}]", 0, NULL);
+	/* cat (f2) used chatgpt in the window: one person outside the allow-list */
+	f = adoption_shadow_ai(&t, &r, &reg);
+	assert_non_null(f);
+	assert_int_equal(json_array_size(json_object_get(f, "unregistered_tools")), 0);
+	x = json_array_get(json_object_get(f, "disallowed_use"), 0);
+	assert_string_equal(json_str(x, "tool"), "chatgpt");
+	assert_int_equal(json_integer_value(json_object_get(x, "people")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(x, "functions"), 0)), "f2");
+	json_decref(f);
+	/* s1 targets f1 (ann, ben): both used tpl-x in the window; cat did too */
+	st = adoption_starters_json(&t, &r, &reg);
+	x = json_array_get(st, 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "targeted_people")), 2);
+	assert_int_equal(json_integer_value(json_object_get(x, "targeted_users")), 2);
+	assert_int_equal(json_integer_value(json_object_get(x, "other_users")), 1);
+	assert_true(json_real_value(json_object_get(x, "targeted_share")) == 1.0);
+	json_decref(st);
+	/* champion cat: team t2 without cat is dan and eve, neither a repeat user */
+	ch = adoption_champions_json(&t, &r, &reg);
+	assert_int_equal(json_array_size(ch), 1);
+	x = json_array_get(ch, 0);
+	assert_string_equal(json_str(x, "champion"), "cat");
+	assert_int_equal(json_integer_value(json_object_get(x, "team_people")), 2);
+	assert_string_equal(json_str(x, "published"), "2024-03-11");
+	assert_true(json_real_value(json_object_get(x, "repeat_rate_now")) == 0.0);
+	json_decref(ch);
+	/* allow f2 too: no finding */
+	json_array_append_new(json_object_get(json_array_get(reg.tools, 0), "functions"),
+			      json_string("f2"));
+	assert_null(adoption_shadow_ai(&t, &r, &reg));
+	adoption_register_release(&reg);
+	adoption_report_release(&r);
+	utab_release(&t);
+}
+
 static void test_config_errors(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -288,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_gini_known),
 		cmocka_unit_test(test_fixture_metrics),
 		cmocka_unit_test(test_two_tier_and_floor),
+		cmocka_unit_test(test_register),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_civil),
 	};

@@ -144,6 +144,8 @@ static void permute_u32(uint32_t *col, const uint32_t *perm, size_t n, uint32_t 
 {
 	size_t i;
 
+	if (!n)
+		return; /* col may be NULL: no events */
 	for (i = 0; i < n; i++)
 		tmp[i] = col[perm[i]];
 	memcpy(col, tmp, n * sizeof(*col));

@@ -181,7 +181,6 @@ int journeys_report(struct store *s, const struct adoption_config *cfg,
 			}
 		for (c = 0; c < intern_count(&chans); c++) {
 			int64_t *turns = xmalloc(st_mult(nj + 1, sizeof(int64_t)));
-			int64_t *cstarts = NULL;
 			size_t nturns = 0, njour = 0, nq = 0, ncom = 0, conv = 0, withoc = 0;
 			size_t r30n = 0, r30 = 0, r90n = 0, r90 = 0, upn = 0, up = 0, p;
 			size_t ncust = 0, ret30 = 0, rep = 0;
@@ -264,14 +263,12 @@ int journeys_report(struct store *s, const struct adoption_config *cfg,
 			json_object_set_new(o, "referral_rate", conv ? num((double)refs / conv) : json_null());
 			json_array_append_new(channels, o);
 			free(turns);
-			free(cstarts);
 		}
 		/* the trend test on the AI channel */
 		{
 			uint32_t ai = intern_find(&chans, cfg->vc_ai_channel, strlen(cfg->vc_ai_channel));
 			int mmin = INT32_MAX, mmax = INT32_MIN, m, np = 0;
 			double vol[64], qual[64];
-			int months[64];
 			json_t *trend = json_object(), *series = json_array();
 			struct mk_result mv, mq;
 			for (i = 0; ai != INTERN_NONE && i < nj; i++)
@@ -295,22 +292,18 @@ int journeys_report(struct store *s, const struct adoption_config *cfg,
 							qn++, qr += oc[p].r90;
 					if (!n || !qn)
 						continue; /* a month with no volume or no outcome has no figure */
-					months[np] = m;
 					vol[np] = (double)n;
 					qual[np] = (double)qr / qn;
-					json_array_append_new(series, json_pack("{s:s, s:i, s:o, s:i}",
-						"month", "", "journeys", (int)n, "conversion_quality",
-						num(qual[np]), "converts_with_outcome", (int)qn));
 					{
 						char buf[16];
 						snprintf(buf, sizeof(buf), "%04d-%02d", m / 12, m % 12 + 1);
-						json_object_set_new(json_array_get(series, (size_t)np), "month",
-								    json_string(buf));
+						json_array_append_new(series, json_pack("{s:s, s:i, s:o, s:i}",
+							"month", buf, "journeys", (int)n, "conversion_quality",
+							num(qual[np]), "converts_with_outcome", (int)qn));
 					}
 					np++;
 				}
 			}
-			(void)months;
 			json_object_set_new(trend, "channel", json_string(cfg->vc_ai_channel));
 			json_object_set_new(trend, "test", json_string("Mann-Kendall, one-sided"));
 			json_object_set_new(trend, "series", series);

@@ -201,7 +201,7 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	struct adoption_register reg = { NULL, NULL };
 	struct adoption_report r;
 	struct usage_table t;
-	json_t *starters, *champions;
+	json_t *starters, *champions, *vendor;
 	int32_t as_of;
 	int by, period, n;
 
@@ -219,16 +219,32 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 		adoption_register_release(&reg);
 		return cli_error(&err);
 	}
+	if (!(vendor = adoption_vendor_totals(ctx->store, &err))) {
+		adoption_report_release(&r);
+		adoption_register_release(&reg);
+		utab_release(&t);
+		return cli_error(&err);
+	}
 	starters = adoption_starters_json(&t, &r, &reg);
 	champions = adoption_champions_json(&t, &r, &reg);
 	if (ctx->json) {
 		json_t *o = adoption_report_json(&r, by);
 		json_object_set_new(o, "starter_workflows", starters);
 		json_object_set_new(o, "champions", champions);
+		json_object_set_new(o, "vendor_daily_totals", vendor);
 		cli_print_json(o);
 	} else {
+		size_t k;
+		json_t *v;
 		print_report(&r, by);
 		print_register(starters, champions);
+		json_array_foreach(vendor, k, v)
+			printf("%svendor totals without people, %s: %lld days %s..%s, mean %.1f "
+			       "active a day\n", k ? "" : "\n", json_str(v, "tool"),
+			       (long long)json_integer_value(json_object_get(v, "days")),
+			       json_str(v, "from"), json_str(v, "to"),
+			       json_number_value(json_object_get(v, "mean_daily_active_users")));
+		json_decref(vendor);
 		json_decref(starters);
 		json_decref(champions);
 	}

@@ -40,14 +40,14 @@ static void show_progress(void *data, int64_t rows, int64_t bytes)
 
 static json_t *summary_json(const struct usage_summary *s, int dry_run)
 {
-	json_t *un = json_array();
+	json_t *un = json_array(), *o;
 	size_t i;
 
 	for (i = 0; i < s->nunmatched; i++)
 		json_array_append_new(un, json_pack("{s:s, s:I}", "identity",
 						    s->unmatched[i].identity, "rows",
 						    (json_int_t)s->unmatched[i].rows));
-	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o}",
+	o = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o}",
 			 "format", s->format, "dry_run", dry_run, "already_imported", s->already,
 			 "import_id", (json_int_t)s->import_id,
 			 "ledger_seq", (json_int_t)s->ledger_seq,
@@ -56,6 +56,9 @@ static json_t *summary_json(const struct usage_summary *s, int dry_run)
 			 "people_matched", (json_int_t)s->people_matched,
 			 "unmatched_rows", (json_int_t)s->unmatched_rows,
 			 "content_hash", s->content_hash, "unmatched_identities", un);
+	json_object_set_new(o, "workflows", json_integer(s->workflows));
+	json_object_set_new(o, "org_days", json_integer(s->org_days));
+	return o;
 }
 
 static void print_summary(const struct usage_summary *s, const char *file, int dry_run)
@@ -81,6 +84,8 @@ static void print_summary(const struct usage_summary *s, const char *file, int d
 		printf("  %lld team-membership rows\n", (long long)s->teams);
 	if (s->workflows)
 		printf("  %lld shared workflows\n", (long long)s->workflows);
+	if (s->org_days)
+		printf("  %lld days of vendor organisation totals (no person)\n", (long long)s->org_days);
 	printf("  people matched: %lld\n", (long long)s->people_matched);
 	printf("  unmatched identities: %zu (%lld rows)%s\n", s->nunmatched,
 	       (long long)s->unmatched_rows, s->nunmatched ?
@@ -101,7 +106,7 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	int dry_run = 0, n, ret;
 	const struct option opts[] = {
 		{ OPT_STRING, 'f', "format", &format, "F",
-		  "csv, jsonl, copilot-users, copilot-seats, m365-copilot, chatgpt-enterprise, otel-genai" },
+		  "csv, jsonl, copilot-users, copilot-seats, copilot-metrics, m365-copilot, chatgpt-enterprise, otel-genai" },
 		{ OPT_STRING, 0, "map", &map, "MAP",
 		  "csv/jsonl: person=COL,time=COL,tool=COL,feature=COL,workflow=COL,count=COL,tenant=COL" },
 		{ OPT_STRING, 0, "tool", &tool, "NAME", "csv/jsonl: tool when no column names it" },

@@ -10,6 +10,7 @@
 int usage_read_csv(struct usage_import *im, FILE *f, struct aiv_err *err);
 int usage_read_jsonl(struct usage_import *im, FILE *f, struct aiv_err *err);
 int usage_read_copilot(struct usage_import *im, FILE *f, struct aiv_err *err);
+int usage_read_copilot_metrics(struct usage_import *im, FILE *f, struct aiv_err *err);
 int usage_read_copilot_seats(struct usage_import *im, FILE *f, struct aiv_err *err);
 int usage_read_m365(struct usage_import *im, FILE *f, struct aiv_err *err);
 int usage_read_chatgpt(struct usage_import *im, FILE *f, struct aiv_err *err);

@@ -386,6 +386,37 @@ int usage_emit_workflow(struct usage_import *im, const char *tool, const char *w
 	return ret;
 }
 
+int usage_emit_org_day(struct usage_import *im, const char *tool, int64_t day,
+		       int64_t active, int64_t engaged, struct aiv_err *err)
+{
+	struct strbuf *sb = &im->line;
+	struct store_stmt *st;
+
+	strbuf_reset(sb);
+	hash_field(sb, tool);
+	add_int(sb, day, '\t');
+	add_int(sb, active, '\t');
+	add_int(sb, engaged, '\n');
+	hash_add(im, "D\t", sb->buf, sb->len);
+	if (u64set_add(&im->dups, intern_hash(INTERN_FNV_SEED ^ 2, sb->buf,
+					      strcspn(sb->buf, "\t") + 1) ^ (uint64_t)day))
+		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': day %lld appears twice",
+				im->name, (long long)day);
+	im->sum->org_days++;
+	if (!im->write)
+		return 0;
+	st = store_prepare(im->s, "INSERT INTO usage_org_daily(import_id, tool, day, active_users,"
+			   " engaged_users) VALUES (?,?,?,?,?)", err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, im->import_id);
+	store_bind_text(st, 2, tool);
+	store_bind_int(st, 3, day);
+	store_bind_int(st, 4, active);
+	store_bind_int(st, 5, engaged);
+	return step_reset(st, err);
+}
+
 static int cmp_unmatched(const void *a, const void *b)
 {
 	const struct usage_unmatched *x = a, *y = b;
@@ -469,6 +500,8 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 				"valid UTF-8", im->name);
 	if (im->tenant)
 		json_object_set_new(payload, "tenant", json_string(im->tenant));
+	if (sum->org_days)
+		json_object_set_new(payload, "org_days", json_integer(sum->org_days));
 	rc = ledger_append(im->s, actor, "usage.import", subject, payload, &sum->ledger_seq, err);
 	json_decref(payload);
 	if (rc)
@@ -503,8 +536,8 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 	memset(sum, 0, sizeof(*sum));
 	if (!rd)
 		return aiv_fail(err, AIV_EINPUT, "unknown usage format '%s' (known: csv, "
-				"jsonl, copilot-users, copilot-seats, m365-copilot, "
-				"chatgpt-enterprise, otel-genai)", o->format ? o->format : "");
+				"jsonl, copilot-users, copilot-seats, copilot-metrics, "
+				"m365-copilot, chatgpt-enterprise, otel-genai)", o->format ? o->format : "");
 	snprintf(sum->format, sizeof(sum->format), "%s", rd->format);
 	memset(&im, 0, sizeof(im));
 	im.s = s;
@@ -540,7 +573,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 	if ((ret = rd->read(&im, f, err)))
 		goto cleanup;
 	if (sum->rows == 0 && sum->seats == 0 && sum->teams == 0 && sum->workflows == 0 &&
-	    sum->skipped == 0) {
+	    sum->skipped == 0 && sum->org_days == 0) {
 		ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': no usage rows in it", name);
 		goto cleanup;
 	}

@@ -65,7 +65,7 @@ struct usage_summary {
 	char format[32];
 	int64_t import_id;     /* new import, or the earlier identical one */
 	int64_t ledger_seq;
-	int64_t rows, skipped, seats, teams, workflows;
+	int64_t rows, skipped, seats, teams, workflows, org_days;
 	int64_t people_matched; /* distinct people the rows were joined to */
 	int64_t unmatched_rows;
 	int already;            /* identical content was imported before */
@@ -102,6 +102,9 @@ int usage_emit_team(struct usage_import *im, const char *identity, const char *t
 int usage_emit_workflow(struct usage_import *im, const char *tool, const char *workflow,
 			const char *title, const char *creator_identity, int64_t day,
 			struct aiv_err *err);
+/* Vendor daily totals without people (legacy Copilot org metrics). */
+int usage_emit_org_day(struct usage_import *im, const char *tool, int64_t day,
+		       int64_t active, int64_t engaged, struct aiv_err *err);
 /*
  * The tenant (organisation, enterprise, account) a record belongs to:
  * the first one seen is the file's; a different one is an error naming

@@ -14,6 +14,8 @@
 const struct usage_reader usage_readers[] = {
 	{ "chatgpt-enterprise", "ChatGPT Enterprise user- and GPT-engagement CSV",
 	  usage_read_chatgpt },
+	{ "copilot-metrics", "legacy GitHub Copilot /copilot/metrics daily org totals (backfill)",
+	  usage_read_copilot_metrics },
 	{ "copilot-seats", "GitHub Copilot billing/seats responses (licences, last activity)",
 	  usage_read_copilot_seats },
 	{ "copilot-users", "GitHub Copilot usage-metrics users-1-day / user-teams-1-day NDJSON",

@@ -171,6 +171,12 @@ json_t *adoption_starters_json(const struct usage_table *t, const struct adoptio
 /* Champion reach: team repeat use before and after publication.  New reference. */
 json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
 				const struct adoption_register *reg);
+/*
+ * Vendor daily totals without people (legacy Copilot org metrics), per
+ * tool: days, date range, mean daily active and engaged users (never a
+ * sum of distinct users across days).  New reference, NULL on error.
+ */
+json_t *adoption_vendor_totals(struct store *s, struct aiv_err *err);
 /* The shadow-AI finding (new reference), or NULL when there is none. */
 json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
 			   const struct adoption_register *reg);

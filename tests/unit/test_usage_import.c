@@ -147,6 +147,14 @@ static void test_copilot_users(void **state)
 				&sum, &err), AIV_EINPUT);
 	assert_non_null(strstr(err.msg, "copilot-legacy-metrics.json:1:1: "));
 	assert_non_null(strstr(err.msg, "legacy organisation-level"));
+	/* ... and read by its own reader as daily totals without people */
+	assert_int_equal(import(f, data("copilot-legacy-metrics.json"), "copilot-metrics", NULL,
+				&sum, &err), 0);
+	assert_int_equal(sum.org_days, 1);
+	assert_int_equal(sum.rows, 0);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT active_users * 100 + engaged_users FROM usage_org_daily"
+			   " WHERE day = 19898"), 2420);
 }
 
 static void test_copilot_seats(void **state)

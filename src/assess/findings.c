@@ -183,8 +183,8 @@ static int det_automation(const struct evidence_env *env, const struct phase_ver
 }
 
 static const struct finding_detector builtin[] = {
-	{ "demo_not_embedded", det_demo, NULL },
-	{ "automating_before_controls", det_automation, NULL },
+	{ "demo_not_embedded", det_demo, NULL, NULL },
+	{ "automating_before_controls", det_automation, NULL, NULL },
 };
 
 void findings_register_builtin(void)
@@ -250,6 +250,39 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 				json_array_append_new(out->not_assessed, json_pack("{s:s, s:s, s:s}",
 					"mode", fm->id, "name", fm->name,
 					"lacks", lacks ? lacks : "evidence"));
+		}
+	}
+	/*
+	 * Detectors for findings that are not one of the catalog's failure
+	 * modes (shadow AI, say) run after them; their findings are named by
+	 * the detector.
+	 */
+	for (k = 0; k < ndetectors; k++) {
+		const struct finding_detector *d = detectors[k];
+		const char *lacks = NULL;
+		size_t before = out->n, x;
+		int in_catalog = 0;
+
+		for (i = 0; i < cat->nmodels && !in_catalog; i++)
+			for (j = 0; j < cat->models[i].nfailures; j++)
+				if (!strcmp(cat->models[i].failures[j].id, d->mode))
+					in_catalog = 1;
+		if (in_catalog)
+			continue;
+		ret = d->fn(env, pv, out, &lacks, d->data, err);
+		if (ret < 0) {
+			finding_list_release(out);
+			return ret;
+		}
+		if (ret == 1)
+			json_array_append_new(out->not_assessed, json_pack("{s:s, s:s, s:s}",
+				"mode", d->mode, "name", d->name ? d->name : d->mode,
+				"lacks", lacks ? lacks : "evidence"));
+		for (x = before; x < out->n; x++) {
+			if (d->name && !strcmp(out->f[x].name, out->f[x].mode)) {
+				free(out->f[x].name);
+				out->f[x].name = xstrdup(d->name);
+			}
 		}
 	}
 	qsort(out->f, out->n, sizeof(*out->f), cmp_finding);

@@ -95,9 +95,10 @@ typedef int (*finding_detector_fn)(const struct evidence_env *env,
 				   struct finding_list *out, const char **lacks,
 				   void *data, struct aiv_err *err);
 struct finding_detector {
-	const char *mode; /* catalog failure mode id */
+	const char *mode; /* catalog failure mode id, or a finding id of its own */
 	finding_detector_fn fn;
 	void *data;
+	const char *name; /* display name when mode is not a catalog failure mode */
 };
 /* Register a detector (borrowed for the program's life). */
 void findings_register(const struct finding_detector *d);

@@ -322,7 +322,7 @@ out:
 	return ret;
 }
 
-static int cmd_questions(struct aiv_ctx *ctx, const struct questionnaire *q)
+static int assess_questions_cmd(struct aiv_ctx *ctx, const struct questionnaire *q)
 {
 	size_t i, j;
 
@@ -371,7 +371,7 @@ static int cmd_questions(struct aiv_ctx *ctx, const struct questionnaire *q)
  * One answer changed: a new set that is the newest saved set (or none)
  * with this answer put in, saved with its own ledger entry.
  */
-static int cmd_answer(struct aiv_ctx *ctx, const char *qid, const char *choice,
+static int assess_answer_cmd(struct aiv_ctx *ctx, const char *qid, const char *choice,
 		      const char *evidence, const char *source)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -475,7 +475,7 @@ out:
 	return ret;
 }
 
-static int cmd_import(struct aiv_ctx *ctx, const char *path)
+static int assess_import_cmd(struct aiv_ctx *ctx, const char *path)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct library *l = NULL;
@@ -504,7 +504,7 @@ static int cmd_import(struct aiv_ctx *ctx, const char *path)
 	return 0;
 }
 
-static int cmd_crosswalk(struct aiv_ctx *ctx, const struct questionnaire *q,
+static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire *q,
 			 const struct ra_set *set, const char *group)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -580,11 +580,11 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n == 2 && !strcmp(argv[1], "import"))
-		return cmd_import(ctx, argv[2]);
+		return assess_import_cmd(ctx, argv[2]);
 	if (n == 2 && !strcmp(argv[1], "workflow"))
 		return assess_workflow_cmd(ctx, argv[2]);
 	if (n == 3 && !strcmp(argv[1], "answer"))
-		return cmd_answer(ctx, argv[2], argv[3], evidence, source);
+		return assess_answer_cmd(ctx, argv[2], argv[3], evidence, source);
 	if (n != 1 || (strcmp(argv[1], "org") && strcmp(argv[1], "show") &&
 		       strcmp(argv[1], "questions") && strcmp(argv[1], "crosswalk"))) {
 		usage_with_options(usage, opts, 1);
@@ -594,12 +594,12 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx)
 		return cli_error(&err);
 	memset(&set, 0, sizeof(set));
 	if (!strcmp(argv[1], "questions")) {
-		ret = cmd_questions(ctx, q);
+		ret = assess_questions_cmd(ctx, q);
 	} else if (!strcmp(argv[1], "crosswalk")) {
 		if (readiness_load_latest(ctx->store, &set, &found, &err))
 			ret = cli_error(&err);
 		else
-			ret = cmd_crosswalk(ctx, q, found ? &set : NULL, group);
+			ret = assess_crosswalk_cmd(ctx, q, found ? &set : NULL, group);
 	} else if (!strcmp(argv[1], "show")) {
 		if (readiness_load_latest(ctx->store, &set, &found, &err))
 			ret = cli_error(&err);

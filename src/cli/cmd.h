@@ -47,6 +47,7 @@ void cli_print_json(json_t *v);
 int cli_open_store(struct aiv_ctx *ctx, unsigned flags);
 int cli_load_catalog(struct aiv_ctx *ctx);
 
+int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
@@ -65,7 +66,11 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_import(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx);
@@ -75,6 +80,9 @@ int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
 const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */
 int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
+
+/* Register the measurement layers' failure-mode detectors with the findings engine. */
+void cli_register_detectors(void);
 
 /* For `help`: the command table. */
 struct cmd_struct {

@@ -23,10 +23,12 @@
 #include "cmd.h"
 #include "options.h"
 #include "control/control.h"
+#include "ingest/identity.h"
 #include "org/org.h"
 
 /* Sorted by name. */
 const struct cmd_struct cli_commands[] = {
+	{ "adoption", cmd_adoption, NEED_STORE | STORE_RO, "model 1: repeated use, proficiency, concentration, cohorts" },
 	{ "apply", cmd_apply, NEED_STORE | NEED_CATALOG,
 	  "create or update objects from YAML files (idempotent)" },
 	{ "artefacts", cmd_artefacts, NEED_STORE | NEED_CATALOG, "sync artefacts from a folder with front matter; import Doorstop" },
@@ -45,7 +47,10 @@ const struct cmd_struct cli_commands[] = {
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
 	{ "help", cmd_help, 0, "show help for a command" },
+	{ "identities", cmd_identities, NEED_STORE, "map logins, UPNs, emails and hashed ids to people" },
+	{ "import", cmd_import, 0, "import AI-usage exports and customer journeys" },
 	{ "init", cmd_init, 0, "create a workspace database" },
+	{ "journeys", cmd_journeys, NEED_STORE | STORE_RO | NEED_CATALOG, "model 2: intent, conversion quality, trust by channel" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
 	{ "phase", cmd_phase, NEED_STORE | NEED_CATALOG, "the playbook phase earned, gate by gate, and initiatives ahead of it" },
@@ -260,6 +265,8 @@ int main(int argc, char **argv)
 	change_register_kinds();
 	assess_register(cli_questionnaire_path());
 	control_register_kinds();
+	cli_register_detectors();
+	ingest_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

@@ -1,0 +1,150 @@
+/*
+ * detectors.c - plugging the measurement layers' failure-mode detectors
+ * into the playbook engine's findings (assess/playbook.h).
+ *
+ * assess/ may not call metrics/ (it sits below it), so the glue lives
+ * here, at the top: each detector runs a measurement kernel and turns its
+ * finding into findings_add().  A detector whose data was never imported
+ * says which import would supply it, and the finding is listed as not
+ * assessed rather than silently absent.
+ */
+#include <string.h>
+
+#include "assess/playbook.h"
+#include "cmd.h"
+#include "core/cjson.h"
+#include "metrics/adoption.h"
+#include "metrics/journeys.h"
+
+/* Add a measurement finding (JSON from a kernel) to the list. */
+static void add_json_finding(struct finding_list *out, const struct catalog *cat,
+			     const char *mode, const char *subject, json_t *f)
+{
+	static const char *const skip[] = { "id", "model", "failure_mode", "name",
+					    "summary", "move", NULL };
+	json_t *figures = json_object(), *v;
+	const char *key;
+	size_t i;
+
+	/* everything but the finding's identity is evidence */
+	json_object_foreach(f, key, v) {
+		for (i = 0; skip[i] && strcmp(skip[i], key); i++)
+			;
+		if (!skip[i])
+			json_object_set(figures, key, v);
+	}
+	findings_add(out, cat, mode, subject, "high", figures, "%s",
+		     json_str(f, "summary") ? json_str(f, "summary") : mode);
+}
+
+static int det_two_tier(const struct evidence_env *env, const struct phase_verdict *pv,
+			struct finding_list *out, const char **lacks, void *data,
+			struct aiv_err *err)
+{
+	struct adoption_report r;
+	struct usage_table t;
+	json_t *f;
+	int64_t n = 0;
+
+	(void)pv;
+	(void)data;
+	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
+		return err->code;
+	if (n == 0) {
+		*lacks = "AI-usage imports (aivalue import usage)";
+		return 1;
+	}
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
+		utab_release(&t);
+		return err->code;
+	}
+	f = adoption_two_tier(&r, env->cat);
+	if (f)
+		add_json_finding(out, env->cat, "two_tier_workforce", "organisation", f);
+	json_decref(f);
+	adoption_report_release(&r);
+	utab_release(&t);
+	return 0;
+}
+
+static int det_volume(const struct evidence_env *env, const struct phase_verdict *pv,
+		      struct finding_list *out, const char **lacks, void *data,
+		      struct aiv_err *err)
+{
+	struct adoption_config cfg;
+	json_t *rep = NULL, *f = NULL;
+	int64_t n = 0;
+
+	(void)pv;
+	(void)data;
+	if (store_query_int(env->store, "SELECT count(*) FROM journey_events", &n, err))
+		return err->code;
+	if (n == 0) {
+		*lacks = "customer journey imports (aivalue import journeys)";
+		return 1;
+	}
+	if (adoption_config_load(&cfg, NULL, err))
+		return err->code;
+	if (journeys_report(env->store, &cfg, env->cat, &rep, &f, err)) {
+		return err->code;
+	}
+	if (f)
+		add_json_finding(out, env->cat, "volume_over_credibility", "channel/ai_assistant", f);
+	json_decref(f);
+	json_decref(rep);
+	return 0;
+}
+
+/* Shadow AI: usage on a tool the register does not list, or by a role it does not allow. */
+static int det_shadow(const struct evidence_env *env, const struct phase_verdict *pv,
+		      struct finding_list *out, const char **lacks, void *data,
+		      struct aiv_err *err)
+{
+	struct adoption_register reg = { NULL, NULL };
+	struct adoption_report r;
+	struct usage_table t;
+	json_t *f;
+	int64_t n = 0;
+
+	(void)pv;
+	(void)data;
+	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
+		return err->code;
+	if (n == 0) {
+		*lacks = "AI-usage imports (aivalue import usage) and a Tool register";
+		return 1;
+	}
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
+		utab_release(&t);
+		return err->code;
+	}
+	if (adoption_register_load(env->store, &reg, err)) {
+		adoption_report_release(&r);
+		utab_release(&t);
+		return err->code;
+	}
+	f = adoption_shadow_ai(&t, &r, &reg);
+	if (f) {
+		json_t *figures = json_deep_copy(f);
+		json_object_del(figures, "summary");
+		json_object_del(figures, "id");
+		findings_add(out, env->cat, "shadow_ai", "tools", "high", figures, "%s",
+			     json_str(f, "summary") ? json_str(f, "summary") : "shadow AI");
+	}
+	json_decref(f);
+	adoption_register_release(&reg);
+	adoption_report_release(&r);
+	utab_release(&t);
+	return 0;
+}
+
+static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
+static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL };
+static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI" };
+
+void cli_register_detectors(void)
+{
+	findings_register(&two_tier);
+	findings_register(&volume);
+	findings_register(&shadow);
+}

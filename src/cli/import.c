@@ -1,0 +1,167 @@
+/*
+ * import.c - `aivalue import usage FILE --format F [--map ...]`: bring an
+ * AI-usage export into the workspace (ingest/usage.h does the work; this
+ * file parses options, draws the progress line and prints the summary).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "core/timeutil.h"
+#include "ingest/usage.h"
+#include "options.h"
+
+struct progress {
+	int64_t start_us, last_us;
+	int shown;
+};
+
+/* Progress on a TTY only: rows, rows/s, MB read; rows < 0 ends the line. */
+static void show_progress(void *data, int64_t rows, int64_t bytes)
+{
+	struct progress *p = data;
+	int64_t now = time_now_us();
+	double secs;
+
+	if (rows < 0) {
+		if (p->shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (now - p->last_us < 200000)
+		return;
+	p->last_us = now;
+	p->shown = 1;
+	secs = (double)(now - p->start_us) / 1e6;
+	fprintf(stderr, "\r\033[Kimporting: %lld rows, %.0f rows/s, %.1f MB read",
+		(long long)rows, secs > 0 ? (double)rows / secs : 0.0, (double)bytes / 1e6);
+}
+
+static json_t *summary_json(const struct usage_summary *s, int dry_run)
+{
+	json_t *un = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < s->nunmatched; i++)
+		json_array_append_new(un, json_pack("{s:s, s:I}", "identity",
+						    s->unmatched[i].identity, "rows",
+						    (json_int_t)s->unmatched[i].rows));
+	o = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o}",
+			 "format", s->format, "dry_run", dry_run, "already_imported", s->already,
+			 "import_id", (json_int_t)s->import_id,
+			 "ledger_seq", (json_int_t)s->ledger_seq,
+			 "rows", (json_int_t)s->rows, "skipped_snapshot_rows", (json_int_t)s->skipped,
+			 "seats", (json_int_t)s->seats, "team_rows", (json_int_t)s->teams,
+			 "people_matched", (json_int_t)s->people_matched,
+			 "unmatched_rows", (json_int_t)s->unmatched_rows,
+			 "content_hash", s->content_hash, "unmatched_identities", un);
+	json_object_set_new(o, "workflows", json_integer(s->workflows));
+	json_object_set_new(o, "org_days", json_integer(s->org_days));
+	return o;
+}
+
+static void print_summary(const struct usage_summary *s, const char *file, int dry_run)
+{
+	size_t i;
+
+	if (s->already) {
+		printf("'%s' was already imported (import %lld, same content %.12s); "
+		       "nothing changed\n", file, (long long)s->import_id, s->content_hash);
+		return;
+	}
+	printf("%s%lld rows from '%s' (%s)", dry_run ? "dry run: would import " : "imported ",
+	       (long long)s->rows, file, s->format);
+	if (!dry_run)
+		printf(" as import %lld, ledger entry %lld", (long long)s->import_id,
+		       (long long)s->ledger_seq);
+	printf("\n");
+	if (s->skipped)
+		printf("  %lld snapshot rows already stored, skipped\n", (long long)s->skipped);
+	if (s->seats)
+		printf("  %lld licensed seats\n", (long long)s->seats);
+	if (s->teams)
+		printf("  %lld team-membership rows\n", (long long)s->teams);
+	if (s->workflows)
+		printf("  %lld shared workflows\n", (long long)s->workflows);
+	if (s->org_days)
+		printf("  %lld days of vendor organisation totals (no person)\n", (long long)s->org_days);
+	printf("  people matched: %lld\n", (long long)s->people_matched);
+	printf("  unmatched identities: %zu (%lld rows)%s\n", s->nunmatched,
+	       (long long)s->unmatched_rows, s->nunmatched ?
+	       "; map them with 'aivalue identities import FILE' or kind: Identity" : "");
+	for (i = 0; i < s->nunmatched && i < 20; i++)
+		printf("    %-40s %lld rows\n", s->unmatched[i].identity,
+		       (long long)s->unmatched[i].rows);
+	if (s->nunmatched > 20)
+		printf("    ... and %zu more (--json lists all)\n", s->nunmatched - 20);
+}
+
+static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue import usage FILE --format F [--map TARGET=COLUMN,...] [--tool NAME] [--dry-run]",
+		NULL };
+	const char *format = NULL, *map = NULL, *tool = NULL;
+	int dry_run = 0, n, ret;
+	const struct option opts[] = {
+		{ OPT_STRING, 'f', "format", &format, "F",
+		  "csv, jsonl, copilot-users, copilot-seats, copilot-metrics, m365-copilot, chatgpt-enterprise, otel-genai" },
+		{ OPT_STRING, 0, "map", &map, "MAP",
+		  "csv/jsonl: person=COL,time=COL,tool=COL,feature=COL,workflow=COL,count=COL,tenant=COL" },
+		{ OPT_STRING, 0, "tool", &tool, "NAME", "csv/jsonl: tool when no column names it" },
+		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL, "check everything, change nothing" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	struct usage_opts o;
+	struct progress prog;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1 || !format) {
+		fprintf(stderr, "error: import usage needs one FILE and --format\n");
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if ((ret = cli_open_store(ctx, 0)))
+		return ret;
+	memset(&o, 0, sizeof(o));
+	memset(&prog, 0, sizeof(prog));
+	prog.start_us = time_now_us();
+	o.format = format;
+	o.map = map;
+	o.tool = tool;
+	o.dry_run = dry_run;
+	if (isatty(2)) {
+		o.progress = show_progress;
+		o.progress_data = &prog;
+	}
+	if (usage_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err)) {
+		show_progress(&prog, -1, 0);
+		return cli_error(&err);
+	}
+	if (ctx->json)
+		cli_print_json(summary_json(&sum, dry_run));
+	else
+		print_summary(&sum, argv[1], dry_run);
+	usage_summary_release(&sum);
+	return 0;
+}
+
+int cmd_import(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	if (argc >= 2 && !strcmp(argv[1], "usage"))
+		return import_usage(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && !strcmp(argv[1], "journeys"))
+		return cmd_import_journeys(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: aivalue import usage FILE --format F [--map ...] [--dry-run]\n"
+		       "   or: aivalue import journeys FILE --format csv|jsonl [--kind events|outcomes]\n"
+		       "\n'aivalue import usage --help' shows the options.\n");
+		return 0;
+	}
+	fprintf(stderr, "error: import needs 'usage' or 'journeys'\n");
+	return 2;
+}

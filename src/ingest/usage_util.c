@@ -1,0 +1,161 @@
+/*
+ * usage_util.c - small parsers shared by the usage readers, and the
+ * reader table.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "csvread.h"
+#include "readers.h"
+
+const struct usage_reader usage_readers[] = {
+	{ "chatgpt-enterprise", "ChatGPT Enterprise user- and GPT-engagement CSV",
+	  usage_read_chatgpt },
+	{ "copilot-metrics", "legacy GitHub Copilot /copilot/metrics daily org totals (backfill)",
+	  usage_read_copilot_metrics },
+	{ "copilot-seats", "GitHub Copilot billing/seats responses (licences, last activity)",
+	  usage_read_copilot_seats },
+	{ "copilot-users", "GitHub Copilot usage-metrics users-1-day / user-teams-1-day NDJSON",
+	  usage_read_copilot },
+	{ "csv", "generic CSV usage events with --map", usage_read_csv },
+	{ "jsonl", "generic JSON-lines usage events with --map", usage_read_jsonl },
+	{ "m365-copilot", "Microsoft 365 Copilot usage user-detail CSV (daily snapshots)",
+	  usage_read_m365 },
+	{ "otel-genai", "OTLP/JSON spans with OpenTelemetry GenAI attributes",
+	  usage_read_otel },
+	{ NULL, NULL, NULL },
+};
+
+const struct usage_reader *usage_reader_find(const char *format)
+{
+	const struct usage_reader *r;
+
+	if (!format)
+		return NULL;
+	for (r = usage_readers; r->format; r++)
+		if (!strcmp(r->format, format))
+			return r;
+	return NULL;
+}
+
+void usage_norm_key(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < outsz; in++)
+		if (isalnum((unsigned char)*in))
+			out[o++] = (char)tolower((unsigned char)*in);
+	out[o] = '\0';
+}
+
+int usage_parse_count(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	double d;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!errno && end != s) {
+		while (isspace((unsigned char)*end))
+			end++;
+		if (!*end) {
+			*out = v;
+			return 0;
+		}
+	}
+	/* "12.0" as some exports write integers */
+	errno = 0;
+	d = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	/* range first: converting a NaN or a huge double to an integer is undefined */
+	if (errno || end == s || *end || !(d <= 9e15 && d >= -9e15) || d != (double)(long long)d)
+		return -1;
+	*out = (int64_t)d;
+	return 0;
+}
+
+static int valid_civil(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, leap;
+
+	if (!isdigit((unsigned char)s[0]) || s[4] != '-' || s[7] != '-')
+		return 0;
+	y = atoi(s);
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+int usage_parse_time(const char *s, int64_t *us)
+{
+	size_t i, n;
+	long long v;
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n || n > 40)
+		return -1;
+	for (i = 0; i < n && isdigit((unsigned char)s[i]); i++)
+		;
+	if (i == n && n >= 9) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno)
+			return -1;
+		if (v < 100000000000LL)          /* seconds (until year 5138) */
+			*us = v * 1000000;
+		else if (v < 100000000000000LL)  /* milliseconds */
+			*us = v * 1000;
+		else if (v < 100000000000000000LL) /* microseconds */
+			*us = v;
+		else                             /* nanoseconds */
+			*us = v / 1000;
+		return 0;
+	}
+	{
+		char tmp[48];
+		int64_t t;
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		if (n < 10 || time_parse_iso(tmp, &t))
+			return -1;
+		/* reject dates the calendar does not have, e.g. 2024-02-30 */
+		if (!valid_civil(tmp))
+			return -1;
+		*us = t;
+		return 0;
+	}
+}
+
+int usage_csv_find(const struct csv_reader *r, const char *const *aliases)
+{
+	char want[128], have[128];
+	size_t i;
+
+	for (; *aliases; aliases++) {
+		usage_norm_key(*aliases, want, sizeof(want));
+		for (i = 0; i < r->nfields; i++) {
+			usage_norm_key(csv_str(r, i), have, sizeof(have));
+			if (!strcmp(want, have))
+				return (int)i;
+		}
+	}
+	return -1;
+}

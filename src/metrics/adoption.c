@@ -1,0 +1,879 @@
+/*
+ * adoption.c - the model 1 kernels and the two-tier workforce detector;
+ * see adoption.h and docs/adoption.md for the definitions.
+ *
+ * Time frame, for a reporting day D (as_of):
+ *
+ *   weeks_start                      weeks_end  D
+ *   |  w0  |  w1  | ... |  w(n-1)    |          |
+ *   +------+------+-----+------------+----------+
+ *   n complete ISO weeks (Mon..Sun)   partial week (only if D is not a Sunday)
+ *                               |<--- window_days --->|
+ *                               window_start          D
+ *
+ * Pass 1 (per person, events sorted by day): week bitmask and actions in
+ * the n weeks, distinct features in the n weeks (a stamp array avoids a
+ * set per person), distinct active days in the window, first and last
+ * active day, period bitmask (weeks or months), months active after the
+ * first (for cohorts).  Pass 2 folds the people into the organisation
+ * and into every role, team and function.  Shared workflows take a third
+ * pass over (workflow, person) pairs in the window, sorted as 64-bit keys.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adoption.h"
+#include "core/cjson.h"
+#include "core/timeutil.h"
+
+const char *const adoption_prof_names[PROF_N] = {
+	"non_user", "low", "novice", "habitual", "power",
+};
+const char *const adoption_dim_names[DIM_N] = { "role", "team", "function" };
+
+#define MAX_COHORT_OFFSETS 64
+
+struct pstat {
+	uint64_t wmask;      /* active weeks in the n-week frame */
+	uint64_t pmask;      /* active periods */
+	uint64_t mmask;      /* months active, relative to the first month */
+	int64_t actions;     /* in the n-week frame */
+	int nfeat;           /* distinct features in the n-week frame */
+	int64_t wdays;       /* active days in the window */
+	int32_t first, last; /* active days, INT32_MIN when never */
+	int prof;
+	int repeat;
+};
+
+void adoption_civil(int32_t days, int *y, int *m, int *d)
+{
+	/* Howard Hinnant's civil_from_days */
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t yy = (int64_t)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned dd = doy - (153 * mp + 2) / 5 + 1;
+	unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+
+	*y = (int)(yy + (mm <= 2));
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+static int32_t days_from_civil(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	unsigned yoe = (unsigned)(yy - era * 400);
+	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return (int32_t)(era * 146097 + (int64_t)doe - 719468);
+}
+
+int32_t adoption_parse_day(const char *s)
+{
+	int y, m, d, yy, mm, dd;
+	int32_t days;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return INT32_MIN;
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+		return INT32_MIN;
+	days = days_from_civil(y, m, d);
+	adoption_civil(days, &yy, &mm, &dd);
+	return (yy == y && mm == m && dd == d) ? days : INT32_MIN;
+}
+
+static int month_index(int32_t day)
+{
+	int y, m, d;
+
+	adoption_civil(day, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double adoption_gini(const int64_t *v, size_t n)
+{
+	int64_t *s;
+	double sum = 0, wsum = 0;
+	size_t i;
+
+	if (!n)
+		return 0;
+	s = xmalloc(st_mult(n, sizeof(*s)));
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_i64);
+	for (i = 0; i < n; i++) {
+		sum += (double)s[i];
+		wsum += (double)(i + 1) * (double)s[i];
+	}
+	free(s);
+	if (sum <= 0)
+		return 0;
+	return 2.0 * wsum / ((double)n * sum) - ((double)n + 1.0) / (double)n;
+}
+
+double adoption_top10_share(const int64_t *v, size_t n)
+{
+	int64_t *s;
+	double sum = 0, top = 0;
+	size_t i, k;
+
+	if (!n)
+		return 0;
+	s = xmalloc(st_mult(n, sizeof(*s)));
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_i64);
+	k = (n + 9) / 10;
+	for (i = 0; i < n; i++) {
+		sum += (double)s[i];
+		if (i >= n - k)
+			top += (double)s[i];
+	}
+	free(s);
+	return sum > 0 ? top / sum : 0;
+}
+
+static void lorenz(const int64_t *v, size_t n, double out[11])
+{
+	int64_t *s;
+	double sum = 0, acc = 0;
+	size_t i, j, m = 0;
+
+	memset(out, 0, 11 * sizeof(double));
+	if (!n)
+		return;
+	s = xmalloc(st_mult(n, sizeof(*s)));
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_i64);
+	for (i = 0; i < n; i++)
+		sum += (double)s[i];
+	for (j = 0; j <= 10; j++) {
+		size_t upto = (j * n + 5) / 10;
+		while (m < upto)
+			acc += (double)s[m++];
+		out[j] = sum > 0 ? acc / sum : (double)j / 10.0;
+	}
+	free(s);
+}
+
+/* Pass 1 over one person's events. */
+static void person_pass(const struct usage_table *t, const struct adoption_report *r,
+			uint32_t p, struct pstat *ps, uint32_t *feat_stamp, const int *pm0)
+{
+	const struct adoption_config *c = &r->cfg;
+	size_t i, end = t->person_off[p + 1];
+	int32_t prevday = INT32_MIN;
+	int first_month = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->first = ps->last = INT32_MIN;
+	for (i = t->person_off[p]; i < end; i++) {
+		int32_t d = t->day[i];
+		if (d > r->as_of)
+			break;
+		if (!t->count[i])
+			continue;
+		if (d >= r->weeks_start && d <= r->weeks_end) {
+			ps->wmask |= 1ULL << ((d - r->weeks_start) / 7);
+			ps->actions += t->count[i];
+			if (feat_stamp[t->feature[i]] != p + 1) {
+				feat_stamp[t->feature[i]] = p + 1;
+				ps->nfeat++;
+			}
+		}
+		if (d == prevday)
+			continue;
+		prevday = d;
+		if (ps->first == INT32_MIN) {
+			ps->first = d;
+			first_month = month_index(d);
+		}
+		ps->last = d;
+		if (d >= r->window_start)
+			ps->wdays++;
+		{
+			int off = month_index(d) - first_month;
+			if (off < MAX_COHORT_OFFSETS)
+				ps->mmask |= 1ULL << off;
+		}
+		if (r->period == PERIOD_WEEK) {
+			if (d >= r->weeks_start && d <= r->weeks_end)
+				ps->pmask |= 1ULL << ((d - r->weeks_start) / 7);
+		} else {
+			int off = month_index(d) - *pm0;
+			if (off >= 0 && off < r->nperiods)
+				ps->pmask |= 1ULL << off;
+		}
+	}
+	ps->repeat = __builtin_popcountll(ps->wmask) >= c->min_active_weeks;
+	if (ps->actions == 0)
+		ps->prof = PROF_NONE;
+	else if (ps->repeat)
+		ps->prof = ((double)ps->actions / c->weeks >= c->power_per_week &&
+			    ps->nfeat >= c->power_min_features) ? PROF_POWER : PROF_HABITUAL;
+	else if ((double)ps->actions / c->weeks >= c->novice_per_week)
+		ps->prof = PROF_NOVICE;
+	else
+		ps->prof = PROF_LOW;
+}
+
+static void stats_add(struct adoption_stats *st, const struct pstat *ps,
+		      const struct adoption_report *r)
+{
+	int j;
+
+	st->people++;
+	if (ps->wdays > 0)
+		st->active++;
+	else
+		st->unused++;
+	st->repeat_users += ps->repeat;
+	st->prof[ps->prof]++;
+	st->power_users += ps->prof == PROF_POWER;
+	if (ps->first != INT32_MIN) {
+		st->tried++;
+		if (ps->last < r->as_of - r->cfg.stalled_days + 1)
+			st->stalled++;
+	}
+	for (j = 0; j < r->nperiods; j++)
+		if (ps->pmask & (1ULL << j))
+			st->active_by_period[j]++;
+}
+
+static void stats_finish(struct adoption_stats *st, const int64_t *wdays, size_t n, int floor)
+{
+	st->repeat_rate = st->people ? (double)st->repeat_users / st->people : 0;
+	st->stalled_share = st->tried ? (double)st->stalled / st->tried : 0;
+	st->gini = adoption_gini(wdays, n);
+	st->top10_share = adoption_top10_share(wdays, n);
+	st->suppressed = st->people < floor;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t dim_of(const struct usage_table *t, int dim, uint32_t p)
+{
+	return dim == DIM_ROLE ? t->role[p] : dim == DIM_TEAM ? t->team[p] : t->function[p];
+}
+
+static const struct intern *dim_names(const struct usage_table *t, int dim)
+{
+	return dim == DIM_ROLE ? &t->roles : dim == DIM_TEAM ? &t->teams : &t->functions;
+}
+
+static int cmp_stats_name(const void *a, const void *b)
+{
+	return strcmp(((const struct adoption_stats *)a)->name,
+		      ((const struct adoption_stats *)b)->name);
+}
+
+/* Groups of one dimension: stats per group, with their own Gini. */
+static void fold_groups(const struct usage_table *t, struct adoption_report *r, int dim,
+			const struct pstat *ps, const uint8_t *lic)
+{
+	const struct intern *names = dim_names(t, dim);
+	size_t ng = intern_count(names), g, p;
+	struct adoption_stats *gs = xcalloc(ng ? ng : 1, sizeof(*gs));
+	size_t *off = xcalloc(ng + 1, sizeof(*off));
+	int64_t *vals = xmalloc(st_mult(t->npeople + 1, sizeof(*vals)));
+	size_t *fill;
+
+	for (p = 0; p < t->npeople; p++)
+		if (lic[p])
+			off[dim_of(t, dim, (uint32_t)p) + 1]++;
+	for (g = 0; g < ng; g++)
+		off[g + 1] += off[g];
+	fill = xmalloc(st_mult(ng + 1, sizeof(*fill)));
+	memcpy(fill, off, (ng + 1) * sizeof(*fill));
+	for (g = 0; g < ng; g++) {
+		gs[g].name = xstrdup(intern_str(names, (uint32_t)g));
+		gs[g].active_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
+	}
+	for (p = 0; p < t->npeople; p++) {
+		uint32_t gi;
+		if (!lic[p])
+			continue;
+		gi = dim_of(t, dim, (uint32_t)p);
+		stats_add(&gs[gi], &ps[p], r);
+		vals[fill[gi]++] = ps[p].wdays;
+	}
+	for (g = 0; g < ng; g++)
+		stats_finish(&gs[g], vals + off[g], off[g + 1] - off[g], r->cfg.privacy_floor);
+	/* groups with nobody licensed are left out; the rest sorted by name */
+	{
+		size_t o = 0;
+		for (g = 0; g < ng; g++) {
+			if (gs[g].people) {
+				gs[o++] = gs[g];
+			} else {
+				free(gs[g].name);
+				free(gs[g].active_by_period);
+			}
+		}
+		ng = o;
+	}
+	qsort(gs, ng, sizeof(*gs), cmp_stats_name);
+	r->groups[dim] = gs;
+	r->ngroups[dim] = ng;
+	free(off);
+	free(fill);
+	free(vals);
+}
+
+/* Shared workflows and cross-functional enablement (window only). */
+static void workflows_pass(const struct usage_table *t, struct adoption_report *r,
+			   const uint8_t *lic)
+{
+	const struct adoption_config *c = &r->cfg;
+	uint32_t empty = intern_find(&t->workflows, "", 0);
+	size_t nw = intern_count(&t->workflows), npairs = 0, apairs = 0, i, j;
+	uint64_t *pairs = NULL;
+	uint32_t *creator = xmalloc(st_mult(nw + 1, sizeof(*creator)));
+	int32_t *first_day = xmalloc(st_mult(nw + 1, sizeof(*first_day)));
+	uint8_t *foreign = xcalloc(t->npeople + 1, 1);
+	uint32_t *team_stamp = xcalloc(intern_count(&t->teams) + 1, sizeof(uint32_t));
+	uint32_t *fn_stamp = xcalloc(intern_count(&t->functions) + 1, sizeof(uint32_t));
+	size_t nf = intern_count(&t->functions);
+
+	for (i = 0; i < nw; i++) {
+		creator[i] = i < t->awf_creator ? t->wf_creator[i] : INTERN_NONE;
+		first_day[i] = INT32_MAX;
+	}
+	for (i = 0; i < t->n; i++) {
+		uint32_t w = t->workflow[i];
+		if (w == empty || !t->count[i] || t->day[i] > r->as_of)
+			continue;
+		/* without a recorded creator, the first user is taken as the creator */
+		if (creator[w] == INTERN_NONE || (t->awf_creator <= w ||
+						  t->wf_creator[w] == INTERN_NONE)) {
+			if (t->day[i] < first_day[w] ||
+			    (t->day[i] == first_day[w] &&
+			     strcmp(intern_str(&t->names, t->person[i]),
+				    intern_str(&t->names, creator[w])) < 0)) {
+				first_day[w] = t->day[i];
+				creator[w] = t->person[i];
+			}
+		}
+		if (t->day[i] < r->window_start)
+			continue;
+		ALLOC_GROW(pairs, npairs + 1, apairs);
+		pairs[npairs++] = ((uint64_t)w << 32) | t->person[i];
+	}
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), cmp_u64);
+	for (i = 0; i < npairs; i = j) {
+		uint32_t w = (uint32_t)(pairs[i] >> 32);
+		uint32_t cr = creator[w];
+		struct adoption_workflow aw;
+		memset(&aw, 0, sizeof(aw));
+		for (j = i; j < npairs && (uint32_t)(pairs[j] >> 32) == w; j++) {
+			uint32_t p = (uint32_t)pairs[j];
+			if (j > i && pairs[j] == pairs[j - 1])
+				continue;
+			aw.people++;
+			if (team_stamp[t->team[p]] != w + 1) {
+				team_stamp[t->team[p]] = w + 1;
+				aw.teams++;
+				if (cr == INTERN_NONE || t->team[p] != t->team[cr])
+					aw.other_teams++;
+			}
+			if (fn_stamp[t->function[p]] != w + 1) {
+				fn_stamp[t->function[p]] = w + 1;
+				aw.functions++;
+			}
+			if (cr != INTERN_NONE && t->function[p] != t->function[cr])
+				foreign[p] = 1;
+		}
+		aw.workflow = xstrdup(intern_str(&t->workflows, w));
+		aw.creator = xstrdup(cr != INTERN_NONE ? intern_str(&t->names, cr) : "");
+		aw.creator_champion = cr != INTERN_NONE && t->champion[cr];
+		aw.reusable = aw.people >= c->wf_min_people && aw.other_teams >= c->wf_min_teams;
+		r->reusable_workflows += aw.reusable;
+		r->workflows = xrealloc(r->workflows, st_mult(r->nworkflows + 1, sizeof(aw)));
+		r->workflows[r->nworkflows++] = aw;
+	}
+	/* functions */
+	r->functions = xcalloc(nf + 1, sizeof(*r->functions));
+	{
+		size_t qualifying = 0, cross = 0, enabled = 0, g;
+		for (g = 0; g < r->ngroups[DIM_FUNCTION]; g++) {
+			const struct adoption_stats *gs = &r->groups[DIM_FUNCTION][g];
+			struct adoption_function *af = &r->functions[r->nfunctions++];
+			uint32_t fid = intern_find(&t->functions, gs->name, strlen(gs->name));
+			size_t p;
+			af->function = xstrdup(gs->name);
+			af->people = gs->people;
+			af->suppressed = gs->suppressed;
+			af->repeat_rate = gs->repeat_rate;
+			for (p = 0; p < t->npeople; p++)
+				if (lic[p] && t->function[p] == fid && foreign[p])
+					af->foreign_asset_users++;
+			af->enabled = af->repeat_rate >= c->xf_min_repeat_rate;
+			af->cross_enabled = af->foreign_asset_users >= c->xf_min_foreign_users;
+			if (!af->suppressed) {
+				qualifying++;
+				cross += af->cross_enabled;
+				enabled += af->enabled;
+			}
+		}
+		r->cross_functional_enablement = qualifying ? (double)cross / qualifying : -1;
+		r->functions_enabled_share = qualifying ? (double)enabled / qualifying : -1;
+	}
+	free(pairs);
+	free(creator);
+	free(first_day);
+	free(foreign);
+	free(team_stamp);
+	free(fn_stamp);
+}
+
+static void cohorts_pass(const struct usage_table *t, struct adoption_report *r,
+			 const struct pstat *ps, const uint8_t *lic)
+{
+	int mmin = INT32_MAX, mmax = month_index(r->as_of), m, j;
+	size_t p;
+
+	for (p = 0; p < t->npeople; p++)
+		if (lic[p] && ps[p].first != INT32_MIN && month_index(ps[p].first) < mmin)
+			mmin = month_index(ps[p].first);
+	if (mmin == INT32_MAX)
+		return;
+	if (mmax - mmin >= MAX_COHORT_OFFSETS)
+		mmin = mmax - MAX_COHORT_OFFSETS + 1; /* older cohorts are left out */
+	r->ncohorts = (size_t)(mmax - mmin + 1);
+	r->cohorts = xcalloc(r->ncohorts, sizeof(*r->cohorts));
+	for (m = mmin; m <= mmax; m++) {
+		struct adoption_cohort *co = &r->cohorts[m - mmin];
+		snprintf(co->month, sizeof(co->month), "%04d-%02d", m / 12, m % 12 + 1);
+		co->nret = mmax - m + 1;
+		co->retention = xcalloc((size_t)co->nret, sizeof(double));
+	}
+	for (p = 0; p < t->npeople; p++) {
+		struct adoption_cohort *co;
+		int fm;
+		if (!lic[p] || ps[p].first == INT32_MIN)
+			continue;
+		fm = month_index(ps[p].first);
+		if (fm < mmin)
+			continue;
+		co = &r->cohorts[fm - mmin];
+		co->size++;
+		for (j = 0; j < co->nret; j++)
+			if (ps[p].mmask & (1ULL << j))
+				co->retention[j] += 1;
+	}
+	for (m = 0; m < (int)r->ncohorts; m++) {
+		struct adoption_cohort *co = &r->cohorts[m];
+		co->suppressed = co->size < r->cfg.privacy_floor;
+		for (j = 0; j < co->nret; j++)
+			co->retention[j] = co->size ? co->retention[j] / co->size : 0;
+	}
+}
+
+int adoption_compute(const struct usage_table *t, const struct adoption_config *cfg,
+		     enum adoption_period period, int32_t as_of, struct adoption_report *r,
+		     struct aiv_err *err)
+{
+	struct pstat *ps;
+	uint32_t *feat_stamp;
+	uint8_t *lic;
+	int64_t *wd;
+	size_t p, nlic = 0;
+	int wd_, pm0 = 0, d, j;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = *cfg;
+	if (!t->finished)
+		return aiv_fail(err, AIV_EINTERNAL, "usage table used before utab_finish");
+	if (as_of == 0) /* the last day with activity, else today */
+		as_of = t->max_day != INT32_MIN ? t->max_day :
+			(int32_t)(time_now_us() / 86400000000LL);
+	r->as_of = as_of;
+	wd_ = (int)(((int64_t)as_of + 3) % 7);
+	if (wd_ < 0)
+		wd_ += 7;
+	r->weeks_end = wd_ == 6 ? as_of : as_of - wd_ - 1;
+	r->weeks_start = r->weeks_end - 7 * cfg->weeks + 1;
+	r->window_start = as_of - cfg->window_days + 1;
+	r->period = period;
+	r->events = (int64_t)t->n;
+	r->nperiods = period == PERIOD_WEEK ? cfg->weeks : 12;
+	r->period_label = xcalloc((size_t)r->nperiods, sizeof(*r->period_label));
+	if (period == PERIOD_WEEK) {
+		for (j = 0; j < r->nperiods; j++) {
+			int y, m, dd;
+			adoption_civil(r->weeks_start + 7 * j, &y, &m, &dd);
+			snprintf(r->period_label[j], sizeof(r->period_label[j]), "%04d-%02d-%02d",
+				 y, m, dd);
+		}
+	} else {
+		pm0 = month_index(as_of) - 11;
+		for (j = 0; j < 12; j++)
+			snprintf(r->period_label[j], sizeof(r->period_label[j]), "%04d-%02d",
+				 (pm0 + j) / 12, (pm0 + j) % 12 + 1);
+	}
+	ps = xcalloc(t->npeople + 1, sizeof(*ps));
+	feat_stamp = xcalloc(intern_count(&t->features) + 1, sizeof(*feat_stamp));
+	lic = xcalloc(t->npeople + 1, 1);
+	wd = xmalloc(st_mult(t->npeople + 1, sizeof(*wd)));
+	r->seats_known = t->have_seats;
+	for (p = 0; p < t->npeople; p++) {
+		person_pass(t, r, (uint32_t)p, &ps[p], feat_stamp, &pm0);
+		lic[p] = t->have_seats ? t->licensed[p] : 1;
+		if (!lic[p] && ps[p].first != INT32_MIN)
+			r->unlicensed_users++;
+	}
+	r->org.name = xstrdup("organisation");
+	r->org.active_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
+	for (p = 0; p < t->npeople; p++) {
+		if (!lic[p])
+			continue;
+		stats_add(&r->org, &ps[p], r);
+		wd[nlic++] = ps[p].wdays;
+	}
+	stats_finish(&r->org, wd, nlic, cfg->privacy_floor);
+	lorenz(wd, nlic, r->lorenz);
+	for (d = 0; d < DIM_N; d++)
+		fold_groups(t, r, d, ps, lic);
+	r->role_gap = -1;
+	{
+		size_t g;
+		const struct adoption_stats *hi = NULL, *lo = NULL;
+		for (g = 0; g < r->ngroups[DIM_ROLE]; g++) {
+			const struct adoption_stats *gs = &r->groups[DIM_ROLE][g];
+			if (gs->suppressed)
+				continue;
+			if (!hi || gs->repeat_rate > hi->repeat_rate)
+				hi = gs;
+			if (!lo || gs->repeat_rate < lo->repeat_rate)
+				lo = gs;
+		}
+		if (hi && lo && hi != lo) {
+			r->role_gap = hi->repeat_rate - lo->repeat_rate;
+			r->role_gap_high = hi->name;
+			r->role_gap_low = lo->name;
+		}
+	}
+	workflows_pass(t, r, lic);
+	cohorts_pass(t, r, ps, lic);
+	free(ps);
+	free(feat_stamp);
+	free(lic);
+	free(wd);
+	return 0;
+}
+
+static void stats_release(struct adoption_stats *s)
+{
+	free(s->name);
+	free(s->active_by_period);
+}
+
+void adoption_report_release(struct adoption_report *r)
+{
+	size_t i;
+	int d;
+
+	stats_release(&r->org);
+	for (d = 0; d < DIM_N; d++) {
+		for (i = 0; i < r->ngroups[d]; i++)
+			stats_release(&r->groups[d][i]);
+		free(r->groups[d]);
+	}
+	for (i = 0; i < r->nworkflows; i++) {
+		free(r->workflows[i].workflow);
+		free(r->workflows[i].creator);
+	}
+	free(r->workflows);
+	for (i = 0; i < r->nfunctions; i++)
+		free(r->functions[i].function);
+	free(r->functions);
+	for (i = 0; i < r->ncohorts; i++)
+		free(r->cohorts[i].retention);
+	free(r->cohorts);
+	free(r->period_label);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Rates rounded to 4 places so JSON output is stable and readable. */
+static json_t *rate(double v)
+{
+	return json_real(round(v * 10000.0) / 10000.0);
+}
+
+static void day_text(int32_t day, char out[16])
+{
+	int y, m, d;
+
+	adoption_civil(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+static json_t *stats_json(const struct adoption_stats *s, const struct adoption_report *r)
+{
+	json_t *o = json_object(), *prof, *per;
+	int j;
+
+	json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "people", json_integer(s->people));
+	if (s->suppressed) {
+		json_object_set_new(o, "suppressed", json_true());
+		return o;
+	}
+	json_object_set_new(o, "active", json_integer(s->active));
+	json_object_set_new(o, "repeat_users", json_integer(s->repeat_users));
+	json_object_set_new(o, "repeat_rate", rate(s->repeat_rate));
+	prof = json_object();
+	for (j = 0; j < PROF_N; j++)
+		json_object_set_new(prof, adoption_prof_names[j], json_integer(s->prof[j]));
+	json_object_set_new(o, "proficiency", prof);
+	json_object_set_new(o, "gini_active_days", rate(s->gini));
+	json_object_set_new(o, "top10_share", rate(s->top10_share));
+	json_object_set_new(o, "tried", json_integer(s->tried));
+	json_object_set_new(o, "stalled", json_integer(s->stalled));
+	json_object_set_new(o, "stalled_share", rate(s->stalled_share));
+	json_object_set_new(o, "licensed_unused", json_integer(s->unused));
+	per = json_array();
+	for (j = 0; j < r->nperiods; j++)
+		json_array_append_new(per, json_integer(s->active_by_period[j]));
+	json_object_set_new(o, "active_by_period", per);
+	return o;
+}
+
+json_t *adoption_report_json(const struct adoption_report *r, int by)
+{
+	json_t *o = json_object(), *a, *th;
+	char day[16];
+	size_t i;
+	int j;
+
+	day_text(r->as_of, day);
+	json_object_set_new(o, "as_of", json_string(day));
+	day_text(r->weeks_start, day);
+	json_object_set_new(o, "weeks_from", json_string(day));
+	day_text(r->weeks_end, day);
+	json_object_set_new(o, "weeks_to", json_string(day));
+	day_text(r->window_start, day);
+	json_object_set_new(o, "window_from", json_string(day));
+	json_object_set_new(o, "events", json_integer(r->events));
+	json_object_set_new(o, "seats_known", json_boolean(r->seats_known));
+	json_object_set_new(o, "unlicensed_users", json_integer(r->unlicensed_users));
+	th = json_pack("{s:i, s:i, s:i, s:i, s:i}", "privacy_floor", r->cfg.privacy_floor,
+		       "repeat_weeks", r->cfg.weeks, "repeat_min_active_weeks",
+		       r->cfg.min_active_weeks, "window_days", r->cfg.window_days,
+		       "stalled_after_days", r->cfg.stalled_days);
+	json_object_set_new(o, "thresholds", th);
+	json_object_set_new(o, "period", json_string(r->period == PERIOD_WEEK ? "week" : "month"));
+	a = json_array();
+	for (j = 0; j < r->nperiods; j++)
+		json_array_append_new(a, json_string(r->period_label[j]));
+	json_object_set_new(o, "periods", a);
+	json_object_set_new(o, "organisation", stats_json(&r->org, r));
+	a = json_array();
+	for (j = 0; j <= 10; j++)
+		json_array_append_new(a, json_pack("[f, o]", j / 10.0, rate(r->lorenz[j])));
+	json_object_set_new(o, "lorenz", a);
+	json_object_set_new(o, "repeat_use_gap", r->role_gap >= 0 ?
+			    json_pack("{s:o, s:s, s:s}", "gap", rate(r->role_gap), "highest_role",
+				      r->role_gap_high, "lowest_role", r->role_gap_low) :
+			    json_null());
+	if (by >= 0 && by < DIM_N) {
+		json_object_set_new(o, "by", json_string(adoption_dim_names[by]));
+		a = json_array();
+		for (i = 0; i < r->ngroups[by]; i++)
+			json_array_append_new(a, stats_json(&r->groups[by][i], r));
+		json_object_set_new(o, "groups", a);
+	}
+	a = json_array();
+	for (i = 0; i < r->nworkflows; i++) {
+		const struct adoption_workflow *w = &r->workflows[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:b}",
+			"workflow", w->workflow, "creator", w->creator, "creator_is_champion",
+			w->creator_champion, "people", w->people, "teams", w->teams,
+			"teams_other_than_creators", w->other_teams, "functions", w->functions,
+			"reusable", w->reusable));
+	}
+	json_object_set_new(o, "workflows", a);
+	json_object_set_new(o, "reusable_workflows", json_integer(r->reusable_workflows));
+	a = json_array();
+	for (i = 0; i < r->nfunctions; i++) {
+		const struct adoption_function *f = &r->functions[i];
+		if (f->suppressed)
+			json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "function", f->function,
+							   "people", f->people, "suppressed", 1));
+		else
+			json_array_append_new(a, json_pack("{s:s, s:i, s:o, s:b, s:i, s:b}",
+				"function", f->function, "people", f->people, "repeat_rate",
+				rate(f->repeat_rate), "enabled", f->enabled, "foreign_asset_users",
+				f->foreign_asset_users, "cross_enabled", f->cross_enabled));
+	}
+	json_object_set_new(o, "functions", a);
+	json_object_set_new(o, "cross_functional_enablement",
+			    r->cross_functional_enablement >= 0 ?
+			    rate(r->cross_functional_enablement) : json_null());
+	json_object_set_new(o, "functions_enabled_share", r->functions_enabled_share >= 0 ?
+			    rate(r->functions_enabled_share) : json_null());
+	a = json_array();
+	for (i = 0; i < r->ncohorts; i++) {
+		const struct adoption_cohort *co = &r->cohorts[i];
+		json_t *ret = json_array();
+		if (co->suppressed) {
+			json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "month", co->month,
+							   "size", co->size, "suppressed", 1));
+			json_decref(ret);
+			continue;
+		}
+		for (j = 0; j < co->nret; j++)
+			json_array_append_new(ret, rate(co->retention[j]));
+		json_array_append_new(a, json_pack("{s:s, s:i, s:o}", "month", co->month,
+						   "size", co->size, "retention", ret));
+	}
+	json_object_set_new(o, "cohorts", a);
+	return o;
+}
+
+/* The catalog's failure mode `id` of model `model`, or NULL. */
+static const struct cat_failure *find_failure(const struct catalog *cat, const char *model,
+					      const char *id, const struct cat_model **mout)
+{
+	const struct cat_model *m = cat ? catalog_model(cat, model) : NULL;
+	size_t i;
+
+	*mout = m;
+	for (i = 0; m && i < m->nfailures; i++)
+		if (!strcmp(m->failures[i].id, id))
+			return &m->failures[i];
+	return NULL;
+}
+
+static json_t *move_json(const struct cat_model *m, const char *move_id)
+{
+	size_t i;
+
+	for (i = 0; m && move_id && i < m->nmoves; i++)
+		if (!strcmp(m->moves[i].id, move_id))
+			return json_pack("{s:s, s:s, s:s}", "id", m->moves[i].id, "name",
+					 m->moves[i].name, "text", m->moves[i].text);
+	return json_null();
+}
+
+json_t *adoption_two_tier(const struct adoption_report *r, const struct catalog *cat)
+{
+	const struct adoption_config *c = &r->cfg;
+	const struct cat_model *m;
+	const struct cat_failure *f = find_failure(cat, "workforce", "two_tier_workforce", &m);
+	json_t *why = json_array(), *fns = json_array(), *roles = json_array(), *teams = json_array();
+	json_t *out, *ev;
+	int gini_hit, gap_hit, fn_hit = 0;
+	struct strbuf summary = STRBUF_INIT;
+	size_t i, k;
+
+	gini_hit = !r->org.suppressed && r->org.gini > c->tt_max_gini;
+	gap_hit = r->role_gap >= 0 && r->role_gap > c->tt_max_role_gap;
+	if (r->org.repeat_rate > c->tt_org_rate_above) {
+		for (i = 0; i < r->ngroups[DIM_FUNCTION]; i++) {
+			const struct adoption_stats *g = &r->groups[DIM_FUNCTION][i];
+			if (g->suppressed || g->repeat_rate >= c->tt_stalled_rate)
+				continue;
+			fn_hit = 1;
+			json_array_append_new(fns, json_pack("{s:s, s:i, s:o, s:i, s:i, s:i, s:o, s:o}",
+				"function", g->name, "people", g->people, "repeat_rate",
+				rate(g->repeat_rate), "power_users", g->power_users,
+				"tried", g->tried, "stalled", g->stalled,
+				"stalled_share", rate(g->stalled_share),
+				"gini_active_days", rate(g->gini)));
+		}
+	}
+	if (gap_hit) {
+		double hi = 0;
+		for (i = 0; i < r->ngroups[DIM_ROLE]; i++)
+			if (!r->groups[DIM_ROLE][i].suppressed && r->groups[DIM_ROLE][i].repeat_rate > hi)
+				hi = r->groups[DIM_ROLE][i].repeat_rate;
+		/* the roles that make the gap: more than max_role_gap below the best */
+		for (i = 0; i < r->ngroups[DIM_ROLE]; i++) {
+			const struct adoption_stats *g = &r->groups[DIM_ROLE][i];
+			if (!g->suppressed && hi - g->repeat_rate > c->tt_max_role_gap)
+				json_array_append_new(roles, json_pack("{s:s, s:i, s:o}", "role",
+					g->name, "people", g->people, "repeat_rate",
+					rate(g->repeat_rate)));
+		}
+	}
+	/* stalled teams: teams below the stall rate while a function stalls */
+	if (fn_hit) {
+		for (i = 0; i < r->ngroups[DIM_TEAM]; i++) {
+			const struct adoption_stats *g = &r->groups[DIM_TEAM][i];
+			if (!g->suppressed && g->repeat_rate < c->tt_stalled_rate)
+				json_array_append_new(teams, json_pack("{s:s, s:i, s:o}", "team",
+					g->name, "people", g->people, "repeat_rate",
+					rate(g->repeat_rate)));
+		}
+	}
+	if (!gini_hit && !gap_hit && !fn_hit) {
+		json_decref(why);
+		json_decref(fns);
+		json_decref(roles);
+		json_decref(teams);
+		return NULL;
+	}
+	if (gini_hit)
+		json_array_append_new(why, json_pack("{s:s, s:o, s:o}", "test", "gini_active_days",
+			"value", rate(r->org.gini), "threshold", rate(c->tt_max_gini)));
+	if (gap_hit)
+		json_array_append_new(why, json_pack("{s:s, s:o, s:o, s:s, s:s}", "test",
+			"repeat_use_gap", "value", rate(r->role_gap), "threshold",
+			rate(c->tt_max_role_gap), "highest_role", r->role_gap_high,
+			"lowest_role", r->role_gap_low));
+	if (fn_hit)
+		json_array_append_new(why, json_pack("{s:s, s:o, s:o, s:o}", "test",
+			"stalled_function", "org_repeat_rate", rate(r->org.repeat_rate),
+			"org_rate_above", rate(c->tt_org_rate_above), "function_rate_below",
+			rate(c->tt_stalled_rate)));
+	strbuf_addf(&summary, "%s: ", f ? f->name : "Two-tier workforce");
+	if (fn_hit) {
+		strbuf_addstr(&summary, "repeat use stalls in ");
+		for (k = 0; k < json_array_size(fns); k++)
+			strbuf_addf(&summary, "%s%s (%.0f%%)", k ? ", " : "",
+				    json_str(json_array_get(fns, k), "function"),
+				    100.0 * json_real_value(json_object_get(json_array_get(fns, k),
+									    "repeat_rate")));
+		strbuf_addf(&summary, " while the organisation is at %.0f%%",
+			    100.0 * r->org.repeat_rate);
+	} else if (gap_hit) {
+		strbuf_addf(&summary, "repeat use is %.0f points lower for '%s' than for '%s'",
+			    100.0 * r->role_gap, r->role_gap_low, r->role_gap_high);
+	} else {
+		strbuf_addf(&summary, "active days are concentrated (Gini %.2f, top 10%% hold %.0f%%)",
+			    r->org.gini, 100.0 * r->org.top10_share);
+	}
+	ev = json_pack("{s:o, s:o, s:o, s:i, s:i, s:o}", "org_repeat_rate",
+		       rate(r->org.repeat_rate), "gini_active_days", rate(r->org.gini),
+		       "top10_share", rate(r->org.top10_share), "licensed_people", r->org.people,
+		       "power_users", r->org.power_users, "repeat_use_gap",
+		       r->role_gap >= 0 ? rate(r->role_gap) : json_null());
+	out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}, s:o}",
+			"id", "two_tier_workforce", "model", "workforce", "failure_mode",
+			"two_tier_workforce", "name", f ? f->name : "Two-tier workforce",
+			"summary", summary.buf, "triggered_by", why, "evidence", ev,
+			"stalled", "functions", fns, "roles", roles, "teams", teams,
+			"move", move_json(m, f ? f->move : NULL));
+	strbuf_release(&summary);
+	return out;
+}

@@ -1,0 +1,183 @@
+/*
+ * adoption.h - value model 1 (workforce empowerment): the metric kernels
+ * over a usage_table, the thresholds file data/adoption.yaml, and the
+ * two-tier workforce detector.
+ *
+ * adoption_compute() makes one pass over each person's events (sorted by
+ * day), reducing them to a few per-person figures (week and period
+ * bitmasks, actions, distinct features, active days in the window,
+ * first and last active day), then folds people into the organisation
+ * and into groups by role, team and function.  Printers (CLI text,
+ * --json, later HTTP) read the result struct and never recompute.
+ * Every definition is written out in docs/adoption.md.
+ */
+#ifndef AIV_METRICS_ADOPTION_H
+#define AIV_METRICS_ADOPTION_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "catalog/catalog.h"
+#include "usage_table.h"
+
+struct adoption_config {
+	int privacy_floor;
+	int weeks, min_active_weeks;
+	double novice_per_week, power_per_week;
+	int power_min_features;
+	int window_days, stalled_days;
+	int wf_min_people, wf_min_teams;
+	double xf_min_repeat_rate;
+	int xf_min_foreign_users;
+	double tt_max_gini, tt_max_role_gap, tt_stalled_rate, tt_org_rate_above;
+	char vc_ai_channel[64];
+	int vc_periods, vc_min_periods;
+	double vc_alpha;
+};
+
+/*
+ * Load thresholds from `path`, or the built-in data/adoption.yaml when
+ * NULL.  Strict: unknown or missing keys, wrong types and values out of
+ * range fail with FILE:LINE:COL.
+ */
+int adoption_config_load(struct adoption_config *c, const char *path, struct aiv_err *err);
+int adoption_config_load_buf(struct adoption_config *c, const char *name, const char *buf,
+			     size_t len, struct aiv_err *err);
+
+enum adoption_dim { DIM_ROLE, DIM_TEAM, DIM_FUNCTION, DIM_N };
+enum adoption_period { PERIOD_WEEK, PERIOD_MONTH };
+enum { PROF_NONE, PROF_LOW, PROF_NOVICE, PROF_HABITUAL, PROF_POWER, PROF_N };
+extern const char *const adoption_prof_names[PROF_N];
+extern const char *const adoption_dim_names[DIM_N];
+
+/* Figures for one population (the organisation, or one group). */
+struct adoption_stats {
+	char *name;
+	int people;          /* licensed people: the denominator of every rate */
+	int suppressed;      /* people < privacy floor: no figure is reported */
+	int active;          /* active in the window */
+	int repeat_users;    /* active in >= k of the last n weeks */
+	double repeat_rate;
+	int prof[PROF_N];
+	double gini;         /* of active days in the window */
+	double top10_share;
+	int tried, stalled;  /* ever active; tried but idle for stalled_days */
+	double stalled_share;
+	int unused;          /* licensed, no active day in the window */
+	int power_users;
+	int *active_by_period;
+};
+
+struct adoption_workflow {
+	char *workflow, *creator;
+	int creator_champion;
+	int people, teams, other_teams, functions;
+	int reusable;
+};
+
+struct adoption_function {
+	char *function;
+	int people, suppressed;
+	double repeat_rate;
+	int enabled;               /* repeat_rate >= cross_functional.min_repeat_rate */
+	int foreign_asset_users;   /* used an asset created in another function */
+	int cross_enabled;         /* foreign_asset_users >= min_foreign_asset_users */
+};
+
+struct adoption_cohort {
+	char month[16];    /* "YYYY-MM" of first use */
+	int size, suppressed;
+	int nret;
+	double *retention; /* share active in month + j, j = 0 .. nret-1 */
+};
+
+struct adoption_report {
+	struct adoption_config cfg;
+	int32_t as_of, weeks_start, weeks_end, window_start;
+	int period, nperiods;
+	char (*period_label)[16];
+	int64_t events;
+	int unlicensed_users;       /* people with usage but no seat (seats known) */
+	int seats_known;
+	struct adoption_stats org;
+	struct adoption_stats *groups[DIM_N];
+	size_t ngroups[DIM_N];
+	double lorenz[11];          /* share of active days held by the lowest j/10 */
+	double role_gap;            /* over roles >= floor; -1 if fewer than 2 */
+	const char *role_gap_high, *role_gap_low; /* borrowed from groups */
+	struct adoption_workflow *workflows;
+	size_t nworkflows;
+	int reusable_workflows;
+	struct adoption_function *functions;
+	size_t nfunctions;
+	double cross_functional_enablement; /* catalog definition; -1 if no function qualifies */
+	double functions_enabled_share;     /* share of functions >= min_repeat_rate */
+	struct adoption_cohort *cohorts;
+	size_t ncohorts;
+};
+
+/*
+ * Compute every model 1 metric as of day `as_of` (days since epoch; 0
+ * means the last day with activity).  r is filled (release it).
+ */
+int adoption_compute(const struct usage_table *t, const struct adoption_config *cfg,
+		     enum adoption_period period, int32_t as_of, struct adoption_report *r,
+		     struct aiv_err *err);
+void adoption_report_release(struct adoption_report *r);
+
+/* The report as JSON, groups of dimension `by` (DIM_N: none).  New reference. */
+json_t *adoption_report_json(const struct adoption_report *r, int by);
+
+/*
+ * The two-tier workforce detector: a finding (new reference) when the
+ * thresholds in cfg.two_tier are crossed, else NULL.  The failure mode's
+ * name and its leadership move are read from the catalog.
+ */
+json_t *adoption_two_tier(const struct adoption_report *r, const struct catalog *cat);
+
+/* Gini coefficient of n values (0 when n == 0 or all are 0). */
+double adoption_gini(const int64_t *v, size_t n);
+/* Share of the total held by the top ceil(n/10) values. */
+double adoption_top10_share(const int64_t *v, size_t n);
+
+/* Civil date helpers: days since epoch <-> year, month (1-12), day. */
+void adoption_civil(int32_t days, int *y, int *m, int *d);
+int32_t adoption_parse_day(const char *s); /* "YYYY-MM-DD" -> days, INT32_MIN if bad */
+
+
+
+/*
+ * Load the thresholds (config_path NULL: $AIVALUE_ADOPTION, else built
+ * in), the usage table from the workspace into *t (initialised here;
+ * the caller releases it with utab_release, also on failure), and
+ * compute the report.  `as_of` 0 means the last day with activity.
+ */
+int adoption_run(struct store *s, const char *config_path, enum adoption_period period,
+		 int32_t as_of, struct adoption_report *r, struct usage_table *t,
+		 struct aiv_err *err);
+
+/*
+ * The governance register as the workspace holds it: specs of kinds Tool
+ * and StarterWorkflow (ingest/register.c), as JSON arrays (owned).
+ */
+struct adoption_register {
+	json_t *tools, *starters;
+};
+int adoption_register_load(struct store *s, struct adoption_register *reg, struct aiv_err *err);
+void adoption_register_release(struct adoption_register *reg);
+/* Adoption per starter workflow and per targeted role/function.  New reference. */
+json_t *adoption_starters_json(const struct usage_table *t, const struct adoption_report *r,
+			       const struct adoption_register *reg);
+/* Champion reach: team repeat use before and after publication.  New reference. */
+json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
+				const struct adoption_register *reg);
+/*
+ * Vendor daily totals without people (legacy Copilot org metrics), per
+ * tool: days, date range, mean daily active and engaged users (never a
+ * sum of distinct users across days).  New reference, NULL on error.
+ */
+json_t *adoption_vendor_totals(struct store *s, struct aiv_err *err);
+/* The shadow-AI finding (new reference), or NULL when there is none. */
+json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
+			   const struct adoption_register *reg);
+#endif

@@ -1,0 +1,284 @@
+/*
+ * usage_table.c - building, sorting and loading the columnar usage
+ * table; see usage_table.h.
+ *
+ * utab_finish() sorts with an LSD radix sort on a 64-bit key
+ * (person << 32 | biased day) carrying a permutation, four 16-bit passes,
+ * then applies the permutation column by column: O(n), no comparisons,
+ * and at most 12 extra bytes per event while it runs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "usage_table.h"
+
+void utab_init(struct usage_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	intern_init(&t->names);
+	intern_init(&t->roles);
+	intern_init(&t->teams);
+	intern_init(&t->functions);
+	intern_init(&t->tools);
+	intern_init(&t->features);
+	intern_init(&t->workflows);
+	t->min_day = INT32_MAX;
+	t->max_day = INT32_MIN;
+}
+
+void utab_release(struct usage_table *t)
+{
+	free(t->person);
+	free(t->tool);
+	free(t->feature);
+	free(t->workflow);
+	free(t->count);
+	free(t->day);
+	free(t->person_off);
+	free(t->role);
+	free(t->team);
+	free(t->function);
+	free(t->champion);
+	free(t->licensed);
+	free(t->wf_creator);
+	intern_release(&t->names);
+	intern_release(&t->roles);
+	intern_release(&t->teams);
+	intern_release(&t->functions);
+	intern_release(&t->tools);
+	intern_release(&t->features);
+	intern_release(&t->workflows);
+	memset(t, 0, sizeof(*t));
+}
+
+uint32_t utab_person(struct usage_table *t, const char *name, const char *role,
+		     const char *team, const char *function, int champion)
+{
+	uint32_t id = intern_id(&t->names, name);
+
+	if (id < t->npeople)
+		return id; /* already known: keep the first description */
+	ALLOC_GROW(t->role, t->npeople + 1, t->apeople);
+	t->team = xrealloc(t->team, st_mult(t->apeople, sizeof(*t->team)));
+	t->function = xrealloc(t->function, st_mult(t->apeople, sizeof(*t->function)));
+	t->champion = xrealloc(t->champion, t->apeople);
+	t->licensed = xrealloc(t->licensed, t->apeople);
+	t->role[id] = intern_id(&t->roles, role ? role : "");
+	t->team[id] = intern_id(&t->teams, team ? team : "");
+	t->function[id] = intern_id(&t->functions, function ? function : "");
+	t->champion[id] = champion ? 1 : 0;
+	t->licensed[id] = 0;
+	t->npeople = id + 1;
+	return id;
+}
+
+uint32_t utab_find_person(const struct usage_table *t, const char *name)
+{
+	return intern_find(&t->names, name, strlen(name));
+}
+
+static void grow_events(struct usage_table *t)
+{
+	size_t want;
+
+	if (t->n < t->alloc)
+		return;
+	want = t->alloc < 1024 ? 1024 : st_mult(t->alloc, 2);
+	t->person = xrealloc(t->person, st_mult(want, sizeof(uint32_t)));
+	t->tool = xrealloc(t->tool, st_mult(want, sizeof(uint32_t)));
+	t->feature = xrealloc(t->feature, st_mult(want, sizeof(uint32_t)));
+	t->workflow = xrealloc(t->workflow, st_mult(want, sizeof(uint32_t)));
+	t->count = xrealloc(t->count, st_mult(want, sizeof(uint32_t)));
+	t->day = xrealloc(t->day, st_mult(want, sizeof(int32_t)));
+	t->alloc = want;
+}
+
+void utab_event_ids(struct usage_table *t, uint32_t person, int32_t day, uint32_t tool,
+		    uint32_t feature, uint32_t workflow, uint32_t count)
+{
+	grow_events(t);
+	t->person[t->n] = person;
+	t->day[t->n] = day;
+	t->tool[t->n] = tool;
+	t->feature[t->n] = feature;
+	t->workflow[t->n] = workflow;
+	t->count[t->n] = count;
+	t->n++;
+	if (count) {
+		if (day < t->min_day)
+			t->min_day = day;
+		if (day > t->max_day)
+			t->max_day = day;
+	}
+}
+
+void utab_event(struct usage_table *t, uint32_t person, int32_t day, const char *tool,
+		const char *feature, const char *workflow, uint32_t count)
+{
+	utab_event_ids(t, person, day, intern_id(&t->tools, tool),
+		       intern_id(&t->features, feature ? feature : ""),
+		       intern_id(&t->workflows, workflow ? workflow : ""), count);
+}
+
+void utab_seat(struct usage_table *t, uint32_t person)
+{
+	if (person < t->npeople) {
+		t->licensed[person] = 1;
+		t->have_seats = 1;
+	}
+}
+
+void utab_creator(struct usage_table *t, const char *workflow, uint32_t person)
+{
+	uint32_t w = intern_id(&t->workflows, workflow);
+	size_t old = t->awf_creator;
+
+	ALLOC_GROW(t->wf_creator, w + 1, t->awf_creator);
+	while (old < t->awf_creator)
+		t->wf_creator[old++] = INTERN_NONE;
+	if (t->wf_creator[w] == INTERN_NONE)
+		t->wf_creator[w] = person;
+}
+
+static void permute_u32(uint32_t *col, const uint32_t *perm, size_t n, uint32_t *tmp)
+{
+	size_t i;
+
+	if (!n)
+		return; /* col may be NULL: no events */
+	for (i = 0; i < n; i++)
+		tmp[i] = col[perm[i]];
+	memcpy(col, tmp, n * sizeof(*col));
+}
+
+void utab_finish(struct usage_table *t)
+{
+	size_t n = t->n, i, pass;
+	uint64_t *key, *key2;
+	uint32_t *perm, *perm2, *tmp;
+	size_t *cnt;
+
+	if (t->finished)
+		return;
+	t->finished = 1;
+	key = xmalloc(st_mult(n + 1, sizeof(*key)));
+	key2 = xmalloc(st_mult(n + 1, sizeof(*key2)));
+	perm = xmalloc(st_mult(n + 1, sizeof(*perm)));
+	perm2 = xmalloc(st_mult(n + 1, sizeof(*perm2)));
+	cnt = xmalloc(65536 * sizeof(*cnt));
+	for (i = 0; i < n; i++) {
+		key[i] = ((uint64_t)t->person[i] << 32) | (uint32_t)((int64_t)t->day[i] + 0x80000000LL);
+		perm[i] = (uint32_t)i;
+	}
+	for (pass = 0; pass < 4; pass++) {
+		unsigned shift = (unsigned)(pass * 16);
+		size_t sum = 0, c;
+		int skip = 0;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(key[i] >> shift) & 0xffff]++;
+		for (i = 0; i < 65536; i++) {
+			c = cnt[i];
+			if (c == n)
+				skip = 1; /* every key in one bucket: the pass changes nothing */
+			cnt[i] = sum;
+			sum += c;
+		}
+		if (skip)
+			continue;
+		for (i = 0; i < n; i++) {
+			size_t d = cnt[(key[i] >> shift) & 0xffff]++;
+			key2[d] = key[i];
+			perm2[d] = perm[i];
+		}
+		{ uint64_t *k = key; key = key2; key2 = k; }
+		{ uint32_t *p = perm; perm = perm2; perm2 = p; }
+	}
+	tmp = (uint32_t *)key2; /* n * 8 bytes: room for n uint32 */
+	permute_u32(t->person, perm, n, tmp);
+	permute_u32((uint32_t *)t->day, perm, n, tmp);
+	permute_u32(t->tool, perm, n, tmp);
+	permute_u32(t->feature, perm, n, tmp);
+	permute_u32(t->workflow, perm, n, tmp);
+	permute_u32(t->count, perm, n, tmp);
+	free(key);
+	free(key2);
+	free(perm);
+	free(perm2);
+	free(cnt);
+	t->person_off = xcalloc(t->npeople + 1, sizeof(*t->person_off));
+	for (i = 0; i < n; i++)
+		t->person_off[t->person[i] + 1]++;
+	for (i = 0; i < t->npeople; i++)
+		t->person_off[i + 1] += t->person_off[i];
+	{
+		size_t old = t->awf_creator;
+		ALLOC_GROW(t->wf_creator, intern_count(&t->workflows) + 1, t->awf_creator);
+		while (old < t->awf_creator)
+			t->wf_creator[old++] = INTERN_NONE;
+	}
+}
+
+size_t utab_event_bytes(const struct usage_table *t)
+{
+	return t->n * (5 * sizeof(uint32_t) + sizeof(int32_t)) +
+	       (t->npeople + 1) * sizeof(size_t);
+}
+
+int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	st = store_prepare(s, "SELECT p.name, p.role, p.team, coalesce(t.function, ''),"
+			   " p.champion FROM people p LEFT JOIN teams t ON t.name = p.team"
+			   " ORDER BY p.name", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		utab_person(t, store_col_text(st, 0), store_col_text(st, 1),
+			    store_col_text(st, 2), store_col_text(st, 3),
+			    (int)store_col_int(st, 4));
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	st = store_prepare(s, "SELECT DISTINCT person FROM usage_seats WHERE person IS NOT NULL",
+			   err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		utab_seat(t, utab_find_person(t, store_col_text(st, 0)));
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	st = store_prepare(s, "SELECT workflow, creator FROM usage_workflows WHERE creator IS"
+			   " NOT NULL ORDER BY day, import_id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t p = utab_find_person(t, store_col_text(st, 1));
+		if (p != INTERN_NONE)
+			utab_creator(t, store_col_text(st, 0), p);
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	st = store_prepare(s, "SELECT person, day, tool, feature, workflow, count FROM"
+			   " usage_events WHERE person IS NOT NULL", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t p = utab_find_person(t, store_col_text(st, 0));
+		int64_t c = store_col_int(st, 5);
+		if (p == INTERN_NONE)
+			continue; /* person deleted since the import */
+		utab_event(t, p, (int32_t)store_col_int(st, 1), store_col_text(st, 2),
+			   store_col_text(st, 3), store_col_text(st, 4),
+			   (uint32_t)(c > UINT32_MAX ? UINT32_MAX : c < 0 ? 0 : c));
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	utab_finish(t);
+	return 0;
+}

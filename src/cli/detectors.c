@@ -138,6 +138,59 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 	return 0;
 }
 
+/*
+ * Generation outpacing governance (model 4): AI-generated change requests
+ * are being queued because their approvers cannot keep up (change/ queues
+ * them and records why in change_findings).
+ */
+static int det_outpacing(const struct evidence_env *env, const struct phase_verdict *pv,
+			 struct finding_list *out, const char **lacks, void *data,
+			 struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int64_t n = 0, queued = 0;
+	json_t *figures;
+	int rc;
+
+	(void)pv;
+	(void)data;
+	if (store_query_int(env->store, "SELECT count(*) FROM change_requests", &n, err))
+		return err->code;
+	if (n == 0) {
+		*lacks = "change requests (aivalue change open)";
+		return 1;
+	}
+	if (store_query_int(env->store,
+			    "SELECT count(*) FROM change_requests WHERE status = 'queued'",
+			    &queued, err))
+		return err->code;
+	if (queued == 0)
+		return 0;
+	st = store_prepare(env->store, "SELECT message, data FROM change_findings"
+			   " ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return err->code;
+	figures = json_pack("{s:I, s:I}", "queued_change_requests", (json_int_t)queued,
+			    "change_requests", (json_int_t)n);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		json_t *d = json_loads(store_col_text(st, 1), 0, NULL);
+		if (d)
+			json_object_set_new(figures, "latest", d);
+		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
+			     "high", figures, "%s; %lld AI-generated change request%s queued",
+			     store_col_text(st, 0), (long long)queued, queued == 1 ? "" : "s");
+	} else {
+		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
+			     "high", figures, "%lld AI-generated change request%s queued until "
+			     "approvers catch up", (long long)queued, queued == 1 ? "" : "s");
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static const struct finding_detector outpacing = {
+	"generation_outpaces_governance", det_outpacing, NULL, NULL };
 static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
 static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL };
 static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI" };
@@ -147,4 +200,5 @@ void cli_register_detectors(void)
 	findings_register(&two_tier);
 	findings_register(&volume);
 	findings_register(&shadow);
+	findings_register(&outpacing);
 }

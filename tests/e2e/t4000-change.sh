@@ -247,7 +247,10 @@ test_expect_success 'AI changes are queued when governance is behind, with a fin
 	aivalue --json change metrics >m.json &&
 	test "$(json_get m.json "d[\"queued\"]")" = 1 &&
 	test "$(json_get m.json "d[\"ai_generated\"][\"count\"]")" = 2 &&
-	json_get m.json "d[\"findings\"][0][\"message\"]" | grep "outpacing governance"
+	json_get m.json "d[\"findings\"][0][\"message\"]" | grep "outpacing governance" &&
+	aivalue --json findings >f.json &&
+	test "$(json_get f.json "[x[\"figures\"][\"queued_change_requests\"] for x in d[\"findings\"] if x[\"mode\"] == \"generation_outpaces_governance\"]")" = "[1]" &&
+	aivalue findings | test_grep "outpacing governance; 1 AI-generated change request queued"
 '
 
 test_expect_success 'metrics: time to safe change, consistency, readiness' '
@@ -273,6 +276,8 @@ test_expect_success 'a queued CR is released when governance catches up' '
 		--reason "superseded by CR-1" >out &&
 	test_grep "CR-2 is rejected" out &&
 	test_grep "released from the queue: CR-5" out &&
+	aivalue --json findings >f.json &&
+	test "$(json_get f.json "[x for x in d[\"findings\"] if x[\"mode\"] == \"generation_outpaces_governance\"]")" = "[]" &&
 	aivalue --json change show CR-5 >cr5.json &&
 	test "$(json_get cr5.json "d[\"status\"]")" = open
 '

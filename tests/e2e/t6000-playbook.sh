@@ -192,7 +192,7 @@ test_expect_success 'findings: demo not embedded, automation before controls, no
 	test "$(json_get f.json "[(x[\"severity\"], x[\"subject\"]) for x in d[\"findings\"] if x[\"mode\"]==\"demo_not_embedded\"]")" = "[(${Q}high${Q}, ${Q}initiative/reserving-analysis-assistant${Q}), (${Q}high${Q}, ${Q}initiative/underwriting-risk-briefs${Q})]" &&
 	test "$(json_get f.json "[x[\"subject\"] for x in d[\"findings\"] if x[\"mode\"]==\"automating_before_controls\"]")" = "[${Q}initiative/claims-triage-agent${Q}]" &&
 	test "$(json_get f.json "[x[\"move\"][\"id\"] for x in d[\"findings\"] if x[\"mode\"]==\"automating_before_controls\"][0]")" = workflow_readiness_check &&
-	test "$(json_get f.json "sorted(x[\"mode\"] for x in d[\"not_assessed\"])")" = "[${Q}generation_outpaces_governance${Q}, ${Q}two_tier_workforce${Q}, ${Q}volume_over_credibility${Q}]"
+	test "$(json_get f.json "sorted(x[\"mode\"] for x in d[\"not_assessed\"])")" = "[${Q}generation_outpaces_governance${Q}, ${Q}shadow_ai${Q}, ${Q}two_tier_workforce${Q}, ${Q}volume_over_credibility${Q}]"
 '
 
 test_expect_success 'workflow readiness on the six foundations' '

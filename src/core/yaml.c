@@ -97,7 +97,8 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 				break;
 			}
 		}
-		ret = aiv_fail_at(err, AIV_EINPUT, name, line + 1, col + 1,
+		/* fy_diag_error positions are already 1-based (unlike fy_mark) */
+		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
 				  "invalid YAML: %s", msg);
 		goto cleanup;
 	}

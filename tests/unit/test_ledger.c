@@ -532,6 +532,210 @@ static void non_canonical_payload(void **state)
 	expect_bad(f, 0, NULL, 12, "entry 12");
 }
 
+/* ---- a ledger bigger than one verification batch ----------------------- */
+
+#define NBIG 5000 /* several of ledger.c's 2048-entry batches: the threaded path */
+
+struct big {
+	char *dir;
+	struct store *s;
+	char (*hash)[SHA256_HEX]; /* hash[seq] */
+};
+
+static int big_setup(void **state)
+{
+	struct big *b = xcalloc(1, sizeof(*b));
+	struct aiv_err err = AIV_ERR_INIT;
+	char *db, payload[128], subject[32];
+	int64_t seq;
+	int i, n;
+
+	b->dir = unit_tmpdir();
+	db = xstrfmt("%s/big.db", b->dir);
+	b->hash = xcalloc(NBIG + 1, sizeof(*b->hash));
+	memcpy(b->hash[0], LEDGER_GENESIS, SHA256_HEX);
+	if (store_open(&b->s, db, STORE_CREATE, &err) || store_begin(b->s, &err))
+		fail_msg("%s", err.msg);
+	for (i = 1; i <= NBIG; i++) {
+		n = snprintf(payload, sizeof(payload), "{\"i\":%d,\"r\":%d.25,\"s\":\"%s\"}",
+			     i, i * 7, i % 10 ? "plain" : "tab\\t\\u0001");
+		snprintf(subject, sizeof(subject), i % 13 ? "Thing/%d" : "Thing/\"%d\"", i);
+		if (ledger_append_text(b->s, "test", "test.big", subject, payload, (size_t)n,
+				       T0 + i, &seq, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(ledger_head(b->s, &seq, b->hash[i], &err), 0);
+	}
+	if (store_commit(b->s, &err))
+		fail_msg("%s", err.msg);
+	free(db);
+	*state = b;
+	return 0;
+}
+
+static int big_teardown(void **state)
+{
+	struct big *b = *state;
+
+	store_close(b->s);
+	unit_rmtree(b->dir);
+	free(b->dir);
+	free(b->hash);
+	free(b);
+	return 0;
+}
+
+static void big_exec(struct big *b, const char *fmt, long long a1, long long a2)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *sql = xstrfmt(fmt, a1, a2);
+
+	if (store_exec(b->s, sql, &err))
+		fail_msg("%s: %s", sql, err.msg);
+	free(sql);
+}
+
+/*
+ * ledger_verify's full result, as the one-loop version defined it: the
+ * first bad entry, the head = the last good entry before it, and the
+ * number of rows read (the good ones and the bad one).
+ */
+static void big_expect_head(struct big *b, int64_t eseq, int64_t bad, int64_t head,
+			    const char *why)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_verify_result r;
+
+	assert_int_equal(ledger_verify(b->s, eseq, eseq ? b->hash[eseq] : NULL, &r, &err), 0);
+	if (!bad) {
+		if (!r.ok)
+			fail_msg("failed at %lld: %s", (long long)r.bad_seq, r.reason);
+		assert_int_equal(r.entries, NBIG);
+		assert_int_equal(r.head_seq, NBIG);
+		assert_string_equal(r.head_hash, b->hash[NBIG]);
+		return;
+	}
+	assert_false(r.ok);
+	if (r.bad_seq != bad)
+		fail_msg("first bad entry %lld, expected %lld (%s)", (long long)r.bad_seq,
+			 (long long)bad, r.reason);
+	assert_contains(r.reason, why);
+	assert_int_equal(r.head_seq, head);
+	assert_string_equal(r.head_hash, b->hash[head]);
+	assert_int_equal(r.entries, head + 1);
+}
+
+static void big_expect(struct big *b, int64_t eseq, int64_t bad, const char *why)
+{
+	big_expect_head(b, eseq, bad, bad - 1, why);
+}
+
+static void big_intact(void **state)
+{
+	struct big *b = *state;
+
+	big_expect(b, 0, 0, NULL);
+	big_expect(b, NBIG, 0, NULL);
+	big_expect(b, 4097, 0, NULL);
+}
+
+static void big_altered_late(void **state)
+{
+	struct big *b = *state;
+
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.25', '.5') WHERE seq = %lld%.0lld",
+		 4100, 0);
+	big_expect(b, 0, 4100, "entry 4100 has been altered");
+}
+
+static void big_altered_batch_edges(void **state)
+{
+	struct big *b = *state;
+	static const long long at[] = { 1, 2048, 2049, 4096, 4097, NBIG };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		big_exec(b, "UPDATE ledger SET actor = 'x' WHERE seq = %lld%.0lld", at[i], 0);
+		big_expect(b, 0, at[i], "has been altered");
+		big_exec(b, "UPDATE ledger SET actor = 'test' WHERE seq = %lld%.0lld", at[i], 0);
+	}
+	big_expect(b, 0, 0, NULL);
+}
+
+static void big_hash_before_link(void **state)
+{
+	struct big *b = *state;
+
+	/* a bad hash (found by the hasher) at 2500 comes before a gap at 3001 */
+	big_exec(b, "UPDATE ledger SET subject = 'Thing/forged' WHERE seq = %lld;"
+		    " DELETE FROM ledger WHERE seq = %lld", 2500, 3000);
+	big_expect(b, 0, 2500, "entry 2500 has been altered");
+}
+
+static void big_link_before_hash(void **state)
+{
+	struct big *b = *state;
+
+	/* a gap at 3001 (found by the reader) comes before a bad hash at 4000 */
+	big_exec(b, "DELETE FROM ledger WHERE seq = %lld;"
+		    " UPDATE ledger SET subject = 'Thing/forged' WHERE seq = %lld", 3000, 4000);
+	big_expect_head(b, 0, 3001, 2999, "entry 3000 is missing");
+}
+
+static void big_link_and_hash_same_entry(void **state)
+{
+	struct big *b = *state;
+
+	/* entry 3500's hash and the next one's link both changed: the hash
+	 * check of 3500 fails first */
+	big_exec(b, "UPDATE ledger SET hash = 'ab' || substr(hash, 3) WHERE seq = %lld;"
+		    " UPDATE ledger SET prev_hash = 'ab' || substr(prev_hash, 3) WHERE seq = %lld",
+		 3500, 3501);
+	big_expect(b, 0, 3500, "entry 3500 has been altered");
+}
+
+static void big_hash_with_trailing_bytes(void **state)
+{
+	struct big *b = *state;
+
+	/* the right 64 digits followed by junk are not the right hash */
+	big_exec(b, "UPDATE ledger SET hash = hash || '00' WHERE seq = %lld;"
+		    " UPDATE ledger SET prev_hash = prev_hash || '00' WHERE seq = %lld", 2222, 2223);
+	big_expect(b, 0, 2222, "entry 2222 has been altered");
+}
+
+static void big_checkpoint_mismatch_vs_altered(void **state)
+{
+	struct big *b = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_verify_result r;
+
+	/* the checkpoint's entry was altered: "altered" is reported, as the
+	 * content check comes before the checkpoint check */
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.25', '.5') WHERE seq = %lld%.0lld",
+		 3333, 0);
+	big_expect(b, 3333, 3333, "entry 3333 has been altered");
+	/* the checkpoint does not match an intact entry: named as such */
+	assert_int_equal(ledger_verify(b->s, 1000, b->hash[999], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 1000);
+	assert_contains(r.reason, "does not match the checkpoint");
+	assert_int_equal(r.head_seq, 999);
+	assert_string_equal(r.head_hash, b->hash[999]);
+	/* truncation past the batches */
+	big_exec(b, "DELETE FROM ledger WHERE seq > %lld%.0lld", 4500, 0);
+	assert_int_equal(ledger_verify(b->s, NBIG, b->hash[NBIG], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 3333); /* the altered entry still comes first */
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.5', '.25') WHERE seq = %lld%.0lld",
+		 3333, 0);
+	assert_int_equal(ledger_verify(b->s, NBIG, b->hash[NBIG], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 4501);
+	assert_contains(r.reason, "truncated");
+	assert_int_equal(r.head_seq, 4500);
+	assert_string_equal(r.head_hash, b->hash[4500]);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -558,6 +762,16 @@ int main(void)
 		T(truncation_needs_expect_head),
 		T(rewritten_chain_needs_expect_head),
 		T(non_canonical_payload),
+#define B(fn) cmocka_unit_test_setup_teardown(fn, big_setup, big_teardown)
+		B(big_intact),
+		B(big_altered_late),
+		B(big_altered_batch_edges),
+		B(big_hash_before_link),
+		B(big_link_before_hash),
+		B(big_link_and_hash_same_entry),
+		B(big_hash_with_trailing_bytes),
+		B(big_checkpoint_mismatch_vs_altered),
+#undef B
 	};
 #undef T
 

@@ -29,6 +29,22 @@ void ydocs_release(struct ydocs *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/*
+ * A document with no content: no root, or (what libfyaml builds for a
+ * trailing "---" or a comment-only document) an empty plain scalar.
+ */
+static int empty_document(struct fy_document *fyd)
+{
+	struct fy_node *root = fy_document_root(fyd);
+	size_t len = 0;
+
+	if (!root)
+		return 1;
+	if (!fy_node_is_scalar(root) || fy_node_get_style(root) != FYNS_PLAIN)
+		return 0;
+	return fy_node_get_scalar(root, &len) == NULL || len == 0;
+}
+
 int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	       size_t len, struct aiv_err *err)
 {
@@ -76,7 +92,7 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		}
 	}
 	while ((fyd = fy_parse_load_document(fyp)) != NULL) {
-		if (!fy_document_root(fyd)) {
+		if (empty_document(fyd)) {
 			fy_parse_document_destroy(fyp, fyd);
 			continue;
 		}
@@ -105,7 +121,9 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 cleanup:
 	if (fyp)
 		fy_parser_destroy(fyp);
-	fy_diag_unref(diag);
+	/* destroy, not unref: only fy_diag_destroy() frees the collected
+	 * errors (found by tests/fuzz/fuzz_apply: every syntax error leaked) */
+	fy_diag_destroy(diag);
 	if (ret) {
 		char *keep = NULL;
 		ydocs_release(out);

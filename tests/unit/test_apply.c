@@ -376,6 +376,23 @@ static void nothing_to_apply(void **state)
 			 AIV_EINPUT);
 }
 
+/* Regression: a trailing "---" or a comment-only document used to be
+ * "document 2: expected a mapping with 'kind'" (and with no location). */
+static void empty_documents_are_skipped(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+
+	assert_int_equal(apply_buf(f, "t.yaml", "---\nkind: Team\nname: qa\ntitle: QA\n"
+				   "function: quality\n---\n# nothing here\n---\n", 1, &res, &err), 0);
+	assert_int_equal(res.created, 1);
+	apply_result_release(&res);
+	/* a document that is a scalar is still an error, located */
+	assert_int_equal(apply_buf(f, "t.yaml", "--- 12\n", 1, &res, &err), AIV_EINPUT);
+	assert_contains(err.msg, "t.yaml:1:5: ");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -389,6 +406,7 @@ int main(void)
 		T(dry_run_changes_nothing),
 		T(ledger_still_verifies),
 		T(nothing_to_apply),
+		T(empty_documents_are_skipped),
 	};
 #undef T
 

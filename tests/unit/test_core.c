@@ -16,6 +16,7 @@
 #include "core/hash.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "core/yaml.h"
 
 /* ---- strbuf ---------------------------------------------------------- */
 
@@ -382,6 +383,56 @@ static void hex_decode_checks(void **state)
 	assert_int_equal(hex_decode("00fg7fa0", out, 4), -1); /* not hex */
 }
 
+/* ---- YAML loading ----------------------------------------------------------- */
+
+/*
+ * Regression (found by tests/fuzz/fuzz_apply): every YAML syntax error
+ * leaked libfyaml's collected diagnostics.  Under `make asan` the leak
+ * checker fails this test if it comes back.  Also pins the 1-based
+ * positions (they used to be one line and one column too far).
+ */
+static void yaml_syntax_errors_are_located_and_freed(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "a: b: c\n", "t.yaml:1:5: invalid YAML" },
+		{ "x: 1\na: b: c\nz: 2\n", "t.yaml:2:5: invalid YAML" },
+		{ "kind: Team\nname: [x\n", "t.yaml:3:1: invalid YAML" },
+		{ "a: 'unterminated\n", "t.yaml:" },
+		{ "- [\n- {\n", "t.yaml:" },
+	};
+	size_t i;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct aiv_err err = AIV_ERR_INIT;
+			struct ydocs d;
+
+			assert_int_equal(ydocs_load(&d, "t.yaml", cases[i].text,
+						    strlen(cases[i].text), &err), AIV_EINPUT);
+			if (strncmp(err.msg, cases[i].want, strlen(cases[i].want)))
+				fail_msg("case %zu: got \"%s\"", i, err.msg);
+			assert_int_equal(d.n, 0);
+		}
+}
+
+static void yaml_documents_load(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ydocs d;
+	const char text[] = "---\na: 1\n---\n# empty\n---\nb: xyz\n---\n";
+	long line, col;
+
+	(void)state;
+	assert_int_equal(ydocs_load(&d, "t.yaml", text, strlen(text), &err), 0);
+	assert_int_equal(d.n, 2); /* the empty documents are skipped */
+	ymark(yget(fy_document_root(d.docs[1]), "b"), &line, &col);
+	assert_int_equal(line, 6);
+	assert_int_equal(col, 4);
+	ydocs_release(&d);
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 static void err_messages(void **state)
@@ -430,6 +481,8 @@ int main(void)
 		cmocka_unit_test(time_fake_clock),
 		cmocka_unit_test(sha256_known_vectors),
 		cmocka_unit_test(hex_decode_checks),
+		cmocka_unit_test(yaml_syntax_errors_are_located_and_freed),
+		cmocka_unit_test(yaml_documents_load),
 		cmocka_unit_test(err_messages),
 	};
 

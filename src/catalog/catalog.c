@@ -385,19 +385,19 @@ static int read_levels(struct ld *ld)
 		return ret;
 	c->levels = xcalloc(n, sizeof(*c->levels));
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
-		struct cat_level *l = &c->levels[c->nlevels];
+		/* counted before it is filled, so catalog_free() frees a half-read one */
+		struct cat_level *l = &c->levels[c->nlevels++];
 		long long v = 0;
 		if ((ret = ycheck_keys(&ld->p, item, keys, "level")) ||
 		    (ret = yget_int(&ld->p, item, "level", 1, &v, "level")) ||
 		    (ret = dup_str(ld, item, "name", 1, &l->name, "level")) ||
 		    (ret = dup_str(ld, item, "description", 1, &l->description, "level")))
 			return ret;
-		if (v != (long long)c->nlevels)
+		if (v != (long long)c->nlevels - 1)
 			return yfail(&ld->p, yget(item, "level"), AIV_EINPUT,
 				     "level: levels must be numbered 0, 1, 2... in order; "
-				     "expected %zu, found %lld", c->nlevels, v);
+				     "expected %zu, found %lld", c->nlevels - 1, v);
 		l->level = (int)v;
-		c->nlevels++;
 	}
 	return 0;
 }

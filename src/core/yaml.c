@@ -30,6 +30,64 @@ void ydocs_release(struct ydocs *d)
 }
 
 /*
+ * Length of the longest prefix of s that is well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF); len when all of
+ * it is.  libfyaml 0.7 loops forever on some invalid bytes (a directive
+ * line "%\xc6", found by tests/fuzz/fuzz_apply), and jansson refuses
+ * them later anyway, so they are stopped here with a location.
+ */
+static size_t utf8_prefix(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, need, k;
+	uint32_t cp, min;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			need = 1, cp = c & 0x1f, min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2, cp = c & 0x0f, min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i <= need)
+			return i;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += need + 1;
+	}
+	return len;
+}
+
+/* 1-based line and column (in characters) of byte offset off. */
+static void text_position(const char *s, size_t off, long *line, long *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/*
  * A document with no content: no root, or (what libfyaml builds for a
  * trailing "---" or a comment-only document) an empty plain scalar.
  */
@@ -53,6 +111,8 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	struct fy_parse_cfg cfg;
 	struct fy_parser *fyp = NULL;
 	struct fy_document *fyd;
+	struct strbuf text = STRBUF_INIT;
+	size_t bad;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -73,21 +133,31 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		ret = aiv_fail(err, AIV_EINTERNAL, "cannot create YAML parser");
 		goto cleanup;
 	}
+	/*
+	 * The parser gets its own copy: documents point into the input for
+	 * as long as they live, which is longer than the caller's buffer
+	 * (apply read stdin into a buffer it freed at once: a use after free).
+	 */
 	if (buf) {
-		if (fy_parser_set_string(fyp, buf, len)) {
+		strbuf_add(&text, buf, len);
+	} else if (strbuf_read_file(&text, name, 0)) {
+		ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name, strerror(errno));
+		goto cleanup;
+	}
+	if ((bad = utf8_prefix(text.buf, text.len)) < text.len) {
+		long line, col;
+		text_position(text.buf, bad, &line, &col);
+		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+				  "invalid UTF-8 (byte 0x%02x); YAML must be UTF-8",
+				  (unsigned char)text.buf[bad]);
+		goto cleanup;
+	}
+	{
+		size_t n;
+		char *owned = strbuf_detach(&text, &n);
+		if (fy_parser_set_malloc_string(fyp, owned, n)) {
+			free(owned);
 			ret = aiv_fail(err, AIV_EINPUT, "%s: cannot read YAML input", name);
-			goto cleanup;
-		}
-	} else {
-		FILE *f = fopen(name, "r");
-		if (!f) {
-			ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name,
-				       strerror(errno));
-			goto cleanup;
-		}
-		fclose(f);
-		if (fy_parser_set_input_file(fyp, name)) {
-			ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", name);
 			goto cleanup;
 		}
 	}
@@ -124,6 +194,7 @@ cleanup:
 	/* destroy, not unref: only fy_diag_destroy() frees the collected
 	 * errors (found by tests/fuzz/fuzz_apply: every syntax error leaked) */
 	fy_diag_destroy(diag);
+	strbuf_release(&text);
 	if (ret) {
 		char *keep = NULL;
 		ydocs_release(out);

@@ -65,6 +65,19 @@ test_expect_success 'a good directory plus one bad file applies nothing' '
 	state >state.after && test_cmp state.before state.after
 '
 
+test_expect_success 'from stdin: located as (stdin), nothing applied' '
+	test_must_fail --exit=1 aivalue apply -f - <"$BROKEN/bad-ref.yaml" 2>err &&
+	one_line_error err "(stdin):6:8: .*unknown person .nobody.here." &&
+	state >state.after && test_cmp state.before state.after
+'
+
+test_expect_success 'invalid UTF-8 (once a hang in libfyaml) fails at once, located' '
+	printf "kind: Team\\nname: ops\\n%%\\306\\n" >bad-utf8.yaml &&
+	test_must_fail --exit=1 timeout 10 "$AIVALUE_BIN" apply -f bad-utf8.yaml 2>err &&
+	one_line_error err "bad-utf8.yaml:3:2: invalid UTF-8 (byte 0xc6)" &&
+	state >state.after && test_cmp state.before state.after
+'
+
 test_expect_success 'a text file is not an aivalue database' '
 	echo "just some notes, not a database at all, long enough for a header" >notes.txt &&
 	cp notes.txt notes.orig &&

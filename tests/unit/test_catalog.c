@@ -283,6 +283,9 @@ static void bad_values(void **state)
 	expect_refused("    number: 1\n    name: Workforce", "    number: one\n    name: Workforce",
 		       "one\n    name: Workforce", 1, "field 'number' must be an integer", NULL);
 	expect_refused("version: 1\n", "version: 2\n", "2\n", 1, "unsupported version 2", NULL);
+	/* regression (fuzz_catalog): a misnumbered level leaked its strings */
+	expect_refused("  - level: 4\n", "  - level: 5\n", "5\n    name: Embedded", 1,
+		       "levels must be numbered 0, 1, 2", "expected 4, found 5");
 	expect_refused("    models: [workforce]\n", "    models: [workforcee]\n",
 		       "workforcee", 1, "phase 'fluency'", "unknown model 'workforcee'");
 }

@@ -417,6 +417,67 @@ static void yaml_syntax_errors_are_located_and_freed(void **state)
 		}
 }
 
+/*
+ * Regression (found by tests/fuzz/fuzz_apply): libfyaml 0.7 never returns
+ * on a directive line with an invalid UTF-8 byte; invalid UTF-8 is now
+ * refused before parsing, with its position.
+ */
+static void yaml_invalid_utf8_is_refused(void **state)
+{
+	static const struct { const char *text; size_t len; const char *want; } cases[] = {
+		{ "%\xc6\n", 3, "t.yaml:1:2: invalid UTF-8 (byte 0xc6)" },
+		{ "kind: Team\nname: x\xff\n", 20, "t.yaml:2:8: invalid UTF-8 (byte 0xff)" },
+		{ "a: \"\xed\xa0\x80\"\n", 9, "t.yaml:1:5: invalid UTF-8" }, /* a surrogate */
+		{ "a: \xc0\xaf\n", 6, "t.yaml:1:4: invalid UTF-8" },            /* overlong '/' */
+		{ "a: \xf4\x90\x80\x80\n", 8, "t.yaml:1:4: invalid UTF-8" },  /* > U+10FFFF */
+		{ "a: \xe2\x82", 5, "t.yaml:1:4: invalid UTF-8" },              /* cut short */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", cases[i].text, cases[i].len, &err),
+				 AIV_EINPUT);
+		if (strncmp(err.msg, cases[i].want, strlen(cases[i].want)))
+			fail_msg("case %zu: got \"%s\"", i, err.msg);
+	}
+	{
+		/* valid multi-byte text is fine, a BOM too */
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+		const char ok[] = "\xef\xbb\xbf" "a: \"Zo\xc3\xab \xe5\xbc\xa0 \xf0\x9f\x98\x80\"\n";
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", ok, sizeof(ok) - 1, &err), 0);
+		assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "a")),
+				    "Zo\xc3\xab \xe5\xbc\xa0 \xf0\x9f\x98\x80");
+		ydocs_release(&d);
+	}
+}
+
+/*
+ * Regression: documents point into the parsed text, and `apply -f -`
+ * freed its stdin buffer right after loading (a use after free, seen with
+ * valgrind).  The loader now keeps its own copy.
+ */
+static void yaml_documents_outlive_the_buffer(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ydocs d;
+	const char text[] = "kind: Team\nname: ops\n";
+	char *copy = xstrdup(text);
+
+	(void)state;
+	assert_int_equal(ydocs_load(&d, "t.yaml", copy, strlen(copy), &err), 0);
+	memset(copy, 'X', strlen(copy));
+	free(copy);
+	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "kind")), "Team");
+	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "name")), "ops");
+	ydocs_release(&d);
+}
+
 static void yaml_documents_load(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -483,6 +544,8 @@ int main(void)
 		cmocka_unit_test(hex_decode_checks),
 		cmocka_unit_test(yaml_syntax_errors_are_located_and_freed),
 		cmocka_unit_test(yaml_documents_load),
+		cmocka_unit_test(yaml_invalid_utf8_is_refused),
+		cmocka_unit_test(yaml_documents_outlive_the_buffer),
 		cmocka_unit_test(err_messages),
 	};
 

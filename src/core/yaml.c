@@ -31,20 +31,29 @@ void ydocs_release(struct ydocs *d)
 
 /*
  * Length of the longest prefix of s that is well-formed UTF-8 (no
- * overlong forms, no surrogates, nothing above U+10FFFF); len when all of
- * it is.  libfyaml 0.7 loops forever on some invalid bytes (a directive
- * line "%\xc6", found by tests/fuzz/fuzz_apply), and jansson refuses
- * them later anyway, so they are stopped here with a location.
+ * overlong forms, no surrogates, nothing above U+10FFFF) made of
+ * characters YAML allows (c-printable: no control characters but tab, LF
+ * and CR, no DEL, no C1 but NEL, no U+FFFE/U+FFFF); len when all of it
+ * is.  *cp_out is the offending character, or -1 for bytes that are not
+ * UTF-8.  libfyaml 0.7 loops forever on some invalid bytes (a directive
+ * line "%\xc6") and crashes on NULs in some places (both found by
+ * tests/fuzz/fuzz_apply), and jansson refuses invalid UTF-8 later anyway,
+ * so such input is stopped here, with a location.
  */
-static size_t utf8_prefix(const char *str, size_t len)
+static size_t yaml_text_prefix(const char *str, size_t len, long *cp_out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, need, k;
 	uint32_t cp, min;
 
+	*cp_out = -1;
 	while (i < len) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+				*cp_out = c;
+				return i;
+			}
 			i++;
 			continue;
 		} else if (c >= 0xc2 && c <= 0xdf) {
@@ -65,7 +74,38 @@ static size_t utf8_prefix(const char *str, size_t len)
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return i;
+		if ((cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff) {
+			*cp_out = (long)cp;
+			return i;
+		}
 		i += need + 1;
+	}
+	return len;
+}
+
+/*
+ * Offset of a tab in the blanks between an indicator (':', '?', '-') and
+ * a block scalar ('|' or '>'), or len.  libfyaml 0.7 crashes (a write
+ * through a freed list while destroying the parser) on such a tab inside
+ * an explicit key, e.g. "? n:\t|" (found by tests/fuzz/fuzz_apply; see
+ * libfyaml issue #57).  Tabs are no indentation in YAML anyway, so this
+ * spelling is refused with a location, wherever it appears.
+ */
+static size_t tab_before_block_scalar(const char *s, size_t len)
+{
+	size_t i, j;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != ':' && s[i] != '?' && s[i] != '-')
+			continue;
+		for (j = i + 1; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
+			;
+		if (j < len && (s[j] == '|' || s[j] == '>')) {
+			size_t k;
+			for (k = i + 1; k < j; k++)
+				if (s[k] == '\t')
+					return k;
+		}
 	}
 	return len;
 }
@@ -113,6 +153,7 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	struct fy_document *fyd;
 	struct strbuf text = STRBUF_INIT;
 	size_t bad;
+	long cp;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -144,12 +185,26 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name, strerror(errno));
 		goto cleanup;
 	}
-	if ((bad = utf8_prefix(text.buf, text.len)) < text.len) {
+	if ((bad = yaml_text_prefix(text.buf, text.len, &cp)) < text.len) {
+		long line, col;
+		text_position(text.buf, bad, &line, &col);
+		if (cp < 0)
+			ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+					  "invalid UTF-8 (byte 0x%02x); YAML must be UTF-8",
+					  (unsigned char)text.buf[bad]);
+		else
+			ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+					  "invalid YAML: control character U+%04lX is not "
+					  "allowed (write it as an escape in a double-quoted "
+					  "string)", cp);
+		goto cleanup;
+	}
+	if ((bad = tab_before_block_scalar(text.buf, text.len)) < text.len) {
 		long line, col;
 		text_position(text.buf, bad, &line, &col);
 		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
-				  "invalid UTF-8 (byte 0x%02x); YAML must be UTF-8",
-				  (unsigned char)text.buf[bad]);
+				  "invalid YAML: a tab before a block scalar ('|' or '>'); "
+				  "use spaces");
 		goto cleanup;
 	}
 	{

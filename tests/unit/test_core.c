@@ -431,6 +431,10 @@ static void yaml_invalid_utf8_is_refused(void **state)
 		{ "a: \xc0\xaf\n", 6, "t.yaml:1:4: invalid UTF-8" },            /* overlong '/' */
 		{ "a: \xf4\x90\x80\x80\n", 8, "t.yaml:1:4: invalid UTF-8" },  /* > U+10FFFF */
 		{ "a: \xe2\x82", 5, "t.yaml:1:4: invalid UTF-8" },              /* cut short */
+		/* characters YAML does not allow raw (the NUL one crashed libfyaml) */
+		{ "a: x\0y\n", 7, "t.yaml:1:5: invalid YAML: control character U+0000" },
+		{ "a: \x7f\n", 5, "t.yaml:1:4: invalid YAML: control character U+007F" },
+		{ "a: \xc2\x80\n", 6, "t.yaml:1:4: invalid YAML: control character U+0080" },
 	};
 	size_t i;
 
@@ -476,6 +480,37 @@ static void yaml_documents_outlive_the_buffer(void **state)
 	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "kind")), "Team");
 	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "name")), "ops");
 	ydocs_release(&d);
+}
+
+/*
+ * Regression (found by tests/fuzz/fuzz_apply): libfyaml 0.7 crashes while
+ * destroying the parser after "? n:\t|" (a tab before a block scalar in
+ * an explicit key).  That spelling is refused before parsing.
+ */
+static void yaml_tab_before_block_scalar_is_refused(void **state)
+{
+	static const char *const bad[] = { "? n:\t|", "? n: \t|", "k:\n  ? n:\t>\n",
+					   "a:\t|\n  text\n", "- \t>\n  x\n" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", bad[i], strlen(bad[i]), &err), AIV_EINPUT);
+		assert_contains(err.msg, "a tab before a block scalar");
+	}
+	{
+		/* tabs elsewhere are still fine */
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+		const char ok[] = "a:\tb\nc: |\n  x\ty\n";
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", ok, strlen(ok), &err), 0);
+		assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "a")), "b");
+		ydocs_release(&d);
+	}
 }
 
 static void yaml_documents_load(void **state)
@@ -546,6 +581,7 @@ int main(void)
 		cmocka_unit_test(yaml_documents_load),
 		cmocka_unit_test(yaml_invalid_utf8_is_refused),
 		cmocka_unit_test(yaml_documents_outlive_the_buffer),
+		cmocka_unit_test(yaml_tab_before_block_scalar_is_refused),
 		cmocka_unit_test(err_messages),
 	};
 

@@ -85,27 +85,34 @@ static size_t yaml_text_prefix(const char *str, size_t len, long *cp_out)
 
 /*
  * Offset of a tab in the blanks between an indicator (':', '?', '-') and
- * a block scalar ('|' or '>'), or len.  libfyaml 0.7 crashes (a write
- * through a freed list while destroying the parser) on such a tab inside
- * an explicit key, e.g. "? n:\t|" (found by tests/fuzz/fuzz_apply; see
- * libfyaml issue #57).  Tabs are no indentation in YAML anyway, so this
- * spelling is refused with a location, wherever it appears.
+ * an indicator that follows it ('|', '>', ':', '-', '?'), in text that
+ * has an explicit key ('?' then a blank); len when there is none.
+ * libfyaml 0.7 crashes (a write through a freed list while destroying
+ * the parser) on such a tab inside an explicit key, e.g. "? n:\t|" and
+ * "?\n  l:\t:" (found by tests/fuzz/fuzz_apply and fuzz_catalog; see
+ * libfyaml issue #57).  aivalue's files never need explicit keys, and
+ * tabs are no indentation in YAML, so this is refused with a location.
  */
-static size_t tab_before_block_scalar(const char *s, size_t len)
+static size_t tab_before_indicator(const char *s, size_t len)
 {
-	size_t i, j;
+	size_t i, j, k;
+	int explicit_key = 0;
 
+	for (i = 0; i < len && !explicit_key; i++)
+		explicit_key = s[i] == '?' && (i + 1 == len || s[i + 1] == ' ' ||
+					       s[i + 1] == '\t' || s[i + 1] == '\n' ||
+					       s[i + 1] == '\r');
+	if (!explicit_key)
+		return len;
 	for (i = 0; i < len; i++) {
 		if (s[i] != ':' && s[i] != '?' && s[i] != '-')
 			continue;
 		for (j = i + 1; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
 			;
-		if (j < len && (s[j] == '|' || s[j] == '>')) {
-			size_t k;
+		if (j < len && strchr("|>:-?", s[j]))
 			for (k = i + 1; k < j; k++)
 				if (s[k] == '\t')
 					return k;
-		}
 	}
 	return len;
 }
@@ -199,12 +206,11 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 					  "string)", cp);
 		goto cleanup;
 	}
-	if ((bad = tab_before_block_scalar(text.buf, text.len)) < text.len) {
+	if ((bad = tab_before_indicator(text.buf, text.len)) < text.len) {
 		long line, col;
 		text_position(text.buf, bad, &line, &col);
 		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
-				  "invalid YAML: a tab before a block scalar ('|' or '>'); "
-				  "use spaces");
+				  "invalid YAML: a tab in an explicit key ('?'); use spaces");
 		goto cleanup;
 	}
 	{

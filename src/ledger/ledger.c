@@ -229,9 +229,19 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 #define VB_ENTRIES 2048
 #define VB_RING 3
 
+/*
+ * The reader copies each entry's fields into `bytes` as they come out of
+ * SQLite: prev (64 digits), time, actor, action, subject, payload, back
+ * to back; the hasher lays out the canonical form from them.  Copying is
+ * all the reader must do (column memory is gone at the next step), so the
+ * layout work goes to the thread with time to spare.
+ */
+enum { VF_TIME, VF_ACTOR, VF_ACTION, VF_SUBJECT, VF_PAYLOAD, VF_N };
+
 struct vbatch {
 	struct strbuf bytes;
 	size_t off[VB_ENTRIES + 1]; /* entry i is bytes[off[i] .. off[i+1]) */
+	uint32_t flen[VB_ENTRIES][VF_N]; /* lengths of its fields after prev */
 	int64_t seq[VB_ENTRIES];
 	char stored[VB_ENTRIES][SHA256_HEX]; /* the stored hash (first 64 bytes) */
 	unsigned char odd_len[VB_ENTRIES];   /* stored hash is not 64 bytes long */
@@ -245,6 +255,7 @@ struct vpipe {
 	uint64_t produced, consumed;
 	int done, stop, threaded;
 	pthread_t thread;
+	struct strbuf scratch; /* the hasher's layout buffer */
 	/* the hasher's first bad entry */
 	int64_t bad_seq;
 	char bad_prev[SHA256_HEX]; /* hash of the entry before it */
@@ -258,8 +269,19 @@ static void hash_batch(struct vpipe *vp, const struct vbatch *b)
 	size_t i;
 
 	for (i = 0; i < b->n && !vp->bad_seq; i++) {
-		const char *p = b->bytes.buf + b->off[i];
-		sha256(p, b->off[i + 1] - b->off[i], d);
+		const char *p = b->bytes.buf + b->off[i], *f[VF_N];
+		const uint32_t *len = b->flen[i];
+		int j;
+
+		f[0] = p + SHA256_HEX - 1;
+		for (j = 1; j < VF_N; j++)
+			f[j] = f[j - 1] + len[j - 1];
+		strbuf_reset(&vp->scratch);
+		build_entry(&vp->scratch, b->seq[i], f[VF_TIME], len[VF_TIME],
+			    f[VF_ACTOR], len[VF_ACTOR], f[VF_ACTION], len[VF_ACTION],
+			    f[VF_SUBJECT], len[VF_SUBJECT], f[VF_PAYLOAD], len[VF_PAYLOAD],
+			    p, SHA256_HEX - 1);
+		sha256(vp->scratch.buf, vp->scratch.len, d);
 		hex_encode(d, SHA256_LEN, calc);
 		if (!b->odd_len[i] && !memcmp(calc, b->stored[i], SHA256_HEX - 1))
 			continue;
@@ -366,6 +388,7 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 	if (!st)
 		return err->code;
 	memset(&vp, 0, sizeof(vp));
+	strbuf_init(&vp.scratch, 0);
 	pthread_mutex_init(&vp.mu, NULL);
 	pthread_cond_init(&vp.cv, NULL);
 	for (i = 0; i < VB_RING; i++) {
@@ -407,16 +430,32 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 				 (long long)seq - 1, prev);
 			break;
 		}
-		/* queue the entry for hashing */
+		/* queue the entry for hashing: prev and the five fields */
 		k = cur->n++;
 		cur->off[k] = cur->bytes.len;
-		build_entry(&cur->bytes, seq,
-			    store_col_text(st, 1), store_col_bytes(st, 1),
-			    store_col_text(st, 2), store_col_bytes(st, 2),
-			    store_col_text(st, 3), store_col_bytes(st, 3),
-			    store_col_text(st, 4), store_col_bytes(st, 4),
-			    store_col_text(st, 5), store_col_bytes(st, 5),
-			    prev, SHA256_HEX - 1);
+		{
+			const char *f[VF_N];
+			size_t flen[VF_N], total = SHA256_HEX - 1;
+			int j;
+			char *w;
+
+			for (j = 0; j < VF_N; j++) {
+				f[j] = store_col_text(st, j + 1);
+				/* SQLite values are at most 1 GB: a uint32_t holds it */
+				flen[j] = store_col_bytes(st, j + 1);
+				total = st_add(total, flen[j]);
+			}
+			strbuf_grow(&cur->bytes, total);
+			w = cur->bytes.buf + cur->bytes.len;
+			memcpy(w, prev, SHA256_HEX - 1);
+			w += SHA256_HEX - 1;
+			for (j = 0; j < VF_N; j++) {
+				memcpy(w, f[j], flen[j]);
+				w += flen[j];
+				cur->flen[k][j] = (uint32_t)flen[j];
+			}
+			strbuf_setlen(&cur->bytes, cur->bytes.len + total);
+		}
 		cur->off[k + 1] = cur->bytes.len;
 		cur->seq[k] = seq;
 		cur->odd_len[k] = hlen != SHA256_HEX - 1;
@@ -475,6 +514,7 @@ cleanup:
 		strbuf_release(&vp.ring[i]->bytes);
 		free(vp.ring[i]);
 	}
+	strbuf_release(&vp.scratch);
 	pthread_cond_destroy(&vp.cv);
 	pthread_mutex_destroy(&vp.mu);
 	return rc;

@@ -197,6 +197,24 @@ test_expect_success 'bad --expect-head is a usage error' '
 	test_must_fail --exit=2 python3 "$VERIFY" --expect-head nonsense export.jsonl 2>err
 '
 
+test_expect_success 'verify-ledger.py: partial exports, empty input, garbage' '
+	aivalue audit export --from 100 >part.jsonl &&
+	python3 "$VERIFY" --partial part.jsonl >out &&
+	test_grep "^ok: $((HEAD_SEQ - 99)) entries, head $CP\$" out &&
+	test_must_fail --exit=1 python3 "$VERIFY" part.jsonl >out &&
+	test_grep "^FAIL at entry 100: entry 1 is missing" out &&
+	python3 "$VERIFY" </dev/null >out &&
+	test_grep "^ok: 0 entries" out &&
+	test_must_fail --exit=1 python3 "$VERIFY" --expect-head "$CP" </dev/null >out &&
+	test_grep "^FAIL at entry 1: the ledger was truncated" out &&
+	echo "not json" >garbage.jsonl &&
+	test_must_fail --exit=1 python3 "$VERIFY" garbage.jsonl >out &&
+	test_grep "^FAIL at entry 1: line 1 is not a JSON object" out &&
+	head -n 3 export.jsonl >dup.jsonl && sed -n 3p export.jsonl >>dup.jsonl &&
+	test_must_fail --exit=1 python3 "$VERIFY" dup.jsonl >out &&
+	test_grep "^FAIL at entry 3: entry 3 is out of sequence (expected 4)" out
+'
+
 test_expect_success 'tampering a copy left the original intact' '
 	aivalue audit verify --expect-head "$CP"
 '

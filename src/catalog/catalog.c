@@ -385,27 +385,32 @@ static int read_levels(struct ld *ld)
 		return ret;
 	c->levels = xcalloc(n, sizeof(*c->levels));
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
-		struct cat_level *l = &c->levels[c->nlevels];
+		/* counted before it is filled, so catalog_free() frees a half-read one */
+		struct cat_level *l = &c->levels[c->nlevels++];
 		long long v = 0;
 		if ((ret = ycheck_keys(&ld->p, item, keys, "level")) ||
 		    (ret = yget_int(&ld->p, item, "level", 1, &v, "level")) ||
 		    (ret = dup_str(ld, item, "name", 1, &l->name, "level")) ||
 		    (ret = dup_str(ld, item, "description", 1, &l->description, "level")))
 			return ret;
-		if (v != (long long)c->nlevels)
+		if (v != (long long)c->nlevels - 1)
 			return yfail(&ld->p, yget(item, "level"), AIV_EINPUT,
 				     "level: levels must be numbered 0, 1, 2... in order; "
-				     "expected %zu, found %lld", c->nlevels, v);
+				     "expected %zu, found %lld", c->nlevels - 1, v);
 		l->level = (int)v;
-		c->nlevels++;
 	}
 	return 0;
 }
 
 /* Find the YAML node holding a given string in the list at path, for locating
  * reference errors in pass two. */
-static struct fy_node *find_item(struct fy_node *seq_parent, const char *listkey,
-				 const char *id)
+/*
+ * The nth (0-based) item of the list seq_parent[listkey] whose id is `id`;
+ * seq_parent when there is none.  A duplicate is reported at its second
+ * occurrence (nth 1), which is where the reader has to look.
+ */
+static struct fy_node *find_item_nth(struct fy_node *seq_parent, const char *listkey,
+				     const char *id, size_t nth)
 {
 	struct fy_node *seq = yget(seq_parent, listkey), *item;
 	void *it = NULL;
@@ -414,10 +419,16 @@ static struct fy_node *find_item(struct fy_node *seq_parent, const char *listkey
 		return seq_parent;
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
 		const char *s = ytext(yget(item, "id"));
-		if (s && !strcmp(s, id))
+		if (s && !strcmp(s, id) && nth-- == 0)
 			return item;
 	}
 	return seq_parent;
+}
+
+static struct fy_node *find_item(struct fy_node *seq_parent, const char *listkey,
+				 const char *id)
+{
+	return find_item_nth(seq_parent, listkey, id, 0);
 }
 
 static struct fy_node *find_value(struct fy_node *map, const char *key, const char *val)
@@ -448,20 +459,24 @@ static int check_refs(struct ld *ld)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->models[i].id, c->models[j].id) ||
 			    c->models[i].number == c->models[j].number)
-				return yfail(&ld->p, yget(find_item(ld->root, "models",
-						c->models[i].id), "id"), AIV_EINPUT,
+				return yfail(&ld->p, yget(find_item_nth(ld->root, "models",
+						c->models[i].id, !strcmp(c->models[i].id,
+						c->models[j].id)), "id"), AIV_EINPUT,
 					     "model '%s': duplicate id or number", c->models[i].id);
 	}
 	for (i = 0; i < c->nmetrics; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->metrics[i].id, c->metrics[j].id)) {
 				struct fy_node *where = ld->root;
+				/* same list: the second occurrence is the duplicate */
+				size_t nth = c->metrics[i].model == c->metrics[j].model;
 				if (c->metrics[i].model >= 0)
-					where = find_item(find_item(ld->root, "models",
+					where = find_item_nth(find_item(ld->root, "models",
 						c->models[c->metrics[i].model].id), "metrics",
-						c->metrics[i].id);
+						c->metrics[i].id, nth);
 				else
-					where = find_item(ld->root, "signals", c->metrics[i].id);
+					where = find_item_nth(ld->root, "signals",
+							      c->metrics[i].id, nth);
 				return yfail(&ld->p, yget(where, "id"), AIV_EINPUT,
 					     "metric '%s': duplicate id (metric ids are unique "
 					     "across models and signals)", c->metrics[i].id);
@@ -469,8 +484,8 @@ static int check_refs(struct ld *ld)
 	for (i = 0; i < c->nfunctions; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->functions[i].id, c->functions[j].id))
-				return yfail(&ld->p, yget(find_item(ld->root, "functions",
-						c->functions[i].id), "id"), AIV_EINPUT,
+				return yfail(&ld->p, yget(find_item_nth(ld->root, "functions",
+						c->functions[i].id, 1), "id"), AIV_EINPUT,
 					     "function '%s': duplicate id", c->functions[i].id);
 	for (i = 0; i < c->nphases; i++) {
 		struct fy_node *pn = find_item(ld->root, "phases", c->phases[i].id);
@@ -532,7 +547,9 @@ static int check_refs(struct ld *ld)
 					       c->dimensions[i].id);
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->dimensions[i].id, c->dimensions[j].id))
-				return yfail(&ld->p, yget(dn, "id"), AIV_EINPUT,
+				return yfail(&ld->p, yget(find_item_nth(ld->root,
+						"readiness_dimensions", c->dimensions[i].id, 1),
+						"id"), AIV_EINPUT,
 					     "readiness dimension '%s': duplicate id",
 					     c->dimensions[i].id);
 		for (j = 0; j < c->dimensions[i].models.n; j++)
@@ -545,15 +562,16 @@ static int check_refs(struct ld *ld)
 	for (i = 0; i < c->nfoundations; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->foundations[i].id, c->foundations[j].id))
-				return yfail(&ld->p, yget(find_item(ld->root, "workflow_foundations",
-						c->foundations[i].id), "id"), AIV_EINPUT,
+				return yfail(&ld->p, yget(find_item_nth(ld->root, "workflow_foundations",
+						c->foundations[i].id, 1), "id"), AIV_EINPUT,
 					     "workflow foundation '%s': duplicate id",
 					     c->foundations[i].id);
 	for (i = 0; i < c->nindustries; i++) {
 		struct fy_node *in = find_item(ld->root, "industry_paths", c->industries[i].id);
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->industries[i].id, c->industries[j].id))
-				return yfail(&ld->p, yget(in, "id"), AIV_EINPUT,
+				return yfail(&ld->p, yget(find_item_nth(ld->root, "industry_paths",
+						c->industries[i].id, 1), "id"), AIV_EINPUT,
 					     "industry path '%s': duplicate id", c->industries[i].id);
 		for (j = 0; j < c->industries[i].nsteps; j++) {
 			const char *mid = c->industries[i].steps[j].model;

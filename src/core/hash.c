@@ -8,6 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The low-level SHA256_Init/Update/Final are deprecated in OpenSSL 3 in
+ * favour of EVP, but they are still there, use the same SHA-NI / AVX2
+ * block functions, and cost nothing per call.  The one-shot SHA256() of
+ * OpenSSL 3 goes through EVP_Q_digest(), which fetches the algorithm and
+ * allocates a context on every call: for the ~400-byte messages the
+ * ledger hashes that halves the throughput (measured: 1.7 vs 3.4 million
+ * hashes/s on one core with SHA-NI).
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -16,8 +27,11 @@
 
 void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])
 {
-	/* the one-shot SHA256() avoids EVP context allocation per call */
-	SHA256(data, len, out);
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, data, len);
+	SHA256_Final(out, &c);
 }
 
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX])

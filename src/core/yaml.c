@@ -26,50 +26,128 @@ void ydocs_release(struct ydocs *d)
 		fy_document_destroy(d->docs[i]);
 	free(d->docs);
 	free(d->file);
-	free(d->text);
 	memset(d, 0, sizeof(*d));
 }
 
 /*
- * libfyaml's diagnostics: the first error message is captured through an
- * output callback as "SOURCE:LINE:COL: error: MESSAGE".  (Collecting
- * errors with fy_diag_set_collect_errors leaks them in libfyaml 0.7.12,
- * which LeakSanitizer reports; the callback path allocates nothing of ours.)
+ * Length of the longest prefix of s that is well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF) made of
+ * characters YAML allows (c-printable: no control characters but tab, LF
+ * and CR, no DEL, no C1 but NEL, no U+FFFE/U+FFFF); len when all of it
+ * is.  *cp_out is the offending character, or -1 for bytes that are not
+ * UTF-8.  libfyaml 0.7 loops forever on some invalid bytes (a directive
+ * line "%\xc6") and crashes on NULs in some places (both found by
+ * tests/fuzz/fuzz_apply), and jansson refuses invalid UTF-8 later anyway,
+ * so such input is stopped here, with a location.
  */
-struct diag_capture {
-	int have, line, col;
-	char msg[256];
-};
-
-static void diag_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+static size_t yaml_text_prefix(const char *str, size_t len, long *cp_out)
 {
-	struct diag_capture *dc = user;
-	char tmp[512];
-	char *e, *p, *q;
-	size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, need, k;
+	uint32_t cp, min;
 
-	(void)diag;
-	if (dc->have)
-		return;
-	memcpy(tmp, buf, n);
-	tmp[n] = '\0';
-	e = strstr(tmp, ": error: ");
-	if (!e)
-		return;
-	*e = '\0';
-	/* walk back over ":COL" then ":LINE" */
-	p = strrchr(tmp, ':');
-	if (!p)
-		return;
-	*p = '\0';
-	q = strrchr(tmp, ':');
-	if (!q)
-		return;
-	dc->line = atoi(q + 1);
-	dc->col = atoi(p + 1);
-	snprintf(dc->msg, sizeof(dc->msg), "%s", e + 9);
-	dc->msg[strcspn(dc->msg, "\n")] = '\0';
-	dc->have = 1;
+	*cp_out = -1;
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+				*cp_out = c;
+				return i;
+			}
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			need = 1, cp = c & 0x1f, min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2, cp = c & 0x0f, min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i <= need)
+			return i;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		if ((cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff) {
+			*cp_out = (long)cp;
+			return i;
+		}
+		i += need + 1;
+	}
+	return len;
+}
+
+/*
+ * Offset of a tab in the blanks between an indicator (':', '?', '-') and
+ * an indicator that follows it ('|', '>', ':', '-', '?'), in text that
+ * has an explicit key ('?' then a blank); len when there is none.
+ * libfyaml 0.7 crashes (a write through a freed list while destroying
+ * the parser) on such a tab inside an explicit key, e.g. "? n:\t|" and
+ * "?\n  l:\t:" (found by tests/fuzz/fuzz_apply and fuzz_catalog; see
+ * libfyaml issue #57).  aivalue's files never need explicit keys, and
+ * tabs are no indentation in YAML, so this is refused with a location.
+ */
+static size_t tab_before_indicator(const char *s, size_t len)
+{
+	size_t i, j, k;
+	int explicit_key = 0;
+
+	for (i = 0; i < len && !explicit_key; i++)
+		explicit_key = s[i] == '?' && (i + 1 == len || s[i + 1] == ' ' ||
+					       s[i + 1] == '\t' || s[i + 1] == '\n' ||
+					       s[i + 1] == '\r');
+	if (!explicit_key)
+		return len;
+	for (i = 0; i < len; i++) {
+		if (s[i] != ':' && s[i] != '?' && s[i] != '-')
+			continue;
+		for (j = i + 1; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
+			;
+		if (j < len && strchr("|>:-?", s[j]))
+			for (k = i + 1; k < j; k++)
+				if (s[k] == '\t')
+					return k;
+	}
+	return len;
+}
+
+/* 1-based line and column (in characters) of byte offset off. */
+static void text_position(const char *s, size_t off, long *line, long *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/*
+ * A document with no content: no root, or (what libfyaml builds for a
+ * trailing "---" or a comment-only document) an empty plain scalar.
+ */
+static int empty_document(struct fy_document *fyd)
+{
+	struct fy_node *root = fy_document_root(fyd);
+	size_t len = 0;
+
+	if (!root)
+		return 1;
+	if (!fy_node_is_scalar(root) || fy_node_get_style(root) != FYNS_PLAIN)
+		return 0;
+	return fy_node_get_scalar(root, &len) == NULL || len == 0;
 }
 
 int ydocs_load(struct ydocs *out, const char *name, const char *buf,
@@ -80,26 +158,20 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	struct fy_parse_cfg cfg;
 	struct fy_parser *fyp = NULL;
 	struct fy_document *fyd;
-	struct diag_capture dc;
+	struct strbuf text = STRBUF_INIT;
+	size_t bad;
+	long cp;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	memset(&dc, 0, sizeof(dc));
 	out->file = xstrdup(name);
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
-	dcfg.output_fn = diag_output;
-	dcfg.user = &dc;
 	dcfg.colorize = false;
-	dcfg.show_source = false;
-	dcfg.show_position = true;
-	dcfg.show_type = true;
-	dcfg.show_module = false;
 	diag = fy_diag_create(&dcfg);
-	if (!diag) {
-		ydocs_release(out);
+	if (!diag)
 		return aiv_fail(err, AIV_EINTERNAL, "cannot create YAML diagnostics");
-	}
+	fy_diag_set_collect_errors(diag, true);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE |
 		    FYPCF_RESOLVE_DOCUMENT;
@@ -109,48 +181,86 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		ret = aiv_fail(err, AIV_EINTERNAL, "cannot create YAML parser");
 		goto cleanup;
 	}
+	/*
+	 * The parser gets its own copy: documents point into the input for
+	 * as long as they live, which is longer than the caller's buffer
+	 * (apply read stdin into a buffer it freed at once: a use after free).
+	 */
 	if (buf) {
-		/* libfyaml is zero-copy: the documents keep pointing at the input */
-		out->text = xmalloc(st_add(len, 1));
-		memcpy(out->text, buf, len);
-		out->text[len] = '\0';
-		if (fy_parser_set_string(fyp, out->text, len)) {
+		strbuf_add(&text, buf, len);
+	} else if (strbuf_read_file(&text, name, 0)) {
+		ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name, strerror(errno));
+		goto cleanup;
+	}
+	if ((bad = yaml_text_prefix(text.buf, text.len, &cp)) < text.len) {
+		long line, col;
+		text_position(text.buf, bad, &line, &col);
+		if (cp < 0)
+			ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+					  "invalid UTF-8 (byte 0x%02x); YAML must be UTF-8",
+					  (unsigned char)text.buf[bad]);
+		else
+			ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+					  "invalid YAML: control character U+%04lX is not "
+					  "allowed (write it as an escape in a double-quoted "
+					  "string)", cp);
+		goto cleanup;
+	}
+	if ((bad = tab_before_indicator(text.buf, text.len)) < text.len) {
+		long line, col;
+		text_position(text.buf, bad, &line, &col);
+		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+				  "invalid YAML: a tab in an explicit key ('?'); use spaces");
+		goto cleanup;
+	}
+	{
+		size_t n;
+		char *owned = strbuf_detach(&text, &n);
+		if (fy_parser_set_malloc_string(fyp, owned, n)) {
+			free(owned);
 			ret = aiv_fail(err, AIV_EINPUT, "%s: cannot read YAML input", name);
-			goto cleanup;
-		}
-	} else {
-		FILE *f = fopen(name, "r");
-		if (!f) {
-			ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", name,
-				       strerror(errno));
-			goto cleanup;
-		}
-		fclose(f);
-		if (fy_parser_set_input_file(fyp, name)) {
-			ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", name);
 			goto cleanup;
 		}
 	}
 	while ((fyd = fy_parse_load_document(fyp)) != NULL) {
-		if (!fy_document_root(fyd)) {
+		if (empty_document(fyd)) {
 			fy_parse_document_destroy(fyp, fyd);
 			continue;
 		}
 		ALLOC_GROW(out->docs, out->n + 1, out->alloc);
 		out->docs[out->n++] = fyd;
 	}
-	if (fy_parser_get_stream_error(fyp) || dc.have) {
-		ret = aiv_fail_at(err, AIV_EINPUT, name, dc.have ? dc.line : 0,
-				  dc.have ? dc.col : 0, "invalid YAML: %s",
-				  dc.have ? dc.msg : "cannot parse");
+	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
+		void *it = NULL;
+		struct fy_diag_error *de;
+		int line = 0, col = 0;
+		const char *msg = "invalid YAML";
+
+		while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+			if (de->type >= FYET_ERROR) {
+				line = de->line;
+				col = de->column;
+				msg = de->msg;
+				break;
+			}
+		}
+		/* fy_diag_error positions are already 1-based (unlike fy_mark) */
+		ret = aiv_fail_at(err, AIV_EINPUT, name, line, col,
+				  "invalid YAML: %s", msg);
 		goto cleanup;
 	}
 cleanup:
 	if (fyp)
 		fy_parser_destroy(fyp);
-	fy_diag_unref(diag);
-	if (ret)
+	/* destroy, not unref: only fy_diag_destroy() frees the collected
+	 * errors (found by tests/fuzz/fuzz_apply: every syntax error leaked) */
+	fy_diag_destroy(diag);
+	strbuf_release(&text);
+	if (ret) {
+		char *keep = NULL;
 		ydocs_release(out);
+		(void)keep;
+	}
 	return ret;
 }
 

@@ -20,7 +20,6 @@ struct ydocs {
 	struct fy_document **docs;
 	size_t n, alloc;
 	char *file; /* name used in messages */
-	char *text; /* private copy of an in-memory source: documents point into it */
 };
 
 /*

@@ -1,0 +1,364 @@
+/*
+ * bench/ledger/main.c - how fast the ledger appends and verifies, and how
+ * close verification comes to the physical limit (raw SHA-256).
+ *
+ *   build/bench/bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]
+ *
+ * (--keep leaves the last workspace behind, e.g. to profile
+ * `aivalue --db PATH audit verify` on it.)
+ *
+ * 1. append: N entries (default 1,000,000) through ledger_append_text(),
+ *    B per transaction (default 10,000), into a fresh workspace made with
+ *    store_open(STORE_CREATE) in a temporary directory.  Payloads are
+ *    realistic canonical JSON of 150-300 bytes (apply diffs, creates,
+ *    imports, agent decisions), varied, generated before the clock starts.
+ *    Repeated R times (default 3), each on a fresh database; the median
+ *    is reported.
+ * 2. verify: ledger_verify() over the last database, R times, median,
+ *    after sync() (untimed) so that the kernel's writeback of the appends
+ *    does not run during it.
+ * 3. limit: the exact byte strings verify hashes (prev_hash hex followed
+ *    by the canonical entry, rebuilt with ledger_entry_hash's layout into
+ *    memory before the clock starts) are hashed with sha256() from
+ *    core/hash.h, one call per entry, R times, median.  That is the most
+ *    any verifier that must hash every entry could do on this machine.
+ *
+ * Prints entries per second for each and verify/limit, then PASS or FAIL
+ * against the targets (append >= 100,000/s, verify >= 50 % of the limit).
+ * Exits 0 either way (1 only if something broke), so `make bench` runs
+ * every benchmark.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hash.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
+
+#define TARGET_APPEND 100000.0
+#define TARGET_RATIO 0.5
+#define NPOOL 4093 /* distinct payloads; a prime, so they cycle unevenly */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: deterministic, so runs are comparable */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ULL;
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+	return v[rng() % n];
+}
+
+static const char *const first[] = { "ana", "kerem", "lotte", "zoe", "bjorn", "aoife",
+	"chinedu", "sakura", "mateo", "elif", "do-hyun", "wanjiru", "pawel", "ines" };
+static const char *const last[] = { "carvalho", "sahin", "mulder", "zhang", "lindqvist",
+	"kavanagh", "obi", "yamada", "aguilar", "kaya", "lim", "chebet", "wojcik", "silva" };
+static const char *const roles[] = { "Claims handler", "Team manager", "Underwriter",
+	"Function head", "Data analyst", "Service desk agent", "Actuary", "Paralegal",
+	"Procurement specialist", "Platform engineer" };
+static const char *const teams[] = { "operations-claims-motor", "finance-actuarial",
+	"legal-contracts", "it-service-desk", "engineering-platform", "sales-direct",
+	"customer-service-digital", "hr-talent" };
+
+/* One realistic canonical payload (keys sorted, no spaces). */
+static void make_payload(struct strbuf *sb, size_t i)
+{
+	char hex[SHA256_HEX];
+	uint8_t raw[SHA256_LEN];
+	const char *f = pick(first, ARRAY_SIZE(first)), *l = pick(last, ARRAY_SIZE(last));
+	unsigned n = (unsigned)(rng() % 1000);
+
+	sha256(&i, sizeof(i), raw);
+	hex_encode(raw, SHA256_LEN, hex);
+	strbuf_reset(sb);
+	switch (i % 4) {
+	case 0: /* apply.update: a before/after diff */
+		strbuf_addf(sb, "{\"changes\":{\"role\":{\"after\":\"%s\",\"before\":\"%s\"}},"
+			    "\"kind\":\"Person\",\"name\":\"%s.%s%u\",\"op\":\"update\","
+			    "\"spec_hash\":\"%s\"}",
+			    pick(roles, ARRAY_SIZE(roles)), pick(roles, ARRAY_SIZE(roles)), f, l, n,
+			    hex);
+		break;
+	case 1: /* apply.create: a whole spec */
+		strbuf_addf(sb, "{\"kind\":\"Person\",\"name\":\"%s.%s%u\",\"op\":\"create\","
+			    "\"spec\":{\"champion\":%s,\"display_name\":\"%c%s %c%s\","
+			    "\"name\":\"%s.%s%u\",\"role\":\"%s\",\"team\":\"%s\"},"
+			    "\"spec_hash\":\"%.32s\"}",
+			    f, l, n, n % 3 ? "false" : "true", f[0] - 32, f + 1, l[0] - 32, l + 1,
+			    f, l, n, pick(roles, ARRAY_SIZE(roles)), pick(teams, ARRAY_SIZE(teams)),
+			    hex);
+		break;
+	case 2: /* ingest: row count and content hash of a bulk import */
+		strbuf_addf(sb, "{\"bytes\":%u,\"columns\":[\"time\",\"user\",\"tool\",\"action\"],"
+			    "\"file\":\"usage-2026-%02u.csv\",\"format\":\"csv\",\"rows\":%u,"
+			    "\"sha256\":\"%s\"}",
+			    (unsigned)(rng() % 100000000), (unsigned)(i % 12) + 1,
+			    (unsigned)(rng() % 5000000), hex);
+		break;
+	default: /* control: an agent decision with a real-valued score */
+		strbuf_addf(sb, "{\"agent\":\"claims-triage-%u\",\"case\":\"CLM-2026-%06u\","
+			    "\"decision\":\"%s\","
+			    "\"policy\":\"triage-v%u\",\"reason\":\"amount under %u limit\","
+			    "\"risk\":0.%03u,\"workflow\":\"%s\"}",
+			    n % 7, (unsigned)(rng() % 1000000), n % 5 ? "allow" : "escalate", n % 9 + 1, n * 10 + 500,
+			    (unsigned)(rng() % 1000), pick(teams, ARRAY_SIZE(teams)));
+		break;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct pool {
+	char *text[NPOOL];
+	size_t len[NPOOL];
+	size_t total; /* bytes over the pool */
+};
+
+static int append_run(const char *path, long n, long batch, const struct pool *p,
+		      double *secs)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	int64_t t0_us = INT64_C(1795649180000000);
+	char subject[64];
+	double t0;
+	long i;
+
+	unlink(path);
+	if (store_open(&s, path, STORE_CREATE, &err))
+		goto fail;
+	t0 = now_s();
+	for (i = 0; i < n;) {
+		long end = i + batch < n ? i + batch : n;
+		if (store_begin(s, &err))
+			goto fail;
+		for (; i < end; i++) {
+			size_t k = (size_t)i % NPOOL;
+			snprintf(subject, sizeof(subject), "Person/p%ld", i % 50000);
+			if (ledger_append_text(s, i % 3 ? "user:ana.carvalho" : "cli:import",
+					       i % 4 == 0 ? "apply.update" : i % 4 == 1 ?
+					       "apply.create" : i % 4 == 2 ? "ingest.usage" :
+					       "control.decision", subject, p->text[k], p->len[k],
+					       t0_us + i * 1000 + 1, NULL, &err)) {
+				store_rollback(s);
+				goto fail;
+			}
+		}
+		if (store_commit(s, &err)) {
+			store_rollback(s);
+			goto fail;
+		}
+	}
+	*secs = now_s() - t0;
+	store_close(s);
+	return 0;
+fail:
+	fprintf(stderr, "bench_ledger: append: %s\n", err.msg);
+	store_close(s);
+	return -1;
+}
+
+/* The bytes verify hashes, all entries back to back. */
+struct blob {
+	struct strbuf bytes;
+	size_t *off; /* entry i is bytes[off[i] .. off[i+1]) */
+	size_t n, alloc;
+	struct strbuf scratch;
+};
+
+static int collect(const struct ledger_row *r, void *data)
+{
+	struct blob *b = data;
+	char hash[SHA256_HEX];
+
+	ledger_entry_hash(&b->scratch, r->seq, r->time, r->actor, r->action, r->subject,
+			  r->payload, r->payload_len, r->prev_hash, hash);
+	ALLOC_GROW(b->off, b->n + 2, b->alloc);
+	b->off[b->n++] = b->bytes.len;
+	strbuf_add(&b->bytes, b->scratch.buf, b->scratch.len);
+	b->off[b->n] = b->bytes.len;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]\n");
+}
+
+int main(int argc, char **argv)
+{
+	long n = 1000000, batch = 10000;
+	int runs = 3, r, ret = 1, i;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL, *path = NULL;
+	struct pool pool;
+	struct strbuf sb = STRBUF_INIT;
+	struct blob blob;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	double t_append[16], t_verify[16], t_raw[16];
+	double append_rate, verify_rate, raw_rate, ratio;
+	volatile uint8_t sink = 0;
+	size_t minlen = 0, maxlen = 0;
+	int keep = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--n") && i + 1 < argc)
+			n = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
+			batch = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			tmp = argv[++i];
+		else if (!strcmp(argv[i], "--keep"))
+			keep = 1;
+		else {
+			usage();
+			return argv[i][0] == '-' && argv[i][1] == 'h' ? 0 : 2;
+		}
+	}
+	if (n < 1 || batch < 1 || runs < 1 || runs > 15) {
+		usage();
+		return 2;
+	}
+	dir = xstrfmt("%s/aiv-bench-ledger.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("bench_ledger: mkdtemp");
+		return 1;
+	}
+	path = xstrfmt("%s/bench.db", dir);
+	memset(&blob, 0, sizeof(blob));
+	strbuf_init(&blob.bytes, 0);
+	strbuf_init(&blob.scratch, 0);
+
+	/* payloads, before any clock starts */
+	pool.total = 0;
+	for (i = 0; i < NPOOL; i++) {
+		make_payload(&sb, (size_t)i);
+		pool.len[i] = sb.len;
+		pool.text[i] = xstrndup(sb.buf, sb.len);
+		pool.total += sb.len;
+		if (!i || sb.len < minlen)
+			minlen = sb.len;
+		if (sb.len > maxlen)
+			maxlen = sb.len;
+	}
+	printf("ledger bench: %ld entries, %ld per transaction, %d runs (median), "
+	       "payloads %zu-%zu bytes (mean %.0f)\n", n, batch, runs, minlen, maxlen,
+	       (double)pool.total / NPOOL);
+	fflush(stdout);
+
+	/* 1. append, each run on a fresh database */
+	for (r = 0; r < runs; r++)
+		if (append_run(path, n, batch, &pool, &t_append[r]))
+			goto cleanup;
+	append_rate = (double)n / median(t_append, runs);
+
+	/*
+	 * 2. verify the last one, R times.  Flush the appends' dirty pages
+	 * first (untimed): otherwise the kernel writes back a gigabyte or more
+	 * while verify runs and the bench measures its own writeback.
+	 */
+	sync();
+	if (store_open(&s, path, 0, &err)) {
+		fprintf(stderr, "bench_ledger: %s\n", err.msg);
+		goto cleanup;
+	}
+	for (r = 0; r < runs; r++) {
+		struct ledger_verify_result res;
+		double t0 = now_s();
+		if (ledger_verify(s, 0, NULL, &res, &err)) {
+			fprintf(stderr, "bench_ledger: verify: %s\n", err.msg);
+			goto cleanup;
+		}
+		t_verify[r] = now_s() - t0;
+		if (!res.ok || res.entries != n) {
+			fprintf(stderr, "bench_ledger: verify failed: %s\n", res.reason);
+			goto cleanup;
+		}
+	}
+	verify_rate = (double)n / median(t_verify, runs);
+
+	/* 3. the limit: the same bytes, hashed back to back */
+	if (ledger_walk(s, 1, 0, NULL, NULL, 0, 0, collect, &blob, &err)) {
+		fprintf(stderr, "bench_ledger: %s\n", err.msg);
+		goto cleanup;
+	}
+	for (r = 0; r < runs; r++) {
+		uint8_t out[SHA256_LEN];
+		size_t k;
+		double t0 = now_s();
+		for (k = 0; k < blob.n; k++) {
+			sha256(blob.bytes.buf + blob.off[k], blob.off[k + 1] - blob.off[k], out);
+			sink ^= out[0];
+		}
+		t_raw[r] = now_s() - t0;
+	}
+	raw_rate = (double)blob.n / median(t_raw, runs);
+	ratio = verify_rate / raw_rate;
+
+	printf("hashed bytes: %.1f MB (%.0f per entry)\n", (double)blob.bytes.len / 1e6,
+	       (double)blob.bytes.len / (double)blob.n);
+	printf("append: %.0f entries/s\n", append_rate);
+	printf("verify: %.0f entries/s\n", verify_rate);
+	printf("raw sha256: %.0f entries/s (%.0f MB/s)\n", raw_rate,
+	       raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6);
+	printf("verify/limit ratio: %.2f\n", ratio);
+	printf("%s: append %s %.0f/s target, verify/limit %s %.2f target\n",
+	       append_rate >= TARGET_APPEND && ratio >= TARGET_RATIO ? "PASS" : "FAIL",
+	       append_rate >= TARGET_APPEND ? ">=" : "<", TARGET_APPEND,
+	       ratio >= TARGET_RATIO ? ">=" : "<", TARGET_RATIO);
+	ret = 0;
+cleanup:
+	store_close(s);
+	for (i = 0; i < NPOOL; i++)
+		free(pool.text[i]);
+	strbuf_release(&sb);
+	strbuf_release(&blob.bytes);
+	strbuf_release(&blob.scratch);
+	free(blob.off);
+	if (keep) {
+		fprintf(stderr, "kept the workspace: %s\n", path);
+	} else {
+		char *wal = xstrfmt("%s-wal", path), *shm = xstrfmt("%s-shm", path);
+		unlink(path);
+		unlink(wal);
+		unlink(shm);
+		rmdir(dir);
+		free(wal);
+		free(shm);
+	}
+	free(path);
+	free(dir);
+	(void)sink;
+	return ret;
+}

@@ -1,0 +1,590 @@
+/*
+ * test_core.c - unit tests for core/: strbuf, JSON string escaping,
+ * canonical JSON (cjson), time parsing and formatting, SHA-256 and hex.
+ *
+ * The canonical JSON expectations are what Python prints with
+ * json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+ * (checked by hand with python3 when the cases were written), because
+ * tools/verify-ledger.py re-derives ledger hashes that way.
+ */
+#include "unit.h"
+
+#include <math.h>
+
+#include "core/cjson.h"
+#include "core/err.h"
+#include "core/hash.h"
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "core/yaml.h"
+
+/* ---- strbuf ---------------------------------------------------------- */
+
+static void strbuf_init_is_empty_and_terminated(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(sb.buf);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.buf[0], '\0');
+	strbuf_reset(&sb); /* must not write to the shared empty string */
+	strbuf_setlen(&sb, 0);
+	assert_int_equal(sb.buf[0], '\0');
+	assert_int_equal(strbuf_slopbuf[0], '\0');
+	strbuf_release(&sb);
+	assert_ptr_equal(sb.buf, strbuf_slopbuf);
+}
+
+static void strbuf_grows_and_keeps_nul(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 10000; i++) {
+		strbuf_addch(&sb, 'a' + (int)(i % 26));
+		assert_true(sb.len < sb.alloc);
+		assert_int_equal(sb.buf[sb.len], '\0');
+	}
+	assert_int_equal(sb.len, 10000);
+	assert_int_equal(strlen(sb.buf), 10000);
+	strbuf_addf(&sb, "%s=%d", "x", 42);
+	assert_string_equal(sb.buf + 10000, "x=42");
+	strbuf_setlen(&sb, 3);
+	assert_string_equal(sb.buf, "abc");
+	strbuf_reset(&sb);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(sb.buf[0], '\0');
+	assert_true(sb.alloc > 0); /* reset keeps the memory */
+	strbuf_release(&sb);
+}
+
+static void strbuf_add_binary_and_long_format(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char big[5000];
+
+	(void)state;
+	strbuf_add(&sb, "a\0b", 3);
+	assert_int_equal(sb.len, 3);
+	assert_memory_equal(sb.buf, "a\0b", 4);
+	memset(big, 'z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "<%s>", big); /* longer than any first-try buffer */
+	assert_int_equal(sb.len, sizeof(big) + 1);
+	assert_int_equal(sb.buf[0], '<');
+	assert_int_equal(sb.buf[sb.len - 1], '>');
+	assert_int_equal(sb.buf[sb.len], '\0');
+	strbuf_release(&sb);
+}
+
+static void strbuf_detach_hands_out_and_empties(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = 99;
+	char *s;
+
+	(void)state;
+	s = strbuf_detach(&sb, &len); /* even an empty one gives a real string */
+	assert_non_null(s);
+	assert_int_equal(len, 0);
+	assert_string_equal(s, "");
+	assert_ptr_not_equal(s, strbuf_slopbuf);
+	free(s);
+	strbuf_addstr(&sb, "hello");
+	s = strbuf_detach(&sb, &len);
+	assert_string_equal(s, "hello");
+	assert_int_equal(len, 5);
+	assert_int_equal(sb.len, 0);
+	assert_ptr_equal(sb.buf, strbuf_slopbuf);
+	strbuf_addstr(&sb, "again"); /* reusable after detach */
+	assert_string_equal(sb.buf, "again");
+	free(s);
+	strbuf_release(&sb);
+}
+
+static void strbuf_html_escapes(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_add_html(&sb, "<a href=\"x\">'&'</a>");
+	assert_null(strpbrk(sb.buf, "<>\"'"));
+	assert_contains(sb.buf, "&lt;a href=");
+	assert_contains(sb.buf, "&amp;");
+	strbuf_release(&sb);
+}
+
+/* ---- JSON string escaping (strbuf_add_json_str) ----------------------- */
+
+static void json_str_escapes_like_python(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	/* every control character, quote, backslash, DEL, raw UTF-8 */
+	const char in[] = "a\"b\\c\b\f\n\r\t\x01\x1f\x7f/\xc3\xa9\xf0\x9f\x98\x80";
+
+	(void)state;
+	strbuf_add_json_str(&sb, in, sizeof(in) - 1);
+	assert_string_equal(sb.buf,
+		"\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\x7f/\xc3\xa9\xf0\x9f\x98\x80\"");
+	strbuf_reset(&sb);
+	strbuf_add_json_str(&sb, "x\0y", 3); /* embedded NUL */
+	assert_string_equal(sb.buf, "\"x\\u0000y\"");
+	strbuf_reset(&sb);
+	strbuf_add_json_str(&sb, "", 0);
+	assert_string_equal(sb.buf, "\"\"");
+	strbuf_release(&sb);
+}
+
+/* ---- canonical JSON ----------------------------------------------------- */
+
+static void check_real(double d, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	cjson_add_real(&sb, d);
+	if (strcmp(sb.buf, want))
+		fail_msg("real %.17g: got \"%s\", want \"%s\"", d, sb.buf, want);
+	strbuf_release(&sb);
+}
+
+static void cjson_reals_match_python_repr(void **state)
+{
+	(void)state;
+	check_real(0.1, "0.1");
+	check_real(1e-05, "1e-05");
+	check_real(1e16, "1e+16");
+	check_real(100.0, "100.0");
+	check_real(-0.0, "-0.0");
+	check_real(0.0, "0.0");
+	check_real(123456789.123, "123456789.123");
+	check_real(0.0001, "0.0001");
+	check_real(1e15, "1000000000000000.0");
+	check_real(123456789012345680.0, "1.2345678901234568e+17");
+	check_real(-1.25e-7, "-1.25e-07");
+	check_real(1.5e300, "1.5e+300");
+	check_real(5e-324, "5e-324");
+	check_real(1.7976931348623157e308, "1.7976931348623157e+308");
+	check_real(1.0 / 3.0, "0.3333333333333333");
+	check_real(2.5, "2.5");
+	check_real(-7.0, "-7.0");
+	/* JSON has no NaN or infinity; canonical form says null */
+	check_real(NAN, "null");
+	check_real(INFINITY, "null");
+}
+
+static void check_canon(const char *json_text, const char *want)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(json_text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	char *got;
+
+	if (!v)
+		fail_msg("test input does not parse: %s: %s", json_text, jerr.text);
+	got = cjson_dumps(v);
+	if (strcmp(got, want))
+		fail_msg("canonical form of %s: got %s, want %s", json_text, got, want);
+	free(got);
+	json_decref(v);
+}
+
+static void cjson_canonical_output(void **state)
+{
+	(void)state;
+	check_canon("{\"b\":1, \"a\":[1, 2.0, {\"z\":null, \"\\u00e9\":\"x\\u0001\\\"\\\\\\n\"}],"
+		    " \"A\":true, \"\\u00e9\":1, \"\\ud83d\\ude00\":2}",
+		    "{\"A\":true,\"a\":[1,2.0,{\"z\":null,\"\xc3\xa9\":\"x\\u0001\\\"\\\\\\n\"}],"
+		    "\"b\":1,\"\xc3\xa9\":1,\"\xf0\x9f\x98\x80\":2}");
+	check_canon("[]", "[]");
+	check_canon("{}", "{}");
+	check_canon("[1e2, -0.0, 1E-5, 9007199254740993]", "[100.0,-0.0,1e-05,9007199254740993]");
+	check_canon("\"\\u0000\"", "\"\\u0000\"");
+	check_canon("[true,false,null]", "[true,false,null]");
+	/* keys compare by UTF-8 bytes (= code points), not by locale */
+	check_canon("{\"\\u00e9\":1,\"z\":2,\"Z\":3,\"\\u0101\":4}",
+		    "{\"Z\":3,\"z\":2,\"\xc3\xa9\":1,\"\xc4\x81\":4}");
+	check_canon("{\"a\":{\"c\":{\"e\":[{\"g\":1,\"f\":2}]},\"b\":0}}",
+		    "{\"a\":{\"b\":0,\"c\":{\"e\":[{\"f\":2,\"g\":1}]}}}");
+}
+
+static void cjson_is_a_fixed_point(void **state)
+{
+	const char *in = "{\"r\":[0.1,1e-05,1e16,100.0,123456789.123],\"s\":\"tab\\there\"}";
+	json_t *v = json_loads(in, 0, NULL), *v2;
+	char *c1, *c2;
+
+	(void)state;
+	assert_non_null(v);
+	c1 = cjson_dumps(v);
+	v2 = json_loads(c1, 0, NULL);
+	assert_non_null(v2);
+	assert_true(json_equal(v, v2));
+	c2 = cjson_dumps(v2);
+	assert_string_equal(c1, c2);
+	free(c1);
+	free(c2);
+	json_decref(v);
+	json_decref(v2);
+}
+
+static void json_str_helper(void **state)
+{
+	json_t *o = json_pack("{s:s, s:i}", "a", "x", "n", 1);
+
+	(void)state;
+	assert_string_equal(json_str(o, "a"), "x");
+	assert_null(json_str(o, "n"));
+	assert_null(json_str(o, "missing"));
+	json_decref(o);
+}
+
+/* ---- time --------------------------------------------------------------- */
+
+static int64_t parse_ok(const char *s)
+{
+	int64_t us = -1;
+
+	if (time_parse_iso(s, &us) != 0)
+		fail_msg("time_parse_iso refused '%s'", s);
+	return us;
+}
+
+static void time_parse_forms(void **state)
+{
+	/* 2026-11-25T23:26:20Z = 1795649180 s since the epoch (date -d) */
+	const int64_t base = INT64_C(1795649180) * 1000000;
+
+	(void)state;
+	assert_int_equal(parse_ok("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(parse_ok("1970-01-01"), 0);
+	assert_int_equal(parse_ok("2026-11-25T23:26:20Z"), base);
+	assert_int_equal(parse_ok("2026-11-25T23:26:20"), base); /* no zone: UTC */
+	assert_int_equal(parse_ok("2026-11-25 23:26:20z"), base);
+	assert_int_equal(parse_ok("2026-11-25T23:26:20.123456Z"), base + 123456);
+	assert_int_equal(parse_ok("2026-11-25T23:26:20.5Z"), base + 500000);
+	assert_int_equal(parse_ok("2026-11-25T23:26:20,25Z"), base + 250000);
+	/* nanoseconds are cut to microseconds */
+	assert_int_equal(parse_ok("2026-11-25T23:26:20.123456789Z"), base + 123456);
+	/* offsets: local time minus the offset is UTC */
+	assert_int_equal(parse_ok("2026-11-26T01:26:20+02:00"), base);
+	assert_int_equal(parse_ok("2026-11-25T18:56:20-0430"), base);
+	assert_int_equal(parse_ok("2026-11-26T00:26:20+01"), base);
+	assert_int_equal(parse_ok("2026-11-25T23:26Z"), base - 20 * 1000000);
+	/* before the epoch and leap day */
+	assert_int_equal(parse_ok("1969-12-31T23:59:59Z"), -1000000);
+	assert_int_equal(parse_ok("2024-02-29T00:00:00Z"),
+			 time_days_from_civil(2024, 2, 29) * 86400 * 1000000);
+}
+
+static void time_parse_failures(void **state)
+{
+	static const char *bad[] = {
+		"", "2026", "2026-11", "2026-13-01", "2026-00-10", "2026-11-32",
+		"2026-11-25T24:00:00Z", "2026-11-25T23:60:00Z", "2026-11-25T23",
+		"2026-11-25T23:26:20.Z", "2026-11-25T23:26:20+25:00",
+		"2026-11-25T23:26:20+02:61", "2026-11-25T23:26:20Zjunk",
+		"26-11-25", "2026/11/25", "yesterday", "2026-11-25T23:26:20 +02:00",
+		NULL };
+	int64_t us = 12345;
+	size_t i;
+
+	(void)state;
+	for (i = 0; bad[i]; i++)
+		if (time_parse_iso(bad[i], &us) == 0)
+			fail_msg("time_parse_iso accepted '%s'", bad[i]);
+}
+
+static void time_format_round_trip(void **state)
+{
+	char out[TIME_ISO_LEN];
+	int64_t back;
+	static const int64_t samples[] = { 0, 1, 999999, 1000000,
+		INT64_C(1795649180123456), INT64_C(951782400000000) /* 2000-02-29 */,
+		INT64_C(253402300799999999) /* 9999-12-31T23:59:59.999999 */ };
+	size_t i;
+
+	(void)state;
+	time_format_us(0, out);
+	assert_string_equal(out, "1970-01-01T00:00:00.000000Z");
+	time_format_us(INT64_C(1795649180123456), out);
+	assert_string_equal(out, "2026-11-25T23:26:20.123456Z");
+	time_format_us(-1, out);
+	assert_string_equal(out, "1969-12-31T23:59:59.999999Z");
+	time_format_us(INT64_C(951782400000007), out);
+	assert_string_equal(out, "2000-02-29T00:00:00.000007Z");
+	for (i = 0; i < ARRAY_SIZE(samples); i++) {
+		time_format_us(samples[i], out);
+		assert_int_equal(strlen(out), TIME_ISO_LEN - 1);
+		assert_int_equal(time_parse_iso(out, &back), 0);
+		assert_int_equal(back, samples[i]);
+	}
+}
+
+static void time_fake_clock(void **state)
+{
+	(void)state;
+	setenv("AIVALUE_FAKE_TIME", "2026-11-25T23:26:20.000001Z", 1);
+	assert_int_equal(time_now_us(), INT64_C(1795649180000001));
+	setenv("AIVALUE_FAKE_TIME", "42", 1);
+	assert_int_equal(time_now_us(), 42);
+	unsetenv("AIVALUE_FAKE_TIME");
+	assert_true(time_now_us() > INT64_C(1700000000000000));
+}
+
+/* ---- SHA-256 and hex ------------------------------------------------------ */
+
+static void sha256_known_vectors(void **state)
+{
+	char hex[SHA256_HEX];
+	uint8_t raw[SHA256_LEN];
+	struct sha256_ctx c;
+	char *million;
+	int i;
+
+	(void)state;
+	/* FIPS 180-2 test vectors */
+	sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	million = xmalloc(1000000);
+	memset(million, 'a', 1000000);
+	sha256_hex(million, 1000000, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* streaming in uneven pieces gives the same digest as one shot */
+	sha256_init(&c);
+	for (i = 0; i < 1000000; i += 7919)
+		sha256_update(&c, million + i, (size_t)(i + 7919 > 1000000 ? 1000000 - i : 7919));
+	sha256_final(&c, raw);
+	hex_encode(raw, SHA256_LEN, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	sha256("abc", 3, raw);
+	assert_int_equal(raw[0], 0xba);
+	assert_int_equal(raw[31], 0xad);
+	free(million);
+}
+
+static void hex_decode_checks(void **state)
+{
+	uint8_t out[4];
+
+	(void)state;
+	assert_int_equal(hex_decode("00ff7Fa0", out, 4), 0);
+	assert_int_equal(out[0], 0x00);
+	assert_int_equal(out[1], 0xff);
+	assert_int_equal(out[2], 0x7f);
+	assert_int_equal(out[3], 0xa0);
+	assert_int_equal(hex_decode("00ff7f", out, 4), -1);   /* short */
+	assert_int_equal(hex_decode("00ff7fa0b1", out, 4), -1); /* long */
+	assert_int_equal(hex_decode("00fg7fa0", out, 4), -1); /* not hex */
+}
+
+/* ---- YAML loading ----------------------------------------------------------- */
+
+/*
+ * Regression (found by tests/fuzz/fuzz_apply): every YAML syntax error
+ * leaked libfyaml's collected diagnostics.  Under `make asan` the leak
+ * checker fails this test if it comes back.  Also pins the 1-based
+ * positions (they used to be one line and one column too far).
+ */
+static void yaml_syntax_errors_are_located_and_freed(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "a: b: c\n", "t.yaml:1:5: invalid YAML" },
+		{ "x: 1\na: b: c\nz: 2\n", "t.yaml:2:5: invalid YAML" },
+		{ "kind: Team\nname: [x\n", "t.yaml:3:1: invalid YAML" },
+		{ "a: 'unterminated\n", "t.yaml:" },
+		{ "- [\n- {\n", "t.yaml:" },
+	};
+	size_t i;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			struct aiv_err err = AIV_ERR_INIT;
+			struct ydocs d;
+
+			assert_int_equal(ydocs_load(&d, "t.yaml", cases[i].text,
+						    strlen(cases[i].text), &err), AIV_EINPUT);
+			if (strncmp(err.msg, cases[i].want, strlen(cases[i].want)))
+				fail_msg("case %zu: got \"%s\"", i, err.msg);
+			assert_int_equal(d.n, 0);
+		}
+}
+
+/*
+ * Regression (found by tests/fuzz/fuzz_apply): libfyaml 0.7 never returns
+ * on a directive line with an invalid UTF-8 byte; invalid UTF-8 is now
+ * refused before parsing, with its position.
+ */
+static void yaml_invalid_utf8_is_refused(void **state)
+{
+	static const struct { const char *text; size_t len; const char *want; } cases[] = {
+		{ "%\xc6\n", 3, "t.yaml:1:2: invalid UTF-8 (byte 0xc6)" },
+		{ "kind: Team\nname: x\xff\n", 20, "t.yaml:2:8: invalid UTF-8 (byte 0xff)" },
+		{ "a: \"\xed\xa0\x80\"\n", 9, "t.yaml:1:5: invalid UTF-8" }, /* a surrogate */
+		{ "a: \xc0\xaf\n", 6, "t.yaml:1:4: invalid UTF-8" },            /* overlong '/' */
+		{ "a: \xf4\x90\x80\x80\n", 8, "t.yaml:1:4: invalid UTF-8" },  /* > U+10FFFF */
+		{ "a: \xe2\x82", 5, "t.yaml:1:4: invalid UTF-8" },              /* cut short */
+		/* characters YAML does not allow raw (the NUL one crashed libfyaml) */
+		{ "a: x\0y\n", 7, "t.yaml:1:5: invalid YAML: control character U+0000" },
+		{ "a: \x7f\n", 5, "t.yaml:1:4: invalid YAML: control character U+007F" },
+		{ "a: \xc2\x80\n", 6, "t.yaml:1:4: invalid YAML: control character U+0080" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", cases[i].text, cases[i].len, &err),
+				 AIV_EINPUT);
+		if (strncmp(err.msg, cases[i].want, strlen(cases[i].want)))
+			fail_msg("case %zu: got \"%s\"", i, err.msg);
+	}
+	{
+		/* valid multi-byte text is fine, a BOM too */
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+		const char ok[] = "\xef\xbb\xbf" "a: \"Zo\xc3\xab \xe5\xbc\xa0 \xf0\x9f\x98\x80\"\n";
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", ok, sizeof(ok) - 1, &err), 0);
+		assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "a")),
+				    "Zo\xc3\xab \xe5\xbc\xa0 \xf0\x9f\x98\x80");
+		ydocs_release(&d);
+	}
+}
+
+/*
+ * Regression: documents point into the parsed text, and `apply -f -`
+ * freed its stdin buffer right after loading (a use after free, seen with
+ * valgrind).  The loader now keeps its own copy.
+ */
+static void yaml_documents_outlive_the_buffer(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ydocs d;
+	const char text[] = "kind: Team\nname: ops\n";
+	char *copy = xstrdup(text);
+
+	(void)state;
+	assert_int_equal(ydocs_load(&d, "t.yaml", copy, strlen(copy), &err), 0);
+	memset(copy, 'X', strlen(copy));
+	free(copy);
+	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "kind")), "Team");
+	assert_string_equal(ytext(yget(fy_document_root(d.docs[0]), "name")), "ops");
+	ydocs_release(&d);
+}
+
+/*
+ * Regression (found by tests/fuzz/fuzz_apply and fuzz_catalog): libfyaml
+ * 0.7 crashes while destroying the parser after a tab before an indicator
+ * inside an explicit key ("? n:\t|", "?\n  l:\t:").  Refused before parsing.
+ */
+static void yaml_tab_in_explicit_key_is_refused(void **state)
+{
+	static const char *const bad[] = { "? n:\t|", "? n: \t|", "k:\n  ? n:\t>\n",
+					   "? l:\t:", "?\n  l:\t:", "- ? l:\t-", "? - l:\t:" };
+	static const char *const ok[] = { "a:\tb\nc: |\n  x\ty\n", "a:\t|\n  text\n",
+					  "n:\t-1\n", "q: why? because\n" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+
+		assert_int_equal(ydocs_load(&d, "t.yaml", bad[i], strlen(bad[i]), &err), AIV_EINPUT);
+		assert_contains(err.msg, "a tab in an explicit key");
+	}
+	/* tabs elsewhere are still fine */
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct ydocs d;
+
+		if (ydocs_load(&d, "t.yaml", ok[i], strlen(ok[i]), &err))
+			fail_msg("refused '%s': %s", ok[i], err.msg);
+		ydocs_release(&d);
+	}
+}
+
+static void yaml_documents_load(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ydocs d;
+	const char text[] = "---\na: 1\n---\n# empty\n---\nb: xyz\n---\n";
+	long line, col;
+
+	(void)state;
+	assert_int_equal(ydocs_load(&d, "t.yaml", text, strlen(text), &err), 0);
+	assert_int_equal(d.n, 2); /* the empty documents are skipped */
+	ymark(yget(fy_document_root(d.docs[1]), "b"), &line, &col);
+	assert_int_equal(line, 6);
+	assert_int_equal(col, 4);
+	ydocs_release(&d);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+static void err_messages(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char longer[2000];
+
+	(void)state;
+	assert_int_equal(aiv_fail_at(&err, AIV_EINPUT, "f.yaml", 12, 9, "unknown key '%s'", "x"),
+			 AIV_EINPUT);
+	assert_int_equal(err.code, AIV_EINPUT);
+	assert_string_equal(err.msg, "f.yaml:12:9: unknown key 'x'");
+	aiv_err_prefix(&err, "nothing applied");
+	assert_string_equal(err.msg, "nothing applied: f.yaml:12:9: unknown key 'x'");
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	aiv_fail(&err, AIV_EIO, "%s", longer);
+	assert_int_equal(strlen(err.msg), AIV_ERR_MSG - 1); /* truncated, terminated */
+	aiv_err_prefix(&err, "%s", longer);
+	assert_true(strlen(err.msg) < AIV_ERR_MSG);
+	assert_int_equal(aiv_fail(NULL, AIV_EBUSY, "no err given"), AIV_EBUSY);
+	assert_string_equal(aiv_errcode_name(AIV_EBUSY), "busy");
+	assert_int_equal(aiv_exit_status(AIV_EINPUT), 1);
+	assert_int_equal(aiv_exit_status(0), 0);
+	aiv_err_clear(&err);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(err.msg, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strbuf_init_is_empty_and_terminated),
+		cmocka_unit_test(strbuf_grows_and_keeps_nul),
+		cmocka_unit_test(strbuf_add_binary_and_long_format),
+		cmocka_unit_test(strbuf_detach_hands_out_and_empties),
+		cmocka_unit_test(strbuf_html_escapes),
+		cmocka_unit_test(json_str_escapes_like_python),
+		cmocka_unit_test(cjson_reals_match_python_repr),
+		cmocka_unit_test(cjson_canonical_output),
+		cmocka_unit_test(cjson_is_a_fixed_point),
+		cmocka_unit_test(json_str_helper),
+		cmocka_unit_test(time_parse_forms),
+		cmocka_unit_test(time_parse_failures),
+		cmocka_unit_test(time_format_round_trip),
+		cmocka_unit_test(time_fake_clock),
+		cmocka_unit_test(sha256_known_vectors),
+		cmocka_unit_test(hex_decode_checks),
+		cmocka_unit_test(yaml_syntax_errors_are_located_and_freed),
+		cmocka_unit_test(yaml_documents_load),
+		cmocka_unit_test(yaml_invalid_utf8_is_refused),
+		cmocka_unit_test(yaml_documents_outlive_the_buffer),
+		cmocka_unit_test(yaml_tab_in_explicit_key_is_refused),
+		cmocka_unit_test(err_messages),
+	};
+
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

@@ -1,0 +1,779 @@
+/*
+ * test_ledger.c - unit tests for ledger/: the hash definition, append,
+ * head, walk, export, and verification against every kind of tampering
+ * the issue names.
+ *
+ * Each tamper case builds a fresh 12-entry ledger in a temporary
+ * workspace, changes it with raw SQL through the store API (what someone
+ * with write access to the file could do), and checks that
+ * ledger_verify() names the FIRST bad entry with a reason in the right
+ * words.  The same tampered ledger is then exported and handed to the
+ * independent tools/verify-ledger.py, which must fail at the same entry
+ * (and pass when ledger_verify passes): the two verifiers agree.
+ */
+#include "unit.h"
+
+#include <sys/wait.h>
+
+#include "core/cjson.h"
+#include "ledger/ledger.h"
+
+#define NENTRIES 12
+/* 2026-11-25T23:26:20.123456Z */
+#define T0 INT64_C(1795649180123456)
+
+struct fx {
+	char *dir, *db;
+	struct store *s;
+	char hash[NENTRIES + 1][SHA256_HEX]; /* hash[seq] as appended */
+};
+
+/*
+ * Payloads with the things canonical JSON can get wrong: reals, unicode,
+ * control characters, nesting, key order, big integers.
+ */
+static const char *const payloads[NENTRIES] = {
+	"{\"aivalue\":\"0.1.0\",\"schema\":1}",
+	"{\"ratio\":0.1,\"tiny\":1e-05,\"big\":1e16,\"round\":100.0,\"neg0\":-0.0,\"x\":123456789.123}",
+	"{\"name\":\"Zo\\u00eb \\u5f20\\u4f1f \\ud83d\\ude00\",\"ctl\":\"tab\\there\\nnl\\u0001\\u001f\\\"q\\\\\"}",
+	"{\"kind\":\"Person\",\"changes\":{\"role\":{\"before\":\"Claims handler\",\"after\":\"Team lead\"}}}",
+	"{\"deep\":{\"a\":[1,[2,[3,{\"z\":null,\"y\":true,\"x\":false}]]],\"b\":{}},\"empty\":[]}",
+	"{\"n\":9007199254740993,\"m\":-9223372036854775808,\"e\":1.5e300,\"d\":5e-324}",
+	"{\"\\u00e9\":1,\"z\":2,\"Z\":3,\"\\u0101\":4,\"a b\":\"c:d,e\"}",
+	"{\"rows\":1000,\"sha256\":\"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0\"}",
+	"{\"third\":0.3333333333333333,\"k\":1e15,\"l\":1.2345678901234568e+17}",
+	"{\"op\":\"delete\",\"before\":{\"name\":\"ana\",\"team\":\"ops\"}}",
+	"{\"s\":\"\\u2028\\u2029 / \\u007f\"}",
+	"{\"last\":true}",
+};
+
+static int append_all(struct fx *f)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int i;
+
+	for (i = 0; i < NENTRIES; i++) {
+		json_t *p = json_loads(payloads[i], 0, NULL);
+		int64_t seq = 0;
+		char subject[32];
+
+		if (!p)
+			fail_msg("payload %d does not parse", i);
+		snprintf(subject, sizeof(subject), "Thing/t%d", i + 1);
+		if (store_begin(f->s, &err) ||
+		    ledger_append(f->s, i % 2 ? "user:ana" : "cli:bo \xc3\xa9", "test.append",
+				  subject, p, &seq, &err) ||
+		    store_commit(f->s, &err))
+			fail_msg("append %d: %s", i, err.msg);
+		json_decref(p);
+		assert_int_equal(seq, i + 1);
+		assert_int_equal(ledger_head(f->s, &seq, f->hash[i + 1], &err), 0);
+		assert_int_equal(seq, i + 1);
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+	struct aiv_err err = AIV_ERR_INIT;
+
+	f->dir = unit_tmpdir();
+	f->db = xstrfmt("%s/aivalue.db", f->dir);
+	if (store_open(&f->s, f->db, STORE_CREATE, &err))
+		fail_msg("store_open: %s", err.msg);
+	*state = f;
+	return append_all(f);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(f->s);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->db);
+	free(f);
+	return 0;
+}
+
+static void exec_sql(struct fx *f, const char *sql)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (store_exec(f->s, sql, &err))
+		fail_msg("%s: %s", sql, err.msg);
+}
+
+static void verify(struct fx *f, int64_t eseq, const char *ehash,
+		   struct ledger_verify_result *r)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (ledger_verify(f->s, eseq, ehash, r, &err))
+		fail_msg("ledger_verify: %s", err.msg);
+}
+
+static int export_row(const struct ledger_row *row, void *data)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	ledger_export_line(&sb, row);
+	fwrite(sb.buf, 1, sb.len, data);
+	strbuf_release(&sb);
+	return 0;
+}
+
+/*
+ * Export the ledger and run tools/verify-ledger.py on it; return its exit
+ * status and its one-line verdict in out.
+ */
+static int python_verify(struct fx *f, const char *expect_head, char *out, size_t outsz)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *path = xstrfmt("%s/export.jsonl", f->dir);
+	char *tool = unit_src_path("tools/verify-ledger.py");
+	char *cmd;
+	FILE *fp = fopen(path, "w");
+	int st;
+
+	assert_non_null(fp);
+	assert_int_equal(ledger_walk(f->s, 1, 0, NULL, NULL, 0, 0, export_row, fp, &err), 0);
+	fclose(fp);
+	cmd = xstrfmt("python3 '%s' %s%s '%s'", tool, expect_head ? "--expect-head " : "",
+		      expect_head ? expect_head : "", path);
+	fp = popen(cmd, "r");
+	assert_non_null(fp);
+	out[0] = '\0';
+	if (!fgets(out, (int)outsz, fp))
+		out[0] = '\0';
+	st = pclose(fp);
+	free(cmd);
+	free(tool);
+	free(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Both verifiers fail at entry `bad`, ledger_verify's reason says `why`. */
+static void expect_bad(struct fx *f, int64_t eseq, const char *ehash, int64_t bad,
+		       const char *why)
+{
+	struct ledger_verify_result r;
+	char line[1024], want[64], head[128];
+	int st;
+
+	verify(f, eseq, ehash, &r);
+	if (r.ok)
+		fail_msg("ledger_verify passed a tampered ledger");
+	if (r.bad_seq != bad)
+		fail_msg("ledger_verify: first bad entry %lld, expected %lld (%s)",
+			 (long long)r.bad_seq, (long long)bad, r.reason);
+	assert_contains(r.reason, why);
+	snprintf(head, sizeof(head), "%lld:%s", (long long)eseq, ehash ? ehash : "");
+	st = python_verify(f, eseq ? head : NULL, line, sizeof(line));
+	assert_int_equal(st, 1);
+	snprintf(want, sizeof(want), "FAIL at entry %lld: ", (long long)bad);
+	assert_contains(line, want);
+	assert_contains(line, why);
+}
+
+static void expect_ok(struct fx *f, int64_t eseq, const char *ehash, int64_t entries)
+{
+	struct ledger_verify_result r;
+	char line[1024], want[128], head[128];
+
+	verify(f, eseq, ehash, &r);
+	if (!r.ok)
+		fail_msg("ledger_verify failed at %lld: %s", (long long)r.bad_seq, r.reason);
+	assert_int_equal(r.entries, entries);
+	assert_int_equal(r.head_seq, entries);
+	snprintf(head, sizeof(head), "%lld:%s", (long long)eseq, ehash ? ehash : "");
+	assert_int_equal(python_verify(f, eseq ? head : NULL, line, sizeof(line)), 0);
+	snprintf(want, sizeof(want), "ok: %lld entries, head %lld:%s", (long long)entries,
+		 (long long)r.head_seq, r.head_hash);
+	assert_contains(line, want);
+}
+
+/* ---- the hash definition and the happy path ------------------------------ */
+
+static void hash_definition_is_pinned(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char hash[SHA256_HEX], when[TIME_ISO_LEN];
+
+	(void)state;
+	time_format_us(T0, when);
+	ledger_entry_hash(&sb, 1, when, "test", "unit.test", "Thing/x", "{\"a\":1}", 7,
+			  LEDGER_GENESIS, hash);
+	/* computed independently with Python's hashlib and json.dumps */
+	assert_string_equal(hash, "8315950625d40b50917a8c0ba9b968f08d40da80d81dd9bee8742ed49443e1dc");
+	assert_string_equal(sb.buf, LEDGER_GENESIS
+		"{\"action\":\"unit.test\",\"actor\":\"test\",\"payload\":{\"a\":1},"
+		"\"seq\":1,\"subject\":\"Thing/x\",\"time\":\"2026-11-25T23:26:20.123456Z\"}");
+	strbuf_release(&sb);
+}
+
+static void append_needs_a_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t seq = 0;
+	char hash[SHA256_HEX];
+
+	assert_int_equal(ledger_append(f->s, "a", "b", "c", NULL, NULL, &err), AIV_EINTERNAL);
+	assert_contains(err.msg, "outside a transaction");
+	assert_int_equal(ledger_head(f->s, &seq, hash, &err), 0);
+	assert_int_equal(seq, NENTRIES);
+	/* a rolled-back change leaves no entry */
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(ledger_append(f->s, "a", "b", "c", NULL, NULL, &err), 0);
+	store_rollback(f->s);
+	assert_int_equal(ledger_head(f->s, &seq, hash, &err), 0);
+	assert_int_equal(seq, NENTRIES);
+	assert_string_equal(hash, f->hash[NENTRIES]);
+}
+
+static void empty_ledger_head_is_genesis(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_verify_result r;
+	char *dir = unit_tmpdir(), *db = xstrfmt("%s/e.db", dir);
+	struct store *s;
+	int64_t seq = 7;
+	char hash[SHA256_HEX];
+
+	(void)state;
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	assert_int_equal(ledger_head(s, &seq, hash, &err), 0);
+	assert_int_equal(seq, 0);
+	assert_string_equal(hash, LEDGER_GENESIS);
+	assert_int_equal(ledger_verify(s, 0, NULL, &r, &err), 0);
+	assert_true(r.ok);
+	assert_int_equal(r.entries, 0);
+	/* a checkpoint against an empty ledger is truncation */
+	assert_int_equal(ledger_verify(s, 3, LEDGER_GENESIS, &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 1);
+	assert_contains(r.reason, "truncated");
+	store_close(s);
+	unit_rmtree(dir);
+	free(db);
+	free(dir);
+}
+
+static void intact_ledger_verifies(void **state)
+{
+	struct fx *f = *state;
+
+	expect_ok(f, 0, NULL, NENTRIES);
+	expect_ok(f, NENTRIES, f->hash[NENTRIES], NENTRIES);
+	expect_ok(f, 4, f->hash[4], NENTRIES); /* an older checkpoint */
+}
+
+static void stored_payload_is_canonical(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st = store_prepare(f->s, "SELECT payload FROM ledger WHERE seq = 2",
+					      &err);
+
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0),
+		"{\"big\":1e+16,\"neg0\":-0.0,\"ratio\":0.1,\"round\":100.0,\"tiny\":1e-05,"
+		"\"x\":123456789.123}");
+	store_reset(st);
+}
+
+struct walk_acc {
+	int n;
+	int64_t seqs[NENTRIES];
+};
+
+static int collect(const struct ledger_row *row, void *data)
+{
+	struct walk_acc *a = data;
+
+	a->seqs[a->n++] = row->seq;
+	return a->n == 3; /* stop after three */
+}
+
+static void walk_filters_and_orders(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct walk_acc a;
+
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk(f->s, 1, 0, NULL, NULL, 1, 0, collect, &a, &err), 0);
+	assert_int_equal(a.n, 3); /* callback stopped it */
+	assert_int_equal(a.seqs[0], NENTRIES);
+	assert_int_equal(a.seqs[2], NENTRIES - 2);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk(f->s, 1, 0, "Thing/t5", NULL, 0, 0, collect, &a, &err), 0);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.seqs[0], 5);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk(f->s, 4, 5, NULL, "test.", 0, 0, collect, &a, &err), 0);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(a.seqs[1], 5);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk(f->s, 1, 0, NULL, "apply.", 0, 0, collect, &a, &err), 0);
+	assert_int_equal(a.n, 0);
+}
+
+/* ---- tampering ------------------------------------------------------------ */
+
+static void modified_payload(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "UPDATE ledger SET payload = replace(payload, 'Team lead', 'CEO')"
+		    " WHERE seq = 4");
+	expect_bad(f, 0, NULL, 4, "has been altered");
+}
+
+static void modified_payload_float(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "UPDATE ledger SET payload = replace(payload, '\"ratio\":0.1,',"
+		    " '\"ratio\":0.2,') WHERE seq = 2");
+	expect_bad(f, 0, NULL, 2, "has been altered");
+}
+
+static void same_value_other_bytes(void **state)
+{
+	struct fx *f = *state;
+
+	/* 0.10000000000000001 reads back as the same double as 0.1, but the
+	 * ledger hashed the bytes "0.1": both verifiers must object */
+	exec_sql(f, "UPDATE ledger SET payload = replace(payload, '\"ratio\":0.1,',"
+		    " '\"ratio\":0.10000000000000001,') WHERE seq = 2");
+	expect_bad(f, 0, NULL, 2, "entry 2");
+}
+
+static void modified_other_field(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "UPDATE ledger SET actor = 'user:mallory' WHERE seq = 7");
+	expect_bad(f, 0, NULL, 7, "has been altered");
+}
+
+static void modified_hash(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "UPDATE ledger SET hash = '0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef' WHERE seq = 9");
+	expect_bad(f, 0, NULL, 9, "has been altered");
+}
+
+static void modified_hash_and_next_link(void **state)
+{
+	struct fx *f = *state;
+
+	/* fix up the next entry's prev_hash too: entry 9 still fails first */
+	exec_sql(f, "UPDATE ledger SET hash = '0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef' WHERE seq = 9;"
+		    "UPDATE ledger SET prev_hash = '0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef' WHERE seq = 10");
+	expect_bad(f, 0, NULL, 9, "has been altered");
+}
+
+static void deleted_entry(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "DELETE FROM ledger WHERE seq = 6");
+	expect_bad(f, 0, NULL, 7, "entry 6 is missing");
+}
+
+static void deleted_first_entry(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "DELETE FROM ledger WHERE seq = 1");
+	expect_bad(f, 0, NULL, 2, "entry 1 is missing");
+}
+
+static void deleted_and_renumbered(void **state)
+{
+	struct fx *f = *state;
+
+	/* close the gap: 7..12 become 6..11; entry 6 now links to the wrong hash */
+	exec_sql(f, "DELETE FROM ledger WHERE seq = 6;"
+		    "UPDATE ledger SET seq = -seq WHERE seq > 6;"
+		    "UPDATE ledger SET seq = -seq - 1 WHERE seq < 0");
+	expect_bad(f, 0, NULL, 6, "does not link");
+}
+
+static void inserted_entry(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf sb = STRBUF_INIT, sql = STRBUF_INIT;
+	char when[TIME_ISO_LEN], forged[SHA256_HEX];
+	const char *payload = "{\"forged\":true}";
+
+	/*
+	 * A careful forger: make room after entry 5, insert a new entry 6
+	 * that links to entry 5 and carries a correct hash of its own.  The
+	 * entry after it (the old 6, now 7) no longer links.
+	 */
+	exec_sql(f, "UPDATE ledger SET seq = -seq WHERE seq > 5;"
+		    "UPDATE ledger SET seq = -seq + 1 WHERE seq < 0");
+	time_format_us(T0, when);
+	ledger_entry_hash(&sb, 6, when, "user:mallory", "test.append", "Thing/x", payload,
+			  strlen(payload), f->hash[5], forged);
+	strbuf_addf(&sql, "INSERT INTO ledger VALUES (6, '%s', 'user:mallory', 'test.append',"
+		    " 'Thing/x', '%s', '%s', '%s')", when, payload, f->hash[5], forged);
+	assert_int_equal(store_exec(f->s, sql.buf, &err), 0);
+	expect_bad(f, 0, NULL, 7, "does not link");
+	strbuf_release(&sb);
+	strbuf_release(&sql);
+}
+
+static void inserted_entry_careless(void **state)
+{
+	struct fx *f = *state;
+
+	/* an inserted row that copies its neighbour's hash */
+	exec_sql(f, "UPDATE ledger SET seq = -seq WHERE seq > 3;"
+		    "UPDATE ledger SET seq = -seq + 1 WHERE seq < 0;"
+		    "INSERT INTO ledger SELECT 4, time, actor, action, 'Thing/forged', payload,"
+		    " prev_hash, hash FROM ledger WHERE seq = 5");
+	expect_bad(f, 0, NULL, 4, "has been altered");
+}
+
+static void reordered_entries(void **state)
+{
+	struct fx *f = *state;
+
+	/* swap everything but seq between rows 5 and 6 */
+	exec_sql(f, "CREATE TEMP TABLE sw AS SELECT * FROM ledger WHERE seq IN (5, 6);"
+		    "UPDATE ledger SET (time, actor, action, subject, payload, prev_hash, hash) ="
+		    " (SELECT time, actor, action, subject, payload, prev_hash, hash FROM sw"
+		    "  WHERE sw.seq = 11 - ledger.seq) WHERE seq IN (5, 6);"
+		    "DROP TABLE sw");
+	expect_bad(f, 0, NULL, 5, "does not link");
+}
+
+static void reordered_seq_numbers(void **state)
+{
+	struct fx *f = *state;
+
+	/* swap the seq numbers of 8 and 9 (the rows keep their content) */
+	exec_sql(f, "UPDATE ledger SET seq = 100 WHERE seq = 8;"
+		    "UPDATE ledger SET seq = 8 WHERE seq = 9;"
+		    "UPDATE ledger SET seq = 9 WHERE seq = 100");
+	expect_bad(f, 0, NULL, 8, "does not link");
+}
+
+static void truncation_needs_expect_head(void **state)
+{
+	struct fx *f = *state;
+
+	exec_sql(f, "DELETE FROM ledger WHERE seq > 9");
+	/* without a checkpoint a truncated chain is a valid shorter chain */
+	expect_ok(f, 0, NULL, 9);
+	/* with the checkpoint taken at entry 12 it is caught */
+	expect_bad(f, NENTRIES, f->hash[NENTRIES], 10, "the ledger was truncated");
+	/* a checkpoint older than the cut still passes */
+	expect_ok(f, 8, f->hash[8], 9);
+}
+
+static void rewritten_chain_needs_expect_head(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st;
+	struct strbuf sb = STRBUF_INIT, sql = STRBUF_INIT;
+	char prev[SHA256_HEX], calc[SHA256_HEX];
+	int64_t seq;
+
+	/*
+	 * Whoever can write the file can change entry 3 and recompute every
+	 * hash after it.  The chain is then self-consistent; only a head kept
+	 * elsewhere tells.
+	 */
+	exec_sql(f, "UPDATE ledger SET payload = '{\"rewritten\":true}' WHERE seq = 3");
+	memcpy(prev, LEDGER_GENESIS, SHA256_HEX);
+	for (seq = 1; seq <= NENTRIES; seq++) {
+		st = store_prepare(f->s, "SELECT time, actor, action, subject, payload FROM ledger"
+				   " WHERE seq = ?", &err);
+		store_bind_int(st, 1, seq);
+		assert_int_equal(store_step(st, &err), STORE_ROW);
+		ledger_entry_hash(&sb, seq, store_col_text(st, 0), store_col_text(st, 1),
+				  store_col_text(st, 2), store_col_text(st, 3),
+				  store_col_text(st, 4), store_col_bytes(st, 4), prev, calc);
+		store_reset(st);
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE ledger SET prev_hash = '%s', hash = '%s' WHERE seq = %lld",
+			    prev, calc, (long long)seq);
+		exec_sql(f, sql.buf);
+		memcpy(prev, calc, SHA256_HEX);
+	}
+	expect_ok(f, 0, NULL, NENTRIES);
+	expect_ok(f, 2, f->hash[2], NENTRIES); /* before the rewrite: unchanged */
+	expect_bad(f, NENTRIES, f->hash[NENTRIES], NENTRIES, "does not match the checkpoint");
+	expect_bad(f, 5, f->hash[5], 5, "does not match the checkpoint");
+	strbuf_release(&sb);
+	strbuf_release(&sql);
+}
+
+static void non_canonical_payload(void **state)
+{
+	struct fx *f = *state;
+
+	/* same JSON value, different bytes: not what was hashed */
+	exec_sql(f, "UPDATE ledger SET payload = '{\"last\": true}' WHERE seq = 12");
+	expect_bad(f, 0, NULL, 12, "entry 12");
+}
+
+/* ---- a ledger bigger than one verification batch ----------------------- */
+
+#define NBIG 5000 /* several of ledger.c's 2048-entry batches: the threaded path */
+
+struct big {
+	char *dir;
+	struct store *s;
+	char (*hash)[SHA256_HEX]; /* hash[seq] */
+};
+
+static int big_setup(void **state)
+{
+	struct big *b = xcalloc(1, sizeof(*b));
+	struct aiv_err err = AIV_ERR_INIT;
+	char *db, payload[128], subject[32];
+	int64_t seq;
+	int i, n;
+
+	b->dir = unit_tmpdir();
+	db = xstrfmt("%s/big.db", b->dir);
+	b->hash = xcalloc(NBIG + 1, sizeof(*b->hash));
+	memcpy(b->hash[0], LEDGER_GENESIS, SHA256_HEX);
+	if (store_open(&b->s, db, STORE_CREATE, &err) || store_begin(b->s, &err))
+		fail_msg("%s", err.msg);
+	for (i = 1; i <= NBIG; i++) {
+		n = snprintf(payload, sizeof(payload), "{\"i\":%d,\"r\":%d.25,\"s\":\"%s\"}",
+			     i, i * 7, i % 10 ? "plain" : "tab\\t\\u0001");
+		snprintf(subject, sizeof(subject), i % 13 ? "Thing/%d" : "Thing/\"%d\"", i);
+		if (ledger_append_text(b->s, "test", "test.big", subject, payload, (size_t)n,
+				       T0 + i, &seq, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(ledger_head(b->s, &seq, b->hash[i], &err), 0);
+	}
+	if (store_commit(b->s, &err))
+		fail_msg("%s", err.msg);
+	free(db);
+	*state = b;
+	return 0;
+}
+
+static int big_teardown(void **state)
+{
+	struct big *b = *state;
+
+	store_close(b->s);
+	unit_rmtree(b->dir);
+	free(b->dir);
+	free(b->hash);
+	free(b);
+	return 0;
+}
+
+static void big_exec(struct big *b, const char *fmt, long long a1, long long a2)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *sql = xstrfmt(fmt, a1, a2);
+
+	if (store_exec(b->s, sql, &err))
+		fail_msg("%s: %s", sql, err.msg);
+	free(sql);
+}
+
+/*
+ * ledger_verify's full result, as the one-loop version defined it: the
+ * first bad entry, the head = the last good entry before it, and the
+ * number of rows read (the good ones and the bad one).
+ */
+static void big_expect_head(struct big *b, int64_t eseq, int64_t bad, int64_t head,
+			    const char *why)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_verify_result r;
+
+	assert_int_equal(ledger_verify(b->s, eseq, eseq ? b->hash[eseq] : NULL, &r, &err), 0);
+	if (!bad) {
+		if (!r.ok)
+			fail_msg("failed at %lld: %s", (long long)r.bad_seq, r.reason);
+		assert_int_equal(r.entries, NBIG);
+		assert_int_equal(r.head_seq, NBIG);
+		assert_string_equal(r.head_hash, b->hash[NBIG]);
+		return;
+	}
+	assert_false(r.ok);
+	if (r.bad_seq != bad)
+		fail_msg("first bad entry %lld, expected %lld (%s)", (long long)r.bad_seq,
+			 (long long)bad, r.reason);
+	assert_contains(r.reason, why);
+	assert_int_equal(r.head_seq, head);
+	assert_string_equal(r.head_hash, b->hash[head]);
+	assert_int_equal(r.entries, head + 1);
+}
+
+static void big_expect(struct big *b, int64_t eseq, int64_t bad, const char *why)
+{
+	big_expect_head(b, eseq, bad, bad - 1, why);
+}
+
+static void big_intact(void **state)
+{
+	struct big *b = *state;
+
+	big_expect(b, 0, 0, NULL);
+	big_expect(b, NBIG, 0, NULL);
+	big_expect(b, 4097, 0, NULL);
+}
+
+static void big_altered_late(void **state)
+{
+	struct big *b = *state;
+
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.25', '.5') WHERE seq = %lld%.0lld",
+		 4100, 0);
+	big_expect(b, 0, 4100, "entry 4100 has been altered");
+}
+
+static void big_altered_batch_edges(void **state)
+{
+	struct big *b = *state;
+	static const long long at[] = { 1, 2048, 2049, 4096, 4097, NBIG };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(at); i++) {
+		big_exec(b, "UPDATE ledger SET actor = 'x' WHERE seq = %lld%.0lld", at[i], 0);
+		big_expect(b, 0, at[i], "has been altered");
+		big_exec(b, "UPDATE ledger SET actor = 'test' WHERE seq = %lld%.0lld", at[i], 0);
+	}
+	big_expect(b, 0, 0, NULL);
+}
+
+static void big_hash_before_link(void **state)
+{
+	struct big *b = *state;
+
+	/* a bad hash (found by the hasher) at 2500 comes before a gap at 3001 */
+	big_exec(b, "UPDATE ledger SET subject = 'Thing/forged' WHERE seq = %lld;"
+		    " DELETE FROM ledger WHERE seq = %lld", 2500, 3000);
+	big_expect(b, 0, 2500, "entry 2500 has been altered");
+}
+
+static void big_link_before_hash(void **state)
+{
+	struct big *b = *state;
+
+	/* a gap at 3001 (found by the reader) comes before a bad hash at 4000 */
+	big_exec(b, "DELETE FROM ledger WHERE seq = %lld;"
+		    " UPDATE ledger SET subject = 'Thing/forged' WHERE seq = %lld", 3000, 4000);
+	big_expect_head(b, 0, 3001, 2999, "entry 3000 is missing");
+}
+
+static void big_link_and_hash_same_entry(void **state)
+{
+	struct big *b = *state;
+
+	/* entry 3500's hash and the next one's link both changed: the hash
+	 * check of 3500 fails first */
+	big_exec(b, "UPDATE ledger SET hash = 'ab' || substr(hash, 3) WHERE seq = %lld;"
+		    " UPDATE ledger SET prev_hash = 'ab' || substr(prev_hash, 3) WHERE seq = %lld",
+		 3500, 3501);
+	big_expect(b, 0, 3500, "entry 3500 has been altered");
+}
+
+static void big_hash_with_trailing_bytes(void **state)
+{
+	struct big *b = *state;
+
+	/* the right 64 digits followed by junk are not the right hash */
+	big_exec(b, "UPDATE ledger SET hash = hash || '00' WHERE seq = %lld;"
+		    " UPDATE ledger SET prev_hash = prev_hash || '00' WHERE seq = %lld", 2222, 2223);
+	big_expect(b, 0, 2222, "entry 2222 has been altered");
+}
+
+static void big_checkpoint_mismatch_vs_altered(void **state)
+{
+	struct big *b = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_verify_result r;
+
+	/* the checkpoint's entry was altered: "altered" is reported, as the
+	 * content check comes before the checkpoint check */
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.25', '.5') WHERE seq = %lld%.0lld",
+		 3333, 0);
+	big_expect(b, 3333, 3333, "entry 3333 has been altered");
+	/* the checkpoint does not match an intact entry: named as such */
+	assert_int_equal(ledger_verify(b->s, 1000, b->hash[999], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 1000);
+	assert_contains(r.reason, "does not match the checkpoint");
+	assert_int_equal(r.head_seq, 999);
+	assert_string_equal(r.head_hash, b->hash[999]);
+	/* truncation past the batches */
+	big_exec(b, "DELETE FROM ledger WHERE seq > %lld%.0lld", 4500, 0);
+	assert_int_equal(ledger_verify(b->s, NBIG, b->hash[NBIG], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 3333); /* the altered entry still comes first */
+	big_exec(b, "UPDATE ledger SET payload = replace(payload, '.5', '.25') WHERE seq = %lld%.0lld",
+		 3333, 0);
+	assert_int_equal(ledger_verify(b->s, NBIG, b->hash[NBIG], &r, &err), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 4501);
+	assert_contains(r.reason, "truncated");
+	assert_int_equal(r.head_seq, 4500);
+	assert_string_equal(r.head_hash, b->hash[4500]);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hash_definition_is_pinned),
+		cmocka_unit_test(empty_ledger_head_is_genesis),
+		T(append_needs_a_transaction),
+		T(intact_ledger_verifies),
+		T(stored_payload_is_canonical),
+		T(walk_filters_and_orders),
+		T(modified_payload),
+		T(modified_payload_float),
+		T(same_value_other_bytes),
+		T(modified_other_field),
+		T(modified_hash),
+		T(modified_hash_and_next_link),
+		T(deleted_entry),
+		T(deleted_first_entry),
+		T(deleted_and_renumbered),
+		T(inserted_entry),
+		T(inserted_entry_careless),
+		T(reordered_entries),
+		T(reordered_seq_numbers),
+		T(truncation_needs_expect_head),
+		T(rewritten_chain_needs_expect_head),
+		T(non_canonical_payload),
+#define B(fn) cmocka_unit_test_setup_teardown(fn, big_setup, big_teardown)
+		B(big_intact),
+		B(big_altered_late),
+		B(big_altered_batch_edges),
+		B(big_hash_before_link),
+		B(big_link_before_hash),
+		B(big_link_and_hash_same_entry),
+		B(big_hash_with_trailing_bytes),
+		B(big_checkpoint_mismatch_vs_altered),
+#undef B
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
+}

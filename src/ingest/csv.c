@@ -187,6 +187,18 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 	r.end = data + len;
 	r.name = name;
 	r.line = 1;
+	{
+		const char *nul = memchr(data, '\0', len);
+		if (nul) {
+			const char *c;
+			for (c = data; c < nul; c++)
+				if (*c == '\n')
+					line++;
+			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
+					  "NUL byte: not a text CSV file");
+			goto cleanup;
+		}
+	}
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
 		r.s += 3;
 	r.delim = map->delimiter ? map->delimiter : detect_delimiter(r.s, r.end);

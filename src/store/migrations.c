@@ -59,6 +59,7 @@ const struct migration store_migrations[] = {
 	  " agent TEXT,"
 	  " created_at TEXT NOT NULL,"
 	  " revoked_at TEXT);" },
+	{ 2, "event logs (columnar, chunked)", "CREATE TABLE event_logs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, format TEXT NOT NULL, source TEXT NOT NULL, content_hash TEXT NOT NULL, cases INTEGER NOT NULL, events INTEGER NOT NULL, activities INTEGER NOT NULL, out_of_order INTEGER NOT NULL, first_time TEXT NOT NULL, last_time TEXT NOT NULL, imported_at TEXT NOT NULL, ledger_seq INTEGER NOT NULL); CREATE TABLE event_log_columns(log_id INTEGER NOT NULL REFERENCES event_logs(id), name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(log_id, name, chunk));" },
 };
 
 const int store_migrations_count =

@@ -1,0 +1,146 @@
+#!/bin/sh
+# t2000-process.sh - event-log import (XES, .xes.gz, CSV), `logs`, and
+# process statistics checked against an independent reference.
+#
+# Fixtures in tests/data/eventlogs always run; the larger public logs in
+# ../shared/data/eventlogs (beside the repository) run when present.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TEST_ROOT/tests/data/eventlogs"
+SHARED="$TEST_ROOT/../shared/data/eventlogs"
+REF="$TEST_ROOT/tools/process_reference.py"
+have_shared() { test -f "$SHARED/03_repairExample.xes.gz"; }
+
+# test_expect_success, or a TAP skip line when the shared logs are absent
+test_shared() {
+	if have_shared; then
+		test_expect_success "$@"
+	else
+		test_count=$((test_count + 1))
+		echo "ok $test_count # skip $1 (no $SHARED)"
+	fi
+}
+
+ledger_len() { aivalue audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+test_expect_success 'init workspace' '
+	aivalue init >/dev/null
+'
+
+test_expect_success 'import the running example (XES) once' '
+	aivalue import cases "$DATA/running-example.xes" >out &&
+	test_grep "imported log .running-example.: 6 cases, 42 events, 8 activities" out &&
+	aivalue logs --json >logs.json &&
+	test "$(json_get logs.json "d[0][\"name\"] + \" %d %d\" % (d[0][\"cases\"], d[0][\"events\"])")" = "running-example 6 42"
+'
+
+test_expect_success 'the import is one ledger entry with row count and rows hash' '
+	aivalue audit log --json >log.json &&
+	test "$(json_get log.json "d[0][\"action\"]")" = import.cases &&
+	test "$(json_get log.json "d[0][\"payload\"][\"rows\"]")" = 42 &&
+	json_get log.json "d[0][\"payload\"][\"rows_sha256\"]" | grep -E "^[0-9a-f]{64}$" &&
+	aivalue audit verify
+'
+
+test_expect_success 'the same content again changes nothing' '
+	before=$(ledger_len) &&
+	aivalue import cases "$DATA/running-example.xes" >out &&
+	test_grep "unchanged" out &&
+	test "$(ledger_len)" = "$before"
+'
+
+test_expect_success 'CSV with the default XES-style column names and --attr' '
+	aivalue import cases "$DATA/running-example.csv" --name re-csv \
+		--attr creator=case:creator --cost Costs --json >imp.json &&
+	test "$(json_get imp.json "d[\"cases\"], d[\"events\"], d[\"activities\"]")" = "6 42 8"
+'
+
+test_expect_success 'replacing a log with other content is one more entry' '
+	before=$(ledger_len) &&
+	head -20 "$DATA/running-example.csv" >part.csv &&
+	aivalue import cases part.csv --name re-csv >out &&
+	test_grep "replaced log .re-csv.: " out &&
+	test "$(ledger_len)" = $((before + 1)) &&
+	aivalue logs | test_grep "^re-csv .* 19 "
+'
+
+test_expect_success 'unknown CSV column is named, nothing imported' '
+	before=$(ledger_len) &&
+	test_must_fail --exit=1 aivalue import cases "$DATA/running-example.csv" --name x \
+		--activity Aktivitaet 2>err &&
+	test_grep "unknown column .Aktivitaet. for --activity (columns: , concept:name" err &&
+	test "$(ledger_len)" = "$before" &&
+	! aivalue logs | grep "^x "
+'
+
+test_expect_success 'unparseable date: file, line; nothing imported' '
+	sed "5s/2011-01-06 09:18:00+01:00/06.13.2011/" "$DATA/running-example.csv" >bad.csv &&
+	test_must_fail aivalue import cases bad.csv 2>err &&
+	test_grep "bad.csv:5: unparseable date .06.13.2011. in column 4" err &&
+	! aivalue logs | grep "^bad "
+'
+
+test_expect_success 'truncated XES: line and column from the XML parser' '
+	head -c 9000 "$DATA/running-example.xes" >trunc.xes &&
+	test_must_fail aivalue import cases trunc.xes 2>err &&
+	test_grep "trunc.xes:[0-9]*:[0-9]*: malformed XML" err &&
+	! aivalue logs | grep "^trunc "
+'
+
+test_expect_success 'broken gzip is an error, not a short log' '
+	gzip -c "$DATA/running-example.xes" | head -c 600 >broken.xes.gz &&
+	test_must_fail aivalue import cases broken.xes.gz 2>err &&
+	test_grep "broken.xes.gz: broken gzip data: unexpected end of file" err
+'
+
+test_expect_success 'event without timestamp: which case and event' '
+	python3 - "$DATA/running-example.xes" >nots.xes <<-\EOF &&
+	import sys
+	s = open(sys.argv[1]).read()
+	i = s.index("<date key=\"time:timestamp\"", s.index("<string key=\"concept:name\" value=\"2\"/>"))
+	j = s.index(">", i) + 1
+	print(s[:i] + s[j:], end="")
+	EOF
+	test_must_fail aivalue import cases nots.xes 2>err &&
+	test_grep "case .2., event 1: no time:timestamp" err
+'
+
+test_expect_success 'empty log is refused' '
+	printf "<log></log>\n" >empty.xes &&
+	test_must_fail aivalue import cases empty.xes 2>err &&
+	test_grep "empty log" err &&
+	printf "case,act,time\n" >empty.csv &&
+	test_must_fail aivalue import cases empty.csv --case case --activity act --time time 2>err &&
+	test_grep "empty log" err
+'
+
+test_expect_success 'XES importer test files: bad ones fail with a location, none crash' '
+	for f in "$DATA"/xes_*.xes; do
+		test_must_fail aivalue import cases "$f" 2>err || exit 1
+		grep -E "^error: .*xes_.*\.xes:[0-9]+" err || { cat err; exit 1; }
+	done
+'
+
+test_shared 'all pm4py XES importer test files: no crash, errors located' '
+	for f in "$SHARED"/xes_importer_tests/*.xes; do
+		aivalue import cases "$f" --name t >/dev/null 2>err
+		st=$?
+		test $st -le 1 || { echo "$f: exit $st"; exit 1; }
+		if test $st = 1; then grep -E "^error: .*\.xes(:[0-9]+)?" err || { cat err; exit 1; }; fi
+	done
+'
+
+test_shared 'real logs import (gzip XES, CSV, out-of-order interval log)' '
+	aivalue import cases "$SHARED/03_repairExample.xes.gz" --name repair >out &&
+	test_grep "1104 cases, 11855 events, 8 activities" out &&
+	aivalue import cases "$SHARED/receipt.csv" --name receipt >out &&
+	test_grep "1434 cases, 8577 events, 27 activities" out &&
+	aivalue import cases "$SHARED/interval_event_log.xes" --name interval >out &&
+	test_grep "out of time order (sorted)" out &&
+	aivalue import cases "$SHARED/11_tickets.xes.gz" --name tickets >out &&
+	test_must_fail aivalue import cases "$SHARED/09_a32f0n00.xes.gz" 2>err &&
+	test_grep "no time:timestamp" err &&
+	aivalue audit verify
+'
+
+test_done

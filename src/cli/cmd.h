@@ -56,6 +56,7 @@ int cmd_import(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_logs(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_process(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);

@@ -35,6 +35,8 @@ const struct cmd_struct cli_commands[] = {
 	{ "logs", cmd_logs, NEED_STORE | STORE_RO, "list imported event logs" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
+	{ "process", cmd_process, NEED_STORE | STORE_RO,
+	  "process mining figures for an imported log: stats" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },

@@ -1,0 +1,377 @@
+/*
+ * process.c - `aivalue process stats|compare LOG`: load a stored log into
+ * columns, run the kernels (metrics/process.h), print as text, JSON or
+ * Graphviz.  The printers only read struct process_stats.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "core/timeutil.h"
+#include "ingest/logstore.h"
+#include "metrics/process.h"
+#include "metrics/stats.h"
+#include "options.h"
+
+/* JSON number, or null for NaN/inf (no case, no wait). */
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *summary_json(const struct pstat_summary *s)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "min", jnum(s->min),
+			 "median", jnum(s->median), "mean", jnum(s->mean),
+			 "p90", jnum(s->p90), "max", jnum(s->max));
+}
+
+static json_t *variant_json(const struct eventlog *l, const struct process_stats *ps,
+			    const struct pstat_variant *v)
+{
+	json_t *acts = json_array();
+	size_t i;
+
+	for (i = l->case_off[v->first_case]; i < l->case_off[v->first_case + 1]; i++)
+		json_array_append_new(acts, json_string(eventlog_str(l, l->activity[i])));
+	return json_pack("{s:o, s:I, s:f}", "activities", acts, "cases", (json_int_t)v->count,
+			 "share", ps->cases ? (double)v->count / (double)ps->cases : 0.0);
+}
+
+static int cmp_bottleneck(const void *a, const void *b)
+{
+	const struct pstat_activity *x = *(const struct pstat_activity *const *)a;
+	const struct pstat_activity *y = *(const struct pstat_activity *const *)b;
+	double mx = x->wait.n ? x->wait.median : -1, my = y->wait.n ? y->wait.median : -1;
+
+	if (mx != my)
+		return mx > my ? -1 : 1;
+	return x->events > y->events ? -1 : x->events < y->events;
+}
+
+/* Activities ordered by median wait, longest first (caller frees the array). */
+static const struct pstat_activity **bottlenecks(const struct process_stats *ps)
+{
+	const struct pstat_activity **b = xmalloc(st_mult(ps->nacts + 1, sizeof(*b)));
+	size_t i;
+
+	for (i = 0; i < ps->nacts; i++)
+		b[i] = &ps->acts[i];
+	qsort(b, ps->nacts, sizeof(*b), cmp_bottleneck);
+	return b;
+}
+
+/* The full figure set as JSON (new reference). */
+json_t *process_stats_json(const struct eventlog *l, const struct process_stats *ps,
+			   size_t top);
+
+json_t *process_stats_json(const struct eventlog *l, const struct process_stats *ps,
+			   size_t top)
+{
+	json_t *o = json_object(), *arr, *x;
+	const struct pstat_activity **bn;
+	char t1[TIME_ISO_LEN], t2[TIME_ISO_LEN];
+	size_t i;
+
+	json_object_set_new(o, "cases", json_integer((json_int_t)ps->cases));
+	json_object_set_new(o, "events", json_integer((json_int_t)ps->events));
+	json_object_set_new(o, "activities", json_integer((json_int_t)ps->activities));
+	json_object_set_new(o, "resources", json_integer((json_int_t)ps->resources));
+	json_object_set_new(o, "variants", json_integer((json_int_t)ps->nvariants));
+	json_object_set_new(o, "out_of_order_events", json_integer((json_int_t)ps->out_of_order));
+	time_format_us(ps->first_time, t1);
+	time_format_us(ps->last_time, t2);
+	json_object_set_new(o, "first_event", json_string(t1));
+	json_object_set_new(o, "last_event", json_string(t2));
+	json_object_set_new(o, "case_duration_seconds", summary_json(&ps->duration));
+
+	arr = json_array();
+	for (i = 0; i < ps->nvariants && i < top; i++)
+		json_array_append_new(arr, variant_json(l, ps, &ps->variants[i]));
+	json_object_set_new(o, "top_variants", arr);
+
+	arr = json_array();
+	for (i = 0; i < ps->nacts; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "activity",
+						     eventlog_str(l, ps->acts[i].activity),
+						     "events", (json_int_t)ps->acts[i].events,
+						     "cases", (json_int_t)ps->acts[i].cases));
+	json_object_set_new(o, "events_per_activity", arr);
+
+	bn = bottlenecks(ps);
+	arr = json_array();
+	for (i = 0; i < ps->nacts; i++) {
+		if (!bn[i]->wait.n)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:o, s:o, s:o}", "activity",
+						     eventlog_str(l, bn[i]->activity),
+						     "waits", (json_int_t)bn[i]->wait.n,
+						     "median_wait_seconds", jnum(bn[i]->wait.median),
+						     "p90_wait_seconds", jnum(bn[i]->wait.p90),
+						     "mean_wait_seconds", jnum(bn[i]->wait.mean)));
+	}
+	free(bn);
+	json_object_set_new(o, "bottlenecks", arr);
+
+	arr = json_array();
+	for (i = 0; i < ps->nhandovers && i < top; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}",
+						     "from", eventlog_str(l, ps->handovers[i].from),
+						     "to", eventlog_str(l, ps->handovers[i].to),
+						     "count", (json_int_t)ps->handovers[i].count));
+	json_object_set_new(o, "handovers", json_pack("{s:I, s:I, s:o}",
+			    "total", (json_int_t)ps->handover_total,
+			    "pairs", (json_int_t)ps->nhandovers, "top", arr));
+
+	arr = json_array();
+	for (i = 0; i < ps->nacts; i++)
+		if (ps->acts[i].rework_cases)
+			json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "activity",
+							     eventlog_str(l, ps->acts[i].activity),
+							     "cases", (json_int_t)ps->acts[i].rework_cases,
+							     "repeats", (json_int_t)ps->acts[i].repeats));
+	json_object_set_new(o, "rework", json_pack("{s:I, s:f, s:o}",
+			    "cases", (json_int_t)ps->rework_cases,
+			    "rate", ps->cases ? (double)ps->rework_cases / (double)ps->cases : 0.0,
+			    "activities", arr));
+
+	arr = json_array();
+	for (i = 0; i < ps->nweeks; i++) {
+		char wk[16];
+		snprintf(wk, sizeof(wk), "%04d-W%02d", ps->weeks[i].year % 10000,
+			 ps->weeks[i].week % 100);
+		json_array_append_new(arr, json_pack("{s:s, s:I}", "week", wk,
+						     "cases", (json_int_t)ps->weeks[i].cases));
+	}
+	json_object_set_new(o, "cases_started_per_week", arr);
+
+	x = json_object();
+	arr = json_array();
+	for (i = 0; i < ps->ndfg; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:o, s:o}",
+						     "from", eventlog_str(l, ps->dfg[i].from),
+						     "to", eventlog_str(l, ps->dfg[i].to),
+						     "count", (json_int_t)ps->dfg[i].count,
+						     "median_seconds", jnum(ps->dfg[i].median),
+						     "p90_seconds", jnum(ps->dfg[i].p90)));
+	json_object_set_new(x, "edges", arr);
+	arr = json_array();
+	for (i = 0; i < ps->nstarts; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I}", "activity",
+						     eventlog_str(l, ps->starts[i].to),
+						     "cases", (json_int_t)ps->starts[i].count));
+	json_object_set_new(x, "start", arr);
+	arr = json_array();
+	for (i = 0; i < ps->nends; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I}", "activity",
+						     eventlog_str(l, ps->ends[i].to),
+						     "cases", (json_int_t)ps->ends[i].count));
+	json_object_set_new(x, "end", arr);
+	json_object_set_new(o, "dfg", x);
+	if (!isnan(ps->cost_total))
+		json_object_set_new(o, "cost", json_pack("{s:f, s:I}", "total", ps->cost_total,
+							 "cases_with_cost", (json_int_t)ps->cost_cases));
+	return o;
+}
+
+/* "3d 4h", "2h 05m", "4m 10s", "12.5s" into buf. */
+static const char *human(double s, char *buf, size_t n)
+{
+	if (!isfinite(s))
+		snprintf(buf, n, "-");
+	else if (s >= 86400)
+		snprintf(buf, n, "%.0fd %02.0fh", floor(s / 86400), floor(fmod(s, 86400) / 3600));
+	else if (s >= 3600)
+		snprintf(buf, n, "%.0fh %02.0fm", floor(s / 3600), floor(fmod(s, 3600) / 60));
+	else if (s >= 60)
+		snprintf(buf, n, "%.0fm %02.0fs", floor(s / 60), floor(fmod(s, 60)));
+	else
+		snprintf(buf, n, "%.1fs", s);
+	return buf;
+}
+
+static void print_text(const char *name, const struct eventlog *l,
+		       const struct process_stats *ps, size_t top)
+{
+	const struct pstat_activity **bn;
+	char a[32], b[32], c[32], d[32], e[32];
+	size_t i, k;
+
+	printf("log %s: %zu cases, %zu events, %zu activities, %zu resources, %zu variants\n",
+	       name, ps->cases, ps->events, ps->activities, ps->resources, ps->nvariants);
+	if (ps->out_of_order)
+		printf("  %zu events were out of time order in the source (sorted)\n",
+		       ps->out_of_order);
+	printf("\ncase duration: min %s, median %s, mean %s, p90 %s, max %s\n",
+	       human(ps->duration.min, a, 32), human(ps->duration.median, b, 32),
+	       human(ps->duration.mean, c, 32), human(ps->duration.p90, d, 32),
+	       human(ps->duration.max, e, 32));
+	printf("\ntop variants:\n");
+	for (i = 0; i < ps->nvariants && i < top; i++) {
+		const struct pstat_variant *v = &ps->variants[i];
+		printf("  %6zu  %5.1f%%  ", v->count, 100.0 * (double)v->count / (double)ps->cases);
+		for (k = l->case_off[v->first_case]; k < l->case_off[v->first_case + 1]; k++) {
+			if (k - l->case_off[v->first_case] >= 12) {
+				printf(" ... (%u events)", v->len);
+				break;
+			}
+			printf("%s%s", k > l->case_off[v->first_case] ? " > " : "",
+			       eventlog_str(l, l->activity[k]));
+		}
+		printf("\n");
+	}
+	printf("\nbottlenecks (waiting time before the activity):\n");
+	bn = bottlenecks(ps);
+	printf("  %-36s %9s %12s %12s\n", "ACTIVITY", "EVENTS", "MEDIAN WAIT", "P90 WAIT");
+	for (i = 0; i < ps->nacts && i < top; i++)
+		printf("  %-36.36s %9zu %12s %12s\n", eventlog_str(l, bn[i]->activity), bn[i]->events,
+		       human(bn[i]->wait.median, a, 32), human(bn[i]->wait.p90, b, 32));
+	free(bn);
+	printf("\nrework: %zu cases (%.1f%%) repeat an activity\n", ps->rework_cases,
+	       ps->cases ? 100.0 * (double)ps->rework_cases / (double)ps->cases : 0.0);
+	for (i = 0, k = 0; i < ps->nacts && k < top; i++)
+		if (ps->acts[i].rework_cases) {
+			printf("  %-36.36s in %zu cases, %zu repeats\n",
+			       eventlog_str(l, ps->acts[i].activity), ps->acts[i].rework_cases,
+			       ps->acts[i].repeats);
+			k++;
+		}
+	printf("\nhandovers: %zu between %zu resource pairs\n", ps->handover_total, ps->nhandovers);
+	for (i = 0; i < ps->nhandovers && i < top; i++)
+		printf("  %8zu  %s -> %s\n", ps->handovers[i].count,
+		       eventlog_str(l, ps->handovers[i].from), eventlog_str(l, ps->handovers[i].to));
+	printf("\ndirectly-follows edges (top %zu of %zu):\n", top < ps->ndfg ? top : ps->ndfg,
+	       ps->ndfg);
+	for (i = 0; i < ps->ndfg && i < top; i++)
+		printf("  %8zu  %s -> %s  (median %s)\n", ps->dfg[i].count,
+		       eventlog_str(l, ps->dfg[i].from), eventlog_str(l, ps->dfg[i].to),
+		       human(ps->dfg[i].median, a, 32));
+	printf("\ncases started per ISO week: %zu weeks", ps->nweeks);
+	if (ps->nweeks) {
+		size_t mx = 0;
+		for (i = 0; i < ps->nweeks; i++)
+			if (ps->weeks[i].cases > ps->weeks[mx].cases)
+				mx = i;
+		printf(", %04d-W%02d .. %04d-W%02d, busiest %04d-W%02d (%zu)",
+		       ps->weeks[0].year, ps->weeks[0].week, ps->weeks[ps->nweeks - 1].year,
+		       ps->weeks[ps->nweeks - 1].week, ps->weeks[mx].year, ps->weeks[mx].week,
+		       ps->weeks[mx].cases);
+	}
+	printf("\n");
+	if (!isnan(ps->cost_total))
+		printf("\ncost: %.2f in total over %zu cases\n", ps->cost_total, ps->cost_cases);
+}
+
+static void dot_str(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		if (*s == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void print_dot(const char *name, const struct eventlog *l, const struct process_stats *ps)
+{
+	char a[32];
+	size_t i;
+
+	printf("digraph \"");
+	dot_str(name);
+	printf("\" {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+	printf("  \"__start\" [shape=circle, label=\"\", style=filled, fillcolor=green];\n");
+	printf("  \"__end\" [shape=doublecircle, label=\"\", style=filled, fillcolor=red];\n");
+	for (i = 0; i < ps->nacts; i++) {
+		printf("  \"");
+		dot_str(eventlog_str(l, ps->acts[i].activity));
+		printf("\" [label=\"");
+		dot_str(eventlog_str(l, ps->acts[i].activity));
+		printf("\\n%zu\"];\n", ps->acts[i].events);
+	}
+	for (i = 0; i < ps->nstarts; i++) {
+		printf("  \"__start\" -> \"");
+		dot_str(eventlog_str(l, ps->starts[i].to));
+		printf("\" [label=\"%zu\"];\n", ps->starts[i].count);
+	}
+	for (i = 0; i < ps->ndfg; i++) {
+		printf("  \"");
+		dot_str(eventlog_str(l, ps->dfg[i].from));
+		printf("\" -> \"");
+		dot_str(eventlog_str(l, ps->dfg[i].to));
+		printf("\" [label=\"%zu\\n%s\"];\n", ps->dfg[i].count,
+		       human(ps->dfg[i].median, a, sizeof(a)));
+	}
+	for (i = 0; i < ps->nends; i++) {
+		printf("  \"");
+		dot_str(eventlog_str(l, ps->ends[i].to));
+		printf("\" -> \"__end\" [label=\"%zu\"];\n", ps->ends[i].count);
+	}
+	printf("}\n");
+}
+
+static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue process stats LOG [--json] [--dfg dot] [--top N]", NULL };
+	const char *dfg = NULL;
+	long long top = 10;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "dfg", &dfg, "dot", "print the directly-follows graph as Graphviz" },
+		{ OPT_INT, 0, "top", &top, "N", "rows per table in text and top lists (default 10)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct eventlog l;
+	struct process_stats ps;
+	int n;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1 || top < 1) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (dfg && strcmp(dfg, "dot")) {
+		fprintf(stderr, "error: --dfg takes 'dot', not '%s'\n", dfg);
+		return 2;
+	}
+	eventlog_init(&l);
+	if (logstore_load(ctx->store, argv[1], &l, &err)) {
+		eventlog_release(&l);
+		return cli_error(&err);
+	}
+	process_stats_compute(&l, NULL, &ps);
+	if (dfg)
+		print_dot(argv[1], &l, &ps);
+	else if (ctx->json) {
+		json_t *o = process_stats_json(&l, &ps, (size_t)top);
+		json_object_set_new(o, "log", json_string(argv[1]));
+		cli_print_json(o);
+	} else
+		print_text(argv[1], &l, &ps, (size_t)top);
+	process_stats_release(&ps);
+	eventlog_release(&l);
+	return 0;
+}
+
+int cmd_process(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue process stats LOG [--json] [--dfg dot] [--top N]",
+		NULL };
+	static const struct option none[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+
+	if (argc >= 2 && !strcmp(argv[1], "stats"))
+		return process_stats_cmd(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage_with_options(usage, none, 0);
+		return 0;
+	}
+	usage_with_options(usage, none, 1);
+	return 2;
+}

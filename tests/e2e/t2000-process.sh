@@ -143,4 +143,80 @@ test_shared 'real logs import (gzip XES, CSV, out-of-order interval log)' '
 	aivalue audit verify
 '
 
+# Reference figures, written down once from tools/process_reference.py
+# (Python standard library, independent of the C code), not from aivalue:
+#   python3 tools/process_reference.py FILE
+# fields: cases events activities variants | duration min median mean p90 max
+# in seconds, compared to the millisecond
+check_figures() {
+	json_get "$1" "\"%d %d %d %d\" % (d[\"cases\"], d[\"events\"], d[\"activities\"], d[\"variants\"])" >got &&
+	echo "$2" >want && test_cmp want got &&
+	python3 -c "import json,sys
+d = json.load(open(sys.argv[1]))[\"case_duration_seconds\"]
+want = [float(x) for x in sys.argv[2].split()]
+got = [d[k] for k in (\"min\", \"median\", \"mean\", \"p90\", \"max\")]
+bad = [(g, w) for g, w in zip(got, want) if abs(g - w) > 0.001]
+sys.exit(\"durations differ (got, want): %s\" % bad if bad else 0)" "$1" "$3"
+}
+
+test_expect_success 'stats: running example (XES) equals the reference' '
+	aivalue --json process stats running-example >re.json &&
+	check_figures re.json "6 42 8 6" "520920.000 815940.000 966890.000 1472610.000 1576440.000" &&
+	test "$(json_get re.json "d[\"rework\"][\"cases\"], d[\"handovers\"][\"total\"], len(d[\"dfg\"][\"edges\"])")" = "2 32 16"
+'
+
+test_expect_success 'stats: running example (CSV) gives the same figures' '
+	aivalue import cases "$DATA/running-example.csv" --name re-csv2 >/dev/null &&
+	aivalue --json process stats re-csv2 >rc.json &&
+	check_figures rc.json "6 42 8 6" "520920.000 815940.000 966890.000 1472610.000 1576440.000"
+'
+
+test_expect_success 'stats: text view and Graphviz DFG' '
+	aivalue process stats running-example >txt &&
+	test_grep "6 cases, 42 events, 8 activities, 6 resources, 6 variants" txt &&
+	test_grep "rework: 2 cases (33.3%)" txt &&
+	aivalue process stats running-example --dfg dot >g.dot &&
+	test_grep "^digraph \"running-example\"" g.dot &&
+	test_grep "\"check ticket\" -> \"decide\" \[label=\"6" g.dot &&
+	test $(grep -c -- "->" g.dot) = $((16 + 1 + 2))
+'
+
+test_expect_success 'stats: unknown log' '
+	test_must_fail --exit=1 aivalue process stats nope 2>err &&
+	test_grep "no event log .nope." err
+'
+
+test_expect_success 'reference tool agrees live on the committed fixtures' '
+	python3 "$REF" "$DATA/running-example.xes" >ref.json &&
+	python3 "$TEST_ROOT/tests/e2e/process_check.py" re.json ref.json &&
+	python3 "$REF" "$DATA/running-example.csv" >ref.json &&
+	python3 "$TEST_ROOT/tests/e2e/process_check.py" rc.json ref.json
+'
+
+test_shared 'stats: repair example (gzip XES) equals the reference' '
+	aivalue --json process stats repair >rep.json &&
+	check_figures rep.json "1104 11855 8 77" "540.000 3690.000 3950.543 5502.000 9540.000"
+'
+
+test_shared 'stats: receipt (CSV) equals the reference' '
+	aivalue --json process stats receipt >rcp.json &&
+	check_figures rcp.json "1434 8577 27 116" "0 2868.5835 467263.9153 1217821.7991 23832541.524"
+'
+
+test_shared 'stats: helpdesk (gzip XES) equals the reference' '
+	aivalue import cases "$SHARED/helpdesk.xes.gz" --name helpdesk >/dev/null &&
+	aivalue --json process stats helpdesk >hd.json &&
+	check_figures hd.json "4580 21348 14 226" "2647453.000 3443836.500 3530166.421 4579687.800 5183565.000"
+'
+
+test_shared 'reference tool agrees live on every shared log (all figures)' '
+	for f in 03_repairExample.xes.gz:repair receipt.csv:receipt helpdesk.xes.gz:helpdesk \
+		 interval_event_log.xes:interval 11_tickets.xes.gz:tickets; do
+		file=${f%%:*} log=${f#*:}
+		aivalue --json process stats $log >a.json &&
+		python3 "$REF" "$SHARED/$file" >r.json &&
+		python3 "$TEST_ROOT/tests/e2e/process_check.py" a.json r.json || { echo "$file"; exit 1; }
+	done
+'
+
 test_done

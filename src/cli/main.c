@@ -36,7 +36,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
 	{ "process", cmd_process, NEED_STORE | STORE_RO,
-	  "process mining figures for an imported log: stats" },
+	  "process mining on an imported log: stats, compare" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
 	{ "version", cmd_version, 0, "print the version" },

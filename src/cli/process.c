@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "core/timeutil.h"
+#include "ingest/ingest.h"
 #include "ingest/logstore.h"
 #include "metrics/process.h"
 #include "metrics/stats.h"
@@ -314,6 +316,233 @@ static void print_dot(const char *name, const struct eventlog *l, const struct p
 	printf("}\n");
 }
 
+
+/* ---- compare ------------------------------------------------------------ */
+
+struct cohort {
+	const char *label;
+	struct process_stats ps;
+	double rework_lo, rework_hi;
+};
+
+static int is_false_label(const char *s)
+{
+	return !strcasecmp(s, "false") || !strcmp(s, "0") || !strcasecmp(s, "no") ||
+	       !strcasecmp(s, "n");
+}
+
+static json_t *cohort_json(const struct cohort *c)
+{
+	const struct process_stats *ps = &c->ps;
+
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:f, s:{s:I, s:f, s:[f, f]}, s:f}",
+			 "label", c->label, "cases", (json_int_t)ps->cases,
+			 "events", (json_int_t)ps->events, "activities", (json_int_t)ps->activities,
+			 "variants", (json_int_t)ps->nvariants,
+			 "case_duration_seconds", summary_json(&ps->duration),
+			 "events_per_case", ps->cases ? (double)ps->events / (double)ps->cases : 0.0,
+			 "rework", "cases", (json_int_t)ps->rework_cases,
+			 "rate", ps->cases ? (double)ps->rework_cases / (double)ps->cases : 0.0,
+			 "ci95", c->rework_lo, c->rework_hi,
+			 "handovers_per_case",
+			 ps->cases ? (double)ps->handover_total / (double)ps->cases : 0.0);
+}
+
+static json_t *diff_json(double a, double b)
+{
+	return json_pack("{s:o, s:o}", "absolute", jnum(b - a),
+			 "relative", a != 0 ? jnum((b - a) / a) : json_null());
+}
+
+static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue process compare LOG --by ATTR [--value V] [--json] [--seed N] [--reps N]",
+		"aivalue process compare LOG --before DATE [--json] [--seed N] [--reps N]", NULL };
+	const char *by = NULL, *before = NULL, *value = NULL;
+	long long seed = 20261125, reps = 2000;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "by", &by, "ATTR", "split cases by this case attribute" },
+		{ OPT_STRING, 0, "value", &value, "V",
+		  "with --by: cohort B is this value, A every other value" },
+		{ OPT_STRING, 0, "before", &before, "DATE",
+		  "split cases by first event before / on-or-after DATE" },
+		{ OPT_INT, 0, "seed", &seed, "N", "bootstrap seed (default 20261125)" },
+		{ OPT_INT, 0, "reps", &reps, "N", "bootstrap resamples (default 2000)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct eventlog l;
+	struct cohort co[2];
+	uint8_t *mask[2] = { NULL, NULL };
+	uint32_t *vals = NULL, va = EVL_NONE, vb = EVL_NONE, key;
+	size_t excluded = 0, i;
+	double lo = NAN, hi = NAN;
+	int n, ret = 0, k;
+	char *label_a = NULL, *label_b = NULL;
+
+	memset(co, 0, sizeof(co));
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1 || !by == !before || (value && !by) || reps < 100 || reps > 1000000) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	eventlog_init(&l);
+	if (logstore_load(ctx->store, argv[1], &l, &err)) {
+		ret = cli_error(&err);
+		goto cleanup;
+	}
+	mask[0] = xcalloc(l.ncases, 1);
+	mask[1] = xcalloc(l.ncases, 1);
+	if (before) {
+		int64_t t;
+		if (ingest_parse_time(before, strlen(before), &t)) {
+			ret = cli_errorf("unparseable date '%s' for --before", before);
+			goto cleanup;
+		}
+		for (i = 0; i < l.ncases; i++)
+			mask[l.time[l.case_off[i]] >= t][i] = 1;
+		label_a = xstrfmt("before %s", before);
+		label_b = xstrfmt("on or after %s", before);
+	} else {
+		key = strpool_find(&l.strs, by, strlen(by));
+		vals = xmalloc(st_mult(l.ncases, sizeof(*vals)));
+		if (key == EVL_NONE) {
+			ret = cli_errorf("log '%s' has no attribute '%s'", argv[1], by);
+			goto cleanup;
+		}
+		eventlog_case_attr_all(&l, key, vals);
+		if (value) {
+			vb = strpool_find(&l.strs, value, strlen(value));
+			for (i = 0; i < l.ncases; i++) {
+				if (vals[i] == EVL_NONE)
+					excluded++;
+				else
+					mask[vals[i] == vb][i] = 1;
+			}
+			label_a = xstrfmt("%s != %s", by, value);
+			label_b = xstrfmt("%s = %s", by, value);
+		} else {
+			for (i = 0; i < l.ncases; i++) {
+				uint32_t v = vals[i];
+				if (v == EVL_NONE || v == va || v == vb)
+					continue;
+				if (va == EVL_NONE)
+					va = v;
+				else if (vb == EVL_NONE)
+					vb = v;
+				else {
+					ret = cli_errorf("attribute '%s' has more than two values ('%s', '%s', '%s', ...); "
+							 "pick one with --value", by, eventlog_str(&l, va),
+							 eventlog_str(&l, vb), eventlog_str(&l, v));
+					goto cleanup;
+				}
+			}
+			if (vb == EVL_NONE) {
+				ret = cli_errorf("attribute '%s' has fewer than two values: nothing to compare", by);
+				goto cleanup;
+			}
+			/* baseline A: the "false" value, else the first in byte order */
+			if (is_false_label(eventlog_str(&l, vb)) ||
+			    (!is_false_label(eventlog_str(&l, va)) &&
+			     strcmp(eventlog_str(&l, vb), eventlog_str(&l, va)) < 0)) {
+				uint32_t t = va;
+				va = vb;
+				vb = t;
+			}
+			for (i = 0; i < l.ncases; i++) {
+				if (vals[i] == va)
+					mask[0][i] = 1;
+				else if (vals[i] == vb)
+					mask[1][i] = 1;
+				else
+					excluded++;
+			}
+			label_a = xstrfmt("%s = %s", by, eventlog_str(&l, va));
+			label_b = xstrfmt("%s = %s", by, eventlog_str(&l, vb));
+		}
+	}
+	co[0].label = label_a;
+	co[1].label = label_b;
+	for (k = 0; k < 2; k++) {
+		process_stats_compute(&l, mask[k], &co[k].ps);
+		stats_wilson(co[k].ps.rework_cases, co[k].ps.cases, 1.959963984540054,
+			     &co[k].rework_lo, &co[k].rework_hi);
+	}
+	if (!co[0].ps.cases || !co[1].ps.cases) {
+		ret = cli_errorf("a cohort is empty ('%s': %zu cases, '%s': %zu cases)", label_a,
+				 co[0].ps.cases, label_b, co[1].ps.cases);
+		goto cleanup;
+	}
+	stats_bootstrap_median_diff(co[0].ps.durations, co[0].ps.cases, co[1].ps.durations,
+				    co[1].ps.cases, (unsigned)reps, 0.95, (uint64_t)seed, &lo, &hi);
+	{
+		const struct process_stats *a = &co[0].ps, *b = &co[1].ps;
+		double ra = (double)a->rework_cases / (double)a->cases;
+		double rb = (double)b->rework_cases / (double)b->cases;
+		double ea = (double)a->events / (double)a->cases;
+		double eb = (double)b->events / (double)b->cases;
+		json_t *d = json_object(), *med = diff_json(a->duration.median, b->duration.median);
+
+		json_object_set_new(med, "ci95", json_pack("[o, o]", jnum(lo), jnum(hi)));
+		json_object_set_new(med, "bootstrap", json_pack("{s:I, s:I, s:s}",
+				    "reps", (json_int_t)reps, "seed", (json_int_t)seed,
+				    "method", "percentile"));
+		json_object_set_new(d, "median_case_duration_seconds", med);
+		json_object_set_new(d, "mean_case_duration_seconds",
+				    diff_json(a->duration.mean, b->duration.mean));
+		json_object_set_new(d, "p90_case_duration_seconds",
+				    diff_json(a->duration.p90, b->duration.p90));
+		json_object_set_new(d, "rework_rate", diff_json(ra, rb));
+		json_object_set_new(d, "events_per_case", diff_json(ea, eb));
+		if (ctx->json) {
+			json_t *o = json_pack("{s:s, s:[o, o], s:o, s:I}", "log", argv[1],
+					      "cohorts", cohort_json(&co[0]), cohort_json(&co[1]),
+					      "difference", d, "excluded_cases", (json_int_t)excluded);
+			json_object_set_new(o, by ? "by" : "before", json_string(by ? by : before));
+			cli_print_json(o);
+		} else {
+			char s1[32], s2[32], s3[32], s4[32];
+			json_decref(d);
+			printf("log %s: A = %s, B = %s", argv[1], label_a, label_b);
+			if (excluded)
+				printf(" (%zu cases without '%s' left out)", excluded, by);
+			printf("\n\n%-28s %16s %16s %16s %9s\n", "", "A", "B", "B - A", "B/A - 1");
+			printf("%-28s %16zu %16zu\n", "cases", a->cases, b->cases);
+			s4[0] = b->duration.median < a->duration.median ? '-' : '+';
+			human(fabs(b->duration.median - a->duration.median), s4 + 1, 31);
+			printf("%-28s %16s %16s %16s %8.1f%%\n", "median case duration",
+			       human(a->duration.median, s1, 32), human(b->duration.median, s2, 32), s4,
+			       100 * (b->duration.median / a->duration.median - 1));
+			printf("%-28s 95%% CI of B - A: [%s%s, %s%s] (bootstrap, %lld resamples, seed %lld)\n",
+			       "", lo < 0 ? "-" : "", human(fabs(lo), s3, 32), hi < 0 ? "-" : "",
+			       human(fabs(hi), s4, 32), reps, seed);
+			printf("%-28s %16s %16s\n", "mean case duration", human(a->duration.mean, s1, 32),
+			       human(b->duration.mean, s2, 32));
+			printf("%-28s %16s %16s\n", "p90 case duration", human(a->duration.p90, s1, 32),
+			       human(b->duration.p90, s2, 32));
+			printf("%-28s %15.1f%% %15.1f%% %+15.1fpp\n", "rework rate", 100 * ra, 100 * rb,
+			       100 * (rb - ra));
+			printf("%-28s   [%4.1f%%, %4.1f%%]   [%4.1f%%, %4.1f%%]  (Wilson 95%%)\n", "",
+			       100 * co[0].rework_lo, 100 * co[0].rework_hi, 100 * co[1].rework_lo,
+			       100 * co[1].rework_hi);
+			printf("%-28s %16.2f %16.2f %+16.2f\n", "events per case", ea, eb, eb - ea);
+			printf("%-28s %16zu %16zu\n", "variants", a->nvariants, b->nvariants);
+		}
+	}
+cleanup:
+	for (k = 0; k < 2; k++) {
+		process_stats_release(&co[k].ps);
+		free(mask[k]);
+	}
+	free(vals);
+	free(label_a);
+	free(label_b);
+	eventlog_release(&l);
+	return ret;
+}
+
 static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -363,11 +592,14 @@ int cmd_process(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue process stats LOG [--json] [--dfg dot] [--top N]",
+		"aivalue process compare LOG --by ATTR [--value V] | --before DATE [--json] [--seed N]",
 		NULL };
 	static const struct option none[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 
 	if (argc >= 2 && !strcmp(argv[1], "stats"))
 		return process_stats_cmd(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return process_compare_cmd(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage_with_options(usage, none, 0);
 		return 0;

@@ -219,4 +219,60 @@ test_shared 'reference tool agrees live on every shared log (all figures)' '
 	done
 '
 
+# Cohorts: ai=false cases last 10, 20, 30, 40 h (two with rework), ai=true
+# cases 5, 6, 7 h; one case has no ai value.  Medians 25 h and 6 h.
+test_expect_success 'compare: fixture with an ai attribute' '
+	python3 - >cohorts.csv <<-\EOF &&
+	print("case,activity,time,ai")
+	spec = [("a1", 10, "false", 1), ("a2", 20, "false", 1), ("a3", 30, "false", 0),
+	        ("a4", 40, "false", 0), ("b1", 5, "true", 0), ("b2", 6, "true", 0),
+	        ("b3", 7, "true", 0), ("x1", 1, "", 0)]
+	for c, h, ai, rework in spec:
+	    acts = ["open", "work"] + (["work"] if rework else []) + ["close"]
+	    for i, a in enumerate(acts):
+	        t = 0 if i == 0 else h if i == len(acts) - 1 else i
+	        print("%s,%s,2024-03-0%d %02d:00:00,%s" % (c, a, 1 + t // 24, t % 24, ai))
+	EOF
+	aivalue import cases cohorts.csv --case case --activity activity --time time \
+		--attr ai=ai --name cohorts >/dev/null &&
+	aivalue --json process compare cohorts --by ai >cmp.json &&
+	test "$(json_get cmp.json "\"|\".join(c[\"label\"] for c in d[\"cohorts\"])")" = "ai = false|ai = true" &&
+	test "$(json_get cmp.json "[c[\"cases\"] for c in d[\"cohorts\"]], d[\"excluded_cases\"]")" = "[4, 3] 1" &&
+	test "$(json_get cmp.json "[c[\"case_duration_seconds\"][\"median\"] for c in d[\"cohorts\"]]")" = "[90000.0, 21600.0]" &&
+	test "$(json_get cmp.json "d[\"difference\"][\"median_case_duration_seconds\"][\"absolute\"]")" = -68400.0 &&
+	test "$(json_get cmp.json "d[\"difference\"][\"median_case_duration_seconds\"][\"relative\"]")" = -0.76 &&
+	test "$(json_get cmp.json "[c[\"rework\"][\"rate\"] for c in d[\"cohorts\"]]")" = "[0.5, 0.0]" &&
+	test "$(json_get cmp.json "\"%.4f %.4f\" % tuple(d[\"cohorts\"][0][\"rework\"][\"ci95\"])")" = "0.1500 0.8500" &&
+	test "$(json_get cmp.json "\"%.4f %.4f\" % tuple(d[\"cohorts\"][1][\"rework\"][\"ci95\"])")" = "0.0000 0.5615"
+'
+
+test_expect_success 'compare: bootstrap CI is seeded and reproducible' '
+	json_get cmp.json "d[\"difference\"][\"median_case_duration_seconds\"][\"ci95\"]" >ci1 &&
+	aivalue --json process compare cohorts --by ai >cmp2.json &&
+	json_get cmp2.json "d[\"difference\"][\"median_case_duration_seconds\"][\"ci95\"]" >ci2 &&
+	test_cmp ci1 ci2 &&
+	python3 -c "import sys; lo, hi = eval(open(sys.argv[1]).read()); sys.exit(not (lo <= -68400 <= hi and lo >= -35 * 3600 and hi <= 0))" ci1 &&
+	aivalue --json process compare cohorts --by ai --seed 7 >cmp3.json &&
+	test "$(json_get cmp3.json "d[\"difference\"][\"median_case_duration_seconds\"][\"bootstrap\"][\"seed\"]")" = 7 &&
+	aivalue --json process compare cohorts --by ai --seed 7 >cmp4.json &&
+	test_cmp cmp3.json cmp4.json
+'
+
+test_expect_success 'compare: --before splits on the first event, text view' '
+	aivalue process compare cohorts --before "2024-03-01 00:00:00" >out 2>err;
+	test_grep "a cohort is empty" err &&
+	aivalue process compare re-csv2 --before 2011-01-01 >out &&
+	test_grep "A = before 2011-01-01, B = on or after 2011-01-01" out &&
+	test_grep "^cases  *3  *3$" out &&
+	test_grep "Wilson 95%" out
+'
+
+test_expect_success 'compare: bad requests' '
+	test_must_fail --exit=1 aivalue process compare cohorts --by nope 2>err &&
+	test_grep "has no attribute .nope." err &&
+	test_must_fail --exit=1 aivalue process compare cohorts --before someday 2>err &&
+	test_grep "unparseable date .someday." err &&
+	test_must_fail --exit=2 aivalue process compare cohorts 2>err
+'
+
 test_done

@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
+#include "metrics/exceptions.h"
 #include "metrics/process.h"
 #include "metrics/stats.h"
 #include "options.h"
@@ -317,12 +318,142 @@ static void print_dot(const char *name, const struct eventlog *l, const struct p
 }
 
 
+
+/* ---- exceptions ----------------------------------------------------------- */
+
+struct exc_opts {
+	const char *file;
+	struct opt_list pats;
+	const char *happy;
+	/* prepared */
+	char **loaded;
+	size_t nloaded;
+	uint8_t *exc;       /* per string id */
+	uint8_t *case_exc;  /* per case, derived mode only */
+	double pct;
+	int on;
+};
+
+static void exc_opts_release(struct exc_opts *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nloaded; i++)
+		free(e->loaded[i]);
+	free(e->loaded);
+	free(e->exc);
+	free(e->case_exc);
+	opt_list_release(&e->pats);
+}
+
+/* Decide exception activities (and cases) over the whole log. */
+static int exc_prepare(struct exc_opts *e, const struct eventlog *l,
+		       const struct process_stats *all, struct exc_result *r)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const char **p;
+	size_t n = 0, i;
+
+	memset(r, 0, sizeof(*r));
+	if (!e->file && !e->pats.n && !e->happy)
+		return 0;
+	e->on = 1;
+	if (e->happy) {
+		char *end;
+		if (e->file || e->pats.n) {
+			fprintf(stderr, "error: --happy-path derives exceptions; do not combine it "
+					"with --exceptions or --exception\n");
+			return 2;
+		}
+		e->pct = strtod(e->happy, &end);
+		if (*end || end == e->happy || !(e->pct > 0 && e->pct <= 100)) {
+			fprintf(stderr, "error: --happy-path wants a percentage in (0, 100], not '%s'\n",
+				e->happy);
+			return 2;
+		}
+		e->case_exc = xcalloc(l->ncases ? l->ncases : 1, 1);
+		e->exc = exceptions_happy_path(l, NULL, all, e->pct, e->case_exc, r);
+		return 0;
+	}
+	if (e->file && exceptions_load_rules(e->file, &e->loaded, &e->nloaded, &err))
+		return cli_error(&err);
+	p = xcalloc(e->nloaded + (size_t)e->pats.n + 1, sizeof(*p));
+	for (i = 0; i < e->nloaded; i++)
+		p[n++] = e->loaded[i];
+	for (i = 0; i < (size_t)e->pats.n; i++)
+		p[n++] = e->pats.v[i];
+	e->exc = exceptions_match(l, p, n);
+	free(p);
+	return 0;
+}
+
+static json_t *exc_json(const struct exc_opts *e, const struct eventlog *l,
+			const struct exc_result *r)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	json_object_set_new(o, "mode", json_string(e->happy ? "happy_path" : "rules"));
+	if (e->happy) {
+		json_object_set_new(o, "happy_path", json_pack("{s:f, s:I, s:f}", "percent", e->pct,
+				    "variants", (json_int_t)r->happy_variants,
+				    "coverage", r->happy_coverage));
+	} else {
+		json_t *pa = json_array();
+		for (i = 0; i < e->nloaded; i++)
+			json_array_append_new(pa, json_string(e->loaded[i]));
+		for (i = 0; i < (size_t)e->pats.n; i++)
+			json_array_append_new(pa, json_string(e->pats.v[i]));
+		json_object_set_new(o, "patterns", pa);
+	}
+	json_object_set_new(o, "cases", json_integer((json_int_t)r->cases));
+	json_object_set_new(o, "exception_cases", json_integer((json_int_t)r->exception_cases));
+	json_object_set_new(o, "rate", json_real(r->rate));
+	json_object_set_new(o, "rate_ci95", json_pack("[f, f]", r->rate_lo, r->rate_hi));
+	json_object_set_new(o, "resolution_seconds", summary_json(&r->resolution));
+	json_object_set_new(o, "resolved_cases", json_integer((json_int_t)r->resolved_cases));
+	if (!isnan(r->cost_exception))
+		json_object_set_new(o, "cost", json_pack("{s:f, s:f}", "exception_cases",
+				    r->cost_exception, "other_cases", r->cost_normal));
+	for (i = 0; i < r->nacts; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "activity",
+						     eventlog_str(l, r->acts[i].activity),
+						     "events", (json_int_t)r->acts[i].events,
+						     "cases", (json_int_t)r->acts[i].cases));
+	json_object_set_new(o, "activities", arr);
+	return o;
+}
+
+static void exc_text(const struct exc_opts *e, const struct eventlog *l,
+		     const struct exc_result *r, size_t top)
+{
+	char a[32], b[32];
+	size_t i;
+
+	printf("\nexceptions (%s", e->happy ? "off the happy path" : "by rule");
+	if (e->happy)
+		printf(": %zu variants cover %.1f%% of cases", r->happy_variants,
+		       100 * r->happy_coverage);
+	printf("): %zu of %zu cases, %.1f%% [%.1f%%, %.1f%%]\n", r->exception_cases, r->cases,
+	       100 * r->rate, 100 * r->rate_lo, 100 * r->rate_hi);
+	printf("  resolution time: median %s, p90 %s; %zu resolved, %zu end in the exception\n",
+	       human(r->resolution.median, a, 32), human(r->resolution.p90, b, 32),
+	       r->resolved_cases, r->resolution.n - r->resolved_cases);
+	if (!isnan(r->cost_exception))
+		printf("  cost: %.2f in exception cases, %.2f in the others\n", r->cost_exception,
+		       r->cost_normal);
+	for (i = 0; i < r->nacts && i < top; i++)
+		printf("  %-36.36s %8zu events in %zu cases\n", eventlog_str(l, r->acts[i].activity),
+		       r->acts[i].events, r->acts[i].cases);
+}
+
 /* ---- compare ------------------------------------------------------------ */
 
 struct cohort {
 	const char *label;
 	struct process_stats ps;
 	double rework_lo, rework_hi;
+	struct exc_result er;
 };
 
 static int is_false_label(const char *s)
@@ -358,10 +489,18 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue process compare LOG --by ATTR [--value V] [--json] [--seed N] [--reps N]",
-		"aivalue process compare LOG --before DATE [--json] [--seed N] [--reps N]", NULL };
+		"aivalue process compare LOG --before DATE [--json] [--seed N] [--reps N]",
+		"    [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
 	const char *by = NULL, *before = NULL, *value = NULL;
 	long long seed = 20261125, reps = 2000;
+	struct exc_opts eo;
+	struct exc_result er_all;
+	struct process_stats all;
 	const struct option opts[] = {
+		{ OPT_STRING, 0, "exceptions", &eo.file, "FILE", "YAML ExceptionRule documents" },
+		{ OPT_LIST, 0, "exception", &eo.pats, "PATTERN", "an exception activity name or glob" },
+		{ OPT_STRING, 0, "happy-path", &eo.happy, "PCT",
+		  "derive exceptions from the whole log's happy path covering PCT % of cases" },
 		{ OPT_STRING, 0, "by", &by, "ATTR", "split cases by this case attribute" },
 		{ OPT_STRING, 0, "value", &value, "V",
 		  "with --by: cohort B is this value, A every other value" },
@@ -382,16 +521,27 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 	char *label_a = NULL, *label_b = NULL;
 
 	memset(co, 0, sizeof(co));
-	if ((n = parse_options(argc, argv, opts, usage)) < 0)
-		return n == -2 ? 0 : 2;
+	memset(&eo, 0, sizeof(eo));
+	memset(&er_all, 0, sizeof(er_all));
+	memset(&all, 0, sizeof(all));
+	eventlog_init(&l);
+	if ((n = parse_options(argc, argv, opts, usage)) < 0) {
+		ret = n == -2 ? 0 : 2;
+		goto cleanup;
+	}
 	if (n != 1 || !by == !before || (value && !by) || reps < 100 || reps > 1000000) {
 		usage_with_options(usage, opts, 1);
-		return 2;
+		ret = 2;
+		goto cleanup;
 	}
-	eventlog_init(&l);
 	if (logstore_load(ctx->store, argv[1], &l, &err)) {
 		ret = cli_error(&err);
 		goto cleanup;
+	}
+	if (eo.file || eo.pats.n || eo.happy) {
+		process_stats_compute(&l, NULL, &all);
+		if ((ret = exc_prepare(&eo, &l, &all, &er_all)))
+			goto cleanup;
 	}
 	mask[0] = xcalloc(l.ncases, 1);
 	mask[1] = xcalloc(l.ncases, 1);
@@ -469,6 +619,8 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 		process_stats_compute(&l, mask[k], &co[k].ps);
 		stats_wilson(co[k].ps.rework_cases, co[k].ps.cases, 1.959963984540054,
 			     &co[k].rework_lo, &co[k].rework_hi);
+		if (eo.on)
+			exceptions_compute(&l, mask[k], eo.exc, eo.case_exc, &co[k].er);
 	}
 	if (!co[0].ps.cases || !co[1].ps.cases) {
 		ret = cli_errorf("a cohort is empty ('%s': %zu cases, '%s': %zu cases)", label_a,
@@ -496,10 +648,21 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 				    diff_json(a->duration.p90, b->duration.p90));
 		json_object_set_new(d, "rework_rate", diff_json(ra, rb));
 		json_object_set_new(d, "events_per_case", diff_json(ea, eb));
+		if (eo.on) {
+			json_object_set_new(d, "exception_rate", diff_json(co[0].er.rate, co[1].er.rate));
+			json_object_set_new(d, "median_resolution_seconds",
+					    diff_json(co[0].er.resolution.median,
+						      co[1].er.resolution.median));
+		}
 		if (ctx->json) {
-			json_t *o = json_pack("{s:s, s:[o, o], s:o, s:I}", "log", argv[1],
-					      "cohorts", cohort_json(&co[0]), cohort_json(&co[1]),
-					      "difference", d, "excluded_cases", (json_int_t)excluded);
+			json_t *ca = cohort_json(&co[0]), *cb = cohort_json(&co[1]), *o;
+			if (eo.on) {
+				json_object_set_new(ca, "exceptions", exc_json(&eo, &l, &co[0].er));
+				json_object_set_new(cb, "exceptions", exc_json(&eo, &l, &co[1].er));
+			}
+			o = json_pack("{s:s, s:[o, o], s:o, s:I}", "log", argv[1],
+				      "cohorts", ca, cb,
+				      "difference", d, "excluded_cases", (json_int_t)excluded);
 			json_object_set_new(o, by ? "by" : "before", json_string(by ? by : before));
 			cli_print_json(o);
 		} else {
@@ -529,13 +692,28 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 			       100 * co[1].rework_hi);
 			printf("%-28s %16.2f %16.2f %+16.2f\n", "events per case", ea, eb, eb - ea);
 			printf("%-28s %16zu %16zu\n", "variants", a->nvariants, b->nvariants);
+			if (eo.on) {
+				printf("%-28s %15.1f%% %15.1f%% %+15.1fpp\n", "exception rate",
+				       100 * co[0].er.rate, 100 * co[1].er.rate,
+				       100 * (co[1].er.rate - co[0].er.rate));
+				printf("%-28s   [%4.1f%%, %4.1f%%]   [%4.1f%%, %4.1f%%]  (Wilson 95%%)\n", "",
+				       100 * co[0].er.rate_lo, 100 * co[0].er.rate_hi,
+				       100 * co[1].er.rate_lo, 100 * co[1].er.rate_hi);
+				printf("%-28s %16s %16s\n", "median resolution time",
+				       human(co[0].er.resolution.median, s1, 32),
+				       human(co[1].er.resolution.median, s2, 32));
+			}
 		}
 	}
 cleanup:
 	for (k = 0; k < 2; k++) {
 		process_stats_release(&co[k].ps);
+		exceptions_release(&co[k].er);
 		free(mask[k]);
 	}
+	exceptions_release(&er_all);
+	exc_opts_release(&eo);
+	process_stats_release(&all);
 	free(vals);
 	free(label_a);
 	free(label_b);
@@ -546,10 +724,17 @@ cleanup:
 static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue process stats LOG [--json] [--dfg dot] [--top N]", NULL };
+		"aivalue process stats LOG [--json] [--dfg dot] [--top N]",
+		"    [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
 	const char *dfg = NULL;
 	long long top = 10;
+	struct exc_opts eo;
+	struct exc_result er;
 	const struct option opts[] = {
+		{ OPT_STRING, 0, "exceptions", &eo.file, "FILE", "YAML ExceptionRule documents" },
+		{ OPT_LIST, 0, "exception", &eo.pats, "PATTERN", "an exception activity name or glob" },
+		{ OPT_STRING, 0, "happy-path", &eo.happy, "PCT",
+		  "derive exceptions: cases off the variants covering PCT % of cases" },
 		{ OPT_STRING, 0, "dfg", &dfg, "dot", "print the directly-follows graph as Graphviz" },
 		{ OPT_INT, 0, "top", &top, "N", "rows per table in text and top lists (default 10)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -557,35 +742,54 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct eventlog l;
 	struct process_stats ps;
-	int n;
+	int n, ret = 0;
 
-	if ((n = parse_options(argc, argv, opts, usage)) < 0)
-		return n == -2 ? 0 : 2;
+	memset(&eo, 0, sizeof(eo));
+	memset(&er, 0, sizeof(er));
+	memset(&ps, 0, sizeof(ps));
+	eventlog_init(&l);
+	if ((n = parse_options(argc, argv, opts, usage)) < 0) {
+		ret = n == -2 ? 0 : 2;
+		goto cleanup;
+	}
 	if (n != 1 || top < 1) {
 		usage_with_options(usage, opts, 1);
-		return 2;
+		ret = 2;
+		goto cleanup;
 	}
 	if (dfg && strcmp(dfg, "dot")) {
 		fprintf(stderr, "error: --dfg takes 'dot', not '%s'\n", dfg);
-		return 2;
+		ret = 2;
+		goto cleanup;
 	}
-	eventlog_init(&l);
 	if (logstore_load(ctx->store, argv[1], &l, &err)) {
-		eventlog_release(&l);
-		return cli_error(&err);
+		ret = cli_error(&err);
+		goto cleanup;
 	}
 	process_stats_compute(&l, NULL, &ps);
+	if ((ret = exc_prepare(&eo, &l, &ps, &er)))
+		goto cleanup;
+	if (eo.on)
+		exceptions_compute(&l, NULL, eo.exc, eo.case_exc, &er);
 	if (dfg)
 		print_dot(argv[1], &l, &ps);
 	else if (ctx->json) {
 		json_t *o = process_stats_json(&l, &ps, (size_t)top);
 		json_object_set_new(o, "log", json_string(argv[1]));
+		if (eo.on)
+			json_object_set_new(o, "exceptions", exc_json(&eo, &l, &er));
 		cli_print_json(o);
-	} else
+	} else {
 		print_text(argv[1], &l, &ps, (size_t)top);
+		if (eo.on)
+			exc_text(&eo, &l, &er, (size_t)top);
+	}
+cleanup:
+	exceptions_release(&er);
+	exc_opts_release(&eo);
 	process_stats_release(&ps);
 	eventlog_release(&l);
-	return 0;
+	return ret;
 }
 
 int cmd_process(int argc, char **argv, struct aiv_ctx *ctx)

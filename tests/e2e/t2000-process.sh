@@ -275,4 +275,54 @@ test_expect_success 'compare: bad requests' '
 	test_must_fail --exit=2 aivalue process compare cohorts 2>err
 '
 
+test_expect_success 'exceptions: YAML ExceptionRule with names and globs, rate and cost' '
+	cat >exc.yaml <<-\EOF &&
+	kind: ExceptionRule
+	name: rejections
+	spec:
+	  activities: ["reject*", "reinitiate request"]
+	EOF
+	aivalue import cases "$DATA/running-example.csv" --name re-cost --cost Costs >/dev/null &&
+	aivalue --json process stats re-cost --exceptions exc.yaml >exc.json &&
+	test "$(json_get exc.json "d[\"exceptions\"][\"exception_cases\"], d[\"exceptions\"][\"cases\"]")" = "4 6" &&
+	test "$(json_get exc.json "\"%.4f %.4f\" % tuple(d[\"exceptions\"][\"rate_ci95\"])")" = "0.3000 0.9032" &&
+	test "$(json_get exc.json "d[\"exceptions\"][\"resolved_cases\"]")" = 2 &&
+	python3 - "$DATA/running-example.csv" >want <<-\EOF &&
+	import csv, sys, fnmatch
+	cost = {}; exc = set()
+	for r in csv.DictReader(open(sys.argv[1])):
+	    c = r["case:concept:name"]
+	    cost[c] = cost.get(c, 0) + float(r["Costs"])
+	    if fnmatch.fnmatchcase(r["concept:name"], "reject*") or r["concept:name"] == "reinitiate request":
+	        exc.add(c)
+	print("%.1f %.1f" % (sum(v for c, v in cost.items() if c in exc), sum(v for c, v in cost.items() if c not in exc)))
+	EOF
+	json_get exc.json "\"%.1f %.1f\" % (d[\"exceptions\"][\"cost\"][\"exception_cases\"], d[\"exceptions\"][\"cost\"][\"other_cases\"])" >got &&
+	test_cmp want got
+'
+
+test_expect_success 'exceptions: --exception patterns equal the YAML rule' '
+	aivalue --json process stats re-cost --exception "reject*" --exception "reinitiate request" >exc2.json &&
+	json_get exc.json "d[\"exceptions\"][\"resolution_seconds\"]" >a &&
+	json_get exc2.json "d[\"exceptions\"][\"resolution_seconds\"]" >b &&
+	test_cmp a b
+'
+
+test_expect_success 'exceptions: derived from the happy path' '
+	aivalue --json process stats running-example --happy-path 50 >hp.json &&
+	test "$(json_get hp.json "d[\"exceptions\"][\"happy_path\"][\"variants\"], d[\"exceptions\"][\"exception_cases\"]")" = "3 3" &&
+	aivalue process compare re-csv2 --before 2011-01-01 --happy-path 50 >out &&
+	test_grep "^exception rate" out
+'
+
+test_expect_success 'exceptions: bad rule files are located' '
+	printf "kind: ExceptionRule\nname: x\nspec:\n  activities: []\n" >bad.yaml &&
+	test_must_fail --exit=1 aivalue process stats re-cost --exceptions bad.yaml 2>err &&
+	test_grep "bad.yaml:4:.*activities must be a non-empty list" err &&
+	printf "kind: Rule\nname: x\n" >bad2.yaml &&
+	test_must_fail aivalue process stats re-cost --exceptions bad2.yaml 2>err &&
+	test_grep "kind .Rule. is not ExceptionRule" err &&
+	test_must_fail --exit=2 aivalue process stats re-cost --happy-path 150 2>err
+'
+
 test_done

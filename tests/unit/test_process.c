@@ -7,11 +7,13 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "ingest/ingest.h"
+#include "metrics/exceptions.h"
 #include "metrics/process.h"
 
 #define H 3600000000LL
@@ -155,12 +157,55 @@ static void test_iso_week(void **state)
 	assert_int_equal(w, 52);
 }
 
+static void test_exceptions(void **state)
+{
+	struct eventlog l;
+	struct process_stats ps;
+	struct exc_result r;
+	const char *pats[] = { "B" };
+	uint8_t *exc, case_exc[4];
+
+	(void)state;
+	build(&l);
+	exc = exceptions_match(&l, pats, 1);
+	memset(&r, 0, sizeof(r));
+	exceptions_compute(&l, NULL, exc, NULL, &r);
+	assert_int_equal(r.cases, 4);
+	assert_int_equal(r.exception_cases, 3);
+	assert_int_equal(r.resolved_cases, 3);
+	/* c1: B 1h -> C 3h = 2h; c2: B 2h, B 3h -> C 7h = 5h; c3: B 1h -> C 2h = 1h */
+	assert_true(r.resolution.median == 2 * 3600.0);
+	assert_true(r.resolution.max == 5 * 3600.0);
+	assert_int_equal(r.nacts, 1);
+	assert_int_equal(r.acts[0].events, 4);
+	assert_int_equal(r.acts[0].cases, 3);
+	assert_true(isnan(r.cost_exception));
+	exceptions_release(&r);
+	free(exc);
+
+	/* happy path at 50 %: ABC (2 of 4 cases) is the path; ABBC and A are off it */
+	process_stats_compute(&l, NULL, &ps);
+	memset(&r, 0, sizeof(r));
+	exc = exceptions_happy_path(&l, NULL, &ps, 50, case_exc, &r);
+	assert_int_equal(r.happy_variants, 1);
+	assert_true(r.happy_coverage == 0.5);
+	assert_int_equal(case_exc[0] + case_exc[1] + case_exc[2] + case_exc[3], 2);
+	exceptions_compute(&l, NULL, exc, case_exc, &r);
+	assert_int_equal(r.exception_cases, 2);
+	assert_int_equal(r.resolution.n, 0); /* no activity is off the path */
+	exceptions_release(&r);
+	free(exc);
+	process_stats_release(&ps);
+	eventlog_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_iso_week),
+		cmocka_unit_test(test_exceptions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,7 +250,8 @@ void exceptions_compute(const struct eventlog *l, const uint8_t *mask, const uin
 		r->resolution.median = stats_percentile_select(res, nres, 0.5);
 		r->resolution.p90 = stats_percentile_select(res, nres, 0.9);
 	}
-	qsort(r->acts, r->nacts, sizeof(*r->acts), cmp_exc_act);
+	if (r->nacts > 1)
+		qsort(r->acts, r->nacts, sizeof(*r->acts), cmp_exc_act);
 	free(stamp);
 	free(slot);
 	free(res);

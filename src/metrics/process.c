@@ -420,20 +420,27 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 		stats_sort(out->durations, out->cases);
 	}
 
-	qsort(out->variants, out->nvariants, sizeof(*out->variants), cmp_variant);
-	qsort(out->acts, nact, sizeof(*out->acts), cmp_act);
+	if (out->nvariants > 1)
+		qsort(out->variants, out->nvariants, sizeof(*out->variants), cmp_variant);
+	if (nact > 1)
+		qsort(out->acts, nact, sizeof(*out->acts), cmp_act);
 	out->nacts = nact;
-	qsort(out->dfg, out->ndfg, sizeof(*out->dfg), cmp_edge);
-	qsort(out->handovers, out->nhandovers, sizeof(*out->handovers), cmp_edge);
+	if (out->ndfg > 1)
+		qsort(out->dfg, out->ndfg, sizeof(*out->dfg), cmp_edge);
+	if (out->nhandovers > 1)
+		qsort(out->handovers, out->nhandovers, sizeof(*out->handovers), cmp_edge);
 	{
 		const struct eventlog *save = sort_log;
 		sort_log = l; /* starts/ends compare by 'from' = NONE (""), then 'to' */
-		qsort(out->starts, out->nstarts, sizeof(*out->starts), cmp_edge);
-		qsort(out->ends, out->nends, sizeof(*out->ends), cmp_edge);
+		if (out->nstarts > 1)
+			qsort(out->starts, out->nstarts, sizeof(*out->starts), cmp_edge);
+		if (out->nends > 1)
+			qsort(out->ends, out->nends, sizeof(*out->ends), cmp_edge);
 		sort_log = save;
 	}
 	out->nweeks = nweeks;
-	qsort(out->weeks, nweeks, sizeof(*out->weeks), cmp_week);
+	if (nweeks > 1)
+		qsort(out->weeks, nweeks, sizeof(*out->weeks), cmp_week);
 	out->out_of_order = mask ? 0 : l->out_of_order;
 
 	free(off);

@@ -7,6 +7,7 @@ tests/e2e/t2000-process.sh come from a second implementation:
 
     tools/process_reference.py LOG.xes|LOG.xes.gz          (XES, iterparse)
     tools/process_reference.py LOG.csv [--case C] [--activity A] [--time T] [--resource R]
+    tools/process_reference.py LOG.jsonocel --object-type TYPE  (OCEL 2.0, flattened)
 
 prints JSON with cases, events, activities, variants, case_duration_seconds
 {min, median, mean, p90, max}, top_variants, events_per_activity, rework,
@@ -84,6 +85,19 @@ def read_csv(path, case, activity, ts, resource):
             res = row.get(resource) if resource else None
             yield (row[case], row[activity], res or None, parse_time(row[ts]))
 
+def read_ocel(path, object_type):
+    """OCEL 2.0 JSON flattened on object_type: one case per object."""
+    d = json.load(open(path, encoding="utf-8"))
+    ids = {o["id"] for o in d["objects"] if o["type"] == object_type}
+    for e in d["events"]:
+        t = parse_time(e["time"])
+        done = set()
+        for r in e.get("relationships", []):
+            oid = r["objectId"]
+            if oid in ids and oid not in done:
+                done.add(oid)
+                yield (oid, e["type"], None, t)
+
 def figures(rows):
     cases = {}
     order = []
@@ -152,7 +166,8 @@ def main(argv):
         return 2
     path = args[0]
     opts = {"--case": "case:concept:name", "--activity": "concept:name",
-            "--time": "time:timestamp", "--resource": "org:resource"}
+            "--time": "time:timestamp", "--resource": "org:resource",
+            "--object-type": None}
     time_only = "--time-only" in args
     rest = [a for a in args[1:] if a != "--time-only"]
     for k, v in zip(rest[::2], rest[1::2]):
@@ -166,6 +181,8 @@ def main(argv):
             header = next(csv.reader(f))
         res = opts["--resource"] if opts["--resource"] in header else None
         rows = read_csv(path, opts["--case"], opts["--activity"], opts["--time"], res)
+    elif opts["--object-type"]:
+        rows = read_ocel(path, opts["--object-type"])
     else:
         rows = read_xes(path)
     out = figures(rows)

@@ -59,7 +59,8 @@ static int has_suffix(const char *s, const char *suf)
 /* Log name from the file name: without directory and known extensions. */
 static char *default_name(const char *path)
 {
-	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".gz", ".txt" };
+	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".json",
+					   ".gz", ".txt" };
 	char *n = xstrdup(base_name(path));
 	size_t i;
 
@@ -82,6 +83,8 @@ static const char *guess_format(const char *path)
 		return "xes";
 	if (has_suffix(path, ".csv") || has_suffix(path, ".tsv"))
 		return "csv";
+	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json"))
+		return "ocel";
 	f = fopen(path, "rb");
 	if (!f)
 		return "csv"; /* the importer reports the open error */
@@ -100,16 +103,19 @@ static const char *guess_format(const char *path)
 static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue import cases FILE [--name LOG] [--format xes|csv] [--json]",
+		"aivalue import cases FILE [--name LOG] [--format xes|csv|ocel] [--json]",
+		"    [--object-type TYPE]   (OCEL 2.0 JSON)",
 		"    [--case COL] [--activity COL] [--time COL] [--resource COL]",
 		"    [--lifecycle COL] [--cost COL] [--attr KEY=COL ...] [--delimiter C]",
 		NULL };
-	const char *name = NULL, *format = NULL, *delim = NULL;
+	const char *name = NULL, *format = NULL, *delim = NULL, *object_type = NULL;
 	struct ingest_csv_map map;
 	struct opt_list attrs = { NULL, 0, 0 };
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "name", &name, "LOG", "name of the log (default: file name)" },
-		{ OPT_STRING, 0, "format", &format, "FMT", "xes or csv (default: from the file)" },
+		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv or ocel (default: from the file)" },
+		{ OPT_STRING, 0, "object-type", &object_type, "TYPE",
+		  "OCEL: flatten on this object type (its objects are the cases)" },
 		{ OPT_STRING, 0, "case", &map.case_col, "COL", "CSV: case id column (case:concept:name)" },
 		{ OPT_STRING, 0, "activity", &map.activity_col, "COL", "CSV: activity column (concept:name)" },
 		{ OPT_STRING, 0, "time", &map.time_col, "COL", "CSV: timestamp column (time:timestamp)" },
@@ -146,8 +152,14 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	path = argv[1];
 	if (!format)
 		format = guess_format(path);
-	if (strcmp(format, "xes") && strcmp(format, "csv")) {
-		ret = cli_errorf("unknown format '%s' (formats: xes, csv)", format);
+	if (strcmp(format, "xes") && strcmp(format, "csv") && strcmp(format, "ocel")) {
+		ret = cli_errorf("unknown format '%s' (formats: xes, csv, ocel)", format);
+		goto cleanup;
+	}
+	if (!strcmp(format, "ocel") != !!object_type) {
+		fprintf(stderr, "error: %s\n", object_type ? "--object-type is for OCEL logs only"
+				: "an OCEL log is flattened on one object type: give --object-type TYPE");
+		ret = 2;
 		goto cleanup;
 	}
 	if (delim) {
@@ -177,9 +189,9 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		map.attr_cols = cols;
 		map.nattrs = attrs.n;
 	}
-	if (!strcmp(format, "xes") && (map.case_col || map.activity_col || map.time_col ||
+	if (strcmp(format, "csv") && (map.case_col || map.activity_col || map.time_col ||
 				       map.resource_col || attrs.n)) {
-		ret = cli_errorf("column options apply to CSV only; XES uses its standard keys");
+		ret = cli_errorf("column options apply to CSV only; XES and OCEL use their standard keys");
 		goto cleanup;
 	}
 	if (isatty(2)) {
@@ -190,6 +202,8 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (!strcmp(format, "xes"))
 		ret = ingest_xes_file(path, &l, &io, &err);
+	else if (!strcmp(format, "ocel"))
+		ret = ingest_ocel_file(path, object_type, &l, &err);
 	else
 		ret = ingest_csv_file(path, &map, &l, &io, &err);
 	if (io.progress)

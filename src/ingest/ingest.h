@@ -62,6 +62,20 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 		      const struct ingest_opts *o, struct aiv_err *err);
 
 /*
+ * OCEL 2.0 JSON, flattened on one object type: every event related to an
+ * object of type `object_type` becomes an event of the case named by that
+ * object's id (an event related to several such objects is copied into
+ * each; duplicate relationships count once).  Activity = event type; event
+ * attributes become event attributes, the object's attributes (first
+ * value of each) case attributes.  An unknown object type is an error
+ * listing the types.
+ */
+int ingest_ocel_file(const char *path, const char *object_type, struct eventlog *l,
+		     struct aiv_err *err);
+int ingest_ocel_buffer(const char *data, size_t len, const char *name,
+		       const char *object_type, struct eventlog *l, struct aiv_err *err);
+
+/*
  * Parse a timestamp (s[0..len), need not be NUL-terminated) into UTC
  * microseconds.  Accepted: ISO-8601 / RFC 3339 date or date-time with
  * 'T' or ' ', '-' or '/' between date parts, fraction up to 9 digits,

@@ -325,4 +325,26 @@ test_expect_success 'exceptions: bad rule files are located' '
 	test_must_fail --exit=2 aivalue process stats re-cost --happy-path 150 2>err
 '
 
+test_expect_success 'OCEL 2.0 JSON flattened on an object type equals the reference' '
+	aivalue import cases "$DATA/ocel20_example.jsonocel" --object-type Invoice --name ocel-inv >out &&
+	test_grep "3 cases, 9 events, 5 activities" out &&
+	aivalue --json process stats ocel-inv >oc.json &&
+	check_figures oc.json "3 9 5 2" "1335600 1422000 1684800 2121840 2296800" &&
+	python3 "$REF" "$DATA/ocel20_example.jsonocel" --object-type Invoice >ref.json &&
+	python3 "$TEST_ROOT/tests/e2e/process_check.py" oc.json ref.json &&
+	aivalue import cases "$DATA/ocel20_example.jsonocel" --object-type "Purchase Order" --name ocel-po >/dev/null &&
+	aivalue --json process stats ocel-po >po.json &&
+	check_figures po.json "2 5 3 2" "0 262350 262350 472230 524700"
+'
+
+test_expect_success 'OCEL: unknown object type lists the types; --object-type required' '
+	test_must_fail --exit=1 aivalue import cases "$DATA/ocel20_example.jsonocel" --object-type Order 2>err &&
+	test_grep "no objects of type .Order. (types: .Invoice., .Payment., .Purchase Order., .Purchase Requisition.)" err &&
+	test_must_fail --exit=2 aivalue import cases "$DATA/ocel20_example.jsonocel" 2>err &&
+	test_grep "give --object-type" err &&
+	printf "{\"objects\": [}" >bad.jsonocel &&
+	test_must_fail aivalue import cases bad.jsonocel --object-type x 2>err &&
+	test_grep "bad.jsonocel:1:[0-9]*: malformed JSON" err
+'
+
 test_done

@@ -103,10 +103,9 @@ static const char *guess_format(const char *path)
 static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue import cases FILE [--name LOG] [--format xes|csv|ocel] [--json]",
-		"    [--object-type TYPE]   (OCEL 2.0 JSON)",
-		"    [--case COL] [--activity COL] [--time COL] [--resource COL]",
-		"    [--lifecycle COL] [--cost COL] [--attr KEY=COL ...] [--delimiter C]",
+		"aivalue import cases FILE [--name LOG] [--format xes|csv|ocel] [--object-type TYPE]"
+		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
+		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--json]",
 		NULL };
 	const char *name = NULL, *format = NULL, *delim = NULL, *object_type = NULL;
 	struct ingest_csv_map map;

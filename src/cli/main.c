@@ -30,7 +30,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "help", cmd_help, 0, "show help for a command" },
-	{ "import", cmd_import, NEED_STORE, "import event logs: import cases FILE (XES, CSV)" },
+	{ "import", cmd_import, NEED_STORE, "import event logs: import cases FILE (XES, OCEL, CSV)" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "logs", cmd_logs, NEED_STORE | STORE_RO, "list imported event logs" },
 	{ "models", cmd_models, NEED_CATALOG,

@@ -67,10 +67,7 @@ static const struct pstat_activity **bottlenecks(const struct process_stats *ps)
 }
 
 /* The full figure set as JSON (new reference). */
-json_t *process_stats_json(const struct eventlog *l, const struct process_stats *ps,
-			   size_t top);
-
-json_t *process_stats_json(const struct eventlog *l, const struct process_stats *ps,
+static json_t *process_stats_json(const struct eventlog *l, const struct process_stats *ps,
 			   size_t top)
 {
 	json_t *o = json_object(), *arr, *x;
@@ -488,9 +485,10 @@ static json_t *diff_json(double a, double b)
 static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue process compare LOG --by ATTR [--value V] [--json] [--seed N] [--reps N]",
-		"aivalue process compare LOG --before DATE [--json] [--seed N] [--reps N]",
-		"    [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
+		"aivalue process compare LOG --by ATTR [--value V] [--json] [--seed N] [--reps N]"
+		" [exception options]",
+		"aivalue process compare LOG --before DATE [--json] [--seed N] [--reps N]"
+		" [exception options]", NULL };
 	const char *by = NULL, *before = NULL, *value = NULL;
 	long long seed = 20261125, reps = 2000;
 	struct exc_opts eo;
@@ -724,8 +722,8 @@ cleanup:
 static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue process stats LOG [--json] [--dfg dot] [--top N]",
-		"    [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
+		"aivalue process stats LOG [--json] [--dfg dot] [--top N]"
+		" [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
 	const char *dfg = NULL;
 	long long top = 10;
 	struct exc_opts eo;
@@ -797,7 +795,7 @@ int cmd_process(int argc, char **argv, struct aiv_ctx *ctx)
 	static const char *const usage[] = {
 		"aivalue process stats LOG [--json] [--dfg dot] [--top N]",
 		"aivalue process compare LOG --by ATTR [--value V] | --before DATE [--json] [--seed N]",
-		NULL };
+		"(see 'aivalue process stats --help' and 'aivalue process compare --help')", NULL };
 	static const struct option none[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 
 	if (argc >= 2 && !strcmp(argv[1], "stats"))

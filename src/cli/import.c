@@ -59,7 +59,8 @@ static int has_suffix(const char *s, const char *suf)
 /* Log name from the file name: without directory and known extensions. */
 static char *default_name(const char *path)
 {
-	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".json",
+	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".jsonl",
+					   ".ndjson", ".json",
 					   ".gz", ".txt" };
 	char *n = xstrdup(base_name(path));
 	size_t i;
@@ -83,6 +84,8 @@ static const char *guess_format(const char *path)
 		return "xes";
 	if (has_suffix(path, ".csv") || has_suffix(path, ".tsv"))
 		return "csv";
+	if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson"))
+		return "jsonl";
 	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json"))
 		return "ocel";
 	f = fopen(path, "rb");
@@ -103,7 +106,7 @@ static const char *guess_format(const char *path)
 static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue import cases FILE [--name LOG] [--format xes|csv|ocel] [--object-type TYPE]"
+		"aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [--object-type TYPE]"
 		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
 		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--json]",
 		NULL };
@@ -112,7 +115,7 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	struct opt_list attrs = { NULL, 0, 0 };
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "name", &name, "LOG", "name of the log (default: file name)" },
-		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv or ocel (default: from the file)" },
+		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv, jsonl or ocel (default: from the file)" },
 		{ OPT_STRING, 0, "object-type", &object_type, "TYPE",
 		  "OCEL: flatten on this object type (its objects are the cases)" },
 		{ OPT_STRING, 0, "case", &map.case_col, "COL", "CSV: case id column (case:concept:name)" },
@@ -151,8 +154,9 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	path = argv[1];
 	if (!format)
 		format = guess_format(path);
-	if (strcmp(format, "xes") && strcmp(format, "csv") && strcmp(format, "ocel")) {
-		ret = cli_errorf("unknown format '%s' (formats: xes, csv, ocel)", format);
+	if (strcmp(format, "xes") && strcmp(format, "csv") && strcmp(format, "ocel") &&
+	    strcmp(format, "jsonl")) {
+		ret = cli_errorf("unknown format '%s' (formats: xes, csv, jsonl, ocel)", format);
 		goto cleanup;
 	}
 	if (!strcmp(format, "ocel") != !!object_type) {
@@ -188,9 +192,9 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		map.attr_cols = cols;
 		map.nattrs = attrs.n;
 	}
-	if (strcmp(format, "csv") && (map.case_col || map.activity_col || map.time_col ||
+	if (strcmp(format, "csv") && strcmp(format, "jsonl") && (map.case_col || map.activity_col || map.time_col ||
 				       map.resource_col || attrs.n)) {
-		ret = cli_errorf("column options apply to CSV only; XES and OCEL use their standard keys");
+		ret = cli_errorf("column options apply to CSV and JSONL only; XES and OCEL use their standard keys");
 		goto cleanup;
 	}
 	if (isatty(2)) {
@@ -203,6 +207,8 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = ingest_xes_file(path, &l, &io, &err);
 	else if (!strcmp(format, "ocel"))
 		ret = ingest_ocel_file(path, object_type, &l, &err);
+	else if (!strcmp(format, "jsonl"))
+		ret = ingest_jsonl_file(path, &map, &l, &io, &err);
 	else
 		ret = ingest_csv_file(path, &map, &l, &io, &err);
 	if (io.progress)

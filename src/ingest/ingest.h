@@ -62,6 +62,19 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 		      const struct ingest_opts *o, struct aiv_err *err);
 
 /*
+ * JSON Lines: one JSON object per line, fields named by the same column
+ * map as CSV (values: strings, numbers or booleans; times as strings in
+ * the formats below or Unix seconds as a number).  Blank lines are
+ * skipped; errors name the line.
+ */
+int ingest_jsonl_file(const char *path, const struct ingest_csv_map *map,
+		      struct eventlog *l, const struct ingest_opts *o,
+		      struct aiv_err *err);
+int ingest_jsonl_buffer(const char *data, size_t len, const char *name,
+			const struct ingest_csv_map *map, struct eventlog *l,
+			const struct ingest_opts *o, struct aiv_err *err);
+
+/*
  * OCEL 2.0 JSON, flattened on one object type: every event related to an
  * object of type `object_type` becomes an event of the case named by that
  * object's id (an event related to several such objects is copied into

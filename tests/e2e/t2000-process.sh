@@ -189,8 +189,8 @@ test_expect_success 'stats: unknown log' '
 test_expect_success 'reference tool agrees live on the committed fixtures' '
 	python3 "$REF" "$DATA/running-example.xes" >ref.json &&
 	python3 "$TEST_ROOT/tests/e2e/process_check.py" re.json ref.json &&
-	python3 "$REF" "$DATA/running-example.csv" >ref.json &&
-	python3 "$TEST_ROOT/tests/e2e/process_check.py" rc.json ref.json
+	python3 "$REF" "$DATA/running-example.csv" >ref-csv.json &&
+	python3 "$TEST_ROOT/tests/e2e/process_check.py" rc.json ref-csv.json
 '
 
 test_shared 'stats: repair example (gzip XES) equals the reference' '
@@ -353,6 +353,33 @@ test_expect_success 'a damaged stored log is refused, not misread' '
 	sqlite3 "$AIVALUE_DB" <dmg.sql &&
 	test_must_fail --exit=1 aivalue process stats dmg 2>err &&
 	test_grep "event log .dmg. is damaged" err
+'
+
+test_expect_success 'JSON Lines with a column map gives the reference figures' '
+	python3 - "$DATA/running-example.csv" >re.jsonl <<-\EOF &&
+	import csv, json, sys
+	for i, r in enumerate(csv.DictReader(open(sys.argv[1]))):
+	    print(json.dumps({"ticket": int(r["case:concept:name"]), "step": r["concept:name"],
+	                      "at": r["time:timestamp"], "who": r["org:resource"],
+	                      "cost": float(r["Costs"])}))
+	    if i == 3:
+	        print("")
+	EOF
+	aivalue import cases re.jsonl --case ticket --activity step --time at --resource who \
+		--cost cost --name re-jsonl >out &&
+	test_grep "6 cases, 42 events, 8 activities" out &&
+	aivalue --json process stats re-jsonl >rj.json &&
+	check_figures rj.json "6 42 8 6" "520920 815940 966890 1472610 1576440" &&
+	python3 "$TEST_ROOT/tests/e2e/process_check.py" rj.json ref-csv.json
+'
+
+test_expect_success 'JSON Lines errors name the line' '
+	printf "{\"c\": 1, \"a\": \"x\", \"t\": \"2020-01-01\"}\n{\"c\": 1, \"a\": \"y\"}\n" >bad.jsonl &&
+	test_must_fail aivalue import cases bad.jsonl --case c --activity a --time t 2>err &&
+	test_grep "bad.jsonl:2: no .t." err &&
+	printf "{\"c\": 1, \"a\": \"x\", \"t\": \"2020-01-01\"}\n{\"c\": 1,\n" >bad2.jsonl &&
+	test_must_fail aivalue import cases bad2.jsonl --case c --activity a --time t 2>err &&
+	test_grep "bad2.jsonl:2:" err
 '
 
 test_done

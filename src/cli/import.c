@@ -59,7 +59,7 @@ static int has_suffix(const char *s, const char *suf)
 /* Log name from the file name: without directory and known extensions. */
 static char *default_name(const char *path)
 {
-	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".jsonl",
+	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".xmlocel", ".jsonl",
 					   ".ndjson", ".json",
 					   ".gz", ".txt" };
 	char *n = xstrdup(base_name(path));
@@ -86,7 +86,8 @@ static const char *guess_format(const char *path)
 		return "csv";
 	if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson"))
 		return "jsonl";
-	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json"))
+	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json") ||
+	    has_suffix(path, ".xmlocel"))
 		return "ocel";
 	f = fopen(path, "rb");
 	if (!f)
@@ -205,6 +206,8 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (!strcmp(format, "xes"))
 		ret = ingest_xes_file(path, &l, &io, &err);
+	else if (!strcmp(format, "ocel") && (has_suffix(path, ".xmlocel") || has_suffix(path, ".xml")))
+		ret = ingest_ocel_xml_file(path, object_type, &l, &err);
 	else if (!strcmp(format, "ocel"))
 		ret = ingest_ocel_file(path, object_type, &l, &err);
 	else if (!strcmp(format, "jsonl"))

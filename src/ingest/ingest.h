@@ -87,6 +87,11 @@ int ingest_ocel_file(const char *path, const char *object_type, struct eventlog 
 		     struct aiv_err *err);
 int ingest_ocel_buffer(const char *data, size_t len, const char *name,
 		       const char *object_type, struct eventlog *l, struct aiv_err *err);
+/* The same for OCEL 2.0 XML, streamed with expat. */
+int ingest_ocel_xml_file(const char *path, const char *object_type, struct eventlog *l,
+			 struct aiv_err *err);
+int ingest_ocel_xml_buffer(const char *data, size_t len, const char *name,
+			   const char *object_type, struct eventlog *l, struct aiv_err *err);
 
 /*
  * Parse a timestamp (s[0..len), need not be NUL-terminated) into UTC

@@ -382,4 +382,14 @@ test_expect_success 'JSON Lines errors name the line' '
 	test_grep "bad2.jsonl:2:" err
 '
 
+test_expect_success 'OCEL 2.0 XML gives the same flattened log as the JSON' '
+	aivalue import cases "$DATA/ocel20_example.xmlocel" --object-type Invoice --name ocel-inv-xml >out &&
+	test_grep "3 cases, 9 events, 5 activities" out &&
+	aivalue --json process stats ocel-inv-xml >ox.json &&
+	check_figures ox.json "3 9 5 2" "1335600 1422000 1684800 2121840 2296800" &&
+	head -c 4000 "$DATA/ocel20_example.xmlocel" >trunc.xmlocel &&
+	test_must_fail aivalue import cases trunc.xmlocel --object-type Invoice 2>err &&
+	test_grep "trunc.xmlocel:[0-9]*:[0-9]*: malformed XML" err
+'
+
 test_done

@@ -1,5 +1,5 @@
 /*
- * fuzz_ocel.c - libFuzzer target for the OCEL 2.0 JSON importer flattened
+ * fuzz_ocel.c - libFuzzer target for the OCEL 2.0 JSON and XML importers flattened
  * on "Invoice": any bytes give a consistent log or an error, never a crash.
  */
 #include <stdlib.h>
@@ -15,7 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct aiv_err err = AIV_ERR_INIT;
 
 	eventlog_init(&l);
-	if (ingest_ocel_buffer((const char *)data, size, "fuzz.jsonocel", "Invoice", &l, &err) == 0) {
+	/* XML when it starts with '<', else JSON: one target for both readers */
+	if ((size && data[0] == '<'
+	     ? ingest_ocel_xml_buffer((const char *)data, size, "fuzz.xmlocel", "Invoice", &l, &err)
+	     : ingest_ocel_buffer((const char *)data, size, "fuzz.jsonocel", "Invoice", &l, &err)) == 0) {
 		size_t i;
 		if (!l.finished || l.case_off[l.ncases] != l.n)
 			abort();

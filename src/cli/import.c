@@ -126,13 +126,14 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_STRING, 0, "lifecycle", &map.lifecycle_col, "COL",
 		  "CSV: lifecycle column (lifecycle:transition)" },
 		{ OPT_STRING, 0, "cost", &map.cost_col, "COL", "CSV: numeric cost column (cost:total)" },
-		{ OPT_LIST, 0, "attr", &attrs, "KEY=COL", "CSV: keep column COL as attribute KEY" },
+		{ OPT_LIST, 0, "attr", &attrs, "KEY=COL",
+		  "CSV/JSONL: keep column COL as attribute KEY; XES: --attr KEY keeps only the named attributes" },
 		{ OPT_STRING, 0, "delimiter", &delim, "C", "CSV: field separator (default: detect)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct eventlog l;
-	struct ingest_opts io = { NULL, NULL };
+	struct ingest_opts io = { NULL, NULL, NULL, 0 };
 	struct progress prog;
 	enum logstore_status status;
 	char hash[SHA256_HEX], *logname = NULL, **keys = NULL;
@@ -176,7 +177,21 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 			goto cleanup;
 		}
 	}
-	if (attrs.n) {
+	if (attrs.n && strcmp(format, "csv") && strcmp(format, "jsonl")) {
+		/* XES and OCEL: --attr KEY keeps only the named attributes */
+		if (!strcmp(format, "ocel")) {
+			ret = cli_errorf("--attr does not apply to OCEL logs");
+			goto cleanup;
+		}
+		for (i = 0; i < attrs.n; i++)
+			if (strchr(attrs.v[i], '=')) {
+				ret = cli_errorf("XES attributes are named, not mapped: --attr %.*s",
+						 (int)(strchr(attrs.v[i], '=') - attrs.v[i]), attrs.v[i]);
+				goto cleanup;
+			}
+		io.keep_attrs = attrs.v;
+		io.nkeep_attrs = (size_t)attrs.n;
+	} else if (attrs.n) {
 		keys = xcalloc((size_t)attrs.n, sizeof(*keys));
 		cols = xcalloc((size_t)attrs.n, sizeof(*cols));
 		for (i = 0; i < attrs.n; i++) {
@@ -194,7 +209,7 @@ static int import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		map.nattrs = attrs.n;
 	}
 	if (strcmp(format, "csv") && strcmp(format, "jsonl") && (map.case_col || map.activity_col || map.time_col ||
-				       map.resource_col || attrs.n)) {
+				       map.resource_col || map.lifecycle_col || map.cost_col)) {
 		ret = cli_errorf("column options apply to CSV and JSONL only; XES and OCEL use their standard keys");
 		goto cleanup;
 	}

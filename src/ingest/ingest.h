@@ -20,6 +20,13 @@ typedef void (*ingest_progress_fn)(uint64_t events, uint64_t bytes, void *data);
 struct ingest_opts {
 	ingest_progress_fn progress; /* may be NULL */
 	void *progress_data;
+	/*
+	 * XES: keep only these non-standard trace/event attributes (NULL: keep
+	 * all).  Each kept attribute costs 16 bytes per occurrence, so wide
+	 * logs stay within the memory budget by naming what they need.
+	 */
+	const char *const *keep_attrs;
+	size_t nkeep_attrs;
 };
 
 /*

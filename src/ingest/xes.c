@@ -168,6 +168,19 @@ static void push(struct xes_ctx *x, enum xnode n)
 	x->stack[x->depth++] = n;
 }
 
+/* Whether a non-standard attribute is kept (ingest_opts.keep_attrs). */
+static int keep_attr(const struct xes_ctx *x, const char *key)
+{
+	size_t i;
+
+	if (!x->o || !x->o->keep_attrs)
+		return 1;
+	for (i = 0; i < x->o->nkeep_attrs; i++)
+		if (!strcmp(x->o->keep_attrs[i], key))
+			return 1;
+	return 0;
+}
+
 static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			 int type, const XML_Char **atts)
 {
@@ -205,7 +218,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 		} else if (!strcmp(key, "cost:total") && (type == EVL_FLOAT || type == EVL_INT)) {
 			e->cost = num;
 			e->has_cost = 1;
-		} else {
+		} else if (keep_attr(x, key)) {
 			ALLOC_GROW(x->eattrs, x->neattrs + 1, x->aeattrs);
 			x->eattrs[x->neattrs].key = eventlog_intern(l, key, strlen(key));
 			x->eattrs[x->neattrs].value = v ? eventlog_intern(l, v, strlen(v))
@@ -217,7 +230,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 	} else if (parent == X_TRACE) {
 		if (!strcmp(key, "concept:name")) {
 			x->case_name = eventlog_intern(l, v, strlen(v));
-		} else {
+		} else if (keep_attr(x, key)) {
 			ALLOC_GROW(x->cattrs, x->ncattrs + 1, x->acattrs);
 			x->cattrs[x->ncattrs].key = eventlog_intern(l, key, strlen(key));
 			x->cattrs[x->ncattrs].value = v ? eventlog_intern(l, v, strlen(v))

@@ -392,4 +392,15 @@ test_expect_success 'OCEL 2.0 XML gives the same flattened log as the JSON' '
 	test_grep "trunc.xmlocel:[0-9]*:[0-9]*: malformed XML" err
 '
 
+test_expect_success 'XES --attr KEY keeps only the named attributes' '
+	aivalue --json import cases "$DATA/running-example.xes" --name re-slim --attr Costs >slim.json &&
+	aivalue --json import cases "$DATA/running-example.xes" --name re-full >full.json &&
+	test "$(json_get slim.json "d[\"events\"]")" = 42 &&
+	test "$(json_get slim.json "d[\"content_sha256\"] != json.load(open(\"full.json\"))[\"content_sha256\"]")" = True &&
+	test_must_fail aivalue process compare re-slim --by creator 2>err &&
+	test_grep "has no attribute .creator." err &&
+	test_must_fail aivalue import cases "$DATA/running-example.xes" --attr a=b 2>err &&
+	test_grep "XES attributes are named, not mapped" err
+'
+
 test_done

@@ -19,6 +19,7 @@
 
 #include "apply/apply.h"
 #include "cmd.h"
+#include "metrics/exceptions.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -237,6 +238,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	org_register_kinds();
+	exceptions_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

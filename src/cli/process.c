@@ -319,6 +319,7 @@ static void print_dot(const char *name, const struct eventlog *l, const struct p
 /* ---- exceptions ----------------------------------------------------------- */
 
 struct exc_opts {
+	int rules;          /* --rules: every ExceptionRule applied to the workspace */
 	const char *file;
 	struct opt_list pats;
 	const char *happy;
@@ -344,7 +345,7 @@ static void exc_opts_release(struct exc_opts *e)
 }
 
 /* Decide exception activities (and cases) over the whole log. */
-static int exc_prepare(struct exc_opts *e, const struct eventlog *l,
+static int exc_prepare(struct exc_opts *e, struct store *store, const struct eventlog *l,
 		       const struct process_stats *all, struct exc_result *r)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -352,14 +353,14 @@ static int exc_prepare(struct exc_opts *e, const struct eventlog *l,
 	size_t n = 0, i;
 
 	memset(r, 0, sizeof(*r));
-	if (!e->file && !e->pats.n && !e->happy)
+	if (!e->file && !e->pats.n && !e->happy && !e->rules)
 		return 0;
 	e->on = 1;
 	if (e->happy) {
 		char *end;
-		if (e->file || e->pats.n) {
+		if (e->file || e->pats.n || e->rules) {
 			fprintf(stderr, "error: --happy-path derives exceptions; do not combine it "
-					"with --exceptions or --exception\n");
+					"with --rules, --exceptions or --exception\n");
 			return 2;
 		}
 		e->pct = strtod(e->happy, &end);
@@ -372,7 +373,13 @@ static int exc_prepare(struct exc_opts *e, const struct eventlog *l,
 		e->exc = exceptions_happy_path(l, NULL, all, e->pct, e->case_exc, r);
 		return 0;
 	}
+	if (e->file && e->rules) {
+		fprintf(stderr, "error: use either --rules (the workspace's) or --exceptions FILE\n");
+		return 2;
+	}
 	if (e->file && exceptions_load_rules(e->file, &e->loaded, &e->nloaded, &err))
+		return cli_error(&err);
+	if (e->rules && exceptions_applied_rules(store, &e->loaded, &e->nloaded, &err))
 		return cli_error(&err);
 	p = xcalloc(e->nloaded + (size_t)e->pats.n + 1, sizeof(*p));
 	for (i = 0; i < e->nloaded; i++)
@@ -495,6 +502,7 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 	struct exc_result er_all;
 	struct process_stats all;
 	const struct option opts[] = {
+		{ OPT_BOOL, 0, "rules", &eo.rules, NULL, "exceptions from the ExceptionRules applied to the workspace" },
 		{ OPT_STRING, 0, "exceptions", &eo.file, "FILE", "YAML ExceptionRule documents" },
 		{ OPT_LIST, 0, "exception", &eo.pats, "PATTERN", "an exception activity name or glob" },
 		{ OPT_STRING, 0, "happy-path", &eo.happy, "PCT",
@@ -536,9 +544,9 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cli_error(&err);
 		goto cleanup;
 	}
-	if (eo.file || eo.pats.n || eo.happy) {
+	if (eo.file || eo.pats.n || eo.happy || eo.rules) {
 		process_stats_compute(&l, NULL, &all);
-		if ((ret = exc_prepare(&eo, &l, &all, &er_all)))
+		if ((ret = exc_prepare(&eo, ctx->store, &l, &all, &er_all)))
 			goto cleanup;
 	}
 	mask[0] = xcalloc(l.ncases, 1);
@@ -723,12 +731,13 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue process stats LOG [--json] [--dfg dot] [--top N]"
-		" [--exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
+		" [--rules | --exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
 	const char *dfg = NULL;
 	long long top = 10;
 	struct exc_opts eo;
 	struct exc_result er;
 	const struct option opts[] = {
+		{ OPT_BOOL, 0, "rules", &eo.rules, NULL, "exceptions from the ExceptionRules applied to the workspace" },
 		{ OPT_STRING, 0, "exceptions", &eo.file, "FILE", "YAML ExceptionRule documents" },
 		{ OPT_LIST, 0, "exception", &eo.pats, "PATTERN", "an exception activity name or glob" },
 		{ OPT_STRING, 0, "happy-path", &eo.happy, "PCT",
@@ -765,7 +774,7 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 		goto cleanup;
 	}
 	process_stats_compute(&l, NULL, &ps);
-	if ((ret = exc_prepare(&eo, &l, &ps, &er)))
+	if ((ret = exc_prepare(&eo, ctx->store, &l, &ps, &er)))
 		goto cleanup;
 	if (eo.on)
 		exceptions_compute(&l, NULL, eo.exc, eo.case_exc, &er);

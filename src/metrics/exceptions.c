@@ -9,14 +9,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "core/yaml.h"
 #include "metrics/exceptions.h"
 #include "metrics/stats.h"
 
+int exceptions_rule_parse(const struct ypos *p, struct fy_node *doc, json_t **out)
+{
+	static const char *const keys[] = { "kind", "name", "description", "activities", NULL };
+	const char *name = NULL, *desc = NULL;
+	struct fy_node *acts, *it;
+	void *iter = NULL;
+	json_t *spec = NULL, *arr;
+	char what[160];
+	int ret;
+
+	*out = NULL;
+	if ((ret = ycheck_keys(p, doc, keys, "exception rule")) ||
+	    (ret = yget_str(p, doc, "name", 1, &name, "exception rule")))
+		return ret;
+	snprintf(what, sizeof(what), "exception rule '%s'", name);
+	if ((ret = yget_str(p, doc, "description", 0, &desc, what)))
+		return ret;
+	acts = yget(doc, "activities");
+	if (!acts || !fy_node_is_sequence(acts) || !fy_node_sequence_item_count(acts))
+		return yfail(p, acts ? ykey(doc, "activities") : doc, AIV_EINPUT,
+			     "%s: activities must be a non-empty list of names or patterns", what);
+	spec = json_pack("{s:s}", "name", name);
+	if (!spec)
+		return yfail(p, yget(doc, "name"), AIV_EINPUT, "%s: name is not valid UTF-8", what);
+	if (desc)
+		json_object_set_new(spec, "description", json_string(desc));
+	arr = json_array();
+	json_object_set_new(spec, "activities", arr);
+	while ((it = fy_node_sequence_iterate(acts, &iter))) {
+		const char *t = ytext(it);
+		json_t *js = t ? json_string(t) : NULL;
+		if (!t || !*t || !js) {
+			json_decref(spec);
+			return yfail(p, it, AIV_EINPUT, "%s: an activity must be a non-empty "
+				     "name or pattern", what);
+		}
+		json_array_append_new(arr, js);
+	}
+	*out = spec;
+	return 0;
+}
+
+static void add_patterns(const json_t *spec, char ***v, size_t *nv, size_t *av)
+{
+	const json_t *arr = json_object_get(spec, "activities"), *a;
+	size_t i;
+
+	json_array_foreach(arr, i, a) {
+		ALLOC_GROW(*v, *nv + 2, *av);
+		(*v)[(*nv)++] = xstrdup(json_string_value(a));
+		(*v)[*nv] = NULL;
+	}
+}
+
 int exceptions_load_rules(const char *path, char ***out, size_t *n, struct aiv_err *err)
 {
-	static const char *const top_keys[] = { "kind", "name", "spec", "metadata", NULL };
-	static const char *const spec_keys[] = { "activities", "description", NULL };
 	struct ydocs d;
 	struct ypos p = { path, err };
 	char **v = NULL;
@@ -28,48 +81,25 @@ int exceptions_load_rules(const char *path, char ***out, size_t *n, struct aiv_e
 	if ((ret = ydocs_load(&d, path, NULL, 0, err)))
 		return ret;
 	for (i = 0; i < d.n; i++) {
-		struct fy_node *root = fy_document_root(d.docs[i]), *spec, *acts, *it;
-		const char *kind = NULL, *name = NULL;
-		void *iter = NULL;
+		struct fy_node *root = fy_document_root(d.docs[i]);
+		const char *kind = NULL;
+		json_t *spec;
 
 		if (!root || !fy_node_is_mapping(root)) {
 			ret = yfail(&p, root, AIV_EINPUT, "expected a mapping with kind: ExceptionRule");
 			goto cleanup;
 		}
-		if ((ret = ycheck_keys(&p, root, top_keys, "exception rule")) ||
-		    (ret = yget_str(&p, root, "kind", 1, &kind, "exception rule")) ||
-		    (ret = yget_str(&p, root, "name", 1, &name, "exception rule")))
+		if ((ret = yget_str(&p, root, "kind", 1, &kind, "exception rule")))
 			goto cleanup;
 		if (strcmp(kind, "ExceptionRule")) {
 			ret = yfail(&p, yget(root, "kind"), AIV_EINPUT,
 				    "kind '%s' is not ExceptionRule", kind);
 			goto cleanup;
 		}
-		spec = yget(root, "spec");
-		if (!spec || !fy_node_is_mapping(spec)) {
-			ret = yfail(&p, spec ? spec : root, AIV_EINPUT,
-				    "exception rule '%s': spec must be a mapping with activities", name);
+		if ((ret = exceptions_rule_parse(&p, root, &spec)))
 			goto cleanup;
-		}
-		if ((ret = ycheck_keys(&p, spec, spec_keys, "exception rule spec")))
-			goto cleanup;
-		acts = yget(spec, "activities");
-		if (!acts || !fy_node_is_sequence(acts) || !fy_node_sequence_item_count(acts)) {
-			ret = yfail(&p, acts ? ykey(spec, "activities") : spec, AIV_EINPUT,
-				    "exception rule '%s': activities must be a non-empty list", name);
-			goto cleanup;
-		}
-		while ((it = fy_node_sequence_iterate(acts, &iter))) {
-			const char *t = ytext(it);
-			if (!t || !*t) {
-				ret = yfail(&p, it, AIV_EINPUT, "exception rule '%s': an activity must "
-					    "be a non-empty name or pattern", name);
-				goto cleanup;
-			}
-			ALLOC_GROW(v, nv + 2, av);
-			v[nv++] = xstrdup(t);
-			v[nv] = NULL;
-		}
+		add_patterns(spec, &v, &nv, &av);
+		json_decref(spec);
 	}
 	if (!nv) {
 		ret = aiv_fail(err, AIV_EINPUT, "%s: no ExceptionRule documents", path);
@@ -85,6 +115,67 @@ cleanup:
 	free(v);
 	ydocs_release(&d);
 	return ret;
+}
+
+/* ---- ExceptionRule as an `apply` kind -------------------------------------- */
+
+static int rule_parse(const struct ypos *p, struct fy_node *doc, const struct catalog *cat,
+		      json_t **spec)
+{
+	(void)cat;
+	return exceptions_rule_parse(p, doc, spec);
+}
+
+/* The canonical spec in the objects table is the whole rule: no typed rows. */
+static int rule_put(struct store *s, const json_t *spec, struct aiv_err *err)
+{
+	(void)s;
+	(void)spec;
+	(void)err;
+	return 0;
+}
+
+static int rule_del(struct store *s, const char *name, struct aiv_err *err)
+{
+	(void)s;
+	(void)name;
+	(void)err;
+	return 0;
+}
+
+static const struct kind_ref rule_refs[] = { { NULL, NULL } };
+static const char *const rule_cols[] = { "name", "activities", "description", NULL };
+
+const struct kind_ops exceptions_rule_kind = {
+	"ExceptionRule", "exceptionrules", "exception rule", rule_parse, rule_put, rule_del,
+	rule_refs, rule_cols,
+};
+
+void exceptions_register_kinds(void)
+{
+	apply_register(&exceptions_rule_kind);
+}
+
+int exceptions_applied_rules(struct store *s, char ***out, size_t *n, struct aiv_err *err)
+{
+	json_t *arr, *spec;
+	char **v = NULL;
+	size_t nv = 0, av = 0, i;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = apply_get(s, &exceptions_rule_kind, NULL, &arr, err)))
+		return ret;
+	json_array_foreach(arr, i, spec)
+		add_patterns(spec, &v, &nv, &av);
+	json_decref(arr);
+	if (!nv)
+		return aiv_fail(err, AIV_ENOTFOUND, "no ExceptionRule in the workspace; "
+				"apply one with 'aivalue apply -f FILE'");
+	*out = v;
+	*n = nv;
+	return 0;
 }
 
 uint8_t *exceptions_match(const struct eventlog *l, const char *const *patterns, size_t n)

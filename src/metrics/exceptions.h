@@ -20,7 +20,11 @@
 #ifndef AIV_METRICS_EXCEPTIONS_H
 #define AIV_METRICS_EXCEPTIONS_H
 
+#include <jansson.h>
+
 #include "aiv.h"
+#include "core/yaml.h"
+#include "store/store.h"
 #include "metrics/eventlog.h"
 #include "metrics/process.h"
 
@@ -41,11 +45,25 @@ struct exc_result {
 };
 
 /*
- * Load patterns from a YAML file of `kind: ExceptionRule` documents
- * (spec.activities: list of names or globs).  *out is a NULL-terminated
- * array of caller-freed strings (free each, then the array).
+ * An ExceptionRule document (flat, like every aivalue kind):
+ *     kind: ExceptionRule
+ *     name: rejections
+ *     description: optional text
+ *     activities: ["Reject*", "Manual review"]     # names or globs
+ * parsed into a canonical spec {name, description?, activities} (new
+ * reference).  Registered as an `apply` kind by exceptions_register_kinds()
+ * so rules can live in the workspace.
+ */
+int exceptions_rule_parse(const struct ypos *p, struct fy_node *doc, json_t **spec);
+void exceptions_register_kinds(void);
+
+/*
+ * Patterns from a YAML file of ExceptionRule documents, or from every
+ * rule applied to the workspace.  *out is a NULL-terminated array of
+ * caller-freed strings (free each, then the array).
  */
 int exceptions_load_rules(const char *path, char ***out, size_t *n, struct aiv_err *err);
+int exceptions_applied_rules(struct store *s, char ***out, size_t *n, struct aiv_err *err);
 
 /* exc[string id] = 1 for activities matching a pattern (fnmatch); caller frees. */
 uint8_t *exceptions_match(const struct eventlog *l, const char *const *patterns, size_t n);

@@ -279,8 +279,8 @@ test_expect_success 'exceptions: YAML ExceptionRule with names and globs, rate a
 	cat >exc.yaml <<-\EOF &&
 	kind: ExceptionRule
 	name: rejections
-	spec:
-	  activities: ["reject*", "reinitiate request"]
+	description: requests sent back or turned down
+	activities: ["reject*", "reinitiate request"]
 	EOF
 	aivalue import cases "$DATA/running-example.csv" --name re-cost --cost Costs >/dev/null &&
 	aivalue --json process stats re-cost --exceptions exc.yaml >exc.json &&
@@ -316,9 +316,9 @@ test_expect_success 'exceptions: derived from the happy path' '
 '
 
 test_expect_success 'exceptions: bad rule files are located' '
-	printf "kind: ExceptionRule\nname: x\nspec:\n  activities: []\n" >bad.yaml &&
+	printf "kind: ExceptionRule\nname: x\nactivities: []\n" >bad.yaml &&
 	test_must_fail --exit=1 aivalue process stats re-cost --exceptions bad.yaml 2>err &&
-	test_grep "bad.yaml:4:.*activities must be a non-empty list" err &&
+	test_grep "bad.yaml:3:.*activities must be a non-empty list" err &&
 	printf "kind: Rule\nname: x\n" >bad2.yaml &&
 	test_must_fail aivalue process stats re-cost --exceptions bad2.yaml 2>err &&
 	test_grep "kind .Rule. is not ExceptionRule" err &&
@@ -401,6 +401,20 @@ test_expect_success 'XES --attr KEY keeps only the named attributes' '
 	test_grep "has no attribute .creator." err &&
 	test_must_fail aivalue import cases "$DATA/running-example.xes" --attr a=b 2>err &&
 	test_grep "XES attributes are named, not mapped" err
+'
+
+test_expect_success 'exceptions: ExceptionRule applied to the workspace (--rules)' '
+	test_must_fail --exit=1 aivalue process stats re-cost --rules 2>err &&
+	test_grep "no ExceptionRule in the workspace" err &&
+	aivalue apply -f exc.yaml >out &&
+	aivalue get exceptionrules >out &&
+	test_grep "rejections" out &&
+	aivalue --json process stats re-cost --rules >exc3.json &&
+	json_get exc.json "d[\"exceptions\"]" >a &&
+	json_get exc3.json "d[\"exceptions\"]" >b &&
+	test_cmp a b &&
+	aivalue apply -f exc.yaml >out &&
+	test_grep "unchanged" out
 '
 
 test_done

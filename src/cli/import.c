@@ -152,16 +152,19 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 
 int cmd_import(int argc, char **argv, struct aiv_ctx *ctx)
 {
+	if (argc >= 2 && !strcmp(argv[1], "cases"))
+		return cmd_import_cases(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && !strcmp(argv[1], "usage"))
 		return import_usage(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && !strcmp(argv[1], "journeys"))
 		return cmd_import_journeys(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: aivalue import usage FILE --format F [--map ...] [--dry-run]\n"
+		printf("usage: aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [...]\n"
+		       "   or: aivalue import usage FILE --format F [--map ...] [--dry-run]\n"
 		       "   or: aivalue import journeys FILE --format csv|jsonl [--kind events|outcomes]\n"
-		       "\n'aivalue import usage --help' shows the options.\n");
+		       "\n'aivalue import cases --help' and 'aivalue import usage --help' show the options.\n");
 		return 0;
 	}
-	fprintf(stderr, "error: import needs 'usage' or 'journeys'\n");
+	fprintf(stderr, "error: import needs 'cases', 'usage' or 'journeys'\n");
 	return 2;
 }

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "control/control.h"
 #include "ingest/identity.h"
+#include "metrics/exceptions.h"
 #include "org/org.h"
 
 /* Sorted by name. */
@@ -51,9 +52,11 @@ const struct cmd_struct cli_commands[] = {
 	{ "import", cmd_import, 0, "import AI-usage exports and customer journeys" },
 	{ "init", cmd_init, 0, "create a workspace database" },
 	{ "journeys", cmd_journeys, NEED_STORE | STORE_RO | NEED_CATALOG, "model 2: intent, conversion quality, trust by channel" },
+	{ "logs", cmd_logs, NEED_STORE | STORE_RO, "list imported event logs" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
 	{ "phase", cmd_phase, NEED_STORE | NEED_CATALOG, "the playbook phase earned, gate by gate, and initiatives ahead of it" },
+	{ "process", cmd_process, NEED_STORE | STORE_RO, "process mining on an imported log: stats, compare" },
 	{ "report", cmd_report, NEED_STORE | NEED_CATALOG, "one standalone HTML, Markdown or JSON report" },
 	{ "roadmap", cmd_roadmap, NEED_STORE | NEED_CATALOG, "next steps ordered by gap x impact x dependency, and the Phase 2 trio" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
@@ -267,6 +270,7 @@ int main(int argc, char **argv)
 	control_register_kinds();
 	cli_register_detectors();
 	ingest_register_kinds();
+	exceptions_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "aiv.h"
-#include "stats.h"
+#include "hyp_stats.h"
 
-double stats_norm_ppf(double p)
+double hyp_stats_norm_ppf(double p)
 {
 	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
 				    -2.759285104469687e+02, 1.383577518672690e+02,
@@ -47,13 +47,13 @@ double stats_norm_ppf(double p)
 	return x - u / (1 + x * u / 2);
 }
 
-int stats_wilson(long k, long n, double conf, double *lo, double *hi)
+int hyp_stats_wilson(long k, long n, double conf, double *lo, double *hi)
 {
 	double z, p, den, centre, half;
 
 	if (n <= 0 || k < 0 || k > n || !(conf > 0 && conf < 1))
 		return -1;
-	z = stats_norm_ppf(0.5 + conf / 2);
+	z = hyp_stats_norm_ppf(0.5 + conf / 2);
 	p = (double)k / (double)n;
 	den = 1 + z * z / (double)n;
 	centre = (p + z * z / (2.0 * (double)n)) / den;
@@ -67,12 +67,12 @@ int stats_wilson(long k, long n, double conf, double *lo, double *hi)
 	return 0;
 }
 
-int stats_rate_diff(long ka, long na, long kb, long nb, double conf,
+int hyp_stats_rate_diff(long ka, long na, long kb, long nb, double conf,
 		    double *diff, double *lo, double *hi)
 {
 	double la, ua, lb, ub, pa, pb;
 
-	if (stats_wilson(ka, na, conf, &la, &ua) || stats_wilson(kb, nb, conf, &lb, &ub))
+	if (hyp_stats_wilson(ka, na, conf, &la, &ua) || hyp_stats_wilson(kb, nb, conf, &lb, &ub))
 		return -1;
 	pa = (double)ka / (double)na;
 	pb = (double)kb / (double)nb;
@@ -89,7 +89,7 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-double stats_median(double *v, size_t n)
+double hyp_stats_median(double *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
@@ -135,7 +135,7 @@ static double select_kth(double *v, size_t n, size_t k)
 	return v[k];
 }
 
-double stats_median_select(double *v, size_t n)
+double hyp_stats_median_select(double *v, size_t n)
 {
 	double hi, lo;
 	size_t i;
@@ -152,7 +152,7 @@ double stats_median_select(double *v, size_t n)
 	return (lo + hi) / 2;
 }
 
-double stats_quantile_sorted(const double *v, size_t n, double q)
+double hyp_stats_quantile_sorted(const double *v, size_t n, double q)
 {
 	double h, f;
 	size_t i;
@@ -169,12 +169,12 @@ double stats_quantile_sorted(const double *v, size_t n, double q)
 	return i + 1 < n ? v[i] + f * (v[i + 1] - v[i]) : v[i];
 }
 
-void stats_rng_seed(struct stats_rng *r, uint64_t seed)
+void hyp_stats_rng_seed(struct hyp_stats_rng *r, uint64_t seed)
 {
 	r->state = seed;
 }
 
-uint64_t stats_rng_next(struct stats_rng *r)
+uint64_t hyp_stats_rng_next(struct hyp_stats_rng *r)
 {
 	uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
 
@@ -183,17 +183,17 @@ uint64_t stats_rng_next(struct stats_rng *r)
 	return z ^ (z >> 31);
 }
 
-uint64_t stats_rng_below(struct stats_rng *r, uint64_t n)
+uint64_t hyp_stats_rng_below(struct hyp_stats_rng *r, uint64_t n)
 {
 	uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
 
 	do
-		x = stats_rng_next(r);
+		x = hyp_stats_rng_next(r);
 	while (x >= limit);
 	return x % n;
 }
 
-uint64_t stats_seed_from(const char *s)
+uint64_t hyp_stats_seed_from(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -204,12 +204,12 @@ uint64_t stats_seed_from(const char *s)
 	return h;
 }
 
-int stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
+int hyp_stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
 				size_t nb, double conf, unsigned iters, uint64_t seed,
 				double *diff, double *lo, double *hi)
 {
 	double *wa, *wb, *d;
-	struct stats_rng r;
+	struct hyp_stats_rng r;
 	unsigned it;
 	size_t i;
 
@@ -220,18 +220,18 @@ int stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
 	d = xmalloc(st_mult(iters, sizeof(double)));
 	memcpy(wa, a, na * sizeof(double));
 	memcpy(wb, b, nb * sizeof(double));
-	*diff = stats_median(wb, nb) - stats_median(wa, na);
-	stats_rng_seed(&r, seed);
+	*diff = hyp_stats_median(wb, nb) - hyp_stats_median(wa, na);
+	hyp_stats_rng_seed(&r, seed);
 	for (it = 0; it < iters; it++) {
 		for (i = 0; i < na; i++)
-			wa[i] = a[stats_rng_below(&r, na)];
+			wa[i] = a[hyp_stats_rng_below(&r, na)];
 		for (i = 0; i < nb; i++)
-			wb[i] = b[stats_rng_below(&r, nb)];
-		d[it] = stats_median_select(wb, nb) - stats_median_select(wa, na);
+			wb[i] = b[hyp_stats_rng_below(&r, nb)];
+		d[it] = hyp_stats_median_select(wb, nb) - hyp_stats_median_select(wa, na);
 	}
 	qsort(d, iters, sizeof(double), cmp_double);
-	*lo = stats_quantile_sorted(d, iters, (1 - conf) / 2);
-	*hi = stats_quantile_sorted(d, iters, (1 + conf) / 2);
+	*lo = hyp_stats_quantile_sorted(d, iters, (1 - conf) / 2);
+	*hi = hyp_stats_quantile_sorted(d, iters, (1 + conf) / 2);
 	free(wa);
 	free(wb);
 	free(d);

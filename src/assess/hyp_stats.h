@@ -9,45 +9,45 @@
  * by a seeded splitmix64 generator, so the same data and seed give the same
  * interval on every machine.
  */
-#ifndef AIV_STATS_H
-#define AIV_STATS_H
+#ifndef AIV_HYP_STATS_H
+#define AIV_HYP_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* Standard normal quantile for 0 < p < 1 (NAN outside). */
-double stats_norm_ppf(double p);
+double hyp_stats_norm_ppf(double p);
 
 /*
  * Wilson score interval for k successes in n trials at confidence `conf`
  * (e.g. 0.95).  Returns 0, or -1 when n == 0 or k > n or conf is not in (0,1).
  */
-int stats_wilson(long k, long n, double conf, double *lo, double *hi);
+int hyp_stats_wilson(long k, long n, double conf, double *lo, double *hi);
 
 /*
  * Difference of rates p_b - p_a with Newcombe's hybrid score interval.
  * Returns 0, or -1 on bad input (an empty group).
  */
-int stats_rate_diff(long ka, long na, long kb, long nb, double conf,
+int hyp_stats_rate_diff(long ka, long na, long kb, long nb, double conf,
 		    double *diff, double *lo, double *hi);
 
 /* Median of v[0..n-1] (sorts v in place); NAN when n == 0. */
-double stats_median(double *v, size_t n);
+double hyp_stats_median(double *v, size_t n);
 
 /* Median by quickselect, O(n) expected (reorders v); NAN when n == 0. */
-double stats_median_select(double *v, size_t n);
+double hyp_stats_median_select(double *v, size_t n);
 
 /* Percentile q (0..1) of sorted v, linear interpolation (Hyndman-Fan type 7). */
-double stats_quantile_sorted(const double *v, size_t n, double q);
+double hyp_stats_quantile_sorted(const double *v, size_t n, double q);
 
 /* splitmix64: state advances by a fixed odd constant; output mixed. */
-struct stats_rng {
+struct hyp_stats_rng {
 	uint64_t state;
 };
-void stats_rng_seed(struct stats_rng *r, uint64_t seed);
-uint64_t stats_rng_next(struct stats_rng *r);
+void hyp_stats_rng_seed(struct hyp_stats_rng *r, uint64_t seed);
+uint64_t hyp_stats_rng_next(struct hyp_stats_rng *r);
 /* Uniform integer in [0, n), n > 0, without modulo bias. */
-uint64_t stats_rng_below(struct stats_rng *r, uint64_t n);
+uint64_t hyp_stats_rng_below(struct hyp_stats_rng *r, uint64_t n);
 
 /*
  * Percentile bootstrap for median(b) - median(a): `iters` resamples of
@@ -55,11 +55,11 @@ uint64_t stats_rng_below(struct stats_rng *r, uint64_t n);
  * the (1-conf)/2 and (1+conf)/2 percentiles of those differences.  *diff
  * is the observed difference.  Returns 0, or -1 when a group is empty.
  */
-int stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
+int hyp_stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
 				size_t nb, double conf, unsigned iters, uint64_t seed,
 				double *diff, double *lo, double *hi);
 
 /* 64-bit FNV-1a of a string: seeds derived from a name. */
-uint64_t stats_seed_from(const char *s);
+uint64_t hyp_stats_seed_from(const char *s);
 
 #endif

@@ -1,0 +1,324 @@
+/*
+ * import_cases.c - `aivalue import cases FILE`: read an event log (XES, .xes.gz,
+ * CSV with a column map) into the columnar form and store it, all or
+ * nothing, with one ledger entry; and `aivalue logs`: list what is stored.
+ *
+ * The whole file is parsed and checked before the store is touched, so a
+ * bad row anywhere leaves the workspace as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ingest/ingest.h"
+#include "ingest/logstore.h"
+#include "options.h"
+
+struct progress {
+	struct timespec start;
+	double last;
+};
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void show_progress(uint64_t events, uint64_t bytes, void *data)
+{
+	struct progress *p = data;
+	double e = elapsed(&p->start);
+
+	if (e - p->last < 0.2)
+		return;
+	p->last = e;
+	fprintf(stderr, "\rimporting: %llu events, %.1f MB, %.0f events/s   ",
+		(unsigned long long)events, (double)bytes / 1e6, e > 0 ? (double)events / e : 0.0);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+/* Log name from the file name: without directory and known extensions. */
+static char *default_name(const char *path)
+{
+	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".xmlocel", ".jsonl",
+					   ".ndjson", ".json",
+					   ".gz", ".txt" };
+	char *n = xstrdup(base_name(path));
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
+		if (has_suffix(n, ext[i]) && strlen(n) > strlen(ext[i])) {
+			n[strlen(n) - strlen(ext[i])] = '\0';
+			break;
+		}
+	}
+	return n;
+}
+
+static const char *guess_format(const char *path)
+{
+	unsigned char b[2] = { 0, 0 };
+	FILE *f;
+	int c;
+
+	if (has_suffix(path, ".xes") || has_suffix(path, ".xes.gz"))
+		return "xes";
+	if (has_suffix(path, ".csv") || has_suffix(path, ".tsv"))
+		return "csv";
+	if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson"))
+		return "jsonl";
+	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json") ||
+	    has_suffix(path, ".xmlocel"))
+		return "ocel";
+	f = fopen(path, "rb");
+	if (!f)
+		return "csv"; /* the importer reports the open error */
+	if (fread(b, 1, 2, f) == 2 && b[0] == 0x1f && b[1] == 0x8b) {
+		fclose(f);
+		return "xes";
+	}
+	rewind(f);
+	while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF ||
+	       c == 0xBB || c == 0xBF)
+		;
+	fclose(f);
+	return c == '<' ? "xes" : "csv";
+}
+
+int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [--object-type TYPE]"
+		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
+		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--json]",
+		NULL };
+	const char *name = NULL, *format = NULL, *delim = NULL, *object_type = NULL;
+	struct ingest_csv_map map;
+	struct opt_list attrs = { NULL, 0, 0 };
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "name", &name, "LOG", "name of the log (default: file name)" },
+		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv, jsonl or ocel (default: from the file)" },
+		{ OPT_STRING, 0, "object-type", &object_type, "TYPE",
+		  "OCEL: flatten on this object type (its objects are the cases)" },
+		{ OPT_STRING, 0, "case", &map.case_col, "COL", "CSV: case id column (case:concept:name)" },
+		{ OPT_STRING, 0, "activity", &map.activity_col, "COL", "CSV: activity column (concept:name)" },
+		{ OPT_STRING, 0, "time", &map.time_col, "COL", "CSV: timestamp column (time:timestamp)" },
+		{ OPT_STRING, 0, "resource", &map.resource_col, "COL", "CSV: resource column (org:resource)" },
+		{ OPT_STRING, 0, "lifecycle", &map.lifecycle_col, "COL",
+		  "CSV: lifecycle column (lifecycle:transition)" },
+		{ OPT_STRING, 0, "cost", &map.cost_col, "COL", "CSV: numeric cost column (cost:total)" },
+		{ OPT_LIST, 0, "attr", &attrs, "KEY=COL",
+		  "CSV/JSONL: keep column COL as attribute KEY; XES: --attr KEY keeps only the named attributes" },
+		{ OPT_STRING, 0, "delimiter", &delim, "C", "CSV: field separator (default: detect)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct eventlog l;
+	struct ingest_opts io = { NULL, NULL, NULL, 0 };
+	struct progress prog;
+	enum logstore_status status;
+	char hash[SHA256_HEX], *logname = NULL, **keys = NULL;
+	const char **cols = NULL;
+	int64_t seq = 0;
+	int n, i, ret = 0;
+	const char *path;
+
+	memset(&map, 0, sizeof(map));
+	eventlog_init(&l);
+	if ((n = parse_options(argc, argv, opts, usage)) < 0) {
+		ret = n == -2 ? 0 : 2;
+		goto cleanup;
+	}
+	if (n != 1) {
+		usage_with_options(usage, opts, 1);
+		ret = 2;
+		goto cleanup;
+	}
+	path = argv[1];
+	if ((ret = cli_open_store(ctx, 0)))
+		goto cleanup;
+	if (!format)
+		format = guess_format(path);
+	if (strcmp(format, "xes") && strcmp(format, "csv") && strcmp(format, "ocel") &&
+	    strcmp(format, "jsonl")) {
+		ret = cli_errorf("unknown format '%s' (formats: xes, csv, jsonl, ocel)", format);
+		goto cleanup;
+	}
+	if (!strcmp(format, "ocel") != !!object_type) {
+		fprintf(stderr, "error: %s\n", object_type ? "--object-type is for OCEL logs only"
+				: "an OCEL log is flattened on one object type: give --object-type TYPE");
+		ret = 2;
+		goto cleanup;
+	}
+	if (delim) {
+		if (!strcmp(delim, "\\t") || !strcmp(delim, "tab"))
+			map.delimiter = '\t';
+		else if (strlen(delim) == 1)
+			map.delimiter = delim[0];
+		else {
+			ret = cli_errorf("delimiter must be one character, not '%s'", delim);
+			goto cleanup;
+		}
+	}
+	if (attrs.n && strcmp(format, "csv") && strcmp(format, "jsonl")) {
+		/* XES and OCEL: --attr KEY keeps only the named attributes */
+		if (!strcmp(format, "ocel")) {
+			ret = cli_errorf("--attr does not apply to OCEL logs");
+			goto cleanup;
+		}
+		for (i = 0; i < attrs.n; i++)
+			if (strchr(attrs.v[i], '=')) {
+				ret = cli_errorf("XES attributes are named, not mapped: --attr %.*s",
+						 (int)(strchr(attrs.v[i], '=') - attrs.v[i]), attrs.v[i]);
+				goto cleanup;
+			}
+		io.keep_attrs = attrs.v;
+		io.nkeep_attrs = (size_t)attrs.n;
+	} else if (attrs.n) {
+		keys = xcalloc((size_t)attrs.n, sizeof(*keys));
+		cols = xcalloc((size_t)attrs.n, sizeof(*cols));
+		for (i = 0; i < attrs.n; i++) {
+			const char *eq = strchr(attrs.v[i], '=');
+			if (!eq || eq == attrs.v[i] || !eq[1]) {
+				fprintf(stderr, "error: --attr wants KEY=COLUMN, not '%s'\n", attrs.v[i]);
+				ret = 2;
+				goto cleanup;
+			}
+			keys[i] = xstrndup(attrs.v[i], (size_t)(eq - attrs.v[i]));
+			cols[i] = eq + 1;
+		}
+		map.attr_keys = (const char **)keys;
+		map.attr_cols = cols;
+		map.nattrs = attrs.n;
+	}
+	if (strcmp(format, "csv") && strcmp(format, "jsonl") && (map.case_col || map.activity_col || map.time_col ||
+				       map.resource_col || map.lifecycle_col || map.cost_col)) {
+		ret = cli_errorf("column options apply to CSV and JSONL only; XES and OCEL use their standard keys");
+		goto cleanup;
+	}
+	if (isatty(2)) {
+		clock_gettime(CLOCK_MONOTONIC, &prog.start);
+		prog.last = 0;
+		io.progress = show_progress;
+		io.progress_data = &prog;
+	}
+	if (!strcmp(format, "xes"))
+		ret = ingest_xes_file(path, &l, &io, &err);
+	else if (!strcmp(format, "ocel") && (has_suffix(path, ".xmlocel") || has_suffix(path, ".xml")))
+		ret = ingest_ocel_xml_file(path, object_type, &l, &err);
+	else if (!strcmp(format, "ocel"))
+		ret = ingest_ocel_file(path, object_type, &l, &err);
+	else if (!strcmp(format, "jsonl"))
+		ret = ingest_jsonl_file(path, &map, &l, &io, &err);
+	else
+		ret = ingest_csv_file(path, &map, &l, &io, &err);
+	if (io.progress)
+		fprintf(stderr, "\r%60s\r", "");
+	if (ret) {
+		ret = cli_error(&err);
+		goto cleanup;
+	}
+	logname = name ? xstrdup(name) : default_name(path);
+	if (!*logname) {
+		ret = cli_errorf("a log needs a name: use --name");
+		goto cleanup;
+	}
+	if (logstore_save(ctx->store, ctx->actor, logname, format, base_name(path), &l,
+			  &status, &seq, hash, &err)) {
+		ret = cli_error(&err);
+		goto cleanup;
+	}
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:I}",
+					 "log", logname,
+					 "status", status == LOGSTORE_UNCHANGED ? "unchanged" :
+						   status == LOGSTORE_REPLACED ? "replaced" : "imported",
+					 "cases", (json_int_t)l.ncases, "events", (json_int_t)l.n,
+					 "activities", (json_int_t)eventlog_count_activities(&l),
+					 "out_of_order", (json_int_t)l.out_of_order,
+					 "content_sha256", hash, "ledger_seq", (json_int_t)seq));
+	} else if (status == LOGSTORE_UNCHANGED) {
+		printf("log '%s' unchanged: same content (sha256 %.16s)\n", logname, hash);
+	} else {
+		printf("%s log '%s': %u cases, %zu events, %u activities",
+		       status == LOGSTORE_REPLACED ? "replaced" : "imported", logname,
+		       l.ncases, l.n, eventlog_count_activities(&l));
+		if (l.out_of_order)
+			printf(", %zu events out of time order (sorted)", l.out_of_order);
+		printf(" (ledger #%lld)\n", (long long)seq);
+	}
+	ret = 0;
+cleanup:
+	if (keys)
+		for (i = 0; i < attrs.n; i++)
+			free(keys[i]);
+	free(keys);
+	free(cols);
+	free(logname);
+	opt_list_release(&attrs);
+	eventlog_release(&l);
+	return ret;
+}
+
+int cmd_logs(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = { "aivalue logs [--json]", NULL };
+	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct logstore_info *v;
+	size_t nv, i;
+	int n;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if (logstore_list(ctx->store, &v, &nv, &err))
+		return cli_error(&err);
+	if (ctx->json) {
+		json_t *arr = json_array();
+		for (i = 0; i < nv; i++)
+			json_array_append_new(arr, json_pack(
+				"{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
+				"name", v[i].name, "format", v[i].format, "source", v[i].source,
+				"cases", (json_int_t)v[i].cases, "events", (json_int_t)v[i].events,
+				"activities", (json_int_t)v[i].activities,
+				"out_of_order", (json_int_t)v[i].out_of_order,
+				"first_event", v[i].first_time, "last_event", v[i].last_time,
+				"imported_at", v[i].imported_at, "content_sha256", v[i].content_hash,
+				"ledger_seq", (json_int_t)v[i].ledger_seq));
+		cli_print_json(arr);
+	} else if (!nv) {
+		printf("no event logs; import one with 'aivalue import cases FILE'\n");
+	} else {
+		printf("%-24s %-6s %9s %11s %10s  %-10s  %s\n", "NAME", "FORMAT", "CASES", "EVENTS",
+		       "ACTIVITIES", "FROM", "TO");
+		for (i = 0; i < nv; i++)
+			printf("%-24s %-6s %9lld %11lld %10lld  %.10s  %.10s\n", v[i].name,
+			       v[i].format, (long long)v[i].cases, (long long)v[i].events,
+			       (long long)v[i].activities, v[i].first_time, v[i].last_time);
+	}
+	logstore_info_free(v, nv);
+	return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * logstore.h - imported event logs in the workspace database.
+ *
+ * A log is one row in event_logs and its columns as chunked little-endian
+ * BLOBs in event_log_columns (migration 2), so that reloading 10 million
+ * events is a few hundred BLOB reads and memcpy()s instead of 10 million
+ * rows through SQL:
+ *
+ *   event_log_columns(log_id, name, chunk, data)
+ *     strings    all interned strings, NUL-terminated, in id order
+ *     case_name  u32 per case (string id of the case id)
+ *     case_len   u32 per case (events in the case)
+ *     activity   u32 per event    resource  u32 per event (0xffffffff: none)
+ *     time       i64 per event (us since epoch, UTC)
+ *     lifecycle  u32 per event (only if the log has lifecycle transitions)
+ *     cost       f64 per event (only if the log has costs; NaN: none)
+ *     cattr      4 x u32 per case attribute  (case, key, value, type)
+ *     eattr      4 x u32 per event attribute (event, key, value, type)
+ *   Events are stored grouped by case and time-sorted (eventlog_finish).
+ *
+ * content_hash = SHA-256 over, for each present column in the order
+ * above: its name, a NUL, its byte length as 8 bytes little-endian, its
+ * bytes.  It is the hash over the rows the ledger entry records, and what
+ * makes a re-import of the same content a no-op.
+ */
+#ifndef AIV_INGEST_LOGSTORE_H
+#define AIV_INGEST_LOGSTORE_H
+
+#include "aiv.h"
+#include "core/hash.h"
+#include "metrics/eventlog.h"
+#include "store/store.h"
+
+struct logstore_info {
+	int64_t id;
+	char *name, *format, *source, *content_hash, *imported_at;
+	char *first_time, *last_time;
+	int64_t cases, events, activities, out_of_order, ledger_seq;
+};
+
+enum logstore_status { LOGSTORE_IMPORTED, LOGSTORE_REPLACED, LOGSTORE_UNCHANGED };
+
+/* SHA-256 (hex) of a finished log's stored form, as described above. */
+void logstore_content_hash(const struct eventlog *l, char out[SHA256_HEX]);
+
+/*
+ * Save finished log `l` as `name` in one transaction with one ledger
+ * entry ("import.cases", subject "EventLog/NAME", payload: rows, cases,
+ * activities, content_sha256, format, source).  Same name and same
+ * content: nothing changes, *status = LOGSTORE_UNCHANGED.  Same name,
+ * other content: the old columns are replaced.  `l` is borrowed.
+ * On success *seq is the ledger entry (0 when unchanged).
+ */
+int logstore_save(struct store *s, const char *actor, const char *name,
+		  const char *format, const char *source, const struct eventlog *l,
+		  enum logstore_status *status, int64_t *seq,
+		  char hash[SHA256_HEX], struct aiv_err *err);
+
+/* Load log `name` into `l` (initialised by the caller), finished. */
+int logstore_load(struct store *s, const char *name, struct eventlog *l,
+		  struct aiv_err *err);
+
+/* All logs by name; *out is caller-freed with logstore_info_free. */
+int logstore_list(struct store *s, struct logstore_info **out, size_t *n,
+		  struct aiv_err *err);
+void logstore_info_free(struct logstore_info *v, size_t n);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * test_ingest.c - XES and CSV importers and the timestamp parser, on the
+ * committed fixtures (tests/data/eventlogs: van der Aalst's running
+ * example, pm4py's XES importer test files) and on inline bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ingest/ingest.h"
+
+static char root[4096];
+
+static const char *fixture(const char *name)
+{
+	static char path[8192];
+
+	snprintf(path, sizeof(path), "%s/tests/data/eventlogs/%s", root, name);
+	return path;
+}
+
+static void test_parse_time(void **state)
+{
+	int64_t us;
+	struct {
+		const char *s;
+		int64_t want;
+	} ok[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "1970-01-01", 0 },
+		{ "2010-12-30T14:32:00.000+01:00", 1293715920000000LL },
+		{ "2010-12-30 14:32:00+01:00", 1293715920000000LL },
+		{ "2010-12-30 13:32:00", 1293715920000000LL },
+		{ "2010/12/30 13:32", 1293715920000000LL },
+		{ "30-12-2010 13:32:00", 1293715920000000LL },
+		{ "30.12.2010 14:32:00+0100", 1293715920000000LL },
+		{ "2011-10-11 13:45:40.276000+02:00", 1318333540276000LL },
+		{ "1293715920", 1293715920000000LL },
+		{ "1293715920123", 1293715920123000LL },
+		{ "2000-02-29T23:59:59.9999999-05", 951886799999999LL },
+	};
+	const char *bad[] = { "", "2010-13-01", "2002-0530T09:30:10Z", "2010-02-30",
+			      "2011-02-29", "yesterday", "2010-12-30T25:00", "2010-12-30 10:00 CET",
+			      "12345" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		assert_int_equal(ingest_parse_time(ok[i].s, strlen(ok[i].s), &us), 0);
+		if (us != ok[i].want)
+			fail_msg("%s: got %lld want %lld", ok[i].s, (long long)us,
+				 (long long)ok[i].want);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (ingest_parse_time(bad[i], strlen(bad[i]), &us) == 0)
+			fail_msg("'%s' parsed", bad[i]);
+}
+
+static void test_running_example_xes(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+	uint32_t key;
+
+	(void)state;
+	eventlog_init(&l);
+	assert_int_equal(ingest_xes_file(fixture("running-example.xes"), &l, NULL, &err), 0);
+	assert_int_equal(l.ncases, 6);
+	assert_int_equal(l.n, 42);
+	assert_int_equal(eventlog_count_activities(&l), 8);
+	assert_string_equal(eventlog_str(&l, l.case_name[0]), "3");
+	assert_string_equal(eventlog_str(&l, l.activity[0]), "register request");
+	assert_string_equal(eventlog_str(&l, l.resource[0]), "Pete");
+	/* 2010-12-30T14:32:00.000+01:00 */
+	assert_true(l.time[0] == 1293715920000000LL);
+	key = strpool_find(&l.strs, "Costs", 5);
+	assert_int_not_equal(key, EVL_NONE);
+	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0, key)), "50");
+	eventlog_release(&l);
+}
+
+static void test_running_example_csv(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ingest_csv_map m;
+	const char *keys[] = { "creator" }, *cols[] = { "case:creator" };
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.attr_keys = keys;
+	m.attr_cols = cols;
+	m.nattrs = 1;
+	eventlog_init(&l);
+	assert_int_equal(ingest_csv_file(fixture("running-example.csv"), &m, &l, NULL, &err), 0);
+	assert_int_equal(l.ncases, 6);
+	assert_int_equal(l.n, 42);
+	assert_int_equal(eventlog_count_activities(&l), 8);
+	assert_true(l.time[0] == 1293715920000000LL);
+	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0,
+			    strpool_find(&l.strs, "creator", 7))), "Fluxicon Nitro");
+	eventlog_release(&l);
+
+	m.nattrs = 0;
+	m.case_col = "no such column";
+	eventlog_init(&l);
+	assert_int_equal(ingest_csv_file(fixture("running-example.csv"), &m, &l, NULL, &err),
+			 AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "unknown column 'no such column' for --case"));
+	eventlog_release(&l);
+}
+
+static int csv(const char *text, struct eventlog *l, struct aiv_err *err)
+{
+	struct ingest_csv_map m;
+
+	memset(&m, 0, sizeof(m));
+	m.case_col = "c";
+	m.activity_col = "a";
+	m.time_col = "t";
+	m.resource_col = "r";
+	eventlog_init(l);
+	return ingest_csv_buffer(text, strlen(text), "x.csv", &m, l, NULL, err);
+}
+
+static void test_csv_quoting_and_errors(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(csv("c;a;t;r\r\n\"1\";\"say \"\"hi\"\"\";2020-01-01T00:00:02Z;\"x\ny\"\r\n"
+			     "1;b;2020-01-01T00:00:01Z;\r\n", &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.out_of_order, 1);
+	assert_string_equal(eventlog_str(&l, l.activity[0]), "b");
+	assert_string_equal(eventlog_str(&l, l.activity[1]), "say \"hi\"");
+	assert_string_equal(eventlog_str(&l, l.resource[1]), "x\ny");
+	assert_int_equal(l.resource[0], EVL_NONE);
+	eventlog_release(&l);
+
+	assert_int_equal(csv("c,a,t,r\n1,a,2020-01-01,\n1,b,not a date,\n", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.csv:3: unparseable date 'not a date' in column 3");
+	eventlog_release(&l);
+
+	assert_int_equal(csv("c,a,t,r\n1,a,2020-01-01,\n1,\"b,2020-01-01,\n", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.csv:3: unterminated quoted field");
+	eventlog_release(&l);
+
+	assert_int_equal(csv("c,a,t,r\n1,a,2020-01-01\n", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.csv:2: record has 3 fields, the header has 4");
+	eventlog_release(&l);
+
+	assert_int_equal(csv("c,a,t,r\n", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.csv: empty log: no events");
+	eventlog_release(&l);
+
+	assert_int_equal(csv("c,a,t,r\n,a,2020-01-01,\n", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.csv:2: empty case id");
+	eventlog_release(&l);
+}
+
+static int xes(const char *text, struct eventlog *l, struct aiv_err *err)
+{
+	eventlog_init(l);
+	return ingest_xes_buffer(text, strlen(text), "x.xes", l, err);
+}
+
+static void test_xes_errors(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct {
+		const char *file, *msg;
+	} bad[] = {
+		{ "xes_booleanIncorrectValue.xes", ":13:2: invalid float value 'yes' for key 'expression'" },
+		{ "xes_intIncorrectValue.xes", ":13:2: invalid int value '0.0' for key 'number'" },
+		{ "xes_realIncorrectValue.xes", ":13:2: invalid float value '1.0.0' for key 'number'" },
+		{ "xes_idIncorrectValue.xes", ":13:2: invalid id value 'No ID' for key 'id'" },
+		{ "xes_dateIncorrectValue.xes", ":13:2: invalid date value '2002-0530T09:30:10Z'" },
+		{ "xes_elementIncorrect.xes", ":15:3: unexpected <text> in <trace>" },
+		{ "xes_noLog.xes", ":1:1: malformed XML: no element found" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		eventlog_init(&l);
+		assert_int_equal(ingest_xes_file(fixture(bad[i].file), &l, NULL, &err), AIV_EINPUT);
+		if (!strstr(err.msg, bad[i].msg))
+			fail_msg("%s: got '%s'", bad[i].file, err.msg);
+		eventlog_release(&l);
+	}
+	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
+			     "<event><string key=\"concept:name\" value=\"A\"/></event>"
+			     "</trace></log>", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.xes:1: case 'c1', event 1: no time:timestamp");
+	eventlog_release(&l);
+	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
+			     "<event><date key=\"time:timestamp\" value=\"2020-01-01\"/>"
+			     "<string key=\"concept:name\" value=\"A\"/></event>\n"
+			     "<event><string key=\"time:timestamp\" value=\"soon\"/>",
+			     &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.xes:2:8: unparseable time:timestamp 'soon'");
+	eventlog_release(&l);
+	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
+			     "<event><date key=\"time:timestamp\" value=\"2020-01-01\"/>"
+			     "<string key=\"concept:name\" value=\"A\"/></event></trace>\n<tr",
+			     &l, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "x.xes:2:"));
+	assert_non_null(strstr(err.msg, "malformed XML"));
+	eventlog_release(&l);
+	assert_int_equal(xes("<log></log>", &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg, "x.xes: empty log: no events");
+	eventlog_release(&l);
+	assert_int_equal(xes("<html/>", &l, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "root element is <html>"));
+	eventlog_release(&l);
+}
+
+static void test_xes_types_and_lists(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(xes("<log xes.version=\"1.0\"><string key=\"origin\" value=\"x\"/>"
+			     "<trace><int key=\"concept:name\" value=\"7\"/>"
+			     "<boolean key=\"ai_assisted\" value=\"true\"/>"
+			     "<event><string key=\"time:timestamp\" value=\"1980-01-01 01:01:01\"/>"
+			     "<string key=\"concept:name\" value=\"A\"/>"
+			     "<string key=\"lifecycle:transition\" value=\"start\"/>"
+			     "<float key=\"cost:total\" value=\"12.5\"/>"
+			     "<id key=\"uid\" value=\"123e4567-e89b-12d3-a456-426614174000\"/>"
+			     "<list key=\"l\"><values><int key=\"a\" value=\"1\"/></values></list>"
+			     "<container key=\"k\"><string key=\"b\" value=\"2\"/></container>"
+			     "</event></trace></log>", &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(eventlog_str(&l, l.case_name[0]), "7");
+	assert_string_equal(eventlog_str(&l, l.lifecycle[0]), "start");
+	assert_true(l.cost[0] == 12.5);
+	assert_int_equal(l.ncattrs, 1);
+	assert_int_equal(l.neattrs, 3); /* uid, l, k */
+	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0,
+			    strpool_find(&l.strs, "ai_assisted", 11))), "true");
+	eventlog_release(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_running_example_xes),
+		cmocka_unit_test(test_running_example_csv),
+		cmocka_unit_test(test_csv_quoting_and_errors),
+		cmocka_unit_test(test_xes_errors),
+		cmocka_unit_test(test_xes_types_and_lists),
+	};
+	const char *f = __FILE__, *slash = strstr(f, "/tests/unit/");
+
+	if (slash)
+		snprintf(root, sizeof(root), "%.*s", (int)(slash - f), f);
+	else
+		snprintf(root, sizeof(root), ".");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,140 @@
+/*
+ * test_stats.c - percentiles (type 7), Wilson intervals and the seeded
+ * bootstrap against textbook values.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "metrics/stats.h"
+
+#define Z95 1.959963984540054
+
+static void test_percentiles(void **state)
+{
+	/* Hyndman & Fan type 7; e.g. Wikipedia "Percentile", R quantile(type=7) */
+	double a[] = { 15, 20, 35, 40, 50 }, b[] = { 1, 2, 3, 4 }, c[] = { 7 };
+	double u[] = { 50, 15, 40, 20, 35 };
+
+	(void)state;
+	assert_true(fabs(stats_percentile_sorted(a, 5, 0.40) - 29.0) < 1e-12);
+	assert_true(stats_percentile_sorted(a, 5, 0.5) == 35);
+	assert_true(fabs(stats_percentile_sorted(b, 4, 0.9) - 3.7) < 1e-12);
+	assert_true(stats_percentile_sorted(b, 4, 0.5) == 2.5);
+	assert_true(stats_percentile_sorted(b, 4, 0) == 1);
+	assert_true(stats_percentile_sorted(b, 4, 1) == 4);
+	assert_true(stats_percentile_sorted(c, 1, 0.9) == 7);
+	assert_true(isnan(stats_percentile_sorted(c, 0, 0.5)));
+	assert_true(fabs(stats_percentile_select(u, 5, 0.40) - 29.0) < 1e-12);
+	assert_true(stats_percentile_select(u, 5, 0.5) == 35);
+	assert_true(fabs(stats_percentile_select(u, 5, 0.9) - 46.0) < 1e-12);
+}
+
+static void test_select_matches_sort(void **state)
+{
+	struct stats_rng r;
+	double *x = malloc(1001 * sizeof(double)), *y = malloc(1001 * sizeof(double));
+	size_t n, i;
+	double p;
+
+	(void)state;
+	stats_rng_seed(&r, 1);
+	for (n = 1; n <= 1001; n += 50) {
+		for (p = 0; p <= 1.0001; p += 0.05) {
+			for (i = 0; i < n; i++)
+				x[i] = y[i] = (double)stats_rng_below(&r, 100); /* many ties */
+			stats_sort(y, n);
+			assert_true(fabs(stats_percentile_select(x, n, p) -
+					 stats_percentile_sorted(y, n, p)) < 1e-9);
+		}
+	}
+	free(x);
+	free(y);
+}
+
+static void test_wilson(void **state)
+{
+	double lo, hi;
+
+	(void)state;
+	/* 8/10: 0.4902 .. 0.9433 (Newcombe 1998, method 3) */
+	stats_wilson(8, 10, Z95, &lo, &hi);
+	assert_true(fabs(lo - 0.4902) < 5e-5);
+	assert_true(fabs(hi - 0.9433) < 5e-5);
+	/* 0/20: 0 .. 0.1611 */
+	stats_wilson(0, 20, Z95, &lo, &hi);
+	assert_true(lo == 0);
+	assert_true(fabs(hi - 0.1611) < 5e-5);
+	/* 20/20 mirrors 0/20 */
+	stats_wilson(20, 20, Z95, &lo, &hi);
+	assert_true(fabs(lo - (1 - 0.1611)) < 5e-5);
+	assert_true(hi == 1);
+	stats_wilson(0, 0, Z95, &lo, &hi);
+	assert_true(lo == 0 && hi == 1);
+}
+
+static void test_rng(void **state)
+{
+	struct stats_rng a, b;
+	size_t i, hist[10] = { 0 };
+
+	(void)state;
+	stats_rng_seed(&a, 42);
+	stats_rng_seed(&b, 42);
+	for (i = 0; i < 1000; i++)
+		assert_true(stats_rng_next(&a) == stats_rng_next(&b));
+	for (i = 0; i < 100000; i++)
+		hist[stats_rng_below(&a, 10)]++;
+	for (i = 0; i < 10; i++)
+		assert_true(hist[i] > 9500 && hist[i] < 10500);
+}
+
+static void test_bootstrap(void **state)
+{
+	/*
+	 * Two samples of 1001 uniform values, b shifted by 10: the median
+	 * difference is 10.  For n = 1001 from U(0, 1000) the sample median
+	 * has sd ~ 1000 / (2 sqrt(1001)) ~ 15.8, so the difference has sd ~ 22
+	 * and a 95 % interval of half-width ~ 44: check the interval holds 10,
+	 * has that width within 35 %, and repeats exactly for the same seed.
+	 */
+	double a[1001], b[1001], lo, hi, lo2, hi2;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 1001; i++) {
+		a[(i * 389) % 1001] = (double)i;
+		b[(i * 577) % 1001] = (double)i + 10;
+	}
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, &lo, &hi);
+	assert_true(lo < 10 && hi > 10);
+	assert_true((hi - lo) / 2 > 44 * 0.65 && (hi - lo) / 2 < 44 * 1.35);
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, &lo2, &hi2);
+	assert_true(lo == lo2 && hi == hi2);
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 8, &lo2, &hi2);
+	assert_true(lo != lo2 || hi != hi2);
+	/* constant samples: every resample has the same medians */
+	for (i = 0; i < 50; i++) {
+		a[i] = 3;
+		b[i] = 5;
+	}
+	stats_bootstrap_median_diff(a, 50, b, 50, 500, 0.95, 1, &lo, &hi);
+	assert_true(lo == 2 && hi == 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_select_matches_sort),
+		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_rng),
+		cmocka_unit_test(test_bootstrap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -187,7 +187,8 @@ static int load_path(struct batch *b, const char *path, struct aiv_err *err)
 		names[n++] = xstrfmt("%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && !ret; i++)
 		ret = load_one(b, names[i], NULL, 0, err);
 	for (i = 0; i < n; i++)

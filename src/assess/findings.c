@@ -285,7 +285,8 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 			}
 		}
 	}
-	qsort(out->f, out->n, sizeof(*out->f), cmp_finding);
+	if (out->n > 1)
+		qsort(out->f, out->n, sizeof(*out->f), cmp_finding);
 	return 0;
 }
 

@@ -1,5 +1,11 @@
 /*
- * stats.h - the statistics behind hypothesis verdicts.
+ * hyp_stats.h - the statistics behind hypothesis verdicts.
+ *
+ * NEEDSWORK: metrics/stats.h (process cohorts) has its own Wilson
+ * interval, seeded generator and median bootstrap; the two were written
+ * in parallel and should become one module in metrics/ (assess may call
+ * down into it), with one generator, so that a hypothesis on a process
+ * metric and `process compare` give the same interval for the same seed.
  *
  * Small, exact, reproducible: the normal quantile (Acklam's rational
  * approximation refined by one Halley step on erfc, |error| < 1e-12), the

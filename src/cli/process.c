@@ -633,8 +633,10 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 				 co[0].ps.cases, label_b, co[1].ps.cases);
 		goto cleanup;
 	}
-	stats_bootstrap_median_diff(co[0].ps.durations, co[0].ps.cases, co[1].ps.durations,
-				    co[1].ps.cases, (unsigned)reps, 0.95, (uint64_t)seed, &lo, &hi);
+	if (stats_bootstrap_median_diff(co[0].ps.durations, co[0].ps.cases, co[1].ps.durations,
+					co[1].ps.cases, (unsigned)reps, 0.95, (uint64_t)seed, NULL,
+					&lo, &hi))
+		lo = hi = NAN;
 	{
 		const struct process_stats *a = &co[0].ps, *b = &co[1].ps;
 		double ra = (double)a->rework_cases / (double)a->cases;

@@ -585,7 +585,15 @@ static void journeys_trend(struct strbuf *m, json_t *trend, json_t *finding, con
 	if (finding) {
 		strbuf_addstr(m, "<div class=\"failure\"><h3>");
 		strbuf_add_html(m, json_str(finding, "summary") ? json_str(finding, "summary") : "");
-		strbuf_addstr(m, "</h3></div>");
+		strbuf_addstr(m, "</h3>");
+		if (json_str(json_object_get(finding, "move"), "name")) {
+			strbuf_addstr(m, "<p><strong>Leadership move:</strong> ");
+			strbuf_add_html(m, json_str(json_object_get(finding, "move"), "name"));
+			strbuf_addstr(m, ". ");
+			strbuf_add_html(m, json_str(json_object_get(finding, "move"), "text"));
+			strbuf_addstr(m, "</p>");
+		}
+		strbuf_addstr(m, "</div>");
 	}
 	strbuf_addstr(m, "<div class=\"charts\"><section class=\"card\">");
 	memset(&s, 0, sizeof(s));

@@ -24,11 +24,6 @@ same_json() {
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$ACME/" >/dev/null
-aivalue identities import "$ACME/usage/identities.csv" >/dev/null
-aivalue import usage "$ACME/usage/usage.csv" --format csv --map "$MAP" >/dev/null
-aivalue apply -f "$ACME/usage/register.yaml" >/dev/null
-aivalue import journeys "$ACME/usage/journeys.csv" --format csv >/dev/null
-aivalue import journeys "$ACME/usage/outcomes.csv" --format csv >/dev/null
 for r in admin viewer analyst auditor agent; do
 	aivalue token create --name "tok-$r" --role "$r" >"$r.tok" 2>/dev/null
 done
@@ -37,9 +32,27 @@ VIEWER=$(cat viewer.tok)
 AGENT=$(cat agent.tok)
 
 start_server
-test_expect_success 'server is up with the Acme usage, register and journeys' '
-	kill -0 $AIV_SERVER_PID &&
-	test "$(api /healthz)" = 200
+test_expect_success 'before any import the pages say what to import, the API is empty' '
+	test "$(api /adoption "$VIEWER")" = 200 &&
+	test_grep "No usage imported yet" out.json &&
+	! grep -q "<svg" out.json &&
+	test "$(api /journeys "$VIEWER")" = 200 &&
+	test_grep "No journeys imported yet" out.json &&
+	test "$(api /api/v1/adoption "$VIEWER")" = 200 &&
+	test "$(json_get out.json "d[\"events\"]")" = 0 &&
+	test "$(api /api/v1/journeys "$VIEWER")" = 200 &&
+	test "$(json_get out.json "len(d[\"channels\"])")" = 0 &&
+	test "$(api /api/v1/identities/unmatched "$VIEWER")" = 200 &&
+	test "$(json_get out.json "d[\"count\"]")" = 0
+'
+
+test_expect_success 'import the Acme usage, register and journeys while the server runs' '
+	aivalue identities import "$ACME/usage/identities.csv" >/dev/null &&
+	aivalue import usage "$ACME/usage/usage.csv" --format csv --map "$MAP" >/dev/null &&
+	aivalue apply -f "$ACME/usage/register.yaml" >/dev/null &&
+	aivalue import journeys "$ACME/usage/journeys.csv" --format csv >/dev/null &&
+	aivalue import journeys "$ACME/usage/outcomes.csv" --format csv >/dev/null &&
+	kill -0 $AIV_SERVER_PID
 '
 
 test_expect_success 'GET /api/v1/adoption equals aivalue adoption --json for each grouping' '

@@ -118,6 +118,7 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
+	strbuf_addf(&nav, "<a href=\"/adoption\"%s>Adoption</a><a href=\"/journeys\"%s>Journeys</a>", current && !strcmp(current, "/adoption") ? " class=\"current\" aria-current=\"page\"" : "", current && !strcmp(current, "/journeys") ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);
@@ -173,6 +174,18 @@ void http_page_refuse(struct http_request *req, struct http_response *res, int s
 		return;
 	}
 	page_message(req, res, status, "Not allowed", message ? message : "not allowed");
+}
+
+void http_page_send(struct http_request *req, struct http_response *res, int status,
+		    const char *title, const char *current, const char *main)
+{
+	page_send(req, res, status, title, current, main);
+}
+
+void http_page_message(struct http_request *req, struct http_response *res, int status,
+		       const char *title, const char *message)
+{
+	page_message(req, res, status, title, message);
 }
 
 /* ---- data for the pages: computed once, printed below ---- */

@@ -92,6 +92,7 @@ extern const struct http_route *const http_route_tables[];
 /* Tables defined by the modules of http/. */
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
+extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the

@@ -772,9 +772,9 @@ static void h_readiness_page(struct http_request *req, struct http_response *res
 			    a->level, provenance_names[a->provenance]);
 		if (a->evidence_sha) {
 			strbuf_add_html(&m, a->evidence_name ? a->evidence_name : "");
-			strbuf_addstr(&m, " <code title=\"SHA-256\">");
+			strbuf_addstr(&m, " <code title=\"SHA-256 ");
 			strbuf_add_html(&m, a->evidence_sha);
-			strbuf_addstr(&m, "</code>");
+			strbuf_addf(&m, "\">%.12s</code>", a->evidence_sha);
 		} else if (a->source) {
 			strbuf_add_html(&m, a->source);
 		}

@@ -123,9 +123,11 @@ static void h_assess(struct http_request *req, struct http_response *res)
 	if (questionnaire_load(&q, req->cat, assess_questionnaire_path(), &err) ||
 	    readiness_load_latest(req->store, &set, &found, &err))
 		http_error_from(res, &err);
-	else if (!found)
-		http_error(res, 404, "no readiness answers saved yet; POST them to "
-			   "/api/v1/assess/answers or run 'aivalue assess org'");
+	else if (!found) /* no data is an answer, not an error */
+		http_json(res, 200, json_pack("{s:n, s:i, s:I, s:s}", "set", "answered", 0,
+					      "total", (json_int_t)q->n, "message",
+					      "no readiness answers saved yet; POST them to "
+					      "/api/v1/assess/answers or run 'aivalue assess org'"));
 	else if (scores_json(req, q, &set, &o, &err))
 		http_error_from(res, &err);
 	else

@@ -796,6 +796,25 @@ out:
 
 /* ---- GET /hypotheses ---- */
 
+/* A figure for a table: whole numbers from 1000 up, else 3 significant digits. */
+static void fmt_num(char *out, size_t n, double v)
+{
+	if (v >= 1000 || v <= -1000)
+		snprintf(out, n, "%.0f", v);
+	else
+		snprintf(out, n, "%.3g", v);
+}
+
+static const char *metric_unit(const struct catalog *cat, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < cat->nmetrics; i++)
+		if (!strcmp(cat->metrics[i].id, metric))
+			return cat->metrics[i].unit ? cat->metrics[i].unit : "";
+	return "";
+}
+
 static void h_hypotheses_page(struct http_request *req, struct http_response *res)
 {
 	struct playbook_state ps;
@@ -848,13 +867,21 @@ static void h_hypotheses_page(struct http_request *req, struct http_response *re
 		strbuf_addstr(&m, "</code></td><td>");
 		badge(&m, r->verdict);
 		strbuf_addstr(&m, "</td><td class=\"small\">");
-		if (r->e.ok)
-			strbuf_addf(&m, "%.4g &rarr; %.4g, effect %+.4g, %.0f%% CI [%.4g, %.4g]",
-				    r->e.baseline, r->e.treatment, r->e.effect, r->confidence * 100,
-				    r->e.lo, r->e.hi);
-		else
+		if (r->e.ok) {
+			char b[32], t[32], e[32], lo[32], hi[32];
+			fmt_num(b, sizeof(b), r->e.baseline);
+			fmt_num(t, sizeof(t), r->e.treatment);
+			fmt_num(e, sizeof(e), r->e.effect);
+			fmt_num(lo, sizeof(lo), r->e.lo);
+			fmt_num(hi, sizeof(hi), r->e.hi);
+			strbuf_addf(&m, "%s &rarr; %s ", b, t);
+			strbuf_add_html(&m, metric_unit(req->cat, r->metric));
+			strbuf_addf(&m, "<br>effect %s%s, %.0f%% CI [%s, %s]", r->e.effect > 0 ? "+" : "",
+				    e, r->confidence * 100, lo, hi);
+		} else {
 			strbuf_addstr(&m, "no estimate");
-		strbuf_addf(&m, "</td><td class=\"num\">%zu / %zu</td><td class=\"small\">",
+		}
+		strbuf_addf(&m, "</td><td class=\"num nowrap\">%zu / %zu</td><td class=\"small\">",
 			    r->e.na, r->e.nb);
 		strbuf_add_html(&m, r->reason);
 		strbuf_addstr(&m, r->review_due ? " (review date passed)</td></tr>" : "</td></tr>");

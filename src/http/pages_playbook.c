@@ -162,9 +162,17 @@ static void finding_item(struct strbuf *sb, const struct finding *f, int full)
 	model_class(sb, f->model);
 	strbuf_addstr(sb, "\">");
 	badge(sb, f->severity);
-	strbuf_addstr(sb, " <strong>");
-	strbuf_add_html(sb, f->name);
-	strbuf_addstr(sb, "</strong> <span class=\"small\">");
+	if (full) {
+		strbuf_addstr(sb, " <strong>");
+		strbuf_add_html(sb, f->name);
+		strbuf_addstr(sb, "</strong>");
+	} else { /* the overview links each finding to its evidence */
+		strbuf_addf(sb, " <a class=\"pb-fname\" href=\"/findings#model-%s\">",
+			    f->model && is_slug(f->model->id) ? f->model->id : "");
+		strbuf_add_html(sb, f->name);
+		strbuf_addstr(sb, "</a>");
+	}
+	strbuf_addstr(sb, " <span class=\"small\">");
 	strbuf_add_html(sb, f->subject);
 	strbuf_addstr(sb, "</span>");
 	if (full) {

@@ -189,6 +189,7 @@ test_expect_success 'overview: phase and why, five scorecards, findings with mov
 	test_grep "lacks evidence: adoption metrics from an AI usage import" page.html &&
 	test "$(grep -o "<li class=\"pb-finding" page.html | wc -l)" -eq 3 &&
 	test_grep "Move: One bottleneck, evidence agreed upfront" page.html &&
+	test_grep "href=\"/findings#model-expert\">A demo, not a workflow" page.html &&
 	test "$(grep -o "<span class=\"pb-rank\">" page.html | wc -l)" -eq 3 &&
 	test_grep "Raise Data and integration from level 1 to 3" page.html &&
 	test_grep "class=\"card model-card m-workforce" page.html &&

@@ -34,6 +34,7 @@
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 #include "report/svg.h"
+#include "pages.h"
 #include "routes.h"
 
 static const char *const prof_colors[PROF_N] = { "#BBBBBB", "#F0E442", "#E69F00", "#56B4E9",

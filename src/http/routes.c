@@ -27,6 +27,7 @@ const struct http_route *const http_route_tables[] = {
 	http_api_routes,
 	http_page_routes,
 	http_adoption_routes, http_adoption_page_routes,
+	http_playbook_routes, http_playbook_page_routes,
 	NULL,
 };
 

@@ -93,6 +93,7 @@ extern const struct http_route *const http_route_tables[];
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
 extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
+extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the
@@ -169,14 +170,4 @@ void http_stats_snapshot(struct http_stats *out);
 /* Pages: refusal of a page request (redirect to /login or 403 page). */
 void http_page_refuse(struct http_request *req, struct http_response *res, int status,
 		      const char *message);
-/*
- * Pages of other modules: send `main` (HTML, already escaped) inside the
- * dashboard layout, `current` naming the nav link to mark; and a page
- * with only a title and a message (escaped here).
- */
-void http_page_send(struct http_request *req, struct http_response *res, int status,
-		    const char *title, const char *current, const char *main);
-void http_page_message(struct http_request *req, struct http_response *res, int status,
-		       const char *title, const char *message);
-
 #endif

@@ -97,7 +97,7 @@ test_expect_success 'every documented operation answers an admin (not 404/405)' 
 	            st = urllib.request.urlopen(req).status
 	        except urllib.error.HTTPError as e:
 	            st = e.code
-	        if st != 200:
+	        if st != 200 and not (m == "post" and p != "/api/v1/apply" and st == 400):
 	            bad.append((m, p, st))
 	assert not bad, bad
 	PY

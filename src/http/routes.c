@@ -49,7 +49,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
 			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
-				return 0;
+				break; /* *p is '{': no match, captures freed below */
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);
 			n++;
@@ -58,7 +58,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			continue;
 		}
 		if (*p != *s)
-			return 0;
+			break; /* free what was captured below */
 		p++;
 		s++;
 	}

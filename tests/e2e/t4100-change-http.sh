@@ -311,4 +311,13 @@ test_expect_success 'the OpenAPI document lists the change routes' '
 	PY
 '
 
+# a clean stop (under the sanitizer build: no leak, no error at exit)
+kill -TERM "$AIV_SERVER_PID"
+wait "$AIV_SERVER_PID"
+stop_status=$?
+AIV_SERVER_PID=
+test_expect_success 'the server stops cleanly after all of it (exit 0)' '
+	test "$stop_status" = 0 || { sed -n "1,40p" server.log; false; }
+'
+
 test_done

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "apply/apply.h"
+#include "change/artefact.h"
 #include "change/change.h"
 #include "change/rules.h"
 #include "report/graph_svg.h"
@@ -740,6 +741,11 @@ static void h_stale_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "<section class=\"card\"><p class=\"empty\">Nothing is stale: every "
 			      "artefact is consistent with its upstream.</p></section>");
 	json_object_foreach(by_owner, owner, arr) {
+		struct aiv_err kerr = AIV_ERR_INIT;
+		const char *okind = NULL;
+		int person = !artefact_owner_kind(req->store, owner, &okind, &kerr) &&
+			     !strcmp(okind, "Person");
+
 		strbuf_addstr(&m, "<section class=\"card owner\"><h2>");
 		strbuf_add_html(&m, owner);
 		strbuf_addf(&m, " <span class=\"small\">(%zu)</span></h2><table><thead><tr>"
@@ -754,7 +760,12 @@ static void h_stale_page(struct http_request *req, struct http_response *res)
 			strbuf_add_html(&m, jstr(it, "cause"));
 			strbuf_addstr(&m, "</td><td><code>aivalue change review ");
 			strbuf_add_html(&m, jstr(it, "artefact"));
-			strbuf_addstr(&m, " --as OWNER --reason &hellip;</code></td></tr>");
+			strbuf_addstr(&m, " --as ");
+			if (person)
+				strbuf_add_html(&m, owner);
+			else
+				strbuf_addstr(&m, "A-MEMBER-OF-THE-TEAM");
+			strbuf_addstr(&m, " --reason &hellip;</code></td></tr>");
 		}
 		strbuf_addstr(&m, "</tbody></table></section>");
 	}

@@ -286,7 +286,9 @@ test_expect_success 'the stale page groups open stale items by owner with causes
 	test "$(grep -o "<section class=\"card owner\">" stale.html | wc -l)" = 5 &&
 	test_grep "camila.laurent" stale.html &&
 	! grep -q "<h2>kerem.sahin" stale.html &&
-	test_grep "via POL-7 -&gt; SOP-12 -&gt; REQ-21 (CR-1)" stale.html
+	test_grep "via POL-7 -&gt; SOP-12 -&gt; REQ-21 (CR-1)" stale.html &&
+	test_grep "aivalue change review REQ-21 --as camila.laurent --reason" stale.html &&
+	test_grep "aivalue change review FORM-3 --as A-MEMBER-OF-THE-TEAM --reason" stale.html
 '
 
 test_expect_success 'pages: no credential redirects, agents are refused, unknown CR is 404' '

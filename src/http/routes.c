@@ -28,6 +28,7 @@ const struct http_route *const http_route_tables[] = {
 	http_page_routes,
 	http_adoption_routes, http_adoption_page_routes,
 	http_playbook_routes, http_playbook_page_routes,
+	http_change_routes, http_change_page_routes,
 	NULL,
 };
 
@@ -50,7 +51,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
 			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
-				return 0;
+				break; /* *p is '{': no match, captures freed below */
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);
 			n++;
@@ -59,7 +60,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			continue;
 		}
 		if (*p != *s)
-			return 0;
+			break; /* free what was captured below */
 		p++;
 		s++;
 	}

@@ -94,6 +94,7 @@ extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
 extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
 extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
+extern const struct http_route http_change_routes[], http_change_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the

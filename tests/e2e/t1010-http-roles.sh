@@ -25,6 +25,7 @@ d = json.load(open(spec))
 subst = {"name": {"people": "seo-yeon.kang", "teams": "it",
                   "initiatives": "ai-champions-network"},
          "id": {"models": "workforce"}}
+subst["id"].update({"artefacts": "POL-7", "impact": "POL-7", "deps": "POL-7", "changes": "CR-1"})
 body = b"kind: Team\nname: matrix-probe\ntitle: Probe\nfunction: it\n"
 
 def concrete(path):

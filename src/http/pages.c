@@ -93,7 +93,7 @@ static void model_label(char *out, size_t n, const struct cat_model *m)
 }
 
 /* Send a whole page: the layout around `main` (HTML), for the signed-in user. */
-static void page_send(struct http_request *req, struct http_response *res, int status,
+void page_send(struct http_request *req, struct http_response *res, int status,
 		      const char *title, const char *current, const char *main)
 {
 	struct strbuf nav = STRBUF_INIT, who = STRBUF_INIT, et = STRBUF_INIT;
@@ -118,6 +118,7 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
+	strbuf_addf(&nav, "<a href=\"/logs\"%s>Processes</a>", current && !strncmp(current, "/logs", 5) ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);
@@ -147,7 +148,7 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 	strbuf_release(&et);
 }
 
-static void page_message(struct http_request *req, struct http_response *res, int status,
+void page_message(struct http_request *req, struct http_response *res, int status,
 			 const char *title, const char *message)
 {
 	struct strbuf m = STRBUF_INIT;

@@ -92,6 +92,7 @@ extern const struct http_route *const http_route_tables[];
 /* Tables defined by the modules of http/. */
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
+extern const struct http_route http_process_routes[], http_process_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the
@@ -168,5 +169,14 @@ void http_stats_snapshot(struct http_stats *out);
 /* Pages: refusal of a page request (redirect to /login or 403 page). */
 void http_page_refuse(struct http_request *req, struct http_response *res, int status,
 		      const char *message);
+
+/*
+ * Pages (pages.c): send `main` (HTML, borrowed) inside the dashboard
+ * layout with the nav entry `current` marked; or a titled message page.
+ */
+void page_send(struct http_request *req, struct http_response *res, int status,
+	       const char *title, const char *current, const char *main);
+void page_message(struct http_request *req, struct http_response *res, int status,
+		  const char *title, const char *message);
 
 #endif

@@ -309,12 +309,15 @@ static void dfg_section(struct strbuf *m, const struct eventlog *l,
 		    "with how often (hover for the median time between them). Green: case "
 		    "starts, red dashed: case ends. %zu of %zu activities, %zu of %zu edges drawn",
 		    r.nodes, ps->nacts, r.edges, ps->ndfg);
+	if (r.hidden_edges)
+		strbuf_addf(m, "; %zu less frequent edges (seen fewer than %zu times) are left "
+			    "out", r.hidden_edges, r.threshold);
+	if (r.hidden_nodes)
+		strbuf_addf(m, "; %zu less frequent activities are left out", r.hidden_nodes);
 	if (r.hidden_edges || r.hidden_nodes)
-		strbuf_addf(m, "; %zu less frequent edges (seen fewer than %zu times) and %zu "
-			    "activities are left out to keep the graph readable "
-			    "(<code>?min_edge=N</code> sets the floor; the full graph is at "
-			    "<code>/api/v1/logs/NAME/dfg</code>)", r.hidden_edges, r.threshold,
-			    r.hidden_nodes);
+		strbuf_addstr(m, " to keep the graph readable (<code>?min_edge=N</code> hides "
+			      "edges seen fewer than N times; the full graph is at "
+			      "<code>/api/v1/logs/NAME/dfg</code>)");
 	strbuf_addstr(m, ".</p></section>");
 	free(nodes);
 	free(edges);

@@ -155,17 +155,23 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 	for (i = 0; i < nE; i++)
 		if (E[i]->count > max_count)
 			max_count = E[i]->count;
-	/* ranks: breadth-first from the start activities */
+	/*
+	 * ranks: breadth-first from the main start activities (at least a
+	 * tenth of the most common start), so that a few odd cases starting
+	 * elsewhere do not pull their activity into the first column
+	 */
 	for (i = 0; i < nnodes; i++) {
-		L[i].rank = 0;
-		if (L[i].shown && nodes[i].starts) {
-			L[i].rank = 1;
-			queue[qt++] = i;
-		}
-		if (nodes[i].starts > max_start)
+		if (L[i].shown && nodes[i].starts > max_start)
 			max_start = nodes[i].starts;
 		if (nodes[i].ends > max_end)
 			max_end = nodes[i].ends;
+	}
+	for (i = 0; i < nnodes; i++) {
+		L[i].rank = 0;
+		if (L[i].shown && nodes[i].starts && nodes[i].starts * 10 >= max_start) {
+			L[i].rank = 1;
+			queue[qt++] = i;
+		}
 	}
 	while (qh < qt) {
 		size_t u = queue[qh++];

@@ -2,9 +2,10 @@
  * dfg_svg.h - a directly-follows graph drawn as inline SVG.
  *
  * Layered layout, left to right: a start marker in column 0; each
- * activity's column is its breadth-first distance from the start
- * activities over the drawn edges (activities not reached that way go in
- * the last column); an end marker after the last column.  Inside a column
+ * activity's column is its breadth-first distance, over the drawn edges,
+ * from the main start activities (those at least a tenth as frequent as
+ * the most common start; activities not reached go in the last column);
+ * an end marker after the last column.  Inside a column
  * nodes are ordered by the mean row of their drawn predecessors (fewer
  * crossings), then by frequency.  Forward edges are cubic curves from the
  * right side of a node to the left side of the next; backward and

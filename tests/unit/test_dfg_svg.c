@@ -179,6 +179,22 @@ static void test_unreached(void **state)
 	strbuf_release(&sb);
 }
 
+/* A rare start does not pull its activity into the first column. */
+static void test_rare_start(void **state)
+{
+	struct dfg_node n[3] = { { "a", 20, 19, 0 }, { "b", 20, 1, 0 }, { "c", 20, 0, 20 } };
+	struct dfg_edge e[2] = { { 0, 1, 19, 5 }, { 1, 2, 20, 5 } };
+	struct strbuf sb = STRBUF_INIT;
+	struct dfg_svg_result r;
+
+	(void)state;
+	dfg_svg(&sb, n, 3, e, 2, NULL, &r);
+	assert_true(well_formed(sb.buf));
+	assert_int_equal(r.ranks, 3); /* a | b | c, not a b | c */
+	assert_int_equal(count(sb.buf, "class=\"dfg-edge dfg-edge-start\""), 2);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_node_limit_and_escaping),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_unreached),
+		cmocka_unit_test(test_rare_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,37 @@ static int cmp_in_column(const void *a, const void *b)
 	return cmp_node_count(a, b);
 }
 
+/* Depth-first search state for the ranks (see dfg_svg). */
+struct dfs {
+	struct lnode *L;
+	const struct dfg_edge **E;
+	size_t nE;
+	uint8_t *back;   /* per drawn edge: 1 closes a cycle, 2 tree edge of the search */
+	size_t *post;    /* nodes in post-order */
+	size_t npost;
+};
+
+/* Visit u: rank -1 while on the stack, 0 unvisited, 1 done (real ranks later). */
+static void dfs_visit(struct dfs *d, size_t u)
+{
+	size_t i;
+
+	d->L[u].rank = -1;
+	for (i = 0; i < d->nE; i++) {
+		size_t v = d->E[i]->to;
+		if (d->E[i]->from != u)
+			continue;
+		if (d->L[v].rank == -1)
+			d->back[i] = 1;
+		else if (d->L[v].rank == 0) {
+			d->back[i] = 2;
+			dfs_visit(d, v);
+		}
+	}
+	d->L[u].rank = 1;
+	d->post[d->npost++] = u;
+}
+
 /* An activity name, shortened to NAME_MAX characters (UTF-8 safe), escaped. */
 static void short_name(struct strbuf *sb, const char *s)
 {
@@ -117,10 +148,10 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 	struct lnode *L = xcalloc(nnodes + 1, sizeof(*L));
 	struct lnode **order = xmalloc(st_mult(nnodes + 1, sizeof(*order)));
 	const struct dfg_edge **E = xmalloc(st_mult(nedges + 1, sizeof(*E)));
-	uint8_t *drawn = xcalloc(nedges + 1, 1);
+	uint8_t *drawn = xcalloc(nedges + 1, 1), *back;
 	size_t *queue = xmalloc(st_mult(nnodes + 1, sizeof(*queue)));
 	struct lnode **col = xmalloc(st_mult(nnodes + 1, sizeof(*col)));
-	size_t i, j, k, nshown = 0, nE = 0, threshold = 0, max_count = 1, qh = 0, qt = 0;
+	size_t i, j, k, nshown = 0, nE = 0, threshold = 0, max_count = 1, qt = 0;
 	size_t max_rows = 1, max_start = 1, max_end = 1;
 	int ranks = 0, r;
 	double w, h, startx, endx, midy;
@@ -152,13 +183,18 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 	for (i = 0; i < nE; i++)
 		drawn[E[i] - edges] = 1;
 	threshold = nE ? E[nE - 1]->count : 0;
+	back = xcalloc(nE + 1, 1);
 	for (i = 0; i < nE; i++)
 		if (E[i]->count > max_count)
 			max_count = E[i]->count;
 	/*
-	 * ranks: breadth-first from the main start activities (at least a
-	 * tenth of the most common start), so that a few odd cases starting
-	 * elsewhere do not pull their activity into the first column
+	 * ranks: depth-first from the main start activities (at least a tenth
+	 * of the most common start), then from the other starts and the rest,
+	 * following frequent edges first; an edge to a node still on the
+	 * stack closes a cycle and is "back".  The search tree's edges and
+	 * the other frequent edges (at least 1/20 of the most frequent) form
+	 * a DAG in which each node's rank is its longest path from a root, so
+	 * the main flow points right and rare detours do not stretch it.
 	 */
 	for (i = 0; i < nnodes; i++) {
 		if (L[i].shown && nodes[i].starts > max_start)
@@ -166,27 +202,31 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 		if (nodes[i].ends > max_end)
 			max_end = nodes[i].ends;
 	}
-	for (i = 0; i < nnodes; i++) {
-		L[i].rank = 0;
-		if (L[i].shown && nodes[i].starts && nodes[i].starts * 10 >= max_start) {
-			L[i].rank = 1;
-			queue[qt++] = i;
-		}
-	}
-	while (qh < qt) {
-		size_t u = queue[qh++];
-		for (i = 0; i < nE; i++)
-			if (E[i]->from == u && !L[E[i]->to].rank) {
-				L[E[i]->to].rank = L[u].rank + 1;
-				queue[qt++] = E[i]->to;
+	{
+		struct dfs d = { L, E, nE, back, queue, 0 };
+		for (k = 0; k < 3; k++)
+			for (i = 0; i < nnodes; i++) {
+				size_t u = order[i]->idx;
+				int main_start = nodes[u].starts && nodes[u].starts * 10 >= max_start;
+				if (!L[u].shown || L[u].rank ||
+				    (k == 0 && !main_start) || (k == 1 && !nodes[u].starts))
+					continue;
+				dfs_visit(&d, u);
 			}
+		qt = d.npost;
 	}
-	for (i = 0; i < nnodes; i++)
-		if (L[i].shown && L[i].rank > ranks)
-			ranks = L[i].rank;
 	for (i = 0; i < nnodes; i++)
 		if (L[i].shown && !L[i].rank)
-			L[i].rank = ranks + 1; /* not reached over drawn edges */
+			L[i].rank = 1;
+	for (i = qt; i-- > 0;) { /* reverse post-order: topological */
+		size_t u = queue[i];
+		if (L[u].rank < 1)
+			L[u].rank = 1;
+		for (j = 0; j < nE; j++)
+			if (E[j]->from == u && (back[j] == 2 || (!back[j] && E[j]->count * 20 >= max_count)) &&
+			    L[E[j]->to].rank < L[u].rank + 1)
+				L[E[j]->to].rank = L[u].rank + 1;
+	}
 	for (i = 0; i < nnodes; i++)
 		if (L[i].shown && L[i].rank > ranks)
 			ranks = L[i].rank;
@@ -361,6 +401,7 @@ done:
 	free(order);
 	free(E);
 	free(drawn);
+	free(back);
 	free(queue);
 	free(col);
 }

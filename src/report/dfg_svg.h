@@ -1,11 +1,14 @@
 /*
  * dfg_svg.h - a directly-follows graph drawn as inline SVG.
  *
- * Layered layout, left to right: a start marker in column 0; each
- * activity's column is its breadth-first distance, over the drawn edges,
- * from the main start activities (those at least a tenth as frequent as
- * the most common start; activities not reached go in the last column);
- * an end marker after the last column.  Inside a column
+ * Layered layout, left to right: a start marker in column 0, then the
+ * activities, then an end marker.  Columns: a depth-first search from the
+ * main start activities (at least a tenth as frequent as the most common
+ * start), then from the other activities, marks the edges that close a
+ * cycle as back edges; each activity's column is its longest path from a
+ * root over the search tree's edges and the other frequent edges (at
+ * least 1/20 of the most frequent), so the main flow points right and
+ * rare detours do not stretch it.  Inside a column
  * nodes are ordered by the mean row of their drawn predecessors (fewer
  * crossings), then by frequency.  Forward edges are cubic curves from the
  * right side of a node to the left side of the next; backward and

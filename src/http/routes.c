@@ -49,7 +49,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
 			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
-				return 0;
+				goto fail;
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);
 			n++;
@@ -58,23 +58,24 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			continue;
 		}
 		if (*p != *s)
-			return 0;
+			goto fail; /* a {param} may already be captured: "/logs/{name}/dfg" */
 		p++;
 		s++;
 	}
-	if (*p || *s) {
-		if (req) {
-			size_t i;
-			for (i = 0; i < n; i++) {
-				free(req->param_values[i]);
-				req->param_values[i] = NULL;
-			}
-		}
-		return 0;
-	}
+	if (*p || *s)
+		goto fail;
 	if (req)
 		req->nparams = n;
 	return 1;
+fail:
+	if (req) {
+		size_t i;
+		for (i = 0; i < n; i++) {
+			free(req->param_values[i]);
+			req->param_values[i] = NULL;
+		}
+	}
+	return 0;
 }
 
 /* Names of the {params} of a pattern, in order, into caller's `names`. */

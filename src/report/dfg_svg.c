@@ -17,6 +17,8 @@
 #define TOP 40.0      /* room for the title and self-loops */
 #define LOOP_ROOM 60.0 /* below the rows, for backward edges */
 #define NAME_MAX 22   /* characters of a name shown in a box */
+#define DISPLAY_W 1180.0 /* width the drawing is shown at, when larger */
+#define MIN_SCALE 0.75   /* ... but text stays at least this big */
 
 struct lnode {
 	size_t idx;      /* into nodes[] */
@@ -154,7 +156,7 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 	size_t i, j, k, nshown = 0, nE = 0, threshold = 0, max_count = 1, qt = 0;
 	size_t max_rows = 1, max_start = 1, max_end = 1;
 	int ranks = 0, r;
-	double w, h, startx, endx, midy;
+	double w, h, startx, endx, midy, scale;
 	struct dfg_svg_result rr;
 
 	memset(&rr, 0, sizeof(rr));
@@ -266,12 +268,14 @@ void dfg_svg(struct strbuf *sb, const struct dfg_node *nodes, size_t nnodes,
 		L[i].y = TOP + ROW_H * (L[i].row + ((double)max_rows - (double)nc) / 2.0) +
 			 (ROW_H - NODE_H) / 2;
 	}
+	/* shown at most DISPLAY_W wide, but never below MIN_SCALE (then it scrolls) */
+	scale = w <= DISPLAY_W ? 1.0 : DISPLAY_W / w < MIN_SCALE ? MIN_SCALE : DISPLAY_W / w;
 	startx = MARGIN + 12;
 	endx = MARGIN + 40 + COL_W * ranks + 28;
 
 	strbuf_addf(sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart dfg\" "
 		    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
-		    "aria-labelledby=\"", w, h, w, h);
+		    "aria-labelledby=\"", w, h, w * scale, h * scale);
 	strbuf_add_html(sb, id);
 	strbuf_addstr(sb, "-title\"><title id=\"");
 	strbuf_add_html(sb, id);

@@ -189,6 +189,16 @@ test_expect_success 'a log page with ?by=ATTR shows the cohort comparison' '
 	test "$(svg_ok out.json)" = 3
 '
 
+test_expect_success 'activity names are escaped in every table, chart and the graph' '
+	printf "case,activity,time\n1,<b>open</b>,2024-01-01 00:00:00\n1,a&b \"q\",2024-01-01 01:00:00\n2,<b>open</b>,2024-01-02 00:00:00\n2,a&b \"q\",2024-01-02 03:00:00\n" >esc.csv &&
+	aivalue import cases esc.csv --case case --activity activity --time time --name esc >/dev/null &&
+	test "$(api /logs/esc "$VIEWER")" = 200 &&
+	! grep -q "<b>open" out.json &&
+	test_grep "&lt;b&gt;open&lt;/b&gt; → a&amp;b &quot;q&quot;" out.json &&
+	test "$(svg_ok out.json)" = 3 &&
+	test "$(grep -o "<g class=\"dfg-node\">" out.json | wc -l)" = 2
+'
+
 if test -f "$SHARED/03_repairExample.xes.gz"; then
 	aivalue import cases "$SHARED/03_repairExample.xes.gz" --name repair >/dev/null
 	test_expect_success 'shared repair log: API equals CLI, the page draws all 8 activities' '

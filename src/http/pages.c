@@ -122,6 +122,7 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	strbuf_addf(&nav, "<a href=\"/adoption\"%s>Adoption</a><a href=\"/journeys\"%s>Journeys</a>", current && !strcmp(current, "/adoption") ? " class=\"current\" aria-current=\"page\"" : "", current && !strcmp(current, "/journeys") ? " class=\"current\" aria-current=\"page\"" : "");
 	pages_playbook_nav(&nav, current);
 	strbuf_addf(&nav, "<a href=\"/changes\"%s>Changes</a>", current && !strncmp(current, "/changes", 8) ? " class=\"current\" aria-current=\"page\"" : "");
+	strbuf_addf(&nav, "<a href=\"/logs\"%s>Processes</a>", current && !strncmp(current, "/logs", 5) ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);

@@ -29,6 +29,7 @@ const struct http_route *const http_route_tables[] = {
 	http_adoption_routes, http_adoption_page_routes,
 	http_playbook_routes, http_playbook_page_routes,
 	http_change_routes, http_change_page_routes,
+	http_process_routes, http_process_page_routes,
 	NULL,
 };
 
@@ -64,19 +65,20 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 		p++;
 		s++;
 	}
-	if (*p || *s) {
-		if (req) {
-			size_t i;
-			for (i = 0; i < n; i++) {
-				free(req->param_values[i]);
-				req->param_values[i] = NULL;
-			}
-		}
-		return 0;
-	}
+	if (*p || *s)
+		goto fail;
 	if (req)
 		req->nparams = n;
 	return 1;
+fail:
+	if (req) {
+		size_t i;
+		for (i = 0; i < n; i++) {
+			free(req->param_values[i]);
+			req->param_values[i] = NULL;
+		}
+	}
+	return 0;
 }
 
 /* Names of the {params} of a pattern, in order, into caller's `names`. */

@@ -95,6 +95,7 @@ extern const struct http_route http_page_routes[];
 extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
 extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
 extern const struct http_route http_change_routes[], http_change_page_routes[];
+extern const struct http_route http_process_routes[], http_process_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the
@@ -171,4 +172,5 @@ void http_stats_snapshot(struct http_stats *out);
 /* Pages: refusal of a page request (redirect to /login or 403 page). */
 void http_page_refuse(struct http_request *req, struct http_response *res, int status,
 		      const char *message);
+
 #endif

@@ -33,7 +33,7 @@ def concrete(path):
     out = []
     for i, p in enumerate(parts):
         if p.startswith("{"):
-            out.append(subst[p[1:-1]][parts[i - 1]])
+            out.append(subst[p[1:-1]].get(parts[i - 1], "no-such-" + parts[i - 1]))
         else:
             out.append(p)
     return "/".join(out)

@@ -8,9 +8,13 @@
  * says which import would supply it, and the finding is listed as not
  * assessed rather than silently absent.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assess/evidence.h"
 #include "assess/playbook.h"
+#include "change/change.h"
 #include "cmd.h"
 #include "core/cjson.h"
 #include "metrics/adoption.h"
@@ -199,6 +203,190 @@ static int det_outpacing(const struct evidence_env *env, const struct phase_verd
 	return rc < 0 ? rc : 0;
 }
 
+
+/*
+ * Evidence for the phase gates and scorecards from the adoption report.
+ * One report serves every metric of a request: it is cached per thread
+ * (the server runs one store per worker thread) and recomputed when the
+ * store handle or the set of usage imports changes.
+ */
+struct adoption_facts {
+	const struct store *store;
+	int64_t imports, last_import; /* what the figures were computed from */
+	int have;                     /* usage was imported */
+	double repeat_use_rate, gini, role_gap, reusable, xfe, functions_repeat;
+	int two_tier;
+	int64_t as_of_us;
+};
+
+static _Thread_local struct adoption_facts facts_cache;
+
+static int adoption_facts(const struct evidence_env *env, struct adoption_facts **out,
+			  struct aiv_err *err)
+{
+	struct adoption_facts *f = &facts_cache;
+	struct store_stmt *st;
+	struct adoption_report r;
+	struct usage_table t;
+	int64_t n = 0, last = 0;
+	json_t *tt;
+	size_t i;
+	int rc;
+
+	st = store_prepare(env->store, "SELECT count(*), coalesce(max(rowid), 0) FROM usage_imports",
+			   err);
+	if (!st)
+		return err->code;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		n = store_col_int(st, 0);
+		last = store_col_int(st, 1);
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*out = f;
+	if (f->store == env->store && f->imports == n && f->last_import == last)
+		return 0;
+	memset(f, 0, sizeof(*f));
+	f->store = env->store;
+	f->imports = n;
+	f->last_import = last;
+	if (n == 0)
+		return 0;
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
+		utab_release(&t);
+		f->store = NULL;
+		return err->code;
+	}
+	f->have = 1;
+	f->repeat_use_rate = r.org.repeat_rate;
+	f->gini = r.org.gini;
+	f->role_gap = r.role_gap;
+	f->reusable = r.reusable_workflows;
+	f->xfe = r.cross_functional_enablement;
+	for (i = 0; i < r.nfunctions; i++)
+		if (!r.functions[i].suppressed && r.functions[i].enabled)
+			f->functions_repeat++;
+	tt = adoption_two_tier(&r, env->cat);
+	f->two_tier = tt != NULL;
+	json_decref(tt);
+	f->as_of_us = (int64_t)r.as_of * 86400 * 1000000;
+	adoption_report_release(&r);
+	utab_release(&t);
+	return 0;
+}
+
+static int ev_adoption(const struct evidence_env *env, const char *metric,
+		       struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct adoption_facts *f;
+	double v = 0;
+	int ret;
+
+	(void)data;
+	if ((ret = adoption_facts(env, &f, err)))
+		return ret;
+	if (!f->have) {
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: adoption metrics from an AI usage import (none yet: aivalue import usage)");
+		return 0;
+	}
+	if (!strcmp(metric, "repeat_use_rate"))
+		v = f->repeat_use_rate;
+	else if (!strcmp(metric, "gini_active_days"))
+		v = f->gini;
+	else if (!strcmp(metric, "repeat_use_gap"))
+		v = f->role_gap;
+	else if (!strcmp(metric, "reusable_workflows"))
+		v = f->reusable;
+	else if (!strcmp(metric, "cross_functional_enablement"))
+		v = f->xfe;
+	else if (!strcmp(metric, "functions_with_repeat_use"))
+		v = f->functions_repeat;
+	else if (!strcmp(metric, "open_two_tier_findings"))
+		v = f->two_tier;
+	if (v < 0) {
+		/* the kernel's "not enough groups above the privacy floor" */
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: too few groups of 5 or more people for '%s'", metric);
+		return 0;
+	}
+	out->state = EV_MEASURED;
+	out->value = v;
+	out->measured_at = f->as_of_us;
+	snprintf(out->source, sizeof(out->source),
+		 "adoption report over %lld usage import%s (aivalue adoption)",
+		 (long long)f->imports, f->imports == 1 ? "" : "s");
+	return 0;
+}
+
+static const struct evidence_provider adoption_evidence[] = {
+	{ "repeat_use_rate", "AI-usage imports", ev_adoption, NULL },
+	{ "gini_active_days", "AI-usage imports", ev_adoption, NULL },
+	{ "repeat_use_gap", "AI-usage imports", ev_adoption, NULL },
+	{ "reusable_workflows", "AI-usage imports", ev_adoption, NULL },
+	{ "cross_functional_enablement", "AI-usage imports", ev_adoption, NULL },
+	{ "functions_with_repeat_use", "AI-usage imports", ev_adoption, NULL },
+	{ "open_two_tier_findings", "AI-usage imports", ev_adoption, NULL },
+};
+
+/* Change control's audit readiness and downstream consistency (model 4). */
+static int ev_change(const struct evidence_env *env, const char *metric,
+		     struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct change_rules *rules = NULL;
+	struct change_env ce;
+	json_t *m = NULL, *v;
+	int64_t n = 0;
+	const char *rp = getenv("AIVALUE_CHANGE_RULES");
+	int ret;
+
+	(void)data;
+	if (store_query_int(env->store, "SELECT count(*) FROM change_requests", &n, err))
+		return err->code;
+	if (n == 0) {
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: change control (model 4): no change requests yet (aivalue change open)");
+		return 0;
+	}
+	if ((ret = change_rules_load(&rules, rp && *rp ? rp : NULL, env->cat, err)))
+		return ret;
+	ce.s = env->store;
+	ce.cat = env->cat;
+	ce.rules = rules;
+	ce.actor = "evidence";
+	ret = change_metrics(&ce, &m, err);
+	change_rules_free(rules);
+	if (ret)
+		return ret;
+	v = !strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness")
+		? json_object_get(json_object_get(m, "audit_readiness"), "share")
+		: json_object_get(json_object_get(m, "downstream_consistency"), "share");
+	if (json_is_number(v)) {
+		out->state = EV_MEASURED;
+		out->value = json_number_value(v);
+		snprintf(out->source, sizeof(out->source),
+			 "change control over %lld change request%s (aivalue change metrics)",
+			 (long long)n, n == 1 ? "" : "s");
+	} else {
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no finished change request to measure yet");
+	}
+	json_decref(m);
+	return 0;
+}
+
+static const struct evidence_provider change_evidence[] = {
+	{ "change_audit_readiness", "change control", ev_change, NULL },
+	{ "audit_readiness", "change control", ev_change, NULL },
+	{ "downstream_consistency", "change control", ev_change, NULL },
+};
+
 static const struct finding_detector outpacing = {
 	"generation_outpaces_governance", det_outpacing, NULL, NULL };
 static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
@@ -211,4 +399,8 @@ void cli_register_detectors(void)
 	findings_register(&volume);
 	findings_register(&shadow);
 	findings_register(&outpacing);
+	for (size_t i = 0; i < ARRAY_SIZE(adoption_evidence); i++)
+		evidence_register(&adoption_evidence[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(change_evidence); i++)
+		evidence_register(&change_evidence[i]);
 }

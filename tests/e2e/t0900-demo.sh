@@ -24,6 +24,10 @@ test_expect_success 'the demo workspace holds every capability'"'"'s data' '
 	aivalue findings --json >f.json &&
 	test "$(json_get f.json "\",\".join(sorted(set(x[\"mode\"] for x in d[\"findings\"]) & {\"two_tier_workforce\", \"volume_over_credibility\", \"automating_before_controls\"}))")" = automating_before_controls,two_tier_workforce,volume_over_credibility &&
 	aivalue graph impact POL-7 | test_grep "downstream of" &&
+	aivalue phase --json >p.json &&
+	test "$(json_get p.json "[c[\"status\"] for c in d[\"criteria\"] if c[\"criterion\"] == \"repeat_use_spread\"][0]")" = pass &&
+	test "$(json_get p.json "[c[\"status\"] for c in d[\"criteria\"] if c[\"criterion\"] == \"no_two_tier_workforce\"][0]")" = fail &&
+	json_get p.json "[c[\"source\"] for c in d[\"criteria\"] if c[\"criterion\"] == \"repeat_use_spread\"][0]" | grep "adoption report" &&
 	aivalue assess show --json >s.json &&
 	aivalue audit verify | test_grep "ledger ok"
 '

@@ -118,6 +118,7 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
+	strbuf_addf(&nav, "<a href=\"/workflows\"%s>Agents</a>", current && !strncmp(current, "/workflows", 10) ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);
@@ -145,6 +146,12 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 	strbuf_release(&nav);
 	strbuf_release(&who);
 	strbuf_release(&et);
+}
+
+void http_page_send(struct http_request *req, struct http_response *res, int status,
+		    const char *title, const char *current, const char *main)
+{
+	page_send(req, res, status, title, current, main);
 }
 
 static void page_message(struct http_request *req, struct http_response *res, int status,

@@ -26,6 +26,7 @@
 const struct http_route *const http_route_tables[] = {
 	http_api_routes,
 	http_page_routes,
+	http_control_routes,
 	NULL,
 };
 

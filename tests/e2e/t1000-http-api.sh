@@ -84,6 +84,7 @@ test_expect_success 'every documented operation answers an admin (not 404/405)' 
 	bad = []
 	for p, item in d["paths"].items():
 	    for m, op in item.items():
+	        if "control" in op.get("tags", []): continue  # t3200 covers these
 	        path = p
 	        for k, v in subst.items():
 	            if p == k:

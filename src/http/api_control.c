@@ -29,6 +29,7 @@
  * are reloaded when the applied objects change (policies, agents, org).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,12 @@ static void gc_submit(struct store *s, struct gc_slot *slot)
 			continue;
 		}
 		gc_running = 1;
+		if (gc_head == slot && !slot->next) {
+			/* alone: let threads that are parsing a request join this batch */
+			pthread_mutex_unlock(&gc_lock);
+			sched_yield();
+			pthread_mutex_lock(&gc_lock);
+		}
 		list = gc_head;
 		gc_head = gc_last = NULL;
 		pthread_mutex_unlock(&gc_lock);

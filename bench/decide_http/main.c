@@ -298,8 +298,10 @@ int main(int argc, char **argv)
 		goto out;
 	while (fgets(line, sizeof(line), p)) {
 		char *q;
-		if (sscanf(line, "%lld requests in", &completed) == 1)
+		if (strstr(line, " requests in ")) {
+			completed = atoll(line);
 			continue;
+		}
 		if ((q = strstr(line, "Requests/sec:")))
 			rps = atof(q + 13);
 		else if ((q = strstr(line, " 99%")))

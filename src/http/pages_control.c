@@ -52,19 +52,23 @@ static int workflow_has_agent(const json_t *wf, const char *agent)
 	return 0;
 }
 
+/* The workflow's agents, each once, comma separated (escaped). */
 static void agents_of(struct strbuf *sb, const json_t *wf)
 {
 	const json_t *steps = json_object_get(wf, "steps"), *st, *a;
+	json_t *seen = json_object();
 	size_t i, j, n = 0;
 
 	json_array_foreach(steps, i, st) {
 		json_array_foreach(json_object_get(st, "agents"), j, a) {
-			if (!json_is_string(a))
+			if (!json_is_string(a) || json_object_get(seen, json_string_value(a)))
 				continue;
+			json_object_set_new(seen, json_string_value(a), json_true());
 			strbuf_addstr(sb, n++ ? ", " : "");
 			strbuf_add_html(sb, json_string_value(a));
 		}
 	}
+	json_decref(seen);
 	if (!n)
 		strbuf_addstr(sb, "-");
 }

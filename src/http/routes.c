@@ -49,7 +49,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
 			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
-				return 0;
+				goto fail;
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);
 			n++;
@@ -58,11 +58,13 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			continue;
 		}
 		if (*p != *s)
-			return 0;
+			goto fail;
 		p++;
 		s++;
 	}
 	if (*p || *s) {
+fail:
+		/* a later segment differs: free what was captured */
 		if (req) {
 			size_t i;
 			for (i = 0; i < n; i++) {

@@ -264,4 +264,13 @@ test_expect_success 'concurrent single decisions are all answered and all in the
 	aivalue audit verify
 '
 
+# a clean stop (under the sanitizer build: no leak of the per-thread engines)
+kill -TERM "$AIV_SERVER_PID"
+wait "$AIV_SERVER_PID"
+stop_status=$?
+AIV_SERVER_PID=
+test_expect_success 'the server stops cleanly (exit 0)' '
+	test "$stop_status" = 0
+'
+
 test_done

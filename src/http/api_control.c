@@ -307,7 +307,7 @@ static void h_decide(struct http_request *req, struct http_response *res)
 			   "aivalue token create --agent ID)", req->token.name);
 		return;
 	}
-	if (!(body = json_loadb(req->body, req->body_len, 0, &je))) {
+	if (!(body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je))) {
 		http_error(res, 400, "request body is not JSON: %s (line %d, column %d)", je.text,
 			   je.line, je.column);
 		return;

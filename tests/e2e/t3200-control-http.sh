@@ -163,6 +163,8 @@ test_expect_success 'an oversized batch is 413, malformed input 400; nothing rec
 	test_grep "needs action and resource" out.json &&
 	test "$(post agent.tok /api/v1/decide "{$INV, \"contxt\": {}}")" = 400 &&
 	test_grep "unknown field .contxt." out.json &&
+	test "$(post agent.tok /api/v1/decide "{\"agent\": \"claims-bot\", \"agent\": \"ap-bot\", $INV}")" = 400 &&
+	test_grep "duplicate" out.json &&
 	test "$(post agent.tok /api/v1/decide "{$INV, \"context\": [1]}")" = 400 &&
 	test "$(post agent.tok /api/v1/decide "{\"action\": \"a\", \"resource\": \"Invoice\"}")" = 400 &&
 	test "$(post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 1.5}}")" = 400 &&

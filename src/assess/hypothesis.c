@@ -17,7 +17,7 @@
 #include "hypothesis.h"
 #include "ledger/ledger.h"
 #include "org/org.h"
-#include "hyp_stats.h"
+#include "metrics/stats.h"
 
 /* ---- the kind ---- */
 
@@ -333,17 +333,17 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
 			kb += b[i] > 0.5;
 		out->baseline = (double)ka / (double)na;
 		out->treatment = (double)kb / (double)nb;
-		if (hyp_stats_rate_diff(ka, (long)na, kb, (long)nb, conf, &out->effect, &out->lo,
+		if (stats_rate_diff(ka, (long)na, kb, (long)nb, conf, &out->effect, &out->lo,
 				    &out->hi))
 			return;
 	} else {
 		double *w = xmalloc(st_mult(na > nb ? na : nb, sizeof(double)));
 		memcpy(w, a, na * sizeof(double));
-		out->baseline = hyp_stats_median(w, na);
+		out->baseline = stats_median(w, na);
 		memcpy(w, b, nb * sizeof(double));
-		out->treatment = hyp_stats_median(w, nb);
+		out->treatment = stats_median(w, nb);
 		free(w);
-		if (hyp_stats_bootstrap_median_diff(a, na, b, nb, conf, HYP_BOOT_ITERS, seed,
+		if (stats_bootstrap_median_diff(a, na, b, nb, HYP_BOOT_ITERS, conf, seed,
 						&out->effect, &out->lo, &out->hi))
 			return;
 	}
@@ -463,7 +463,7 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	json_t *g;
 	struct sample sm;
 	const char *me = json_str(r->spec, "minimum_effect");
-	uint64_t seed = hyp_stats_seed_from(r->name);
+	uint64_t seed = stats_seed_from(r->name);
 	int64_t review = 0;
 	size_t i;
 	int ret, guard_missing = 0, guard_breached = 0;

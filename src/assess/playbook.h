@@ -159,6 +159,8 @@ json_t *roadmap_json(const struct roadmap *r);
  * value_plays_measured) and initiatives (expert_pilots_unembedded).
  */
 void assess_register_providers(const char *questionnaire_path);
+/* The questionnaire path registered above (borrowed; NULL: built-in). */
+const char *assess_questionnaire_path(void);
 
 /* Active initiatives as JSON specs from the objects table (new reference). */
 int assess_initiatives(struct store *s, json_t **out, struct aiv_err *err);

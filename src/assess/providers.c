@@ -280,6 +280,11 @@ static const struct evidence_provider providers[] = {
 	{ "innovation_output", "hypotheses", prov_innovation, NULL },
 };
 
+const char *assess_questionnaire_path(void)
+{
+	return questionnaire_path;
+}
+
 void assess_register_providers(const char *qpath)
 {
 	size_t i;

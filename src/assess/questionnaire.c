@@ -163,6 +163,35 @@ const struct rq_question *questionnaire_find(const struct questionnaire *q,
 	return NULL;
 }
 
+json_t *questionnaire_json(const struct questionnaire *q)
+{
+	json_t *arr = json_array();
+	size_t i, j;
+
+	for (i = 0; i < q->n; i++) {
+		const struct rq_question *rq = &q->q[i];
+		json_t *ch = json_array(), *nist = json_array(), *iso = json_array();
+		json_t *o;
+
+		for (j = 0; j < rq->nchoices; j++)
+			json_array_append_new(ch, json_pack("{s:i, s:i, s:s}", "choice",
+				(int)j + 1, "level", rq->choices[j].level, "text",
+				rq->choices[j].text));
+		for (j = 0; j < rq->nist.n; j++)
+			json_array_append_new(nist, json_string(rq->nist.v[j]));
+		for (j = 0; j < rq->iso.n; j++)
+			json_array_append_new(iso, json_string(rq->iso.v[j]));
+		o = json_pack("{s:s, s:s, s:s, s:f, s:o, s:o, s:o}", "id", rq->id,
+			      "dimension", rq->dimension, "text", rq->text,
+			      "minutes", rq->minutes, "choices", ch, "nist_ai_rmf", nist,
+			      "iso_42001", iso);
+		if (rq->basic >= 0)
+			json_object_set_new(o, "basic", json_string(rq_basic_names[rq->basic]));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 double questionnaire_minutes(const struct questionnaire *q)
 {
 	double m = 0;

@@ -12,6 +12,8 @@
 #ifndef AIV_QUESTIONNAIRE_H
 #define AIV_QUESTIONNAIRE_H
 
+#include <jansson.h>
+
 #include "aiv.h"
 #include "catalog/catalog.h"
 
@@ -102,6 +104,12 @@ const struct rq_question *questionnaire_find(const struct questionnaire *q,
 					     const char *id, size_t *idx);
 /* Total of the time estimates, in minutes. */
 double questionnaire_minutes(const struct questionnaire *q);
+/*
+ * The questions as JSON (as `aivalue assess questions --json` and the API
+ * print them): id, dimension, text, minutes, choices, crosswalk ids,
+ * basic.  New reference.
+ */
+json_t *questionnaire_json(const struct questionnaire *q);
 
 /* 1 when `id` is a NIST AI RMF 1.0 subcategory id ("GOVERN 1.1"). */
 int rq_valid_nist(const char *id);

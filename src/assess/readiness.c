@@ -123,7 +123,7 @@ int ra_answer_attach(struct ra_answer *a, const char *path, struct aiv_err *err)
 /* ---- the answers file ---- */
 
 static int parse_one(const struct ypos *p, const struct questionnaire *q,
-		     struct fy_node *item, const char *dir, int64_t now,
+		     struct fy_node *item, const char *dir, int no_files, int64_t now,
 		     struct ra_set *out)
 {
 	static const char *const keys[] = { "question", "choice", "provenance",
@@ -171,6 +171,10 @@ static int parse_one(const struct ypos *p, const struct questionnaire *q,
 	if (a.provenance == PROV_DOCUMENTED && !ev)
 		return yfail(p, item, AIV_EINPUT,
 			     "%s: provenance 'documented' needs an 'evidence' file", what);
+	if (ev && no_files)
+		return yfail(p, yget(item, "evidence"), AIV_EINPUT,
+			     "%s: evidence files are not read from a request; attach '%s' with "
+			     "'aivalue assess answer %s N --evidence FILE'", what, ev, qid);
 	if (ev && a.provenance != PROV_DOCUMENTED)
 		return yfail(p, yget(item, "evidence"), AIV_EINPUT,
 			     "%s: an 'evidence' file makes the provenance 'documented'", what);
@@ -205,8 +209,13 @@ static int parse_one(const struct ypos *p, const struct questionnaire *q,
 	return 0;
 }
 
-int readiness_parse_answers(const struct questionnaire *q, const char *path,
-			    int64_t now, struct ra_set *out, struct aiv_err *err)
+/*
+ * Both entry points: a file (buf NULL; evidence paths relative to it) or
+ * a buffer named `path` (no_files: evidence files are refused).
+ */
+static int parse_answers(const struct questionnaire *q, const char *path, const char *buf,
+			 size_t len, int no_files, int64_t now, struct ra_set *out,
+			 struct aiv_err *err)
 {
 	static const char *const keys[] = { "answers", NULL };
 	struct ydocs docs;
@@ -218,7 +227,7 @@ int readiness_parse_answers(const struct questionnaire *q, const char *path,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = ydocs_load(&docs, path, NULL, 0, err)))
+	if ((ret = ydocs_load(&docs, path, buf, len, err)))
 		return ret;
 	p.file = docs.file;
 	p.err = err;
@@ -234,11 +243,11 @@ int readiness_parse_answers(const struct questionnaire *q, const char *path,
 	if ((ret = ycheck_keys(&p, root, keys, "answers file")) ||
 	    (ret = yget_seq(&p, root, "answers", 1, &seq, "answers file")))
 		goto cleanup;
-	slash = strrchr(path, '/');
+	slash = buf ? NULL : strrchr(path, '/');
 	if (slash)
 		dir = xstrndup(path, (size_t)(slash - path));
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL)
-		if ((ret = parse_one(&p, q, item, dir, now, out)))
+		if ((ret = parse_one(&p, q, item, dir, no_files, now, out)))
 			goto cleanup;
 	if (out->n == 0)
 		ret = yfail(&p, seq, AIV_EINPUT, "answers file: no answers");
@@ -249,6 +258,19 @@ cleanup:
 	if (ret)
 		ra_set_release(out);
 	return ret;
+}
+
+int readiness_parse_answers(const struct questionnaire *q, const char *path,
+			    int64_t now, struct ra_set *out, struct aiv_err *err)
+{
+	return parse_answers(q, path, NULL, 0, 0, now, out, err);
+}
+
+int readiness_parse_answers_buf(const struct questionnaire *q, const char *name,
+				const char *buf, size_t len, int64_t now, struct ra_set *out,
+				struct aiv_err *err)
+{
+	return parse_answers(q, name, buf, len, 1, now, out, err);
 }
 
 /* ---- store ---- */

@@ -81,6 +81,15 @@ int readiness_parse_answers(const struct questionnaire *q, const char *path,
 			    int64_t now, struct ra_set *out, struct aiv_err *err);
 
 /*
+ * The same from a buffer (an HTTP request body, YAML or JSON) called
+ * `name` in error locations.  Evidence files are refused there: a
+ * request cannot name files on the server.
+ */
+int readiness_parse_answers_buf(const struct questionnaire *q, const char *name,
+				const char *buf, size_t len, int64_t now, struct ra_set *out,
+				struct aiv_err *err);
+
+/*
  * Save a complete set: evidence bytes (content-addressed), the set, its
  * answers and one ledger entry "assess.answers", in one transaction.
  * Clears the interactive draft when clear_draft.  *seq gets the entry.

@@ -1645,12 +1645,15 @@ static json_t *cr_json(const struct cr_row *c)
 int change_show(struct change_env *e, const char *id, json_t **out, struct aiv_err *err)
 {
 	struct cr_row c;
-	json_t *o, *state = NULL, *sigs = json_array(), *marks = json_array(), *conf = json_array();
+	json_t *o, *state = NULL, *sigs, *marks, *conf;
 	struct store_stmt *st;
 	int ret, rc;
 
 	if ((ret = cr_read(e->s, id, &c, err)))
-		return ret;
+		return ret; /* before allocating: the server calls this per request */
+	sigs = json_array();
+	marks = json_array();
+	conf = json_array();
 	o = cr_json(&c);
 	json_object_set(o, "impact", c.impact);
 	json_object_set(o, "evidence", c.evidence);

@@ -213,6 +213,14 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if ((n = cli_parse_by_period(by_s, period_s, as_of_s, &by, &period, &as_of)))
 		return n;
+	if (ctx->json) {
+		json_t *doc;
+		if (adoption_document(ctx->store, config, (enum adoption_period)period, as_of, by,
+				      &doc, &err))
+			return cli_error(&err);
+		cli_print_json(doc);
+		return 0;
+	}
 	if (adoption_run(ctx->store, config, (enum adoption_period)period, as_of, &r, &t, &err) ||
 	    adoption_register_load(ctx->store, &reg, &err)) {
 		utab_release(&t);
@@ -227,13 +235,7 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	starters = adoption_starters_json(&t, &r, &reg);
 	champions = adoption_champions_json(&t, &r, &reg);
-	if (ctx->json) {
-		json_t *o = adoption_report_json(&r, by);
-		json_object_set_new(o, "starter_workflows", starters);
-		json_object_set_new(o, "champions", champions);
-		json_object_set_new(o, "vendor_daily_totals", vendor);
-		cli_print_json(o);
-	} else {
+	{
 		size_t k;
 		json_t *v;
 		print_report(&r, by);

@@ -19,6 +19,7 @@
 
 #include "change/artefact.h"
 #include "change/change.h"
+#include "change/writeback.h"
 #include "core/cjson.h"
 #include "core/hash.h"
 #include "cmd.h"
@@ -135,31 +136,16 @@ static void print_metrics(json_t *m)
 static void write_back(struct aiv_ctx *ctx, const char *cr, json_t *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	char *buf = NULL, *path = NULL, fp[SHA256_HEX], *tmp = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *written = NULL;
 
-	if (change_content(ctx->store, cr, &buf, &len, &path, &err) || !path)
-		goto cleanup;
-	if (artefact_file_fingerprint(path, fp, &err) == 0) {
-		char nfp[SHA256_HEX];
-		sha256_hex(buf, len, nfp);
-		if (!strcmp(fp, nfp))
-			goto cleanup; /* the file already holds the new content (sync) */
+	if (change_write_back(ctx->store, cr, &written, &err)) {
+		if (err.code == AIV_EIO)
+			fprintf(stderr, "warning: %s\n", err.msg);
+		return;
 	}
-	tmp = xstrfmt("%s.aivalue-tmp", path);
-	f = fopen(tmp, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "warning: %s merged, but '%s' could not be written: %s; "
-			"write the new content there yourself\n", cr, path, strerror(errno));
-		unlink(tmp);
-		goto cleanup;
-	}
-	json_object_set_new(res, "written", json_string(path));
-cleanup:
-	free(buf);
-	free(path);
-	free(tmp);
+	if (written)
+		json_object_set_new(res, "written", json_string(written));
+	free(written);
 }
 
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)

@@ -37,6 +37,30 @@ static void add_json_finding(struct finding_list *out, const struct catalog *cat
 		     json_str(f, "summary") ? json_str(f, "summary") : mode);
 }
 
+/*
+ * Load the adoption report when usage was imported: 0 loaded (release r
+ * and t), 1 no usage yet (*lacks says which import supplies it), or a
+ * negative code.
+ */
+static int load_adoption(const struct evidence_env *env, const char **lacks,
+			 const char *lacks_text, struct adoption_report *r,
+			 struct usage_table *t, struct aiv_err *err)
+{
+	int64_t n = 0;
+
+	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
+		return err->code;
+	if (n == 0) {
+		*lacks = lacks_text;
+		return 1;
+	}
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, r, t, err)) {
+		utab_release(t);
+		return err->code;
+	}
+	return 0;
+}
+
 static int det_two_tier(const struct evidence_env *env, const struct phase_verdict *pv,
 			struct finding_list *out, const char **lacks, void *data,
 			struct aiv_err *err)
@@ -44,20 +68,13 @@ static int det_two_tier(const struct evidence_env *env, const struct phase_verdi
 	struct adoption_report r;
 	struct usage_table t;
 	json_t *f;
-	int64_t n = 0;
+	int ret;
 
 	(void)pv;
 	(void)data;
-	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
-		return err->code;
-	if (n == 0) {
-		*lacks = "AI-usage imports (aivalue import usage)";
-		return 1;
-	}
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
-		utab_release(&t);
-		return err->code;
-	}
+	if ((ret = load_adoption(env, lacks, "AI-usage imports (aivalue import usage)",
+				 &r, &t, err)))
+		return ret;
 	f = adoption_two_tier(&r, env->cat);
 	if (f)
 		add_json_finding(out, env->cat, "two_tier_workforce", "organisation", f);
@@ -85,9 +102,8 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	}
 	if (adoption_config_load(&cfg, NULL, err))
 		return err->code;
-	if (journeys_report(env->store, &cfg, env->cat, &rep, &f, err)) {
+	if (journeys_report(env->store, &cfg, env->cat, &rep, &f, err))
 		return err->code;
-	}
 	if (f)
 		add_json_finding(out, env->cat, "volume_over_credibility", "channel/ai_assistant", f);
 	json_decref(f);
@@ -104,20 +120,14 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 	struct adoption_report r;
 	struct usage_table t;
 	json_t *f;
-	int64_t n = 0;
+	int ret;
 
 	(void)pv;
 	(void)data;
-	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
-		return err->code;
-	if (n == 0) {
-		*lacks = "AI-usage imports (aivalue import usage) and a Tool register";
-		return 1;
-	}
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
-		utab_release(&t);
-		return err->code;
-	}
+	if ((ret = load_adoption(env, lacks,
+				 "AI-usage imports (aivalue import usage) and a Tool register",
+				 &r, &t, err)))
+		return ret;
 	if (adoption_register_load(env->store, &reg, err)) {
 		adoption_report_release(&r);
 		utab_release(&t);

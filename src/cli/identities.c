@@ -10,35 +10,11 @@
 #include "ingest/identity.h"
 #include "options.h"
 
-static int list_rows(struct aiv_ctx *ctx, const char *sql, const char *const *cols,
-		     int ncols)
+/* Print rows (takes ownership of arr): JSON with --json, else columns. */
+static int print_rows(struct aiv_ctx *ctx, json_t *arr, const char *const *cols, int ncols)
 {
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store_stmt *st = store_prepare(ctx->store, sql, &err);
-	json_t *arr = json_array();
-	int rc, i;
+	int i;
 
-	if (!st) {
-		json_decref(arr);
-		return cli_error(&err);
-	}
-	while ((rc = store_step(st, &err)) == STORE_ROW) {
-		json_t *o = json_object();
-		for (i = 0; i < ncols; i++) {
-			if (store_col_is_null(st, i))
-				json_object_set_new(o, cols[i], json_null());
-			else if (!strcmp(cols[i], "rows"))
-				json_object_set_new(o, cols[i], json_integer(store_col_int(st, i)));
-			else
-				json_object_set_new(o, cols[i], json_string(store_col_text(st, i)));
-		}
-		json_array_append_new(arr, o);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return cli_error(&err);
-	}
 	if (ctx->json) {
 		cli_print_json(arr);
 		return 0;
@@ -62,6 +38,36 @@ static int list_rows(struct aiv_ctx *ctx, const char *sql, const char *const *co
 	}
 	json_decref(arr);
 	return 0;
+}
+
+static int list_rows(struct aiv_ctx *ctx, const char *sql, const char *const *cols,
+		     int ncols)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st = store_prepare(ctx->store, sql, &err);
+	json_t *arr = json_array();
+	int rc, i;
+
+	if (!st) {
+		json_decref(arr);
+		return cli_error(&err);
+	}
+	while ((rc = store_step(st, &err)) == STORE_ROW) {
+		json_t *o = json_object();
+		for (i = 0; i < ncols; i++) {
+			if (store_col_is_null(st, i))
+				json_object_set_new(o, cols[i], json_null());
+			else
+				json_object_set_new(o, cols[i], json_string(store_col_text(st, i)));
+		}
+		json_array_append_new(arr, o);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return cli_error(&err);
+	}
+	return print_rows(ctx, arr, cols, ncols);
 }
 
 int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx)
@@ -101,10 +107,12 @@ int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx)
 	if (n == 1 && !strcmp(argv[1], "list"))
 		return list_rows(ctx, "SELECT person, kind, value, source FROM identities"
 				 " ORDER BY person, kind, value", lcols, 4);
-	if (n == 1 && !strcmp(argv[1], "unmatched"))
-		return list_rows(ctx, "SELECT identity, count(*) FROM usage_events WHERE"
-				 " person IS NULL GROUP BY identity ORDER BY count(*) DESC, identity",
-				 ucols, 2);
+	if (n == 1 && !strcmp(argv[1], "unmatched")) {
+		json_t *arr;
+		if (identity_unmatched(ctx->store, &arr, &err))
+			return cli_error(&err);
+		return print_rows(ctx, arr, ucols, 2);
+	}
 	usage_with_options(usage, opts, 1);
 	return 2;
 }

@@ -16,6 +16,7 @@
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
 #include "options.h"
+#include "report/process_json.h"
 
 struct progress {
 	struct timespec start;
@@ -299,15 +300,7 @@ int cmd_logs(int argc, char **argv, struct aiv_ctx *ctx)
 	if (ctx->json) {
 		json_t *arr = json_array();
 		for (i = 0; i < nv; i++)
-			json_array_append_new(arr, json_pack(
-				"{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
-				"name", v[i].name, "format", v[i].format, "source", v[i].source,
-				"cases", (json_int_t)v[i].cases, "events", (json_int_t)v[i].events,
-				"activities", (json_int_t)v[i].activities,
-				"out_of_order", (json_int_t)v[i].out_of_order,
-				"first_event", v[i].first_time, "last_event", v[i].last_time,
-				"imported_at", v[i].imported_at, "content_sha256", v[i].content_hash,
-				"ledger_seq", (json_int_t)v[i].ledger_seq));
+			json_array_append_new(arr, pjson_log_info(&v[i]));
 		cli_print_json(arr);
 	} else if (!nv) {
 		printf("no event logs; import one with 'aivalue import cases FILE'\n");

@@ -24,6 +24,7 @@
 #include "core/assets.h"
 #include "core/hash.h"
 #include "report/svg.h"
+#include "pages.h"
 #include "routes.h"
 
 #define COOKIE_MAX_AGE 43200 /* 12 hours */
@@ -92,9 +93,9 @@ static void model_label(char *out, size_t n, const struct cat_model *m)
 		out[0] = (char)(out[0] - 32);
 }
 
-/* Send a whole page: the layout around `main` (HTML), for the signed-in user. */
-static void page_send(struct http_request *req, struct http_response *res, int status,
-		      const char *title, const char *current, const char *main)
+/* See pages.h. */
+void http_page_send(struct http_request *req, struct http_response *res, int status,
+		    const char *title, const char *current, const char *main)
 {
 	struct strbuf nav = STRBUF_INIT, who = STRBUF_INIT, et = STRBUF_INIT;
 	char version[32];
@@ -118,6 +119,10 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
+	strbuf_addf(&nav, "<a href=\"/adoption\"%s>Adoption</a><a href=\"/journeys\"%s>Journeys</a>", current && !strcmp(current, "/adoption") ? " class=\"current\" aria-current=\"page\"" : "", current && !strcmp(current, "/journeys") ? " class=\"current\" aria-current=\"page\"" : "");
+	pages_playbook_nav(&nav, current);
+	strbuf_addf(&nav, "<a href=\"/changes\"%s>Changes</a>", current && !strncmp(current, "/changes", 8) ? " class=\"current\" aria-current=\"page\"" : "");
+	strbuf_addf(&nav, "<a href=\"/logs\"%s>Processes</a>", current && !strncmp(current, "/logs", 5) ? " class=\"current\" aria-current=\"page\"" : "");
 	strbuf_addf(&nav, "<a href=\"/workflows\"%s>Agents</a>", current && !strncmp(current, "/workflows", 10) ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
@@ -148,14 +153,9 @@ static void page_send(struct http_request *req, struct http_response *res, int s
 	strbuf_release(&et);
 }
 
-void http_page_send(struct http_request *req, struct http_response *res, int status,
-		    const char *title, const char *current, const char *main)
-{
-	page_send(req, res, status, title, current, main);
-}
-
-static void page_message(struct http_request *req, struct http_response *res, int status,
-			 const char *title, const char *message)
+/* See pages.h. */
+void http_page_message(struct http_request *req, struct http_response *res, int status,
+		       const char *title, const char *message)
 {
 	struct strbuf m = STRBUF_INIT;
 
@@ -164,7 +164,7 @@ static void page_message(struct http_request *req, struct http_response *res, in
 	strbuf_addstr(&m, "</h1><p>");
 	strbuf_add_html(&m, message);
 	strbuf_addstr(&m, "</p><p><a href=\"/\">Back to the overview</a></p></section>");
-	page_send(req, res, status, title, NULL, m.buf);
+	http_page_send(req, res, status, title, NULL, m.buf);
 	strbuf_release(&m);
 }
 
@@ -179,7 +179,7 @@ void http_page_refuse(struct http_request *req, struct http_response *res, int s
 			      "<p>Please <a href=\"/login\">sign in</a>.</p>\n");
 		return;
 	}
-	page_message(req, res, status, "Not allowed", message ? message : "not allowed");
+	http_page_message(req, res, status, "Not allowed", message ? message : "not allowed");
 }
 
 /* ---- data for the pages: computed once, printed below ---- */
@@ -333,7 +333,7 @@ static void h_overview(struct http_request *req, struct http_response *res)
 	json_t *all;
 
 	if (load_initiatives(req, rows, &all, &err)) {
-		page_message(req, res, http_status_for(err.code), "Cannot read the workspace",
+		http_page_message(req, res, http_status_for(err.code), "Cannot read the workspace",
 			     err.msg);
 		goto cleanup;
 	}
@@ -345,7 +345,8 @@ static void h_overview(struct http_request *req, struct http_response *res)
 		for (s = 0; s < ARRAY_SIZE(statuses); s++)
 			by_status[s * n + i] = rows[i].by_status[s];
 	}
-	strbuf_addstr(&m, "<h1>AI value models</h1><p class=\"lead\">");
+	pages_playbook_overview(req, &m);
+	strbuf_addstr(&m, "<h2 class=\"section\">AI value models</h2><p class=\"lead\">");
 	strbuf_addf(&m, "%zu initiatives across the %zu value models of the framework. "
 		    "Each model is measured differently and fails differently; "
 		    "open a model for its metrics and failure modes.</p>",
@@ -409,7 +410,7 @@ static void h_overview(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</section>");
 	}
 	strbuf_addstr(&m, "</div>");
-	page_send(req, res, 200, "Overview", "/", m.buf);
+	http_page_send(req, res, 200, "Overview", "/", m.buf);
 cleanup:
 	release_rows(rows, n);
 	json_decref(all);
@@ -447,13 +448,13 @@ static void h_model_page(struct http_request *req, struct http_response *res)
 	if (!cm) {
 		struct strbuf msg = STRBUF_INIT;
 		strbuf_addf(&msg, "There is no value model '%s'.", id ? id : "");
-		page_message(req, res, 404, "No such model", msg.buf);
+		http_page_message(req, res, 404, "No such model", msg.buf);
 		strbuf_release(&msg);
 		return;
 	}
 	rows = xcalloc(n ? n : 1, sizeof(*rows));
 	if (load_initiatives(req, rows, &all, &err)) {
-		page_message(req, res, http_status_for(err.code), "Cannot read the workspace",
+		http_page_message(req, res, http_status_for(err.code), "Cannot read the workspace",
 			     err.msg);
 		goto cleanup;
 	}
@@ -537,7 +538,7 @@ static void h_model_page(struct http_request *req, struct http_response *res)
 	{
 		char cur[160];
 		snprintf(cur, sizeof(cur), "/models/%s", cm->id);
-		page_send(req, res, 200, cm->name, cur, m.buf);
+		http_page_send(req, res, 200, cm->name, cur, m.buf);
 	}
 cleanup:
 	release_rows(rows, n);
@@ -563,7 +564,7 @@ static void login_form(struct http_request *req, struct http_response *res, int 
 	kv[1] = msg.buf;
 	kv[2] = NULL;
 	tmpl_render(&body, "web/login.html", kv);
-	page_send(req, res, status, "Sign in", "/login", body.buf);
+	http_page_send(req, res, status, "Sign in", "/login", body.buf);
 	strbuf_release(&msg);
 	strbuf_release(&body);
 }
@@ -703,7 +704,7 @@ static void h_asset(struct http_request *req, struct http_response *res)
 
 const struct http_route http_page_routes[] = {
 	{ "GET", "/", HUMANS, R_PAGE, h_overview,
-	  "dashboard: the five value models and their initiatives", "dashboard", NULL,
+	  "dashboard: phase, scorecards, findings, next steps; the value models", "dashboard", NULL,
 	  "text/html" },
 	{ "GET", "/models/{id}", HUMANS, R_PAGE, h_model_page,
 	  "dashboard: one value model", "dashboard", NULL, "text/html" },

@@ -19,6 +19,7 @@
 #include "control/control.h"
 #include "core/cjson.h"
 #include "http/control_http.h"
+#include "pages.h"
 #include "routes.h"
 
 #define RECENT_SCAN 2000 /* decision-log records looked at for a workflow */

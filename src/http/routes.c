@@ -26,6 +26,10 @@
 const struct http_route *const http_route_tables[] = {
 	http_api_routes,
 	http_page_routes,
+	http_adoption_routes, http_adoption_page_routes,
+	http_playbook_routes, http_playbook_page_routes,
+	http_change_routes, http_change_page_routes,
+	http_process_routes, http_process_page_routes,
 	http_control_routes,
 	NULL,
 };
@@ -49,7 +53,7 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
 			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
-				goto fail;
+				break; /* *p is '{': no match, captures freed below */
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);
 			n++;
@@ -58,25 +62,24 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			continue;
 		}
 		if (*p != *s)
-			goto fail;
+			break; /* free what was captured below */
 		p++;
 		s++;
 	}
-	if (*p || *s) {
-fail:
-		/* a later segment differs: free what was captured */
-		if (req) {
-			size_t i;
-			for (i = 0; i < n; i++) {
-				free(req->param_values[i]);
-				req->param_values[i] = NULL;
-			}
-		}
-		return 0;
-	}
+	if (*p || *s)
+		goto fail;
 	if (req)
 		req->nparams = n;
 	return 1;
+fail:
+	if (req) {
+		size_t i;
+		for (i = 0; i < n; i++) {
+			free(req->param_values[i]);
+			req->param_values[i] = NULL;
+		}
+	}
+	return 0;
 }
 
 /* Names of the {params} of a pattern, in order, into caller's `names`. */

@@ -92,6 +92,10 @@ extern const struct http_route *const http_route_tables[];
 /* Tables defined by the modules of http/. */
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
+extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
+extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
+extern const struct http_route http_change_routes[], http_change_page_routes[];
+extern const struct http_route http_process_routes[], http_process_page_routes[];
 extern const struct http_route http_control_routes[];
 
 /*
@@ -167,9 +171,6 @@ struct http_stats {
 void http_stats_snapshot(struct http_stats *out);
 
 /* Pages: refusal of a page request (redirect to /login or 403 page). */
-/* The dashboard layout around `main` (HTML) with nav `current`; pages.c. */
-void http_page_send(struct http_request *req, struct http_response *res, int status,
-		    const char *title, const char *current, const char *main);
 void http_page_refuse(struct http_request *req, struct http_response *res, int status,
 		      const char *message);
 

@@ -198,6 +198,31 @@ const struct kind_ops identity_kind = {
 	identity_refs, identity_cols,
 };
 
+int identity_unmatched(struct store *s, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT identity, count(*) FROM usage_events"
+					      " WHERE person IS NULL GROUP BY identity"
+					      " ORDER BY count(*) DESC, identity", err);
+	json_t *arr;
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return err->code;
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(arr, json_pack("{s:s?, s:I}", "identity",
+						     store_col_text(st, 0), "rows",
+						     (json_int_t)store_col_int(st, 1)));
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
 int identity_import_csv(struct store *s, const char *actor, const char *path,
 			struct identity_import_result *res, struct aiv_err *err)
 {

@@ -45,4 +45,12 @@ int identity_import_csv(struct store *s, const char *actor, const char *path,
 /* Join usage rows with person NULL whose identity is now known; *n rows. */
 int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err);
 
+/*
+ * Usage identities that match no person, most rows first: *out is a new
+ * array of {"identity": ..., "rows": N} (caller decrefs; NULL on error).
+ * The CLI (`identities unmatched`) and GET /api/v1/identities/unmatched
+ * both print it.
+ */
+int identity_unmatched(struct store *s, json_t **out, struct aiv_err *err);
+
 #endif

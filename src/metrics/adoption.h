@@ -180,4 +180,13 @@ json_t *adoption_vendor_totals(struct store *s, struct aiv_err *err);
 /* The shadow-AI finding (new reference), or NULL when there is none. */
 json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
 			   const struct adoption_register *reg);
+
+/*
+ * The whole `aivalue adoption --json` document: adoption_run, the report
+ * as JSON grouped by `by` (DIM_N: none), starter_workflows, champions
+ * and vendor_daily_totals.  The CLI and GET /api/v1/adoption both print
+ * it, so they cannot differ.  *out is a new reference (NULL on error).
+ */
+int adoption_document(struct store *s, const char *config_path, enum adoption_period period,
+		      int32_t as_of, int by, json_t **out, struct aiv_err *err);
 #endif

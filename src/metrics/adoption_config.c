@@ -210,3 +210,37 @@ int adoption_run(struct store *s, const char *config_path, enum adoption_period 
 		ret = adoption_compute(t, &cfg, period, as_of, r, err);
 	return ret;
 }
+
+int adoption_document(struct store *s, const char *config_path, enum adoption_period period,
+		      int32_t as_of, int by, json_t **out, struct aiv_err *err)
+{
+	struct adoption_register reg = { NULL, NULL };
+	struct adoption_report r;
+	struct usage_table t;
+	json_t *vendor = NULL, *o;
+	int ret, have_report = 0;
+
+	*out = NULL;
+	if ((ret = adoption_run(s, config_path, period, as_of, &r, &t, err)))
+		goto cleanup;
+	have_report = 1;
+	if ((ret = adoption_register_load(s, &reg, err)))
+		goto cleanup;
+	if (!(vendor = adoption_vendor_totals(s, err))) {
+		ret = err->code ? err->code : AIV_EINTERNAL;
+		goto cleanup;
+	}
+	o = adoption_report_json(&r, by);
+	json_object_set_new(o, "starter_workflows", adoption_starters_json(&t, &r, &reg));
+	json_object_set_new(o, "champions", adoption_champions_json(&t, &r, &reg));
+	json_object_set_new(o, "vendor_daily_totals", vendor);
+	vendor = NULL;
+	*out = o;
+cleanup:
+	json_decref(vendor);
+	if (have_report)
+		adoption_report_release(&r);
+	adoption_register_release(&reg);
+	utab_release(&t);
+	return ret;
+}

@@ -181,15 +181,24 @@ static double resampled_median(const double *x, size_t n, double *scratch,
 	return stats_percentile_select(scratch, n, 0.5);
 }
 
-void stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
-				 unsigned reps, double level, uint64_t seed,
-				 double *lo, double *hi)
+int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
+				unsigned reps, double level, uint64_t seed, double *diff,
+				double *lo, double *hi)
 {
 	struct stats_rng r;
-	double *scratch = xmalloc(st_mult(na > nb ? na : nb, sizeof(double)));
-	double *d = xmalloc(st_mult(reps ? reps : 1, sizeof(double)));
+	double *scratch, *d;
 	unsigned i;
 
+	if (na == 0 || nb == 0 || reps == 0 || !(level > 0 && level < 1))
+		return -1;
+	scratch = xmalloc(st_mult(na > nb ? na : nb, sizeof(double)));
+	d = xmalloc(st_mult(reps, sizeof(double)));
+	if (diff) {
+		memcpy(scratch, b, nb * sizeof(double));
+		*diff = stats_percentile_select(scratch, nb, 0.5);
+		memcpy(scratch, a, na * sizeof(double));
+		*diff -= stats_percentile_select(scratch, na, 0.5);
+	}
 	stats_rng_seed(&r, seed);
 	for (i = 0; i < reps; i++) {
 		double ma = resampled_median(a, na, scratch, &r);
@@ -201,4 +210,82 @@ void stats_bootstrap_median_diff(const double *a, size_t na, const double *b, si
 	*hi = stats_percentile_sorted(d, reps, (1 + level) / 2);
 	free(d);
 	free(scratch);
+	return 0;
+}
+
+double stats_norm_ppf(double p)
+{
+	/* Acklam's coefficients */
+	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
+				    -2.759285104469687e+02, 1.383577518672690e+02,
+				    -3.066479806614716e+01, 2.506628277459239e+00 };
+	static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
+				    -1.556989798598866e+02, 6.680131188771972e+01,
+				    -1.328068155288572e+01 };
+	static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
+				    -2.400758277161838e+00, -2.549732539343734e+00,
+				    4.374664141464968e+00, 2.938163982698783e+00 };
+	static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
+				    2.445134137142996e+00, 3.754408661907416e+00 };
+	double q, x, r, e, u;
+
+	if (!(p > 0 && p < 1))
+		return NAN;
+	if (p < 0.02425) {
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	} else if (p <= 1 - 0.02425) {
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+		    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	} else {
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	/* one Halley step against the exact CDF */
+	e = 0.5 * erfc(-x / sqrt(2)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+int stats_wilson_conf(long k, long n, double conf, double *lo, double *hi)
+{
+	if (n <= 0 || k < 0 || k > n || !(conf > 0 && conf < 1))
+		return -1;
+	stats_wilson((uint64_t)k, (uint64_t)n, stats_norm_ppf(0.5 + conf / 2), lo, hi);
+	return 0;
+}
+
+int stats_rate_diff(long ka, long na, long kb, long nb, double conf,
+		    double *diff, double *lo, double *hi)
+{
+	double la, ua, lb, ub, pa, pb;
+
+	if (stats_wilson_conf(ka, na, conf, &la, &ua) || stats_wilson_conf(kb, nb, conf, &lb, &ub))
+		return -1;
+	pa = (double)ka / (double)na;
+	pb = (double)kb / (double)nb;
+	*diff = pb - pa;
+	*lo = *diff - sqrt((pb - lb) * (pb - lb) + (ua - pa) * (ua - pa));
+	*hi = *diff + sqrt((ub - pb) * (ub - pb) + (pa - la) * (pa - la));
+	return 0;
+}
+
+double stats_median(double *v, size_t n)
+{
+	return stats_percentile_select(v, n, 0.5);
+}
+
+uint64_t stats_seed_from(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }

@@ -42,11 +42,39 @@ uint64_t stats_rng_below(struct stats_rng *r, uint64_t n);
 /*
  * Percentile bootstrap of median(b) - median(a): `reps` resamples of each
  * sample with replacement, the (1-level)/2 and (1+level)/2 type-7
- * percentiles of the resampled differences.  a and b need not be sorted;
- * both must be non-empty.  Deterministic for a given seed.
+ * percentiles of the resampled differences, and (if diff is not NULL) the
+ * observed difference.  a and b need not be sorted.  Deterministic for a
+ * given seed.  Returns -1 when a or b is empty, reps is 0 or level is
+ * outside (0, 1).
  */
-void stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
-				 unsigned reps, double level, uint64_t seed,
-				 double *lo, double *hi);
+int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
+				unsigned reps, double level, uint64_t seed, double *diff,
+				double *lo, double *hi);
+
+/*
+ * The standard normal quantile: Acklam's rational approximation refined
+ * by one Halley step on erfc (|error| < 1e-12).  NAN outside (0, 1).
+ */
+double stats_norm_ppf(double p);
+
+/*
+ * Wilson score interval for k of n at confidence `conf` (0.95 for 95 %).
+ * Returns -1 (and leaves lo/hi) when n <= 0, k outside [0, n] or conf
+ * outside (0, 1).
+ */
+int stats_wilson_conf(long k, long n, double conf, double *lo, double *hi);
+
+/*
+ * Difference of two rates kb/nb - ka/na with Newcombe's hybrid score
+ * interval (Newcombe 1998, method 10: built from the two Wilson intervals).
+ */
+int stats_rate_diff(long ka, long na, long kb, long nb, double conf,
+		    double *diff, double *lo, double *hi);
+
+/* Median of v[0..n-1] (reorders v); NAN when n == 0. */
+double stats_median(double *v, size_t n);
+
+/* A seed from a name (FNV-1a), so a named analysis is reproducible. */
+uint64_t stats_seed_from(const char *s);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * svg.c - bar, stacked bar and line charts as inline SVG; see svg.h.
  *
- * Every chart is laid out the same way:
+ * Bar, stacked bar and line charts are laid out the same way (the heat
+ * map, at the end, is a grid of labelled cells instead):
  *
  *   +--------------------------------------------------+
  *   | title                               legend ...   |  top
@@ -624,5 +625,178 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 	if (rows)
 		legend(sb, &L, series, nseries, rows);
 	axis_titles(sb, c, &L, c->x_title, c->y_title);
+	close_svg(sb);
+}
+
+/* ---- heat map ---- */
+
+#define HEAT_ROW 18.0
+#define HEAT_LEGEND 40.0
+
+/* Colour for t in [0, 1]: linear in RGB from a pale to a dark blue. */
+static void heat_color(char *out, size_t n, double t)
+{
+	static const double a[3] = { 0xef, 0xf5, 0xfb }, b[3] = { 0x08, 0x30, 0x6b };
+	int c[3], i;
+
+	if (!isfinite(t) || t < 0)
+		t = 0;
+	if (t > 1)
+		t = 1;
+	for (i = 0; i < 3; i++)
+		c[i] = (int)lround(a[i] + (b[i] - a[i]) * t);
+	snprintf(out, n, "#%02x%02x%02x", c[0], c[1], c[2]);
+}
+
+static void heat_value(char *out, size_t n, double v, int percent)
+{
+	if (percent)
+		snprintf(out, n, "%.0f%%", 100.0 * v);
+	else
+		svg_format_number(out, n, v);
+}
+
+void svg_heatmap(struct strbuf *sb, const struct svg_chart *c, const struct svg_heat *h)
+{
+	struct svg_chart cc = *c;
+	struct layout L;
+	size_t nr = c->ncategories, nc = h->ncols, i, j;
+	double lo = h->lo, hi = h->hi, cw, hl = 0, hr = 0;
+	const char *hidden = h->hidden_label ? h->hidden_label : "n/a";
+	char col[16], num[48];
+	int any_hidden = 0;
+
+	if (cc.height <= 0)
+		cc.height = (int)(12 + (c->title ? 22 : 0) + 22 + HEAT_ROW * (double)(nr ? nr : 1) +
+				  HEAT_LEGEND + (c->x_title ? 16 : 0));
+	cc.x_title = NULL; /* drawn under the legend below */
+	open_svg(sb, &cc, &L, 0);
+	L.left = 8 + max_label_width(c);
+	L.top += 22; /* column labels */
+	L.bottom = L.top + HEAT_ROW * (double)nr;
+	if (hi <= lo) {
+		lo = INFINITY;
+		hi = -INFINITY;
+		for (i = 0; i < nr * nc; i++)
+			if (isfinite(h->v[i])) {
+				lo = h->v[i] < lo ? h->v[i] : lo;
+				hi = h->v[i] > hi ? h->v[i] : hi;
+			}
+		if (!isfinite(lo))
+			lo = hi = 0;
+		if (hi <= lo)
+			hi = lo + 1;
+	}
+	strbuf_addstr(sb, "<defs><pattern id=\"");
+	strbuf_add_html(sb, L.id);
+	strbuf_addstr(sb, "-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+		      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
+		      "fill=\"#e4e4e4\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+		      "stroke=\"#a0a0a0\" stroke-width=\"2\"/></pattern></defs>");
+	if (!nr || !nc) {
+		L.bottom = L.top + HEAT_ROW;
+		no_data(sb, &L);
+		close_svg(sb);
+		return;
+	}
+	cw = (L.right - L.left) / (double)nc;
+	for (j = 0; j < nc; j++) {
+		strbuf_addf(sb, "<text class=\"category col\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">",
+			    L.left + cw * ((double)j + 0.5), L.top - 8);
+		strbuf_add_html(sb, h->cols[j] ? h->cols[j] : "");
+		strbuf_addstr(sb, "</text>");
+	}
+	for (i = 0; i < nr; i++) {
+		const char *rl = c->categories && c->categories[i] ? c->categories[i] : "";
+		double y = L.top + HEAT_ROW * (double)i;
+
+		strbuf_addf(sb, "<text class=\"category row\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"end\" font-size=\"11\" fill=\"#333\">",
+			    L.left - 6, y + HEAT_ROW / 2 + 4);
+		strbuf_add_html(sb, rl);
+		strbuf_addstr(sb, "</text>");
+		for (j = 0; j < nc; j++) {
+			double v = h->v[i * nc + j], x = L.left + cw * (double)j, t;
+			const char *cl = h->cols[j] ? h->cols[j] : "";
+
+			if (!isfinite(v)) {
+				any_hidden = 1;
+				strbuf_addf(sb, "<rect class=\"cell suppressed\" x=\"%.1f\" y=\"%.1f\" "
+					    "width=\"%.1f\" height=\"%.1f\" fill=\"url(#", x, y,
+					    cw - 1, HEAT_ROW - 1);
+				strbuf_add_html(sb, L.id);
+				strbuf_addstr(sb, "-hatch)\"><title>");
+				strbuf_add_html(sb, rl);
+				strbuf_addstr(sb, ", ");
+				strbuf_add_html(sb, cl);
+				strbuf_addstr(sb, ": ");
+				strbuf_add_html(sb, h->hidden_desc ? h->hidden_desc : hidden);
+				strbuf_addf(sb, "</title></rect><text class=\"cell-label suppressed\" "
+					    "x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+					    "font-size=\"10\" fill=\"#444\">", x + cw / 2,
+					    y + HEAT_ROW / 2 + 3.5);
+				strbuf_add_html(sb, hidden);
+				strbuf_addstr(sb, "</text>");
+				continue;
+			}
+			t = (v - lo) / (hi - lo);
+			heat_color(col, sizeof(col), t);
+			heat_value(num, sizeof(num), v, h->percent);
+			strbuf_addf(sb, "<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+				    "height=\"%.1f\" fill=\"%s\"><title>", x, y, cw - 1,
+				    HEAT_ROW - 1, col);
+			strbuf_add_html(sb, rl);
+			strbuf_addstr(sb, ", ");
+			strbuf_add_html(sb, cl);
+			strbuf_addf(sb, ": %s", num);
+			if (c->unit && *c->unit) {
+				strbuf_addch(sb, ' ');
+				strbuf_add_html(sb, c->unit);
+			}
+			strbuf_addf(sb, "</title></rect><text class=\"cell-label\" x=\"%.1f\" "
+				    "y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\" "
+				    "fill=\"%s\">%s</text>", x + cw / 2, y + HEAT_ROW / 2 + 3.5,
+				    t > 0.55 ? "#fff" : "#222", num);
+		}
+	}
+	/* legend: the scale in ten steps, then the hatching */
+	{
+		double y = L.bottom + 14, x = L.left, sw = 16;
+
+		heat_value(num, sizeof(num), lo, h->percent);
+		strbuf_addf(sb, "<g class=\"legend\"><text x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"end\" font-size=\"11\" fill=\"#333\">%s</text>",
+			    x - 4, y + 9, num);
+		for (j = 0; j < 10; j++) {
+			heat_color(col, sizeof(col), ((double)j + 0.5) / 10.0);
+			strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" "
+				    "fill=\"%s\"/>", x + sw * (double)j, y, sw, col);
+		}
+		heat_value(num, sizeof(num), hi, h->percent);
+		hl = x + sw * 10 + 4;
+		strbuf_addf(sb, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#333\">"
+			    "%s</text>", hl, y + 9, num);
+		hr = hl + 48;
+		if (any_hidden || h->hidden_desc) {
+			strbuf_addf(sb, "<rect class=\"suppressed\" x=\"%.1f\" y=\"%.1f\" "
+				    "width=\"16\" height=\"10\" fill=\"url(#", hr, y);
+			strbuf_add_html(sb, L.id);
+			strbuf_addf(sb, "-hatch)\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+				    "fill=\"#333\">", hr + 20, y + 9);
+			strbuf_add_html(sb, hidden);
+			strbuf_addstr(sb, ": ");
+			strbuf_add_html(sb, h->hidden_desc ? h->hidden_desc : "not shown");
+			strbuf_addstr(sb, "</text>");
+		}
+		strbuf_addstr(sb, "</g>");
+	}
+	if (c->x_title) {
+		strbuf_addf(sb, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"middle\" font-size=\"12\" fill=\"#333\">",
+			    (L.left + L.right) / 2, L.h - 6);
+		strbuf_add_html(sb, c->x_title);
+		strbuf_addstr(sb, "</text>");
+	}
 	close_svg(sb);
 }

@@ -58,6 +58,26 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 	      const struct svg_series *series, size_t nseries);
 
 /*
+ * A heat map: one row per c->categories label, one column per cols[]
+ * label, each cell shaded from light (lo) to dark (hi) with its value
+ * printed in it (as a percentage when `percent`) and in a <title>.
+ * A NAN value is a suppressed cell (a group under the privacy floor):
+ * hatched grey, labelled `hidden_label` (e.g. "<5"), tooltip
+ * `hidden_desc`, and never a number.  A legend under the map shows the
+ * scale and the hatching.  Height 0: as tall as the rows need.
+ */
+struct svg_heat {
+	const char *const *cols;  /* column labels */
+	size_t ncols;
+	const double *v;          /* ncategories x ncols values, row-major; NAN: hidden */
+	double lo, hi;            /* colour scale; hi <= lo: the data's range */
+	int percent;              /* values are shares: print 100 v with "%" */
+	const char *hidden_label; /* short text in a hidden cell; NULL: "n/a" */
+	const char *hidden_desc;  /* tooltip and legend text for hidden cells */
+};
+void svg_heatmap(struct strbuf *sb, const struct svg_chart *c, const struct svg_heat *h);
+
+/*
  * Nice tick values covering [lo, hi] with about `target` intervals, each
  * 1, 2 or 5 times a power of ten (whole numbers when `integer`).  Writes
  * at most `cap` ticks; returns how many.  The first tick is <= lo and the

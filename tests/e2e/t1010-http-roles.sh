@@ -26,6 +26,7 @@ d = json.load(open(spec))
 subst = {"name": {"people": "seo-yeon.kang", "teams": "it",
                   "initiatives": "ai-champions-network"},
          "id": {"models": "workforce", "exceptions": "exc-none"}}
+subst["id"].update({"artefacts": "POL-7", "impact": "POL-7", "deps": "POL-7", "changes": "CR-1"})
 subst["name"]["workflows"] = "none"
 body = b"kind: Team\nname: matrix-probe\ntitle: Probe\nfunction: it\n"
 
@@ -34,7 +35,7 @@ def concrete(path):
     out = []
     for i, p in enumerate(parts):
         if p.startswith("{"):
-            out.append(subst[p[1:-1]][parts[i - 1]])
+            out.append(subst[p[1:-1]].get(parts[i - 1], "no-such-" + parts[i - 1]))
         else:
             out.append(p)
     return "/".join(out)

@@ -17,7 +17,6 @@
 
 #include "assess/playbook.h"
 #include "org/org.h"
-#include "assess/hyp_stats.h"
 #include "core/assets.h"
 #include "core/timeutil.h"
 
@@ -600,110 +599,7 @@ static void test_workflow_measured_and_answers(void **state)
 	unlink(path);
 }
 
-/* ---- statistics ---- */
-
-static void test_norm_ppf(void **state)
-{
-	(void)state;
-	assert_float_equal(hyp_stats_norm_ppf(0.975), 1.959963984540054, 1e-12);
-	assert_float_equal(hyp_stats_norm_ppf(0.5), 0, 1e-15);
-	assert_float_equal(hyp_stats_norm_ppf(0.95), 1.6448536269514722, 1e-12);
-	assert_float_equal(hyp_stats_norm_ppf(0.001), -3.090232306167813, 1e-10);
-	assert_true(isnan(hyp_stats_norm_ppf(1)));
-}
-
-static void test_wilson_textbook(void **state)
-{
-	double lo, hi, d;
-
-	(void)state;
-	/* Newcombe (1998), Statistics in Medicine 17:857, table I */
-	assert_int_equal(hyp_stats_wilson(81, 263, 0.95, &lo, &hi), 0);
-	assert_float_equal(lo, 0.2553, 5e-5);
-	assert_float_equal(hi, 0.3662, 5e-5);
-	assert_int_equal(hyp_stats_wilson(15, 148, 0.95, &lo, &hi), 0);
-	assert_float_equal(lo, 0.0624, 5e-5);
-	assert_float_equal(hi, 0.1605, 5e-5);
-	assert_int_equal(hyp_stats_wilson(0, 10, 0.95, &lo, &hi), 0);
-	assert_float_equal(lo, 0, 0);
-	assert_float_equal(hi, 0.2775, 5e-5);
-	assert_int_equal(hyp_stats_wilson(10, 10, 0.95, &lo, &hi), 0);
-	assert_float_equal(lo, 0.7225, 5e-5);
-	assert_float_equal(hi, 1, 0);
-	assert_int_equal(hyp_stats_wilson(1, 0, 0.95, &lo, &hi), -1);
-	/* Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 - 48/80 */
-	assert_int_equal(hyp_stats_rate_diff(48, 80, 56, 70, 0.95, &d, &lo, &hi), 0);
-	assert_float_equal(d, 0.2, 1e-12);
-	assert_float_equal(lo, 0.0524, 5e-5);
-	assert_float_equal(hi, 0.3339, 5e-5);
-}
-
-static void test_bootstrap(void **state)
-{
-	double a[101], b[101], d, lo, hi, d2, lo2, hi2;
-	double c[7] = { 3, 1, 4, 1, 5, 9, 2 };
-	size_t i;
-
-	(void)state;
-	assert_float_equal(hyp_stats_median(c, 7), 3, 0);
-	assert_float_equal(hyp_stats_median(c, 6), 2.5, 0); /* 1 1 2 3 4 5 (sorted prefix) */
-	/* uniform grid on [0,100] and the same shifted by 10 */
-	for (i = 0; i <= 100; i++) {
-		a[i] = (double)i;
-		b[i] = (double)i + 10;
-	}
-	assert_int_equal(hyp_stats_bootstrap_median_diff(a, 101, b, 101, 0.95, 2000, 42, &d, &lo, &hi), 0);
-	assert_float_equal(d, 10, 1e-12);
-	assert_true(lo < 10 && hi > 10);
-	/*
-	 * Asymptotic SE of a sample median: 1 / (2 f(m) sqrt(n)); f = 1/100,
-	 * n = 101: 4.975; of the difference: 7.04; 95% width 2 * 1.96 * 7.04 =
-	 * 27.6.  The percentile bootstrap of a median is lumpy: within 25%.
-	 */
-	assert_float_equal(hi - lo, 27.6, 27.6 * 0.25);
-	/* same seed, same interval; another seed, a different one */
-	assert_int_equal(hyp_stats_bootstrap_median_diff(a, 101, b, 101, 0.95, 2000, 42, &d2, &lo2, &hi2), 0);
-	assert_float_equal(lo, lo2, 0);
-	assert_float_equal(hi, hi2, 0);
-	assert_int_equal(hyp_stats_bootstrap_median_diff(a, 101, b, 101, 0.95, 2000, 7, &d2, &lo2, &hi2), 0);
-	assert_true(lo != lo2 || hi != hi2);
-	assert_int_equal(hyp_stats_bootstrap_median_diff(a, 0, b, 101, 0.95, 100, 1, &d, &lo, &hi), -1);
-}
-
-static void test_median_select(void **state)
-{
-	struct hyp_stats_rng r;
-	double a[257], b[257];
-	size_t n, i, round;
-
-	(void)state;
-	hyp_stats_rng_seed(&r, 77);
-	for (round = 0; round < 200; round++) {
-		n = 1 + hyp_stats_rng_below(&r, 257);
-		for (i = 0; i < n; i++)
-			a[i] = b[i] = (double)hyp_stats_rng_below(&r, round % 2 ? 5 : 1000); /* many ties */
-		assert_float_equal(hyp_stats_median_select(a, n), hyp_stats_median(b, n), 0);
-	}
-	assert_true(isnan(hyp_stats_median_select(a, 0)));
-}
-
-static void test_rng_reproducible(void **state)
-{
-	struct hyp_stats_rng r;
-	uint64_t first;
-	size_t i, counts[4] = { 0 };
-
-	(void)state;
-	/* splitmix64 reference output for seed 0 */
-	hyp_stats_rng_seed(&r, 0);
-	first = hyp_stats_rng_next(&r);
-	assert_true(first == 0xe220a8397b1dcdafULL);
-	hyp_stats_rng_seed(&r, 1234);
-	for (i = 0; i < 40000; i++)
-		counts[hyp_stats_rng_below(&r, 4)]++;
-	for (i = 0; i < 4; i++)
-		assert_true(counts[i] > 9500 && counts[i] < 10500);
-}
+/* ---- hypothesis comparison (the statistics are tested in test_stats.c) ---- */
 
 static void test_hyp_compare(void **state)
 {
@@ -754,11 +650,6 @@ int main(void)
 		cmocka_unit_test(test_gate_borderline),
 		cmocka_unit_test(test_measured_overrides_stated),
 		cmocka_unit_test(test_workflow_measured_and_answers),
-		cmocka_unit_test(test_norm_ppf),
-		cmocka_unit_test(test_wilson_textbook),
-		cmocka_unit_test(test_bootstrap),
-		cmocka_unit_test(test_median_select),
-		cmocka_unit_test(test_rng_reproducible),
 		cmocka_unit_test(test_hyp_compare),
 	};
 

@@ -111,20 +111,86 @@ static void test_bootstrap(void **state)
 		a[(i * 389) % 1001] = (double)i;
 		b[(i * 577) % 1001] = (double)i + 10;
 	}
-	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, &lo, &hi);
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, NULL, &lo, &hi);
 	assert_true(lo < 10 && hi > 10);
 	assert_true((hi - lo) / 2 > 44 * 0.65 && (hi - lo) / 2 < 44 * 1.35);
-	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, &lo2, &hi2);
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 7, NULL, &lo2, &hi2);
 	assert_true(lo == lo2 && hi == hi2);
-	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 8, &lo2, &hi2);
+	stats_bootstrap_median_diff(a, 1001, b, 1001, 2000, 0.95, 8, NULL, &lo2, &hi2);
 	assert_true(lo != lo2 || hi != hi2);
 	/* constant samples: every resample has the same medians */
 	for (i = 0; i < 50; i++) {
 		a[i] = 3;
 		b[i] = 5;
 	}
-	stats_bootstrap_median_diff(a, 50, b, 50, 500, 0.95, 1, &lo, &hi);
+	stats_bootstrap_median_diff(a, 50, b, 50, 500, 0.95, 1, NULL, &lo, &hi);
 	assert_true(lo == 2 && hi == 2);
+}
+
+static void test_norm_ppf(void **state)
+{
+	(void)state;
+	assert_float_equal(stats_norm_ppf(0.975), 1.959963984540054, 1e-12);
+	assert_float_equal(stats_norm_ppf(0.5), 0, 1e-15);
+	assert_float_equal(stats_norm_ppf(0.95), 1.6448536269514722, 1e-12);
+	assert_float_equal(stats_norm_ppf(0.001), -3.090232306167813, 1e-10);
+	assert_true(isnan(stats_norm_ppf(1)));
+}
+
+static void test_wilson_textbook(void **state)
+{
+	double lo, hi, d;
+
+	(void)state;
+	/* Newcombe (1998), Statistics in Medicine 17:857, table I */
+	assert_int_equal(stats_wilson_conf(81, 263, 0.95, &lo, &hi), 0);
+	assert_float_equal(lo, 0.2553, 5e-5);
+	assert_float_equal(hi, 0.3662, 5e-5);
+	assert_int_equal(stats_wilson_conf(15, 148, 0.95, &lo, &hi), 0);
+	assert_float_equal(lo, 0.0624, 5e-5);
+	assert_float_equal(hi, 0.1605, 5e-5);
+	assert_int_equal(stats_wilson_conf(0, 10, 0.95, &lo, &hi), 0);
+	assert_float_equal(lo, 0, 0);
+	assert_float_equal(hi, 0.2775, 5e-5);
+	assert_int_equal(stats_wilson_conf(10, 10, 0.95, &lo, &hi), 0);
+	assert_float_equal(lo, 0.7225, 5e-5);
+	assert_float_equal(hi, 1, 0);
+	assert_int_equal(stats_wilson_conf(1, 0, 0.95, &lo, &hi), -1);
+	/* Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 - 48/80 */
+	assert_int_equal(stats_rate_diff(48, 80, 56, 70, 0.95, &d, &lo, &hi), 0);
+	assert_float_equal(d, 0.2, 1e-12);
+	assert_float_equal(lo, 0.0524, 5e-5);
+	assert_float_equal(hi, 0.3339, 5e-5);
+}
+
+static void test_bootstrap_asymptotic(void **state)
+{
+	double a[101], b[101], d, lo, hi, d2, lo2, hi2;
+	double c[7] = { 3, 1, 4, 1, 5, 9, 2 }, e[6] = { 3, 1, 4, 1, 5, 9 };
+	size_t i;
+
+	(void)state;
+	assert_float_equal(stats_median(c, 7), 3, 0);
+	assert_float_equal(stats_median(e, 6), 3.5, 0); /* 1 1 3 4 5 9 */
+	/* uniform grid on [0,100] and the same shifted by 10 */
+	for (i = 0; i <= 100; i++) {
+		a[i] = (double)i;
+		b[i] = (double)i + 10;
+	}
+	assert_int_equal(stats_bootstrap_median_diff(a, 101, b, 101, 2000, 0.95, 42, &d, &lo, &hi), 0);
+	assert_float_equal(d, 10, 1e-12);
+	assert_true(lo < 10 && hi > 10);
+	/*
+	 * Asymptotic SE of a sample median: 1 / (2 f(m) sqrt(n)); f = 1/100,
+	 * n = 101: 4.975; of the difference: 7.04; 95% width 2 * 1.96 * 7.04 =
+	 * 27.6.  The percentile bootstrap of a median is lumpy: within 25%.
+	 */
+	assert_float_equal(hi - lo, 27.6, 27.6 * 0.25);
+	assert_int_equal(stats_bootstrap_median_diff(a, 101, b, 101, 2000, 0.95, 42, &d2, &lo2, &hi2), 0);
+	assert_float_equal(lo, lo2, 0);
+	assert_float_equal(hi, hi2, 0);
+	assert_int_equal(stats_bootstrap_median_diff(a, 0, b, 101, 100, 0.95, 1, &d, &lo, &hi), -1);
+	assert_int_equal(stats_bootstrap_median_diff(a, 101, b, 101, 100, 1.5, 1, &d, &lo, &hi), -1);
 }
 
 int main(void)
@@ -133,6 +199,9 @@ int main(void)
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_select_matches_sort),
 		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_norm_ppf),
+		cmocka_unit_test(test_wilson_textbook),
+		cmocka_unit_test(test_bootstrap_asymptotic),
 		cmocka_unit_test(test_rng),
 		cmocka_unit_test(test_bootstrap),
 	};

@@ -292,6 +292,57 @@ static void test_empty(void **state)
 	strbuf_release(&sb);
 }
 
+/* Heat map: a cell per value, hidden cells hatched with no number, escaping. */
+static void test_heatmap(void **state)
+{
+	static const char *const rows[] = { "Claims <handler>", "Actuary" };
+	static const char *const cols[] = { "2026-01", "2026-02", "2026-03" };
+	const double v[] = { 0.10, 0.50, 0.90, NAN, NAN, NAN };
+	struct svg_chart c;
+	struct svg_heat h;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&h, 0, sizeof(h));
+	c.id = "hm";
+	c.title = "Repeat use by role";
+	c.categories = rows;
+	c.ncategories = 2;
+	c.unit = "repeat use";
+	h.cols = cols;
+	h.ncols = 3;
+	h.v = v;
+	h.lo = 0;
+	h.hi = 1;
+	h.percent = 1;
+	h.hidden_label = "<5";
+	h.hidden_desc = "fewer than 5 people";
+	svg_heatmap(&sb, &c, &h);
+	assert_true(well_formed(sb.buf));
+	assert_int_equal(count(sb.buf, "class=\"cell\""), 3);
+	assert_int_equal(count(sb.buf, "class=\"cell suppressed\""), 3);
+	assert_non_null(strstr(sb.buf, ">90%</text>"));
+	assert_non_null(strstr(sb.buf, "Claims &lt;handler&gt;, 2026-02: 50% repeat use"));
+	/* the hidden row has no figure anywhere, only its label and reason */
+	assert_null(strstr(sb.buf, "Actuary, 2026-01: 0"));
+	assert_int_equal(count(sb.buf, "Actuary, 2026-0"), 3);
+	assert_int_equal(count(sb.buf, ": fewer than 5 people</title>"), 3);
+	assert_non_null(strstr(sb.buf, "<pattern id=\"hm-hatch\""));
+	assert_int_equal(count(sb.buf, "fill=\"url(#hm-hatch)\""), 4); /* 3 cells + legend */
+	/* the scale runs light to dark: 10% is paler than 90% */
+	assert_non_null(strstr(sb.buf, "fill=\"#d8e1ed\""));
+	assert_null(strstr(sb.buf, "style="));
+	strbuf_release(&sb);
+
+	/* no rows: "no data", still well-formed */
+	c.ncategories = 0;
+	svg_heatmap(&sb, &c, &h);
+	assert_true(well_formed(sb.buf));
+	assert_non_null(strstr(sb.buf, "no data"));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_line_time),
 		cmocka_unit_test(test_legend_wraps_above_plot),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_heatmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,468 @@
+/*
+ * api_change.c - change control over HTTP: artefacts, graph queries,
+ * change requests, signatures, merges, reviews, stale marks and metrics.
+ *
+ * Every handler is one call into the same library functions the CLI
+ * commands call (change/change.h, change/query.h, apply_get for the
+ * Artefact kind), so `aivalue --json change show CR-1` and
+ * GET /api/v1/changes/CR-1 print the same computed object.  Refusals of
+ * the library come back with its message: separation of duties as 403
+ * (AIV_EPERM), a wrong state or a double signature as 409, bad input as
+ * 400, unknown ids as 404; a refused call changes nothing because the
+ * library runs every change in one store transaction.
+ *
+ * Who acts.  A token has a name and a role, not a person.  The person who
+ * opens, signs or reviews is the token's name (create a person's token
+ * with `aivalue token create --name kerem.sahin --role approver`).  A body
+ * may carry "as": it must equal the token's name, except for admin
+ * tokens, which may act for a named person (the ledger still records the
+ * actor as token:NAME).  Anything else is 403, so an approver token cannot
+ * sign in somebody else's name.
+ *
+ * Bodies are JSON objects; unknown fields and fields of the wrong type
+ * are 400, so a typo ("reson") never silently drops the reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/apply.h"
+#include "change/change.h"
+#include "change/query.h"
+#include "change/rules.h"
+#include "change/writeback.h"
+#include "routes.h"
+
+#define DEPTH_MAX 1000000
+
+/* Fill env for this request; 0, or an error response has been sent. */
+static int env_open(struct http_request *req, struct http_response *res,
+		    struct change_env *env, struct change_rules **rules, char *actor,
+		    size_t actor_len)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const char *path = getenv("AIVALUE_CHANGE_RULES");
+
+	*rules = NULL;
+	if (change_rules_load(rules, path && *path ? path : NULL, req->cat, &err)) {
+		http_error(res, 500, "change rules: %s", err.msg);
+		return -1;
+	}
+	snprintf(actor, actor_len, "token:%s", req->token.name);
+	env->s = req->store;
+	env->cat = req->cat;
+	env->rules = *rules;
+	env->actor = actor;
+	return 0;
+}
+
+/* Send the library's answer (steals res_json) or its error. */
+static void send_result(struct http_response *res, int ret, json_t *out,
+			const struct aiv_err *err)
+{
+	if (ret) {
+		json_decref(out);
+		http_error_from(res, err);
+		return;
+	}
+	http_json(res, 200, out);
+}
+
+/* Wrap a library array as {"count", "items"} (steals arr). */
+static json_t *list_of(json_t *arr)
+{
+	return json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr), "items", arr);
+}
+
+/*
+ * Parse the body as a JSON object whose keys are all in `allowed` (NULL
+ * terminated) and whose values are strings, except the keys listed in
+ * `bools` / `ints`.  New reference, or NULL with a 400 sent.
+ */
+static json_t *body_object(struct http_request *req, struct http_response *res,
+			   const char *const *allowed, const char *const *bools,
+			   const char *const *ints, const char *shape)
+{
+	json_error_t je;
+	json_t *o, *v;
+	const char *k;
+	size_t i;
+
+	if (req->body_len == 0) {
+		http_error(res, 400, "empty body: send a JSON object %s", shape);
+		return NULL;
+	}
+	o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!o) {
+		http_error(res, 400, "request-body:%d:%d: invalid JSON: %s", je.line, je.column,
+			   je.text);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		http_error(res, 400, "request body: expected a JSON object %s", shape);
+		return NULL;
+	}
+	json_object_foreach(o, k, v) {
+		int known = 0, is_bool = 0, is_int = 0;
+		for (i = 0; allowed[i]; i++)
+			known |= !strcmp(allowed[i], k);
+		for (i = 0; bools && bools[i]; i++)
+			is_bool |= !strcmp(bools[i], k);
+		for (i = 0; ints && ints[i]; i++)
+			is_int |= !strcmp(ints[i], k);
+		if (!known) {
+			http_error(res, 400, "request body: unknown field '%s' (expected %s)", k,
+				   shape);
+			json_decref(o);
+			return NULL;
+		}
+		if (json_is_null(v))
+			continue;
+		if ((is_bool && !json_is_boolean(v)) || (is_int && !json_is_integer(v)) ||
+		    (!is_bool && !is_int && !json_is_string(v))) {
+			http_error(res, 400, "request body: field '%s' must be %s", k,
+				   is_bool ? "true or false" : is_int ? "a whole number" : "a string");
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static const char *field(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/*
+ * The person acting: the body's "as" if allowed, else the token's name.
+ * NULL with a 403 sent when a non-admin token names someone else.
+ */
+static const char *acting_person(struct http_request *req, struct http_response *res,
+				 json_t *body)
+{
+	const char *as = field(body, "as");
+
+	if (!as || !*as)
+		return req->token.name;
+	if (strcmp(as, req->token.name) && req->token.role != ROLE_ADMIN) {
+		http_error(res, 403, "token '%s' acts as the person '%s'; \"as\": \"%s\" is "
+			   "allowed only with an admin token (create a token named after the "
+			   "person: aivalue token create --name %s --role %s)", req->token.name,
+			   req->token.name, as, as, role_name(req->token.role));
+		return NULL;
+	}
+	return as;
+}
+
+/* ---- artefacts ---- */
+
+static void h_artefacts(struct http_request *req, struct http_response *res)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const struct kind_ops *k = apply_kind("Artefact");
+	const char *id = http_param(req, "id");
+	json_t *arr;
+
+	if (!k) {
+		http_error(res, 500, "kind 'Artefact' is not registered");
+		return;
+	}
+	if (apply_get(req->store, k, id, &arr, &err)) {
+		http_error_from(res, &err);
+		return;
+	}
+	if (id) {
+		json_t *one = json_incref(json_array_get(arr, 0));
+		json_decref(arr);
+		if (!one) {
+			http_error(res, 404, "unknown artefact '%s'", id);
+			return;
+		}
+		http_json(res, 200, one);
+		return;
+	}
+	http_json(res, 200, list_of(arr));
+}
+
+/* ---- graph ---- */
+
+static void closure(struct http_request *req, struct http_response *res, int upstream)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const char *ds = http_query(req, "depth"), *kind = http_query(req, "kind");
+	long long depth = 0;
+	struct graph *g = NULL;
+	json_t *out = NULL;
+	int ret;
+
+	if (ds) {
+		char *end;
+		depth = strtoll(ds, &end, 10);
+		if (!*ds || *end || depth < 0 || depth > DEPTH_MAX) {
+			http_error(res, 400, "depth must be a whole number from 0 (no limit) to %d, "
+				   "not '%s'", DEPTH_MAX, ds);
+			return;
+		}
+	}
+	if (graph_load(req->store, &g, &err)) {
+		http_error_from(res, &err);
+		return;
+	}
+	ret = query_closure(g, http_param(req, "id"), upstream, (int)depth,
+			    kind && *kind ? kind : NULL, &out, &err);
+	graph_free(g);
+	send_result(res, ret, out, &err);
+}
+
+static void h_impact(struct http_request *req, struct http_response *res)
+{
+	closure(req, res, 0);
+}
+
+static void h_deps(struct http_request *req, struct http_response *res)
+{
+	closure(req, res, 1);
+}
+
+/* ---- change requests: reads ---- */
+
+enum read_op { R_LIST, R_SHOW, R_VERIFY, R_STALE, R_METRICS };
+
+static void change_read(struct http_request *req, struct http_response *res, enum read_op op)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_rules *rules;
+	struct change_env env;
+	char actor[160];
+	json_t *out = NULL;
+	int ret = 0;
+
+	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
+		return;
+	switch (op) {
+	case R_LIST: ret = change_list(&env, &out, &err); break;
+	case R_SHOW: ret = change_show(&env, http_param(req, "id"), &out, &err); break;
+	case R_VERIFY: ret = change_verify(&env, http_param(req, "id"), &out, &err); break;
+	case R_STALE: ret = change_stale(&env, &out, &err); break;
+	case R_METRICS: ret = change_metrics(&env, &out, &err); break;
+	}
+	change_rules_free(rules);
+	if (!ret && (op == R_LIST || op == R_STALE))
+		out = list_of(out);
+	send_result(res, ret, out, &err);
+}
+
+static void h_changes(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_LIST);
+}
+
+static void h_change(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_SHOW);
+}
+
+static void h_verify(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_VERIFY);
+}
+
+static void h_stale(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_STALE);
+}
+
+static void h_metrics(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_METRICS);
+}
+
+/* ---- change requests: writes ---- */
+
+static void h_open(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "artefact", "content", "reason", "risk",
+					    "generated_by", "model", "as", "base_version", NULL };
+	static const char *const ints[] = { "base_version", NULL };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_rules *rules = NULL;
+	struct change_open_args a;
+	struct change_env env;
+	char actor[160];
+	json_t *body, *out = NULL;
+	const char *who;
+	int ret;
+
+	body = body_object(req, res, keys, NULL, ints,
+			   "{artefact, content, reason, risk, generated_by, model, base_version}");
+	if (!body)
+		return;
+	if (!(who = acting_person(req, res, body)))
+		goto cleanup;
+	if (!field(body, "artefact") || !field(body, "content")) {
+		http_error(res, 400, "request body: 'artefact' (an id) and 'content' (the proposed "
+			   "new text) are required");
+		goto cleanup;
+	}
+	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
+		goto cleanup;
+	memset(&a, 0, sizeof(a));
+	a.artefact = field(body, "artefact");
+	a.content = field(body, "content");
+	a.content_len = json_string_length(json_object_get(body, "content"));
+	a.reason = field(body, "reason");
+	a.risk = field(body, "risk");
+	a.author = who;
+	a.generated_by = field(body, "generated_by");
+	a.model = field(body, "model");
+	a.base_version = (int64_t)json_integer_value(json_object_get(body, "base_version"));
+	ret = change_open(&env, &a, &out, &err);
+	send_result(res, ret, out, &err);
+cleanup:
+	change_rules_free(rules);
+	json_decref(body);
+}
+
+static void sign(struct http_request *req, struct http_response *res, const char *decision)
+{
+	static const char *const keys[] = { "as", "meaning", "reason", NULL };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_rules *rules = NULL;
+	struct change_env env;
+	char actor[160];
+	json_t *body, *out = NULL;
+	const char *who;
+	int ret;
+
+	body = body_object(req, res, keys, NULL, NULL, "{as, meaning, reason}");
+	if (!body)
+		return;
+	if (!(who = acting_person(req, res, body)))
+		goto cleanup;
+	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
+		goto cleanup;
+	ret = change_sign(&env, http_param(req, "id"), decision, who, field(body, "meaning"),
+			  field(body, "reason"), &out, &err);
+	send_result(res, ret, out, &err);
+cleanup:
+	change_rules_free(rules);
+	json_decref(body);
+}
+
+static void h_approve(struct http_request *req, struct http_response *res)
+{
+	sign(req, res, "approve");
+}
+
+static void h_reject(struct http_request *req, struct http_response *res)
+{
+	sign(req, res, "reject");
+}
+
+static void h_merge(struct http_request *req, struct http_response *res)
+{
+	struct aiv_err err = AIV_ERR_INIT, werr = AIV_ERR_INIT;
+	struct change_rules *rules = NULL;
+	struct change_env env;
+	const char *cr = http_param(req, "id");
+	char actor[160], *written = NULL;
+	json_t *out = NULL;
+	int ret;
+
+	if (req->body_len) {
+		http_error(res, 400, "merge takes no body");
+		return;
+	}
+	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
+		return;
+	ret = change_merge(&env, cr, &out, &err);
+	change_rules_free(rules);
+	if (!ret) {
+		/* as `aivalue change merge`: the working file follows the merge */
+		if (change_write_back(req->store, cr, &written, &werr))
+			json_object_set_new(out, "warning", json_string(werr.msg));
+		else if (written)
+			json_object_set_new(out, "written", json_string(written));
+		free(written);
+	}
+	send_result(res, ret, out, &err);
+}
+
+static void h_review(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "as", "meaning", "reason", "no_impact", NULL };
+	static const char *const bools[] = { "no_impact", NULL };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_rules *rules = NULL;
+	struct change_env env;
+	char actor[160];
+	json_t *body, *out = NULL;
+	const char *who;
+	int ret;
+
+	body = body_object(req, res, keys, bools, NULL, "{as, meaning, reason, no_impact}");
+	if (!body)
+		return;
+	if (!(who = acting_person(req, res, body)))
+		goto cleanup;
+	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
+		goto cleanup;
+	ret = change_review(&env, http_param(req, "id"), who, field(body, "meaning"),
+			    field(body, "reason"), json_is_true(json_object_get(body, "no_impact")),
+			    &out, &err);
+	send_result(res, ret, out, &err);
+cleanup:
+	change_rules_free(rules);
+	json_decref(body);
+}
+
+/* ---- the table ---- */
+
+#define HUMANS ROLE_HUMANS
+#define OPENERS (ROLE_ADMIN | ROLE_LEAD)
+
+static const struct http_qparam q_closure[] = {
+	{ "depth", "integer", "at most N hops (0 or absent: no limit)" },
+	{ "kind", "string", "only report artefacts of this type (sop, policy, form, ...)" },
+	{ NULL, NULL, NULL },
+};
+
+const struct http_route http_change_routes[] = {
+	{ "GET", "/api/v1/artefacts", HUMANS, R_DOC, h_artefacts,
+	  "artefacts under change control (as 'aivalue get artefacts')", "change", NULL, NULL },
+	{ "GET", "/api/v1/artefacts/{id}", HUMANS, R_DOC, h_artefacts,
+	  "one artefact", "change", NULL, NULL },
+	{ "POST", "/api/v1/artefacts/{id}/review", ROLE_APPROVER, R_DOC | R_BODY, h_review,
+	  "the owner's signed review of a stale artefact: JSON {meaning, reason, no_impact}",
+	  "change", NULL, NULL },
+	{ "GET", "/api/v1/graph/impact/{id}", HUMANS, R_DOC, h_impact,
+	  "downstream closure, each item with its path (as 'aivalue graph impact')", "change",
+	  q_closure, NULL },
+	{ "GET", "/api/v1/graph/deps/{id}", HUMANS, R_DOC, h_deps,
+	  "upstream closure: what the artefact rests on (as 'aivalue graph deps')", "change",
+	  q_closure, NULL },
+	{ "GET", "/api/v1/changes", HUMANS, R_DOC, h_changes,
+	  "change requests, newest first (as 'aivalue change list')", "change", NULL, NULL },
+	{ "POST", "/api/v1/changes", OPENERS, R_DOC | R_BODY, h_open,
+	  "open a change request: JSON {artefact, content, reason, risk, generated_by, model}",
+	  "change", NULL, NULL },
+	{ "GET", "/api/v1/changes/metrics", HUMANS, R_DOC, h_metrics,
+	  "governance metrics (as 'aivalue change metrics')", "change", NULL, NULL },
+	{ "GET", "/api/v1/changes/{id}", HUMANS, R_DOC, h_change,
+	  "one change request: impact, approval path, signatures, stale marks, conflicts",
+	  "change", NULL, NULL },
+	{ "GET", "/api/v1/changes/{id}/verify", HUMANS, R_DOC, h_verify,
+	  "check every signature of a change request (as 'aivalue change verify')", "change",
+	  NULL, NULL },
+	{ "POST", "/api/v1/changes/{id}/approve", ROLE_APPROVER, R_DOC | R_BODY, h_approve,
+	  "approve as the token's person: JSON {meaning, reason}", "change", NULL, NULL },
+	{ "POST", "/api/v1/changes/{id}/reject", ROLE_APPROVER, R_DOC | R_BODY, h_reject,
+	  "reject as the token's person: JSON {meaning, reason}", "change", NULL, NULL },
+	{ "POST", "/api/v1/changes/{id}/merge", OPENERS, R_DOC, h_merge,
+	  "merge an approved change request; downstream goes stale", "change", NULL, NULL },
+	{ "GET", "/api/v1/stale", HUMANS, R_DOC, h_stale,
+	  "open stale marks with their causes (as 'aivalue change stale')", "change", NULL, NULL },
+	HTTP_ROUTES_END,
+};

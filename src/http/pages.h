@@ -1,0 +1,29 @@
+/*
+ * pages.h - what dashboard page modules share with pages.c: the layout
+ * around a page body, a message page, and the playbook panels pages.c
+ * places on the overview and in the navigation.
+ */
+#ifndef AIV_HTTP_PAGES_H
+#define AIV_HTTP_PAGES_H
+
+#include "routes.h"
+
+/*
+ * Send a whole page: web/layout.html around `main` (HTML, borrowed) for
+ * the signed-in user; `current` is the path whose nav link is marked.
+ */
+void http_page_send(struct http_request *req, struct http_response *res, int status,
+		    const char *title, const char *current, const char *main);
+/* A page with a title and one escaped message. */
+void http_page_message(struct http_request *req, struct http_response *res, int status,
+		       const char *title, const char *message);
+
+/* Nav links to the playbook pages (pages_playbook.c). */
+void pages_playbook_nav(struct strbuf *nav, const char *current);
+/*
+ * The overview's first screen (pages_playbook.c): phase and why, the five
+ * scorecards, open findings with their moves, the next three steps.
+ */
+void pages_playbook_overview(struct http_request *req, struct strbuf *m);
+
+#endif

@@ -123,6 +123,7 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	pages_playbook_nav(&nav, current);
 	strbuf_addf(&nav, "<a href=\"/changes\"%s>Changes</a>", current && !strncmp(current, "/changes", 8) ? " class=\"current\" aria-current=\"page\"" : "");
 	strbuf_addf(&nav, "<a href=\"/logs\"%s>Processes</a>", current && !strncmp(current, "/logs", 5) ? " class=\"current\" aria-current=\"page\"" : "");
+	strbuf_addf(&nav, "<a href=\"/workflows\"%s>Agents</a>", current && !strncmp(current, "/workflows", 10) ? " class=\"current\" aria-current=\"page\"" : "");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);

@@ -30,6 +30,7 @@ const struct http_route *const http_route_tables[] = {
 	http_playbook_routes, http_playbook_page_routes,
 	http_change_routes, http_change_page_routes,
 	http_process_routes, http_process_page_routes,
+	http_control_routes,
 	NULL,
 };
 

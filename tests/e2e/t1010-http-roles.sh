@@ -13,7 +13,8 @@ ROLES="admin lead analyst approver auditor viewer agent"
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/examples/acme/" >/dev/null
 for r in $ROLES; do
-	aivalue token create --name "tok-$r" --role "$r" >"$r.tok" 2>/dev/null
+	if [ "$r" = agent ]; then set -- --agent matrix-bot; else set -- --role "$r"; fi
+	aivalue token create --name "tok-$r" "$@" >"$r.tok" 2>/dev/null
 done
 start_server --quiet
 curl -s "$AIV_URL/api/v1/openapi.json" >openapi.json
@@ -24,8 +25,9 @@ spec, url, role, token = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 d = json.load(open(spec))
 subst = {"name": {"people": "seo-yeon.kang", "teams": "it",
                   "initiatives": "ai-champions-network"},
-         "id": {"models": "workforce"}}
+         "id": {"models": "workforce", "exceptions": "exc-none"}}
 subst["id"].update({"artefacts": "POL-7", "impact": "POL-7", "deps": "POL-7", "changes": "CR-1"})
+subst["name"]["workflows"] = "none"
 body = b"kind: Team\nname: matrix-probe\ntitle: Probe\nfunction: it\n"
 
 def concrete(path):
@@ -96,7 +98,7 @@ test_expect_success 'the policy: agents get nothing, apply is admin only, ledger
 	    if op.get("x-public"):
 	        assert p in ("/healthz", "/api/v1/openapi.json"), p
 	        continue
-	    assert "agent" not in op["x-roles"], (m, p)
+	    assert ("agent" in op["x-roles"]) == ((m, p) == ("post", "/api/v1/decide")), (m, p)
 	    assert op["security"] == [{"bearerAuth": []}], (m, p)
 	assert ops[("post", "/api/v1/apply")]["x-roles"] == ["admin"]
 	for p in ("/api/v1/audit/verify", "/api/v1/audit/log", "/api/v1/audit/checkpoint"):

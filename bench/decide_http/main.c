@@ -1,0 +1,361 @@
+/*
+ * bench/decide_http - decisions over HTTP: `aivalue serve` driven by wrk.
+ *
+ * Builds a workspace with the aivalue CLI (20 agents in one workflow,
+ * permit and forbid policies, an agent token), measures the in-process
+ * rate of control_decide_many (64 per transaction) on it, then starts
+ * `aivalue serve`, runs wrk for --seconds with a Lua script posting one
+ * decision per request to POST /api/v1/decide, and prints decisions/s,
+ * p99, errors and the ratio to the in-process rate.  Afterwards it counts
+ * the decisions in the decision log that are chained into the ledger and
+ * checks the count equals the 200 answers the server gave to /decide (its
+ * /metrics), which is at least what wrk completed (wrk does not count
+ * requests still in flight when it stops), and verifies the chain.
+ *
+ *   build/bench/bench_decide_http [--seconds N] [--connections N]
+ *                                 [--threads N] [--wrk-threads N]
+ *
+ * Needs wrk (apt-get install wrk; scripts/install-test-deps) and curl;
+ * without wrk it says so and exits 0.  The aivalue binary is found next to
+ * the bench directory (build/aivalue) or in $AIVALUE_BIN.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control/control.h"
+#include "store/store.h"
+
+#define REQ_BODY "{\"action\": \"approve_invoice\", \"resource\": \"Invoice::\\\"inv-1\\\"\"," \
+		 " \"context\": {\"confidence\": 0.97, \"amount\": 120}}"
+
+static char dir[] = "/tmp/bench-decide-http.XXXXXX";
+static char bin[1024], db[1100];
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Run a shell command in the bench directory; 0 if it exited 0. */
+static int run(const char *fmt, const char *a)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && AIVALUE_DB='%s' AIVALUE_ACTOR=bench ", dir, db);
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, a ? a : "");
+	return system(cmd) != 0;
+}
+
+/* First line of a command's output (trimmed) into out; 0 on success. */
+static int capture(const char *cmd, char *out, size_t n)
+{
+	FILE *p = popen(cmd, "r");
+	size_t len;
+
+	if (!p)
+		return -1;
+	if (!fgets(out, (int)n, p))
+		out[0] = '\0';
+	pclose(p);
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+	return out[0] ? 0 : -1;
+}
+
+static int write_file(const char *name, const char *text)
+{
+	char path[1200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "w")))
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* The server's count of 200 answers (from /metrics), or -1. */
+static long long metrics_200(int port, const char *tok)
+{
+	char cmd[1400], line[256];
+
+	snprintf(cmd, sizeof(cmd), "curl -s -H 'Authorization: Bearer %s' "
+		 "http://127.0.0.1:%d/metrics | sed -n 's/^aivalue_http_requests_total{code=\"200\"} //p'",
+		 tok, port);
+	if (capture(cmd, line, sizeof(line)))
+		return -1;
+	return atoll(line);
+}
+
+static int64_t logged_decisions(struct store *s)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t n = -1;
+
+	if (store_query_int(s, "SELECT count(*) FROM decision_log WHERE kind = 'decision'"
+			    " AND batch_seq IS NOT NULL", &n, &err))
+		fprintf(stderr, "bench_decide_http: %s\n", err.msg);
+	return n;
+}
+
+/* In-process rate: control_decide_many, 64 per transaction, for ~2 s. */
+static double inprocess_rate(struct store *s)
+{
+	struct aiv_err err = AIV_ERR_INIT, errs[64];
+	struct control_engine *eng = NULL;
+	struct control_request reqs[64];
+	struct control_decision outs[64];
+	json_t *ctx = json_pack("{s:f, s:i}", "confidence", 0.97, "amount", 120);
+	int64_t t0, t;
+	long long n = 0;
+	size_t i;
+
+	if (control_engine_load(s, 0, &eng, &err)) {
+		fprintf(stderr, "bench_decide_http: %s\n", err.msg);
+		json_decref(ctx);
+		return 0;
+	}
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < 64; i++) {
+		reqs[i].agent = "bot-1";
+		reqs[i].action = "approve_invoice";
+		reqs[i].resource = "Invoice::\"inv-1\"";
+		reqs[i].context = ctx;
+	}
+	t0 = now_ns();
+	do {
+		if (control_decide_many(s, eng, "bench", reqs, 64, outs, errs, &err)) {
+			fprintf(stderr, "bench_decide_http: %s\n", err.msg);
+			break;
+		}
+		for (i = 0; i < 64; i++)
+			control_decision_release(&outs[i]);
+		n += 64;
+		t = now_ns();
+	} while (t - t0 < 2000000000LL);
+	control_engine_free(eng);
+	json_decref(ctx);
+	return (double)n / ((double)(now_ns() - t0) / 1e9);
+}
+
+static double parse_latency_ms(const char *v)
+{
+	double x = atof(v);
+
+	if (strstr(v, "us"))
+		return x / 1000.0;
+	if (strstr(v, "ms"))
+		return x;
+	if (strstr(v, "m") && !strstr(v, "ms"))
+		return x * 60000.0;
+	return x * 1000.0; /* "s" */
+}
+
+int main(int argc, char **argv)
+{
+	int seconds = 10, conns = 64, threads = 16, wrk_threads = 2, port = 0, i;
+	int ret = 1;
+	pid_t srv = -1;
+	struct store *s = NULL;
+	struct aiv_err err = AIV_ERR_INIT;
+	char tok[256], ptok[256], cmd[4096], line[512], portbuf[32];
+	const char *env = getenv("AIVALUE_BIN");
+	long long completed = 0, non2xx = 0, sockerr = 0, m0, m1;
+	double rps = 0, p99 = -1, inproc;
+	int64_t before, after;
+	FILE *p;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--seconds")) seconds = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--connections")) conns = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--wrk-threads")) wrk_threads = atoi(argv[i + 1]);
+	}
+	if (seconds < 1 || conns < 1 || threads < 1 || threads > 64 || wrk_threads < 1) {
+		fprintf(stderr, "bench_decide_http: bad arguments\n");
+		return 2;
+	}
+	if (system("command -v wrk >/dev/null 2>&1") != 0) {
+		printf("decide over HTTP: skipped (wrk is not installed: apt-get install wrk)\n");
+		return 0;
+	}
+	if (env) {
+		snprintf(bin, sizeof(bin), "%s", env);
+	} else {
+		char self[900];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		char *slash;
+		if (n <= 0)
+			return 1;
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')))
+			*slash = '\0'; /* build/bench */
+		if ((slash = strrchr(self, '/')))
+			*slash = '\0'; /* build */
+		snprintf(bin, sizeof(bin), "%s/aivalue", self);
+	}
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(db, sizeof(db), "%s/aivalue.db", dir);
+
+	/* the workspace: 20 agents in workflow p2p, permits and forbids */
+	{
+		char y[16384];
+		size_t o = 0;
+		o += (size_t)snprintf(y + o, sizeof(y) - o,
+			"kind: Team\nname: finance\ntitle: Finance\nfunction: finance\n---\n"
+			"kind: Person\nname: ana\ndisplay_name: Ana\nrole: controller\nteam: finance\n"
+			"---\nkind: Person\nname: bob\ndisplay_name: Bob\nrole: clerk\nteam: finance\n");
+		for (i = 1; i <= 20; i++)
+			o += (size_t)snprintf(y + o, sizeof(y) - o, "---\nkind: Agent\nname: bot-%d\n"
+					      "owner: ana\nworkflow: p2p\n", i);
+		o += (size_t)snprintf(y + o, sizeof(y) - o,
+			"---\nkind: Workflow\nname: p2p\nowner: ana\nautonomy: autonomous\nsteps:\n"
+			"  - name: approve\n    owner: ana\n    agents: [");
+		for (i = 1; i <= 20; i++)
+			o += (size_t)snprintf(y + o, sizeof(y) - o, "%sbot-%d", i > 1 ? ", " : "", i);
+		snprintf(y + o, sizeof(y) - o, "]\n---\nkind: Policy\nname: ap\n"
+			 "resource_types: [Invoice]\ncedar: |\n"
+			 "  @id(\"ap-approve\")\n"
+			 "  permit(principal in Workflow::\"p2p\", action == Action::\"approve_invoice\","
+			 " resource is Invoice);\n"
+			 "  @id(\"ap-review\") @escalate(\"ap-review\") @sla(\"PT4H\")\n"
+			 "  forbid(principal, action == Action::\"approve_invoice\", resource)\n"
+			 "  when { context.confidence.lessThan(decimal(\"0.85\")) || context.amount > 10000 };\n"
+			 "  @id(\"no-weekend\")\n"
+			 "  forbid(principal, action, resource) when { context has weekend && context.weekend };\n");
+		if (write_file("org.yaml", y))
+			goto out;
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' init >/dev/null 2>&1 && '%s' apply -f org.yaml >/dev/null",
+		 bin, bin);
+	if (run("%s", cmd)) {
+		fprintf(stderr, "bench_decide_http: cannot set up the workspace with %s\n", bin);
+		goto out;
+	}
+	snprintf(cmd, sizeof(cmd), "cd '%s' && AIVALUE_DB='%s' '%s' token create --name bot-1-key"
+		 " --agent bot-1 2>/dev/null", dir, db, bin);
+	if (capture(cmd, tok, sizeof(tok)))
+		goto out;
+	snprintf(cmd, sizeof(cmd), "cd '%s' && AIVALUE_DB='%s' '%s' token create --name ops"
+		 " --role auditor 2>/dev/null", dir, db, bin);
+	if (capture(cmd, ptok, sizeof(ptok)))
+		goto out;
+
+	if (store_open(&s, db, 0, &err)) {
+		fprintf(stderr, "bench_decide_http: %s\n", err.msg);
+		goto out;
+	}
+	inproc = inprocess_rate(s);
+
+	/* the server */
+	if (capture("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0));"
+		    " print(s.getsockname()[1]); s.close()'", portbuf, sizeof(portbuf)))
+		goto out;
+	port = atoi(portbuf);
+	srv = fork();
+	if (srv == 0) {
+		char listen[64], th[16];
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+		snprintf(th, sizeof(th), "%d", threads);
+		setenv("AIVALUE_DB", db, 1);
+		execl(bin, bin, "serve", "--listen", listen, "--threads", th, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		snprintf(cmd, sizeof(cmd), "curl -fsS http://127.0.0.1:%d/healthz >/dev/null 2>&1",
+			 port);
+		if (system(cmd) == 0)
+			break;
+		usleep(50000);
+	}
+	if (i == 200) {
+		fprintf(stderr, "bench_decide_http: the server did not start\n");
+		goto out;
+	}
+
+	snprintf(cmd, sizeof(cmd),
+		 "wrk.method = \"POST\"\n"
+		 "wrk.body = [[%s]]\n"
+		 "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+		 "wrk.headers[\"Authorization\"] = \"Bearer %s\"\n", REQ_BODY, tok);
+	if (write_file("decide.lua", cmd))
+		goto out;
+	before = logged_decisions(s);
+	m0 = metrics_200(port, ptok);
+	snprintf(cmd, sizeof(cmd), "wrk -t%d -c%d -d%ds --latency -s '%s/decide.lua' "
+		 "http://127.0.0.1:%d/api/v1/decide 2>&1", wrk_threads, conns, seconds, dir, port);
+	if (!(p = popen(cmd, "r")))
+		goto out;
+	while (fgets(line, sizeof(line), p)) {
+		char *q;
+		if (strstr(line, " requests in ")) {
+			completed = atoll(line);
+			continue;
+		}
+		if ((q = strstr(line, "Requests/sec:")))
+			rps = atof(q + 13);
+		else if ((q = strstr(line, " 99%")))
+			p99 = parse_latency_ms(q + 4);
+		else if ((q = strstr(line, "Non-2xx or 3xx responses:")))
+			non2xx = atoll(q + 25);
+		else if ((q = strstr(line, "Socket errors:"))) {
+			long long a = 0, b = 0, c = 0, d = 0;
+			sscanf(q, "Socket errors: connect %lld, read %lld, write %lld, timeout %lld",
+			       &a, &b, &c, &d);
+			sockerr = a + b + c + d;
+		}
+	}
+	pclose(p);
+	usleep(500000); /* requests in flight when wrk stopped finish */
+	m1 = metrics_200(port, ptok);
+	kill(srv, SIGTERM);
+	waitpid(srv, NULL, 0);
+	srv = -1;
+	after = logged_decisions(s);
+
+	printf("decide over HTTP: wrk %d threads, %d connections, %d s, server --threads %d\n",
+	       wrk_threads, conns, seconds, threads);
+	printf("  %.0f decisions/s, p99 %.2f ms, %lld non-2xx, %lld socket errors "
+	       "(targets: >= 20,000/s %s, p99 < 10 ms %s, zero errors %s)\n", rps, p99, non2xx,
+	       sockerr, rps >= 20000 ? "met" : "MISSED", p99 >= 0 && p99 < 10 ? "met" : "MISSED",
+	       non2xx + sockerr == 0 ? "met" : "MISSED");
+	printf("  in-process control_decide_many (64 per transaction): %.0f decisions/s; "
+	       "HTTP / in-process = %.2f\n", inproc, inproc > 0 ? rps / inproc : 0);
+	{
+		long long answered = m1 - m0 - 1; /* the first /metrics call counts itself */
+		long long logged = (long long)(after - before);
+		int ok = logged == answered && logged >= completed;
+		struct aiv_err verr = AIV_ERR_INIT;
+		int64_t rows = 0, batches = 0;
+		char problem[256] = "";
+		if (control_log_verify(s, &rows, &batches, problem, sizeof(problem), &verr) ||
+		    problem[0])
+			ok = 0;
+		printf("  ledger: %lld decisions chained, server answered %lld (200), wrk completed "
+		       "%lld (+ in flight at stop): %s; decision log verified: %lld rows in %lld "
+		       "ledger entries%s%s\n", logged, answered, completed,
+		       ok ? "none missing" : "MISMATCH", (long long)rows, (long long)batches,
+		       problem[0] ? ", " : "", problem);
+		ret = ok ? 0 : 1;
+	}
+out:
+	if (srv > 0) {
+		kill(srv, SIGTERM);
+		waitpid(srv, NULL, 0);
+	}
+	store_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench_decide_http: could not remove %s\n", dir);
+	return ret;
+}

@@ -1,0 +1,280 @@
+/*
+ * pages_control.c - dashboard pages for agent workflows (model 5).
+ *
+ *   GET /workflows          every workflow: owner, autonomy, steps, agents,
+ *                           pending exception items
+ *   GET /workflows/{name}   the six readiness figures as tiles with their
+ *                           rules, the workflow's exception queue (state,
+ *                           due time, owner) and its recent decisions
+ *
+ * Figures come from control_readiness, the queue from
+ * control_exceptions_list and decisions from the decision log, exactly
+ * what `aivalue workflow readiness`, `exceptions list` and
+ * `decisions list` print.  Server-rendered, no script, everything escaped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "apply/apply.h"
+#include "control/control.h"
+#include "core/cjson.h"
+#include "http/control_http.h"
+#include "pages.h"
+#include "routes.h"
+
+#define RECENT_SCAN 2000 /* decision-log records looked at for a workflow */
+#define RECENT_SHOW 20
+
+static const char *str_or(const json_t *o, const char *key, const char *dflt)
+{
+	const char *v = json_str(o, key);
+
+	return v ? v : dflt;
+}
+
+static void cell(struct strbuf *sb, const char *text)
+{
+	strbuf_addstr(sb, "<td>");
+	strbuf_add_html(sb, text ? text : "-");
+	strbuf_addstr(sb, "</td>");
+}
+
+/* Does the workflow object name `agent` in one of its steps? */
+static int workflow_has_agent(const json_t *wf, const char *agent)
+{
+	const json_t *steps = json_object_get(wf, "steps"), *st, *a;
+	size_t i, j;
+
+	json_array_foreach(steps, i, st) {
+		json_array_foreach(json_object_get(st, "agents"), j, a)
+			if (json_is_string(a) && agent && !strcmp(json_string_value(a), agent))
+				return 1;
+	}
+	return 0;
+}
+
+/* The workflow's agents, each once, comma separated (escaped). */
+static void agents_of(struct strbuf *sb, const json_t *wf)
+{
+	const json_t *steps = json_object_get(wf, "steps"), *st, *a;
+	json_t *seen = json_object();
+	size_t i, j, n = 0;
+
+	json_array_foreach(steps, i, st) {
+		json_array_foreach(json_object_get(st, "agents"), j, a) {
+			if (!json_is_string(a) || json_object_get(seen, json_string_value(a)))
+				continue;
+			json_object_set_new(seen, json_string_value(a), json_true());
+			strbuf_addstr(sb, n++ ? ", " : "");
+			strbuf_add_html(sb, json_string_value(a));
+		}
+	}
+	json_decref(seen);
+	if (!n)
+		strbuf_addstr(sb, "-");
+}
+
+static void h_workflows_page(struct http_request *req, struct http_response *res)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf m = STRBUF_INIT;
+	json_t *wfs = NULL, *pending = NULL, *wf, *it;
+	size_t i, j;
+	char actor[160];
+
+	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
+	if (apply_get(req->store, &control_workflow_kind, NULL, &wfs, &err) ||
+	    control_exceptions_list(req->store, actor, "pending", NULL, &pending, &err)) {
+		json_decref(wfs);
+		http_page_send(req, res, http_status_for(err.code), "Agent workflows", "/workflows",
+			       "<section class=\"card\"><p class=\"notice\">The workflows could not "
+			       "be read.</p></section>");
+		return;
+	}
+	strbuf_addstr(&m, "<h1>Agent workflows</h1><p class=\"lead\">Workflows where agents act "
+		      "under Cedar policies, with their readiness and exception queue.</p>"
+		      "<section class=\"card\">");
+	if (!json_array_size(wfs)) {
+		strbuf_addstr(&m, "<p class=\"empty\">No workflows yet: apply a Workflow object "
+			      "(see docs/control.md).</p>");
+	} else {
+		strbuf_addstr(&m, "<table><thead><tr><th>Workflow</th><th>Owner</th>"
+			      "<th>Autonomy</th><th class=\"num\">Steps</th><th>Agents</th>"
+			      "<th class=\"num\">Pending exceptions</th></tr></thead><tbody>");
+		json_array_foreach(wfs, i, wf) {
+			const char *name = str_or(wf, "name", "");
+			size_t npend = 0;
+
+			json_array_foreach(pending, j, it)
+				if (!strcmp(str_or(it, "workflow", ""), name))
+					npend++;
+			strbuf_addstr(&m, "<tr><td><a href=\"/workflows/");
+			strbuf_add_html(&m, name);
+			strbuf_addstr(&m, "\">");
+			strbuf_add_html(&m, name);
+			strbuf_addstr(&m, "</a></td>");
+			cell(&m, str_or(wf, "owner", NULL));
+			cell(&m, str_or(wf, "autonomy", NULL));
+			strbuf_addf(&m, "<td class=\"num\">%zu</td><td>",
+				    json_array_size(json_object_get(wf, "steps")));
+			agents_of(&m, wf);
+			strbuf_addf(&m, "</td><td class=\"num\">%zu</td></tr>", npend);
+		}
+		strbuf_addstr(&m, "</tbody></table>");
+	}
+	strbuf_addstr(&m, "</section>");
+	http_page_send(req, res, 200, "Agent workflows", "/workflows", m.buf);
+	strbuf_release(&m);
+	json_decref(wfs);
+	json_decref(pending);
+}
+
+/* One readiness tile: label, share, numerator/denominator, rule. */
+static void tile(struct strbuf *sb, const char *label, const json_t *f)
+{
+	const json_t *share = json_object_get(f, "share");
+
+	strbuf_addstr(sb, "<section class=\"card tile\"><h2>");
+	strbuf_add_html(sb, label);
+	strbuf_addstr(sb, "</h2><p class=\"figure\">");
+	if (json_is_number(share))
+		strbuf_addf(sb, "%.0f%%", json_number_value(share) * 100.0);
+	else
+		strbuf_addstr(sb, "no data");
+	strbuf_addf(sb, " <span class=\"small\">%lld / %lld</span></p><p class=\"small\">",
+		    (long long)json_integer_value(json_object_get(f, "numerator")),
+		    (long long)json_integer_value(json_object_get(f, "denominator")));
+	strbuf_add_html(sb, str_or(f, "rule", ""));
+	strbuf_addstr(sb, "</p>");
+	if (json_object_get(f, "wide_open")) {
+		const json_t *v;
+		size_t i;
+		json_array_foreach(json_object_get(f, "wide_open"), i, v) {
+			strbuf_addstr(sb, "<p class=\"small\">wide-open permit: <code>");
+			strbuf_add_html(sb, json_string_value(v));
+			strbuf_addstr(sb, "</code></p>");
+		}
+		json_array_foreach(json_object_get(f, "unused"), i, v) {
+			strbuf_addstr(sb, "<p class=\"small\">unused permit: <code>");
+			strbuf_add_html(sb, json_string_value(v));
+			strbuf_addstr(sb, "</code></p>");
+		}
+	}
+	if (json_object_get(f, "expired"))
+		strbuf_addf(sb, "<p class=\"small\">expired: %lld</p>",
+			    (long long)json_integer_value(json_object_get(f, "expired")));
+	strbuf_addstr(sb, "</section>");
+}
+
+static void h_workflow_page(struct http_request *req, struct http_response *res)
+{
+	static const char *const figs[][2] = {
+		{ "identity", "Identity" }, { "entitlements", "Entitlements" },
+		{ "integration", "Integration" }, { "logging", "Logging" },
+		{ "exception_handling", "Exception handling" }, { "ownership", "Ownership" },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf m = STRBUF_INIT;
+	const char *name = http_param(req, "name");
+	json_t *wfs = NULL, *ready = NULL, *items = NULL, *recent = NULL, *wf, *it;
+	size_t i, shown = 0;
+	char actor[160];
+
+	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
+	if (apply_get(req->store, &control_workflow_kind, name, &wfs, &err))
+		goto fail;
+	if (!(wf = json_array_get(wfs, 0))) {
+		aiv_fail(&err, AIV_ENOTFOUND, "no workflow named '%s'", name);
+		goto fail;
+	}
+	if (control_readiness(req->store, name, &ready, &err) ||
+	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
+	    !(recent = http_control_recent(req->store, RECENT_SCAN, &err)))
+		goto fail;
+
+	strbuf_addstr(&m, "<p class=\"small\"><a href=\"/workflows\">Agent workflows</a></p>"
+		      "<h1>Workflow ");
+	strbuf_add_html(&m, name);
+	strbuf_addstr(&m, "</h1><p class=\"lead\">Owner ");
+	strbuf_add_html(&m, str_or(wf, "owner", "-"));
+	strbuf_addstr(&m, ", autonomy ");
+	strbuf_add_html(&m, str_or(wf, "autonomy", "-"));
+	strbuf_addstr(&m, ", agents ");
+	agents_of(&m, wf);
+	strbuf_addstr(&m, ".</p><h2>Readiness</h2><div class=\"models\">");
+	for (i = 0; i < ARRAY_SIZE(figs); i++)
+		tile(&m, figs[i][1], json_object_get(json_object_get(ready, "figures"), figs[i][0]));
+	strbuf_addstr(&m, "</div>");
+
+	strbuf_addstr(&m, "<section class=\"card\"><h2>Exception queue</h2>");
+	{
+		size_t n = 0;
+		json_array_foreach(items, i, it) {
+			if (strcmp(str_or(it, "workflow", ""), name))
+				continue;
+			if (!n++)
+				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
+					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
+					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
+			strbuf_addstr(&m, "<tr>");
+			cell(&m, str_or(it, "id", NULL));
+			cell(&m, str_or(it, "state", NULL));
+			cell(&m, str_or(it, "queue", NULL));
+			cell(&m, str_or(it, "owner", NULL));
+			cell(&m, str_or(it, "agent", NULL));
+			cell(&m, str_or(it, "action", NULL));
+			cell(&m, str_or(it, "resource", NULL));
+			cell(&m, str_or(it, "due_at", NULL));
+			strbuf_addstr(&m, "</tr>");
+		}
+		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
+	}
+	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
+	json_array_foreach(recent, i, it) {
+		const json_t *res_o = json_object_get(it, "result");
+		const json_t *in = json_object_get(it, "input");
+
+		if (shown >= RECENT_SHOW)
+			break;
+		if (!workflow_has_agent(wf, json_str(it, "agent")))
+			continue;
+		if (!shown++)
+			strbuf_addstr(&m, "<table><thead><tr><th>Time</th><th>Agent</th><th>Action"
+				      "</th><th>Resource</th><th>Decision</th><th>Reason</th></tr>"
+				      "</thead><tbody>");
+		strbuf_addstr(&m, "<tr>");
+		cell(&m, str_or(it, "timestamp", NULL));
+		cell(&m, str_or(it, "agent", NULL));
+		cell(&m, str_or(in, "action", NULL));
+		cell(&m, str_or(in, "resource", NULL));
+		cell(&m, str_or(res_o, "decision", NULL));
+		cell(&m, str_or(res_o, "reason", NULL));
+		strbuf_addstr(&m, "</tr>");
+	}
+	strbuf_addstr(&m, shown ? "</tbody></table>" : "<p class=\"empty\">No decisions yet.</p>");
+	strbuf_addstr(&m, "</section>");
+	http_page_send(req, res, 200, name, "/workflows", m.buf);
+	goto out;
+fail:
+	strbuf_reset(&m);
+	strbuf_addstr(&m, "<section class=\"card\"><h1>Workflow not shown</h1><p>");
+	strbuf_add_html(&m, err.msg);
+	strbuf_addstr(&m, "</p><p><a href=\"/workflows\">All workflows</a></p></section>");
+	http_page_send(req, res, http_status_for(err.code), "Workflow", "/workflows", m.buf);
+out:
+	strbuf_release(&m);
+	json_decref(wfs);
+	json_decref(ready);
+	json_decref(items);
+	json_decref(recent);
+}
+
+void http_control_workflows_page(struct http_request *req, struct http_response *res)
+{
+	h_workflows_page(req, res);
+}
+
+void http_control_workflow_page(struct http_request *req, struct http_response *res)
+{
+	h_workflow_page(req, res);
+}

@@ -199,6 +199,17 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 	}
 	if (type != EVL_LIST && check_value(x, type, el, key, v, &t, &num))
 		return;
+	/*
+	 * The standard extensions' keys hold one value; a <list> under one of
+	 * them has none to take (found by tests/fuzz/fuzz_xes: a NULL value).
+	 */
+	if (type == EVL_LIST && (parent == X_EVENT || parent == X_TRACE) &&
+	    (!strcmp(key, "concept:name") || !strcmp(key, "time:timestamp") ||
+	     !strcmp(key, "org:resource") || !strcmp(key, "lifecycle:transition"))) {
+		fail(x, AIV_EINPUT, "<list key=\"%s\">: '%s' takes a single value, not a list",
+		     key, key);
+		return;
+	}
 	if (parent == X_EVENT) {
 		struct pending_event *e = &x->evs[x->nevs - 1];
 		if (!strcmp(key, "concept:name")) {

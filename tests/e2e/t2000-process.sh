@@ -417,4 +417,12 @@ test_expect_success 'exceptions: ExceptionRule applied to the workspace (--rules
 	test_grep "unchanged" out
 '
 
+test_expect_success 'regression (fuzz_xes): a <list> under concept:name is refused, not a crash' '
+	before=$(aivalue audit checkpoint) &&
+	test_must_fail --exit=1 aivalue import cases "$TEST_ROOT/tests/data/regress/xes-list-concept-name.xes" \
+		--format xes --name regress 2>err &&
+	test_grep "3:8: <list key=.concept:name.>: .concept:name. takes a single value" err &&
+	test "$(aivalue audit checkpoint)" = "$before"
+'
+
 test_done

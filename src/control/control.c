@@ -890,7 +890,29 @@ static int check_context(const json_t *ctx, struct aiv_err *err)
 struct agent_info {
 	char workflow[130], autonomy[32], wf_owner[160];
 	char step[160], owner_kind[16], owner[160];
+	int gate_earned; /* phase the playbook engine last said was earned; 0 if none */
 };
+
+/*
+ * The phase the playbook engine last stored as earned (assess/ writes
+ * phase_verdicts; control/ only reads it, never calls up).  0 when no
+ * verdict was ever computed: then the workflow's own autonomy flag rules.
+ */
+static int earned_phase(struct store *s, int *earned, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT earned FROM phase_verdicts"
+					      " ORDER BY id DESC LIMIT 1", err);
+	int rc;
+
+	*earned = 0;
+	if (!st)
+		return err->code;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*earned = (int)store_col_int(st, 0);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
 
 static int agent_lookup(struct store *s, const char *agent, const char *step_hint,
 			struct agent_info *ai, struct aiv_err *err)
@@ -915,6 +937,8 @@ static int agent_lookup(struct store *s, const char *agent, const char *step_hin
 	if (rc != STORE_ROW)
 		return aiv_fail(err, AIV_EINPUT, "unknown agent '%s' (declare it with kind: Agent)",
 				agent);
+	if ((rc = earned_phase(s, &ai->gate_earned, err)))
+		return rc;
 	if (!(st = store_prepare(s, "SELECT ws.name, ws.owner_kind, ws.owner FROM step_agents sa"
 				 " JOIN workflow_steps ws ON ws.workflow = sa.workflow AND"
 				 " ws.name = sa.step WHERE sa.agent = ? AND sa.workflow = ?"
@@ -1136,6 +1160,14 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
 			 "'%s' is supervised (phase gate): a human must approve",
 			 eng->ps.v[res->permits[0]].id, ai.workflow);
+	} else if (out->outcome == CONTROL_ALLOW && ai.gate_earned > 0 && ai.gate_earned < 3) {
+		/* an autonomous workflow while Phase 3 is not earned: enforced, not advised */
+		out->outcome = CONTROL_ESCALATE;
+		snprintf(queue, sizeof(queue), "%s-supervision", ai.workflow);
+		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
+			 "'%s' runs ahead of its gate: the organisation has earned phase %d of 3 "
+			 "(aivalue phase) and agent workflows scale only in phase 3; a human must "
+			 "approve", eng->ps.v[res->permits[0]].id, ai.workflow, ai.gate_earned);
 	}
 
 	if (!eng->in_batch) {

@@ -165,6 +165,17 @@ test_expect_success 'supervised workflow: every allow becomes escalate (phase ga
 	test "$(json_get c.json "d[\"owner\"]")" = bob
 '
 
+test_expect_success 'the phase verdict of the playbook engine gates autonomous workflows' '
+	cp "$AIVALUE_DB" gate.db &&
+	AIVALUE_DB=gate.db aivalue phase --json >ph.json &&
+	test "$(json_get ph.json "d[\"earned\"] < 3")" = True &&
+	AIVALUE_DB=gate.db aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"inv-1\"" --context "{\"confidence\": 0.93, \"amount\": 500}" \
+		--json >g.json &&
+	test "$(json_get g.json "d[\"decision\"]")" = escalate &&
+	test_grep "runs ahead of its gate: the organisation has earned phase" g.json
+'
+
 test_expect_success 'bad input is an error, never allow' '
 	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
 		--resource "Invoice::\"x\"" --context "{\"confidence\": 1.5}" 2>err &&

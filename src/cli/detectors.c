@@ -1,6 +1,7 @@
 /*
- * detectors.c - plugging the measurement layers' failure-mode detectors
- * into the playbook engine's findings (assess/playbook.h).
+ * detectors.c - plugging the measurement and control layers' failure-mode
+ * detectors and evidence providers into the playbook engine
+ * (assess/playbook.h, assess/evidence.h).
  *
  * assess/ may not call metrics/ (it sits below it), so the glue lives
  * here, at the top: each detector runs a measurement kernel and turns its
@@ -387,6 +388,52 @@ static const struct evidence_provider change_evidence[] = {
 	{ "downstream_consistency", "change control", ev_change, NULL },
 };
 
+/*
+ * Agent control's logging and exception handling (model 5), over every
+ * workflow: the share of observed tool calls (imported OTel spans) that
+ * had a decision, and the share of closed exception items resolved by
+ * their due time (expired items count as missed).
+ */
+static int ev_control(const struct evidence_env *env, const char *metric,
+		      struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	const char *sql_total, *sql_good, *none, *what;
+	int64_t total = 0, good = 0;
+
+	(void)data;
+	if (!strcmp(metric, "decisions_logged_share")) {
+		sql_total = "SELECT count(*) FROM tool_calls";
+		sql_good = "SELECT count(*) FROM tool_calls WHERE decision_id IS NOT NULL";
+		none = "lacks evidence: agent tool-call spans (aivalue workflow import-spans)";
+		what = "observed tool calls with a decision";
+	} else {
+		sql_total = "SELECT count(*) FROM exceptions"
+			    " WHERE state IN ('approved', 'rejected', 'expired')";
+		sql_good = "SELECT count(*) FROM exceptions WHERE state IN ('approved', 'rejected')"
+			   " AND resolved_at IS NOT NULL AND resolved_at <= due_at";
+		none = "lacks evidence: no closed exception items yet (aivalue exceptions)";
+		what = "closed exception items resolved within their SLA";
+	}
+	if (store_query_int(env->store, sql_total, &total, err) ||
+	    store_query_int(env->store, sql_good, &good, err))
+		return err->code;
+	if (total == 0) {
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source), "%s", none);
+		return 0;
+	}
+	out->state = EV_MEASURED;
+	out->value = (double)good / (double)total;
+	snprintf(out->source, sizeof(out->source), "agent control: %lld of %lld %s",
+		 (long long)good, (long long)total, what);
+	return 0;
+}
+
+static const struct evidence_provider control_evidence[] = {
+	{ "decisions_logged_share", "agent control", ev_control, NULL },
+	{ "exceptions_within_sla", "agent control", ev_control, NULL },
+};
+
 static const struct finding_detector outpacing = {
 	"generation_outpaces_governance", det_outpacing, NULL, NULL };
 static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
@@ -403,4 +450,6 @@ void cli_register_detectors(void)
 		evidence_register(&adoption_evidence[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(change_evidence); i++)
 		evidence_register(&change_evidence[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(control_evidence); i++)
+		evidence_register(&control_evidence[i]);
 }

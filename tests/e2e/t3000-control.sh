@@ -363,4 +363,10 @@ test_expect_success 'resources and their parents come with the request (--entiti
 	test_grep "malformed" err
 '
 
+test_expect_success 'phase gates read agent control: exceptions within SLA, logged tool calls' '
+	aivalue phase --json >pg.json &&
+	json_get pg.json "[c[\"source\"] for c in d[\"criteria\"] if c[\"metric\"] == \"exceptions_within_sla\"][0]" >src.txt &&
+	test_grep "^agent control: [0-9]* of [0-9]* closed exception items resolved within their SLA" src.txt
+'
+
 test_done

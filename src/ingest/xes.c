@@ -366,7 +366,8 @@ static void flush_trace(struct xes_ctx *x)
 						(enum evl_type)x->eattrs[k].type,
 						x->eattrs[k].value);
 	}
-	for (k = 0; k < x->ncattrs; k++)
+	/* a trace with no events has no case to carry its attributes (fuzz_xes) */
+	for (k = 0; x->case_name != EVL_NONE && k < x->ncattrs; k++)
 		eventlog_add_case_attr(l, x->case_name, x->cattrs[k].key,
 				       (enum evl_type)x->cattrs[k].type, x->cattrs[k].value);
 	if (x->o && x->o->progress && l->n >= x->next_report) {

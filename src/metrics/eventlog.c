@@ -335,7 +335,9 @@ int eventlog_finish(struct eventlog *l, struct aiv_err *err)
 			l->eattrs[i].owner = scratch32[l->eattrs[i].owner];
 	}
 	for (i = k = 0; i < l->ncattrs; i++) {
-		uint32_t ci = case_of_name[l->cattrs[i].owner];
+		/* attributes of a trace without a name or without events are dropped */
+		uint32_t ci = l->cattrs[i].owner < l->strs.n ? case_of_name[l->cattrs[i].owner]
+							      : EVL_NONE;
 		if (ci == EVL_NONE)
 			continue;
 		l->cattrs[k] = l->cattrs[i];

@@ -84,7 +84,7 @@ static const char css[] =
 	"h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;"
 	"border-bottom:2px solid #0072B2;padding-bottom:4px}h3{font-size:14px;margin:16px 0 6px}"
 	".meta{color:#6b7280;font-size:11px}.phase{display:flex;gap:16px;align-items:center;"
-	"margin:12px 0}.phase .big{font-size:40px;font-weight:bold;color:#0072B2}"
+	"margin:12px 0}.phase .big{font-size:40px;font-weight:bold;color:#0072B2;white-space:nowrap}"
 	"table{border-collapse:collapse;width:100%;margin:6px 0 12px}"
 	"th,td{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}"
 	"th{background:#f3f4f6;font-size:12px}td.num{text-align:right;white-space:nowrap}"

@@ -425,4 +425,12 @@ test_expect_success 'regression (fuzz_xes): a <list> under concept:name is refus
 	test "$(aivalue audit checkpoint)" = "$before"
 '
 
+test_expect_success 'regression (fuzz_xes): attributes of a trace with no events or no name are dropped, not a crash' '
+	aivalue import cases "$TEST_ROOT/tests/data/regress/xes-trace-attrs-no-events.xes" \
+		--format xes --name regress2 >out &&
+	test_grep "imported log .regress2.: 1 cases, 1 events" out &&
+	aivalue process stats regress2 --json >r2.json &&
+	test "$(json_get r2.json "d[\"cases\"]")" = 1
+'
+
 test_done

@@ -4,75 +4,8 @@
 # digest-bound one-time approvals, fail-closed expiry) and the decision log.
 . "$(dirname "$0")/lib.sh"
 
-cat >org.yaml <<'YAML'
-kind: Team
-name: finance
-title: Finance
-function: finance
----
-kind: Team
-name: ap-clerks
-title: AP clerks
-function: finance
-parent: finance
----
-kind: Person
-name: ana
-display_name: Ana
-role: controller
-team: finance
----
-kind: Person
-name: bob
-display_name: Bob
-role: clerk
-team: ap-clerks
----
-kind: Agent
-name: ap-bot
-owner: ana
-workflow: p2p
----
-kind: Agent
-name: claims-bot
-owner: ana
-workflow: claims
----
-kind: Workflow
-name: p2p
-owner: ana
-autonomy: autonomous
-steps:
-  - name: match
-    owner: team:ap-clerks
-    agents: [ap-bot]
-  - name: approve
-    owner: ana
-    agents: [ap-bot]
----
-kind: Workflow
-name: claims
-owner: ana
-autonomy: supervised
-steps:
-  - name: triage
-    owner: bob
-    agents: [claims-bot]
----
-kind: Policy
-name: ap
-resource_types: [Invoice, Claim]
-cedar: |
-  @id("ap-approve")
-  permit(principal in Workflow::"p2p", action == Action::"approve_invoice", resource is Invoice);
-  @id("ap-review") @escalate("ap-review") @sla("PT4H")
-  forbid(principal, action == Action::"approve_invoice", resource)
-  when { context.confidence.lessThan(decimal("0.85")) || context.amount > 10000 };
-  @id("no-weekend")
-  forbid(principal, action, resource) when { context has weekend && context.weekend };
-  @id("claims-read")
-  permit(principal in Workflow::"claims", action == Action::"read", resource is Claim);
-YAML
+# the organisation, agents, workflows and policies both control tests use
+cp "$TEST_ROOT/tests/data/control/org.yaml" org.yaml
 
 decide() { aivalue decide --json "$@" >out.json; }
 field() { json_get out.json "d.get('$1')"; }

@@ -53,7 +53,7 @@ fuzz: deps
 		n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
 		seeds=tests/fuzz/corpus/$${n#fuzz_}; \
 		echo "== $$n for $(FUZZ_SECONDS)s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus/$$n \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 build-fuzz/corpus/$$n \
 			$$( [ -d $$seeds ] && echo $$seeds ) 2>&1 | tail -3 || exit 1; \
 	done
 

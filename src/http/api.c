@@ -72,8 +72,7 @@ static void list_kind(struct http_request *req, struct http_response *res, const
 		http_json(res, 200, one);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr),
-				      "items", arr));
+	http_json_list(res, arr);
 }
 
 static void h_people(struct http_request *req, struct http_response *res)
@@ -206,8 +205,7 @@ static void h_audit_log(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr),
-				      "items", arr));
+	http_json_list(res, arr);
 }
 
 static void h_audit_checkpoint(struct http_request *req, struct http_response *res)

@@ -100,8 +100,7 @@ static void h_unmatched(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr),
-				      "items", arr));
+	http_json_list(res, arr);
 }
 
 static const struct http_qparam q_adoption[] = {

@@ -410,8 +410,7 @@ static void h_exceptions(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out),
-				      "items", out));
+	http_json_list(res, out);
 }
 
 static void h_exception(struct http_request *req, struct http_response *res)
@@ -519,8 +518,7 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(out),
-				      "items", out));
+	http_json_list(res, out);
 }
 
 static void h_workflows(struct http_request *req, struct http_response *res)
@@ -532,8 +530,7 @@ static void h_workflows(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(arr),
-				      "items", arr));
+	http_json_list(res, arr);
 }
 
 static void h_readiness(struct http_request *req, struct http_response *res)

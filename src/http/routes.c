@@ -394,6 +394,12 @@ void http_header_add(struct http_response *res, const char *name, const char *va
 	res->nheaders++;
 }
 
+void http_json_list(struct http_response *res, json_t *items)
+{
+	http_json(res, 200, json_pack("{s:I, s:o}", "count",
+				      (json_int_t)json_array_size(items), "items", items));
+}
+
 void http_json(struct http_response *res, int status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2));

@@ -138,6 +138,8 @@ void http_response_release(struct http_response *res);
 void http_header_add(struct http_response *res, const char *name, const char *value);
 /* Set status and a JSON body (steals v). */
 void http_json(struct http_response *res, int status, json_t *v);
+/* 200 with the API's list envelope {"count": N, "items": items}; steals items. */
+void http_json_list(struct http_response *res, json_t *items);
 /*
  * A JSON error: {"error":{"status":S,"code":CODE,"message":MSG}}; the
  * code is derived from the status ("bad_request", "forbidden", ...).

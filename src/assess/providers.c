@@ -271,6 +271,125 @@ static int prov_innovation(const struct evidence_env *env, const char *metric,
 	return 0;
 }
 
+/*
+ * The figure of `metric` over its observations (aivalue evidence --data)
+ * of the last 90 days before env->now, every initiative together: the
+ * sum for a count metric, the median for seconds, else the mean.
+ */
+int evidence_from_observations(const struct evidence_env *env, const char *metric,
+			       struct evidence_value *out, struct aiv_err *err)
+{
+	const struct cat_metric *m = catalog_metric(env->cat, metric);
+	const char *unit = m ? m->unit : "";
+	struct store_stmt *st;
+	double *v = NULL, sum = 0;
+	size_t n = 0, alloc = 0;
+	int64_t last = 0;
+	int rc;
+
+	st = store_prepare(env->store, "SELECT value, time_us FROM observations WHERE metric = ?"
+			   " AND time_us > ? AND time_us <= ?", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, metric);
+	store_bind_int(st, 2, env->now - 90 * 86400000000LL);
+	store_bind_int(st, 3, env->now);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n] = store_col_double(st, 0);
+		sum += v[n++];
+		if (store_col_int(st, 1) > last)
+			last = store_col_int(st, 1);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	out->state = EV_MISSING;
+	if (!n) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no observations of %s in the last 90 days (aivalue "
+			 "evidence --data FILE.csv)", metric);
+		return 0;
+	}
+	out->state = EV_MEASURED;
+	out->measured_at = last;
+	if (!strcmp(unit, "count")) {
+		out->value = sum;
+	} else if (!strcmp(unit, "seconds")) {
+		size_t i, j;
+		for (i = 1; i < n; i++) /* insertion sort: observation sets are small */
+			for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+				double t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		out->value = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	} else {
+		out->value = sum / (double)n;
+	}
+	snprintf(out->source, sizeof(out->source),
+		 "%s of %zu observation%s of the last 90 days (aivalue evidence --data)",
+		 !strcmp(unit, "count") ? "sum" : !strcmp(unit, "seconds") ? "median" : "mean",
+		 n, n == 1 ? "" : "s");
+	free(v);
+	return 0;
+}
+
+static int prov_observed(const struct evidence_env *env, const char *metric,
+			 struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	(void)data;
+	return evidence_from_observations(env, metric, out, err);
+}
+
+/*
+ * Phase 3 initiatives (systems or process model, phase >= 3) in pilot or
+ * production while phase 3 is not earned.  The gates are computed here;
+ * a gate that used this very metric would recurse, so a nested call
+ * answers "lacks evidence".
+ */
+static _Thread_local int ahead_depth;
+
+static int prov_ahead(const struct evidence_env *env, const char *metric,
+		      struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct phase_verdict pv;
+	struct strbuf which = STRBUF_INIT;
+	size_t i;
+	int ret, count = 0;
+
+	(void)data;
+	(void)metric;
+	if (ahead_depth) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: a phase gate depends on agent_workflows_ahead_of_gate itself");
+		return 0;
+	}
+	ahead_depth++;
+	ret = phase_compute(env, &pv, err);
+	ahead_depth--;
+	if (ret)
+		return ret;
+	for (i = 0; i < pv.nahead; i++) {
+		const struct ahead_item *a = &pv.ahead[i];
+		if (a->phase < 3 || (strcmp(a->model, "systems") && strcmp(a->model, "process")))
+			continue;
+		strbuf_addf(&which, "%s%s", count ? ", " : "", a->initiative);
+		count++;
+	}
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "initiatives of phase 3 in pilot or production, phase %d earned: %.180s",
+		 pv.earned, count ? which.buf : "none");
+	strbuf_release(&which);
+	phase_verdict_release(&pv);
+	return 0;
+}
+
 static const struct evidence_provider providers[] = {
 	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL },
 	{ "ledger_verifies", "audit ledger", prov_ledger, NULL },
@@ -278,6 +397,11 @@ static const struct evidence_provider providers[] = {
 	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL },
 	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL },
 	{ "innovation_output", "hypotheses", prov_innovation, NULL },
+	{ "error_rate", "observations", prov_observed, NULL },
+	{ "reviewer_score", "observations", prov_observed, NULL },
+	{ "scope_expansion", "observations", prov_observed, NULL },
+	{ "compliance_findings", "observations", prov_observed, NULL },
+	{ "agent_workflows_ahead_of_gate", "initiatives and phase gates", prov_ahead, NULL },
 };
 
 const char *assess_questionnaire_path(void)

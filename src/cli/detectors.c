@@ -364,12 +364,35 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	change_rules_free(rules);
 	if (ret)
 		return ret;
-	v = !strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness")
-		? json_object_get(json_object_get(m, "audit_readiness"), "share")
-		: json_object_get(json_object_get(m, "downstream_consistency"), "share");
+	{
+		double scale = 1, sum = 0;
+		v = NULL;
+		if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness"))
+			v = json_object_get(json_object_get(m, "audit_readiness"), "share");
+		else if (!strcmp(metric, "downstream_consistency"))
+			v = json_object_get(json_object_get(m, "downstream_consistency"), "share");
+		else if (!strcmp(metric, "ai_generated_change_share"))
+			v = json_object_get(json_object_get(m, "ai_generated"), "share");
+		else if (!strcmp(metric, "time_to_safe_change"))
+			v = json_object_get(json_object_get(m, "time_to_safe_change_hours"), "median"),
+			scale = 3600;
+		else if (!strcmp(metric, "conflict_resolution_time"))
+			v = json_object_get(json_object_get(m, "conflicts"),
+					    "time_to_resolve_median_hours"), scale = 3600;
+		if (!strcmp(metric, "review_backlog")) {
+			/* pending approvals summed over owners (change metrics' review_backlog) */
+			const char *k;
+			json_t *o;
+			json_object_foreach(json_object_get(m, "review_backlog"), k, o)
+				sum += json_number_value(json_object_get(o, "pending_approvals"));
+			v = json_real(sum);
+			json_object_set_new(m, "_backlog", v);
+		}
+		if (json_is_number(v))
+			out->value = json_number_value(v) * scale;
+	}
 	if (json_is_number(v)) {
 		out->state = EV_MEASURED;
-		out->value = json_number_value(v);
 		snprintf(out->source, sizeof(out->source),
 			 "change control over %lld change request%s (aivalue change metrics)",
 			 (long long)n, n == 1 ? "" : "s");
@@ -383,6 +406,10 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider change_evidence[] = {
+	{ "time_to_safe_change", "change control", ev_change, NULL },
+	{ "conflict_resolution_time", "change control", ev_change, NULL },
+	{ "ai_generated_change_share", "change control", ev_change, NULL },
+	{ "review_backlog", "change control", ev_change, NULL },
 	{ "change_audit_readiness", "change control", ev_change, NULL },
 	{ "audit_readiness", "change control", ev_change, NULL },
 	{ "downstream_consistency", "change control", ev_change, NULL },

@@ -257,7 +257,7 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 			 "last 90 days", g->res_log, g->res_cases);
 		goto out;
 	} else {
-		v = stats_percentile_select(g->durations, g->nd, 50);
+		v = stats_percentile_select(g->durations, g->nd, 0.5);
 		what = "median case duration";
 	}
 	out->state = EV_MEASURED;
@@ -308,7 +308,7 @@ static int ev_resolution(const struct evidence_env *env, const char *metric,
 		return ev_process(env, metric, out, data, err);
 	}
 	out->state = EV_MEASURED;
-	out->value = stats_percentile_select(v, n, 50);
+	out->value = stats_percentile_select(v, n, 0.5);
 	out->measured_at = env->now;
 	snprintf(out->source, sizeof(out->source),
 		 "agent control: median resolution time of %zu exception items resolved in the "

@@ -318,6 +318,42 @@ static int ev_resolution(const struct evidence_env *env, const char *metric,
 }
 
 /*
+ * The journey report, computed once per store state (six metrics read
+ * it); a new reference.
+ */
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	json_t *rep;
+} jr = { PTHREAD_MUTEX_INITIALIZER, "", NULL };
+
+static int journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
+			   json_t **out, struct aiv_err *err)
+{
+	char key[EVIDENCE_KEY_LEN];
+	json_t *f = NULL;
+	int ret;
+
+	if ((ret = evidence_state_key(env, key, err)))
+		return ret;
+	pthread_mutex_lock(&jr.mu);
+	if (!key[0] || strcmp(key, jr.key) || !jr.rep) {
+		json_decref(jr.rep);
+		jr.rep = NULL;
+		jr.key[0] = '\0';
+		if ((ret = journeys_report(env->store, cfg, env->cat, &jr.rep, &f, err))) {
+			pthread_mutex_unlock(&jr.mu);
+			return ret;
+		}
+		json_decref(f);
+		snprintf(jr.key, sizeof(jr.key), "%s", key);
+	}
+	*out = json_incref(jr.rep);
+	pthread_mutex_unlock(&jr.mu);
+	return 0;
+}
+
+/*
  * Journey metrics of the AI channel (data/adoption.yaml's
  * volume_over_credibility.ai_channel) over every imported journey.
  */
@@ -325,7 +361,7 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 		       struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	json_t *rep = NULL, *f = NULL, *ch, *c, *x = NULL;
+	json_t *rep = NULL, *ch, *c, *x = NULL;
 	int64_t n = 0;
 	size_t i;
 	int ret;
@@ -339,7 +375,7 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 		return 0;
 	}
 	if ((ret = adoption_config_load(&cfg, NULL, err)) ||
-	    (ret = journeys_report(env->store, &cfg, env->cat, &rep, &f, err)))
+	    (ret = journeys_shared(env, &cfg, &rep, err)))
 		return ret;
 	ch = NULL;
 	json_array_foreach(json_object_get(rep, "channels"), i, c)
@@ -398,7 +434,6 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 		 cfg.vc_ai_channel, (long long)json_integer_value(json_object_get(ch, "journeys")));
 out:
 	json_decref(rep);
-	json_decref(f);
 	return 0;
 }
 

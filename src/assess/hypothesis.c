@@ -79,11 +79,43 @@ static int effect_field(const struct ypos *p, struct fy_node *map, const char *k
 	return 0;
 }
 
+static const char *const log_metrics[] = { "expert_cycle_time", "end_to_end_cycle_time",
+					    "rework_rate", NULL };
+
+int hyp_log_metric(const char *metric)
+{
+	size_t i;
+
+	for (i = 0; log_metrics[i]; i++)
+		if (!strcmp(log_metrics[i], metric))
+			return 1;
+	return 0;
+}
+
+static hyp_log_fn log_source;
+
+void hyp_register_log_source(hyp_log_fn fn)
+{
+	log_source = fn;
+}
+
+void hyp_units_release(struct hyp_units *u)
+{
+	size_t i;
+
+	for (i = 0; u->cohort && i < u->n; i++)
+		free(u->cohort[i]);
+	free(u->cohort);
+	free(u->time_us);
+	free(u->value);
+	memset(u, 0, sizeof(*u));
+}
+
 static int hyp_parse(const struct ypos *p, struct fy_node *doc, const struct catalog *cat,
 		     json_t **out)
 {
 	static const char *const keys[] = { "kind", "name", "title", "description",
-					    "initiative", "metric", "comparison",
+					    "initiative", "log", "metric", "comparison",
 					    "minimum_effect", "confidence", "minimum_sample",
 					    "guardrails", "review_date", "supersedes", NULL };
 	static const char *const ckeys[] = { "before_after", "cohorts", NULL };
@@ -124,11 +156,18 @@ static int hyp_parse(const struct ypos *p, struct fy_node *doc, const struct cat
 	STR("metric", 1);
 	STR("review_date", 1);
 	STR("supersedes", 0);
+	STR("log", 0);
 #undef STR
 	if ((ret = check_metric(p, yget(doc, "metric"), cat, json_str(spec, "metric"), what)) ||
 	    (ret = check_date(p, yget(doc, "review_date"), json_str(spec, "review_date"),
 			      what, "review_date")))
 		goto fail;
+	if (json_str(spec, "log") && !hyp_log_metric(json_str(spec, "metric"))) {
+		ret = yfail(p, yget(doc, "metric"), AIV_EINPUT,
+			    "%s: an event log gives expert_cycle_time, end_to_end_cycle_time or "
+			    "rework_rate per case, not '%s'", what, json_str(spec, "metric"));
+		goto fail;
+	}
 	if (!org_valid_name(json_str(spec, "initiative"))) {
 		ret = yfail(p, yget(doc, "initiative"), AIV_EINPUT,
 			    "%s: initiative is not a valid name", what);
@@ -259,6 +298,22 @@ static int hyp_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	const char *name = json_str(spec, "name");
 	int rc;
 
+	if (json_str(spec, "log")) {
+		st = store_prepare(s, "SELECT count(*) FROM event_logs WHERE name = ?", err);
+		if (!st)
+			return err->code;
+		store_bind_text(st, 1, json_str(spec, "log"));
+		rc = store_step(st, err);
+		if (rc == STORE_ROW && store_col_int(st, 0) == 0) {
+			store_reset(st);
+			return aiv_fail(err, AIV_EINPUT, "hypothesis '%s': unknown event log '%s' "
+					"(import it first: aivalue import cases FILE --name %s)", name,
+					json_str(spec, "log"), json_str(spec, "log"));
+		}
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
 	criteria_hash(spec, hex);
 	st = store_prepare(s, "SELECT criteria_hash FROM hypotheses WHERE name = ?", err);
 	if (!st)
@@ -368,6 +423,53 @@ static void sample_release(struct sample *sm)
 	memset(sm, 0, sizeof(*sm));
 }
 
+static void sample_add(struct sample *sm, int grp, double v)
+{
+	if (v != 0 && v != 1)
+		sm->binary = 0;
+	if (grp == 0) {
+		ALLOC_GROW(sm->a, sm->na + 1, sm->aa);
+		sm->a[sm->na++] = v;
+	} else {
+		ALLOC_GROW(sm->b, sm->nb + 1, sm->ab);
+		sm->b[sm->nb++] = v;
+	}
+}
+
+/* The two groups of `metric` over the cases of event log `log`. */
+static int load_log_sample(struct store *s, const char *log, const char *metric,
+			   const json_t *cmp, struct sample *sm, struct aiv_err *err)
+{
+	const char *date = json_str(cmp, "before_after");
+	json_t *co = json_object_get(cmp, "cohorts");
+	struct hyp_units u;
+	int64_t cut = 0;
+	size_t i;
+	int ret;
+
+	memset(sm, 0, sizeof(*sm));
+	memset(&u, 0, sizeof(u));
+	sm->binary = 1;
+	if (!log_source)
+		return aiv_fail(err, AIV_EINTERNAL, "no event-log reader is registered");
+	if (date && time_parse_iso(date, &cut))
+		return aiv_fail(err, AIV_EINTERNAL, "bad stored date '%s'", date);
+	if ((ret = log_source(s, log, metric, co ? json_str(co, "attribute") : NULL, &u, err)))
+		return ret;
+	for (i = 0; i < u.n; i++) {
+		int grp = -1;
+		if (date)
+			grp = u.time_us[i] < cut ? 0 : 1;
+		else if (co && u.cohort && u.cohort[i])
+			grp = !strcmp(u.cohort[i], json_str(co, "baseline")) ? 0 :
+			      !strcmp(u.cohort[i], json_str(co, "treatment")) ? 1 : -1;
+		if (grp >= 0)
+			sample_add(sm, grp, u.value[i]);
+	}
+	hyp_units_release(&u);
+	return 0;
+}
+
 /* Load the two groups of (initiative, metric) under the comparison `cmp`. */
 static int load_sample(struct store *s, const char *initiative, const char *metric,
 		       const json_t *cmp, struct sample *sm, struct aiv_err *err)
@@ -473,7 +575,9 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	parse_effect(me ? me : "0", &r->min_effect, &r->min_relative);
 	if (!time_parse_iso(json_str(r->spec, "review_date"), &review))
 		r->review_due = now > review;
-	if ((ret = load_sample(s, r->initiative, r->metric, cmp, &sm, err)))
+	if ((ret = json_str(r->spec, "log") ?
+		   load_log_sample(s, json_str(r->spec, "log"), r->metric, cmp, &sm, err) :
+		   load_sample(s, r->initiative, r->metric, cmp, &sm, err)))
 		return ret;
 	hyp_compare(sm.a, sm.na, sm.b, sm.nb, sm.binary && metric_is_ratio(cat, r->metric),
 		    metric_up(cat, r->metric), r->confidence, seed, &r->e);
@@ -488,7 +592,9 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		double limit;
 		gr->metric = xstrdup(json_str(gj, "metric"));
 		parse_effect(json_str(gj, "max_worsening"), &gr->max_worsening, &gr->relative);
-		if ((ret = load_sample(s, r->initiative, gr->metric, cmp, &sm, err)))
+		if ((ret = json_str(r->spec, "log") && hyp_log_metric(gr->metric) ?
+			   load_log_sample(s, json_str(r->spec, "log"), gr->metric, cmp, &sm, err) :
+			   load_sample(s, r->initiative, gr->metric, cmp, &sm, err)))
 			return ret;
 		hyp_compare(sm.a, sm.na, sm.b, sm.nb,
 			    sm.binary && metric_is_ratio(cat, gr->metric),
@@ -627,6 +733,8 @@ json_t *hyp_report_json(const struct hyp_report *rep)
 		if (json_str(r->spec, "title"))
 			json_object_set_new(o, "title", json_string(json_str(r->spec, "title")));
 		json_object_set(o, "comparison", json_object_get(r->spec, "comparison"));
+		if (json_str(r->spec, "log"))
+			json_object_set_new(o, "log", json_string(json_str(r->spec, "log")));
 		json_object_set_new(o, "review_date", json_string(json_str(r->spec, "review_date")));
 		if (strcmp(r->verdict, "superseded")) {
 			json_object_set_new(o, "confidence", json_real(r->confidence));

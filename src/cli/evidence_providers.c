@@ -489,6 +489,58 @@ static int ev_workflow(const struct evidence_env *env, const char *workflow,
 	return 0;
 }
 
+/*
+ * Per-case units of an event log for hypotheses with `log:` (hypothesis.h):
+ * start time, duration or rework flag, and the cohort attribute's value.
+ */
+static int hyp_units_of_log(struct store *s, const char *log, const char *metric,
+			    const char *attribute, struct hyp_units *out, struct aiv_err *err)
+{
+	struct eventlog l;
+	uint32_t key = EVL_NONE;
+	size_t c, i, j;
+	int rework = !strcmp(metric, "rework_rate");
+
+	memset(out, 0, sizeof(*out));
+	eventlog_init(&l);
+	if (logstore_load(s, log, &l, err)) {
+		eventlog_release(&l);
+		return err->code;
+	}
+	if (attribute)
+		key = strpool_find(&l.strs, attribute, strlen(attribute));
+	out->time_us = xcalloc(l.ncases + 1, sizeof(*out->time_us));
+	out->value = xcalloc(l.ncases + 1, sizeof(*out->value));
+	out->cohort = xcalloc(l.ncases + 1, sizeof(*out->cohort));
+	for (c = 0; c < l.ncases; c++) {
+		size_t a = l.case_off[c], b = l.case_off[c + 1];
+		double v;
+		if (a == b)
+			continue;
+		if (rework) {
+			v = 0;
+			for (i = a; i < b && !v; i++) /* cases are short: quadratic is fine */
+				for (j = i + 1; j < b; j++)
+					if (l.activity[i] == l.activity[j]) {
+						v = 1;
+						break;
+					}
+		} else {
+			v = (double)(l.time[b - 1] - l.time[a]) / 1e6;
+		}
+		out->time_us[out->n] = l.time[a];
+		out->value[out->n] = v;
+		if (key != EVL_NONE) {
+			uint32_t val = eventlog_case_attr(&l, (uint32_t)c, key);
+			if (val != EVL_NONE)
+				out->cohort[out->n] = xstrdup(eventlog_str(&l, val));
+		}
+		out->n++;
+	}
+	eventlog_release(&l);
+	return 0;
+}
+
 static const struct evidence_provider more_evidence[] = {
 	{ "expert_cycle_time", "event logs", ev_process, NULL },
 	{ "rework_rate", "event logs", ev_process, NULL },
@@ -508,6 +560,7 @@ void cli_register_evidence(void)
 	for (size_t i = 0; i < ARRAY_SIZE(more_evidence); i++)
 		evidence_register(&more_evidence[i]);
 	evidence_register_workflow(ev_workflow, NULL);
+	hyp_register_log_source(hyp_units_of_log);
 	/* decision-log rows reach the ledger in batches: watch them too */
 	evidence_cache_watch("SELECT coalesce(max(seq), 0) FROM decision_log");
 }

@@ -122,6 +122,10 @@ test_expect_success 'an event log named after an expert initiative: cycle time a
 	c3,accept,2026-09-03T18:00:00Z
 	c0,intake,2026-01-01T08:00:00Z
 	c0,accept,2026-01-09T08:00:00Z
+	c4,intake,2026-01-02T08:00:00Z
+	c4,accept,2026-01-05T08:00:00Z
+	c5,intake,2026-01-03T08:00:00Z
+	c5,accept,2026-01-04T08:00:00Z
 	CSV
 	aivalue import cases log.csv --name contract-review >/dev/null &&
 	aivalue report --format json -o r.json &&
@@ -145,6 +149,40 @@ test_expect_success 'exception rate needs an applied ExceptionRule' '
 	test "$(metric exception_rate value)" = 0.3333333333333333 &&
 	test "$(metric end_to_end_cycle_time value)" = 21600.0 &&
 	test "$(metric exception_resolution_time value)" = 32400.0
+'
+
+test_expect_success 'a hypothesis over the event log: case durations before and after a date' '
+	cat >hyp.yaml <<-YAML &&
+	kind: Hypothesis
+	name: review-faster-log
+	initiative: contract-review
+	log: contract-review
+	metric: expert_cycle_time
+	comparison: { before_after: "2026-06-01" }
+	minimum_effect: "50%"
+	minimum_sample: 3
+	review_date: "2027-01-31"
+	YAML
+	aivalue apply -f hyp.yaml >/dev/null &&
+	aivalue evidence --json >ev.json &&
+	hyp() { json_get ev.json "[h for h in d[\"hypotheses\"] if h[\"name\"]==\"review-faster-log\"][0]$1"; } &&
+	test "$(hyp "[\"verdict\"]")" = supported &&
+	test "$(hyp "[\"log\"]")" = contract-review &&
+	test "$(hyp "[\"result\"][\"baseline\"]")" = 259200.0 &&
+	test "$(hyp "[\"result\"][\"comparison\"]")" = 21600.0 &&
+	test "$(hyp "[\"result\"][\"n_baseline\"]")" = 3 &&
+	test "$(hyp "[\"result\"][\"n_comparison\"]")" = 3
+'
+
+test_expect_success 'bad hypotheses over logs: unknown log, a metric a log does not give; nothing changed' '
+	aivalue audit checkpoint >before &&
+	sed -e "s/name: review-faster-log/name: other/" -e "s/^log: .*/log: no-such-log/" hyp.yaml >bad1.yaml &&
+	test_must_fail aivalue apply -f bad1.yaml 2>err &&
+	test_grep "hypothesis .other.: unknown event log .no-such-log." err &&
+	sed -e "s/name: review-faster-log/name: other/" -e "s/^metric: .*/metric: qualified_intent_rate/" hyp.yaml >bad2.yaml &&
+	test_must_fail aivalue apply -f bad2.yaml 2>err &&
+	test_grep "bad2.yaml:5:9: hypothesis .other.: an event log gives expert_cycle_time, end_to_end_cycle_time or rework_rate per case, not .qualified_intent_rate." err &&
+	aivalue audit checkpoint >after && test_cmp before after
 '
 
 test_done

@@ -67,8 +67,8 @@ static const struct {
 	const char *supplier;
 } suppliers[] = {
 	{ "repeat_use_rate", USAGE },
-	{ "proficiency_mix", "an AI usage import with a feature-type column per event "
-	  "(aivalue import usage FILE --map feature=COL); no provider computes it yet" },
+	{ "proficiency_mix", "an AI usage import with a feature per event "
+	  "(aivalue import usage FILE --map feature=COL)" },
 	{ "reusable_workflows", USAGE },
 	{ "cross_functional_enablement", USAGE },
 	{ "gini_active_days", USAGE },

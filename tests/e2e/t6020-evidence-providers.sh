@@ -185,4 +185,31 @@ test_expect_success 'bad hypotheses over logs: unknown log, a metric a log does 
 	aivalue audit checkpoint >after && test_cmp before after
 '
 
+test_expect_success 'proficiency_mix from a usage import with features: 2 of 5 active people use 3 or more' '
+	aivalue report --format json -o r.json &&
+	test "$(metric proficiency_mix state)" = missing &&
+	for i in 1 2 3 4 5; do printf -- "---\nkind: Person\nname: p$i\ndisplay_name: P$i\nrole: clerk\nteam: finance\n"; done >ppl.yaml &&
+	aivalue apply -f ppl.yaml >/dev/null &&
+	cat >u.csv <<-CSV &&
+	person,time,tool,feature
+	p1,2026-11-20,chatgpt,chat
+	p1,2026-11-20,chatgpt,docs
+	p1,2026-11-21,chatgpt,code
+	p2,2026-11-20,chatgpt,chat
+	p2,2026-11-20,chatgpt,docs
+	p2,2026-11-21,chatgpt,code
+	p2,2026-11-22,chatgpt,agent
+	p3,2026-11-20,chatgpt,chat
+	p4,2026-11-20,chatgpt,chat
+	p4,2026-11-21,chatgpt,docs
+	p5,2026-11-22,chatgpt,chat
+	p5,2026-10-01,chatgpt,docs
+	p5,2026-10-02,chatgpt,code
+	CSV
+	aivalue import usage u.csv --format csv >/dev/null &&
+	aivalue report --format json -o r.json &&
+	test "$(metric proficiency_mix value)" = 0.4 &&
+	metric proficiency_mix source >src && test_grep "5 people active in the 28 days" src
+'
+
 test_done

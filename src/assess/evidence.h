@@ -58,6 +58,25 @@ struct evidence_provider {
 	void *data;         /* passed back to fn, borrowed */
 };
 
+/*
+ * Per-workflow evidence: the measured figures of one agent workflow for
+ * the catalog's workflow foundations (identity, entitlements, ...).  Fill
+ * out[i] for cat->foundations[i] (EV_MEASURED with the share, or
+ * EV_MISSING saying why); *found = 0 when the capability knows no
+ * workflow of that name.  Registered by the agent-control glue in cli/.
+ */
+typedef int (*workflow_evidence_fn)(const struct evidence_env *env, const char *workflow,
+				    struct evidence_value *out, int *found, void *data,
+				    struct aiv_err *err);
+void evidence_register_workflow(workflow_evidence_fn fn, void *data);
+/*
+ * The registered per-workflow figures (out parallel to cat->foundations,
+ * at least cat->nfoundations entries).  Without a registration, or for an
+ * unknown workflow, *found = 0 and every entry is EV_MISSING.
+ */
+int evidence_workflow(const struct evidence_env *env, const char *workflow,
+		      struct evidence_value *out, int *found, struct aiv_err *err);
+
 /* Register (the provider struct is borrowed for the program's life). */
 void evidence_register(const struct evidence_provider *p);
 /* Forget every provider (tests). */
@@ -72,7 +91,54 @@ const struct evidence_provider *evidence_provider_for(const char *metric);
 int evidence_get(const struct evidence_env *env, const char *metric,
 		 struct evidence_value *out, struct aiv_err *err);
 
-/* The capability or import that would supply `metric` (static text). */
+/*
+ * The capability or import that would supply `metric` (static text).
+ * Every catalog metric has an entry; anything else gets a generic text
+ * and evidence_supplier_known() says 0.
+ */
 const char *evidence_supplier(const char *metric);
+int evidence_supplier_known(const char *metric);
+
+/*
+ * ---- the evidence cache ----
+ *
+ * evidence_get() keeps each provider's answer in one process-wide cache
+ * slot (mutex-protected, so the server's worker threads share it), keyed
+ * by everything the answer can depend on:
+ *   - the store (its URI) and its ledger head (seq and hash): every state
+ *     change appends to the ledger, so a new head invalidates;
+ *   - the catalog (its address and source) and the provider registry
+ *     (bumped by every evidence_register);
+ *   - the result of each "watch" query registered below (state that is
+ *     written before it reaches the ledger, such as decision-log rows
+ *     waiting for their batch entry);
+ *   - time: an answer is reused for at most EVIDENCE_CACHE_TTL_US of
+ *     env->now, because windows such as "the last 90 days" move.
+ * Nothing is cached inside a transaction or for an in-memory store.
+ * Provider errors are never cached.
+ */
+#define EVIDENCE_CACHE_TTL_US (60LL * 1000000)
+
+/* Turn the cache on (default) or off (tests that change fakes in place). */
+void evidence_cache_enable(int on);
+/* Drop every cached answer. */
+void evidence_cache_clear(void);
+/* Add a single-integer query to the cache key (borrowed static text). */
+void evidence_cache_watch(const char *sql);
+
+struct evidence_cache_stats {
+	uint64_t hits, misses;
+};
+void evidence_cache_stats(struct evidence_cache_stats *out);
+
+/*
+ * The cache key of the store's current state (ledger head, watches,
+ * catalog, registry generation) into key[EVIDENCE_KEY_LEN]: equal keys
+ * mean equal evidence.  Returns 0 (key[0] == '\0' when the state cannot
+ * be cached: in a transaction or in memory) or a store error.
+ */
+#define EVIDENCE_KEY_LEN 512
+int evidence_state_key(const struct evidence_env *env, char key[EVIDENCE_KEY_LEN],
+		       struct aiv_err *err);
 
 #endif

@@ -100,7 +100,28 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
 int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor,
 		   const char *path, int64_t *rows, int64_t *seq, struct aiv_err *err);
 
-/* Register the evidence providers computed from hypotheses and observations. */
-void hyp_register_providers(void);
+/*
+ * Hypotheses over an imported event log (`log: NAME`): the units are the
+ * log's cases, each with its start time (first event), its value for the
+ * metric, and its value of the cohort attribute (or NULL).  Metrics a log
+ * gives per case: expert_cycle_time and end_to_end_cycle_time (case
+ * duration, seconds), rework_rate (1 when an activity repeats, else 0)
+ * and exception_rate (1 when the case has an activity matched by an
+ * applied ExceptionRule; no rule: no units).
+ * The measurement layer registers the reader from cli/ (assess/ does not
+ * read logs itself).
+ */
+struct hyp_units {
+	int64_t *time_us;
+	double *value;
+	char **cohort;   /* per unit, owned; NULL entries when absent */
+	size_t n;
+};
+typedef int (*hyp_log_fn)(struct store *s, const char *log, const char *metric,
+			  const char *attribute, struct hyp_units *out, struct aiv_err *err);
+void hyp_register_log_source(hyp_log_fn fn);
+void hyp_units_release(struct hyp_units *u);
+/* Can a log give `metric` per case?  (the list above) */
+int hyp_log_metric(const char *metric);
 
 #endif

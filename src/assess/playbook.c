@@ -1,7 +1,19 @@
 /*
  * playbook.c - compute the whole playbook picture in one pass, and the
  * registration hook cli/ calls at start.
+ *
+ * The dashboard's overview and playbook pages, the report and the
+ * roadmap all ask for the whole picture, several times a second on a
+ * busy server, while the state it is computed from changes rarely.  So
+ * computed pictures are kept as read-only snapshots, shared between the
+ * server's threads with a reference count, keyed by the store's state
+ * (evidence_state_key(): the ledger head and friends) plus the
+ * questionnaire and the industry.  A snapshot lives at most
+ * EVIDENCE_CACHE_TTL_US of request time, since windows move with "now".
  */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "library.h"
@@ -14,9 +26,9 @@ void assess_register(const char *qpath)
 	findings_register_builtin();
 }
 
-int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
-		     const char *industry, int64_t now, struct playbook_state *out,
-		     struct aiv_err *err)
+static int compute(struct store *s, const struct catalog *cat, const char *qpath,
+		   const char *industry, int64_t now, struct playbook_state *out,
+		   struct aiv_err *err)
 {
 	size_t i;
 	int ret;
@@ -47,7 +59,126 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	return 0;
 }
 
+/* ---- shared snapshots ---- */
+
+#define SNAPSHOTS 4
+
+struct pb_snapshot {
+	char key[EVIDENCE_KEY_LEN + 256];
+	int64_t born;
+	int refs;                 /* the cache's own reference counts as one */
+	uint64_t used;            /* last use, for eviction */
+	struct playbook_state st;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	struct pb_snapshot *slot[SNAPSHOTS];
+	uint64_t clock, hits, misses;
+} snaps = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0, 0, 0 };
+
+static void release_state(struct playbook_state *p);
+
+static void snapshot_unref(struct pb_snapshot *sn)
+{
+	/* called with snaps.mu held */
+	if (--sn->refs == 0) {
+		release_state(&sn->st);
+		free(sn);
+	}
+}
+
+void playbook_cache_stats(struct evidence_cache_stats *out)
+{
+	pthread_mutex_lock(&snaps.mu);
+	out->hits = snaps.hits;
+	out->misses = snaps.misses;
+	pthread_mutex_unlock(&snaps.mu);
+}
+
+/* Share sn with the caller: a shallow copy with the caller's store and now. */
+static void share(struct pb_snapshot *sn, struct store *s, int64_t now,
+		  struct playbook_state *out)
+{
+	*out = sn->st;
+	out->env.store = s;
+	out->env.now = now;
+	out->shared = sn;
+}
+
+int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct playbook_state *out,
+		     struct aiv_err *err)
+{
+	struct evidence_env env = { s, cat, now };
+	char skey[EVIDENCE_KEY_LEN], key[EVIDENCE_KEY_LEN + 256];
+	struct pb_snapshot *sn;
+	size_t i, victim = 0;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = evidence_state_key(&env, skey, err)))
+		return ret;
+	if (!skey[0])
+		return compute(s, cat, qpath, industry, now, out, err);
+	snprintf(key, sizeof(key), "%s|q=%s|i=%s", skey, qpath ? qpath : "",
+		 industry ? industry : "");
+	pthread_mutex_lock(&snaps.mu);
+	for (i = 0; i < SNAPSHOTS; i++) {
+		sn = snaps.slot[i];
+		if (sn && !strcmp(sn->key, key) && now >= sn->born &&
+		    now - sn->born < EVIDENCE_CACHE_TTL_US) {
+			sn->refs++;
+			sn->used = ++snaps.clock;
+			snaps.hits++;
+			share(sn, s, now, out);
+			pthread_mutex_unlock(&snaps.mu);
+			return 0;
+		}
+	}
+	snaps.misses++;
+	pthread_mutex_unlock(&snaps.mu);
+
+	sn = xcalloc(1, sizeof(*sn));
+	if ((ret = compute(s, cat, qpath, industry, now, &sn->st, err))) {
+		*out = sn->st; /* the caller releases a failed state as before */
+		free(sn);
+		return ret;
+	}
+	snprintf(sn->key, sizeof(sn->key), "%s", key);
+	sn->born = now;
+	sn->refs = 2; /* the cache and the caller */
+	pthread_mutex_lock(&snaps.mu);
+	sn->used = ++snaps.clock;
+	for (i = 0; i < SNAPSHOTS; i++) {
+		if (!snaps.slot[i]) {
+			victim = i;
+			break;
+		}
+		if (snaps.slot[i]->used < snaps.slot[victim]->used)
+			victim = i;
+	}
+	if (snaps.slot[victim])
+		snapshot_unref(snaps.slot[victim]);
+	snaps.slot[victim] = sn;
+	share(sn, s, now, out);
+	pthread_mutex_unlock(&snaps.mu);
+	return 0;
+}
+
 void playbook_release(struct playbook_state *p)
+{
+	if (p->shared) {
+		pthread_mutex_lock(&snaps.mu);
+		snapshot_unref(p->shared);
+		pthread_mutex_unlock(&snaps.mu);
+		memset(p, 0, sizeof(*p));
+		return;
+	}
+	release_state(p);
+}
+
+static void release_state(struct playbook_state *p)
 {
 	questionnaire_free(p->q);
 	ra_set_release(&p->set);

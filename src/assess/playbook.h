@@ -159,6 +159,14 @@ json_t *roadmap_json(const struct roadmap *r);
  * value_plays_measured) and initiatives (expert_pilots_unembedded).
  */
 void assess_register_providers(const char *questionnaire_path);
+/*
+ * `metric` from the observations of the last 90 days before env->now
+ * (every initiative): sum for count metrics, median for seconds, else the
+ * mean.  EV_MISSING with the import that supplies it when there are none.
+ */
+int evidence_from_observations(const struct evidence_env *env, const char *metric,
+			       struct evidence_value *out, struct aiv_err *err);
+
 /* The questionnaire path registered above (borrowed; NULL: built-in). */
 const char *assess_questionnaire_path(void);
 
@@ -172,6 +180,9 @@ struct wf_result {
 	const char *status;  /* "ready", "not ready", "lacks evidence" */
 	const char *basis;   /* "measured", "answers", "none" */
 	int level;           /* lowest answered level, or -1 */
+	const char *scope;   /* measured: "workflow" or "organisation"; else NULL */
+	double measured, bar;
+	int down;            /* the bar is an upper bound */
 	char detail[768];
 };
 
@@ -181,15 +192,18 @@ struct workflow_verdict {
 	size_t n;
 	const char *overall; /* "ready", "not ready", "lacks evidence" */
 	int earned, ahead;   /* ahead: in pilot/production above the earned phase */
+	int measured;        /* agent control knows this workflow */
 };
 
 /*
- * Judge initiative `name` on the six foundations (docs/playbook.md,
- * "Workflow readiness"): a measured figure against the foundation's bar
- * wins; else the lowest answer among its questions against target_level
- * (answers are organisation-wide and say so); ownership also needs an
- * owning team.  Overall ready only when all six are.  AIV_ENOTFOUND for
- * an unknown initiative.
+ * Judge workflow `name` (an initiative, an agent workflow of agent
+ * control, or both under one name) on the six foundations
+ * (docs/playbook.md, "Workflow readiness"): the figure measured for this
+ * workflow against the foundation's bar wins, then an organisation-wide
+ * measurement, else the lowest answer among its questions against
+ * target_level; ownership also needs an owning team when an initiative
+ * names its owner.  Overall ready only when all six are.  AIV_ENOTFOUND
+ * when neither an initiative nor an agent workflow has that name.
  */
 int workflow_assess(const struct evidence_env *env, const struct questionnaire *q,
 		    const struct ra_set *set, const struct phase_verdict *pv,
@@ -212,17 +226,28 @@ struct playbook_state {
 	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
 	json_t *measured;               /* readiness_apply_measured notes, or NULL */
 	json_t *crosswalk;              /* library_crosswalk() of imported frameworks */
+	struct pb_snapshot *shared;     /* set when the state is a cached snapshot */
 };
 
 /*
  * Compute readiness, phase, hypotheses, findings and roadmap from the
  * store.  Read only: the caller persists the phase verdict if it wants.
  * Release with playbook_release (also after a failure).
+ *
+ * The result is cached: a later call with the same store state (the
+ * evidence cache key of evidence.h: ledger head, watches, catalog,
+ * providers), questionnaire path and industry, within
+ * EVIDENCE_CACHE_TTL_US of the first, gets the same computed state,
+ * shared read-only between threads (out->shared is set; out->env holds
+ * the caller's store and now).  Everything reachable from *out is then
+ * read-only: do not modify it, or its JSON values (json_incref them to
+ * keep them).  playbook_cache_stats() counts hits and misses.
  */
 int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
 		     const char *industry, int64_t now, struct playbook_state *out,
 		     struct aiv_err *err);
 void playbook_release(struct playbook_state *p);
+void playbook_cache_stats(struct evidence_cache_stats *out);
 
 /*
  * Register what this layer contributes at start: the Hypothesis kind,

@@ -7,6 +7,7 @@
  * came from.  "No data yet" is EV_MISSING with the command that would
  * supply it; a count over an empty table is a measured 0.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,63 @@
 #include "playbook.h"
 
 static const char *questionnaire_path;
+
+/*
+ * Four providers read the hypotheses' verdicts, and evaluating them runs
+ * a bootstrap per hypothesis.  So one evaluation per store state and
+ * "now" is kept and lent out under a mutex (hyp_get .. hyp_put); when the
+ * state cannot be keyed (evidence_state_key() is empty) each caller
+ * evaluates its own.
+ */
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	int64_t now;
+	const struct catalog *cat;
+	struct hyp_report rep;
+	int have;
+} hyp_memo = { PTHREAD_MUTEX_INITIALIZER, "", 0, NULL, { NULL, 0, 0, 0, 0 }, 0 };
+
+static int hyp_get(const struct evidence_env *env, struct hyp_report *out, int *shared,
+		   struct aiv_err *err)
+{
+	char key[EVIDENCE_KEY_LEN];
+	int ret;
+
+	*shared = 0;
+	if ((ret = evidence_state_key(env, key, err)))
+		return ret;
+	if (!key[0])
+		return hyp_evaluate_all(env->store, env->cat, env->now, out, err);
+	pthread_mutex_lock(&hyp_memo.mu);
+	if (!hyp_memo.have || strcmp(hyp_memo.key, key) || hyp_memo.now != env->now ||
+	    hyp_memo.cat != env->cat) {
+		if (hyp_memo.have)
+			hyp_report_release(&hyp_memo.rep);
+		hyp_memo.have = 0;
+		if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &hyp_memo.rep, err))) {
+			pthread_mutex_unlock(&hyp_memo.mu);
+			return ret;
+		}
+		hyp_memo.have = 1;
+		snprintf(hyp_memo.key, sizeof(hyp_memo.key), "%s", key);
+		hyp_memo.now = env->now;
+		hyp_memo.cat = env->cat;
+	}
+	*out = hyp_memo.rep;
+	*shared = 1;
+	return 0; /* with the mutex held until hyp_put */
+}
+
+static void hyp_put(struct hyp_report *r, int shared)
+{
+	if (shared) {
+		memset(r, 0, sizeof(*r));
+		pthread_mutex_unlock(&hyp_memo.mu);
+	} else {
+		hyp_report_release(r);
+	}
+}
 
 static int prov_basics(const struct evidence_env *env, const char *metric,
 		       struct evidence_value *out, void *data, struct aiv_err *err)
@@ -82,11 +140,12 @@ static int prov_supported(const struct evidence_env *env, const char *metric,
 			  struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct hyp_report rep;
+	int shared = 0;
 	int ret;
 
 	(void)data;
 	(void)metric;
-	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+	if ((ret = hyp_get(env, &rep, &shared, err)))
 		return ret;
 	out->state = EV_MEASURED;
 	out->value = (double)rep.supported;
@@ -94,7 +153,7 @@ static int prov_supported(const struct evidence_env *env, const char *metric,
 	snprintf(out->source, sizeof(out->source),
 		 "hypotheses: %zu registered, %zu supported, %zu not supported, %zu insufficient data",
 		 rep.n, rep.supported, rep.not_supported, rep.insufficient);
-	hyp_report_release(&rep);
+	hyp_put(&rep, shared);
 	return 0;
 }
 
@@ -140,6 +199,7 @@ static int prov_plays(const struct evidence_env *env, const char *metric,
 {
 	static const char *const plays[3] = { "distribution", "expert", "process" };
 	struct hyp_report rep;
+	int shared = 0;
 	struct strbuf which = STRBUF_INIT;
 	json_t *inis = NULL, *ini;
 	size_t i, p;
@@ -147,7 +207,7 @@ static int prov_plays(const struct evidence_env *env, const char *metric,
 
 	(void)data;
 	(void)metric;
-	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+	if ((ret = hyp_get(env, &rep, &shared, err)))
 		return ret;
 	if ((ret = assess_initiatives(env->store, &inis, err)))
 		goto cleanup;
@@ -177,7 +237,7 @@ static int prov_plays(const struct evidence_env *env, const char *metric,
 cleanup:
 	strbuf_release(&which);
 	json_decref(inis);
-	hyp_report_release(&rep);
+	hyp_put(&rep, shared);
 	return ret;
 }
 
@@ -185,13 +245,14 @@ static int prov_unembedded(const struct evidence_env *env, const char *metric,
 			   struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct hyp_report rep;
+	int shared = 0;
 	json_t *inis = NULL, *ini;
 	size_t i, j;
 	int ret, count = 0;
 
 	(void)data;
 	(void)metric;
-	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+	if ((ret = hyp_get(env, &rep, &shared, err)))
 		return ret;
 	if ((ret = assess_initiatives(env->store, &inis, err)))
 		goto cleanup;
@@ -219,7 +280,7 @@ static int prov_unembedded(const struct evidence_env *env, const char *metric,
 		 "initiatives: expert pilots over 60 days without a team or an expert_cycle_time baseline");
 cleanup:
 	json_decref(inis);
-	hyp_report_release(&rep);
+	hyp_put(&rep, shared);
 	return ret;
 }
 
@@ -233,18 +294,19 @@ static int prov_innovation(const struct evidence_env *env, const char *metric,
 			   struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct hyp_report rep;
+	int shared = 0;
 	struct store_stmt *st;
 	size_t i;
 	int rc, ret, count = 0, recent = 0;
 
 	(void)data;
 	(void)metric;
-	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+	if ((ret = hyp_get(env, &rep, &shared, err)))
 		return ret;
 	st = store_prepare(env->store, "SELECT o.name, l.time FROM objects o JOIN ledger l"
 				       " ON l.seq = o.created_seq WHERE o.kind = 'Hypothesis'", err);
 	if (!st) {
-		hyp_report_release(&rep);
+		hyp_put(&rep, shared);
 		return err->code;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
@@ -259,7 +321,7 @@ static int prov_innovation(const struct evidence_env *env, const char *metric,
 				count++;
 	}
 	store_reset(st);
-	hyp_report_release(&rep);
+	hyp_put(&rep, shared);
 	if (rc < 0)
 		return rc;
 	out->state = EV_MEASURED;
@@ -271,6 +333,125 @@ static int prov_innovation(const struct evidence_env *env, const char *metric,
 	return 0;
 }
 
+/*
+ * The figure of `metric` over its observations (aivalue evidence --data)
+ * of the last 90 days before env->now, every initiative together: the
+ * sum for a count metric, the median for seconds, else the mean.
+ */
+int evidence_from_observations(const struct evidence_env *env, const char *metric,
+			       struct evidence_value *out, struct aiv_err *err)
+{
+	const struct cat_metric *m = catalog_metric(env->cat, metric);
+	const char *unit = m ? m->unit : "";
+	struct store_stmt *st;
+	double *v = NULL, sum = 0;
+	size_t n = 0, alloc = 0;
+	int64_t last = 0;
+	int rc;
+
+	st = store_prepare(env->store, "SELECT value, time_us FROM observations WHERE metric = ?"
+			   " AND time_us > ? AND time_us <= ?", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, metric);
+	store_bind_int(st, 2, env->now - 90 * 86400000000LL);
+	store_bind_int(st, 3, env->now);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n] = store_col_double(st, 0);
+		sum += v[n++];
+		if (store_col_int(st, 1) > last)
+			last = store_col_int(st, 1);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	out->state = EV_MISSING;
+	if (!n) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no observations of %s in the last 90 days (aivalue "
+			 "evidence --data FILE.csv)", metric);
+		return 0;
+	}
+	out->state = EV_MEASURED;
+	out->measured_at = last;
+	if (!strcmp(unit, "count")) {
+		out->value = sum;
+	} else if (!strcmp(unit, "seconds")) {
+		size_t i, j;
+		for (i = 1; i < n; i++) /* insertion sort: observation sets are small */
+			for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+				double t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		out->value = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	} else {
+		out->value = sum / (double)n;
+	}
+	snprintf(out->source, sizeof(out->source),
+		 "%s of %zu observation%s of the last 90 days (aivalue evidence --data)",
+		 !strcmp(unit, "count") ? "sum" : !strcmp(unit, "seconds") ? "median" : "mean",
+		 n, n == 1 ? "" : "s");
+	free(v);
+	return 0;
+}
+
+static int prov_observed(const struct evidence_env *env, const char *metric,
+			 struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	(void)data;
+	return evidence_from_observations(env, metric, out, err);
+}
+
+/*
+ * Phase 3 initiatives (systems or process model, phase >= 3) in pilot or
+ * production while phase 3 is not earned.  The gates are computed here;
+ * a gate that used this very metric would recurse, so a nested call
+ * answers "lacks evidence".
+ */
+static _Thread_local int ahead_depth;
+
+static int prov_ahead(const struct evidence_env *env, const char *metric,
+		      struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct phase_verdict pv;
+	struct strbuf which = STRBUF_INIT;
+	size_t i;
+	int ret, count = 0;
+
+	(void)data;
+	(void)metric;
+	if (ahead_depth) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: a phase gate depends on agent_workflows_ahead_of_gate itself");
+		return 0;
+	}
+	ahead_depth++;
+	ret = phase_compute(env, &pv, err);
+	ahead_depth--;
+	if (ret)
+		return ret;
+	for (i = 0; i < pv.nahead; i++) {
+		const struct ahead_item *a = &pv.ahead[i];
+		if (a->phase < 3 || (strcmp(a->model, "systems") && strcmp(a->model, "process")))
+			continue;
+		strbuf_addf(&which, "%s%s", count ? ", " : "", a->initiative);
+		count++;
+	}
+	out->state = EV_MEASURED;
+	out->value = count;
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "initiatives of phase 3 in pilot or production, phase %d earned: %.180s",
+		 pv.earned, count ? which.buf : "none");
+	strbuf_release(&which);
+	phase_verdict_release(&pv);
+	return 0;
+}
+
 static const struct evidence_provider providers[] = {
 	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL },
 	{ "ledger_verifies", "audit ledger", prov_ledger, NULL },
@@ -278,6 +459,11 @@ static const struct evidence_provider providers[] = {
 	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL },
 	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL },
 	{ "innovation_output", "hypotheses", prov_innovation, NULL },
+	{ "error_rate", "observations", prov_observed, NULL },
+	{ "reviewer_score", "observations", prov_observed, NULL },
+	{ "scope_expansion", "observations", prov_observed, NULL },
+	{ "compliance_findings", "observations", prov_observed, NULL },
+	{ "agent_workflows_ahead_of_gate", "initiatives and phase gates", prov_ahead, NULL },
 };
 
 const char *assess_questionnaire_path(void)

@@ -550,9 +550,9 @@ static int read_foundations(const struct ypos *p, const struct catalog *cat,
 			if (!fy_node_is_mapping(m))
 				return yfail(p, m, AIV_EINPUT, "%s: measure must be a mapping", what);
 			if ((ret = ycheck_keys(p, m, mkeys, "measure")) ||
-			    (ret = yget_str(p, m, "metric", 1, &metric, what)))
+			    (ret = yget_str(p, m, "metric", 0, &metric, what)))
 				return ret;
-			if (!catalog_metric(cat, metric))
+			if (metric && !catalog_metric(cat, metric))
 				return yfail(p, yget(m, "metric"), AIV_EINPUT,
 					     "%s: unknown metric '%s'", what, metric);
 			if (!!yget(m, "at_least") == !!yget(m, "at_most"))
@@ -561,7 +561,8 @@ static int read_foundations(const struct ypos *p, const struct catalog *cat,
 			f->down = yget(m, "at_most") != NULL;
 			if ((ret = yget_num(p, m, f->down ? "at_most" : "at_least", 1, &bar, what)))
 				return ret;
-			f->metric = xstrdup(metric);
+			f->metric = metric ? xstrdup(metric) : NULL;
+			f->has_bar = 1;
 			f->bar = bar;
 		}
 	}

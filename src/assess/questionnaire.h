@@ -65,7 +65,8 @@ struct rq_gatexw {
 struct rq_foundation {
 	char *foundation;     /* catalog workflow foundation id */
 	struct strlist questions;
-	char *metric;         /* or NULL */
+	char *metric;         /* organisation-wide catalog metric, or NULL */
+	int has_bar;          /* a measure: bar for measured figures (per workflow too) */
 	int down;             /* 1: at_most, else at_least */
 	double bar;
 };

@@ -84,6 +84,7 @@ int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
 
 /* Register the measurement layers' failure-mode detectors with the findings engine. */
 void cli_register_detectors(void);
+void cli_register_evidence(void);
 
 /* For `help`: the command table. */
 struct cmd_struct {

@@ -218,9 +218,48 @@ struct adoption_facts {
 	double repeat_use_rate, gini, role_gap, reusable, xfe, functions_repeat;
 	int two_tier;
 	int64_t as_of_us;
+	double prof_mix;              /* -1 no feature column, -2 too few people */
+	int prof_active;
 };
 
 static _Thread_local struct adoption_facts facts_cache;
+
+/*
+ * proficiency_mix (catalog): people active in the 28 days up to the
+ * report's as-of day who used at least 3 distinct features (non-empty
+ * feature names) in that window / people active in it.  Needs a feature
+ * per event: without any, -1; fewer active people than the privacy
+ * floor, -2.
+ */
+static void proficiency_mix(const struct usage_table *t, const struct adoption_report *r,
+			    struct adoption_facts *f)
+{
+	uint32_t none = intern_find(&t->features, "", 0);
+	size_t nf = intern_count(&t->features), p, i;
+	uint32_t *stamp = xcalloc(nf + 1, sizeof(*stamp));
+	int32_t from = r->as_of - 27;
+	int active = 0, broad = 0, any_feature = 0;
+
+	for (p = 0; p < t->npeople; p++) {
+		int seen = 0, distinct = 0;
+		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
+			if (!t->count[i] || t->day[i] < from || t->day[i] > r->as_of)
+				continue;
+			seen = 1;
+			if (t->feature[i] == none || stamp[t->feature[i]] == p + 1)
+				continue;
+			stamp[t->feature[i]] = (uint32_t)p + 1;
+			distinct++;
+			any_feature = 1;
+		}
+		active += seen;
+		broad += distinct >= 3;
+	}
+	free(stamp);
+	f->prof_active = active;
+	f->prof_mix = !any_feature ? -1 : active < r->cfg.privacy_floor ? -2 :
+		      (double)broad / active;
+}
 
 static int adoption_facts(const struct evidence_env *env, struct adoption_facts **out,
 			  struct aiv_err *err)
@@ -273,6 +312,7 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	f->two_tier = tt != NULL;
 	json_decref(tt);
 	f->as_of_us = (int64_t)r.as_of * 86400 * 1000000;
+	proficiency_mix(&t, &r, f);
 	adoption_report_release(&r);
 	utab_release(&t);
 	return 0;
@@ -308,6 +348,23 @@ static int ev_adoption(const struct evidence_env *env, const char *metric,
 		v = f->functions_repeat;
 	else if (!strcmp(metric, "open_two_tier_findings"))
 		v = f->two_tier;
+	if (!strcmp(metric, "proficiency_mix")) {
+		if (f->prof_mix < 0) {
+			out->state = EV_MISSING;
+			snprintf(out->source, sizeof(out->source), "lacks evidence: %s",
+				 f->prof_mix == -1 ? "the usage imports have no feature per event "
+				 "(aivalue import usage FILE --map feature=COL)" :
+				 "fewer active people in the last 28 days than the privacy floor");
+			return 0;
+		}
+		out->state = EV_MEASURED;
+		out->value = f->prof_mix;
+		out->measured_at = f->as_of_us;
+		snprintf(out->source, sizeof(out->source),
+			 "adoption: %d people active in the 28 days to the last usage day, share "
+			 "with 3 or more distinct features", f->prof_active);
+		return 0;
+	}
 	if (v < 0) {
 		/* the kernel's "not enough groups above the privacy floor" */
 		out->state = EV_MISSING;
@@ -326,6 +383,7 @@ static int ev_adoption(const struct evidence_env *env, const char *metric,
 
 static const struct evidence_provider adoption_evidence[] = {
 	{ "repeat_use_rate", "AI-usage imports", ev_adoption, NULL },
+	{ "proficiency_mix", "AI-usage imports", ev_adoption, NULL },
 	{ "gini_active_days", "AI-usage imports", ev_adoption, NULL },
 	{ "repeat_use_gap", "AI-usage imports", ev_adoption, NULL },
 	{ "reusable_workflows", "AI-usage imports", ev_adoption, NULL },
@@ -364,12 +422,35 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	change_rules_free(rules);
 	if (ret)
 		return ret;
-	v = !strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness")
-		? json_object_get(json_object_get(m, "audit_readiness"), "share")
-		: json_object_get(json_object_get(m, "downstream_consistency"), "share");
+	{
+		double scale = 1, sum = 0;
+		v = NULL;
+		if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness"))
+			v = json_object_get(json_object_get(m, "audit_readiness"), "share");
+		else if (!strcmp(metric, "downstream_consistency"))
+			v = json_object_get(json_object_get(m, "downstream_consistency"), "share");
+		else if (!strcmp(metric, "ai_generated_change_share"))
+			v = json_object_get(json_object_get(m, "ai_generated"), "share");
+		else if (!strcmp(metric, "time_to_safe_change"))
+			v = json_object_get(json_object_get(m, "time_to_safe_change_hours"), "median"),
+			scale = 3600;
+		else if (!strcmp(metric, "conflict_resolution_time"))
+			v = json_object_get(json_object_get(m, "conflicts"),
+					    "time_to_resolve_median_hours"), scale = 3600;
+		if (!strcmp(metric, "review_backlog")) {
+			/* pending approvals summed over owners (change metrics' review_backlog) */
+			const char *k;
+			json_t *o;
+			json_object_foreach(json_object_get(m, "review_backlog"), k, o)
+				sum += json_number_value(json_object_get(o, "pending_approvals"));
+			v = json_real(sum);
+			json_object_set_new(m, "_backlog", v);
+		}
+		if (json_is_number(v))
+			out->value = json_number_value(v) * scale;
+	}
 	if (json_is_number(v)) {
 		out->state = EV_MEASURED;
-		out->value = json_number_value(v);
 		snprintf(out->source, sizeof(out->source),
 			 "change control over %lld change request%s (aivalue change metrics)",
 			 (long long)n, n == 1 ? "" : "s");
@@ -383,6 +464,10 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider change_evidence[] = {
+	{ "time_to_safe_change", "change control", ev_change, NULL },
+	{ "conflict_resolution_time", "change control", ev_change, NULL },
+	{ "ai_generated_change_share", "change control", ev_change, NULL },
+	{ "review_backlog", "change control", ev_change, NULL },
 	{ "change_audit_readiness", "change control", ev_change, NULL },
 	{ "audit_readiness", "change control", ev_change, NULL },
 	{ "downstream_consistency", "change control", ev_change, NULL },

@@ -205,7 +205,7 @@ test_expect_success 'workflow readiness on the six foundations' '
 	aivalue assess workflow claims-triage-agent >w.txt &&
 	test_grep "ahead of its gate: the organisation has earned phase 1" w.txt &&
 	test_must_fail aivalue assess workflow nope 2>err &&
-	test_grep "no initiative named .nope." err
+	test_grep "no initiative or agent workflow named .nope." err
 '
 
 test_expect_success 'roadmap: deterministic order and the Phase 2 trio' '

@@ -85,7 +85,7 @@ test_expect_success 'a hypothesis on an unknown log is refused and nothing is ap
 test_expect_success 'a metric a log cannot measure per case is refused with the choices' '
 	hyp odd qualified_intent_rate "$cohorts" >odd.yaml &&
 	test_must_fail aivalue apply -f odd.yaml 2>err &&
-	test_grep "odd.yaml:5:.*cannot be measured per case" err &&
+	test_grep "odd.yaml:5:.*per case, not .qualified_intent_rate." err &&
 	test_grep "rework_rate" err
 '
 

@@ -1,0 +1,589 @@
+/*
+ * evidence_providers.c - evidence for the catalog metrics of value models
+ * 2, 3 and 5 that the measurement and control layers compute: journey
+ * metrics, process-mining figures of the imported event logs, and the
+ * resolution time of agent control's exception queue.
+ *
+ * assess/ may not call metrics/ or control/ (it sits below them), so the
+ * glue lives here, like detectors.c.  Definitions (docs/playbook.md,
+ * "Evidence providers", says the same for users):
+ *
+ *   which logs   a log named after an initiative belongs to it; the
+ *                expert metrics read the logs of expert initiatives, the
+ *                process metrics those of process initiatives; when no
+ *                log is named after an initiative of the model, every
+ *                imported log is read (the source says so)
+ *   window       per log, the cases whose last event falls in the 90
+ *                days up to the log's newest event (a log is a snapshot:
+ *                its own end, not today, is "now")
+ *   cycle time   median case duration (first to last event) of the
+ *                window's cases, every log pooled
+ *   rework rate  window cases in which some activity occurs twice or
+ *                more / window cases
+ *   exception    window cases with an event matching an applied
+ *   rate         ExceptionRule / window cases (no rule: lacks evidence,
+ *                since deriving exceptions from the log itself would
+ *                measure nothing)
+ * The figures of all logs are computed once per store state (the
+ * evidence cache key) and shared by every metric of a request.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess/evidence.h"
+#include "assess/playbook.h"
+#include "cmd.h"
+#include "control/control.h"
+#include "core/cjson.h"
+#include "core/timeutil.h"
+#include "ingest/logstore.h"
+#include "metrics/adoption.h"
+#include "metrics/exceptions.h"
+#include "metrics/journeys.h"
+#include "metrics/process.h"
+#include "metrics/stats.h"
+
+#define WINDOW_US (90LL * 86400 * 1000000)
+
+/* Figures of one group of logs (expert or process initiatives). */
+struct log_group {
+	char logs[200];           /* names, comma separated */
+	int nlogs, scoped;        /* scoped: named after initiatives of the model */
+	double *durations;        /* window cases, every log */
+	size_t nd, ad;
+	size_t cases, rework;
+	int rules;                /* ExceptionRule patterns applied */
+	size_t exc_cases;
+	double res_median;        /* resolution median of the log with most exception cases */
+	size_t res_cases;
+	char res_log[64];
+	int64_t as_of;            /* newest event of the group's logs */
+};
+
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	struct log_group g[2];    /* 0 expert, 1 process */
+} lf = { PTHREAD_MUTEX_INITIALIZER, "", { { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0 },
+					 { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0 } } };
+
+static void group_reset(struct log_group *g)
+{
+	free(g->durations);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Add log `name`'s window figures to g. */
+static int add_log(struct store *s, const char *name, char **pats, size_t npats,
+		   struct log_group *g, struct aiv_err *err)
+{
+	struct eventlog l;
+	struct process_stats ps;
+	uint8_t *mask;
+	int64_t last = 0;
+	size_t c, i;
+
+	eventlog_init(&l);
+	if (logstore_load(s, name, &l, err)) {
+		eventlog_release(&l);
+		return err->code;
+	}
+	for (i = 0; i < l.n; i++)
+		if (l.time[i] > last)
+			last = l.time[i];
+	mask = xcalloc(l.ncases + 1, 1);
+	for (c = 0; c < l.ncases; c++)
+		mask[c] = l.case_off[c + 1] > l.case_off[c] &&
+			  l.time[l.case_off[c + 1] - 1] >= last - WINDOW_US;
+	process_stats_compute(&l, mask, &ps);
+	for (i = 0; i < ps.cases; i++) {
+		ALLOC_GROW(g->durations, g->nd + 1, g->ad);
+		g->durations[g->nd++] = ps.durations[i];
+	}
+	g->cases += ps.cases;
+	g->rework += ps.rework_cases;
+	if (npats) {
+		struct exc_result r;
+		uint8_t *exc = exceptions_match(&l, (const char *const *)pats, npats);
+		exceptions_compute(&l, mask, exc, NULL, &r);
+		g->exc_cases += r.exception_cases;
+		if (r.exception_cases > g->res_cases && r.resolution.n) {
+			g->res_cases = r.exception_cases;
+			g->res_median = r.resolution.median;
+			snprintf(g->res_log, sizeof(g->res_log), "%s", name);
+		}
+		exceptions_release(&r);
+		free(exc);
+	}
+	if (last > g->as_of)
+		g->as_of = last;
+	{
+		size_t len = strlen(g->logs);
+		snprintf(g->logs + len, sizeof(g->logs) - len, "%s%s", len ? ", " : "", name);
+	}
+	g->nlogs++;
+	process_stats_release(&ps);
+	free(mask);
+	eventlog_release(&l);
+	return 0;
+}
+
+/* Which model the log named `name` belongs to: 0 expert, 1 process, -1 neither. */
+static int log_model(const json_t *inis, const char *name)
+{
+	const json_t *ini;
+	size_t i;
+
+	json_array_foreach(inis, i, ini)
+		if (!strcmp(json_str(ini, "name"), name)) {
+			const char *m = json_str(ini, "model");
+			return !strcmp(m, "expert") ? 0 : !strcmp(m, "process") ? 1 : -1;
+		}
+	return -1;
+}
+
+static int load_groups(const struct evidence_env *env, struct aiv_err *err)
+{
+	struct logstore_info *logs = NULL;
+	json_t *inis = NULL;
+	char **pats = NULL;
+	size_t nlogs = 0, npats = 0, i;
+	int ret, k, scoped[2] = { 0, 0 };
+
+	group_reset(&lf.g[0]);
+	group_reset(&lf.g[1]);
+	if ((ret = logstore_list(env->store, &logs, &nlogs, err)) ||
+	    (ret = assess_initiatives(env->store, &inis, err)))
+		goto out;
+	if ((ret = exceptions_applied_rules(env->store, &pats, &npats, err))) {
+		if (ret != AIV_ENOTFOUND)
+			goto out;
+		ret = 0; /* no rule applied: exception_rate lacks evidence */
+		pats = NULL;
+		npats = 0;
+		err->code = 0;
+		err->msg[0] = '\0';
+	}
+	for (i = 0; i < nlogs; i++)
+		if ((k = log_model(inis, logs[i].name)) >= 0)
+			scoped[k] = 1;
+	for (k = 0; k < 2; k++) {
+		lf.g[k].scoped = scoped[k];
+		lf.g[k].rules = npats > 0;
+		for (i = 0; i < nlogs; i++) {
+			if (scoped[k] && log_model(inis, logs[i].name) != k)
+				continue;
+			if ((ret = add_log(env->store, logs[i].name, pats, npats, &lf.g[k], err)))
+				goto out;
+		}
+	}
+out:
+	for (i = 0; pats && i < npats; i++)
+		free(pats[i]);
+	free(pats);
+	logstore_info_free(logs, nlogs);
+	json_decref(inis);
+	return ret;
+}
+
+static int ev_process(const struct evidence_env *env, const char *metric,
+		      struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	char key[EVIDENCE_KEY_LEN];
+	const struct log_group *g;
+	int k = !strcmp(metric, "expert_cycle_time") || !strcmp(metric, "rework_rate") ? 0 : 1;
+	int ret = 0;
+	double v = 0;
+	const char *what;
+
+	(void)data;
+	if ((ret = evidence_state_key(env, key, err)))
+		return ret;
+	pthread_mutex_lock(&lf.mu);
+	if (!key[0] || strcmp(key, lf.key)) {
+		lf.key[0] = '\0';
+		if ((ret = load_groups(env, err)))
+			goto out;
+		snprintf(lf.key, sizeof(lf.key), "%s", key);
+	}
+	g = &lf.g[k];
+	out->state = EV_MISSING;
+	if (!strcmp(metric, "expert_cycle_time") && !g->scoped) {
+		/* observations of the bottleneck beat logs not named after it */
+		pthread_mutex_unlock(&lf.mu);
+		if ((ret = evidence_from_observations(env, metric, out, err)) ||
+		    out->state == EV_MEASURED)
+			return ret;
+		pthread_mutex_lock(&lf.mu);
+		if (strcmp(key, lf.key)) { /* reloaded meanwhile by another state */
+			pthread_mutex_unlock(&lf.mu);
+			return ev_process(env, metric, out, data, err);
+		}
+	}
+	if (!g->nlogs || !g->cases) {
+		pthread_mutex_unlock(&lf.mu);
+		if (!strcmp(metric, "expert_cycle_time"))
+			return evidence_from_observations(env, metric, out, err);
+		snprintf(out->source, sizeof(out->source), "lacks evidence: %s%s",
+			 g->nlogs ? "no case in the logs' last 90 days; " : "",
+			 evidence_supplier(metric));
+		return 0;
+	}
+	if (!strcmp(metric, "rework_rate")) {
+		v = (double)g->rework / (double)g->cases;
+		what = "cases with a repeated activity / cases";
+	} else if (!strcmp(metric, "exception_rate")) {
+		if (!g->rules) {
+			snprintf(out->source, sizeof(out->source),
+				 "lacks evidence: no exception rules applied (kind: ExceptionRule) "
+				 "to tell exceptions in the event logs");
+			goto out;
+		}
+		v = (double)g->exc_cases / (double)g->cases;
+		what = "cases with an exception event (applied ExceptionRules) / cases";
+	} else if (!strcmp(metric, "exception_resolution_time")) {
+		if (!g->res_cases) {
+			snprintf(out->source, sizeof(out->source), "lacks evidence: %s",
+				 evidence_supplier(metric));
+			goto out;
+		}
+		out->state = EV_MEASURED;
+		out->value = g->res_median;
+		out->measured_at = g->as_of;
+		snprintf(out->source, sizeof(out->source),
+			 "event log '%s': median resolution time of %zu exception cases of its "
+			 "last 90 days", g->res_log, g->res_cases);
+		goto out;
+	} else {
+		v = stats_percentile_select(g->durations, g->nd, 0.5);
+		what = "median case duration";
+	}
+	out->state = EV_MEASURED;
+	out->value = v;
+	out->measured_at = g->as_of;
+	snprintf(out->source, sizeof(out->source),
+		 "%.64s over %zu cases of the 90 days up to each log's end; %s log%s: %.60s",
+		 what, g->cases, g->scoped ? (k ? "process" : "expert") : "every (none named after "
+		 "an initiative)", g->nlogs == 1 ? "" : "s", g->logs);
+out:
+	pthread_mutex_unlock(&lf.mu);
+	return ret;
+}
+
+/*
+ * Exception resolution time: agent control's queue first (median of
+ * resolved_at - created_at over items approved or rejected in the last
+ * 90 days), else the event logs' exception cases.
+ */
+static int ev_resolution(const struct evidence_env *env, const char *metric,
+			 struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	double *v = NULL;
+	size_t n = 0, a = 0;
+	int rc;
+
+	st = store_prepare(env->store, "SELECT created_at, resolved_at FROM exceptions WHERE"
+			   " state IN ('approved', 'rejected') AND resolved_at IS NOT NULL", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t t0, t1;
+		if (time_parse_iso(store_col_text(st, 0), &t0) ||
+		    time_parse_iso(store_col_text(st, 1), &t1) || t1 > env->now ||
+		    env->now - t1 > WINDOW_US)
+			continue;
+		ALLOC_GROW(v, n + 1, a);
+		v[n++] = (double)(t1 - t0) / 1e6;
+	}
+	store_reset(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	if (!n) {
+		free(v);
+		return ev_process(env, metric, out, data, err);
+	}
+	out->state = EV_MEASURED;
+	out->value = stats_percentile_select(v, n, 0.5);
+	out->measured_at = env->now;
+	snprintf(out->source, sizeof(out->source),
+		 "agent control: median resolution time of %zu exception items resolved in the "
+		 "last 90 days (aivalue exceptions)", n);
+	free(v);
+	return 0;
+}
+
+/*
+ * The journey report, computed once per store state (six metrics read
+ * it); a new reference.
+ */
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	json_t *rep;
+} jr = { PTHREAD_MUTEX_INITIALIZER, "", NULL };
+
+static int journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
+			   json_t **out, struct aiv_err *err)
+{
+	char key[EVIDENCE_KEY_LEN];
+	json_t *f = NULL;
+	int ret;
+
+	if ((ret = evidence_state_key(env, key, err)))
+		return ret;
+	pthread_mutex_lock(&jr.mu);
+	if (!key[0] || strcmp(key, jr.key) || !jr.rep) {
+		json_decref(jr.rep);
+		jr.rep = NULL;
+		jr.key[0] = '\0';
+		if ((ret = journeys_report(env->store, cfg, env->cat, &jr.rep, &f, err))) {
+			pthread_mutex_unlock(&jr.mu);
+			return ret;
+		}
+		json_decref(f);
+		snprintf(jr.key, sizeof(jr.key), "%s", key);
+	}
+	*out = json_incref(jr.rep);
+	pthread_mutex_unlock(&jr.mu);
+	return 0;
+}
+
+/*
+ * Journey metrics of the AI channel (data/adoption.yaml's
+ * volume_over_credibility.ai_channel) over every imported journey.
+ */
+static int ev_journeys(const struct evidence_env *env, const char *metric,
+		       struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct adoption_config cfg;
+	json_t *rep = NULL, *ch, *c, *x = NULL;
+	int64_t n = 0;
+	size_t i;
+	int ret;
+
+	(void)data;
+	if ((ret = store_query_int(env->store, "SELECT count(*) FROM journey_events", &n, err)))
+		return ret;
+	if (n == 0) {
+		snprintf(out->source, sizeof(out->source), "lacks evidence: %s",
+			 evidence_supplier(metric));
+		return 0;
+	}
+	if ((ret = adoption_config_load(&cfg, NULL, err)) ||
+	    (ret = journeys_shared(env, &cfg, &rep, err)))
+		return ret;
+	ch = NULL;
+	json_array_foreach(json_object_get(rep, "channels"), i, c)
+		if (!strcmp(json_str(c, "channel"), cfg.vc_ai_channel))
+			ch = c;
+	if (!ch) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no journey on the AI channel '%s'", cfg.vc_ai_channel);
+		goto out;
+	}
+	if (!strcmp(metric, "qualified_intent_rate"))
+		x = json_object_get(ch, "qualified_intent_rate");
+	else if (!strcmp(metric, "iterations_before_commitment"))
+		x = json_object_get(ch, "iterations_before_commitment");
+	else if (!strcmp(metric, "conversion_quality"))
+		x = json_object_get(ch, "retention_90d");
+	else if (!strcmp(metric, "return_rate_30d"))
+		x = json_object_get(ch, "return_30d");
+	else if (!strcmp(metric, "referral_rate"))
+		x = json_object_get(ch, "referral_rate");
+	if (!strcmp(metric, "ai_channel_volume_growth")) {
+		json_t *ser = json_object_get(json_object_get(rep, "volume_over_credibility"), "series");
+		size_t k = json_array_size(ser);
+		double now3 = 0, before3 = 0;
+		if (k < 6) {
+			snprintf(out->source, sizeof(out->source),
+				 "lacks evidence: %zu months of journeys on '%s', six needed", k,
+				 cfg.vc_ai_channel);
+			goto out;
+		}
+		for (i = 0; i < 3; i++) {
+			now3 += json_number_value(json_object_get(json_array_get(ser, k - 1 - i),
+								  "journeys"));
+			before3 += json_number_value(json_object_get(json_array_get(ser, k - 4 - i),
+								     "journeys"));
+		}
+		if (before3 <= 0)
+			goto out;
+		out->state = EV_MEASURED;
+		out->value = now3 / before3 - 1;
+		snprintf(out->source, sizeof(out->source),
+			 "journeys on '%s' in the last three months (%.0f) against the three before "
+			 "(%.0f) (aivalue journeys)", cfg.vc_ai_channel, now3, before3);
+		goto out;
+	}
+	if (!json_is_number(x)) {
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: the journey report has no %s for '%s' yet", metric,
+			 cfg.vc_ai_channel);
+		goto out;
+	}
+	out->state = EV_MEASURED;
+	out->value = json_number_value(x);
+	snprintf(out->source, sizeof(out->source),
+		 "journey report of channel '%s' over %lld journeys, every import (aivalue journeys)",
+		 cfg.vc_ai_channel, (long long)json_integer_value(json_object_get(ch, "journeys")));
+out:
+	json_decref(rep);
+	return 0;
+}
+
+/*
+ * One agent workflow's six measured figures (control_readiness(): the
+ * same numbers as `aivalue workflow readiness NAME`) for
+ * `aivalue assess workflow NAME`.  Reading them first expires overdue
+ * exception items, as every read of the exception queue does.
+ */
+static int ev_workflow(const struct evidence_env *env, const char *workflow,
+		       struct evidence_value *out, int *found, void *data,
+		       struct aiv_err *err)
+{
+	json_t *o = NULL, *figs;
+	size_t i;
+	int ret;
+
+	(void)data;
+	ret = control_readiness(env->store, workflow, &o, err);
+	if (ret == AIV_ENOTFOUND) {
+		err->code = 0;
+		err->msg[0] = '\0';
+		return 0;
+	}
+	if (ret)
+		return ret;
+	*found = 1;
+	figs = json_object_get(o, "figures");
+	for (i = 0; i < env->cat->nfoundations; i++) {
+		json_t *f = json_object_get(figs, env->cat->foundations[i].id);
+		json_t *share = json_object_get(f, "share");
+		json_int_t num = json_integer_value(json_object_get(f, "numerator"));
+		json_int_t den = json_integer_value(json_object_get(f, "denominator"));
+		if (!f) {
+			snprintf(out[i].source, sizeof(out[i].source),
+				 "agent control does not measure '%s'", env->cat->foundations[i].id);
+			continue;
+		}
+		if (!json_is_number(share)) {
+			snprintf(out[i].source, sizeof(out[i].source),
+				 "agent control, workflow '%.60s': nothing to measure yet (0 of 0: %.120s)",
+				 workflow, json_str(f, "rule"));
+			continue;
+		}
+		out[i].state = EV_MEASURED;
+		out[i].value = json_number_value(share);
+		out[i].measured_at = env->now;
+		snprintf(out[i].source, sizeof(out[i].source),
+			 "agent control, workflow '%.60s': %lld of %lld, %.140s", workflow,
+			 (long long)num, (long long)den, json_str(f, "rule"));
+	}
+	json_decref(o);
+	return 0;
+}
+
+/*
+ * Per-case units of an event log for hypotheses with `log:` (hypothesis.h):
+ * start time, duration or rework flag, and the cohort attribute's value.
+ */
+static int hyp_units_of_log(struct store *s, const char *log, const char *metric,
+			    const char *attribute, struct hyp_units *out, struct aiv_err *err)
+{
+	struct eventlog l;
+	uint32_t key = EVL_NONE, *attr = NULL, *stamp = NULL;
+	uint8_t *exc = NULL;
+	char **rules = NULL;
+	size_t nrules = 0, c, i;
+	int rework = !strcmp(metric, "rework_rate");
+	int exception = !strcmp(metric, "exception_rate");
+
+	memset(out, 0, sizeof(*out));
+	eventlog_init(&l);
+	if (logstore_load(s, log, &l, err)) {
+		eventlog_release(&l);
+		return err->code;
+	}
+	if (exception) {
+		if (exceptions_applied_rules(s, &rules, &nrules, err)) {
+			eventlog_release(&l);
+			if (err->code != AIV_ENOTFOUND)
+				return err->code;
+			aiv_err_clear(err); /* no ExceptionRule: no units, insufficient data */
+			return 0;
+		}
+		exc = exceptions_match(&l, (const char *const *)rules, nrules);
+		for (i = 0; i < nrules; i++)
+			free(rules[i]);
+		free(rules);
+	}
+	if (attribute)
+		key = strpool_find(&l.strs, attribute, strlen(attribute));
+	if (key != EVL_NONE) {  /* every case at once: per-case lookups are O(attributes) */
+		attr = xmalloc(st_mult(l.ncases + 1, sizeof(*attr)));
+		eventlog_case_attr_all(&l, key, attr);
+	}
+	if (rework)
+		stamp = xcalloc(l.strs.n + 1, sizeof(*stamp));
+	out->time_us = xcalloc(l.ncases + 1, sizeof(*out->time_us));
+	out->value = xcalloc(l.ncases + 1, sizeof(*out->value));
+	out->cohort = xcalloc(l.ncases + 1, sizeof(*out->cohort));
+	for (c = 0; c < l.ncases; c++) {
+		size_t a = l.case_off[c], b = l.case_off[c + 1];
+		double v = 0;
+		if (a == b)
+			continue;
+		if (rework) {
+			for (i = a; i < b && !v; i++) { /* stamp: activity last seen in case c */
+				if (stamp[l.activity[i]] == c + 1)
+					v = 1;
+				stamp[l.activity[i]] = (uint32_t)c + 1;
+			}
+		} else if (exception) {
+			for (i = a; i < b && !v; i++)
+				v = exc[l.activity[i]] ? 1 : 0;
+		} else {
+			v = (double)(l.time[b - 1] - l.time[a]) / 1e6;
+		}
+		out->time_us[out->n] = l.time[a];
+		out->value[out->n] = v;
+		if (attr && attr[c] != EVL_NONE)
+			out->cohort[out->n] = xstrdup(eventlog_str(&l, attr[c]));
+		out->n++;
+	}
+	free(attr);
+	free(stamp);
+	free(exc);
+	eventlog_release(&l);
+	return 0;
+}
+
+static const struct evidence_provider more_evidence[] = {
+	{ "expert_cycle_time", "event logs", ev_process, NULL },
+	{ "rework_rate", "event logs", ev_process, NULL },
+	{ "end_to_end_cycle_time", "event logs", ev_process, NULL },
+	{ "exception_rate", "event logs", ev_process, NULL },
+	{ "exception_resolution_time", "agent control and event logs", ev_resolution, NULL },
+	{ "qualified_intent_rate", "journeys", ev_journeys, NULL },
+	{ "iterations_before_commitment", "journeys", ev_journeys, NULL },
+	{ "conversion_quality", "journeys", ev_journeys, NULL },
+	{ "return_rate_30d", "journeys", ev_journeys, NULL },
+	{ "referral_rate", "journeys", ev_journeys, NULL },
+	{ "ai_channel_volume_growth", "journeys", ev_journeys, NULL },
+};
+
+void cli_register_evidence(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(more_evidence); i++)
+		evidence_register(&more_evidence[i]);
+	evidence_register_workflow(ev_workflow, NULL);
+	hyp_register_log_source(hyp_units_of_log);
+	/* decision-log rows reach the ledger in batches: watch them too */
+	evidence_cache_watch("SELECT coalesce(max(seq), 0) FROM decision_log");
+}

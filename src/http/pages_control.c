@@ -166,6 +166,55 @@ static void tile(struct strbuf *sb, const char *label, const json_t *f)
 	strbuf_addstr(sb, "</section>");
 }
 
+/*
+ * How to work each pending item: the CLI commands, and a form that app.js
+ * reveals and sends to POST /api/v1/exceptions/{id}/approve|reject with a
+ * token typed in (the sign-in cookie only reads).  Without JavaScript the
+ * form stays hidden and the commands are the way.
+ */
+static void act_forms(struct strbuf *m, const json_t *items, const char *workflow)
+{
+	const json_t *it;
+	size_t i, n = 0;
+
+	json_array_foreach(items, i, it) {
+		const char *id = str_or(it, "id", "");
+
+		if (strcmp(str_or(it, "workflow", ""), workflow) || strcmp(str_or(it, "state", ""), "pending"))
+			continue;
+		if (!n++)
+			strbuf_addstr(m, "<h3>Work the queue</h3><p class=\"small\">An approver or "
+				      "lead approves or rejects a pending item as a person who is "
+				      "neither the agent nor the person it acted for; the approval "
+				      "is bound to the exact arguments and works once.</p>");
+		strbuf_addstr(m, "<div class=\"act\"><p><strong>");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "</strong>: ");
+		strbuf_add_html(m, str_or(it, "agent", "?"));
+		strbuf_addstr(m, " asks to ");
+		strbuf_add_html(m, str_or(it, "action", "?"));
+		strbuf_addstr(m, " ");
+		strbuf_add_html(m, str_or(it, "resource", ""));
+		strbuf_addstr(m, "</p><pre class=\"cmd\"><code>aivalue exceptions approve ");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, " --as YOUR.NAME --reason WHY\naivalue exceptions reject ");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, " --as YOUR.NAME --reason WHY</code></pre><form hidden class=\"sign\" "
+			      "id=\"act-");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "\" data-api=\"/api/v1/exceptions/");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "/{decision}\" data-api-fields=\"as reason\" data-api-done=\"Done\">");
+		strbuf_addf(m, "<label for=\"dec-%zu\">Decision</label><select id=\"dec-%zu\" "
+			    "name=\"decision\"><option value=\"approve\">approve</option><option "
+			    "value=\"reject\">reject</option></select><label for=\"as-%zu\">As "
+			    "(person)</label><input id=\"as-%zu\" name=\"as\" required maxlength=\"100\">"
+			    "<label for=\"why-%zu\">Reason (required)</label><input id=\"why-%zu\" "
+			    "name=\"reason\" required maxlength=\"500\"><button type=\"submit\">"
+			    "Send</button></form></div>", n, n, n, n, n, n);
+	}
+}
+
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
 	static const char *const figs[][2] = {
@@ -216,7 +265,11 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
 					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
 					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
-			strbuf_addstr(&m, "<tr>");
+			strbuf_addstr(&m, "<tr id=\"exc-row-");
+			strbuf_add_html(&m, str_or(it, "id", ""));
+			strbuf_addstr(&m, "\" class=\"exc-");
+			strbuf_add_html(&m, str_or(it, "state", ""));
+			strbuf_addstr(&m, "\">");
 			cell(&m, str_or(it, "id", NULL));
 			cell(&m, str_or(it, "state", NULL));
 			cell(&m, str_or(it, "queue", NULL));
@@ -228,6 +281,7 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 			strbuf_addstr(&m, "</tr>");
 		}
 		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
+		act_forms(&m, items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
 	json_array_foreach(recent, i, it) {

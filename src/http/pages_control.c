@@ -12,6 +12,7 @@
  * what `aivalue workflow readiness`, `exceptions list` and
  * `decisions list` print.  Server-rendered, no script, everything escaped.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "core/cjson.h"
 #include "http/control_http.h"
 #include "pages.h"
+#include "report/svg.h"
 #include "routes.h"
 
 #define RECENT_SCAN 2000 /* decision-log records looked at for a workflow */
@@ -215,6 +217,45 @@ static void act_forms(struct strbuf *m, const json_t *items, const char *workflo
 	}
 }
 
+/* The six readiness shares as one bar chart, in percent (no data: no bar). */
+static void readiness_chart(struct strbuf *m, const json_t *ready, const char *const (*figs)[2],
+			    size_t n)
+{
+	const char *labels[8];
+	double v[8];
+	struct svg_chart c;
+	struct svg_series s;
+	size_t i;
+
+	for (i = 0; i < n && i < 8; i++) {
+		const json_t *share = json_object_get(json_object_get(json_object_get(ready,
+							"figures"), figs[i][0]), "share");
+		labels[i] = figs[i][1];
+		v[i] = json_is_number(share) ? json_number_value(share) * 100.0 : NAN;
+	}
+	memset(&c, 0, sizeof(c));
+	memset(&s, 0, sizeof(s));
+	c.id = "chart-workflow-readiness";
+	c.title = "Readiness per foundation";
+	c.desc = "Share of each of the six workflow foundations that is in place; a foundation "
+		 "without data has no bar.";
+	c.x_title = "in place (%)";
+	c.unit = "%";
+	c.categories = labels;
+	c.ncategories = i;
+	c.flags = SVG_HORIZONTAL;
+	c.value_max = 100;
+	c.width = 640;
+	c.height = 250;
+	s.name = "in place";
+	s.color = "#0072B2";
+	s.y = v;
+	s.n = i;
+	strbuf_addstr(m, "<section class=\"card\">");
+	svg_bar(m, &c, &s);
+	strbuf_addstr(m, "</section>");
+}
+
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
 	static const char *const figs[][2] = {
@@ -250,7 +291,9 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	strbuf_add_html(&m, str_or(wf, "autonomy", "-"));
 	strbuf_addstr(&m, ", agents ");
 	agents_of(&m, wf);
-	strbuf_addstr(&m, ".</p><h2>Readiness</h2><div class=\"models\">");
+	strbuf_addstr(&m, ".</p><h2>Readiness</h2>");
+	readiness_chart(&m, ready, figs, ARRAY_SIZE(figs));
+	strbuf_addstr(&m, "<div class=\"models\">");
 	for (i = 0; i < ARRAY_SIZE(figs); i++)
 		tile(&m, figs[i][1], json_object_get(json_object_get(ready, "figures"), figs[i][0]));
 	strbuf_addstr(&m, "</div>");

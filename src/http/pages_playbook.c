@@ -376,11 +376,11 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 
 		strbuf_addstr(m, "<section class=\"pb-card");
 		model_class(m, cm);
-		strbuf_addf(m, "\" aria-labelledby=\"sc-%zu\"><h3 id=\"sc-%zu\"><a href=\"/models/", i, i);
+		strbuf_addf(m, "\" aria-labelledby=\"sc-%zu\"><h2 id=\"sc-%zu\"><a href=\"/models/", i, i);
 		strbuf_add_html(m, cm->id);
 		strbuf_addf(m, "\">%d. ", cm->number);
 		strbuf_add_html(m, cm->short_name && *cm->short_name ? cm->short_name : cm->name);
-		strbuf_addstr(m, "</a></h3><p><a href=\"/readiness\" class=\"pb-level\">");
+		strbuf_addstr(m, "</a></h2><p><a href=\"/readiness\" class=\"pb-level\">");
 		if (rm && rm->level >= 0) {
 			strbuf_addf(m, "Readiness %d ", rm->level);
 			strbuf_add_html(m, level_name(cat, rm->level));
@@ -879,6 +879,7 @@ static void h_readiness_page(struct http_request *req, struct http_response *res
 		c.ncategories = cat->nmodels;
 		c.bar_colors = colors;
 		c.flags = SVG_HORIZONTAL | SVG_INTEGER;
+		c.value_max = ps.q->max_level;
 		c.width = 560;
 		c.height = 260;
 		s.name = "readiness level";

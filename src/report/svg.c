@@ -401,6 +401,8 @@ static void draw_bars(struct strbuf *sb, const struct svg_chart *c,
 		hi = pos > hi ? pos : hi;
 		lo = neg < lo ? neg : lo;
 	}
+	if (c->value_max > hi && isfinite(c->value_max))
+		hi = c->value_max;
 	L.nticks = svg_nice_ticks(lo, hi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
 	if (horizontal)
 		value_ticks_x(sb, &L);
@@ -548,6 +550,8 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 			npoints++;
 		}
 	}
+	if (c->value_max > yhi && isfinite(c->value_max))
+		yhi = c->value_max;
 	L.nticks = svg_nice_ticks(ylo, yhi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
 	value_ticks_y(sb, &L);
 	axes(sb, &L);

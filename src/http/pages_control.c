@@ -222,6 +222,7 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 			    size_t n)
 {
 	const char *labels[8];
+	char lb[8][48];
 	double v[8];
 	struct svg_chart c;
 	struct svg_series s;
@@ -230,7 +231,10 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 	for (i = 0; i < n && i < 8; i++) {
 		const json_t *share = json_object_get(json_object_get(json_object_get(ready,
 							"figures"), figs[i][0]), "share");
-		labels[i] = figs[i][1];
+		/* a missing bar must not read as 0 %: say so in the label */
+		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i][1],
+			 json_is_number(share) ? "" : " (no data)");
+		labels[i] = lb[i];
 		v[i] = json_is_number(share) ? json_number_value(share) * 100.0 : NAN;
 	}
 	memset(&c, 0, sizeof(c));

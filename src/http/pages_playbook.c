@@ -92,6 +92,13 @@ static const char *evidence_href(const struct catalog *cat, const char *metric)
 		return "/api/v1/audit/verify";
 	if (!strcmp(metric, "open_two_tier_findings") || !strcmp(metric, "expert_pilots_unembedded"))
 		return "/findings";
+	if (!strcmp(metric, "functions_with_repeat_use"))
+		return "/adoption";
+	if (!strcmp(metric, "change_audit_readiness"))
+		return "/changes";
+	if (!strcmp(metric, "exceptions_within_sla") ||
+	    !strcmp(metric, "agent_workflows_ahead_of_gate"))
+		return "/workflows";
 	for (i = 0; i < cat->nmetrics; i++)
 		if (!strcmp(cat->metrics[i].id, metric) && cat->metrics[i].model >= 0)
 			return NULL; /* the model page, linked by the caller */

@@ -93,6 +93,54 @@ static void model_label(char *out, size_t n, const struct cat_model *m)
 		out[0] = (char)(out[0] - 32);
 }
 
+static void model_class(struct strbuf *sb, const struct cat_model *m)
+{
+	if (valid_class(m->id)) {
+		strbuf_addstr(sb, " m-");
+		strbuf_addstr(sb, m->id);
+	}
+}
+
+/* ---- navigation: five groups, so the header stays one line ---- */
+
+static const char *const pb_prefixes[] = { "/phase", "/findings", "/roadmap", "/readiness",
+					    "/hypotheses", NULL };
+static const char *const model_prefixes[] = { "/models/", NULL };
+static const char *const measure_links[][2] = {
+	{ "/adoption", "Adoption" }, { "/journeys", "Journeys" },
+	{ "/logs", "Processes" }, { NULL, NULL },
+};
+static const char *const measure_prefixes[] = { "/adoption", "/journeys", "/logs", NULL };
+static const char *const control_links[][2] = {
+	{ "/changes", "Changes" }, { "/stale", "Stale marks" },
+	{ "/workflows", "Agents" }, { NULL, NULL },
+};
+static const char *const control_prefixes[] = { "/changes", "/stale", "/workflows", NULL };
+
+static void nav_link(struct strbuf *nav, const char *href, const char *label, int cur)
+{
+	strbuf_addf(nav, "<a href=\"%s\"%s>%s</a>", href,
+		    cur ? " class=\"current\" aria-current=\"page\"" : "", label);
+}
+
+/*
+ * A group of links as a <details> disclosure: works without JavaScript
+ * and with the keyboard (Enter on the summary); app.js closes the other
+ * groups.  The summary is marked when the current page is in the group.
+ */
+static void nav_group_open(struct strbuf *nav, const char *label, const char *current,
+			   const char *const *prefixes)
+{
+	int cur = 0;
+	size_t i;
+
+	for (i = 0; current && prefixes[i]; i++)
+		if (!strncmp(current, prefixes[i], strlen(prefixes[i])))
+			cur = 1;
+	strbuf_addf(nav, "<details class=\"nav-group\"><summary%s>%s</summary>"
+		    "<div class=\"nav-menu\">", cur ? " class=\"current\"" : "", label);
+}
+
 /* See pages.h. */
 void http_page_send(struct http_request *req, struct http_response *res, int status,
 		    const char *title, const char *current, const char *main)
@@ -102,28 +150,36 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	const char *kv[16];
 	size_t i;
 
-	strbuf_addf(&nav, "<a href=\"/\"%s>Overview</a>",
-		    current && !strcmp(current, "/") ? " class=\"current\" aria-current=\"page\"" : "");
+	nav_link(&nav, "/", "Overview", current && !strcmp(current, "/"));
+	nav_group_open(&nav, "Playbook", current, pb_prefixes);
+	pages_playbook_nav(&nav, current);
+	strbuf_addstr(&nav, "</div></details>");
+	nav_group_open(&nav, "Value models", current, model_prefixes);
 	for (i = 0; req->cat && i < req->cat->nmodels; i++) {
 		const struct cat_model *m = &req->cat->models[i];
 		int cur = current && !strncmp(current, "/models/", 8) && !strcmp(current + 8, m->id);
 
-		strbuf_addstr(&nav, "<a href=\"/models/");
+		strbuf_addstr(&nav, "<a class=\"nav-model");
+		model_class(&nav, m);
+		strbuf_addstr(&nav, cur ? " current\" aria-current=\"page\"" : "\"");
+		strbuf_addstr(&nav, " href=\"/models/");
 		strbuf_add_html(&nav, m->id);
-		char label[64];
-
-		model_label(label, sizeof(label), m);
-		strbuf_addf(&nav, "\"%s title=\"", cur ? " class=\"current\" aria-current=\"page\"" : "");
+		strbuf_addf(&nav, "\"><span class=\"swatch\" aria-hidden=\"true\"></span>%d. ",
+			    m->number);
 		strbuf_add_html(&nav, m->name);
-		strbuf_addstr(&nav, "\">");
-		strbuf_add_html(&nav, label);
 		strbuf_addstr(&nav, "</a>");
 	}
-	strbuf_addf(&nav, "<a href=\"/adoption\"%s>Adoption</a><a href=\"/journeys\"%s>Journeys</a>", current && !strcmp(current, "/adoption") ? " class=\"current\" aria-current=\"page\"" : "", current && !strcmp(current, "/journeys") ? " class=\"current\" aria-current=\"page\"" : "");
-	pages_playbook_nav(&nav, current);
-	strbuf_addf(&nav, "<a href=\"/changes\"%s>Changes</a>", current && !strncmp(current, "/changes", 8) ? " class=\"current\" aria-current=\"page\"" : "");
-	strbuf_addf(&nav, "<a href=\"/logs\"%s>Processes</a>", current && !strncmp(current, "/logs", 5) ? " class=\"current\" aria-current=\"page\"" : "");
-	strbuf_addf(&nav, "<a href=\"/workflows\"%s>Agents</a>", current && !strncmp(current, "/workflows", 10) ? " class=\"current\" aria-current=\"page\"" : "");
+	strbuf_addstr(&nav, "</div></details>");
+	nav_group_open(&nav, "Measurement", current, measure_prefixes);
+	for (i = 0; measure_links[i][0]; i++)
+		nav_link(&nav, measure_links[i][0], measure_links[i][1],
+			 current && !strncmp(current, measure_links[i][0], strlen(measure_links[i][0])));
+	strbuf_addstr(&nav, "</div></details>");
+	nav_group_open(&nav, "Control", current, control_prefixes);
+	for (i = 0; control_links[i][0]; i++)
+		nav_link(&nav, control_links[i][0], control_links[i][1],
+			 current && !strncmp(current, control_links[i][0], strlen(control_links[i][0])));
+	strbuf_addstr(&nav, "</div></details>");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		strbuf_add_html(&who, req->token.name);
@@ -305,14 +361,6 @@ static void initiatives_table(struct strbuf *sb, struct store *store, json_t *it
 		strbuf_addstr(sb, "</tr>");
 	}
 	strbuf_addstr(sb, "</tbody></table>");
-}
-
-static void model_class(struct strbuf *sb, const struct cat_model *m)
-{
-	if (valid_class(m->id)) {
-		strbuf_addstr(sb, " m-");
-		strbuf_addstr(sb, m->id);
-	}
 }
 
 /* ---- GET / ---- */

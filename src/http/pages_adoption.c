@@ -92,39 +92,23 @@ static int32_t month_end(const char *label)
 
 /*
  * Repeat use by role at the end of each month of r (values row-major,
- * roles x months, NAN for a role under the privacy floor).  Caller frees.
+ * roles x months, NAN for a role under the privacy floor), from one pass
+ * over the usage table (adoption_repeat_series).  Caller frees.
  */
-static double *role_month_repeat(const struct usage_table *t, const struct adoption_report *r,
-				 struct aiv_err *err)
+static double *role_month_repeat(const struct usage_table *t, const struct adoption_report *r)
 {
-	size_t nroles = r->ngroups[DIM_ROLE], i, k;
-	double *v = xcalloc(st_mult(nroles ? nroles : 1, (size_t)(r->nperiods ? r->nperiods : 1)),
-			    sizeof(double));
-	int j;
+	size_t nroles = r->ngroups[DIM_ROLE];
+	size_t np = (size_t)(r->nperiods > 0 ? r->nperiods : 0);
+	double *v = xcalloc(st_mult(nroles ? nroles : 1, np ? np : 1), sizeof(double));
+	int32_t *ends = xcalloc(np ? np : 1, sizeof(*ends));
+	size_t j;
 
-	for (j = 0; j < r->nperiods; j++) {
-		struct adoption_report rm;
+	for (j = 0; j < np; j++) {
 		int32_t end = month_end(r->period_label[j]);
-
-		if (end == INT32_MIN || end > r->as_of)
-			end = r->as_of;
-		if (adoption_compute(t, &r->cfg, PERIOD_MONTH, end, &rm, err)) {
-			free(v);
-			return NULL;
-		}
-		for (i = 0; i < nroles; i++) {
-			const struct adoption_stats *g = &r->groups[DIM_ROLE][i];
-			double x = NAN;
-
-			for (k = 0; k < rm.ngroups[DIM_ROLE]; k++) {
-				const struct adoption_stats *h = &rm.groups[DIM_ROLE][k];
-				if (!strcmp(h->name, g->name) && !h->suppressed && !g->suppressed)
-					x = h->repeat_rate;
-			}
-			v[i * (size_t)r->nperiods + (size_t)j] = x;
-		}
-		adoption_report_release(&rm);
+		ends[j] = end == INT32_MIN || end > r->as_of ? r->as_of : end;
 	}
+	adoption_repeat_series(t, r, DIM_ROLE, ends, np, v);
+	free(ends);
 	return v;
 }
 
@@ -425,11 +409,7 @@ static void h_adoption_page(struct http_request *req, struct http_response *res)
 		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 		goto cleanup;
 	}
-	if (!(heat = role_month_repeat(&t, &r, &err))) {
-		http_page_message(req, res, http_status_for(err.code), "Cannot compute adoption",
-				  err.msg);
-		goto cleanup;
-	}
+	heat = role_month_repeat(&t, &r);
 	adoption_kpis(&m, &r);
 	adoption_heatmap(&m, &r, heat);
 	strbuf_addstr(&m, "<div class=\"charts\">");

@@ -434,14 +434,18 @@ static void sign_help(struct strbuf *m, struct http_request *req, json_t *cr)
 		strbuf_addstr(m, "</p></section>");
 		return;
 	}
-	strbuf_addstr(m, "<p>The dashboard signs nothing: its sign-in cookie only reads. "
-		      "A signature is made with your own credential, by the CLI or the API "
+	strbuf_addstr(m, "<p>The sign-in cookie only reads: a signature is made with your own credential, by the CLI or the API "
 		      "(role approver; the token's name is the person who signs). Type what "
 		      "your signature means and why, and this form writes both commands for "
-		      "you to copy.</p>");
-	strbuf_addstr(m, "<form class=\"sign\" method=\"get\" action=\"/changes/");
+		      "you to copy; with JavaScript on, it signs through the API with the token "
+		      "you paste (kept in the page only, never stored).</p>");
+	strbuf_addstr(m, "<form class=\"sign\" id=\"sign-form\" method=\"get\" action=\"/changes/");
 	strbuf_add_html(m, id);
-	strbuf_addstr(m, "#sign\"><label for=\"decision\">Decision</label>"
+	/* with app.js the same form signs through the API with a token typed in */
+	strbuf_addstr(m, "#sign\" data-api=\"/api/v1/changes/");
+	strbuf_add_html(m, id);
+	strbuf_addstr(m, "/{decision}\" data-api-fields=\"meaning reason\" data-api-label=\"Sign\" "
+		      "data-api-done=\"Signed\"><label for=\"decision\">Decision</label>"
 		      "<select id=\"decision\" name=\"decision\">");
 	strbuf_addf(m, "<option value=\"approve\"%s>approve</option>"
 		    "<option value=\"reject\"%s>reject</option></select>",
@@ -613,7 +617,7 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</ul>");
 	strbuf_addstr(&m, "</section>");
 
-	strbuf_addf(&m, "<section class=\"card\"><h2>Signatures</h2><p>%s</p>",
+	strbuf_addf(&m, "<section class=\"card\" id=\"signatures\"><h2>Signatures</h2><p>%s</p>",
 		    !json_array_size(json_object_get(cr, "signatures")) ? "No signatures yet."
 		    : json_is_true(json_object_get(ver, "ok"))
 		    ? "Every signature verifies: its record hashes to the ledger entry and every "

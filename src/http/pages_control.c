@@ -12,6 +12,7 @@
  * what `aivalue workflow readiness`, `exceptions list` and
  * `decisions list` print.  Server-rendered, no script, everything escaped.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "core/cjson.h"
 #include "http/control_http.h"
 #include "pages.h"
+#include "report/svg.h"
 #include "routes.h"
 
 #define RECENT_SCAN 2000 /* decision-log records looked at for a workflow */
@@ -166,6 +168,98 @@ static void tile(struct strbuf *sb, const char *label, const json_t *f)
 	strbuf_addstr(sb, "</section>");
 }
 
+/*
+ * How to work each pending item: the CLI commands, and a form that app.js
+ * reveals and sends to POST /api/v1/exceptions/{id}/approve|reject with a
+ * token typed in (the sign-in cookie only reads).  Without JavaScript the
+ * form stays hidden and the commands are the way.
+ */
+static void act_forms(struct strbuf *m, const json_t *items, const char *workflow)
+{
+	const json_t *it;
+	size_t i, n = 0;
+
+	json_array_foreach(items, i, it) {
+		const char *id = str_or(it, "id", "");
+
+		if (strcmp(str_or(it, "workflow", ""), workflow) || strcmp(str_or(it, "state", ""), "pending"))
+			continue;
+		if (!n++)
+			strbuf_addstr(m, "<h3>Work the queue</h3><p class=\"small\">An approver or "
+				      "lead approves or rejects a pending item as a person who is "
+				      "neither the agent nor the person it acted for; the approval "
+				      "is bound to the exact arguments and works once.</p>");
+		strbuf_addstr(m, "<div class=\"act\"><p><strong>");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "</strong>: ");
+		strbuf_add_html(m, str_or(it, "agent", "?"));
+		strbuf_addstr(m, " asks to ");
+		strbuf_add_html(m, str_or(it, "action", "?"));
+		strbuf_addstr(m, " ");
+		strbuf_add_html(m, str_or(it, "resource", ""));
+		strbuf_addstr(m, "</p><pre class=\"cmd\"><code>aivalue exceptions approve ");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, " --as YOUR.NAME --reason WHY\naivalue exceptions reject ");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, " --as YOUR.NAME --reason WHY</code></pre><form hidden class=\"sign\" "
+			      "id=\"act-");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "\" data-api=\"/api/v1/exceptions/");
+		strbuf_add_html(m, id);
+		strbuf_addstr(m, "/{decision}\" data-api-fields=\"as reason\" data-api-done=\"Done\">");
+		strbuf_addf(m, "<label for=\"dec-%zu\">Decision</label><select id=\"dec-%zu\" "
+			    "name=\"decision\"><option value=\"approve\">approve</option><option "
+			    "value=\"reject\">reject</option></select><label for=\"as-%zu\">As "
+			    "(person)</label><input id=\"as-%zu\" name=\"as\" required maxlength=\"100\">"
+			    "<label for=\"why-%zu\">Reason (required)</label><input id=\"why-%zu\" "
+			    "name=\"reason\" required maxlength=\"500\"><button type=\"submit\">"
+			    "Send</button></form></div>", n, n, n, n, n, n);
+	}
+}
+
+/* The six readiness shares as one bar chart, in percent (no data: no bar). */
+static void readiness_chart(struct strbuf *m, const json_t *ready, const char *const (*figs)[2],
+			    size_t n)
+{
+	const char *labels[8];
+	char lb[8][48];
+	double v[8];
+	struct svg_chart c;
+	struct svg_series s;
+	size_t i;
+
+	for (i = 0; i < n && i < 8; i++) {
+		const json_t *share = json_object_get(json_object_get(json_object_get(ready,
+							"figures"), figs[i][0]), "share");
+		/* a missing bar must not read as 0 %: say so in the label */
+		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i][1],
+			 json_is_number(share) ? "" : " (no data)");
+		labels[i] = lb[i];
+		v[i] = json_is_number(share) ? json_number_value(share) * 100.0 : NAN;
+	}
+	memset(&c, 0, sizeof(c));
+	memset(&s, 0, sizeof(s));
+	c.id = "chart-workflow-readiness";
+	c.title = "Readiness per foundation";
+	c.desc = "Share of each of the six workflow foundations that is in place; a foundation "
+		 "without data has no bar.";
+	c.x_title = "in place (%)";
+	c.unit = "%";
+	c.categories = labels;
+	c.ncategories = i;
+	c.flags = SVG_HORIZONTAL;
+	c.value_max = 100;
+	c.width = 640;
+	c.height = 250;
+	s.name = "in place";
+	s.color = "#0072B2";
+	s.y = v;
+	s.n = i;
+	strbuf_addstr(m, "<section class=\"card\">");
+	svg_bar(m, &c, &s);
+	strbuf_addstr(m, "</section>");
+}
+
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
 	static const char *const figs[][2] = {
@@ -201,7 +295,9 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	strbuf_add_html(&m, str_or(wf, "autonomy", "-"));
 	strbuf_addstr(&m, ", agents ");
 	agents_of(&m, wf);
-	strbuf_addstr(&m, ".</p><h2>Readiness</h2><div class=\"models\">");
+	strbuf_addstr(&m, ".</p><h2>Readiness</h2>");
+	readiness_chart(&m, ready, figs, ARRAY_SIZE(figs));
+	strbuf_addstr(&m, "<div class=\"models\">");
 	for (i = 0; i < ARRAY_SIZE(figs); i++)
 		tile(&m, figs[i][1], json_object_get(json_object_get(ready, "figures"), figs[i][0]));
 	strbuf_addstr(&m, "</div>");
@@ -216,7 +312,11 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
 					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
 					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
-			strbuf_addstr(&m, "<tr>");
+			strbuf_addstr(&m, "<tr id=\"exc-row-");
+			strbuf_add_html(&m, str_or(it, "id", ""));
+			strbuf_addstr(&m, "\" class=\"exc-");
+			strbuf_add_html(&m, str_or(it, "state", ""));
+			strbuf_addstr(&m, "\">");
 			cell(&m, str_or(it, "id", NULL));
 			cell(&m, str_or(it, "state", NULL));
 			cell(&m, str_or(it, "queue", NULL));
@@ -228,6 +328,7 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 			strbuf_addstr(&m, "</tr>");
 		}
 		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
+		act_forms(&m, items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
 	json_array_foreach(recent, i, it) {

@@ -92,20 +92,65 @@ static const char *evidence_href(const struct catalog *cat, const char *metric)
 		return "/api/v1/audit/verify";
 	if (!strcmp(metric, "open_two_tier_findings") || !strcmp(metric, "expert_pilots_unembedded"))
 		return "/findings";
+	if (!strcmp(metric, "functions_with_repeat_use"))
+		return "/adoption";
+	if (!strcmp(metric, "change_audit_readiness"))
+		return "/changes";
+	if (!strcmp(metric, "exceptions_within_sla") ||
+	    !strcmp(metric, "agent_workflows_ahead_of_gate"))
+		return "/workflows";
 	for (i = 0; i < cat->nmetrics; i++)
 		if (!strcmp(cat->metrics[i].id, metric) && cat->metrics[i].model >= 0)
 			return NULL; /* the model page, linked by the caller */
 	return NULL;
 }
 
-/* "0.5" or "lacks evidence" for a gate result. */
-static void gate_figure(struct strbuf *sb, const struct gate_result *g)
+/*
+ * A figure in its catalog unit: a ratio as a percentage, seconds as
+ * minutes, hours or days, a count whole, anything else with 3 digits.
+ */
+static void fmt_figure(char *out, size_t n, double v, const char *unit)
 {
+	if (unit && !strcmp(unit, "ratio")) {
+		snprintf(out, n, "%.0f%%", v * 100);
+	} else if (unit && !strcmp(unit, "seconds")) {
+		if (v >= 2 * 86400)
+			snprintf(out, n, "%.1f d", v / 86400);
+		else if (v >= 2 * 3600)
+			snprintf(out, n, "%.1f h", v / 3600);
+		else if (v >= 120)
+			snprintf(out, n, "%.0f min", v / 60);
+		else
+			snprintf(out, n, "%.0f s", v);
+	} else if (unit && !strcmp(unit, "count")) {
+		snprintf(out, n, "%.0f", v);
+	} else {
+		svg_format_number(out, n, v);
+		if (strlen(out) > 6)
+			snprintf(out, n, "%.3g", v);
+	}
+}
+
+static const char *unit_of(const struct catalog *cat, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; metric && i < cat->nmetrics; i++)
+		if (!strcmp(cat->metrics[i].id, metric))
+			return cat->metrics[i].unit;
+	return NULL;
+}
+
+/* "50% needs >= 100%" or "- needs ..." when the evidence is lacking. */
+static void gate_figure(struct strbuf *sb, const struct catalog *cat,
+			const struct gate_result *g)
+{
+	const char *unit = unit_of(cat, g->cr->metric);
 	char v[32], t[32];
 
-	svg_format_number(t, sizeof(t), g->cr->value);
+	fmt_figure(t, sizeof(t), g->cr->value, unit);
 	if (g->ev.state == EV_MEASURED) {
-		svg_format_number(v, sizeof(v), g->ev.value);
+		fmt_figure(v, sizeof(v), g->ev.value, unit);
 		strbuf_addf(sb, "<span class=\"pb-fig\">%s</span> <span class=\"small\">needs ", v);
 	} else {
 		strbuf_addstr(sb, "<span class=\"pb-fig\">&ndash;</span> <span class=\"small\">needs ");
@@ -156,8 +201,113 @@ static size_t findings_of(const struct finding_list *fl, const struct cat_model 
 	return n;
 }
 
+/*
+ * The dashboard page that holds the evidence a finding's detector read,
+ * by value model: usage for the workforce, journeys for distribution,
+ * hypotheses for expert capability, change control for systems, agent
+ * workflows for process; with its label.
+ */
+static const char *model_evidence(const struct cat_model *model, const char **label)
+{
+	static const char *const map[][3] = {
+		{ "workforce", "/adoption", "AI usage by role, team and function" },
+		{ "distribution", "/journeys", "customer journeys by channel" },
+		{ "expert", "/hypotheses", "value hypotheses and their verdicts" },
+		{ "systems", "/changes", "change requests and governance rate" },
+		{ "process", "/workflows", "agent workflows and their readiness" },
+	};
+	size_t i;
+
+	for (i = 0; model && i < ARRAY_SIZE(map); i++)
+		if (!strcmp(model->id, map[i][0])) {
+			*label = map[i][2];
+			return map[i][1];
+		}
+	*label = "the phase gates";
+	return "/phase";
+}
+
+/* ---- evidence figures: scalars as chips, tables folded away ---- */
+
+static int is_scalar(const json_t *v)
+{
+	return !json_is_object(v) && !json_is_array(v);
+}
+
+/* A scalar, or an object of scalars: shown inline. */
+static int flat_figure(const json_t *v)
+{
+	const char *k;
+	json_t *x;
+
+	if (is_scalar(v))
+		return 1;
+	if (!json_is_object(v))
+		return 0;
+	json_object_foreach((json_t *)v, k, x)
+		if (!is_scalar(x))
+			return 0;
+	return 1;
+}
+
+static void scalar_chip(struct strbuf *sb, const char *prefix, const char *k, const json_t *v)
+{
+	char num[32];
+
+	strbuf_addstr(sb, "<code>");
+	if (prefix) {
+		strbuf_add_html(sb, prefix);
+		strbuf_addstr(sb, ".");
+	}
+	strbuf_add_html(sb, k);
+	strbuf_addstr(sb, " = ");
+	if (json_is_real(v)) {
+		snprintf(num, sizeof(num), "%.3g", json_real_value(v));
+		strbuf_addstr(sb, num);
+	} else if (json_is_integer(v)) {
+		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_string(v)) {
+		strbuf_add_html(sb, json_string_value(v));
+	} else {
+		strbuf_addstr(sb, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
+	}
+	strbuf_addstr(sb, "</code> ");
+}
+
+static void figure_chips(struct strbuf *sb, const char *k, const json_t *v)
+{
+	const char *sk;
+	json_t *x;
+
+	if (is_scalar(v)) {
+		scalar_chip(sb, NULL, k, v);
+		return;
+	}
+	if (!flat_figure(v))
+		return;
+	json_object_foreach((json_t *)v, sk, x)
+		scalar_chip(sb, k, sk, x);
+}
+
+/* A table-like figure (rows per role, per month...) folded in a disclosure. */
+static void figure_details(struct strbuf *sb, const char *k, const json_t *v)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_INDENT(1) | JSON_REAL_PRECISION(4));
+	size_t n = json_is_array(v) ? json_array_size(v) : json_object_size(v);
+
+	strbuf_addstr(sb, "<details><summary>");
+	strbuf_add_html(sb, k);
+	strbuf_addf(sb, " (%zu %s)</summary><pre class=\"pb-json\" tabindex=\"0\">", n,
+		    json_is_array(v) ? (n == 1 ? "row" : "rows") : (n == 1 ? "field" : "fields"));
+	strbuf_add_html(sb, s ? s : "");
+	strbuf_addstr(sb, "</pre></details>");
+	free(s);
+}
+
 static void finding_item(struct strbuf *sb, const struct finding *f, int full)
 {
+	const char *ev_label, *ev_href = model_evidence(f->model, &ev_label);
+
 	strbuf_addstr(sb, "<li class=\"pb-finding");
 	model_class(sb, f->model);
 	strbuf_addstr(sb, "\">");
@@ -174,23 +324,24 @@ static void finding_item(struct strbuf *sb, const struct finding *f, int full)
 	}
 	strbuf_addstr(sb, " <span class=\"small\">");
 	strbuf_add_html(sb, f->subject);
+	if (!full)
+		strbuf_addf(sb, " &middot; <a href=\"%s\">evidence</a>", ev_href);
 	strbuf_addstr(sb, "</span>");
 	if (full) {
 		const char *k;
 		json_t *v;
 		strbuf_addstr(sb, "<p>");
 		strbuf_add_html(sb, f->summary);
-		strbuf_addstr(sb, "</p><p class=\"small\">Evidence figures: ");
-		json_object_foreach(f->figures, k, v) {
-			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-			strbuf_addstr(sb, "<code>");
-			strbuf_add_html(sb, k);
-			strbuf_addstr(sb, " = ");
-			strbuf_add_html(sb, s ? s : "");
-			strbuf_addstr(sb, "</code> ");
-			free(s);
-		}
-		strbuf_addstr(sb, "</p>");
+		strbuf_addstr(sb, "</p><div class=\"small pb-figures\">Evidence figures: ");
+		json_object_foreach(f->figures, k, v)
+			figure_chips(sb, k, v);
+		json_object_foreach(f->figures, k, v)
+			if (!flat_figure(v))
+				figure_details(sb, k, v);
+		strbuf_addf(sb, "<br>Where they come from: <a class=\"pb-evidence\" href=\"%s\">",
+			    ev_href);
+		strbuf_add_html(sb, ev_label);
+		strbuf_addstr(sb, "</a></div>");
 	}
 	if (f->move) {
 		strbuf_addstr(sb, "<p class=\"pb-move\"><strong>Move: ");
@@ -228,15 +379,15 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 		const struct cat_model *cm = &cat->models[i];
 		const struct rs_model *rm = ps->have_set ? &ps->rs.models[i] : NULL;
 		size_t measured = 0, total = 0, shown = 0, nf = findings_of(&ps->fl, cm);
-		const char *missing = NULL;
+		const char *missing = NULL, *ev_label;
 
 		strbuf_addstr(m, "<section class=\"pb-card");
 		model_class(m, cm);
-		strbuf_addf(m, "\" aria-labelledby=\"sc-%zu\"><h3 id=\"sc-%zu\"><a href=\"/models/", i, i);
+		strbuf_addf(m, "\" aria-labelledby=\"sc-%zu\"><h2 id=\"sc-%zu\"><a href=\"/models/", i, i);
 		strbuf_add_html(m, cm->id);
 		strbuf_addf(m, "\">%d. ", cm->number);
 		strbuf_add_html(m, cm->short_name && *cm->short_name ? cm->short_name : cm->name);
-		strbuf_addstr(m, "</a></h3><p><a href=\"/readiness\" class=\"pb-level\">");
+		strbuf_addstr(m, "</a></h2><p><a href=\"/readiness\" class=\"pb-level\">");
 		if (rm && rm->level >= 0) {
 			strbuf_addf(m, "Readiness %d ", rm->level);
 			strbuf_add_html(m, level_name(cat, rm->level));
@@ -264,14 +415,17 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 			measured++;
 			if (shown++ >= 2)
 				continue;
-			svg_format_number(v, sizeof(v), ev->value);
+			fmt_figure(v, sizeof(v), ev->value, cat->metrics[j].unit);
 			strbuf_addstr(m, "<li><a href=\"/models/");
 			strbuf_add_html(m, cm->id);
 			strbuf_addstr(m, "\" title=\"");
 			strbuf_add_html(m, ev->source);
 			strbuf_addstr(m, "\">");
 			strbuf_add_html(m, cat->metrics[j].name);
-			strbuf_addf(m, "</a> <strong>%s</strong></li>", v);
+			strbuf_addf(m, "</a> <a class=\"pb-val\" href=\"%s\" title=\"the evidence: ",
+				    model_evidence(cm, &ev_label));
+			strbuf_add_html(m, ev_label);
+			strbuf_addf(m, "\">%s</a></li>", v);
 		}
 		strbuf_addf(m, "<li class=\"small\">%zu of %zu metrics measured</li>", measured, total);
 		if (measured == 0 && missing) {
@@ -344,7 +498,7 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 		strbuf_addstr(m, "\">");
 		strbuf_add_html(m, g->cr->description);
 		strbuf_addstr(m, "</a> ");
-		gate_figure(m, g);
+		gate_figure(m, cat, g);
 		gate_evidence(m, cat, g);
 		strbuf_addstr(m, "</li>");
 	}
@@ -420,7 +574,7 @@ static void h_phase_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</strong><br><code>");
 		strbuf_add_html(&m, g->cr->metric);
 		strbuf_addstr(&m, "</code></td><td>");
-		gate_figure(&m, g);
+		gate_figure(&m, cat, g);
 		strbuf_addstr(&m, "</td><td>");
 		gate_evidence(&m, cat, g);
 		strbuf_addstr(&m, "</td><td class=\"small\">");
@@ -715,8 +869,31 @@ static void h_readiness_page(struct http_request *req, struct http_response *res
 		colors[i] = cat->models[i].color;
 		vals[i] = ps.rs.models[i].level;
 	}
-	chart_hbars(&m, "Readiness level per value model", labels, vals, colors, cat->nmodels,
-		    ps.q->max_level, "%.0f");
+	{
+		struct svg_chart c;
+		struct svg_series s;
+		char xt[64];
+
+		snprintf(xt, sizeof(xt), "readiness level (0 to %d)", ps.q->max_level);
+		memset(&c, 0, sizeof(c));
+		memset(&s, 0, sizeof(s));
+		c.id = "chart-model-readiness";
+		c.title = "Readiness level per value model";
+		c.desc = "Each value model's readiness level: its weakest dimension.";
+		c.x_title = xt;
+		c.unit = "level";
+		c.categories = labels;
+		c.ncategories = cat->nmodels;
+		c.bar_colors = colors;
+		c.flags = SVG_HORIZONTAL | SVG_INTEGER;
+		c.value_max = ps.q->max_level;
+		c.width = 560;
+		c.height = 260;
+		s.name = "readiness level";
+		s.y = vals;
+		s.n = cat->nmodels;
+		svg_bar(&m, &c, &s);
+	}
 	strbuf_addstr(&m, "</section></div><section class=\"card\"><h2>Dimensions</h2><table "
 		      "class=\"sortable\"><thead><tr><th>Dimension</th><th class=\"num\">Level</th>"
 		      "<th class=\"num\">Before cap</th><th class=\"num\">Confidence</th>"

@@ -303,7 +303,7 @@ static void dfg_section(struct strbuf *m, const struct eventlog *l,
 	o.title = "Directly-follows graph";
 	o.min_count = min_count;
 	strbuf_addstr(m, "<section class=\"card pm-dfg\"><h2>Directly-follows graph</h2>"
-		      "<div class=\"pm-scroll\">");
+		      "<div class=\"pm-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"directly-follows graph, scrolls sideways\">");
 	dfg_svg(m, nodes, ps->nacts, edges, ps->ndfg, &o, &r);
 	strbuf_addf(m, "</div><p class=\"small\">Boxes: activities with their event counts; "
 		    "arrows: one activity directly followed by the next in a case, labelled "

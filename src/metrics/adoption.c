@@ -581,6 +581,68 @@ int adoption_compute(const struct usage_table *t, const struct adoption_config *
 	return 0;
 }
 
+/* The repeat-use weeks of as_of, as adoption_compute sets them. */
+static void repeat_weeks(const struct adoption_config *c, int32_t as_of, int32_t *start,
+			 int32_t *end)
+{
+	int wd_ = (int)(((int64_t)as_of + 3) % 7);
+
+	if (wd_ < 0)
+		wd_ += 7;
+	*end = wd_ == 6 ? as_of : as_of - wd_ - 1;
+	*start = *end - 7 * c->weeks + 1;
+}
+
+/* See adoption.h. */
+void adoption_repeat_series(const struct usage_table *t, const struct adoption_report *r,
+			    enum adoption_dim dim, const int32_t *ends, size_t nends, double *out)
+{
+	const struct intern *names = dim_names(t, dim);
+	size_t ng = intern_count(names), ngr = r->ngroups[dim], g, p, i, j;
+	size_t *slot = xcalloc(ng ? ng : 1, sizeof(*slot)); /* intern id -> index + 1 in r */
+	int32_t *ws = xcalloc(nends ? nends : 1, sizeof(*ws));
+	int32_t *we = xcalloc(nends ? nends : 1, sizeof(*we));
+	uint64_t *mask = xcalloc(nends ? nends : 1, sizeof(*mask));
+	int *people = xcalloc(st_mult(ngr ? ngr : 1, 1), sizeof(int));
+	int *repeat = xcalloc(st_mult(ngr ? ngr : 1, nends ? nends : 1), sizeof(int));
+
+	for (g = 0; g < ng; g++)
+		for (i = 0; i < ngr; i++)
+			if (!strcmp(r->groups[dim][i].name, intern_str(names, (uint32_t)g)))
+				slot[g] = i + 1;
+	for (j = 0; j < nends; j++)
+		repeat_weeks(&r->cfg, ends[j], &ws[j], &we[j]);
+	for (p = 0; p < t->npeople; p++) {
+		size_t gi = slot[dim_of(t, dim, (uint32_t)p)];
+
+		if (!gi || (t->have_seats && !t->licensed[p]))
+			continue;
+		gi--;
+		people[gi]++;
+		memset(mask, 0, nends * sizeof(*mask));
+		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
+			int32_t d = t->day[i];
+			if (!t->count[i])
+				continue;
+			for (j = 0; j < nends; j++)
+				if (d >= ws[j] && d <= we[j] && d <= ends[j])
+					mask[j] |= 1ULL << ((d - ws[j]) / 7);
+		}
+		for (j = 0; j < nends; j++)
+			repeat[gi * nends + j] += __builtin_popcountll(mask[j]) >= r->cfg.min_active_weeks;
+	}
+	for (i = 0; i < ngr; i++)
+		for (j = 0; j < nends; j++)
+			out[i * nends + j] = people[i] < r->cfg.privacy_floor || !people[i] ? NAN :
+					     (double)repeat[i * nends + j] / people[i];
+	free(slot);
+	free(ws);
+	free(we);
+	free(mask);
+	free(people);
+	free(repeat);
+}
+
 static void stats_release(struct adoption_stats *s)
 {
 	free(s->name);

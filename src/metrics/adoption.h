@@ -117,6 +117,19 @@ struct adoption_report {
 };
 
 /*
+ * Repeat use of the groups of r->groups[dim] at several days, in one pass
+ * over the events: out[i * nends + j] is the repeat_rate that
+ * adoption_compute(t, &r->cfg, ..., ends[j], ...) reports for group i of
+ * r (matched by name), or NAN when that group is under the privacy floor
+ * or has nobody licensed then.  The dashboard's heat map of repeat use by
+ * role and month needs twelve of these; computing twelve whole reports
+ * for it cost twelve times the page.  out holds r->ngroups[dim] * nends
+ * values (caller's); every ends[j] is a day > 0.
+ */
+void adoption_repeat_series(const struct usage_table *t, const struct adoption_report *r,
+			    enum adoption_dim dim, const int32_t *ends, size_t nends, double *out);
+
+/*
  * Compute every model 1 metric as of day `as_of` (days since epoch; 0
  * means the last day with activity).  r is filled (release it).
  */

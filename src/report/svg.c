@@ -401,6 +401,8 @@ static void draw_bars(struct strbuf *sb, const struct svg_chart *c,
 		hi = pos > hi ? pos : hi;
 		lo = neg < lo ? neg : lo;
 	}
+	if (c->value_max > hi && isfinite(c->value_max))
+		hi = c->value_max;
 	L.nticks = svg_nice_ticks(lo, hi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
 	if (horizontal)
 		value_ticks_x(sb, &L);
@@ -548,6 +550,8 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 			npoints++;
 		}
 	}
+	if (c->value_max > yhi && isfinite(c->value_max))
+		yhi = c->value_max;
 	L.nticks = svg_nice_ticks(ylo, yhi, 5, !!(c->flags & SVG_INTEGER), L.ticks, MAX_TICKS);
 	value_ticks_y(sb, &L);
 	axes(sb, &L);
@@ -578,8 +582,10 @@ void svg_line(struct strbuf *sb, const struct svg_chart *c,
 			svg_format_number(label, sizeof(label), xticks[i]);
 		strbuf_addf(sb, "<line class=\"xtick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
 			    "y2=\"%.1f\" stroke=\"#555\"/>", x, x, L.bottom, L.bottom + 4);
-		strbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-			    "font-size=\"11\" fill=\"#555\">%s</text>", x, L.bottom + 16, label);
+		/* a label that would run past the right edge ends at its tick instead */
+		strbuf_addf(sb, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+			    "font-size=\"11\" fill=\"#555\">%s</text>", x, L.bottom + 16,
+			    x + 3.4 * (double)strlen(label) > (double)L.w ? "end" : "middle", label);
 	}
 	for (k = 0; k < nseries; k++) {
 		const char *col = series[k].color ? series[k].color

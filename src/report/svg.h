@@ -45,6 +45,8 @@ struct svg_chart {
 	const char *const *categories; /* bar/stacked: one label per category */
 	size_t ncategories;
 	const char *const *bar_colors; /* bar: a colour per category (NULL: series colour) */
+	double value_max;   /* bar/stacked/line: the value axis reaches at least this
+			       (a scale's top, e.g. level 4); 0: the data's maximum */
 	unsigned flags;     /* enum svg_flags */
 };
 

@@ -239,6 +239,64 @@ static void test_two_tier_and_floor(void **state)
 	utab_release(&t);
 }
 
+/*
+ * adoption_repeat_series gives, for every group and day, the repeat_rate
+ * a whole adoption_compute reports as of that day (the dashboard's heat
+ * map relies on it), and NAN under the privacy floor.
+ */
+static void test_repeat_series(void **state)
+{
+	static const char *const days[] = { "2024-01-20", "2024-02-29", "2024-03-10",
+					    "2024-03-17", "2024-03-24", "2024-03-31" };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_config cfg;
+	struct adoption_report r, rj;
+	struct usage_table t;
+	int32_t ends[6];
+	double out[6 * 8];
+	size_t i, j, checked = 0, nonzero = 0;
+	int dim, floor;
+
+	(void)state;
+	assert_int_equal(adoption_config_load_buf(&cfg, "fixture.yaml", fixture_cfg,
+						  strlen(fixture_cfg), &err), 0);
+	build_fixture(&t);
+	for (j = 0; j < 6; j++)
+		ends[j] = day(days[j]);
+	for (floor = 1; floor <= 3; floor += 2) {
+		cfg.privacy_floor = floor;
+		assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, day("2024-03-31"), &r,
+						  &err), 0);
+		for (dim = 0; dim < DIM_N; dim++) {
+			assert_true(r.ngroups[dim] <= 8);
+			adoption_repeat_series(&t, &r, (enum adoption_dim)dim, ends, 6, out);
+			for (j = 0; j < 6; j++) {
+				assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, ends[j], &rj,
+								  &err), 0);
+				for (i = 0; i < r.ngroups[dim]; i++) {
+					const struct adoption_stats *g =
+						group(&rj, dim, r.groups[dim][i].name);
+					double v = out[i * 6 + j];
+					if (g->suppressed) {
+						assert_true(isnan(v));
+						continue;
+					}
+					assert_false(isnan(v));
+					assert_true(fabs(v - g->repeat_rate) < 1e-12);
+					checked++;
+					nonzero += v > 0;
+				}
+				adoption_report_release(&rj);
+			}
+		}
+		adoption_report_release(&r);
+	}
+	/* the comparison saw real figures, not only zeros */
+	assert_true(checked > 30);
+	assert_true(nonzero >= 4);
+	utab_release(&t);
+}
+
 /* Register measures on the fixture: chatgpt is allowed in f1 only. */
 static void test_register(void **state)
 {
@@ -343,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_gini_known),
 		cmocka_unit_test(test_fixture_metrics),
 		cmocka_unit_test(test_two_tier_and_floor),
+		cmocka_unit_test(test_repeat_series),
 		cmocka_unit_test(test_register),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_civil),

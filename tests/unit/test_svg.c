@@ -137,6 +137,18 @@ static void test_bar(void **state)
 	assert_int_equal(count(sb.buf, "class=\"bar\""), 3);
 	assert_int_equal(count(sb.buf, "class=\"category\""), 3);
 	strbuf_release(&sb);
+
+	/* value_max: the axis reaches a scale's top (levels 0 to 40 here), never less */
+	c.value_max = 40;
+	svg_bar(&sb, &c, &s);
+	assert_non_null(strstr(sb.buf, ">40</text>"));
+	assert_null(strstr(sb.buf, ">50</text>"));
+	strbuf_release(&sb);
+	c.value_max = 3; /* below the data: ignored, the axis still ends at 20 */
+	svg_bar(&sb, &c, &s);
+	assert_non_null(strstr(sb.buf, ">20</text>"));
+	assert_null(strstr(sb.buf, ">25</text>"));
+	strbuf_release(&sb);
 }
 
 static void test_stacked(void **state)

@@ -1,0 +1,463 @@
+/*
+ * bench/pages - how fast the dashboard pages render, server side.
+ *
+ * Starts `aivalue serve` on a workspace as a child process, finds every
+ * dashboard page by crawling the same-origin links from the overview (as
+ * the browser test does: detail pages included, API, assets and sign-out
+ * left out), then fetches each page N times over one loopback socket per
+ * request and prints per page the median and p90 wall time in ms, the
+ * server's CPU time per request (from /proc/PID/stat), the page size, and
+ * the ratio of the median to a baseline measured in the same run: the
+ * same server answering GET /healthz, the fixed cost of a request (connect,
+ * parse, route, log, answer).  The ratio is what to compare across runs on
+ * a loaded machine; the wall figures are checked against the targets
+ * (every page under 100 ms median; --overview-target for the overview).
+ *
+ *   build/bench/bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N]
+ *                           [--target MS] [--overview-target MS] [--strict]
+ *                           [PATH ...]
+ *
+ * The workspace is --db, else $AIVALUE_DB; with neither, the bench builds
+ * the Acme workspace with tests/browser/workspace.sh in a temporary
+ * directory (removed afterwards).  It creates a viewer token named
+ * bench-pages-N in the workspace (one ledger entry) unless $AIVALUE_TOKEN
+ * gives one.  PATHs given on the command line are measured instead of the
+ * crawl.  The aivalue binary is build/aivalue next to the bench directory
+ * or $AIVALUE_BIN.  With --strict the exit status is 1 when a page misses
+ * its target (make bench runs it without).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PAGES_DEFAULT 120
+#define PATH_MAX_LEN 512
+
+static char bin[1024], tmpdir[] = "/tmp/bench-pages.XXXXXX";
+static int have_tmpdir;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time (user + system) of process pid, in ms; -1 when unreadable. */
+static double cpu_ms(pid_t pid)
+{
+	char path[64], buf[2048], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')))
+		return -1;
+	/* fields after the command: state is field 3; utime 14, stime 15 */
+	for (i = 3; i < 14 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* First line of a command's output into out (trimmed); 0 on success. */
+static int capture(const char *cmd, char *out, size_t n)
+{
+	FILE *p = popen(cmd, "r");
+	size_t len;
+
+	if (!p)
+		return -1;
+	if (!fgets(out, (int)n, p))
+		out[0] = '\0';
+	pclose(p);
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	return out[0] ? 0 : -1;
+}
+
+struct body {
+	char *buf;
+	size_t len, cap;
+};
+
+/*
+ * GET path on 127.0.0.1:port with the token as the sign-in cookie (or no
+ * credential when token is NULL).  The whole answer goes to b (reset
+ * first).  Returns the HTTP status, or -1 on a connection error.
+ */
+static int fetch(int port, const char *path, const char *token, struct body *b)
+{
+	struct sockaddr_in a;
+	char req[2048];
+	int fd, status = -1;
+	size_t off = 0;
+	ssize_t w;
+
+	b->len = 0;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		goto out;
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%s%s"
+		 "Connection: close\r\n\r\n", path, port, token ? "Cookie: aiv_token=" : "",
+		 token ? token : "", token ? "\r\n" : "");
+	while (off < strlen(req)) {
+		if ((w = write(fd, req + off, strlen(req) - off)) <= 0)
+			goto out;
+		off += (size_t)w;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (b->cap - b->len < 65536) {
+			b->cap = b->cap ? b->cap * 2 : 262144;
+			if (!(b->buf = realloc(b->buf, b->cap)))
+				abort();
+		}
+		r = read(fd, b->buf + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		b->len += (size_t)r;
+	}
+	b->buf[b->len] = '\0';
+	if (b->len > 12 && !strncmp(b->buf, "HTTP/1.", 7))
+		status = atoi(b->buf + 9);
+out:
+	close(fd);
+	return status;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The q-quantile (0..1) of n sorted values, nearest rank. */
+static double quantile(const double *v, size_t n, double q)
+{
+	size_t i = (size_t)(q * (double)n + 0.999999);
+
+	if (i < 1)
+		i = 1;
+	if (i > n)
+		i = n;
+	return v[i - 1];
+}
+
+/* ---- the crawl ---- */
+
+struct pages {
+	char **p;
+	size_t n, cap;
+};
+
+static int has_page(const struct pages *ps, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (!strcmp(ps->p[i], p))
+			return 1;
+	return 0;
+}
+
+static void add_page(struct pages *ps, const char *p)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 64;
+		if (!(ps->p = realloc(ps->p, ps->cap * sizeof(*ps->p))))
+			abort();
+	}
+	if (!(ps->p[ps->n++] = strdup(p)))
+		abort();
+}
+
+/* A dashboard page path from an href value, or 0 (API, assets, other sites). */
+static int page_path(const char *href, size_t len, char *out, size_t n)
+{
+	static const char *const skip[] = { "/api/", "/assets/", "/metrics", "/healthz",
+					    "/logout", "/login" };
+	size_t i, k;
+
+	if (!len || href[0] != '/' || (len > 1 && href[1] == '/') || len >= n)
+		return 0;
+	for (i = 0, k = 0; i < len && href[i] != '#'; i++) {
+		if (href[i] == '&' && !strncmp(href + i, "&amp;", 5)) {
+			out[k++] = '&';
+			i += 4;
+			continue;
+		}
+		out[k++] = href[i];
+	}
+	out[k] = '\0';
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(out, skip[i], strlen(skip[i])))
+			return 0;
+	return k > 0;
+}
+
+static void crawl(int port, const char *token, struct pages *ps, size_t max)
+{
+	struct body b = { NULL, 0, 0 };
+	size_t at;
+
+	add_page(ps, "/");
+	for (at = 0; at < ps->n && ps->n < max; at++) {
+		const char *p;
+
+		if (fetch(port, ps->p[at], token, &b) != 200)
+			continue;
+		for (p = b.buf; (p = strstr(p, "href=\"")) && ps->n < max;) {
+			const char *end;
+			char path[PATH_MAX_LEN];
+
+			p += 6;
+			if (!(end = strchr(p, '"')))
+				break;
+			if (page_path(p, (size_t)(end - p), path, sizeof(path)) && !has_page(ps, path))
+				add_page(ps, path);
+			p = end;
+		}
+	}
+	free(b.buf);
+}
+
+/* ---- measuring ---- */
+
+struct result {
+	double median, p90, cpu, kb;
+	int status;
+};
+
+static void measure(int port, pid_t srv, const char *token, const char *path, int n,
+		    struct result *r)
+{
+	struct body b = { NULL, 0, 0 };
+	double *t = calloc((size_t)n, sizeof(double)), c0, c1;
+	int i;
+
+	if (!t)
+		abort();
+	r->status = fetch(port, path, token, &b); /* warm: page cache, worker stores */
+	c0 = cpu_ms(srv);
+	for (i = 0; i < n; i++) {
+		double t0 = now_ms();
+		int st = fetch(port, path, token, &b);
+
+		t[i] = now_ms() - t0;
+		if (st != r->status)
+			r->status = st;
+	}
+	c1 = cpu_ms(srv);
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	r->median = quantile(t, (size_t)n, 0.5);
+	r->p90 = quantile(t, (size_t)n, 0.9);
+	r->cpu = c0 >= 0 && c1 >= 0 ? (c1 - c0) / n : -1;
+	r->kb = (double)b.len / 1024.0;
+	free(t);
+	free(b.buf);
+}
+
+static int free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* The source tree: three levels up from this file (bench/pages/main.c). */
+static void source_root(char *out, size_t n)
+{
+	char *s;
+	int i;
+
+	snprintf(out, n, "%s", __FILE__);
+	for (i = 0; i < 3; i++)
+		if ((s = strrchr(out, '/')))
+			*s = '\0';
+		else
+			snprintf(out, n, ".");
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N] "
+		"[--target MS] [--overview-target MS] [--strict] [PATH ...]\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = getenv("AIVALUE_DB"), *token_env = getenv("AIVALUE_TOKEN");
+	char dbbuf[1200], cmd[4096], token[256], root[1024];
+	int n = 20, threads = 2, max_pages = MAX_PAGES_DEFAULT, port, i, st, ret = 1, over = 0;
+	int strict = 0;
+	double target = 100, overview_target = 100;
+	struct pages ps = { NULL, 0, 0 };
+	struct result base, *res = NULL;
+	struct body b = { NULL, 0, 0 };
+	pid_t srv = -1;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			db = argv[++i];
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			n = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+			threads = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--max-pages") && i + 1 < argc)
+			max_pages = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--target") && i + 1 < argc)
+			target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--overview-target") && i + 1 < argc)
+			overview_target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--strict"))
+			strict = 1;
+		else if (argv[i][0] == '/')
+			add_page(&ps, argv[i]);
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (n < 1 || n > 10000 || threads < 1 || threads > 64 || max_pages < 1) {
+		usage();
+		return 2;
+	}
+	if (getenv("AIVALUE_BIN")) {
+		snprintf(bin, sizeof(bin), "%s", getenv("AIVALUE_BIN"));
+	} else {
+		char self[900], *slash;
+		ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len <= 0)
+			return 1;
+		self[len] = '\0';
+		for (i = 0; i < 2; i++)
+			if ((slash = strrchr(self, '/')))
+				*slash = '\0'; /* build/bench, then build */
+		snprintf(bin, sizeof(bin), "%s/aivalue", self);
+	}
+	if (!db || !*db) {
+		source_root(root, sizeof(root));
+		if (!mkdtemp(tmpdir))
+			return 1;
+		have_tmpdir = 1;
+		snprintf(dbbuf, sizeof(dbbuf), "%s/aivalue.db", tmpdir);
+		db = dbbuf;
+		snprintf(cmd, sizeof(cmd), "cd '%s' && AIVALUE_BIN='%s' AIVALUE_DB='%s' sh "
+			 "'%s/tests/browser/workspace.sh'", tmpdir, bin, db, root);
+		printf("bench_pages: building the Acme workspace in %s\n", tmpdir);
+		fflush(stdout);
+		if (system(cmd)) {
+			fprintf(stderr, "bench_pages: cannot build the workspace (%s)\n", cmd);
+			goto out;
+		}
+	}
+	if (token_env && *token_env) {
+		snprintf(token, sizeof(token), "%s", token_env);
+	} else {
+		snprintf(cmd, sizeof(cmd), "AIVALUE_DB='%s' AIVALUE_ACTOR=bench '%s' token create "
+			 "--name bench-pages-%ld --role viewer 2>/dev/null", db, bin, (long)time(NULL));
+		if (capture(cmd, token, sizeof(token))) {
+			fprintf(stderr, "bench_pages: cannot create a viewer token in '%s'\n", db);
+			goto out;
+		}
+	}
+	if ((port = free_port()) < 0)
+		goto out;
+	srv = fork();
+	if (srv == 0) {
+		char listen[64], th[16];
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+		snprintf(th, sizeof(th), "%d", threads);
+		setenv("AIVALUE_DB", db, 1);
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execl(bin, bin, "serve", "--listen", listen, "--threads", th, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 400 && fetch(port, "/healthz", NULL, &b) != 200; i++)
+		usleep(25000);
+	if (i == 400) {
+		fprintf(stderr, "bench_pages: the server did not start\n");
+		goto out;
+	}
+	if (!ps.n)
+		crawl(port, token, &ps, (size_t)max_pages);
+	res = calloc(ps.n, sizeof(*res));
+	measure(port, srv, NULL, "/healthz", n, &base);
+	for (k = 0; k < ps.n; k++)
+		measure(port, srv, token, ps.p[k], n, &res[k]);
+
+	printf("dashboard pages: %zu pages x %d fetches, server --threads %d, workspace %s\n",
+	       ps.n, n, threads, db);
+	printf("baseline GET /healthz: median %.2f ms, p90 %.2f ms, server CPU %.2f ms\n",
+	       base.median, base.p90, base.cpu);
+	printf("%-44s %6s %9s %9s %9s %8s %8s  %s\n", "page", "status", "median ms", "p90 ms",
+	       "cpu ms", "KiB", "x base", "target");
+	for (k = 0; k < ps.n; k++) {
+		double t = strcmp(ps.p[k], "/") ? target : overview_target;
+		int miss = res[k].status != 200 || res[k].median > t;
+
+		over += miss;
+		printf("%-44.44s %6d %9.2f %9.2f %9.2f %8.1f %8.1f  %s %.0f ms\n", ps.p[k],
+		       res[k].status, res[k].median, res[k].p90, res[k].cpu, res[k].kb,
+		       base.median > 0 ? res[k].median / base.median : 0,
+		       miss ? "MISSED" : "ok", t);
+	}
+	printf("%d of %zu pages missed their target\n", over, ps.n);
+	ret = over && strict ? 1 : 0;
+out:
+	if (srv > 0) {
+		kill(srv, SIGTERM);
+		waitpid(srv, &st, 0);
+	}
+	if (have_tmpdir) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd))
+			fprintf(stderr, "bench_pages: could not remove %s\n", tmpdir);
+	}
+	for (k = 0; k < ps.n; k++)
+		free(ps.p[k]);
+	free(ps.p);
+	free(res);
+	free(b.buf);
+	return ret;
+}

@@ -312,8 +312,8 @@ static int impact_items(struct store *s, const struct change_rules *rules,
 			break;
 		}
 		json_array_append_new(items, json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:I, s:s}",
-			"id", a.id, "depth", (int)w.depth[v],
-			"via", artefact_edge_types[w.ptype[v]], "path", path,
+			"id", a.id, "depth", (int)graph_walk_depth(&w, v),
+			"via", artefact_edge_types[graph_walk_via(&w, v)], "path", path,
 			"owner", a.owner, "owner_kind", a.owner_kind,
 			"version", (json_int_t)a.version, "fingerprint", a.fingerprint));
 		artefact_row_release(&a);

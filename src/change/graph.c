@@ -268,20 +268,31 @@ static uint8_t type_index(const char *const *list, const char *t)
 	uint8_t i;
 
 	for (i = 0; list[i]; i++)
-		if (!strcmp(list[i], t))
+		if (list[i][0] == t[0] && !strcmp(list[i], t))
 			return i;
 	return 0;
 }
 
-/* artefact_edge_types index of an edge type; the first letters differ. */
-static uint8_t edge_type_index(const char *t)
+/* Edge type indexes by first letter (the types' first letters differ), plus one. */
+struct edge_letters {
+	uint8_t by_letter[256];
+};
+
+static void edge_letters_init(struct edge_letters *l)
 {
 	uint8_t i;
 
+	memset(l, 0, sizeof(*l));
 	for (i = 0; artefact_edge_types[i]; i++)
-		if (artefact_edge_types[i][0] == t[0] && !strcmp(artefact_edge_types[i], t))
-			return i;
-	return 0;
+		l->by_letter[(unsigned char)artefact_edge_types[i][0]] = (uint8_t)(i + 1);
+}
+
+/* artefact_edge_types index of an edge type: one comparison, as this runs per edge. */
+static uint8_t edge_type_index(const struct edge_letters *l, const char *t)
+{
+	uint8_t i = l->by_letter[(unsigned char)t[0]];
+
+	return i && !strcmp(artefact_edge_types[i - 1], t) ? (uint8_t)(i - 1) : 0;
 }
 
 /*
@@ -292,8 +303,10 @@ static int load_edges_by_id(struct store *s, struct graph *g, struct edge_acc *e
 			    struct aiv_err *err)
 {
 	struct store_stmt *st;
+	struct edge_letters el;
 	int rc;
 
+	edge_letters_init(&el);
 	ea->n = 0;
 	st = store_prepare(s, "SELECT src, dst, type FROM artefact_edges", err);
 	if (!st)
@@ -307,7 +320,7 @@ static int load_edges_by_id(struct store *s, struct graph *g, struct edge_acc *e
 				      u == GRAPH_NONE ? a : b);
 			break;
 		}
-		edge_add(ea, u, v, edge_type_index(store_col_text(st, 2)));
+		edge_add(ea, u, v, edge_type_index(&el, store_col_text(st, 2)));
 	}
 	store_reset(st);
 	return rc < 0 ? rc : 0;
@@ -321,9 +334,8 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 	struct store_stmt *st;
 	uint32_t *num_node = NULL; /* artefacts.num -> node, when nums are not 1..n */
 	int64_t maxnum = 0;
+	struct edge_letters el;
 	int dense = 1, by_id = 0, rc, ret = 0;
-	uint8_t last_type = 0;
-	char last_tname[32] = "";
 
 	/* the covering index artefacts_num: a scan of small entries in num order */
 	st = store_prepare(s, "SELECT num, id, type FROM artefacts ORDER BY num", err);
@@ -332,17 +344,13 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 		goto cleanup;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW && !ret) {
-		const char *t = store_col_text(st, 2);
 		int64_t num = store_col_is_null(st, 0) ? -1 : store_col_int(st, 0);
-		if (strcmp(t, last_tname)) {
-			last_type = type_index(artefact_types, t);
-			snprintf(last_tname, sizeof(last_tname), "%s", t);
-		}
 		if (num != (int64_t)g->n + 1)
 			dense = 0;
 		if (num > maxnum)
 			maxnum = num;
-		ret = add_node(g, &acc, store_col_text(st, 1), last_type, err);
+		ret = add_node(g, &acc, store_col_text(st, 1),
+			       type_index(artefact_types, store_col_text(st, 2)), err);
 	}
 	store_reset(st);
 	if (rc < 0)
@@ -381,6 +389,7 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 		}
 	}
 	/* one streaming statement, integers only, into arrays sized up front */
+	edge_letters_init(&el);
 	if (!by_id) {
 		int64_t est = 0;
 		if ((ret = store_query_int(s, "SELECT coalesce(max(rowid), 0) FROM artefact_edges",
@@ -410,7 +419,7 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 				by_id = 1;
 				break;
 			}
-			edge_add(&ea, u, v, edge_type_index(store_col_text(st, 2)));
+			edge_add(&ea, u, v, edge_type_index(&el, store_col_text(st, 2)));
 		}
 		store_reset(st);
 		if (rc < 0) {

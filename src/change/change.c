@@ -1862,6 +1862,36 @@ int change_list(struct change_env *e, json_t **out, struct aiv_err *err)
 	return 0;
 }
 
+int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = prep(e->s, err, "SELECT a, b, overlap, detected_at, resolved_at"
+				     " FROM change_conflicts ORDER BY detected_at, a, b", 0);
+	json_t *arr = json_array();
+	int rc;
+
+	if (!st) {
+		json_decref(arr);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *ov = json_loads(store_col_text(st, 2), 0, NULL);
+		char *det = now_iso(store_col_int(st, 3));
+		char *res = store_col_is_null(st, 4) ? NULL : now_iso(store_col_int(st, 4));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:b}", "a",
+			store_col_text(st, 0), "b", store_col_text(st, 1), "overlap",
+			ov ? ov : json_array(), "detected_at", det, "resolved_at", res, "open", !res));
+		free(det);
+		free(res);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
 int change_stale(struct change_env *e, json_t **out, struct aiv_err *err)
 {
 	struct store_stmt *st = prep(e->s, err,

@@ -104,6 +104,13 @@ int change_attach(struct change_env *e, const char *cr, const char *by,
 int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);
 /* All CRs, newest first: [{id, artefact, status, risk, author, ...}]. */
 int change_list(struct change_env *e, json_t **out, struct aiv_err *err);
+/*
+ * Every recorded conflict, oldest first: [{a, b, overlap: [ids], detected_at,
+ * resolved_at (null while open), open}].  A conflict is two active CRs
+ * whose artefact plus impact sets overlap; merging or rejecting either
+ * resolves it.
+ */
+int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err);
 /* Stale marks still open: [{artefact, owner, cr, cause, path}]. */
 int change_stale(struct change_env *e, json_t **out, struct aiv_err *err);
 /* Check every signature of a CR: {cr, ok, signatures: [{..., valid, problems}]}. */

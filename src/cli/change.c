@@ -7,7 +7,7 @@
  *   merge CR            apply an approved CR; downstream goes stale
  *   attach CR FILE...   attach evidence files (hashed, stored content-addressed)
  *   review ID --as OWNER --reason R [--no-impact] [--meaning M]
- *   list | show CR | verify CR | stale | metrics      (all take --json)
+ *   list | show CR | verify CR | stale | conflicts | metrics   (all take --json)
  *
  * Each subcommand is one call into change/change.h, which returns JSON;
  * this file only prints it.
@@ -179,7 +179,7 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue change merge CR",
 		"aivalue change attach CR FILE... [--as PERSON]",
 		"aivalue change review ARTEFACT --as OWNER --reason R [--no-impact] [--meaning M]",
-		"aivalue change list|stale|metrics [--json]",
+		"aivalue change list|stale|conflicts|metrics [--json]",
 		"aivalue change show|verify CR [--json]", NULL };
 	const char *artefact = NULL, *file = NULL, *reason = NULL, *risk = NULL, *as = NULL;
 	const char *gen = NULL, *model = NULL, *meaning = NULL, *rules_path = NULL;
@@ -298,6 +298,8 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = change_list(&env, &res, &err);
 	} else if (!strcmp(sub, "stale") && n == 1) {
 		ret = change_stale(&env, &res, &err);
+	} else if (!strcmp(sub, "conflicts") && n == 1) {
+		ret = change_conflicts(&env, &res, &err);
 	} else if (!strcmp(sub, "show") && n == 2) {
 		ret = change_show(&env, argv[2], &res, &err);
 	} else if (!strcmp(sub, "verify") && n == 2) {
@@ -389,6 +391,21 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 			       json_str(it, "cause"));
 		if (!json_array_size(res))
 			printf("nothing is stale: every artefact is consistent with its upstream\n");
+	} else if (!strcmp(sub, "conflicts")) {
+		json_t *it, *x;
+		size_t i, j;
+		json_array_foreach(res, i, it) {
+			printf("%-6s %-6s %-8s detected %s%s%s; overlap:", json_str(it, "a"),
+			       json_str(it, "b"), json_is_true(json_object_get(it, "open")) ? "open" :
+			       "resolved", json_str(it, "detected_at"),
+			       json_str(it, "resolved_at") ? ", resolved " : "",
+			       json_str(it, "resolved_at") ? json_str(it, "resolved_at") : "");
+			json_array_foreach(json_object_get(it, "overlap"), j, x)
+				printf(" %s", json_string_value(x));
+			putchar('\n');
+		}
+		if (!json_array_size(res))
+			printf("no conflicts: no two active change requests overlapped\n");
 	} else if (!strcmp(sub, "verify")) {
 		json_t *it, *p;
 		size_t i, j;

@@ -241,7 +241,7 @@ static void h_deps(struct http_request *req, struct http_response *res)
 
 /* ---- change requests: reads ---- */
 
-enum read_op { R_LIST, R_SHOW, R_VERIFY, R_STALE, R_METRICS };
+enum read_op { R_LIST, R_SHOW, R_VERIFY, R_STALE, R_METRICS, R_CONFLICTS };
 
 static void change_read(struct http_request *req, struct http_response *res, enum read_op op)
 {
@@ -260,9 +260,10 @@ static void change_read(struct http_request *req, struct http_response *res, enu
 	case R_VERIFY: ret = change_verify(&env, http_param(req, "id"), &out, &err); break;
 	case R_STALE: ret = change_stale(&env, &out, &err); break;
 	case R_METRICS: ret = change_metrics(&env, &out, &err); break;
+	case R_CONFLICTS: ret = change_conflicts(&env, &out, &err); break;
 	}
 	change_rules_free(rules);
-	if (!ret && (op == R_LIST || op == R_STALE))
+	if (!ret && (op == R_LIST || op == R_STALE || op == R_CONFLICTS))
 		out = list_of(out);
 	send_result(res, ret, out, &err);
 }
@@ -290,6 +291,11 @@ static void h_stale(struct http_request *req, struct http_response *res)
 static void h_metrics(struct http_request *req, struct http_response *res)
 {
 	change_read(req, res, R_METRICS);
+}
+
+static void h_conflicts(struct http_request *req, struct http_response *res)
+{
+	change_read(req, res, R_CONFLICTS);
 }
 
 /* ---- change requests: writes ---- */
@@ -872,6 +878,9 @@ const struct http_route http_change_routes[] = {
 	  "change", NULL, NULL },
 	{ "GET", "/api/v1/changes/metrics", HUMANS, R_DOC, h_metrics,
 	  "governance metrics (as 'aivalue change metrics')", "change", NULL, NULL },
+	{ "GET", "/api/v1/changes/conflicts", HUMANS, R_DOC, h_conflicts,
+	  "conflicts between change requests, with their overlap (as 'aivalue change "
+	  "conflicts')", "change", NULL, NULL },
 	{ "GET", "/api/v1/changes/{id}", HUMANS, R_DOC, h_change,
 	  "one change request: impact, approval path, signatures, stale marks, conflicts",
 	  "change", NULL, NULL },

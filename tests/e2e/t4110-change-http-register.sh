@@ -281,6 +281,24 @@ test_expect_success 'evidence limits: empty and oversized files are refused by C
 	state >after.state && test_cmp before.state after.state
 '
 
+test_expect_success 'conflicts over the API: two CRs on overlapping impact sets' '
+	test "$(api "$(tok reader)" GET /api/v1/changes/conflicts)" = 200 &&
+	test "$(json_get out.json "d[\"count\"]")" = 0 &&
+	cp arts/sop-12.md sop-12-v2.md && echo "4. Photos are mandatory." >>sop-12-v2.md &&
+	body=$(python3 -c "import json; print(json.dumps({\"artefact\": \"SOP-12\",
+		\"content\": open(\"sop-12-v2.md\").read(), \"reason\": \"photos\", \"risk\": \"low\"}))") &&
+	test "$(post "$(tok karthik.verma)" /api/v1/changes "$body")" = 200 &&
+	test "$(json_get out.json "d[\"id\"]")" = CR-2 &&
+	test "$(api "$(tok audit)" GET /api/v1/changes/conflicts)" = 200 &&
+	test "$(json_get out.json "d[\"count\"]")" = 1 &&
+	test "$(json_get out.json "d[\"items\"][0][\"a\"]+d[\"items\"][0][\"b\"]")" = CR-1CR-2 &&
+	test "$(json_get out.json "\",\".join(sorted(d[\"items\"][0][\"overlap\"]))")" = "CODE-5,FORM-3,FORM-8,REQ-21,SOP-12,TEST-9" &&
+	test "$(json_get out.json "d[\"items\"][0][\"open\"]")" = True &&
+	aivalue --json change conflicts >cli.json && same out.json "d[\"items\"]" cli.json &&
+	aivalue change conflicts >out && test_grep "^CR-1 *CR-2 *open" out &&
+	test "$(api "$(tok bot)" GET /api/v1/changes/conflicts)" = 403
+'
+
 test_expect_success 'baselines over the API: create, list, diff with the impacted set' '
 	refused 403 "$(tok lotte.mulder)" /api/v1/baselines "{\"name\":\"r1\"}" "role .approver. may not POST" &&
 	refused 400 "$(tok karthik.verma)" /api/v1/baselines "{}" "field .name. is required" &&
@@ -298,6 +316,9 @@ test_expect_success 'baselines over the API: create, list, diff with the impacte
 	aivalue change approve CR-1 --as iryna.tkachenko --meaning "approved for legal" --reason ok >/dev/null &&
 	aivalue change approve CR-1 --as leila.tehrani --meaning "approved as SOP-14 owner" --reason ok >/dev/null &&
 	aivalue change merge CR-1 >/dev/null &&
+	test "$(api "$(tok reader)" GET /api/v1/changes/conflicts)" = 200 &&
+	test "$(json_get out.json "d[\"items\"][0][\"open\"]")" = False &&
+	test "$(json_get out.json "d[\"items\"][0][\"resolved_at\"]")" = 2026-11-02T09:00:00.000000Z &&
 	test "$(api "$(tok reader)" GET "/api/v1/baselines/diff?from=release-1")" = 200 &&
 	test "$(json_get out.json "[c[\"id\"] for c in d[\"changed\"]]")" = "['"'"'POL-7'"'"']" &&
 	test "$(json_get out.json "\",\".join(sorted(i[\"id\"] for i in d[\"impacted\"]))")" = "CODE-5,CON-2,FORM-3,FORM-8,REQ-21,RPT-1,SOP-12,SOP-14,TEST-9" &&

@@ -4,8 +4,8 @@
 # (the apply engine), syncing a folder and importing a Doorstop tree below
 # the server's directory, attaching evidence files to a change request
 # (hashed, stored content-addressed, size-limited; also `change attach`),
-# baselines (create, list, diff with the impacted set), and graph path and
-# cycles.  Each answer equals what the matching --json command prints;
+# baselines (create, list, diff with the impacted set), conflicts, and
+# graph path and cycles.  Each answer equals what the matching --json command prints;
 # every refusal (role, bad input naming the field, a dangling edge, a
 # forbidden cycle, a path outside the server's directory, a duplicate, a
 # file too big) leaves the store and the ledger unchanged.
@@ -295,6 +295,12 @@ test_expect_success 'conflicts over the API: two CRs on overlapping impact sets'
 	test "$(json_get out.json "\",\".join(sorted(d[\"items\"][0][\"overlap\"]))")" = "CODE-5,FORM-3,FORM-8,REQ-21,SOP-12,TEST-9" &&
 	test "$(json_get out.json "d[\"items\"][0][\"open\"]")" = True &&
 	aivalue --json change conflicts >cli.json && same out.json "d[\"items\"]" cli.json &&
+	refused 409 "$(tok karthik.verma)" /api/v1/changes \
+		"{\"artefact\":\"SOP-14\",\"content\":\"x\",\"reason\":\"r\",\"base_version\":2}" \
+		"stale base: .SOP-14. is at version 1, not 2" &&
+	refused 400 "$(tok karthik.verma)" /api/v1/changes \
+		"{\"artefact\":\"SOP-14\",\"content\":\"x\",\"reason\":\"r\",\"base_version\":\"1\"}" \
+		"field .base_version. must be a whole number" &&
 	aivalue change conflicts >out && test_grep "^CR-1 *CR-2 *open" out &&
 	test "$(api "$(tok bot)" GET /api/v1/changes/conflicts)" = 403
 '

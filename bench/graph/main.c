@@ -2,7 +2,10 @@
  * bench/graph - the artefact dependency graph at scale, against SQLite's
  * recursive CTE over the same tables.
  *
- *   bench_graph [--scale F] [--db PATH] [--keep]
+ *   bench_graph [--scale F] [--db PATH] [--keep] [--reuse]
+ *
+ * --keep leaves the workspace in place; --reuse takes a kept one (same
+ * scale) instead of writing it again, so the read side can be profiled.
  *
  * Generates scale * 1,000,000 artefacts and about 5 edges per artefact in
  * four layers, as an organisation's documents are:
@@ -25,7 +28,10 @@
  *   memory   graph_memory() / edges
  *   CTE      the same closures as WITH RECURSIVE in SQLite
  *
- * Medians of several runs are printed, with the CTE/graph ratios.
+ * Every measure prints the median wall time and the median CPU time of
+ * the process over several runs, and each baseline its ratio to the graph
+ * both ways: on a machine shared with other jobs the wall times wait for
+ * a core, and the CPU ratio is the stable one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +87,61 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
+/* Wall and CPU time of up to 1001 runs of one measure. */
+struct meas {
+	int n;
+	double wall[1001], cpu[1001], w0, c0;
+};
+#define MEAS_INIT { 0, { 0 }, { 0 }, 0, 0 }
+
+static void meas_start(struct meas *m)
+{
+	m->w0 = now_ms();
+	m->c0 = cpu_ms();
+}
+
+static void meas_stop(struct meas *m)
+{
+	m->wall[m->n] = now_ms() - m->w0;
+	m->cpu[m->n] = cpu_ms() - m->c0;
+	m->n++;
+}
+
+static double meas_wall(struct meas *m)
+{
+	return median(m->wall, m->n);
+}
+
+static double meas_cpu(struct meas *m)
+{
+	return median(m->cpu, m->n);
+}
+
+static double meas_p90(struct meas *m)
+{
+	qsort(m->wall, (size_t)m->n, sizeof(double), cmp_d);
+	return m->wall[m->n * 9 / 10];
+}
+
+static void meas_print(const char *what, struct meas *m, const char *note)
+{
+	double w = meas_wall(m), c = meas_cpu(m);
+
+	if (w < 1)
+		printf("%-44s %9.4f ms %9.4f ms   %s\n", what, w, c, note);
+	else
+		printf("%-44s %9.1f ms %9.1f ms   %s\n", what, w, c, note);
+}
+
+/* Baseline over graph: wall / wall and CPU / CPU. */
+static void meas_ratio(const char *what, struct meas *base, struct meas *g)
+{
+	double gw = meas_wall(g), gc = meas_cpu(g);
+
+	printf("%-44s %10.0fx %10.0fx\n", what, gw > 0 ? meas_wall(base) / gw : 0,
+	       gc > 0 ? meas_cpu(base) / gc : 0);
+}
+
 static void die(const struct aiv_err *err)
 {
 	fprintf(stderr, "bench_graph: %s\n", err->msg);
@@ -91,9 +152,9 @@ enum { L0, L1, L2, L3 };
 
 int main(int argc, char **argv)
 {
-	double scale = 1.0, t0, t, times[1001];
+	double scale = 1.0, t0;
 	const char *db = NULL;
-	int keep = 0, i, r;
+	int keep = 0, reuse = 0, i, r;
 	uint32_t n, m = 0, malloc_, lstart[5], hubs = 10, u, k;
 	struct graph_edge *edges;
 	char **ids;
@@ -118,8 +179,10 @@ int main(int argc, char **argv)
 			db = argv[++i];
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
+		else if (!strcmp(argv[i], "--reuse"))
+			reuse = keep = 1;
 		else {
-			fprintf(stderr, "usage: bench_graph [--scale F] [--db PATH] [--keep]\n");
+			fprintf(stderr, "usage: bench_graph [--scale F] [--db PATH] [--keep] [--reuse]\n");
 			return 2;
 		}
 	}
@@ -133,7 +196,10 @@ int main(int argc, char **argv)
 		snprintf(dbbuf, sizeof(dbbuf), "/tmp/aiv-bench-graph-%d.db", (int)getpid());
 		db = dbbuf;
 	}
-	unlink(db);
+	if (reuse && access(db, F_OK))
+		reuse = 0;
+	if (!reuse)
+		unlink(db);
 	lstart[L0] = 0;
 	lstart[L1] = n / 100;
 	lstart[L2] = n / 10;
@@ -197,13 +263,19 @@ int main(int argc, char **argv)
 
 	/* ---- write through the store ---- */
 	t0 = now_ms();
+	if (reuse) {
+		if (store_open(&s, db, 0, &err) || store_exec(s, "DELETE FROM stale_marks", &err))
+			die(&err);
+		printf("reusing %s\n", db);
+		goto written;
+	}
 	/* bulk load: a bigger page cache, and the dst index built once at the end */
 	if (store_open(&s, db, STORE_CREATE, &err) ||
 	    store_exec(s, "PRAGMA cache_size = -524288", &err) || store_begin(s, &err) ||
 	    store_exec(s, "DROP INDEX artefact_edges_dst", &err))
 		die(&err);
 	st = store_prepare(s, "INSERT INTO artefacts(id, type, title, owner, owner_kind, version,"
-			   " fingerprint) VALUES (?, ?, ?, 'bench', 'Team', 1, ?)", &err);
+			   " fingerprint, num) VALUES (?, ?, ?, 'bench', 'Team', 1, ?, ?)", &err);
 	if (!st)
 		die(&err);
 	for (u = 0; u < n; u++) {
@@ -211,17 +283,21 @@ int main(int argc, char **argv)
 		store_bind_text(st, 2, artefact_types[types[u]]);
 		store_bind_text(st, 3, ids[u]);
 		store_bind_text(st, 4, "0000000000000000000000000000000000000000000000000000000000000000");
+		store_bind_int(st, 5, (int64_t)u + 1); /* what artefact.c assigns: max + 1 */
 		if (store_step(st, &err) < 0)
 			die(&err);
 		store_reset(st);
 	}
-	st = store_prepare(s, "INSERT INTO artefact_edges(src, dst, type) VALUES (?, ?, ?)", &err);
+	st = store_prepare(s, "INSERT INTO artefact_edges(src, dst, type, src_num, dst_num)"
+			   " VALUES (?, ?, ?, ?, ?)", &err);
 	if (!st)
 		die(&err);
 	for (k = 0; k < m; k++) {
 		store_bind_text(st, 1, ids[edges[k].src]);
 		store_bind_text(st, 2, ids[edges[k].dst]);
 		store_bind_text(st, 3, artefact_edge_types[edges[k].type]);
+		store_bind_int(st, 4, (int64_t)edges[k].src + 1);
+		store_bind_int(st, 5, (int64_t)edges[k].dst + 1);
 		if (store_step(st, &err) < 0)
 			die(&err);
 		store_reset(st);
@@ -230,45 +306,45 @@ int main(int argc, char **argv)
 	    store_commit(s, &err))
 		die(&err);
 	printf("wrote them to %s in %.0f ms\n", db, now_ms() - t0);
+written:
 
 	/* ---- load ---- */
 	{
-		double cpu[3], c0;
+		struct meas ml = MEAS_INIT, ms = MEAS_INIT, mb = MEAS_INIT;
 		for (r = 0; r < 3; r++) {
 			graph_free(g);
 			g = NULL;
-			t0 = now_ms();
-			c0 = cpu_ms();
+			meas_start(&ml);
 			if (graph_load(s, &g, &err))
 				die(&err);
-			times[r] = now_ms() - t0;
-			cpu[r] = cpu_ms() - c0;
+			meas_stop(&ml);
 		}
-		printf("\n%-44s %12s\n", "measure (median)", "value");
-		printf("%-44s %9.1f ms   (target < 3000; %.1f ms of CPU: the rest is waiting for "
-		       "a core or the disk)\n", "load from SQLite into CSR (3 runs)", median(times, 3),
-		       median(cpu, 3));
-	}
-	{
-		struct store_stmt *rd;
-		int64_t rows = 0;
-		t0 = now_ms();
-		rd = store_prepare(s, "SELECT src, dst, type FROM artefact_edges", &err);
-		if (!rd)
-			die(&err);
-		while (store_step(rd, &err) == STORE_ROW)
-			rows += store_col_text(rd, 0)[0] != 0;
-		store_reset(rd);
-		printf("%-44s %9.1f ms   (%lld rows)\n", "  of which stepping the edge rows in SQLite",
-		       now_ms() - t0, (long long)rows);
-	}
-	{
-		struct graph *g2 = NULL;
-		t0 = now_ms();
-		if (graph_build(&g2, n, (const char *const *)ids, types, edges, m, &err))
-			die(&err);
-		printf("%-44s %9.1f ms\n", "  of which CSR build from arrays", now_ms() - t0);
-		graph_free(g2);
+		printf("\n%-44s %12s %12s\n", "measure (median of runs)", "wall", "CPU");
+		meas_print("load from SQLite into CSR (3 runs)", &ml, "target < 3000 ms");
+		for (r = 0; r < 3; r++) {
+			struct store_stmt *rd;
+			int64_t sum = 0;
+			meas_start(&ms);
+			rd = store_prepare(s, "SELECT src_num, dst_num, type FROM artefact_edges", &err);
+			if (!rd)
+				die(&err);
+			while (store_step(rd, &err) == STORE_ROW)
+				sum += store_col_int(rd, 0) + store_col_text(rd, 2)[0];
+			store_reset(rd);
+			meas_stop(&ms);
+			if (sum == 42)
+				printf("(unlikely)\n");
+		}
+		meas_print("  of which stepping the edge rows in SQLite", &ms, "the floor");
+		for (r = 0; r < 3; r++) {
+			struct graph *g2 = NULL;
+			meas_start(&mb);
+			if (graph_build(&g2, n, (const char *const *)ids, types, edges, m, &err))
+				die(&err);
+			meas_stop(&mb);
+			graph_free(g2);
+		}
+		meas_print("  graph_build from arrays (ids and CSR)", &mb, "");
 	}
 	printf("%-44s %9.1f B    (target < 150; %.1f MiB in all)\n", "memory per edge",
 	       (double)graph_memory(g) / (double)m, (double)graph_memory(g) / 1048576.0);
@@ -277,26 +353,24 @@ int main(int argc, char **argv)
 	graph_walk_init(&w);
 	{
 		uint32_t best = 0, bestdeg = 0, reached = 0;
-		double cte[3];
+		struct meas mh = MEAS_INIT, mc = MEAS_INIT;
 		int ncte;
+		char note[160];
 		for (u = 0; u < hubs; u++)
 			if (g->rev_off[u + 1] - g->rev_off[u] > bestdeg) {
 				bestdeg = g->rev_off[u + 1] - g->rev_off[u];
 				best = u;
 			}
-		double cpu[5], c0;
-		for (r = 0; r < 5; r++) {
-			t0 = now_ms();
-			c0 = cpu_ms();
+		graph_impact(g, best, &q, &w); /* first touch of the walk's arrays */
+		for (r = 0; r < 7; r++) {
+			meas_start(&mh);
 			graph_impact(g, best, &q, &w);
-			times[r] = now_ms() - t0;
-			cpu[r] = cpu_ms() - c0;
+			meas_stop(&mh);
 			reached = w.norder;
 		}
-		t = median(times, 5);
-		printf("%-44s %9.2f ms   (target < 50; %.2f ms CPU; %s: %u direct, %u reached)\n",
-		       "hub impact closure (5 runs)", t, median(cpu, 5), graph_id(g, best), bestdeg,
-		       reached);
+		snprintf(note, sizeof(note), "target < 50 ms; %s: %u direct, %u reached",
+			 graph_id(g, best), bestdeg, reached);
+		meas_print("hub impact closure (7 runs)", &mh, note);
 		st = store_prepare(s, "WITH RECURSIVE r(id) AS (SELECT ? UNION SELECT e.src FROM"
 				   " artefact_edges e JOIN r ON e.dst = r.id) SELECT count(*) - 1 FROM r",
 				   &err);
@@ -305,49 +379,50 @@ int main(int argc, char **argv)
 		ncte = n > 500000 ? 1 : 3; /* keep a full-size run within a couple of minutes */
 		for (r = 0; r < ncte; r++) {
 			int64_t cnt;
-			t0 = now_ms();
+			meas_start(&mc);
 			store_bind_text(st, 1, graph_id(g, best));
 			if (store_step(st, &err) != STORE_ROW)
 				die(&err);
 			cnt = store_col_int(st, 0);
 			store_reset(st);
-			cte[r] = now_ms() - t0;
+			meas_stop(&mc);
 			if ((uint32_t)cnt != reached) {
 				fprintf(stderr, "bench_graph: CTE reached %lld, graph %u\n",
 					(long long)cnt, reached);
 				return 1;
 			}
 		}
-		printf("  SQLite recursive CTE, same closure (%d run%s %9.1f ms   (same %u reached; "
-		       "ratio %.0fx)\n", ncte, ncte == 1 ? ") " : "s)", median(cte, ncte), reached,
-		       median(cte, ncte) / t);
+		snprintf(note, sizeof(note), "same %u reached; %d run%s", reached, ncte,
+			 ncte == 1 ? "" : "s");
+		meas_print("  SQLite recursive CTE, same closure", &mc, note);
+		meas_ratio("  ratio CTE / graph (goal >= 20x)", &mc, &mh);
 	}
 
 	/* ---- typical closure ---- */
 	{
 		uint32_t starts[1001];
-		double cte[101];
+		struct meas mt = MEAS_INIT, mc = MEAS_INIT;
+		char note[160];
 		for (i = 0; i < 1001; i++) {
 			starts[i] = below(n);
-			t0 = now_ms();
+			meas_start(&mt);
 			graph_impact(g, starts[i], &q, &w);
-			times[i] = now_ms() - t0;
+			meas_stop(&mt);
 			reached_sum += w.norder;
 		}
-		t = median(times, 1001);
-		printf("%-44s %9.4f ms   (target < 1; p90 %.4f ms; mean %.0f reached)\n",
-		       "typical impact closure (1001 random)", t, times[900],
-		       (double)reached_sum / 1001.0);
+		snprintf(note, sizeof(note), "target < 1 ms; p90 wall %.4f ms; mean %.0f reached",
+			 meas_p90(&mt), (double)reached_sum / 1001.0);
+		meas_print("typical impact closure (1001 random)", &mt, note);
 		for (i = 0; i < 101; i++) {
-			t0 = now_ms();
+			meas_start(&mc);
 			store_bind_text(st, 1, graph_id(g, starts[i]));
 			if (store_step(st, &err) != STORE_ROW)
 				die(&err);
 			store_reset(st);
-			cte[i] = now_ms() - t0;
+			meas_stop(&mc);
 		}
-		printf("%-44s %9.4f ms   (ratio %.0fx)\n", "  SQLite recursive CTE (first 101 of them)",
-		       median(cte, 101), median(cte, 101) / t);
+		meas_print("  SQLite recursive CTE (first 101 of them)", &mc, "");
+		meas_ratio("  ratio CTE / graph", &mc, &mt);
 	}
 
 	/* ---- staleness propagation of one merge ---- */
@@ -355,7 +430,8 @@ int main(int argc, char **argv)
 		struct graph_query pq = { 0, -1, GRAPH_ALL_EDGES & ~(1u << 2) /* not references */ };
 		struct store_stmt *ins;
 		uint32_t marks = 0;
-		double compute[21];
+		struct meas mm = MEAS_INIT;
+		char note[160];
 		ins = store_prepare(s, "INSERT INTO stale_marks(artefact, cr, cause, path, marked_at)"
 				    " VALUES (?, ?, ?, ?, 0)", &err);
 		if (!ins)
@@ -363,20 +439,16 @@ int main(int argc, char **argv)
 		for (r = 0; r < 21; r++) {
 			uint32_t sop = lstart[L1] + below(lstart[L2] - lstart[L1]);
 			char cr[32];
-			double t1;
 			snprintf(cr, sizeof(cr), "CR-%d", r + 1);
-			t0 = now_ms();
+			meas_start(&mm);
 			graph_impact(g, sop, &pq, &w);
 			if (store_begin(s, &err))
 				die(&err);
-			t1 = 0;
 			for (k = 0; k < w.norder; k++) {
 				struct strbuf cause = STRBUF_INIT, path = STRBUF_INIT;
-				double c0 = now_ms();
 				strbuf_addf(&cause, "stale because %s went v1->v2 via ", graph_id(g, sop));
 				graph_path_text(&cause, g, &w, w.order[k]);
 				graph_path_text(&path, g, &w, w.order[k]);
-				t1 += now_ms() - c0;
 				store_bind_text(ins, 1, graph_id(g, w.order[k]));
 				store_bind_text(ins, 2, cr);
 				store_bind_text(ins, 3, cause.buf);
@@ -389,13 +461,11 @@ int main(int argc, char **argv)
 			}
 			if (store_commit(s, &err))
 				die(&err);
-			times[r] = now_ms() - t0;
-			compute[r] = t1;
+			meas_stop(&mm);
 			marks += w.norder;
 		}
-		printf("%-44s %9.2f ms   (target < 100; mean %u marks, of which %.2f ms causes)\n",
-		       "staleness of one merged SOP, stored (21)", median(times, 21), marks / 21,
-		       median(compute, 21));
+		snprintf(note, sizeof(note), "target < 100 ms; mean %u marks", marks / 21);
+		meas_print("staleness of one merged SOP, stored (21)", &mm, note);
 	}
 	graph_walk_release(&w);
 	graph_free(g);

@@ -416,7 +416,8 @@ static int artefact_put(struct store *s, const json_t *spec, struct aiv_err *err
 	}
 	st = store_prepare(s,
 		"INSERT INTO artefacts(id, type, title, owner, owner_kind, version, path, uri,"
-		" fingerprint) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+		" fingerprint, num) VALUES (?,?,?,?,?,?,?,?,?,"
+		" (SELECT coalesce(max(num), 0) + 1 FROM artefacts)) ON CONFLICT(id) DO UPDATE SET"
 		" type = excluded.type, title = excluded.title, owner = excluded.owner,"
 		" owner_kind = excluded.owner_kind, path = excluded.path, uri = excluded.uri",
 		err);
@@ -433,6 +434,15 @@ static int artefact_put(struct store *s, const json_t *spec, struct aiv_err *err
 	store_bind_text(st, 9, fp);
 	if ((ret = step_done(st, err)))
 		return ret;
+	/* edges written before this artefact (same apply) get its number now */
+	st = store_prepare(s, "UPDATE artefact_edges SET dst_num = (SELECT num FROM artefacts"
+			   " WHERE id = ?) WHERE dst = ? AND dst_num IS NULL", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, id);
+	if ((ret = step_done(st, err)))
+		return ret;
 	st = store_prepare(s, "DELETE FROM artefact_edges WHERE src = ?", err);
 	if (!st)
 		return err->code;
@@ -440,13 +450,17 @@ static int artefact_put(struct store *s, const json_t *spec, struct aiv_err *err
 	if ((ret = step_done(st, err)))
 		return ret;
 	json_object_foreach(types, key, v) {
-		st = store_prepare(s, "INSERT INTO artefact_edges(src, dst, type) VALUES (?,?,?)",
-				   err);
+		/* the ends' numbers let graph_load skip id lookups (migration 7) */
+		st = store_prepare(s, "INSERT INTO artefact_edges(src, dst, type, src_num, dst_num)"
+				   " VALUES (?,?,?,(SELECT num FROM artefacts WHERE id = ?),"
+				   " (SELECT num FROM artefacts WHERE id = ?))", err);
 		if (!st)
 			return err->code;
 		store_bind_text(st, 1, id);
 		store_bind_text(st, 2, key);
 		store_bind_text(st, 3, json_string_value(v));
+		store_bind_text(st, 4, id);
+		store_bind_text(st, 5, key);
 		if ((ret = step_done(st, err)))
 			return ret;
 	}
@@ -471,6 +485,7 @@ static int artefact_del(struct store *s, const char *name, struct aiv_err *err)
 {
 	static const char *const sql[] = {
 		"DELETE FROM artefact_edges WHERE src = ?",
+		"UPDATE artefact_edges SET dst_num = NULL WHERE dst = ?",
 		"DELETE FROM artefacts WHERE id = ?",
 	};
 	size_t i;

@@ -312,8 +312,8 @@ static int impact_items(struct store *s, const struct change_rules *rules,
 			break;
 		}
 		json_array_append_new(items, json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:I, s:s}",
-			"id", a.id, "depth", (int)w.depth[v],
-			"via", artefact_edge_types[w.ptype[v]], "path", path,
+			"id", a.id, "depth", (int)graph_walk_depth(&w, v),
+			"via", artefact_edge_types[graph_walk_via(&w, v)], "path", path,
 			"owner", a.owner, "owner_kind", a.owner_kind,
 			"version", (json_int_t)a.version, "fingerprint", a.fingerprint));
 		artefact_row_release(&a);
@@ -928,6 +928,43 @@ static int find_conflicts(struct change_env *e, const char *id, const char *art,
 	return ret;
 }
 
+/* Is evidence file `ev` acceptable?  0, or AIV_EINPUT naming it. */
+static int evidence_check(const struct change_evidence *ev, struct aiv_err *err)
+{
+	const unsigned char *c;
+
+	if (!ev->name || !*ev->name)
+		return aiv_fail(err, AIV_EINPUT, "evidence: a file needs a name");
+	if (strlen(ev->name) > 255)
+		return aiv_fail(err, AIV_EINPUT, "evidence '%.40s...': name longer than 255 bytes",
+				ev->name);
+	for (c = (const unsigned char *)ev->name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return aiv_fail(err, AIV_EINPUT, "evidence: name contains a control "
+					"character (byte %u)", (unsigned)(c - (const unsigned char *)ev->name));
+	if (!ev->len)
+		return aiv_fail(err, AIV_EINPUT, "evidence '%s' is empty", ev->name);
+	if (ev->len > CHANGE_EVIDENCE_MAX)
+		return aiv_fail(err, AIV_ETOOBIG, "evidence '%s' is %zu bytes; at most %u are "
+				"stored per file", ev->name, ev->len, CHANGE_EVIDENCE_MAX);
+	return 0;
+}
+
+/* Store one evidence file's content under its hash (fp out). */
+static int evidence_store(struct change_env *e, const struct change_evidence *ev,
+			  char fp[SHA256_HEX], struct aiv_err *err)
+{
+	struct store_stmt *st;
+
+	sha256_hex(ev->data, ev->len, fp);
+	st = prep(e->s, err, "INSERT INTO change_blobs(sha256, content) VALUES (?, ?)"
+		  " ON CONFLICT(sha256) DO NOTHING", 1, fp);
+	if (!st)
+		return err->code;
+	store_bind_blob(st, 2, ev->data, ev->len);
+	return run(st, err);
+}
+
 int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
 		struct aiv_err *err)
 {
@@ -964,6 +1001,9 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 			       a->generated_by);
 		goto cleanup;
 	}
+	for (i = 0; i < a->nevidence; i++)
+		if ((ret = evidence_check(&a->evidence[i], err)))
+			goto cleanup;
 	if ((ret = artefact_read(e->s, a->artefact, &art, err)))
 		goto cleanup;
 	if ((ret = is_person(e->s, a->author, err)) <= 0) {
@@ -1019,15 +1059,7 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 		goto cleanup;
 	for (i = 0; i < a->nevidence; i++) {
 		char efp[SHA256_HEX];
-		sha256_hex(a->evidence[i].data, a->evidence[i].len, efp);
-		st = prep(e->s, err, "INSERT INTO change_blobs(sha256, content) VALUES (?, ?)"
-			  " ON CONFLICT(sha256) DO NOTHING", 1, efp);
-		if (!st) {
-			ret = err->code;
-			goto cleanup;
-		}
-		store_bind_blob(st, 2, a->evidence[i].data, a->evidence[i].len);
-		if ((ret = run(st, err)))
+		if ((ret = evidence_store(e, &a->evidence[i], efp, err)))
 			goto cleanup;
 		json_array_append_new(evidence, json_pack("{s:s, s:s, s:I}", "name",
 			a->evidence[i].name, "sha256", efp, "bytes", (json_int_t)a->evidence[i].len));
@@ -1102,6 +1134,76 @@ cleanup:
 	free(impact_txt);
 	free(path_txt);
 	free(evidence_txt);
+	return ret;
+}
+
+/* ---- evidence --------------------------------------------------------- */
+
+int change_attach(struct change_env *e, const char *cr, const char *by,
+		  const struct change_evidence *ev, size_t n, json_t **out,
+		  struct aiv_err *err)
+{
+	struct cr_row c;
+	json_t *attached = json_array(), *payload = NULL, *it;
+	char *txt = NULL, *subject = NULL, *when = NULL;
+	int64_t now = time_now_us(), seq = 0;
+	size_t i, k;
+	int ret, in_tx = 0;
+	struct store_stmt *st;
+
+	memset(&c, 0, sizeof(c));
+	if (!n) {
+		ret = aiv_fail(err, AIV_EINPUT, "change attach: no evidence file given");
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++)
+		if ((ret = evidence_check(&ev[i], err)))
+			goto cleanup;
+	if (!by || !*by)
+		by = e->actor;
+	if ((ret = cr_read(e->s, cr, &c, err)))
+		goto cleanup;
+	when = now_iso(now);
+	if ((ret = store_begin(e->s, err)))
+		goto cleanup;
+	in_tx = 1;
+	for (i = 0; i < n; i++) {
+		char fp[SHA256_HEX];
+		if ((ret = evidence_store(e, &ev[i], fp, err)))
+			goto cleanup;
+		json_array_foreach(c.evidence, k, it) {
+			if (!strcmp(json_str(it, "sha256"), fp)) {
+				ret = aiv_fail(err, AIV_ECONFLICT, "evidence '%s' is already attached "
+					       "to %s (as '%s', sha256 %.12s...)", ev[i].name, c.id,
+					       json_str(it, "name"), fp);
+				goto cleanup;
+			}
+		}
+		it = json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", ev[i].name, "sha256", fp,
+			       "bytes", (json_int_t)ev[i].len, "added_by", by, "added_at", when);
+		json_array_append(attached, it);
+		json_array_append_new(c.evidence, it);
+	}
+	payload = json_pack("{s:s, s:s, s:O}", "cr", c.id, "by", by, "attached", attached);
+	subject = xstrfmt("ChangeRequest/%s", c.id);
+	if ((ret = ledger_append(e->s, e->actor, "change.evidence", subject, payload, &seq, err)))
+		goto cleanup;
+	txt = cjson_dumps(c.evidence);
+	st = prep(e->s, err, "UPDATE change_requests SET evidence = ? WHERE id = ?", 2, txt, c.id);
+	if ((ret = run(st, err)) || (ret = store_commit(e->s, err)))
+		goto cleanup;
+	in_tx = 0;
+	*out = json_pack("{s:s, s:O, s:O, s:I}", "cr", c.id, "attached", attached, "evidence",
+			 c.evidence, "ledger_seq", (json_int_t)seq);
+cleanup:
+	if (in_tx)
+		store_rollback(e->s);
+	cr_release(&c);
+	json_decref(attached);
+	json_decref(payload);
+	free(txt);
+	free(subject);
+	free(when);
 	return ret;
 }
 
@@ -1750,6 +1852,36 @@ int change_list(struct change_env *e, json_t **out, struct aiv_err *err)
 		cr_from_row(st, &c);
 		json_array_append_new(arr, cr_json(&c));
 		cr_release(&c);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = prep(e->s, err, "SELECT a, b, overlap, detected_at, resolved_at"
+				     " FROM change_conflicts ORDER BY detected_at, a, b", 0);
+	json_t *arr = json_array();
+	int rc;
+
+	if (!st) {
+		json_decref(arr);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *ov = json_loads(store_col_text(st, 2), 0, NULL);
+		char *det = now_iso(store_col_int(st, 3));
+		char *res = store_col_is_null(st, 4) ? NULL : now_iso(store_col_int(st, 4));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:b}", "a",
+			store_col_text(st, 0), "b", store_col_text(st, 1), "overlap",
+			ov ? ov : json_array(), "detected_at", det, "resolved_at", res, "open", !res));
+		free(det);
+		free(res);
 	}
 	store_reset(st);
 	if (rc < 0) {

@@ -43,7 +43,13 @@ struct change_env {
 	const char *actor; /* who the ledger says acted (token or CLI user) */
 };
 
-/* An evidence file attached to a change request (stored content-addressed). */
+/*
+ * An evidence file attached to a change request: stored content-addressed
+ * (table change_blobs, key its SHA-256), at most CHANGE_EVIDENCE_MAX bytes,
+ * named by a non-empty name of at most 255 bytes without control
+ * characters.
+ */
+#define CHANGE_EVIDENCE_MAX (16u << 20) /* 16 MiB per file */
 struct change_evidence {
 	const char *name; /* file name as given */
 	const char *data;
@@ -82,10 +88,29 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 		  const char *meaning, const char *reason, int no_impact, json_t **out,
 		  struct aiv_err *err);
 
+/*
+ * Attach evidence files to an existing CR (any status: a test report may
+ * come after the merge), by `by` (a person's or token's name, recorded).
+ * A file already attached to this CR (same SHA-256) is AIV_ECONFLICT; an
+ * empty, oversized or badly named file is AIV_EINPUT.  One transaction
+ * with a "change.evidence" ledger entry.  *out: {cr, attached: [{name,
+ * sha256, bytes, added_by, added_at}], evidence: [every file]}.
+ */
+int change_attach(struct change_env *e, const char *cr, const char *by,
+		  const struct change_evidence *ev, size_t n, json_t **out,
+		  struct aiv_err *err);
+
 /* One CR with its impact, approval state, signatures, stale marks, conflicts. */
 int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);
 /* All CRs, newest first: [{id, artefact, status, risk, author, ...}]. */
 int change_list(struct change_env *e, json_t **out, struct aiv_err *err);
+/*
+ * Every recorded conflict, oldest first: [{a, b, overlap: [ids], detected_at,
+ * resolved_at (null while open), open}].  A conflict is two active CRs
+ * whose artefact plus impact sets overlap; merging or rejecting either
+ * resolves it.
+ */
+int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err);
 /* Stale marks still open: [{artefact, owner, cr, cause, path}]. */
 int change_stale(struct change_env *e, json_t **out, struct aiv_err *err);
 /* Check every signature of a CR: {cr, ok, signatures: [{..., valid, problems}]}. */

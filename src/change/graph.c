@@ -3,7 +3,9 @@
  *
  * Building sorts nothing: a counting pass gives each node's out- and
  * in-degree, prefix sums give the offsets, and a second pass drops each
- * edge into place.  The id index is open addressing with linear probing
+ * edge into place.  Loading streams the edges as integers (the artefacts'
+ * numbers, migration 7) straight into three arrays; only rows written
+ * without numbers make it look ids up.  The id index is open addressing with linear probing
  * over a power-of-two table at most half full, hashed with FNV-1a and
  * murmur3's finaliser.
  *
@@ -142,10 +144,18 @@ static int finish_nodes(struct graph *g, struct node_acc *acc, struct aiv_err *e
 	return 0;
 }
 
-static void build_edges(struct graph *g, const struct graph_edge *e, uint32_t m)
+/*
+ * Compressed sparse rows from m edges given as three arrays (borrowed).
+ * Counting sort both ways: a pass counts degrees, prefix sums give the
+ * offsets, a second pass drops each edge into place.  Rows read from the
+ * store usually come grouped by src already; then the forward arrays are
+ * plain copies.
+ */
+static void build_csr(struct graph *g, const uint32_t *src, const uint32_t *dst,
+		      const uint8_t *type, uint32_t m)
 {
-	uint32_t i, n = g->n;
-	uint32_t *fpos, *rpos;
+	uint32_t i, n = g->n, *pos;
+	int sorted = 1;
 
 	g->m = m;
 	g->fwd_off = xcalloc((size_t)n + 1, sizeof(uint32_t));
@@ -155,26 +165,63 @@ static void build_edges(struct graph *g, const struct graph_edge *e, uint32_t m)
 	g->fwd_type = xmalloc(m ? m : 1);
 	g->rev_type = xmalloc(m ? m : 1);
 	for (i = 0; i < m; i++) {
-		g->fwd_off[e[i].src + 1]++;
-		g->rev_off[e[i].dst + 1]++;
+		g->fwd_off[src[i] + 1]++;
+		g->rev_off[dst[i] + 1]++;
+		if (i && src[i] < src[i - 1])
+			sorted = 0;
 	}
 	for (i = 0; i < n; i++) {
 		g->fwd_off[i + 1] += g->fwd_off[i];
 		g->rev_off[i + 1] += g->rev_off[i];
 	}
-	fpos = xmalloc(st_mult((size_t)n + 1, sizeof(uint32_t)));
-	rpos = xmalloc(st_mult((size_t)n + 1, sizeof(uint32_t)));
-	memcpy(fpos, g->fwd_off, ((size_t)n + 1) * sizeof(uint32_t));
-	memcpy(rpos, g->rev_off, ((size_t)n + 1) * sizeof(uint32_t));
-	for (i = 0; i < m; i++) {
-		uint32_t f = fpos[e[i].src]++, r = rpos[e[i].dst]++;
-		g->fwd_dst[f] = e[i].dst;
-		g->fwd_type[f] = e[i].type;
-		g->rev_src[r] = e[i].src;
-		g->rev_type[r] = e[i].type;
+	pos = xmalloc(st_mult((size_t)n + 1, sizeof(uint32_t)));
+	if (sorted) {
+		memcpy(g->fwd_dst, dst, (size_t)m * sizeof(uint32_t));
+		memcpy(g->fwd_type, type, m);
+	} else {
+		memcpy(pos, g->fwd_off, ((size_t)n + 1) * sizeof(uint32_t));
+		for (i = 0; i < m; i++) {
+			uint32_t f = pos[src[i]]++;
+			g->fwd_dst[f] = dst[i];
+			g->fwd_type[f] = type[i];
+		}
 	}
-	free(fpos);
-	free(rpos);
+	memcpy(pos, g->rev_off, ((size_t)n + 1) * sizeof(uint32_t));
+	for (i = 0; i < m; i++) {
+		uint32_t r = pos[dst[i]]++;
+		g->rev_src[r] = src[i];
+		g->rev_type[r] = type[i];
+	}
+	free(pos);
+}
+
+/* Edges while loading: three growable arrays. */
+struct edge_acc {
+	uint32_t *src, *dst;
+	uint8_t *type;
+	size_t n, alloc;
+};
+
+static void edge_add(struct edge_acc *a, uint32_t u, uint32_t v, uint8_t t)
+{
+	if (a->n == a->alloc) {
+		a->alloc = a->alloc ? a->alloc * 2 : 4096;
+		a->src = xrealloc(a->src, st_mult(a->alloc, sizeof(uint32_t)));
+		a->dst = xrealloc(a->dst, st_mult(a->alloc, sizeof(uint32_t)));
+		a->type = xrealloc(a->type, a->alloc);
+	}
+	a->src[a->n] = u;
+	a->dst[a->n] = v;
+	a->type[a->n] = t;
+	a->n++;
+}
+
+static void edge_acc_release(struct edge_acc *a)
+{
+	free(a->src);
+	free(a->dst);
+	free(a->type);
+	memset(a, 0, sizeof(*a));
 }
 
 int graph_build(struct graph **out, uint32_t n, const char *const *ids,
@@ -183,9 +230,15 @@ int graph_build(struct graph **out, uint32_t n, const char *const *ids,
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
 	struct node_acc acc = { STRBUF_INIT, 0 };
+	struct edge_acc ea = { NULL, NULL, NULL, 0, 0 };
 	uint32_t i;
 	int ret = 0;
 
+	if (n >= GRAPH_MAX_NODES) {
+		ret = aiv_fail(err, AIV_ETOOBIG, "graph: %u artefacts; at most %u fit", n,
+			       GRAPH_MAX_NODES - 1);
+		goto fail;
+	}
 	for (i = 0; i < n && !ret; i++)
 		ret = add_node(g, &acc, ids[i], types ? types[i] : 0, err);
 	if (ret || (ret = finish_nodes(g, &acc, err))) {
@@ -198,11 +251,14 @@ int graph_build(struct graph **out, uint32_t n, const char *const *ids,
 				       i, edges[i].src >= n ? edges[i].src : edges[i].dst, n);
 			goto fail;
 		}
+		edge_add(&ea, edges[i].src, edges[i].dst, edges[i].type);
 	}
-	build_edges(g, edges, m);
+	build_csr(g, ea.src, ea.dst, ea.type, m);
+	edge_acc_release(&ea);
 	*out = g;
 	return 0;
 fail:
+	edge_acc_release(&ea);
 	graph_free(g);
 	return ret;
 }
@@ -212,80 +268,176 @@ static uint8_t type_index(const char *const *list, const char *t)
 	uint8_t i;
 
 	for (i = 0; list[i]; i++)
-		if (!strcmp(list[i], t))
+		if (list[i][0] == t[0] && !strcmp(list[i], t))
 			return i;
 	return 0;
+}
+
+/* Edge type indexes by first letter (the types' first letters differ), plus one. */
+struct edge_letters {
+	uint8_t by_letter[256];
+};
+
+static void edge_letters_init(struct edge_letters *l)
+{
+	uint8_t i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; artefact_edge_types[i]; i++)
+		l->by_letter[(unsigned char)artefact_edge_types[i][0]] = (uint8_t)(i + 1);
+}
+
+/* artefact_edge_types index of an edge type: one comparison, as this runs per edge. */
+static uint8_t edge_type_index(const struct edge_letters *l, const char *t)
+{
+	uint8_t i = l->by_letter[(unsigned char)t[0]];
+
+	return i && !strcmp(artefact_edge_types[i - 1], t) ? (uint8_t)(i - 1) : 0;
+}
+
+/*
+ * Every edge by its ends' ids: the path for rows written without numbers
+ * (by hand, in SQL).  A dangling edge is AIV_EINPUT naming both ends.
+ */
+static int load_edges_by_id(struct store *s, struct graph *g, struct edge_acc *ea,
+			    struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct edge_letters el;
+	int rc;
+
+	edge_letters_init(&el);
+	ea->n = 0;
+	st = store_prepare(s, "SELECT src, dst, type FROM artefact_edges", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *a = store_col_text(st, 0), *b = store_col_text(st, 1);
+		uint32_t u = graph_find(g, a), v = graph_find(g, b);
+		if (u == GRAPH_NONE || v == GRAPH_NONE) {
+			rc = aiv_fail(err, AIV_EINPUT,
+				      "dangling edge '%s' -> '%s': no artefact '%s'", a, b,
+				      u == GRAPH_NONE ? a : b);
+			break;
+		}
+		edge_add(ea, u, v, edge_type_index(&el, store_col_text(st, 2)));
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
 }
 
 int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 {
 	struct graph *g = xcalloc(1, sizeof(*g));
 	struct node_acc acc = { STRBUF_INIT, 0 };
+	struct edge_acc ea = { NULL, NULL, NULL, 0, 0 };
 	struct store_stmt *st;
-	struct graph_edge *edges = NULL;
-	struct strbuf last = STRBUF_INIT;
-	uint32_t lastu = GRAPH_NONE;
-	size_t m = 0, malloc_ = 0;
-	int rc, ret = 0;
+	uint32_t *num_node = NULL; /* artefacts.num -> node, when nums are not 1..n */
+	int64_t maxnum = 0;
+	struct edge_letters el;
+	int dense = 1, by_id = 0, rc, ret = 0;
 
-	st = store_prepare(s, "SELECT id, type FROM artefacts", err);
+	/* the covering index artefacts_num: a scan of small entries in num order */
+	st = store_prepare(s, "SELECT num, id, type FROM artefacts ORDER BY num", err);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW && !ret)
-		ret = add_node(g, &acc, store_col_text(st, 0),
-			       type_index(artefact_types, store_col_text(st, 1)), err);
+	while ((rc = store_step(st, err)) == STORE_ROW && !ret) {
+		int64_t num = store_col_is_null(st, 0) ? -1 : store_col_int(st, 0);
+		if (num != (int64_t)g->n + 1)
+			dense = 0;
+		if (num > maxnum)
+			maxnum = num;
+		ret = add_node(g, &acc, store_col_text(st, 1),
+			       type_index(artefact_types, store_col_text(st, 2)), err);
+	}
 	store_reset(st);
 	if (rc < 0)
 		ret = rc;
 	if (ret || (ret = finish_nodes(g, &acc, err)))
 		goto cleanup;
-	/* each artefact's edges are written together, so rows come grouped by src */
-	st = store_prepare(s, "SELECT src, dst, type FROM artefact_edges", err);
-	if (!st) {
-		ret = err->code;
+	if (g->n >= GRAPH_MAX_NODES) {
+		ret = aiv_fail(err, AIV_ETOOBIG, "graph: %u artefacts; at most %u fit", g->n,
+			       GRAPH_MAX_NODES - 1);
 		goto cleanup;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *a = store_col_text(st, 0), *b = store_col_text(st, 1);
-		uint32_t u, v;
-		if (lastu != GRAPH_NONE && !strcmp(a, last.buf)) {
-			u = lastu;
+	if (!dense) {
+		/* numbers with gaps (deleted artefacts): a second, rarer pass */
+		if (maxnum > 8 * (int64_t)g->n + 1024) {
+			by_id = 1;
 		} else {
-			u = graph_find(g, a);
-			strbuf_reset(&last);
-			strbuf_addstr(&last, a);
-			lastu = u;
-		}
-		v = graph_find(g, b);
-		if (u == GRAPH_NONE || v == GRAPH_NONE) {
-			ret = aiv_fail(err, AIV_EINPUT,
-				       "dangling edge '%s' -> '%s': no artefact '%s'", a, b,
-				       u == GRAPH_NONE ? a : b);
+			uint32_t i = 0;
+			num_node = xmalloc(st_mult((size_t)maxnum + 1, sizeof(uint32_t)));
+			memset(num_node, 0xff, ((size_t)maxnum + 1) * sizeof(uint32_t));
+			st = store_prepare(s, "SELECT num FROM artefacts ORDER BY num", err);
+			if (!st) {
+				ret = err->code;
+				goto cleanup;
+			}
+			/* the same table scan, so the same order as above */
+			while ((rc = store_step(st, err)) == STORE_ROW && i < g->n) {
+				if (!store_col_is_null(st, 0) && store_col_int(st, 0) > 0)
+					num_node[store_col_int(st, 0)] = i;
+				i++;
+			}
 			store_reset(st);
+			if (rc < 0) {
+				ret = rc;
+				goto cleanup;
+			}
+		}
+	}
+	/* one streaming statement, integers only, into arrays sized up front */
+	edge_letters_init(&el);
+	if (!by_id) {
+		int64_t est = 0;
+		if ((ret = store_query_int(s, "SELECT coalesce(max(rowid), 0) FROM artefact_edges",
+					   &est, err)))
+			goto cleanup;
+		if (est > 0 && est < UINT32_MAX) {
+			ea.alloc = (size_t)est;
+			ea.src = xmalloc(st_mult(ea.alloc, sizeof(uint32_t)));
+			ea.dst = xmalloc(st_mult(ea.alloc, sizeof(uint32_t)));
+			ea.type = xmalloc(ea.alloc);
+		}
+		st = store_prepare(s, "SELECT src_num, dst_num, type FROM artefact_edges", err);
+		if (!st) {
+			ret = err->code;
 			goto cleanup;
 		}
-		ALLOC_GROW(edges, m + 1, malloc_);
-		edges[m].src = u;
-		edges[m].dst = v;
-		edges[m].type = type_index(artefact_edge_types, store_col_text(st, 2));
-		m++;
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			int64_t a = store_col_int(st, 0), b = store_col_int(st, 1);
+			uint32_t u, v;
+			if (a <= 0 || b <= 0 || a > maxnum || b > maxnum) {
+				by_id = 1; /* NULL (0) or unknown: written without numbers */
+				break;
+			}
+			u = num_node ? num_node[a] : (uint32_t)(a - 1);
+			v = num_node ? num_node[b] : (uint32_t)(b - 1);
+			if (u == GRAPH_NONE || v == GRAPH_NONE) {
+				by_id = 1;
+				break;
+			}
+			edge_add(&ea, u, v, edge_type_index(&el, store_col_text(st, 2)));
+		}
+		store_reset(st);
+		if (rc < 0) {
+			ret = rc;
+			goto cleanup;
+		}
 	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
+	if (by_id && (ret = load_edges_by_id(s, g, &ea, err)))
 		goto cleanup;
-	}
-	if (m >= UINT32_MAX) {
+	if (ea.n >= UINT32_MAX) {
 		ret = aiv_fail(err, AIV_ETOOBIG, "graph: too many edges");
 		goto cleanup;
 	}
-	build_edges(g, edges, (uint32_t)m);
+	build_csr(g, ea.src, ea.dst, ea.type, (uint32_t)ea.n);
 cleanup:
 	strbuf_release(&acc.pool);
-	strbuf_release(&last);
-	free(edges);
+	edge_acc_release(&ea);
+	free(num_node);
 	if (ret) {
 		graph_free(g);
 		return ret;
@@ -301,72 +453,124 @@ void graph_walk_init(struct graph_walk *w)
 
 void graph_walk_release(struct graph_walk *w)
 {
-	free(w->mark);
-	free(w->pred);
-	free(w->ptype);
-	free(w->depth);
+	free(w->seen);
+	free(w->pred_type);
 	free(w->order);
 	memset(w, 0, sizeof(*w));
 }
 
+#define SEEN(w, u) ((w)->seen[(u) >> 6] & (1ull << ((u) & 63)))
+#define SEE(w, u) ((w)->seen[(u) >> 6] |= 1ull << ((u) & 63))
+
+/* Size the arrays for n nodes and clear what the last walk set. */
 static void walk_reset(struct graph_walk *w, uint32_t n)
 {
-	if (w->cap < n || !w->mark) {
+	size_t words;
+
+	if (w->cap < n || !w->seen) {
 		graph_walk_release(w);
 		w->cap = n ? n : 1;
-		w->mark = xcalloc(w->cap, sizeof(uint32_t));
-		w->pred = xmalloc(st_mult(w->cap, sizeof(uint32_t)));
-		w->ptype = xmalloc(w->cap);
-		w->depth = xmalloc(st_mult(w->cap, sizeof(uint32_t)));
+		w->seen = xcalloc(((size_t)w->cap + 63) / 64, sizeof(uint64_t));
+		w->pred_type = xmalloc(st_mult(w->cap, sizeof(uint32_t)));
 		w->order = xmalloc(st_mult(w->cap, sizeof(uint32_t)));
-	}
-	if (++w->epoch == 0) { /* wrapped: clear once every 4 billion walks */
-		memset(w->mark, 0, (size_t)w->cap * sizeof(uint32_t));
-		w->epoch = 1;
+		w->start = GRAPH_NONE;
+	} else {
+		words = ((size_t)w->cap + 63) / 64;
+		if ((size_t)w->norder < words / 8) {
+			uint32_t i;
+			for (i = 0; i < w->norder; i++)
+				w->seen[w->order[i] >> 6] = 0;
+			if (w->start < w->cap)
+				w->seen[w->start >> 6] = 0;
+		} else {
+			memset(w->seen, 0, words * sizeof(uint64_t));
+		}
 	}
 	w->norder = 0;
 	w->frontier_cut = 0;
 }
 
-/* BFS over (off, adj, types); the queue is w->order itself. */
+#define PREFETCH_AHEAD 32
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/*
+ * Level-synchronous BFS over (off, adj, types): w->order is the queue, and
+ * [head, level_end) is the frontier at depth d.  The edge-type test is
+ * skipped when every type is followed.
+ */
 static void bfs(const struct graph *g, uint32_t start, const struct graph_query *q,
 		const uint32_t *off, const uint32_t *adj, const uint8_t *types,
 		struct graph_walk *w)
 {
-	uint32_t head = 0, u, i, ep;
 	unsigned mask = q ? q->edge_mask : GRAPH_ALL_EDGES;
 	uint32_t maxd = q && q->max_depth > 0 ? (uint32_t)q->max_depth : UINT32_MAX;
+	uint32_t head = 0, level_end, d, u, i, *order, *pt, no;
+	int all = (mask & 0xffu) == 0xffu;
 
 	walk_reset(w, g->n);
-	ep = w->epoch;
 	w->start = start;
 	if (start >= g->n)
 		return;
-	w->mark[start] = ep;
-	w->pred[start] = GRAPH_NONE;
-	w->depth[start] = 0;
+	order = w->order;
+	pt = w->pred_type;
+	SEE(w, start);
+	pt[start] = GRAPH_NONE;
+	no = 0;
 	u = start;
+	d = 0;
+	level_end = 0;
 	for (;;) {
-		uint32_t d = w->depth[u];
+		uint32_t b = off[u], e = off[u + 1];
+		/*
+		 * The queue says which lists come next: fetch their offsets
+		 * PREFETCH_AHEAD nodes ahead and their adjacency half as far,
+		 * so the walk does not wait on memory for each node it
+		 * expands (1.7x on the 560,990-node hub closure).
+		 */
+		if (head + PREFETCH_AHEAD < no)
+			PREFETCH(&off[order[head + PREFETCH_AHEAD]]);
+		if (head + PREFETCH_AHEAD / 2 < no) {
+			uint32_t x = off[order[head + PREFETCH_AHEAD / 2]];
+			PREFETCH(&adj[x]);
+			if (!all)
+				PREFETCH(&types[x]);
+		}
 		if (d >= maxd) {
-			if (off[u + 1] > off[u])
+			if (e > b)
 				w->frontier_cut++;
-		} else {
-			for (i = off[u]; i < off[u + 1]; i++) {
+		} else if (all) {
+			for (i = b; i < e; i++) {
 				uint32_t v = adj[i];
-				if (w->mark[v] == ep || !(mask & (1u << types[i])))
+				if (SEEN(w, v))
 					continue;
-				w->mark[v] = ep;
-				w->pred[v] = u;
-				w->ptype[v] = types[i];
-				w->depth[v] = d + 1;
-				w->order[w->norder++] = v;
+				SEE(w, v);
+				pt[v] = u | (uint32_t)types[i] << 29;
+				order[no++] = v;
+			}
+		} else {
+			for (i = b; i < e; i++) {
+				uint32_t v = adj[i];
+				if (!(mask & (1u << types[i])) || SEEN(w, v))
+					continue;
+				SEE(w, v);
+				pt[v] = u | (uint32_t)types[i] << 29;
+				order[no++] = v;
 			}
 		}
-		if (head == w->norder)
+		if (head == level_end) {
+			/* the frontier is done: the next one is what it reached */
+			d++;
+			level_end = no;
+		}
+		if (head == no)
 			break;
-		u = w->order[head++];
+		u = order[head++];
 	}
+	w->norder = no;
 }
 
 void graph_impact(const struct graph *g, uint32_t start,
@@ -383,7 +587,20 @@ void graph_deps(const struct graph *g, uint32_t start,
 
 int graph_walk_reached(const struct graph_walk *w, uint32_t u)
 {
-	return u < w->cap && w->mark && w->mark[u] == w->epoch;
+	return w->seen && u < w->cap && SEEN(w, u);
+}
+
+uint32_t graph_walk_depth(const struct graph_walk *w, uint32_t u)
+{
+	uint32_t d = 0;
+
+	if (!graph_walk_reached(w, u))
+		return 0;
+	while (w->pred_type[u] != GRAPH_NONE) {
+		u = w->pred_type[u] & (GRAPH_MAX_NODES - 1);
+		d++;
+	}
+	return d;
 }
 
 int graph_walk_keep(const struct graph *g, const struct graph_query *q, uint32_t u)
@@ -393,17 +610,19 @@ int graph_walk_keep(const struct graph *g, const struct graph_query *q, uint32_t
 
 uint32_t graph_walk_path(const struct graph_walk *w, uint32_t u, uint32_t **nodes)
 {
-	uint32_t len = 0, v, i;
+	uint32_t len, v, i;
 
 	*nodes = NULL;
 	if (!graph_walk_reached(w, u))
 		return 0;
-	for (v = u; v != GRAPH_NONE; v = w->pred[v])
-		len++;
+	len = graph_walk_depth(w, u) + 1;
 	*nodes = xmalloc(st_mult(len, sizeof(uint32_t)));
 	i = len;
-	for (v = u; v != GRAPH_NONE; v = w->pred[v])
+	for (v = u;; v = w->pred_type[v] & (GRAPH_MAX_NODES - 1)) {
 		(*nodes)[--i] = v;
+		if (w->pred_type[v] == GRAPH_NONE)
+			break;
+	}
 	return len;
 }
 

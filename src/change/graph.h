@@ -20,11 +20,20 @@
  * That is 10 bytes per edge for the adjacency, plus 8 per node for the
  * offsets, plus the id strings and an open-addressing id index.
  *
- * Walks (graph_impact, graph_deps) are breadth-first and record for each
- * reached node its predecessor and the edge type used, so every answer
- * carries the shortest path that produced it.  A struct graph_walk is
- * reusable: marks are stamped with an epoch, so a walk costs what it
- * reaches, not the size of the graph.
+ * graph_load reads edges by the artefacts' integer numbers (artefacts.num,
+ * artefact_edges.src_num / dst_num, migration 7) in one streaming
+ * statement: no id strings and no hash lookups per edge.  Rows whose
+ * numbers are missing (written by hand in SQL) fall back to the ids.
+ *
+ * Walks (graph_impact, graph_deps) are breadth-first, level by level over
+ * one frontier array (w->order), with the visited set as a bitmap (an
+ * eighth of a byte per node, so it stays in cache) and, per reached node,
+ * one word holding its predecessor and the edge type used (pred_type), so
+ * every answer carries the shortest path that produced it.  A struct
+ * graph_walk is reusable and allocates nothing after its first walk; the
+ * next walk clears only the bits the last one set, so a walk costs what it
+ * reaches, not the size of the graph.  A node's depth is the length of its
+ * path (graph_walk_depth).
  *
  * Nothing here touches the store except graph_load; a graph can also be
  * built from arrays (graph_build), which the unit tests and the benchmark
@@ -38,6 +47,7 @@
 
 #define GRAPH_NONE UINT32_MAX
 #define GRAPH_ALL_EDGES 0xffu /* edge mask: every type */
+#define GRAPH_MAX_NODES (1u << 29) /* a node index and an edge type share a word */
 
 struct graph {
 	uint32_t n;          /* nodes */
@@ -88,11 +98,8 @@ size_t graph_memory(const struct graph *g);
 
 struct graph_walk {
 	uint32_t cap;      /* nodes the arrays are sized for */
-	uint32_t epoch;
-	uint32_t *mark;    /* node -> epoch when reached */
-	uint32_t *pred;    /* node -> predecessor (GRAPH_NONE for the start) */
-	uint8_t *ptype;    /* node -> edge type from predecessor */
-	uint32_t *depth;   /* node -> hops from the start */
+	uint64_t *seen;    /* bitmap: node reached by the last walk */
+	uint32_t *pred_type; /* node -> predecessor | edge type << 29 (valid when seen) */
 	uint32_t *order;   /* reached nodes in BFS order, start excluded */
 	uint32_t norder;
 	uint32_t start;
@@ -121,12 +128,19 @@ void graph_deps(const struct graph *g, uint32_t start,
 		const struct graph_query *q, struct graph_walk *w);
 /* Did the last walk reach `u`? */
 int graph_walk_reached(const struct graph_walk *w, uint32_t u);
+/* Hops from the start to `u`, a node the last walk reached (0 for the start). */
+uint32_t graph_walk_depth(const struct graph_walk *w, uint32_t u);
+/* Edge type (artefact_edge_types index) by which the walk reached `u`. */
+static inline unsigned graph_walk_via(const struct graph_walk *w, uint32_t u)
+{
+	return w->pred_type[u] >> 29;
+}
 /* Does node u pass q's kind filter? */
 int graph_walk_keep(const struct graph *g, const struct graph_query *q, uint32_t u);
 
 /*
  * Path from the walk's start to `u`, as node indexes start..u (caller
- * frees *nodes); the edge type into nodes[i] is w->ptype[nodes[i]].
+ * frees *nodes); the edge type into nodes[i] is graph_walk_via(w, nodes[i]).
  */
 uint32_t graph_walk_path(const struct graph_walk *w, uint32_t u, uint32_t **nodes);
 

@@ -68,7 +68,8 @@ int query_closure(const struct graph *g, const char *id, int upstream, int depth
 		kept++;
 		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:s, s:o}",
 			"id", graph_id(g, v), "type", artefact_types[g->node_type[v]],
-			"depth", (int)w.depth[v], "via", artefact_edge_types[w.ptype[v]],
+			"depth", (int)graph_walk_depth(&w, v),
+			"via", artefact_edge_types[graph_walk_via(&w, v)],
 			"path", path_ids(g, &w, v)));
 	}
 	if (kept > 0) {
@@ -133,7 +134,8 @@ int query_path(const struct graph *g, const char *a, const char *b, json_t **out
 	for (i = 0; i < len; i++) {
 		json_t *o = json_pack("{s:s}", "id", graph_id(g, nodes[i]));
 		if (i)
-			json_object_set_new(o, "via", json_string(artefact_edge_types[w.ptype[nodes[i]]]));
+			json_object_set_new(o, "via", json_string(
+				artefact_edge_types[graph_walk_via(&w, nodes[i])]));
 		json_array_append_new(path, o);
 	}
 	free(nodes);

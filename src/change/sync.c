@@ -560,6 +560,33 @@ static int already_proposed(struct store *s, const char *id, const char *fp, cha
 	return rc < 0 ? rc : rc == STORE_ROW;
 }
 
+/*
+ * The proposer of changed files must be a person and the risk a known
+ * level: checked before any write, so a refused sync registers nothing.
+ */
+static int check_proposer(struct store *s, const struct sync_args *a, const char *file,
+			  struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (a->risk && change_risk_index(a->risk) < 0)
+		return aiv_fail(err, AIV_EINPUT, "%s: change open: risk '%s' must be low, medium "
+				"or high", file, a->risk);
+	st = store_prepare(s, "SELECT 1 FROM people WHERE name = ?", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, a->as);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW)
+		return aiv_fail(err, AIV_EINPUT, "%s: change open: --as '%s' is not a person",
+				file, a->as);
+	return 0;
+}
+
 int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	     struct aiv_err *err)
 {
@@ -627,6 +654,10 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		strbuf_release(&l);
 		goto cleanup;
 	}
+	/* what change_open will refuse, refused before registering anything */
+	if (json_array_size(changed) && !a->dry_run &&
+	    (ret = check_proposer(e->s, a, json_str(json_array_get(changed, 0), "file"), err)))
+		goto cleanup;
 	if ((ret = apply_specs(e, docs, a->dry_run, created, updated, &unchanged, err)))
 		goto cleanup;
 	json_array_foreach(changed, i, sp) {

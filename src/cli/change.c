@@ -5,8 +5,9 @@
  *        [--generated-by AGENT --model M] [--base-version N]
  *   approve|reject CR --as PERSON --meaning M --reason R
  *   merge CR            apply an approved CR; downstream goes stale
+ *   attach CR FILE...   attach evidence files (hashed, stored content-addressed)
  *   review ID --as OWNER --reason R [--no-impact] [--meaning M]
- *   list | show CR | verify CR | stale | metrics      (all take --json)
+ *   list | show CR | verify CR | stale | conflicts | metrics   (all take --json)
  *
  * Each subcommand is one call into change/change.h, which returns JSON;
  * this file only prints it.
@@ -148,6 +149,27 @@ static void write_back(struct aiv_ctx *ctx, const char *cr, json_t *res)
 	free(written);
 }
 
+/* Read evidence files paths[0..n) into ev/bufs (caller releases); 0 or an exit code. */
+static int read_evidence(const char *const *paths, int n, struct change_evidence *ev,
+			 struct strbuf *bufs)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		strbuf_init(&bufs[k], 0);
+		if (strbuf_read_file(&bufs[k], paths[k], CHANGE_EVIDENCE_MAX) < 0) {
+			if (errno == EFBIG)
+				return cli_errorf("evidence '%s' is larger than %u bytes (16 MiB), "
+						  "the limit per file", paths[k], CHANGE_EVIDENCE_MAX);
+			return cli_errorf("cannot read evidence '%s': %s", paths[k], strerror(errno));
+		}
+		ev[k].name = paths[k];
+		ev[k].data = bufs[k].buf;
+		ev[k].len = bufs[k].len;
+	}
+	return 0;
+}
+
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -155,8 +177,9 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		" [--evidence FILE] [--generated-by AGENT --model M] [--base-version N]",
 		"aivalue change approve|reject CR --as PERSON --meaning M --reason R",
 		"aivalue change merge CR",
+		"aivalue change attach CR FILE... [--as PERSON]",
 		"aivalue change review ARTEFACT --as OWNER --reason R [--no-impact] [--meaning M]",
-		"aivalue change list|stale|metrics [--json]",
+		"aivalue change list|stale|conflicts|metrics [--json]",
 		"aivalue change show|verify CR [--json]", NULL };
 	const char *artefact = NULL, *file = NULL, *reason = NULL, *risk = NULL, *as = NULL;
 	const char *gen = NULL, *model = NULL, *meaning = NULL, *rules_path = NULL;
@@ -222,17 +245,7 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		struct change_evidence *ev = xcalloc((size_t)evid.n + 1, sizeof(*ev));
 		struct strbuf *eb = xcalloc((size_t)evid.n + 1, sizeof(*eb));
 		int k;
-		for (k = 0; k < evid.n; k++) {
-			strbuf_init(&eb[k], 0);
-			if (strbuf_read_file(&eb[k], evid.v[k], ARTEFACT_MAX_CONTENT) < 0) {
-				ret = cli_errorf("cannot read evidence '%s': %s", evid.v[k],
-						 strerror(errno));
-				break;
-			}
-			ev[k].name = evid.v[k];
-			ev[k].data = eb[k].buf;
-			ev[k].len = eb[k].len;
-		}
+		ret = read_evidence((const char *const *)evid.v, evid.n, ev, eb);
 		memset(&a, 0, sizeof(a));
 		a.evidence = ev;
 		a.nevidence = (size_t)evid.n;
@@ -263,12 +276,30 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = change_merge(&env, argv[2], &res, &err);
 		if (!ret)
 			write_back(ctx, argv[2], res);
+	} else if (!strcmp(sub, "attach") && n >= 3) {
+		int k, nf = n - 2, rd;
+		struct change_evidence *ev = xcalloc((size_t)nf, sizeof(*ev));
+		struct strbuf *eb = xcalloc((size_t)nf, sizeof(*eb));
+		rd = read_evidence((const char *const *)(argv + 3), nf, ev, eb);
+		if (!rd)
+			ret = change_attach(&env, argv[2], as, ev, (size_t)nf, &res, &err);
+		for (k = 0; k < nf; k++)
+			strbuf_release(&eb[k]);
+		free(eb);
+		free(ev);
+		if (rd) {
+			change_rules_free(rules);
+			opt_list_release(&evid);
+			return rd;
+		}
 	} else if (!strcmp(sub, "review") && n == 2) {
 		ret = change_review(&env, argv[2], as, meaning, reason, no_impact, &res, &err);
 	} else if (!strcmp(sub, "list") && n == 1) {
 		ret = change_list(&env, &res, &err);
 	} else if (!strcmp(sub, "stale") && n == 1) {
 		ret = change_stale(&env, &res, &err);
+	} else if (!strcmp(sub, "conflicts") && n == 1) {
+		ret = change_conflicts(&env, &res, &err);
 	} else if (!strcmp(sub, "show") && n == 2) {
 		ret = change_show(&env, argv[2], &res, &err);
 	} else if (!strcmp(sub, "verify") && n == 2) {
@@ -323,6 +354,17 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 			printf("  %s is now %s\n", json_str(it, "cr"), json_str(it, "now"));
 		if (json_str(res, "written"))
 			printf("wrote the new content to %s\n", json_str(res, "written"));
+	} else if (!strcmp(sub, "attach")) {
+		json_t *it;
+		size_t i;
+		json_array_foreach(json_object_get(res, "attached"), i, it)
+			printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
+			       json_str(res, "cr"),
+			       (long long)json_integer_value(json_object_get(it, "bytes")),
+			       json_str(it, "sha256"));
+		printf("%s has %zu evidence file%s\n", json_str(res, "cr"),
+		       json_array_size(json_object_get(res, "evidence")),
+		       json_array_size(json_object_get(res, "evidence")) == 1 ? "" : "s");
 	} else if (!strcmp(sub, "review")) {
 		json_t *it;
 		size_t i;
@@ -349,6 +391,21 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 			       json_str(it, "cause"));
 		if (!json_array_size(res))
 			printf("nothing is stale: every artefact is consistent with its upstream\n");
+	} else if (!strcmp(sub, "conflicts")) {
+		json_t *it, *x;
+		size_t i, j;
+		json_array_foreach(res, i, it) {
+			printf("%-6s %-6s %-8s detected %s%s%s; overlap:", json_str(it, "a"),
+			       json_str(it, "b"), json_is_true(json_object_get(it, "open")) ? "open" :
+			       "resolved", json_str(it, "detected_at"),
+			       json_str(it, "resolved_at") ? ", resolved " : "",
+			       json_str(it, "resolved_at") ? json_str(it, "resolved_at") : "");
+			json_array_foreach(json_object_get(it, "overlap"), j, x)
+				printf(" %s", json_string_value(x));
+			putchar('\n');
+		}
+		if (!json_array_size(res))
+			printf("no conflicts: no two active change requests overlapped\n");
 	} else if (!strcmp(sub, "verify")) {
 		json_t *it, *p;
 		size_t i, j;
@@ -363,6 +420,8 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		if (!json_array_size(json_object_get(res, "signatures")))
 			printf("%s has no signatures yet\n", json_str(res, "cr"));
+		json_array_foreach(json_object_get(res, "problems"), i, p)
+			printf("problem: %s\n", json_string_value(p));
 		printf("%s: %s\n", json_str(res, "cr"),
 		       ret ? "signatures do NOT verify" : "every signature verifies");
 	} else {

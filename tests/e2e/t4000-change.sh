@@ -38,6 +38,20 @@ test_expect_success 'set up Acme and sync its artefacts' '
 	test "$(json_get pol.json "d[\"fingerprint\"]")" = "$(sha256sum arts/pol-7.md | cut -c1-64)"
 '
 
+test_expect_success 'every artefact and edge carries its number, so the graph loads by integers' '
+	echo "SELECT count(*), count(DISTINCT num), min(num), max(num) FROM artefacts;" |
+		sqlite3 "$AIVALUE_DB" >out &&
+	test "$(cat out)" = "10|10|1|10" &&
+	cat >nums.sql <<-\EOF &&
+	SELECT count(*) FROM artefact_edges e
+	 WHERE e.src_num IS NOT (SELECT num FROM artefacts WHERE id = e.src)
+	    OR e.dst_num IS NOT (SELECT num FROM artefacts WHERE id = e.dst);
+	SELECT count(*) FROM artefact_edges;
+	EOF
+	sqlite3 "$AIVALUE_DB" <nums.sql >out &&
+	test "$(head -1 out)" = 0 && test "$(tail -1 out)" -gt 8
+'
+
 test_expect_success 'impact of POL-7 is transitive, with paths' '
 	aivalue --json graph impact POL-7 >imp.json &&
 	test "$(json_get imp.json "d[\"count\"]")" = 8 &&

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -16,6 +17,7 @@
 #include "change/graph.h"
 #include "change/query.h"
 #include "core/cjson.h"
+#include "store/store.h"
 
 enum { DERIVES, IMPLEMENTS, REFERENCES, VERIFIES, GOVERNED };
 
@@ -68,11 +70,11 @@ static void test_impact_closure_and_paths(void **state)
 	assert_int_equal(w.norder, 5); /* SOP-1 SOP-2 FORM-1 REQ-1 TEST-1 */
 	assert_true(graph_walk_reached(&w, 5));
 	assert_false(graph_walk_reached(&w, 6));
-	assert_int_equal(w.depth[5], 3);
+	assert_int_equal(graph_walk_depth(&w, 5), 3);
 	graph_path_text(&sb, g, &w, 5);
 	/* REQ-1 is reached from SOP-1 (first in BFS order), so the path is via SOP-1 */
 	assert_string_equal(sb.buf, "POL-1 -> SOP-1 -> REQ-1 -> TEST-1");
-	assert_int_equal(w.ptype[5], VERIFIES);
+	assert_int_equal(graph_walk_via(&w, 5), VERIFIES);
 	/* reuse of the walk: a leaf reaches nothing */
 	graph_impact(g, 5, NULL, &w);
 	assert_int_equal(w.norder, 0);
@@ -108,7 +110,7 @@ static void test_depth_kind_mask(void **state)
 	/* upstream of TEST-1: REQ-1, SOP-2, SOP-1, POL-1 */
 	graph_deps(g, 5, NULL, &w);
 	assert_int_equal(w.norder, 4);
-	assert_int_equal(w.depth[0], 3);
+	assert_int_equal(graph_walk_depth(&w, 0), 3);
 	graph_walk_release(&w);
 	graph_free(g);
 }
@@ -232,6 +234,95 @@ static void test_ids(void **state)
 	assert_false(artefact_valid_id(""));
 }
 
+/* Impact closure of `id` as "A B C" (BFS order), for comparing loads. */
+static void closure_text(struct graph *g, const char *id, struct strbuf *sb)
+{
+	struct graph_walk w;
+	uint32_t i;
+
+	strbuf_reset(sb);
+	graph_walk_init(&w);
+	graph_impact(g, graph_find(g, id), NULL, &w);
+	for (i = 0; i < w.norder; i++)
+		strbuf_addf(sb, "%s%s", i ? " " : "", graph_id(g, w.order[i]));
+	graph_walk_release(&w);
+}
+
+/*
+ * graph_load reads edges by number (migration 7); numbers with gaps
+ * (deleted artefacts), rows without numbers (written by hand in SQL) and
+ * a dangling edge each take their own path and give the same graph.
+ */
+static void test_load_paths(void **state)
+{
+	char path[] = "/tmp/aiv-test-graph-XXXXXX";
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	struct graph *g = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	/* POL-1 <- SOP-1 <- FORM-1, SOP-1 <- REQ-1, numbered 1..4 */
+	assert_int_equal(store_exec(s,
+		"INSERT INTO artefacts(id, type, title, owner, owner_kind, version, fingerprint, num)"
+		" VALUES ('POL-1','policy','p','o','Team',1,'x',1), ('SOP-1','sop','s','o','Team',1,'x',2),"
+		" ('FORM-1','form','f','o','Team',1,'x',3), ('REQ-1','requirement','r','o','Team',1,'x',4);"
+		"INSERT INTO artefact_edges(src, dst, type, src_num, dst_num) VALUES"
+		" ('SOP-1','POL-1','governed-by',2,1), ('FORM-1','SOP-1','implements',3,2),"
+		" ('REQ-1','SOP-1','derives-from',4,2);", &err), 0);
+	assert_int_equal(graph_load(s, &g, &err), 0);
+	assert_int_equal(g->n, 4);
+	assert_int_equal(g->m, 3);
+	closure_text(g, "POL-1", &sb);
+	assert_string_equal(sb.buf, "SOP-1 FORM-1 REQ-1");
+	assert_int_equal(g->fwd_type[g->fwd_off[graph_find(g, "FORM-1")]], IMPLEMENTS);
+	graph_free(g);
+	g = NULL;
+
+	/* gaps: REQ-1 renumbered 9 (as after deletions), a new TEST-1 is 10 */
+	assert_int_equal(store_exec(s,
+		"UPDATE artefacts SET num = 9 WHERE id = 'REQ-1';"
+		"UPDATE artefact_edges SET src_num = 9 WHERE src = 'REQ-1';"
+		"INSERT INTO artefacts(id, type, title, owner, owner_kind, version, fingerprint, num)"
+		" VALUES ('TEST-1','test','t','o','Team',1,'x',10);"
+		"INSERT INTO artefact_edges(src, dst, type, src_num, dst_num) VALUES"
+		" ('TEST-1','REQ-1','verifies',10,9);", &err), 0);
+	assert_int_equal(graph_load(s, &g, &err), 0);
+	closure_text(g, "POL-1", &sb);
+	assert_string_equal(sb.buf, "SOP-1 FORM-1 REQ-1 TEST-1");
+	graph_free(g);
+	g = NULL;
+
+	/* a row without numbers: the ids are looked up */
+	assert_int_equal(store_exec(s,
+		"INSERT INTO artefacts(id, type, title, owner, owner_kind, version, fingerprint, num)"
+		" VALUES ('CODE-1','code','c','o','Team',1,'x',11);"
+		"INSERT INTO artefact_edges(src, dst, type) VALUES ('CODE-1','FORM-1','implements');",
+		&err), 0);
+	assert_int_equal(graph_load(s, &g, &err), 0);
+	closure_text(g, "SOP-1", &sb);
+	assert_string_equal(sb.buf, "FORM-1 REQ-1 CODE-1 TEST-1");
+	graph_free(g);
+	g = NULL;
+
+	/* a dangling edge is refused, naming both ends */
+	assert_int_equal(store_exec(s,
+		"INSERT INTO artefact_edges(src, dst, type) VALUES ('CODE-1','GHOST-1','implements');",
+		&err), 0);
+	assert_int_equal(graph_load(s, &g, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "'CODE-1' -> 'GHOST-1'"));
+	assert_null(g);
+	strbuf_release(&sb);
+	store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_long_chain_no_recursion),
 		cmocka_unit_test(test_bad_build),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_load_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

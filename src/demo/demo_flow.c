@@ -190,25 +190,30 @@ struct step {
 	const char *activity;
 	double hours;      /* mean wait before it, in working hours */
 	double ai_factor;  /* AI-assisted cases: multiply the wait */
+	double p;          /* probability the step happens (1: always) */
+	const char *alt;   /* with probability alt_p, this activity instead */
+	double alt_p;
 };
 
 static const struct step claims_steps[] = {
-	{ "Register claim", 0, 1 },
-	{ "Check coverage", 6, 0.5 },
-	{ "Assess damage", 30, 0.45 },
-	{ "Decide settlement", 16, 0.5 },
-	{ "Pay claim", 20, 1 },
-	{ "Close claim", 8, 1 },
+	{ "Register claim", 0, 1, 1, NULL, 0 },
+	{ "Check coverage", 6, 0.5, 1, NULL, 0 },
+	{ "Assess damage", 30, 0.45, 1, NULL, 0 },
+	{ "Request second opinion", 20, 1, 0.12, NULL, 0 },
+	{ "Decide settlement", 16, 0.5, 1, NULL, 0 },
+	{ "Pay claim", 20, 1, 1, "Reject claim", 0.1 },
+	{ "Close claim", 8, 1, 1, NULL, 0 },
 };
 static const struct step p2p_steps[] = {
-	{ "Create requisition", 0, 1 },
-	{ "Approve requisition", 10, 1 },
-	{ "Create purchase order", 8, 0.6 },
-	{ "Receive goods", 36, 1 },
-	{ "Receive invoice", 12, 1 },
-	{ "Match invoice", 40, 0.35 },
-	{ "Approve invoice", 24, 0.4 },
-	{ "Pay invoice", 16, 1 },
+	{ "Create requisition", 0, 1, 1, NULL, 0 },
+	{ "Approve requisition", 10, 1, 1, NULL, 0 },
+	{ "Create purchase order", 8, 0.6, 1, NULL, 0 },
+	{ "Expedite order", 6, 1, 0.1, NULL, 0 },
+	{ "Receive goods", 36, 1, 1, NULL, 0 },
+	{ "Receive invoice", 12, 1, 1, NULL, 0 },
+	{ "Match invoice", 40, 0.35, 1, NULL, 0 },
+	{ "Approve invoice", 24, 0.4, 1, NULL, 0 },
+	{ "Pay invoice", 16, 1, 1, "Block payment", 0.04 },
 };
 
 /* A wait in seconds: exponential around `hours`, at least a minute. */
@@ -242,7 +247,7 @@ int demo_write_cases(struct demo *d, struct aiv_err *err)
 	const struct step *steps = insurance ? claims_steps : p2p_steps;
 	size_t nsteps = insurance ? ARRAY_SIZE(claims_steps) : ARRAY_SIZE(p2p_steps);
 	const char *rework = insurance ? "Request documents" : "Resolve price mismatch";
-	size_t rework_after = insurance ? 1 : 5; /* after Check coverage / Match invoice */
+	size_t rework_after = insurance ? 1 : 6; /* Check coverage / Match invoice */
 	const char *t1 = insurance ? "claims-motor" : "finance-ap";
 	const char *t2 = insurance ? "claims-property"
 		       : d->o.industry == DEMO_RETAIL ? "merchandising" : "procurement";
@@ -298,8 +303,13 @@ int demo_write_cases(struct demo *d, struct aiv_err *err)
 		for (k = 0; k < nsteps; k++) {
 			int rep = 1 + (k == rework_after && exc);
 			int j;
+			const char *name = steps[k].activity;
+			if (steps[k].p < 1 && !demo_chance(&r, steps[k].p))
+				continue;
+			if (steps[k].alt && demo_chance(&r, steps[k].alt_p))
+				name = steps[k].alt;
 			for (j = 0; j < rep; j++) {
-				const char *act = steps[k].activity;
+				const char *act = name;
 				if (j == 0 && rep == 2) {
 					/* the exception first, then the step again */
 					t += wait_s(&r, steps[k].hours * (ai ? steps[k].ai_factor : 1));
@@ -308,7 +318,7 @@ int demo_write_cases(struct demo *d, struct aiv_err *err)
 						    "<string key=\"org:resource\" value=\"%s\"/>"
 						    "<date key=\"time:timestamp\" value=\"%s\"/>"
 						    "<string key=\"lifecycle:transition\" value=\"complete\"/></event>\n",
-						    steps[k].activity,
+						    name,
 						    d->people[tm->first + (int)stats_rng_below(&r, (uint64_t)tm->n)].name, ts);
 					d->n_case_events++;
 					act = rework;
@@ -319,7 +329,7 @@ int demo_write_cases(struct demo *d, struct aiv_err *err)
 					    "<string key=\"org:resource\" value=\"%s\"/>"
 					    "<date key=\"time:timestamp\" value=\"%s\"/>"
 					    "<string key=\"lifecycle:transition\" value=\"complete\"/></event>\n",
-					    j == 1 ? steps[k].activity : act,
+					    j == 1 ? name : act,
 					    d->people[tm->first + (int)stats_rng_below(&r, (uint64_t)tm->n)].name, ts);
 				d->n_case_events++;
 			}

@@ -297,8 +297,8 @@ static int step_change(struct loader *L, struct aiv_err *err)
 		struct change_open_args oa;
 		struct strbuf sb = STRBUF_INIT;
 		char rel[64], cr[32], art[32];
-		int owner = k <= n / 2 ? 0 : -1, t;
 		const char *author, *id;
+		int t;
 		if (k <= n / 2) {
 			snprintf(rel, sizeof(rel), "changes/sop-%d-v2.md", k);
 			snprintf(art, sizeof(art), "SOP-%d", k);
@@ -306,7 +306,6 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			snprintf(rel, sizeof(rel), "changes/pol-2-v2.md");
 			snprintf(art, sizeof(art), "POL-2");
 		}
-		(void)owner;
 		free(path);
 		path = demo_path(L->d, rel);
 		if (strbuf_read_file(&sb, path, 1 << 20) < 0) {
@@ -467,7 +466,7 @@ static int step_phase(struct loader *L, struct aiv_err *err)
 	return 0;
 }
 
-/* Run fn-like work with the clock set `hours_ago` back (0: the real clock). */
+/* Set the clock `hours_ago` back (0: leave it); *saved keeps what to restore. */
 static void clock_back(int hours_ago, char *saved, size_t n)
 {
 	const char *cur = getenv("AIVALUE_FAKE_TIME");

@@ -55,14 +55,14 @@ static int is_fn(const struct demo *d, const struct demo_person *p, const char *
 	return !strcmp(d->teams[p->team].function, fn);
 }
 
-static int add_file(struct demo *d, const char *rel, const char *format)
+/* Remember an export for the loader, in load order. */
+static void add_file(struct demo *d, const char *rel, const char *format)
 {
 	d->usage_files = xrealloc(d->usage_files, st_mult(d->nusage + 1, sizeof(char *)));
 	d->usage_formats = xrealloc(d->usage_formats, st_mult(d->nusage + 1, sizeof(char *)));
 	d->usage_files[d->nusage] = xstrdup(rel);
 	d->usage_formats[d->nusage] = format;
 	d->nusage++;
-	return 0;
 }
 
 static int flush(struct demo *d, struct strbuf *sb, const char *rel, const char *format,

@@ -6,7 +6,7 @@
  *   usage/m365/YYYY-MM-DD.csv           Microsoft 365 Copilot usage user
  *                                       detail (every licensed person):
  *                                       weekly snapshots, then daily for the
- *                                       last 16 weeks, as an organisation
+ *                                       last 8 weeks, as an organisation
  *                                       that started exporting daily does
  *   usage/chatgpt/users-YYYY-MM.csv     ChatGPT Enterprise weekly user
  *                                       engagement (legal, sales, marketing)
@@ -28,7 +28,7 @@
 #include "demo/demo_int.h"
 
 #define M365_APPS 6
-#define DAILY_FROM (DEMO_DAYS - 112)
+#define DAILY_FROM (DEMO_DAYS - 56)
 static const char *const m365_apps[M365_APPS] = {
 	"Microsoft Teams", "Word", "Excel", "PowerPoint", "Outlook", "Copilot Chat" };
 

@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
+#include "http/server.h"
 #include "http/tokens.h"
 #include "ledger/ledger.h"
 #include "options.h"
@@ -124,6 +125,14 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "error: --seed must be a whole number from 0 to %llu, not '%s'\n",
 			(unsigned long long)UINT64_MAX, seed);
 		return 2;
+	}
+	{
+		struct http_config cfg;
+		http_config_init(&cfg);
+		if (http_parse_listen(&cfg, listen, &err)) {
+			fprintf(stderr, "error: %s\n", err.msg);
+			return 2;
+		}
 	}
 	if (!*dir) {
 		fprintf(stderr, "error: --dir must name a folder\n");

@@ -16,6 +16,7 @@ test_expect_success 'bad options exit 2 and create nothing' '
 	test_must_fail --exit=2 aivalue demo --seed "" --dir d 2>err.txt &&
 	test_must_fail --exit=2 aivalue demo --size 2>err.txt &&
 	test_must_fail --exit=2 aivalue demo small 2>err.txt &&
+	test_must_fail --exit=2 aivalue demo --serve --listen nowhere 2>err.txt &&
 	test ! -e d && test ! -e "$AIVALUE_DB" && test ! -e demo-data
 '
 

@@ -42,6 +42,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
 	{ "decisions", cmd_decisions, NEED_STORE, "the decision log: list, verify, export --otel" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
+	{ "demo", cmd_demo, NEED_CATALOG, "generate a fictional organisation in vendor formats and load it" },
 	{ "evidence", cmd_evidence, NEED_STORE | NEED_CATALOG, "evaluate value hypotheses: supported, not supported, insufficient data" },
 	{ "exceptions", cmd_exceptions, NEED_STORE, "list, approve, reject and reassign escalations" },
 	{ "findings", cmd_findings, NEED_STORE | NEED_CATALOG, "failure-mode findings with evidence and the leadership move" },

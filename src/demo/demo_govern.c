@@ -319,17 +319,24 @@ int demo_write_assess(struct demo *d, struct aiv_err *err)
 	if ((ret = demo_write(d, "assess/readiness.yaml", &sb, err)))
 		goto cleanup;
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "# %s: value hypotheses, registered before the evidence is judged\n"
+	strbuf_addf(&sb, "# %s: value hypotheses, registered before the evidence is judged.\n"
+		    "# Cycle time and exceptions are measured per case of the '%s' log;\n"
+		    "# the error-rate guardrail comes from the quality team's reviews\n"
+		    "# (observations.csv).\n"
+		    "---\nkind: ExceptionRule\nname: %s-exceptions\n"
+		    "description: a case that needed this step is an exception\n"
+		    "activities: [\"%s\"]\n"
 		    "---\nkind: Hypothesis\nname: %s\n"
 		    "title: AI-assisted %s finish at least 15%% faster end to end\n"
-		    "initiative: %s\nmetric: end_to_end_cycle_time\n"
+		    "initiative: %s\nlog: %s\nmetric: end_to_end_cycle_time\n"
 		    "comparison:\n  cohorts:\n    attribute: ai_assisted\n    baseline: \"false\"\n"
 		    "    treatment: \"true\"\nminimum_effect: \"15%%\"\nconfidence: 0.95\n"
 		    "minimum_sample: 30\nguardrails:\n  - metric: exception_rate\n"
-		    "    max_worsening: 0.05\nreview_date: \"2027-03-31\"\n"
+		    "    max_worsening: 0.05\n  - metric: error_rate\n    max_worsening: 0.03\n"
+		    "review_date: \"2027-03-31\"\n"
 		    "---\nkind: Hypothesis\nname: %s-fewer-exceptions\n"
 		    "title: AI assistance cuts the exception rate by 5 points\n"
-		    "initiative: %s\nmetric: exception_rate\n"
+		    "initiative: %s\nlog: %s\nmetric: exception_rate\n"
 		    "comparison:\n  cohorts:\n    attribute: ai_assisted\n    baseline: \"false\"\n"
 		    "    treatment: \"true\"\nminimum_effect: 0.05\nconfidence: 0.95\n"
 		    "minimum_sample: 30\nreview_date: \"2027-03-31\"\n"
@@ -338,8 +345,11 @@ int demo_write_assess(struct demo *d, struct aiv_err *err)
 		    "initiative: %s\nmetric: qualified_intent_rate\n"
 		    "comparison:\n  before_after: \"2026-12-01\"\nminimum_effect: 0.05\n"
 		    "confidence: 0.95\nminimum_sample: 100\nreview_date: \"2027-06-30\"\n",
-		    d->org_name, d->story.hypothesis,
-		    d->o.industry == DEMO_INSURANCE ? "claims" : "purchases", ini, ini, ini, dist, dist);
+		    d->org_name, d->story.log, d->story.log,
+		    demo_exception_activity(d),
+		    d->story.hypothesis,
+		    d->o.industry == DEMO_INSURANCE ? "claims" : "purchases", ini, d->story.log,
+		    ini, ini, d->story.log, dist, dist);
 	ret = demo_write(d, "assess/hypotheses.yaml", &sb, err);
 cleanup:
 	questionnaire_free(q);

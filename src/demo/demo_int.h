@@ -93,6 +93,8 @@ void demo_build_org(struct demo *d);
 int demo_write_org(struct demo *d, struct aiv_err *err);
 int demo_write_usage(struct demo *d, struct aiv_err *err);
 int demo_write_journeys(struct demo *d, struct aiv_err *err);
+/* The activity that makes a case an exception (the demo's ExceptionRule). */
+const char *demo_exception_activity(const struct demo *d);
 int demo_write_cases(struct demo *d, struct aiv_err *err);
 int demo_write_artefacts(struct demo *d, struct aiv_err *err);
 int demo_write_control(struct demo *d, struct aiv_err *err);

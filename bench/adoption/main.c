@@ -285,16 +285,16 @@ int main(int argc, char **argv)
 			       now_s() - t0, t3.n / (now_s() - t0));
 			utab_release(&t3);
 		}
-		store_exec(s, "CREATE INDEX IF NOT EXISTS bench_pd ON usage_events(person, day)", &err);
+		usage_rows_table(s, &err); store_exec(s, "CREATE INDEX IF NOT EXISTS bench_pd ON usage_rows(person, day)", &err);
 		for (r = 0; r < runs; r++) {
 			static const char *const q[] = {
 				/* active people per role and month */
 				"SELECT count(*) FROM (SELECT p.role, (e.day - 20454) / 30 AS m,"
-				" count(DISTINCT e.person) FROM usage_events e JOIN people p ON"
+				" count(DISTINCT e.person) FROM usage_rows e JOIN people p ON"
 				" p.name = e.person WHERE e.count > 0 GROUP BY 1, 2)",
 				/* repeat users per role: >= 9 active weeks of the last 12 */
 				"SELECT count(*) FROM (SELECT p.role, count(*) FROM (SELECT person,"
-				" count(DISTINCT (day - 20450) / 7) AS w FROM usage_events WHERE"
+				" count(DISTINCT (day - 20450) / 7) AS w FROM usage_rows WHERE"
 				" count > 0 AND day > 20818 - 84 GROUP BY person) a JOIN people p ON"
 				" p.name = a.person WHERE w >= 9 GROUP BY 1)",
 				/* active days per person in the 28-day window */
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 				" usage_events WHERE count > 0 AND day > 20818 - 28 GROUP BY person)",
 				/* features per person in 12 weeks (breadth) */
 				"SELECT count(*) FROM (SELECT person, count(DISTINCT feature),"
-				" sum(count) FROM usage_events WHERE day > 20818 - 84 GROUP BY person)",
+				" sum(count) FROM usage_rows WHERE day > 20818 - 84 GROUP BY person)",
 			};
 			size_t k;
 			int64_t v;

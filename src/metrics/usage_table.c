@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "usage_block.h"
 #include "usage_table.h"
 
 void utab_init(struct usage_table *t)
@@ -225,6 +226,107 @@ size_t utab_event_bytes(const struct usage_table *t)
 	       (t->npeople + 1) * sizeof(size_t);
 }
 
+/* Strings of usage_strings as ids of one of the table's dictionaries. */
+struct strmap {
+	struct intern *dict;
+	uint32_t *id;      /* usage_strings.id -> dict id, INTERN_NONE until asked */
+};
+
+static uint32_t strmap_get(struct strmap *m, char **strs, uint32_t sid)
+{
+	if (m->id[sid] == INTERN_NONE)
+		m->id[sid] = intern_id(m->dict, strs[sid]);
+	return m->id[sid];
+}
+
+/*
+ * Append the events of every usage block whose identity is joined to a
+ * known person: identity -> person and string ids are mapped once, then
+ * each block is decoded and copied column by column.
+ */
+static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct usage_block *b = NULL;
+	uint32_t *person = NULL;
+	char **strs = NULL;
+	struct strmap tools = { &t->tools, NULL }, feats = { &t->features, NULL };
+	struct strmap wfs = { &t->workflows, NULL };
+	size_t nid = 0, aid = 0, nstr = 0, astr = 0, i;
+	int rc = 0;
+
+	st = store_prepare(s, "SELECT id, person FROM usage_identities ORDER BY id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(person, nid + 1, aid);
+		person[nid++] = store_col_is_null(st, 1) ? INTERN_NONE :
+				utab_find_person(t, store_col_text(st, 1));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	st = store_prepare(s, "SELECT value FROM usage_strings ORDER BY id", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(strs, nstr + 1, astr);
+		strs[nstr++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	tools.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	feats.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	wfs.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	for (i = 0; i < nstr; i++)
+		tools.id[i] = feats.id[i] = wfs.id[i] = INTERN_NONE;
+	b = xmalloc(sizeof(*b));
+	st = store_prepare(s, "SELECT data FROM usage_blocks ORDER BY import_id, seq", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t k;
+		if (usage_block_decode(store_col_blob(st, 0), store_col_bytes(st, 0), b)) {
+			rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' is damaged", store_uri(s));
+			break;
+		}
+		for (k = 0; k < b->n; k++) {
+			uint32_t p;
+			if (b->ident[k] >= nid || b->tool[k] >= nstr || b->feature[k] >= nstr ||
+			    b->workflow[k] >= nstr) {
+				rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' names an"
+					      " identity or string that is not stored", store_uri(s));
+				break;
+			}
+			p = person[b->ident[k]];
+			if (p == INTERN_NONE)
+				continue; /* unmatched identity, or person deleted */
+			utab_event_ids(t, p, (int32_t)usage_block_day(b->time_us[k]),
+				       strmap_get(&tools, strs, b->tool[k]),
+				       strmap_get(&feats, strs, b->feature[k]),
+				       strmap_get(&wfs, strs, b->workflow[k]), b->count[k]);
+		}
+		if (rc < 0)
+			break;
+	}
+	store_reset(st);
+cleanup:
+	for (i = 0; i < nstr; i++)
+		free(strs[i]);
+	free(strs);
+	free(person);
+	free(tools.id);
+	free(feats.id);
+	free(wfs.id);
+	free(b);
+	return rc < 0 ? rc : 0;
+}
+
 int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 {
 	struct store_stmt *st;
@@ -263,6 +365,7 @@ int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 	store_reset(st);
 	if (rc < 0)
 		return rc;
+	/* rows of workspaces imported before columnar blocks */
 	st = store_prepare(s, "SELECT person, day, tool, feature, workflow, count FROM"
 			   " usage_events WHERE person IS NOT NULL", err);
 	if (!st)
@@ -278,6 +381,8 @@ int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 	}
 	store_reset(st);
 	if (rc < 0)
+		return rc;
+	if ((rc = load_blocks(t, s, err)))
 		return rc;
 	utab_finish(t);
 	return 0;

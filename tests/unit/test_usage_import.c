@@ -91,6 +91,9 @@ static int64_t q(struct fx *f, const char *sql)
 	struct aiv_err err = AIV_ERR_INIT;
 	int64_t v = -1;
 
+	/* the events as rows (they are stored as columnar blocks) */
+	if (strstr(sql, "usage_rows"))
+		assert_int_equal(usage_rows_table(f->s, &err), 0);
 	assert_int_equal(store_query_int(f->s, sql, &v, &err), 0);
 	return v;
 }
@@ -124,14 +127,14 @@ static void test_copilot_users(void **state)
 	assert_string_equal(sum.unmatched[0].identity, "carol-gh");
 	assert_int_equal(sum.unmatched[0].rows, 2);
 	usage_summary_release(&sum);
-	assert_int_equal(q(f, "SELECT count FROM usage_events WHERE person = 'alice'"
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"
 			   " AND feature = 'agent'"), 50);
-	assert_int_equal(q(f, "SELECT count FROM usage_events WHERE person = 'alice'"
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"
 			   " AND feature = 'code_completion'"), 12);
-	assert_int_equal(q(f, "SELECT count FROM usage_events WHERE identity = 'carol-gh'"
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE identity = 'carol-gh'"
 			   " AND feature = 'chat_panel_agent_mode'"), 7);
 	/* day 2026-05-07 */
-	assert_int_equal(q(f, "SELECT min(day) FROM usage_events"), 20580);
+	assert_int_equal(q(f, "SELECT min(day) FROM usage_rows"), 20580);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_team_members WHERE person = 'alice'"
 			   " AND team = 'frontend'"), 1);
 	/* the same file again: detected, nothing changes */
@@ -139,7 +142,7 @@ static void test_copilot_users(void **state)
 				&sum, &err), 0);
 	assert_int_equal(sum.already, 1);
 	usage_summary_release(&sum);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events"), 5);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), 5);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_imports"), 1);
 	assert_int_equal(q(f, "SELECT count(*) FROM ledger WHERE action = 'usage.import'"), 1);
 	/* the legacy org-level format is refused with a reason */
@@ -171,8 +174,8 @@ static void test_copilot_seats(void **state)
 	usage_summary_release(&sum);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_seats WHERE person IN ('alice', 'bob')"), 2);
 	/* 2026-05-06 is day 20579 */
-	assert_int_equal(q(f, "SELECT day FROM usage_events WHERE person = 'alice'"), 20579);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity = 'dave-gh'"), 1);
+	assert_int_equal(q(f, "SELECT day FROM usage_rows WHERE person = 'alice'"), 20579);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'dave-gh'"), 1);
 	/* the usage-metrics format is not a seats response */
 	assert_int_equal(import(f, data("copilot-users-1-day.ndjson"), "copilot-seats", NULL,
 				&sum, &err), AIV_EINPUT);
@@ -193,8 +196,8 @@ static void test_m365_snapshots(void **state)
 	assert_int_equal(sum.seats, 3);
 	assert_int_equal(sum.nunmatched, 2);
 	usage_summary_release(&sum);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE feature = 'Microsoft Teams'"), 2);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE feature = 'Copilot Chat'"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE feature = 'Microsoft Teams'"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE feature = 'Copilot Chat'"), 1);
 	/* next day's snapshot repeats dana's Teams date and adds a new one */
 	next = write_file(f, "m365-next.csv",
 		"Report Refresh Date,Report Period,User Principal Name,Display Name,Last Activity Date,"
@@ -204,7 +207,7 @@ static void test_m365_snapshots(void **state)
 	assert_int_equal(sum.skipped, 1);
 	assert_int_equal(sum.rows, 1);
 	usage_summary_release(&sum);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity ="
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example'"), 3);
 	/* a bad date names line and column */
 	next = write_file(f, "m365-bad.csv",
@@ -215,7 +218,7 @@ static void test_m365_snapshots(void **state)
 	assert_int_equal(import(f, next, "m365-copilot", NULL, &sum, &err), AIV_EINPUT);
 	assert_non_null(strstr(err.msg, "m365-bad.csv:3:39: unparseable date '2024-02-30' in "
 			       "'Word Copilot Last Activity Date'"));
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity = 'x@y.example'"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'x@y.example'"), 0);
 }
 
 static void test_chatgpt(void **state)
@@ -232,11 +235,11 @@ static void test_chatgpt(void **state)
 	assert_int_equal(sum.seats, 3);
 	usage_summary_release(&sum);
 	/* a@example.com is alice's UPN in the identity map */
-	assert_int_equal(q(f, "SELECT sum(count) FROM usage_events WHERE person = 'alice'"
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
 			   " AND feature = 'chat'"), 25);
-	assert_int_equal(q(f, "SELECT count FROM usage_events WHERE person = 'alice'"
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"
 			   " AND workflow = 'g-contract-check'"), 5);
-	assert_int_equal(q(f, "SELECT count FROM usage_events WHERE identity = 'c@example.com'"
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE identity = 'c@example.com'"
 			   " AND workflow = 'g-contract-check'"), 2);
 	assert_int_equal(import(f, data("chatgpt-gpt-engagement.csv"), "chatgpt-enterprise",
 				NULL, &sum, &err), 0);
@@ -274,11 +277,11 @@ static void test_otel(void **state)
 	/* two GenAI spans (new and old attribute names); the HTTP span is skipped */
 	assert_int_equal(sum.rows, 2);
 	usage_summary_release(&sum);
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity = 'u-17' AND"
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'u-17' AND"
 			   " tool = 'anthropic' AND feature = 'invoke_agent' AND workflow ="
 			   " 'Contract Reviewer'"), 1);
 	/* older gen_ai.system, user from the resource's enduser.id, op from the span name */
-	assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE identity ="
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example' AND tool = 'openai' AND feature = 'chat'"), 1);
 }
 
@@ -297,7 +300,7 @@ static void test_generic_and_bad_input(void **state)
 	assert_string_equal(sum.unmatched[0].identity, "stranger@elsewhere.example");
 	usage_summary_release(&sum);
 	/* epoch seconds 1778061600 = 2026-05-06T10:00:00Z */
-	assert_int_equal(q(f, "SELECT time_us FROM usage_events WHERE identity ="
+	assert_int_equal(q(f, "SELECT time_us FROM usage_rows WHERE identity ="
 			   " 'stranger@elsewhere.example'"), 1778061600000000LL);
 	assert_int_equal(import(f, data("generic.jsonl"), "jsonl",
 				"person=email,time=ts,tool=app,workflow=template_id,count=n",
@@ -310,7 +313,7 @@ static void test_generic_and_bad_input(void **state)
 		p = write_file(f, "ids.csv", "person,kind,value\nbob,email,Stranger@elsewhere.example\n");
 		assert_int_equal(identity_import_csv(f->s, "test", p, &res, &err), 0);
 		assert_int_equal(res.rejoined, 1);
-		assert_int_equal(q(f, "SELECT count(*) FROM usage_events WHERE person IS NULL AND"
+		assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person IS NULL AND"
 				   " identity = 'stranger@elsewhere.example'"), 0);
 		p = write_file(f, "ids2.csv", "person,kind,value\nnobody,email,x@y\n");
 		assert_int_equal(identity_import_csv(f->s, "test", p, &res, &err), AIV_EINPUT);
@@ -318,7 +321,7 @@ static void test_generic_and_bad_input(void **state)
 	}
 	/* every bad file: clear error, nothing imported */
 	{
-		int64_t before = q(f, "SELECT count(*) FROM usage_events");
+		int64_t before = q(f, "SELECT count(*) FROM usage_rows");
 		static const struct { const char *name, *text, *format, *map, *want; } bad[] = {
 			{ "missing.csv", "when,who\n2026-01-01,a@b\n", "csv", NULL,
 			  "missing.csv:1:1: missing column 'person' for person" },
@@ -354,7 +357,7 @@ static void test_generic_and_bad_input(void **state)
 			if (!strstr(err.msg, bad[i].want))
 				fail_msg("%s: got '%s', want '%s'", bad[i].name, err.msg, bad[i].want);
 		}
-		assert_int_equal(q(f, "SELECT count(*) FROM usage_events"), before);
+		assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), before);
 	}
 }
 

@@ -230,13 +230,27 @@ static void test_chatgpt(void **state)
 
 	assert_int_equal(import(f, data("chatgpt-user-engagement.csv"), "chatgpt-enterprise",
 				NULL, &sum, &err), 0);
-	/* a: chat 24 (Apr 2) + 1 (Apr 5), tool 3, project 2, gpt 5; c: chat 4, gpt 2 */
-	assert_int_equal(sum.rows, 7);
+	/*
+	 * a: first active Apr 2, last Apr 5, 25 messages: active Apr 2..5,
+	 * chat 7 + 6 + 6 + 6; tool 3, project 2, gpt 5 on Apr 2.
+	 * c: active Apr 1 only: chat 4, gpt 2.
+	 */
+	assert_int_equal(sum.rows, 9);
 	assert_int_equal(sum.seats, 3);
 	usage_summary_release(&sum);
 	/* a@example.com is alice's UPN in the identity map */
 	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
 			   " AND feature = 'chat'"), 25);
+	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE person = 'alice'"),
+			 4);
+	assert_int_equal(q(f, "SELECT min(day) FROM usage_rows WHERE person = 'alice'"),
+			 20180); /* 2025-04-02 */
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
+			   " feature = 'chat' AND day = 20180"), 7);
+	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
+			   " feature = 'chat' AND day = 20183"), 6);
+	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE"
+			   " identity = 'c@example.com'"), 1);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"
 			   " AND workflow = 'g-contract-check'"), 5);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE identity = 'c@example.com'"
@@ -265,6 +279,58 @@ static void test_chatgpt(void **state)
 	drift = write_file(f, "neg.csv", "email,period_start,messages\nb@example.com,2025-04-20,-4\n");
 	assert_int_equal(import(f, drift, "chatgpt-enterprise", NULL, &sum, &err), AIV_EINPUT);
 	assert_non_null(strstr(err.msg, "neg.csv:2:26: negative count -4 in 'messages'"));
+}
+
+/*
+ * Active days of a monthly User Engagement export (the vendor's columns):
+ * at most one a message, spread from the first to the last active day.
+ */
+static void test_chatgpt_active_days(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	const char *p;
+
+	p = write_file(f, "monthly.csv",
+		"cadence,period_start,period_end,account_id,public_id,name,email,role,user_role,"
+		"department,groups,user_status,created_or_invited_date,is_active,"
+		"first_day_active_in_period,last_day_active_in_period,messages,messages_rank,"
+		"model_to_messages,gpt_messages,gpts_messaged,gpt_to_messages,tool_messages,"
+		"tools_messaged,tool_to_messages,project_messages,projects_messaged,"
+		"project_to_messages,projects_created,last_day_active\n"
+		/* 3 messages over Apr 1..29: three active days, Apr 1, 15, 29 */
+		"Monthly,2025-04-01,2025-04-30,acct-1,user-a,A,a@example.com,standard,"
+		"standard-user,[],[],enabled,2025-01-02,1,2025-04-01,2025-04-29,3,5,"
+		"\"{'gpt-4o': 3}\",0,0,{},0,0,{},0,0,{},0,2025-04-29\n"
+		/* 40 messages over Apr 7..11: every day of the span, 8 a day */
+		"Monthly,2025-04-01,2025-04-30,acct-1,user-c,C,c@example.com,standard,"
+		"standard-user,[],[],enabled,2025-01-02,1,2025-04-07,2025-04-11,40,1,"
+		"\"{'gpt-4o': 40}\",0,0,{},0,0,{},0,0,{},0,2025-04-11\n"
+		/* enabled, not active: a seat, no activity */
+		"Monthly,2025-04-01,2025-04-30,acct-1,user-b,B,b@example.com,standard,"
+		"standard-user,[],[],enabled,2025-01-02,0,,,0,,{},0,0,{},0,0,{},0,0,{},0,\n");
+	assert_int_equal(import(f, p, "chatgpt-enterprise", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, 8);
+	assert_int_equal(sum.seats, 3);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE person = 'alice'"),
+			 3);
+	assert_int_equal(q(f, "SELECT sum(day) - 3 * 20179 FROM usage_rows WHERE person = 'alice'"),
+			 0 + 14 + 28); /* 2025-04-01 is day 20179 */
+	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE"
+			   " identity = 'c@example.com'"), 5);
+	assert_int_equal(q(f, "SELECT min(count) * 10 + max(count) FROM usage_rows WHERE"
+			   " identity = 'c@example.com'"), 88);
+	/* the last active day before the first is refused, nothing imported */
+	p = write_file(f, "swapped.csv",
+		"email,period_start,period_end,first_day_active_in_period,"
+		"last_day_active_in_period,messages\n"
+		"d@example.com,2025-04-01,2025-04-30,2025-04-20,2025-04-02,5\n");
+	assert_int_equal(import(f, p, "chatgpt-enterprise", NULL, &sum, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "swapped.csv:2:48: last active day '2025-04-02' is before"
+			       " the first '2025-04-20'"));
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'd@example.com'"), 0);
 }
 
 static void test_otel(void **state)
@@ -368,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copilot_seats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_m365_snapshots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chatgpt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chatgpt_active_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_and_bad_input, setup, teardown),
 	};

@@ -388,6 +388,8 @@ static void test_generic_and_bad_input(void **state)
 	/* every bad file: clear error, nothing imported */
 	{
 		int64_t before = q(f, "SELECT count(*) FROM usage_rows");
+		int64_t imports = q(f, "SELECT count(*) FROM usage_imports");
+		int64_t ledger = q(f, "SELECT count(*) FROM ledger");
 		static const struct { const char *name, *text, *format, *map, *want; } bad[] = {
 			{ "missing.csv", "when,who\n2026-01-01,a@b\n", "csv", NULL,
 			  "missing.csv:1:1: missing column 'person' for person" },
@@ -413,17 +415,80 @@ static void test_generic_and_bad_input(void **state)
 			{ "span.jsonl", "{\"resourceMetrics\":[]}\n", "otel-genai", NULL,
 			  "span.jsonl:1: missing field 'resourceSpans'" },
 			{ "map.csv", "person,time\n", "csv", "person=a,when=b", "unknown --map target 'when'" },
+			/* the bad-input list, reader by reader */
+			{ "dup2.csv", "person,time,tool\nalice,2026-01-01,x\nbob,2026-01-01,x\n"
+			  "alice,2026-01-01T00:00:00Z,x\n", "csv", NULL,
+			  "dup2.csv:4: duplicate row: same identity, time, tool, feature and workflow"
+			  " as line 2" },
+			{ "csv.jsonl", "person,time\nalice,2026-01-01\n", "jsonl", NULL,
+			  "csv.jsonl:1:6: not a JSON object" },
+			{ "neg.jsonl", "{\"person\":\"a\",\"time\":\"2026-01-01\",\"count\":-2}\n", "jsonl",
+			  NULL, "neg.jsonl:1: negative count -2 in 'count'" },
+			{ "users.csv", "email,period_start,messages\na@b,2025-04-01,1\n", "copilot-users",
+			  NULL, "users.csv:1:5: not JSON" },
+			{ "cdate.ndjson", "{\"day\":\"May 7\",\"user_login\":\"alice\"}\n", "copilot-users",
+			  NULL, "cdate.ndjson:1: unparseable date 'May 7' in field 'day'" },
+			{ "cneg.ndjson", "{\"day\":\"2026-05-07\",\"user_login\":\"alice\","
+			  "\"code_acceptance_activity_count\":-1}\n", "copilot-users", NULL,
+			  "cneg.ndjson:1: negative count -1 in field 'code_acceptance_activity_count'" },
+			{ "cdup.ndjson", "{\"day\":\"2026-05-07\",\"user_login\":\"alice\","
+			  "\"user_initiated_interaction_count\":2,\"used_chat\":true}\n"
+			  "{\"day\":\"2026-05-07\",\"user_login\":\"Alice\","
+			  "\"user_initiated_interaction_count\":2,\"used_chat\":true}\n",
+			  "copilot-users", NULL, "cdup.ndjson:2: duplicate row" },
+			{ "corg.ndjson", "{\"day\":\"2026-05-07\",\"user_login\":\"alice\","
+			  "\"organization_id\":\"1\",\"used_chat\":true}\n"
+			  "{\"day\":\"2026-05-07\",\"user_login\":\"bob\","
+			  "\"organization_id\":\"2\",\"used_chat\":true}\n",
+			  "copilot-users", NULL, "corg.ndjson:2: file mixes tenants: organization_id '2'" },
+			{ "seats.csv", "login,seat\nalice,1\n", "copilot-seats", NULL,
+			  "seats.csv:1:5: not JSON" },
+			{ "metrics.ndjson", "{\"day\":\"2026-05-07\",\"user_login\":\"alice\"}\n",
+			  "copilot-metrics", NULL, "metrics.ndjson:1:1: not a JSON array of days" },
+			{ "mdate.csv", "Report Refresh Date,Report Period,User Principal Name,"
+			  "Last Activity Date,Word Copilot Last Activity Date\n"
+			  "2024-06-26,7,a@b,2024-06-12,12/06/2024\n", "m365-copilot", NULL,
+			  "mdate.csv:2:29: unparseable date '12/06/2024' in 'Word Copilot Last Activity"
+			  " Date'" },
+			{ "gpt.csv", "user,period_start,messages\na@b,2025-04-01,1\n", "chatgpt-enterprise",
+			  NULL, "gpt.csv:1:1: missing column 'email': this is not a ChatGPT Enterprise" },
+			{ "gdate.csv", "email,period_start,messages\na@b,April,1\n", "chatgpt-enterprise",
+			  NULL, "gdate.csv:2:5: unparseable date 'April' in 'period_start'" },
+			{ "odup.jsonl", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+			  "{\"traceId\":\"t1\",\"spanId\":\"s1\",\"name\":\"chat\","
+			  "\"startTimeUnixNano\":\"1746612000000000000\",\"attributes\":["
+			  "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
+			  "{\"key\":\"user.id\",\"value\":{\"stringValue\":\"alice\"}}]},"
+			  "{\"traceId\":\"t1\",\"spanId\":\"s1\",\"name\":\"chat\","
+			  "\"startTimeUnixNano\":\"1746612009000000000\",\"attributes\":["
+			  "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}},"
+			  "{\"key\":\"user.id\",\"value\":{\"stringValue\":\"alice\"}}]}]}]}]}\n",
+			  "otel-genai", NULL, "odup.jsonl:1: duplicate row" },
+			{ "odate.jsonl", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+			  "{\"traceId\":\"t1\",\"spanId\":\"s1\",\"name\":\"chat\","
+			  "\"startTimeUnixNano\":\"soon\",\"attributes\":["
+			  "{\"key\":\"gen_ai.operation.name\",\"value\":{\"stringValue\":\"chat\"}}]}]}]}]}\n",
+			  "otel-genai", NULL, "odate.jsonl:1: unparseable startTimeUnixNano 'soon'" },
+			{ "big.csv", "person,time,count\nalice,2026-01-01,4294967296\n", "csv", NULL,
+			  "big.csv:2: count 4294967296 is larger than 4294967295" },
 		};
 		size_t i;
+		int wrong = 0;
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			p = write_file(f, bad[i].name, bad[i].text);
 			aiv_err_clear(&err);
 			if (import(f, p, bad[i].format, bad[i].map, &sum, &err) == 0)
 				fail_msg("%s imported", bad[i].name);
-			if (!strstr(err.msg, bad[i].want))
-				fail_msg("%s: got '%s', want '%s'", bad[i].name, err.msg, bad[i].want);
+			if (!strstr(err.msg, bad[i].want)) {
+				print_error("%s: got '%s', want '%s'\n", bad[i].name, err.msg,
+					    bad[i].want);
+				wrong++;
+			}
 		}
+		assert_int_equal(wrong, 0);
 		assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), before);
+		assert_int_equal(q(f, "SELECT count(*) FROM usage_imports"), imports);
+		assert_int_equal(q(f, "SELECT count(*) FROM ledger"), ledger);
 	}
 }
 

@@ -17,6 +17,7 @@
 #include "apply/apply.h"
 #include "ingest/identity.h"
 #include "ingest/usage.h"
+#include "metrics/usage_table.h"
 #include "org/org.h"
 
 struct fx {
@@ -492,6 +493,61 @@ static void test_generic_and_bad_input(void **state)
 	}
 }
 
+/*
+ * The stored form: columnar blocks of 65,536 events, read back by the
+ * metrics loader and as rows; rows of workspaces imported before blocks
+ * still count; a damaged block is an error, not silence.
+ */
+static void test_blocks(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	struct usage_table t;
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int i;
+
+	strbuf_addstr(&sb, "person,time,tool,count\n");
+	for (i = 0; i < 70000; i++) /* alice: 70,000 distinct seconds from 2026-01-01 */
+		strbuf_addf(&sb, "%s,%d,chatgpt,%d\n", i % 7 ? "alice" : "stranger",
+			    1767225600 + i, 1 + i % 3);
+	p = write_file(f, "many.csv", sb.buf);
+	strbuf_release(&sb);
+	assert_int_equal(import(f, p, "csv", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, 70000);
+	assert_int_equal(sum.nunmatched, 1);
+	assert_int_equal(sum.unmatched[0].rows, 10000);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_blocks"), 2);
+	assert_int_equal(q(f, "SELECT sum(n) FROM usage_blocks"), 70000);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'alice'"), 60000);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows"), 70000 / 3 * 6 + 1);
+	/* the same content again: detected, nothing added */
+	assert_int_equal(import(f, p, "csv", NULL, &sum, &err), 0);
+	assert_int_equal(sum.already, 1);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_blocks"), 2);
+	/* a row written by an older aivalue (before blocks) */
+	assert_int_equal(store_exec(f->s, "INSERT INTO usage_events(import_id, person, identity,"
+				    " time_us, day, tool, feature, workflow, count) VALUES (99,"
+				    " 'bob', 'bob', 1767225600000000, 20454, 'm365', 'Word', '', 4)",
+				    &err), 0);
+	utab_init(&t);
+	assert_int_equal(utab_load(&t, f->s, &err), 0);
+	assert_int_equal(t.n, 60001); /* alice's events and bob's old row; not the stranger's */
+	utab_release(&t);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), 70001);
+	/* a damaged block */
+	assert_int_equal(store_exec(f->s, "UPDATE usage_blocks SET data = substr(data, 1, 100)"
+				    " WHERE seq = 1", &err), 0);
+	utab_init(&t);
+	assert_int_equal(utab_load(&t, f->s, &err), AIV_ESTATE);
+	assert_non_null(strstr(err.msg, "a usage block of"));
+	assert_non_null(strstr(err.msg, "is damaged"));
+	utab_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chatgpt_active_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_and_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
 	};
 	const char *slash;
 

@@ -73,7 +73,8 @@ static int identity_parse(const struct ypos *p, struct fy_node *doc,
 			continue;
 		arr = json_array();
 		if (fy_node_is_scalar(v)) {
-			char *s = lower_trim(ytext(v));
+			/* a null scalar ("github:" or "github: # note") has no text */
+			char *s = lower_trim(ytext(v) ? ytext(v) : "");
 			if (!*s) {
 				free(s);
 				json_decref(arr);

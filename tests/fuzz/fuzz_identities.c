@@ -19,6 +19,20 @@ static struct store *ws;
 static char dir[] = "/tmp/aiv-fuzz-identities-XXXXXX";
 static char db[64], csv[64];
 
+static void cleanup(void)
+{
+	char file[sizeof(db) + 8];
+
+	store_close(ws);
+	unlink(csv);
+	unlink(db);
+	snprintf(file, sizeof(file), "%s-wal", db);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s-shm", db);
+	unlink(file);
+	rmdir(dir);
+}
+
 static int setup(void)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -32,6 +46,7 @@ static int setup(void)
 		       "INSERT INTO people(name, display_name, role, team) VALUES"
 		       " ('alice', 'A', 'r', 't'), ('bob', 'B', 'r', 't')", &err))
 		return -1;
+	atexit(cleanup);
 	return 0;
 }
 

@@ -213,18 +213,17 @@ static void hash_field(struct strbuf *sb, const char *s)
 static void add_int(struct strbuf *sb, int64_t v, char end)
 {
 	char tmp[24];
-	int n = 0;
+	int n = 23;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
+	tmp[n] = end; /* digits right to left, then one append */
 	do {
-		tmp[n++] = (char)('0' + u % 10);
+		tmp[--n] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
 	if (v < 0)
-		strbuf_addch(sb, '-');
-	while (n)
-		strbuf_addch(sb, tmp[--n]);
-	strbuf_addch(sb, end);
+		tmp[--n] = '-';
+	strbuf_add(sb, tmp + n, (size_t)(24 - n));
 }
 
 /* Hash input goes through a 64 KiB buffer: one EVP call per block, not per row. */
@@ -869,13 +868,10 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		ret = aiv_fail(err, AIV_EINTERNAL, "usage import without a workspace must be a dry run");
 		goto cleanup;
 	}
-	if (s) {
-		if ((ret = load_identities(&im, err)) || (ret = load_dicts(&im, err)))
-			goto cleanup;
-	}
-	im.person_seen = xcalloc(intern_count(&im.people) + 1, 1);
 	if (im.write) {
 		int64_t last = 0;
+		/* dictionaries are read inside the (immediate) transaction, so no
+		 * other import can take the ids this one hands out */
 		if ((ret = store_begin(s, err)))
 			goto cleanup;
 		in_tx = 1;
@@ -887,6 +883,11 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		im.block = xmalloc(sizeof(*im.block));
 		im.block->n = 0;
 	}
+	if (s) {
+		if ((ret = load_identities(&im, err)) || (ret = load_dicts(&im, err)))
+			goto cleanup;
+	}
+	im.person_seen = xcalloc(intern_count(&im.people) + 1, 1);
 	if ((ret = rd->read(&im, f, err)) || (ret = check_dups(&im, err)))
 		goto cleanup;
 	if (sum->rows == 0 && sum->seats == 0 && sum->teams == 0 && sum->workflows == 0 &&

@@ -78,13 +78,8 @@ uint32_t utab_find_person(const struct usage_table *t, const char *name)
 	return intern_find(&t->names, name, strlen(name));
 }
 
-static void grow_events(struct usage_table *t)
+static void resize_events(struct usage_table *t, size_t want)
 {
-	size_t want;
-
-	if (t->n < t->alloc)
-		return;
-	want = t->alloc < 1024 ? 1024 : st_mult(t->alloc, 2);
 	t->person = xrealloc(t->person, st_mult(want, sizeof(uint32_t)));
 	t->tool = xrealloc(t->tool, st_mult(want, sizeof(uint32_t)));
 	t->feature = xrealloc(t->feature, st_mult(want, sizeof(uint32_t)));
@@ -92,6 +87,19 @@ static void grow_events(struct usage_table *t)
 	t->count = xrealloc(t->count, st_mult(want, sizeof(uint32_t)));
 	t->day = xrealloc(t->day, st_mult(want, sizeof(int32_t)));
 	t->alloc = want;
+}
+
+static void grow_events(struct usage_table *t)
+{
+	if (t->n < t->alloc)
+		return;
+	resize_events(t, t->alloc < 1024 ? 1024 : st_mult(t->alloc, 2));
+}
+
+void utab_reserve(struct usage_table *t, size_t more)
+{
+	if (t->alloc - t->n < more)
+		resize_events(t, st_add(t->n, more));
 }
 
 void utab_event_ids(struct usage_table *t, uint32_t person, int32_t day, uint32_t tool,
@@ -253,6 +261,7 @@ static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *e
 	struct strmap tools = { &t->tools, NULL }, feats = { &t->features, NULL };
 	struct strmap wfs = { &t->workflows, NULL };
 	size_t nid = 0, aid = 0, nstr = 0, astr = 0, i;
+	int64_t total = 0;
 	int rc = 0;
 
 	st = store_prepare(s, "SELECT id, person FROM usage_identities ORDER BY id", err);
@@ -278,6 +287,9 @@ static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *e
 	store_reset(st);
 	if (rc < 0)
 		goto cleanup;
+	if ((rc = store_query_int(s, "SELECT coalesce(sum(n), 0) FROM usage_blocks", &total, err)))
+		goto cleanup;
+	utab_reserve(t, (size_t)(total > 0 ? total : 0)); /* one allocation, no doubling */
 	tools.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
 	feats.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
 	wfs.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));

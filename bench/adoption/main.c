@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	struct store *s = NULL;
 	int64_t n;
-	size_t bytes = 0;
+	size_t bytes = 0, heap = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--scale") && i + 1 < argc)
@@ -311,6 +312,7 @@ int main(int argc, char **argv)
 		kc[r] = cpu_s() - t0c;
 		kw[r] = wall_s() - t0w;
 		bytes = utab_event_bytes(&t);
+		heap = mallinfo2().uordblks + mallinfo2().hblkhd;
 		adoption_report_release(&rep);
 		utab_release(&t);
 	}
@@ -322,6 +324,12 @@ int main(int argc, char **argv)
 	       median(lw, runs) + median(kw, runs));
 	printf("  %-30s %9.1f bytes/event (columns + offsets)\n", "memory of the table",
 	       (double)bytes / n);
+	printf("  %-30s %9.1f bytes/event (heap in use with the table and report loaded)\n",
+	       "heap after load + metrics", (double)heap / n);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("  %-30s %9.1f bytes/event (peak RSS %.0f MiB; includes the database file"
+	       " pages SQLite maps)\n", "peak RSS after load", ru.ru_maxrss * 1024.0 / n,
+	       ru.ru_maxrss / 1024.0);
 
 	t0c = cpu_s();
 	t0w = wall_s();

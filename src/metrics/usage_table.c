@@ -2,10 +2,11 @@
  * usage_table.c - building, sorting and loading the columnar usage
  * table; see usage_table.h.
  *
- * utab_finish() sorts with an LSD radix sort on a 64-bit key
- * (person << 32 | biased day) carrying a permutation, four 16-bit passes,
- * then applies the permutation column by column: O(n), no comparisons,
- * and at most 12 extra bytes per event while it runs.
+ * utab_finish() sorts by person with a stable counting sort (one
+ * permutation applied column by column: 8 extra bytes an event while it
+ * runs, so the table peaks at 32 bytes an event), then sorts by day only
+ * the people whose events are not in day order already (exports are
+ * written in time order, so usually none): O(n) in the common case.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -160,66 +161,75 @@ static void permute_u32(uint32_t *col, const uint32_t *perm, size_t n, uint32_t 
 	memcpy(col, tmp, n * sizeof(*col));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort one person's slice [a, b) by day, keeping input order among equal days. */
+static void sort_slice(struct usage_table *t, size_t a, size_t b)
+{
+	size_t m = b - a, i;
+	uint64_t *key = xmalloc(st_mult(m, sizeof(*key)));
+	uint32_t *perm = xmalloc(st_mult(m, sizeof(*perm)));
+	uint32_t *tmp = xmalloc(st_mult(m, sizeof(*tmp)));
+
+	for (i = 0; i < m; i++)
+		key[i] = (uint64_t)(uint32_t)((int64_t)t->day[a + i] + 0x80000000LL) << 32 | i;
+	qsort(key, m, sizeof(*key), cmp_u64);
+	for (i = 0; i < m; i++)
+		perm[i] = (uint32_t)key[i];
+	free(key);
+	permute_u32((uint32_t *)t->day + a, perm, m, tmp);
+	permute_u32(t->tool + a, perm, m, tmp);
+	permute_u32(t->feature + a, perm, m, tmp);
+	permute_u32(t->workflow + a, perm, m, tmp);
+	permute_u32(t->count + a, perm, m, tmp);
+	free(perm);
+	free(tmp);
+}
+
 void utab_finish(struct usage_table *t)
 {
-	size_t n = t->n, i, pass;
-	uint64_t *key, *key2;
-	uint32_t *perm, *perm2, *tmp;
-	size_t *cnt;
+	size_t n = t->n, np = t->npeople, i, p;
+	uint32_t *perm, *tmp;
+	size_t *next;
 
 	if (t->finished)
 		return;
 	t->finished = 1;
-	key = xmalloc(st_mult(n + 1, sizeof(*key)));
-	key2 = xmalloc(st_mult(n + 1, sizeof(*key2)));
+	t->person_off = xcalloc(np + 1, sizeof(*t->person_off));
+	for (i = 0; i < n; i++)
+		t->person_off[t->person[i] + 1]++;
+	for (p = 0; p < np; p++)
+		t->person_off[p + 1] += t->person_off[p];
+	/* stable counting sort by person: 4 bytes of permutation an event */
 	perm = xmalloc(st_mult(n + 1, sizeof(*perm)));
-	perm2 = xmalloc(st_mult(n + 1, sizeof(*perm2)));
-	cnt = xmalloc(65536 * sizeof(*cnt));
-	for (i = 0; i < n; i++) {
-		key[i] = ((uint64_t)t->person[i] << 32) | (uint32_t)((int64_t)t->day[i] + 0x80000000LL);
-		perm[i] = (uint32_t)i;
-	}
-	for (pass = 0; pass < 4; pass++) {
-		unsigned shift = (unsigned)(pass * 16);
-		size_t sum = 0, c;
-		int skip = 0;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(key[i] >> shift) & 0xffff]++;
-		for (i = 0; i < 65536; i++) {
-			c = cnt[i];
-			if (c == n)
-				skip = 1; /* every key in one bucket: the pass changes nothing */
-			cnt[i] = sum;
-			sum += c;
-		}
-		if (skip)
-			continue;
-		for (i = 0; i < n; i++) {
-			size_t d = cnt[(key[i] >> shift) & 0xffff]++;
-			key2[d] = key[i];
-			perm2[d] = perm[i];
-		}
-		{ uint64_t *k = key; key = key2; key2 = k; }
-		{ uint32_t *p = perm; perm = perm2; perm2 = p; }
-	}
-	tmp = (uint32_t *)key2; /* n * 8 bytes: room for n uint32 */
-	permute_u32(t->person, perm, n, tmp);
+	next = xmalloc(st_mult(np + 1, sizeof(*next)));
+	memcpy(next, t->person_off, (np + 1) * sizeof(*next));
+	for (i = 0; i < n; i++)
+		perm[next[t->person[i]]++] = (uint32_t)i;
+	free(next);
+	tmp = xmalloc(st_mult(n + 1, sizeof(*tmp)));
 	permute_u32((uint32_t *)t->day, perm, n, tmp);
 	permute_u32(t->tool, perm, n, tmp);
 	permute_u32(t->feature, perm, n, tmp);
 	permute_u32(t->workflow, perm, n, tmp);
 	permute_u32(t->count, perm, n, tmp);
-	free(key);
-	free(key2);
 	free(perm);
-	free(perm2);
-	free(cnt);
-	t->person_off = xcalloc(t->npeople + 1, sizeof(*t->person_off));
-	for (i = 0; i < n; i++)
-		t->person_off[t->person[i] + 1]++;
-	for (i = 0; i < t->npeople; i++)
-		t->person_off[i + 1] += t->person_off[i];
+	free(tmp);
+	for (p = 0; p < np; p++) {
+		size_t a = t->person_off[p], b = t->person_off[p + 1];
+		for (i = a; i < b; i++)
+			t->person[i] = (uint32_t)p;
+		/* exports come sorted by time: most slices are in order already */
+		for (i = a + 1; i < b && t->day[i - 1] <= t->day[i]; i++)
+			;
+		if (i < b)
+			sort_slice(t, a, b);
+	}
 	{
 		size_t old = t->awf_creator;
 		ALLOC_GROW(t->wf_creator, intern_count(&t->workflows) + 1, t->awf_creator);

@@ -16,12 +16,16 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps build test unit e2e asan demo bench fuzz install clean
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz install clean
 
 all: build
 
 deps:
 	@./scripts/install-deps
+
+# What the tests need beyond the build: chromium, node/npm packages, wrk, jq.
+test-deps:
+	@./scripts/install-test-deps
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
@@ -29,11 +33,11 @@ build: deps
 
 # Unit tests print TAP (cmocka) and e2e tests are TAP shell scripts; prove
 # runs both and prints one summary line at the end.
-test: build
+test: build test-deps
 	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
 		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS)
 
-asan: deps
+asan: deps test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -15,7 +15,9 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "hypothesis.h"
+#include "ingest/logstore.h"
 #include "ledger/ledger.h"
+#include "metrics/exceptions.h"
 #include "org/org.h"
 #include "metrics/stats.h"
 
@@ -38,6 +40,27 @@ static int parse_effect(const char *s, double *v, int *relative)
 	}
 	*relative = 0;
 	return *end ? -1 : 0;
+}
+
+/*
+ * The metrics a hypothesis with `log: NAME` measures per case of that
+ * imported event log: the case's duration (first to last event, in
+ * seconds), whether it repeats an activity (rework), and whether it has
+ * an activity matched by an applied ExceptionRule.
+ */
+#define LOG_METRICS "end_to_end_cycle_time, expert_cycle_time, rework_rate or exception_rate"
+
+enum log_metric { LM_NONE, LM_CYCLE, LM_REWORK, LM_EXCEPTION };
+
+static enum log_metric log_metric(const char *m)
+{
+	if (!strcmp(m, "end_to_end_cycle_time") || !strcmp(m, "expert_cycle_time"))
+		return LM_CYCLE;
+	if (!strcmp(m, "rework_rate"))
+		return LM_REWORK;
+	if (!strcmp(m, "exception_rate"))
+		return LM_EXCEPTION;
+	return LM_NONE;
 }
 
 static int check_metric(const struct ypos *p, struct fy_node *n, const struct catalog *cat,
@@ -85,7 +108,7 @@ static int hyp_parse(const struct ypos *p, struct fy_node *doc, const struct cat
 	static const char *const keys[] = { "kind", "name", "title", "description",
 					    "initiative", "metric", "comparison",
 					    "minimum_effect", "confidence", "minimum_sample",
-					    "guardrails", "review_date", "supersedes", NULL };
+					    "guardrails", "review_date", "supersedes", "log", NULL };
 	static const char *const ckeys[] = { "before_after", "cohorts", NULL };
 	static const char *const hkeys[] = { "attribute", "baseline", "treatment", NULL };
 	static const char *const gkeys[] = { "metric", "max_worsening", NULL };
@@ -124,7 +147,14 @@ static int hyp_parse(const struct ypos *p, struct fy_node *doc, const struct cat
 	STR("metric", 1);
 	STR("review_date", 1);
 	STR("supersedes", 0);
+	STR("log", 0);
 #undef STR
+	if (json_str(spec, "log") && !log_metric(json_str(spec, "metric"))) {
+		ret = yfail(p, yget(doc, "metric"), AIV_EINPUT,
+			    "%s: metric '%s' cannot be measured per case of an event log "
+			    "(with 'log:' use %s)", what, json_str(spec, "metric"), LOG_METRICS);
+		goto fail;
+	}
 	if ((ret = check_metric(p, yget(doc, "metric"), cat, json_str(spec, "metric"), what)) ||
 	    (ret = check_date(p, yget(doc, "review_date"), json_str(spec, "review_date"),
 			      what, "review_date")))
@@ -259,6 +289,21 @@ static int hyp_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	const char *name = json_str(spec, "name");
 	int rc;
 
+	if (json_str(spec, "log")) {
+		st = store_prepare(s, "SELECT 1 FROM event_logs WHERE name = ?", err);
+		if (!st)
+			return err->code;
+		store_bind_text(st, 1, json_str(spec, "log"));
+		rc = store_step(st, err);
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+		if (rc != STORE_ROW)
+			return aiv_fail(err, AIV_EINPUT,
+					"hypothesis '%s': unknown event log '%s' (import it first: "
+					"aivalue import cases FILE --name %s)", name,
+					json_str(spec, "log"), json_str(spec, "log"));
+	}
 	criteria_hash(spec, hex);
 	st = store_prepare(s, "SELECT criteria_hash FROM hypotheses WHERE name = ?", err);
 	if (!st)
@@ -368,6 +413,8 @@ static void sample_release(struct sample *sm)
 	memset(sm, 0, sizeof(*sm));
 }
 
+static void sample_add(struct sample *sm, int grp, double v);
+
 /* Load the two groups of (initiative, metric) under the comparison `cmp`. */
 static int load_sample(struct store *s, const char *initiative, const char *metric,
 		       const json_t *cmp, struct sample *sm, struct aiv_err *err)
@@ -402,20 +449,146 @@ static int load_sample(struct store *s, const char *initiative, const char *metr
 				grp = 1;
 			json_decref(attrs);
 		}
-		if (grp < 0)
-			continue;
-		if (v != 0 && v != 1)
-			sm->binary = 0;
-		if (grp == 0) {
-			ALLOC_GROW(sm->a, sm->na + 1, sm->aa);
-			sm->a[sm->na++] = v;
-		} else {
-			ALLOC_GROW(sm->b, sm->nb + 1, sm->ab);
-			sm->b[sm->nb++] = v;
-		}
+		if (grp >= 0)
+			sample_add(sm, grp, v);
 	}
 	store_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+static void sample_add(struct sample *sm, int grp, double v)
+{
+	if (v != 0 && v != 1)
+		sm->binary = 0;
+	if (grp == 0) {
+		ALLOC_GROW(sm->a, sm->na + 1, sm->aa);
+		sm->a[sm->na++] = v;
+	} else {
+		ALLOC_GROW(sm->b, sm->nb + 1, sm->ab);
+		sm->b[sm->nb++] = v;
+	}
+}
+
+/*
+ * The cases of a loaded event log as a sample: one value per case of
+ * metric lm, grouped by the case's first event time (before_after) or by
+ * a case attribute (cohorts).  exc: per string id, activities that are
+ * exceptions (NULL: no ExceptionRule applied, so exception_rate has no
+ * data).
+ */
+static void log_sample(const struct eventlog *l, const uint8_t *exc, enum log_metric lm,
+		       const json_t *cmp, struct sample *sm)
+{
+	const char *date = json_str(cmp, "before_after");
+	json_t *co = json_object_get(cmp, "cohorts");
+	uint32_t *attr = NULL, *stamp = NULL, base = EVL_NONE, treat = EVL_NONE, c;
+	int64_t cut = 0;
+
+	memset(sm, 0, sizeof(*sm));
+	sm->binary = 1;
+	if (lm == LM_EXCEPTION && !exc)
+		return;
+	if (date && time_parse_iso(date, &cut))
+		return;
+	if (co) {
+		const char *k = json_str(co, "attribute"), *b = json_str(co, "baseline"),
+			   *t = json_str(co, "treatment");
+		uint32_t key = strpool_find(&l->strs, k, strlen(k));
+		if (key == EVL_NONE)
+			return;
+		base = strpool_find(&l->strs, b, strlen(b));
+		treat = strpool_find(&l->strs, t, strlen(t));
+		attr = xmalloc(st_mult(l->ncases ? l->ncases : 1, sizeof(*attr)));
+		eventlog_case_attr_all(l, key, attr);
+	}
+	if (lm == LM_REWORK)
+		stamp = xcalloc(l->strs.n ? l->strs.n : 1, sizeof(*stamp));
+	for (c = 0; c < l->ncases; c++) {
+		size_t lo = l->case_off[c], hi = l->case_off[c + 1], k;
+		double v = 0;
+		int grp;
+		if (lo == hi)
+			continue;
+		if (date)
+			grp = l->time[lo] < cut ? 0 : 1;
+		else if (attr && attr[c] != EVL_NONE && attr[c] == base)
+			grp = 0;
+		else if (attr && attr[c] != EVL_NONE && attr[c] == treat)
+			grp = 1;
+		else
+			continue;
+		switch (lm) {
+		case LM_CYCLE:
+			v = (double)(l->time[hi - 1] - l->time[lo]) / 1e6;
+			break;
+		case LM_REWORK:
+			for (k = lo; k < hi && !v; k++) {
+				if (stamp[l->activity[k]] == c + 1)
+					v = 1;
+				stamp[l->activity[k]] = c + 1;
+			}
+			break;
+		case LM_EXCEPTION:
+			for (k = lo; k < hi && !v; k++)
+				v = exc[l->activity[k]] ? 1 : 0;
+			break;
+		case LM_NONE:
+			break;
+		}
+		sample_add(sm, grp, v);
+	}
+	free(attr);
+	free(stamp);
+}
+
+/* What a hypothesis with `log:` reads: the loaded log and its exception activities. */
+struct hyp_log {
+	struct eventlog l;
+	uint8_t *exc;
+	int loaded;
+};
+
+static int hyp_log_load(struct store *s, const char *name, struct hyp_log *hl,
+			struct aiv_err *err)
+{
+	char **rules = NULL;
+	size_t nrules = 0, i;
+
+	eventlog_init(&hl->l);
+	hl->loaded = 1;
+	if (logstore_load(s, name, &hl->l, err))
+		return err->code;
+	if (exceptions_applied_rules(s, &rules, &nrules, err)) {
+		if (err->code != AIV_ENOTFOUND)
+			return err->code;
+		aiv_err_clear(err);     /* no rule: exception_rate has no data */
+	}
+	if (nrules)
+		hl->exc = exceptions_match(&hl->l, (const char *const *)rules, nrules);
+	for (i = 0; i < nrules; i++)
+		free(rules[i]);
+	free(rules);
+	return 0;
+}
+
+static void hyp_log_release(struct hyp_log *hl)
+{
+	if (hl->loaded)
+		eventlog_release(&hl->l);
+	free(hl->exc);
+	memset(hl, 0, sizeof(*hl));
+}
+
+/* The sample of one metric: from the log when it measures it, else observations. */
+static int metric_sample(struct store *s, const struct hyp_log *hl, const char *initiative,
+			 const char *metric, const json_t *cmp, struct sample *sm,
+			 struct aiv_err *err)
+{
+	if (hl->loaded && log_metric(metric) != LM_NONE) {
+		log_sample(&hl->l, hl->exc, log_metric(metric), cmp, sm);
+		return 0;
+	}
+	return load_sample(s, initiative, metric, cmp, sm, err);
 }
 
 static int metric_up(const struct catalog *cat, const char *metric)
@@ -462,6 +635,7 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	const json_t *cmp = json_object_get(r->spec, "comparison");
 	json_t *g;
 	struct sample sm;
+	struct hyp_log hl = { 0 };
 	const char *me = json_str(r->spec, "minimum_effect");
 	uint64_t seed = stats_seed_from(r->name);
 	int64_t review = 0;
@@ -473,8 +647,11 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	parse_effect(me ? me : "0", &r->min_effect, &r->min_relative);
 	if (!time_parse_iso(json_str(r->spec, "review_date"), &review))
 		r->review_due = now > review;
-	if ((ret = load_sample(s, r->initiative, r->metric, cmp, &sm, err)))
-		return ret;
+	if (json_str(r->spec, "log") &&
+	    (ret = hyp_log_load(s, json_str(r->spec, "log"), &hl, err)))
+		goto out;
+	if ((ret = metric_sample(s, &hl, r->initiative, r->metric, cmp, &sm, err)))
+		goto out;
 	hyp_compare(sm.a, sm.na, sm.b, sm.nb, sm.binary && metric_is_ratio(cat, r->metric),
 		    metric_up(cat, r->metric), r->confidence, seed, &r->e);
 	sample_release(&sm);
@@ -488,8 +665,8 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		double limit;
 		gr->metric = xstrdup(json_str(gj, "metric"));
 		parse_effect(json_str(gj, "max_worsening"), &gr->max_worsening, &gr->relative);
-		if ((ret = load_sample(s, r->initiative, gr->metric, cmp, &sm, err)))
-			return ret;
+		if ((ret = metric_sample(s, &hl, r->initiative, gr->metric, cmp, &sm, err)))
+			goto out;
 		hyp_compare(sm.a, sm.na, sm.b, sm.nb,
 			    sm.binary && metric_is_ratio(cat, gr->metric),
 			    metric_up(cat, gr->metric), r->confidence, seed ^ (i + 1), &gr->e);
@@ -536,7 +713,10 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 			 "lies above zero", r->e.improvement, r->min_effect_abs,
 			 r->confidence * 100, r->e.imp_lo, r->e.imp_hi);
 	}
-	return 0;
+	ret = 0;
+out:
+	hyp_log_release(&hl);
+	return ret;
 }
 
 int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
@@ -581,7 +761,8 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 			snprintf(r->reason, sizeof(r->reason), "superseded by '%s'", r->superseded_by);
 			continue;
 		}
-		ret = evaluate_one(s, cat, now, r, err);
+		if ((ret = evaluate_one(s, cat, now, r, err)))
+			break;
 		if (!strcmp(r->verdict, "supported"))
 			out->supported++;
 		else if (!strcmp(r->verdict, "not supported"))
@@ -626,6 +807,8 @@ json_t *hyp_report_json(const struct hyp_report *rep)
 		json_t *g = json_array();
 		if (json_str(r->spec, "title"))
 			json_object_set_new(o, "title", json_string(json_str(r->spec, "title")));
+		if (json_str(r->spec, "log"))
+			json_object_set_new(o, "log", json_string(json_str(r->spec, "log")));
 		json_object_set(o, "comparison", json_object_get(r->spec, "comparison"));
 		json_object_set_new(o, "review_date", json_string(json_str(r->spec, "review_date")));
 		if (strcmp(r->verdict, "superseded")) {

@@ -9,17 +9,42 @@
 
 #include "assess/hypothesis.h"
 #include "cmd.h"
+#include "core/cjson.h"
 #include "core/timeutil.h"
 #include "options.h"
+#include "report/process_json.h"
 
-static void print_effect(const char *label, const struct hyp_effect *e, double conf)
+/* v in the metric's unit: durations as "3d 14h", anything else as %.4g. */
+static const char *fmt_value(double v, int seconds, int sign, char *buf, size_t n)
 {
+	char d[32];
+
+	if (!seconds) {
+		snprintf(buf, n, sign ? "%+.4g" : "%.4g", v);
+		return buf;
+	}
+	pjson_human(v < 0 ? -v : v, d, sizeof(d));
+	snprintf(buf, n, "%s%s", v < 0 ? "-" : sign ? "+" : "", d);
+	return buf;
+}
+
+static void print_effect(const char *label, const struct hyp_effect *e, double conf,
+			 const struct catalog *cat, const char *metric)
+{
+	const struct cat_metric *m = catalog_metric(cat, metric);
+	int secs = m && !strcmp(m->unit, "seconds");
+	char a[40], b[40], c[40], lo[40], hi[40];
+
 	if (!e->ok) {
 		printf("  %s: n = %zu baseline, %zu comparison; no estimate\n", label, e->na, e->nb);
 		return;
 	}
-	printf("  %s: %.4g -> %.4g, effect %+.4g, %.0f%% CI [%.4g, %.4g], n = %zu / %zu\n",
-	       label, e->baseline, e->treatment, e->effect, conf * 100, e->lo, e->hi, e->na, e->nb);
+	printf("  %s: %s -> %s, effect %s, %.0f%% CI [%s, %s], n = %zu / %zu\n", label,
+	       fmt_value(e->baseline, secs, 0, a, sizeof(a)),
+	       fmt_value(e->treatment, secs, 0, b, sizeof(b)),
+	       fmt_value(e->effect, secs, 1, c, sizeof(c)), conf * 100,
+	       fmt_value(e->lo, secs, 0, lo, sizeof(lo)), fmt_value(e->hi, secs, 0, hi, sizeof(hi)),
+	       e->na, e->nb);
 }
 
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx)
@@ -69,15 +94,17 @@ int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx)
 		printf("no hypotheses registered; declare one with 'kind: Hypothesis' and apply it\n");
 	for (i = 0; i < rep.n; i++) {
 		const struct hyp_result *r = &rep.r[i];
-		printf("%s  [%s]\n  initiative %s, metric %s\n", r->name, r->verdict, r->initiative,
-		       r->metric);
+		const char *log = json_str(r->spec, "log");
+		printf("%s  [%s]\n  initiative %s, metric %s%s%s\n", r->name, r->verdict,
+		       r->initiative, r->metric, log ? " per case of log " : "", log ? log : "");
 		if (strcmp(r->verdict, "superseded")) {
-			print_effect(r->e.method, &r->e, r->confidence);
+			print_effect(r->e.method, &r->e, r->confidence, ctx->cat, r->metric);
 			for (j = 0; j < r->nguards; j++) {
 				char label[160];
 				snprintf(label, sizeof(label), "guardrail %s %s", r->guards[j].metric,
 					 r->guards[j].verdict);
-				print_effect(label, &r->guards[j].e, r->confidence);
+				print_effect(label, &r->guards[j].e, r->confidence, ctx->cat,
+					     r->guards[j].metric);
 			}
 		}
 		printf("  %s%s\n\n", r->reason, r->review_due ? " (review date passed)" : "");

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "core/timeutil.h"
@@ -29,6 +30,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	struct playbook_state ps;
 	struct report_meta meta;
 	struct strbuf sb = STRBUF_INIT;
+	struct stat stbuf;
 	char now[TIME_ISO_LEN];
 	char *tmp = NULL;
 	int n, ret = 0;
@@ -61,6 +63,15 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 		fwrite(sb.buf, 1, sb.len, stdout);
 		goto out;
 	}
+	if (!stat(outfile, &stbuf) && !S_ISREG(stbuf.st_mode)) {
+		/* a device or pipe (e.g. /dev/null): write to it, never rename over it */
+		FILE *f = fopen(outfile, "w");
+		if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || fclose(f)) {
+			ret = cli_errorf("cannot write '%s': %s", outfile, strerror(errno));
+			goto out;
+		}
+		goto wrote;
+	}
 	tmp = xstrfmt("%s.tmp", outfile);
 	{
 		FILE *f = fopen(tmp, "w");
@@ -71,6 +82,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 			goto out;
 		}
 	}
+wrote:
 	fprintf(stderr, "wrote %s report to '%s' (%zu bytes)\n", format, outfile, sb.len);
 out:
 	free(tmp);

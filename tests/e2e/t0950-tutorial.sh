@@ -1,0 +1,62 @@
+#!/bin/sh
+# docs/tutorial.md must stay true: every ```sh block of it runs here, in
+# order, in one shell, from the repository root, with HOME in the test
+# directory.  A line that starts with "! " must fail (a non-zero exit,
+# never a crash).  Then the output is checked for the
+# outcomes the tutorial promises.
+. "$(dirname "$0")/lib.sh"
+
+tutorial="$TEST_ROOT/docs/tutorial.md"
+
+# Turn the Markdown into a script: each block is preceded by a marker that
+# names its line in the tutorial, so a failure points at the block.
+awk '
+	/^```sh[ \t]*$/ { inblock = 1; printf "echo \"## tutorial block at line %d\"\n", NR; next }
+	/^```/ && inblock { inblock = 0; next }
+	inblock { sub(/^! /, "tut_must_fail "); print }
+' "$tutorial" >tutorial.sh
+
+test_expect_success 'the tutorial has runnable blocks' '
+	test "$(grep -c "^## tutorial block\|^echo \"## tutorial block" tutorial.sh)" -ge 20
+'
+
+mkdir -p home
+cat >run.sh <<RUN
+set -eu
+tut_must_fail() {                   # a non-zero exit, never a crash
+	st=0; "\$@" || st=\$?
+	if [ \$st -eq 0 ] || [ \$st -ge 128 ]; then
+		echo "tutorial: '\$*' exited \$st where it must fail" >&2; return 1
+	fi
+}
+make() { :; }                       # the harness has built the binary
+aivalue() { "$AIVALUE_BIN" "\$@"; }  # the binary under test (asan too)
+export HOME="$TEST_DIR/home"
+unset AIVALUE_DB
+cd "$TEST_ROOT"
+. "$TEST_DIR/tutorial.sh"
+echo "## tutorial finished"
+RUN
+
+test_expect_success 'every command of the tutorial works, in order' '
+	sh run.sh >tutorial.out 2>&1 || { tail -40 tutorial.out; false; }
+	grep -q "^## tutorial finished" tutorial.out
+'
+
+test_expect_success 'the tutorial did what it says' '
+	test_grep "guest-dev" tutorial.out &&
+	test_grep "claims-faster  \[supported\]" tutorial.out &&
+	test_grep "criteria cannot be edited" tutorial.out &&
+	test_grep "cannot approve" tutorial.out &&
+	test_grep "for these exact arguments" tutorial.out &&
+	test_grep "CR-1 is done: its impact set is consistent again" tutorial.out &&
+	test_grep "^ledger ok" tutorial.out &&
+	test -s home/aivalue-tutorial/report.html
+'
+
+test_expect_success 'the repository copy of the tutorial files is untouched' '
+	cd "$TEST_ROOT" && git diff --quiet -- examples/tutorial 2>/dev/null ||
+		! command -v git >/dev/null || ! test -d .git
+'
+
+test_done

@@ -7,24 +7,32 @@
  * Generates, deterministically, a year of usage for 20,000 people in 40
  * roles and 10 functions: scale 1.0 is about 50 million events (2,500 a
  * person), the default 0.02 about 1 million (the machine is shared; use
- * --scale 0.1 or 1 on a quiet one).  Then measures, printing the median
- * of N runs:
+ * --scale 0.1 while developing).  Then measures, printing the median of
+ * N runs with CPU seconds of this process and wall seconds:
  *
  *   parse    CSV -> usage sink without a workspace (read, split, parse
  *            times and counts, resolve identity, duplicate check, SHA-256)
- *   import   the same file into a SQLite workspace, one transaction
- *   load     the columns from the workspace (utab_load: SQL read + interning)
- *   kernels  build the columnar table and compute every model 1 metric by
- *            role and month (adoption_compute), plus bytes per event
- *   sqlite   the same aggregates as SQL over the imported rows: active
- *            people per role and month, repeat users per role (active
- *            weeks >= 9 of 12), active days per person in the window
+ *   import   end to end: the same file into a fresh SQLite workspace,
+ *            parse + columnar blocks + dictionaries + ledger + commit
+ *   memory   peak resident memory of the process after parse and import,
+ *            per event (nothing else large is held by then)
+ *   load     the columns from the workspace (utab_load: decode the blocks,
+ *            map ids, radix-sort by person and day)
+ *   metrics  every model 1 metric by role, team, function and month
+ *            (adoption_compute) on the loaded table, plus bytes per event
+ *   sqlite   the baseline: the stored events as an equivalent row table
+ *            (usage_rows, one row per event, indexed on person and day),
+ *            then the same aggregates as SQL: active people per role and
+ *            month, repeat users per role (active weeks >= 9 of 12),
+ *            active days per person in the window, breadth per person
  *
- * and the ratio sqlite / kernels.  Times are CPU seconds of this process.
+ * and the ratio sqlite / (load + metrics): both read the workspace.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,14 +48,22 @@
 
 /*
  * CPU time of this process: the machine running the benchmark is often
- * shared, and the targets are per core, so wall time would measure the
- * neighbours.  (SQLite's file I/O waits are thereby not counted either.)
+ * shared, and the targets are per core, so wall time measures the
+ * neighbours too; both are printed.
  */
-static double now_s(void)
+static double cpu_s(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -86,35 +102,17 @@ static int level(int p)
 	return r < 15 ? 0 : r < 45 ? 1 : r < 90 ? 2 : 3;
 }
 
-/* Write the CSV and fill the table with the same events; returns events. */
-static int64_t generate(const char *path, double scale, struct usage_table *t)
+/* Write the CSV; returns events. */
+static int64_t generate(const char *path, double scale)
 {
 	static const double weight[4] = { 0.1, 0.5, 1.2, 3.0 };
 	FILE *f = fopen(path, "w");
 	int64_t n = 0;
-	int p, i;
-	char name[32], role[32], team[32], fn[32];
-	uint32_t tool_id[3], feat_id[6], wf_id[64], empty;
+	int p;
 
 	if (!f)
 		return -1;
 	fputs("time,user,app,feature,template,actions\n", f);
-	for (i = 0; i < 3; i++)
-		tool_id[i] = intern_id(&t->tools, tools[i]);
-	for (i = 0; i < 6; i++)
-		feat_id[i] = intern_id(&t->features, features[i]);
-	for (i = 0; i < 64; i++) {
-		snprintf(name, sizeof(name), "tpl-%02d", i);
-		wf_id[i] = intern_id(&t->workflows, name);
-	}
-	empty = intern_id(&t->workflows, "");
-	for (p = 0; p < PEOPLE; p++) {
-		snprintf(name, sizeof(name), "p%05d", p);
-		snprintf(role, sizeof(role), "role-%02d", p % ROLES);
-		snprintf(team, sizeof(team), "team-%03d", p % 400);
-		snprintf(fn, sizeof(fn), "fn-%d", (p % 400) % FUNCTIONS);
-		utab_person(t, name, role, team, fn, p % 97 == 0);
-	}
 	for (p = 0; p < PEOPLE; p++) {
 		double want = 2500.0 * scale * weight[level(p)] / 1.1;
 		int events = (int)want, day, k = 0;
@@ -133,8 +131,6 @@ static int64_t generate(const char *path, double scale, struct usage_table *t)
 					8 + e / 3600, (e / 60) % 60, e % 60, p, tools[ti], features[fi],
 					wi >= 0 ? "tpl-" : "", wi >= 0 ? (char[3]){ (char)('0' + wi / 10),
 					(char)('0' + wi % 10), 0 } : "", cnt);
-				utab_event_ids(t, (uint32_t)p, d, tool_id[ti], feat_id[fi],
-					       wi >= 0 ? wf_id[wi] : empty, cnt);
 				n++;
 			}
 		}
@@ -143,16 +139,65 @@ static int64_t generate(const char *path, double scale, struct usage_table *t)
 	return n;
 }
 
+/* A fresh workspace with the generated organisation: 400 teams, 20,000 people. */
+static int make_workspace(const char *db, struct store **out, struct aiv_err *err)
+{
+	struct store *s;
+	char sql[256];
+	int p, ret;
+
+	unlink(db);
+	if ((ret = store_open(&s, db, STORE_CREATE, err)))
+		return ret;
+	if ((ret = store_begin(s, err)))
+		goto fail;
+	for (p = 0; p < 400 && !ret; p++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO teams(name, title, function) VALUES"
+			 " ('team-%03d', 't', 'fn-%d')", p, p % FUNCTIONS);
+		ret = store_exec(s, sql, err);
+	}
+	for (p = 0; p < PEOPLE && !ret; p++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO people(name, display_name, role, team,"
+			 " champion) VALUES ('p%05d', 'p', 'role-%02d', 'team-%03d', %d)", p,
+			 p % ROLES, p % 400, p % 97 == 0);
+		ret = store_exec(s, sql, err);
+	}
+	if (ret || (ret = store_commit(s, err))) {
+		store_rollback(s);
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return ret;
+}
+
+static void remove_db(const char *db)
+{
+	char path[200];
+
+	unlink(db);
+	snprintf(path, sizeof(path), "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", db);
+	unlink(path);
+}
+
+#define MAP "person=user,time=time,tool=app,feature=feature,workflow=template,count=actions"
+
 int main(int argc, char **argv)
 {
-	double scale = 0.02, tp[16], ti[16], tk[16], ts[16];
+	double scale = 0.02, pc[16], pw[16], ic[16], iw[16], lc[16], lw[16], kc[16], kw[16];
+	double sc[16], sw[16], t0c, t0w, rows_c, rows_w;
 	int runs = 3, use_store = 1, i, r;
 	char dir[] = "/tmp/aiv-bench-XXXXXX", csv[128], db[128];
-	struct usage_table t;
 	struct adoption_config cfg;
 	struct aiv_err err = AIV_ERR_INIT;
+	struct rusage ru;
+	struct store *s = NULL;
 	int64_t n;
-	size_t bytes;
+	size_t bytes = 0, heap = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--scale") && i + 1 < argc)
@@ -178,157 +223,165 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	utab_init(&t);
-	n = generate(csv, scale, &t);
+	n = generate(csv, scale);
 	if (n <= 0)
 		return 1;
 	printf("bench/adoption: %d people, %lld events (scale %.3g), %d run(s) each, medians\n",
 	       PEOPLE, (long long)n, scale, runs);
+	printf("  %-30s %9s %9s %14s\n", "", "CPU s", "wall s", "events/s (CPU)");
 
 	for (r = 0; r < runs; r++) {
 		struct usage_opts o;
 		struct usage_summary sum;
-		double t0 = now_s();
 		memset(&o, 0, sizeof(o));
 		o.format = "csv";
 		o.dry_run = 1;
-		o.map = "person=user,time=time,tool=app,feature=feature,workflow=template,count=actions";
+		o.map = MAP;
+		t0c = cpu_s();
+		t0w = wall_s();
 		if (usage_import_file(NULL, "bench", csv, &o, &sum, &err)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}
-		tp[r] = now_s() - t0;
+		pc[r] = cpu_s() - t0c;
+		pw[r] = wall_s() - t0w;
 		usage_summary_release(&sum);
 	}
-	printf("  parse CSV (no store)      %8.3f s  %10.0f events/s\n", median(tp, runs),
-	       n / median(tp, runs));
+	printf("  %-30s %9.3f %9.3f %14.0f\n", "parse CSV (no store)", median(pc, runs),
+	       median(pw, runs), n / median(pc, runs));
+	if (!use_store)
+		goto done;
 
 	for (r = 0; r < runs; r++) {
-		struct adoption_report rep;
-		struct usage_table t2;
-		double t0 = now_s();
-		size_t k;
-		/* a fresh copy through the public builder, then finish + compute */
-		utab_init(&t2);
-		for (k = 0; k < t.npeople; k++)
-			utab_person(&t2, intern_str(&t.names, (uint32_t)k),
-				    intern_str(&t.roles, t.role[k]), intern_str(&t.teams, t.team[k]),
-				    intern_str(&t.functions, t.function[k]), t.champion[k]);
-		for (k = 0; k < intern_count(&t.tools); k++)
-			intern_id(&t2.tools, intern_str(&t.tools, (uint32_t)k));
-		for (k = 0; k < intern_count(&t.features); k++)
-			intern_id(&t2.features, intern_str(&t.features, (uint32_t)k));
-		for (k = 0; k < intern_count(&t.workflows); k++)
-			intern_id(&t2.workflows, intern_str(&t.workflows, (uint32_t)k));
-		for (k = 0; k < t.n; k++)
-			utab_event_ids(&t2, t.person[k], t.day[k], t.tool[k], t.feature[k],
-				       t.workflow[k], t.count[k]);
-		t0 = now_s();
-		utab_finish(&t2);
-		adoption_compute(&t2, &cfg, PERIOD_MONTH, 0, &rep, &err);
-		tk[r] = now_s() - t0;
-		bytes = utab_event_bytes(&t2);
-		adoption_report_release(&rep);
-		utab_release(&t2);
-	}
-	printf("  sort + model 1 metrics    %8.3f s  (all roles, teams, functions; 12 months)\n",
-	       median(tk, runs));
-	printf("  memory per event          %8.1f bytes (columns + offsets)\n", (double)bytes / n);
-
-	if (use_store) {
-		struct store *s;
 		struct usage_opts o;
 		struct usage_summary sum;
-		double t0;
-		char sql[256];
-		int p;
-		if (store_open(&s, db, STORE_CREATE, &err)) {
-			fprintf(stderr, "%s\n", err.msg);
-			return 1;
-		}
-		store_begin(s, &err);
-		for (p = 0; p < 400; p++) {
-			snprintf(sql, sizeof(sql), "INSERT INTO teams(name, title, function) VALUES"
-				 " ('team-%03d', 't', 'fn-%d')", p, p % FUNCTIONS);
-			store_exec(s, sql, &err);
-		}
-		for (p = 0; p < PEOPLE; p++) {
-			snprintf(sql, sizeof(sql), "INSERT INTO people(name, display_name, role, team)"
-				 " VALUES ('p%05d', 'p', 'role-%02d', 'team-%03d')", p, p % ROLES, p % 400);
-			store_exec(s, sql, &err);
-		}
-		if (store_commit(s, &err)) {
+		if (s)
+			store_close(s);
+		s = NULL;
+		remove_db(db);
+		if (make_workspace(db, &s, &err)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}
 		memset(&o, 0, sizeof(o));
 		o.format = "csv";
-		o.map = "person=user,time=time,tool=app,feature=feature,workflow=template,count=actions";
-		t0 = now_s();
+		o.map = MAP;
+		t0c = cpu_s();
+		t0w = wall_s();
 		if (usage_import_file(s, "bench", csv, &o, &sum, &err)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}
-		ti[0] = now_s() - t0;
+		ic[r] = cpu_s() - t0c;
+		iw[r] = wall_s() - t0w;
+		if (sum.rows != n || sum.already) {
+			fprintf(stderr, "bench_adoption: imported %lld rows of %lld\n",
+				(long long)sum.rows, (long long)n);
+			return 1;
+		}
 		usage_summary_release(&sum);
-		printf("  import into SQLite        %8.3f s  %10.0f events/s (one run)\n", ti[0],
-		       n / ti[0]);
-		{
-			struct usage_table t3;
-			utab_init(&t3);
-			t0 = now_s();
-			if (utab_load(&t3, s, &err)) {
+	}
+	printf("  %-30s %9.3f %9.3f %14.0f\n", "import end to end (commit)", median(ic, runs),
+	       median(iw, runs), n / median(ic, runs));
+	getrusage(RUSAGE_SELF, &ru);
+	printf("  %-30s %9.1f bytes/event (peak RSS %.0f MiB, after parse and import)\n",
+	       "memory while importing", ru.ru_maxrss * 1024.0 / n, ru.ru_maxrss / 1024.0);
+
+	for (r = 0; r < runs; r++) {
+		struct usage_table t;
+		struct adoption_report rep;
+		utab_init(&t);
+		t0c = cpu_s();
+		t0w = wall_s();
+		if (utab_load(&t, s, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 1;
+		}
+		lc[r] = cpu_s() - t0c;
+		lw[r] = wall_s() - t0w;
+		if ((int64_t)t.n != n) {
+			fprintf(stderr, "bench_adoption: loaded %zu events of %lld\n", t.n, (long long)n);
+			return 1;
+		}
+		t0c = cpu_s();
+		t0w = wall_s();
+		if (adoption_compute(&t, &cfg, PERIOD_MONTH, 0, &rep, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 1;
+		}
+		kc[r] = cpu_s() - t0c;
+		kw[r] = wall_s() - t0w;
+		bytes = utab_event_bytes(&t);
+		heap = mallinfo2().uordblks + mallinfo2().hblkhd;
+		adoption_report_release(&rep);
+		utab_release(&t);
+	}
+	printf("  %-30s %9.3f %9.3f %14.0f\n", "load columns (decode + sort)", median(lc, runs),
+	       median(lw, runs), n / median(lc, runs));
+	printf("  %-30s %9.3f %9.3f  (by role, team, function; 12 months)\n",
+	       "model 1 metrics", median(kc, runs), median(kw, runs));
+	printf("  %-30s %9.3f %9.3f\n", "load + metrics", median(lc, runs) + median(kc, runs),
+	       median(lw, runs) + median(kw, runs));
+	printf("  %-30s %9.1f bytes/event (columns + offsets)\n", "memory of the table",
+	       (double)bytes / n);
+	printf("  %-30s %9.1f bytes/event (heap in use with the table and report loaded)\n",
+	       "heap after load + metrics", (double)heap / n);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("  %-30s %9.1f bytes/event (peak RSS %.0f MiB; includes the database file"
+	       " pages SQLite maps)\n", "peak RSS after load", ru.ru_maxrss * 1024.0 / n,
+	       ru.ru_maxrss / 1024.0);
+
+	t0c = cpu_s();
+	t0w = wall_s();
+	if (usage_rows_table(s, &err) ||
+	    store_exec(s, "CREATE INDEX temp.bench_pd ON usage_rows(person, day)", &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	rows_c = cpu_s() - t0c;
+	rows_w = wall_s() - t0w;
+	printf("  %-30s %9.3f %9.3f  (not in the ratio)\n", "baseline row table + index", rows_c,
+	       rows_w);
+	for (r = 0; r < runs; r++) {
+		static const char *const q[] = {
+			/* active people per role and month */
+			"SELECT count(*) FROM (SELECT p.role, (e.day - 20454) / 30 AS m,"
+			" count(DISTINCT e.person) FROM usage_rows e JOIN people p ON"
+			" p.name = e.person WHERE e.count > 0 GROUP BY 1, 2)",
+			/* repeat users per role: >= 9 active weeks of the last 12 */
+			"SELECT count(*) FROM (SELECT p.role, count(*) FROM (SELECT person,"
+			" count(DISTINCT (day - 20450) / 7) AS w FROM usage_rows WHERE"
+			" count > 0 AND day > 20818 - 84 GROUP BY person) a JOIN people p ON"
+			" p.name = a.person WHERE w >= 9 GROUP BY 1)",
+			/* active days per person in the 28-day window */
+			"SELECT count(*) FROM (SELECT person, count(DISTINCT day) FROM"
+			" usage_rows WHERE count > 0 AND day > 20818 - 28 GROUP BY person)",
+			/* features per person in 12 weeks (breadth) */
+			"SELECT count(*) FROM (SELECT person, count(DISTINCT feature),"
+			" sum(count) FROM usage_rows WHERE day > 20818 - 84 GROUP BY person)",
+		};
+		size_t k;
+		int64_t v;
+		t0c = cpu_s();
+		t0w = wall_s();
+		for (k = 0; k < sizeof(q) / sizeof(q[0]); k++)
+			if (store_query_int(s, q[k], &v, &err)) {
 				fprintf(stderr, "%s\n", err.msg);
 				return 1;
 			}
-			printf("  load columns from SQLite  %8.3f s  %10.0f events/s (utab_load, one run)\n",
-			       now_s() - t0, t3.n / (now_s() - t0));
-			utab_release(&t3);
-		}
-		store_exec(s, "CREATE INDEX IF NOT EXISTS bench_pd ON usage_events(person, day)", &err);
-		for (r = 0; r < runs; r++) {
-			static const char *const q[] = {
-				/* active people per role and month */
-				"SELECT count(*) FROM (SELECT p.role, (e.day - 20454) / 30 AS m,"
-				" count(DISTINCT e.person) FROM usage_events e JOIN people p ON"
-				" p.name = e.person WHERE e.count > 0 GROUP BY 1, 2)",
-				/* repeat users per role: >= 9 active weeks of the last 12 */
-				"SELECT count(*) FROM (SELECT p.role, count(*) FROM (SELECT person,"
-				" count(DISTINCT (day - 20450) / 7) AS w FROM usage_events WHERE"
-				" count > 0 AND day > 20818 - 84 GROUP BY person) a JOIN people p ON"
-				" p.name = a.person WHERE w >= 9 GROUP BY 1)",
-				/* active days per person in the 28-day window */
-				"SELECT count(*) FROM (SELECT person, count(DISTINCT day) FROM"
-				" usage_events WHERE count > 0 AND day > 20818 - 28 GROUP BY person)",
-				/* features per person in 12 weeks (breadth) */
-				"SELECT count(*) FROM (SELECT person, count(DISTINCT feature),"
-				" sum(count) FROM usage_events WHERE day > 20818 - 84 GROUP BY person)",
-			};
-			size_t k;
-			int64_t v;
-			t0 = now_s();
-			for (k = 0; k < sizeof(q) / sizeof(q[0]); k++)
-				if (store_query_int(s, q[k], &v, &err)) {
-					fprintf(stderr, "%s\n", err.msg);
-					return 1;
-				}
-			ts[r] = now_s() - t0;
-		}
-		printf("  same aggregates in SQLite %8.3f s  (4 queries, subset of the metrics)\n",
-		       median(ts, runs));
-		printf("  ratio sqlite / kernels    %8.1fx\n", median(ts, runs) / median(tk, runs));
+		sc[r] = cpu_s() - t0c;
+		sw[r] = wall_s() - t0w;
+	}
+	printf("  %-30s %9.3f %9.3f  (4 queries, subset of the metrics)\n",
+	       "same aggregates in SQLite", median(sc, runs), median(sw, runs));
+	printf("  ratio sqlite / (load + metrics)  %.1fx CPU, %.1fx wall\n",
+	       median(sc, runs) / (median(lc, runs) + median(kc, runs)),
+	       median(sw, runs) / (median(lw, runs) + median(kw, runs)));
+done:
+	if (s)
 		store_close(s);
-	}
-	utab_release(&t);
+	remove_db(db);
 	unlink(csv);
-	unlink(db);
-	{
-		char wal[160];
-		snprintf(wal, sizeof(wal), "%s-wal", db);
-		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", db);
-		unlink(wal);
-	}
 	rmdir(dir);
 	return 0;
 }

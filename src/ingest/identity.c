@@ -73,7 +73,8 @@ static int identity_parse(const struct ypos *p, struct fy_node *doc,
 			continue;
 		arr = json_array();
 		if (fy_node_is_scalar(v)) {
-			char *s = lower_trim(ytext(v));
+			/* a null scalar ("github:" or "github: # note") has no text */
+			char *s = lower_trim(ytext(v) ? ytext(v) : "");
 			if (!*s) {
 				free(s);
 				json_decref(arr);
@@ -120,8 +121,13 @@ static int step_reset(struct store_stmt *st, struct aiv_err *err)
 int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err)
 {
 	static const char *const sql[] = {
+		/* rows of workspaces imported before columnar blocks */
 		"UPDATE usage_events SET person = (SELECT i.person FROM identities i"
 		" WHERE i.value = usage_events.identity ORDER BY i.kind LIMIT 1)"
+		" WHERE person IS NULL AND identity IN (SELECT value FROM identities)",
+		/* blocks: the person is the identity's, one row per identity */
+		"UPDATE usage_identities SET person = (SELECT i.person FROM identities i"
+		" WHERE i.value = usage_identities.identity ORDER BY i.kind LIMIT 1)"
 		" WHERE person IS NULL AND identity IN (SELECT value FROM identities)",
 		"UPDATE usage_seats SET person = (SELECT i.person FROM identities i"
 		" WHERE i.value = usage_seats.identity ORDER BY i.kind LIMIT 1)"
@@ -133,16 +139,24 @@ int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err)
 		" WHERE i.value = usage_workflows.creator_identity ORDER BY i.kind LIMIT 1)"
 		" WHERE creator IS NULL AND creator_identity IN (SELECT value FROM identities)",
 	};
+	int64_t block_rows = 0;
 	size_t i;
 	int ret;
 
 	if (n)
 		*n = 0;
+	/* events in blocks about to be joined: the imports' unmatched counts */
+	if (n && (ret = store_query_int(s, "SELECT coalesce(sum(u.rows), 0) FROM usage_unmatched u"
+					" JOIN usage_identities d ON d.identity = u.identity"
+					" WHERE d.person IS NULL AND d.identity IN"
+					" (SELECT value FROM identities) AND u.import_id IN"
+					" (SELECT import_id FROM usage_blocks)", &block_rows, err)))
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(sql); i++) {
 		if ((ret = store_exec(s, sql[i], err)))
 			return ret;
 		if (n && i == 0)
-			*n = store_changes(s);
+			*n = store_changes(s) + block_rows;
 	}
 	return 0;
 }
@@ -200,9 +214,16 @@ const struct kind_ops identity_kind = {
 
 int identity_unmatched(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT identity, count(*) FROM usage_events"
+	/* blocks: each import's unmatched counts, for identities still unmatched */
+	struct store_stmt *st = store_prepare(s, "SELECT identity, sum(rows) FROM ("
+					      "SELECT identity, count(*) AS rows FROM usage_events"
 					      " WHERE person IS NULL GROUP BY identity"
-					      " ORDER BY count(*) DESC, identity", err);
+					      " UNION ALL SELECT u.identity, u.rows FROM"
+					      " usage_unmatched u JOIN usage_identities d ON"
+					      " d.identity = u.identity WHERE d.person IS NULL AND"
+					      " u.import_id IN (SELECT import_id FROM usage_blocks))"
+					      " GROUP BY identity ORDER BY sum(rows) DESC, identity",
+					      err);
 	json_t *arr;
 	int rc;
 

@@ -14,14 +14,21 @@
  *     gpt_name, config_type, gpt_creator_public_id, gpt_creator_email,
  *     is_active, messages_workspace, unique_messagers_workspace, ...
  *
- * The export has no per-day rows, only the first and last active day in
- * each period, so a user row yields events on those one or two days:
- * "chat" with the period's messages (all but one on the first day, one on
- * the last), "tool" and "project" messages on the first day, and one
- * "gpt" event per custom GPT from the serialised gpt_to_messages map
- * (workflow = GPT id) — the per-person signal for shared workflows.
- * Enabled users also yield a seat.  A GPT row records the GPT and its
- * creator.
+ * The export has no per-day rows.  What it says of a user's period is:
+ * active on first_day_active_in_period (F) and on
+ * last_day_active_in_period (L), on no day outside F..L, and, since an
+ * active day is a day with a sent message (help.openai.com 8266422), on
+ * at most `messages` (M) days.  The active days are therefore taken as
+ * min(L - F + 1, M) days spread evenly from F to L, F and L included,
+ * each with its share of the messages ("chat"; the remainder goes to the
+ * earliest days).  Taking only F and L (as before) capped every person
+ * at two active days a period, so a daily user of a weekly export
+ * counted 2 days a week and a monthly export lost the weeks between;
+ * see docs/adoption.md for why the spread is the reading chosen.
+ * "tool" and "project" messages go on F, and one "gpt" event per custom
+ * GPT from the serialised gpt_to_messages map (workflow = GPT id) — the
+ * per-person signal for shared workflows.  Enabled users also yield a
+ * seat.  A GPT row records the GPT and its creator.
  *
  * Header drift is tolerated: names match ignoring case and punctuation,
  * with known aliases, and extra columns are ignored.  Serialised cells
@@ -146,6 +153,26 @@ static int emit(struct usage_import *im, const char *who, int64_t t, const char 
 	return usage_emit(im, &r, err);
 }
 
+/*
+ * The period's chat messages over its active days: k = min(span, msg)
+ * days from d0 to d1 (both included when k >= 2, evenly spaced), each
+ * with msg / k messages and one more on the first msg % k days.
+ */
+static int spread_chat(struct usage_import *im, const char *who, int64_t d0, int64_t d1,
+		       int64_t msg, long line, struct aiv_err *err)
+{
+	int64_t span = d1 - d0 + 1, k = span < msg ? span : msg, i;
+	int ret;
+
+	for (i = 0; i < k; i++) {
+		int64_t day = k == 1 ? d0 : d0 + i * (span - 1) / (k - 1);
+		int64_t c = msg / k + (i < msg % k ? 1 : 0);
+		if ((ret = emit(im, who, day * USAGE_US_PER_DAY, "chat", "", c, line, err)))
+			return ret;
+	}
+	return 0;
+}
+
 static int user_row(const struct gctx *g, struct aiv_err *err)
 {
 	struct usage_import *im = g->im;
@@ -182,12 +209,20 @@ static int user_row(const struct gctx *g, struct aiv_err *err)
 	t1 = t0;
 	if (*cell(g, C_LAST) && (ret = cell_time(g, C_LAST, &t1, err)))
 		return ret;
-	if (usage_day_of(t1) != usage_day_of(t0) && msg >= 2) {
-		if ((ret = emit(im, who, t0, "chat", "", msg - 1, line, err)) ||
-		    (ret = emit(im, who, t1, "chat", "", 1, line, err)))
+	if (usage_day_of(t1) < usage_day_of(t0))
+		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line,
+				   g->r->fields[g->col[C_LAST]].col, "last active day '%s' is before"
+				   " the first '%s'", cell(g, C_LAST), cell(g, C_FIRST));
+	if (usage_day_of(t1) - usage_day_of(t0) > 366)
+		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line,
+				   g->r->fields[g->col[C_LAST]].col, "first and last active days"
+				   " '%s' and '%s' are more than a year apart", cell(g, C_FIRST),
+				   cell(g, C_LAST));
+	if (msg > 0) {
+		if ((ret = spread_chat(im, who, usage_day_of(t0), usage_day_of(t1), msg, line, err)))
 			return ret;
-	} else if ((msg > 0 || (!gptmsg && !toolmsg && !projmsg)) &&
-		   (ret = emit(im, who, t0, "chat", "", msg ? msg : 1, line, err))) {
+	} else if (!gptmsg && !toolmsg && !projmsg &&
+		   (ret = emit(im, who, t0, "chat", "", 1, line, err))) {
 		return ret;
 	}
 	if ((ret = emit(im, who, t0, "tool", "", toolmsg, line, err)) ||

@@ -90,6 +90,15 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			const char *name, const struct usage_opts *o,
 			struct usage_summary *sum, struct aiv_err *err);
 
+/*
+ * Materialise every stored usage event (columnar blocks and rows of
+ * older workspaces) as the temporary table usage_rows(import_id, person,
+ * identity, time_us, day, tool, feature, workflow, count), replacing an
+ * earlier one: for SQL inspection (tests, the benchmark's baseline).
+ * Not for the metrics, which read the blocks (utab_load).
+ */
+int usage_rows_table(struct store *s, struct aiv_err *err);
+
 /* Sink calls for readers.  Each returns 0 or a negative code with err set. */
 int usage_emit(struct usage_import *im, const struct usage_row *row, struct aiv_err *err);
 /* A licensed seat for identity on tool, seen on `day` (days since epoch). */

@@ -150,6 +150,20 @@ static void u64set_put(uint64_t *slots, size_t nslots, uint64_t key)
 	slots[j] = key;
 }
 
+int u64set_has(const struct u64set *s, uint64_t key)
+{
+	size_t j;
+
+	if (key == 0)
+		key = 0x9e3779b97f4a7c15ULL;
+	if (!s->nslots)
+		return 0;
+	for (j = (key ^ (key >> 29)) & (s->nslots - 1); s->slots[j]; j = (j + 1) & (s->nslots - 1))
+		if (s->slots[j] == key)
+			return 1;
+	return 0;
+}
+
 int u64set_add(struct u64set *s, uint64_t key)
 {
 	size_t j, i;

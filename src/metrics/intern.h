@@ -54,5 +54,7 @@ struct u64set {
 void u64set_init(struct u64set *s);
 void u64set_release(struct u64set *s);
 int u64set_add(struct u64set *s, uint64_t key);
+/* 1 if key is in the set, else 0. */
+int u64set_has(const struct u64set *s, uint64_t key);
 
 #endif

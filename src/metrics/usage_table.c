@@ -2,14 +2,16 @@
  * usage_table.c - building, sorting and loading the columnar usage
  * table; see usage_table.h.
  *
- * utab_finish() sorts with an LSD radix sort on a 64-bit key
- * (person << 32 | biased day) carrying a permutation, four 16-bit passes,
- * then applies the permutation column by column: O(n), no comparisons,
- * and at most 12 extra bytes per event while it runs.
+ * utab_finish() sorts by person with a stable counting sort (one
+ * permutation applied column by column: 8 extra bytes an event while it
+ * runs, so the table peaks at 32 bytes an event), then sorts by day only
+ * the people whose events are not in day order already (exports are
+ * written in time order, so usually none): O(n) in the common case.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "usage_block.h"
 #include "usage_table.h"
 
 void utab_init(struct usage_table *t)
@@ -77,13 +79,8 @@ uint32_t utab_find_person(const struct usage_table *t, const char *name)
 	return intern_find(&t->names, name, strlen(name));
 }
 
-static void grow_events(struct usage_table *t)
+static void resize_events(struct usage_table *t, size_t want)
 {
-	size_t want;
-
-	if (t->n < t->alloc)
-		return;
-	want = t->alloc < 1024 ? 1024 : st_mult(t->alloc, 2);
 	t->person = xrealloc(t->person, st_mult(want, sizeof(uint32_t)));
 	t->tool = xrealloc(t->tool, st_mult(want, sizeof(uint32_t)));
 	t->feature = xrealloc(t->feature, st_mult(want, sizeof(uint32_t)));
@@ -91,6 +88,19 @@ static void grow_events(struct usage_table *t)
 	t->count = xrealloc(t->count, st_mult(want, sizeof(uint32_t)));
 	t->day = xrealloc(t->day, st_mult(want, sizeof(int32_t)));
 	t->alloc = want;
+}
+
+static void grow_events(struct usage_table *t)
+{
+	if (t->n < t->alloc)
+		return;
+	resize_events(t, t->alloc < 1024 ? 1024 : st_mult(t->alloc, 2));
+}
+
+void utab_reserve(struct usage_table *t, size_t more)
+{
+	if (t->alloc - t->n < more)
+		resize_events(t, st_add(t->n, more));
 }
 
 void utab_event_ids(struct usage_table *t, uint32_t person, int32_t day, uint32_t tool,
@@ -151,66 +161,75 @@ static void permute_u32(uint32_t *col, const uint32_t *perm, size_t n, uint32_t 
 	memcpy(col, tmp, n * sizeof(*col));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort one person's slice [a, b) by day, keeping input order among equal days. */
+static void sort_slice(struct usage_table *t, size_t a, size_t b)
+{
+	size_t m = b - a, i;
+	uint64_t *key = xmalloc(st_mult(m, sizeof(*key)));
+	uint32_t *perm = xmalloc(st_mult(m, sizeof(*perm)));
+	uint32_t *tmp = xmalloc(st_mult(m, sizeof(*tmp)));
+
+	for (i = 0; i < m; i++)
+		key[i] = (uint64_t)(uint32_t)((int64_t)t->day[a + i] + 0x80000000LL) << 32 | i;
+	qsort(key, m, sizeof(*key), cmp_u64);
+	for (i = 0; i < m; i++)
+		perm[i] = (uint32_t)key[i];
+	free(key);
+	permute_u32((uint32_t *)t->day + a, perm, m, tmp);
+	permute_u32(t->tool + a, perm, m, tmp);
+	permute_u32(t->feature + a, perm, m, tmp);
+	permute_u32(t->workflow + a, perm, m, tmp);
+	permute_u32(t->count + a, perm, m, tmp);
+	free(perm);
+	free(tmp);
+}
+
 void utab_finish(struct usage_table *t)
 {
-	size_t n = t->n, i, pass;
-	uint64_t *key, *key2;
-	uint32_t *perm, *perm2, *tmp;
-	size_t *cnt;
+	size_t n = t->n, np = t->npeople, i, p;
+	uint32_t *perm, *tmp;
+	size_t *next;
 
 	if (t->finished)
 		return;
 	t->finished = 1;
-	key = xmalloc(st_mult(n + 1, sizeof(*key)));
-	key2 = xmalloc(st_mult(n + 1, sizeof(*key2)));
+	t->person_off = xcalloc(np + 1, sizeof(*t->person_off));
+	for (i = 0; i < n; i++)
+		t->person_off[t->person[i] + 1]++;
+	for (p = 0; p < np; p++)
+		t->person_off[p + 1] += t->person_off[p];
+	/* stable counting sort by person: 4 bytes of permutation an event */
 	perm = xmalloc(st_mult(n + 1, sizeof(*perm)));
-	perm2 = xmalloc(st_mult(n + 1, sizeof(*perm2)));
-	cnt = xmalloc(65536 * sizeof(*cnt));
-	for (i = 0; i < n; i++) {
-		key[i] = ((uint64_t)t->person[i] << 32) | (uint32_t)((int64_t)t->day[i] + 0x80000000LL);
-		perm[i] = (uint32_t)i;
-	}
-	for (pass = 0; pass < 4; pass++) {
-		unsigned shift = (unsigned)(pass * 16);
-		size_t sum = 0, c;
-		int skip = 0;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(key[i] >> shift) & 0xffff]++;
-		for (i = 0; i < 65536; i++) {
-			c = cnt[i];
-			if (c == n)
-				skip = 1; /* every key in one bucket: the pass changes nothing */
-			cnt[i] = sum;
-			sum += c;
-		}
-		if (skip)
-			continue;
-		for (i = 0; i < n; i++) {
-			size_t d = cnt[(key[i] >> shift) & 0xffff]++;
-			key2[d] = key[i];
-			perm2[d] = perm[i];
-		}
-		{ uint64_t *k = key; key = key2; key2 = k; }
-		{ uint32_t *p = perm; perm = perm2; perm2 = p; }
-	}
-	tmp = (uint32_t *)key2; /* n * 8 bytes: room for n uint32 */
-	permute_u32(t->person, perm, n, tmp);
+	next = xmalloc(st_mult(np + 1, sizeof(*next)));
+	memcpy(next, t->person_off, (np + 1) * sizeof(*next));
+	for (i = 0; i < n; i++)
+		perm[next[t->person[i]]++] = (uint32_t)i;
+	free(next);
+	tmp = xmalloc(st_mult(n + 1, sizeof(*tmp)));
 	permute_u32((uint32_t *)t->day, perm, n, tmp);
 	permute_u32(t->tool, perm, n, tmp);
 	permute_u32(t->feature, perm, n, tmp);
 	permute_u32(t->workflow, perm, n, tmp);
 	permute_u32(t->count, perm, n, tmp);
-	free(key);
-	free(key2);
 	free(perm);
-	free(perm2);
-	free(cnt);
-	t->person_off = xcalloc(t->npeople + 1, sizeof(*t->person_off));
-	for (i = 0; i < n; i++)
-		t->person_off[t->person[i] + 1]++;
-	for (i = 0; i < t->npeople; i++)
-		t->person_off[i + 1] += t->person_off[i];
+	free(tmp);
+	for (p = 0; p < np; p++) {
+		size_t a = t->person_off[p], b = t->person_off[p + 1];
+		for (i = a; i < b; i++)
+			t->person[i] = (uint32_t)p;
+		/* exports come sorted by time: most slices are in order already */
+		for (i = a + 1; i < b && t->day[i - 1] <= t->day[i]; i++)
+			;
+		if (i < b)
+			sort_slice(t, a, b);
+	}
 	{
 		size_t old = t->awf_creator;
 		ALLOC_GROW(t->wf_creator, intern_count(&t->workflows) + 1, t->awf_creator);
@@ -223,6 +242,111 @@ size_t utab_event_bytes(const struct usage_table *t)
 {
 	return t->n * (5 * sizeof(uint32_t) + sizeof(int32_t)) +
 	       (t->npeople + 1) * sizeof(size_t);
+}
+
+/* Strings of usage_strings as ids of one of the table's dictionaries. */
+struct strmap {
+	struct intern *dict;
+	uint32_t *id;      /* usage_strings.id -> dict id, INTERN_NONE until asked */
+};
+
+static uint32_t strmap_get(struct strmap *m, char **strs, uint32_t sid)
+{
+	if (m->id[sid] == INTERN_NONE)
+		m->id[sid] = intern_id(m->dict, strs[sid]);
+	return m->id[sid];
+}
+
+/*
+ * Append the events of every usage block whose identity is joined to a
+ * known person: identity -> person and string ids are mapped once, then
+ * each block is decoded and copied column by column.
+ */
+static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct usage_block *b = NULL;
+	uint32_t *person = NULL;
+	char **strs = NULL;
+	struct strmap tools = { &t->tools, NULL }, feats = { &t->features, NULL };
+	struct strmap wfs = { &t->workflows, NULL };
+	size_t nid = 0, aid = 0, nstr = 0, astr = 0, i;
+	int64_t total = 0;
+	int rc = 0;
+
+	st = store_prepare(s, "SELECT id, person FROM usage_identities ORDER BY id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(person, nid + 1, aid);
+		person[nid++] = store_col_is_null(st, 1) ? INTERN_NONE :
+				utab_find_person(t, store_col_text(st, 1));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	st = store_prepare(s, "SELECT value FROM usage_strings ORDER BY id", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(strs, nstr + 1, astr);
+		strs[nstr++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	if ((rc = store_query_int(s, "SELECT coalesce(sum(n), 0) FROM usage_blocks", &total, err)))
+		goto cleanup;
+	utab_reserve(t, (size_t)(total > 0 ? total : 0)); /* one allocation, no doubling */
+	tools.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	feats.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	wfs.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	for (i = 0; i < nstr; i++)
+		tools.id[i] = feats.id[i] = wfs.id[i] = INTERN_NONE;
+	b = xmalloc(sizeof(*b));
+	st = store_prepare(s, "SELECT data FROM usage_blocks ORDER BY import_id, seq", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t k;
+		if (usage_block_decode(store_col_blob(st, 0), store_col_bytes(st, 0), b)) {
+			rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' is damaged", store_uri(s));
+			break;
+		}
+		for (k = 0; k < b->n; k++) {
+			uint32_t p;
+			if (b->ident[k] >= nid || b->tool[k] >= nstr || b->feature[k] >= nstr ||
+			    b->workflow[k] >= nstr) {
+				rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' names an"
+					      " identity or string that is not stored", store_uri(s));
+				break;
+			}
+			p = person[b->ident[k]];
+			if (p == INTERN_NONE)
+				continue; /* unmatched identity, or person deleted */
+			utab_event_ids(t, p, (int32_t)usage_block_day(b->time_us[k]),
+				       strmap_get(&tools, strs, b->tool[k]),
+				       strmap_get(&feats, strs, b->feature[k]),
+				       strmap_get(&wfs, strs, b->workflow[k]), b->count[k]);
+		}
+		if (rc < 0)
+			break;
+	}
+	store_reset(st);
+cleanup:
+	for (i = 0; i < nstr; i++)
+		free(strs[i]);
+	free(strs);
+	free(person);
+	free(tools.id);
+	free(feats.id);
+	free(wfs.id);
+	free(b);
+	return rc < 0 ? rc : 0;
 }
 
 int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
@@ -263,6 +387,7 @@ int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 	store_reset(st);
 	if (rc < 0)
 		return rc;
+	/* rows of workspaces imported before columnar blocks */
 	st = store_prepare(s, "SELECT person, day, tool, feature, workflow, count FROM"
 			   " usage_events WHERE person IS NOT NULL", err);
 	if (!st)
@@ -278,6 +403,8 @@ int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 	}
 	store_reset(st);
 	if (rc < 0)
+		return rc;
+	if ((rc = load_blocks(t, s, err)))
 		return rc;
 	utab_finish(t);
 	return 0;

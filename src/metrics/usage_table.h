@@ -56,6 +56,8 @@ void utab_event(struct usage_table *t, uint32_t person, int32_t day, const char 
 /* Same with already-interned ids (fast path for bulk loads). */
 void utab_event_ids(struct usage_table *t, uint32_t person, int32_t day, uint32_t tool,
 		    uint32_t feature, uint32_t workflow, uint32_t count);
+/* Make room for `more` events at once (bulk loads: no doubling, no copies). */
+void utab_reserve(struct usage_table *t, size_t more);
 void utab_seat(struct usage_table *t, uint32_t person);
 void utab_creator(struct usage_table *t, const char *workflow, uint32_t person);
 /* Sort by (person, day) and build person_off.  Call once, after loading. */

@@ -107,6 +107,15 @@ test_expect_success 'vendor exports import through the CLI, Identity kind joins 
 	test "$(json_get c.json "d[\"people_matched\"]")" = 1
 '
 
+test_expect_success 'an Identity key with no value is an error, not a crash (fuzz_register)' '
+	head=$(aivalue audit checkpoint) &&
+	printf "kind: Identity\nname: %s\ngithub: # none yet\n" \
+		"$(json_get ids.json "d[0][\"person\"]")" >empty-ident.yaml &&
+	test_must_fail --exit=1 aivalue apply -f empty-ident.yaml 2>err &&
+	test_grep "empty-ident.yaml: identity .*: .github. is empty" err &&
+	test "$(aivalue audit checkpoint)" = "$head"
+'
+
 test_expect_success 'starter workflows and champion reach' '
 	aivalue adoption --json >s.json &&
 	test "$(json_get s.json "[w for w in d[\"starter_workflows\"] if w[\"name\"] == \"invoice-match\"][0][\"targeted_people\"]")" = 35 &&

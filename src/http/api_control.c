@@ -17,22 +17,35 @@
  * token_info.agent): a request naming another agent is refused (403),
  * and so is a token of any other role (route roles).
  *
- * Group commit across requests: SQLite commits one writer at a time, so
- * one transaction per HTTP request would cap the rate at the commit rate.
- * Each worker thread parses and checks its request, then queues it; the
- * first thread to find no commit running becomes the leader, takes every
- * queued request, decides them all with control_decide_many (one store
- * transaction, one ledger entry chaining their decision-log rows) on its
- * own store and engine, and wakes the others.  A decision is answered
- * only after its transaction committed, so an answered decision is always
- * in the ledger.  Engines are per thread (they hold scratch memory) and
- * are reloaded when the applied objects change (policies, agents, org).
+ * Deciding is split so that only the log insert is serialised:
+ *
+ *   worker threads (MHD pool)          writer thread (one, own store)
+ *   parse, check, control_evaluate
+ *   against the published snapshot
+ *   (own engine, no store access) --> queue --> take every queued job,
+ *   http_defer: connection suspended            control_commit: ONE store
+ *   (the thread serves others)                  transaction, one ledger
+ *                                               entry for all their rows
+ *   finish: JSON answer  <-- http_resume <---- committed
+ *
+ * A decision is answered only after the transaction holding it committed,
+ * so an answered decision is always in the ledger.  The store runs SQLite
+ * in WAL mode with synchronous=NORMAL: a committed transaction survives a
+ * crash of aivalue (it is in the WAL file); after a power loss or an OS
+ * crash the last transactions before the next checkpoint may be lost as a
+ * whole (the chain stays intact, it only ends earlier).  The writer checks
+ * in each transaction that the snapshot the workers used is still what
+ * the store holds and evaluates again what it must (control.h); it then
+ * publishes its reloaded snapshot to the workers.  It also notices token
+ * revocations made by other processes (refusing the jobs of a revoked
+ * token, 401) and clears the server's token cache.
  */
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "apply/apply.h"
 #include "control/control.h"
@@ -43,11 +56,21 @@
 #define DECIDE_BATCH_MAX 1000
 #define DECISIONS_LIMIT_MAX 1000
 
-/* ---- per-thread engines ---- */
+/* ---- snapshots and per-thread engines ---- */
+
+/*
+ * The snapshot the worker threads evaluate against: loaded by the first
+ * decide request, replaced by the writer whenever a commit found that the
+ * objects or the phase verdict changed (it has then reloaded its own).
+ * snap_gen counts replacements so that a thread notices with one load.
+ */
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct control_snapshot *cur_snap;
+static unsigned snap_gen;
 
 struct eng_slot {
 	struct control_engine *eng;
-	int64_t mark; /* objects revision the engine was loaded at */
+	unsigned gen;
 };
 
 static pthread_key_t eng_key;
@@ -68,21 +91,24 @@ static void eng_key_init(void)
 	pthread_key_create(&eng_key, eng_slot_free);
 }
 
-/*
- * A number that changes whenever an applied object (policy, agent,
- * workflow, person, team) is created, updated or deleted.
- */
-static int objects_mark(struct store *s, int64_t *mark, struct aiv_err *err)
+/* Replace the published snapshot with sn (the caller keeps its reference). */
+static void snap_publish(struct control_snapshot *sn)
 {
-	return store_query_int(s, "SELECT coalesce(max(updated_seq), 0) * 1048576 + count(*)"
-			       " FROM objects", mark, err);
+	pthread_mutex_lock(&snap_lock);
+	if (cur_snap != sn) {
+		control_snapshot_ref(sn);
+		control_snapshot_unref(cur_snap);
+		cur_snap = sn;
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&snap_lock);
 }
 
-/* This thread's engine, (re)loaded if the objects changed.  Borrowed. */
+/* This thread's engine on the published snapshot (loaded if none).  Borrowed. */
 static struct control_engine *thread_engine(struct store *s, struct aiv_err *err)
 {
 	struct eng_slot *es;
-	int64_t mark = 0;
+	unsigned gen;
 
 	pthread_once(&eng_once, eng_key_init);
 	es = pthread_getspecific(eng_key);
@@ -90,114 +116,245 @@ static struct control_engine *thread_engine(struct store *s, struct aiv_err *err
 		es = xcalloc(1, sizeof(*es));
 		pthread_setspecific(eng_key, es);
 	}
-	if (objects_mark(s, &mark, err))
-		return NULL;
-	if (!es->eng || es->mark != mark) {
-		control_engine_free(es->eng);
-		es->eng = NULL;
-		if (control_engine_load(s, 0, &es->eng, err))
+	gen = __atomic_load_n(&snap_gen, __ATOMIC_ACQUIRE);
+	if (es->eng && es->gen == gen)
+		return es->eng;
+	pthread_mutex_lock(&snap_lock);
+	if (!cur_snap) {
+		if (control_snapshot_load(s, 0, &cur_snap, err)) {
+			pthread_mutex_unlock(&snap_lock);
 			return NULL;
-		es->mark = mark;
+		}
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
 	}
+	if (es->eng)
+		control_engine_use(es->eng, cur_snap);
+	else
+		es->eng = control_engine_new(cur_snap);
+	es->gen = __atomic_load_n(&snap_gen, __ATOMIC_ACQUIRE);
+	pthread_mutex_unlock(&snap_lock);
 	return es->eng;
 }
 
-/* ---- group commit ---- */
+/* ---- the writer: group commit ---- */
 
-struct gc_slot {
-	const struct control_request *reqs;
+/*
+ * One POST /api/v1/decide waiting for its decisions to be recorded.  v[i]
+ * is NULL for a request refused at evaluation (errs[i] says why).
+ */
+struct decide_job {
 	size_t n;
+	int batch;                       /* answer {"count","results"} */
+	struct control_pending **v;
 	struct control_decision *outs;
 	struct aiv_err *errs;
-	int ret;              /* store error of the whole batch */
+	int64_t token_id;
+	int status;                      /* the whole request failed: its status */
 	struct aiv_err err;
+	struct http_deferred *deferred;  /* NULL: a thread waits on w_done */
 	int done;
-	struct gc_slot *next;
+	struct decide_job *next;
 };
 
-static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t gc_cond = PTHREAD_COND_INITIALIZER;
-static struct gc_slot *gc_head, *gc_last;
-static int gc_running;
+static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t w_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t w_done = PTHREAD_COND_INITIALIZER;
+static struct decide_job *w_head, *w_last;
+static pthread_t w_thread;
+static int w_running, w_stop;
+static char *w_uri;
 
-/* Decide every slot of the list in one transaction (the leader's work). */
-static void gc_run(struct store *s, struct gc_slot *list)
+#define WRITER_MAX_BATCH 4096 /* decisions per transaction */
+
+static void job_free(struct decide_job *job)
 {
-	struct aiv_err err = AIV_ERR_INIT;
-	struct control_engine *eng;
-	struct control_request *reqs;
-	struct control_decision *outs;
-	struct aiv_err *errs;
-	struct gc_slot *sl;
-	size_t n = 0, at = 0;
-	int ret = 0;
+	size_t i;
 
-	for (sl = list; sl; sl = sl->next)
-		n += sl->n;
-	reqs = xcalloc(n ? n : 1, sizeof(*reqs));
-	outs = xcalloc(n ? n : 1, sizeof(*outs));
-	errs = xcalloc(n ? n : 1, sizeof(*errs));
-	for (sl = list; sl; sl = sl->next) {
-		memcpy(reqs + at, sl->reqs, sl->n * sizeof(*reqs));
-		at += sl->n;
+	for (i = 0; i < job->n; i++) {
+		control_pending_free(job->v[i]);
+		control_decision_release(&job->outs[i]);
 	}
-	if (!(eng = thread_engine(s, &err)))
-		ret = err.code ? err.code : AIV_EINTERNAL;
-	else
-		ret = control_decide_many(s, eng, "http:decide", reqs, n, outs, errs, &err);
-	at = 0;
-	for (sl = list; sl; sl = sl->next) {
-		sl->ret = ret;
-		if (ret) {
-			sl->err = err;
-		} else {
-			memcpy(sl->outs, outs + at, sl->n * sizeof(*outs));
-			memcpy(sl->errs, errs + at, sl->n * sizeof(*errs));
-		}
-		at += sl->n;
-	}
-	free(reqs);
-	free(outs);
-	free(errs);
+	free(job->v);
+	free(job->outs);
+	free(job->errs);
+	free(job);
 }
 
-/* Queue the slot and return once it has been decided (by us or a leader). */
-static void gc_submit(struct store *s, struct gc_slot *slot)
+/*
+ * Tokens revoked since the last batch (by any process): forget cached
+ * tokens and refuse the jobs whose token is no longer active.
+ */
+static void check_revocations(struct store *s, struct decide_job *list, int64_t *seen)
 {
-	pthread_mutex_lock(&gc_lock);
-	if (gc_last)
-		gc_last->next = slot;
-	else
-		gc_head = slot;
-	gc_last = slot;
-	while (!slot->done) {
-		struct gc_slot *list, *sl, *next;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct decide_job *job;
+	int64_t n = 0;
+	int active;
 
-		if (gc_running) {
-			pthread_cond_wait(&gc_cond, &gc_lock);
+	if (token_revocations(s, &n, &err) || n == *seen)
+		return;
+	*seen = n;
+	token_cache_invalidate();
+	for (job = list; job; job = job->next) {
+		if (token_active(s, job->token_id, &active, &err) || active)
 			continue;
-		}
-		gc_running = 1;
-		if (gc_head == slot && !slot->next) {
-			/* alone: let threads that are parsing a request join this batch */
-			pthread_mutex_unlock(&gc_lock);
-			sched_yield();
-			pthread_mutex_lock(&gc_lock);
-		}
-		list = gc_head;
-		gc_head = gc_last = NULL;
-		pthread_mutex_unlock(&gc_lock);
-		gc_run(s, list);
-		pthread_mutex_lock(&gc_lock);
-		for (sl = list; sl; sl = next) {
-			next = sl->next;
-			sl->next = NULL;
-			sl->done = 1;
-		}
-		gc_running = 0;
-		pthread_cond_broadcast(&gc_cond);
+		job->status = 401;
+		aiv_fail(&job->err, AIV_EPERM, "token was revoked");
 	}
-	pthread_mutex_unlock(&gc_lock);
+}
+
+/* Record the decisions of every job in the list in one transaction. */
+static void writer_commit(struct store *s, struct control_engine *eng, struct decide_job *list,
+			  int64_t *revocations)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_pending **v;
+	struct control_decision *outs;
+	struct aiv_err *errs;
+	struct decide_job *job;
+	size_t n = 0, at = 0;
+	int ret;
+
+	check_revocations(s, list, revocations);
+	for (job = list; job; job = job->next)
+		if (!job->status)
+			n += job->n;
+	v = xcalloc(n ? n : 1, sizeof(*v));
+	outs = xcalloc(n ? n : 1, sizeof(*outs));
+	errs = xcalloc(n ? n : 1, sizeof(*errs));
+	for (job = list; job; job = job->next) {
+		if (job->status)
+			continue;
+		memcpy(v + at, job->v, job->n * sizeof(*v));
+		memcpy(errs + at, job->errs, job->n * sizeof(*errs));
+		at += job->n;
+	}
+	ret = n ? control_commit(s, eng, "http:decide", v, n, outs, errs, &err) : 0;
+	at = 0;
+	for (job = list; job; job = job->next) {
+		if (job->status)
+			continue;
+		if (ret) {
+			job->status = http_status_for(ret);
+			job->err = err;
+		} else {
+			memcpy(job->outs, outs + at, job->n * sizeof(*outs));
+			memcpy(job->errs, errs + at, job->n * sizeof(*errs));
+		}
+		at += job->n;
+	}
+	free(v);
+	free(outs);
+	free(errs);
+	/* a commit that reloaded the writer's snapshot: the workers follow */
+	snap_publish(control_engine_snapshot(eng));
+}
+
+static void *writer_main(void *arg)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	struct control_engine *eng = NULL;
+	int64_t revocations = -1;
+	int open_ret;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "aiv-writer", 0, 0, 0);
+	open_ret = store_open(&s, w_uri, 0, &err);
+	pthread_mutex_lock(&w_lock);
+	for (;;) {
+		struct decide_job *list, *job, *next, *cut;
+		size_t n;
+
+		while (!w_head && !w_stop)
+			pthread_cond_wait(&w_work, &w_lock);
+		if (!w_head)
+			break;
+		/* take the queue, at most WRITER_MAX_BATCH decisions (and one job) */
+		list = cut = w_head;
+		for (n = cut->n; cut->next && n + cut->next->n <= WRITER_MAX_BATCH; cut = cut->next)
+			n += cut->next->n;
+		w_head = cut->next;
+		if (!w_head)
+			w_last = NULL;
+		cut->next = NULL;
+		pthread_mutex_unlock(&w_lock);
+		if (open_ret) {
+			for (job = list; job; job = job->next) {
+				job->status = 503;
+				job->err = err;
+			}
+		} else {
+			if (!eng) {
+				pthread_mutex_lock(&snap_lock);
+				eng = control_engine_new(cur_snap);
+				pthread_mutex_unlock(&snap_lock);
+			}
+			writer_commit(s, eng, list, &revocations);
+		}
+		pthread_mutex_lock(&w_lock);
+		for (job = list; job; job = next) {
+			next = job->next;
+			job->next = NULL;
+			job->done = 1;
+			if (job->deferred)
+				http_resume(job->deferred);
+		}
+		pthread_cond_broadcast(&w_done);
+	}
+	pthread_mutex_unlock(&w_lock);
+	control_engine_free(eng);
+	store_close(s);
+	return NULL;
+}
+
+/* Stop hook: the writer finishes the queue and exits; state is reset. */
+static void writer_stop(void)
+{
+	pthread_mutex_lock(&w_lock);
+	if (!w_running) {
+		pthread_mutex_unlock(&w_lock);
+		return;
+	}
+	w_stop = 1;
+	pthread_cond_broadcast(&w_work);
+	pthread_mutex_unlock(&w_lock);
+	pthread_join(w_thread, NULL);
+	pthread_mutex_lock(&w_lock);
+	w_running = w_stop = 0;
+	free(w_uri);
+	w_uri = NULL;
+	pthread_mutex_unlock(&w_lock);
+	pthread_mutex_lock(&snap_lock);
+	control_snapshot_unref(cur_snap);
+	cur_snap = NULL;
+	__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&snap_lock);
+}
+
+/* Queue a job for the writer (started on first use). */
+static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err *err)
+{
+	pthread_mutex_lock(&w_lock);
+	if (!w_running) {
+		w_uri = xstrdup(store_uri(s));
+		if (pthread_create(&w_thread, NULL, writer_main, NULL)) {
+			free(w_uri);
+			w_uri = NULL;
+			pthread_mutex_unlock(&w_lock);
+			return aiv_fail(err, AIV_EINTERNAL, "cannot start the decision writer");
+		}
+		w_running = 1;
+		http_at_stop(writer_stop);
+	}
+	if (w_last)
+		w_last->next = job;
+	else
+		w_head = job;
+	w_last = job;
+	pthread_cond_signal(&w_work);
+	pthread_mutex_unlock(&w_lock);
+	return 0;
 }
 
 /* ---- POST /api/v1/decide ---- */
@@ -290,16 +447,57 @@ static int parse_one(const json_t *o, const struct token_info *tok, struct contr
 	return 0;
 }
 
+/* The answer to a job (on a worker thread): one decision or the batch. */
+static void job_answer(struct decide_job *job, struct http_response *res)
+{
+	json_t *results;
+	size_t i;
+
+	if (job->status) {
+		http_error(res, job->status, "%s", job->err.msg);
+		return;
+	}
+	if (!job->batch) {
+		if (job->errs[0].code)
+			http_error_from(res, &job->errs[0]);
+		else
+			http_json(res, 200, decision_json(&job->outs[0]));
+		return;
+	}
+	results = json_array();
+	for (i = 0; i < job->n; i++) {
+		if (job->errs[i].code)
+			json_array_append_new(results, json_pack("{s:{s:i, s:s, s:s}}", "error",
+				"status", http_status_for(job->errs[i].code), "code",
+				http_status_code(http_status_for(job->errs[i].code)), "message",
+				job->errs[i].msg));
+		else
+			json_array_append_new(results, decision_json(&job->outs[i]));
+	}
+	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)job->n, "results",
+				      results));
+}
+
+/* http_finish_fn: the writer recorded the job; answer and free it. */
+static void decide_finish(struct http_request *req, struct http_response *res, void *data)
+{
+	struct decide_job *job = data;
+
+	(void)req;
+	job_answer(job, res);
+	job_free(job);
+}
+
 static void h_decide(struct http_request *req, struct http_response *res)
 {
-	struct control_request *reqs = NULL;
-	struct control_decision *outs = NULL;
-	struct aiv_err *errs = NULL;
-	struct gc_slot slot;
-	json_t *body, *list = NULL, *results;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_engine *eng;
+	struct decide_job *job = NULL;
+	struct control_request r;
+	json_t *body, *list = NULL;
 	json_error_t je;
 	char msg[400];
-	size_t n, i;
+	size_t n, i, nrecord = 0;
 	int batch, st;
 
 	if (!req->token.agent[0]) {
@@ -333,9 +531,8 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	} else {
 		n = 1;
 	}
-	reqs = xcalloc(n, sizeof(*reqs));
 	for (i = 0; i < n; i++) {
-		if ((st = parse_one(batch ? json_array_get(list, i) : body, &req->token, &reqs[i],
+		if ((st = parse_one(batch ? json_array_get(list, i) : body, &req->token, &r,
 				    msg, sizeof(msg)))) {
 			if (batch)
 				http_error(res, st, "requests[%zu]: %s", i, msg);
@@ -344,43 +541,55 @@ static void h_decide(struct http_request *req, struct http_response *res)
 			goto out;
 		}
 	}
-	outs = xcalloc(n, sizeof(*outs));
-	errs = xcalloc(n, sizeof(*errs));
-	memset(&slot, 0, sizeof(slot));
-	slot.reqs = reqs;
-	slot.n = n;
-	slot.outs = outs;
-	slot.errs = errs;
-	gc_submit(req->store, &slot);
-	if (slot.ret) {
-		http_error_from(res, &slot.err);
+	if (!(eng = thread_engine(req->store, &err))) {
+		http_error_from(res, &err);
 		goto out;
 	}
-	if (!batch) {
-		if (errs[0].code)
-			http_error_from(res, &errs[0]);
-		else
-			http_json(res, 200, decision_json(&outs[0]));
-		goto out;
-	}
-	results = json_array();
+	/* evaluate here, in parallel with the other worker threads */
+	job = xcalloc(1, sizeof(*job));
+	job->n = n;
+	job->batch = batch;
+	job->token_id = req->token.id;
+	job->v = xcalloc(n, sizeof(*job->v));
+	job->outs = xcalloc(n, sizeof(*job->outs));
+	job->errs = xcalloc(n, sizeof(*job->errs));
 	for (i = 0; i < n; i++) {
-		if (errs[i].code)
-			json_array_append_new(results, json_pack("{s:{s:i, s:s, s:s}}", "error",
-				"status", http_status_for(errs[i].code), "code",
-				http_status_code(http_status_for(errs[i].code)), "message",
-				errs[i].msg));
-		else
-			json_array_append_new(results, decision_json(&outs[i]));
+		int ret;
+		parse_one(batch ? json_array_get(list, i) : body, &req->token, &r, msg, sizeof(msg));
+		ret = control_evaluate(eng, &r, &job->v[i], &job->errs[i]);
+		if (ret && ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
+			http_error_from(res, &job->errs[i]);
+			goto out;
+		}
+		nrecord += !ret;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)n, "results", results));
+	if (!nrecord) {
+		/* every request refused: nothing to record */
+		job_answer(job, res);
+		goto out;
+	}
+	/* record in the writer's next group commit; answer once it committed */
+	if ((job->deferred = http_defer(req, decide_finish, job))) {
+		if (writer_submit(req->store, job, &err)) {
+			job->status = 500;
+			job->err = err;
+			http_resume(job->deferred);
+		}
+		job = NULL; /* decide_finish answers and frees it */
+		goto out;
+	}
+	if (writer_submit(req->store, job, &err)) {
+		http_error_from(res, &err);
+		goto out;
+	}
+	pthread_mutex_lock(&w_lock);
+	while (!job->done)
+		pthread_cond_wait(&w_done, &w_lock);
+	pthread_mutex_unlock(&w_lock);
+	job_answer(job, res);
 out:
-	if (outs)
-		for (i = 0; i < n; i++)
-			control_decision_release(&outs[i]);
-	free(outs);
-	free(errs);
-	free(reqs);
+	if (job)
+		job_free(job);
 	json_decref(body);
 }
 

@@ -1195,6 +1195,7 @@ struct control_pending {
 	char now[TIME_ISO_LEN];
 	char queue[200];
 	json_t *input;                   /* the record's input */
+	char *argtext;                   /* canonical text of input (= the arguments) */
 	char *record;                    /* canonical record text, or NULL */
 	char record_digest[SHA256_HEX];
 	char approver[160];
@@ -1214,31 +1215,76 @@ void control_pending_free(struct control_pending *p)
 	json_decref((json_t *)p->req.entities);
 	control_decision_release(&p->d);
 	json_decref(p->input);
+	free(p->argtext);
 	free(p->record);
 	free(p);
 }
 
-/* The decision-log record of p (canonical text and digest into p). */
+static void add_key(struct strbuf *sb, const char *key, int *first)
+{
+	if (!*first)
+		strbuf_addch(sb, ',');
+	*first = 0;
+	strbuf_addch(sb, '"');
+	strbuf_addstr(sb, key); /* keys here need no escaping */
+	strbuf_addstr(sb, "\":");
+}
+
+static void add_str(struct strbuf *sb, const char *key, const char *v, int *first)
+{
+	if (!v)
+		return;
+	add_key(sb, key, first);
+	strbuf_add_json_str(sb, v, strlen(v));
+}
+
+/*
+ * The decision-log record of p as canonical JSON (core/cjson.h: keys in
+ * byte order, no whitespace), written out directly rather than built as
+ * a jansson object and serialised: this runs for every decision.  The
+ * input is the arguments' canonical text, already made for the digest.
+ *
+ *   {"agent", "approver"?, "args_digest", "bundles": {"policies"},
+ *    "decision_id", "input", "on_behalf_of"?, "path", "result":
+ *    {"decision", "errors", "exception_id"?, "policies", "reason"},
+ *    "revision", "timestamp"}
+ */
 static void build_record(struct control_pending *p)
 {
-	json_t *rec = json_pack("{s:s, s:s, s:s, s:O, s:{s:s, s:O, s:s, s:O, s:s?}, s:{s:s},"
-				" s:s, s:s?, s:s, s:s?, s:s}",
-				"decision_id", p->d.decision_id, "timestamp", p->now,
-				"path", "aivalue/control/decide", "input", p->input,
-				"result", "decision", control_outcome_name(p->d.outcome),
-				"policies", p->d.policies, "reason", p->d.reason,
-				"errors", p->d.errors,
-				"exception_id", p->d.exception_id[0] ? p->d.exception_id : NULL,
-				"bundles", "policies", p->snap->revision,
-				"agent", p->req.agent, "on_behalf_of", p->req.on_behalf_of,
-				"args_digest", p->d.digest,
-				"approver", p->approver[0] && !p->approval_refused ? p->approver : NULL,
-				"revision", p->snap->revision);
+	struct strbuf sb = STRBUF_INIT;
+	int first = 1, rfirst = 1;
 
+	strbuf_grow(&sb, 1024 + strlen(p->argtext));
+	strbuf_addch(&sb, '{');
+	add_str(&sb, "agent", p->req.agent, &first);
+	add_str(&sb, "approver", p->approver[0] && !p->approval_refused ? p->approver : NULL,
+		&first);
+	add_str(&sb, "args_digest", p->d.digest, &first);
+	add_key(&sb, "bundles", &first);
+	strbuf_addstr(&sb, "{\"policies\":\"");
+	strbuf_addstr(&sb, p->snap->revision);
+	strbuf_addstr(&sb, "\"}");
+	add_str(&sb, "decision_id", p->d.decision_id, &first);
+	add_key(&sb, "input", &first);
+	strbuf_addstr(&sb, p->argtext);
+	add_str(&sb, "on_behalf_of", p->req.on_behalf_of, &first);
+	add_str(&sb, "path", "aivalue/control/decide", &first);
+	add_key(&sb, "result", &first);
+	strbuf_addch(&sb, '{');
+	add_str(&sb, "decision", control_outcome_name(p->d.outcome), &rfirst);
+	add_key(&sb, "errors", &rfirst);
+	cjson_dump(&sb, p->d.errors);
+	add_str(&sb, "exception_id", p->d.exception_id[0] ? p->d.exception_id : NULL, &rfirst);
+	add_key(&sb, "policies", &rfirst);
+	cjson_dump(&sb, p->d.policies);
+	add_str(&sb, "reason", p->d.reason, &rfirst);
+	strbuf_addch(&sb, '}');
+	add_str(&sb, "revision", p->snap->revision, &first);
+	add_str(&sb, "timestamp", p->now, &first);
+	strbuf_addch(&sb, '}');
 	free(p->record);
-	p->record = cjson_dumps(rec);
+	p->record = strbuf_detach(&sb, NULL);
 	sha256_hex(p->record, strlen(p->record), p->record_digest);
-	json_decref(rec);
 }
 
 /* Evaluate p->req against eng's snapshot (no store access); fills p. */
@@ -1302,7 +1348,8 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 	if (cedar_uid_parse(&eng->scratch, req->resource, &cr.resource))
 		return aiv_fail(err, AIV_EINPUT, "resource '%s' is not an entity such as "
 				"Invoice::\"inv-1\"", req->resource);
-	ctx = req->context ? json_deep_copy(req->context) : json_object();
+	/* a shallow copy: only top-level keys are added */
+	ctx = req->context ? json_copy((json_t *)req->context) : json_object();
 	if (req->on_behalf_of)
 		json_object_set_new(ctx, "on_behalf_of", uidj("Person", req->on_behalf_of));
 	if (!json_object_get(ctx, "workflow"))
@@ -1324,6 +1371,9 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 			 req->context ? json_incref((json_t *)req->context) : json_object());
 	argtext = cjson_dumps(args);
 	sha256_hex(argtext, strlen(argtext), out->digest);
+	free(p->argtext);
+	p->argtext = argtext;
+	argtext = NULL;
 	memcpy(out->revision, sn->revision, SHA256_HEX);
 
 	cedar_authorize(&sn->ps, &sn->es, &cr, &eng->scratch, res);

@@ -359,20 +359,39 @@ static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err
 
 /* ---- POST /api/v1/decide ---- */
 
-/* The JSON answer for one decision (same fields as `decide --json`). */
-static json_t *decision_json(const struct control_decision *d)
+static void add_member(struct strbuf *sb, const char *key, const char *v)
 {
-	json_t *o = json_pack("{s:s, s:O, s:s, s:s, s:s, s:O, s:s}",
-			      "decision", control_outcome_name(d->outcome),
-			      "policies", d->policies, "reason", d->reason,
-			      "decision_id", d->decision_id, "args_digest", d->digest,
-			      "errors", d->errors, "revision", d->revision);
+	strbuf_addstr(sb, ", \"");
+	strbuf_addstr(sb, key);
+	strbuf_addstr(sb, "\": ");
+	if (v)
+		strbuf_add_json_str(sb, v, strlen(v));
+}
 
+/*
+ * The JSON answer for one decision (the fields of `decide --json`),
+ * written straight into the response: every decision is answered, so no
+ * intermediate jansson object.
+ */
+static void decision_text(struct strbuf *sb, const struct control_decision *d)
+{
+	const char *outcome = control_outcome_name(d->outcome);
+
+	strbuf_addstr(sb, "{\"decision\": ");
+	strbuf_add_json_str(sb, outcome, strlen(outcome));
+	add_member(sb, "policies", NULL);
+	cjson_dump(sb, d->policies);
+	add_member(sb, "reason", d->reason);
+	add_member(sb, "decision_id", d->decision_id);
+	add_member(sb, "args_digest", d->digest);
+	add_member(sb, "errors", NULL);
+	cjson_dump(sb, d->errors);
+	add_member(sb, "revision", d->revision);
 	if (d->exception_id[0]) {
-		json_object_set_new(o, "exception_id", json_string(d->exception_id));
-		json_object_set_new(o, "due_at", json_string(d->due));
+		add_member(sb, "exception_id", d->exception_id);
+		add_member(sb, "due_at", d->due);
 	}
-	return o;
+	strbuf_addch(sb, '}');
 }
 
 /* An optional string member: 0 and *out (borrowed) or NULL; -1 if not a string. */
@@ -450,32 +469,40 @@ static int parse_one(const json_t *o, const struct token_info *tok, struct contr
 /* The answer to a job (on a worker thread): one decision or the batch. */
 static void job_answer(struct decide_job *job, struct http_response *res)
 {
-	json_t *results;
+	struct strbuf *sb = &res->body;
 	size_t i;
 
 	if (job->status) {
 		http_error(res, job->status, "%s", job->err.msg);
 		return;
 	}
-	if (!job->batch) {
-		if (job->errs[0].code)
-			http_error_from(res, &job->errs[0]);
-		else
-			http_json(res, 200, decision_json(&job->outs[0]));
+	if (!job->batch && job->errs[0].code) {
+		http_error_from(res, &job->errs[0]);
 		return;
 	}
-	results = json_array();
-	for (i = 0; i < job->n; i++) {
-		if (job->errs[i].code)
-			json_array_append_new(results, json_pack("{s:{s:i, s:s, s:s}}", "error",
-				"status", http_status_for(job->errs[i].code), "code",
-				http_status_code(http_status_for(job->errs[i].code)), "message",
-				job->errs[i].msg));
-		else
-			json_array_append_new(results, decision_json(&job->outs[i]));
+	res->status = 200;
+	res->content_type = "application/json";
+	strbuf_reset(sb);
+	if (!job->batch) {
+		decision_text(sb, &job->outs[0]);
+		strbuf_addch(sb, '\n');
+		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)job->n, "results",
-				      results));
+	strbuf_addf(sb, "{\"count\": %zu, \"results\": [", job->n);
+	for (i = 0; i < job->n; i++) {
+		if (i)
+			strbuf_addstr(sb, ",\n ");
+		if (job->errs[i].code) {
+			int st = http_status_for(job->errs[i].code);
+			strbuf_addf(sb, "{\"error\": {\"status\": %d, \"code\": \"%s\", \"message\": ",
+				    st, http_status_code(st));
+			strbuf_add_json_str(sb, job->errs[i].msg, strlen(job->errs[i].msg));
+			strbuf_addstr(sb, "}}");
+		} else {
+			decision_text(sb, &job->outs[i]);
+		}
+	}
+	strbuf_addstr(sb, "]}\n");
 }
 
 /* http_finish_fn: the writer recorded the job; answer and free it. */

@@ -26,6 +26,7 @@
  * tests.  Queue items that pass their due time become "expired" lazily:
  * on every decision and every queue read or action.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -635,26 +636,34 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 	return rc < 0 ? rc : 0;
 }
 
+/* A decision-log row (seq, record, batch_seq, kind) as its JSON record. */
+static json_t *log_row_json(struct store_stmt *st)
+{
+	json_t *r = json_loads(store_col_text(st, 1), 0, NULL);
+
+	if (!r)
+		return NULL;
+	json_object_set_new(r, "seq", json_integer(store_col_int(st, 0)));
+	json_object_set_new(r, "kind", json_string(store_col_text(st, 3)));
+	if (!store_col_is_null(st, 2))
+		json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 2)));
+	return r;
+}
+
 int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT record, batch_seq, kind FROM"
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind FROM"
 					      " decision_log ORDER BY seq", err);
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *r;
 	int rc;
 
 	if (!st) {
 		json_decref(arr);
 		return err->code;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *r = json_loads(store_col_text(st, 0), 0, NULL);
-		if (!r)
-			continue;
-		json_object_set_new(r, "kind", json_string(store_col_text(st, 2)));
-		if (!store_col_is_null(st, 1))
-			json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 1)));
-		json_array_append_new(arr, r);
-	}
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		if ((r = log_row_json(st)))
+			json_array_append_new(arr, r);
 	store_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -662,6 +671,72 @@ int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 	}
 	*out = arr;
 	return 0;
+}
+
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     json_t **out, int64_t *next, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	json_t *arr, *r;
+	int64_t last = 0;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*next = 0;
+	if (limit < 1)
+		return aiv_fail(err, AIV_EINPUT, "a page holds at least one record");
+	if (cursor < 0)
+		return aiv_fail(err, AIV_EINPUT, "cursor %lld is not a record number",
+				(long long)cursor);
+	st = newest_first
+	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+			     " WHERE seq < ? ORDER BY seq DESC LIMIT ?", err)
+	     : store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+			     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, newest_first && !cursor ? INT64_MAX : cursor);
+	store_bind_int(st, 2, (int64_t)limit + 1); /* one more: is there a next page? */
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (n == limit) {
+			*next = last;
+			break;
+		}
+		last = store_col_int(st, 0);
+		n++;
+		if ((r = log_row_json(st)))
+			json_array_append_new(arr, r);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		*next = 0;
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq FROM decision_log WHERE id = ?",
+					      err);
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*seq = store_col_int(st, 0);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == STORE_ROW ? 0 : aiv_fail(err, AIV_ENOTFOUND, "no decision-log record '%s'",
+					      id);
 }
 
 /* ---- exception queue ------------------------------------------------ */

@@ -179,8 +179,27 @@ int control_log_flush(struct store *s, const char *actor, struct aiv_err *err);
 int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err);
 
-/* Decision-log records (JSON array, new reference), oldest first. */
+/*
+ * Decision-log records (JSON array, new reference), oldest first; each
+ * carries its "seq" (the record number), "kind" and, once chained,
+ * "ledger_seq".
+ */
 int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+
+/*
+ * One page of the decision log in a stable order, by record number: the
+ * `limit` (>= 1) records after `cursor` oldest first, or, newest_first,
+ * the records before `cursor` newest first (cursor 0: from the start, or
+ * from the newest).  Records as control_log_list's (new reference).
+ * *next is the cursor of the next page (the seq of the page's last
+ * record) or 0 when there is no more.  Records added meanwhile never
+ * shift a page: oldest first they come at the end, newest first only on
+ * a first page (cursor 0).
+ */
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     json_t **out, int64_t *next, struct aiv_err *err);
+/* The record number of decision or transition `id`; AIV_ENOTFOUND. */
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err);
 
 /* ---- exception queue ------------------------------------------------ */
 

@@ -7,7 +7,7 @@
  *   GET  /api/v1/exceptions?state=&queue=    the queue
  *   GET  /api/v1/exceptions/{id}
  *   POST /api/v1/exceptions/{id}/approve|reject|reassign  approver, lead
- *   GET  /api/v1/decisions?limit=            newest first
+ *   GET  /api/v1/decisions?limit=&cursor=&order=  one page, next_cursor
  *   GET  /api/v1/workflows, /api/v1/workflows/{name}/readiness
  *
  * Handlers call the library the CLI calls (control.h).  Two things are
@@ -42,6 +42,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -719,42 +720,58 @@ static void h_reassign(struct http_request *req, struct http_response *res)
 /* ---- decisions and workflows ---- */
 
 /* Newest first; see control_http.h. */
-json_t *http_control_recent(struct store *s, size_t limit, struct aiv_err *err)
+json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64_t *next,
+			    struct aiv_err *err)
 {
-	json_t *all, *out;
-	size_t n, i;
+	json_t *out;
 
-	if (control_log_list(s, &all, err))
+	if (control_log_page(s, 1, cursor, limit, &out, next, err))
 		return NULL;
-	out = json_array();
-	n = json_array_size(all);
-	for (i = 0; i < n && i < limit; i++)
-		json_array_append(out, json_array_get(all, n - 1 - i));
-	json_decref(all);
 	return out;
+}
+
+/* A query parameter as an integer in [min, max]; 0 and *v, or -1 (400 sent). */
+static int query_int(struct http_request *req, struct http_response *res, const char *name,
+		     long long min, long long max, long long *v)
+{
+	const char *q = http_query(req, name);
+	char *end;
+
+	if (!q)
+		return 0;
+	*v = strtoll(q, &end, 10);
+	if (!*q || *end || *v < min || *v > max) {
+		http_error(res, 400, "%s '%s' is not a number from %lld to %lld", name, q, min, max);
+		return -1;
+	}
+	return 0;
 }
 
 static void h_decisions(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	const char *l = http_query(req, "limit");
-	long limit = 100;
+	const char *order = http_query(req, "order");
+	long long limit = 100, cursor = 0;
+	int64_t next = 0;
+	int newest = 1;
 	json_t *out;
 
-	if (l) {
-		char *end;
-		limit = strtol(l, &end, 10);
-		if (!*l || *end || limit < 1 || limit > DECISIONS_LIMIT_MAX) {
-			http_error(res, 400, "limit '%s' is not a number from 1 to %d", l,
-				   DECISIONS_LIMIT_MAX);
-			return;
-		}
+	if (query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
+	    query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
+		return;
+	if (order && strcmp(order, "newest") && strcmp(order, "oldest")) {
+		http_error(res, 400, "order '%s' is not newest or oldest", order);
+		return;
 	}
-	if (!(out = http_control_recent(req->store, (size_t)limit, &err))) {
+	if (order && !strcmp(order, "oldest"))
+		newest = 0;
+	if (control_log_page(req->store, newest, cursor, (size_t)limit, &out, &next, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json_list(res, out);
+	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count",
+				      (json_int_t)json_array_size(out), "items", out,
+				      "next_cursor", next ? json_integer(next) : json_null()));
 }
 
 static void h_workflows(struct http_request *req, struct http_response *res)
@@ -792,7 +809,10 @@ static const struct http_qparam q_exceptions[] = {
 };
 
 static const struct http_qparam q_decisions[] = {
-	{ "limit", "integer", "how many, newest first (1-1000, default 100)" },
+	{ "limit", "integer", "records per page (1-1000, default 100)" },
+	{ "cursor", "integer", "the next_cursor of the previous page (default: the start)" },
+	{ "order", "string", "newest (default: records before the cursor, newest first) or "
+	  "oldest (records after the cursor, oldest first)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -812,7 +832,8 @@ const struct http_route http_control_routes[] = {
 	{ "POST", "/api/v1/exceptions/{id}/reassign", ACTORS, R_DOC | R_BODY, h_reassign,
 	  "Reassign a pending item: {as, reason, to}", "control", NULL, NULL },
 	{ "GET", "/api/v1/decisions", READERS, R_DOC, h_decisions,
-	  "Decision-log records, newest first", "control", q_decisions, NULL },
+	  "Decision-log records, one page in a stable order, with the next page's cursor",
+	  "control", q_decisions, NULL },
 	{ "GET", "/api/v1/workflows", READERS, R_DOC, h_workflows,
 	  "Workflows (applied objects)", "control", NULL, NULL },
 	{ "GET", "/api/v1/workflows/{name}/readiness", READERS, R_DOC, h_readiness,

@@ -199,6 +199,45 @@ test_expect_success 'concurrent single decisions are all answered and all in the
 	aivalue audit verify
 '
 
+test_expect_success 'the decision log over HTTP pages with a cursor, in a stable order' '
+	aivalue decisions list --json >all.json &&
+	test "$(get viewer.tok "/api/v1/decisions?limit=7")" = 200 &&
+	test "$(json_get out.json "d[\"count\"]")" = 7 &&
+	test "$(json_get out.json "[r[\"seq\"] for r in d[\"items\"]] == [r[\"seq\"] for r in json.load(open(\"all.json\"))[::-1][:7]]")" = True &&
+	: newest first, a new decision does not shift the next page &&
+	c=$(json_get out.json "d[\"next_cursor\"]") &&
+	post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": 3}}" >/dev/null &&
+	test "$(get viewer.tok "/api/v1/decisions?limit=7&cursor=$c")" = 200 &&
+	test "$(json_get out.json "[r[\"seq\"] for r in d[\"items\"]] == [r[\"seq\"] for r in json.load(open(\"all.json\"))[::-1][7:14]]")" = True &&
+	: oldest first walks every record once &&
+	aivalue decisions list --json >all.json &&
+	c=0 && : >walk.txt &&
+	while :; do
+		test "$(get viewer.tok "/api/v1/decisions?order=oldest&limit=50&cursor=$c")" = 200 &&
+		json_get out.json "\"\\n\".join(str(r[\"seq\"]) for r in d[\"items\"])" >>walk.txt &&
+		c=$(json_get out.json "d[\"next_cursor\"] or 0") &&
+		test "$c" != 0 || break
+	done &&
+	json_get all.json "\"\\n\".join(str(r[\"seq\"]) for r in d)" >all.txt &&
+	test_cmp all.txt walk.txt &&
+	test "$(get viewer.tok "/api/v1/decisions?cursor=-1")" = 400 &&
+	test "$(get viewer.tok "/api/v1/decisions?cursor=x")" = 400 &&
+	test "$(get viewer.tok "/api/v1/decisions?order=sideways")" = 400 &&
+	test "$(get viewer.tok "/api/v1/decisions?limit=1001")" = 400
+'
+
+test_expect_success 'the workflow page shows 20 decisions and links to older ones' '
+	curl -s -o wf.html -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p" &&
+	rows() { python3 -c "import sys; t=open(sys.argv[1]).read().split(\"<h2>Recent decisions</h2>\")[1]; print(t.count(\"<tr><td>\"))" "$1"; } &&
+	test "$(rows wf.html)" = 20 &&
+	grep -o "/workflows/p2p?before=[0-9]*" wf.html >link.txt &&
+	test "$(wc -l <link.txt)" = 1 &&
+	curl -s -o wf2.html -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL$(cat link.txt)" >st &&
+	test "$(cat st)" = 200 &&
+	test "$(rows wf2.html)" -ge 1 &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p?before=x")" = 400
+'
+
 # a clean stop (under the sanitizer build: no leak of the per-thread engines)
 kill -TERM "$AIV_SERVER_PID"
 wait "$AIV_SERVER_PID"

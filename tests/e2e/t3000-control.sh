@@ -120,7 +120,18 @@ test_expect_success 'bad input is an error, never allow' '
 	test_grep "unknown agent .ghost." err &&
 	test_must_fail aivalue decide --agent ap-bot --action a --resource "Invoice" 2>err &&
 	test_must_fail aivalue decide --agent ap-bot --action a --resource "Invoice::\"x\"" \
-		--context "[1" 2>err
+		--context "[1" 2>err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "{\"confidence\": -0.01}" 2>err &&
+	test_grep "outside \[0,1\]" err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "{\"confidence\": \"high\"}" 2>err &&
+	test_grep "must be a number" err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "[1]" 2>err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --on-behalf-of nobody 2>err &&
+	test_grep "no person .nobody." err
 '
 
 test_expect_success 'separation of duties: no self-approval, agents never approve, reason required' '

@@ -238,6 +238,38 @@ test_expect_success 'the workflow page shows 20 decisions and links to older one
 	test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p?before=x")" = 400
 '
 
+test_expect_success 'bad input over HTTP: context, confidence, unknown people, no agent id, big bodies' '
+	aivalue token create --name roleonly --role agent >roleonly.tok 2>/dev/null &&
+	checkpoint >cp1 && n1=$(ndecisions) &&
+	for ctx in "{\"confidence\": -0.1}" "{\"confidence\": \"high\"}" "{\"confidence\": 0.12345}" "\"x\"" "null, \"x\": 1"; do
+		test "$(post agent.tok /api/v1/decide "{$INV, \"context\": $ctx}")" = 400 || return 1
+	done &&
+	test "$(post agent.tok /api/v1/decide "{$INV, \"on_behalf_of\": \"nobody\", \"context\": {\"confidence\": 0.9}}")" = 400 &&
+	test_grep "no person .nobody." out.json &&
+	test "$(post agent.tok /api/v1/decide "{$INV, \"resource\": 7}")" = 400 &&
+	test "$(post roleonly.tok /api/v1/decide "{$INV}")" = 403 &&
+	test_grep "not an agent.s credential" out.json &&
+	python3 -c "print(\"{\\\"action\\\": \\\"a\\\", \\\"resource\\\": \\\"\" + \"x\" * 1100000 + \"\\\"}\")" >huge.json &&
+	test "$(post agent.tok /api/v1/decide "@huge.json")" = 413 &&
+	checkpoint >cp2 && test_cmp cp1 cp2 && test "$(ndecisions)" = "$n1"
+'
+
+test_expect_success 'a missing context is never an allow (the review forbid fails closed)' '
+	test "$(post agent.tok /api/v1/decide "{$INV}")" = 200 &&
+	test "$(field decision)" != allow &&
+	test_grep "fail closed" out.json
+'
+
+test_expect_success 'a token revoked by another process is refused (401) within a second' '
+	aivalue token create --name short-key --agent ap-bot >short.tok 2>/dev/null &&
+	test "$(post short.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": 1}}")" = 200 &&
+	aivalue token revoke short-key &&
+	sleep 1.2 &&
+	n1=$(ndecisions) &&
+	test "$(post short.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": 1}}")" = 401 &&
+	test "$(ndecisions)" = "$n1"
+'
+
 # a clean stop (under the sanitizer build: no leak of the per-thread engines)
 kill -TERM "$AIV_SERVER_PID"
 wait "$AIV_SERVER_PID"

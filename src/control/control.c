@@ -139,13 +139,21 @@ int control_parse_duration(const char *s, int64_t *us)
  */
 static void new_id(char *out, size_t n, const char *prefix)
 {
-	uint8_t b[8];
+	/* the random bits come from the CSPRNG in blocks, one call per 64 ids */
+	static _Thread_local uint8_t pool[512];
+	static _Thread_local size_t used = sizeof(pool);
+	uint8_t *b;
 	char hex[17];
 	uint64_t t = (uint64_t)time_now_us() & 0xFFFFFFFFFFFFULL;
 
-	if (random_bytes(b, sizeof(b)))
-		memset(b, 0, sizeof(b));
-	hex_encode(b, sizeof(b), hex);
+	if (used + 8 > sizeof(pool)) {
+		if (random_bytes(pool, sizeof(pool)))
+			memset(pool, 0, sizeof(pool));
+		used = 0;
+	}
+	b = pool + used;
+	used += 8;
+	hex_encode(b, 8, hex);
 	snprintf(out, n, "%s-%012llx%s", prefix, (unsigned long long)t, hex);
 }
 
@@ -1269,8 +1277,7 @@ struct control_pending {
 	int64_t t, due_us;
 	char now[TIME_ISO_LEN];
 	char queue[200];
-	json_t *input;                   /* the record's input */
-	char *argtext;                   /* canonical text of input (= the arguments) */
+	char *argtext;                   /* canonical arguments: the record's input */
 	char *record;                    /* canonical record text, or NULL */
 	char record_digest[SHA256_HEX];
 	char approver[160];
@@ -1289,7 +1296,6 @@ void control_pending_free(struct control_pending *p)
 	json_decref((json_t *)p->req.context);
 	json_decref((json_t *)p->req.entities);
 	control_decision_release(&p->d);
-	json_decref(p->input);
 	free(p->argtext);
 	free(p->record);
 	free(p);
@@ -1381,8 +1387,6 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 	const char *step_hint = NULL;
 
 	control_decision_release(out);
-	json_decref(p->input);
-	p->input = NULL;
 	free(p->record);
 	p->record = NULL;
 	p->queue[0] = '\0';
@@ -1537,9 +1541,6 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 	new_id(out->decision_id, sizeof(out->decision_id), "dec");
 	p->t = time_now_us();
 	time_format_us(p->t, p->now);
-	p->input = json_pack("{s:s, s:s, s:s, s:s?, s:O}", "agent", req->agent, "action",
-			     req->action, "resource", req->resource, "on_behalf_of",
-			     req->on_behalf_of, "context", json_object_get(args, "context"));
 	if (out->outcome == CONTROL_ESCALATE && !req->approved) {
 		new_id(out->exception_id, sizeof(out->exception_id), "exc");
 		p->due_us = p->t + (sla > 0 ? sla : DEFAULT_SLA_US);
@@ -1628,12 +1629,12 @@ static int record_one(struct store *s, const char *actor, struct control_pending
 		build_record(p);
 	}
 	if (out->outcome == CONTROL_ESCALATE) {
-		char *reqtext = cjson_dumps(p->input), *poltext = cjson_dumps(out->policies);
+		const char *reqtext = p->argtext;
+		char *poltext = cjson_dumps(out->policies);
 		if (!(st = store_prepare(s, "INSERT INTO exceptions(id, queue, owner_kind, owner,"
 			" state, created_at, due_at, due_us, workflow, step, agent, on_behalf_of,"
 			" action, resource, request, digest, decision_id, policies)"
 			" VALUES (?,?,?,?,'pending',?,?,?,?,?,?,?,?,?,?,?,?,?)", err))) {
-			free(reqtext);
 			free(poltext);
 			return err->code;
 		}
@@ -1656,7 +1657,6 @@ static int record_one(struct store *s, const char *actor, struct control_pending
 		store_bind_text(st, 17, poltext);
 		rc = store_step(st, err);
 		store_reset(st);
-		free(reqtext);
 		free(poltext);
 		if (rc < 0)
 			return rc;

@@ -137,6 +137,33 @@ static struct control_engine *thread_engine(struct store *s, struct aiv_err *err
 	return es->eng;
 }
 
+/*
+ * A request refused at evaluation may only be refused because the
+ * snapshot is older than the store (an agent or person applied since,
+ * and no decision committed since to make the writer reload).  If it is
+ * stale, load the store's state and publish it; 1 if a newer snapshot
+ * was published, 0 if it was current, -1 on a store error.
+ */
+static int refresh_snapshot(struct store *s, struct aiv_err *err)
+{
+	struct control_snapshot *sn;
+	int current = 1, ret = 0;
+
+	pthread_mutex_lock(&snap_lock);
+	if (cur_snap && control_snapshot_current(s, cur_snap, &current, err))
+		ret = -1;
+	else if (!current && !control_snapshot_load(s, 0, &sn, err)) {
+		control_snapshot_unref(cur_snap);
+		cur_snap = sn;
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+		ret = 1;
+	} else if (!current) {
+		ret = -1;
+	}
+	pthread_mutex_unlock(&snap_lock);
+	return ret;
+}
+
 /* ---- the writer: group commit ---- */
 
 /*
@@ -526,7 +553,7 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	json_error_t je;
 	char msg[400];
 	size_t n, i, nrecord = 0;
-	int batch, st;
+	int batch, st, refreshed = 0;
 
 	if (!req->token.agent[0]) {
 		http_error(res, 403, "token '%s' is not an agent's credential (create one with "
@@ -581,15 +608,33 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	job->v = xcalloc(n, sizeof(*job->v));
 	job->outs = xcalloc(n, sizeof(*job->outs));
 	job->errs = xcalloc(n, sizeof(*job->errs));
-	for (i = 0; i < n; i++) {
-		int ret;
-		parse_one(batch ? json_array_get(list, i) : body, &req->token, &r, msg, sizeof(msg));
-		ret = control_evaluate(eng, &r, &job->v[i], &job->errs[i]);
-		if (ret && ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
-			http_error_from(res, &job->errs[i]);
+	for (;;) {
+		int refused = 0;
+		nrecord = 0;
+		for (i = 0; i < n; i++) {
+			int ret;
+			parse_one(batch ? json_array_get(list, i) : body, &req->token, &r, msg,
+				  sizeof(msg));
+			ret = control_evaluate(eng, &r, &job->v[i], &job->errs[i]);
+			if (ret && ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
+				http_error_from(res, &job->errs[i]);
+				goto out;
+			}
+			nrecord += !ret;
+			refused |= ret != 0;
+		}
+		/* refused: was it only that the snapshot was older than the store? */
+		if (!refused || refreshed++ || refresh_snapshot(req->store, &err) <= 0)
+			break;
+		if (!(eng = thread_engine(req->store, &err))) {
+			http_error_from(res, &err);
 			goto out;
 		}
-		nrecord += !ret;
+		for (i = 0; i < n; i++) {
+			control_pending_free(job->v[i]);
+			job->v[i] = NULL;
+			aiv_err_clear(&job->errs[i]);
+		}
 	}
 	if (!nrecord) {
 		/* every request refused: nothing to record */

@@ -270,6 +270,23 @@ test_expect_success 'a token revoked by another process is refused (401) within 
 	test "$(ndecisions)" = "$n1"
 '
 
+test_expect_success 'an agent applied while the server runs is known at its first request' '
+	printf "kind: Agent\nname: late-bot\nowner: ana\nworkflow: p2p\n" >late.yaml &&
+	aivalue apply -f late.yaml >/dev/null &&
+	aivalue token create --name late-key --agent late-bot >late.tok 2>/dev/null &&
+	test "$(post late.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.97, \"amount\": 5}}")" = 200 &&
+	test "$(field decision)" = allow &&
+	aivalue decisions list --json >log.json &&
+	test "$(json_get log.json "d[-1][\"agent\"]")" = late-bot &&
+	: and a policy change applies to the next decision &&
+	test "$(post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.97, \"amount\": 5}}")" = 200 &&
+	test "$(field decision)" = allow &&
+	aivalue delete Policy ap >/dev/null &&
+	test "$(post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.97, \"amount\": 5}}")" = 200 &&
+	test "$(field decision)" = deny &&
+	test_grep "deny by default" out.json
+'
+
 # a clean stop (under the sanitizer build: no leak of the per-thread engines)
 kill -TERM "$AIV_SERVER_PID"
 wait "$AIV_SERVER_PID"

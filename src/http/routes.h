@@ -184,7 +184,8 @@ struct http_deferred *http_defer(struct http_request *req, http_finish_fn finish
 void http_resume(struct http_deferred *d);
 /*
  * Run fn when the server stops, after the deferred requests were answered
- * and before the worker threads' stores close (each fn once; at most 8).
+ * and the worker threads have ended, before their stores close (each fn
+ * once; at most 8).
  */
 void http_at_stop(void (*fn)(void));
 

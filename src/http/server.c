@@ -21,10 +21,13 @@
  * other connections; http_resume(), from any thread, resumes it, and MHD
  * calls on_request() once more, which runs the handler's finish callback
  * on the worker thread to fill the response.  http_stop() first stops
- * accepting, then waits for every deferred request to be answered, runs
- * the stop hooks (http_at_stop) and only then stops the daemon.  A thread opens its own store on
- * first use (thread-local) and registers it so that http_stop() can
- * close all of them after the threads are joined.
+ * accepting and deferring (handlers then wait themselves), waits for
+ * every deferred request to be answered, stops the daemon, and only then
+ * runs the stop hooks (http_at_stop), when no handler can run any more.
+ *
+ * A thread opens its own store on first use (thread-local) and registers
+ * it so that http_stop() can close all of them after the threads are
+ * joined.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,6 +73,8 @@ struct http_deferred {
 
 /* Deferred requests not yet answered (http_stop waits for them). */
 static int deferred_open;
+/* Set by http_stop: handlers answer synchronously from then on. */
+static int stopping;
 
 #define MAX_STOP_HOOKS 8
 static void (*stop_hooks[MAX_STOP_HOOKS])(void);
@@ -249,7 +254,8 @@ struct http_deferred *http_defer(struct http_request *req, http_finish_fn finish
 {
 	struct conn_state *cs = req->server_state;
 
-	if (!cs || !req->conn || cs->deferred.active)
+	if (!cs || !req->conn || cs->deferred.active ||
+	    __atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
 		return NULL;
 	cs->deferred.conn = req->conn;
 	cs->deferred.finish = finish;
@@ -586,17 +592,23 @@ void http_stop(struct http_server *srv)
 	if (!srv)
 		return;
 	MHD_quiesce_daemon(srv->daemon);
-	/* deferred requests are answered before the daemon goes (30 s at most) */
+	/*
+	 * No new deferrals (a handler then waits itself); the deferred requests
+	 * are answered before the daemon goes (30 s at most), and the stop
+	 * hooks (the decision writer) run once no handler can run any more.
+	 */
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
 	for (waited = 0; __atomic_load_n(&deferred_open, __ATOMIC_ACQUIRE) > 0 &&
 	     waited < 30000; waited++)
 		usleep(1000);
+	MHD_stop_daemon(srv->daemon);
 	pthread_mutex_lock(&hooks_lock);
 	for (i = 0; i < nstop_hooks; i++)
 		stop_hooks[i]();
 	nstop_hooks = 0;
 	pthread_mutex_unlock(&hooks_lock);
-	MHD_stop_daemon(srv->daemon);
 	close_stores();
+	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
 	active_cfg = NULL;
 	free(srv);
 }

@@ -287,13 +287,39 @@ test_expect_success 'an agent applied while the server runs is known at its firs
 	test_grep "deny by default" out.json
 '
 
-# a clean stop (under the sanitizer build: no leak of the per-thread engines)
+# a clean stop while decisions are being asked for (under the sanitizer
+# build: no leak of the per-thread engines, the writer or deferred requests)
+for i in 1 2 3 4 5 6; do
+	( while :; do
+		curl -s -o - -w " %{http_code}\n" -H "Authorization: Bearer $(cat agent.tok)" \
+			-H "Content-Type: application/json" \
+			--data-binary "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": $i}}" \
+			"$AIV_URL/api/v1/decide" 2>/dev/null || break
+	done >"load$i.txt" ) &
+done
+sleep 1
 kill -TERM "$AIV_SERVER_PID"
 wait "$AIV_SERVER_PID"
 stop_status=$?
 AIV_SERVER_PID=
-test_expect_success 'the server stops cleanly (exit 0)' '
-	test "$stop_status" = 0
+wait
+test_expect_success 'the server stops cleanly under load (exit 0); every answered decision is chained' '
+	test "$stop_status" = 0 &&
+	cat load*.txt >answers.txt &&
+	test "$(grep -c "^ 200\$" answers.txt)" -gt 0 &&
+	aivalue decisions list --json >log.json &&
+	python3 -c "
+import json, sys
+log = {r[\"decision_id\"]: r for r in json.load(open(\"log.json\"))}
+lines = open(\"answers.txt\").read().split(\"\\n\")
+for i, line in enumerate(lines):
+    if line == \" 200\":
+        d = json.loads(lines[i - 1])[\"decision_id\"]
+        if d not in log or not log[d].get(\"ledger_seq\"):
+            sys.exit(\"answered but not chained: \" + d)
+" &&
+	aivalue decisions verify &&
+	aivalue audit verify
 '
 
 test_done

@@ -10,11 +10,18 @@
  *                   all carrying @escalate and a permit matched -> ESCALATE
  *                   otherwise any forbid -> DENY; a permit -> ALLOW; DENY
  *      --phase gate--> workflow autonomy "supervised": ALLOW -> ESCALATE
+ *   (at commit:)
  *      --approval--> a retry naming an approved item with the same argument
  *                    digest, unused: ESCALATE/ALLOW -> ALLOW (once)
- *   then, in one store transaction: expire overdue items, create the
- *   exception item (its own ledger entry), append the decision-log row,
- *   and chain pending rows into the ledger when the batch is full.
+ *   Up to the phase gate this is control_evaluate(): it reads only a
+ *   snapshot (policies, entities, agents' workflows and step owners, the
+ *   phase verdict) that is never written after loading, so any number of
+ *   threads evaluate at once.  Then control_commit(), in one store transaction
+ *   for any number of evaluated requests: check the snapshot is still
+ *   what the store holds (else reload and evaluate again), expire overdue
+ *   items, check and use up approvals, create the exception items (each
+ *   its own ledger entry), append the decision-log rows, and chain the
+ *   pending rows into one ledger entry.
  *
  * Decision-log group commit: each row holds the canonical JSON of one
  * record and its SHA-256; a ledger entry "decisions.batch" covers rows
@@ -392,11 +399,6 @@ void control_snapshot_unref(struct control_snapshot *sn)
 	cedar_policyset_release(&sn->ps);
 	cedar_entities_release(&sn->es);
 	free(sn);
-}
-
-const char *control_snapshot_revision(const struct control_snapshot *sn)
-{
-	return sn->revision;
 }
 
 int control_snapshot_current(struct store *s, const struct control_snapshot *sn,

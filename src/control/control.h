@@ -84,8 +84,6 @@ int control_snapshot_load(struct store *s, unsigned flags, struct control_snapsh
 			  struct aiv_err *err);
 struct control_snapshot *control_snapshot_ref(struct control_snapshot *sn);
 void control_snapshot_unref(struct control_snapshot *sn);
-/* The policy set revision (SHA-256 hex), borrowed. */
-const char *control_snapshot_revision(const struct control_snapshot *sn);
 /* *current = 1 when nothing it was loaded from changed since (one query). */
 int control_snapshot_current(struct store *s, const struct control_snapshot *sn,
 			     int *current, struct aiv_err *err);

@@ -41,7 +41,6 @@
  * token, 401) and clears the server's token cache.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
 	struct aiv_err err = AIV_ERR_INIT;
 	char tok[256], ptok[256], cmd[4096], line[512], portbuf[32];
 	const char *env = getenv("AIVALUE_BIN");
-	long long completed = 0, non2xx = 0, sockerr = 0, m0, m1;
+	long long completed = 0, non2xx = 0, sockerr = 0, m0, m1, wal_bytes = -1;
 	double rps = 0, p99 = -1, inproc, srv_cpu0, srv_cpu1, wrk_cpu0, wrk_cpu1;
 	int64_t before, after;
 	FILE *p;
@@ -360,6 +361,12 @@ int main(int argc, char **argv)
 	}
 	pclose(p);
 	wrk_cpu1 = children_cpu_s();
+	{
+		char wal[1200];
+		struct stat stw;
+		snprintf(wal, sizeof(wal), "%s-wal", db);
+		wal_bytes = stat(wal, &stw) ? -1 : (long long)stw.st_size;
+	}
 	usleep(500000); /* requests in flight when wrk stopped finish */
 	srv_cpu1 = proc_cpu_s(srv);
 	m1 = metrics_200(port, ptok);
@@ -384,6 +391,7 @@ int main(int argc, char **argv)
 		       "machine\n", srv_cpu1 - srv_cpu0, us, wrk_cpu1 - wrk_cpu0, wus, seconds,
 		       us + wus > 0 ? 2e6 / (us + wus) : 0);
 	}
+	printf("  WAL file after the run: %.1f MB\n", wal_bytes >= 0 ? wal_bytes / 1e6 : -1.0);
 	{
 		long long answered = m1 - m0 - 1; /* the first /metrics call counts itself */
 		long long logged = (long long)(after - before);

@@ -2,6 +2,11 @@
  * decisions.c - `aivalue decisions`: the decision log.
  *
  *   aivalue decisions list [--json]         every record, oldest first
+ *   aivalue decisions list --limit N [--after SEQ|ID] [--json]
+ *       one page, oldest first, after record SEQ (or the record with that
+ *       decision/transition id); --json prints {"count", "items",
+ *       "next_cursor"}; the text form ends with the command for the next
+ *       page on stderr
  *   aivalue decisions verify [--json]       re-derive each ledger batch hash
  *   aivalue decisions flush                 chain pending records now
  *   aivalue decisions export --otel [-o FILE]
@@ -10,6 +15,7 @@
  *       deny or warn (our escalate), policy id, reason, input hash.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -70,18 +76,36 @@ static json_t *otel_span(const json_t *rec)
 	return s;
 }
 
+/* One line per decision (queue transitions are left out). */
+static void print_records(const json_t *recs)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(recs); i++) {
+		json_t *r = json_array_get(recs, i), *res = json_object_get(r, "result");
+		if (strcmp(json_str(r, "kind"), "decision"))
+			continue;
+		printf("%s %s %-8s %s %s\n", json_str(r, "timestamp"), json_str(r, "decision_id"),
+		       json_str(res, "decision"), json_str(r, "agent"), json_str(res, "reason"));
+	}
+}
+
 int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue decisions list [--json]",
+		"aivalue decisions list --limit N [--after SEQ|ID] [--json]",
 		"aivalue decisions verify [--json]",
 		"aivalue decisions flush",
 		"aivalue decisions export --otel [-o FILE]", NULL };
-	const char *outfile = NULL;
+	const char *outfile = NULL, *after = NULL;
+	long long limit = -1; /* -1: not given */
 	int otel = 0;
 	const struct option opts[] = {
 		{ OPT_BOOL, 0, "otel", &otel, NULL, "export: OTLP/JSON apply_guardrail spans" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "export: write to FILE" },
+		{ OPT_INT, 0, "limit", &limit, "N", "list: one page of N records (1-10000, default 100)" },
+		{ OPT_STRING, 0, "after", &after, "SEQ|ID", "list: the page after this record" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -120,6 +144,40 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		return 0;
 	}
+	if (!strcmp(argv[1], "list") && (limit != -1 || after)) {
+		int64_t cursor = 0, next = 0;
+		if (limit == -1)
+			limit = 100;
+		if (limit < 1 || limit > 10000)
+			return cli_errorf("--limit %lld is not a number from 1 to 10000", limit);
+		if (after) {
+			char *end;
+			long long v = strtoll(after, &end, 10);
+			if (*after && !*end && v >= 0)
+				cursor = v;
+			else if (control_log_seq(ctx->store, after, &cursor, &err))
+				return cli_error(&err);
+		}
+		if (control_log_page(ctx->store, 0, cursor, (size_t)limit, &recs, &next, &err))
+			return cli_error(&err);
+		if (ctx->json) {
+			json_t *page = json_pack("{s:I, s:o, s:o}", "count",
+						 (json_int_t)json_array_size(recs), "items", recs,
+						 "next_cursor", next ? json_integer(next) : json_null());
+			cli_print_json(page);
+			return 0;
+		}
+		print_records(recs);
+		if (next)
+			fprintf(stderr, "more: aivalue decisions list --limit %lld --after %lld\n",
+				limit, (long long)next);
+		json_decref(recs);
+		return 0;
+	}
+	if (limit != -1 || after) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
 	if (control_log_list(ctx->store, &recs, &err))
 		return cli_error(&err);
 	if (!strcmp(argv[1], "list")) {
@@ -127,13 +185,7 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 			cli_print_json(recs);
 			return 0;
 		}
-		for (i = 0; i < json_array_size(recs); i++) {
-			json_t *r = json_array_get(recs, i), *res = json_object_get(r, "result");
-			if (strcmp(json_str(r, "kind"), "decision"))
-				continue;
-			printf("%s %s %-8s %s %s\n", json_str(r, "timestamp"), json_str(r, "decision_id"),
-			       json_str(res, "decision"), json_str(r, "agent"), json_str(res, "reason"));
-		}
+		print_records(recs);
 		json_decref(recs);
 		return 0;
 	}

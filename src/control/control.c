@@ -10,11 +10,18 @@
  *                   all carrying @escalate and a permit matched -> ESCALATE
  *                   otherwise any forbid -> DENY; a permit -> ALLOW; DENY
  *      --phase gate--> workflow autonomy "supervised": ALLOW -> ESCALATE
+ *   (at commit:)
  *      --approval--> a retry naming an approved item with the same argument
  *                    digest, unused: ESCALATE/ALLOW -> ALLOW (once)
- *   then, in one store transaction: expire overdue items, create the
- *   exception item (its own ledger entry), append the decision-log row,
- *   and chain pending rows into the ledger when the batch is full.
+ *   Up to the phase gate this is control_evaluate(): it reads only a
+ *   snapshot (policies, entities, agents' workflows and step owners, the
+ *   phase verdict) that is never written after loading, so any number of
+ *   threads evaluate at once.  Then control_commit(), in one store transaction
+ *   for any number of evaluated requests: check the snapshot is still
+ *   what the store holds (else reload and evaluate again), expire overdue
+ *   items, check and use up approvals, create the exception items (each
+ *   its own ledger entry), append the decision-log rows, and chain the
+ *   pending rows into one ledger entry.
  *
  * Decision-log group commit: each row holds the canonical JSON of one
  * record and its SHA-256; a ledger entry "decisions.batch" covers rows
@@ -26,6 +33,7 @@
  * tests.  Queue items that pass their due time become "expired" lazily:
  * on every decision and every queue read or action.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,15 +44,40 @@
 
 #define DEFAULT_SLA_US (24LL * 3600 * 1000000)
 
-struct control_engine {
+/*
+ * What a snapshot was loaded from: the applied objects (policies, agents,
+ * workflows, people, teams: any create or update raises the newest
+ * updated_seq, any delete changes the count) and the newest phase verdict.
+ */
+struct control_mark {
+	int64_t objects_seq, objects, verdict;
+};
+
+static int earned_phase(struct store *s, int *earned, struct aiv_err *err);
+
+/*
+ * The snapshot: everything a decision reads, loaded once and then only
+ * read, so any number of threads may evaluate against it at once (the
+ * Cedar evaluator never writes to a policy set or an entity store).  The
+ * agents, their workflows and step owners are read from the entities
+ * (Agent, Workflow, Step), people from Person entities, and the phase
+ * gate from the last stored verdict, so evaluating needs no store.
+ */
+struct control_snapshot {
+	int refs; /* atomic */
 	unsigned flags;
-	int batch;
 	struct cedar_policyset ps;
 	struct cedar_entities es;
+	char revision[SHA256_HEX];
+	int gate_earned;
+	struct control_mark mark;
+};
+
+struct control_engine {
+	struct control_snapshot *snap;
+	int batch;
 	struct cedar_arena scratch;
 	struct cedar_response res;
-	char revision[SHA256_HEX];
-	int in_batch; /* control_decide_many: its transaction, not ours */
 };
 
 const char *control_outcome_name(int outcome)
@@ -103,15 +136,32 @@ int control_parse_duration(const char *s, int64_t *us)
 	return 0;
 }
 
+/*
+ * PREFIX-TTTTTTTTTTTTRRRRRRRRRRRRRRRR: 48 bits of microseconds since the
+ * epoch, then 64 random bits, in hex.  Ids made later sort later (within
+ * a clock's precision), so the UNIQUE index on decision_log.id grows at
+ * its end instead of touching a random page per decision: at thousands
+ * of decisions a second that is most of what a commit writes.  The random
+ * part keeps ids unique across threads and processes.
+ */
 static void new_id(char *out, size_t n, const char *prefix)
 {
-	uint8_t b[8];
+	/* the random bits come from the CSPRNG in blocks, one call per 64 ids */
+	static _Thread_local uint8_t pool[512];
+	static _Thread_local size_t used = sizeof(pool);
+	uint8_t *b;
 	char hex[17];
+	uint64_t t = (uint64_t)time_now_us() & 0xFFFFFFFFFFFFULL;
 
-	if (random_bytes(b, sizeof(b)))
-		memset(b, 0, sizeof(b));
-	hex_encode(b, sizeof(b), hex);
-	snprintf(out, n, "%s-%s", prefix, hex);
+	if (used + 8 > sizeof(pool)) {
+		if (random_bytes(pool, sizeof(pool)))
+			memset(pool, 0, sizeof(pool));
+		used = 0;
+	}
+	b = pool + used;
+	used += 8;
+	hex_encode(b, 8, hex);
+	snprintf(out, n, "%s-%012llx%s", prefix, (unsigned long long)t, hex);
 }
 
 /* ---- engine --------------------------------------------------------- */
@@ -254,20 +304,49 @@ fail:
 	return err->code ? err->code : AIV_EINTERNAL;
 }
 
-int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
-			struct aiv_err *err)
+/* The mark of the applied objects and the phase verdicts (see control.h). */
+static int mark_read(struct store *s, struct control_mark *m, struct aiv_err *err)
 {
-	struct control_engine *eng = xcalloc(1, sizeof(*eng));
+	struct store_stmt *st = store_prepare(s, "SELECT (SELECT coalesce(max(updated_seq), 0)"
+					      " FROM objects), (SELECT count(*) FROM objects),"
+					      " (SELECT coalesce(max(id), 0) FROM phase_verdicts)", err);
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!st)
+		return err->code;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		m->objects_seq = store_col_int(st, 0);
+		m->objects = store_col_int(st, 1);
+		m->verdict = store_col_int(st, 2);
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int mark_eq(const struct control_mark *a, const struct control_mark *b)
+{
+	return a->objects_seq == b->objects_seq && a->objects == b->objects &&
+	       a->verdict == b->verdict;
+}
+
+int control_snapshot_load(struct store *s, unsigned flags, struct control_snapshot **out,
+			  struct aiv_err *err)
+{
+	struct control_snapshot *sn = xcalloc(1, sizeof(*sn));
 	struct store_stmt *st;
 	json_t *ents = NULL, *rev = json_array();
 	char *revtext;
 	int rc, ret;
 
-	eng->flags = flags;
-	eng->batch = 1;
-	cedar_policyset_init(&eng->ps);
-	cedar_entities_init(&eng->es);
-	cedar_response_init(&eng->res);
+	sn->refs = 1;
+	sn->flags = flags;
+	cedar_policyset_init(&sn->ps);
+	cedar_entities_init(&sn->es);
+	if ((ret = mark_read(s, &sn->mark, err)) ||
+	    (ret = earned_phase(s, &sn->gate_earned, err)))
+		goto fail;
 	if (!(st = store_prepare(s, "SELECT name, cedar FROM policies ORDER BY name", err))) {
 		ret = err->code;
 		goto fail;
@@ -278,7 +357,7 @@ int control_engine_load(struct store *s, unsigned flags, struct control_engine *
 		snprintf(prefix, sizeof(prefix), "%s#", name);
 		snprintf(file, sizeof(file), "policy '%s'", name);
 		json_array_append_new(rev, json_pack("[s, s]", name, text));
-		if ((ret = cedar_parse(&eng->ps, text, store_col_bytes(st, 1), prefix, file, 1, 1,
+		if ((ret = cedar_parse(&sn->ps, text, store_col_bytes(st, 1), prefix, file, 1, 1,
 				       err))) {
 			store_reset(st);
 			goto fail;
@@ -290,29 +369,91 @@ int control_engine_load(struct store *s, unsigned flags, struct control_engine *
 		goto fail;
 	}
 	revtext = cjson_dumps(rev);
-	sha256_hex(revtext, strlen(revtext), eng->revision);
+	sha256_hex(revtext, strlen(revtext), sn->revision);
 	free(revtext);
 	if ((ret = store_entities(s, &ents, err)) ||
-	    (ret = cedar_entities_add_json(&eng->es, ents, err)))
+	    (ret = cedar_entities_add_json(&sn->es, ents, err)))
 		goto fail;
-	cedar_entities_close(&eng->es);
+	cedar_entities_close(&sn->es);
 	json_decref(ents);
 	json_decref(rev);
-	*out = eng;
+	*out = sn;
 	return 0;
 fail:
 	json_decref(ents);
 	json_decref(rev);
-	control_engine_free(eng);
+	control_snapshot_unref(sn);
 	return ret;
+}
+
+struct control_snapshot *control_snapshot_ref(struct control_snapshot *sn)
+{
+	__atomic_add_fetch(&sn->refs, 1, __ATOMIC_RELAXED);
+	return sn;
+}
+
+void control_snapshot_unref(struct control_snapshot *sn)
+{
+	if (!sn || __atomic_sub_fetch(&sn->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	cedar_policyset_release(&sn->ps);
+	cedar_entities_release(&sn->es);
+	free(sn);
+}
+
+int control_snapshot_current(struct store *s, const struct control_snapshot *sn,
+			     int *current, struct aiv_err *err)
+{
+	struct control_mark m;
+	int ret = mark_read(s, &m, err);
+
+	*current = !ret && mark_eq(&m, &sn->mark);
+	return ret;
+}
+
+struct control_engine *control_engine_new(struct control_snapshot *sn)
+{
+	struct control_engine *eng = xcalloc(1, sizeof(*eng));
+
+	eng->snap = control_snapshot_ref(sn);
+	eng->batch = 1;
+	cedar_response_init(&eng->res);
+	return eng;
+}
+
+void control_engine_use(struct control_engine *eng, struct control_snapshot *sn)
+{
+	if (eng->snap == sn)
+		return;
+	control_snapshot_ref(sn);
+	control_snapshot_unref(eng->snap);
+	eng->snap = sn;
+}
+
+struct control_snapshot *control_engine_snapshot(const struct control_engine *eng)
+{
+	return eng->snap;
+}
+
+int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
+			struct aiv_err *err)
+{
+	struct control_snapshot *sn;
+	int ret = control_snapshot_load(s, flags, &sn, err);
+
+	*out = NULL;
+	if (ret)
+		return ret;
+	*out = control_engine_new(sn);
+	control_snapshot_unref(sn);
+	return 0;
 }
 
 void control_engine_free(struct control_engine *eng)
 {
 	if (!eng)
 		return;
-	cedar_policyset_release(&eng->ps);
-	cedar_entities_release(&eng->es);
+	control_snapshot_unref(eng->snap);
 	cedar_arena_release(&eng->scratch);
 	cedar_response_release(&eng->res);
 	free(eng);
@@ -325,24 +466,22 @@ void control_engine_set_batch(struct control_engine *eng, int batch)
 
 /* ---- decision log --------------------------------------------------- */
 
-/* One row; agent/action/outcome/time_us index decisions for span matching. */
-static int log_append_decision(struct store *s, const char *id, const char *kind,
-			       const char *time, const json_t *record, const char *agent,
-			       const char *action, const char *outcome, int64_t time_us,
-			       struct aiv_err *err)
+/*
+ * One row from its canonical text and digest; agent/action/outcome/time_us
+ * index decisions for span matching.
+ */
+static int log_append_text(struct store *s, const char *id, const char *kind,
+			   const char *time, const char *text, const char *digest,
+			   const char *agent, const char *action, const char *outcome,
+			   int64_t time_us, struct aiv_err *err)
 {
-	char *text = cjson_dumps(record);
-	char digest[SHA256_HEX];
 	struct store_stmt *st;
 	int rc;
 
-	sha256_hex(text, strlen(text), digest);
 	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
 				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
-				 err))) {
-		free(text);
+				 err)))
 		return err->code;
-	}
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, kind);
 	store_bind_text(st, 3, time);
@@ -357,14 +496,20 @@ static int log_append_decision(struct store *s, const char *id, const char *kind
 		store_bind_null(st, 9);
 	rc = store_step(st, err);
 	store_reset(st);
-	free(text);
 	return rc < 0 ? rc : 0;
 }
 
 static int log_append(struct store *s, const char *id, const char *kind, const char *time,
 		      const json_t *record, struct aiv_err *err)
 {
-	return log_append_decision(s, id, kind, time, record, NULL, NULL, NULL, 0, err);
+	char *text = cjson_dumps(record);
+	char digest[SHA256_HEX];
+	int ret;
+
+	sha256_hex(text, strlen(text), digest);
+	ret = log_append_text(s, id, kind, time, text, digest, NULL, NULL, NULL, 0, err);
+	free(text);
+	return ret;
 }
 
 /* Chain pending rows into one ledger entry, inside the caller's tx. */
@@ -501,26 +646,34 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 	return rc < 0 ? rc : 0;
 }
 
+/* A decision-log row (seq, record, batch_seq, kind) as its JSON record. */
+static json_t *log_row_json(struct store_stmt *st)
+{
+	json_t *r = json_loads(store_col_text(st, 1), 0, NULL);
+
+	if (!r)
+		return NULL;
+	json_object_set_new(r, "seq", json_integer(store_col_int(st, 0)));
+	json_object_set_new(r, "kind", json_string(store_col_text(st, 3)));
+	if (!store_col_is_null(st, 2))
+		json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 2)));
+	return r;
+}
+
 int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT record, batch_seq, kind FROM"
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind FROM"
 					      " decision_log ORDER BY seq", err);
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *r;
 	int rc;
 
 	if (!st) {
 		json_decref(arr);
 		return err->code;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *r = json_loads(store_col_text(st, 0), 0, NULL);
-		if (!r)
-			continue;
-		json_object_set_new(r, "kind", json_string(store_col_text(st, 2)));
-		if (!store_col_is_null(st, 1))
-			json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 1)));
-		json_array_append_new(arr, r);
-	}
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		if ((r = log_row_json(st)))
+			json_array_append_new(arr, r);
 	store_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -528,6 +681,72 @@ int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 	}
 	*out = arr;
 	return 0;
+}
+
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     json_t **out, int64_t *next, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	json_t *arr, *r;
+	int64_t last = 0;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*next = 0;
+	if (limit < 1)
+		return aiv_fail(err, AIV_EINPUT, "a page holds at least one record");
+	if (cursor < 0)
+		return aiv_fail(err, AIV_EINPUT, "cursor %lld is not a record number",
+				(long long)cursor);
+	st = newest_first
+	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+			     " WHERE seq < ? ORDER BY seq DESC LIMIT ?", err)
+	     : store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+			     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, newest_first && !cursor ? INT64_MAX : cursor);
+	store_bind_int(st, 2, (int64_t)limit + 1); /* one more: is there a next page? */
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (n == limit) {
+			*next = last;
+			break;
+		}
+		last = store_col_int(st, 0);
+		n++;
+		if ((r = log_row_json(st)))
+			json_array_append_new(arr, r);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		*next = 0;
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq FROM decision_log WHERE id = ?",
+					      err);
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*seq = store_col_int(st, 0);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == STORE_ROW ? 0 : aiv_fail(err, AIV_ENOTFOUND, "no decision-log record '%s'",
+					      id);
 }
 
 /* ---- exception queue ------------------------------------------------ */
@@ -914,53 +1133,96 @@ static int earned_phase(struct store *s, int *earned, struct aiv_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-static int agent_lookup(struct store *s, const char *agent, const char *step_hint,
-			struct agent_info *ai, struct aiv_err *err)
+static void str_of(const struct cedar_str *s, char *out, size_t n)
 {
-	struct store_stmt *st;
-	int rc;
+	snprintf(out, n, "%.*s", (int)s->n, s->p);
+}
+
+static const struct cedar_entity *find_entity(const struct control_snapshot *sn,
+					      const char *type, const char *id, size_t idlen)
+{
+	struct cedar_uid u;
+
+	u.type.p = type;
+	u.type.n = (uint32_t)strlen(type);
+	u.id.p = id;
+	u.id.n = (uint32_t)idlen;
+	cedar_uid_hash(&u);
+	return cedar_entities_find(&sn->es, &u);
+}
+
+static int str_is(const struct cedar_str *s, const char *t)
+{
+	return s->n == strlen(t) && !memcmp(s->p, t, s->n);
+}
+
+/* attribute `key` of e when it has type `type`, else NULL */
+static const struct cedar_value *attr_of(const struct cedar_entity *e, const char *key, int type)
+{
+	const struct cedar_value *v = e && e->attrs ? cedar_record_get(e->attrs, key, strlen(key))
+						    : NULL;
+
+	return v && v->type == type ? v : NULL;
+}
+
+/*
+ * The agent's workflow, its autonomy and owner, and the owner of the step
+ * its exception items go to: the step named by step_hint if the agent is
+ * on it, else the first (lowest position) step listing the agent, else
+ * the workflow owner.  All from the snapshot's entities.
+ */
+static int agent_lookup(const struct control_snapshot *sn, const char *agent,
+			const char *step_hint, struct agent_info *ai, struct aiv_err *err)
+{
+	const struct cedar_entity *a = find_entity(sn, "Agent", agent, strlen(agent)), *w;
+	const struct cedar_value *v;
+	const struct cedar_entity *best = NULL;
+	int64_t best_pos = 0;
+	int best_hint = 0;
+	uint32_t i;
 
 	memset(ai, 0, sizeof(*ai));
-	if (!(st = store_prepare(s, "SELECT a.workflow, w.autonomy, w.owner FROM agents a"
-				 " JOIN workflows w ON w.name = a.workflow WHERE a.name = ?", err)))
-		return err->code;
-	store_bind_text(st, 1, agent);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		snprintf(ai->workflow, sizeof(ai->workflow), "%s", store_col_text(st, 0));
-		snprintf(ai->autonomy, sizeof(ai->autonomy), "%s", store_col_text(st, 1));
-		snprintf(ai->wf_owner, sizeof(ai->wf_owner), "%s", store_col_text(st, 2));
-	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	if (rc != STORE_ROW)
+	v = attr_of(a, "workflow", CV_ENTITY);
+	w = v ? find_entity(sn, "Workflow", v->u.uid->id.p, v->u.uid->id.n) : NULL;
+	if (!w)
 		return aiv_fail(err, AIV_EINPUT, "unknown agent '%s' (declare it with kind: Agent)",
 				agent);
-	if ((rc = earned_phase(s, &ai->gate_earned, err)))
-		return rc;
-	if (!(st = store_prepare(s, "SELECT ws.name, ws.owner_kind, ws.owner FROM step_agents sa"
-				 " JOIN workflow_steps ws ON ws.workflow = sa.workflow AND"
-				 " ws.name = sa.step WHERE sa.agent = ? AND sa.workflow = ?"
-				 " ORDER BY (ws.name = ?) DESC, ws.position LIMIT 1", err)))
-		return err->code;
-	store_bind_text(st, 1, agent);
-	store_bind_text(st, 2, ai->workflow);
-	store_bind_text(st, 3, step_hint ? step_hint : "");
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		snprintf(ai->step, sizeof(ai->step), "%s", store_col_text(st, 0));
-		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "%s", store_col_text(st, 1));
-		snprintf(ai->owner, sizeof(ai->owner), "%s", store_col_text(st, 2));
+	str_of(&v->u.uid->id, ai->workflow, sizeof(ai->workflow));
+	if ((v = attr_of(w, "autonomy", CV_STRING)))
+		str_of(&v->u.s, ai->autonomy, sizeof(ai->autonomy));
+	if ((v = attr_of(w, "owner", CV_ENTITY)))
+		str_of(&v->u.uid->id, ai->wf_owner, sizeof(ai->wf_owner));
+	ai->gate_earned = sn->gate_earned;
+	for (i = 0; i < a->nparents; i++) {
+		const struct cedar_entity *st;
+		const struct cedar_value *wv, *nv, *pv;
+		int hint;
+		if (!str_is(&a->parents[i].type, "Step") ||
+		    !(st = cedar_entities_find(&sn->es, &a->parents[i])) ||
+		    !(wv = attr_of(st, "workflow", CV_ENTITY)) || !str_is(&wv->u.uid->id, ai->workflow))
+			continue;
+		nv = attr_of(st, "name", CV_STRING);
+		pv = attr_of(st, "position", CV_LONG);
+		hint = step_hint && nv && str_is(&nv->u.s, step_hint);
+		if (!best || hint > best_hint ||
+		    (hint == best_hint && pv && pv->u.l < best_pos)) {
+			best = st;
+			best_hint = hint;
+			best_pos = pv ? pv->u.l : 0;
+		}
+	}
+	if (best && (v = attr_of(best, "owner", CV_ENTITY))) {
+		str_of(&attr_of(best, "name", CV_STRING)->u.s, ai->step, sizeof(ai->step));
+		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "%s",
+			 str_is(&v->u.uid->type, "Team") ? "team" : "person");
+		str_of(&v->u.uid->id, ai->owner, sizeof(ai->owner));
 	} else {
 		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "person");
 		snprintf(ai->owner, sizeof(ai->owner), "%s", ai->wf_owner);
 	}
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
-/* The approval an agent names on a retry: is it valid for this digest? */
 static int approval_check(struct store *s, const char *id, const char *agent,
 			  const char *digest, char *why, size_t whylen, char *approver,
 			  size_t applen, struct aiv_err *err)
@@ -1002,30 +1264,134 @@ static json_t *ids_json(const struct cedar_policyset *ps, const uint32_t *v, uin
 	return a;
 }
 
-static void str_of(const struct cedar_str *s, char *out, size_t n)
+/*
+ * An evaluated request waiting to be recorded: owned copies of the
+ * request, the decision, and what recording it needs (the exception
+ * item's queue, owner and due time; the decision-log record, prebuilt
+ * unless an approval must first be checked against the store).
+ */
+struct control_pending {
+	struct control_snapshot *snap;   /* evaluated against (a reference) */
+	struct control_request req;      /* strings below, json references */
+	char *strs[5];
+	struct control_decision d;
+	struct agent_info ai;
+	int64_t t, due_us;
+	char now[TIME_ISO_LEN];
+	char queue[200];
+	char *argtext;                   /* canonical arguments: the record's input */
+	char *record;                    /* canonical record text, or NULL */
+	char record_digest[SHA256_HEX];
+	char approver[160];
+	int approval_refused;
+};
+
+void control_pending_free(struct control_pending *p)
 {
-	snprintf(out, n, "%.*s", (int)s->n, s->p);
+	size_t i;
+
+	if (!p)
+		return;
+	control_snapshot_unref(p->snap);
+	for (i = 0; i < ARRAY_SIZE(p->strs); i++)
+		free(p->strs[i]);
+	json_decref((json_t *)p->req.context);
+	json_decref((json_t *)p->req.entities);
+	control_decision_release(&p->d);
+	free(p->argtext);
+	free(p->record);
+	free(p);
 }
 
-int control_decide(struct store *s, struct control_engine *eng, const char *actor,
-		   const struct control_request *req, struct control_decision *out,
-		   struct aiv_err *err)
+static void add_key(struct strbuf *sb, const char *key, int *first)
 {
+	if (!*first)
+		strbuf_addch(sb, ',');
+	*first = 0;
+	strbuf_addch(sb, '"');
+	strbuf_addstr(sb, key); /* keys here need no escaping */
+	strbuf_addstr(sb, "\":");
+}
+
+static void add_str(struct strbuf *sb, const char *key, const char *v, int *first)
+{
+	if (!v)
+		return;
+	add_key(sb, key, first);
+	strbuf_add_json_str(sb, v, strlen(v));
+}
+
+/*
+ * The decision-log record of p as canonical JSON (core/cjson.h: keys in
+ * byte order, no whitespace), written out directly rather than built as
+ * a jansson object and serialised: this runs for every decision.  The
+ * input is the arguments' canonical text, already made for the digest.
+ *
+ *   {"agent", "approver"?, "args_digest", "bundles": {"policies"},
+ *    "decision_id", "input", "on_behalf_of"?, "path", "result":
+ *    {"decision", "errors", "exception_id"?, "policies", "reason"},
+ *    "revision", "timestamp"}
+ */
+static void build_record(struct control_pending *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int first = 1, rfirst = 1;
+
+	strbuf_grow(&sb, 1024 + strlen(p->argtext));
+	strbuf_addch(&sb, '{');
+	add_str(&sb, "agent", p->req.agent, &first);
+	add_str(&sb, "approver", p->approver[0] && !p->approval_refused ? p->approver : NULL,
+		&first);
+	add_str(&sb, "args_digest", p->d.digest, &first);
+	add_key(&sb, "bundles", &first);
+	strbuf_addstr(&sb, "{\"policies\":\"");
+	strbuf_addstr(&sb, p->snap->revision);
+	strbuf_addstr(&sb, "\"}");
+	add_str(&sb, "decision_id", p->d.decision_id, &first);
+	add_key(&sb, "input", &first);
+	strbuf_addstr(&sb, p->argtext);
+	add_str(&sb, "on_behalf_of", p->req.on_behalf_of, &first);
+	add_str(&sb, "path", "aivalue/control/decide", &first);
+	add_key(&sb, "result", &first);
+	strbuf_addch(&sb, '{');
+	add_str(&sb, "decision", control_outcome_name(p->d.outcome), &rfirst);
+	add_key(&sb, "errors", &rfirst);
+	cjson_dump(&sb, p->d.errors);
+	add_str(&sb, "exception_id", p->d.exception_id[0] ? p->d.exception_id : NULL, &rfirst);
+	add_key(&sb, "policies", &rfirst);
+	cjson_dump(&sb, p->d.policies);
+	add_str(&sb, "reason", p->d.reason, &rfirst);
+	strbuf_addch(&sb, '}');
+	add_str(&sb, "revision", p->snap->revision, &first);
+	add_str(&sb, "timestamp", p->now, &first);
+	strbuf_addch(&sb, '}');
+	free(p->record);
+	p->record = strbuf_detach(&sb, NULL);
+	sha256_hex(p->record, strlen(p->record), p->record_digest);
+}
+
+/* Evaluate p->req against eng's snapshot (no store access); fills p. */
+static int evaluate(struct control_engine *eng, struct control_pending *p, struct aiv_err *err)
+{
+	const struct control_snapshot *sn = eng->snap;
+	const struct control_request *req = &p->req;
+	struct control_decision *out = &p->d;
 	struct cedar_entities extra;
 	struct cedar_request cr;
 	struct cedar_response *res = &eng->res;
-	struct agent_info ai;
-	struct strbuf sb = STRBUF_INIT;
-	json_t *args = NULL, *ctx = NULL, *rec = NULL, *input = NULL;
-	char *argtext = NULL, now[TIME_ISO_LEN], queue[200] = "", why[400] = "";
-	char approver[160] = "";
+	struct agent_info *ai = &p->ai;
+	json_t *args = NULL, *ctx = NULL;
+	char *argtext = NULL;
 	const struct cedar_policy *blocking[64];
 	uint32_t nblock = 0, i;
-	int64_t t = time_now_us(), sla = -1;
-	int ret, all_escalate = 1, erroring_forbid = 0, have_extra = 0;
+	int64_t sla = -1;
+	int ret = 0, all_escalate = 1, erroring_forbid = 0;
 	const char *step_hint = NULL;
 
-	memset(out, 0, sizeof(*out));
+	control_decision_release(out);
+	free(p->record);
+	p->record = NULL;
+	p->queue[0] = '\0';
 	cedar_entities_init(&extra);
 	cedar_arena_reset(&eng->scratch);
 	if (!req->agent || !req->action || !req->resource)
@@ -1034,28 +1400,28 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 		return ret;
 	if (req->context)
 		step_hint = json_str(req->context, "step");
-	if ((ret = agent_lookup(s, req->agent, step_hint, &ai, err)))
+	if ((ret = agent_lookup(sn, req->agent, step_hint, ai, err)))
 		return ret;
 	if (req->on_behalf_of &&
-	    (ret = row_exists(s, "SELECT 1 FROM people WHERE name = ?", req->on_behalf_of, err)) <= 0)
-		return ret < 0 ? ret : aiv_fail(err, AIV_EINPUT, "on_behalf_of: no person '%s'",
-						req->on_behalf_of);
+	    !find_entity(sn, "Person", req->on_behalf_of, strlen(req->on_behalf_of)))
+		return aiv_fail(err, AIV_EINPUT, "on_behalf_of: no person '%s'", req->on_behalf_of);
 
 	/* the Cedar request */
 	memset(&cr, 0, sizeof(cr));
 	{
-		char *p = xstrfmt("Agent::\"%s\"", req->agent), *a;
+		char *pr = xstrfmt("Agent::\"%s\"", req->agent);
+		const char *a;
 		struct strbuf act = STRBUF_INIT;
 		strbuf_addstr(&act, "Action::\"");
-		for (a = (char *)req->action; *a; a++) {
+		for (a = req->action; *a; a++) {
 			if (*a == '"' || *a == '\\')
 				strbuf_addch(&act, '\\');
 			strbuf_addch(&act, *a);
 		}
 		strbuf_addch(&act, '"');
-		ret = cedar_uid_parse(&eng->scratch, p, &cr.principal) ||
+		ret = cedar_uid_parse(&eng->scratch, pr, &cr.principal) ||
 		      cedar_uid_parse(&eng->scratch, act.buf, &cr.action);
-		free(p);
+		free(pr);
 		strbuf_release(&act);
 		if (ret)
 			return aiv_fail(err, AIV_EINPUT, "malformed agent or action name");
@@ -1063,48 +1429,51 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 	if (cedar_uid_parse(&eng->scratch, req->resource, &cr.resource))
 		return aiv_fail(err, AIV_EINPUT, "resource '%s' is not an entity such as "
 				"Invoice::\"inv-1\"", req->resource);
-	ctx = req->context ? json_deep_copy(req->context) : json_object();
+	/* a shallow copy: only top-level keys are added */
+	ctx = req->context ? json_copy((json_t *)req->context) : json_object();
 	if (req->on_behalf_of)
 		json_object_set_new(ctx, "on_behalf_of", uidj("Person", req->on_behalf_of));
 	if (!json_object_get(ctx, "workflow"))
-		json_object_set_new(ctx, "workflow", uidj("Workflow", ai.workflow));
+		json_object_set_new(ctx, "workflow", uidj("Workflow", ai->workflow));
 	if ((ret = cedar_value_from_json(&eng->scratch, ctx, 1, "context", &cr.context, err)))
 		goto cleanup;
 	if (req->entities) {
-		extra.base = &eng->es;
+		extra.base = &sn->es;
 		if ((ret = cedar_entities_add_json(&extra, req->entities, err)))
 			goto cleanup;
 		cedar_entities_close(&extra);
 		cr.extra = &extra;
-		have_extra = 1;
 	}
 
 	/* the canonical arguments and their digest */
 	args = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "agent", req->agent, "action",
 			 req->action, "resource", req->resource, "on_behalf_of",
 			 req->on_behalf_of, "context",
-			 req->context ? json_deep_copy(req->context) : json_object());
+			 req->context ? json_incref((json_t *)req->context) : json_object());
 	argtext = cjson_dumps(args);
 	sha256_hex(argtext, strlen(argtext), out->digest);
-	memcpy(out->revision, eng->revision, SHA256_HEX);
+	free(p->argtext);
+	p->argtext = argtext;
+	argtext = NULL;
+	memcpy(out->revision, sn->revision, SHA256_HEX);
 
-	cedar_authorize(&eng->ps, &eng->es, &cr, &eng->scratch, res);
+	cedar_authorize(&sn->ps, &sn->es, &cr, &eng->scratch, res);
 
 	/* the outcome */
 	out->errors = json_array();
 	for (i = 0; i < res->nerrors; i++) {
-		const struct cedar_policy *p = &eng->ps.v[res->errors[i].policy];
-		json_array_append_new(out->errors, json_pack("{s:s, s:s, s:s}", "policy", p->id,
-				      "effect", p->effect == CEDAR_FORBID ? "forbid" : "permit",
+		const struct cedar_policy *pol = &sn->ps.v[res->errors[i].policy];
+		json_array_append_new(out->errors, json_pack("{s:s, s:s, s:s}", "policy", pol->id,
+				      "effect", pol->effect == CEDAR_FORBID ? "forbid" : "permit",
 				      "error", res->errors[i].msg));
-		if (p->effect == CEDAR_FORBID && !(eng->flags & CONTROL_NO_FAIL_CLOSED) &&
+		if (pol->effect == CEDAR_FORBID && !(sn->flags & CONTROL_NO_FAIL_CLOSED) &&
 		    nblock < ARRAY_SIZE(blocking)) {
-			blocking[nblock++] = p;
+			blocking[nblock++] = pol;
 			erroring_forbid = 1;
 		}
 	}
 	for (i = 0; i < res->nforbids && nblock < ARRAY_SIZE(blocking); i++)
-		blocking[nblock++] = &eng->ps.v[res->forbids[i]];
+		blocking[nblock++] = &sn->ps.v[res->forbids[i]];
 	out->policies = json_array();
 	if (nblock) {
 		for (i = 0; i < nblock; i++) {
@@ -1115,8 +1484,8 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 				all_escalate = 0;
 				continue;
 			}
-			if (!queue[0])
-				str_of(q, queue, sizeof(queue));
+			if (!p->queue[0])
+				str_of(q, p->queue, sizeof(p->queue));
 			if (d) {
 				char buf[64];
 				int64_t us;
@@ -1129,7 +1498,7 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 			out->outcome = CONTROL_ESCALATE;
 			snprintf(out->reason, sizeof(out->reason), "%s %s requires human review in "
 				 "queue '%s'%s", nblock > 1 ? "policies" : "policy", blocking[0]->id,
-				 queue, erroring_forbid ? " (a forbid failed to evaluate: fail closed)" : "");
+				 p->queue, erroring_forbid ? " (a forbid failed to evaluate: fail closed)" : "");
 		} else {
 			out->outcome = CONTROL_DENY;
 			if (erroring_forbid && res->nforbids == 0)
@@ -1146,102 +1515,140 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 	} else if (res->npermits) {
 		out->outcome = CONTROL_ALLOW;
 		json_decref(out->policies);
-		out->policies = ids_json(&eng->ps, res->permits, res->npermits);
+		out->policies = ids_json(&sn->ps, res->permits, res->npermits);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s",
-			 eng->ps.v[res->permits[0]].id);
+			 sn->ps.v[res->permits[0]].id);
 	} else {
 		out->outcome = CONTROL_DENY;
 		snprintf(out->reason, sizeof(out->reason), "no policy permits this request "
 			 "(deny by default)%s", res->nerrors ? "; some policies failed to evaluate" : "");
 	}
-	if (out->outcome == CONTROL_ALLOW && !strcmp(ai.autonomy, "supervised")) {
+	if (out->outcome == CONTROL_ALLOW && !strcmp(ai->autonomy, "supervised")) {
 		out->outcome = CONTROL_ESCALATE;
-		snprintf(queue, sizeof(queue), "%s-supervision", ai.workflow);
+		snprintf(p->queue, sizeof(p->queue), "%s-supervision", ai->workflow);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
 			 "'%s' is supervised (phase gate): a human must approve",
-			 eng->ps.v[res->permits[0]].id, ai.workflow);
-	} else if (out->outcome == CONTROL_ALLOW && ai.gate_earned > 0 && ai.gate_earned < 3) {
+			 sn->ps.v[res->permits[0]].id, ai->workflow);
+	} else if (out->outcome == CONTROL_ALLOW && ai->gate_earned > 0 && ai->gate_earned < 3) {
 		/* an autonomous workflow while Phase 3 is not earned: enforced, not advised */
 		out->outcome = CONTROL_ESCALATE;
-		snprintf(queue, sizeof(queue), "%s-supervision", ai.workflow);
+		snprintf(p->queue, sizeof(p->queue), "%s-supervision", ai->workflow);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
 			 "'%s' runs ahead of its gate: the organisation has earned phase %d of 3 "
 			 "(aivalue phase) and agent workflows scale only in phase 3; a human must "
-			 "approve", eng->ps.v[res->permits[0]].id, ai.workflow, ai.gate_earned);
+			 "approve", sn->ps.v[res->permits[0]].id, ai->workflow, ai->gate_earned);
 	}
 
-	if (!eng->in_batch) {
-		if ((ret = store_begin(s, err)))
-			goto cleanup;
-		if ((ret = expire_tx(s, actor, err)))
-			goto fail;
+	/* what recording needs: ids, times, the record itself */
+	new_id(out->decision_id, sizeof(out->decision_id), "dec");
+	p->t = time_now_us();
+	time_format_us(p->t, p->now);
+	if (out->outcome == CONTROL_ESCALATE && !req->approved) {
+		new_id(out->exception_id, sizeof(out->exception_id), "exc");
+		p->due_us = p->t + (sla > 0 ? sla : DEFAULT_SLA_US);
+		time_format_us(p->due_us, out->due);
 	}
+	/* a retry naming an approval is decided against the store: recorded later */
+	if (!req->approved)
+		build_record(p);
+cleanup:
+	if (ret)
+		control_decision_release(out);
+	cedar_entities_release(&extra);
+	json_decref(args);
+	json_decref(ctx);
+	free(argtext);
+	return ret;
+}
+
+int control_evaluate(struct control_engine *eng, const struct control_request *req,
+		     struct control_pending **out, struct aiv_err *err)
+{
+	struct control_pending *p = xcalloc(1, sizeof(*p));
+	const char *src[5] = { req->agent, req->action, req->resource, req->on_behalf_of,
+			       req->approved };
+	size_t i;
+	int ret;
+
+	*out = NULL;
+	p->snap = control_snapshot_ref(eng->snap);
+	for (i = 0; i < ARRAY_SIZE(src); i++)
+		p->strs[i] = src[i] ? xstrdup(src[i]) : NULL;
+	p->req.agent = p->strs[0];
+	p->req.action = p->strs[1];
+	p->req.resource = p->strs[2];
+	p->req.on_behalf_of = p->strs[3];
+	p->req.approved = p->strs[4];
+	p->req.context = req->context ? json_incref((json_t *)req->context) : NULL;
+	p->req.entities = req->entities ? json_incref((json_t *)req->entities) : NULL;
+	if ((ret = evaluate(eng, p, err))) {
+		control_pending_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Record one evaluated decision inside the caller's transaction. */
+static int record_one(struct store *s, const char *actor, struct control_pending *p,
+		      struct aiv_err *err)
+{
+	struct control_decision *out = &p->d;
+	const struct control_request *req = &p->req;
+	struct store_stmt *st;
+	char why[400] = "";
+	int ret, rc;
+
 	if (req->approved) {
 		if ((ret = approval_check(s, req->approved, req->agent, out->digest, why,
-					  sizeof(why), approver, sizeof(approver), err)))
-			goto fail;
+					  sizeof(why), p->approver, sizeof(p->approver), err)))
+			return ret;
 		if (why[0]) {
+			p->approval_refused = 1;
 			out->outcome = CONTROL_DENY;
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
 		} else if (out->outcome != CONTROL_DENY) {
 			out->outcome = CONTROL_ALLOW;
 			snprintf(out->reason, sizeof(out->reason), "approved by %s in exception item "
-				 "'%s' for these exact arguments (used once)", approver, req->approved);
+				 "'%s' for these exact arguments (used once)", p->approver, req->approved);
 		}
+		if (!why[0] && out->outcome == CONTROL_ALLOW) {
+			if (!(st = store_prepare(s, "UPDATE exceptions SET used_at = ?,"
+						 " used_decision = ? WHERE id = ? AND used_at IS NULL",
+						 err)))
+				return err->code;
+			store_bind_text(st, 1, p->now);
+			store_bind_text(st, 2, out->decision_id);
+			store_bind_text(st, 3, req->approved);
+			rc = store_step(st, err);
+			store_reset(st);
+			if (rc < 0)
+				return rc;
+		}
+		/* an approval never escalates: allowed once, or denied */
+		if (out->outcome == CONTROL_ESCALATE)
+			out->outcome = CONTROL_DENY;
+		build_record(p);
 	}
-	new_id(out->decision_id, sizeof(out->decision_id), "dec");
-	time_format_us(t, now);
-	if (req->approved && !why[0] && out->outcome == CONTROL_ALLOW) {
-		struct store_stmt *st = store_prepare(s, "UPDATE exceptions SET used_at = ?,"
-						      " used_decision = ? WHERE id = ? AND used_at IS NULL",
-						      err);
-		int rc;
-		if (!st) {
-			ret = err->code;
-			goto fail;
-		}
-		store_bind_text(st, 1, now);
-		store_bind_text(st, 2, out->decision_id);
-		store_bind_text(st, 3, req->approved);
-		rc = store_step(st, err);
-		store_reset(st);
-		if (rc < 0) {
-			ret = rc;
-			goto fail;
-		}
-	}
-	input = json_pack("{s:s, s:s, s:s, s:s?, s:O}", "agent", req->agent, "action",
-			  req->action, "resource", req->resource, "on_behalf_of",
-			  req->on_behalf_of, "context", json_object_get(args, "context"));
 	if (out->outcome == CONTROL_ESCALATE) {
-		struct store_stmt *st;
-		char due[TIME_ISO_LEN], *reqtext, *poltext;
-		int64_t due_us = t + (sla > 0 ? sla : DEFAULT_SLA_US);
-		int rc;
-
-		new_id(out->exception_id, sizeof(out->exception_id), "exc");
-		time_format_us(due_us, due);
-		snprintf(out->due, sizeof(out->due), "%s", due);
-		reqtext = cjson_dumps(input);
-		poltext = cjson_dumps(out->policies);
+		const char *reqtext = p->argtext;
+		char *poltext = cjson_dumps(out->policies);
 		if (!(st = store_prepare(s, "INSERT INTO exceptions(id, queue, owner_kind, owner,"
 			" state, created_at, due_at, due_us, workflow, step, agent, on_behalf_of,"
 			" action, resource, request, digest, decision_id, policies)"
 			" VALUES (?,?,?,?,'pending',?,?,?,?,?,?,?,?,?,?,?,?,?)", err))) {
-			free(reqtext);
 			free(poltext);
-			ret = err->code;
-			goto fail;
+			return err->code;
 		}
 		store_bind_text(st, 1, out->exception_id);
-		store_bind_text(st, 2, queue);
-		store_bind_text(st, 3, ai.owner_kind);
-		store_bind_text(st, 4, ai.owner);
-		store_bind_text(st, 5, now);
-		store_bind_text(st, 6, due);
-		store_bind_int(st, 7, due_us);
-		store_bind_text(st, 8, ai.workflow);
-		store_bind_text(st, 9, ai.step[0] ? ai.step : NULL);
+		store_bind_text(st, 2, p->queue);
+		store_bind_text(st, 3, p->ai.owner_kind);
+		store_bind_text(st, 4, p->ai.owner);
+		store_bind_text(st, 5, p->now);
+		store_bind_text(st, 6, out->due);
+		store_bind_int(st, 7, p->due_us);
+		store_bind_text(st, 8, p->ai.workflow);
+		store_bind_text(st, 9, p->ai.step[0] ? p->ai.step : NULL);
 		store_bind_text(st, 10, req->agent);
 		store_bind_text(st, 11, req->on_behalf_of);
 		store_bind_text(st, 12, req->action);
@@ -1252,62 +1659,131 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 		store_bind_text(st, 17, poltext);
 		rc = store_step(st, err);
 		store_reset(st);
-		free(reqtext);
 		free(poltext);
-		if (rc < 0) {
-			ret = rc;
-			goto fail;
-		}
+		if (rc < 0)
+			return rc;
 		{
-			json_t *ex = json_pack("{s:s, s:s, s:s, s:s, s:s}", "queue", queue, "owner",
-					       ai.owner, "owner_kind", ai.owner_kind, "due_at", due,
-					       "decision_id", out->decision_id);
+			json_t *ex = json_pack("{s:s, s:s, s:s, s:s, s:s}", "queue", p->queue, "owner",
+					       p->ai.owner, "owner_kind", p->ai.owner_kind, "due_at",
+					       out->due, "decision_id", out->decision_id);
 			ret = transition_record(s, actor, out->exception_id, "none", "pending",
 						req->agent, out->reason, ex, err);
 			json_decref(ex);
 			if (ret)
-				goto fail;
+				return ret;
 		}
 	}
-	rec = json_pack("{s:s, s:s, s:s, s:O, s:{s:s, s:O, s:s, s:O, s:s?}, s:{s:s}, s:s,"
-			" s:s?, s:s, s:s?, s:s}",
-			"decision_id", out->decision_id, "timestamp", now,
-			"path", "aivalue/control/decide", "input", input,
-			"result", "decision", control_outcome_name(out->outcome),
-			"policies", out->policies, "reason", out->reason, "errors", out->errors,
-			"exception_id", out->exception_id[0] ? out->exception_id : NULL,
-			"bundles", "policies", eng->revision,
-			"agent", req->agent, "on_behalf_of", req->on_behalf_of,
-			"args_digest", out->digest,
-			"approver", approver[0] && !why[0] ? approver : NULL,
-			"revision", eng->revision);
-	if ((ret = log_append_decision(s, out->decision_id, "decision", now, rec, req->agent,
-				       req->action, control_outcome_name(out->outcome), t, err)))
+	return log_append_text(s, out->decision_id, "decision", p->now, p->record,
+			       p->record_digest, req->agent, req->action,
+			       control_outcome_name(out->outcome), p->t, err);
+}
+
+/*
+ * Record v[0..n) in one transaction; flush_at: chain the pending log rows
+ * when at least that many are pending (1: always).
+ */
+static int commit_many(struct store *s, struct control_engine *eng, const char *actor,
+		       struct control_pending **v, size_t n, struct control_decision *outs,
+		       struct aiv_err *errs, int flush_at, struct aiv_err *err)
+{
+	struct control_mark m;
+	size_t i;
+	int ret, current = -1;
+
+	for (i = 0; i < n; i++) {
+		memset(&outs[i], 0, sizeof(outs[i]));
+		if (v[i])
+			aiv_err_clear(&errs[i]);
+	}
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = mark_read(s, &m, err)) || (ret = expire_tx(s, actor, err)))
 		goto fail;
-	if (!eng->in_batch) {
-		int64_t pending = 0;
-		if ((ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
+	for (i = 0; i < n; i++) {
+		struct control_pending *p = v[i];
+		if (!p)
+			continue;
+		if (!mark_eq(&m, &p->snap->mark)) {
+			/*
+			 * Objects or the phase verdict changed since p was evaluated: evaluate
+			 * it again against what this transaction sees, so a recorded decision
+			 * always matches the policies in force when it was committed.
+			 */
+			if (current < 0) {
+				struct control_snapshot *sn;
+				if (mark_eq(&m, &eng->snap->mark)) {
+					current = 1;
+				} else {
+					if ((ret = control_snapshot_load(s, eng->snap->flags, &sn, err)))
+						goto fail;
+					control_engine_use(eng, sn);
+					control_snapshot_unref(sn);
+					current = 1;
+				}
+			}
+			control_snapshot_unref(p->snap);
+			p->snap = control_snapshot_ref(eng->snap);
+			if ((ret = evaluate(eng, p, &errs[i]))) {
+				if (ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
+					*err = errs[i];
+					goto fail;
+				}
+				continue;
+			}
+		}
+		if ((ret = record_one(s, actor, p, &errs[i]))) {
+			*err = errs[i];
+			goto fail;
+		}
+	}
+	{
+		int64_t pending = flush_at;
+		if (flush_at > 1 &&
+		    (ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
 					   " IS NULL", &pending, err)))
 			goto fail;
-		if (pending >= eng->batch && (ret = log_flush_tx(s, actor, err)))
+		if (pending >= flush_at && (ret = log_flush_tx(s, actor, err)))
 			goto fail;
 	}
-	if (!eng->in_batch && (ret = store_commit(s, err)))
+	if ((ret = store_commit(s, err)))
 		goto fail;
-	goto cleanup;
+	for (i = 0; i < n; i++) {
+		if (!v[i] || errs[i].code)
+			continue;
+		outs[i] = v[i]->d;
+		json_incref(outs[i].policies);
+		json_incref(outs[i].errors);
+	}
+	return 0;
 fail:
-	if (!eng->in_batch)
-		store_rollback(s);
-	control_decision_release(out);
-cleanup:
-	(void)have_extra;
-	strbuf_release(&sb);
-	cedar_entities_release(&extra);
-	json_decref(args);
-	json_decref(ctx);
-	json_decref(rec);
-	json_decref(input);
-	free(argtext);
+	store_rollback(s);
+	return ret;
+}
+
+int control_commit(struct store *s, struct control_engine *eng, const char *actor,
+		   struct control_pending **v, size_t n, struct control_decision *outs,
+		   struct aiv_err *errs, struct aiv_err *err)
+{
+	return commit_many(s, eng, actor, v, n, outs, errs, 1, err);
+}
+
+int control_decide(struct store *s, struct control_engine *eng, const char *actor,
+		   const struct control_request *req, struct control_decision *out,
+		   struct aiv_err *err)
+{
+	struct control_pending *p = NULL;
+	struct aiv_err e1 = AIV_ERR_INIT;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = control_evaluate(eng, req, &p, err)))
+		return ret;
+	ret = commit_many(s, eng, actor, &p, 1, out, &e1, eng->batch, err);
+	if (!ret && e1.code) {
+		*err = e1;
+		ret = e1.code;
+	}
+	control_pending_free(p);
 	return ret;
 }
 
@@ -1316,38 +1792,22 @@ int control_decide_many(struct store *s, struct control_engine *eng, const char 
 			struct control_decision *outs, struct aiv_err *errs,
 			struct aiv_err *err)
 {
+	struct control_pending **v = xcalloc(n ? n : 1, sizeof(*v));
 	size_t i;
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		memset(&outs[i], 0, sizeof(outs[i]));
 		aiv_err_clear(&errs[i]);
-	}
-	if ((ret = store_begin(s, err)))
-		return ret;
-	if ((ret = expire_tx(s, actor, err)))
-		goto fail;
-	eng->in_batch = 1;
-	for (i = 0; i < n; i++) {
-		ret = control_decide(s, eng, actor, &reqs[i], &outs[i], &errs[i]);
-		if (ret == AIV_EINPUT || ret == AIV_ENOTFOUND) {
-			/* bad input: refused before anything was written */
-			ret = 0;
-			continue;
-		}
-		if (ret) {
+		if ((ret = control_evaluate(eng, &reqs[i], &v[i], &errs[i])) &&
+		    ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
 			*err = errs[i];
-			goto fail;
+			goto out;
 		}
 	}
-	eng->in_batch = 0;
-	if ((ret = log_flush_tx(s, actor, err)) || (ret = store_commit(s, err)))
-		goto fail;
-	return 0;
-fail:
-	eng->in_batch = 0;
-	store_rollback(s);
+	ret = control_commit(s, eng, actor, v, n, outs, errs, err);
+out:
 	for (i = 0; i < n; i++)
-		control_decision_release(&outs[i]);
+		control_pending_free(v[i]);
+	free(v);
 	return ret;
 }

@@ -71,19 +71,76 @@ struct control_decision {
 
 void control_decision_release(struct control_decision *d);
 
+/*
+ * A snapshot: the policy set (parsed once), the store's entities
+ * (indexed), the agents' workflows and step owners, people and the phase
+ * gate, loaded from the store and afterwards only read.  Any number of
+ * threads may evaluate against one snapshot at once, each with its own
+ * engine.  Reference counted (atomically): _load returns one reference.
+ */
+struct control_snapshot;
+
+int control_snapshot_load(struct store *s, unsigned flags, struct control_snapshot **out,
+			  struct aiv_err *err);
+struct control_snapshot *control_snapshot_ref(struct control_snapshot *sn);
+void control_snapshot_unref(struct control_snapshot *sn);
+/* *current = 1 when nothing it was loaded from changed since (one query). */
+int control_snapshot_current(struct store *s, const struct control_snapshot *sn,
+			     int *current, struct aiv_err *err);
+
+/*
+ * An engine: a snapshot plus per-thread scratch memory (use one per
+ * thread, like the store handle).
+ */
 struct control_engine;
 
 /*
- * Load the policy set and the store's entities into a new engine (caller
- * frees with control_engine_free).  `flags` from enum control_flags.
- * An engine holds per-request scratch memory: use one per thread, like
- * the store handle.  Reload it after policies or org objects change.
+ * Load a new snapshot into a new engine (caller frees with
+ * control_engine_free).  `flags` from enum control_flags.
  */
 int control_engine_load(struct store *s, unsigned flags, struct control_engine **out,
 			struct aiv_err *err);
+/* A new engine over sn (takes its own reference); caller frees. */
+struct control_engine *control_engine_new(struct control_snapshot *sn);
+/* Switch the engine to sn (references counted); no-op if already on it. */
+void control_engine_use(struct control_engine *eng, struct control_snapshot *sn);
+/* The engine's snapshot, borrowed (take a reference to keep it). */
+struct control_snapshot *control_engine_snapshot(const struct control_engine *eng);
 void control_engine_free(struct control_engine *eng);
-/* Decisions chained per ledger entry (default 1; the server uses more). */
+/* control_decide: decisions chained per ledger entry (default 1). */
 void control_engine_set_batch(struct control_engine *eng, int batch);
+
+/*
+ * Deciding in two steps, so that many threads evaluate at once and one
+ * writer records (the server does this):
+ *
+ *   control_evaluate (any thread, its own engine; reads no store): checks
+ *   the request and evaluates it against the engine's snapshot into a
+ *   pending decision (decision id, outcome, policies, reason, digest,
+ *   exception id and due time for escalate, the decision-log record).
+ *   Bad input -> AIV_EINPUT, *out NULL, nothing to record.
+ *
+ *   control_commit (one writer): one store transaction for n pending
+ *   decisions: overdue items expire; a pending decision whose snapshot is
+ *   older than what the transaction sees (policies, agents, people,
+ *   workflows or the phase verdict changed) is evaluated again with the
+ *   writer's engine (reloaded), so what is recorded matches what was in
+ *   force at commit; approvals named by retries are checked and used up;
+ *   exception items are created; each decision gets its decision-log
+ *   row; all pending rows are chained into ONE ledger entry; commit.
+ *   outs[i] is filled for each recorded decision (release each);
+ *   errs[i] is set for one that became bad input on re-evaluation (not
+ *   recorded); v[i] may be NULL (skipped).  A store error rolls back the
+ *   whole batch and nothing is recorded.
+ */
+struct control_pending;
+
+int control_evaluate(struct control_engine *eng, const struct control_request *req,
+		     struct control_pending **out, struct aiv_err *err);
+void control_pending_free(struct control_pending *p);
+int control_commit(struct store *s, struct control_engine *eng, const char *actor,
+		   struct control_pending **v, size_t n, struct control_decision *outs,
+		   struct aiv_err *errs, struct aiv_err *err);
 
 /*
  * Decide one request, record it (decision log; exception item when
@@ -120,8 +177,27 @@ int control_log_flush(struct store *s, const char *actor, struct aiv_err *err);
 int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err);
 
-/* Decision-log records (JSON array, new reference), oldest first. */
+/*
+ * Decision-log records (JSON array, new reference), oldest first; each
+ * carries its "seq" (the record number), "kind" and, once chained,
+ * "ledger_seq".
+ */
 int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+
+/*
+ * One page of the decision log in a stable order, by record number: the
+ * `limit` (>= 1) records after `cursor` oldest first, or, newest_first,
+ * the records before `cursor` newest first (cursor 0: from the start, or
+ * from the newest).  Records as control_log_list's (new reference).
+ * *next is the cursor of the next page (the seq of the page's last
+ * record) or 0 when there is no more.  Records added meanwhile never
+ * shift a page: oldest first they come at the end, newest first only on
+ * a first page (cursor 0).
+ */
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     json_t **out, int64_t *next, struct aiv_err *err);
+/* The record number of decision or transition `id`; AIV_ENOTFOUND. */
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err);
 
 /* ---- exception queue ------------------------------------------------ */
 

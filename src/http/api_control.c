@@ -7,7 +7,7 @@
  *   GET  /api/v1/exceptions?state=&queue=    the queue
  *   GET  /api/v1/exceptions/{id}
  *   POST /api/v1/exceptions/{id}/approve|reject|reassign  approver, lead
- *   GET  /api/v1/decisions?limit=            newest first
+ *   GET  /api/v1/decisions?limit=&cursor=&order=  one page, next_cursor
  *   GET  /api/v1/workflows, /api/v1/workflows/{name}/readiness
  *
  * Handlers call the library the CLI calls (control.h).  Two things are
@@ -17,22 +17,36 @@
  * token_info.agent): a request naming another agent is refused (403),
  * and so is a token of any other role (route roles).
  *
- * Group commit across requests: SQLite commits one writer at a time, so
- * one transaction per HTTP request would cap the rate at the commit rate.
- * Each worker thread parses and checks its request, then queues it; the
- * first thread to find no commit running becomes the leader, takes every
- * queued request, decides them all with control_decide_many (one store
- * transaction, one ledger entry chaining their decision-log rows) on its
- * own store and engine, and wakes the others.  A decision is answered
- * only after its transaction committed, so an answered decision is always
- * in the ledger.  Engines are per thread (they hold scratch memory) and
- * are reloaded when the applied objects change (policies, agents, org).
+ * Deciding is split so that only the log insert is serialised:
+ *
+ *   worker threads (MHD pool)          writer thread (one, own store)
+ *   parse, check, control_evaluate
+ *   against the published snapshot
+ *   (own engine, no store access) --> queue --> take every queued job,
+ *   http_defer: connection suspended            control_commit: ONE store
+ *   (the thread serves others)                  transaction, one ledger
+ *                                               entry for all their rows
+ *   finish: JSON answer  <-- http_resume <---- committed
+ *
+ * A decision is answered only after the transaction holding it committed,
+ * so an answered decision is always in the ledger.  The store runs SQLite
+ * in WAL mode with synchronous=NORMAL: a committed transaction survives a
+ * crash of aivalue (it is in the WAL file); after a power loss or an OS
+ * crash the last transactions before the next checkpoint may be lost as a
+ * whole (the chain stays intact, it only ends earlier).  The writer checks
+ * in each transaction that the snapshot the workers used is still what
+ * the store holds and evaluates again what it must (control.h); it then
+ * publishes its reloaded snapshot to the workers.  It also notices token
+ * revocations made by other processes (refusing the jobs of a revoked
+ * token, 401) and clears the server's token cache.
  */
 #include <pthread.h>
-#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "apply/apply.h"
 #include "control/control.h"
@@ -43,11 +57,21 @@
 #define DECIDE_BATCH_MAX 1000
 #define DECISIONS_LIMIT_MAX 1000
 
-/* ---- per-thread engines ---- */
+/* ---- snapshots and per-thread engines ---- */
+
+/*
+ * The snapshot the worker threads evaluate against: loaded by the first
+ * decide request, replaced by the writer whenever a commit found that the
+ * objects or the phase verdict changed (it has then reloaded its own).
+ * snap_gen counts replacements so that a thread notices with one load.
+ */
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct control_snapshot *cur_snap;
+static unsigned snap_gen;
 
 struct eng_slot {
 	struct control_engine *eng;
-	int64_t mark; /* objects revision the engine was loaded at */
+	unsigned gen;
 };
 
 static pthread_key_t eng_key;
@@ -68,21 +92,24 @@ static void eng_key_init(void)
 	pthread_key_create(&eng_key, eng_slot_free);
 }
 
-/*
- * A number that changes whenever an applied object (policy, agent,
- * workflow, person, team) is created, updated or deleted.
- */
-static int objects_mark(struct store *s, int64_t *mark, struct aiv_err *err)
+/* Replace the published snapshot with sn (the caller keeps its reference). */
+static void snap_publish(struct control_snapshot *sn)
 {
-	return store_query_int(s, "SELECT coalesce(max(updated_seq), 0) * 1048576 + count(*)"
-			       " FROM objects", mark, err);
+	pthread_mutex_lock(&snap_lock);
+	if (cur_snap != sn) {
+		control_snapshot_ref(sn);
+		control_snapshot_unref(cur_snap);
+		cur_snap = sn;
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&snap_lock);
 }
 
-/* This thread's engine, (re)loaded if the objects changed.  Borrowed. */
+/* This thread's engine on the published snapshot (loaded if none).  Borrowed. */
 static struct control_engine *thread_engine(struct store *s, struct aiv_err *err)
 {
 	struct eng_slot *es;
-	int64_t mark = 0;
+	unsigned gen;
 
 	pthread_once(&eng_once, eng_key_init);
 	es = pthread_getspecific(eng_key);
@@ -90,132 +117,369 @@ static struct control_engine *thread_engine(struct store *s, struct aiv_err *err
 		es = xcalloc(1, sizeof(*es));
 		pthread_setspecific(eng_key, es);
 	}
-	if (objects_mark(s, &mark, err))
-		return NULL;
-	if (!es->eng || es->mark != mark) {
-		control_engine_free(es->eng);
-		es->eng = NULL;
-		if (control_engine_load(s, 0, &es->eng, err))
+	gen = __atomic_load_n(&snap_gen, __ATOMIC_ACQUIRE);
+	if (es->eng && es->gen == gen)
+		return es->eng;
+	pthread_mutex_lock(&snap_lock);
+	if (!cur_snap) {
+		if (control_snapshot_load(s, 0, &cur_snap, err)) {
+			pthread_mutex_unlock(&snap_lock);
 			return NULL;
-		es->mark = mark;
+		}
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
 	}
+	if (es->eng)
+		control_engine_use(es->eng, cur_snap);
+	else
+		es->eng = control_engine_new(cur_snap);
+	es->gen = __atomic_load_n(&snap_gen, __ATOMIC_ACQUIRE);
+	pthread_mutex_unlock(&snap_lock);
 	return es->eng;
 }
 
-/* ---- group commit ---- */
-
-struct gc_slot {
-	const struct control_request *reqs;
-	size_t n;
-	struct control_decision *outs;
-	struct aiv_err *errs;
-	int ret;              /* store error of the whole batch */
-	struct aiv_err err;
-	int done;
-	struct gc_slot *next;
-};
-
-static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t gc_cond = PTHREAD_COND_INITIALIZER;
-static struct gc_slot *gc_head, *gc_last;
-static int gc_running;
-
-/* Decide every slot of the list in one transaction (the leader's work). */
-static void gc_run(struct store *s, struct gc_slot *list)
+/*
+ * A request refused at evaluation may only be refused because the
+ * snapshot is older than the store (an agent or person applied since,
+ * and no decision committed since to make the writer reload).  If it is
+ * stale, load the store's state and publish it; 1 if a newer snapshot
+ * was published, 0 if it was current, -1 on a store error.
+ */
+static int refresh_snapshot(struct store *s, struct aiv_err *err)
 {
-	struct aiv_err err = AIV_ERR_INIT;
-	struct control_engine *eng;
-	struct control_request *reqs;
-	struct control_decision *outs;
-	struct aiv_err *errs;
-	struct gc_slot *sl;
-	size_t n = 0, at = 0;
-	int ret = 0;
+	struct control_snapshot *sn;
+	int current = 1, ret = 0;
 
-	for (sl = list; sl; sl = sl->next)
-		n += sl->n;
-	reqs = xcalloc(n ? n : 1, sizeof(*reqs));
-	outs = xcalloc(n ? n : 1, sizeof(*outs));
-	errs = xcalloc(n ? n : 1, sizeof(*errs));
-	for (sl = list; sl; sl = sl->next) {
-		memcpy(reqs + at, sl->reqs, sl->n * sizeof(*reqs));
-		at += sl->n;
+	pthread_mutex_lock(&snap_lock);
+	if (cur_snap && control_snapshot_current(s, cur_snap, &current, err))
+		ret = -1;
+	else if (!current && !control_snapshot_load(s, 0, &sn, err)) {
+		control_snapshot_unref(cur_snap);
+		cur_snap = sn;
+		__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+		ret = 1;
+	} else if (!current) {
+		ret = -1;
 	}
-	if (!(eng = thread_engine(s, &err)))
-		ret = err.code ? err.code : AIV_EINTERNAL;
-	else
-		ret = control_decide_many(s, eng, "http:decide", reqs, n, outs, errs, &err);
-	at = 0;
-	for (sl = list; sl; sl = sl->next) {
-		sl->ret = ret;
-		if (ret) {
-			sl->err = err;
-		} else {
-			memcpy(sl->outs, outs + at, sl->n * sizeof(*outs));
-			memcpy(sl->errs, errs + at, sl->n * sizeof(*errs));
-		}
-		at += sl->n;
-	}
-	free(reqs);
-	free(outs);
-	free(errs);
+	pthread_mutex_unlock(&snap_lock);
+	return ret;
 }
 
-/* Queue the slot and return once it has been decided (by us or a leader). */
-static void gc_submit(struct store *s, struct gc_slot *slot)
-{
-	pthread_mutex_lock(&gc_lock);
-	if (gc_last)
-		gc_last->next = slot;
-	else
-		gc_head = slot;
-	gc_last = slot;
-	while (!slot->done) {
-		struct gc_slot *list, *sl, *next;
+/* ---- the writer: group commit ---- */
 
-		if (gc_running) {
-			pthread_cond_wait(&gc_cond, &gc_lock);
-			continue;
-		}
-		gc_running = 1;
-		if (gc_head == slot && !slot->next) {
-			/* alone: let threads that are parsing a request join this batch */
-			pthread_mutex_unlock(&gc_lock);
-			sched_yield();
-			pthread_mutex_lock(&gc_lock);
-		}
-		list = gc_head;
-		gc_head = gc_last = NULL;
-		pthread_mutex_unlock(&gc_lock);
-		gc_run(s, list);
-		pthread_mutex_lock(&gc_lock);
-		for (sl = list; sl; sl = next) {
-			next = sl->next;
-			sl->next = NULL;
-			sl->done = 1;
-		}
-		gc_running = 0;
-		pthread_cond_broadcast(&gc_cond);
+/*
+ * One POST /api/v1/decide waiting for its decisions to be recorded.  v[i]
+ * is NULL for a request refused at evaluation (errs[i] says why).
+ */
+struct decide_job {
+	size_t n;
+	int batch;                       /* answer {"count","results"} */
+	struct control_pending **v;
+	struct control_decision *outs;
+	struct aiv_err *errs;
+	int64_t token_id;
+	int status;                      /* the whole request failed: its status */
+	struct aiv_err err;
+	struct http_deferred *deferred;  /* NULL: a thread waits on w_done */
+	int done;
+	struct decide_job *next;
+};
+
+static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t w_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t w_done = PTHREAD_COND_INITIALIZER;
+static struct decide_job *w_head, *w_last;
+static pthread_t w_thread;
+static int w_running, w_stop;
+static char *w_uri;
+
+#define WRITER_MAX_BATCH 4096 /* decisions per transaction */
+
+static void job_free(struct decide_job *job)
+{
+	size_t i;
+
+	for (i = 0; i < job->n; i++) {
+		control_pending_free(job->v[i]);
+		control_decision_release(&job->outs[i]);
 	}
-	pthread_mutex_unlock(&gc_lock);
+	free(job->v);
+	free(job->outs);
+	free(job->errs);
+	free(job);
+}
+
+/*
+ * Tokens revoked since the last batch (by any process): forget cached
+ * tokens and refuse the jobs whose token is no longer active.
+ */
+static void check_revocations(struct store *s, struct decide_job *list, int64_t *seen)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct decide_job *job;
+	int64_t n = 0;
+	int active;
+
+	if (token_revocations(s, &n, &err) || n == *seen)
+		return;
+	*seen = n;
+	token_cache_invalidate();
+	for (job = list; job; job = job->next) {
+		if (token_active(s, job->token_id, &active, &err) || active)
+			continue;
+		job->status = 401;
+		aiv_fail(&job->err, AIV_EPERM, "token was revoked");
+	}
+}
+
+/* Record the decisions of every job in the list in one transaction. */
+static void writer_commit(struct store *s, struct control_engine *eng, struct decide_job *list,
+			  int64_t *revocations)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_pending **v;
+	struct control_decision *outs;
+	struct aiv_err *errs;
+	struct decide_job *job;
+	size_t n = 0, at = 0;
+	int ret;
+
+	check_revocations(s, list, revocations);
+	for (job = list; job; job = job->next)
+		if (!job->status)
+			n += job->n;
+	v = xcalloc(n ? n : 1, sizeof(*v));
+	outs = xcalloc(n ? n : 1, sizeof(*outs));
+	errs = xcalloc(n ? n : 1, sizeof(*errs));
+	for (job = list; job; job = job->next) {
+		if (job->status)
+			continue;
+		memcpy(v + at, job->v, job->n * sizeof(*v));
+		memcpy(errs + at, job->errs, job->n * sizeof(*errs));
+		at += job->n;
+	}
+	ret = n ? control_commit(s, eng, "http:decide", v, n, outs, errs, &err) : 0;
+	at = 0;
+	for (job = list; job; job = job->next) {
+		if (job->status)
+			continue;
+		if (ret) {
+			job->status = http_status_for(ret);
+			job->err = err;
+		} else {
+			memcpy(job->outs, outs + at, job->n * sizeof(*outs));
+			memcpy(job->errs, errs + at, job->n * sizeof(*errs));
+		}
+		at += job->n;
+	}
+	free(v);
+	free(outs);
+	free(errs);
+	/* a commit that reloaded the writer's snapshot: the workers follow */
+	snap_publish(control_engine_snapshot(eng));
+}
+
+/*
+ * The checkpointer.  With SQLite's WAL, the connection whose commit takes
+ * the WAL past its checkpoint size copies the WAL into the database file
+ * and fsyncs both, inside that commit.  The writer commits hundreds of
+ * times a second, so at the default size (1,000 pages) that stall
+ * (milliseconds on a virtual disk) held every queued decision and set
+ * p99.  Instead this thread, on its own connection, runs a passive
+ * checkpoint (it never blocks the writer) every 5 ms when the writer has
+ * committed since, so the copying and syncing happen beside the writer.
+ * A passive checkpoint cannot restart the WAL while the writer keeps
+ * appending, so the writer's own checkpoint size is raised to 8,192
+ * pages (32 MiB) rather than switched off: when the WAL reaches it, the
+ * writer checkpoints the little the checkpointer has not copied yet, and
+ * the WAL starts over.  The WAL file thus stays under about 35 MB.
+ */
+#define CHECKPOINT_EVERY_US 5000
+#define WRITER_WAL_PAGES "8192"
+
+static pthread_t ck_thread;
+static int ck_running;
+static unsigned w_commits; /* atomic: batches committed */
+
+static void *checkpointer_main(void *arg)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	unsigned seen = 0, now;
+	int stop = 0;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "aiv-checkpoint", 0, 0, 0);
+	if (store_open(&s, w_uri, 0, &err))
+		return NULL;
+	while (!stop) {
+		usleep(CHECKPOINT_EVERY_US);
+		now = __atomic_load_n(&w_commits, __ATOMIC_RELAXED);
+		if (now != seen && !store_exec(s, "PRAGMA wal_checkpoint(PASSIVE)", &err))
+			seen = now;
+		pthread_mutex_lock(&w_lock);
+		stop = w_stop;
+		pthread_mutex_unlock(&w_lock);
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	struct control_engine *eng = NULL;
+	int64_t revocations = -1;
+	int open_ret;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "aiv-writer", 0, 0, 0);
+	open_ret = store_open(&s, w_uri, 0, &err);
+	if (!open_ret && ck_running)
+		store_exec(s, "PRAGMA wal_autocheckpoint=" WRITER_WAL_PAGES, &err);
+	pthread_mutex_lock(&w_lock);
+	for (;;) {
+		struct decide_job *list, *job, *next, *cut;
+		size_t n;
+
+		while (!w_head && !w_stop)
+			pthread_cond_wait(&w_work, &w_lock);
+		if (!w_head)
+			break;
+		/* take the queue, at most WRITER_MAX_BATCH decisions (and one job) */
+		list = cut = w_head;
+		for (n = cut->n; cut->next && n + cut->next->n <= WRITER_MAX_BATCH; cut = cut->next)
+			n += cut->next->n;
+		w_head = cut->next;
+		if (!w_head)
+			w_last = NULL;
+		cut->next = NULL;
+		pthread_mutex_unlock(&w_lock);
+		if (open_ret) {
+			for (job = list; job; job = job->next) {
+				job->status = 503;
+				job->err = err;
+			}
+		} else {
+			if (!eng) {
+				pthread_mutex_lock(&snap_lock);
+				eng = control_engine_new(cur_snap);
+				pthread_mutex_unlock(&snap_lock);
+			}
+			writer_commit(s, eng, list, &revocations);
+			__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
+		}
+		pthread_mutex_lock(&w_lock);
+		for (job = list; job; job = next) {
+			next = job->next;
+			job->next = NULL;
+			job->done = 1;
+			if (job->deferred)
+				http_resume(job->deferred);
+		}
+		pthread_cond_broadcast(&w_done);
+	}
+	pthread_mutex_unlock(&w_lock);
+	control_engine_free(eng);
+	store_close(s);
+	return NULL;
+}
+
+/* Stop hook: the writer finishes the queue and exits; state is reset. */
+static void writer_stop(void)
+{
+	pthread_mutex_lock(&w_lock);
+	if (!w_running) {
+		pthread_mutex_unlock(&w_lock);
+		return;
+	}
+	w_stop = 1;
+	pthread_cond_broadcast(&w_work);
+	pthread_mutex_unlock(&w_lock);
+	pthread_join(w_thread, NULL);
+	if (ck_running)
+		pthread_join(ck_thread, NULL);
+	pthread_mutex_lock(&w_lock);
+	ck_running = 0;
+	w_running = w_stop = 0;
+	free(w_uri);
+	w_uri = NULL;
+	pthread_mutex_unlock(&w_lock);
+	pthread_mutex_lock(&snap_lock);
+	control_snapshot_unref(cur_snap);
+	cur_snap = NULL;
+	__atomic_add_fetch(&snap_gen, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&snap_lock);
+}
+
+/* Queue a job for the writer (started on first use). */
+static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err *err)
+{
+	pthread_mutex_lock(&w_lock);
+	if (!w_running) {
+		w_uri = xstrdup(store_uri(s));
+		ck_running = !pthread_create(&ck_thread, NULL, checkpointer_main, NULL);
+		if (pthread_create(&w_thread, NULL, writer_main, NULL)) {
+			if (ck_running) {
+				w_stop = 1;
+				pthread_mutex_unlock(&w_lock);
+				pthread_join(ck_thread, NULL);
+				pthread_mutex_lock(&w_lock);
+				w_stop = ck_running = 0;
+			}
+			free(w_uri);
+			w_uri = NULL;
+			pthread_mutex_unlock(&w_lock);
+			return aiv_fail(err, AIV_EINTERNAL, "cannot start the decision writer");
+		}
+		w_running = 1;
+		http_at_stop(writer_stop);
+	}
+	if (w_last)
+		w_last->next = job;
+	else
+		w_head = job;
+	w_last = job;
+	pthread_cond_signal(&w_work);
+	pthread_mutex_unlock(&w_lock);
+	return 0;
 }
 
 /* ---- POST /api/v1/decide ---- */
 
-/* The JSON answer for one decision (same fields as `decide --json`). */
-static json_t *decision_json(const struct control_decision *d)
+static void add_member(struct strbuf *sb, const char *key, const char *v)
 {
-	json_t *o = json_pack("{s:s, s:O, s:s, s:s, s:s, s:O, s:s}",
-			      "decision", control_outcome_name(d->outcome),
-			      "policies", d->policies, "reason", d->reason,
-			      "decision_id", d->decision_id, "args_digest", d->digest,
-			      "errors", d->errors, "revision", d->revision);
+	strbuf_addstr(sb, ", \"");
+	strbuf_addstr(sb, key);
+	strbuf_addstr(sb, "\": ");
+	if (v)
+		strbuf_add_json_str(sb, v, strlen(v));
+}
 
+/*
+ * The JSON answer for one decision (the fields of `decide --json`),
+ * written straight into the response: every decision is answered, so no
+ * intermediate jansson object.
+ */
+static void decision_text(struct strbuf *sb, const struct control_decision *d)
+{
+	const char *outcome = control_outcome_name(d->outcome);
+
+	strbuf_addstr(sb, "{\"decision\": ");
+	strbuf_add_json_str(sb, outcome, strlen(outcome));
+	add_member(sb, "policies", NULL);
+	cjson_dump(sb, d->policies);
+	add_member(sb, "reason", d->reason);
+	add_member(sb, "decision_id", d->decision_id);
+	add_member(sb, "args_digest", d->digest);
+	add_member(sb, "errors", NULL);
+	cjson_dump(sb, d->errors);
+	add_member(sb, "revision", d->revision);
 	if (d->exception_id[0]) {
-		json_object_set_new(o, "exception_id", json_string(d->exception_id));
-		json_object_set_new(o, "due_at", json_string(d->due));
+		add_member(sb, "exception_id", d->exception_id);
+		add_member(sb, "due_at", d->due);
 	}
-	return o;
+	strbuf_addch(sb, '}');
 }
 
 /* An optional string member: 0 and *out (borrowed) or NULL; -1 if not a string. */
@@ -290,17 +554,66 @@ static int parse_one(const json_t *o, const struct token_info *tok, struct contr
 	return 0;
 }
 
+/* The answer to a job (on a worker thread): one decision or the batch. */
+static void job_answer(struct decide_job *job, struct http_response *res)
+{
+	struct strbuf *sb = &res->body;
+	size_t i;
+
+	if (job->status) {
+		http_error(res, job->status, "%s", job->err.msg);
+		return;
+	}
+	if (!job->batch && job->errs[0].code) {
+		http_error_from(res, &job->errs[0]);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "application/json";
+	strbuf_reset(sb);
+	if (!job->batch) {
+		decision_text(sb, &job->outs[0]);
+		strbuf_addch(sb, '\n');
+		return;
+	}
+	strbuf_addf(sb, "{\"count\": %zu, \"results\": [", job->n);
+	for (i = 0; i < job->n; i++) {
+		if (i)
+			strbuf_addstr(sb, ",\n ");
+		if (job->errs[i].code) {
+			int st = http_status_for(job->errs[i].code);
+			strbuf_addf(sb, "{\"error\": {\"status\": %d, \"code\": \"%s\", \"message\": ",
+				    st, http_status_code(st));
+			strbuf_add_json_str(sb, job->errs[i].msg, strlen(job->errs[i].msg));
+			strbuf_addstr(sb, "}}");
+		} else {
+			decision_text(sb, &job->outs[i]);
+		}
+	}
+	strbuf_addstr(sb, "]}\n");
+}
+
+/* http_finish_fn: the writer recorded the job; answer and free it. */
+static void decide_finish(struct http_request *req, struct http_response *res, void *data)
+{
+	struct decide_job *job = data;
+
+	(void)req;
+	job_answer(job, res);
+	job_free(job);
+}
+
 static void h_decide(struct http_request *req, struct http_response *res)
 {
-	struct control_request *reqs = NULL;
-	struct control_decision *outs = NULL;
-	struct aiv_err *errs = NULL;
-	struct gc_slot slot;
-	json_t *body, *list = NULL, *results;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_engine *eng;
+	struct decide_job *job = NULL;
+	struct control_request r;
+	json_t *body, *list = NULL;
 	json_error_t je;
 	char msg[400];
-	size_t n, i;
-	int batch, st;
+	size_t n, i, nrecord = 0;
+	int batch, st, refreshed = 0;
 
 	if (!req->token.agent[0]) {
 		http_error(res, 403, "token '%s' is not an agent's credential (create one with "
@@ -333,9 +646,8 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	} else {
 		n = 1;
 	}
-	reqs = xcalloc(n, sizeof(*reqs));
 	for (i = 0; i < n; i++) {
-		if ((st = parse_one(batch ? json_array_get(list, i) : body, &req->token, &reqs[i],
+		if ((st = parse_one(batch ? json_array_get(list, i) : body, &req->token, &r,
 				    msg, sizeof(msg)))) {
 			if (batch)
 				http_error(res, st, "requests[%zu]: %s", i, msg);
@@ -344,43 +656,73 @@ static void h_decide(struct http_request *req, struct http_response *res)
 			goto out;
 		}
 	}
-	outs = xcalloc(n, sizeof(*outs));
-	errs = xcalloc(n, sizeof(*errs));
-	memset(&slot, 0, sizeof(slot));
-	slot.reqs = reqs;
-	slot.n = n;
-	slot.outs = outs;
-	slot.errs = errs;
-	gc_submit(req->store, &slot);
-	if (slot.ret) {
-		http_error_from(res, &slot.err);
+	if (!(eng = thread_engine(req->store, &err))) {
+		http_error_from(res, &err);
 		goto out;
 	}
-	if (!batch) {
-		if (errs[0].code)
-			http_error_from(res, &errs[0]);
-		else
-			http_json(res, 200, decision_json(&outs[0]));
+	/* evaluate here, in parallel with the other worker threads */
+	job = xcalloc(1, sizeof(*job));
+	job->n = n;
+	job->batch = batch;
+	job->token_id = req->token.id;
+	job->v = xcalloc(n, sizeof(*job->v));
+	job->outs = xcalloc(n, sizeof(*job->outs));
+	job->errs = xcalloc(n, sizeof(*job->errs));
+	for (;;) {
+		int refused = 0;
+		nrecord = 0;
+		for (i = 0; i < n; i++) {
+			int ret;
+			parse_one(batch ? json_array_get(list, i) : body, &req->token, &r, msg,
+				  sizeof(msg));
+			ret = control_evaluate(eng, &r, &job->v[i], &job->errs[i]);
+			if (ret && ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
+				http_error_from(res, &job->errs[i]);
+				goto out;
+			}
+			nrecord += !ret;
+			refused |= ret != 0;
+		}
+		/* refused: was it only that the snapshot was older than the store? */
+		if (!refused || refreshed++ || refresh_snapshot(req->store, &err) <= 0)
+			break;
+		if (!(eng = thread_engine(req->store, &err))) {
+			http_error_from(res, &err);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			control_pending_free(job->v[i]);
+			job->v[i] = NULL;
+			aiv_err_clear(&job->errs[i]);
+		}
+	}
+	if (!nrecord) {
+		/* every request refused: nothing to record */
+		job_answer(job, res);
 		goto out;
 	}
-	results = json_array();
-	for (i = 0; i < n; i++) {
-		if (errs[i].code)
-			json_array_append_new(results, json_pack("{s:{s:i, s:s, s:s}}", "error",
-				"status", http_status_for(errs[i].code), "code",
-				http_status_code(http_status_for(errs[i].code)), "message",
-				errs[i].msg));
-		else
-			json_array_append_new(results, decision_json(&outs[i]));
+	/* record in the writer's next group commit; answer once it committed */
+	if ((job->deferred = http_defer(req, decide_finish, job))) {
+		if (writer_submit(req->store, job, &err)) {
+			job->status = 500;
+			job->err = err;
+			http_resume(job->deferred);
+		}
+		job = NULL; /* decide_finish answers and frees it */
+		goto out;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o}", "count", (json_int_t)n, "results", results));
+	if (writer_submit(req->store, job, &err)) {
+		http_error_from(res, &err);
+		goto out;
+	}
+	pthread_mutex_lock(&w_lock);
+	while (!job->done)
+		pthread_cond_wait(&w_done, &w_lock);
+	pthread_mutex_unlock(&w_lock);
+	job_answer(job, res);
 out:
-	if (outs)
-		for (i = 0; i < n; i++)
-			control_decision_release(&outs[i]);
-	free(outs);
-	free(errs);
-	free(reqs);
+	if (job)
+		job_free(job);
 	json_decref(body);
 }
 
@@ -483,42 +825,58 @@ static void h_reassign(struct http_request *req, struct http_response *res)
 /* ---- decisions and workflows ---- */
 
 /* Newest first; see control_http.h. */
-json_t *http_control_recent(struct store *s, size_t limit, struct aiv_err *err)
+json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64_t *next,
+			    struct aiv_err *err)
 {
-	json_t *all, *out;
-	size_t n, i;
+	json_t *out;
 
-	if (control_log_list(s, &all, err))
+	if (control_log_page(s, 1, cursor, limit, &out, next, err))
 		return NULL;
-	out = json_array();
-	n = json_array_size(all);
-	for (i = 0; i < n && i < limit; i++)
-		json_array_append(out, json_array_get(all, n - 1 - i));
-	json_decref(all);
 	return out;
+}
+
+/* A query parameter as an integer in [min, max]; 0 and *v, or -1 (400 sent). */
+static int query_int(struct http_request *req, struct http_response *res, const char *name,
+		     long long min, long long max, long long *v)
+{
+	const char *q = http_query(req, name);
+	char *end;
+
+	if (!q)
+		return 0;
+	*v = strtoll(q, &end, 10);
+	if (!*q || *end || *v < min || *v > max) {
+		http_error(res, 400, "%s '%s' is not a number from %lld to %lld", name, q, min, max);
+		return -1;
+	}
+	return 0;
 }
 
 static void h_decisions(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	const char *l = http_query(req, "limit");
-	long limit = 100;
+	const char *order = http_query(req, "order");
+	long long limit = 100, cursor = 0;
+	int64_t next = 0;
+	int newest = 1;
 	json_t *out;
 
-	if (l) {
-		char *end;
-		limit = strtol(l, &end, 10);
-		if (!*l || *end || limit < 1 || limit > DECISIONS_LIMIT_MAX) {
-			http_error(res, 400, "limit '%s' is not a number from 1 to %d", l,
-				   DECISIONS_LIMIT_MAX);
-			return;
-		}
+	if (query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
+	    query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
+		return;
+	if (order && strcmp(order, "newest") && strcmp(order, "oldest")) {
+		http_error(res, 400, "order '%s' is not newest or oldest", order);
+		return;
 	}
-	if (!(out = http_control_recent(req->store, (size_t)limit, &err))) {
+	if (order && !strcmp(order, "oldest"))
+		newest = 0;
+	if (control_log_page(req->store, newest, cursor, (size_t)limit, &out, &next, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json_list(res, out);
+	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count",
+				      (json_int_t)json_array_size(out), "items", out,
+				      "next_cursor", next ? json_integer(next) : json_null()));
 }
 
 static void h_workflows(struct http_request *req, struct http_response *res)
@@ -556,7 +914,10 @@ static const struct http_qparam q_exceptions[] = {
 };
 
 static const struct http_qparam q_decisions[] = {
-	{ "limit", "integer", "how many, newest first (1-1000, default 100)" },
+	{ "limit", "integer", "records per page (1-1000, default 100)" },
+	{ "cursor", "integer", "the next_cursor of the previous page (default: the start)" },
+	{ "order", "string", "newest (default: records before the cursor, newest first) or "
+	  "oldest (records after the cursor, oldest first)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -576,7 +937,8 @@ const struct http_route http_control_routes[] = {
 	{ "POST", "/api/v1/exceptions/{id}/reassign", ACTORS, R_DOC | R_BODY, h_reassign,
 	  "Reassign a pending item: {as, reason, to}", "control", NULL, NULL },
 	{ "GET", "/api/v1/decisions", READERS, R_DOC, h_decisions,
-	  "Decision-log records, newest first", "control", q_decisions, NULL },
+	  "Decision-log records, one page in a stable order, with the next page's cursor",
+	  "control", q_decisions, NULL },
 	{ "GET", "/api/v1/workflows", READERS, R_DOC, h_workflows,
 	  "Workflows (applied objects)", "control", NULL, NULL },
 	{ "GET", "/api/v1/workflows/{name}/readiness", READERS, R_DOC, h_readiness,

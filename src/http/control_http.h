@@ -8,10 +8,12 @@
 #include "routes.h"
 
 /*
- * The newest `limit` decision-log records, newest first (new reference;
- * caller decrefs), or NULL with err set.
+ * Up to `limit` decision-log records before record `cursor` (0: the
+ * newest), newest first (new reference; caller decrefs), or NULL with err
+ * set; *next is the cursor of the older page, 0 if none.
  */
-json_t *http_control_recent(struct store *s, size_t limit, struct aiv_err *err);
+json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64_t *next,
+			    struct aiv_err *err);
 
 /* GET /workflows and GET /workflows/{name} (pages_control.c). */
 void http_control_workflows_page(struct http_request *req, struct http_response *res);

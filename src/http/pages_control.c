@@ -5,7 +5,8 @@
  *                           pending exception items
  *   GET /workflows/{name}   the six readiness figures as tiles with their
  *                           rules, the workflow's exception queue (state,
- *                           due time, owner) and its recent decisions
+ *                           due time, owner) and its recent decisions,
+ *                           20 at a time (?before=SEQ: older ones)
  *
  * Figures come from control_readiness, the queue from
  * control_exceptions_list and decisions from the decision log, exactly
@@ -14,6 +15,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply/apply.h"
@@ -273,6 +275,8 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	json_t *wfs = NULL, *ready = NULL, *items = NULL, *recent = NULL, *wf, *it;
 	size_t i, shown = 0;
 	char actor[160];
+	const char *before = http_query(req, "before");
+	int64_t cursor = 0, next = 0, last = 0;
 
 	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
 	if (apply_get(req->store, &control_workflow_kind, name, &wfs, &err))
@@ -281,9 +285,17 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		aiv_fail(&err, AIV_ENOTFOUND, "no workflow named '%s'", name);
 		goto fail;
 	}
+	if (before) {
+		char *end;
+		cursor = strtoll(before, &end, 10);
+		if (!*before || *end || cursor < 0) {
+			aiv_fail(&err, AIV_EINPUT, "before '%s' is not a record number", before);
+			goto fail;
+		}
+	}
 	if (control_readiness(req->store, name, &ready, &err) ||
 	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
-	    !(recent = http_control_recent(req->store, RECENT_SCAN, &err)))
+	    !(recent = http_control_recent(req->store, cursor, RECENT_SCAN, &next, &err)))
 		goto fail;
 
 	strbuf_addstr(&m, "<p class=\"small\"><a href=\"/workflows\">Agent workflows</a></p>"
@@ -335,8 +347,11 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		const json_t *res_o = json_object_get(it, "result");
 		const json_t *in = json_object_get(it, "input");
 
-		if (shown >= RECENT_SHOW)
+		if (shown >= RECENT_SHOW) {
+			next = last; /* older ones of this workflow may follow */
 			break;
+		}
+		last = json_integer_value(json_object_get(it, "seq"));
 		if (!workflow_has_agent(wf, json_str(it, "agent")))
 			continue;
 		if (!shown++)
@@ -353,6 +368,11 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</tr>");
 	}
 	strbuf_addstr(&m, shown ? "</tbody></table>" : "<p class=\"empty\">No decisions yet.</p>");
+	if (next) {
+		strbuf_addstr(&m, "<p><a href=\"/workflows/");
+		strbuf_add_html(&m, name);
+		strbuf_addf(&m, "?before=%lld\">Older decisions</a></p>", (long long)next);
+	}
 	strbuf_addstr(&m, "</section>");
 	http_page_send(req, res, 200, name, "/workflows", m.buf);
 	goto out;

@@ -197,7 +197,7 @@ void http_authenticate(struct http_request *req, const char *authorization,
 	}
 	if (!secret)
 		return;
-	if (!req->store || token_check(req->store, secret, &req->token, &err)) {
+	if (!req->store || token_check_cached(req->store, secret, &req->token, &err)) {
 		req->bad_credential = 1;
 		req->via_cookie = 0;
 		return;

@@ -58,6 +58,7 @@ struct http_request {
 	const struct catalog *cat;   /* shared, read-only */
 	const struct http_route *route;
 	void *conn;                  /* the server's connection (opaque) */
+	void *server_state;          /* the server's per-request state (opaque) */
 };
 
 struct http_response {
@@ -162,6 +163,31 @@ const char *http_query(const struct http_request *req, const char *name);
 char *http_form_value(const struct http_request *req, const char *name);
 /* Request header (borrowed) or NULL; from server.c. */
 const char *http_req_header(const struct http_request *req, const char *name);
+
+/*
+ * Answering later.  A handler whose answer waits for work done elsewhere
+ * calls http_defer() and returns without filling its response; the
+ * request's connection is suspended (its worker thread serves other
+ * connections meanwhile).  When the work is done, any thread calls
+ * http_resume(d) (once); the server then calls finish(req, res, data) on
+ * a worker thread, which fills the response as a handler would.  The
+ * request (body, params, token) stays valid until finish returns.
+ * http_defer returns NULL when the request cannot be deferred (no server
+ * connection, e.g. a handler called directly in a test): the handler then
+ * waits and answers itself.  From server.c.
+ */
+struct http_deferred;
+typedef void (*http_finish_fn)(struct http_request *req, struct http_response *res,
+			       void *data);
+struct http_deferred *http_defer(struct http_request *req, http_finish_fn finish,
+				 void *data);
+void http_resume(struct http_deferred *d);
+/*
+ * Run fn when the server stops, after the deferred requests were answered
+ * and the worker threads have ended, before their stores close (each fn
+ * once; at most 8).
+ */
+void http_at_stop(void (*fn)(void));
 
 /* Statistics the server keeps (for /metrics); from server.c. */
 struct http_stats {

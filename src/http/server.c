@@ -15,9 +15,19 @@
  * and counts the status for /metrics.
  *
  * Worker threads: MHD runs a pool of internal polling threads (epoll);
- * each connection stays on one thread.  A thread opens its own store on
- * first use (thread-local) and registers it so that http_stop() can
- * close all of them after the threads are joined.
+ * each connection stays on one thread.  A handler whose answer waits for
+ * other work (POST /api/v1/decide waits for its group commit) defers it:
+ * http_defer() suspends the connection, so the thread goes on serving its
+ * other connections; http_resume(), from any thread, resumes it, and MHD
+ * calls on_request() once more, which runs the handler's finish callback
+ * on the worker thread to fill the response.  http_stop() first stops
+ * accepting and deferring (handlers then wait themselves), waits for
+ * every deferred request to be answered, stops the daemon, and only then
+ * runs the stop hooks (http_at_stop), when no handler can run any more.
+ *
+ * A thread opens its own store on first use (thread-local) and registers
+ * it so that http_stop() can close all of them after the threads are
+ * joined.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,7 +64,25 @@ static struct http_stats stats;
 static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char mhd_last_error[256];
 
+struct http_deferred {
+	struct MHD_Connection *conn;
+	http_finish_fn finish;
+	void *data;
+	int active;         /* suspended, or resumed and not yet finished */
+};
+
+/* Deferred requests not yet answered (http_stop waits for them). */
+static int deferred_open;
+/* Set by http_stop: handlers answer synchronously from then on. */
+static int stopping;
+
+#define MAX_STOP_HOOKS 8
+static void (*stop_hooks[MAX_STOP_HOOKS])(void);
+static size_t nstop_hooks;
+static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct conn_state {
+	struct http_deferred deferred;
 	int64_t start_us;
 	struct http_request req;
 	struct strbuf body;
@@ -218,6 +246,41 @@ void http_stats_snapshot(struct http_stats *out)
 	out->requests = __atomic_load_n(&stats.requests, __ATOMIC_RELAXED);
 	out->duration_us = __atomic_load_n(&stats.duration_us, __ATOMIC_RELAXED);
 	out->started_us = stats.started_us;
+}
+
+/* ---- deferred answers ---- */
+
+struct http_deferred *http_defer(struct http_request *req, http_finish_fn finish, void *data)
+{
+	struct conn_state *cs = req->server_state;
+
+	if (!cs || !req->conn || cs->deferred.active ||
+	    __atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		return NULL;
+	cs->deferred.conn = req->conn;
+	cs->deferred.finish = finish;
+	cs->deferred.data = data;
+	cs->deferred.active = 1;
+	__atomic_add_fetch(&deferred_open, 1, __ATOMIC_RELAXED);
+	MHD_suspend_connection(req->conn);
+	return &cs->deferred;
+}
+
+void http_resume(struct http_deferred *d)
+{
+	MHD_resume_connection(d->conn);
+}
+
+void http_at_stop(void (*fn)(void))
+{
+	size_t i;
+
+	pthread_mutex_lock(&hooks_lock);
+	for (i = 0; i < nstop_hooks && stop_hooks[i] != fn; i++)
+		;
+	if (i == nstop_hooks && nstop_hooks < MAX_STOP_HOOKS)
+		stop_hooks[nstop_hooks++] = fn;
+	pthread_mutex_unlock(&hooks_lock);
 }
 
 /* ---- responses ---- */
@@ -384,13 +447,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (cs->responded)
 		return MHD_YES;
 	http_response_init(&res);
+	if (cs->deferred.active) {
+		/* resumed: the deferred work is done, its callback answers */
+		cs->deferred.finish(&cs->req, &res, cs->deferred.data);
+		cs->deferred.active = 0;
+		__atomic_sub_fetch(&deferred_open, 1, __ATOMIC_RELEASE);
+		return answer(conn, cs, &res);
+	}
 	if (cs->too_big) {
 		http_error(&res, 413, "request body is over the limit of %zu bytes",
 			   active_cfg->max_body);
 	} else {
 		cs->req.body = cs->body.buf;
 		cs->req.body_len = cs->body.len;
+		cs->req.server_state = cs;
 		http_dispatch(&cs->req, &res);
+		if (cs->deferred.active) {
+			http_response_release(&res);
+			return MHD_YES;
+		}
 	}
 	return answer(conn, cs, &res);
 }
@@ -406,6 +481,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (!cs)
 		return;
+	if (cs->deferred.active) {
+		/*
+		 * Closed after it was resumed but before it was answered (the
+		 * client went away): let the handler free its work unanswered.
+		 */
+		struct http_response res;
+		http_response_init(&res);
+		cs->deferred.finish(&cs->req, &res, cs->deferred.data);
+		http_response_release(&res);
+		cs->deferred.active = 0;
+		__atomic_sub_fetch(&deferred_open, 1, __ATOMIC_RELEASE);
+	}
 	us = time_now_us() - cs->start_us;
 	st = cs->responded ? cs->status : 0;
 	if (st >= 100 && st < 600)
@@ -439,7 +526,7 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 {
 	struct http_server *srv;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned threads = cfg->threads;
 	const union MHD_DaemonInfo *info;
 	uint16_t port;
@@ -499,11 +586,29 @@ int http_server_port(const struct http_server *srv)
 
 void http_stop(struct http_server *srv)
 {
+	size_t i;
+	int waited;
+
 	if (!srv)
 		return;
 	MHD_quiesce_daemon(srv->daemon);
+	/*
+	 * No new deferrals (a handler then waits itself); the deferred requests
+	 * are answered before the daemon goes (30 s at most), and the stop
+	 * hooks (the decision writer) run once no handler can run any more.
+	 */
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
+	for (waited = 0; __atomic_load_n(&deferred_open, __ATOMIC_ACQUIRE) > 0 &&
+	     waited < 30000; waited++)
+		usleep(1000);
 	MHD_stop_daemon(srv->daemon);
+	pthread_mutex_lock(&hooks_lock);
+	for (i = 0; i < nstop_hooks; i++)
+		stop_hooks[i]();
+	nstop_hooks = 0;
+	pthread_mutex_unlock(&hooks_lock);
 	close_stores();
+	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
 	active_cfg = NULL;
 	free(srv);
 }

@@ -4,13 +4,39 @@
  * Only SHA-256(token) is stored.  A plain hash (not a slow KDF) is right
  * here because the secret has 256 bits of entropy: there is nothing to
  * brute-force, and every request must check it fast.
+ *
+ * The server checks a token on every request; token_check_cached() keeps
+ * the last few verified tokens per thread so that a busy client costs a
+ * constant-time compare instead of a hash and a query.  An entry is
+ * trusted for TOKEN_CACHE_TTL_US and only while the cache epoch is
+ * unchanged: token_revoke() in this process (and the decide writer, when
+ * it sees the revocation count change) bumps the epoch, so a revocation
+ * is effective at once here and within the TTL for one made by another
+ * process.
  */
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
 #include "tokens.h"
+
+#define TOKEN_CACHE_SLOTS 8
+#define TOKEN_CACHE_TTL_US 1000000 /* 1 s */
+
+struct token_cache_entry {
+	char secret[101];
+	size_t len;
+	int64_t at_us;     /* 0: empty */
+	unsigned epoch;
+	struct token_info info;
+};
+
+static _Thread_local struct token_cache_entry tcache[TOKEN_CACHE_SLOTS];
+static _Thread_local unsigned tcache_next;
+static unsigned tcache_epoch = 1;
 
 static const struct {
 	enum role r;
@@ -176,6 +202,63 @@ int token_check(struct store *s, const char *secret, struct token_info *out,
 	return 0;
 }
 
+int token_check_cached(struct store *s, const char *secret, struct token_info *out,
+		       struct aiv_err *err)
+{
+	unsigned epoch = __atomic_load_n(&tcache_epoch, __ATOMIC_ACQUIRE);
+	int64_t now = time_now_us();
+	size_t len = secret ? strnlen(secret, 101) : 0, i;
+	struct token_cache_entry *e;
+	int ret;
+
+	for (i = 0; len && len <= 100 && i < TOKEN_CACHE_SLOTS; i++) {
+		e = &tcache[i];
+		if (e->at_us && e->epoch == epoch && now - e->at_us < TOKEN_CACHE_TTL_US &&
+		    now >= e->at_us && e->len == len && !CRYPTO_memcmp(e->secret, secret, len)) {
+			*out = e->info;
+			return 0;
+		}
+	}
+	if ((ret = token_check(s, secret, out, err)))
+		return ret;
+	e = &tcache[tcache_next++ % TOKEN_CACHE_SLOTS];
+	memcpy(e->secret, secret, len);
+	e->len = len;
+	e->at_us = now;
+	e->epoch = epoch;
+	e->info = *out;
+	return 0;
+}
+
+void token_cache_invalidate(void)
+{
+	__atomic_add_fetch(&tcache_epoch, 1, __ATOMIC_ACQ_REL);
+}
+
+int token_revocations(struct store *s, int64_t *n, struct aiv_err *err)
+{
+	return store_query_int(s, "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL",
+			       n, err);
+}
+
+int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM tokens WHERE id = ?"
+					      " AND revoked_at IS NULL", err);
+	int rc;
+
+	*active = 0;
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, id);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	*active = rc == STORE_ROW;
+	return 0;
+}
+
 int token_revoke(struct store *s, const char *actor, const char *name,
 		 struct aiv_err *err)
 {
@@ -213,6 +296,7 @@ int token_revoke(struct store *s, const char *actor, const char *name,
 	free(subject);
 	if (ret || (ret = store_commit(s, err)))
 		goto fail;
+	token_cache_invalidate();
 	return 0;
 fail:
 	store_rollback(s);

@@ -54,6 +54,19 @@ int token_create(struct store *s, const char *actor, const char *name,
 /* Look up a presented token; AIV_EPERM if unknown or revoked. */
 int token_check(struct store *s, const char *secret, struct token_info *out,
 		struct aiv_err *err);
+/*
+ * token_check through a per-thread cache of verified tokens: an entry is
+ * reused for at most 1 s and until token_cache_invalidate() (token_revoke
+ * calls it).  The server authenticates every request with it.
+ */
+int token_check_cached(struct store *s, const char *secret, struct token_info *out,
+		       struct aiv_err *err);
+/* Make every thread's cached tokens be checked again. */
+void token_cache_invalidate(void);
+/* How many tokens were ever revoked (changes with every revocation). */
+int token_revocations(struct store *s, int64_t *n, struct aiv_err *err);
+/* *active = 1 if token `id` exists and is not revoked. */
+int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
 int token_revoke(struct store *s, const char *actor, const char *name,
 		 struct aiv_err *err);
 /* All tokens (never their hashes) as a JSON array.  New reference. */

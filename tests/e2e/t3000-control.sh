@@ -120,7 +120,18 @@ test_expect_success 'bad input is an error, never allow' '
 	test_grep "unknown agent .ghost." err &&
 	test_must_fail aivalue decide --agent ap-bot --action a --resource "Invoice" 2>err &&
 	test_must_fail aivalue decide --agent ap-bot --action a --resource "Invoice::\"x\"" \
-		--context "[1" 2>err
+		--context "[1" 2>err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "{\"confidence\": -0.01}" 2>err &&
+	test_grep "outside \[0,1\]" err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "{\"confidence\": \"high\"}" 2>err &&
+	test_grep "must be a number" err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --context "[1]" 2>err &&
+	test_must_fail aivalue decide --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"x\"" --on-behalf-of nobody 2>err &&
+	test_grep "no person .nobody." err
 '
 
 test_expect_success 'separation of duties: no self-approval, agents never approve, reason required' '
@@ -300,6 +311,34 @@ test_expect_success 'phase gates read agent control: exceptions within SLA, logg
 	aivalue phase --json >pg.json &&
 	json_get pg.json "[c[\"source\"] for c in d[\"criteria\"] if c[\"metric\"] == \"exceptions_within_sla\"][0]" >src.txt &&
 	test_grep "^agent control: [0-9]* of [0-9]* closed exception items resolved within their SLA" src.txt
+'
+
+test_expect_success 'decisions list pages in a stable order: --limit, --after SEQ or ID' '
+	aivalue decisions list --json >all.json &&
+	total=$(json_get all.json "len(d)") && test "$total" -gt 5 &&
+	aivalue decisions list --limit 2 --json >p1.json &&
+	test "$(json_get p1.json "d[\"count\"]")" = 2 &&
+	test "$(json_get p1.json "[r[\"seq\"] for r in d[\"items\"]] == [r[\"seq\"] for r in json.load(open(\"all.json\"))[:2]]")" = True &&
+	c=$(json_get p1.json "d[\"next_cursor\"]") &&
+	aivalue decisions list --limit 2 --after "$c" --json >p2.json &&
+	test "$(json_get p2.json "[r[\"seq\"] for r in d[\"items\"]] == [r[\"seq\"] for r in json.load(open(\"all.json\"))[2:4]]")" = True &&
+	id=$(json_get p1.json "d[\"items\"][1][\"decision_id\"]") &&
+	aivalue decisions list --limit 2 --after "$id" --json >p2b.json &&
+	test_cmp p2.json p2b.json &&
+	: walking every page gives every record once, in order &&
+	c=0 && : >walk.txt &&
+	while :; do
+		aivalue decisions list --limit 3 --after $c --json >pg.json &&
+		json_get pg.json "\"\\n\".join(str(r[\"seq\"]) for r in d[\"items\"])" >>walk.txt &&
+		c=$(json_get pg.json "d[\"next_cursor\"] or 0") &&
+		test "$c" != 0 || break
+	done &&
+	json_get all.json "\"\\n\".join(str(r[\"seq\"]) for r in d)" >all.txt &&
+	test_cmp all.txt walk.txt &&
+	aivalue decisions list --limit 1 >one.txt 2>more.txt &&
+	test_grep "more: aivalue decisions list --limit 1 --after" more.txt &&
+	test_must_fail aivalue decisions list --limit 0 2>err && test_grep "not a number from 1" err &&
+	test_must_fail aivalue decisions list --after dec-nope 2>err && test_grep "no decision-log record" err
 '
 
 test_done

@@ -260,6 +260,92 @@ static void test_decide_many(void **state)
 	json_decref(c3);
 }
 
+/*
+ * Evaluated against one snapshot, committed after the workflow became
+ * supervised: the commit evaluates again, so the recorded decision is the
+ * one in force at commit (escalate), never the stale allow.  A request that became bad input
+ * (its person deleted) is refused and not recorded.
+ */
+static void test_commit_reevaluates(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng, *eng2;
+	struct control_pending *v[2] = { NULL, NULL };
+	struct control_request req;
+	struct control_decision outs[2];
+	struct aiv_err errs[2], err = AIV_ERR_INIT;
+	struct apply_result res;
+	const char *src[] = { "t2.yaml" };
+	char *y2 = NULL;
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL), *log = NULL;
+	int current = -1;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = c;
+	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
+	req.on_behalf_of = "bob";
+	assert_int_equal(control_evaluate(eng, &req, &v[1], &err), 0);
+	/* a second engine on the same snapshot evaluates the same way */
+	eng2 = control_engine_new(control_engine_snapshot(eng));
+	{
+		struct control_pending *p3 = NULL;
+		assert_int_equal(control_evaluate(eng2, &req, &p3, &err), 0);
+		control_pending_free(p3);
+	}
+	control_engine_free(eng2);
+
+	/* the store changes: supervised workflow, bob gone */
+	y2 = strdup(YAML);
+	{
+		char *a = strstr(y2, "autonomy: autonomous");
+		assert_non_null(a);
+		memcpy(a, "autonomy: supervised", strlen("autonomy: supervised"));
+		/* bob owns the step: hand it to ana, then delete bob */
+		memcpy(strstr(y2, "owner: bob"), "owner: ana", 10);
+	}
+	assert_int_equal(apply_sources(f->s, f->cat, "test", src, 1, y2, strlen(y2), 0, &res, &err), 0);
+	apply_result_release(&res);
+	assert_int_equal(apply_delete(f->s, "test", "Person", "bob", NULL, &err), 0);
+	assert_int_equal(control_snapshot_current(f->s, control_engine_snapshot(eng), &current,
+						  &err), 0);
+	assert_int_equal(current, 0);
+
+	assert_int_equal(control_commit(f->s, eng, "t", v, 2, outs, errs, &err), 0);
+	assert_int_equal(outs[0].outcome, CONTROL_ESCALATE); /* was allow when evaluated */
+	assert_non_null(strstr(outs[0].reason, "supervised"));
+	assert_int_equal(strlen(outs[0].revision), 64);
+	assert_int_equal(errs[1].code, AIV_EINPUT);          /* on_behalf_of bob is gone */
+	assert_false(outs[1].decision_id[0]);
+	/* the engine moved to the new snapshot */
+	assert_int_equal(control_snapshot_current(f->s, control_engine_snapshot(eng), &current,
+						  &err), 0);
+	assert_int_equal(current, 1);
+	assert_int_equal(control_log_list(f->s, &log, &err), 0);
+	{
+		size_t i, decisions = 0;
+		for (i = 0; i < json_array_size(log); i++) {
+			json_t *r = json_array_get(log, i);
+			if (strcmp(json_str(r, "kind"), "decision"))
+				continue;
+			decisions++;
+			assert_string_equal(json_str(json_object_get(r, "result"), "decision"),
+					    "escalate");
+		}
+		assert_int_equal(decisions, 1);
+	}
+	control_decision_release(&outs[0]);
+	control_pending_free(v[0]);
+	control_pending_free(v[1]);
+	control_engine_free(eng);
+	json_decref(c);
+	json_decref(log);
+	free(y2);
+}
+
 static void test_durations(void **state)
 {
 	int64_t us;
@@ -284,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,59 @@ static void test_bootstrap(void **state)
 	assert_true(lo == 2 && hi == 2);
 }
 
+/* P(X >= k) for X ~ Binomial(n, p) */
+static double binom_sf(int n, double p, int k)
+{
+	double s = 0, c = 1;
+	int i;
+
+	for (i = 0; i <= n; i++) {
+		if (i > 0)
+			c = c * (n - i + 1) / i;
+		if (i >= k)
+			s += c * pow(p, i) * pow(1 - p, n - i);
+	}
+	return s;
+}
+
+static void test_bootstrap_median_distribution(void **state)
+{
+	/*
+	 * The bootstrap draws each resample's median from its exact
+	 * distribution without drawing the resample (order statistics of
+	 * uniforms).  Check it against that distribution: for x = 1..7 the
+	 * median of 7 draws is <= j with probability P(Bin(7, j/7) >= 4).
+	 * With b = {0}, the interval's ends are percentiles of -median(a*);
+	 * at levels whose quantile is not on a step of the CDF they must be
+	 * exactly the quantile.
+	 */
+	double a[7] = { 4, 1, 7, 3, 6, 2, 5 }, b[1] = { 0 }, lo, hi;
+	static const double levels[] = { 0.5, 0.8, 0.9 };
+	size_t li;
+
+	(void)state;
+	for (li = 0; li < 3; li++) {
+		double pl = (1 - levels[li]) / 2, ph = (1 + levels[li]) / 2;
+		int j, ql = 0, qh = 0;
+		int near = 0;
+		for (j = 1; j <= 7; j++) {
+			double cdf = binom_sf(7, j / 7.0, 4);
+			if (!ql && cdf >= pl)
+				ql = j;
+			if (!qh && cdf >= ph)
+				qh = j;
+			near |= fabs(cdf - pl) < 0.01 || fabs(cdf - ph) < 0.01;
+		}
+		assert_int_equal(stats_bootstrap_median_diff(a, 7, b, 1, 100000, levels[li], 3,
+							     NULL, &lo, &hi), 0);
+		if (near)
+			continue;
+		/* d = 0 - median(a*): its low end is minus the high quantile */
+		assert_float_equal(-hi, ql, 0);
+		assert_float_equal(-lo, qh, 0);
+	}
+}
+
 static void test_norm_ppf(void **state)
 {
 	(void)state;
@@ -197,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_bootstrap_median_distribution),
 		cmocka_unit_test(test_select_matches_sort),
 		cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_norm_ppf),

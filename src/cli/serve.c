@@ -8,19 +8,75 @@
  * prints "serving http://ADDR:PORT/" on stderr and runs until SIGINT or
  * SIGTERM.  One access-log line per request goes to stderr unless
  * --quiet.
+ *
+ * A warmer thread keeps the playbook cache (assess/playbook.h) current:
+ * every few seconds it computes the playbook exactly as the overview does,
+ * which costs nothing while the state and the cache entry are unchanged
+ * and recomputes in the background when the ledger has moved or the entry
+ * has aged, so readers seldom pay for a cold computation (seconds on a
+ * large workspace) on the request path.  --no-warm turns it off.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "assess/playbook.h"
 #include "cmd.h"
+#include "core/timeutil.h"
 #include "http/server.h"
 #include "options.h"
 
+#define WARM_INTERVAL_MS 5000
+
+struct warmer {
+	const char *db_path;
+	const struct catalog *cat;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop, started;
+	pthread_t th;
+};
+
+static void *warm_main(void *arg)
+{
+	struct warmer *w = arg;
+	struct store *s = NULL;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct playbook_state ps;
+		struct timespec until;
+
+		pthread_mutex_unlock(&w->mu);
+		if (s || !store_open(&s, w->db_path, STORE_READONLY, &err)) {
+			/* errors are the pages' to report; the warmer only warms */
+			playbook_compute(s, w->cat, assess_questionnaire_path(), NULL,
+					 time_now_us(), &ps, &err);
+			playbook_release(&ps);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += WARM_INTERVAL_MS / 1000;
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop &&
+		       pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (s)
+		store_close(s);
+	return NULL;
+}
+
 static void ready(const char *url, void *data)
 {
-	(void)data;
+	struct warmer *w = data;
+
 	fprintf(stderr, "serving %s\n", url);
 	fflush(stderr);
+	if (w && !pthread_create(&w->th, NULL, warm_main, w))
+		w->started = 1;
 }
 
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
@@ -30,7 +86,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		NULL };
 	const char *listen = "127.0.0.1:8080";
 	long long threads = 0, max_body = HTTP_DEFAULT_MAX_BODY;
-	int quiet = 0;
+	int quiet = 0, no_warm = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6)" },
@@ -39,11 +95,14 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_INT, 0, "max-body", &max_body, "BYTES",
 		  "largest request body accepted (default 1048576); larger gets 413" },
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no access log on stderr" },
+		{ OPT_BOOL, 0, "no-warm", &no_warm, NULL,
+		  "do not keep the playbook cache warm in the background" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct http_config cfg;
-	int n;
+	struct warmer w;
+	int n, ret = 0;
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
@@ -76,8 +135,24 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	cfg.max_body = (size_t)max_body;
 	cfg.access_log = quiet ? NULL : stderr;
 	cfg.on_ready = ready;
+	memset(&w, 0, sizeof(w));
+	w.db_path = ctx->db_path;
+	w.cat = ctx->cat;
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	cfg.ready_data = no_warm ? NULL : &w;
 	if (http_serve(&cfg, &err))
-		return cli_error(&err);
-	fprintf(stderr, "stopped\n");
-	return 0;
+		ret = cli_error(&err);
+	if (w.started) {
+		pthread_mutex_lock(&w.mu);
+		w.stop = 1;
+		pthread_cond_signal(&w.cv);
+		pthread_mutex_unlock(&w.mu);
+		pthread_join(w.th, NULL);
+	}
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	if (!ret)
+		fprintf(stderr, "stopped\n");
+	return ret;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "apply/apply.h"
+#include "assess/playbook.h"
 #include "core/cjson.h"
 #include "ledger/ledger.h"
 #include "routes.h"
@@ -294,6 +295,16 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 	strbuf_addf(b, "# HELP aivalue_start_time_seconds When the server started (Unix time).\n"
 		    "# TYPE aivalue_start_time_seconds gauge\n"
 		    "aivalue_start_time_seconds %lld\n", (long long)(st.started_us / 1000000));
+	{
+		struct evidence_cache_stats pc;
+		playbook_cache_stats(&pc);
+		strbuf_addf(b, "# HELP aivalue_playbook_cache_total Playbook computations served "
+			    "from the cache (hit) or computed (miss).\n"
+			    "# TYPE aivalue_playbook_cache_total counter\n"
+			    "aivalue_playbook_cache_total{result=\"hit\"} %llu\n"
+			    "aivalue_playbook_cache_total{result=\"miss\"} %llu\n",
+			    (unsigned long long)pc.hits, (unsigned long long)pc.misses);
+	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");
 	for (i = 1; i < 6; i++)

@@ -2140,6 +2140,7 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 	int64_t ready = 0, arts = 0, stale_arts = 0, conflicts = 0, open_conf = 0, queued = 0;
 	size_t nsafe = 0, asafe = 0, nappr = 0, aappr = 0, nres = 0, ares = 0;
 	json_t *backlog = json_object(), *findings = json_array(), *ids = json_array(), *id;
+	json_t *awaiting = json_array();
 	size_t i;
 	int rc, ret = 0;
 
@@ -2238,6 +2239,7 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 			struct cr_row c;
 			json_t *state = NULL, *sl;
 			size_t k;
+			int waiting_added = 0;
 			if (rc < 0 || (ret = cr_read(e->s, json_string_value(id), &c, err)))
 				break;
 			if ((ret = approval_state(e, &c, &state, err))) {
@@ -2248,6 +2250,12 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 				json_t *b;
 				if (!json_is_null(json_object_get(sl, "satisfied_by")))
 					continue;
+				if (!waiting_added) {
+					/* waiting for a required review since it was opened */
+					json_array_append_new(awaiting, json_pack("{s:s, s:o}", "id",
+							      c.id, "opened_at", time_or_null(c.opened_at)));
+					waiting_added = 1;
+				}
 				b = json_object_get(backlog, json_str(sl, "name"));
 				if (!b) {
 					b = json_pack("{s:i, s:i}", "stale", 0, "pending_approvals", 0);
@@ -2294,6 +2302,7 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		"review_backlog", backlog,
 		"ai_generated", "share", share(ai, total), "count", (json_int_t)ai,
 		"queued", (json_int_t)queued, "findings", findings);
+	json_object_set(*out, "awaiting_review", awaiting);
 cleanup:
 	free(safe);
 	free(appr);
@@ -2301,5 +2310,6 @@ cleanup:
 	json_decref(backlog);
 	json_decref(findings);
 	json_decref(ids);
+	json_decref(awaiting);
 	return ret;
 }

@@ -116,7 +116,12 @@ int change_stale(struct change_env *e, json_t **out, struct aiv_err *err);
 /* Check every signature of a CR: {cr, ok, signatures: [{..., valid, problems}]}. */
 int change_verify(struct change_env *e, const char *cr, json_t **out,
 		  struct aiv_err *err);
-/* Governance metrics (docs/change.md defines each). */
+/*
+ * Governance metrics (docs/change.md defines each), plus
+ * "awaiting_review": [{id, opened_at}], the open CRs with a required
+ * approval slot not yet satisfied (the catalog's review_backlog counts
+ * those waiting more than 5 working days).
+ */
 int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err);
 
 /* The stored content a CR proposes; caller frees. */

@@ -18,6 +18,7 @@
 #include "change/change.h"
 #include "cmd.h"
 #include "core/cjson.h"
+#include "core/timeutil.h"
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 
@@ -392,6 +393,26 @@ static const struct evidence_provider adoption_evidence[] = {
 	{ "open_two_tier_findings", "AI-usage imports", ev_adoption, NULL },
 };
 
+/*
+ * Working days (Monday to Friday, UTC calendar days; holidays are not
+ * known) after the day of `from` up to and including the day of `to`:
+ * opened on a Monday, the next Monday is 5 working days later.
+ */
+static int64_t working_days(int64_t from_us, int64_t to_us)
+{
+	int64_t a = from_us / 86400000000LL, b = to_us / 86400000000LL, n, d;
+
+	if (b <= a)
+		return 0;
+	n = (b - a) / 7 * 5; /* whole weeks */
+	for (d = a + 1 + (b - a) / 7 * 7; d <= b; d++)
+		n += (d % 7 + 7 + 3) % 7 < 5; /* day 0, 1970-01-01, was a Thursday (3) */
+	return n;
+}
+
+/* The catalog's review_backlog: waiting for a required review for longer than this. */
+#define REVIEW_BACKLOG_WORKING_DAYS 5
+
 /* Change control's audit readiness and downstream consistency (model 4). */
 static int ev_change(const struct evidence_env *env, const char *metric,
 		     struct evidence_value *out, void *data, struct aiv_err *err)
@@ -400,6 +421,7 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	struct change_env ce;
 	json_t *m = NULL, *v;
 	int64_t n = 0;
+	size_t waiting;
 	const char *rp = getenv("AIVALUE_CHANGE_RULES");
 	int ret;
 
@@ -425,6 +447,7 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	{
 		double scale = 1, sum = 0;
 		v = NULL;
+		waiting = 0;
 		if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness"))
 			v = json_object_get(json_object_get(m, "audit_readiness"), "share");
 		else if (!strcmp(metric, "downstream_consistency"))
@@ -438,18 +461,32 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 			v = json_object_get(json_object_get(m, "conflicts"),
 					    "time_to_resolve_median_hours"), scale = 3600;
 		if (!strcmp(metric, "review_backlog")) {
-			/* pending approvals summed over owners (change metrics' review_backlog) */
-			const char *k;
+			/*
+			 * The catalog: open change requests waiting for a required
+			 * review or sign-off for more than 5 working days, counted now.
+			 */
 			json_t *o;
-			json_object_foreach(json_object_get(m, "review_backlog"), k, o)
-				sum += json_number_value(json_object_get(o, "pending_approvals"));
+			size_t k;
+			json_array_foreach(json_object_get(m, "awaiting_review"), k, o) {
+				int64_t at = 0;
+				waiting++;
+				if (!time_parse_iso(json_str(o, "opened_at"), &at) &&
+				    working_days(at, env->now) > REVIEW_BACKLOG_WORKING_DAYS)
+					sum++;
+			}
 			v = json_real(sum);
 			json_object_set_new(m, "_backlog", v);
 		}
 		if (json_is_number(v))
 			out->value = json_number_value(v) * scale;
 	}
-	if (json_is_number(v)) {
+	if (json_is_number(v) && !strcmp(metric, "review_backlog")) {
+		out->state = EV_MEASURED;
+		snprintf(out->source, sizeof(out->source),
+			 "change control: %.0f of %zu open change request%s waiting for a required "
+			 "approval have waited more than %d working days (aivalue change metrics)",
+			 out->value, waiting, waiting == 1 ? "" : "s", REVIEW_BACKLOG_WORKING_DAYS);
+	} else if (json_is_number(v)) {
 		out->state = EV_MEASURED;
 		snprintf(out->source, sizeof(out->source),
 			 "change control over %lld change request%s (aivalue change metrics)",

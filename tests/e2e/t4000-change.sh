@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 
+Q="'" # a single quote, for Python reprs inside test bodies
 # Each test body runs in a subshell, so each sets the time it acts at.
 at() { AIVALUE_FAKE_TIME="$1"; export AIVALUE_FAKE_TIME; }
 # The whole state: ledger head plus a dump of the database.
@@ -294,6 +295,26 @@ test_expect_success 'a queued CR is released when governance catches up' '
 	test "$(json_get f.json "[x for x in d[\"findings\"] if x[\"mode\"] == \"generation_outpaces_governance\"]")" = "[]" &&
 	aivalue --json change show CR-5 >cr5.json &&
 	test "$(json_get cr5.json "d[\"status\"]")" = open
+'
+
+# The catalog metric review_backlog: open change requests waiting for a
+# required approval for more than 5 working days (Monday to Friday),
+# counted at the time of the reading.
+backlog() {
+	at "$1" && aivalue report --format json -o r.json 2>/dev/null &&
+	json_get r.json "[m[\"value\"] for m in d[\"metrics\"] if m[\"id\"]==\"review_backlog\"][0]"
+}
+test_expect_success 'review_backlog counts approvals waiting more than 5 working days' '
+	aivalue --json change metrics >m.json &&
+	test "$(json_get m.json "[(c[\"id\"], c[\"opened_at\"][:10]) for c in d[\"awaiting_review\"]]")" = \
+		"[(${Q}CR-3${Q}, ${Q}2026-11-02${Q}), (${Q}CR-5${Q}, ${Q}2026-11-03${Q})]" &&
+	# CR-3 opened Monday 2 November, CR-5 Tuesday 3 November
+	test "$(backlog 2026-11-06T12:00:00Z)" = 0.0 &&
+	test "$(backlog 2026-11-09T12:00:00Z)" = 0.0 &&
+	test "$(backlog 2026-11-10T12:00:00Z)" = 1.0 &&
+	json_get r.json "[m[\"source\"] for m in d[\"metrics\"] if m[\"id\"]==\"review_backlog\"][0]" >src &&
+	test_grep "1 of 2 open change requests waiting for a required approval have waited more than 5 working days" src &&
+	test "$(backlog 2026-11-11T12:00:00Z)" = 2.0
 '
 
 cat >tamper.sql <<\EOT

@@ -355,15 +355,16 @@ static int journeys_shared(const struct evidence_env *env, const struct adoption
 
 /*
  * Journey metrics of the AI channel (data/adoption.yaml's
- * volume_over_credibility.ai_channel) over every imported journey.
+ * volume_over_credibility.ai_channel) over the windows the catalog's
+ * definitions state, as of the newest imported journey (the journey
+ * report's ai_channel_windows; journeys.h defines each window).
  */
 static int ev_journeys(const struct evidence_env *env, const char *metric,
 		       struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	json_t *rep = NULL, *ch, *c, *x = NULL;
+	json_t *rep = NULL, *w, *x, *v;
 	int64_t n = 0;
-	size_t i;
 	int ret;
 
 	(void)data;
@@ -377,61 +378,48 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 	if ((ret = adoption_config_load(&cfg, NULL, err)) ||
 	    (ret = journeys_shared(env, &cfg, &rep, err)))
 		return ret;
-	ch = NULL;
-	json_array_foreach(json_object_get(rep, "channels"), i, c)
-		if (!strcmp(json_str(c, "channel"), cfg.vc_ai_channel))
-			ch = c;
-	if (!ch) {
+	w = json_object_get(rep, "ai_channel_windows");
+	if (!json_is_object(w)) {
 		snprintf(out->source, sizeof(out->source),
 			 "lacks evidence: no journey on the AI channel '%s'", cfg.vc_ai_channel);
 		goto out;
 	}
-	if (!strcmp(metric, "qualified_intent_rate"))
-		x = json_object_get(ch, "qualified_intent_rate");
-	else if (!strcmp(metric, "iterations_before_commitment"))
-		x = json_object_get(ch, "iterations_before_commitment");
-	else if (!strcmp(metric, "conversion_quality"))
-		x = json_object_get(ch, "retention_90d");
-	else if (!strcmp(metric, "return_rate_30d"))
-		x = json_object_get(ch, "return_30d");
-	else if (!strcmp(metric, "referral_rate"))
-		x = json_object_get(ch, "referral_rate");
+	x = json_object_get(w, metric);
+	v = json_object_get(x, "value");
 	if (!strcmp(metric, "ai_channel_volume_growth")) {
-		json_t *ser = json_object_get(json_object_get(rep, "volume_over_credibility"), "series");
-		size_t k = json_array_size(ser);
-		double now3 = 0, before3 = 0;
-		if (k < 6) {
+		json_int_t n1 = json_integer_value(json_object_get(x, "last_13_weeks"));
+		json_int_t n0 = json_integer_value(json_object_get(x, "13_weeks_before"));
+		if (!json_is_number(v)) {
 			snprintf(out->source, sizeof(out->source),
-				 "lacks evidence: %zu months of journeys on '%s', six needed", k,
-				 cfg.vc_ai_channel);
+				 "lacks evidence: journeys on '%s' do not cover the 13 weeks before "
+				 "the last 13 (from %s; %lld journeys in them)", cfg.vc_ai_channel,
+				 json_str(x, "from"), (long long)n0);
 			goto out;
 		}
-		for (i = 0; i < 3; i++) {
-			now3 += json_number_value(json_object_get(json_array_get(ser, k - 1 - i),
-								  "journeys"));
-			before3 += json_number_value(json_object_get(json_array_get(ser, k - 4 - i),
-								     "journeys"));
-		}
-		if (before3 <= 0)
-			goto out;
-		out->state = EV_MEASURED;
-		out->value = now3 / before3 - 1;
 		snprintf(out->source, sizeof(out->source),
-			 "journeys on '%s' in the last three months (%.0f) against the three before "
-			 "(%.0f) (aivalue journeys)", cfg.vc_ai_channel, now3, before3);
-		goto out;
-	}
-	if (!json_is_number(x)) {
+			 "journeys on '%s' in the 13 weeks up to %.10s (%lld) against the 13 before "
+			 "(%lld) (aivalue journeys)", cfg.vc_ai_channel, json_str(w, "as_of"),
+			 (long long)n1, (long long)n0);
+	} else if (!json_is_number(v)) {
 		snprintf(out->source, sizeof(out->source),
-			 "lacks evidence: the journey report has no %s for '%s' yet", metric,
-			 cfg.vc_ai_channel);
+			 "lacks evidence: nothing on '%s' in the window of %s (%.10s to %.10s, "
+			 "as of the newest journey)", cfg.vc_ai_channel, metric, json_str(x, "from"),
+			 json_str(x, "to"));
 		goto out;
+	} else {
+		snprintf(out->source, sizeof(out->source),
+			 "journeys of channel '%s', %.10s to %.10s (the catalog's window, as of the "
+			 "newest journey): %lld %s (aivalue journeys)", cfg.vc_ai_channel,
+			 json_str(x, "from"), json_str(x, "to"),
+			 (long long)json_integer_value(json_object_get(x, "n")),
+			 !strcmp(metric, "conversion_quality") ? "converts with a 90-day outcome" :
+			 !strcmp(metric, "return_rate_30d") ? "people in the cohort week" :
+			 !strcmp(metric, "referral_rate") ? "customers who committed" :
+			 !strcmp(metric, "iterations_before_commitment") ? "committed conversations" :
+			 "conversations");
 	}
 	out->state = EV_MEASURED;
-	out->value = json_number_value(x);
-	snprintf(out->source, sizeof(out->source),
-		 "journey report of channel '%s' over %lld journeys, every import (aivalue journeys)",
-		 cfg.vc_ai_channel, (long long)json_integer_value(json_object_get(ch, "journeys")));
+	out->value = json_number_value(v);
 out:
 	json_decref(rep);
 	return 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/cjson.h"
+#include "core/timeutil.h"
 #include "intern.h"
 #include "journeys.h"
 
@@ -84,6 +85,134 @@ static int month_of(int64_t us)
 
 	adoption_civil((int32_t)(us / 86400000000LL), &y, &m, &d);
 	return y * 12 + m - 1;
+}
+
+#define DAY_US 86400000000LL
+
+static json_t *iso_or_null(int64_t us)
+{
+	char buf[TIME_ISO_LEN];
+
+	time_format_us(us, buf);
+	return json_string(buf);
+}
+
+/*
+ * The AI channel's model 2 metrics over the windows the catalog's
+ * definitions state, as of the newest journey start (see journeys.h).
+ * Each metric: {value (null: nothing in its window), n, from, to}.
+ */
+static json_t *catalog_windows(const struct jrec *js, size_t nj, const struct outcome *oc,
+			       size_t noc, const uint32_t *commit_channel,
+			       const int64_t *first_commit, uint32_t ai)
+{
+	int64_t as_of = INT64_MIN, first_ai = INT64_MAX, *turns, *first_in_week;
+	int64_t qfrom, cfrom, cto, wfrom, wto, rfrom, v1from, v0from;
+	size_t i, p, nq = 0, nqual = 0, nturns = 0, cq = 0, cqn = 0, wn = 0, wret = 0;
+	size_t rc = 0, n1 = 0, n0 = 0;
+	int64_t refs = 0;
+	unsigned char *ref_cust;
+	int y, m, d;
+	json_t *o;
+
+	for (i = 0; i < nj; i++) {
+		if (js[i].start_us > as_of)
+			as_of = js[i].start_us;
+		if (js[i].channel == ai && js[i].start_us < first_ai)
+			first_ai = js[i].start_us;
+	}
+	if (ai == INTERN_NONE || first_ai == INT64_MAX)
+		return json_null();
+	/* qualified intent, iterations: conversations of the last 28 days */
+	qfrom = as_of - 28 * DAY_US;
+	/* conversion quality: first commitments in the cohort month, 3 before as_of's */
+	adoption_civil((int32_t)(as_of / DAY_US), &y, &m, &d);
+	m -= 3;
+	if (m < 1)
+		m += 12, y--;
+	cfrom = time_days_from_civil(y, (unsigned)m, 1) * DAY_US;
+	cto = (m == 12 ? time_days_from_civil(y + 1, 1, 1) :
+	       time_days_from_civil(y, (unsigned)m + 1, 1)) * DAY_US;
+	/* return within 30 days: the cohort week 5 weeks ago */
+	wfrom = as_of - 35 * DAY_US;
+	wto = as_of - 28 * DAY_US;
+	/* referral rate: customers committing on the channel in the last 90 days */
+	rfrom = as_of - 90 * DAY_US;
+	/* volume growth: the last 13 weeks against the 13 before */
+	v1from = as_of - 91 * DAY_US;
+	v0from = as_of - 182 * DAY_US;
+	turns = xmalloc(st_mult(nj + 1, sizeof(*turns)));
+	first_in_week = xmalloc(st_mult(noc + 1, sizeof(*first_in_week)));
+	ref_cust = xcalloc(noc + 1, 1);
+	for (p = 0; p < noc; p++)
+		first_in_week[p] = INT64_MAX;
+	for (i = 0; i < nj; i++) {
+		const struct jrec *r = &js[i];
+		if (r->channel != ai)
+			continue;
+		if (r->start_us > qfrom) {
+			nq++;
+			nqual += r->qualified;
+			if (r->committed)
+				turns[nturns++] = r->commit_turn;
+		}
+		if (r->start_us >= wfrom && r->start_us < wto &&
+		    r->start_us < first_in_week[r->customer])
+			first_in_week[r->customer] = r->start_us;
+		if (r->committed && r->start_us > rfrom)
+			ref_cust[r->customer] = 1;
+		if (r->start_us > v1from)
+			n1++;
+		else if (r->start_us > v0from)
+			n0++;
+	}
+	for (i = 0; i < nj; i++) {
+		const struct jrec *r = &js[i];
+		int64_t f = r->channel == ai ? first_in_week[r->customer] : INT64_MAX;
+		if (f != INT64_MAX && r->start_us > f && r->start_us - f <= 30 * DAY_US &&
+		    !(ref_cust[r->customer] & 2)) {
+			ref_cust[r->customer] |= 2; /* returned (counted once) */
+			wret++;
+		}
+	}
+	for (p = 0; p < noc; p++) {
+		wn += first_in_week[p] != INT64_MAX;
+		if (ref_cust[p] & 1) {
+			rc++;
+			refs += oc[p].known ? oc[p].referrals : 0;
+		}
+		if (commit_channel[p] == ai && first_commit[p] >= cfrom && first_commit[p] < cto &&
+		    oc[p].known && oc[p].r90 >= 0)
+			cqn++, cq += oc[p].r90;
+	}
+	qsort(turns, nturns, sizeof(*turns), cmp_i64);
+	o = json_object();
+	json_object_set_new(o, "as_of", iso_or_null(as_of));
+	json_object_set_new(o, "qualified_intent_rate", json_pack("{s:o, s:I, s:o, s:o}",
+		"value", nq ? num((double)nqual / nq) : json_null(), "n", (json_int_t)nq,
+		"from", iso_or_null(qfrom), "to", iso_or_null(as_of)));
+	json_object_set_new(o, "iterations_before_commitment", json_pack("{s:o, s:I, s:o, s:o}",
+		"value", nturns ? num(nturns % 2 ? (double)turns[nturns / 2] :
+				      (turns[nturns / 2 - 1] + turns[nturns / 2]) / 2.0) : json_null(),
+		"n", (json_int_t)nturns, "from", iso_or_null(qfrom), "to", iso_or_null(as_of)));
+	json_object_set_new(o, "conversion_quality", json_pack("{s:o, s:I, s:o, s:o}",
+		"value", cqn ? num((double)cq / cqn) : json_null(), "n", (json_int_t)cqn,
+		"from", iso_or_null(cfrom), "to", iso_or_null(cto)));
+	json_object_set_new(o, "return_rate_30d", json_pack("{s:o, s:I, s:o, s:o}",
+		"value", wn ? num((double)wret / wn) : json_null(), "n", (json_int_t)wn,
+		"from", iso_or_null(wfrom), "to", iso_or_null(wto)));
+	json_object_set_new(o, "referral_rate", json_pack("{s:o, s:I, s:o, s:o}",
+		"value", rc ? num((double)refs / rc) : json_null(), "n", (json_int_t)rc,
+		"from", iso_or_null(rfrom), "to", iso_or_null(as_of)));
+	/* growth needs the channel's journeys to reach back into the first week of the earlier 13 */
+	json_object_set_new(o, "ai_channel_volume_growth", json_pack("{s:o, s:I, s:I, s:o, s:o}",
+		"value", first_ai <= v0from + 7 * DAY_US && n0 ? num((double)n1 / n0 - 1) : json_null(),
+		"last_13_weeks", (json_int_t)n1, "13_weeks_before", (json_int_t)n0,
+		"from", iso_or_null(v0from), "to", iso_or_null(as_of)));
+	free(turns);
+	free(first_in_week);
+	free(ref_cust);
+	return o;
 }
 
 int journeys_report(struct store *s, const struct adoption_config *cfg,
@@ -346,6 +475,9 @@ int journeys_report(struct store *s, const struct adoption_config *cfg,
 			}
 			*out = json_pack("{s:O, s:o}", "channels", channels, "volume_over_credibility",
 					 trend);
+			json_object_set_new(*out, "ai_channel_windows",
+					    catalog_windows(js, nj, oc, noc, commit_channel,
+							    first_commit, ai));
 		}
 		free(first_commit);
 		free(commit_channel);

@@ -16,6 +16,22 @@
  *   return_30d               customers whose second journey on the channel
  *                            started within 30 days of their first / customers
  *   repeat_engagement        customers with 2 or more journeys / customers
+ * Under "ai_channel_windows", the AI channel's model 2 metrics over the
+ * windows of the catalog's definitions, as of the newest journey start
+ * (a snapshot ends there, not today), each {value, n, from, to}:
+ *   qualified_intent_rate, iterations_before_commitment  journeys started
+ *                            in the 28 days up to as_of
+ *   conversion_quality       retention_90d of customers whose first
+ *                            commitment (on the channel) fell in the
+ *                            calendar month three before as_of's month
+ *   return_rate_30d          people whose first journey in the cohort week
+ *                            [as_of - 35 d, as_of - 28 d) was followed by
+ *                            another within 30 days / those people
+ *   referral_rate            referrals of customers with a committed
+ *                            journey in the 90 days up to as_of / them
+ *   ai_channel_volume_growth journeys in the 13 weeks up to as_of / the 13
+ *                            before - 1; null unless the channel's first
+ *                            journey falls in the first week of the earlier 13
  * The detector takes the AI channel's monthly volume and monthly
  * conversion quality (retention_90d of that month's converts) over the
  * last months with journeys and runs a one-sided Mann-Kendall test on

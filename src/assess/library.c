@@ -35,6 +35,7 @@ void library_free(struct library *l)
 		free(l->nodes[i].name);
 		free(l->nodes[i].description);
 		json_decref(l->nodes[i].groups);
+		json_decref(l->nodes[i].questions);
 	}
 	free(l->nodes);
 	free(l->urn);
@@ -43,6 +44,9 @@ void library_free(struct library *l)
 	free(l->provider);
 	json_decref(l->scores);
 	json_decref(l->groups);
+	json_decref(l->qindex);
+	free(l->file);
+	free(l->raw);
 	free(l);
 }
 
@@ -141,6 +145,206 @@ static int group_defined(const struct library *l, const char *ref)
 	return 0;
 }
 
+/* A YAML null (plain null, ~ or empty), which CISO Assistant writes for "unset". */
+static int is_null(struct fy_node *v)
+{
+	const char *t;
+
+	if (!v || !yplain(v))
+		return 0;
+	t = ytext(v);
+	return !t || !*t || !strcmp(t, "null") || !strcmp(t, "Null") || !strcmp(t, "NULL") ||
+	       !strcmp(t, "~") || fy_node_is_null(v);
+}
+
+static int is_color(const char *c)
+{
+	size_t i;
+
+	if (strlen(c) != 7 || c[0] != '#')
+		return 0;
+	for (i = 1; i < 7; i++)
+		if (!strchr("0123456789abcdefABCDEF", c[i]))
+			return 0;
+	return 1;
+}
+
+static int read_choice(const struct ypos *p, struct fy_node *item, struct library *l,
+		       const char *qwhat, json_t *choices)
+{
+	struct fy_node *v, *gs = NULL, *g;
+	const char *urn = NULL, *value = NULL;
+	long long sc = 0;
+	void *it = NULL;
+	char what[400];
+	json_t *c;
+	int ret;
+
+	if (!fy_node_is_mapping(item))
+		return yfail(p, item, AIV_EINPUT, "%s: choices must be mappings", qwhat);
+	if ((ret = yget_str(p, item, "urn", 1, &urn, qwhat)))
+		return ret;
+	if (snprintf(what, sizeof(what), "%s: choice '%s'", qwhat, urn) >= (int)sizeof(what))
+		what[sizeof(what) - 2] = '~'; /* shortened in messages only */
+	if (json_object_get(l->qindex, urn))
+		return yfail(p, yget(item, "urn"), AIV_EINPUT, "%s is defined twice", what);
+	if ((ret = yget_str(p, item, "value", 1, &value, what)))
+		return ret;
+	c = json_pack("{s:s, s:s}", "urn", urn, "value", value);
+	json_array_append_new(choices, c);
+	json_object_set_new(l->qindex, urn, json_string("choice"));
+	if (yget(item, "add_score")) {
+		if ((ret = yget_int(p, item, "add_score", 1, &sc, what)))
+			return ret;
+		json_object_set_new(c, "add_score", json_integer((json_int_t)sc));
+	}
+	v = yget(item, "compute_result");
+	if (v && !is_null(v)) {
+		int b = 0;
+		if ((ret = yget_bool(p, item, "compute_result", 1, &b, what)))
+			return ret;
+		json_object_set_new(c, "compute_result", json_boolean(b));
+	}
+	if ((ret = yget_seq(p, item, "select_implementation_groups", 0, &gs, what)))
+		return ret;
+	if (gs) {
+		json_t *arr = json_array();
+		json_object_set_new(c, "select_implementation_groups", arr);
+		while ((g = fy_node_sequence_iterate(gs, &it)) != NULL) {
+			const char *gr = ytext(g);
+			if (!gr || !group_defined(l, gr))
+				return yfail(p, g, AIV_EINPUT,
+					     "%s: implementation group '%s' is not in "
+					     "implementation_groups_definition", what, gr ? gr : "?");
+			json_array_append_new(arr, json_string(gr));
+		}
+	}
+	if ((v = yget(item, "description")) && ytext(v) && !is_null(v))
+		json_object_set_new(c, "description", json_string(ytext(v)));
+	if ((v = yget(item, "color")) && !is_null(v)) {
+		if (!ytext(v) || !is_color(ytext(v)))
+			return yfail(p, v, AIV_EINPUT, "%s: color must be #rrggbb, not '%s'", what,
+				     ytext(v) ? ytext(v) : "(collection)");
+		json_object_set_new(c, "color", json_string(ytext(v)));
+	}
+	return 0;
+}
+
+/* depends_on: {question: an earlier question, answers: [its choices], condition} */
+static int read_depends(const struct ypos *p, struct fy_node *dep, struct library *l,
+			const char *what, json_t *q)
+{
+	struct fy_node *ans = NULL, *a;
+	const char *qurn = NULL, *cond = "any";
+	json_t *target, *answers, *ch;
+	void *it = NULL;
+	size_t i;
+	int ret;
+
+	if (!fy_node_is_mapping(dep))
+		return yfail(p, dep, AIV_EINPUT,
+			     "%s: depends_on must be a mapping with question and answers", what);
+	if ((ret = yget_str(p, dep, "question", 1, &qurn, what)) ||
+	    (ret = yget_seq(p, dep, "answers", 1, &ans, what)) ||
+	    (ret = yget_str(p, dep, "condition", 0, &cond, what)))
+		return ret;
+	target = json_object_get(l->qindex, qurn);
+	if (!json_is_array(target))
+		return yfail(p, yget(dep, "question"), AIV_EINPUT,
+			     "%s: depends_on question '%s' is not an earlier question", what, qurn);
+	if (strcmp(cond, "any") && strcmp(cond, "all"))
+		return yfail(p, yget(dep, "condition"), AIV_EINPUT,
+			     "%s: depends_on condition must be any or all, not '%s'", what, cond);
+	answers = json_array();
+	json_object_set_new(q, "depends_on", json_pack("{s:s, s:o, s:s}", "question", qurn,
+			    "answers", answers, "condition", cond));
+	while ((a = fy_node_sequence_iterate(ans, &it)) != NULL) {
+		const char *cu = ytext(a);
+		int found = 0;
+		json_array_foreach(target, i, ch)
+			if (cu && !strcmp(json_string_value(ch), cu))
+				found = 1;
+		if (!found)
+			return yfail(p, a, AIV_EINPUT,
+				     "%s: depends_on answer '%s' is not a choice of '%s'", what,
+				     cu ? cu : "(collection)", qurn);
+		json_array_append_new(answers, json_string(cu));
+	}
+	if (!json_array_size(answers))
+		return yfail(p, ans, AIV_EINPUT, "%s: depends_on needs at least one answer", what);
+	return 0;
+}
+
+/* A requirement node's questions: {<urn>: {type, text, depends_on, choices}}. */
+static int read_questions(const struct ypos *p, struct fy_node *item, struct library *l,
+			  struct lib_node *nd, const char *nwhat)
+{
+	static const char *const types[] = { "unique_choice", "multiple_choice", "text",
+					     "date", "number", "boolean", NULL };
+	struct fy_node *qs = yget(item, "questions");
+	struct fy_node_pair *pr;
+	void *it = NULL;
+	int ret;
+
+	if (!qs || is_null(qs))
+		return 0;
+	if (!fy_node_is_mapping(qs))
+		return yfail(p, qs, AIV_EINPUT,
+			     "%s: questions must be a mapping from question urn to question", nwhat);
+	while ((pr = fy_node_mapping_iterate(qs, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+		struct fy_node *cs = NULL, *c;
+		const char *urn = ytext(k), *type = NULL, *text = NULL;
+		json_t *q, *choices, *curns, *jc;
+		void *cit = NULL;
+		char what[400];
+		size_t i;
+
+		if (!urn || strncmp(urn, "urn:", 4))
+			return yfail(p, k, AIV_EINPUT, "%s: a question key must be a urn, not '%s'",
+				     nwhat, urn ? urn : "(collection)");
+		snprintf(what, sizeof(what), "question '%s'", urn);
+		if (json_object_get(l->qindex, urn))
+			return yfail(p, k, AIV_EINPUT, "%s is defined twice", what);
+		if (!v || !fy_node_is_mapping(v))
+			return yfail(p, v ? v : k, AIV_EINPUT,
+				     "%s: must be a mapping with type, text and choices", what);
+		if ((ret = yget_str(p, v, "type", 1, &type, what)))
+			return ret;
+		for (i = 0; types[i] && strcmp(types[i], type); i++)
+			;
+		if (!types[i])
+			return yfail(p, yget(v, "type"), AIV_EINPUT,
+				     "%s: type must be unique_choice, multiple_choice, text, date, "
+				     "number or boolean, not '%s'", what, type);
+		if ((ret = yget_str(p, v, "text", 1, &text, what)) ||
+		    (ret = yget_seq(p, v, "choices", i < 2, &cs, what)))
+			return ret;
+		if (i >= 2 && cs)
+			return yfail(p, yget(v, "choices"), AIV_EINPUT,
+				     "%s: a %s question has no choices", what, type);
+		choices = json_array();
+		q = json_pack("{s:s, s:s, s:s, s:o}", "urn", urn, "type", type, "text", text,
+			      "choices", choices);
+		json_array_append_new(nd->questions, q);
+		while (cs && (c = fy_node_sequence_iterate(cs, &cit)) != NULL)
+			if ((ret = read_choice(p, c, l, what, choices)))
+				return ret;
+		if (cs && !json_array_size(choices))
+			return yfail(p, cs, AIV_EINPUT, "%s: a %s question needs choices", what, type);
+		if (yget(v, "depends_on") &&
+		    (ret = read_depends(p, yget(v, "depends_on"), l, what, q)))
+			return ret;
+		/* the index maps a question to its choice urns, for depends_on */
+		curns = json_array();
+		json_array_foreach(choices, i, jc)
+			json_array_append_new(curns, json_string(json_str(jc, "urn")));
+		json_object_set_new(l->qindex, urn, curns);
+		l->nquestions++;
+	}
+	return 0;
+}
+
 static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *l)
 {
 	struct fy_node *seq = NULL, *item;
@@ -202,6 +406,7 @@ static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *
 		nd->depth = (int)depth;
 		nd->assessable = assessable;
 		nd->groups = json_array();
+		nd->questions = json_array();
 		l->nassessable += assessable != 0;
 		while (gs && (g = fy_node_sequence_iterate(gs, &git)) != NULL) {
 			const char *gr = ytext(g);
@@ -211,6 +416,8 @@ static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *
 					     "implementation_groups_definition", what, gr ? gr : "?");
 			json_array_append_new(nd->groups, json_string(gr));
 		}
+		if ((ret = read_questions(p, item, l, nd, what)))
+			return ret;
 	}
 	if (l->n == 0)
 		return yfail(p, seq, AIV_EINPUT, "framework: no requirement nodes");
@@ -220,11 +427,6 @@ static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *
 int library_load(const char *path, struct library **out, struct aiv_err *err)
 {
 	struct strbuf raw = STRBUF_INIT;
-	struct ydocs docs;
-	struct ypos p;
-	struct fy_node *root, *objs, *fw;
-	struct library *l;
-	const char *s = NULL;
 	int ret;
 
 	*out = NULL;
@@ -233,17 +435,37 @@ int library_load(const char *path, struct library **out, struct aiv_err *err)
 		strbuf_release(&raw);
 		return ret;
 	}
-	if ((ret = ydocs_load(&docs, path, raw.buf, raw.len, err))) {
-		strbuf_release(&raw);
-		return ret;
-	}
-	l = xcalloc(1, sizeof(*l));
-	sha256_hex(raw.buf, raw.len, l->sha256);
+	ret = library_parse(path, raw.buf, raw.len, out, err);
 	strbuf_release(&raw);
+	return ret;
+}
+
+int library_parse(const char *name, const char *buf, size_t len, struct library **out,
+		  struct aiv_err *err)
+{
+	struct ydocs docs;
+	struct ypos p;
+	struct fy_node *root, *objs, *fw;
+	struct library *l;
+	const char *s = NULL, *base;
+	int ret;
+
+	*out = NULL;
+	if ((ret = ydocs_load(&docs, name, buf, len, err)))
+		return ret;
+	l = xcalloc(1, sizeof(*l));
+	sha256_hex(buf, len, l->sha256);
+	l->raw = xmalloc(len + 1);
+	memcpy(l->raw, buf, len);
+	l->raw[len] = '\0';
+	l->raw_len = len;
+	base = strrchr(name, '/');
+	l->file = xstrdup(base ? base + 1 : name);
+	l->qindex = json_object();
 	p.file = docs.file;
 	p.err = err;
 	if (docs.n != 1) {
-		ret = aiv_fail(err, AIV_EINPUT, "%s: expected one YAML document", path);
+		ret = aiv_fail(err, AIV_EINPUT, "%s: expected one YAML document", name);
 		goto cleanup;
 	}
 	root = fy_document_root(docs.docs[0]);
@@ -308,14 +530,31 @@ int library_store(struct store *s, const char *actor, const struct library *l,
 	store_bind_text(st, 1, l->urn);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
-		int64_t v = store_col_int(st, 0);
+		int64_t v = store_col_int(st, 0), kept = 0;
 		int same = !strcmp(store_col_text(st, 1), l->sha256);
 		store_reset(st);
+		/* identical, and its file kept (imports before questions were read did not keep it) */
 		if (same) {
+			st = store_prepare(s, "SELECT count(*) FROM evidence_files WHERE sha256 = ?",
+					   err);
+			if (!st) {
+				ret = err->code;
+				goto rollback;
+			}
+			store_bind_text(st, 1, l->sha256);
+			rc = store_step(st, err);
+			kept = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+			store_reset(st);
+			if (rc < 0) {
+				ret = rc;
+				goto rollback;
+			}
+		}
+		if (same && kept) {
 			store_rollback(s);
 			return 0;
 		}
-		if (l->version <= v) {
+		if (!same && l->version <= v) {
 			ret = aiv_fail(err, AIV_ECONFLICT,
 				       "library '%s' version %lld is stored with other content; "
 				       "a changed library needs a higher version", l->urn,
@@ -341,9 +580,10 @@ int library_store(struct store *s, const char *actor, const struct library *l,
 		ret = rc;
 		goto rollback;
 	}
-	payload = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "urn", l->urn, "name", l->name,
+	payload = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I}", "urn", l->urn, "name", l->name,
 			    "version", (json_int_t)l->version, "sha256", l->sha256,
-			    "nodes", (json_int_t)l->n, "assessable", (json_int_t)l->nassessable);
+			    "nodes", (json_int_t)l->n, "assessable", (json_int_t)l->nassessable,
+			    "questions", (json_int_t)l->nquestions);
 	if ((ret = ledger_append(s, actor, "assess.import", l->urn, payload, seq, err)))
 		goto rollback;
 	scores = cjson_dumps(l->scores);
@@ -405,6 +645,28 @@ int library_store(struct store *s, const char *actor, const struct library *l,
 			goto rollback;
 		}
 	}
+	/* the file itself, content-addressed: the questions are read back from it */
+	st = store_prepare(s, "INSERT INTO evidence_files(sha256, name, size, content, stored_at)"
+			      " VALUES (?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING", err);
+	if (!st) {
+		ret = err->code;
+		goto rollback;
+	}
+	{
+		char t[TIME_ISO_LEN];
+		time_format_us(time_now_us(), t);
+		store_bind_text(st, 1, l->sha256);
+		store_bind_text(st, 2, l->file);
+		store_bind_int(st, 3, (int64_t)l->raw_len);
+		store_bind_blob(st, 4, l->raw, l->raw_len);
+		store_bind_text(st, 5, t);
+	}
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto rollback;
+	}
 	if ((ret = store_commit(s, err)))
 		goto rollback;
 	*changed = 1;
@@ -419,6 +681,45 @@ rollback:
 	free(scores);
 	free(groups);
 	return ret;
+}
+
+/*
+ * The stored library file's questions by node urn (a new object), or NULL
+ * when the file was not kept (imported before questions were read) or no
+ * longer parses.
+ */
+static json_t *stored_questions(struct store *s, const char *sha, size_t *count,
+				struct aiv_err *err, int *failed)
+{
+	struct store_stmt *st;
+	struct library *l = NULL;
+	struct aiv_err perr = AIV_ERR_INIT;
+	json_t *byurn = NULL;
+	size_t i;
+	int rc;
+
+	*count = 0;
+	*failed = 0;
+	st = store_prepare(s, "SELECT name, content FROM evidence_files WHERE sha256 = ?", err);
+	if (!st) {
+		*failed = 1;
+		return NULL;
+	}
+	store_bind_text(st, 1, sha);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW &&
+	    !library_parse(store_col_text(st, 0), store_col_blob(st, 1), store_col_bytes(st, 1),
+			   &l, &perr)) {
+		byurn = json_object();
+		for (i = 0; i < l->n; i++)
+			json_object_set(byurn, l->nodes[i].urn, l->nodes[i].questions);
+		*count = l->nquestions;
+		library_free(l);
+	}
+	store_reset(st);
+	if (rc < 0)
+		*failed = 1;
+	return byurn;
 }
 
 static int maps_to(const struct rq_question *q, const char *ref)
@@ -453,7 +754,7 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 	json_t *arr = json_array();
 	int rc, nrc;
 
-	st = store_prepare(s, "SELECT urn, name, version, min_score, max_score, scores, seq"
+	st = store_prepare(s, "SELECT urn, name, version, min_score, max_score, scores, seq, sha256"
 			      " FROM frameworks ORDER BY urn", err);
 	if (!st)
 		goto fail;
@@ -461,8 +762,16 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 		json_t *fw, *rows = json_array();
 		json_t *scores = json_loads(store_col_text(st, 5), 0, NULL);
 		double mn = store_col_double(st, 3), mx = store_col_double(st, 4);
-		size_t assessable = 0, covered = 0, answered = 0;
+		size_t assessable = 0, covered = 0, answered = 0, nq = 0;
+		int qfailed = 0;
+		json_t *libq = stored_questions(s, store_col_text(st, 7), &nq, err, &qfailed);
 
+		if (qfailed) {
+			json_decref(rows);
+			json_decref(scores);
+			store_reset(st);
+			goto fail;
+		}
 		fw = json_pack("{s:s, s:s, s:I, s:f, s:f, s:I}", "urn", store_col_text(st, 0),
 			       "name", store_col_text(st, 1), "version",
 			       (json_int_t)store_col_int(st, 2), "min_score", mn, "max_score", mx,
@@ -473,6 +782,7 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 			json_decref(fw);
 			json_decref(rows);
 			json_decref(scores);
+			json_decref(libq);
 			store_reset(st);
 			goto fail;
 		}
@@ -510,6 +820,11 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 					"ref_id", ref, "name",
 					store_col_is_null(nst, 2) ? NULL : store_col_text(nst, 2),
 					"questions", qs);
+			if (libq) {
+				json_t *lq = json_object_get(libq, store_col_text(nst, 0));
+				json_object_set_new(row, "library_questions",
+						    lq ? json_incref(lq) : json_array());
+			}
 			if (json_array_size(qs))
 				covered++;
 			if (level >= 0) {
@@ -528,9 +843,11 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 		}
 		store_reset(nst);
 		json_decref(scores);
-		json_object_set_new(fw, "summary", json_pack("{s:I, s:I, s:I}", "assessable",
+		json_object_set_new(fw, "summary", json_pack("{s:I, s:I, s:I, s:o}", "assessable",
 				    (json_int_t)assessable, "covered", (json_int_t)covered,
-				    "answered", (json_int_t)answered));
+				    "answered", (json_int_t)answered, "library_questions",
+				    libq ? json_integer((json_int_t)nq) : json_null()));
+		json_decref(libq);
 		json_object_set_new(fw, "requirements", rows);
 		json_array_append_new(arr, fw);
 		if (nrc < 0) {

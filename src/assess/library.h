@@ -24,6 +24,13 @@ struct lib_node {
 	char *urn, *parent_urn, *ref_id, *name, *description;
 	int depth, assessable;
 	json_t *groups; /* array of implementation group ref_ids */
+	/*
+	 * The node's questions, in file order: [{urn, type, text,
+	 * depends_on?: {question, answers: [choice urns], condition},
+	 * choices: [{urn, value, add_score?, compute_result?,
+	 * select_implementation_groups?, description?, color?}]}]
+	 */
+	json_t *questions;
 };
 
 struct library {
@@ -33,25 +40,40 @@ struct library {
 	json_t *scores;  /* [{score, name, description}] */
 	json_t *groups;  /* [{ref_id, name, description, default_selected}] */
 	struct lib_node *nodes;
-	size_t n, alloc, nassessable;
+	size_t n, alloc, nassessable, nquestions;
 	char sha256[SHA256_HEX];
+	char *file;     /* the file's name (no directory), for the stored copy */
+	char *raw;      /* the file's bytes, stored with the import */
+	size_t raw_len;
+	json_t *qindex; /* while loading: question urn -> [choice urns], choice urn -> "choice" */
 };
 
 /*
  * Read and validate a library file: urn, name, version, objects.framework
  * with requirement_nodes (unique urn, depth >= 1, assessable, parent_urn
  * naming an earlier node one level up, implementation_groups defined in
- * implementation_groups_definition), scores within min..max.  Keys we do
- * not use (annotation, questions, reference_controls, ...) are ignored.
+ * implementation_groups_definition), scores within min..max, and each
+ * node's questions (unique urns; type unique_choice, multiple_choice,
+ * text, date, number or boolean; text; choices for the two choice types
+ * only, each with a unique urn, a value, an integer add_score, a boolean
+ * or null compute_result, defined select_implementation_groups and a
+ * #rrggbb color; depends_on naming an earlier question and choices of
+ * it).  Keys we do not use (annotation, reference_controls, ...) are
+ * ignored.  *out is new (library_free).
  */
 int library_load(const char *path, struct library **out, struct aiv_err *err);
+/* The same from bytes in memory; `name` is used in messages. */
+int library_parse(const char *name, const char *buf, size_t len, struct library **out,
+		  struct aiv_err *err);
 void library_free(struct library *l);
 
 /*
  * Store (replace) it: refused when a library with the same urn and a
  * version at least as high but other content is stored; unchanged (no
  * ledger entry) when identical.  One transaction, one ledger entry
- * "assess.import".
+ * "assess.import".  The file itself is kept content-addressed in
+ * evidence_files (key: its SHA-256, the frameworks row's sha256), which
+ * is where the questions are read back from.
  */
 int library_store(struct store *s, const char *actor, const struct library *l,
 		  int *changed, int64_t *seq, struct aiv_err *err);
@@ -60,7 +82,8 @@ int library_store(struct store *s, const char *actor, const struct library *l,
  * The crosswalk of every imported framework against a readiness answer
  * set (may be NULL): for each assessable node, the questions that list its
  * ref_id, the lowest level answered among them, and that level on the
- * framework's score scale.  New JSON array.
+ * framework's score scale; and the library's own questions of the node
+ * ("library_questions", as in struct lib_node).  New JSON array.
  */
 int library_crosswalk(struct store *s, const struct questionnaire *q,
 		      const struct ra_set *set, const char *group, json_t **out,

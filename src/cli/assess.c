@@ -467,15 +467,16 @@ static int assess_import_cmd(struct aiv_ctx *ctx, const char *path)
 		return cli_error(&err);
 	}
 	if (ctx->json)
-		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:I}", "urn", l->urn,
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I}", "urn", l->urn,
 					 "name", l->name, "version", (json_int_t)l->version,
 					 "nodes", (json_int_t)l->n, "assessable",
-					 (json_int_t)l->nassessable, "changed", changed,
+					 (json_int_t)l->nassessable, "questions",
+					 (json_int_t)l->nquestions, "changed", changed,
 					 "ledger_seq", (json_int_t)seq));
 	else if (changed)
-		printf("imported '%s' (%s, version %lld): %zu requirement nodes, %zu assessable "
-		       "(ledger entry %lld)\n", l->name, l->urn, l->version, l->n, l->nassessable,
-		       (long long)seq);
+		printf("imported '%s' (%s, version %lld): %zu requirement nodes, %zu assessable, "
+		       "%zu questions (ledger entry %lld)\n", l->name, l->urn, l->version, l->n,
+		       l->nassessable, l->nquestions, (long long)seq);
 	else
 		printf("'%s' version %lld is already imported: nothing changed\n", l->urn,
 		       l->version);
@@ -520,6 +521,22 @@ static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire 
 			json_array_foreach(qs, k, qq)
 				printf("%s%s", k ? ", " : "", json_string_value(qq));
 			printf("\n");
+			/* the library's own questions, with their choices and add_score */
+			json_array_foreach(json_object_get(row, "library_questions"), k, qq) {
+				json_t *c;
+				size_t m;
+				printf("      %s question (%s%s): %s\n", json_str(row, "ref_id") ?
+				       json_str(row, "ref_id") : "-", json_str(qq, "type"),
+				       json_object_get(qq, "depends_on") ? ", a follow-up" : "",
+				       json_str(qq, "text"));
+				json_array_foreach(json_object_get(qq, "choices"), m, c) {
+					json_t *sc = json_object_get(c, "add_score");
+					printf("        %zu) %s", m + 1, json_str(c, "value"));
+					if (json_is_integer(sc))
+						printf("  [%+lld]", (long long)json_integer_value(sc));
+					printf("\n");
+				}
+			}
 		}
 	}
 	json_decref(arr);

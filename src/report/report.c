@@ -70,8 +70,9 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "hypotheses", hyp_report_json(&ps->hr));
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));
 	json_object_set_new(o, "roadmap", roadmap_json(&ps->rm));
-	json_object_set(o, "crosswalk", ps->crosswalk ? ps->crosswalk : json_array());
-	json_object_set(o, "measured_answers", ps->measured ? ps->measured : json_array());
+	json_object_set_new(o, "crosswalk", ps->crosswalk ? json_incref(ps->crosswalk) : json_array());
+	json_object_set_new(o, "measured_answers",
+			    ps->measured ? json_incref(ps->measured) : json_array());
 	return o;
 }
 

@@ -492,7 +492,7 @@ int apply_sources(struct store *s, const struct catalog *cat, const char *actor,
 {
 	struct batch b;
 	size_t i;
-	int ret = 0;
+	int ret = 0, own_tx = !store_in_tx(s);
 
 	memset(&b, 0, sizeof(b));
 	memset(res, 0, sizeof(*res));
@@ -512,14 +512,16 @@ int apply_sources(struct store *s, const struct catalog *cat, const char *actor,
 		goto cleanup;
 	}
 	qsort(b.docs, b.n, sizeof(*b.docs), cmp_pdoc);
-	if ((ret = store_begin(s, err)))
+	/* inside a caller's transaction, the caller commits or rolls back */
+	if (own_tx && (ret = store_begin(s, err)))
 		goto cleanup;
 	for (i = 0; i < b.n && !ret; i++)
 		ret = write_one(s, actor, &b.docs[i], dry_run, res, err);
-	if (!ret && !dry_run)
+	if (!ret && !dry_run && own_tx)
 		ret = store_commit(s, err);
 	if (ret || dry_run) {
-		store_rollback(s);
+		if (own_tx)
+			store_rollback(s);
 		if (ret) {
 			apply_result_release(res);
 			aiv_err_prefix(err, "nothing applied");

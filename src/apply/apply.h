@@ -72,7 +72,9 @@ void apply_result_release(struct apply_result *r);
  * is a file name, a directory (its *.yaml / *.yml files in name order),
  * or "-" for stdin.  `buf`/`len`, when not NULL, is the content of a
  * single source named paths[0] (used by the HTTP API).  On error nothing
- * is changed and err names FILE:LINE:COL and the field.
+ * is changed and err names FILE:LINE:COL and the field.  When the caller
+ * already holds a transaction (store_in_tx), the writes and their ledger
+ * entries join it and the caller commits, or rolls back on any error.
  */
 int apply_sources(struct store *s, const struct catalog *cat, const char *actor,
 		  const char *const *paths, size_t npaths, const char *buf,

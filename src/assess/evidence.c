@@ -225,6 +225,7 @@ void evidence_cache_stats(struct evidence_cache_stats *out)
 	pthread_mutex_lock(&cache.mu);
 	out->hits = cache.hits;
 	out->misses = cache.misses;
+	out->stored = 0;
 	pthread_mutex_unlock(&cache.mu);
 }
 

@@ -128,6 +128,7 @@ void evidence_cache_watch(const char *sql);
 
 struct evidence_cache_stats {
 	uint64_t hits, misses;
+	uint64_t stored;        /* computations finished and stored */
 };
 void evidence_cache_stats(struct evidence_cache_stats *out);
 

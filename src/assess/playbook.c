@@ -74,8 +74,8 @@ struct pb_snapshot {
 static struct {
 	pthread_mutex_t mu;
 	struct pb_snapshot *slot[SNAPSHOTS];
-	uint64_t clock, hits, misses;
-} snaps = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0, 0, 0 };
+	uint64_t clock, hits, misses, stored;
+} snaps = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0, 0, 0, 0 };
 
 static void release_state(struct playbook_state *p);
 
@@ -93,6 +93,7 @@ void playbook_cache_stats(struct evidence_cache_stats *out)
 	pthread_mutex_lock(&snaps.mu);
 	out->hits = snaps.hits;
 	out->misses = snaps.misses;
+	out->stored = snaps.stored;
 	pthread_mutex_unlock(&snaps.mu);
 }
 
@@ -161,6 +162,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	if (snaps.slot[victim])
 		snapshot_unref(snaps.slot[victim]);
 	snaps.slot[victim] = sn;
+	snaps.stored++;
 	share(sn, s, now, out);
 	pthread_mutex_unlock(&snaps.mu);
 	return 0;

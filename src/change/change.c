@@ -965,8 +965,8 @@ static int evidence_store(struct change_env *e, const struct change_evidence *ev
 	return run(st, err);
 }
 
-int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
-		struct aiv_err *err)
+int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
+		      struct aiv_err *err)
 {
 	struct artefact_row art;
 	json_t *impact = NULL, *path = NULL, *conflicts = json_array(), *payload = NULL;
@@ -976,10 +976,14 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	size_t i;
 	const char *status = "open";
 	int64_t now = time_now_us(), num = 0, seq = 0;
-	int risk, ret, in_tx = 0, queued = 0;
+	int risk, ret, queued = 0;
 	struct store_stmt *st;
 
 	memset(&art, 0, sizeof(art));
+	if (!store_in_tx(e->s)) {
+		ret = aiv_fail(err, AIV_EINTERNAL, "change open: no transaction open");
+		goto cleanup;
+	}
 	if (!a->reason || !*a->reason) {
 		ret = aiv_fail(err, AIV_EINPUT, "change open: missing --reason (why is '%s' "
 			       "changing?)", a->artefact ? a->artefact : "");
@@ -1025,9 +1029,6 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 			       "to '%s' version %lld", art.id, (long long)art.version);
 		goto cleanup;
 	}
-	if ((ret = store_begin(e->s, err)))
-		goto cleanup;
-	in_tx = 1;
 	if ((ret = impact_items(e->s, e->rules, art.id, &impact, err)) ||
 	    (ret = build_path(e, &art, a->author, a->generated_by != NULL, risk, impact, &path,
 			      err)) ||
@@ -1113,17 +1114,12 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	store_bind_text(st, 17, evidence_txt);
 	if ((ret = run(st, err)) ||
 	    (ret = find_conflicts(e, id, art.id, impact, now, conflicts, err)) ||
-	    (ret = store_commit(e->s, err)))
-		goto cleanup;
-	in_tx = 0;
-	if ((ret = change_show(e, id, out, err)))
+	    (ret = change_show(e, id, out, err)))
 		goto cleanup;
 	json_object_set(*out, "conflicts", conflicts);
 	if (queued)
 		json_object_set_new(*out, "finding", json_string(why));
 cleanup:
-	if (in_tx)
-		store_rollback(e->s);
 	artefact_row_release(&art);
 	json_decref(impact);
 	json_decref(path);
@@ -1135,6 +1131,24 @@ cleanup:
 	free(path_txt);
 	free(evidence_txt);
 	return ret;
+}
+
+int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
+		struct aiv_err *err)
+{
+	json_t *res = NULL;
+	int ret;
+
+	*out = NULL;
+	if ((ret = store_begin(e->s, err)))
+		return ret;
+	if ((ret = change_open_in_tx(e, a, &res, err)) || (ret = store_commit(e->s, err))) {
+		store_rollback(e->s);
+		json_decref(res);
+		return ret;
+	}
+	*out = res;
+	return 0;
 }
 
 /* ---- evidence --------------------------------------------------------- */

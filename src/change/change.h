@@ -73,6 +73,14 @@ struct change_open_args {
 /* Open a CR.  *out: the CR as change_show prints it, plus "conflicts". */
 int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
 		struct aiv_err *err);
+/*
+ * change_open inside the caller's transaction (store_begin already done;
+ * AIV_EINTERNAL otherwise), so several openings and other writes commit
+ * or roll back together, ledger entries included.  On error the caller
+ * must roll back: rows may already be written.  *out as change_open.
+ */
+int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
+		      struct aiv_err *err);
 
 /* decision "approve" or "reject". *out: {cr, status, signature, approval}. */
 int change_sign(struct change_env *e, const char *cr, const char *decision,

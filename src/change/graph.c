@@ -175,7 +175,7 @@ static void build_csr(struct graph *g, const uint32_t *src, const uint32_t *dst,
 		g->rev_off[i + 1] += g->rev_off[i];
 	}
 	pos = xmalloc(st_mult((size_t)n + 1, sizeof(uint32_t)));
-	if (sorted) {
+	if (sorted && m) {
 		memcpy(g->fwd_dst, dst, (size_t)m * sizeof(uint32_t));
 		memcpy(g->fwd_type, type, m);
 	} else {

@@ -3,10 +3,15 @@
  *
  * Both importers work in two passes: parse every file into an artefact
  * spec (no store access, so a malformed file stops everything before any
- * write), then check ids and references against the batch and the store,
- * and only then write: new and metadata-only changes through the apply
- * engine as one transaction (a generated JSON stream, JSON being YAML),
- * and content changes as change requests.
+ * write), then, in ONE store transaction, check ids and references
+ * against the batch and the store and write: new and metadata-only
+ * changes through the apply engine (a generated JSON stream, JSON being
+ * YAML), and content changes as change requests (change_open_in_tx).
+ * Every ledger entry is appended inside that transaction, so any error,
+ * in registration or in any one opening, rolls all of it back: a sync
+ * applies completely or not at all.  A dry run runs the same writes and
+ * rolls them back, so it fails where the real run would.  Sync only
+ * reads files; nothing on disk is written.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -477,8 +482,11 @@ out:
 	return ret;
 }
 
-/* Apply specs (JSON docs) through the engine; adds created/updated ids to out. */
-static int apply_specs(struct change_env *e, json_t *docs, int dry_run, json_t *created,
+/*
+ * Apply specs (JSON docs) through the engine, inside the caller's
+ * transaction (its ledger entries too); adds created/updated ids to out.
+ */
+static int apply_specs(struct change_env *e, json_t *docs, json_t *created,
 		       json_t *updated, int64_t *unchanged, struct aiv_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -495,7 +503,7 @@ static int apply_specs(struct change_env *e, json_t *docs, int dry_run, json_t *
 		strbuf_addf(&sb, "--- %s\n", txt);
 		free(txt);
 	}
-	ret = apply_sources(e->s, e->cat, e->actor, &name, 1, sb.buf, sb.len, dry_run, &res, err);
+	ret = apply_sources(e->s, e->cat, e->actor, &name, 1, sb.buf, sb.len, 0, &res, err);
 	strbuf_release(&sb);
 	if (ret)
 		return ret;
@@ -597,7 +605,7 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	json_t *pending = json_array();
 	int64_t unchanged = 0;
 	struct strbuf buf = STRBUF_INIT;
-	int ret;
+	int ret, in_tx = 0;
 
 	if ((ret = list_files(a->dir, want_artefact, &files, &n, &alloc, err)))
 		goto cleanup;
@@ -616,6 +624,10 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 			goto cleanup;
 		json_array_append_new(specs, spec);
 	}
+	/* from here on, every read and write is one transaction */
+	if ((ret = store_begin(e->s, err)))
+		goto cleanup;
+	in_tx = 1;
 	if ((ret = check_batch(e->s, specs, files, err)))
 		goto cleanup;
 	json_array_foreach(specs, i, sp) {
@@ -654,18 +666,19 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		strbuf_release(&l);
 		goto cleanup;
 	}
-	/* what change_open will refuse, refused before registering anything */
-	if (json_array_size(changed) && !a->dry_run &&
+	/* the common refusals of change_open, named before registering anything */
+	if (json_array_size(changed) && a->as && *a->as &&
 	    (ret = check_proposer(e->s, a, json_str(json_array_get(changed, 0), "file"), err)))
 		goto cleanup;
-	if ((ret = apply_specs(e, docs, a->dry_run, created, updated, &unchanged, err)))
+	/* a dry run writes too, inside the transaction it rolls back */
+	if ((ret = apply_specs(e, docs, created, updated, &unchanged, err)))
 		goto cleanup;
 	json_array_foreach(changed, i, sp) {
 		struct change_open_args oa;
 		json_t *res = NULL;
 		char *reason = a->reason && *a->reason ? NULL
 				 : xstrfmt("content changed in %s", json_str(sp, "file"));
-		if (a->dry_run) {
+		if (a->dry_run && (!a->as || !*a->as)) {
 			json_array_append_new(proposed, json_pack("{s:O, s:s}", "artefact",
 				json_object_get(sp, "artefact"), "cr", "(dry run)"));
 			free(reason);
@@ -686,23 +699,32 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		oa.risk = a->risk;
 		oa.author = a->as;
 		oa.base_version = json_integer_value(json_object_get(sp, "base_version"));
-		ret = change_open(e, &oa, &res, err);
+		ret = change_open_in_tx(e, &oa, &res, err);
 		free(reason);
 		if (ret) {
-			aiv_err_prefix(err, "%s", json_str(sp, "file"));
+			aiv_err_prefix(err, "%s: artefact '%s': content changed, but its change "
+				       "request cannot open (nothing synced)", json_str(sp, "file"),
+				       json_str(sp, "artefact"));
 			goto cleanup;
 		}
 		json_array_append_new(proposed, json_pack("{s:s, s:s, s:s, s:I}", "artefact",
-			json_str(res, "artefact"), "cr", json_str(res, "id"), "status",
-			json_str(res, "status"), "impact",
+			json_str(res, "artefact"), "cr", a->dry_run ? "(dry run)" : json_str(res, "id"),
+			"status", json_str(res, "status"), "impact",
 			(json_int_t)json_array_size(json_object_get(res, "impact"))));
 		json_decref(res);
 	}
+	if (a->dry_run)
+		store_rollback(e->s);
+	else if ((ret = store_commit(e->s, err)))
+		goto cleanup;
+	in_tx = 0;
 	*out = json_pack("{s:s, s:b, s:O, s:O, s:I, s:O, s:O}", "dir", a->dir, "dry_run",
 			 a->dry_run, "registered", created, "updated", updated,
 			 "unchanged", (json_int_t)unchanged, "proposed", proposed,
 			 "already_proposed", pending);
 cleanup:
+	if (in_tx)
+		store_rollback(e->s);
 	free_list(files, n);
 	strbuf_release(&buf);
 	json_decref(specs);
@@ -729,7 +751,7 @@ int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
 	size_t nitems = 0, aitems = 0, nfiles = 0, afiles = 0, i;
 	struct strbuf buf = STRBUF_INIT;
 	int64_t unchanged = 0, skipped = 0;
-	int ret = 0;
+	int ret = 0, in_tx = 0;
 
 	if (!owner || !*owner) {
 		ret = aiv_fail(err, AIV_EINPUT, "import-doorstop: missing --owner (Doorstop items "
@@ -851,6 +873,10 @@ int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
 	}
 	if (ret)
 		goto cleanup;
+	/* checks and writes in one transaction; a dry run rolls it back */
+	if ((ret = store_begin(e->s, err)))
+		goto cleanup;
+	in_tx = 1;
 	{
 		/* messages name the item file: map spec index -> file via its path */
 		char **pf = xcalloc(json_array_size(specs) + 1, sizeof(char *));
@@ -869,13 +895,20 @@ int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
 			goto cleanup;
 		json_array_append_new(docs, as_doc(sp, found, v));
 	}
-	if ((ret = apply_specs(e, docs, dry_run, created, updated, &unchanged, err)))
+	if ((ret = apply_specs(e, docs, created, updated, &unchanged, err)))
 		goto cleanup;
+	if (dry_run)
+		store_rollback(e->s);
+	else if ((ret = store_commit(e->s, err)))
+		goto cleanup;
+	in_tx = 0;
 	*out = json_pack("{s:s, s:b, s:O, s:O, s:O, s:I, s:I}", "dir", dir, "dry_run", dry_run,
 			 "documents", documents, "registered", created, "updated", updated,
 			 "unchanged", (json_int_t)unchanged, "skipped_inactive_or_headings",
 			 (json_int_t)skipped);
 cleanup:
+	if (in_tx)
+		store_rollback(e->s);
 	free_list(items, nitems);
 	free_list(files, nfiles);
 	strbuf_release(&buf);

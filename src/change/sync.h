@@ -63,13 +63,18 @@ struct sync_args {
 
 /*
  * Sync a folder.  *out: {registered: [...], updated: [...], unchanged: N,
- * proposed: [CR summaries]}.  Everything is checked before anything is
- * written.
+ * proposed: [CR summaries]}.  All-or-nothing: the registrations and every
+ * change-request opening (ledger entries included) are one transaction,
+ * so on any error the store is unchanged.  A dry run performs the same
+ * writes (change requests too, when a->as is given) and rolls back.
  */
 int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	     struct aiv_err *err);
 
-/* Import a Doorstop tree; owner and type apply to every item. */
+/*
+ * Import a Doorstop tree; owner and type apply to every item.  One
+ * transaction, as sync_dir; a dry run writes and rolls back.
+ */
 int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
 		  const char *type, int dry_run, json_t **out, struct aiv_err *err);
 

@@ -299,11 +299,13 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		struct evidence_cache_stats pc;
 		playbook_cache_stats(&pc);
 		strbuf_addf(b, "# HELP aivalue_playbook_cache_total Playbook computations served "
-			    "from the cache (hit) or computed (miss).\n"
+			    "from the cache (hit), started (miss) and finished into it (stored).\n"
 			    "# TYPE aivalue_playbook_cache_total counter\n"
 			    "aivalue_playbook_cache_total{result=\"hit\"} %llu\n"
-			    "aivalue_playbook_cache_total{result=\"miss\"} %llu\n",
-			    (unsigned long long)pc.hits, (unsigned long long)pc.misses);
+			    "aivalue_playbook_cache_total{result=\"miss\"} %llu\n"
+			    "aivalue_playbook_cache_total{result=\"stored\"} %llu\n",
+			    (unsigned long long)pc.hits, (unsigned long long)pc.misses,
+			    (unsigned long long)pc.stored);
 	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");

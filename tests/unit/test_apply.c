@@ -2,8 +2,9 @@
  * test_apply.c - unit tests for apply/ with the org kinds: the Acme
  * example applies, re-applying changes nothing, a change appends exactly
  * one ledger entry holding the before/after difference, a batch with one
- * bad document applies nothing, delete is refused while referenced, and
- * a dry run writes nothing.
+ * bad document applies nothing, delete is refused while referenced, a
+ * dry run writes nothing, and inside a caller's transaction apply leaves
+ * the commit or rollback to the caller.
  *
  * Reads examples/acme from the source tree (see unit.h).  Each test gets
  * a fresh workspace with Acme applied once.
@@ -347,6 +348,36 @@ static void dry_run_changes_nothing(void **state)
 	free(doc);
 }
 
+/* Inside a caller's transaction apply writes but neither commits nor
+ * rolls back: the caller's rollback takes the rows and ledger entries. */
+static void joins_callers_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	int64_t before = state_sum(f), ledger = n_ledger(f);
+	const char *team = "kind: Team\nname: qa\ntitle: QA\nfunction: quality\n";
+
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(apply_buf(f, "t.yaml", team, 0, &res, &err), 0);
+	assert_int_equal(res.created, 1);
+	apply_result_release(&res);
+	assert_true(store_in_tx(f->s));
+	assert_int_equal(n_ledger(f), ledger + 1);
+	/* a failing apply in the same transaction leaves it open, for the caller */
+	assert_int_equal(apply_buf(f, "bad.yaml", "kind: Team\nname: qb\n", 0, &res, &err),
+			 AIV_EINPUT);
+	assert_true(store_in_tx(f->s));
+	store_rollback(f->s);
+	assert_int_equal(state_sum(f), before);
+	assert_int_equal(q_int(f->s, "SELECT count(*) FROM teams WHERE name = 'qa'"), 0);
+	/* the same apply alone commits */
+	assert_int_equal(apply_buf(f, "t.yaml", team, 0, &res, &err), 0);
+	apply_result_release(&res);
+	assert_false(store_in_tx(f->s));
+	assert_int_equal(q_int(f->s, "SELECT count(*) FROM teams WHERE name = 'qa'"), 1);
+}
+
 static void ledger_still_verifies(void **state)
 {
 	struct fx *f = *state;
@@ -404,6 +435,7 @@ int main(void)
 		T(broken_examples_apply_nothing),
 		T(delete_refused_while_referenced),
 		T(dry_run_changes_nothing),
+		T(joins_callers_transaction),
 		T(ledger_still_verifies),
 		T(nothing_to_apply),
 		T(empty_documents_are_skipped),

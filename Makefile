@@ -4,7 +4,7 @@
 #   make            build build/aivalue (installs missing Debian packages first)
 #   make test       build and run every test (unit + end-to-end), prove summary last
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build-asan/)
-#   make demo       create the Acme workspace and serve it on 127.0.0.1:8080
+#   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
 #   make bench      run the benchmarks under bench/
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make install    install to $(PREFIX) (default /usr/local)

@@ -101,7 +101,7 @@ static int step_apply(struct loader *L, const char *name, const char *const *rel
 static int step_usage(struct loader *L, struct aiv_err *err)
 {
 	struct identity_import_result ir;
-	int64_t rows = 0, matched_rows = 0, unmatched = 0;
+	int64_t rows = 0, unmatched = 0;
 	char *path = demo_path(L->d, "usage/identities.csv");
 	json_t *per = json_object();
 	size_t i;
@@ -133,7 +133,6 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 		}
 		rows += sum.rows;
 		unmatched += sum.unmatched_rows;
-		matched_rows += sum.rows - sum.unmatched_rows;
 		f = json_object_get(per, o.format);
 		if (!f) {
 			f = json_pack("{s:I, s:I}", "files", (json_int_t)0, "rows", (json_int_t)0);

@@ -134,7 +134,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct eventlog l;
-	struct ingest_opts io = { NULL, NULL, NULL, 0 };
+	struct ingest_opts io = { NULL, NULL, NULL, 0, NULL };
 	struct progress prog;
 	enum logstore_status status;
 	char hash[SHA256_HEX], *logname = NULL, **keys = NULL;

@@ -12,6 +12,7 @@
 #define AIV_INGEST_H
 
 #include "aiv.h"
+#include "core/tally.h"
 #include "metrics/eventlog.h"
 
 /* Called every ~64k events with events so far and bytes read so far. */
@@ -27,6 +28,12 @@ struct ingest_opts {
 	 */
 	const char *const *keep_attrs;
 	size_t nkeep_attrs;
+	/*
+	 * The import's accounting (core/tally.h), filled by the reader: rows
+	 * read, used, skipped by reason, what was not used, assumptions.  May
+	 * be NULL (nothing counted); t->strict makes any skip an error.
+	 */
+	struct tally *tally;
 };
 
 /*

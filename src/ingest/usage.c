@@ -92,6 +92,7 @@ void usage_summary_release(struct usage_summary *sum)
 	for (i = 0; i < sum->nunmatched; i++)
 		free(sum->unmatched[i].identity);
 	free(sum->unmatched);
+	tally_release(&sum->tally);
 	memset(sum, 0, sizeof(*sum));
 }
 

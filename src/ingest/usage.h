@@ -30,6 +30,7 @@
 
 #include "aiv.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "store/store.h"
 
 struct usage_import; /* the sink, opaque to readers */
@@ -51,6 +52,7 @@ struct usage_opts {
 	const char *map;      /* generic readers: "person=email,time=ts,..." or NULL */
 	const char *tool;     /* generic readers: tool when no column gives it */
 	int dry_run;          /* parse and check everything, write nothing */
+	int strict;           /* a skipped row is an error (--strict) */
 	/* called every few thousand rows (may be NULL) */
 	void (*progress)(void *data, int64_t rows, int64_t bytes);
 	void *progress_data;
@@ -70,6 +72,9 @@ struct usage_summary {
 	int64_t unmatched_rows;
 	int already;            /* identical content was imported before */
 	char content_hash[SHA256_HEX];
+	/* rows read, used, skipped by reason, not used, assumptions; also in
+	 * the import's ledger entry */
+	struct tally tally;
 	struct usage_unmatched *unmatched; /* sorted by rows desc, identity */
 	size_t nunmatched, aunmatched;
 };

@@ -1,10 +1,10 @@
 /*
- * timeutil.c - UTC microsecond clock, formatting and ISO-8601 parsing.
+ * timeutil.c - UTC microsecond clock, formatting, and the one date-time
+ * parser of the program (time_parse; the format it takes is in timeutil.h).
  *
  * Civil-date arithmetic uses Howard Hinnant's days_from_civil algorithm so
  * that no time zone database and no non-reentrant libc call is involved.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,78 +82,295 @@ void time_format_us(int64_t us, char out[TIME_ISO_LEN])
 	out[TIME_ISO_LEN - 1] = '\0';
 }
 
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0, i;
+/* A cursor over s[0..len): nothing here reads past len. */
+struct cur {
+	const char *s;
+	size_t i, len;
+};
 
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
+static int peek(const struct cur *c)
+{
+	return c->i < c->len ? (unsigned char)c->s[c->i] : -1;
+}
+
+static int is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Between lo and hi digits (as many as there are, up to hi) into *out. */
+static int digits(struct cur *c, int lo, int hi, int *out)
+{
+	int v = 0, n = 0;
+
+	while (n < hi && is_digit(peek(c))) {
+		v = v * 10 + (c->s[c->i++] - '0');
+		n++;
 	}
-	*p += n;
 	*out = v;
+	return n >= lo ? 0 : -1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const unsigned char mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mdays[m - 1] + (m == 2 && leap);
+}
+
+static int epoch_digits(const char *s, size_t len, size_t *int_len)
+{
+	size_t i = 0, n;
+
+	while (i < len && is_digit((unsigned char)s[i]))
+		i++;
+	n = i;
+	if (!n)
+		return 0;
+	if (i < len && s[i] == '.') {
+		if (++i == len)
+			return 0;
+		while (i < len && is_digit((unsigned char)s[i]))
+			i++;
+	}
+	*int_len = n;
+	return i == len;
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+	while (*len && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+}
+
+enum time_epoch time_epoch_unit(const char *s, size_t len, unsigned flags)
+{
+	size_t n, i;
+	uint64_t v = 0;
+
+	if (flags & TIME_TRIM)
+		trim(&s, &len);
+	if (!epoch_digits(s, len, &n) || n < 9 || n > 19)
+		return TIME_EPOCH_NONE;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v < UINT64_C(100000000000) ? TIME_EPOCH_S :
+	       v < UINT64_C(100000000000000) ? TIME_EPOCH_MS :
+	       v < UINT64_C(100000000000000000) ? TIME_EPOCH_US : TIME_EPOCH_NS;
+}
+
+/* Unsigned epoch number (optional fraction) in unit into microseconds. */
+static int parse_epoch(const char *s, size_t len, enum time_epoch unit, int64_t *us)
+{
+	static const int64_t per[] = { 0, 0, 1000000, 1000, 1, 0 };
+	int64_t scale, frac = 0;
+	uint64_t v = 0;
+	size_t n, i;
+
+	/* 19 digits fit in uint64_t; microseconds must fit in int64_t */
+	if (!epoch_digits(s, len, &n) || n > 19)
+		return -1;
+	for (i = 0; i < n; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (unit == TIME_EPOCH_NS) {
+		*us = (int64_t)(v / 1000);  /* below a microsecond is dropped */
+		return 0;
+	}
+	scale = per[unit];
+	if (v > (uint64_t)(INT64_MAX / scale))
+		return -1;
+	/* the fraction, to the microsecond: digits after '.' times scale */
+	for (i = n + 1; i < len && scale > 1; i++) {
+		scale /= 10;
+		frac += (s[i] - '0') * scale;
+	}
+	*us = (int64_t)v * per[unit] + frac;
 	return 0;
+}
+
+/* HH:MM[:SS][.f] after the date; hour_digits_lo 1 lets "9:05" through. */
+static int parse_clock(struct cur *c, const struct time_format *f, int hour_lo,
+		       int64_t *secs, int64_t *frac)
+{
+	int h, mi, se = 0;
+
+	if (digits(c, hour_lo, 2, &h) || peek(c) != ':')
+		return -1;
+	c->i++;
+	if (digits(c, 2, 2, &mi))
+		return -1;
+	if (peek(c) == ':') {
+		c->i++;
+		if (digits(c, 2, 2, &se))
+			return -1;
+	}
+	*frac = 0;
+	if (peek(c) == '.' || peek(c) == ',') {
+		int n = 0;
+		c->i++;
+		if (!is_digit(peek(c)))
+			return -1;
+		while (is_digit(peek(c))) {
+			if (n < 6) {
+				*frac = *frac * 10 + (c->s[c->i] - '0');
+				n++;
+			}
+			c->i++;
+		}
+		while (n++ < 6)
+			*frac *= 10;
+	}
+	if (h == 24 && (f->flags & TIME_END_OF_DAY) && !mi && !se && !*frac)
+		; /* the end of the day: the next day's midnight */
+	else if (h > 23 || mi > 59 || se > 60)
+		return -1;
+	*secs = (int64_t)h * 3600 + mi * 60 + se;
+	return 0;
+}
+
+/* Z, +HH[:MM|MM], " UTC" (flag) or nothing; *off in seconds east of UTC. */
+static int parse_offset(struct cur *c, const struct time_format *f, int64_t *off)
+{
+	int ch = peek(c), oh, om = 0, sign;
+
+	*off = 0;
+	if (ch == 'Z' || ch == 'z') {
+		c->i++;
+		return 0;
+	}
+	if (ch == '+' || ch == '-') {
+		sign = ch == '-' ? -1 : 1;
+		c->i++;
+		if (digits(c, 2, 2, &oh))
+			return -1;
+		if (peek(c) == ':') {
+			c->i++;
+			if (digits(c, 2, 2, &om))
+				return -1;
+		} else if (is_digit(peek(c)) && digits(c, 2, 2, &om)) {
+			return -1;
+		}
+		if (oh > 23 || om > 59)
+			return -1;
+		*off = sign * ((int64_t)oh * 3600 + om * 60);
+		return 0;
+	}
+	if ((f->flags & TIME_UTC_WORD) && c->len - c->i == 4 && !memcmp(c->s + c->i, " UTC", 4))
+		c->i += 4;
+	return 0;
+}
+
+/*
+ * The date part: year first, or year last read in `order`.  Sets
+ * *year_last when the text had the year last (one-digit hours allowed).
+ */
+static int parse_date(struct cur *c, const struct time_format *f, enum time_order order,
+		      int *y, int *mo, int *d, int *year_last)
+{
+	size_t start = c->i;
+	int a, b, sep;
+
+	*year_last = 0;
+	if (!digits(c, 4, 4, y) && (peek(c) == '-' || ((f->flags & TIME_DATE_SEPS) && peek(c) == '/'))) {
+		sep = c->s[c->i++];
+		if (digits(c, 2, 2, mo) || peek(c) != sep)
+			return -1;
+		c->i++;
+		return digits(c, 2, 2, d);
+	}
+	c->i = start;
+	if (order == TIME_ORDER_ISO || digits(c, 1, 2, &a))
+		return -1;
+	sep = peek(c);
+	if (sep != '-' && !((f->flags & TIME_DATE_SEPS) && (sep == '/' || sep == '.')))
+		return -1;
+	c->i++;
+	if (digits(c, 1, 2, &b) || peek(c) != sep)
+		return -1;
+	c->i++;
+	if (digits(c, 4, 4, y))
+		return -1;
+	*year_last = 1;
+	*d = order == TIME_ORDER_DMY ? a : b;
+	*mo = order == TIME_ORDER_DMY ? b : a;
+	return 0;
+}
+
+static int parse_in_order(const char *s, size_t len, const struct time_format *f,
+			  enum time_order order, int64_t *us)
+{
+	struct cur c = { s, 0, len };
+	int y, mo, d, year_last;
+	int64_t secs = 0, frac = 0, off = 0;
+
+	if (parse_date(&c, f, order, &y, &mo, &d, &year_last))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -1;
+	if (peek(&c) == 'T' || peek(&c) == 't' || peek(&c) == ' ') {
+		/* " UTC" straight after a date is a zone, not a clock */
+		if (!(peek(&c) == ' ' && len - c.i == 4 && (f->flags & TIME_UTC_WORD) &&
+		      !memcmp(s + c.i, " UTC", 4))) {
+			c.i++;
+			if (parse_clock(&c, f, year_last ? 1 : 2, &secs, &frac))
+				return -1;
+		}
+	}
+	if (parse_offset(&c, f, &off) || c.i != len)
+		return -1;
+	*us = (time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + secs - off) * 1000000 +
+	      frac;
+	return 0;
+}
+
+int time_parse(const char *s, size_t len, const struct time_format *f, int64_t *us)
+{
+	enum time_epoch unit = f->epoch;
+
+	if (!s)
+		return -1;
+	if (f->flags & TIME_TRIM)
+		trim(&s, &len);
+	if (!len)
+		return -1;
+	if (unit != TIME_EPOCH_NONE) {
+		size_t n;
+		if (unit == TIME_EPOCH_AUTO)
+			unit = time_epoch_unit(s, len, 0);
+		if (unit != TIME_EPOCH_NONE && epoch_digits(s, len, &n))
+			return parse_epoch(s, len, unit, us);
+		if (f->epoch != TIME_EPOCH_AUTO)
+			return -1; /* told it is an epoch number: nothing else is */
+	}
+	return parse_in_order(s, len, f, f->order, us);
+}
+
+unsigned time_orders_possible(const char *s, size_t len, const struct time_format *f)
+{
+	struct time_format g = *f;
+	unsigned m = 0;
+	int64_t t;
+
+	if (f->flags & TIME_TRIM)
+		trim(&s, &len);
+	g.flags |= TIME_DATE_SEPS;
+	if (!parse_in_order(s, len, &g, TIME_ORDER_ISO, &t))
+		return 0;
+	if (!parse_in_order(s, len, &g, TIME_ORDER_DMY, &t))
+		m |= 1u << TIME_ORDER_DMY;
+	if (!parse_in_order(s, len, &g, TIME_ORDER_MDY, &t))
+		m |= 1u << TIME_ORDER_MDY;
+	return m;
 }
 
 int time_parse_iso(const char *s, int64_t *us)
 {
-	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0;
-	int64_t frac = 0, t;
-	const char *p = s;
+	static const struct time_format iso = { TIME_ORDER_ISO, TIME_EPOCH_NONE, 0 };
 
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
-		return -1;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
-			return -1;
-		if (*p == ':') {
-			p++;
-			if (digits(&p, 2, &se))
-				return -1;
-		}
-		if (*p == '.' || *p == ',') {
-			int n = 0;
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return -1;
-			while (isdigit((unsigned char)*p)) {
-				if (n < 6) {
-					frac = frac * 10 + (*p - '0');
-					n++;
-				}
-				p++;
-			}
-			while (n++ < 6)
-				frac *= 10;
-		}
-		if (h > 23 || mi > 59 || se > 60)
-			return -1;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1;
-		p++;
-		if (digits(&p, 2, &oh))
-			return -1;
-		if (*p == ':')
-			p++;
-		if (*p && digits(&p, 2, &om))
-			return -1;
-		if (oh > 23 || om > 59)
-			return -1;
-		oh *= sign;
-		om *= sign;
-	}
-	if (*p)
-		return -1;
-	t = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + se - (oh * 3600 + om * 60);
-	*us = t * 1000000 + frac;
-	return 0;
+	return s ? time_parse(s, strlen(s), &iso, us) : -1;
 }

@@ -13,6 +13,7 @@
 
 #include "aiv.h"
 #include "core/tally.h"
+#include "core/timeutil.h"
 #include "metrics/eventlog.h"
 
 /* Called every ~64k events with events so far and bytes read so far. */
@@ -109,13 +110,19 @@ int ingest_ocel_xml_buffer(const char *data, size_t len, const char *name,
 
 /*
  * Parse a timestamp (s[0..len), need not be NUL-terminated) into UTC
- * microseconds.  Accepted: ISO-8601 / RFC 3339 date or date-time with
- * 'T' or ' ', '-' or '/' between date parts, fraction up to 9 digits,
- * offset Z / +HH:MM / +HHMM / +HH or none (UTC); day-first dates
- * DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY with optional HH:MM[:SS[.f]];
- * Unix time as 10 digits (seconds) or 13 digits (milliseconds).
- * Returns 0 or -1.
+ * microseconds with core/timeutil's time_parse(): ISO-8601 / RFC 3339
+ * date or date-time with 'T' or ' ', '-' or '/' between date parts,
+ * fraction, offset Z / +HH:MM / +HHMM / +HH / " UTC" or none (UTC);
+ * year-last dates day-first (DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY); Unix
+ * time by magnitude (9+ digits: seconds, milliseconds, ...).  Invalid
+ * calendar dates are refused.  Returns 0 or -1.
  */
 int ingest_parse_time(const char *s, size_t len, int64_t *us);
+
+/*
+ * The event-log time format with a given date order and epoch unit (the
+ * same options as ingest_parse_time otherwise), for time_parse().
+ */
+void ingest_time_format(struct time_format *f, enum time_order order, enum time_epoch epoch);
 
 #endif

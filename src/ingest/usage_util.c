@@ -83,65 +83,12 @@ int usage_parse_count(const char *s, int64_t *out)
 	return 0;
 }
 
-static int valid_civil(const char *s)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, leap;
-
-	if (!isdigit((unsigned char)s[0]) || s[4] != '-' || s[7] != '-')
-		return 0;
-	y = atoi(s);
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
 int usage_parse_time(const char *s, int64_t *us)
 {
-	size_t i, n;
-	long long v;
-	char *end;
+	/* ISO year-first only (usage exports never write year-last dates) */
+	static const struct time_format f = { TIME_ORDER_ISO, TIME_EPOCH_AUTO, TIME_TRIM };
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	if (!n || n > 40)
-		return -1;
-	for (i = 0; i < n && isdigit((unsigned char)s[i]); i++)
-		;
-	if (i == n && n >= 9) {
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (errno)
-			return -1;
-		if (v < 100000000000LL)          /* seconds (until year 5138) */
-			*us = v * 1000000;
-		else if (v < 100000000000000LL)  /* milliseconds */
-			*us = v * 1000;
-		else if (v < 100000000000000000LL) /* microseconds */
-			*us = v;
-		else                             /* nanoseconds */
-			*us = v / 1000;
-		return 0;
-	}
-	{
-		char tmp[48];
-		int64_t t;
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
-		if (n < 10 || time_parse_iso(tmp, &t))
-			return -1;
-		/* reject dates the calendar does not have, e.g. 2024-02-30 */
-		if (!valid_civil(tmp))
-			return -1;
-		*us = t;
-		return 0;
-	}
+	return s ? time_parse(s, strlen(s), &f, us) : -1;
 }
 
 int usage_csv_find(const struct csv_reader *r, const char *const *aliases)

@@ -61,6 +61,101 @@ static void test_parse_time(void **state)
 			fail_msg("'%s' parsed", bad[i]);
 }
 
+/* The one parser (core/timeutil time_parse) and its wrappers agree. */
+static int64_t iso(const char *s)
+{
+	int64_t us = -1;
+
+	if (time_parse_iso(s, &us))
+		fail_msg("time_parse_iso refused '%s'", s);
+	return us;
+}
+
+static void test_time_parse_one_parser(void **state)
+{
+	/* 1700000000 s since the epoch = 2023-11-14T22:13:20Z (date -u -d @1700000000) */
+	const int64_t t0 = INT64_C(1700000000000000);
+	struct time_format dmy, mdy, isof, es, ems;
+	int64_t us;
+	size_t i;
+	static const char *invalid[] = {
+		"2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-06-31",
+		"2024-00-10", "2024-13-01", "2024-01-00", "2024-01-32",
+	};
+
+	(void)state;
+	/* invalid calendar dates: every entry point refuses, none rolls over */
+	for (i = 0; i < ARRAY_SIZE(invalid); i++) {
+		us = 7;
+		if (!time_parse_iso(invalid[i], &us) ||
+		    !ingest_parse_time(invalid[i], strlen(invalid[i]), &us))
+			fail_msg("'%s' parsed (as %lld)", invalid[i], (long long)us);
+		assert_int_equal(us, 7);
+	}
+	assert_int_not_equal(ingest_parse_time("30.02.2024", 10, &us), 0);
+	/* leap years: divisible by 4, not by 100 unless by 400 */
+	assert_int_equal(iso("2024-02-29"), time_days_from_civil(2024, 2, 29) * 86400000000LL);
+	assert_int_equal(iso("2000-02-29") / 86400000000LL, 11016); /* 2000-02-29 is day 11016 */
+	assert_int_equal(iso("2024-03-01") - iso("2024-02-28"), 2 * 86400000000LL);
+	assert_int_equal(iso("2023-03-01") - iso("2023-02-28"), 86400000000LL);
+	/* offsets: local time minus the offset is UTC */
+	assert_int_equal(iso("2023-11-14T22:13:20Z"), t0);
+	assert_int_equal(iso("2023-11-15T03:43:20+05:30"), t0);
+	assert_int_equal(iso("2023-11-14T17:13:20-0500"), t0);
+	assert_int_equal(iso("2023-11-14 23:13:20+01"), t0);
+	assert_int_equal(iso("2023-11-14T22:13:20.5Z"), t0 + 500000);
+	assert_int_not_equal(time_parse_iso("2023-11-14T22:13:20+24:00", &us), 0);
+	/* epochs: by magnitude, or as told */
+	ingest_time_format(&es, TIME_ORDER_ISO, TIME_EPOCH_S);
+	ingest_time_format(&ems, TIME_ORDER_ISO, TIME_EPOCH_MS);
+	assert_int_equal(ingest_parse_time("1700000000", 10, &us), 0);
+	assert_int_equal(us, t0);
+	assert_int_equal(ingest_parse_time("1700000000000", 13, &us), 0);
+	assert_int_equal(us, t0);
+	assert_int_equal(ingest_parse_time("1700000000123456", 16, &us), 0);
+	assert_int_equal(us, t0 + 123456);
+	assert_int_equal(ingest_parse_time("1700000000123456789", 19, &us), 0);
+	assert_int_equal(us, t0 + 123456);
+	assert_int_equal(time_parse("1700000000.25", 13, &es, &us), 0);
+	assert_int_equal(us, t0 + 250000);
+	assert_int_equal(time_parse("1700000000", 10, &ems, &us), 0);
+	assert_int_equal(us, INT64_C(1700000000000)); /* 1970-01-20 */
+	assert_int_equal(time_parse("1700000000123.5", 15, &ems, &us), 0);
+	assert_int_equal(us, t0 + 123500);
+	assert_int_not_equal(time_parse("2024-01-01", 10, &es, &us), 0);
+	assert_int_not_equal(ingest_parse_time("12345", 5, &us), 0);
+	assert_int_not_equal(time_parse_iso("1700000000", &us), 0);
+	assert_int_equal(time_epoch_unit("1700000000000", 13, 0), TIME_EPOCH_MS);
+	assert_int_equal(time_epoch_unit(" 1700000000 ", 12, TIME_TRIM), TIME_EPOCH_S);
+	assert_int_equal(time_epoch_unit("2024-01-01", 10, 0), TIME_EPOCH_NONE);
+	/* date orders for year-last dates; ISO order refuses them */
+	ingest_time_format(&dmy, TIME_ORDER_DMY, TIME_EPOCH_NONE);
+	ingest_time_format(&mdy, TIME_ORDER_MDY, TIME_EPOCH_NONE);
+	ingest_time_format(&isof, TIME_ORDER_ISO, TIME_EPOCH_NONE);
+	assert_int_equal(time_parse("03/04/2024", 10, &dmy, &us), 0);
+	assert_int_equal(us, iso("2024-04-03"));
+	assert_int_equal(time_parse("03/04/2024", 10, &mdy, &us), 0);
+	assert_int_equal(us, iso("2024-03-04"));
+	assert_int_equal(time_parse("3/5/2024 9:05", 13, &mdy, &us), 0);
+	assert_int_equal(us, iso("2024-03-05T09:05:00Z"));
+	assert_int_not_equal(time_parse("03/04/2024", 10, &isof, &us), 0);
+	assert_int_not_equal(time_parse("02/30/2024", 10, &mdy, &us), 0);
+	assert_int_equal(time_parse("2024-04-03 10:00", 16, &mdy, &us), 0); /* year first is never ambiguous */
+	assert_int_equal(us, iso("2024-04-03T10:00:00Z"));
+	assert_int_equal(time_orders_possible("03/04/2024", 10, &isof),
+			 (1u << TIME_ORDER_DMY) | (1u << TIME_ORDER_MDY));
+	assert_int_equal(time_orders_possible("13/04/2024 10:00", 16, &isof), 1u << TIME_ORDER_DMY);
+	assert_int_equal(time_orders_possible("04/13/2024", 10, &isof), 1u << TIME_ORDER_MDY);
+	assert_int_equal(time_orders_possible("2024-04-13", 10, &isof), 0);
+	/* the end of the day, and " UTC" (event-log format only) */
+	assert_int_equal(ingest_parse_time("2024-12-31 24:00", 16, &us), 0);
+	assert_int_equal(us, iso("2025-01-01"));
+	assert_int_not_equal(time_parse_iso("2024-12-31 24:00", &us), 0);
+	assert_int_equal(ingest_parse_time("2024-12-31 10:00:00 UTC", 23, &us), 0);
+	assert_int_equal(us, iso("2024-12-31T10:00:00Z"));
+	assert_int_not_equal(time_parse_iso(NULL, &us), 0);
+}
+
 static void test_running_example_xes(void **state)
 {
 	struct eventlog l;
@@ -255,6 +350,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_time_parse_one_parser),
 		cmocka_unit_test(test_running_example_xes),
 		cmocka_unit_test(test_running_example_csv),
 		cmocka_unit_test(test_csv_quoting_and_errors),

@@ -110,9 +110,12 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	static const char *const usage[] = {
 		"aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [--object-type TYPE]"
 		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
-		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--json]",
+		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--date-order ymd|dmy|mdy]"
+		" [--time-format epoch-s|epoch-ms] [--strict] [--json]",
 		NULL };
 	const char *name = NULL, *format = NULL, *delim = NULL, *object_type = NULL;
+	const char *date_order = NULL, *time_format = NULL;
+	int strict = 0;
 	struct ingest_csv_map map;
 	struct opt_list attrs = { NULL, 0, 0 };
 	const struct option opts[] = {
@@ -130,11 +133,20 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_LIST, 0, "attr", &attrs, "KEY=COL",
 		  "CSV/JSONL: keep column COL as attribute KEY; XES: --attr KEY keeps only the named attributes" },
 		{ OPT_STRING, 0, "delimiter", &delim, "C", "CSV: field separator (default: detect)" },
+		{ OPT_STRING, 0, "date-order", &date_order, "ORDER",
+		  "CSV/JSONL: dates with the year last are dmy (day first) or mdy; ymd refuses them"
+		  " (default: detect, refusing an ambiguous column)" },
+		{ OPT_STRING, 0, "time-format", &time_format, "FMT",
+		  "CSV/JSONL: times are Unix epoch-s (seconds) or epoch-ms (milliseconds)"
+		  " (default: dates, or epoch numbers by magnitude)" },
+		{ OPT_BOOL, 0, "strict", &strict, NULL,
+		  "refuse the import if any event would be skipped" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct eventlog l;
 	struct ingest_opts io = { NULL, NULL, NULL, 0, NULL };
+	struct tally tally;
 	struct progress prog;
 	enum logstore_status status;
 	char hash[SHA256_HEX], *logname = NULL, **keys = NULL;
@@ -145,6 +157,8 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 
 	memset(&map, 0, sizeof(map));
 	eventlog_init(&l);
+	tally_init(&tally, "events");
+	io.tally = &tally;
 	if ((n = parse_options(argc, argv, opts, usage)) < 0) {
 		ret = n == -2 ? 0 : 2;
 		goto cleanup;
@@ -180,6 +194,37 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 			goto cleanup;
 		}
 	}
+	if ((date_order || time_format) && strcmp(format, "csv") && strcmp(format, "jsonl")) {
+		ret = cli_errorf("--date-order and --time-format apply to CSV and JSONL only;"
+				 " XES dates are ISO 8601");
+		goto cleanup;
+	}
+	if (date_order) {
+		if (!strcmp(date_order, "ymd"))
+			map.date_order = INGEST_ORDER_YMD;
+		else if (!strcmp(date_order, "dmy"))
+			map.date_order = INGEST_ORDER_DMY;
+		else if (!strcmp(date_order, "mdy"))
+			map.date_order = INGEST_ORDER_MDY;
+		else {
+			fprintf(stderr, "error: --date-order is ymd, dmy or mdy, not '%s'\n", date_order);
+			ret = 2;
+			goto cleanup;
+		}
+	}
+	if (time_format) {
+		if (!strcmp(time_format, "epoch-s"))
+			map.time_format = INGEST_TIME_EPOCH_S;
+		else if (!strcmp(time_format, "epoch-ms"))
+			map.time_format = INGEST_TIME_EPOCH_MS;
+		else {
+			fprintf(stderr, "error: --time-format is epoch-s or epoch-ms, not '%s'\n",
+				time_format);
+			ret = 2;
+			goto cleanup;
+		}
+	}
+	tally.strict = strict;
 	if (attrs.n && strcmp(format, "csv") && strcmp(format, "jsonl")) {
 		/* XES and OCEL: --attr KEY keeps only the named attributes */
 		if (!strcmp(format, "ocel")) {
@@ -236,6 +281,9 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "\r%60s\r", "");
 	if (ret) {
 		ret = cli_error(&err);
+		/* what was read before the error, so a refusal explains itself */
+		if (tally.read)
+			tally_print(&tally, stderr, 2);
 		goto cleanup;
 	}
 	logname = name ? xstrdup(name) : default_name(path);
@@ -243,29 +291,37 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cli_errorf("a log needs a name: use --name");
 		goto cleanup;
 	}
-	if (logstore_save(ctx->store, ctx->actor, logname, format, base_name(path), &l,
-			  &status, &seq, hash, &err)) {
+	if (logstore_save_tally(ctx->store, ctx->actor, logname, format, base_name(path), &l,
+				&tally, &status, &seq, hash, &err)) {
 		ret = cli_error(&err);
 		goto cleanup;
 	}
 	if (ctx->json) {
-		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:I}",
-					 "log", logname,
-					 "status", status == LOGSTORE_UNCHANGED ? "unchanged" :
-						   status == LOGSTORE_REPLACED ? "replaced" : "imported",
-					 "cases", (json_int_t)l.ncases, "events", (json_int_t)l.n,
-					 "activities", (json_int_t)eventlog_count_activities(&l),
-					 "out_of_order", (json_int_t)l.out_of_order,
-					 "content_sha256", hash, "ledger_seq", (json_int_t)seq));
-	} else if (status == LOGSTORE_UNCHANGED) {
-		printf("log '%s' unchanged: same content (sha256 %.16s)\n", logname, hash);
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:s, s:I}",
+				      "log", logname,
+				      "status", status == LOGSTORE_UNCHANGED ? "unchanged" :
+						status == LOGSTORE_REPLACED ? "replaced" : "imported",
+				      "cases", (json_int_t)l.ncases, "events", (json_int_t)l.n,
+				      "activities", (json_int_t)eventlog_count_activities(&l),
+				      "out_of_order", (json_int_t)l.out_of_order,
+				      "timestamps", !l.no_time,
+				      "content_sha256", hash, "ledger_seq", (json_int_t)seq);
+		json_object_set_new(o, "tally", tally_json(&tally));
+		cli_print_json(o);
 	} else {
-		printf("%s log '%s': %u cases, %zu events, %u activities",
-		       status == LOGSTORE_REPLACED ? "replaced" : "imported", logname,
-		       l.ncases, l.n, eventlog_count_activities(&l));
-		if (l.out_of_order)
-			printf(", %zu events out of time order (sorted)", l.out_of_order);
-		printf(" (ledger #%lld)\n", (long long)seq);
+		if (status == LOGSTORE_UNCHANGED) {
+			printf("log '%s' unchanged: same content (sha256 %.16s)\n", logname, hash);
+		} else {
+			printf("%s log '%s': %u cases, %zu events, %u activities",
+			       status == LOGSTORE_REPLACED ? "replaced" : "imported", logname,
+			       l.ncases, l.n, eventlog_count_activities(&l));
+			if (l.out_of_order)
+				printf(", %zu events out of time order (sorted)", l.out_of_order);
+			if (l.no_time)
+				printf(", no timestamps");
+			printf(" (ledger #%lld)\n", (long long)seq);
+		}
+		tally_print(&tally, stdout, 2);
 	}
 	ret = 0;
 cleanup:
@@ -277,6 +333,7 @@ cleanup:
 	free(logname);
 	opt_list_release(&attrs);
 	eventlog_release(&l);
+	tally_release(&tally);
 	return ret;
 }
 
@@ -308,9 +365,10 @@ int cmd_logs(int argc, char **argv, struct aiv_ctx *ctx)
 		printf("%-24s %-6s %9s %11s %10s  %-10s  %s\n", "NAME", "FORMAT", "CASES", "EVENTS",
 		       "ACTIVITIES", "FROM", "TO");
 		for (i = 0; i < nv; i++)
-			printf("%-24s %-6s %9lld %11lld %10lld  %.10s  %.10s\n", v[i].name,
+			printf("%-24s %-6s %9lld %11lld %10lld  %.10s  %.10s%s\n", v[i].name,
 			       v[i].format, (long long)v[i].cases, (long long)v[i].events,
-			       (long long)v[i].activities, v[i].first_time, v[i].last_time);
+			       (long long)v[i].activities, v[i].first_time, v[i].last_time,
+			       *v[i].first_time ? "" : "(no timestamps)");
 	}
 	logstore_info_free(v, nv);
 	return 0;

@@ -31,10 +31,14 @@ static void print_text(const char *name, const struct eventlog *l,
 	if (ps->out_of_order)
 		printf("  %zu events were out of time order in the source (sorted)\n",
 		       ps->out_of_order);
-	printf("\ncase duration: min %s, median %s, mean %s, p90 %s, max %s\n",
-	       pjson_human(ps->duration.min, a, 32), pjson_human(ps->duration.median, b, 32),
-	       pjson_human(ps->duration.mean, c, 32), pjson_human(ps->duration.p90, d, 32),
-	       pjson_human(ps->duration.max, e, 32));
+	if (ps->no_time)
+		printf("\ncase duration: no timestamps (events in file order; "
+		       "no durations, waits or weeks)\n");
+	else
+		printf("\ncase duration: min %s, median %s, mean %s, p90 %s, max %s\n",
+		       pjson_human(ps->duration.min, a, 32), pjson_human(ps->duration.median, b, 32),
+		       pjson_human(ps->duration.mean, c, 32), pjson_human(ps->duration.p90, d, 32),
+		       pjson_human(ps->duration.max, e, 32));
 	printf("\ntop variants:\n");
 	for (i = 0; i < ps->nvariants && i < top; i++) {
 		const struct pstat_variant *v = &ps->variants[i];
@@ -49,10 +53,12 @@ static void print_text(const char *name, const struct eventlog *l,
 		}
 		printf("\n");
 	}
-	printf("\nbottlenecks (waiting time before the activity):\n");
+	printf("\nbottlenecks (waiting time before the activity):%s\n",
+	       ps->no_time ? " no timestamps" : "");
 	bn = pjson_bottlenecks(ps);
-	printf("  %-36s %9s %12s %12s\n", "ACTIVITY", "EVENTS", "MEDIAN WAIT", "P90 WAIT");
-	for (i = 0; i < ps->nacts && i < top; i++)
+	if (!ps->no_time)
+		printf("  %-36s %9s %12s %12s\n", "ACTIVITY", "EVENTS", "MEDIAN WAIT", "P90 WAIT");
+	for (i = 0; !ps->no_time && i < ps->nacts && i < top; i++)
 		printf("  %-36.36s %9zu %12s %12s\n", eventlog_str(l, bn[i]->activity), bn[i]->events,
 		       pjson_human(bn[i]->wait.median, a, 32), pjson_human(bn[i]->wait.p90, b, 32));
 	free(bn);
@@ -74,8 +80,11 @@ static void print_text(const char *name, const struct eventlog *l,
 	for (i = 0; i < ps->ndfg && i < top; i++)
 		printf("  %8zu  %s -> %s  (median %s)\n", ps->dfg[i].count,
 		       eventlog_str(l, ps->dfg[i].from), eventlog_str(l, ps->dfg[i].to),
-		       pjson_human(ps->dfg[i].median, a, 32));
-	printf("\ncases started per ISO week: %zu weeks", ps->nweeks);
+		       ps->no_time ? "no timestamps" : pjson_human(ps->dfg[i].median, a, 32));
+	if (ps->no_time)
+		printf("\ncases started per ISO week: no timestamps");
+	else
+		printf("\ncases started per ISO week: %zu weeks", ps->nweeks);
 	if (ps->nweeks) {
 		size_t mx = 0;
 		for (i = 0; i < ps->nweeks; i++)
@@ -92,6 +101,15 @@ static void print_text(const char *name, const struct eventlog *l,
 }
 
 /* ---- exceptions ----------------------------------------------------------- */
+
+/* Without timestamps a resolution time is unknown (NaN: "-" and null), not 0. */
+static void exc_no_time(const struct eventlog *l, struct exc_result *r)
+{
+	if (!l->no_time)
+		return;
+	r->resolution.min = r->resolution.median = r->resolution.mean = NAN;
+	r->resolution.p90 = r->resolution.max = NAN;
+}
 
 struct exc_opts {
 	int rules;          /* --rules: every ExceptionRule applied to the workspace */
@@ -291,6 +309,8 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	for (k = 0; k < 2 && eo.on; k++)
 		exceptions_compute(&l, co.mask[k], eo.exc, eo.case_exc, &er[k]);
+	for (k = 0; k < 2 && eo.on; k++)
+		exc_no_time(&l, &er[k]);
 	if (ctx->json) {
 		json_t *o = pjson_compare(&co, argv[1], by, before);
 		if (eo.on) {
@@ -318,18 +338,23 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 			printf(" (%zu cases without '%s' left out)", co.excluded, by);
 		printf("\n\n%-28s %16s %16s %16s %9s\n", "", "A", "B", "B - A", "B/A - 1");
 		printf("%-28s %16zu %16zu\n", "cases", a->cases, b->cases);
-		s4[0] = b->duration.median < a->duration.median ? '-' : '+';
-		pjson_human(fabs(b->duration.median - a->duration.median), s4 + 1, 31);
-		printf("%-28s %16s %16s %16s %8.1f%%\n", "median case duration",
-		       pjson_human(a->duration.median, s1, 32), pjson_human(b->duration.median, s2, 32),
-		       s4, 100 * (b->duration.median / a->duration.median - 1));
-		printf("%-28s 95%% CI of B - A: [%s%s, %s%s] (bootstrap, %lld resamples, seed %lld)\n",
-		       "", lo < 0 ? "-" : "", pjson_human(fabs(lo), s3, 32), hi < 0 ? "-" : "",
-		       pjson_human(fabs(hi), s4, 32), reps, seed);
-		printf("%-28s %16s %16s\n", "mean case duration", pjson_human(a->duration.mean, s1, 32),
-		       pjson_human(b->duration.mean, s2, 32));
-		printf("%-28s %16s %16s\n", "p90 case duration", pjson_human(a->duration.p90, s1, 32),
-		       pjson_human(b->duration.p90, s2, 32));
+		if (l.no_time) {
+			printf("%-28s %16s\n", "case duration", "no timestamps");
+		} else {
+			s4[0] = b->duration.median < a->duration.median ? '-' : '+';
+			pjson_human(fabs(b->duration.median - a->duration.median), s4 + 1, 31);
+			printf("%-28s %16s %16s %16s %8.1f%%\n", "median case duration",
+			       pjson_human(a->duration.median, s1, 32),
+			       pjson_human(b->duration.median, s2, 32),
+			       s4, 100 * (b->duration.median / a->duration.median - 1));
+			printf("%-28s 95%% CI of B - A: [%s%s, %s%s] (bootstrap, %lld resamples, seed %lld)\n",
+			       "", lo < 0 ? "-" : "", pjson_human(fabs(lo), s3, 32), hi < 0 ? "-" : "",
+			       pjson_human(fabs(hi), s4, 32), reps, seed);
+			printf("%-28s %16s %16s\n", "mean case duration",
+			       pjson_human(a->duration.mean, s1, 32), pjson_human(b->duration.mean, s2, 32));
+			printf("%-28s %16s %16s\n", "p90 case duration",
+			       pjson_human(a->duration.p90, s1, 32), pjson_human(b->duration.p90, s2, 32));
+		}
 		printf("%-28s %15.1f%% %15.1f%% %+15.1fpp\n", "rework rate", 100 * ra, 100 * rb,
 		       100 * (rb - ra));
 		printf("%-28s   [%4.1f%%, %4.1f%%]   [%4.1f%%, %4.1f%%]  (Wilson 95%%)\n", "",
@@ -344,8 +369,8 @@ static int process_compare_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 			       100 * er[0].rate_lo, 100 * er[0].rate_hi,
 			       100 * er[1].rate_lo, 100 * er[1].rate_hi);
 			printf("%-28s %16s %16s\n", "median resolution time",
-			       pjson_human(er[0].resolution.median, s1, 32),
-			       pjson_human(er[1].resolution.median, s2, 32));
+			       l.no_time ? "no timestamps" : pjson_human(er[0].resolution.median, s1, 32),
+			       l.no_time ? "" : pjson_human(er[1].resolution.median, s2, 32));
 		}
 	}
 cleanup:
@@ -408,8 +433,10 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 	process_stats_compute(&l, NULL, &ps);
 	if ((ret = exc_prepare(&eo, ctx->store, &l, &ps, &er)))
 		goto cleanup;
-	if (eo.on)
+	if (eo.on) {
 		exceptions_compute(&l, NULL, eo.exc, eo.case_exc, &er);
+		exc_no_time(&l, &er);
+	}
 	if (dfg) {
 		struct strbuf sb = STRBUF_INIT;
 		pjson_dfg_dot(&sb, argv[1], &l, &ps);

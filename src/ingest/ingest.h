@@ -62,6 +62,27 @@ struct ingest_csv_map {
 	const char **attr_cols;
 	int nattrs;
 	char delimiter;            /* 0: detect from the header (, ; tab |) */
+	int date_order;            /* enum ingest_date_order; 0: detect */
+	int time_format;           /* enum ingest_time_format; 0: dates, epochs by magnitude */
+};
+
+/*
+ * How dates with the year last (03/04/2024) are read.  DETECT reads the
+ * column: a value with a first part above 12 means day first, a second
+ * part above 12 month first; a column that never tells, or tells both,
+ * is refused with an example.  YMD refuses year-last dates.
+ */
+enum ingest_date_order {
+	INGEST_ORDER_DETECT = 0,
+	INGEST_ORDER_YMD,
+	INGEST_ORDER_DMY,
+	INGEST_ORDER_MDY,
+};
+
+enum ingest_time_format {
+	INGEST_TIME_AUTO = 0,    /* dates; digits-only values as epoch by magnitude */
+	INGEST_TIME_EPOCH_S,     /* Unix seconds (a fraction allowed) */
+	INGEST_TIME_EPOCH_MS,    /* Unix milliseconds */
 };
 
 /*

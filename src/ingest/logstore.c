@@ -41,7 +41,8 @@ static size_t log_columns(const struct eventlog *l, struct column *c)
 	c[n++] = (struct column){ "case_len", case_len, (size_t)l->ncases * 4, 1 };
 	c[n++] = (struct column){ "activity", l->activity, l->n * 4, 0 };
 	c[n++] = (struct column){ "resource", l->resource, l->n * 4, 0 };
-	c[n++] = (struct column){ "time", l->time, l->n * 8, 0 };
+	if (!l->no_time)
+		c[n++] = (struct column){ "time", l->time, l->n * 8, 0 };
 	if (l->lifecycle)
 		c[n++] = (struct column){ "lifecycle", l->lifecycle, l->n * 4, 0 };
 	if (l->cost)
@@ -96,6 +97,10 @@ static void time_range(const struct eventlog *l, char first[TIME_ISO_LEN],
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	size_t i;
 
+	if (l->no_time) { /* no range: '' is what `logs` and load read as "no timestamps" */
+		first[0] = last[0] = '\0';
+		return;
+	}
 	for (i = 0; i < l->n; i++) {
 		if (l->time[i] < lo)
 			lo = l->time[i];
@@ -110,6 +115,15 @@ int logstore_save(struct store *s, const char *actor, const char *name,
 		  const char *format, const char *source, const struct eventlog *l,
 		  enum logstore_status *status, int64_t *seq,
 		  char hash[SHA256_HEX], struct aiv_err *err)
+{
+	return logstore_save_tally(s, actor, name, format, source, l, NULL, status, seq,
+				   hash, err);
+}
+
+int logstore_save_tally(struct store *s, const char *actor, const char *name,
+			const char *format, const char *source, const struct eventlog *l,
+			const struct tally *t, enum logstore_status *status, int64_t *seq,
+			char hash[SHA256_HEX], struct aiv_err *err)
 {
 	struct column c[12];
 	size_t ncol, i, off;
@@ -160,6 +174,11 @@ int logstore_save(struct store *s, const char *actor, const char *name,
 			    "rows", (json_int_t)l->n, "cases", (json_int_t)l->ncases,
 			    "activities", (json_int_t)nact, "rows_sha256", hash,
 			    "replaced", exists);
+	json_object_set_new(payload, "out_of_order", json_integer((json_int_t)l->out_of_order));
+	if (l->no_time)
+		json_object_set_new(payload, "no_timestamps", json_true());
+	if (t)
+		json_object_set_new(payload, "tally", tally_json(t));
 	if ((ret = ledger_append(s, actor, "import.cases", subject, payload, &entry, err)))
 		goto cleanup;
 	time_format_us(time_now_us(), now);
@@ -262,11 +281,12 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 				  { "cattr", STRBUF_INIT }, { "eattr", STRBUF_INIT } };
 	enum { STRS, CNAME, CLEN, ACT, RES, TIME, LIFE, COST, CATTR, EATTR, NCOL };
 	struct store_stmt *st;
-	int64_t log_id = 0, events = 0, cases = 0;
+	int64_t log_id = 0, events = 0, cases = 0, out_of_order = 0;
 	size_t i, k, pos;
-	int ret;
+	int ret, no_time = 0;
 
-	st = store_prepare(s, "SELECT id, events, cases FROM event_logs WHERE name = ?", err);
+	st = store_prepare(s, "SELECT id, events, cases, out_of_order, first_time FROM event_logs"
+			      " WHERE name = ?", err);
 	if (!st)
 		return err->code;
 	store_bind_text(st, 1, name);
@@ -275,6 +295,8 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 		log_id = store_col_int(st, 0);
 		events = store_col_int(st, 1);
 		cases = store_col_int(st, 2);
+		out_of_order = store_col_int(st, 3);
+		no_time = !*store_col_text(st, 4);
 	}
 	store_reset(st);
 	if (ret < 0)
@@ -306,7 +328,7 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 	ret = AIV_EINPUT;
 	if (cols[CNAME].sb.len != (size_t)cases * 4 || cols[CLEN].sb.len != (size_t)cases * 4 ||
 	    cols[ACT].sb.len != (size_t)events * 4 || cols[RES].sb.len != (size_t)events * 4 ||
-	    cols[TIME].sb.len != (size_t)events * 8 ||
+	    cols[TIME].sb.len != (no_time ? 0 : (size_t)events * 8) || out_of_order < 0 ||
 	    (cols[LIFE].sb.len && cols[LIFE].sb.len != (size_t)events * 4) ||
 	    (cols[COST].sb.len && cols[COST].sb.len != (size_t)events * 8) ||
 	    cols[CATTR].sb.len % 16 || cols[EATTR].sb.len % 16 || events <= 0) {
@@ -325,7 +347,12 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 	l->case_name = (uint32_t *)strbuf_detach(&cols[CNAME].sb, NULL);
 	l->activity = (uint32_t *)strbuf_detach(&cols[ACT].sb, NULL);
 	l->resource = (uint32_t *)strbuf_detach(&cols[RES].sb, NULL);
-	l->time = (int64_t *)strbuf_detach(&cols[TIME].sb, NULL);
+	if (no_time)
+		l->time = xcalloc((size_t)events, sizeof(*l->time));
+	else
+		l->time = (int64_t *)strbuf_detach(&cols[TIME].sb, NULL);
+	l->no_time = no_time;
+	l->out_of_order = (size_t)out_of_order; /* as the import counted it */
 	if (cols[LIFE].sb.len)
 		l->lifecycle = (uint32_t *)strbuf_detach(&cols[LIFE].sb, NULL);
 	if (cols[COST].sb.len)

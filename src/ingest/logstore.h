@@ -11,7 +11,8 @@
  *     case_name  u32 per case (string id of the case id)
  *     case_len   u32 per case (events in the case)
  *     activity   u32 per event    resource  u32 per event (0xffffffff: none)
- *     time       i64 per event (us since epoch, UTC)
+ *     time       i64 per event (us since epoch, UTC); absent when the log
+ *                has no timestamps (event_logs.first_time is then '')
  *     lifecycle  u32 per event (only if the log has lifecycle transitions)
  *     cost       f64 per event (only if the log has costs; NaN: none)
  *     cattr      4 x u32 per case attribute  (case, key, value, type)
@@ -28,6 +29,7 @@
 
 #include "aiv.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "metrics/eventlog.h"
 #include "store/store.h"
 
@@ -55,6 +57,17 @@ int logstore_save(struct store *s, const char *actor, const char *name,
 		  const char *format, const char *source, const struct eventlog *l,
 		  enum logstore_status *status, int64_t *seq,
 		  char hash[SHA256_HEX], struct aiv_err *err);
+
+/*
+ * The same, recording the import's accounting (core/tally.h) in the
+ * ledger entry's payload as "tally" (tally_json's form); t may be NULL.
+ * The payload also holds "out_of_order" and, for a log without
+ * timestamps, "no_timestamps": true.
+ */
+int logstore_save_tally(struct store *s, const char *actor, const char *name,
+			const char *format, const char *source, const struct eventlog *l,
+			const struct tally *t, enum logstore_status *status, int64_t *seq,
+			char hash[SHA256_HEX], struct aiv_err *err);
 
 /* Load log `name` into `l` (initialised by the caller), finished. */
 int logstore_load(struct store *s, const char *name, struct eventlog *l,

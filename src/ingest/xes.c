@@ -7,16 +7,29 @@
  * because the trace's concept:name (the case id) may come after its
  * events; they then go into the columnar log in one go.
  *
- *   <log> --+-- <extension/> <global>...</global> <classifier/>  (skipped)
+ *   <log> --+-- <extension/> <global>...</global> <classifier/>  (not used)
  *           +-- <string|date|int|float|boolean|id|list|container>  log attr
  *           +-- <trace> --+-- attributes                 -> case attributes
- *                         +-- <event> -- attributes      -> one event
+ *           |             +-- <event> -- attributes      -> one event
+ *           +-- <event> (outside any trace: no case; skipped, counted)
  *
  * Standard keys: concept:name, time:timestamp, org:resource,
  * lifecycle:transition, cost:total; everything else is kept as a case or
  * event attribute with its XES type.  Values are checked against their
  * declared type (int, float, boolean, date, id) and a wrong one is an
  * error with the file, line and column expat reports.
+ *
+ * What the importer does not use never stops an import, it is counted in
+ * the tally (ingest_opts.tally): log attributes, <extension>, <global>,
+ * <classifier> and everything nested in them, nested (meta-)attributes,
+ * also without a key, as ProM writes them (BPI Challenge 2012's log-level
+ * meta attributes hold key-less <float>s).  Rows (events) are used or
+ * skipped with a reason: an event outside any trace, an event without
+ * concept:name.  A trace without concept:name gets the case id
+ * "trace N" from its position (an assumption, counted).  time:timestamp is
+ * optional (IEEE 1849): a log where no event has one is imported in file
+ * order with eventlog.no_time set; a log where some events have one and
+ * others not is an error naming the first event without.
  */
 #include <errno.h>
 #include <math.h>
@@ -30,7 +43,7 @@
 
 #include "ingest/ingest.h"
 
-enum xnode { X_LOG, X_TRACE, X_EVENT, X_ATTR, X_META, X_VALUES };
+enum xnode { X_LOG, X_TRACE, X_EVENT, X_ATTR, X_META, X_VALUES, X_LOOSE_EVENT };
 
 struct pending_attr {
 	uint32_t key, value, type;
@@ -63,6 +76,20 @@ struct xes_ctx {
 	/* progress */
 	const struct ingest_opts *o;
 	uint64_t bytes, next_report;
+	/* accounting (NULL: none) */
+	struct tally *t;
+	const char *meta_el;      /* "global", "classifier" or "extension" we are in */
+	size_t loose_depth;       /* depth of an event outside a trace, or 0 */
+	/* timestamps: which events have one; the first event without one */
+	int timed_seen, untimed_seen;
+	long untimed_line;
+	size_t untimed_event;
+	char untimed_case[128];
+	/* positional case ids ("trace N") and the ids traces named themselves */
+	uint32_t *posnames;
+	size_t nposnames, aposnames;
+	uint8_t *named;           /* by string id: an explicit concept:name of a trace */
+	size_t anamed;
 };
 
 static void fail(struct xes_ctx *x, int code, const char *fmt, ...)
@@ -82,6 +109,43 @@ static void fail(struct xes_ctx *x, int code, const char *fmt, ...)
 		    (long)XML_GetCurrentColumnNumber(x->p) + 1, "%s", msg);
 	x->failed = 1;
 	XML_StopParser(x->p, XML_FALSE);
+}
+
+/* "FILE:LINE" of the current element into buf. */
+static const char *here(const struct xes_ctx *x, long line, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s:%ld", x->name,
+		 line > 0 ? line : (long)XML_GetCurrentLineNumber(x->p));
+	return buf;
+}
+
+/* Something in the file that is not used (an attribute, a block). */
+static void note(struct xes_ctx *x, const char *what)
+{
+	char where[AIV_ERR_MSG];
+
+	if (x->t && !x->loose_depth)
+		tally_note(x->t, what, here(x, 0, where, sizeof(where)));
+}
+
+/*
+ * An event not used for `reason` at `line` (0: here).  Counted in the
+ * tally; without a tally (no one to tell) or with --strict it is an error.
+ * Returns 0, or -1 with the parse stopped.
+ */
+static int skip_event(struct xes_ctx *x, const char *reason, long line)
+{
+	char where[AIV_ERR_MSG];
+
+	here(x, line, where, sizeof(where));
+	if (x->t && !tally_skip(x->t, reason, where, x->err))
+		return 0;
+	if (!x->t)
+		aiv_fail_at(x->err, AIV_EINPUT, x->name,
+			    line > 0 ? line : (long)XML_GetCurrentLineNumber(x->p), 0, "%s", reason);
+	x->failed = 1;
+	XML_StopParser(x->p, XML_FALSE);
+	return -1;
 }
 
 static const char *att(const XML_Char **atts, const char *name)
@@ -237,11 +301,20 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			x->eattrs[x->neattrs].type = (uint32_t)type;
 			x->neattrs++;
 			e->attr_hi = x->neattrs;
+		} else {
+			note(x, "event attribute not named by --attr");
 		}
 	} else if (parent == X_TRACE) {
 		if (!strcmp(key, "concept:name")) {
+			if (type == EVL_LIST) {
+				fail(x, AIV_EINPUT, "<list key=\"%s\">: '%s' takes a single value, not a list",
+				     key, key);
+				return;
+			}
 			x->case_name = eventlog_intern(l, v, strlen(v));
-		} else if (keep_attr(x, key)) {
+		} else if (!keep_attr(x, key)) {
+			note(x, "trace attribute not named by --attr");
+		} else {
 			ALLOC_GROW(x->cattrs, x->ncattrs + 1, x->acattrs);
 			x->cattrs[x->ncattrs].key = eventlog_intern(l, key, strlen(key));
 			x->cattrs[x->ncattrs].value = v ? eventlog_intern(l, v, strlen(v))
@@ -250,7 +323,34 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			x->ncattrs++;
 		}
 	}
-	/* log attributes, globals and nested attributes: checked, not kept */
+}
+
+/*
+ * An attribute that is not data: on the log, in <global>, <classifier> or
+ * <extension>, nested in another attribute or in a list, or on an event
+ * outside any trace.  A value that is there must match its type (a wrong
+ * one means a damaged file); a missing key or value is only counted, as
+ * is the attribute itself.
+ */
+static void meta_attribute(struct xes_ctx *x, enum xnode parent, const char *el, int type,
+			   const XML_Char **atts)
+{
+	const char *key = att(atts, "key"), *v = att(atts, "value");
+	char what[96];
+	int64_t t;
+	double num;
+
+	if (key && v && type != EVL_LIST && check_value(x, type, el, key, v, &t, &num))
+		return;
+	if (!key)
+		snprintf(what, sizeof(what), "key-less <%s> in log metadata", el);
+	else if (parent == X_LOG)
+		snprintf(what, sizeof(what), "log attribute");
+	else if (parent == X_META)
+		snprintf(what, sizeof(what), "attribute in <%s>", x->meta_el);
+	else
+		snprintf(what, sizeof(what), "nested attribute");
+	note(x, what);
 }
 
 static void XMLCALL on_start(void *data, const XML_Char *el, const XML_Char **atts)
@@ -272,8 +372,11 @@ static void XMLCALL on_start(void *data, const XML_Char *el, const XML_Char **at
 	}
 	parent = x->stack[x->depth - 1];
 	type = attr_type(el);
-	if (type >= 0 && parent != X_META) {
-		on_attribute(x, parent, el, type, atts);
+	if (type >= 0) {
+		if (parent == X_TRACE || parent == X_EVENT)
+			on_attribute(x, parent, el, type, atts);
+		else
+			meta_attribute(x, parent, el, type, atts);
 		push(x, X_ATTR);
 		return;
 	}
@@ -285,8 +388,20 @@ static void XMLCALL on_start(void *data, const XML_Char *el, const XML_Char **at
 			x->trace_line = (long)XML_GetCurrentLineNumber(x->p);
 			x->nevs = x->neattrs = x->ncattrs = 0;
 			push(x, X_TRACE);
+		} else if (!strcmp(el, "event")) {
+			/* IEEE 1849 allows events outside traces; they belong to no case */
+			if (x->t)
+				x->t->read++;
+			if (skip_event(x, "event outside any trace (no case)", 0))
+				return;
+			push(x, X_LOOSE_EVENT);
+			x->loose_depth = x->depth;
 		} else if (!strcmp(el, "extension") || !strcmp(el, "global") ||
 			   !strcmp(el, "classifier")) {
+			x->meta_el = !strcmp(el, "extension") ? "extension" :
+				     !strcmp(el, "global") ? "global" : "classifier";
+			note(x, !strcmp(el, "extension") ? "<extension> declaration" :
+				!strcmp(el, "global") ? "<global> block" : "<classifier> definition");
 			push(x, X_META);
 		} else {
 			fail(x, AIV_EINPUT, "unexpected <%s> in <log>", el);
@@ -295,6 +410,8 @@ static void XMLCALL on_start(void *data, const XML_Char *el, const XML_Char **at
 	case X_TRACE:
 		if (!strcmp(el, "event")) {
 			struct pending_event *e;
+			if (x->t)
+				x->t->read++;
 			ALLOC_GROW(x->evs, x->nevs + 1, x->aevs);
 			e = &x->evs[x->nevs++];
 			memset(e, 0, sizeof(*e));
@@ -311,51 +428,89 @@ static void XMLCALL on_start(void *data, const XML_Char *el, const XML_Char **at
 			return;
 		}
 		break;
-	case X_META:
-		if (type >= 0) { /* a global's default value: checked, not used */
-			int64_t t;
-			double num;
-			const char *v = att(atts, "value"), *key = att(atts, "key");
-			if (type != EVL_LIST && v && key && check_value(x, type, el, key, v, &t, &num))
-				return;
-			push(x, X_META);
-			return;
-		}
-		break;
 	default:
 		break;
 	}
 	fail(x, AIV_EINPUT, "unexpected <%s> in <%s>", el,
-	     parent == X_TRACE ? "trace" : parent == X_EVENT ? "event" :
-	     parent == X_VALUES ? "values" : parent == X_META ? "global" : "attribute");
+	     parent == X_TRACE ? "trace" :
+	     parent == X_EVENT || parent == X_LOOSE_EVENT ? "event" :
+	     parent == X_VALUES ? "values" : parent == X_META ? x->meta_el : "attribute");
+}
+
+/* Whether a trace named itself `id` (a byte per string id). */
+static void mark_named(struct xes_ctx *x, uint32_t id)
+{
+	if (id >= x->anamed) {
+		size_t n = x->anamed ? x->anamed : 1024;
+		while (n <= id)
+			n *= 2;
+		x->named = xrealloc(x->named, n);
+		memset(x->named + x->anamed, 0, n - x->anamed);
+		x->anamed = n;
+	}
+	x->named[id] = 1;
 }
 
 static void flush_trace(struct xes_ctx *x)
 {
 	struct eventlog *l = x->l;
-	char cname[128];
-	size_t i, k;
+	char where[AIV_ERR_MSG];
+	size_t i, k, used = 0;
 
-	if (x->case_name == EVL_NONE && x->nevs) {
-		aiv_fail_at(x->err, AIV_EINPUT, x->name, x->trace_line, 0,
-			    "trace %ld has no concept:name (case id)", x->trace_no);
-		x->failed = 1;
-		XML_StopParser(x->p, XML_FALSE);
-		return;
-	}
+	/* events without an activity are skipped (counted); the rest are used */
 	for (i = 0; i < x->nevs; i++) {
 		struct pending_event *e = &x->evs[i];
-		size_t ev;
-		if (e->activity == EVL_NONE || !e->has_time) {
-			snprintf(cname, sizeof(cname), "%s", eventlog_str(l, x->case_name));
-			aiv_fail_at(x->err, AIV_EINPUT, x->name, e->line, 0,
-				    "case '%s', event %zu: no %s", cname, i + 1,
-				    e->activity == EVL_NONE ? "concept:name (activity)"
-							    : "time:timestamp");
+		if (e->activity == EVL_NONE) {
+			if (skip_event(x, "event without concept:name (activity)", e->line))
+				return;
+			continue;
+		}
+		used++;
+		if (e->has_time) {
+			x->timed_seen = 1;
+		} else if (!x->untimed_seen) {
+			x->untimed_seen = 1;
+			x->untimed_line = e->line;
+			x->untimed_event = i + 1;
+			if (x->case_name != EVL_NONE)
+				snprintf(x->untimed_case, sizeof(x->untimed_case), "%s",
+					 eventlog_str(l, x->case_name));
+			else
+				snprintf(x->untimed_case, sizeof(x->untimed_case), "trace %ld",
+					 x->trace_no);
+		}
+		if (x->timed_seen && x->untimed_seen) {
+			aiv_fail_at(x->err, AIV_EINPUT, x->name, x->untimed_line, 0,
+				    "case '%s', event %zu: no time:timestamp (other events have one)",
+				    x->untimed_case, x->untimed_event);
 			x->failed = 1;
 			XML_StopParser(x->p, XML_FALSE);
 			return;
 		}
+	}
+	if (!used) {
+		/* a trace with no events has no case to carry its attributes (fuzz_xes) */
+		if (!x->nevs)
+			note(x, "trace without events");
+		return;
+	}
+	if (x->case_name == EVL_NONE) {
+		char id[48];
+		snprintf(id, sizeof(id), "trace %ld", x->trace_no);
+		x->case_name = eventlog_intern(l, id, strlen(id));
+		ALLOC_GROW(x->posnames, x->nposnames + 1, x->aposnames);
+		x->posnames[x->nposnames++] = x->case_name;
+		if (x->t)
+			tally_assume(x->t, "trace without concept:name: case id 'trace N' from its position",
+				     here(x, x->trace_line, where, sizeof(where)));
+	} else {
+		mark_named(x, x->case_name);
+	}
+	for (i = 0; i < x->nevs; i++) {
+		struct pending_event *e = &x->evs[i];
+		size_t ev;
+		if (e->activity == EVL_NONE)
+			continue;
 		ev = eventlog_add(l, x->case_name, e->activity, e->resource, e->time);
 		if (e->lifecycle != EVL_NONE)
 			eventlog_set_lifecycle(l, ev, e->lifecycle);
@@ -366,8 +521,9 @@ static void flush_trace(struct xes_ctx *x)
 						(enum evl_type)x->eattrs[k].type,
 						x->eattrs[k].value);
 	}
-	/* a trace with no events has no case to carry its attributes (fuzz_xes) */
-	for (k = 0; x->case_name != EVL_NONE && k < x->ncattrs; k++)
+	if (x->t)
+		x->t->used += (int64_t)used;
+	for (k = 0; k < x->ncattrs; k++)
 		eventlog_add_case_attr(l, x->case_name, x->cattrs[k].key,
 				       (enum evl_type)x->cattrs[k].type, x->cattrs[k].value);
 	if (x->o && x->o->progress && l->n >= x->next_report) {
@@ -379,11 +535,15 @@ static void flush_trace(struct xes_ctx *x)
 static void XMLCALL on_end(void *data, const XML_Char *el)
 {
 	struct xes_ctx *x = data;
+	enum xnode n;
 
 	(void)el;
 	if (x->failed || !x->depth)
 		return;
-	if (x->stack[--x->depth] == X_TRACE)
+	if (x->depth == x->loose_depth)
+		x->loose_depth = 0;
+	n = x->stack[--x->depth];
+	if (n == X_TRACE)
 		flush_trace(x);
 }
 
@@ -394,6 +554,7 @@ static void ctx_init(struct xes_ctx *x, const char *name, struct eventlog *l,
 	x->name = name;
 	x->l = l;
 	x->o = o;
+	x->t = o ? o->tally : NULL;
 	x->err = err;
 	x->next_report = 65536;
 	x->p = XML_ParserCreate(NULL);
@@ -410,6 +571,8 @@ static void ctx_release(struct xes_ctx *x)
 	free(x->evs);
 	free(x->eattrs);
 	free(x->cattrs);
+	free(x->posnames);
+	free(x->named);
 }
 
 /* gzerror() prefixes the path; the message already has it */
@@ -438,9 +601,24 @@ static int finish(struct xes_ctx *x)
 {
 	int ret;
 
+	size_t i;
+
 	if (!x->seen_root)
 		return aiv_fail(x->err, AIV_EINPUT, "%s: not an XES log: no <log> element",
 				x->name);
+	/* a positional id that another trace took as its name would merge two cases */
+	for (i = 0; i < x->nposnames; i++)
+		if (x->posnames[i] < x->anamed && x->named[x->posnames[i]])
+			return aiv_fail(x->err, AIV_EINPUT,
+					"%s: a trace without concept:name would be case '%s', "
+					"but another trace has that name", x->name,
+					eventlog_str(x->l, x->posnames[i]));
+	if (x->untimed_seen && !x->timed_seen) {
+		x->l->no_time = 1;
+		if (x->t)
+			tally_assume(x->t, "no time:timestamp in the log: events in file order, "
+				     "no time figures", NULL);
+	}
 	ret = eventlog_finish(x->l, x->err);
 	if (ret)
 		aiv_err_prefix(x->err, "%s", x->name);

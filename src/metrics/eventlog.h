@@ -15,7 +15,7 @@
  * Building: eventlog_add() appends events in file order; eventlog_finish()
  * then groups them by case (cases in order of first appearance) and sorts
  * each case by (time, original position), counting the events that were
- * out of time order.  After finish, the events of case c are the index
+ * out of time order.  A log without timestamps (no_time) keeps file order.  After finish, the events of case c are the index
  * range [case_off[c], case_off[c+1]) and ev_case holds case indexes.
  *
  * Memory per event: ev_case, activity, resource 4 bytes each, time 8;
@@ -98,6 +98,12 @@ struct eventlog {
 	struct eventlog_attr *eattrs; /* owner: event index (file order, then sorted) */
 	size_t neattrs, aeattrs;
 	int finished;
+	/*
+	 * No event has a timestamp (time:timestamp is optional in IEEE 1849):
+	 * time[] is all 0, events stay in file order within their case, and
+	 * every time figure (durations, waits, weeks) is unknown, not 0.
+	 */
+	int no_time;
 };
 
 void eventlog_init(struct eventlog *l);

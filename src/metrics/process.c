@@ -201,7 +201,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 	struct vslot *vt;
 	struct u64map edges, hand, weeks;
 	uint32_t nact = 0, nres = 0, c;
-	int added;
+	int added, timed = !l->no_time;
 
 	memset(out, 0, sizeof(*out));
 	out->first_time = INT64_MAX;
@@ -260,20 +260,24 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 			continue;
 		out->cases++;
 		out->events += hi - lo;
-		out->durations[out->cases - 1] = (double)(l->time[hi - 1] - l->time[lo]) / 1e6;
-		if (l->time[lo] < out->first_time)
-			out->first_time = l->time[lo];
-		if (l->time[hi - 1] > out->last_time)
-			out->last_time = l->time[hi - 1];
-		process_iso_week(l->time[lo], &y, &w);
-		k = map_get(&weeks, (uint64_t)(int64_t)y * 100 + (uint64_t)w, (uint32_t)nweeks, &added);
-		if (added) {
-			ALLOC_GROW(out->weeks, nweeks + 1, va);
-			out->weeks[nweeks].year = y;
-			out->weeks[nweeks].week = w;
-			out->weeks[nweeks++].cases = 0;
+		out->durations[out->cases - 1] =
+			timed ? (double)(l->time[hi - 1] - l->time[lo]) / 1e6 : NAN;
+		if (timed) {
+			if (l->time[lo] < out->first_time)
+				out->first_time = l->time[lo];
+			if (l->time[hi - 1] > out->last_time)
+				out->last_time = l->time[hi - 1];
+			process_iso_week(l->time[lo], &y, &w);
+			k = map_get(&weeks, (uint64_t)(int64_t)y * 100 + (uint64_t)w,
+				    (uint32_t)nweeks, &added);
+			if (added) {
+				ALLOC_GROW(out->weeks, nweeks + 1, va);
+				out->weeks[nweeks].year = y;
+				out->weeks[nweeks].week = w;
+				out->weeks[nweeks++].cases = 0;
+			}
+			out->weeks[k].cases++;
 		}
-		out->weeks[k].cases++;
 		for (i = lo; i < hi; i++) {
 			uint32_t a = dact[l->activity[i]];
 			struct pstat_activity *pa = &out->acts[a];
@@ -309,8 +313,10 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 					edge_count[nedges++] = 0;
 				}
 				edge_count[e]++;
-				eidx[ntrans] = e;
-				dt[ntrans++] = (double)(l->time[i] - l->time[i - 1]) / 1e6;
+				if (timed) {
+					eidx[ntrans] = e;
+					dt[ntrans++] = (double)(l->time[i] - l->time[i - 1]) / 1e6;
+				}
 				if (l->resource[i] != EVL_NONE && l->resource[i - 1] != EVL_NONE &&
 				    l->resource[i] != l->resource[i - 1]) {
 					uint64_t hk = (uint64_t)dres[l->resource[i - 1]] << 32 |
@@ -352,7 +358,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 		}
 		out->variants[vt[k].var].count++;
 	}
-	if (!out->cases) {
+	if (!out->cases || !timed) {
 		out->first_time = out->last_time = 0;
 		out->cost_total = NAN;
 	}
@@ -373,7 +379,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 	out->ndfg = nedges;
 	for (i = 0; i < nedges; i++) {
 		struct pstat_summary s;
-		summarise(grouped + off[i], edge_count[i], &s);
+		summarise(grouped + off[i], timed ? edge_count[i] : 0, &s);
 		out->dfg[i].from = out->acts[edge_from[i]].activity;
 		out->dfg[i].to = out->acts[edge_to[i]].activity;
 		out->dfg[i].count = edge_count[i];
@@ -393,7 +399,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 		free(fill);
 	}
 	for (i = 0; i < nact; i++)
-		summarise(grouped + off[i], off[i + 1] - off[i], &out->acts[i].wait);
+		summarise(grouped + off[i], timed ? off[i + 1] - off[i] : 0, &out->acts[i].wait);
 
 	/* starts and ends */
 	out->starts = xcalloc(nact ? nact : 1, sizeof(*out->starts));
@@ -413,11 +419,12 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 
 	/* case durations: summary, then kept sorted for callers */
 	{
-		double *tmp = xmalloc(st_mult(out->cases ? out->cases : 1, sizeof(double)));
-		memcpy(tmp, out->durations, out->cases * sizeof(double));
-		summarise(tmp, out->cases, &out->duration);
+		size_t nd = timed ? out->cases : 0; /* NaN durations: unknown, not 0 */
+		double *tmp = xmalloc(st_mult(nd ? nd : 1, sizeof(double)));
+		memcpy(tmp, out->durations, nd * sizeof(double));
+		summarise(tmp, nd, &out->duration);
 		free(tmp);
-		stats_sort(out->durations, out->cases);
+		stats_sort(out->durations, nd);
 	}
 
 	if (out->nvariants > 1)
@@ -442,6 +449,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 	if (nweeks > 1)
 		qsort(out->weeks, nweeks, sizeof(*out->weeks), cmp_week);
 	out->out_of_order = mask ? 0 : l->out_of_order;
+	out->no_time = !timed;
 
 	free(off);
 	free(grouped);

@@ -16,7 +16,9 @@
  *     (events without a resource break no chain: they are skipped pairs);
  *   - rework: a case in which some activity occurs more than once; an
  *     activity's repeats are its occurrences beyond the first per case;
- *   - cases started per week: ISO 8601 week (UTC) of the first event.
+ *   - cases started per week: ISO 8601 week (UTC) of the first event;
+ *   - a log without timestamps: counts, variants (file order), DFG
+ *     counts, rework and handovers as usual; every time figure unknown.
  * Percentiles are type 7 (metrics/stats.h).  Times are seconds.
  */
 #ifndef AIV_METRICS_PROCESS_H
@@ -76,6 +78,12 @@ struct process_stats {
 	size_t nweeks;
 	double cost_total;              /* NaN when the log has no costs */
 	size_t cost_cases;              /* cases with at least one cost */
+	/*
+	 * The log has no timestamps: durations[] are NaN, duration, waits and
+	 * DFG times are NaN summaries (n = 0), no weeks, first/last_time 0.
+	 * Printers say "no timestamps" (text) or null (JSON).
+	 */
+	int no_time;
 };
 
 /*

@@ -78,8 +78,10 @@ json_t *pjson_stats(const struct eventlog *l, const struct process_stats *ps,
 	json_object_set_new(o, "out_of_order_events", json_integer((json_int_t)ps->out_of_order));
 	time_format_us(ps->first_time, t1);
 	time_format_us(ps->last_time, t2);
-	json_object_set_new(o, "first_event", json_string(t1));
-	json_object_set_new(o, "last_event", json_string(t2));
+	/* no timestamps: every time figure is null, not 0 */
+	json_object_set_new(o, "timestamps", json_boolean(!ps->no_time));
+	json_object_set_new(o, "first_event", ps->no_time ? json_null() : json_string(t1));
+	json_object_set_new(o, "last_event", ps->no_time ? json_null() : json_string(t2));
 	json_object_set_new(o, "case_duration_seconds", pjson_summary(&ps->duration));
 
 	arr = json_array();
@@ -108,6 +110,10 @@ json_t *pjson_stats(const struct eventlog *l, const struct process_stats *ps,
 						     "mean_wait_seconds", pjson_num(bn[i]->wait.mean)));
 	}
 	free(bn);
+	if (ps->no_time) {
+		json_decref(arr);
+		arr = json_null();
+	}
 	json_object_set_new(o, "bottlenecks", arr);
 
 	arr = json_array();
@@ -133,12 +139,16 @@ json_t *pjson_stats(const struct eventlog *l, const struct process_stats *ps,
 			    "activities", arr));
 
 	arr = json_array();
-	for (i = 0; i < ps->nweeks; i++) {
+	for (i = 0; !ps->no_time && i < ps->nweeks; i++) {
 		char wk[16];
 		snprintf(wk, sizeof(wk), "%04d-W%02d", ps->weeks[i].year % 10000,
 			 ps->weeks[i].week % 100);
 		json_array_append_new(arr, json_pack("{s:s, s:I}", "week", wk,
 						     "cases", (json_int_t)ps->weeks[i].cases));
+	}
+	if (ps->no_time) {
+		json_decref(arr);
+		arr = json_null();
 	}
 	json_object_set_new(o, "cases_started_per_week", arr);
 
@@ -190,12 +200,14 @@ const char *pjson_human(double s, char *buf, size_t n)
 
 json_t *pjson_log_info(const struct logstore_info *v)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
+	/* a log without timestamps has no range: '' is stored, null is shown */
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s?, s:s?, s:s, s:s, s:I}",
 			 "name", v->name, "format", v->format, "source", v->source,
 			 "cases", (json_int_t)v->cases, "events", (json_int_t)v->events,
 			 "activities", (json_int_t)v->activities,
 			 "out_of_order", (json_int_t)v->out_of_order,
-			 "first_event", v->first_time, "last_event", v->last_time,
+			 "first_event", *v->first_time ? v->first_time : NULL,
+			 "last_event", *v->last_time ? v->last_time : NULL,
 			 "imported_at", v->imported_at, "content_sha256", v->content_hash,
 			 "ledger_seq", (json_int_t)v->ledger_seq);
 }
@@ -341,6 +353,9 @@ int pjson_cohorts_compute(const struct eventlog *l, const char *log, const char 
 	c->seed = seed;
 	c->mask[0] = xcalloc(l->ncases ? l->ncases : 1, 1);
 	c->mask[1] = xcalloc(l->ncases ? l->ncases : 1, 1);
+	if (before && l->no_time)
+		return aiv_fail(err, AIV_EINPUT, "log '%s' has no timestamps: --before cannot split it",
+				log);
 	if (before) {
 		int64_t t;
 		if (ingest_parse_time(before, strlen(before), &t))
@@ -360,7 +375,7 @@ int pjson_cohorts_compute(const struct eventlog *l, const char *log, const char 
 	if (!c->ps[0].cases || !c->ps[1].cases)
 		return aiv_fail(err, AIV_EINPUT, "a cohort is empty ('%s': %zu cases, '%s': %zu cases)",
 				c->label[0], c->ps[0].cases, c->label[1], c->ps[1].cases);
-	if (stats_bootstrap_median_diff(c->ps[0].durations, c->ps[0].cases, c->ps[1].durations,
+	if (l->no_time || stats_bootstrap_median_diff(c->ps[0].durations, c->ps[0].cases, c->ps[1].durations,
 					c->ps[1].cases, (unsigned)reps, 0.95, (uint64_t)seed, NULL,
 					&c->median_lo, &c->median_hi))
 		c->median_lo = c->median_hi = NAN;

@@ -291,10 +291,21 @@ static void test_xes_errors(void **state)
 			fail_msg("%s: got '%s'", bad[i].file, err.msg);
 		eventlog_release(&l);
 	}
+	/* some events with a timestamp, some without: the first without is named */
 	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
 			     "<event><string key=\"concept:name\" value=\"A\"/></event>"
+			     "</trace>\n<trace><string key=\"concept:name\" value=\"c2\"/><event>"
+			     "<date key=\"time:timestamp\" value=\"2020-01-01\"/>"
+			     "<string key=\"concept:name\" value=\"A\"/></event></trace></log>",
+			     &l, &err), AIV_EINPUT);
+	assert_string_equal(err.msg,
+			    "x.xes:1: case 'c1', event 1: no time:timestamp (other events have one)");
+	eventlog_release(&l);
+	/* no tally to count it in: an event without an activity is an error */
+	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>\n"
+			     "<event><string key=\"org:resource\" value=\"A\"/></event>"
 			     "</trace></log>", &l, &err), AIV_EINPUT);
-	assert_string_equal(err.msg, "x.xes:1: case 'c1', event 1: no time:timestamp");
+	assert_string_equal(err.msg, "x.xes:2: event without concept:name (activity)");
 	eventlog_release(&l);
 	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
 			     "<event><date key=\"time:timestamp\" value=\"2020-01-01\"/>"

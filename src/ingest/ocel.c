@@ -35,7 +35,18 @@ const char *ocel_json_text(json_t *v, char *buf, size_t n)
 		return buf;
 	}
 	if (json_is_real(v)) {
-		snprintf(buf, n, "%.17g", json_real_value(v));
+		/* the shortest text that reads back to the same double, with ".0"
+		 * when integral: 1.0 stays "1.0" and 0.1 "0.1", as written */
+		double x = json_real_value(v);
+		int prec;
+		for (prec = 1; prec < 17; prec++) {
+			snprintf(buf, n, "%.*g", prec, x);
+			if (strtod(buf, NULL) == x)
+				break;
+		}
+		snprintf(buf, n, "%.*g", prec, x);
+		if (!strpbrk(buf, ".eEni") && strlen(buf) + 2 < n)
+			memcpy(buf + strlen(buf), ".0", 3);
 		return buf;
 	}
 	if (json_is_boolean(v))

@@ -127,14 +127,26 @@ static void where(char *buf, size_t n, const struct ocel_doc *d, const char *kin
 		snprintf(buf, n, "%s", d->name);
 }
 
-void ocel_note(struct ocel_doc *d, const char *what, const char *kind, const char *id)
+/* Count `what` at "NAME: KIND 'ID'" with tally_note or tally_assume. */
+static void record(struct ocel_doc *d, void (*add)(struct tally *, const char *, const char *),
+		   const char *what, const char *kind, const char *id)
 {
 	char w[512];
 
 	if (!d->tally)
 		return;
 	where(w, sizeof(w), d, kind, id);
-	tally_note(d->tally, what, w);
+	add(d->tally, what, w);
+}
+
+void ocel_note(struct ocel_doc *d, const char *what, const char *kind, const char *id)
+{
+	record(d, tally_note, what, kind, id);
+}
+
+void ocel_assume(struct ocel_doc *d, const char *what, const char *kind, const char *id)
+{
+	record(d, tally_assume, what, kind, id);
 }
 
 void ocel_note_n(struct ocel_doc *d, const char *what, int64_t n)
@@ -147,16 +159,6 @@ void ocel_note_n(struct ocel_doc *d, const char *what, int64_t n)
 	for (i = 0; i < d->tally->nnotes; i++)
 		if (!strcmp(d->tally->notes[i].what, what))
 			d->tally->notes[i].count += n - 1;
-}
-
-void ocel_assume(struct ocel_doc *d, const char *what, const char *kind, const char *id)
-{
-	char w[512];
-
-	if (!d->tally)
-		return;
-	where(w, sizeof(w), d, kind, id);
-	tally_assume(d->tally, what, w);
 }
 
 /*

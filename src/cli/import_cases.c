@@ -61,7 +61,7 @@ static int has_suffix(const char *s, const char *suf)
 static char *default_name(const char *path)
 {
 	static const char *const ext[] = { ".xes.gz", ".xes", ".csv", ".jsonocel", ".xmlocel", ".jsonl",
-					   ".ndjson", ".json",
+					   ".ndjson", ".json", ".sqlite",
 					   ".gz", ".txt" };
 	char *n = xstrdup(base_name(path));
 	size_t i;
@@ -88,7 +88,7 @@ static const char *guess_format(const char *path)
 	if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson"))
 		return "jsonl";
 	if (has_suffix(path, ".jsonocel") || has_suffix(path, ".json") ||
-	    has_suffix(path, ".xmlocel"))
+	    has_suffix(path, ".xmlocel") || has_suffix(path, ".sqlite") || has_suffix(path, ".sqlite3"))
 		return "ocel";
 	f = fopen(path, "rb");
 	if (!f)
@@ -108,7 +108,8 @@ static const char *guess_format(const char *path)
 int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [--object-type TYPE]"
+		"aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel[1|2][-json|-xml|-sqlite]]"
+		" [--object-type TYPE]"
 		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
 		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--date-order ymd|dmy|mdy]"
 		" [--time-format epoch-s|epoch-ms] [--strict] [--json]",
@@ -120,7 +121,8 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	struct opt_list attrs = { NULL, 0, 0 };
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "name", &name, "LOG", "name of the log (default: file name)" },
-		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv, jsonl or ocel (default: from the file)" },
+		{ OPT_STRING, 0, "format", &format, "FMT", "xes, csv, jsonl, ocel (any OCEL form, told from the content), "
+		  "ocel1-json, ocel1-xml, ocel2-json, ocel2-xml, ocel2-sqlite (default: from the file)" },
 		{ OPT_STRING, 0, "object-type", &object_type, "TYPE",
 		  "OCEL: flatten on this object type (its objects are the cases)" },
 		{ OPT_STRING, 0, "case", &map.case_col, "COL", "CSV: case id column (case:concept:name)" },
@@ -152,7 +154,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	char hash[SHA256_HEX], *logname = NULL, **keys = NULL;
 	const char **cols = NULL;
 	int64_t seq = 0;
-	int n, i, ret = 0;
+	int n, i, ret = 0, is_ocel, ocel_want = 0, ocel_found = 0;
 	const char *path;
 
 	memset(&map, 0, sizeof(map));
@@ -172,13 +174,16 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	if ((ret = cli_open_store(ctx, 0)))
 		goto cleanup;
 	if (!format)
-		format = guess_format(path);
-	if (strcmp(format, "xes") && strcmp(format, "csv") && strcmp(format, "ocel") &&
-	    strcmp(format, "jsonl")) {
-		ret = cli_errorf("unknown format '%s' (formats: xes, csv, jsonl, ocel)", format);
+		format = object_type ? "ocel" : guess_format(path);
+	is_ocel = !ingest_ocel_form_parse(format, &ocel_want);
+	if (strcmp(format, "xes") && strcmp(format, "csv") && !is_ocel && strcmp(format, "jsonl")) {
+		ret = cli_errorf("unknown format '%s' (formats: xes, csv, jsonl, ocel, ocel1-json, "
+				 "ocel1-xml, ocel2-json, ocel2-xml, ocel2-sqlite)", format);
 		goto cleanup;
 	}
-	if (!strcmp(format, "ocel") != !!object_type) {
+	if (is_ocel && !(ocel_want & INGEST_OCEL_CONTAINERS))
+		ocel_want |= ingest_ocel_form_of_name(path);
+	if (is_ocel != !!object_type) {
 		fprintf(stderr, "error: %s\n", object_type ? "--object-type is for OCEL logs only"
 				: "an OCEL log is flattened on one object type: give --object-type TYPE");
 		ret = 2;
@@ -227,7 +232,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	tally.strict = strict;
 	if (attrs.n && strcmp(format, "csv") && strcmp(format, "jsonl")) {
 		/* XES and OCEL: --attr KEY keeps only the named attributes */
-		if (!strcmp(format, "ocel")) {
+		if (is_ocel) {
 			ret = cli_errorf("--attr does not apply to OCEL logs");
 			goto cleanup;
 		}
@@ -269,10 +274,8 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (!strcmp(format, "xes"))
 		ret = ingest_xes_file(path, &l, &io, &err);
-	else if (!strcmp(format, "ocel") && (has_suffix(path, ".xmlocel") || has_suffix(path, ".xml")))
-		ret = ingest_ocel_xml_file(path, object_type, &l, &err);
-	else if (!strcmp(format, "ocel"))
-		ret = ingest_ocel_file(path, object_type, &l, &err);
+	else if (is_ocel)
+		ret = ingest_ocel_any_file(path, ocel_want, object_type, &l, &io, &ocel_found, &err);
 	else if (!strcmp(format, "jsonl"))
 		ret = ingest_jsonl_file(path, &map, &l, &io, &err);
 	else
@@ -286,6 +289,12 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 			tally_print(&tally, stderr, 2);
 		goto cleanup;
 	}
+	if (is_ocel && (ocel_want & ocel_found) != ocel_want)
+		fprintf(stderr, "note: '%s' is %s, not %s: read as %s\n", path,
+			ingest_ocel_form_name(ocel_found), ingest_ocel_form_name(ocel_want),
+			ingest_ocel_form_name(ocel_found));
+	if (is_ocel)
+		format = ingest_ocel_form_key(ocel_found);
 	logname = name ? xstrdup(name) : default_name(path);
 	if (!*logname) {
 		ret = cli_errorf("a log needs a name: use --name");

@@ -145,5 +145,49 @@ int ingest_parse_time(const char *s, size_t len, int64_t *us);
  * same options as ingest_parse_time otherwise), for time_parse().
  */
 void ingest_time_format(struct time_format *f, enum time_order order, enum time_epoch epoch);
+ * Object-centric event logs in every published form: OCEL 2.0 as JSON,
+ * XML or SQLite, OCEL 1.0 as JSON or XML; flattened on one object type by
+ * the rule of ingest_ocel_file above (docs/process.md, "Object-centric
+ * logs").  A form is a version bit and a container bit; a wanted form may
+ * leave either part 0 (any).
+ */
+enum ingest_ocel_form {
+	INGEST_OCEL_V1 = 1 << 0,
+	INGEST_OCEL_V2 = 1 << 1,
+	INGEST_OCEL_JSON = 1 << 2,
+	INGEST_OCEL_XML = 1 << 3,
+	INGEST_OCEL_SQLITE = 1 << 4,
+};
+#define INGEST_OCEL_VERSIONS (INGEST_OCEL_V1 | INGEST_OCEL_V2)
+#define INGEST_OCEL_CONTAINERS (INGEST_OCEL_JSON | INGEST_OCEL_XML | INGEST_OCEL_SQLITE)
+
+/*
+ * Read the OCEL log at `path` whatever its form (told from its content:
+ * SQLite's magic, then '{' or '<', then the keys or elements), flatten it
+ * on `object_type` into `l` (finished).  `want` is the form the caller
+ * expected (0: any); when the file is another known form, it is read all
+ * the same, *found says which, and o->tally (if any) records the
+ * assumption.  o may be NULL.  On error nothing is left in `l` that the
+ * caller may use; err names the file, the event or object id and the
+ * field (and line and column in XML).
+ */
+int ingest_ocel_any_file(const char *path, int want, const char *object_type,
+			 struct eventlog *l, const struct ingest_opts *o, int *found,
+			 struct aiv_err *err);
+/* The same from memory; `name` is used in messages (SQLite too, read-only). */
+int ingest_ocel_any_buffer(const char *data, size_t len, const char *name, int want,
+			   const char *object_type, struct eventlog *l,
+			   const struct ingest_opts *o, int *found, struct aiv_err *err);
+/*
+ * "ocel" (0), "ocel1", "ocel2", "ocel1-json", "ocel1-xml", "ocel2-json",
+ * "ocel2-xml", "ocel2-sqlite" into *form; -1 for anything else.
+ */
+int ingest_ocel_form_parse(const char *s, int *form);
+/* Words for a (possibly partial) form: "OCEL 1.0 JSON", "OCEL 2.0", "OCEL XML". */
+const char *ingest_ocel_form_name(int form);
+/* The --format spelling of a full form ("ocel2-sqlite"); static. */
+const char *ingest_ocel_form_key(int form);
+/* The container a file name suggests (.jsonocel .json, .xmlocel .xml, .sqlite .sqlite3), or 0. */
+int ingest_ocel_form_of_name(const char *path);
 
 #endif

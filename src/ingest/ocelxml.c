@@ -1,58 +1,66 @@
 /*
- * ocelxml.c - OCEL 2.0 XML importer, flattened on one object type, read as
- * a stream with expat (same flattening as ocel.c for JSON).
+ * ocelxml.c - OCEL XML of both versions, streamed with expat into a
+ * struct ocel_doc (oceldoc.c flattens it).
  *
- * The standard puts <objects> before <events>, but nothing forces it, so
- * events are kept compactly (type, time, related object ids, attributes)
- * until the end, then flattened once every object's type is known.
+ * Both versions have a <log> root with <events> and <objects>; they differ
+ * in how a record is written, and the first <event> or <object> tells
+ * which one a file is (attributes on it: 2.0; none: 1.0):
  *
- *   <log> <object-types/> <event-types/>          declarations: skipped
- *         <objects> <object id type> <attributes> <attribute name time>V
- *                                    <objects> <relationship object-id/>
- *         <events>  <event id type time> <attributes> <attribute name>V
- *                                        <objects> <relationship object-id/>
+ *   OCEL 2.0  <log> <object-types/> <event-types/>    declarations: skipped
+ *              <objects> <object id type> <attributes> <attribute name time>V
+ *                                         <objects> <relationship object-id/>
+ *              <events>  <event id type time> <attributes> <attribute name>V
+ *                                             <objects> <relationship object-id/>
+ *
+ *   OCEL 1.0  <log> <global scope="log|event|object"> ... </global>   not used
+ *              <events> <event> <string key="id" value=.../>
+ *                               <string key="activity" value=.../>
+ *                               <date key="timestamp" value=.../>
+ *                               <list key="omap"> <string key="object-id" value=.../>
+ *                               <list key="vmap"> <TYPE key=K value=V/>
+ *              <objects> <object> <string key="id"/> <string key="type"/>
+ *                                 <list key="ovmap"> <TYPE key=K value=V/>
+ *
+ * OCEL 1.0 keys are read with or without an "ocel:" prefix (the standard's
+ * XML writes "id", its JSON "ocel:id"; exporters differ).  A 1.0 record's
+ * fields may come in any order, so its relationships and attributes wait
+ * in `pend` until </event> or </object>.  A <trace> under <log> means XES,
+ * which is said so rather than read as an empty OCEL log.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <expat.h>
 
-#include "ingest/ingest.h"
+#include "ingest/oceldoc.h"
 
-struct oev {
-	uint32_t type;
-	int64_t time;
-	size_t rel_lo, rel_hi, attr_lo, attr_hi;
-};
-
-struct oattr {
+struct pend {           /* a 1.0 relationship (key = object id) or attribute */
+	int rel;
 	uint32_t key, value;
 };
 
 struct ox {
 	XML_Parser p;
-	const char *name, *object_type;
-	struct eventlog *l;
+	struct ocel_doc *d;
 	struct aiv_err *err;
 	int failed;
-	int depth, in_object, in_event, in_attr; /* in_attr: collecting a value */
-	uint32_t cur_object, attr_name;
-	struct strbuf text;
-	/* objects: (id, type) */
-	uint32_t *obj_id, *obj_type;
-	size_t nobj, aobj, ntype_match;
-	struct oattr *oattrs; /* object attributes, owner in obj index via oattr_owner */
-	size_t *oattr_owner;
-	size_t noattr, aoattr, aoattr_owner;
-	/* events */
-	struct oev *ev;
-	size_t nev, aev;
-	uint32_t *rels;
-	size_t nrel, arel;
-	struct oattr *eattrs;
-	size_t neattr, aeattr;
+	int version;            /* 0: not known yet, 1 or 2 */
+	int depth;
+	int rec;                /* depth-3 record: 'e' event, 'o' object, 0 none */
+	size_t cur;             /* 2.0: index of the current event or object */
+	int in_attr;            /* 2.0: collecting an <attribute>'s text */
+	struct strbuf key, text;
+	/* 1.0: the current record's fields, and what waits for its id */
+	int list;               /* 'o' omap, 'v' vmap/ovmap, 0 */
+	struct strbuf f_id, f_name, f_time;  /* id; activity or type; timestamp */
+	int has_id, has_name, has_time;
+	struct pend *pend;
+	size_t npend, apend;
+	long rec_line;
 };
 
 static void ofail(struct ox *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -67,10 +75,25 @@ static void ofail(struct ox *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	aiv_fail_at(x->err, AIV_EINPUT, x->name, (long)XML_GetCurrentLineNumber(x->p),
+	aiv_fail_at(x->err, AIV_EINPUT, x->d->name, (long)XML_GetCurrentLineNumber(x->p),
 		    (long)XML_GetCurrentColumnNumber(x->p) + 1, "%s", msg);
 	x->failed = 1;
 	XML_StopParser(x->p, XML_FALSE);
+}
+
+/* A doc-level error ("NAME: rest") gets the line and column: "NAME:L:C: rest". */
+static void relocate(struct ox *x)
+{
+	size_t n = strlen(x->d->name);
+	char rest[AIV_ERR_MSG];
+
+	if (!strncmp(x->err->msg, x->d->name, n) && !strncmp(x->err->msg + n, ": ", 2)) {
+		snprintf(rest, sizeof(rest), "%s", x->err->msg + n + 2);
+		ofail(x, "%s", rest);
+	} else {
+		x->failed = 1;
+		XML_StopParser(x->p, XML_FALSE);
+	}
 }
 
 static const char *oatt(const XML_Char **a, const char *n)
@@ -81,9 +104,158 @@ static const char *oatt(const XML_Char **a, const char *n)
 	return NULL;
 }
 
-static uint32_t in(struct ox *x, const char *s)
+/* An OCEL 1.0 key without its optional "ocel:" prefix. */
+static const char *key1(const XML_Char **a)
 {
-	return eventlog_intern(x->l, s, strlen(s));
+	const char *k = oatt(a, "key");
+
+	return k && !strncmp(k, "ocel:", 5) ? k + 5 : k;
+}
+
+static void set_version(struct ox *x, int v)
+{
+	if (!x->version) {
+		x->version = v;
+		x->d->form = INGEST_OCEL_XML | (v == 1 ? INGEST_OCEL_V1 : INGEST_OCEL_V2);
+	}
+}
+
+static void start_v2(struct ox *x, const char *el, const XML_Char **a)
+{
+	struct ocel_doc *d = x->d;
+
+	if (x->depth == 3 && x->rec == 'o') {
+		const char *id = oatt(a, "id"), *type = oatt(a, "type");
+		if (!id || !type) {
+			ofail(x, "<object> needs id and type");
+			return;
+		}
+		x->cur = ocel_add_object(d, id, type);
+	} else if (x->depth == 3 && x->rec == 'e') {
+		const char *id = oatt(a, "id"), *type = oatt(a, "type"), *time = oatt(a, "time");
+		if (!id || !type || !time) {
+			ofail(x, "<event%s%s%s> needs id, type and time", id ? " id='" : "",
+			      id ? id : "", id ? "'" : "");
+			return;
+		}
+		x->cur = ocel_add_event(d, id, type);
+		if (ocel_event_time(d, x->cur, "time", time, strlen(time), x->err))
+			relocate(x);
+	} else if (!strcmp(el, "relationship") && x->rec) {
+		const char *oid = oatt(a, "object-id");
+		const char *id = ocel_s(d, x->rec == 'e' ? d->ev[x->cur].id : d->obj[x->cur].id);
+		if (!oid) {
+			ofail(x, "%s '%s': <relationship> needs object-id",
+			      x->rec == 'e' ? "event" : "object", id);
+			return;
+		}
+		if (x->rec == 'e')
+			ocel_add_rel(d, x->cur, oid, strlen(oid));
+		else
+			ocel_note(d, "object-to-object relationship", "object", id);
+	} else if (!strcmp(el, "attribute") && x->rec && x->depth == 5) {
+		const char *n = oatt(a, "name");
+		if (!n) {
+			ofail(x, "<attribute> needs a name");
+			return;
+		}
+		strbuf_reset(&x->key);
+		strbuf_addstr(&x->key, n);
+		strbuf_reset(&x->text);
+		x->in_attr = 1;
+	}
+}
+
+static void start_v1(struct ox *x, const char *el, const XML_Char **a)
+{
+	struct ocel_doc *d = x->d;
+	const char *k = key1(a), *v = oatt(a, "value");
+
+	if (x->depth == 3) {
+		strbuf_reset(&x->f_id);
+		strbuf_reset(&x->f_name);
+		strbuf_reset(&x->f_time);
+		x->has_id = x->has_name = x->has_time = 0;
+		x->npend = 0;
+		x->list = 0;
+		x->rec_line = (long)XML_GetCurrentLineNumber(x->p);
+	} else if (x->depth == 4) {
+		const char *name_key = x->rec == 'e' ? "activity" : "type";
+		x->list = 0;
+		if (!k) {
+			ofail(x, "<%s> in an OCEL 1.0 %s needs a key", el,
+			      x->rec == 'e' ? "event" : "object");
+		} else if (!strcmp(el, "list")) {
+			if (x->rec == 'e' && !strcmp(k, "omap"))
+				x->list = 'o';
+			else if (!strcmp(k, x->rec == 'e' ? "vmap" : "ovmap"))
+				x->list = 'v';
+			else
+				ocel_note(d, "unknown list in an OCEL 1.0 record", NULL, NULL);
+		} else if (!v) {
+			ofail(x, "<%s key=\"%s\"> needs a value", el, k);
+		} else if (!strcmp(k, "id")) {
+			strbuf_addstr(&x->f_id, v);
+			x->has_id = 1;
+		} else if (!strcmp(k, name_key)) {
+			strbuf_addstr(&x->f_name, v);
+			x->has_name = 1;
+		} else if (x->rec == 'e' && !strcmp(k, "timestamp")) {
+			strbuf_addstr(&x->f_time, v);
+			x->has_time = 1;
+		} else {
+			ocel_note(d, "unknown key in an OCEL 1.0 record", NULL, NULL);
+		}
+	} else if (x->depth == 5 && x->list) {
+		struct pend *p;
+		if (!strcmp(el, "list")) {
+			ocel_note(d, "nested list attribute", NULL, NULL);
+			return;
+		}
+		if (!v || (x->list == 'v' && !k)) {
+			ofail(x, "<%s> in '%s' needs %s", el, x->list == 'o' ? "omap" : "a map",
+			      x->list == 'o' ? "a value" : "a key and a value");
+			return;
+		}
+		ALLOC_GROW(x->pend, x->npend + 1, x->apend);
+		p = &x->pend[x->npend++];
+		p->rel = x->list == 'o';
+		p->key = p->rel ? ocel_str(d, v, strlen(v)) : ocel_str(d, k, strlen(k));
+		p->value = p->rel ? 0 : ocel_str(d, v, strlen(v));
+	}
+}
+
+/* </event> or </object> of OCEL 1.0: the record is complete. */
+static void end_v1_record(struct ox *x)
+{
+	struct ocel_doc *d = x->d;
+	const char *kind = x->rec == 'e' ? "event" : "object";
+	size_t idx, i;
+
+	if (!x->has_id) {
+		ofail(x, "OCEL 1.0 %s that starts at line %ld has no 'id'", kind, x->rec_line);
+		return;
+	}
+	if (!x->has_name || (x->rec == 'e' && !x->has_time)) {
+		ofail(x, "%s '%s': no '%s'", kind, x->f_id.buf,
+		      !x->has_name ? (x->rec == 'e' ? "activity" : "type") : "timestamp");
+		return;
+	}
+	if (x->rec == 'o') {
+		idx = ocel_add_object(d, x->f_id.buf, x->f_name.buf);
+	} else {
+		idx = ocel_add_event(d, x->f_id.buf, x->f_name.buf);
+		if (ocel_event_time(d, idx, "timestamp", x->f_time.buf, x->f_time.len, x->err)) {
+			relocate(x);
+			return;
+		}
+	}
+	for (i = 0; i < x->npend; i++) {
+		if (x->pend[i].rel)
+			ocel_add_rel_id(d, idx, x->pend[i].key);
+		else
+			ocel_add_attr_id(d, x->rec == 'e', idx, x->pend[i].key, x->pend[i].value);
+	}
 }
 
 static void XMLCALL ostart(void *data, const XML_Char *el, const XML_Char **a)
@@ -93,69 +265,47 @@ static void XMLCALL ostart(void *data, const XML_Char *el, const XML_Char **a)
 	if (x->failed)
 		return;
 	x->depth++;
-	if (x->depth == 1 && strcmp(el, "log")) {
-		ofail(x, "not an OCEL 2.0 XML log: root element is <%s>, not <log>", el);
+	if (x->depth == 1) {
+		if (strcmp(el, "log"))
+			ofail(x, "not an OCEL XML log: root element is <%s>, not <log>", el);
 		return;
 	}
-	if (!strcmp(el, "object") && x->depth == 3) {
-		const char *id = oatt(a, "id"), *type = oatt(a, "type");
-		if (!id || !type) {
-			ofail(x, "<object> needs id and type");
-			return;
-		}
-		ALLOC_GROW(x->obj_id, x->nobj + 1, x->aobj);
-		x->obj_type = xrealloc(x->obj_type, st_mult(x->aobj, sizeof(*x->obj_type)));
-		x->obj_id[x->nobj] = in(x, id);
-		x->obj_type[x->nobj] = in(x, type);
-		x->ntype_match += !strcmp(type, x->object_type);
-		x->cur_object = (uint32_t)x->nobj++;
-		x->in_object = x->depth;
-	} else if (!strcmp(el, "event") && x->depth == 3) {
-		const char *type = oatt(a, "type"), *time = oatt(a, "time");
-		struct oev *e;
-		int64_t t;
-		if (!type || !time) {
-			ofail(x, "<event> needs type and time");
-			return;
-		}
-		if (ingest_parse_time(time, strlen(time), &t)) {
-			ofail(x, "unparseable time '%s'", time);
-			return;
-		}
-		ALLOC_GROW(x->ev, x->nev + 1, x->aev);
-		e = &x->ev[x->nev++];
-		e->type = in(x, type);
-		e->time = t;
-		e->rel_lo = e->rel_hi = x->nrel;
-		e->attr_lo = e->attr_hi = x->neattr;
-		x->in_event = x->depth;
-	} else if (!strcmp(el, "relationship") && x->in_event) {
-		const char *oid = oatt(a, "object-id");
-		if (!oid) {
-			ofail(x, "<relationship> needs object-id");
-			return;
-		}
-		ALLOC_GROW(x->rels, x->nrel + 1, x->arel);
-		x->rels[x->nrel++] = in(x, oid);
-		x->ev[x->nev - 1].rel_hi = x->nrel;
-	} else if (!strcmp(el, "attribute") && (x->in_event || x->in_object)) {
-		const char *n = oatt(a, "name");
-		if (!n) {
-			ofail(x, "<attribute> needs a name");
-			return;
-		}
-		x->attr_name = in(x, n);
-		x->in_attr = 1;
-		strbuf_reset(&x->text);
+	if (x->depth == 2) {
+		if (!strcmp(el, "trace") || !strcmp(el, "extension") || !strcmp(el, "classifier"))
+			ofail(x, "not an OCEL XML log: <%s> under <log> is XES; import it as XES "
+			      "(--format xes)", el);
+		else if (!strcmp(el, "global"))
+			ocel_note(x->d, "OCEL 1.0 global block (declarations and defaults)", NULL, NULL);
+		else if (!strcmp(el, "object-types") || !strcmp(el, "event-types"))
+			set_version(x, 2);
+		else if (strcmp(el, "events") && strcmp(el, "objects"))
+			ocel_note(x->d, "unknown element under <log>", NULL, NULL);
+		return;
 	}
+	if (x->depth == 3) {
+		x->rec = !strcmp(el, "event") ? 'e' : !strcmp(el, "object") ? 'o' : 0;
+		if (!x->rec)
+			return;
+		set_version(x, a && a[0] ? 2 : 1);
+	}
+	if (!x->rec)
+		return;
+	if (x->version == 2)
+		start_v2(x, el, a);
+	else
+		start_v1(x, el, a);
 }
 
 static void XMLCALL otext(void *data, const XML_Char *s, int len)
 {
 	struct ox *x = data;
 
-	if (x->in_attr && len > 0)
-		strbuf_add(&x->text, s, (size_t)len);
+	if (x->in_attr && len > 0) {
+		if (x->text.len + (size_t)len > OCEL_MAX_FIELD)
+			ofail(x, "attribute '%s' is longer than %u bytes", x->key.buf, OCEL_MAX_FIELD);
+		else
+			strbuf_add(&x->text, s, (size_t)len);
+	}
 }
 
 static void XMLCALL oend(void *data, const XML_Char *el)
@@ -164,159 +314,81 @@ static void XMLCALL oend(void *data, const XML_Char *el)
 
 	if (x->failed)
 		return;
-	if (x->in_attr && !strcmp(el, "attribute")) {
-		uint32_t v = eventlog_intern(x->l, x->text.buf, x->text.len);
+	if (x->in_attr && x->depth == 5) {
+		ocel_add_attr_id(x->d, x->rec == 'e', x->cur, ocel_str(x->d, x->key.buf, x->key.len),
+				 ocel_str(x->d, x->text.buf, x->text.len));
 		x->in_attr = 0;
-		if (x->in_event) {
-			ALLOC_GROW(x->eattrs, x->neattr + 1, x->aeattr);
-			x->eattrs[x->neattr].key = x->attr_name;
-			x->eattrs[x->neattr++].value = v;
-			x->ev[x->nev - 1].attr_hi = x->neattr;
-		} else {
-			ALLOC_GROW(x->oattrs, x->noattr + 1, x->aoattr);
-			x->oattr_owner = xrealloc(x->oattr_owner, st_mult(x->aoattr, sizeof(size_t)));
-			x->oattrs[x->noattr].key = x->attr_name;
-			x->oattrs[x->noattr].value = v;
-			x->oattr_owner[x->noattr++] = x->cur_object;
-		}
 	}
-	if (x->depth == x->in_event)
-		x->in_event = 0;
-	if (x->depth == x->in_object)
-		x->in_object = 0;
+	if (x->depth == 4 && x->version == 1)
+		x->list = 0;
+	if (x->depth == 3 && x->rec) {
+		if (x->version == 1)
+			end_v1_record(x);
+		x->rec = 0;
+	}
+	(void)el;
 	x->depth--;
 }
 
-static int flatten_xml(struct ox *x)
-{
-	struct eventlog *l = x->l;
-	uint8_t *is_obj = NULL;
-	uint32_t want = strpool_find(&l->strs, x->object_type, strlen(x->object_type));
-	size_t i, k, j, nstr = l->strs.n;
-	int ret;
-
-	if (!x->ntype_match) {
-		struct strbuf types = STRBUF_INIT;
-		for (i = 0; i < x->nobj && types.len < 600; i++) {
-			const char *t = eventlog_str(l, x->obj_type[i]);
-			char q[512];
-			snprintf(q, sizeof(q), "'%s'", t);
-			if (!strstr(types.buf, q))
-				strbuf_addf(&types, "%s%s", types.len ? ", " : "", q);
-		}
-		ret = aiv_fail(x->err, AIV_EINPUT, "%s: no objects of type '%s' (types: %s)",
-			       x->name, x->object_type, types.len ? types.buf : "none");
-		strbuf_release(&types);
-		return ret;
-	}
-	is_obj = xcalloc(nstr, 1);
-	for (i = 0; i < x->nobj; i++)
-		if (x->obj_type[i] == want)
-			is_obj[x->obj_id[i]] = 1;
-	for (i = 0; i < x->noattr; i++) {
-		size_t o = x->oattr_owner[i];
-		/* first value of each attribute per object */
-		int seen = 0;
-		if (x->obj_type[o] != want)
-			continue;
-		for (k = i; k-- > 0 && x->oattr_owner[k] == o && !seen;)
-			seen = x->oattrs[k].key == x->oattrs[i].key;
-		if (!seen)
-			eventlog_add_case_attr(l, x->obj_id[o], x->oattrs[i].key, EVL_STRING,
-					       x->oattrs[i].value);
-	}
-	for (i = 0; i < x->nev; i++) {
-		const struct oev *e = &x->ev[i];
-		size_t first = l->n;
-		for (k = e->rel_lo; k < e->rel_hi; k++) {
-			uint32_t oid = x->rels[k];
-			int dup = 0;
-			if (oid >= nstr || !is_obj[oid])
-				continue;
-			for (j = first; j < l->n && !dup; j++)
-				dup = l->ev_case[j] == oid;
-			if (!dup)
-				eventlog_add(l, oid, e->type, EVL_NONE, e->time);
-		}
-		for (j = first; j < l->n; j++)
-			for (k = e->attr_lo; k < e->attr_hi; k++)
-				eventlog_add_event_attr(l, j, x->eattrs[k].key, EVL_STRING,
-							x->eattrs[k].value);
-	}
-	free(is_obj);
-	ret = eventlog_finish(l, x->err);
-	if (ret)
-		aiv_err_prefix(x->err, "%s", x->name);
-	return ret;
-}
-
-static void ox_release(struct ox *x)
-{
-	XML_ParserFree(x->p);
-	strbuf_release(&x->text);
-	free(x->obj_id);
-	free(x->obj_type);
-	free(x->oattrs);
-	free(x->oattr_owner);
-	free(x->ev);
-	free(x->rels);
-	free(x->eattrs);
-}
-
-static void ox_init(struct ox *x, const char *name, const char *object_type,
-		    struct eventlog *l, struct aiv_err *err)
+static void ox_init(struct ox *x, struct ocel_doc *d, struct aiv_err *err)
 {
 	memset(x, 0, sizeof(*x));
-	x->name = name;
-	x->object_type = object_type;
-	x->l = l;
+	x->d = d;
 	x->err = err;
+	strbuf_init(&x->key, 32);
 	strbuf_init(&x->text, 64);
+	strbuf_init(&x->f_id, 32);
+	strbuf_init(&x->f_name, 32);
+	strbuf_init(&x->f_time, 32);
 	x->p = XML_ParserCreate(NULL);
 	if (!x->p)
 		abort();
 	XML_SetUserData(x->p, x);
 	XML_SetElementHandler(x->p, ostart, oend);
 	XML_SetCharacterDataHandler(x->p, otext);
+	d->form = INGEST_OCEL_XML;
 }
 
-static int ox_xml_error(struct ox *x)
+static void ox_release(struct ox *x)
+{
+	XML_ParserFree(x->p);
+	strbuf_release(&x->key);
+	strbuf_release(&x->text);
+	strbuf_release(&x->f_id);
+	strbuf_release(&x->f_name);
+	strbuf_release(&x->f_time);
+	free(x->pend);
+}
+
+static int ox_error(struct ox *x)
 {
 	if (x->failed)
 		return x->err->code ? x->err->code : AIV_EINPUT;
-	return aiv_fail_at(x->err, AIV_EINPUT, x->name, (long)XML_GetCurrentLineNumber(x->p),
+	return aiv_fail_at(x->err, AIV_EINPUT, x->d->name, (long)XML_GetCurrentLineNumber(x->p),
 			   (long)XML_GetCurrentColumnNumber(x->p) + 1, "malformed XML: %s",
 			   XML_ErrorString(XML_GetErrorCode(x->p)));
 }
 
-int ingest_ocel_xml_buffer(const char *data, size_t len, const char *name,
-			   const char *object_type, struct eventlog *l, struct aiv_err *err)
+int ocel_read_xml(const char *path, const char *data, size_t len, struct ocel_doc *d,
+		  struct aiv_err *err)
 {
 	struct ox x;
-	int ret;
-
-	ox_init(&x, name, object_type, l, err);
-	if (len > (size_t)INT32_MAX)
-		ret = aiv_fail(err, AIV_ETOOBIG, "%s: too large for one buffer", name);
-	else if (XML_Parse(x.p, data, (int)len, XML_TRUE) != XML_STATUS_OK || x.failed)
-		ret = ox_xml_error(&x);
-	else
-		ret = flatten_xml(&x);
-	ox_release(&x);
-	return ret;
-}
-
-int ingest_ocel_xml_file(const char *path, const char *object_type, struct eventlog *l,
-			 struct aiv_err *err)
-{
-	struct ox x;
-	FILE *f = fopen(path, "rb");
-	int ret = 0;
+	FILE *f = NULL;
 	size_t n;
+	int ret = 0;
 
-	if (!f)
-		return aiv_fail(err, AIV_EIO, "cannot open '%s': %s", path, strerror(errno));
-	ox_init(&x, path, object_type, l, err);
+	ox_init(&x, d, err);
+	if (!path) {
+		if (len > (size_t)INT_MAX)
+			ret = aiv_fail(err, AIV_ETOOBIG, "%s: too large for one buffer", d->name);
+		else if (XML_Parse(x.p, data, (int)len, XML_TRUE) != XML_STATUS_OK || x.failed)
+			ret = ox_error(&x);
+		goto cleanup;
+	}
+	if (!(f = fopen(path, "rb"))) {
+		ret = aiv_fail(err, AIV_EIO, "cannot open '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
 	do {
 		void *buf = XML_GetBuffer(x.p, 1 << 20);
 		if (!buf)
@@ -327,13 +399,28 @@ int ingest_ocel_xml_file(const char *path, const char *object_type, struct event
 			goto cleanup;
 		}
 		if (XML_ParseBuffer(x.p, (int)n, n == 0) != XML_STATUS_OK || x.failed) {
-			ret = ox_xml_error(&x);
+			ret = ox_error(&x);
 			goto cleanup;
 		}
 	} while (n > 0);
-	ret = flatten_xml(&x);
 cleanup:
-	fclose(f);
+	if (f)
+		fclose(f);
 	ox_release(&x);
 	return ret;
+}
+
+/* The OCEL 2.0 XML entry points of old: the any-form reader, expecting XML. */
+int ingest_ocel_xml_file(const char *path, const char *object_type, struct eventlog *l,
+			 struct aiv_err *err)
+{
+	return ingest_ocel_any_file(path, INGEST_OCEL_V2 | INGEST_OCEL_XML, object_type, l, NULL,
+				    NULL, err);
+}
+
+int ingest_ocel_xml_buffer(const char *data, size_t len, const char *name,
+			   const char *object_type, struct eventlog *l, struct aiv_err *err)
+{
+	return ingest_ocel_any_buffer(data, len, name, INGEST_OCEL_V2 | INGEST_OCEL_XML,
+				      object_type, l, NULL, NULL, err);
 }

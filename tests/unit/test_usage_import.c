@@ -232,24 +232,39 @@ static void test_chatgpt(void **state)
 	assert_int_equal(import(f, data("chatgpt-user-engagement.csv"), "chatgpt-enterprise",
 				NULL, &sum, &err), 0);
 	/*
-	 * a: first active Apr 2, last Apr 5, 25 messages: active Apr 2..5,
-	 * chat 7 + 6 + 6 + 6; tool 3, project 2, gpt 5 on Apr 2.
-	 * c: active Apr 1 only: chat 4, gpt 2.
+	 * a: first active Apr 2, last Apr 5, 25 messages, of which 5 to the
+	 * GPT g-contract-check, 3 with tools, 2 in projects: active Apr 2..5
+	 * with 7, 6, 6, 6 messages; the parts poured first: Apr 2 gpt 5 +
+	 * tool 2, Apr 3 tool 1 + project 2 + chat 3, Apr 4 chat 6, Apr 5
+	 * chat 6 (7 events, 25 messages, not 35).
+	 * c: active Apr 1 only, 4 messages, 2 to the GPT: gpt 2 + chat 2.
 	 */
 	assert_int_equal(sum.rows, 9);
 	assert_int_equal(sum.seats, 3);
+	/* three user rows: a and c active, b enabled (a seat) */
+	assert_int_equal(sum.tally.read, 3);
+	assert_int_equal(sum.tally.used, 3);
 	usage_summary_release(&sum);
 	/* a@example.com is alice's UPN in the identity map */
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"), 25);
 	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
-			   " AND feature = 'chat'"), 25);
+			   " AND feature = 'chat'"), 15);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
+			   " AND feature = 'tool'"), 3);
 	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE person = 'alice'"),
 			 4);
 	assert_int_equal(q(f, "SELECT min(day) FROM usage_rows WHERE person = 'alice'"),
 			 20180); /* 2025-04-02 */
-	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
-			   " feature = 'chat' AND day = 20180"), 7);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice' AND"
+			   " day = 20180"), 7);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'alice' AND"
+			   " feature = 'chat' AND day = 20180"), 0);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice' AND"
+			   " day = 20181"), 6);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
 			   " feature = 'chat' AND day = 20183"), 6);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE"
+			   " identity = 'c@example.com'"), 4);
 	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE"
 			   " identity = 'c@example.com'"), 1);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"

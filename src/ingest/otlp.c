@@ -289,6 +289,7 @@ int otlp_read(FILE *f, const char *name, struct tally *t, otlp_span_fn fn, void 
 	      struct aiv_err *err)
 {
 	struct otlp_file of;
+	int64_t used;
 	size_t i;
 	int ret;
 
@@ -324,16 +325,19 @@ int otlp_read(FILE *f, const char *name, struct tally *t, otlp_span_fn fn, void 
 		sp.is_tool_call = r->tool_call;
 		sp.lends = r->lends;
 		sp.line = r->line;
-		if (t) {
+		used = t ? t->used : 0;
+		if (t)
 			t->read++;
+		if ((ret = fn(data, &sp, err)))
+			goto cleanup;
+		/* what a span used took from its ancestors is an assumption */
+		if (t && t->used > used) {
 			snprintf(where, sizeof(where), "%s:%ld", name, r->line);
 			if (sp.user_inherited)
 				tally_assume(t, "user taken from an ancestor span (parentSpanId)", where);
 			if (sp.agent_inherited)
 				tally_assume(t, "agent taken from an ancestor span (parentSpanId)", where);
 		}
-		if ((ret = fn(data, &sp, err)))
-			goto cleanup;
 	}
 cleanup:
 	intern_release(&of.strs);

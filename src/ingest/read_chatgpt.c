@@ -372,15 +372,13 @@ int usage_read_chatgpt(struct usage_import *im, FILE *f, struct aiv_err *err)
 				  "period_start" : "messages");
 		goto cleanup;
 	}
-	for (i = 0; i < nhdr; i++) {
-		for (c = 0; c < n && col[c] != (int)i; c++)
-			;
-		if (c == n) {
-			char what[200], where[512];
-			snprintf(what, sizeof(what), "column '%.150s'", hdr[i]);
-			usage_where(im, r.rec_line, where, sizeof(where));
-			tally_note(usage_tally(im), what, where);
-		}
+	{
+		unsigned char *seen = xcalloc(nhdr, 1);
+		for (c = 0; c < n; c++)
+			if (col[c] >= 0)
+				seen[col[c]] = 1;
+		usage_note_columns(im, &r, seen);
+		free(seen);
 	}
 	g.im = im;
 	g.r = &r;

@@ -185,15 +185,13 @@ int usage_read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 			goto cleanup;
 		}
 	}
-	for (i = 0; i < nhdr; i++) {
-		for (t = 0; t < T_N && m.idx[t] != (int)i; t++)
-			;
-		if (t == T_N) {
-			char what[200], where[512];
-			snprintf(what, sizeof(what), "column '%.150s' (not mapped)", csv_str(&r, i));
-			usage_where(im, r.rec_line, where, sizeof(where));
-			tally_note(tl, what, where);
-		}
+	{
+		unsigned char *seen = xcalloc(nhdr, 1);
+		for (t = 0; t < T_N; t++)
+			if (m.idx[t] >= 0)
+				seen[m.idx[t]] = 1;
+		usage_note_columns(im, &r, seen);
+		free(seen);
 	}
 	while ((ret = csv_next(&r, err)) == 1) {
 		const char *val[T_N];

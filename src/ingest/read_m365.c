@@ -193,6 +193,7 @@ static int read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 	const char *name = usage_file(im);
 	struct csv_reader r;
 	struct m365_apps apps;
+	unsigned char *seen = NULL;
 	int c_refresh, c_upn, c_last, col_app[M365_MAX_APPS];
 	size_t nhdr, i;
 	int ret;
@@ -216,18 +217,14 @@ static int read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 				  c_upn < 0 ? "User Principal Name" : "Last Activity Date");
 		goto cleanup;
 	}
+	seen = xcalloc(nhdr, 1);
 	for (i = 0; i < nhdr; i++) {
-		const char *h = csv_str(&r, i);
-		int a = (int)i == c_last ? -1 : app_index(&apps, h);
-		if (a >= 0) {
+		int a = (int)i == c_last ? -1 : app_index(&apps, csv_str(&r, i));
+		if (a >= 0)
 			col_app[a] = (int)i;
-		} else if ((int)i != c_refresh && (int)i != c_upn && (int)i != c_last) {
-			char what[200], where[512];
-			snprintf(what, sizeof(what), "column '%.150s'", h);
-			usage_where(im, r.rec_line, where, sizeof(where));
-			tally_note(usage_tally(im), what, where);
-		}
+		seen[i] = a >= 0 || (int)i == c_refresh || (int)i == c_upn || (int)i == c_last;
 	}
+	usage_note_columns(im, &r, seen);
 	usage_set_snapshot(im, 1);
 	while ((ret = csv_next(&r, err)) == 1) {
 		struct m365_row row;
@@ -256,6 +253,7 @@ static int read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 	}
 	usage_set_snapshot(im, 0);
 cleanup:
+	free(seen);
 	apps_release(&apps);
 	csv_reader_release(&r);
 	return ret < 0 ? ret : 0;

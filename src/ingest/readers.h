@@ -51,4 +51,10 @@ struct csv_reader;
  * compared with usage_norm_key, first alias first), or -1.
  */
 int usage_csv_find(const struct csv_reader *r, const char *const *aliases);
+/*
+ * One tally note naming the header columns of r (the header record just
+ * read) whose read[i] is 0: "columns not read: 'a', 'b'".
+ */
+void usage_note_columns(struct usage_import *im, const struct csv_reader *r,
+			const unsigned char *read);
 #endif

@@ -234,3 +234,21 @@ int usage_first_char(FILE *f)
 		ungetc(c, f);
 	return c;
 }
+
+void usage_note_columns(struct usage_import *im, const struct csv_reader *r,
+			const unsigned char *read)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char where[512];
+	size_t i, n = 0;
+
+	strbuf_addstr(&sb, "columns not read: ");
+	for (i = 0; i < r->nfields; i++)
+		if (!read[i])
+			strbuf_addf(&sb, "%s'%.100s'", n++ ? ", " : "", csv_str(r, i));
+	if (n) {
+		usage_where(im, r->rec_line, where, sizeof(where));
+		tally_note(usage_tally(im), sb.buf, where);
+	}
+	strbuf_release(&sb);
+}

@@ -9,18 +9,24 @@
  *                      "enterprise_id", "user_initiated_interaction_count",
  *                      "code_generation_activity_count",
  *                      "code_acceptance_activity_count", "used_chat",
- *                      "used_agent", "used_cli", "totals_by_feature": [...]}
+ *                      "used_agent", "used_cli",
+ *                      "used_copilot_code_review_active" / "_passive",
+ *                      "totals_by_feature": [...], "totals_by_cli": {...}}
  *   user-teams-1-day: {"user_id", "user_login", "day", "organization_id",
  *                      "team_id", "slug"}
  *
- * A usage row becomes events of tool "github-copilot" on that day: one
- * per totals_by_feature[] entry (feature = its "feature", count =
- * user-initiated interactions + accepted suggestions), or without that
- * breakdown one "code_completion" event (accepted suggestions) and one
- * interaction event named after the deepest mode used (agent, chat, cli,
- * else "interaction").  A team row records membership.  The legacy
- * organisation-level /copilot/metrics JSON is aggregated (no person) and
- * is refused with a message saying so.
+ * NDJSON, one row a line; the documented example form, a JSON array of
+ * rows (pretty-printed), is read too and said so in the tally.
+ *
+ * A person is active on a day with any use, so a usage row becomes that
+ * day's events of tool "github-copilot" (usage_day below: one per
+ * totals_by_feature entry, the CLI, code review, ...), each counting the
+ * intentional actions, or 1 for a use without a counted action
+ * (suggestions shown but none accepted, agent edits, a flag alone).  A
+ * row with no use at all is skipped with that reason.  A team row
+ * records membership.  The organisation- and enterprise-level reports
+ * (legacy /copilot/metrics, day_totals) have no person and are refused
+ * with a message saying so.
  */
 #include <stdlib.h>
 #include <string.h>

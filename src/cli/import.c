@@ -58,6 +58,7 @@ static json_t *summary_json(const struct usage_summary *s, int dry_run)
 			 "content_hash", s->content_hash, "unmatched_identities", un);
 	json_object_set_new(o, "workflows", json_integer(s->workflows));
 	json_object_set_new(o, "org_days", json_integer(s->org_days));
+	json_object_set_new(o, "tally", tally_json(&s->tally));
 	return o;
 }
 
@@ -68,6 +69,7 @@ static void print_summary(const struct usage_summary *s, const char *file, int d
 	if (s->already) {
 		printf("'%s' was already imported (import %lld, same content %.12s); "
 		       "nothing changed\n", file, (long long)s->import_id, s->content_hash);
+		tally_print(&s->tally, stdout, 2);
 		return;
 	}
 	printf("%s%lld rows from '%s' (%s)", dry_run ? "dry run: would import " : "imported ",
@@ -95,15 +97,17 @@ static void print_summary(const struct usage_summary *s, const char *file, int d
 		       (long long)s->unmatched[i].rows);
 	if (s->nunmatched > 20)
 		printf("    ... and %zu more (--json lists all)\n", s->nunmatched - 20);
+	tally_print(&s->tally, stdout, 2);
 }
 
 static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue import usage FILE --format F [--map TARGET=COLUMN,...] [--tool NAME] [--dry-run]",
+		"aivalue import usage FILE --format F [--map TARGET=COLUMN,...] [--tool NAME] [--dry-run]"
+		" [--strict]",
 		NULL };
 	const char *format = NULL, *map = NULL, *tool = NULL;
-	int dry_run = 0, n, ret;
+	int dry_run = 0, strict = 0, n, ret;
 	const struct option opts[] = {
 		{ OPT_STRING, 'f', "format", &format, "F",
 		  "csv, jsonl, copilot-users, copilot-seats, copilot-metrics, m365-copilot, chatgpt-enterprise, otel-genai" },
@@ -111,6 +115,8 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 		  "csv/jsonl: person=COL,time=COL,tool=COL,feature=COL,workflow=COL,count=COL,tenant=COL" },
 		{ OPT_STRING, 0, "tool", &tool, "NAME", "csv/jsonl: tool when no column names it" },
 		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL, "check everything, change nothing" },
+		{ OPT_BOOL, 0, "strict", &strict, NULL,
+		  "a skipped row is an error: nothing is imported" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -134,6 +140,7 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	o.map = map;
 	o.tool = tool;
 	o.dry_run = dry_run;
+	o.strict = strict;
 	if (isatty(2)) {
 		o.progress = show_progress;
 		o.progress_data = &prog;
@@ -160,7 +167,7 @@ int cmd_import(int argc, char **argv, struct aiv_ctx *ctx)
 		return cmd_import_journeys(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [...]\n"
-		       "   or: aivalue import usage FILE --format F [--map ...] [--dry-run]\n"
+		       "   or: aivalue import usage FILE --format F [--map ...] [--dry-run] [--strict]\n"
 		       "   or: aivalue import journeys FILE --format csv|jsonl [--kind events|outcomes]\n"
 		       "\n'aivalue import cases --help' and 'aivalue import usage --help' show the options.\n");
 		return 0;

@@ -3,9 +3,10 @@
  * and the tool calls agents report about themselves.
  *
  *   aivalue workflow readiness NAME [--json]   the six foundation figures
- *   aivalue workflow import-spans FILE         OTLP/JSON GenAI execute_tool spans
+ *   aivalue workflow import-spans FILE [--strict]  OTLP/JSON GenAI execute_tool spans
  *   aivalue workflow shadow [NAME] [--json]    tool calls with no decision
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,9 +31,13 @@ int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue workflow readiness NAME [--json]",
-		"aivalue workflow import-spans FILE",
+		"aivalue workflow import-spans FILE [--strict]",
 		"aivalue workflow shadow [NAME] [--json]", NULL };
-	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	int strict = 0;
+	const struct option opts[] = {
+		{ OPT_BOOL, 0, "strict", &strict, NULL,
+		  "import-spans: a skipped span is an error, nothing is imported" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
 	json_t *out = NULL;
 	int n;
@@ -63,24 +68,32 @@ int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx)
 		return 0;
 	}
 	if (n == 2 && !strcmp(argv[1], "import-spans")) {
-		json_error_t je;
-		int64_t imported, skipped;
-		json_t *doc = json_load_file(argv[2], 0, &je);
-		if (!doc)
-			return cli_errorf("cannot read '%s': %d:%d: %s", argv[2], je.line, je.column,
-					  je.text);
-		if (control_import_spans(ctx->store, ctx->actor, doc, argv[2], &imported, &skipped,
-					 &err)) {
-			json_decref(doc);
+		struct tally t;
+		int64_t imported;
+		FILE *f = strcmp(argv[2], "-") ? fopen(argv[2], "rb") : stdin;
+		int ret;
+		if (!f)
+			return cli_errorf("cannot open '%s': %s", argv[2], strerror(errno));
+		tally_init(&t, "spans");
+		t.strict = strict;
+		ret = control_import_spans(ctx->store, ctx->actor, f, f == stdin ? "(stdin)" : argv[2],
+					   &t, &imported, &err);
+		if (f != stdin)
+			fclose(f);
+		if (ret) {
+			tally_release(&t);
 			return cli_error(&err);
 		}
-		json_decref(doc);
-		if (ctx->json)
-			cli_print_json(json_pack("{s:I, s:I}", "imported", (json_int_t)imported,
-						 "skipped", (json_int_t)skipped));
-		else
+		if (ctx->json) {
+			cli_print_json(json_pack("{s:I, s:I, s:o}", "imported", (json_int_t)imported,
+						 "skipped", (json_int_t)tally_skipped(&t),
+						 "tally", tally_json(&t)));
+		} else {
 			printf("%lld tool calls imported, %lld spans skipped\n", (long long)imported,
-			       (long long)skipped);
+			       (long long)tally_skipped(&t));
+			tally_print(&t, stdout, 2);
+		}
+		tally_release(&t);
 		return 0;
 	}
 	if ((n == 1 || n == 2) && !strcmp(argv[1], "shadow")) {

@@ -19,12 +19,15 @@
 #ifndef AIV_CONTROL_H
 #define AIV_CONTROL_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 
 #include "aiv.h"
 #include "apply/apply.h"
 #include "control/cedar.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "store/store.h"
 
 extern const struct kind_ops control_agent_kind;
@@ -225,19 +228,24 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 /* ---- observed tool calls and readiness ------------------------------ */
 
 /*
- * Import agents' own OpenTelemetry GenAI spans (an OTLP/JSON
- * ExportTraceServiceRequest): spans with gen_ai.operation.name
- * "execute_tool" (or a name starting "execute_tool"), agent from
- * gen_ai.agent.id (older: gen_ai.agent.name, agent.id), tool from
- * gen_ai.tool.name (older: tool.name).  Each call is matched to a
+ * Import agents' own OpenTelemetry GenAI spans from stream f (OTLP/JSON,
+ * read by ingest/otlp.c like `import usage --format otel-genai`: one
+ * request per line or one pretty-printed; agent and user inherited from
+ * ancestor spans through parentSpanId): spans with gen_ai.operation.name
+ * "execute_tool" (or a name starting "execute_tool") become tool calls,
+ * agent from gen_ai.agent.id or gen_ai.agent.name (whichever names a
+ * declared agent; else the id; older agent.id, agent.name), tool from
+ * gen_ai.tool.name (older tool.name).  Each call is matched to a
  * decision: the span's aivalue.decision_id attribute, or else a decision
  * for the same agent and action == tool in the 10 minutes before it.
- * One transaction, one ledger entry with the row count and a hash over
- * the rows.  *imported / *skipped (duplicates, non-tool spans).
+ * `t` (set up by the caller, unit "spans", strict as wanted) accounts for
+ * every span: tool calls and spans lending them context are used, the
+ * rest skipped by reason (with t->strict the first skip is an error).
+ * One transaction, one ledger entry with the row count, a hash over the
+ * rows and the tally.  *imported: new tool calls.
  */
-int control_import_spans(struct store *s, const char *actor, const json_t *otlp,
-			 const char *source, int64_t *imported, int64_t *skipped,
-			 struct aiv_err *err);
+int control_import_spans(struct store *s, const char *actor, FILE *f, const char *source,
+			 struct tally *t, int64_t *imported, struct aiv_err *err);
 
 /* Tool calls with no matching decision (of one workflow's agents, or all). */
 int control_shadow_actions(struct store *s, const char *workflow, json_t **out,

@@ -30,37 +30,11 @@
 #include "control/cedar.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "ingest/otlp.h"
+#include "ingest/usage.h"
 #include "ledger/ledger.h"
 
 #define MATCH_WINDOW_US (10LL * 60 * 1000000)
-
-static const char *attr(const json_t *span, const char *const *keys)
-{
-	const json_t *attrs = json_object_get(span, "attributes"), *a;
-	size_t i, k;
-
-	for (k = 0; keys[k]; k++)
-		json_array_foreach(attrs, i, a) {
-			const char *key = json_str(a, "key");
-			if (key && !strcmp(key, keys[k])) {
-				const char *v = json_str(json_object_get(a, "value"), "stringValue");
-				if (v)
-					return v;
-			}
-		}
-	return NULL;
-}
-
-static int64_t span_time_us(const json_t *span)
-{
-	const json_t *t = json_object_get(span, "startTimeUnixNano");
-
-	if (json_is_string(t))
-		return strtoll(json_string_value(t), NULL, 10) / 1000;
-	if (json_is_integer(t))
-		return json_integer_value(t) / 1000;
-	return 0;
-}
 
 /* A decision id for agent/tool at time t, or "" (explicit id first). */
 static int match_decision(struct store *s, const char *explicit_id, const char *agent,
@@ -92,90 +66,132 @@ static int match_decision(struct store *s, const char *explicit_id, const char *
 	return rc < 0 ? rc : 0;
 }
 
-int control_import_spans(struct store *s, const char *actor, const json_t *otlp,
-			 const char *source, int64_t *imported, int64_t *skipped,
-			 struct aiv_err *err)
-{
-	static const char *const op_keys[] = { "gen_ai.operation.name", NULL };
-	static const char *const agent_keys[] = { "gen_ai.agent.id", "gen_ai.agent.name",
-						  "agent.id", "agent.name", NULL };
-	static const char *const tool_keys[] = { "gen_ai.tool.name", "tool.name", NULL };
-	static const char *const dec_keys[] = { "aivalue.decision_id", NULL };
-	const json_t *rss = json_object_get(otlp, "resourceSpans"), *rs, *ss, *sp;
+struct spans_ctx {
+	struct store *s;
+	const char *source;
+	struct tally *t;
 	struct sha256_ctx hc;
+	int64_t imported;
+};
+
+/* 1 when an agent of this name is declared (agents table). */
+static int agent_known(struct store *s, const char *name, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (!name || !(st = store_prepare(s, "SELECT 1 FROM agents WHERE name = ?", err)))
+		return 0;
+	store_bind_text(st, 1, name);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc == STORE_ROW;
+}
+
+/*
+ * One span of the file (ingest/otlp.c has resolved what it inherits):
+ * an execute_tool span becomes a tool call; a span that gave its agent
+ * or user to a tool call below it is used as context; any other span is
+ * skipped with its reason.
+ */
+static int span_tool_call(void *data, const struct otlp_span *sp, struct aiv_err *err)
+{
+	struct spans_ctx *c = data;
+	const char *agent;
+	char did[64], when[TIME_ISO_LEN], line[1024], where[512];
+	struct store_stmt *st;
+	int64_t t = 0;
+	int rc;
+
+	snprintf(where, sizeof(where), "%s:%ld", c->source, sp->line);
+	if (!sp->is_tool_call) {
+		if (sp->lends) {
+			c->t->used++;
+			return 0;
+		}
+		return tally_skip(c->t, "not a tool call (gen_ai.operation.name is not "
+				  "execute_tool)", where, err);
+	}
+	/* the aivalue agent may be named by either attribute: a declared one wins */
+	agent = agent_known(c->s, sp->agent_id, err) ? sp->agent_id :
+		agent_known(c->s, sp->agent_name, err) ? sp->agent_name :
+		sp->agent_id ? sp->agent_id : sp->agent_name;
+	if (!agent)
+		return tally_skip(c->t, "tool call names no agent (gen_ai.agent.name or "
+				  "gen_ai.agent.id, on it or an ancestor)", where, err);
+	if (!sp->tool)
+		return tally_skip(c->t, "tool call names no tool (gen_ai.tool.name)", where, err);
+	if (!*sp->trace_id || !*sp->span_id)
+		return tally_skip(c->t, "span has no traceId or spanId", where, err);
+	if (!sp->start || usage_parse_time(sp->start, &t) || t <= 0)
+		return tally_skip(c->t, "span has no valid startTimeUnixNano", where, err);
+	if ((rc = match_decision(c->s, sp->decision_id, agent, sp->tool, t, did, sizeof(did),
+				 err)))
+		return rc;
+	time_format_us(t, when);
+	if (!(st = store_prepare(c->s, "INSERT OR IGNORE INTO tool_calls(trace_id, span_id,"
+				 " time_us, time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)",
+				 err)))
+		return err->code;
+	store_bind_text(st, 1, sp->trace_id);
+	store_bind_text(st, 2, sp->span_id);
+	store_bind_int(st, 3, t);
+	store_bind_text(st, 4, when);
+	store_bind_text(st, 5, agent);
+	store_bind_text(st, 6, sp->tool);
+	store_bind_text(st, 7, did[0] ? did : NULL);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (!store_changes(c->s))
+		return tally_skip(c->t, "already imported (same traceId and spanId)", where, err);
+	snprintf(line, sizeof(line), "%s\t%s\t%lld\t%s\t%s\t%s\n", sp->trace_id, sp->span_id,
+		 (long long)t, agent, sp->tool, did);
+	sha256_update(&c->hc, line, strlen(line));
+	c->imported++;
+	c->t->used++;
+	return 0;
+}
+
+int control_import_spans(struct store *s, const char *actor, FILE *f, const char *source,
+			 struct tally *t, int64_t *imported, struct aiv_err *err)
+{
+	struct spans_ctx c;
 	uint8_t h[SHA256_LEN];
 	char hex[SHA256_HEX];
-	size_t i, j, k;
 	int ret;
 
-	*imported = *skipped = 0;
-	if (!json_is_array(rss))
-		return aiv_fail(err, AIV_EINPUT, "'%s': not OTLP/JSON (no resourceSpans array)",
-				source);
+	*imported = 0;
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.source = source;
+	c.t = t;
 	if ((ret = store_begin(s, err)))
 		return ret;
-	sha256_init(&hc);
-	json_array_foreach(rss, i, rs) {
-		json_array_foreach(json_object_get(rs, "scopeSpans"), j, ss) {
-			json_array_foreach(json_object_get(ss, "spans"), k, sp) {
-				const char *op = attr(sp, op_keys), *name = json_str(sp, "name");
-				const char *agent = attr(sp, agent_keys), *tool = attr(sp, tool_keys);
-				const char *trace = json_str(sp, "traceId"), *span = json_str(sp, "spanId");
-				int64_t t = span_time_us(sp);
-				char did[64], when[TIME_ISO_LEN], line[512];
-				struct store_stmt *st;
-				int rc, is_tool = (op && !strcmp(op, "execute_tool")) ||
-						  (!op && name && !strncmp(name, "execute_tool", 12));
-
-				if (!is_tool || !agent || !tool || !trace || !span || t <= 0) {
-					(*skipped)++;
-					continue;
-				}
-				if ((ret = match_decision(s, attr(sp, dec_keys), agent, tool, t, did,
-							  sizeof(did), err)))
-					goto fail;
-				time_format_us(t, when);
-				if (!(st = store_prepare(s, "INSERT OR IGNORE INTO tool_calls(trace_id,"
-							 " span_id, time_us, time, agent, tool, decision_id)"
-							 " VALUES (?,?,?,?,?,?,?)", err))) {
-					ret = err->code;
-					goto fail;
-				}
-				store_bind_text(st, 1, trace);
-				store_bind_text(st, 2, span);
-				store_bind_int(st, 3, t);
-				store_bind_text(st, 4, when);
-				store_bind_text(st, 5, agent);
-				store_bind_text(st, 6, tool);
-				store_bind_text(st, 7, did[0] ? did : NULL);
-				rc = store_step(st, err);
-				store_reset(st);
-				if (rc < 0) {
-					ret = rc;
-					goto fail;
-				}
-				if (!store_changes(s)) {
-					(*skipped)++;
-					continue;
-				}
-				snprintf(line, sizeof(line), "%s\t%s\t%lld\t%s\t%s\t%s\n", trace, span,
-					 (long long)t, agent, tool, did);
-				sha256_update(&hc, line, strlen(line));
-				(*imported)++;
-			}
-		}
-	}
-	sha256_final(&hc, h);
+	sha256_init(&c.hc);
+	ret = otlp_read(f, source, t, span_tool_call, &c, err);
+	sha256_final(&c.hc, h);
+	if (ret)
+		goto fail;
 	hex_encode(h, SHA256_LEN, hex);
-	if (*imported) {
-		json_t *p = json_pack("{s:s, s:I, s:I, s:s}", "source", source, "rows",
-				      (json_int_t)*imported, "skipped", (json_int_t)*skipped,
-				      "rows_hash", hex);
+	if (c.imported) {
+		const char *base = strrchr(source, '/');
+		json_t *p = json_pack("{s:s, s:I, s:I, s:s, s:o}", "source", base ? base + 1 : source,
+				      "rows", (json_int_t)c.imported,
+				      "skipped", (json_int_t)tally_skipped(t), "rows_hash", hex,
+				      "tally", tally_json(t));
+		if (!p) {
+			ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': the file name is not "
+				       "valid UTF-8", source);
+			goto fail;
+		}
 		ret = ledger_append(s, actor, "spans.import", "tool_calls", p, NULL, err);
 		json_decref(p);
 		if (ret)
 			goto fail;
 	}
+	*imported = c.imported;
 	return store_commit(s, err);
 fail:
 	store_rollback(s);

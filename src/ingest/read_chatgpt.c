@@ -20,15 +20,21 @@
  * active day is a day with a sent message (help.openai.com 8266422), on
  * at most `messages` (M) days.  The active days are therefore taken as
  * min(L - F + 1, M) days spread evenly from F to L, F and L included,
- * each with its share of the messages ("chat"; the remainder goes to the
+ * each with its share of the messages (the remainder goes to the
  * earliest days).  Taking only F and L (as before) capped every person
- * at two active days a period, so a daily user of a weekly export
- * counted 2 days a week and a monthly export lost the weeks between;
- * see docs/adoption.md for why the spread is the reading chosen.
- * "tool" and "project" messages go on F, and one "gpt" event per custom
- * GPT from the serialised gpt_to_messages map (workflow = GPT id) — the
- * per-person signal for shared workflows.  Enabled users also yield a
- * seat.  A GPT row records the GPT and its creator.
+ * at two active days a period; see docs/adoption.md.
+ *
+ * `messages` is the total a user sent; gpt_messages, tool_messages and
+ * project_messages are kinds of those messages, not more of them.  They
+ * are therefore poured into the day shares first (one "gpt" part per
+ * custom GPT of the serialised gpt_to_messages map, workflow = GPT id;
+ * then "tool", "project"), and the rest is "chat": the events of a period
+ * add up to M, and the parts count for breadth (distinct features), not
+ * for volume.  Adding them on top (as before) made 12 messages 20 and a
+ * habitual user "power".  The *_to_messages columns may be missing.
+ * Enabled users also yield a seat.  A GPT row records the GPT and its
+ * creator.  Every row is accounted for in the tally; columns not read
+ * are noted once.
  *
  * Header drift is tolerated: names match ignoring case and punctuation,
  * with known aliases, and extra columns are ignored.  Serialised cells
@@ -153,35 +159,63 @@ static int emit(struct usage_import *im, const char *who, int64_t t, const char 
 	return usage_emit(im, &r, err);
 }
 
+/* A kind of message and how many of the period's messages were of it. */
+struct part {
+	const char *feature, *workflow;
+	int64_t n;
+};
+
 /*
- * The period's chat messages over its active days: k = min(span, msg)
- * days from d0 to d1 (both included when k >= 2, evenly spaced), each
- * with msg / k messages and one more on the first msg % k days.
+ * The period's `total` messages over its active days: k = min(span,
+ * total) days from d0 to d1 (both included when k >= 2, evenly spaced),
+ * each with total / k messages and one more on the first total % k days.
+ * The parts (GPT, tool, project messages, then the plain chat rest) are
+ * poured into those days in order, so that each day keeps its share,
+ * each part its size, and the period its total: a part is a kind of
+ * message, never messages on top.
  */
-static int spread_chat(struct usage_import *im, const char *who, int64_t d0, int64_t d1,
-		       int64_t msg, long line, struct aiv_err *err)
+static int pour(struct usage_import *im, const char *who, int64_t d0, int64_t d1,
+		int64_t total, struct part *parts, size_t nparts, long line,
+		struct aiv_err *err)
 {
-	int64_t span = d1 - d0 + 1, k = span < msg ? span : msg, i;
+	int64_t span = d1 - d0 + 1, k = span < total ? span : total, i = 0, left = 0;
+	size_t p;
 	int ret;
 
-	for (i = 0; i < k; i++) {
-		int64_t day = k == 1 ? d0 : d0 + i * (span - 1) / (k - 1);
-		int64_t c = msg / k + (i < msg % k ? 1 : 0);
-		if ((ret = emit(im, who, day * USAGE_US_PER_DAY, "chat", "", c, line, err)))
-			return ret;
-	}
+	for (p = 0; p < nparts; p++)
+		while (parts[p].n > 0 && i < k) {
+			int64_t day = k == 1 ? d0 : d0 + i * (span - 1) / (k - 1), take;
+			if (!left)
+				left = total / k + (i < total % k ? 1 : 0);
+			take = parts[p].n < left ? parts[p].n : left;
+			if ((ret = emit(im, who, day * USAGE_US_PER_DAY, parts[p].feature,
+					parts[p].workflow, take, line, err)))
+				return ret;
+			parts[p].n -= take;
+			left -= take;
+			if (!left)
+				i++;
+		}
 	return 0;
 }
+
+#define MAX_PARTS 256
 
 static int user_row(const struct gctx *g, struct aiv_err *err)
 {
 	struct usage_import *im = g->im;
+	struct tally *tl = usage_tally(im);
 	const char *who = cell(g, C_EMAIL), *status = cell(g, C_STATUS);
 	const char *active = cell(g, C_ACTIVE), *map = cell(g, C_GPTMAP);
-	int64_t t0, t1, tend, msg, gptmsg, toolmsg, projmsg;
+	int64_t t0, t1, tend, msg, gptmsg, toolmsg, projmsg, sum = 0, total;
+	struct part parts[MAX_PARTS];
+	size_t nparts = 0, p;
 	long line = g->r->rec_line;
-	int ret;
+	char where[512];
+	json_t *j = NULL;
+	int ret, seat = 0;
 
+	usage_where(im, line, where, sizeof(where));
 	if (!*who)
 		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line,
 				   g->r->fields[g->col[C_EMAIL]].col, "empty email");
@@ -198,12 +232,19 @@ static int user_row(const struct gctx *g, struct aiv_err *err)
 	    (ret = usage_tenant(im, cell(g, C_ACCOUNT), "account_id", line,
 				g->r->fields[g->col[C_ACCOUNT]].col, err)))
 		return ret;
-	if (!*status || !strcmp(status, "enabled") || !strcmp(status, "active"))
+	if (!*status || !strcmp(status, "enabled") || !strcmp(status, "active")) {
 		if ((ret = usage_emit_seat(im, who, GPT_TOOL, usage_day_of(tend), err)))
 			return ret;
+		seat = 1;
+	}
 	if (!msg && !gptmsg && !toolmsg && !projmsg &&
-	    !(*active && (!strcmp(active, "1") || !strcasecmp(active, "true"))))
-		return 0;
+	    !(*active && (!strcmp(active, "1") || !strcasecmp(active, "true")))) {
+		if (seat) {
+			tl->used++; /* a licence, no activity */
+			return 0;
+		}
+		return tally_skip(tl, "user neither active in the period nor enabled", where, err);
+	}
 	if (*cell(g, C_FIRST) && (ret = cell_time(g, C_FIRST, &t0, err)))
 		return ret;
 	t1 = t0;
@@ -218,19 +259,11 @@ static int user_row(const struct gctx *g, struct aiv_err *err)
 				   g->r->fields[g->col[C_LAST]].col, "first and last active days"
 				   " '%s' and '%s' are more than a year apart", cell(g, C_FIRST),
 				   cell(g, C_LAST));
-	if (msg > 0) {
-		if ((ret = spread_chat(im, who, usage_day_of(t0), usage_day_of(t1), msg, line, err)))
-			return ret;
-	} else if (!gptmsg && !toolmsg && !projmsg &&
-		   (ret = emit(im, who, t0, "chat", "", 1, line, err))) {
-		return ret;
-	}
-	if ((ret = emit(im, who, t0, "tool", "", toolmsg, line, err)) ||
-	    (ret = emit(im, who, t0, "project", "", projmsg, line, err)))
-		return ret;
+	/* the parts of `messages`: one per custom GPT (else all GPTs), tools, projects */
 	if (*map && strcmp(map, "{}") && strcmp(map, "[]")) {
-		json_t *j = load_map(map), *v;
 		const char *k;
+		json_t *v;
+		j = load_map(map);
 		if (!json_is_object(j)) {
 			json_decref(j);
 			return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line,
@@ -246,16 +279,44 @@ static int user_row(const struct gctx *g, struct aiv_err *err)
 						   "'%s' in '%s' is not a message count", k,
 						   g->hdr[g->col[C_GPTMAP]]);
 			}
-			if ((ret = emit(im, who, t0, "gpt", k, json_integer_value(v), line, err))) {
-				json_decref(j);
-				return ret;
-			}
+			if (nparts < MAX_PARTS - 3)
+				parts[nparts++] = (struct part){ "gpt", k, json_integer_value(v) };
+			else
+				tally_note(tl, "more than 250 GPTs in one gpt_to_messages cell: "
+					   "the rest counted as plain chat", where);
 		}
-		json_decref(j);
-	} else if ((ret = emit(im, who, t0, "gpt", "", gptmsg, line, err))) {
-		return ret;
+	} else {
+		parts[nparts++] = (struct part){ "gpt", "", gptmsg };
 	}
-	return 0;
+	parts[nparts++] = (struct part){ "tool", "", toolmsg };
+	parts[nparts++] = (struct part){ "project", "", projmsg };
+	for (p = 0; p < nparts; p++)
+		sum = sum > INT64_MAX - parts[p].n ? INT64_MAX : sum + parts[p].n;
+	total = msg;
+	if (!msg && sum) {
+		total = sum;
+		tally_assume(tl, "messages is 0 but its GPT, tool or project parts are not: "
+			     "the parts taken as the total", where);
+	} else if (!msg) {
+		total = 1;
+		tally_assume(tl, "active in the period with no message: counted as one chat "
+			     "message on the first active day", where);
+	} else if (sum > msg) {
+		int64_t left = msg;
+		tally_assume(tl, "GPT, tool and project messages add up to more than messages: "
+			     "parts capped at messages, in that order", where);
+		for (p = 0; p < nparts; p++) {
+			parts[p].n = parts[p].n < left ? parts[p].n : left;
+			left -= parts[p].n;
+		}
+		sum = msg;
+	}
+	parts[nparts++] = (struct part){ "chat", "", total - (sum < total ? sum : total) };
+	ret = pour(im, who, usage_day_of(t0), usage_day_of(t1), total, parts, nparts, line, err);
+	json_decref(j);
+	if (!ret)
+		tl->used++;
+	return ret;
 }
 
 static int gpt_row(const struct gctx *g, struct aiv_err *err)
@@ -272,8 +333,11 @@ static int gpt_row(const struct gctx *g, struct aiv_err *err)
 	    (ret = usage_tenant(g->im, cell(g, G_ACCOUNT), "account_id", g->r->rec_line,
 				g->r->fields[g->col[G_ACCOUNT]].col, err)))
 		return ret;
-	return usage_emit_workflow(g->im, GPT_TOOL, cell(g, G_ID), cell(g, G_NAME),
-				   cell(g, G_CREATOR), usage_day_of(t), err);
+	if ((ret = usage_emit_workflow(g->im, GPT_TOOL, cell(g, G_ID), cell(g, G_NAME),
+				       cell(g, G_CREATOR), usage_day_of(t), err)))
+		return ret;
+	usage_tally(g->im)->used++;
+	return 0;
 }
 
 int usage_read_chatgpt(struct usage_import *im, FILE *f, struct aiv_err *err)
@@ -308,6 +372,14 @@ int usage_read_chatgpt(struct usage_import *im, FILE *f, struct aiv_err *err)
 				  "period_start" : "messages");
 		goto cleanup;
 	}
+	{
+		unsigned char *seen = xcalloc(nhdr, 1);
+		for (c = 0; c < n; c++)
+			if (col[c] >= 0)
+				seen[col[c]] = 1;
+		usage_note_columns(im, &r, seen);
+		free(seen);
+	}
 	g.im = im;
 	g.r = &r;
 	g.col = col;
@@ -319,6 +391,7 @@ int usage_read_chatgpt(struct usage_import *im, FILE *f, struct aiv_err *err)
 			break;
 		}
 		usage_progress_bytes(im, r.bytes);
+		usage_tally(im)->read++;
 		if ((ret = is_gpt ? gpt_row(&g, err) : user_row(&g, err)))
 			break;
 	}

@@ -47,10 +47,12 @@ static int metrics_doc(struct usage_import *im, json_t *doc, long line, struct a
 			return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 0,
 					   "day %s: 'total_active_users' and 'total_engaged_users' "
 					   "must be counts >= 0", date);
+		usage_tally(im)->read++;
 		if ((ret = usage_emit_org_day(im, "github-copilot", usage_day_of(t),
 					      json_integer_value(a),
 					      json_is_integer(e) ? json_integer_value(e) : 0, err)))
 			return ret;
+		usage_tally(im)->used++;
 	}
 	return 0;
 }
@@ -65,6 +67,7 @@ int usage_read_copilot_metrics(struct usage_import *im, FILE *f, struct aiv_err 
 	size_t n;
 	int ret = 0;
 
+	usage_tally(im)->unit = "days";
 	/* responses are at most 100 days; read whole, then one document per line if needed */
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		strbuf_add(&buf, chunk, n);

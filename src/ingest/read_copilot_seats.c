@@ -15,6 +15,9 @@
  * (feature "any", count 1; kept as a snapshot so that saving the seats
  * list every day builds up activity days without double counting).
  * Seats pending cancellation still count: they are licensed until the date.
+ * A seat whose assignee is null (a removed account), a team or an
+ * organization names no person: it is skipped and counted with its
+ * reason (tally), not a reason to refuse the file.
  */
 #include <string.h>
 
@@ -24,28 +27,65 @@
 #include "readers.h"
 
 #define SEATS_TOOL "github-copilot"
-#define SEATS_MAX_DOC (256u << 20)
 
-static int seats_doc(struct usage_import *im, json_t *doc, long line, struct aiv_err *err)
+/* What kind of assignee a seat has: 0 a person (login set), else the skip reason. */
+static const char *not_a_person(json_t *who)
 {
+	const char *type = json_str(who, "type");
+
+	if (!who || json_is_null(who))
+		return "seat has no assignee (null)";
+	if (!json_is_object(who))
+		return "seat assignee is not an object";
+	if ((type && !strcmp(type, "Team")) || json_object_get(who, "slug"))
+		return "seat assignee is a team, not a person";
+	if (type && !strcmp(type, "Organization"))
+		return "seat assignee is an organization, not a person";
+	if (!json_str(who, "login") || !*json_str(who, "login"))
+		return "seat assignee has no login";
+	return NULL;
+}
+
+static int seats_doc(void *data, json_t *doc, long line, struct aiv_err *err)
+{
+	struct usage_import *im = data;
+	struct tally *tl = usage_tally(im);
 	json_t *seats = json_object_get(doc, "seats"), *seat;
+	const char *k;
+	json_t *v;
 	size_t i;
 	int ret;
 
+	if (!json_is_object(doc))
+		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 1, "not a JSON object");
 	if (!json_is_array(seats))
 		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 0,
 				   "missing field 'seats': not a Copilot billing/seats response%s",
 				   json_object_get(doc, "day") ? " (this looks like a usage-metrics "
 				   "row: use --format copilot-users)" : "");
+	json_object_foreach(doc, k, v)
+		if (strcmp(k, "seats") && strcmp(k, "total_seats")) {
+			char what[160], where[512];
+			snprintf(what, sizeof(what), "unknown field '%.100s' of the response", k);
+			usage_where(im, line, where, sizeof(where));
+			tally_note(tl, what, where);
+		}
 	json_array_foreach(seats, i, seat) {
 		json_t *who = json_object_get(seat, "assignee");
-		const char *login = json_str(who, "login"), *created = json_str(seat, "created_at");
+		const char *created = json_str(seat, "created_at");
 		const char *last = json_str(seat, "last_activity_at");
 		const char *team = json_str(json_object_get(seat, "assigning_team"), "slug");
+		const char *why = not_a_person(who), *login;
 		int64_t t;
-		if (!login || !*login)
-			return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 0,
-					   "seats[%zu]: missing 'assignee.login'", i);
+		tl->read++;
+		if (why) {
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%ld seats[%zu]", usage_file(im), line, i);
+			if ((ret = tally_skip(tl, why, where, err)))
+				return ret;
+			continue;
+		}
+		login = json_str(who, "login");
 		if (!created || usage_parse_time(created, &t))
 			return aiv_fail_at(err, AIV_EINPUT, usage_file(im), line, 0,
 					   "seats[%zu]: unparseable 'created_at' '%s'", i,
@@ -73,56 +113,13 @@ static int seats_doc(struct usage_import *im, json_t *doc, long line, struct aiv
 			if (ret)
 				return ret;
 		}
+		tl->used++;
 	}
 	return 0;
 }
 
 int usage_read_copilot_seats(struct usage_import *im, FILE *f, struct aiv_err *err)
 {
-	const char *name = usage_file(im);
-	struct strbuf line = STRBUF_INIT;
-	long lineno = 0;
-	int ret;
-
-	while ((ret = usage_getline(f, name, lineno + 1, &line, err)) == 1) {
-		json_error_t jerr;
-		json_t *doc;
-
-		lineno++;
-		if (!line.len)
-			continue;
-		doc = json_loadb(line.buf, line.len, 0, &jerr);
-		if (!doc && lineno == 1 && line.buf[0] == '{') {
-			char chunk[65536];
-			size_t n;
-			strbuf_addch(&line, '\n');
-			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-				strbuf_add(&line, chunk, n);
-				if (line.len > SEATS_MAX_DOC) {
-					ret = aiv_fail(err, AIV_ETOOBIG, "cannot import '%s': a single JSON "
-						       "document over 256 MiB", name);
-					goto cleanup;
-				}
-			}
-			doc = json_loadb(line.buf, line.len, 0, &jerr);
-			if (!doc) {
-				ret = aiv_fail_at(err, AIV_EINPUT, name, jerr.line, jerr.column,
-						  "not JSON: %s", jerr.text);
-				goto cleanup;
-			}
-		} else if (!doc) {
-			ret = aiv_fail_at(err, AIV_EINPUT, name, lineno, jerr.column, "not JSON: %s "
-					  "(copilot-seats reads billing/seats responses)", jerr.text);
-			goto cleanup;
-		}
-		usage_progress_bytes(im, 0);
-		ret = json_is_object(doc) ? seats_doc(im, doc, lineno, err) :
-		      aiv_fail_at(err, AIV_EINPUT, name, lineno, 1, "not a JSON object");
-		json_decref(doc);
-		if (ret)
-			goto cleanup;
-	}
-cleanup:
-	strbuf_release(&line);
-	return ret < 0 ? ret : 0;
+	usage_tally(im)->unit = "seats";
+	return usage_json_docs(f, usage_file(im), seats_doc, im, err);
 }

@@ -145,6 +145,7 @@ static int make_row(struct usage_import *im, const struct colmap *m,
 
 int usage_read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 {
+	struct tally *tl = usage_tally(im);
 	const char *name = usage_file(im);
 	struct csv_reader r;
 	struct colmap m;
@@ -184,6 +185,14 @@ int usage_read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 			goto cleanup;
 		}
 	}
+	{
+		unsigned char *seen = xcalloc(nhdr, 1);
+		for (t = 0; t < T_N; t++)
+			if (m.idx[t] >= 0)
+				seen[m.idx[t]] = 1;
+		usage_note_columns(im, &r, seen);
+		free(seen);
+	}
 	while ((ret = csv_next(&r, err)) == 1) {
 		const char *val[T_N];
 		long col[T_N];
@@ -198,8 +207,10 @@ int usage_read_csv(struct usage_import *im, FILE *f, struct aiv_err *err)
 			col[t] = m.idx[t] >= 0 ? r.fields[m.idx[t]].col : 0;
 		}
 		usage_progress_bytes(im, r.bytes);
+		tl->read++;
 		if ((ret = make_row(im, &m, val, col, r.rec_line, err)))
 			goto cleanup;
+		tl->used++;
 	}
 cleanup:
 	csv_reader_release(&r);
@@ -227,6 +238,7 @@ static const char *json_scalar(json_t *v, char *buf, size_t bufsz)
 
 int usage_read_jsonl(struct usage_import *im, FILE *f, struct aiv_err *err)
 {
+	struct tally *tl = usage_tally(im);
 	const char *name = usage_file(im);
 	struct strbuf line = STRBUF_INIT;
 	struct colmap m;
@@ -272,11 +284,27 @@ int usage_read_jsonl(struct usage_import *im, FILE *f, struct aiv_err *err)
 				goto cleanup;
 			}
 		}
+		{
+			const char *k;
+			json_t *v;
+			json_object_foreach(obj, k, v) {
+				for (t = 0; t < T_N && strcmp(m.src[t], k); t++)
+					;
+				if (t == T_N) {
+					char what[200], where[512];
+					snprintf(what, sizeof(what), "field '%.150s' (not mapped)", k);
+					usage_where(im, lineno, where, sizeof(where));
+					tally_note(tl, what, where);
+				}
+			}
+		}
 		usage_progress_bytes(im, bytes);
+		tl->read++;
 		ret = make_row(im, &m, val, col, lineno, err);
 		json_decref(obj);
 		if (ret)
 			goto cleanup;
+		tl->used++;
 	}
 cleanup:
 	strbuf_release(&line);

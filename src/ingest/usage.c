@@ -106,6 +106,11 @@ const struct usage_opts *usage_options(const struct usage_import *im)
 	return im->o;
 }
 
+struct tally *usage_tally(struct usage_import *im)
+{
+	return &im->sum->tally;
+}
+
 void usage_set_snapshot(struct usage_import *im, int on)
 {
 	im->snapshot = on;
@@ -428,7 +433,11 @@ int usage_emit(struct usage_import *im, const struct usage_row *r, struct aiv_er
 			return ret;
 		k = snap_key(sb->buf, idlen, usage_day_of(r->time_us), tool, feature);
 		if (u64set_add(&im->snap, k) && im->snapshot) {
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%ld", im->name, r->line);
 			im->sum->skipped++;
+			tally_note(&im->sum->tally, "event already stored by an earlier snapshot",
+				   where);
 			return 0;
 		}
 	}
@@ -812,6 +821,7 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 				"valid UTF-8", im->name);
 	if (im->tenant)
 		json_object_set_new(payload, "tenant", json_string(im->tenant));
+	json_object_set_new(payload, "tally", tally_json(&sum->tally));
 	if (sum->org_days)
 		json_object_set_new(payload, "org_days", json_integer(sum->org_days));
 	rc = ledger_append(im->s, actor, "usage.import", subject, payload, &sum->ledger_seq, err);
@@ -851,6 +861,8 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 				"jsonl, copilot-users, copilot-seats, copilot-metrics, "
 				"m365-copilot, chatgpt-enterprise, otel-genai)", o->format ? o->format : "");
 	snprintf(sum->format, sizeof(sum->format), "%s", rd->format);
+	tally_init(&sum->tally, "rows");
+	sum->tally.strict = o->strict;
 	memset(&im, 0, sizeof(im));
 	im.s = s;
 	im.o = o;
@@ -891,9 +903,23 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 	im.person_seen = xcalloc(intern_count(&im.people) + 1, 1);
 	if ((ret = rd->read(&im, f, err)) || (ret = check_dups(&im, err)))
 		goto cleanup;
+	if (!tally_balanced(&sum->tally)) {
+		ret = aiv_fail(err, AIV_EINTERNAL, "reader '%s' accounted for %lld of %lld %s",
+			       rd->format, (long long)(sum->tally.used + tally_skipped(&sum->tally)),
+			       (long long)sum->tally.read, sum->tally.unit);
+		goto cleanup;
+	}
 	if (sum->rows == 0 && sum->seats == 0 && sum->teams == 0 && sum->workflows == 0 &&
 	    sum->skipped == 0 && sum->org_days == 0) {
-		ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': no usage rows in it", name);
+		const struct tally *t = &sum->tally;
+		if (t->nskips)
+			ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': no usage rows in it: "
+				       "%lld %s skipped, e.g. %s (first at %s)", name,
+				       (long long)tally_skipped(t), t->unit, t->skips[0].what,
+				       t->skips[0].where ? t->skips[0].where : name);
+		else
+			ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': no usage rows in it",
+				       name);
 		goto cleanup;
 	}
 	for (i = 0; i < intern_count(&im.unmatched); i++) {

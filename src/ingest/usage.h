@@ -133,6 +133,14 @@ void usage_progress_bytes(struct usage_import *im, int64_t bytes);
 /* File name the import reads (borrowed). */
 const char *usage_file(const struct usage_import *im);
 const struct usage_opts *usage_options(const struct usage_import *im);
+/*
+ * The import's accounting (the summary's tally, borrowed): the sink sets
+ * it up with unit "rows" and o->strict; a reader may set another static
+ * unit before counting, counts read and used, and calls tally_skip() for
+ * every row it drops.  The sink refuses an import whose reader left
+ * read != used + skipped.
+ */
+struct tally *usage_tally(struct usage_import *im);
 
 /* A reader: parse stream f and call the sink. */
 struct usage_reader {

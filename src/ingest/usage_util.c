@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/timeutil.h"
 #include "csvread.h"
 #include "readers.h"
@@ -105,4 +107,95 @@ int usage_csv_find(const struct csv_reader *r, const char *const *aliases)
 		}
 	}
 	return -1;
+}
+
+int usage_json_docs(FILE *f, const char *name, usage_doc_fn fn, void *data,
+		    struct aiv_err *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	long lineno = 0;
+	int ret;
+
+	while ((ret = usage_getline(f, name, lineno + 1, &line, err)) == 1) {
+		json_error_t jerr;
+		json_t *doc;
+		size_t lead;
+
+		lineno++;
+		for (lead = 0; lead < line.len && isspace((unsigned char)line.buf[lead]); lead++)
+			;
+		if (lead == line.len)
+			continue;
+		doc = json_loadb(line.buf, line.len, 0, &jerr);
+		if (!doc && lineno == 1 && (line.buf[lead] == '{' || line.buf[lead] == '[')) {
+			/* one pretty-printed document: read the rest and parse it whole */
+			char chunk[65536];
+			size_t n;
+			strbuf_addch(&line, '\n');
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+				strbuf_add(&line, chunk, n);
+				if (line.len > USAGE_MAX_DOC) {
+					ret = aiv_fail(err, AIV_ETOOBIG, "cannot import '%s': a single "
+						       "JSON document over 256 MiB; write one document "
+						       "per line", name);
+					goto cleanup;
+				}
+			}
+			if (ferror(f)) {
+				ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", name);
+				goto cleanup;
+			}
+			doc = json_loadb(line.buf, line.len, 0, &jerr);
+			if (!doc) {
+				ret = aiv_fail_at(err, AIV_EINPUT, name, jerr.line, jerr.column,
+						  "not JSON: %s", jerr.text);
+				goto cleanup;
+			}
+		} else if (!doc) {
+			ret = aiv_fail_at(err, AIV_EINPUT, name, lineno, jerr.column,
+					  "not JSON: %s", jerr.text);
+			goto cleanup;
+		}
+		ret = fn(data, doc, lineno, err);
+		json_decref(doc);
+		if (ret)
+			goto cleanup;
+	}
+cleanup:
+	strbuf_release(&line);
+	return ret < 0 ? ret : 0;
+}
+
+void usage_where(const struct usage_import *im, long line, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s:%ld", usage_file(im), line);
+}
+
+int usage_first_char(FILE *f)
+{
+	int c;
+
+	while ((c = fgetc(f)) != EOF && isspace(c))
+		;
+	if (c != EOF)
+		ungetc(c, f);
+	return c;
+}
+
+void usage_note_columns(struct usage_import *im, const struct csv_reader *r,
+			const unsigned char *read)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char where[512];
+	size_t i, n = 0;
+
+	strbuf_addstr(&sb, "columns not read: ");
+	for (i = 0; i < r->nfields; i++)
+		if (!read[i])
+			strbuf_addf(&sb, "%s'%.100s'", n++ ? ", " : "", csv_str(r, i));
+	if (n) {
+		usage_where(im, r->rec_line, where, sizeof(where));
+		tally_note(usage_tally(im), sb.buf, where);
+	}
+	strbuf_release(&sb);
 }

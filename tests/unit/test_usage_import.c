@@ -232,24 +232,39 @@ static void test_chatgpt(void **state)
 	assert_int_equal(import(f, data("chatgpt-user-engagement.csv"), "chatgpt-enterprise",
 				NULL, &sum, &err), 0);
 	/*
-	 * a: first active Apr 2, last Apr 5, 25 messages: active Apr 2..5,
-	 * chat 7 + 6 + 6 + 6; tool 3, project 2, gpt 5 on Apr 2.
-	 * c: active Apr 1 only: chat 4, gpt 2.
+	 * a: first active Apr 2, last Apr 5, 25 messages, of which 5 to the
+	 * GPT g-contract-check, 3 with tools, 2 in projects: active Apr 2..5
+	 * with 7, 6, 6, 6 messages; the parts poured first: Apr 2 gpt 5 +
+	 * tool 2, Apr 3 tool 1 + project 2 + chat 3, Apr 4 chat 6, Apr 5
+	 * chat 6 (7 events, 25 messages, not 35).
+	 * c: active Apr 1 only, 4 messages, 2 to the GPT: gpt 2 + chat 2.
 	 */
 	assert_int_equal(sum.rows, 9);
 	assert_int_equal(sum.seats, 3);
+	/* three user rows: a and c active, b enabled (a seat) */
+	assert_int_equal(sum.tally.read, 3);
+	assert_int_equal(sum.tally.used, 3);
 	usage_summary_release(&sum);
 	/* a@example.com is alice's UPN in the identity map */
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"), 25);
 	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
-			   " AND feature = 'chat'"), 25);
+			   " AND feature = 'chat'"), 15);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"
+			   " AND feature = 'tool'"), 3);
 	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE person = 'alice'"),
 			 4);
 	assert_int_equal(q(f, "SELECT min(day) FROM usage_rows WHERE person = 'alice'"),
 			 20180); /* 2025-04-02 */
-	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
-			   " feature = 'chat' AND day = 20180"), 7);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice' AND"
+			   " day = 20180"), 7);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'alice' AND"
+			   " feature = 'chat' AND day = 20180"), 0);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice' AND"
+			   " day = 20181"), 6);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice' AND"
 			   " feature = 'chat' AND day = 20183"), 6);
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE"
+			   " identity = 'c@example.com'"), 4);
 	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE"
 			   " identity = 'c@example.com'"), 1);
 	assert_int_equal(q(f, "SELECT count FROM usage_rows WHERE person = 'alice'"
@@ -493,6 +508,182 @@ static void test_generic_and_bad_input(void **state)
 	}
 }
 
+/* The number of events of identity (as stored, lowercased) with feature. */
+static int64_t events_of(struct fx *f, const char *identity, const char *feature)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(count), -1) FROM usage_rows WHERE"
+		 " identity = '%s' AND feature = '%s'", identity, feature);
+	return q(f, sql);
+}
+
+/*
+ * Copilot usage-metrics rows from the documented schema: every kind of
+ * use is an event (tests/data/usage/copilot-users-six.ndjson, see
+ * t5010 for the figures), a row with no use is skipped with its reason,
+ * the documented example form (a JSON array) is read and said so.
+ */
+static void test_copilot_any_use(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	struct usage_opts o;
+
+	assert_int_equal(import(f, data("copilot-users-six.ndjson"), "copilot-users", NULL,
+				&sum, &err), 0);
+	assert_int_equal(sum.rows, 6);
+	assert_int_equal(sum.tally.read, 7);
+	assert_int_equal(sum.tally.used, 6);
+	assert_int_equal(sum.tally.nskips, 1);
+	assert_string_equal(sum.tally.skips[0].what,
+			    "no Copilot use that day (every count 0, no used_* flag)");
+	assert_non_null(strstr(sum.tally.skips[0].where, "copilot-users-six.ndjson:7"));
+	assert_int_equal(sum.tally.nassumptions, 1); /* eli: shown, none accepted */
+	assert_int_equal(sum.tally.assumptions[0].count, 1);
+	usage_summary_release(&sum);
+	assert_int_equal(events_of(f, "ana-gh", "code_completion"), 5 + 9);
+	assert_int_equal(events_of(f, "bo-gh", "chat_panel_ask_mode"), 4);
+	assert_int_equal(events_of(f, "cy-gh", "cli"), 2);          /* prompt_count */
+	assert_int_equal(events_of(f, "dee-gh", "code_review"), 1);
+	assert_int_equal(events_of(f, "eli-gh", "code_completion"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'fay-gh'"), 0);
+	/* the example form: an array, pretty-printed; user_login null: user_id */
+	assert_int_equal(import(f, data("copilot-users-example.json"), "copilot-users", NULL,
+				&sum, &err), 0);
+	assert_int_equal(sum.rows, 5);
+	assert_int_equal(sum.tally.read, 2);
+	assert_int_equal(sum.tally.used, 2);
+	assert_non_null(strstr(sum.tally.assumptions[0].what, "a JSON array of rows"));
+	usage_summary_release(&sum);
+	assert_int_equal(events_of(f, "5002", "chat_panel_agent_mode"), 3);
+	assert_int_equal(events_of(f, "5002", "agent_edit"), 1);
+	assert_int_equal(events_of(f, "5002", "code_review_passive"), 1);
+	/* --strict: the skipped row is an error naming it; nothing stored */
+	memset(&o, 0, sizeof(o));
+	o.format = "copilot-users";
+	o.strict = 1;
+	assert_int_equal(store_exec(f->s, "DELETE FROM usage_blocks; DELETE FROM usage_imports",
+				    &err), 0);
+	assert_int_equal(usage_import_file(f->s, "test", data("copilot-users-six.ndjson"), &o,
+					   &sum, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "copilot-users-six.ndjson:7: no Copilot use that day"));
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_imports"), 0);
+	/* the enterprise-level report has no person: refused with the reason */
+	{
+		const char *p = write_file(f, "ent.json", "[{\"day_totals\": [], \"enterprise_id\":"
+					   " \"1\", \"report_start_day\": \"2025-09-04\"}]\n");
+		assert_int_equal(import(f, p, "copilot-users", NULL, &sum, &err), AIV_EINPUT);
+		assert_non_null(strstr(err.msg, "enterprise- or organization-level report"));
+	}
+}
+
+static void test_copilot_seats_no_person(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+
+	assert_int_equal(import(f, data("copilot-seats-mixed.json"), "copilot-seats", NULL,
+				&sum, &err), 0);
+	assert_int_equal(sum.seats, 2);
+	assert_int_equal(sum.tally.read, 4);
+	assert_int_equal(sum.tally.used, 2);
+	assert_int_equal(tally_skipped(&sum.tally), 2);
+	assert_string_equal(sum.tally.skips[1].what, "seat assignee is a team, not a person");
+	assert_non_null(strstr(sum.tally.skips[1].where, "copilot-seats-mixed.json:1 seats[2]"));
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_seats WHERE identity IN ('ana-gh',"
+			   " 'bo-gh')"), 2);
+}
+
+static void test_m365_json(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	const char *p;
+
+	assert_int_equal(import(f, data("m365-copilot-user-detail.jsonl"), "m365-copilot", NULL,
+				&sum, &err), 0);
+	assert_int_equal(sum.rows, 7);
+	assert_int_equal(sum.seats, 4);
+	assert_int_equal(sum.tally.read, 4);
+	usage_summary_release(&sum);
+	/* camelCase keys name the same apps as the CSV headers */
+	assert_int_equal(events_of(f, "ana@acme.onmicrosoft.com", "Microsoft Teams"), 1);
+	assert_int_equal(events_of(f, "ana@acme.onmicrosoft.com", "Copilot Chat"), 1);
+	assert_int_equal(events_of(f, "bo@acme.onmicrosoft.com", "Excel"), 1);
+	assert_int_equal(events_of(f, "9f4c1a7d0b2e48d3a5c6e7f8091a2b3c", "PowerPoint"), 1);
+	assert_int_equal(events_of(f, "9f4c1a7d0b2e48d3a5c6e7f8091a2b3c", "OneNote"), 1);
+	/* 2025-10-03 is day 20364 */
+	assert_int_equal(q(f, "SELECT day FROM usage_rows WHERE feature = 'Microsoft Teams'"), 20364);
+	/* one pretty-printed response; a bad date names the field */
+	p = write_file(f, "bad.json", "{\n  \"value\": [\n    {\"reportRefreshDate\": \"2025-10-05\",\n"
+		       "     \"userPrincipalName\": \"x@y.example\",\n"
+		       "     \"wordCopilotLastActivityDate\": \"05/10/2025\"}\n  ]\n}\n");
+	assert_int_equal(import(f, p, "m365-copilot", NULL, &sum, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "unparseable date '05/10/2025' in"
+			       " 'wordCopilotLastActivityDate'"));
+}
+
+/*
+ * A conformant trace (tests/data/usage/otel-agent-trace.jsonl, see
+ * t5040): the chat and execute_tool spans take agent, user and provider
+ * from their invoke_agent parent, which comes later in the file.
+ */
+static void test_otel_inherited(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+
+	assert_int_equal(import(f, data("otel-agent-trace.jsonl"), "otel-genai", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, 7);
+	assert_int_equal(sum.tally.read, 8);
+	assert_int_equal(sum.tally.used, 7);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'ana' AND"
+			   " workflow = 'ap-bot' AND tool = 'openai'"), 4);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'ana' AND"
+			   " feature = 'execute_tool'"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'bob' AND"
+			   " workflow = 'claims-bot' AND tool = 'anthropic'"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = '(no user.id)'"
+			   " AND workflow = '' AND tool = 'genai'"), 1);
+}
+
+/* The parts of `messages` against the total, at the edges. */
+static void test_chatgpt_parts_edges(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	const char *p;
+
+	p = write_file(f, "edges.csv",
+		"email,period_start,period_end,first_day_active_in_period,last_day_active_in_period,"
+		"messages,gpt_messages,tool_messages,project_messages\n"
+		/* parts 3 + 2 + 1 = 6 over 4 messages: capped in order, gpt 3, tool 1 */
+		"a@example.com,2025-04-06,2025-04-12,2025-04-07,2025-04-08,4,3,2,1\n"
+		/* messages 0 but 2 tool messages: the parts are the total */
+		"c@example.com,2025-04-06,2025-04-12,2025-04-09,2025-04-09,0,0,2,0\n");
+	assert_int_equal(import(f, p, "chatgpt-enterprise", NULL, &sum, &err), 0);
+	assert_int_equal(sum.tally.read, 2);
+	assert_int_equal(sum.tally.used, 2);
+	assert_int_equal(sum.tally.nassumptions, 2);
+	usage_summary_release(&sum);
+	/* a: 2 days (Apr 7, 8) with 2 messages each: gpt 2 | gpt 1 + tool 1 */
+	assert_int_equal(q(f, "SELECT sum(count) FROM usage_rows WHERE person = 'alice'"), 4);
+	assert_int_equal(events_of(f, "a@example.com", "gpt"), 3);
+	assert_int_equal(events_of(f, "a@example.com", "tool"), 1);
+	assert_int_equal(events_of(f, "a@example.com", "project"), -1);
+	assert_int_equal(events_of(f, "a@example.com", "chat"), -1);
+	assert_int_equal(q(f, "SELECT count(DISTINCT day) FROM usage_rows WHERE person = 'alice'"), 2);
+	assert_int_equal(events_of(f, "c@example.com", "tool"), 2);
+}
+
 /*
  * The stored form: columnar blocks of 65,536 events, read back by the
  * metrics loader and as rows; rows of workspaces imported before blocks
@@ -559,6 +750,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_and_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copilot_any_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copilot_seats_no_person, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_m365_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_otel_inherited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chatgpt_parts_edges, setup, teardown),
 	};
 	const char *slash;
 

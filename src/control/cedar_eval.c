@@ -596,6 +596,13 @@ struct cedar_entity *cedar_entities_add(struct cedar_entities *es,
 
 static int has_ancestor(const struct cedar_entity *e, const struct cedar_uid *anc);
 
+/* Is the type `Action` or `Ns::Action` (Cedar's test for action entities)? */
+static int is_action_type(const struct cedar_str *t)
+{
+	return (t->n == 6 && !memcmp(t->p, "Action", 6)) ||
+	       (t->n > 8 && !memcmp(t->p + t->n - 8, "::Action", 8));
+}
+
 int cedar_entities_add_json(struct cedar_entities *es, const json_t *arr,
 			    struct aiv_err *err)
 {
@@ -638,11 +645,18 @@ int cedar_entities_add_json(struct cedar_entities *es, const json_t *arr,
 		e->nparents = (uint32_t)json_array_size(parents);
 		e->parents = cedar_arena_alloc(&es->arena,
 					       sizeof(*e->parents) * (e->nparents ? e->nparents : 1));
-		for (k = 0; k < e->nparents; k++)
+		for (k = 0; k < e->nparents; k++) {
 			if (cedar_uid_from_json(&es->arena, json_array_get(parents, k),
 						&e->parents[k]))
 				return aiv_fail(err, AIV_EINPUT, "entities[%zu].parents[%zu]: "
 						"malformed entity reference", i, k);
+			/* Cedar: an action's parents are actions */
+			if (is_action_type(&e->uid.type) && !is_action_type(&e->parents[k].type))
+				return aiv_fail(err, AIV_EINPUT, "entities[%zu].parents[%zu]: action "
+						"%.*s::\"%.*s\" has a parent that is not an action", i, k,
+						(int)e->uid.type.n, e->uid.type.p, (int)e->uid.id.n,
+						e->uid.id.p);
+		}
 	}
 	/* Cedar refuses a hierarchy with a cycle (an entity its own ancestor) */
 	cedar_entities_close(es);

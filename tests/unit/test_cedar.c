@@ -625,6 +625,15 @@ static void test_cedar413_entities(void **state)
 	assert_int_equal(load_entities(
 		"[{\"uid\":{\"type\":\"principal\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]},"
 		" {\"uid\":{\"type\":\"Ns::A_1\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	/* an action's parents must be actions (of any namespace) */
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"Action\",\"id\":\"w\"},\"attrs\":{},\"parents\":[{\"type\":\"Org::Group\",\"id\":\"g\"}]}]",
+		msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "not an action"));
+	assert_int_equal(load_entities(
+		"[{\"uid\":{\"type\":\"Action\",\"id\":\"w\"},\"attrs\":{},\"parents\":[{\"type\":\"Ns::Action\",\"id\":\"g\"}]},"
+		" {\"uid\":{\"type\":\"User\",\"id\":\"u\"},\"attrs\":{},\"parents\":[{\"type\":\"Action\",\"id\":\"w\"}]}]",
+		msg, sizeof(msg)), 0);
 	/* Cedar's format requires attrs and parents */
 	assert_int_not_equal(load_entities("[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"parents\":[]}]",
 					   msg, sizeof(msg)), 0);

@@ -163,7 +163,7 @@ function makeSet(R, nPolicies, nUsers) {
   const likePat = () => {
     const parts = [];
     const n = int(0, 4);
-    for (let i = 0; i < n; i++) parts.push(pick(['*', '*', '\\*', pick(strs).slice(0, int(0, 4)), '/admin/', 'a', 'b', 'é']));
+    for (let i = 0; i < n; i++) parts.push(pick(['*', '*', '\\*', Array.from(pick(strs)).slice(0, int(0, 4)).join(''), '/admin/', 'a', 'b', 'é']));
     return likeLit(R, parts);
   };
   const comp = {
@@ -290,7 +290,7 @@ function generate(seed, sets, nreq) {
   const R = rng(seed);
   const out = [];
   for (let s = 0; s < sets; s++) {
-    const g = makeSet(R, 5 + Math.floor(R() * 40), 10 + Math.floor(R() * 30));
+    const g = makeSet(R, 5 + Math.floor(R() * 40), 6 + Math.floor(R() * 12));
     out.push({ policies: g.policies, entities: g.entities, effects: g.effects, requests: g.requests(nreq) });
   }
   return out;

@@ -39,6 +39,48 @@ function checkVersion() {
 
 const sortIds = (a) => [...a].sort().join(',');
 
+// cedar-wasm converts the whole entity array on every call, which costs
+// far more than evaluating.  Evaluation only ever looks up entities it can
+// reach: the request's, those in the context, the policies' entity
+// literals, and transitively the parents and entity-valued attributes of
+// those; so each request gets exactly that part of the store
+// (CEDAR_DIFF_NOPRUNE=1 passes the whole store, to check this).
+const key = (u) => JSON.stringify([u.type, u.id]);
+function uidsIn(v, out) {
+  if (Array.isArray(v)) { v.forEach((x) => uidsIn(x, out)); return; }
+  if (!v || typeof v !== 'object') return;
+  if (typeof v.type === 'string' && typeof v.id === 'string') out.push(v);
+  for (const k of Object.keys(v)) uidsIn(v[k], out);
+}
+function pruner(policies, entities) {
+  const lits = [];
+  const parts = cedar.policySetTextToParts(policies);
+  if (parts.type !== 'success') return null;
+  for (const p of parts.policies) {
+    const j = cedar.policyToJson(p);
+    if (j.type !== 'success') return null;
+    uidsIn(j.json, lits);
+  }
+  const byKey = new Map();
+  for (const e of entities) byKey.set(key(e.uid.__entity || e.uid), e);
+  return (r) => {
+    const todo = [r.principal, r.action, r.resource, ...lits];
+    uidsIn(r.context || {}, todo);
+    const seen = new Set(), out = [];
+    while (todo.length) {
+      const u = todo.pop(), k = key(u.__entity || u);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const e = byKey.get(k);
+      if (!e) continue;
+      out.push(e);
+      uidsIn(e.parents, todo);
+      uidsIn(e.attrs, todo);
+    }
+    return out;
+  };
+}
+
 // Cedar's answers.  Entities are checked once; requests use a preparsed set.
 function cedarOutcome(policies, entities, requests) {
   const p = cedar.checkParsePolicySet({ staticPolicies: policies });
@@ -48,10 +90,11 @@ function cedarOutcome(policies, entities, requests) {
   const id = 'set';
   cedar.preparsePolicySet(id, { staticPolicies: policies });
   const lines = [];
+  const prune = entities.length > 8 && !process.env.CEDAR_DIFF_NOPRUNE ? pruner(policies, entities) : null;
   for (const r of requests) {
     const a = cedar.statefulIsAuthorized({
       principal: r.principal, action: r.action, resource: r.resource,
-      context: r.context || {}, preparsedPolicySetId: id, entities,
+      context: r.context || {}, preparsedPolicySetId: id, entities: prune ? prune(r) : entities,
     });
     if (a.type !== 'success') {
       lines.push('request-error ' + a.errors.map((x) => x.message).join('; ').replace(/\s+/g, ' '));

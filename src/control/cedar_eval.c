@@ -832,13 +832,16 @@ static int ev_type(struct evctx *c, const struct cedar_expr *e, int type,
 
 static int ev_method(struct evctx *c, const struct cedar_expr *e, struct cedar_value *out)
 {
-	struct cedar_value recv, arg;
+	struct cedar_value recv, arg, extra;
 	uint32_t i;
 
 	if (ev(c, e->a, &recv))
 		return -1;
-	if (e->nkids && ev(c, e->kids[0], &arg))
-		return -1;
+	for (i = 0; i < e->nkids; i++)
+		if (ev(c, e->kids[i], i ? &extra : &arg))
+			return -1;
+	if (e->fn >= CF_LESS_THAN && e->nkids != 1)
+		return everr(c, e, "a decimal comparison method takes exactly one argument");
 	out->type = CV_BOOL;
 	switch (e->fn) {
 	case CF_CONTAINS:

@@ -1,20 +1,29 @@
 /*
  * cedar_parse.c - lexer and recursive-descent parser for Cedar policies.
  *
- * Follows the grammar of https://docs.cedarpolicy.com/policies/syntax-grammar.html:
+ * Follows the grammar of https://docs.cedarpolicy.com/policies/syntax-grammar.html
+ * and, where that page is silent, what Cedar 4.13 itself accepts (the
+ * differential test, tests/cedar-diff, compares the two):
  *
- *   Policy   ::= {Annotation} ('permit'|'forbid') '(' Scope ')' {Cond} ';'
- *   Scope    ::= Principal ',' Action ',' Resource
+ *   Policy   ::= {Annotation} ('permit'|'forbid') '(' Scope [','] ')' {Cond} ';'
+ *   Scope    ::= Principal ',' Action ',' Resource    (actions: Action or Ns::Action)
  *   Cond     ::= ('when'|'unless') '{' Expr '}'
  *   Expr     ::= Or | 'if' Expr 'then' Expr 'else' Expr
  *   Or       ::= And {'||' And}          And ::= Relation {'&&' Relation}
- *   Relation ::= Add [RELOP Add] | Add 'has' (IDENT|STR) | Add 'like' STR
- *              | Add 'is' Path ['in' Add]
+ *   Relation ::= Add [RELOP Add] | Add 'has' (STR | IDENT{'.' IDENT})
+ *              | Add 'like' STR | Add 'is' Path ['in' Add]
  *   Add      ::= Mult {('+'|'-') Mult}   Mult ::= Unary {'*' Unary}
- *   Unary    ::= {'!'|'-'} Member        Member ::= Primary {Access}
+ *   Unary    ::= Member | '!'{1..4} Member | '-'{1..4} Member
+ *   Member   ::= Primary {Access}
  *   Access   ::= '.' IDENT ['(' [ExprList] ')'] | '[' STR ']'
  *   Primary  ::= LITERAL | VAR | Path '::' STR | Path '(' [ExprList] ')'
  *              | '(' Expr ')' | '[' [ExprList] ']' | '{' [RecInits] '}'
+ *
+ * Lists and records take a trailing comma.  IDENTs that name attributes,
+ * record keys, `has` operands and path components may not be reserved
+ * (true false if then else in is has like __cedar).  Whitespace is
+ * Unicode White_Space; a `//` comment ends at LF or CR; strings follow
+ * Rust's escapes (Cedar unescapes with them).
  *
  * The lexer works on the whole text at once; each token records its
  * 1-based line and column (offset by the caller's line0/col0 so errors
@@ -811,7 +820,9 @@ static struct cedar_expr *parse_member(struct parser *P)
 				m->a = e;
 				if (parse_list(P, T_RPAREN, &m->kids, &m->nkids))
 					return NULL;
-				if (m->nkids != (fn == CF_IS_EMPTY ? 0u : 1u)) {
+				/* a decimal method (an extension function in Cedar)
+				 * with the wrong argument count errors when evaluated */
+				if (fn < CF_LESS_THAN && m->nkids != (fn == CF_IS_EMPTY ? 0u : 1u)) {
 					fail_at(P, name.line, name.col, "method '%.*s' takes %d argument%s",
 						(int)name.n, name.p, fn == CF_IS_EMPTY ? 0 : 1,
 						fn == CF_IS_EMPTY ? "s" : "");

@@ -334,6 +334,9 @@ static int infer(struct vctx *v, const struct cedar_expr *e, struct vtype *o)
 					     "need two sets");
 			return 0;
 		default:
+			if (e->nkids != 1)
+				return vfail(v, e->line, e->col, "a decimal comparison method takes "
+					     "exactly one argument");
 			if (a.t != VT_UNKNOWN && a.t != CV_DECIMAL)
 				return vfail(v, e->line, e->col, "type error: decimal method on a %s "
 					     "(compare longs with < <= > >=)", cedar_type_name(a.t));

@@ -38,8 +38,8 @@ const version = lib.checkVersion();
 const t0 = Date.now();
 
 const fig = {
-  sets: 0, requests: 0, allow: 0, withErrors: 0, failClosed: 0,
-  parseSets: 0, mutants: 0, mutAccept: 0, mutReject: 0, mutSets: 0, mutRequests: 0,
+  sets: 0, requests: 0, allow: {}, withErrors: {}, failClosed: 0,
+  parseSets: 0, corners: 0, mutants: 0, mutAccept: 0, mutReject: 0, mutSets: 0, mutRequests: 0,
   entitySets: 0, entityReject: 0, entityRequests: 0,
   undesigned: {}, designed: {}, examples: [],
 };
@@ -61,7 +61,7 @@ function note(kind, detail, shrink) {
 }
 
 // Compare one corpus; tally requests.  effects: 'permit'|'forbid' per policy
-function runCorpus(c, effects, label) {
+function runCorpus(c, effects, label, part) {
   const ce = lib.cedarOutcome(c.policies, c.entities, c.requests);
   const av = lib.aivalueOutcome(bin, c.policies, c.entities, c.requests);
   const cmp = lib.compareOutcomes(ce, av, c.requests.length);
@@ -74,8 +74,8 @@ function runCorpus(c, effects, label) {
   }
   if (!ce.lines) return { ce, cmp };
   ce.lines.forEach((l, i) => {
-    if (l.startsWith('allow')) fig.allow++;
-    if (!/errors=$/.test(l)) fig.withErrors++;
+    if (l.startsWith('allow')) bump(fig.allow, part);
+    if (!/errors=$/.test(l)) bump(fig.withErrors, part);
     // the control layer's fail-closed rule: an erroring forbid denies
     if (effects && l.startsWith('allow')) {
       const errs = l.replace(/^.*errors=/, '').split(',').filter(Boolean);
@@ -99,7 +99,7 @@ const corpora = generate(seed, nsets, nreq);
 corpora.forEach((g, s) => {
   fig.sets++;
   fig.requests += g.requests.length;
-  runCorpus(g, g.effects, `set ${s}`);
+  runCorpus(g, g.effects, `set ${s}`, 'eval');
 });
 
 // ---- parse part ---------------------------------------------------------
@@ -160,7 +160,25 @@ for (let i = 0; i < accepted.length; i += 40) {
   const c = { policies: accepted.slice(i, i + 40).join('\n'), entities: g.entities, requests: g.requests.slice(0, 25) };
   fig.mutSets++;
   fig.mutRequests += c.requests.length;
-  runCorpus(c, null, `mutant set ${i / 40}`);
+  runCorpus(c, null, `mutant set ${i / 40}`, 'parse');
+}
+
+// hand-picked corner texts (corners.js): verdicts, then answers of those both accept
+{
+  const K = require('./corners');
+  const av = lib.aivalueParseMany(bin, K.texts);
+  const both = [];
+  K.texts.forEach((t, i) => {
+    fig.corners++;
+    const c = lib.cedarParses(t);
+    if (c.ok && av[i].ok) { both.push(t); return; }
+    if (c.ok === av[i].ok) return;
+    const d = c.ok ? lib.designedParse(av[i].msg) : null;
+    if (d) bump(fig.designed, d);
+    else note('parse (corner)', `${JSON.stringify(t)}: cedar ${c.ok ? 'ok' : c.msg}; aivalue ${av[i].ok ? 'ok' : av[i].msg}`, null);
+  });
+  fig.mutRequests += K.requests.length;
+  runCorpus({ policies: both.join('\n'), entities: K.entities, requests: K.requests }, null, 'corner texts', 'parse');
 }
 
 // ---- entities part ------------------------------------------------------
@@ -195,7 +213,7 @@ for (let i = 0; i < nent && corpora.length; i++) {
   const g = corpora[i % corpora.length];
   const c = { policies: g.policies, entities: mutateEntities(g.entities), requests: g.requests.slice(0, 20) };
   fig.entitySets++;
-  const { ce } = runCorpus(c, g.effects, `entity mutant ${i}`);
+  const { ce } = runCorpus(c, g.effects, `entity mutant ${i}`, 'entities');
   if (ce.entities === 'reject') fig.entityReject++;
   else fig.entityRequests += c.requests.length;
 }
@@ -205,10 +223,10 @@ const und = Object.values(fig.undesigned).reduce((a, b) => a + b, 0);
 const des = Object.values(fig.designed).reduce((a, b) => a + b, 0);
 const list = (o) => (Object.keys(o).length ? Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') : 'none');
 console.log(`# cedar-wasm ${version}, seed ${seed}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-console.log(`# eval: ${fig.sets} policy sets, ${fig.requests} requests (${fig.allow} allow, ${fig.withErrors} with an erroring policy)`);
+console.log(`# eval: ${fig.sets} policy sets, ${fig.requests} requests (${fig.allow.eval || 0} allow, ${fig.withErrors.eval || 0} with an erroring policy)`);
 console.log(`# parse: ${fig.mutants} mutants (${fig.mutAccept} both accept, ${fig.mutReject} both reject); ` +
-  `accepted ones evaluated in ${fig.mutSets} sets, ${fig.mutRequests} requests`);
-console.log(`# entities: ${fig.entitySets} mutated stores (${fig.entityReject} refused by both), ${fig.entityRequests} requests`);
+  `accepted ones evaluated in ${fig.mutSets} sets; ${fig.corners} corner texts; ${fig.mutRequests} requests (${fig.allow.parse || 0} allow)`);
+console.log(`# entities: ${fig.entitySets} mutated stores (${fig.entityReject} refused by both), ${fig.entityRequests} requests (${fig.allow.entities || 0} allow)`);
 console.log(`# designed differences: ${des} (${list(fig.designed)}); fail-closed forbids in the control layer: ${fig.failClosed} requests`);
 console.log(`# undesigned disagreements: ${und} (${list(fig.undesigned)})`);
 for (const x of fig.examples) console.log('#   ' + x);

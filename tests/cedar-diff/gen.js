@@ -137,7 +137,7 @@ function makeSet(R, nPolicies, nUsers) {
   const MAXD = 7;
   const TYPES = ['Bool', 'Long', 'String', 'Entity', 'Set', 'Record', 'Decimal'];
   // with probability `wrong`, ask for an arbitrary type instead (run-time type errors)
-  const sub = (t, d, wrong = 0.04) => expr(chance(wrong) ? pick(TYPES) : t, d + 1);
+  const sub = (t, d, wrong = 0.02) => expr(chance(wrong) ? pick(TYPES) : t, d + 1);
   const paren = (x) => S('(', x, ')');
   const longLit = () => {
     const v = pick([() => String(int(0, 1000)), () => '9223372036854775807', () => '0', () => String(int(1, 5))])();
@@ -290,7 +290,7 @@ function generate(seed, sets, nreq) {
   const R = rng(seed);
   const out = [];
   for (let s = 0; s < sets; s++) {
-    const g = makeSet(R, 5 + Math.floor(R() * 40), 6 + Math.floor(R() * 12));
+    const g = makeSet(R, R.chance(0.5) ? R.int(1, 8) : R.int(5, 45), R.int(6, 17));
     out.push({ policies: g.policies, entities: g.entities, effects: g.effects, requests: g.requests(nreq) });
   }
   return out;

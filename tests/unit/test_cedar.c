@@ -425,6 +425,8 @@ static void test_validator(void **state)
 		       "{ decimal(\"1.23456\").lessThan(decimal(\"2.0\")) };",
 		       "invalid decimal literal \"1.23456\"");
 	expect_invalid("permit(principal, action, resource) when { principal.owner.anything };", NULL);
+	expect_invalid("permit(principal, action, resource) when "
+		       "{ decimal(\"1.0\").lessThan() };", "takes exactly one argument");
 	expect_invalid("permit(principal, action, resource) when { resource is Invocie };",
 		       "unknown entity type 'Invocie'");
 }
@@ -498,6 +500,9 @@ static void test_cedar413_decimal_extremes(void **state)
 	assert_int_equal(cond("false && decimal() == decimal(\"1.0\", \"2.0\")", NULL), 0);
 	assert_int_equal(cond("decimal(\"1.0\", \"2.0\") == decimal(\"1.0\")", NULL), -1);
 	assert_int_equal(cond("decimal(\"-0.0\") == decimal(\"0.0\")", NULL), 1);
+	/* so does a decimal method (an extension function) with a wrong count */
+	assert_int_equal(cond("decimal(\"1.0\").lessThan()", NULL), -1);
+	assert_int_equal(cond("false && decimal(\"1.0\").lessThan(decimal(\"2.0\"), 1)", NULL), 0);
 }
 
 static void test_cedar413_parser_accepts(void **state)

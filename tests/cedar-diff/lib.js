@@ -166,7 +166,6 @@ function cedarParses(text) {
 // deny more), named by the message aivalue gives.  docs/control.md lists them.
 const DESIGNED_PARSE = [
   ['unsupported-extension', /unknown extension function|unknown method '(isIpv4|isIpv6|isLoopback|isMulticast|isInRange|offset|durationSince|toDate|toTime|toMilliseconds|toSeconds|toMinutes|toHours|toDays|getTag|hasTag)'/],
-  ['template-slot', /policy templates/],
   ['nul-byte', /contains a NUL byte/],
   ['nesting-limit', /nested too deeply|too many operators/],
   ['duplicate-@id', /duplicate policy id/],

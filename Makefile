@@ -7,6 +7,7 @@
 #   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
 #   make bench      run the benchmarks under bench/
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
+#   make fuzz-cedar the differential campaign against Cedar 4.13 (cedar-wasm): 100,000 requests
 #   make install    install to $(PREFIX) (default /usr/local)
 
 PREFIX ?= /usr/local
@@ -16,7 +17,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz install clean
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean
 
 all: build
 
@@ -60,6 +61,13 @@ fuzz: deps
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 build-fuzz/corpus/$$n \
 			$$( [ -d $$seeds ] && echo $$seeds ) 2>&1 | tail -3 || exit 1; \
 	done
+
+# 200 generated policy sets x 500 requests, 20,000 parse mutants, 400
+# mutated entity stores; disagreements other than the designed ones fail it
+# and are shrunk into tests/cedar/ (docs/control.md, "Differential test").
+CEDAR_SEED ?= 20261206
+fuzz-cedar: build test-deps
+	@CEDAR_DIFF_MINIMIZE=$(CURDIR)/tests/cedar nice tests/cedar-diff/run.sh build/aivalue $(CEDAR_SEED) 200 500 20000 400
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -9,6 +9,7 @@
  *       else the satisfied permits; errors: policies that failed to
  *       evaluate).  Pure Cedar semantics: the fail-closed rule is off.
  *   aivalue cedar check P.cedar      parse only; errors with FILE:LINE:COL
+ *   aivalue cedar check P1 P2 ...    one line per file: "P: ok N" | "P: error MSG"
  *
  * Requests: a JSON array of {"principal": {"type","id"}, "action": ..,
  * "resource": .., "context": {..}} in Cedar's JSON value format.
@@ -24,7 +25,7 @@ static int load_json(const char *path, json_t **out, struct aiv_err *err)
 {
 	json_error_t je;
 
-	*out = json_load_file(path, JSON_DECODE_ANY, &je);
+	*out = json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!*out)
 		return aiv_fail_at(err, AIV_EINPUT, path, je.line, je.column, "%s", je.text);
 	return 0;
@@ -136,7 +137,7 @@ int cmd_cedar(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue cedar eval --policies FILE [--entities FILE] --requests FILE",
-		"aivalue cedar check FILE", NULL };
+		"aivalue cedar check FILE...", NULL };
 	const char *pfile = NULL, *efile = NULL, *rfile = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "policies", &pfile, "FILE", "Cedar policy text" },
@@ -164,6 +165,25 @@ int cmd_cedar(int argc, char **argv, struct aiv_ctx *ctx)
 			printf("%zu policies parsed\n", ps.n);
 		cedar_policyset_release(&ps);
 		return ret ? cli_error(&err) : 0;
+	}
+	if (n > 2 && !strcmp(argv[1], "check")) {
+		/* many files: one line each, "FILE: ok N" or "FILE: error MSG"
+		 * (the differential test's parse campaign, without a process
+		 * per policy text); exit 1 if any failed */
+		int i, bad = 0;
+		for (i = 2; i <= n; i++) {
+			struct cedar_policyset ps;
+			struct aiv_err e1 = AIV_ERR_INIT;
+			cedar_policyset_init(&ps);
+			if (load_policies(&ps, argv[i], &e1)) {
+				printf("%s: error %s\n", argv[i], e1.msg);
+				bad = 1;
+			} else {
+				printf("%s: ok %zu\n", argv[i], ps.n);
+			}
+			cedar_policyset_release(&ps);
+		}
+		return bad;
 	}
 	usage_with_options(usage, opts, 1);
 	return 2;

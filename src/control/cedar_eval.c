@@ -195,11 +195,16 @@ const struct cedar_value *cedar_record_get(const struct cedar_record *r,
 	return NULL;
 }
 
+/*
+ * Cedar's decimal text: -?DIGITS.DIGITS with 1 to 4 fractional digits,
+ * scaled by 10^4 into an int64 (so -922337203685477.5808 is the least).
+ * Digits are accumulated as a negative number, which has the larger range.
+ */
 int cedar_decimal_parse(const char *s, size_t n, int64_t *out)
 {
 	size_t i = 0, fd = 0;
 	int neg = 0, seen_dot = 0, ipart = 0;
-	int64_t v = 0;
+	int64_t v = 0; /* minus the magnitude */
 
 	if (i < n && s[i] == '-') {
 		neg = 1;
@@ -219,18 +224,20 @@ int cedar_decimal_parse(const char *s, size_t n, int64_t *out)
 			return -1;
 		if (!seen_dot)
 			ipart++;
-		if (v > (INT64_MAX - (c - '0')) / 10)
+		if (v < (INT64_MIN + (c - '0')) / 10)
 			return -1;
-		v = v * 10 + (c - '0');
+		v = v * 10 - (c - '0');
 	}
 	if (!seen_dot || fd == 0)
 		return -1;
 	for (; fd < 4; fd++) {
-		if (v > INT64_MAX / 10)
+		if (v < INT64_MIN / 10)
 			return -1;
 		v *= 10;
 	}
-	*out = neg ? -v : v;
+	if (!neg && v == INT64_MIN)
+		return -1;
+	*out = neg ? v : -v;
 	return 0;
 }
 
@@ -290,6 +297,44 @@ void cedar_value_json(struct strbuf *sb, const struct cedar_value *v)
 	}
 }
 
+/* One identifier component [A-Za-z_][A-Za-z0-9_]* that Cedar does not reserve. */
+static int valid_ident(const char *s, size_t n)
+{
+	static const char *const reserved[] = { "true", "false", "if", "then", "else", "in",
+						"is", "like", "has", "__cedar", NULL };
+	size_t i;
+
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	for (i = 0; reserved[i]; i++)
+		if (strlen(reserved[i]) == n && !memcmp(reserved[i], s, n))
+			return 0;
+	return 1;
+}
+
+/*
+ * Is s an entity type name as Cedar's JSON accepts it: IDENT{::IDENT},
+ * normalised (no spaces), no reserved component?
+ */
+static int valid_type_path(const char *s, size_t n)
+{
+	size_t st = 0, i;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && !(s[i] == ':' && i + 1 < n && s[i + 1] == ':'))
+			continue;
+		if (!valid_ident(s + st, i - st))
+			return 0;
+		st = i + 2;
+		i++;
+	}
+	return 1;
+}
+
 int cedar_uid_from_json(struct cedar_arena *a, const json_t *j, struct cedar_uid *out)
 {
 	const json_t *t, *id;
@@ -298,7 +343,8 @@ int cedar_uid_from_json(struct cedar_arena *a, const json_t *j, struct cedar_uid
 		j = json_object_get(j, "__entity");
 	t = json_object_get(j, "type");
 	id = json_object_get(j, "id");
-	if (!json_is_string(t) || !json_is_string(id) || json_object_size(j) != 2)
+	if (!json_is_string(t) || !json_is_string(id) || json_object_size(j) != 2 ||
+	    !valid_type_path(json_string_value(t), json_string_length(t)))
 		return -1;
 	out->type.p = arena_strndup(a, json_string_value(t), json_string_length(t));
 	out->type.n = (uint32_t)json_string_length(t);
@@ -306,29 +352,6 @@ int cedar_uid_from_json(struct cedar_arena *a, const json_t *j, struct cedar_uid
 	out->id.n = (uint32_t)json_string_length(id);
 	cedar_uid_hash(out);
 	return 0;
-}
-
-static int valid_type_path(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	for (;;) {
-		size_t st = i;
-		if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-				s[i] == '_'))
-			return 0;
-		while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-				 (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			i++;
-		(void)st;
-		if (i == n)
-			return 1;
-		if (i + 2 < n && s[i] == ':' && s[i + 1] == ':') {
-			i += 2;
-			continue;
-		}
-		return 0;
-	}
 }
 
 int cedar_uid_parse(struct cedar_arena *a, const char *text, struct cedar_uid *out)
@@ -571,6 +594,15 @@ struct cedar_entity *cedar_entities_add(struct cedar_entities *es,
 	return e;
 }
 
+static int has_ancestor(const struct cedar_entity *e, const struct cedar_uid *anc);
+
+/* Is the type `Action` or `Ns::Action` (Cedar's test for action entities)? */
+static int is_action_type(const struct cedar_str *t)
+{
+	return (t->n == 6 && !memcmp(t->p, "Action", 6)) ||
+	       (t->n > 8 && !memcmp(t->p + t->n - 8, "::Action", 8));
+}
+
 int cedar_entities_add_json(struct cedar_entities *es, const json_t *arr,
 			    struct aiv_err *err)
 {
@@ -587,13 +619,19 @@ int cedar_entities_add_json(struct cedar_entities *es, const json_t *arr,
 
 		if (cedar_uid_from_json(&es->arena, json_object_get(o, "uid"), &uid))
 			return aiv_fail(err, AIV_EINPUT, "entities[%zu]: missing or malformed "
-					"'uid' ({\"type\": .., \"id\": ..})", i);
+					"'uid' ({\"type\": .., \"id\": ..} with a valid Cedar "
+					"type name)", i);
 		if (!(e = cedar_entities_add(es, &uid, err))) {
 			aiv_err_prefix(err, "entities[%zu]", i);
 			return err->code;
 		}
 		attrs = json_object_get(o, "attrs");
 		snprintf(path, sizeof(path), "entities[%zu].attrs", i);
+		/* Cedar's entity format requires both fields (possibly empty) */
+		if (!attrs || !json_object_get(o, "parents"))
+			return aiv_fail(err, AIV_EINPUT, "entities[%zu]: missing '%s' (Cedar's "
+					"entity format has uid, attrs and parents)", i,
+					attrs ? "parents" : "attrs");
 		if (attrs) {
 			if (!json_is_object(attrs))
 				return aiv_fail(err, AIV_EINPUT, "%s: must be an object", path);
@@ -607,12 +645,27 @@ int cedar_entities_add_json(struct cedar_entities *es, const json_t *arr,
 		e->nparents = (uint32_t)json_array_size(parents);
 		e->parents = cedar_arena_alloc(&es->arena,
 					       sizeof(*e->parents) * (e->nparents ? e->nparents : 1));
-		for (k = 0; k < e->nparents; k++)
+		for (k = 0; k < e->nparents; k++) {
 			if (cedar_uid_from_json(&es->arena, json_array_get(parents, k),
 						&e->parents[k]))
 				return aiv_fail(err, AIV_EINPUT, "entities[%zu].parents[%zu]: "
 						"malformed entity reference", i, k);
+			/* Cedar: an action's parents are actions */
+			if (is_action_type(&e->uid.type) && !is_action_type(&e->parents[k].type))
+				return aiv_fail(err, AIV_EINPUT, "entities[%zu].parents[%zu]: action "
+						"%.*s::\"%.*s\" has a parent that is not an action", i, k,
+						(int)e->uid.type.n, e->uid.type.p, (int)e->uid.id.n,
+						e->uid.id.p);
+		}
 	}
+	/* Cedar refuses a hierarchy with a cycle (an entity its own ancestor) */
+	cedar_entities_close(es);
+	for (i = 0; i < es->n; i++)
+		if (has_ancestor(&es->v[i], &es->v[i].uid))
+			return aiv_fail(err, AIV_EINPUT, "entities: the parent hierarchy has a "
+					"cycle through %.*s::\"%.*s\"", (int)es->v[i].uid.type.n,
+					es->v[i].uid.type.p, (int)es->v[i].uid.id.n,
+					es->v[i].uid.id.p);
 	return 0;
 }
 
@@ -779,13 +832,16 @@ static int ev_type(struct evctx *c, const struct cedar_expr *e, int type,
 
 static int ev_method(struct evctx *c, const struct cedar_expr *e, struct cedar_value *out)
 {
-	struct cedar_value recv, arg;
+	struct cedar_value recv, arg, extra;
 	uint32_t i;
 
 	if (ev(c, e->a, &recv))
 		return -1;
-	if (e->nkids && ev(c, e->kids[0], &arg))
-		return -1;
+	for (i = 0; i < e->nkids; i++)
+		if (ev(c, e->kids[i], i ? &extra : &arg))
+			return -1;
+	if (e->fn >= CF_LESS_THAN && e->nkids != 1)
+		return everr(c, e, "a decimal comparison method takes exactly one argument");
 	out->type = CV_BOOL;
 	switch (e->fn) {
 	case CF_CONTAINS:
@@ -982,7 +1038,8 @@ static int ev(struct evctx *c, const struct cedar_expr *e, struct cedar_value *o
 			return -1;
 		out->type = CV_BOOL;
 		out->u.b = str_eq(&l.u.uid->type, &e->name);
-		if (e->b) {
+		/* `x is T in y` is `x is T && x in y`: y only when the type matched */
+		if (e->b && out->u.b) {
 			if (ev(c, e->b, &r))
 				return -1;
 			if (r.type == CV_ENTITY) {
@@ -1030,6 +1087,11 @@ static int ev(struct evctx *c, const struct cedar_expr *e, struct cedar_value *o
 	case CX_METHOD:
 		return ev_method(c, e, out);
 	case CX_DECIMAL_CALL:
+		for (i = 0; i < e->nkids; i++)
+			if (ev(c, e->kids[i], &l))
+				return -1;
+		if (e->nkids != 1)
+			return everr(c, e, "decimal() takes exactly one argument");
 		if (ev_type(c, e->a, CV_STRING, &l, "type error: decimal() needs a string"))
 			return -1;
 		out->type = CV_DECIMAL;

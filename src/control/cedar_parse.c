@@ -1,20 +1,29 @@
 /*
  * cedar_parse.c - lexer and recursive-descent parser for Cedar policies.
  *
- * Follows the grammar of https://docs.cedarpolicy.com/policies/syntax-grammar.html:
+ * Follows the grammar of https://docs.cedarpolicy.com/policies/syntax-grammar.html
+ * and, where that page is silent, what Cedar 4.13 itself accepts (the
+ * differential test, tests/cedar-diff, compares the two):
  *
- *   Policy   ::= {Annotation} ('permit'|'forbid') '(' Scope ')' {Cond} ';'
- *   Scope    ::= Principal ',' Action ',' Resource
+ *   Policy   ::= {Annotation} ('permit'|'forbid') '(' Scope [','] ')' {Cond} ';'
+ *   Scope    ::= Principal ',' Action ',' Resource    (actions: Action or Ns::Action)
  *   Cond     ::= ('when'|'unless') '{' Expr '}'
  *   Expr     ::= Or | 'if' Expr 'then' Expr 'else' Expr
  *   Or       ::= And {'||' And}          And ::= Relation {'&&' Relation}
- *   Relation ::= Add [RELOP Add] | Add 'has' (IDENT|STR) | Add 'like' STR
- *              | Add 'is' Path ['in' Add]
+ *   Relation ::= Add [RELOP Add] | Add 'has' (STR | IDENT{'.' IDENT})
+ *              | Add 'like' STR | Add 'is' Path ['in' Add]
  *   Add      ::= Mult {('+'|'-') Mult}   Mult ::= Unary {'*' Unary}
- *   Unary    ::= {'!'|'-'} Member        Member ::= Primary {Access}
+ *   Unary    ::= Member | '!'{1..4} Member | '-'{1..4} Member
+ *   Member   ::= Primary {Access}
  *   Access   ::= '.' IDENT ['(' [ExprList] ')'] | '[' STR ']'
  *   Primary  ::= LITERAL | VAR | Path '::' STR | Path '(' [ExprList] ')'
  *              | '(' Expr ')' | '[' [ExprList] ']' | '{' [RecInits] '}'
+ *
+ * Lists and records take a trailing comma.  IDENTs that name attributes,
+ * record keys, `has` operands and path components may not be reserved
+ * (true false if then else in is has like __cedar).  Whitespace is
+ * Unicode White_Space; a `//` comment ends at LF or CR; strings follow
+ * Rust's escapes (Cedar unescapes with them).
  *
  * The lexer works on the whole text at once; each token records its
  * 1-based line and column (offset by the caller's line0/col0 so errors
@@ -60,6 +69,7 @@ struct parser {
 	int failed;
 	int depth;
 	int nbinary; /* binary operators in the current policy */
+	int64_t dec_value; /* scratch for folding decimal("..") */
 };
 
 #define MAX_DEPTH 200
@@ -103,21 +113,53 @@ static int is_ident_char(int c)
 	return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+/*
+ * Bytes of the Unicode White_Space character at p, or 0.  Cedar's lexer
+ * skips `\s`, which is Unicode White_Space: besides the ASCII space, tab,
+ * LF, VT, FF and CR it includes NEL, NBSP, the U+2000 block, the line and
+ * paragraph separators and the ideographic space.
+ */
+static size_t ws_len(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t left = (size_t)(end - p);
+
+	if (!left)
+		return 0;
+	if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
+		return 1;
+	if (left >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;
+	if (left < 3)
+		return 0;
+	if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+		return 3; /* U+1680 */
+	if (u[0] == 0xE2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		return 3; /* U+2000..200A, U+2028, U+2029, U+202F */
+	if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+		return 3; /* U+205F */
+	if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3; /* U+3000 */
+	return 0;
+}
+
 static void lex(struct parser *P, struct token *t)
 {
 	const char *s;
+	size_t w;
 
 	for (;;) {
-		while (P->cur < P->end && (*P->cur == ' ' || *P->cur == '\t' ||
-					   *P->cur == '\r' || *P->cur == '\n')) {
+		while ((w = ws_len(P->cur, P->end)) > 0) {
 			if (*P->cur == '\n') {
 				P->line++;
 				P->line_start = P->cur + 1;
 			}
-			P->cur++;
+			P->cur += w;
 		}
+		/* a comment ends at LF or at a bare CR, as in Cedar's lexer */
 		if (P->cur + 1 < P->end && P->cur[0] == '/' && P->cur[1] == '/') {
-			while (P->cur < P->end && *P->cur != '\n')
+			while (P->cur < P->end && *P->cur != '\n' && *P->cur != '\r')
 				P->cur++;
 			continue;
 		}
@@ -150,8 +192,16 @@ static void lex(struct parser *P, struct token *t)
 	if (*s == '"') {
 		P->cur++;
 		while (P->cur < P->end && *P->cur != '"') {
-			if (*P->cur == '\\' && P->cur + 1 < P->end)
+			if (*P->cur == '\\' && P->cur + 1 < P->end) {
+				/* Cedar's string token is "(\\.|[^"\\])*" and '.'
+				 * does not match LF: a backslash-newline ends it */
+				if (P->cur[1] == '\n') {
+					t->t = T_ERROR;
+					t->n = (uint32_t)(P->cur + 1 - s);
+					return;
+				}
 				P->cur++;
+			}
 			if (*P->cur == '\n') {
 				P->line++;
 				P->line_start = P->cur + 1;
@@ -242,6 +292,9 @@ static int tok_error(struct parser *P, const char *want)
 
 	if (t->t == T_EOF)
 		return fail_at(P, t->line, t->col, "unexpected end of policy text, expected %s", want);
+	if (t->t == T_ERROR && *t->p == '"' && t->n > 1)
+		return fail_at(P, t->line, t->col,
+			       "a backslash cannot end a line inside a string literal");
 	if (t->t == T_ERROR && *t->p == '"')
 		return fail_at(P, t->line, t->col, "unterminated string literal");
 	return fail_at(P, t->line, t->col, "unexpected '%.*s', expected %s",
@@ -300,8 +353,12 @@ static void put_utf8(char *o, size_t *k, uint32_t cp)
 }
 
 /*
- * Unescape the string token t.  With `star` (like patterns), an
- * unescaped '*' is a wildcard (star[i] = 1) and "\*" a literal star.
+ * Unescape the string token t as Cedar does (Rust string-literal rules):
+ * \n \r \t \\ \0 \' \", \xHH up to \x7F, \u{...} with 1 to 6 hex digits
+ * (underscores allowed after the first), no surrogates; a raw CR is an
+ * error.  With `star` (like patterns) every '*' that unescaping yields is
+ * a wildcard (star[i] = 1), including one written \x2a or \u{2a}; only
+ * the escape "\*" is a literal star.
  */
 static int unescape(struct parser *P, const struct token *t, struct cedar_str *out,
 		    unsigned char **star)
@@ -309,18 +366,18 @@ static int unescape(struct parser *P, const struct token *t, struct cedar_str *o
 	const char *s = t->p + 1, *e = t->p + t->n - 1;
 	char *o = aalloc(P, t->n + 1);
 	unsigned char *st = star ? aalloc(P, t->n + 1) : NULL;
-	size_t k = 0;
+	size_t k = 0, k0;
 
 	while (s < e) {
+		k0 = k;
+		if (*s == '\r')
+			return fail_at(P, t->line, t->col,
+				       "a carriage return in a string must be written \\r");
 		if (*s != '\\') {
-			if (st)
-				st[k] = (*s == '*');
 			o[k++] = *s++;
-			continue;
+			goto mark;
 		}
 		s++;
-		if (st)
-			st[k] = 0;
 		switch (*s) {
 		case 'n': o[k++] = '\n'; s++; break;
 		case 'r': o[k++] = '\r'; s++; break;
@@ -335,7 +392,8 @@ static int unescape(struct parser *P, const struct token *t, struct cedar_str *o
 					       "invalid escape '\\*' outside a like pattern");
 			o[k++] = '*';
 			s++;
-			break;
+			st[k0] = 0; /* the one literal star */
+			continue;
 		case 'x': {
 			int h1 = s + 1 < e ? hexval(s[1]) : -1, h2 = s + 2 < e ? hexval(s[2]) : -1;
 			if (h1 < 0 || h2 < 0 || h1 > 7)
@@ -347,27 +405,35 @@ static int unescape(struct parser *P, const struct token *t, struct cedar_str *o
 		case 'u': {
 			uint32_t cp = 0;
 			int nd = 0, h;
-			if (s + 1 >= e || s[1] != '{')
+			if (s + 1 >= e || s[1] != '{' || s + 2 >= e || s[2] == '_')
 				return fail_at(P, t->line, t->col, "invalid unicode escape in string");
 			s += 2;
-			while (s < e && *s != '}' && (h = hexval(*s)) >= 0 && nd < 6) {
+			while (s < e && *s != '}') {
+				if (*s == '_') {
+					s++;
+					continue;
+				}
+				if ((h = hexval(*s)) < 0 || ++nd > 6)
+					return fail_at(P, t->line, t->col,
+						       "invalid unicode escape in string");
 				cp = cp * 16 + (uint32_t)h;
-				nd++;
 				s++;
 			}
-			if (s >= e || *s != '}' || nd == 0 || cp > 0x10FFFF ||
-			    (cp >= 0xD800 && cp <= 0xDFFF))
+			if (s >= e || nd == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 				return fail_at(P, t->line, t->col, "invalid unicode escape in string");
 			s++;
-			if (st)
-				memset(st + k, 0, 4);
 			put_utf8(o, &k, cp);
 			break;
 		}
 		default:
 			return fail_at(P, t->line, t->col, "invalid escape '\\%c' in string",
-				       s < e ? *s : ' ');
+				       s < e && (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7F
+				       ? *s : '?');
 		}
+mark:
+		if (st)
+			for (; k0 < k; k0++)
+				st[k0] = o[k0] == '*';
 	}
 	o[k] = '\0';
 	out->p = o;
@@ -377,16 +443,27 @@ static int unescape(struct parser *P, const struct token *t, struct cedar_str *o
 	return 0;
 }
 
+/*
+ * Cedar's reserved identifiers: never an attribute, record key, `has`
+ * operand or name component.  `__cedar` is reserved as a whole
+ * identifier (A::__cedarx is fine).
+ */
 static int is_reserved(const struct token *t)
 {
 	static const char *const kw[] = { "true", "false", "if", "then", "else", "in",
-					   "is", "like", "has", NULL };
+					   "is", "like", "has", "__cedar", NULL };
 	size_t i;
 
 	for (i = 0; kw[i]; i++)
 		if (is_kw(t, kw[i]))
 			return 1;
 	return 0;
+}
+
+static int reserved_error(struct parser *P, const struct token *t)
+{
+	return fail_at(P, t->line, t->col, "'%.*s' is a reserved identifier",
+		       (int)t->n, t->p);
 }
 
 /*
@@ -403,10 +480,16 @@ static int parse_path(struct parser *P, struct cedar_str *out)
 		tok_error(P, "a name");
 		return -1;
 	}
+	if (is_reserved(&P->tok))
+		return reserved_error(P, &P->tok);
 	strbuf_add(&sb, P->tok.p, P->tok.n);
 	next(P);
 	while (P->tok.t == T_COLONCOLON && peek(P)->t == T_IDENT) {
 		next(P);
+		if (is_reserved(&P->tok)) {
+			strbuf_release(&sb);
+			return reserved_error(P, &P->tok);
+		}
 		strbuf_addstr(&sb, "::");
 		strbuf_add(&sb, P->tok.p, P->tok.n);
 		next(P);
@@ -496,7 +579,12 @@ static struct cedar_expr *parse_record(struct parser *P, const struct token *at)
 		struct cedar_expr *v;
 
 		if (kt.t == T_IDENT) {
-			char *k = aalloc(P, kt.n + 1);
+			char *k;
+			if (is_reserved(&kt)) {
+				reserved_error(P, &kt);
+				goto fail;
+			}
+			k = aalloc(P, kt.n + 1);
 			memcpy(k, kt.p, kt.n);
 			k[kt.n] = '\0';
 			key.p = k;
@@ -649,25 +737,21 @@ static struct cedar_expr *parse_primary(struct parser *P)
 			next(P);
 			if (parse_list(P, T_RPAREN, &kids, &nk))
 				return NULL;
-			if (nk != 1) {
-				fail_at(P, t.line, t.col, "decimal() takes one argument, not %u", nk);
-				return NULL;
-			}
-			if (kids[0]->op == CX_LIT && kids[0]->lit.type == CV_STRING) {
+			/* a valid literal is folded; anything else (a wrong
+			 * argument count, an invalid literal) errors when
+			 * evaluated, as in Cedar */
+			if (nk == 1 && kids[0]->op == CX_LIT && kids[0]->lit.type == CV_STRING &&
+			    !cedar_decimal_parse(kids[0]->lit.u.s.p, kids[0]->lit.u.s.n,
+						 &P->dec_value)) {
 				e = node(P, CX_DECIMAL, &t);
 				e->lit.type = CV_DECIMAL;
-				if (cedar_decimal_parse(kids[0]->lit.u.s.p, kids[0]->lit.u.s.n,
-							&e->lit.u.l)) {
-					fail_at(P, kids[0]->line, kids[0]->col,
-						"invalid decimal literal \"%.*s\" (digits, a '.', 1 to 4 "
-						"fractional digits)", (int)kids[0]->lit.u.s.n,
-						kids[0]->lit.u.s.p);
-					return NULL;
-				}
+				e->lit.u.l = P->dec_value;
 				return e;
 			}
 			e = node(P, CX_DECIMAL_CALL, &t);
-			e->a = kids[0];
+			e->a = nk ? kids[0] : NULL;
+			e->kids = kids;
+			e->nkids = nk;
 			return e;
 		}
 		if (P->tok.t != T_COLONCOLON) {
@@ -718,6 +802,10 @@ static struct cedar_expr *parse_member(struct parser *P)
 				tok_error(P, "an attribute or method name");
 				return NULL;
 			}
+			if (is_reserved(&name)) {
+				reserved_error(P, &name);
+				return NULL;
+			}
 			next(P);
 			if (P->tok.t == T_LPAREN) {
 				int fn = method_id(&name);
@@ -732,7 +820,9 @@ static struct cedar_expr *parse_member(struct parser *P)
 				m->a = e;
 				if (parse_list(P, T_RPAREN, &m->kids, &m->nkids))
 					return NULL;
-				if (m->nkids != (fn == CF_IS_EMPTY ? 0u : 1u)) {
+				/* a decimal method (an extension function in Cedar)
+				 * with the wrong argument count errors when evaluated */
+				if (fn < CF_LESS_THAN && m->nkids != (fn == CF_IS_EMPTY ? 0u : 1u)) {
 					fail_at(P, name.line, name.col, "method '%.*s' takes %d argument%s",
 						(int)name.n, name.p, fn == CF_IS_EMPTY ? 0 : 1,
 						fn == CF_IS_EMPTY ? "s" : "");
@@ -770,68 +860,58 @@ static struct cedar_expr *parse_member(struct parser *P)
 	return e;
 }
 
+/*
+ * Unary ::= Member | '!'{1..4} Member | '-'{1..4} Member.  As in Cedar's
+ * grammar, '!' and '-' do not mix (`!-x` is a syntax error) and more than
+ * four in a row are refused.  A '-' run whose operand is a bare integer
+ * literal folds one minus into the literal, so -9223372036854775808 is a
+ * Long; `-1.foo` is -(1.foo).
+ */
 static struct cedar_expr *parse_unary(struct parser *P)
 {
 	struct token t = P->tok;
-	struct cedar_expr *e;
+	struct cedar_expr *e = NULL;
+	int op = t.t, n = 0;
 
-	if (t.t == T_NOT) {
+	if (op != T_NOT && op != T_MINUS)
+		return parse_member(P);
+	while (P->tok.t == op) {
+		n++;
 		next(P);
-		if (++P->depth > MAX_DEPTH) {
-			fail_at(P, t.line, t.col, "expression nested too deeply");
-			return NULL;
-		}
-		e = parse_unary(P);
-		P->depth--;
-		if (!e)
-			return NULL;
-		{
-			struct cedar_expr *n = node(P, CX_NOT, &t);
-			n->a = e;
-			return n;
-		}
 	}
-	if (t.t == T_MINUS) {
-		next(P);
-		if (P->tok.t == T_INT) {
-			/* a negative literal, so that -9223372036854775808 is a Long */
-			struct token it = P->tok;
-			uint64_t v = 0;
-			uint32_t i;
-			for (i = 0; i < it.n; i++) {
-				v = v * 10 + (uint64_t)(it.p[i] - '0');
-				if (v > (uint64_t)INT64_MAX + 1) {
-					fail_at(P, it.line, it.col, "integer literal is too large");
-					return NULL;
-				}
-			}
-			next(P);
-			e = node(P, CX_LIT, &t);
-			e->lit.type = CV_LONG;
-			e->lit.u.l = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-			/* member access binds tighter than unary minus */
-			if (P->tok.t == T_DOT || P->tok.t == T_LBRACK) {
-				fail_at(P, P->tok.line, P->tok.col,
-					"put a negative literal in parentheses before '.' or '['");
+	if (n > 4) {
+		fail_at(P, t.line, t.col, "too many occurrences of '%c' in a row (at most 4)",
+			op == T_NOT ? '!' : '-');
+		return NULL;
+	}
+	if (op == T_MINUS && P->tok.t == T_INT && peek(P)->t != T_DOT &&
+	    peek(P)->t != T_LBRACK) {
+		struct token it = P->tok;
+		uint64_t v = 0;
+		uint32_t i;
+		for (i = 0; i < it.n; i++) {
+			uint64_t d = (uint64_t)(it.p[i] - '0');
+			if (v > ((uint64_t)INT64_MAX + 1 - d) / 10) {
+				fail_at(P, it.line, it.col, "integer literal '%.*s' is too large",
+					(int)it.n, it.p);
 				return NULL;
 			}
-			return e;
+			v = v * 10 + d;
 		}
-		if (++P->depth > MAX_DEPTH) {
-			fail_at(P, t.line, t.col, "expression nested too deeply");
-			return NULL;
-		}
-		e = parse_unary(P);
-		P->depth--;
-		if (!e)
-			return NULL;
-		{
-			struct cedar_expr *n = node(P, CX_NEG, &t);
-			n->a = e;
-			return n;
-		}
+		next(P);
+		e = node(P, CX_LIT, &t);
+		e->lit.type = CV_LONG;
+		e->lit.u.l = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+		n--;
+	} else if (!(e = parse_member(P))) {
+		return NULL;
 	}
-	return parse_member(P);
+	while (n-- > 0) {
+		struct cedar_expr *u = node(P, op == T_NOT ? CX_NOT : CX_NEG, &t);
+		u->a = e;
+		e = u;
+	}
+	return e;
 }
 
 static struct cedar_expr *binary(struct parser *P, int op, const struct token *at,
@@ -909,24 +989,49 @@ static struct cedar_expr *parse_relation(struct parser *P)
 		return e;
 	}
 	if (is_kw(&at, "has")) {
-		struct cedar_expr *h;
+		/* `e has "a"`, `e has a` or `e has a.b.c`; the last is
+		 * Cedar's `e has a && e.a has b && e.a.b has c` */
+		struct cedar_expr *h, *base = e;
 		next(P);
-		h = node(P, CX_HAS, &at);
-		h->a = e;
-		if (P->tok.t == T_IDENT) {
-			char *k = aalloc(P, P->tok.n + 1);
-			memcpy(k, P->tok.p, P->tok.n);
-			k[P->tok.n] = '\0';
-			h->name.p = k;
-			h->name.n = P->tok.n;
-		} else if (P->tok.t == T_STR) {
+		if (P->tok.t == T_STR) {
+			h = node(P, CX_HAS, &at);
+			h->a = e;
 			if (unescape(P, &P->tok, &h->name, NULL))
 				return NULL;
-		} else {
-			tok_error(P, "an attribute name after 'has'");
-			return NULL;
+			next(P);
+			return h;
 		}
-		next(P);
+		h = NULL;
+		for (;;) {
+			struct cedar_expr *one, *get;
+			char *k;
+			if (P->tok.t != T_IDENT) {
+				tok_error(P, "an attribute name after 'has'");
+				return NULL;
+			}
+			if (is_reserved(&P->tok)) {
+				reserved_error(P, &P->tok);
+				return NULL;
+			}
+			k = aalloc(P, P->tok.n + 1);
+			memcpy(k, P->tok.p, P->tok.n);
+			k[P->tok.n] = '\0';
+			one = node(P, CX_HAS, &at);
+			one->a = base;
+			one->name.p = k;
+			one->name.n = P->tok.n;
+			h = h ? binary(P, CX_AND, &at, h, one) : one;
+			if (!h)
+				return NULL;
+			next(P);
+			if (P->tok.t != T_DOT)
+				break;
+			get = node(P, CX_ATTR, &at);
+			get->a = base;
+			get->name = one->name;
+			base = get;
+			next(P);
+		}
 		return h;
 	}
 	if (is_kw(&at, "like")) {
@@ -1104,6 +1209,29 @@ static int parse_scope(struct parser *P, const char *var, struct cedar_scope *sc
 	return 0;
 }
 
+/* Is uid's type `Action` or `NS::Action`? */
+static int is_action_type(const struct cedar_uid *u)
+{
+	return (u->type.n == 6 && !memcmp(u->type.p, "Action", 6)) ||
+	       (u->type.n > 8 && !memcmp(u->type.p + u->type.n - 8, "::Action", 8));
+}
+
+/* Cedar accepts only Action entities (any namespace) in the action scope. */
+static int check_action_types(struct parser *P, const struct cedar_scope *sc)
+{
+	uint32_t i;
+
+	if ((sc->op == CS_EQ || sc->op == CS_IN) && !is_action_type(&sc->uid))
+		return fail_at(P, sc->line, sc->col, "the action scope names '%.*s', which is "
+			       "not an Action entity", (int)sc->uid.type.n, sc->uid.type.p);
+	for (i = 0; sc->op == CS_IN_SET && i < sc->nset; i++)
+		if (!is_action_type(&sc->set[i]))
+			return fail_at(P, sc->line, sc->col, "the action scope names '%.*s', "
+				       "which is not an Action entity", (int)sc->set[i].type.n,
+				       sc->set[i].type.p);
+	return 0;
+}
+
 static int parse_policy(struct parser *P, struct cedar_policy *pol)
 {
 	struct cedar_annotation *ann = NULL;
@@ -1164,9 +1292,12 @@ static int parse_policy(struct parser *P, struct cedar_policy *pol)
 	next(P);
 	if (expect(P, T_LPAREN, "'('") ||
 	    parse_scope(P, "principal", &pol->principal) || expect(P, T_COMMA, "','") ||
-	    parse_scope(P, "action", &pol->action) || expect(P, T_COMMA, "','") ||
+	    parse_scope(P, "action", &pol->action) || check_action_types(P, &pol->action) ||
+	    expect(P, T_COMMA, "','") ||
 	    parse_scope(P, "resource", &pol->resource))
 		goto out;
+	if (P->tok.t == T_COMMA && peek(P)->t == T_RPAREN)
+		next(P); /* Cedar allows a trailing comma */
 	if (P->tok.t == T_COMMA) {
 		fail_at(P, P->tok.line, P->tok.col,
 			"a policy scope has exactly principal, action and resource");

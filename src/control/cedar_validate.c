@@ -170,7 +170,16 @@ static int infer(struct vctx *v, const struct cedar_expr *e, struct vtype *o)
 		o->t = CV_DECIMAL;
 		return 0;
 	case CX_DECIMAL_CALL:
+		/* Cedar accepts these and errors only when evaluating them;
+		 * the validator reports them before a policy is applied */
 		o->t = CV_DECIMAL;
+		if (e->nkids != 1)
+			return vfail(v, e->line, e->col, "decimal() takes exactly one argument");
+		if (e->a->op == CX_LIT && e->a->lit.type == CV_STRING)
+			return vfail(v, e->a->line, e->a->col, "invalid decimal literal \"%.*s\" "
+				     "(digits, a '.', 1 to 4 fractional digits, within "
+				     "+-922337203685477.5807)", (int)e->a->lit.u.s.n,
+				     e->a->lit.u.s.p);
 		return need(v, e->a, CV_STRING, "decimal() takes a string", NULL);
 	case CX_VAR:
 		if (e->fn == 3) {
@@ -325,6 +334,9 @@ static int infer(struct vctx *v, const struct cedar_expr *e, struct vtype *o)
 					     "need two sets");
 			return 0;
 		default:
+			if (e->nkids != 1)
+				return vfail(v, e->line, e->col, "a decimal comparison method takes "
+					     "exactly one argument");
 			if (a.t != VT_UNKNOWN && a.t != CV_DECIMAL)
 				return vfail(v, e->line, e->col, "type error: decimal method on a %s "
 					     "(compare longs with < <= > >=)", cedar_type_name(a.t));

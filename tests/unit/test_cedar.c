@@ -331,8 +331,6 @@ static void test_parse_errors(void **state)
 	expect_parse_error("permit(principal, action, resource) when { x };", "unknown variable 'x'");
 	expect_parse_error("permit(principal, action, resource) when { ip(\"1.2.3.4\") };",
 			   "unknown extension function 'ip'");
-	expect_parse_error("permit(principal, action, resource) when { decimal(\"1.23456\") };",
-			   "invalid decimal literal");
 	expect_parse_error("permit(principal, action, resource) when { [1].foo(2) };",
 			   "unknown method 'foo'");
 	expect_parse_error("permit(principal, action, resource) when { {a: 1, a: 2} };",
@@ -419,11 +417,232 @@ static void test_validator(void **state)
 		       "arithmetic needs longs");
 	expect_invalid("permit(principal, action, resource) when { 1 };",
 		       "a condition must be a boolean");
-	expect_invalid("permit(principal, action == Invoice::\"x\", resource);",
-		       "actions are Action entities");
+	expect_invalid("permit(principal, action == Ops::Action::\"x\", resource);",
+		       "unknown entity type 'Ops::Action'");
+	/* Cedar accepts an invalid decimal literal and errors when it is
+	 * evaluated; the validator reports it before a policy is applied */
+	expect_invalid("permit(principal, action, resource) when "
+		       "{ decimal(\"1.23456\").lessThan(decimal(\"2.0\")) };",
+		       "invalid decimal literal \"1.23456\"");
 	expect_invalid("permit(principal, action, resource) when { principal.owner.anything };", NULL);
+	expect_invalid("permit(principal, action, resource) when "
+		       "{ decimal(\"1.0\").lessThan() };", "takes exactly one argument");
 	expect_invalid("permit(principal, action, resource) when { resource is Invocie };",
 		       "unknown entity type 'Invocie'");
+}
+
+
+/*
+ * Regression cases from the differential campaign against Cedar 4.13
+ * (cedar-wasm); each asserts what Cedar itself answers.
+ */
+static void test_cedar413_like_escapes(void **state)
+{
+	struct result r;
+
+	(void)state;
+	/* \x2a and \u{2a} unescape to '*', which is a wildcard; only \* is literal */
+	assert_int_equal(cond("\"/admin/users\" like \"/admin/\\x2a\"", NULL), 1);
+	assert_int_equal(cond("\"/admin/users\" like \"/admin/\\u{2a}\"", NULL), 1);
+	assert_int_equal(cond("\"/admin/users\" like \"/admin/\\*\"", NULL), 0);
+	assert_int_equal(cond("\"/admin/*\" like \"/admin/\\*\"", NULL), 1);
+	assert_int_equal(cond("\"x*\" like \"\\u{2a}\\*\"", NULL), 1);
+	assert_int_equal(cond("\"x\" like \"\\u{2a}\\*\"", NULL), 0);
+	/* the fail-open it caused: the forbid must fire */
+	r = run("permit(principal, action, resource);\n"
+		"forbid(principal, action, resource) when { context.path like \"/admin/\\x2a\" };",
+		"x", "{\"path\": \"/admin/users\"}");
+	assert_int_equal(r.decision, CEDAR_DENY);
+	assert_int_equal(r.nforbids, 1);
+}
+
+static void test_cedar413_comments_and_whitespace(void **state)
+{
+	struct result r;
+
+	(void)state;
+	/* a // comment ends at a bare CR: the forbid after it is a policy */
+	r = run("permit(principal, action, resource);\n// note\rforbid(principal, action, resource);",
+		"x", NULL);
+	assert_int_equal(r.decision, CEDAR_DENY);
+	assert_int_equal(r.nforbids, 1);
+	r = run("permit(principal, action, resource);// a\r\nforbid(principal, action, resource);",
+		"x", NULL);
+	assert_int_equal(r.nforbids, 1);
+	/* FF, VT, NBSP, U+2028 and U+3000 are whitespace (Unicode White_Space) */
+	r = run("permit(principal,\faction,\vresource)\xc2\xa0when\xe2\x80\xa8{ true\xe3\x80\x80};",
+		"x", NULL);
+	assert_int_equal(r.decision, CEDAR_ALLOW);
+}
+
+static void test_cedar413_is_in_short_circuit(void **state)
+{
+	(void)state;
+	/* principal is an Agent: `is Person` is false, `in` is never evaluated */
+	assert_int_equal(cond("principal is Person in context.nope", NULL), 0);
+	assert_int_equal(cond("principal is Agent in context.nope", NULL), -1);
+	assert_int_equal(cond("principal is Person in [1]", NULL), 0);
+	assert_int_equal(cond("principal is Agent in [1]", NULL), -1);
+}
+
+static void test_cedar413_decimal_extremes(void **state)
+{
+	(void)state;
+	assert_int_equal(cond("decimal(\"-922337203685477.5808\").lessThan("
+			      "decimal(\"-922337203685477.5807\"))", NULL), 1);
+	assert_int_equal(cond("decimal(\"922337203685477.5807\").greaterThan(decimal(\"0.0\"))",
+			      NULL), 1);
+	assert_int_equal(cond("decimal(\"922337203685477.5808\") == decimal(\"0.0\")", NULL), -1);
+	assert_int_equal(cond("decimal(\"-922337203685477.5809\") == decimal(\"0.0\")", NULL), -1);
+	/* an invalid literal or argument count parses and errors when evaluated */
+	assert_int_equal(cond("decimal(\"1.23456\") == decimal(\"1.0\")", NULL), -1);
+	assert_int_equal(cond("false && decimal(\"1.23456\") == decimal(\"1.0\")", NULL), 0);
+	assert_int_equal(cond("false && decimal() == decimal(\"1.0\", \"2.0\")", NULL), 0);
+	assert_int_equal(cond("decimal(\"1.0\", \"2.0\") == decimal(\"1.0\")", NULL), -1);
+	assert_int_equal(cond("decimal(\"-0.0\") == decimal(\"0.0\")", NULL), 1);
+	/* so does a decimal method (an extension function) with a wrong count */
+	assert_int_equal(cond("decimal(\"1.0\").lessThan()", NULL), -1);
+	assert_int_equal(cond("false && decimal(\"1.0\").lessThan(decimal(\"2.0\"), 1)", NULL), 0);
+}
+
+static void test_cedar413_parser_accepts(void **state)
+{
+	(void)state;
+	/* extended has: e has a.b is e has a && e.a has b */
+	assert_int_equal(cond("principal has limits.max", NULL), 1);
+	assert_int_equal(cond("principal has limits.min", NULL), 0);
+	assert_int_equal(cond("principal has nope.max", NULL), 0);
+	assert_int_equal(cond("principal has level.max", NULL), -1);
+	assert_int_equal(cond("{a: {b: 2}} has a.b && !({c: 1} has principal)", NULL), 1);
+	/* a trailing comma in the scope and in the action list */
+	assert_int_equal(run("permit(principal, action in [Action::\"write\",], resource,);",
+			     "approve_invoice", NULL).decision, CEDAR_ALLOW);
+	/* \u{...} with underscores after the first digit */
+	assert_int_equal(cond("\"\\u{4_1}\" == \"A\" && \"\\u{00_0041}\" == \"A\"", NULL), 1);
+	/* -1.foo is -(1.foo): parses, errors when evaluated */
+	assert_int_equal(cond("-1.foo == 1", NULL), -1);
+	assert_int_equal(cond("----1 == 1 && !!!!true", NULL), 1);
+	assert_int_equal(cond("--9223372036854775808 == 1", NULL), -1);
+	/* names that are not reserved: principal as a type, permit as an attribute */
+	assert_int_equal(run("permit(principal is principal, action, resource);",
+			     "x", NULL).decision, CEDAR_DENY);
+	assert_int_equal(cond("!(principal has permit) && !(principal is A::__cedarx)",
+			      NULL), 1);
+	/* actions of any namespace named Action */
+	assert_int_equal(run("permit(principal, action in [Ops::Action::\"a\"], resource);",
+			     "x", NULL).decision, CEDAR_DENY);
+}
+
+static void test_cedar413_parser_rejects(void **state)
+{
+	(void)state;
+	expect_parse_error("permit(principal, action, resource) when { context.if == 1 };",
+			   "'if' is a reserved identifier");
+	expect_parse_error("permit(principal, action, resource) when { {if: 1} == {} };",
+			   "'if' is a reserved identifier");
+	expect_parse_error("permit(principal is if, action, resource);", "reserved");
+	expect_parse_error("permit(principal, action, resource) when { principal has then };",
+			   "reserved");
+	expect_parse_error("permit(principal is A::__cedar::B, action, resource);",
+			   "'__cedar' is a reserved identifier");
+	expect_parse_error("permit(principal, action, resource) when { context.__cedar == 1 };",
+			   "'__cedar' is a reserved identifier");
+	expect_parse_error("permit(principal, action, resource) when { {__cedar: 1} == {} };",
+			   "reserved");
+	expect_parse_error("permit(principal, action, resource) when { in::\"a\" == 1 };",
+			   "t.cedar:1:");
+	expect_parse_error("permit(principal, action == User::\"a\", resource);",
+			   "not an Action entity");
+	expect_parse_error("permit(principal, action in [Action::\"a\", ActionX::\"b\"], resource);",
+			   "'ActionX', which is not an Action entity");
+	expect_parse_error("permit(principal, action, resource) when { !!!!!true };",
+			   "too many occurrences of '!'");
+	expect_parse_error("permit(principal, action, resource) when { -----1 == -1 };",
+			   "too many occurrences of '-'");
+	expect_parse_error("permit(principal, action, resource) when { !-1 == 1 };",
+			   "unexpected '-'");
+	expect_parse_error("permit(principal, action, resource) when { -!true };", "unexpected '!'");
+	expect_parse_error("permit(principal, action, resource) when { \"a\rb\" == \"\" };",
+			   "carriage return");
+	expect_parse_error("permit(principal, action, resource) when { \"a\\\nb\" == \"ab\" };",
+			   "backslash");
+	expect_parse_error("permit(principal, action, resource) when { \"\\u{_41}\" == \"A\" };",
+			   "unicode escape");
+	expect_parse_error("permit(principal, action, resource) when { \"\\u{0000041}\" == \"A\" };",
+			   "unicode escape");
+	expect_parse_error("permit(principal, action, resource) when { \"\\x80\" == \"A\" };",
+			   "invalid escape");
+	expect_parse_error("permit(principal, action, resource) when { {a: 1} has \"a\".b };",
+			   "unexpected '.'");
+	expect_parse_error("permit(principal, action, resource) when { -9223372036854775809 == 1 };",
+			   "too large");
+}
+
+static int load_entities(const char *json, char *msg, size_t msgsz)
+{
+	struct cedar_entities es;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *j = json_loads(json, 0, NULL);
+	int ret;
+
+	assert_non_null(j);
+	cedar_entities_init(&es);
+	ret = cedar_entities_add_json(&es, j, &err);
+	snprintf(msg, msgsz, "%s", ret ? err.msg : "");
+	json_decref(j);
+	cedar_entities_release(&es);
+	return ret;
+}
+
+static void test_cedar413_entities(void **state)
+{
+	char msg[1100];
+
+	(void)state;
+	/* Cedar refuses cyclic hierarchies, including an entity its own parent */
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{},\"parents\":[{\"type\":\"A\",\"id\":\"a\"}]}]",
+		msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "cycle through A::\"a\""));
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{},\"parents\":[{\"type\":\"B\",\"id\":\"b\"}]},"
+		" {\"uid\":{\"type\":\"B\",\"id\":\"b\"},\"attrs\":{},\"parents\":[{\"type\":\"A\",\"id\":\"a\"}]}]",
+		msg, sizeof(msg)), 0);
+	assert_int_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{},\"parents\":[{\"type\":\"B\",\"id\":\"b\"}]},"
+		" {\"uid\":{\"type\":\"B\",\"id\":\"b\"},\"attrs\":{},\"parents\":[{\"type\":\"C\",\"id\":\"c\"}]}]",
+		msg, sizeof(msg)), 0);
+	/* invalid type names: reserved words, __cedar, spaces, digits first */
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"if\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A::__cedar\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A:: B\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"1A\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{},\"parents\":[{\"type\":\"in\",\"id\":\"x\"}]}]",
+		msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{\"r\":{\"__entity\":{\"type\":\"then\",\"id\":\"x\"}}},\"parents\":[]}]",
+		msg, sizeof(msg)), 0);
+	assert_int_equal(load_entities(
+		"[{\"uid\":{\"type\":\"principal\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]},"
+		" {\"uid\":{\"type\":\"Ns::A_1\",\"id\":\"a\"},\"attrs\":{},\"parents\":[]}]", msg, sizeof(msg)), 0);
+	/* an action's parents must be actions (of any namespace) */
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"Action\",\"id\":\"w\"},\"attrs\":{},\"parents\":[{\"type\":\"Org::Group\",\"id\":\"g\"}]}]",
+		msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "not an action"));
+	assert_int_equal(load_entities(
+		"[{\"uid\":{\"type\":\"Action\",\"id\":\"w\"},\"attrs\":{},\"parents\":[{\"type\":\"Ns::Action\",\"id\":\"g\"}]},"
+		" {\"uid\":{\"type\":\"User\",\"id\":\"u\"},\"attrs\":{},\"parents\":[{\"type\":\"Action\",\"id\":\"w\"}]}]",
+		msg, sizeof(msg)), 0);
+	/* Cedar's format requires attrs and parents */
+	assert_int_not_equal(load_entities("[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"parents\":[]}]",
+					   msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "missing 'attrs'"));
 }
 
 int main(void)
@@ -443,6 +662,13 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_annotations_and_ids),
 		cmocka_unit_test(test_validator),
+		cmocka_unit_test(test_cedar413_like_escapes),
+		cmocka_unit_test(test_cedar413_comments_and_whitespace),
+		cmocka_unit_test(test_cedar413_is_in_short_circuit),
+		cmocka_unit_test(test_cedar413_decimal_extremes),
+		cmocka_unit_test(test_cedar413_parser_accepts),
+		cmocka_unit_test(test_cedar413_parser_rejects),
+		cmocka_unit_test(test_cedar413_entities),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,10 +46,12 @@
  * and per client address (libmicrohttpd's per-IP limit).  The last
  * reserved_conns of the total are for agents' decide calls (routes with
  * R_PRIORITY): a connection admitted above the general share may only
- * send such a request (anything else is answered 503), gets a 2 s head
- * deadline, and its arrival evicts the oldest connection that has been
- * idle or in an incomplete head for a second, so a crowd of slow clients
- * cannot keep the general share either.
+ * send such a request (anything else is answered 503) and gets a 2 s
+ * head deadline.  Before that, an arrival over the general share evicts
+ * the connection that has been idle or in an incomplete head the longest
+ * (a second at least) and takes its place, so a crowd of slow clients
+ * cannot keep the general share either; only clients that are really
+ * being served can push newcomers into the reserved share.
  *
  * Errors libmicrohttpd answers itself (request line or head larger than
  * the connection's memory pool, a malformed request line, header or
@@ -94,7 +96,7 @@
 #define CONN_MEMORY (128u * 1024)
 #define REAPER_TICK_US 50000          /* the reaper looks every 50 ms */
 #define RESERVED_HEAD_US 2000000      /* head deadline on a reserved connection */
-#define EVICT_MIN_IDLE_US 1000000     /* evict only connections idle this long */
+#define EVICT_MIN_IDLE_US 250000      /* evict only connections idle this long */
 #define DRAIN_IDLE_US 200000          /* at stop: idle this long before closing */
 
 struct http_server {
@@ -131,6 +133,7 @@ static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t conns_cv = PTHREAD_COND_INITIALIZER;
 static struct conn_track *conns;
 static unsigned nconns, general_conns;
+static unsigned nkilled;          /* shut down, not yet closed by libmicrohttpd */
 static int reaper_stop;
 /* Set by http_stop: answers close their connection, idle ones are closed. */
 static int draining;
@@ -364,11 +367,15 @@ static void conn_kill(struct conn_track *ct, uint64_t *counter)
 {
 	shutdown(ct->fd, SHUT_RDWR);
 	ct->killed = 1;
+	nkilled++;
 	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
 }
 
-/* Close the connection idle or in an incomplete head the longest (>= 1 s).  Lock held. */
-static void evict_one(int64_t now)
+/*
+ * Close the connection idle or in an incomplete head the longest (>= 1 s).
+ * 0 if one was closed, -1 if none qualifies.  Lock held.
+ */
+static int evict_one(int64_t now)
 {
 	struct conn_track *ct, *oldest = NULL;
 	int64_t oldest_us = now - EVICT_MIN_IDLE_US;
@@ -382,8 +389,10 @@ static void evict_one(int64_t now)
 			oldest_us = since;
 		}
 	}
-	if (oldest)
-		conn_kill(oldest, &stats.conns_evicted);
+	if (!oldest)
+		return -1;
+	conn_kill(oldest, &stats.conns_evicted);
+	return 0;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -407,10 +416,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			conns->prev = ct;
 		conns = ct;
 		__atomic_add_fetch(&nconns, 1, __ATOMIC_RELAXED);
-		if (nconns > general_conns) {
-			ct->reserved = 1;
+		/* over the general share: make room first, if a slow one can go */
+		if (nconns - nkilled > general_conns)
 			evict_one(now);
-		}
+		ct->reserved = nconns - nkilled > general_conns;
 		ct->deadline_us = ct->reserved ? now + RESERVED_HEAD_US
 				  : now + (int64_t)active_cfg->header_timeout_s * 1000000;
 		pthread_mutex_unlock(&conns_lock);
@@ -427,6 +436,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		conns = ct->next;
 	if (ct->next)
 		ct->next->prev = ct->prev;
+	if (ct->killed)
+		nkilled--;
 	__atomic_sub_fetch(&nconns, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&conns_cv);
 	pthread_mutex_unlock(&conns_lock);
@@ -478,6 +489,9 @@ static void *reaper_main(void *arg)
 			else if (drain && drain_may_close(ct, now))
 				conn_kill(ct, &stats.conns_drained);
 		}
+		/* keep the reserved share free of slow clients, not only on arrival */
+		while (nconns - nkilled > general_conns && !evict_one(now))
+			;
 		pthread_mutex_unlock(&conns_lock);
 		usleep(REAPER_TICK_US);
 		pthread_mutex_lock(&conns_lock);

@@ -571,7 +571,13 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn_st
 				"default-src 'self'; frame-ancestors 'none'; base-uri 'none';"
 				" form-action 'self'");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/*
+	 * same-origin, not no-referrer: under no-referrer a browser sends
+	 * "Origin: null" even with a same-origin form post, and sign-in needs
+	 * the real Origin to refuse cross-site posts.  No other site ever
+	 * sees a Referer from us either way.
+	 */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	if (!has_header(res, "Cache-Control"))
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (i = 0; i < res->nheaders; i++)

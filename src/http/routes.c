@@ -293,7 +293,7 @@ void http_dispatch(struct http_request *req, struct http_response *res)
 					? "Bearer realm=\"aivalue\", error=\"invalid_token\""
 					: "Bearer realm=\"aivalue\"");
 			http_error(res, 401, req->bad_credential
-				   ? "invalid or revoked token"
+				   ? "invalid, revoked or expired token"
 				   : "authentication required: send 'Authorization: Bearer TOKEN'"
 				     " (create one with 'aivalue token create')");
 			return;

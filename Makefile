@@ -7,6 +7,7 @@
 #   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
 #   make bench      run the benchmarks under bench/
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
+#   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
 #   make install    install to $(PREFIX) (default /usr/local)
 
 PREFIX ?= /usr/local
@@ -16,7 +17,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz install clean
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz install clean campaign
 
 all: build
 
@@ -60,6 +61,11 @@ fuzz: deps
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 build-fuzz/corpus/$$n \
 			$$( [ -d $$seeds ] && echo $$seeds ) 2>&1 | tail -3 || exit 1; \
 	done
+
+# Slowloris, role x endpoint matrix, SIGTERM drain, kill -9 under decide
+# load; bounded (timeouts on every step), loopback only.  docs/security.md.
+campaign: build
+	@AIVALUE_BIN=build/aivalue ./tests/campaign/run.sh
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

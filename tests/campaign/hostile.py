@@ -15,6 +15,13 @@ failures and lost are 0, 1 otherwise.
   drain      --clients keep-alive clients send requests in a loop; the
              script sends SIGTERM to --pid after --after s; every request
              written before the signal must get a complete answer.
+  kill9      --clients agents post decisions in a loop; the script sends
+             SIGKILL to --pid after --after s and writes the decision ids
+             that were answered to --ids (the caller checks them against
+             the decision log after a restart).
+  matrix     every operation of the OpenAPI document, called with each
+             role's token (--token ROLE=TOKEN) that its x-roles does not
+             list, and with no token: any 2xx is a failure.
 """
 import argparse
 import json
@@ -255,6 +262,81 @@ def drain(a):
     return 0 if stats["answered"] and not stats["bad"] and not stats["lost_before"] else 1
 
 
+def kill9(a):
+    host, port = parse_url(a.url)
+    headers = [tuple(h.split(": ", 1)) for h in a.header]
+    ids, lock = [], threading.Lock()
+    stats = {"sent": 0, "answered": 0, "bad": 0}
+    dead = {"v": False}
+
+    def client():
+        s = None
+        while not dead["v"]:
+            try:
+                if s is None:
+                    s = socket.create_connection((host, port), timeout=5)
+                s.sendall(request_bytes("POST", "/api/v1/decide", headers, a.body.encode()))
+                with lock:
+                    stats["sent"] += 1
+                st, _, body = read_response(s, time.monotonic() + 10)
+                d = json.loads(body)
+                with lock:
+                    stats["answered"] += 1
+                    if st == 200 and d.get("decision_id"):
+                        ids.append(d["decision_id"])
+                    else:
+                        stats["bad"] += 1
+            except Exception:  # noqa: BLE001 - the server was killed
+                if s:
+                    s.close()
+                s = None
+                time.sleep(0.05)
+
+    ths = [threading.Thread(target=client) for _ in range(a.clients)]
+    for t in ths:
+        t.start()
+    time.sleep(a.after)
+    os.kill(a.pid, signal.SIGKILL)
+    time.sleep(0.3)
+    dead["v"] = True
+    for t in ths:
+        t.join()
+    with open(a.ids, "w") as f:
+        f.write("\n".join(ids) + "\n")
+    print(json.dumps({"check": a.name or "kill -9 under decide load", "tries": stats["sent"],
+                      "answered": stats["answered"], "failures": stats["bad"]}))
+    return 0 if ids and not stats["bad"] else 1
+
+
+def matrix(a):
+    import urllib.request
+    import urllib.error
+    host, port = parse_url(a.url)
+    doc = json.load(urllib.request.urlopen(a.url + "/api/v1/openapi.json"))
+    tokens = dict(t.split("=", 1) for t in a.token)
+    tries = fails = 0
+    examples = []
+    for path, item in sorted(doc["paths"].items()):
+        for method, op in item.items():
+            allowed = set(op.get("x-roles", []))
+            callers = [(r, t) for r, t in tokens.items() if r not in allowed]
+            if not op.get("x-public"):
+                callers.append(("none", None))
+            url_path = path.replace("{", "x").replace("}", "")
+            for role, tok in callers:
+                h = [("Authorization", "Bearer " + tok)] if tok else []
+                body = b"{}" if method.upper() == "POST" else b""
+                st, _ = one_request(host, port, "127.0.0.1", method.upper(), url_path, h, body, 10)
+                tries += 1
+                if not isinstance(st, int) or 200 <= st < 300:
+                    fails += 1
+                    if len(examples) < 5:
+                        examples.append("%s %s as %s: %s" % (method.upper(), path, role, st))
+    print(json.dumps({"check": a.name or "role x endpoint matrix", "tries": tries,
+                      "failures": fails, "lost": 0, "examples": examples}))
+    return 0 if tries and not fails else 1
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -286,8 +368,22 @@ def main():
     d.add_argument("--header", action="append", default=[])
     d.add_argument("--body", default="")
     d.add_argument("--expect", type=int, default=200)
+    k = sub.add_parser("kill9")
+    k.add_argument("--url", required=True)
+    k.add_argument("--name", default="")
+    k.add_argument("--pid", type=int, required=True)
+    k.add_argument("--clients", type=int, default=8)
+    k.add_argument("--after", type=float, default=3.0)
+    k.add_argument("--header", action="append", default=[])
+    k.add_argument("--body", default="")
+    k.add_argument("--ids", required=True)
+    m = sub.add_parser("matrix")
+    m.add_argument("--url", required=True)
+    m.add_argument("--name", default="")
+    m.add_argument("--token", action="append", default=[])
     a = p.parse_args()
-    sys.exit(slowloris(a) if a.cmd == "slowloris" else drain(a))
+    sys.exit({"slowloris": slowloris, "drain": drain, "kill9": kill9,
+              "matrix": matrix}[a.cmd](a))
 
 
 if __name__ == "__main__":

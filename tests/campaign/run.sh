@@ -11,6 +11,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${AIVALUE_BIN:-$ROOT/build/aivalue}
+case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 H="$ROOT/tests/campaign/hostile.py"
 ROUNDS=${ROUNDS:-5}
 KROUNDS=${KROUNDS:-3}

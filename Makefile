@@ -8,6 +8,7 @@
 #   make bench      run the benchmarks under bench/
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make fuzz-cedar the differential campaign against Cedar 4.13 (cedar-wasm): 100,000 requests
+#   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
 #   make install    install to $(PREFIX) (default /usr/local)
 
 PREFIX ?= /usr/local
@@ -17,7 +18,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign
 
 all: build
 
@@ -68,6 +69,11 @@ fuzz: deps
 CEDAR_SEED ?= 20261206
 fuzz-cedar: build test-deps
 	@CEDAR_DIFF_MINIMIZE=$(CURDIR)/tests/cedar nice tests/cedar-diff/run.sh build/aivalue $(CEDAR_SEED) 200 500 20000 400
+
+# Slowloris, role x endpoint matrix, SIGTERM drain, kill -9 under decide
+# load; bounded (timeouts on every step), loopback only.  docs/security.md.
+campaign: build
+	@AIVALUE_BIN=build/aivalue ./tests/campaign/run.sh
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

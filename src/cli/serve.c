@@ -2,6 +2,12 @@
  * serve.c - `aivalue serve`: the HTTP API and the dashboard.
  *
  *   aivalue serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--quiet]
+ *                 [--tls-cert FILE --tls-key FILE] [--max-conns N]
+ *                 [--max-conns-per-ip N] [--reserved-conns N]
+ *                 [--header-timeout S] [--request-timeout S] [--drain-timeout S]
+ *
+ * The connection limits and deadlines, and what they protect against, are
+ * described in http/server.c and docs/security.md; TLS in docs/deploy.md.
  *
  * Opens the workspace once at start so that a missing or foreign
  * database fails at once (each worker thread then opens its own handle),
@@ -83,9 +89,14 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--quiet]",
+		"             [--tls-cert FILE --tls-key FILE] [--max-conns N] [--max-conns-per-ip N]",
+		"             [--reserved-conns N] [--header-timeout S] [--request-timeout S]",
+		"             [--drain-timeout S]",
 		NULL };
-	const char *listen = "127.0.0.1:8080";
+	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	long long threads = 0, max_body = HTTP_DEFAULT_MAX_BODY;
+	long long max_conns = 0, per_ip = 64, reserved = 0;
+	long long header_to = 10, request_to = 30, drain_to = 10;
 	int quiet = 0, no_warm = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
@@ -97,6 +108,21 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no access log on stderr" },
 		{ OPT_BOOL, 0, "no-warm", &no_warm, NULL,
 		  "do not keep the playbook cache warm in the background" },
+		{ OPT_STRING, 0, "tls-cert", &tls_cert, "FILE",
+		  "serve HTTPS with this PEM certificate (chain) ..." },
+		{ OPT_STRING, 0, "tls-key", &tls_key, "FILE", "... and this PEM private key" },
+		{ OPT_INT, 0, "max-conns", &max_conns, "N",
+		  "simultaneous connections (default 128 per worker thread)" },
+		{ OPT_INT, 0, "max-conns-per-ip", &per_ip, "N",
+		  "connections per client address (default 64; 0: no limit, e.g. behind a proxy)" },
+		{ OPT_INT, 0, "reserved-conns", &reserved, "N",
+		  "connections kept for agents' decide calls (default 1/8 of --max-conns)" },
+		{ OPT_INT, 0, "header-timeout", &header_to, "S",
+		  "seconds a client has to send a whole request head (default 10)" },
+		{ OPT_INT, 0, "request-timeout", &request_to, "S",
+		  "seconds for a request body, and for taking the answer (default 30)" },
+		{ OPT_INT, 0, "drain-timeout", &drain_to, "S",
+		  "at SIGTERM, seconds to finish requests in flight (default 10)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -123,6 +149,22 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "error: --max-body must be 1 byte to 1 GiB, not %lld\n", max_body);
 		return 2;
 	}
+	if (max_conns < 0 || max_conns > 65536 || per_ip < 0 || per_ip > 65536 ||
+	    reserved < 0 || (max_conns && reserved >= max_conns)) {
+		fprintf(stderr, "error: --max-conns and --max-conns-per-ip must be 0 to 65536, and "
+			"--reserved-conns fewer than --max-conns\n");
+		return 2;
+	}
+	if (header_to < 1 || header_to > 3600 || request_to < 1 || request_to > 3600 ||
+	    drain_to < 0 || drain_to > 3600) {
+		fprintf(stderr, "error: --header-timeout and --request-timeout must be 1 to 3600 "
+			"seconds, --drain-timeout 0 to 3600\n");
+		return 2;
+	}
+	if (!tls_cert != !tls_key) {
+		fprintf(stderr, "error: --tls-cert and --tls-key go together\n");
+		return 2;
+	}
 	/* fail fast: the workspace must exist and be an aivalue database */
 	if (cli_open_store(ctx, 0))
 		return 1;
@@ -133,6 +175,14 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	cfg.cat = ctx->cat;
 	cfg.threads = (unsigned)threads;
 	cfg.max_body = (size_t)max_body;
+	cfg.max_conns = (unsigned)max_conns;
+	cfg.max_conns_per_ip = (unsigned)per_ip;
+	cfg.reserved_conns = (unsigned)reserved;
+	cfg.header_timeout_s = (unsigned)header_to;
+	cfg.request_timeout_s = (unsigned)request_to;
+	cfg.drain_timeout_s = (unsigned)drain_to;
+	cfg.tls_cert = tls_cert;
+	cfg.tls_key = tls_key;
 	cfg.access_log = quiet ? NULL : stderr;
 	cfg.on_ready = ready;
 	memset(&w, 0, sizeof(w));

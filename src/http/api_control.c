@@ -835,23 +835,6 @@ json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64
 	return out;
 }
 
-/* A query parameter as an integer in [min, max]; 0 and *v, or -1 (400 sent). */
-static int query_int(struct http_request *req, struct http_response *res, const char *name,
-		     long long min, long long max, long long *v)
-{
-	const char *q = http_query(req, name);
-	char *end;
-
-	if (!q)
-		return 0;
-	*v = strtoll(q, &end, 10);
-	if (!*q || *end || *v < min || *v > max) {
-		http_error(res, 400, "%s '%s' is not a number from %lld to %lld", name, q, min, max);
-		return -1;
-	}
-	return 0;
-}
-
 static void h_decisions(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -861,8 +844,8 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 	int newest = 1;
 	json_t *out;
 
-	if (query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
-	    query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
+	if (http_query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
+	    http_query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
 		return;
 	if (order && strcmp(order, "newest") && strcmp(order, "oldest")) {
 		http_error(res, 400, "order '%s' is not newest or oldest", order);
@@ -922,7 +905,7 @@ static const struct http_qparam q_decisions[] = {
 };
 
 const struct http_route http_control_routes[] = {
-	{ "POST", "/api/v1/decide", ROLE_AGENT, R_DOC | R_BODY, h_decide,
+	{ "POST", "/api/v1/decide", ROLE_AGENT, R_DOC | R_BODY | R_PRIORITY, h_decide,
 	  "Decide one request or a batch {\"requests\":[...]} (at most 1000) for the "
 	  "token's agent", "control", NULL, NULL },
 	{ "GET", "/api/v1/exceptions", READERS, R_DOC, h_exceptions,

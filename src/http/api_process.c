@@ -17,30 +17,6 @@
 #define TOP_MAX 1000
 #define REPS_MAX 20000 /* bootstrap resamples: the server caps the work per request */
 
-/*
- * Integer query parameter `name` into *v (default when absent) within
- * [lo, hi]; else a 400 answer and -1.
- */
-static int query_int(struct http_request *req, struct http_response *res, const char *name,
-		     long long lo, long long hi, long long *v)
-{
-	const char *s = http_query(req, name);
-	char *end;
-	long long x;
-
-	if (!s)
-		return 0;
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (!*s || *end || errno || x < lo || x > hi) {
-		http_error(res, 400, "query parameter '%s' wants a whole number from %lld to %lld, "
-			   "not '%s'", name, lo, hi, s);
-		return -1;
-	}
-	*v = x;
-	return 0;
-}
-
 /* Load the log named by the path into l (initialised here); else answer. */
 static int load_log(struct http_request *req, struct http_response *res, struct eventlog *l)
 {
@@ -80,7 +56,7 @@ static void h_log_stats(struct http_request *req, struct http_response *res)
 	long long top = 10;
 	json_t *o;
 
-	if (query_int(req, res, "top", 1, TOP_MAX, &top) || load_log(req, res, &l))
+	if (http_query_int(req, res, "top", 1, TOP_MAX, &top) || load_log(req, res, &l))
 		return;
 	process_stats_compute(&l, NULL, &ps);
 	o = pjson_stats(&l, &ps, (size_t)top);
@@ -108,8 +84,8 @@ static void h_log_compare(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "query parameter 'value' goes with 'by'");
 		return;
 	}
-	if (query_int(req, res, "seed", 0, (long long)1 << 62, &seed) ||
-	    query_int(req, res, "reps", 100, REPS_MAX, &reps) || load_log(req, res, &l))
+	if (http_query_int(req, res, "seed", 0, (long long)1 << 62, &seed) ||
+	    http_query_int(req, res, "reps", 100, REPS_MAX, &reps) || load_log(req, res, &l))
 		return;
 	if (pjson_cohorts_compute(&l, http_param(req, "name"), by, value, before, reps, seed,
 				  &co, &err))

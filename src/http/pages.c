@@ -10,11 +10,14 @@
  * so the per-model colours from the catalog are served as a generated
  * stylesheet, /assets/catalog.css, with one class per model (.m-ID).
  *
- * Sign-in: POST /login takes a token from the form and sets it in an
- * HttpOnly, SameSite=Strict cookie; the route layer accepts that cookie
- * for GET and HEAD only, so a page can be read with it but nothing can be
- * changed with it.  Pages need a human role; without a credential they
- * redirect to /login (303), with the agent role they answer 403.
+ * Sign-in: POST /login takes a token from the form, checks that the form
+ * was posted from this server's own page (Origin/Referer: no login CSRF),
+ * starts a server-side session (tokens.h) and sets its id, never the
+ * token, in an HttpOnly, SameSite=Strict cookie (Secure over HTTPS); the
+ * route layer accepts that cookie for GET and HEAD only, so a page can be
+ * read with it but nothing can be changed with it.  Sign-out deletes the
+ * session.  Pages need a human role; without a credential they redirect
+ * to /login (303), with the agent role they answer 403.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +26,11 @@
 #include "apply/apply.h"
 #include "core/assets.h"
 #include "core/hash.h"
+#include "core/timeutil.h"
 #include "report/svg.h"
 #include "pages.h"
 #include "routes.h"
 
-#define COOKIE_MAX_AGE 43200 /* 12 hours */
 
 static const char *const statuses[] = { "proposed", "pilot", "production", "paused",
 					"retired" };
@@ -627,15 +630,23 @@ static void h_login_post(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct token_info ti;
 	char *token = http_form_value(req, "token");
+	char *sid = NULL;
+	int64_t expires_us = 0, now_us = time_now_us();
 	struct strbuf cookie = STRBUF_INIT;
 
+	if (!http_same_origin(req)) {
+		login_form(req, res, 403, "sign-in must be posted from this server's own sign-in "
+			   "page (the Origin or Referer header names another site, or neither was "
+			   "sent)");
+		goto cleanup;
+	}
 	if (!token || !*token) {
 		login_form(req, res, 400, "paste a token to sign in");
 		goto cleanup;
 	}
 	if (token_check(req->store, token, &ti, &err)) {
 		login_form(req, res, err.code == AIV_EPERM ? 401 : http_status_for(err.code),
-			   err.code == AIV_EPERM ? "invalid or revoked token" : err.msg);
+			   err.code == AIV_EPERM ? "invalid, revoked or expired token" : err.msg);
 		goto cleanup;
 	}
 	if (!(ti.role & ROLE_HUMANS)) {
@@ -643,14 +654,13 @@ static void h_login_post(struct http_request *req, struct http_response *res)
 			   "dashboard");
 		goto cleanup;
 	}
-	/* base64url token: safe in a cookie value as it is */
-	if (strspn(token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-	    != strlen(token)) {
-		login_form(req, res, 401, "invalid or revoked token");
+	if (session_create(req->store, &ti, &sid, &expires_us, &err)) {
+		login_form(req, res, http_status_for(err.code), err.msg);
 		goto cleanup;
 	}
-	strbuf_addf(&cookie, "aiv_token=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict",
-		    token, COOKIE_MAX_AGE);
+	/* base64url session id: safe in a cookie value as it is */
+	strbuf_addf(&cookie, "aiv_session=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+		    sid, (long long)((expires_us - now_us) / 1000000), req->tls ? "; Secure" : "");
 	http_header_add(res, "Set-Cookie", cookie.buf);
 	http_header_add(res, "Location", "/");
 	res->status = 303;
@@ -660,13 +670,19 @@ static void h_login_post(struct http_request *req, struct http_response *res)
 cleanup:
 	strbuf_release(&cookie);
 	free(token);
+	free(sid);
 }
 
 static void h_logout(struct http_request *req, struct http_response *res)
 {
-	(void)req;
-	http_header_add(res, "Set-Cookie",
-			"aiv_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+	struct aiv_err err = AIV_ERR_INIT;
+
+	/* the session ends on the server, not only in this browser */
+	if (req->session)
+		session_delete(req->store, req->session, &err);
+	http_header_add(res, "Set-Cookie", req->tls
+			? "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure"
+			: "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 	http_header_add(res, "Location", "/login");
 	res->status = 303;
 	res->content_type = "text/html; charset=utf-8";
@@ -759,9 +775,10 @@ const struct http_route http_page_routes[] = {
 	{ "GET", "/login", 0, R_PUBLIC | R_PAGE, h_login_get,
 	  "sign-in form", "dashboard", NULL, "text/html" },
 	{ "POST", "/login", 0, R_PUBLIC | R_PAGE | R_BODY, h_login_post,
-	  "sign in with a token (sets the aiv_token cookie)", "dashboard", NULL, "text/html" },
+	  "sign in with a token (starts a session: sets the aiv_session cookie)", "dashboard",
+	  NULL, "text/html" },
 	{ "GET", "/logout", 0, R_PUBLIC | R_PAGE, h_logout,
-	  "sign out (clears the cookie)", "dashboard", NULL, "text/html" },
+	  "sign out (ends the session, clears the cookie)", "dashboard", NULL, "text/html" },
 	{ "GET", "/assets/{name}", 0, R_PUBLIC, h_asset,
 	  "embedded stylesheet and script", "dashboard", NULL, "text/css" },
 	HTTP_ROUTES_END,

@@ -14,10 +14,12 @@
  * The OpenAPI document is generated from the same tables at run time, so
  * every documented operation exists and every API route is documented.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/cjson.h"
 #include "routes.h"
@@ -174,7 +176,7 @@ void http_request_release(struct http_request *req)
 /* ---- authentication and dispatch ---- */
 
 void http_authenticate(struct http_request *req, const char *authorization,
-		       const char *cookie_token)
+		       const char *session_cookie)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *secret = NULL;
@@ -183,26 +185,97 @@ void http_authenticate(struct http_request *req, const char *authorization,
 	req->authenticated = 0;
 	req->via_cookie = 0;
 	req->bad_credential = 0;
+	req->session = NULL;
 	if (authorization && *authorization) {
-		if (strncmp(authorization, "Bearer ", 7)) {
+		/* RFC 9110 11.1: the scheme is case-insensitive */
+		if (strncasecmp(authorization, "Bearer", 6) ||
+		    (authorization[6] != ' ' && authorization[6] != '\t')) {
 			req->bad_credential = 1;
 			return;
 		}
 		secret = authorization + 7;
-		while (*secret == ' ')
+		while (*secret == ' ' || *secret == '\t')
 			secret++;
-	} else if (cookie_token && *cookie_token && safe) {
-		secret = cookie_token;
-		req->via_cookie = 1;
-	}
-	if (!secret)
+		if (!req->store || token_check_cached(req->store, secret, &req->token, &err)) {
+			req->bad_credential = 1;
+			return;
+		}
+		req->authenticated = 1;
 		return;
-	if (!req->store || token_check_cached(req->store, secret, &req->token, &err)) {
+	}
+	if (!session_cookie || !*session_cookie || !safe)
+		return;
+	req->session = session_cookie;
+	if (!req->store || session_check(req->store, session_cookie, &req->token, &err)) {
 		req->bad_credential = 1;
-		req->via_cookie = 0;
 		return;
 	}
+	req->via_cookie = 1;
 	req->authenticated = 1;
+}
+
+/* The host[:port] of an absolute http(s) URL in out (lowercase); -1 if none. */
+static int url_authority(const char *url, int tls, char *out, size_t cap)
+{
+	const char *p, *end;
+	size_t i, n;
+
+	if (!strncasecmp(url, "https://", 8))
+		p = url + 8;
+	else if (!tls && !strncasecmp(url, "http://", 7))
+		p = url + 7;
+	else
+		return -1;
+	end = p + strcspn(p, "/?#");
+	n = (size_t)(end - p);
+	if (!n || n >= cap || memchr(p, '@', n))
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+int http_same_origin(const struct http_request *req)
+{
+	const char *origin = http_req_header(req, "Origin");
+	const char *referer = http_req_header(req, "Referer");
+	const char *host = http_req_header(req, "Host");
+	const char *from = origin ? origin : referer;
+	char a[256];
+	size_t i, n;
+
+	if (!from || !host || url_authority(from, req->tls, a, sizeof(a)))
+		return 0;
+	n = strlen(host);
+	if (n != strlen(a))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]) != a[i])
+			return 0;
+	return 1;
+}
+
+int http_query_int(struct http_request *req, struct http_response *res, const char *name,
+		   long long min, long long max, long long *v)
+{
+	const char *q = http_query(req, name);
+	long long x;
+	char *end;
+
+	if (!q)
+		return 0;
+	errno = 0;
+	x = strtoll(q, &end, 10);
+	/* digits only (strtoll would take spaces and a sign), no overflow */
+	if (!*q || strspn(q, "-0123456789") != strlen(q) || *end || errno == ERANGE ||
+	    x < min || x > max) {
+		http_error(res, 400, "%s '%s' is not a whole number from %lld to %lld", name, q,
+			   min, max);
+		return -1;
+	}
+	*v = x;
+	return 0;
 }
 
 void http_dispatch(struct http_request *req, struct http_response *res)
@@ -220,7 +293,7 @@ void http_dispatch(struct http_request *req, struct http_response *res)
 					? "Bearer realm=\"aivalue\", error=\"invalid_token\""
 					: "Bearer realm=\"aivalue\"");
 			http_error(res, 401, req->bad_credential
-				   ? "invalid or revoked token"
+				   ? "invalid, revoked or expired token"
 				   : "authentication required: send 'Authorization: Bearer TOKEN'"
 				     " (create one with 'aivalue token create')");
 			return;
@@ -402,8 +475,16 @@ void http_json_list(struct http_response *res, json_t *items)
 
 void http_json(struct http_response *res, int status, json_t *v)
 {
-	char *s = json_dumps(v, JSON_INDENT(2));
+	char *s = v ? json_dumps(v, JSON_INDENT(2)) : NULL;
 
+	if (!s) {
+		/* never a bare "null": a value that could not be built is our error */
+		json_decref(v);
+		v = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", 500, "code", "internal",
+			      "message", "the response could not be encoded");
+		status = 500;
+		s = json_dumps(v, JSON_INDENT(2));
+	}
 	res->status = status;
 	res->content_type = "application/json";
 	strbuf_reset(&res->body);
@@ -422,9 +503,57 @@ const char *http_status_code(int status)
 	case 404: return "not_found";
 	case 405: return "method_not_allowed";
 	case 409: return "conflict";
+	case 408: return "request_timeout";
 	case 413: return "payload_too_large";
+	case 414: return "uri_too_long";
+	case 431: return "header_fields_too_large";
 	case 503: return "unavailable";
 	default: return status >= 500 ? "internal" : "error";
+	}
+}
+
+/*
+ * Replace in place every byte of s that does not start a well-formed
+ * UTF-8 sequence by '?': messages quote what the client sent ("no such
+ * path '\xff'"), and jansson refuses to encode invalid UTF-8, which made
+ * the error body "null".
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = 0, i;
+		unsigned cp;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xE0) == 0xC0) {
+			n = 1;
+			cp = *p & 0x1F;
+		} else if ((*p & 0xF0) == 0xE0) {
+			n = 2;
+			cp = *p & 0x0F;
+		} else if ((*p & 0xF8) == 0xF0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			*p++ = '?';
+			continue;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				break;
+			cp = cp << 6 | (p[i] & 0x3F);
+		}
+		if (i <= n || (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
 	}
 }
 
@@ -436,6 +565,7 @@ void http_error(struct http_response *res, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_scrub(msg);
 	http_json(res, status, json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status,
 					 "code", http_status_code(status), "message", msg));
 }

@@ -34,6 +34,7 @@ enum route_flags {
 	R_DOC = 1 << 1,    /* part of the API: listed in the OpenAPI document */
 	R_PAGE = 1 << 2,   /* an HTML page: no credential redirects to /login */
 	R_BODY = 1 << 3,   /* takes a request body (documented as requestBody) */
+	R_PRIORITY = 1 << 4, /* may use the connections reserved for agents (decide) */
 };
 
 /* A query parameter, for the OpenAPI document. */
@@ -51,7 +52,9 @@ struct http_request {
 	const char *body;            /* request body (NUL-terminated), or "" */
 	size_t body_len;
 	int authenticated;           /* a valid token was presented */
-	int via_cookie;              /* ... in the aiv_token cookie */
+	int via_cookie;              /* ... through the aiv_session cookie */
+	const char *session;         /* that cookie's session id (borrowed), or NULL */
+	int tls;                     /* the connection is HTTPS */
 	int bad_credential;          /* a token was presented and refused */
 	struct token_info token;     /* valid when authenticated */
 	struct store *store;         /* this worker thread's store */
@@ -118,12 +121,23 @@ json_t *http_openapi(void);
 
 /*
  * Fill the request's authentication fields from the Authorization header
- * and the aiv_token cookie (either may be NULL).  The cookie counts only
- * for GET and HEAD, so every state-changing call needs the header and a
- * forged cross-site form cannot act with a browser's cookie.
+ * ("Bearer TOKEN", scheme case-insensitive) and the aiv_session cookie
+ * (either may be NULL).  The cookie holds a session id (tokens.h), never
+ * a token, and counts only for GET and HEAD, so every state-changing call
+ * needs the header and a forged cross-site form cannot act with a
+ * browser's cookie.
  */
 void http_authenticate(struct http_request *req, const char *authorization,
-		       const char *cookie_token);
+		       const char *session_cookie);
+
+/*
+ * 1 if the request comes from a page of this server: its Origin header
+ * (or, without one, its Referer) names the host of the Host header, with
+ * https when the connection is TLS (http or https otherwise, for a
+ * TLS-terminating proxy in front).  0 when it names another site, is
+ * "null", or both headers are missing.  Sign-in uses it against login CSRF.
+ */
+int http_same_origin(const struct http_request *req);
 
 /*
  * Run the route's checks and handler: 401 without a valid credential,
@@ -153,6 +167,14 @@ void http_error_from(struct http_response *res, const struct aiv_err *err);
 int http_status_for(int code);
 /* Short reason code for a status ("not_found"). */
 const char *http_status_code(int status);
+
+/*
+ * Query parameter `name` as a whole number in [min, max] into *v (left
+ * as it is when the parameter is absent).  0, or -1 after answering 400
+ * for anything else: not a number, trailing text, out of range, overflow.
+ */
+int http_query_int(struct http_request *req, struct http_response *res, const char *name,
+		   long long min, long long max, long long *v);
 
 /* Query string argument (borrowed, decoded) or NULL; from server.c. */
 const char *http_query(const struct http_request *req, const char *name);
@@ -195,6 +217,12 @@ struct http_stats {
 	uint64_t requests;
 	uint64_t duration_us;
 	int64_t started_us;
+	/* connections (server.c) */
+	uint64_t conns_open;        /* open now */
+	uint64_t conns_timed_out;   /* closed for missing a header/request deadline */
+	uint64_t conns_evicted;     /* idle or slow heads closed to make room */
+	uint64_t conns_reserved_refused; /* 503: only decide may use the reserved share */
+	uint64_t conns_drained;     /* idle connections closed at a graceful stop */
 };
 void http_stats_snapshot(struct http_stats *out);
 

@@ -28,15 +28,56 @@
  * A thread opens its own store on first use (thread-local) and registers
  * it so that http_stop() can close all of them after the threads are
  * joined.
+ *
+ * One client must not starve the others.  libmicrohttpd's own timeout is
+ * an idle timeout (a byte every few seconds resets it), so every
+ * connection is tracked (MHD_OPTION_NOTIFY_CONNECTION) with the phase it
+ * is in and a deadline, and a reaper thread shuts down the socket of one
+ * that misses it:
+ *
+ *   phase   from                              deadline
+ *   IDLE    accept, or the previous answer    head complete: header_timeout_s
+ *   HEAD    request line seen                 (the IDLE deadline still runs)
+ *   BODY    head complete (1st on_request)    body complete: request_timeout_s
+ *   WORK    handler running or deferred       none (our own work)
+ *   SEND    response queued                   sent: request_timeout_s
+ *
+ * Connections are capped in total (max_conns, sized to the worker pool)
+ * and per client address (libmicrohttpd's per-IP limit).  The last
+ * reserved_conns of the total are for agents' decide calls (routes with
+ * R_PRIORITY): a connection admitted above the general share may only
+ * send such a request (anything else is answered 503) and gets a 2 s
+ * head deadline.  Before that, an arrival over the general share evicts
+ * the connection that has been idle or in an incomplete head the longest
+ * (a second at least) and takes its place, so a crowd of slow clients
+ * cannot keep the general share either; only clients that are really
+ * being served can push newcomers into the reserved share.
+ *
+ * Errors libmicrohttpd answers itself (request line or head larger than
+ * the connection's memory pool, a malformed request line, header or
+ * Content-Length, bad chunked encoding, an unsupported HTTP version) have
+ * a fixed HTML body that no option or callback of 0.9.75 can replace.
+ * The pool is therefore made larger (CONN_MEMORY) than our own limits
+ * HTTP_MAX_URI and HTTP_MAX_HEAD, so that targets and heads over our
+ * limits but within the pool get our JSON 414 / 431; see docs/security.md.
+ *
+ * Stopping drains: no new connections; every answer says
+ * "Connection: close"; an idle keep-alive connection is closed only once
+ * nothing is waiting in its socket and it has stayed idle (no request
+ * line seen) for DRAIN_IDLE_US, so a request written before the stop is
+ * read and answered; then the threads stop (after drain_timeout_s at most).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -46,11 +87,56 @@
 #include "server.h"
 #include "store/store.h"
 
+/*
+ * libmicrohttpd's per-connection memory pool (request line, headers and
+ * the read buffer live in it).  Larger than HTTP_MAX_URI and
+ * HTTP_MAX_HEAD so that heads over our limits still reach on_request and
+ * get a JSON answer; beyond it libmicrohttpd answers 414/431 in HTML.
+ */
+#define CONN_MEMORY (128u * 1024)
+#define REAPER_TICK_US 50000          /* the reaper looks every 50 ms */
+#define RESERVED_HEAD_US 2000000      /* head deadline on a reserved connection */
+#define EVICT_MIN_IDLE_US 250000      /* evict only connections idle this long */
+#define DRAIN_IDLE_US 200000          /* at stop: idle this long before closing */
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_config cfg;
 	int port;
+	char *tls_cert_pem, *tls_key_pem;
+	pthread_t reaper;
+	int reaper_started;
 };
+
+enum conn_phase { PH_IDLE, PH_HEAD, PH_BODY, PH_WORK, PH_SEND };
+
+/*
+ * One open connection (the socket context).  fd, opened_us and reserved
+ * are set once; phase, phase_us, deadline_us and activity are written by
+ * the connection's worker thread and read by the reaper (atomics); prev,
+ * next, killed and the drain fields belong to conns_lock.
+ */
+struct conn_track {
+	struct conn_track *prev, *next;
+	int fd;
+	int reserved;          /* admitted above the general share */
+	int killed;            /* its socket was shut down by the reaper */
+	int phase;             /* enum conn_phase */
+	int64_t phase_us;      /* when the phase began */
+	int64_t deadline_us;   /* 0: none */
+	unsigned activity;     /* request lines seen */
+	unsigned drain_activity;
+	int64_t drain_idle_since;
+};
+
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conns_cv = PTHREAD_COND_INITIALIZER;
+static struct conn_track *conns;
+static unsigned nconns, general_conns;
+static unsigned nkilled;          /* shut down, not yet closed by libmicrohttpd */
+static int reaper_stop;
+/* Set by http_stop: answers close their connection, idle ones are closed. */
+static int draining;
 
 /* The running server's config (one server per process at a time). */
 static const struct http_config *active_cfg;
@@ -83,6 +169,9 @@ static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct conn_state {
 	struct http_deferred deferred;
+	struct conn_track *ct;  /* the connection's, or NULL */
+	int started;            /* on_request has run for this request */
+	size_t uri_len;         /* raw request target, with the query */
 	int64_t start_us;
 	struct http_request req;
 	struct strbuf body;
@@ -102,8 +191,11 @@ void http_config_init(struct http_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_body = HTTP_DEFAULT_MAX_BODY;
-	cfg->max_conns = 256;
+	cfg->max_conns_per_ip = 64;
 	cfg->timeout_s = 30;
+	cfg->header_timeout_s = 10;
+	cfg->request_timeout_s = 30;
+	cfg->drain_timeout_s = 10;
 	http_parse_listen(cfg, "127.0.0.1:8080", &err);
 }
 
@@ -246,6 +338,166 @@ void http_stats_snapshot(struct http_stats *out)
 	out->requests = __atomic_load_n(&stats.requests, __ATOMIC_RELAXED);
 	out->duration_us = __atomic_load_n(&stats.duration_us, __ATOMIC_RELAXED);
 	out->started_us = stats.started_us;
+	out->conns_open = __atomic_load_n(&nconns, __ATOMIC_RELAXED);
+	out->conns_timed_out = __atomic_load_n(&stats.conns_timed_out, __ATOMIC_RELAXED);
+	out->conns_evicted = __atomic_load_n(&stats.conns_evicted, __ATOMIC_RELAXED);
+	out->conns_reserved_refused = __atomic_load_n(&stats.conns_reserved_refused,
+						      __ATOMIC_RELAXED);
+	out->conns_drained = __atomic_load_n(&stats.conns_drained, __ATOMIC_RELAXED);
+}
+
+/* ---- connection tracking ---- */
+
+static void set_phase(struct conn_track *ct, int phase, int64_t deadline_us)
+{
+	if (!ct)
+		return;
+	__atomic_store_n(&ct->phase, phase, __ATOMIC_RELEASE);
+	__atomic_store_n(&ct->phase_us, time_now_us(), __ATOMIC_RELEASE);
+	__atomic_store_n(&ct->deadline_us, deadline_us, __ATOMIC_RELEASE);
+}
+
+static int64_t after_s(unsigned s)
+{
+	return time_now_us() + (int64_t)s * 1000000;
+}
+
+/* Shut the socket down (libmicrohttpd then sees EOF and closes it).  Lock held. */
+static void conn_kill(struct conn_track *ct, uint64_t *counter)
+{
+	shutdown(ct->fd, SHUT_RDWR);
+	ct->killed = 1;
+	nkilled++;
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Close the connection idle or in an incomplete head the longest (>= 1 s).
+ * 0 if one was closed, -1 if none qualifies.  Lock held.
+ */
+static int evict_one(int64_t now)
+{
+	struct conn_track *ct, *oldest = NULL;
+	int64_t oldest_us = now - EVICT_MIN_IDLE_US;
+
+	for (ct = conns; ct; ct = ct->next) {
+		int ph = __atomic_load_n(&ct->phase, __ATOMIC_ACQUIRE);
+		int64_t since = __atomic_load_n(&ct->phase_us, __ATOMIC_ACQUIRE);
+
+		if (!ct->killed && (ph == PH_IDLE || ph == PH_HEAD) && since <= oldest_us) {
+			oldest = ct;
+			oldest_us = since;
+		}
+	}
+	if (!oldest)
+		return -1;
+	conn_kill(oldest, &stats.conns_evicted);
+	return 0;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct conn_track *ct;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		int64_t now = time_now_us();
+
+		ct = xcalloc(1, sizeof(*ct));
+		ct->fd = fd ? fd->connect_fd : -1;
+		ct->phase = PH_IDLE;
+		ct->phase_us = now;
+		pthread_mutex_lock(&conns_lock);
+		ct->next = conns;
+		if (conns)
+			conns->prev = ct;
+		conns = ct;
+		__atomic_add_fetch(&nconns, 1, __ATOMIC_RELAXED);
+		/* over the general share: make room first, if a slow one can go */
+		if (nconns - nkilled > general_conns)
+			evict_one(now);
+		ct->reserved = nconns - nkilled > general_conns;
+		ct->deadline_us = ct->reserved ? now + RESERVED_HEAD_US
+				  : now + (int64_t)active_cfg->header_timeout_s * 1000000;
+		pthread_mutex_unlock(&conns_lock);
+		*socket_context = ct;
+		return;
+	}
+	ct = *socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED || !ct)
+		return;
+	pthread_mutex_lock(&conns_lock);
+	if (ct->prev)
+		ct->prev->next = ct->next;
+	else
+		conns = ct->next;
+	if (ct->next)
+		ct->next->prev = ct->prev;
+	if (ct->killed)
+		nkilled--;
+	__atomic_sub_fetch(&nconns, 1, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&conns_cv);
+	pthread_mutex_unlock(&conns_lock);
+	free(ct);
+	*socket_context = NULL;
+}
+
+/*
+ * At a graceful stop, may this idle connection be closed?  Only when no
+ * byte waits in its socket and no request line was seen for
+ * DRAIN_IDLE_US: a request written before the stop is then either still
+ * in the socket (FIONREAD) or already being parsed (activity moved).
+ * Lock held.
+ */
+static int drain_may_close(struct conn_track *ct, int64_t now)
+{
+	unsigned act = __atomic_load_n(&ct->activity, __ATOMIC_ACQUIRE);
+	int pending = 0;
+
+	if (__atomic_load_n(&ct->phase, __ATOMIC_ACQUIRE) != PH_IDLE ||
+	    ioctl(ct->fd, FIONREAD, &pending) || pending > 0) {
+		ct->drain_idle_since = 0;
+		return 0;
+	}
+	if (!ct->drain_idle_since || ct->drain_activity != act) {
+		ct->drain_idle_since = now;
+		ct->drain_activity = act;
+		return 0;
+	}
+	return now - ct->drain_idle_since >= DRAIN_IDLE_US;
+}
+
+static void *reaper_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&conns_lock);
+	while (!reaper_stop) {
+		struct conn_track *ct;
+		int64_t now = time_now_us();
+		int drain = __atomic_load_n(&draining, __ATOMIC_ACQUIRE);
+
+		for (ct = conns; ct; ct = ct->next) {
+			int64_t dl = __atomic_load_n(&ct->deadline_us, __ATOMIC_ACQUIRE);
+
+			if (ct->killed)
+				continue;
+			if (dl && now > dl)
+				conn_kill(ct, &stats.conns_timed_out);
+			else if (drain && drain_may_close(ct, now))
+				conn_kill(ct, &stats.conns_drained);
+		}
+		/* keep the reserved share free of slow clients, not only on arrival */
+		while (nconns - nkilled > general_conns && !evict_one(now))
+			;
+		pthread_mutex_unlock(&conns_lock);
+		usleep(REAPER_TICK_US);
+		pthread_mutex_lock(&conns_lock);
+	}
+	pthread_mutex_unlock(&conns_lock);
+	return NULL;
 }
 
 /* ---- deferred answers ---- */
@@ -285,6 +537,8 @@ void http_at_stop(void (*fn)(void))
 
 /* ---- responses ---- */
 
+static struct conn_state *new_conn_state(struct MHD_Connection *conn, size_t uri_len);
+
 static int has_header(const struct http_response *res, const char *name)
 {
 	size_t i;
@@ -317,15 +571,24 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn_st
 				"default-src 'self'; frame-ancestors 'none'; base-uri 'none';"
 				" form-action 'self'");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/*
+	 * same-origin, not no-referrer: under no-referrer a browser sends
+	 * "Origin: null" even with a same-origin form post, and sign-in needs
+	 * the real Origin to refuse cross-site posts.  No other site ever
+	 * sees a Referer from us either way.
+	 */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	if (!has_header(res, "Cache-Control"))
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (i = 0; i < res->nheaders; i++)
 		MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+	if (__atomic_load_n(&draining, __ATOMIC_ACQUIRE) && !has_header(res, "Connection"))
+		MHD_add_response_header(r, "Connection", "close");
 	ret = MHD_queue_response(conn, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	cs->status = res->status;
 	cs->responded = 1;
+	set_phase(cs->ct, PH_SEND, after_s(active_cfg->request_timeout_s));
 	return ret;
 }
 
@@ -360,7 +623,36 @@ static int early_checks(struct MHD_Connection *conn, struct conn_state *cs,
 	req->cat = active_cfg->cat;
 	req->conn = conn;
 	req->body = "";
+	req->tls = active_cfg->tls_cert != NULL;
+	if (cs->uri_len > HTTP_MAX_URI) {
+		http_error(&res, 414, "request target of %zu bytes is over the limit of %d bytes",
+			   cs->uri_len, HTTP_MAX_URI);
+		http_header_add(&res, "Connection", "close");
+		*ret = answer(conn, cs, &res);
+		return 1;
+	}
+	{
+		const union MHD_ConnectionInfo *hs =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+		if (hs && hs->header_size > HTTP_MAX_HEAD) {
+			http_error(&res, 431, "request head of %zu bytes is over the limit of %d bytes",
+				   hs->header_size, HTTP_MAX_HEAD);
+			http_header_add(&res, "Connection", "close");
+			*ret = answer(conn, cs, &res);
+			return 1;
+		}
+	}
 	route = http_route_match(req, cs->method, cs->path, &known, &allow);
+	if (cs->ct && cs->ct->reserved && !(route && (route->flags & R_PRIORITY))) {
+		__atomic_fetch_add(&stats.conns_reserved_refused, 1, __ATOMIC_RELAXED);
+		http_error(&res, 503, "server busy: the free connections are reserved for agent "
+			   "decisions; retry shortly");
+		http_header_add(&res, "Retry-After", "1");
+		http_header_add(&res, "Connection", "close");
+		strbuf_release(&allow);
+		*ret = answer(conn, cs, &res);
+		return 1;
+	}
 	if (!route) {
 		if (known) {
 			http_header_add(&res, "Allow", allow.buf);
@@ -382,7 +674,7 @@ static int early_checks(struct MHD_Connection *conn, struct conn_state *cs,
 	}
 	http_authenticate(req,
 			  MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
-			  MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "aiv_token"));
+			  MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "aiv_session"));
 	if (!(route->flags & R_PUBLIC) &&
 	    (!req->authenticated || !(route->roles & (unsigned)req->token.role))) {
 		http_dispatch(req, &res); /* answers 401 / 403 / redirect */
@@ -415,13 +707,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)cls;
 	(void)version;
-	if (!cs) {
-		cs = xcalloc(1, sizeof(*cs));
-		cs->start_us = time_now_us();
-		strbuf_init(&cs->body, 0);
+	if (!cs)
+		*con_cls = cs = new_conn_state(conn, 0);
+	if (!cs->started) {
+		cs->started = 1;
 		snprintf(cs->method, sizeof(cs->method), "%s", method);
 		cs->path = xstrdup(url);
-		*con_cls = cs;
+		set_phase(cs->ct, PH_BODY, after_s(active_cfg->request_timeout_s));
 		if (early_checks(conn, cs, &ret))
 			return ret;
 		return MHD_YES;
@@ -461,6 +753,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		cs->req.body = cs->body.buf;
 		cs->req.body_len = cs->body.len;
 		cs->req.server_state = cs;
+		set_phase(cs->ct, PH_WORK, 0);
 		http_dispatch(&cs->req, &res);
 		if (cs->deferred.active) {
 			http_response_release(&res);
@@ -468,6 +761,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 	}
 	return answer(conn, cs, &res);
+}
+
+/* The per-request state; `uri_len` is the raw target's length. */
+static struct conn_state *new_conn_state(struct MHD_Connection *conn, size_t uri_len)
+{
+	const union MHD_ConnectionInfo *sc =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_state *cs = xcalloc(1, sizeof(*cs));
+
+	cs->start_us = time_now_us();
+	cs->uri_len = uri_len;
+	cs->ct = sc ? sc->socket_context : NULL;
+	strbuf_init(&cs->body, 0);
+	snprintf(cs->method, sizeof(cs->method), "-");
+	return cs;
+}
+
+/*
+ * libmicrohttpd calls this as soon as it has parsed a request line, even
+ * for a request it will then refuse itself; its result becomes *con_cls,
+ * so on_completed() sees (and logs and counts) those requests too.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_state *cs = new_conn_state(conn, strlen(uri));
+
+	(void)cls;
+	if (cs->ct) {
+		__atomic_add_fetch(&cs->ct->activity, 1, __ATOMIC_ACQ_REL);
+		/* the head deadline set at IDLE keeps running */
+		__atomic_store_n(&cs->ct->phase, PH_HEAD, __ATOMIC_RELEASE);
+	}
+	return cs;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -478,9 +804,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int st;
 
 	(void)cls;
-	(void)conn;
 	if (!cs)
 		return;
+	if (!cs->responded) {
+		/* refused by libmicrohttpd itself (414, 431, 400 ...): count it */
+		const union MHD_ConnectionInfo *hs =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (hs && hs->http_status >= 100 && hs->http_status < 600) {
+			cs->status = (int)hs->http_status;
+			cs->responded = 1;
+		}
+	}
+	if (cs->ct)
+		set_phase(cs->ct, PH_IDLE, cs->ct->reserved
+			  ? time_now_us() + RESERVED_HEAD_US
+			  : after_s(active_cfg->header_timeout_s));
 	if (cs->deferred.active) {
 		/*
 		 * Closed after it was resumed but before it was answered (the
@@ -500,8 +838,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	__atomic_fetch_add(&stats.requests, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&stats.duration_us, (uint64_t)(us > 0 ? us : 0), __ATOMIC_RELAXED);
 	if (active_cfg && active_cfg->access_log)
-		fprintf(active_cfg->access_log, "%s %s %d %lldus %s%s\n", cs->method, cs->path,
-			st, (long long)us,
+		fprintf(active_cfg->access_log, "%s %s %d %lldus %s%s\n", cs->method,
+			cs->path ? cs->path : "-", st, (long long)us,
 			cs->req.authenticated ? cs->req.token.name : "-",
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	http_request_release(&cs->req);
@@ -521,34 +859,80 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- lifecycle ---- */
 
+/* Read PEM file `path` into *out (caller frees); AIV_EINPUT naming it if unreadable. */
+static int read_pem(const char *path, const char *what, char **out, struct aiv_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strbuf_read_file(&sb, path, 1u << 20) < 0) {
+		strbuf_release(&sb);
+		return aiv_fail(err, AIV_EINPUT, "cannot read TLS %s '%s'", what, path);
+	}
+	if (!strstr(sb.buf, "-----BEGIN ")) {
+		strbuf_release(&sb);
+		return aiv_fail(err, AIV_EINPUT, "TLS %s '%s' is not a PEM file", what, path);
+	}
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+#define OPT(o, v, p) do { opts[nopts].option = (o); opts[nopts].value = (intptr_t)(v); \
+	opts[nopts].ptr_value = (p); nopts++; } while (0)
+
 int http_start(const struct http_config *cfg, struct http_server **out,
 	       struct aiv_err *err)
 {
 	struct http_server *srv;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
-	unsigned threads = cfg->threads;
+	unsigned threads = cfg->threads, max_conns, reserved;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem opts[20];
+	size_t nopts = 0;
 	uint16_t port;
 	size_t elen;
 
 	*out = NULL;
 	if (active_cfg)
 		return aiv_fail(err, AIV_ESTATE, "a server is already running in this process");
+	if (!cfg->tls_cert != !cfg->tls_key)
+		return aiv_fail(err, AIV_EINPUT, "HTTPS needs both a certificate and a key");
+	if (cfg->tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return aiv_fail(err, AIV_ESTATE, "this libmicrohttpd was built without TLS");
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 2 ? (unsigned)n : 2;
 	}
 	if (threads > 64)
 		threads = 64;
+	max_conns = cfg->max_conns ? cfg->max_conns : threads * HTTP_CONNS_PER_THREAD;
+	reserved = cfg->reserved_conns ? cfg->reserved_conns : max_conns / 8;
+	if (reserved >= max_conns)
+		return aiv_fail(err, AIV_EINPUT, "the reserved connections (%u) must be fewer "
+				"than all connections (%u)", reserved, max_conns);
 	srv = xcalloc(1, sizeof(*srv));
+	if (cfg->tls_cert && (read_pem(cfg->tls_cert, "certificate", &srv->tls_cert_pem, err) ||
+			      read_pem(cfg->tls_key, "key", &srv->tls_key_pem, err))) {
+		free(srv->tls_cert_pem);
+		free(srv);
+		return err->code;
+	}
 	srv->cfg = *cfg;
 	srv->cfg.threads = threads;
+	srv->cfg.max_conns = max_conns;
+	srv->cfg.reserved_conns = reserved;
 	if (!srv->cfg.max_body)
 		srv->cfg.max_body = HTTP_DEFAULT_MAX_BODY;
+	if (!srv->cfg.header_timeout_s)
+		srv->cfg.header_timeout_s = 10;
+	if (!srv->cfg.request_timeout_s)
+		srv->cfg.request_timeout_s = 30;
 	if (cfg->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert)
+		flags |= MHD_USE_TLS;
 	active_cfg = &srv->cfg;
+	general_conns = max_conns - reserved;
 	memset(&stats, 0, sizeof(stats));
 	stats.started_us = time_now_us();
 	mhd_last_error[0] = '\0';
@@ -556,25 +940,40 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	port = cfg->addr.ss_family == AF_INET6
 	       ? ntohs(((const struct sockaddr_in6 *)&cfg->addr)->sin6_port)
 	       : ntohs(((const struct sockaddr_in *)&cfg->addr)->sin_port);
+	OPT(MHD_OPTION_SOCK_ADDR, 0, &srv->cfg.addr);
+	OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL);
+	if (cfg->max_conns_per_ip)
+		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, NULL);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL);
+	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL);
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL);
+	if (cfg->tls_cert) {
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert_pem);
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem);
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
 	srv->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, srv,
-		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&srv->cfg.addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(cfg->max_conns ? cfg->max_conns : 256),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)(cfg->timeout_s ? cfg->timeout_s : 30),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_END);
+				       MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!srv->daemon) {
 		elen = strlen(mhd_last_error);
 		while (elen && (mhd_last_error[elen - 1] == '\n' || mhd_last_error[elen - 1] == ' '))
 			mhd_last_error[--elen] = '\0';
 		active_cfg = NULL;
+		free(srv->tls_cert_pem);
+		free(srv->tls_key_pem);
 		free(srv);
 		return aiv_fail(err, AIV_EIO, "cannot listen on '%s': %s", cfg->listen_text,
 				mhd_last_error[0] ? mhd_last_error : "libmicrohttpd refused to start");
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
+	reaper_stop = 0;
+	if (!pthread_create(&srv->reaper, NULL, reaper_main, NULL))
+		srv->reaper_started = 1;
 	*out = srv;
 	return 0;
 }
@@ -586,22 +985,42 @@ int http_server_port(const struct http_server *srv)
 
 void http_stop(struct http_server *srv)
 {
+	struct timespec until;
+	MHD_socket lsock;
 	size_t i;
 	int waited;
 
 	if (!srv)
 		return;
-	MHD_quiesce_daemon(srv->daemon);
+	lsock = MHD_quiesce_daemon(srv->daemon);
 	/*
-	 * No new deferrals (a handler then waits itself); the deferred requests
-	 * are answered before the daemon goes (30 s at most), and the stop
-	 * hooks (the decision writer) run once no handler can run any more.
+	 * No new connections and no new deferrals (a handler then waits
+	 * itself).  The reaper closes idle connections once nothing is
+	 * waiting in them; answers close theirs; the rest get drain_timeout_s.
+	 * The stop hooks (the decision writer) run once no handler can run
+	 * any more.
 	 */
 	__atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&draining, 1, __ATOMIC_RELEASE);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += srv->cfg.drain_timeout_s ? srv->cfg.drain_timeout_s : 10;
+	pthread_mutex_lock(&conns_lock);
+	while (nconns > 0 && srv->reaper_started &&
+	       pthread_cond_timedwait(&conns_cv, &conns_lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&conns_lock);
 	for (waited = 0; __atomic_load_n(&deferred_open, __ATOMIC_ACQUIRE) > 0 &&
 	     waited < 30000; waited++)
 		usleep(1000);
 	MHD_stop_daemon(srv->daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	if (srv->reaper_started) {
+		pthread_mutex_lock(&conns_lock);
+		reaper_stop = 1;
+		pthread_mutex_unlock(&conns_lock);
+		pthread_join(srv->reaper, NULL);
+	}
 	pthread_mutex_lock(&hooks_lock);
 	for (i = 0; i < nstop_hooks; i++)
 		stop_hooks[i]();
@@ -609,7 +1028,10 @@ void http_stop(struct http_server *srv)
 	pthread_mutex_unlock(&hooks_lock);
 	close_stores();
 	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&draining, 0, __ATOMIC_RELEASE);
 	active_cfg = NULL;
+	free(srv->tls_cert_pem);
+	free(srv->tls_key_pem);
 	free(srv);
 }
 
@@ -636,7 +1058,8 @@ int http_serve(const struct http_config *cfg, struct aiv_err *err)
 		const char *colon = strrchr(host, ':');
 		int hlen = colon ? (int)(colon - host) : (int)strlen(host);
 
-		snprintf(url, sizeof(url), "http://%.*s:%d/", hlen, host, srv->port);
+		snprintf(url, sizeof(url), "%s://%.*s:%d/", cfg->tls_cert ? "https" : "http",
+			 hlen, host, srv->port);
 		cfg->on_ready(url, cfg->ready_data);
 	}
 	while (sigwait(&set, &sig) != 0)

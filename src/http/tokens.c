@@ -14,6 +14,7 @@
  * is effective at once here and within the TTL for one made by another
  * process.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -99,29 +100,50 @@ static void base64url(const uint8_t *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
+/* "PREFIX" and 32 random bytes in base64url into out[64]; -1 without randomness. */
+static int random_secret(const char *prefix, char out[64])
+{
+	uint8_t raw[32];
+	char b64[48];
+
+	if (random_bytes(raw, sizeof(raw)))
+		return -1;
+	base64url(raw, sizeof(raw), b64);
+	snprintf(out, 64, "%s%s", prefix, b64);
+	return 0;
+}
+
 int token_create(struct store *s, const char *actor, const char *name,
 		 enum role role, const char *agent, char **secret_out,
 		 struct aiv_err *err)
 {
-	uint8_t raw[32];
-	char b64[48], secret[64], hash[SHA256_HEX], now[TIME_ISO_LEN];
+	return token_create_expiring(s, actor, name, role, agent, 0, secret_out, err);
+}
+
+int token_create_expiring(struct store *s, const char *actor, const char *name,
+			  enum role role, const char *agent, int64_t expires_us,
+			  char **secret_out, struct aiv_err *err)
+{
+	char secret[64], hash[SHA256_HEX], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
 	struct store_stmt *st;
 	json_t *payload;
 	char *subject;
 	int rc, ret;
-	int64_t exists = 0;
+	int64_t exists = 0, now_us = time_now_us();
 
 	*secret_out = NULL;
 	if (!name || !*name || strlen(name) > 128)
 		return aiv_fail(err, AIV_EINPUT, "a token needs a name of 1 to 128 characters");
 	if (role == ROLE_NONE)
 		return aiv_fail(err, AIV_EINPUT, "unknown role (roles: %s)", role_names_list());
-	if (random_bytes(raw, sizeof(raw)))
+	if (expires_us < 0 || (expires_us && expires_us <= now_us))
+		return aiv_fail(err, AIV_EINPUT, "a token's expiry must be in the future");
+	if (random_secret("aiv_", secret))
 		return aiv_fail(err, AIV_EINTERNAL, "no randomness available for a token");
-	base64url(raw, sizeof(raw), b64);
-	snprintf(secret, sizeof(secret), "aiv_%s", b64);
 	sha256_hex(secret, strlen(secret), hash);
-	time_format_us(time_now_us(), now);
+	time_format_us(now_us, now);
+	if (expires_us)
+		time_format_us(expires_us, expires);
 
 	if ((ret = store_begin(s, err)))
 		return ret;
@@ -138,8 +160,8 @@ int token_create(struct store *s, const char *actor, const char *name,
 		ret = aiv_fail(err, AIV_ECONFLICT, "a token named '%s' already exists", name);
 		goto fail;
 	}
-	st = store_prepare(s, "INSERT INTO tokens(name, role, hash, agent, created_at)"
-			      " VALUES (?,?,?,?,?)", err);
+	st = store_prepare(s, "INSERT INTO tokens(name, role, hash, agent, created_at,"
+			      " expires_at) VALUES (?,?,?,?,?,?)", err);
 	if (!st) {
 		ret = err->code;
 		goto fail;
@@ -149,6 +171,7 @@ int token_create(struct store *s, const char *actor, const char *name,
 	store_bind_text(st, 3, hash);
 	store_bind_text(st, 4, agent);
 	store_bind_text(st, 5, now);
+	store_bind_text(st, 6, expires_us ? expires : NULL);
 	rc = store_step(st, err);
 	store_reset(st);
 	if (rc < 0) {
@@ -158,6 +181,8 @@ int token_create(struct store *s, const char *actor, const char *name,
 	payload = json_pack("{s:s, s:s}", "name", name, "role", role_name(role));
 	if (agent)
 		json_object_set_new(payload, "agent", json_string(agent));
+	if (expires_us)
+		json_object_set_new(payload, "expires_at", json_string(expires));
 	subject = xstrfmt("Token/%s", name);
 	ret = ledger_append(s, actor, "token.create", subject, payload, NULL, err);
 	json_decref(payload);
@@ -171,10 +196,25 @@ fail:
 	return ret;
 }
 
+/* The columns read_token() reads, and what makes a token usable (binds the time). */
+#define TOKEN_COLS "t.id, t.name, t.role, coalesce(t.agent, ''), t.expires_at"
+#define TOKEN_VALID "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"
+
+static void read_token(struct store_stmt *st, struct token_info *out)
+{
+	out->id = store_col_int(st, 0);
+	snprintf(out->name, sizeof(out->name), "%s", store_col_text(st, 1));
+	out->role = role_from_name(store_col_text(st, 2));
+	snprintf(out->agent, sizeof(out->agent), "%s", store_col_text(st, 3));
+	out->expires_us = 0;
+	if (!store_col_is_null(st, 4) && time_parse_iso(store_col_text(st, 4), &out->expires_us))
+		out->role = ROLE_NONE; /* an unreadable expiry: refuse, never fail open */
+}
+
 int token_check(struct store *s, const char *secret, struct token_info *out,
 		struct aiv_err *err)
 {
-	char hash[SHA256_HEX];
+	char hash[SHA256_HEX], now[TIME_ISO_LEN];
 	struct store_stmt *st;
 	int rc;
 
@@ -182,23 +222,21 @@ int token_check(struct store *s, const char *secret, struct token_info *out,
 	if (!secret || strncmp(secret, "aiv_", 4) || strlen(secret) > 100)
 		return aiv_fail(err, AIV_EPERM, "invalid token");
 	sha256_hex(secret, strlen(secret), hash);
-	st = store_prepare(s, "SELECT id, name, role, coalesce(agent, '') FROM tokens"
-			      " WHERE hash = ? AND revoked_at IS NULL", err);
+	time_format_us(time_now_us(), now);
+	st = store_prepare(s, "SELECT " TOKEN_COLS " FROM tokens t WHERE t.hash = ? AND "
+			   TOKEN_VALID, err);
 	if (!st)
 		return err->code;
 	store_bind_text(st, 1, hash);
+	store_bind_text(st, 2, now);
 	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		out->id = store_col_int(st, 0);
-		snprintf(out->name, sizeof(out->name), "%s", store_col_text(st, 1));
-		out->role = role_from_name(store_col_text(st, 2));
-		snprintf(out->agent, sizeof(out->agent), "%s", store_col_text(st, 3));
-	}
+	if (rc == STORE_ROW)
+		read_token(st, out);
 	store_reset(st);
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW || out->role == ROLE_NONE)
-		return aiv_fail(err, AIV_EPERM, "invalid or revoked token");
+		return aiv_fail(err, AIV_EPERM, "invalid, revoked or expired token");
 	return 0;
 }
 
@@ -214,7 +252,8 @@ int token_check_cached(struct store *s, const char *secret, struct token_info *o
 	for (i = 0; len && len <= 100 && i < TOKEN_CACHE_SLOTS; i++) {
 		e = &tcache[i];
 		if (e->at_us && e->epoch == epoch && now - e->at_us < TOKEN_CACHE_TTL_US &&
-		    now >= e->at_us && e->len == len && !CRYPTO_memcmp(e->secret, secret, len)) {
+		    now >= e->at_us && (!e->info.expires_us || now < e->info.expires_us) &&
+		    e->len == len && !CRYPTO_memcmp(e->secret, secret, len)) {
 			*out = e->info;
 			return 0;
 		}
@@ -306,21 +345,29 @@ fail:
 int token_list(struct store *s, json_t **out, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s,
-		"SELECT name, role, agent, created_at, revoked_at FROM tokens ORDER BY id", err);
+		"SELECT name, role, agent, created_at, revoked_at, expires_at FROM tokens"
+		" ORDER BY id", err);
+	char now[TIME_ISO_LEN];
 	json_t *arr;
 	int rc;
 
 	if (!st)
 		return err->code;
+	time_format_us(time_now_us(), now);
 	arr = json_array();
 	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int revoked = !store_col_is_null(st, 4), has_exp = !store_col_is_null(st, 5);
+		const char *exp = has_exp ? store_col_text(st, 5) : NULL;
 		json_t *o = json_pack("{s:s, s:s, s:s}", "name", store_col_text(st, 0),
 				      "role", store_col_text(st, 1),
 				      "created_at", store_col_text(st, 3));
 		if (!store_col_is_null(st, 2))
 			json_object_set_new(o, "agent", json_string(store_col_text(st, 2)));
-		json_object_set_new(o, "revoked_at", store_col_is_null(st, 4) ? json_null()
-				    : json_string(store_col_text(st, 4)));
+		json_object_set_new(o, "expires_at", exp ? json_string(exp) : json_null());
+		json_object_set_new(o, "revoked_at", revoked ? json_string(store_col_text(st, 4))
+				    : json_null());
+		json_object_set_new(o, "state", json_string(revoked ? "revoked"
+				    : exp && strcmp(exp, now) <= 0 ? "expired" : "active"));
 		json_array_append_new(arr, o);
 	}
 	store_reset(st);
@@ -330,4 +377,164 @@ int token_list(struct store *s, json_t **out, struct aiv_err *err)
 	}
 	*out = arr;
 	return 0;
+}
+
+/* ---- dashboard sessions ---- */
+
+int session_create(struct store *s, const struct token_info *ti, char **sid_out,
+		   int64_t *expires_us, struct aiv_err *err)
+{
+	char sid[64], hash[SHA256_HEX], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
+	int64_t now_us = time_now_us(), exp_us = now_us + (int64_t)SESSION_TTL_S * 1000000;
+	struct store_stmt *st;
+	json_t *payload;
+	char *subject, *actor;
+	int rc, ret;
+
+	*sid_out = NULL;
+	if (ti->expires_us && ti->expires_us < exp_us)
+		exp_us = ti->expires_us;
+	if (exp_us <= now_us)
+		return aiv_fail(err, AIV_EPERM, "invalid, revoked or expired token");
+	if (random_secret("aivs_", sid))
+		return aiv_fail(err, AIV_EINTERNAL, "no randomness available for a session");
+	sha256_hex(sid, strlen(sid), hash);
+	time_format_us(now_us, now);
+	time_format_us(exp_us, expires);
+	if ((ret = store_begin(s, err)))
+		return ret;
+	st = store_prepare(s, "DELETE FROM sessions WHERE expires_at <= ?", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, now);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	st = store_prepare(s, "INSERT INTO sessions(hash, token_id, created_at, expires_at)"
+			   " VALUES (?,?,?,?)", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, hash);
+	store_bind_int(st, 2, ti->id);
+	store_bind_text(st, 3, now);
+	store_bind_text(st, 4, expires);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	payload = json_pack("{s:s, s:s}", "token", ti->name, "expires_at", expires);
+	subject = xstrfmt("Token/%s", ti->name);
+	actor = xstrfmt("token:%s", ti->name);
+	ret = ledger_append(s, actor, "session.create", subject, payload, NULL, err);
+	json_decref(payload);
+	free(subject);
+	free(actor);
+	if (ret || (ret = store_commit(s, err)))
+		goto fail;
+	*sid_out = xstrdup(sid);
+	if (expires_us)
+		*expires_us = exp_us;
+	return 0;
+fail:
+	store_rollback(s);
+	return ret;
+}
+
+int session_check(struct store *s, const char *sid, struct token_info *out,
+		  struct aiv_err *err)
+{
+	char hash[SHA256_HEX], now[TIME_ISO_LEN];
+	struct store_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!sid || strncmp(sid, "aivs_", 5) || strlen(sid) > SESSION_ID_MAX)
+		return aiv_fail(err, AIV_EPERM, "invalid session");
+	sha256_hex(sid, strlen(sid), hash);
+	time_format_us(time_now_us(), now);
+	st = store_prepare(s, "SELECT " TOKEN_COLS " FROM sessions x JOIN tokens t"
+			   " ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
+			   TOKEN_VALID, err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, hash);
+	store_bind_text(st, 2, now);
+	store_bind_text(st, 3, now);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		read_token(st, out);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc != STORE_ROW || out->role == ROLE_NONE)
+		return aiv_fail(err, AIV_EPERM, "invalid or expired session");
+	return 0;
+}
+
+int session_delete(struct store *s, const char *sid, struct aiv_err *err)
+{
+	char hash[SHA256_HEX], name[129] = "";
+	struct store_stmt *st;
+	json_t *payload;
+	char *subject, *actor;
+	int rc, ret;
+
+	if (!sid || strncmp(sid, "aivs_", 5) || strlen(sid) > SESSION_ID_MAX)
+		return aiv_fail(err, AIV_ENOTFOUND, "no such session");
+	sha256_hex(sid, strlen(sid), hash);
+	if ((ret = store_begin(s, err)))
+		return ret;
+	st = store_prepare(s, "SELECT t.name FROM sessions x JOIN tokens t ON t.id = x.token_id"
+			   " WHERE x.hash = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		snprintf(name, sizeof(name), "%s", store_col_text(st, 0));
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	if (rc != STORE_ROW) {
+		ret = aiv_fail(err, AIV_ENOTFOUND, "no such session");
+		goto fail;
+	}
+	st = store_prepare(s, "DELETE FROM sessions WHERE hash = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto fail;
+	}
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto fail;
+	}
+	payload = json_pack("{s:s}", "token", name);
+	subject = xstrfmt("Token/%s", name);
+	actor = xstrfmt("token:%s", name);
+	ret = ledger_append(s, actor, "session.delete", subject, payload, NULL, err);
+	json_decref(payload);
+	free(subject);
+	free(actor);
+	if (ret || (ret = store_commit(s, err)))
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return ret;
 }

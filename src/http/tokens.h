@@ -40,6 +40,7 @@ struct token_info {
 	char name[129];
 	enum role role;
 	char agent[129]; /* "" unless an agent's credential */
+	int64_t expires_us; /* 0: never expires */
 };
 
 /*
@@ -51,7 +52,16 @@ struct token_info {
 int token_create(struct store *s, const char *actor, const char *name,
 		 enum role role, const char *agent, char **secret_out,
 		 struct aiv_err *err);
-/* Look up a presented token; AIV_EPERM if unknown or revoked. */
+/*
+ * token_create with an expiry: `expires_us` (microseconds since the
+ * epoch, 0: never) is stored and recorded in the ledger entry; from then
+ * on the token is refused like a revoked one.  AIV_EINPUT if it is not
+ * in the future.
+ */
+int token_create_expiring(struct store *s, const char *actor, const char *name,
+			  enum role role, const char *agent, int64_t expires_us,
+			  char **secret_out, struct aiv_err *err);
+/* Look up a presented token; AIV_EPERM if unknown, revoked or expired. */
 int token_check(struct store *s, const char *secret, struct token_info *out,
 		struct aiv_err *err);
 /*
@@ -69,7 +79,35 @@ int token_revocations(struct store *s, int64_t *n, struct aiv_err *err);
 int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
 int token_revoke(struct store *s, const char *actor, const char *name,
 		 struct aiv_err *err);
-/* All tokens (never their hashes) as a JSON array.  New reference. */
+/*
+ * All tokens (never their hashes) as a JSON array: name, role, agent,
+ * created_at, expires_at (null: never), revoked_at, state ("active",
+ * "expired" or "revoked").  New reference.
+ */
 int token_list(struct store *s, json_t **out, struct aiv_err *err);
+
+/*
+ * Dashboard sessions.  Signing in exchanges a token for a session: the
+ * browser's cookie holds a random session id ("aivs_" and 43 base64url
+ * characters), never the token; the store keeps only SHA-256(id), the
+ * token it stands for and an expiry (SESSION_TTL_S, and never later than
+ * the token's own expiry).  A session is valid while it has not expired
+ * and its token is neither revoked nor expired, so revoking a token ends
+ * its sessions too.  Creating and deleting a session are ledger entries
+ * (session.create, session.delete: who signed in to the dashboard and
+ * when is audit evidence); the session id is never recorded.  Expired
+ * sessions are purged, without a ledger entry, when the next one is made.
+ */
+#define SESSION_TTL_S 43200 /* 12 hours */
+#define SESSION_ID_MAX 64
+
+/* Start a session for the verified token `ti`; *sid_out (caller frees). */
+int session_create(struct store *s, const struct token_info *ti, char **sid_out,
+		   int64_t *expires_us, struct aiv_err *err);
+/* The token behind a session id; AIV_EPERM if unknown, expired or its token is. */
+int session_check(struct store *s, const char *sid, struct token_info *out,
+		  struct aiv_err *err);
+/* End a session (sign out); AIV_ENOTFOUND if there is none with that id. */
+int session_delete(struct store *s, const char *sid, struct aiv_err *err);
 
 #endif

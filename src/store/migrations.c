@@ -219,6 +219,11 @@ const struct migration store_migrations[] = {
 	{ 9, "usage events as columnar blocks, identity and string dictionaries", "CREATE TABLE usage_identities(id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE, person TEXT);CREATE TABLE usage_strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);CREATE TABLE usage_blocks(import_id INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(import_id, seq));" },
 	{ 10, "usage seats by person, so the licensed people are read from an index",
 	  "CREATE INDEX usage_seats_person ON usage_seats(person);" },
+	{ 11, "token expiry and dashboard sessions (the cookie holds a session id, never a token)",
+	  "ALTER TABLE tokens ADD COLUMN expires_at TEXT;"
+	  "CREATE TABLE sessions(hash TEXT PRIMARY KEY, token_id INTEGER NOT NULL REFERENCES tokens(id),"
+	  " created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
+	  "CREATE INDEX sessions_expires ON sessions(expires_at);" },
 };
 
 const int store_migrations_count =

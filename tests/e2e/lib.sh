@@ -108,6 +108,14 @@ start_server() {
 	export AIV_URL AIV_SERVER_PID
 }
 
+# login_cookie TOKEN: sign in through POST /login as a browser does (with
+# this server as Origin) and print the session cookie, "aiv_session=...",
+# for curl -b.  The dashboard cookie holds a session id, never the token.
+login_cookie() {
+	curl -s -o /dev/null -D - -H "Origin: $AIV_URL" --data-urlencode "token=$1" \
+		"$AIV_URL/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(aiv_session=[^;]*\);.*/\1/p'
+}
+
 stop_server() {
 	if [ -n "${AIV_SERVER_PID:-}" ]; then
 		kill "$AIV_SERVER_PID" 2>/dev/null

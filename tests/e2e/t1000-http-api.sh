@@ -270,17 +270,18 @@ test_expect_success 'pages redirect to /login without a credential' '
 	test_grep "<form method=\"post\" action=\"/login\">" out.json
 '
 
-test_expect_success 'sign-in sets an HttpOnly SameSite=Strict cookie; a bad token is refused' '
-	test "$(api POST /login --data-urlencode "token=$VIEWER")" = 303 &&
-	test_grep -i "^Set-Cookie: aiv_token=$VIEWER;.*HttpOnly; SameSite=Strict" hdr.txt &&
+test_expect_success 'sign-in sets an HttpOnly SameSite=Strict session cookie; a bad token is refused' '
+	test "$(api POST /login -H "Origin: $AIV_URL" --data-urlencode "token=$VIEWER")" = 303 &&
+	test_grep -i "^Set-Cookie: aiv_session=aivs_[A-Za-z0-9_-]*;.*HttpOnly; SameSite=Strict" hdr.txt &&
+	! grep "$VIEWER" hdr.txt &&
 	test_grep -i "^Location: /" hdr.txt &&
-	test "$(api POST /login --data-urlencode "token=aiv_nope")" = 401 &&
+	test "$(api POST /login -H "Origin: $AIV_URL" --data-urlencode "token=aiv_nope")" = 401 &&
 	! grep -i "^Set-Cookie" hdr.txt &&
-	test "$(api POST /login --data-urlencode "token=")" = 400
+	test "$(api POST /login -H "Origin: $AIV_URL" --data-urlencode "token=")" = 400
 '
 
 test_expect_success 'the cookie opens the overview: five models, initiatives, charts' '
-	test "$(api GET / -b "aiv_token=$VIEWER")" = 200 &&
+	test "$(api GET / -b "$(login_cookie "$VIEWER")")" = 200 &&
 	test_grep -i "^Content-Type: text/html" hdr.txt &&
 	for m in "Workforce empowerment" "expert capability" "Process re-engineering"; do
 		grep -qi "$m" out.json || { echo "missing $m"; exit 1; }
@@ -316,31 +317,32 @@ test_expect_success 'pages are balanced HTML (every element closed in order)' '
 	assert not p.errors and not p.stack, (p.errors, p.stack)
 	PY
 	for page in / /models/workforce /models/process /login; do
-		test "$(api GET $page -b "aiv_token=$VIEWER")" = 200 &&
+		test "$(api GET $page -b "$(login_cookie "$VIEWER")")" = 200 &&
 		python3 htmlcheck.py out.json || exit 1
 	done
 '
 
 test_expect_success 'a model page lists practices, metrics, failure modes and initiatives' '
-	test "$(api GET /models/workforce -b "aiv_token=$VIEWER")" = 200 &&
+	test "$(api GET /models/workforce -b "$(login_cookie "$VIEWER")")" = 200 &&
 	test_grep "repeat_use_rate" out.json &&
 	test_grep "Two-tier workforce" out.json &&
 	test_grep "Leadership move" out.json &&
 	test_grep "AI champions network" out.json &&
-	test "$(api GET /models/nope -b "aiv_token=$VIEWER")" = 404
+	test "$(api GET /models/nope -b "$(login_cookie "$VIEWER")")" = 404
 '
 
 test_expect_success 'the cookie is refused for POST: no CSRF' '
+	cookie=$(login_cookie "$ADMIN") &&
 	before=$(aivalue audit checkpoint) &&
-	test "$(api POST /api/v1/apply -b "aiv_token=$ADMIN" --data-binary @dry.yaml)" = 401 &&
+	test "$(api POST /api/v1/apply -b "$cookie" --data-binary @dry.yaml)" = 401 &&
 	test "$(aivalue audit checkpoint)" = "$before" &&
-	test "$(api GET /api/v1/whoami -b "aiv_token=$ADMIN")" = 200 &&
+	test "$(api GET /api/v1/whoami -b "$cookie")" = 200 &&
 	test "$(json_get out.json "d[\"via\"]")" = cookie
 '
 
 test_expect_success 'logout clears the cookie' '
-	test "$(api GET /logout -b "aiv_token=$VIEWER")" = 303 &&
-	test_grep -i "^Set-Cookie: aiv_token=;.*Max-Age=0" hdr.txt
+	test "$(api GET /logout -b "$(login_cookie "$VIEWER")")" = 303 &&
+	test_grep -i "^Set-Cookie: aiv_session=;.*Max-Age=0" hdr.txt
 '
 
 test_expect_success 'text from the workspace is HTML-escaped on pages' '
@@ -354,7 +356,7 @@ test_expect_success 'text from the workspace is HTML-escaped on pages' '
 	status: pilot
 	EOF
 	test "$(api POST /api/v1/apply -H "$AUTH" --data-binary @xss.yaml)" = 200 &&
-	test "$(api GET / -b "aiv_token=$VIEWER")" = 200 &&
+	test "$(api GET / -b "$(login_cookie "$VIEWER")")" = 200 &&
 	test_grep "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" out.json &&
 	! grep "<script>alert" out.json
 '

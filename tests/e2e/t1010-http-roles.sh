@@ -115,20 +115,19 @@ test_expect_success 'refused calls changed nothing (dry runs only)' '
 	test_must_fail aivalue get team matrix-probe 2>/dev/null
 '
 
-test_expect_success 'dashboard pages refuse the agent role (bearer, cookie and sign-in)' '
+test_expect_success 'dashboard pages refuse the agent role (bearer and sign-in)' '
 	AGENT=$(cat agent.tok) &&
 	for p in / /models/workforce; do
-		test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $AGENT" "$AIV_URL$p")" = 403 &&
-		test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$AGENT" "$AIV_URL$p")" = 403 ||
+		test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $AGENT" "$AIV_URL$p")" = 403 ||
 		exit 1
 	done &&
-	test "$(curl -s -o /dev/null -D h.txt -w "%{http_code}" --data-urlencode "token=$AGENT" "$AIV_URL/login")" = 403 &&
+	test "$(curl -s -o /dev/null -D h.txt -w "%{http_code}" -H "Origin: $AIV_URL" --data-urlencode "token=$AGENT" "$AIV_URL/login")" = 403 &&
 	! grep -i "^Set-Cookie" h.txt
 '
 
 test_expect_success 'dashboard pages open for every human role' '
 	for r in admin analyst approver auditor viewer; do
-		test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$(cat $r.tok)" "$AIV_URL/")" = 200 ||
+		test "$(curl -s -o /dev/null -w "%{http_code}" -b "$(login_cookie "$(cat $r.tok)")" "$AIV_URL/")" = 200 ||
 		{ echo "role $r refused"; exit 1; }
 	done
 '

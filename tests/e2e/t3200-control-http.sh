@@ -169,11 +169,11 @@ test_expect_success 'decision log, readiness, workflows over HTTP' '
 '
 
 test_expect_success 'the workflow pages render the figures, the queue and the decisions' '
-	curl -s -o list.html -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows" >st &&
+	curl -s -o list.html -w "%{http_code}" -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows" >st &&
 	test "$(cat st)" = 200 &&
 	test_grep "href=\"/workflows/p2p\"" list.html &&
 	test_grep ">Agents</a>" list.html &&
-	curl -s -o wf.html -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p" >st &&
+	curl -s -o wf.html -w "%{http_code}" -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows/p2p" >st &&
 	test "$(cat st)" = 200 &&
 	for f in Identity Entitlements Integration Logging "Exception handling" Ownership; do
 		test_grep -q "<h2>$f</h2>" wf.html || exit 1
@@ -183,7 +183,7 @@ test_expect_success 'the workflow pages render the figures, the queue and the de
 	test_grep "rejected" wf.html &&
 	test_grep "$(cat dec1)" wf.html || test_grep "approve_invoice" wf.html &&
 	! grep -q "style=" wf.html &&
-	test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/nope")" = 404 &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows/nope")" = 404 &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat agent.tok)" "$AIV_URL/workflows")" = 403
 '
 
@@ -227,15 +227,15 @@ test_expect_success 'the decision log over HTTP pages with a cursor, in a stable
 '
 
 test_expect_success 'the workflow page shows 20 decisions and links to older ones' '
-	curl -s -o wf.html -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p" &&
+	curl -s -o wf.html -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows/p2p" &&
 	rows() { python3 -c "import sys; t=open(sys.argv[1]).read().split(\"<h2>Recent decisions</h2>\")[1]; print(t.count(\"<tr><td>\"))" "$1"; } &&
 	test "$(rows wf.html)" = 20 &&
 	grep -o "/workflows/p2p?before=[0-9]*" wf.html >link.txt &&
 	test "$(wc -l <link.txt)" = 1 &&
-	curl -s -o wf2.html -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL$(cat link.txt)" >st &&
+	curl -s -o wf2.html -w "%{http_code}" -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL$(cat link.txt)" >st &&
 	test "$(cat st)" = 200 &&
 	test "$(rows wf2.html)" -ge 1 &&
-	test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_token=$(cat viewer.tok)" "$AIV_URL/workflows/p2p?before=x")" = 400
+	test "$(curl -s -o /dev/null -w "%{http_code}" -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows/p2p?before=x")" = 400
 '
 
 test_expect_success 'bad input over HTTP: context, confidence, unknown people, no agent id, big bodies' '

@@ -110,8 +110,9 @@ test_expect_success 'signature refusals: role, other person, separation of dutie
 	refused 403 "$(tok ayesha.khan)" /api/v1/changes/CR-2/approve "$SIGN" "is its author; the author cannot approve" &&
 	refused 400 "$(tok lotte.mulder)" /api/v1/changes/CR-1/approve "{\"meaning\":\"m\"}" "missing --reason" &&
 	refused 404 "$(tok lotte.mulder)" /api/v1/changes/CR-9/approve "$SIGN" "unknown change request .CR-9." &&
+	cookie=$(login_cookie "$(tok lotte.mulder)") &&
 	state >before.state &&
-	test "$(curl -s -o out.json -w "%{http_code}" -X POST --cookie "aiv_token=$(tok lotte.mulder)" \
+	test "$(curl -s -o out.json -w "%{http_code}" -X POST --cookie "$cookie" \
 		-H "Content-Type: application/json" --data-binary "$SIGN" "$AIV_URL/api/v1/changes/CR-1/approve")" = 401 &&
 	state >after.state && test_cmp before.state after.state
 '

@@ -163,11 +163,12 @@ test_expect_success 'bad answers: 400 naming the question and place, store uncha
 '
 
 test_expect_success 'answers: analyst, viewer and agent refused (403), cookie only refused (401)' '
+	cookie=$(login_cookie "$LEAD") &&
 	head=$(checkpoint) &&
 	test "$(api POST /api/v1/assess/answers "$ANALYST" --data-binary @posted.yaml)" = 403 &&
 	test "$(api POST /api/v1/assess/answers "$VIEWER" --data-binary @posted.yaml)" = 403 &&
 	test "$(api POST /api/v1/assess/answers "$AGENT" --data-binary @posted.yaml)" = 403 &&
-	test "$(curl -s -o out.json -w "%{http_code}" -b "aiv_token=$LEAD" --data-binary @posted.yaml "$AIV_URL/api/v1/assess/answers")" = 401 &&
+	test "$(curl -s -o out.json -w "%{http_code}" -b "$cookie" --data-binary @posted.yaml "$AIV_URL/api/v1/assess/answers")" = 401 &&
 	test "$(checkpoint)" = "$head"
 '
 

@@ -208,10 +208,11 @@ static void test_deny_by_default(void **state)
 
 static void test_authenticate(void **state)
 {
-	char dir[] = "/tmp/aiv-test-http.XXXXXX", *db, *secret = NULL;
+	char dir[] = "/tmp/aiv-test-http.XXXXXX", *db, *secret = NULL, *sid = NULL;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
 	struct http_request req;
+	struct token_info ti;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -222,16 +223,45 @@ static void test_authenticate(void **state)
 	memset(&req, 0, sizeof(req));
 	req.store = s;
 	req.method = "GET";
+	/* the token itself is no cookie credential: a session id is */
 	http_authenticate(&req, NULL, secret);
+	assert_false(req.authenticated);
+	assert_true(req.bad_credential);
+	assert_int_equal(token_check(s, secret, &ti, &err), 0);
+	assert_int_equal(session_create(s, &ti, &sid, NULL, &err), 0);
+	assert_int_equal(strncmp(sid, "aivs_", 5), 0);
+	assert_int_equal(strlen(sid), 48);
+	http_authenticate(&req, NULL, sid);
 	assert_true(req.authenticated && req.via_cookie);
 	assert_int_equal(req.token.role, ROLE_VIEWER);
 	assert_string_equal(req.token.name, "t1");
+	assert_string_equal(req.session, sid);
 
 	/* the cookie is not a credential for a state-changing method */
 	req.method = "POST";
-	http_authenticate(&req, NULL, secret);
+	http_authenticate(&req, NULL, sid);
 	assert_false(req.authenticated);
 	assert_false(req.bad_credential);
+	req.method = "GET";
+
+	/* signed out: the same id is refused */
+	assert_int_equal(session_delete(s, sid, &err), 0);
+	http_authenticate(&req, NULL, sid);
+	assert_false(req.authenticated);
+	assert_int_equal(session_delete(s, sid, &err), AIV_ENOTFOUND);
+	free(sid);
+
+	/* the Bearer scheme is case-insensitive (RFC 9110 11.1) */
+	{
+		char *h = xstrfmt("bEARER %s", secret);
+		http_authenticate(&req, h, NULL);
+		assert_true(req.authenticated);
+		free(h);
+		h = xstrfmt("Bearer%s", secret);
+		http_authenticate(&req, h, NULL);
+		assert_false(req.authenticated);
+		free(h);
+	}
 
 	/* the header is */
 	{
@@ -305,6 +335,22 @@ static void test_errors(void **state)
 			    "too big: 5");
 	json_decref(v);
 	http_response_release(&res);
+
+	/* bytes that are not UTF-8 in a message: still an error object, never null */
+	http_response_init(&res);
+	http_error(&res, 404, "no such path '/%s'", "\xff\xc3\x28\xed\xa0\x80\xc3\xa9");
+	v = json_loads(res.body.buf, 0, NULL);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "message")),
+			    "no such path '/?" "?(?" "??\xc3\xa9'");
+	json_decref(v);
+	http_response_release(&res);
+	http_response_init(&res);
+	http_json(&res, 404, NULL);
+	assert_int_equal(res.status, 500);
+	assert_non_null(strstr(res.body.buf, "\"internal\""));
+	http_response_release(&res);
+
 	assert_int_equal(http_status_for(AIV_EINPUT), 400);
 	assert_int_equal(http_status_for(AIV_ENOTFOUND), 404);
 	assert_int_equal(http_status_for(AIV_ETOOBIG), 413);

@@ -1,0 +1,97 @@
+#!/bin/sh
+# t1020-http-slowloris - one client must not starve the server: a head
+# trickled a byte at a time is cut off at the head deadline (libmicrohttpd's
+# idle timeout alone never fires), 300 slow connections from one address
+# are held to the per-address limit, 300 from twenty addresses are evicted
+# to make room, and connections kept busy by the general share leave the
+# reserved share to agents' decide calls.  Loopback only, bounded: about
+# 40 seconds.  The attacker script is tests/campaign/hostile.py.
+. "$(dirname "$0")/lib.sh"
+
+HOSTILE="$TEST_ROOT/tests/campaign/hostile.py"
+INV='{"action": "approve_invoice", "resource": "Invoice::\"inv-1\"", "context": {"confidence": 0.97, "amount": 120}}'
+SOURCES=$(python3 -c 'print(",".join("127.0.0.%d" % i for i in range(10, 30)))')
+
+aivalue init >/dev/null 2>&1
+aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null
+aivalue token create --name ap-bot-key --agent ap-bot >agent.tok 2>/dev/null
+start_server --quiet --header-timeout 3
+
+test_expect_success 'a head trickled a byte a second is cut off at the 3 s head deadline' '
+	cat >trickle.py <<-\PY &&
+	import socket, sys, time
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	t0 = time.monotonic()
+	head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+	for i in range(len(head)):
+	    try:
+	        s.send(head[i:i + 1])
+	        s.settimeout(1.0)
+	        if s.recv(100) == b"":
+	            break
+	    except socket.timeout:
+	        continue
+	    except OSError:
+	        break
+	    if time.monotonic() - t0 > 12:
+	        break
+	print("%.1f" % (time.monotonic() - t0))
+	PY
+	t=$(python3 trickle.py "$AIV_PORT") &&
+	say "closed after $t s" &&
+	python3 -c "import sys; t = float(sys.argv[1]); sys.exit(0 if 2.5 <= t <= 5.5 else 1)" "$t"
+'
+
+test_expect_success '300 slow connections from one address: a request from another is answered within 2 s' '
+	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --seconds 8 --bound 2 >one.json &&
+	cat one.json &&
+	test "$(json_get one.json "d[\"failures\"]")" = 0 &&
+	test "$(json_get one.json "d[\"tries\"] >= 10")" = True
+'
+
+test_expect_success '300 slow connections from twenty addresses: GET and decide still answered within 2 s' '
+	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
+		--seconds 8 --bound 2 >many.json &&
+	cat many.json &&
+	test "$(json_get many.json "d[\"failures\"]")" = 0 &&
+	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
+		--seconds 8 --bound 2 --probe-method POST --probe-path /api/v1/decide \
+		--probe-header "Authorization: Bearer $(cat agent.tok)" --probe-body "$INV" >decide.json &&
+	cat decide.json &&
+	test "$(json_get decide.json "d[\"failures\"]")" = 0
+'
+
+test_expect_success 'busy general share: others get 503 JSON at once, decide is answered' '
+	stop_server &&
+	start_server --quiet --max-conns 20 --reserved-conns 5 --max-conns-per-ip 0 &&
+	cat >busy.py <<-\PY &&
+	import json, socket, sys, time
+	sys.path.insert(0, sys.argv[2])
+	from hostile import one_request, request_bytes
+	port, tok, inv = int(sys.argv[1]), sys.argv[3], sys.argv[4]
+	busy = []
+	# 15 sign-ins (public) whose body never comes: being served, not idle, not evictable
+	for i in range(15):
+	    s = socket.create_connection(("127.0.0.1", port))
+	    s.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+	    busy.append(s)
+	time.sleep(0.5)
+	get = one_request("127.0.0.1", port, "127.0.0.2", "GET", "/healthz", [], b"", 2)
+	dec = one_request("127.0.0.1", port, "127.0.0.2", "POST", "/api/v1/decide",
+	                  [("Authorization", "Bearer " + tok)], inv.encode(), 2)
+	s = socket.create_connection(("127.0.0.1", port))
+	s.sendall(request_bytes("GET", "/healthz", []))
+	s.settimeout(2)
+	body = s.recv(65536).decode()
+	print(json.dumps({"get": get[0], "decide": dec[0], "raw": body}))
+	PY
+	python3 busy.py "$AIV_PORT" "$TEST_ROOT/tests/campaign" "$(cat agent.tok)" "$INV" >busy.json &&
+	cat busy.json &&
+	test "$(json_get busy.json "d[\"get\"]")" = 503 &&
+	test "$(json_get busy.json "d[\"decide\"]")" = 200 &&
+	json_get busy.json "d[\"raw\"]" >raw.txt &&
+	test_grep "Retry-After: 1" raw.txt &&
+	test_grep "\"code\": \"unavailable\"" raw.txt
+'
+
+test_done

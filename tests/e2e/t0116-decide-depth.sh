@@ -134,4 +134,15 @@ test_expect_success 'an exception item whose request cannot be read fails list a
 	test_grep "exception item .$item.: its request cannot be read" err
 '
 
+test_expect_success 'audit log --json and GET /api/v1/audit/log fail on an unreadable payload' '
+	seq=$(sqlite3 aivalue.db "SELECT max(seq) FROM ledger") &&
+	aivalue audit log --json >/dev/null &&
+	sqlite3 aivalue.db "UPDATE ledger SET payload = substr(payload, 1, 5) WHERE seq = $seq" &&
+	test_must_fail --exit=1 aivalue audit log --json >out 2>err &&
+	test_grep "error: ledger entry $seq: payload cannot be read" err &&
+	aivalue token create --name aud --role auditor >auditor.tok 2>/dev/null &&
+	test "$(get auditor.tok /api/v1/audit/log)" = 500 &&
+	test_grep "ledger entry $seq: payload cannot be read" out.json
+'
+
 test_done

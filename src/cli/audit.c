@@ -21,6 +21,7 @@ struct log_state {
 	FILE *out;
 	int64_t count;
 	struct strbuf sb;
+	struct aiv_err *err; /* log --json: an unreadable payload stops the walk */
 };
 
 static int log_row(const struct ledger_row *r, void *data)
@@ -28,11 +29,15 @@ static int log_row(const struct ledger_row *r, void *data)
 	struct log_state *ls = data;
 
 	if (ls->json) {
-		json_t *p = json_loadb(r->payload, r->payload_len, 0, NULL);
+		json_error_t je;
+		json_t *p = json_loadb(r->payload, r->payload_len, 0, &je);
+		if (!p)
+			return aiv_fail(ls->err, AIV_EINTERNAL, "ledger entry %lld: payload "
+					"cannot be read: %s", (long long)r->seq, je.text);
 		json_array_append_new(ls->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s}",
 			"seq", (json_int_t)r->seq, "time", r->time, "actor", r->actor,
 			"action", r->action, "subject", r->subject,
-			"payload", p ? p : json_null(), "hash", r->hash));
+			"payload", p, "hash", r->hash));
 	} else {
 		printf("%6lld  %.19s  %-22s %-16s %s\n", (long long)r->seq, r->time,
 		       r->action, r->actor, r->subject);
@@ -161,9 +166,10 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		if (!ctx->json)
 			printf("%6s  %-19s  %-22s %-16s %s\n", "SEQ", "TIME (UTC)", "ACTION",
 			       "ACTOR", "SUBJECT");
+		ls.err = &err;
 		ret = ledger_walk(ctx->store, 1, 0, subject, action, !all, all ? 0 : limit,
 				  log_row, &ls, &err);
-		if (ret) {
+		if (ret || err.code) {
 			json_decref(ls.arr);
 			return cli_error(&err);
 		}

@@ -6,6 +6,8 @@
  * The whole file is parsed and checked before the store is touched, so a
  * bad row anywhere leaves the workspace as it was.
  */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,37 @@ static const char *guess_format(const char *path)
 	return c == '<' ? "xes" : "csv";
 }
 
+/*
+ * A byte count: digits with an optional K, M, G or T (KiB, MiB, GiB, TiB:
+ * powers of 1024).  0 and *out, or -1 when it is not one, is 0 or
+ * overflows.
+ */
+static int parse_byte_count(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	uint64_t v = 0;
+	int shift = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s && (u = strchr(units, toupper((unsigned char)*s))) != NULL) {
+		shift = 10 * (int)(u - units + 1);
+		s++;
+		if (!strcmp(s, "iB") || !strcmp(s, "B"))
+			s += strlen(s);
+	}
+	if (*s || v == 0 || v > UINT64_MAX >> shift)
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
 int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -112,11 +145,12 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		" [--object-type TYPE]"
 		" [--case COL] [--activity COL] [--time COL] [--resource COL] [--lifecycle COL]"
 		" [--cost COL] [--attr KEY=COL ...] [--delimiter C] [--date-order ymd|dmy|mdy]"
-		" [--time-format epoch-s|epoch-ms] [--strict] [--json]",
+		" [--time-format epoch-s|epoch-ms] [--strict] [--max-bytes SIZE] [--json]",
 		NULL };
 	const char *name = NULL, *format = NULL, *delim = NULL, *object_type = NULL;
 	const char *date_order = NULL, *time_format = NULL;
 	int strict = 0;
+	const char *max_bytes = NULL;
 	struct ingest_csv_map map;
 	struct opt_list attrs = { NULL, 0, 0 };
 	const struct option opts[] = {
@@ -143,11 +177,13 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		  " (default: dates, or epoch numbers by magnitude)" },
 		{ OPT_BOOL, 0, "strict", &strict, NULL,
 		  "refuse the import if any event would be skipped" },
+		{ OPT_STRING, 0, "max-bytes", &max_bytes, "SIZE",
+		  "gzip input: refuse more than SIZE bytes once decompressed (K/M/G/T; default 4G)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct eventlog l;
-	struct ingest_opts io = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts io = { 0 };
 	struct tally tally;
 	struct progress prog;
 	enum logstore_status status;
@@ -186,6 +222,12 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	if (is_ocel != !!object_type) {
 		fprintf(stderr, "error: %s\n", object_type ? "--object-type is for OCEL logs only"
 				: "an OCEL log is flattened on one object type: give --object-type TYPE");
+		ret = 2;
+		goto cleanup;
+	}
+	if (max_bytes && parse_byte_count(max_bytes, &io.max_bytes)) {
+		fprintf(stderr, "error: --max-bytes wants a size such as 500M or 8G, not '%s'\n",
+			max_bytes);
 		ret = 2;
 		goto cleanup;
 	}

@@ -635,6 +635,15 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 			if (!problem[0] && strcmp(d, store_col_text(st, 4)))
 				snprintf(problem, problem_len, "decision-log row %lld: record does "
 					 "not match its digest", (long long)store_col_int(st, 2));
+			if (!problem[0]) { /* a record no list can read hides a decision */
+				json_error_t je;
+				json_t *r = json_loads(rec, 0, &je);
+				if (!json_is_object(r))
+					snprintf(problem, problem_len, "decision-log row %lld: record "
+						 "cannot be read: %s", (long long)store_col_int(st, 2),
+						 r ? "not a JSON object" : je.text);
+				json_decref(r);
+			}
 			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 2),
 				     store_col_text(st, 4));
 			sha256_update(&hc, line, (size_t)n);
@@ -646,13 +655,23 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 	return rc < 0 ? rc : 0;
 }
 
-/* A decision-log row (seq, record, batch_seq, kind) as its JSON record. */
-static json_t *log_row_json(struct store_stmt *st)
+/*
+ * A decision-log row (seq, record, batch_seq, kind, id) as its JSON
+ * record (new reference), or NULL and err naming the row when the record
+ * cannot be parsed: every list fails then, rather than leave it out.
+ */
+static json_t *log_row_json(struct store_stmt *st, struct aiv_err *err)
 {
-	json_t *r = json_loads(store_col_text(st, 1), 0, NULL);
+	json_error_t je;
+	json_t *r = json_loads(store_col_text(st, 1), 0, &je);
 
-	if (!r)
+	if (!r || !json_is_object(r)) {
+		json_decref(r);
+		aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot be read: %s",
+			 (long long)store_col_int(st, 0), store_col_text(st, 4),
+			 r ? "not a JSON object" : je.text);
 		return NULL;
+	}
 	json_object_set_new(r, "seq", json_integer(store_col_int(st, 0)));
 	json_object_set_new(r, "kind", json_string(store_col_text(st, 3)));
 	if (!store_col_is_null(st, 2))
@@ -662,8 +681,8 @@ static json_t *log_row_json(struct store_stmt *st)
 
 int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind FROM"
-					      " decision_log ORDER BY seq", err);
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind, id"
+					      " FROM decision_log ORDER BY seq", err);
 	json_t *arr = json_array(), *r;
 	int rc;
 
@@ -671,9 +690,13 @@ int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
 		json_decref(arr);
 		return err->code;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		if ((r = log_row_json(st)))
-			json_array_append_new(arr, r);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (!(r = log_row_json(st, err))) {
+			rc = err->code;
+			break;
+		}
+		json_array_append_new(arr, r);
+	}
 	store_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -700,9 +723,9 @@ int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t l
 		return aiv_fail(err, AIV_EINPUT, "cursor %lld is not a record number",
 				(long long)cursor);
 	st = newest_first
-	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
 			     " WHERE seq < ? ORDER BY seq DESC LIMIT ?", err)
-	     : store_prepare(s, "SELECT seq, record, batch_seq, kind FROM decision_log"
+	     : store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
 			     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
 	if (!st)
 		return err->code;
@@ -716,8 +739,11 @@ int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t l
 		}
 		last = store_col_int(st, 0);
 		n++;
-		if ((r = log_row_json(st)))
-			json_array_append_new(arr, r);
+		if (!(r = log_row_json(st, err))) {
+			rc = err->code;
+			break;
+		}
+		json_array_append_new(arr, r);
 	}
 	store_reset(st);
 	if (rc < 0) {
@@ -859,7 +885,8 @@ static const char *const item_cols =
 	" step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
 	" policies, approver, reason, used_at";
 
-static json_t *item_json(struct store_stmt *st)
+/* An exception row as JSON (new reference); NULL and err if unreadable. */
+static json_t *item_json(struct store_stmt *st, struct aiv_err *err)
 {
 	static const char *const names[] = { "id", "queue", "owner_kind", "owner", "state",
 		"created_at", "due_at", "resolved_at", "workflow", "step", "agent",
@@ -872,8 +899,15 @@ static json_t *item_json(struct store_stmt *st)
 		if (store_col_is_null(st, (int)i))
 			continue;
 		if (!strcmp(names[i], "request") || !strcmp(names[i], "policies")) {
-			json_t *v = json_loads(store_col_text(st, (int)i), 0, NULL);
-			json_object_set_new(o, names[i], v ? v : json_null());
+			json_error_t je;
+			json_t *v = json_loads(store_col_text(st, (int)i), 0, &je);
+			if (!v) {
+				json_decref(o);
+				aiv_fail(err, AIV_EINTERNAL, "exception item '%s': its %s cannot "
+					 "be read: %s", store_col_text(st, 0), names[i], je.text);
+				return NULL;
+			}
+			json_object_set_new(o, names[i], v);
 		} else {
 			json_object_set_new(o, names[i], json_string(store_col_text(st, (int)i)));
 		}
@@ -904,8 +938,14 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	store_bind_text(st, 3, queue);
 	store_bind_text(st, 4, queue);
 	arr = json_array();
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(arr, item_json(st));
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *item = item_json(st, err);
+		if (!item) {
+			rc = err->code;
+			break;
+		}
+		json_array_append_new(arr, item);
+	}
 	store_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -926,8 +966,8 @@ static int load_item(struct store *s, const char *id, json_t **out, struct aiv_e
 		return err->code;
 	store_bind_text(st, 1, id);
 	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		*out = item_json(st);
+	if (rc == STORE_ROW && !(*out = item_json(st, err)))
+		rc = err->code;
 	store_reset(st);
 	if (rc < 0)
 		return rc;
@@ -1084,6 +1124,28 @@ fail:
 
 /* ---- deciding ------------------------------------------------------- */
 
+/* Nesting depth of v (a scalar is 0), counted no further than stop. */
+static int context_depth(const json_t *v, int stop)
+{
+	const json_t *x;
+	const char *k;
+	size_t i;
+	int d, max = 0;
+
+	if (stop <= 0 || (!json_is_object(v) && !json_is_array(v)))
+		return 0;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, x)
+			if ((d = context_depth(x, stop - 1)) > max)
+				max = d;
+	} else {
+		json_array_foreach(v, i, x)
+			if ((d = context_depth(x, stop - 1)) > max)
+				max = d;
+	}
+	return 1 + max;
+}
+
 /* Check `confidence` and the context's shape; 0 or AIV_EINPUT. */
 static int check_context(const json_t *ctx, struct aiv_err *err)
 {
@@ -1093,6 +1155,9 @@ static int check_context(const json_t *ctx, struct aiv_err *err)
 		return 0;
 	if (!json_is_object(ctx))
 		return aiv_fail(err, AIV_EINPUT, "context must be a JSON object");
+	if (context_depth(ctx, CONTROL_CONTEXT_MAX_DEPTH + 1) > CONTROL_CONTEXT_MAX_DEPTH)
+		return aiv_fail(err, AIV_EINPUT, "context nests deeper than %d levels "
+				"(docs/security-limits.md)", CONTROL_CONTEXT_MAX_DEPTH);
 	c = json_object_get(ctx, "confidence");
 	if (c) {
 		double v;

@@ -50,12 +50,22 @@ enum control_flags {
 	CONTROL_NO_FAIL_CLOSED = 1 << 0, /* Cedar's pure semantics (testing) */
 };
 
+/*
+ * How deep a request's context may nest: the context object is level 1,
+ * each object or array inside it one more (docs/security-limits.md).
+ * Deeper ones are refused (AIV_EINPUT): the record that logs a decision
+ * holds its context, and a record past jansson's own depth limit could
+ * be written but never read back, hiding the decision from every list.
+ */
+#define CONTROL_CONTEXT_MAX_DEPTH 32
+
 struct control_request {
 	const char *agent;        /* agent name (principal Agent::"<agent>") */
 	const char *action;       /* action name (Action::"<action>") */
 	const char *resource;     /* 'Type::"id"' */
 	const char *on_behalf_of; /* person name or NULL */
-	const json_t *context;    /* JSON object or NULL; reals become decimals */
+	const json_t *context;    /* JSON object or NULL; reals become decimals;
+				   * nests at most CONTROL_CONTEXT_MAX_DEPTH */
 	const json_t *entities;   /* extra Cedar entities (JSON array) or NULL */
 	const char *approved;     /* exception id approving this retry, or NULL */
 };

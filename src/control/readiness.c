@@ -323,16 +323,23 @@ static int entitlements(struct store *s, const char *wf, int64_t *permits, int64
 		goto out;
 	}
 	/* policy ids that decided an allow or escalate for this workflow's agents */
-	if (!(st = store_prepare(s, "SELECT d.record FROM decision_log d JOIN agents a"
-				 " ON a.name = d.agent WHERE a.workflow = ? AND d.kind = 'decision'",
-				 err))) {
+	if (!(st = store_prepare(s, "SELECT d.record, d.seq, d.id FROM decision_log d JOIN"
+				 " agents a ON a.name = d.agent WHERE a.workflow = ? AND"
+				 " d.kind = 'decision'", err))) {
 		ret = err->code;
 		goto out;
 	}
 	store_bind_text(st, 1, wf);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *r = json_loads(store_col_text(st, 0), 0, NULL), *p;
+		json_error_t je;
+		json_t *r = json_loads(store_col_text(st, 0), 0, &je), *p;
 		size_t k;
+		if (!r) { /* an unread decision would count its policy as unused */
+			rc = aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot "
+				      "be read: %s", (long long)store_col_int(st, 1),
+				      store_col_text(st, 2), je.text);
+			break;
+		}
 		json_array_foreach(json_object_get(json_object_get(r, "result"), "policies"), k, p)
 			json_object_set_new(used, json_string_value(p), json_true());
 		json_decref(r);

@@ -150,6 +150,92 @@ static int empty_document(struct fy_document *fyd)
 	return fy_node_get_scalar(root, &len) == NULL || len == 0;
 }
 
+/*
+ * Bounding what aliases expand to.  An alias is a reference, but
+ * fy_document_resolve() (and every consumer after it) copies the anchored
+ * node into each place that names it, so nine aliases of nine aliases of
+ * ... ("billion laughs") turn 400 bytes into billions of nodes: a server
+ * grew to 24 GB on one such request body.  So documents are parsed
+ * unresolved, and before resolving we walk each one as resolution would
+ * expand it, counting every node reached through an alias and the nesting
+ * depth, and stop at the first alias that goes over either bound.  The
+ * walk stops as soon as the count passes the bound, so its own cost is at
+ * most the written nodes plus AIV_YAML_MAX_ALIAS_NODES.  No aivalue kind
+ * needs aliases; small ones (a shared list) keep working.
+ */
+struct alias_bound {
+	const char *file;
+	struct aiv_err *err;
+	size_t alias_nodes; /* nodes reached through an alias, whole stream */
+};
+
+static int alias_fail(struct alias_bound *b, struct fy_node *alias, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int alias_fail(struct alias_bound *b, struct fy_node *alias, const char *fmt, ...)
+{
+	const char *name;
+	size_t len = 0;
+	long line, col;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	name = fy_node_get_scalar(alias, &len);
+	ymark(alias, &line, &col);
+	if (col > 1)
+		col--; /* the alias token starts after its '*', which we point at */
+	return aiv_fail_at(b->err, AIV_ETOOBIG, b->file, line, col,
+			   "alias '*%.*s' %s",
+			   (int)(len > 64 ? 64 : len), name ? name : "", msg);
+}
+
+/*
+ * Walk n as resolution would expand it, at nesting depth `depth`; `via`
+ * is the outermost alias being expanded (NULL for written nodes).
+ */
+static int alias_walk(struct alias_bound *b, struct fy_node *n, int depth,
+		      struct fy_node *via)
+{
+	void *it = NULL;
+	int ret;
+
+	if (depth > AIV_YAML_MAX_DEPTH) {
+		if (!via) /* libfyaml refuses this already; never trust that */
+			return yfail(&(struct ypos){ b->file, b->err }, n, AIV_ETOOBIG,
+				     "YAML nests deeper than %d levels", AIV_YAML_MAX_DEPTH);
+		return alias_fail(b, via, "nests deeper than %d levels once expanded "
+				  "(docs/security-limits.md)",
+				  AIV_YAML_MAX_DEPTH);
+	}
+	if (via && ++b->alias_nodes > AIV_YAML_MAX_ALIAS_NODES)
+		return alias_fail(b, via, "expands to more than %d nodes, the limit "
+				  "for one YAML stream (docs/security-limits.md)",
+				  AIV_YAML_MAX_ALIAS_NODES);
+	if (fy_node_is_alias(n)) {
+		struct fy_node *target = fy_node_resolve_alias(n);
+		if (!target)
+			return alias_fail(b, n, "names no anchor before it");
+		return alias_walk(b, target, depth, via ? via : n);
+	}
+	if (fy_node_is_sequence(n)) {
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(n, &it)) != NULL)
+			if ((ret = alias_walk(b, item, depth + 1, via)))
+				return ret;
+	} else if (fy_node_is_mapping(n)) {
+		struct fy_node_pair *pr;
+		while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) {
+			struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+			if ((k && (ret = alias_walk(b, k, depth + 1, via))) ||
+			    (v && (ret = alias_walk(b, v, depth + 1, via))))
+				return ret;
+		}
+	}
+	return 0;
+}
+
 int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	       size_t len, struct aiv_err *err)
 {
@@ -159,6 +245,7 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	struct fy_parser *fyp = NULL;
 	struct fy_document *fyd;
 	struct strbuf text = STRBUF_INIT;
+	struct alias_bound bound = { name, err, 0 };
 	size_t bad;
 	long cp;
 	int ret = 0;
@@ -173,8 +260,8 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		return aiv_fail(err, AIV_EINTERNAL, "cannot create YAML diagnostics");
 	fy_diag_set_collect_errors(diag, true);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE |
-		    FYPCF_RESOLVE_DOCUMENT;
+	/* not FYPCF_RESOLVE_DOCUMENT: aliases are bounded before resolving */
+	cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE;
 	cfg.diag = diag;
 	fyp = fy_parser_create(&cfg);
 	if (!fyp) {
@@ -229,6 +316,10 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		}
 		ALLOC_GROW(out->docs, out->n + 1, out->alloc);
 		out->docs[out->n++] = fyd;
+		if ((ret = alias_walk(&bound, fy_document_root(fyd), 0, NULL)))
+			goto cleanup;
+		if (fy_document_resolve(fyd))
+			break; /* reported below from the collected diagnostics */
 	}
 	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
 		void *it = NULL;

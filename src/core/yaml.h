@@ -23,8 +23,21 @@ struct ydocs {
 };
 
 /*
+ * Bounds on what aliases may do (docs/security-limits.md).  Resolving an
+ * alias copies the node it names, so a few hundred bytes of nested
+ * aliases ("billion laughs") would expand to billions of nodes.  Across
+ * one stream, aliases may add at most AIV_YAML_MAX_ALIAS_NODES nodes, and
+ * no document may nest deeper than AIV_YAML_MAX_DEPTH once expanded (the
+ * same depth libfyaml allows in written text).
+ */
+#define AIV_YAML_MAX_ALIAS_NODES 10000
+#define AIV_YAML_MAX_DEPTH 64
+
+/*
  * Parse every document of a YAML stream (from a file, or from `buf` when
  * not NULL; `name` is used in messages).  Empty documents are skipped.
+ * Aliases are resolved (copied in place), within the bounds above; an
+ * alias over them fails with AIV_ETOOBIG naming it at FILE:LINE:COL.
  * On failure nothing is kept and err says FILE:LINE:COL.  Release with
  * ydocs_release().
  */

@@ -177,7 +177,7 @@ static int step_journeys(struct loader *L, struct aiv_err *err)
 static int step_cases(struct loader *L, struct aiv_err *err)
 {
 	struct eventlog l;
-	struct ingest_opts io = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts io = { 0 };
 	enum logstore_status status;
 	char hash[SHA256_HEX], rel[96], *path;
 	int64_t seq = 0;

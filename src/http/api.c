@@ -169,14 +169,24 @@ static void h_audit_verify(struct http_request *req, struct http_response *res)
 	http_json(res, 200, o);
 }
 
+struct log_walk {
+	json_t *arr;
+	struct aiv_err *err;
+};
+
+/* ledger_walk callback; an unreadable payload stops the walk with err set. */
 static int log_row(const struct ledger_row *r, void *data)
 {
-	json_t *arr = data;
-	json_t *p = json_loadb(r->payload, r->payload_len, 0, NULL);
+	struct log_walk *w = data;
+	json_error_t je;
+	json_t *p = json_loadb(r->payload, r->payload_len, 0, &je);
 
-	json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
+	if (!p)
+		return aiv_fail(w->err, AIV_EINTERNAL, "ledger entry %lld: payload cannot be "
+				"read: %s", (long long)r->seq, je.text);
+	json_array_append_new(w->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
 		"seq", (json_int_t)r->seq, "time", r->time, "actor", r->actor,
-		"action", r->action, "subject", r->subject, "payload", p ? p : json_null(),
+		"action", r->action, "subject", r->subject, "payload", p,
 		"prev_hash", r->prev_hash, "hash", r->hash));
 	return 0;
 }
@@ -201,7 +211,8 @@ static void h_audit_log(struct http_request *req, struct http_response *res)
 	}
 	arr = json_array();
 	if (ledger_walk(req->store, 1, 0, subject && *subject ? subject : NULL,
-			action && *action ? action : NULL, 1, limit, log_row, arr, &err)) {
+			action && *action ? action : NULL, 1, limit, log_row,
+			&(struct log_walk){ arr, &err }, &err) || err.code) {
 		json_decref(arr);
 		http_error_from(res, &err);
 		return;

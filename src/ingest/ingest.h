@@ -35,7 +35,18 @@ struct ingest_opts {
 	 * be NULL (nothing counted); t->strict makes any skip an error.
 	 */
 	struct tally *tally;
+	/*
+	 * gzip input: refuse more than this many bytes once decompressed
+	 * (AIV_ETOOBIG naming the file and the limit), so a small file that
+	 * inflates without end ("zip bomb") stops early.  0, or no opts:
+	 * INGEST_DEFAULT_MAX_BYTES.  See docs/security-limits.md.
+	 */
+	uint64_t max_bytes;
 };
+
+/* Default decompressed-size cap per import: 4 GiB, room for real event
+ * logs; `import cases --max-bytes` raises or lowers it per import. */
+#define INGEST_DEFAULT_MAX_BYTES (UINT64_C(4) << 30)
 
 /*
  * XES (IEEE 1849), read as a stream with expat; gzip-compressed input is

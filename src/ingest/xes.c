@@ -653,6 +653,7 @@ int ingest_xes_file(const char *path, struct eventlog *l,
 	struct xes_ctx x;
 	gzFile gz;
 	int ret = 0, n, zerr;
+	uint64_t max_bytes = o && o->max_bytes ? o->max_bytes : INGEST_DEFAULT_MAX_BYTES;
 
 	gz = gzopen(path, "rb");
 	if (!gz)
@@ -678,6 +679,12 @@ int ingest_xes_file(const char *path, struct eventlog *l,
 			}
 		}
 		x.bytes += (uint64_t)n;
+		if (x.bytes > max_bytes && !gzdirect(gz)) {
+			ret = aiv_fail(err, AIV_ETOOBIG, "%s: decompresses to more than %llu bytes, "
+				       "the limit for one import (--max-bytes)", path,
+				       (unsigned long long)max_bytes);
+			goto cleanup;
+		}
 		if (XML_ParseBuffer(x.p, n, n == 0) != XML_STATUS_OK || x.failed) {
 			ret = xml_error(&x);
 			goto cleanup;

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void one(const uint8_t *data, size_t size, const char *type)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct eventlog l;
 	struct tally t;
 	int found = 0;

@@ -530,6 +530,80 @@ static void yaml_documents_load(void **state)
 	ydocs_release(&d);
 }
 
+/*
+ * "a: &a [x, x, ...]" with `items` scalars, then "b: *a": the alias adds
+ * items + 1 nodes (the list and its scalars).  Caller frees.
+ */
+static char *aliased_list(size_t items)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addstr(&sb, "a: &a [");
+	for (i = 0; i < items; i++)
+		strbuf_addstr(&sb, i ? ",x" : "x");
+	strbuf_addstr(&sb, "]\nb: *a\n");
+	return strbuf_detach(&sb, NULL);
+}
+
+static void yaml_aliases_are_bounded(void **state)
+{
+	static const char laughs[] =
+		"a: &a [l,l,l,l,l,l,l,l,l]\n"
+		"b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+		"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+		"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+		"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+		"f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+		"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ydocs d;
+	char *text;
+
+	(void)state;
+	/* exactly at the bound: 9,999 scalars and their list are 10,000 nodes */
+	text = aliased_list(AIV_YAML_MAX_ALIAS_NODES - 1);
+	assert_int_equal(ydocs_load(&d, "t.yaml", text, strlen(text), &err), 0);
+	assert_int_equal(fy_node_sequence_item_count(yget(fy_document_root(d.docs[0]), "b")),
+			 AIV_YAML_MAX_ALIAS_NODES - 1);
+	ydocs_release(&d);
+	free(text);
+	/* one more node is over it; the alias is named where it is written */
+	text = aliased_list(AIV_YAML_MAX_ALIAS_NODES);
+	assert_int_equal(ydocs_load(&d, "t.yaml", text, strlen(text), &err), AIV_ETOOBIG);
+	assert_string_equal(err.msg, "t.yaml:2:4: alias '*a' expands to more than 10000 "
+			    "nodes, the limit for one YAML stream (docs/security-limits.md)");
+	assert_int_equal(d.n, 0);
+	free(text);
+	/*
+	 * Billion laughs, 10^7 nodes expanded.  *a adds 10 nodes, *b 91, *c
+	 * 820, *d 7,381: line 2 adds 90, line 3 819, line 4 7,380 (8,289 in
+	 * all), and line 5's first *d passes 10,000.  The column is the '*'.
+	 */
+	assert_int_equal(ydocs_load(&d, "t.yaml", laughs, strlen(laughs), &err), AIV_ETOOBIG);
+	assert_string_equal(err.msg, "t.yaml:5:8: alias '*d' expands to more than 10000 "
+			    "nodes, the limit for one YAML stream (docs/security-limits.md)");
+	/* the bound is per stream: 6,000 nodes in each of two documents is over */
+	text = aliased_list(5999);
+	{
+		struct strbuf two = STRBUF_INIT;
+
+		strbuf_addf(&two, "%s---\n%s", text, text);
+		assert_int_equal(ydocs_load(&d, "t.yaml", text, strlen(text), &err), 0);
+		ydocs_release(&d);
+		assert_int_equal(ydocs_load(&d, "t.yaml", two.buf, two.len, &err), AIV_ETOOBIG);
+		assert_contains(err.msg, "t.yaml:5:4: alias '*a' expands to more than 10000");
+		strbuf_release(&two);
+	}
+	free(text);
+	/* an alias of its own anchor nests without end: refused by depth */
+	assert_int_equal(ydocs_load(&d, "t.yaml", "x: &a [1, *a]\n", 14, &err), AIV_ETOOBIG);
+	assert_string_equal(err.msg, "t.yaml:1:11: alias '*a' nests deeper than 64 levels "
+			    "once expanded (docs/security-limits.md)");
+	assert_int_equal(ydocs_load(&d, "t.yaml", "x: *nowhere\n", 12, &err), AIV_ETOOBIG);
+	assert_string_equal(err.msg, "t.yaml:1:4: alias '*nowhere' names no anchor before it");
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 static void err_messages(void **state)
@@ -583,6 +657,7 @@ int main(void)
 		cmocka_unit_test(yaml_invalid_utf8_is_refused),
 		cmocka_unit_test(yaml_documents_outlive_the_buffer),
 		cmocka_unit_test(yaml_tab_in_explicit_key_is_refused),
+		cmocka_unit_test(yaml_aliases_are_bounded),
 		cmocka_unit_test(err_messages),
 	};
 

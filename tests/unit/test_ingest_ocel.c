@@ -237,7 +237,7 @@ static void check_tally(const struct tally *t)
 static void read_form(const char *data, const char *name, int want_found, const char *status)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct eventlog l;
 	struct tally t;
 	int found = 0;
@@ -266,7 +266,7 @@ static void ocel_forms_give_one_flattening(void **state)
 static void ocel_notes_what_the_file_has_and_is_not_used(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct eventlog l;
 	struct tally t;
 
@@ -294,7 +294,7 @@ static void ocel_notes_what_the_file_has_and_is_not_used(void **state)
 static void ocel_strict_refuses_faults_not_the_choice_of_type(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct eventlog l;
 	struct tally t;
 	/* e5 (related to an unknown object only) is a fault; e3 (an item) is not */
@@ -340,7 +340,7 @@ static char *write_sqlite(const char *dir)
 static void ocel_sqlite_file_and_buffer_read_only(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct strbuf before = STRBUF_INIT, after = STRBUF_INIT;
 	char *dir = unit_tmpdir(), *path = write_sqlite(dir);
 	struct eventlog l;
@@ -510,7 +510,7 @@ static void ocel_unknown_type_lists_the_types(void **state)
 static void ocel_form_asked_for_and_found(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ingest_opts o = { NULL, NULL, NULL, 0, NULL };
+	struct ingest_opts o = { 0 };
 	struct eventlog l;
 	struct tally t;
 	int f, found = 0;

@@ -156,6 +156,8 @@ int ingest_parse_time(const char *s, size_t len, int64_t *us);
  * same options as ingest_parse_time otherwise), for time_parse().
  */
 void ingest_time_format(struct time_format *f, enum time_order order, enum time_epoch epoch);
+
+/*
  * Object-centric event logs in every published form: OCEL 2.0 as JSON,
  * XML or SQLite, OCEL 1.0 as JSON or XML; flattened on one object type by
  * the rule of ingest_ocel_file above (docs/process.md, "Object-centric

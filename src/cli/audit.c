@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "cmd.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
+#include "ledger/state.h"
 #include "options.h"
 
 struct log_state {
@@ -71,17 +74,131 @@ static int parse_head(const char *s, int64_t *seq, char hash[SHA256_HEX])
 	return 0;
 }
 
+
+/*
+ * The typed rows apply writes from specs, compared with a replay: every
+ * object whose spec the ledger vouches for (ledger_bound_spec_ok) is put
+ * into an empty in-memory workspace, kinds in reference order, and these
+ * tables must then be equal.  Hypotheses are left out: their put reads
+ * event logs, which a replay of specs alone does not have.
+ */
+static const struct {
+	const char *table, *keys, *cols;
+} replayed[] = {
+	{ "teams", "name", "title, function, parent, lead" },
+	{ "people", "name", "display_name, email, role, team, manager, champion" },
+	{ "initiatives", "name", "title, model, owner, phase, status, description" },
+	{ "agents", "name", "owner, workflow, description" },
+	{ "workflows", "name", "owner, autonomy" },
+	{ "workflow_steps", "workflow, name", "position, owner_kind, owner" },
+	{ "step_agents", "workflow, step, agent", "agent" },
+	{ "policies", "name", "cedar, resource_types" },
+};
+/* the kinds that write those tables, in the order their references need */
+static const char *const replay_order[] = { "Team", "Person", "Initiative", "Agent",
+					    "Workflow", "Policy" };
+
+struct replay_state {
+	struct store *s, *mem;
+	struct ledger_state_report *r;
+	const char *kind; /* replay this kind */
+	int ret;
+	struct aiv_err *err;
+};
+
+static int replay_one(const char *kind, const char *name, const struct ledger_bound_object *o,
+		      void *data)
+{
+	struct replay_state *rs = data;
+	const struct kind_ops *k;
+	struct store_stmt *st;
+	struct aiv_err perr = AIV_ERR_INIT;
+	json_t *spec = NULL;
+	int rc;
+
+	if (strcmp(rs->kind, kind))
+		return 0;
+	if (!(k = apply_kind(kind)))
+		return 0;
+	if (!(st = store_prepare(rs->s, "SELECT spec FROM objects WHERE kind = ? AND name = ?",
+				 rs->err))) {
+		rs->ret = rs->err->code;
+		return 1;
+	}
+	store_bind_text(st, 1, kind);
+	store_bind_text(st, 2, name);
+	if ((rc = store_step(st, rs->err)) == STORE_ROW) {
+		if (ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
+			spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		rs->ret = rc;
+		return 1;
+	}
+	/* a missing or edited spec is reported by the objects check */
+	if (spec && k->put(rs->mem, spec, &perr))
+		ledger_state_add(rs->r, "objects", name, "%s '%s' cannot be replayed: %s", kind,
+				 name, perr.msg);
+	json_decref(spec);
+	return 0;
+}
+
+static int verify_replay(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	struct replay_state rs = { s, NULL, r, NULL, 0, err };
+	size_t i;
+	int ret;
+
+	if ((ret = store_open(&rs.mem, ":memory:", STORE_CREATE, err)))
+		return ret;
+	if ((ret = store_begin(rs.mem, err)))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(replay_order) && !ret; i++) {
+		rs.kind = replay_order[i];
+		ret = ledger_bound_objects(s, replay_one, &rs, err);
+		if (!ret)
+			ret = rs.ret;
+	}
+	if (ret)
+		goto out;
+	if (store_commit(rs.mem, err)) {
+		ledger_state_add(r, "objects", "*", "the applied specs do not replay: %s",
+				 err->msg);
+		aiv_err_clear(err);
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(replayed) && !ret; i++)
+		ret = ledger_state_compare(s, rs.mem, replayed[i].table, replayed[i].keys,
+					   replayed[i].cols, r, err);
+out:
+	store_close(rs.mem);
+	return ret;
+}
+
+/* Check the tables against the ledger; prints each difference to stderr. */
+static int verify_state(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	int ret = ledger_state_verify(s, r, err);
+
+	return ret ? ret : verify_replay(s, r, err);
+}
+
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue audit verify [--expect-head SEQ:HASH] [--json]",
+		"aivalue audit verify [--expect-head SEQ:HASH] [--no-state] [--json]",
 		"aivalue audit log [--limit N] [--subject S] [--action PREFIX] [--json]",
 		"aivalue audit export [-o FILE] [--from SEQ]",
 		"aivalue audit checkpoint [--json]", NULL };
 	const char *expect = NULL, *subject = NULL, *action = NULL, *outfile = NULL;
 	long long limit = 50, from = 1;
-	int all = 0;
+	int all = 0, no_state = 0, state_only = 0;
 	const struct option opts[] = {
+		{ OPT_BOOL, 0, "no-state", &no_state, NULL,
+		  "verify: check the chain only, not the tables against it" },
+		{ OPT_BOOL, 0, "state", &state_only, NULL,
+		  "verify: also compare the tables with the ledger (the default)" },
 		{ OPT_STRING, 0, "expect-head", &expect, "SEQ:HASH",
 		  "verify: require this entry (from an earlier checkpoint)" },
 		{ OPT_INT, 'n', "limit", &limit, "N", "log: newest N entries (default 50)" },
@@ -116,10 +233,20 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 				"as printed by 'aivalue audit checkpoint'\n");
 			return 2;
 		}
+		struct ledger_state_report sr;
+		int check_state = !no_state || state_only, ret;
+		size_t i;
+
+		memset(&sr, 0, sizeof(sr));
 		if (ledger_verify(ctx->store, eseq, ehash, &r, &err))
 			return cli_error(&err);
+		/* the tables are compared with an intact ledger only */
+		if (r.ok && check_state && verify_state(ctx->store, &sr, &err)) {
+			ledger_state_report_release(&sr);
+			return cli_error(&err);
+		}
 		if (ctx->json) {
-			json_t *o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok,
+			json_t *o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok && !sr.n,
 					      "entries", (json_int_t)r.entries,
 					      "head_seq", (json_int_t)r.head_seq,
 					      "head_hash", r.head_hash);
@@ -127,17 +254,40 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 				json_object_set_new(o, "bad_seq", json_integer(r.bad_seq));
 				json_object_set_new(o, "reason", json_string(r.reason));
 			}
+			if (r.ok && check_state) {
+				json_t *d = json_array();
+				for (i = 0; i < sr.n && i < 1000; i++)
+					json_array_append_new(d, json_pack("{s:s, s:s, s:s}",
+						"table", sr.v[i].table, "key", sr.v[i].key,
+						"what", sr.v[i].what));
+				json_object_set_new(o, "state", json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}",
+					"ok", !sr.n, "tables", sr.tables, "rows", (json_int_t)sr.rows,
+					"uncovered_imports", (json_int_t)sr.uncovered,
+					"differences", (json_int_t)sr.n, "diffs", d));
+			}
 			cli_print_json(o);
 		} else if (r.ok) {
 			printf("ledger ok: %lld entries, head %lld:%s\n", (long long)r.entries,
 			       (long long)r.head_seq, r.head_hash);
+			if (check_state && !sr.n)
+				printf("state ok: %d tables, %lld rows match the ledger%s\n", sr.tables,
+				       (long long)sr.rows, sr.uncovered ? " (imports older than the "
+				       "state digest are not covered)" : "");
 		}
 		if (!r.ok) {
 			fprintf(stderr, "error: ledger verification failed at entry %lld: %s\n",
 				(long long)r.bad_seq, r.reason);
 			return 1;
 		}
-		return 0;
+		for (i = 0; i < sr.n && i < 1000; i++)
+			fprintf(stderr, "error: table %s, row %s: %s\n", sr.v[i].table, sr.v[i].key,
+				sr.v[i].what);
+		if (sr.n)
+			fprintf(stderr, "error: state verification failed: %zu difference%s between "
+				"the tables and the ledger\n", sr.n, sr.n == 1 ? "" : "s");
+		ret = sr.n ? 1 : 0;
+		ledger_state_report_release(&sr);
+		return ret;
 	}
 	if (!strcmp(argv[1], "checkpoint")) {
 		char hash[SHA256_HEX];

@@ -219,6 +219,12 @@ const struct migration store_migrations[] = {
 	{ 9, "usage events as columnar blocks, identity and string dictionaries", "CREATE TABLE usage_identities(id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE, person TEXT);CREATE TABLE usage_strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);CREATE TABLE usage_blocks(import_id INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(import_id, seq));" },
 	{ 10, "usage seats by person, so the licensed people are read from an index",
 	  "CREATE INDEX usage_seats_person ON usage_seats(person);" },
+	{ 11, "import rows by import, so each import's rows are read (and digested) alone",
+	  "CREATE INDEX usage_seats_import ON usage_seats(import_id);"
+	  "CREATE INDEX usage_team_members_import ON usage_team_members(import_id);"
+	  "CREATE INDEX usage_workflows_import ON usage_workflows(import_id);"
+	  "CREATE INDEX journey_events_import ON journey_events(import_id);"
+	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);" },
 };
 
 const int store_migrations_count =

@@ -35,11 +35,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
 
 #define DEFAULT_SLA_US (24LL * 3600 * 1000000)
@@ -71,6 +73,8 @@ struct control_snapshot {
 	char revision[SHA256_HEX];
 	int gate_earned;
 	struct control_mark mark;
+	/* why the tables differ from the ledger ("" if they do not): deny all */
+	char unbound[400];
 };
 
 struct control_engine {
@@ -331,6 +335,169 @@ static int mark_eq(const struct control_mark *a, const struct control_mark *b)
 	       a->verdict == b->verdict;
 }
 
+/*
+ * What the ledger says the power-granting tables hold, built from the
+ * applied specs it vouches for (ledger_bound_spec_ok): policies as
+ * [name, cedar], agents as [name, owner, workflow], workflows as [name,
+ * owner, autonomy] and step agents as [workflow, step, agent], each list
+ * sorted as the queries below sort the tables.
+ */
+struct bound_lists {
+	struct store *s;
+	json_t *policies, *agents, *workflows, *steps;
+	int bad; /* a spec the ledger does not vouch for */
+	char bad_name[200];
+	int ret;
+	struct aiv_err *err;
+};
+
+static int cmp_json_arrays(const void *a, const void *b)
+{
+	char *x = cjson_dumps(*(json_t *const *)a), *y = cjson_dumps(*(json_t *const *)b);
+	int c = strcmp(x, y);
+
+	free(x);
+	free(y);
+	return c;
+}
+
+static void sort_array(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v = xcalloc(n + 1, sizeof(*v));
+
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), cmp_json_arrays);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+static int bound_spec(const char *kind, const char *name, const struct ledger_bound_object *o,
+		      void *data)
+{
+	struct bound_lists *b = data;
+	struct store_stmt *st;
+	json_t *spec = NULL, *step;
+	size_t i, k;
+	int rc;
+
+	if (strcmp(kind, "Policy") && strcmp(kind, "Agent") && strcmp(kind, "Workflow"))
+		return 0;
+	if (!(st = store_prepare(b->s, "SELECT spec FROM objects WHERE kind = ? AND name = ?",
+				 b->err))) {
+		b->ret = b->err->code;
+		return 1;
+	}
+	store_bind_text(st, 1, kind);
+	store_bind_text(st, 2, name);
+	if ((rc = store_step(st, b->err)) == STORE_ROW &&
+	    ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
+		spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
+	store_reset(st);
+	if (rc < 0) {
+		b->ret = rc;
+		return 1;
+	}
+	if (!spec) {
+		b->bad = 1;
+		snprintf(b->bad_name, sizeof(b->bad_name), "%s/%s", kind, name);
+		return 0;
+	}
+	if (!strcmp(kind, "Policy")) {
+		json_array_append_new(b->policies, json_pack("[s, s]", name, json_str(spec, "cedar")));
+	} else if (!strcmp(kind, "Agent")) {
+		json_array_append_new(b->agents, json_pack("[s, s, s]", name, json_str(spec, "owner"),
+							   json_str(spec, "workflow")));
+	} else {
+		json_array_append_new(b->workflows, json_pack("[s, s, s]", name,
+							      json_str(spec, "owner"),
+							      json_str(spec, "autonomy")));
+		json_array_foreach(json_object_get(spec, "steps"), i, step) {
+			json_t *a;
+			json_array_foreach(json_object_get(step, "agents"), k, a)
+				json_array_append_new(b->steps, json_pack("[s, s, s]", name,
+					json_str(step, "name"), json_string_value(a)));
+		}
+	}
+	json_decref(spec);
+	return 0;
+}
+
+/* Rows of sql (three text columns) as sorted [a, b, c] arrays. */
+static int table_lists(struct store *s, const char *sql, json_t *out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(out, json_pack("[s, s, s]", store_col_text(st, 0),
+						     store_col_text(st, 1), store_col_text(st, 2)));
+	store_reset(st);
+	sort_array(out);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Check the snapshot's policies (by their revision hash), agents,
+ * workflows and step agents against the ledger; on a difference fill
+ * sn->unbound and say so on stderr.  Once per snapshot, so decisions pay
+ * nothing for it.
+ */
+static int snapshot_bind(struct store *s, struct control_snapshot *sn, struct aiv_err *err)
+{
+	struct bound_lists b = { s, json_array(), json_array(), json_array(), json_array(),
+				 0, "", 0, err };
+	json_t *rows[3] = { json_array(), json_array(), json_array() };
+	char rev[SHA256_HEX], *text;
+	int ret, i;
+
+	if ((ret = ledger_bound_objects(s, bound_spec, &b, err)) || (ret = b.ret))
+		goto out;
+	sort_array(b.agents);
+	sort_array(b.workflows);
+	sort_array(b.steps);
+	if ((ret = table_lists(s, "SELECT name, owner, workflow FROM agents", rows[0], err)) ||
+	    (ret = table_lists(s, "SELECT name, owner, autonomy FROM workflows", rows[1], err)) ||
+	    (ret = table_lists(s, "SELECT workflow, step, agent FROM step_agents", rows[2], err)))
+		goto out;
+	/* the policies as the snapshot's revision hashes them: [[name, cedar]] by name */
+	text = cjson_dumps(b.policies);
+	sha256_hex(text, strlen(text), rev);
+	free(text);
+	if (b.bad)
+		snprintf(sn->unbound, sizeof(sn->unbound), "the spec of %s is not the one the "
+			 "ledger recorded", b.bad_name);
+	else if (strcmp(rev, sn->revision))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the policies table differs from the "
+			 "applied Policy specs the ledger recorded (revision %.12s..., ledger %.12s...)",
+			 sn->revision, rev);
+	else if (!json_equal(rows[0], b.agents))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the agents table differs from the "
+			 "applied Agent specs the ledger recorded");
+	else if (!json_equal(rows[1], b.workflows))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the workflows table differs from the "
+			 "applied Workflow specs the ledger recorded");
+	else if (!json_equal(rows[2], b.steps))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the step agents differ from the "
+			 "applied Workflow specs the ledger recorded");
+	if (sn->unbound[0])
+		fprintf(stderr, "aivalue: decisions denied, fail closed: %s (aivalue audit verify "
+			"names the rows)\n", sn->unbound);
+out:
+	for (i = 0; i < 3; i++)
+		json_decref(rows[i]);
+	json_decref(b.policies);
+	json_decref(b.agents);
+	json_decref(b.workflows);
+	json_decref(b.steps);
+	return ret;
+}
+
 int control_snapshot_load(struct store *s, unsigned flags, struct control_snapshot **out,
 			  struct aiv_err *err)
 {
@@ -372,7 +539,8 @@ int control_snapshot_load(struct store *s, unsigned flags, struct control_snapsh
 	sha256_hex(revtext, strlen(revtext), sn->revision);
 	free(revtext);
 	if ((ret = store_entities(s, &ents, err)) ||
-	    (ret = cedar_entities_add_json(&sn->es, ents, err)))
+	    (ret = cedar_entities_add_json(&sn->es, ents, err)) ||
+	    (ret = snapshot_bind(s, sn, err)))
 		goto fail;
 	cedar_entities_close(&sn->es);
 	json_decref(ents);
@@ -1523,7 +1691,13 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 		snprintf(out->reason, sizeof(out->reason), "no policy permits this request "
 			 "(deny by default)%s", res->nerrors ? "; some policies failed to evaluate" : "");
 	}
-	if (out->outcome == CONTROL_ALLOW && !strcmp(ai->autonomy, "supervised")) {
+	if (sn->unbound[0]) {
+		/* the tables were changed behind the ledger: nothing is permitted */
+		out->outcome = CONTROL_DENY;
+		json_decref(out->policies);
+		out->policies = json_array();
+		snprintf(out->reason, sizeof(out->reason), "denied, fail closed: %s", sn->unbound);
+	} else if (out->outcome == CONTROL_ALLOW && !strcmp(ai->autonomy, "supervised")) {
 		out->outcome = CONTROL_ESCALATE;
 		snprintf(p->queue, sizeof(p->queue), "%s-supervision", ai->workflow);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "

@@ -947,7 +947,12 @@ static int transition_record(struct store *s, const char *actor, const char *ite
 	return ret;
 }
 
-/* Expire overdue pending items inside the caller's transaction. */
+/*
+ * Expire overdue pending items inside the caller's transaction.  The
+ * entries are the system's (EXPIRY_ACTOR), whoever's write triggered them:
+ * expiry is the clock's doing, not the caller's.
+ */
+#define EXPIRY_ACTOR "system:expiry"
 static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, "SELECT id FROM exceptions"
@@ -957,6 +962,7 @@ static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 	int64_t t = time_now_us();
 	int rc, ret = 0;
 
+	(void)actor;
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, t);
@@ -981,7 +987,7 @@ static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 		if (rc < 0)
 			ret = rc;
 		else
-			ret = transition_record(s, actor, ids[i], "pending", "expired", "system",
+			ret = transition_record(s, EXPIRY_ACTOR, ids[i], "pending", "expired", "system",
 						"not resolved by its due time: counts as denied", NULL,
 						err);
 	}
@@ -1015,7 +1021,8 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err)
 		return 0;
 	if ((ret = store_begin(s, err)))
 		return ret;
-	if ((ret = expire_tx(s, actor, err)) || (ret = log_flush_tx(s, actor, err))) {
+	(void)actor;
+	if ((ret = expire_tx(s, EXPIRY_ACTOR, err)) || (ret = log_flush_tx(s, EXPIRY_ACTOR, err))) {
 		store_rollback(s);
 		return ret;
 	}
@@ -1025,6 +1032,16 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err)
 static const char *const item_cols =
 	"id, queue, owner_kind, owner, state, created_at, due_at, resolved_at, workflow,"
 	" step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
+	" policies, approver, reason, used_at";
+/*
+ * The same for reads, which never write: an overdue pending item shows as
+ * expired (its first parameter is the time now); the next write path
+ * records the expiry, as actor system:expiry.
+ */
+#define READ_STATE "CASE WHEN state = 'pending' AND due_us < ? THEN 'expired' ELSE state END"
+static const char *const item_cols_read =
+	"id, queue, owner_kind, owner, " READ_STATE ", created_at, due_at, resolved_at,"
+	" workflow, step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
 	" policies, approver, reason, used_at";
 
 static json_t *item_json(struct store_stmt *st)
@@ -1055,22 +1072,23 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	char *sql;
 	struct store_stmt *st;
 	json_t *arr;
-	int rc, ret;
+	int64_t now;
+	int rc;
 
-	if (!store_schema_version(s) && 0)
-		return 0;
-	if ((ret = control_expire(s, actor, err)))
-		return ret;
-	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR state = ?)"
-		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols);
+	(void)actor; /* a read: nothing is recorded under the reader's name */
+	now = time_now_us();
+	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR " READ_STATE " = ?)"
+		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols_read);
 	st = store_prepare(s, sql, err);
 	free(sql);
 	if (!st)
 		return err->code;
-	store_bind_text(st, 1, state);
+	store_bind_int(st, 1, now);
 	store_bind_text(st, 2, state);
-	store_bind_text(st, 3, queue);
-	store_bind_text(st, 4, queue);
+	store_bind_int(st, 3, now);
+	store_bind_text(st, 4, state);
+	store_bind_text(st, 5, queue);
+	store_bind_text(st, 6, queue);
 	arr = json_array();
 	while ((rc = store_step(st, err)) == STORE_ROW)
 		json_array_append_new(arr, item_json(st));
@@ -1083,16 +1101,21 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	return 0;
 }
 
-static int load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+/* One item; read: as reads show it (item_cols_read), else as stored. */
+static int load_item_as(struct store *s, const char *id, int read, json_t **out,
+			struct aiv_err *err)
 {
-	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?", item_cols);
+	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?",
+			    read ? item_cols_read : item_cols);
 	struct store_stmt *st = store_prepare(s, sql, err);
 	int rc;
 
 	free(sql);
 	if (!st)
 		return err->code;
-	store_bind_text(st, 1, id);
+	if (read)
+		store_bind_int(st, 1, time_now_us());
+	store_bind_text(st, read ? 2 : 1, id);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW)
 		*out = item_json(st);
@@ -1104,12 +1127,16 @@ static int load_item(struct store *s, const char *id, json_t **out, struct aiv_e
 	return 0;
 }
 
+static int load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+{
+	return load_item_as(s, id, 0, out, err);
+}
+
 int control_exception_show(struct store *s, const char *actor, const char *id,
 			   json_t **out, struct aiv_err *err)
 {
-	int ret = control_expire(s, actor, err);
-
-	return ret ? ret : load_item(s, id, out, err);
+	(void)actor; /* a read: see control_exceptions_list */
+	return load_item_as(s, id, 1, out, err);
 }
 
 static int row_exists(struct store *s, const char *sql, const char *v, struct aiv_err *err)
@@ -1143,7 +1170,8 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 	if (!as || !*as)
 		return aiv_fail(err, AIV_EINPUT, "%s needs the person acting (--as PERSON)",
 				verbs[transition]);
-	if ((ret = store_begin(s, err)))
+	/* record overdue expiries first, so that a refused action still leaves them */
+	if ((ret = control_expire(s, EXPIRY_ACTOR, err)) || (ret = store_begin(s, err)))
 		return ret;
 	if ((ret = expire_tx(s, actor, err)) || (ret = load_item(s, id, &item, err)))
 		goto fail;

@@ -167,4 +167,33 @@ test_expect_success 'on use: a token whose role was raised behind the ledger is 
 	test_grep "^aivalue: refused token .vic. (role admin): its role differs from the ledger.s: ledger role viewer" server.log
 '
 
+test_expect_success 'read-only roles never write: an auditor GET of an overdue queue' '
+	aivalue token create --name aud --role auditor >aud.tok &&
+	n0=$(sqlite3 aivalue.db "SELECT count(*) FROM ledger") &&
+	np=$(sqlite3 aivalue.db "SELECT count(*) FROM exceptions WHERE state = '\''pending'\''") &&
+	test "$np" -ge 1 &&
+	sqlite3 aivalue.db "SELECT * FROM exceptions" >exc0 &&
+	AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z && export AIVALUE_FAKE_TIME &&
+	start_server --quiet && unset AIVALUE_FAKE_TIME &&
+	curl -fsS -H "Authorization: Bearer $(cat aud.tok)" "$AIV_URL/api/v1/exceptions" >list.json &&
+	curl -fsS -H "Authorization: Bearer $(cat aud.tok)" \
+		"$AIV_URL/api/v1/exceptions?state=expired" >expired.json &&
+	stop_server &&
+	test "$(json_get list.json "\",\".join(sorted(set(x[\"state\"] for x in d[\"items\"])))")" = expired &&
+	test "$(json_get expired.json "len(d[\"items\"])")" = "$np" &&
+	test "$(sqlite3 aivalue.db "SELECT count(*) FROM ledger")" = "$n0" &&
+	sqlite3 aivalue.db "SELECT * FROM exceptions" >exc1 &&
+	test_cmp exc0 exc1
+'
+
+test_expect_success 'the next write records the expiry as system:expiry, not as the writer' '
+	AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z aivalue decide --agent ap-bot --action pay \
+		--resource "Invoice::\"inv-5\"" --context "{}" >/dev/null &&
+	sqlite3 aivalue.db "SELECT DISTINCT actor FROM ledger WHERE action = '\''exception.expired'\''" >who &&
+	echo system:expiry >expect &&
+	test_cmp expect who &&
+	test "$(sqlite3 aivalue.db "SELECT count(*) FROM exceptions WHERE state = '\''pending'\''")" = 0 &&
+	aivalue audit verify >/dev/null
+'
+
 test_done

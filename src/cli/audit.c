@@ -1,19 +1,26 @@
 /*
  * audit.c - `aivalue audit verify|log|export|checkpoint`.
  *
- *   verify [--expect-head SEQ:HASH]   recompute the chain; exit 1 if broken
+ *   verify [--expect-head SEQ:HASH | --checkpoint FILE --key PUB] [--no-state]
+ *                                     recompute the chain, compare the tables
+ *                                     with it; exit 1 if either differs
  *   log [--limit N] [--subject S] [--action PREFIX]
  *   export [-o FILE] [--from SEQ]     JSONL that tools/verify-ledger.py checks
- *   checkpoint                        print SEQ:HASH of the head, to keep elsewhere
+ *   checkpoint [--sign KEY [--out FILE]]
+ *                                     the head as SEQ:HASH, or as a signed
+ *                                     C2SP checkpoint note, to keep elsewhere
+ *   keygen --name NAME --out KEY      an Ed25519 key pair: KEY and KEY.pub
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply/apply.h"
 #include "cmd.h"
 #include "ledger/bind.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "options.h"
@@ -56,23 +63,6 @@ static int export_row(const struct ledger_row *r, void *data)
 	return 0;
 }
 
-static int parse_head(const char *s, int64_t *seq, char hash[SHA256_HEX])
-{
-	char *end;
-	long long v;
-	const char *colon = strchr(s, ':');
-
-	if (!colon)
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (end != colon || v <= 0)
-		return -1;
-	if (strlen(colon + 1) != 64 || strspn(colon + 1, "0123456789abcdef") != 64)
-		return -1;
-	*seq = v;
-	memcpy(hash, colon + 1, SHA256_HEX);
-	return 0;
-}
 
 
 /*
@@ -184,17 +174,107 @@ static int verify_state(struct store *s, struct ledger_state_report *r, struct a
 	return ret ? ret : verify_replay(s, r, err);
 }
 
+/* The whole of a small text file into sb; a message on failure. */
+static int read_small(const char *path, struct strbuf *sb, struct aiv_err *err)
+{
+	if (strbuf_read_file(sb, path, 1 << 20) < 0)
+		return aiv_fail(err, AIV_EIO, "cannot read '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int read_checkpoint(const char *file, const char *pubfile, struct ledger_checkpoint *cp,
+			   struct aiv_err *err)
+{
+	struct strbuf note = STRBUF_INIT, pub = STRBUF_INIT;
+	int ret;
+
+	if (!(ret = read_small(file, &note, err)) && !(ret = read_small(pubfile, &pub, err)))
+		ret = ledger_checkpoint_open(note.buf, note.len, pub.buf, file, cp, err);
+	strbuf_release(&note);
+	strbuf_release(&pub);
+	return ret;
+}
+
+static int write_file(const char *path, const char *text, int mode)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	return ledger_write_file(path, text, mode, &err) ? cli_error(&err) : 0;
+}
+
+static int keygen(const char *name, const char *out)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *skey, *vkey, *text, *pubpath;
+	int ret;
+
+	if (!name || !out || !strcmp(out, "-")) {
+		fprintf(stderr, "error: keygen needs --name NAME and --out KEY (a file)\n");
+		return 2;
+	}
+	if (!access(out, F_OK))
+		return cli_errorf("'%s' exists: keygen never overwrites a key", out);
+	if (ledger_key_generate(name, &skey, &vkey, &err))
+		return cli_error(&err);
+	pubpath = xstrfmt("%s.pub", out);
+	text = xstrfmt("%s\n", skey);
+	ret = write_file(out, text, 0600);
+	free(text);
+	text = xstrfmt("%s\n", vkey);
+	if (!ret && !(ret = write_file(pubpath, text, 0644)))
+		fprintf(stderr, "wrote private key '%s' (keep it secret) and public key '%s':\n"
+			"%s\n", out, pubpath, vkey);
+	free(text);
+	free(pubpath);
+	free(skey);
+	free(vkey);
+	return ret;
+}
+
+static int write_signed(const char *keyfile, int64_t seq, const char *hash, const char *out)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf key = STRBUF_INIT;
+	char *note = NULL;
+	int ret;
+
+	if (read_small(keyfile, &key, &err) ||
+	    ledger_checkpoint_sign(key.buf, seq, hash, &note, &err)) {
+		strbuf_release(&key);
+		return cli_error(&err);
+	}
+	strbuf_release(&key);
+	if (!out || !strcmp(out, "-")) {
+		fputs(note, stdout);
+		ret = 0;
+	} else {
+		ret = write_file(out, note, 0644);
+	}
+	free(note);
+	return ret;
+}
+
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue audit verify [--expect-head SEQ:HASH] [--no-state] [--json]",
+		"aivalue audit verify [--expect-head SEQ:HASH | --checkpoint FILE --key PUB] [--no-state] [--json]",
 		"aivalue audit log [--limit N] [--subject S] [--action PREFIX] [--json]",
 		"aivalue audit export [-o FILE] [--from SEQ]",
-		"aivalue audit checkpoint [--json]", NULL };
+		"aivalue audit checkpoint [--sign KEY [--out FILE|-]] [--json]",
+		"aivalue audit keygen --name NAME --out KEY", NULL };
 	const char *expect = NULL, *subject = NULL, *action = NULL, *outfile = NULL;
+	const char *cpfile = NULL, *pubfile = NULL, *signkey = NULL, *cpout = NULL, *keyname = NULL;
 	long long limit = 50, from = 1;
 	int all = 0, no_state = 0, state_only = 0;
 	const struct option opts[] = {
+		{ OPT_STRING, 0, "checkpoint", &cpfile, "FILE",
+		  "verify: the ledger must extend this signed checkpoint (needs --key)" },
+		{ OPT_STRING, 0, "key", &pubfile, "PUB", "verify: the public key file of --checkpoint" },
+		{ OPT_STRING, 0, "sign", &signkey, "KEY", "checkpoint: sign with this private key file" },
+		{ OPT_STRING, 0, "out", &cpout, "FILE",
+		  "checkpoint: write the note to FILE (default -: stdout); keygen: private key file" },
+		{ OPT_STRING, 0, "name", &keyname, "NAME",
+		  "keygen: the key's name, also the checkpoint's origin (e.g. example.com/ledger)" },
 		{ OPT_BOOL, 0, "no-state", &no_state, NULL,
 		  "verify: check the chain only, not the tables against it" },
 		{ OPT_BOOL, 0, "state", &state_only, NULL,
@@ -228,10 +308,27 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		int64_t eseq = 0;
 		char ehash[SHA256_HEX] = "";
 
-		if (expect && parse_head(expect, &eseq, ehash)) {
+		if (expect && ledger_parse_head(expect, &eseq, ehash)) {
 			fprintf(stderr, "error: --expect-head must be SEQ:HASH (64 hex digits), "
 				"as printed by 'aivalue audit checkpoint'\n");
 			return 2;
+		}
+		if ((cpfile && !pubfile) || (pubfile && !cpfile) || (cpfile && expect)) {
+			fprintf(stderr, "error: --checkpoint FILE needs --key PUB (and not "
+				"--expect-head)\n");
+			return 2;
+		}
+		if (cpfile) {
+			struct ledger_checkpoint cp;
+			if (read_checkpoint(cpfile, pubfile, &cp, &err))
+				return cli_error(&err);
+			eseq = cp.size;
+			memcpy(ehash, cp.hash, SHA256_HEX);
+			if (eseq == 0) {
+				fprintf(stderr, "error: %s: a checkpoint of an empty ledger proves "
+					"nothing\n", cpfile);
+				return 1;
+			}
 		}
 		struct ledger_state_report sr;
 		int check_state = !no_state || state_only, ret;
@@ -289,11 +386,19 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		ledger_state_report_release(&sr);
 		return ret;
 	}
+	if (!strcmp(argv[1], "keygen"))
+		return keygen(keyname, cpout);
 	if (!strcmp(argv[1], "checkpoint")) {
 		char hash[SHA256_HEX];
 		int64_t seq;
 		if (ledger_head(ctx->store, &seq, hash, &err))
 			return cli_error(&err);
+		if (signkey)
+			return write_signed(signkey, seq, hash, cpout);
+		if (cpout) {
+			fprintf(stderr, "error: --out goes with --sign KEY\n");
+			return 2;
+		}
 		if (ctx->json) {
 			char cp[96];
 			snprintf(cp, sizeof(cp), "%lld:%s", (long long)seq, hash);

@@ -101,7 +101,6 @@ static int replay_one(const char *kind, const char *name, const struct ledger_bo
 {
 	struct replay_state *rs = data;
 	const struct kind_ops *k;
-	struct store_stmt *st;
 	struct aiv_err perr = AIV_ERR_INIT;
 	json_t *spec = NULL;
 	int rc;
@@ -110,19 +109,7 @@ static int replay_one(const char *kind, const char *name, const struct ledger_bo
 		return 0;
 	if (!(k = apply_kind(kind)))
 		return 0;
-	if (!(st = store_prepare(rs->s, "SELECT spec FROM objects WHERE kind = ? AND name = ?",
-				 rs->err))) {
-		rs->ret = rs->err->code;
-		return 1;
-	}
-	store_bind_text(st, 1, kind);
-	store_bind_text(st, 2, name);
-	if ((rc = store_step(st, rs->err)) == STORE_ROW) {
-		if (ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
-			spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
-	}
-	store_reset(st);
-	if (rc < 0) {
+	if ((rc = ledger_bound_spec_load(rs->s, kind, name, o, &spec, rs->err))) {
 		rs->ret = rc;
 		return 1;
 	}

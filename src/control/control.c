@@ -379,25 +379,13 @@ static int bound_spec(const char *kind, const char *name, const struct ledger_bo
 		      void *data)
 {
 	struct bound_lists *b = data;
-	struct store_stmt *st;
 	json_t *spec = NULL, *step;
 	size_t i, k;
 	int rc;
 
 	if (strcmp(kind, "Policy") && strcmp(kind, "Agent") && strcmp(kind, "Workflow"))
 		return 0;
-	if (!(st = store_prepare(b->s, "SELECT spec FROM objects WHERE kind = ? AND name = ?",
-				 b->err))) {
-		b->ret = b->err->code;
-		return 1;
-	}
-	store_bind_text(st, 1, kind);
-	store_bind_text(st, 2, name);
-	if ((rc = store_step(st, b->err)) == STORE_ROW &&
-	    ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
-		spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
-	store_reset(st);
-	if (rc < 0) {
+	if ((rc = ledger_bound_spec_load(b->s, kind, name, o, &spec, b->err))) {
 		b->ret = rc;
 		return 1;
 	}

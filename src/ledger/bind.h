@@ -24,6 +24,8 @@
 #ifndef AIV_LEDGER_BIND_H
 #define AIV_LEDGER_BIND_H
 
+#include <jansson.h>
+
 #include "aiv.h"
 #include "core/hash.h"
 #include "store/store.h"
@@ -63,6 +65,14 @@ struct ledger_bound_object {
  * says object o has, else 0.
  */
 int ledger_bound_spec_ok(const struct ledger_bound_object *o, const char *spec, size_t len);
+
+/*
+ * The stored spec of kind/name (the objects table) if it is the one the
+ * ledger says o has: *spec is a new reference, or NULL when the spec is
+ * missing or differs.  Negative only on a store error.
+ */
+int ledger_bound_spec_load(struct store *s, const char *kind, const char *name,
+			   const struct ledger_bound_object *o, json_t **spec, struct aiv_err *err);
 
 /*
  * The ledger's state of applied object kind/name: *found = 0 when it was

@@ -169,20 +169,7 @@ test_expect_success 'truncation is caught WITH --expect-head from the checkpoint
 
 test_expect_success 'a rewritten chain is caught only by the checkpoint' '
 	tamper rewrite "$SQL_REWRITE" &&
-	python3 - rewrite.db <<-\EOF &&
-	import hashlib, json, sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	prev = "0" * 64
-	for seq, time, actor, action, subject, payload in db.execute(
-	        "SELECT seq, time, actor, action, subject, payload FROM ledger ORDER BY seq").fetchall():
-	    c = json.dumps({"action": action, "actor": actor, "payload": json.loads(payload),
-	                    "seq": seq, "subject": subject, "time": time},
-	                   sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-	    h = hashlib.sha256((prev + c).encode()).hexdigest()
-	    db.execute("UPDATE ledger SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, seq))
-	    prev = h
-	db.commit()
-	EOF
+	python3 "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
 	aivalue --db rewrite.db audit verify &&
 	both_fail_at rewrite "$HEAD_SEQ" "does not match the checkpoint" --expect-head "$CP"
 '

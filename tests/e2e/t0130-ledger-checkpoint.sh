@@ -58,20 +58,7 @@ test_expect_success 'truncation below the checkpoint is caught' '
 test_expect_success 'a rewritten, re-chained ledger is caught' '
 	sqlite3 aivalue.db ".backup rewrite.db" &&
 	sqlite3 rewrite.db "UPDATE ledger SET payload = replace(payload, '\''Claims handler'\'', '\''Claims director'\'')" &&
-	python3 - rewrite.db <<-\EOF &&
-	import hashlib, json, sqlite3, sys
-	db = sqlite3.connect(sys.argv[1])
-	prev = "0" * 64
-	for seq, time, actor, action, subject, payload in db.execute(
-	        "SELECT seq, time, actor, action, subject, payload FROM ledger ORDER BY seq").fetchall():
-	    c = json.dumps({"action": action, "actor": actor, "payload": json.loads(payload),
-	                    "seq": seq, "subject": subject, "time": time},
-	                   sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-	    h = hashlib.sha256((prev + c).encode()).hexdigest()
-	    db.execute("UPDATE ledger SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, seq))
-	    prev = h
-	db.commit()
-	EOF
+	python3 "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
 	aivalue --db rewrite.db audit verify --no-state >/dev/null &&
 	test_must_fail --exit=1 aivalue --db rewrite.db audit verify --no-state \
 		--checkpoint cp.note --key ledger.key.pub 2>err &&

@@ -17,6 +17,13 @@ entry links to 64 zeros), and optionally that the entry named by
 --expect-head SEQ:HASH (printed earlier by `aivalue audit checkpoint`)
 is present with that hash, which is what catches truncation.
 
+--checkpoint FILE --key PUB does the same with a signed checkpoint (C2SP
+tlog-checkpoint in C2SP signed-note form, as `aivalue audit checkpoint
+--sign KEY` writes it): the Ed25519 signature by PUB must be valid, and
+the entry at its tree size must have its root hash.  The signature check
+needs the python3 `cryptography` package (the only use of anything
+beyond the standard library).
+
 Each line is also rebuilt byte for byte in the export layout; a line that
 differs (for instance a payload that is valid JSON but not canonical)
 is reported, because aivalue hashed the stored bytes, not a re-encoding.
@@ -26,6 +33,7 @@ Output: "ok: N entries, head SEQ:HASH" and exit 0, or
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import re
@@ -183,6 +191,56 @@ def parse_head(s):
     return int(m.group(1)), m.group(2)
 
 
+def open_checkpoint(note, vkey):
+    """(size, hex root hash) of a signed checkpoint note verified by vkey.
+
+    vkey is "NAME+HEXID+BASE64(0x01 || 32-byte public key)"; raises
+    ValueError naming the problem.
+    """
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        raise ValueError("verifying a signature needs the python3 cryptography package")
+    parts = vkey.strip().split("+", 2)
+    if len(parts) != 3 or not parts[0] or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise ValueError("not a public key (NAME+ID+KEY)")
+    name, kid = parts[0], bytes.fromhex(parts[1])
+    raw = base64.b64decode(parts[2], validate=True)
+    if len(raw) != 33 or raw[0] != 1:
+        raise ValueError("not an Ed25519 public key")
+    want = hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4]
+    if want != kid:
+        raise ValueError("the public key's id does not match its key")
+    cut = note.rfind(b"\n\n")
+    if cut < 0:
+        raise ValueError("not a signed note (no blank line before the signatures)")
+    body, sigs = note[:cut + 1], note[cut + 2:]
+    lines = body.decode("utf-8").split("\n")
+    if len(lines) < 4 or not re.fullmatch(r"0|[1-9][0-9]*", lines[1]):
+        raise ValueError("the body needs origin, tree size and root hash lines")
+    root = base64.b64decode(lines[2], validate=True)
+    if len(root) != 32:
+        raise ValueError("the root hash is not 32 bytes")
+    for line in sigs.decode("utf-8").split("\n"):
+        if not line:
+            continue
+        m = re.fullmatch("\u2014 (\\S+) (\\S+)", line)
+        if not m:
+            raise ValueError("a signature line is not '\u2014 NAME SIGNATURE'")
+        if m.group(1) != name:
+            continue
+        sig = base64.b64decode(m.group(2), validate=True)
+        if len(sig) != 68 or sig[:4] != kid:
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(raw[1:]).verify(sig[4:], body)
+        except InvalidSignature:
+            raise ValueError("the signature by key '%s' is not valid" % name)
+        return int(lines[1]), root.hex()
+    raise ValueError("no signature by key '%s'" % name)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="verify-ledger.py",
@@ -200,8 +258,24 @@ def main(argv=None):
     ap.add_argument("--partial", action="store_true",
                     help="the export starts after entry 1 ('audit export --from N'): "
                          "trust the first line's seq and prev_hash")
+    ap.add_argument("--checkpoint", metavar="FILE",
+                    help="a signed checkpoint ('aivalue audit checkpoint --sign'): the "
+                         "ledger must extend it (needs --key)")
+    ap.add_argument("--key", metavar="PUB", help="the public key file of --checkpoint")
     args = ap.parse_args(argv)
     eseq, ehash = args.expect_head if args.expect_head else (0, None)
+    if bool(args.checkpoint) != bool(args.key) or (args.checkpoint and args.expect_head):
+        ap.error("--checkpoint FILE needs --key PUB (and not --expect-head)")
+    if args.checkpoint:
+        try:
+            with open(args.checkpoint, "rb") as f:
+                note = f.read()
+            with open(args.key, encoding="utf-8") as f:
+                vkey = f.read()
+            eseq, ehash = open_checkpoint(note, vkey)
+        except (OSError, ValueError, UnicodeDecodeError) as ex:
+            print("FAIL: checkpoint '%s': %s" % (args.checkpoint, ex))
+            return 1
     try:
         if args.file == "-":
             stream = sys.stdin.buffer

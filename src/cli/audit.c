@@ -1,18 +1,28 @@
 /*
  * audit.c - `aivalue audit verify|log|export|checkpoint`.
  *
- *   verify [--expect-head SEQ:HASH]   recompute the chain; exit 1 if broken
+ *   verify [--expect-head SEQ:HASH | --checkpoint FILE --key PUB] [--no-state]
+ *                                     recompute the chain, compare the tables
+ *                                     with it; exit 1 if either differs
  *   log [--limit N] [--subject S] [--action PREFIX]
  *   export [-o FILE] [--from SEQ]     JSONL that tools/verify-ledger.py checks
- *   checkpoint                        print SEQ:HASH of the head, to keep elsewhere
+ *   checkpoint [--sign KEY [--out FILE]]
+ *                                     the head as SEQ:HASH, or as a signed
+ *                                     C2SP checkpoint note, to keep elsewhere
+ *   keygen --name NAME --out KEY      an Ed25519 key pair: KEY and KEY.pub
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "apply/apply.h"
 #include "cmd.h"
+#include "ledger/bind.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
+#include "ledger/state.h"
 #include "options.h"
 
 struct log_state {
@@ -58,35 +68,209 @@ static int export_row(const struct ledger_row *r, void *data)
 	return 0;
 }
 
-static int parse_head(const char *s, int64_t *seq, char hash[SHA256_HEX])
-{
-	char *end;
-	long long v;
-	const char *colon = strchr(s, ':');
 
-	if (!colon)
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (end != colon || v <= 0)
-		return -1;
-	if (strlen(colon + 1) != 64 || strspn(colon + 1, "0123456789abcdef") != 64)
-		return -1;
-	*seq = v;
-	memcpy(hash, colon + 1, SHA256_HEX);
+
+/*
+ * The typed rows apply writes from specs, compared with a replay: every
+ * object whose spec the ledger vouches for (ledger_bound_spec_ok) is put
+ * into an empty in-memory workspace, kinds in reference order, and these
+ * tables must then be equal.  Hypotheses are left out: their put reads
+ * event logs, which a replay of specs alone does not have.
+ */
+static const struct {
+	const char *table, *keys, *cols;
+} replayed[] = {
+	{ "teams", "name", "title, function, parent, lead" },
+	{ "people", "name", "display_name, email, role, team, manager, champion" },
+	{ "initiatives", "name", "title, model, owner, phase, status, description" },
+	{ "agents", "name", "owner, workflow, description" },
+	{ "workflows", "name", "owner, autonomy" },
+	{ "workflow_steps", "workflow, name", "position, owner_kind, owner" },
+	{ "step_agents", "workflow, step, agent", "agent" },
+	{ "policies", "name", "cedar, resource_types" },
+};
+/* the kinds that write those tables, in the order their references need */
+static const char *const replay_order[] = { "Team", "Person", "Initiative", "Agent",
+					    "Workflow", "Policy" };
+
+struct replay_state {
+	struct store *s, *mem;
+	struct ledger_state_report *r;
+	const char *kind; /* replay this kind */
+	int ret;
+	struct aiv_err *err;
+};
+
+static int replay_one(const char *kind, const char *name, const struct ledger_bound_object *o,
+		      void *data)
+{
+	struct replay_state *rs = data;
+	const struct kind_ops *k;
+	struct aiv_err perr = AIV_ERR_INIT;
+	json_t *spec = NULL;
+	int rc;
+
+	if (strcmp(rs->kind, kind))
+		return 0;
+	if (!(k = apply_kind(kind)))
+		return 0;
+	if ((rc = ledger_bound_spec_load(rs->s, kind, name, o, &spec, rs->err))) {
+		rs->ret = rc;
+		return 1;
+	}
+	/* a missing or edited spec is reported by the objects check */
+	if (spec && k->put(rs->mem, spec, &perr))
+		ledger_state_add(rs->r, "objects", name, "%s '%s' cannot be replayed: %s", kind,
+				 name, perr.msg);
+	json_decref(spec);
 	return 0;
+}
+
+static int verify_replay(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	struct replay_state rs = { s, NULL, r, NULL, 0, err };
+	size_t i;
+	int ret;
+
+	if ((ret = store_open(&rs.mem, ":memory:", STORE_CREATE, err)))
+		return ret;
+	if ((ret = store_begin(rs.mem, err)))
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(replay_order) && !ret; i++) {
+		rs.kind = replay_order[i];
+		ret = ledger_bound_objects(s, replay_one, &rs, err);
+		if (!ret)
+			ret = rs.ret;
+	}
+	if (ret)
+		goto out;
+	if (store_commit(rs.mem, err)) {
+		ledger_state_add(r, "objects", "*", "the applied specs do not replay: %s",
+				 err->msg);
+		aiv_err_clear(err);
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(replayed) && !ret; i++)
+		ret = ledger_state_compare(s, rs.mem, replayed[i].table, replayed[i].keys,
+					   replayed[i].cols, r, err);
+out:
+	store_close(rs.mem);
+	return ret;
+}
+
+/* Check the tables against the ledger; prints each difference to stderr. */
+static int verify_state(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	int ret = ledger_state_verify(s, r, err);
+
+	return ret ? ret : verify_replay(s, r, err);
+}
+
+/* The whole of a small text file into sb; a message on failure. */
+static int read_small(const char *path, struct strbuf *sb, struct aiv_err *err)
+{
+	if (strbuf_read_file(sb, path, 1 << 20) < 0)
+		return aiv_fail(err, AIV_EIO, "cannot read '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int read_checkpoint(const char *file, const char *pubfile, struct ledger_checkpoint *cp,
+			   struct aiv_err *err)
+{
+	struct strbuf note = STRBUF_INIT, pub = STRBUF_INIT;
+	int ret;
+
+	if (!(ret = read_small(file, &note, err)) && !(ret = read_small(pubfile, &pub, err)))
+		ret = ledger_checkpoint_open(note.buf, note.len, pub.buf, file, cp, err);
+	strbuf_release(&note);
+	strbuf_release(&pub);
+	return ret;
+}
+
+static int write_file(const char *path, const char *text, int mode)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	return ledger_write_file(path, text, mode, &err) ? cli_error(&err) : 0;
+}
+
+static int keygen(const char *name, const char *out)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *skey, *vkey, *text, *pubpath;
+	int ret;
+
+	if (!name || !out || !strcmp(out, "-")) {
+		fprintf(stderr, "error: keygen needs --name NAME and --out KEY (a file)\n");
+		return 2;
+	}
+	if (!access(out, F_OK))
+		return cli_errorf("'%s' exists: keygen never overwrites a key", out);
+	if (ledger_key_generate(name, &skey, &vkey, &err))
+		return cli_error(&err);
+	pubpath = xstrfmt("%s.pub", out);
+	text = xstrfmt("%s\n", skey);
+	ret = write_file(out, text, 0600);
+	free(text);
+	text = xstrfmt("%s\n", vkey);
+	if (!ret && !(ret = write_file(pubpath, text, 0644)))
+		fprintf(stderr, "wrote private key '%s' (keep it secret) and public key '%s':\n"
+			"%s\n", out, pubpath, vkey);
+	free(text);
+	free(pubpath);
+	free(skey);
+	free(vkey);
+	return ret;
+}
+
+static int write_signed(const char *keyfile, int64_t seq, const char *hash, const char *out)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf key = STRBUF_INIT;
+	char *note = NULL;
+	int ret;
+
+	if (read_small(keyfile, &key, &err) ||
+	    ledger_checkpoint_sign(key.buf, seq, hash, &note, &err)) {
+		strbuf_release(&key);
+		return cli_error(&err);
+	}
+	strbuf_release(&key);
+	if (!out || !strcmp(out, "-")) {
+		fputs(note, stdout);
+		ret = 0;
+	} else {
+		ret = write_file(out, note, 0644);
+	}
+	free(note);
+	return ret;
 }
 
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue audit verify [--expect-head SEQ:HASH] [--json]",
+		"aivalue audit verify [--expect-head SEQ:HASH | --checkpoint FILE --key PUB] [--no-state] [--json]",
 		"aivalue audit log [--limit N] [--subject S] [--action PREFIX] [--json]",
 		"aivalue audit export [-o FILE] [--from SEQ]",
-		"aivalue audit checkpoint [--json]", NULL };
+		"aivalue audit checkpoint [--sign KEY [--out FILE|-]] [--json]",
+		"aivalue audit keygen --name NAME --out KEY", NULL };
 	const char *expect = NULL, *subject = NULL, *action = NULL, *outfile = NULL;
+	const char *cpfile = NULL, *pubfile = NULL, *signkey = NULL, *cpout = NULL, *keyname = NULL;
 	long long limit = 50, from = 1;
-	int all = 0;
+	int all = 0, no_state = 0, state_only = 0;
 	const struct option opts[] = {
+		{ OPT_STRING, 0, "checkpoint", &cpfile, "FILE",
+		  "verify: the ledger must extend this signed checkpoint (needs --key)" },
+		{ OPT_STRING, 0, "key", &pubfile, "PUB", "verify: the public key file of --checkpoint" },
+		{ OPT_STRING, 0, "sign", &signkey, "KEY", "checkpoint: sign with this private key file" },
+		{ OPT_STRING, 0, "out", &cpout, "FILE",
+		  "checkpoint: write the note to FILE (default -: stdout); keygen: private key file" },
+		{ OPT_STRING, 0, "name", &keyname, "NAME",
+		  "keygen: the key's name, also the checkpoint's origin (e.g. example.com/ledger)" },
+		{ OPT_BOOL, 0, "no-state", &no_state, NULL,
+		  "verify: check the chain only, not the tables against it" },
+		{ OPT_BOOL, 0, "state", &state_only, NULL,
+		  "verify: also compare the tables with the ledger (the default)" },
 		{ OPT_STRING, 0, "expect-head", &expect, "SEQ:HASH",
 		  "verify: require this entry (from an earlier checkpoint)" },
 		{ OPT_INT, 'n', "limit", &limit, "N", "log: newest N entries (default 50)" },
@@ -116,15 +300,42 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		int64_t eseq = 0;
 		char ehash[SHA256_HEX] = "";
 
-		if (expect && parse_head(expect, &eseq, ehash)) {
+		if (expect && ledger_parse_head(expect, &eseq, ehash)) {
 			fprintf(stderr, "error: --expect-head must be SEQ:HASH (64 hex digits), "
 				"as printed by 'aivalue audit checkpoint'\n");
 			return 2;
 		}
+		if ((cpfile && !pubfile) || (pubfile && !cpfile) || (cpfile && expect)) {
+			fprintf(stderr, "error: --checkpoint FILE needs --key PUB (and not "
+				"--expect-head)\n");
+			return 2;
+		}
+		if (cpfile) {
+			struct ledger_checkpoint cp;
+			if (read_checkpoint(cpfile, pubfile, &cp, &err))
+				return cli_error(&err);
+			eseq = cp.size;
+			memcpy(ehash, cp.hash, SHA256_HEX);
+			if (eseq == 0) {
+				fprintf(stderr, "error: %s: a checkpoint of an empty ledger proves "
+					"nothing\n", cpfile);
+				return 1;
+			}
+		}
+		struct ledger_state_report sr;
+		int check_state = !no_state || state_only, ret;
+		size_t i;
+
+		memset(&sr, 0, sizeof(sr));
 		if (ledger_verify(ctx->store, eseq, ehash, &r, &err))
 			return cli_error(&err);
+		/* the tables are compared with an intact ledger only */
+		if (r.ok && check_state && verify_state(ctx->store, &sr, &err)) {
+			ledger_state_report_release(&sr);
+			return cli_error(&err);
+		}
 		if (ctx->json) {
-			json_t *o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok,
+			json_t *o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok && !sr.n,
 					      "entries", (json_int_t)r.entries,
 					      "head_seq", (json_int_t)r.head_seq,
 					      "head_hash", r.head_hash);
@@ -132,23 +343,54 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 				json_object_set_new(o, "bad_seq", json_integer(r.bad_seq));
 				json_object_set_new(o, "reason", json_string(r.reason));
 			}
+			if (r.ok && check_state) {
+				json_t *d = json_array();
+				for (i = 0; i < sr.n && i < 1000; i++)
+					json_array_append_new(d, json_pack("{s:s, s:s, s:s}",
+						"table", sr.v[i].table, "key", sr.v[i].key,
+						"what", sr.v[i].what));
+				json_object_set_new(o, "state", json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}",
+					"ok", !sr.n, "tables", sr.tables, "rows", (json_int_t)sr.rows,
+					"uncovered_imports", (json_int_t)sr.uncovered,
+					"differences", (json_int_t)sr.n, "diffs", d));
+			}
 			cli_print_json(o);
 		} else if (r.ok) {
 			printf("ledger ok: %lld entries, head %lld:%s\n", (long long)r.entries,
 			       (long long)r.head_seq, r.head_hash);
+			if (check_state && !sr.n)
+				printf("state ok: %d tables, %lld rows match the ledger%s\n", sr.tables,
+				       (long long)sr.rows, sr.uncovered ? " (imports older than the "
+				       "state digest are not covered)" : "");
 		}
 		if (!r.ok) {
 			fprintf(stderr, "error: ledger verification failed at entry %lld: %s\n",
 				(long long)r.bad_seq, r.reason);
 			return 1;
 		}
-		return 0;
+		for (i = 0; i < sr.n && i < 1000; i++)
+			fprintf(stderr, "error: table %s, row %s: %s\n", sr.v[i].table, sr.v[i].key,
+				sr.v[i].what);
+		if (sr.n)
+			fprintf(stderr, "error: state verification failed: %zu difference%s between "
+				"the tables and the ledger\n", sr.n, sr.n == 1 ? "" : "s");
+		ret = sr.n ? 1 : 0;
+		ledger_state_report_release(&sr);
+		return ret;
 	}
+	if (!strcmp(argv[1], "keygen"))
+		return keygen(keyname, cpout);
 	if (!strcmp(argv[1], "checkpoint")) {
 		char hash[SHA256_HEX];
 		int64_t seq;
 		if (ledger_head(ctx->store, &seq, hash, &err))
 			return cli_error(&err);
+		if (signkey)
+			return write_signed(signkey, seq, hash, cpout);
+		if (cpout) {
+			fprintf(stderr, "error: --out goes with --sign KEY\n");
+			return 2;
+		}
 		if (ctx->json) {
 			char cp[96];
 			snprintf(cp, sizeof(cp), "%lld:%s", (long long)seq, hash);

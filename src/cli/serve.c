@@ -22,6 +22,7 @@
  * has aged, so readers seldom pay for a cold computation (seconds on a
  * large workspace) on the request path.  --no-warm turns it off.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,8 +30,10 @@
 
 #include "assess/playbook.h"
 #include "cmd.h"
+#include "control/control.h"
 #include "core/timeutil.h"
 #include "http/server.h"
+#include "ledger/checkpoint.h"
 #include "options.h"
 
 #define WARM_INTERVAL_MS 5000
@@ -85,6 +88,30 @@ static void ready(const char *url, void *data)
 		w->started = 1;
 }
 
+/* --checkpoint-key/-out/-every: the publisher thread (ledger/checkpoint.h). */
+static int start_publisher(const char *db, const char *keyfile, const char *out,
+			   const char *every, struct ledger_publisher **p)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct strbuf key = STRBUF_INIT;
+	int64_t us;
+
+	if (!keyfile || !out) {
+		fprintf(stderr, "error: --checkpoint-key and --checkpoint-out go together\n");
+		return 2;
+	}
+	if (control_parse_duration(every, &us)) {
+		fprintf(stderr, "error: --checkpoint-every: '%s' is not an ISO 8601 duration (PT10M, PT1H)\n",
+			every);
+		return 2;
+	}
+	if (strbuf_read_file(&key, keyfile, 1 << 16) < 0)
+		return cli_errorf("cannot read '%s': %s", keyfile, strerror(errno));
+	*p = ledger_publisher_start(db, key.buf, out, us, &err);
+	strbuf_release(&key);
+	return *p ? 0 : cli_error(&err);
+}
+
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -92,8 +119,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--tls-cert FILE --tls-key FILE] [--max-conns N] [--max-conns-per-ip N]",
 		"             [--reserved-conns N] [--header-timeout S] [--request-timeout S]",
 		"             [--drain-timeout S]",
+		"             [--checkpoint-key KEY --checkpoint-out FILE [--checkpoint-every DURATION]]",
 		NULL };
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
+	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
+	struct ledger_publisher *publisher = NULL;
 	long long threads = 0, max_body = HTTP_DEFAULT_MAX_BODY;
 	long long max_conns = 0, per_ip = 64, reserved = 0;
 	long long header_to = 10, request_to = 30, drain_to = 10;
@@ -123,6 +153,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		  "seconds for a request body, and for taking the answer (default 30)" },
 		{ OPT_INT, 0, "drain-timeout", &drain_to, "S",
 		  "at SIGTERM, seconds to finish requests in flight (default 10)" },
+		{ OPT_STRING, 0, "checkpoint-key", &cp_key, "KEY",
+		  "publish signed ledger checkpoints with this private key (audit keygen)" },
+		{ OPT_STRING, 0, "checkpoint-out", &cp_out, "FILE", "where to write them" },
+		{ OPT_STRING, 0, "checkpoint-every", &cp_every, "DURATION",
+		  "how often, an ISO 8601 duration (default PT10M)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -191,8 +226,13 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	cfg.ready_data = no_warm ? NULL : &w;
+	if ((cp_key || cp_out) && (ret = start_publisher(ctx->db_path, cp_key, cp_out, cp_every,
+							 &publisher)))
+		goto done;
 	if (http_serve(&cfg, &err))
 		ret = cli_error(&err);
+	ledger_publisher_stop(publisher);
+done:
 	if (w.started) {
 		pthread_mutex_lock(&w.mu);
 		w.stop = 1;

@@ -35,11 +35,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
 
 #define DEFAULT_SLA_US (24LL * 3600 * 1000000)
@@ -71,6 +73,8 @@ struct control_snapshot {
 	char revision[SHA256_HEX];
 	int gate_earned;
 	struct control_mark mark;
+	/* why the tables differ from the ledger ("" if they do not): deny all */
+	char unbound[400];
 };
 
 struct control_engine {
@@ -331,6 +335,157 @@ static int mark_eq(const struct control_mark *a, const struct control_mark *b)
 	       a->verdict == b->verdict;
 }
 
+/*
+ * What the ledger says the power-granting tables hold, built from the
+ * applied specs it vouches for (ledger_bound_spec_ok): policies as
+ * [name, cedar], agents as [name, owner, workflow], workflows as [name,
+ * owner, autonomy] and step agents as [workflow, step, agent], each list
+ * sorted as the queries below sort the tables.
+ */
+struct bound_lists {
+	struct store *s;
+	json_t *policies, *agents, *workflows, *steps;
+	int bad; /* a spec the ledger does not vouch for */
+	char bad_name[200];
+	int ret;
+	struct aiv_err *err;
+};
+
+static int cmp_json_arrays(const void *a, const void *b)
+{
+	char *x = cjson_dumps(*(json_t *const *)a), *y = cjson_dumps(*(json_t *const *)b);
+	int c = strcmp(x, y);
+
+	free(x);
+	free(y);
+	return c;
+}
+
+static void sort_array(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v = xcalloc(n + 1, sizeof(*v));
+
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), cmp_json_arrays);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+static int bound_spec(const char *kind, const char *name, const struct ledger_bound_object *o,
+		      void *data)
+{
+	struct bound_lists *b = data;
+	json_t *spec = NULL, *step;
+	size_t i, k;
+	int rc;
+
+	if (strcmp(kind, "Policy") && strcmp(kind, "Agent") && strcmp(kind, "Workflow"))
+		return 0;
+	if ((rc = ledger_bound_spec_load(b->s, kind, name, o, &spec, b->err))) {
+		b->ret = rc;
+		return 1;
+	}
+	if (!spec) {
+		b->bad = 1;
+		snprintf(b->bad_name, sizeof(b->bad_name), "%s/%s", kind, name);
+		return 0;
+	}
+	if (!strcmp(kind, "Policy")) {
+		json_array_append_new(b->policies, json_pack("[s, s]", name, json_str(spec, "cedar")));
+	} else if (!strcmp(kind, "Agent")) {
+		json_array_append_new(b->agents, json_pack("[s, s, s]", name, json_str(spec, "owner"),
+							   json_str(spec, "workflow")));
+	} else {
+		json_array_append_new(b->workflows, json_pack("[s, s, s]", name,
+							      json_str(spec, "owner"),
+							      json_str(spec, "autonomy")));
+		json_array_foreach(json_object_get(spec, "steps"), i, step) {
+			json_t *a;
+			json_array_foreach(json_object_get(step, "agents"), k, a)
+				json_array_append_new(b->steps, json_pack("[s, s, s]", name,
+					json_str(step, "name"), json_string_value(a)));
+		}
+	}
+	json_decref(spec);
+	return 0;
+}
+
+/* Rows of sql (three text columns) as sorted [a, b, c] arrays. */
+static int table_lists(struct store *s, const char *sql, json_t *out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(out, json_pack("[s, s, s]", store_col_text(st, 0),
+						     store_col_text(st, 1), store_col_text(st, 2)));
+	store_reset(st);
+	sort_array(out);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Check the snapshot's policies (by their revision hash), agents,
+ * workflows and step agents against the ledger; on a difference fill
+ * sn->unbound and say so on stderr.  Once per snapshot, so decisions pay
+ * nothing for it.
+ */
+static int snapshot_bind(struct store *s, struct control_snapshot *sn, struct aiv_err *err)
+{
+	struct bound_lists b = { s, json_array(), json_array(), json_array(), json_array(),
+				 0, "", 0, err };
+	json_t *rows[3] = { json_array(), json_array(), json_array() };
+	char rev[SHA256_HEX], *text;
+	int ret, i;
+
+	if ((ret = ledger_bound_objects(s, bound_spec, &b, err)) || (ret = b.ret))
+		goto out;
+	sort_array(b.agents);
+	sort_array(b.workflows);
+	sort_array(b.steps);
+	if ((ret = table_lists(s, "SELECT name, owner, workflow FROM agents", rows[0], err)) ||
+	    (ret = table_lists(s, "SELECT name, owner, autonomy FROM workflows", rows[1], err)) ||
+	    (ret = table_lists(s, "SELECT workflow, step, agent FROM step_agents", rows[2], err)))
+		goto out;
+	/* the policies as the snapshot's revision hashes them: [[name, cedar]] by name */
+	text = cjson_dumps(b.policies);
+	sha256_hex(text, strlen(text), rev);
+	free(text);
+	if (b.bad)
+		snprintf(sn->unbound, sizeof(sn->unbound), "the spec of %s is not the one the "
+			 "ledger recorded", b.bad_name);
+	else if (strcmp(rev, sn->revision))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the policies table differs from the "
+			 "applied Policy specs the ledger recorded (revision %.12s..., ledger %.12s...)",
+			 sn->revision, rev);
+	else if (!json_equal(rows[0], b.agents))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the agents table differs from the "
+			 "applied Agent specs the ledger recorded");
+	else if (!json_equal(rows[1], b.workflows))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the workflows table differs from the "
+			 "applied Workflow specs the ledger recorded");
+	else if (!json_equal(rows[2], b.steps))
+		snprintf(sn->unbound, sizeof(sn->unbound), "the step agents differ from the "
+			 "applied Workflow specs the ledger recorded");
+	if (sn->unbound[0])
+		fprintf(stderr, "aivalue: decisions denied, fail closed: %s (aivalue audit verify "
+			"names the rows)\n", sn->unbound);
+out:
+	for (i = 0; i < 3; i++)
+		json_decref(rows[i]);
+	json_decref(b.policies);
+	json_decref(b.agents);
+	json_decref(b.workflows);
+	json_decref(b.steps);
+	return ret;
+}
+
 int control_snapshot_load(struct store *s, unsigned flags, struct control_snapshot **out,
 			  struct aiv_err *err)
 {
@@ -372,7 +527,8 @@ int control_snapshot_load(struct store *s, unsigned flags, struct control_snapsh
 	sha256_hex(revtext, strlen(revtext), sn->revision);
 	free(revtext);
 	if ((ret = store_entities(s, &ents, err)) ||
-	    (ret = cedar_entities_add_json(&sn->es, ents, err)))
+	    (ret = cedar_entities_add_json(&sn->es, ents, err)) ||
+	    (ret = snapshot_bind(s, sn, err)))
 		goto fail;
 	cedar_entities_close(&sn->es);
 	json_decref(ents);
@@ -805,7 +961,12 @@ static int transition_record(struct store *s, const char *actor, const char *ite
 	return ret;
 }
 
-/* Expire overdue pending items inside the caller's transaction. */
+/*
+ * Expire overdue pending items inside the caller's transaction.  The
+ * entries are the system's (EXPIRY_ACTOR), whoever's write triggered them:
+ * expiry is the clock's doing, not the caller's.
+ */
+#define EXPIRY_ACTOR "system:expiry"
 static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, "SELECT id FROM exceptions"
@@ -815,6 +976,7 @@ static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 	int64_t t = time_now_us();
 	int rc, ret = 0;
 
+	(void)actor;
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, t);
@@ -839,7 +1001,7 @@ static int expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 		if (rc < 0)
 			ret = rc;
 		else
-			ret = transition_record(s, actor, ids[i], "pending", "expired", "system",
+			ret = transition_record(s, EXPIRY_ACTOR, ids[i], "pending", "expired", "system",
 						"not resolved by its due time: counts as denied", NULL,
 						err);
 	}
@@ -873,7 +1035,8 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err)
 		return 0;
 	if ((ret = store_begin(s, err)))
 		return ret;
-	if ((ret = expire_tx(s, actor, err)) || (ret = log_flush_tx(s, actor, err))) {
+	(void)actor;
+	if ((ret = expire_tx(s, EXPIRY_ACTOR, err)) || (ret = log_flush_tx(s, EXPIRY_ACTOR, err))) {
 		store_rollback(s);
 		return ret;
 	}
@@ -883,6 +1046,16 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err)
 static const char *const item_cols =
 	"id, queue, owner_kind, owner, state, created_at, due_at, resolved_at, workflow,"
 	" step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
+	" policies, approver, reason, used_at";
+/*
+ * The same for reads, which never write: an overdue pending item shows as
+ * expired (its first parameter is the time now); the next write path
+ * records the expiry, as actor system:expiry.
+ */
+#define READ_STATE "CASE WHEN state = 'pending' AND due_us < ? THEN 'expired' ELSE state END"
+static const char *const item_cols_read =
+	"id, queue, owner_kind, owner, " READ_STATE ", created_at, due_at, resolved_at,"
+	" workflow, step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
 	" policies, approver, reason, used_at";
 
 /* An exception row as JSON (new reference); NULL and err if unreadable. */
@@ -921,22 +1094,23 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	char *sql;
 	struct store_stmt *st;
 	json_t *arr;
-	int rc, ret;
+	int64_t now;
+	int rc;
 
-	if (!store_schema_version(s) && 0)
-		return 0;
-	if ((ret = control_expire(s, actor, err)))
-		return ret;
-	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR state = ?)"
-		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols);
+	(void)actor; /* a read: nothing is recorded under the reader's name */
+	now = time_now_us();
+	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR " READ_STATE " = ?)"
+		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols_read);
 	st = store_prepare(s, sql, err);
 	free(sql);
 	if (!st)
 		return err->code;
-	store_bind_text(st, 1, state);
+	store_bind_int(st, 1, now);
 	store_bind_text(st, 2, state);
-	store_bind_text(st, 3, queue);
-	store_bind_text(st, 4, queue);
+	store_bind_int(st, 3, now);
+	store_bind_text(st, 4, state);
+	store_bind_text(st, 5, queue);
+	store_bind_text(st, 6, queue);
 	arr = json_array();
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		json_t *item = item_json(st, err);
@@ -955,16 +1129,21 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	return 0;
 }
 
-static int load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+/* One item; read: as reads show it (item_cols_read), else as stored. */
+static int load_item_as(struct store *s, const char *id, int read, json_t **out,
+			struct aiv_err *err)
 {
-	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?", item_cols);
+	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?",
+			    read ? item_cols_read : item_cols);
 	struct store_stmt *st = store_prepare(s, sql, err);
 	int rc;
 
 	free(sql);
 	if (!st)
 		return err->code;
-	store_bind_text(st, 1, id);
+	if (read)
+		store_bind_int(st, 1, time_now_us());
+	store_bind_text(st, read ? 2 : 1, id);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW && !(*out = item_json(st, err)))
 		rc = err->code;
@@ -976,12 +1155,16 @@ static int load_item(struct store *s, const char *id, json_t **out, struct aiv_e
 	return 0;
 }
 
+static int load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+{
+	return load_item_as(s, id, 0, out, err);
+}
+
 int control_exception_show(struct store *s, const char *actor, const char *id,
 			   json_t **out, struct aiv_err *err)
 {
-	int ret = control_expire(s, actor, err);
-
-	return ret ? ret : load_item(s, id, out, err);
+	(void)actor; /* a read: see control_exceptions_list */
+	return load_item_as(s, id, 1, out, err);
 }
 
 static int row_exists(struct store *s, const char *sql, const char *v, struct aiv_err *err)
@@ -1015,7 +1198,8 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 	if (!as || !*as)
 		return aiv_fail(err, AIV_EINPUT, "%s needs the person acting (--as PERSON)",
 				verbs[transition]);
-	if ((ret = store_begin(s, err)))
+	/* record overdue expiries first, so that a refused action still leaves them */
+	if ((ret = control_expire(s, EXPIRY_ACTOR, err)) || (ret = store_begin(s, err)))
 		return ret;
 	if ((ret = expire_tx(s, actor, err)) || (ret = load_item(s, id, &item, err)))
 		goto fail;
@@ -1588,7 +1772,13 @@ static int evaluate(struct control_engine *eng, struct control_pending *p, struc
 		snprintf(out->reason, sizeof(out->reason), "no policy permits this request "
 			 "(deny by default)%s", res->nerrors ? "; some policies failed to evaluate" : "");
 	}
-	if (out->outcome == CONTROL_ALLOW && !strcmp(ai->autonomy, "supervised")) {
+	if (sn->unbound[0]) {
+		/* the tables were changed behind the ledger: nothing is permitted */
+		out->outcome = CONTROL_DENY;
+		json_decref(out->policies);
+		out->policies = json_array();
+		snprintf(out->reason, sizeof(out->reason), "denied, fail closed: %s", sn->unbound);
+	} else if (out->outcome == CONTROL_ALLOW && !strcmp(ai->autonomy, "supervised")) {
 		out->outcome = CONTROL_ESCALATE;
 		snprintf(p->queue, sizeof(p->queue), "%s-supervision", ai->workflow);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "

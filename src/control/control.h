@@ -214,10 +214,18 @@ int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_er
 
 /* ---- exception queue ------------------------------------------------ */
 
-/* Mark pending items past their due time expired (own transaction). */
+/*
+ * Mark pending items past their due time expired (own transaction).  The
+ * ledger entries are always actor "system:expiry"; `actor` is unused.
+ */
 int control_expire(struct store *s, const char *actor, struct aiv_err *err);
 
-/* Items (after expiring), filtered by state/queue when not NULL. */
+/*
+ * Items filtered by state/queue when not NULL.  Reads never write: an
+ * overdue pending item is shown (and filtered) as "expired" without being
+ * recorded; the next write path (a decision, an action on the queue, the
+ * server's timer) records it as system:expiry.  `actor` is unused.
+ */
 int control_exceptions_list(struct store *s, const char *actor, const char *state,
 			    const char *queue, json_t **out, struct aiv_err *err);
 int control_exception_show(struct store *s, const char *actor, const char *id,

@@ -18,6 +18,7 @@
 #include "apply/apply.h"
 #include "assess/playbook.h"
 #include "core/cjson.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "routes.h"
 
@@ -124,24 +125,6 @@ static void h_catalog(struct http_request *req, struct http_response *res)
 
 /* ---- the ledger ---- */
 
-static int parse_head(const char *s, int64_t *seq, char hash[SHA256_HEX])
-{
-	char *end;
-	long long v;
-	const char *colon = strchr(s, ':');
-
-	if (!colon)
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (end != colon || v <= 0)
-		return -1;
-	if (strlen(colon + 1) != 64 || strspn(colon + 1, "0123456789abcdef") != 64)
-		return -1;
-	*seq = v;
-	memcpy(hash, colon + 1, SHA256_HEX);
-	return 0;
-}
-
 static void h_audit_verify(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -151,7 +134,7 @@ static void h_audit_verify(struct http_request *req, struct http_response *res)
 	int64_t eseq = 0;
 	json_t *o;
 
-	if (expect && parse_head(expect, &eseq, ehash)) {
+	if (expect && ledger_parse_head(expect, &eseq, ehash)) {
 		http_error(res, 400, "expect_head must be SEQ:HASH (64 lowercase hex digits), "
 			   "as /api/v1/audit/checkpoint gives it, not '%s'", expect);
 		return;

@@ -15,12 +15,14 @@
  * process.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "core/hash.h"
 #include "core/timeutil.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
 #include "tokens.h"
 
@@ -178,7 +180,9 @@ int token_create_expiring(struct store *s, const char *actor, const char *name,
 		ret = rc;
 		goto fail;
 	}
-	payload = json_pack("{s:s, s:s}", "name", name, "role", role_name(role));
+	/* secret_sha256 binds the stored hash too: see token_check */
+	payload = json_pack("{s:s, s:s, s:s}", "name", name, "role", role_name(role),
+			    "secret_sha256", hash);
 	if (agent)
 		json_object_set_new(payload, "agent", json_string(agent));
 	if (expires_us)
@@ -211,6 +215,42 @@ static void read_token(struct store_stmt *st, struct token_info *out)
 		out->role = ROLE_NONE; /* an unreadable expiry: refuse, never fail open */
 }
 
+/*
+ * The token row that matched must be the one the ledger recorded: same
+ * role and agent as its token.create, not revoked since, and (for tokens
+ * created since the entry carries it) the same stored hash.  A row edited
+ * behind the ledger (a viewer's role set to admin, a hash swapped for a
+ * secret someone knows) is refused, with a line on stderr saying why.
+ */
+static int token_bound(struct store *s, const struct token_info *ti, const char *hash,
+		       struct aiv_err *err)
+{
+	struct ledger_bound_token bt;
+	const char *why = NULL;
+	int found, ret;
+
+	if ((ret = ledger_bound_token(s, ti->name, &bt, &found, err)))
+		return ret;
+	if (!found)
+		why = "no ledger entry created it";
+	else if (bt.revoked)
+		why = "the ledger revoked it";
+	else if (strcmp(bt.role, role_name(ti->role)))
+		why = "its role differs from the ledger's";
+	else if (strcmp(bt.agent, ti->agent))
+		why = "its agent differs from the ledger's";
+	else if (bt.secret_sha256[0] && strcmp(bt.secret_sha256, hash))
+		why = "its secret hash differs from the ledger's";
+	if (!why)
+		return 0;
+	fprintf(stderr, "aivalue: refused token '%s' (role %s): %s%s%s (ledger entry %lld); "
+		"the tokens table was changed outside the ledger\n", ti->name,
+		role_name(ti->role), why, found && !bt.revoked ? ": ledger role " : "",
+		found && !bt.revoked ? bt.role : "", (long long)bt.seq);
+	return aiv_fail(err, AIV_EPERM, "token '%s' does not match the ledger: %s", ti->name,
+			why);
+}
+
 int token_check(struct store *s, const char *secret, struct token_info *out,
 		struct aiv_err *err)
 {
@@ -237,7 +277,9 @@ int token_check(struct store *s, const char *secret, struct token_info *out,
 		return rc;
 	if (rc != STORE_ROW || out->role == ROLE_NONE)
 		return aiv_fail(err, AIV_EPERM, "invalid, revoked or expired token");
-	return 0;
+	if ((rc = token_bound(s, out, hash, err)))
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 int token_check_cached(struct store *s, const char *secret, struct token_info *out,
@@ -461,7 +503,7 @@ int session_check(struct store *s, const char *sid, struct token_info *out,
 		return aiv_fail(err, AIV_EPERM, "invalid session");
 	sha256_hex(sid, strlen(sid), hash);
 	time_format_us(time_now_us(), now);
-	st = store_prepare(s, "SELECT " TOKEN_COLS " FROM sessions x JOIN tokens t"
+	st = store_prepare(s, "SELECT " TOKEN_COLS ", t.hash FROM sessions x JOIN tokens t"
 			   " ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
 			   TOKEN_VALID, err);
 	if (!st)
@@ -470,14 +512,19 @@ int session_check(struct store *s, const char *sid, struct token_info *out,
 	store_bind_text(st, 2, now);
 	store_bind_text(st, 3, now);
 	rc = store_step(st, err);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW) {
 		read_token(st, out);
+		snprintf(hash, sizeof(hash), "%s", store_col_text(st, 5));
+	}
 	store_reset(st);
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW || out->role == ROLE_NONE)
 		return aiv_fail(err, AIV_EPERM, "invalid or expired session");
-	return 0;
+	/* a session stands for its token: the token must still match the ledger */
+	if ((rc = token_bound(s, out, hash, err)))
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 int session_delete(struct store *s, const char *sid, struct aiv_err *err)

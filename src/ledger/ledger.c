@@ -15,6 +15,7 @@
 
 #include "core/cjson.h"
 #include "ledger.h"
+#include "state.h"
 
 /* Bytes that a JSON string must escape: '"', '\\' and U+0000..U+001F. */
 static const unsigned char json_special[256] = {
@@ -196,12 +197,19 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 		  struct aiv_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
+	json_t *stamped = NULL;
 	int rc;
 
-	if (payload)
+	/* imports get the digest of the rows they wrote: see state.h */
+	if (store_in_tx(s) && (rc = ledger_state_stamp(s, action, payload, &stamped, err)))
+		return rc;
+	if (stamped)
+		cjson_dump(&sb, stamped);
+	else if (payload)
 		cjson_dump(&sb, payload);
 	else
 		strbuf_addstr(&sb, "{}");
+	json_decref(stamped);
 	rc = ledger_append_text(s, actor, action, subject, sb.buf, sb.len, 0,
 				seq_out, err);
 	strbuf_release(&sb);

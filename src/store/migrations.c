@@ -224,6 +224,12 @@ const struct migration store_migrations[] = {
 	  "CREATE TABLE sessions(hash TEXT PRIMARY KEY, token_id INTEGER NOT NULL REFERENCES tokens(id),"
 	  " created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
 	  "CREATE INDEX sessions_expires ON sessions(expires_at);" },
+	{ 12, "import rows by import, so each import's rows are read (and digested) alone",
+	  "CREATE INDEX usage_seats_import ON usage_seats(import_id);"
+	  "CREATE INDEX usage_team_members_import ON usage_team_members(import_id);"
+	  "CREATE INDEX usage_workflows_import ON usage_workflows(import_id);"
+	  "CREATE INDEX journey_events_import ON journey_events(import_id);"
+	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);" },
 };
 
 const int store_migrations_count =

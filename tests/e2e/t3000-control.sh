@@ -177,7 +177,8 @@ test_expect_success 'items past due expire, count as denied and cannot be approv
 	AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z aivalue exceptions list --json >all.json &&
 	test "$(json_get all.json "len([x for x in d if x[\"state\"] == \"pending\"])")" = 0 &&
 	test "$(json_get all.json "[x[\"state\"] for x in d if x[\"id\"] == \"$id\"][0]")" = expired &&
-	test_must_fail aivalue exceptions approve "$id" --as ana --reason late 2>err &&
+	AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z \
+		test_must_fail aivalue exceptions approve "$id" --as ana --reason late 2>err &&
 	test_grep "expired" err
 '
 

@@ -16,7 +16,10 @@
 #include <sys/wait.h>
 
 #include "core/cjson.h"
+#include "ledger/bind.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
+#include "ledger/state.h"
 
 #define NENTRIES 12
 /* 2026-11-25T23:26:20.123456Z */
@@ -736,12 +739,145 @@ static void big_checkpoint_mismatch_vs_altered(void **state)
 	assert_string_equal(r.head_hash, b->hash[4500]);
 }
 
+/*
+ * The signed checkpoint, pinned against an independent implementation:
+ * the key texts, the note and its signature below were made with
+ * Python's `cryptography` (Ed25519 is deterministic) from the seed
+ * 00 01 .. 1f, for tree size 12 and root SHA-256("abc").
+ */
+#define CP_NAME "test.example/ledger"
+#define CP_SKEY "PRIVATE+KEY+" CP_NAME "+1a9913ed+AQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f"
+#define CP_VKEY CP_NAME "+1a9913ed+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4"
+#define CP_ROOT "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define CP_NOTE CP_NAME "\n12\nungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=\n\n" \
+	"\xe2\x80\x94 " CP_NAME " GpkT7Vrha5qpKjryqufw1egr47iOKLa3YhMb2O+BT4va1GZhtDlvAaWhUhuR" \
+	"pemqKbrv7qjp4ViG4RAjhFAAIvRM5AI=\n"
+
+static void checkpoint_note_is_pinned(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_checkpoint cp;
+	char *note = NULL, *bad;
+	(void)state;
+
+	assert_int_equal(ledger_checkpoint_sign(CP_SKEY, 12, CP_ROOT, &note, &err), 0);
+	assert_string_equal(note, CP_NOTE);
+	assert_int_equal(ledger_checkpoint_open(note, strlen(note), CP_VKEY, "n", &cp, &err), 0);
+	assert_string_equal(cp.origin, CP_NAME);
+	assert_int_equal(cp.size, 12);
+	assert_string_equal(cp.hash, CP_ROOT);
+	/* size 12 -> 13: the signature no longer holds */
+	bad = xstrdup(note);
+	bad[strlen(CP_NAME) + 2] = '3';
+	assert_int_equal(ledger_checkpoint_open(bad, strlen(bad), CP_VKEY, "n", &cp, &err),
+			 AIV_EPERM);
+	assert_non_null(strstr(err.msg, "is not valid"));
+	free(bad);
+	free(note);
+}
+
+static void checkpoint_keys_round_trip(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_checkpoint cp;
+	char *skey, *vkey, *note;
+	(void)state;
+
+	assert_int_equal(ledger_key_generate("a b", &skey, &vkey, &err), AIV_EINPUT);
+	assert_int_equal(ledger_key_generate("x.example/l", &skey, &vkey, &err), 0);
+	assert_int_equal(ledger_checkpoint_sign(skey, 7, CP_ROOT, &note, &err), 0);
+	assert_int_equal(ledger_checkpoint_open(note, strlen(note), vkey, "n", &cp, &err), 0);
+	assert_int_equal(cp.size, 7);
+	/* the pinned note is not signed by this key (another name) */
+	assert_int_equal(ledger_checkpoint_open(CP_NOTE, strlen(CP_NOTE), vkey, "n", &cp, &err),
+			 AIV_EPERM);
+	assert_non_null(strstr(err.msg, "no signature by key 'x.example/l'"));
+	assert_int_equal(ledger_checkpoint_open("x\n", 2, vkey, "f.note", &cp, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "f.note: not a signed note"));
+	free(skey);
+	free(vkey);
+	free(note);
+}
+
+static void head_text_parses(void **state)
+{
+	char hash[SHA256_HEX];
+	int64_t seq = 0;
+	(void)state;
+
+	assert_int_equal(ledger_parse_head("12:" CP_ROOT, &seq, hash), 0);
+	assert_int_equal(seq, 12);
+	assert_string_equal(hash, CP_ROOT);
+	assert_int_equal(ledger_parse_head("0:" CP_ROOT, &seq, hash), -1);
+	assert_int_equal(ledger_parse_head("12:ABC", &seq, hash), -1);
+}
+
+/* "V2:ab" "N" "V2:12" "\n", hashed by hand (Python hashlib) */
+static void rows_digest_is_pinned(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	char d[SHA256_HEX];
+
+	assert_int_equal(ledger_rows_digest(f->s, "SELECT 'ab', NULL, 12", 0, 3, d, &err), 0);
+	assert_string_equal(d, "1d8c4cb87580d692f69e9b8e81259f8b6d52a733a0ebec614b23513870311060");
+}
+
+static void append_one(struct fx *f, const char *action, const char *payload)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *p = json_loads(payload, 0, NULL);
+
+	if (store_begin(f->s, &err) ||
+	    ledger_append(f->s, "user:ana", action, "Token/x", p, NULL, &err) ||
+	    store_commit(f->s, &err))
+		fail_msg("append: %s", err.msg);
+	json_decref(p);
+}
+
+/* The index follows appended entries, and starts over when the ledger is rewritten. */
+static void bound_token_follows_the_ledger(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_bound_token t;
+	int found = 1;
+
+	ledger_bind_reset();
+	assert_int_equal(ledger_bound_token(f->s, "vic", &t, &found, &err), 0);
+	assert_int_equal(found, 0);
+	append_one(f, "token.create", "{\"name\":\"vic\",\"role\":\"viewer\",\"secret_sha256\":\"ab\"}");
+	assert_int_equal(ledger_bound_token(f->s, "vic", &t, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(t.role, "viewer");
+	assert_string_equal(t.secret_sha256, "ab");
+	assert_int_equal(t.revoked, 0);
+	assert_int_equal(t.seq, NENTRIES + 1);
+	append_one(f, "token.revoke", "{\"name\":\"vic\"}");
+	assert_int_equal(ledger_bound_token(f->s, "vic", &t, &found, &err), 0);
+	assert_int_equal(t.revoked, 1);
+	assert_int_equal(t.seq, NENTRIES + 2);
+	/* rewrite the entry the index stopped at: it reads everything again */
+	assert_int_equal(store_exec(f->s, "UPDATE ledger SET payload = '{\"name\":\"vic\","
+				    "\"role\":\"admin\"}', hash = 'x' WHERE seq = 13;"
+				    "DELETE FROM ledger WHERE seq = 14", &err), 0);
+	assert_int_equal(ledger_bound_token(f->s, "vic", &t, &found, &err), 0);
+	assert_string_equal(t.role, "admin");
+	assert_int_equal(t.revoked, 0);
+	ledger_bind_reset();
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hash_definition_is_pinned),
 		cmocka_unit_test(empty_ledger_head_is_genesis),
+		cmocka_unit_test(checkpoint_note_is_pinned),
+		cmocka_unit_test(checkpoint_keys_round_trip),
+		cmocka_unit_test(head_text_parses),
+		T(rows_digest_is_pinned),
+		T(bound_token_follows_the_ledger),
 		T(append_needs_a_transaction),
 		T(intact_ledger_verifies),
 		T(stored_payload_is_canonical),

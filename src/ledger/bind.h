@@ -1,0 +1,100 @@
+/*
+ * bind.h - what the ledger says the power-granting state is.
+ *
+ * A token's role, an applied object's spec: the tables hold them, and
+ * whoever can write the database file can change them without a ledger
+ * entry.  So the code that grants power on their strength (a token
+ * authenticating, the decision engine loading its policies and agents)
+ * first asks here what the ledger recorded, and refuses on a mismatch.
+ *
+ * The answers come from one process-wide index built by walking the
+ * ledger once and then only the entries appended since (an entry's seq
+ * and hash mark how far it has read; if that entry or entry 1 changes,
+ * the index is rebuilt from the start).  A lookup costs one query for the
+ * ledger head plus a mutex, so it is cheap enough for every uncached
+ * authentication; the decision engine asks once per snapshot.
+ *
+ * What it indexes:
+ *   token.create {name, role, agent?, secret_sha256?}, token.revoke {name}
+ *   apply.create|update {kind, name, spec_hash}, apply.delete {kind, name}
+ *   change.merge {artefact, from_/to_version, from_/to_fingerprint}
+ * The index follows the ledger as it is; whether the ledger itself is
+ * intact is `audit verify`'s question (and a signed checkpoint's).
+ */
+#ifndef AIV_LEDGER_BIND_H
+#define AIV_LEDGER_BIND_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "core/hash.h"
+#include "store/store.h"
+
+struct ledger_bound_token {
+	char role[32];
+	char agent[129];              /* "" when none */
+	char secret_sha256[SHA256_HEX]; /* "" when the entry predates it */
+	int revoked;
+	int64_t seq;                  /* the entry that set this state */
+};
+
+/*
+ * The ledger's state of token `name`: *found = 0 when no token.create
+ * names it.  0, or a negative code with err filled on a store error.
+ */
+int ledger_bound_token(struct store *s, const char *name, struct ledger_bound_token *out,
+		       int *found, struct aiv_err *err);
+
+struct ledger_bound_object {
+	char spec_hash[SHA256_HEX];     /* of the spec the last apply entry wrote */
+	int64_t created_seq, updated_seq;
+	/*
+	 * An Artefact merged by a change request since: its spec is the
+	 * applied one with fingerprint and version set to the merge's
+	 * (change.merge records those, not the spec).  orig_*: the values the
+	 * first merge started from, i.e. the applied spec's.
+	 */
+	int merged;
+	int64_t version, orig_version;
+	char fingerprint[SHA256_HEX], orig_fingerprint[SHA256_HEX];
+	int64_t merged_seq;             /* the last change.merge entry */
+};
+
+/*
+ * 1 if `spec` (canonical JSON text, len bytes) is the spec the ledger
+ * says object o has, else 0.
+ */
+int ledger_bound_spec_ok(const struct ledger_bound_object *o, const char *spec, size_t len);
+
+/*
+ * The stored spec of kind/name (the objects table) if it is the one the
+ * ledger says o has: *spec is a new reference, or NULL when the spec is
+ * missing or differs.  Negative only on a store error.
+ */
+int ledger_bound_spec_load(struct store *s, const char *kind, const char *name,
+			   const struct ledger_bound_object *o, json_t **spec, struct aiv_err *err);
+
+/*
+ * The ledger's state of applied object kind/name: *found = 0 when it was
+ * never applied or its last entry deleted it.
+ */
+int ledger_bound_object(struct store *s, const char *kind, const char *name,
+			struct ledger_bound_object *out, int *found, struct aiv_err *err);
+
+/*
+ * Every token or object the ledger holds, in name order, for a full
+ * comparison with a table.  fn's non-zero return stops the walk.
+ */
+typedef int (*ledger_bound_token_fn)(const char *name, const struct ledger_bound_token *t,
+				     void *data);
+typedef int (*ledger_bound_object_fn)(const char *kind, const char *name,
+				      const struct ledger_bound_object *o, void *data);
+int ledger_bound_tokens(struct store *s, ledger_bound_token_fn fn, void *data,
+			struct aiv_err *err);
+int ledger_bound_objects(struct store *s, ledger_bound_object_fn fn, void *data,
+			 struct aiv_err *err);
+
+/* Forget the index (tests; a process that switches workspaces need not). */
+void ledger_bind_reset(void);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * state.h - `audit verify --state`: do the tables say what the ledger says?
+ *
+ * The chain proves the ledger was not edited; this proves the tables were
+ * not edited behind it.  Each ledger-bound table is checked one of three
+ * ways (docs/ledger.md has the full list):
+ *
+ *   replayed   the ledger's entries give every row's state: tokens (from
+ *              token.create/revoke), objects (apply.* spec_hash, and the
+ *              spec must hash to it), exceptions (state and approver from
+ *              the last exception.* transition)
+ *   digested   the entry holds state_sha256, a digest of the rows it wrote
+ *              (usage.import, journeys.import: added by ledger_append to
+ *              entries appended from 2026-12 on; older entries have none
+ *              and their rows are reported as not covered, never as bad)
+ *   derived    the row carries its own hash chained into the ledger:
+ *              decision_log (record -> digest -> decisions.batch); its
+ *              index columns (agent, action, outcome, time_us) must say
+ *              what the record says
+ *
+ * The typed rows that apply writes from specs (people, teams, agents,
+ * policies, ...) are checked by replaying the verified specs into an
+ * empty workspace (cli/audit.c, which may call the apply layer) and
+ * comparing with ledger_state_compare().
+ *
+ * The row digest: SHA-256 over each row in the query's order, each column
+ * as "N" (NULL) or "V<length>:<bytes>" (the value as SQLite text or blob
+ * bytes), each row ended by "\n".
+ */
+#ifndef AIV_LEDGER_STATE_H
+#define AIV_LEDGER_STATE_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+#include "core/hash.h"
+#include "store/store.h"
+
+struct ledger_state_diff {
+	char *table, *key, *what;
+};
+
+struct ledger_state_report {
+	struct ledger_state_diff *v;
+	size_t n, alloc;
+	int64_t rows;      /* rows compared */
+	int tables;        /* tables checked */
+	int64_t uncovered; /* import entries too old to carry state_sha256 */
+};
+
+void ledger_state_report_release(struct ledger_state_report *r);
+/* Record one difference; at most 1000 are kept (n counts them all). */
+void ledger_state_add(struct ledger_state_report *r, const char *table, const char *key,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Run the replayed, digested and derived checks.  0 when they ran (r->n
+ * says whether the tables match), negative on a store error.
+ */
+int ledger_state_verify(struct store *s, struct ledger_state_report *r, struct aiv_err *err);
+
+/*
+ * Compare `table` in `have` (the workspace) with `want` (a replay):
+ * `keys` and `cols` are comma-separated column lists (keys first, unique
+ * together).  Each missing, extra or differing row is added to r.
+ */
+int ledger_state_compare(struct store *have, struct store *want, const char *table,
+			 const char *keys, const char *cols, struct ledger_state_report *r,
+			 struct aiv_err *err);
+
+/*
+ * The row digest (see above) of `sql`, whose first parameter (if any) is
+ * bound to `arg`, over its first `ncols` columns.
+ */
+int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
+		       char out[SHA256_HEX], struct aiv_err *err);
+
+/*
+ * If `action` writes rows that ledger_append digests (see above), add
+ * "state_sha256" to a copy of payload and return it (new reference);
+ * otherwise return NULL.  Called by ledger_append inside the caller's
+ * transaction, after the caller wrote the rows.
+ */
+int ledger_state_stamp(struct store *s, const char *action, const json_t *payload,
+		       json_t **out, struct aiv_err *err);
+
+#endif

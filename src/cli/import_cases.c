@@ -327,7 +327,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	if (ret) {
 		ret = cli_error(&err);
 		/* what was read before the error, so a refusal explains itself */
-		if (tally.read)
+		if (tally_skipped(&tally))
 			tally_print(&tally, stderr, 2);
 		goto cleanup;
 	}

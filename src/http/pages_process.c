@@ -110,7 +110,7 @@ static void h_logs_page(struct http_request *req, struct http_response *res)
 				    (long long)v[i].cases, (long long)v[i].events,
 				    (long long)v[i].activities,
 				    v[i].cases ? (double)v[i].events / (double)v[i].cases : 0.0);
-			strbuf_add_html(&m, v[i].first_time);
+			strbuf_add_html(&m, *v[i].first_time ? v[i].first_time : "no timestamps");
 			strbuf_addstr(&m, "</td><td>");
 			strbuf_add_html(&m, v[i].last_time);
 			strbuf_addstr(&m, "</td><td>");
@@ -140,9 +140,10 @@ static void kpi_tiles(struct strbuf *m, const struct process_stats *ps)
 	kpi(m, "activities", v, NULL);
 	snprintf(v, sizeof(v), "%zu", ps->nvariants);
 	kpi(m, "variants", v, NULL);
-	kpi(m, "median case duration", pjson_human(ps->duration.median, h, sizeof(h)),
-	    "first to last event");
-	kpi(m, "p90 case duration", pjson_human(ps->duration.p90, h, sizeof(h)), NULL);
+	kpi(m, "median case duration", ps->no_time ? "no timestamps" :
+	    pjson_human(ps->duration.median, h, sizeof(h)), "first to last event");
+	kpi(m, "p90 case duration", ps->no_time ? "no timestamps" :
+	    pjson_human(ps->duration.p90, h, sizeof(h)), NULL);
 	snprintf(v, sizeof(v), "%.1f%%", ps->cases ? 100.0 * (double)ps->rework_cases /
 		 (double)ps->cases : 0.0);
 	kpi(m, "rework rate", v, "cases repeating an activity");
@@ -481,8 +482,14 @@ static void h_log_page(struct http_request *req, struct http_response *res)
 	if (have_co)
 		compare_section(&m, &co, by);
 	strbuf_addstr(&m, "<div class=\"charts\">");
-	histogram(&m, req, &ps);
-	bottleneck_chart(&m, req, &l, &ps);
+	if (ps.no_time) { /* no durations or waits to chart: say so, not 0 */
+		strbuf_addstr(&m, "<section class=\"card\"><p>This log has no timestamps: "
+			      "events are in file order, and case durations, waiting times "
+			      "and weeks are unknown.</p></section>");
+	} else {
+		histogram(&m, req, &ps);
+		bottleneck_chart(&m, req, &l, &ps);
+	}
 	strbuf_addstr(&m, "</div>");
 	dfg_section(&m, &l, &ps, min_edge);
 	variants_table(&m, &l, &ps);

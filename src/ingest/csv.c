@@ -6,7 +6,20 @@
  * buffer.  Only the mapped columns are looked at, so a wide export costs
  * little more than a narrow one.  Errors name the file and the physical
  * line where the record starts (records may span lines inside quotes).
+ *
+ * Times go through core/timeutil's time_parse().  Dates with the year
+ * last (03/04/2024) are read in the order --date-order gives, or, when it
+ * is not given, in the order the column itself shows: the first such date
+ * starts one scan of the rest of the column, and a value whose first part
+ * is above 12 means day first, a second part above 12 month first.  A
+ * column that never tells (every day <= 12), or tells both, is refused
+ * with an example; the order found is an assumption in the tally.  Digits
+ * alone are Unix time, by magnitude unless --time-format says.  Costs may
+ * use a decimal comma ("12,5", "1.234,5"); a column mixing "12,5" and
+ * "3.75" is refused.  Rows with an empty case id, activity or time are
+ * skipped and counted in the tally (an error without one, or --strict).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -169,6 +182,134 @@ static int map_col(const struct csv_reader *hdr, const char *given, const char *
 	return 0;
 }
 
+/* A field's text for messages: at most 64 bytes of it. */
+#define FIELD_FMT(f) (int)((f).len > 64 ? 64 : (f).len), (f).p
+
+struct order_scan {
+	long line[2];         /* first line with day-first / month-first evidence */
+	char example[2][72];
+	char ambiguous[72];   /* the first value that reads both ways */
+	long ambiguous_line;
+};
+
+/* Which orders the year-last date f can be read in; fills the scan's evidence. */
+static void order_evidence(struct order_scan *sc, const struct field *f, long line,
+			   const struct time_format *tf)
+{
+	unsigned m = time_orders_possible(f->p, f->len, tf);
+	int k = m == (1u << TIME_ORDER_DMY) ? 0 : m == (1u << TIME_ORDER_MDY) ? 1 : -1;
+
+	if (k >= 0 && !sc->line[k]) {
+		sc->line[k] = line;
+		snprintf(sc->example[k], sizeof(sc->example[k]), "%.*s", FIELD_FMT(*f));
+	} else if (k < 0 && m && !sc->ambiguous_line) {
+		sc->ambiguous_line = line;
+		snprintf(sc->ambiguous, sizeof(sc->ambiguous), "%.*s", FIELD_FMT(*f));
+	}
+}
+
+/*
+ * Decide the date order of column `col` from the record just read (at
+ * `line`, value `cur`) and every record after it; sets tf->order.  Reads
+ * with its own reader, so r is untouched.
+ */
+static int detect_order(const struct csv_reader *r, const struct field *cur, long line,
+			int col, size_t ncols, const char *colname, struct time_format *tf,
+			struct tally *t, struct aiv_err *err)
+{
+	struct csv_reader rr;
+	struct order_scan sc;
+	char where[AIV_ERR_MSG];
+	long l2;
+	int ret, k;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&rr, 0, sizeof(rr));
+	rr.s = r->s;
+	rr.end = r->end;
+	rr.name = r->name;
+	rr.delim = r->delim;
+	rr.line = r->line;
+	strbuf_init(&rr.scratch, 256);
+	order_evidence(&sc, cur, line, tf);
+	while ((ret = next_record(&rr, &l2, err)) == 1)
+		if (rr.nf == ncols && rr.f[col].len)
+			order_evidence(&sc, &rr.f[col], l2, tf);
+	free(rr.f);
+	strbuf_release(&rr.scratch);
+	if (ret < 0)
+		return ret;
+	if (sc.line[0] && sc.line[1])
+		return aiv_fail_at(err, AIV_EINPUT, r->name, sc.line[1], 0,
+				   "column '%s' mixes day-first dates ('%s', line %ld) and "
+				   "month-first dates ('%s'); give --date-order dmy or mdy",
+				   colname, sc.example[0], sc.line[0], sc.example[1]);
+	if (!sc.line[0] && !sc.line[1])
+		return aiv_fail_at(err, AIV_EINPUT, r->name, line, 0,
+				   "ambiguous date '%s' in column '%s': no date in the column "
+				   "has a day above 12, so it reads day-first and month-first; "
+				   "give --date-order dmy or mdy", sc.ambiguous, colname);
+	k = sc.line[0] ? 0 : 1;
+	tf->order = k ? TIME_ORDER_MDY : TIME_ORDER_DMY;
+	if (t) {
+		snprintf(where, sizeof(where), "%s:%ld", r->name, sc.line[k]);
+		tally_assume(t, k ? "dates with the year last read month first (detected, e.g. '04/13/2024')"
+				  : "dates with the year last read day first (detected, e.g. '13/04/2024')",
+			     where);
+	}
+	return 0;
+}
+
+/*
+ * A number with a decimal point or comma: "12.5", "12,5", "-3", "1e3";
+ * with both marks the last is the decimal one and the other groups
+ * thousands ("1.234,5", "1,234.5").  *mark is the decimal mark used ('.'
+ * or ','), 0 for none.  Returns 0 or -1.
+ */
+static int parse_number(const char *p, size_t len, double *v, char *mark)
+{
+	char buf[64], *end;
+	const char *lastsep = NULL, *c;
+	size_t n = 0;
+	int commas = 0, points = 0;
+	char group;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	for (c = p; c < p + len; c++) {
+		if (*c == ',' || *c == '.') {
+			commas += *c == ',';
+			points += *c == '.';
+			lastsep = c;
+		}
+	}
+	*mark = 0;
+	if (commas && points) {
+		*mark = *lastsep;
+		if ((*mark == ',' && commas > 1) || (*mark == '.' && points > 1))
+			return -1;
+	} else if (commas > 1 || points > 1) {
+		return -1; /* "1.234.567": grouping without a decimal mark is not guessed */
+	} else if (commas || points) {
+		*mark = *lastsep;
+	}
+	group = commas && points ? (*mark == ',' ? '.' : ',') : 0;
+	for (c = p; c < p + len; c++) {
+		if (group && *c == group) {
+			/* a thousands separator: three digits, then another or the mark */
+			if (p + len - c < 4 || !isdigit((unsigned char)c[1]) ||
+			    !isdigit((unsigned char)c[2]) || !isdigit((unsigned char)c[3]) ||
+			    (c[4] != group && c + 4 != lastsep))
+				return -1;
+			continue;
+		}
+		buf[n++] = c == lastsep ? '.' : *c;
+	}
+	buf[n] = '\0';
+	*v = strtod(buf, &end);
+	return end == buf || *end || !isfinite(*v) ? -1 : 0;
+}
+
 int ingest_csv_buffer(const char *data, size_t len, const char *name,
 		      const struct ingest_csv_map *map, struct eventlog *l,
 		      const struct ingest_opts *o, struct aiv_err *err)
@@ -180,7 +321,16 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 	size_t ncols, maxcol = 0;
 	uint64_t next_report = 65536;
 	long line = 1;
+	struct tally *t = o ? o->tally : NULL;
+	struct time_format tf;
+	int order_known = map->date_order != INGEST_ORDER_DETECT;
+	char time_name[72] = "", cost_mark = 0, cost_example[72] = "", where[AIV_ERR_MSG];
+	long cost_line = 0;
 
+	ingest_time_format(&tf, map->date_order == INGEST_ORDER_DMY ? TIME_ORDER_DMY :
+				map->date_order == INGEST_ORDER_MDY ? TIME_ORDER_MDY : TIME_ORDER_ISO,
+			   map->time_format == INGEST_TIME_EPOCH_S ? TIME_EPOCH_S :
+			   map->time_format == INGEST_TIME_EPOCH_MS ? TIME_EPOCH_MS : TIME_EPOCH_AUTO);
 	memset(&r, 0, sizeof(r));
 	strbuf_init(&r.scratch, 256);
 	r.s = data;
@@ -246,6 +396,8 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 					maxcol = (size_t)cattr[i];
 			}
 		}
+		if (!ret)
+			snprintf(time_name, sizeof(time_name), "%.*s", FIELD_FMT(hf[ctime]));
 		free(hf);
 		if (ret)
 			goto cleanup;
@@ -257,7 +409,7 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 				maxcol = (size_t)cols[i];
 	}
 	for (;;) {
-		int64_t t;
+		int64_t t_us;
 		uint32_t cid, aid, rid = EVL_NONE;
 		size_t ev;
 
@@ -267,7 +419,9 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 		if (ret == 0)
 			break;
 		if (r.nf == 1 && r.f[0].len == 0)
-			continue; /* blank line */
+			continue; /* blank line: not a row */
+		if (t)
+			t->read++;
 		if (r.nf != ncols) {
 			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
 					  "record has %zu fields, the header has %zu", r.nf, ncols);
@@ -275,37 +429,76 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 		}
 		(void)maxcol;
 		if (!r.f[ccase].len || !r.f[cact].len || !r.f[ctime].len) {
-			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0, "empty %s",
-					  !r.f[ccase].len ? "case id" :
-					  !r.f[cact].len ? "activity" : "time");
-			goto cleanup;
+			const char *why = !r.f[ccase].len ? "empty case id" :
+					  !r.f[cact].len ? "empty activity" : "empty time";
+			snprintf(where, sizeof(where), "%s:%ld", name, line);
+			if (!t)
+				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0, "%s", why);
+			else
+				ret = tally_skip(t, why, where, err);
+			if (ret)
+				goto cleanup;
+			continue;
 		}
-		if (ingest_parse_time(r.f[ctime].p, r.f[ctime].len, &t)) {
-			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
-					  "unparseable date '%.*s' in column %d",
-					  (int)(r.f[ctime].len > 64 ? 64 : r.f[ctime].len),
-					  r.f[ctime].p, ctime + 1);
-			goto cleanup;
+		if (time_parse(r.f[ctime].p, r.f[ctime].len, &tf, &t_us)) {
+			if (!order_known && time_orders_possible(r.f[ctime].p, r.f[ctime].len, &tf)) {
+				order_known = 1;
+				if ((ret = detect_order(&r, &r.f[ctime], line, ctime, ncols, time_name,
+							&tf, t, err)))
+					goto cleanup;
+			}
+			if (time_parse(r.f[ctime].p, r.f[ctime].len, &tf, &t_us)) {
+				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
+						  "unparseable date '%.*s' in column %d%s",
+						  FIELD_FMT(r.f[ctime]), ctime + 1,
+						  map->date_order == INGEST_ORDER_YMD &&
+						  time_orders_possible(r.f[ctime].p, r.f[ctime].len, &tf) ?
+						  " (the year is last: --date-order ymd refuses that)" : "");
+				goto cleanup;
+			}
+		} else if (t && tf.epoch == TIME_EPOCH_AUTO) {
+			enum time_epoch unit = time_epoch_unit(r.f[ctime].p, r.f[ctime].len, TIME_TRIM);
+			if (unit != TIME_EPOCH_NONE) {
+				snprintf(where, sizeof(where), "%s:%ld", name, line);
+				tally_assume(t, unit == TIME_EPOCH_S ? "time as Unix seconds (by magnitude)" :
+						unit == TIME_EPOCH_MS ? "time as Unix milliseconds (by magnitude)" :
+						unit == TIME_EPOCH_US ? "time as Unix microseconds (by magnitude)" :
+						"time as Unix nanoseconds (by magnitude)", where);
+			}
 		}
 		cid = eventlog_intern(l, r.f[ccase].p, r.f[ccase].len);
 		aid = eventlog_intern(l, r.f[cact].p, r.f[cact].len);
 		if (cres >= 0 && r.f[cres].len)
 			rid = eventlog_intern(l, r.f[cres].p, r.f[cres].len);
-		ev = eventlog_add(l, cid, aid, rid, t);
+		ev = eventlog_add(l, cid, aid, rid, t_us);
 		if (clife >= 0 && r.f[clife].len)
 			eventlog_set_lifecycle(l, ev, eventlog_intern(l, r.f[clife].p,
 								     r.f[clife].len));
 		if (ccost >= 0 && r.f[ccost].len) {
-			char num[64], *end;
 			double v;
-			size_t n = r.f[ccost].len < 63 ? r.f[ccost].len : 63;
-			memcpy(num, r.f[ccost].p, n);
-			num[n] = '\0';
-			v = strtod(num, &end);
-			if (*end || end == num) {
+			char mark;
+			if (parse_number(r.f[ccost].p, r.f[ccost].len, &v, &mark)) {
 				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
-						  "invalid cost '%s' in column %d", num, ccost + 1);
+						  "invalid cost '%.*s' in column %d", FIELD_FMT(r.f[ccost]),
+						  ccost + 1);
 				goto cleanup;
+			}
+			if (mark && cost_mark && mark != cost_mark) {
+				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
+						  "cost column %d mixes decimal marks: '%.*s' here, '%s' "
+						  "on line %ld", ccost + 1, FIELD_FMT(r.f[ccost]),
+						  cost_example, cost_line);
+				goto cleanup;
+			}
+			if (mark && !cost_mark) {
+				cost_mark = mark;
+				cost_line = line;
+				snprintf(cost_example, sizeof(cost_example), "%.*s",
+					 FIELD_FMT(r.f[ccost]));
+			}
+			if (mark == ',' && t) {
+				snprintf(where, sizeof(where), "%s:%ld", name, line);
+				tally_assume(t, "cost with a decimal comma ('12,5' is 12.5)", where);
 			}
 			eventlog_set_cost(l, ev, v);
 		}
@@ -314,6 +507,8 @@ int ingest_csv_buffer(const char *data, size_t len, const char *name,
 				eventlog_add_event_attr(l, ev, attr_key[i], EVL_STRING,
 							eventlog_intern(l, r.f[cattr[i]].p,
 									r.f[cattr[i]].len));
+		if (t)
+			t->used++;
 		if (o && o->progress && l->n >= next_report) {
 			o->progress(l->n, (uint64_t)(r.s - data), o->progress_data);
 			next_report = l->n + 65536;

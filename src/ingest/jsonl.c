@@ -54,6 +54,14 @@ int ingest_jsonl_buffer(const char *data, size_t len, const char *name,
 	uint64_t next_report = 65536;
 	long line = 0;
 	int ret = 0, i;
+	struct tally *tl_ = o ? o->tally : NULL;
+	struct time_format tf;
+	char where[AIV_ERR_MSG];
+
+	ingest_time_format(&tf, map->date_order == INGEST_ORDER_DMY ? TIME_ORDER_DMY :
+				map->date_order == INGEST_ORDER_MDY ? TIME_ORDER_MDY : TIME_ORDER_ISO,
+			   map->time_format == INGEST_TIME_EPOCH_S ? TIME_EPOCH_S :
+			   map->time_format == INGEST_TIME_EPOCH_MS ? TIME_EPOCH_MS : TIME_EPOCH_AUTO);
 
 	if (map->nattrs) {
 		attr_key = xmalloc(st_mult((size_t)map->nattrs, sizeof(*attr_key)));
@@ -85,28 +93,44 @@ int ingest_jsonl_buffer(const char *data, size_t len, const char *name,
 			json_decref(obj);
 			goto cleanup;
 		}
+		if (tl_)
+			tl_->read++;
 		cs = field(obj, case_col, cb, sizeof(cb), &cl);
 		as = field(obj, act_col, ab, sizeof(ab), &al);
 		ts = field(obj, time_col, tb, sizeof(tb), &tl);
 		if (!cs || !cl || !as || !al || !ts || !tl) {
-			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0, "no '%s'",
-					  !cs || !cl ? case_col : !as || !al ? act_col : time_col);
+			const char *missing = !cs || !cl ? case_col : !as || !al ? act_col : time_col;
+			char why[160];
+			snprintf(why, sizeof(why), "no '%.60s'", missing);
+			snprintf(where, sizeof(where), "%s:%ld", name, line);
+			if (!tl_)
+				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0, "%s", why);
+			else
+				ret = tally_skip(tl_, why, where, err);
 			json_decref(obj);
-			goto cleanup;
+			if (ret)
+				goto cleanup;
+			p = e + 1;
+			continue;
 		}
 		if (json_is_number(json_object_get(obj, time_col))) {
-			double sec = json_number_value(json_object_get(obj, time_col));
-			if (!(fabs(sec) < 1e11)) { /* beyond year 5000: not a Unix time */
+			double num = json_number_value(json_object_get(obj, time_col));
+			double unit = map->time_format == INGEST_TIME_EPOCH_MS ? 1e3 : 1e6;
+			if (!(fabs(num) < (unit == 1e3 ? 1e14 : 1e11))) { /* beyond year 5000 */
 				ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
-						  "time %g in field '%s' is not Unix seconds", sec, time_col);
+						  "time %g in field '%s' is not Unix %s", num, time_col,
+						  unit == 1e3 ? "milliseconds" : "seconds");
 				json_decref(obj);
 				goto cleanup;
 			}
-			t = (int64_t)llround(sec * 1e6);
-		} else if (ingest_parse_time(ts, tl, &t)) {
+			t = (int64_t)llround(num * unit);
+		} else if (time_parse(ts, tl, &tf, &t)) {
 			ret = aiv_fail_at(err, AIV_EINPUT, name, line, 0,
-					  "unparseable date '%.*s' in field '%s'",
-					  (int)(tl > 64 ? 64 : tl), ts, time_col);
+					  "unparseable date '%.*s' in field '%s'%s",
+					  (int)(tl > 64 ? 64 : tl), ts, time_col,
+					  map->date_order != INGEST_ORDER_YMD &&
+					  time_orders_possible(ts, tl, &tf) ?
+					  " (the year is last: give --date-order dmy or mdy)" : "");
 			json_decref(obj);
 			goto cleanup;
 		}
@@ -122,6 +146,8 @@ int ingest_jsonl_buffer(const char *data, size_t len, const char *name,
 				eventlog_add_event_attr(l, ev, attr_key[i], EVL_STRING,
 							eventlog_intern(l, v, vl));
 		json_decref(obj);
+		if (tl_)
+			tl_->used++;
 		if (o && o->progress && l->n >= next_report) {
 			o->progress(l->n, (uint64_t)(e - data), o->progress_data);
 			next_report = l->n + 65536;

@@ -74,9 +74,9 @@ test_expect_success 'unknown CSV column is named, nothing imported' '
 '
 
 test_expect_success 'unparseable date: file, line; nothing imported' '
-	sed "5s/2011-01-06 09:18:00+01:00/06.13.2011/" "$DATA/running-example.csv" >bad.csv &&
+	sed "5s/2011-01-06 09:18:00+01:00/31.06.2011/" "$DATA/running-example.csv" >bad.csv &&
 	test_must_fail aivalue import cases bad.csv 2>err &&
-	test_grep "bad.csv:5: unparseable date .06.13.2011. in column 4" err &&
+	test_grep "bad.csv:5: unparseable date .31.06.2011. in column 4" err &&
 	! aivalue logs | grep "^bad "
 '
 
@@ -373,10 +373,15 @@ test_expect_success 'JSON Lines with a column map gives the reference figures' '
 	python3 "$TEST_ROOT/tests/e2e/process_check.py" rj.json ref-csv.json
 '
 
-test_expect_success 'JSON Lines errors name the line' '
+test_expect_success 'JSON Lines: a line without a field is skipped and counted, --strict refuses it' '
 	printf "{\"c\": 1, \"a\": \"x\", \"t\": \"2020-01-01\"}\n{\"c\": 1, \"a\": \"y\"}\n" >bad.jsonl &&
-	test_must_fail aivalue import cases bad.jsonl --case c --activity a --time t 2>err &&
-	test_grep "bad.jsonl:2: no .t." err &&
+	test_must_fail aivalue import cases bad.jsonl --case c --activity a --time t --strict 2>err &&
+	test_grep "bad.jsonl:2: no .t. (--strict refuses skipped events)" err &&
+	! aivalue logs | grep "^bad " &&
+	aivalue import cases bad.jsonl --case c --activity a --time t >out &&
+	test_grep "1 cases, 1 events" out &&
+	test_grep "read 2 events: 1 used, 1 skipped" out &&
+	test_grep "skipped 1: no .t. (first at bad.jsonl:2)" out &&
 	printf "{\"c\": 1, \"a\": \"x\", \"t\": \"2020-01-01\"}\n{\"c\": 1,\n" >bad2.jsonl &&
 	test_must_fail aivalue import cases bad2.jsonl --case c --activity a --time t 2>err &&
 	test_grep "bad2.jsonl:2:" err

@@ -110,6 +110,49 @@ static void test_figures(void **state)
 	eventlog_release(&l);
 }
 
+/*
+ * The same events without timestamps (time 0, no_time): file order within
+ * each case, so c2 is A B B C and c1 A B C as before (their file order is
+ * their time order); counts, variants and rework stay, every time figure
+ * is NaN / empty, never 0.
+ */
+static void test_no_timestamps(void **state)
+{
+	static const struct {
+		const char *c, *a;
+	} ev[] = { { "c1", "A" }, { "c2", "A" }, { "c1", "B" }, { "c2", "C" }, { "c1", "C" },
+		   { "c2", "B" } };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct process_stats ps;
+	struct eventlog l;
+	size_t i;
+
+	(void)state;
+	eventlog_init(&l);
+	for (i = 0; i < ARRAY_SIZE(ev); i++)
+		eventlog_add(&l, eventlog_intern(&l, ev[i].c, 2), eventlog_intern(&l, ev[i].a, 1),
+			     EVL_NONE, 0);
+	l.no_time = 1;
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	process_stats_compute(&l, NULL, &ps);
+	assert_int_equal(ps.no_time, 1);
+	assert_int_equal(ps.cases, 2);
+	assert_int_equal(ps.events, 6);
+	assert_int_equal(ps.nvariants, 2); /* A B C and A C B: file order kept */
+	assert_int_equal(ps.ndfg, 4);      /* A>B, B>C, A>C, C>B */
+	assert_int_equal(ps.duration.n, 0);
+	assert_true(isnan(ps.duration.median) && isnan(ps.duration.max));
+	assert_true(isnan(ps.durations[0]) && isnan(ps.durations[1]));
+	assert_int_equal(ps.nweeks, 0);
+	for (i = 0; i < ps.ndfg; i++)
+		assert_true(isnan(ps.dfg[i].median));
+	for (i = 0; i < ps.nacts; i++)
+		assert_int_equal(ps.acts[i].wait.n, 0);
+	assert_int_equal(ps.out_of_order, 0);
+	process_stats_release(&ps);
+	eventlog_release(&l);
+}
+
 static void test_mask(void **state)
 {
 	struct eventlog l;
@@ -204,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_exceptions),
 	};

@@ -21,8 +21,6 @@
 #include "core/cjson.h"
 #include "readers.h"
 
-#define METRICS_MAX_DOC (256u << 20)
-
 static int metrics_doc(struct usage_import *im, json_t *doc, long line, struct aiv_err *err)
 {
 	json_t *d;
@@ -57,56 +55,14 @@ static int metrics_doc(struct usage_import *im, json_t *doc, long line, struct a
 	return 0;
 }
 
+static int metrics_cb(void *data, json_t *doc, long line, struct aiv_err *err)
+{
+	return metrics_doc(data, doc, line, err);
+}
+
 int usage_read_copilot_metrics(struct usage_import *im, FILE *f, struct aiv_err *err)
 {
-	const char *name = usage_file(im);
-	struct strbuf buf = STRBUF_INIT;
-	json_error_t jerr;
-	json_t *doc;
-	char chunk[65536];
-	size_t n;
-	int ret = 0;
-
 	usage_tally(im)->unit = "days";
-	/* responses are at most 100 days; read whole, then one document per line if needed */
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		strbuf_add(&buf, chunk, n);
-		if (buf.len > METRICS_MAX_DOC) {
-			ret = aiv_fail(err, AIV_ETOOBIG, "cannot import '%s': over 256 MiB", name);
-			goto out;
-		}
-	}
-	doc = json_loadb(buf.buf, buf.len, 0, &jerr);
-	if (doc) {
-		ret = metrics_doc(im, doc, 1, err);
-		json_decref(doc);
-		goto out;
-	}
-	{
-		/* several responses, one per line */
-		char *p = buf.buf, *nl;
-		long line = 0;
-		while (p < buf.buf + buf.len) {
-			nl = memchr(p, '\n', (size_t)(buf.buf + buf.len - p));
-			line++;
-			if (!nl)
-				nl = buf.buf + buf.len;
-			if (nl > p) {
-				doc = json_loadb(p, (size_t)(nl - p), 0, &jerr);
-				if (!doc) {
-					ret = aiv_fail_at(err, AIV_EINPUT, name, line, jerr.column,
-							  "not JSON: %s", jerr.text);
-					goto out;
-				}
-				ret = metrics_doc(im, doc, line, err);
-				json_decref(doc);
-				if (ret)
-					goto out;
-			}
-			p = nl + 1;
-		}
-	}
-out:
-	strbuf_release(&buf);
-	return ret;
+	/* one response (pretty-printed or not; at most 100 days), or one per line */
+	return usage_json_docs(f, usage_file(im), metrics_cb, im, err);
 }

@@ -90,7 +90,7 @@ function minimizeEval(bin, c, budgetN = 600) {
     const one = { ...cur, requests: [cur.requests[i]] };
     if (disagrees(bin, one)) { cur = one; break; }
   }
-  const pol = dropItems(splitPolicies(cur.policies), (ps) => ps.length > 0 &&
+  const pol = dropItems(splitPolicies(cur.policies), (ps) =>
     disagrees(bin, { ...cur, policies: ps.join('') }), budget);
   cur.policies = pol.join('');
   cur.policies = shrinkTokens(cur.policies, (t) => disagrees(bin, { ...cur, policies: t }), budget);

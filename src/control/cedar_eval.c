@@ -453,27 +453,52 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 		return 0;
 	}
 	case JSON_OBJECT: {
-		const json_t *ext = json_object_get(j, "__extn");
+		/*
+		 * Cedar's escapes, as its JSON reader tells them apart: an object
+		 * whose only key is "__entity" holding string "type" and "id" is
+		 * an entity, and whose only key is "__extn" holding "fn" and "arg"
+		 * an extension value; anything else (a missing id, a second key)
+		 * is an ordinary record.  The old "__expr" escape is an error.
+		 */
+		const json_t *esc = json_object_size(j) == 1 ? json_object_iter_value(
+			json_object_iter((json_t *)j)) : NULL;
+		const char *ekey = esc ? json_object_iter_key(json_object_iter((json_t *)j)) : "";
 		struct cedar_record *r;
 		struct keyent *ke;
 		const char *k;
 		json_t *v;
-		if (json_object_get(j, "__entity")) {
+		if (esc && !strcmp(ekey, "__expr"))
+			return aiv_fail(err, AIV_EINPUT, "%s: the \"__expr\" escape is not "
+					"supported", path);
+		if (esc && !strcmp(ekey, "__entity") &&
+		    json_is_string(json_object_get(esc, "type")) &&
+		    json_is_string(json_object_get(esc, "id"))) {
 			struct cedar_uid *u = cedar_arena_alloc(a, sizeof(*u));
-			if (cedar_uid_from_json(a, j, u))
+			const json_t *t = json_object_get(esc, "type"), *id = json_object_get(esc, "id");
+			if (!valid_type_path(json_string_value(t), json_string_length(t)))
 				return aiv_fail(err, AIV_EINPUT, "%s: malformed entity reference "
-						"(want {\"__entity\": {\"type\": .., \"id\": ..}})", path);
+						"('%s' is not a Cedar type name)", path,
+						json_string_value(t));
+			u->type.n = (uint32_t)json_string_length(t);
+			u->type.p = arena_strndup(a, json_string_value(t), u->type.n);
+			u->id.n = (uint32_t)json_string_length(id);
+			u->id.p = arena_strndup(a, json_string_value(id), u->id.n);
+			cedar_uid_hash(u);
 			out->type = CV_ENTITY;
 			out->u.uid = u;
 			return 0;
 		}
-		if (ext) {
-			const char *fn = json_str(ext, "fn"), *arg = json_str(ext, "arg");
-			if (!fn || !arg || strcmp(fn, "decimal"))
+		if (esc && !strcmp(ekey, "__extn") && json_is_string(json_object_get(esc, "fn")) &&
+		    json_object_get(esc, "arg")) {
+			const char *fn = json_str(esc, "fn");
+			const json_t *arg = json_object_get(esc, "arg");
+			if (strcmp(fn, "decimal"))
 				return aiv_fail(err, AIV_EINPUT, "%s: unsupported extension value "
 						"(only decimal)", path);
-			if (cedar_decimal_parse(arg, strlen(arg), &out->u.l))
-				return aiv_fail(err, AIV_EINPUT, "%s: invalid decimal '%s'", path, arg);
+			if (!json_is_string(arg) ||
+			    cedar_decimal_parse(json_string_value(arg), json_string_length(arg),
+						&out->u.l))
+				return aiv_fail(err, AIV_EINPUT, "%s: invalid decimal value", path);
 			out->type = CV_DECIMAL;
 			return 0;
 		}

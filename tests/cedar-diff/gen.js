@@ -104,20 +104,20 @@ function makeSet(R, nPolicies, nUsers) {
   users.forEach((u) => {
     if (chance(0.1)) return; // some principals have no entity record
     const attrs = { level: longVal(), name: pick(strs), tags: tagsU.filter(() => chance(0.4)) };
-    if (chance(0.8)) attrs.dept = ent('Org::Group', pick(groups));
-    if (chance(0.5)) attrs.score = dec();
-    if (chance(0.5)) attrs.manager = ent('User', pick(users));
-    if (chance(0.4)) attrs.profile = chance(0.7) ? { age: int(18, 70), city: pick(strs), addr: { zip: pick(strs) } } : { age: pick(strs) };
+    if (chance(0.9)) attrs.dept = ent('Org::Group', pick(groups));
+    if (chance(0.8)) attrs.score = dec();
+    if (chance(0.8)) attrs.manager = ent('User', pick(users));
+    if (chance(0.8)) attrs.profile = chance(0.9) ? { age: int(18, 70), city: pick(strs), addr: { zip: pick(strs) } } : { age: pick(strs) };
     if (chance(0.3)) attrs.permit = chance(0.5);
-    if (chance(0.4)) attrs.active = chance(0.5);
+    if (chance(0.8)) attrs.active = chance(0.5);
     const parents = groups.filter(() => chance(0.25)).map((g) => ({ type: 'Org::Group', id: g }));
     entities.push({ uid: { type: 'User', id: u }, attrs, parents });
   });
   docs.forEach((d) => {
     if (chance(0.1)) return;
     const attrs = { size: longVal(), public: chance(0.5), owner: ent('User', pick(users)) };
-    if (chance(0.7)) attrs.title = pick(strs);
-    if (chance(0.3)) attrs.labels = tagsU.filter(() => chance(0.4));
+    if (chance(0.9)) attrs.title = pick(strs);
+    if (chance(0.7)) attrs.labels = tagsU.filter(() => chance(0.4));
     if (chance(0.2)) attrs.when = { 'a b': int(0, 3) };
     const parents = chance(0.8) ? [{ type: 'Folder', id: pick(folders) }] : [];
     entities.push({ uid: { type: 'Doc', id: d }, attrs, parents });
@@ -212,7 +212,7 @@ function makeSet(R, nPolicies, nUsers) {
     Decimal: (d) => S('decimal', '(', sub('String', d, 0.1), ')'),
   };
   function expr(t, d) {
-    if (d >= MAXD || chance(d / (MAXD + 1) + 0.1)) return leaf[t]();
+    if (d >= MAXD || chance(d / (MAXD + 1) + 0.2)) return leaf[t]();
     const x = comp[t](d);
     // parenthesise compound operands so precedence never reinterprets them
     return /^(Bool|Long)$/.test(t) || /^if/.test(x) ? paren(x) : x;
@@ -261,13 +261,13 @@ function makeSet(R, nPolicies, nUsers) {
     for (let i = 0; i < nreq; i++) {
       const ctx = {};
       const maybe = (p, k, v) => { if (chance(p)) ctx[k] = v(); };
-      maybe(0.85, 'amount', () => (chance(0.9) ? int(-10, 2000) : pick([9007199254740991, -9007199254740991, 'x'])));
-      maybe(0.7, 'conf', () => (chance(0.9) ? dec() : pick([1, 'x'])));
-      maybe(0.6, 'flag', () => (chance(0.9) ? chance(0.5) : 1));
-      maybe(0.6, 's', () => pick(['0.5', '1.25', 'alpha', 'ab', '-3.0', '/admin/users', '922337203685477.5807', '1.23456', 'a*b', '']));
-      maybe(0.5, 'tags', () => tagsU.filter(() => chance(0.4)));
-      maybe(0.4, 'who', () => ent('User', pick(users)));
-      maybe(0.3, 'rec', () => ({ a: int(0, 3), 'b c': pick(strs), age: int(0, 80) }));
+      maybe(0.95, 'amount', () => (chance(0.9) ? int(-10, 2000) : pick([9007199254740991, -9007199254740991, 'x'])));
+      maybe(0.9, 'conf', () => (chance(0.9) ? dec() : pick([1, 'x'])));
+      maybe(0.9, 'flag', () => (chance(0.9) ? chance(0.5) : 1));
+      maybe(0.85, 's', () => pick(['0.5', '1.25', 'alpha', 'ab', '-3.0', '/admin/users', '922337203685477.5807', '1.23456', 'a*b', '']));
+      maybe(0.85, 'tags', () => tagsU.filter(() => chance(0.4)));
+      maybe(0.75, 'who', () => ent('User', pick(users)));
+      maybe(0.6, 'rec', () => ({ a: int(0, 3), 'b c': pick(strs), age: int(0, 80) }));
       const act = chance(0.9) ? { type: 'Action', id: pick(actions) } : { type: 'Ns::Action', id: pick(nsActions) };
       reqs.push({
         principal: { type: 'User', id: chance(0.95) ? pick(users) : 'ghost' },

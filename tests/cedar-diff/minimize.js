@@ -47,9 +47,35 @@ function parseDisagrees(bin, text) {
   return !(c.ok && lib.designedParse(a.msg));
 }
 
-// Delete spans of significant tokens while keep(text) holds (ddmin-like).
+// Replace bracketed groups and strings by small atoms while keep() holds.
+function atoms(toks, keep, budget) {
+  for (let i = 0; i < toks.length && budget.n > 0; i++) {
+    let j = i;
+    if (toks[i] === '(' || toks[i] === '[' || toks[i] === '{') {
+      const open = toks[i], close = { '(': ')', '[': ']', '{': '}' }[open];
+      let depth = 0;
+      for (j = i; j < toks.length; j++) {
+        if (toks[j] === open) depth++;
+        else if (toks[j] === close && --depth === 0) break;
+      }
+      if (j >= toks.length) continue;
+    } else if (toks[i][0] !== '"' || toks[i] === '""') {
+      continue;
+    }
+    for (const atom of ['true', '1', '""', 'principal', '[]', '{}']) {
+      if (budget.n <= 0) break;
+      const cand = toks.slice(0, i).concat([atom], toks.slice(j + 1));
+      budget.n--;
+      if (keep(cand.join(''))) { toks = cand; break; }
+    }
+  }
+  return toks;
+}
+
+// Shrink a policy text while keep(text) holds: groups and strings to
+// atoms, then delete token spans (ddmin-like), then squeeze whitespace.
 function shrinkTokens(text, keep, budget) {
-  let toks = tokens(text);
+  let toks = atoms(tokens(text), keep, budget);
   let chunk = Math.max(1, toks.length >> 1);
   while (chunk >= 1 && budget.n > 0) {
     let changed = false;
@@ -61,6 +87,7 @@ function shrinkTokens(text, keep, budget) {
     }
     if (!changed) chunk >>= 1;
   }
+  toks = atoms(toks, keep, budget);
   // whitespace runs that are not needed become one space
   for (let i = 0; i < toks.length && budget.n > 0; i++) {
     if (!isSpace(toks[i]) || toks[i] === ' ') continue;
@@ -90,7 +117,7 @@ function minimizeEval(bin, c, budgetN = 600) {
     const one = { ...cur, requests: [cur.requests[i]] };
     if (disagrees(bin, one)) { cur = one; break; }
   }
-  const pol = dropItems(splitPolicies(cur.policies), (ps) => ps.length > 0 &&
+  const pol = dropItems(splitPolicies(cur.policies), (ps) =>
     disagrees(bin, { ...cur, policies: ps.join('') }), budget);
   cur.policies = pol.join('');
   cur.policies = shrinkTokens(cur.policies, (t) => disagrees(bin, { ...cur, policies: t }), budget);
@@ -113,7 +140,7 @@ function minimizeEval(bin, c, budgetN = 600) {
   return cur;
 }
 
-function minimizeParse(bin, text, budgetN = 400) {
+function minimizeParse(bin, text, budgetN = 800) {
   const budget = { n: budgetN };
   const pol = dropItems(splitPolicies(text), (ps) => ps.length > 0 && parseDisagrees(bin, ps.join('')), budget);
   return shrinkTokens(pol.join(''), (t) => parseDisagrees(bin, t), budget);

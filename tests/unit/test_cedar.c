@@ -639,6 +639,21 @@ static void test_cedar413_entities(void **state)
 		"[{\"uid\":{\"type\":\"Action\",\"id\":\"w\"},\"attrs\":{},\"parents\":[{\"type\":\"Ns::Action\",\"id\":\"g\"}]},"
 		" {\"uid\":{\"type\":\"User\",\"id\":\"u\"},\"attrs\":{},\"parents\":[{\"type\":\"Action\",\"id\":\"w\"}]}]",
 		msg, sizeof(msg)), 0);
+	/* only a well-formed single-key escape is an entity or a decimal;
+	 * other objects with those keys are records */
+	assert_int_equal(cond("context.a[\"__entity\"].type == \"User\" && context.b.k == 1 && "
+			      "context.c is User && context.d has __extn && context.e == decimal(\"1.5\")",
+			      "{\"a\": {\"__entity\": {\"type\": \"User\"}},"
+			      " \"b\": {\"__entity\": {\"type\": \"User\", \"id\": \"x\"}, \"k\": 1},"
+			      " \"c\": {\"__entity\": {\"type\": \"User\", \"id\": \"x\", \"z\": 1}},"
+			      " \"d\": {\"__extn\": {\"fn\": \"decimal\"}},"
+			      " \"e\": {\"__extn\": {\"fn\": \"decimal\", \"arg\": \"1.5\"}}}"), 1);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{\"x\":{\"__extn\":{\"fn\":\"decimal\",\"arg\":5}}},\"parents\":[]}]",
+		msg, sizeof(msg)), 0);
+	assert_int_not_equal(load_entities(
+		"[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"attrs\":{\"x\":{\"__expr\":\"1\"}},\"parents\":[]}]",
+		msg, sizeof(msg)), 0);
 	/* Cedar's format requires attrs and parents */
 	assert_int_not_equal(load_entities("[{\"uid\":{\"type\":\"A\",\"id\":\"a\"},\"parents\":[]}]",
 					   msg, sizeof(msg)), 0);

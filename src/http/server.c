@@ -712,6 +712,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!cs->started) {
 		cs->started = 1;
 		snprintf(cs->method, sizeof(cs->method), "%s", method);
+		free(cs->path);
 		cs->path = xstrdup(url);
 		set_phase(cs->ct, PH_BODY, after_s(active_cfg->request_timeout_s));
 		if (early_checks(conn, cs, &ret))
@@ -785,9 +786,12 @@ static struct conn_state *new_conn_state(struct MHD_Connection *conn, size_t uri
  */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct conn_state *cs = new_conn_state(conn, strlen(uri));
+	size_t len = strlen(uri);
+	struct conn_state *cs = new_conn_state(conn, len);
 
 	(void)cls;
+	/* for the access log, until on_request has the decoded path */
+	cs->path = xstrndup(uri, len < 200 ? len : 200);
 	if (cs->ct) {
 		__atomic_add_fetch(&cs->ct->activity, 1, __ATOMIC_ACQ_REL);
 		/* the head deadline set at IDLE keeps running */

@@ -251,35 +251,51 @@ static int token_bound(struct store *s, const struct token_info *ti, const char 
 			why);
 }
 
-int token_check(struct store *s, const char *secret, struct token_info *out,
-		struct aiv_err *err)
+
+/*
+ * Run `sql` (a SELECT of TOKEN_COLS, then t.hash) with SHA-256(secret) as parameter 1
+ * and the current time as the next `nnow` parameters; the token into
+ * *out, or AIV_EPERM with `refusal` when no usable row.
+ */
+static int lookup_token(struct store *s, const char *sql, const char *secret, int nnow,
+			struct token_info *out, const char *refusal, struct aiv_err *err)
 {
 	char hash[SHA256_HEX], now[TIME_ISO_LEN];
 	struct store_stmt *st;
-	int rc;
+	int rc, i;
 
-	memset(out, 0, sizeof(*out));
-	if (!secret || strncmp(secret, "aiv_", 4) || strlen(secret) > 100)
-		return aiv_fail(err, AIV_EPERM, "invalid token");
 	sha256_hex(secret, strlen(secret), hash);
 	time_format_us(time_now_us(), now);
-	st = store_prepare(s, "SELECT " TOKEN_COLS " FROM tokens t WHERE t.hash = ? AND "
-			   TOKEN_VALID, err);
+	st = store_prepare(s, sql, err);
 	if (!st)
 		return err->code;
 	store_bind_text(st, 1, hash);
-	store_bind_text(st, 2, now);
+	for (i = 0; i < nnow; i++)
+		store_bind_text(st, 2 + i, now);
 	rc = store_step(st, err);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW) {
 		read_token(st, out);
+		snprintf(hash, sizeof(hash), "%s", store_col_text(st, 5)); /* the token's */
+	}
 	store_reset(st);
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW || out->role == ROLE_NONE)
-		return aiv_fail(err, AIV_EPERM, "invalid, revoked or expired token");
+		return aiv_fail(err, AIV_EPERM, "%s", refusal);
+	/* the row must still be the one the ledger recorded */
 	if ((rc = token_bound(s, out, hash, err)))
 		memset(out, 0, sizeof(*out));
 	return rc;
+}
+
+int token_check(struct store *s, const char *secret, struct token_info *out,
+		struct aiv_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!secret || strncmp(secret, "aiv_", 4) || strlen(secret) > 100)
+		return aiv_fail(err, AIV_EPERM, "invalid token");
+	return lookup_token(s, "SELECT " TOKEN_COLS ", t.hash FROM tokens t WHERE t.hash = ? AND "
+			    TOKEN_VALID, secret, 1, out, "invalid, revoked or expired token", err);
 }
 
 int token_check_cached(struct store *s, const char *secret, struct token_info *out,
@@ -423,14 +439,39 @@ int token_list(struct store *s, json_t **out, struct aiv_err *err)
 
 /* ---- dashboard sessions ---- */
 
+/* Run `sql` binding one text parameter; 0 or the error. */
+static int exec_text(struct store *s, const char *sql, const char *arg, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, arg);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Append the session ledger entry (steals payload) and commit; 0 or the error. */
+static int session_record(struct store *s, const char *action, const char *token,
+			  json_t *payload, struct aiv_err *err)
+{
+	char *subject = xstrfmt("Token/%s", token), *actor = xstrfmt("token:%s", token);
+	int ret = ledger_append(s, actor, action, subject, payload, NULL, err);
+
+	json_decref(payload);
+	free(subject);
+	free(actor);
+	return ret ? ret : store_commit(s, err);
+}
+
 int session_create(struct store *s, const struct token_info *ti, char **sid_out,
 		   int64_t *expires_us, struct aiv_err *err)
 {
 	char sid[64], hash[SHA256_HEX], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
 	int64_t now_us = time_now_us(), exp_us = now_us + (int64_t)SESSION_TTL_S * 1000000;
 	struct store_stmt *st;
-	json_t *payload;
-	char *subject, *actor;
 	int rc, ret;
 
 	*sid_out = NULL;
@@ -445,18 +486,8 @@ int session_create(struct store *s, const struct token_info *ti, char **sid_out,
 	time_format_us(exp_us, expires);
 	if ((ret = store_begin(s, err)))
 		return ret;
-	st = store_prepare(s, "DELETE FROM sessions WHERE expires_at <= ?", err);
-	if (!st) {
-		ret = err->code;
+	if ((ret = exec_text(s, "DELETE FROM sessions WHERE expires_at <= ?", now, err)))
 		goto fail;
-	}
-	store_bind_text(st, 1, now);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto fail;
-	}
 	st = store_prepare(s, "INSERT INTO sessions(hash, token_id, created_at, expires_at)"
 			   " VALUES (?,?,?,?)", err);
 	if (!st) {
@@ -473,14 +504,8 @@ int session_create(struct store *s, const struct token_info *ti, char **sid_out,
 		ret = rc;
 		goto fail;
 	}
-	payload = json_pack("{s:s, s:s}", "token", ti->name, "expires_at", expires);
-	subject = xstrfmt("Token/%s", ti->name);
-	actor = xstrfmt("token:%s", ti->name);
-	ret = ledger_append(s, actor, "session.create", subject, payload, NULL, err);
-	json_decref(payload);
-	free(subject);
-	free(actor);
-	if (ret || (ret = store_commit(s, err)))
+	if ((ret = session_record(s, "session.create", ti->name, json_pack("{s:s, s:s}",
+				  "token", ti->name, "expires_at", expires), err)))
 		goto fail;
 	*sid_out = xstrdup(sid);
 	if (expires_us)
@@ -494,45 +519,18 @@ fail:
 int session_check(struct store *s, const char *sid, struct token_info *out,
 		  struct aiv_err *err)
 {
-	char hash[SHA256_HEX], now[TIME_ISO_LEN];
-	struct store_stmt *st;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
 	if (!sid || strncmp(sid, "aivs_", 5) || strlen(sid) > SESSION_ID_MAX)
 		return aiv_fail(err, AIV_EPERM, "invalid session");
-	sha256_hex(sid, strlen(sid), hash);
-	time_format_us(time_now_us(), now);
-	st = store_prepare(s, "SELECT " TOKEN_COLS ", t.hash FROM sessions x JOIN tokens t"
-			   " ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
-			   TOKEN_VALID, err);
-	if (!st)
-		return err->code;
-	store_bind_text(st, 1, hash);
-	store_bind_text(st, 2, now);
-	store_bind_text(st, 3, now);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		read_token(st, out);
-		snprintf(hash, sizeof(hash), "%s", store_col_text(st, 5));
-	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	if (rc != STORE_ROW || out->role == ROLE_NONE)
-		return aiv_fail(err, AIV_EPERM, "invalid or expired session");
-	/* a session stands for its token: the token must still match the ledger */
-	if ((rc = token_bound(s, out, hash, err)))
-		memset(out, 0, sizeof(*out));
-	return rc;
+	return lookup_token(s, "SELECT " TOKEN_COLS ", t.hash FROM sessions x JOIN tokens t"
+			    " ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
+			    TOKEN_VALID, sid, 2, out, "invalid or expired session", err);
 }
 
 int session_delete(struct store *s, const char *sid, struct aiv_err *err)
 {
 	char hash[SHA256_HEX], name[129] = "";
 	struct store_stmt *st;
-	json_t *payload;
-	char *subject, *actor;
 	int rc, ret;
 
 	if (!sid || strncmp(sid, "aivs_", 5) || strlen(sid) > SESSION_ID_MAX)
@@ -559,26 +557,9 @@ int session_delete(struct store *s, const char *sid, struct aiv_err *err)
 		ret = aiv_fail(err, AIV_ENOTFOUND, "no such session");
 		goto fail;
 	}
-	st = store_prepare(s, "DELETE FROM sessions WHERE hash = ?", err);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
-	store_bind_text(st, 1, hash);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto fail;
-	}
-	payload = json_pack("{s:s}", "token", name);
-	subject = xstrfmt("Token/%s", name);
-	actor = xstrfmt("token:%s", name);
-	ret = ledger_append(s, actor, "session.delete", subject, payload, NULL, err);
-	json_decref(payload);
-	free(subject);
-	free(actor);
-	if (ret || (ret = store_commit(s, err)))
+	if ((ret = exec_text(s, "DELETE FROM sessions WHERE hash = ?", hash, err)) ||
+	    (ret = session_record(s, "session.delete", name, json_pack("{s:s}", "token", name),
+				  err)))
 		goto fail;
 	return 0;
 fail:

@@ -65,17 +65,21 @@ test_expect_success 'revoking the token ends its sessions' '
 '
 
 test_expect_success 'a token with --expires works until then, then is refused; list shows it' '
-	aivalue token create --name short --role viewer --expires 8s >short.tok 2>/dev/null &&
+	: an absolute expiry 15 s ahead, so that a loaded machine still signs in before it &&
+	at=$(python3 -c "import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(seconds=15)).strftime(\"%Y-%m-%dT%H:%M:%SZ\"))") &&
+	aivalue token create --name short --role viewer --expires "$at" >short.tok 2>/dev/null &&
 	aivalue token list --json >list.json &&
 	test "$(json_get list.json "[t[\"state\"] for t in d if t[\"name\"] == \"short\"][0]")" = active &&
-	test "$(json_get list.json "[t[\"expires_at\"] is not None for t in d if t[\"name\"] == \"short\"][0]")" = True &&
-	test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami")" = 200 &&
+	test "$(json_get list.json "[t[\"expires_at\"] for t in d if t[\"name\"] == \"short\"][0]")" = "${at%Z}.000000Z" &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami") &&
+	say "before expiry, bearer: $code" && test "$code" = 200 &&
 	c=$(login_cookie "$(cat short.tok)") &&
 	test -n "$c" &&
-	test "$(page "$c")" = 200 &&
-	sleep 9 &&
-	test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami")" = 401 &&
-	test "$(page "$c")" = 303 &&
+	code=$(page "$c") && say "before expiry, session: $code" && test "$code" = 200 &&
+	python3 -c "import datetime as d, time, sys; t = d.datetime.strptime(sys.argv[1], \"%Y-%m-%dT%H:%M:%SZ\").replace(tzinfo=d.timezone.utc); time.sleep(max(0, (t - d.datetime.now(d.timezone.utc)).total_seconds() + 1.5))" "$at" &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami") &&
+	say "after expiry, bearer: $code" && test "$code" = 401 &&
+	code=$(page "$c") && say "after expiry, session: $code" && test "$code" = 303 &&
 	aivalue token list >list.txt &&
 	test_grep "^short .*expired$" list.txt &&
 	aivalue audit log --json >log.json &&
@@ -88,8 +92,17 @@ test_expect_success '--expires refuses what is not a duration or a future time' 
 	test_must_fail --exit=1 aivalue token create --name x --role viewer --expires 2020-01-01T00:00:00Z 2>err &&
 	test_grep "must be in the future" err &&
 	aivalue token create --name y --role viewer --expires P30D >/dev/null 2>&1 &&
+	aivalue token create --name z --role viewer --expires 12h >/dev/null 2>&1 &&
 	aivalue token list --json >list.json &&
-	test "$(json_get list.json "[t[\"expires_at\"][:4] for t in d if t[\"name\"] == \"y\"][0]")" -ge 2026
+	cat >span.py <<-\PY &&
+	import json, sys
+	from datetime import datetime
+	t = [x for x in json.load(open("list.json")) if x["name"] == sys.argv[1]][0]
+	f = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ")
+	print(round((f(t["expires_at"]) - f(t["created_at"])).total_seconds() / 3600))
+	PY
+	test "$(python3 span.py y)" = 720 &&
+	test "$(python3 span.py z)" = 12
 '
 
 test_done

@@ -16,7 +16,8 @@ int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx)
 	int dry_run = 0;
 	const struct option opts[] = {
 		{ OPT_LIST, 'f', "filename", &files, "FILE",
-		  "YAML file, directory of .yaml files, or - for stdin (repeatable)" },
+		  "YAML file, directory of .yaml files, or - for stdin (repeatable; aliases "
+		  "may add at most 10,000 nodes, see docs/security-limits.md)" },
 		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL,
 		  "check everything and report what would change; change nothing" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },

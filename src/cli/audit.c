@@ -39,15 +39,10 @@ static int log_row(const struct ledger_row *r, void *data)
 	struct log_state *ls = data;
 
 	if (ls->json) {
-		json_error_t je;
-		json_t *p = json_loadb(r->payload, r->payload_len, 0, &je);
-		if (!p)
-			return aiv_fail(ls->err, AIV_EINTERNAL, "ledger entry %lld: payload "
-					"cannot be read: %s", (long long)r->seq, je.text);
-		json_array_append_new(ls->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s}",
-			"seq", (json_int_t)r->seq, "time", r->time, "actor", r->actor,
-			"action", r->action, "subject", r->subject,
-			"payload", p, "hash", r->hash));
+		json_t *o = ledger_row_json(r, 0, ls->err);
+		if (!o)
+			return ls->err->code;
+		json_array_append_new(ls->arr, o);
 	} else {
 		printf("%6lld  %.19s  %-22s %-16s %s\n", (long long)r->seq, r->time,
 		       r->action, r->actor, r->subject);

@@ -30,7 +30,7 @@ int cmd_decide(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_STRING, 0, "action", &action, "NAME", "the action (Action::\"NAME\")" },
 		{ OPT_STRING, 0, "resource", &resource, "UID", "the resource, e.g. Invoice::\"inv-1\"" },
 		{ OPT_STRING, 0, "on-behalf-of", &obo, "PERSON", "the person the agent acts for" },
-		{ OPT_STRING, 0, "context", &context, "JSON", "context object (confidence, amount, ...)" },
+		{ OPT_STRING, 0, "context", &context, "JSON", "context object (confidence, amount, ...; nests at most 32 levels)" },
 		{ OPT_STRING, 0, "entities", &entities, "FILE", "more Cedar entities (JSON array)" },
 		{ OPT_STRING, 0, "approved", &approved, "ITEM", "retry approved in exception ITEM" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },

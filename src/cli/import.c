@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/termsafe.h"
 #include "core/timeutil.h"
 #include "ingest/usage.h"
 #include "options.h"
@@ -26,7 +27,7 @@ static void show_progress(void *data, int64_t rows, int64_t bytes)
 
 	if (rows < 0) {
 		if (p->shown)
-			fputs("\r\033[K", stderr);
+			fputs("\r\033[K", term_raw_stderr());
 		return;
 	}
 	if (now - p->last_us < 200000)
@@ -34,7 +35,7 @@ static void show_progress(void *data, int64_t rows, int64_t bytes)
 	p->last_us = now;
 	p->shown = 1;
 	secs = (double)(now - p->start_us) / 1e6;
-	fprintf(stderr, "\r\033[Kimporting: %lld rows, %.0f rows/s, %.1f MB read",
+	fprintf(term_raw_stderr(), "\r\033[Kimporting: %lld rows, %.0f rows/s, %.1f MB read",
 		(long long)rows, secs > 0 ? (double)rows / secs : 0.0, (double)bytes / 1e6);
 }
 

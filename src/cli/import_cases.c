@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/termsafe.h"
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
 #include "options.h"
@@ -41,7 +42,7 @@ static void show_progress(uint64_t events, uint64_t bytes, void *data)
 	if (e - p->last < 0.2)
 		return;
 	p->last = e;
-	fprintf(stderr, "\rimporting: %llu events, %.1f MB, %.0f events/s   ",
+	fprintf(term_raw_stderr(), "\rimporting: %llu events, %.1f MB, %.0f events/s   ",
 		(unsigned long long)events, (double)bytes / 1e6, e > 0 ? (double)events / e : 0.0);
 }
 
@@ -323,7 +324,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 	else
 		ret = ingest_csv_file(path, &map, &l, &io, &err);
 	if (io.progress)
-		fprintf(stderr, "\r%60s\r", "");
+		fprintf(term_raw_stderr(), "\r%60s\r", "");
 	if (ret) {
 		ret = cli_error(&err);
 		/* what was read before the error, so a refusal explains itself */

@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "options.h"
 #include "control/control.h"
+#include "core/termsafe.h"
 #include "ingest/identity.h"
 #include "metrics/exceptions.h"
 #include "org/org.h"
@@ -228,6 +229,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int ret;
 
+	/* names, activities, titles come from imported data (core/termsafe.h) */
+	term_safe_stdio();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.db_path = getenv("AIVALUE_DB");
 	if (!ctx.db_path || !*ctx.db_path)

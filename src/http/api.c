@@ -161,16 +161,11 @@ struct log_walk {
 static int log_row(const struct ledger_row *r, void *data)
 {
 	struct log_walk *w = data;
-	json_error_t je;
-	json_t *p = json_loadb(r->payload, r->payload_len, 0, &je);
+	json_t *o = ledger_row_json(r, 1, w->err);
 
-	if (!p)
-		return aiv_fail(w->err, AIV_EINTERNAL, "ledger entry %lld: payload cannot be "
-				"read: %s", (long long)r->seq, je.text);
-	json_array_append_new(w->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s}",
-		"seq", (json_int_t)r->seq, "time", r->time, "actor", r->actor,
-		"action", r->action, "subject", r->subject, "payload", p,
-		"prev_hash", r->prev_hash, "hash", r->hash));
+	if (!o)
+		return w->err->code;
+	json_array_append_new(w->arr, o);
 	return 0;
 }
 

@@ -576,6 +576,26 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 	return rc < 0 ? rc : 0;
 }
 
+json_t *ledger_row_json(const struct ledger_row *row, int with_prev_hash,
+			struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *p = json_loadb(row->payload, row->payload_len, 0, &je), *o;
+
+	if (!p) {
+		aiv_fail(err, AIV_EINTERNAL, "ledger entry %lld: payload cannot be read: %s",
+			 (long long)row->seq, je.text);
+		return NULL;
+	}
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "seq", (json_int_t)row->seq,
+		      "time", row->time, "actor", row->actor, "action", row->action,
+		      "subject", row->subject, "payload", p);
+	if (with_prev_hash)
+		json_object_set_new(o, "prev_hash", json_string(row->prev_hash));
+	json_object_set_new(o, "hash", json_string(row->hash));
+	return o;
+}
+
 void ledger_export_line(struct strbuf *sb, const struct ledger_row *row)
 {
 	strbuf_addstr(sb, "{\"seq\":");

@@ -104,4 +104,13 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 /* Append one export line (JSON object + '\n') for row to sb. */
 void ledger_export_line(struct strbuf *sb, const struct ledger_row *row);
 
+/*
+ * The row as {seq, time, actor, action, subject, payload, [prev_hash,]
+ * hash} with its payload parsed (new reference), or NULL and err naming
+ * the entry when the payload cannot be parsed: a log view fails rather
+ * than show an entry without what it recorded.
+ */
+json_t *ledger_row_json(const struct ledger_row *row, int with_prev_hash,
+			struct aiv_err *err);
+
 #endif

@@ -39,6 +39,7 @@ LEAD=$(cat lead.tok)
 # 1 GB of address space: far above what any command here needs (the
 # server with its threads stays under 400 MB), far below 10^9 nodes.
 ulimit -v 1000000
+start_server
 
 test_expect_success 'apply -f: billion laughs refused naming the alias, store unchanged' '
 	state >before &&
@@ -67,7 +68,6 @@ test_expect_success 'apply -f: small aliases still work (expanded in place)' '
 '
 
 test_expect_success 'HTTP: billion laughs to /api/v1/assess/answers is 413 naming the alias' '
-	start_server &&
 	state >before &&
 	code=$(curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $LEAD" \
 		--data-binary @lol.yaml "$AIV_URL/api/v1/assess/answers") &&

@@ -18,12 +18,11 @@ aivalue token create --name ap-bot-key --agent ap-bot >agent.tok 2>/dev/null
 aivalue token create --name vic --role viewer >viewer.tok 2>/dev/null
 start_server --quiet
 
-post() {
+# api TOKENFILE PATH [BODYFILE]: GET, or POST of BODYFILE; prints the
+# status, the answer goes to out.json
+api() {
 	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat "$1")" \
-		-H "Content-Type: application/json" --data-binary "@$2" "$AIV_URL$3"
-}
-get() {
-	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat "$1")" "$AIV_URL$2"
+		${3:+-H "Content-Type: application/json" --data-binary "@$3"} "$AIV_URL$2"
 }
 nrows() { sqlite3 aivalue.db "SELECT count(*) FROM decision_log"; }
 # nested N: a context object whose "n" nests N levels in all (the context
@@ -39,7 +38,7 @@ request() {
 
 test_expect_success 'HTTP: a context 32 levels deep is decided (the bound is inclusive)' '
 	request 32 ok.json &&
-	test "$(post agent.tok ok.json /api/v1/decide)" = 200 &&
+	test "$(api agent.tok /api/v1/decide ok.json)" = 200 &&
 	test "$(json_get out.json "d[\"decision\"]")" = allow &&
 	test "$(nrows)" = 1
 '
@@ -47,13 +46,13 @@ test_expect_success 'HTTP: a context 32 levels deep is decided (the bound is inc
 test_expect_success 'HTTP: 33 and 2,046 levels are 400 and not recorded; in a batch only that one' '
 	before=$(aivalue audit checkpoint) &&
 	request 33 deep33.json &&
-	test "$(post agent.tok deep33.json /api/v1/decide)" = 400 &&
+	test "$(api agent.tok /api/v1/decide deep33.json)" = 400 &&
 	test_grep "context nests deeper than 32 levels" out.json &&
 	request 2046 deep.json &&
-	test "$(post agent.tok deep.json /api/v1/decide)" = 400 &&
+	test "$(api agent.tok /api/v1/decide deep.json)" = 400 &&
 	test_grep "context nests deeper than 32 levels" out.json &&
 	printf "{\"requests\": [%s, %s]}" "$(cat ok.json)" "$(cat deep33.json)" >batch.json &&
-	test "$(post agent.tok batch.json /api/v1/decide)" = 200 &&
+	test "$(api agent.tok /api/v1/decide batch.json)" = 200 &&
 	test "$(json_get out.json "d[\"results\"][1][\"error\"][\"status\"]")" = 400 &&
 	test "$(json_get out.json "d[\"results\"][0][\"decision\"]")" = allow &&
 	test "$(nrows)" = 2 &&
@@ -113,12 +112,12 @@ test_expect_success 'decisions verify reports the unreadable row' '
 '
 
 test_expect_success 'GET /api/v1/decisions and the workflow page fail naming the row' '
-	test "$(get viewer.tok /api/v1/decisions)" = 500 &&
+	test "$(api viewer.tok /api/v1/decisions)" = 500 &&
 	test_grep "decision-log row 1 (.$(cat id).) cannot be read" out.json &&
-	test "$(get viewer.tok "/api/v1/decisions?order=oldest&limit=1")" = 500 &&
-	test "$(get viewer.tok /workflows/p2p)" = 500 &&
+	test "$(api viewer.tok "/api/v1/decisions?order=oldest&limit=1")" = 500 &&
+	test "$(api viewer.tok /workflows/p2p)" = 500 &&
 	test_grep "decision-log row 1" out.json &&
-	test "$(get viewer.tok /api/v1/workflows/p2p/readiness)" = 500 &&
+	test "$(api viewer.tok /api/v1/workflows/p2p/readiness)" = 500 &&
 	test_grep "decision-log row 1 (.$(cat id).) cannot be read" out.json
 '
 
@@ -141,7 +140,7 @@ test_expect_success 'audit log --json and GET /api/v1/audit/log fail on an unrea
 	test_must_fail --exit=1 aivalue audit log --json >out 2>err &&
 	test_grep "error: ledger entry $seq: payload cannot be read" err &&
 	aivalue token create --name aud --role auditor >auditor.tok 2>/dev/null &&
-	test "$(get auditor.tok /api/v1/audit/log)" = 500 &&
+	test "$(api auditor.tok /api/v1/audit/log)" = 500 &&
 	test_grep "ledger entry $seq: payload cannot be read" out.json
 '
 

@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/strbuf.h"
+#include "core/termsafe.h"
 #include "core/timeutil.h"
 #include "core/yaml.h"
 
@@ -604,6 +605,50 @@ static void yaml_aliases_are_bounded(void **state)
 	assert_string_equal(err.msg, "t.yaml:1:4: alias '*nowhere' names no anchor before it");
 }
 
+/* ---- terminal escaping ------------------------------------------------- */
+
+static void term_escapes_controls_only(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Ana", "Ana" },
+		{ "\x1b[2JAna", "\\x1b[2JAna" },             /* ESC: clear screen */
+		{ "tab\tnew\nline", "tab\tnew\nline" },      /* layout is kept */
+		{ "over\rwrite", "over\\x0dwrite" },
+		{ "bell\a", "bell\\x07" },
+		{ "del\x7f", "del\\u007f" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "csi\xc2\x9b" "2J", "csi\\u009b2J" },       /* C1 CSI, as UTF-8 */
+		{ "\xc2\xa0nbsp", "\xc2\xa0nbsp" },           /* U+00A0 is not C1 */
+		{ "raw\x9b", "raw\\x9b" },                    /* a lone byte */
+		{ "\xc0\xaf", "\\xc0\\xaf" },                /* overlong '/' */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },       /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" }, /* above U+10FFFF */
+		{ "cut\xe2\x82", "cut\\xe2\\x82" },          /* unfinished at the end */
+		{ "\xe2\x1b", "\\xe2\\x1b" },                /* ESC breaks a sequence */
+		{ "back\\slash", "back\\slash" },
+	};
+	struct term_escaper e = TERM_ESCAPER_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&sb);
+		strbuf_add_term(&sb, cases[i].in, strlen(cases[i].in));
+		assert_string_equal(sb.buf, cases[i].out);
+	}
+	/* a sequence cut between two chunks (as stdio hands them over) */
+	strbuf_reset(&sb);
+	term_escape_chunk(&e, &sb, "price \xe2", 7);
+	assert_string_equal(sb.buf, "price ");
+	term_escape_chunk(&e, &sb, "\x82\xac\x1b", 3);
+	term_escape_finish(&e, &sb);
+	assert_string_equal(sb.buf, "price \xe2\x82\xac\\x1b");
+	strbuf_release(&sb);
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 static void err_messages(void **state)
@@ -658,6 +703,7 @@ int main(void)
 		cmocka_unit_test(yaml_documents_outlive_the_buffer),
 		cmocka_unit_test(yaml_tab_in_explicit_key_is_refused),
 		cmocka_unit_test(yaml_aliases_are_bounded),
+		cmocka_unit_test(term_escapes_controls_only),
 		cmocka_unit_test(err_messages),
 	};
 

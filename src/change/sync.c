@@ -24,7 +24,9 @@
 #include "artefact.h"
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "core/yaml.h"
+#include "ledger/ledger.h"
 #include "org/org.h"
 #include "sync.h"
 
@@ -89,6 +91,92 @@ static int set_str(const struct ypos *p, struct fy_node *doc, const char *key, i
 	return 0;
 }
 
+/*
+ * The text of the first Markdown heading ("# Title", up to "######") in
+ * buf[from..len), outside fenced code blocks, trimmed of spaces and
+ * closing '#'s; NULL when there is none or it is empty or not UTF-8.
+ * Caller frees.
+ */
+static char *first_heading(const char *buf, size_t len, size_t from)
+{
+	size_t i = from;
+	int fenced = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - buf) : len, b = i, e = end, h = 0, ind = 0;
+		i = end + 1;
+		while (b < e && buf[b] == ' ' && ind++ < 3)
+			b++;
+		if (e - b >= 3 && (!memcmp(buf + b, "```", 3) || !memcmp(buf + b, "~~~", 3))) {
+			fenced = !fenced;
+			continue;
+		}
+		if (fenced)
+			continue;
+		while (b + h < e && buf[b + h] == '#' && h < 7)
+			h++;
+		if (h < 1 || h > 6 || (b + h < e && buf[b + h] != ' ' && buf[b + h] != '\t' &&
+				       buf[b + h] != '\r'))
+			continue;
+		b += h;
+		while (e > b && (buf[e - 1] == '\r' || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+			e--;
+		while (e > b && buf[e - 1] == '#')
+			e--;
+		while (b < e && (buf[b] == ' ' || buf[b] == '\t'))
+			b++;
+		while (e > b && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+			e--;
+		if (e == b)
+			return NULL;
+		{
+			char *t = xstrndup(buf + b, e - b);
+			json_t *ok = json_string(t);
+			if (!ok) {
+				free(t);
+				return NULL;
+			}
+			json_decref(ok);
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A front matter without `title`: the first Markdown heading of the body,
+ * else the file name without its folder and extension.  spec's
+ * "title_from" says which ("heading" or "file name"), for the tally.
+ */
+static void default_title(json_t *spec, const char *name, const char *buf, size_t len,
+			  size_t fmlen)
+{
+	const char *base = strrchr(name, '/'), *dot;
+	char *t = NULL;
+	json_t *title;
+
+	if (fmlen < len) {
+		/* the body starts after the closing '---' line */
+		const char *nl = memchr(buf + fmlen, '\n', len - fmlen);
+		if (nl)
+			t = first_heading(buf, len, (size_t)(nl - buf) + 1);
+	}
+	if (t) {
+		json_object_set_new(spec, "title", json_string(t));
+		json_object_set_new(spec, "title_from", json_string("heading"));
+		free(t);
+		return;
+	}
+	base = base ? base + 1 : name;
+	dot = strrchr(base, '.');
+	t = xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+	title = json_string(t); /* NULL when the name is not UTF-8: then the id */
+	json_object_set_new(spec, "title", title ? title : json_string(json_str(spec, "name")));
+	json_object_set_new(spec, "title_from", json_string("file name"));
+	free(t);
+}
+
 int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **spec,
 		      struct aiv_err *err)
 {
@@ -117,7 +205,7 @@ int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **sp
 		if (!fmlen)
 			return aiv_fail_at(err, AIV_EINPUT, name, 1, 1,
 					   "no front matter: the file must start with a '---' line, "
-					   "then id, kind, title, owner, then '---'");
+					   "then id, kind, owner, then '---'");
 	}
 	if ((ret = ydocs_load(&d, name, buf, fmlen, err)))
 		return ret;
@@ -140,7 +228,7 @@ int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **sp
 	snprintf(what, sizeof(what), "artefact '%s'", id);
 	s = json_pack("{s:s}", "name", id);
 	if ((ret = set_str(&p, doc, "kind", 1, s, "type", what)) ||
-	    (ret = set_str(&p, doc, "title", 1, s, "title", what)) ||
+	    (ret = set_str(&p, doc, "title", 0, s, "title", what)) ||
 	    (ret = set_str(&p, doc, "owner", 1, s, "owner", what)) ||
 	    (ret = yget_int(&p, doc, "version", 0, &version, what)))
 		goto cleanup;
@@ -166,6 +254,8 @@ int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **sp
 	}
 	if ((ret = artefact_parse_depends(&p, doc, s, what)))
 		goto cleanup;
+	if (!json_object_get(s, "title"))
+		default_title(s, name, buf, len, fmlen);
 	sha256_hex(buf, len, fp);
 	json_object_set_new(s, "path", json_string(name));
 	json_object_set_new(s, "fingerprint", json_string(fp));
@@ -368,9 +458,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files (recursively) under dir passing `want`, sorted; caller frees each and the array. */
-static int list_files(const char *dir, int (*want)(const char *), char ***out, size_t *n,
-		      size_t *alloc, struct aiv_err *err)
+/*
+ * Is `real` (a resolved path) the folder `root` or inside it?  Both are
+ * realpath() results, so no "..", no symbolic link and no double '/'.
+ */
+static int inside(const char *root, const char *real)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(root, real, n))
+		return 0;
+	return real[n] == '\0' || real[n] == '/' || (n == 1 && root[0] == '/');
+}
+
+/*
+ * Files (recursively) under dir passing `want`, sorted; caller frees each
+ * and the array.  `root` is the realpath of the folder being read: a
+ * symbolic link is followed only to a file inside it, so a link cannot
+ * make sync read (and store, and fingerprint) a file from elsewhere; one
+ * that leads out, or nowhere, is an error naming it.  A link to a folder
+ * inside is not followed (it would read files twice, or loop).  What is
+ * passed over goes to the tally's not-used list (t may be NULL).
+ */
+static int list_files(const char *root, const char *dir, int (*want)(const char *),
+		      char ***out, size_t *n, size_t *alloc, struct tally *t,
+		      struct aiv_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -381,19 +493,64 @@ static int list_files(const char *dir, int (*want)(const char *), char ***out, s
 	while ((de = readdir(d)) != NULL && !ret) {
 		struct stat st;
 		char *full;
-		if (de->d_name[0] == '.')
+		int is_dir, is_reg;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		full = xstrfmt("%s/%s", dir, de->d_name);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			ret = list_files(full, want, out, n, alloc, err);
+		if (de->d_name[0] == '.') {
+			if (t)
+				tally_note(t, "hidden file or folder", full);
 			free(full);
-		} else if (want(de->d_name)) {
-			if (*n >= SYNC_MAX_FILES)
+			continue;
+		}
+		if (lstat(full, &st) < 0) {
+			ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", full, strerror(errno));
+			free(full);
+			break;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char *real = realpath(full, NULL);
+			if (!real) {
+				ret = aiv_fail(err, AIV_EINPUT, "'%s' is a symbolic link that leads "
+					       "nowhere (%s)", full, strerror(errno));
+			} else if (!inside(root, real)) {
+				ret = aiv_fail(err, AIV_EINPUT, "'%s' is a symbolic link that leads "
+					       "outside the folder, to '%s'; only files inside the "
+					       "folder are read", full, real);
+			} else if (stat(real, &st) < 0) {
+				ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", full,
+					       strerror(errno));
+			} else if (S_ISDIR(st.st_mode)) {
+				if (t)
+					tally_note(t, "symbolic link to a folder inside, not followed",
+						   full);
+				st.st_mode = 0;
+			}
+			free(real);
+			if (ret) {
+				free(full);
+				break;
+			}
+		}
+		is_dir = S_ISDIR(st.st_mode);
+		is_reg = S_ISREG(st.st_mode);
+		if (is_dir) {
+			ret = list_files(root, full, want, out, n, alloc, t, err);
+			free(full);
+		} else if (is_reg && want(de->d_name)) {
+			if (*n >= SYNC_MAX_FILES) {
 				ret = aiv_fail(err, AIV_ETOOBIG, "'%s': more than %d files", dir,
 					       SYNC_MAX_FILES);
+				free(full);
+				break;
+			}
 			ALLOC_GROW(*out, *n + 1, *alloc);
 			(*out)[(*n)++] = full;
 		} else {
+			if (t && is_reg)
+				tally_note(t, "not a Markdown or YAML file", full);
+			else if (t && st.st_mode)
+				tally_note(t, "not a regular file", full);
 			free(full);
 		}
 	}
@@ -595,6 +752,41 @@ static int check_proposer(struct store *s, const struct sync_args *a, const char
 	return 0;
 }
 
+/* A default title is an assumption: count it, with the first file it was made for. */
+static void tally_title(struct tally *t, const json_t *spec, const char *file)
+{
+	const char *from = json_str(spec, "title_from");
+
+	if (from && !strcmp(from, "heading"))
+		tally_assume(t, "title from the first Markdown heading", file);
+	else if (from)
+		tally_assume(t, "title from the file name", file);
+}
+
+/*
+ * The import's own ledger entry, with its accounting, inside the caller's
+ * transaction: {dir, registered, updated, proposed, tally}.  None when
+ * the import changed nothing, so a repeated sync stays a no-op.
+ */
+static int ledger_import(struct change_env *e, const char *action, const char *dir,
+			 const json_t *created, const json_t *updated, size_t proposed,
+			 const struct tally *t, struct aiv_err *err)
+{
+	json_t *payload;
+	int64_t seq = 0;
+	int ret;
+
+	if (!json_array_size(created) && !json_array_size(updated) && !proposed)
+		return 0;
+	payload = json_pack("{s:s, s:I, s:I, s:I, s:o}", "dir", dir,
+			    "registered", (json_int_t)json_array_size(created),
+			    "updated", (json_int_t)json_array_size(updated),
+			    "proposed", (json_int_t)proposed, "tally", tally_json(t));
+	ret = ledger_append(e->s, e->actor, action, dir, payload, &seq, err);
+	json_decref(payload);
+	return ret;
+}
+
 int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	     struct aiv_err *err)
 {
@@ -605,10 +797,19 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	json_t *pending = json_array();
 	int64_t unchanged = 0;
 	struct strbuf buf = STRBUF_INIT;
+	struct tally t;
+	char *root = realpath(a->dir, NULL);
 	int ret, in_tx = 0;
 
-	if ((ret = list_files(a->dir, want_artefact, &files, &n, &alloc, err)))
+	tally_init(&t, "files");
+	if (!root) {
+		ret = aiv_fail(err, AIV_EIO, "cannot read directory '%s': %s", a->dir,
+			       strerror(errno));
 		goto cleanup;
+	}
+	if ((ret = list_files(root, a->dir, want_artefact, &files, &n, &alloc, &t, err)))
+		goto cleanup;
+	t.read = (int64_t)n;
 	if (!n) {
 		ret = aiv_fail(err, AIV_EINPUT, "'%s': no Markdown or YAML files", a->dir);
 		goto cleanup;
@@ -622,6 +823,8 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		}
 		if ((ret = syncp_frontmatter(files[i], buf.buf, buf.len, &spec, err)))
 			goto cleanup;
+		tally_title(&t, spec, files[i]);
+		t.used++;
 		json_array_append_new(specs, spec);
 	}
 	/* from here on, every read and write is one transaction */
@@ -713,18 +916,23 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 			(json_int_t)json_array_size(json_object_get(res, "impact"))));
 		json_decref(res);
 	}
+	if ((ret = ledger_import(e, "artefacts.sync", a->dir, created, updated,
+				 json_array_size(proposed), &t, err)))
+		goto cleanup;
 	if (a->dry_run)
 		store_rollback(e->s);
 	else if ((ret = store_commit(e->s, err)))
 		goto cleanup;
 	in_tx = 0;
-	*out = json_pack("{s:s, s:b, s:O, s:O, s:I, s:O, s:O}", "dir", a->dir, "dry_run",
+	*out = json_pack("{s:s, s:b, s:O, s:O, s:I, s:O, s:O, s:o}", "dir", a->dir, "dry_run",
 			 a->dry_run, "registered", created, "updated", updated,
 			 "unchanged", (json_int_t)unchanged, "proposed", proposed,
-			 "already_proposed", pending);
+			 "already_proposed", pending, "tally", tally_json(&t));
 cleanup:
 	if (in_tx)
 		store_rollback(e->s);
+	tally_release(&t);
+	free(root);
 	free_list(files, n);
 	strbuf_release(&buf);
 	json_decref(specs);

@@ -7,12 +7,13 @@
  * line "---" of a Markdown file, or the whole of a .yaml/.yml file:
  *
  *     ---
- *     id: SOP-12
- *     kind: sop
- *     title: Motor claims intake
- *     owner: kerem.sahin
+ *     id: SOP-12                 # required
+ *     kind: sop                  # required
+ *     owner: kerem.sahin         # required
+ *     depends_on: [POL-7, {id: POL-3, type: governed-by}]   # optional
+ *     title: Motor claims intake # optional: else the first Markdown
+ *                                # heading, else the file name
  *     version: 3                 # optional, used when first registered
- *     depends_on: [POL-7, {id: POL-3, type: governed-by}]
  *     ---
  *
  * The artefact's fingerprint is the SHA-256 of the whole file.  A file
@@ -20,6 +21,14 @@
  * the same checks and ledger entries as `apply -f`); a known file whose
  * content changed becomes a proposed change request; an unchanged file
  * changes nothing, so sync is idempotent.
+ *
+ * Sync reads only files inside the folder: a symbolic link that leads
+ * outside it (or nowhere) is an error naming the link.  Every import ends
+ * with its accounting (core/tally.h): files read and used, what was not
+ * used (other files, hidden ones, links to folders), the assumptions made
+ * (default titles); it is in the result ("tally") and in the import's own
+ * ledger entry ("artefacts.sync", "artefacts.import-doorstop"), which is
+ * written only when the import changed something.
  *
  * Parsing is separate from the store (syncp_*), so the fuzz targets and
  * unit tests drive the parsers alone.
@@ -35,7 +44,8 @@
 /*
  * Parse one artefact file's front matter.  `name` is used in messages and
  * as the path; buf/len is its content.  *spec (new) gets {name, type,
- * title, owner, [version], path, fingerprint, [depends_on, edge_types]}.
+ * title, owner, [version], path, fingerprint, [depends_on, edge_types],
+ * [title_from: "heading" | "file name" when the title was not given]}.
  * Errors name FILE:LINE:COL and the field.
  */
 int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **spec,
@@ -63,7 +73,7 @@ struct sync_args {
 
 /*
  * Sync a folder.  *out: {registered: [...], updated: [...], unchanged: N,
- * proposed: [CR summaries]}.  All-or-nothing: the registrations and every
+ * proposed: [CR summaries], tally: tally_json}.  All-or-nothing: the registrations and every
  * change-request opening (ledger entries included) are one transaction,
  * so on any error the store is unchanged.  A dry run performs the same
  * writes (change requests too, when a->as is given) and rolls back.

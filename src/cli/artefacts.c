@@ -9,6 +9,7 @@
 
 #include "change/sync.h"
 #include "core/cjson.h"
+#include "core/tally.h"
 #include "cmd.h"
 #include "options.h"
 
@@ -23,6 +24,24 @@ static void print_ids(const char *what, json_t *arr)
 	json_array_foreach(arr, i, x)
 		printf(" %s", json_string_value(x));
 	putchar('\n');
+}
+
+/* The import's accounting, as the library returned it in its result. */
+static void print_tally(const json_t *j)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct tally t;
+
+	if (!j)
+		return;
+	tally_init(&t, NULL);
+	if (!tally_from_json(&t, j, &err)) {
+		const char *unit = json_string_value(json_object_get(j, "unit"));
+		if (unit)
+			t.unit = unit; /* borrowed from j, which outlives the print */
+		tally_print(&t, stdout, 0);
+	}
+	tally_release(&t);
 }
 
 int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
@@ -91,6 +110,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 	       json_array_size(json_object_get(res, "updated")),
 	       (long long)json_integer_value(json_object_get(res, "unchanged")),
 	       json_array_size(json_object_get(res, "proposed")));
+	print_tally(json_object_get(res, "tally"));
 	json_decref(res);
 	return 0;
 }

@@ -51,7 +51,13 @@
 int syncp_frontmatter(const char *name, const char *buf, size_t len, json_t **spec,
 		      struct aiv_err *err);
 
-/* Doorstop document settings from a .doorstop.yml: {prefix, parent, digits, sep}. */
+/*
+ * Doorstop document settings from a .doorstop.yml: {prefix, parent,
+ * digits, sep, itemformat ("yaml" or "markdown"), [notes: [{what,
+ * where}]]}.  Doorstop refuses settings it does not know; we read on and
+ * name each in notes, with the other top-level blocks (attributes,
+ * extensions), which we do not use.
+ */
 int syncp_doorstop_settings(const char *name, const char *buf, size_t len,
 			    json_t **settings, struct aiv_err *err);
 /*
@@ -62,6 +68,18 @@ int syncp_doorstop_settings(const char *name, const char *buf, size_t len,
 int syncp_doorstop_item(const char *name, const char *uid, const char *buf, size_t len,
 			const char *type, const char *owner, json_t **spec,
 			struct aiv_err *err);
+/*
+ * The same for a YAML item or (markdown) a Markdown item with YAML front
+ * matter, whose header is the body's first line when it is a level-1
+ * heading and whose text is the rest, as Doorstop reads it.  *spec is
+ * always set on success, with "skip": "inactive" | "heading" for items
+ * that are not artefacts, "title_from": "header" | "text" | "uid", and
+ * "notes": [{what, where}] naming attributes that hold something we do
+ * not use (ref, references, level, reviewed, custom ones).
+ */
+int syncp_doorstop_entry(const char *name, const char *uid, const char *buf, size_t len,
+			 int markdown, const char *type, const char *owner, json_t **spec,
+			 struct aiv_err *err);
 
 struct sync_args {
 	const char *dir;
@@ -87,5 +105,23 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
  */
 int sync_doorstop(struct change_env *e, const char *dir, const char *owner,
 		  const char *type, int dry_run, json_t **out, struct aiv_err *err);
+
+struct doorstop_args {
+	const char *dir;
+	const char *owner;  /* person or team owning every item */
+	const char *type;   /* artefact type of every item */
+	int dry_run;
+	int strict;         /* a skipped item (inactive, heading) is an error */
+};
+
+/*
+ * The same, with --strict.  *out: {dir, dry_run, documents: [settings +
+ * items], registered, updated, unchanged, skipped_inactive_or_headings,
+ * figures: {items, imported, inactive, headings, links}, tally}.  Items
+ * are rows: each is imported or skipped (inactive, heading); a link to a
+ * skipped item is dropped and counted as not used.
+ */
+int sync_doorstop_tree(struct change_env *e, const struct doorstop_args *a, json_t **out,
+		       struct aiv_err *err);
 
 #endif

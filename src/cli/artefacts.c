@@ -48,16 +48,18 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue artefacts sync DIR [--as PERSON] [--reason R] [--risk LEVEL] [--dry-run]",
-		"aivalue artefacts import-doorstop DIR --owner OWNER [--type TYPE] [--dry-run]", NULL };
+		"aivalue artefacts import-doorstop DIR --owner OWNER [--type TYPE] [--strict] [--dry-run]",
+		NULL };
 	const char *as = NULL, *reason = NULL, *risk = NULL, *owner = NULL;
 	const char *type = "requirement", *rules_path = NULL;
-	int dry_run = 0;
+	int dry_run = 0, strict = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "as", &as, "PERSON", "sync: who proposes changed files as change requests" },
 		{ OPT_STRING, 0, "reason", &reason, "TEXT", "sync: the reason for those change requests" },
 		{ OPT_STRING, 0, "risk", &risk, "LEVEL", "sync: their risk (low, medium, high)" },
 		{ OPT_STRING, 0, "owner", &owner, "NAME", "import-doorstop: person or team owning the items" },
 		{ OPT_STRING, 0, "type", &type, "TYPE", "import-doorstop: artefact type (default requirement)" },
+		{ OPT_BOOL, 0, "strict", &strict, NULL, "import-doorstop: a skipped item (inactive, heading) is an error" },
 		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL, "check everything, change nothing" },
 		{ OPT_STRING, 0, "rules", &rules_path, "FILE", "change rules (default built in)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -88,7 +90,8 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 		struct sync_args a = { argv[2], as, reason, risk, dry_run };
 		ret = sync_dir(&env, &a, &res, &err);
 	} else {
-		ret = sync_doorstop(&env, argv[2], owner, type, dry_run, &res, &err);
+		struct doorstop_args da = { argv[2], owner, type, dry_run, strict };
+		ret = sync_doorstop_tree(&env, &da, &res, &err);
 	}
 	change_rules_free(rules);
 	if (ret)

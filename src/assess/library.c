@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/cjson.h"
+#include "core/tally.h"
 #include "core/timeutil.h"
 #include "core/yaml.h"
 #include "ledger/ledger.h"
@@ -45,9 +46,36 @@ void library_free(struct library *l)
 	json_decref(l->scores);
 	json_decref(l->groups);
 	json_decref(l->qindex);
+	tally_release(&l->tally);
 	free(l->file);
 	free(l->raw);
 	free(l);
+}
+
+/* "FILE:LINE" of a node, for the tally's first places. */
+static const char *at(const struct ypos *p, struct fy_node *n, char *buf, size_t sz)
+{
+	long line = 0, col = 0;
+
+	ymark(n, &line, &col);
+	snprintf(buf, sz, "%s:%ld", p->file, line);
+	return buf;
+}
+
+/* Count an assumption / a thing not used at node n. */
+static void assume(struct library *l, const struct ypos *p, struct fy_node *n, const char *what)
+{
+	char w[512];
+
+	tally_assume(&l->tally, what, at(p, n, w, sizeof(w)));
+}
+
+static void not_used(struct library *l, const struct ypos *p, struct fy_node *n,
+		     const char *what)
+{
+	char w[512];
+
+	tally_note(&l->tally, what, at(p, n, w, sizeof(w)));
 }
 
 static char *opt_text(struct fy_node *map, const char *key)
@@ -89,10 +117,10 @@ static int read_scores(const struct ypos *p, struct fy_node *fw, struct library 
 		if ((ret = yget_int(p, item, "score", 1, &sc, "scores_definition")) ||
 		    (ret = yget_str(p, item, "name", 1, &name, "scores_definition")))
 			return ret;
+		/* CISO Assistant keeps it; no answer can reach it here */
 		if (sc < l->min_score || sc > l->max_score)
-			return yfail(p, yget(item, "score"), AIV_EINPUT,
-				     "scores_definition: score %lld is outside min_score..max_score "
-				     "(%g..%g)", sc, l->min_score, l->max_score);
+			not_used(l, p, yget(item, "score"),
+				 "scores_definition score outside min_score..max_score");
 		json_array_foreach(l->scores, i, o)
 			if (json_integer_value(json_object_get(o, "score")) == sc)
 				return yfail(p, yget(item, "score"), AIV_EINPUT,
@@ -145,6 +173,32 @@ static int group_defined(const struct library *l, const char *ref)
 	return 0;
 }
 
+/*
+ * One implementation group of a node or a choice into arr.  CISO
+ * Assistant stores groups as given; one that is not in
+ * implementation_groups_definition is kept and counted, an empty one is
+ * dropped and counted.
+ */
+static int read_group(const struct ypos *p, struct fy_node *g, struct library *l,
+		      const char *what, json_t *arr)
+{
+	const char *gr = ytext(g);
+	json_t *js;
+
+	if (!gr || !(js = json_string(gr)))
+		return yfail(p, g, AIV_EINPUT, "%s: an implementation group must be text", what);
+	if (!*gr) {
+		json_decref(js);
+		not_used(l, p, g, "empty implementation group (dropped)");
+		return 0;
+	}
+	if (!group_defined(l, gr))
+		assume(l, p, g, "implementation group not in implementation_groups_definition, "
+		       "kept as given");
+	json_array_append_new(arr, js);
+	return 0;
+}
+
 /* A YAML null (plain null, ~ or empty), which CISO Assistant writes for "unset". */
 static int is_null(struct fy_node *v)
 {
@@ -167,6 +221,40 @@ static int is_color(const char *c)
 		if (!strchr("0123456789abcdefABCDEF", c[i]))
 			return 0;
 	return 1;
+}
+
+/*
+ * A choice's compute_result as CISO Assistant resolves it
+ * (core/utils.py, resolve_compute_result): case and spaces aside, true or
+ * 1 or compliant, false or 0 or non_compliant, partially_compliant,
+ * not_applicable; NULL for anything else (it ignores those).
+ */
+static const char *compute_result(const char *v)
+{
+	static const char *const map[][2] = {
+		{ "true", "compliant" }, { "1", "compliant" }, { "compliant", "compliant" },
+		{ "false", "non_compliant" }, { "0", "non_compliant" },
+		{ "non_compliant", "non_compliant" },
+		{ "partially_compliant", "partially_compliant" },
+		{ "not_applicable", "not_applicable" },
+	};
+	char buf[32];
+	size_t n, i;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= sizeof(buf))
+		return NULL;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] - 'A' + 'a' : v[i]);
+	buf[n] = '\0';
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(map[i][0], buf))
+			return map[i][1];
+	return NULL;
 }
 
 static int read_choice(const struct ypos *p, struct fy_node *item, struct library *l,
@@ -200,24 +288,24 @@ static int read_choice(const struct ypos *p, struct fy_node *item, struct librar
 	}
 	v = yget(item, "compute_result");
 	if (v && !is_null(v)) {
-		int b = 0;
-		if ((ret = yget_bool(p, item, "compute_result", 1, &b, what)))
-			return ret;
-		json_object_set_new(c, "compute_result", json_boolean(b));
+		const char *r = ytext(v) ? compute_result(ytext(v)) : NULL;
+		if (!r)
+			not_used(l, p, v, "compute_result not one of true, false, compliant, "
+				 "non_compliant, partially_compliant, not_applicable (ignored)");
+		else if (!yplain(v) || (strcmp(ytext(v), "true") && strcmp(ytext(v), "false")))
+			assume(l, p, v, "compute_result given as a word, read as CISO Assistant "
+			       "does");
+		if (r)
+			json_object_set_new(c, "compute_result", json_string(r));
 	}
 	if ((ret = yget_seq(p, item, "select_implementation_groups", 0, &gs, what)))
 		return ret;
 	if (gs) {
 		json_t *arr = json_array();
 		json_object_set_new(c, "select_implementation_groups", arr);
-		while ((g = fy_node_sequence_iterate(gs, &it)) != NULL) {
-			const char *gr = ytext(g);
-			if (!gr || !group_defined(l, gr))
-				return yfail(p, g, AIV_EINPUT,
-					     "%s: implementation group '%s' is not in "
-					     "implementation_groups_definition", what, gr ? gr : "?");
-			json_array_append_new(arr, json_string(gr));
-		}
+		while ((g = fy_node_sequence_iterate(gs, &it)) != NULL)
+			if ((ret = read_group(p, g, l, what, arr)))
+				return ret;
 	}
 	if ((v = yget(item, "description")) && ytext(v) && !is_null(v))
 		json_object_set_new(c, "description", json_string(ytext(v)));
@@ -275,6 +363,103 @@ static int read_depends(const struct ypos *p, struct fy_node *dep, struct librar
 	return 0;
 }
 
+/*
+ * A question's text.  CISO Assistant takes a missing or empty one as it
+ * is (cmmc-2.0 has one); so do we, and count it.  *text is borrowed.
+ */
+static int question_text(const struct ypos *p, struct fy_node *q, struct library *l,
+			 const char *what, const char **text)
+{
+	struct fy_node *t = yget(q, "text");
+
+	*text = "";
+	if (t && !is_null(t)) {
+		if (!fy_node_is_scalar(t))
+			return yfail(p, t, AIV_EINPUT, "%s: text must be text", what);
+		*text = ytext(t);
+	}
+	if (!**text)
+		assume(l, p, t ? t : q, "question with empty text, kept");
+	return 0;
+}
+
+/*
+ * The older form of a node's questions, which CISO Assistant converts at
+ * load (migration 0071): question: {question_type, question_choices:
+ * [texts], questions: [{urn, text}]}.  Each question gets the type, and
+ * for choice types one choice per text with urn QUESTION:choice:N.  A
+ * question without urn is skipped there; here it is counted.
+ */
+static int read_old_question(const struct ypos *p, struct fy_node *item, struct library *l,
+			     struct lib_node *nd, const char *nwhat)
+{
+	struct fy_node *blk = yget(item, "question"), *qs = NULL, *cs = NULL, *q, *c;
+	const char *type = NULL;
+	void *it = NULL;
+	int ret, choice_type;
+
+	if (!blk || is_null(blk))
+		return 0;
+	if (!fy_node_is_mapping(blk))
+		return yfail(p, blk, AIV_EINPUT, "%s: question must be a mapping with "
+			     "question_type and questions", nwhat);
+	if (yget(item, "questions") && !is_null(yget(item, "questions"))) {
+		not_used(l, p, blk, "older question: block beside questions (questions read)");
+		return 0;
+	}
+	if ((ret = yget_str(p, blk, "question_type", 1, &type, nwhat)) ||
+	    (ret = yget_seq(p, blk, "questions", 0, &qs, nwhat)) ||
+	    (ret = yget_seq(p, blk, "question_choices", 0, &cs, nwhat)))
+		return ret;
+	choice_type = !strcmp(type, "unique_choice") || !strcmp(type, "multiple_choice");
+	if (!choice_type && strcmp(type, "text") && strcmp(type, "date"))
+		return yfail(p, yget(blk, "question_type"), AIV_EINPUT,
+			     "%s: question_type must be unique_choice, multiple_choice, text or "
+			     "date, not '%s'", nwhat, type);
+	if (choice_type && (!cs || !fy_node_sequence_item_count(cs)))
+		return yfail(p, cs ? cs : blk, AIV_EINPUT,
+			     "%s: a %s question needs question_choices", nwhat, type);
+	assume(l, p, blk, "older question: block read as questions (choice urns QUESTION:choice:N)");
+	while (qs && (q = fy_node_sequence_iterate(qs, &it)) != NULL) {
+		const char *urn = NULL, *text = "";
+		json_t *choices = json_array(), *curns = json_array();
+		void *cit = NULL;
+		char what[400];
+		int n = 0;
+		if (!fy_node_is_mapping(q) || !(urn = ytext(yget(q, "urn"))) || !*urn) {
+			json_decref(choices);
+			json_decref(curns);
+			not_used(l, p, q, "question without urn in an older question: block (skipped)");
+			continue;
+		}
+		snprintf(what, sizeof(what), "question '%s'", urn);
+		if (json_object_get(l->qindex, urn)) {
+			json_decref(choices);
+			json_decref(curns);
+			return yfail(p, q, AIV_EINPUT, "%s is defined twice", what);
+		}
+		if ((ret = question_text(p, q, l, what, &text))) {
+			json_decref(choices);
+			json_decref(curns);
+			return ret;
+		}
+		while (choice_type && (c = fy_node_sequence_iterate(cs, &cit)) != NULL) {
+			char *curn = xstrfmt("%s:choice:%d", urn, ++n);
+			const char *value = ytext(c);
+			json_array_append_new(choices, json_pack("{s:s, s:s}", "urn", curn, "value",
+								 value ? value : ""));
+			json_array_append_new(curns, json_string(curn));
+			json_object_set_new(l->qindex, curn, json_string("choice"));
+			free(curn);
+		}
+		json_array_append_new(nd->questions, json_pack("{s:s, s:s, s:s, s:o}", "urn", urn,
+				      "type", type, "text", text, "choices", choices));
+		json_object_set_new(l->qindex, urn, curns);
+		l->nquestions++;
+	}
+	return 0;
+}
+
 /* A requirement node's questions: {<urn>: {type, text, depends_on, choices}}. */
 static int read_questions(const struct ypos *p, struct fy_node *item, struct library *l,
 			  struct lib_node *nd, const char *nwhat)
@@ -317,7 +502,7 @@ static int read_questions(const struct ypos *p, struct fy_node *item, struct lib
 			return yfail(p, yget(v, "type"), AIV_EINPUT,
 				     "%s: type must be unique_choice, multiple_choice, text, date, "
 				     "number or boolean, not '%s'", what, type);
-		if ((ret = yget_str(p, v, "text", 1, &text, what)) ||
+		if ((ret = question_text(p, v, l, what, &text)) ||
 		    (ret = yget_seq(p, v, "choices", i < 2, &cs, what)))
 			return ret;
 		if (i >= 2 && cs)
@@ -345,7 +530,36 @@ static int read_questions(const struct ypos *p, struct fy_node *item, struct lib
 	return 0;
 }
 
-static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *l)
+/* The keys of a mapping that hold something and are not in `used`, counted as not used. */
+static void unused_keys(struct library *l, const struct ypos *p, struct fy_node *map,
+			const char *const *used, const char *what)
+{
+	struct fy_node_pair *pr;
+	void *it = NULL;
+
+	while ((pr = fy_node_mapping_iterate(map, &it)) != NULL) {
+		const char *k = ytext(fy_node_pair_key(pr));
+		struct fy_node *v = fy_node_pair_value(pr);
+		char msg[200];
+		size_t i;
+		for (i = 0; used[i] && (!k || strcmp(used[i], k)); i++)
+			;
+		if (used[i] || !v || is_null(v) ||
+		    (fy_node_is_sequence(v) && !fy_node_sequence_item_count(v)) ||
+		    (fy_node_is_mapping(v) && !fy_node_mapping_item_count(v)))
+			continue;
+		snprintf(msg, sizeof(msg), "%s '%s'", what, k ? k : "?");
+		not_used(l, p, fy_node_pair_key(pr), msg);
+	}
+}
+
+static const char *const node_keys[] = { "urn", "parent_urn", "ref_id", "name", "description",
+					  "depth", "assessable", "implementation_groups",
+					  "questions", "question", NULL };
+
+/* byurn: node urn -> its index in l->nodes, for parent and duplicate checks. */
+static int read_nodes_into(const struct ypos *p, struct fy_node *fw, struct library *l,
+			   json_t *byurn)
 {
 	struct fy_node *seq = NULL, *item;
 	void *it = NULL;
@@ -361,40 +575,43 @@ static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *
 		struct fy_node *gs = NULL, *g;
 		void *git = NULL;
 		char what[300];
-		size_t i;
 
+		l->tally.read++;
 		if (!fy_node_is_mapping(item))
 			return yfail(p, item, AIV_EINPUT, "requirement_nodes: items must be mappings");
 		if ((ret = yget_str(p, item, "urn", 1, &urn, "requirement node")))
 			return ret;
 		snprintf(what, sizeof(what), "requirement node '%s'", urn);
-		if ((ret = yget_int(p, item, "depth", 1, &depth, what)) ||
+		if ((ret = yget_int(p, item, "depth", 0, &depth, what)) ||
 		    (ret = yget_bool(p, item, "assessable", 1, &assessable, what)) ||
 		    (ret = yget_str(p, item, "parent_urn", 0, &parent, what)) ||
 		    (ret = yget_seq(p, item, "implementation_groups", 0, &gs, what)))
 			return ret;
-		for (i = 0; i < l->n; i++)
-			if (!strcmp(l->nodes[i].urn, urn))
-				return yfail(p, yget(item, "urn"), AIV_EINPUT,
-					     "%s is defined twice", what);
-		if (depth < 1)
-			return yfail(p, yget(item, "depth"), AIV_EINPUT, "%s: depth must be 1 or more",
-				     what);
-		if (!parent && depth != 1)
-			return yfail(p, yget(item, "depth"), AIV_EINPUT,
-				     "%s: a node without parent_urn must have depth 1", what);
-		if (parent) {
-			for (i = 0; i < l->n; i++)
-				if (!strcmp(l->nodes[i].urn, parent))
-					break;
-			if (i == l->n)
-				return yfail(p, yget(item, "parent_urn"), AIV_EINPUT,
-					     "%s: parent_urn '%s' is not an earlier node", what, parent);
-			if (l->nodes[i].depth + 1 != depth)
-				return yfail(p, yget(item, "depth"), AIV_EINPUT,
-					     "%s: depth %lld but its parent has depth %d", what, depth,
-					     l->nodes[i].depth);
+		if (json_object_get(byurn, urn))
+			return yfail(p, yget(item, "urn"), AIV_EINPUT, "%s is defined twice", what);
+		/*
+		 * CISO Assistant reads the tree from parent_urn alone and needs no
+		 * depth; so the depth is the parent's plus one (1 at the top), and
+		 * a missing or different one is counted, not refused.
+		 */
+		{
+			long long want = 1;
+			if (parent) {
+				json_t *pi = json_object_get(byurn, parent);
+				if (!pi)
+					return yfail(p, yget(item, "parent_urn"), AIV_EINPUT,
+						     "%s: parent_urn '%s' is not an earlier node", what,
+						     parent);
+				want = l->nodes[json_integer_value(pi)].depth + 1;
+			}
+			if (!yget(item, "depth"))
+				assume(l, p, item, "depth missing, taken from parent_urn");
+			else if (depth != want)
+				assume(l, p, yget(item, "depth"), "depth does not follow parent_urn, "
+				       "taken from parent_urn");
+			depth = want;
 		}
+		json_object_set_new(byurn, urn, json_integer((json_int_t)l->n));
 		ALLOC_GROW(l->nodes, l->n + 1, l->alloc);
 		nd = &l->nodes[l->n++];
 		memset(nd, 0, sizeof(*nd));
@@ -408,20 +625,27 @@ static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *
 		nd->groups = json_array();
 		nd->questions = json_array();
 		l->nassessable += assessable != 0;
-		while (gs && (g = fy_node_sequence_iterate(gs, &git)) != NULL) {
-			const char *gr = ytext(g);
-			if (!gr || !group_defined(l, gr))
-				return yfail(p, g, AIV_EINPUT,
-					     "%s: implementation group '%s' is not in "
-					     "implementation_groups_definition", what, gr ? gr : "?");
-			json_array_append_new(nd->groups, json_string(gr));
-		}
-		if ((ret = read_questions(p, item, l, nd, what)))
+		while (gs && (g = fy_node_sequence_iterate(gs, &git)) != NULL)
+			if ((ret = read_group(p, g, l, what, nd->groups)))
+				return ret;
+		if ((ret = read_questions(p, item, l, nd, what)) ||
+		    (ret = read_old_question(p, item, l, nd, what)))
 			return ret;
+		unused_keys(l, p, item, node_keys, "requirement node field");
+		l->tally.used++;
 	}
 	if (l->n == 0)
 		return yfail(p, seq, AIV_EINPUT, "framework: no requirement nodes");
 	return 0;
+}
+
+static int read_nodes(const struct ypos *p, struct fy_node *fw, struct library *l)
+{
+	json_t *byurn = json_object();
+	int ret = read_nodes_into(p, fw, l, byurn);
+
+	json_decref(byurn);
+	return ret;
 }
 
 int library_load(const char *path, struct library **out, struct aiv_err *err)
@@ -438,6 +662,33 @@ int library_load(const char *path, struct library **out, struct aiv_err *err)
 	ret = library_parse(path, raw.buf, raw.len, out, err);
 	strbuf_release(&raw);
 	return ret;
+}
+
+static const char *const objects_keys[] = { "framework", NULL };
+static const char *const framework_keys[] = { "urn", "ref_id", "name", "description",
+					      "min_score", "max_score", "scores_definition",
+					      "implementation_groups_definition",
+					      "requirement_nodes", NULL };
+
+/*
+ * The library's version: an integer; CISO Assistant also loads a quoted
+ * one ("version: '1'", two ANSSI libraries), and so do we, counting it.
+ */
+static int read_version(const struct ypos *p, struct fy_node *root, struct library *l)
+{
+	struct fy_node *v = yget(root, "version");
+	const char *t = v ? ytext(v) : NULL;
+	char *end;
+
+	if (v && t && !yplain(v) && *t >= '0' && *t <= '9') {
+		errno = 0;
+		l->version = strtoll(t, &end, 10);
+		if (!*end && !errno) {
+			assume(l, p, v, "version given as text, read as a number");
+			return 0;
+		}
+	}
+	return yget_int(p, root, "version", 1, &l->version, "library");
 }
 
 int library_parse(const char *name, const char *buf, size_t len, struct library **out,
@@ -462,6 +713,7 @@ int library_parse(const char *name, const char *buf, size_t len, struct library 
 	base = strrchr(name, '/');
 	l->file = xstrdup(base ? base + 1 : name);
 	l->qindex = json_object();
+	tally_init(&l->tally, "nodes");
 	p.file = docs.file;
 	p.err = err;
 	if (docs.n != 1) {
@@ -485,7 +737,7 @@ int library_parse(const char *name, const char *buf, size_t len, struct library 
 	l->name = xstrdup(s);
 	l->ref_id = opt_text(root, "ref_id");
 	l->provider = opt_text(root, "provider");
-	if ((ret = yget_int(&p, root, "version", 1, &l->version, "library")))
+	if ((ret = read_version(&p, root, l)))
 		goto cleanup;
 	objs = yget(root, "objects");
 	fw = objs && fy_node_is_mapping(objs) ? yget(objs, "framework") : NULL;
@@ -500,6 +752,8 @@ int library_parse(const char *name, const char *buf, size_t len, struct library 
 	    (ret = read_scores(&p, fw, l)) || (ret = read_groups(&p, fw, l)) ||
 	    (ret = read_nodes(&p, fw, l)))
 		goto cleanup;
+	unused_keys(l, &p, objs, objects_keys, "library object");
+	unused_keys(l, &p, fw, framework_keys, "framework field");
 cleanup:
 	ydocs_release(&docs);
 	if (ret)
@@ -580,10 +834,10 @@ int library_store(struct store *s, const char *actor, const struct library *l,
 		ret = rc;
 		goto rollback;
 	}
-	payload = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I}", "urn", l->urn, "name", l->name,
-			    "version", (json_int_t)l->version, "sha256", l->sha256,
+	payload = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:o}", "urn", l->urn,
+			    "name", l->name, "version", (json_int_t)l->version, "sha256", l->sha256,
 			    "nodes", (json_int_t)l->n, "assessable", (json_int_t)l->nassessable,
-			    "questions", (json_int_t)l->nquestions);
+			    "questions", (json_int_t)l->nquestions, "tally", tally_json(&l->tally));
 	if ((ret = ledger_append(s, actor, "assess.import", l->urn, payload, seq, err)))
 		goto rollback;
 	scores = cjson_dumps(l->scores);

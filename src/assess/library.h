@@ -18,6 +18,7 @@
 
 #include "assess/readiness.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "store/store.h"
 
 struct lib_node {
@@ -46,20 +47,35 @@ struct library {
 	char *raw;      /* the file's bytes, stored with the import */
 	size_t raw_len;
 	json_t *qindex; /* while loading: question urn -> [choice urns], choice urn -> "choice" */
+	/*
+	 * The import's accounting, unit "nodes": every node read is used
+	 * (a node that cannot be read is an error), so nothing is skipped;
+	 * what CISO Assistant accepts and we bend is counted, with its first
+	 * FILE:LINE: assumptions (quoted version, missing depth, undefined
+	 * implementation group, compute_result word, empty question text,
+	 * older question: block) and things not used (scores outside the
+	 * range, unknown compute_result, empty group, fields and objects we
+	 * do not read).
+	 */
+	struct tally tally;
 };
 
 /*
- * Read and validate a library file: urn, name, version, objects.framework
- * with requirement_nodes (unique urn, depth >= 1, assessable, parent_urn
- * naming an earlier node one level up, implementation_groups defined in
- * implementation_groups_definition), scores within min..max, and each
- * node's questions (unique urns; type unique_choice, multiple_choice,
- * text, date, number or boolean; text; choices for the two choice types
- * only, each with a unique urn, a value, an integer add_score, a boolean
- * or null compute_result, defined select_implementation_groups and a
- * #rrggbb color; depends_on naming an earlier question and choices of
- * it).  Keys we do not use (annotation, reference_controls, ...) are
- * ignored.  *out is new (library_free).
+ * Read and validate a library file as CISO Assistant loads it: urn, name,
+ * version (an integer, or quoted digits), objects.framework with
+ * requirement_nodes (unique urn, assessable, parent_urn naming an earlier
+ * node, depth one more than the parent's or missing), min_score below
+ * max_score, and each node's questions (unique urns; type unique_choice,
+ * multiple_choice, text, date, number or boolean; text (may be empty);
+ * choices for the two choice types only, each with a unique urn, a
+ * value, an integer add_score, a compute_result, select_implementation_
+ * groups and a #rrggbb color; depends_on naming an earlier question and
+ * choices of it), or the older question: block (question_type,
+ * question_choices, questions).  compute_result is stored as CISO
+ * Assistant resolves it: "compliant", "non_compliant",
+ * "partially_compliant" or "not_applicable".  What is accepted but bent,
+ * and what is not used, is counted in l->tally.  *out is new
+ * (library_free).
  */
 int library_load(const char *path, struct library **out, struct aiv_err *err);
 /* The same from bytes in memory; `name` is used in messages. */
@@ -71,7 +87,7 @@ void library_free(struct library *l);
  * Store (replace) it: refused when a library with the same urn and a
  * version at least as high but other content is stored; unchanged (no
  * ledger entry) when identical.  One transaction, one ledger entry
- * "assess.import".  The file itself is kept content-addressed in
+ * "assess.import" (with the import's tally).  The file itself is kept content-addressed in
  * evidence_files (key: its SHA-256, the frameworks row's sha256), which
  * is where the questions are read back from.
  */

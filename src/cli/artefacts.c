@@ -9,6 +9,7 @@
 
 #include "change/sync.h"
 #include "core/cjson.h"
+#include "core/tally.h"
 #include "cmd.h"
 #include "options.h"
 
@@ -25,20 +26,40 @@ static void print_ids(const char *what, json_t *arr)
 	putchar('\n');
 }
 
+/* The import's accounting, as the library returned it in its result. */
+static void print_tally(const json_t *j)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct tally t;
+
+	if (!j)
+		return;
+	tally_init(&t, NULL);
+	if (!tally_from_json(&t, j, &err)) {
+		const char *unit = json_string_value(json_object_get(j, "unit"));
+		if (unit)
+			t.unit = unit; /* borrowed from j, which outlives the print */
+		tally_print(&t, stdout, 0);
+	}
+	tally_release(&t);
+}
+
 int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue artefacts sync DIR [--as PERSON] [--reason R] [--risk LEVEL] [--dry-run]",
-		"aivalue artefacts import-doorstop DIR --owner OWNER [--type TYPE] [--dry-run]", NULL };
+		"aivalue artefacts import-doorstop DIR --owner OWNER [--type TYPE] [--strict] [--dry-run]",
+		NULL };
 	const char *as = NULL, *reason = NULL, *risk = NULL, *owner = NULL;
 	const char *type = "requirement", *rules_path = NULL;
-	int dry_run = 0;
+	int dry_run = 0, strict = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "as", &as, "PERSON", "sync: who proposes changed files as change requests" },
 		{ OPT_STRING, 0, "reason", &reason, "TEXT", "sync: the reason for those change requests" },
 		{ OPT_STRING, 0, "risk", &risk, "LEVEL", "sync: their risk (low, medium, high)" },
 		{ OPT_STRING, 0, "owner", &owner, "NAME", "import-doorstop: person or team owning the items" },
 		{ OPT_STRING, 0, "type", &type, "TYPE", "import-doorstop: artefact type (default requirement)" },
+		{ OPT_BOOL, 0, "strict", &strict, NULL, "import-doorstop: a skipped item (inactive, heading) is an error" },
 		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL, "check everything, change nothing" },
 		{ OPT_STRING, 0, "rules", &rules_path, "FILE", "change rules (default built in)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -69,7 +90,8 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 		struct sync_args a = { argv[2], as, reason, risk, dry_run };
 		ret = sync_dir(&env, &a, &res, &err);
 	} else {
-		ret = sync_doorstop(&env, argv[2], owner, type, dry_run, &res, &err);
+		struct doorstop_args da = { argv[2], owner, type, dry_run, strict };
+		ret = sync_doorstop_tree(&env, &da, &res, &err);
 	}
 	change_rules_free(rules);
 	if (ret)
@@ -91,6 +113,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 	       json_array_size(json_object_get(res, "updated")),
 	       (long long)json_integer_value(json_object_get(res, "unchanged")),
 	       json_array_size(json_object_get(res, "proposed")));
+	print_tally(json_object_get(res, "tally"));
 	json_decref(res);
 	return 0;
 }

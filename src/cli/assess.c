@@ -466,20 +466,25 @@ static int assess_import_cmd(struct aiv_ctx *ctx, const char *path)
 		library_free(l);
 		return cli_error(&err);
 	}
-	if (ctx->json)
-		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I}", "urn", l->urn,
-					 "name", l->name, "version", (json_int_t)l->version,
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:o}", "urn",
+					 l->urn, "name", l->name, "version", (json_int_t)l->version,
 					 "nodes", (json_int_t)l->n, "assessable",
 					 (json_int_t)l->nassessable, "questions",
 					 (json_int_t)l->nquestions, "changed", changed,
-					 "ledger_seq", (json_int_t)seq));
-	else if (changed)
+					 "ledger_seq", (json_int_t)seq, "tally",
+					 tally_json(&l->tally)));
+		library_free(l);
+		return 0;
+	}
+	if (changed)
 		printf("imported '%s' (%s, version %lld): %zu requirement nodes, %zu assessable, "
 		       "%zu questions (ledger entry %lld)\n", l->name, l->urn, l->version, l->n,
 		       l->nassessable, l->nquestions, (long long)seq);
 	else
 		printf("'%s' version %lld is already imported: nothing changed\n", l->urn,
 		       l->version);
+	tally_print(&l->tally, stdout, 0);
 	library_free(l);
 	return 0;
 }

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "assess/library.h"
+#include "core/cjson.h"
 #include "assess/playbook.h"
 #include "org/org.h"
 #include "core/assets.h"
@@ -44,6 +46,75 @@ static int teardown(void **state)
 }
 
 /* ---- questionnaire ---- */
+
+/*
+ * What CISO Assistant loads with a warning is read and counted: a quoted
+ * version, a missing depth, an undefined and an empty group, a score
+ * outside the range, compute_result words, an empty question text.
+ */
+static void test_library_lenient(void **state)
+{
+	static const char lib[] =
+		"urn: urn:t:risk:library:x\nname: X\nversion: '3'\nobjects:\n"
+		"  framework:\n    urn: urn:t:risk:framework:x\n    name: X\n"
+		"    min_score: 1\n    max_score: 4\n"
+		"    scores_definition:\n    - {score: 0, name: none}\n    - {score: 4, name: full}\n"
+		"    implementation_groups_definition:\n    - {ref_id: ig1, name: One}\n"
+		"    requirement_nodes:\n"
+		"    - urn: urn:t:n:top\n      assessable: false\n"
+		"    - urn: urn:t:n:a\n      assessable: true\n      depth: 1\n"
+		"      parent_urn: urn:t:n:top\n      implementation_groups: [IG1, '', ig1]\n"
+		"      annotation: note\n"
+		"      questions:\n        urn:t:n:a:question:1:\n          type: unique_choice\n"
+		"          text: ''\n          choices:\n"
+		"          - {urn: 'urn:t:n:a:question:1:choice:1', value: y, compute_result: Compliant}\n"
+		"          - {urn: 'urn:t:n:a:question:1:choice:2', value: p, compute_result: partially_compliant}\n"
+		"          - {urn: 'urn:t:n:a:question:1:choice:3', value: n, compute_result: false}\n"
+		"          - {urn: 'urn:t:n:a:question:1:choice:4', value: '?', compute_result: maybe}\n";
+	struct aiv_err err = AIV_ERR_INIT;
+	struct library *l = NULL;
+	json_t *ch;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(library_parse("x.yaml", lib, strlen(lib), &l, &err), 0);
+	assert_int_equal(l->version, 3);
+	assert_int_equal(l->n, 2);
+	assert_int_equal(l->nodes[0].depth, 1);
+	assert_int_equal(l->nodes[1].depth, 2);
+	assert_int_equal(json_array_size(l->nodes[1].groups), 2); /* IG1 kept, '' dropped */
+	assert_string_equal(json_string_value(json_array_get(l->nodes[1].groups, 0)), "IG1");
+	ch = json_object_get(json_array_get(l->nodes[1].questions, 0), "choices");
+	assert_string_equal(json_str(json_array_get(ch, 0), "compute_result"), "compliant");
+	assert_string_equal(json_str(json_array_get(ch, 1), "compute_result"), "partially_compliant");
+	assert_string_equal(json_str(json_array_get(ch, 2), "compute_result"), "non_compliant");
+	assert_null(json_object_get(json_array_get(ch, 3), "compute_result"));
+	assert_int_equal(l->tally.read, 2);
+	assert_int_equal(l->tally.used, 2);
+	assert_true(tally_balanced(&l->tally));
+	/* assumptions, in order of first appearance, with their counts */
+	{
+		static const char *const want[][2] = {
+			{ "version given as text, read as a number", "1" },
+			{ "depth missing, taken from parent_urn", "1" },
+			{ "depth does not follow parent_urn, taken from parent_urn", "1" },
+			{ "implementation group not in implementation_groups_definition, kept as given", "1" },
+			{ "question with empty text, kept", "1" },
+			{ "compute_result given as a word, read as CISO Assistant does", "2" },
+		};
+		assert_int_equal(l->tally.nassumptions, 6);
+		for (i = 0; i < 6; i++) {
+			assert_string_equal(l->tally.assumptions[i].what, want[i][0]);
+			assert_int_equal(l->tally.assumptions[i].count, atoi(want[i][1]));
+		}
+		assert_string_equal(l->tally.assumptions[0].where, "x.yaml:3");
+	}
+	/* not used: the score 0 below min_score, the empty group, the unknown result, annotation */
+	assert_int_equal(l->tally.nnotes, 4);
+	assert_string_equal(l->tally.notes[0].what,
+			    "scores_definition score outside min_score..max_score");
+	library_free(l);
+}
 
 static void test_builtin_questionnaire(void **state)
 {
@@ -643,6 +714,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin_questionnaire),
+		cmocka_unit_test(test_library_lenient),
 		cmocka_unit_test(test_crosswalk_ids),
 		cmocka_unit_test(test_questionnaire_errors),
 		cmocka_unit_test(test_catalog_gate_unknown_metric),

@@ -167,6 +167,79 @@ static void test_doorstop(void **state)
 	assert_non_null(strstr(err.msg, "missing required field 'prefix'"));
 }
 
+/* title is optional: the first Markdown heading (outside code fences), else the file name */
+static void test_frontmatter_default_title(void **state)
+{
+	static const char heading[] = "---\nid: SOP-2\nkind: sop\nowner: ana\n---\n\nIntro.\n"
+				      "```\n# shell comment\n```\n   ##  Motor claims intake ##\n# Later\n";
+	static const char none[] = "---\nid: TEST-4\nkind: test\nowner: ana\n---\nno heading\n"
+				   "#hashtag is not a heading\n";
+	static const char yaml[] = "id: FORM-3\nkind: form\nowner: ana\n";
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *spec = NULL;
+
+	(void)state;
+	assert_int_equal(syncp_frontmatter("a/sop-2.md", heading, strlen(heading), &spec, &err), 0);
+	assert_string_equal(json_str(spec, "title"), "Motor claims intake");
+	assert_string_equal(json_str(spec, "title_from"), "heading");
+	json_decref(spec);
+	assert_int_equal(syncp_frontmatter("a/b/test-4.md", none, strlen(none), &spec, &err), 0);
+	assert_string_equal(json_str(spec, "title"), "test-4");
+	assert_string_equal(json_str(spec, "title_from"), "file name");
+	json_decref(spec);
+	assert_int_equal(syncp_frontmatter("claim-form.yaml", yaml, strlen(yaml), &spec, &err), 0);
+	assert_string_equal(json_str(spec, "title"), "claim-form");
+	json_decref(spec);
+}
+
+/* Doorstop's Markdown item format: front matter, "# header", text; skips and notes */
+static void test_doorstop_markdown(void **state)
+{
+	static const char md[] = "---\nactive: true\nlevel: 1.2.3\nlinks:\n- SYS001: null\n"
+				 "- SYS002: abc123\nnormative: true\nref: ''\nreviewed: null\n---\n\n"
+				 "# Markdown Header\n\nLorem ipsum dolor sit amet.\nMore.\n";
+	static const char notitle[] = "---\nactive: true\n---\nThe form shall ask.\n";
+	static const char heading[] = "---\nnormative: false\n---\n# Overview\n";
+	static const char settings[] = "settings:\n  digits: 2\n  parent: SYSMD\n  itemformat: markdown\n"
+				       "  prefix: REQMD\n  sep: ''\n  review: x\nextensions:\n  a: b\n";
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *spec = NULL;
+
+	(void)state;
+	assert_int_equal(syncp_doorstop_entry("d/REQMD001.md", "REQMD001", md, strlen(md), 1,
+					      "requirement", "team-a", &spec, &err), 0);
+	assert_string_equal(json_str(spec, "title"), "Markdown Header");
+	assert_string_equal(json_str(spec, "title_from"), "header");
+	assert_null(json_object_get(spec, "skip"));
+	assert_int_equal(json_array_size(json_object_get(spec, "depends_on")), 2);
+	/* level holds something, ref and reviewed do not */
+	assert_int_equal(json_array_size(json_object_get(spec, "notes")), 1);
+	assert_string_equal(json_str(json_array_get(json_object_get(spec, "notes"), 0), "what"),
+			    "item attribute 'level'");
+	json_decref(spec);
+	assert_int_equal(syncp_doorstop_entry("d/REQMD002.md", "REQMD002", notitle,
+					      strlen(notitle), 1, "requirement", "t", &spec, &err), 0);
+	assert_string_equal(json_str(spec, "title"), "The form shall ask.");
+	assert_string_equal(json_str(spec, "title_from"), "text");
+	json_decref(spec);
+	assert_int_equal(syncp_doorstop_entry("d/REQMD003.md", "REQMD003", heading,
+					      strlen(heading), 1, "requirement", "t", &spec, &err), 0);
+	assert_string_equal(json_str(spec, "skip"), "heading");
+	json_decref(spec);
+	assert_int_not_equal(syncp_doorstop_entry("d/REQMD004.md", "REQMD004", "active: true\n",
+						  13, 1, "requirement", "t", &spec, &err), 0);
+	assert_non_null(strstr(err.msg, "a Markdown item starts with a '---' line"));
+	assert_int_equal(syncp_doorstop_settings(".doorstop.yml", settings, strlen(settings), &spec,
+						 &err), 0);
+	assert_string_equal(json_str(spec, "itemformat"), "markdown");
+	assert_int_equal(json_array_size(json_object_get(spec, "notes")), 2);
+	assert_string_equal(json_str(json_array_get(json_object_get(spec, "notes"), 0), "what"),
+			    "unknown document setting 'review'");
+	assert_string_equal(json_str(json_array_get(json_object_get(spec, "notes"), 1), "what"),
+			    "document 'extensions' block");
+	json_decref(spec);
+}
+
 static void test_merkle_root(void **state)
 {
 	json_t *items = json_array();
@@ -203,6 +276,8 @@ int main(void)
 		cmocka_unit_test(test_frontmatter),
 		cmocka_unit_test(test_bad_frontmatter),
 		cmocka_unit_test(test_doorstop),
+		cmocka_unit_test(test_frontmatter_default_title),
+		cmocka_unit_test(test_doorstop_markdown),
 		cmocka_unit_test(test_merkle_root),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -18,7 +18,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso
 
 all: build
 
@@ -74,6 +74,12 @@ fuzz-cedar: build test-deps
 # load; bounded (timeouts on every step), loopback only.  docs/security.md.
 campaign: build
 	@AIVALUE_BIN=build/aivalue ./tests/campaign/run.sh
+
+# Every framework library of a CISO Assistant clone (about 205), outside
+# make test: CISO_ASSISTANT_REPO defaults to the search tool's mirror.
+CISO_ASSISTANT_REPO ?= /work/.mirror/intuitem+ciso-assistant-community/repo
+test-ciso: build
+	@CISO_ASSISTANT_REPO=$(CISO_ASSISTANT_REPO) AIVALUE_BIN=build/aivalue $(PROVE) -v tests/e2e/t6012-ciso-community-all.sh
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

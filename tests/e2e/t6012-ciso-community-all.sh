@@ -16,7 +16,13 @@
 # the repository has the older CMMC 2.0 (commit 7c165ec9d, whose nodes
 # carry the older question: block), it imports with its 322 questions.
 . "$(dirname "$0")/lib.sh"
-: "${CISO_ASSISTANT_REPO:=/work/.mirror/intuitem+ciso-assistant-community/repo}"
+: "${CISO_ASSISTANT_REPO:=}"
+# A campaign (about 4 minutes under load), so make test runs it only when
+# asked: `make test-ciso CISO_ASSISTANT_REPO=...` or the variable set.
+if [ -z "$CISO_ASSISTANT_REPO" ]; then
+	echo "1..0 # SKIP CISO_ASSISTANT_REPO not set (make test-ciso runs all ~205 libraries of a clone)"
+	exit 0
+fi
 
 if [ -d "$CISO_ASSISTANT_REPO/.git" ]; then
 	GIT_DIR="$CISO_ASSISTANT_REPO/.git"

@@ -169,9 +169,10 @@ struct alias_bound {
 	size_t alias_nodes; /* nodes reached through an alias, whole stream */
 };
 
-static int alias_fail(struct alias_bound *b, struct fy_node *alias, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int alias_fail(struct alias_bound *b, struct fy_node *alias, const char *fmt, ...)
+static int alias_fail(struct alias_bound *b, struct fy_node *alias, int code,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int alias_fail(struct alias_bound *b, struct fy_node *alias, int code,
+		      const char *fmt, ...)
 {
 	const char *name;
 	size_t len = 0;
@@ -186,7 +187,7 @@ static int alias_fail(struct alias_bound *b, struct fy_node *alias, const char *
 	ymark(alias, &line, &col);
 	if (col > 1)
 		col--; /* the alias token starts after its '*', which we point at */
-	return aiv_fail_at(b->err, AIV_ETOOBIG, b->file, line, col,
+	return aiv_fail_at(b->err, code, b->file, line, col,
 			   "alias '*%.*s' %s",
 			   (int)(len > 64 ? 64 : len), name ? name : "", msg);
 }
@@ -205,18 +206,18 @@ static int alias_walk(struct alias_bound *b, struct fy_node *n, int depth,
 		if (!via) /* libfyaml refuses this already; never trust that */
 			return yfail(&(struct ypos){ b->file, b->err }, n, AIV_ETOOBIG,
 				     "YAML nests deeper than %d levels", AIV_YAML_MAX_DEPTH);
-		return alias_fail(b, via, "nests deeper than %d levels once expanded "
+		return alias_fail(b, via, AIV_ETOOBIG, "nests deeper than %d levels once expanded "
 				  "(docs/security-limits.md)",
 				  AIV_YAML_MAX_DEPTH);
 	}
 	if (via && ++b->alias_nodes > AIV_YAML_MAX_ALIAS_NODES)
-		return alias_fail(b, via, "expands to more than %d nodes, the limit "
+		return alias_fail(b, via, AIV_ETOOBIG, "expands to more than %d nodes, the limit "
 				  "for one YAML stream (docs/security-limits.md)",
 				  AIV_YAML_MAX_ALIAS_NODES);
 	if (fy_node_is_alias(n)) {
 		struct fy_node *target = fy_node_resolve_alias(n);
 		if (!target)
-			return alias_fail(b, n, "names no anchor before it");
+			return alias_fail(b, n, AIV_EINPUT, "names no anchor before it");
 		return alias_walk(b, target, depth, via ? via : n);
 	}
 	if (fy_node_is_sequence(n)) {
@@ -248,7 +249,7 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 	struct alias_bound bound = { name, err, 0 };
 	size_t bad;
 	long cp;
-	int ret = 0;
+	int ret = 0, resolve_failed = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->file = xstrdup(name);
@@ -318,10 +319,10 @@ int ydocs_load(struct ydocs *out, const char *name, const char *buf,
 		out->docs[out->n++] = fyd;
 		if ((ret = alias_walk(&bound, fy_document_root(fyd), 0, NULL)))
 			goto cleanup;
-		if (fy_document_resolve(fyd))
+		if ((resolve_failed = fy_document_resolve(fyd) != 0))
 			break; /* reported below from the collected diagnostics */
 	}
-	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
+	if (resolve_failed || fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
 		void *it = NULL;
 		struct fy_diag_error *de;
 		int line = 0, col = 0;

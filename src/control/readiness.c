@@ -245,6 +245,23 @@ static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
 	return rc < 0 ? rc : 0;
 }
 
+/* q_int with the time now (UTC microseconds) bound as parameter 2. */
+static int q_int_now(struct store *s, const char *sql, const char *a, int64_t *out,
+		     struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, a);
+	store_bind_int(st, 2, time_now_us());
+	rc = store_step(st, err);
+	*out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
 static json_t *figure(int64_t num, int64_t den, const char *rule)
 {
 	return json_pack("{s:I, s:I, s:o, s:s}", "numerator", (json_int_t)num, "denominator",
@@ -379,8 +396,11 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	json_t *o = NULL, *ent_detail, *exc;
 	int rc, ret;
 
-	if ((ret = control_expire(s, "system", err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM workflows WHERE name = ?", wf, &found, err)))
+	/*
+	 * A read: an overdue pending item counts as expired here without being
+	 * written (the next write path records it, as system:expiry).
+	 */
+	if ((ret = q_int(s, "SELECT count(*) FROM workflows WHERE name = ?", wf, &found, err)))
 		return ret;
 	if (!found)
 		return aiv_fail(err, AIV_ENOTFOUND, "no workflow '%s'", wf);
@@ -398,12 +418,14 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 			 " WHERE a.workflow = ?", wf, &calls, err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM tool_calls t JOIN agents a ON a.name = t.agent"
 			 " WHERE a.workflow = ? AND t.decision_id IS NOT NULL", wf, &decided, err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND state IN"
-			 " ('approved', 'rejected', 'expired')", wf, &closed, err)) ||
+	    (ret = q_int_now(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND (state IN"
+			     " ('approved', 'rejected', 'expired') OR (state = 'pending' AND"
+			     " due_us < ?))", wf, &closed, err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND state IN"
 			 " ('approved', 'rejected') AND resolved_at <= due_at", wf, &in_sla, err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND state ="
-			 " 'expired'", wf, &expired, err)) ||
+	    (ret = q_int_now(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND (state ="
+			     " 'expired' OR (state = 'pending' AND due_us < ?))", wf, &expired,
+			     err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps ws WHERE ws.workflow = ? AND"
 			 " ((ws.owner_kind = 'person' AND EXISTS (SELECT 1 FROM people p WHERE"
 			 " p.name = ws.owner)) OR (ws.owner_kind = 'team' AND EXISTS (SELECT 1"

@@ -167,7 +167,7 @@ test_expect_success 'on use: a token whose role was raised behind the ledger is 
 	test_grep "^aivalue: refused token .vic. (role admin): its role differs from the ledger.s: ledger role viewer" server.log
 '
 
-test_expect_success 'read-only roles never write: an auditor GET of an overdue queue' '
+test_expect_success 'read-only roles never write: an auditor GET of an overdue queue and its workflow' '
 	aivalue token create --name aud --role auditor >aud.tok &&
 	n0=$(sqlite3 aivalue.db "SELECT count(*) FROM ledger") &&
 	np=$(sqlite3 aivalue.db "SELECT count(*) FROM exceptions WHERE state = '\''pending'\''") &&
@@ -178,7 +178,11 @@ test_expect_success 'read-only roles never write: an auditor GET of an overdue q
 	curl -fsS -H "Authorization: Bearer $(cat aud.tok)" "$AIV_URL/api/v1/exceptions" >list.json &&
 	curl -fsS -H "Authorization: Bearer $(cat aud.tok)" \
 		"$AIV_URL/api/v1/exceptions?state=expired" >expired.json &&
+	wf=$(sqlite3 aivalue.db "SELECT workflow FROM exceptions WHERE state = '\''pending'\'' LIMIT 1") &&
+	curl -fsS -H "Authorization: Bearer $(cat aud.tok)" "$AIV_URL/api/v1/workflows/$wf/readiness" >wf.json &&
+	curl -fsS -o /dev/null -H "Authorization: Bearer $(cat aud.tok)" "$AIV_URL/workflows/$wf" &&
 	stop_server &&
+	test "$(json_get wf.json "d[\"figures\"][\"exception_handling\"][\"expired\"]")" -ge 1 &&
 	test "$(json_get list.json "\",\".join(sorted(set(x[\"state\"] for x in d[\"items\"])))")" = expired &&
 	test "$(json_get expired.json "len(d[\"items\"])")" = "$np" &&
 	test "$(sqlite3 aivalue.db "SELECT count(*) FROM ledger")" = "$n0" &&

@@ -78,6 +78,7 @@ static void tally_json_round_trips(void **state)
 	free(s2);
 	json_decref(j);
 	json_decref(j2);
+	tally_release(&back);
 	json_t *bad = json_pack("{s:I}", "read", (json_int_t)1);
 	assert_int_equal(tally_from_json(&back, bad, &err), AIV_EINPUT);
 	json_decref(bad);

@@ -278,6 +278,23 @@ static void free_keys(char **keys, size_t n)
 	free(keys);
 }
 
+/*
+ * Bring the cache up to the ledger's head and copy *map out under the
+ * lock (sync_locked may replace the map, hence the pointer); the copy is
+ * the caller's to free with free_keys() and json_decref().
+ */
+static int synced_snapshot(struct store *s, json_t **map, char ***keys, json_t **vals,
+			   size_t *n, struct aiv_err *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&bc.mu);
+	if (!(ret = sync_locked(s, err)))
+		*n = snapshot(*map, keys, vals);
+	pthread_mutex_unlock(&bc.mu);
+	return ret;
+}
+
 int ledger_bound_tokens(struct store *s, ledger_bound_token_fn fn, void *data,
 			struct aiv_err *err)
 {
@@ -286,10 +303,7 @@ int ledger_bound_tokens(struct store *s, ledger_bound_token_fn fn, void *data,
 	size_t n = 0, i;
 	int ret;
 
-	pthread_mutex_lock(&bc.mu);
-	if (!(ret = sync_locked(s, err)))
-		n = snapshot(bc.tokens, &keys, &vals);
-	pthread_mutex_unlock(&bc.mu);
+	ret = synced_snapshot(s, &bc.tokens, &keys, &vals, &n, err);
 	for (i = 0; !ret && i < n; i++) {
 		json_t *t = json_object_get(vals, keys[i]);
 		struct ledger_bound_token bt;
@@ -316,10 +330,7 @@ int ledger_bound_objects(struct store *s, ledger_bound_object_fn fn, void *data,
 	size_t n = 0, i;
 	int ret;
 
-	pthread_mutex_lock(&bc.mu);
-	if (!(ret = sync_locked(s, err)))
-		n = snapshot(bc.objects, &keys, &vals);
-	pthread_mutex_unlock(&bc.mu);
+	ret = synced_snapshot(s, &bc.objects, &keys, &vals, &n, err);
 	for (i = 0; !ret && i < n; i++) {
 		struct ledger_bound_object bo;
 		char *slash = strchr(keys[i], '/');

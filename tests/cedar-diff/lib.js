@@ -64,18 +64,18 @@ function pruner(policies, entities) {
   const byKey = new Map();
   for (const e of entities) byKey.set(key(e.uid.__entity || e.uid), e);
   return (r) => {
-    const todo = [r.principal, r.action, r.resource, ...lits];
-    uidsIn(r.context || {}, todo);
+    const frontier = [r.principal, r.action, r.resource, ...lits];
+    uidsIn(r.context || {}, frontier);
     const seen = new Set(), out = [];
-    while (todo.length) {
-      const u = todo.pop(), k = key(u.__entity || u);
+    while (frontier.length) {
+      const u = frontier.pop(), k = key(u.__entity || u);
       if (seen.has(k)) continue;
       seen.add(k);
       const e = byKey.get(k);
       if (!e) continue;
       out.push(e);
-      uidsIn(e.parents, todo);
-      uidsIn(e.attrs, todo);
+      uidsIn(e.parents, frontier);
+      uidsIn(e.attrs, frontier);
     }
     return out;
   };

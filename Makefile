@@ -18,7 +18,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso fault
 
 all: build
 
@@ -74,6 +74,11 @@ fuzz-cedar: build test-deps
 # load; bounded (timeouts on every step), loopback only.  docs/security.md.
 campaign: build
 	@AIVALUE_BIN=build/aivalue ./tests/campaign/run.sh
+
+# Every fault point of every kind (core/fault.h), not the sample make test
+# runs: every SQLite allocation, and every kind for usage and apply.
+fault: build
+	@AIV_FAULT_ALL=1 AIVALUE_BIN=build/aivalue $(PROVE) -v tests/e2e/t0140-fault-injection.sh
 
 # Every framework library of a CISO Assistant clone (about 205), outside
 # make test: CISO_ASSISTANT_REPO defaults to the search tool's mirror.

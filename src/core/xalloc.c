@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "xalloc.h"
 
 static void oom(size_t size)
@@ -17,7 +18,7 @@ static void oom(size_t size)
 
 void *xmalloc(size_t size)
 {
-	void *p = malloc(size ? size : 1);
+	void *p = fault_alloc() ? NULL : malloc(size ? size : 1);
 	if (!p)
 		oom(size);
 	return p;
@@ -25,7 +26,7 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t nmemb, size_t size)
 {
-	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	void *p = fault_alloc() ? NULL : calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		oom(st_mult(nmemb, size));
 	return p;
@@ -33,7 +34,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 void *xrealloc(void *ptr, size_t size)
 {
-	void *p = realloc(ptr, size ? size : 1);
+	void *p = fault_alloc() ? NULL : realloc(ptr, size ? size : 1);
 	if (!p)
 		oom(size);
 	return p;

@@ -24,8 +24,20 @@
 #include <sqlite3.h>
 
 #include "backend.h"
+#include "fault_vfs.h"
 
 #define AIV_APPLICATION_ID 0x41495641
+
+/*
+ * SQLite can fail to bind a value or to hand out a column (out of memory);
+ * the bind then leaves the parameter NULL and the column reads as NULL,
+ * and the statement would run on with a wrong value.  Such a failure is
+ * remembered here, per thread (a statement's binds, step and reads all
+ * happen on one thread), and the next step or COMMIT on this thread fails
+ * instead: the transaction rolls back rather than store or act on a value
+ * it never had.  t0140 finds these paths by failing SQLite's allocations.
+ */
+static _Thread_local int lost_value;
 
 static int fail_db(sqlite3 *db, int rc, struct aiv_err *err, const char *what)
 {
@@ -39,6 +51,15 @@ static int fail_db(sqlite3 *db, int rc, struct aiv_err *err, const char *what)
 		return aiv_fail(err, code,
 				"database is locked by another process (%s)", what);
 	return aiv_fail(err, code, "database error during %s: %s", what, msg);
+}
+
+static int lost(void *conn, struct aiv_err *err, const char *what)
+{
+	int rc = lost_value;
+
+	lost_value = 0;
+	return aiv_fail(err, AIV_EIO, "database error during %s: a value was lost (%s)",
+			what, sqlite3_errstr(rc));
 }
 
 static int sq_open(void **conn, const char *uri, unsigned flags,
@@ -60,7 +81,7 @@ static int sq_open(void **conn, const char *uri, unsigned flags,
 	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 		 : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	rc = sqlite3_open_v2(uri, &db, oflags, NULL);
+	rc = sqlite3_open_v2(uri, &db, oflags, fault_vfs_setup());
 	if (rc != SQLITE_OK) {
 		aiv_fail(err, AIV_EIO, "cannot open database '%s': %s", uri,
 			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -80,7 +101,13 @@ static void sq_close(void *conn)
 
 static int sq_exec(void *conn, const char *sql, struct aiv_err *err)
 {
-	int rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+	int rc;
+
+	if (lost_value && !strcmp(sql, "COMMIT"))
+		return lost(conn, err, "commit");
+	if (!strcmp(sql, "ROLLBACK"))
+		lost_value = 0;	/* what was lost goes with the transaction */
+	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
 		return fail_db(conn, rc, err, "exec");
@@ -114,34 +141,44 @@ static void sq_finalize(void *stmt)
 	sqlite3_finalize(stmt);
 }
 
+static void note(int rc)
+{
+	if (rc != SQLITE_OK)
+		lost_value = rc;
+}
+
 static void sq_bind_text(void *stmt, int idx, const char *v, size_t n)
 {
-	sqlite3_bind_text(stmt, idx, v, (int)n, SQLITE_TRANSIENT);
+	note(sqlite3_bind_text(stmt, idx, v, (int)n, SQLITE_TRANSIENT));
 }
 
 static void sq_bind_int(void *stmt, int idx, int64_t v)
 {
-	sqlite3_bind_int64(stmt, idx, v);
+	note(sqlite3_bind_int64(stmt, idx, v));
 }
 
 static void sq_bind_double(void *stmt, int idx, double v)
 {
-	sqlite3_bind_double(stmt, idx, v);
+	note(sqlite3_bind_double(stmt, idx, v));
 }
 
 static void sq_bind_blob(void *stmt, int idx, const void *v, size_t n)
 {
-	sqlite3_bind_blob(stmt, idx, v, (int)n, SQLITE_TRANSIENT);
+	note(sqlite3_bind_blob(stmt, idx, v, (int)n, SQLITE_TRANSIENT));
 }
 
 static void sq_bind_null(void *stmt, int idx)
 {
-	sqlite3_bind_null(stmt, idx);
+	note(sqlite3_bind_null(stmt, idx));
 }
 
 static int sq_step(void *conn, void *stmt, struct aiv_err *err)
 {
-	int rc = sqlite3_step(stmt);
+	int rc;
+
+	if (lost_value)
+		return lost(conn, err, "step");
+	rc = sqlite3_step(stmt);
 
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
@@ -154,6 +191,9 @@ static const char *sq_col_text(void *stmt, int col)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, col);
 
+	if (!t && sqlite3_column_type(stmt, col) != SQLITE_NULL)
+		lost_value = SQLITE_NOMEM;
+
 	return t ? (const char *)t : "";
 }
 
@@ -164,7 +204,11 @@ static size_t sq_col_bytes(void *stmt, int col)
 
 static const void *sq_col_blob(void *stmt, int col)
 {
-	return sqlite3_column_blob(stmt, col);
+	const void *b = sqlite3_column_blob(stmt, col);
+
+	if (!b && sqlite3_column_type(stmt, col) != SQLITE_NULL && sqlite3_column_bytes(stmt, col))
+		lost_value = SQLITE_NOMEM;
+	return b;
 }
 
 static int64_t sq_col_int(void *stmt, int col)

@@ -1,0 +1,147 @@
+#!/bin/sh
+# t0140-fault-injection.sh - an import or an apply that fails half-way
+# leaves the store as it was, whatever fails: an allocation at any site, a
+# SQLite allocation, a write, a full disk; and a process killed between the
+# steps of a transaction leaves a ledger that verifies (core/fault.h).
+#
+# For each kind the test runs the command with AIVALUE_FAULT=KIND:N for
+# N = 1, 2, ... until the program says the fault was not reached, so every
+# allocation site, write and sync of the command is tried.  SQLite makes
+# thousands of allocations per command: those are sampled (the first 20,
+# then every 61st), and the usage import and apply are tried for fewer
+# kinds, unless AIV_FAULT_ALL=1 (`make fault` runs it that way).
+. "$(dirname "$0")/lib.sh"
+
+XES="$TEST_ROOT/tests/data/eventlogs/running-example.xes"
+USAGE="$TEST_ROOT/tests/data/usage/copilot-users-six.ndjson"
+ORG="$TEST_ROOT/examples/tutorial/org.yaml"
+
+# dump of the whole store: what "unchanged" is compared on
+dump() { sqlite3 "$1" .dump | sha256sum; }
+
+# rows per table: what "the whole command landed" is compared on (times
+# and ids differ from one run to the next, counts do not)
+shape() {
+	sqlite3 "$1" "SELECT group_concat('SELECT ''' || name || ''', count(*) FROM \"' || name || '\"', ' UNION ALL ')
+		FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)" >shape.sql &&
+	sqlite3 "$1" <shape.sql | sha256sum
+}
+
+# run.db is still base.db: the same bytes and no committed WAL frames
+# (the quick answer), or else the same dump.  base.db itself verifies.
+unchanged() {
+	if cmp -s base.db run.db && ! test -s run.db-wal; then
+		return 0
+	fi
+	test "$(dump run.db)" = "$base"
+}
+
+# next N to try after N for a kind
+next_n() {
+	if [ "$1" = sqlite-alloc ] && [ "${AIV_FAULT_ALL:-0}" != 1 ] && [ "$2" -ge 20 ]; then
+		echo $(($2 + 61))
+	else
+		echo $(($2 + 1))
+	fi
+}
+
+# fault_campaign KIND CMD...: run CMD on a copy of base.db with the fault
+# at each point N of KIND.  The store afterwards is either unchanged, or,
+# when the fault came after the commit (a checkpoint write at close, an
+# allocation while printing), the whole command is in it, as in full.db.
+# A command that says it failed must have changed nothing; one that
+# exits 0 must have done everything.  The ledger verifies every time.
+fault_campaign() {
+	kind=$1
+	shift
+	n=1
+	tried=0
+	landed=0
+	base=$(dump base.db)
+	"$AIVALUE_BIN" --db base.db audit verify >/dev/null || return 1
+	full=$(shape full.db)
+	while :; do
+		rm -f run.db run.db-wal run.db-shm &&
+		cp base.db run.db &&
+		st=0 &&
+		AIVALUE_FAULT=$kind:$n "$AIVALUE_BIN" --db run.db "$@" >out 2>err || st=$?
+		if grep -q "fault not reached" err; then
+			test "$st" = 0 || { echo "$kind:$n not reached, yet exit $st"; cat err; return 1; }
+			break
+		fi
+		grep -q "fault injected: $kind at $n" err || { echo "$kind:$n: no fault line"; cat err; return 1; }
+		tried=$((tried + 1))
+		case $kind:$st in
+		crash-*:137 | alloc-site:134 | *:1 | *:0) ;;
+		*) echo "$kind:$n: exit $st"; cat err; return 1 ;;
+		esac
+		case $kind in crash-*) test "$st" = 137 || { echo "$kind:$n: not killed"; return 1; } ;; esac
+		if ! unchanged; then
+			test "$(shape run.db)" = "$full" || { echo "$kind:$n: store neither before nor after"; cat err; return 1; }
+			test "$st" != 1 || { echo "$kind:$n: said it failed, yet the command landed"; cat err; return 1; }
+			landed=$((landed + 1))
+			"$AIVALUE_BIN" --db run.db audit verify >/dev/null 2>verr ||
+				{ echo "$kind:$n: audit verify failed"; cat verr; return 1; }
+		else
+			test "$st" != 0 || { echo "$kind:$n: exit 0, yet nothing landed"; cat err; return 1; }
+		fi
+		test "$st" != 1 || grep -q "^error: " err || { echo "$kind:$n: no error line"; cat err; return 1; }
+		n=$(next_n "$kind" "$n")
+	done
+	test "$tried" -gt 0 || { echo "$kind: no fault point reached"; return 1; }
+	echo "$kind $*: $tried points tried, $landed after the commit" >>campaign.log
+}
+
+test_expect_success 'set up a workspace and its image after each command' '
+	aivalue --db base.db init >/dev/null &&
+	aivalue --db base.db apply -f "$ORG" >/dev/null &&
+	cp base.db full.db &&
+	aivalue --db full.db import cases "$XES" >/dev/null &&
+	cp base.db usage.db &&
+	aivalue --db usage.db import usage "$USAGE" --format copilot-users >/dev/null &&
+	test "$(sqlite3 full.db "SELECT count(*) FROM ledger")" -gt "$(sqlite3 base.db "SELECT count(*) FROM ledger")"
+'
+
+test_expect_success 'the switch names what it does, and is quiet without it' '
+	cp base.db q.db &&
+	aivalue --db q.db import cases "$XES" >/dev/null 2>err &&
+	test ! -s err &&
+	cp base.db q2.db &&
+	AIVALUE_FAULT=nonsense:3 aivalue --db q2.db import cases "$XES" >/dev/null 2>err &&
+	test_grep "is not KIND:N; ignored" err
+'
+
+for kind in alloc-site sqlite-alloc write-error disk-full crash-write crash-sync; do
+	test_expect_success "import cases (XES): every $kind point leaves the store whole" "
+		fault_campaign $kind import cases \"\$XES\" &&
+		test_grep '^$kind import cases' campaign.log
+	"
+done
+
+test_expect_success 'import usage: a full disk or a failing write at any point changes nothing' '
+	cp usage.db full.db &&
+	fault_campaign disk-full import usage "$USAGE" --format copilot-users &&
+	fault_campaign alloc-site import usage "$USAGE" --format copilot-users &&
+	if [ "${AIV_FAULT_ALL:-0}" = 1 ]; then
+		for k in write-error sqlite-alloc crash-write crash-sync; do
+			fault_campaign $k import usage "$USAGE" --format copilot-users || return 1
+		done
+	fi
+'
+
+test_expect_success 'apply -f: a full disk or a lost SQLite allocation changes nothing' '
+	aivalue --db empty.db init >/dev/null &&
+	cp base.db full.db &&
+	cp empty.db base.db &&
+	fault_campaign disk-full apply -f "$ORG" &&
+	fault_campaign sqlite-alloc apply -f "$ORG" &&
+	if [ "${AIV_FAULT_ALL:-0}" = 1 ]; then
+		for k in alloc-site write-error crash-write crash-sync; do
+			fault_campaign $k apply -f "$ORG" || return 1
+		done
+	fi
+'
+
+sed 's/^/# /' campaign.log
+
+test_done

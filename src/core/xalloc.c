@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiv.h"
 #include "xalloc.h"
 
 static void oom(size_t size)

@@ -601,6 +601,7 @@ uint32_t graph_walk_depth(const struct graph_walk *w, uint32_t u)
 	while (w->pred_type[u] != GRAPH_NONE) {
 		u = w->pred_type[u] & (GRAPH_MAX_NODES - 1);
 		d++;
+		assert(d < w->cap); /* a BFS tree: the chain ends at the start */
 	}
 	return d;
 }

@@ -18,6 +18,7 @@
 #ifndef AIV_METRICS_INTERN_H
 #define AIV_METRICS_INTERN_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,7 @@ const char *intern_str(const struct intern *t, uint32_t id);
 /* Length of the string of an id (id < intern_count). */
 static inline size_t intern_len(const struct intern *t, uint32_t id)
 {
+	assert(id < t->n);
 	return (id + 1 < t->n ? t->offs[id + 1] : t->arena_len) - t->offs[id] - 1;
 }
 static inline size_t intern_count(const struct intern *t) { return t->n; }

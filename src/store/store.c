@@ -323,6 +323,7 @@ void store_bind_null(struct store_stmt *st, int idx)
 
 int store_step(struct store_stmt *st, struct aiv_err *err)
 {
+	assert(st->owner && st->owner->conn); /* set by store_prepare, kept until store_close */
 	return st->owner->be->step(st->owner->conn, st->impl, err);
 }
 

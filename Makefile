@@ -3,6 +3,7 @@
 #
 #   make            build build/aivalue (installs missing Debian packages first)
 #   make test       build and run every test (unit + end-to-end), prove summary last
+#   make check-layers  fail if a layer calls a layer above it (docs/architecture.md)
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build-asan/)
 #   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
 #   make bench      run the benchmarks under bench/
@@ -18,7 +19,7 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso fault
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault
 
 all: build
 
@@ -38,6 +39,11 @@ build: deps
 test: build test-deps
 	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
 		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS)
+
+# Fails when a layer calls one listed after it (tools/check-layers); also
+# run inside make test by tests/e2e/t0011-layers.sh.
+check-layers: build
+	@tools/check-layers build/layers.txt
 
 asan: deps test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null

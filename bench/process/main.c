@@ -535,7 +535,7 @@ int main(int argc, char **argv)
 		if (r == reps - 1) {
 			printf("  memory: columns %.1f bytes/event (+ strings %.1f MB);"
 			       " resident growth during XES import %.1f bytes/event\n",
-			       (double)colbytes / (double)l.n, (double)l.strs.len / 1e6,
+			       (double)colbytes / (double)l.n, (double)l.strs.arena_len / 1e6,
 			       (double)(rss1 - rss0) * 1024.0 / (double)l.n);
 			if (sqlite && sqlite_baseline(dir, &l, &sql_load, &sql_stats, &sf))
 				sqlite = 0;

@@ -2,8 +2,9 @@
  * observations.c - per-unit observations for hypotheses, from CSV.
  *
  * The file is parsed completely before anything is written, so one bad
- * row changes nothing.  Fields follow RFC 4180 within a line (quotes,
- * doubled quotes); records do not span lines.  The first five columns are
+ * row changes nothing.  Records are read by the one CSV reader
+ * (ingest/csvread.h: RFC 4180, quoted fields may span lines), over the
+ * bytes already read for the file's hash.  The first five columns are
  * fixed (initiative, unit, metric, time, value); further columns are
  * attributes, stored as a JSON object per row for cohort comparisons.
  * One ledger entry per import holds the row count and the file's SHA-256,
@@ -19,74 +20,10 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "hypothesis.h"
+#include "ingest/csvread.h"
 #include "ledger/ledger.h"
 
 #define CSV_MAX (256u << 20)
-
-struct fields {
-	char **v;
-	long *col; /* 1-based column of each field */
-	size_t n, alloc, acol;
-};
-
-static void fields_clear(struct fields *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		free(f->v[i]);
-	f->n = 0;
-}
-
-/* Split one line; returns 0 or -1 (unterminated quote, at *badcol). */
-static int split_line(const char *line, size_t len, struct fields *f, long *badcol)
-{
-	size_t i = 0;
-	struct strbuf sb = STRBUF_INIT;
-
-	fields_clear(f);
-	for (;;) {
-		long start = (long)i + 1;
-		strbuf_reset(&sb);
-		if (i < len && line[i] == '"') {
-			i++;
-			for (;;) {
-				if (i >= len) {
-					*badcol = start;
-					strbuf_release(&sb);
-					return -1;
-				}
-				if (line[i] == '"') {
-					if (i + 1 < len && line[i + 1] == '"') {
-						strbuf_addch(&sb, '"');
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				strbuf_addch(&sb, line[i++]);
-			}
-		} else {
-			while (i < len && line[i] != ',')
-				strbuf_addch(&sb, line[i++]);
-		}
-		ALLOC_GROW(f->v, f->n + 1, f->alloc);
-		ALLOC_GROW(f->col, f->n + 1, f->acol);
-		f->col[f->n] = start;
-		f->v[f->n++] = strbuf_detach(&sb, NULL);
-		if (i >= len)
-			break;
-		if (line[i] != ',') {
-			*badcol = (long)i + 1;
-			strbuf_release(&sb);
-			return -1;
-		}
-		i++;
-	}
-	strbuf_release(&sb);
-	return 0;
-}
 
 struct obs_row {
 	char *initiative, *unit, *metric, *attrs;
@@ -115,107 +52,103 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 {
 	static const char *const fixed[] = { "initiative", "unit", "metric", "time", "value" };
 	struct strbuf file = STRBUF_INIT;
-	struct fields hdr, f;
+	struct csv_reader r;
+	FILE *in = NULL;
+	char **hdr = NULL;
 	struct obs_row *rv = NULL;
-	size_t nr = 0, ar = 0, i, pos = 0;
+	size_t nhdr = 0, nr = 0, ar = 0, i;
 	char hex[SHA256_HEX];
 	struct store_stmt *st;
 	json_t *payload = NULL;
-	long line = 0, badcol = 0;
 	int ret = 0, rc, in_tx = 0;
 	int64_t dup = 0;
 
 	*rows = *seq = 0;
-	memset(&hdr, 0, sizeof(hdr));
-	memset(&f, 0, sizeof(f));
+	csv_reader_init(&r, NULL, path);
 	if (strbuf_read_file(&file, path, CSV_MAX) < 0) {
 		ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
 	sha256_hex(file.buf, file.len, hex);
-	while (pos < file.len) {
-		const char *l = file.buf + pos;
-		const char *nl = memchr(l, '\n', file.len - pos);
-		size_t len = nl ? (size_t)(nl - l) : file.len - pos;
-		struct fields *dst = line == 0 ? &hdr : &f;
+	if (file.len && !(in = fmemopen(file.buf, file.len, "r"))) {
+		ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	r.f = in;
+	while (in && (rc = csv_next(&r, err)) != 0) {
+		struct obs_row o;
+		const struct csv_field *f = r.fields;
+		char *end;
+		json_t *attrs;
+		int yes = 0;
 
-		pos += len + (nl ? 1 : 0);
-		line++;
-		if (len && l[len - 1] == '\r')
-			len--;
-		if (len == 0)
-			continue;
-		if (split_line(l, len, dst, &badcol)) {
-			ret = aiv_fail_at(err, AIV_EINPUT, path, line, badcol, "malformed CSV field");
+		if (rc < 0) {
+			ret = rc;
 			goto cleanup;
 		}
-		if (dst == &hdr) {
+		if (!hdr) {
+			nhdr = r.nfields;
+			hdr = xcalloc(nhdr, sizeof(*hdr));
+			for (i = 0; i < nhdr; i++)
+				hdr[i] = xstrdup(csv_str(&r, i));
 			for (i = 0; i < ARRAY_SIZE(fixed); i++) {
-				if (hdr.n <= i || strcmp(hdr.v[i], fixed[i])) {
-					ret = aiv_fail_at(err, AIV_EINPUT, path, line,
-							  i < hdr.n ? hdr.col[i] : 1,
+				if (nhdr <= i || strcmp(hdr[i], fixed[i])) {
+					ret = aiv_fail_at(err, AIV_EINPUT, path, r.rec_line,
+							  i < nhdr ? f[i].col : 1,
 							  "the header must start with initiative,unit,"
 							  "metric,time,value (column %zu is '%s')", i + 1,
-							  i < hdr.n ? hdr.v[i] : "");
+							  i < nhdr ? hdr[i] : "");
 					goto cleanup;
 				}
 			}
 			continue;
 		}
-		if (f.n != hdr.n) {
-			ret = aiv_fail_at(err, AIV_EINPUT, path, line, 1,
-					  "%zu fields, but the header has %zu", f.n, hdr.n);
+		if (r.nfields != nhdr) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, r.rec_line, 1,
+					  "%zu fields, but the header has %zu", r.nfields, nhdr);
 			goto cleanup;
 		}
-		{
-			struct obs_row r;
-			char *end;
-			json_t *attrs;
-			int yes = 0;
-
-			memset(&r, 0, sizeof(r));
-			if (!catalog_metric(cat, f.v[2])) {
-				ret = aiv_fail_at(err, AIV_EINPUT, path, line, f.col[2],
-						  "unknown metric '%s' (see 'aivalue models')", f.v[2]);
-				goto cleanup;
-			}
-			if ((ret = initiative_exists(s, f.v[0], &yes, err)))
-				goto cleanup;
-			if (!yes) {
-				ret = aiv_fail_at(err, AIV_EINPUT, path, line, f.col[0],
-						  "unknown initiative '%s'", f.v[0]);
-				goto cleanup;
-			}
-			if (!*f.v[1]) {
-				ret = aiv_fail_at(err, AIV_EINPUT, path, line, f.col[1],
-						  "empty unit");
-				goto cleanup;
-			}
-			if (time_parse_iso(f.v[3], &r.time)) {
-				ret = aiv_fail_at(err, AIV_EINPUT, path, line, f.col[3],
-						  "time '%s' is not an ISO-8601 date or time", f.v[3]);
-				goto cleanup;
-			}
-			errno = 0;
-			r.value = strtod(f.v[4], &end);
-			if (!*f.v[4] || *end || errno || !isfinite(r.value)) {
-				ret = aiv_fail_at(err, AIV_EINPUT, path, line, f.col[4],
-						  "value '%s' is not a number", f.v[4]);
-				goto cleanup;
-			}
-			attrs = json_object();
-			for (i = 5; i < f.n; i++)
-				json_object_set_new(attrs, hdr.v[i], json_string(f.v[i]));
-			r.attrs = cjson_dumps(attrs);
-			json_decref(attrs);
-			r.initiative = xstrdup(f.v[0]);
-			r.unit = xstrdup(f.v[1]);
-			r.metric = xstrdup(f.v[2]);
-			ALLOC_GROW(rv, nr + 1, ar);
-			rv[nr++] = r;
+		memset(&o, 0, sizeof(o));
+		if (!catalog_metric(cat, csv_str(&r, 2))) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, f[2].line, f[2].col,
+					  "unknown metric '%s' (see 'aivalue models')", csv_str(&r, 2));
+			goto cleanup;
 		}
+		if ((ret = initiative_exists(s, csv_str(&r, 0), &yes, err)))
+			goto cleanup;
+		if (!yes) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, f[0].line, f[0].col,
+					  "unknown initiative '%s'", csv_str(&r, 0));
+			goto cleanup;
+		}
+		if (!*csv_str(&r, 1)) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, f[1].line, f[1].col, "empty unit");
+			goto cleanup;
+		}
+		if (time_parse_iso(csv_str(&r, 3), &o.time)) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, f[3].line, f[3].col,
+					  "time '%s' is not an ISO-8601 date or time", csv_str(&r, 3));
+			goto cleanup;
+		}
+		errno = 0;
+		o.value = strtod(csv_str(&r, 4), &end);
+		if (!*csv_str(&r, 4) || *end || errno || !isfinite(o.value)) {
+			ret = aiv_fail_at(err, AIV_EINPUT, path, f[4].line, f[4].col,
+					  "value '%s' is not a number", csv_str(&r, 4));
+			goto cleanup;
+		}
+		attrs = json_object();
+		for (i = 5; i < r.nfields; i++)
+			json_object_set_new(attrs, hdr[i], json_string(csv_str(&r, i)));
+		o.attrs = cjson_dumps(attrs);
+		json_decref(attrs);
+		o.initiative = xstrdup(csv_str(&r, 0));
+		o.unit = xstrdup(csv_str(&r, 1));
+		o.metric = xstrdup(csv_str(&r, 2));
+		ALLOC_GROW(rv, nr + 1, ar);
+		rv[nr++] = o;
 	}
-	if (line == 0 || hdr.n == 0) {
+	if (!hdr) {
 		ret = aiv_fail(err, AIV_EINPUT, "'%s': empty file, expected a CSV header", path);
 		goto cleanup;
 	}
@@ -303,12 +236,12 @@ cleanup:
 		free(rv[i].attrs);
 	}
 	free(rv);
-	fields_clear(&hdr);
-	free(hdr.v);
-	free(hdr.col);
-	fields_clear(&f);
-	free(f.v);
-	free(f.col);
+	for (i = 0; i < nhdr; i++)
+		free(hdr[i]);
+	free(hdr);
+	csv_reader_release(&r);
+	if (in)
+		fclose(in);
 	strbuf_release(&file);
 	json_decref(payload);
 	return ret;

@@ -6,8 +6,12 @@
  * edge into place.  Loading streams the edges as integers (the artefacts'
  * numbers, migration 7) straight into three arrays; only rows written
  * without numbers make it look ids up.  The id index is open addressing with linear probing
- * over a power-of-two table at most half full, hashed with FNV-1a and
- * murmur3's finaliser.
+ * over a power-of-two table at most half full, hashed with FNV-1a
+ * (core/hash.h) and murmur3's finaliser.  It is not the interner
+ * (metrics/intern.h) on purpose: node ids are already dense, the pool is
+ * addressed by 4-byte offsets (the interner keeps 8) because graph_memory
+ * is budgeted for millions of artefacts (graph.h), and a duplicate id is
+ * an error to report here, not a string to fold into an existing id.
  *
  * Tarjan's algorithm is written with an explicit stack (a recursive one
  * would overflow on a long chain of a million artefacts).
@@ -16,16 +20,13 @@
 #include <string.h>
 
 #include "artefact.h"
+#include "core/hash.h"
 #include "graph.h"
 
-static uint32_t fnv1a(const char *s)
+static uint32_t id_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = hash_fold32(fnv1a64_str(FNV1A64_INIT, s));
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
 	/* FNV's low bits are weak on ids that differ only in trailing digits
 	 * (long probe runs in a power-of-two table); murmur3's finaliser mixes
 	 * every input bit into them. */
@@ -39,7 +40,7 @@ static uint32_t fnv1a(const char *s)
 
 uint32_t graph_find(const struct graph *g, const char *id)
 {
-	uint32_t slot = fnv1a(id) & g->index_mask, v;
+	uint32_t slot = id_hash(id) & g->index_mask, v;
 
 	while ((v = g->index[slot]) != 0) {
 		if (!strcmp(graph_id(g, v - 1), id))
@@ -92,7 +93,7 @@ static uint32_t build_index(struct graph *g)
 	g->index_mask = (uint32_t)(slots - 1);
 	for (i = 0; i < g->n; i++) {
 		const char *id = graph_id(g, i);
-		uint32_t slot = fnv1a(id) & g->index_mask, v;
+		uint32_t slot = id_hash(id) & g->index_mask, v;
 		while ((v = g->index[slot]) != 0) {
 			if (!strcmp(graph_id(g, v - 1), id))
 				return i;
@@ -174,6 +175,7 @@ static void build_csr(struct graph *g, const uint32_t *src, const uint32_t *dst,
 		g->fwd_off[i + 1] += g->fwd_off[i];
 		g->rev_off[i + 1] += g->rev_off[i];
 	}
+	assert(g->fwd_off[n] == m && g->rev_off[n] == m); /* each edge counted once each way */
 	pos = xmalloc(st_mult((size_t)n + 1, sizeof(uint32_t)));
 	if (sorted && m) {
 		memcpy(g->fwd_dst, dst, (size_t)m * sizeof(uint32_t));
@@ -599,6 +601,7 @@ uint32_t graph_walk_depth(const struct graph_walk *w, uint32_t u)
 	while (w->pred_type[u] != GRAPH_NONE) {
 		u = w->pred_type[u] & (GRAPH_MAX_NODES - 1);
 		d++;
+		assert(d < w->cap); /* a BFS tree: the chain ends at the start */
 	}
 	return d;
 }

@@ -512,7 +512,7 @@ static int hyp_units_of_log(struct store *s, const char *log, const char *metric
 		free(rules);
 	}
 	if (attribute)
-		key = strpool_find(&l.strs, attribute, strlen(attribute));
+		key = intern_find(&l.strs, attribute, strlen(attribute));
 	if (key != EVL_NONE) {  /* every case at once: per-case lookups are O(attributes) */
 		attr = xmalloc(st_mult(l.ncases + 1, sizeof(*attr)));
 		eventlog_case_attr_all(&l, key, attr);

@@ -22,6 +22,7 @@
 
 #include "cedar_int.h"
 #include "core/cjson.h"
+#include "core/hash.h"
 
 /* ---- arena ---------------------------------------------------------- */
 
@@ -103,15 +104,11 @@ const char *cedar_type_name(int type)
 
 void cedar_uid_hash(struct cedar_uid *u)
 {
-	uint64_t h = 1469598103934665603ULL;
-	uint32_t i;
+	/* 0xff cannot occur in UTF-8, so it separates type from id */
+	uint64_t h = fnv1a64(FNV1A64_INIT, u->type.p, u->type.n);
 
-	for (i = 0; i < u->type.n; i++)
-		h = (h ^ (unsigned char)u->type.p[i]) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (i = 0; i < u->id.n; i++)
-		h = (h ^ (unsigned char)u->id.p[i]) * 1099511628211ULL;
-	u->hash = h;
+	h = fnv1a64_word(h, 0xff);
+	u->hash = fnv1a64(h, u->id.p, u->id.n);
 }
 
 static int str_eq(const struct cedar_str *a, const struct cedar_str *b)
@@ -555,6 +552,13 @@ void cedar_entities_release(struct cedar_entities *es)
 	memset(es, 0, sizeof(*es));
 }
 
+/*
+ * The entity index is not the interner (metrics/intern.h) on purpose: its
+ * key is a (type, id) pair of slices into the parsed document, hashed
+ * once when the uid is made (cedar_uid_hash) and compared without a copy;
+ * the interner would copy every pair into its arena to hand out an id the
+ * entity array already is.
+ */
 static void index_rebuild(struct cedar_entities *es)
 {
 	size_t size = 64, i;

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "aiv.h"
 #include "assets.h"
 
 const struct aiv_asset *asset_find(const char *path)

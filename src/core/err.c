@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aiv.h"
 #include "err.h"
 
 static void vset(struct aiv_err *err, int code, const char *prefix,

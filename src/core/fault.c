@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aiv.h"
 #include "fault.h"
 
 static const struct {

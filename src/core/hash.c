@@ -23,6 +23,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "aiv.h"
 #include "hash.h"
 
 void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])

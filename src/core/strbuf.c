@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiv.h"
 #include "strbuf.h"
 #include "xalloc.h"
 

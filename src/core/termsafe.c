@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aiv.h"
 #include "core/termsafe.h"
 #include "core/xalloc.h"
 

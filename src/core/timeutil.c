@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aiv.h"
 #include "timeutil.h"
 
 int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiv.h"
 #include "fault.h"
 #include "xalloc.h"
 

@@ -9,6 +9,7 @@
 #ifndef AIV_XALLOC_H
 #define AIV_XALLOC_H
 
+#include <assert.h>
 #include <stddef.h>
 
 void *xmalloc(size_t size);
@@ -35,6 +36,7 @@ size_t st_mult(size_t a, size_t b);
 			(x) = xrealloc((x), st_mult(sizeof(*(x)), want_));    \
 			(alloc) = want_;                                      \
 		}                                                             \
+		assert((size_t)(nr) <= (size_t)(alloc));                      \
 	} while (0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -77,17 +77,18 @@ static void pct(char *out, size_t n, double v)
 /* Days since the epoch of the last day of month "YYYY-MM"; INT32_MIN if bad. */
 static int32_t month_end(const char *label)
 {
-	int y, m;
-	char next[16];
+	char first[16];
+	int32_t day;
+	int y, m, d;
 
-	if (sscanf(label, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+	if (strlen(label) != 7)
 		return INT32_MIN;
-	if (++m > 12) {
-		m = 1;
-		y++;
-	}
-	snprintf(next, sizeof(next), "%04d-%02d-01", y, m);
-	return adoption_parse_day(next) == INT32_MIN ? INT32_MIN : adoption_parse_day(next) - 1;
+	snprintf(first, sizeof(first), "%s-01", label);
+	if ((day = adoption_parse_day(first)) == INT32_MIN)
+		return INT32_MIN;
+	/* 31 days after the 1st is day d of the next month: back d days */
+	adoption_civil(day + 31, &y, &m, &d);
+	return day + 31 - d;
 }
 
 /*

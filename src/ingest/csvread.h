@@ -46,6 +46,7 @@ int csv_next(struct csv_reader *r, struct aiv_err *err);
 /* Field i of the current record (borrowed, valid until the next csv_next). */
 static inline const char *csv_str(const struct csv_reader *r, size_t i)
 {
+	assert(i < r->nfields); /* callers check nfields against the header first */
 	return r->rec.buf + r->fields[i].off;
 }
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "core/hash.h"
 #include "core/timeutil.h"
 #include "csvread.h"
 #include "journeys.h"
@@ -155,7 +156,7 @@ static int record(struct jctx *j, const char *const *val, const long *col, long 
 					  val[JE_VALUE], j->src[JE_VALUE]);
 			goto out;
 		}
-		key = intern_hash(intern_hash(INTERN_FNV_SEED, val[JE_JOURNEY], strlen(val[JE_JOURNEY]) + 1),
+		key = fnv1a64(fnv1a64(FNV1A64_INIT, val[JE_JOURNEY], strlen(val[JE_JOURNEY]) + 1),
 				  &turn, sizeof(turn));
 		if (u64set_add(&j->dups, key)) {
 			ret = aiv_fail_at(err, AIV_EINPUT, j->name, line, 0,
@@ -200,7 +201,7 @@ static int record(struct jctx *j, const char *const *val, const long *col, long 
 					  val[JO_REFERRALS]);
 			goto out;
 		}
-		key = intern_hash(INTERN_FNV_SEED, val[JO_CUSTOMER], strlen(val[JO_CUSTOMER]));
+		key = fnv1a64(FNV1A64_INIT, val[JO_CUSTOMER], strlen(val[JO_CUSTOMER]));
 		if (u64set_add(&j->dups, key)) {
 			ret = aiv_fail_at(err, AIV_EINPUT, j->name, line, 0,
 					  "duplicate row: customer '%s' appeared earlier",

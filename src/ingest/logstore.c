@@ -36,7 +36,7 @@ static size_t log_columns(const struct eventlog *l, struct column *c)
 
 	for (i = 0; i < l->ncases; i++)
 		case_len[i] = (uint32_t)(l->case_off[i + 1] - l->case_off[i]);
-	c[n++] = (struct column){ "strings", l->strs.bytes, l->strs.len, 0 };
+	c[n++] = (struct column){ "strings", l->strs.arena, l->strs.arena_len, 0 };
 	c[n++] = (struct column){ "case_name", l->case_name, (size_t)l->ncases * 4, 0 };
 	c[n++] = (struct column){ "case_len", case_len, (size_t)l->ncases * 4, 1 };
 	c[n++] = (struct column){ "activity", l->activity, l->n * 4, 0 };
@@ -177,8 +177,11 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 	json_object_set_new(payload, "out_of_order", json_integer((json_int_t)l->out_of_order));
 	if (l->no_time)
 		json_object_set_new(payload, "no_timestamps", json_true());
-	if (t)
+	if (t) {
+		/* the readers account for every row before the log is saved */
+		assert(tally_balanced(t));
 		json_object_set_new(payload, "tally", tally_json(t));
+	}
 	if ((ret = ledger_append(s, actor, "import.cases", subject, payload, &entry, err)))
 		goto cleanup;
 	time_format_us(time_now_us(), now);
@@ -339,7 +342,7 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 	for (pos = 0; pos < cols[STRS].sb.len;) {
 		const char *p = cols[STRS].sb.buf + pos;
 		size_t n = strlen(p);
-		strpool_intern(&l->strs, p, n);
+		intern_idn(&l->strs, p, n);
 		pos += n + 1;
 	}
 	l->n = l->alloc = (size_t)events;

@@ -37,12 +37,12 @@ void ocel_doc_init(struct ocel_doc *d, const char *name, struct tally *t)
 	memset(d, 0, sizeof(*d));
 	d->name = name;
 	d->tally = t;
-	strpool_init(&d->strs);
+	intern_init(&d->strs);
 }
 
 void ocel_doc_release(struct ocel_doc *d)
 {
-	strpool_release(&d->strs);
+	intern_release(&d->strs);
 	free(d->obj);
 	free(d->ev);
 	free(d->rel);
@@ -263,7 +263,7 @@ static void group(const struct ocel_item *v, size_t n, size_t nowners, size_t **
 
 static uint32_t to_log(struct eventlog *l, const struct ocel_doc *d, uint32_t sid)
 {
-	return eventlog_intern(l, ocel_s(d, sid), strpool_strlen(&d->strs, sid));
+	return eventlog_intern(l, ocel_s(d, sid), intern_len(&d->strs, sid));
 }
 
 /* The object types present, quoted, in first-seen order (at most ~600 bytes). */
@@ -311,7 +311,7 @@ int ocel_flatten(struct ocel_doc *d, const char *object_type, struct eventlog *l
 
 	if ((ret = ocel_index(d, err)))
 		goto cleanup;
-	want = strpool_find(&d->strs, object_type, strlen(object_type));
+	want = intern_find(&d->strs, object_type, strlen(object_type));
 	for (i = 0; i < d->nobj && want != EVL_NONE; i++)
 		nwant += d->obj[i].type == want;
 	if (!nwant) {

@@ -53,7 +53,7 @@ struct ocel_doc {
 	const char *name;       /* file name in messages; borrowed */
 	int form;               /* enum ingest_ocel_form, set by the reader */
 	struct tally *tally;    /* may be NULL; borrowed */
-	struct strpool strs;
+	struct intern strs;
 	struct ocel_object *obj;
 	size_t nobj, aobj;
 	struct ocel_event *ev;
@@ -74,11 +74,11 @@ void ocel_doc_release(struct ocel_doc *d);
 
 static inline uint32_t ocel_str(struct ocel_doc *d, const char *s, size_t len)
 {
-	return strpool_intern(&d->strs, s, len);
+	return intern_idn(&d->strs, s, len);
 }
 static inline const char *ocel_s(const struct ocel_doc *d, uint32_t id)
 {
-	return strpool_get(&d->strs, id);
+	return intern_str(&d->strs, id);
 }
 
 /* Append an object or event (file order); returns its index. */

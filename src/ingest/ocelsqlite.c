@@ -39,7 +39,7 @@ struct osq {
 	sqlite3 *db;
 	struct ocel_doc *d;
 	struct aiv_err *err;
-	struct strpool tables;  /* per-type tables already read */
+	struct intern tables;  /* per-type tables already read */
 };
 
 static int sq_fail(struct osq *q, const char *table, const char *what)
@@ -177,9 +177,9 @@ static int type_table(struct osq *q, const char *prefix, const char *type, const
 			 table);
 		return sq_fail(q, *prefix == 'e' ? "event_map_type" : "object_map_type", what);
 	}
-	if (strpool_find(&q->tables, table, strlen(table)) != EVL_NONE)
+	if (intern_find(&q->tables, table, strlen(table)) != EVL_NONE)
 		return 0;
-	strpool_intern(&q->tables, table, strlen(table));
+	intern_idn(&q->tables, table, strlen(table));
 	strbuf_addf(sql, "SELECT * FROM \"%s\"", table);
 	return 0;
 }
@@ -211,7 +211,7 @@ static int read_event_table(struct osq *q, const char *table, sqlite3_stmt *st)
 		if ((ret = text(q, st, cid, table, row, &id, &idlen)) ||
 		    (ret = text(q, st, ctime, table, row, &time, &tlen)))
 			return ret;
-		ev = id ? ocel_event_of(d, strpool_find(&d->strs, id, idlen)) : SIZE_MAX;
+		ev = id ? ocel_event_of(d, intern_find(&d->strs, id, idlen)) : SIZE_MAX;
 		if (ev == SIZE_MAX) {
 			char what[300];
 			snprintf(what, sizeof(what), "row %ld: event '%.200s' is not in table 'event'", row,
@@ -260,7 +260,7 @@ static int read_object_table(struct osq *q, const char *table, sqlite3_stmt *st,
 		if ((ret = text(q, st, cid, table, row, &id, &idlen)) ||
 		    (cchg >= 0 && (ret = text(q, st, cchg, table, row, &chg, &clen))))
 			return ret;
-		o = id ? ocel_object_of(d, strpool_find(&d->strs, id, idlen)) : SIZE_MAX;
+		o = id ? ocel_object_of(d, intern_find(&d->strs, id, idlen)) : SIZE_MAX;
 		if (o == SIZE_MAX) {
 			char what[300];
 			snprintf(what, sizeof(what), "row %ld: object '%.200s' is not in table 'object'",
@@ -353,7 +353,7 @@ static int read_relations(struct osq *q)
 		if ((ret = text(q, st, 0, "event_object", row, &eid, &elen)) ||
 		    (ret = text(q, st, 1, "event_object", row, &oid, &olen)))
 			break;
-		ev = eid ? ocel_event_of(d, strpool_find(&d->strs, eid, elen)) : SIZE_MAX;
+		ev = eid ? ocel_event_of(d, intern_find(&d->strs, eid, elen)) : SIZE_MAX;
 		if (ev == SIZE_MAX) {
 			ocel_note(d, "relationship of an event not in table 'event'", NULL, NULL);
 			continue;
@@ -429,7 +429,7 @@ int ocel_read_sqlite(const char *path, const char *data, size_t len, struct ocel
 	memset(&q, 0, sizeof(q));
 	q.d = d;
 	q.err = err;
-	strpool_init(&q.tables);
+	intern_init(&q.tables);
 	d->form = INGEST_OCEL_V2 | INGEST_OCEL_SQLITE;
 	if ((ret = open_db(&q, path, data, len)))
 		goto cleanup;
@@ -457,6 +457,6 @@ int ocel_read_sqlite(const char *path, const char *data, size_t len, struct ocel
 cleanup:
 	if (q.db)
 		sqlite3_close(q.db);
-	strpool_release(&q.tables);
+	intern_release(&q.tables);
 	return ret;
 }

@@ -31,6 +31,7 @@
 
 #include <jansson.h>
 
+#include "core/hash.h"
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
 #include "metrics/intern.h"
@@ -325,12 +326,12 @@ static int flush_block(struct usage_import *im, struct aiv_err *err)
 static uint64_t snap_key(const char *ident, size_t idlen, int64_t day, const char *tool,
 			 const char *feature)
 {
-	uint64_t h = intern_hash(INTERN_FNV_SEED ^ 3, ident, idlen);
+	uint64_t h = fnv1a64(FNV1A64_INIT ^ 3, ident, idlen);
 
-	h = intern_hash(h, "\t", 1);
-	h = intern_hash(h, &day, sizeof(day));
-	h = intern_hash(h, tool, strlen(tool) + 1);
-	return intern_hash(h, feature, strlen(feature) + 1);
+	h = fnv1a64(h, "\t", 1);
+	h = fnv1a64(h, &day, sizeof(day));
+	h = fnv1a64(h, tool, strlen(tool) + 1);
+	return fnv1a64(h, feature, strlen(feature) + 1);
 }
 
 /*
@@ -419,8 +420,8 @@ int usage_emit(struct usage_import *im, const struct usage_row *r, struct aiv_er
 		im->dkeys[im->nchunks] = xmalloc(DCHUNK * sizeof(uint64_t));
 		im->dlines[im->nchunks++] = xmalloc(DCHUNK * sizeof(uint32_t));
 	}
-	DKEY(im, im->ndkeys) = r->uid ? intern_hash(INTERN_FNV_SEED ^ 1, r->uid, strlen(r->uid)) :
-				      intern_hash(INTERN_FNV_SEED, sb->buf, sb->len);
+	DKEY(im, im->ndkeys) = r->uid ? fnv1a64(FNV1A64_INIT ^ 1, r->uid, strlen(r->uid)) :
+				      fnv1a64(FNV1A64_INIT, sb->buf, sb->len);
 	DLINE(im, im->ndkeys) = r->line < 0 ? 0 : r->line > (long)UINT32_MAX ?
 				UINT32_MAX : (uint32_t)r->line;
 	im->ndkeys++;
@@ -638,7 +639,7 @@ int usage_emit_org_day(struct usage_import *im, const char *tool, int64_t day,
 	add_int(sb, active, '\t');
 	add_int(sb, engaged, '\n');
 	hash_add(im, "D\t", sb->buf, sb->len);
-	if (u64set_add(&im->dups, intern_hash(INTERN_FNV_SEED ^ 2, sb->buf,
+	if (u64set_add(&im->dups, fnv1a64(FNV1A64_INIT ^ 2, sb->buf,
 					      strcspn(sb->buf, "\t") + 1) ^ (uint64_t)day))
 		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': day %lld appears twice",
 				im->name, (long long)day);

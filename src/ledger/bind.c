@@ -60,6 +60,8 @@ static int index_row(const struct ledger_row *r, void *data)
 	json_t *p;
 	(void)data;
 
+	/* ledger_walk hands entries over in increasing seq from bc.seq + 1 */
+	assert(r->seq > bc.seq);
 	if (strncmp(r->action, "token.", 6) && strncmp(r->action, "apply.", 6) &&
 	    strcmp(r->action, "change.merge"))
 		goto done;

@@ -64,29 +64,14 @@ void adoption_civil(int32_t days, int *y, int *m, int *d)
 	*d = (int)dd;
 }
 
-static int32_t days_from_civil(int y, int m, int d)
-{
-	int64_t yy = y - (m <= 2);
-	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	unsigned yoe = (unsigned)(yy - era * 400);
-	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return (int32_t)(era * 146097 + (int64_t)doe - 719468);
-}
-
 int32_t adoption_parse_day(const char *s)
 {
-	int y, m, d, yy, mm, dd;
-	int32_t days;
+	int64_t us;
 
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	/* a bare YYYY-MM-DD, read by the one date parser as midnight UTC */
+	if (!s || strlen(s) != 10 || time_parse_iso(s, &us))
 		return INT32_MIN;
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-		return INT32_MIN;
-	days = days_from_civil(y, m, d);
-	adoption_civil(days, &yy, &mm, &dd);
-	return (yy == y && mm == m && dd == d) ? days : INT32_MIN;
+	return (int32_t)(us / (86400 * (int64_t)1000000));
 }
 
 static int month_index(int32_t day)

@@ -1,5 +1,5 @@
 /*
- * eventlog.c - string interner and columnar event log; see eventlog.h.
+ * eventlog.c - the columnar event log; see eventlog.h.
  *
  * finish() is the one non-trivial step.  It runs in O(n) plus the sorting
  * of the cases that are actually out of order:
@@ -17,109 +17,17 @@
 
 #include "metrics/eventlog.h"
 
-/* ---- string pool ------------------------------------------------------ */
-
-static uint32_t str_hash(const char *s, size_t len)
-{
-	/* FNV-1a, 64-bit, folded: simple and good enough for short keys */
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-void strpool_init(struct strpool *p)
-{
-	memset(p, 0, sizeof(*p));
-}
-
-void strpool_release(struct strpool *p)
-{
-	free(p->bytes);
-	free(p->off);
-	free(p->hashes);
-	free(p->slots);
-	memset(p, 0, sizeof(*p));
-}
-
-static void strpool_rehash(struct strpool *p, uint32_t cap)
-{
-	uint32_t i, mask = cap - 1;
-
-	free(p->slots);
-	p->slots = xcalloc(cap, sizeof(*p->slots));
-	p->cap = cap;
-	for (i = 0; i < p->n; i++) {
-		uint32_t j = p->hashes[i] & mask;
-		while (p->slots[j])
-			j = (j + 1) & mask;
-		p->slots[j] = i + 1;
-	}
-}
-
-uint32_t strpool_find(const struct strpool *p, const char *s, size_t len)
-{
-	uint32_t h, j, mask;
-
-	if (!p->cap)
-		return EVL_NONE;
-	h = str_hash(s, len);
-	mask = p->cap - 1;
-	for (j = h & mask; p->slots[j]; j = (j + 1) & mask) {
-		uint32_t id = p->slots[j] - 1;
-		if (p->hashes[id] == h && strpool_strlen(p, id) == len &&
-		    !memcmp(p->bytes + p->off[id], s, len))
-			return id;
-	}
-	return EVL_NONE;
-}
-
-uint32_t strpool_intern(struct strpool *p, const char *s, size_t len)
-{
-	uint32_t h = str_hash(s, len), j, mask, id;
-
-	if (!p->cap)
-		strpool_rehash(p, 1024);
-	mask = p->cap - 1;
-	for (j = h & mask; p->slots[j]; j = (j + 1) & mask) {
-		id = p->slots[j] - 1;
-		if (p->hashes[id] == h && strpool_strlen(p, id) == len &&
-		    !memcmp(p->bytes + p->off[id], s, len))
-			return id;
-	}
-	if (p->n == EVL_NONE - 1)
-		abort(); /* 4 billion distinct strings: nothing sensible left */
-	id = p->n;
-	ALLOC_GROW(p->off, (size_t)id + 1, p->nalloc);
-	p->hashes = xrealloc(p->hashes, st_mult(p->nalloc, sizeof(*p->hashes)));
-	ALLOC_GROW(p->bytes, st_add(p->len, st_add(len, 1)), p->alloc);
-	memcpy(p->bytes + p->len, s, len);
-	p->bytes[p->len + len] = '\0';
-	p->off[id] = p->len;
-	p->hashes[id] = h;
-	p->len += len + 1;
-	p->n++;
-	p->slots[j] = id + 1;
-	if ((uint64_t)p->n * 2 > p->cap)
-		strpool_rehash(p, p->cap * 2);
-	return id;
-}
-
 /* ---- event log -------------------------------------------------------- */
 
 void eventlog_init(struct eventlog *l)
 {
 	memset(l, 0, sizeof(*l));
-	strpool_init(&l->strs);
+	intern_init(&l->strs);
 }
 
 void eventlog_release(struct eventlog *l)
 {
-	strpool_release(&l->strs);
+	intern_release(&l->strs);
 	free(l->ev_case);
 	free(l->activity);
 	free(l->resource);
@@ -294,6 +202,7 @@ int eventlog_finish(struct eventlog *l, struct aiv_err *err)
 	}
 	for (c = 0; c < l->ncases; c++)
 		l->case_off[c + 1] += l->case_off[c];
+	assert(l->case_off[l->ncases] == l->n); /* every event is in one case */
 
 	/* 2. stable bucket sort of positions by case */
 	perm = xmalloc(st_mult(l->n, sizeof(*perm)));

@@ -3,7 +3,8 @@
  *
  * One event is one row across parallel arrays ("columns"); every string
  * (case id, activity, resource, lifecycle transition, attribute keys and
- * values) is interned once in a string pool and stored as a uint32_t id.
+ * values) is interned once (metrics/intern.h, the one interner) and stored
+ * as a uint32_t id.
  *
  *   strs:  "3" "register request" "Pete" "examine casually" ...
  *           0          1            2            3
@@ -27,38 +28,9 @@
 #define AIV_METRICS_EVENTLOG_H
 
 #include "aiv.h"
+#include "metrics/intern.h"
 
 #define EVL_NONE UINT32_MAX
-
-/*
- * The string interner: one hash table (open addressing, linear probing)
- * over ids into one byte pool.  Ids are dense, from 0, in first-seen order.
- */
-struct strpool {
-	char *bytes;       /* NUL-terminated strings, back to back */
-	size_t len, alloc;
-	size_t *off;       /* off[id]: start of string id in bytes */
-	uint32_t *hashes;  /* hash of each string, for rehashing */
-	uint32_t n, nalloc;
-	uint32_t *slots;   /* id + 1, 0 = empty */
-	uint32_t cap;      /* power of two */
-};
-
-void strpool_init(struct strpool *p);
-void strpool_release(struct strpool *p);
-/* Id of the string s[0..len) (need not be NUL-terminated), adding it if new. */
-uint32_t strpool_intern(struct strpool *p, const char *s, size_t len);
-/* Id of s if present, else EVL_NONE. */
-uint32_t strpool_find(const struct strpool *p, const char *s, size_t len);
-/* String of id; borrowed, valid until the next strpool_intern. */
-static inline const char *strpool_get(const struct strpool *p, uint32_t id)
-{
-	return p->bytes + p->off[id];
-}
-static inline size_t strpool_strlen(const struct strpool *p, uint32_t id)
-{
-	return (id + 1 < p->n ? p->off[id + 1] : p->len) - p->off[id] - 1;
-}
 
 enum evl_type {
 	EVL_STRING = 0,
@@ -79,7 +51,7 @@ struct eventlog_attr {
 };
 
 struct eventlog {
-	struct strpool strs;
+	struct intern strs;
 	size_t n, alloc;        /* events */
 	uint32_t *ev_case;      /* before finish: case name id; after: case index */
 	uint32_t *activity;
@@ -111,11 +83,11 @@ void eventlog_release(struct eventlog *l);
 
 static inline uint32_t eventlog_intern(struct eventlog *l, const char *s, size_t len)
 {
-	return strpool_intern(&l->strs, s, len);
+	return intern_idn(&l->strs, s, len);
 }
 static inline const char *eventlog_str(const struct eventlog *l, uint32_t id)
 {
-	return id == EVL_NONE ? "" : strpool_get(&l->strs, id);
+	return id == EVL_NONE ? "" : intern_str(&l->strs, id);
 }
 
 /* Append one event (file order); returns its index.  Ids from eventlog_intern. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "apply/apply.h"
+#include "core/hash.h"
 #include "core/yaml.h"
 #include "metrics/exceptions.h"
 #include "metrics/stats.h"
@@ -198,11 +199,11 @@ uint8_t *exceptions_match(const struct eventlog *l, const char *const *patterns,
 
 static uint64_t seq_hash(const struct eventlog *l, uint32_t c)
 {
-	uint64_t h = 1469598103934665603ULL ^ (l->case_off[c + 1] - l->case_off[c]);
+	uint64_t h = FNV1A64_INIT ^ (l->case_off[c + 1] - l->case_off[c]);
 	size_t i;
 
 	for (i = l->case_off[c]; i < l->case_off[c + 1]; i++)
-		h = (h ^ l->activity[i]) * 1099511628211ULL;
+		h = fnv1a64_word(h, l->activity[i]);
 	return h;
 }
 

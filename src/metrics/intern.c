@@ -6,19 +6,8 @@
 #include <string.h>
 
 #include "aiv.h"
+#include "core/hash.h"
 #include "intern.h"
-
-uint64_t intern_hash(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 void intern_init(struct intern *t)
 {
@@ -38,9 +27,12 @@ static void intern_rehash(struct intern *t, size_t nslots)
 	uint32_t *slots = xcalloc(nslots, sizeof(*slots));
 	size_t i;
 
+	/* a power of two with a free slot left, or the probes never end */
+	assert(nslots && !(nslots & (nslots - 1)) && t->n < nslots);
+
 	for (i = 0; i < t->n; i++) {
 		const char *s = t->arena + t->offs[i];
-		size_t j = intern_hash(INTERN_FNV_SEED, s, strlen(s)) & (nslots - 1);
+		size_t j = fnv1a64(FNV1A64_INIT, s, strlen(s)) & (nslots - 1);
 		while (slots[j])
 			j = (j + 1) & (nslots - 1);
 		slots[j] = (uint32_t)i + 1;
@@ -60,7 +52,7 @@ static size_t cstr_len(const char *s, size_t len)
 
 static size_t intern_probe(const struct intern *t, const char *s, size_t len, int *found)
 {
-	size_t j = intern_hash(INTERN_FNV_SEED, s, len) & (t->nslots - 1);
+	size_t j = fnv1a64(FNV1A64_INIT, s, len) & (t->nslots - 1);
 
 	*found = 0;
 	while (t->slots[j]) {
@@ -117,6 +109,7 @@ uint32_t intern_idn(struct intern *t, const char *s, size_t len)
 	t->n++;
 	if (t->n * 2 > t->nslots)
 		intern_rehash(t, t->nslots * 2);
+	assert(t->n * 2 <= t->nslots && t->n <= t->alloc);
 	return (uint32_t)t->n - 1;
 }
 

@@ -3,7 +3,12 @@
  * id (0, 1, 2, ... in first-seen order), so that columnar tables hold
  * 4-byte ids instead of pointers and kernels compare integers.
  *
- * An open-addressing hash table (FNV-1a, linear probing, load <= 1/2)
+ * The one interner of the program: the event log's strings (eventlog.h),
+ * the usage tables' names and the importers' lookups all live in one.
+ * The strings, back to back in id order, are also what the event-log
+ * store writes as its "strings" column (ingest/logstore.c).
+ *
+ * An open-addressing hash table (fnv1a64 of core/hash.h, linear probing, load <= 1/2)
  * maps bytes to ids; the strings themselves live in one growable arena
  * of NUL-terminated copies, addressed by offset so that growing the arena
  * never invalidates the table.  intern_str() pointers are borrowed and
@@ -13,6 +18,7 @@
 #ifndef AIV_METRICS_INTERN_H
 #define AIV_METRICS_INTERN_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,18 +35,24 @@ struct intern {
 
 void intern_init(struct intern *t);
 void intern_release(struct intern *t);
-/* Id of the `len` bytes at s, adding them if new. */
+/*
+ * Id of the `len` bytes at s (need not be NUL-terminated), adding them if
+ * new.  Strings are C strings: bytes from an embedded NUL on are ignored,
+ * which is also how the event-log store reads its strings column back.
+ */
 uint32_t intern_idn(struct intern *t, const char *s, size_t len);
 uint32_t intern_id(struct intern *t, const char *s);
 /* Id of s, or INTERN_NONE when it was never added. */
 uint32_t intern_find(const struct intern *t, const char *s, size_t len);
 /* The string of an id (borrowed, see above). */
 const char *intern_str(const struct intern *t, uint32_t id);
+/* Length of the string of an id (id < intern_count). */
+static inline size_t intern_len(const struct intern *t, uint32_t id)
+{
+	assert(id < t->n);
+	return (id + 1 < t->n ? t->offs[id + 1] : t->arena_len) - t->offs[id] - 1;
+}
 static inline size_t intern_count(const struct intern *t) { return t->n; }
-
-/* 64-bit FNV-1a of len bytes, continuing from h (start with INTERN_FNV_SEED). */
-#define INTERN_FNV_SEED 14695981039346656037ULL
-uint64_t intern_hash(uint64_t h, const void *data, size_t len);
 
 /*
  * A set of 64-bit keys (for duplicate detection over millions of rows at

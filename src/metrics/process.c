@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/timeutil.h"
 #include "metrics/process.h"
 #include "metrics/stats.h"
@@ -251,7 +252,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 	/* pass 1 */
 	for (c = 0; c < l->ncases; c++) {
 		size_t lo = l->case_off[c], hi = l->case_off[c + 1];
-		uint64_t h = 1469598103934665603ULL ^ (hi - lo);
+		uint64_t h = FNV1A64_INIT ^ (hi - lo);
 		int rework = 0, has_cost = 0;
 		uint32_t prev_a = UINT32_MAX, var;
 		int y, w;
@@ -281,7 +282,7 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 		for (i = lo; i < hi; i++) {
 			uint32_t a = dact[l->activity[i]];
 			struct pstat_activity *pa = &out->acts[a];
-			h = (h ^ l->activity[i]) * 1099511628211ULL;
+			h = fnv1a64_word(h, l->activity[i]);
 			pa->events++;
 			if (stamp[a] != c) {
 				stamp[a] = c;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "metrics/stats.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -332,11 +333,5 @@ double stats_median(double *v, size_t n)
 
 uint64_t stats_seed_from(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return fnv1a64_str(FNV1A64_INIT, s);
 }

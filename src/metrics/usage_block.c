@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "aiv.h"
 #include "usage_block.h"
 
 static const unsigned char magic[4] = { 'A', 'U', 'B', '1' };

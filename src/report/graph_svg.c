@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "graph_svg.h"
 
 #define MARGIN_X 16
@@ -56,11 +57,11 @@ const char *graph_svg_type_color(const char *type)
 /* Dark text on light fills, white on dark ones. */
 static const char *text_color(const char *fill)
 {
-	unsigned r = 0, g = 0, b = 0;
+	uint8_t rgb[3];
 
-	if (sscanf(fill, "#%2x%2x%2x", &r, &g, &b) != 3)
+	if (fill[0] != '#' || hex_decode(fill + 1, rgb, sizeof(rgb)))
 		return "#000";
-	return 299 * r + 587 * g + 114 * b > 140000 ? "#1f2328" : "#ffffff";
+	return 299 * rgb[0] + 587 * rgb[1] + 114 * rgb[2] > 140000 ? "#1f2328" : "#ffffff";
 }
 
 static int id_ok(const char *s)

@@ -276,7 +276,7 @@ static int is_false_label(const char *s)
 static int split_by(const struct eventlog *l, const char *log, const char *by,
 		    const char *value, struct pjson_cohorts *c, struct aiv_err *err)
 {
-	uint32_t key = strpool_find(&l->strs, by, strlen(by));
+	uint32_t key = intern_find(&l->strs, by, strlen(by));
 	uint32_t va = EVL_NONE, vb = EVL_NONE, *vals;
 	size_t i;
 	int ret = 0;
@@ -286,7 +286,7 @@ static int split_by(const struct eventlog *l, const char *log, const char *by,
 	vals = xmalloc(st_mult(l->ncases ? l->ncases : 1, sizeof(*vals)));
 	eventlog_case_attr_all(l, key, vals);
 	if (value) {
-		vb = strpool_find(&l->strs, value, strlen(value));
+		vb = intern_find(&l->strs, value, strlen(value));
 		for (i = 0; i < l->ncases; i++) {
 			if (vals[i] == EVL_NONE)
 				c->excluded++;

@@ -13,6 +13,8 @@
 
 #include <sqlite3.h>
 
+#include "aiv.h"
+
 #include "core/fault.h"
 #include "fault_vfs.h"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "core/hash.h"
 #include "core/timeutil.h"
 
 struct store_stmt {
@@ -28,18 +29,14 @@ struct store {
 	char *uri;
 	int in_tx;
 	int version;
-	struct store_stmt **cache; /* open addressing, power-of-two size */
+	/*
+	 * open addressing, power-of-two size, keyed by the SQL text each
+	 * statement owns.  Not the interner (metrics/intern.h): that sits
+	 * above store/ in the layer order, and a cache needs no dense ids.
+	 */
+	struct store_stmt **cache;
 	size_t cache_size, cache_used;
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
 
 /* Is migration `version` recorded?  *out 1 or 0. */
 static int migration_applied(struct store *s, int version, int *out,
@@ -254,7 +251,7 @@ static void cache_grow(struct store *s)
 	s->cache = xcalloc(s->cache_size, sizeof(*s->cache));
 	for (i = 0; i < oldn; i++) {
 		if (old[i]) {
-			size_t j = hash_str(old[i]->sql) & (s->cache_size - 1);
+			size_t j = fnv1a64_str(FNV1A64_INIT, old[i]->sql) & (s->cache_size - 1);
 			while (s->cache[j])
 				j = (j + 1) & (s->cache_size - 1);
 			s->cache[j] = old[i];
@@ -270,7 +267,7 @@ struct store_stmt *store_prepare(struct store *s, const char *sql,
 	struct store_stmt *st;
 	void *impl;
 
-	j = hash_str(sql) & (s->cache_size - 1);
+	j = fnv1a64_str(FNV1A64_INIT, sql) & (s->cache_size - 1);
 	while (s->cache[j]) {
 		if (!strcmp(s->cache[j]->sql, sql))
 			return s->cache[j];
@@ -326,6 +323,7 @@ void store_bind_null(struct store_stmt *st, int idx)
 
 int store_step(struct store_stmt *st, struct aiv_err *err)
 {
+	assert(st->owner && st->owner->conn); /* set by store_prepare, kept until store_close */
 	return st->owner->be->step(st->owner->conn, st->impl, err);
 }
 

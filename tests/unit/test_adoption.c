@@ -391,6 +391,11 @@ static void test_civil(void **state)
 	assert_int_equal(adoption_parse_day("2024-02-29"), 19782);
 	assert_int_equal(adoption_parse_day("2023-02-29"), INT32_MIN);
 	assert_int_equal(adoption_parse_day("2024-13-01"), INT32_MIN);
+	assert_int_equal(adoption_parse_day("1969-12-31"), -1);
+	/* strict like every date aivalue reads: sscanf's %4d let a blank in */
+	assert_int_equal(adoption_parse_day(" 202-01-01"), INT32_MIN);
+	assert_int_equal(adoption_parse_day("2024-1-011"), INT32_MIN);
+	assert_int_equal(adoption_parse_day("2024-01-01T00:00"), INT32_MIN);
 	adoption_civil(19782, &y, &m, &d);
 	assert_int_equal(y * 10000 + m * 100 + d, 20240229);
 }

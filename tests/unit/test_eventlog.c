@@ -15,30 +15,30 @@
 
 static void test_intern(void **state)
 {
-	struct strpool p;
+	struct intern p;
 	uint32_t a, b, i;
 	char buf[32];
 
 	(void)state;
-	strpool_init(&p);
-	a = strpool_intern(&p, "alpha", 5);
-	b = strpool_intern(&p, "alphabet", 5); /* same 5 bytes */
+	intern_init(&p);
+	a = intern_idn(&p, "alpha", 5);
+	b = intern_idn(&p, "alphabet", 5); /* same 5 bytes */
 	assert_int_equal(a, b);
-	assert_int_equal(strpool_intern(&p, "", 0), 1);
-	assert_string_equal(strpool_get(&p, 0), "alpha");
-	assert_int_equal(strpool_strlen(&p, 0), 5);
-	assert_int_equal(strpool_strlen(&p, 1), 0);
+	assert_int_equal(intern_idn(&p, "", 0), 1);
+	assert_string_equal(intern_str(&p, 0), "alpha");
+	assert_int_equal(intern_len(&p, 0), 5);
+	assert_int_equal(intern_len(&p, 1), 0);
 	for (i = 0; i < 100000; i++) {
 		int n = snprintf(buf, sizeof(buf), "s%u", i);
-		assert_int_equal(strpool_intern(&p, buf, (size_t)n), i + 2);
+		assert_int_equal(intern_idn(&p, buf, (size_t)n), i + 2);
 	}
 	for (i = 0; i < 100000; i += 997) {
 		int n = snprintf(buf, sizeof(buf), "s%u", i);
-		assert_int_equal(strpool_find(&p, buf, (size_t)n), i + 2);
-		assert_string_equal(strpool_get(&p, i + 2), buf);
+		assert_int_equal(intern_find(&p, buf, (size_t)n), i + 2);
+		assert_string_equal(intern_str(&p, i + 2), buf);
 	}
-	assert_int_equal(strpool_find(&p, "nope", 4), EVL_NONE);
-	strpool_release(&p);
+	assert_int_equal(intern_find(&p, "nope", 4), EVL_NONE);
+	intern_release(&p);
 }
 
 #define IN(l, s) eventlog_intern((l), (s), strlen(s))

@@ -173,7 +173,7 @@ static void test_running_example_xes(void **state)
 	assert_string_equal(eventlog_str(&l, l.resource[0]), "Pete");
 	/* 2010-12-30T14:32:00.000+01:00 */
 	assert_true(l.time[0] == 1293715920000000LL);
-	key = strpool_find(&l.strs, "Costs", 5);
+	key = intern_find(&l.strs, "Costs", 5);
 	assert_int_not_equal(key, EVL_NONE);
 	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0, key)), "50");
 	eventlog_release(&l);
@@ -198,7 +198,7 @@ static void test_running_example_csv(void **state)
 	assert_int_equal(eventlog_count_activities(&l), 8);
 	assert_true(l.time[0] == 1293715920000000LL);
 	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0,
-			    strpool_find(&l.strs, "creator", 7))), "Fluxicon Nitro");
+			    intern_find(&l.strs, "creator", 7))), "Fluxicon Nitro");
 	eventlog_release(&l);
 
 	m.nattrs = 0;
@@ -353,7 +353,7 @@ static void test_xes_types_and_lists(void **state)
 	assert_int_equal(l.ncattrs, 1);
 	assert_int_equal(l.neattrs, 3); /* uid, l, k */
 	assert_string_equal(eventlog_str(&l, eventlog_case_attr(&l, 0,
-			    strpool_find(&l.strs, "ai_assisted", 11))), "true");
+			    intern_find(&l.strs, "ai_assisted", 11))), "true");
 	eventlog_release(&l);
 }
 

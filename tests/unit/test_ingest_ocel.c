@@ -208,11 +208,11 @@ static void check_orders(const struct eventlog *l, const char *status_o1)
 	assert_true(l->time[0] == INT64_C(1704103200000000));
 	assert_true(l->time[2] == INT64_C(1704268800000000));
 	assert_int_equal(l->out_of_order, 1); /* e6 comes after e4 in the file */
-	key = strpool_find(&l->strs, "status", 6);
+	key = intern_find(&l->strs, "status", 6);
 	assert_int_not_equal(key, EVL_NONE);
 	val = eventlog_case_attr(l, 0, key);
 	assert_string_equal(eventlog_str(l, val), status_o1);
-	key = strpool_find(&l->strs, "clerk", 5);
+	key = intern_find(&l->strs, "clerk", 5);
 	assert_int_not_equal(key, EVL_NONE);
 	assert_string_equal(eventlog_str(l, eventlog_case_attr(l, 0, key)), "ana");
 }

@@ -35,7 +35,8 @@ static void same_log(const struct eventlog *a, const struct eventlog *b)
 	assert_int_equal(a->n, b->n);
 	assert_int_equal(a->ncases, b->ncases);
 	assert_int_equal(a->strs.n, b->strs.n);
-	assert_memory_equal(a->strs.bytes, b->strs.bytes, a->strs.len);
+	assert_int_equal(a->strs.arena_len, b->strs.arena_len);
+	assert_memory_equal(a->strs.arena, b->strs.arena, a->strs.arena_len);
 	assert_memory_equal(a->case_name, b->case_name, a->ncases * 4);
 	assert_memory_equal(a->case_off, b->case_off, (a->ncases + 1) * sizeof(size_t));
 	assert_memory_equal(a->ev_case, b->ev_case, a->n * 4);

@@ -246,10 +246,20 @@ static void test_bootstrap_asymptotic(void **state)
 	assert_int_equal(stats_bootstrap_median_diff(a, 101, b, 101, 100, 1.5, 1, &d, &lo, &hi), -1);
 }
 
+/* A named analysis keeps its seed: FNV-1a 64 of the name, worked out by
+ * an independent Python implementation (the hypothesis of examples/acme). */
+static void test_seed_from_name(void **state)
+{
+	(void)state;
+	assert_true(stats_seed_from("contract-review-faster") == 11300493450726420492ULL);
+	assert_true(stats_seed_from("") == 14695981039346656037ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_seed_from_name),
 		cmocka_unit_test(test_bootstrap_median_distribution),
 		cmocka_unit_test(test_select_matches_sort),
 		cmocka_unit_test(test_wilson),

@@ -5,15 +5,18 @@
  * Gate criteria, findings and hypotheses name catalog metrics
  * ("ledger_verifies", "exceptions_within_sla").  The engine never computes
  * them itself and never calls into the layers that do: each capability
- * registers a provider for the metrics it can measure, from cli/ at start
- * (as apply kinds are registered), and the engine asks evidence_get().  A
+ * has a provider for the metrics it can measure, registered at start by
+ * assess_register() (as apply kinds are registered), and the engine asks
+ * evidence_get().  A
  * metric without a provider is reported as missing, with the capability or
  * import that would supply it, never guessed.
  *
- *     cli/main.c --register--> evidence registry <--evidence_get-- assess/
- *                               |  metric -> fn(store, ...)
- *        assess: readiness, ledger, hypotheses, initiatives (today)
- *        metrics/, change/, control/: later, same registration
+ *     assess_register() --register--> evidence registry <--evidence_get-- playbook
+ *                                      |  metric -> fn(store, ...)
+ *        providers.c: readiness, ledger, hypotheses, initiatives
+ *        detectors.c, evidence_providers.c: adoption, journeys, event
+ *        logs, change control, agent control (through their kernels and
+ *        typed queries: assess/ sits after metrics/, change/, control/)
  */
 #ifndef AIV_EVIDENCE_H
 #define AIV_EVIDENCE_H
@@ -63,7 +66,8 @@ struct evidence_provider {
  * the catalog's workflow foundations (identity, entitlements, ...).  Fill
  * out[i] for cat->foundations[i] (EV_MEASURED with the share, or
  * EV_MISSING saying why); *found = 0 when the capability knows no
- * workflow of that name.  Registered by the agent-control glue in cli/.
+ * workflow of that name.  Registered by assess/evidence_providers.c over
+ * agent control's readiness figures.
  */
 typedef int (*workflow_evidence_fn)(const struct evidence_env *env, const char *workflow,
 				    struct evidence_value *out, int *found, void *data,

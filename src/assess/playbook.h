@@ -251,8 +251,17 @@ void playbook_cache_stats(struct evidence_cache_stats *out);
 
 /*
  * Register what this layer contributes at start: the Hypothesis kind,
- * its evidence providers and its finding detectors.  Called from cli/.
+ * its evidence providers and its finding detectors, including those over
+ * the measurement and control layers (the two below).  Called once from
+ * cli/main.c, the one place that initialises the registries.
  */
 void assess_register(const char *questionnaire_path);
+/*
+ * The detectors and providers over adoption, journeys, change control and
+ * agent control (detectors.c), and over event logs, journeys and the
+ * exception queue (evidence_providers.c); assess_register() calls both.
+ */
+void assess_register_detectors(void);
+void assess_register_evidence(void);
 
 #endif

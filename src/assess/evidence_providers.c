@@ -4,8 +4,10 @@
  * metrics, process-mining figures of the imported event logs, and the
  * resolution time of agent control's exception queue.
  *
- * assess/ may not call metrics/ or control/ (it sits below them), so the
- * glue lives here, like detectors.c.  Definitions (docs/playbook.md,
+ * They live in assess/ (the playbook is their domain), which sits after
+ * metrics/, ingest/ and control/ and calls their kernels and typed
+ * queries, like detectors.c; assess_register() registers them.
+ * Definitions (docs/playbook.md,
  * "Evidence providers", says the same for users):
  *
  *   which logs   a log named after an initiative belongs to it; the
@@ -32,18 +34,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess/evidence.h"
-#include "assess/playbook.h"
-#include "cmd.h"
 #include "control/control.h"
+#include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "evidence.h"
+#include "ingest/import_queries.h"
 #include "ingest/logstore.h"
 #include "metrics/adoption.h"
 #include "metrics/exceptions.h"
 #include "metrics/journeys.h"
 #include "metrics/process.h"
 #include "metrics/stats.h"
+#include "playbook.h"
 
 #define WINDOW_US (90LL * 86400 * 1000000)
 
@@ -280,29 +283,12 @@ out:
 static int ev_resolution(const struct evidence_env *env, const char *metric,
 			 struct evidence_value *out, void *data, struct aiv_err *err)
 {
-	struct store_stmt *st;
-	double *v = NULL;
-	size_t n = 0, a = 0;
+	double *v;
+	size_t n;
 	int rc;
 
-	st = store_prepare(env->store, "SELECT created_at, resolved_at FROM exceptions WHERE"
-			   " state IN ('approved', 'rejected') AND resolved_at IS NOT NULL", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t t0, t1;
-		if (time_parse_iso(store_col_text(st, 0), &t0) ||
-		    time_parse_iso(store_col_text(st, 1), &t1) || t1 > env->now ||
-		    env->now - t1 > WINDOW_US)
-			continue;
-		ALLOC_GROW(v, n + 1, a);
-		v[n++] = (double)(t1 - t0) / 1e6;
-	}
-	store_reset(st);
-	if (rc < 0) {
-		free(v);
+	if ((rc = control_exception_resolutions(env->store, env->now, WINDOW_US, &v, &n, err)))
 		return rc;
-	}
 	if (!n) {
 		free(v);
 		return ev_process(env, metric, out, data, err);
@@ -368,7 +354,7 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 	int ret;
 
 	(void)data;
-	if ((ret = store_query_int(env->store, "SELECT count(*) FROM journey_events", &n, err)))
+	if ((ret = import_journey_event_count(env->store, &n, err)))
 		return ret;
 	if (n == 0) {
 		snprintf(out->source, sizeof(out->source), "lacks evidence: %s",
@@ -566,12 +552,12 @@ static const struct evidence_provider more_evidence[] = {
 	{ "ai_channel_volume_growth", "journeys", ev_journeys, NULL },
 };
 
-void cli_register_evidence(void)
+void assess_register_evidence(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(more_evidence); i++)
 		evidence_register(&more_evidence[i]);
 	evidence_register_workflow(ev_workflow, NULL);
 	hyp_register_log_source(hyp_units_of_log);
 	/* decision-log rows reach the ledger in batches: watch them too */
-	evidence_cache_watch("SELECT coalesce(max(seq), 0) FROM decision_log");
+	evidence_cache_watch(control_decision_log_watch_sql());
 }

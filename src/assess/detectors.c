@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "evidence.h"
 #include "ingest/import_queries.h"
+#include "ingest/journeys_load.h"
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 #include "playbook.h"
@@ -101,7 +102,8 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 		      struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	json_t *rep = NULL, *f = NULL;
+	struct journeys_result r;
+	char *summary;
 	int64_t n = 0;
 
 	(void)pv;
@@ -114,12 +116,14 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	}
 	if (adoption_config_load(&cfg, NULL, err))
 		return err->code;
-	if (journeys_report(env->store, &cfg, env->cat, &rep, &f, err))
+	if (journeys_run(env->store, &cfg, &r, err))
 		return err->code;
-	if (f)
-		add_json_finding(out, env->cat, "volume_over_credibility", "channel/ai_assistant", f);
-	json_decref(f);
-	json_decref(rep);
+	if ((summary = journeys_finding_summary(&r, env->cat)))
+		findings_add(out, env->cat, "volume_over_credibility", "channel/ai_assistant", "high",
+			     json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)), "%s",
+			     summary);
+	free(summary);
+	journeys_result_release(&r);
 	return 0;
 }
 

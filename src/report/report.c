@@ -366,7 +366,6 @@ static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
 static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 {
 	size_t i;
-	json_t *o;
 
 	strbuf_addstr(sb, "<h2>5. Findings</h2>");
 	if (!ps->fl.n)
@@ -396,13 +395,13 @@ static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, "</div>");
 		free(fig);
 	}
-	if (json_array_size(ps->fl.not_assessed)) {
+	if (ps->fl.ngaps) {
 		strbuf_addstr(sb, "<h3>Not assessed (lacks evidence)</h3><ul>");
-		json_array_foreach(ps->fl.not_assessed, i, o) {
+		for (i = 0; i < ps->fl.ngaps; i++) {
 			strbuf_addstr(sb, "<li><b>");
-			strbuf_add_html(sb, json_str(o, "name"));
+			strbuf_add_html(sb, ps->fl.gaps[i].name);
 			strbuf_addstr(sb, "</b>: ");
-			strbuf_add_html(sb, json_str(o, "lacks"));
+			strbuf_add_html(sb, ps->fl.gaps[i].lacks);
 			strbuf_addstr(sb, "</li>");
 		}
 		strbuf_addstr(sb, "</ul>");

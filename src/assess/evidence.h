@@ -30,6 +30,11 @@ enum evidence_state {
 	EV_MISSING = 1,  /* no provider, or the provider has no data yet */
 };
 
+/*
+ * One metric's evidence, a plain value: it owns no heap memory (the
+ * source is a fixed buffer), so it needs no _release and is copied by
+ * value (the evidence cache does).  evidence_value_json() prints it.
+ */
 struct evidence_value {
 	const char *metric;   /* borrowed catalog id */
 	int state;            /* enum evidence_state */
@@ -37,6 +42,14 @@ struct evidence_value {
 	char source[256];     /* where the figure comes from, or what is missing */
 	int64_t measured_at;  /* microseconds; 0 when unknown */
 };
+
+/*
+ * The JSON of an evidence value, as the report's metric list carries it:
+ * {id, model, state ("measured" or "missing"), value (null when missing),
+ * source}; `model` is the caller's label for the metric's value model
+ * ("signal" for a signal).  A new reference.
+ */
+json_t *evidence_value_json(const struct evidence_value *ev, const char *model);
 
 /* What a provider is given: the store (read only use), the catalog, "now". */
 struct evidence_env {

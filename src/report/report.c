@@ -56,16 +56,10 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	phase_json_add_crosswalk(json_object_get(o, "phase"), ps->q);
 	json_object_set_new(o, "readiness", ps->have_set ?
 			    readiness_score_json(cat, ps->q, &ps->set, &ps->rs) : json_null());
-	for (i = 0; i < cat->nmetrics; i++) {
-		const struct evidence_value *ev = &ps->metrics[i];
-		json_array_append_new(metrics, json_pack("{s:s, s:s, s:o, s:o, s:s}",
-			"id", cat->metrics[i].id,
-			"model", cat->metrics[i].model >= 0 ?
-				cat->models[cat->metrics[i].model].id : "signal",
-			"state", json_string(ev->state == EV_MEASURED ? "measured" : "missing"),
-			"value", ev->state == EV_MEASURED ? json_real(ev->value) : json_null(),
-			"source", ev->source));
-	}
+	for (i = 0; i < cat->nmetrics; i++)
+		json_array_append_new(metrics, evidence_value_json(&ps->metrics[i],
+			cat->metrics[i].model >= 0 ? cat->models[cat->metrics[i].model].id :
+			"signal"));
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "hypotheses", hyp_report_json(&ps->hr));
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));

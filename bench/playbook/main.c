@@ -212,8 +212,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	assess_register(NULL);
-	cli_register_detectors();
-	cli_register_evidence();
 	uw = xcalloc((size_t)runs * 10, sizeof(double));
 	uc = uw + runs, kw = uc + runs, kc = kw + runs, cw = kc + runs, cc = cw + runs;
 	mw = cc + runs, mc = mw + runs, nw = mc + runs, nc = nw + runs;

@@ -317,6 +317,14 @@ out:
 	pthread_mutex_unlock(&cache.mu);
 }
 
+json_t *evidence_value_json(const struct evidence_value *ev, const char *model)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:s}", "id", ev->metric, "model", model,
+			 "state", ev->state == EV_MEASURED ? "measured" : "missing",
+			 "value", ev->state == EV_MEASURED ? json_real(ev->value) : json_null(),
+			 "source", ev->source);
+}
+
 int evidence_get(const struct evidence_env *env, const char *metric,
 		 struct evidence_value *out, struct aiv_err *err)
 {

@@ -5,15 +5,18 @@
  * Gate criteria, findings and hypotheses name catalog metrics
  * ("ledger_verifies", "exceptions_within_sla").  The engine never computes
  * them itself and never calls into the layers that do: each capability
- * registers a provider for the metrics it can measure, from cli/ at start
- * (as apply kinds are registered), and the engine asks evidence_get().  A
+ * has a provider for the metrics it can measure, registered at start by
+ * assess_register() (as apply kinds are registered), and the engine asks
+ * evidence_get().  A
  * metric without a provider is reported as missing, with the capability or
  * import that would supply it, never guessed.
  *
- *     cli/main.c --register--> evidence registry <--evidence_get-- assess/
- *                               |  metric -> fn(store, ...)
- *        assess: readiness, ledger, hypotheses, initiatives (today)
- *        metrics/, change/, control/: later, same registration
+ *     assess_register() --register--> evidence registry <--evidence_get-- playbook
+ *                                      |  metric -> fn(store, ...)
+ *        providers.c: readiness, ledger, hypotheses, initiatives
+ *        detectors.c, evidence_providers.c: adoption, journeys, event
+ *        logs, change control, agent control (through their kernels and
+ *        typed queries: assess/ sits after metrics/, change/, control/)
  */
 #ifndef AIV_EVIDENCE_H
 #define AIV_EVIDENCE_H
@@ -27,6 +30,11 @@ enum evidence_state {
 	EV_MISSING = 1,  /* no provider, or the provider has no data yet */
 };
 
+/*
+ * One metric's evidence, a plain value: it owns no heap memory (the
+ * source is a fixed buffer), so it needs no _release and is copied by
+ * value (the evidence cache does).  evidence_value_json() prints it.
+ */
 struct evidence_value {
 	const char *metric;   /* borrowed catalog id */
 	int state;            /* enum evidence_state */
@@ -34,6 +42,14 @@ struct evidence_value {
 	char source[256];     /* where the figure comes from, or what is missing */
 	int64_t measured_at;  /* microseconds; 0 when unknown */
 };
+
+/*
+ * The JSON of an evidence value, as the report's metric list carries it:
+ * {id, model, state ("measured" or "missing"), value (null when missing),
+ * source}; `model` is the caller's label for the metric's value model
+ * ("signal" for a signal).  A new reference.
+ */
+json_t *evidence_value_json(const struct evidence_value *ev, const char *model);
 
 /* What a provider is given: the store (read only use), the catalog, "now". */
 struct evidence_env {
@@ -63,7 +79,8 @@ struct evidence_provider {
  * the catalog's workflow foundations (identity, entitlements, ...).  Fill
  * out[i] for cat->foundations[i] (EV_MEASURED with the share, or
  * EV_MISSING saying why); *found = 0 when the capability knows no
- * workflow of that name.  Registered by the agent-control glue in cli/.
+ * workflow of that name.  Registered by assess/evidence_providers.c over
+ * agent control's readiness figures.
  */
 typedef int (*workflow_evidence_fn)(const struct evidence_env *env, const char *workflow,
 				    struct evidence_value *out, int *found, void *data,

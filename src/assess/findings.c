@@ -89,6 +89,19 @@ void findings_add(struct finding_list *out, const struct catalog *cat, const cha
 			f->move = &m->moves[i];
 }
 
+/* Record that `mode` could not be assessed for lack of `lacks`. */
+static void add_gap(struct finding_list *out, const char *mode, const char *name,
+		    const char *lacks)
+{
+	struct finding_gap *g;
+
+	ALLOC_GROW(out->gaps, out->ngaps + 1, out->agaps);
+	g = &out->gaps[out->ngaps++];
+	g->mode = xstrdup(mode);
+	g->name = xstrdup(name);
+	g->lacks = xstrdup(lacks);
+}
+
 static int active(const json_t *ini)
 {
 	const char *s = json_str(ini, "status");
@@ -220,7 +233,6 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	out->not_assessed = json_array();
 	for (i = 0; i < cat->nmodels; i++) {
 		for (j = 0; j < cat->models[i].nfailures; j++) {
 			const struct cat_failure *fm = &cat->models[i].failures[j];
@@ -236,8 +248,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 					if (!strstr(sb.buf, sup))
 						strbuf_addf(&sb, "%s%s", sb.len ? "; " : "", sup);
 				}
-				json_array_append_new(out->not_assessed, json_pack("{s:s, s:s, s:s}",
-					"mode", fm->id, "name", fm->name, "lacks", sb.buf));
+				add_gap(out, fm->id, fm->name, sb.buf);
 				strbuf_release(&sb);
 				continue;
 			}
@@ -247,9 +258,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 				return ret;
 			}
 			if (ret == 1)
-				json_array_append_new(out->not_assessed, json_pack("{s:s, s:s, s:s}",
-					"mode", fm->id, "name", fm->name,
-					"lacks", lacks ? lacks : "evidence"));
+				add_gap(out, fm->id, fm->name, lacks ? lacks : "evidence");
 		}
 	}
 	/*
@@ -275,9 +284,8 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 			return ret;
 		}
 		if (ret == 1)
-			json_array_append_new(out->not_assessed, json_pack("{s:s, s:s, s:s}",
-				"mode", d->mode, "name", d->name ? d->name : d->mode,
-				"lacks", lacks ? lacks : "evidence"));
+			add_gap(out, d->mode, d->name ? d->name : d->mode,
+				lacks ? lacks : "evidence");
 		for (x = before; x < out->n; x++) {
 			if (d->name && !strcmp(out->f[x].name, out->f[x].mode)) {
 				free(out->f[x].name);
@@ -303,27 +311,43 @@ void finding_list_release(struct finding_list *l)
 		json_decref(l->f[i].figures);
 	}
 	free(l->f);
-	json_decref(l->not_assessed);
+	for (i = 0; i < l->ngaps; i++) {
+		free(l->gaps[i].mode);
+		free(l->gaps[i].name);
+		free(l->gaps[i].lacks);
+	}
+	free(l->gaps);
 	memset(l, 0, sizeof(*l));
+}
+
+json_t *finding_json(const struct finding *f)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "mode", f->mode,
+			      "name", f->name, "subject", f->subject,
+			      "severity", f->severity, "summary", f->summary,
+			      "figures", f->figures);
+
+	if (f->model)
+		json_object_set_new(o, "model", json_string(f->model->id));
+	if (f->move)
+		json_object_set_new(o, "move", json_pack("{s:s, s:s, s:s}", "id", f->move->id,
+			"name", f->move->name, "text", f->move->text));
+	return o;
+}
+
+json_t *finding_gap_json(const struct finding_gap *g)
+{
+	return json_pack("{s:s, s:s, s:s}", "mode", g->mode, "name", g->name, "lacks", g->lacks);
 }
 
 json_t *finding_list_json(const struct finding_list *l)
 {
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *gaps = json_array();
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		const struct finding *f = &l->f[i];
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "mode", f->mode,
-				      "name", f->name, "subject", f->subject,
-				      "severity", f->severity, "summary", f->summary,
-				      "figures", f->figures);
-		if (f->model)
-			json_object_set_new(o, "model", json_string(f->model->id));
-		if (f->move)
-			json_object_set_new(o, "move", json_pack("{s:s, s:s, s:s}", "id", f->move->id,
-				"name", f->move->name, "text", f->move->text));
-		json_array_append_new(arr, o);
-	}
-	return json_pack("{s:o, s:O}", "findings", arr, "not_assessed", l->not_assessed);
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(arr, finding_json(&l->f[i]));
+	for (i = 0; i < l->ngaps; i++)
+		json_array_append_new(gaps, finding_gap_json(&l->gaps[i]));
+	return json_pack("{s:o, s:o}", "findings", arr, "not_assessed", gaps);
 }

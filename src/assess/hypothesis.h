@@ -108,8 +108,8 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
  * duration, seconds), rework_rate (1 when an activity repeats, else 0)
  * and exception_rate (1 when the case has an activity matched by an
  * applied ExceptionRule; no rule: no units).
- * The measurement layer registers the reader from cli/ (assess/ does not
- * read logs itself).
+ * assess/evidence_providers.c registers the reader over ingest/'s log
+ * store and metrics/' kernels.
  */
 struct hyp_units {
 	int64_t *time_us;

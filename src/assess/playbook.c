@@ -24,6 +24,8 @@ void assess_register(const char *qpath)
 	apply_register(&hypothesis_kind);
 	assess_register_providers(qpath);
 	findings_register_builtin();
+	assess_register_detectors();
+	assess_register_evidence();
 }
 
 static int compute(struct store *s, const struct catalog *cat, const char *qpath,

@@ -68,6 +68,14 @@ int phase_persist(struct store *s, const char *actor, const struct phase_verdict
 
 /* ---- findings ---- */
 
+/*
+ * One finding.  Every string is owned by the finding (freed by
+ * finding_list_release()); move and model are borrowed from the catalog.
+ * The figures are the detector's evidence, as JSON because each detector
+ * has its own (nested kernel output such as the trend test's series).
+ * NEEDSWORK: a typed figure list (name, value, unit) once the human
+ * output changes (another issue); JSON and text print them as they are.
+ */
 struct finding {
 	char *mode;        /* failure mode id */
 	char *name;        /* failure mode name */
@@ -79,10 +87,19 @@ struct finding {
 	const struct cat_model *model;
 };
 
+/* A failure mode a detector could not assess, and what would supply it. */
+struct finding_gap {
+	char *mode;        /* failure mode id, or the detector's own finding id */
+	char *name;        /* its display name */
+	char *lacks;       /* the import or capability that supplies the evidence */
+};
+
+/* Owns its findings and gaps; release with finding_list_release(). */
 struct finding_list {
 	struct finding *f;
 	size_t n, alloc;
-	json_t *not_assessed; /* [{mode, lacks}] for detectors without evidence */
+	struct finding_gap *gaps; /* not assessed, in the order the detectors ran */
+	size_t ngaps, agaps;
 };
 
 /*
@@ -111,6 +128,14 @@ void findings_add(struct finding_list *out, const struct catalog *cat, const cha
 int findings_compute(const struct evidence_env *env, const struct phase_verdict *phase,
 		     struct finding_list *out, struct aiv_err *err);
 void finding_list_release(struct finding_list *l);
+/*
+ * The printers (new references): one finding {mode, name, subject,
+ * severity, summary, figures[, model][, move]}, one gap {mode, name,
+ * lacks}, and the list {findings, not_assessed} that `aivalue findings
+ * --json`, GET /api/v1/findings and the JSON report carry.
+ */
+json_t *finding_json(const struct finding *f);
+json_t *finding_gap_json(const struct finding_gap *g);
 json_t *finding_list_json(const struct finding_list *l);
 
 /* ---- roadmap ---- */
@@ -251,8 +276,17 @@ void playbook_cache_stats(struct evidence_cache_stats *out);
 
 /*
  * Register what this layer contributes at start: the Hypothesis kind,
- * its evidence providers and its finding detectors.  Called from cli/.
+ * its evidence providers and its finding detectors, including those over
+ * the measurement and control layers (the two below).  Called once from
+ * cli/main.c, the one place that initialises the registries.
  */
 void assess_register(const char *questionnaire_path);
+/*
+ * The detectors and providers over adoption, journeys, change control and
+ * agent control (detectors.c), and over event logs, journeys and the
+ * exception queue (evidence_providers.c); assess_register() calls both.
+ */
+void assess_register_detectors(void);
+void assess_register_evidence(void);
 
 #endif

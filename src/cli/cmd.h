@@ -83,10 +83,6 @@ int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
 const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */
 int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
 
-/* Register the measurement layers' failure-mode detectors with the findings engine. */
-void cli_register_detectors(void);
-void cli_register_evidence(void);
-
 /* For `help`: the command table. */
 struct cmd_struct {
 	const char *name;

@@ -48,12 +48,10 @@ int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx)
 				printf("  move: %s. %s\n", f->move->name, f->move->text);
 			free(fig);
 		}
-		if (json_array_size(fl.not_assessed)) {
-			json_t *o;
+		if (fl.ngaps)
 			printf("\nNot assessed (lacks evidence):\n");
-			json_array_foreach(fl.not_assessed, i, o)
-				printf("  %s: %s\n", json_str(o, "name"), json_str(o, "lacks"));
-		}
+		for (i = 0; i < fl.ngaps; i++)
+			printf("  %s: %s\n", fl.gaps[i].name, fl.gaps[i].lacks);
 	}
 	finding_list_release(&fl);
 	phase_verdict_release(&pv);

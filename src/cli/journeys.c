@@ -1,8 +1,10 @@
 /*
  * journeys.c - `aivalue import journeys FILE --format csv|jsonl` and
- * `aivalue journeys [--json]`: value model 2 (ingest/journeys.h reads,
- * metrics/journeys.h computes, this file prints).
+ * `aivalue journeys [--json]`: value model 2 (ingest/journeys_load.h reads,
+ * metrics/journeys.h computes and prints JSON, this file prints text from
+ * the computed struct).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "cmd.h"
 #include "core/cjson.h"
 #include "ingest/journeys.h"
+#include "ingest/journeys_load.h"
 #include "metrics/journeys.h"
 #include "options.h"
 
@@ -64,16 +67,15 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 	return 0;
 }
 
-static void pr(json_t *o, const char *key, int percent)
+/* One figure as `--json` reports it (4 decimals), or "-" when there is none. */
+static void pr(double v, int percent)
 {
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_number(v))
+	if (isnan(v))
 		printf(" %8s", "-");
 	else if (percent)
-		printf(" %7.0f%%", 100.0 * json_number_value(v));
+		printf(" %7.0f%%", 100.0 * journeys_figure(v));
 	else
-		printf(" %8.1f", json_number_value(v));
+		printf(" %8.1f", journeys_figure(v));
 }
 
 int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx)
@@ -86,7 +88,9 @@ int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct adoption_config cfg;
-	json_t *rep, *finding, *ch, *trend;
+	struct journeys_result r;
+	const struct journey_trend *tr = &r.trend;
+	char *summary;
 	size_t i;
 	int n;
 
@@ -100,45 +104,45 @@ int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 		config = getenv("AIVALUE_ADOPTION") && *getenv("AIVALUE_ADOPTION") ?
 			 getenv("AIVALUE_ADOPTION") : NULL;
 	if (adoption_config_load(&cfg, config, &err) ||
-	    journeys_report(ctx->store, &cfg, ctx->cat, &rep, &finding, &err))
+	    journeys_run(ctx->store, &cfg, &r, &err))
 		return cli_error(&err);
-	if (finding)
-		json_object_set_new(rep, "finding", finding);
 	if (ctx->json) {
+		json_t *rep = journeys_result_json(&r), *finding = journeys_finding_json(&r, ctx->cat);
+		if (finding)
+			json_object_set_new(rep, "finding", finding);
 		cli_print_json(rep);
+		journeys_result_release(&r);
 		return 0;
 	}
-	if (!json_array_size(json_object_get(rep, "channels"))) {
+	if (!r.nchannels) {
 		printf("no journeys imported yet: see 'aivalue import journeys --help'\n");
-		json_decref(rep);
+		journeys_result_release(&r);
 		return 0;
 	}
 	printf("%-14s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "channel", "journeys",
 	       "qual.int", "convert", "turns", "ret.30d", "ret.90d", "upsell", "LTV", "return",
 	       "referral");
-	json_array_foreach(json_object_get(rep, "channels"), i, ch) {
-		printf("%-14.14s %8d", json_str(ch, "channel"),
-		       (int)json_integer_value(json_object_get(ch, "journeys")));
-		pr(ch, "qualified_intent_rate", 1);
-		pr(ch, "conversion_rate", 1);
-		pr(ch, "iterations_before_commitment", 0);
-		pr(ch, "retention_30d", 1);
-		pr(ch, "retention_90d", 1);
-		pr(ch, "upsell_rate", 1);
-		pr(ch, "lifetime_value", 0);
-		pr(ch, "return_30d", 1);
-		pr(ch, "referral_rate", 0);
+	for (i = 0; i < r.nchannels; i++) {
+		const struct journey_channel *ch = &r.channels[i];
+		printf("%-14.14s %8d", ch->channel, (int)ch->journeys);
+		pr(ch->qualified_intent_rate, 1);
+		pr(ch->conversion_rate, 1);
+		pr(ch->iterations_before_commitment, 0);
+		pr(ch->retention_30d, 1);
+		pr(ch->retention_90d, 1);
+		pr(ch->upsell_rate, 1);
+		pr(ch->lifetime_value, 0);
+		pr(ch->return_30d, 1);
+		pr(ch->referral_rate, 0);
 		printf("\n");
 	}
-	trend = json_object_get(rep, "volume_over_credibility");
-	if (json_object_get(trend, "volume"))
-		printf("\n'%s' trend over %zu months (Mann-Kendall): volume p(up) = %.3f, "
-		       "conversion quality p(down) = %.3f\n", json_str(trend, "channel"),
-		       json_array_size(json_object_get(trend, "series")),
-		       json_number_value(json_object_get(json_object_get(trend, "volume"), "p_increasing")),
-		       json_number_value(json_object_get(json_object_get(trend, "quality"), "p_decreasing")));
-	if (json_object_get(rep, "finding"))
-		printf("finding: %s\n", json_str(json_object_get(rep, "finding"), "summary"));
-	json_decref(rep);
+	if (tr->tested)
+		printf("\n'%s' trend over %d months (Mann-Kendall): volume p(up) = %.3f, "
+		       "conversion quality p(down) = %.3f\n", tr->channel, tr->nmonths,
+		       journeys_figure(tr->volume.p_up), journeys_figure(tr->quality.p_down));
+	if ((summary = journeys_finding_summary(&r, ctx->cat)))
+		printf("finding: %s\n", summary);
+	free(summary);
+	journeys_result_release(&r);
 	return 0;
 }

@@ -272,8 +272,6 @@ int main(int argc, char **argv)
 	change_register_kinds();
 	assess_register(cli_questionnaire_path());
 	control_register_kinds();
-	cli_register_detectors();
-	cli_register_evidence();
 	ingest_register_kinds();
 	exceptions_register_kinds();
 

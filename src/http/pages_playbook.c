@@ -516,11 +516,10 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 	if (ps.fl.n > shown)
 		strbuf_addf(m, "<p class=\"small\"><a href=\"/findings\">%zu more</a></p>",
 			    ps.fl.n - shown);
-	if (json_array_size(ps.fl.not_assessed))
+	if (ps.fl.ngaps)
 		strbuf_addf(m, "<p class=\"small\"><a href=\"/findings#not-assessed\">%zu failure "
 			    "mode%s not assessed</a> for lack of evidence.</p>",
-			    json_array_size(ps.fl.not_assessed),
-			    json_array_size(ps.fl.not_assessed) == 1 ? "" : "s");
+			    ps.fl.ngaps, ps.fl.ngaps == 1 ? "" : "s");
 	strbuf_addstr(m, "</section>");
 
 	strbuf_addstr(m, "<section class=\"card\" aria-labelledby=\"pb-next\"><h2 id=\"pb-next\">"
@@ -631,7 +630,6 @@ static void h_findings_page(struct http_request *req, struct http_response *res)
 	double counts[3] = { 0, 0, 0 };
 	struct svg_series s;
 	struct svg_chart c;
-	json_t *o;
 	size_t i, j;
 
 	if (load(req, res, NULL, &ps))
@@ -687,19 +685,19 @@ static void h_findings_page(struct http_request *req, struct http_response *res)
 	}
 	strbuf_addstr(&m, "<section class=\"card\" id=\"not-assessed\"><h2>Not assessed: lacks "
 		      "evidence</h2>");
-	if (!json_array_size(ps.fl.not_assessed))
+	if (!ps.fl.ngaps)
 		strbuf_addstr(&m, "<p class=\"empty\">Every detector had its evidence.</p>");
 	else
 		strbuf_addstr(&m, "<table><thead><tr><th>Failure mode</th><th>Import that "
 			      "supplies the evidence</th></tr></thead><tbody>");
-	json_array_foreach(ps.fl.not_assessed, i, o) {
+	for (i = 0; i < ps.fl.ngaps; i++) {
 		strbuf_addstr(&m, "<tr><td>");
-		strbuf_add_html(&m, json_string_value(json_object_get(o, "name")));
+		strbuf_add_html(&m, ps.fl.gaps[i].name);
 		strbuf_addstr(&m, "</td><td>");
-		strbuf_add_html(&m, json_string_value(json_object_get(o, "lacks")));
+		strbuf_add_html(&m, ps.fl.gaps[i].lacks);
 		strbuf_addstr(&m, "</td></tr>");
 	}
-	if (json_array_size(ps.fl.not_assessed))
+	if (ps.fl.ngaps)
 		strbuf_addstr(&m, "</tbody></table>");
 	strbuf_addstr(&m, "</section>");
 	http_page_send(req, res, 200, "Findings", "/findings", m.buf);

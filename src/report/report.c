@@ -56,16 +56,10 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	phase_json_add_crosswalk(json_object_get(o, "phase"), ps->q);
 	json_object_set_new(o, "readiness", ps->have_set ?
 			    readiness_score_json(cat, ps->q, &ps->set, &ps->rs) : json_null());
-	for (i = 0; i < cat->nmetrics; i++) {
-		const struct evidence_value *ev = &ps->metrics[i];
-		json_array_append_new(metrics, json_pack("{s:s, s:s, s:o, s:o, s:s}",
-			"id", cat->metrics[i].id,
-			"model", cat->metrics[i].model >= 0 ?
-				cat->models[cat->metrics[i].model].id : "signal",
-			"state", json_string(ev->state == EV_MEASURED ? "measured" : "missing"),
-			"value", ev->state == EV_MEASURED ? json_real(ev->value) : json_null(),
-			"source", ev->source));
-	}
+	for (i = 0; i < cat->nmetrics; i++)
+		json_array_append_new(metrics, evidence_value_json(&ps->metrics[i],
+			cat->metrics[i].model >= 0 ? cat->models[cat->metrics[i].model].id :
+			"signal"));
 	json_object_set_new(o, "metrics", metrics);
 	json_object_set_new(o, "hypotheses", hyp_report_json(&ps->hr));
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));
@@ -366,7 +360,6 @@ static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
 static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 {
 	size_t i;
-	json_t *o;
 
 	strbuf_addstr(sb, "<h2>5. Findings</h2>");
 	if (!ps->fl.n)
@@ -396,13 +389,13 @@ static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, "</div>");
 		free(fig);
 	}
-	if (json_array_size(ps->fl.not_assessed)) {
+	if (ps->fl.ngaps) {
 		strbuf_addstr(sb, "<h3>Not assessed (lacks evidence)</h3><ul>");
-		json_array_foreach(ps->fl.not_assessed, i, o) {
+		for (i = 0; i < ps->fl.ngaps; i++) {
 			strbuf_addstr(sb, "<li><b>");
-			strbuf_add_html(sb, json_str(o, "name"));
+			strbuf_add_html(sb, ps->fl.gaps[i].name);
 			strbuf_addstr(sb, "</b>: ");
-			strbuf_add_html(sb, json_str(o, "lacks"));
+			strbuf_add_html(sb, ps->fl.gaps[i].lacks);
 			strbuf_addstr(sb, "</li>");
 		}
 		strbuf_addstr(sb, "</ul>");

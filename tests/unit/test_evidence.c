@@ -47,8 +47,8 @@ static void register_all(void)
 {
 	evidence_reset();
 	assess_register_providers(NULL);
-	cli_register_detectors();
-	cli_register_evidence();
+	assess_register_detectors();
+	assess_register_evidence();
 }
 
 static char *read_file(const char *rel)

@@ -1,6 +1,9 @@
 /*
  * test_journeys.c - model 2: the Mann-Kendall test against values worked
- * out by hand, and channel metrics on a five-journey fixture.
+ * out by hand, channel metrics on a five-journey fixture (through the
+ * store), and the pure kernel journeys_compute() on tables built by hand,
+ * without a database: channel metrics, the catalog windows and the trend
+ * finding.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +18,9 @@
 #include <cmocka.h>
 
 #include "core/cjson.h"
+#include "core/timeutil.h"
 #include "ingest/journeys.h"
+#include "ingest/journeys_load.h"
 #include "metrics/journeys.h"
 
 static void test_mann_kendall(void **state)
@@ -132,11 +137,176 @@ static void test_channel_metrics(void **state)
 	}
 }
 
+static int64_t at(const char *iso)
+{
+	int64_t us = 0;
+
+	assert_int_equal(time_parse_iso(iso, &us), 0);
+	return us;
+}
+
+/* The five-journey fixture of test_channel_metrics, as the loader would add it. */
+static void fixture_table(struct journey_table *t)
+{
+	journey_table_init(t);
+	journey_table_add_event(t, "j1", "c1", "ai_assistant", at("2026-03-01T10:00:00Z"), 1, 0, 0, 0);
+	journey_table_add_event(t, "j1", "c1", "ai_assistant", at("2026-03-01T10:05:00Z"), 2, 1, 0, 0);
+	journey_table_add_event(t, "j1", "c1", "ai_assistant", at("2026-03-01T10:09:00Z"), 3, 1, 1, 100);
+	journey_table_add_event(t, "j2", "c2", "ai_assistant", at("2026-03-02T10:00:00Z"), 1, 1, 1, 50);
+	journey_table_add_event(t, "j3", "c3", "ai_assistant", at("2026-03-03T10:00:00Z"), 1, 0, 0, 0);
+	journey_table_add_event(t, "j4", "c1", "ai_assistant", at("2026-03-20T10:00:00Z"), 1, 0, 0, 0);
+	journey_table_add_event(t, "j5", "c4", "web", at("2026-03-04T10:00:00Z"), 1, 1, 0, 0);
+	journey_table_add_event(t, "j5", "c4", "web", at("2026-03-04T10:02:00Z"), 2, 1, 1, 200);
+	journey_table_add_outcome(t, "c1", 1, 1, 1, 40, 2);
+	journey_table_add_outcome(t, "c2", 1, 0, 0, 0, 0);
+	journey_table_add_outcome(t, "c4", 1, 0, -1, 10, 1);
+	journey_table_add_outcome(t, "nobody", 1, 1, 1, 999, 9); /* no journey: ignored */
+}
+
+static void test_kernel_channels_and_windows(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_config cfg;
+	struct journey_table t;
+	struct journeys_result r;
+	const struct journey_channel *ai, *web;
+	const struct journey_windows *w;
+
+	(void)state;
+	assert_int_equal(adoption_config_load(&cfg, NULL, &err), 0);
+	fixture_table(&t);
+	assert_int_equal(t.n, 5);
+	journeys_compute(&t, &cfg, &r);
+	journey_table_release(&t); /* the result owns what it needs */
+	assert_int_equal(r.nchannels, 2);
+	ai = &r.channels[0];
+	web = &r.channels[1];
+	assert_string_equal(ai->channel, "ai_assistant");
+	/* j1 j2 j3 j4; qualified j1 j2; committed j1 (turn 3) and j2 (turn 1): median 2 */
+	assert_int_equal(ai->journeys, 4);
+	assert_true(ai->qualified_intent_rate == 0.5);
+	assert_true(ai->conversion_rate == 0.5);
+	assert_true(ai->iterations_before_commitment == 2.0);
+	/* converts c1 (r90 1, upsell 1, 2 referrals) and c2 (0, 0, 0) */
+	assert_int_equal(ai->converted, 2);
+	assert_int_equal(ai->with_outcomes, 2);
+	assert_true(ai->retention_30d == 1.0);
+	assert_true(ai->retention_90d == 0.5);
+	assert_true(ai->upsell_rate == 0.5);
+	assert_true(ai->referral_rate == 1.0);
+	/* revenue (40 + 0) / 2; LTV (100 + 40 + 50 + 0) / 2 */
+	assert_true(ai->revenue_per_converted == 20.0);
+	assert_true(ai->lifetime_value == 95.0);
+	/* c1 c2 c3; c1 came back 19 days later: exact thirds, rounded only when printed */
+	assert_int_equal(ai->customers, 3);
+	assert_true(ai->return_30d == 1.0 / 3);
+	assert_true(ai->repeat_engagement == 1.0 / 3);
+	assert_true(journeys_figure(ai->return_30d) == 0.3333);
+	assert_string_equal(web->channel, "web");
+	assert_true(web->retention_90d == 0.0);
+	assert_true(isnan(web->upsell_rate));   /* c4's upsell unknown */
+	assert_true(web->lifetime_value == 210.0); /* 200 committed + 10 outcome revenue */
+
+	/* windows as of the newest start, j4 on 2026-03-20T10:00 */
+	w = &r.windows;
+	assert_true(w->present);
+	assert_true(w->as_of == at("2026-03-20T10:00:00Z"));
+	/* the 28 days up to as_of hold every AI journey */
+	assert_int_equal(w->qualified_intent_rate.n, 4);
+	assert_true(w->qualified_intent_rate.value == 0.5);
+	assert_true(w->qualified_intent_rate.from == at("2026-02-20T10:00:00Z"));
+	assert_int_equal(w->iterations_before_commitment.n, 2);
+	assert_true(w->iterations_before_commitment.value == 2.0);
+	/* conversion quality: first commitments in December 2025 (three months before March) */
+	assert_int_equal(w->conversion_quality.n, 0);
+	assert_true(isnan(w->conversion_quality.value));
+	assert_true(w->conversion_quality.from == at("2025-12-01T00:00:00Z"));
+	assert_true(w->conversion_quality.to == at("2026-01-01T00:00:00Z"));
+	/* the cohort week [as_of - 35 d, as_of - 28 d) is empty */
+	assert_int_equal(w->return_rate_30d.n, 0);
+	assert_true(isnan(w->return_rate_30d.value));
+	/* committed in the last 90 days: c1 (2 referrals), c2 (0) */
+	assert_int_equal(w->referral_rate.n, 2);
+	assert_true(w->referral_rate.value == 1.0);
+	/* all 4 in the last 13 weeks; the channel starts too late for a growth figure */
+	assert_int_equal(w->last_13_weeks, 4);
+	assert_int_equal(w->weeks_13_before, 0);
+	assert_true(isnan(w->volume_growth.value));
+	/* one month of journeys: no trend verdict, no finding */
+	assert_int_equal(r.trend.nmonths, 1);
+	assert_false(r.trend.tested);
+	assert_null(journeys_finding_summary(&r, NULL));
+	journeys_result_release(&r);
+}
+
+/*
+ * Six months on the AI channel: month k (January..June 2026) has k
+ * journeys by k new customers, the first of them committing; its convert
+ * is retained at 90 days in January to March, not after.  Volume 1..6
+ * rises (S = 15, Var = 6*5*17/18, Z = 14/sqrt(28.33) = 2.6301,
+ * p = 0.00427); quality 1,1,1,0,0,0 falls (S = -9, two ties of 3:
+ * Var = (510 - 2*66)/18 = 21, Z = -8/sqrt(21) = -1.7457, p = 0.04043).
+ * Both under alpha 0.05: a finding.
+ */
+static void test_kernel_trend_finding(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_config cfg;
+	struct journey_table t;
+	struct journeys_result r;
+	char *summary;
+	int k, i;
+
+	(void)state;
+	assert_int_equal(adoption_config_load(&cfg, NULL, &err), 0);
+	journey_table_init(&t);
+	for (k = 1; k <= 6; k++) {
+		for (i = 1; i <= k; i++) {
+			char j[16], c[16], when[32];
+			snprintf(j, sizeof(j), "m%dj%d", k, i);
+			snprintf(c, sizeof(c), "c%d_%d", k, i);
+			snprintf(when, sizeof(when), "2026-%02d-10T%02d:00:00Z", k, 10 + i);
+			journey_table_add_event(&t, j, c, "ai_assistant", at(when), 1, 0, i == 1, 0);
+		}
+	}
+	for (k = 1; k <= 6; k++) {
+		char c[16];
+		snprintf(c, sizeof(c), "c%d_1", k);
+		journey_table_add_outcome(&t, c, 1, k <= 3, -1, 0, 0);
+	}
+	journeys_compute(&t, &cfg, &r);
+	journey_table_release(&t);
+	assert_int_equal(r.trend.nmonths, 6);
+	assert_int_equal(r.trend.months[0].month, 2026 * 12);
+	assert_int_equal(r.trend.months[5].journeys, 6);
+	assert_true(r.trend.months[2].conversion_quality == 1.0);
+	assert_true(r.trend.months[3].conversion_quality == 0.0);
+	assert_true(r.trend.tested);
+	assert_true(r.trend.volume.s == 15);
+	assert_true(fabs(r.trend.volume.p_up - 0.00426746020711354) < 1e-12);
+	assert_true(r.trend.quality.s == -9);
+	assert_true(fabs(r.trend.quality.var - 21.0) < 1e-12);
+	assert_true(fabs(r.trend.quality.p_down - 0.04042779918502615) < 1e-12);
+	assert_true(r.trend.finding);
+	summary = journeys_finding_summary(&r, NULL);
+	assert_string_equal(summary, "Volume over credibility: 'ai_assistant' journeys rose from 1 "
+			    "to 6 a month while 90-day retention of its converts fell from 100% "
+			    "to 0% (Mann-Kendall p = 0.004 and 0.040 over 6 months)");
+	free(summary);
+	/* growth: the last 13 weeks (after 2026-03-11T16:00) hold April to June, 4+5+6 */
+	assert_int_equal(r.windows.last_13_weeks, 15);
+	assert_int_equal(r.windows.weeks_13_before, 6);
+	assert_true(isnan(r.windows.volume_growth.value)); /* starts after the earlier 13's first week */
+	journeys_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mann_kendall),
 		cmocka_unit_test(test_channel_metrics),
+		cmocka_unit_test(test_kernel_channels_and_windows),
+		cmocka_unit_test(test_kernel_trend_finding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

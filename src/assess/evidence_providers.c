@@ -4,8 +4,10 @@
  * metrics, process-mining figures of the imported event logs, and the
  * resolution time of agent control's exception queue.
  *
- * assess/ may not call metrics/ or control/ (it sits below them), so the
- * glue lives here, like detectors.c.  Definitions (docs/playbook.md,
+ * They live in assess/ (the playbook is their domain), which sits after
+ * metrics/, ingest/ and control/ and calls their kernels and typed
+ * queries, like detectors.c; assess_register() registers them.
+ * Definitions (docs/playbook.md,
  * "Evidence providers", says the same for users):
  *
  *   which logs   a log named after an initiative belongs to it; the
@@ -27,23 +29,26 @@
  * The figures of all logs are computed once per store state (the
  * evidence cache key) and shared by every metric of a request.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess/evidence.h"
-#include "assess/playbook.h"
-#include "cmd.h"
 #include "control/control.h"
+#include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "evidence.h"
+#include "ingest/import_queries.h"
+#include "ingest/journeys_load.h"
 #include "ingest/logstore.h"
 #include "metrics/adoption.h"
 #include "metrics/exceptions.h"
 #include "metrics/journeys.h"
 #include "metrics/process.h"
 #include "metrics/stats.h"
+#include "playbook.h"
 
 #define WINDOW_US (90LL * 86400 * 1000000)
 
@@ -280,29 +285,12 @@ out:
 static int ev_resolution(const struct evidence_env *env, const char *metric,
 			 struct evidence_value *out, void *data, struct aiv_err *err)
 {
-	struct store_stmt *st;
-	double *v = NULL;
-	size_t n = 0, a = 0;
+	double *v;
+	size_t n;
 	int rc;
 
-	st = store_prepare(env->store, "SELECT created_at, resolved_at FROM exceptions WHERE"
-			   " state IN ('approved', 'rejected') AND resolved_at IS NOT NULL", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t t0, t1;
-		if (time_parse_iso(store_col_text(st, 0), &t0) ||
-		    time_parse_iso(store_col_text(st, 1), &t1) || t1 > env->now ||
-		    env->now - t1 > WINDOW_US)
-			continue;
-		ALLOC_GROW(v, n + 1, a);
-		v[n++] = (double)(t1 - t0) / 1e6;
-	}
-	store_reset(st);
-	if (rc < 0) {
-		free(v);
+	if ((rc = control_exception_resolutions(env->store, env->now, WINDOW_US, &v, &n, err)))
 		return rc;
-	}
 	if (!n) {
 		free(v);
 		return ev_process(env, metric, out, data, err);
@@ -318,57 +306,73 @@ static int ev_resolution(const struct evidence_env *env, const char *metric,
 }
 
 /*
- * The journey report, computed once per store state (six metrics read
- * it); a new reference.
+ * The AI channel's catalog windows of the journey metrics, computed once
+ * per store state (six metrics read them); copied out by value.
  */
 static struct {
 	pthread_mutex_t mu;
 	char key[EVIDENCE_KEY_LEN];
-	json_t *rep;
-} jr = { PTHREAD_MUTEX_INITIALIZER, "", NULL };
+	int have;
+	struct journey_windows w;
+} jr = { PTHREAD_MUTEX_INITIALIZER, "", 0, { 0 } };
 
 static int journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
-			   json_t **out, struct aiv_err *err)
+			   struct journey_windows *out, struct aiv_err *err)
 {
 	char key[EVIDENCE_KEY_LEN];
-	json_t *f = NULL;
+	struct journeys_result r;
 	int ret;
 
 	if ((ret = evidence_state_key(env, key, err)))
 		return ret;
 	pthread_mutex_lock(&jr.mu);
-	if (!key[0] || strcmp(key, jr.key) || !jr.rep) {
-		json_decref(jr.rep);
-		jr.rep = NULL;
+	if (!key[0] || strcmp(key, jr.key) || !jr.have) {
+		jr.have = 0;
 		jr.key[0] = '\0';
-		if ((ret = journeys_report(env->store, cfg, env->cat, &jr.rep, &f, err))) {
+		if ((ret = journeys_run(env->store, cfg, &r, err))) {
 			pthread_mutex_unlock(&jr.mu);
 			return ret;
 		}
-		json_decref(f);
+		jr.w = r.windows;
+		jr.have = 1;
+		journeys_result_release(&r);
 		snprintf(jr.key, sizeof(jr.key), "%s", key);
 	}
-	*out = json_incref(jr.rep);
+	*out = jr.w;
 	pthread_mutex_unlock(&jr.mu);
 	return 0;
+}
+
+/* The window of `metric` (one of the providers' six). */
+static const struct journey_window *window_of(const struct journey_windows *w,
+					      const char *metric)
+{
+	return !strcmp(metric, "qualified_intent_rate") ? &w->qualified_intent_rate :
+	       !strcmp(metric, "iterations_before_commitment") ? &w->iterations_before_commitment :
+	       !strcmp(metric, "conversion_quality") ? &w->conversion_quality :
+	       !strcmp(metric, "return_rate_30d") ? &w->return_rate_30d :
+	       !strcmp(metric, "referral_rate") ? &w->referral_rate : &w->volume_growth;
 }
 
 /*
  * Journey metrics of the AI channel (data/adoption.yaml's
  * volume_over_credibility.ai_channel) over the windows the catalog's
  * definitions state, as of the newest imported journey (the journey
- * report's ai_channel_windows; journeys.h defines each window).
+ * result's windows; journeys.h defines each window).  The value is the
+ * figure `aivalue journeys --json` reports (4 decimals).
  */
 static int ev_journeys(const struct evidence_env *env, const char *metric,
 		       struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	json_t *rep = NULL, *w, *x, *v;
+	struct journey_windows w;
+	const struct journey_window *x;
+	char from[TIME_ISO_LEN], to[TIME_ISO_LEN], as_of[TIME_ISO_LEN];
 	int64_t n = 0;
 	int ret;
 
 	(void)data;
-	if ((ret = store_query_int(env->store, "SELECT count(*) FROM journey_events", &n, err)))
+	if ((ret = import_journey_event_count(env->store, &n, err)))
 		return ret;
 	if (n == 0) {
 		snprintf(out->source, sizeof(out->source), "lacks evidence: %s",
@@ -376,42 +380,39 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 		return 0;
 	}
 	if ((ret = adoption_config_load(&cfg, NULL, err)) ||
-	    (ret = journeys_shared(env, &cfg, &rep, err)))
+	    (ret = journeys_shared(env, &cfg, &w, err)))
 		return ret;
-	w = json_object_get(rep, "ai_channel_windows");
-	if (!json_is_object(w)) {
+	if (!w.present) {
 		snprintf(out->source, sizeof(out->source),
 			 "lacks evidence: no journey on the AI channel '%s'", cfg.vc_ai_channel);
-		goto out;
+		return 0;
 	}
-	x = json_object_get(w, metric);
-	v = json_object_get(x, "value");
+	x = window_of(&w, metric);
+	time_format_us(x->from, from);
+	time_format_us(x->to, to);
+	time_format_us(w.as_of, as_of);
 	if (!strcmp(metric, "ai_channel_volume_growth")) {
-		json_int_t n1 = json_integer_value(json_object_get(x, "last_13_weeks"));
-		json_int_t n0 = json_integer_value(json_object_get(x, "13_weeks_before"));
-		if (!json_is_number(v)) {
+		if (isnan(x->value)) {
 			snprintf(out->source, sizeof(out->source),
 				 "lacks evidence: journeys on '%s' do not cover the 13 weeks before "
 				 "the last 13 (from %s; %lld journeys in them)", cfg.vc_ai_channel,
-				 json_str(x, "from"), (long long)n0);
-			goto out;
+				 from, (long long)w.weeks_13_before);
+			return 0;
 		}
 		snprintf(out->source, sizeof(out->source),
 			 "journeys on '%s' in the 13 weeks up to %.10s (%lld) against the 13 before "
-			 "(%lld) (aivalue journeys)", cfg.vc_ai_channel, json_str(w, "as_of"),
-			 (long long)n1, (long long)n0);
-	} else if (!json_is_number(v)) {
+			 "(%lld) (aivalue journeys)", cfg.vc_ai_channel, as_of,
+			 (long long)w.last_13_weeks, (long long)w.weeks_13_before);
+	} else if (isnan(x->value)) {
 		snprintf(out->source, sizeof(out->source),
 			 "lacks evidence: nothing on '%s' in the window of %s (%.10s to %.10s, "
-			 "as of the newest journey)", cfg.vc_ai_channel, metric, json_str(x, "from"),
-			 json_str(x, "to"));
-		goto out;
+			 "as of the newest journey)", cfg.vc_ai_channel, metric, from, to);
+		return 0;
 	} else {
 		snprintf(out->source, sizeof(out->source),
 			 "journeys of channel '%s', %.10s to %.10s (the catalog's window, as of the "
 			 "newest journey): %lld %s (aivalue journeys)", cfg.vc_ai_channel,
-			 json_str(x, "from"), json_str(x, "to"),
-			 (long long)json_integer_value(json_object_get(x, "n")),
+			 from, to, (long long)x->n,
 			 !strcmp(metric, "conversion_quality") ? "converts with a 90-day outcome" :
 			 !strcmp(metric, "return_rate_30d") ? "people in the cohort week" :
 			 !strcmp(metric, "referral_rate") ? "customers who committed" :
@@ -419,9 +420,7 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 			 "conversations");
 	}
 	out->state = EV_MEASURED;
-	out->value = json_number_value(v);
-out:
-	json_decref(rep);
+	out->value = journeys_figure(x->value);
 	return 0;
 }
 
@@ -566,12 +565,12 @@ static const struct evidence_provider more_evidence[] = {
 	{ "ai_channel_volume_growth", "journeys", ev_journeys, NULL },
 };
 
-void cli_register_evidence(void)
+void assess_register_evidence(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(more_evidence); i++)
 		evidence_register(&more_evidence[i]);
 	evidence_register_workflow(ev_workflow, NULL);
 	hyp_register_log_source(hyp_units_of_log);
 	/* decision-log rows reach the ledger in batches: watch them too */
-	evidence_cache_watch("SELECT coalesce(max(seq), 0) FROM decision_log");
+	evidence_cache_watch(control_decision_log_watch_sql());
 }

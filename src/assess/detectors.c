@@ -1,28 +1,43 @@
 /*
- * detectors.c - plugging the measurement and control layers' failure-mode
- * detectors and evidence providers into the playbook engine
- * (assess/playbook.h, assess/evidence.h).
+ * detectors.c - the failure-mode detectors and evidence providers that
+ * read the measurement and control layers: adoption (two-tier workforce,
+ * shadow AI, the model 1 metrics), journeys (volume over credibility),
+ * change control (generation outpacing governance, the model 4 metrics)
+ * and agent control (the model 5 shares).
  *
- * assess/ may not call metrics/ (it sits below it), so the glue lives
- * here, at the top: each detector runs a measurement kernel and turns its
- * finding into findings_add().  A detector whose data was never imported
- * says which import would supply it, and the finding is listed as not
- * assessed rather than silently absent.
+ * They live in assess/ because the playbook is their domain, and assess/
+ * sits after metrics/, ingest/, change/ and control/ in the layer order,
+ * so it may call their kernels and typed queries (never their tables'
+ * SQL).  Each detector runs a kernel and turns its finding into
+ * findings_add().  A detector whose data was never imported says which
+ * import would supply it, and the finding is listed as not assessed
+ * rather than silently absent.  assess_register() registers them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assess/evidence.h"
-#include "assess/playbook.h"
 #include "change/change.h"
-#include "cmd.h"
+#include "change/change_queries.h"
+#include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "evidence.h"
+#include "ingest/import_queries.h"
+#include "ingest/journeys_load.h"
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
+#include "playbook.h"
 
-/* Add a measurement finding (JSON from a kernel) to the list. */
+/*
+ * Add a measurement finding (JSON from a kernel) to the list.
+ * NEEDSWORK: adoption_two_tier() and adoption_shadow_ai() still return
+ * JSON, read here by key; a typed adoption finding (as journeys now
+ * returns) would remove the lookups.  Likewise ev_change() reads
+ * change_metrics() and ev_workflow() control_readiness() by key until
+ * those return typed structs (issue 14, typed results of change/ and
+ * control/).
+ */
 static void add_json_finding(struct finding_list *out, const struct catalog *cat,
 			     const char *mode, const char *subject, json_t *f)
 {
@@ -52,11 +67,11 @@ static int load_adoption(const struct evidence_env *env, const char **lacks,
 			 const char *lacks_text, struct adoption_report *r,
 			 struct usage_table *t, struct aiv_err *err)
 {
-	int64_t n = 0;
+	struct import_stats is;
 
-	if (store_query_int(env->store, "SELECT count(*) FROM usage_imports", &n, err))
+	if (import_stats(env->store, &is, err))
 		return err->code;
-	if (n == 0) {
+	if (is.imports == 0) {
 		*lacks = lacks_text;
 		return 1;
 	}
@@ -95,12 +110,13 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 		      struct aiv_err *err)
 {
 	struct adoption_config cfg;
-	json_t *rep = NULL, *f = NULL;
+	struct journeys_result r;
+	char *summary;
 	int64_t n = 0;
 
 	(void)pv;
 	(void)data;
-	if (store_query_int(env->store, "SELECT count(*) FROM journey_events", &n, err))
+	if (import_journey_event_count(env->store, &n, err))
 		return err->code;
 	if (n == 0) {
 		*lacks = "customer journey imports (aivalue import journeys)";
@@ -108,12 +124,14 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	}
 	if (adoption_config_load(&cfg, NULL, err))
 		return err->code;
-	if (journeys_report(env->store, &cfg, env->cat, &rep, &f, err))
+	if (journeys_run(env->store, &cfg, &r, err))
 		return err->code;
-	if (f)
-		add_json_finding(out, env->cat, "volume_over_credibility", "channel/ai_assistant", f);
-	json_decref(f);
-	json_decref(rep);
+	if ((summary = journeys_finding_summary(&r, env->cat)))
+		findings_add(out, env->cat, "volume_over_credibility", "channel/ai_assistant", "high",
+			     json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)), "%s",
+			     summary);
+	free(summary);
+	journeys_result_release(&r);
 	return 0;
 }
 
@@ -163,46 +181,40 @@ static int det_outpacing(const struct evidence_env *env, const struct phase_verd
 			 struct finding_list *out, const char **lacks, void *data,
 			 struct aiv_err *err)
 {
-	struct store_stmt *st;
-	int64_t n = 0, queued = 0;
-	json_t *figures;
+	struct change_request_counts crs;
+	int64_t queued;
+	char *message;
+	json_t *figures, *latest;
 	int rc;
 
 	(void)pv;
 	(void)data;
-	if (store_query_int(env->store, "SELECT count(*) FROM change_requests", &n, err))
+	if (change_request_counts(env->store, &crs, err))
 		return err->code;
-	if (n == 0) {
+	if (crs.total == 0) {
 		*lacks = "change requests (aivalue change open)";
 		return 1;
 	}
-	if (store_query_int(env->store,
-			    "SELECT count(*) FROM change_requests WHERE status = 'queued'",
-			    &queued, err))
-		return err->code;
+	queued = crs.queued;
 	if (queued == 0)
 		return 0;
-	st = store_prepare(env->store, "SELECT message, data FROM change_findings"
-			   " ORDER BY id DESC LIMIT 1", err);
-	if (!st)
-		return err->code;
+	if ((rc = change_latest_finding(env->store, &message, &latest, err)) < 0)
+		return rc;
 	figures = json_pack("{s:I, s:I}", "queued_change_requests", (json_int_t)queued,
-			    "change_requests", (json_int_t)n);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		json_t *d = json_loads(store_col_text(st, 1), 0, NULL);
-		if (d)
-			json_object_set_new(figures, "latest", d);
+			    "change_requests", (json_int_t)crs.total);
+	if (rc == 1) {
+		if (latest)
+			json_object_set_new(figures, "latest", latest);
 		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
 			     "high", figures, "%s; %lld AI-generated change request%s queued",
-			     store_col_text(st, 0), (long long)queued, queued == 1 ? "" : "s");
+			     message, (long long)queued, queued == 1 ? "" : "s");
 	} else {
 		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
 			     "high", figures, "%lld AI-generated change request%s queued until "
 			     "approvers catch up", (long long)queued, queued == 1 ? "" : "s");
 	}
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+	free(message);
+	return 0;
 }
 
 
@@ -266,26 +278,18 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 			  struct aiv_err *err)
 {
 	struct adoption_facts *f = &facts_cache;
-	struct store_stmt *st;
+	struct import_stats is;
 	struct adoption_report r;
 	struct usage_table t;
-	int64_t n = 0, last = 0;
+	int64_t n, last;
 	json_t *tt;
 	size_t i;
 	int rc;
 
-	st = store_prepare(env->store, "SELECT count(*), coalesce(max(rowid), 0) FROM usage_imports",
-			   err);
-	if (!st)
-		return err->code;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		n = store_col_int(st, 0);
-		last = store_col_int(st, 1);
-	}
-	store_reset(st);
-	if (rc < 0)
+	if ((rc = import_stats(env->store, &is, err)))
 		return rc;
+	n = is.imports;
+	last = is.last_id; /* the import id is the table's integer key, as rowid was */
 	*out = f;
 	if (f->store == env->store && f->imports == n && f->last_import == last)
 		return 0;
@@ -419,15 +423,17 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 {
 	struct change_rules *rules = NULL;
 	struct change_env ce;
+	struct change_request_counts crs;
 	json_t *m = NULL, *v;
-	int64_t n = 0;
+	int64_t n;
 	size_t waiting;
 	const char *rp = getenv("AIVALUE_CHANGE_RULES");
 	int ret;
 
 	(void)data;
-	if (store_query_int(env->store, "SELECT count(*) FROM change_requests", &n, err))
+	if (change_request_counts(env->store, &crs, err))
 		return err->code;
+	n = crs.total;
 	if (n == 0) {
 		out->state = EV_MISSING;
 		snprintf(out->source, sizeof(out->source),
@@ -519,26 +525,27 @@ static const struct evidence_provider change_evidence[] = {
 static int ev_control(const struct evidence_env *env, const char *metric,
 		      struct evidence_value *out, void *data, struct aiv_err *err)
 {
-	const char *sql_total, *sql_good, *none, *what;
-	int64_t total = 0, good = 0;
+	const char *none, *what;
+	int64_t total, good;
 
 	(void)data;
 	if (!strcmp(metric, "decisions_logged_share")) {
-		sql_total = "SELECT count(*) FROM tool_calls";
-		sql_good = "SELECT count(*) FROM tool_calls WHERE decision_id IS NOT NULL";
+		struct control_tool_call_counts tc;
+		if (control_tool_call_counts(env->store, &tc, err))
+			return err->code;
+		total = tc.total;
+		good = tc.with_decision;
 		none = "lacks evidence: agent tool-call spans (aivalue workflow import-spans)";
 		what = "observed tool calls with a decision";
 	} else {
-		sql_total = "SELECT count(*) FROM exceptions"
-			    " WHERE state IN ('approved', 'rejected', 'expired')";
-		sql_good = "SELECT count(*) FROM exceptions WHERE state IN ('approved', 'rejected')"
-			   " AND resolved_at IS NOT NULL AND resolved_at <= due_at";
+		struct control_sla_counts sla;
+		if (control_exception_sla_counts(env->store, &sla, err))
+			return err->code;
+		total = sla.closed;
+		good = sla.within_sla;
 		none = "lacks evidence: no closed exception items yet (aivalue exceptions)";
 		what = "closed exception items resolved within their SLA";
 	}
-	if (store_query_int(env->store, sql_total, &total, err) ||
-	    store_query_int(env->store, sql_good, &good, err))
-		return err->code;
 	if (total == 0) {
 		out->state = EV_MISSING;
 		snprintf(out->source, sizeof(out->source), "%s", none);
@@ -562,7 +569,7 @@ static const struct finding_detector two_tier = { "two_tier_workforce", det_two_
 static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL };
 static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI" };
 
-void cli_register_detectors(void)
+void assess_register_detectors(void)
 {
 	findings_register(&two_tier);
 	findings_register(&volume);

@@ -1,0 +1,53 @@
+/*
+ * control_queries.h - small typed reads of agent control's tables
+ * (exceptions, tool_calls, decision_log) for the layers after it
+ * (assess/'s evidence providers), so that SQL naming them stays in
+ * control/.
+ *
+ * Read only.  Unlike control_exceptions_list(), nothing here expires
+ * overdue items: these are the figures as stored.
+ */
+#ifndef AIV_CONTROL_QUERIES_H
+#define AIV_CONTROL_QUERIES_H
+
+#include "aiv.h"
+#include "store/store.h"
+
+/*
+ * Closed exception items: `closed` approved, rejected or expired;
+ * `within_sla` approved or rejected with resolved_at at or before due_at
+ * (expired items count as missed).
+ */
+struct control_sla_counts {
+	int64_t closed;
+	int64_t within_sla;
+};
+int control_exception_sla_counts(struct store *s, struct control_sla_counts *out,
+				 struct aiv_err *err);
+
+/* Observed tool calls (imported spans): all, and those that had a decision. */
+struct control_tool_call_counts {
+	int64_t total;
+	int64_t with_decision;
+};
+int control_tool_call_counts(struct store *s, struct control_tool_call_counts *out,
+			     struct aiv_err *err);
+
+/*
+ * Resolution times, in seconds, of the exception items approved or
+ * rejected within `window_us` before `now_us` (resolved_at in
+ * [now - window, now]; items whose times do not parse are skipped).
+ * *secs is a new array of *n values (caller frees; NULL when none).
+ * 0 or a negative code with err filled.
+ */
+int control_exception_resolutions(struct store *s, int64_t now_us, int64_t window_us,
+				  double **secs, size_t *n, struct aiv_err *err);
+
+/*
+ * A single-integer query that changes whenever a decision-log row is
+ * written, also before the row reaches the ledger in its batch (static
+ * text, for evidence_cache_watch()).
+ */
+const char *control_decision_log_watch_sql(void);
+
+#endif

@@ -54,10 +54,47 @@ void ledger_state_add(struct ledger_state_report *r, const char *table, const ch
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Run the replayed, digested and derived checks.  0 when they ran (r->n
- * says whether the tables match), negative on a store error.
+ * Run every check: the ledger's own (tokens, the digested imports), then
+ * each registered one in registration order.  0 when they ran (r->n says
+ * whether the tables match), negative on a store error.
  */
 int ledger_state_verify(struct store *s, struct ledger_state_report *r, struct aiv_err *err);
+
+/* ---- the registry: each layer checks the tables it owns -------------- */
+
+/*
+ * Each layer owns its tables (DESIGN.md), so the ledger does not query
+ * them: the owning layer registers a check at start (from its
+ * *_register_kinds() / *_register() function, which main calls), and
+ * `audit verify` and GET /api/v1/audit/verify run them all through
+ * ledger_state_verify().  A check adds one difference per bad row with
+ * ledger_state_add() (naming the table and the row's key), counts
+ * r->rows and r->tables, and returns non-zero only on a store error.
+ */
+typedef int (*ledger_state_check_fn)(struct store *s, struct ledger_state_report *r,
+				     struct aiv_err *err);
+/* Register fn (once: a second call with the same fn is ignored). */
+void ledger_state_register(ledger_state_check_fn fn);
+
+/*
+ * A digested import: the rows an entry of `action` wrote are digested
+ * into its payload's "state_sha256" object ({table: digest}) by
+ * ledger_append, and compared again by verify.  Each query takes the
+ * payload's integer `id_field` as its one parameter and must ORDER BY
+ * every column; a query without '?' is a whole-table digest (for
+ * append-only dictionaries the imports share), compared with the newest
+ * entry of the action only.  At most 8 queries; the struct must outlive
+ * the process (static).
+ */
+struct ledger_state_query {
+	const char *table, *sql;
+	int ncols;
+};
+struct ledger_state_import {
+	const char *action, *id_field;
+	struct ledger_state_query q[8]; /* ended by { NULL, NULL, 0 } */
+};
+void ledger_state_register_import(const struct ledger_state_import *bi);
 
 /*
  * Compare `table` in `have` (the workspace) with `want` (a replay):

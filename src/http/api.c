@@ -307,6 +307,29 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		    "# TYPE aivalue_http_request_duration_seconds_total counter\n"
 		    "aivalue_http_request_duration_seconds_total %.6f\n",
 		    (double)st.duration_us / 1e6);
+	strbuf_addf(b, "# HELP aivalue_http_connections_open Connections open now.\n"
+		    "# TYPE aivalue_http_connections_open gauge\n"
+		    "aivalue_http_connections_open %llu\n"
+		    "# HELP aivalue_http_connections_refused_total Connections refused: over the "
+		    "per-address limit (per_ip), or a non-decide request on the reserved share "
+		    "(reserved, answered 503).\n"
+		    "# TYPE aivalue_http_connections_refused_total counter\n"
+		    "aivalue_http_connections_refused_total{reason=\"per_ip\"} %llu\n"
+		    "aivalue_http_connections_refused_total{reason=\"reserved\"} %llu\n"
+		    "# HELP aivalue_http_connections_closed_total Connections the server closed: "
+		    "head not complete by the header deadline (header_deadline), body or answer "
+		    "late (request_deadline), idle ones evicted to make room (evicted) or closed "
+		    "at a graceful stop (drained).\n"
+		    "# TYPE aivalue_http_connections_closed_total counter\n"
+		    "aivalue_http_connections_closed_total{reason=\"header_deadline\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"request_deadline\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"evicted\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"drained\"} %llu\n",
+		    (unsigned long long)st.conns_open, (unsigned long long)st.conns_ip_refused,
+		    (unsigned long long)st.conns_reserved_refused,
+		    (unsigned long long)st.conns_head_timed_out,
+		    (unsigned long long)st.conns_timed_out, (unsigned long long)st.conns_evicted,
+		    (unsigned long long)st.conns_drained);
 	strbuf_addf(b, "# HELP aivalue_ledger_head_seq Sequence number of the newest ledger entry.\n"
 		    "# TYPE aivalue_ledger_head_seq gauge\n"
 		    "aivalue_ledger_head_seq %lld\n", (long long)seq);

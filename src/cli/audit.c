@@ -241,17 +241,8 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 				json_object_set_new(o, "bad_seq", json_integer(r.bad_seq));
 				json_object_set_new(o, "reason", json_string(r.reason));
 			}
-			if (r.ok && check_state) {
-				json_t *d = json_array();
-				for (i = 0; i < sr.n && i < 1000; i++)
-					json_array_append_new(d, json_pack("{s:s, s:s, s:s}",
-						"table", sr.v[i].table, "key", sr.v[i].key,
-						"what", sr.v[i].what));
-				json_object_set_new(o, "state", json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}",
-					"ok", !sr.n, "tables", sr.tables, "rows", (json_int_t)sr.rows,
-					"uncovered_imports", (json_int_t)sr.uncovered,
-					"differences", (json_int_t)sr.n, "diffs", d));
-			}
+			if (r.ok && check_state)
+				json_object_set_new(o, "state", ledger_state_report_json(&sr));
 			cli_print_json(o);
 		} else if (r.ok) {
 			printf("ledger ok: %lld entries, head %lld:%s\n", (long long)r.entries,

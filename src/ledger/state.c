@@ -35,6 +35,19 @@ void ledger_state_report_release(struct ledger_state_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+json_t *ledger_state_report_json(const struct ledger_state_report *r)
+{
+	json_t *d = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n && i < MAX_KEPT; i++)
+		json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "table", r->v[i].table,
+						   "key", r->v[i].key, "what", r->v[i].what));
+	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}", "ok", !r->n, "tables", r->tables,
+			 "rows", (json_int_t)r->rows, "uncovered_imports",
+			 (json_int_t)r->uncovered, "differences", (json_int_t)r->n, "diffs", d);
+}
+
 void ledger_state_add(struct ledger_state_report *r, const char *table, const char *key,
 		      const char *fmt, ...)
 {

@@ -49,6 +49,13 @@ struct ledger_state_report {
 };
 
 void ledger_state_report_release(struct ledger_state_report *r);
+/*
+ * The report as JSON (new reference): {ok, tables, rows,
+ * uncovered_imports, differences, diffs: [{table, key, what}]} with at
+ * most 1000 diffs (differences counts them all).  `audit verify --json`
+ * and GET /api/v1/audit/verify print this.
+ */
+json_t *ledger_state_report_json(const struct ledger_state_report *r);
 /* Record one difference; at most 1000 are kept (n counts them all). */
 void ledger_state_add(struct ledger_state_report *r, const char *table, const char *key,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -24,6 +24,7 @@ void assess_register(const char *qpath)
 	apply_register(&hypothesis_kind);
 	assess_register_providers(qpath);
 	findings_register_builtin();
+	assess_state_register();
 }
 
 static int compute(struct store *s, const struct catalog *cat, const char *qpath,

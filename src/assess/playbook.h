@@ -254,5 +254,7 @@ void playbook_cache_stats(struct evidence_cache_stats *out);
  * its evidence providers and its finding detectors.  Called from cli/.
  */
 void assess_register(const char *questionnaire_path);
+/* Register the assessment tables' checks for audit verify (assess_state.c). */
+void assess_state_register(void);
 
 #endif

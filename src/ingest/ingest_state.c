@@ -64,35 +64,16 @@ static const struct ledger_state_import journeys_import = {
 		{ NULL, NULL, 0 },
 	} };
 
-/* import.cases entries: log name -> {seq, rows_sha256, cases, activities, rows} */
-static int last_case_import(const struct ledger_row *row, void *data)
-{
-	json_t *m = data, *p;
-	const char *log;
-
-	if (strcmp(row->action, "import.cases"))
-		return 0;
-	if (!(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
-		return 0;
-	if ((log = json_string_value(json_object_get(p, "log")))) {
-		json_object_set_new(p, "seq", json_integer(row->seq));
-		json_object_set(m, log, p);
-	}
-	json_decref(p);
-	return 0;
-}
-
 static int check_event_logs(struct store *s, struct ledger_state_report *r,
 			    struct aiv_err *err)
 {
 	struct logstore_info *v = NULL;
-	json_t *want = json_object();
+	json_t *want = NULL;
 	size_t n = 0, i;
 	int ret;
 
 	r->tables += 2; /* event_logs, event_log_columns */
-	if ((ret = ledger_walk(s, 1, 0, NULL, "import.cases", 0, 0, last_case_import, want,
-			       err)) ||
+	if ((ret = ledger_state_last_entries(s, "import.cases", "log", &want, err)) ||
 	    (ret = logstore_list(s, &v, &n, err)))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -109,7 +90,7 @@ static int check_event_logs(struct store *s, struct ledger_state_report *r,
 			continue;
 		}
 		if (strcmp(rec, v[i].content_hash) ||
-		    v[i].ledger_seq != json_integer_value(json_object_get(e, "seq")) ||
+		    v[i].ledger_seq != json_integer_value(json_object_get(e, "_seq")) ||
 		    v[i].cases != json_integer_value(json_object_get(e, "cases")) ||
 		    v[i].events != json_integer_value(json_object_get(e, "rows")) ||
 		    v[i].activities != json_integer_value(json_object_get(e, "activities")))
@@ -119,7 +100,7 @@ static int check_event_logs(struct store *s, struct ledger_state_report *r,
 					 v[i].content_hash, (long long)v[i].ledger_seq,
 					 (long long)v[i].cases, (long long)v[i].events,
 					 (long long)v[i].activities,
-					 (long long)json_integer_value(json_object_get(e, "seq")), rec,
+					 (long long)json_integer_value(json_object_get(e, "_seq")), rec,
 					 (long long)json_integer_value(json_object_get(e, "cases")),
 					 (long long)json_integer_value(json_object_get(e, "rows")),
 					 (long long)json_integer_value(json_object_get(e, "activities")));
@@ -133,7 +114,7 @@ static int check_event_logs(struct store *s, struct ledger_state_report *r,
 				ledger_state_add(r, "event_log_columns", v[i].name, "the columns hash "
 						 "to %.12s... but import.cases entry %lld recorded "
 						 "%.12s...", have,
-						 (long long)json_integer_value(json_object_get(e, "seq")),
+						 (long long)json_integer_value(json_object_get(e, "_seq")),
 						 rec);
 		}
 		eventlog_release(&l);
@@ -147,7 +128,7 @@ static int check_event_logs(struct store *s, struct ledger_state_report *r,
 			if (i == n)
 				ledger_state_add(r, "event_logs", k, "missing: import.cases entry "
 						 "%lld imported it",
-						 (long long)json_integer_value(json_object_get(e, "seq")));
+						 (long long)json_integer_value(json_object_get(e, "_seq")));
 		}
 	}
 out:
@@ -156,8 +137,74 @@ out:
 	return ret;
 }
 
+/*
+ * usage_imports: one row per usage.import or journeys.import entry, which
+ * names it by import_id; source, format, rows, content hash and the entry
+ * must be what the entry says.
+ */
+static int check_usage_imports(struct store *s, struct ledger_state_report *r,
+			       struct aiv_err *err)
+{
+	static const char *const actions[] = { "usage.import", "journeys.import" };
+	struct store_stmt *st;
+	json_t *want = json_object(), *m;
+	const char *k;
+	json_t *e;
+	size_t i;
+	int rc, ret = 0;
+
+	r->tables++;
+	for (i = 0; i < ARRAY_SIZE(actions); i++) {
+		if ((ret = ledger_state_last_entries(s, actions[i], "import_id", &m, err)))
+			goto out;
+		json_object_update(want, m);
+		json_decref(m);
+	}
+	if (!(st = store_prepare(s, "SELECT id, format, source, rows, content_hash, ledger_seq"
+				 " FROM usage_imports ORDER BY id", err))) {
+		ret = err->code;
+		goto out;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *id = store_col_text(st, 0);
+		r->rows++;
+		if (!(e = json_object_get(want, id))) {
+			ledger_state_add(r, "usage_imports", id, "no ledger entry made this import");
+			continue;
+		}
+		if (strcmp(store_col_text(st, 1), json_string_value(json_object_get(e, "format"))
+			   ? json_string_value(json_object_get(e, "format")) : "") ||
+		    strcmp(store_col_text(st, 2), json_string_value(json_object_get(e, "source"))
+			   ? json_string_value(json_object_get(e, "source")) : "") ||
+		    store_col_int(st, 3) != json_integer_value(json_object_get(e, "rows")) ||
+		    strcmp(store_col_text(st, 4), json_string_value(json_object_get(e, "content_hash"))
+			   ? json_string_value(json_object_get(e, "content_hash")) : "") ||
+		    store_col_int(st, 5) != json_integer_value(json_object_get(e, "_seq")))
+			ledger_state_add(r, "usage_imports", id, "format, source, rows, content hash "
+					 "or entry differ from the ledger's (entry %lld: %s, %lld rows, "
+					 "%.12s...)",
+					 (long long)json_integer_value(json_object_get(e, "_seq")),
+					 json_string_value(json_object_get(e, "source")),
+					 (long long)json_integer_value(json_object_get(e, "rows")),
+					 json_string_value(json_object_get(e, "content_hash")));
+		json_object_del(want, id);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto out;
+	}
+	json_object_foreach(want, k, e)
+		ledger_state_add(r, "usage_imports", k, "missing: ledger entry %lld made it",
+				 (long long)json_integer_value(json_object_get(e, "_seq")));
+out:
+	json_decref(want);
+	return ret;
+}
+
 void ingest_state_register(void)
 {
+	ledger_state_register(check_usage_imports);
 	ledger_state_register_import(&usage_import);
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);

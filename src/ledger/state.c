@@ -290,6 +290,51 @@ static int check_whole_tables(struct import_walk *w)
 	return 0;
 }
 
+struct last_walk {
+	const char *action, *field;
+	json_t *m;
+};
+
+static int last_entry(const struct ledger_row *row, void *data)
+{
+	struct last_walk *w = data;
+	json_t *p, *k;
+	char num[32];
+	const char *key;
+
+	if (strcmp(row->action, w->action) ||
+	    !(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	k = json_object_get(p, w->field);
+	if (json_is_integer(k)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(k));
+		key = num;
+	} else {
+		key = json_string_value(k);
+	}
+	if (key && json_is_object(p)) {
+		json_object_set_new(p, "_seq", json_integer(row->seq));
+		json_object_set_new(p, "_actor", json_string(row->actor));
+		json_object_set(w->m, key, p);
+	}
+	json_decref(p);
+	return 0;
+}
+
+int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
+			      json_t **out, struct aiv_err *err)
+{
+	struct last_walk w = { action, key_field, json_object() };
+	int ret = ledger_walk(s, 1, 0, NULL, action, 0, 0, last_entry, &w, err);
+
+	if (ret) {
+		json_decref(w.m);
+		w.m = NULL;
+	}
+	*out = w.m;
+	return ret;
+}
+
 /* ---- replayed: tokens ------------------------------------------------ */
 
 struct want_map {

@@ -104,6 +104,16 @@ struct ledger_state_import {
 void ledger_state_register_import(const struct ledger_state_import *bi);
 
 /*
+ * For the checks: the payload of the newest entry of `action` (exactly)
+ * for each value of its string field `key_field` (or integer, as decimal
+ * text), as {value: payload} (new reference in *out), each payload with
+ * "_seq" and "_actor" added.  Entries with an unreadable payload or
+ * without the field are skipped (the chain check owns their form).
+ */
+int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
+			      json_t **out, struct aiv_err *err);
+
+/*
  * Compare `table` in `have` (the workspace) with `want` (a replay):
  * `keys` and `cols` are comma-separated column lists (keys first, unique
  * together).  Each missing, extra or differing row is added to r.

@@ -8,6 +8,7 @@
  *   decision_log  derived: each record hashes to its digest (chained by
  *                 decisions.batch, which `decisions verify` re-derives);
  *                 the index columns must say what the record says
+ *   tool_calls    digested whole into the newest spans.import entry
  *   agents, workflows, workflow_steps, step_agents, policies
  *                 replayed from the applied specs (apply/apply_state.h)
  */
@@ -168,8 +169,21 @@ static int check_decision_log(struct store *s, struct ledger_state_report *r,
 }
 
 
+/*
+ * tool_calls: only spans.import adds to it (duplicates are skipped), so
+ * the newest spans.import digests the whole table ("rows" is there only
+ * because a digested import needs an integer field; the query takes none).
+ */
+static const struct ledger_state_import spans_import = {
+	"spans.import", "rows", {
+		{ "tool_calls", "SELECT trace_id, span_id, time_us, time, agent, tool, decision_id"
+		  " FROM tool_calls ORDER BY trace_id, span_id", 7 },
+		{ NULL, NULL, 0 },
+	} };
+
 void control_state_register(void)
 {
+	ledger_state_register_import(&spans_import);
 	apply_state_replay("Agent", "agents", "name", "owner, workflow, description");
 	apply_state_replay("Workflow", "workflows", "name", "owner, autonomy");
 	apply_state_replay("Workflow", "workflow_steps", "workflow, name",

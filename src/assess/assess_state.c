@@ -31,105 +31,70 @@
 #include "ledger/state.h"
 #include "playbook.h"
 
-static const char *jstr(const json_t *o, const char *k)
+
+/* short names for the ledger_state_ helpers: o's string k or "", column i or "" */
+static const char *jstr(const json_t *o, const char *k) { return ledger_state_str(o, k); }
+static const char *col(struct store_stmt *st, int i) { return ledger_state_col(st, i); }
+static int64_t jint(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+
+static void set_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
 {
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
+	if (strcmp(col(st, 1), jstr(e, "origin")) || strcmp(col(st, 2), jstr(e, "_actor")) ||
+	    store_col_int(st, 3) != jint(e, "_seq"))
+		ledger_state_add(r, "readiness_sets", col(st, 0), "origin, actor or entry differ "
+				 "from assess.answers entry %lld (%s by %s)", (long long)jint(e, "_seq"),
+				 jstr(e, "origin"), jstr(e, "_actor"));
 }
 
-static int64_t jint(const json_t *o, const char *k)
+static void answer_row(struct store_stmt *st, const json_t *a, struct ledger_state_report *r)
 {
-	return json_integer_value(json_object_get(o, k));
-}
+	static const char *const fields[] = { "provenance", "evidence_sha256", "evidence_name",
+					      "source", "note", "answered_at" };
+	size_t i;
+	int bad = store_col_int(st, 1) != jint(a, "choice") ||
+		  store_col_int(st, 2) != jint(a, "level");
 
-/* NULL-safe column text ("" for NULL) */
-static const char *col(struct store_stmt *st, int i)
-{
-	return store_col_is_null(st, i) ? "" : store_col_text(st, i);
+	for (i = 0; i < ARRAY_SIZE(fields) && !bad; i++)
+		bad = strcmp(col(st, (int)i + 3), jstr(a, fields[i])) != 0;
+	if (bad)
+		ledger_state_add(r, "readiness_answers", col(st, 0), "choice %lld, level %lld, %s "
+				 "but the ledger says choice %lld, level %lld, %s (or the evidence, "
+				 "source, note or time differ)", (long long)store_col_int(st, 1),
+				 (long long)store_col_int(st, 2), col(st, 3),
+				 (long long)jint(a, "choice"), (long long)jint(a, "level"),
+				 jstr(a, "provenance"));
 }
 
 static int check_readiness(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *sets = NULL, *want = json_object();
 	const char *k;
 	json_t *e;
-	int rc, ret;
+	int ret;
 
 	r->tables += 2;
 	if ((ret = ledger_state_last_entries(s, "assess.answers", "set", &sets, err)))
 		goto out;
-	/* "set/question" -> answer, from every set's entry */
+	/* "set/question" -> answer (with its entry), from every set's entry */
 	json_object_foreach(sets, k, e) {
 		json_t *a;
 		size_t i;
 		json_array_foreach(json_object_get(e, "answers"), i, a) {
 			char *key = xstrfmt("%s/%s", k, jstr(a, "question"));
-			json_object_set(want, key, a);
+			json_t *c = json_copy(a);
+			json_object_set(c, "_seq", json_object_get(e, "_seq"));
+			json_object_set_new(want, key, c);
 			free(key);
 		}
 	}
-	if (!(st = store_prepare(s, "SELECT id, origin, actor, seq FROM readiness_sets ORDER BY id",
-				 err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *id = store_col_text(st, 0);
-		r->rows++;
-		if (!(e = json_object_get(sets, id)))
-			ledger_state_add(r, "readiness_sets", id, "no assess.answers entry saved "
-					 "this set");
-		else if (strcmp(col(st, 1), jstr(e, "origin")) || strcmp(col(st, 2), jstr(e, "_actor")) ||
-			 store_col_int(st, 3) != jint(e, "_seq"))
-			ledger_state_add(r, "readiness_sets", id, "origin, actor or entry differ from "
-					 "assess.answers entry %lld (%s by %s)",
-					 (long long)jint(e, "_seq"), jstr(e, "origin"), jstr(e, "_actor"));
-		json_object_del(sets, id);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(sets, k, e)
-		ledger_state_add(r, "readiness_sets", k, "missing: assess.answers entry %lld saved it",
-				 (long long)jint(e, "_seq"));
-	if (!(st = store_prepare(s, "SELECT set_id || '/' || question, choice, level, provenance,"
-				 " evidence_sha, evidence_name, source, note, answered_at"
-				 " FROM readiness_answers ORDER BY set_id, question", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *key = store_col_text(st, 0);
-		json_t *a = json_object_get(want, key);
-		r->rows++;
-		if (!a) {
-			ledger_state_add(r, "readiness_answers", key, "no assess.answers entry holds "
-					 "this answer");
-			continue;
-		}
-		if (store_col_int(st, 1) != jint(a, "choice") || store_col_int(st, 2) != jint(a, "level") ||
-		    strcmp(col(st, 3), jstr(a, "provenance")) ||
-		    strcmp(col(st, 4), jstr(a, "evidence_sha256")) ||
-		    strcmp(col(st, 5), jstr(a, "evidence_name")) || strcmp(col(st, 6), jstr(a, "source")) ||
-		    strcmp(col(st, 7), jstr(a, "note")) || strcmp(col(st, 8), jstr(a, "answered_at")))
-			ledger_state_add(r, "readiness_answers", key, "choice %lld, level %lld, %s "
-					 "but the ledger says choice %lld, level %lld, %s (or the "
-					 "evidence, source, note or time differ)",
-					 (long long)store_col_int(st, 1), (long long)store_col_int(st, 2),
-					 col(st, 3), (long long)jint(a, "choice"),
-					 (long long)jint(a, "level"), jstr(a, "provenance"));
-		json_object_del(want, key);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "readiness_answers", k, "missing: the ledger holds this answer");
+	if (!(ret = ledger_state_match_rows(s, "readiness_sets", "SELECT id, origin, actor, seq"
+					    " FROM readiness_sets ORDER BY id", sets,
+					    "assess.answers", set_row, r, err)))
+		ret = ledger_state_match_rows(s, "readiness_answers", "SELECT set_id || '/' ||"
+					      " question, choice, level, provenance, evidence_sha,"
+					      " evidence_name, source, note, answered_at FROM"
+					      " readiness_answers ORDER BY set_id, question", want,
+					      "assess.answers", answer_row, r, err);
 out:
 	json_decref(sets);
 	json_decref(want);
@@ -201,134 +166,77 @@ static int check_hypotheses(struct store *s, struct ledger_state_report *r, stru
 	return ret ? ret : rc < 0 ? rc : 0;
 }
 
+static void framework_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	if (strcmp(col(st, 1), jstr(e, "name")) || store_col_int(st, 2) != jint(e, "version") ||
+	    strcmp(col(st, 3), jstr(e, "sha256")) || store_col_int(st, 4) != jint(e, "_seq"))
+		ledger_state_add(r, "frameworks", col(st, 0), "name, version, hash or entry differ "
+				 "from assess.import entry %lld ('%s' version %lld)",
+				 (long long)jint(e, "_seq"), jstr(e, "name"),
+				 (long long)jint(e, "version"));
+	if (store_col_int(st, 5) != jint(e, "nodes") || store_col_int(st, 6) != jint(e, "assessable"))
+		ledger_state_add(r, "framework_nodes", col(st, 0), "%lld nodes (%lld assessable) but "
+				 "assess.import entry %lld says %lld (%lld)",
+				 (long long)store_col_int(st, 5), (long long)store_col_int(st, 6),
+				 (long long)jint(e, "_seq"), (long long)jint(e, "nodes"),
+				 (long long)jint(e, "assessable"));
+}
+
 static int check_frameworks(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *want = NULL;
-	const char *k;
-	json_t *e;
-	int rc, ret;
+	int ret;
 
 	r->tables += 2;
-	if ((ret = ledger_state_last_entries(s, "assess.import", "urn", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT f.urn, f.name, f.version, f.sha256, f.seq,"
-				 " (SELECT count(*) FROM framework_nodes n WHERE n.framework = f.urn),"
-				 " (SELECT count(*) FROM framework_nodes n WHERE n.framework = f.urn"
-				 " AND n.assessable <> 0) FROM frameworks f ORDER BY f.urn", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *urn = store_col_text(st, 0);
-		r->rows++;
-		if (!(e = json_object_get(want, urn))) {
-			ledger_state_add(r, "frameworks", urn, "no assess.import entry imported it");
-			continue;
-		}
-		if (strcmp(col(st, 1), jstr(e, "name")) || store_col_int(st, 2) != jint(e, "version") ||
-		    strcmp(col(st, 3), jstr(e, "sha256")) || store_col_int(st, 4) != jint(e, "_seq"))
-			ledger_state_add(r, "frameworks", urn, "name, version, hash or entry differ "
-					 "from assess.import entry %lld ('%s' version %lld)",
-					 (long long)jint(e, "_seq"), jstr(e, "name"),
-					 (long long)jint(e, "version"));
-		if (store_col_int(st, 5) != jint(e, "nodes") ||
-		    store_col_int(st, 6) != jint(e, "assessable"))
-			ledger_state_add(r, "framework_nodes", urn, "%lld nodes (%lld assessable) but "
-					 "assess.import entry %lld says %lld (%lld)",
-					 (long long)store_col_int(st, 5), (long long)store_col_int(st, 6),
-					 (long long)jint(e, "_seq"), (long long)jint(e, "nodes"),
-					 (long long)jint(e, "assessable"));
-		json_object_del(want, urn);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "frameworks", k, "missing: assess.import entry %lld imported it",
-				 (long long)jint(e, "_seq"));
-out:
+	if (!(ret = ledger_state_last_entries(s, "assess.import", "urn", &want, err)))
+		ret = ledger_state_match_rows(s, "frameworks", "SELECT f.urn, f.name, f.version,"
+			" f.sha256, f.seq, (SELECT count(*) FROM framework_nodes n WHERE"
+			" n.framework = f.urn), (SELECT count(*) FROM framework_nodes n WHERE"
+			" n.framework = f.urn AND n.assessable <> 0) FROM frameworks f ORDER BY f.urn",
+			want, "assess.import", framework_row, r, err);
 	json_decref(want);
 	return ret;
+}
+
+static void observation_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	if (strcmp(col(st, 1), jstr(e, "file")) || store_col_int(st, 2) != jint(e, "rows") ||
+	    store_col_int(st, 3) != jint(e, "_seq"))
+		ledger_state_add(r, "observation_imports", col(st, 0), "name, rows or entry differ "
+				 "from evidence.import entry %lld ('%s', %lld rows)",
+				 (long long)jint(e, "_seq"), jstr(e, "file"), (long long)jint(e, "rows"));
+	if (store_col_int(st, 4) != jint(e, "rows"))
+		ledger_state_add(r, "observations", col(st, 0), "%lld rows but evidence.import entry "
+				 "%lld imported %lld", (long long)store_col_int(st, 4),
+				 (long long)jint(e, "_seq"), (long long)jint(e, "rows"));
 }
 
 static int check_observations(struct store *s, struct ledger_state_report *r,
 			      struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *want = NULL;
-	const char *k;
-	json_t *e;
-	int rc, ret;
+	int ret;
 
 	r->tables += 2;
-	if ((ret = ledger_state_last_entries(s, "evidence.import", "sha256", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT i.sha256, i.name, i.nrows, i.seq,"
-				 " (SELECT count(*) FROM observations o WHERE o.import_sha = i.sha256)"
-				 " FROM observation_imports i ORDER BY i.sha256", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *sha = store_col_text(st, 0);
-		r->rows++;
-		if (!(e = json_object_get(want, sha))) {
-			ledger_state_add(r, "observation_imports", sha, "no evidence.import entry "
-					 "imported it");
-			continue;
-		}
-		if (strcmp(col(st, 1), jstr(e, "file")) || store_col_int(st, 2) != jint(e, "rows") ||
-		    store_col_int(st, 3) != jint(e, "_seq"))
-			ledger_state_add(r, "observation_imports", sha, "name, rows or entry differ "
-					 "from evidence.import entry %lld ('%s', %lld rows)",
-					 (long long)jint(e, "_seq"), jstr(e, "file"),
-					 (long long)jint(e, "rows"));
-		if (store_col_int(st, 4) != jint(e, "rows"))
-			ledger_state_add(r, "observations", sha, "%lld rows but evidence.import entry "
-					 "%lld imported %lld", (long long)store_col_int(st, 4),
-					 (long long)jint(e, "_seq"), (long long)jint(e, "rows"));
-		json_object_del(want, sha);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "observation_imports", k, "missing: evidence.import entry %lld "
-				 "imported it", (long long)jint(e, "_seq"));
-out:
+	if (!(ret = ledger_state_last_entries(s, "evidence.import", "sha256", &want, err)))
+		ret = ledger_state_match_rows(s, "observation_imports", "SELECT i.sha256, i.name,"
+			" i.nrows, i.seq, (SELECT count(*) FROM observations o WHERE"
+			" o.import_sha = i.sha256) FROM observation_imports i ORDER BY i.sha256",
+			want, "evidence.import", observation_row, r, err);
 	json_decref(want);
 	return ret;
-}
-
-/* phase.verdict entries by seq */
-static int verdict_entry(const struct ledger_row *row, void *data)
-{
-	json_t *m = data, *p;
-	char key[32];
-
-	if (strcmp(row->action, "phase.verdict") ||
-	    !(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
-		return 0;
-	snprintf(key, sizeof(key), "%lld", (long long)row->seq);
-	json_object_set_new(m, key, p);
-	return 0;
 }
 
 static int check_phase_verdicts(struct store *s, struct ledger_state_report *r,
 				struct aiv_err *err)
 {
 	struct store_stmt *st;
-	json_t *want = json_object();
+	json_t *want = NULL;
 	int rc, ret;
 
 	r->tables++;
-	if ((ret = ledger_walk(s, 1, 0, NULL, "phase.verdict", 0, 0, verdict_entry, want, err)))
-		goto out;
+	if ((ret = ledger_state_entries_by_seq(s, "phase.verdict", &want, err)))
+		return ret;
 	if (!(st = store_prepare(s, "SELECT id, seq, earned, verdict FROM phase_verdicts"
 				 " ORDER BY id", err))) {
 		ret = err->code;

@@ -29,21 +29,11 @@
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
-}
 
-static int64_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *col(struct store_stmt *st, int i)
-{
-	return store_col_is_null(st, i) ? "" : store_col_text(st, i);
-}
+/* short names for the ledger_state_ helpers: o's string k or "", column i or "" */
+static const char *jstr(const json_t *o, const char *k) { return ledger_state_str(o, k); }
+static const char *col(struct store_stmt *st, int i) { return ledger_state_col(st, i); }
+static int64_t jint(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 /* Column i (JSON text) means the same as o's field k. */
 static int json_col_is(struct store_stmt *st, int i, const json_t *o, const char *k)
@@ -55,93 +45,57 @@ static int json_col_is(struct store_stmt *st, int i, const json_t *o, const char
 	return same;
 }
 
-static int check_change_requests(struct store *s, struct ledger_state_report *r,
-				 struct aiv_err *err)
+static void request_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
 {
 	static const char *const text_cols[] = { "artefact", "base_fingerprint",
 		"new_fingerprint", "reason", "risk", "author", "generated_by", "model" };
-	struct store_stmt *st;
-	json_t *want = NULL;
-	const char *k;
-	json_t *e;
-	int rc, ret;
+	const char *bad = NULL;
 	size_t i;
 
-	r->tables++;
-	if ((ret = ledger_state_last_entries(s, "change.open", "cr", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT id, artefact, base_fingerprint, new_fingerprint,"
-				 " reason, risk, author, generated_by, model, base_version, seq,"
-				 " impact, approval_path, evidence FROM change_requests ORDER BY id",
-				 err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *id = store_col_text(st, 0);
-		const char *bad = NULL;
-		r->rows++;
-		if (!(e = json_object_get(want, id))) {
-			ledger_state_add(r, "change_requests", id, "no change.open entry opened it");
-			continue;
-		}
-		for (i = 0; i < ARRAY_SIZE(text_cols) && !bad; i++)
-			if (strcmp(col(st, (int)i + 1), jstr(e, text_cols[i])))
-				bad = text_cols[i];
-		if (!bad && store_col_int(st, 9) != jint(e, "base_version"))
-			bad = "base_version";
-		if (!bad && store_col_int(st, 10) != jint(e, "_seq"))
-			bad = "seq";
-		if (!bad && !json_col_is(st, 11, e, "impact"))
-			bad = "impact";
-		if (!bad && !json_col_is(st, 12, e, "approval_path"))
-			bad = "approval_path";
-		if (!bad && !json_col_is(st, 13, e, "evidence"))
-			bad = "evidence";
-		if (bad)
-			ledger_state_add(r, "change_requests", id, "%s differs from change.open "
-					 "entry %lld", bad, (long long)jint(e, "_seq"));
-		json_object_del(want, id);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "change_requests", k, "missing: change.open entry %lld opened it",
-				 (long long)jint(e, "_seq"));
-out:
-	json_decref(want);
-	return ret;
+	for (i = 0; i < ARRAY_SIZE(text_cols) && !bad; i++)
+		if (strcmp(col(st, (int)i + 1), jstr(e, text_cols[i])))
+			bad = text_cols[i];
+	if (!bad && store_col_int(st, 9) != jint(e, "base_version"))
+		bad = "base_version";
+	if (!bad && store_col_int(st, 10) != jint(e, "_seq"))
+		bad = "seq";
+	if (!bad && !json_col_is(st, 11, e, "impact"))
+		bad = "impact";
+	if (!bad && !json_col_is(st, 12, e, "approval_path"))
+		bad = "approval_path";
+	if (!bad && !json_col_is(st, 13, e, "evidence"))
+		bad = "evidence";
+	if (bad)
+		ledger_state_add(r, "change_requests", col(st, 0), "%s differs from change.open "
+				 "entry %lld", bad, (long long)jint(e, "_seq"));
 }
 
-/* change.* entries holding a signature record: seq -> record_hash */
-static int signature_entry(const struct ledger_row *row, void *data)
+static int check_change_requests(struct store *s, struct ledger_state_report *r,
+				 struct aiv_err *err)
 {
-	json_t *m = data, *p;
-	char key[32];
+	json_t *want = NULL;
+	int ret;
 
-	if (!(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
-		return 0;
-	if (json_is_string(json_object_get(p, "record_hash"))) {
-		snprintf(key, sizeof(key), "%lld", (long long)row->seq);
-		json_object_set(m, key, json_object_get(p, "record_hash"));
-	}
-	json_decref(p);
-	return 0;
+	r->tables++;
+	if (!(ret = ledger_state_last_entries(s, "change.open", "cr", &want, err)))
+		ret = ledger_state_match_rows(s, "change_requests", "SELECT id, artefact,"
+			" base_fingerprint, new_fingerprint, reason, risk, author, generated_by, model,"
+			" base_version, seq, impact, approval_path, evidence FROM change_requests"
+			" ORDER BY id", want, "change.open", request_row, r, err);
+	json_decref(want);
+	return ret;
 }
 
 static int check_change_signatures(struct store *s, struct ledger_state_report *r,
 				   struct aiv_err *err)
 {
 	struct store_stmt *st;
-	json_t *want = json_object();
+	json_t *want = NULL;
 	int rc, ret;
 
 	r->tables++;
-	if ((ret = ledger_walk(s, 1, 0, NULL, "change.", 0, 0, signature_entry, want, err)))
-		goto out;
+	if ((ret = ledger_state_entries_by_seq(s, "change.", &want, err)))
+		return ret;
 	if (!(st = store_prepare(s, "SELECT id, record, record_hash, ledger_seq, cr, decision,"
 				 " signer FROM change_signatures ORDER BY id", err))) {
 		ret = err->code;
@@ -154,7 +108,7 @@ static int check_change_signatures(struct store *s, struct ledger_state_report *
 		r->rows++;
 		sha256_hex(store_col_text(st, 1), store_col_bytes(st, 1), have);
 		snprintf(seq, sizeof(seq), "%lld", (long long)store_col_int(st, 3));
-		x = json_string_value(json_object_get(want, seq));
+		x = json_string_value(json_object_get(json_object_get(want, seq), "record_hash"));
 		rec = json_loadb(store_col_text(st, 1), store_col_bytes(st, 1), 0, NULL);
 		if (strcmp(have, col(st, 2)))
 			ledger_state_add(r, "change_signatures", store_col_text(st, 0), "the record "
@@ -201,49 +155,32 @@ static int check_change_blobs(struct store *s, struct ledger_state_report *r,
 	return rc < 0 ? rc : 0;
 }
 
+static void baseline_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	json_t *items = json_loadb(col(st, 2), strlen(col(st, 2)), 0, NULL);
+	char root[SHA256_HEX] = "";
+
+	if (items)
+		baseline_root(items, root);
+	if (!items || strcmp(root, col(st, 1)) || strcmp(root, jstr(e, "root")) ||
+	    (int64_t)json_array_size(items) != jint(e, "count"))
+		ledger_state_add(r, "baselines", col(st, 0), "the items hash to root %.12s... (%zu "
+				 "items) but baseline.create entry %lld recorded %.12s... (%lld)",
+				 root, json_array_size(items), (long long)jint(e, "_seq"),
+				 jstr(e, "root"), (long long)jint(e, "count"));
+	json_decref(items);
+}
+
 static int check_baselines(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *want = NULL;
-	const char *k;
-	json_t *e;
-	int rc, ret;
+	int ret;
 
 	r->tables++;
-	if ((ret = ledger_state_last_entries(s, "baseline.create", "name", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT name, root, items FROM baselines ORDER BY name", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *name = store_col_text(st, 0);
-		json_t *items = json_loadb(col(st, 2), strlen(col(st, 2)), 0, NULL);
-		char root[SHA256_HEX] = "";
-		r->rows++;
-		if (items)
-			baseline_root(items, root);
-		if (!(e = json_object_get(want, name)))
-			ledger_state_add(r, "baselines", name, "no baseline.create entry made it");
-		else if (!items || strcmp(root, col(st, 1)) || strcmp(root, jstr(e, "root")) ||
-			 (int64_t)json_array_size(items) != jint(e, "count"))
-			ledger_state_add(r, "baselines", name, "the items hash to root %.12s... "
-					 "(%zu items) but baseline.create entry %lld recorded %.12s... "
-					 "(%lld)", root, json_array_size(items),
-					 (long long)jint(e, "_seq"), jstr(e, "root"),
-					 (long long)jint(e, "count"));
-		json_decref(items);
-		json_object_del(want, name);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "baselines", k, "missing: baseline.create entry %lld made it",
-				 (long long)jint(e, "_seq"));
-out:
+	if (!(ret = ledger_state_last_entries(s, "baseline.create", "name", &want, err)))
+		ret = ledger_state_match_rows(s, "baselines", "SELECT name, root, items FROM"
+					      " baselines ORDER BY name", want, "baseline.create",
+					      baseline_row, r, err);
 	json_decref(want);
 	return ret;
 }

@@ -142,63 +142,39 @@ out:
  * names it by import_id; source, format, rows, content hash and the entry
  * must be what the entry says.
  */
+static void import_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	if (strcmp(ledger_state_col(st, 1), ledger_state_str(e, "format")) ||
+	    strcmp(ledger_state_col(st, 2), ledger_state_str(e, "source")) ||
+	    store_col_int(st, 3) != json_integer_value(json_object_get(e, "rows")) ||
+	    strcmp(ledger_state_col(st, 4), ledger_state_str(e, "content_hash")) ||
+	    store_col_int(st, 5) != json_integer_value(json_object_get(e, "_seq")))
+		ledger_state_add(r, "usage_imports", ledger_state_col(st, 0), "format, source, rows, "
+				 "content hash or entry differ from the ledger's (entry %lld: %s, "
+				 "%lld rows, %.12s...)",
+				 (long long)json_integer_value(json_object_get(e, "_seq")),
+				 ledger_state_str(e, "source"),
+				 (long long)json_integer_value(json_object_get(e, "rows")),
+				 ledger_state_str(e, "content_hash"));
+}
+
 static int check_usage_imports(struct store *s, struct ledger_state_report *r,
 			       struct aiv_err *err)
 {
-	static const char *const actions[] = { "usage.import", "journeys.import" };
-	struct store_stmt *st;
-	json_t *want = json_object(), *m;
-	const char *k;
-	json_t *e;
-	size_t i;
-	int rc, ret = 0;
+	json_t *want = NULL, *journeys = NULL;
+	int ret;
 
 	r->tables++;
-	for (i = 0; i < ARRAY_SIZE(actions); i++) {
-		if ((ret = ledger_state_last_entries(s, actions[i], "import_id", &m, err)))
-			goto out;
-		json_object_update(want, m);
-		json_decref(m);
+	if (!(ret = ledger_state_last_entries(s, "usage.import", "import_id", &want, err)) &&
+	    !(ret = ledger_state_last_entries(s, "journeys.import", "import_id", &journeys, err))) {
+		json_object_update(want, journeys);
+		ret = ledger_state_match_rows(s, "usage_imports", "SELECT id, format, source, rows,"
+					      " content_hash, ledger_seq FROM usage_imports"
+					      " ORDER BY id", want, "usage.import or journeys.import",
+					      import_row, r, err);
 	}
-	if (!(st = store_prepare(s, "SELECT id, format, source, rows, content_hash, ledger_seq"
-				 " FROM usage_imports ORDER BY id", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *id = store_col_text(st, 0);
-		r->rows++;
-		if (!(e = json_object_get(want, id))) {
-			ledger_state_add(r, "usage_imports", id, "no ledger entry made this import");
-			continue;
-		}
-		if (strcmp(store_col_text(st, 1), json_string_value(json_object_get(e, "format"))
-			   ? json_string_value(json_object_get(e, "format")) : "") ||
-		    strcmp(store_col_text(st, 2), json_string_value(json_object_get(e, "source"))
-			   ? json_string_value(json_object_get(e, "source")) : "") ||
-		    store_col_int(st, 3) != json_integer_value(json_object_get(e, "rows")) ||
-		    strcmp(store_col_text(st, 4), json_string_value(json_object_get(e, "content_hash"))
-			   ? json_string_value(json_object_get(e, "content_hash")) : "") ||
-		    store_col_int(st, 5) != json_integer_value(json_object_get(e, "_seq")))
-			ledger_state_add(r, "usage_imports", id, "format, source, rows, content hash "
-					 "or entry differ from the ledger's (entry %lld: %s, %lld rows, "
-					 "%.12s...)",
-					 (long long)json_integer_value(json_object_get(e, "_seq")),
-					 json_string_value(json_object_get(e, "source")),
-					 (long long)json_integer_value(json_object_get(e, "rows")),
-					 json_string_value(json_object_get(e, "content_hash")));
-		json_object_del(want, id);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, "usage_imports", k, "missing: ledger entry %lld made it",
-				 (long long)json_integer_value(json_object_get(e, "_seq")));
-out:
 	json_decref(want);
+	json_decref(journeys);
 	return ret;
 }
 

@@ -335,6 +335,73 @@ int ledger_state_last_entries(struct store *s, const char *action, const char *k
 	return ret;
 }
 
+static int seq_entry(const struct ledger_row *row, void *data)
+{
+	json_t *m = data, *p;
+	char key[32];
+
+	if (!(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	snprintf(key, sizeof(key), "%lld", (long long)row->seq);
+	json_object_set_new(m, key, p);
+	return 0;
+}
+
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, json_t **out,
+				struct aiv_err *err)
+{
+	int ret;
+
+	*out = json_object();
+	if ((ret = ledger_walk(s, 1, 0, NULL, action_prefix, 0, 0, seq_entry, *out, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+const char *ledger_state_str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+const char *ledger_state_col(struct store_stmt *st, int i)
+{
+	return store_col_is_null(st, i) ? "" : store_col_text(st, i);
+}
+
+int ledger_state_match_rows(struct store *s, const char *table, const char *sql, json_t *want,
+			    const char *action, ledger_state_row_fn fn,
+			    struct ledger_state_report *r, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	const char *k;
+	json_t *e;
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *key = store_col_text(st, 0);
+		r->rows++;
+		if (!(e = json_object_get(want, key))) {
+			ledger_state_add(r, table, key, "no %s entry wrote this row", action);
+			continue;
+		}
+		fn(st, e, r);
+		json_object_del(want, key);
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	json_object_foreach(want, k, e)
+		ledger_state_add(r, table, k, "missing: %s entry %lld wrote it", action,
+				 (long long)json_integer_value(json_object_get(e, "_seq")));
+	return 0;
+}
+
 /* ---- replayed: tokens ------------------------------------------------ */
 
 struct want_map {

@@ -112,6 +112,31 @@ void ledger_state_register_import(const struct ledger_state_import *bi);
  */
 int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
 			      json_t **out, struct aiv_err *err);
+/*
+ * The payload of every entry whose action starts with `action_prefix`, as
+ * {"SEQ": payload} (new reference in *out): for rows that name their entry.
+ */
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, json_t **out,
+				struct aiv_err *err);
+
+/*
+ * The common shape of a replayed check.  Run `sql` (no parameters; its
+ * first column is the row's key, as text) over `table`; for each row, look
+ * the key up in `want` (an object of entries as ledger_state_last_entries
+ * gives them, with "_seq"): a row without one is reported as written by
+ * no `action` entry, a row with one is passed to fn (which adds its own
+ * differences) and its key deleted from want; what is left in want is
+ * reported missing.  Counts r->rows; not r->tables.
+ */
+typedef void (*ledger_state_row_fn)(struct store_stmt *st, const json_t *entry,
+				    struct ledger_state_report *r);
+int ledger_state_match_rows(struct store *s, const char *table, const char *sql, json_t *want,
+			    const char *action, ledger_state_row_fn fn,
+			    struct ledger_state_report *r, struct aiv_err *err);
+
+/* Helpers for the checks: o's string k, or ""; column i's text, or "" for NULL. */
+const char *ledger_state_str(const json_t *o, const char *k);
+const char *ledger_state_col(struct store_stmt *st, int i);
 
 /*
  * Compare `table` in `have` (the workspace) with `want` (a replay):

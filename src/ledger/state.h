@@ -2,26 +2,25 @@
  * state.h - `audit verify --state`: do the tables say what the ledger says?
  *
  * The chain proves the ledger was not edited; this proves the tables were
- * not edited behind it.  Each ledger-bound table is checked one of three
- * ways (docs/ledger.md has the full list):
+ * not edited behind it.  Each ledger-bound table is checked one of these
+ * ways (docs/ledger.md has the full list, and the tables left unbound
+ * with the reason):
  *
- *   replayed   the ledger's entries give every row's state: tokens (from
- *              token.create/revoke), objects (apply.* spec_hash, and the
- *              spec must hash to it), exceptions (state and approver from
- *              the last exception.* transition)
+ *   replayed   the ledger's entries give every row's state: tokens (here,
+ *              from token.create/revoke), objects and the typed rows the
+ *              kinds write from specs (apply/apply_state.c), exceptions,
+ *              readiness answers, change requests, frameworks ...
  *   digested   the entry holds state_sha256, a digest of the rows it wrote
- *              (usage.import, journeys.import: added by ledger_append to
- *              entries appended from 2026-12 on; older entries have none
- *              and their rows are reported as not covered, never as bad)
+ *              (usage.import, journeys.import, spans.import: added by
+ *              ledger_append to entries appended from 2026-12 on; older
+ *              entries have none and their rows are reported as not
+ *              covered, never as bad)
  *   derived    the row carries its own hash chained into the ledger:
- *              decision_log (record -> digest -> decisions.batch); its
- *              index columns (agent, action, outcome, time_us) must say
- *              what the record says
+ *              decision_log (record -> digest -> decisions.batch), change
+ *              signatures; or is content-addressed (evidence files, blobs)
  *
- * The typed rows that apply writes from specs (people, teams, agents,
- * policies, ...) are checked by replaying the verified specs into an
- * empty workspace (cli/audit.c, which may call the apply layer) and
- * comparing with ledger_state_compare().
+ * This file checks tokens and the digests; the owning layers register
+ * the rest (the registry below), so no SQL on their tables lives here.
  *
  * The row digest: SHA-256 over each row in the query's order, each column
  * as "N" (NULL) or "V<length>:<bytes>" (the value as SQLite text or blob

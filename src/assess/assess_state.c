@@ -227,37 +227,27 @@ static int check_observations(struct store *s, struct ledger_state_report *r,
 	return ret;
 }
 
+static void verdict_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	json_t *v = json_loadb(col(st, 3), strlen(col(st, 3)), 0, NULL);
+
+	if (!v || !json_equal((json_t *)e, v) || store_col_int(st, 2) != jint(e, "earned"))
+		ledger_state_add(r, "phase_verdicts", col(st, 1), "the verdict is not the payload "
+				 "of phase.verdict entry %s", col(st, 0));
+	json_decref(v);
+}
+
 static int check_phase_verdicts(struct store *s, struct ledger_state_report *r,
 				struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *want = NULL;
-	int rc, ret;
+	int ret;
 
 	r->tables++;
-	if ((ret = ledger_state_entries_by_seq(s, "phase.verdict", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT id, seq, earned, verdict FROM phase_verdicts"
-				 " ORDER BY id", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char key[32];
-		json_t *e, *v;
-		r->rows++;
-		snprintf(key, sizeof(key), "%lld", (long long)store_col_int(st, 1));
-		e = json_object_get(want, key);
-		v = json_loadb(store_col_text(st, 3), store_col_bytes(st, 3), 0, NULL);
-		if (!e || !v || !json_equal(e, v) || store_col_int(st, 2) != jint(e, "earned"))
-			ledger_state_add(r, "phase_verdicts", store_col_text(st, 0), "the verdict "
-					 "is not the payload of phase.verdict entry %s", key);
-		json_decref(v);
-	}
-	store_reset(st);
-	if (rc < 0)
-		ret = rc;
-out:
+	if (!(ret = ledger_state_entries_by_seq(s, "phase.verdict", NULL, &want, err)))
+		ret = ledger_state_match_rows(s, "phase_verdicts", "SELECT seq, id, earned, verdict"
+					      " FROM phase_verdicts ORDER BY id", want,
+					      "phase.verdict", verdict_row, r, err);
 	json_decref(want);
 	return ret;
 }

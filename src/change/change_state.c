@@ -86,49 +86,40 @@ static int check_change_requests(struct store *s, struct ledger_state_report *r,
 	return ret;
 }
 
+static void signature_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	const char *id = col(st, 1);
+	json_t *rec = json_loadb(col(st, 2), strlen(col(st, 2)), 0, NULL);
+	char have[SHA256_HEX];
+
+	sha256_hex(col(st, 2), strlen(col(st, 2)), have);
+	if (strcmp(have, col(st, 3)))
+		ledger_state_add(r, "change_signatures", id, "the record hashes to %.12s... but "
+				 "its record_hash is %.12s...", have, col(st, 3));
+	else if (strcmp(jstr(e, "record_hash"), have))
+		ledger_state_add(r, "change_signatures", id, "entry %s did not record this "
+				 "signature", col(st, 0));
+	else if (!rec || strcmp(jstr(rec, "cr"), col(st, 4)) ||
+		 strcmp(jstr(rec, "decision"), col(st, 5)) || strcmp(jstr(rec, "signer"), col(st, 6)))
+		ledger_state_add(r, "change_signatures", id, "cr, decision or signer ('%s', '%s', "
+				 "'%s') differ from the signed record", col(st, 4), col(st, 5),
+				 col(st, 6));
+	json_decref(rec);
+}
+
+/* Keyed by the entry each signature names: one entry, one signature. */
 static int check_change_signatures(struct store *s, struct ledger_state_report *r,
 				   struct aiv_err *err)
 {
-	struct store_stmt *st;
 	json_t *want = NULL;
-	int rc, ret;
+	int ret;
 
 	r->tables++;
-	if ((ret = ledger_state_entries_by_seq(s, "change.", &want, err)))
-		return ret;
-	if (!(st = store_prepare(s, "SELECT id, record, record_hash, ledger_seq, cr, decision,"
-				 " signer FROM change_signatures ORDER BY id", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char have[SHA256_HEX], seq[32];
-		const char *x;
-		json_t *rec;
-		r->rows++;
-		sha256_hex(store_col_text(st, 1), store_col_bytes(st, 1), have);
-		snprintf(seq, sizeof(seq), "%lld", (long long)store_col_int(st, 3));
-		x = json_string_value(json_object_get(json_object_get(want, seq), "record_hash"));
-		rec = json_loadb(store_col_text(st, 1), store_col_bytes(st, 1), 0, NULL);
-		if (strcmp(have, col(st, 2)))
-			ledger_state_add(r, "change_signatures", store_col_text(st, 0), "the record "
-					 "hashes to %.12s... but its record_hash is %.12s...", have,
-					 col(st, 2));
-		else if (!x || strcmp(x, have))
-			ledger_state_add(r, "change_signatures", store_col_text(st, 0), "entry %s "
-					 "did not record this signature", seq);
-		else if (!rec || strcmp(jstr(rec, "cr"), col(st, 4)) ||
-			 strcmp(jstr(rec, "decision"), col(st, 5)) ||
-			 strcmp(jstr(rec, "signer"), col(st, 6)))
-			ledger_state_add(r, "change_signatures", store_col_text(st, 0), "cr, decision "
-					 "or signer ('%s', '%s', '%s') differ from the signed record",
-					 col(st, 4), col(st, 5), col(st, 6));
-		json_decref(rec);
-	}
-	store_reset(st);
-	if (rc < 0)
-		ret = rc;
-out:
+	if (!(ret = ledger_state_entries_by_seq(s, "change.", "record_hash", &want, err)))
+		ret = ledger_state_match_rows(s, "change_signatures", "SELECT ledger_seq, id, record,"
+					      " record_hash, cr, decision, signer FROM"
+					      " change_signatures ORDER BY id", want,
+					      "change.* signature", signature_row, r, err);
 	json_decref(want);
 	return ret;
 }

@@ -335,25 +335,36 @@ int ledger_state_last_entries(struct store *s, const char *action, const char *k
 	return ret;
 }
 
+struct seq_walk {
+	const char *field;
+	json_t *m;
+};
+
 static int seq_entry(const struct ledger_row *row, void *data)
 {
-	json_t *m = data, *p;
+	struct seq_walk *w = data;
+	json_t *p;
 	char key[32];
 
 	if (!(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
 		return 0;
+	if (w->field && !json_object_get(p, w->field)) {
+		json_decref(p);
+		return 0;
+	}
 	snprintf(key, sizeof(key), "%lld", (long long)row->seq);
-	json_object_set_new(m, key, p);
+	json_object_set_new(w->m, key, p);
 	return 0;
 }
 
-int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, json_t **out,
-				struct aiv_err *err)
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, const char *field,
+				json_t **out, struct aiv_err *err)
 {
+	struct seq_walk w = { field, json_object() };
 	int ret;
 
-	*out = json_object();
-	if ((ret = ledger_walk(s, 1, 0, NULL, action_prefix, 0, 0, seq_entry, *out, err))) {
+	*out = w.m;
+	if ((ret = ledger_walk(s, 1, 0, NULL, action_prefix, 0, 0, seq_entry, &w, err))) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -396,9 +407,14 @@ int ledger_state_match_rows(struct store *s, const char *table, const char *sql,
 	store_reset(st);
 	if (rc < 0)
 		return rc;
-	json_object_foreach(want, k, e)
-		ledger_state_add(r, table, k, "missing: %s entry %lld wrote it", action,
-				 (long long)json_integer_value(json_object_get(e, "_seq")));
+	json_object_foreach(want, k, e) {
+		json_t *seq = json_object_get(e, "_seq");
+		if (seq)
+			ledger_state_add(r, table, k, "missing: %s entry %lld wrote it", action,
+					 (long long)json_integer_value(seq));
+		else
+			ledger_state_add(r, table, k, "missing: %s entry %s wrote it", action, k);
+	}
 	return 0;
 }
 

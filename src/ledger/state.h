@@ -112,11 +112,12 @@ void ledger_state_register_import(const struct ledger_state_import *bi);
 int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
 			      json_t **out, struct aiv_err *err);
 /*
- * The payload of every entry whose action starts with `action_prefix`, as
- * {"SEQ": payload} (new reference in *out): for rows that name their entry.
+ * The payload of every entry whose action starts with `action_prefix` and
+ * whose payload has `field` (NULL: any), as {"SEQ": payload} (new
+ * reference in *out): for rows that name their entry.
  */
-int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, json_t **out,
-				struct aiv_err *err);
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, const char *field,
+				json_t **out, struct aiv_err *err);
 
 /*
  * The common shape of a replayed check.  Run `sql` (no parameters; its
@@ -125,7 +126,8 @@ int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, json
  * gives them, with "_seq"): a row without one is reported as written by
  * no `action` entry, a row with one is passed to fn (which adds its own
  * differences) and its key deleted from want; what is left in want is
- * reported missing.  Counts r->rows; not r->tables.
+ * reported missing (with its "_seq", or its key when it has none).
+ * Counts r->rows; not r->tables.
  */
 typedef void (*ledger_state_row_fn)(struct store_stmt *st, const json_t *entry,
 				    struct ledger_state_report *r);

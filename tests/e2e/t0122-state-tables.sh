@@ -117,6 +117,16 @@ test_expect_success 'change_signatures: the signer of a signature' '
 	state_fails sig "^error: table change_signatures, row [0-9]*: cr, decision or signer (.*, .*, .mallory.) differ from the signed record"
 '
 
+test_expect_success 'change_signatures: a signature deleted (its entry is left without one)' '
+	tamper sigdel "DELETE FROM change_signatures WHERE id = (SELECT max(id) FROM change_signatures)" &&
+	state_fails sigdel "^error: table change_signatures, row [0-9]*: missing: change.\* signature entry [0-9]* wrote it"
+'
+
+test_expect_success 'phase_verdicts: a verdict deleted' '
+	tamper phasedel "DELETE FROM phase_verdicts" &&
+	state_fails phasedel "^error: table phase_verdicts, row [0-9]*: missing: phase.verdict entry [0-9]* wrote it"
+'
+
 test_expect_success 'change_blobs: the content of a proposed change' '
 	tamper blob "UPDATE change_blobs SET content = X'\''41'\'' WHERE sha256 = (SELECT min(sha256) FROM change_blobs)" &&
 	state_fails blob "^error: table change_blobs, row [0-9a-f]*: the content hashes to "

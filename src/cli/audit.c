@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "ledger/bind.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"

@@ -46,7 +46,11 @@ test_expect_success 'the timer records the expiry as system:expiry with no reque
 	before=$(entries) &&
 	start_server --quiet --expire-every PT1S &&
 	i=0 &&
-	while test "$(expiries)" = 0 && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done &&
+	while test "$(expiries)" = 0 && test $i -lt 50
+	do
+		sleep 0.1 &&
+		i=$((i + 1)) || return 1
+	done &&
 	test "$(expiries)" = 1 &&
 	test "$(entries)" = $((before + 2)) &&
 	test "$(sqlite3 aivalue.db "SELECT subject FROM ledger WHERE action = '\''exception.expired'\''")" = "exception:$(cat item)" &&

@@ -26,6 +26,7 @@ void assess_register(const char *qpath)
 	findings_register_builtin();
 	assess_register_detectors();
 	assess_register_evidence();
+	assess_state_register();
 }
 
 static int compute(struct store *s, const struct catalog *cat, const char *qpath,

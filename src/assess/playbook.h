@@ -288,5 +288,7 @@ void assess_register(const char *questionnaire_path);
  */
 void assess_register_detectors(void);
 void assess_register_evidence(void);
+/* Register the assessment tables' checks for audit verify (assess_state.c). */
+void assess_state_register(void);
 
 #endif

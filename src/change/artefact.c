@@ -578,4 +578,5 @@ const struct kind_ops change_artefact_kind = {
 void change_register_kinds(void)
 {
 	apply_register(&change_artefact_kind);
+	change_state_register();
 }

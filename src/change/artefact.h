@@ -25,6 +25,8 @@ extern const struct kind_ops change_artefact_kind;
 
 /* Register the Artefact kind (after org's kinds: artefacts name owners). */
 void change_register_kinds(void);
+/* Register the change tables' checks for audit verify (change_state.c). */
+void change_state_register(void);
 
 /*
  * An artefact id: a letter, then letters and digits, then groups of

@@ -17,9 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apply/apply.h"
 #include "cmd.h"
-#include "ledger/bind.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
@@ -64,102 +62,6 @@ static int export_row(const struct ledger_row *r, void *data)
 }
 
 
-
-/*
- * The typed rows apply writes from specs, compared with a replay: every
- * object whose spec the ledger vouches for (ledger_bound_spec_ok) is put
- * into an empty in-memory workspace, kinds in reference order, and these
- * tables must then be equal.  Hypotheses are left out: their put reads
- * event logs, which a replay of specs alone does not have.
- */
-static const struct {
-	const char *table, *keys, *cols;
-} replayed[] = {
-	{ "teams", "name", "title, function, parent, lead" },
-	{ "people", "name", "display_name, email, role, team, manager, champion" },
-	{ "initiatives", "name", "title, model, owner, phase, status, description" },
-	{ "agents", "name", "owner, workflow, description" },
-	{ "workflows", "name", "owner, autonomy" },
-	{ "workflow_steps", "workflow, name", "position, owner_kind, owner" },
-	{ "step_agents", "workflow, step, agent", "agent" },
-	{ "policies", "name", "cedar, resource_types" },
-};
-/* the kinds that write those tables, in the order their references need */
-static const char *const replay_order[] = { "Team", "Person", "Initiative", "Agent",
-					    "Workflow", "Policy" };
-
-struct replay_state {
-	struct store *s, *mem;
-	struct ledger_state_report *r;
-	const char *kind; /* replay this kind */
-	int ret;
-	struct aiv_err *err;
-};
-
-static int replay_one(const char *kind, const char *name, const struct ledger_bound_object *o,
-		      void *data)
-{
-	struct replay_state *rs = data;
-	const struct kind_ops *k;
-	struct aiv_err perr = AIV_ERR_INIT;
-	json_t *spec = NULL;
-	int rc;
-
-	if (strcmp(rs->kind, kind))
-		return 0;
-	if (!(k = apply_kind(kind)))
-		return 0;
-	if ((rc = ledger_bound_spec_load(rs->s, kind, name, o, &spec, rs->err))) {
-		rs->ret = rc;
-		return 1;
-	}
-	/* a missing or edited spec is reported by the objects check */
-	if (spec && k->put(rs->mem, spec, &perr))
-		ledger_state_add(rs->r, "objects", name, "%s '%s' cannot be replayed: %s", kind,
-				 name, perr.msg);
-	json_decref(spec);
-	return 0;
-}
-
-static int verify_replay(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
-{
-	struct replay_state rs = { s, NULL, r, NULL, 0, err };
-	size_t i;
-	int ret;
-
-	if ((ret = store_open(&rs.mem, ":memory:", STORE_CREATE, err)))
-		return ret;
-	if ((ret = store_begin(rs.mem, err)))
-		goto out;
-	for (i = 0; i < ARRAY_SIZE(replay_order) && !ret; i++) {
-		rs.kind = replay_order[i];
-		ret = ledger_bound_objects(s, replay_one, &rs, err);
-		if (!ret)
-			ret = rs.ret;
-	}
-	if (ret)
-		goto out;
-	if (store_commit(rs.mem, err)) {
-		ledger_state_add(r, "objects", "*", "the applied specs do not replay: %s",
-				 err->msg);
-		aiv_err_clear(err);
-		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(replayed) && !ret; i++)
-		ret = ledger_state_compare(s, rs.mem, replayed[i].table, replayed[i].keys,
-					   replayed[i].cols, r, err);
-out:
-	store_close(rs.mem);
-	return ret;
-}
-
-/* Check the tables against the ledger; prints each difference to stderr. */
-static int verify_state(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
-{
-	int ret = ledger_state_verify(s, r, err);
-
-	return ret ? ret : verify_replay(s, r, err);
-}
 
 /* The whole of a small text file into sb; a message on failure. */
 static int read_small(const char *path, struct strbuf *sb, struct aiv_err *err)
@@ -325,7 +227,7 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		if (ledger_verify(ctx->store, eseq, ehash, &r, &err))
 			return cli_error(&err);
 		/* the tables are compared with an intact ledger only */
-		if (r.ok && check_state && verify_state(ctx->store, &sr, &err)) {
+		if (r.ok && check_state && ledger_state_verify(ctx->store, &sr, &err)) {
 			ledger_state_report_release(&sr);
 			return cli_error(&err);
 		}
@@ -338,17 +240,8 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 				json_object_set_new(o, "bad_seq", json_integer(r.bad_seq));
 				json_object_set_new(o, "reason", json_string(r.reason));
 			}
-			if (r.ok && check_state) {
-				json_t *d = json_array();
-				for (i = 0; i < sr.n && i < 1000; i++)
-					json_array_append_new(d, json_pack("{s:s, s:s, s:s}",
-						"table", sr.v[i].table, "key", sr.v[i].key,
-						"what", sr.v[i].what));
-				json_object_set_new(o, "state", json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}",
-					"ok", !sr.n, "tables", sr.tables, "rows", (json_int_t)sr.rows,
-					"uncovered_imports", (json_int_t)sr.uncovered,
-					"differences", (json_int_t)sr.n, "diffs", d));
-			}
+			if (r.ok && check_state)
+				json_object_set_new(o, "state", ledger_state_report_json(&sr));
 			cli_print_json(o);
 		} else if (r.ok) {
 			printf("ledger ok: %lld entries, head %lld:%s\n", (long long)r.entries,

@@ -5,6 +5,7 @@
  *                 [--tls-cert FILE --tls-key FILE] [--max-conns N]
  *                 [--max-conns-per-ip N] [--reserved-conns N]
  *                 [--header-timeout S] [--request-timeout S] [--drain-timeout S]
+ *                 [--trust-proxy IP] [--expire-every DURATION]
  *
  * The connection limits and deadlines, and what they protect against, are
  * described in http/server.c and docs/security.md; TLS in docs/deploy.md.
@@ -120,10 +121,14 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--reserved-conns N] [--header-timeout S] [--request-timeout S]",
 		"             [--drain-timeout S]",
 		"             [--checkpoint-key KEY --checkpoint-out FILE [--checkpoint-every DURATION]]",
+		"             [--trust-proxy IP] [--expire-every DURATION]",
 		NULL };
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
 	struct ledger_publisher *publisher = NULL;
+	const char *trust_proxy = NULL, *expire_every = "PT30S";
+	struct control_expirer *expirer = NULL;
+	int64_t expire_us = 0;
 	long long threads = 0, max_body = HTTP_DEFAULT_MAX_BODY;
 	long long max_conns = 0, per_ip = 64, reserved = 0;
 	long long header_to = 10, request_to = 30, drain_to = 10;
@@ -158,6 +163,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_STRING, 0, "checkpoint-out", &cp_out, "FILE", "where to write them" },
 		{ OPT_STRING, 0, "checkpoint-every", &cp_every, "DURATION",
 		  "how often, an ISO 8601 duration (default PT10M)" },
+		{ OPT_STRING, 0, "trust-proxy", &trust_proxy, "IP",
+		  "a TLS-terminating proxy at this address: its 'X-Forwarded-Proto: https' "
+		  "makes cookies Secure" },
+		{ OPT_STRING, 0, "expire-every", &expire_every, "DURATION",
+		  "record overdue exception items as expired this often (default PT30S)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -200,6 +210,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "error: --tls-cert and --tls-key go together\n");
 		return 2;
 	}
+	if (control_parse_duration(expire_every, &expire_us) || expire_us < 1000000) {
+		fprintf(stderr, "error: --expire-every: '%s' is not an ISO 8601 duration of at "
+			"least 1 second (PT1S, PT1M)\n", expire_every);
+		return 2;
+	}
 	/* fail fast: the workspace must exist and be an aivalue database */
 	if (cli_open_store(ctx, 0))
 		return 1;
@@ -218,6 +233,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	cfg.drain_timeout_s = (unsigned)drain_to;
 	cfg.tls_cert = tls_cert;
 	cfg.tls_key = tls_key;
+	cfg.trust_proxy = trust_proxy;
 	cfg.access_log = quiet ? NULL : stderr;
 	cfg.on_ready = ready;
 	memset(&w, 0, sizeof(w));
@@ -229,8 +245,14 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	if ((cp_key || cp_out) && (ret = start_publisher(ctx->db_path, cp_key, cp_out, cp_every,
 							 &publisher)))
 		goto done;
+	if (!(expirer = control_expirer_start(ctx->db_path, expire_us, &err))) {
+		ret = cli_error(&err);
+		ledger_publisher_stop(publisher);
+		goto done;
+	}
 	if (http_serve(&cfg, &err))
 		ret = cli_error(&err);
+	control_expirer_stop(expirer);
 	ledger_publisher_stop(publisher);
 done:
 	if (w.started) {

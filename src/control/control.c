@@ -1472,6 +1472,36 @@ static int agent_lookup(const struct control_snapshot *sn, const char *agent,
 	return 0;
 }
 
+/*
+ * An approval releases a decision, so the table is not taken at its word:
+ * the ledger's last exception.* entry for the item must say approved, by
+ * the same approver, for the same agent and arguments.  A row edited
+ * behind the ledger (state set to 'approved') releases nothing.
+ */
+static int approval_bound(struct store *s, const char *id, const json_t *item, char *why,
+			  size_t whylen, struct aiv_err *err)
+{
+	struct ledger_bound_exception be;
+	int found, ret = ledger_bound_exception(s, id, &be, &found, err);
+
+	if (ret)
+		return ret;
+	if (!found || strcmp(be.state, "approved") ||
+	    strcmp(be.approver, json_str(item, "approver")) ||
+	    strcmp(be.agent, json_str(item, "agent")) ||
+	    (be.digest[0] && strcmp(be.digest, json_str(item, "digest")))) {
+		if (!found)
+			snprintf(why, whylen, "approval '%s' is not the one the ledger recorded (no "
+				 "ledger entry): denied, fail closed", id);
+		else
+			snprintf(why, whylen, "approval '%s' is not the one the ledger recorded (the "
+				 "ledger says %s%s%s): denied, fail closed", id, be.state,
+				 be.approver[0] ? " by " : "", be.approver);
+		fprintf(stderr, "aivalue: %s\n", why);
+	}
+	return 0;
+}
+
 static int approval_check(struct store *s, const char *id, const char *agent,
 			  const char *digest, char *why, size_t whylen, char *approver,
 			  size_t applen, struct aiv_err *err)
@@ -1497,10 +1527,13 @@ static int approval_check(struct store *s, const char *id, const char *agent,
 	else if (strcmp(json_str(item, "agent"), agent) || strcmp(json_str(item, "digest"), digest))
 		snprintf(why, whylen, "the arguments differ from those approved in '%s' "
 			 "(digest mismatch)", id);
-	else
+	else if ((ret = approval_bound(s, id, item, why, whylen, err)))
+		goto out;
+	if (!why[0])
 		snprintf(approver, applen, "%s", json_str(item, "approver"));
+out:
 	json_decref(item);
-	return 0;
+	return ret;
 }
 
 static json_t *ids_json(const struct cedar_policyset *ps, const uint32_t *v, uint32_t n)

@@ -36,6 +36,8 @@ extern const struct kind_ops control_policy_kind;
 
 /* Register Agent, Workflow and Policy (after org_register_kinds()). */
 void control_register_kinds(void);
+/* Register the control tables' checks for audit verify (control_state.c). */
+void control_state_register(void);
 
 /* The schema policies are validated against (built-in entity types). */
 void control_schema(struct cedar_schema *sc, const char *const *resource_types,
@@ -276,6 +278,17 @@ int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
  */
 int control_readiness(struct store *s, const char *workflow, json_t **out,
 		      struct aiv_err *err);
+
+/*
+ * The server's expiry timer (expirer.c): a thread that calls
+ * control_expire() on its own store handle every every_us (>= 1 s), so
+ * overdue items are recorded as system:expiry while no one writes.  NULL
+ * and err on failure; stop (and free) with control_expirer_stop (NULL ok).
+ */
+struct control_expirer;
+struct control_expirer *control_expirer_start(const char *db_path, int64_t every_us,
+					      struct aiv_err *err);
+void control_expirer_stop(struct control_expirer *x);
 
 /* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
 int control_parse_duration(const char *s, int64_t *us);

@@ -581,4 +581,5 @@ void control_register_kinds(void)
 	apply_register(&control_agent_kind);
 	apply_register(&control_workflow_kind);
 	apply_register(&control_policy_kind);
+	control_state_register();
 }

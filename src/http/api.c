@@ -20,6 +20,7 @@
 #include "core/cjson.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
+#include "ledger/state.h"
 #include "routes.h"
 
 #define AUDIT_LOG_MAX 1000
@@ -130,6 +131,9 @@ static void h_audit_verify(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct ledger_verify_result r;
 	const char *expect = http_query(req, "expect_head");
+	const char *state_q = http_query(req, "state");
+	int check_state = !state_q || !strcmp(state_q, "1");
+	struct ledger_state_report sr;
 	char ehash[SHA256_HEX] = "";
 	int64_t eseq = 0;
 	json_t *o;
@@ -139,16 +143,29 @@ static void h_audit_verify(struct http_request *req, struct http_response *res)
 			   "as /api/v1/audit/checkpoint gives it, not '%s'", expect);
 		return;
 	}
-	if (ledger_verify(req->store, eseq, ehash, &r, &err)) {
+	if (state_q && strcmp(state_q, "0") && strcmp(state_q, "1")) {
+		http_error(res, 400, "state must be 0 (the chain only) or 1 (the default: the "
+			   "tables too), not '%s'", state_q);
+		return;
+	}
+	memset(&sr, 0, sizeof(sr));
+	if (ledger_verify(req->store, eseq, ehash, &r, &err) ||
+	    /* the tables are compared with an intact ledger only, as the CLI does */
+	    (r.ok && check_state && ledger_state_verify(req->store, &sr, &err))) {
+		ledger_state_report_release(&sr);
 		http_error_from(res, &err);
 		return;
 	}
-	o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok, "entries", (json_int_t)r.entries,
-		      "head_seq", (json_int_t)r.head_seq, "head_hash", r.head_hash);
+	o = json_pack("{s:b, s:I, s:I, s:s}", "ok", r.ok && !sr.n, "entries",
+		      (json_int_t)r.entries, "head_seq", (json_int_t)r.head_seq,
+		      "head_hash", r.head_hash);
 	if (!r.ok) {
 		json_object_set_new(o, "bad_seq", json_integer(r.bad_seq));
 		json_object_set_new(o, "reason", json_string(r.reason));
 	}
+	if (r.ok && check_state)
+		json_object_set_new(o, "state", ledger_state_report_json(&sr));
+	ledger_state_report_release(&sr);
 	http_json(res, 200, o);
 }
 
@@ -307,6 +324,29 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		    "# TYPE aivalue_http_request_duration_seconds_total counter\n"
 		    "aivalue_http_request_duration_seconds_total %.6f\n",
 		    (double)st.duration_us / 1e6);
+	strbuf_addf(b, "# HELP aivalue_http_connections_open Connections open now.\n"
+		    "# TYPE aivalue_http_connections_open gauge\n"
+		    "aivalue_http_connections_open %llu\n"
+		    "# HELP aivalue_http_connections_refused_total Connections refused: over the "
+		    "per-address limit (per_ip), or a non-decide request on the reserved share "
+		    "(reserved, answered 503).\n"
+		    "# TYPE aivalue_http_connections_refused_total counter\n"
+		    "aivalue_http_connections_refused_total{reason=\"per_ip\"} %llu\n"
+		    "aivalue_http_connections_refused_total{reason=\"reserved\"} %llu\n"
+		    "# HELP aivalue_http_connections_closed_total Connections the server closed: "
+		    "head not complete by the header deadline (header_deadline), body or answer "
+		    "late (request_deadline), idle ones evicted to make room (evicted) or closed "
+		    "at a graceful stop (drained).\n"
+		    "# TYPE aivalue_http_connections_closed_total counter\n"
+		    "aivalue_http_connections_closed_total{reason=\"header_deadline\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"request_deadline\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"evicted\"} %llu\n"
+		    "aivalue_http_connections_closed_total{reason=\"drained\"} %llu\n",
+		    (unsigned long long)st.conns_open, (unsigned long long)st.conns_ip_refused,
+		    (unsigned long long)st.conns_reserved_refused,
+		    (unsigned long long)st.conns_head_timed_out,
+		    (unsigned long long)st.conns_timed_out, (unsigned long long)st.conns_evicted,
+		    (unsigned long long)st.conns_drained);
 	strbuf_addf(b, "# HELP aivalue_ledger_head_seq Sequence number of the newest ledger entry.\n"
 		    "# TYPE aivalue_ledger_head_seq gauge\n"
 		    "aivalue_ledger_head_seq %lld\n", (long long)seq);
@@ -332,6 +372,8 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 
 static const struct http_qparam q_verify[] = {
 	{ "expect_head", "string", "SEQ:HASH from an earlier checkpoint; the entry must still exist" },
+	{ "state", "integer", "1 (default): also compare the ledger-bound tables with the ledger, "
+	  "as 'audit verify' does; 0: the chain only" },
 	{ NULL, NULL, NULL },
 };
 static const struct http_qparam q_log[] = {
@@ -376,7 +418,8 @@ const struct http_route http_api_routes[] = {
 	{ "GET", "/api/v1/models/{id}", HUMANS, R_DOC, h_model,
 	  "one value model", "models", NULL, NULL },
 	{ "GET", "/api/v1/audit/verify", AUDIT, R_DOC, h_audit_verify,
-	  "recompute the ledger's hash chain", "audit", q_verify, NULL },
+	  "recompute the ledger's hash chain and compare the tables with it", "audit",
+	  q_verify, NULL },
 	{ "GET", "/api/v1/audit/log", AUDIT, R_DOC, h_audit_log,
 	  "ledger entries, newest first", "audit", q_log, NULL },
 	{ "GET", "/api/v1/audit/checkpoint", AUDIT, R_DOC, h_audit_checkpoint,

@@ -219,7 +219,9 @@ struct http_stats {
 	int64_t started_us;
 	/* connections (server.c) */
 	uint64_t conns_open;        /* open now */
-	uint64_t conns_timed_out;   /* closed for missing a header/request deadline */
+	uint64_t conns_timed_out;   /* closed for missing the body/answer deadline */
+	uint64_t conns_head_timed_out; /* closed for missing the head deadline */
+	uint64_t conns_ip_refused;  /* refused: the per-address limit */
 	uint64_t conns_evicted;     /* idle or slow heads closed to make room */
 	uint64_t conns_reserved_refused; /* 503: only decide may use the reserved share */
 	uint64_t conns_drained;     /* idle connections closed at a graceful stop */

@@ -104,6 +104,7 @@ struct http_server {
 	struct http_config cfg;
 	int port;
 	char *tls_cert_pem, *tls_key_pem;
+	struct sockaddr_storage proxy; /* cfg.trust_proxy; family 0: none */
 	pthread_t reaper;
 	int reaper_started;
 };
@@ -124,6 +125,7 @@ struct conn_track {
 	int phase;             /* enum conn_phase */
 	int64_t phase_us;      /* when the phase began */
 	int64_t deadline_us;   /* 0: none */
+	struct sockaddr_storage addr; /* the client's, for the per-address limit */
 	unsigned activity;     /* request lines seen */
 	unsigned drain_activity;
 	int64_t drain_idle_since;
@@ -340,6 +342,8 @@ void http_stats_snapshot(struct http_stats *out)
 	out->started_us = stats.started_us;
 	out->conns_open = __atomic_load_n(&nconns, __ATOMIC_RELAXED);
 	out->conns_timed_out = __atomic_load_n(&stats.conns_timed_out, __ATOMIC_RELAXED);
+	out->conns_head_timed_out = __atomic_load_n(&stats.conns_head_timed_out, __ATOMIC_RELAXED);
+	out->conns_ip_refused = __atomic_load_n(&stats.conns_ip_refused, __ATOMIC_RELAXED);
 	out->conns_evicted = __atomic_load_n(&stats.conns_evicted, __ATOMIC_RELAXED);
 	out->conns_reserved_refused = __atomic_load_n(&stats.conns_reserved_refused,
 						      __ATOMIC_RELAXED);
@@ -395,6 +399,45 @@ static int evict_one(int64_t now)
 	return 0;
 }
 
+/* Do a and b hold the same IP address (the port aside)? */
+static int same_ip(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return 0;
+	if (a->sa_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			       &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
+	if (a->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+	return 0;
+}
+
+/*
+ * The per-address connection limit, checked (and counted, for /metrics)
+ * before libmicrohttpd takes the connection.  libmicrohttpd's own limit
+ * stays set a little higher, as a backstop for arrivals racing on two
+ * worker threads.
+ */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct conn_track *ct;
+	unsigned n = 0, limit = active_cfg ? active_cfg->max_conns_per_ip : 0;
+
+	(void)cls;
+	(void)addrlen;
+	if (!limit || !addr)
+		return MHD_YES;
+	pthread_mutex_lock(&conns_lock);
+	for (ct = conns; ct && n < limit; ct = ct->next)
+		n += !ct->killed && same_ip((const struct sockaddr *)&ct->addr, addr);
+	pthread_mutex_unlock(&conns_lock);
+	if (n < limit)
+		return MHD_YES;
+	__atomic_fetch_add(&stats.conns_ip_refused, 1, __ATOMIC_RELAXED);
+	return MHD_NO;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
@@ -407,7 +450,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		int64_t now = time_now_us();
 
 		ct = xcalloc(1, sizeof(*ct));
+		const union MHD_ConnectionInfo *ca =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
 		ct->fd = fd ? fd->connect_fd : -1;
+		if (ca && ca->client_addr)
+			memcpy(&ct->addr, ca->client_addr, ca->client_addr->sa_family == AF_INET6
+			       ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 		ct->phase = PH_IDLE;
 		ct->phase_us = now;
 		pthread_mutex_lock(&conns_lock);
@@ -484,8 +533,11 @@ static void *reaper_main(void *arg)
 
 			if (ct->killed)
 				continue;
-			if (dl && now > dl)
-				conn_kill(ct, &stats.conns_timed_out);
+			if (dl && now > dl) {
+				int ph = __atomic_load_n(&ct->phase, __ATOMIC_ACQUIRE);
+				conn_kill(ct, ph == PH_IDLE || ph == PH_HEAD
+					  ? &stats.conns_head_timed_out : &stats.conns_timed_out);
+			}
 			else if (drain && drain_may_close(ct, now))
 				conn_kill(ct, &stats.conns_drained);
 		}
@@ -602,6 +654,29 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct conn_state *cs
 	return ret;
 }
 
+/* The running server's trusted proxy (http_start sets it). */
+static struct sockaddr_storage trusted_proxy;
+
+/*
+ * Did the trusted TLS-terminating proxy forward this request from an
+ * HTTPS client?  Only its own peer address is believed: anyone else can
+ * send the header.
+ */
+static int forwarded_https(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ca;
+	const char *proto;
+
+	if (!trusted_proxy.ss_family)
+		return 0;
+	ca = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ca || !ca->client_addr ||
+	    !same_ip(ca->client_addr, (const struct sockaddr *)&trusted_proxy))
+		return 0;
+	proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	return proto && !strcasecmp(proto, "https");
+}
+
 /*
  * First call: route, authenticate, authorise, check the announced body
  * size.  Returns 1 if a response was queued (refusal), 0 to go on.
@@ -623,7 +698,7 @@ static int early_checks(struct MHD_Connection *conn, struct conn_state *cs,
 	req->cat = active_cfg->cat;
 	req->conn = conn;
 	req->body = "";
-	req->tls = active_cfg->tls_cert != NULL;
+	req->tls = active_cfg->tls_cert != NULL || forwarded_https(conn);
 	if (cs->uri_len > HTTP_MAX_URI) {
 		http_error(&res, 414, "request target of %zu bytes is over the limit of %d bytes",
 			   cs->uri_len, HTTP_MAX_URI);
@@ -915,6 +990,19 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 		return aiv_fail(err, AIV_EINPUT, "the reserved connections (%u) must be fewer "
 				"than all connections (%u)", reserved, max_conns);
 	srv = xcalloc(1, sizeof(*srv));
+	if (cfg->trust_proxy) {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&srv->proxy;
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&srv->proxy;
+		if (inet_pton(AF_INET, cfg->trust_proxy, &a4->sin_addr) == 1) {
+			a4->sin_family = AF_INET;
+		} else if (inet_pton(AF_INET6, cfg->trust_proxy, &a6->sin6_addr) == 1) {
+			a6->sin6_family = AF_INET6;
+		} else {
+			free(srv);
+			return aiv_fail(err, AIV_EINPUT, "the trusted proxy must be an IP address "
+					"(127.0.0.1, ::1), not '%s'", cfg->trust_proxy);
+		}
+	}
 	if (cfg->tls_cert && (read_pem(cfg->tls_cert, "certificate", &srv->tls_cert_pem, err) ||
 			      read_pem(cfg->tls_key, "key", &srv->tls_key_pem, err))) {
 		free(srv->tls_cert_pem);
@@ -936,6 +1024,7 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	if (cfg->tls_cert)
 		flags |= MHD_USE_TLS;
 	active_cfg = &srv->cfg;
+	trusted_proxy = srv->proxy;
 	general_conns = max_conns - reserved;
 	memset(&stats, 0, sizeof(stats));
 	stats.started_us = time_now_us();
@@ -948,7 +1037,7 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL);
 	if (cfg->max_conns_per_ip)
-		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip, NULL);
+		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip + threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30, NULL);
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL);
@@ -960,7 +1049,7 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key_pem);
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
-	srv->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, srv,
+	srv->daemon = MHD_start_daemon(flags, port, on_accept, NULL, on_request, srv,
 				       MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!srv->daemon) {
 		elen = strlen(mhd_last_error);
@@ -1034,6 +1123,7 @@ void http_stop(struct http_server *srv)
 	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&draining, 0, __ATOMIC_RELEASE);
 	active_cfg = NULL;
+	memset(&trusted_proxy, 0, sizeof(trusted_proxy));
 	free(srv->tls_cert_pem);
 	free(srv->tls_key_pem);
 	free(srv);

@@ -37,6 +37,12 @@ struct http_config {
 	unsigned drain_timeout_s;     /* at stop, wait this long for requests in flight */
 	const char *tls_cert;         /* PEM files: HTTPS when both are set */
 	const char *tls_key;
+	/*
+	 * A TLS-terminating proxy's address (an IP, "127.0.0.1" or "::1"):
+	 * a request from it with "X-Forwarded-Proto: https" counts as HTTPS
+	 * (Secure cookies).  The header from any other peer is ignored.
+	 */
+	const char *trust_proxy;
 	FILE *access_log;             /* one line per request; NULL: quiet */
 	/* Called once the socket listens (e.g. to print the URL). */
 	void (*on_ready)(const char *url, void *data);

@@ -395,4 +395,5 @@ void ingest_register_kinds(void)
 	apply_register(&identity_kind);
 	apply_register(&starter_workflow_kind);
 	apply_register(&tool_kind);
+	ingest_state_register();
 }

@@ -29,6 +29,8 @@ extern const struct kind_ops starter_workflow_kind; /* register.c */
 extern const struct kind_ops tool_kind;             /* register.c */
 /* Register Identity (and the other kinds of this layer) with apply. */
 void ingest_register_kinds(void);
+/* Register the imported tables' checks for audit verify (ingest_state.c). */
+void ingest_state_register(void);
 
 struct identity_import_result {
 	int64_t rows, ledger_seq, rejoined;

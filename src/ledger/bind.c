@@ -30,14 +30,17 @@ static struct {
 	char hash[SHA256_HEX];  /* ... whose hash is this */
 	json_t *tokens;         /* name -> {role, agent, secret, revoked, seq} */
 	json_t *objects;        /* "Kind/name" -> {spec_hash, created, updated} */
+	json_t *exceptions;     /* item -> {state, agent, approver, digest, seq} */
 } bc = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void clear(void)
 {
 	json_decref(bc.tokens);
 	json_decref(bc.objects);
+	json_decref(bc.exceptions);
 	bc.tokens = NULL;
 	bc.objects = NULL;
+	bc.exceptions = NULL;
 	bc.seq = 0;
 	bc.first[0] = bc.hash[0] = bc.uri[0] = '\0';
 }
@@ -63,7 +66,7 @@ static int index_row(const struct ledger_row *r, void *data)
 	/* ledger_walk hands entries over in increasing seq from bc.seq + 1 */
 	assert(r->seq > bc.seq);
 	if (strncmp(r->action, "token.", 6) && strncmp(r->action, "apply.", 6) &&
-	    strcmp(r->action, "change.merge"))
+	    strcmp(r->action, "change.merge") && strncmp(r->action, "exception.", 10))
 		goto done;
 	p = json_loadb(r->payload, r->payload_len, 0, NULL);
 	if (!p)
@@ -103,6 +106,22 @@ static int index_row(const struct ledger_row *r, void *data)
 			json_object_set_new(o, "merged", json_integer(r->seq));
 		}
 		free(key);
+	} else if (!strncmp(r->action, "exception.", 10) && *str(p, "item") && *str(p, "to")) {
+		/* pending: by is the agent; approved/rejected: by is the approver */
+		json_t *e = json_object_get(bc.exceptions, str(p, "item"));
+		const char *to = str(p, "to");
+		if (!e) {
+			e = json_object();
+			json_object_set_new(bc.exceptions, str(p, "item"), e);
+		}
+		json_object_set_new(e, "state", json_string(to));
+		json_object_set_new(e, "seq", json_integer(r->seq));
+		if (!strcmp(to, "pending") && !json_object_get(e, "agent"))
+			json_object_set_new(e, "agent", json_string(str(p, "by")));
+		if (!strcmp(to, "approved") || !strcmp(to, "rejected"))
+			json_object_set_new(e, "approver", json_string(str(p, "by")));
+		if (*str(p, "digest"))
+			json_object_set_new(e, "digest", json_string(str(p, "digest")));
 	} else if (!strcmp(r->action, "apply.delete")) {
 		char *key = xstrfmt("%s/%s", str(p, "kind"), str(p, "name"));
 		json_object_del(bc.objects, key);
@@ -158,6 +177,7 @@ static int sync_locked(struct store *s, struct aiv_err *err)
 		clear();
 		bc.tokens = json_object();
 		bc.objects = json_object();
+		bc.exceptions = json_object();
 		snprintf(bc.uri, sizeof(bc.uri), "%s", store_uri(s));
 	}
 	if ((ret = ledger_walk(s, bc.seq + 1, seq, NULL, NULL, 0, 0, index_row, NULL, err))) {
@@ -244,6 +264,27 @@ int ledger_bound_object(struct store *s, const char *kind, const char *name,
 	}
 	pthread_mutex_unlock(&bc.mu);
 	free(key);
+	return ret;
+}
+
+int ledger_bound_exception(struct store *s, const char *id, struct ledger_bound_exception *out,
+			   int *found, struct aiv_err *err)
+{
+	json_t *e;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	pthread_mutex_lock(&bc.mu);
+	if (!(ret = sync_locked(s, err)) && (e = json_object_get(bc.exceptions, id))) {
+		*found = 1;
+		snprintf(out->state, sizeof(out->state), "%s", str(e, "state"));
+		snprintf(out->agent, sizeof(out->agent), "%s", str(e, "agent"));
+		snprintf(out->approver, sizeof(out->approver), "%s", str(e, "approver"));
+		snprintf(out->digest, sizeof(out->digest), "%s", str(e, "digest"));
+		out->seq = json_integer_value(json_object_get(e, "seq"));
+	}
+	pthread_mutex_unlock(&bc.mu);
 	return ret;
 }
 

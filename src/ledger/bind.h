@@ -18,6 +18,9 @@
  *   token.create {name, role, agent?, secret_sha256?}, token.revoke {name}
  *   apply.create|update {kind, name, spec_hash}, apply.delete {kind, name}
  *   change.merge {artefact, from_/to_version, from_/to_fingerprint}
+ *   exception.* {item, to, by, digest?}: an exception item's state, the
+ *              agent that escalated it, who approved it and for what
+ *              arguments (an approval releases a decision: checked on use)
  * The index follows the ledger as it is; whether the ledger itself is
  * intact is `audit verify`'s question (and a signed checkpoint's).
  */
@@ -80,6 +83,18 @@ int ledger_bound_spec_load(struct store *s, const char *kind, const char *name,
  */
 int ledger_bound_object(struct store *s, const char *kind, const char *name,
 			struct ledger_bound_object *out, int *found, struct aiv_err *err);
+
+struct ledger_bound_exception {
+	char state[16];               /* the last transition's "to" */
+	char agent[129];              /* who escalated it (the pending entry's "by") */
+	char approver[129];           /* who approved or rejected it; "" if no one */
+	char digest[SHA256_HEX];      /* the arguments approved; "" if not recorded */
+	int64_t seq;                  /* the last exception.* entry */
+};
+
+/* The ledger's state of exception item `id`: *found = 0 when no entry names it. */
+int ledger_bound_exception(struct store *s, const char *id, struct ledger_bound_exception *out,
+			   int *found, struct aiv_err *err);
 
 /*
  * Every token or object the ledger holds, in name order, for a full

@@ -1,11 +1,13 @@
 /*
  * state.c - comparing the ledger-bound tables with the ledger; see state.h.
  *
- * The ledger layer reads other layers' tables here, and only here, for
- * one reason: to check them against what it recorded.  It never writes
- * them.  The list of what is bound and how is the data below (imports[],
- * and the three replays), so a new bound table is one more row.
+ * The ledger checks here what it owns the truth of: tokens (the bind
+ * index), and the digests of the imports the owning layers register
+ * (ledger_state_register_import).  Every other table is checked by the
+ * layer that owns it, through ledger_state_register(); the list of what
+ * is bound and how is in docs/ledger.md.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +33,19 @@ void ledger_state_report_release(struct ledger_state_report *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+json_t *ledger_state_report_json(const struct ledger_state_report *r)
+{
+	json_t *d = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n && i < MAX_KEPT; i++)
+		json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "table", r->v[i].table,
+						   "key", r->v[i].key, "what", r->v[i].what));
+	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:o}", "ok", !r->n, "tables", r->tables,
+			 "rows", (json_int_t)r->rows, "uncovered_imports",
+			 (json_int_t)r->uncovered, "differences", (json_int_t)r->n, "diffs", d);
 }
 
 void ledger_state_add(struct ledger_state_report *r, const char *table, const char *key,
@@ -95,73 +110,75 @@ int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 
 /* ---- digested: the rows an import entry wrote ------------------------ */
 
-/*
- * An import action, the payload field naming its id, and the rows it
- * wrote (each query takes the id; ORDER BY every column, so the digest
- * does not depend on the row order a backend happens to return).
- */
-struct bound_query {
-	const char *table, *sql;
-	int ncols;
-};
-static const struct bound_import {
-	const char *action, *id_field;
-	struct bound_query q[7];
-} imports[] = {
-	{ "usage.import", "import_id", {
-		{ "usage_blocks",
-		  "SELECT seq, n, data FROM usage_blocks WHERE import_id = ?"
-		  " ORDER BY seq", 3 },
-		{ "usage_seats",
-		  "SELECT person, identity, tool, day FROM usage_seats"
-		  " WHERE import_id = ? ORDER BY identity, tool, day, person", 4 },
-		{ "usage_team_members",
-		  "SELECT person, identity, team, day FROM usage_team_members"
-		  " WHERE import_id = ? ORDER BY identity, team, day, person", 4 },
-		{ "usage_workflows",
-		  "SELECT tool, workflow, title, creator, creator_identity, day"
-		  " FROM usage_workflows WHERE import_id = ?"
-		  " ORDER BY tool, workflow, day, title, creator_identity, creator", 6 },
-		{ "usage_org_daily",
-		  "SELECT tool, day, active_users, engaged_users FROM"
-		  " usage_org_daily WHERE import_id = ? ORDER BY tool, day", 4 },
-		{ "usage_unmatched",
-		  "SELECT identity, rows FROM usage_unmatched"
-		  " WHERE import_id = ? ORDER BY identity", 2 },
-		{ NULL, NULL, 0 } } },
-	{ "journeys.import", "import_id", {
-		{ "journey_events",
-		  "SELECT journey, customer, channel, time_us, turn,"
-		  " intent_qualified, committed, order_value FROM journey_events"
-		  " WHERE import_id = ? ORDER BY journey, customer, time_us, turn, channel,"
-		  " intent_qualified, committed, order_value", 8 },
-		{ "customer_outcomes",
-		  "SELECT customer, retained_30d, retained_90d, upsell,"
-		  " revenue, referrals FROM customer_outcomes WHERE import_id = ?"
-		  " ORDER BY customer, retained_30d, retained_90d, upsell, revenue, referrals", 6 },
-		{ NULL, NULL, 0 } } },
-};
+/* ---- the registry ----------------------------------------------------- */
 
-static const struct bound_import *import_of(const char *action)
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static ledger_state_check_fn *checks;
+static size_t nchecks, checks_alloc;
+static const struct ledger_state_import **imports;
+static size_t nimports, imports_alloc;
+
+void ledger_state_register(ledger_state_check_fn fn)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(imports); i++)
-		if (!strcmp(imports[i].action, action))
-			return &imports[i];
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nchecks && checks[i] != fn; i++)
+		;
+	if (i == nchecks) {
+		ALLOC_GROW(checks, nchecks + 1, checks_alloc);
+		checks[nchecks++] = fn;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+void ledger_state_register_import(const struct ledger_state_import *bi)
+{
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nimports && strcmp(imports[i]->action, bi->action); i++)
+		;
+	if (i == nimports) {
+		ALLOC_GROW(imports, nimports + 1, imports_alloc);
+		imports[nimports++] = bi;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+/*
+ * The registered import of `action`, or NULL.  Registration happens at
+ * start, before any thread appends, so reading the list needs no lock.
+ */
+static const struct ledger_state_import *import_of(const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < nimports; i++)
+		if (!strcmp(imports[i]->action, action))
+			return imports[i];
 	return NULL;
 }
 
-/* {table: row digest} of the rows of one import; new reference in *out. */
-static int import_digest(struct store *s, const struct bound_import *bi, int64_t id,
-			 json_t **out, struct aiv_err *err)
+static int whole_table(const struct ledger_state_query *q)
+{
+	return !strchr(q->sql, '?');
+}
+
+/*
+ * {table: row digest} of the rows of one import (which: -1 every query,
+ * 0 the import's own rows, 1 the whole-table ones); new reference in *out.
+ */
+static int import_digest(struct store *s, const struct ledger_state_import *bi, int64_t id,
+			 int which, json_t **out, struct aiv_err *err)
 {
 	char d[SHA256_HEX];
 	int i, ret = 0;
 
 	*out = json_object();
 	for (i = 0; bi->q[i].sql && !ret; i++)
-		if (!(ret = ledger_rows_digest(s, bi->q[i].sql, id, bi->q[i].ncols, d, err)))
+		if ((which < 0 || which == whole_table(&bi->q[i])) &&
+		    !(ret = ledger_rows_digest(s, bi->q[i].sql, id, bi->q[i].ncols, d, err)))
 			json_object_set_new(*out, bi->q[i].table, json_string(d));
 	if (ret) {
 		json_decref(*out);
@@ -173,7 +190,7 @@ static int import_digest(struct store *s, const struct bound_import *bi, int64_t
 int ledger_state_stamp(struct store *s, const char *action, const json_t *payload,
 		       json_t **out, struct aiv_err *err)
 {
-	const struct bound_import *bi = import_of(action);
+	const struct ledger_state_import *bi = import_of(action);
 	json_t *id, *d;
 	int ret;
 
@@ -181,7 +198,7 @@ int ledger_state_stamp(struct store *s, const char *action, const json_t *payloa
 	if (!bi || !payload || !(id = json_object_get(payload, bi->id_field)) ||
 	    !json_is_integer(id))
 		return 0;
-	if ((ret = import_digest(s, bi, json_integer_value(id), &d, err)))
+	if ((ret = import_digest(s, bi, json_integer_value(id), -1, &d, err)))
 		return ret;
 	*out = json_copy((json_t *)payload);
 	json_object_set_new(*out, "state_sha256", d);
@@ -193,13 +210,13 @@ struct import_walk {
 	struct ledger_state_report *r;
 	struct aiv_err *err;
 	int ret;
-	json_t *seen; /* "action/id" -> 1: an id imported twice is a problem too */
+	json_t *last; /* action -> {"seq", "want"}: the newest entry, for whole tables */
 };
 
 static int check_import(const struct ledger_row *row, void *data)
 {
 	struct import_walk *w = data;
-	const struct bound_import *bi = import_of(row->action);
+	const struct ledger_state_import *bi = import_of(row->action);
 	json_t *p, *want, *have = NULL;
 	char key[64];
 	int64_t id;
@@ -214,15 +231,17 @@ static int check_import(const struct ledger_row *row, void *data)
 	snprintf(key, sizeof(key), "%s=%lld", bi->id_field, (long long)id);
 	if (!json_is_object(want)) {
 		w->r->uncovered++;
-	} else if ((w->ret = import_digest(w->s, bi, id, &have, w->err))) {
+	} else if ((w->ret = import_digest(w->s, bi, id, 0, &have, w->err))) {
 		json_decref(p);
 		return 1;
 	} else {
 		w->r->rows++;
+		json_object_set_new(w->last, row->action, json_pack("{s:I, s:O}", "seq",
+				    (json_int_t)row->seq, "want", want));
 		for (i = 0; bi->q[i].sql; i++) {
 			const char *h = json_string_value(json_object_get(have, bi->q[i].table));
 			const char *x = json_string_value(json_object_get(want, bi->q[i].table));
-			if (x && h && strcmp(h, x))
+			if (!whole_table(&bi->q[i]) && x && h && strcmp(h, x))
 				ledger_state_add(w->r, bi->q[i].table, key, "the rows of this import "
 						 "digest to %.12s... but %s entry %lld recorded %.12s...",
 						 h, row->action, (long long)row->seq, x);
@@ -233,7 +252,173 @@ static int check_import(const struct ledger_row *row, void *data)
 	return 0;
 }
 
-/* ---- replayed: tokens, objects, exceptions --------------------------- */
+/*
+ * The whole-table digests (append-only dictionaries the imports share):
+ * the newest entry of each action recorded the table as it then was, and
+ * only imports add to it, so it must still be that.
+ */
+static int check_whole_tables(struct import_walk *w)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < nimports; i++) {
+		const struct ledger_state_import *bi = imports[i];
+		json_t *last = json_object_get(w->last, bi->action), *have = NULL;
+		json_t *want = json_object_get(last, "want");
+		long long seq = (long long)json_integer_value(json_object_get(last, "seq"));
+
+		if (!last)
+			continue;
+		if ((w->ret = import_digest(w->s, bi, 0, 1, &have, w->err)))
+			return w->ret;
+		for (j = 0; bi->q[j].sql; j++) {
+			const char *h = json_string_value(json_object_get(have, bi->q[j].table));
+			const char *x = json_string_value(json_object_get(want, bi->q[j].table));
+			if (!whole_table(&bi->q[j]))
+				continue;
+			if (!x)
+				w->r->uncovered++;
+			else if (h && strcmp(h, x))
+				ledger_state_add(w->r, bi->q[j].table, "*", "the table digests to "
+						 "%.12s... but the newest %s (entry %lld) recorded "
+						 "%.12s...: a row was edited, added or removed since",
+						 h, bi->action, seq, x);
+		}
+		json_decref(have);
+	}
+	return 0;
+}
+
+struct last_walk {
+	const char *action, *field;
+	json_t *m;
+};
+
+static int last_entry(const struct ledger_row *row, void *data)
+{
+	struct last_walk *w = data;
+	json_t *p, *k;
+	char num[32];
+	const char *key;
+
+	if (strcmp(row->action, w->action) ||
+	    !(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	k = json_object_get(p, w->field);
+	if (json_is_integer(k)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(k));
+		key = num;
+	} else {
+		key = json_string_value(k);
+	}
+	if (key && json_is_object(p)) {
+		json_object_set_new(p, "_seq", json_integer(row->seq));
+		json_object_set_new(p, "_actor", json_string(row->actor));
+		json_object_set(w->m, key, p);
+	}
+	json_decref(p);
+	return 0;
+}
+
+int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
+			      json_t **out, struct aiv_err *err)
+{
+	struct last_walk w = { action, key_field, json_object() };
+	int ret = ledger_walk(s, 1, 0, NULL, action, 0, 0, last_entry, &w, err);
+
+	if (ret) {
+		json_decref(w.m);
+		w.m = NULL;
+	}
+	*out = w.m;
+	return ret;
+}
+
+struct seq_walk {
+	const char *field;
+	json_t *m;
+};
+
+static int seq_entry(const struct ledger_row *row, void *data)
+{
+	struct seq_walk *w = data;
+	json_t *p;
+	char key[32];
+
+	if (!(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	if (w->field && !json_object_get(p, w->field)) {
+		json_decref(p);
+		return 0;
+	}
+	snprintf(key, sizeof(key), "%lld", (long long)row->seq);
+	json_object_set_new(w->m, key, p);
+	return 0;
+}
+
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, const char *field,
+				json_t **out, struct aiv_err *err)
+{
+	struct seq_walk w = { field, json_object() };
+	int ret;
+
+	*out = w.m;
+	if ((ret = ledger_walk(s, 1, 0, NULL, action_prefix, 0, 0, seq_entry, &w, err))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+const char *ledger_state_str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+const char *ledger_state_col(struct store_stmt *st, int i)
+{
+	return store_col_is_null(st, i) ? "" : store_col_text(st, i);
+}
+
+int ledger_state_match_rows(struct store *s, const char *table, const char *sql, json_t *want,
+			    const char *action, ledger_state_row_fn fn,
+			    struct ledger_state_report *r, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	const char *k;
+	json_t *e;
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *key = store_col_text(st, 0);
+		r->rows++;
+		if (!(e = json_object_get(want, key))) {
+			ledger_state_add(r, table, key, "no %s entry wrote this row", action);
+			continue;
+		}
+		fn(st, e, r);
+		json_object_del(want, key);
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	json_object_foreach(want, k, e) {
+		json_t *seq = json_object_get(e, "_seq");
+		if (seq)
+			ledger_state_add(r, table, k, "missing: %s entry %lld wrote it", action,
+					 (long long)json_integer_value(seq));
+		else
+			ledger_state_add(r, table, k, "missing: %s entry %s wrote it", action, k);
+	}
+	return 0;
+}
+
+/* ---- replayed: tokens ------------------------------------------------ */
 
 struct want_map {
 	json_t *m; /* key -> value object */
@@ -309,246 +494,23 @@ out:
 	return ret;
 }
 
-static int want_object(const char *kind, const char *name, const struct ledger_bound_object *o,
-		       void *data)
-{
-	struct want_map *w = data;
-	char *key = xstrfmt("%s/%s", kind, name);
-
-	struct ledger_bound_object *copy = xmalloc(sizeof(*copy));
-
-	*copy = *o;
-	/* the struct rides in the map as an integer-sized pointer: freed below */
-	json_object_set_new(w->m, key, json_pack("{s:I}", "p", (json_int_t)(intptr_t)copy));
-	free(key);
-	return 0;
-}
-
-static struct ledger_bound_object *bound_of(json_t *m, const char *key)
-{
-	json_t *v = json_object_get(json_object_get(m, key), "p");
-
-	return v ? (struct ledger_bound_object *)(intptr_t)json_integer_value(v) : NULL;
-}
-
-static void free_bound(json_t *m, const char *key)
-{
-	free(bound_of(m, key));
-	json_object_del(m, key);
-}
-
-static int check_objects(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
-{
-	struct want_map w = { json_object(), r };
-	struct store_stmt *st;
-	const char *k;
-	json_t *v;
-	int rc, ret;
-
-	r->tables++;
-	if ((ret = ledger_bound_objects(s, want_object, &w, err)))
-		goto out;
-	if (!(st = store_prepare(s, "SELECT kind, name, spec, spec_hash, created_seq,"
-				 " updated_seq FROM objects ORDER BY kind, name", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char *key = xstrfmt("%s/%s", store_col_text(st, 0), store_col_text(st, 1));
-		const struct ledger_bound_object *o = bound_of(w.m, key);
-		char have[SHA256_HEX];
-
-		r->rows++;
-		sha256_hex(store_col_text(st, 2), store_col_bytes(st, 2), have);
-		if (!o) {
-			ledger_state_add(r, "objects", key, "no ledger entry applied this object");
-		} else {
-			if (!ledger_bound_spec_ok(o, store_col_text(st, 2), store_col_bytes(st, 2)))
-				ledger_state_add(r, "objects", key, "the spec is not the one the ledger "
-						 "recorded (entry %lld%s): it was edited",
-						 (long long)(o->merged ? o->merged_seq : o->updated_seq),
-						 o->merged ? ", a merge" : "");
-			if (strcmp(have, store_col_text(st, 3)))
-				ledger_state_add(r, "objects", key, "spec_hash is %.12s... but the "
-						 "spec hashes to %.12s...", store_col_text(st, 3), have);
-			if (store_col_int(st, 4) != o->created_seq ||
-			    store_col_int(st, 5) != o->updated_seq)
-				ledger_state_add(r, "objects", key, "created/updated at entries %lld/%lld "
-						 "but the ledger says %lld/%lld",
-						 (long long)store_col_int(st, 4),
-						 (long long)store_col_int(st, 5),
-						 (long long)o->created_seq, (long long)o->updated_seq);
-			free_bound(w.m, key);
-		}
-		free(key);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(w.m, k, v)
-		ledger_state_add(r, "objects", k, "missing: the ledger applied it (entry %lld)",
-				 (long long)bound_of(w.m, k)->updated_seq);
-out:
-	json_object_foreach(w.m, k, v)
-		free(bound_of(w.m, k));
-	json_decref(w.m);
-	return ret;
-}
-
-/* Exception items: state and approver from their last exception.* entry. */
-static int want_exception(const struct ledger_row *row, void *data)
-{
-	struct want_map *w = data;
-	json_t *p = json_loadb(row->payload, row->payload_len, 0, NULL);
-	const char *item = json_string_value(json_object_get(p, "item"));
-	const char *to = json_string_value(json_object_get(p, "to"));
-	const char *by = json_string_value(json_object_get(p, "by"));
-
-	if (item && to) {
-		json_t *e = json_object_get(w->m, item);
-		if (!e) {
-			e = json_object();
-			json_object_set_new(w->m, item, e);
-		}
-		json_object_set_new(e, "state", json_string(to));
-		json_object_set_new(e, "seq", json_integer(row->seq));
-		if (!strcmp(to, "approved") || !strcmp(to, "rejected"))
-			json_object_set_new(e, "approver", json_string(by ? by : ""));
-	}
-	json_decref(p);
-	return 0;
-}
-
-static int check_exceptions(struct store *s, struct ledger_state_report *r,
-			    struct aiv_err *err)
-{
-	struct want_map w = { json_object(), r };
-	struct store_stmt *st;
-	const char *k;
-	json_t *v;
-	int rc, ret;
-
-	r->tables++;
-	if ((ret = ledger_walk(s, 1, 0, NULL, "exception.", 0, 0, want_exception, &w, err)))
-		goto out;
-	if (!(st = store_prepare(s, "SELECT id, state, approver FROM exceptions ORDER BY id",
-				 err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *id = store_col_text(st, 0);
-		json_t *e = json_object_get(w.m, id);
-		const char *state = json_string_value(json_object_get(e, "state"));
-		const char *appr = json_string_value(json_object_get(e, "approver"));
-
-		r->rows++;
-		if (!e) {
-			ledger_state_add(r, "exceptions", id, "no ledger entry created this item");
-			continue;
-		}
-		if (strcmp(state, store_col_text(st, 1)))
-			ledger_state_add(r, "exceptions", id, "state is %s but the ledger says %s "
-					 "(entry %lld)", store_col_text(st, 1), state,
-					 (long long)json_integer_value(json_object_get(e, "seq")));
-		else if (appr && strcmp(appr, store_col_text(st, 2)))
-			ledger_state_add(r, "exceptions", id, "approver is '%s' but the ledger "
-					 "says '%s'", store_col_text(st, 2), appr);
-		json_object_del(w.m, id);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(w.m, k, v)
-		ledger_state_add(r, "exceptions", k, "missing: the ledger created it (entry %lld)",
-				 (long long)json_integer_value(json_object_get(v, "seq")));
-out:
-	json_decref(w.m);
-	return ret;
-}
-
-/* ---- derived: decision_log index columns ----------------------------- */
-
-static const char *jstr(const json_t *o, const char *path1, const char *path2)
-{
-	const json_t *v = json_object_get(o, path1);
-	if (path2)
-		v = json_object_get(v, path2);
-	return json_string_value(v);
-}
-
-static void col_vs(struct ledger_state_report *r, const char *id, const char *col,
-		   struct store_stmt *st, int i, const char *want)
-{
-	const char *have = store_col_is_null(st, i) ? NULL : store_col_text(st, i);
-
-	if ((have == NULL) != (want == NULL) || (have && strcmp(have, want)))
-		ledger_state_add(r, "decision_log", id, "%s is '%s' but the record says '%s'",
-				 col, have ? have : "(null)", want ? want : "(null)");
-}
-
-static int check_decision_log(struct store *s, struct ledger_state_report *r,
-			      struct aiv_err *err)
-{
-	struct store_stmt *st;
-	int rc;
-
-	r->tables++;
-	if (!(st = store_prepare(s, "SELECT id, kind, record, digest, agent, action, outcome,"
-				 " time_us FROM decision_log ORDER BY seq", err)))
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *id = store_col_text(st, 0);
-		char have[SHA256_HEX];
-		json_t *rec;
-
-		r->rows++;
-		sha256_hex(store_col_text(st, 2), store_col_bytes(st, 2), have);
-		if (strcmp(have, store_col_text(st, 3))) {
-			ledger_state_add(r, "decision_log", id, "the record hashes to %.12s... but "
-					 "its digest is %.12s...", have, store_col_text(st, 3));
-			continue;
-		}
-		if (strcmp(store_col_text(st, 1), "decision"))
-			continue;
-		rec = json_loadb(store_col_text(st, 2), store_col_bytes(st, 2), 0, NULL);
-		if (!rec) {
-			ledger_state_add(r, "decision_log", id, "the record is not JSON");
-			continue;
-		}
-		col_vs(r, id, "agent", st, 4, jstr(rec, "agent", NULL));
-		col_vs(r, id, "action", st, 5, jstr(rec, "input", "action"));
-		col_vs(r, id, "outcome", st, 6, jstr(rec, "result", "decision"));
-		{
-			int64_t t = 0;
-			const char *ts = jstr(rec, "timestamp", NULL);
-			if (!ts || time_parse_iso(ts, &t) || t != store_col_int(st, 7))
-				ledger_state_add(r, "decision_log", id, "time_us is %lld but the "
-						 "record's timestamp is %s",
-						 (long long)store_col_int(st, 7), ts ? ts : "(none)");
-		}
-		json_decref(rec);
-	}
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
 int ledger_state_verify(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
 {
-	struct import_walk w = { s, r, err, 0, NULL };
+	struct import_walk w = { s, r, err, 0, json_object() };
+	size_t i;
 	int ret;
 
-	if ((ret = check_tokens(s, r, err)) || (ret = check_objects(s, r, err)) ||
-	    (ret = check_exceptions(s, r, err)) || (ret = check_decision_log(s, r, err)))
-		return ret;
-	r->tables += 2; /* usage and journey imports */
-	if ((ret = ledger_walk(s, 1, 0, NULL, NULL, 0, 0, check_import, &w, err)))
-		return ret;
-	return w.ret;
+	if ((ret = check_tokens(s, r, err)))
+		goto out;
+	r->tables += (int)nimports;
+	if ((ret = ledger_walk(s, 1, 0, NULL, NULL, 0, 0, check_import, &w, err)) ||
+	    (ret = w.ret) || (ret = check_whole_tables(&w)))
+		goto out;
+	for (i = 0; i < nchecks && !ret; i++)
+		ret = checks[i](s, r, err);
+out:
+	json_decref(w.last);
+	return ret;
 }
 
 /* ---- comparing a table with its replay ------------------------------- */

@@ -2,26 +2,25 @@
  * state.h - `audit verify --state`: do the tables say what the ledger says?
  *
  * The chain proves the ledger was not edited; this proves the tables were
- * not edited behind it.  Each ledger-bound table is checked one of three
- * ways (docs/ledger.md has the full list):
+ * not edited behind it.  Each ledger-bound table is checked one of these
+ * ways (docs/ledger.md has the full list, and the tables left unbound
+ * with the reason):
  *
- *   replayed   the ledger's entries give every row's state: tokens (from
- *              token.create/revoke), objects (apply.* spec_hash, and the
- *              spec must hash to it), exceptions (state and approver from
- *              the last exception.* transition)
+ *   replayed   the ledger's entries give every row's state: tokens (here,
+ *              from token.create/revoke), objects and the typed rows the
+ *              kinds write from specs (apply/apply_state.c), exceptions,
+ *              readiness answers, change requests, frameworks ...
  *   digested   the entry holds state_sha256, a digest of the rows it wrote
- *              (usage.import, journeys.import: added by ledger_append to
- *              entries appended from 2026-12 on; older entries have none
- *              and their rows are reported as not covered, never as bad)
+ *              (usage.import, journeys.import, spans.import: added by
+ *              ledger_append to entries appended from 2026-12 on; older
+ *              entries have none and their rows are reported as not
+ *              covered, never as bad)
  *   derived    the row carries its own hash chained into the ledger:
- *              decision_log (record -> digest -> decisions.batch); its
- *              index columns (agent, action, outcome, time_us) must say
- *              what the record says
+ *              decision_log (record -> digest -> decisions.batch), change
+ *              signatures; or is content-addressed (evidence files, blobs)
  *
- * The typed rows that apply writes from specs (people, teams, agents,
- * policies, ...) are checked by replaying the verified specs into an
- * empty workspace (cli/audit.c, which may call the apply layer) and
- * comparing with ledger_state_compare().
+ * This file checks tokens and the digests; the owning layers register
+ * the rest (the registry below), so no SQL on their tables lives here.
  *
  * The row digest: SHA-256 over each row in the query's order, each column
  * as "N" (NULL) or "V<length>:<bytes>" (the value as SQLite text or blob
@@ -49,15 +48,96 @@ struct ledger_state_report {
 };
 
 void ledger_state_report_release(struct ledger_state_report *r);
+/*
+ * The report as JSON (new reference): {ok, tables, rows,
+ * uncovered_imports, differences, diffs: [{table, key, what}]} with at
+ * most 1000 diffs (differences counts them all).  `audit verify --json`
+ * and GET /api/v1/audit/verify print this.
+ */
+json_t *ledger_state_report_json(const struct ledger_state_report *r);
 /* Record one difference; at most 1000 are kept (n counts them all). */
 void ledger_state_add(struct ledger_state_report *r, const char *table, const char *key,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Run the replayed, digested and derived checks.  0 when they ran (r->n
- * says whether the tables match), negative on a store error.
+ * Run every check: the ledger's own (tokens, the digested imports), then
+ * each registered one in registration order.  0 when they ran (r->n says
+ * whether the tables match), negative on a store error.
  */
 int ledger_state_verify(struct store *s, struct ledger_state_report *r, struct aiv_err *err);
+
+/* ---- the registry: each layer checks the tables it owns -------------- */
+
+/*
+ * Each layer owns its tables (DESIGN.md), so the ledger does not query
+ * them: the owning layer registers a check at start (from its
+ * *_register_kinds() / *_register() function, which main calls), and
+ * `audit verify` and GET /api/v1/audit/verify run them all through
+ * ledger_state_verify().  A check adds one difference per bad row with
+ * ledger_state_add() (naming the table and the row's key), counts
+ * r->rows and r->tables, and returns non-zero only on a store error.
+ */
+typedef int (*ledger_state_check_fn)(struct store *s, struct ledger_state_report *r,
+				     struct aiv_err *err);
+/* Register fn (once: a second call with the same fn is ignored). */
+void ledger_state_register(ledger_state_check_fn fn);
+
+/*
+ * A digested import: the rows an entry of `action` wrote are digested
+ * into its payload's "state_sha256" object ({table: digest}) by
+ * ledger_append, and compared again by verify.  Each query takes the
+ * payload's integer `id_field` as its one parameter and must ORDER BY
+ * every column; a query without '?' is a whole-table digest (for
+ * append-only dictionaries the imports share), compared with the newest
+ * entry of the action only.  At most 8 queries; the struct must outlive
+ * the process (static).
+ */
+struct ledger_state_query {
+	const char *table, *sql;
+	int ncols;
+};
+struct ledger_state_import {
+	const char *action, *id_field;
+	struct ledger_state_query q[8]; /* ended by { NULL, NULL, 0 } */
+};
+void ledger_state_register_import(const struct ledger_state_import *bi);
+
+/*
+ * For the checks: the payload of the newest entry of `action` (exactly)
+ * for each value of its string field `key_field` (or integer, as decimal
+ * text), as {value: payload} (new reference in *out), each payload with
+ * "_seq" and "_actor" added.  Entries with an unreadable payload or
+ * without the field are skipped (the chain check owns their form).
+ */
+int ledger_state_last_entries(struct store *s, const char *action, const char *key_field,
+			      json_t **out, struct aiv_err *err);
+/*
+ * The payload of every entry whose action starts with `action_prefix` and
+ * whose payload has `field` (NULL: any), as {"SEQ": payload} (new
+ * reference in *out): for rows that name their entry.
+ */
+int ledger_state_entries_by_seq(struct store *s, const char *action_prefix, const char *field,
+				json_t **out, struct aiv_err *err);
+
+/*
+ * The common shape of a replayed check.  Run `sql` (no parameters; its
+ * first column is the row's key, as text) over `table`; for each row, look
+ * the key up in `want` (an object of entries as ledger_state_last_entries
+ * gives them, with "_seq"): a row without one is reported as written by
+ * no `action` entry, a row with one is passed to fn (which adds its own
+ * differences) and its key deleted from want; what is left in want is
+ * reported missing (with its "_seq", or its key when it has none).
+ * Counts r->rows; not r->tables.
+ */
+typedef void (*ledger_state_row_fn)(struct store_stmt *st, const json_t *entry,
+				    struct ledger_state_report *r);
+int ledger_state_match_rows(struct store *s, const char *table, const char *sql, json_t *want,
+			    const char *action, ledger_state_row_fn fn,
+			    struct ledger_state_report *r, struct aiv_err *err);
+
+/* Helpers for the checks: o's string k, or ""; column i's text, or "" for NULL. */
+const char *ledger_state_str(const json_t *o, const char *k);
+const char *ledger_state_col(struct store_stmt *st, int i);
 
 /*
  * Compare `table` in `have` (the workspace) with `want` (a replay):

@@ -368,4 +368,5 @@ void org_register_kinds(void)
 	apply_register(&org_team_kind);
 	apply_register(&org_person_kind);
 	apply_register(&org_initiative_kind);
+	org_state_register();
 }

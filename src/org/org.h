@@ -17,6 +17,8 @@ extern const struct kind_ops org_initiative_kind;
 
 /* Register the three kinds (Team first: people and initiatives refer to teams). */
 void org_register_kinds(void);
+/* Register the replay of teams, people, initiatives for audit verify (org_state.c). */
+void org_state_register(void);
 
 /* Check a slug: [a-z0-9] then [a-z0-9._-]*, at most 128 bytes. */
 int org_valid_name(const char *s);

@@ -1,0 +1,187 @@
+/*
+ * ingest_state.c - the imported tables against the ledger, for `audit
+ * verify --state` (ledger/state.h); registered at start by
+ * ingest_register_kinds().
+ *
+ *   digested  usage.import and journeys.import: ledger_append digests the
+ *             rows each import wrote into its entry (state_sha256).  The
+ *             string and identity dictionaries the usage blocks point
+ *             into are append-only and shared by every import, so the
+ *             newest usage.import also digests them whole: renaming a
+ *             tool in usage_strings would otherwise re-label every block.
+ *   replayed  event logs: the columns of each log must load and hash to
+ *             the content hash its last import.cases entry recorded (the
+ *             entry is written before the columns, so they cannot be
+ *             digested into it; the content hash is the same thing).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity.h"
+#include "ledger/ledger.h"
+#include "ledger/state.h"
+#include "logstore.h"
+#include "metrics/eventlog.h"
+
+static const struct ledger_state_import usage_import = {
+	"usage.import", "import_id", {
+		{ "usage_blocks",
+		  "SELECT seq, n, data FROM usage_blocks WHERE import_id = ?"
+		  " ORDER BY seq", 3 },
+		{ "usage_seats",
+		  "SELECT person, identity, tool, day FROM usage_seats"
+		  " WHERE import_id = ? ORDER BY identity, tool, day, person", 4 },
+		{ "usage_team_members",
+		  "SELECT person, identity, team, day FROM usage_team_members"
+		  " WHERE import_id = ? ORDER BY identity, team, day, person", 4 },
+		{ "usage_workflows",
+		  "SELECT tool, workflow, title, creator, creator_identity, day"
+		  " FROM usage_workflows WHERE import_id = ?"
+		  " ORDER BY tool, workflow, day, title, creator_identity, creator", 6 },
+		{ "usage_org_daily",
+		  "SELECT tool, day, active_users, engaged_users FROM"
+		  " usage_org_daily WHERE import_id = ? ORDER BY tool, day", 4 },
+		{ "usage_unmatched",
+		  "SELECT identity, rows FROM usage_unmatched"
+		  " WHERE import_id = ? ORDER BY identity", 2 },
+		/* whole tables: the dictionaries (person is re-joined later: not bound) */
+		{ "usage_strings", "SELECT id, value FROM usage_strings ORDER BY id", 2 },
+		{ "usage_identities", "SELECT id, identity FROM usage_identities ORDER BY id", 2 },
+	} };
+
+static const struct ledger_state_import journeys_import = {
+	"journeys.import", "import_id", {
+		{ "journey_events",
+		  "SELECT journey, customer, channel, time_us, turn,"
+		  " intent_qualified, committed, order_value FROM journey_events"
+		  " WHERE import_id = ? ORDER BY journey, customer, time_us, turn, channel,"
+		  " intent_qualified, committed, order_value", 8 },
+		{ "customer_outcomes",
+		  "SELECT customer, retained_30d, retained_90d, upsell,"
+		  " revenue, referrals FROM customer_outcomes WHERE import_id = ?"
+		  " ORDER BY customer, retained_30d, retained_90d, upsell, revenue, referrals", 6 },
+		{ NULL, NULL, 0 },
+	} };
+
+static int check_event_logs(struct store *s, struct ledger_state_report *r,
+			    struct aiv_err *err)
+{
+	struct logstore_info *v = NULL;
+	json_t *want = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	r->tables += 2; /* event_logs, event_log_columns */
+	if ((ret = ledger_state_last_entries(s, "import.cases", "log", &want, err)) ||
+	    (ret = logstore_list(s, &v, &n, err)))
+		goto out;
+	for (i = 0; i < n; i++) {
+		json_t *e = json_object_get(want, v[i].name);
+		const char *rec = json_string_value(json_object_get(e, "rows_sha256"));
+		struct aiv_err lerr = AIV_ERR_INIT;
+		struct eventlog l;
+		char have[SHA256_HEX];
+
+		r->rows++;
+		if (!e || !rec) {
+			ledger_state_add(r, "event_logs", v[i].name, "no import.cases entry "
+					 "imported this log");
+			continue;
+		}
+		if (strcmp(rec, v[i].content_hash) ||
+		    v[i].ledger_seq != json_integer_value(json_object_get(e, "_seq")) ||
+		    v[i].cases != json_integer_value(json_object_get(e, "cases")) ||
+		    v[i].events != json_integer_value(json_object_get(e, "rows")) ||
+		    v[i].activities != json_integer_value(json_object_get(e, "activities")))
+			ledger_state_add(r, "event_logs", v[i].name, "hash %.12s..., entry %lld, "
+					 "%lld cases, %lld events, %lld activities but the ledger "
+					 "(entry %lld) says %.12s..., %lld, %lld, %lld",
+					 v[i].content_hash, (long long)v[i].ledger_seq,
+					 (long long)v[i].cases, (long long)v[i].events,
+					 (long long)v[i].activities,
+					 (long long)json_integer_value(json_object_get(e, "_seq")), rec,
+					 (long long)json_integer_value(json_object_get(e, "cases")),
+					 (long long)json_integer_value(json_object_get(e, "rows")),
+					 (long long)json_integer_value(json_object_get(e, "activities")));
+		eventlog_init(&l);
+		if (logstore_load(s, v[i].name, &l, &lerr)) {
+			ledger_state_add(r, "event_log_columns", v[i].name, "the columns do not "
+					 "load: %s", lerr.msg);
+		} else {
+			logstore_content_hash(&l, have);
+			if (strcmp(have, rec))
+				ledger_state_add(r, "event_log_columns", v[i].name, "the columns hash "
+						 "to %.12s... but import.cases entry %lld recorded "
+						 "%.12s...", have,
+						 (long long)json_integer_value(json_object_get(e, "_seq")),
+						 rec);
+		}
+		eventlog_release(&l);
+	}
+	{
+		const char *k;
+		json_t *e;
+		json_object_foreach(want, k, e) {
+			for (i = 0; i < n && strcmp(v[i].name, k); i++)
+				;
+			if (i == n)
+				ledger_state_add(r, "event_logs", k, "missing: import.cases entry "
+						 "%lld imported it",
+						 (long long)json_integer_value(json_object_get(e, "_seq")));
+		}
+	}
+out:
+	logstore_info_free(v, n);
+	json_decref(want);
+	return ret;
+}
+
+/*
+ * usage_imports: one row per usage.import or journeys.import entry, which
+ * names it by import_id; source, format, rows, content hash and the entry
+ * must be what the entry says.
+ */
+static void import_row(struct store_stmt *st, const json_t *e, struct ledger_state_report *r)
+{
+	if (strcmp(ledger_state_col(st, 1), ledger_state_str(e, "format")) ||
+	    strcmp(ledger_state_col(st, 2), ledger_state_str(e, "source")) ||
+	    store_col_int(st, 3) != json_integer_value(json_object_get(e, "rows")) ||
+	    strcmp(ledger_state_col(st, 4), ledger_state_str(e, "content_hash")) ||
+	    store_col_int(st, 5) != json_integer_value(json_object_get(e, "_seq")))
+		ledger_state_add(r, "usage_imports", ledger_state_col(st, 0), "format, source, rows, "
+				 "content hash or entry differ from the ledger's (entry %lld: %s, "
+				 "%lld rows, %.12s...)",
+				 (long long)json_integer_value(json_object_get(e, "_seq")),
+				 ledger_state_str(e, "source"),
+				 (long long)json_integer_value(json_object_get(e, "rows")),
+				 ledger_state_str(e, "content_hash"));
+}
+
+static int check_usage_imports(struct store *s, struct ledger_state_report *r,
+			       struct aiv_err *err)
+{
+	json_t *want = NULL, *journeys = NULL;
+	int ret;
+
+	r->tables++;
+	if (!(ret = ledger_state_last_entries(s, "usage.import", "import_id", &want, err)) &&
+	    !(ret = ledger_state_last_entries(s, "journeys.import", "import_id", &journeys, err))) {
+		json_object_update(want, journeys);
+		ret = ledger_state_match_rows(s, "usage_imports", "SELECT id, format, source, rows,"
+					      " content_hash, ledger_seq FROM usage_imports"
+					      " ORDER BY id", want, "usage.import or journeys.import",
+					      import_row, r, err);
+	}
+	json_decref(want);
+	json_decref(journeys);
+	return ret;
+}
+
+void ingest_state_register(void)
+{
+	ledger_state_register(check_usage_imports);
+	ledger_state_register_import(&usage_import);
+	ledger_state_register_import(&journeys_import);
+	ledger_state_register(check_event_logs);
+}

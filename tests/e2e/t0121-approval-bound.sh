@@ -1,0 +1,72 @@
+#!/bin/sh
+# t0121-approval-bound.sh - an approval is checked against the ledger on use.
+#
+# An approved exception item releases the escalated decision it was raised
+# for, once.  The exceptions table alone must not be able to do that: a row
+# set to 'approved' with the sqlite3 CLI (no ledger entry), or an approved
+# row whose argument digest is swapped for another request's, must release
+# nothing.  decide then denies, fail closed, and says why.
+
+. "$(dirname "$0")/lib.sh"
+
+INV3='{"confidence": 0.5, "amount": 500}'
+INV4='{"confidence": 0.5, "amount": 700}'
+
+# decide_on DB OUT RESOURCE CONTEXT [--approved ID]
+decide_on() {
+	db=$1 out=$2 res=$3 ctx=$4
+	shift 4
+	aivalue --db "$db" decide --json --agent ap-bot --action approve_invoice \
+		--resource "Invoice::\"$res\"" --context "$ctx" "$@" >"$out"
+}
+
+test_expect_success 'set up: two escalated invoices (inv-3, inv-4) in the exception queue' '
+	aivalue init &&
+	aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null &&
+	decide_on aivalue.db e3.json inv-3 "$INV3" &&
+	decide_on aivalue.db e4.json inv-4 "$INV4" &&
+	test "$(json_get e3.json "d[\"decision\"]")" = escalate &&
+	test "$(json_get e4.json "d[\"decision\"]")" = escalate &&
+	json_get e3.json "d[\"exception_id\"]" >item3 &&
+	json_get e4.json "d[\"exception_id\"]" >item4 &&
+	sqlite3 aivalue.db ".backup clean.db"
+'
+
+test_expect_success 'a row set to approved behind the ledger releases nothing' '
+	sqlite3 clean.db ".backup forged.db" &&
+	sqlite3 forged.db "UPDATE exceptions SET state = '\''approved'\'', approver = '\''ana'\'',
+		reason = '\''forged'\'' WHERE id = '\''$(cat item3)'\''" &&
+	decide_on forged.db f.json inv-3 "$INV3" --approved "$(cat item3)" 2>f.err &&
+	test "$(json_get f.json "d[\"decision\"]")" = deny &&
+	test_grep "approval .$(cat item3). is not the one the ledger recorded (the ledger says pending): denied, fail closed" f.json &&
+	test_grep "^aivalue: approval .$(cat item3). is not the one the ledger recorded" f.err &&
+	test "$(sqlite3 forged.db "SELECT used_at IS NULL FROM exceptions WHERE id = '\''$(cat item3)'\''")" = 1
+'
+
+test_expect_success 'the same approval given through the queue releases the decision once' '
+	aivalue exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
+	decide_on aivalue.db ok.json inv-3 "$INV3" --approved "$(cat item3)" &&
+	test "$(json_get ok.json "d[\"decision\"]")" = allow &&
+	test_grep "approved by ana" ok.json
+'
+
+test_expect_success 'a real approval whose digest is swapped for another request does not release that one' '
+	sqlite3 clean.db ".backup swap.db" &&
+	aivalue --db swap.db exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
+	sqlite3 swap.db "UPDATE exceptions SET digest = (SELECT digest FROM exceptions
+		WHERE id = '\''$(cat item4)'\'') WHERE id = '\''$(cat item3)'\''" &&
+	decide_on swap.db s.json inv-4 "$INV4" --approved "$(cat item3)" 2>s.err &&
+	test "$(json_get s.json "d[\"decision\"]")" = deny &&
+	test_grep "is not the one the ledger recorded (the ledger says approved by ana)" s.json
+'
+
+test_expect_success 'a rejected item flipped to approved releases nothing' '
+	sqlite3 clean.db ".backup rej.db" &&
+	aivalue --db rej.db exceptions reject "$(cat item4)" --as ana --reason "duplicate" &&
+	sqlite3 rej.db "UPDATE exceptions SET state = '\''approved'\'' WHERE id = '\''$(cat item4)'\''" &&
+	decide_on rej.db r.json inv-4 "$INV4" --approved "$(cat item4)" 2>r.err &&
+	test "$(json_get r.json "d[\"decision\"]")" = deny &&
+	test_grep "the ledger says rejected by ana" r.json
+'
+
+test_done

@@ -1,0 +1,328 @@
+/*
+ * decision_log.c - the decision log: one row per decision or queue transition,
+ * chained into the ledger in batches (group commit), verified batch by
+ * batch, listed whole or a page at a time.
+ *
+ * Each row holds the canonical JSON of one record and its SHA-256; a
+ * ledger entry "decisions.batch" covers rows first..last with hash =
+ * SHA-256 of the concatenated "seq:digest\n" lines, so `audit verify`
+ * covers the chain and `decisions verify` re-derives each batch from its
+ * rows.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control_int.h"
+
+/* ---- decision log --------------------------------------------------- */
+
+/*
+ * One row from its canonical text and digest; agent/action/outcome/time_us
+ * index decisions for span matching.
+ */
+int control_log_append_text(struct store *s, const char *id, const char *kind,
+			   const char *time, const char *text, const char *digest,
+			   const char *agent, const char *action, const char *outcome,
+			   int64_t time_us, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
+				 err)))
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, time);
+	store_bind_text(st, 4, text);
+	store_bind_text(st, 5, digest);
+	store_bind_text(st, 6, agent);
+	store_bind_text(st, 7, action);
+	store_bind_text(st, 8, outcome);
+	if (time_us)
+		store_bind_int(st, 9, time_us);
+	else
+		store_bind_null(st, 9);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_append(struct store *s, const char *id, const char *kind, const char *time,
+		      const json_t *record, struct aiv_err *err)
+{
+	char *text = cjson_dumps(record);
+	char digest[SHA256_HEX];
+	int ret;
+
+	sha256_hex(text, strlen(text), digest);
+	ret = control_log_append_text(s, id, kind, time, text, digest, NULL, NULL, NULL, 0, err);
+	free(text);
+	return ret;
+}
+
+/* Chain pending rows into one ledger entry, inside the caller's tx. */
+int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct sha256_ctx hc;
+	uint8_t h[SHA256_LEN];
+	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
+	int64_t first = 0, last = 0, count = 0, seq;
+	json_t *payload;
+	int rc, ret;
+
+	if (!(st = store_prepare(s, "SELECT seq, id, digest FROM decision_log"
+				 " WHERE batch_seq IS NULL ORDER BY seq", err)))
+		return err->code;
+	sha256_init(&hc);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char line[128];
+		int n;
+		last = store_col_int(st, 0);
+		if (!count) {
+			first = last;
+			snprintf(first_id, sizeof(first_id), "%s", store_col_text(st, 1));
+		}
+		snprintf(last_id, sizeof(last_id), "%s", store_col_text(st, 1));
+		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, store_col_text(st, 2));
+		sha256_update(&hc, line, (size_t)n);
+		count++;
+	}
+	store_reset(st);
+	sha256_final(&hc, h);
+	if (rc < 0)
+		return rc;
+	if (!count)
+		return 0;
+	hex_encode(h, SHA256_LEN, hex);
+	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)count,
+			    "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
+			    "first_id", first_id, "last_id", last_id, "hash", hex);
+	{
+		char subject[64];
+		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)first,
+			 (long long)last);
+		ret = ledger_append(s, actor, "decisions.batch", subject, payload, &seq, err);
+	}
+	json_decref(payload);
+	if (ret)
+		return ret;
+	if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
+				 " WHERE batch_seq IS NULL AND seq <= ?", err)))
+		return err->code;
+	store_bind_int(st, 1, seq);
+	store_bind_int(st, 2, last);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)
+{
+	int ret;
+
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = control_log_flush_tx(s, actor, err))) {
+		store_rollback(s);
+		return ret;
+	}
+	return store_commit(s, err);
+}
+
+int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
+		       char *problem, size_t problem_len, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s,
+		"SELECT l.seq, l.payload, d.seq, d.record, d.digest FROM ledger l"
+		" LEFT JOIN decision_log d ON d.batch_seq = l.seq"
+		" WHERE l.action = 'decisions.batch' ORDER BY l.seq, d.seq", err);
+	struct sha256_ctx hc;
+	int64_t cur = 0, n_in_batch = 0;
+	char want[SHA256_HEX] = "";
+	json_int_t want_count = 0;
+	int rc, open = 0;
+
+	*rows = *batches = 0;
+	problem[0] = '\0';
+	if (!st)
+		return err->code;
+	for (;;) {
+		int64_t lseq;
+		rc = store_step(st, err);
+		lseq = rc == STORE_ROW ? store_col_int(st, 0) : -1;
+		if (open && lseq != cur) {
+			uint8_t h[SHA256_LEN];
+			char hex[SHA256_HEX];
+			sha256_final(&hc, h);
+			hex_encode(h, SHA256_LEN, hex);
+			open = 0;
+			if (!problem[0] && (strcmp(hex, want) || n_in_batch != want_count))
+				snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
+					 "rows do not match the batch hash", (long long)cur,
+					 (long long)n_in_batch);
+		}
+		if (rc != STORE_ROW)
+			break;
+		if (lseq != cur) {
+			json_t *p = json_loads(store_col_text(st, 1), 0, NULL);
+			cur = lseq;
+			snprintf(want, sizeof(want), "%s", p ? json_str(p, "hash") ? json_str(p, "hash") : "" : "");
+			want_count = p ? json_integer_value(json_object_get(p, "count")) : -1;
+			json_decref(p);
+			sha256_init(&hc);
+			open = 1;
+			n_in_batch = 0;
+			(*batches)++;
+		}
+		if (!store_col_is_null(st, 2)) {
+			char line[128], d[SHA256_HEX];
+			const char *rec = store_col_text(st, 3);
+			int n;
+			sha256_hex(rec, strlen(rec), d);
+			if (!problem[0] && strcmp(d, store_col_text(st, 4)))
+				snprintf(problem, problem_len, "decision-log row %lld: record does "
+					 "not match its digest", (long long)store_col_int(st, 2));
+			if (!problem[0]) { /* a record no list can read hides a decision */
+				json_error_t je;
+				json_t *r = json_loads(rec, 0, &je);
+				if (!json_is_object(r))
+					snprintf(problem, problem_len, "decision-log row %lld: record "
+						 "cannot be read: %s", (long long)store_col_int(st, 2),
+						 r ? "not a JSON object" : je.text);
+				json_decref(r);
+			}
+			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 2),
+				     store_col_text(st, 4));
+			sha256_update(&hc, line, (size_t)n);
+			n_in_batch++;
+			(*rows)++;
+		}
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * A decision-log row (seq, record, batch_seq, kind, id) as its JSON
+ * record (new reference), or NULL and err naming the row when the record
+ * cannot be parsed: every list fails then, rather than leave it out.
+ */
+static json_t *log_row_json(struct store_stmt *st, struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *r = json_loads(store_col_text(st, 1), 0, &je);
+
+	if (!r || !json_is_object(r)) {
+		json_decref(r);
+		aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot be read: %s",
+			 (long long)store_col_int(st, 0), store_col_text(st, 4),
+			 r ? "not a JSON object" : je.text);
+		return NULL;
+	}
+	json_object_set_new(r, "seq", json_integer(store_col_int(st, 0)));
+	json_object_set_new(r, "kind", json_string(store_col_text(st, 3)));
+	if (!store_col_is_null(st, 2))
+		json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 2)));
+	return r;
+}
+
+int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind, id"
+					      " FROM decision_log ORDER BY seq", err);
+	json_t *arr = json_array(), *r;
+	int rc;
+
+	if (!st) {
+		json_decref(arr);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (!(r = log_row_json(st, err))) {
+			rc = err->code;
+			break;
+		}
+		json_array_append_new(arr, r);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     json_t **out, int64_t *next, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	json_t *arr, *r;
+	int64_t last = 0;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*next = 0;
+	if (limit < 1)
+		return aiv_fail(err, AIV_EINPUT, "a page holds at least one record");
+	if (cursor < 0)
+		return aiv_fail(err, AIV_EINPUT, "cursor %lld is not a record number",
+				(long long)cursor);
+	st = newest_first
+	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
+			     " WHERE seq < ? ORDER BY seq DESC LIMIT ?", err)
+	     : store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
+			     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, newest_first && !cursor ? INT64_MAX : cursor);
+	store_bind_int(st, 2, (int64_t)limit + 1); /* one more: is there a next page? */
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (n == limit) {
+			*next = last;
+			break;
+		}
+		last = store_col_int(st, 0);
+		n++;
+		if (!(r = log_row_json(st, err))) {
+			rc = err->code;
+			break;
+		}
+		json_array_append_new(arr, r);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		*next = 0;
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq FROM decision_log WHERE id = ?",
+					      err);
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*seq = store_col_int(st, 0);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == STORE_ROW ? 0 : aiv_fail(err, AIV_ENOTFOUND, "no decision-log record '%s'",
+					      id);
+}

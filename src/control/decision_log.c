@@ -134,77 +134,103 @@ int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)
 	return store_commit(s, err);
 }
 
+/* The ledger's decisions.batch entries: seq, hash and count of each. */
+struct batch_entry {
+	int64_t seq, count;
+	char hash[SHA256_HEX];
+};
+
+struct batch_list {
+	struct batch_entry *v;
+	size_t n, alloc;
+};
+
+static int collect_batch(const struct ledger_row *row, void *data)
+{
+	struct batch_list *l = data;
+	struct batch_entry *b;
+	json_t *p;
+
+	if (strcmp(row->action, "decisions.batch"))
+		return 0;
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	b = &l->v[l->n++];
+	p = json_loads(row->payload, 0, NULL);
+	b->seq = row->seq;
+	snprintf(b->hash, sizeof(b->hash), "%s", p && json_str(p, "hash") ? json_str(p, "hash") : "");
+	b->count = p ? json_integer_value(json_object_get(p, "count")) : -1;
+	json_decref(p);
+	return 0;
+}
+
+/*
+ * The ledger's batch entries come from the ledger layer (ledger_walk);
+ * each batch's rows from this layer's own table, by the batch_seq index.
+ */
 int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s,
-		"SELECT l.seq, l.payload, d.seq, d.record, d.digest FROM ledger l"
-		" LEFT JOIN decision_log d ON d.batch_seq = l.seq"
-		" WHERE l.action = 'decisions.batch' ORDER BY l.seq, d.seq", err);
-	struct sha256_ctx hc;
-	int64_t cur = 0, n_in_batch = 0;
-	char want[SHA256_HEX] = "";
-	json_int_t want_count = 0;
-	int rc, open = 0;
+	struct batch_list l = { NULL, 0, 0 };
+	struct store_stmt *st = NULL;
+	size_t i;
+	int rc = 0, ret;
 
 	*rows = *batches = 0;
 	problem[0] = '\0';
-	if (!st)
-		return err->code;
-	for (;;) {
-		int64_t lseq;
-		rc = store_step(st, err);
-		lseq = rc == STORE_ROW ? store_col_int(st, 0) : -1;
-		if (open && lseq != cur) {
-			uint8_t h[SHA256_LEN];
-			char hex[SHA256_HEX];
-			sha256_final(&hc, h);
-			hex_encode(h, SHA256_LEN, hex);
-			open = 0;
-			if (!problem[0] && (strcmp(hex, want) || n_in_batch != want_count))
-				snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
-					 "rows do not match the batch hash", (long long)cur,
-					 (long long)n_in_batch);
+	if ((ret = ledger_walk(s, 1, 0, NULL, "decisions.batch", 0, 0, collect_batch, &l, err)))
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		struct sha256_ctx hc;
+		uint8_t h[SHA256_LEN];
+		char hex[SHA256_HEX];
+		int64_t n_in_batch = 0;
+
+		if (!(st = store_prepare(s, "SELECT seq, record, digest FROM decision_log"
+					 " WHERE batch_seq = ? ORDER BY seq", err))) {
+			ret = err->code;
+			goto out;
 		}
-		if (rc != STORE_ROW)
-			break;
-		if (lseq != cur) {
-			json_t *p = json_loads(store_col_text(st, 1), 0, NULL);
-			cur = lseq;
-			snprintf(want, sizeof(want), "%s", p ? json_str(p, "hash") ? json_str(p, "hash") : "" : "");
-			want_count = p ? json_integer_value(json_object_get(p, "count")) : -1;
-			json_decref(p);
-			sha256_init(&hc);
-			open = 1;
-			n_in_batch = 0;
-			(*batches)++;
-		}
-		if (!store_col_is_null(st, 2)) {
+		store_bind_int(st, 1, l.v[i].seq);
+		(*batches)++;
+		sha256_init(&hc);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
 			char line[128], d[SHA256_HEX];
-			const char *rec = store_col_text(st, 3);
+			const char *rec = store_col_text(st, 1);
 			int n;
 			sha256_hex(rec, strlen(rec), d);
-			if (!problem[0] && strcmp(d, store_col_text(st, 4)))
+			if (!problem[0] && strcmp(d, store_col_text(st, 2)))
 				snprintf(problem, problem_len, "decision-log row %lld: record does "
-					 "not match its digest", (long long)store_col_int(st, 2));
+					 "not match its digest", (long long)store_col_int(st, 0));
 			if (!problem[0]) { /* a record no list can read hides a decision */
 				json_error_t je;
 				json_t *r = json_loads(rec, 0, &je);
 				if (!json_is_object(r))
 					snprintf(problem, problem_len, "decision-log row %lld: record "
-						 "cannot be read: %s", (long long)store_col_int(st, 2),
+						 "cannot be read: %s", (long long)store_col_int(st, 0),
 						 r ? "not a JSON object" : je.text);
 				json_decref(r);
 			}
-			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 2),
-				     store_col_text(st, 4));
+			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 0),
+				     store_col_text(st, 2));
 			sha256_update(&hc, line, (size_t)n);
 			n_in_batch++;
 			(*rows)++;
 		}
+		store_reset(st);
+		if (rc < 0) {
+			ret = rc;
+			goto out;
+		}
+		sha256_final(&hc, h);
+		hex_encode(h, SHA256_LEN, hex);
+		if (!problem[0] && (strcmp(hex, l.v[i].hash) || n_in_batch != l.v[i].count))
+			snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
+				 "rows do not match the batch hash", (long long)l.v[i].seq,
+				 (long long)n_in_batch);
 	}
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+out:
+	free(l.v);
+	return ret;
 }
 
 /*

@@ -33,6 +33,7 @@
 #include "ingest/otlp.h"
 #include "ingest/usage.h"
 #include "ledger/ledger.h"
+#include "org/agent_tokens.h"
 
 static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
 		 struct aiv_err *err)
@@ -65,6 +66,39 @@ static int q_int_now(struct store *s, const char *sql, const char *a, int64_t *o
 	*out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
 	store_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Agents of workflow wf with a live token of their own.  The tokens table
+ * is org/'s (org/agent_tokens.h says why), so it is asked per agent.
+ */
+static int agents_with_token(struct store *s, const char *wf, int64_t *out,
+			     struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name FROM agents WHERE workflow = ?"
+					      " ORDER BY name", err);
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc, ret = 0, live;
+
+	*out = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, wf);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	if (rc < 0)
+		ret = rc;
+	for (i = 0; i < n && !ret; i++)
+		if (!(ret = org_agent_token_live(s, names[i], &live, err)))
+			*out += live;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
 }
 
 static json_t *figure(int64_t num, int64_t den, const char *rule)
@@ -210,9 +244,7 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	if (!found)
 		return aiv_fail(err, AIV_ENOTFOUND, "no workflow '%s'", wf);
 	if ((ret = q_int(s, "SELECT count(*) FROM agents WHERE workflow = ?", wf, &agents, err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM agents a WHERE a.workflow = ? AND EXISTS"
-			 " (SELECT 1 FROM tokens t WHERE t.agent = a.name AND t.role = 'agent'"
-			 " AND t.revoked_at IS NULL)", wf, &own, err)) ||
+	    (ret = agents_with_token(s, wf, &own, err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps WHERE workflow = ?", wf, &steps,
 			 err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps ws WHERE ws.workflow = ? AND"

@@ -112,8 +112,9 @@ static int span_tool_call(void *data, const struct otlp_span *sp, struct aiv_err
 				 err)))
 		return rc;
 	time_format_us(t, when);
-	if (!(st = store_prepare(c->s, "INSERT OR IGNORE INTO tool_calls(trace_id, span_id,"
-				 " time_us, time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)",
+	if (!(st = store_prepare(c->s, "INSERT INTO tool_calls(trace_id, span_id, time_us,"
+				 " time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)"
+				 " ON CONFLICT(trace_id, span_id) DO NOTHING",
 				 err)))
 		return err->code;
 	store_bind_text(st, 1, sp->trace_id);

@@ -17,7 +17,7 @@ static int approval_check(struct store *s, const char *id, const char *agent,
 			  const char *digest, char *why, size_t whylen, char *approver,
 			  size_t applen, struct aiv_err *err)
 {
-	json_t *item = NULL;
+	struct control_exception item;
 	const char *state;
 	int ret = control_load_item(s, id, &item, err);
 
@@ -28,19 +28,19 @@ static int approval_check(struct store *s, const char *id, const char *agent,
 	}
 	if (ret)
 		return ret;
-	state = json_str(item, "state");
+	state = item.state;
 	if (strcmp(state, "approved"))
 		snprintf(why, whylen, "exception item '%s' is %s, not approved%s", id, state,
 			 !strcmp(state, "expired") ? " (expired items count as denied)" : "");
-	else if (json_str(item, "used_at"))
+	else if (item.used_at)
 		snprintf(why, whylen, "approval '%s' was already used (an approval allows one "
 			 "retry)", id);
-	else if (strcmp(json_str(item, "agent"), agent) || strcmp(json_str(item, "digest"), digest))
+	else if (strcmp(item.agent, agent) || strcmp(item.digest, digest))
 		snprintf(why, whylen, "the arguments differ from those approved in '%s' "
 			 "(digest mismatch)", id);
 	else
-		snprintf(approver, applen, "%s", json_str(item, "approver"));
-	json_decref(item);
+		snprintf(approver, applen, "%s", item.approver ? item.approver : "");
+	control_exception_release(&item);
 	return 0;
 }
 

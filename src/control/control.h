@@ -226,10 +226,44 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err);
  * recorded; the next write path (a decision, an action on the queue, the
  * server's timer) records it as system:expiry.  `actor` is unused.
  */
+
+/*
+ * One exception item.  Every string is owned and NULL when not set (an
+ * open item has no resolved_at, approver, reason or used_at; step and
+ * on_behalf_of may be absent); request (the decided arguments) and
+ * policies (the deciding policy ids) are owned JSON.  Release with
+ * control_exception_release; control_exception_json is its one JSON form
+ * (the fields under their names, unset ones left out; new reference).
+ */
+struct control_exception {
+	char *id, *queue, *owner_kind, *owner;
+	char *state;              /* pending, approved, rejected or expired */
+	char *created_at, *due_at, *resolved_at;
+	char *workflow, *step, *agent, *on_behalf_of, *action, *resource;
+	json_t *request;
+	char *digest, *decision_id;
+	json_t *policies;
+	char *approver, *reason, *used_at;
+};
+
+/* Items oldest first (v owned, n of them); release with control_exceptions_release. */
+struct control_exceptions {
+	struct control_exception *v;
+	size_t n;
+};
+
+void control_exception_release(struct control_exception *e);
+void control_exceptions_release(struct control_exceptions *l);
+json_t *control_exception_json(const struct control_exception *e);
+/* The items as a JSON array of control_exception_json objects (new reference). */
+json_t *control_exceptions_json(const struct control_exceptions *l);
+
 int control_exceptions_list(struct store *s, const char *actor, const char *state,
-			    const char *queue, json_t **out, struct aiv_err *err);
+			    const char *queue, struct control_exceptions *out,
+			    struct aiv_err *err);
+/* One item as reads show it; AIV_ENOTFOUND.  *out released by the caller. */
 int control_exception_show(struct store *s, const char *actor, const char *id,
-			   json_t **out, struct aiv_err *err);
+			   struct control_exception *out, struct aiv_err *err);
 
 enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
 
@@ -237,11 +271,13 @@ enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
  * Approve, reject or reassign (to `to`, a person or team) a pending item.
  * `as` is the person acting: must exist, must not be an agent, must not be
  * the person the agent acted for (separation of duties).  `reason` is
- * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.
+ * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.  On
+ * success *out is the item after the action (caller releases).
  */
 int control_exception_act(struct store *s, const char *actor, const char *id,
 			  int transition, const char *as, const char *reason,
-			  const char *to, json_t **out, struct aiv_err *err);
+			  const char *to, struct control_exception *out,
+			  struct aiv_err *err);
 
 /* ---- observed tool calls and readiness ------------------------------ */
 

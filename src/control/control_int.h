@@ -147,7 +147,8 @@ int control_transition_record(struct store *s, const char *actor, const char *it
 /* Expire overdue pending items (as EXPIRY_ACTOR; `actor` unused). */
 int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err);
 /* One item as stored (no read-time expiry); AIV_ENOTFOUND. */
-int control_load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err);
+int control_load_item(struct store *s, const char *id, struct control_exception *out,
+		      struct aiv_err *err);
 
 /* evaluate.c */
 /* Evaluate p->req against eng's snapshot (no store access); fills p. */

@@ -7,6 +7,7 @@
  * tests.  Items that pass their due time become "expired" lazily: a write
  * path records it (as system:expiry), a read only shows it.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,46 +140,121 @@ static const char *const item_cols_read =
 	" workflow, step, agent, on_behalf_of, action, resource, request, digest, decision_id,"
 	" policies, approver, reason, used_at";
 
-/* An exception row as JSON (new reference); NULL and err if unreadable. */
-static json_t *item_json(struct store_stmt *st, struct aiv_err *err)
+/*
+ * The item's fields in column order (item_cols): the reader fills them
+ * from a row, the JSON printer writes them under these names.  One table,
+ * so a renamed field is renamed everywhere.
+ */
+static const struct {
+	const char *name;
+	size_t off;
+	int json; /* stored as JSON text, held as json_t * */
+} item_fields[] = {
+#define F(f) { #f, offsetof(struct control_exception, f), 0 }
+#define J(f) { #f, offsetof(struct control_exception, f), 1 }
+	F(id), F(queue), F(owner_kind), F(owner), F(state), F(created_at), F(due_at),
+	F(resolved_at), F(workflow), F(step), F(agent), F(on_behalf_of), F(action),
+	F(resource), J(request), F(digest), F(decision_id), J(policies), F(approver),
+	F(reason), F(used_at),
+#undef F
+#undef J
+};
+
+#define ITEM_STR(e, i) ((char **)((char *)(e) + item_fields[i].off))
+#define ITEM_JSON(e, i) ((json_t **)((char *)(e) + item_fields[i].off))
+
+void control_exception_release(struct control_exception *e)
 {
-	static const char *const names[] = { "id", "queue", "owner_kind", "owner", "state",
-		"created_at", "due_at", "resolved_at", "workflow", "step", "agent",
-		"on_behalf_of", "action", "resource", "request", "digest", "decision_id",
-		"policies", "approver", "reason", "used_at" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(item_fields); i++) {
+		if (item_fields[i].json)
+			json_decref(*ITEM_JSON(e, i));
+		else
+			free(*ITEM_STR(e, i));
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+void control_exceptions_release(struct control_exceptions *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		control_exception_release(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+json_t *control_exception_json(const struct control_exception *e)
+{
 	json_t *o = json_object();
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (store_col_is_null(st, (int)i))
-			continue;
-		if (!strcmp(names[i], "request") || !strcmp(names[i], "policies")) {
-			json_error_t je;
-			json_t *v = json_loads(store_col_text(st, (int)i), 0, &je);
-			if (!v) {
-				json_decref(o);
-				aiv_fail(err, AIV_EINTERNAL, "exception item '%s': its %s cannot "
-					 "be read: %s", store_col_text(st, 0), names[i], je.text);
-				return NULL;
-			}
-			json_object_set_new(o, names[i], v);
+	for (i = 0; i < ARRAY_SIZE(item_fields); i++) {
+		if (item_fields[i].json) {
+			json_t *v = *ITEM_JSON(e, i);
+			if (v)
+				json_object_set(o, item_fields[i].name, v);
 		} else {
-			json_object_set_new(o, names[i], json_string(store_col_text(st, (int)i)));
+			const char *v = *ITEM_STR(e, i);
+			if (v)
+				json_object_set_new(o, item_fields[i].name, json_string(v));
 		}
 	}
 	return o;
 }
 
-int control_exceptions_list(struct store *s, const char *actor, const char *state,
-			    const char *queue, json_t **out, struct aiv_err *err)
+json_t *control_exceptions_json(const struct control_exceptions *l)
 {
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, control_exception_json(&l->v[i]));
+	return a;
+}
+
+/* An exception row (item_cols order) into *e; AIV_EINTERNAL if unreadable. */
+static int item_read(struct store_stmt *st, struct control_exception *e, struct aiv_err *err)
+{
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	for (i = 0; i < ARRAY_SIZE(item_fields); i++) {
+		if (store_col_is_null(st, (int)i))
+			continue;
+		if (item_fields[i].json) {
+			json_error_t je;
+			json_t *v = json_loads(store_col_text(st, (int)i), 0, &je);
+			if (!v) {
+				aiv_fail(err, AIV_EINTERNAL, "exception item '%s': its %s cannot "
+					 "be read: %s", store_col_text(st, 0), item_fields[i].name,
+					 je.text);
+				control_exception_release(e);
+				return err->code;
+			}
+			*ITEM_JSON(e, i) = v;
+		} else {
+			*ITEM_STR(e, i) = xstrdup(store_col_text(st, (int)i));
+		}
+	}
+	return 0;
+}
+
+int control_exceptions_list(struct store *s, const char *actor, const char *state,
+			    const char *queue, struct control_exceptions *out,
+			    struct aiv_err *err)
+{
+	struct control_exceptions l = { NULL, 0 };
+	size_t alloc = 0;
 	char *sql;
 	struct store_stmt *st;
-	json_t *arr;
 	int64_t now;
 	int rc;
 
 	(void)actor; /* a read: nothing is recorded under the reader's name */
+	memset(out, 0, sizeof(*out));
 	now = time_now_us();
 	sql = xstrfmt("SELECT %s FROM exceptions WHERE (? IS NULL OR " READ_STATE " = ?)"
 		      " AND (? IS NULL OR queue = ?) ORDER BY created_at, id", item_cols_read);
@@ -192,26 +268,23 @@ int control_exceptions_list(struct store *s, const char *actor, const char *stat
 	store_bind_text(st, 4, state);
 	store_bind_text(st, 5, queue);
 	store_bind_text(st, 6, queue);
-	arr = json_array();
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *item = item_json(st, err);
-		if (!item) {
-			rc = err->code;
+		ALLOC_GROW(l.v, l.n + 1, alloc);
+		if ((rc = item_read(st, &l.v[l.n], err)))
 			break;
-		}
-		json_array_append_new(arr, item);
+		l.n++;
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		control_exceptions_release(&l);
 		return rc;
 	}
-	*out = arr;
+	*out = l;
 	return 0;
 }
 
 /* One item; read: as reads show it (item_cols_read), else as stored. */
-static int load_item_as(struct store *s, const char *id, int read, json_t **out,
+static int load_item_as(struct store *s, const char *id, int read, struct control_exception *out,
 			struct aiv_err *err)
 {
 	char *sql = xstrfmt("SELECT %s FROM exceptions WHERE id = ?",
@@ -219,6 +292,7 @@ static int load_item_as(struct store *s, const char *id, int read, json_t **out,
 	struct store_stmt *st = store_prepare(s, sql, err);
 	int rc;
 
+	memset(out, 0, sizeof(*out));
 	free(sql);
 	if (!st)
 		return err->code;
@@ -226,7 +300,7 @@ static int load_item_as(struct store *s, const char *id, int read, json_t **out,
 		store_bind_int(st, 1, time_now_us());
 	store_bind_text(st, read ? 2 : 1, id);
 	rc = store_step(st, err);
-	if (rc == STORE_ROW && !(*out = item_json(st, err)))
+	if (rc == STORE_ROW && item_read(st, out, err))
 		rc = err->code;
 	store_reset(st);
 	if (rc < 0)
@@ -236,13 +310,14 @@ static int load_item_as(struct store *s, const char *id, int read, json_t **out,
 	return 0;
 }
 
-int control_load_item(struct store *s, const char *id, json_t **out, struct aiv_err *err)
+int control_load_item(struct store *s, const char *id, struct control_exception *out,
+		      struct aiv_err *err)
 {
 	return load_item_as(s, id, 0, out, err);
 }
 
 int control_exception_show(struct store *s, const char *actor, const char *id,
-			   json_t **out, struct aiv_err *err)
+			   struct control_exception *out, struct aiv_err *err)
 {
 	(void)actor; /* a read: see control_exceptions_list */
 	return load_item_as(s, id, 1, out, err);
@@ -263,11 +338,13 @@ static int row_exists(struct store *s, const char *sql, const char *v, struct ai
 
 int control_exception_act(struct store *s, const char *actor, const char *id,
 			  int transition, const char *as, const char *reason,
-			  const char *to, json_t **out, struct aiv_err *err)
+			  const char *to, struct control_exception *out,
+			  struct aiv_err *err)
 {
 	static const char *const verbs[] = { "approve", "reject", "reassign" };
 	static const char *const states[] = { "approved", "rejected", "pending" };
-	json_t *item = NULL, *extra = NULL;
+	struct control_exception item = { 0 };
+	json_t *extra = NULL;
 	struct store_stmt *st;
 	const char *state, *obo;
 	char now[TIME_ISO_LEN];
@@ -301,14 +378,14 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 		ret = aiv_fail(err, AIV_EINPUT, "no person '%s' (--as names who acts)", as);
 		goto fail;
 	}
-	state = json_str(item, "state");
+	state = item.state;
 	if (strcmp(state, "pending")) {
 		ret = aiv_fail(err, AIV_ESTATE, "exception item '%s' is %s, not pending%s", id,
 			       state, !strcmp(state, "expired")
 			       ? " (it passed its due time and counts as denied)" : "");
 		goto fail;
 	}
-	obo = json_str(item, "on_behalf_of");
+	obo = item.on_behalf_of;
 	if (transition == CONTROL_APPROVE && obo && !strcmp(obo, as)) {
 		ret = aiv_fail(err, AIV_EPERM, "separation of duties: '%s' is the person the "
 			       "agent acted for and cannot approve item '%s'", as, id);
@@ -347,7 +424,7 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 		store_bind_text(st, 1, to_kind);
 		store_bind_text(st, 2, to);
 		store_bind_text(st, 3, id);
-		extra = json_pack("{s:s, s:s, s:s}", "from_owner", json_str(item, "owner"),
+		extra = json_pack("{s:s, s:s, s:s}", "from_owner", item.owner,
 				  "to_owner", to, "to_owner_kind", to_kind);
 	} else {
 		if (!(st = store_prepare(s, "UPDATE exceptions SET state = ?, approver = ?,"
@@ -360,7 +437,7 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 		store_bind_text(st, 3, reason);
 		store_bind_text(st, 4, now);
 		store_bind_text(st, 5, id);
-		extra = json_pack("{s:s}", "digest", json_str(item, "digest"));
+		extra = json_pack("{s:s}", "digest", item.digest);
 	}
 	rc = store_step(st, err);
 	store_reset(st);
@@ -373,8 +450,7 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 				     as, reason, extra, err)) ||
 	    (ret = control_log_flush_tx(s, actor, err)))
 		goto fail;
-	json_decref(item);
-	item = NULL;
+	control_exception_release(&item);
 	if ((ret = control_load_item(s, id, &item, err)) || (ret = store_commit(s, err)))
 		goto fail;
 	json_decref(extra);
@@ -382,7 +458,7 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 	return 0;
 fail:
 	store_rollback(s);
-	json_decref(item);
+	control_exception_release(&item);
 	json_decref(extra);
 	return ret;
 }

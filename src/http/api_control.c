@@ -738,7 +738,7 @@ static void h_exceptions(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *state = http_query(req, "state"), *queue = http_query(req, "queue");
 	char actor[160];
-	json_t *out;
+	struct control_exceptions items;
 
 	if (state && *state && strcmp(state, "pending") && strcmp(state, "approved") &&
 	    strcmp(state, "rejected") && strcmp(state, "expired")) {
@@ -748,25 +748,27 @@ static void h_exceptions(struct http_request *req, struct http_response *res)
 	}
 	actor_of(req, actor, sizeof(actor));
 	if (control_exceptions_list(req->store, actor, state && *state ? state : NULL,
-				    queue && *queue ? queue : NULL, &out, &err)) {
+				    queue && *queue ? queue : NULL, &items, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json_list(res, out);
+	http_json_list(res, control_exceptions_json(&items));
+	control_exceptions_release(&items);
 }
 
 static void h_exception(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	char actor[160];
-	json_t *out;
+	struct control_exception item;
 
 	actor_of(req, actor, sizeof(actor));
-	if (control_exception_show(req->store, actor, http_param(req, "id"), &out, &err)) {
+	if (control_exception_show(req->store, actor, http_param(req, "id"), &item, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_exception_json(&item));
+	control_exception_release(&item);
 }
 
 static void exception_act(struct http_request *req, struct http_response *res, int tr)
@@ -774,7 +776,8 @@ static void exception_act(struct http_request *req, struct http_response *res, i
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *as = NULL, *reason = NULL, *to = NULL;
 	char actor[160];
-	json_t *body, *out;
+	struct control_exception item;
+	json_t *body;
 	json_error_t je;
 
 	if (!(body = json_loadb(req->body, req->body_len, 0, &je)) || !json_is_object(body)) {
@@ -798,11 +801,12 @@ static void exception_act(struct http_request *req, struct http_response *res, i
 	}
 	actor_of(req, actor, sizeof(actor));
 	if (control_exception_act(req->store, actor, http_param(req, "id"), tr, as, reason,
-				  tr == CONTROL_REASSIGN ? to : NULL, &out, &err)) {
+				  tr == CONTROL_REASSIGN ? to : NULL, &item, &err)) {
 		http_error_from(res, &err);
 		goto out;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_exception_json(&item));
+	control_exception_release(&item);
 out:
 	json_decref(body);
 }

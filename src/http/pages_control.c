@@ -82,7 +82,8 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
-	json_t *wfs = NULL, *pending = NULL, *wf, *it;
+	struct control_exceptions pending = { NULL, 0 };
+	json_t *wfs = NULL, *wf;
 	size_t i, j;
 	char actor[160];
 
@@ -109,8 +110,8 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 			const char *name = str_or(wf, "name", "");
 			size_t npend = 0;
 
-			json_array_foreach(pending, j, it)
-				if (!strcmp(str_or(it, "workflow", ""), name))
+			for (j = 0; j < pending.n; j++)
+				if (pending.v[j].workflow && !strcmp(pending.v[j].workflow, name))
 					npend++;
 			strbuf_addstr(&m, "<tr><td><a href=\"/workflows/");
 			strbuf_add_html(&m, name);
@@ -130,7 +131,7 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 	http_page_send(req, res, 200, "Agent workflows", "/workflows", m.buf);
 	strbuf_release(&m);
 	json_decref(wfs);
-	json_decref(pending);
+	control_exceptions_release(&pending);
 }
 
 /* One readiness tile: label, share, numerator/denominator, rule. */
@@ -176,15 +177,21 @@ static void tile(struct strbuf *sb, const char *label, const json_t *f)
  * token typed in (the sign-in cookie only reads).  Without JavaScript the
  * form stays hidden and the commands are the way.
  */
-static void act_forms(struct strbuf *m, const json_t *items, const char *workflow)
+static const char *or_else(const char *v, const char *dflt)
 {
-	const json_t *it;
+	return v ? v : dflt;
+}
+
+static void act_forms(struct strbuf *m, const struct control_exceptions *items,
+		      const char *workflow)
+{
 	size_t i, n = 0;
 
-	json_array_foreach(items, i, it) {
-		const char *id = str_or(it, "id", "");
+	for (i = 0; i < items->n; i++) {
+		const struct control_exception *it = &items->v[i];
+		const char *id = it->id;
 
-		if (strcmp(str_or(it, "workflow", ""), workflow) || strcmp(str_or(it, "state", ""), "pending"))
+		if (strcmp(or_else(it->workflow, ""), workflow) || strcmp(it->state, "pending"))
 			continue;
 		if (!n++)
 			strbuf_addstr(m, "<h3>Work the queue</h3><p class=\"small\">An approver or "
@@ -194,11 +201,11 @@ static void act_forms(struct strbuf *m, const json_t *items, const char *workflo
 		strbuf_addstr(m, "<div class=\"act\"><p><strong>");
 		strbuf_add_html(m, id);
 		strbuf_addstr(m, "</strong>: ");
-		strbuf_add_html(m, str_or(it, "agent", "?"));
+		strbuf_add_html(m, or_else(it->agent, "?"));
 		strbuf_addstr(m, " asks to ");
-		strbuf_add_html(m, str_or(it, "action", "?"));
+		strbuf_add_html(m, or_else(it->action, "?"));
 		strbuf_addstr(m, " ");
-		strbuf_add_html(m, str_or(it, "resource", ""));
+		strbuf_add_html(m, or_else(it->resource, ""));
 		strbuf_addstr(m, "</p><pre class=\"cmd\"><code>aivalue exceptions approve ");
 		strbuf_add_html(m, id);
 		strbuf_addstr(m, " --as YOUR.NAME --reason WHY\naivalue exceptions reject ");
@@ -272,7 +279,8 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
 	const char *name = http_param(req, "name");
-	json_t *wfs = NULL, *ready = NULL, *items = NULL, *recent = NULL, *wf, *it;
+	struct control_exceptions items = { NULL, 0 };
+	json_t *wfs = NULL, *ready = NULL, *recent = NULL, *wf, *it;
 	size_t i, shown = 0;
 	char actor[160];
 	const char *before = http_query(req, "before");
@@ -317,30 +325,31 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, "<section class=\"card\"><h2>Exception queue</h2>");
 	{
 		size_t n = 0;
-		json_array_foreach(items, i, it) {
-			if (strcmp(str_or(it, "workflow", ""), name))
+		for (i = 0; i < items.n; i++) {
+			const struct control_exception *x = &items.v[i];
+			if (strcmp(or_else(x->workflow, ""), name))
 				continue;
 			if (!n++)
 				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
 					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
 					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
 			strbuf_addstr(&m, "<tr id=\"exc-row-");
-			strbuf_add_html(&m, str_or(it, "id", ""));
+			strbuf_add_html(&m, or_else(x->id, ""));
 			strbuf_addstr(&m, "\" class=\"exc-");
-			strbuf_add_html(&m, str_or(it, "state", ""));
+			strbuf_add_html(&m, or_else(x->state, ""));
 			strbuf_addstr(&m, "\">");
-			cell(&m, str_or(it, "id", NULL));
-			cell(&m, str_or(it, "state", NULL));
-			cell(&m, str_or(it, "queue", NULL));
-			cell(&m, str_or(it, "owner", NULL));
-			cell(&m, str_or(it, "agent", NULL));
-			cell(&m, str_or(it, "action", NULL));
-			cell(&m, str_or(it, "resource", NULL));
-			cell(&m, str_or(it, "due_at", NULL));
+			cell(&m, x->id);
+			cell(&m, x->state);
+			cell(&m, x->queue);
+			cell(&m, x->owner);
+			cell(&m, x->agent);
+			cell(&m, x->action);
+			cell(&m, x->resource);
+			cell(&m, x->due_at);
 			strbuf_addstr(&m, "</tr>");
 		}
 		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
-		act_forms(&m, items, name);
+		act_forms(&m, &items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
 	json_array_foreach(recent, i, it) {
@@ -386,7 +395,7 @@ out:
 	strbuf_release(&m);
 	json_decref(wfs);
 	json_decref(ready);
-	json_decref(items);
+	control_exceptions_release(&items);
 	json_decref(recent);
 }
 

@@ -142,7 +142,7 @@ static void test_approval_digest_and_duties(void **state)
 	struct fixture *f = *state;
 	struct control_decision d;
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *item = NULL;
+	struct control_exception item = { 0 };
 	char id[48];
 
 	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", NULL, &d), CONTROL_ESCALATE);
@@ -161,8 +161,33 @@ static void test_approval_digest_and_duties(void **state)
 	control_decision_release(&d);
 	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "checked",
 					       NULL, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "approved");
-	json_decref(item);
+	assert_string_equal(item.state, "approved");
+	assert_string_equal(item.approver, "ana");
+	assert_string_equal(item.reason, "checked");
+	assert_string_equal(item.on_behalf_of, "bob");
+	assert_null(item.used_at);
+	assert_true(json_is_array(item.policies));
+	{
+		/* the one JSON form: stored fields in column order, unset ones left out */
+		json_t *j = control_exception_json(&item);
+		char *text = json_dumps(j, JSON_COMPACT);
+		const char *keys[] = { "\"id\"", "\"queue\"", "\"state\"", "\"agent\"",
+				       "\"on_behalf_of\"", "\"request\"", "\"policies\"",
+				       "\"approver\"", "\"reason\"" };
+		const char *at = text;
+		size_t k;
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			const char *hit = strstr(at, keys[k]);
+			assert_non_null(hit);
+			at = hit;
+		}
+		assert_null(json_object_get(j, "used_at"));
+		assert_string_equal(json_str(j, "approver"), "ana");
+		assert_true(json_equal(json_object_get(j, "policies"), item.policies));
+		free(text);
+		json_decref(j);
+	}
+	control_exception_release(&item);
 	/* other arguments: denied; the same: allowed once; a replay: denied */
 	assert_int_equal(decide(f, 0, "{\"amount\": 501}", "bob", id, &d), CONTROL_DENY);
 	control_decision_release(&d);
@@ -178,7 +203,7 @@ static void test_expiry(void **state)
 	struct fixture *f = *state;
 	struct control_decision d;
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *item = NULL;
+	struct control_exception item = { 0 };
 	char id[48];
 
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:00:00Z", 1);
@@ -188,12 +213,12 @@ static void test_expiry(void **state)
 	control_decision_release(&d);
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:59:59Z", 1);
 	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "pending");
-	json_decref(item);
+	assert_string_equal(item.state, "pending");
+	control_exception_release(&item);
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T01:00:01Z", 1);
 	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "expired");
-	json_decref(item);
+	assert_string_equal(item.state, "expired");
+	control_exception_release(&item);
 	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "late", NULL,
 					       &item, &err), AIV_ESTATE);
 	/* an expired item never allows a retry */

@@ -191,24 +191,50 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err);
 
 /*
- * Decision-log records (JSON array, new reference), oldest first; each
- * carries its "seq" (the record number), "kind" and, once chained,
- * "ledger_seq".
+ * One decision-log record: a decision ("decision") or a queue transition
+ * ("transition").  `record` is the stored record (owned); the typed
+ * fields point into it (borrowed, valid while the record lives; NULL
+ * when the record lacks them: a transition has no input or result).
+ * control_log_record_json is its one JSON form: the record with "seq",
+ * "kind" and, once chained, "ledger_seq" (new reference).
  */
-int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+struct control_log_record {
+	int64_t seq;               /* the record number */
+	int64_t ledger_seq;        /* the ledger entry chaining it; 0 while pending */
+	char kind[16];
+	const char *id;            /* decision_id (a transition's own id too) */
+	const char *timestamp, *agent, *on_behalf_of, *approver, *revision, *args_digest;
+	const char *action, *resource;                 /* input.* */
+	const char *decision, *reason, *exception_id;  /* result.* */
+	const json_t *policies;                        /* result.policies */
+	json_t *record;
+};
+
+/* Records (v owned, n of them); release with control_log_records_release. */
+struct control_log_records {
+	struct control_log_record *v;
+	size_t n;
+};
+
+void control_log_records_release(struct control_log_records *l);
+json_t *control_log_record_json(const struct control_log_record *r);
+/* The records as a JSON array of control_log_record_json objects (new reference). */
+json_t *control_log_records_json(const struct control_log_records *l);
+
+/* Every decision-log record, oldest first (caller releases *out). */
+int control_log_list(struct store *s, struct control_log_records *out, struct aiv_err *err);
 
 /*
  * One page of the decision log in a stable order, by record number: the
  * `limit` (>= 1) records after `cursor` oldest first, or, newest_first,
  * the records before `cursor` newest first (cursor 0: from the start, or
- * from the newest).  Records as control_log_list's (new reference).
- * *next is the cursor of the next page (the seq of the page's last
- * record) or 0 when there is no more.  Records added meanwhile never
- * shift a page: oldest first they come at the end, newest first only on
- * a first page (cursor 0).
+ * from the newest).  Caller releases *out.  *next is the cursor of the
+ * next page (the seq of the page's last record) or 0 when there is no
+ * more.  Records added meanwhile never shift a page: oldest first they
+ * come at the end, newest first only on a first page (cursor 0).
  */
 int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
-		     json_t **out, int64_t *next, struct aiv_err *err);
+		     struct control_log_records *out, int64_t *next, struct aiv_err *err);
 /* The record number of decision or transition `id`; AIV_ENOTFOUND. */
 int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err);
 

@@ -233,67 +233,123 @@ out:
 	return ret;
 }
 
-/*
- * A decision-log row (seq, record, batch_seq, kind, id) as its JSON
- * record (new reference), or NULL and err naming the row when the record
- * cannot be parsed: every list fails then, rather than leave it out.
- */
-static json_t *log_row_json(struct store_stmt *st, struct aiv_err *err)
+void control_log_records_release(struct control_log_records *l)
 {
-	json_error_t je;
-	json_t *r = json_loads(store_col_text(st, 1), 0, &je);
+	size_t i;
 
-	if (!r || !json_is_object(r)) {
-		json_decref(r);
-		aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot be read: %s",
-			 (long long)store_col_int(st, 0), store_col_text(st, 4),
-			 r ? "not a JSON object" : je.text);
-		return NULL;
-	}
-	json_object_set_new(r, "seq", json_integer(store_col_int(st, 0)));
-	json_object_set_new(r, "kind", json_string(store_col_text(st, 3)));
-	if (!store_col_is_null(st, 2))
-		json_object_set_new(r, "ledger_seq", json_integer(store_col_int(st, 2)));
-	return r;
+	for (i = 0; i < l->n; i++)
+		json_decref(l->v[i].record);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
-int control_log_list(struct store *s, json_t **out, struct aiv_err *err)
+json_t *control_log_record_json(const struct control_log_record *r)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind, id"
-					      " FROM decision_log ORDER BY seq", err);
-	json_t *arr = json_array(), *r;
-	int rc;
+	json_t *o = json_copy(r->record);
 
-	if (!st) {
-		json_decref(arr);
-		return err->code;
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "kind", json_string(r->kind));
+	if (r->ledger_seq)
+		json_object_set_new(o, "ledger_seq", json_integer(r->ledger_seq));
+	return o;
+}
+
+json_t *control_log_records_json(const struct control_log_records *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, control_log_record_json(&l->v[i]));
+	return a;
+}
+
+/*
+ * A decision-log row (seq, record, batch_seq, kind, id) into *r, its
+ * typed fields pointing into the parsed record; AIV_EINTERNAL naming the
+ * row when the record cannot be parsed: every list fails then, rather
+ * than leave it out.
+ */
+static int log_row_read(struct store_stmt *st, struct control_log_record *r,
+			struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *rec = json_loads(store_col_text(st, 1), 0, &je);
+	const json_t *in, *res;
+
+	memset(r, 0, sizeof(*r));
+	if (!rec || !json_is_object(rec)) {
+		json_decref(rec);
+		return aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot be read: %s",
+				(long long)store_col_int(st, 0), store_col_text(st, 4),
+				rec ? "not a JSON object" : je.text);
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		if (!(r = log_row_json(st, err))) {
-			rc = err->code;
-			break;
-		}
-		json_array_append_new(arr, r);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
+	r->record = rec;
+	r->seq = store_col_int(st, 0);
+	r->ledger_seq = store_col_is_null(st, 2) ? 0 : store_col_int(st, 2);
+	snprintf(r->kind, sizeof(r->kind), "%s", store_col_text(st, 3));
+	r->id = json_str(rec, "decision_id");
+	r->timestamp = json_str(rec, "timestamp");
+	r->agent = json_str(rec, "agent");
+	r->on_behalf_of = json_str(rec, "on_behalf_of");
+	r->approver = json_str(rec, "approver");
+	r->revision = json_str(rec, "revision");
+	r->args_digest = json_str(rec, "args_digest");
+	in = json_object_get(rec, "input");
+	r->action = json_str(in, "action");
+	r->resource = json_str(in, "resource");
+	res = json_object_get(rec, "result");
+	r->decision = json_str(res, "decision");
+	r->reason = json_str(res, "reason");
+	r->exception_id = json_str(res, "exception_id");
+	r->policies = json_object_get(res, "policies");
 	return 0;
 }
 
-int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
-		     json_t **out, int64_t *next, struct aiv_err *err)
+/* Step st to its end, appending each row to l (at most limit; 0: all). */
+static int log_rows(struct store_stmt *st, struct control_log_records *l, size_t limit,
+		    int64_t *next, struct aiv_err *err)
 {
-	struct store_stmt *st;
-	json_t *arr, *r;
-	int64_t last = 0;
-	size_t n = 0;
+	size_t alloc = 0;
 	int rc;
 
-	*out = NULL;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (limit && l->n == limit) {
+			*next = l->v[l->n - 1].seq;
+			break;
+		}
+		ALLOC_GROW(l->v, l->n + 1, alloc);
+		if ((rc = log_row_read(st, &l->v[l->n], err)))
+			break;
+		l->n++;
+	}
+	store_reset(st);
+	if (rc < 0) {
+		control_log_records_release(l);
+		if (next)
+			*next = 0;
+		return rc;
+	}
+	return 0;
+}
+
+int control_log_list(struct store *s, struct control_log_records *out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind, id"
+					      " FROM decision_log ORDER BY seq", err);
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	return log_rows(st, out, 0, NULL, err);
+}
+
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     struct control_log_records *out, int64_t *next, struct aiv_err *err)
+{
+	struct store_stmt *st;
+
+	memset(out, 0, sizeof(*out));
 	*next = 0;
 	if (limit < 1)
 		return aiv_fail(err, AIV_EINPUT, "a page holds at least one record");
@@ -309,28 +365,7 @@ int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t l
 		return err->code;
 	store_bind_int(st, 1, newest_first && !cursor ? INT64_MAX : cursor);
 	store_bind_int(st, 2, (int64_t)limit + 1); /* one more: is there a next page? */
-	arr = json_array();
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		if (n == limit) {
-			*next = last;
-			break;
-		}
-		last = store_col_int(st, 0);
-		n++;
-		if (!(r = log_row_json(st, err))) {
-			rc = err->code;
-			break;
-		}
-		json_array_append_new(arr, r);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		*next = 0;
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return log_rows(st, out, limit, next, err);
 }
 
 int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err)

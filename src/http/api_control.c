@@ -829,14 +829,10 @@ static void h_reassign(struct http_request *req, struct http_response *res)
 /* ---- decisions and workflows ---- */
 
 /* Newest first; see control_http.h. */
-json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64_t *next,
-			    struct aiv_err *err)
+int http_control_recent(struct store *s, int64_t cursor, size_t limit,
+			struct control_log_records *out, int64_t *next, struct aiv_err *err)
 {
-	json_t *out;
-
-	if (control_log_page(s, 1, cursor, limit, &out, next, err))
-		return NULL;
-	return out;
+	return control_log_page(s, 1, cursor, limit, out, next, err);
 }
 
 static void h_decisions(struct http_request *req, struct http_response *res)
@@ -846,7 +842,7 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 	long long limit = 100, cursor = 0;
 	int64_t next = 0;
 	int newest = 1;
-	json_t *out;
+	struct control_log_records recs;
 
 	if (http_query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
 	    http_query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
@@ -857,13 +853,14 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 	}
 	if (order && !strcmp(order, "oldest"))
 		newest = 0;
-	if (control_log_page(req->store, newest, cursor, (size_t)limit, &out, &next, &err)) {
+	if (control_log_page(req->store, newest, cursor, (size_t)limit, &recs, &next, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count",
-				      (json_int_t)json_array_size(out), "items", out,
+	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count", (json_int_t)recs.n,
+				      "items", control_log_records_json(&recs),
 				      "next_cursor", next ? json_integer(next) : json_null()));
+	control_log_records_release(&recs);
 }
 
 static void h_workflows(struct http_request *req, struct http_response *res)

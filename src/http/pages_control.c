@@ -280,7 +280,8 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	struct strbuf m = STRBUF_INIT;
 	const char *name = http_param(req, "name");
 	struct control_exceptions items = { NULL, 0 };
-	json_t *wfs = NULL, *ready = NULL, *recent = NULL, *wf, *it;
+	struct control_log_records recent = { NULL, 0 };
+	json_t *wfs = NULL, *ready = NULL, *wf;
 	size_t i, shown = 0;
 	char actor[160];
 	const char *before = http_query(req, "before");
@@ -303,7 +304,7 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	}
 	if (control_readiness(req->store, name, &ready, &err) ||
 	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
-	    !(recent = http_control_recent(req->store, cursor, RECENT_SCAN, &next, &err)))
+	    http_control_recent(req->store, cursor, RECENT_SCAN, &recent, &next, &err))
 		goto fail;
 
 	strbuf_addstr(&m, "<p class=\"small\"><a href=\"/workflows\">Agent workflows</a></p>"
@@ -352,28 +353,27 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		act_forms(&m, &items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
-	json_array_foreach(recent, i, it) {
-		const json_t *res_o = json_object_get(it, "result");
-		const json_t *in = json_object_get(it, "input");
+	for (i = 0; i < recent.n; i++) {
+		const struct control_log_record *it = &recent.v[i];
 
 		if (shown >= RECENT_SHOW) {
 			next = last; /* older ones of this workflow may follow */
 			break;
 		}
-		last = json_integer_value(json_object_get(it, "seq"));
-		if (!workflow_has_agent(wf, json_str(it, "agent")))
+		last = it->seq;
+		if (!workflow_has_agent(wf, it->agent))
 			continue;
 		if (!shown++)
 			strbuf_addstr(&m, "<table><thead><tr><th>Time</th><th>Agent</th><th>Action"
 				      "</th><th>Resource</th><th>Decision</th><th>Reason</th></tr>"
 				      "</thead><tbody>");
 		strbuf_addstr(&m, "<tr>");
-		cell(&m, str_or(it, "timestamp", NULL));
-		cell(&m, str_or(it, "agent", NULL));
-		cell(&m, str_or(in, "action", NULL));
-		cell(&m, str_or(in, "resource", NULL));
-		cell(&m, str_or(res_o, "decision", NULL));
-		cell(&m, str_or(res_o, "reason", NULL));
+		cell(&m, it->timestamp);
+		cell(&m, it->agent);
+		cell(&m, it->action);
+		cell(&m, it->resource);
+		cell(&m, it->decision);
+		cell(&m, it->reason);
 		strbuf_addstr(&m, "</tr>");
 	}
 	strbuf_addstr(&m, shown ? "</tbody></table>" : "<p class=\"empty\">No decisions yet.</p>");
@@ -396,7 +396,7 @@ out:
 	json_decref(wfs);
 	json_decref(ready);
 	control_exceptions_release(&items);
-	json_decref(recent);
+	control_log_records_release(&recent);
 }
 
 void http_control_workflows_page(struct http_request *req, struct http_response *res)

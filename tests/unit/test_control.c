@@ -302,7 +302,8 @@ static void test_commit_reevaluates(void **state)
 	struct apply_result res;
 	const char *src[] = { "t2.yaml" };
 	char *y2 = NULL;
-	json_t *c = json_loads("{\"amount\": 5}", 0, NULL), *log = NULL;
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
+	struct control_log_records log = { NULL, 0 };
 	int current = -1;
 
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
@@ -351,23 +352,40 @@ static void test_commit_reevaluates(void **state)
 	assert_int_equal(current, 1);
 	assert_int_equal(control_log_list(f->s, &log, &err), 0);
 	{
-		size_t i, decisions = 0;
-		for (i = 0; i < json_array_size(log); i++) {
-			json_t *r = json_array_get(log, i);
-			if (strcmp(json_str(r, "kind"), "decision"))
+		size_t i, decisions = 0, transitions = 0;
+		for (i = 0; i < log.n; i++) {
+			const struct control_log_record *r = &log.v[i];
+			json_t *j = control_log_record_json(r);
+			/* the JSON form carries the record number and kind */
+			assert_int_equal(json_integer_value(json_object_get(j, "seq")), r->seq);
+			assert_string_equal(json_str(j, "kind"), r->kind);
+			assert_string_equal(json_str(j, "decision_id"), r->id);
+			assert_int_equal(json_integer_value(json_object_get(j, "ledger_seq")),
+					 r->ledger_seq);
+			assert_true(r->ledger_seq > 0); /* control_commit chains its rows */
+			json_decref(j);
+			if (strcmp(r->kind, "decision")) {
+				transitions++;
+				assert_null(r->decision); /* a transition has no result */
 				continue;
+			}
 			decisions++;
-			assert_string_equal(json_str(json_object_get(r, "result"), "decision"),
-					    "escalate");
+			assert_string_equal(r->decision, "escalate");
+			assert_string_equal(r->id, outs[0].decision_id);
+			assert_string_equal(r->exception_id, outs[0].exception_id);
+			assert_string_equal(r->reason, outs[0].reason);
+			assert_string_equal(r->revision, outs[0].revision);
+			assert_string_equal(r->args_digest, outs[0].digest);
 		}
 		assert_int_equal(decisions, 1);
+		assert_int_equal(transitions, 1); /* the escalated item's creation */
 	}
 	control_decision_release(&outs[0]);
 	control_pending_free(v[0]);
 	control_pending_free(v[1]);
 	control_engine_free(eng);
 	json_decref(c);
-	json_decref(log);
+	control_log_records_release(&log);
 	free(y2);
 }
 

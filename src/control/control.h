@@ -327,17 +327,73 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 int control_import_spans(struct store *s, const char *actor, FILE *f, const char *source,
 			 struct tally *t, int64_t *imported, struct aiv_err *err);
 
-/* Tool calls with no matching decision (of one workflow's agents, or all). */
-int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
-			   struct aiv_err *err);
+/*
+ * An observed tool call (owned strings; workflow NULL when the agent is
+ * not declared).  control_tool_call_json is its one JSON form: {"time",
+ * "agent", "tool", "trace_id", "span_id", "workflow"?} (new reference).
+ */
+struct control_tool_call {
+	char *time, *agent, *tool, *trace_id, *span_id, *workflow;
+};
+
+struct control_tool_calls {
+	struct control_tool_call *v;
+	size_t n;
+};
+
+void control_tool_calls_release(struct control_tool_calls *l);
+json_t *control_tool_call_json(const struct control_tool_call *c);
+json_t *control_tool_calls_json(const struct control_tool_calls *l);
+
+/*
+ * Tool calls with no matching decision (of one workflow's agents, or
+ * all), oldest first; caller releases *out.
+ */
+int control_shadow_actions(struct store *s, const char *workflow,
+			   struct control_tool_calls *out, struct aiv_err *err);
 
 /*
  * The six readiness figures of a workflow (identity, entitlements,
- * integration, logging, exception handling, ownership) as a JSON object,
- * each with its numerator, denominator, share and detail.
+ * integration, logging, exception handling, ownership): each a share
+ * numerator / denominator (none when the denominator is 0) with the rule
+ * that counts it (readiness.c), plus the entitlements' wide-open and
+ * unused permit policies and the exception queue's expiries and median
+ * resolution time.  Release with control_readiness_release;
+ * control_readiness_json is its one JSON form: {"workflow", "figures":
+ * {NAME: {"numerator", "denominator", "share", "rule", ...}}} (new
+ * reference).  AIV_ENOTFOUND for an unknown workflow.
  */
-int control_readiness(struct store *s, const char *workflow, json_t **out,
+enum control_figure_id {
+	CONTROL_FIG_IDENTITY, CONTROL_FIG_ENTITLEMENTS, CONTROL_FIG_INTEGRATION,
+	CONTROL_FIG_LOGGING, CONTROL_FIG_EXCEPTION_HANDLING, CONTROL_FIG_OWNERSHIP,
+	CONTROL_NFIGURES
+};
+
+struct control_figure {
+	const char *name;        /* "identity", ..., "exception_handling" (static) */
+	const char *rule;        /* how it is counted (static) */
+	int64_t numerator, denominator;
+};
+
+struct control_readiness {
+	char *workflow;
+	struct control_figure fig[CONTROL_NFIGURES]; /* by enum control_figure_id */
+	char **wide_open, **unused;  /* entitlements: permit policy ids (owned) */
+	size_t nwide_open, nunused;
+	int64_t expired;             /* exception handling: items expired */
+	int has_median;              /* any resolved item: the median below is set */
+	double median_resolution_seconds;
+};
+
+int control_readiness(struct store *s, const char *workflow, struct control_readiness *out,
 		      struct aiv_err *err);
+void control_readiness_release(struct control_readiness *r);
+json_t *control_readiness_json(const struct control_readiness *r);
+/* 1 and *share when the figure has a denominator, else 0 (no data). */
+int control_figure_share(const struct control_figure *f, double *share);
+/* The figure named `name` (borrowed), or NULL. */
+const struct control_figure *control_readiness_figure(const struct control_readiness *r,
+						      const char *name);
 
 /* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
 int control_parse_duration(const char *s, int64_t *us);

@@ -101,11 +101,96 @@ static int agents_with_token(struct store *s, const char *wf, int64_t *out,
 	return ret;
 }
 
-static json_t *figure(int64_t num, int64_t den, const char *rule)
+/* The figures' names and rules, in the order of enum control_figure_id. */
+static const char *const figure_names[CONTROL_NFIGURES] = {
+	"identity", "entitlements", "integration", "logging", "exception_handling", "ownership",
+};
+static const char *const figure_rules[CONTROL_NFIGURES] = {
+	"agents with an active token of their own (role agent) / agents of the workflow",
+	"permit policies about this workflow (any principal, or naming it, its steps or agents) "
+	"that are neither wide open (any principal, action, resource, no condition) nor unused "
+	"by its decisions / those permit policies",
+	"steps with an agent that has at least one decision / steps",
+	"observed tool calls (imported spans) that were decided / observed tool calls",
+	"items resolved (approved or rejected) by their due time / items closed (resolved or "
+	"expired)",
+	"steps whose owner exists + queues whose items all have an owner / steps + queues",
+};
+
+static void set_figure(struct control_readiness *r, int id, int64_t num, int64_t den)
 {
-	return json_pack("{s:I, s:I, s:o, s:s}", "numerator", (json_int_t)num, "denominator",
-			 (json_int_t)den, "share", den ? json_real((double)num / (double)den)
-							: json_null(), "rule", rule);
+	r->fig[id].name = figure_names[id];
+	r->fig[id].rule = figure_rules[id];
+	r->fig[id].numerator = num;
+	r->fig[id].denominator = den;
+}
+
+int control_figure_share(const struct control_figure *f, double *share)
+{
+	if (!f->denominator)
+		return 0;
+	*share = (double)f->numerator / (double)f->denominator;
+	return 1;
+}
+
+const struct control_figure *control_readiness_figure(const struct control_readiness *r,
+						      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CONTROL_NFIGURES; i++)
+		if (r->fig[i].name && !strcmp(r->fig[i].name, name))
+			return &r->fig[i];
+	return NULL;
+}
+
+void control_readiness_release(struct control_readiness *r)
+{
+	size_t i;
+
+	free(r->workflow);
+	for (i = 0; i < r->nwide_open; i++)
+		free(r->wide_open[i]);
+	for (i = 0; i < r->nunused; i++)
+		free(r->unused[i]);
+	free(r->wide_open);
+	free(r->unused);
+	memset(r, 0, sizeof(*r));
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *control_readiness_json(const struct control_readiness *r)
+{
+	json_t *figs = json_object();
+	size_t i;
+
+	for (i = 0; i < CONTROL_NFIGURES; i++) {
+		const struct control_figure *f = &r->fig[i];
+		double share;
+		json_t *o = json_pack("{s:I, s:I, s:o, s:s}", "numerator", (json_int_t)f->numerator,
+				      "denominator", (json_int_t)f->denominator, "share",
+				      control_figure_share(f, &share) ? json_real(share) : json_null(),
+				      "rule", f->rule);
+		if (i == CONTROL_FIG_ENTITLEMENTS) {
+			json_object_set_new(o, "wide_open", strings_json(r->wide_open, r->nwide_open));
+			json_object_set_new(o, "unused", strings_json(r->unused, r->nunused));
+		} else if (i == CONTROL_FIG_EXCEPTION_HANDLING) {
+			json_object_set_new(o, "expired", json_integer(r->expired));
+			json_object_set_new(o, "median_resolution_seconds", r->has_median
+					    ? json_real(r->median_resolution_seconds) : json_null());
+		}
+		json_object_set_new(figs, f->name, o);
+	}
+	return json_pack("{s:s, s:o}", "workflow", r->workflow, "figures", figs);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -151,8 +236,14 @@ static int about_workflow(struct store *s, const struct cedar_scope *sc, const c
 }
 
 /* Permit policies about this workflow: total, wide open, unused by its decisions. */
+static void list_add(char ***v, size_t *n, const char *str)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(str);
+}
+
 static int entitlements(struct store *s, const char *wf, int64_t *permits, int64_t *wide,
-			int64_t *unused, json_t *detail, struct aiv_err *err)
+			int64_t *unused, struct control_readiness *out, struct aiv_err *err)
 {
 	struct cedar_policyset ps;
 	struct store_stmt *st;
@@ -213,10 +304,10 @@ static int entitlements(struct store *s, const char *wf, int64_t *permits, int64
 		if (p->principal.op == CS_ANY && p->action.op == CS_ANY &&
 		    p->resource.op == CS_ANY && p->nconds == 0) {
 			(*wide)++;
-			json_array_append_new(json_object_get(detail, "wide_open"), json_string(p->id));
+			list_add(&out->wide_open, &out->nwide_open, p->id);
 		} else if (!json_object_get(used, p->id)) {
 			(*unused)++;
-			json_array_append_new(json_object_get(detail, "unused"), json_string(p->id));
+			list_add(&out->unused, &out->nunused, p->id);
 		}
 	}
 out:
@@ -225,15 +316,19 @@ out:
 	return ret;
 }
 
-int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_err *err)
+int control_readiness(struct store *s, const char *wf, struct control_readiness *out,
+		      struct aiv_err *err)
 {
 	int64_t agents, own, steps, integrated, calls, decided, closed, in_sla, expired;
 	int64_t permits, wide, unused, steps_owned, queues, queues_owned, found;
 	int64_t *res_times = NULL;
 	size_t nres = 0, ares = 0;
+	struct control_readiness r;
 	struct store_stmt *st;
-	json_t *o = NULL, *ent_detail, *exc;
 	int rc, ret;
+
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, sizeof(*out));
 
 	/*
 	 * A read: an overdue pending item counts as expired here without being
@@ -274,15 +369,14 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 			 " AND x.queue = e.queue AND (x.owner IS NULL OR x.owner = ''))", wf,
 			 &queues_owned, err)))
 		return ret;
-	ent_detail = json_pack("{s:[], s:[]}", "wide_open", "unused");
-	if ((ret = entitlements(s, wf, &permits, &wide, &unused, ent_detail, err))) {
-		json_decref(ent_detail);
+	if ((ret = entitlements(s, wf, &permits, &wide, &unused, &r, err))) {
+		control_readiness_release(&r);
 		return ret;
 	}
 	/* resolution times of resolved items, for the median */
 	if (!(st = store_prepare(s, "SELECT created_at, resolved_at FROM exceptions WHERE"
 				 " workflow = ? AND state IN ('approved', 'rejected')", err))) {
-		json_decref(ent_detail);
+		control_readiness_release(&r);
 		return err->code;
 	}
 	store_bind_text(st, 1, wf);
@@ -296,39 +390,25 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(ent_detail);
+		control_readiness_release(&r);
 		free(res_times);
 		return rc;
 	}
 	if (nres)
 		qsort(res_times, nres, sizeof(*res_times), cmp_i64);
-	exc = figure(in_sla, closed, "items resolved (approved or rejected) by their due time "
-		     "/ items closed (resolved or expired)");
-	json_object_set_new(exc, "expired", json_integer(expired));
-	json_object_set_new(exc, "median_resolution_seconds",
-			    nres ? json_real((double)res_times[nres / 2] / 1e6) : json_null());
-	free(res_times);
-	{
-		json_t *ent = figure(permits - wide - unused, permits,
-				     "permit policies about this workflow (any principal, or naming "
-				     "it, its steps or agents) that are neither wide open (any "
-				     "principal, action, resource, no condition) nor unused by its "
-				     "decisions / those permit policies");
-		json_object_update(ent, ent_detail);
-		json_decref(ent_detail);
-		o = json_pack("{s:s, s:{s:o, s:o, s:o, s:o, s:o, s:o}}", "workflow", wf, "figures",
-			"identity", figure(own, agents, "agents with an active token of their own "
-					   "(role agent) / agents of the workflow"),
-			"entitlements", ent,
-			"integration", figure(integrated, steps, "steps with an agent that has at "
-					      "least one decision / steps"),
-			"logging", figure(decided, calls, "observed tool calls (imported spans) that "
-					  "were decided / observed tool calls"),
-			"exception_handling", exc,
-			"ownership", figure(steps_owned + queues_owned, steps + queues,
-					    "steps whose owner exists + queues whose items all have "
-					    "an owner / steps + queues"));
+	r.workflow = xstrdup(wf);
+	set_figure(&r, CONTROL_FIG_IDENTITY, own, agents);
+	set_figure(&r, CONTROL_FIG_ENTITLEMENTS, permits - wide - unused, permits);
+	set_figure(&r, CONTROL_FIG_INTEGRATION, integrated, steps);
+	set_figure(&r, CONTROL_FIG_LOGGING, decided, calls);
+	set_figure(&r, CONTROL_FIG_EXCEPTION_HANDLING, in_sla, closed);
+	set_figure(&r, CONTROL_FIG_OWNERSHIP, steps_owned + queues_owned, steps + queues);
+	r.expired = expired;
+	if (nres) {
+		r.has_median = 1;
+		r.median_resolution_seconds = (double)res_times[nres / 2] / 1e6;
 	}
-	*out = o;
+	free(res_times);
+	*out = r;
 	return 0;
 }

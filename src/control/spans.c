@@ -182,33 +182,72 @@ fail:
 	return ret;
 }
 
-int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
-			   struct aiv_err *err)
+void control_tool_calls_release(struct control_tool_calls *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		struct control_tool_call *c = &l->v[i];
+		free(c->time);
+		free(c->agent);
+		free(c->tool);
+		free(c->trace_id);
+		free(c->span_id);
+		free(c->workflow);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+json_t *control_tool_call_json(const struct control_tool_call *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "time", c->time, "agent", c->agent,
+			 "tool", c->tool, "trace_id", c->trace_id, "span_id", c->span_id,
+			 "workflow", c->workflow);
+}
+
+json_t *control_tool_calls_json(const struct control_tool_calls *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, control_tool_call_json(&l->v[i]));
+	return a;
+}
+
+int control_shadow_actions(struct store *s, const char *workflow,
+			   struct control_tool_calls *out, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s,
 		"SELECT t.time, t.agent, t.tool, t.trace_id, t.span_id, a.workflow FROM tool_calls t"
 		" LEFT JOIN agents a ON a.name = t.agent WHERE t.decision_id IS NULL"
 		" AND (? IS NULL OR a.workflow = ?) ORDER BY t.time_us", err);
-	json_t *arr = json_array();
+	struct control_tool_calls l = { NULL, 0 };
+	size_t alloc = 0;
 	int rc;
 
-	if (!st) {
-		json_decref(arr);
+	memset(out, 0, sizeof(*out));
+	if (!st)
 		return err->code;
-	}
 	store_bind_text(st, 1, workflow);
 	store_bind_text(st, 2, workflow);
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
-			"time", store_col_text(st, 0), "agent", store_col_text(st, 1),
-			"tool", store_col_text(st, 2), "trace_id", store_col_text(st, 3),
-			"span_id", store_col_text(st, 4),
-			"workflow", store_col_is_null(st, 5) ? NULL : store_col_text(st, 5)));
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct control_tool_call *c;
+		ALLOC_GROW(l.v, l.n + 1, alloc);
+		c = &l.v[l.n++];
+		c->time = xstrdup(store_col_text(st, 0));
+		c->agent = xstrdup(store_col_text(st, 1));
+		c->tool = xstrdup(store_col_text(st, 2));
+		c->trace_id = xstrdup(store_col_text(st, 3));
+		c->span_id = xstrdup(store_col_text(st, 4));
+		c->workflow = store_col_is_null(st, 5) ? NULL : xstrdup(store_col_text(st, 5));
+	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		control_tool_calls_release(&l);
 		return rc;
 	}
-	*out = arr;
+	*out = l;
 	return 0;
 }

@@ -878,13 +878,14 @@ static void h_workflows(struct http_request *req, struct http_response *res)
 static void h_readiness(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *out;
+	struct control_readiness r;
 
-	if (control_readiness(req->store, http_param(req, "name"), &out, &err)) {
+	if (control_readiness(req->store, http_param(req, "name"), &r, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_readiness_json(&r));
+	control_readiness_release(&r);
 }
 
 #define READERS (ROLE_ADMIN | ROLE_LEAD | ROLE_APPROVER | ROLE_AUDITOR | ROLE_ANALYST | \

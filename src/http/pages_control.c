@@ -134,40 +134,45 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 	control_exceptions_release(&pending);
 }
 
+/* A readiness figure as the page labels it. */
+struct page_figure {
+	int id; /* enum control_figure_id */
+	const char *label;
+};
+
 /* One readiness tile: label, share, numerator/denominator, rule. */
-static void tile(struct strbuf *sb, const char *label, const json_t *f)
+static void tile(struct strbuf *sb, const char *label, const struct control_readiness *r,
+		 int id)
 {
-	const json_t *share = json_object_get(f, "share");
+	const struct control_figure *f = &r->fig[id];
+	double share;
+	size_t i;
 
 	strbuf_addstr(sb, "<section class=\"card tile\"><h2>");
 	strbuf_add_html(sb, label);
 	strbuf_addstr(sb, "</h2><p class=\"figure\">");
-	if (json_is_number(share))
-		strbuf_addf(sb, "%.0f%%", json_number_value(share) * 100.0);
+	if (control_figure_share(f, &share))
+		strbuf_addf(sb, "%.0f%%", share * 100.0);
 	else
 		strbuf_addstr(sb, "no data");
 	strbuf_addf(sb, " <span class=\"small\">%lld / %lld</span></p><p class=\"small\">",
-		    (long long)json_integer_value(json_object_get(f, "numerator")),
-		    (long long)json_integer_value(json_object_get(f, "denominator")));
-	strbuf_add_html(sb, str_or(f, "rule", ""));
+		    (long long)f->numerator, (long long)f->denominator);
+	strbuf_add_html(sb, f->rule);
 	strbuf_addstr(sb, "</p>");
-	if (json_object_get(f, "wide_open")) {
-		const json_t *v;
-		size_t i;
-		json_array_foreach(json_object_get(f, "wide_open"), i, v) {
+	if (id == CONTROL_FIG_ENTITLEMENTS) {
+		for (i = 0; i < r->nwide_open; i++) {
 			strbuf_addstr(sb, "<p class=\"small\">wide-open permit: <code>");
-			strbuf_add_html(sb, json_string_value(v));
+			strbuf_add_html(sb, r->wide_open[i]);
 			strbuf_addstr(sb, "</code></p>");
 		}
-		json_array_foreach(json_object_get(f, "unused"), i, v) {
+		for (i = 0; i < r->nunused; i++) {
 			strbuf_addstr(sb, "<p class=\"small\">unused permit: <code>");
-			strbuf_add_html(sb, json_string_value(v));
+			strbuf_add_html(sb, r->unused[i]);
 			strbuf_addstr(sb, "</code></p>");
 		}
 	}
-	if (json_object_get(f, "expired"))
-		strbuf_addf(sb, "<p class=\"small\">expired: %lld</p>",
-			    (long long)json_integer_value(json_object_get(f, "expired")));
+	if (id == CONTROL_FIG_EXCEPTION_HANDLING)
+		strbuf_addf(sb, "<p class=\"small\">expired: %lld</p>", (long long)r->expired);
 	strbuf_addstr(sb, "</section>");
 }
 
@@ -227,8 +232,8 @@ static void act_forms(struct strbuf *m, const struct control_exceptions *items,
 }
 
 /* The six readiness shares as one bar chart, in percent (no data: no bar). */
-static void readiness_chart(struct strbuf *m, const json_t *ready, const char *const (*figs)[2],
-			    size_t n)
+static void readiness_chart(struct strbuf *m, const struct control_readiness *ready,
+			    const struct page_figure *figs, size_t n)
 {
 	const char *labels[8];
 	char lb[8][48];
@@ -238,13 +243,12 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 	size_t i;
 
 	for (i = 0; i < n && i < 8; i++) {
-		const json_t *share = json_object_get(json_object_get(json_object_get(ready,
-							"figures"), figs[i][0]), "share");
+		double share;
+		int has = control_figure_share(&ready->fig[figs[i].id], &share);
 		/* a missing bar must not read as 0 %: say so in the label */
-		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i][1],
-			 json_is_number(share) ? "" : " (no data)");
+		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i].label, has ? "" : " (no data)");
 		labels[i] = lb[i];
-		v[i] = json_is_number(share) ? json_number_value(share) * 100.0 : NAN;
+		v[i] = has ? share * 100.0 : NAN;
 	}
 	memset(&c, 0, sizeof(c));
 	memset(&s, 0, sizeof(s));
@@ -271,17 +275,19 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
-	static const char *const figs[][2] = {
-		{ "identity", "Identity" }, { "entitlements", "Entitlements" },
-		{ "integration", "Integration" }, { "logging", "Logging" },
-		{ "exception_handling", "Exception handling" }, { "ownership", "Ownership" },
+	static const struct page_figure figs[] = {
+		{ CONTROL_FIG_IDENTITY, "Identity" }, { CONTROL_FIG_ENTITLEMENTS, "Entitlements" },
+		{ CONTROL_FIG_INTEGRATION, "Integration" }, { CONTROL_FIG_LOGGING, "Logging" },
+		{ CONTROL_FIG_EXCEPTION_HANDLING, "Exception handling" },
+		{ CONTROL_FIG_OWNERSHIP, "Ownership" },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
 	const char *name = http_param(req, "name");
 	struct control_exceptions items = { NULL, 0 };
 	struct control_log_records recent = { NULL, 0 };
-	json_t *wfs = NULL, *ready = NULL, *wf;
+	struct control_readiness ready = { 0 };
+	json_t *wfs = NULL, *wf;
 	size_t i, shown = 0;
 	char actor[160];
 	const char *before = http_query(req, "before");
@@ -317,10 +323,10 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, ", agents ");
 	agents_of(&m, wf);
 	strbuf_addstr(&m, ".</p><h2>Readiness</h2>");
-	readiness_chart(&m, ready, figs, ARRAY_SIZE(figs));
+	readiness_chart(&m, &ready, figs, ARRAY_SIZE(figs));
 	strbuf_addstr(&m, "<div class=\"models\">");
 	for (i = 0; i < ARRAY_SIZE(figs); i++)
-		tile(&m, figs[i][1], json_object_get(json_object_get(ready, "figures"), figs[i][0]));
+		tile(&m, figs[i].label, &ready, figs[i].id);
 	strbuf_addstr(&m, "</div>");
 
 	strbuf_addstr(&m, "<section class=\"card\"><h2>Exception queue</h2>");
@@ -394,7 +400,7 @@ fail:
 out:
 	strbuf_release(&m);
 	json_decref(wfs);
-	json_decref(ready);
+	control_readiness_release(&ready);
 	control_exceptions_release(&items);
 	control_log_records_release(&recent);
 }

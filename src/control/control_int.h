@@ -112,6 +112,21 @@ struct control_pending {
 	int approval_refused;
 };
 
+/*
+ * Define NAME(const struct LIST *l): the JSON array of ITEM_JSON(&l->v[i])
+ * for each item (new reference), the array form of every typed list.
+ */
+#define CONTROL_LIST_JSON(name, list, item_json)			\
+	json_t *name(const struct list *l)				\
+	{								\
+		json_t *a = json_array();				\
+		size_t i;						\
+									\
+		for (i = 0; i < l->n; i++)				\
+			json_array_append_new(a, item_json(&l->v[i]));	\
+		return a;						\
+	}
+
 /* Queue transitions and expiry are recorded under this actor. */
 #define EXPIRY_ACTOR "system:expiry"
 

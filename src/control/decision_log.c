@@ -254,15 +254,7 @@ json_t *control_log_record_json(const struct control_log_record *r)
 	return o;
 }
 
-json_t *control_log_records_json(const struct control_log_records *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, control_log_record_json(&l->v[i]));
-	return a;
-}
+CONTROL_LIST_JSON(control_log_records_json, control_log_records, control_log_record_json)
 
 /*
  * A decision-log row (seq, record, batch_seq, kind, id) into *r, its

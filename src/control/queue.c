@@ -205,15 +205,7 @@ json_t *control_exception_json(const struct control_exception *e)
 	return o;
 }
 
-json_t *control_exceptions_json(const struct control_exceptions *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, control_exception_json(&l->v[i]));
-	return a;
-}
+CONTROL_LIST_JSON(control_exceptions_json, control_exceptions, control_exception_json)
 
 /* An exception row (item_cols order) into *e; AIV_EINTERNAL if unreadable. */
 static int item_read(struct store_stmt *st, struct control_exception *e, struct aiv_err *err)

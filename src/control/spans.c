@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "control_int.h"
 #include "control/cedar.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
@@ -206,15 +207,7 @@ json_t *control_tool_call_json(const struct control_tool_call *c)
 			 "workflow", c->workflow);
 }
 
-json_t *control_tool_calls_json(const struct control_tool_calls *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, control_tool_call_json(&l->v[i]));
-	return a;
-}
+CONTROL_LIST_JSON(control_tool_calls_json, control_tool_calls, control_tool_call_json)
 
 int control_shadow_actions(struct store *s, const char *workflow,
 			   struct control_tool_calls *out, struct aiv_err *err)

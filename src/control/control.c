@@ -106,3 +106,27 @@ json_t *control_uidj(const char *type, const char *id)
 {
 	return json_pack("{s:{s:s, s:s}}", "__entity", "type", type, "id", id);
 }
+
+int control_step_texts(struct store_stmt *st, char ***out, size_t *n, struct aiv_err *err)
+{
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+void control_texts_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -135,6 +135,14 @@ void control_new_id(char *out, size_t n, const char *prefix);
 /* control.c: {"__entity": {"type": type, "id": id}} (new reference). */
 json_t *control_uidj(const char *type, const char *id);
 
+/*
+ * control.c: step st (bound, prepared) to its end, its first column as
+ * owned strings into *out (*n of them; free with control_texts_free even
+ * on error); st is reset.  0 or a store error.
+ */
+int control_step_texts(struct store_stmt *st, char ***out, size_t *n, struct aiv_err *err);
+void control_texts_free(char **v, size_t n);
+
 /* snapshot.c */
 /* The mark of the applied objects and the phase verdicts (see control.h). */
 int control_mark_read(struct store *s, struct control_mark *m, struct aiv_err *err);

@@ -54,21 +54,15 @@ int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 	struct store_stmt *st = store_prepare(s, "SELECT id FROM exceptions"
 					      " WHERE state = 'pending' AND due_us < ?", err);
 	char **ids = NULL, now[TIME_ISO_LEN];
-	size_t n = 0, alloc = 0, i;
+	size_t n = 0, i;
 	int64_t t = time_now_us();
-	int rc, ret = 0;
+	int rc, ret;
 
 	(void)actor;
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, t);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		ALLOC_GROW(ids, n + 1, alloc);
-		ids[n++] = xstrdup(store_col_text(st, 0));
-	}
-	store_reset(st);
-	if (rc < 0)
-		ret = rc;
+	ret = control_step_texts(st, &ids, &n, err);
 	time_format_us(t, now);
 	for (i = 0; i < n && !ret; i++) {
 		if (!(st = store_prepare(s, "UPDATE exceptions SET state = 'expired',"
@@ -87,9 +81,7 @@ int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 						"not resolved by its due time: counts as denied", NULL,
 						err);
 	}
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	control_texts_free(ids, n);
 	return ret;
 }
 

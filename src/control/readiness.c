@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "control_int.h"
 #include "control/cedar.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
@@ -78,26 +79,18 @@ static int agents_with_token(struct store *s, const char *wf, int64_t *out,
 	struct store_stmt *st = store_prepare(s, "SELECT name FROM agents WHERE workflow = ?"
 					      " ORDER BY name", err);
 	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
-	int rc, ret = 0, live;
+	size_t n = 0, i;
+	int ret, live;
 
 	*out = 0;
 	if (!st)
 		return err->code;
 	store_bind_text(st, 1, wf);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(store_col_text(st, 0));
-	}
-	store_reset(st);
-	if (rc < 0)
-		ret = rc;
+	ret = control_step_texts(st, &names, &n, err);
 	for (i = 0; i < n && !ret; i++)
 		if (!(ret = org_agent_token_live(s, names[i], &live, err)))
 			*out += live;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	control_texts_free(names, n);
 	return ret;
 }
 

@@ -434,12 +434,12 @@ static int ev_workflow(const struct evidence_env *env, const char *workflow,
 		       struct evidence_value *out, int *found, void *data,
 		       struct aiv_err *err)
 {
-	json_t *o = NULL, *figs;
+	struct control_readiness r;
 	size_t i;
 	int ret;
 
 	(void)data;
-	ret = control_readiness(env->store, workflow, &o, err);
+	ret = control_readiness(env->store, workflow, &r, err);
 	if (ret == AIV_ENOTFOUND) {
 		err->code = 0;
 		err->msg[0] = '\0';
@@ -448,31 +448,29 @@ static int ev_workflow(const struct evidence_env *env, const char *workflow,
 	if (ret)
 		return ret;
 	*found = 1;
-	figs = json_object_get(o, "figures");
 	for (i = 0; i < env->cat->nfoundations; i++) {
-		json_t *f = json_object_get(figs, env->cat->foundations[i].id);
-		json_t *share = json_object_get(f, "share");
-		json_int_t num = json_integer_value(json_object_get(f, "numerator"));
-		json_int_t den = json_integer_value(json_object_get(f, "denominator"));
+		const struct control_figure *f = control_readiness_figure(&r,
+							env->cat->foundations[i].id);
+		double share;
 		if (!f) {
 			snprintf(out[i].source, sizeof(out[i].source),
 				 "agent control does not measure '%s'", env->cat->foundations[i].id);
 			continue;
 		}
-		if (!json_is_number(share)) {
+		if (!control_figure_share(f, &share)) {
 			snprintf(out[i].source, sizeof(out[i].source),
 				 "agent control, workflow '%.60s': nothing to measure yet (0 of 0: %.120s)",
-				 workflow, json_str(f, "rule"));
+				 workflow, f->rule);
 			continue;
 		}
 		out[i].state = EV_MEASURED;
-		out[i].value = json_number_value(share);
+		out[i].value = share;
 		out[i].measured_at = env->now;
 		snprintf(out[i].source, sizeof(out[i].source),
 			 "agent control, workflow '%.60s': %lld of %lld, %.140s", workflow,
-			 (long long)num, (long long)den, json_str(f, "rule"));
+			 (long long)f->numerator, (long long)f->denominator, f->rule);
 	}
-	json_decref(o);
+	control_readiness_release(&r);
 	return 0;
 }
 

@@ -30,11 +30,9 @@ static json_t *attr_s(const char *k, const char *v)
 	return json_pack("{s:s, s:{s:s}}", "key", k, "value", "stringValue", v ? v : "");
 }
 
-static json_t *otel_span(const json_t *rec)
+static json_t *otel_span(const struct control_log_record *rec)
 {
-	const json_t *result = json_object_get(rec, "result");
-	const char *id = json_str(rec, "decision_id"), *dec = json_str(result, "decision");
-	const json_t *pols = json_object_get(result, "policies");
+	const char *id = rec->id, *dec = rec->decision;
 	char hex[SHA256_HEX], trace[33], span[17], ns[32];
 	int64_t us = 0;
 	json_t *attrs = json_array(), *s;
@@ -44,31 +42,29 @@ static json_t *otel_span(const json_t *rec)
 	trace[32] = '\0';
 	memcpy(span, hex + 32, 16);
 	span[16] = '\0';
-	time_parse_iso(json_str(rec, "timestamp"), &us);
+	time_parse_iso(rec->timestamp, &us);
 	snprintf(ns, sizeof(ns), "%lld000", (long long)us);
 	json_array_append_new(attrs, attr_s("gen_ai.operation.name", "apply_guardrail"));
 	json_array_append_new(attrs, attr_s("gen_ai.guardian.name", "aivalue"));
 	json_array_append_new(attrs, attr_s("gen_ai.security.target.type", "tool_call"));
 	json_array_append_new(attrs, attr_s("gen_ai.security.decision.type",
 					    !strcmp(dec, "escalate") ? "warn" : dec));
-	json_array_append_new(attrs, attr_s("gen_ai.security.decision.reason",
-					    json_str(result, "reason")));
-	if (json_array_size(pols))
+	json_array_append_new(attrs, attr_s("gen_ai.security.decision.reason", rec->reason));
+	if (json_array_size(rec->policies))
 		json_array_append_new(attrs, attr_s("gen_ai.security.policy.id",
-						    json_string_value(json_array_get(pols, 0))));
-	json_array_append_new(attrs, attr_s("gen_ai.security.policy.version", json_str(rec, "revision")));
+						    json_string_value(json_array_get(rec->policies, 0))));
+	json_array_append_new(attrs, attr_s("gen_ai.security.policy.version", rec->revision));
 	json_array_append_new(attrs, attr_s("gen_ai.security.content.input.hash",
-					    json_str(rec, "args_digest")));
-	json_array_append_new(attrs, attr_s("gen_ai.agent.id", json_str(rec, "agent")));
+					    rec->args_digest));
+	json_array_append_new(attrs, attr_s("gen_ai.agent.id", rec->agent));
 	json_array_append_new(attrs, attr_s("aivalue.decision", dec));
 	json_array_append_new(attrs, attr_s("aivalue.decision_id", id));
-	if (json_str(rec, "on_behalf_of"))
-		json_array_append_new(attrs, attr_s("aivalue.on_behalf_of", json_str(rec, "on_behalf_of")));
-	if (json_str(result, "exception_id"))
-		json_array_append_new(attrs, attr_s("aivalue.exception_id",
-						    json_str(result, "exception_id")));
-	if (json_str(rec, "approver"))
-		json_array_append_new(attrs, attr_s("aivalue.approver", json_str(rec, "approver")));
+	if (rec->on_behalf_of)
+		json_array_append_new(attrs, attr_s("aivalue.on_behalf_of", rec->on_behalf_of));
+	if (rec->exception_id)
+		json_array_append_new(attrs, attr_s("aivalue.exception_id", rec->exception_id));
+	if (rec->approver)
+		json_array_append_new(attrs, attr_s("aivalue.approver", rec->approver));
 	s = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:{s:i}}", "traceId", trace,
 		      "spanId", span, "name", "apply_guardrail aivalue", "kind", 1,
 		      "startTimeUnixNano", ns, "endTimeUnixNano", ns, "attributes", attrs,
@@ -77,16 +73,15 @@ static json_t *otel_span(const json_t *rec)
 }
 
 /* One line per decision (queue transitions are left out). */
-static void print_records(const json_t *recs)
+static void print_records(const struct control_log_records *recs)
 {
 	size_t i;
 
-	for (i = 0; i < json_array_size(recs); i++) {
-		json_t *r = json_array_get(recs, i), *res = json_object_get(r, "result");
-		if (strcmp(json_str(r, "kind"), "decision"))
+	for (i = 0; i < recs->n; i++) {
+		const struct control_log_record *r = &recs->v[i];
+		if (strcmp(r->kind, "decision"))
 			continue;
-		printf("%s %s %-8s %s %s\n", json_str(r, "timestamp"), json_str(r, "decision_id"),
-		       json_str(res, "decision"), json_str(r, "agent"), json_str(res, "reason"));
+		printf("%s %s %-8s %s %s\n", r->timestamp, r->id, r->decision, r->agent, r->reason);
 	}
 }
 
@@ -109,7 +104,7 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *recs = NULL;
+	struct control_log_records recs;
 	size_t i;
 	int n;
 
@@ -161,17 +156,18 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 		if (control_log_page(ctx->store, 0, cursor, (size_t)limit, &recs, &next, &err))
 			return cli_error(&err);
 		if (ctx->json) {
-			json_t *page = json_pack("{s:I, s:o, s:o}", "count",
-						 (json_int_t)json_array_size(recs), "items", recs,
+			json_t *page = json_pack("{s:I, s:o, s:o}", "count", (json_int_t)recs.n,
+						 "items", control_log_records_json(&recs),
 						 "next_cursor", next ? json_integer(next) : json_null());
+			control_log_records_release(&recs);
 			cli_print_json(page);
 			return 0;
 		}
-		print_records(recs);
+		print_records(&recs);
 		if (next)
 			fprintf(stderr, "more: aivalue decisions list --limit %lld --after %lld\n",
 				limit, (long long)next);
-		json_decref(recs);
+		control_log_records_release(&recs);
 		return 0;
 	}
 	if (limit != -1 || after) {
@@ -181,23 +177,20 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 	if (control_log_list(ctx->store, &recs, &err))
 		return cli_error(&err);
 	if (!strcmp(argv[1], "list")) {
-		if (ctx->json) {
-			cli_print_json(recs);
-			return 0;
-		}
-		print_records(recs);
-		json_decref(recs);
+		if (ctx->json)
+			cli_print_json(control_log_records_json(&recs));
+		else
+			print_records(&recs);
+		control_log_records_release(&recs);
 		return 0;
 	}
 	if (!strcmp(argv[1], "export") && otel) {
 		json_t *spans = json_array(), *doc;
 		FILE *f = stdout;
-		for (i = 0; i < json_array_size(recs); i++) {
-			json_t *r = json_array_get(recs, i);
-			if (!strcmp(json_str(r, "kind"), "decision"))
-				json_array_append_new(spans, otel_span(r));
-		}
-		json_decref(recs);
+		for (i = 0; i < recs.n; i++)
+			if (!strcmp(recs.v[i].kind, "decision"))
+				json_array_append_new(spans, otel_span(&recs.v[i]));
+		control_log_records_release(&recs);
 		doc = json_pack("{s:[{s:{s:[o]}, s:[{s:{s:s, s:s}, s:o}]}]}",
 				"resourceSpans", "resource", "attributes",
 				attr_s("service.name", "aivalue"), "scopeSpans", "scope", "name",
@@ -213,7 +206,7 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 			return cli_errorf("cannot write '%s'", outfile);
 		return 0;
 	}
-	json_decref(recs);
+	control_log_records_release(&recs);
 	usage_with_options(usage, opts, 1);
 	return 2;
 }

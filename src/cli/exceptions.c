@@ -17,19 +17,17 @@
 #include "core/cjson.h"
 #include "options.h"
 
-/* A string member or "-" (never NULL, for printing). */
-static const char *field(const json_t *it, const char *key)
+/* A field or "-" (never NULL, for printing). */
+static const char *field(const char *v)
 {
-	const char *v = json_str(it, key);
-
 	return v ? v : "-";
 }
 
-static void print_item_line(const json_t *it)
+static void print_item_line(const struct control_exception *it)
 {
-	printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", field(it, "id"),
-	       field(it, "state"), field(it, "queue"), field(it, "owner"),
-	       field(it, "agent"), field(it, "action"), field(it, "due_at"));
+	printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", field(it->id), field(it->state),
+	       field(it->queue), field(it->owner), field(it->agent), field(it->action),
+	       field(it->due_at));
 }
 
 int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
@@ -51,7 +49,9 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *out = NULL;
+	struct control_exceptions items;
+	struct control_exception item;
+	json_t *out;
 	int n, tr;
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
@@ -62,22 +62,25 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (!strcmp(argv[1], "list") && n == 1) {
 		size_t i;
-		if (control_exceptions_list(ctx->store, ctx->actor, state, queue, &out, &err))
+		if (control_exceptions_list(ctx->store, ctx->actor, state, queue, &items, &err))
 			return cli_error(&err);
 		if (ctx->json) {
-			cli_print_json(out);
+			cli_print_json(control_exceptions_json(&items));
+			control_exceptions_release(&items);
 			return 0;
 		}
 		printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", "ID", "STATE", "QUEUE", "OWNER",
 		       "AGENT", "ACTION", "DUE");
-		for (i = 0; i < json_array_size(out); i++)
-			print_item_line(json_array_get(out, i));
-		json_decref(out);
+		for (i = 0; i < items.n; i++)
+			print_item_line(&items.v[i]);
+		control_exceptions_release(&items);
 		return 0;
 	}
 	if (!strcmp(argv[1], "show") && n == 2) {
-		if (control_exception_show(ctx->store, ctx->actor, argv[2], &out, &err))
+		if (control_exception_show(ctx->store, ctx->actor, argv[2], &item, &err))
 			return cli_error(&err);
+		out = control_exception_json(&item);
+		control_exception_release(&item);
 		if (!ctx->json) {
 			json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 			fputc('\n', stdout);
@@ -101,15 +104,13 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
-	if (control_exception_act(ctx->store, ctx->actor, argv[2], tr, as, reason, to, &out,
+	if (control_exception_act(ctx->store, ctx->actor, argv[2], tr, as, reason, to, &item,
 				  &err))
 		return cli_error(&err);
 	if (ctx->json)
-		cli_print_json(out);
-	else {
-		printf("%s: %s (owner %s)\n", field(out, "id"), field(out, "state"),
-		       field(out, "owner"));
-		json_decref(out);
-	}
+		cli_print_json(control_exception_json(&item));
+	else
+		printf("%s: %s (owner %s)\n", field(item.id), field(item.state), field(item.owner));
+	control_exception_release(&item);
 	return 0;
 }

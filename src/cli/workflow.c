@@ -15,14 +15,13 @@
 #include "core/cjson.h"
 #include "options.h"
 
-static void print_figure(const char *name, const json_t *f)
+static void print_figure(const char *name, const struct control_figure *f)
 {
-	const json_t *share = json_object_get(f, "share");
+	double share;
 
-	if (json_is_real(share))
-		printf("%-20s %5.0f%%  %lld/%lld\n", name, json_real_value(share) * 100,
-		       (long long)json_integer_value(json_object_get(f, "numerator")),
-		       (long long)json_integer_value(json_object_get(f, "denominator")));
+	if (control_figure_share(f, &share))
+		printf("%-20s %5.0f%%  %lld/%lld\n", name, share * 100, (long long)f->numerator,
+		       (long long)f->denominator);
 	else
 		printf("%-20s     -  no data\n", name);
 }
@@ -39,32 +38,30 @@ int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx)
 		  "import-spans: a skipped span is an error, nothing is imported" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *out = NULL;
 	int n;
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n == 2 && !strcmp(argv[1], "readiness")) {
-		const json_t *f, *e;
+		struct control_readiness r;
 		size_t i;
-		if (control_readiness(ctx->store, argv[2], &out, &err))
+		if (control_readiness(ctx->store, argv[2], &r, &err))
 			return cli_error(&err);
 		if (ctx->json) {
-			cli_print_json(out);
+			cli_print_json(control_readiness_json(&r));
+			control_readiness_release(&r);
 			return 0;
 		}
-		f = json_object_get(out, "figures");
 		printf("workflow %s\n", argv[2]);
-		print_figure("identity", json_object_get(f, "identity"));
-		print_figure("entitlements", json_object_get(f, "entitlements"));
-		print_figure("integration", json_object_get(f, "integration"));
-		print_figure("logging", json_object_get(f, "logging"));
-		print_figure("exception handling", json_object_get(f, "exception_handling"));
-		print_figure("ownership", json_object_get(f, "ownership"));
-		e = json_object_get(json_object_get(f, "entitlements"), "wide_open");
-		for (i = 0; i < json_array_size(e); i++)
-			printf("  wide-open permit: %s\n", json_string_value(json_array_get(e, i)));
-		json_decref(out);
+		print_figure("identity", &r.fig[CONTROL_FIG_IDENTITY]);
+		print_figure("entitlements", &r.fig[CONTROL_FIG_ENTITLEMENTS]);
+		print_figure("integration", &r.fig[CONTROL_FIG_INTEGRATION]);
+		print_figure("logging", &r.fig[CONTROL_FIG_LOGGING]);
+		print_figure("exception handling", &r.fig[CONTROL_FIG_EXCEPTION_HANDLING]);
+		print_figure("ownership", &r.fig[CONTROL_FIG_OWNERSHIP]);
+		for (i = 0; i < r.nwide_open; i++)
+			printf("  wide-open permit: %s\n", r.wide_open[i]);
+		control_readiness_release(&r);
 		return 0;
 	}
 	if (n == 2 && !strcmp(argv[1], "import-spans")) {
@@ -97,19 +94,17 @@ int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx)
 		return 0;
 	}
 	if ((n == 1 || n == 2) && !strcmp(argv[1], "shadow")) {
+		struct control_tool_calls calls;
 		size_t i;
-		if (control_shadow_actions(ctx->store, n == 2 ? argv[2] : NULL, &out, &err))
+		if (control_shadow_actions(ctx->store, n == 2 ? argv[2] : NULL, &calls, &err))
 			return cli_error(&err);
-		if (ctx->json) {
-			cli_print_json(out);
-			return 0;
-		}
-		for (i = 0; i < json_array_size(out); i++) {
-			json_t *r = json_array_get(out, i);
-			printf("%s %-16s %s (no decision)\n", json_str(r, "time"), json_str(r, "agent"),
-			       json_str(r, "tool"));
-		}
-		json_decref(out);
+		if (ctx->json)
+			cli_print_json(control_tool_calls_json(&calls));
+		else
+			for (i = 0; i < calls.n; i++)
+				printf("%s %-16s %s (no decision)\n", calls.v[i].time, calls.v[i].agent,
+				       calls.v[i].tool);
+		control_tool_calls_release(&calls);
 		return 0;
 	}
 	usage_with_options(usage, opts, 1);

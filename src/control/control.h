@@ -193,24 +193,50 @@ int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err);
 
 /*
- * Decision-log records (JSON array, new reference), oldest first; each
- * carries its "seq" (the record number), "kind" and, once chained,
- * "ledger_seq".
+ * One decision-log record: a decision ("decision") or a queue transition
+ * ("transition").  `record` is the stored record (owned); the typed
+ * fields point into it (borrowed, valid while the record lives; NULL
+ * when the record lacks them: a transition has no input or result).
+ * control_log_record_json is its one JSON form: the record with "seq",
+ * "kind" and, once chained, "ledger_seq" (new reference).
  */
-int control_log_list(struct store *s, json_t **out, struct aiv_err *err);
+struct control_log_record {
+	int64_t seq;               /* the record number */
+	int64_t ledger_seq;        /* the ledger entry chaining it; 0 while pending */
+	char kind[16];
+	const char *id;            /* decision_id (a transition's own id too) */
+	const char *timestamp, *agent, *on_behalf_of, *approver, *revision, *args_digest;
+	const char *action, *resource;                 /* input.* */
+	const char *decision, *reason, *exception_id;  /* result.* */
+	const json_t *policies;                        /* result.policies */
+	json_t *record;
+};
+
+/* Records (v owned, n of them); release with control_log_records_release. */
+struct control_log_records {
+	struct control_log_record *v;
+	size_t n;
+};
+
+void control_log_records_release(struct control_log_records *l);
+json_t *control_log_record_json(const struct control_log_record *r);
+/* The records as a JSON array of control_log_record_json objects (new reference). */
+json_t *control_log_records_json(const struct control_log_records *l);
+
+/* Every decision-log record, oldest first (caller releases *out). */
+int control_log_list(struct store *s, struct control_log_records *out, struct aiv_err *err);
 
 /*
  * One page of the decision log in a stable order, by record number: the
  * `limit` (>= 1) records after `cursor` oldest first, or, newest_first,
  * the records before `cursor` newest first (cursor 0: from the start, or
- * from the newest).  Records as control_log_list's (new reference).
- * *next is the cursor of the next page (the seq of the page's last
- * record) or 0 when there is no more.  Records added meanwhile never
- * shift a page: oldest first they come at the end, newest first only on
- * a first page (cursor 0).
+ * from the newest).  Caller releases *out.  *next is the cursor of the
+ * next page (the seq of the page's last record) or 0 when there is no
+ * more.  Records added meanwhile never shift a page: oldest first they
+ * come at the end, newest first only on a first page (cursor 0).
  */
 int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
-		     json_t **out, int64_t *next, struct aiv_err *err);
+		     struct control_log_records *out, int64_t *next, struct aiv_err *err);
 /* The record number of decision or transition `id`; AIV_ENOTFOUND. */
 int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err);
 
@@ -228,10 +254,44 @@ int control_expire(struct store *s, const char *actor, struct aiv_err *err);
  * recorded; the next write path (a decision, an action on the queue, the
  * server's timer) records it as system:expiry.  `actor` is unused.
  */
+
+/*
+ * One exception item.  Every string is owned and NULL when not set (an
+ * open item has no resolved_at, approver, reason or used_at; step and
+ * on_behalf_of may be absent); request (the decided arguments) and
+ * policies (the deciding policy ids) are owned JSON.  Release with
+ * control_exception_release; control_exception_json is its one JSON form
+ * (the fields under their names, unset ones left out; new reference).
+ */
+struct control_exception {
+	char *id, *queue, *owner_kind, *owner;
+	char *state;              /* pending, approved, rejected or expired */
+	char *created_at, *due_at, *resolved_at;
+	char *workflow, *step, *agent, *on_behalf_of, *action, *resource;
+	json_t *request;
+	char *digest, *decision_id;
+	json_t *policies;
+	char *approver, *reason, *used_at;
+};
+
+/* Items oldest first (v owned, n of them); release with control_exceptions_release. */
+struct control_exceptions {
+	struct control_exception *v;
+	size_t n;
+};
+
+void control_exception_release(struct control_exception *e);
+void control_exceptions_release(struct control_exceptions *l);
+json_t *control_exception_json(const struct control_exception *e);
+/* The items as a JSON array of control_exception_json objects (new reference). */
+json_t *control_exceptions_json(const struct control_exceptions *l);
+
 int control_exceptions_list(struct store *s, const char *actor, const char *state,
-			    const char *queue, json_t **out, struct aiv_err *err);
+			    const char *queue, struct control_exceptions *out,
+			    struct aiv_err *err);
+/* One item as reads show it; AIV_ENOTFOUND.  *out released by the caller. */
 int control_exception_show(struct store *s, const char *actor, const char *id,
-			   json_t **out, struct aiv_err *err);
+			   struct control_exception *out, struct aiv_err *err);
 
 enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
 
@@ -239,11 +299,13 @@ enum control_transition { CONTROL_APPROVE, CONTROL_REJECT, CONTROL_REASSIGN };
  * Approve, reject or reassign (to `to`, a person or team) a pending item.
  * `as` is the person acting: must exist, must not be an agent, must not be
  * the person the agent acted for (separation of duties).  `reason` is
- * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.
+ * required.  AIV_EPERM / AIV_ESTATE / AIV_ENOTFOUND with a message.  On
+ * success *out is the item after the action (caller releases).
  */
 int control_exception_act(struct store *s, const char *actor, const char *id,
 			  int transition, const char *as, const char *reason,
-			  const char *to, json_t **out, struct aiv_err *err);
+			  const char *to, struct control_exception *out,
+			  struct aiv_err *err);
 
 /* ---- observed tool calls and readiness ------------------------------ */
 
@@ -267,17 +329,73 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 int control_import_spans(struct store *s, const char *actor, FILE *f, const char *source,
 			 struct tally *t, int64_t *imported, struct aiv_err *err);
 
-/* Tool calls with no matching decision (of one workflow's agents, or all). */
-int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
-			   struct aiv_err *err);
+/*
+ * An observed tool call (owned strings; workflow NULL when the agent is
+ * not declared).  control_tool_call_json is its one JSON form: {"time",
+ * "agent", "tool", "trace_id", "span_id", "workflow"?} (new reference).
+ */
+struct control_tool_call {
+	char *time, *agent, *tool, *trace_id, *span_id, *workflow;
+};
+
+struct control_tool_calls {
+	struct control_tool_call *v;
+	size_t n;
+};
+
+void control_tool_calls_release(struct control_tool_calls *l);
+json_t *control_tool_call_json(const struct control_tool_call *c);
+json_t *control_tool_calls_json(const struct control_tool_calls *l);
+
+/*
+ * Tool calls with no matching decision (of one workflow's agents, or
+ * all), oldest first; caller releases *out.
+ */
+int control_shadow_actions(struct store *s, const char *workflow,
+			   struct control_tool_calls *out, struct aiv_err *err);
 
 /*
  * The six readiness figures of a workflow (identity, entitlements,
- * integration, logging, exception handling, ownership) as a JSON object,
- * each with its numerator, denominator, share and detail.
+ * integration, logging, exception handling, ownership): each a share
+ * numerator / denominator (none when the denominator is 0) with the rule
+ * that counts it (readiness.c), plus the entitlements' wide-open and
+ * unused permit policies and the exception queue's expiries and median
+ * resolution time.  Release with control_readiness_release;
+ * control_readiness_json is its one JSON form: {"workflow", "figures":
+ * {NAME: {"numerator", "denominator", "share", "rule", ...}}} (new
+ * reference).  AIV_ENOTFOUND for an unknown workflow.
  */
-int control_readiness(struct store *s, const char *workflow, json_t **out,
+enum control_figure_id {
+	CONTROL_FIG_IDENTITY, CONTROL_FIG_ENTITLEMENTS, CONTROL_FIG_INTEGRATION,
+	CONTROL_FIG_LOGGING, CONTROL_FIG_EXCEPTION_HANDLING, CONTROL_FIG_OWNERSHIP,
+	CONTROL_NFIGURES
+};
+
+struct control_figure {
+	const char *name;        /* "identity", ..., "exception_handling" (static) */
+	const char *rule;        /* how it is counted (static) */
+	int64_t numerator, denominator;
+};
+
+struct control_readiness {
+	char *workflow;
+	struct control_figure fig[CONTROL_NFIGURES]; /* by enum control_figure_id */
+	char **wide_open, **unused;  /* entitlements: permit policy ids (owned) */
+	size_t nwide_open, nunused;
+	int64_t expired;             /* exception handling: items expired */
+	int has_median;              /* any resolved item: the median below is set */
+	double median_resolution_seconds;
+};
+
+int control_readiness(struct store *s, const char *workflow, struct control_readiness *out,
 		      struct aiv_err *err);
+void control_readiness_release(struct control_readiness *r);
+json_t *control_readiness_json(const struct control_readiness *r);
+/* 1 and *share when the figure has a denominator, else 0 (no data). */
+int control_figure_share(const struct control_figure *f, double *share);
+/* The figure named `name` (borrowed), or NULL. */
+const struct control_figure *control_readiness_figure(const struct control_readiness *r,
+						      const char *name);
 
 /*
  * The server's expiry timer (expirer.c): a thread that calls

@@ -1,6 +1,6 @@
 /*
- * readiness.c - observed tool calls (OTel GenAI span import), shadow
- * actions, and the six measured readiness figures of a workflow.
+ * readiness.c - the six measured readiness figures of a workflow (the
+ * tool calls they count are imported by spans.c).
  *
  * Readiness is measured, not declared: each figure is a count over what
  * the store holds (agents, tokens, policies, decisions, exception items,
@@ -27,207 +27,14 @@
 #include <string.h>
 
 #include "control.h"
+#include "control_int.h"
 #include "control/cedar.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "ingest/otlp.h"
 #include "ingest/usage.h"
 #include "ledger/ledger.h"
-
-#define MATCH_WINDOW_US (10LL * 60 * 1000000)
-
-/* A decision id for agent/tool at time t, or "" (explicit id first). */
-static int match_decision(struct store *s, const char *explicit_id, const char *agent,
-			  const char *tool, int64_t t, char *out, size_t n, struct aiv_err *err)
-{
-	struct store_stmt *st;
-	int rc;
-
-	out[0] = '\0';
-	if (explicit_id) {
-		if (!(st = store_prepare(s, "SELECT id FROM decision_log WHERE id = ? AND"
-					 " kind = 'decision'", err)))
-			return err->code;
-		store_bind_text(st, 1, explicit_id);
-	} else {
-		if (!(st = store_prepare(s, "SELECT id FROM decision_log WHERE agent = ? AND"
-					 " action = ? AND time_us BETWEEN ? AND ? ORDER BY time_us DESC"
-					 " LIMIT 1", err)))
-			return err->code;
-		store_bind_text(st, 1, agent);
-		store_bind_text(st, 2, tool);
-		store_bind_int(st, 3, t - MATCH_WINDOW_US);
-		store_bind_int(st, 4, t + 1000000);
-	}
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		snprintf(out, n, "%s", store_col_text(st, 0));
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
-struct spans_ctx {
-	struct store *s;
-	const char *source;
-	struct tally *t;
-	struct sha256_ctx hc;
-	int64_t imported;
-};
-
-/* 1 when an agent of this name is declared (agents table). */
-static int agent_known(struct store *s, const char *name, struct aiv_err *err)
-{
-	struct store_stmt *st;
-	int rc;
-
-	if (!name || !(st = store_prepare(s, "SELECT 1 FROM agents WHERE name = ?", err)))
-		return 0;
-	store_bind_text(st, 1, name);
-	rc = store_step(st, err);
-	store_reset(st);
-	return rc == STORE_ROW;
-}
-
-/*
- * One span of the file (ingest/otlp.c has resolved what it inherits):
- * an execute_tool span becomes a tool call; a span that gave its agent
- * or user to a tool call below it is used as context; any other span is
- * skipped with its reason.
- */
-static int span_tool_call(void *data, const struct otlp_span *sp, struct aiv_err *err)
-{
-	struct spans_ctx *c = data;
-	const char *agent;
-	char did[64], when[TIME_ISO_LEN], line[1024], where[512];
-	struct store_stmt *st;
-	int64_t t = 0;
-	int rc;
-
-	snprintf(where, sizeof(where), "%s:%ld", c->source, sp->line);
-	if (!sp->is_tool_call) {
-		if (sp->lends) {
-			c->t->used++;
-			return 0;
-		}
-		return tally_skip(c->t, "not a tool call (gen_ai.operation.name is not "
-				  "execute_tool)", where, err);
-	}
-	/* the aivalue agent may be named by either attribute: a declared one wins */
-	agent = agent_known(c->s, sp->agent_id, err) ? sp->agent_id :
-		agent_known(c->s, sp->agent_name, err) ? sp->agent_name :
-		sp->agent_id ? sp->agent_id : sp->agent_name;
-	if (!agent)
-		return tally_skip(c->t, "tool call names no agent (gen_ai.agent.name or "
-				  "gen_ai.agent.id, on it or an ancestor)", where, err);
-	if (!sp->tool)
-		return tally_skip(c->t, "tool call names no tool (gen_ai.tool.name)", where, err);
-	if (!*sp->trace_id || !*sp->span_id)
-		return tally_skip(c->t, "span has no traceId or spanId", where, err);
-	if (!sp->start || usage_parse_time(sp->start, &t) || t <= 0)
-		return tally_skip(c->t, "span has no valid startTimeUnixNano", where, err);
-	if ((rc = match_decision(c->s, sp->decision_id, agent, sp->tool, t, did, sizeof(did),
-				 err)))
-		return rc;
-	time_format_us(t, when);
-	if (!(st = store_prepare(c->s, "INSERT OR IGNORE INTO tool_calls(trace_id, span_id,"
-				 " time_us, time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)",
-				 err)))
-		return err->code;
-	store_bind_text(st, 1, sp->trace_id);
-	store_bind_text(st, 2, sp->span_id);
-	store_bind_int(st, 3, t);
-	store_bind_text(st, 4, when);
-	store_bind_text(st, 5, agent);
-	store_bind_text(st, 6, sp->tool);
-	store_bind_text(st, 7, did[0] ? did : NULL);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	if (!store_changes(c->s))
-		return tally_skip(c->t, "already imported (same traceId and spanId)", where, err);
-	snprintf(line, sizeof(line), "%s\t%s\t%lld\t%s\t%s\t%s\n", sp->trace_id, sp->span_id,
-		 (long long)t, agent, sp->tool, did);
-	sha256_update(&c->hc, line, strlen(line));
-	c->imported++;
-	c->t->used++;
-	return 0;
-}
-
-int control_import_spans(struct store *s, const char *actor, FILE *f, const char *source,
-			 struct tally *t, int64_t *imported, struct aiv_err *err)
-{
-	struct spans_ctx c;
-	uint8_t h[SHA256_LEN];
-	char hex[SHA256_HEX];
-	int ret;
-
-	*imported = 0;
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	c.source = source;
-	c.t = t;
-	if ((ret = store_begin(s, err)))
-		return ret;
-	sha256_init(&c.hc);
-	ret = otlp_read(f, source, t, span_tool_call, &c, err);
-	sha256_final(&c.hc, h);
-	if (ret)
-		goto fail;
-	hex_encode(h, SHA256_LEN, hex);
-	if (c.imported) {
-		const char *base = strrchr(source, '/');
-		json_t *p = json_pack("{s:s, s:I, s:I, s:s, s:o}", "source", base ? base + 1 : source,
-				      "rows", (json_int_t)c.imported,
-				      "skipped", (json_int_t)tally_skipped(t), "rows_hash", hex,
-				      "tally", tally_json(t));
-		if (!p) {
-			ret = aiv_fail(err, AIV_EINPUT, "cannot import '%s': the file name is not "
-				       "valid UTF-8", source);
-			goto fail;
-		}
-		ret = ledger_append(s, actor, "spans.import", "tool_calls", p, NULL, err);
-		json_decref(p);
-		if (ret)
-			goto fail;
-	}
-	*imported = c.imported;
-	return store_commit(s, err);
-fail:
-	store_rollback(s);
-	return ret;
-}
-
-int control_shadow_actions(struct store *s, const char *workflow, json_t **out,
-			   struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s,
-		"SELECT t.time, t.agent, t.tool, t.trace_id, t.span_id, a.workflow FROM tool_calls t"
-		" LEFT JOIN agents a ON a.name = t.agent WHERE t.decision_id IS NULL"
-		" AND (? IS NULL OR a.workflow = ?) ORDER BY t.time_us", err);
-	json_t *arr = json_array();
-	int rc;
-
-	if (!st) {
-		json_decref(arr);
-		return err->code;
-	}
-	store_bind_text(st, 1, workflow);
-	store_bind_text(st, 2, workflow);
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
-			"time", store_col_text(st, 0), "agent", store_col_text(st, 1),
-			"tool", store_col_text(st, 2), "trace_id", store_col_text(st, 3),
-			"span_id", store_col_text(st, 4),
-			"workflow", store_col_is_null(st, 5) ? NULL : store_col_text(st, 5)));
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
-}
+#include "org/agent_tokens.h"
 
 static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
 		 struct aiv_err *err)
@@ -262,11 +69,121 @@ static int q_int_now(struct store *s, const char *sql, const char *a, int64_t *o
 	return rc < 0 ? rc : 0;
 }
 
-static json_t *figure(int64_t num, int64_t den, const char *rule)
+/*
+ * Agents of workflow wf with a live token of their own.  The tokens table
+ * is org/'s (org/agent_tokens.h says why), so it is asked per agent.
+ */
+static int agents_with_token(struct store *s, const char *wf, int64_t *out,
+			     struct aiv_err *err)
 {
-	return json_pack("{s:I, s:I, s:o, s:s}", "numerator", (json_int_t)num, "denominator",
-			 (json_int_t)den, "share", den ? json_real((double)num / (double)den)
-							: json_null(), "rule", rule);
+	struct store_stmt *st = store_prepare(s, "SELECT name FROM agents WHERE workflow = ?"
+					      " ORDER BY name", err);
+	char **names = NULL;
+	size_t n = 0, i;
+	int ret, live;
+
+	*out = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, wf);
+	ret = control_step_texts(st, &names, &n, err);
+	for (i = 0; i < n && !ret; i++)
+		if (!(ret = org_agent_token_live(s, names[i], &live, err)))
+			*out += live;
+	control_texts_free(names, n);
+	return ret;
+}
+
+/* The figures' names and rules, in the order of enum control_figure_id. */
+static const char *const figure_names[CONTROL_NFIGURES] = {
+	"identity", "entitlements", "integration", "logging", "exception_handling", "ownership",
+};
+static const char *const figure_rules[CONTROL_NFIGURES] = {
+	"agents with an active token of their own (role agent) / agents of the workflow",
+	"permit policies about this workflow (any principal, or naming it, its steps or agents) "
+	"that are neither wide open (any principal, action, resource, no condition) nor unused "
+	"by its decisions / those permit policies",
+	"steps with an agent that has at least one decision / steps",
+	"observed tool calls (imported spans) that were decided / observed tool calls",
+	"items resolved (approved or rejected) by their due time / items closed (resolved or "
+	"expired)",
+	"steps whose owner exists + queues whose items all have an owner / steps + queues",
+};
+
+static void set_figure(struct control_readiness *r, int id, int64_t num, int64_t den)
+{
+	r->fig[id].name = figure_names[id];
+	r->fig[id].rule = figure_rules[id];
+	r->fig[id].numerator = num;
+	r->fig[id].denominator = den;
+}
+
+int control_figure_share(const struct control_figure *f, double *share)
+{
+	if (!f->denominator)
+		return 0;
+	*share = (double)f->numerator / (double)f->denominator;
+	return 1;
+}
+
+const struct control_figure *control_readiness_figure(const struct control_readiness *r,
+						      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CONTROL_NFIGURES; i++)
+		if (r->fig[i].name && !strcmp(r->fig[i].name, name))
+			return &r->fig[i];
+	return NULL;
+}
+
+void control_readiness_release(struct control_readiness *r)
+{
+	size_t i;
+
+	free(r->workflow);
+	for (i = 0; i < r->nwide_open; i++)
+		free(r->wide_open[i]);
+	for (i = 0; i < r->nunused; i++)
+		free(r->unused[i]);
+	free(r->wide_open);
+	free(r->unused);
+	memset(r, 0, sizeof(*r));
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *control_readiness_json(const struct control_readiness *r)
+{
+	json_t *figs = json_object();
+	size_t i;
+
+	for (i = 0; i < CONTROL_NFIGURES; i++) {
+		const struct control_figure *f = &r->fig[i];
+		double share;
+		json_t *o = json_pack("{s:I, s:I, s:o, s:s}", "numerator", (json_int_t)f->numerator,
+				      "denominator", (json_int_t)f->denominator, "share",
+				      control_figure_share(f, &share) ? json_real(share) : json_null(),
+				      "rule", f->rule);
+		if (i == CONTROL_FIG_ENTITLEMENTS) {
+			json_object_set_new(o, "wide_open", strings_json(r->wide_open, r->nwide_open));
+			json_object_set_new(o, "unused", strings_json(r->unused, r->nunused));
+		} else if (i == CONTROL_FIG_EXCEPTION_HANDLING) {
+			json_object_set_new(o, "expired", json_integer(r->expired));
+			json_object_set_new(o, "median_resolution_seconds", r->has_median
+					    ? json_real(r->median_resolution_seconds) : json_null());
+		}
+		json_object_set_new(figs, f->name, o);
+	}
+	return json_pack("{s:s, s:o}", "workflow", r->workflow, "figures", figs);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -312,8 +229,14 @@ static int about_workflow(struct store *s, const struct cedar_scope *sc, const c
 }
 
 /* Permit policies about this workflow: total, wide open, unused by its decisions. */
+static void list_add(char ***v, size_t *n, const char *str)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(str);
+}
+
 static int entitlements(struct store *s, const char *wf, int64_t *permits, int64_t *wide,
-			int64_t *unused, json_t *detail, struct aiv_err *err)
+			int64_t *unused, struct control_readiness *out, struct aiv_err *err)
 {
 	struct cedar_policyset ps;
 	struct store_stmt *st;
@@ -374,10 +297,10 @@ static int entitlements(struct store *s, const char *wf, int64_t *permits, int64
 		if (p->principal.op == CS_ANY && p->action.op == CS_ANY &&
 		    p->resource.op == CS_ANY && p->nconds == 0) {
 			(*wide)++;
-			json_array_append_new(json_object_get(detail, "wide_open"), json_string(p->id));
+			list_add(&out->wide_open, &out->nwide_open, p->id);
 		} else if (!json_object_get(used, p->id)) {
 			(*unused)++;
-			json_array_append_new(json_object_get(detail, "unused"), json_string(p->id));
+			list_add(&out->unused, &out->nunused, p->id);
 		}
 	}
 out:
@@ -386,15 +309,19 @@ out:
 	return ret;
 }
 
-int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_err *err)
+int control_readiness(struct store *s, const char *wf, struct control_readiness *out,
+		      struct aiv_err *err)
 {
 	int64_t agents, own, steps, integrated, calls, decided, closed, in_sla, expired;
 	int64_t permits, wide, unused, steps_owned, queues, queues_owned, found;
 	int64_t *res_times = NULL;
 	size_t nres = 0, ares = 0;
+	struct control_readiness r;
 	struct store_stmt *st;
-	json_t *o = NULL, *ent_detail, *exc;
 	int rc, ret;
+
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, sizeof(*out));
 
 	/*
 	 * A read: an overdue pending item counts as expired here without being
@@ -405,9 +332,7 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	if (!found)
 		return aiv_fail(err, AIV_ENOTFOUND, "no workflow '%s'", wf);
 	if ((ret = q_int(s, "SELECT count(*) FROM agents WHERE workflow = ?", wf, &agents, err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM agents a WHERE a.workflow = ? AND EXISTS"
-			 " (SELECT 1 FROM tokens t WHERE t.agent = a.name AND t.role = 'agent'"
-			 " AND t.revoked_at IS NULL)", wf, &own, err)) ||
+	    (ret = agents_with_token(s, wf, &own, err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps WHERE workflow = ?", wf, &steps,
 			 err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps ws WHERE ws.workflow = ? AND"
@@ -437,15 +362,14 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 			 " AND x.queue = e.queue AND (x.owner IS NULL OR x.owner = ''))", wf,
 			 &queues_owned, err)))
 		return ret;
-	ent_detail = json_pack("{s:[], s:[]}", "wide_open", "unused");
-	if ((ret = entitlements(s, wf, &permits, &wide, &unused, ent_detail, err))) {
-		json_decref(ent_detail);
+	if ((ret = entitlements(s, wf, &permits, &wide, &unused, &r, err))) {
+		control_readiness_release(&r);
 		return ret;
 	}
 	/* resolution times of resolved items, for the median */
 	if (!(st = store_prepare(s, "SELECT created_at, resolved_at FROM exceptions WHERE"
 				 " workflow = ? AND state IN ('approved', 'rejected')", err))) {
-		json_decref(ent_detail);
+		control_readiness_release(&r);
 		return err->code;
 	}
 	store_bind_text(st, 1, wf);
@@ -459,39 +383,25 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(ent_detail);
+		control_readiness_release(&r);
 		free(res_times);
 		return rc;
 	}
 	if (nres)
 		qsort(res_times, nres, sizeof(*res_times), cmp_i64);
-	exc = figure(in_sla, closed, "items resolved (approved or rejected) by their due time "
-		     "/ items closed (resolved or expired)");
-	json_object_set_new(exc, "expired", json_integer(expired));
-	json_object_set_new(exc, "median_resolution_seconds",
-			    nres ? json_real((double)res_times[nres / 2] / 1e6) : json_null());
-	free(res_times);
-	{
-		json_t *ent = figure(permits - wide - unused, permits,
-				     "permit policies about this workflow (any principal, or naming "
-				     "it, its steps or agents) that are neither wide open (any "
-				     "principal, action, resource, no condition) nor unused by its "
-				     "decisions / those permit policies");
-		json_object_update(ent, ent_detail);
-		json_decref(ent_detail);
-		o = json_pack("{s:s, s:{s:o, s:o, s:o, s:o, s:o, s:o}}", "workflow", wf, "figures",
-			"identity", figure(own, agents, "agents with an active token of their own "
-					   "(role agent) / agents of the workflow"),
-			"entitlements", ent,
-			"integration", figure(integrated, steps, "steps with an agent that has at "
-					      "least one decision / steps"),
-			"logging", figure(decided, calls, "observed tool calls (imported spans) that "
-					  "were decided / observed tool calls"),
-			"exception_handling", exc,
-			"ownership", figure(steps_owned + queues_owned, steps + queues,
-					    "steps whose owner exists + queues whose items all have "
-					    "an owner / steps + queues"));
+	r.workflow = xstrdup(wf);
+	set_figure(&r, CONTROL_FIG_IDENTITY, own, agents);
+	set_figure(&r, CONTROL_FIG_ENTITLEMENTS, permits - wide - unused, permits);
+	set_figure(&r, CONTROL_FIG_INTEGRATION, integrated, steps);
+	set_figure(&r, CONTROL_FIG_LOGGING, decided, calls);
+	set_figure(&r, CONTROL_FIG_EXCEPTION_HANDLING, in_sla, closed);
+	set_figure(&r, CONTROL_FIG_OWNERSHIP, steps_owned + queues_owned, steps + queues);
+	r.expired = expired;
+	if (nres) {
+		r.has_median = 1;
+		r.median_resolution_seconds = (double)res_times[nres / 2] / 1e6;
 	}
-	*out = o;
+	free(res_times);
+	*out = r;
 	return 0;
 }

@@ -542,13 +542,13 @@ static int step_decisions(struct loader *L, struct aiv_err *err)
 		outcome[dec.outcome]++;
 		if (dec.exception_id[0] && then && by &&
 		    (!strcmp(then, "approve") || !strcmp(then, "reject"))) {
-			json_t *out = NULL;
+			struct control_exception out = { 0 };
 			ret = control_exception_act(L->s, L->actor, dec.exception_id,
 						    !strcmp(then, "approve") ? CONTROL_APPROVE : CONTROL_REJECT,
 						    by, !strcmp(then, "approve")
 						    ? "checked against the file: the agent's proposal stands"
 						    : "the amount does not match the file", NULL, &out, err);
-			json_decref(out);
+			control_exception_release(&out);
 			if (ret) {
 				control_decision_release(&dec);
 				json_decref(j);

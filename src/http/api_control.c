@@ -738,7 +738,7 @@ static void h_exceptions(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *state = http_query(req, "state"), *queue = http_query(req, "queue");
 	char actor[160];
-	json_t *out;
+	struct control_exceptions items;
 
 	if (state && *state && strcmp(state, "pending") && strcmp(state, "approved") &&
 	    strcmp(state, "rejected") && strcmp(state, "expired")) {
@@ -748,25 +748,27 @@ static void h_exceptions(struct http_request *req, struct http_response *res)
 	}
 	actor_of(req, actor, sizeof(actor));
 	if (control_exceptions_list(req->store, actor, state && *state ? state : NULL,
-				    queue && *queue ? queue : NULL, &out, &err)) {
+				    queue && *queue ? queue : NULL, &items, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json_list(res, out);
+	http_json_list(res, control_exceptions_json(&items));
+	control_exceptions_release(&items);
 }
 
 static void h_exception(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	char actor[160];
-	json_t *out;
+	struct control_exception item;
 
 	actor_of(req, actor, sizeof(actor));
-	if (control_exception_show(req->store, actor, http_param(req, "id"), &out, &err)) {
+	if (control_exception_show(req->store, actor, http_param(req, "id"), &item, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_exception_json(&item));
+	control_exception_release(&item);
 }
 
 static void exception_act(struct http_request *req, struct http_response *res, int tr)
@@ -774,7 +776,8 @@ static void exception_act(struct http_request *req, struct http_response *res, i
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *as = NULL, *reason = NULL, *to = NULL;
 	char actor[160];
-	json_t *body, *out;
+	struct control_exception item;
+	json_t *body;
 	json_error_t je;
 
 	if (!(body = json_loadb(req->body, req->body_len, 0, &je)) || !json_is_object(body)) {
@@ -798,11 +801,12 @@ static void exception_act(struct http_request *req, struct http_response *res, i
 	}
 	actor_of(req, actor, sizeof(actor));
 	if (control_exception_act(req->store, actor, http_param(req, "id"), tr, as, reason,
-				  tr == CONTROL_REASSIGN ? to : NULL, &out, &err)) {
+				  tr == CONTROL_REASSIGN ? to : NULL, &item, &err)) {
 		http_error_from(res, &err);
 		goto out;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_exception_json(&item));
+	control_exception_release(&item);
 out:
 	json_decref(body);
 }
@@ -825,14 +829,10 @@ static void h_reassign(struct http_request *req, struct http_response *res)
 /* ---- decisions and workflows ---- */
 
 /* Newest first; see control_http.h. */
-json_t *http_control_recent(struct store *s, int64_t cursor, size_t limit, int64_t *next,
-			    struct aiv_err *err)
+int http_control_recent(struct store *s, int64_t cursor, size_t limit,
+			struct control_log_records *out, int64_t *next, struct aiv_err *err)
 {
-	json_t *out;
-
-	if (control_log_page(s, 1, cursor, limit, &out, next, err))
-		return NULL;
-	return out;
+	return control_log_page(s, 1, cursor, limit, out, next, err);
 }
 
 static void h_decisions(struct http_request *req, struct http_response *res)
@@ -842,7 +842,7 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 	long long limit = 100, cursor = 0;
 	int64_t next = 0;
 	int newest = 1;
-	json_t *out;
+	struct control_log_records recs;
 
 	if (http_query_int(req, res, "limit", 1, DECISIONS_LIMIT_MAX, &limit) ||
 	    http_query_int(req, res, "cursor", 0, INT64_MAX, &cursor))
@@ -853,13 +853,14 @@ static void h_decisions(struct http_request *req, struct http_response *res)
 	}
 	if (order && !strcmp(order, "oldest"))
 		newest = 0;
-	if (control_log_page(req->store, newest, cursor, (size_t)limit, &out, &next, &err)) {
+	if (control_log_page(req->store, newest, cursor, (size_t)limit, &recs, &next, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count",
-				      (json_int_t)json_array_size(out), "items", out,
+	http_json(res, 200, json_pack("{s:I, s:o, s:o}", "count", (json_int_t)recs.n,
+				      "items", control_log_records_json(&recs),
 				      "next_cursor", next ? json_integer(next) : json_null()));
+	control_log_records_release(&recs);
 }
 
 static void h_workflows(struct http_request *req, struct http_response *res)
@@ -877,13 +878,14 @@ static void h_workflows(struct http_request *req, struct http_response *res)
 static void h_readiness(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *out;
+	struct control_readiness r;
 
-	if (control_readiness(req->store, http_param(req, "name"), &out, &err)) {
+	if (control_readiness(req->store, http_param(req, "name"), &r, &err)) {
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, out);
+	http_json(res, 200, control_readiness_json(&r));
+	control_readiness_release(&r);
 }
 
 #define READERS (ROLE_ADMIN | ROLE_LEAD | ROLE_APPROVER | ROLE_AUDITOR | ROLE_ANALYST | \

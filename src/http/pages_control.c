@@ -82,7 +82,8 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
-	json_t *wfs = NULL, *pending = NULL, *wf, *it;
+	struct control_exceptions pending = { NULL, 0 };
+	json_t *wfs = NULL, *wf;
 	size_t i, j;
 	char actor[160];
 
@@ -109,8 +110,8 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 			const char *name = str_or(wf, "name", "");
 			size_t npend = 0;
 
-			json_array_foreach(pending, j, it)
-				if (!strcmp(str_or(it, "workflow", ""), name))
+			for (j = 0; j < pending.n; j++)
+				if (pending.v[j].workflow && !strcmp(pending.v[j].workflow, name))
 					npend++;
 			strbuf_addstr(&m, "<tr><td><a href=\"/workflows/");
 			strbuf_add_html(&m, name);
@@ -130,43 +131,48 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 	http_page_send(req, res, 200, "Agent workflows", "/workflows", m.buf);
 	strbuf_release(&m);
 	json_decref(wfs);
-	json_decref(pending);
+	control_exceptions_release(&pending);
 }
 
+/* A readiness figure as the page labels it. */
+struct page_figure {
+	int id; /* enum control_figure_id */
+	const char *label;
+};
+
 /* One readiness tile: label, share, numerator/denominator, rule. */
-static void tile(struct strbuf *sb, const char *label, const json_t *f)
+static void tile(struct strbuf *sb, const char *label, const struct control_readiness *r,
+		 int id)
 {
-	const json_t *share = json_object_get(f, "share");
+	const struct control_figure *f = &r->fig[id];
+	double share;
+	size_t i;
 
 	strbuf_addstr(sb, "<section class=\"card tile\"><h2>");
 	strbuf_add_html(sb, label);
 	strbuf_addstr(sb, "</h2><p class=\"figure\">");
-	if (json_is_number(share))
-		strbuf_addf(sb, "%.0f%%", json_number_value(share) * 100.0);
+	if (control_figure_share(f, &share))
+		strbuf_addf(sb, "%.0f%%", share * 100.0);
 	else
 		strbuf_addstr(sb, "no data");
 	strbuf_addf(sb, " <span class=\"small\">%lld / %lld</span></p><p class=\"small\">",
-		    (long long)json_integer_value(json_object_get(f, "numerator")),
-		    (long long)json_integer_value(json_object_get(f, "denominator")));
-	strbuf_add_html(sb, str_or(f, "rule", ""));
+		    (long long)f->numerator, (long long)f->denominator);
+	strbuf_add_html(sb, f->rule);
 	strbuf_addstr(sb, "</p>");
-	if (json_object_get(f, "wide_open")) {
-		const json_t *v;
-		size_t i;
-		json_array_foreach(json_object_get(f, "wide_open"), i, v) {
+	if (id == CONTROL_FIG_ENTITLEMENTS) {
+		for (i = 0; i < r->nwide_open; i++) {
 			strbuf_addstr(sb, "<p class=\"small\">wide-open permit: <code>");
-			strbuf_add_html(sb, json_string_value(v));
+			strbuf_add_html(sb, r->wide_open[i]);
 			strbuf_addstr(sb, "</code></p>");
 		}
-		json_array_foreach(json_object_get(f, "unused"), i, v) {
+		for (i = 0; i < r->nunused; i++) {
 			strbuf_addstr(sb, "<p class=\"small\">unused permit: <code>");
-			strbuf_add_html(sb, json_string_value(v));
+			strbuf_add_html(sb, r->unused[i]);
 			strbuf_addstr(sb, "</code></p>");
 		}
 	}
-	if (json_object_get(f, "expired"))
-		strbuf_addf(sb, "<p class=\"small\">expired: %lld</p>",
-			    (long long)json_integer_value(json_object_get(f, "expired")));
+	if (id == CONTROL_FIG_EXCEPTION_HANDLING)
+		strbuf_addf(sb, "<p class=\"small\">expired: %lld</p>", (long long)r->expired);
 	strbuf_addstr(sb, "</section>");
 }
 
@@ -176,15 +182,21 @@ static void tile(struct strbuf *sb, const char *label, const json_t *f)
  * token typed in (the sign-in cookie only reads).  Without JavaScript the
  * form stays hidden and the commands are the way.
  */
-static void act_forms(struct strbuf *m, const json_t *items, const char *workflow)
+static const char *or_else(const char *v, const char *dflt)
 {
-	const json_t *it;
+	return v ? v : dflt;
+}
+
+static void act_forms(struct strbuf *m, const struct control_exceptions *items,
+		      const char *workflow)
+{
 	size_t i, n = 0;
 
-	json_array_foreach(items, i, it) {
-		const char *id = str_or(it, "id", "");
+	for (i = 0; i < items->n; i++) {
+		const struct control_exception *it = &items->v[i];
+		const char *id = it->id;
 
-		if (strcmp(str_or(it, "workflow", ""), workflow) || strcmp(str_or(it, "state", ""), "pending"))
+		if (strcmp(or_else(it->workflow, ""), workflow) || strcmp(it->state, "pending"))
 			continue;
 		if (!n++)
 			strbuf_addstr(m, "<h3>Work the queue</h3><p class=\"small\">An approver or "
@@ -194,11 +206,11 @@ static void act_forms(struct strbuf *m, const json_t *items, const char *workflo
 		strbuf_addstr(m, "<div class=\"act\"><p><strong>");
 		strbuf_add_html(m, id);
 		strbuf_addstr(m, "</strong>: ");
-		strbuf_add_html(m, str_or(it, "agent", "?"));
+		strbuf_add_html(m, or_else(it->agent, "?"));
 		strbuf_addstr(m, " asks to ");
-		strbuf_add_html(m, str_or(it, "action", "?"));
+		strbuf_add_html(m, or_else(it->action, "?"));
 		strbuf_addstr(m, " ");
-		strbuf_add_html(m, str_or(it, "resource", ""));
+		strbuf_add_html(m, or_else(it->resource, ""));
 		strbuf_addstr(m, "</p><pre class=\"cmd\"><code>aivalue exceptions approve ");
 		strbuf_add_html(m, id);
 		strbuf_addstr(m, " --as YOUR.NAME --reason WHY\naivalue exceptions reject ");
@@ -220,8 +232,8 @@ static void act_forms(struct strbuf *m, const json_t *items, const char *workflo
 }
 
 /* The six readiness shares as one bar chart, in percent (no data: no bar). */
-static void readiness_chart(struct strbuf *m, const json_t *ready, const char *const (*figs)[2],
-			    size_t n)
+static void readiness_chart(struct strbuf *m, const struct control_readiness *ready,
+			    const struct page_figure *figs, size_t n)
 {
 	const char *labels[8];
 	char lb[8][48];
@@ -231,13 +243,12 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 	size_t i;
 
 	for (i = 0; i < n && i < 8; i++) {
-		const json_t *share = json_object_get(json_object_get(json_object_get(ready,
-							"figures"), figs[i][0]), "share");
+		double share;
+		int has = control_figure_share(&ready->fig[figs[i].id], &share);
 		/* a missing bar must not read as 0 %: say so in the label */
-		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i][1],
-			 json_is_number(share) ? "" : " (no data)");
+		snprintf(lb[i], sizeof(lb[i]), "%s%s", figs[i].label, has ? "" : " (no data)");
 		labels[i] = lb[i];
-		v[i] = json_is_number(share) ? json_number_value(share) * 100.0 : NAN;
+		v[i] = has ? share * 100.0 : NAN;
 	}
 	memset(&c, 0, sizeof(c));
 	memset(&s, 0, sizeof(s));
@@ -264,15 +275,19 @@ static void readiness_chart(struct strbuf *m, const json_t *ready, const char *c
 
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
-	static const char *const figs[][2] = {
-		{ "identity", "Identity" }, { "entitlements", "Entitlements" },
-		{ "integration", "Integration" }, { "logging", "Logging" },
-		{ "exception_handling", "Exception handling" }, { "ownership", "Ownership" },
+	static const struct page_figure figs[] = {
+		{ CONTROL_FIG_IDENTITY, "Identity" }, { CONTROL_FIG_ENTITLEMENTS, "Entitlements" },
+		{ CONTROL_FIG_INTEGRATION, "Integration" }, { CONTROL_FIG_LOGGING, "Logging" },
+		{ CONTROL_FIG_EXCEPTION_HANDLING, "Exception handling" },
+		{ CONTROL_FIG_OWNERSHIP, "Ownership" },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
 	const char *name = http_param(req, "name");
-	json_t *wfs = NULL, *ready = NULL, *items = NULL, *recent = NULL, *wf, *it;
+	struct control_exceptions items = { NULL, 0 };
+	struct control_log_records recent = { NULL, 0 };
+	struct control_readiness ready = { 0 };
+	json_t *wfs = NULL, *wf;
 	size_t i, shown = 0;
 	char actor[160];
 	const char *before = http_query(req, "before");
@@ -295,7 +310,7 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	}
 	if (control_readiness(req->store, name, &ready, &err) ||
 	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
-	    !(recent = http_control_recent(req->store, cursor, RECENT_SCAN, &next, &err)))
+	    http_control_recent(req->store, cursor, RECENT_SCAN, &recent, &next, &err))
 		goto fail;
 
 	strbuf_addstr(&m, "<p class=\"small\"><a href=\"/workflows\">Agent workflows</a></p>"
@@ -308,63 +323,63 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, ", agents ");
 	agents_of(&m, wf);
 	strbuf_addstr(&m, ".</p><h2>Readiness</h2>");
-	readiness_chart(&m, ready, figs, ARRAY_SIZE(figs));
+	readiness_chart(&m, &ready, figs, ARRAY_SIZE(figs));
 	strbuf_addstr(&m, "<div class=\"models\">");
 	for (i = 0; i < ARRAY_SIZE(figs); i++)
-		tile(&m, figs[i][1], json_object_get(json_object_get(ready, "figures"), figs[i][0]));
+		tile(&m, figs[i].label, &ready, figs[i].id);
 	strbuf_addstr(&m, "</div>");
 
 	strbuf_addstr(&m, "<section class=\"card\"><h2>Exception queue</h2>");
 	{
 		size_t n = 0;
-		json_array_foreach(items, i, it) {
-			if (strcmp(str_or(it, "workflow", ""), name))
+		for (i = 0; i < items.n; i++) {
+			const struct control_exception *x = &items.v[i];
+			if (strcmp(or_else(x->workflow, ""), name))
 				continue;
 			if (!n++)
 				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
 					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
 					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
 			strbuf_addstr(&m, "<tr id=\"exc-row-");
-			strbuf_add_html(&m, str_or(it, "id", ""));
+			strbuf_add_html(&m, or_else(x->id, ""));
 			strbuf_addstr(&m, "\" class=\"exc-");
-			strbuf_add_html(&m, str_or(it, "state", ""));
+			strbuf_add_html(&m, or_else(x->state, ""));
 			strbuf_addstr(&m, "\">");
-			cell(&m, str_or(it, "id", NULL));
-			cell(&m, str_or(it, "state", NULL));
-			cell(&m, str_or(it, "queue", NULL));
-			cell(&m, str_or(it, "owner", NULL));
-			cell(&m, str_or(it, "agent", NULL));
-			cell(&m, str_or(it, "action", NULL));
-			cell(&m, str_or(it, "resource", NULL));
-			cell(&m, str_or(it, "due_at", NULL));
+			cell(&m, x->id);
+			cell(&m, x->state);
+			cell(&m, x->queue);
+			cell(&m, x->owner);
+			cell(&m, x->agent);
+			cell(&m, x->action);
+			cell(&m, x->resource);
+			cell(&m, x->due_at);
 			strbuf_addstr(&m, "</tr>");
 		}
 		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
-		act_forms(&m, items, name);
+		act_forms(&m, &items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
-	json_array_foreach(recent, i, it) {
-		const json_t *res_o = json_object_get(it, "result");
-		const json_t *in = json_object_get(it, "input");
+	for (i = 0; i < recent.n; i++) {
+		const struct control_log_record *it = &recent.v[i];
 
 		if (shown >= RECENT_SHOW) {
 			next = last; /* older ones of this workflow may follow */
 			break;
 		}
-		last = json_integer_value(json_object_get(it, "seq"));
-		if (!workflow_has_agent(wf, json_str(it, "agent")))
+		last = it->seq;
+		if (!workflow_has_agent(wf, it->agent))
 			continue;
 		if (!shown++)
 			strbuf_addstr(&m, "<table><thead><tr><th>Time</th><th>Agent</th><th>Action"
 				      "</th><th>Resource</th><th>Decision</th><th>Reason</th></tr>"
 				      "</thead><tbody>");
 		strbuf_addstr(&m, "<tr>");
-		cell(&m, str_or(it, "timestamp", NULL));
-		cell(&m, str_or(it, "agent", NULL));
-		cell(&m, str_or(in, "action", NULL));
-		cell(&m, str_or(in, "resource", NULL));
-		cell(&m, str_or(res_o, "decision", NULL));
-		cell(&m, str_or(res_o, "reason", NULL));
+		cell(&m, it->timestamp);
+		cell(&m, it->agent);
+		cell(&m, it->action);
+		cell(&m, it->resource);
+		cell(&m, it->decision);
+		cell(&m, it->reason);
 		strbuf_addstr(&m, "</tr>");
 	}
 	strbuf_addstr(&m, shown ? "</tbody></table>" : "<p class=\"empty\">No decisions yet.</p>");
@@ -385,9 +400,9 @@ fail:
 out:
 	strbuf_release(&m);
 	json_decref(wfs);
-	json_decref(ready);
-	json_decref(items);
-	json_decref(recent);
+	control_readiness_release(&ready);
+	control_exceptions_release(&items);
+	control_log_records_release(&recent);
 }
 
 void http_control_workflows_page(struct http_request *req, struct http_response *res)

@@ -15,6 +15,10 @@
  *
  * Ownership: everything in a request is borrowed for the duration of the
  * handler call; a handler fills `res` and the server frees it.
+ *
+ * Implemented by one file per step: routes.c (tables, matching), auth.c
+ * (authentication), authz.c (roles, http_dispatch), openapi.c (the
+ * document), response.c (response and query helpers); server.c the rest.
  */
 #ifndef AIV_HTTP_ROUTES_H
 #define AIV_HTTP_ROUTES_H

@@ -142,7 +142,7 @@ static void test_approval_digest_and_duties(void **state)
 	struct fixture *f = *state;
 	struct control_decision d;
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *item = NULL;
+	struct control_exception item = { 0 };
 	char id[48];
 
 	assert_int_equal(decide(f, 0, "{\"amount\": 500}", "bob", NULL, &d), CONTROL_ESCALATE);
@@ -161,8 +161,33 @@ static void test_approval_digest_and_duties(void **state)
 	control_decision_release(&d);
 	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "checked",
 					       NULL, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "approved");
-	json_decref(item);
+	assert_string_equal(item.state, "approved");
+	assert_string_equal(item.approver, "ana");
+	assert_string_equal(item.reason, "checked");
+	assert_string_equal(item.on_behalf_of, "bob");
+	assert_null(item.used_at);
+	assert_true(json_is_array(item.policies));
+	{
+		/* the one JSON form: stored fields in column order, unset ones left out */
+		json_t *j = control_exception_json(&item);
+		char *text = json_dumps(j, JSON_COMPACT);
+		const char *keys[] = { "\"id\"", "\"queue\"", "\"state\"", "\"agent\"",
+				       "\"on_behalf_of\"", "\"request\"", "\"policies\"",
+				       "\"approver\"", "\"reason\"" };
+		const char *at = text;
+		size_t k;
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			const char *hit = strstr(at, keys[k]);
+			assert_non_null(hit);
+			at = hit;
+		}
+		assert_null(json_object_get(j, "used_at"));
+		assert_string_equal(json_str(j, "approver"), "ana");
+		assert_true(json_equal(json_object_get(j, "policies"), item.policies));
+		free(text);
+		json_decref(j);
+	}
+	control_exception_release(&item);
 	/* other arguments: denied; the same: allowed once; a replay: denied */
 	assert_int_equal(decide(f, 0, "{\"amount\": 501}", "bob", id, &d), CONTROL_DENY);
 	control_decision_release(&d);
@@ -178,7 +203,7 @@ static void test_expiry(void **state)
 	struct fixture *f = *state;
 	struct control_decision d;
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *item = NULL;
+	struct control_exception item = { 0 };
 	char id[48];
 
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:00:00Z", 1);
@@ -188,12 +213,12 @@ static void test_expiry(void **state)
 	control_decision_release(&d);
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:59:59Z", 1);
 	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "pending");
-	json_decref(item);
+	assert_string_equal(item.state, "pending");
+	control_exception_release(&item);
 	setenv("AIVALUE_FAKE_TIME", "2030-01-01T01:00:01Z", 1);
 	assert_int_equal(control_exception_show(f->s, "t", id, &item, &err), 0);
-	assert_string_equal(json_str(item, "state"), "expired");
-	json_decref(item);
+	assert_string_equal(item.state, "expired");
+	control_exception_release(&item);
 	assert_int_equal(control_exception_act(f->s, "t", id, CONTROL_APPROVE, "ana", "late", NULL,
 					       &item, &err), AIV_ESTATE);
 	/* an expired item never allows a retry */
@@ -277,7 +302,8 @@ static void test_commit_reevaluates(void **state)
 	struct apply_result res;
 	const char *src[] = { "t2.yaml" };
 	char *y2 = NULL;
-	json_t *c = json_loads("{\"amount\": 5}", 0, NULL), *log = NULL;
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
+	struct control_log_records log = { NULL, 0 };
 	int current = -1;
 
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
@@ -326,23 +352,40 @@ static void test_commit_reevaluates(void **state)
 	assert_int_equal(current, 1);
 	assert_int_equal(control_log_list(f->s, &log, &err), 0);
 	{
-		size_t i, decisions = 0;
-		for (i = 0; i < json_array_size(log); i++) {
-			json_t *r = json_array_get(log, i);
-			if (strcmp(json_str(r, "kind"), "decision"))
+		size_t i, decisions = 0, transitions = 0;
+		for (i = 0; i < log.n; i++) {
+			const struct control_log_record *r = &log.v[i];
+			json_t *j = control_log_record_json(r);
+			/* the JSON form carries the record number and kind */
+			assert_int_equal(json_integer_value(json_object_get(j, "seq")), r->seq);
+			assert_string_equal(json_str(j, "kind"), r->kind);
+			assert_string_equal(json_str(j, "decision_id"), r->id);
+			assert_int_equal(json_integer_value(json_object_get(j, "ledger_seq")),
+					 r->ledger_seq);
+			assert_true(r->ledger_seq > 0); /* control_commit chains its rows */
+			json_decref(j);
+			if (strcmp(r->kind, "decision")) {
+				transitions++;
+				assert_null(r->decision); /* a transition has no result */
 				continue;
+			}
 			decisions++;
-			assert_string_equal(json_str(json_object_get(r, "result"), "decision"),
-					    "escalate");
+			assert_string_equal(r->decision, "escalate");
+			assert_string_equal(r->id, outs[0].decision_id);
+			assert_string_equal(r->exception_id, outs[0].exception_id);
+			assert_string_equal(r->reason, outs[0].reason);
+			assert_string_equal(r->revision, outs[0].revision);
+			assert_string_equal(r->args_digest, outs[0].digest);
 		}
 		assert_int_equal(decisions, 1);
+		assert_int_equal(transitions, 1); /* the escalated item's creation */
 	}
 	control_decision_release(&outs[0]);
 	control_pending_free(v[0]);
 	control_pending_free(v[1]);
 	control_engine_free(eng);
 	json_decref(c);
-	json_decref(log);
+	control_log_records_release(&log);
 	free(y2);
 }
 

@@ -1,0 +1,381 @@
+/*
+ * decision_log.c - the decision log: one row per decision or queue transition,
+ * chained into the ledger in batches (group commit), verified batch by
+ * batch, listed whole or a page at a time.
+ *
+ * Each row holds the canonical JSON of one record and its SHA-256; a
+ * ledger entry "decisions.batch" covers rows first..last with hash =
+ * SHA-256 of the concatenated "seq:digest\n" lines, so `audit verify`
+ * covers the chain and `decisions verify` re-derives each batch from its
+ * rows.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control_int.h"
+
+/* ---- decision log --------------------------------------------------- */
+
+/*
+ * One row from its canonical text and digest; agent/action/outcome/time_us
+ * index decisions for span matching.
+ */
+int control_log_append_text(struct store *s, const char *id, const char *kind,
+			   const char *time, const char *text, const char *digest,
+			   const char *agent, const char *action, const char *outcome,
+			   int64_t time_us, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
+				 err)))
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, time);
+	store_bind_text(st, 4, text);
+	store_bind_text(st, 5, digest);
+	store_bind_text(st, 6, agent);
+	store_bind_text(st, 7, action);
+	store_bind_text(st, 8, outcome);
+	if (time_us)
+		store_bind_int(st, 9, time_us);
+	else
+		store_bind_null(st, 9);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_append(struct store *s, const char *id, const char *kind, const char *time,
+		      const json_t *record, struct aiv_err *err)
+{
+	char *text = cjson_dumps(record);
+	char digest[SHA256_HEX];
+	int ret;
+
+	sha256_hex(text, strlen(text), digest);
+	ret = control_log_append_text(s, id, kind, time, text, digest, NULL, NULL, NULL, 0, err);
+	free(text);
+	return ret;
+}
+
+/* Chain pending rows into one ledger entry, inside the caller's tx. */
+int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct sha256_ctx hc;
+	uint8_t h[SHA256_LEN];
+	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
+	int64_t first = 0, last = 0, count = 0, seq;
+	json_t *payload;
+	int rc, ret;
+
+	if (!(st = store_prepare(s, "SELECT seq, id, digest FROM decision_log"
+				 " WHERE batch_seq IS NULL ORDER BY seq", err)))
+		return err->code;
+	sha256_init(&hc);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char line[128];
+		int n;
+		last = store_col_int(st, 0);
+		if (!count) {
+			first = last;
+			snprintf(first_id, sizeof(first_id), "%s", store_col_text(st, 1));
+		}
+		snprintf(last_id, sizeof(last_id), "%s", store_col_text(st, 1));
+		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, store_col_text(st, 2));
+		sha256_update(&hc, line, (size_t)n);
+		count++;
+	}
+	store_reset(st);
+	sha256_final(&hc, h);
+	if (rc < 0)
+		return rc;
+	if (!count)
+		return 0;
+	hex_encode(h, SHA256_LEN, hex);
+	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)count,
+			    "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
+			    "first_id", first_id, "last_id", last_id, "hash", hex);
+	{
+		char subject[64];
+		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)first,
+			 (long long)last);
+		ret = ledger_append(s, actor, "decisions.batch", subject, payload, &seq, err);
+	}
+	json_decref(payload);
+	if (ret)
+		return ret;
+	if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
+				 " WHERE batch_seq IS NULL AND seq <= ?", err)))
+		return err->code;
+	store_bind_int(st, 1, seq);
+	store_bind_int(st, 2, last);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)
+{
+	int ret;
+
+	if ((ret = store_begin(s, err)))
+		return ret;
+	if ((ret = control_log_flush_tx(s, actor, err))) {
+		store_rollback(s);
+		return ret;
+	}
+	return store_commit(s, err);
+}
+
+/* The ledger's decisions.batch entries: seq, hash and count of each. */
+struct batch_entry {
+	int64_t seq, count;
+	char hash[SHA256_HEX];
+};
+
+struct batch_list {
+	struct batch_entry *v;
+	size_t n, alloc;
+};
+
+static int collect_batch(const struct ledger_row *row, void *data)
+{
+	struct batch_list *l = data;
+	struct batch_entry *b;
+	json_t *p;
+
+	if (strcmp(row->action, "decisions.batch"))
+		return 0;
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	b = &l->v[l->n++];
+	p = json_loads(row->payload, 0, NULL);
+	b->seq = row->seq;
+	snprintf(b->hash, sizeof(b->hash), "%s", p && json_str(p, "hash") ? json_str(p, "hash") : "");
+	b->count = p ? json_integer_value(json_object_get(p, "count")) : -1;
+	json_decref(p);
+	return 0;
+}
+
+/*
+ * The ledger's batch entries come from the ledger layer (ledger_walk);
+ * each batch's rows from this layer's own table, by the batch_seq index.
+ */
+int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
+		       char *problem, size_t problem_len, struct aiv_err *err)
+{
+	struct batch_list l = { NULL, 0, 0 };
+	struct store_stmt *st = NULL;
+	size_t i;
+	int rc = 0, ret;
+
+	*rows = *batches = 0;
+	problem[0] = '\0';
+	if ((ret = ledger_walk(s, 1, 0, NULL, "decisions.batch", 0, 0, collect_batch, &l, err)))
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		struct sha256_ctx hc;
+		uint8_t h[SHA256_LEN];
+		char hex[SHA256_HEX];
+		int64_t n_in_batch = 0;
+
+		if (!(st = store_prepare(s, "SELECT seq, record, digest FROM decision_log"
+					 " WHERE batch_seq = ? ORDER BY seq", err))) {
+			ret = err->code;
+			goto out;
+		}
+		store_bind_int(st, 1, l.v[i].seq);
+		(*batches)++;
+		sha256_init(&hc);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			char line[128], d[SHA256_HEX];
+			const char *rec = store_col_text(st, 1);
+			int n;
+			sha256_hex(rec, strlen(rec), d);
+			if (!problem[0] && strcmp(d, store_col_text(st, 2)))
+				snprintf(problem, problem_len, "decision-log row %lld: record does "
+					 "not match its digest", (long long)store_col_int(st, 0));
+			if (!problem[0]) { /* a record no list can read hides a decision */
+				json_error_t je;
+				json_t *r = json_loads(rec, 0, &je);
+				if (!json_is_object(r))
+					snprintf(problem, problem_len, "decision-log row %lld: record "
+						 "cannot be read: %s", (long long)store_col_int(st, 0),
+						 r ? "not a JSON object" : je.text);
+				json_decref(r);
+			}
+			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 0),
+				     store_col_text(st, 2));
+			sha256_update(&hc, line, (size_t)n);
+			n_in_batch++;
+			(*rows)++;
+		}
+		store_reset(st);
+		if (rc < 0) {
+			ret = rc;
+			goto out;
+		}
+		sha256_final(&hc, h);
+		hex_encode(h, SHA256_LEN, hex);
+		if (!problem[0] && (strcmp(hex, l.v[i].hash) || n_in_batch != l.v[i].count))
+			snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
+				 "rows do not match the batch hash", (long long)l.v[i].seq,
+				 (long long)n_in_batch);
+	}
+out:
+	free(l.v);
+	return ret;
+}
+
+void control_log_records_release(struct control_log_records *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_decref(l->v[i].record);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+json_t *control_log_record_json(const struct control_log_record *r)
+{
+	json_t *o = json_copy(r->record);
+
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "kind", json_string(r->kind));
+	if (r->ledger_seq)
+		json_object_set_new(o, "ledger_seq", json_integer(r->ledger_seq));
+	return o;
+}
+
+CONTROL_LIST_JSON(control_log_records_json, control_log_records, control_log_record_json)
+
+/*
+ * A decision-log row (seq, record, batch_seq, kind, id) into *r, its
+ * typed fields pointing into the parsed record; AIV_EINTERNAL naming the
+ * row when the record cannot be parsed: every list fails then, rather
+ * than leave it out.
+ */
+static int log_row_read(struct store_stmt *st, struct control_log_record *r,
+			struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *rec = json_loads(store_col_text(st, 1), 0, &je);
+	const json_t *in, *res;
+
+	memset(r, 0, sizeof(*r));
+	if (!rec || !json_is_object(rec)) {
+		json_decref(rec);
+		return aiv_fail(err, AIV_EINTERNAL, "decision-log row %lld ('%s') cannot be read: %s",
+				(long long)store_col_int(st, 0), store_col_text(st, 4),
+				rec ? "not a JSON object" : je.text);
+	}
+	r->record = rec;
+	r->seq = store_col_int(st, 0);
+	r->ledger_seq = store_col_is_null(st, 2) ? 0 : store_col_int(st, 2);
+	snprintf(r->kind, sizeof(r->kind), "%s", store_col_text(st, 3));
+	r->id = json_str(rec, "decision_id");
+	r->timestamp = json_str(rec, "timestamp");
+	r->agent = json_str(rec, "agent");
+	r->on_behalf_of = json_str(rec, "on_behalf_of");
+	r->approver = json_str(rec, "approver");
+	r->revision = json_str(rec, "revision");
+	r->args_digest = json_str(rec, "args_digest");
+	in = json_object_get(rec, "input");
+	r->action = json_str(in, "action");
+	r->resource = json_str(in, "resource");
+	res = json_object_get(rec, "result");
+	r->decision = json_str(res, "decision");
+	r->reason = json_str(res, "reason");
+	r->exception_id = json_str(res, "exception_id");
+	r->policies = json_object_get(res, "policies");
+	return 0;
+}
+
+/* Step st to its end, appending each row to l (at most limit; 0: all). */
+static int log_rows(struct store_stmt *st, struct control_log_records *l, size_t limit,
+		    int64_t *next, struct aiv_err *err)
+{
+	size_t alloc = 0;
+	int rc;
+
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (limit && l->n == limit) {
+			*next = l->v[l->n - 1].seq;
+			break;
+		}
+		ALLOC_GROW(l->v, l->n + 1, alloc);
+		if ((rc = log_row_read(st, &l->v[l->n], err)))
+			break;
+		l->n++;
+	}
+	store_reset(st);
+	if (rc < 0) {
+		control_log_records_release(l);
+		if (next)
+			*next = 0;
+		return rc;
+	}
+	return 0;
+}
+
+int control_log_list(struct store *s, struct control_log_records *out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq, record, batch_seq, kind, id"
+					      " FROM decision_log ORDER BY seq", err);
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	return log_rows(st, out, 0, NULL, err);
+}
+
+int control_log_page(struct store *s, int newest_first, int64_t cursor, size_t limit,
+		     struct control_log_records *out, int64_t *next, struct aiv_err *err)
+{
+	struct store_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	*next = 0;
+	if (limit < 1)
+		return aiv_fail(err, AIV_EINPUT, "a page holds at least one record");
+	if (cursor < 0)
+		return aiv_fail(err, AIV_EINPUT, "cursor %lld is not a record number",
+				(long long)cursor);
+	st = newest_first
+	     ? store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
+			     " WHERE seq < ? ORDER BY seq DESC LIMIT ?", err)
+	     : store_prepare(s, "SELECT seq, record, batch_seq, kind, id FROM decision_log"
+			     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, newest_first && !cursor ? INT64_MAX : cursor);
+	store_bind_int(st, 2, (int64_t)limit + 1); /* one more: is there a next page? */
+	return log_rows(st, out, limit, next, err);
+}
+
+int control_log_seq(struct store *s, const char *id, int64_t *seq, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT seq FROM decision_log WHERE id = ?",
+					      err);
+	int rc;
+
+	*seq = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*seq = store_col_int(st, 0);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	return rc == STORE_ROW ? 0 : aiv_fail(err, AIV_ENOTFOUND, "no decision-log record '%s'",
+					      id);
+}

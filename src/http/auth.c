@@ -1,0 +1,96 @@
+/*
+ * auth.c - authentication: who is asking (a bearer token, or the
+ * dashboard's session cookie for reads) and whether a request comes from
+ * a page of this server (sign-in's defence against login CSRF).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/cjson.h"
+#include "routes.h"
+#include "routes_int.h"
+
+void http_authenticate(struct http_request *req, const char *authorization,
+		       const char *session_cookie)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	const char *secret = NULL;
+	int safe = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+
+	req->authenticated = 0;
+	req->via_cookie = 0;
+	req->bad_credential = 0;
+	req->session = NULL;
+	if (authorization && *authorization) {
+		/* RFC 9110 11.1: the scheme is case-insensitive */
+		if (strncasecmp(authorization, "Bearer", 6) ||
+		    (authorization[6] != ' ' && authorization[6] != '\t')) {
+			req->bad_credential = 1;
+			return;
+		}
+		secret = authorization + 7;
+		while (*secret == ' ' || *secret == '\t')
+			secret++;
+		if (!req->store || token_check_cached(req->store, secret, &req->token, &err)) {
+			req->bad_credential = 1;
+			return;
+		}
+		req->authenticated = 1;
+		return;
+	}
+	if (!session_cookie || !*session_cookie || !safe)
+		return;
+	req->session = session_cookie;
+	if (!req->store || session_check(req->store, session_cookie, &req->token, &err)) {
+		req->bad_credential = 1;
+		return;
+	}
+	req->via_cookie = 1;
+	req->authenticated = 1;
+}
+
+/* The host[:port] of an absolute http(s) URL in out (lowercase); -1 if none. */
+static int url_authority(const char *url, int tls, char *out, size_t cap)
+{
+	const char *p, *end;
+	size_t i, n;
+
+	if (!strncasecmp(url, "https://", 8))
+		p = url + 8;
+	else if (!tls && !strncasecmp(url, "http://", 7))
+		p = url + 7;
+	else
+		return -1;
+	end = p + strcspn(p, "/?#");
+	n = (size_t)(end - p);
+	if (!n || n >= cap || memchr(p, '@', n))
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+int http_same_origin(const struct http_request *req)
+{
+	const char *origin = http_req_header(req, "Origin");
+	const char *referer = http_req_header(req, "Referer");
+	const char *host = http_req_header(req, "Host");
+	const char *from = origin ? origin : referer;
+	char a[256];
+	size_t i, n;
+
+	if (!from || !host || url_authority(from, req->tls, a, sizeof(a)))
+		return 0;
+	n = strlen(host);
+	if (n != strlen(a))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]) != a[i])
+			return 0;
+	return 1;
+}

@@ -217,3 +217,31 @@ json_t *chg_time_or_null(int64_t us)
 	time_format_us(us, buf);
 	return json_string(buf);
 }
+
+void chg_strs_push(struct change_strs *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
+void chg_strs_from_json_text(struct change_strs *l, const char *text)
+{
+	json_t *arr = json_loads(text, 0, NULL), *x;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	json_array_foreach(arr, i, x)
+		if (json_is_string(x))
+			chg_strs_push(l, json_string_value(x));
+	json_decref(arr);
+}
+
+void chg_strs_release(struct change_strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

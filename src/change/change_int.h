@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "change.h"
+#include "core/hash.h"
 
 #define US_PER_DAY (86400LL * 1000000LL)
 
@@ -132,5 +133,13 @@ int chg_evidence_store(struct change_env *e, const struct change_evidence *ev,
 /* ---- reads ----------------------------------------------------------- */
 
 json_t *chg_time_or_null(int64_t us);
+
+/* String lists: push a copy; fill from a JSON array's text (non-strings skipped); free. */
+void chg_strs_push(struct change_strs *l, const char *s);
+void chg_strs_from_json_text(struct change_strs *l, const char *text);
+void chg_strs_release(struct change_strs *l);
+
+/* The JSON of one CR summary (change_json.c), the keys change_show starts with. */
+json_t *change_cr_summary_json(const struct change_cr_summary *c);
 
 #endif

@@ -97,32 +97,44 @@ int chg_find_conflicts(struct change_env *e, const char *id, const char *art,
 	return ret;
 }
 
-int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err)
+int change_conflicts(struct change_env *e, struct change_conflict_list *out,
+		     struct aiv_err *err)
 {
 	struct store_stmt *st = chg_prep(e->s, err, "SELECT a, b, overlap, detected_at, resolved_at"
 				     " FROM change_conflicts ORDER BY detected_at, a, b", 0);
-	json_t *arr = json_array();
+	size_t alloc = 0;
 	int rc;
 
-	if (!st) {
-		json_decref(arr);
+	memset(out, 0, sizeof(*out));
+	if (!st)
 		return err->code;
-	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *ov = json_loads(store_col_text(st, 2), 0, NULL);
-		char *det = chg_now_iso(store_col_int(st, 3));
-		char *res = store_col_is_null(st, 4) ? NULL : chg_now_iso(store_col_int(st, 4));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:b}", "a",
-			store_col_text(st, 0), "b", store_col_text(st, 1), "overlap",
-			ov ? ov : json_array(), "detected_at", det, "resolved_at", res, "open", !res));
-		free(det);
-		free(res);
+		struct change_conflict *c;
+		ALLOC_GROW(out->v, out->n + 1, alloc);
+		c = &out->v[out->n++];
+		c->a = xstrdup(store_col_text(st, 0));
+		c->b = xstrdup(store_col_text(st, 1));
+		chg_strs_from_json_text(&c->overlap, store_col_text(st, 2));
+		c->detected_at = store_col_int(st, 3);
+		c->resolved_at = store_col_is_null(st, 4) ? 0 : store_col_int(st, 4);
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		change_conflict_list_release(out);
 		return rc;
 	}
-	*out = arr;
 	return 0;
+}
+
+void change_conflict_list_release(struct change_conflict_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].a);
+		free(l->v[i].b);
+		chg_strs_release(&l->v[i].overlap);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

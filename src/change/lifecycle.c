@@ -204,21 +204,50 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 	return 0;
 }
 
+/* The summary of a stored CR; *out is the caller's (chg_summary_release). */
+static void summary_from_row(const struct cr_row *c, struct change_cr_summary *out)
+{
+	out->id = xstrdup(c->id);
+	out->artefact = xstrdup(c->artefact);
+	out->status = xstrdup(c->status);
+	out->reason = xstrdup(c->reason);
+	out->risk = xstrdup(c->risk);
+	out->author = xstrdup(c->author);
+	out->base_fingerprint = xstrdup(c->base_fp);
+	out->new_fingerprint = xstrdup(c->new_fp);
+	out->generated_by = c->generated_by ? xstrdup(c->generated_by) : NULL;
+	out->model = c->generated_by ? xstrdup(c->model ? c->model : "") : NULL;
+	out->base_version = c->base_version;
+	out->opened_at = c->opened_at;
+	out->approved_at = c->approved_at;
+	out->merged_at = c->merged_at;
+	out->closed_at = c->closed_at;
+	out->impact_count = json_array_size(c->impact);
+}
+
+static void summary_release(struct change_cr_summary *c)
+{
+	free(c->id);
+	free(c->artefact);
+	free(c->status);
+	free(c->reason);
+	free(c->risk);
+	free(c->author);
+	free(c->base_fingerprint);
+	free(c->new_fingerprint);
+	free(c->generated_by);
+	free(c->model);
+	memset(c, 0, sizeof(*c));
+}
+
 static json_t *cr_json(const struct cr_row *c)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-		"id", c->id, "artefact", c->artefact, "status", c->status,
-		"base_version", (json_int_t)c->base_version, "base_fingerprint", c->base_fp,
-		"new_fingerprint", c->new_fp, "reason", c->reason, "risk", c->risk,
-		"author", c->author, "opened_at", chg_time_or_null(c->opened_at),
-		"approved_at", chg_time_or_null(c->approved_at),
-		"merged_at", chg_time_or_null(c->merged_at), "closed_at", chg_time_or_null(c->closed_at));
+	struct change_cr_summary sum;
+	json_t *o;
 
-	if (c->generated_by) {
-		json_object_set_new(o, "generated_by", json_string(c->generated_by));
-		json_object_set_new(o, "model", json_string(c->model ? c->model : ""));
-	}
-	json_object_set_new(o, "impact_count", json_integer((json_int_t)json_array_size(c->impact)));
+	summary_from_row(c, &sum);
+	o = change_cr_summary_json(&sum);
+	summary_release(&sum);
 	return o;
 }
 
@@ -314,56 +343,82 @@ fail:
 	return ret;
 }
 
-int change_list(struct change_env *e, json_t **out, struct aiv_err *err)
+int change_list(struct change_env *e, struct change_cr_list *out, struct aiv_err *err)
 {
 	struct store_stmt *st = chg_prep(e->s, err, "SELECT " CR_COLS " FROM change_requests"
 				     " ORDER BY num DESC", 0);
-	json_t *arr = json_array();
+	size_t alloc = 0;
 	int rc;
 
-	if (!st) {
-		json_decref(arr);
+	memset(out, 0, sizeof(*out));
+	if (!st)
 		return err->code;
-	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct cr_row c;
 		chg_cr_from_row(st, &c);
-		json_array_append_new(arr, cr_json(&c));
+		ALLOC_GROW(out->v, out->n + 1, alloc);
+		summary_from_row(&c, &out->v[out->n++]);
 		chg_cr_release(&c);
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		change_cr_list_release(out);
 		return rc;
 	}
-	*out = arr;
 	return 0;
 }
 
-int change_stale(struct change_env *e, json_t **out, struct aiv_err *err)
+void change_cr_list_release(struct change_cr_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		summary_release(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int change_stale(struct change_env *e, struct change_stale_list *out, struct aiv_err *err)
 {
 	struct store_stmt *st = chg_prep(e->s, err,
 		"SELECT m.artefact, a.owner, m.cr, m.cause FROM stale_marks m JOIN artefacts a"
 		" ON a.id = m.artefact WHERE m.cleared_at IS NULL ORDER BY a.owner, m.artefact, m.cr",
 		0);
-	json_t *arr = json_array();
+	size_t alloc = 0;
 	int rc;
 
-	if (!st) {
-		json_decref(arr);
+	memset(out, 0, sizeof(*out));
+	if (!st)
 		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct change_stale_mark *m;
+		ALLOC_GROW(out->v, out->n + 1, alloc);
+		m = &out->v[out->n++];
+		m->artefact = xstrdup(store_col_text(st, 0));
+		m->owner = xstrdup(store_col_text(st, 1));
+		m->cr = xstrdup(store_col_text(st, 2));
+		m->cause = xstrdup(store_col_text(st, 3));
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "artefact",
-			store_col_text(st, 0), "owner", store_col_text(st, 1), "cr",
-			store_col_text(st, 2), "cause", store_col_text(st, 3)));
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		change_stale_list_release(out);
 		return rc;
 	}
-	*out = arr;
 	return 0;
+}
+
+void change_stale_list_release(struct change_stale_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].artefact);
+		free(l->v[i].owner);
+		free(l->v[i].cr);
+		free(l->v[i].cause);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 int change_content(struct store *s, const char *cr, char **buf, size_t *len,

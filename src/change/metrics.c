@@ -27,36 +27,53 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Nearest-rank percentile of sorted v (p in 0..100), in hours; null when empty. */
-static json_t *pct_hours(int64_t *v, size_t n, double p)
+/* Nearest-rank percentile of v (p in 0..100; sorts v), in hours to 2 places; NAN when empty. */
+static double pct_hours(int64_t *v, size_t n, double p)
 {
 	size_t rank;
 
 	if (!n)
-		return json_null();
+		return NAN;
 	qsort(v, n, sizeof(*v), cmp_i64);
 	rank = (size_t)ceil(p / 100.0 * (double)n);
 	if (rank < 1)
 		rank = 1;
-	return json_real(round((double)v[rank - 1] / 3600e6 * 100.0) / 100.0);
+	return round((double)v[rank - 1] / 3600e6 * 100.0) / 100.0;
 }
 
-static json_t *share(int64_t num, int64_t den)
+/* num/den to 4 places; NAN when den is 0. */
+static double share(int64_t num, int64_t den)
 {
-	return den ? json_real(round((double)num / (double)den * 10000.0) / 10000.0) : json_null();
+	return den ? round((double)num / (double)den * 10000.0) / 10000.0 : NAN;
 }
 
-int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
+static struct change_backlog *backlog_of_owner(struct change_gov_metrics *m, size_t *alloc,
+					       const char *owner)
+{
+	size_t i;
+
+	for (i = 0; i < m->nbacklog; i++)
+		if (!strcmp(m->backlog[i].owner, owner))
+			return &m->backlog[i];
+	ALLOC_GROW(m->backlog, m->nbacklog + 1, *alloc);
+	memset(&m->backlog[m->nbacklog], 0, sizeof(m->backlog[0]));
+	m->backlog[m->nbacklog].owner = xstrdup(owner);
+	return &m->backlog[m->nbacklog++];
+}
+
+int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
+			struct aiv_err *err)
 {
 	struct store_stmt *st;
 	int64_t *safe = NULL, *appr = NULL, *res = NULL, total = 0, ai = 0, finished = 0;
 	int64_t ready = 0, arts = 0, stale_arts = 0, conflicts = 0, open_conf = 0, queued = 0;
 	size_t nsafe = 0, asafe = 0, nappr = 0, aappr = 0, nres = 0, ares = 0;
-	json_t *backlog = json_object(), *findings = json_array(), *ids = json_array(), *id;
-	json_t *awaiting = json_array();
+	size_t abacklog = 0, afindings = 0, aawaiting = 0;
+	struct change_strs ids = { 0 };
 	size_t i;
 	int rc, ret = 0;
 
+	memset(out, 0, sizeof(*out));
 	st = chg_prep(e->s, err, "SELECT id, status, opened_at, approved_at, closed_at, generated_by"
 		  " FROM change_requests", 0);
 	if (!st) {
@@ -80,7 +97,7 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		}
 		if (!strcmp(status, "merged") || !strcmp(status, "done")) {
 			finished++;
-			json_array_append_new(ids, json_string(store_col_text(st, 0)));
+			chg_strs_push(&ids, store_col_text(st, 0));
 		}
 	}
 	store_reset(st);
@@ -89,15 +106,13 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		goto cleanup;
 	}
 	/* audit readiness: merged CRs with reason, content, approval and every signature valid */
-	json_array_foreach(ids, i, id) {
-		json_t *v = NULL;
-		if ((ret = change_verify(e, json_string_value(id), &v, err)))
+	for (i = 0; i < ids.n; i++) {
+		struct change_verdict v;
+		if ((ret = change_verify(e, ids.v[i], &v, err)))
 			goto cleanup;
-		if (json_is_true(json_object_get(v, "ok")) &&
-		    json_array_size(json_object_get(v, "signatures")) > 0 &&
-		    json_integer_value(json_object_get(v, "evidence")) > 0)
+		if (v.ok && v.nsigs > 0 && v.evidence > 0)
 			ready++;
-		json_decref(v);
+		change_verdict_release(&v);
 	}
 	st = chg_prep(e->s, err, "SELECT detected_at, resolved_at FROM change_conflicts", 0);
 	if (!st) {
@@ -125,14 +140,13 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 	/* review backlog per owner: stale artefacts they own + open CRs waiting on them */
 	st = chg_prep(e->s, err, "SELECT a.owner, count(DISTINCT m.artefact) FROM stale_marks m"
 		  " JOIN artefacts a ON a.id = m.artefact WHERE m.cleared_at IS NULL"
-		  " GROUP BY a.owner", 0);
+		  " GROUP BY a.owner ORDER BY a.owner", 0);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_object_set_new(backlog, store_col_text(st, 0), json_pack("{s:I, s:i}",
-			"stale", (json_int_t)store_col_int(st, 1), "pending_approvals", 0));
+		backlog_of_owner(out, &abacklog, store_col_text(st, 0))->stale = store_col_int(st, 1);
 	store_reset(st);
 	if (rc < 0) {
 		ret = rc;
@@ -144,43 +158,37 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		goto cleanup;
 	}
 	{
-		json_t *open_ids = json_array();
+		struct change_strs open_ids = { 0 };
 		while ((rc = store_step(st, err)) == STORE_ROW)
-			json_array_append_new(open_ids, json_string(store_col_text(st, 0)));
+			chg_strs_push(&open_ids, store_col_text(st, 0));
 		store_reset(st);
-		json_array_foreach(open_ids, i, id) {
+		for (i = 0; i < open_ids.n; i++) {
 			struct cr_row c;
 			json_t *state = NULL, *sl;
 			size_t k;
 			int waiting_added = 0;
-			if (rc < 0 || (ret = chg_cr_read(e->s, json_string_value(id), &c, err)))
+			if (rc < 0 || (ret = chg_cr_read(e->s, open_ids.v[i], &c, err)))
 				break;
 			if ((ret = chg_approval_state(e, &c, &state, err))) {
 				chg_cr_release(&c);
 				break;
 			}
 			json_array_foreach(json_object_get(state, "slots"), k, sl) {
-				json_t *b;
 				if (!json_is_null(json_object_get(sl, "satisfied_by")))
 					continue;
 				if (!waiting_added) {
 					/* waiting for a required review since it was opened */
-					json_array_append_new(awaiting, json_pack("{s:s, s:o}", "id",
-							      c.id, "opened_at", chg_time_or_null(c.opened_at)));
+					ALLOC_GROW(out->awaiting, out->nawaiting + 1, aawaiting);
+					out->awaiting[out->nawaiting].id = xstrdup(c.id);
+					out->awaiting[out->nawaiting++].opened_at = c.opened_at;
 					waiting_added = 1;
 				}
-				b = json_object_get(backlog, json_str(sl, "name"));
-				if (!b) {
-					b = json_pack("{s:i, s:i}", "stale", 0, "pending_approvals", 0);
-					json_object_set_new(backlog, json_str(sl, "name"), b);
-				}
-				json_object_set_new(b, "pending_approvals", json_integer(
-					json_integer_value(json_object_get(b, "pending_approvals")) + 1));
+				backlog_of_owner(out, &abacklog, json_str(sl, "name"))->pending_approvals++;
 			}
 			json_decref(state);
 			chg_cr_release(&c);
 		}
-		json_decref(open_ids);
+		chg_strs_release(&open_ids);
 		if (rc < 0)
 			ret = rc;
 		if (ret)
@@ -191,38 +199,68 @@ int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
 		ret = err->code;
 		goto cleanup;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(findings, json_pack("{s:o, s:s}", "time",
-			chg_time_or_null(store_col_int(st, 0)), "message", store_col_text(st, 1)));
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(out->findings, out->nfindings + 1, afindings);
+		out->findings[out->nfindings].time = store_col_int(st, 0);
+		out->findings[out->nfindings++].message = xstrdup(store_col_text(st, 1));
+	}
 	store_reset(st);
 	if (rc < 0) {
 		ret = rc;
 		goto cleanup;
 	}
-	*out = json_pack("{s:I, s:{s:I, s:o, s:o, s:o, s:o}, s:{s:I, s:I, s:o}, s:{s:o, s:I, s:I},"
-			 " s:{s:o, s:I, s:I}, s:O, s:{s:o, s:I}, s:I, s:O}",
-		"change_requests", (json_int_t)total,
-		"time_to_safe_change_hours", "done", (json_int_t)nsafe,
-		"median", pct_hours(safe, nsafe, 50), "p90", pct_hours(safe, nsafe, 90),
-		"approval_median", pct_hours(appr, nappr, 50), "approval_p90",
-		pct_hours(appr, nappr, 90),
-		"conflicts", "count", (json_int_t)conflicts, "open", (json_int_t)open_conf,
-		"time_to_resolve_median_hours", pct_hours(res, nres, 50),
-		"audit_readiness", "share", share(ready, finished), "ready", (json_int_t)ready,
-		"merged", (json_int_t)finished,
-		"downstream_consistency", "share", share(arts - stale_arts, arts),
-		"artefacts", (json_int_t)arts, "stale", (json_int_t)stale_arts,
-		"review_backlog", backlog,
-		"ai_generated", "share", share(ai, total), "count", (json_int_t)ai,
-		"queued", (json_int_t)queued, "findings", findings);
-	json_object_set(*out, "awaiting_review", awaiting);
+	out->change_requests = total;
+	out->queued = queued;
+	out->safe_change.done = (int64_t)nsafe;
+	out->safe_change.median = pct_hours(safe, nsafe, 50);
+	out->safe_change.p90 = pct_hours(safe, nsafe, 90);
+	out->safe_change.approval_median = pct_hours(appr, nappr, 50);
+	out->safe_change.approval_p90 = pct_hours(appr, nappr, 90);
+	out->conflicts.count = conflicts;
+	out->conflicts.open = open_conf;
+	out->conflicts.resolve_median_hours = pct_hours(res, nres, 50);
+	out->audit_readiness.share = share(ready, finished);
+	out->audit_readiness.ready = ready;
+	out->audit_readiness.merged = finished;
+	out->downstream.share = share(arts - stale_arts, arts);
+	out->downstream.artefacts = arts;
+	out->downstream.stale = stale_arts;
+	out->ai_generated.share = share(ai, total);
+	out->ai_generated.count = ai;
 cleanup:
 	free(safe);
 	free(appr);
 	free(res);
-	json_decref(backlog);
-	json_decref(findings);
-	json_decref(ids);
-	json_decref(awaiting);
+	chg_strs_release(&ids);
+	if (ret)
+		change_gov_metrics_release(out);
 	return ret;
+}
+
+void change_gov_metrics_release(struct change_gov_metrics *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nbacklog; i++)
+		free(m->backlog[i].owner);
+	for (i = 0; i < m->nfindings; i++)
+		free(m->findings[i].message);
+	for (i = 0; i < m->nawaiting; i++)
+		free(m->awaiting[i].id);
+	free(m->backlog);
+	free(m->findings);
+	free(m->awaiting);
+	memset(m, 0, sizeof(*m));
+}
+
+int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
+{
+	struct change_gov_metrics m;
+	int ret;
+
+	if ((ret = change_metrics_read(e, &m, err)))
+		return ret;
+	*out = change_gov_metrics_json(&m);
+	change_gov_metrics_release(&m);
+	return 0;
 }

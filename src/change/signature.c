@@ -295,19 +295,30 @@ static int seq_match(const struct ledger_row *row, void *data)
 	return 1;
 }
 
-int change_verify(struct change_env *e, const char *id, json_t **out, struct aiv_err *err)
+/* Move the strings of JSON array arr into l (arr keeps its references). */
+static void strs_from_json(struct change_strs *l, const json_t *arr)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x)
+		chg_strs_push(l, json_string_value(x));
+}
+
+int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
+		  struct aiv_err *err)
 {
 	struct cr_row c;
 	struct store_stmt *st;
-	json_t *sigs = json_array(), *problems_all = json_array();
+	json_t *problems_all;
 	char fp[SHA256_HEX];
+	size_t alloc = 0;
 	int ret, rc, ok = 1;
 
-	if ((ret = chg_cr_read(e->s, id, &c, err))) {
-		json_decref(sigs);
-		json_decref(problems_all);
+	memset(out, 0, sizeof(*out));
+	if ((ret = chg_cr_read(e->s, id, &c, err)))
 		return ret;
-	}
+	problems_all = json_array();
 	/* the proposed content must still hash to what the CR (and its signatures) name */
 	st = chg_prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1, c.new_fp);
 	if (!st) {
@@ -381,14 +392,14 @@ int change_verify(struct change_env *e, const char *id, json_t **out, struct aiv
 		json_array_foreach(rows, i, r) {
 			json_t *problems = json_array(), *rec;
 			const char *text = json_str(r, "record");
+			int64_t seq = json_integer_value(json_object_get(r, "ledger_seq"));
 			struct seq_find f = { json_str(r, "record_hash"), 0 };
+			struct change_sig_check *sc;
 			sha256_hex(text, strlen(text), fp);
 			if (strcmp(fp, json_str(r, "record_hash")))
 				json_array_append_new(problems, json_string(
 					"the signature record was edited: its hash no longer matches"));
-			if ((ret = ledger_walk(e->s, json_integer_value(json_object_get(r, "ledger_seq")),
-					       json_integer_value(json_object_get(r, "ledger_seq")),
-					       NULL, NULL, 0, 1, seq_match, &f, err))) {
+			if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
 				json_decref(problems);
 				json_decref(rows);
 				goto cleanup;
@@ -409,22 +420,47 @@ int change_verify(struct change_env *e, const char *id, json_t **out, struct aiv
 			json_array_extend(problems, problems_all);
 			if (json_array_size(problems))
 				ok = 0;
-			json_array_append_new(sigs, json_pack("{s:s, s:s, s:s, s:I, s:b, s:o}",
-				"signer", json_str(r, "signer"), "decision", json_str(r, "decision"),
-				"record_hash", json_str(r, "record_hash"), "ledger_seq",
-				json_integer_value(json_object_get(r, "ledger_seq")),
-				"valid", json_array_size(problems) == 0, "problems", problems));
+			ALLOC_GROW(out->sigs, out->nsigs + 1, alloc);
+			sc = &out->sigs[out->nsigs++];
+			memset(sc, 0, sizeof(*sc));
+			sc->signer = xstrdup(json_str(r, "signer"));
+			sc->decision = xstrdup(json_str(r, "decision"));
+			sc->record_hash = xstrdup(json_str(r, "record_hash"));
+			sc->ledger_seq = seq;
+			sc->valid = json_array_size(problems) == 0;
+			strs_from_json(&sc->problems, problems);
+			json_decref(problems);
 		}
 		json_decref(rows);
 	}
 	if (json_array_size(problems_all))
 		ok = 0;
-	*out = json_pack("{s:s, s:s, s:b, s:O, s:O, s:i}", "cr", id, "status", c.status, "ok", ok,
-			 "signatures", sigs, "problems", problems_all, "evidence",
-			 (int)json_array_size(c.evidence));
+	out->cr = xstrdup(id);
+	out->status = xstrdup(c.status);
+	out->ok = ok;
+	strs_from_json(&out->problems, problems_all);
+	out->evidence = json_array_size(c.evidence);
 cleanup:
-	json_decref(sigs);
 	json_decref(problems_all);
 	chg_cr_release(&c);
+	if (ret)
+		change_verdict_release(out);
 	return ret;
+}
+
+void change_verdict_release(struct change_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsigs; i++) {
+		free(v->sigs[i].signer);
+		free(v->sigs[i].decision);
+		free(v->sigs[i].record_hash);
+		chg_strs_release(&v->sigs[i].problems);
+	}
+	free(v->sigs);
+	free(v->cr);
+	free(v->status);
+	chg_strs_release(&v->problems);
+	memset(v, 0, sizeof(*v));
 }

@@ -255,12 +255,47 @@ static void change_read(struct http_request *req, struct http_response *res, enu
 	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
 		return;
 	switch (op) {
-	case R_LIST: ret = change_list(&env, &out, &err); break;
+	case R_LIST: {
+		struct change_cr_list l;
+		if (!(ret = change_list(&env, &l, &err))) {
+			out = change_cr_list_json(&l);
+			change_cr_list_release(&l);
+		}
+		break;
+	}
 	case R_SHOW: ret = change_show(&env, http_param(req, "id"), &out, &err); break;
-	case R_VERIFY: ret = change_verify(&env, http_param(req, "id"), &out, &err); break;
-	case R_STALE: ret = change_stale(&env, &out, &err); break;
-	case R_METRICS: ret = change_metrics(&env, &out, &err); break;
-	case R_CONFLICTS: ret = change_conflicts(&env, &out, &err); break;
+	case R_VERIFY: {
+		struct change_verdict v;
+		if (!(ret = change_verify(&env, http_param(req, "id"), &v, &err))) {
+			out = change_verdict_json(&v);
+			change_verdict_release(&v);
+		}
+		break;
+	}
+	case R_STALE: {
+		struct change_stale_list l;
+		if (!(ret = change_stale(&env, &l, &err))) {
+			out = change_stale_list_json(&l);
+			change_stale_list_release(&l);
+		}
+		break;
+	}
+	case R_METRICS: {
+		struct change_gov_metrics m;
+		if (!(ret = change_metrics_read(&env, &m, &err))) {
+			out = change_gov_metrics_json(&m);
+			change_gov_metrics_release(&m);
+		}
+		break;
+	}
+	case R_CONFLICTS: {
+		struct change_conflict_list l;
+		if (!(ret = change_conflicts(&env, &l, &err))) {
+			out = change_conflict_list_json(&l);
+			change_conflict_list_release(&l);
+		}
+		break;
+	}
 	}
 	change_rules_free(rules);
 	if (!ret && (op == R_LIST || op == R_STALE || op == R_CONFLICTS))

@@ -32,11 +32,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "ledger/ledger.h"
-
-int chg_is_person(struct store *s, const char *name, struct aiv_err *err)
-{
-	return chg_exists(chg_prep(s, err, "SELECT 1 FROM people WHERE name = ?", 1, name), err);
-}
+#include "org/people.h"
 
 /* Can `person` sign for slot {kind, name}? 1/0, negative on error. */
 int chg_eligible(struct store *s, const json_t *slot, const char *person,
@@ -47,13 +43,8 @@ int chg_eligible(struct store *s, const json_t *slot, const char *person,
 	if (!strcmp(kind, "person"))
 		return !strcmp(name, person);
 	if (!strcmp(kind, "team"))
-		return chg_exists(chg_prep(s, err,
-			"SELECT 1 FROM people WHERE name = ? AND team = ?"
-			" UNION ALL SELECT 1 FROM teams WHERE name = ? AND lead = ?",
-			4, person, name, name, person), err);
-	return chg_exists(chg_prep(s, err,
-		"SELECT 1 FROM people p JOIN teams t ON p.team = t.name"
-		" WHERE p.name = ? AND t.function = ?", 2, person, name), err);
+		return org_in_team(s, person, name, err);
+	return org_in_function(s, person, name, err);
 }
 
 static void add_slot(json_t *path, const char *role, const char *kind, const char *name)
@@ -76,23 +67,6 @@ static void add_slot(json_t *path, const char *role, const char *kind, const cha
 const char *chg_slot_kind(const char *owner_kind)
 {
 	return !strcmp(owner_kind, "Team") ? "team" : "person";
-}
-
-static int person_manager(struct store *s, const char *person, char **manager,
-			  struct aiv_err *err)
-{
-	struct store_stmt *st = chg_prep(s, err, "SELECT manager FROM people WHERE name = ?", 1,
-				     person);
-	int rc;
-
-	*manager = NULL;
-	if (!st)
-		return err->code;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW && !store_col_is_null(st, 0))
-		*manager = xstrdup(store_col_text(st, 0));
-	store_reset(st);
-	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -164,7 +138,7 @@ int chg_build_path(struct change_env *e, const struct artefact_row *a,
 				       " refuse) leave nobody to approve as owner", author, a->id);
 			goto fail;
 		}
-		if ((ret = person_manager(e->s, author, &mgr, err)))
+		if ((ret = org_manager(e->s, author, &mgr, err)))
 			goto fail;
 		if (!mgr) {
 			ret = aiv_fail(err, AIV_EPERM,
@@ -179,7 +153,7 @@ int chg_build_path(struct change_env *e, const struct artefact_row *a,
 		add_slot(path, role, chg_slot_kind(a->owner_kind), a->owner);
 		if (ai && !strcmp(a->owner_kind, "Person") && !strcmp(a->owner, author)) {
 			/* the director owns it but cannot be the only approver */
-			if ((ret = person_manager(e->s, author, &mgr, err)))
+			if ((ret = org_manager(e->s, author, &mgr, err)))
 				goto fail;
 			if (mgr) {
 				free(role);

@@ -43,6 +43,12 @@ struct change_env {
 	const char *actor; /* who the ledger says acted (token or CLI user) */
 };
 
+/* A list of strings (artefact ids, problems); owns each string. */
+struct change_strs {
+	char **v;
+	size_t n;
+};
+
 /*
  * An evidence file attached to a change request: stored content-addressed
  * (table change_blobs, key its SHA-256), at most CHANGE_EVIDENCE_MAX bytes,
@@ -87,9 +93,35 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 		const char *signer, const char *meaning, const char *reason,
 		json_t **out, struct aiv_err *err);
 
-/* Merge an approved CR: new version, stale marks downstream.  *out: {cr, stale: [...]}. */
-int change_merge(struct change_env *e, const char *cr, json_t **out,
+/*
+ * The answer of a merge.  `written` and `warning` are the caller's to set
+ * (the CLI and the API write the content back to the artefact's file):
+ * owned strings, NULL when not set.
+ */
+struct change_new_stale {
+	char *artefact, *owner, *cause;
+	struct change_strs path;    /* merged artefact ... this one */
+};
+struct change_reevaluated {
+	char *cr;                   /* an active CR that overlapped this one */
+	char *now;                  /* what it is now, in words */
+};
+struct change_merge_result {
+	char *cr, *artefact;
+	char *status;               /* "merged", or "done" when nothing went stale */
+	int64_t from_version, to_version;
+	struct change_new_stale *stale;
+	size_t nstale;
+	struct change_reevaluated *reevaluated;
+	size_t nreevaluated;
+	struct change_strs released; /* queued CRs this merge let go */
+	char *written, *warning;
+};
+/* Merge an approved CR: new version, stale marks downstream. */
+int change_merge(struct change_env *e, const char *cr, struct change_merge_result *out,
 		 struct aiv_err *err);
+void change_merge_result_release(struct change_merge_result *r);
+json_t *change_merge_result_json(const struct change_merge_result *r);
 
 /* Clear the stale marks of one artefact by a signed review.  *out: {artefact, cleared, done}. */
 int change_review(struct change_env *e, const char *artefact, const char *signer,
@@ -118,12 +150,6 @@ int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_e
  * JSON, text (cli/change.c) and HTML (http/pages_change.c) printers read
  * these fields; change_json.c writes the JSON of each, once.
  */
-
-/* A list of strings (artefact ids, problems); owns each string. */
-struct change_strs {
-	char **v;
-	size_t n;
-};
 
 /* One change request as stored: a row of change_list. */
 struct change_cr_summary {

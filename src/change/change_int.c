@@ -224,15 +224,22 @@ void chg_strs_push(struct change_strs *l, const char *s)
 	l->v[l->n++] = xstrdup(s);
 }
 
-void chg_strs_from_json_text(struct change_strs *l, const char *text)
+void chg_strs_from_json(struct change_strs *l, const json_t *arr)
 {
-	json_t *arr = json_loads(text, 0, NULL), *x;
+	json_t *x;
 	size_t i;
 
 	memset(l, 0, sizeof(*l));
 	json_array_foreach(arr, i, x)
 		if (json_is_string(x))
 			chg_strs_push(l, json_string_value(x));
+}
+
+void chg_strs_from_json_text(struct change_strs *l, const char *text)
+{
+	json_t *arr = json_loads(text, 0, NULL);
+
+	chg_strs_from_json(l, arr);
 	json_decref(arr);
 }
 

@@ -53,8 +53,6 @@ void chg_cr_from_row(struct store_stmt *st, struct cr_row *c);
 
 int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_err *err);
 
-int chg_is_person(struct store *s, const char *name, struct aiv_err *err);
-
 /* Can `person` sign for slot {kind, name}? 1/0, negative on error. */
 int chg_eligible(struct store *s, const json_t *slot, const char *person,
 		 struct aiv_err *err);
@@ -138,6 +136,8 @@ json_t *chg_time_or_null(int64_t us);
 void chg_strs_push(struct change_strs *l, const char *s);
 void chg_strs_from_json_text(struct change_strs *l, const char *text);
 void chg_strs_release(struct change_strs *l);
+/* Fill l with the strings of JSON array arr (non-strings skipped). */
+void chg_strs_from_json(struct change_strs *l, const json_t *arr);
 
 /* The JSON of one CR summary (change_json.c), the keys change_show starts with. */
 json_t *change_cr_summary_json(const struct change_cr_summary *c);

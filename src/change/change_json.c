@@ -139,3 +139,27 @@ json_t *change_gov_metrics_json(const struct change_gov_metrics *m)
 	json_object_set_new(o, "awaiting_review", awaiting);
 	return o;
 }
+
+json_t *change_merge_result_json(const struct change_merge_result *r)
+{
+	json_t *stale = json_array(), *reeval = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->nstale; i++)
+		json_array_append_new(stale, json_pack("{s:s, s:s, s:s, s:o}", "artefact",
+			r->stale[i].artefact, "owner", r->stale[i].owner, "cause", r->stale[i].cause,
+			"path", strs_json(&r->stale[i].path)));
+	for (i = 0; i < r->nreevaluated; i++)
+		json_array_append_new(reeval, json_pack("{s:s, s:s}", "cr", r->reevaluated[i].cr,
+			"now", r->reevaluated[i].now));
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "cr", r->cr, "artefact", r->artefact,
+		      "status", r->status, "from_version", (json_int_t)r->from_version,
+		      "to_version", (json_int_t)r->to_version, "stale", stale, "reevaluated", reeval);
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	if (r->warning)
+		json_object_set_new(o, "warning", json_string(r->warning));
+	if (r->written)
+		json_object_set_new(o, "written", json_string(r->written));
+	return o;
+}

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "ledger/ledger.h"
+#include "org/people.h"
 
 int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
 		      struct aiv_err *err)
@@ -63,7 +64,7 @@ int change_open_in_tx(struct change_env *e, const struct change_open_args *a, js
 			goto cleanup;
 	if ((ret = chg_artefact_read(e->s, a->artefact, &art, err)))
 		goto cleanup;
-	if ((ret = chg_is_person(e->s, a->author, err)) <= 0) {
+	if ((ret = org_is_person(e->s, a->author, err)) <= 0) {
 		if (!ret)
 			ret = aiv_fail(err, AIV_EINPUT, "change open: --as '%s' is not a person",
 				       a->author);

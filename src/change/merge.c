@@ -22,41 +22,25 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "graph.h"
+#include "apply/spec_fields.h"
 #include "ledger/ledger.h"
+#include "org/people.h"
 
 /* ---- merge ----------------------------------------------------------- */
 
+/* Keep the Artefact object's spec (as applied) at the merged version. */
 static int update_object_spec(struct store *s, const char *id, const char *fp,
 			      int64_t version, struct aiv_err *err)
 {
-	struct store_stmt *st = chg_prep(s, err, "SELECT spec FROM objects WHERE kind = 'Artefact'"
-				     " AND name = ?", 1, id);
-	json_t *spec = NULL;
-	char *canon, hash[SHA256_HEX];
-	int rc;
+	json_t *fields = json_pack("{s:s, s:I}", "fingerprint", fp, "version", (json_int_t)version);
+	int rc = apply_set_spec_fields(s, "Artefact", id, fields, err);
 
-	if (!st)
-		return err->code;
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		spec = json_loads(store_col_text(st, 0), 0, NULL);
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	if (!spec)
-		return 0;
-	json_object_set_new(spec, "fingerprint", json_string(fp));
-	json_object_set_new(spec, "version", json_integer(version));
-	canon = cjson_dumps(spec);
-	sha256_hex(canon, strlen(canon), hash);
-	rc = chg_run(chg_prep(s, err, "UPDATE objects SET spec = ?, spec_hash = ? WHERE kind = 'Artefact'"
-		      " AND name = ?", 3, canon, hash, id), err);
-	free(canon);
-	json_decref(spec);
+	json_decref(fields);
 	return rc;
 }
 
-int change_merge(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err)
+int change_merge(struct change_env *e, const char *cr, struct change_merge_result *out,
+		 struct aiv_err *err)
 {
 	struct cr_row c;
 	struct artefact_row art;
@@ -66,6 +50,7 @@ int change_merge(struct change_env *e, const char *cr, json_t **out, struct aiv_
 	int ret, in_tx = 0;
 	size_t i;
 
+	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	memset(&art, 0, sizeof(art));
 	if ((ret = chg_cr_read(e->s, cr, &c, err)))
@@ -220,12 +205,27 @@ int change_merge(struct change_env *e, const char *cr, json_t **out, struct aiv_
 	if ((ret = chg_release_queued(e, now, released, err)) || (ret = store_commit(e->s, err)))
 		goto cleanup;
 	in_tx = 0;
-	*out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O, s:O}", "cr", cr, "artefact", c.artefact,
-			 "status", json_array_size(impact) ? "merged" : "done",
-			 "from_version", (json_int_t)art.version, "to_version", (json_int_t)newver,
-			 "stale", stale, "reevaluated", reeval);
-	if (json_array_size(released))
-		json_object_set(*out, "released", released);
+	out->cr = xstrdup(cr);
+	out->artefact = xstrdup(c.artefact);
+	out->status = xstrdup(json_array_size(impact) ? "merged" : "done");
+	out->from_version = art.version;
+	out->to_version = newver;
+	out->nstale = json_array_size(stale);
+	out->stale = xcalloc(out->nstale ? out->nstale : 1, sizeof(*out->stale));
+	json_array_foreach(stale, i, it) {
+		out->stale[i].artefact = xstrdup(json_str(it, "artefact"));
+		out->stale[i].owner = xstrdup(json_str(it, "owner"));
+		out->stale[i].cause = xstrdup(json_str(it, "cause"));
+		chg_strs_from_json(&out->stale[i].path, json_object_get(it, "path"));
+	}
+	out->nreevaluated = json_array_size(reeval);
+	out->reevaluated = xcalloc(out->nreevaluated ? out->nreevaluated : 1,
+				   sizeof(*out->reevaluated));
+	json_array_foreach(reeval, i, it) {
+		out->reevaluated[i].cr = xstrdup(json_str(it, "cr"));
+		out->reevaluated[i].now = xstrdup(json_str(it, "now"));
+	}
+	chg_strs_from_json(&out->released, released);
 cleanup:
 	if (in_tx)
 		store_rollback(e->s);
@@ -239,6 +239,31 @@ cleanup:
 	json_decref(released);
 	json_decref(reeval);
 	return ret;
+}
+
+void change_merge_result_release(struct change_merge_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstale; i++) {
+		free(r->stale[i].artefact);
+		free(r->stale[i].owner);
+		free(r->stale[i].cause);
+		chg_strs_release(&r->stale[i].path);
+	}
+	for (i = 0; i < r->nreevaluated; i++) {
+		free(r->reevaluated[i].cr);
+		free(r->reevaluated[i].now);
+	}
+	free(r->stale);
+	free(r->reevaluated);
+	free(r->cr);
+	free(r->artefact);
+	free(r->status);
+	chg_strs_release(&r->released);
+	free(r->written);
+	free(r->warning);
+	memset(r, 0, sizeof(*r));
 }
 
 /* ---- review ---------------------------------------------------------- */
@@ -267,7 +292,7 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 		ret = aiv_fail(err, AIV_EINPUT, "review of '%s': missing --reason", artefact);
 		goto cleanup;
 	}
-	if ((ret = chg_is_person(e->s, signer, err)) <= 0) {
+	if ((ret = org_is_person(e->s, signer, err)) <= 0) {
 		if (!ret)
 			ret = aiv_fail(err, AIV_EPERM, "review of '%s': '%s' is not a person; only "
 				       "people sign reviews", artefact, signer);

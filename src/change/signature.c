@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "ledger/ledger.h"
+#include "org/people.h"
 
 /* Record a signature row and its ledger entry.  *sig_id the new row. */
 int chg_put_signature(struct change_env *e, const char *cr, const char *artefact,
@@ -200,7 +201,7 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 			       "agent never approves", cr, signer);
 		goto cleanup;
 	}
-	if ((ret = chg_is_person(e->s, signer, err)) <= 0) {
+	if ((ret = org_is_person(e->s, signer, err)) <= 0) {
 		if (!ret)
 			ret = aiv_fail(err, AIV_EPERM, "%s: '%s' is not a person; only people sign "
 				       "(an AI agent never approves)", cr, signer);
@@ -293,16 +294,6 @@ static int seq_match(const struct ledger_row *row, void *data)
 	f->found = p && json_str(p, "record_hash") && !strcmp(json_str(p, "record_hash"), f->hash);
 	json_decref(p);
 	return 1;
-}
-
-/* Move the strings of JSON array arr into l (arr keeps its references). */
-static void strs_from_json(struct change_strs *l, const json_t *arr)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(arr, i, x)
-		chg_strs_push(l, json_string_value(x));
 }
 
 int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
@@ -428,7 +419,7 @@ int change_verify(struct change_env *e, const char *id, struct change_verdict *o
 			sc->record_hash = xstrdup(json_str(r, "record_hash"));
 			sc->ledger_seq = seq;
 			sc->valid = json_array_size(problems) == 0;
-			strs_from_json(&sc->problems, problems);
+			chg_strs_from_json(&sc->problems, problems);
 			json_decref(problems);
 		}
 		json_decref(rows);
@@ -438,7 +429,7 @@ int change_verify(struct change_env *e, const char *id, struct change_verdict *o
 	out->cr = xstrdup(id);
 	out->status = xstrdup(c.status);
 	out->ok = ok;
-	strs_from_json(&out->problems, problems_all);
+	chg_strs_from_json(&out->problems, problems_all);
 	out->evidence = json_array_size(c.evidence);
 cleanup:
 	json_decref(problems_all);

@@ -134,19 +134,12 @@ static void print_metrics(const struct change_gov_metrics *m)
 }
 
 /* Write a merged CR's content to the artefact's file when the file still holds the base. */
-static void write_back(struct aiv_ctx *ctx, const char *cr, json_t *res)
+static void write_back(struct aiv_ctx *ctx, struct change_merge_result *r)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	char *written = NULL;
 
-	if (change_write_back(ctx->store, cr, &written, &err)) {
-		if (err.code == AIV_EIO)
-			fprintf(stderr, "warning: %s\n", err.msg);
-		return;
-	}
-	if (written)
-		json_object_set_new(res, "written", json_string(written));
-	free(written);
+	if (change_write_back(ctx->store, r->cr, &r->written, &err) && err.code == AIV_EIO)
+		fprintf(stderr, "warning: %s\n", err.msg);
 }
 
 /* Read evidence files paths[0..n) into ev/bufs (caller releases); 0 or an exit code. */
@@ -183,6 +176,13 @@ struct change_cmd {
 	int no_impact;
 	struct opt_list evid;
 };
+
+/* Print a typed result's JSON (and release it); --json. */
+static void print_json(json_t *doc)
+{
+	cli_print_json(doc);
+	json_decref(doc);
+}
 
 /* The "released" ids some writes report: CRs the governance queue let go. */
 static void print_released(json_t *res)
@@ -289,36 +289,34 @@ static int sub_sign(struct change_cmd *c)
 	return finish_write(c, ret, &err, res, text_sign);
 }
 
-static void text_merge(struct change_cmd *c, json_t *res)
-{
-	json_t *it;
-	size_t i;
-
-	(void)c;
-	printf("merged %s: %s v%lld -> v%lld; %zu artefact%s stale\n", json_str(res, "cr"),
-	       json_str(res, "artefact"),
-	       (long long)json_integer_value(json_object_get(res, "from_version")),
-	       (long long)json_integer_value(json_object_get(res, "to_version")),
-	       json_array_size(json_object_get(res, "stale")),
-	       json_array_size(json_object_get(res, "stale")) == 1 ? " is" : "s are");
-	json_array_foreach(json_object_get(res, "stale"), i, it)
-		printf("  %-10s (owner %s): %s\n", json_str(it, "artefact"), json_str(it, "owner"),
-		       json_str(it, "cause"));
-	json_array_foreach(json_object_get(res, "reevaluated"), i, it)
-		printf("  %s is now %s\n", json_str(it, "cr"), json_str(it, "now"));
-	if (json_str(res, "written"))
-		printf("wrote the new content to %s\n", json_str(res, "written"));
-}
-
 static int sub_merge(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *res = NULL;
-	int ret = change_merge(&c->env, c->args[0], &res, &err);
+	struct change_merge_result r;
+	size_t i;
 
-	if (!ret)
-		write_back(c->ctx, c->args[0], res);
-	return finish_write(c, ret, &err, res, text_merge);
+	if (change_merge(&c->env, c->args[0], &r, &err))
+		return cli_error(&err);
+	write_back(c->ctx, &r);
+	if (c->ctx->json) {
+		print_json(change_merge_result_json(&r));
+		change_merge_result_release(&r);
+		return 0;
+	}
+	printf("merged %s: %s v%lld -> v%lld; %zu artefact%s stale\n", r.cr, r.artefact,
+	       (long long)r.from_version, (long long)r.to_version, r.nstale,
+	       r.nstale == 1 ? " is" : "s are");
+	for (i = 0; i < r.nstale; i++)
+		printf("  %-10s (owner %s): %s\n", r.stale[i].artefact, r.stale[i].owner,
+		       r.stale[i].cause);
+	for (i = 0; i < r.nreevaluated; i++)
+		printf("  %s is now %s\n", r.reevaluated[i].cr, r.reevaluated[i].now);
+	if (r.written)
+		printf("wrote the new content to %s\n", r.written);
+	for (i = 0; i < r.released.n; i++)
+		printf("released from the queue: %s (governance caught up)\n", r.released.v[i]);
+	change_merge_result_release(&r);
+	return 0;
 }
 
 static void text_attach(struct change_cmd *c, json_t *res)
@@ -385,13 +383,6 @@ static int sub_show(struct change_cmd *c)
 	int ret = change_show(&c->env, c->args[0], &res, &err);
 
 	return finish_write(c, ret, &err, res, text_cr);
-}
-
-/* Print a typed result's JSON (and release it); the reads' --json. */
-static void print_json(json_t *doc)
-{
-	cli_print_json(doc);
-	json_decref(doc);
 }
 
 static int sub_list(struct change_cmd *c)

@@ -421,7 +421,8 @@ static void h_merge(struct http_request *req, struct http_response *res)
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	const char *cr = http_param(req, "id");
-	char actor[160], *written = NULL;
+	struct change_merge_result r;
+	char actor[160];
 	json_t *out = NULL;
 	int ret;
 
@@ -431,15 +432,14 @@ static void h_merge(struct http_request *req, struct http_response *res)
 	}
 	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
 		return;
-	ret = change_merge(&env, cr, &out, &err);
+	ret = change_merge(&env, cr, &r, &err);
 	change_rules_free(rules);
 	if (!ret) {
 		/* as `aivalue change merge`: the working file follows the merge */
-		if (change_write_back(req->store, cr, &written, &werr))
-			json_object_set_new(out, "warning", json_string(werr.msg));
-		else if (written)
-			json_object_set_new(out, "written", json_string(written));
-		free(written);
+		if (change_write_back(req->store, cr, &r.written, &werr))
+			r.warning = xstrdup(werr.msg);
+		out = change_merge_result_json(&r);
+		change_merge_result_release(&r);
 	}
 	send_result(res, ret, out, &err);
 }

@@ -152,7 +152,8 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 		ret = rc;
 		goto cleanup;
 	}
-	st = chg_prep(e->s, err, "SELECT id FROM change_requests WHERE status = 'open'", 0);
+	st = chg_prep(e->s, err, "SELECT id FROM change_requests WHERE status = 'open'"
+		  " ORDER BY num", 0);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;

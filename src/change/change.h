@@ -123,10 +123,30 @@ int change_merge(struct change_env *e, const char *cr, struct change_merge_resul
 void change_merge_result_release(struct change_merge_result *r);
 json_t *change_merge_result_json(const struct change_merge_result *r);
 
-/* Clear the stale marks of one artefact by a signed review.  *out: {artefact, cleared, done}. */
+/*
+ * The answer of a review: the stale marks it cleared (each with the CR
+ * that caused it), the merged CRs that are now done, and the signature
+ * record it wrote (the signed canonical JSON document, a reference the
+ * result owns).
+ */
+struct change_cleared {
+	char *cr, *cause;
+};
+struct change_review_result {
+	char *artefact;
+	char *decision;             /* "review" or "no-impact" */
+	struct change_cleared *cleared;
+	size_t ncleared;
+	struct change_strs done;
+	json_t *signature;
+	struct change_strs released; /* queued CRs this review let go */
+};
+/* Clear the stale marks of one artefact by a signed review. */
 int change_review(struct change_env *e, const char *artefact, const char *signer,
-		  const char *meaning, const char *reason, int no_impact, json_t **out,
-		  struct aiv_err *err);
+		  const char *meaning, const char *reason, int no_impact,
+		  struct change_review_result *out, struct aiv_err *err);
+void change_review_result_release(struct change_review_result *r);
+json_t *change_review_result_json(const struct change_review_result *r);
 
 /*
  * Attach evidence files to an existing CR (any status: a test report may

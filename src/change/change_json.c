@@ -163,3 +163,19 @@ json_t *change_merge_result_json(const struct change_merge_result *r)
 		json_object_set_new(o, "written", json_string(r->written));
 	return o;
 }
+
+json_t *change_review_result_json(const struct change_review_result *r)
+{
+	json_t *cleared = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->ncleared; i++)
+		json_array_append_new(cleared, json_pack("{s:s, s:s}", "cr", r->cleared[i].cr,
+			"cause", r->cleared[i].cause));
+	o = json_pack("{s:s, s:s, s:o, s:o, s:O}", "artefact", r->artefact, "decision",
+		      r->decision, "cleared", cleared, "done", strs_json(&r->done),
+		      "signature", r->signature);
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	return o;
+}

@@ -269,8 +269,8 @@ void change_merge_result_release(struct change_merge_result *r)
 /* ---- review ---------------------------------------------------------- */
 
 int change_review(struct change_env *e, const char *artefact, const char *signer,
-		  const char *meaning, const char *reason, int no_impact, json_t **out,
-		  struct aiv_err *err)
+		  const char *meaning, const char *reason, int no_impact,
+		  struct change_review_result *out, struct aiv_err *err)
 {
 	struct artefact_row art;
 	json_t *covers = json_array(), *marks = json_array(), *rec = NULL, *done = json_array();
@@ -281,6 +281,7 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 	int ret, rc, in_tx = 0;
 	size_t i;
 
+	memset(out, 0, sizeof(*out));
 	memset(&art, 0, sizeof(art));
 	if ((ret = chg_artefact_read(e->s, artefact, &art, err)))
 		goto cleanup;
@@ -410,11 +411,17 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 	if ((ret = chg_release_queued(e, now, released, err)) || (ret = store_commit(e->s, err)))
 		goto cleanup;
 	in_tx = 0;
-	*out = json_pack("{s:s, s:s, s:O, s:O, s:O}", "artefact", artefact, "decision",
-			 no_impact ? "no-impact" : "review", "cleared", marks, "done", done,
-			 "signature", rec);
-	if (json_array_size(released))
-		json_object_set(*out, "released", released);
+	out->artefact = xstrdup(artefact);
+	out->decision = xstrdup(no_impact ? "no-impact" : "review");
+	out->ncleared = json_array_size(marks);
+	out->cleared = xcalloc(out->ncleared ? out->ncleared : 1, sizeof(*out->cleared));
+	json_array_foreach(marks, i, m) {
+		out->cleared[i].cr = xstrdup(json_str(m, "cr"));
+		out->cleared[i].cause = xstrdup(json_str(m, "cause"));
+	}
+	chg_strs_from_json(&out->done, done);
+	out->signature = json_incref(rec);
+	chg_strs_from_json(&out->released, released);
 cleanup:
 	if (in_tx)
 		store_rollback(e->s);
@@ -428,4 +435,21 @@ cleanup:
 	json_decref(extra);
 	free(time);
 	return ret;
+}
+
+void change_review_result_release(struct change_review_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncleared; i++) {
+		free(r->cleared[i].cr);
+		free(r->cleared[i].cause);
+	}
+	free(r->cleared);
+	free(r->artefact);
+	free(r->decision);
+	chg_strs_release(&r->done);
+	json_decref(r->signature);
+	chg_strs_release(&r->released);
+	memset(r, 0, sizeof(*r));
 }

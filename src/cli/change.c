@@ -195,6 +195,14 @@ static void print_released(json_t *res)
 		       json_string_value(x));
 }
 
+static void print_released_strs(const struct change_strs *released)
+{
+	size_t i;
+
+	for (i = 0; i < released->n; i++)
+		printf("released from the queue: %s (governance caught up)\n", released->v[i]);
+}
+
 /* Print a write's JSON answer with --json, else with `text`; 0 or the error's exit status. */
 static int finish_write(struct change_cmd *c, int ret, struct aiv_err *err, json_t *res,
 			void (*text)(struct change_cmd *c, json_t *res))
@@ -313,8 +321,7 @@ static int sub_merge(struct change_cmd *c)
 		printf("  %s is now %s\n", r.reevaluated[i].cr, r.reevaluated[i].now);
 	if (r.written)
 		printf("wrote the new content to %s\n", r.written);
-	for (i = 0; i < r.released.n; i++)
-		printf("released from the queue: %s (governance caught up)\n", r.released.v[i]);
+	print_released_strs(&r.released);
 	change_merge_result_release(&r);
 	return 0;
 }
@@ -354,26 +361,28 @@ static int sub_attach(struct change_cmd *c)
 	return finish_write(c, ret, &err, res, text_attach);
 }
 
-static void text_review(struct change_cmd *c, json_t *res)
-{
-	json_t *it;
-	size_t i;
-
-	json_array_foreach(json_object_get(res, "cleared"), i, it)
-		printf("cleared %s mark on %s (%s)\n", json_str(it, "cr"), c->args[0],
-		       json_str(it, "cause"));
-	json_array_foreach(json_object_get(res, "done"), i, it)
-		printf("%s is done: its impact set is consistent again\n", json_string_value(it));
-}
-
 static int sub_review(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *res = NULL;
-	int ret = change_review(&c->env, c->args[0], c->as, c->meaning, c->reason, c->no_impact,
-				&res, &err);
+	struct change_review_result r;
+	size_t i;
 
-	return finish_write(c, ret, &err, res, text_review);
+	if (change_review(&c->env, c->args[0], c->as, c->meaning, c->reason, c->no_impact, &r,
+			  &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		print_json(change_review_result_json(&r));
+		change_review_result_release(&r);
+		return 0;
+	}
+	for (i = 0; i < r.ncleared; i++)
+		printf("cleared %s mark on %s (%s)\n", r.cleared[i].cr, c->args[0],
+		       r.cleared[i].cause);
+	for (i = 0; i < r.done.n; i++)
+		printf("%s is done: its impact set is consistent again\n", r.done.v[i]);
+	print_released_strs(&r.released);
+	change_review_result_release(&r);
+	return 0;
 }
 
 static int sub_show(struct change_cmd *c)

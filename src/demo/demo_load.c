@@ -342,7 +342,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			approved++;
 			if (k % 4 == 1) {
 				struct change_merge_result m;
-				json_t *rv = NULL;
+				struct change_review_result rv;
 				char *written = NULL, test[32];
 				if ((ret = change_merge(&env, cr, &m, err)))
 					goto cleanup;
@@ -363,7 +363,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 							 "reviewed: the test still covers the SOP",
 							 "the new step needs no new sample", 1, &rv, err)))
 					goto cleanup;
-				json_decref(rv);
+				change_review_result_release(&rv);
 				reviewed++;
 			}
 		}

@@ -448,6 +448,7 @@ static void h_review(struct http_request *req, struct http_response *res)
 {
 	static const char *const keys[] = { "as", "meaning", "reason", "no_impact", NULL };
 	static const char *const bools[] = { "no_impact", NULL };
+	struct change_review_result r;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_env env;
@@ -465,7 +466,11 @@ static void h_review(struct http_request *req, struct http_response *res)
 		goto cleanup;
 	ret = change_review(&env, http_param(req, "id"), who, field(body, "meaning"),
 			    field(body, "reason"), json_is_true(json_object_get(body, "no_impact")),
-			    &out, &err);
+			    &r, &err);
+	if (!ret) {
+		out = change_review_result_json(&r);
+		change_review_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 cleanup:
 	change_rules_free(rules);

@@ -177,13 +177,6 @@ struct change_cmd {
 	struct opt_list evid;
 };
 
-/* Print a typed result's JSON (and release it); --json. */
-static void print_json(json_t *doc)
-{
-	cli_print_json(doc);
-	json_decref(doc);
-}
-
 /* The "released" ids some writes report: CRs the governance queue let go. */
 static void print_released(json_t *res)
 {
@@ -210,11 +203,11 @@ static int finish_write(struct change_cmd *c, int ret, struct aiv_err *err, json
 	if (ret)
 		return cli_error(err);
 	if (c->ctx->json) {
-		cli_print_json(res);
-	} else {
-		text(c, res);
-		print_released(res);
+		cli_print_json(res); /* and releases it */
+		return 0;
 	}
+	text(c, res);
+	print_released(res);
 	json_decref(res);
 	return 0;
 }
@@ -307,7 +300,7 @@ static int sub_merge(struct change_cmd *c)
 		return cli_error(&err);
 	write_back(c->ctx, &r);
 	if (c->ctx->json) {
-		print_json(change_merge_result_json(&r));
+		cli_print_json(change_merge_result_json(&r));
 		change_merge_result_release(&r);
 		return 0;
 	}
@@ -371,7 +364,7 @@ static int sub_review(struct change_cmd *c)
 			  &err))
 		return cli_error(&err);
 	if (c->ctx->json) {
-		print_json(change_review_result_json(&r));
+		cli_print_json(change_review_result_json(&r));
 		change_review_result_release(&r);
 		return 0;
 	}
@@ -403,7 +396,7 @@ static int sub_list(struct change_cmd *c)
 	if (change_list(&c->env, &l, &err))
 		return cli_error(&err);
 	if (c->ctx->json) {
-		print_json(change_cr_list_json(&l));
+		cli_print_json(change_cr_list_json(&l));
 	} else {
 		for (i = 0; i < l.n; i++)
 			printf("%-6s %-10s %-9s %-6s %-22s %s\n", l.v[i].id, l.v[i].artefact,
@@ -424,7 +417,7 @@ static int sub_stale(struct change_cmd *c)
 	if (change_stale(&c->env, &l, &err))
 		return cli_error(&err);
 	if (c->ctx->json) {
-		print_json(change_stale_list_json(&l));
+		cli_print_json(change_stale_list_json(&l));
 	} else {
 		for (i = 0; i < l.n; i++)
 			printf("%-10s owner %-22s %s\n", l.v[i].artefact, l.v[i].owner, l.v[i].cause);
@@ -444,7 +437,7 @@ static int sub_conflicts(struct change_cmd *c)
 	if (change_conflicts(&c->env, &l, &err))
 		return cli_error(&err);
 	if (c->ctx->json) {
-		print_json(change_conflict_list_json(&l));
+		cli_print_json(change_conflict_list_json(&l));
 	} else {
 		for (i = 0; i < l.n; i++) {
 			const struct change_conflict *k = &l.v[i];
@@ -477,7 +470,7 @@ static int sub_verify(struct change_cmd *c)
 		return cli_error(&err);
 	ret = v.ok ? 0 : 1;
 	if (c->ctx->json) {
-		print_json(change_verdict_json(&v));
+		cli_print_json(change_verdict_json(&v));
 		change_verdict_release(&v);
 		return ret;
 	}
@@ -505,7 +498,7 @@ static int sub_metrics(struct change_cmd *c)
 	if (change_metrics_read(&c->env, &m, &err))
 		return cli_error(&err);
 	if (c->ctx->json)
-		print_json(change_gov_metrics_json(&m));
+		cli_print_json(change_gov_metrics_json(&m));
 	else
 		print_metrics(&m);
 	change_gov_metrics_release(&m);

@@ -594,12 +594,10 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		  "change rules (default $AIVALUE_CHANGE_RULES or built in)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
-	/* which option each struct field is, to refuse one the subcommand does not take */
-	const struct { const char *name; int given; } given[] = {
-		{ "artefact", 0 }, { "file", 0 }, { "reason", 0 }, { "risk", 0 }, { "as", 0 },
-		{ "generated-by", 0 }, { "model", 0 }, { "evidence", 0 }, { "base-version", 0 },
-		{ "meaning", 0 }, { "no-impact", 0 },
-	};
+	/* the options set[i] says were given, to refuse one the subcommand does not take */
+	static const char *const given[] = { "artefact", "file", "reason", "risk", "as",
+					     "generated-by", "model", "evidence", "base-version",
+					     "meaning", "no-impact" };
 	int set[ARRAY_SIZE(given)];
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
@@ -629,9 +627,8 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 	set[4] = !!c.as, set[5] = !!c.gen, set[6] = !!c.model, set[7] = c.evid.n > 0;
 	set[8] = c.base_version != 0, set[9] = !!c.meaning, set[10] = c.no_impact;
 	for (i = 0; i < ARRAY_SIZE(given); i++)
-		if (set[i] && !takes(sub, given[i].name)) {
-			fprintf(stderr, "error: 'change %s' does not take --%s\n", argv[1],
-				given[i].name);
+		if (set[i] && !takes(sub, given[i])) {
+			fprintf(stderr, "error: 'change %s' does not take --%s\n", argv[1], given[i]);
 			change_rules_free(rules);
 			opt_list_release(&c.evid);
 			return 2;

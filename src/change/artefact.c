@@ -30,6 +30,7 @@
 #include "artefact.h"
 #include "core/cjson.h"
 #include "org/org.h"
+#include "org/people.h"
 
 const char *const artefact_types[] = { "sop", "policy", "contract", "requirement",
 				       "code", "form", "test", "report", NULL };
@@ -120,24 +121,19 @@ int artefact_file_fingerprint(const char *path, char out[SHA256_HEX],
 int artefact_owner_kind(struct store *s, const char *owner,
 			const char **owner_kind, struct aiv_err *err)
 {
-	static const char *const q[2] = { "SELECT 1 FROM people WHERE name = ?",
-					   "SELECT 1 FROM teams WHERE name = ?" };
-	static const char *const kinds[2] = { "Person", "Team" };
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < 2; i++) {
-		struct store_stmt *st = store_prepare(s, q[i], err);
-		if (!st)
-			return err->code;
-		store_bind_text(st, 1, owner);
-		rc = store_step(st, err);
-		store_reset(st);
-		if (rc < 0)
-			return rc;
-		if (rc == STORE_ROW) {
-			*owner_kind = kinds[i];
-			return 0;
-		}
+	if ((rc = org_is_person(s, owner, err)) < 0)
+		return rc;
+	if (rc) {
+		*owner_kind = "Person";
+		return 0;
+	}
+	if ((rc = org_is_team(s, owner, err)) < 0)
+		return rc;
+	if (rc) {
+		*owner_kind = "Team";
+		return 0;
 	}
 	return aiv_fail(err, AIV_EINPUT, "owner '%s' is neither a person nor a team", owner);
 }

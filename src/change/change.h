@@ -13,9 +13,11 @@
  *                                                    cleared by a signed review --> done
  *
  * Every function below is one store transaction with its ledger entries
- * (or a read), and returns its answer as a JSON object, so the CLI and the
- * HTTP API are thin wrappers that print or send it.  Bad input changes
- * nothing.  The approval path, the impact set, the signature records and
+ * (or a read).  The reads, the merge and the review fill typed structs
+ * (see "Typed results" below) that the text, HTML and JSON printers
+ * read; open, sign, attach and show still answer with a JSON object.
+ * The CLI and the HTTP API are thin wrappers that print or send the
+ * answer.  Bad input changes nothing.  The approval path, the impact set, the signature records and
  * the stale-mark causes are all computed here from the graph (graph.h) and
  * the rules (rules.h); nothing is ticked by hand.
  *
@@ -41,6 +43,12 @@ struct change_env {
 	const struct catalog *cat;
 	const struct change_rules *rules;
 	const char *actor; /* who the ledger says acted (token or CLI user) */
+};
+
+/* A list of strings (artefact ids, problems); owns each string. */
+struct change_strs {
+	char **v;
+	size_t n;
 };
 
 /*
@@ -87,14 +95,60 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 		const char *signer, const char *meaning, const char *reason,
 		json_t **out, struct aiv_err *err);
 
-/* Merge an approved CR: new version, stale marks downstream.  *out: {cr, stale: [...]}. */
-int change_merge(struct change_env *e, const char *cr, json_t **out,
+/*
+ * The answer of a merge.  `written` and `warning` are the caller's to set
+ * (the CLI and the API write the content back to the artefact's file):
+ * owned strings, NULL when not set.
+ */
+struct change_new_stale {
+	char *artefact, *owner, *cause;
+	struct change_strs path;    /* merged artefact ... this one */
+};
+struct change_reevaluated {
+	char *cr;                   /* an active CR that overlapped this one */
+	char *now;                  /* what it is now, in words */
+};
+struct change_merge_result {
+	char *cr, *artefact;
+	char *status;               /* "merged", or "done" when nothing went stale */
+	int64_t from_version, to_version;
+	struct change_new_stale *stale;
+	size_t nstale;
+	struct change_reevaluated *reevaluated;
+	size_t nreevaluated;
+	struct change_strs released; /* queued CRs this merge let go */
+	char *written, *warning;
+};
+/* Merge an approved CR: new version, stale marks downstream. */
+int change_merge(struct change_env *e, const char *cr, struct change_merge_result *out,
 		 struct aiv_err *err);
+void change_merge_result_release(struct change_merge_result *r);
+json_t *change_merge_result_json(const struct change_merge_result *r);
 
-/* Clear the stale marks of one artefact by a signed review.  *out: {artefact, cleared, done}. */
+/*
+ * The answer of a review: the stale marks it cleared (each with the CR
+ * that caused it), the merged CRs that are now done, and the signature
+ * record it wrote (the signed canonical JSON document, a reference the
+ * result owns).
+ */
+struct change_cleared {
+	char *cr, *cause;
+};
+struct change_review_result {
+	char *artefact;
+	char *decision;             /* "review" or "no-impact" */
+	struct change_cleared *cleared;
+	size_t ncleared;
+	struct change_strs done;
+	json_t *signature;
+	struct change_strs released; /* queued CRs this review let go */
+};
+/* Clear the stale marks of one artefact by a signed review. */
 int change_review(struct change_env *e, const char *artefact, const char *signer,
-		  const char *meaning, const char *reason, int no_impact, json_t **out,
-		  struct aiv_err *err);
+		  const char *meaning, const char *reason, int no_impact,
+		  struct change_review_result *out, struct aiv_err *err);
+void change_review_result_release(struct change_review_result *r);
+json_t *change_review_result_json(const struct change_review_result *r);
 
 /*
  * Attach evidence files to an existing CR (any status: a test report may
@@ -110,27 +164,148 @@ int change_attach(struct change_env *e, const char *cr, const char *by,
 
 /* One CR with its impact, approval state, signatures, stale marks, conflicts. */
 int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);
-/* All CRs, newest first: [{id, artefact, status, risk, author, ...}]. */
-int change_list(struct change_env *e, json_t **out, struct aiv_err *err);
 /*
- * Every recorded conflict, oldest first: [{a, b, overlap: [ids], detected_at,
- * resolved_at (null while open), open}].  A conflict is two active CRs
+ * Typed results.  Each read below fills a struct the caller owns (zeroed
+ * or not, it is overwritten) and frees with its _release, which leaves it
+ * zeroed; on error there is nothing to release.  Times are microseconds
+ * since the epoch, 0 when not yet; a figure with no data is NAN.  The
+ * JSON, text (cli/change.c) and HTML (http/pages_change.c) printers read
+ * these fields; change_json.c writes the JSON of each, once.
+ */
+
+/* One change request as stored: a row of change_list. */
+struct change_cr_summary {
+	char *id, *artefact, *status, *reason, *risk, *author;
+	char *base_fingerprint, *new_fingerprint;
+	char *generated_by; /* the AI agent, or NULL */
+	char *model;        /* with generated_by: the model ("" if not given) */
+	int64_t base_version;
+	int64_t opened_at, approved_at, merged_at, closed_at;
+	size_t impact_count;
+};
+
+/* All CRs, newest first. */
+struct change_cr_list {
+	struct change_cr_summary *v;
+	size_t n;
+};
+int change_list(struct change_env *e, struct change_cr_list *out, struct aiv_err *err);
+void change_cr_list_release(struct change_cr_list *l);
+
+/*
+ * Every recorded conflict, oldest first.  A conflict is two active CRs
  * whose artefact plus impact sets overlap; merging or rejecting either
  * resolves it.
  */
-int change_conflicts(struct change_env *e, json_t **out, struct aiv_err *err);
-/* Stale marks still open: [{artefact, owner, cr, cause, path}]. */
-int change_stale(struct change_env *e, json_t **out, struct aiv_err *err);
-/* Check every signature of a CR: {cr, ok, signatures: [{..., valid, problems}]}. */
-int change_verify(struct change_env *e, const char *cr, json_t **out,
+struct change_conflict {
+	char *a, *b;                  /* the two CRs */
+	struct change_strs overlap;   /* artefact ids both touch */
+	int64_t detected_at;
+	int64_t resolved_at;          /* 0 while open */
+};
+struct change_conflict_list {
+	struct change_conflict *v;
+	size_t n;
+};
+int change_conflicts(struct change_env *e, struct change_conflict_list *out,
+		     struct aiv_err *err);
+void change_conflict_list_release(struct change_conflict_list *l);
+
+/* Stale marks still open, by owner, artefact, CR. */
+struct change_stale_mark {
+	char *artefact, *owner, *cr, *cause;
+};
+struct change_stale_list {
+	struct change_stale_mark *v;
+	size_t n;
+};
+int change_stale(struct change_env *e, struct change_stale_list *out, struct aiv_err *err);
+void change_stale_list_release(struct change_stale_list *l);
+
+/* Check every signature of a CR (approve and reject), oldest first. */
+struct change_sig_check {
+	char *signer, *decision, *record_hash;
+	int64_t ledger_seq;
+	int valid;                  /* no problems */
+	struct change_strs problems; /* its own, then the CR's */
+};
+struct change_verdict {
+	char *cr, *status;
+	int ok;                     /* every signature valid, no CR problem */
+	struct change_sig_check *sigs;
+	size_t nsigs;
+	struct change_strs problems; /* the CR's: content or evidence edited, missing */
+	size_t evidence;            /* evidence files attached */
+};
+int change_verify(struct change_env *e, const char *cr, struct change_verdict *out,
 		  struct aiv_err *err);
+void change_verdict_release(struct change_verdict *v);
+
 /*
- * Governance metrics (docs/change.md defines each), plus
- * "awaiting_review": [{id, opened_at}], the open CRs with a required
- * approval slot not yet satisfied (the catalog's review_backlog counts
- * those waiting more than 5 working days).
+ * Governance metrics (docs/change.md defines each).  review_backlog:
+ * per owner (person, team or function), stale artefacts they own and
+ * approval slots of open CRs they have not signed, owners with stale
+ * artefacts first (by name), then in the order they were met.
+ * awaiting: the open CRs with a required approval slot not yet satisfied
+ * (the catalog's review_backlog counts those waiting more than 5 working
+ * days).
+ */
+struct change_backlog {
+	char *owner;
+	int64_t stale, pending_approvals;
+};
+struct change_awaiting {
+	char *id;
+	int64_t opened_at;
+};
+struct change_finding {
+	int64_t time;
+	char *message;
+};
+struct change_gov_metrics {
+	int64_t change_requests, queued;
+	struct {
+		int64_t done;
+		double median, p90, approval_median, approval_p90; /* hours */
+	} safe_change;
+	struct {
+		int64_t count, open;
+		double resolve_median_hours;
+	} conflicts;
+	struct {
+		double share;
+		int64_t ready, merged;
+	} audit_readiness;
+	struct {
+		double share;
+		int64_t artefacts, stale;
+	} downstream;
+	struct {
+		double share;
+		int64_t count;
+	} ai_generated;
+	struct change_backlog *backlog;
+	size_t nbacklog;
+	struct change_finding *findings;
+	size_t nfindings;
+	struct change_awaiting *awaiting;
+	size_t nawaiting;
+};
+int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
+			struct aiv_err *err);
+void change_gov_metrics_release(struct change_gov_metrics *m);
+/*
+ * The same metrics as a JSON document (change_gov_metrics_json), for
+ * callers that want the document; *out is the caller's.
  */
 int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err);
+
+/* JSON printers (change_json.c): a new reference, the API's and --json's shape. */
+json_t *change_cr_list_json(const struct change_cr_list *l);
+json_t *change_conflict_list_json(const struct change_conflict_list *l);
+json_t *change_stale_list_json(const struct change_stale_list *l);
+json_t *change_verdict_json(const struct change_verdict *v);
+json_t *change_gov_metrics_json(const struct change_gov_metrics *m);
 
 /* The stored content a CR proposes; caller frees. */
 int change_content(struct store *s, const char *cr, char **buf, size_t *len,

@@ -394,8 +394,7 @@ int graph_load(struct store *s, struct graph **out, struct aiv_err *err)
 	edge_letters_init(&el);
 	if (!by_id) {
 		int64_t est = 0;
-		if ((ret = store_query_int(s, "SELECT coalesce(max(rowid), 0) FROM artefact_edges",
-					   &est, err)))
+		if ((ret = store_query_int(s, "SELECT count(*) FROM artefact_edges", &est, err)))
 			goto cleanup;
 		if (est > 0 && est < UINT32_MAX) {
 			ea.alloc = (size_t)est;

@@ -28,6 +28,7 @@
 #include "core/yaml.h"
 #include "ledger/ledger.h"
 #include "org/org.h"
+#include "org/people.h"
 #include "sync.h"
 
 #define SYNC_MAX_FILES 100000
@@ -880,21 +881,14 @@ static int already_proposed(struct store *s, const char *id, const char *fp, cha
 static int check_proposer(struct store *s, const struct sync_args *a, const char *file,
 			  struct aiv_err *err)
 {
-	struct store_stmt *st;
 	int rc;
 
 	if (a->risk && change_risk_index(a->risk) < 0)
 		return aiv_fail(err, AIV_EINPUT, "%s: change open: risk '%s' must be low, medium "
 				"or high", file, a->risk);
-	st = store_prepare(s, "SELECT 1 FROM people WHERE name = ?", err);
-	if (!st)
-		return err->code;
-	store_bind_text(st, 1, a->as);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0)
+	if ((rc = org_is_person(s, a->as, err)) < 0)
 		return rc;
-	if (rc != STORE_ROW)
+	if (!rc)
 		return aiv_fail(err, AIV_EINPUT, "%s: change open: --as '%s' is not a person",
 				file, a->as);
 	return 0;

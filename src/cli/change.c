@@ -9,10 +9,14 @@
  *   review ID --as OWNER --reason R [--no-impact] [--meaning M]
  *   list | show CR | verify CR | stale | conflicts | metrics   (all take --json)
  *
- * Each subcommand is one call into change/change.h, which returns JSON;
- * this file only prints it.
+ * Each subcommand is a row of `subcommands` (name, function, operands,
+ * the options it takes), git style: the function makes one call into
+ * change/change.h and prints its result.  The reads return typed structs
+ * (printed here field by field, or by change_json.c with --json); the
+ * writes still return their JSON document.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "change/writeback.h"
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "core/timeutil.h"
 #include "cmd.h"
 #include "options.h"
 
@@ -92,61 +97,49 @@ static void print_cr(json_t *o)
 	}
 }
 
-static void num(const char *label, json_t *v, const char *unit)
+static void num(const char *label, double v, const char *unit)
 {
-	if (json_is_number(v))
-		printf("  %-34s %.2f%s\n", label, json_number_value(v), unit);
+	if (!isnan(v))
+		printf("  %-34s %.2f%s\n", label, v, unit);
 	else
 		printf("  %-34s - (no data yet)\n", label);
 }
 
-static void print_metrics(json_t *m)
+static void print_metrics(const struct change_gov_metrics *m)
 {
-	json_t *t = json_object_get(m, "time_to_safe_change_hours");
-	json_t *c = json_object_get(m, "conflicts"), *a = json_object_get(m, "audit_readiness");
-	json_t *d = json_object_get(m, "downstream_consistency"), *ai = json_object_get(m, "ai_generated");
-	json_t *b, *f;
-	const char *owner;
 	size_t i;
 
-	printf("change requests: %lld (%lld done)\n",
-	       (long long)json_integer_value(json_object_get(m, "change_requests")),
-	       (long long)json_integer_value(json_object_get(t, "done")));
-	num("time to safe change, median", json_object_get(t, "median"), " h");
-	num("time to safe change, p90", json_object_get(t, "p90"), " h");
-	num("time to approval, median", json_object_get(t, "approval_median"), " h");
-	printf("  %-34s %lld (%lld open)\n", "conflicts",
-	       (long long)json_integer_value(json_object_get(c, "count")),
-	       (long long)json_integer_value(json_object_get(c, "open")));
-	num("time to resolve a conflict, median", json_object_get(c, "time_to_resolve_median_hours"), " h");
-	num("audit readiness", json_object_get(a, "share"), "");
-	num("downstream consistency", json_object_get(d, "share"), "");
-	num("AI-generated share", json_object_get(ai, "share"), "");
-	printf("  %-34s %lld\n", "queued AI-generated CRs",
-	       (long long)json_integer_value(json_object_get(m, "queued")));
+	printf("change requests: %lld (%lld done)\n", (long long)m->change_requests,
+	       (long long)m->safe_change.done);
+	num("time to safe change, median", m->safe_change.median, " h");
+	num("time to safe change, p90", m->safe_change.p90, " h");
+	num("time to approval, median", m->safe_change.approval_median, " h");
+	printf("  %-34s %lld (%lld open)\n", "conflicts", (long long)m->conflicts.count,
+	       (long long)m->conflicts.open);
+	num("time to resolve a conflict, median", m->conflicts.resolve_median_hours, " h");
+	num("audit readiness", m->audit_readiness.share, "");
+	num("downstream consistency", m->downstream.share, "");
+	num("AI-generated share", m->ai_generated.share, "");
+	printf("  %-34s %lld\n", "queued AI-generated CRs", (long long)m->queued);
 	printf("review backlog:\n");
-	json_object_foreach(json_object_get(m, "review_backlog"), owner, b)
-		printf("  %-26s %lld stale, %lld pending approvals\n", owner,
-		       (long long)json_integer_value(json_object_get(b, "stale")),
-		       (long long)json_integer_value(json_object_get(b, "pending_approvals")));
-	json_array_foreach(json_object_get(m, "findings"), i, f)
-		printf("finding %s: %s\n", json_str(f, "time"), json_str(f, "message"));
+	for (i = 0; i < m->nbacklog; i++)
+		printf("  %-26s %lld stale, %lld pending approvals\n", m->backlog[i].owner,
+		       (long long)m->backlog[i].stale, (long long)m->backlog[i].pending_approvals);
+	for (i = 0; i < m->nfindings; i++) {
+		char t[TIME_ISO_LEN];
+		time_format_us(m->findings[i].time, t);
+		printf("finding %s: %s\n", m->findings[i].time ? t : "(null)",
+		       m->findings[i].message);
+	}
 }
 
 /* Write a merged CR's content to the artefact's file when the file still holds the base. */
-static void write_back(struct aiv_ctx *ctx, const char *cr, json_t *res)
+static void write_back(struct aiv_ctx *ctx, struct change_merge_result *r)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	char *written = NULL;
 
-	if (change_write_back(ctx->store, cr, &written, &err)) {
-		if (err.code == AIV_EIO)
-			fprintf(stderr, "warning: %s\n", err.msg);
-		return;
-	}
-	if (written)
-		json_object_set_new(res, "written", json_string(written));
-	free(written);
+	if (change_write_back(ctx->store, r->cr, &r->written, &err) && err.code == AIV_EIO)
+		fprintf(stderr, "warning: %s\n", err.msg);
 }
 
 /* Read evidence files paths[0..n) into ev/bufs (caller releases); 0 or an exit code. */
@@ -170,6 +163,404 @@ static int read_evidence(const char *const *paths, int n, struct change_evidence
 	return 0;
 }
 
+
+/* What every subcommand sees: the options as parsed, its operands, the environment. */
+struct change_cmd {
+	struct aiv_ctx *ctx;
+	struct change_env env;
+	const char *name;     /* the subcommand as typed ("approve", "reject") */
+	char **args;          /* its operands */
+	int nargs;
+	const char *artefact, *file, *reason, *risk, *as, *gen, *model, *meaning;
+	long long base_version;
+	int no_impact;
+	struct opt_list evid;
+};
+
+/* The "released" ids some writes report: CRs the governance queue let go. */
+static void print_released(json_t *res)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(res, "released"), i, x)
+		printf("released from the queue: %s (governance caught up)\n",
+		       json_string_value(x));
+}
+
+static void print_released_strs(const struct change_strs *released)
+{
+	size_t i;
+
+	for (i = 0; i < released->n; i++)
+		printf("released from the queue: %s (governance caught up)\n", released->v[i]);
+}
+
+/* Print a write's JSON answer with --json, else with `text`; 0 or the error's exit status. */
+static int finish_write(struct change_cmd *c, int ret, struct aiv_err *err, json_t *res,
+			void (*text)(struct change_cmd *c, json_t *res))
+{
+	if (ret)
+		return cli_error(err);
+	if (c->ctx->json) {
+		cli_print_json(res); /* and releases it */
+		return 0;
+	}
+	text(c, res);
+	print_released(res);
+	json_decref(res);
+	return 0;
+}
+
+static void text_cr(struct change_cmd *c, json_t *res)
+{
+	json_t *it, *x;
+	size_t i, j;
+
+	(void)c;
+	print_cr(res);
+	json_array_foreach(json_object_get(res, "conflicts"), i, it) {
+		printf("warning: conflicts with %s on:", json_str(it, "cr"));
+		json_array_foreach(json_object_get(it, "overlap"), j, x)
+			printf(" %s", json_string_value(x));
+		putchar('\n');
+	}
+	if (json_str(res, "finding"))
+		printf("queued: %s\n", json_str(res, "finding"));
+}
+
+static int sub_open(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_open_args a;
+	struct strbuf sb = STRBUF_INIT;
+	struct change_evidence *ev;
+	struct strbuf *eb;
+	json_t *res = NULL;
+	int k, ret;
+
+	if (!c->artefact || !c->file) {
+		fprintf(stderr, "error: change open needs --artefact ID and --file FILE\n");
+		return 2;
+	}
+	if (strbuf_read_file(&sb, c->file, ARTEFACT_MAX_CONTENT) < 0)
+		return cli_errorf("cannot read '%s': %s", c->file, strerror(errno));
+	ev = xcalloc((size_t)c->evid.n + 1, sizeof(*ev));
+	eb = xcalloc((size_t)c->evid.n + 1, sizeof(*eb));
+	ret = read_evidence((const char *const *)c->evid.v, c->evid.n, ev, eb);
+	memset(&a, 0, sizeof(a));
+	a.evidence = ev;
+	a.nevidence = (size_t)c->evid.n;
+	a.artefact = c->artefact;
+	a.content = sb.buf;
+	a.content_len = sb.len;
+	a.reason = c->reason;
+	a.risk = c->risk;
+	a.author = c->as;
+	a.generated_by = c->gen;
+	a.model = c->model;
+	a.base_version = c->base_version;
+	if (!ret)
+		ret = change_open(&c->env, &a, &res, &err);
+	strbuf_release(&sb);
+	for (k = 0; k < c->evid.n; k++)
+		strbuf_release(&eb[k]);
+	free(eb);
+	free(ev);
+	if (ret > 0 && !res)
+		return ret; /* reading the evidence failed; said so */
+	return finish_write(c, ret, &err, res, text_cr);
+}
+
+static void text_sign(struct change_cmd *c, json_t *res)
+{
+	printf("%s %s by %s; %s is %s\n", c->name, json_str(res, "cr"), c->as, json_str(res, "cr"),
+	       json_str(res, "status"));
+	if (json_object_get(res, "approval"))
+		print_slots(json_object_get(res, "approval"));
+}
+
+static int sub_sign(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *res = NULL;
+	int ret = change_sign(&c->env, c->args[0], c->name, c->as, c->meaning, c->reason, &res,
+			      &err);
+
+	return finish_write(c, ret, &err, res, text_sign);
+}
+
+static int sub_merge(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_merge_result r;
+	size_t i;
+
+	if (change_merge(&c->env, c->args[0], &r, &err))
+		return cli_error(&err);
+	write_back(c->ctx, &r);
+	if (c->ctx->json) {
+		cli_print_json(change_merge_result_json(&r));
+		change_merge_result_release(&r);
+		return 0;
+	}
+	printf("merged %s: %s v%lld -> v%lld; %zu artefact%s stale\n", r.cr, r.artefact,
+	       (long long)r.from_version, (long long)r.to_version, r.nstale,
+	       r.nstale == 1 ? " is" : "s are");
+	for (i = 0; i < r.nstale; i++)
+		printf("  %-10s (owner %s): %s\n", r.stale[i].artefact, r.stale[i].owner,
+		       r.stale[i].cause);
+	for (i = 0; i < r.nreevaluated; i++)
+		printf("  %s is now %s\n", r.reevaluated[i].cr, r.reevaluated[i].now);
+	if (r.written)
+		printf("wrote the new content to %s\n", r.written);
+	print_released_strs(&r.released);
+	change_merge_result_release(&r);
+	return 0;
+}
+
+static void text_attach(struct change_cmd *c, json_t *res)
+{
+	json_t *it;
+	size_t i;
+
+	(void)c;
+	json_array_foreach(json_object_get(res, "attached"), i, it)
+		printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
+		       json_str(res, "cr"), (long long)json_integer_value(json_object_get(it, "bytes")),
+		       json_str(it, "sha256"));
+	printf("%s has %zu evidence file%s\n", json_str(res, "cr"),
+	       json_array_size(json_object_get(res, "evidence")),
+	       json_array_size(json_object_get(res, "evidence")) == 1 ? "" : "s");
+}
+
+static int sub_attach(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int k, nf = c->nargs - 1, rd, ret = 0;
+	struct change_evidence *ev = xcalloc((size_t)nf, sizeof(*ev));
+	struct strbuf *eb = xcalloc((size_t)nf, sizeof(*eb));
+	json_t *res = NULL;
+
+	rd = read_evidence((const char *const *)(c->args + 1), nf, ev, eb);
+	if (!rd)
+		ret = change_attach(&c->env, c->args[0], c->as, ev, (size_t)nf, &res, &err);
+	for (k = 0; k < nf; k++)
+		strbuf_release(&eb[k]);
+	free(eb);
+	free(ev);
+	if (rd)
+		return rd;
+	return finish_write(c, ret, &err, res, text_attach);
+}
+
+static int sub_review(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_review_result r;
+	size_t i;
+
+	if (change_review(&c->env, c->args[0], c->as, c->meaning, c->reason, c->no_impact, &r,
+			  &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_review_result_json(&r));
+		change_review_result_release(&r);
+		return 0;
+	}
+	for (i = 0; i < r.ncleared; i++)
+		printf("cleared %s mark on %s (%s)\n", r.cleared[i].cr, c->args[0],
+		       r.cleared[i].cause);
+	for (i = 0; i < r.done.n; i++)
+		printf("%s is done: its impact set is consistent again\n", r.done.v[i]);
+	print_released_strs(&r.released);
+	change_review_result_release(&r);
+	return 0;
+}
+
+static int sub_show(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *res = NULL;
+	int ret = change_show(&c->env, c->args[0], &res, &err);
+
+	return finish_write(c, ret, &err, res, text_cr);
+}
+
+static int sub_list(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_cr_list l;
+	size_t i;
+
+	if (change_list(&c->env, &l, &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_cr_list_json(&l));
+	} else {
+		for (i = 0; i < l.n; i++)
+			printf("%-6s %-10s %-9s %-6s %-22s %s\n", l.v[i].id, l.v[i].artefact,
+			       l.v[i].status, l.v[i].risk, l.v[i].author, l.v[i].reason);
+		if (!l.n)
+			printf("no change requests yet ('aivalue change open' opens one)\n");
+	}
+	change_cr_list_release(&l);
+	return 0;
+}
+
+static int sub_stale(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_stale_list l;
+	size_t i;
+
+	if (change_stale(&c->env, &l, &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_stale_list_json(&l));
+	} else {
+		for (i = 0; i < l.n; i++)
+			printf("%-10s owner %-22s %s\n", l.v[i].artefact, l.v[i].owner, l.v[i].cause);
+		if (!l.n)
+			printf("nothing is stale: every artefact is consistent with its upstream\n");
+	}
+	change_stale_list_release(&l);
+	return 0;
+}
+
+static int sub_conflicts(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_conflict_list l;
+	size_t i, j;
+
+	if (change_conflicts(&c->env, &l, &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_conflict_list_json(&l));
+	} else {
+		for (i = 0; i < l.n; i++) {
+			const struct change_conflict *k = &l.v[i];
+			char det[TIME_ISO_LEN], res[TIME_ISO_LEN];
+			time_format_us(k->detected_at, det);
+			if (k->resolved_at)
+				time_format_us(k->resolved_at, res);
+			printf("%-6s %-6s %-8s detected %s%s%s; overlap:", k->a, k->b,
+			       k->resolved_at ? "resolved" : "open", det,
+			       k->resolved_at ? ", resolved " : "", k->resolved_at ? res : "");
+			for (j = 0; j < k->overlap.n; j++)
+				printf(" %s", k->overlap.v[j]);
+			putchar('\n');
+		}
+		if (!l.n)
+			printf("no conflicts: no two active change requests overlapped\n");
+	}
+	change_conflict_list_release(&l);
+	return 0;
+}
+
+static int sub_verify(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_verdict v;
+	size_t i, j;
+	int ret;
+
+	if (change_verify(&c->env, c->args[0], &v, &err))
+		return cli_error(&err);
+	ret = v.ok ? 0 : 1;
+	if (c->ctx->json) {
+		cli_print_json(change_verdict_json(&v));
+		change_verdict_release(&v);
+		return ret;
+	}
+	for (i = 0; i < v.nsigs; i++) {
+		const struct change_sig_check *s = &v.sigs[i];
+		printf("%s %s by %s, record %.16s..., ledger #%lld\n", s->valid ? "VALID" : "VOID ",
+		       s->decision, s->signer, s->record_hash, (long long)s->ledger_seq);
+		for (j = 0; j < s->problems.n; j++)
+			printf("  %s\n", s->problems.v[j]);
+	}
+	if (!v.nsigs)
+		printf("%s has no signatures yet\n", v.cr);
+	for (i = 0; i < v.problems.n; i++)
+		printf("problem: %s\n", v.problems.v[i]);
+	printf("%s: %s\n", v.cr, ret ? "signatures do NOT verify" : "every signature verifies");
+	change_verdict_release(&v);
+	return ret;
+}
+
+static int sub_metrics(struct change_cmd *c)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct change_gov_metrics m;
+
+	if (change_metrics_read(&c->env, &m, &err))
+		return cli_error(&err);
+	if (c->ctx->json)
+		cli_print_json(change_gov_metrics_json(&m));
+	else
+		print_metrics(&m);
+	change_gov_metrics_release(&m);
+	return 0;
+}
+
+/* The options each subcommand takes besides --rules and --json (NULL-terminated). */
+static const char *const open_opts[] = { "artefact", "file", "reason", "risk", "as",
+					 "generated-by", "model", "evidence", "base-version",
+					 NULL };
+static const char *const sign_opts[] = { "as", "meaning", "reason", NULL };
+static const char *const attach_opts[] = { "as", NULL };
+static const char *const review_opts[] = { "as", "meaning", "reason", "no-impact", NULL };
+static const char *const no_opts[] = { NULL };
+
+/*
+ * The subcommands: name, function, operands (min, max; -1 no limit), the
+ * options it takes.  To add one: a sub_ function, a row here, a usage
+ * line in cmd_change, a test and docs/change.md.
+ */
+static const struct change_subcommand {
+	const char *name;
+	int (*fn)(struct change_cmd *c);
+	int min_args, max_args;
+	const char *const *options;
+} subcommands[] = {
+	{ "open", sub_open, 0, 0, open_opts },
+	{ "approve", sub_sign, 1, 1, sign_opts },
+	{ "reject", sub_sign, 1, 1, sign_opts },
+	{ "merge", sub_merge, 1, 1, no_opts },
+	{ "attach", sub_attach, 2, -1, attach_opts },
+	{ "review", sub_review, 1, 1, review_opts },
+	{ "list", sub_list, 0, 0, no_opts },
+	{ "stale", sub_stale, 0, 0, no_opts },
+	{ "conflicts", sub_conflicts, 0, 0, no_opts },
+	{ "show", sub_show, 1, 1, no_opts },
+	{ "verify", sub_verify, 1, 1, no_opts },
+	{ "metrics", sub_metrics, 0, 0, no_opts },
+};
+
+static const struct change_subcommand *find_subcommand(const char *name, int nargs)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(subcommands[i].name, name) && nargs >= subcommands[i].min_args &&
+		    (subcommands[i].max_args < 0 || nargs <= subcommands[i].max_args))
+			return &subcommands[i];
+	return NULL;
+}
+
+/* Is option `long_name` (given on the command line) one `sub` takes? */
+static int takes(const struct change_subcommand *sub, const char *long_name)
+{
+	const char *const *o;
+
+	for (o = sub->options; *o; o++)
+		if (!strcmp(*o, long_name))
+			return 1;
+	return 0;
+}
+
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -181,260 +572,78 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue change review ARTEFACT --as OWNER --reason R [--no-impact] [--meaning M]",
 		"aivalue change list|stale|conflicts|metrics [--json]",
 		"aivalue change show|verify CR [--json]", NULL };
-	const char *artefact = NULL, *file = NULL, *reason = NULL, *risk = NULL, *as = NULL;
-	const char *gen = NULL, *model = NULL, *meaning = NULL, *rules_path = NULL;
-	long long base_version = 0;
-	int no_impact = 0;
-	struct opt_list evid = { 0 };
+	struct change_cmd c;
+	const char *rules_path = NULL;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "artefact", &artefact, "ID", "open: the artefact to change" },
-		{ OPT_STRING, 0, "file", &file, "FILE", "open: its proposed new content" },
-		{ OPT_STRING, 0, "reason", &reason, "TEXT", "why (required for every change and signature)" },
-		{ OPT_STRING, 0, "risk", &risk, "LEVEL", "open: low, medium (default) or high" },
-		{ OPT_STRING, 0, "as", &as, "PERSON", "who opens, signs or reviews" },
-		{ OPT_STRING, 0, "generated-by", &gen, "AGENT", "open: the AI agent that wrote it" },
-		{ OPT_STRING, 0, "model", &model, "MODEL", "open: the model the agent used" },
-		{ OPT_LIST, 0, "evidence", &evid, "FILE",
+		{ OPT_STRING, 0, "artefact", &c.artefact, "ID", "open: the artefact to change" },
+		{ OPT_STRING, 0, "file", &c.file, "FILE", "open: its proposed new content" },
+		{ OPT_STRING, 0, "reason", &c.reason, "TEXT", "why (required for every change and signature)" },
+		{ OPT_STRING, 0, "risk", &c.risk, "LEVEL", "open: low, medium (default) or high" },
+		{ OPT_STRING, 0, "as", &c.as, "PERSON", "who opens, signs or reviews" },
+		{ OPT_STRING, 0, "generated-by", &c.gen, "AGENT", "open: the AI agent that wrote it" },
+		{ OPT_STRING, 0, "model", &c.model, "MODEL", "open: the model the agent used" },
+		{ OPT_LIST, 0, "evidence", &c.evid, "FILE",
 		  "open: attach an evidence file (hashed, stored; repeatable)" },
-		{ OPT_INT, 0, "base-version", &base_version, "N",
+		{ OPT_INT, 0, "base-version", &c.base_version, "N",
 		  "open: refuse unless the artefact is still at version N" },
-		{ OPT_STRING, 0, "meaning", &meaning, "TEXT",
+		{ OPT_STRING, 0, "meaning", &c.meaning, "TEXT",
 		  "approve/reject/review: what the signature means" },
-		{ OPT_BOOL, 0, "no-impact", &no_impact, NULL,
+		{ OPT_BOOL, 0, "no-impact", &c.no_impact, NULL,
 		  "review: sign that the upstream change has no impact here" },
 		{ OPT_STRING, 0, "rules", &rules_path, "FILE",
 		  "change rules (default $AIVALUE_CHANGE_RULES or built in)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
+	/* the options set[i] says were given, to refuse one the subcommand does not take */
+	static const char *const given[] = { "artefact", "file", "reason", "risk", "as",
+					     "generated-by", "model", "evidence", "base-version",
+					     "meaning", "no-impact" };
+	int set[ARRAY_SIZE(given)];
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
-	struct change_env env;
-	json_t *res = NULL;
-	const char *sub;
-	int n, ret = 0;
+	const struct change_subcommand *sub;
+	size_t i;
+	int n, ret;
 
+	memset(&c, 0, sizeof(c));
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n < 1)
 		goto usage;
-	sub = argv[1];
 	if (!rules_path)
 		rules_path = getenv("AIVALUE_CHANGE_RULES");
 	if (rules_path && !*rules_path)
 		rules_path = NULL;
-	if (change_rules_load(&rules, rules_path, ctx->cat, &err))
+	if (change_rules_load(&rules, rules_path, ctx->cat, &err)) {
+		opt_list_release(&c.evid);
 		return cli_error(&err);
-	env.s = ctx->store;
-	env.cat = ctx->cat;
-	env.rules = rules;
-	env.actor = ctx->actor;
-
-	if (!strcmp(sub, "open") && n == 1) {
-		struct change_open_args a;
-		struct strbuf sb = STRBUF_INIT;
-		if (!artefact || !file) {
-			fprintf(stderr, "error: change open needs --artefact ID and --file FILE\n");
-			change_rules_free(rules);
-			return 2;
-		}
-		if (strbuf_read_file(&sb, file, ARTEFACT_MAX_CONTENT) < 0) {
-			ret = cli_errorf("cannot read '%s': %s", file, strerror(errno));
-			change_rules_free(rules);
-			return ret;
-		}
-		struct change_evidence *ev = xcalloc((size_t)evid.n + 1, sizeof(*ev));
-		struct strbuf *eb = xcalloc((size_t)evid.n + 1, sizeof(*eb));
-		int k;
-		ret = read_evidence((const char *const *)evid.v, evid.n, ev, eb);
-		memset(&a, 0, sizeof(a));
-		a.evidence = ev;
-		a.nevidence = (size_t)evid.n;
-		a.artefact = artefact;
-		a.content = sb.buf;
-		a.content_len = sb.len;
-		a.reason = reason;
-		a.risk = risk;
-		a.author = as;
-		a.generated_by = gen;
-		a.model = model;
-		a.base_version = base_version;
-		if (!ret)
-			ret = change_open(&env, &a, &res, &err);
-		strbuf_release(&sb);
-		for (k = 0; k < evid.n; k++)
-			strbuf_release(&eb[k]);
-		free(eb);
-		free(ev);
-		opt_list_release(&evid);
-		if (ret == 1 && !res) {
-			change_rules_free(rules);
-			return 1;
-		}
-	} else if ((!strcmp(sub, "approve") || !strcmp(sub, "reject")) && n == 2) {
-		ret = change_sign(&env, argv[2], sub, as, meaning, reason, &res, &err);
-	} else if (!strcmp(sub, "merge") && n == 2) {
-		ret = change_merge(&env, argv[2], &res, &err);
-		if (!ret)
-			write_back(ctx, argv[2], res);
-	} else if (!strcmp(sub, "attach") && n >= 3) {
-		int k, nf = n - 2, rd;
-		struct change_evidence *ev = xcalloc((size_t)nf, sizeof(*ev));
-		struct strbuf *eb = xcalloc((size_t)nf, sizeof(*eb));
-		rd = read_evidence((const char *const *)(argv + 3), nf, ev, eb);
-		if (!rd)
-			ret = change_attach(&env, argv[2], as, ev, (size_t)nf, &res, &err);
-		for (k = 0; k < nf; k++)
-			strbuf_release(&eb[k]);
-		free(eb);
-		free(ev);
-		if (rd) {
-			change_rules_free(rules);
-			opt_list_release(&evid);
-			return rd;
-		}
-	} else if (!strcmp(sub, "review") && n == 2) {
-		ret = change_review(&env, argv[2], as, meaning, reason, no_impact, &res, &err);
-	} else if (!strcmp(sub, "list") && n == 1) {
-		ret = change_list(&env, &res, &err);
-	} else if (!strcmp(sub, "stale") && n == 1) {
-		ret = change_stale(&env, &res, &err);
-	} else if (!strcmp(sub, "conflicts") && n == 1) {
-		ret = change_conflicts(&env, &res, &err);
-	} else if (!strcmp(sub, "show") && n == 2) {
-		ret = change_show(&env, argv[2], &res, &err);
-	} else if (!strcmp(sub, "verify") && n == 2) {
-		ret = change_verify(&env, argv[2], &res, &err);
-	} else if (!strcmp(sub, "metrics") && n == 1) {
-		ret = change_metrics(&env, &res, &err);
-	} else {
+	}
+	if (!(sub = find_subcommand(argv[1], n - 1))) {
 		change_rules_free(rules);
-		opt_list_release(&evid);
+		opt_list_release(&c.evid);
 		goto usage;
 	}
-	opt_list_release(&evid);
+	set[0] = !!c.artefact, set[1] = !!c.file, set[2] = !!c.reason, set[3] = !!c.risk;
+	set[4] = !!c.as, set[5] = !!c.gen, set[6] = !!c.model, set[7] = c.evid.n > 0;
+	set[8] = c.base_version != 0, set[9] = !!c.meaning, set[10] = c.no_impact;
+	for (i = 0; i < ARRAY_SIZE(given); i++)
+		if (set[i] && !takes(sub, given[i])) {
+			fprintf(stderr, "error: 'change %s' does not take --%s\n", argv[1], given[i]);
+			change_rules_free(rules);
+			opt_list_release(&c.evid);
+			return 2;
+		}
+	c.ctx = ctx;
+	c.env.s = ctx->store;
+	c.env.cat = ctx->cat;
+	c.env.rules = rules;
+	c.env.actor = ctx->actor;
+	c.name = argv[1];
+	c.args = argv + 2;
+	c.nargs = n - 1;
+	ret = sub->fn(&c);
 	change_rules_free(rules);
-	if (ret)
-		return cli_error(&err);
-	if (!strcmp(sub, "verify") && !json_is_true(json_object_get(res, "ok")))
-		ret = 1;
-	if (ctx->json) {
-		cli_print_json(res);
-		return ret;
-	}
-	if (!strcmp(sub, "open") || !strcmp(sub, "show")) {
-		json_t *c, *x;
-		size_t i, j;
-		print_cr(res);
-		json_array_foreach(json_object_get(res, "conflicts"), i, c) {
-			printf("warning: conflicts with %s on:", json_str(c, "cr"));
-			json_array_foreach(json_object_get(c, "overlap"), j, x)
-				printf(" %s", json_string_value(x));
-			putchar('\n');
-		}
-		if (json_str(res, "finding"))
-			printf("queued: %s\n", json_str(res, "finding"));
-	} else if (!strcmp(sub, "approve") || !strcmp(sub, "reject")) {
-		printf("%s %s by %s; %s is %s\n", sub, json_str(res, "cr"), as, json_str(res, "cr"),
-		       json_str(res, "status"));
-		if (json_object_get(res, "approval"))
-			print_slots(json_object_get(res, "approval"));
-	} else if (!strcmp(sub, "merge")) {
-		json_t *it;
-		size_t i;
-		printf("merged %s: %s v%lld -> v%lld; %zu artefact%s stale\n", json_str(res, "cr"),
-		       json_str(res, "artefact"),
-		       (long long)json_integer_value(json_object_get(res, "from_version")),
-		       (long long)json_integer_value(json_object_get(res, "to_version")),
-		       json_array_size(json_object_get(res, "stale")),
-		       json_array_size(json_object_get(res, "stale")) == 1 ? " is" : "s are");
-		json_array_foreach(json_object_get(res, "stale"), i, it)
-			printf("  %-10s (owner %s): %s\n", json_str(it, "artefact"), json_str(it, "owner"),
-			       json_str(it, "cause"));
-		json_array_foreach(json_object_get(res, "reevaluated"), i, it)
-			printf("  %s is now %s\n", json_str(it, "cr"), json_str(it, "now"));
-		if (json_str(res, "written"))
-			printf("wrote the new content to %s\n", json_str(res, "written"));
-	} else if (!strcmp(sub, "attach")) {
-		json_t *it;
-		size_t i;
-		json_array_foreach(json_object_get(res, "attached"), i, it)
-			printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
-			       json_str(res, "cr"),
-			       (long long)json_integer_value(json_object_get(it, "bytes")),
-			       json_str(it, "sha256"));
-		printf("%s has %zu evidence file%s\n", json_str(res, "cr"),
-		       json_array_size(json_object_get(res, "evidence")),
-		       json_array_size(json_object_get(res, "evidence")) == 1 ? "" : "s");
-	} else if (!strcmp(sub, "review")) {
-		json_t *it;
-		size_t i;
-		json_array_foreach(json_object_get(res, "cleared"), i, it)
-			printf("cleared %s mark on %s (%s)\n", json_str(it, "cr"), argv[2],
-			       json_str(it, "cause"));
-		json_array_foreach(json_object_get(res, "done"), i, it)
-			printf("%s is done: its impact set is consistent again\n",
-			       json_string_value(it));
-	} else if (!strcmp(sub, "list")) {
-		json_t *it;
-		size_t i;
-		json_array_foreach(res, i, it)
-			printf("%-6s %-10s %-9s %-6s %-22s %s\n", json_str(it, "id"),
-			       json_str(it, "artefact"), json_str(it, "status"), json_str(it, "risk"),
-			       json_str(it, "author"), json_str(it, "reason"));
-		if (!json_array_size(res))
-			printf("no change requests yet ('aivalue change open' opens one)\n");
-	} else if (!strcmp(sub, "stale")) {
-		json_t *it;
-		size_t i;
-		json_array_foreach(res, i, it)
-			printf("%-10s owner %-22s %s\n", json_str(it, "artefact"), json_str(it, "owner"),
-			       json_str(it, "cause"));
-		if (!json_array_size(res))
-			printf("nothing is stale: every artefact is consistent with its upstream\n");
-	} else if (!strcmp(sub, "conflicts")) {
-		json_t *it, *x;
-		size_t i, j;
-		json_array_foreach(res, i, it) {
-			printf("%-6s %-6s %-8s detected %s%s%s; overlap:", json_str(it, "a"),
-			       json_str(it, "b"), json_is_true(json_object_get(it, "open")) ? "open" :
-			       "resolved", json_str(it, "detected_at"),
-			       json_str(it, "resolved_at") ? ", resolved " : "",
-			       json_str(it, "resolved_at") ? json_str(it, "resolved_at") : "");
-			json_array_foreach(json_object_get(it, "overlap"), j, x)
-				printf(" %s", json_string_value(x));
-			putchar('\n');
-		}
-		if (!json_array_size(res))
-			printf("no conflicts: no two active change requests overlapped\n");
-	} else if (!strcmp(sub, "verify")) {
-		json_t *it, *p;
-		size_t i, j;
-		json_array_foreach(json_object_get(res, "signatures"), i, it) {
-			printf("%s %s by %s, record %.16s..., ledger #%lld\n",
-			       json_is_true(json_object_get(it, "valid")) ? "VALID" : "VOID ",
-			       json_str(it, "decision"), json_str(it, "signer"),
-			       json_str(it, "record_hash"),
-			       (long long)json_integer_value(json_object_get(it, "ledger_seq")));
-			json_array_foreach(json_object_get(it, "problems"), j, p)
-				printf("  %s\n", json_string_value(p));
-		}
-		if (!json_array_size(json_object_get(res, "signatures")))
-			printf("%s has no signatures yet\n", json_str(res, "cr"));
-		json_array_foreach(json_object_get(res, "problems"), i, p)
-			printf("problem: %s\n", json_string_value(p));
-		printf("%s: %s\n", json_str(res, "cr"),
-		       ret ? "signatures do NOT verify" : "every signature verifies");
-	} else {
-		print_metrics(res);
-	}
-	{
-		json_t *x;
-		size_t i;
-		json_array_foreach(json_object_get(res, "released"), i, x)
-			printf("released from the queue: %s (governance caught up)\n",
-			       json_string_value(x));
-	}
-	json_decref(res);
+	opt_list_release(&c.evid);
 	return ret;
 usage:
 	usage_with_options(usage, opts, 1);

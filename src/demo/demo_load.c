@@ -341,12 +341,13 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				goto cleanup;
 			approved++;
 			if (k % 4 == 1) {
-				json_t *m = NULL, *rv = NULL;
+				struct change_merge_result m;
+				struct change_review_result rv;
 				char *written = NULL, test[32];
 				if ((ret = change_merge(&env, cr, &m, err)))
 					goto cleanup;
-				stale += (long)json_array_size(json_object_get(m, "stale"));
-				json_decref(m);
+				stale += (long)m.nstale;
+				change_merge_result_release(&m);
 				/* as `change merge` does: write the new content back */
 				if (change_write_back(L->s, cr, &written, err))
 					aiv_err_clear(err);
@@ -362,7 +363,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 							 "reviewed: the test still covers the SOP",
 							 "the new step needs no new sample", 1, &rv, err)))
 					goto cleanup;
-				json_decref(rv);
+				change_review_result_release(&rv);
 				reviewed++;
 			}
 		}

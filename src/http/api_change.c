@@ -255,12 +255,47 @@ static void change_read(struct http_request *req, struct http_response *res, enu
 	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
 		return;
 	switch (op) {
-	case R_LIST: ret = change_list(&env, &out, &err); break;
+	case R_LIST: {
+		struct change_cr_list l;
+		if (!(ret = change_list(&env, &l, &err))) {
+			out = change_cr_list_json(&l);
+			change_cr_list_release(&l);
+		}
+		break;
+	}
 	case R_SHOW: ret = change_show(&env, http_param(req, "id"), &out, &err); break;
-	case R_VERIFY: ret = change_verify(&env, http_param(req, "id"), &out, &err); break;
-	case R_STALE: ret = change_stale(&env, &out, &err); break;
-	case R_METRICS: ret = change_metrics(&env, &out, &err); break;
-	case R_CONFLICTS: ret = change_conflicts(&env, &out, &err); break;
+	case R_VERIFY: {
+		struct change_verdict v;
+		if (!(ret = change_verify(&env, http_param(req, "id"), &v, &err))) {
+			out = change_verdict_json(&v);
+			change_verdict_release(&v);
+		}
+		break;
+	}
+	case R_STALE: {
+		struct change_stale_list l;
+		if (!(ret = change_stale(&env, &l, &err))) {
+			out = change_stale_list_json(&l);
+			change_stale_list_release(&l);
+		}
+		break;
+	}
+	case R_METRICS: {
+		struct change_gov_metrics m;
+		if (!(ret = change_metrics_read(&env, &m, &err))) {
+			out = change_gov_metrics_json(&m);
+			change_gov_metrics_release(&m);
+		}
+		break;
+	}
+	case R_CONFLICTS: {
+		struct change_conflict_list l;
+		if (!(ret = change_conflicts(&env, &l, &err))) {
+			out = change_conflict_list_json(&l);
+			change_conflict_list_release(&l);
+		}
+		break;
+	}
 	}
 	change_rules_free(rules);
 	if (!ret && (op == R_LIST || op == R_STALE || op == R_CONFLICTS))
@@ -386,7 +421,8 @@ static void h_merge(struct http_request *req, struct http_response *res)
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	const char *cr = http_param(req, "id");
-	char actor[160], *written = NULL;
+	struct change_merge_result r;
+	char actor[160];
 	json_t *out = NULL;
 	int ret;
 
@@ -396,15 +432,14 @@ static void h_merge(struct http_request *req, struct http_response *res)
 	}
 	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
 		return;
-	ret = change_merge(&env, cr, &out, &err);
+	ret = change_merge(&env, cr, &r, &err);
 	change_rules_free(rules);
 	if (!ret) {
 		/* as `aivalue change merge`: the working file follows the merge */
-		if (change_write_back(req->store, cr, &written, &werr))
-			json_object_set_new(out, "warning", json_string(werr.msg));
-		else if (written)
-			json_object_set_new(out, "written", json_string(written));
-		free(written);
+		if (change_write_back(req->store, cr, &r.written, &werr))
+			r.warning = xstrdup(werr.msg);
+		out = change_merge_result_json(&r);
+		change_merge_result_release(&r);
 	}
 	send_result(res, ret, out, &err);
 }
@@ -413,6 +448,7 @@ static void h_review(struct http_request *req, struct http_response *res)
 {
 	static const char *const keys[] = { "as", "meaning", "reason", "no_impact", NULL };
 	static const char *const bools[] = { "no_impact", NULL };
+	struct change_review_result r;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_env env;
@@ -430,7 +466,11 @@ static void h_review(struct http_request *req, struct http_response *res)
 		goto cleanup;
 	ret = change_review(&env, http_param(req, "id"), who, field(body, "meaning"),
 			    field(body, "reason"), json_is_true(json_object_get(body, "no_impact")),
-			    &out, &err);
+			    &r, &err);
+	if (!ret) {
+		out = change_review_result_json(&r);
+		change_review_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 cleanup:
 	change_rules_free(rules);

@@ -20,6 +20,7 @@
  * meaning and reason typed in, and shows them to copy; the signature is
  * made where a credential for the person exists.  Nothing is weakened.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "change/artefact.h"
 #include "change/change.h"
 #include "change/rules.h"
+#include "core/timeutil.h"
 #include "report/graph_svg.h"
 #include "report/svg.h"
 #include "pages.h"
@@ -80,6 +82,19 @@ static void time_cell(struct strbuf *sb, const char *t)
 	strbuf_add(sb, t + 11, 5);
 }
 
+/* time_cell of a time in microseconds (0: not yet). */
+static void time_cell_us(struct strbuf *sb, int64_t us)
+{
+	char t[TIME_ISO_LEN];
+
+	if (!us) {
+		time_cell(sb, NULL);
+		return;
+	}
+	time_format_us(us, t);
+	time_cell(sb, t);
+}
+
 /* Append s quoted for a POSIX shell ('...' with ' as '\''). */
 static void shell_quote(struct strbuf *sb, const char *s)
 {
@@ -122,15 +137,16 @@ static int env_open(struct http_request *req, struct change_env *env,
 	return 0;
 }
 
-static void figure(struct strbuf *sb, const char *label, json_t *v, int percent,
+/* A figure card; v NAN when there is no data. */
+static void figure(struct strbuf *sb, const char *label, double v, int percent,
 		   const char *unit)
 {
 	strbuf_addstr(sb, "<div class=\"figure\"><div class=\"value\">");
-	if (json_is_number(v)) {
+	if (!isnan(v)) {
 		if (percent)
-			strbuf_addf(sb, "%.0f%%", 100 * json_number_value(v));
+			strbuf_addf(sb, "%.0f%%", 100 * v);
 		else
-			strbuf_addf(sb, "%.1f%s", json_number_value(v), unit);
+			strbuf_addf(sb, "%.1f%s", v, unit);
 	} else {
 		strbuf_addstr(sb, "&ndash;");
 	}
@@ -144,50 +160,39 @@ static void figure(struct strbuf *sb, const char *label, json_t *v, int percent,
 static const char *const queue_statuses[] = { "open", "queued", "approved", "merged",
 					       "done", "rejected" };
 
-static void metrics_card(struct strbuf *m, json_t *mx)
+static void metrics_card(struct strbuf *m, const struct change_gov_metrics *mx)
 {
-	json_t *t = json_object_get(mx, "time_to_safe_change_hours");
-	json_t *bl = json_object_get(mx, "review_backlog"), *b, *f;
-	size_t n = json_object_size(bl), i = 0;
+	size_t n = mx->nbacklog, i;
 	const char **owners = xcalloc(n ? n : 1, sizeof(*owners));
 	double *stale = xcalloc(n ? n : 1, sizeof(double));
 	double *pending = xcalloc(n ? n : 1, sizeof(double));
 	struct svg_series series[2];
 	struct svg_chart chart;
-	const char *owner;
 
 	strbuf_addstr(m, "<section class=\"card\"><h2>Governance metrics</h2>"
 		      "<div class=\"figures\">");
-	figure(m, "time to safe change, median", json_object_get(t, "median"), 0, " h");
-	figure(m, "time to safe change, p90", json_object_get(t, "p90"), 0, " h");
-	figure(m, "time to approval, median", json_object_get(t, "approval_median"), 0, " h");
-	figure(m, "audit readiness",
-	       json_object_get(json_object_get(mx, "audit_readiness"), "share"), 1, "");
-	figure(m, "downstream consistency",
-	       json_object_get(json_object_get(mx, "downstream_consistency"), "share"), 1, "");
-	figure(m, "AI-generated share",
-	       json_object_get(json_object_get(mx, "ai_generated"), "share"), 1, "");
+	figure(m, "time to safe change, median", mx->safe_change.median, 0, " h");
+	figure(m, "time to safe change, p90", mx->safe_change.p90, 0, " h");
+	figure(m, "time to approval, median", mx->safe_change.approval_median, 0, " h");
+	figure(m, "audit readiness", mx->audit_readiness.share, 1, "");
+	figure(m, "downstream consistency", mx->downstream.share, 1, "");
+	figure(m, "AI-generated share", mx->ai_generated.share, 1, "");
 	strbuf_addf(m, "<div class=\"figure\"><div class=\"value\">%lld</div>"
 		    "<div class=\"label\">conflicts (%lld open)</div></div></div>",
-		    (long long)json_integer_value(json_object_get(json_object_get(mx, "conflicts"),
-								  "count")),
-		    (long long)json_integer_value(json_object_get(json_object_get(mx, "conflicts"),
-								  "open")));
+		    (long long)mx->conflicts.count, (long long)mx->conflicts.open);
 	strbuf_addstr(m, "<p class=\"small\">Definitions: docs/change.md, section Metrics. "
 		      "The same figures as <code>aivalue change metrics --json</code> and "
 		      "<a href=\"/api/v1/changes/metrics\">/api/v1/changes/metrics</a>.</p>");
-	json_array_foreach(json_object_get(mx, "findings"), i, f) {
+	for (i = 0; i < mx->nfindings; i++) {
 		strbuf_addstr(m, "<p class=\"notice\">");
-		strbuf_add_html(m, jstr(f, "message"));
+		strbuf_add_html(m, mx->findings[i].message);
 		strbuf_addstr(m, "</p>");
 	}
 	if (n) {
-		i = 0;
-		json_object_foreach(bl, owner, b) {
-			owners[i] = owner;
-			stale[i] = (double)json_integer_value(json_object_get(b, "stale"));
-			pending[i] = (double)json_integer_value(json_object_get(b, "pending_approvals"));
-			i++;
+		for (i = 0; i < n; i++) {
+			owners[i] = mx->backlog[i].owner;
+			stale[i] = (double)mx->backlog[i].stale;
+			pending[i] = (double)mx->backlog[i].pending_approvals;
 		}
 		memset(&chart, 0, sizeof(chart));
 		chart.id = "chart-backlog";
@@ -225,28 +230,29 @@ static void h_queue(struct http_request *req, struct http_response *res)
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	struct strbuf m = STRBUF_INIT;
-	json_t *list = NULL, *mx = NULL, *it;
+	struct change_cr_list list = { 0 };
+	struct change_gov_metrics mx = { 0 };
 	size_t i, s, counts[ARRAY_SIZE(queue_statuses)] = { 0 };
 
 	if (env_open(req, &env, &rules, &err) || change_list(&env, &list, &err) ||
-	    change_metrics(&env, &mx, &err)) {
+	    change_metrics_read(&env, &mx, &err)) {
 		error_page(req, res, &err, "Cannot read the change requests");
 		goto cleanup;
 	}
-	json_array_foreach(list, i, it)
+	for (i = 0; i < list.n; i++)
 		for (s = 0; s < ARRAY_SIZE(queue_statuses); s++)
-			if (!strcmp(jstr(it, "status"), queue_statuses[s]))
+			if (!strcmp(list.v[i].status, queue_statuses[s]))
 				counts[s]++;
 	strbuf_addf(&m, "<h1>Change requests</h1><p class=\"lead\">%zu change requests. Each one "
 		    "carries its computed impact and approval path; a merge marks its impact set "
 		    "stale until the owners review it (<a href=\"/stale\">stale items by owner</a>)."
-		    "</p><p>", json_array_size(list));
+		    "</p><p>", list.n);
 	for (s = 0; s < ARRAY_SIZE(queue_statuses); s++) {
 		badge(&m, "cr", queue_statuses[s]);
 		strbuf_addf(&m, " %zu &nbsp; ", counts[s]);
 	}
 	strbuf_addstr(&m, "</p><section class=\"card\"><h2>Queue</h2>");
-	if (!json_array_size(list)) {
+	if (!list.n) {
 		strbuf_addstr(&m, "<p class=\"empty\">No change requests yet. Open one with "
 			      "<code>aivalue change open</code> or POST /api/v1/changes.</p>");
 	} else {
@@ -254,26 +260,27 @@ static void h_queue(struct http_request *req, struct http_response *res)
 			      "<th>Artefact</th><th>Status</th><th>Risk</th><th>Author</th>"
 			      "<th>AI-generated</th><th class=\"num\">Impacted</th>"
 			      "<th>Open conflicts</th><th>Opened</th><th>Reason</th></tr></thead><tbody>");
-		json_array_foreach(list, i, it) {
+		for (i = 0; i < list.n; i++) {
+			const struct change_cr_summary *it = &list.v[i];
 			json_t *show = NULL, *c;
 			size_t j, nopen = 0;
 
 			/* conflicts are part of the full record; NEEDSWORK: one show per CR is
 			 * fine for hundreds of CRs, a list with conflicts would scale further */
-			if (change_show(&env, jstr(it, "id"), &show, &err))
+			if (change_show(&env, it->id, &show, &err))
 				aiv_err_clear(&err);
 			strbuf_addstr(&m, "<tr><td>");
-			cr_link(&m, jstr(it, "id"));
+			cr_link(&m, it->id);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "artefact"));
+			strbuf_add_html(&m, it->artefact);
 			strbuf_addstr(&m, "</td><td>");
-			badge(&m, "cr", jstr(it, "status"));
+			badge(&m, "cr", it->status);
 			strbuf_addstr(&m, "</td><td>");
-			badge(&m, "risk", jstr(it, "risk"));
+			badge(&m, "risk", it->risk);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "author"));
+			strbuf_add_html(&m, it->author);
 			strbuf_addstr(&m, "</td><td>");
-			if (*jstr(show ? show : it, "generated_by")) {
+			if (show ? *jstr(show, "generated_by") : it->generated_by != NULL) {
 				strbuf_addstr(&m, "<span class=\"status ai\">AI</span> ");
 				strbuf_add_html(&m, jstr(show, "generated_by"));
 				strbuf_addstr(&m, " <span class=\"small\">(");
@@ -283,7 +290,7 @@ static void h_queue(struct http_request *req, struct http_response *res)
 				strbuf_addstr(&m, "no");
 			}
 			strbuf_addf(&m, "</td><td class=\"num\">%lld</td><td>",
-				    (long long)json_integer_value(json_object_get(it, "impact_count")));
+				    (long long)it->impact_count);
 			json_array_foreach(json_object_get(show, "conflicts_recorded"), j, c) {
 				if (json_is_true(json_object_get(c, "resolved")))
 					continue;
@@ -293,21 +300,21 @@ static void h_queue(struct http_request *req, struct http_response *res)
 			if (!nopen)
 				strbuf_addstr(&m, "none");
 			strbuf_addstr(&m, "</td><td>");
-			time_cell(&m, jstr(it, "opened_at"));
+			time_cell_us(&m, it->opened_at);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "reason"));
+			strbuf_add_html(&m, it->reason);
 			strbuf_addstr(&m, "</td></tr>");
 			json_decref(show);
 		}
 		strbuf_addstr(&m, "</tbody></table>");
 	}
 	strbuf_addstr(&m, "</section>");
-	metrics_card(&m, mx);
+	metrics_card(&m, &mx);
 	http_page_send(req, res, 200, "Change requests", "/changes", m.buf);
 cleanup:
 	change_rules_free(rules);
-	json_decref(list);
-	json_decref(mx);
+	change_cr_list_release(&list);
+	change_gov_metrics_release(&mx);
 	strbuf_release(&m);
 }
 
@@ -494,7 +501,8 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	struct strbuf m = STRBUF_INIT;
-	json_t *cr = NULL, *ver = NULL, *it, *x, *ap;
+	struct change_verdict ver = { 0 };
+	json_t *cr = NULL, *it, *x, *ap;
 	size_t i, j;
 
 	if (env_open(req, &env, &rules, &err) || change_show(&env, id, &cr, &err) ||
@@ -619,7 +627,7 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 
 	strbuf_addf(&m, "<section class=\"card\" id=\"signatures\"><h2>Signatures</h2><p>%s</p>",
 		    !json_array_size(json_object_get(cr, "signatures")) ? "No signatures yet."
-		    : json_is_true(json_object_get(ver, "ok"))
+		    : ver.ok
 		    ? "Every signature verifies: its record hashes to the ledger entry and every "
 		      "covered artefact still has the fingerprint that was signed."
 		    : "Some signatures are VOID: content they cover was edited after signing.");
@@ -629,11 +637,11 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 			      "<th>Record</th><th class=\"num\">Ledger</th><th>Validity</th></tr>"
 			      "</thead><tbody>");
 		json_array_foreach(json_object_get(cr, "signatures"), i, it) {
-			json_t *v = NULL, *vs, *p;
+			const struct change_sig_check *v = NULL;
 			size_t q;
-			json_array_foreach(json_object_get(ver, "signatures"), j, vs)
-				if (!strcmp(jstr(vs, "record_hash"), jstr(it, "record_hash")))
-					v = vs;
+			for (j = 0; j < ver.nsigs; j++)
+				if (!strcmp(ver.sigs[j].record_hash, jstr(it, "record_hash")))
+					v = &ver.sigs[j];
 			strbuf_addstr(&m, "<tr><td>");
 			strbuf_add_html(&m, jstr(it, "decision"));
 			strbuf_addstr(&m, "</td><td>");
@@ -651,13 +659,13 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 				   : strlen(jstr(it, "record_hash")));
 			strbuf_addf(&m, "&hellip;</code></td><td class=\"num\">%lld</td><td>",
 				    (long long)json_integer_value(json_object_get(it, "ledger_seq")));
-			if (v && json_is_true(json_object_get(v, "valid")))
+			if (v && v->valid)
 				strbuf_addstr(&m, "<span class=\"status sig-valid\">VALID</span>");
 			else
 				strbuf_addstr(&m, "<span class=\"status sig-void\">VOID</span>");
-			json_array_foreach(json_object_get(v, "problems"), q, p) {
+			for (q = 0; v && q < v->problems.n; q++) {
 				strbuf_addstr(&m, "<br><span class=\"small\">");
-				strbuf_add_html(&m, json_string_value(p));
+				strbuf_add_html(&m, v->problems.v[q]);
 				strbuf_addstr(&m, "</span>");
 			}
 			strbuf_addstr(&m, "</td></tr>");
@@ -709,7 +717,7 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 cleanup:
 	change_rules_free(rules);
 	json_decref(cr);
-	json_decref(ver);
+	change_verdict_release(&ver);
 	strbuf_release(&m);
 }
 
@@ -721,50 +729,48 @@ static void h_stale_page(struct http_request *req, struct http_response *res)
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	struct strbuf m = STRBUF_INIT;
-	json_t *stale = NULL, *by_owner = json_object(), *it, *arr;
-	const char *owner;
-	size_t i;
+	struct change_stale_list stale = { 0 };
+	size_t i, j, k, nowners = 0;
 
 	if (env_open(req, &env, &rules, &err) || change_stale(&env, &stale, &err)) {
 		error_page(req, res, &err, "Cannot read the stale marks");
 		goto cleanup;
 	}
-	json_array_foreach(stale, i, it) {
-		arr = json_object_get(by_owner, jstr(it, "owner"));
-		if (!arr) {
-			arr = json_array();
-			json_object_set_new(by_owner, jstr(it, "owner"), arr);
-		}
-		json_array_append(arr, it);
-	}
+	/* the marks come ordered by owner: each run of one owner is a card */
+	for (i = 0; i < stale.n; i++)
+		if (!i || strcmp(stale.v[i].owner, stale.v[i - 1].owner))
+			nowners++;
 	strbuf_addf(&m, "<h1>Stale items by owner</h1><p class=\"lead\">%zu open stale mark%s "
 		    "for %zu owner%s. A merge marks everything downstream stale; each owner clears "
-		    "an item only by a signed review of that one item.</p>", json_array_size(stale),
-		    json_array_size(stale) == 1 ? "" : "s", json_object_size(by_owner),
-		    json_object_size(by_owner) == 1 ? "" : "s");
-	if (!json_array_size(stale))
+		    "an item only by a signed review of that one item.</p>", stale.n,
+		    stale.n == 1 ? "" : "s", nowners, nowners == 1 ? "" : "s");
+	if (!stale.n)
 		strbuf_addstr(&m, "<section class=\"card\"><p class=\"empty\">Nothing is stale: every "
 			      "artefact is consistent with its upstream.</p></section>");
-	json_object_foreach(by_owner, owner, arr) {
+	for (i = 0; i < stale.n; i = k) {
+		const char *owner = stale.v[i].owner;
 		struct aiv_err kerr = AIV_ERR_INIT;
 		const char *okind = NULL;
 		int person = !artefact_owner_kind(req->store, owner, &okind, &kerr) &&
 			     !strcmp(okind, "Person");
 
+		for (k = i; k < stale.n && !strcmp(stale.v[k].owner, owner); k++)
+			;
 		strbuf_addstr(&m, "<section class=\"card owner\"><h2>");
 		strbuf_add_html(&m, owner);
 		strbuf_addf(&m, " <span class=\"small\">(%zu)</span></h2><table><thead><tr>"
 			    "<th>Artefact</th><th>Change</th><th>Cause</th><th>Review</th></tr>"
-			    "</thead><tbody>", json_array_size(arr));
-		json_array_foreach(arr, i, it) {
+			    "</thead><tbody>", k - i);
+		for (j = i; j < k; j++) {
+			const struct change_stale_mark *it = &stale.v[j];
 			strbuf_addstr(&m, "<tr><td>");
-			strbuf_add_html(&m, jstr(it, "artefact"));
+			strbuf_add_html(&m, it->artefact);
 			strbuf_addstr(&m, "</td><td>");
-			cr_link(&m, jstr(it, "cr"));
+			cr_link(&m, it->cr);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "cause"));
+			strbuf_add_html(&m, it->cause);
 			strbuf_addstr(&m, "</td><td><code>aivalue change review ");
-			strbuf_add_html(&m, jstr(it, "artefact"));
+			strbuf_add_html(&m, it->artefact);
 			strbuf_addstr(&m, " --as ");
 			if (person)
 				strbuf_add_html(&m, owner);
@@ -777,8 +783,7 @@ static void h_stale_page(struct http_request *req, struct http_response *res)
 	http_page_send(req, res, 200, "Stale items", "/changes", m.buf);
 cleanup:
 	change_rules_free(rules);
-	json_decref(stale);
-	json_decref(by_owner);
+	change_stale_list_release(&stale);
 	strbuf_release(&m);
 }
 

@@ -1,0 +1,145 @@
+/*
+ * change_int.h - internal to src/change/: the rows and helpers the change
+ * request files (lifecycle, approval, signature, conflict, queue,
+ * evidence, merge, metrics) share.  Not for other layers: they use
+ * change.h.
+ */
+#ifndef AIV_CHANGE_INT_H
+#define AIV_CHANGE_INT_H
+
+#include <jansson.h>
+
+#include "change.h"
+#include "core/hash.h"
+
+#define US_PER_DAY (86400LL * 1000000LL)
+
+/* An artefact row; chg_artefact_row_release frees it. */
+struct artefact_row {
+	char *id, *type, *title, *owner, *owner_kind, *path, *fingerprint;
+	int64_t version;
+};
+
+/* A stored CR, its JSON columns parsed. */
+struct cr_row {
+	char *id, *artefact, *status, *base_fp, *new_fp, *reason, *risk, *author;
+	char *generated_by, *model;
+	int64_t num, base_version, opened_at, approved_at, merged_at, closed_at, seq;
+	json_t *impact, *path, *evidence;
+};
+
+#define CR_COLS "id, num, artefact, status, base_version, base_fingerprint," \
+	" new_fingerprint, reason, risk, author, generated_by, model, impact," \
+	" approval_path, opened_at, approved_at, merged_at, closed_at, seq, evidence"
+
+/* Prepare `sql` and bind n text parameters. */
+struct store_stmt *chg_prep(struct store *s, struct aiv_err *err, const char *sql,
+			    int n, ...);
+
+/* Run a statement that returns no rows; reset it. */
+int chg_run(struct store_stmt *st, struct aiv_err *err);
+
+/* 1 if the query returns a row, 0 if not, negative on error. */
+int chg_exists(struct store_stmt *st, struct aiv_err *err);
+
+void chg_artefact_row_release(struct artefact_row *a);
+
+int chg_artefact_read(struct store *s, const char *id, struct artefact_row *a,
+		      struct aiv_err *err);
+
+void chg_cr_release(struct cr_row *c);
+
+void chg_cr_from_row(struct store_stmt *st, struct cr_row *c);
+
+int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_err *err);
+
+/* Can `person` sign for slot {kind, name}? 1/0, negative on error. */
+int chg_eligible(struct store *s, const json_t *slot, const char *person,
+		 struct aiv_err *err);
+
+const char *chg_slot_kind(const char *owner_kind);
+
+/*
+ * Impact closure of `art` over the propagating edge types, as JSON items
+ * {id, depth, via, path, owner, owner_kind, version, fingerprint}.
+ */
+int chg_impact_items(struct store *s, const struct change_rules *rules,
+		     const char *art, json_t **out, struct aiv_err *err);
+
+int chg_build_path(struct change_env *e, const struct artefact_row *a,
+		   const char *author, int ai, int risk, const json_t *impact,
+		   json_t **out, struct aiv_err *err);
+
+/* Approving signatures of a CR: [{signer, id}] in signing order. */
+int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_err *err);
+
+/*
+ * Evaluate the approval state: {approved, slots: [{role, kind, name,
+ * satisfied_by}], approvers, quorum, missing: [text]}.
+ */
+int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **out,
+		       struct aiv_err *err);
+
+char *chg_now_iso(int64_t us);
+
+/* Record a signature row and its ledger entry.  *sig_id the new row. */
+int chg_put_signature(struct change_env *e, const char *cr, const char *artefact,
+		      const char *decision, const char *signer, const char *time,
+		      const char *meaning, const char *reason, json_t *covers,
+		      json_t *extra, int64_t *sig_id, json_t **record_out,
+		      struct aiv_err *err);
+
+int chg_check_base(const struct cr_row *c, const struct artefact_row *a,
+		   struct aiv_err *err);
+
+/* Does every covered artefact still have the fingerprint the record names? */
+int chg_covers_problems(struct store *s, const json_t *covers, int merged,
+			json_t *problems, struct aiv_err *err);
+
+/* Mark conflicts of `cr` with other active CRs resolved. */
+int chg_resolve_conflicts(struct change_env *e, const char *cr, int64_t now,
+			  struct aiv_err *err);
+
+int chg_set_status(struct change_env *e, const char *cr, const char *status,
+		   const char *time_col, int64_t now, struct aiv_err *err);
+
+/*
+ * Should an AI-generated CR with this approval path wait?  Returns 1 and
+ * fills why (a finding text) when it should, 0 when not.
+ */
+int chg_governance_behind(struct change_env *e, const json_t *path, int64_t now,
+			  int self_counted, char *why, size_t whysz, json_t *data,
+			  struct aiv_err *err);
+
+int chg_add_finding(struct change_env *e, int64_t now, const char *msg, json_t *data,
+		    struct aiv_err *err);
+
+/* Open queued CRs whose approvers now have room, oldest first. */
+int chg_release_queued(struct change_env *e, int64_t now, json_t *released,
+		       struct aiv_err *err);
+
+int chg_find_conflicts(struct change_env *e, const char *id, const char *art,
+		       const json_t *impact, int64_t now, json_t *out, struct aiv_err *err);
+
+/* Is evidence file `ev` acceptable?  0, or AIV_EINPUT naming it. */
+int chg_evidence_check(const struct change_evidence *ev, struct aiv_err *err);
+
+/* Store one evidence file's content under its hash (fp out). */
+int chg_evidence_store(struct change_env *e, const struct change_evidence *ev,
+		       char fp[SHA256_HEX], struct aiv_err *err);
+
+/* ---- reads ----------------------------------------------------------- */
+
+json_t *chg_time_or_null(int64_t us);
+
+/* String lists: push a copy; fill from a JSON array's text (non-strings skipped); free. */
+void chg_strs_push(struct change_strs *l, const char *s);
+void chg_strs_from_json_text(struct change_strs *l, const char *text);
+void chg_strs_release(struct change_strs *l);
+/* Fill l with the strings of JSON array arr (non-strings skipped). */
+void chg_strs_from_json(struct change_strs *l, const json_t *arr);
+
+/* The JSON of one CR summary (change_json.c), the keys change_show starts with. */
+json_t *change_cr_summary_json(const struct change_cr_summary *c);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * change_json.c - the JSON printer of each typed change result (change.h):
+ * the shape `aivalue change ... --json` prints and /api/v1/changes...
+ * sends.  One function per type, so a key is written in one place; the
+ * text and HTML printers read the same structs' fields.
+ *
+ * Times print as ISO 8601 text, null when not yet; a figure with no data
+ * (NAN) prints as null.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "change.h"
+#include "change_int.h"
+
+static json_t *number_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *strs_json(const struct change_strs *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(arr, json_string(l->v[i]));
+	return arr;
+}
+
+json_t *change_cr_summary_json(const struct change_cr_summary *c)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+		"id", c->id, "artefact", c->artefact, "status", c->status,
+		"base_version", (json_int_t)c->base_version, "base_fingerprint", c->base_fingerprint,
+		"new_fingerprint", c->new_fingerprint, "reason", c->reason, "risk", c->risk,
+		"author", c->author, "opened_at", chg_time_or_null(c->opened_at),
+		"approved_at", chg_time_or_null(c->approved_at),
+		"merged_at", chg_time_or_null(c->merged_at), "closed_at", chg_time_or_null(c->closed_at));
+
+	if (c->generated_by) {
+		json_object_set_new(o, "generated_by", json_string(c->generated_by));
+		json_object_set_new(o, "model", json_string(c->model ? c->model : ""));
+	}
+	json_object_set_new(o, "impact_count", json_integer((json_int_t)c->impact_count));
+	return o;
+}
+
+json_t *change_cr_list_json(const struct change_cr_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(arr, change_cr_summary_json(&l->v[i]));
+	return arr;
+}
+
+json_t *change_conflict_list_json(const struct change_conflict_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct change_conflict *c = &l->v[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "a", c->a,
+			"b", c->b, "overlap", strs_json(&c->overlap),
+			"detected_at", chg_time_or_null(c->detected_at),
+			"resolved_at", chg_time_or_null(c->resolved_at), "open", !c->resolved_at));
+	}
+	return arr;
+}
+
+json_t *change_stale_list_json(const struct change_stale_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "artefact",
+			l->v[i].artefact, "owner", l->v[i].owner, "cr", l->v[i].cr,
+			"cause", l->v[i].cause));
+	return arr;
+}
+
+json_t *change_verdict_json(const struct change_verdict *v)
+{
+	json_t *sigs = json_array();
+	size_t i;
+
+	for (i = 0; i < v->nsigs; i++) {
+		const struct change_sig_check *s = &v->sigs[i];
+		json_array_append_new(sigs, json_pack("{s:s, s:s, s:s, s:I, s:b, s:o}",
+			"signer", s->signer, "decision", s->decision, "record_hash", s->record_hash,
+			"ledger_seq", (json_int_t)s->ledger_seq, "valid", s->valid,
+			"problems", strs_json(&s->problems)));
+	}
+	return json_pack("{s:s, s:s, s:b, s:o, s:o, s:i}", "cr", v->cr, "status", v->status,
+			 "ok", v->ok, "signatures", sigs, "problems", strs_json(&v->problems),
+			 "evidence", (int)v->evidence);
+}
+
+json_t *change_gov_metrics_json(const struct change_gov_metrics *m)
+{
+	json_t *backlog = json_object(), *findings = json_array(), *awaiting = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < m->nbacklog; i++)
+		json_object_set_new(backlog, m->backlog[i].owner, json_pack("{s:I, s:I}",
+			"stale", (json_int_t)m->backlog[i].stale,
+			"pending_approvals", (json_int_t)m->backlog[i].pending_approvals));
+	for (i = 0; i < m->nfindings; i++)
+		json_array_append_new(findings, json_pack("{s:o, s:s}", "time",
+			chg_time_or_null(m->findings[i].time), "message", m->findings[i].message));
+	for (i = 0; i < m->nawaiting; i++)
+		json_array_append_new(awaiting, json_pack("{s:s, s:o}", "id", m->awaiting[i].id,
+			"opened_at", chg_time_or_null(m->awaiting[i].opened_at)));
+	o = json_pack("{s:I, s:{s:I, s:o, s:o, s:o, s:o}, s:{s:I, s:I, s:o}, s:{s:o, s:I, s:I},"
+		      " s:{s:o, s:I, s:I}, s:o, s:{s:o, s:I}, s:I, s:o}",
+		"change_requests", (json_int_t)m->change_requests,
+		"time_to_safe_change_hours", "done", (json_int_t)m->safe_change.done,
+		"median", number_or_null(m->safe_change.median),
+		"p90", number_or_null(m->safe_change.p90),
+		"approval_median", number_or_null(m->safe_change.approval_median),
+		"approval_p90", number_or_null(m->safe_change.approval_p90),
+		"conflicts", "count", (json_int_t)m->conflicts.count,
+		"open", (json_int_t)m->conflicts.open,
+		"time_to_resolve_median_hours", number_or_null(m->conflicts.resolve_median_hours),
+		"audit_readiness", "share", number_or_null(m->audit_readiness.share),
+		"ready", (json_int_t)m->audit_readiness.ready,
+		"merged", (json_int_t)m->audit_readiness.merged,
+		"downstream_consistency", "share", number_or_null(m->downstream.share),
+		"artefacts", (json_int_t)m->downstream.artefacts,
+		"stale", (json_int_t)m->downstream.stale,
+		"review_backlog", backlog,
+		"ai_generated", "share", number_or_null(m->ai_generated.share),
+		"count", (json_int_t)m->ai_generated.count,
+		"queued", (json_int_t)m->queued, "findings", findings);
+	json_object_set_new(o, "awaiting_review", awaiting);
+	return o;
+}
+
+json_t *change_merge_result_json(const struct change_merge_result *r)
+{
+	json_t *stale = json_array(), *reeval = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->nstale; i++)
+		json_array_append_new(stale, json_pack("{s:s, s:s, s:s, s:o}", "artefact",
+			r->stale[i].artefact, "owner", r->stale[i].owner, "cause", r->stale[i].cause,
+			"path", strs_json(&r->stale[i].path)));
+	for (i = 0; i < r->nreevaluated; i++)
+		json_array_append_new(reeval, json_pack("{s:s, s:s}", "cr", r->reevaluated[i].cr,
+			"now", r->reevaluated[i].now));
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "cr", r->cr, "artefact", r->artefact,
+		      "status", r->status, "from_version", (json_int_t)r->from_version,
+		      "to_version", (json_int_t)r->to_version, "stale", stale, "reevaluated", reeval);
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	if (r->warning)
+		json_object_set_new(o, "warning", json_string(r->warning));
+	if (r->written)
+		json_object_set_new(o, "written", json_string(r->written));
+	return o;
+}
+
+json_t *change_review_result_json(const struct change_review_result *r)
+{
+	json_t *cleared = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->ncleared; i++)
+		json_array_append_new(cleared, json_pack("{s:s, s:s}", "cr", r->cleared[i].cr,
+			"cause", r->cleared[i].cause));
+	o = json_pack("{s:s, s:s, s:o, s:o, s:O}", "artefact", r->artefact, "decision",
+		      r->decision, "cleared", cleared, "done", strs_json(&r->done),
+		      "signature", r->signature);
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	return o;
+}

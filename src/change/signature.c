@@ -1,0 +1,457 @@
+/*
+ * signature.c - signing change requests (approve, reject) and verifying
+ * every signature record against the content, the ledger and the covers. See change.h.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artefact.h"
+#include "change.h"
+#include "change_int.h"
+#include "core/cjson.h"
+#include "core/hash.h"
+#include "core/timeutil.h"
+#include "graph.h"
+#include "ledger/ledger.h"
+#include "org/people.h"
+
+/* Record a signature row and its ledger entry.  *sig_id the new row. */
+int chg_put_signature(struct change_env *e, const char *cr, const char *artefact,
+		      const char *decision, const char *signer, const char *time,
+		      const char *meaning, const char *reason, json_t *covers,
+		      json_t *extra, int64_t *sig_id, json_t **record_out,
+		      struct aiv_err *err)
+{
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "cr", cr,
+				"artefact", artefact, "decision", decision, "signer", signer,
+				"time", time, "meaning", meaning, "reason", reason,
+				"covers", covers);
+	char *canon, *subject = NULL, *action = NULL;
+	char hash[SHA256_HEX];
+	json_t *payload = NULL;
+	struct store_stmt *st;
+	int64_t seq = 0;
+	int ret;
+
+	if (extra)
+		json_object_update(rec, extra);
+	canon = cjson_dumps(rec);
+	sha256_hex(canon, strlen(canon), hash);
+	payload = json_pack("{s:O, s:s}", "record", rec, "record_hash", hash);
+	subject = !strcmp(decision, "approve") || !strcmp(decision, "reject")
+		  ? xstrfmt("ChangeRequest/%s", cr) : xstrfmt("Artefact/%s", artefact);
+	action = xstrfmt("change.%s", decision);
+	if ((ret = ledger_append(e->s, e->actor, action, subject, payload, &seq, err)))
+		goto cleanup;
+	st = chg_prep(e->s, err,
+		  "INSERT INTO change_signatures(cr, artefact, decision, signer, time, meaning,"
+		  " reason, record, record_hash, ledger_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		  9, cr, artefact, decision, signer, time, meaning, reason, canon, hash);
+	if (!st) {
+		ret = err->code;
+		goto cleanup;
+	}
+	store_bind_int(st, 10, seq);
+	if ((ret = chg_run(st, err)))
+		goto cleanup;
+	ret = store_query_int(e->s, "SELECT max(id) FROM change_signatures", sig_id, err);
+	if (!ret && record_out) {
+		json_object_set_new(rec, "record_hash", json_string(hash));
+		json_object_set_new(rec, "ledger_seq", json_integer(seq));
+		*record_out = json_incref(rec);
+	}
+cleanup:
+	free(canon);
+	free(subject);
+	free(action);
+	json_decref(rec);
+	json_decref(payload);
+	return ret;
+}
+
+int chg_check_base(const struct cr_row *c, const struct artefact_row *a,
+		   struct aiv_err *err)
+{
+	if (strcmp(a->fingerprint, c->base_fp))
+		return aiv_fail(err, AIV_ECONFLICT,
+				"%s is against a stale base: '%s' is now version %lld "
+				"(fingerprint %.12s...), the change request was opened on version "
+				"%lld; open a new change request", c->id, a->id,
+				(long long)a->version, a->fingerprint, (long long)c->base_version);
+	return 0;
+}
+
+/* covers for a CR signature: changed artefact (base and proposed) and impact set. */
+static json_t *cr_covers(const struct cr_row *c)
+{
+	json_t *covers = json_array(), *it;
+	size_t i;
+
+	json_array_append_new(covers, json_pack("{s:s, s:s, s:I, s:s, s:s}", "artefact",
+		c->artefact, "role", "changed", "version", (json_int_t)c->base_version,
+		"fingerprint", c->base_fp, "proposed", c->new_fp));
+	json_array_foreach(c->impact, i, it)
+		json_array_append_new(covers, json_pack("{s:s, s:s, s:O, s:s}", "artefact",
+			json_str(it, "id"), "role", "impacted", "version",
+			json_object_get(it, "version"), "fingerprint", json_str(it, "fingerprint")));
+	return covers;
+}
+
+/* Does every covered artefact still have the fingerprint the record names? */
+int chg_covers_problems(struct store *s, const json_t *covers, int merged,
+			json_t *problems, struct aiv_err *err)
+{
+	json_t *cv;
+	size_t i;
+	int ret;
+
+	json_array_foreach(covers, i, cv) {
+		struct artefact_row a;
+		const char *want = json_str(cv, "fingerprint");
+		if (merged && json_str(cv, "proposed"))
+			want = json_str(cv, "proposed");
+		else if (merged)
+			continue; /* impacted items go stale and are re-signed by review */
+		ret = chg_artefact_read(s, json_str(cv, "artefact"), &a, err);
+		if (!ret && merged && a.version >
+		    json_integer_value(json_object_get(cv, "version")) + 1) {
+			chg_artefact_row_release(&a);
+			continue; /* superseded by a later change request */
+		}
+		if (ret == AIV_ENOTFOUND) {
+			char *m = xstrfmt("'%s' no longer exists", json_str(cv, "artefact"));
+			json_array_append_new(problems, json_string(m));
+			free(m);
+			continue;
+		}
+		if (ret)
+			return ret;
+		if (strcmp(a.fingerprint, want)) {
+			char *m = xstrfmt("'%s' changed since signing: now version %lld, "
+					  "fingerprint %.12s... (signed %.12s...)", a.id,
+					  (long long)a.version, a.fingerprint, want);
+			json_array_append_new(problems, json_string(m));
+			free(m);
+		} else if (a.path) {
+			char fp[SHA256_HEX];
+			struct aiv_err ferr = AIV_ERR_INIT;
+			const char *prop = json_str(cv, "proposed");
+			/* before the merge the file may already hold the proposal (sync) */
+			if (artefact_file_fingerprint(a.path, fp, &ferr) == 0 && strcmp(fp, want) &&
+			    (merged || !prop || strcmp(fp, prop))) {
+				char *m = xstrfmt("content of '%s' at '%s' was edited after signing "
+						  "(file fingerprint %.12s..., signed %.12s...)",
+						  a.id, a.path, fp, want);
+				json_array_append_new(problems, json_string(m));
+				free(m);
+			}
+		}
+		chg_artefact_row_release(&a);
+	}
+	return 0;
+}
+
+/* ---- sign ------------------------------------------------------------ */
+
+int change_sign(struct change_env *e, const char *cr, const char *decision,
+		const char *signer, const char *meaning, const char *reason,
+		json_t **out, struct aiv_err *err)
+{
+	struct cr_row c;
+	struct artefact_row art;
+	json_t *state = NULL, *covers = NULL, *rec = NULL, *sl, *released = json_array();
+	int64_t now = time_now_us(), sig_id = 0;
+	char *time = chg_now_iso(now);
+	int ret, in_tx = 0, on_path = 0, approve = !strcmp(decision, "approve");
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	memset(&art, 0, sizeof(art));
+	if (!approve && strcmp(decision, "reject")) {
+		ret = aiv_fail(err, AIV_EINTERNAL, "decision '%s'", decision);
+		goto cleanup;
+	}
+	if ((ret = chg_cr_read(e->s, cr, &c, err)))
+		goto cleanup;
+	if (!signer || !*signer) {
+		ret = aiv_fail(err, AIV_EINPUT, "%s: missing --as PERSON (who signs)", cr);
+		goto cleanup;
+	}
+	if (!reason || !*reason) {
+		ret = aiv_fail(err, AIV_EINPUT, "%s: missing --reason for the %s", cr,
+			       approve ? "approval" : "rejection");
+		goto cleanup;
+	}
+	if (!meaning || !*meaning) {
+		ret = aiv_fail(err, AIV_EINPUT, "%s: missing --meaning (what the signature means, "
+			       "e.g. \"approved as owner\")", cr);
+		goto cleanup;
+	}
+	if (strcmp(c.status, "open")) {
+		ret = aiv_fail(err, AIV_ESTATE, "%s is %s; only an open change request can be %s",
+			       cr, c.status, approve ? "approved" : "rejected");
+		goto cleanup;
+	}
+	if (c.generated_by && !strcmp(signer, c.generated_by)) {
+		ret = aiv_fail(err, AIV_EPERM, "%s: '%s' is the AI agent that generated it; an AI "
+			       "agent never approves", cr, signer);
+		goto cleanup;
+	}
+	if ((ret = org_is_person(e->s, signer, err)) <= 0) {
+		if (!ret)
+			ret = aiv_fail(err, AIV_EPERM, "%s: '%s' is not a person; only people sign "
+				       "(an AI agent never approves)", cr, signer);
+		goto cleanup;
+	}
+	if (!c.generated_by && !strcmp(signer, c.author)) {
+		ret = aiv_fail(err, AIV_EPERM, "%s: '%s' is its author; the author cannot %s their "
+			       "own change", cr, signer, decision);
+		goto cleanup;
+	}
+	ret = chg_exists(chg_prep(e->s, err, "SELECT 1 FROM change_signatures WHERE cr = ? AND signer = ?"
+			  " AND decision IN ('approve', 'reject')", 2, cr, signer), err);
+	if (ret) {
+		if (ret > 0)
+			ret = aiv_fail(err, AIV_ECONFLICT, "%s: '%s' has already signed it", cr, signer);
+		goto cleanup;
+	}
+	json_array_foreach(c.path, i, sl) {
+		int el = chg_eligible(e->s, sl, signer, err);
+		if (el < 0) {
+			ret = el;
+			goto cleanup;
+		}
+		on_path |= el;
+	}
+	if (!on_path) {
+		struct strbuf sb = STRBUF_INIT;
+		json_array_foreach(c.path, i, sl)
+			strbuf_addf(&sb, "%s%s '%s'", i ? ", " : "", json_str(sl, "kind"),
+				    json_str(sl, "name"));
+		ret = aiv_fail(err, AIV_EPERM, "%s: '%s' is not on the approval path (%s)", cr,
+			       signer, sb.buf);
+		strbuf_release(&sb);
+		goto cleanup;
+	}
+	if ((ret = chg_artefact_read(e->s, c.artefact, &art, err)) || (ret = chg_check_base(&c, &art, err)))
+		goto cleanup;
+	if ((ret = store_begin(e->s, err)))
+		goto cleanup;
+	in_tx = 1;
+	covers = cr_covers(&c);
+	if ((ret = chg_put_signature(e, cr, c.artefact, decision, signer, time, meaning, reason,
+				 covers, NULL, &sig_id, &rec, err)))
+		goto cleanup;
+	if (approve) {
+		if ((ret = chg_approval_state(e, &c, &state, err)))
+			goto cleanup;
+		if (json_is_true(json_object_get(state, "approved")) &&
+		    (ret = chg_set_status(e, cr, "approved", "approved_at", now, err)))
+			goto cleanup;
+	} else {
+		if ((ret = chg_set_status(e, cr, "rejected", "closed_at", now, err)) ||
+		    (ret = chg_resolve_conflicts(e, cr, now, err)))
+			goto cleanup;
+	}
+	if ((ret = chg_release_queued(e, now, released, err)) || (ret = store_commit(e->s, err)))
+		goto cleanup;
+	in_tx = 0;
+	*out = json_pack("{s:s, s:s, s:O}", "cr", cr, "status",
+			 approve ? (json_is_true(json_object_get(state, "approved")) ? "approved"
+									   : "open")
+				 : "rejected", "signature", rec);
+	if (state)
+		json_object_set(*out, "approval", state);
+	if (json_array_size(released))
+		json_object_set(*out, "released", released);
+cleanup:
+	if (in_tx)
+		store_rollback(e->s);
+	chg_cr_release(&c);
+	chg_artefact_row_release(&art);
+	json_decref(state);
+	json_decref(covers);
+	json_decref(rec);
+	json_decref(released);
+	free(time);
+	return ret;
+}
+
+struct seq_find {
+	const char *hash;
+	int found;
+};
+
+static int seq_match(const struct ledger_row *row, void *data)
+{
+	struct seq_find *f = data;
+	json_t *p = json_loadb(row->payload, row->payload_len, 0, NULL);
+
+	f->found = p && json_str(p, "record_hash") && !strcmp(json_str(p, "record_hash"), f->hash);
+	json_decref(p);
+	return 1;
+}
+
+int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
+		  struct aiv_err *err)
+{
+	struct cr_row c;
+	struct store_stmt *st;
+	json_t *problems_all;
+	char fp[SHA256_HEX];
+	size_t alloc = 0;
+	int ret, rc, ok = 1;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = chg_cr_read(e->s, id, &c, err)))
+		return ret;
+	problems_all = json_array();
+	/* the proposed content must still hash to what the CR (and its signatures) name */
+	st = chg_prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1, c.new_fp);
+	if (!st) {
+		ret = err->code;
+		goto cleanup;
+	}
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		sha256_hex(store_col_blob(st, 0), store_col_bytes(st, 0), fp);
+		if (strcmp(fp, c.new_fp)) {
+			char *m = xstrfmt("the stored proposed content was edited: it hashes to %.12s..., "
+					  "the change request names %.12s...", fp, c.new_fp);
+			json_array_append_new(problems_all, json_string(m));
+			free(m);
+		}
+	} else if (rc == STORE_DONE) {
+		json_array_append_new(problems_all, json_string("the proposed content is missing"));
+	}
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto cleanup;
+	}
+	{
+		json_t *ev;
+		size_t k;
+		json_array_foreach(c.evidence, k, ev) {
+			st = chg_prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1,
+				  json_str(ev, "sha256"));
+			if (!st) {
+				ret = err->code;
+				goto cleanup;
+			}
+			rc = store_step(st, err);
+			if (rc == STORE_ROW)
+				sha256_hex(store_col_blob(st, 0), store_col_bytes(st, 0), fp);
+			store_reset(st);
+			if (rc < 0) {
+				ret = rc;
+				goto cleanup;
+			}
+			if (rc != STORE_ROW || strcmp(fp, json_str(ev, "sha256"))) {
+				char *m = xstrfmt("evidence '%s' is %s", json_str(ev, "name"),
+						  rc != STORE_ROW ? "missing" : "altered (hash differs)");
+				json_array_append_new(problems_all, json_string(m));
+				free(m);
+			}
+		}
+	}
+	st = chg_prep(e->s, err, "SELECT id, decision, signer, record, record_hash, ledger_seq"
+		  " FROM change_signatures WHERE cr = ? AND decision IN ('approve', 'reject')"
+		  " ORDER BY id", 1, id);
+	if (!st) {
+		ret = err->code;
+		goto cleanup;
+	}
+	{
+		json_t *rows = json_array(), *r;
+		size_t i;
+		while ((rc = store_step(st, err)) == STORE_ROW)
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:I}",
+				"decision", store_col_text(st, 1), "signer", store_col_text(st, 2),
+				"record", store_col_text(st, 3), "record_hash", store_col_text(st, 4),
+				"ledger_seq", (json_int_t)store_col_int(st, 5)));
+		store_reset(st);
+		if (rc < 0) {
+			json_decref(rows);
+			ret = rc;
+			goto cleanup;
+		}
+		json_array_foreach(rows, i, r) {
+			json_t *problems = json_array(), *rec;
+			const char *text = json_str(r, "record");
+			int64_t seq = json_integer_value(json_object_get(r, "ledger_seq"));
+			struct seq_find f = { json_str(r, "record_hash"), 0 };
+			struct change_sig_check *sc;
+			sha256_hex(text, strlen(text), fp);
+			if (strcmp(fp, json_str(r, "record_hash")))
+				json_array_append_new(problems, json_string(
+					"the signature record was edited: its hash no longer matches"));
+			if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
+				json_decref(problems);
+				json_decref(rows);
+				goto cleanup;
+			}
+			if (!f.found)
+				json_array_append_new(problems, json_string(
+					"the ledger entry does not carry this record's hash"));
+			rec = json_loads(text, 0, NULL);
+			if (rec && (ret = chg_covers_problems(e->s, json_object_get(rec, "covers"),
+							  !strcmp(c.status, "merged") ||
+							  !strcmp(c.status, "done"), problems, err))) {
+				json_decref(rec);
+				json_decref(problems);
+				json_decref(rows);
+				goto cleanup;
+			}
+			json_decref(rec);
+			json_array_extend(problems, problems_all);
+			if (json_array_size(problems))
+				ok = 0;
+			ALLOC_GROW(out->sigs, out->nsigs + 1, alloc);
+			sc = &out->sigs[out->nsigs++];
+			memset(sc, 0, sizeof(*sc));
+			sc->signer = xstrdup(json_str(r, "signer"));
+			sc->decision = xstrdup(json_str(r, "decision"));
+			sc->record_hash = xstrdup(json_str(r, "record_hash"));
+			sc->ledger_seq = seq;
+			sc->valid = json_array_size(problems) == 0;
+			chg_strs_from_json(&sc->problems, problems);
+			json_decref(problems);
+		}
+		json_decref(rows);
+	}
+	if (json_array_size(problems_all))
+		ok = 0;
+	out->cr = xstrdup(id);
+	out->status = xstrdup(c.status);
+	out->ok = ok;
+	chg_strs_from_json(&out->problems, problems_all);
+	out->evidence = json_array_size(c.evidence);
+cleanup:
+	json_decref(problems_all);
+	chg_cr_release(&c);
+	if (ret)
+		change_verdict_release(out);
+	return ret;
+}
+
+void change_verdict_release(struct change_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsigs; i++) {
+		free(v->sigs[i].signer);
+		free(v->sigs[i].decision);
+		free(v->sigs[i].record_hash);
+		chg_strs_release(&v->sigs[i].problems);
+	}
+	free(v->sigs);
+	free(v->cr);
+	free(v->status);
+	chg_strs_release(&v->problems);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,65 @@
+/*
+ * people.c - the typed questions of people.h over org's tables.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "people.h"
+
+/* 1 when `sql` with the n text parameters returns a row, 0 if not, negative on error. */
+static int any_row(struct store *s, struct aiv_err *err, const char *sql, int n, ...)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	va_list ap;
+	int i, rc;
+
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	va_start(ap, n);
+	for (i = 1; i <= n; i++)
+		store_bind_text(st, i, va_arg(ap, const char *));
+	va_end(ap);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : rc == STORE_ROW;
+}
+
+int org_is_person(struct store *s, const char *name, struct aiv_err *err)
+{
+	return any_row(s, err, "SELECT 1 FROM people WHERE name = ?", 1, name);
+}
+
+int org_is_team(struct store *s, const char *name, struct aiv_err *err)
+{
+	return any_row(s, err, "SELECT 1 FROM teams WHERE name = ?", 1, name);
+}
+
+int org_in_team(struct store *s, const char *person, const char *team, struct aiv_err *err)
+{
+	return any_row(s, err, "SELECT 1 FROM people WHERE name = ? AND team = ?"
+		       " UNION ALL SELECT 1 FROM teams WHERE name = ? AND lead = ?",
+		       4, person, team, team, person);
+}
+
+int org_in_function(struct store *s, const char *person, const char *function,
+		    struct aiv_err *err)
+{
+	return any_row(s, err, "SELECT 1 FROM people p JOIN teams t ON p.team = t.name"
+		       " WHERE p.name = ? AND t.function = ?", 2, person, function);
+}
+
+int org_manager(struct store *s, const char *person, char **manager, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT manager FROM people WHERE name = ?", err);
+	int rc;
+
+	*manager = NULL;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, person);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW && !store_col_is_null(st, 0))
+		*manager = xstrdup(store_col_text(st, 0));
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}

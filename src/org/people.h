@@ -1,0 +1,30 @@
+/*
+ * people.h - typed questions about the organisation's people and teams,
+ * for layers that need an answer without reading org's tables (people,
+ * teams) themselves: is this a person, a team, a member, who manages.
+ *
+ * Each returns 1 (yes) or 0 (no), or a negative aiv_err code with err
+ * set; none writes.
+ */
+#ifndef AIV_ORG_PEOPLE_H
+#define AIV_ORG_PEOPLE_H
+
+#include "aiv.h"
+#include "store/store.h"
+
+/* Is `name` a person? */
+int org_is_person(struct store *s, const char *name, struct aiv_err *err);
+/* Is `name` a team? */
+int org_is_team(struct store *s, const char *name, struct aiv_err *err);
+/* Is `person` a member or the lead of `team`? */
+int org_in_team(struct store *s, const char *person, const char *team, struct aiv_err *err);
+/* Is `person` in a team of business function `function`? */
+int org_in_function(struct store *s, const char *person, const char *function,
+		    struct aiv_err *err);
+/*
+ * The manager of `person`: *manager a new string (caller frees), NULL when
+ * there is none or `person` does not exist; 0 or a negative code.
+ */
+int org_manager(struct store *s, const char *person, char **manager, struct aiv_err *err);
+
+#endif

@@ -34,9 +34,12 @@ build: deps
 	@cmake --build build -j $(JOBS)
 
 # Unit tests print TAP (cmocka) and e2e tests are TAP shell scripts; prove
-# runs both and prints one summary line at the end.
+# runs both and prints one summary line at the end.  python3 is resolved
+# once, past any pyenv shim (AIV_PYTHON, tests/e2e/lib.sh); docs/testing.md,
+# "Timing".
 test: build test-deps
 	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
+		AIV_PYTHON="$$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)" \
 		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS)
 
 asan: deps test-deps

@@ -88,7 +88,8 @@ test_grep() {
 
 # jq-free JSON field access with python3 (standard library only):
 #   json_get FILE 'expr'   where expr is Python over variable d
-json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# (-S: no site-packages to import at each of the suite's ~700 calls)
+json_get() { python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # Start `aivalue serve` on a free loopback port; sets AIV_URL and AIV_SERVER_PID.
 start_server() {

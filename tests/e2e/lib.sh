@@ -88,7 +88,7 @@ test_grep() {
 
 # jq-free JSON field access with python3 (standard library only):
 #   json_get FILE 'expr'   where expr is Python over variable d
-# (-S: no site-packages to import at each of the suite's ~700 calls)
+# (-S: no site-packages to import at each of its ~670 call sites)
 json_get() { python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # Start `aivalue serve` on a free loopback port; sets AIV_URL and AIV_SERVER_PID.
@@ -131,17 +131,16 @@ test_done() {
 	[ "$test_failed" -eq 0 ]
 }
 
-# ---- speed: fixtures and tools shared by a whole suite run -------------
-# (appended helpers; docs/testing.md, "Timing").  AIV_CACHE is a folder
-# outside the checkout that every test of one user shares; what is in it
-# is keyed by the content of its inputs, so a stale entry is never used.
+# ---- speed: what the tests of one user share (docs/testing.md, "Timing")
+# AIV_CACHE is a folder outside the checkout; it holds only the python3
+# link below, one folder per interpreter path (make test makes the same).
 AIV_CACHE="${AIV_CACHE:-${TMPDIR:-/tmp}/aiv-fixtures-$(id -u)}"
 export AIV_CACHE
 
 # python3 without a version manager's shim.  A pyenv shim is a bash script
 # that runs `pyenv exec`: on the 2-core machine it cost about 0.5 s of CPU
-# and 2 s of wall time per start, and the suite starts python3 more than a
-# thousand times (json_get, the hostile clients, the verifier).  The
+# and 2 s of wall time per start, and the suite starts python3 hundreds
+# of times (json_get, the hostile clients, the verifier).  The
 # interpreter the shim would run is resolved once (make test exports it as
 # AIV_PYTHON; a test run alone resolves it itself) and a link to it named
 # python3 goes first on PATH, for the test and every process it starts.

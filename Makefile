@@ -47,7 +47,7 @@ build: deps
 test: build test-deps
 	@py="$$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)"; \
 	if [ -x "$$py" ]; then \
-		d="$${TMPDIR:-/tmp}/aiv-fixtures-$$(id -u)/bin-$$(printf '%s' "$$py" | cksum | cut -d' ' -f1)"; \
+		d="$${TMPDIR:-/tmp}/aiv-test-cache-$$(id -u)/bin-$$(printf '%s' "$$py" | cksum | cut -d' ' -f1)"; \
 		mkdir -p "$$d" && ln -sfn "$$py" "$$d/python3" && PATH="$$d:$$PATH"; \
 	fi; \
 	CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue AIV_PYTHON="$$py" PATH="$$PATH" \

@@ -134,7 +134,7 @@ test_done() {
 # ---- speed: what the tests of one user share (docs/testing.md, "Timing")
 # AIV_CACHE is a folder outside the checkout; it holds only the python3
 # link below, one folder per interpreter path (make test makes the same).
-AIV_CACHE="${AIV_CACHE:-${TMPDIR:-/tmp}/aiv-fixtures-$(id -u)}"
+AIV_CACHE="${AIV_CACHE:-${TMPDIR:-/tmp}/aiv-test-cache-$(id -u)}"
 export AIV_CACHE
 
 # python3 without a version manager's shim.  A pyenv shim is a bash script

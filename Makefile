@@ -20,8 +20,9 @@ TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 # make test starts the longest files first (measured: docs/testing.md,
 # "Timing"), so that prove -j does not end with one long file running alone
 SLOW_TESTS ?= $(addprefix tests/e2e/,t8000-browser.sh t3100-cedar-diff.sh t2000-process.sh \
-	t1020-http-slowloris.sh t1024-http-drain.sh t1010-http-roles.sh t0910-demo-story.sh t1000-http-api.sh \
-	t0120-ledger-state.sh t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh)
+	t3200-control-http.sh t4100-change-http.sh t1020-http-slowloris.sh t1024-http-drain.sh \
+	t1010-http-roles.sh t0910-demo-story.sh t1000-http-api.sh t0120-ledger-state.sh \
+	t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh)
 ORDERED_TESTS = $(foreach t,$(SLOW_TESTS),$(filter $(t),$(TESTS))) $(filter-out $(SLOW_TESTS),$(TESTS))
 
 .PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso

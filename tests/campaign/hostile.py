@@ -207,11 +207,11 @@ def drain(a):
     stats = {"written": 0, "answered": 0, "lost_before": 0, "after": 0, "bad": 0}
     lock = threading.Lock()
     sig = {"t": None}
-    stop_at = time.monotonic() + a.after + a.tail
+    stop_at = [time.monotonic() + a.after + a.tail]
 
     def client(i):
         s = None
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stop_at[0]:
             if s is None:
                 if sig["t"] is not None:
                     return
@@ -250,8 +250,21 @@ def drain(a):
     ths = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
     for t in ths:
         t.start()
-    time.sleep(a.after)
+    if a.after_answered:
+        # an event, not a fixed time: signal once the server has answered
+        # that many (a loaded machine answers few in a fixed second)
+        give_up = time.monotonic() + a.after_max
+        stop_at[0] = give_up + a.tail
+        while time.monotonic() < give_up:
+            with lock:
+                if stats["answered"] >= a.after_answered:
+                    break
+            time.sleep(0.01)
+    else:
+        time.sleep(a.after)
     sig["t"] = time.monotonic()
+    if a.after_answered:
+        stop_at[0] = sig["t"] + a.tail
     os.kill(a.pid, signal.SIGTERM)
     for t in ths:
         t.join()
@@ -361,6 +374,8 @@ def main():
     d.add_argument("--pid", type=int, required=True)
     d.add_argument("--clients", type=int, default=8)
     d.add_argument("--after", type=float, default=1.0)
+    d.add_argument("--after-answered", type=int, default=0)  # signal after N answers instead
+    d.add_argument("--after-max", type=float, default=60.0)  # ... or after this many seconds
     d.add_argument("--tail", type=float, default=5.0)
     d.add_argument("--bound", type=float, default=15.0)
     d.add_argument("--method", default="GET")

@@ -28,7 +28,9 @@
 #     whose inner lists follow the same rules; the compound as a whole is one
 #     command of its enclosing list;
 #   - a for/while/until loop whose body says `|| return 1` or `|| exit 1`
-#     (or reads $?): without it, a failure in an early iteration is lost.
+#     (or reads $?): without it, a failure in an early iteration is lost;
+#     a loop whose body only starts background jobs (`cmd &`) is exempt,
+#     since nothing in it can fail before the jobs are waited for.
 #
 # The parser is a small shell lexer (quotes, $( ), ${ }, backquotes,
 # here-documents, comments, redirections) and a recursive-descent parser for
@@ -363,11 +365,14 @@ sub parse_command {
 			expect_word($p, 'do');
 			my @toks;
 			push @{$p->{collect}}, \@toks;
-			parse_list($p, 'done');
+			my $items = parse_list($p, 'done');
 			pop @{$p->{collect}};
 			expect_word($p, 'done');
 			take_redirs($p);
-			lint_loop($p, \@toks, $line) if $p->{lint_depth} > 0;
+			# a body that only starts background jobs cannot fail in the loop:
+			# the caller waits for the jobs and checks them
+			my $background = !grep { $_->{sep} ne '&' } @$items;
+			lint_loop($p, \@toks, $line) if $p->{lint_depth} > 0 && !$background;
 			return { first => $w, line => $line };
 		}
 		if ($w eq 'case') {

@@ -39,7 +39,7 @@ echo "## tutorial finished"
 RUN
 
 test_expect_success 'every command of the tutorial works, in order' '
-	sh run.sh >tutorial.out 2>&1 || { tail -40 tutorial.out; false; }
+	sh run.sh >tutorial.out 2>&1 || { tail -40 tutorial.out; false; } &&
 	grep -q "^## tutorial finished" tutorial.out
 '
 

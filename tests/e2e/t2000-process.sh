@@ -16,7 +16,7 @@ test_shared() {
 	if have_shared; then
 		test_expect_success "$@"
 	else
-		test_count=$((test_count + 1))
+		test_count=$((test_count + 1)) &&
 		echo "ok $test_count # skip $1 (no $SHARED)"
 	fi
 }
@@ -259,8 +259,9 @@ test_expect_success 'compare: bootstrap CI is seeded and reproducible' '
 '
 
 test_expect_success 'compare: --before splits on the first event, text view' '
-	aivalue process compare cohorts --before "2024-03-01 00:00:00" >out 2>err;
-	test_grep "a cohort is empty" err &&
+	test_must_fail --exit=1 aivalue process compare cohorts --before "2024-03-01 00:00:00" >out 2>err &&
+	test_grep "^error: a cohort is empty (.before 2024-03-01 00:00:00.: 0 cases, .on or after 2024-03-01 00:00:00.: 8 cases)$" err &&
+	test ! -s out &&
 	aivalue process compare re-csv2 --before 2011-01-01 >out &&
 	test_grep "A = before 2011-01-01, B = on or after 2011-01-01" out &&
 	test_grep "^cases  *3  *3$" out &&

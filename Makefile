@@ -35,16 +35,21 @@ build: deps
 
 # Unit tests print TAP (cmocka) and e2e tests are TAP shell scripts; prove
 # runs both and prints one summary line at the end.
+# Then tools/check-clean-tree fails the run if a test left files in the checkout.
 test: build test-deps
+	@tools/check-clean-tree snapshot build/clean-tree.before
 	@CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue \
-		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS)
+		$(PROVE) --exec '' -j $(JOBS) $$(ls build/tests/test_* 2>/dev/null) $(TESTS); \
+		st=$$?; tools/check-clean-tree compare build/clean-tree.before || st=1; exit $$st
 
 asan: deps test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
+	@tools/check-clean-tree snapshot build-asan/clean-tree.before
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build-asan/aivalue \
-		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS)
+		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS); \
+		st=$$?; tools/check-clean-tree compare build-asan/clean-tree.before || st=1; exit $$st
 
 demo: build
 	@./scripts/demo

@@ -19,6 +19,9 @@ TEST_SCRIPT=$(cd "$(dirname "$0")" && pwd)/${0##*/}   # this test file, for the 
 case "$AIVALUE_BIN" in /*) ;; *) AIVALUE_BIN="$TEST_ROOT/$AIVALUE_BIN" ;; esac
 export AIVALUE_BIN TEST_ROOT
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/aiv-test.XXXXXX")
+# what the programs a test runs put in $TMPDIR goes with the test directory
+mkdir "$TEST_DIR/tmp" || exit 1
+export TMPDIR="$TEST_DIR/tmp"
 export AIVALUE_DB="$TEST_DIR/aivalue.db"
 export AIVALUE_ACTOR="test:runner"
 export AIVALUE_BUSY_TIMEOUT_MS=300
@@ -31,6 +34,15 @@ aivalue() { "$AIVALUE_BIN" "$@"; }
 
 cleanup_test_dir() {
 	stop_server
+	# servers a test body started in its subshell, and left running if it
+	# failed; a pid is only ours while its command line names our port
+	if [ -f "$TEST_DIR/.servers" ]; then
+		while read -r pid port; do
+			case "$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
+			*" serve --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
+			esac
+		done <"$TEST_DIR/.servers"
+	fi
 	if [ "${AIV_KEEP:-0}" = 1 ]; then
 		echo "# kept $TEST_DIR" >&2
 	else
@@ -153,6 +165,7 @@ start_server() {
 	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" "$@" >"$TEST_DIR/server.log" 2>&1 &
 	AIV_SERVER_PID=$!
+	echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers"
 	AIV_URL="http://127.0.0.1:$AIV_PORT"
 	i=0
 	while ! curl -fsS "$AIV_URL/healthz" >/dev/null 2>&1; do

@@ -273,4 +273,21 @@ test_expect_success 'test_expect_failure: a TODO that fails, one that vanished' 
 	test "$(cat t9006-todo.st)" = 0
 '
 
+test_expect_success 'a server started by a body that then fails is stopped at the end' '
+	run_inner t9007-server <<-\EOF &&
+		test_expect_success "starts a server and fails" "
+			aivalue init >/dev/null &&
+			start_server --quiet &&
+			echo \$AIV_SERVER_PID >\"$T0002_DIR/server.pid\" &&
+			false
+		"
+	EOF
+	test_grep "^not ok 1 - starts a server and fails$" t9007-server.tap &&
+	pid=$(cat server.pid) &&
+	i=0 &&
+	while kill -0 "$pid" 2>/dev/null; do
+		test $i -lt 200 && sleep 0.05 && i=$((i + 1)) || return 1
+	done
+'
+
 test_done

@@ -61,10 +61,19 @@ say() { echo "# $*"; }
 # a function so that `|| return 1` in a loop ends it, as in git's tests.
 test_eval_() { eval "$1"; }
 
-# test_run_ BODY: run BODY; its output goes to $TEST_DIR/.out and its
-# exit status to $test_status.  The chain-lint (tests/e2e/chainlint.pl)
-# refuses a body first unless AIV_CHAIN_LINT=0; a refused body is not run.
+# test_run_ NAME BODY: run BODY; its output goes to $TEST_DIR/.out and its
+# exit status to $test_status ("lint" if it was refused and not run).  The
+# chain-lint (tests/e2e/chainlint.pl) looks at it first unless
+# AIV_CHAIN_LINT=0.
 test_run_() {
+	# refuse to run where set -e would be off in the body: when the caller
+	# of test_expect_success is itself in an if, a ! or a && / || list
+	(set -e; false; true)
+	if [ $? -eq 0 ]; then
+		echo "test_expect_* was called where the shell ignores set -e (in an if, a ! or a && / || list): a failing command would not stop the body" >"$TEST_DIR/.out"
+		test_status=lint
+		return 0
+	fi
 	if [ "${AIV_CHAIN_LINT:-1}" != 0 ]; then
 		perl "$TEST_ROOT/tests/e2e/chainlint.pl" --file "$TEST_SCRIPT" --test "$1" "$2" \
 			>"$TEST_DIR/.out" 2>&1

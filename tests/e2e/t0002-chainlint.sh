@@ -290,4 +290,23 @@ test_expect_success 'a server started by a body that then fails is stopped at th
 	done
 '
 
+test_expect_success 'a test run from an if or a || list, where set -e is off, is refused' '
+	run_inner t9008-context 0 <<-\EOF &&
+		if true; then
+			test_expect_success "in a then branch: runs" "
+				false
+				echo ran >>\"$T0002_DIR/context\"
+			"
+		fi
+		run() { test_expect_success "$@"; }
+		run "called in a || list" "
+			echo ran >>\"$T0002_DIR/context\"
+		" || :
+	EOF
+	test_grep "^not ok 1 - in a then branch: runs$" t9008-context.tap &&
+	test_grep "^not ok 2 - called in a || list$" t9008-context.tap &&
+	test_grep "called where the shell ignores set -e" t9008-context.tap &&
+	test_must_fail test -e context
+'
+
 test_done

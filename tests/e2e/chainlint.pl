@@ -91,35 +91,25 @@ sub scan_single {
 	$p->{pos} = $end + 1;
 }
 
-sub scan_double {
-	my ($p) = @_;
+# Skip a "..." (expansions inside) or `...` (none) starting at pos.
+sub scan_quoted {
+	my ($p, $close, $what) = @_;
 	my $s = \$p->{s};
 	$p->{pos}++;
 	while (1) {
-		perr($p, "unterminated double quote") if $p->{pos} >= length $$s;
+		perr($p, "unterminated $what") if $p->{pos} >= length $$s;
 		my $c = substr($$s, $p->{pos}, 1);
-		if ($c eq '"') { $p->{pos}++; return; }
+		if ($c eq $close) { $p->{pos}++; return; }
 		if ($c eq '\\') { $p->{line}++ if substr($$s, $p->{pos} + 1, 1) eq "\n"; $p->{pos} += 2; next; }
-		if ($c eq '`') { scan_backquote($p); next; }
-		if ($c eq '$') { scan_dollar($p); next; }
+		if ($close eq '"' && $c eq '`') { scan_backquote($p); next; }
+		if ($close eq '"' && $c eq '$') { scan_dollar($p); next; }
 		$p->{line}++ if $c eq "\n";
 		$p->{pos}++;
 	}
 }
 
-sub scan_backquote {
-	my ($p) = @_;
-	my $s = \$p->{s};
-	$p->{pos}++;
-	while (1) {
-		perr($p, "unterminated backquote") if $p->{pos} >= length $$s;
-		my $c = substr($$s, $p->{pos}, 1);
-		if ($c eq '`') { $p->{pos}++; return; }
-		if ($c eq '\\') { $p->{pos} += 2; next; }
-		$p->{line}++ if $c eq "\n";
-		$p->{pos}++;
-	}
-}
+sub scan_double { scan_quoted($_[0], '"', 'double quote'); }
+sub scan_backquote { scan_quoted($_[0], '`', 'backquote'); }
 
 # $name, ${...}, $(...), $((...)): skip to the end, quotes and nesting aware
 sub scan_dollar {

@@ -410,7 +410,7 @@ sub parse_command {
 		}
 	}
 	perr($p, "expected a command, found " . ($t->{type} eq 'eof' ? 'the end' : "'$t->{text}'")) unless @words || $t->{type} eq 'redir';
-	lint_body_arg($p, \@wtoks) if $p->{bodies} && @words >= 3 && $words[0] =~ /^test_expect_(?:success|failure)$/;
+	lint_body_arg($p, \@wtoks) if $p->{bodies} && @words >= 3 && $words[0] =~ /^test_/;
 	my $first = @words ? $words[0] : '';
 	my $exits = @words && $words[0] =~ /^(?:return|exit|continue)$/;
 	return { first => $first, line => $line, exits => $exits };
@@ -445,8 +445,9 @@ sub lint_loop {
 		what => "loop without '|| return 1' (or '|| exit 1') in its body: an early iteration's failure is lost" };
 }
 
-# --bodies: a test_expect_* call seen while parsing a whole script; lint its
-# last argument when it is one single-quoted string (what lib.sh will eval)
+# --bodies: a test_* call (test_expect_success, or a wrapper of it) seen while
+# parsing a whole script; lint its last argument when it is one single-quoted
+# string (what lib.sh will eval)
 sub lint_body_arg {
 	my ($p, $wtoks) = @_;
 	my $t = $wtoks->[-1];
@@ -460,14 +461,15 @@ sub lint_body_arg {
 
 # ---- reporting -------------------------------------------------------------
 
-# Where the body starts in SCRIPT: the line of the test_expect_* call whose
-# name is NAME literally, if there is exactly one (0 if not found).
+# Where the body starts in SCRIPT: the line of the test_* call (or of a
+# wrapper such as t2000's test_shared) whose name is NAME literally, if there
+# is exactly one (0 if not found).
 sub find_test_line {
 	my ($file, $name) = @_;
 	return 0 unless defined $file && defined $name && open(my $fh, '<', $file);
 	my @hits;
 	while (my $l = <$fh>) {
-		push @hits, $. if $l =~ /test_expect_(?:success|failure)\s/ && index($l, $name) >= 0;
+		push @hits, $. if $l =~ /^\s*test_\w+\s/ && index($l, $name) >= 0;
 	}
 	close $fh;
 	return @hits == 1 ? $hits[0] : 0;

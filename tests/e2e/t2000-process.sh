@@ -123,10 +123,11 @@ test_expect_success 'XES importer test files: bad ones fail with a location, non
 
 test_shared 'all pm4py XES importer test files: no crash, errors located' '
 	for f in "$SHARED"/xes_importer_tests/*.xes; do
-		aivalue import cases "$f" --name t >/dev/null 2>err
-		st=$?
-		test $st -le 1 || { echo "$f: exit $st"; exit 1; }
-		if test $st = 1; then grep -E "^error: .*\.xes(:[0-9]+)?" err || { cat err; exit 1; }; fi
+		st=0 &&
+		{ aivalue import cases "$f" --name t >/dev/null 2>err || st=$?; } &&
+		{ test $st -le 1 || { echo "$f: exit $st"; false; }; } &&
+		if test $st = 1; then grep -E "^error: .*\.xes(:[0-9]+)?" err || { cat err; false; }; fi ||
+		return 1
 	done
 '
 
@@ -212,7 +213,7 @@ test_shared 'stats: helpdesk (gzip XES) equals the reference' '
 test_shared 'reference tool agrees live on every shared log (all figures)' '
 	for f in 03_repairExample.xes.gz:repair receipt.csv:receipt helpdesk.xes.gz:helpdesk \
 		 interval_event_log.xes:interval 11_tickets.xes.gz:tickets; do
-		file=${f%%:*} log=${f#*:}
+		file=${f%%:*} log=${f#*:} &&
 		aivalue --json process stats $log >a.json &&
 		python3 "$REF" "$SHARED/$file" >r.json &&
 		python3 "$TEST_ROOT/tests/e2e/process_check.py" a.json r.json || { echo "$file"; exit 1; }

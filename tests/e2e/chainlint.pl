@@ -18,17 +18,20 @@
 # (functions included), so a helper called as `helper && next` is protected
 # only by its own && chain.  The lint makes the chain the rule everywhere.
 #
-# What passes (git's rules):
+# Unlike git's lint, a command followed by one that reads $? is refused: the
+# body runs under set -e, so a failing `cmd` ends it before `st=$?` runs;
+# write `cmd || st=$?`.
+#
+# What passes (git's rules otherwise):
 #   - every command in a list but the last ends with &&, ||, | or &;
 #   - a command ending in `return`, `exit` or `continue` (`cmd || return 1`);
-#   - a command followed by one that reads $?;
 #   - commands followed by `false`, `return` or `exit`, which fail explicitly:
 #     `cmd || { echo "why" >&2; false; }`;
 #   - here-documents, { } groups, ( ) subshells, if/elif/else/fi, case/esac,
 #     whose inner lists follow the same rules; the compound as a whole is one
 #     command of its enclosing list;
-#   - a for/while/until loop whose body says `|| return 1` or `|| exit 1`
-#     (or reads $?): without it, a failure in an early iteration is lost;
+#   - a for/while/until loop whose body says `|| return 1` or `|| exit 1`:
+#     without it, a failure in an early iteration is lost;
 #     a loop whose body only starts background jobs (`cmd &`) is exempt,
 #     since nothing in it can fail before the jobs are waited for.
 #
@@ -418,8 +421,6 @@ sub parse_command {
 
 # ---- the rules -------------------------------------------------------------
 
-sub reads_status { my ($toks) = @_; return grep { $_->{text} =~ /\$\?/ } @$toks; }
-
 sub lint_list {
 	my ($p, $items) = @_;
 	my @mine;
@@ -427,7 +428,6 @@ sub lint_list {
 		my ($item, $next) = ($items->[$i], $items->[$i + 1]);
 		next if $item->{sep} eq '&';
 		next if $item->{last}{last}{exits};
-		next if reads_status($next->{toks});
 		if ($next->{first} =~ /^(?:false|return|exit)$/) {
 			@mine = ();    # an explicit failure follows: what comes before may be diagnostics
 			next;
@@ -440,7 +440,6 @@ sub lint_list {
 sub lint_loop {
 	my ($p, $toks, $line) = @_;
 	return if grep { $_->{type} eq 'word' && $_->{text} =~ /^(?:return|exit)$/ } @$toks;
-	return if reads_status($toks);
 	push @{$p->{problems}}, { line => $line,
 		what => "loop without '|| return 1' (or '|| exit 1') in its body: an early iteration's failure is lost" };
 }

@@ -57,12 +57,12 @@ test_expect_success 'a chained body with a here-document, if, case and a loop pa
 	lint_ok good1
 '
 
-test_expect_success 'what git allows passes: || return, $?, &, explicit failure' '
+test_expect_success 'what git allows passes: || return, &, explicit failure' '
 	cat >good2 <<-\EOF &&
 		test -f a || return 1
 		aivalue serve & pid=$! &&
-		kill $pid
-		test $? = 0 &&
+		kill $pid &&
+		{ st=0 && wait $pid || st=$?; } &&
 		while read -r l
 		do
 			test -n "$l" || exit 1
@@ -116,6 +116,11 @@ test_expect_success 'a loop without || return 1 in its body is refused' '
 	lint_bad bad10 1
 '
 
+test_expect_success 'a command followed by st=$? is refused: set -e ends the body first' '
+	printf "a &&\naivalue import x 2>err\nst=\$?\ntest \$st = 1\n" >bad14 &&
+	lint_bad bad14 2
+'
+
 test_expect_success 'a || { ...; false; } fallback followed by an unchained command is refused' '
 	printf "sh run.sh || { tail out; false; }\nnext\n" >bad11 &&
 	lint_bad bad11 1
@@ -162,11 +167,12 @@ test_expect_success 'set up a scratch test tree' '
 # harness has its own $TEST_DIR).
 run_inner() {
 	{ echo ". \"\$(dirname \"\$0\")/lib.sh\"" && cat && echo test_done; } >tree/tests/e2e/$1.sh &&
+	st=0 &&
 	{
 		T0002_DIR=$TEST_DIR TMPDIR="$TEST_DIR/tree/tmp" AIV_CHAIN_LINT=${2:-1} \
-			sh tree/tests/e2e/$1.sh >$1.tap 2>&1
-		echo $? >$1.st
-	}
+			sh tree/tests/e2e/$1.sh >$1.tap 2>&1 || st=$?
+	} &&
+	echo $st >$1.st
 }
 
 test_expect_success 'with the lint off, a failing command in the middle of a body fails it' '

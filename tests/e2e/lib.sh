@@ -196,11 +196,28 @@ login_cookie() {
 		"$AIV_URL/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(aiv_session=[^;]*\);.*/\1/p'
 }
 
+# Returns the server's exit status when this shell started it (a crash at
+# shutdown fails the caller).  A body stopping the server the file started
+# runs in a subshell, where wait says 127 (not a child): then it waits for
+# the process to go (or to be a zombie the file's shell will reap), at most
+# 10 s.
 stop_server() {
 	if [ -n "${AIV_SERVER_PID:-}" ]; then
 		kill "$AIV_SERVER_PID" 2>/dev/null || :   # it may have exited already
-		wait "$AIV_SERVER_PID" 2>/dev/null || :
+		aiv_stop_st=0
+		wait "$AIV_SERVER_PID" 2>/dev/null || aiv_stop_st=$?
+		if [ "$aiv_stop_st" = 127 ]; then
+			aiv_stop_st=0
+			i=0
+			while kill -0 "$AIV_SERVER_PID" 2>/dev/null; do
+				case "$(cat "/proc/$AIV_SERVER_PID/stat" 2>/dev/null)" in *") Z "*) break ;; esac
+				i=$((i + 1))
+				if [ $i -gt 200 ]; then aiv_stop_st=1; break; fi
+				sleep 0.05
+			done
+		fi
 		AIV_SERVER_PID=
+		return "$aiv_stop_st"
 	fi
 }
 

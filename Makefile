@@ -46,14 +46,17 @@ build: deps
 # once, past any pyenv shim, and a link to it goes first on PATH for the
 # unit tests too (test_ledger runs tools/verify-ledger.py); the e2e files
 # do the same in tests/e2e/lib.sh.  docs/testing.md, "Timing".
+# Then tools/check-clean-tree fails the run if a test left files in the checkout.
 test: build test-deps
+	@tools/check-clean-tree snapshot build/clean-tree.before
 	@py="$$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)"; \
 	if [ -x "$$py" ]; then \
 		d="$${TMPDIR:-/tmp}/aiv-test-cache-$$(id -u)/bin-$$(printf '%s' "$$py" | cksum | cut -d' ' -f1)"; \
 		mkdir -p "$$d" && ln -sfn "$$py" "$$d/python3" && PATH="$$d:$$PATH"; \
 	fi; \
 	CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue AIV_PYTHON="$$py" PATH="$$PATH" \
-		$(PROVE) --exec '' -j $(JOBS) $(ORDERED_TESTS) $$(ls build/tests/test_* 2>/dev/null)
+		$(PROVE) --exec '' -j $(JOBS) $(ORDERED_TESTS) $$(ls build/tests/test_* 2>/dev/null); \
+		st=$$?; tools/check-clean-tree compare build/clean-tree.before || st=1; exit $$st
 
 # Fails when a layer calls one listed after it (tools/check-layers); also
 # run inside make test by tests/e2e/t0011-layers.sh.
@@ -63,9 +66,11 @@ check-layers: build
 asan: deps test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
+	@tools/check-clean-tree snapshot build-asan/clean-tree.before
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build-asan/aivalue \
-		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS)
+		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS); \
+		st=$$?; tools/check-clean-tree compare build-asan/clean-tree.before || st=1; exit $$st
 
 demo: build
 	@./scripts/demo

@@ -14,10 +14,14 @@
 
 set -u
 TEST_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TEST_SCRIPT=$(cd "$(dirname "$0")" && pwd)/${0##*/}   # this test file, for the chain-lint
 : "${AIVALUE_BIN:=$TEST_ROOT/build/aivalue}"
 case "$AIVALUE_BIN" in /*) ;; *) AIVALUE_BIN="$TEST_ROOT/$AIVALUE_BIN" ;; esac
 export AIVALUE_BIN TEST_ROOT
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/aiv-test.XXXXXX")
+# what the programs a test runs put in $TMPDIR goes with the test directory
+mkdir "$TEST_DIR/tmp" || exit 1
+export TMPDIR="$TEST_DIR/tmp"
 export AIVALUE_DB="$TEST_DIR/aivalue.db"
 export AIVALUE_ACTOR="test:runner"
 export AIVALUE_BUSY_TIMEOUT_MS=300
@@ -30,6 +34,15 @@ aivalue() { "$AIVALUE_BIN" "$@"; }
 
 cleanup_test_dir() {
 	stop_server
+	# servers a test body started in its subshell, and left running if it
+	# failed; a pid is only ours while its command line names our port
+	if [ -f "$TEST_DIR/.servers" ]; then
+		while read -r pid port; do
+			case "$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
+			*" serve --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
+			esac
+		done <"$TEST_DIR/.servers"
+	fi
 	if [ "${AIV_KEEP:-0}" = 1 ]; then
 		echo "# kept $TEST_DIR" >&2
 	else
@@ -40,9 +53,44 @@ trap cleanup_test_dir EXIT
 
 say() { echo "# $*"; }
 
+# The body runs in a subshell with set -e, and that subshell must not sit
+# in an if, a ! or a && / || list: there the shell ignores set -e for
+# everything inside, functions included (POSIX, "set -e"), and a failing
+# command in the middle of a body would go unnoticed.  So the subshell is
+# a plain command and its status is read afterwards.  The body runs inside
+# a function so that `|| return 1` in a loop ends it, as in git's tests.
+test_eval_() { eval "$1"; }
+
+# test_run_ NAME BODY: run BODY; its output goes to $TEST_DIR/.out and its
+# exit status to $test_status ("lint" if it was refused and not run).  The
+# chain-lint (tests/e2e/chainlint.pl) looks at it first unless
+# AIV_CHAIN_LINT=0.
+test_run_() {
+	# refuse to run where set -e would be off in the body: when the caller
+	# of test_expect_success is itself in an if, a ! or a && / || list
+	(set -e; false; true)
+	if [ $? -eq 0 ]; then
+		echo "test_expect_* was called where the shell ignores set -e (in an if, a ! or a && / || list): a failing command would not stop the body" >"$TEST_DIR/.out"
+		test_status=lint
+		return 0
+	fi
+	if [ "${AIV_CHAIN_LINT:-1}" != 0 ]; then
+		perl "$TEST_ROOT/tests/e2e/chainlint.pl" --file "$TEST_SCRIPT" --test "$1" "$2" \
+			>"$TEST_DIR/.out" 2>&1
+		test_status=$?
+		if [ "$test_status" -ne 0 ]; then
+			test_status=lint
+			return 0
+		fi
+	fi
+	(set -e; test_eval_ "$2") >"$TEST_DIR/.out" 2>&1
+	test_status=$?
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (eval "set -e; $2") >"$TEST_DIR/.out" 2>&1; then
+	test_run_ "$1" "$2"
+	if [ "$test_status" = 0 ]; then
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"
@@ -51,13 +99,44 @@ test_expect_success() {
 	fi
 }
 
+# A check that fails today because the program is wrong (a known breakage,
+# reported): TAP "not ok ... # TODO", which prove counts but does not fail
+# on.  When the program is fixed it prints "ok ... # TODO known breakage
+# vanished"; then turn it into test_expect_success.  A body the chain-lint
+# refuses fails as in test_expect_success: a TODO must still be a real check.
+test_expect_failure() {
+	test_count=$((test_count + 1))
+	test_run_ "$1" "$2"
+	if [ "$test_status" = lint ]; then
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TEST_DIR/.out"
+		test_failed=$((test_failed + 1))
+	elif [ "$test_status" = 0 ]; then
+		echo "ok $test_count - $1 # TODO known breakage vanished"
+	else
+		echo "not ok $test_count - $1 # TODO known breakage"
+		sed 's/^/#   /' "$TEST_DIR/.out"
+	fi
+}
+
+# The helper functions a test file defines run inside test bodies, often as
+# `helper && next`, where set -e does not reach them: lint them as bodies,
+# once per file, and fail a first test naming them when one is not chained.
+if [ "${AIV_CHAIN_LINT:-1}" != 0 ] &&
+	! perl "$TEST_ROOT/tests/e2e/chainlint.pl" --functions "$TEST_SCRIPT" >"$TEST_DIR/.out" 2>&1; then
+	test_count=$((test_count + 1))
+	echo "not ok $test_count - chain-lint: the helper functions of ${0##*/}"
+	sed 's/^/#   /' "$TEST_DIR/.out"
+	test_failed=$((test_failed + 1))
+fi
+
 # Run a command that must fail with a given exit status (default: not 0,
 # and never a crash: 128+ means a signal).
 test_must_fail() {
 	want=""
 	case "$1" in --exit=*) want=${1#--exit=}; shift ;; esac
-	"$@"
-	st=$?
+	# in an if: under a test body's set -e a bare failing "$@" would end the body
+	if "$@"; then st=0; else st=$?; fi
 	if [ "$st" -eq 0 ]; then
 		echo "test_must_fail: '$*' succeeded" >&2
 		return 1
@@ -96,6 +175,7 @@ start_server() {
 	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" "$@" >"$TEST_DIR/server.log" 2>&1 &
 	AIV_SERVER_PID=$!
+	echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers"
 	AIV_URL="http://127.0.0.1:$AIV_PORT"
 	i=0
 	while ! curl -fsS "$AIV_URL/healthz" >/dev/null 2>&1; do
@@ -117,11 +197,28 @@ login_cookie() {
 		"$AIV_URL/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(aiv_session=[^;]*\);.*/\1/p'
 }
 
+# Returns the server's exit status when this shell started it (a crash at
+# shutdown fails the caller).  A body stopping the server the file started
+# runs in a subshell, where wait says 127 (not a child): then it waits for
+# the process to go (or to be a zombie the file's shell will reap), at most
+# 10 s.
 stop_server() {
 	if [ -n "${AIV_SERVER_PID:-}" ]; then
-		kill "$AIV_SERVER_PID" 2>/dev/null
-		wait "$AIV_SERVER_PID" 2>/dev/null
+		kill "$AIV_SERVER_PID" 2>/dev/null || :   # it may have exited already
+		aiv_stop_st=0
+		wait "$AIV_SERVER_PID" 2>/dev/null || aiv_stop_st=$?
+		if [ "$aiv_stop_st" = 127 ]; then
+			aiv_stop_st=0
+			i=0
+			while kill -0 "$AIV_SERVER_PID" 2>/dev/null; do
+				case "$(cat "/proc/$AIV_SERVER_PID/stat" 2>/dev/null)" in *") Z "*) break ;; esac
+				i=$((i + 1))
+				if [ $i -gt 200 ]; then aiv_stop_st=1; break; fi
+				sleep 0.05
+			done
+		fi
 		AIV_SERVER_PID=
+		return "$aiv_stop_st"
 	fi
 }
 

@@ -21,8 +21,8 @@ tamper() {
 # both_fail_at NAME SEQ WORDS [--expect-head CP]: aivalue and the script
 # both reject NAME.db, naming entry SEQ, and aivalue's reason has WORDS
 both_fail_at() {
-	name=$1 seq=$2 words=$3
-	shift 3
+	name=$1 seq=$2 words=$3 &&
+	shift 3 &&
 	test_must_fail --exit=1 aivalue --db "$name.db" audit verify "$@" 2>"$name.err" &&
 	test_grep "^error: ledger verification failed at entry $seq: " "$name.err" &&
 	test_grep "$words" "$name.err" &&

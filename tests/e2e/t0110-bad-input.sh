@@ -124,12 +124,13 @@ test_expect_success 'a locked database: one-line busy error within the timeout, 
 	time.sleep(30)
 	EOF
 	holder=$! &&
-	i=0 && while ! test -e locked.ready && test $i -lt 400; do sleep 0.05; i=$((i + 1)); done &&
+	i=0 && while ! test -e locked.ready && test $i -lt 400; do sleep 0.05 && i=$((i + 1)) || return 1; done &&
 	test -e locked.ready &&
 	sed "s/^role: Claims handler$/role: Claims lead/" people.yaml >changed.yaml &&
 	start=$(date +%s) &&
-	if test_must_fail --exit=1 aivalue apply -f changed.yaml 2>err; then st=0; else st=1; fi
-	kill $holder; wait $holder 2>/dev/null || :
+	if test_must_fail --exit=1 aivalue apply -f changed.yaml 2>err; then st=0; else st=1; fi &&
+	kill $holder &&
+	{ wait $holder 2>/dev/null || :; } &&
 	test $st -eq 0 &&
 	test $(( $(date +%s) - start )) -lt 10 &&
 	one_line_error err "database is locked by another process" &&

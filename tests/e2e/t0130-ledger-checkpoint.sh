@@ -86,10 +86,10 @@ test_expect_success 'an altered checkpoint, another key, a missing signature are
 test_expect_success 'serve publishes a signed checkpoint on a schedule' '
 	start_server --quiet --checkpoint-key ledger.key --checkpoint-out served.note \
 		--checkpoint-every PT1S &&
-	i=0 && while [ ! -s served.note ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while [ ! -s served.note ] && [ $i -lt 50 ]; do sleep 0.1 && i=$((i + 1)) || return 1; done &&
 	n1=$(sed -n 2p served.note) &&
 	aivalue token create --name during --role viewer >/dev/null &&
-	i=0 && while [ "$(sed -n 2p served.note)" = "$n1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while [ "$(sed -n 2p served.note)" = "$n1" ] && [ $i -lt 50 ]; do sleep 0.1 && i=$((i + 1)) || return 1; done &&
 	test "$(sed -n 2p served.note)" = $((n1 + 1)) &&
 	stop_server &&
 	aivalue audit verify --checkpoint served.note --key ledger.key.pub >/dev/null &&

@@ -10,7 +10,7 @@ test_expect_success 'scripts/demo builds the demo workspace and serves it' '
 	{ DEMO_SIZE=small DEMO_DIR="$TEST_DIR/demo" LISTEN="127.0.0.1:$port" "$TEST_ROOT/scripts/demo" >demo.log 2>&1 & } &&
 	pid=$! &&
 	i=0 && while ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-		i=$((i + 1)); test $i -lt 1200 || { cat demo.log; exit 1; }; sleep 0.1
+		i=$((i + 1)) && test $i -lt 1200 && sleep 0.1 || { cat demo.log; return 1; }
 	done &&
 	test_grep "ledger ok" demo.log &&
 	test_grep "^  a year of AI usage .* s  [0-9]* usage rows" demo.log &&
@@ -20,7 +20,8 @@ test_expect_success 'scripts/demo builds the demo workspace and serves it' '
 	test "$(json_get i.json "d[\"count\"]")" = 6 &&
 	adm=$(sed -n "s/^  admin token:  //p" demo.log) &&
 	curl -fsS -H "Authorization: Bearer $adm" "http://127.0.0.1:$port/api/v1/exceptions" >x.json &&
-	kill $pid && wait $pid 2>/dev/null; true
+	kill $pid &&
+	{ wait $pid 2>/dev/null || :; }
 '
 test_expect_success 'the demo workspace holds every capability'"'"'s data' '
 	export AIVALUE_DB="$TEST_DIR/demo/aivalue.db" &&

@@ -10,8 +10,8 @@ ACME="$TEST_ROOT/examples/acme"
 # api METHOD PATH [curl args...]: body to out.json, headers to hdr.txt,
 # prints the status code.
 api() {
-	m=$1 p=$2
-	shift 2
+	m=$1 p=$2 &&
+	shift 2 &&
 	curl -s -o out.json -D hdr.txt -w '%{http_code}' -X "$m" "$@" "$AIV_URL$p"
 }
 head_seq() { aivalue audit checkpoint | cut -d: -f1; }
@@ -389,8 +389,8 @@ test_expect_success '/metrics: Prometheus text with requests, ledger head, objec
 test_expect_success 'parallel readers on the worker threads all get answers' '
 	for j in 1 2 3 4; do
 		for i in $(seq 50); do
-			printf "url = \"%s\"\noutput = \"/dev/null\"\n" "$AIV_URL/api/v1/teams/it"
-		done >urls$j.cfg
+			printf "url = \"%s\"\noutput = \"/dev/null\"\n" "$AIV_URL/api/v1/teams/it" || return 1
+		done >urls$j.cfg || return 1
 	done &&
 	for j in 1 2 3 4; do
 		curl -s -H "$AUTH" -K urls$j.cfg -w "%{http_code}\n" >codes$j.txt &

@@ -11,7 +11,7 @@ aivalue token create --name v --role viewer >viewer.tok 2>/dev/null
 start_server --quiet
 
 # get PATH [curl args] -> status; body in out.json, head in hdr.txt
-get() { p=$1; shift; curl -s -o out.json -D hdr.txt -w "%{http_code}" "$@" "$AIV_URL$p"; }
+get() { p=$1 && shift && curl -s -o out.json -D hdr.txt -w "%{http_code}" "$@" "$AIV_URL$p"; }
 is_error() {
 	json_get out.json "d[\"error\"][\"status\"]" >st.txt &&
 	test "$(cat st.txt)" = "$1" &&

@@ -66,16 +66,17 @@ test_expect_success 'revoking the token ends its sessions' '
 
 test_expect_success 'a token with --expires works until then, then is refused; list shows it' '
 	: an absolute expiry 15 s ahead, so that a loaded machine still signs in before it &&
-	at=$(python3 -c "import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(seconds=15)).strftime(\"%Y-%m-%dT%H:%M:%SZ\"))") &&
+	: the checks that must run before it come first, without a Python start between them &&
+	at=$(date -u -d "+15 seconds" +%Y-%m-%dT%H:%M:%SZ) &&
 	aivalue token create --name short --role viewer --expires "$at" >short.tok 2>/dev/null &&
 	aivalue token list --json >list.json &&
-	test "$(json_get list.json "[t[\"state\"] for t in d if t[\"name\"] == \"short\"][0]")" = active &&
-	test "$(json_get list.json "[t[\"expires_at\"] for t in d if t[\"name\"] == \"short\"][0]")" = "${at%Z}.000000Z" &&
 	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami") &&
 	say "before expiry, bearer: $code" && test "$code" = 200 &&
 	c=$(login_cookie "$(cat short.tok)") &&
 	test -n "$c" &&
 	code=$(page "$c") && say "before expiry, session: $code" && test "$code" = 200 &&
+	test "$(json_get list.json "[t[\"state\"] for t in d if t[\"name\"] == \"short\"][0]")" = active &&
+	test "$(json_get list.json "[t[\"expires_at\"] for t in d if t[\"name\"] == \"short\"][0]")" = "${at%Z}.000000Z" &&
 	python3 -c "import datetime as d, time, sys; t = d.datetime.strptime(sys.argv[1], \"%Y-%m-%dT%H:%M:%SZ\").replace(tzinfo=d.timezone.utc); time.sleep(max(0, (t - d.datetime.now(d.timezone.utc)).total_seconds() + 1.5))" "$at" &&
 	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami") &&
 	say "after expiry, bearer: $code" && test "$code" = 401 &&

@@ -13,18 +13,18 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 
 # like start_server, over HTTPS
 start_tls() {
-	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()') || return 1
 	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" --quiet "$@" >server.log 2>&1 &
-	AIV_SERVER_PID=$!
-	AIV_URL="https://127.0.0.1:$AIV_PORT"
-	i=0
+	AIV_SERVER_PID=$! &&
+	AIV_URL="https://127.0.0.1:$AIV_PORT" &&
+	i=0 &&
 	while ! curl -fsS --cacert cert.pem "$AIV_URL/healthz" >/dev/null 2>&1; do
-		i=$((i + 1))
+		i=$((i + 1)) &&
 		if [ $i -gt 100 ] || ! kill -0 $AIV_SERVER_PID 2>/dev/null; then
 			sed 's/^/#   /' server.log
 			return 1
-		fi
-		sleep 0.05
+		fi &&
+		sleep 0.05 || return 1
 	done
 }
 

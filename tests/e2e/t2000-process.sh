@@ -16,7 +16,7 @@ test_shared() {
 	if have_shared; then
 		test_expect_success "$@"
 	else
-		test_count=$((test_count + 1))
+		test_count=$((test_count + 1)) &&
 		echo "ok $test_count # skip $1 (no $SHARED)"
 	fi
 }
@@ -123,10 +123,11 @@ test_expect_success 'XES importer test files: bad ones fail with a location, non
 
 test_shared 'all pm4py XES importer test files: no crash, errors located' '
 	for f in "$SHARED"/xes_importer_tests/*.xes; do
-		aivalue import cases "$f" --name t >/dev/null 2>err
-		st=$?
-		test $st -le 1 || { echo "$f: exit $st"; exit 1; }
-		if test $st = 1; then grep -E "^error: .*\.xes(:[0-9]+)?" err || { cat err; exit 1; }; fi
+		st=0 &&
+		{ aivalue import cases "$f" --name t >/dev/null 2>err || st=$?; } &&
+		{ test $st -le 1 || { echo "$f: exit $st"; false; }; } &&
+		if test $st = 1; then grep -E "^error: .*\.xes(:[0-9]+)?" err || { cat err; false; }; fi ||
+		return 1
 	done
 '
 
@@ -212,7 +213,7 @@ test_shared 'stats: helpdesk (gzip XES) equals the reference' '
 test_shared 'reference tool agrees live on every shared log (all figures)' '
 	for f in 03_repairExample.xes.gz:repair receipt.csv:receipt helpdesk.xes.gz:helpdesk \
 		 interval_event_log.xes:interval 11_tickets.xes.gz:tickets; do
-		file=${f%%:*} log=${f#*:}
+		file=${f%%:*} log=${f#*:} &&
 		aivalue --json process stats $log >a.json &&
 		python3 "$REF" "$SHARED/$file" >r.json &&
 		python3 "$TEST_ROOT/tests/e2e/process_check.py" a.json r.json || { echo "$file"; exit 1; }
@@ -259,8 +260,9 @@ test_expect_success 'compare: bootstrap CI is seeded and reproducible' '
 '
 
 test_expect_success 'compare: --before splits on the first event, text view' '
-	aivalue process compare cohorts --before "2024-03-01 00:00:00" >out 2>err;
-	test_grep "a cohort is empty" err &&
+	test_must_fail --exit=1 aivalue process compare cohorts --before "2024-03-01 00:00:00" >out 2>err &&
+	test_grep "^error: a cohort is empty (.before 2024-03-01 00:00:00.: 0 cases, .on or after 2024-03-01 00:00:00.: 8 cases)$" err &&
+	test ! -s out &&
 	aivalue process compare re-csv2 --before 2011-01-01 >out &&
 	test_grep "A = before 2011-01-01, B = on or after 2011-01-01" out &&
 	test_grep "^cases  *3  *3$" out &&

@@ -86,13 +86,13 @@ test_expect_success 'pm4py xes_importer_tests: the four with events import, the 
 test_expect_success 'pm4py xes_importer_tests: none crashes; every refusal names the file' '
 	n=0 &&
 	for f in "$SHARED"/xes_importer_tests/*.xes; do
-		aivalue import cases "$f" --name t >/dev/null 2>err
-		st=$?
-		test $st -le 1 || { echo "$f: exit $st"; exit 1; }
+		st=0 &&
+		{ aivalue import cases "$f" --name t >/dev/null 2>err || st=$?; } &&
+		{ test $st -le 1 || { echo "$f: exit $st"; false; }; } &&
 		if test $st = 1; then
-			grep -E "^error: .*\.xes(:[0-9]+:[0-9]+: |: empty log: no events)" err || { cat err; exit 1; }
-		fi
-		n=$((n + 1))
+			grep -E "^error: .*\.xes(:[0-9]+:[0-9]+: |: empty log: no events)" err || { cat err; false; }
+		fi &&
+		n=$((n + 1)) || return 1
 	done &&
 	test $n = 71
 '

@@ -331,7 +331,7 @@ test_expect_success 'decisions list pages in a stable order: --limit, --after SE
 	while :; do
 		aivalue decisions list --limit 3 --after $c --json >pg.json &&
 		json_get pg.json "\"\\n\".join(str(r[\"seq\"]) for r in d[\"items\"])" >>walk.txt &&
-		c=$(json_get pg.json "d[\"next_cursor\"] or 0") &&
+		c=$(json_get pg.json "d[\"next_cursor\"] or 0") || return 1
 		test "$c" != 0 || break
 	done &&
 	json_get all.json "\"\\n\".join(str(r[\"seq\"]) for r in d)" >all.txt &&

@@ -189,11 +189,15 @@ test_expect_success 'the workflow pages render the figures, the queue and the de
 
 test_expect_success 'concurrent single decisions are all answered and all in the ledger' '
 	n1=$(ndecisions) &&
+	pids= &&
 	for i in 1 2 3 4 5 6 7 8; do
 		( for j in 1 2 3 4 5 6 7 8 9 10; do
-			post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": $i$j}}" >/dev/null
+			test "$(post agent.tok /api/v1/decide "{$INV, \"context\": {\"confidence\": 0.9, \"amount\": $i$j}}")" = 200 ||
+				exit 1
 		done ) &
-	done; wait &&
+		pids="$pids $!" || return 1
+	done &&
+	for p in $pids; do wait $p || return 1; done &&
 	test "$(ndecisions)" = $((n1 + 80)) &&
 	aivalue decisions verify &&
 	aivalue audit verify
@@ -215,7 +219,7 @@ test_expect_success 'the decision log over HTTP pages with a cursor, in a stable
 	while :; do
 		test "$(get viewer.tok "/api/v1/decisions?order=oldest&limit=50&cursor=$c")" = 200 &&
 		json_get out.json "\"\\n\".join(str(r[\"seq\"]) for r in d[\"items\"])" >>walk.txt &&
-		c=$(json_get out.json "d[\"next_cursor\"] or 0") &&
+		c=$(json_get out.json "d[\"next_cursor\"] or 0") || return 1
 		test "$c" != 0 || break
 	done &&
 	json_get all.json "\"\\n\".join(str(r[\"seq\"]) for r in d)" >all.txt &&

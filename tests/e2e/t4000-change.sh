@@ -10,17 +10,17 @@
 
 Q="'" # a single quote, for Python reprs inside test bodies
 # Each test body runs in a subshell, so each sets the time it acts at.
-at() { AIVALUE_FAKE_TIME="$1"; export AIVALUE_FAKE_TIME; }
+at() { AIVALUE_FAKE_TIME="$1" && export AIVALUE_FAKE_TIME; }
 # The whole state: ledger head plus a dump of the database.
 state() {
-	aivalue audit checkpoint
+	aivalue audit checkpoint &&
 	sqlite3 "$AIVALUE_DB" .dump | sha256sum
 }
 # unchanged CMD...: the command fails and nothing changes
 unchanged() {
-	state >before.state
-	test_must_fail "$@" 2>err.txt || return 1
-	state >after.state
+	state >before.state &&
+	test_must_fail "$@" 2>err.txt &&
+	state >after.state &&
 	test_cmp before.state after.state
 }
 

@@ -16,15 +16,15 @@ export AIVALUE_FAKE_TIME
 
 # The whole state: ledger head, a dump of the database, and the files.
 state() {
-	aivalue audit checkpoint
-	sqlite3 "$AIVALUE_DB" .dump | sha256sum
+	aivalue audit checkpoint &&
+	sqlite3 "$AIVALUE_DB" .dump | sha256sum &&
 	find arts reqs -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum
 }
 # unchanged CMD...: the command fails and nothing changes
 unchanged() {
-	state >before.state
-	test_must_fail "$@" 2>err.txt || return 1
-	state >after.state
+	state >before.state &&
+	test_must_fail "$@" 2>err.txt &&
+	state >after.state &&
 	test_cmp before.state after.state
 }
 

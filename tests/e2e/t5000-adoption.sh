@@ -85,7 +85,7 @@ test_expect_success 'adoption by function and by team, with the privacy floor' '
 
 test_expect_success 'bad input names file, line and column and changes nothing' '
 	head=$(aivalue audit checkpoint) &&
-	{ head -n 100 "$USAGE"; echo "2026-02-30,u0001,chatgpt,chat,,1"; } >bad.csv &&
+	{ head -n 100 "$USAGE" && echo "2026-02-30,u0001,chatgpt,chat,,1"; } >bad.csv &&
 	test_must_fail --exit=1 aivalue import usage bad.csv --format csv --map "$MAP" 2>err &&
 	test_grep "bad.csv:101:1: unparseable time .2026-02-30. in .date." err &&
 	test_must_fail aivalue import usage "$USAGE" --format m365-copilot 2>err &&

@@ -59,9 +59,9 @@ test_expect_success 'GET /api/v1/adoption equals aivalue adoption --json for eac
 	for q in "" "?by=role" "?by=team&period=week" "?by=function&period=month" \
 		"?by=role&as_of=2026-06-30"; do
 		test "$(api "/api/v1/adoption$q" "$VIEWER")" = 200 || return 1
-		by=$(echo "$q" | sed -n "s/.*by=\([a-z]*\).*/--by \1/p")
-		per=$(echo "$q" | sed -n "s/.*period=\([a-z]*\).*/--period \1/p")
-		asof=$(echo "$q" | sed -n "s/.*as_of=\([0-9-]*\).*/--as-of \1/p")
+		by=$(echo "$q" | sed -n "s/.*by=\([a-z]*\).*/--by \1/p") &&
+		per=$(echo "$q" | sed -n "s/.*period=\([a-z]*\).*/--period \1/p") &&
+		asof=$(echo "$q" | sed -n "s/.*as_of=\([0-9-]*\).*/--as-of \1/p") &&
 		aivalue adoption $by $per $asof --json >cli.json || return 1
 		same_json out.json cli.json || { echo "# differs for $q"; return 1; }
 	done &&
@@ -100,11 +100,11 @@ test_expect_success 'bad query parameters are 400 with a message and change noth
 
 test_expect_success 'roles: every human role reads, the agent role and no token are refused' '
 	for r in admin viewer analyst auditor; do
-		t=$(cat $r.tok)
+		t=$(cat $r.tok) &&
 		for p in /api/v1/adoption /api/v1/journeys /api/v1/identities/unmatched \
 			/adoption /journeys; do
 			test "$(api $p "$t")" = 200 || { echo "# $r $p"; return 1; }
-		done
+		done || return 1
 	done &&
 	for p in /api/v1/adoption /api/v1/journeys /api/v1/identities/unmatched; do
 		test "$(api $p "$AGENT")" = 403 &&

@@ -49,7 +49,8 @@ test_expect_success 'every framework library imports' '
 	: >failed.txt &&
 	while IFS= read -r f; do
 		aivalue assess import "$f" >/dev/null 2>err.txt ||
-		echo "$f: $(cat err.txt)" >>failed.txt
+		echo "$f: $(cat err.txt)" >>failed.txt ||
+		return 1
 	done <frameworks.txt &&
 	say "$(($(wc -l <frameworks.txt) - $(wc -l <failed.txt))) of $(wc -l <frameworks.txt) imported" &&
 	cat failed.txt &&

@@ -188,7 +188,7 @@ test_expect_success 'bad hypotheses over logs: unknown log, a metric a log does 
 test_expect_success 'proficiency_mix from a usage import with features: 2 of 5 active people use 3 or more' '
 	aivalue report --format json -o r.json &&
 	test "$(metric proficiency_mix state)" = missing &&
-	for i in 1 2 3 4 5; do printf -- "---\nkind: Person\nname: p$i\ndisplay_name: P$i\nrole: clerk\nteam: finance\n"; done >ppl.yaml &&
+	for i in 1 2 3 4 5; do printf -- "---\nkind: Person\nname: p$i\ndisplay_name: P$i\nrole: clerk\nteam: finance\n" || return 1; done >ppl.yaml &&
 	aivalue apply -f ppl.yaml >/dev/null &&
 	cat >u.csv <<-CSV &&
 	person,time,tool,feature

@@ -12,8 +12,8 @@ export AIVALUE_FAKE_TIME=2026-11-25T12:00:00Z
 
 # api METHOD PATH TOKEN [curl args...]: body to out.json, prints the status.
 api() {
-	m=$1 p=$2 t=$3
-	shift 3
+	m=$1 p=$2 t=$3 &&
+	shift 3 &&
 	curl -s -o out.json -w '%{http_code}' -X "$m" -H "Authorization: Bearer $t" "$@" "$AIV_URL$p"
 }
 page() { curl -s -o page.html -w '%{http_code}' -H "Authorization: Bearer $2" "$AIV_URL$1"; }

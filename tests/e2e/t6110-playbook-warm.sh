@@ -17,7 +17,7 @@ test_expect_success 'setup: a small demo workspace' '
 
 test_expect_success 'the warmer computes the playbook before any page asks' '
 	start_server &&
-	i=0 && while [ "$(cache stored)" != 1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done &&
+	i=0 && while [ "$(cache stored)" != 1 ] && [ $i -lt 600 ]; do sleep 0.1 && i=$((i + 1)) || return 1; done &&
 	test "$(cache stored)" = 1 && test "$(cache miss)" = 1 &&
 	curl -fsS -o /dev/null -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/" &&
 	test "$(cache miss)" = 1 && test "$(cache hit)" -ge 1 &&

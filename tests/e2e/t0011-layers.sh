@@ -20,7 +20,7 @@ test_expect_success 'every call in the build goes to an earlier layer' '
 # plant OBJ.c (defining a function that calls SYMBOL) into a copy of
 # LAYER's library and write layers.txt pointing LAYER at the copy
 plant() {
-	layer=$1 obj=$2 code=$3
+	layer=$1 obj=$2 code=$3 &&
 	printf "%s\n" "$code" >"$obj.c" &&
 	cc -c -o "$obj.o" "$obj.c" &&
 	cp "$(awk -v l="$layer" "\$1 == l { print \$2 }" "$BUILD/layers.txt")" "$layer.a" &&

@@ -14,8 +14,8 @@ INV4='{"confidence": 0.5, "amount": 700}'
 
 # decide_on DB OUT RESOURCE CONTEXT [--approved ID]
 decide_on() {
-	db=$1 out=$2 res=$3 ctx=$4
-	shift 4
+	db=$1 out=$2 res=$3 ctx=$4 &&
+	shift 4 &&
 	aivalue --db "$db" decide --json --agent ap-bot --action approve_invoice \
 		--resource "Invoice::\"$res\"" --context "$ctx" "$@" >"$out"
 }

@@ -22,8 +22,8 @@ tamper() {
 # state_fails NAME WORDS...: the chain is ok, the state is not, and each
 # WORDS is a line of the report
 state_fails() {
-	name=$1
-	shift
+	name=$1 &&
+	shift &&
 	test_must_fail --exit=1 aivalue --db "$name.db" audit verify >"$name.out" 2>"$name.err" &&
 	test_grep "^ledger ok: " "$name.out" &&
 	test_grep "^error: state verification failed: " "$name.err" &&

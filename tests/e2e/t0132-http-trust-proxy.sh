@@ -13,8 +13,8 @@ aivalue token create --name view --role viewer >viewer.tok 2>/dev/null
 
 # login_headers ORIGIN [CURL ARGS...]: sign in, print the response head
 login_headers() {
-	origin=$1
-	shift
+	origin=$1 &&
+	shift &&
 	curl -s -o /dev/null -D - -H "Origin: $origin" --data-urlencode "token=$(cat viewer.tok)" \
 		"$@" "$AIV_URL/login" | tr -d '\r'
 }

@@ -32,7 +32,7 @@ shape() {
 unchanged() {
 	if cmp -s base.db run.db && ! test -s run.db-wal; then
 		return 0
-	fi
+	fi &&
 	test "$(dump run.db)" = "$base"
 }
 
@@ -45,6 +45,27 @@ next_n() {
 	fi
 }
 
+# check_point KIND N STATUS: the outcome of one fault point (see below)
+check_point() {
+	grep -q "fault injected: $1 at $2" err ||
+		{ echo "$1:$2: no fault line"; cat err; return 1; }
+	case $1:$3 in
+	crash-*:137 | alloc-site:134 | write-*:[01] | disk-*:[01] | sqlite-*:[01]) ;;
+	*) echo "$1:$2: exit $3"; cat err; return 1 ;;
+	esac &&
+	if unchanged; then
+		test "$3" != 0 || { echo "$1:$2: exit 0, yet nothing landed"; cat err; return 1; }
+	else
+		test "$(shape run.db)" = "$full" ||
+			{ echo "$1:$2: store neither before nor after"; cat err; return 1; }
+		test "$3" != 1 || { echo "$1:$2: said it failed, yet the command landed"; cat err; return 1; }
+		landed=$((landed + 1)) &&
+		"$AIVALUE_BIN" --db run.db audit verify >/dev/null 2>verr ||
+			{ echo "$1:$2: audit verify failed"; cat verr; return 1; }
+	fi &&
+	{ test "$3" != 1 || grep -q "^error: " err || { echo "$1:$2: no error line"; cat err; return 1; }; }
+}
+
 # fault_campaign KIND CMD...: run CMD on a copy of base.db with the fault
 # at each point N of KIND.  The store afterwards is either unchanged, or,
 # when the fault came after the commit (a checkpoint write at close, an
@@ -52,43 +73,28 @@ next_n() {
 # A command that says it failed must have changed nothing; one that
 # exits 0 must have done everything.  The ledger verifies every time.
 fault_campaign() {
-	kind=$1
-	shift
-	n=1
-	tried=0
-	landed=0
-	base=$(dump base.db)
-	"$AIVALUE_BIN" --db base.db audit verify >/dev/null || return 1
-	full=$(shape full.db)
+	kind=$1 &&
+	shift &&
+	n=1 &&
+	tried=0 &&
+	landed=0 &&
+	base=$(dump base.db) &&
+	"$AIVALUE_BIN" --db base.db audit verify >/dev/null &&
+	full=$(shape full.db) &&
 	while :; do
 		rm -f run.db run.db-wal run.db-shm &&
 		cp base.db run.db &&
 		st=0 &&
-		AIVALUE_FAULT=$kind:$n "$AIVALUE_BIN" --db run.db "$@" >out 2>err || st=$?
+		{ AIVALUE_FAULT=$kind:$n "$AIVALUE_BIN" --db run.db "$@" >out 2>err || st=$?; } &&
 		if grep -q "fault not reached" err; then
 			test "$st" = 0 || { echo "$kind:$n not reached, yet exit $st"; cat err; return 1; }
 			break
-		fi
-		grep -q "fault injected: $kind at $n" err || { echo "$kind:$n: no fault line"; cat err; return 1; }
-		tried=$((tried + 1))
-		case $kind:$st in
-		crash-*:137 | alloc-site:134 | *:1 | *:0) ;;
-		*) echo "$kind:$n: exit $st"; cat err; return 1 ;;
-		esac
-		case $kind in crash-*) test "$st" = 137 || { echo "$kind:$n: not killed"; return 1; } ;; esac
-		if ! unchanged; then
-			test "$(shape run.db)" = "$full" || { echo "$kind:$n: store neither before nor after"; cat err; return 1; }
-			test "$st" != 1 || { echo "$kind:$n: said it failed, yet the command landed"; cat err; return 1; }
-			landed=$((landed + 1))
-			"$AIVALUE_BIN" --db run.db audit verify >/dev/null 2>verr ||
-				{ echo "$kind:$n: audit verify failed"; cat verr; return 1; }
-		else
-			test "$st" != 0 || { echo "$kind:$n: exit 0, yet nothing landed"; cat err; return 1; }
-		fi
-		test "$st" != 1 || grep -q "^error: " err || { echo "$kind:$n: no error line"; cat err; return 1; }
-		n=$(next_n "$kind" "$n")
-	done
-	test "$tried" -gt 0 || { echo "$kind: no fault point reached"; return 1; }
+		fi &&
+		tried=$((tried + 1)) &&
+		check_point "$kind" "$n" "$st" &&
+		n=$(next_n "$kind" "$n") || return 1
+	done &&
+	test "$tried" -gt 0 &&
 	echo "$kind $*: $tried points tried, $landed after the commit" >>campaign.log
 }
 

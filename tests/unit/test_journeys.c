@@ -17,6 +17,7 @@
 #include "core/cjson.h"
 #include "ingest/journeys.h"
 #include "metrics/journeys.h"
+#include "cli/cmd.h"
 
 static void test_mann_kendall(void **state)
 {
@@ -138,5 +139,6 @@ int main(void)
 		cmocka_unit_test(test_mann_kendall),
 		cmocka_unit_test(test_channel_metrics),
 	};
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

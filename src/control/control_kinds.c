@@ -471,8 +471,9 @@ static int workflow_put(struct store *s, const json_t *spec, struct aiv_err *err
 				return aiv_fail(err, AIV_EINPUT, "workflow '%s' step '%s': no agent "
 						"'%s' serves this workflow (declare it with kind: "
 						"Agent, workflow: %s)", wf, sname, an, wf);
-			if (!(st = store_prepare(s, "INSERT OR IGNORE INTO step_agents(workflow, step,"
-						 " agent) VALUES (?,?,?)", err)))
+			if (!(st = store_prepare(s, "INSERT INTO step_agents(workflow, step, agent)"
+						 " VALUES (?,?,?) ON CONFLICT(workflow, step, agent)"
+						 " DO NOTHING", err)))
 				return err->code;
 			store_bind_text(st, 1, wf);
 			store_bind_text(st, 2, sname);

@@ -33,6 +33,7 @@
 #include "ingest/otlp.h"
 #include "ingest/usage.h"
 #include "ledger/ledger.h"
+#include "org/tokens.h"
 
 #define MATCH_WINDOW_US (10LL * 60 * 1000000)
 
@@ -129,9 +130,9 @@ static int span_tool_call(void *data, const struct otlp_span *sp, struct aiv_err
 				 err)))
 		return rc;
 	time_format_us(t, when);
-	if (!(st = store_prepare(c->s, "INSERT OR IGNORE INTO tool_calls(trace_id, span_id,"
-				 " time_us, time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)",
-				 err)))
+	if (!(st = store_prepare(c->s, "INSERT INTO tool_calls(trace_id, span_id,"
+				 " time_us, time, agent, tool, decision_id) VALUES (?,?,?,?,?,?,?)"
+				 " ON CONFLICT(trace_id, span_id) DO NOTHING", err)))
 		return err->code;
 	store_bind_text(st, 1, sp->trace_id);
 	store_bind_text(st, 2, sp->span_id);
@@ -242,6 +243,34 @@ static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
 	rc = store_step(st, err);
 	*out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
 	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* How many of workflow `wf`'s agents hold an active agent token (org/ owns tokens). */
+static int agents_with_token(struct store *s, const char *wf, int64_t *out,
+			     struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name FROM agents WHERE workflow = ?"
+					      " ORDER BY name", err);
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc, has = 0;
+
+	*out = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, wf);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	for (i = 0; rc >= 0 && i < n; i++)
+		if ((rc = token_agent_has_token(s, names[i], &has, err)) >= 0 && has)
+			(*out)++;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return rc < 0 ? rc : 0;
 }
 
@@ -405,9 +434,7 @@ int control_readiness(struct store *s, const char *wf, json_t **out, struct aiv_
 	if (!found)
 		return aiv_fail(err, AIV_ENOTFOUND, "no workflow '%s'", wf);
 	if ((ret = q_int(s, "SELECT count(*) FROM agents WHERE workflow = ?", wf, &agents, err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM agents a WHERE a.workflow = ? AND EXISTS"
-			 " (SELECT 1 FROM tokens t WHERE t.agent = a.name AND t.role = 'agent'"
-			 " AND t.revoked_at IS NULL)", wf, &own, err)) ||
+	    (ret = agents_with_token(s, wf, &own, err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps WHERE workflow = ?", wf, &steps,
 			 err)) ||
 	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps ws WHERE ws.workflow = ? AND"

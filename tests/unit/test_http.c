@@ -17,7 +17,7 @@
 
 #include "http/routes.h"
 #include "http/server.h"
-#include "http/tokens.h"
+#include "org/tokens.h"
 #include "cli/cmd.h"
 
 static void test_match(void **state)

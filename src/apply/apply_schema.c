@@ -22,7 +22,7 @@ static const struct store_migration apply_migrations[] = {
 	  " spec_hash TEXT NOT NULL,"
 	  " created_seq INTEGER NOT NULL,"
 	  " updated_seq INTEGER NOT NULL,"
-	  " PRIMARY KEY(kind, name));" },
+	  " PRIMARY KEY(kind, name));", NULL },
 };
 
 const struct store_schema apply_tables = {

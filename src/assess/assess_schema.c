@@ -48,7 +48,17 @@ static const struct store_migration assess_migrations[] = {
 	  "CREATE TABLE framework_nodes(framework TEXT NOT NULL REFERENCES frameworks(urn),"
 	  " ord INTEGER NOT NULL, urn TEXT NOT NULL, parent_urn TEXT, depth INTEGER NOT NULL,"
 	  " assessable INTEGER NOT NULL, ref_id TEXT, name TEXT, description TEXT,"
-	  " groups TEXT NOT NULL, PRIMARY KEY(framework, urn));" },
+	  " groups TEXT NOT NULL, PRIMARY KEY(framework, urn));", NULL },
+	/*
+	 * Answers are listed in the order they were given; that order was
+	 * rowid, which only SQLite has.  New rows take max(ord) + 1, which is
+	 * what SQLite's rowid was, so old and new rows keep their order.
+	 */
+	{ 13, "playbook: readiness answers keep their order in a column (rowid is SQLite's alone)",
+	  "ALTER TABLE readiness_answers ADD COLUMN ord INTEGER;"
+	  "ALTER TABLE readiness_draft ADD COLUMN ord INTEGER;",
+	  STORE_SQLITE("UPDATE readiness_answers SET ord = rowid;"
+		       "UPDATE readiness_draft SET ord = rowid;") },
 };
 
 const struct store_schema assess_tables = {

@@ -44,14 +44,22 @@ static const struct store_migration change_migrations[] = {
 	  "CREATE TABLE change_findings(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
 	  " code TEXT NOT NULL, message TEXT NOT NULL, data TEXT NOT NULL);"
 	  "CREATE TABLE baselines(name TEXT PRIMARY KEY, root TEXT NOT NULL,"
-	  " created_at INTEGER NOT NULL, items TEXT NOT NULL);" },
+	  " created_at INTEGER NOT NULL, items TEXT NOT NULL);", NULL },
+	/*
+	 * Numbering the rows an older workspace holds needs their insertion
+	 * order (rowid), so it is the SQLite backfill; run after the DDL, it
+	 * leaves the same schema text and numbers as the one statement list of
+	 * before.
+	 */
 	{ 7, "change control: artefacts and edges by integer number, so the graph loads without id lookups",
 	  "ALTER TABLE artefacts ADD COLUMN num INTEGER;"
-	  "UPDATE artefacts SET num = rowid;"
 	  "CREATE INDEX artefacts_num ON artefacts(num, id, type);"
 	  "ALTER TABLE artefact_edges ADD COLUMN src_num INTEGER;"
-	  "ALTER TABLE artefact_edges ADD COLUMN dst_num INTEGER;"
-	  "UPDATE artefact_edges SET src_num = (SELECT num FROM artefacts a WHERE a.id = artefact_edges.src), dst_num = (SELECT num FROM artefacts a WHERE a.id = artefact_edges.dst);" },
+	  "ALTER TABLE artefact_edges ADD COLUMN dst_num INTEGER;",
+	  STORE_SQLITE("UPDATE artefacts SET num = rowid;"
+		       "UPDATE artefact_edges SET src_num = (SELECT num FROM artefacts a"
+		       " WHERE a.id = artefact_edges.src), dst_num = (SELECT num FROM"
+		       " artefacts a WHERE a.id = artefact_edges.dst);") },
 };
 
 const struct store_schema change_tables = {

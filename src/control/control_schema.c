@@ -90,7 +90,7 @@ static const struct store_migration control_migrations[] = {
 	  " agent TEXT NOT NULL,"
 	  " tool TEXT NOT NULL,"
 	  " decision_id TEXT,"
-	  " UNIQUE(trace_id, span_id));" },
+	  " UNIQUE(trace_id, span_id));", NULL },
 };
 
 const struct store_schema control_tables = {

@@ -24,7 +24,7 @@ static const struct store_migration ingest_migrations[] = {
 	  " imported_at TEXT NOT NULL, ledger_seq INTEGER NOT NULL);"
 	  "CREATE TABLE event_log_columns(log_id INTEGER NOT NULL REFERENCES event_logs(id),"
 	  " name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(log_id,"
-	  " name, chunk));" },
+	  " name, chunk));", NULL },
 	{ 5, "usage events, imports, identities, seats, journeys",
 	  "CREATE TABLE usage_imports("
 	  " id INTEGER PRIMARY KEY,"
@@ -101,21 +101,21 @@ static const struct store_migration ingest_migrations[] = {
 	  " retained_90d INTEGER,"
 	  " upsell INTEGER,"
 	  " revenue REAL,"
-	  " referrals INTEGER);" },
+	  " referrals INTEGER);", NULL },
 	{ 9, "usage events as columnar blocks, identity and string dictionaries",
 	  "CREATE TABLE usage_identities(id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE,"
 	  " person TEXT);"
 	  "CREATE TABLE usage_strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);"
 	  "CREATE TABLE usage_blocks(import_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	  " n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(import_id, seq));" },
+	  " n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(import_id, seq));", NULL },
 	{ 10, "usage seats by person, so the licensed people are read from an index",
-	  "CREATE INDEX usage_seats_person ON usage_seats(person);" },
+	  "CREATE INDEX usage_seats_person ON usage_seats(person);", NULL },
 	{ 12, "import rows by import, so each import's rows are read (and digested) alone",
 	  "CREATE INDEX usage_seats_import ON usage_seats(import_id);"
 	  "CREATE INDEX usage_team_members_import ON usage_team_members(import_id);"
 	  "CREATE INDEX usage_workflows_import ON usage_workflows(import_id);"
 	  "CREATE INDEX journey_events_import ON journey_events(import_id);"
-	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);" },
+	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);", NULL },
 };
 
 const struct store_schema ingest_tables = {

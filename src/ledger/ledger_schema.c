@@ -24,7 +24,7 @@ static const struct store_migration ledger_migrations[] = {
 	  " subject TEXT NOT NULL,"
 	  " payload TEXT NOT NULL,"
 	  " prev_hash TEXT NOT NULL,"
-	  " hash TEXT NOT NULL);" },
+	  " hash TEXT NOT NULL);", NULL },
 };
 
 const struct store_schema ledger_tables = {

@@ -50,13 +50,13 @@ static const struct store_migration org_migrations[] = {
 	  " hash TEXT NOT NULL UNIQUE,"
 	  " agent TEXT,"
 	  " created_at TEXT NOT NULL,"
-	  " revoked_at TEXT);" },
+	  " revoked_at TEXT);", NULL },
 	{ 11, "token expiry and dashboard sessions (the cookie holds a session id, never a token)",
 	  "ALTER TABLE tokens ADD COLUMN expires_at TEXT;"
 	  "CREATE TABLE sessions(hash TEXT PRIMARY KEY,"
 	  " token_id INTEGER NOT NULL REFERENCES tokens(id),"
 	  " created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
-	  "CREATE INDEX sessions_expires ON sessions(expires_at);" },
+	  "CREATE INDEX sessions_expires ON sessions(expires_at);", NULL },
 };
 
 const struct store_schema org_tables = {

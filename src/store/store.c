@@ -100,7 +100,9 @@ static int run_version(struct store *s, int version, const char **name,
 				continue;
 			if (!*name)
 				*name = m->name;
-			if ((ret = store_exec(s, m->sql, err))) {
+			if ((ret = store_exec(s, m->sql, err)) ||
+			    (m->sqlite_backfill && s->be == &store_sqlite_backend &&
+			     (ret = store_exec(s, m->sqlite_backfill, err)))) {
 				aiv_err_prefix(err, "migration %d (%s: %s)", m->version,
 					       schemas[i]->layer, m->name);
 				return ret;

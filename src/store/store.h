@@ -53,7 +53,18 @@ struct store_migration {
 	int version;      /* global, ascending; never reused */
 	const char *name; /* what it does; the first part's name is recorded */
 	const char *sql;  /* portable DDL, several statements allowed */
+	/*
+	 * Optional, run after `sql` by the SQLite backend only: filling new
+	 * columns of rows that an older SQLite workspace already holds, where
+	 * that needs SQLite's own words (rowid: the insertion order).  A
+	 * workspace on another backend is created at the current schema, so
+	 * it has no such rows.  Write it as STORE_SQLITE("...") so that
+	 * tools/check-sql knows the SQLite-only text is meant.
+	 */
+	const char *sqlite_backfill;
 };
+
+#define STORE_SQLITE(sql) (sql)
 
 struct store_schema {
 	const char *layer; /* the owning folder under src/, for messages */

@@ -14,11 +14,15 @@
 
 /* "lower" layer: t_a at version 1; "upper": t_b (refers to t_a) at 1, index at 3 */
 static const struct store_migration lower_migrations[] = {
-	{ 1, "toy tables", "CREATE TABLE t_a(id INTEGER PRIMARY KEY, name TEXT NOT NULL);" },
+	{ 1, "toy tables", "CREATE TABLE t_a(id INTEGER PRIMARY KEY, name TEXT NOT NULL);",
+	  NULL },
 };
 static const struct store_migration upper_migrations[] = {
-	{ 1, "toy b", "CREATE TABLE t_b(a INTEGER NOT NULL REFERENCES t_a(id), v TEXT);" },
-	{ 3, "toy b by v", "CREATE INDEX t_b_v ON t_b(v);" },
+	{ 1, "toy b", "CREATE TABLE t_b(a INTEGER NOT NULL REFERENCES t_a(id), v TEXT);", NULL },
+	/* the backfill runs on SQLite, after the DDL */
+	{ 3, "toy b by v", "CREATE INDEX t_b_v ON t_b(v);",
+	  STORE_SQLITE("INSERT INTO t_a(id, name) SELECT count(*) + 1, 'backfill' FROM"
+		       " sqlite_master WHERE name = 't_b_v';") },
 };
 static const struct store_schema lower = { "lower", lower_migrations,
 					   STORE_SCHEMA_COUNT(lower_migrations) };
@@ -27,7 +31,7 @@ static const struct store_schema upper = { "upper", upper_migrations,
 
 /* A layer whose version 4 fails halfway: its first statement must not stay. */
 static const struct store_migration broken_migrations[] = {
-	{ 4, "half", "CREATE TABLE t_c(x INTEGER); CREATE TABLE t_a(dup INTEGER);" },
+	{ 4, "half", "CREATE TABLE t_c(x INTEGER); CREATE TABLE t_a(dup INTEGER);", NULL },
 };
 static const struct store_schema broken = { "broken", broken_migrations,
 					    STORE_SCHEMA_COUNT(broken_migrations) };
@@ -84,6 +88,9 @@ static void shared_version_runs_once_in_layer_order(void **state)
 	assert_int_equal(q_int(s, "SELECT count(*) FROM sqlite_master a, sqlite_master b"
 				  " WHERE a.name = 't_a' AND b.name = 't_b' AND a.rowid < b.rowid"), 1);
 
+	/* the backfill ran after its version's index existed: id 2 */
+	assert_int_equal(q_int(s, "SELECT id FROM t_a WHERE name = 'backfill'"), 2);
+
 	/* the step helpers */
 	st = store_prepare(s, "INSERT INTO t_a(id, name) VALUES (7, ?)", &err);
 	assert_non_null(st);
@@ -109,7 +116,7 @@ static void shared_version_runs_once_in_layer_order(void **state)
 	err = (struct aiv_err)AIV_ERR_INIT;
 	assert_true(store_exec_text(s, "INSERT INTO t_a(id, name) VALUES (7, ?)", "again",
 				    &err) < 0);
-	assert_int_equal(q_int(s, "SELECT count(*) FROM t_a"), 1);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM t_a"), 2);
 	store_close(s);
 
 	/* a version whose part fails is rolled back whole and names its layer */

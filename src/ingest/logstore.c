@@ -412,16 +412,7 @@ cleanup:
 
 int logstore_exists(struct store *s, const char *name, int *yes, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM event_logs WHERE name = ?", err);
-	int rc;
-
-	*yes = 0;
-	if (st)
-		store_bind_text(st, 1, name);
-	if ((rc = store_step_row(st, err)) < 0)
-		return rc;
-	*yes = rc;
-	return 0;
+	return store_exists_text(s, "SELECT 1 FROM event_logs WHERE name = ?", name, yes, err);
 }
 
 int logstore_list(struct store *s, struct logstore_info **out, size_t *n,

@@ -362,30 +362,15 @@ void org_register_kinds(void)
 	apply_register(&org_initiative_kind);
 }
 
-static int exists_by_name(struct store *s, const char *sql, const char *name, int *yes,
-			  struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s, sql, err);
-	int rc;
-
-	*yes = 0;
-	if (st)
-		store_bind_text(st, 1, name);
-	if ((rc = store_step_row(st, err)) < 0)
-		return rc;
-	*yes = rc;
-	return 0;
-}
-
 int org_person_exists(struct store *s, const char *name, int *yes, struct aiv_err *err)
 {
-	return exists_by_name(s, "SELECT 1 FROM people WHERE name = ?", name, yes, err);
+	return store_exists_text(s, "SELECT 1 FROM people WHERE name = ?", name, yes, err);
 }
 
 int org_initiative_exists(struct store *s, const char *name, int *yes,
 			  struct aiv_err *err)
 {
-	return exists_by_name(s, "SELECT 1 FROM initiatives WHERE name = ?", name, yes, err);
+	return store_exists_text(s, "SELECT 1 FROM initiatives WHERE name = ?", name, yes, err);
 }
 
 int org_each_person(struct store *s, org_person_fn fn, void *data, struct aiv_err *err)

@@ -361,17 +361,8 @@ int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err)
 int token_agent_has_token(struct store *s, const char *agent, int *has,
 			  struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM tokens WHERE agent = ?"
-					      " AND role = 'agent' AND revoked_at IS NULL", err);
-	int rc;
-
-	*has = 0;
-	if (st)
-		store_bind_text(st, 1, agent);
-	if ((rc = store_step_row(st, err)) < 0)
-		return rc;
-	*has = rc;
-	return 0;
+	return store_exists_text(s, "SELECT 1 FROM tokens WHERE agent = ? AND role = 'agent'"
+				 " AND revoked_at IS NULL", agent, has, err);
 }
 
 int token_revoke(struct store *s, const char *actor, const char *name,

@@ -525,3 +525,18 @@ int store_query_int_text(struct store *s, const char *sql, const char *arg,
 		store_bind_text(st, 1, arg);
 	return store_step_int(st, out, err);
 }
+
+int store_exists_text(struct store *s, const char *sql, const char *arg, int *yes,
+		      struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	*yes = 0;
+	if (st)
+		store_bind_text(st, 1, arg);
+	if ((rc = store_step_row(st, err)) < 0)
+		return rc;
+	*yes = rc;
+	return 0;
+}

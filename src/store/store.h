@@ -148,6 +148,9 @@ int store_step_int(struct store_stmt *st, int64_t *out, struct aiv_err *err);
 /* Prepare `sql`, bind `arg` (NULL binds SQL NULL) as ?1, run to done. */
 int store_exec_text(struct store *s, const char *sql, const char *arg,
 		    struct aiv_err *err);
+/* Prepare `sql`, bind `arg` as ?1, run: *yes = 1 if a row came back; 0 or the error. */
+int store_exists_text(struct store *s, const char *sql, const char *arg, int *yes,
+		      struct aiv_err *err);
 /* Prepare `sql`, bind `arg` as ?1 unless NULL, read one integer (0 if no row). */
 int store_query_int_text(struct store *s, const char *sql, const char *arg,
 			 int64_t *out, struct aiv_err *err);

@@ -69,7 +69,7 @@ static void shared_version_runs_once_in_layer_order(void **state)
 	struct store_stmt *st;
 	char *dir = unit_tmpdir(), *db = xstrfmt("%s/w.db", dir);
 	int64_t n = -1;
-	int rc;
+	int rc, yes = -1;
 
 	(void)state;
 	store_schema_register(&lower);
@@ -108,6 +108,12 @@ static void shared_version_runs_once_in_layer_order(void **state)
 	assert_int_equal(store_step_row(st, &err), 1);
 	store_bind_text(st, 1, "y");
 	assert_int_equal(store_step_row(st, &err), 0);
+	assert_int_equal(store_exists_text(s, "SELECT 1 FROM t_a WHERE name = ?", "seven", &yes,
+					   &err), 0);
+	assert_int_equal(yes, 1);
+	assert_int_equal(store_exists_text(s, "SELECT 1 FROM t_a WHERE name = ?", "eight", &yes,
+					   &err), 0);
+	assert_int_equal(yes, 0);
 	/* a failed prepare passes its error through the helpers */
 	rc = store_step_done(store_prepare(s, "SELECT * FROM nowhere", &err), &err);
 	assert_true(rc < 0);

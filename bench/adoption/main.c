@@ -40,6 +40,7 @@
 #include "ingest/usage.h"
 #include "metrics/adoption.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 #define PEOPLE 20000
 #define ROLES 40
@@ -199,6 +200,7 @@ int main(int argc, char **argv)
 	int64_t n;
 	size_t bytes = 0, heap = 0;
 
+	cli_register_schema();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--scale") && i + 1 < argc)
 			scale = atof(argv[++i]);

@@ -36,6 +36,7 @@
 #include "control/cedar.h"
 #include "control/control.h"
 #include "org/org.h"
+#include "cli/cmd.h"
 
 static uint64_t rs = 0x9E3779B97F4A7C15ULL;
 
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
 	double p50, p99;
 	char dir[] = "/tmp/aiv-bench-decide.XXXXXX";
 
+	cli_register_schema();
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--policies")) npol = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--entities")) nent = atoi(argv[i + 1]);

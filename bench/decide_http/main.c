@@ -35,6 +35,7 @@
 
 #include "control/control.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 #define REQ_BODY "{\"action\": \"approve_invoice\", \"resource\": \"Invoice::\\\"inv-1\\\"\"," \
 		 " \"context\": {\"confidence\": 0.97, \"amount\": 120}}"
@@ -216,6 +217,7 @@ int main(int argc, char **argv)
 	int64_t before, after;
 	FILE *p;
 
+	cli_register_schema();
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--seconds")) seconds = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--connections")) conns = atoi(argv[i + 1]);

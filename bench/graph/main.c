@@ -42,6 +42,7 @@
 #include "change/artefact.h"
 #include "change/graph.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 static double now_ms(void)
 {
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
 	char dbbuf[256];
 	uint64_t reached_sum = 0;
 
+	cli_register_schema();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
 			char *end;

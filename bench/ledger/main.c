@@ -37,6 +37,7 @@
 #include "core/hash.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 #define TARGET_APPEND 100000.0
 #define TARGET_RATIO 0.5
@@ -230,6 +231,7 @@ int main(int argc, char **argv)
 	size_t minlen = 0, maxlen = 0;
 	int keep = 0;
 
+	cli_register_schema();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--n") && i + 1 < argc)
 			n = atol(argv[++i]);

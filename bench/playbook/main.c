@@ -182,6 +182,7 @@ int main(int argc, char **argv)
 	int runs = 15, threads = 0, i, earned, own = 0;
 	double *uw, *uc, *kw, *kc, *cw, *cc, *mw, *mc, *nw, *nc;
 
+	cli_register_schema();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
 			runs = atoi(argv[++i]);

@@ -47,6 +47,7 @@
 #include "metrics/process.h"
 #include "metrics/stats.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 #define NACT 30
 #define NRES 200
@@ -401,6 +402,7 @@ int main(int argc, char **argv)
 	long rss0, rss1;
 	size_t colbytes;
 
+	cli_register_schema();
 	for (i = 1; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--events") && i + 1 < (size_t)argc)
 			target = strtoull(argv[++i], NULL, 10);

@@ -698,3 +698,48 @@ int apply_get(struct store *s, const struct kind_ops *k, const char *name,
 	*out = arr;
 	return 0;
 }
+
+int apply_each_object(struct store *s, const char *kind, apply_object_fn fn, void *data,
+	       struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name, spec, created_seq, updated_seq"
+					      " FROM objects WHERE kind = ? ORDER BY name", err);
+	struct apply_object o;
+	int rc, stop = 0;
+
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, kind);
+	while (!stop && (rc = store_step(st, err)) == STORE_ROW) {
+		o.name = store_col_text(st, 0);
+		o.spec = store_col_text(st, 1);
+		o.created_seq = store_col_int(st, 2);
+		o.updated_seq = store_col_int(st, 3);
+		stop = fn(&o, data);
+	}
+	store_reset(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+static int add_spec(const struct apply_object *o, void *data)
+{
+	json_t *spec = json_loads(o->spec, 0, NULL);
+
+	if (spec)
+		json_array_append_new(data, spec);
+	return 0;
+}
+
+int apply_object_specs(struct store *s, const char *kind, json_t **out, struct aiv_err *err)
+{
+	json_t *arr = json_array();
+	int ret = apply_each_object(s, kind, add_spec, arr, err);
+
+	if (ret) {
+		json_decref(arr);
+		*out = NULL;
+		return ret;
+	}
+	*out = arr;
+	return 0;
+}

@@ -95,4 +95,21 @@ int apply_delete(struct store *s, const char *actor, const char *kind,
 int apply_get(struct store *s, const struct kind_ops *k, const char *name,
 	      json_t **out, struct aiv_err *err);
 
+/*
+ * Typed reads of the objects table (apply/ owns it) for the layers above,
+ * which need no registered kind_ops for them.
+ * apply_each_object: fn per stored object of `kind`, by name; the fields are
+ * borrowed for the call; a non-zero return from fn stops the walk and is
+ * returned.  apply_object_specs: the parsed specs of `kind`, by name (unparsable
+ * ones left out), as a new JSON array in *out.
+ */
+struct apply_object {
+	const char *name, *spec;
+	int64_t created_seq, updated_seq;
+};
+typedef int (*apply_object_fn)(const struct apply_object *o, void *data);
+int apply_each_object(struct store *s, const char *kind, apply_object_fn fn, void *data,
+	       struct aiv_err *err);
+int apply_object_specs(struct store *s, const char *kind, json_t **out, struct aiv_err *err);
+
 #endif

@@ -15,6 +15,7 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "hypothesis.h"
+#include "ingest/logstore.h"
 #include "ledger/ledger.h"
 #include "org/org.h"
 #include "metrics/stats.h"
@@ -299,20 +300,13 @@ static int hyp_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	int rc;
 
 	if (json_str(spec, "log")) {
-		st = store_prepare(s, "SELECT count(*) FROM event_logs WHERE name = ?", err);
-		if (!st)
-			return err->code;
-		store_bind_text(st, 1, json_str(spec, "log"));
-		rc = store_step(st, err);
-		if (rc == STORE_ROW && store_col_int(st, 0) == 0) {
-			store_reset(st);
+		int known = 0;
+		if ((rc = logstore_exists(s, json_str(spec, "log"), &known, err)))
+			return rc;
+		if (!known)
 			return aiv_fail(err, AIV_EINPUT, "hypothesis '%s': unknown event log '%s' "
 					"(import it first: aivalue import cases FILE --name %s)", name,
 					json_str(spec, "log"), json_str(spec, "log"));
-		}
-		store_reset(st);
-		if (rc < 0)
-			return rc;
 	}
 	criteria_hash(spec, hex);
 	st = store_prepare(s, "SELECT criteria_hash FROM hypotheses WHERE name = ?", err);

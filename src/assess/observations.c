@@ -22,6 +22,7 @@
 #include "hypothesis.h"
 #include "ingest/csvread.h"
 #include "ledger/ledger.h"
+#include "org/org.h"
 
 #define CSV_MAX (256u << 20)
 
@@ -30,22 +31,6 @@ struct obs_row {
 	int64_t time;
 	double value;
 };
-
-static int initiative_exists(struct store *s, const char *name, int *yes, struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM initiatives WHERE name = ?", err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	store_bind_text(st, 1, name);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	*yes = rc == STORE_ROW;
-	return 0;
-}
 
 int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor,
 		   const char *path, int64_t *rows, int64_t *seq, struct aiv_err *err)
@@ -114,7 +99,7 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 					  "unknown metric '%s' (see 'aivalue models')", csv_str(&r, 2));
 			goto cleanup;
 		}
-		if ((ret = initiative_exists(s, csv_str(&r, 0), &yes, err)))
+		if ((ret = org_initiative_exists(s, csv_str(&r, 0), &yes, err)))
 			goto cleanup;
 		if (!yes) {
 			ret = aiv_fail_at(err, AIV_EINPUT, path, f[0].line, f[0].col,

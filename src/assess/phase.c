@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "core/cjson.h"
 #include "core/hash.h"
 #include "core/timeutil.h"
@@ -42,26 +43,7 @@ int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev)
 
 int assess_initiatives(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT spec FROM objects WHERE kind = 'Initiative'"
-					      " ORDER BY name", err);
-	json_t *arr;
-	int rc;
-
-	if (!st)
-		return err->code;
-	arr = json_array();
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *spec = json_loads(store_col_text(st, 0), 0, NULL);
-		if (spec)
-			json_array_append_new(arr, spec);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return apply_object_specs(s, "Initiative", out, err);
 }
 
 void phase_verdict_release(struct phase_verdict *v)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
@@ -290,40 +291,56 @@ cleanup:
  * or not supported).  Opportunities are not recorded by any capability
  * yet; the source says so.
  */
+struct innovation {
+	const struct evidence_env *env;
+	const struct hyp_report *rep;
+	struct aiv_err *err;
+	int rc, count, recent;
+};
+
+/* One Hypothesis object: counted when registered (its ledger entry) in the last 90 days. */
+static int innovation_one(const struct apply_object *o, void *data)
+{
+	struct innovation *in = data;
+	char when[64];
+	int64_t t = 0;
+	int found = 0;
+	size_t i;
+
+	if ((in->rc = ledger_entry_time(in->env->store, o->created_seq, when, sizeof(when),
+					&found, in->err)))
+		return 1;
+	if (!found || time_parse_iso(when, &t) || in->env->now - t > 90 * 86400000000LL)
+		return 0;
+	in->recent++;
+	for (i = 0; i < in->rep->n; i++)
+		if (!strcmp(in->rep->r[i].name, o->name) &&
+		    (!strcmp(in->rep->r[i].verdict, "supported") ||
+		     !strcmp(in->rep->r[i].verdict, "not supported")))
+			in->count++;
+	return 0;
+}
+
 static int prov_innovation(const struct evidence_env *env, const char *metric,
 			   struct evidence_value *out, void *data, struct aiv_err *err)
 {
 	struct hyp_report rep;
+	struct innovation in = { env, &rep, err, 0, 0, 0 };
 	int shared = 0;
-	struct store_stmt *st;
-	size_t i;
-	int rc, ret, count = 0, recent = 0;
+	int rc, ret, count, recent;
 
 	(void)data;
 	(void)metric;
 	if ((ret = hyp_get(env, &rep, &shared, err)))
 		return ret;
-	st = store_prepare(env->store, "SELECT o.name, l.time FROM objects o JOIN ledger l"
-				       " ON l.seq = o.created_seq WHERE o.kind = 'Hypothesis'", err);
-	if (!st) {
-		hyp_put(&rep, shared);
-		return err->code;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t t = 0;
-		if (time_parse_iso(store_col_text(st, 1), &t) || env->now - t > 90 * 86400000000LL)
-			continue;
-		recent++;
-		for (i = 0; i < rep.n; i++)
-			if (!strcmp(rep.r[i].name, store_col_text(st, 0)) &&
-			    (!strcmp(rep.r[i].verdict, "supported") ||
-			     !strcmp(rep.r[i].verdict, "not supported")))
-				count++;
-	}
-	store_reset(st);
+	rc = apply_each_object(env->store, "Hypothesis", innovation_one, &in, err);
 	hyp_put(&rep, shared);
+	if (in.rc)
+		return in.rc;
 	if (rc < 0)
 		return rc;
+	count = in.count;
+	recent = in.recent;
 	out->state = EV_MEASURED;
 	out->value = count;
 	out->measured_at = env->now;

@@ -275,14 +275,6 @@ int readiness_parse_answers_buf(const struct questionnaire *q, const char *name,
 
 /* ---- store ---- */
 
-static int step_done(struct store_stmt *st, struct aiv_err *err)
-{
-	int rc = store_step(st, err);
-
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
 static int put_evidence(struct store *s, const struct ra_answer *a, int64_t now,
 			struct aiv_err *err)
 {
@@ -301,7 +293,7 @@ static int put_evidence(struct store *s, const struct ra_answer *a, int64_t now,
 	store_bind_int(st, 3, (int64_t)a->evidence_len);
 	store_bind_blob(st, 4, a->evidence_data, a->evidence_len);
 	store_bind_text(st, 5, t);
-	return step_done(st, err);
+	return store_step_done(st, err);
 }
 
 static json_t *answer_json(const struct ra_answer *a)
@@ -363,11 +355,12 @@ int readiness_save(struct store *s, const char *actor, struct ra_set *set,
 	store_bind_text(st, 3, actor);
 	store_bind_text(st, 4, set->origin ? set->origin : "interactive");
 	store_bind_int(st, 5, *seq);
-	if ((ret = step_done(st, err)))
+	if ((ret = store_step_done(st, err)))
 		goto rollback;
 	st = store_prepare(s, "INSERT INTO readiness_answers(set_id, question, choice, level,"
-			      " provenance, evidence_sha, evidence_name, source, note, answered_at)"
-			      " VALUES (?,?,?,?,?,?,?,?,?,?)", err);
+			      " provenance, evidence_sha, evidence_name, source, note, answered_at,"
+			      " ord) VALUES (?,?,?,?,?,?,?,?,?,?,"
+			      " (SELECT coalesce(max(ord), 0) + 1 FROM readiness_answers))", err);
 	if (!st) {
 		ret = err->code;
 		goto rollback;
@@ -385,7 +378,7 @@ int readiness_save(struct store *s, const char *actor, struct ra_set *set,
 		store_bind_text(st, 8, a->source);
 		store_bind_text(st, 9, a->note);
 		store_bind_text(st, 10, t);
-		if ((ret = step_done(st, err)))
+		if ((ret = store_step_done(st, err)))
 			goto rollback;
 	}
 	if ((clear_draft && (ret = store_exec(s, "DELETE FROM readiness_draft", err))) ||
@@ -454,7 +447,7 @@ int readiness_load_latest(struct store *s, struct ra_set *out, int *found,
 	*found = 1;
 	st = store_prepare(s, "SELECT question, choice, level, provenance, evidence_sha,"
 			      " evidence_name, source, note, answered_at FROM readiness_answers"
-			      " WHERE set_id = ? ORDER BY rowid", err);
+			      " WHERE set_id = ? ORDER BY ord", err);
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, out->id);
@@ -468,7 +461,7 @@ int readiness_draft_load(struct store *s, struct ra_set *out, struct aiv_err *er
 	memset(out, 0, sizeof(*out));
 	st = store_prepare(s, "SELECT question, choice, level, provenance, evidence_sha,"
 			      " evidence_name, source, NULL, answered_at FROM readiness_draft"
-			      " ORDER BY rowid", err);
+			      " ORDER BY ord", err);
 	if (!st)
 		return err->code;
 	return read_answers(st, out, err);
@@ -486,8 +479,10 @@ int readiness_draft_put(struct store *s, const struct ra_answer *a,
 	if ((ret = put_evidence(s, a, a->answered_at, err)))
 		goto rollback;
 	st = store_prepare(s, "INSERT INTO readiness_draft(question, choice, level, provenance,"
-			      " evidence_sha, evidence_name, source, answered_at)"
-			      " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(question) DO UPDATE SET"
+			      " evidence_sha, evidence_name, source, answered_at, ord)"
+			      " VALUES (?,?,?,?,?,?,?,?,"
+			      " (SELECT coalesce(max(ord), 0) + 1 FROM readiness_draft))"
+			      " ON CONFLICT(question) DO UPDATE SET"
 			      " choice = excluded.choice, level = excluded.level,"
 			      " provenance = excluded.provenance, evidence_sha = excluded.evidence_sha,"
 			      " evidence_name = excluded.evidence_name, source = excluded.source,"
@@ -505,7 +500,7 @@ int readiness_draft_put(struct store *s, const struct ra_answer *a,
 	store_bind_text(st, 6, a->evidence_name);
 	store_bind_text(st, 7, a->source);
 	store_bind_text(st, 8, t);
-	if ((ret = step_done(st, err)) || (ret = store_commit(s, err)))
+	if ((ret = store_step_done(st, err)) || (ret = store_commit(s, err)))
 		goto rollback;
 	return 0;
 rollback:

@@ -46,6 +46,8 @@ void cli_print_json(json_t *v);
 /* Open the store / load the catalog on demand (for commands that decide late). */
 int cli_open_store(struct aiv_ctx *ctx, unsigned flags);
 int cli_load_catalog(struct aiv_ctx *ctx);
+/* Register every layer's tables with the store (schema.c); before any open. */
+void cli_register_schema(void);
 
 int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct aiv_ctx *ctx);

@@ -22,7 +22,7 @@
 #include "core/timeutil.h"
 #include "demo/demo.h"
 #include "http/server.h"
-#include "http/tokens.h"
+#include "org/tokens.h"
 #include "ledger/ledger.h"
 #include "options.h"
 

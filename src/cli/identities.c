@@ -40,36 +40,6 @@ static int print_rows(struct aiv_ctx *ctx, json_t *arr, const char *const *cols,
 	return 0;
 }
 
-static int list_rows(struct aiv_ctx *ctx, const char *sql, const char *const *cols,
-		     int ncols)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store_stmt *st = store_prepare(ctx->store, sql, &err);
-	json_t *arr = json_array();
-	int rc, i;
-
-	if (!st) {
-		json_decref(arr);
-		return cli_error(&err);
-	}
-	while ((rc = store_step(st, &err)) == STORE_ROW) {
-		json_t *o = json_object();
-		for (i = 0; i < ncols; i++) {
-			if (store_col_is_null(st, i))
-				json_object_set_new(o, cols[i], json_null());
-			else
-				json_object_set_new(o, cols[i], json_string(store_col_text(st, i)));
-		}
-		json_array_append_new(arr, o);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(arr);
-		return cli_error(&err);
-	}
-	return print_rows(ctx, arr, cols, ncols);
-}
-
 int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -104,9 +74,12 @@ int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		return 0;
 	}
-	if (n == 1 && !strcmp(argv[1], "list"))
-		return list_rows(ctx, "SELECT person, kind, value, source FROM identities"
-				 " ORDER BY person, kind, value", lcols, 4);
+	if (n == 1 && !strcmp(argv[1], "list")) {
+		json_t *arr;
+		if (identity_list(ctx->store, &arr, &err))
+			return cli_error(&err);
+		return print_rows(ctx, arr, lcols, 4);
+	}
 	if (n == 1 && !strcmp(argv[1], "unmatched")) {
 		json_t *arr;
 		if (identity_unmatched(ctx->store, &arr, &err))

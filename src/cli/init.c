@@ -15,7 +15,8 @@ int cmd_init(int argc, char **argv, struct aiv_ctx *ctx)
 	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
 	struct stat st;
-	int64_t n = 0;
+	int64_t n = 0; /* newest ledger entry: 0 in a new workspace */
+	char head[SHA256_HEX];
 	int existed, ret;
 
 	if ((ret = parse_options(argc, argv, opts, usage)) < 0)
@@ -27,7 +28,7 @@ int cmd_init(int argc, char **argv, struct aiv_ctx *ctx)
 	existed = stat(ctx->db_path, &st) == 0;
 	if (store_open(&ctx->store, ctx->db_path, STORE_CREATE, &err))
 		return cli_error(&err);
-	if (store_query_int(ctx->store, "SELECT count(*) FROM ledger", &n, &err))
+	if (ledger_head(ctx->store, &n, head, &err))
 		return cli_error(&err);
 	if (n == 0) {
 		json_t *payload = json_pack("{s:s, s:i}", "aivalue", AIV_VERSION,

@@ -268,6 +268,7 @@ int main(int argc, char **argv)
 			argv[1]);
 		return 2;
 	}
+	cli_register_schema();
 	org_register_kinds();
 	change_register_kinds();
 	assess_register(cli_questionnaire_path());

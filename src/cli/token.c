@@ -13,7 +13,7 @@
 #include "control/control.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
-#include "http/tokens.h"
+#include "org/tokens.h"
 #include "options.h"
 
 /* --expires WHEN into microseconds since the epoch; 0 or -1. */

@@ -34,7 +34,7 @@
 #include "ingest/otlp.h"
 #include "ingest/usage.h"
 #include "ledger/ledger.h"
-#include "org/agent_tokens.h"
+#include "org/tokens.h"
 
 static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
 		 struct aiv_err *err)
@@ -71,7 +71,7 @@ static int q_int_now(struct store *s, const char *sql, const char *a, int64_t *o
 
 /*
  * Agents of workflow wf with a live token of their own.  The tokens table
- * is org/'s (org/agent_tokens.h says why), so it is asked per agent.
+ * is org/'s (org/tokens.h says why), so it is asked per agent.
  */
 static int agents_with_token(struct store *s, const char *wf, int64_t *out,
 			     struct aiv_err *err)
@@ -88,7 +88,7 @@ static int agents_with_token(struct store *s, const char *wf, int64_t *out,
 	store_bind_text(st, 1, wf);
 	ret = control_step_texts(st, &names, &n, err);
 	for (i = 0; i < n && !ret; i++)
-		if (!(ret = org_agent_token_live(s, names[i], &live, err)))
+		if (!(ret = token_agent_has_token(s, names[i], &live, err)))
 			*out += live;
 	control_texts_free(names, n);
 	return ret;

@@ -27,7 +27,7 @@
 
 #include "aiv.h"
 #include "catalog/catalog.h"
-#include "http/tokens.h"
+#include "org/tokens.h"
 #include "store/store.h"
 
 #define HTTP_MAX_PARAMS 4

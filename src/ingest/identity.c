@@ -288,7 +288,7 @@ int identity_import_csv(struct store *s, const char *actor, const char *path,
 		const char *person, *kind;
 		char *value;
 		struct store_stmt *st;
-		int64_t known = 0;
+		int known = 0;
 		if (r.nfields != nhdr) {
 			ret = aiv_fail_at(err, AIV_EINPUT, path, r.rec_line, 0,
 					  "record has %zu fields, the header has %zu", r.nfields, nhdr);
@@ -302,14 +302,8 @@ int identity_import_csv(struct store *s, const char *actor, const char *path,
 					  "hashed, id)", kind);
 			goto cleanup;
 		}
-		if (!(st = store_prepare(s, "SELECT count(*) FROM people WHERE name = ?", err))) {
-			ret = err->code;
+		if ((ret = org_person_exists(s, person, &known, err)))
 			goto cleanup;
-		}
-		store_bind_text(st, 1, person);
-		if (store_step(st, err) == STORE_ROW)
-			known = store_col_int(st, 0);
-		store_reset(st);
 		if (!known) {
 			ret = aiv_fail_at(err, AIV_EINPUT, path, r.rec_line, r.fields[cp].col,
 					  "unknown person '%s'", person);
@@ -396,4 +390,32 @@ void ingest_register_kinds(void)
 	apply_register(&starter_workflow_kind);
 	apply_register(&tool_kind);
 	ingest_state_register();
+}
+
+int identity_list(struct store *s, json_t **out, struct aiv_err *err)
+{
+	static const char *const cols[] = { "person", "kind", "value", "source" };
+	struct store_stmt *st = store_prepare(s, "SELECT person, kind, value, source FROM identities"
+					      " ORDER BY person, kind, value", err);
+	json_t *arr;
+	int rc, i;
+
+	*out = NULL;
+	if (!st)
+		return err->code;
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *o = json_object();
+		for (i = 0; i < 4; i++)
+			json_object_set_new(o, cols[i], store_col_is_null(st, i) ? json_null() :
+					    json_string(store_col_text(st, i)));
+		json_array_append_new(arr, o);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
 }

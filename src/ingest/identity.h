@@ -55,4 +55,10 @@ int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err);
  */
 int identity_unmatched(struct store *s, json_t **out, struct aiv_err *err);
 
+/*
+ * Every identity mapping by person, kind, value: *out is a new array of
+ * {"person", "kind", "value", "source"} (caller decrefs; NULL on error).
+ */
+int identity_list(struct store *s, json_t **out, struct aiv_err *err);
+
 #endif

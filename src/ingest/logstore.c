@@ -413,6 +413,11 @@ cleanup:
 	return ret;
 }
 
+int logstore_exists(struct store *s, const char *name, int *yes, struct aiv_err *err)
+{
+	return store_exists_text(s, "SELECT 1 FROM event_logs WHERE name = ?", name, yes, err);
+}
+
 int logstore_list(struct store *s, struct logstore_info **out, size_t *n,
 		  struct aiv_err *err)
 {

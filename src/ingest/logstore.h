@@ -73,6 +73,9 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 int logstore_load(struct store *s, const char *name, struct eventlog *l,
 		  struct aiv_err *err);
 
+/* *yes = 1 if a log named `name` was imported. */
+int logstore_exists(struct store *s, const char *name, int *yes, struct aiv_err *err);
+
 /* All logs by name; *out is caller-freed with logstore_info_free. */
 int logstore_list(struct store *s, struct logstore_info **out, size_t *n,
 		  struct aiv_err *err);

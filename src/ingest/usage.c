@@ -36,6 +36,7 @@
 #include "ledger/ledger.h"
 #include "metrics/intern.h"
 #include "metrics/usage_block.h"
+#include "org/org.h"
 #include "usage.h"
 
 #define GID_UNSEEN (INTERN_NONE - 1) /* identity not resolved yet in this import */
@@ -155,28 +156,35 @@ static void map_add(struct usage_import *im, const char *identity, const char *p
 	strbuf_release(&k);
 }
 
-/* Load the identity lookup: identity map, then emails, then names. */
+static void add_email(const char *name, const char *email, void *data)
+{
+	if (email)
+		map_add(data, email, name);
+}
+
+static void add_name(const char *name, const char *email, void *data)
+{
+	(void)email;
+	map_add(data, name, name);
+}
+
+/* Load the identity lookup: identity map, then emails, then names (org/'s people). */
 static int load_identities(struct usage_import *im, struct aiv_err *err)
 {
-	static const char *const sql[] = {
-		"SELECT value, person FROM identities ORDER BY kind, value",
-		"SELECT email, name FROM people WHERE email IS NOT NULL ORDER BY name",
-		"SELECT name, name FROM people ORDER BY name",
-	};
-	size_t i;
+	struct store_stmt *st = store_prepare(im->s, "SELECT value, person FROM identities"
+					      " ORDER BY kind, value", err);
 	int rc;
 
-	for (i = 0; i < ARRAY_SIZE(sql); i++) {
-		struct store_stmt *st = store_prepare(im->s, sql[i], err);
-		if (!st)
-			return err->code;
-		while ((rc = store_step(st, err)) == STORE_ROW)
-			map_add(im, store_col_text(st, 0), store_col_text(st, 1));
-		store_reset(st);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		map_add(im, store_col_text(st, 0), store_col_text(st, 1));
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = org_each_person(im->s, add_email, im, err)))
+		return rc;
+	return org_each_person(im->s, add_name, im, err);
 }
 
 /* Resolve an identity (normalised in im->line's scratch): person id or NONE. */

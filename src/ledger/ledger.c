@@ -616,3 +616,36 @@ void ledger_export_line(struct strbuf *sb, const struct ledger_row *row)
 	strbuf_add_json_str(sb, row->hash, strlen(row->hash));
 	strbuf_addstr(sb, "}\n");
 }
+
+struct entry_time {
+	char *time;
+	size_t n;
+	int found;
+};
+
+static int copy_time(const struct ledger_row *row, void *data)
+{
+	struct entry_time *et = data;
+
+	snprintf(et->time, et->n, "%s", row->time);
+	et->found = 1;
+	return 1;
+}
+
+int ledger_entry_time(struct store *s, int64_t seq, char *time, size_t n, int *found,
+		      struct aiv_err *err)
+{
+	struct entry_time et = { time, n, 0 };
+	int ret;
+
+	if (n)
+		time[0] = '\0';
+	*found = 0;
+	if (seq <= 0)
+		return 0;
+	ret = ledger_walk(s, seq, seq, NULL, NULL, 0, 1, copy_time, &et, err);
+	if (ret < 0)
+		return ret;
+	*found = et.found;
+	return 0;
+}

@@ -101,6 +101,13 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 		const char *action_prefix, int newest_first, int64_t limit,
 		ledger_row_fn fn, void *data, struct aiv_err *err);
 
+/*
+ * The time text of entry `seq` into time (at most n bytes, NUL-terminated);
+ * *found = 0 (and time "") when there is no such entry.
+ */
+int ledger_entry_time(struct store *s, int64_t seq, char *time, size_t n, int *found,
+		      struct aiv_err *err);
+
 /* Append one export line (JSON object + '\n') for row to sb. */
 void ledger_export_line(struct strbuf *sb, const struct ledger_row *row);
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "adoption.h"
+#include "apply/apply.h"
 #include "core/cjson.h"
 
 void adoption_register_release(struct adoption_register *reg)
@@ -32,24 +33,19 @@ void adoption_register_release(struct adoption_register *reg)
 
 int adoption_register_load(struct store *s, struct adoption_register *reg, struct aiv_err *err)
 {
-	struct store_stmt *st;
-	int rc;
+	int ret;
 
-	reg->tools = json_array();
-	reg->starters = json_array();
-	st = store_prepare(s, "SELECT kind, spec FROM objects WHERE kind IN ('Tool',"
-			   " 'StarterWorkflow') ORDER BY kind, name", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *spec = json_loads(store_col_text(st, 1), 0, NULL);
-		if (!spec)
-			continue;
-		json_array_append_new(!strcmp(store_col_text(st, 0), "Tool") ? reg->tools :
-				      reg->starters, spec);
+	reg->tools = reg->starters = NULL;
+	if ((ret = apply_object_specs(s, "Tool", &reg->tools, err)) ||
+	    (ret = apply_object_specs(s, "StarterWorkflow", &reg->starters, err))) {
+		/* the caller's release expects arrays */
+		if (!reg->tools)
+			reg->tools = json_array();
+		if (!reg->starters)
+			reg->starters = json_array();
+		return ret;
 	}
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
 static int list_has(const json_t *spec, const char *key, const char *v)

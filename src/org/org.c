@@ -245,14 +245,6 @@ fail:
 	return ret;
 }
 
-static int step_done(struct store_stmt *st, struct aiv_err *err)
-{
-	int rc = store_step(st, err);
-
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
 static int team_put(struct store *s, const json_t *spec, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s,
@@ -268,7 +260,7 @@ static int team_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	store_bind_text(st, 3, json_str(spec, "function"));
 	store_bind_text(st, 4, json_str(spec, "parent"));
 	store_bind_text(st, 5, json_str(spec, "lead"));
-	return step_done(st, err);
+	return store_step_done(st, err);
 }
 
 static int person_put(struct store *s, const json_t *spec, struct aiv_err *err)
@@ -289,7 +281,7 @@ static int person_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	store_bind_text(st, 5, json_str(spec, "team"));
 	store_bind_text(st, 6, json_str(spec, "manager"));
 	store_bind_int(st, 7, json_is_true(json_object_get(spec, "champion")));
-	return step_done(st, err);
+	return store_step_done(st, err);
 }
 
 static int initiative_put(struct store *s, const json_t *spec, struct aiv_err *err)
@@ -310,7 +302,7 @@ static int initiative_put(struct store *s, const json_t *spec, struct aiv_err *e
 	store_bind_int(st, 5, json_integer_value(json_object_get(spec, "phase")));
 	store_bind_text(st, 6, json_str(spec, "status"));
 	store_bind_text(st, 7, json_str(spec, "description"));
-	return step_done(st, err);
+	return store_step_done(st, err);
 }
 
 static int del_row(struct store *s, const char *sql, const char *name,
@@ -321,7 +313,7 @@ static int del_row(struct store *s, const char *sql, const char *name,
 	if (!st)
 		return err->code;
 	store_bind_text(st, 1, name);
-	return step_done(st, err);
+	return store_step_done(st, err);
 }
 
 static int team_del(struct store *s, const char *name, struct aiv_err *err)
@@ -369,4 +361,30 @@ void org_register_kinds(void)
 	apply_register(&org_person_kind);
 	apply_register(&org_initiative_kind);
 	org_state_register();
+}
+
+int org_person_exists(struct store *s, const char *name, int *yes, struct aiv_err *err)
+{
+	return store_exists_text(s, "SELECT 1 FROM people WHERE name = ?", name, yes, err);
+}
+
+int org_initiative_exists(struct store *s, const char *name, int *yes,
+			  struct aiv_err *err)
+{
+	return store_exists_text(s, "SELECT 1 FROM initiatives WHERE name = ?", name, yes, err);
+}
+
+int org_each_person(struct store *s, org_person_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name, email FROM people ORDER BY name",
+					      err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		fn(store_col_text(st, 0), store_col_is_null(st, 1) ? NULL : store_col_text(st, 1),
+		   data);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
 }

@@ -23,4 +23,17 @@ void org_state_register(void);
 /* Check a slug: [a-z0-9] then [a-z0-9._-]*, at most 128 bytes. */
 int org_valid_name(const char *s);
 
+/*
+ * Typed reads for the layers above (org/ owns people, teams, initiatives;
+ * no other folder names them in SQL).  Each returns 0 or a negative code.
+ */
+/* *yes = 1 if person `name` exists. */
+int org_person_exists(struct store *s, const char *name, int *yes, struct aiv_err *err);
+/* *yes = 1 if initiative `name` exists. */
+int org_initiative_exists(struct store *s, const char *name, int *yes,
+			  struct aiv_err *err);
+/* fn(name, email or NULL, data) per person, by name; strings borrowed for the call. */
+typedef void (*org_person_fn)(const char *name, const char *email, void *data);
+int org_each_person(struct store *s, org_person_fn fn, void *data, struct aiv_err *err);
+
 #endif

@@ -39,13 +39,4 @@ struct store_backend {
 
 extern const struct store_backend store_sqlite_backend;
 
-struct migration {
-	int version;
-	const char *name;
-	const char *sql;
-};
-
-extern const struct migration store_migrations[];
-extern const int store_migrations_count;
-
 #endif

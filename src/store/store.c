@@ -6,10 +6,15 @@
  * later calls get the same compiled statement back, so prepared statements
  * are the only way SQL runs and cost nothing after the first use.
  *
- * Migrations (migrations.c) are numbered; each pending one runs inside a
- * single transaction together with its row in schema_migrations, so a
- * crash mid-upgrade leaves the previous version intact.
+ * Migrations belong to the layers that own the tables (src/<layer>/
+ * <layer>_schema.c), registered here in layer order at start-up.  Each
+ * pending version runs inside a single transaction together with its row
+ * in schema_migrations, so a crash mid-upgrade leaves the previous version
+ * intact.  A version with parts in several layers runs them in layer
+ * order, which is the order one migrations.c held them in before the split,
+ * so old and new workspaces get the same schema text.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +43,81 @@ struct store {
 	size_t cache_size, cache_used;
 };
 
+#define STORE_MAX_SCHEMAS 32
+
+static const struct store_schema *schemas[STORE_MAX_SCHEMAS];
+static int nschemas;
+
+void store_schema_register(const struct store_schema *schema)
+{
+	int i;
+
+	for (i = 0; i < nschemas; i++)
+		if (schemas[i] == schema)
+			return;
+	assert(nschemas < STORE_MAX_SCHEMAS); /* one per layer, fixed at build time */
+	schemas[nschemas++] = schema;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The distinct versions of every registered migration, ascending.
+ * Caller frees *out.  Returns the count.
+ */
+static int schema_versions(int **out)
+{
+	int i, j, n = 0, total = 0, *v;
+
+	for (i = 0; i < nschemas; i++)
+		total += schemas[i]->count;
+	v = xcalloc(total ? (size_t)total : 1, sizeof(*v));
+	for (i = 0; i < nschemas; i++)
+		for (j = 0; j < schemas[i]->count; j++)
+			v[n++] = schemas[i]->migrations[j].version;
+	qsort(v, (size_t)n, sizeof(*v), cmp_int);
+	for (i = j = 0; i < n; i++)
+		if (!j || v[j - 1] != v[i])
+			v[j++] = v[i];
+	*out = v;
+	return j;
+}
+
+/*
+ * Run every registered part of `version` in layer order; *name is set to
+ * the first part's name (borrowed, static).
+ */
+static int run_version(struct store *s, int version, const char **name,
+		       struct aiv_err *err)
+{
+	int i, j, ret;
+
+	*name = NULL;
+	for (i = 0; i < nschemas; i++) {
+		for (j = 0; j < schemas[i]->count; j++) {
+			const struct store_migration *m = &schemas[i]->migrations[j];
+
+			if (m->version != version)
+				continue;
+			if (!*name)
+				*name = m->name;
+			if ((ret = store_exec(s, m->sql, err)) ||
+			    (m->sqlite_backfill && s->be == &store_sqlite_backend &&
+			     (ret = store_exec(s, m->sqlite_backfill, err)))) {
+				aiv_err_prefix(err, "migration %d (%s: %s)", m->version,
+					       schemas[i]->layer, m->name);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Is migration `version` recorded?  *out 1 or 0. */
 static int migration_applied(struct store *s, int version, int *out,
 			     struct aiv_err *err)
@@ -49,11 +129,9 @@ static int migration_applied(struct store *s, int version, int *out,
 	if (!st)
 		return err ? err->code : AIV_EIO;
 	store_bind_int(st, 1, version);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0)
+	if ((rc = store_step_row(st, err)) < 0)
 		return rc;
-	*out = rc == STORE_ROW;
+	*out = rc;
 	return 0;
 }
 
@@ -66,7 +144,7 @@ static int migration_applied(struct store *s, int version, int *out,
 static int run_migrations(struct store *s, struct aiv_err *err)
 {
 	int64_t have = 0;
-	int i, ret, done = 0;
+	int i, nv, ret, done = 0, *versions = NULL;
 	char now[TIME_ISO_LEN];
 
 	ret = store_exec(s,
@@ -85,45 +163,52 @@ static int run_migrations(struct store *s, struct aiv_err *err)
 				"database schema version %lld is newer than this aivalue "
 				"(knows up to %d); upgrade aivalue",
 				(long long)have, store_schema_latest());
-	for (i = 0; i < store_migrations_count; i++) {
-		const struct migration *m = &store_migrations[i];
+	nv = schema_versions(&versions);
+	for (i = 0; i < nv; i++) {
 		struct store_stmt *st;
+		const char *name;
 
-		if ((ret = migration_applied(s, m->version, &done, err)))
-			return ret;
+		if ((ret = migration_applied(s, versions[i], &done, err)))
+			goto out;
 		if (done)
 			continue;
 		if ((ret = store_begin(s, err)))
-			return ret;
-		if ((ret = store_exec(s, m->sql, err))) {
-			aiv_err_prefix(err, "migration %d (%s)", m->version, m->name);
+			goto out;
+		if ((ret = run_version(s, versions[i], &name, err))) {
 			store_rollback(s);
-			return ret;
+			goto out;
 		}
 		st = store_prepare(s, "INSERT INTO schema_migrations(version, name, applied_at)"
 				      " VALUES (?, ?, ?)", err);
 		if (!st) {
 			store_rollback(s);
-			return err ? err->code : AIV_EIO;
+			ret = err ? err->code : AIV_EIO;
+			goto out;
 		}
 		time_format_us(time_now_us(), now);
-		store_bind_int(st, 1, m->version);
-		store_bind_text(st, 2, m->name);
+		store_bind_int(st, 1, versions[i]);
+		store_bind_text(st, 2, name);
 		store_bind_text(st, 3, now);
-		ret = store_step(st, err);
-		store_reset(st);
-		if (ret < 0 || (ret = store_commit(s, err))) {
+		if ((ret = store_step_done(st, err)) || (ret = store_commit(s, err))) {
 			store_rollback(s);
-			return ret;
+			goto out;
 		}
 	}
 	s->version = store_schema_latest();
-	return 0;
+out:
+	free(versions);
+	return ret;
 }
 
 int store_schema_latest(void)
 {
-	return store_migrations[store_migrations_count - 1].version;
+	int i, j, latest = 0;
+
+	for (i = 0; i < nschemas; i++)
+		for (j = 0; j < schemas[i]->count; j++)
+			if (schemas[i]->migrations[j].version > latest)
+				latest = schemas[i]->migrations[j].version;
+	return latest;
 }
 
 int store_schema_version(const struct store *s)
@@ -140,6 +225,10 @@ int store_open(struct store **out, const char *uri, unsigned flags,
 	*out = NULL;
 	if (!uri || !*uri)
 		return aiv_fail(err, AIV_EINPUT, "no database path given");
+	if (!nschemas)
+		return aiv_fail(err, AIV_EINTERNAL,
+				"no schema registered before opening the store "
+				"(call cli_register_schema first)");
 	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
 		return aiv_fail(err, AIV_EINPUT,
 				"the PostgreSQL backend is not available in this build; "
@@ -370,15 +459,82 @@ int64_t store_changes(struct store *s)
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, sql, err);
+	return store_step_int(store_prepare(s, sql, err), out, err);
+}
+
+/*
+ * The helpers every layer had written for itself (step_done, exec_text,
+ * q_int, exists, run ...): one statement run to its first row, then reset.
+ * A NULL statement (store_prepare failed) passes its error through, so
+ * `store_step_done(store_prepare(...), err)` is safe.
+ */
+int store_step_done(struct store_stmt *st, struct aiv_err *err)
+{
+	int rc;
+
+	if (!st)
+		return err && err->code ? err->code : AIV_EINTERNAL;
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_step_row(struct store_stmt *st, struct aiv_err *err)
+{
+	int rc;
+
+	if (!st)
+		return err && err->code ? err->code : AIV_EINTERNAL;
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : rc == STORE_ROW;
+}
+
+int store_step_int(struct store_stmt *st, int64_t *out, struct aiv_err *err)
+{
 	int rc;
 
 	*out = 0;
 	if (!st)
-		return err ? err->code : AIV_EIO;
+		return err && err->code ? err->code : AIV_EINTERNAL;
 	rc = store_step(st, err);
 	if (rc == STORE_ROW)
 		*out = store_col_int(st, 0);
 	store_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_exec_text(struct store *s, const char *sql, const char *arg,
+		    struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+
+	if (st)
+		store_bind_text(st, 1, arg);
+	return store_step_done(st, err);
+}
+
+int store_query_int_text(struct store *s, const char *sql, const char *arg,
+			 int64_t *out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+
+	if (st && arg)
+		store_bind_text(st, 1, arg);
+	return store_step_int(st, out, err);
+}
+
+int store_exists_text(struct store *s, const char *sql, const char *arg, int *yes,
+		      struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int rc;
+
+	*yes = 0;
+	if (st)
+		store_bind_text(st, 1, arg);
+	if ((rc = store_step_row(st, err)) < 0)
+		return rc;
+	*yes = rc;
+	return 0;
 }

@@ -20,6 +20,16 @@
  *
  * A store handle is used by one thread at a time; the server opens one
  * per worker thread.
+ *
+ * Schema: each layer owns its tables and the migrations that create them,
+ * in its own folder (src/<layer>/<layer>_schema.c, one struct store_schema
+ * each).  The program registers them once at start-up, in layer order
+ * (cli_register_schema), before it opens a store; store_open() then runs
+ * every migration the workspace lacks.  Versions are one global history
+ * (table schema_migrations): the parts of one version that several layers
+ * hold run in one transaction, in layer order, and are recorded as one row
+ * named by the first part.  So a version number is unique across layers,
+ * except where one change spans layers on purpose.
  */
 #ifndef AIV_STORE_H
 #define AIV_STORE_H
@@ -38,6 +48,38 @@ enum store_step_result {
 	STORE_DONE = 0,
 	STORE_ROW = 1,
 };
+
+struct store_migration {
+	int version;      /* global, ascending; never reused */
+	const char *name; /* what it does; the first part's name is recorded */
+	const char *sql;  /* portable DDL, several statements allowed */
+	/*
+	 * Optional, run after `sql` by the SQLite backend only: filling new
+	 * columns of rows that an older SQLite workspace already holds, where
+	 * that needs SQLite's own words (rowid: the insertion order).  A
+	 * workspace on another backend is created at the current schema, so
+	 * it has no such rows.  Write it as STORE_SQLITE("...") so that
+	 * tools/check-sql knows the SQLite-only text is meant.
+	 */
+	const char *sqlite_backfill;
+};
+
+#define STORE_SQLITE(sql) (sql)
+
+struct store_schema {
+	const char *layer; /* the owning folder under src/, for messages */
+	const struct store_migration *migrations;
+	int count;
+};
+
+#define STORE_SCHEMA_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * Add a layer's migrations.  Call in layer order, before any store_open;
+ * not thread-safe (start-up only).  Registering the same schema twice is a
+ * no-op.  `schema` is borrowed and must outlive every store (static data).
+ */
+void store_schema_register(const struct store_schema *schema);
 
 /*
  * Open the workspace at `uri` (a file path; "postgres://" is reserved).
@@ -90,5 +132,27 @@ int64_t store_changes(struct store *s);
 /* Convenience: run `sql` (no parameters) and read one integer (0 if no row). */
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err);
+
+/*
+ * Step helpers: each steps a bound statement once and resets it, so the
+ * statement is ready for its next use whatever happened.  A NULL `st` (a
+ * failed store_prepare) returns the error already in `err`.
+ *   store_step_done: for writes; 0 or a negative code.
+ *   store_step_row:  1 if a row came back, 0 if none, negative on error.
+ *   store_step_int:  *out = first column of the first row (0 if none);
+ *                    0 or a negative code.
+ */
+int store_step_done(struct store_stmt *st, struct aiv_err *err);
+int store_step_row(struct store_stmt *st, struct aiv_err *err);
+int store_step_int(struct store_stmt *st, int64_t *out, struct aiv_err *err);
+/* Prepare `sql`, bind `arg` (NULL binds SQL NULL) as ?1, run to done. */
+int store_exec_text(struct store *s, const char *sql, const char *arg,
+		    struct aiv_err *err);
+/* Prepare `sql`, bind `arg` as ?1, run: *yes = 1 if a row came back; 0 or the error. */
+int store_exists_text(struct store *s, const char *sql, const char *arg, int *yes,
+		      struct aiv_err *err);
+/* Prepare `sql`, bind `arg` as ?1 unless NULL, read one integer (0 if no row). */
+int store_query_int_text(struct store *s, const char *sql, const char *arg,
+			 int64_t *out, struct aiv_err *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include "apply/apply.h"
 #include "catalog/catalog.h"
 #include "org/org.h"
+#include "cli/cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,6 +57,7 @@ static void setup(void)
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof(path), "%s/fuzz.db", dir);
+	cli_register_schema();
 	if (store_open(&store, path, STORE_CREATE, &err) || catalog_load(&cat, NULL, &err) ||
 	    apply_sources(store, cat, "fuzz", name, 1, seed_org, strlen(seed_org), 0, &res, &err)) {
 		fprintf(stderr, "fuzz_apply setup: %s\n", err.msg);

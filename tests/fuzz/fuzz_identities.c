@@ -12,6 +12,7 @@
 
 #include "ingest/identity.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +42,7 @@ static int setup(void)
 		return -1;
 	snprintf(db, sizeof(db), "%s/a.db", dir);
 	snprintf(csv, sizeof(csv), "%s/ids.csv", dir);
+	cli_register_schema();
 	if (store_open(&ws, db, STORE_CREATE, &err) ||
 	    store_exec(ws, "INSERT INTO teams(name, title, function) VALUES ('t', 't', 'f');"
 		       "INSERT INTO people(name, display_name, role, team) VALUES"

@@ -16,6 +16,7 @@
 #include "core/cjson.h"
 #include "ledger/ledger.h"
 #include "org/org.h"
+#include "cli/cmd.h"
 
 struct fx {
 	char *dir, *db, *acme;
@@ -442,5 +443,6 @@ int main(void)
 	};
 #undef T
 
+	cli_register_schema();
 	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "org/org.h"
 #include "core/assets.h"
 #include "core/timeutil.h"
+#include "cli/cmd.h"
 
 static struct catalog *cat;
 
@@ -727,5 +728,6 @@ int main(void)
 		cmocka_unit_test(test_hyp_compare),
 	};
 
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

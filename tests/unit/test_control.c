@@ -20,6 +20,7 @@
 #include "control/control.h"
 #include "core/cjson.h"
 #include "org/org.h"
+#include "cli/cmd.h"
 
 static const char *YAML =
 	"kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
@@ -416,5 +417,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

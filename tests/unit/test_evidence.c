@@ -315,5 +315,6 @@ int main(void)
 		cmocka_unit_test(test_playbook_snapshots),
 	};
 
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,6 +18,7 @@
 #include "change/query.h"
 #include "core/cjson.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 enum { DERIVES, IMPLEMENTS, REFERENCES, VERIFIES, GOVERNED };
 
@@ -336,5 +337,6 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_load_paths),
 	};
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

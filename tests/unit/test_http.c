@@ -17,7 +17,8 @@
 
 #include "http/routes.h"
 #include "http/server.h"
-#include "http/tokens.h"
+#include "org/tokens.h"
+#include "cli/cmd.h"
 
 static void test_match(void **state)
 {
@@ -367,5 +368,6 @@ int main(void)
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_errors),
 	};
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

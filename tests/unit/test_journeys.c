@@ -22,6 +22,7 @@
 #include "ingest/journeys.h"
 #include "ingest/journeys_load.h"
 #include "metrics/journeys.h"
+#include "cli/cmd.h"
 
 static void test_mann_kendall(void **state)
 {
@@ -308,5 +309,6 @@ int main(void)
 		cmocka_unit_test(test_kernel_channels_and_windows),
 		cmocka_unit_test(test_kernel_trend_finding),
 	};
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "cli/cmd.h"
 
 #define NENTRIES 12
 /* 2026-11-25T23:26:20.123456Z */
@@ -911,5 +912,6 @@ int main(void)
 	};
 #undef T
 
+	cli_register_schema();
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
 #include "ledger/ledger.h"
+#include "cli/cmd.h"
 
 static char root[4096], dir[256];
 
@@ -133,6 +134,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	setenv("AIVALUE_BUSY_TIMEOUT_MS", "300", 1);
+	cli_register_schema();
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
 	snprintf(wal, sizeof(wal), "%s/t.db-wal", dir);
 	unlink(wal);

@@ -14,6 +14,7 @@
 
 #include "store/backend.h"
 #include "store/store.h"
+#include "cli/cmd.h"
 
 struct fx {
 	char *dir;
@@ -69,7 +70,7 @@ static void create_records_migrations(void **state)
 	assert_int_equal(store_schema_version(s), store_schema_latest());
 	/* every migration once; numbers may have gaps (assigned per branch) */
 	assert_int_equal(q_int(s, "SELECT count(*) FROM schema_migrations"),
-			 store_migrations_count);
+			 12); /* versions 1-7 and 9-13: 8 was never released */
 	assert_int_equal(q_int(s, "SELECT max(version) FROM schema_migrations"),
 			 store_schema_latest());
 	assert_int_equal(q_int(s, "SELECT count(*) FROM schema_migrations"
@@ -306,5 +307,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup, teardown),
 	};
 
+	cli_register_schema();
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

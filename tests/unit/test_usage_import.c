@@ -19,6 +19,7 @@
 #include "ingest/usage.h"
 #include "metrics/usage_table.h"
 #include "org/org.h"
+#include "cli/cmd.h"
 
 struct fx {
 	char dir[256], db[300];
@@ -762,5 +763,6 @@ int main(void)
 	slash = strrchr(__FILE__, '/');
 	snprintf(datadir, sizeof(datadir), "%.*s/../data/usage",
 		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
+	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,10 @@
 /*
- * tokens.c - creating, checking and revoking bearer tokens.
+ * tokens.c - creating, checking and revoking bearer tokens, and the
+ * dashboard sessions made from them.
+ *
+ * org/ owns the tokens and sessions tables (org_schema.c): a token is the
+ * credential a person or an agent acts with, and control/ (below http/)
+ * asks about agents' tokens through token_agent_has_token().
  *
  * Only SHA-256(token) is stored.  A plain hash (not a slow KDF) is right
  * here because the secret has 256 bits of entropy: there is nothing to
@@ -345,15 +350,19 @@ int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err)
 	int rc;
 
 	*active = 0;
-	if (!st)
-		return err->code;
-	store_bind_int(st, 1, id);
-	rc = store_step(st, err);
-	store_reset(st);
-	if (rc < 0)
+	if (st)
+		store_bind_int(st, 1, id);
+	if ((rc = store_step_row(st, err)) < 0)
 		return rc;
-	*active = rc == STORE_ROW;
+	*active = rc;
 	return 0;
+}
+
+int token_agent_has_token(struct store *s, const char *agent, int *has,
+			  struct aiv_err *err)
+{
+	return store_exists_text(s, "SELECT 1 FROM tokens WHERE agent = ? AND role = 'agent'"
+				 " AND revoked_at IS NULL", agent, has, err);
 }
 
 int token_revoke(struct store *s, const char *actor, const char *name,
@@ -439,19 +448,6 @@ int token_list(struct store *s, json_t **out, struct aiv_err *err)
 
 /* ---- dashboard sessions ---- */
 
-/* Run `sql` binding one text parameter; 0 or the error. */
-static int exec_text(struct store *s, const char *sql, const char *arg, struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s, sql, err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	store_bind_text(st, 1, arg);
-	rc = store_step(st, err);
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}
 
 /* Append the session ledger entry (steals payload) and commit; 0 or the error. */
 static int session_record(struct store *s, const char *action, const char *token,
@@ -486,7 +482,7 @@ int session_create(struct store *s, const struct token_info *ti, char **sid_out,
 	time_format_us(exp_us, expires);
 	if ((ret = store_begin(s, err)))
 		return ret;
-	if ((ret = exec_text(s, "DELETE FROM sessions WHERE expires_at <= ?", now, err)))
+	if ((ret = store_exec_text(s, "DELETE FROM sessions WHERE expires_at <= ?", now, err)))
 		goto fail;
 	st = store_prepare(s, "INSERT INTO sessions(hash, token_id, created_at, expires_at)"
 			   " VALUES (?,?,?,?)", err);
@@ -557,7 +553,7 @@ int session_delete(struct store *s, const char *sid, struct aiv_err *err)
 		ret = aiv_fail(err, AIV_ENOTFOUND, "no such session");
 		goto fail;
 	}
-	if ((ret = exec_text(s, "DELETE FROM sessions WHERE hash = ?", hash, err)) ||
+	if ((ret = store_exec_text(s, "DELETE FROM sessions WHERE hash = ?", hash, err)) ||
 	    (ret = session_record(s, "session.delete", name, json_pack("{s:s}", "token", name),
 				  err)))
 		goto fail;

@@ -77,6 +77,12 @@ void token_cache_invalidate(void);
 int token_revocations(struct store *s, int64_t *n, struct aiv_err *err);
 /* *active = 1 if token `id` exists and is not revoked. */
 int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
+/*
+ * *has = 1 if agent `agent` holds an agent-role token that is not revoked
+ * (the identity foundation of a workflow's readiness, control/readiness.c).
+ */
+int token_agent_has_token(struct store *s, const char *agent, int *has,
+			  struct aiv_err *err);
 int token_revoke(struct store *s, const char *actor, const char *name,
 		 struct aiv_err *err);
 /*

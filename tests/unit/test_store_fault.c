@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "cli/cmd.h"
 
 static sqlite3_mem_methods real_mem;
 static int refuse_big;
@@ -32,6 +33,7 @@ static int group_setup(void **state)
 {
 	sqlite3_mem_methods m;
 
+	cli_register_schema();
 	sqlite3_shutdown();
 	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
 		return -1;

@@ -30,33 +30,13 @@
 #include "playbook.h"
 
 /*
- * Add a measurement finding (JSON from a kernel) to the list.
- * NEEDSWORK: adoption_two_tier() and adoption_shadow_ai() still return
- * JSON, read here by key; a typed adoption finding (as journeys now
- * returns) would remove the lookups.  Likewise ev_change() reads
+ * NEEDSWORK: adoption_shadow_ai() still returns JSON, read here by key;
+ * a typed finding (as adoption_two_tier and journeys now return) would
+ * remove the lookups.  Likewise ev_change() reads
  * change_metrics() and ev_workflow() control_readiness() by key until
  * those return typed structs (issue 14, typed results of change/ and
  * control/).
  */
-static void add_json_finding(struct finding_list *out, const struct catalog *cat,
-			     const char *mode, const char *subject, json_t *f)
-{
-	static const char *const skip[] = { "id", "model", "failure_mode", "name",
-					    "summary", "move", NULL };
-	json_t *figures = json_object(), *v;
-	const char *key;
-	size_t i;
-
-	/* everything but the finding's identity is evidence */
-	json_object_foreach(f, key, v) {
-		for (i = 0; skip[i] && strcmp(skip[i], key); i++)
-			;
-		if (!skip[i])
-			json_object_set(figures, key, v);
-	}
-	findings_add(out, cat, mode, subject, "high", figures, "%s",
-		     json_str(f, "summary") ? json_str(f, "summary") : mode);
-}
 
 /*
  * Load the adoption report when usage was imported: 0 loaded (release r
@@ -86,9 +66,9 @@ static int det_two_tier(const struct evidence_env *env, const struct phase_verdi
 			struct finding_list *out, const char **lacks, void *data,
 			struct aiv_err *err)
 {
+	struct adoption_two_tier tt;
 	struct adoption_report r;
 	struct usage_table t;
-	json_t *f;
 	int ret;
 
 	(void)pv;
@@ -96,10 +76,10 @@ static int det_two_tier(const struct evidence_env *env, const struct phase_verdi
 	if ((ret = load_adoption(env, lacks, "AI-usage imports (aivalue import usage)",
 				 &r, &t, err)))
 		return ret;
-	f = adoption_two_tier(&r, env->cat);
-	if (f)
-		add_json_finding(out, env->cat, "two_tier_workforce", "organisation", f);
-	json_decref(f);
+	if (adoption_two_tier(&r, env->cat, &tt))
+		findings_add(out, env->cat, "two_tier_workforce", "organisation", "high",
+			     adoption_two_tier_evidence_json(&tt), "%s", tt.summary);
+	adoption_two_tier_release(&tt);
 	adoption_report_release(&r);
 	utab_release(&t);
 	return 0;
@@ -282,7 +262,7 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	struct adoption_report r;
 	struct usage_table t;
 	int64_t n, last;
-	json_t *tt;
+	struct adoption_two_tier tt;
 	size_t i;
 	int rc;
 
@@ -313,9 +293,8 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	for (i = 0; i < r.nfunctions; i++)
 		if (!r.functions[i].suppressed && r.functions[i].enabled)
 			f->functions_repeat++;
-	tt = adoption_two_tier(&r, env->cat);
-	f->two_tier = tt != NULL;
-	json_decref(tt);
+	f->two_tier = adoption_two_tier(&r, env->cat, &tt);
+	adoption_two_tier_release(&tt);
 	f->as_of_us = (int64_t)r.as_of * 86400 * 1000000;
 	proficiency_mix(&t, &r, f);
 	adoption_report_release(&r);

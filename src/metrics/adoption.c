@@ -660,142 +660,6 @@ void adoption_report_release(struct adoption_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Rates rounded to 4 places so JSON output is stable and readable. */
-static json_t *rate(double v)
-{
-	return json_real(round(v * 10000.0) / 10000.0);
-}
-
-static void day_text(int32_t day, char out[16])
-{
-	int y, m, d;
-
-	adoption_civil(day, &y, &m, &d);
-	snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
-}
-
-static json_t *stats_json(const struct adoption_stats *s, const struct adoption_report *r)
-{
-	json_t *o = json_object(), *prof, *per;
-	int j;
-
-	json_object_set_new(o, "name", json_string(s->name));
-	json_object_set_new(o, "people", json_integer(s->people));
-	if (s->suppressed) {
-		json_object_set_new(o, "suppressed", json_true());
-		return o;
-	}
-	json_object_set_new(o, "active", json_integer(s->active));
-	json_object_set_new(o, "repeat_users", json_integer(s->repeat_users));
-	json_object_set_new(o, "repeat_rate", rate(s->repeat_rate));
-	prof = json_object();
-	for (j = 0; j < PROF_N; j++)
-		json_object_set_new(prof, adoption_prof_names[j], json_integer(s->prof[j]));
-	json_object_set_new(o, "proficiency", prof);
-	json_object_set_new(o, "gini_active_days", rate(s->gini));
-	json_object_set_new(o, "top10_share", rate(s->top10_share));
-	json_object_set_new(o, "tried", json_integer(s->tried));
-	json_object_set_new(o, "stalled", json_integer(s->stalled));
-	json_object_set_new(o, "stalled_share", rate(s->stalled_share));
-	json_object_set_new(o, "licensed_unused", json_integer(s->unused));
-	per = json_array();
-	for (j = 0; j < r->nperiods; j++)
-		json_array_append_new(per, json_integer(s->active_by_period[j]));
-	json_object_set_new(o, "active_by_period", per);
-	return o;
-}
-
-json_t *adoption_report_json(const struct adoption_report *r, int by)
-{
-	json_t *o = json_object(), *a, *th;
-	char day[16];
-	size_t i;
-	int j;
-
-	day_text(r->as_of, day);
-	json_object_set_new(o, "as_of", json_string(day));
-	day_text(r->weeks_start, day);
-	json_object_set_new(o, "weeks_from", json_string(day));
-	day_text(r->weeks_end, day);
-	json_object_set_new(o, "weeks_to", json_string(day));
-	day_text(r->window_start, day);
-	json_object_set_new(o, "window_from", json_string(day));
-	json_object_set_new(o, "events", json_integer(r->events));
-	json_object_set_new(o, "seats_known", json_boolean(r->seats_known));
-	json_object_set_new(o, "unlicensed_users", json_integer(r->unlicensed_users));
-	th = json_pack("{s:i, s:i, s:i, s:i, s:i}", "privacy_floor", r->cfg.privacy_floor,
-		       "repeat_weeks", r->cfg.weeks, "repeat_min_active_weeks",
-		       r->cfg.min_active_weeks, "window_days", r->cfg.window_days,
-		       "stalled_after_days", r->cfg.stalled_days);
-	json_object_set_new(o, "thresholds", th);
-	json_object_set_new(o, "period", json_string(r->period == PERIOD_WEEK ? "week" : "month"));
-	a = json_array();
-	for (j = 0; j < r->nperiods; j++)
-		json_array_append_new(a, json_string(r->period_label[j]));
-	json_object_set_new(o, "periods", a);
-	json_object_set_new(o, "organisation", stats_json(&r->org, r));
-	a = json_array();
-	for (j = 0; j <= 10; j++)
-		json_array_append_new(a, json_pack("[f, o]", j / 10.0, rate(r->lorenz[j])));
-	json_object_set_new(o, "lorenz", a);
-	json_object_set_new(o, "repeat_use_gap", r->role_gap >= 0 ?
-			    json_pack("{s:o, s:s, s:s}", "gap", rate(r->role_gap), "highest_role",
-				      r->role_gap_high, "lowest_role", r->role_gap_low) :
-			    json_null());
-	if (by >= 0 && by < DIM_N) {
-		json_object_set_new(o, "by", json_string(adoption_dim_names[by]));
-		a = json_array();
-		for (i = 0; i < r->ngroups[by]; i++)
-			json_array_append_new(a, stats_json(&r->groups[by][i], r));
-		json_object_set_new(o, "groups", a);
-	}
-	a = json_array();
-	for (i = 0; i < r->nworkflows; i++) {
-		const struct adoption_workflow *w = &r->workflows[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:b}",
-			"workflow", w->workflow, "creator", w->creator, "creator_is_champion",
-			w->creator_champion, "people", w->people, "teams", w->teams,
-			"teams_other_than_creators", w->other_teams, "functions", w->functions,
-			"reusable", w->reusable));
-	}
-	json_object_set_new(o, "workflows", a);
-	json_object_set_new(o, "reusable_workflows", json_integer(r->reusable_workflows));
-	a = json_array();
-	for (i = 0; i < r->nfunctions; i++) {
-		const struct adoption_function *f = &r->functions[i];
-		if (f->suppressed)
-			json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "function", f->function,
-							   "people", f->people, "suppressed", 1));
-		else
-			json_array_append_new(a, json_pack("{s:s, s:i, s:o, s:b, s:i, s:b}",
-				"function", f->function, "people", f->people, "repeat_rate",
-				rate(f->repeat_rate), "enabled", f->enabled, "foreign_asset_users",
-				f->foreign_asset_users, "cross_enabled", f->cross_enabled));
-	}
-	json_object_set_new(o, "functions", a);
-	json_object_set_new(o, "cross_functional_enablement",
-			    r->cross_functional_enablement >= 0 ?
-			    rate(r->cross_functional_enablement) : json_null());
-	json_object_set_new(o, "functions_enabled_share", r->functions_enabled_share >= 0 ?
-			    rate(r->functions_enabled_share) : json_null());
-	a = json_array();
-	for (i = 0; i < r->ncohorts; i++) {
-		const struct adoption_cohort *co = &r->cohorts[i];
-		json_t *ret = json_array();
-		if (co->suppressed) {
-			json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "month", co->month,
-							   "size", co->size, "suppressed", 1));
-			json_decref(ret);
-			continue;
-		}
-		for (j = 0; j < co->nret; j++)
-			json_array_append_new(ret, rate(co->retention[j]));
-		json_array_append_new(a, json_pack("{s:s, s:i, s:o}", "month", co->month,
-						   "size", co->size, "retention", ret));
-	}
-	json_object_set_new(o, "cohorts", a);
-	return o;
-}
 
 /* The catalog's failure mode `id` of model `model`, or NULL. */
 static const struct cat_failure *find_failure(const struct catalog *cat, const char *model,
@@ -811,45 +675,60 @@ static const struct cat_failure *find_failure(const struct catalog *cat, const c
 	return NULL;
 }
 
-static json_t *move_json(const struct cat_model *m, const char *move_id)
+static const struct cat_move *find_move(const struct cat_model *m, const char *move_id)
 {
 	size_t i;
 
 	for (i = 0; m && move_id && i < m->nmoves; i++)
 		if (!strcmp(m->moves[i].id, move_id))
-			return json_pack("{s:s, s:s, s:s}", "id", m->moves[i].id, "name",
-					 m->moves[i].name, "text", m->moves[i].text);
-	return json_null();
+			return &m->moves[i];
+	return NULL;
 }
 
-json_t *adoption_two_tier(const struct adoption_report *r, const struct catalog *cat)
+/* A rate as the JSON printers round it (4 places), so the summary quotes what they print. */
+static double round4(double v)
+{
+	return round(v * 10000.0) / 10000.0;
+}
+
+static void push_group(const struct adoption_stats ***v, size_t *n, const struct adoption_stats *g)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = g;
+}
+
+void adoption_two_tier_release(struct adoption_two_tier *tt)
+{
+	free(tt->summary);
+	free(tt->functions);
+	free(tt->roles);
+	free(tt->teams);
+	memset(tt, 0, sizeof(*tt));
+}
+
+int adoption_two_tier(const struct adoption_report *r, const struct catalog *cat,
+		      struct adoption_two_tier *tt)
 {
 	const struct adoption_config *c = &r->cfg;
 	const struct cat_model *m;
 	const struct cat_failure *f = find_failure(cat, "workforce", "two_tier_workforce", &m);
-	json_t *why = json_array(), *fns = json_array(), *roles = json_array(), *teams = json_array();
-	json_t *out, *ev;
-	int gini_hit, gap_hit, fn_hit = 0;
 	struct strbuf summary = STRBUF_INIT;
-	size_t i, k;
+	size_t i;
 
-	gini_hit = !r->org.suppressed && r->org.gini > c->tt_max_gini;
-	gap_hit = r->role_gap >= 0 && r->role_gap > c->tt_max_role_gap;
+	memset(tt, 0, sizeof(*tt));
+	tt->r = r;
+	tt->gini_hit = !r->org.suppressed && r->org.gini > c->tt_max_gini;
+	tt->gap_hit = r->role_gap >= 0 && r->role_gap > c->tt_max_role_gap;
 	if (r->org.repeat_rate > c->tt_org_rate_above) {
 		for (i = 0; i < r->ngroups[DIM_FUNCTION]; i++) {
 			const struct adoption_stats *g = &r->groups[DIM_FUNCTION][i];
 			if (g->suppressed || g->repeat_rate >= c->tt_stalled_rate)
 				continue;
-			fn_hit = 1;
-			json_array_append_new(fns, json_pack("{s:s, s:i, s:o, s:i, s:i, s:i, s:o, s:o}",
-				"function", g->name, "people", g->people, "repeat_rate",
-				rate(g->repeat_rate), "power_users", g->power_users,
-				"tried", g->tried, "stalled", g->stalled,
-				"stalled_share", rate(g->stalled_share),
-				"gini_active_days", rate(g->gini)));
+			tt->fn_hit = 1;
+			push_group(&tt->functions, &tt->nfunctions, g);
 		}
 	}
-	if (gap_hit) {
+	if (tt->gap_hit) {
 		double hi = 0;
 		for (i = 0; i < r->ngroups[DIM_ROLE]; i++)
 			if (!r->groups[DIM_ROLE][i].suppressed && r->groups[DIM_ROLE][i].repeat_rate > hi)
@@ -858,69 +737,38 @@ json_t *adoption_two_tier(const struct adoption_report *r, const struct catalog 
 		for (i = 0; i < r->ngroups[DIM_ROLE]; i++) {
 			const struct adoption_stats *g = &r->groups[DIM_ROLE][i];
 			if (!g->suppressed && hi - g->repeat_rate > c->tt_max_role_gap)
-				json_array_append_new(roles, json_pack("{s:s, s:i, s:o}", "role",
-					g->name, "people", g->people, "repeat_rate",
-					rate(g->repeat_rate)));
+				push_group(&tt->roles, &tt->nroles, g);
 		}
 	}
 	/* stalled teams: teams below the stall rate while a function stalls */
-	if (fn_hit) {
+	if (tt->fn_hit) {
 		for (i = 0; i < r->ngroups[DIM_TEAM]; i++) {
 			const struct adoption_stats *g = &r->groups[DIM_TEAM][i];
 			if (!g->suppressed && g->repeat_rate < c->tt_stalled_rate)
-				json_array_append_new(teams, json_pack("{s:s, s:i, s:o}", "team",
-					g->name, "people", g->people, "repeat_rate",
-					rate(g->repeat_rate)));
+				push_group(&tt->teams, &tt->nteams, g);
 		}
 	}
-	if (!gini_hit && !gap_hit && !fn_hit) {
-		json_decref(why);
-		json_decref(fns);
-		json_decref(roles);
-		json_decref(teams);
-		return NULL;
+	if (!tt->gini_hit && !tt->gap_hit && !tt->fn_hit) {
+		adoption_two_tier_release(tt);
+		return 0;
 	}
-	if (gini_hit)
-		json_array_append_new(why, json_pack("{s:s, s:o, s:o}", "test", "gini_active_days",
-			"value", rate(r->org.gini), "threshold", rate(c->tt_max_gini)));
-	if (gap_hit)
-		json_array_append_new(why, json_pack("{s:s, s:o, s:o, s:s, s:s}", "test",
-			"repeat_use_gap", "value", rate(r->role_gap), "threshold",
-			rate(c->tt_max_role_gap), "highest_role", r->role_gap_high,
-			"lowest_role", r->role_gap_low));
-	if (fn_hit)
-		json_array_append_new(why, json_pack("{s:s, s:o, s:o, s:o}", "test",
-			"stalled_function", "org_repeat_rate", rate(r->org.repeat_rate),
-			"org_rate_above", rate(c->tt_org_rate_above), "function_rate_below",
-			rate(c->tt_stalled_rate)));
-	strbuf_addf(&summary, "%s: ", f ? f->name : "Two-tier workforce");
-	if (fn_hit) {
+	tt->name = f ? f->name : "Two-tier workforce";
+	tt->move = find_move(m, f ? f->move : NULL);
+	strbuf_addf(&summary, "%s: ", tt->name);
+	if (tt->fn_hit) {
 		strbuf_addstr(&summary, "repeat use stalls in ");
-		for (k = 0; k < json_array_size(fns); k++)
-			strbuf_addf(&summary, "%s%s (%.0f%%)", k ? ", " : "",
-				    json_str(json_array_get(fns, k), "function"),
-				    100.0 * json_real_value(json_object_get(json_array_get(fns, k),
-									    "repeat_rate")));
+		for (i = 0; i < tt->nfunctions; i++)
+			strbuf_addf(&summary, "%s%s (%.0f%%)", i ? ", " : "", tt->functions[i]->name,
+				    100.0 * round4(tt->functions[i]->repeat_rate));
 		strbuf_addf(&summary, " while the organisation is at %.0f%%",
 			    100.0 * r->org.repeat_rate);
-	} else if (gap_hit) {
+	} else if (tt->gap_hit) {
 		strbuf_addf(&summary, "repeat use is %.0f points lower for '%s' than for '%s'",
 			    100.0 * r->role_gap, r->role_gap_low, r->role_gap_high);
 	} else {
 		strbuf_addf(&summary, "active days are concentrated (Gini %.2f, top 10%% hold %.0f%%)",
 			    r->org.gini, 100.0 * r->org.top10_share);
 	}
-	ev = json_pack("{s:o, s:o, s:o, s:i, s:i, s:o}", "org_repeat_rate",
-		       rate(r->org.repeat_rate), "gini_active_days", rate(r->org.gini),
-		       "top10_share", rate(r->org.top10_share), "licensed_people", r->org.people,
-		       "power_users", r->org.power_users, "repeat_use_gap",
-		       r->role_gap >= 0 ? rate(r->role_gap) : json_null());
-	out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o}, s:o}",
-			"id", "two_tier_workforce", "model", "workforce", "failure_mode",
-			"two_tier_workforce", "name", f ? f->name : "Two-tier workforce",
-			"summary", summary.buf, "triggered_by", why, "evidence", ev,
-			"stalled", "functions", fns, "roles", roles, "teams", teams,
-			"move", move_json(m, f ? f->move : NULL));
-	strbuf_release(&summary);
-	return out;
+	tt->summary = strbuf_detach(&summary, NULL);
+	return 1;
 }

@@ -138,15 +138,36 @@ int adoption_compute(const struct usage_table *t, const struct adoption_config *
 		     struct aiv_err *err);
 void adoption_report_release(struct adoption_report *r);
 
-/* The report as JSON, groups of dimension `by` (DIM_N: none).  New reference. */
+/*
+ * The report as JSON, groups of dimension `by` (DIM_N: none).  New
+ * reference.  The JSON printers of this header live in adoption_json.c.
+ */
 json_t *adoption_report_json(const struct adoption_report *r, int by);
 
 /*
- * The two-tier workforce detector: a finding (new reference) when the
- * thresholds in cfg.two_tier are crossed, else NULL.  The failure mode's
- * name and its leadership move are read from the catalog.
+ * The two-tier workforce finding, typed.  adoption_two_tier() fills it
+ * and returns 1 when the thresholds in cfg.two_tier are crossed (else 0,
+ * tt empty).  It borrows from r and from the catalog (both outlive it):
+ * r itself, the stalled groups and the leadership move; it owns summary
+ * and the three arrays of pointers (adoption_two_tier_release).  The
+ * failure mode's name and its move are read from the catalog.
  */
-json_t *adoption_two_tier(const struct adoption_report *r, const struct catalog *cat);
+struct adoption_two_tier {
+	const struct adoption_report *r;
+	int gini_hit, gap_hit, fn_hit;   /* the tests crossed */
+	const char *name;                /* the failure mode's name */
+	char *summary;
+	const struct cat_move *move;     /* NULL: the catalog names none */
+	const struct adoption_stats **functions, **roles, **teams; /* stalled groups, in r */
+	size_t nfunctions, nroles, nteams;
+};
+int adoption_two_tier(const struct adoption_report *r, const struct catalog *cat,
+		      struct adoption_two_tier *tt);
+void adoption_two_tier_release(struct adoption_two_tier *tt);
+/* The finding as JSON (id, model, ..., move).  New reference. */
+json_t *adoption_two_tier_json(const struct adoption_two_tier *tt);
+/* Its evidence only: triggered_by, evidence, stalled.  New reference. */
+json_t *adoption_two_tier_evidence_json(const struct adoption_two_tier *tt);
 
 /* Gini coefficient of n values (0 when n == 0 or all are 0). */
 double adoption_gini(const int64_t *v, size_t n);

@@ -190,6 +190,7 @@ static void test_two_tier_and_floor(void **state)
 	struct adoption_config cfg;
 	struct adoption_report r;
 	struct usage_table t;
+	struct adoption_two_tier tt;
 	json_t *f, *st;
 
 	(void)state;
@@ -201,17 +202,30 @@ static void test_two_tier_and_floor(void **state)
 	assert_string_equal(r.period_label[0], "2024-03-04");
 	assert_int_equal(r.org.active_by_period[0], 3);
 	assert_int_equal(r.org.active_by_period[3], 1);
-	f = adoption_two_tier(&r, NULL);
-	assert_non_null(f);
-	st = json_object_get(f, "stalled");
+	assert_int_equal(adoption_two_tier(&r, NULL, &tt), 1);
 	/* org 0.4 > 0.3 and f2 is at 0 < 0.15: exactly f2; role B makes the gap */
+	assert_true(tt.fn_hit);
+	assert_true(tt.gap_hit);
+	assert_int_equal(tt.nfunctions, 1);
+	assert_string_equal(tt.functions[0]->name, "f2");
+	assert_int_equal(tt.nroles, 1);
+	assert_string_equal(tt.roles[0]->name, "B");
+	assert_int_equal(tt.nteams, 1);
+	assert_null(tt.move);
+	assert_string_equal(tt.summary, "Two-tier workforce: repeat use stalls in f2 (0%) while "
+			    "the organisation is at 40%");
+	/* the one JSON printer writes the same groups under "stalled" */
+	f = adoption_two_tier_json(&tt);
+	st = json_object_get(f, "stalled");
 	assert_int_equal(json_array_size(json_object_get(st, "functions")), 1);
 	assert_string_equal(json_str(json_array_get(json_object_get(st, "functions"), 0),
 				     "function"), "f2");
-	assert_int_equal(json_array_size(json_object_get(st, "roles")), 1);
 	assert_string_equal(json_str(json_array_get(json_object_get(st, "roles"), 0), "role"), "B");
 	assert_int_equal(json_array_size(json_object_get(st, "teams")), 1);
+	assert_string_equal(json_str(f, "summary"), tt.summary);
+	assert_true(json_is_null(json_object_get(f, "move")));
 	json_decref(f);
+	adoption_two_tier_release(&tt);
 	adoption_report_release(&r);
 
 	/* floor 3: team t1 (2 people) is suppressed, t2 (3) is not */
@@ -234,7 +248,9 @@ static void test_two_tier_and_floor(void **state)
 	cfg.tt_max_role_gap = 1.0;
 	cfg.tt_org_rate_above = 0.5;
 	assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, day("2024-03-31"), &r, &err), 0);
-	assert_null(adoption_two_tier(&r, NULL));
+	assert_int_equal(adoption_two_tier(&r, NULL, &tt), 0);
+	assert_null(tt.summary);
+	assert_int_equal(tt.nfunctions + tt.nroles + tt.nteams, 0);
 	adoption_report_release(&r);
 	utab_release(&t);
 }

@@ -24,6 +24,7 @@
 #include "apply.h"
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
 
 #define MAX_KINDS 64
@@ -742,4 +743,42 @@ int apply_object_specs(struct store *s, const char *kind, json_t **out, struct a
 	}
 	*out = arr;
 	return 0;
+}
+
+int apply_objects_mark(struct store *s, int64_t *max_seq, int64_t *count,
+		       struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT coalesce(max(updated_seq), 0), count(*)"
+					      " FROM objects", err);
+	int rc;
+
+	*max_seq = *count = 0;
+	if (!st)
+		return err->code;
+	if ((rc = store_step(st, err)) == STORE_ROW) {
+		*max_seq = store_col_int(st, 0);
+		*count = store_col_int(st, 1);
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int apply_bound_spec_load(struct store *s, const char *kind, const char *name,
+			  const struct ledger_bound_object *o, json_t **spec,
+			  struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT spec FROM objects WHERE kind = ?"
+					      " AND name = ?", err);
+	int rc;
+
+	*spec = NULL;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, kind);
+	store_bind_text(st, 2, name);
+	if ((rc = store_step(st, err)) == STORE_ROW &&
+	    ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
+		*spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
 }

@@ -111,5 +111,20 @@ typedef int (*apply_object_fn)(const struct apply_object *o, void *data);
 int apply_each_object(struct store *s, const char *kind, apply_object_fn fn, void *data,
 	       struct aiv_err *err);
 int apply_object_specs(struct store *s, const char *kind, json_t **out, struct aiv_err *err);
+/*
+ * The mark of the objects table, for callers that cache what they built
+ * from it: the highest updated_seq (0 when empty) and the row count.
+ */
+int apply_objects_mark(struct store *s, int64_t *max_seq, int64_t *count,
+		       struct aiv_err *err);
+/*
+ * The stored spec of kind/name if it is the one the ledger says o has
+ * (ledger_bound_spec_ok): *spec is a new reference, or NULL when the spec
+ * is missing or differs.  Negative only on a store error.
+ */
+struct ledger_bound_object;
+int apply_bound_spec_load(struct store *s, const char *kind, const char *name,
+			  const struct ledger_bound_object *o, json_t **spec,
+			  struct aiv_err *err);
 
 #endif

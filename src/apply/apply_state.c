@@ -162,7 +162,7 @@ static int replay_one(const char *kind, const char *name, const struct ledger_bo
 		return 0;
 	if (!(k = apply_kind(kind)))
 		return 0;
-	if ((rc = ledger_bound_spec_load(rs->s, kind, name, o, &spec, rs->err))) {
+	if ((rc = apply_bound_spec_load(rs->s, kind, name, o, &spec, rs->err))) {
 		rs->ret = rc;
 		return 1;
 	}

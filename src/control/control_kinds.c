@@ -25,6 +25,7 @@
 #include "control.h"
 #include "core/cjson.h"
 #include "org/org.h"
+#include "org/people.h"
 
 static const char *const agent_attrs[] = { "name", "owner", "workflow", NULL };
 static const char *const agent_attr_types[] = { "string", "entity:Person",
@@ -441,10 +442,10 @@ static int workflow_put(struct store *s, const json_t *spec, struct aiv_err *err
 			owner += 7;
 			kind = "person";
 		}
-		if ((ret = exists(s, "SELECT 1 FROM people WHERE name = ?", owner, NULL,
-				  &person, err)) ||
-		    (ret = exists(s, "SELECT 1 FROM teams WHERE name = ?", owner, NULL, &team, err)))
-			return ret;
+		if ((person = org_is_person(s, owner, err)) < 0)
+			return person;
+		if ((team = org_is_team(s, owner, err)) < 0)
+			return team;
 		if (!kind)
 			kind = person ? "person" : "team";
 		if ((!strcmp(kind, "person") && !person) || (!strcmp(kind, "team") && !team))

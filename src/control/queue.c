@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "control_int.h"
+#include "org/people.h"
 
 
 int control_transition_record(struct store *s, const char *actor, const char *item,
@@ -354,7 +355,7 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 			       as, verbs[transition]);
 		goto fail;
 	}
-	if ((rc = row_exists(s, "SELECT 1 FROM people WHERE name = ?", as, err)) < 0) {
+	if ((rc = org_is_person(s, as, err)) < 0) {
 		ret = rc;
 		goto fail;
 	}
@@ -389,8 +390,8 @@ int control_exception_act(struct store *s, const char *actor, const char *id,
 			to += 7;
 			to_kind = "person";
 		}
-		if ((person = row_exists(s, "SELECT 1 FROM people WHERE name = ?", to, err)) < 0 ||
-		    (team = row_exists(s, "SELECT 1 FROM teams WHERE name = ?", to, err)) < 0) {
+		if ((person = org_is_person(s, to, err)) < 0 ||
+		    (team = org_is_team(s, to, err)) < 0) {
 			ret = err->code;
 			goto fail;
 		}

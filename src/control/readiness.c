@@ -34,6 +34,7 @@
 #include "ingest/otlp.h"
 #include "ingest/usage.h"
 #include "ledger/ledger.h"
+#include "org/people.h"
 #include "org/tokens.h"
 
 static int q_int(struct store *s, const char *sql, const char *a, int64_t *out,
@@ -309,6 +310,35 @@ out:
 	return ret;
 }
 
+/* Steps of wf whose owner is a person or team that exists (org/ answers). */
+static int count_steps_owned(struct store *s, const char *wf, int64_t *out,
+			     struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT owner_kind, owner FROM workflow_steps"
+					      " WHERE workflow = ?", err);
+	int rc, yes = 0;
+
+	*out = 0;
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, wf);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *kind = store_col_text(st, 0), *owner = store_col_text(st, 1);
+
+		if (!strcmp(kind, "person"))
+			yes = org_is_person(s, owner, err);
+		else if (!strcmp(kind, "team"))
+			yes = org_is_team(s, owner, err);
+		else
+			yes = 0;
+		if (yes < 0)
+			break;
+		*out += yes;
+	}
+	store_reset(st);
+	return yes < 0 ? yes : rc < 0 ? rc : 0;
+}
+
 int control_readiness(struct store *s, const char *wf, struct control_readiness *out,
 		      struct aiv_err *err)
 {
@@ -351,10 +381,7 @@ int control_readiness(struct store *s, const char *wf, struct control_readiness 
 	    (ret = q_int_now(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND (state ="
 			     " 'expired' OR (state = 'pending' AND due_us < ?))", wf, &expired,
 			     err)) ||
-	    (ret = q_int(s, "SELECT count(*) FROM workflow_steps ws WHERE ws.workflow = ? AND"
-			 " ((ws.owner_kind = 'person' AND EXISTS (SELECT 1 FROM people p WHERE"
-			 " p.name = ws.owner)) OR (ws.owner_kind = 'team' AND EXISTS (SELECT 1"
-			 " FROM teams t WHERE t.name = ws.owner)))", wf, &steps_owned, err)) ||
+	    (ret = count_steps_owned(s, wf, &steps_owned, err)) ||
 	    (ret = q_int(s, "SELECT count(DISTINCT queue) FROM exceptions WHERE workflow = ?", wf,
 			 &queues, err)) ||
 	    (ret = q_int(s, "SELECT count(DISTINCT queue) FROM exceptions e WHERE workflow = ?"

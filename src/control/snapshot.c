@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "control_int.h"
+#include "apply/apply.h"
+#include "org/people.h"
 
 /* ---- engine --------------------------------------------------------- */
 
@@ -43,6 +45,36 @@ static void add_parent(json_t *e, const char *type, const char *id)
 				      json_pack("{s:s, s:s}", "type", type, "id", id));
 }
 
+static int team_entity(const struct org_team_row *t, void *data)
+{
+	json_t *e = ent("Team", t->name);
+
+	set_attr_str(e, "name", t->name);
+	set_attr_str(e, "title", t->title);
+	set_attr_str(e, "function", t->function);
+	set_attr_ref(e, "parent", "Team", t->parent);
+	set_attr_ref(e, "lead", "Person", t->lead);
+	add_parent(e, "Team", t->parent);
+	json_array_append_new(data, e);
+	return 0;
+}
+
+static int person_entity(const struct org_person_row *p, void *data)
+{
+	json_t *e = ent("Person", p->name);
+
+	set_attr_str(e, "name", p->name);
+	set_attr_str(e, "display_name", p->display_name);
+	set_attr_str(e, "email", p->email);
+	set_attr_str(e, "role", p->role);
+	set_attr_ref(e, "team", "Team", p->team);
+	set_attr_ref(e, "manager", "Person", p->manager);
+	json_object_set_new(json_object_get(e, "attrs"), "champion", json_boolean(p->champion));
+	add_parent(e, "Team", p->team);
+	json_array_append_new(data, e);
+	return 0;
+}
+
 /* Build the store's entities as Cedar entities JSON. */
 static int store_entities(struct store *s, json_t **out, struct aiv_err *err)
 {
@@ -50,40 +82,9 @@ static int store_entities(struct store *s, json_t **out, struct aiv_err *err)
 	struct store_stmt *st;
 	int rc;
 
-	/* teams */
-	if (!(st = store_prepare(s, "SELECT name, title, function, parent, lead FROM teams", err)))
-		goto fail;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *e = ent("Team", store_col_text(st, 0));
-		set_attr_str(e, "name", store_col_text(st, 0));
-		set_attr_str(e, "title", store_col_text(st, 1));
-		set_attr_str(e, "function", store_col_text(st, 2));
-		set_attr_ref(e, "parent", "Team", store_col_text(st, 3));
-		set_attr_ref(e, "lead", "Person", store_col_text(st, 4));
-		add_parent(e, "Team", store_col_text(st, 3));
-		json_array_append_new(arr, e);
-	}
-	store_reset(st);
-	if (rc < 0)
-		goto fail;
-	if (!(st = store_prepare(s, "SELECT name, display_name, email, role, team, manager,"
-				 " champion FROM people", err)))
-		goto fail;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *e = ent("Person", store_col_text(st, 0));
-		set_attr_str(e, "name", store_col_text(st, 0));
-		set_attr_str(e, "display_name", store_col_text(st, 1));
-		set_attr_str(e, "email", store_col_text(st, 2));
-		set_attr_str(e, "role", store_col_text(st, 3));
-		set_attr_ref(e, "team", "Team", store_col_text(st, 4));
-		set_attr_ref(e, "manager", "Person", store_col_text(st, 5));
-		json_object_set_new(json_object_get(e, "attrs"), "champion",
-				    json_boolean(store_col_int(st, 6)));
-		add_parent(e, "Team", store_col_text(st, 4));
-		json_array_append_new(arr, e);
-	}
-	store_reset(st);
-	if (rc < 0)
+	/* teams, then people (org/ owns them) */
+	if (org_each_team(s, team_entity, arr, err) ||
+	    org_each_person_row(s, person_entity, arr, err))
 		goto fail;
 	if (!(st = store_prepare(s, "SELECT name, owner, autonomy FROM workflows", err)))
 		goto fail;
@@ -154,20 +155,18 @@ fail:
 /* The mark of the applied objects and the phase verdicts (see control.h). */
 int control_mark_read(struct store *s, struct control_mark *m, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT (SELECT coalesce(max(updated_seq), 0)"
-					      " FROM objects), (SELECT count(*) FROM objects),"
-					      " (SELECT coalesce(max(id), 0) FROM phase_verdicts)", err);
+	struct store_stmt *st;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (!st)
+	if ((rc = apply_objects_mark(s, &m->objects_seq, &m->objects, err)))
+		return rc;
+	/* assess/ writes phase_verdicts; control/ reads it (DESIGN.md) */
+	if (!(st = store_prepare(s, "SELECT coalesce(max(id), 0) FROM phase_verdicts", err)))
 		return err->code;
 	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		m->objects_seq = store_col_int(st, 0);
-		m->objects = store_col_int(st, 1);
-		m->verdict = store_col_int(st, 2);
-	}
+	if (rc == STORE_ROW)
+		m->verdict = store_col_int(st, 0);
 	store_reset(st);
 	return rc < 0 ? rc : 0;
 }
@@ -228,7 +227,7 @@ static int bound_spec(const char *kind, const char *name, const struct ledger_bo
 
 	if (strcmp(kind, "Policy") && strcmp(kind, "Agent") && strcmp(kind, "Workflow"))
 		return 0;
-	if ((rc = ledger_bound_spec_load(b->s, kind, name, o, &spec, b->err))) {
+	if ((rc = apply_bound_spec_load(b->s, kind, name, o, &spec, b->err))) {
 		b->ret = rc;
 		return 1;
 	}

@@ -294,7 +294,7 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
  * the WAL starts over.  The WAL file thus stays under about 35 MB.
  */
 #define CHECKPOINT_EVERY_US 5000
-#define WRITER_WAL_PAGES "8192"
+#define WRITER_WAL_PAGES 8192
 
 static pthread_t ck_thread;
 static int ck_running;
@@ -314,7 +314,7 @@ static void *checkpointer_main(void *arg)
 	while (!stop) {
 		usleep(CHECKPOINT_EVERY_US);
 		now = __atomic_load_n(&w_commits, __ATOMIC_RELAXED);
-		if (now != seen && !store_exec(s, "PRAGMA wal_checkpoint(PASSIVE)", &err))
+		if (now != seen && !store_checkpoint(s, &err))
 			seen = now;
 		pthread_mutex_lock(&w_lock);
 		stop = w_stop;
@@ -336,7 +336,7 @@ static void *writer_main(void *arg)
 	prctl(PR_SET_NAME, "aiv-writer", 0, 0, 0);
 	open_ret = store_open(&s, w_uri, 0, &err);
 	if (!open_ret && ck_running)
-		store_exec(s, "PRAGMA wal_autocheckpoint=" WRITER_WAL_PAGES, &err);
+		store_autocheckpoint(s, WRITER_WAL_PAGES, &err);
 	pthread_mutex_lock(&w_lock);
 	for (;;) {
 		struct decide_job *list, *job, *next, *cut;

@@ -389,22 +389,3 @@ int ledger_bound_objects(struct store *s, ledger_bound_object_fn fn, void *data,
 	json_decref(vals);
 	return ret;
 }
-
-int ledger_bound_spec_load(struct store *s, const char *kind, const char *name,
-			   const struct ledger_bound_object *o, json_t **spec, struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s, "SELECT spec FROM objects WHERE kind = ?"
-					      " AND name = ?", err);
-	int rc;
-
-	*spec = NULL;
-	if (!st)
-		return err->code;
-	store_bind_text(st, 1, kind);
-	store_bind_text(st, 2, name);
-	if ((rc = store_step(st, err)) == STORE_ROW &&
-	    ledger_bound_spec_ok(o, store_col_text(st, 0), store_col_bytes(st, 0)))
-		*spec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
-	store_reset(st);
-	return rc < 0 ? rc : 0;
-}

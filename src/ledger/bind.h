@@ -69,13 +69,7 @@ struct ledger_bound_object {
  */
 int ledger_bound_spec_ok(const struct ledger_bound_object *o, const char *spec, size_t len);
 
-/*
- * The stored spec of kind/name (the objects table) if it is the one the
- * ledger says o has: *spec is a new reference, or NULL when the spec is
- * missing or differs.  Negative only on a store error.
- */
-int ledger_bound_spec_load(struct store *s, const char *kind, const char *name,
-			   const struct ledger_bound_object *o, json_t **spec, struct aiv_err *err);
+/* (apply_bound_spec_load, apply/apply.h, loads a stored spec and checks it so.) */
 
 /*
  * The ledger's state of applied object kind/name: *found = 0 when it was

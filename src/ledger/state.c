@@ -1,9 +1,8 @@
 /*
  * state.c - comparing the ledger-bound tables with the ledger; see state.h.
  *
- * The ledger checks here what it owns the truth of: tokens (the bind
- * index), and the digests of the imports the owning layers register
- * (ledger_state_register_import).  Every other table is checked by the
+ * The ledger checks here what it owns the truth of: the digests of the
+ * imports the owning layers register (ledger_state_register_import).  Every other table is checked by the
  * layer that owns it, through ledger_state_register(); the list of what
  * is bound and how is in docs/ledger.md.
  */
@@ -418,90 +417,12 @@ int ledger_state_match_rows(struct store *s, const char *table, const char *sql,
 	return 0;
 }
 
-/* ---- replayed: tokens ------------------------------------------------ */
-
-struct want_map {
-	json_t *m; /* key -> value object */
-	struct ledger_state_report *r;
-};
-
-static int want_token(const char *name, const struct ledger_bound_token *t, void *data)
-{
-	struct want_map *w = data;
-
-	json_object_set_new(w->m, name, json_pack("{s:s, s:s, s:s, s:b, s:I}", "role", t->role,
-						  "agent", t->agent, "secret", t->secret_sha256,
-						  "revoked", t->revoked, "seq", (json_int_t)t->seq));
-	return 0;
-}
-
-static int check_tokens(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
-{
-	struct want_map w = { json_object(), r };
-	struct store_stmt *st;
-	const char *k;
-	json_t *v;
-	int rc, ret;
-
-	r->tables++;
-	if ((ret = ledger_bound_tokens(s, want_token, &w, err)))
-		goto out;
-	if (!(st = store_prepare(s, "SELECT name, role, coalesce(agent, ''), hash,"
-				 " revoked_at IS NOT NULL FROM tokens ORDER BY name", err))) {
-		ret = err->code;
-		goto out;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		const char *name = store_col_text(st, 0);
-		json_t *t = json_object_get(w.m, name);
-		const char *role = json_string_value(json_object_get(t, "role"));
-		const char *agent = json_string_value(json_object_get(t, "agent"));
-		const char *secret = json_string_value(json_object_get(t, "secret"));
-		int revoked = json_is_true(json_object_get(t, "revoked"));
-		long long seq = (long long)json_integer_value(json_object_get(t, "seq"));
-
-		r->rows++;
-		if (!t) {
-			ledger_state_add(r, "tokens", name, "no ledger entry created this token "
-					 "(role %s)", store_col_text(st, 1));
-			continue;
-		}
-		if (strcmp(role, store_col_text(st, 1)))
-			ledger_state_add(r, "tokens", name, "role is %s but the ledger says %s "
-					 "(entry %lld)", store_col_text(st, 1), role, seq);
-		if (strcmp(agent, store_col_text(st, 2)))
-			ledger_state_add(r, "tokens", name, "agent is '%s' but the ledger says '%s'",
-					 store_col_text(st, 2), agent);
-		if (secret[0] && strcmp(secret, store_col_text(st, 3)))
-			ledger_state_add(r, "tokens", name, "the stored secret hash differs from "
-					 "the ledger's (entry %lld)", seq);
-		if (revoked != (int)store_col_int(st, 4))
-			ledger_state_add(r, "tokens", name, "%s but the ledger says %s (entry %lld)",
-					 revoked ? "active" : "revoked",
-					 revoked ? "revoked" : "active", seq);
-		json_object_del(w.m, name);
-	}
-	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	json_object_foreach(w.m, k, v)
-		ledger_state_add(r, "tokens", k, "missing: the ledger created it (entry %lld)",
-				 (long long)json_integer_value(json_object_get(v, "seq")));
-out:
-	json_decref(w.m);
-	return ret;
-}
-
 int ledger_state_verify(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
 {
 	struct import_walk w = { s, r, err, 0, json_object() };
 	size_t i;
 	int ret;
 
-	if ((ret = check_tokens(s, r, err)))
-		goto out;
 	r->tables += (int)nimports;
 	if ((ret = ledger_walk(s, 1, 0, NULL, NULL, 0, 0, check_import, &w, err)) ||
 	    (ret = w.ret) || (ret = check_whole_tables(&w)))

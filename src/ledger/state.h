@@ -6,7 +6,7 @@
  * ways (docs/ledger.md has the full list, and the tables left unbound
  * with the reason):
  *
- *   replayed   the ledger's entries give every row's state: tokens (here,
+ *   replayed   the ledger's entries give every row's state: tokens (org/org_state.c,
  *              from token.create/revoke), objects and the typed rows the
  *              kinds write from specs (apply/apply_state.c), exceptions,
  *              readiness answers, change requests, frameworks ...
@@ -19,7 +19,7 @@
  *              decision_log (record -> digest -> decisions.batch), change
  *              signatures; or is content-addressed (evidence files, blobs)
  *
- * This file checks tokens and the digests; the owning layers register
+ * This file checks the digests; the owning layers register
  * the rest (the registry below), so no SQL on their tables lives here.
  *
  * The row digest: SHA-256 over each row in the query's order, each column
@@ -60,7 +60,7 @@ void ledger_state_add(struct ledger_state_report *r, const char *table, const ch
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Run every check: the ledger's own (tokens, the digested imports), then
+ * Run every check: the ledger's own (the digested imports), then
  * each registered one in registration order.  0 when they ran (r->n says
  * whether the tables match), negative on a store error.
  */

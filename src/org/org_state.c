@@ -2,13 +2,94 @@
  * org_state.c - the organisation's tables against the ledger, for
  * `audit verify --state`: teams, people and initiatives are written by
  * their kinds from the applied specs alone, so they are replayed
- * (apply/apply_state.h).  Registered at start by org_register_kinds().
+ * (apply/apply_state.h); tokens are replayed from the ledger's
+ * token.create/revoke entries (ledger_bound_tokens).  Registered at start
+ * by org_register_kinds().
  */
+#include <string.h>
+
 #include "apply/apply_state.h"
+#include "ledger/bind.h"
+#include "ledger/state.h"
 #include "org.h"
+
+struct want_tokens {
+	json_t *m; /* key -> value object */
+	struct ledger_state_report *r;
+};
+
+static int want_token(const char *name, const struct ledger_bound_token *t, void *data)
+{
+	struct want_tokens *w = data;
+
+	json_object_set_new(w->m, name, json_pack("{s:s, s:s, s:s, s:b, s:I}", "role", t->role,
+						  "agent", t->agent, "secret", t->secret_sha256,
+						  "revoked", t->revoked, "seq", (json_int_t)t->seq));
+	return 0;
+}
+
+static int check_tokens(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	struct want_tokens w = { json_object(), r };
+	struct store_stmt *st;
+	const char *k;
+	json_t *v;
+	int rc, ret;
+
+	r->tables++;
+	if ((ret = ledger_bound_tokens(s, want_token, &w, err)))
+		goto out;
+	if (!(st = store_prepare(s, "SELECT name, role, coalesce(agent, ''), hash,"
+				 " revoked_at IS NOT NULL FROM tokens ORDER BY name", err))) {
+		ret = err->code;
+		goto out;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *name = store_col_text(st, 0);
+		json_t *t = json_object_get(w.m, name);
+		const char *role = json_string_value(json_object_get(t, "role"));
+		const char *agent = json_string_value(json_object_get(t, "agent"));
+		const char *secret = json_string_value(json_object_get(t, "secret"));
+		int revoked = json_is_true(json_object_get(t, "revoked"));
+		long long seq = (long long)json_integer_value(json_object_get(t, "seq"));
+
+		r->rows++;
+		if (!t) {
+			ledger_state_add(r, "tokens", name, "no ledger entry created this token "
+					 "(role %s)", store_col_text(st, 1));
+			continue;
+		}
+		if (strcmp(role, store_col_text(st, 1)))
+			ledger_state_add(r, "tokens", name, "role is %s but the ledger says %s "
+					 "(entry %lld)", store_col_text(st, 1), role, seq);
+		if (strcmp(agent, store_col_text(st, 2)))
+			ledger_state_add(r, "tokens", name, "agent is '%s' but the ledger says '%s'",
+					 store_col_text(st, 2), agent);
+		if (secret[0] && strcmp(secret, store_col_text(st, 3)))
+			ledger_state_add(r, "tokens", name, "the stored secret hash differs from "
+					 "the ledger's (entry %lld)", seq);
+		if (revoked != (int)store_col_int(st, 4))
+			ledger_state_add(r, "tokens", name, "%s but the ledger says %s (entry %lld)",
+					 revoked ? "active" : "revoked",
+					 revoked ? "revoked" : "active", seq);
+		json_object_del(w.m, name);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto out;
+	}
+	json_object_foreach(w.m, k, v)
+		ledger_state_add(r, "tokens", k, "missing: the ledger created it (entry %lld)",
+				 (long long)json_integer_value(json_object_get(v, "seq")));
+out:
+	json_decref(w.m);
+	return ret;
+}
 
 void org_state_register(void)
 {
+	ledger_state_register(check_tokens);
 	/* Team first: people and initiatives refer to teams */
 	apply_state_replay("Team", "teams", "name", "title, function, parent, lead");
 	apply_state_replay("Person", "people", "name",

@@ -63,3 +63,43 @@ int org_manager(struct store *s, const char *person, char **manager, struct aiv_
 	store_reset(st);
 	return rc < 0 ? rc : 0;
 }
+
+int org_each_team(struct store *s, org_team_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name, title, function, parent, lead"
+					      " FROM teams", err);
+	int rc, stop = 0;
+
+	if (!st)
+		return err->code;
+	while (!stop && (rc = store_step(st, err)) == STORE_ROW) {
+		struct org_team_row t = {
+			store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+			store_col_text(st, 3), store_col_text(st, 4),
+		};
+		stop = fn(&t, data);
+	}
+	store_reset(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+int org_each_person_row(struct store *s, org_person_row_fn fn, void *data,
+			struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT name, display_name, email, role, team,"
+					      " manager, champion FROM people", err);
+	int rc, stop = 0;
+
+	if (!st)
+		return err->code;
+	while (!stop && (rc = store_step(st, err)) == STORE_ROW) {
+		struct org_person_row p = {
+			store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+			store_col_text(st, 3), store_col_text(st, 4), store_col_text(st, 5),
+			(int)store_col_int(st, 6),
+		};
+		stop = fn(&p, data);
+	}
+	store_reset(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}

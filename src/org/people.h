@@ -27,4 +27,23 @@ int org_in_function(struct store *s, const char *person, const char *function,
  */
 int org_manager(struct store *s, const char *person, char **manager, struct aiv_err *err);
 
+/*
+ * Every team, then every person, in the store's order, as typed rows for
+ * callers that mirror the organisation (the control snapshot's Cedar
+ * entities).  Strings are borrowed for the call ("" for NULL); a non-zero
+ * return from fn stops the walk and is returned.  Neither writes.
+ */
+struct org_team_row {
+	const char *name, *title, *function, *parent, *lead;
+};
+struct org_person_row {
+	const char *name, *display_name, *email, *role, *team, *manager;
+	int champion;
+};
+typedef int (*org_team_fn)(const struct org_team_row *t, void *data);
+typedef int (*org_person_row_fn)(const struct org_person_row *p, void *data);
+int org_each_team(struct store *s, org_team_fn fn, void *data, struct aiv_err *err);
+int org_each_person_row(struct store *s, org_person_row_fn fn, void *data,
+			struct aiv_err *err);
+
 #endif

@@ -35,6 +35,9 @@ struct store_backend {
 	int64_t (*changes)(void *conn);
 	/* application id check: 0 fresh/ours, -1 foreign database */
 	int (*check_app)(void *conn, int create, struct aiv_err *err);
+	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
+	int (*checkpoint)(void *conn, struct aiv_err *err);
+	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);
 };
 
 extern const struct store_backend store_sqlite_backend;

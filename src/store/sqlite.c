@@ -288,6 +288,18 @@ settings:
 	return 0;
 }
 
+static int sq_checkpoint(void *conn, struct aiv_err *err)
+{
+	return sq_exec(conn, "PRAGMA wal_checkpoint(PASSIVE)", err);
+}
+
+static int sq_autocheckpoint(void *conn, int pages, struct aiv_err *err)
+{
+	int rc = sqlite3_wal_autocheckpoint(conn, pages);
+
+	return rc == SQLITE_OK ? 0 : fail_db(conn, rc, err, "set the WAL checkpoint size");
+}
+
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -311,4 +323,6 @@ const struct store_backend store_sqlite_backend = {
 	.reset = sq_reset,
 	.changes = sq_changes,
 	.check_app = sq_check_app,
+	.checkpoint = sq_checkpoint,
+	.autocheckpoint = sq_autocheckpoint,
 };

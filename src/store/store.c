@@ -456,6 +456,16 @@ int64_t store_changes(struct store *s)
 	return s->be->changes(s->conn);
 }
 
+int store_checkpoint(struct store *s, struct aiv_err *err)
+{
+	return s->be->checkpoint ? s->be->checkpoint(s->conn, err) : 0;
+}
+
+int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err)
+{
+	return s->be->autocheckpoint ? s->be->autocheckpoint(s->conn, pages, err) : 0;
+}
+
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err)
 {

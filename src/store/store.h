@@ -129,6 +129,17 @@ void store_reset(struct store_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */
 int64_t store_changes(struct store *s);
 
+/*
+ * Write-ahead log upkeep, for a long-running writer (the HTTP decision
+ * writer): store_checkpoint copies what it can of the log into the
+ * database without waiting for readers or writers (SQLite: a passive
+ * checkpoint); store_autocheckpoint sets the log size in pages at which
+ * this handle's commits checkpoint by themselves.  No-ops (0) on a
+ * backend without such a log.
+ */
+int store_checkpoint(struct store *s, struct aiv_err *err);
+int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err);
+
 /* Convenience: run `sql` (no parameters) and read one integer (0 if no row). */
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err);

@@ -233,6 +233,23 @@ static void locked_database_is_busy_quickly(void **state)
 	unsetenv("AIVALUE_BUSY_TIMEOUT_MS");
 }
 
+/* The HTTP writer's WAL upkeep goes through the store, not through SQL. */
+static void wal_upkeep_is_a_store_call(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = open_ok(f->db, STORE_CREATE);
+
+	assert_int_equal(q_int(s, "PRAGMA wal_autocheckpoint"), 1000); /* SQLite's default */
+	assert_int_equal(store_autocheckpoint(s, 8192, &err), 0);
+	assert_int_equal(q_int(s, "PRAGMA wal_autocheckpoint"), 8192);
+	assert_int_equal(store_exec(s, "CREATE TABLE t(k INTEGER PRIMARY KEY);"
+				    " INSERT INTO t(k) VALUES (1), (2)", &err), 0);
+	assert_int_equal(store_checkpoint(s, &err), 0);
+	assert_int_equal(q_int(s, "SELECT sum(k) FROM t"), 3);
+	store_close(s);
+}
+
 static void transactions_commit_and_roll_back(void **state)
 {
 	struct fx *f = *state;
@@ -305,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(locked_database_is_busy_quickly, setup, teardown),
 		cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(wal_upkeep_is_a_store_call, setup, teardown),
 	};
 
 	cli_register_schema();

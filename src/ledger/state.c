@@ -175,7 +175,7 @@ static int import_digest(struct store *s, const struct ledger_state_import *bi, 
 	int i, ret = 0;
 
 	*out = json_object();
-	for (i = 0; bi->q[i].sql && !ret; i++)
+	for (i = 0; i < (int)ARRAY_SIZE(bi->q) && bi->q[i].sql && !ret; i++)
 		if ((which < 0 || which == whole_table(&bi->q[i])) &&
 		    !(ret = ledger_rows_digest(s, bi->q[i].sql, id, bi->q[i].ncols, d, err)))
 			json_object_set_new(*out, bi->q[i].table, json_string(d));
@@ -237,7 +237,7 @@ static int check_import(const struct ledger_row *row, void *data)
 		w->r->rows++;
 		json_object_set_new(w->last, row->action, json_pack("{s:I, s:O}", "seq",
 				    (json_int_t)row->seq, "want", want));
-		for (i = 0; bi->q[i].sql; i++) {
+		for (i = 0; i < (int)ARRAY_SIZE(bi->q) && bi->q[i].sql; i++) {
 			const char *h = json_string_value(json_object_get(have, bi->q[i].table));
 			const char *x = json_string_value(json_object_get(want, bi->q[i].table));
 			if (!whole_table(&bi->q[i]) && x && h && strcmp(h, x))

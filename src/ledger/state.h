@@ -98,7 +98,7 @@ struct ledger_state_query {
 };
 struct ledger_state_import {
 	const char *action, *id_field;
-	struct ledger_state_query q[8]; /* ended by { NULL, NULL, 0 } */
+	struct ledger_state_query q[12]; /* ended by { NULL, NULL, 0 }: at most 11 */
 };
 void ledger_state_register_import(const struct ledger_state_import *bi);
 

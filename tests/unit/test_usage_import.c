@@ -17,6 +17,7 @@
 #include "apply/apply.h"
 #include "ingest/identity.h"
 #include "ingest/usage.h"
+#include "ingest/usage_load.h"
 #include "metrics/usage_table.h"
 #include "org/org.h"
 #include "cli/cmd.h"
@@ -726,7 +727,7 @@ static void test_blocks(void **state)
 				    " 'bob', 'bob', 1767225600000000, 20454, 'm365', 'Word', '', 4)",
 				    &err), 0);
 	utab_init(&t);
-	assert_int_equal(utab_load(&t, f->s, &err), 0);
+	assert_int_equal(usage_load(&t, f->s, &err), 0);
 	assert_int_equal(t.n, 60001); /* alice's events and bob's old row; not the stranger's */
 	utab_release(&t);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), 70001);
@@ -734,7 +735,7 @@ static void test_blocks(void **state)
 	assert_int_equal(store_exec(f->s, "UPDATE usage_blocks SET data = substr(data, 1, 100)"
 				    " WHERE seq = 1", &err), 0);
 	utab_init(&t);
-	assert_int_equal(utab_load(&t, f->s, &err), AIV_ESTATE);
+	assert_int_equal(usage_load(&t, f->s, &err), AIV_ESTATE);
 	assert_non_null(strstr(err.msg, "a usage block of"));
 	assert_non_null(strstr(err.msg, "is damaged"));
 	utab_release(&t);

@@ -16,7 +16,7 @@
  *            parse + columnar blocks + dictionaries + ledger + commit
  *   memory   peak resident memory of the process after parse and import,
  *            per event (nothing else large is held by then)
- *   load     the columns from the workspace (utab_load: decode the blocks,
+ *   load     the columns from the workspace (usage_load: decode the blocks,
  *            map ids, radix-sort by person and day)
  *   metrics  every model 1 metric by role, team, function and month
  *            (adoption_compute) on the loaded table, plus bytes per event
@@ -38,6 +38,7 @@
 
 #include "core/timeutil.h"
 #include "ingest/usage.h"
+#include "ingest/usage_load.h"
 #include "metrics/adoption.h"
 #include "store/store.h"
 #include "cli/cmd.h"
@@ -295,7 +296,7 @@ int main(int argc, char **argv)
 		utab_init(&t);
 		t0c = cpu_s();
 		t0w = wall_s();
-		if (utab_load(&t, s, &err)) {
+		if (usage_load(&t, s, &err)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;
 		}

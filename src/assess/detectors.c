@@ -25,6 +25,7 @@
 #include "evidence.h"
 #include "ingest/import_queries.h"
 #include "ingest/journeys_load.h"
+#include "ingest/usage_load.h"
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 #include "playbook.h"

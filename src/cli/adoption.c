@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "core/cjson.h"
+#include "ingest/usage_load.h"
 #include "metrics/adoption.h"
 #include "options.h"
 
@@ -202,6 +203,8 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	struct adoption_report r;
 	struct usage_table t;
 	json_t *starters, *champions, *vendor;
+	struct adoption_vendor_total *vt = NULL;
+	size_t nvt = 0;
 	int32_t as_of;
 	int by, period, n;
 
@@ -227,12 +230,15 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 		adoption_register_release(&reg);
 		return cli_error(&err);
 	}
-	if (!(vendor = adoption_vendor_totals(ctx->store, &err))) {
+	if (usage_vendor_totals(ctx->store, &vt, &nvt, &err)) {
+		adoption_vendor_release(vt, nvt);
 		adoption_report_release(&r);
 		adoption_register_release(&reg);
 		utab_release(&t);
 		return cli_error(&err);
 	}
+	vendor = adoption_vendor_json(vt, nvt);
+	adoption_vendor_release(vt, nvt);
 	starters = adoption_starters_json(&t, &r, &reg);
 	champions = adoption_champions_json(&t, &r, &reg);
 	{

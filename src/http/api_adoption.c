@@ -22,6 +22,7 @@
 #include "ingest/identity.h"
 #include "metrics/adoption.h"
 #include "ingest/journeys_load.h"
+#include "ingest/usage_load.h"
 #include "metrics/journeys.h"
 #include "routes.h"
 

@@ -33,6 +33,7 @@
 #include "core/cjson.h"
 #include "metrics/adoption.h"
 #include "ingest/journeys_load.h"
+#include "ingest/usage_load.h"
 #include "metrics/journeys.h"
 #include "report/svg.h"
 #include "pages.h"

@@ -100,7 +100,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
  * older workspaces) as the temporary table usage_rows(import_id, person,
  * identity, time_us, day, tool, feature, workflow, count), replacing an
  * earlier one: for SQL inspection (tests, the benchmark's baseline).
- * Not for the metrics, which read the blocks (utab_load).
+ * Not for the metrics, which read the blocks (usage_load, usage_load.h).
  */
 int usage_rows_table(struct store *s, struct aiv_err *err);
 

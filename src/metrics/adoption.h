@@ -178,18 +178,6 @@ double adoption_top10_share(const int64_t *v, size_t n);
 void adoption_civil(int32_t days, int *y, int *m, int *d);
 int32_t adoption_parse_day(const char *s); /* "YYYY-MM-DD" -> days, INT32_MIN if bad */
 
-
-
-/*
- * Load the thresholds (config_path NULL: $AIVALUE_ADOPTION, else built
- * in), the usage table from the workspace into *t (initialised here;
- * the caller releases it with utab_release, also on failure), and
- * compute the report.  `as_of` 0 means the last day with activity.
- */
-int adoption_run(struct store *s, const char *config_path, enum adoption_period period,
-		 int32_t as_of, struct adoption_report *r, struct usage_table *t,
-		 struct aiv_err *err);
-
 /*
  * The governance register as the workspace holds it: specs of kinds Tool
  * and StarterWorkflow (ingest/register.c), as JSON arrays (owned).
@@ -206,21 +194,21 @@ json_t *adoption_starters_json(const struct usage_table *t, const struct adoptio
 json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
 				const struct adoption_register *reg);
 /*
- * Vendor daily totals without people (legacy Copilot org metrics), per
- * tool: days, date range, mean daily active and engaged users (never a
- * sum of distinct users across days).  New reference, NULL on error.
+ * Vendor daily totals without people (legacy Copilot org metrics), one
+ * per tool: days, date range, mean daily active and engaged users (never
+ * a sum of distinct users across days).  ingest/usage_load.h reads them.
  */
-json_t *adoption_vendor_totals(struct store *s, struct aiv_err *err);
+struct adoption_vendor_total {
+	char *tool;                      /* owned */
+	int64_t days;
+	int32_t from, to;                /* first and last day, days since epoch */
+	double mean_active, mean_engaged;
+	int64_t last_active;             /* active users on the last day */
+};
+/* As the vendor_daily_totals JSON array.  New reference. */
+json_t *adoption_vendor_json(const struct adoption_vendor_total *v, size_t n);
+void adoption_vendor_release(struct adoption_vendor_total *v, size_t n);
 /* The shadow-AI finding (new reference), or NULL when there is none. */
 json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
 			   const struct adoption_register *reg);
-
-/*
- * The whole `aivalue adoption --json` document: adoption_run, the report
- * as JSON grouped by `by` (DIM_N: none), starter_workflows, champions
- * and vendor_daily_totals.  The CLI and GET /api/v1/adoption both print
- * it, so they cannot differ.  *out is a new reference (NULL on error).
- */
-int adoption_document(struct store *s, const char *config_path, enum adoption_period period,
-		      int32_t as_of, int by, json_t **out, struct aiv_err *err);
 #endif

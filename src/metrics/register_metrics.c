@@ -312,38 +312,32 @@ json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_re
 	return out;
 }
 
-json_t *adoption_vendor_totals(struct store *s, struct aiv_err *err)
+json_t *adoption_vendor_json(const struct adoption_vendor_total *v, size_t n)
 {
-	struct store_stmt *st = store_prepare(s,
-		"SELECT tool, count(*), min(day), max(day), avg(active_users), avg(engaged_users),"
-		" (SELECT active_users FROM usage_org_daily d2 WHERE d2.tool = d.tool ORDER BY"
-		" day DESC, import_id DESC LIMIT 1) FROM (SELECT tool, day, max(active_users) AS"
-		" active_users, max(engaged_users) AS engaged_users FROM usage_org_daily GROUP BY"
-		" tool, day) d GROUP BY tool ORDER BY tool", err);
 	json_t *out = json_array();
-	int rc;
+	size_t i;
 
-	if (!st) {
-		json_decref(out);
-		return NULL;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
+	for (i = 0; i < n; i++) {
 		char a[16], b[16];
 		int y, m, d;
-		adoption_civil((int32_t)store_col_int(st, 2), &y, &m, &d);
+		adoption_civil(v[i].from, &y, &m, &d);
 		snprintf(a, sizeof(a), "%04d-%02d-%02d", y, m, d);
-		adoption_civil((int32_t)store_col_int(st, 3), &y, &m, &d);
+		adoption_civil(v[i].to, &y, &m, &d);
 		snprintf(b, sizeof(b), "%04d-%02d-%02d", y, m, d);
 		json_array_append_new(out, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:I}", "tool",
-			store_col_text(st, 0), "days", (json_int_t)store_col_int(st, 1), "from", a,
-			"to", b, "mean_daily_active_users", rate(store_col_double(st, 4)),
-			"mean_daily_engaged_users", rate(store_col_double(st, 5)),
-			"last_day_active_users", (json_int_t)store_col_int(st, 6)));
-	}
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(out);
-		return NULL;
+			v[i].tool, "days", (json_int_t)v[i].days, "from", a, "to", b,
+			"mean_daily_active_users", rate(v[i].mean_active),
+			"mean_daily_engaged_users", rate(v[i].mean_engaged),
+			"last_day_active_users", (json_int_t)v[i].last_active));
 	}
 	return out;
+}
+
+void adoption_vendor_release(struct adoption_vendor_total *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i].tool);
+	free(v);
 }

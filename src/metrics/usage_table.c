@@ -1,6 +1,6 @@
 /*
- * usage_table.c - building, sorting and loading the columnar usage
- * table; see usage_table.h.
+ * usage_table.c - building and sorting the columnar usage table; see
+ * usage_table.h (ingest/usage_load.c loads it from a workspace).
  *
  * utab_finish() sorts by person with a stable counting sort (one
  * permutation applied column by column: 8 extra bytes an event while it
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "usage_block.h"
 #include "usage_table.h"
 
 void utab_init(struct usage_table *t)
@@ -242,170 +241,4 @@ size_t utab_event_bytes(const struct usage_table *t)
 {
 	return t->n * (5 * sizeof(uint32_t) + sizeof(int32_t)) +
 	       (t->npeople + 1) * sizeof(size_t);
-}
-
-/* Strings of usage_strings as ids of one of the table's dictionaries. */
-struct strmap {
-	struct intern *dict;
-	uint32_t *id;      /* usage_strings.id -> dict id, INTERN_NONE until asked */
-};
-
-static uint32_t strmap_get(struct strmap *m, char **strs, uint32_t sid)
-{
-	if (m->id[sid] == INTERN_NONE)
-		m->id[sid] = intern_id(m->dict, strs[sid]);
-	return m->id[sid];
-}
-
-/*
- * Append the events of every usage block whose identity is joined to a
- * known person: identity -> person and string ids are mapped once, then
- * each block is decoded and copied column by column.
- */
-static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *err)
-{
-	struct store_stmt *st;
-	struct usage_block *b = NULL;
-	uint32_t *person = NULL;
-	char **strs = NULL;
-	struct strmap tools = { &t->tools, NULL }, feats = { &t->features, NULL };
-	struct strmap wfs = { &t->workflows, NULL };
-	size_t nid = 0, aid = 0, nstr = 0, astr = 0, i;
-	int64_t total = 0;
-	int rc = 0;
-
-	st = store_prepare(s, "SELECT id, person FROM usage_identities ORDER BY id", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		ALLOC_GROW(person, nid + 1, aid);
-		person[nid++] = store_col_is_null(st, 1) ? INTERN_NONE :
-				utab_find_person(t, store_col_text(st, 1));
-	}
-	store_reset(st);
-	if (rc < 0)
-		goto cleanup;
-	st = store_prepare(s, "SELECT value FROM usage_strings ORDER BY id", err);
-	if (!st) {
-		rc = err->code;
-		goto cleanup;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		ALLOC_GROW(strs, nstr + 1, astr);
-		strs[nstr++] = xstrdup(store_col_text(st, 0));
-	}
-	store_reset(st);
-	if (rc < 0)
-		goto cleanup;
-	if ((rc = store_query_int(s, "SELECT coalesce(sum(n), 0) FROM usage_blocks", &total, err)))
-		goto cleanup;
-	utab_reserve(t, (size_t)(total > 0 ? total : 0)); /* one allocation, no doubling */
-	tools.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
-	feats.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
-	wfs.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
-	for (i = 0; i < nstr; i++)
-		tools.id[i] = feats.id[i] = wfs.id[i] = INTERN_NONE;
-	b = xmalloc(sizeof(*b));
-	st = store_prepare(s, "SELECT data FROM usage_blocks ORDER BY import_id, seq", err);
-	if (!st) {
-		rc = err->code;
-		goto cleanup;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		uint32_t k;
-		if (usage_block_decode(store_col_blob(st, 0), store_col_bytes(st, 0), b)) {
-			rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' is damaged", store_uri(s));
-			break;
-		}
-		for (k = 0; k < b->n; k++) {
-			uint32_t p;
-			if (b->ident[k] >= nid || b->tool[k] >= nstr || b->feature[k] >= nstr ||
-			    b->workflow[k] >= nstr) {
-				rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' names an"
-					      " identity or string that is not stored", store_uri(s));
-				break;
-			}
-			p = person[b->ident[k]];
-			if (p == INTERN_NONE)
-				continue; /* unmatched identity, or person deleted */
-			utab_event_ids(t, p, (int32_t)usage_block_day(b->time_us[k]),
-				       strmap_get(&tools, strs, b->tool[k]),
-				       strmap_get(&feats, strs, b->feature[k]),
-				       strmap_get(&wfs, strs, b->workflow[k]), b->count[k]);
-		}
-		if (rc < 0)
-			break;
-	}
-	store_reset(st);
-cleanup:
-	for (i = 0; i < nstr; i++)
-		free(strs[i]);
-	free(strs);
-	free(person);
-	free(tools.id);
-	free(feats.id);
-	free(wfs.id);
-	free(b);
-	return rc < 0 ? rc : 0;
-}
-
-int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err)
-{
-	struct store_stmt *st;
-	int rc;
-
-	st = store_prepare(s, "SELECT p.name, p.role, p.team, coalesce(t.function, ''),"
-			   " p.champion FROM people p LEFT JOIN teams t ON t.name = p.team"
-			   " ORDER BY p.name", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		utab_person(t, store_col_text(st, 0), store_col_text(st, 1),
-			    store_col_text(st, 2), store_col_text(st, 3),
-			    (int)store_col_int(st, 4));
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	st = store_prepare(s, "SELECT DISTINCT person FROM usage_seats WHERE person IS NOT NULL",
-			   err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		utab_seat(t, utab_find_person(t, store_col_text(st, 0)));
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	st = store_prepare(s, "SELECT workflow, creator FROM usage_workflows WHERE creator IS"
-			   " NOT NULL ORDER BY day, import_id", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		uint32_t p = utab_find_person(t, store_col_text(st, 1));
-		if (p != INTERN_NONE)
-			utab_creator(t, store_col_text(st, 0), p);
-	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	/* rows of workspaces imported before columnar blocks */
-	st = store_prepare(s, "SELECT person, day, tool, feature, workflow, count FROM"
-			   " usage_events WHERE person IS NOT NULL", err);
-	if (!st)
-		return err->code;
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		uint32_t p = utab_find_person(t, store_col_text(st, 0));
-		int64_t c = store_col_int(st, 5);
-		if (p == INTERN_NONE)
-			continue; /* person deleted since the import */
-		utab_event(t, p, (int32_t)store_col_int(st, 1), store_col_text(st, 2),
-			   store_col_text(st, 3), store_col_text(st, 4),
-			   (uint32_t)(c > UINT32_MAX ? UINT32_MAX : c < 0 ? 0 : c));
-	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
-	if ((rc = load_blocks(t, s, err)))
-		return rc;
-	utab_finish(t);
-	return 0;
 }

@@ -13,7 +13,7 @@
  *
  * Days are days since 1970-01-01 (UTC).  Build a table by hand (tests,
  * the benchmark) with utab_person/utab_event/..., or from a workspace
- * with utab_load().
+ * with usage_load() (ingest/usage_load.h, which owns the usage tables).
  */
 #ifndef AIV_METRICS_USAGE_TABLE_H
 #define AIV_METRICS_USAGE_TABLE_H
@@ -64,13 +64,5 @@ void utab_creator(struct usage_table *t, const char *workflow, uint32_t person);
 void utab_finish(struct usage_table *t);
 /* Bytes held by the event columns and offsets (for the benchmark). */
 size_t utab_event_bytes(const struct usage_table *t);
-
-/*
- * Load people (with team function), seats, workflow creators and usage
- * events joined to a person from the workspace, and finish the table.
- * Events of unmatched identities are not loaded (the import reported
- * them).  *t must be initialised.
- */
-int utab_load(struct usage_table *t, struct store *s, struct aiv_err *err);
 
 #endif

@@ -103,3 +103,19 @@ int org_each_person_row(struct store *s, org_person_row_fn fn, void *data,
 	store_reset(st);
 	return stop ? stop : rc < 0 ? rc : 0;
 }
+
+int org_each_profile(struct store *s, org_profile_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT p.name, p.role, p.team,"
+		" coalesce(t.function, ''), p.champion FROM people p LEFT JOIN teams t"
+		" ON t.name = p.team ORDER BY p.name", err);
+	int rc;
+
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		fn(store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+		   store_col_text(st, 3), (int)store_col_int(st, 4), data);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}

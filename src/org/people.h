@@ -46,4 +46,14 @@ int org_each_team(struct store *s, org_team_fn fn, void *data, struct aiv_err *e
 int org_each_person_row(struct store *s, org_person_row_fn fn, void *data,
 			struct aiv_err *err);
 
+/*
+ * fn(name, role, team, function, champion, data) per person, by name:
+ * function is the business function of the person's team ("" when the
+ * team has none or is not stored).  Strings borrowed for the call.
+ * 0 or a negative code.
+ */
+typedef void (*org_profile_fn)(const char *name, const char *role, const char *team,
+			       const char *function, int champion, void *data);
+int org_each_profile(struct store *s, org_profile_fn fn, void *data, struct aiv_err *err);
+
 #endif

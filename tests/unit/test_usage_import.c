@@ -3,6 +3,7 @@
  * each vendor's documentation (tests/data/usage/), and the importer's
  * guarantees: all-or-nothing, idempotent, errors with FILE:LINE:COL.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "apply/apply.h"
 #include "ingest/identity.h"
 #include "ingest/usage.h"
+#include "ingest/usage_load.h"
 #include "metrics/usage_table.h"
 #include "org/org.h"
 #include "cli/cmd.h"
@@ -690,6 +692,58 @@ static void test_chatgpt_parts_edges(void **state)
  * metrics loader and as rows; rows of workspaces imported before blocks
  * still count; a damaged block is an error, not silence.
  */
+/*
+ * The loaders of ingest/usage_load.c: people with their team's function
+ * (read through org/), and the vendor daily totals, one per tool by
+ * tool, a day's figures the largest of its imports.
+ */
+static void test_load_people_and_vendor(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_table t;
+	struct adoption_vendor_total *v;
+	size_t n;
+	json_t *j;
+
+	utab_init(&t);
+	assert_int_equal(usage_load(&t, f->s, &err), 0);
+	assert_int_equal(t.npeople, 2); /* people.yaml: alice and bob of team t1 */
+	assert_int_equal(t.n, 0);
+	assert_int_equal(utab_find_person(&t, "alice"), 0);
+	assert_int_equal(utab_find_person(&t, "bob"), 1);
+	assert_string_equal(intern_str(&t.roles, t.role[1]), "Analyst");
+	assert_string_equal(intern_str(&t.teams, t.team[1]), "t1");
+	assert_string_equal(intern_str(&t.functions, t.function[1]), "finance");
+	assert_int_equal(t.champion[0], 0);
+	utab_release(&t);
+	/* copilot: day 20000 10/4, day 20001 max(20, 30)/max(6, 9), day 20002 5/1 */
+	assert_int_equal(store_exec(f->s, "INSERT INTO usage_org_daily(import_id, tool, day,"
+				    " active_users, engaged_users) VALUES (1, 'copilot', 20000, 10,"
+				    " 4), (1, 'copilot', 20001, 20, 6), (2, 'copilot', 20001, 30, 9),"
+				    " (2, 'copilot', 20002, 5, 1), (1, 'alpha', 19999, 7, 7)", &err), 0);
+	assert_int_equal(usage_vendor_totals(f->s, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].tool, "alpha");
+	assert_int_equal(v[0].days, 1);
+	assert_string_equal(v[1].tool, "copilot");
+	assert_int_equal(v[1].days, 3);
+	assert_int_equal(v[1].from, 20000);
+	assert_int_equal(v[1].to, 20002);
+	assert_true(v[1].mean_active == 15.0);          /* (10 + 30 + 5) / 3 */
+	assert_true(fabs(v[1].mean_engaged - 14.0 / 3) < 1e-9); /* (4 + 9 + 1) / 3 */
+	assert_int_equal(v[1].last_active, 5);         /* the last day, 20002 */
+	j = adoption_vendor_json(v, n);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "from")),
+			    "2024-10-04");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "to")),
+			    "2024-10-06");
+	assert_true(json_real_value(json_object_get(json_array_get(j, 1),
+						    "mean_daily_engaged_users")) == 4.6667);
+	json_decref(j);
+	adoption_vendor_release(v, n);
+}
+
 static void test_blocks(void **state)
 {
 	struct fx *f = *state;
@@ -726,7 +780,7 @@ static void test_blocks(void **state)
 				    " 'bob', 'bob', 1767225600000000, 20454, 'm365', 'Word', '', 4)",
 				    &err), 0);
 	utab_init(&t);
-	assert_int_equal(utab_load(&t, f->s, &err), 0);
+	assert_int_equal(usage_load(&t, f->s, &err), 0);
 	assert_int_equal(t.n, 60001); /* alice's events and bob's old row; not the stranger's */
 	utab_release(&t);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows"), 70001);
@@ -734,7 +788,7 @@ static void test_blocks(void **state)
 	assert_int_equal(store_exec(f->s, "UPDATE usage_blocks SET data = substr(data, 1, 100)"
 				    " WHERE seq = 1", &err), 0);
 	utab_init(&t);
-	assert_int_equal(utab_load(&t, f->s, &err), AIV_ESTATE);
+	assert_int_equal(usage_load(&t, f->s, &err), AIV_ESTATE);
 	assert_non_null(strstr(err.msg, "a usage block of"));
 	assert_non_null(strstr(err.msg, "is damaged"));
 	utab_release(&t);
@@ -751,6 +805,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_and_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_people_and_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copilot_any_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copilot_seats_no_person, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_m365_json, setup, teardown),

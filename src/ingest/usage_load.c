@@ -1,0 +1,258 @@
+/*
+ * usage_load.c - reading the stored usage into metrics/'s columnar
+ * usage_table and the vendor daily totals (see usage_load.h): the only
+ * SQL of the adoption metrics.  The table's own calls (utab_person,
+ * utab_event_ids, utab_finish) do the filling, so a test builds the same
+ * table by hand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/usage_block.h"
+#include "org/people.h"
+#include "usage_load.h"
+
+/* Strings of usage_strings as ids of one of the table's dictionaries. */
+struct strmap {
+	struct intern *dict;
+	uint32_t *id;      /* usage_strings.id -> dict id, INTERN_NONE until asked */
+};
+
+static uint32_t strmap_get(struct strmap *m, char **strs, uint32_t sid)
+{
+	if (m->id[sid] == INTERN_NONE)
+		m->id[sid] = intern_id(m->dict, strs[sid]);
+	return m->id[sid];
+}
+
+/*
+ * Append the events of every usage block whose identity is joined to a
+ * known person: identity -> person and string ids are mapped once, then
+ * each block is decoded and copied column by column.
+ */
+static int load_blocks(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct usage_block *b = NULL;
+	uint32_t *person = NULL;
+	char **strs = NULL;
+	struct strmap tools = { &t->tools, NULL }, feats = { &t->features, NULL };
+	struct strmap wfs = { &t->workflows, NULL };
+	size_t nid = 0, aid = 0, nstr = 0, astr = 0, i;
+	int64_t total = 0;
+	int rc = 0;
+
+	st = store_prepare(s, "SELECT id, person FROM usage_identities ORDER BY id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(person, nid + 1, aid);
+		person[nid++] = store_col_is_null(st, 1) ? INTERN_NONE :
+				utab_find_person(t, store_col_text(st, 1));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	st = store_prepare(s, "SELECT value FROM usage_strings ORDER BY id", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(strs, nstr + 1, astr);
+		strs[nstr++] = xstrdup(store_col_text(st, 0));
+	}
+	store_reset(st);
+	if (rc < 0)
+		goto cleanup;
+	if ((rc = store_query_int(s, "SELECT coalesce(sum(n), 0) FROM usage_blocks", &total, err)))
+		goto cleanup;
+	utab_reserve(t, (size_t)(total > 0 ? total : 0)); /* one allocation, no doubling */
+	tools.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	feats.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	wfs.id = xmalloc(st_mult(nstr + 1, sizeof(uint32_t)));
+	for (i = 0; i < nstr; i++)
+		tools.id[i] = feats.id[i] = wfs.id[i] = INTERN_NONE;
+	b = xmalloc(sizeof(*b));
+	st = store_prepare(s, "SELECT data FROM usage_blocks ORDER BY import_id, seq", err);
+	if (!st) {
+		rc = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t k;
+		if (usage_block_decode(store_col_blob(st, 0), store_col_bytes(st, 0), b)) {
+			rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' is damaged", store_uri(s));
+			break;
+		}
+		for (k = 0; k < b->n; k++) {
+			uint32_t p;
+			if (b->ident[k] >= nid || b->tool[k] >= nstr || b->feature[k] >= nstr ||
+			    b->workflow[k] >= nstr) {
+				rc = aiv_fail(err, AIV_ESTATE, "a usage block of '%s' names an"
+					      " identity or string that is not stored", store_uri(s));
+				break;
+			}
+			p = person[b->ident[k]];
+			if (p == INTERN_NONE)
+				continue; /* unmatched identity, or person deleted */
+			utab_event_ids(t, p, (int32_t)usage_block_day(b->time_us[k]),
+				       strmap_get(&tools, strs, b->tool[k]),
+				       strmap_get(&feats, strs, b->feature[k]),
+				       strmap_get(&wfs, strs, b->workflow[k]), b->count[k]);
+		}
+		if (rc < 0)
+			break;
+	}
+	store_reset(st);
+cleanup:
+	for (i = 0; i < nstr; i++)
+		free(strs[i]);
+	free(strs);
+	free(person);
+	free(tools.id);
+	free(feats.id);
+	free(wfs.id);
+	free(b);
+	return rc < 0 ? rc : 0;
+}
+
+static void add_person(const char *name, const char *role, const char *team,
+		       const char *function, int champion, void *data)
+{
+	utab_person(data, name, role, team, function, champion);
+}
+
+int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if ((rc = org_each_profile(s, add_person, t, err)))
+		return rc;
+	st = store_prepare(s, "SELECT DISTINCT person FROM usage_seats WHERE person IS NOT NULL",
+			   err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		utab_seat(t, utab_find_person(t, store_col_text(st, 0)));
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	st = store_prepare(s, "SELECT workflow, creator FROM usage_workflows WHERE creator IS"
+			   " NOT NULL ORDER BY day, import_id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t p = utab_find_person(t, store_col_text(st, 1));
+		if (p != INTERN_NONE)
+			utab_creator(t, store_col_text(st, 0), p);
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	/* rows of workspaces imported before columnar blocks */
+	st = store_prepare(s, "SELECT person, day, tool, feature, workflow, count FROM"
+			   " usage_events WHERE person IS NOT NULL", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		uint32_t p = utab_find_person(t, store_col_text(st, 0));
+		int64_t c = store_col_int(st, 5);
+		if (p == INTERN_NONE)
+			continue; /* person deleted since the import */
+		utab_event(t, p, (int32_t)store_col_int(st, 1), store_col_text(st, 2),
+			   store_col_text(st, 3), store_col_text(st, 4),
+			   (uint32_t)(c > UINT32_MAX ? UINT32_MAX : c < 0 ? 0 : c));
+	}
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = load_blocks(t, s, err)))
+		return rc;
+	utab_finish(t);
+	return 0;
+}
+
+int usage_vendor_totals(struct store *s, struct adoption_vendor_total **out, size_t *n,
+			struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s,
+		"SELECT tool, count(*), min(day), max(day), avg(active_users), avg(engaged_users),"
+		" (SELECT active_users FROM usage_org_daily d2 WHERE d2.tool = d.tool ORDER BY"
+		" day DESC, import_id DESC LIMIT 1) FROM (SELECT tool, day, max(active_users) AS"
+		" active_users, max(engaged_users) AS engaged_users FROM usage_org_daily GROUP BY"
+		" tool, day) d GROUP BY tool ORDER BY tool", err);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct adoption_vendor_total *v;
+		ALLOC_GROW(*out, *n + 1, alloc);
+		v = &(*out)[(*n)++];
+		v->tool = xstrdup(store_col_text(st, 0));
+		v->days = store_col_int(st, 1);
+		v->from = (int32_t)store_col_int(st, 2);
+		v->to = (int32_t)store_col_int(st, 3);
+		v->mean_active = store_col_double(st, 4);
+		v->mean_engaged = store_col_double(st, 5);
+		v->last_active = store_col_int(st, 6);
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int adoption_run(struct store *s, const char *config_path, enum adoption_period period,
+		 int32_t as_of, struct adoption_report *r, struct usage_table *t,
+		 struct aiv_err *err)
+{
+	struct adoption_config cfg;
+	const char *env = getenv("AIVALUE_ADOPTION");
+	int ret;
+
+	utab_init(t);
+	if (!config_path && env && *env)
+		config_path = env;
+	if ((ret = adoption_config_load(&cfg, config_path, err)))
+		return ret;
+	if (!(ret = usage_load(t, s, err)))
+		ret = adoption_compute(t, &cfg, period, as_of, r, err);
+	return ret;
+}
+
+int adoption_document(struct store *s, const char *config_path, enum adoption_period period,
+		      int32_t as_of, int by, json_t **out, struct aiv_err *err)
+{
+	struct adoption_register reg = { NULL, NULL };
+	struct adoption_report r;
+	struct usage_table t;
+	struct adoption_vendor_total *vendor = NULL;
+	size_t nvendor = 0;
+	json_t *o;
+	int ret, have_report = 0;
+
+	*out = NULL;
+	if ((ret = adoption_run(s, config_path, period, as_of, &r, &t, err)))
+		goto cleanup;
+	have_report = 1;
+	if ((ret = adoption_register_load(s, &reg, err)))
+		goto cleanup;
+	if ((ret = usage_vendor_totals(s, &vendor, &nvendor, err)))
+		goto cleanup;
+	o = adoption_report_json(&r, by);
+	json_object_set_new(o, "starter_workflows", adoption_starters_json(&t, &r, &reg));
+	json_object_set_new(o, "champions", adoption_champions_json(&t, &r, &reg));
+	json_object_set_new(o, "vendor_daily_totals", adoption_vendor_json(vendor, nvendor));
+	*out = o;
+cleanup:
+	adoption_vendor_release(vendor, nvendor);
+	if (have_report)
+		adoption_report_release(&r);
+	adoption_register_release(&reg);
+	utab_release(&t);
+	return ret;
+}

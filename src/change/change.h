@@ -155,12 +155,39 @@ json_t *change_review_result_json(const struct change_review_result *r);
  * come after the merge), by `by` (a person's or token's name, recorded).
  * A file already attached to this CR (same SHA-256) is AIV_ECONFLICT; an
  * empty, oversized or badly named file is AIV_EINPUT.  One transaction
- * with a "change.evidence" ledger entry.  *out: {cr, attached: [{name,
- * sha256, bytes, added_by, added_at}], evidence: [every file]}.
+ * with a "change.evidence" ledger entry.  *out (typed, see "Typed
+ * results" below; change_attach_result_release) names the files attached
+ * now and every file the CR has, and the ledger entry.
  */
+struct change_evidence_file {
+	char *name, *sha256;
+	int64_t bytes;
+	char *added_by;  /* NULL when attached at opening (change_open) */
+	char *added_at;  /* with added_by: the ISO 8601 text as stored */
+	int stored;      /* read back from the store, not attached by this call */
+};
+struct change_evidence_list {
+	struct change_evidence_file *v;
+	size_t n;
+};
+struct change_attach_result {
+	char *cr;
+	struct change_evidence_list attached; /* by this call, in the order given */
+	struct change_evidence_list evidence; /* every file, oldest first */
+	int64_t ledger_seq;
+};
 int change_attach(struct change_env *e, const char *cr, const char *by,
-		  const struct change_evidence *ev, size_t n, json_t **out,
+		  const struct change_evidence *ev, size_t n, struct change_attach_result *out,
 		  struct aiv_err *err);
+void change_attach_result_release(struct change_attach_result *r);
+/*
+ * {cr, attached: [file], evidence: [file], ledger_seq}.  A file attached
+ * by this call prints {name, sha256, bytes, added_by, added_at}; a stored
+ * file prints its keys sorted, as the store's canonical JSON keeps them
+ * (the answer was the stored JSON document before it was typed; kept
+ * byte for byte so scripts that compare it see no change).
+ */
+json_t *change_attach_result_json(const struct change_attach_result *r);
 
 /* One CR with its impact, approval state, signatures, stale marks, conflicts. */
 int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);

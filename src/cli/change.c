@@ -319,39 +319,37 @@ static int sub_merge(struct change_cmd *c)
 	return 0;
 }
 
-static void text_attach(struct change_cmd *c, json_t *res)
-{
-	json_t *it;
-	size_t i;
-
-	(void)c;
-	json_array_foreach(json_object_get(res, "attached"), i, it)
-		printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
-		       json_str(res, "cr"), (long long)json_integer_value(json_object_get(it, "bytes")),
-		       json_str(it, "sha256"));
-	printf("%s has %zu evidence file%s\n", json_str(res, "cr"),
-	       json_array_size(json_object_get(res, "evidence")),
-	       json_array_size(json_object_get(res, "evidence")) == 1 ? "" : "s");
-}
-
 static int sub_attach(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	int k, nf = c->nargs - 1, rd, ret = 0;
 	struct change_evidence *ev = xcalloc((size_t)nf, sizeof(*ev));
 	struct strbuf *eb = xcalloc((size_t)nf, sizeof(*eb));
-	json_t *res = NULL;
+	struct change_attach_result r;
+	size_t i;
 
 	rd = read_evidence((const char *const *)(c->args + 1), nf, ev, eb);
 	if (!rd)
-		ret = change_attach(&c->env, c->args[0], c->as, ev, (size_t)nf, &res, &err);
+		ret = change_attach(&c->env, c->args[0], c->as, ev, (size_t)nf, &r, &err);
 	for (k = 0; k < nf; k++)
 		strbuf_release(&eb[k]);
 	free(eb);
 	free(ev);
 	if (rd)
 		return rd;
-	return finish_write(c, ret, &err, res, text_attach);
+	if (ret)
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_attach_result_json(&r));
+		change_attach_result_release(&r);
+		return 0;
+	}
+	for (i = 0; i < r.attached.n; i++)
+		printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", r.attached.v[i].name,
+		       r.cr, (long long)r.attached.v[i].bytes, r.attached.v[i].sha256);
+	printf("%s has %zu evidence file%s\n", r.cr, r.evidence.n, r.evidence.n == 1 ? "" : "s");
+	change_attach_result_release(&r);
+	return 0;
 }
 
 static int sub_review(struct change_cmd *c)

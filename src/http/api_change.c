@@ -731,6 +731,7 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_evidence ev;
+	struct change_attach_result r;
 	struct change_env env;
 	const char *name = http_query(req, "name");
 	char actor[160];
@@ -751,8 +752,12 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 	ev.name = name;
 	ev.data = req->body;
 	ev.len = req->body_len;
-	ret = change_attach(&env, http_param(req, "id"), req->token.name, &ev, 1, &out, &err);
+	ret = change_attach(&env, http_param(req, "id"), req->token.name, &ev, 1, &r, &err);
 	change_rules_free(rules);
+	if (!ret) {
+		out = change_attach_result_json(&r);
+		change_attach_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 

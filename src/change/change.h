@@ -90,10 +90,44 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
 		      struct aiv_err *err);
 
-/* decision "approve" or "reject". *out: {cr, status, signature, approval}. */
+/*
+ * The approval state of a CR: one slot per required approval (the
+ * approval path), each satisfied by the first eligible approver or not
+ * yet, the distinct approvers against the quorum of its risk, and what is
+ * still missing, in words.
+ */
+struct change_approval_slot {
+	char *kind, *name, *role;
+	char *satisfied_by;         /* NULL: not yet */
+};
+struct change_approval {
+	int approved;
+	struct change_approval_slot *slots;
+	size_t nslots;
+	int approvers, quorum;
+	struct change_strs missing;
+};
+/*
+ * The answer of a signature: the CR's status after it, the signature
+ * record written (the signed canonical JSON document, a reference the
+ * result owns), the approval state after an approval, and the queued
+ * CRs it let go.
+ */
+struct change_sign_result {
+	char *cr, *status;
+	json_t *signature;
+	int has_approval;           /* approve: approval is set */
+	struct change_approval approval;
+	struct change_strs released;
+};
+/* decision "approve" or "reject". */
 int change_sign(struct change_env *e, const char *cr, const char *decision,
 		const char *signer, const char *meaning, const char *reason,
-		json_t **out, struct aiv_err *err);
+		struct change_sign_result *out, struct aiv_err *err);
+void change_sign_result_release(struct change_sign_result *r);
+/* {cr, status, signature, approval (approve only), released (when any)} */
+json_t *change_sign_result_json(const struct change_sign_result *r);
+json_t *change_approval_json(const struct change_approval *a);
 
 /*
  * The answer of a merge.  `written` and `warning` are the caller's to set

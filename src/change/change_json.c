@@ -217,3 +217,32 @@ json_t *change_attach_result_json(const struct change_attach_result *r)
 			 evidence_list_json(&r->attached), "evidence",
 			 evidence_list_json(&r->evidence), "ledger_seq", (json_int_t)r->ledger_seq);
 }
+
+/* A slot prints as the approval path stores it (keys sorted), then satisfied_by. */
+json_t *change_approval_json(const struct change_approval *a)
+{
+	json_t *slots = json_array();
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++) {
+		const struct change_approval_slot *sl = &a->slots[i];
+		json_array_append_new(slots, json_pack("{s:s, s:s, s:s, s:o}", "kind", sl->kind,
+			"name", sl->name, "role", sl->role, "satisfied_by",
+			sl->satisfied_by ? json_string(sl->satisfied_by) : json_null()));
+	}
+	return json_pack("{s:b, s:o, s:i, s:i, s:o}", "approved", a->approved, "slots", slots,
+			 "approvers", a->approvers, "quorum", a->quorum,
+			 "missing", strs_json(&a->missing));
+}
+
+json_t *change_sign_result_json(const struct change_sign_result *r)
+{
+	json_t *o = json_pack("{s:s, s:s, s:O}", "cr", r->cr, "status", r->status,
+			      "signature", r->signature);
+
+	if (r->has_approval)
+		json_object_set_new(o, "approval", change_approval_json(&r->approval));
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	return o;
+}

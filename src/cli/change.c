@@ -49,6 +49,20 @@ static void print_slots(json_t *state)
 		printf("  missing: %s\n", json_string_value(m));
 }
 
+static void print_approval(const struct change_approval *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++)
+		printf("  [%s] %s: %s '%s'%s%s\n", a->slots[i].satisfied_by ? "x" : " ",
+		       a->slots[i].role, a->slots[i].kind, a->slots[i].name,
+		       a->slots[i].satisfied_by ? " -- signed by " : "",
+		       a->slots[i].satisfied_by ? a->slots[i].satisfied_by : "");
+	printf("  approvers %d of quorum %d\n", a->approvers, a->quorum);
+	for (i = 0; i < a->missing.n; i++)
+		printf("  missing: %s\n", a->missing.v[i]);
+}
+
 static void print_cr(json_t *o)
 {
 	json_t *it, *x;
@@ -272,22 +286,24 @@ static int sub_open(struct change_cmd *c)
 	return finish_write(c, ret, &err, res, text_cr);
 }
 
-static void text_sign(struct change_cmd *c, json_t *res)
-{
-	printf("%s %s by %s; %s is %s\n", c->name, json_str(res, "cr"), c->as, json_str(res, "cr"),
-	       json_str(res, "status"));
-	if (json_object_get(res, "approval"))
-		print_slots(json_object_get(res, "approval"));
-}
-
 static int sub_sign(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *res = NULL;
-	int ret = change_sign(&c->env, c->args[0], c->name, c->as, c->meaning, c->reason, &res,
-			      &err);
+	struct change_sign_result r;
 
-	return finish_write(c, ret, &err, res, text_sign);
+	if (change_sign(&c->env, c->args[0], c->name, c->as, c->meaning, c->reason, &r, &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_sign_result_json(&r));
+		change_sign_result_release(&r);
+		return 0;
+	}
+	printf("%s %s by %s; %s is %s\n", c->name, r.cr, c->as, r.cr, r.status);
+	if (r.has_approval)
+		print_approval(&r.approval);
+	print_released_strs(&r.released);
+	change_sign_result_release(&r);
+	return 0;
 }
 
 static int sub_merge(struct change_cmd *c)

@@ -13,9 +13,9 @@
  *                                                    cleared by a signed review --> done
  *
  * Every function below is one store transaction with its ledger entries
- * (or a read).  The reads, the merge and the review fill typed structs
- * (see "Typed results" below) that the text, HTML and JSON printers
- * read; open, sign, attach and show still answer with a JSON object.
+ * (or a read).  The reads, the merge, the review, sign and attach fill
+ * typed structs (see "Typed results" below) that the text, HTML and JSON
+ * printers read; open and show still answer with a JSON object.
  * The CLI and the HTTP API are thin wrappers that print or send the
  * answer.  Bad input changes nothing.  The approval path, the impact set, the signature records and
  * the stale-mark causes are all computed here from the graph (graph.h) and

@@ -299,3 +299,43 @@ fail:
 	json_decref(missing);
 	return ret;
 }
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void chg_approval_typed(const json_t *state, struct change_approval *out)
+{
+	const json_t *slots = json_object_get(state, "slots"), *sl;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->approved = json_is_true(json_object_get(state, "approved"));
+	out->nslots = json_array_size(slots);
+	out->slots = out->nslots ? xcalloc(out->nslots, sizeof(*out->slots)) : NULL;
+	json_array_foreach(slots, i, sl) {
+		out->slots[i].kind = dup_or_null(json_str(sl, "kind"));
+		out->slots[i].name = dup_or_null(json_str(sl, "name"));
+		out->slots[i].role = dup_or_null(json_str(sl, "role"));
+		out->slots[i].satisfied_by = dup_or_null(json_str(sl, "satisfied_by"));
+	}
+	out->approvers = (int)json_integer_value(json_object_get(state, "approvers"));
+	out->quorum = (int)json_integer_value(json_object_get(state, "quorum"));
+	chg_strs_from_json(&out->missing, json_object_get(state, "missing"));
+}
+
+void chg_approval_release(struct change_approval *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++) {
+		free(a->slots[i].kind);
+		free(a->slots[i].name);
+		free(a->slots[i].role);
+		free(a->slots[i].satisfied_by);
+	}
+	free(a->slots);
+	chg_strs_release(&a->missing);
+	memset(a, 0, sizeof(*a));
+}

@@ -13,9 +13,9 @@
  *                                                    cleared by a signed review --> done
  *
  * Every function below is one store transaction with its ledger entries
- * (or a read).  The reads, the merge and the review fill typed structs
- * (see "Typed results" below) that the text, HTML and JSON printers
- * read; open, sign, attach and show still answer with a JSON object.
+ * (or a read).  The reads, the merge, the review, sign and attach fill
+ * typed structs (see "Typed results" below) that the text, HTML and JSON
+ * printers read; open and show still answer with a JSON object.
  * The CLI and the HTTP API are thin wrappers that print or send the
  * answer.  Bad input changes nothing.  The approval path, the impact set, the signature records and
  * the stale-mark causes are all computed here from the graph (graph.h) and
@@ -90,10 +90,44 @@ int change_open(struct change_env *e, const struct change_open_args *a, json_t *
 int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
 		      struct aiv_err *err);
 
-/* decision "approve" or "reject". *out: {cr, status, signature, approval}. */
+/*
+ * The approval state of a CR: one slot per required approval (the
+ * approval path), each satisfied by the first eligible approver or not
+ * yet, the distinct approvers against the quorum of its risk, and what is
+ * still missing, in words.
+ */
+struct change_approval_slot {
+	char *kind, *name, *role;
+	char *satisfied_by;         /* NULL: not yet */
+};
+struct change_approval {
+	int approved;
+	struct change_approval_slot *slots;
+	size_t nslots;
+	int approvers, quorum;
+	struct change_strs missing;
+};
+/*
+ * The answer of a signature: the CR's status after it, the signature
+ * record written (the signed canonical JSON document, a reference the
+ * result owns), the approval state after an approval, and the queued
+ * CRs it let go.
+ */
+struct change_sign_result {
+	char *cr, *status;
+	json_t *signature;
+	int has_approval;           /* approve: approval is set */
+	struct change_approval approval;
+	struct change_strs released;
+};
+/* decision "approve" or "reject". */
 int change_sign(struct change_env *e, const char *cr, const char *decision,
 		const char *signer, const char *meaning, const char *reason,
-		json_t **out, struct aiv_err *err);
+		struct change_sign_result *out, struct aiv_err *err);
+void change_sign_result_release(struct change_sign_result *r);
+/* {cr, status, signature, approval (approve only), released (when any)} */
+json_t *change_sign_result_json(const struct change_sign_result *r);
+json_t *change_approval_json(const struct change_approval *a);
 
 /*
  * The answer of a merge.  `written` and `warning` are the caller's to set
@@ -155,12 +189,39 @@ json_t *change_review_result_json(const struct change_review_result *r);
  * come after the merge), by `by` (a person's or token's name, recorded).
  * A file already attached to this CR (same SHA-256) is AIV_ECONFLICT; an
  * empty, oversized or badly named file is AIV_EINPUT.  One transaction
- * with a "change.evidence" ledger entry.  *out: {cr, attached: [{name,
- * sha256, bytes, added_by, added_at}], evidence: [every file]}.
+ * with a "change.evidence" ledger entry.  *out (typed, see "Typed
+ * results" below; change_attach_result_release) names the files attached
+ * now and every file the CR has, and the ledger entry.
  */
+struct change_evidence_file {
+	char *name, *sha256;
+	int64_t bytes;
+	char *added_by;  /* NULL when attached at opening (change_open) */
+	char *added_at;  /* with added_by: the ISO 8601 text as stored */
+	int stored;      /* read back from the store, not attached by this call */
+};
+struct change_evidence_list {
+	struct change_evidence_file *v;
+	size_t n;
+};
+struct change_attach_result {
+	char *cr;
+	struct change_evidence_list attached; /* by this call, in the order given */
+	struct change_evidence_list evidence; /* every file, oldest first */
+	int64_t ledger_seq;
+};
 int change_attach(struct change_env *e, const char *cr, const char *by,
-		  const struct change_evidence *ev, size_t n, json_t **out,
+		  const struct change_evidence *ev, size_t n, struct change_attach_result *out,
 		  struct aiv_err *err);
+void change_attach_result_release(struct change_attach_result *r);
+/*
+ * {cr, attached: [file], evidence: [file], ledger_seq}.  A file attached
+ * by this call prints {name, sha256, bytes, added_by, added_at}; a stored
+ * file prints its keys sorted, as the store's canonical JSON keeps them
+ * (the answer was the stored JSON document before it was typed; kept
+ * byte for byte so scripts that compare it see no change).
+ */
+json_t *change_attach_result_json(const struct change_attach_result *r);
 
 /* One CR with its impact, approval state, signatures, stale marks, conflicts. */
 int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);

@@ -79,6 +79,9 @@ int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_e
  */
 int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **out,
 		       struct aiv_err *err);
+/* The typed copy of an approval state chg_approval_state built. */
+void chg_approval_typed(const json_t *state, struct change_approval *out);
+void chg_approval_release(struct change_approval *a);
 
 char *chg_now_iso(int64_t us);
 

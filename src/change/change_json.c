@@ -179,3 +179,70 @@ json_t *change_review_result_json(const struct change_review_result *r)
 		json_object_set_new(o, "released", strs_json(&r->released));
 	return o;
 }
+
+/*
+ * A stored file prints its keys sorted (the store's canonical JSON), one
+ * attached by this call in the order it was built: see change.h.
+ */
+static json_t *evidence_file_json(const struct change_evidence_file *f)
+{
+	if (f->stored && f->added_by)
+		return json_pack("{s:s, s:s, s:I, s:s, s:s}", "added_at", f->added_at,
+				 "added_by", f->added_by, "bytes", (json_int_t)f->bytes,
+				 "name", f->name, "sha256", f->sha256);
+	if (f->stored)
+		return json_pack("{s:I, s:s, s:s}", "bytes", (json_int_t)f->bytes,
+				 "name", f->name, "sha256", f->sha256);
+	if (f->added_by)
+		return json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", f->name, "sha256", f->sha256,
+				 "bytes", (json_int_t)f->bytes, "added_by", f->added_by,
+				 "added_at", f->added_at);
+	return json_pack("{s:s, s:s, s:I}", "name", f->name, "sha256", f->sha256,
+			 "bytes", (json_int_t)f->bytes);
+}
+
+static json_t *evidence_list_json(const struct change_evidence_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(arr, evidence_file_json(&l->v[i]));
+	return arr;
+}
+
+json_t *change_attach_result_json(const struct change_attach_result *r)
+{
+	return json_pack("{s:s, s:o, s:o, s:I}", "cr", r->cr, "attached",
+			 evidence_list_json(&r->attached), "evidence",
+			 evidence_list_json(&r->evidence), "ledger_seq", (json_int_t)r->ledger_seq);
+}
+
+/* A slot prints as the approval path stores it (keys sorted), then satisfied_by. */
+json_t *change_approval_json(const struct change_approval *a)
+{
+	json_t *slots = json_array();
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++) {
+		const struct change_approval_slot *sl = &a->slots[i];
+		json_array_append_new(slots, json_pack("{s:s, s:s, s:s, s:o}", "kind", sl->kind,
+			"name", sl->name, "role", sl->role, "satisfied_by",
+			sl->satisfied_by ? json_string(sl->satisfied_by) : json_null()));
+	}
+	return json_pack("{s:b, s:o, s:i, s:i, s:o}", "approved", a->approved, "slots", slots,
+			 "approvers", a->approvers, "quorum", a->quorum,
+			 "missing", strs_json(&a->missing));
+}
+
+json_t *change_sign_result_json(const struct change_sign_result *r)
+{
+	json_t *o = json_pack("{s:s, s:s, s:O}", "cr", r->cr, "status", r->status,
+			      "signature", r->signature);
+
+	if (r->has_approval)
+		json_object_set_new(o, "approval", change_approval_json(&r->approval));
+	if (r->released.n)
+		json_object_set_new(o, "released", strs_json(&r->released));
+	return o;
+}

@@ -57,15 +57,62 @@ int chg_evidence_store(struct change_env *e, const struct change_evidence *ev,
 
 /* ---- evidence --------------------------------------------------------- */
 
+/* The typed copy of evidence item `it` (stored JSON or just built). */
+static void file_from_json(const json_t *it, int stored, struct change_evidence_file *f)
+{
+	const char *by = json_str(it, "added_by"), *at = json_str(it, "added_at");
+
+	f->name = xstrdup(json_str(it, "name") ? json_str(it, "name") : "");
+	f->sha256 = xstrdup(json_str(it, "sha256") ? json_str(it, "sha256") : "");
+	f->bytes = json_integer_value(json_object_get(it, "bytes"));
+	f->added_by = by ? xstrdup(by) : NULL;
+	f->added_at = by ? xstrdup(at ? at : "") : NULL;
+	f->stored = stored;
+}
+
+/* Items [from, to) of evidence array `arr`, typed into *l. */
+static void list_from_json(const json_t *arr, size_t from, size_t to, int stored,
+			   struct change_evidence_list *l)
+{
+	size_t i;
+
+	l->n = to - from;
+	l->v = l->n ? xcalloc(l->n, sizeof(*l->v)) : NULL;
+	for (i = from; i < to; i++)
+		file_from_json(json_array_get(arr, i), stored, &l->v[i - from]);
+}
+
+static void list_release(struct change_evidence_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].sha256);
+		free(l->v[i].added_by);
+		free(l->v[i].added_at);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void change_attach_result_release(struct change_attach_result *r)
+{
+	free(r->cr);
+	list_release(&r->attached);
+	list_release(&r->evidence);
+	memset(r, 0, sizeof(*r));
+}
+
 int change_attach(struct change_env *e, const char *cr, const char *by,
-		  const struct change_evidence *ev, size_t n, json_t **out,
+		  const struct change_evidence *ev, size_t n, struct change_attach_result *out,
 		  struct aiv_err *err)
 {
 	struct cr_row c;
 	json_t *attached = json_array(), *payload = NULL, *it;
 	char *txt = NULL, *subject = NULL, *when = NULL;
 	int64_t now = time_now_us(), seq = 0;
-	size_t i, k;
+	size_t i, k, nstored = 0;
 	int ret, in_tx = 0;
 	struct store_stmt *st;
 
@@ -81,6 +128,7 @@ int change_attach(struct change_env *e, const char *cr, const char *by,
 		by = e->actor;
 	if ((ret = chg_cr_read(e->s, cr, &c, err)))
 		goto cleanup;
+	nstored = json_array_size(c.evidence);
 	when = chg_now_iso(now);
 	if ((ret = store_begin(e->s, err)))
 		goto cleanup;
@@ -111,8 +159,13 @@ int change_attach(struct change_env *e, const char *cr, const char *by,
 	if ((ret = chg_run(st, err)) || (ret = store_commit(e->s, err)))
 		goto cleanup;
 	in_tx = 0;
-	*out = json_pack("{s:s, s:O, s:O, s:I}", "cr", c.id, "attached", attached, "evidence",
-			 c.evidence, "ledger_seq", (json_int_t)seq);
+	memset(out, 0, sizeof(*out));
+	out->cr = xstrdup(c.id);
+	list_from_json(attached, 0, json_array_size(attached), 0, &out->attached);
+	list_from_json(c.evidence, 0, json_array_size(c.evidence), 0, &out->evidence);
+	for (i = 0; i < nstored; i++)
+		out->evidence.v[i].stored = 1;
+	out->ledger_seq = seq;
 cleanup:
 	if (in_tx)
 		store_rollback(e->s);

@@ -159,7 +159,7 @@ int chg_covers_problems(struct store *s, const json_t *covers, int merged,
 
 int change_sign(struct change_env *e, const char *cr, const char *decision,
 		const char *signer, const char *meaning, const char *reason,
-		json_t **out, struct aiv_err *err)
+		struct change_sign_result *out, struct aiv_err *err)
 {
 	struct cr_row c;
 	struct artefact_row art;
@@ -260,14 +260,16 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 	if ((ret = chg_release_queued(e, now, released, err)) || (ret = store_commit(e->s, err)))
 		goto cleanup;
 	in_tx = 0;
-	*out = json_pack("{s:s, s:s, s:O}", "cr", cr, "status",
-			 approve ? (json_is_true(json_object_get(state, "approved")) ? "approved"
-									   : "open")
-				 : "rejected", "signature", rec);
-	if (state)
-		json_object_set(*out, "approval", state);
-	if (json_array_size(released))
-		json_object_set(*out, "released", released);
+	memset(out, 0, sizeof(*out));
+	out->cr = xstrdup(cr);
+	out->status = xstrdup(approve ? (json_is_true(json_object_get(state, "approved")) ?
+					 "approved" : "open") : "rejected");
+	out->signature = json_incref(rec);
+	if (state) {
+		out->has_approval = 1;
+		chg_approval_typed(state, &out->approval);
+	}
+	chg_strs_from_json(&out->released, released);
 cleanup:
 	if (in_tx)
 		store_rollback(e->s);
@@ -279,6 +281,16 @@ cleanup:
 	json_decref(released);
 	free(time);
 	return ret;
+}
+
+void change_sign_result_release(struct change_sign_result *r)
+{
+	free(r->cr);
+	free(r->status);
+	json_decref(r->signature);
+	chg_approval_release(&r->approval);
+	chg_strs_release(&r->released);
+	memset(r, 0, sizeof(*r));
 }
 
 struct seq_find {

@@ -49,6 +49,20 @@ static void print_slots(json_t *state)
 		printf("  missing: %s\n", json_string_value(m));
 }
 
+static void print_approval(const struct change_approval *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nslots; i++)
+		printf("  [%s] %s: %s '%s'%s%s\n", a->slots[i].satisfied_by ? "x" : " ",
+		       a->slots[i].role, a->slots[i].kind, a->slots[i].name,
+		       a->slots[i].satisfied_by ? " -- signed by " : "",
+		       a->slots[i].satisfied_by ? a->slots[i].satisfied_by : "");
+	printf("  approvers %d of quorum %d\n", a->approvers, a->quorum);
+	for (i = 0; i < a->missing.n; i++)
+		printf("  missing: %s\n", a->missing.v[i]);
+}
+
 static void print_cr(json_t *o)
 {
 	json_t *it, *x;
@@ -272,22 +286,24 @@ static int sub_open(struct change_cmd *c)
 	return finish_write(c, ret, &err, res, text_cr);
 }
 
-static void text_sign(struct change_cmd *c, json_t *res)
-{
-	printf("%s %s by %s; %s is %s\n", c->name, json_str(res, "cr"), c->as, json_str(res, "cr"),
-	       json_str(res, "status"));
-	if (json_object_get(res, "approval"))
-		print_slots(json_object_get(res, "approval"));
-}
-
 static int sub_sign(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *res = NULL;
-	int ret = change_sign(&c->env, c->args[0], c->name, c->as, c->meaning, c->reason, &res,
-			      &err);
+	struct change_sign_result r;
 
-	return finish_write(c, ret, &err, res, text_sign);
+	if (change_sign(&c->env, c->args[0], c->name, c->as, c->meaning, c->reason, &r, &err))
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_sign_result_json(&r));
+		change_sign_result_release(&r);
+		return 0;
+	}
+	printf("%s %s by %s; %s is %s\n", c->name, r.cr, c->as, r.cr, r.status);
+	if (r.has_approval)
+		print_approval(&r.approval);
+	print_released_strs(&r.released);
+	change_sign_result_release(&r);
+	return 0;
 }
 
 static int sub_merge(struct change_cmd *c)
@@ -319,39 +335,37 @@ static int sub_merge(struct change_cmd *c)
 	return 0;
 }
 
-static void text_attach(struct change_cmd *c, json_t *res)
-{
-	json_t *it;
-	size_t i;
-
-	(void)c;
-	json_array_foreach(json_object_get(res, "attached"), i, it)
-		printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
-		       json_str(res, "cr"), (long long)json_integer_value(json_object_get(it, "bytes")),
-		       json_str(it, "sha256"));
-	printf("%s has %zu evidence file%s\n", json_str(res, "cr"),
-	       json_array_size(json_object_get(res, "evidence")),
-	       json_array_size(json_object_get(res, "evidence")) == 1 ? "" : "s");
-}
-
 static int sub_attach(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	int k, nf = c->nargs - 1, rd, ret = 0;
 	struct change_evidence *ev = xcalloc((size_t)nf, sizeof(*ev));
 	struct strbuf *eb = xcalloc((size_t)nf, sizeof(*eb));
-	json_t *res = NULL;
+	struct change_attach_result r;
+	size_t i;
 
 	rd = read_evidence((const char *const *)(c->args + 1), nf, ev, eb);
 	if (!rd)
-		ret = change_attach(&c->env, c->args[0], c->as, ev, (size_t)nf, &res, &err);
+		ret = change_attach(&c->env, c->args[0], c->as, ev, (size_t)nf, &r, &err);
 	for (k = 0; k < nf; k++)
 		strbuf_release(&eb[k]);
 	free(eb);
 	free(ev);
 	if (rd)
 		return rd;
-	return finish_write(c, ret, &err, res, text_attach);
+	if (ret)
+		return cli_error(&err);
+	if (c->ctx->json) {
+		cli_print_json(change_attach_result_json(&r));
+		change_attach_result_release(&r);
+		return 0;
+	}
+	for (i = 0; i < r.attached.n; i++)
+		printf("attached %s to %s (%lld bytes, sha256 %.16s...)\n", r.attached.v[i].name,
+		       r.cr, (long long)r.attached.v[i].bytes, r.attached.v[i].sha256);
+	printf("%s has %zu evidence file%s\n", r.cr, r.evidence.n, r.evidence.n == 1 ? "" : "s");
+	change_attach_result_release(&r);
+	return 0;
 }
 
 static int sub_review(struct change_cmd *c)

@@ -228,9 +228,8 @@ static int sign_until(struct change_env *env, struct demo *d, const char *cr, js
 		}
 	}
 	for (i = 0; i < ncand; i++) {
-		json_t *res = NULL;
-		const char *status;
-		int dup = 0;
+		struct change_sign_result res;
+		int dup = 0, done;
 		for (k = 0; k < i; k++)
 			dup |= !strcmp(cand[k], cand[i]);
 		if (dup || !strcmp(cand[i], author))
@@ -248,12 +247,10 @@ static int sign_until(struct change_env *env, struct demo *d, const char *cr, js
 		if (ret)
 			return ret;
 		(*nsig)++;
-		status = json_str(res, "status");
-		if (status && strcmp(status, "open")) {
-			json_decref(res);
+		done = strcmp(res.status, "open") != 0;
+		change_sign_result_release(&res);
+		if (done)
 			return 0;
-		}
-		json_decref(res);
 	}
 	return 0;
 }

@@ -384,6 +384,7 @@ static void sign(struct http_request *req, struct http_response *res, const char
 	static const char *const keys[] = { "as", "meaning", "reason", NULL };
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
+	struct change_sign_result r;
 	struct change_env env;
 	char actor[160];
 	json_t *body, *out = NULL;
@@ -398,7 +399,11 @@ static void sign(struct http_request *req, struct http_response *res, const char
 	if (env_open(req, res, &env, &rules, actor, sizeof(actor)))
 		goto cleanup;
 	ret = change_sign(&env, http_param(req, "id"), decision, who, field(body, "meaning"),
-			  field(body, "reason"), &out, &err);
+			  field(body, "reason"), &r, &err);
+	if (!ret) {
+		out = change_sign_result_json(&r);
+		change_sign_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 cleanup:
 	change_rules_free(rules);
@@ -731,6 +736,7 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_evidence ev;
+	struct change_attach_result r;
 	struct change_env env;
 	const char *name = http_query(req, "name");
 	char actor[160];
@@ -751,8 +757,12 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 	ev.name = name;
 	ev.data = req->body;
 	ev.len = req->body_len;
-	ret = change_attach(&env, http_param(req, "id"), req->token.name, &ev, 1, &out, &err);
+	ret = change_attach(&env, http_param(req, "id"), req->token.name, &ev, 1, &r, &err);
 	change_rules_free(rules);
+	if (!ret) {
+		out = change_attach_result_json(&r);
+		change_attach_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 

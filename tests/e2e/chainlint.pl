@@ -8,6 +8,13 @@
 #   chainlint.pl --functions SCRIPT...
 #       lint the bodies of the shell functions SCRIPT defines (the helpers a
 #       test body calls; the rest of SCRIPT is not a test and is not linted)
+#   chainlint.pl --functions --clean-bodies OUT SCRIPT
+#       the same, and write to OUT, as shell assignments aiv_lint_n=K and
+#       aiv_lint_1=... to aiv_lint_K=..., the text of every single-quoted
+#       body of SCRIPT (as --bodies finds them) that lints clean: lib.sh
+#       runs this once per file and skips the per-body lint for a body
+#       whose text is one of them (the lint of a text does not depend on
+#       where it runs), which saves one perl start per test
 #
 # Exit 0 when clean; 1 with one report per problem on stdout, naming the
 # test file, the test and the offending line; 2 on a usage error.
@@ -452,6 +459,7 @@ sub lint_body_arg {
 	my $t = $wtoks->[-1];
 	return unless $t->{text} =~ /^'([^']*)'$/s;
 	my ($q, $problems) = lint_text($1, 1);
+	push @{$p->{clean_bodies}}, $1 unless @$problems;
 	for my $pr (@$problems) {
 		my $line = $t->{line} + $pr->{line} - 1;
 		push @{$p->{body_problems}}, { line => $line, what => "test $wtoks->[1]{text}: $pr->{what}" };
@@ -495,18 +503,33 @@ sub lint_text {
 	return ($p, [grep { !$seen{"$_->{line}:$_->{what}"}++ } sort { $a->{line} <=> $b->{line} } @{$p->{problems}}]);
 }
 
-sub usage { print STDERR "usage: chainlint.pl [--file SCRIPT] [--test NAME] BODY\n       chainlint.pl --functions SCRIPT...\n"; exit 2; }
+# --clean-bodies: the clean texts as shell assignments, single-quoted
+sub write_clean_bodies {
+	my ($out, $texts) = @_;
+	open(my $fh, '>', $out) or do { print STDERR "chainlint: cannot write '$out': $!\n"; exit 2; };
+	printf $fh "aiv_lint_n=%d\n", scalar @$texts;
+	my $i = 0;
+	for my $t (@$texts) {
+		(my $q = $t) =~ s/'/'\\''/g;
+		printf $fh "aiv_lint_%d='%s'\n", ++$i, $q;
+	}
+	close $fh or do { print STDERR "chainlint: cannot write '$out': $!\n"; exit 2; };
+}
 
-my ($file, $name, $functions);
+sub usage { print STDERR "usage: chainlint.pl [--file SCRIPT] [--test NAME] BODY\n       chainlint.pl --functions [--clean-bodies OUT] SCRIPT...\n"; exit 2; }
+
+my ($file, $name, $functions, $clean_out);
 while (@ARGV && $ARGV[0] =~ /^--/) {
 	my $o = shift @ARGV;
 	if ($o eq '--file') { $file = shift @ARGV; }
+	elsif ($o eq '--clean-bodies') { $clean_out = shift @ARGV; }
 	elsif ($o eq '--test') { $name = shift @ARGV; }
 	elsif ($o eq '--functions') { $functions = 1; }
 	elsif ($o eq '--bodies') { $functions = 2; }
 	else { usage(); }
 }
 usage() unless @ARGV;
+usage() if defined $clean_out && !($functions && $functions == 1 && @ARGV == 1);
 
 my $bad = 0;
 if ($functions) {
@@ -514,8 +537,9 @@ if ($functions) {
 		open(my $fh, '<', $script) or do { print STDERR "chainlint: cannot read '$script': $!\n"; exit 2; };
 		my $text = do { local $/; <$fh> };
 		close $fh;
-		my ($p, $problems) = lint_text($text, 0, $functions == 2);
+		my ($p, $problems) = lint_text($text, 0, $functions == 2 || defined $clean_out);
 		$problems = $p->{body_problems} || [] if $functions == 2;
+		write_clean_bodies($clean_out, $p->{clean_bodies} || []) if defined $clean_out;
 		my @lines = split /\n/, $text, -1;
 		for my $pr (@$problems) {
 			(my $base = $script) =~ s{.*/}{};

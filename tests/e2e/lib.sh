@@ -202,7 +202,7 @@ json_get() { python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); pri
 
 # Start `aivalue serve` on a free loopback port; sets AIV_URL and AIV_SERVER_PID.
 start_server() {
-	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+	AIV_PORT=$(python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" "$@" >"$TEST_DIR/server.log" 2>&1 &
 	AIV_SERVER_PID=$!
 	echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers"

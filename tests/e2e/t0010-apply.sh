@@ -31,7 +31,7 @@ test_expect_success 'a changed object appends exactly one entry with the differe
 	before=$(aivalue audit checkpoint | cut -d: -f1) &&
 	aivalue get person "$(json_get people.json "d[0][\"name\"]")" --json >p.json &&
 	name=$(json_get p.json "d[\"name\"]") &&
-	python3 -c "
+	python3 -S -c "
 import json,sys
 d=json.load(open(\"p.json\"))
 print(\"kind: Person\")

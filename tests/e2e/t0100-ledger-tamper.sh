@@ -78,7 +78,7 @@ test_expect_success 'intact ledger: aivalue and verify-ledger.py both say ok, sa
 
 test_expect_success 'export holds the awkward strings as raw UTF-8 with minimal escapes' '
 	tail -n 1 export.jsonl >last.jsonl &&
-	python3 - last.jsonl <<-\EOF
+	python3 -S - last.jsonl <<-\EOF
 	import sys
 	line = open(sys.argv[1], encoding="utf-8").read()
 	want = "Zo\u00eb \\\"Z\\\" \u5f20\u4f1f \U0001F600\\ttab\\u0001ctl\\\\"
@@ -129,7 +129,7 @@ test_expect_success 'inserted entry (copied neighbour) is caught at the inserted
 
 test_expect_success 'inserted entry with a correct hash of its own is caught at the next one' '
 	tamper insert2 "UPDATE ledger SET seq = -seq WHERE seq > 150; UPDATE ledger SET seq = -seq + 1 WHERE seq < 0" &&
-	python3 - insert2.db <<-\EOF &&
+	python3 -S - insert2.db <<-\EOF &&
 	import hashlib, json, sqlite3, sys
 	db = sqlite3.connect(sys.argv[1])
 	prev = db.execute("SELECT hash FROM ledger WHERE seq = 150").fetchone()[0]

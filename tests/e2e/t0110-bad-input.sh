@@ -116,7 +116,7 @@ test_expect_success 'a directory is not a workspace' '
 '
 
 test_expect_success 'a locked database: one-line busy error within the timeout, nothing applied' '
-	python3 - aivalue.db locked.ready <<-\EOF &
+	python3 -S - aivalue.db locked.ready <<-\EOF &
 	import sqlite3, sys, time
 	db = sqlite3.connect(sys.argv[1], isolation_level=None)
 	db.execute("BEGIN IMMEDIATE")

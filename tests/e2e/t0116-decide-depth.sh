@@ -28,7 +28,7 @@ nrows() { sqlite3 aivalue.db "SELECT count(*) FROM decision_log"; }
 # nested N: a context object whose "n" nests N levels in all (the context
 # itself is level 1), with the confidence the allow policy needs.
 nested() {
-	python3 -c 'import sys; n = int(sys.argv[1]); print("{\"confidence\": 0.97, \"amount\": 1, \"n\": " + "{\"n\": " * (n - 1) + "1" + "}" * (n - 1) + "}")' "$1"
+	python3 -S -c 'import sys; n = int(sys.argv[1]); print("{\"confidence\": 0.97, \"amount\": 1, \"n\": " + "{\"n\": " * (n - 1) + "1" + "}" * (n - 1) + "}")' "$1"
 }
 # request N FILE: a decide body with a context N levels deep
 request() {
@@ -70,7 +70,7 @@ test_expect_success 'CLI: decide --context 33 levels deep is refused, exit 1' '
 # corrupt_row1: give row 1 a 2,100-level "hidden" key, with a digest that
 # matches it (so only a parse can tell); bad.sql does it.
 corrupt_row1() {
-	python3 - <<-\PY
+	python3 -S - <<-\PY
 	import hashlib
 	r = open("rec.json").read().rstrip("\n")
 	deep = '{"n": ' * 2100 + "1" + "}" * 2100

@@ -10,14 +10,14 @@ DATA="$TEST_ROOT/../shared/data/eventlogs"
 REPAIR="$DATA/03_repairExample.xes.gz" # 100,436 bytes; 3,397,043 decompressed (gzip -l)
 
 state() {
-	echo "$(aivalue audit checkpoint) $(aivalue logs --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+	echo "$(aivalue audit checkpoint) $(aivalue logs --json | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 }
 
 aivalue init >/dev/null 2>&1
 
 # bomb.xes.gz: a trace with one event, then 64 MiB of blanks inside the
 # log element; about 65 KB compressed.
-python3 - <<-\PY
+python3 -S - <<-\PY
 import gzip
 with gzip.open("bomb.xes.gz", "wb", compresslevel=9) as f:
     f.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0">\n'

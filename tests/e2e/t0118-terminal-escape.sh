@@ -11,7 +11,7 @@
 # no_controls FILE: no byte below 0x20 but tab and newline, no DEL, no
 # C1 control (U+0080..U+009F) in FILE
 no_controls() {
-	python3 - "$1" <<-\PY
+	python3 -S - "$1" <<-\PY
 	import re, sys
 	b = open(sys.argv[1], "rb").read()
 	bad = re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", b)

@@ -79,7 +79,7 @@ test_expect_success 'a person edited behind the ledger is caught (typed rows rep
 
 test_expect_success 'an object spec edited (with its spec_hash recomputed) is caught' '
 	tamper spec "UPDATE objects SET spec = replace(spec, '\''controller'\'', '\''CFO'\'') WHERE kind = '\''Person'\'' AND name = '\''ana'\''" &&
-	python3 - spec.db <<-\EOF &&
+	python3 -S - spec.db <<-\EOF &&
 	import hashlib, sqlite3, sys
 	db = sqlite3.connect(sys.argv[1])
 	spec, = db.execute("SELECT spec FROM objects WHERE kind = ? AND name = ?", ("Person", "ana")).fetchone()

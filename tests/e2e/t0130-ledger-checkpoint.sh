@@ -23,7 +23,7 @@ test_expect_success 'set up: a workspace, a key pair, a signed checkpoint' '
 	head=$(cut -d: -f1 head.txt) && hash=$(cut -d: -f2 head.txt) &&
 	echo aivalue.example/ledger >expect &&
 	echo "$head" >>expect &&
-	python3 -c "import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())" "$hash" >>expect &&
+	python3 -S -c "import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())" "$hash" >>expect &&
 	echo >>expect &&
 	head -n 4 cp.note >got &&
 	test_cmp expect got &&

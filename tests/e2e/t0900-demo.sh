@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'scripts/demo builds the demo workspace and serves it' '
-	port=$(python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
+	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
 	{ DEMO_SIZE=small DEMO_DIR="$TEST_DIR/demo" LISTEN="127.0.0.1:$port" "$TEST_ROOT/scripts/demo" >demo.log 2>&1 & } &&
 	pid=$! &&
 	i=0 && while ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do

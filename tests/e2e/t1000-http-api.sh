@@ -48,7 +48,7 @@ test_expect_success 'HEAD /healthz answers 200 with no body' '
 
 test_expect_success 'OpenAPI document is valid JSON naming every API route' '
 	test "$(api GET /api/v1/openapi.json)" = 200 &&
-	python3 - out.json <<-\PY
+	python3 -S - out.json <<-\PY
 	import json, sys
 	d = json.load(open(sys.argv[1]))
 	assert d["openapi"].startswith("3.0"), d["openapi"]
@@ -75,7 +75,7 @@ test_expect_success 'OpenAPI document is valid JSON naming every API route' '
 
 test_expect_success 'every documented operation answers an admin (not 404/405)' '
 	api GET /api/v1/openapi.json >/dev/null &&
-	python3 - out.json "$AIV_URL" "$ADMIN" <<-\PY
+	python3 -S - out.json "$AIV_URL" "$ADMIN" <<-\PY
 	import json, sys, urllib.request, urllib.error
 	d = json.load(open(sys.argv[1])); url = sys.argv[2]; tok = sys.argv[3]
 	subst = {"/api/v1/people/{name}": "seo-yeon.kang", "/api/v1/teams/{name}": "it",
@@ -191,7 +191,7 @@ test_expect_success 'unknown path is 404 JSON; wrong method is 405 with Allow' '
 
 test_expect_success 'a 2 MiB body is refused with 413 and changes nothing' '
 	before=$(aivalue audit checkpoint) &&
-	python3 -c "import sys; sys.stdout.write(\"kind: Team\\nname: huge\\ntitle: \" + \"x\" * (2 << 20) + \"\\nfunction: it\\n\")" >big.yaml &&
+	python3 -S -c "import sys; sys.stdout.write(\"kind: Team\\nname: huge\\ntitle: \" + \"x\" * (2 << 20) + \"\\nfunction: it\\n\")" >big.yaml &&
 	test "$(api POST /api/v1/apply -H "$AUTH" --data-binary @big.yaml)" = 413 &&
 	test "$(json_get out.json "d[\"error\"][\"code\"]")" = payload_too_large &&
 	test "$(api POST /api/v1/apply -H "$AUTH" -H "Transfer-Encoding: chunked" --data-binary @big.yaml)" = 413 &&

@@ -89,7 +89,7 @@ test_expect_success 'a revoked token is refused (401) everywhere' '
 '
 
 test_expect_success 'the policy: agents get nothing, apply is admin only, ledger for admin/auditor/lead' '
-	python3 - openapi.json <<-\PY
+	python3 -S - openapi.json <<-\PY
 	import json, sys
 	d = json.load(open(sys.argv[1]))
 	ops = {(m, p): op for p, item in d["paths"].items() for m, op in item.items()}

@@ -10,7 +10,7 @@
 
 HOSTILE="$TEST_ROOT/tests/campaign/hostile.py"
 INV='{"action": "approve_invoice", "resource": "Invoice::\"inv-1\"", "context": {"confidence": 0.97, "amount": 120}}'
-SOURCES=$(python3 -c 'print(",".join("127.0.0.%d" % i for i in range(10, 30)))')
+SOURCES=$(python3 -S -c 'print(",".join("127.0.0.%d" % i for i in range(10, 30)))')
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null
@@ -39,7 +39,7 @@ test_expect_success 'a head trickled a byte a second is cut off at the 3 s head 
 	PY
 	t=$(python3 trickle.py "$AIV_PORT") &&
 	say "closed after $t s" &&
-	python3 -c "import sys; t = float(sys.argv[1]); sys.exit(0 if 2.5 <= t <= 5.5 else 1)" "$t"
+	python3 -S -c "import sys; t = float(sys.argv[1]); sys.exit(0 if 2.5 <= t <= 5.5 else 1)" "$t"
 '
 
 test_expect_success '300 slow connections from one address: a request from another is answered within 2 s' '

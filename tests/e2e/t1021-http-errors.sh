@@ -19,7 +19,7 @@ is_error() {
 }
 
 test_expect_success 'a 20 KB request target: 414 as a JSON error' '
-	long=$(python3 -c "print(\"a\" * 20000)") &&
+	long=$(python3 -S -c "print(\"a\" * 20000)") &&
 	test "$(get "/$long")" = 414 &&
 	is_error 414 uri_too_long &&
 	test_grep "request target of 20001 bytes is over the limit of 8192 bytes" out.json &&
@@ -27,14 +27,14 @@ test_expect_success 'a 20 KB request target: 414 as a JSON error' '
 '
 
 test_expect_success 'a 40 KB request head: 431 as a JSON error' '
-	big=$(python3 -c "print(\"b\" * 40000)") &&
+	big=$(python3 -S -c "print(\"b\" * 40000)") &&
 	test "$(get /healthz -H "X-Big: $big")" = 431 &&
 	is_error 431 header_fields_too_large &&
 	test_grep "over the limit of 32768 bytes" out.json
 '
 
 test_expect_success 'beyond the 128 KiB pool libmicrohttpd answers 414 itself (fixed HTML, documented)' '
-	python3 -c "
+	python3 -S -c "
 import socket, sys
 s = socket.create_connection((\"127.0.0.1\", int(sys.argv[1])))
 s.sendall(b\"GET /\" + b\"a\" * 200000 + b\" HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n\")

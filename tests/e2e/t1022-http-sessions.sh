@@ -32,7 +32,7 @@ test_expect_success 'the cookie holds a random session id; the store keeps only 
 	! grep "$(cat viewer.tok)" hdr.txt &&
 	test_grep -i "^Set-Cookie: aiv_session=.*; HttpOnly; SameSite=Strict" hdr.txt &&
 	! grep -i "^Set-Cookie:.*Secure" hdr.txt &&
-	python3 -c "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1]).read().strip().encode()).hexdigest())" sid >want &&
+	python3 -S -c "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1]).read().strip().encode()).hexdigest())" sid >want &&
 	sqlite3 "$AIVALUE_DB" "SELECT hash FROM sessions" >hashes &&
 	test_grep "^$(cat want)$" hashes &&
 	! sqlite3 "$AIVALUE_DB" .dump | grep "$(cat sid)" &&
@@ -77,7 +77,7 @@ test_expect_success 'a token with --expires works until then, then is refused; l
 	code=$(page "$c") && say "before expiry, session: $code" && test "$code" = 200 &&
 	test "$(json_get list.json "[t[\"state\"] for t in d if t[\"name\"] == \"short\"][0]")" = active &&
 	test "$(json_get list.json "[t[\"expires_at\"] for t in d if t[\"name\"] == \"short\"][0]")" = "${at%Z}.000000Z" &&
-	python3 -c "import datetime as d, time, sys; t = d.datetime.strptime(sys.argv[1], \"%Y-%m-%dT%H:%M:%SZ\").replace(tzinfo=d.timezone.utc); time.sleep(max(0, (t - d.datetime.now(d.timezone.utc)).total_seconds() + 1.5))" "$at" &&
+	python3 -S -c "import datetime as d, time, sys; t = d.datetime.strptime(sys.argv[1], \"%Y-%m-%dT%H:%M:%SZ\").replace(tzinfo=d.timezone.utc); time.sleep(max(0, (t - d.datetime.now(d.timezone.utc)).total_seconds() + 1.5))" "$at" &&
 	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat short.tok)" "$AIV_URL/api/v1/whoami") &&
 	say "after expiry, bearer: $code" && test "$code" = 401 &&
 	code=$(page "$c") && say "after expiry, session: $code" && test "$code" = 303 &&

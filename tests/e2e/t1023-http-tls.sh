@@ -13,7 +13,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 
 # like start_server, over HTTPS
 start_tls() {
-	AIV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()') || return 1
+	AIV_PORT=$(python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()') || return 1
 	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" --quiet "$@" >server.log 2>&1 &
 	AIV_SERVER_PID=$! &&
 	AIV_URL="https://127.0.0.1:$AIV_PORT" &&

@@ -21,7 +21,7 @@ test_shared() {
 	fi
 }
 
-ledger_len() { aivalue audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+ledger_len() { aivalue audit log --json | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 test_expect_success 'init workspace' '
 	aivalue init >/dev/null
@@ -94,7 +94,7 @@ test_expect_success 'broken gzip is an error, not a short log' '
 '
 
 test_expect_success 'event without timestamp: which case and event' '
-	python3 - "$DATA/running-example.xes" >nots.xes <<-\EOF &&
+	python3 -S - "$DATA/running-example.xes" >nots.xes <<-\EOF &&
 	import sys
 	s = open(sys.argv[1]).read()
 	i = s.index("<date key=\"time:timestamp\"", s.index("<string key=\"concept:name\" value=\"2\"/>"))
@@ -152,7 +152,7 @@ test_shared 'real logs import (gzip XES, CSV, out-of-order interval log)' '
 check_figures() {
 	json_get "$1" "\"%d %d %d %d\" % (d[\"cases\"], d[\"events\"], d[\"activities\"], d[\"variants\"])" >got &&
 	echo "$2" >want && test_cmp want got &&
-	python3 -c "import json,sys
+	python3 -S -c "import json,sys
 d = json.load(open(sys.argv[1]))[\"case_duration_seconds\"]
 want = [float(x) for x in sys.argv[2].split()]
 got = [d[k] for k in (\"min\", \"median\", \"mean\", \"p90\", \"max\")]
@@ -223,7 +223,7 @@ test_shared 'reference tool agrees live on every shared log (all figures)' '
 # Cohorts: ai=false cases last 10, 20, 30, 40 h (two with rework), ai=true
 # cases 5, 6, 7 h; one case has no ai value.  Medians 25 h and 6 h.
 test_expect_success 'compare: fixture with an ai attribute' '
-	python3 - >cohorts.csv <<-\EOF &&
+	python3 -S - >cohorts.csv <<-\EOF &&
 	print("case,activity,time,ai")
 	spec = [("a1", 10, "false", 1), ("a2", 20, "false", 1), ("a3", 30, "false", 0),
 	        ("a4", 40, "false", 0), ("b1", 5, "true", 0), ("b2", 6, "true", 0),
@@ -252,7 +252,7 @@ test_expect_success 'compare: bootstrap CI is seeded and reproducible' '
 	aivalue --json process compare cohorts --by ai >cmp2.json &&
 	json_get cmp2.json "d[\"difference\"][\"median_case_duration_seconds\"][\"ci95\"]" >ci2 &&
 	test_cmp ci1 ci2 &&
-	python3 -c "import sys; lo, hi = eval(open(sys.argv[1]).read()); sys.exit(not (lo <= -68400 <= hi and lo >= -35 * 3600 and hi <= 0))" ci1 &&
+	python3 -S -c "import sys; lo, hi = eval(open(sys.argv[1]).read()); sys.exit(not (lo <= -68400 <= hi and lo >= -35 * 3600 and hi <= 0))" ci1 &&
 	aivalue --json process compare cohorts --by ai --seed 7 >cmp3.json &&
 	test "$(json_get cmp3.json "d[\"difference\"][\"median_case_duration_seconds\"][\"bootstrap\"][\"seed\"]")" = 7 &&
 	aivalue --json process compare cohorts --by ai --seed 7 >cmp4.json &&
@@ -289,7 +289,7 @@ test_expect_success 'exceptions: YAML ExceptionRule with names and globs, rate a
 	test "$(json_get exc.json "d[\"exceptions\"][\"exception_cases\"], d[\"exceptions\"][\"cases\"]")" = "4 6" &&
 	test "$(json_get exc.json "\"%.4f %.4f\" % tuple(d[\"exceptions\"][\"rate_ci95\"])")" = "0.3000 0.9032" &&
 	test "$(json_get exc.json "d[\"exceptions\"][\"resolved_cases\"]")" = 2 &&
-	python3 - "$DATA/running-example.csv" >want <<-\EOF &&
+	python3 -S - "$DATA/running-example.csv" >want <<-\EOF &&
 	import csv, sys, fnmatch
 	cost = {}; exc = set()
 	for r in csv.DictReader(open(sys.argv[1])):
@@ -358,7 +358,7 @@ test_expect_success 'a damaged stored log is refused, not misread' '
 '
 
 test_expect_success 'JSON Lines with a column map gives the reference figures' '
-	python3 - "$DATA/running-example.csv" >re.jsonl <<-\EOF &&
+	python3 -S - "$DATA/running-example.csv" >re.jsonl <<-\EOF &&
 	import csv, json, sys
 	for i, r in enumerate(csv.DictReader(open(sys.argv[1]))):
 	    print(json.dumps({"ticket": int(r["case:concept:name"]), "step": r["concept:name"],

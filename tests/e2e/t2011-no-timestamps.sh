@@ -12,7 +12,7 @@ SHARED="$TEST_ROOT/../shared/data/eventlogs"
 #   c4 phone: register check check decide
 # = 13 events, 3 activities, 3 variants (r-c-d twice), 1 rework case;
 # directly-follows: r>c 3, c>d 3, r>d 1, d>c 1, c>c 1.
-python3 - >nots.xes <<\EOF
+python3 -S - >nots.xes <<\EOF
 cases = [("c1", "web", "rcd"), ("c2", "phone", "rdc"), ("c3", "web", "rcd"),
          ("c4", "phone", "rccd")]
 name = {"r": "register", "c": "check", "d": "decide"}
@@ -79,7 +79,7 @@ test_expect_success 'HTTP: the page and the API answer, with no 0 durations' '
 	test_grep "no timestamps" page.html &&
 	test "$(get /api/v1/logs/nots api.json)" = 200 &&
 	aivalue --json process stats nots >cli.json &&
-	python3 -c "import json,sys; sys.exit(json.load(open(\"api.json\")) != json.load(open(\"cli.json\")))" &&
+	python3 -S -c "import json,sys; sys.exit(json.load(open(\"api.json\")) != json.load(open(\"cli.json\")))" &&
 	test "$(get /logs list.html)" = 200 &&
 	test_grep "no timestamps" list.html &&
 	test "$(get "/api/v1/logs/nots/compare?by=channel" c.json)" = 200 &&

@@ -22,7 +22,7 @@ test_expect_success 'init workspace' '
 '
 
 # the table rows: file|cases|events|activities|var-file|var-time|min|median|max
-python3 - "$SHARED/SOURCES.md" >table <<\EOF
+python3 -S - "$SHARED/SOURCES.md" >table <<\EOF
 import sys
 rows = [l for l in open(sys.argv[1], encoding="utf-8") if l.startswith("| ") and
         (".xes" in l or ".csv" in l) and l.count("|") == 10]
@@ -40,7 +40,7 @@ test_expect_success 'every row of the reference table matches' '
 		name=$(echo "$file" | tr ".-" "__") &&
 		aivalue --json import cases "$SHARED/$file" --name "$name" >imp.json &&
 		aivalue --json process stats "$name" >st.json &&
-		python3 - st.json "$file" "$cases" "$events" "$acts" "$vfile" "$vtime" "$dmin" "$dmed" "$dmax" <<-\EOF || exit 1
+		python3 -S - st.json "$file" "$cases" "$events" "$acts" "$vfile" "$vtime" "$dmin" "$dmed" "$dmax" <<-\EOF || exit 1
 		import json, sys
 		d = json.load(open(sys.argv[1]))
 		f, cases, events, acts, vfile, vtime, dmin, dmed, dmax = sys.argv[2:]

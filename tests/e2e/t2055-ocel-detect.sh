@@ -7,7 +7,7 @@
 DATA="$TEST_ROOT/tests/data/eventlogs"
 CHECK="$TEST_ROOT/tests/e2e/ocel_check.py"
 
-ledger_len() { aivalue audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+ledger_len() { aivalue audit log --json | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 test_expect_success 'init workspace' '
 	aivalue init >/dev/null

@@ -7,7 +7,7 @@
 DATA="$TEST_ROOT/tests/data/eventlogs"
 CHECK="$TEST_ROOT/tests/e2e/ocel_check.py"
 
-ledger_len() { aivalue audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+ledger_len() { aivalue audit log --json | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
 # refused FILE TYPE PATTERN: import fails with PATTERN; nothing changes
 refused() {
@@ -20,7 +20,7 @@ refused() {
 
 # edit_json IN OUT PYTHON: OUT is IN's JSON `d` after PYTHON
 edit_json() {
-	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $3; json.dump(d, open(sys.argv[2], 'w'), indent=1)" "$1" "$2"
+	python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); $3; json.dump(d, open(sys.argv[2], 'w'), indent=1)" "$1" "$2"
 }
 
 test_expect_success 'init workspace' '

@@ -16,12 +16,12 @@ api() {
 }
 # same_json A B: equal as JSON values (order of keys aside)
 same_json() {
-	python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a != b)' "$1" "$2" ||
+	python3 -S -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a != b)' "$1" "$2" ||
 	{ diff -u "$1" "$2" | head -20; return 1; }
 }
 # svg_ok FILE: every <svg> element in the page is well-formed XML; prints how many
 svg_ok() {
-	python3 - "$1" <<-\PY
+	python3 -S - "$1" <<-\PY
 	import re, sys, xml.etree.ElementTree as ET
 	html = open(sys.argv[1], encoding="utf-8").read()
 	svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
@@ -34,7 +34,7 @@ svg_ok() {
 aivalue init >/dev/null
 aivalue import cases "$DATA/running-example.xes" >/dev/null
 # cohorts: ai=false cases last 10, 20, 30, 40 h (two with rework), ai=true 5, 6, 7 h
-python3 - >cohorts.csv <<\EOF
+python3 -S - >cohorts.csv <<\EOF
 print("case,activity,time,ai")
 spec = [("a1", 10, "false", 1), ("a2", 20, "false", 1), ("a3", 30, "false", 0),
         ("a4", 40, "false", 0), ("b1", 5, "true", 0), ("b2", 6, "true", 0),
@@ -58,7 +58,7 @@ start_server --quiet
 test_expect_success 'GET /api/v1/logs lists the logs as `aivalue logs --json`' '
 	test "$(api /api/v1/logs "$VIEWER")" = 200 &&
 	aivalue logs --json >cli.json &&
-	python3 -c "import json; d=json.load(open(\"out.json\")); json.dump(d[\"items\"], open(\"items.json\",\"w\")); assert d[\"count\"] == 2" &&
+	python3 -S -c "import json; d=json.load(open(\"out.json\")); json.dump(d[\"items\"], open(\"items.json\",\"w\")); assert d[\"count\"] == 2" &&
 	same_json items.json cli.json &&
 	test "$(json_get out.json "\",\".join(sorted(i[\"name\"] for i in d[\"items\"]))")" = "cohorts,running-example"
 '
@@ -97,7 +97,7 @@ test_expect_success 'GET /api/v1/logs/NAME/dfg: Graphviz as the CLI, JSON as the
 	test_cmp cli.dot out.json &&
 	test "$(api /api/v1/logs/running-example/dfg "$VIEWER")" = 200 &&
 	aivalue --json process stats running-example >cli.json &&
-	python3 -c "import json; a=json.load(open(\"out.json\")); b=json.load(open(\"cli.json\"))[\"dfg\"]; b[\"log\"]=\"running-example\"; assert a == b, (a, b); assert len(a[\"edges\"]) > 8"
+	python3 -S -c "import json; a=json.load(open(\"out.json\")); b=json.load(open(\"cli.json\"))[\"dfg\"]; b[\"log\"]=\"running-example\"; assert a == b, (a, b); assert len(a[\"edges\"]) > 8"
 '
 
 test_expect_success 'every human role reads; agent and no token are refused' '
@@ -163,7 +163,7 @@ test_expect_success 'a log page: KPI tiles, charts and the graph as well-formed 
 	test_grep "8 of 8 activities" page.html &&
 	! grep -q "style=" page.html &&
 	! grep -q "<script>" page.html &&
-	python3 - page.html <<-\PY
+	python3 -S - page.html <<-\PY
 	import re, sys, json
 	html = open(sys.argv[1], encoding="utf-8").read()
 	# histogram bars add up to the number of cases

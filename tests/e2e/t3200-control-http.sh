@@ -32,7 +32,7 @@ get() {
 	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat "$1")" "$AIV_URL$2"
 }
 field() { json_get out.json "d.get('$1')"; }
-ndecisions() { aivalue decisions list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(1 for r in d if r["kind"] == "decision" and r.get("ledger_seq")))'; }
+ndecisions() { aivalue decisions list --json | python3 -S -c 'import json,sys; d=json.load(sys.stdin); print(sum(1 for r in d if r["kind"] == "decision" and r.get("ledger_seq")))'; }
 checkpoint() { aivalue audit checkpoint; }
 
 INV='"action": "approve_invoice", "resource": "Invoice::\"inv-1\""'
@@ -87,7 +87,7 @@ test_expect_success 'a batch: one answer per request, bad ones refused one by on
 
 test_expect_success 'an oversized batch is 413, malformed input 400; nothing recorded' '
 	checkpoint >cp1 && n1=$(ndecisions) &&
-	python3 -c "import json; print(json.dumps({\"requests\": [{\"action\": \"read\", \"resource\": \"Claim::\\\"c\\\"\"}] * 1001}))" >big.json &&
+	python3 -S -c "import json; print(json.dumps({\"requests\": [{\"action\": \"read\", \"resource\": \"Claim::\\\"c\\\"\"}] * 1001}))" >big.json &&
 	test "$(post agent.tok /api/v1/decide "@big.json")" = 413 &&
 	test_grep "at most 1000" out.json &&
 	test "$(post agent.tok /api/v1/decide "{$INV, \"context\": ")" = 400 &&
@@ -161,7 +161,7 @@ test_expect_success 'decision log, readiness, workflows over HTTP' '
 	test "$(get viewer.tok "/api/v1/decisions?limit=0")" = 400 &&
 	test "$(get viewer.tok "/api/v1/workflows/p2p/readiness")" = 200 &&
 	aivalue workflow readiness p2p --json >r.json &&
-	python3 -c "import json,sys; a=json.load(open(\"out.json\")); b=json.load(open(\"r.json\")); sys.exit(a != b)" &&
+	python3 -S -c "import json,sys; a=json.load(open(\"out.json\")); b=json.load(open(\"r.json\")); sys.exit(a != b)" &&
 	test "$(json_get out.json "d[\"figures\"][\"identity\"][\"numerator\"]")" = 1 &&
 	test "$(get viewer.tok /api/v1/workflows)" = 200 &&
 	test "$(json_get out.json "\",\".join(sorted(w[\"name\"] for w in d[\"items\"]))")" = claims,p2p &&
@@ -232,7 +232,7 @@ test_expect_success 'the decision log over HTTP pages with a cursor, in a stable
 
 test_expect_success 'the workflow page shows 20 decisions and links to older ones' '
 	curl -s -o wf.html -b "$(login_cookie "$(cat viewer.tok)")" "$AIV_URL/workflows/p2p" &&
-	rows() { python3 -c "import sys; t=open(sys.argv[1]).read().split(\"<h2>Recent decisions</h2>\")[1]; print(t.count(\"<tr><td>\"))" "$1"; } &&
+	rows() { python3 -S -c "import sys; t=open(sys.argv[1]).read().split(\"<h2>Recent decisions</h2>\")[1]; print(t.count(\"<tr><td>\"))" "$1"; } &&
 	test "$(rows wf.html)" = 20 &&
 	grep -o "/workflows/p2p?before=[0-9]*" wf.html >link.txt &&
 	test "$(wc -l <link.txt)" = 1 &&
@@ -253,7 +253,7 @@ test_expect_success 'bad input over HTTP: context, confidence, unknown people, n
 	test "$(post agent.tok /api/v1/decide "{$INV, \"resource\": 7}")" = 400 &&
 	test "$(post roleonly.tok /api/v1/decide "{$INV}")" = 403 &&
 	test_grep "not an agent.s credential" out.json &&
-	python3 -c "print(\"{\\\"action\\\": \\\"a\\\", \\\"resource\\\": \\\"\" + \"x\" * 1100000 + \"\\\"}\")" >huge.json &&
+	python3 -S -c "print(\"{\\\"action\\\": \\\"a\\\", \\\"resource\\\": \\\"\" + \"x\" * 1100000 + \"\\\"}\")" >huge.json &&
 	test "$(post agent.tok /api/v1/decide "@huge.json")" = 413 &&
 	checkpoint >cp2 && test_cmp cp1 cp2 && test "$(ndecisions)" = "$n1"
 '
@@ -312,7 +312,7 @@ test_expect_success 'the server stops cleanly under load (exit 0); every answere
 	cat load*.txt >answers.txt &&
 	test "$(grep -c "^ 200\$" answers.txt)" -gt 0 &&
 	aivalue decisions list --json >log.json &&
-	python3 -c "
+	python3 -S -c "
 import json, sys
 log = {r[\"decision_id\"]: r for r in json.load(open(\"log.json\"))}
 lines = open(\"answers.txt\").read().split(\"\\n\")

@@ -20,7 +20,7 @@ aivalue token create --name audit --role auditor >audit.tok 2>/dev/null
 aivalue token create --name bot --role agent --agent claims-bot >bot.tok 2>/dev/null
 cp arts/pol-7.md pol-7-v4.md
 echo "4. Claims are acknowledged by e-mail within one hour." >>pol-7-v4.md
-OPEN1=$(python3 -c 'import json,sys; print(json.dumps({"artefact": "POL-7",
+OPEN1=$(python3 -S -c 'import json,sys; print(json.dumps({"artefact": "POL-7",
 	"content": open("pol-7-v4.md").read(), "reason": "regulator requires written acknowledgement",
 	"risk": "high"}))')
 
@@ -93,7 +93,7 @@ test_expect_success 'the ledger names the token as the actor' '
 
 test_expect_success 'an admin may open a CR for a named person' '
 	cp arts/sop-14.md sop-14-v2.md && echo "5. Photos are mandatory." >>sop-14-v2.md &&
-	body=$(python3 -c "import json; print(json.dumps({\"artefact\": \"SOP-14\", \"as\": \"ayesha.khan\",
+	body=$(python3 -S -c "import json; print(json.dumps({\"artefact\": \"SOP-14\", \"as\": \"ayesha.khan\",
 		\"content\": open(\"sop-14-v2.md\").read(), \"reason\": \"photos\", \"risk\": \"low\"}))") &&
 	test "$(post "$(tok root)" /api/v1/changes "$body")" = 200 &&
 	test "$(json_get out.json "d[\"id\"]")" = CR-2 &&
@@ -170,7 +170,7 @@ test_expect_success 'a reject closes a CR; an AI-generated CR records its agent'
 		"{\"meaning\":\"rejected as owner\",\"reason\":\"superseded by POL-7 v4\"}")" = 200 &&
 	test "$(json_get out.json "d[\"status\"]")" = rejected &&
 	refused 409 "$(tok lotte.mulder)" /api/v1/changes/CR-2/approve "$SIGN" "only an open change request" &&
-	body=$(python3 -c "import json; print(json.dumps({\"artefact\": \"CON-2\",
+	body=$(python3 -S -c "import json; print(json.dumps({\"artefact\": \"CON-2\",
 		\"content\": \"new contract text\\n\", \"reason\": \"renewal\", \"risk\": \"low\",
 		\"generated_by\": \"claims-bot\", \"model\": \"gpt-x\"}))") &&
 	test "$(post "$(tok karthik.verma)" /api/v1/changes "$body")" = 200 &&
@@ -181,7 +181,7 @@ test_expect_success 'a reject closes a CR; an AI-generated CR records its agent'
 
 # svg_ok FILE: every <svg> in the page parses as XML
 svg_ok() {
-	python3 - "$1" <<-\PY
+	python3 -S - "$1" <<-\PY
 	import re, sys, xml.dom.minidom
 	html = open(sys.argv[1]).read()
 	svgs = re.findall(r"<svg.*?</svg>", html, re.S)
@@ -255,7 +255,7 @@ test_expect_success 'pages: no credential redirects, agents are refused, unknown
 
 test_expect_success 'the OpenAPI document lists the change routes' '
 	curl -s "$AIV_URL/api/v1/openapi.json" >openapi.json &&
-	python3 - openapi.json <<-\PY
+	python3 -S - openapi.json <<-\PY
 	import json, sys
 	d = json.load(open(sys.argv[1]))["paths"]
 	assert d["/api/v1/changes"]["post"]["x-roles"] == ["admin", "lead"]

@@ -241,7 +241,7 @@ test_expect_success 'conflicts over the API: two CRs on overlapping impact sets'
 	test "$(api "$(tok reader)" GET /api/v1/changes/conflicts)" = 200 &&
 	test "$(json_get out.json "d[\"count\"]")" = 0 &&
 	cp arts/sop-12.md sop-12-v2.md && echo "4. Photos are mandatory." >>sop-12-v2.md &&
-	body=$(python3 -c "import json; print(json.dumps({\"artefact\": \"SOP-12\",
+	body=$(python3 -S -c "import json; print(json.dumps({\"artefact\": \"SOP-12\",
 		\"content\": open(\"sop-12-v2.md\").read(), \"reason\": \"photos\", \"risk\": \"low\"}))") &&
 	test "$(post "$(tok karthik.verma)" /api/v1/changes "$body")" = 200 &&
 	test "$(json_get out.json "d[\"id\"]")" = CR-2 &&

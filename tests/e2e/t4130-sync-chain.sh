@@ -17,7 +17,7 @@
 # chain DIR N PREFIX: N artefact files PREFIX00000.., each depending on
 # the one before
 chain() {
-	python3 - "$1" "$2" "$3" <<-'EOF'
+	python3 -S - "$1" "$2" "$3" <<-'EOF'
 	import os, sys
 	d, n, p = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 	os.makedirs(d, exist_ok=True)
@@ -31,7 +31,7 @@ chain() {
 
 # cpu CMD...: run CMD (output to out.txt), print "EXIT CPU-SECONDS"
 cpu() {
-	python3 -c 'import resource, subprocess, sys
+	python3 -S -c 'import resource, subprocess, sys
 r = subprocess.run(sys.argv[1:], stdout=open("out.txt", "w"))
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(r.returncode, "%.2f" % (u.ru_utime + u.ru_stime))' "$@"
@@ -51,7 +51,7 @@ test_expect_success "a 5,000-deep chain syncs in under $BOUND s of CPU" '
 	say "5,000-deep chain: $2 s of CPU" &&
 	test "$1" = 0 &&
 	test_grep "5000 registered, 0 updated, 0 unchanged, 0 proposed" out.txt &&
-	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$2" "$BOUND" &&
+	python3 -S -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$2" "$BOUND" &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefact_edges")" = 4999
 '
 

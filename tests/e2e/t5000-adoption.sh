@@ -7,7 +7,7 @@
 # (the playbook's own detectors report on initiatives too): M(d) maps mode
 # to finding.
 json_get() {
-	python3 -c "import json,sys
+	python3 -S -c "import json,sys
 MEASURED = (\"two_tier_workforce\", \"shadow_ai\", \"volume_over_credibility\")
 def M(d): return {x[\"mode\"]: x for x in d[\"findings\"] if x[\"mode\"] in MEASURED}
 d=json.load(open(sys.argv[1])); print($2)" "$1"

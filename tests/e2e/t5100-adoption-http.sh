@@ -19,7 +19,7 @@ api() {
 }
 # same_json A B: the two files hold equal JSON documents.
 same_json() {
-	python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)" "$1" "$2"
+	python3 -S -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)" "$1" "$2"
 }
 
 aivalue init >/dev/null 2>&1
@@ -129,7 +129,7 @@ test_expect_success 'the Adoption page draws the API figures, privacy floor resp
 	test "$(api "/api/v1/adoption?by=role" "$VIEWER")" = 200 && mv out.json role.json &&
 	test "$(api "/api/v1/adoption?by=function" "$VIEWER")" = 200 && mv out.json fn.json &&
 	test "$(api /adoption "$VIEWER")" = 200 && mv out.json adoption.html &&
-	python3 - role.json fn.json adoption.html <<-\PY
+	python3 -S - role.json fn.json adoption.html <<-\PY
 	import json, re, sys, html
 	role = json.load(open(sys.argv[1])); fn = json.load(open(sys.argv[2]))
 	page = open(sys.argv[3]).read()
@@ -199,7 +199,7 @@ test_expect_success 'the Adoption page draws the API figures, privacy floor resp
 test_expect_success 'the Journeys page: funnels, quality table and the trend with p-values' '
 	test "$(api /api/v1/journeys "$VIEWER")" = 200 && mv out.json j.json &&
 	test "$(api /journeys "$VIEWER")" = 200 && mv out.json journeys.html &&
-	python3 - j.json journeys.html <<-\PY
+	python3 -S - j.json journeys.html <<-\PY
 	import json, re, sys
 	j = json.load(open(sys.argv[1])); page = open(sys.argv[2]).read()
 	assert "style=" not in page

@@ -97,7 +97,7 @@ test_expect_success 'interactive questionnaire: progress, skip, back, bad input,
 	test_grep "progress saved (3 of 41)" o1.txt &&
 	test_must_fail aivalue assess show 2>err &&
 	test_grep "no readiness answers saved yet" err &&
-	python3 -c "print(\"b\"); print(\"\"); [print(2) for _ in range(38)]" >rest.txt &&
+	python3 -S -c "print(\"b\"); print(\"\"); [print(2) for _ in range(38)]" >rest.txt &&
 	aivalue assess org <rest.txt >o2.txt &&
 	test_grep "Resuming: 3 of 41" o2.txt &&
 	test_grep "^question 4 of 41" o2.txt &&
@@ -232,7 +232,7 @@ test_expect_success 'report: standalone HTML with inline SVG, Markdown and JSON'
 	test_grep "lacks evidence: change control" r.html &&
 	test_grep "7. Audit crosswalk" r.html &&
 	test_grep "No framework library is imported" r.html &&
-	python3 -c "import html.parser,sys; p=html.parser.HTMLParser(); p.feed(open(\"r.html\").read())" &&
+	python3 -S -c "import html.parser,sys; p=html.parser.HTMLParser(); p.feed(open(\"r.html\").read())" &&
 	aivalue report --format md -o r.md 2>/dev/null &&
 	test_grep "^## 1. Phase earned: 1 of 3" r.md &&
 	test_grep "^| contract-review-faster-v2 | expert_cycle_time | supported |" r.md &&

@@ -57,7 +57,7 @@ test_expect_success 'the library questions are stored with their choices and sco
 
 # bad_questions OUT OLD NEW: the excerpt with its first OLD replaced by NEW
 bad_questions() {
-	python3 - "$LIB" "$1" "$2" "$3" <<-\EOP
+	python3 -S - "$LIB" "$1" "$2" "$3" <<-\EOP
 	import sys
 	src, out, old, new = sys.argv[1:]
 	text = open(src).read()

@@ -60,7 +60,7 @@ test_expect_success 'every framework library imports' '
 
 test_expect_success 'every tally balances, nothing is skipped, every node read is a node stored' '
 	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''assess.import'\''" >payloads.txt &&
-	python3 -c "import json, sys
+	python3 -S -c "import json, sys
 bad = [p[\"urn\"] for p in map(json.loads, open(sys.argv[1]))
        if not (p[\"tally\"][\"read\"] == p[\"tally\"][\"used\"] == p[\"nodes\"] and p[\"tally\"][\"skipped\"] == 0)]
 print(bad)" payloads.txt >bad.txt &&

@@ -7,7 +7,7 @@
 # A claims log with an AI-assisted cohort: 40 cases each; assisted cases
 # take about 2 days instead of 3, and every fifth unassisted case is
 # reopened (rework).  The XES is written the way ProM and PM4Py write it.
-python3 - <<'PY'
+python3 -S - <<'PY'
 import datetime, random
 r = random.Random(11)
 t0 = datetime.datetime(2026, 9, 1, 8, 0)
@@ -93,7 +93,7 @@ test_expect_success 'cycle time by cohort: AI-assisted cases are supported as fa
 	hyp faster end_to_end_cycle_time "$cohorts" >faster.yaml &&
 	aivalue apply -f faster.yaml &&
 	aivalue evidence --json >ev.json &&
-	python3 - <<-PY
+	python3 -S - <<-PY
 	import json
 	r = [h for h in json.load(open("ev.json"))["hypotheses"] if h["name"] == "faster"][0]
 	print(r)
@@ -110,7 +110,7 @@ test_expect_success 'rework by cohort: 8 of 40 unassisted cases repeat an activi
 	hyp less-rework rework_rate "$cohorts" >rw.yaml &&
 	aivalue apply -f rw.yaml &&
 	aivalue evidence --json >ev.json &&
-	python3 - <<-PY
+	python3 -S - <<-PY
 	import json
 	r = [h for h in json.load(open("ev.json"))["hypotheses"] if h["name"] == "less-rework"][0]
 	e = r["result"]
@@ -123,7 +123,7 @@ test_expect_success 'before/after splits cases by their first event; too few aft
 	hyp after-date end_to_end_cycle_time "  before_after: \"2026-09-20\"" >ba.yaml &&
 	aivalue apply -f ba.yaml &&
 	aivalue evidence --json >ev.json &&
-	python3 - <<-PY
+	python3 -S - <<-PY
 	import json
 	r = [h for h in json.load(open("ev.json"))["hypotheses"] if h["name"] == "after-date"][0]
 	e = r["result"]
@@ -137,10 +137,10 @@ test_expect_success 'exception rate from a log needs an ExceptionRule; with one 
 	hyp fewer-exc exception_rate "$cohorts" >exc.yaml &&
 	aivalue apply -f exc.yaml &&
 	aivalue evidence --json >ev.json &&
-	python3 -c "import json; r=[h for h in json.load(open(\"ev.json\"))[\"hypotheses\"] if h[\"name\"]==\"fewer-exc\"][0]; assert r[\"verdict\"]==\"insufficient data\", r" &&
+	python3 -S -c "import json; r=[h for h in json.load(open(\"ev.json\"))[\"hypotheses\"] if h[\"name\"]==\"fewer-exc\"][0]; assert r[\"verdict\"]==\"insufficient data\", r" &&
 	printf "kind: ExceptionRule\nname: reassess\nactivities: [\"assess claim\"]\n" >rule.yaml &&
 	aivalue apply -f rule.yaml && aivalue evidence --json >ev.json &&
-	python3 -c "import json; r=[h for h in json.load(open(\"ev.json\"))[\"hypotheses\"] if h[\"name\"]==\"fewer-exc\"][0]; e=r[\"result\"]; assert e[\"baseline\"]==1 and e[\"comparison\"]==1, e"
+	python3 -S -c "import json; r=[h for h in json.load(open(\"ev.json\"))[\"hypotheses\"] if h[\"name\"]==\"fewer-exc\"][0]; e=r[\"result\"]; assert e[\"baseline\"]==1 and e[\"comparison\"]==1, e"
 '
 
 test_done

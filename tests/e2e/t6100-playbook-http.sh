@@ -19,7 +19,7 @@ api() {
 page() { curl -s -o page.html -w '%{http_code}' -H "Authorization: Bearer $2" "$AIV_URL$1"; }
 # same A.json B.json [keys to drop...]: equal JSON documents.
 same() {
-	python3 - "$@" <<-\PY
+	python3 -S - "$@" <<-\PY
 	import json, sys
 	a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 	for k in sys.argv[3:]:
@@ -133,7 +133,7 @@ test_expect_success 'POST /api/v1/assess/answers (lead): one set, one ledger ent
 '
 
 test_expect_success 'POST answers as JSON (admin) works the same' '
-	python3 -c "import sys,json; print(json.dumps({\"answers\": [{\"question\": \"so_owner\", \"choice\": 2, \"note\": \"from the API\"}, {\"question\": \"wf_repeat_use\", \"choice\": 3, \"provenance\": \"measured\", \"source\": \"Copilot usage report\"}]}))" >a.json &&
+	python3 -S -c "import sys,json; print(json.dumps({\"answers\": [{\"question\": \"so_owner\", \"choice\": 2, \"note\": \"from the API\"}, {\"question\": \"wf_repeat_use\", \"choice\": 3, \"provenance\": \"measured\", \"source\": \"Copilot usage report\"}]}))" >a.json &&
 	test "$(api POST /api/v1/assess/answers "$ADMIN" -H "Content-Type: application/json" --data-binary @a.json)" = 201 &&
 	test "$(json_get out.json "d[\"answered\"]")" = 2 &&
 	aivalue audit log -n 1 --json >log.json &&

@@ -69,7 +69,7 @@ test_expect_success 'journeys: the trend test and its finding from hand-worked m
 test_expect_success 'findings: the detector reports the same trend as aivalue journeys' '
 	aivalue findings --json >f.json &&
 	test "$(json_get f.json "\",\".join(x[\"subject\"] for x in d[\"findings\"] if x[\"mode\"] == \"volume_over_credibility\")")" = channel/ai_assistant &&
-	python3 -c "import json; f = json.load(open(\"f.json\")); j = json.load(open(\"j.json\")); v = [x for x in f[\"findings\"] if x[\"mode\"] == \"volume_over_credibility\"][0]; assert v[\"figures\"] == {\"evidence\": j[\"volume_over_credibility\"]}, v[\"figures\"]; assert v[\"summary\"] == j[\"finding\"][\"summary\"]" &&
+	python3 -S -c "import json; f = json.load(open(\"f.json\")); j = json.load(open(\"j.json\")); v = [x for x in f[\"findings\"] if x[\"mode\"] == \"volume_over_credibility\"][0]; assert v[\"figures\"] == {\"evidence\": j[\"volume_over_credibility\"]}, v[\"figures\"]; assert v[\"summary\"] == j[\"finding\"][\"summary\"]" &&
 	aivalue findings >f.out &&
 	test_grep "^\[high\] Volume over credibility: channel/ai_assistant$" f.out &&
 	test_grep "^  Generation outpacing governance: change requests (aivalue change open)$" f.out
@@ -90,7 +90,7 @@ test_expect_success 'the server finds the same without the CLI registering anyth
 	curl -s -o api.json -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/api/v1/findings" &&
 	stop_server &&
 	aivalue findings --json >cli.json &&
-	python3 -c "import json; assert json.load(open(\"api.json\")) == json.load(open(\"cli.json\"))" &&
+	python3 -S -c "import json; assert json.load(open(\"api.json\")) == json.load(open(\"cli.json\"))" &&
 	test "$(json_get api.json "\",\".join(x[\"mode\"] for x in d[\"findings\"])")" = volume_over_credibility &&
 	test "$(json_get api.json "[x[\"mode\"] for x in d[\"not_assessed\"]].count(\"generation_outpaces_governance\")")" = 1
 '

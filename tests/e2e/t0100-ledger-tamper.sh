@@ -28,7 +28,7 @@ both_fail_at() {
 	test_grep "$words" "$name.err" &&
 	test "$(wc -l <"$name.err")" -eq 1 &&
 	aivalue --db "$name.db" audit export >"$name.jsonl" &&
-	test_must_fail --exit=1 python3 "$VERIFY" "$@" "$name.jsonl" >"$name.py" &&
+	test_must_fail --exit=1 python3 -S "$VERIFY" "$@" "$name.jsonl" >"$name.py" &&
 	test_grep "^FAIL at entry $seq: " "$name.py"
 }
 
@@ -69,10 +69,10 @@ test_expect_success 'intact ledger: aivalue and verify-ledger.py both say ok, sa
 	aivalue audit verify --expect-head "$CP" &&
 	aivalue audit export >export.jsonl &&
 	test "$(wc -l <export.jsonl)" -eq "$HEAD_SEQ" &&
-	python3 "$VERIFY" export.jsonl >py.out &&
+	python3 -S "$VERIFY" export.jsonl >py.out &&
 	echo "ok: $HEAD_SEQ entries, head $CP" >expect &&
 	test_cmp expect py.out &&
-	python3 "$VERIFY" --expect-head "$CP" <export.jsonl >py.out &&
+	python3 -S "$VERIFY" --expect-head "$CP" <export.jsonl >py.out &&
 	test_cmp expect py.out
 '
 
@@ -90,7 +90,7 @@ test_expect_success 'export -o FILE and verify-ledger.py --help' '
 	aivalue audit export -o file.jsonl 2>err &&
 	test_grep "exported $HEAD_SEQ entries" err &&
 	test_cmp export.jsonl file.jsonl &&
-	python3 "$VERIFY" --help >help &&
+	python3 -S "$VERIFY" --help >help &&
 	test_grep "expect-head" help &&
 	test -x "$VERIFY"
 '
@@ -159,7 +159,7 @@ test_expect_success 'truncation: the chain alone verifies ok (a shorter chain is
 	test_must_fail --exit=1 aivalue --db trunc.db audit verify 2>trunc.err &&
 	test_grep "^error: table people, row zoe.zhang: no ledger entry accounts for this row" trunc.err &&
 	aivalue --db trunc.db audit export >trunc.jsonl &&
-	python3 "$VERIFY" trunc.jsonl >trunc.py &&
+	python3 -S "$VERIFY" trunc.jsonl >trunc.py &&
 	test_grep "^ok: 440 entries" trunc.py
 '
 
@@ -169,7 +169,7 @@ test_expect_success 'truncation is caught WITH --expect-head from the checkpoint
 
 test_expect_success 'a rewritten chain is caught only by the checkpoint' '
 	tamper rewrite "$SQL_REWRITE" &&
-	python3 "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
+	python3 -S "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
 	aivalue --db rewrite.db audit verify &&
 	both_fail_at rewrite "$HEAD_SEQ" "does not match the checkpoint" --expect-head "$CP"
 '
@@ -183,24 +183,24 @@ test_expect_success 'audit verify --json names the bad entry' '
 test_expect_success 'bad --expect-head is a usage error' '
 	test_must_fail --exit=2 aivalue audit verify --expect-head 12:abc 2>err &&
 	test_grep "SEQ:HASH" err &&
-	test_must_fail --exit=2 python3 "$VERIFY" --expect-head nonsense export.jsonl 2>err
+	test_must_fail --exit=2 python3 -S "$VERIFY" --expect-head nonsense export.jsonl 2>err
 '
 
 test_expect_success 'verify-ledger.py: partial exports, empty input, garbage' '
 	aivalue audit export --from 100 >part.jsonl &&
-	python3 "$VERIFY" --partial part.jsonl >out &&
+	python3 -S "$VERIFY" --partial part.jsonl >out &&
 	test_grep "^ok: $((HEAD_SEQ - 99)) entries, head $CP\$" out &&
-	test_must_fail --exit=1 python3 "$VERIFY" part.jsonl >out &&
+	test_must_fail --exit=1 python3 -S "$VERIFY" part.jsonl >out &&
 	test_grep "^FAIL at entry 100: entry 1 is missing" out &&
-	python3 "$VERIFY" </dev/null >out &&
+	python3 -S "$VERIFY" </dev/null >out &&
 	test_grep "^ok: 0 entries" out &&
-	test_must_fail --exit=1 python3 "$VERIFY" --expect-head "$CP" </dev/null >out &&
+	test_must_fail --exit=1 python3 -S "$VERIFY" --expect-head "$CP" </dev/null >out &&
 	test_grep "^FAIL at entry 1: the ledger was truncated" out &&
 	echo "not json" >garbage.jsonl &&
-	test_must_fail --exit=1 python3 "$VERIFY" garbage.jsonl >out &&
+	test_must_fail --exit=1 python3 -S "$VERIFY" garbage.jsonl >out &&
 	test_grep "^FAIL at entry 1: line 1 is not a JSON object" out &&
 	head -n 3 export.jsonl >dup.jsonl && sed -n 3p export.jsonl >>dup.jsonl &&
-	test_must_fail --exit=1 python3 "$VERIFY" dup.jsonl >out &&
+	test_must_fail --exit=1 python3 -S "$VERIFY" dup.jsonl >out &&
 	test_grep "^FAIL at entry 3: entry 3 is out of sequence (expected 4)" out
 '
 

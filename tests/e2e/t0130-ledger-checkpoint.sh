@@ -58,7 +58,7 @@ test_expect_success 'truncation below the checkpoint is caught' '
 test_expect_success 'a rewritten, re-chained ledger is caught' '
 	sqlite3 aivalue.db ".backup rewrite.db" &&
 	sqlite3 rewrite.db "UPDATE ledger SET payload = replace(payload, '\''Claims handler'\'', '\''Claims director'\'')" &&
-	python3 "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
+	python3 -S "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
 	aivalue --db rewrite.db audit verify --no-state >/dev/null &&
 	test_must_fail --exit=1 aivalue --db rewrite.db audit verify --no-state \
 		--checkpoint cp.note --key ledger.key.pub 2>err &&

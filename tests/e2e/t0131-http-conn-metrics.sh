@@ -50,7 +50,7 @@ test_expect_success 'two idle connections fill the per-address limit, a third is
 	    except OSError:
 	        print("held: closed")
 	PY
-	python3 hold.py "$AIV_PORT" >hold.out &&
+	python3 -S hold.py "$AIV_PORT" >hold.out &&
 	cat hold.out &&
 	test "$(grep -c "^held: closed$" hold.out)" = 2 &&
 	test_grep "^third: refused$" hold.out &&

@@ -318,7 +318,7 @@ test_expect_success 'pages are balanced HTML (every element closed in order)' '
 	PY
 	for page in / /models/workforce /models/process /login; do
 		test "$(api GET $page -b "$(login_cookie "$VIEWER")")" = 200 &&
-		python3 htmlcheck.py out.json || exit 1
+		python3 -S htmlcheck.py out.json || exit 1
 	done
 '
 

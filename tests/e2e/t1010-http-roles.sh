@@ -73,17 +73,17 @@ PY
 
 for r in $ROLES; do
 	test_expect_success "role $r: allowed operations answer, the others are 403" "
-		python3 matrix.py openapi.json \"\$AIV_URL\" $r \"\$(cat $r.tok)\"
+		python3 -S matrix.py openapi.json \"\$AIV_URL\" $r \"\$(cat $r.tok)\"
 	"
 done
 
 test_expect_success 'no token: every protected operation is 401, public ones answer' '
-	python3 matrix.py openapi.json "$AIV_URL" none ""
+	python3 -S matrix.py openapi.json "$AIV_URL" none ""
 '
 
 test_expect_success 'a revoked token is refused (401) everywhere' '
 	aivalue token revoke tok-lead >/dev/null &&
-	python3 matrix.py openapi.json "$AIV_URL" none "" &&
+	python3 -S matrix.py openapi.json "$AIV_URL" none "" &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat lead.tok)" \
 		"$AIV_URL/api/v1/people")" = 401
 '

@@ -37,24 +37,24 @@ test_expect_success 'a head trickled a byte a second is cut off at the 3 s head 
 	        break
 	print("%.1f" % (time.monotonic() - t0))
 	PY
-	t=$(python3 trickle.py "$AIV_PORT") &&
+	t=$(python3 -S trickle.py "$AIV_PORT") &&
 	say "closed after $t s" &&
 	python3 -S -c "import sys; t = float(sys.argv[1]); sys.exit(0 if 2.5 <= t <= 5.5 else 1)" "$t"
 '
 
 test_expect_success '300 slow connections from one address: a request from another is answered within 2 s' '
-	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --seconds 8 --bound 2 >one.json &&
+	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --seconds 8 --bound 2 >one.json &&
 	cat one.json &&
 	test "$(json_get one.json "d[\"failures\"]")" = 0 &&
 	test "$(json_get one.json "d[\"tries\"] >= 10")" = True
 '
 
 test_expect_success '300 slow connections from twenty addresses: GET and decide still answered within 2 s' '
-	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
+	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
 		--seconds 8 --bound 2 >many.json &&
 	cat many.json &&
 	test "$(json_get many.json "d[\"failures\"]")" = 0 &&
-	python3 "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
+	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
 		--seconds 8 --bound 2 --probe-method POST --probe-path /api/v1/decide \
 		--probe-header "Authorization: Bearer $(cat agent.tok)" --probe-body "$INV" >decide.json &&
 	cat decide.json &&
@@ -85,7 +85,7 @@ test_expect_success 'busy general share: others get 503 JSON at once, decide is 
 	body = s.recv(65536).decode()
 	print(json.dumps({"get": get[0], "decide": dec[0], "raw": body}))
 	PY
-	python3 busy.py "$AIV_PORT" "$TEST_ROOT/tests/campaign" "$(cat agent.tok)" "$INV" >busy.json &&
+	python3 -S busy.py "$AIV_PORT" "$TEST_ROOT/tests/campaign" "$(cat agent.tok)" "$INV" >busy.json &&
 	cat busy.json &&
 	test "$(json_get busy.json "d[\"get\"]")" = 503 &&
 	test "$(json_get busy.json "d[\"decide\"]")" = 200 &&

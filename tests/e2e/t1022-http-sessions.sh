@@ -102,8 +102,8 @@ test_expect_success '--expires refuses what is not a duration or a future time' 
 	f = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ")
 	print(round((f(t["expires_at"]) - f(t["created_at"])).total_seconds() / 3600))
 	PY
-	test "$(python3 span.py y)" = 720 &&
-	test "$(python3 span.py z)" = 12
+	test "$(python3 -S span.py y)" = 720 &&
+	test "$(python3 -S span.py z)" = 12
 '
 
 test_done

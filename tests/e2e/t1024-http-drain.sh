@@ -20,7 +20,7 @@ aivalue token create --name ap-bot-key --agent ap-bot >agent.tok 2>/dev/null
 test_expect_success 'three SIGTERMs under keep-alive load: nothing written before the signal is lost' '
 	for round in 1 2 3; do
 		start_server --quiet --threads 2 &&
-		python3 "$HOSTILE" drain --url "$AIV_URL" --pid "$AIV_SERVER_PID" --clients 16 \
+		python3 -S "$HOSTILE" drain --url "$AIV_URL" --pid "$AIV_SERVER_PID" --clients 16 \
 			--after-answered 100 --path /api/v1/openapi.json >drain$round.json &&
 		wait "$AIV_SERVER_PID" && AIV_SERVER_PID= &&
 		cat drain$round.json &&
@@ -32,7 +32,7 @@ test_expect_success 'three SIGTERMs under keep-alive load: nothing written befor
 
 test_expect_success 'SIGTERM under decide load: every decision answered before it is in the log' '
 	start_server --quiet --threads 2 &&
-	python3 "$HOSTILE" drain --url "$AIV_URL" --pid "$AIV_SERVER_PID" --clients 8 --after 1 \
+	python3 -S "$HOSTILE" drain --url "$AIV_URL" --pid "$AIV_SERVER_PID" --clients 8 --after 1 \
 		--method POST --path /api/v1/decide --header "Authorization: Bearer $(cat agent.tok)" \
 		--body "$INV" >decide.json &&
 	wait "$AIV_SERVER_PID" && AIV_SERVER_PID= &&

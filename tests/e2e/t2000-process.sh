@@ -146,7 +146,7 @@ test_shared 'real logs import (gzip XES, CSV, out-of-order interval log)' '
 
 # Reference figures, written down once from tools/process_reference.py
 # (Python standard library, independent of the C code), not from aivalue:
-#   python3 tools/process_reference.py FILE
+#   python3 -S tools/process_reference.py FILE
 # fields: cases events activities variants | duration min median mean p90 max
 # in seconds, compared to the millisecond
 check_figures() {
@@ -188,10 +188,10 @@ test_expect_success 'stats: unknown log' '
 '
 
 test_expect_success 'reference tool agrees live on the committed fixtures' '
-	python3 "$REF" "$DATA/running-example.xes" >ref.json &&
-	python3 "$TEST_ROOT/tests/e2e/process_check.py" re.json ref.json &&
-	python3 "$REF" "$DATA/running-example.csv" >ref-csv.json &&
-	python3 "$TEST_ROOT/tests/e2e/process_check.py" rc.json ref-csv.json
+	python3 -S "$REF" "$DATA/running-example.xes" >ref.json &&
+	python3 -S "$TEST_ROOT/tests/e2e/process_check.py" re.json ref.json &&
+	python3 -S "$REF" "$DATA/running-example.csv" >ref-csv.json &&
+	python3 -S "$TEST_ROOT/tests/e2e/process_check.py" rc.json ref-csv.json
 '
 
 test_shared 'stats: repair example (gzip XES) equals the reference' '
@@ -215,8 +215,8 @@ test_shared 'reference tool agrees live on every shared log (all figures)' '
 		 interval_event_log.xes:interval 11_tickets.xes.gz:tickets; do
 		file=${f%%:*} log=${f#*:} &&
 		aivalue --json process stats $log >a.json &&
-		python3 "$REF" "$SHARED/$file" >r.json &&
-		python3 "$TEST_ROOT/tests/e2e/process_check.py" a.json r.json || { echo "$file"; exit 1; }
+		python3 -S "$REF" "$SHARED/$file" >r.json &&
+		python3 -S "$TEST_ROOT/tests/e2e/process_check.py" a.json r.json || { echo "$file"; exit 1; }
 	done
 '
 
@@ -332,8 +332,8 @@ test_expect_success 'OCEL 2.0 JSON flattened on an object type equals the refere
 	test_grep "3 cases, 9 events, 5 activities" out &&
 	aivalue --json process stats ocel-inv >oc.json &&
 	check_figures oc.json "3 9 5 2" "1335600 1422000 1684800 2121840 2296800" &&
-	python3 "$REF" "$DATA/ocel20_example.jsonocel" --object-type Invoice >ref.json &&
-	python3 "$TEST_ROOT/tests/e2e/process_check.py" oc.json ref.json &&
+	python3 -S "$REF" "$DATA/ocel20_example.jsonocel" --object-type Invoice >ref.json &&
+	python3 -S "$TEST_ROOT/tests/e2e/process_check.py" oc.json ref.json &&
 	aivalue import cases "$DATA/ocel20_example.jsonocel" --object-type "Purchase Order" --name ocel-po >/dev/null &&
 	aivalue --json process stats ocel-po >po.json &&
 	check_figures po.json "2 5 3 2" "0 262350 262350 472230 524700"
@@ -372,7 +372,7 @@ test_expect_success 'JSON Lines with a column map gives the reference figures' '
 	test_grep "6 cases, 42 events, 8 activities" out &&
 	aivalue --json process stats re-jsonl >rj.json &&
 	check_figures rj.json "6 42 8 6" "520920 815940 966890 1472610 1576440" &&
-	python3 "$TEST_ROOT/tests/e2e/process_check.py" rj.json ref-csv.json
+	python3 -S "$TEST_ROOT/tests/e2e/process_check.py" rj.json ref-csv.json
 '
 
 test_expect_success 'JSON Lines: a line without a field is skipped and counted, --strict refuses it' '

@@ -12,12 +12,12 @@ PCHECK="$TEST_ROOT/tests/e2e/process_check.py"
 # For each object type of FILE: import as PREFIX-TYPE, stats, compare with
 # the recount (counts exactly, times to the millisecond).  Prints the types.
 check_all() {
-	python3 "$CHECK" types "$1" >types &&
+	python3 -S "$CHECK" types "$1" >types &&
 	while read -r t; do
 		aivalue import cases "$1" --object-type "$t" --name "$2-$t" >/dev/null &&
 		aivalue --json process stats "$2-$t" >got.json &&
-		python3 "$CHECK" ref "$1" "$t" >ref.json &&
-		python3 "$PCHECK" got.json ref.json || return 1
+		python3 -S "$CHECK" ref "$1" "$t" >ref.json &&
+		python3 -S "$PCHECK" got.json ref.json || return 1
 	done <types &&
 	tr '\n' , <types && echo
 }
@@ -59,8 +59,8 @@ test_expect_success 'OCEL 2.0 XML: every object type equals the recount' '
 '
 
 test_expect_success 'OCEL 2.0 SQLite (written from the JSON by the standard schema) equals the recount' '
-	python3 "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" p2p.sqlite &&
-	test "$(python3 "$CHECK" form p2p.sqlite)" = ocel2-sqlite &&
+	python3 -S "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" p2p.sqlite &&
+	test "$(python3 -S "$CHECK" form p2p.sqlite)" = ocel2-sqlite &&
 	check_all p2p.sqlite s >out &&
 	echo "Invoice,Payment,Purchase Order,Purchase Requisition," >want &&
 	test_cmp want out &&
@@ -98,7 +98,7 @@ test_expect_success 'OCEL 1.0 JSON: every object type equals the recount' '
 '
 
 test_expect_success 'OCEL 1.0 XML (the standard form of the same log) equals the recount and the JSON' '
-	test "$(python3 "$CHECK" form "$DATA/example_log.xmlocel")" = ocel1-xml &&
+	test "$(python3 -S "$CHECK" form "$DATA/example_log.xmlocel")" = ocel1-xml &&
 	check_all "$DATA/example_log.xmlocel" v1x >out &&
 	echo "order,element,delivery," >want &&
 	test_cmp want out &&

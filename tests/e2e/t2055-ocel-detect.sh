@@ -33,7 +33,7 @@ test_expect_success 'JSON in a file named .xmlocel, SQLite named .json: read, an
 	aivalue import cases v1.xmlocel --object-type delivery >out 2>err &&
 	test_grep "3 cases, 8 events, 4 activities" out &&
 	test_grep "is OCEL 1.0 JSON, not OCEL XML: read as OCEL 1.0 JSON" err &&
-	python3 "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" p2p.json &&
+	python3 -S "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" p2p.json &&
 	aivalue import cases p2p.json --object-type Payment >out 2>err &&
 	test_grep "3 cases, 3 events, 1 activities" out &&
 	test_grep "is OCEL 2.0 SQLite, not OCEL JSON: read as OCEL 2.0 SQLite" err

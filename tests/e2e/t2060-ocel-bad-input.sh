@@ -59,7 +59,7 @@ test_expect_success 'OCEL XML, both versions: line, column, record and field' '
 '
 
 test_expect_success 'OCEL 2.0 SQLite: never trusted, nothing half-applied' '
-	python3 "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" good.sqlite &&
+	python3 -S "$CHECK" make-sqlite "$DATA/ocel20_example.jsonocel" good.sqlite &&
 	cp good.sqlite s1.sqlite && sqlite3 s1.sqlite "DELETE FROM event_InsertPayment WHERE ocel_id = \"e8\"" &&
 	refused s1.sqlite Invoice "s1.sqlite: event .e8.: no .ocel_time. (no row in the table of its type .Insert Payment.)" &&
 	cp good.sqlite s2.sqlite &&

@@ -86,8 +86,8 @@ static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
 	sha256_update(c, "\n", 1);
 }
 
-int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
-		       char out[SHA256_HEX], struct aiv_err *err)
+static int rows_digest(struct store *s, const char *sql, int64_t arg, const char *text,
+		       int ncols, char out[SHA256_HEX], struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, sql, err);
 	struct sha256_ctx c;
@@ -96,7 +96,9 @@ int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 
 	if (!st)
 		return err->code;
-	if (strchr(sql, '?'))
+	if (strchr(sql, '?') && text)
+		store_bind_text(st, 1, text);
+	else if (strchr(sql, '?'))
 		store_bind_int(st, 1, arg);
 	sha256_init(&c);
 	while ((rc = store_step(st, err)) == STORE_ROW)
@@ -105,6 +107,18 @@ int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 	sha256_final(&c, d);
 	hex_encode(d, SHA256_LEN, out);
 	return rc < 0 ? rc : 0;
+}
+
+int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
+		       char out[SHA256_HEX], struct aiv_err *err)
+{
+	return rows_digest(s, sql, arg, NULL, ncols, out, err);
+}
+
+int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, int ncols,
+			    char out[SHA256_HEX], struct aiv_err *err)
+{
+	return rows_digest(s, sql, 0, arg, ncols, out, err);
 }
 
 /* ---- digested: the rows an import entry wrote ------------------------ */

@@ -154,6 +154,9 @@ int ledger_state_compare(struct store *have, struct store *want, const char *tab
  */
 int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 		       char out[SHA256_HEX], struct aiv_err *err);
+/* The same with a text parameter (a key that is not an integer). */
+int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, int ncols,
+			    char out[SHA256_HEX], struct aiv_err *err);
 
 /*
  * If `action` writes rows that ledger_append digests (see above), add

@@ -130,6 +130,33 @@ static ledger_state_check_fn *checks;
 static size_t nchecks, checks_alloc;
 static const struct ledger_state_import **imports;
 static size_t nimports, imports_alloc;
+static const struct ledger_state_stamp **stamps;
+static size_t nstamps, stamps_alloc;
+
+void ledger_state_register_stamp(const struct ledger_state_stamp *st)
+{
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nstamps && stamps[i] != st; i++)
+		;
+	if (i == nstamps) {
+		ALLOC_GROW(stamps, nstamps + 1, stamps_alloc);
+		stamps[nstamps++] = st;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+int ledger_state_stamps(const struct ledger_state_stamp *st, const char *action,
+			const json_t *payload)
+{
+	size_t n = strlen(st->action);
+
+	if (n && st->action[n - 1] == '.' ? strncmp(action, st->action, n)
+	    : strcmp(action, st->action))
+		return 0;
+	return !st->kind || !strcmp(ledger_state_str(payload, "kind"), st->kind);
+}
 
 void ledger_state_register(ledger_state_check_fn fn)
 {
@@ -205,15 +232,32 @@ int ledger_state_stamp(struct store *s, const char *action, const json_t *payloa
 {
 	const struct ledger_state_import *bi = import_of(action);
 	json_t *id, *d;
+	size_t i;
 	int ret;
 
 	*out = NULL;
-	if (!bi || !payload || !(id = json_object_get(payload, bi->id_field)) ||
-	    !json_is_integer(id))
+	if (!payload)
 		return 0;
-	if ((ret = import_digest(s, bi, json_integer_value(id), -1, &d, err)))
+	for (i = 0; i < nstamps; i++) {
+		if (!ledger_state_stamps(stamps[i], action, payload))
+			continue;
+		if (!*out)
+			*out = json_copy((json_t *)payload);
+		if ((ret = stamps[i]->fn(s, *out, err))) {
+			json_decref(*out);
+			*out = NULL;
+			return ret;
+		}
+	}
+	if (!bi || !(id = json_object_get(payload, bi->id_field)) || !json_is_integer(id))
+		return 0;
+	if ((ret = import_digest(s, bi, json_integer_value(id), -1, &d, err))) {
+		json_decref(*out);
+		*out = NULL;
 		return ret;
-	*out = json_copy((json_t *)payload);
+	}
+	if (!*out)
+		*out = json_copy((json_t *)payload);
 	json_object_set_new(*out, "state_sha256", d);
 	return 0;
 }

@@ -103,6 +103,25 @@ struct ledger_state_import {
 void ledger_state_register_import(const struct ledger_state_import *bi);
 
 /*
+ * A stamp: entries of `action` (exactly, or every action starting with
+ * it when it ends in '.'), and when `kind` is set only those whose
+ * payload's "kind" is it, get fields added to their payload by fn (a
+ * copy: fn adds to `payload`) inside the caller's transaction, after the
+ * caller wrote its rows.  For a table written by more than one kind of
+ * entry (identities: identities.import and Identity applies), each entry
+ * can record what the table then was.  The struct must be static.
+ */
+typedef int (*ledger_state_stamp_fn)(struct store *s, json_t *payload, struct aiv_err *err);
+struct ledger_state_stamp {
+	const char *action, *kind;
+	ledger_state_stamp_fn fn;
+};
+void ledger_state_register_stamp(const struct ledger_state_stamp *st);
+/* 1 if the entry (action, parsed payload) is one that stamp `st` stamps. */
+int ledger_state_stamps(const struct ledger_state_stamp *st, const char *action,
+			const json_t *payload);
+
+/*
  * For the checks: the payload of the newest entry of `action` (exactly)
  * for each value of its string field `key_field` (or integer, as decimal
  * text), as {value: payload} (new reference in *out), each payload with

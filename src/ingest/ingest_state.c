@@ -192,39 +192,8 @@ static int check_usage_imports(struct store *s, struct ledger_state_report *r,
  */
 static int identities_digests(struct store *s, json_t **out, struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT DISTINCT person FROM identities"
-					      " ORDER BY person", err);
-	json_t *people = json_array(), *p;
-	char d[SHA256_HEX];
-	size_t i;
-	int rc, ret = 0;
-
-	*out = NULL;
-	if (!st) {
-		json_decref(people);
-		return err->code;
-	}
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(people, json_string(store_col_text(st, 0)));
-	store_reset(st);
-	if (rc < 0) {
-		json_decref(people);
-		return rc;
-	}
-	*out = json_object();
-	json_array_foreach(people, i, p) {
-		if ((ret = ledger_rows_digest_text(s, "SELECT kind, value, source FROM identities"
-						   " WHERE person = ? ORDER BY kind, value, source",
-						   json_string_value(p), 3, d, err)))
-			break;
-		json_object_set_new(*out, json_string_value(p), json_string(d));
-	}
-	json_decref(people);
-	if (ret) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return ret;
+	return ledger_rows_digest_grouped(s, "SELECT person, kind, value, source FROM identities"
+					  " ORDER BY person, kind, value, source", 3, out, err);
 }
 
 static int stamp_identities(struct store *s, json_t *payload, struct aiv_err *err)

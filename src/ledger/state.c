@@ -64,12 +64,13 @@ void ledger_state_add(struct ledger_state_report *r, const char *table, const ch
 	r->v[r->n - 1].what = strbuf_detach(&sb, NULL);
 }
 
-static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
+/* Columns first .. first + ncols - 1 of the current row, as state.h says. */
+static void digest_row_from(struct sha256_ctx *c, struct store_stmt *st, int first, int ncols)
 {
 	char tmp[32];
 	int i;
 
-	for (i = 0; i < ncols; i++) {
+	for (i = first; i < first + ncols; i++) {
 		if (store_col_is_null(st, i)) {
 			sha256_update(c, "N", 1);
 			continue;
@@ -84,6 +85,11 @@ static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
 		}
 	}
 	sha256_update(c, "\n", 1);
+}
+
+static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
+{
+	digest_row_from(c, st, 0, ncols);
 }
 
 static int rows_digest(struct store *s, const char *sql, int64_t arg, const char *text,
@@ -107,6 +113,48 @@ static int rows_digest(struct store *s, const char *sql, int64_t arg, const char
 	sha256_final(&c, d);
 	hex_encode(d, SHA256_LEN, out);
 	return rc < 0 ? rc : 0;
+}
+
+int ledger_rows_digest_grouped(struct store *s, const char *sql, int ncols, json_t **out,
+			       struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	struct sha256_ctx c;
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX], *key = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return err->code;
+	*out = json_object();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *k = store_col_text(st, 0);
+		if (!key || strcmp(key, k)) {
+			if (key) {
+				sha256_final(&c, d);
+				hex_encode(d, SHA256_LEN, hex);
+				json_object_set_new(*out, key, json_string(hex));
+				free(key);
+			}
+			key = xstrdup(k);
+			sha256_init(&c);
+		}
+		digest_row_from(&c, st, 1, ncols);
+	}
+	store_reset(st);
+	if (key) {
+		sha256_final(&c, d);
+		hex_encode(d, SHA256_LEN, hex);
+		json_object_set_new(*out, key, json_string(hex));
+		free(key);
+	}
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
 }
 
 int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,

@@ -173,6 +173,14 @@ int ledger_state_compare(struct store *have, struct store *want, const char *tab
  */
 int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 		       char out[SHA256_HEX], struct aiv_err *err);
+/*
+ * One row digest per group: `sql` (no parameters) selects the group key
+ * (text) and then `ncols` columns, ordered by the key first; *out (new
+ * reference) is {key: row digest of that group's rows}.  One pass, for
+ * per-key digests of a whole table (identities, per person).
+ */
+int ledger_rows_digest_grouped(struct store *s, const char *sql, int ncols, json_t **out,
+			       struct aiv_err *err);
 /* The same with a text parameter (a key that is not an integer). */
 int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, int ncols,
 			    char out[SHA256_HEX], struct aiv_err *err);

@@ -13,11 +13,34 @@
 # Acme: SOP-12 v1 -> v2 (medium risk, quorum 2) needs kerem.sahin (owner
 # of SOP-12, and of team operations-claims-motor for FORM-3) and
 # camila.laurent (owner of REQ-21).
+#
+# The spec a merge rewrites (apply_set_spec_fields keeps the Artefact
+# object's spec at the merged version, without an apply entry of its own)
+# is covered by change.merge: it records the fingerprint and version the
+# merge set, so the spec must be the applied one with those two moved; an
+# edit after the merge, even with spec_hash recomputed, is named.
 . "$(dirname "$0")/lib.sh"
 
 AIVALUE_FAKE_TIME=2026-11-02T09:00:00Z
 export AIVALUE_FAKE_TIME
 SQ="'" # a single quote, for Python reprs
+
+# respec DB EXPR: set a field of SOP-12's stored spec with Python (EXPR over
+# spec) and recompute spec_hash over its canonical form, as a careful
+# forger would
+respec() {
+	python3 -S - "$1" "$2" <<-\PY
+	import hashlib, json, sqlite3, sys
+	db = sqlite3.connect(sys.argv[1])
+	spec = json.loads(db.execute("SELECT spec FROM objects WHERE kind = 'Artefact'"
+	                             " AND name = 'SOP-12'").fetchone()[0])
+	exec(sys.argv[2])
+	text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+	db.execute("UPDATE objects SET spec = ?, spec_hash = ? WHERE kind = 'Artefact'"
+	           " AND name = 'SOP-12'", (text, hashlib.sha256(text.encode()).hexdigest()))
+	db.commit()
+	PY
+}
 
 merge_refused() {
 	db=$1 why=$2 &&
@@ -99,6 +122,29 @@ test_expect_success 'status and times moved behind the ledger are named by audit
 	test_grep "^error: table change_requests, row CR-1: merged_at is 2026-11-02T09:00:00.000001Z but the ledger says 2026-11-02T09:00:00.000000Z (entry [0-9]*)$" t.err &&
 	test_grep "^error: table change_requests, row CR-1: closed_at is 2026-11-02T09:00:00.000000Z but the ledger says (none) (entry [0-9]*)$" t.err &&
 	test_grep "state verification failed: 4 differences" t.err
+'
+
+test_expect_success 'the title of the merged spec edited (spec_hash recomputed) is named' '
+	sqlite3 aivalue.db ".backup t.db" &&
+	respec t.db "spec[\"title\"] = \"Motor claims, no photos\"" &&
+	test_must_fail aivalue --db t.db audit verify 2>t.err &&
+	test_grep "^error: table objects, row Artefact/SOP-12: the spec is not the one the ledger recorded (entry [0-9]*, a merge): it was edited$" t.err
+'
+
+test_expect_success 'the version the merge set, moved on in the spec, is named' '
+	sqlite3 aivalue.db ".backup v.db" &&
+	respec v.db "spec[\"version\"] = 3" &&
+	test_must_fail aivalue --db v.db audit verify 2>v.err &&
+	test_grep "^error: table objects, row Artefact/SOP-12: the spec is not the one the ledger recorded (entry [0-9]*, a merge)" v.err
+'
+
+test_expect_success 'the spec set back to the pre-merge fingerprint is named too' '
+	sqlite3 aivalue.db ".backup f.db" &&
+	aivalue audit log --json >log.json &&
+	json_get log.json "[e[\"payload\"][\"from_fingerprint\"] for e in d if e[\"action\"] == \"change.merge\"][0]" >from_fp &&
+	respec f.db "spec[\"fingerprint\"] = \"$(cat from_fp)\"; spec[\"version\"] = 1" &&
+	test_must_fail aivalue --db f.db audit verify 2>f.err &&
+	test_grep "^error: table objects, row Artefact/SOP-12: the spec is not the one the ledger recorded" f.err
 '
 
 test_done

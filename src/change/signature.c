@@ -254,9 +254,17 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 				 &sig_id, &rec, err)))
 		goto cleanup;
 	if (approve) {
+		int recorded = json_is_true(json_object_get(state, "approved"));
 		json_decref(state);
+		state = NULL;
 		if ((ret = chg_approval_state(e, &c, &state, err)))
 			goto cleanup;
+		/* the table must move as the entry said: never one without the other */
+		if (recorded != json_is_true(json_object_get(state, "approved"))) {
+			ret = aiv_fail(err, AIV_EINTERNAL, "%s: the approval state with the new "
+				       "signature differs from the one recorded", cr);
+			goto cleanup;
+		}
 		if (json_is_true(json_object_get(state, "approved")) &&
 		    (ret = chg_set_status(e, cr, "approved", "approved_at", now, err)))
 			goto cleanup;

@@ -44,7 +44,7 @@ struct ledger_state_report {
 	size_t n, alloc;
 	int64_t rows;      /* rows compared */
 	int tables;        /* tables checked */
-	int64_t uncovered; /* import entries too old to carry state_sha256 */
+	int64_t uncovered; /* entries (or rows) too old to carry the digest or hash they are checked by */
 };
 
 void ledger_state_report_release(struct ledger_state_report *r);

@@ -14,9 +14,8 @@
  *                  version, source hash, entry, node and assessable counts
  *   observation_imports, observations
  *                  the newest evidence.import of each file: name, rows and
- *                  entry, and that many observation rows (their values are
- *                  written after the entry and not digested: a value edit
- *                  is not caught; docs/ledger.md)
+ *                  entry, that many observation rows, and (entries from
+ *                  2026-12 on) their digest, rows_sha256
  *   phase_verdicts the verdict is the payload of the phase.verdict entry
  *                  it names, and hashes to its verdict_hash
  */
@@ -26,6 +25,7 @@
 
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "hypothesis.h"
 #include "ledger/bind.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
@@ -211,6 +211,36 @@ static void observation_row(struct store_stmt *st, const json_t *e, struct ledge
 				 (long long)jint(e, "_seq"), (long long)jint(e, "rows"));
 }
 
+/*
+ * The values: each import's rows must digest to the entry's rows_sha256
+ * (entries from before it was recorded: counted, not covered).
+ */
+static int check_observation_values(struct store *s, const json_t *want,
+				    struct ledger_state_report *r, struct aiv_err *err)
+{
+	char have[SHA256_HEX];
+	const char *k;
+	json_t *e;
+	int ret;
+
+	json_object_foreach((json_t *)want, k, e) {
+		const char *x = jstr(e, "rows_sha256");
+		if (!*x) {
+			r->uncovered++;
+			continue;
+		}
+		if ((ret = ledger_rows_digest_text(s, HYP_OBS_DIGEST_SQL, k, HYP_OBS_DIGEST_COLS,
+						   have, err)))
+			return ret;
+		if (strcmp(have, x))
+			ledger_state_add(r, "observations", jstr(e, "file"), "the rows of this import "
+					 "digest to %.12s... but evidence.import entry %lld recorded "
+					 "%.12s...: a value was edited, or a row added or removed",
+					 have, (long long)jint(e, "_seq"), x);
+	}
+	return 0;
+}
+
 static int check_observations(struct store *s, struct ledger_state_report *r,
 			      struct aiv_err *err)
 {
@@ -218,7 +248,8 @@ static int check_observations(struct store *s, struct ledger_state_report *r,
 	int ret;
 
 	r->tables += 2;
-	if (!(ret = ledger_state_last_entries(s, "evidence.import", "sha256", &want, err)))
+	if (!(ret = ledger_state_last_entries(s, "evidence.import", "sha256", &want, err)) &&
+	    !(ret = check_observation_values(s, want, r, err)))
 		ret = ledger_state_match_rows(s, "observation_imports", "SELECT i.sha256, i.name,"
 			" i.nrows, i.seq, (SELECT count(*) FROM observations o WHERE"
 			" o.import_sha = i.sha256) FROM observation_imports i ORDER BY i.sha256",

@@ -95,8 +95,14 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
  * Import per-unit observations from CSV (header: initiative, unit,
  * metric, time, value, then any attribute columns).  All-or-nothing;
  * FILE:LINE:COL errors.  A file imported before (same SHA-256) changes
- * nothing: *rows and *seq are 0.
+ * nothing: *rows and *seq are 0.  Its evidence.import entry records
+ * rows_sha256, the row digest (ledger/state.h) of the rows it wrote by
+ * HYP_OBS_DIGEST_SQL with the file's SHA-256 as parameter.
  */
+#define HYP_OBS_DIGEST_SQL "SELECT initiative, unit, metric, time_us, value, attrs" \
+	" FROM observations WHERE import_sha = ?" \
+	" ORDER BY initiative, unit, metric, time_us, value, attrs"
+#define HYP_OBS_DIGEST_COLS 6
 int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor,
 		   const char *path, int64_t *rows, int64_t *seq, struct aiv_err *err);
 

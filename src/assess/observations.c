@@ -7,8 +7,9 @@
  * bytes already read for the file's hash.  The first five columns are
  * fixed (initiative, unit, metric, time, value); further columns are
  * attributes, stored as a JSON object per row for cohort comparisons.
- * One ledger entry per import holds the row count and the file's SHA-256,
- * which is how the chain covers bulk rows (DESIGN.md).
+ * One ledger entry per import holds the row count, the file's SHA-256 and
+ * the digest of the rows written (rows_sha256), which is how the chain
+ * covers bulk rows (DESIGN.md) and audit verify sees an edited value.
  */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #include "hypothesis.h"
 #include "ingest/csvread.h"
 #include "ledger/ledger.h"
+#include "ledger/state.h"
 #include "org/org.h"
 
 #define CSV_MAX (256u << 20)
@@ -42,7 +44,7 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 	char **hdr = NULL;
 	struct obs_row *rv = NULL;
 	size_t nhdr = 0, nr = 0, ar = 0, i;
-	char hex[SHA256_HEX];
+	char hex[SHA256_HEX], digest[SHA256_HEX];
 	struct store_stmt *st;
 	json_t *payload = NULL;
 	int ret = 0, rc, in_tx = 0;
@@ -160,11 +162,9 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 	}
 	if (dup)
 		goto cleanup; /* already imported: nothing to do */
-	payload = json_pack("{s:s, s:s, s:I}", "file", path, "sha256", hex, "rows", (json_int_t)nr);
-	if ((ret = ledger_append(s, actor, "evidence.import", "observations", payload, seq, err)))
-		goto cleanup;
+	/* the rows first, so that the entry can record their digest */
 	st = store_prepare(s, "INSERT INTO observation_imports(sha256, name, nrows, seq)"
-			      " VALUES (?,?,?,?)", err);
+			      " VALUES (?,?,?,0)", err);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;
@@ -172,7 +172,6 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 	store_bind_text(st, 1, hex);
 	store_bind_text(st, 2, path);
 	store_bind_int(st, 3, (int64_t)nr);
-	store_bind_int(st, 4, *seq);
 	rc = store_step(st, err);
 	store_reset(st);
 	if (rc < 0) {
@@ -199,6 +198,26 @@ int hyp_import_csv(struct store *s, const struct catalog *cat, const char *actor
 			ret = rc;
 			goto cleanup;
 		}
+	}
+	if ((ret = ledger_rows_digest_text(s, HYP_OBS_DIGEST_SQL, hex, HYP_OBS_DIGEST_COLS,
+					   digest, err)))
+		goto cleanup;
+	payload = json_pack("{s:s, s:s, s:I, s:s}", "file", path, "sha256", hex, "rows",
+			    (json_int_t)nr, "rows_sha256", digest);
+	if ((ret = ledger_append(s, actor, "evidence.import", "observations", payload, seq, err)))
+		goto cleanup;
+	st = store_prepare(s, "UPDATE observation_imports SET seq = ? WHERE sha256 = ?", err);
+	if (!st) {
+		ret = err->code;
+		goto cleanup;
+	}
+	store_bind_int(st, 1, *seq);
+	store_bind_text(st, 2, hex);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto cleanup;
 	}
 	if ((ret = store_commit(s, err)))
 		goto cleanup;

@@ -234,6 +234,12 @@ int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_e
 int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **out,
 		       struct aiv_err *err)
 {
+	return chg_approval_state_with(e, c, NULL, out, err);
+}
+
+int chg_approval_state_with(struct change_env *e, const struct cr_row *c,
+			    const char *extra_signer, json_t **out, struct aiv_err *err)
+{
 	json_t *sigs = NULL, *slots = json_array(), *missing = json_array(), *sl, *sg;
 	size_t i, j, napprovers;
 	int risk = change_risk_index(c->risk), ret, all = 1, other_than_director = 0;
@@ -243,6 +249,8 @@ int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **ou
 		json_decref(missing);
 		return ret;
 	}
+	if (extra_signer)
+		json_array_append_new(sigs, json_pack("{s:s}", "signer", extra_signer));
 	napprovers = json_array_size(sigs);
 	json_array_foreach(sigs, j, sg)
 		if (!c->generated_by || strcmp(json_str(sg, "signer"), c->author))

@@ -79,18 +79,25 @@ int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_e
  */
 int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **out,
 		       struct aiv_err *err);
+/* The same with one more approver, `extra_signer`, as if they had signed. */
+int chg_approval_state_with(struct change_env *e, const struct cr_row *c,
+			    const char *extra_signer, json_t **out, struct aiv_err *err);
 /* The typed copy of an approval state chg_approval_state built. */
 void chg_approval_typed(const json_t *state, struct change_approval *out);
 void chg_approval_release(struct change_approval *a);
 
 char *chg_now_iso(int64_t us);
 
-/* Record a signature row and its ledger entry.  *sig_id the new row. */
+/*
+ * Record a signature row and its ledger entry.  *sig_id the new row.
+ * cr_status: the status the change request moves to by this signature,
+ * recorded in the entry as "status" (audit verify replays it); NULL: none.
+ */
 int chg_put_signature(struct change_env *e, const char *cr, const char *artefact,
 		      const char *decision, const char *signer, const char *time,
 		      const char *meaning, const char *reason, json_t *covers,
-		      json_t *extra, int64_t *sig_id, json_t **record_out,
-		      struct aiv_err *err);
+		      json_t *extra, const char *cr_status, int64_t *sig_id,
+		      json_t **record_out, struct aiv_err *err);
 
 int chg_check_base(const struct cr_row *c, const struct artefact_row *a,
 		   struct aiv_err *err);

@@ -6,8 +6,9 @@
  *   change_requests    what a change request asked for (artefact, base and
  *                      new fingerprint, reason, risk, author, impact,
  *                      approval path, evidence) is what its change.open
- *                      entry says; the status it moved to since is not
- *                      (docs/ledger.md), the signatures that moved it are:
+ *                      entry says; status, approved_at, merged_at and
+ *                      closed_at are replayed from the entries that moved
+ *                      them (check_change_status); the signatures:
  *   change_signatures  each record hashes to its record_hash, and the entry
  *                      it names (ledger_seq) recorded that hash
  *   change_blobs       content-addressed: the content hashes to its key
@@ -26,6 +27,7 @@
 #include "change.h"
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "core/timeutil.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 
@@ -82,6 +84,139 @@ static int check_change_requests(struct store *s, struct ledger_state_report *r,
 			" base_fingerprint, new_fingerprint, reason, risk, author, generated_by, model,"
 			" base_version, seq, impact, approval_path, evidence FROM change_requests"
 			" ORDER BY id", want, "change.open", request_row, r, err);
+	json_decref(want);
+	return ret;
+}
+
+/*
+ * What moved each request since it was opened: status, approved_at,
+ * merged_at and closed_at replayed from the entries that move them,
+ * in ledger order:
+ *
+ *   change.open {cr, status}        status (open or queued), no times
+ *   change.release {cr}             open
+ *   change.approve {record, status} status; approved: approved_at = record.time
+ *   change.reject {record}          rejected, closed_at = record.time
+ *   change.merge {cr, stale, at}    merged (done when nothing went stale,
+ *                                   closed_at too), merged_at = at
+ *   change.done {cr, at}            done, closed_at = at
+ *
+ * Entries from before "status" and "at" were recorded leave the field
+ * unknown ("?" in the map): the row's value is then not compared.
+ */
+static void want_time(json_t *c, const char *field, const char *iso)
+{
+	int64_t us;
+
+	if (iso && *iso && !time_parse_iso(iso, &us))
+		json_object_set_new(c, field, json_integer(us));
+	else
+		json_object_set_new(c, field, json_string("?"));
+}
+
+static int want_status(const struct ledger_row *row, void *data)
+{
+	json_t *m = data, *p = json_loadb(row->payload, row->payload_len, 0, NULL), *c;
+	const char *a = row->action + 7, *cr = jstr(p, "cr");
+	const json_t *rec = json_object_get(p, "record");
+
+	if (!*cr)
+		cr = jstr(rec, "cr");
+	if (!p || !*cr) {
+		json_decref(p);
+		return 0;
+	}
+	if (!strcmp(a, "open")) {
+		json_object_set_new(m, cr, json_pack("{s:s, s:n, s:n, s:n}", "status",
+				    *jstr(p, "status") ? jstr(p, "status") : "open",
+				    "approved_at", "merged_at", "closed_at"));
+	}
+	if (!(c = json_object_get(m, cr)) || !strcmp(a, "open")) {
+		if (c)
+			json_object_set_new(c, "seq", json_integer(row->seq));
+		json_decref(p);
+		return 0;
+	}
+	if (!strcmp(a, "release")) {
+		json_object_set_new(c, "status", json_string("open"));
+	} else if (!strcmp(a, "approve")) {
+		json_object_set_new(c, "status", json_string(*jstr(p, "status") ? jstr(p, "status")
+							     : "?"));
+		if (!strcmp(jstr(p, "status"), "approved"))
+			want_time(c, "approved_at", jstr(rec, "time"));
+		else if (!*jstr(p, "status"))
+			json_object_set_new(c, "approved_at", json_string("?"));
+	} else if (!strcmp(a, "reject")) {
+		json_object_set_new(c, "status", json_string("rejected"));
+		want_time(c, "closed_at", jstr(rec, "time"));
+	} else if (!strcmp(a, "merge")) {
+		int done = !json_array_size(json_object_get(p, "stale"));
+		json_object_set_new(c, "status", json_string(done ? "done" : "merged"));
+		want_time(c, "merged_at", jstr(p, "at"));
+		if (done)
+			want_time(c, "closed_at", jstr(p, "at"));
+	} else if (!strcmp(a, "done")) {
+		json_object_set_new(c, "status", json_string("done"));
+		want_time(c, "closed_at", jstr(p, "at"));
+	} else {
+		json_decref(p);
+		return 0;
+	}
+	json_object_set_new(c, "seq", json_integer(row->seq));
+	json_decref(p);
+	return 0;
+}
+
+static int check_change_status(struct store *s, struct ledger_state_report *r,
+			       struct aiv_err *err)
+{
+	static const char *const times[] = { "approved_at", "merged_at", "closed_at" };
+	json_t *want = json_object();
+	struct store_stmt *st = NULL;
+	int rc, ret;
+	size_t i;
+
+	if ((ret = ledger_walk(s, 1, 0, NULL, "change.", 0, 0, want_status, want, err)))
+		goto out;
+	if (!(st = store_prepare(s, "SELECT id, status, approved_at, merged_at, closed_at FROM"
+				 " change_requests ORDER BY id", err))) {
+		ret = err->code;
+		goto out;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *id = col(st, 0), *ws;
+		json_t *c = json_object_get(want, id);
+		long long seq = (long long)jint(c, "seq");
+
+		if (!c)
+			continue; /* check_change_requests reports it */
+		ws = jstr(c, "status");
+		/* an old approve entry: the request is open or approved */
+		if (!strcmp(ws, "?") ? strcmp(col(st, 1), "open") && strcmp(col(st, 1), "approved")
+				     : strcmp(ws, col(st, 1)))
+			ledger_state_add(r, "change_requests", id, "status is %s but the ledger says "
+					 "%s (entry %lld)", col(st, 1), !strcmp(ws, "?") ?
+					 "open or approved" : ws, seq);
+		for (i = 0; i < ARRAY_SIZE(times); i++) {
+			const json_t *w = json_object_get(c, times[i]);
+			int null = store_col_is_null(st, (int)i + 2);
+			char have[TIME_ISO_LEN] = "(none)", said[TIME_ISO_LEN] = "(none)";
+			if (json_is_string(w) || (json_is_null(w) && null) ||
+			    (json_is_integer(w) && !null &&
+			     json_integer_value(w) == store_col_int(st, (int)i + 2)))
+				continue;
+			if (!null)
+				time_format_us(store_col_int(st, (int)i + 2), have);
+			if (json_is_integer(w))
+				time_format_us(json_integer_value(w), said);
+			ledger_state_add(r, "change_requests", id, "%s is %s but the ledger says %s "
+					 "(entry %lld)", times[i], have, said, seq);
+		}
+	}
+	store_reset(st);
+	if (rc < 0)
+		ret = rc;
+out:
 	json_decref(want);
 	return ret;
 }
@@ -182,6 +317,7 @@ void change_state_register(void)
 			   "type, title, owner, owner_kind, version, path, uri, fingerprint");
 	apply_state_replay("Artefact", "artefact_edges", "src, dst", "type");
 	ledger_state_register(check_change_requests);
+	ledger_state_register(check_change_status);
 	ledger_state_register(check_change_signatures);
 	ledger_state_register(check_change_blobs);
 	ledger_state_register(check_baselines);

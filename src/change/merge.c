@@ -23,6 +23,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "apply/spec_fields.h"
+#include "ledger/bind.h"
 #include "ledger/ledger.h"
 #include "org/people.h"
 
@@ -37,6 +38,55 @@ static int update_object_spec(struct store *s, const char *id, const char *fp,
 
 	json_decref(fields);
 	return rc;
+}
+
+/*
+ * The approval that lets cr merge must be the ledger's, not the tables':
+ * the ledger's status of the request is approved (an approve entry from
+ * before the status was recorded leaves it unknown: then the signatures
+ * decide), every approving signature row is one a change.approve entry
+ * recorded (its record hashes to a recorded record_hash and names this
+ * request and this signer), and those signatures satisfy the approval
+ * path (state, from chg_approval_state).  A status set to approved, or a
+ * signature row added or edited, with sqlite3 merges nothing.
+ */
+static int approval_bound(struct change_env *e, const char *cr, const json_t *sigs,
+			  const json_t *state, struct aiv_err *err)
+{
+	struct ledger_bound_change bc;
+	const json_t *sg;
+	const char *why = NULL;
+	char have[SHA256_HEX];
+	size_t i;
+	int found, ret;
+
+	if ((ret = ledger_bound_change(e->s, cr, &bc, &found, err)))
+		return ret;
+	if (!found)
+		why = "no change.open entry opened it";
+	else if (bc.status[0] && strcmp(bc.status, "approved"))
+		why = "the ledger says it is not approved";
+	json_array_foreach(sigs, i, sg) {
+		const json_t *rec = json_object_get(sg, "record");
+		char *canon = rec ? cjson_dumps(rec) : xstrdup("");
+		sha256_hex(canon, strlen(canon), have);
+		free(canon);
+		if (!why && (!json_object_get(bc.approvals, have) ||
+			     strcmp(json_str(rec, "cr"), cr) ||
+			     strcmp(json_str(rec, "signer"), json_str(sg, "signer"))))
+			why = "an approving signature is not one the ledger recorded";
+	}
+	if (!why && !json_is_true(json_object_get(state, "approved")))
+		why = "the signatures the ledger recorded do not satisfy its approval path";
+	if (why)
+		fprintf(stderr, "aivalue: refused to merge %s: %s (ledger entry %lld); the change "
+			"tables were changed outside the ledger\n", cr, why, (long long)bc.seq);
+	ledger_bound_change_release(&bc);
+	if (why)
+		return aiv_fail(err, AIV_EPERM, "%s cannot be merged: %s (ledger entry %lld); "
+				"the change tables were changed outside the ledger", cr, why,
+				(long long)bc.seq);
+	return 0;
 }
 
 int change_merge(struct change_env *e, const char *cr, struct change_merge_result *out,
@@ -63,6 +113,8 @@ int change_merge(struct change_env *e, const char *cr, struct change_merge_resul
 	if ((ret = chg_artefact_read(e->s, c.artefact, &art, err)) || (ret = chg_check_base(&c, &art, err)))
 		goto cleanup;
 	if ((ret = chg_approval_state(e, &c, &state, err)) || (ret = chg_approvals_of(e->s, cr, &sigs, err)))
+		goto cleanup;
+	if ((ret = approval_bound(e, cr, sigs, state, err)))
 		goto cleanup;
 	json_array_foreach(sigs, i, sg) {
 		json_t *problems = json_array();
@@ -195,6 +247,8 @@ int change_merge(struct change_env *e, const char *cr, struct change_merge_resul
 			    c.artefact, "from_version", (json_int_t)art.version, "to_version",
 			    (json_int_t)newver, "from_fingerprint", art.fingerprint,
 			    "to_fingerprint", c.new_fp, "stale", stale);
+	/* when it moved the request's status (audit verify replays merged_at, closed_at) */
+	json_object_set_new(payload, "at", chg_time_or_null(now));
 	{
 		char *subject = xstrfmt("ChangeRequest/%s", cr);
 		ret = ledger_append(e->s, e->actor, "change.merge", subject, payload, NULL, err);
@@ -353,8 +407,8 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 	in_tx = 1;
 	if ((ret = chg_put_signature(e, json_str(json_array_get(marks, 0), "cr"), artefact,
 				 no_impact ? "no-impact" : "review", signer, time, meaning, reason,
-				 covers, extra = json_pack("{s:O}", "clears", marks), &sig_id, &rec,
-				 err)))
+				 covers, extra = json_pack("{s:O}", "clears", marks), NULL, &sig_id,
+				 &rec, err)))
 		goto cleanup;
 	json_array_foreach(marks, i, m) {
 		int64_t open_left = 0;
@@ -397,8 +451,9 @@ int change_review(struct change_env *e, const char *artefact, const char *signer
 				goto cleanup;
 			if (store_changes(e->s) > 0) {
 				char *subject = xstrfmt("ChangeRequest/%s", json_str(m, "cr"));
-				json_t *p = json_pack("{s:s, s:s}", "cr", json_str(m, "cr"), "why",
-					"every artefact of its impact set is consistent again");
+				json_t *p = json_pack("{s:s, s:s, s:o}", "cr", json_str(m, "cr"), "why",
+					"every artefact of its impact set is consistent again",
+					"at", chg_time_or_null(now));
 				ret = ledger_append(e->s, e->actor, "change.done", subject, p, NULL, err);
 				json_decref(p);
 				free(subject);

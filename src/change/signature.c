@@ -23,8 +23,8 @@
 int chg_put_signature(struct change_env *e, const char *cr, const char *artefact,
 		      const char *decision, const char *signer, const char *time,
 		      const char *meaning, const char *reason, json_t *covers,
-		      json_t *extra, int64_t *sig_id, json_t **record_out,
-		      struct aiv_err *err)
+		      json_t *extra, const char *cr_status, int64_t *sig_id,
+		      json_t **record_out, struct aiv_err *err)
 {
 	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "cr", cr,
 				"artefact", artefact, "decision", decision, "signer", signer,
@@ -42,6 +42,8 @@ int chg_put_signature(struct change_env *e, const char *cr, const char *artefact
 	canon = cjson_dumps(rec);
 	sha256_hex(canon, strlen(canon), hash);
 	payload = json_pack("{s:O, s:s}", "record", rec, "record_hash", hash);
+	if (cr_status)
+		json_object_set_new(payload, "status", json_string(cr_status));
 	subject = !strcmp(decision, "approve") || !strcmp(decision, "reject")
 		  ? xstrfmt("ChangeRequest/%s", cr) : xstrfmt("Artefact/%s", artefact);
 	action = xstrfmt("change.%s", decision);
@@ -243,12 +245,26 @@ int change_sign(struct change_env *e, const char *cr, const char *decision,
 		goto cleanup;
 	in_tx = 1;
 	covers = cr_covers(&c);
+	/* the status this signature moves the request to goes into its entry */
+	if (approve && (ret = chg_approval_state_with(e, &c, signer, &state, err)))
+		goto cleanup;
 	if ((ret = chg_put_signature(e, cr, c.artefact, decision, signer, time, meaning, reason,
-				 covers, NULL, &sig_id, &rec, err)))
+				 covers, NULL, !approve ? "rejected" :
+				 json_is_true(json_object_get(state, "approved")) ? "approved" : "open",
+				 &sig_id, &rec, err)))
 		goto cleanup;
 	if (approve) {
+		int recorded = json_is_true(json_object_get(state, "approved"));
+		json_decref(state);
+		state = NULL;
 		if ((ret = chg_approval_state(e, &c, &state, err)))
 			goto cleanup;
+		/* the table must move as the entry said: never one without the other */
+		if (recorded != json_is_true(json_object_get(state, "approved"))) {
+			ret = aiv_fail(err, AIV_EINTERNAL, "%s: the approval state with the new "
+				       "signature differs from the one recorded", cr);
+			goto cleanup;
+		}
 		if (json_is_true(json_object_get(state, "approved")) &&
 		    (ret = chg_set_status(e, cr, "approved", "approved_at", now, err)))
 			goto cleanup;

@@ -248,8 +248,8 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 			       (long long)r.head_seq, r.head_hash);
 			if (check_state && !sr.n)
 				printf("state ok: %d tables, %lld rows match the ledger%s\n", sr.tables,
-				       (long long)sr.rows, sr.uncovered ? " (imports older than the "
-				       "state digest are not covered)" : "");
+				       (long long)sr.rows, sr.uncovered ? " (entries older than the "
+				       "digests they are checked against are not covered)" : "");
 		}
 		if (!r.ok) {
 			fprintf(stderr, "error: ledger verification failed at entry %lld: %s\n",

@@ -44,6 +44,38 @@ static int approval_bound(struct store *s, const char *id, const struct control_
 	return 0;
 }
 
+/*
+ * An approval is used once, and the decision that used it is in the
+ * decision log (its record names the item: see record_one); used_at in
+ * the exceptions table is only a copy.  A used_at cleared with sqlite3
+ * must not release a second decision: *used_by gets the id of a decision
+ * that already used item `id` ("" if none).
+ */
+static int approval_used(struct store *s, const struct control_exception *item,
+			 char *used_by, size_t n, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT id FROM decision_log WHERE agent = ?"
+					      " AND action = ? AND outcome = 'allow' AND"
+					      " record LIKE ? ORDER BY seq LIMIT 1", err);
+	char *like = xstrfmt("%%in exception item '%s' for these exact arguments%%", item->id);
+	int rc;
+
+	used_by[0] = '\0';
+	if (!st) {
+		free(like);
+		return err->code;
+	}
+	store_bind_text(st, 1, item->agent ? item->agent : "");
+	store_bind_text(st, 2, item->action ? item->action : "");
+	store_bind_text(st, 3, like);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		snprintf(used_by, n, "%s", store_col_text(st, 0));
+	store_reset(st);
+	free(like);
+	return rc < 0 ? rc : 0;
+}
+
 static int approval_check(struct store *s, const char *id, const char *agent,
 			  const char *digest, char *why, size_t whylen, char *approver,
 			  size_t applen, struct aiv_err *err)
@@ -71,6 +103,16 @@ static int approval_check(struct store *s, const char *id, const char *agent,
 			 "(digest mismatch)", id);
 	else if ((ret = approval_bound(s, id, &item, why, whylen, err)))
 		goto out;
+	if (!why[0]) {
+		char used_by[128];
+		if ((ret = approval_used(s, &item, used_by, sizeof(used_by), err)))
+			goto out;
+		if (used_by[0]) {
+			snprintf(why, whylen, "approval '%s' was already used by decision %s (the "
+				 "exceptions table says it was not): denied, fail closed", id, used_by);
+			fprintf(stderr, "aivalue: %s\n", why);
+		}
+	}
 	if (!why[0])
 		snprintf(approver, applen, "%s", item.approver ? item.approver : "");
 out:

@@ -52,20 +52,61 @@ static int want_exception(const struct ledger_row *row, void *data)
 	return 0;
 }
 
+static const char *jstr(const json_t *o, const char *path1, const char *path2);
+
+/*
+ * Which decision used each approval: a decision released by an approval
+ * records its approver, and its reason names the item (record_one in
+ * commit.c: "approved by A in exception item 'ID' for these exact
+ * arguments (used once)").  The records are bound (each hashes to its
+ * digest, chained by decisions.batch), so exceptions.used_at and
+ * used_decision are replayed from them: {item: {decision, at}}.
+ */
+static int want_used(struct store *s, json_t *used, struct aiv_err *err)
+{
+	static const char mark[] = " in exception item '";
+	struct store_stmt *st = store_prepare(s, "SELECT record FROM decision_log WHERE"
+					      " kind = 'decision' AND outcome = 'allow' AND"
+					      " record LIKE '%\"approver\":%' ORDER BY seq", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *rec = json_loadb(store_col_text(st, 0), store_col_bytes(st, 0), 0, NULL);
+		const char *reason = jstr(rec, "result", "reason"), *at, *end;
+		if (rec && jstr(rec, "approver", NULL) && reason && (at = strstr(reason, mark)) &&
+		    (end = strchr(at + sizeof(mark) - 1, '\''))) {
+			char *item = xstrndup(at + sizeof(mark) - 1,
+					      (size_t)(end - at - (int)sizeof(mark) + 1));
+			json_object_set_new(used, item, json_pack("{s:s, s:s}", "decision",
+					    jstr(rec, "decision_id", NULL) ? jstr(rec, "decision_id",
+					    NULL) : "", "at", jstr(rec, "timestamp", NULL) ?
+					    jstr(rec, "timestamp", NULL) : ""));
+			free(item);
+		}
+		json_decref(rec);
+	}
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int check_exceptions(struct store *s, struct ledger_state_report *r,
 			    struct aiv_err *err)
 {
 	struct want_map w = { json_object(), r };
+	json_t *used = json_object();
 	struct store_stmt *st;
 	const char *k;
 	json_t *v;
 	int rc, ret;
 
 	r->tables++;
-	if ((ret = ledger_walk(s, 1, 0, NULL, "exception.", 0, 0, want_exception, &w, err)))
+	if ((ret = ledger_walk(s, 1, 0, NULL, "exception.", 0, 0, want_exception, &w, err)) ||
+	    (ret = want_used(s, used, err)))
 		goto out;
-	if (!(st = store_prepare(s, "SELECT id, state, approver FROM exceptions ORDER BY id",
-				 err))) {
+	if (!(st = store_prepare(s, "SELECT id, state, approver, used_at, used_decision"
+				 " FROM exceptions ORDER BY id", err))) {
 		ret = err->code;
 		goto out;
 	}
@@ -87,6 +128,19 @@ static int check_exceptions(struct store *s, struct ledger_state_report *r,
 		else if (appr && strcmp(appr, store_col_text(st, 2)))
 			ledger_state_add(r, "exceptions", id, "approver is '%s' but the ledger "
 					 "says '%s'", store_col_text(st, 2), appr);
+		{
+			json_t *u = json_object_get(used, id);
+			const char *at = store_col_is_null(st, 3) ? "" : store_col_text(st, 3);
+			const char *dec = store_col_is_null(st, 4) ? "" : store_col_text(st, 4);
+			const char *uat = u ? jstr(u, "at", NULL) : "";
+			const char *udec = u ? jstr(u, "decision", NULL) : "";
+			if (strcmp(at, uat) || strcmp(dec, udec))
+				ledger_state_add(r, "exceptions", id, "used_at is %s (decision %s) "
+						 "but the decision log says %s%s%s%s",
+						 *at ? at : "(none)", *dec ? dec : "(none)",
+						 u ? "decision " : "no decision used it",
+						 u ? udec : "", u ? " used it at " : "", u ? uat : "");
+		}
 		json_object_del(w.m, id);
 	}
 	store_reset(st);
@@ -99,6 +153,7 @@ static int check_exceptions(struct store *s, struct ledger_state_report *r,
 				 (long long)json_integer_value(json_object_get(v, "seq")));
 out:
 	json_decref(w.m);
+	json_decref(used);
 	return ret;
 }
 

@@ -9,6 +9,10 @@
  *             into are append-only and shared by every import, so the
  *             newest usage.import also digests them whole: renaming a
  *             tool in usage_strings would otherwise re-label every block.
+ *   stamped   identities, written by identities.import and by Identity
+ *             specs, each overriding the other's rows: every entry that
+ *             changes it records each person's identities digest
+ *             (identities_sha256), and the newest must match the table.
  *   replayed  event logs: the columns of each log must load and hash to
  *             the content hash its last import.cases entry recorded (the
  *             entry is written before the columns, so they cannot be
@@ -178,8 +182,121 @@ static int check_usage_imports(struct store *s, struct ledger_state_report *r,
 	return ret;
 }
 
+/* ---- identities: written by identities.import and by Identity specs -- */
+
+/*
+ * {person: row digest of that person's identities} for the whole table:
+ * what each entry that changes the table records (identities_sha256), and
+ * what audit verify compares with the newest such entry.  Per person, so
+ * that a difference names the person whose identities changed.
+ */
+static int identities_digests(struct store *s, json_t **out, struct aiv_err *err)
+{
+	return ledger_rows_digest_grouped(s, "SELECT person, kind, value, source FROM identities"
+					  " ORDER BY person, kind, value, source", 3, out, err);
+}
+
+static int stamp_identities(struct store *s, json_t *payload, struct aiv_err *err)
+{
+	json_t *d;
+	int ret = identities_digests(s, &d, err);
+
+	if (!ret)
+		json_object_set_new(payload, "identities_sha256", d);
+	return ret;
+}
+
+static const struct ledger_state_stamp identities_import_stamp = {
+	"identities.import", NULL, stamp_identities
+};
+static const struct ledger_state_stamp identities_apply_stamp = {
+	"apply.", "Identity", stamp_identities
+};
+
+struct newest_identities {
+	int64_t seq;
+	char action[64];
+	json_t *want; /* its identities_sha256, or NULL */
+};
+
+static int newest_identities(const struct ledger_row *row, void *data)
+{
+	struct newest_identities *w = data;
+	json_t *p;
+
+	if (row->seq < w->seq || !(p = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	if (ledger_state_stamps(&identities_import_stamp, row->action, p) ||
+	    ledger_state_stamps(&identities_apply_stamp, row->action, p)) {
+		w->seq = row->seq;
+		snprintf(w->action, sizeof(w->action), "%s", row->action);
+		json_decref(w->want);
+		w->want = json_incref(json_object_get(p, "identities_sha256"));
+	}
+	json_decref(p);
+	return 0;
+}
+
+/*
+ * The newest entry that changed identities recorded each person's
+ * identities as they then were, and nothing else changes the table, so
+ * it must still be that.  An entry from before identities_sha256 was
+ * recorded leaves the table not covered.
+ */
+static int check_identities(struct store *s, struct ledger_state_report *r,
+			    struct aiv_err *err)
+{
+	struct newest_identities w = { 0, "", NULL };
+	json_t *have = NULL, *v;
+	const char *k;
+	int ret;
+
+	r->tables++;
+	if ((ret = ledger_walk(s, 1, 0, NULL, "identities.import", 0, 0, newest_identities, &w,
+			       err)) ||
+	    (ret = ledger_walk(s, 1, 0, NULL, "apply.", 0, 0, newest_identities, &w, err)) ||
+	    (ret = identities_digests(s, &have, err)))
+		goto out;
+	r->rows += (int64_t)json_object_size(have);
+	if (!w.seq && !json_object_size(have))
+		goto out;
+	if (!json_is_object(w.want)) {
+		if (w.seq) {
+			r->uncovered++;
+		} else {
+			json_object_foreach(have, k, v)
+				ledger_state_add(r, "identities", k, "no identities.import or "
+						 "Identity apply entry wrote identities");
+		}
+		goto out;
+	}
+	json_object_foreach(have, k, v) {
+		const char *x = json_string_value(json_object_get(w.want, k));
+		if (!x)
+			ledger_state_add(r, "identities", k, "this person has identities but %s "
+					 "entry %lld, the newest that changed the table, recorded none",
+					 w.action, (long long)w.seq);
+		else if (strcmp(x, json_string_value(v)))
+			ledger_state_add(r, "identities", k, "this person's identities digest to "
+					 "%.12s... but %s entry %lld, the newest that changed the "
+					 "table, recorded %.12s...", json_string_value(v), w.action,
+					 (long long)w.seq, x);
+	}
+	json_object_foreach(w.want, k, v)
+		if (!json_object_get(have, k))
+			ledger_state_add(r, "identities", k, "missing: %s entry %lld recorded "
+					 "identities for this person", w.action, (long long)w.seq);
+out:
+	json_decref(w.want);
+	json_decref(have);
+	return ret;
+}
+
 void ingest_state_register(void)
 {
+	ledger_state_register_stamp(&identities_import_stamp);
+	ledger_state_register_stamp(&identities_apply_stamp);
+	ledger_state_register(check_identities);
 	ledger_state_register(check_usage_imports);
 	ledger_state_register_import(&usage_import);
 	ledger_state_register_import(&journeys_import);

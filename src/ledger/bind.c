@@ -31,6 +31,8 @@ static struct {
 	json_t *tokens;         /* name -> {role, agent, secret, revoked, seq} */
 	json_t *objects;        /* "Kind/name" -> {spec_hash, created, updated} */
 	json_t *exceptions;     /* item -> {state, agent, approver, digest, seq} */
+	json_t *sessions;       /* session_sha256 -> {token, expires_at, seq} */
+	json_t *changes;        /* cr -> {status, seq, approvals: {record_hash: seq}} */
 } bc = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void clear(void)
@@ -38,6 +40,10 @@ static void clear(void)
 	json_decref(bc.tokens);
 	json_decref(bc.objects);
 	json_decref(bc.exceptions);
+	json_decref(bc.sessions);
+	json_decref(bc.changes);
+	bc.sessions = NULL;
+	bc.changes = NULL;
 	bc.tokens = NULL;
 	bc.objects = NULL;
 	bc.exceptions = NULL;
@@ -58,6 +64,49 @@ static const char *str(const json_t *o, const char *k)
 	return v ? v : "";
 }
 
+/*
+ * A change request's status, as the entries that move it say: change.open
+ * {cr, status}, change.release (open), change.approve {record, record_hash,
+ * status?}, change.reject (rejected), change.merge {stale} (merged, or
+ * done when nothing went stale), change.done.  An approve entry from
+ * before "status" was recorded leaves the status unknown ("").
+ */
+static void index_change(const struct ledger_row *r, const json_t *p)
+{
+	const char *a = r->action + 7, *cr = str(p, "cr");
+	const char *status = NULL;
+	json_t *c;
+
+	if (!*cr)
+		cr = str(json_object_get(p, "record"), "cr");
+	if (!*cr)
+		return;
+	if (!strcmp(a, "open")) {
+		json_object_set_new(bc.changes, cr, json_pack("{s:s, s:I, s:{}}", "status",
+				    *str(p, "status") ? str(p, "status") : "open", "seq",
+				    (json_int_t)r->seq, "approvals"));
+		return;
+	}
+	if (!(c = json_object_get(bc.changes, cr)))
+		return;
+	if (!strcmp(a, "release"))
+		status = "open";
+	else if (!strcmp(a, "approve")) {
+		json_object_set_new(json_object_get(c, "approvals"), str(p, "record_hash"),
+				    json_integer(r->seq));
+		status = str(p, "status");
+	} else if (!strcmp(a, "reject"))
+		status = "rejected";
+	else if (!strcmp(a, "merge"))
+		status = json_array_size(json_object_get(p, "stale")) ? "merged" : "done";
+	else if (!strcmp(a, "done"))
+		status = "done";
+	if (status) {
+		json_object_set_new(c, "status", json_string(status));
+		json_object_set_new(c, "seq", json_integer(r->seq));
+	}
+}
+
 static int index_row(const struct ledger_row *r, void *data)
 {
 	json_t *p;
@@ -66,7 +115,8 @@ static int index_row(const struct ledger_row *r, void *data)
 	/* ledger_walk hands entries over in increasing seq from bc.seq + 1 */
 	assert(r->seq > bc.seq);
 	if (strncmp(r->action, "token.", 6) && strncmp(r->action, "apply.", 6) &&
-	    strcmp(r->action, "change.merge") && strncmp(r->action, "exception.", 10))
+	    strncmp(r->action, "change.", 7) && strncmp(r->action, "exception.", 10) &&
+	    strncmp(r->action, "session.", 8))
 		goto done;
 	p = json_loadb(r->payload, r->payload_len, 0, NULL);
 	if (!p)
@@ -122,11 +172,20 @@ static int index_row(const struct ledger_row *r, void *data)
 			json_object_set_new(e, "approver", json_string(str(p, "by")));
 		if (*str(p, "digest"))
 			json_object_set_new(e, "digest", json_string(str(p, "digest")));
+	} else if (!strcmp(r->action, "session.create") && *str(p, "session_sha256")) {
+		json_object_set_new(bc.sessions, str(p, "session_sha256"),
+				    json_pack("{s:s, s:s, s:I}", "token", str(p, "token"),
+					      "expires_at", str(p, "expires_at"),
+					      "seq", (json_int_t)r->seq));
+	} else if (!strcmp(r->action, "session.delete") && *str(p, "session_sha256")) {
+		json_object_del(bc.sessions, str(p, "session_sha256"));
 	} else if (!strcmp(r->action, "apply.delete")) {
 		char *key = xstrfmt("%s/%s", str(p, "kind"), str(p, "name"));
 		json_object_del(bc.objects, key);
 		free(key);
 	}
+	if (!strncmp(r->action, "change.", 7))
+		index_change(r, p);
 	json_decref(p);
 done:
 	bc.seq = r->seq;
@@ -178,6 +237,8 @@ static int sync_locked(struct store *s, struct aiv_err *err)
 		bc.tokens = json_object();
 		bc.objects = json_object();
 		bc.exceptions = json_object();
+		bc.sessions = json_object();
+		bc.changes = json_object();
 		snprintf(bc.uri, sizeof(bc.uri), "%s", store_uri(s));
 	}
 	if ((ret = ledger_walk(s, bc.seq + 1, seq, NULL, NULL, 0, 0, index_row, NULL, err))) {
@@ -286,6 +347,50 @@ int ledger_bound_exception(struct store *s, const char *id, struct ledger_bound_
 	}
 	pthread_mutex_unlock(&bc.mu);
 	return ret;
+}
+
+int ledger_bound_session(struct store *s, const char *session_sha256,
+			 struct ledger_bound_session *out, int *found, struct aiv_err *err)
+{
+	json_t *e;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	pthread_mutex_lock(&bc.mu);
+	if (!(ret = sync_locked(s, err)) && (e = json_object_get(bc.sessions, session_sha256))) {
+		*found = 1;
+		snprintf(out->token, sizeof(out->token), "%s", str(e, "token"));
+		snprintf(out->expires_at, sizeof(out->expires_at), "%s", str(e, "expires_at"));
+		out->seq = json_integer_value(json_object_get(e, "seq"));
+	}
+	pthread_mutex_unlock(&bc.mu);
+	return ret;
+}
+
+int ledger_bound_change(struct store *s, const char *cr, struct ledger_bound_change *out,
+			int *found, struct aiv_err *err)
+{
+	json_t *c;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	pthread_mutex_lock(&bc.mu);
+	if (!(ret = sync_locked(s, err)) && (c = json_object_get(bc.changes, cr))) {
+		*found = 1;
+		snprintf(out->status, sizeof(out->status), "%s", str(c, "status"));
+		out->seq = json_integer_value(json_object_get(c, "seq"));
+		out->approvals = json_deep_copy(json_object_get(c, "approvals"));
+	}
+	pthread_mutex_unlock(&bc.mu);
+	return ret;
+}
+
+void ledger_bound_change_release(struct ledger_bound_change *c)
+{
+	json_decref(c->approvals);
+	c->approvals = NULL;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -18,9 +18,15 @@
  *   token.create {name, role, agent?, secret_sha256?}, token.revoke {name}
  *   apply.create|update {kind, name, spec_hash}, apply.delete {kind, name}
  *   change.merge {artefact, from_/to_version, from_/to_fingerprint}
+ *   change.open|release|approve|reject|merge|done {cr}: a change
+ *              request's status, and the approving signatures recorded
+ *              (a merge is checked on use)
  *   exception.* {item, to, by, digest?}: an exception item's state, the
  *              agent that escalated it, who approved it and for what
  *              arguments (an approval releases a decision: checked on use)
+ *   session.create {token, expires_at, session_sha256?}, session.delete
+ *              {token, session_sha256?}: the dashboard sessions (checked
+ *              on use like tokens)
  * The index follows the ledger as it is; whether the ledger itself is
  * intact is `audit verify`'s question (and a signed checkpoint's).
  */
@@ -89,6 +95,34 @@ struct ledger_bound_exception {
 /* The ledger's state of exception item `id`: *found = 0 when no entry names it. */
 int ledger_bound_exception(struct store *s, const char *id, struct ledger_bound_exception *out,
 			   int *found, struct aiv_err *err);
+
+struct ledger_bound_session {
+	char token[129];              /* the token it stands for */
+	char expires_at[40];          /* ISO time, as the entry recorded it */
+	int64_t seq;                  /* its session.create entry */
+};
+
+/*
+ * The ledger's state of the session whose stored hash is session_sha256:
+ * *found = 0 when no session.create recorded that hash (entries from
+ * before it was recorded cannot be matched) or a session.delete ended it.
+ */
+int ledger_bound_session(struct store *s, const char *session_sha256,
+			 struct ledger_bound_session *out, int *found, struct aiv_err *err);
+
+struct ledger_bound_change {
+	char status[16];              /* "" when an entry from before it was recorded left it unknown */
+	int64_t seq;                  /* the entry that set it */
+	json_t *approvals;            /* {record_hash: seq} of its change.approve entries */
+};
+
+/*
+ * The ledger's state of change request `cr`: *found = 0 when no
+ * change.open names it.  Release out with ledger_bound_change_release().
+ */
+int ledger_bound_change(struct store *s, const char *cr, struct ledger_bound_change *out,
+			int *found, struct aiv_err *err);
+void ledger_bound_change_release(struct ledger_bound_change *c);
 
 /*
  * Every token or object the ledger holds, in name order, for a full

@@ -64,12 +64,13 @@ void ledger_state_add(struct ledger_state_report *r, const char *table, const ch
 	r->v[r->n - 1].what = strbuf_detach(&sb, NULL);
 }
 
-static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
+/* Columns first .. first + ncols - 1 of the current row, as state.h says. */
+static void digest_row_from(struct sha256_ctx *c, struct store_stmt *st, int first, int ncols)
 {
 	char tmp[32];
 	int i;
 
-	for (i = 0; i < ncols; i++) {
+	for (i = first; i < first + ncols; i++) {
 		if (store_col_is_null(st, i)) {
 			sha256_update(c, "N", 1);
 			continue;
@@ -86,8 +87,13 @@ static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
 	sha256_update(c, "\n", 1);
 }
 
-int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
-		       char out[SHA256_HEX], struct aiv_err *err)
+static void digest_row(struct sha256_ctx *c, struct store_stmt *st, int ncols)
+{
+	digest_row_from(c, st, 0, ncols);
+}
+
+static int rows_digest(struct store *s, const char *sql, int64_t arg, const char *text,
+		       int ncols, char out[SHA256_HEX], struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, sql, err);
 	struct sha256_ctx c;
@@ -96,7 +102,9 @@ int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 
 	if (!st)
 		return err->code;
-	if (strchr(sql, '?'))
+	if (strchr(sql, '?') && text)
+		store_bind_text(st, 1, text);
+	else if (strchr(sql, '?'))
 		store_bind_int(st, 1, arg);
 	sha256_init(&c);
 	while ((rc = store_step(st, err)) == STORE_ROW)
@@ -105,6 +113,60 @@ int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 	sha256_final(&c, d);
 	hex_encode(d, SHA256_LEN, out);
 	return rc < 0 ? rc : 0;
+}
+
+int ledger_rows_digest_grouped(struct store *s, const char *sql, int ncols, json_t **out,
+			       struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	struct sha256_ctx c;
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX], *key = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return err->code;
+	*out = json_object();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *k = store_col_text(st, 0);
+		if (!key || strcmp(key, k)) {
+			if (key) {
+				sha256_final(&c, d);
+				hex_encode(d, SHA256_LEN, hex);
+				json_object_set_new(*out, key, json_string(hex));
+				free(key);
+			}
+			key = xstrdup(k);
+			sha256_init(&c);
+		}
+		digest_row_from(&c, st, 1, ncols);
+	}
+	store_reset(st);
+	if (key) {
+		sha256_final(&c, d);
+		hex_encode(d, SHA256_LEN, hex);
+		json_object_set_new(*out, key, json_string(hex));
+		free(key);
+	}
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
+		       char out[SHA256_HEX], struct aiv_err *err)
+{
+	return rows_digest(s, sql, arg, NULL, ncols, out, err);
+}
+
+int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, int ncols,
+			    char out[SHA256_HEX], struct aiv_err *err)
+{
+	return rows_digest(s, sql, 0, arg, ncols, out, err);
 }
 
 /* ---- digested: the rows an import entry wrote ------------------------ */
@@ -116,6 +178,33 @@ static ledger_state_check_fn *checks;
 static size_t nchecks, checks_alloc;
 static const struct ledger_state_import **imports;
 static size_t nimports, imports_alloc;
+static const struct ledger_state_stamp **stamps;
+static size_t nstamps, stamps_alloc;
+
+void ledger_state_register_stamp(const struct ledger_state_stamp *st)
+{
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (i = 0; i < nstamps && stamps[i] != st; i++)
+		;
+	if (i == nstamps) {
+		ALLOC_GROW(stamps, nstamps + 1, stamps_alloc);
+		stamps[nstamps++] = st;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+int ledger_state_stamps(const struct ledger_state_stamp *st, const char *action,
+			const json_t *payload)
+{
+	size_t n = strlen(st->action);
+
+	if (n && st->action[n - 1] == '.' ? strncmp(action, st->action, n)
+	    : strcmp(action, st->action))
+		return 0;
+	return !st->kind || !strcmp(ledger_state_str(payload, "kind"), st->kind);
+}
 
 void ledger_state_register(ledger_state_check_fn fn)
 {
@@ -191,15 +280,32 @@ int ledger_state_stamp(struct store *s, const char *action, const json_t *payloa
 {
 	const struct ledger_state_import *bi = import_of(action);
 	json_t *id, *d;
+	size_t i;
 	int ret;
 
 	*out = NULL;
-	if (!bi || !payload || !(id = json_object_get(payload, bi->id_field)) ||
-	    !json_is_integer(id))
+	if (!payload)
 		return 0;
-	if ((ret = import_digest(s, bi, json_integer_value(id), -1, &d, err)))
+	for (i = 0; i < nstamps; i++) {
+		if (!ledger_state_stamps(stamps[i], action, payload))
+			continue;
+		if (!*out)
+			*out = json_copy((json_t *)payload);
+		if ((ret = stamps[i]->fn(s, *out, err))) {
+			json_decref(*out);
+			*out = NULL;
+			return ret;
+		}
+	}
+	if (!bi || !(id = json_object_get(payload, bi->id_field)) || !json_is_integer(id))
+		return 0;
+	if ((ret = import_digest(s, bi, json_integer_value(id), -1, &d, err))) {
+		json_decref(*out);
+		*out = NULL;
 		return ret;
-	*out = json_copy((json_t *)payload);
+	}
+	if (!*out)
+		*out = json_copy((json_t *)payload);
 	json_object_set_new(*out, "state_sha256", d);
 	return 0;
 }

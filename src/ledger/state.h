@@ -44,7 +44,7 @@ struct ledger_state_report {
 	size_t n, alloc;
 	int64_t rows;      /* rows compared */
 	int tables;        /* tables checked */
-	int64_t uncovered; /* import entries too old to carry state_sha256 */
+	int64_t uncovered; /* entries (or rows) too old to carry the digest or hash they are checked by */
 };
 
 void ledger_state_report_release(struct ledger_state_report *r);
@@ -103,6 +103,25 @@ struct ledger_state_import {
 void ledger_state_register_import(const struct ledger_state_import *bi);
 
 /*
+ * A stamp: entries of `action` (exactly, or every action starting with
+ * it when it ends in '.'), and when `kind` is set only those whose
+ * payload's "kind" is it, get fields added to their payload by fn (a
+ * copy: fn adds to `payload`) inside the caller's transaction, after the
+ * caller wrote its rows.  For a table written by more than one kind of
+ * entry (identities: identities.import and Identity applies), each entry
+ * can record what the table then was.  The struct must be static.
+ */
+typedef int (*ledger_state_stamp_fn)(struct store *s, json_t *payload, struct aiv_err *err);
+struct ledger_state_stamp {
+	const char *action, *kind;
+	ledger_state_stamp_fn fn;
+};
+void ledger_state_register_stamp(const struct ledger_state_stamp *st);
+/* 1 if the entry (action, parsed payload) is one that stamp `st` stamps. */
+int ledger_state_stamps(const struct ledger_state_stamp *st, const char *action,
+			const json_t *payload);
+
+/*
  * For the checks: the payload of the newest entry of `action` (exactly)
  * for each value of its string field `key_field` (or integer, as decimal
  * text), as {value: payload} (new reference in *out), each payload with
@@ -154,6 +173,17 @@ int ledger_state_compare(struct store *have, struct store *want, const char *tab
  */
 int ledger_rows_digest(struct store *s, const char *sql, int64_t arg, int ncols,
 		       char out[SHA256_HEX], struct aiv_err *err);
+/*
+ * One row digest per group: `sql` (no parameters) selects the group key
+ * (text) and then `ncols` columns, ordered by the key first; *out (new
+ * reference) is {key: row digest of that group's rows}.  One pass, for
+ * per-key digests of a whole table (identities, per person).
+ */
+int ledger_rows_digest_grouped(struct store *s, const char *sql, int ncols, json_t **out,
+			       struct aiv_err *err);
+/* The same with a text parameter (a key that is not an integer). */
+int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, int ncols,
+			    char out[SHA256_HEX], struct aiv_err *err);
 
 /*
  * If `action` writes rows that ledger_append digests (see above), add

@@ -6,9 +6,11 @@
  * token.create/revoke entries (ledger_bound_tokens).  Registered at start
  * by org_register_kinds().
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply/apply_state.h"
+#include "core/timeutil.h"
 #include "ledger/bind.h"
 #include "ledger/state.h"
 #include "org.h"
@@ -87,9 +89,101 @@ out:
 	return ret;
 }
 
+/*
+ * sessions: replayed from session.create {token, expires_at,
+ * session_sha256} and session.delete {session_sha256}.  Every row must
+ * have been created by an entry with its stored hash, for the same token
+ * and expiry; a live session the ledger created must have its row
+ * (expired ones are purged without an entry).  A row from before the
+ * entries recorded the hash is matched to such an entry by token and
+ * expiry and counted as not covered.
+ */
+static int check_sessions(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	json_t *entries = NULL, *want = json_object(), *old = json_object(), *e;
+	struct store_stmt *st = NULL;
+	char now[TIME_ISO_LEN];
+	const char *k;
+	int rc, ret;
+
+	r->tables++;
+	time_format_us(time_now_us(), now);
+	if ((ret = ledger_state_entries_by_seq(s, "session.", "token", &entries, err)))
+		goto out;
+	json_object_foreach(entries, k, e) {
+		const char *h = ledger_state_str(e, "session_sha256");
+		int create = json_object_get(e, "expires_at") != NULL;
+		if (create && !*h) {
+			char *ok = xstrfmt("%s|%s", ledger_state_str(e, "token"),
+					   ledger_state_str(e, "expires_at"));
+			json_object_set_new(old, ok, json_integer(1 + json_integer_value(
+					    json_object_get(old, ok))));
+			free(ok);
+		} else if (create) {
+			json_object_set_new(want, h, json_pack("{s:s, s:s, s:I}", "token",
+					    ledger_state_str(e, "token"), "expires_at",
+					    ledger_state_str(e, "expires_at"), "seq",
+					    (json_int_t)strtoll(k, NULL, 10)));
+		} else if (*h) {
+			json_object_del(want, h);
+		}
+	}
+	if (!(st = store_prepare(s, "SELECT x.hash, coalesce(t.name, ''), x.expires_at FROM"
+				 " sessions x LEFT JOIN tokens t ON t.id = x.token_id"
+				 " ORDER BY x.hash", err))) {
+		ret = err->code;
+		goto out;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *h = store_col_text(st, 0), *tok = store_col_text(st, 1);
+		const char *exp = store_col_text(st, 2);
+		char *key = xstrfmt("%s/%.12s...", tok, h), *ok = xstrfmt("%s|%s", tok, exp);
+		json_t *w = json_object_get(want, h), *n = json_object_get(old, ok);
+
+		r->rows++;
+		if (w) {
+			if (strcmp(ledger_state_str(w, "token"), tok))
+				ledger_state_add(r, "sessions", key, "its token is '%s' but the ledger "
+						 "says '%s' (entry %lld)", tok,
+						 ledger_state_str(w, "token"), (long long)
+						 json_integer_value(json_object_get(w, "seq")));
+			else if (strcmp(ledger_state_str(w, "expires_at"), exp))
+				ledger_state_add(r, "sessions", key, "it expires at %s but the ledger "
+						 "says %s (entry %lld)", exp,
+						 ledger_state_str(w, "expires_at"), (long long)
+						 json_integer_value(json_object_get(w, "seq")));
+			json_object_del(want, h);
+		} else if (json_integer_value(n) > 0) {
+			json_object_set_new(old, ok, json_integer(json_integer_value(n) - 1));
+			r->uncovered++;
+		} else {
+			ledger_state_add(r, "sessions", key, "no session.create entry recorded this "
+					 "session, or a session.delete ended it");
+		}
+		free(key);
+		free(ok);
+	}
+	store_reset(st);
+	if (rc < 0) {
+		ret = rc;
+		goto out;
+	}
+	json_object_foreach(want, k, e)
+		if (strcmp(ledger_state_str(e, "expires_at"), now) > 0)
+			ledger_state_add(r, "sessions", ledger_state_str(e, "token"), "missing: "
+					 "session.create entry %lld recorded a session that has not "
+					 "expired", (long long)json_integer_value(json_object_get(e, "seq")));
+out:
+	json_decref(entries);
+	json_decref(want);
+	json_decref(old);
+	return ret;
+}
+
 void org_state_register(void)
 {
 	ledger_state_register(check_tokens);
+	ledger_state_register(check_sessions);
 	/* Team first: people and initiatives refer to teams */
 	apply_state_replay("Team", "teams", "name", "title, function, parent, lead");
 	apply_state_replay("Person", "people", "name",

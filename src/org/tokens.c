@@ -500,8 +500,10 @@ int session_create(struct store *s, const struct token_info *ti, char **sid_out,
 		ret = rc;
 		goto fail;
 	}
-	if ((ret = session_record(s, "session.create", ti->name, json_pack("{s:s, s:s}",
-				  "token", ti->name, "expires_at", expires), err)))
+	/* the stored hash, not the id: the entry binds the row without being a credential */
+	if ((ret = session_record(s, "session.create", ti->name, json_pack("{s:s, s:s, s:s}",
+				  "token", ti->name, "expires_at", expires, "session_sha256", hash),
+				  err)))
 		goto fail;
 	*sid_out = xstrdup(sid);
 	if (expires_us)
@@ -512,15 +514,60 @@ fail:
 	return ret;
 }
 
+/*
+ * The session row that matched must be one the ledger recorded: a
+ * session.create with its stored hash, for the same token, not deleted
+ * since and not expired by the entry's expiry.  A row added behind the
+ * ledger (for an existing token, with an id someone knows) or given a
+ * later expiry is refused, with a line on stderr saying why.  Sessions
+ * made before the entry recorded the hash are refused too: sign in again.
+ */
+static int session_bound(struct store *s, const char *hash, const struct token_info *ti,
+			 struct aiv_err *err)
+{
+	struct ledger_bound_session bs;
+	char now[TIME_ISO_LEN];
+	const char *why = NULL;
+	int found, ret;
+
+	if ((ret = ledger_bound_session(s, hash, &bs, &found, err)))
+		return ret;
+	time_format_us(time_now_us(), now);
+	if (!found)
+		why = "no ledger entry created it, or one ended it";
+	else if (strcmp(bs.token, ti->name))
+		why = "its token differs from the ledger's";
+	else if (strcmp(bs.expires_at, now) <= 0)
+		why = "the ledger's expiry has passed";
+	if (!why)
+		return 0;
+	if (found)
+		fprintf(stderr, "aivalue: refused a session of token '%s': %s (ledger entry "
+			"%lld); the sessions table was changed outside the ledger\n", ti->name,
+			why, (long long)bs.seq);
+	else
+		fprintf(stderr, "aivalue: refused a session of token '%s': %s; the sessions "
+			"table was changed outside the ledger\n", ti->name, why);
+	return aiv_fail(err, AIV_EPERM, "invalid or expired session");
+}
+
 int session_check(struct store *s, const char *sid, struct token_info *out,
 		  struct aiv_err *err)
 {
+	char hash[SHA256_HEX];
+	int ret;
+
 	memset(out, 0, sizeof(*out));
 	if (!sid || strncmp(sid, "aivs_", 5) || strlen(sid) > SESSION_ID_MAX)
 		return aiv_fail(err, AIV_EPERM, "invalid session");
-	return lookup_token(s, "SELECT " TOKEN_COLS ", t.hash FROM sessions x JOIN tokens t"
-			    " ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
-			    TOKEN_VALID, sid, 2, out, "invalid or expired session", err);
+	if ((ret = lookup_token(s, "SELECT " TOKEN_COLS ", t.hash FROM sessions x JOIN tokens t"
+				" ON t.id = x.token_id WHERE x.hash = ? AND x.expires_at > ? AND "
+				TOKEN_VALID, sid, 2, out, "invalid or expired session", err)))
+		return ret;
+	sha256_hex(sid, strlen(sid), hash);
+	if ((ret = session_bound(s, hash, out, err)))
+		memset(out, 0, sizeof(*out));
+	return ret;
 }
 
 int session_delete(struct store *s, const char *sid, struct aiv_err *err)
@@ -554,8 +601,8 @@ int session_delete(struct store *s, const char *sid, struct aiv_err *err)
 		goto fail;
 	}
 	if ((ret = store_exec_text(s, "DELETE FROM sessions WHERE hash = ?", hash, err)) ||
-	    (ret = session_record(s, "session.delete", name, json_pack("{s:s}", "token", name),
-				  err)))
+	    (ret = session_record(s, "session.delete", name, json_pack("{s:s, s:s}", "token", name,
+				  "session_sha256", hash), err)))
 		goto fail;
 	return 0;
 fail:

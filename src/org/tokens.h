@@ -101,7 +101,8 @@ int token_list(struct store *s, json_t **out, struct aiv_err *err);
  * and its token is neither revoked nor expired, so revoking a token ends
  * its sessions too.  Creating and deleting a session are ledger entries
  * (session.create, session.delete: who signed in to the dashboard and
- * when is audit evidence); the session id is never recorded.  Expired
+ * when is audit evidence); the session id is never recorded, its stored
+ * hash is, and session_check refuses a row the ledger did not create.  Expired
  * sessions are purged, without a ledger entry, when the next one is made.
  */
 #define SESSION_TTL_S 43200 /* 12 hours */

@@ -69,4 +69,39 @@ test_expect_success 'a rejected item flipped to approved releases nothing' '
 	test_grep "the ledger says rejected by ana" r.json
 '
 
+# exceptions.used_at (and used_decision) said an approved item had
+# released its decision; nothing compared them with anything, so clearing
+# used_at with sqlite3 verified clean and let the one-time approval
+# release the same request again.  The decision that used an approval is
+# in the decision log (its record carries the approver, and its reason
+# names the item); the records are bound (digest, decisions.batch).  So
+# audit verify replays used_at/used_decision from them, and decide refuses
+# an approval a decision already used, whatever the table says.
+
+test_expect_success 'the decision log says which decision used inv-3.s approval; verify agrees' '
+	json_get ok.json "d[\"decision_id\"]" >dec &&
+	test "$(sqlite3 aivalue.db "SELECT used_decision FROM exceptions WHERE id = '\''$(cat item3)'\''")" = "$(cat dec)" &&
+	aivalue audit verify >v.out &&
+	test_grep "^state ok: " v.out
+'
+
+test_expect_success 'used_at cleared behind the ledger: named, and the approval releases nothing' '
+	sqlite3 aivalue.db ".backup c.db" &&
+	sqlite3 c.db "UPDATE exceptions SET used_at = NULL, used_decision = NULL WHERE id = '\''$(cat item3)'\''" &&
+	test_must_fail aivalue --db c.db audit verify 2>c.err &&
+	test_grep "^error: table exceptions, row $(cat item3): used_at is (none) (decision (none)) but the decision log says decision $(cat dec) used it at 20[0-9T:.-]*Z$" c.err &&
+	decide_on c.db again.json inv-3 "$INV3" --approved "$(cat item3)" 2>again.err &&
+	test "$(json_get again.json "d[\"decision\"]")" = deny &&
+	test_grep "approval .$(cat item3). was already used by decision $(cat dec) (the exceptions table says it was not): denied, fail closed" again.json &&
+	test_grep "^aivalue: approval .$(cat item3). was already used by decision" again.err
+'
+
+test_expect_success 'used_at set on an item no decision used is named' '
+	sqlite3 aivalue.db ".backup u.db" &&
+	sqlite3 u.db "UPDATE exceptions SET used_at = '\''2026-12-01T00:00:00.000000Z'\'', used_decision = '\''dec-x'\'' WHERE id = '\''$(cat item4)'\''" &&
+	test_must_fail aivalue --db u.db audit verify 2>u.err &&
+	test_grep "^error: table exceptions, row $(cat item4): used_at is 2026-12-01T00:00:00.000000Z (decision dec-x) but the decision log says no decision used it$" u.err &&
+	test_grep "state verification failed: 1 difference " u.err
+'
+
 test_done

@@ -263,7 +263,14 @@ static void change_read(struct http_request *req, struct http_response *res, enu
 		}
 		break;
 	}
-	case R_SHOW: ret = change_show(&env, http_param(req, "id"), &out, &err); break;
+	case R_SHOW: {
+		struct change_cr_view v;
+		if (!(ret = change_show(&env, http_param(req, "id"), &v, &err))) {
+			out = change_cr_view_json(&v);
+			change_cr_view_release(&v);
+		}
+		break;
+	}
 	case R_VERIFY: {
 		struct change_verdict v;
 		if (!(ret = change_verify(&env, http_param(req, "id"), &v, &err))) {
@@ -343,6 +350,7 @@ static void h_open(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_open_args a;
+	struct change_cr_view v;
 	struct change_env env;
 	char actor[160];
 	json_t *body, *out = NULL;
@@ -372,7 +380,10 @@ static void h_open(struct http_request *req, struct http_response *res)
 	a.generated_by = field(body, "generated_by");
 	a.model = field(body, "model");
 	a.base_version = (int64_t)json_integer_value(json_object_get(body, "base_version"));
-	ret = change_open(&env, &a, &out, &err);
+	if (!(ret = change_open(&env, &a, &v, &err))) {
+		out = change_cr_view_json(&v);
+		change_cr_view_release(&v);
+	}
 	send_result(res, ret, out, &err);
 cleanup:
 	change_rules_free(rules);

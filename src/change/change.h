@@ -406,11 +406,6 @@ struct change_gov_metrics {
 int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 			struct aiv_err *err);
 void change_gov_metrics_release(struct change_gov_metrics *m);
-/*
- * The same metrics as a JSON document (change_gov_metrics_json), for
- * callers that want the document; *out is the caller's.
- */
-int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err);
 
 /* JSON printers (change_json.c): a new reference, the API's and --json's shape. */
 json_t *change_cr_list_json(const struct change_cr_list *l);

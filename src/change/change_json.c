@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "change.h"
+#include "core/cjson.h"
 #include "change_int.h"
 
 static json_t *number_or_null(double v)
@@ -20,12 +21,7 @@ static json_t *number_or_null(double v)
 
 static json_t *strs_json(const struct change_strs *l)
 {
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_string(l->v[i]));
-	return arr;
+	return cjson_str_array(l->v, l->n);
 }
 
 json_t *change_cr_summary_json(const struct change_cr_summary *c)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "adoption.h"
+#include "core/cjson.h"
 
 double adoption_rate4(double v)
 {
@@ -221,12 +222,7 @@ json_t *adoption_two_tier_json(const struct adoption_two_tier *tt)
 
 static json_t *strs_json(const struct adoption_strs *l)
 {
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_string(l->v[i]));
-	return arr;
+	return cjson_str_array(l->v, l->n);
 }
 
 json_t *adoption_starter_list_json(const struct adoption_starter_list *l)

@@ -782,11 +782,14 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 static void h_baselines(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
+	struct baseline_list l;
 	json_t *out = NULL;
-	int ret = baseline_list(req->store, &out, &err);
+	int ret = baseline_list(req->store, &l, &err);
 
-	if (!ret)
-		out = list_of(out);
+	if (!ret) {
+		out = list_of(baseline_list_json(&l));
+		baseline_list_release(&l);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -794,6 +797,7 @@ static void h_baseline_create(struct http_request *req, struct http_response *re
 {
 	static const char *const keys[] = { "name", NULL };
 	struct aiv_err err = AIV_ERR_INIT;
+	struct baseline_info b;
 	char actor[160];
 	json_t *body, *out = NULL;
 	int ret;
@@ -807,7 +811,11 @@ static void h_baseline_create(struct http_request *req, struct http_response *re
 		return;
 	}
 	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
-	ret = baseline_create(req->store, actor, field(body, "name"), &out, &err);
+	ret = baseline_create(req->store, actor, field(body, "name"), &b, &err);
+	if (!ret) {
+		out = baseline_created_json(&b);
+		baseline_info_release(&b);
+	}
 	send_result(res, ret, out, &err);
 	json_decref(body);
 }
@@ -816,6 +824,7 @@ static void h_baseline_diff(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *a = http_query(req, "from"), *b = http_query(req, "to");
+	struct baseline_diff_result d;
 	json_t *out = NULL;
 	int ret;
 
@@ -823,7 +832,11 @@ static void h_baseline_diff(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "query parameter 'from' is required: a baseline name (or @now)");
 		return;
 	}
-	ret = baseline_diff(req->store, a, b && *b ? b : "@now", &out, &err);
+	ret = baseline_diff(req->store, a, b && *b ? b : "@now", &d, &err);
+	if (!ret) {
+		out = baseline_diff_result_json(&d);
+		baseline_diff_result_release(&d);
+	}
 	send_result(res, ret, out, &err);
 }
 

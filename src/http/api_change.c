@@ -207,6 +207,7 @@ static void closure(struct http_request *req, struct http_response *res, int ups
 	const char *ds = http_query(req, "depth"), *kind = http_query(req, "kind");
 	long long depth = 0;
 	struct graph *g = NULL;
+	struct query_closure_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -224,8 +225,12 @@ static void closure(struct http_request *req, struct http_response *res, int ups
 		return;
 	}
 	ret = query_closure(g, http_param(req, "id"), upstream, (int)depth,
-			    kind && *kind ? kind : NULL, &out, &err);
+			    kind && *kind ? kind : NULL, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_closure_result_json(&r);
+		query_closure_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -847,6 +852,7 @@ static void h_path(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *a = http_query(req, "from"), *b = http_query(req, "to");
 	struct graph *g = NULL;
+	struct query_path_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -859,8 +865,12 @@ static void h_path(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	ret = query_path(g, a, b, &out, &err);
+	ret = query_path(g, a, b, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_path_result_json(&r);
+		query_path_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -868,6 +878,7 @@ static void h_cycles(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct graph *g = NULL;
+	struct query_cycles_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -875,8 +886,12 @@ static void h_cycles(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	ret = query_cycles(g, &out, &err);
+	ret = query_cycles(g, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_cycles_result_json(&r);
+		query_cycles_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 

@@ -13,6 +13,7 @@
  * import would supply it, and the finding is listed as not assessed
  * rather than silently absent.  assess_register() registers them.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +30,6 @@
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 #include "playbook.h"
-
-/*
- * NEEDSWORK: adoption_shadow_ai() still returns JSON, read here by key;
- * a typed finding (as adoption_two_tier and journeys now return) would
- * remove the lookups.  Likewise ev_change() reads
- * change_metrics() and ev_workflow() control_readiness() by key until
- * those return typed structs (issue 14, typed results of change/ and
- * control/).
- */
 
 /*
  * Load the adoption report when usage was imported: 0 loaded (release r
@@ -122,9 +114,9 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 		      struct aiv_err *err)
 {
 	struct adoption_register reg = { NULL, NULL };
+	struct adoption_shadow sh;
 	struct adoption_report r;
 	struct usage_table t;
-	json_t *f;
 	int ret;
 
 	(void)pv;
@@ -138,15 +130,11 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 		utab_release(&t);
 		return err->code;
 	}
-	f = adoption_shadow_ai(&t, &r, &reg);
-	if (f) {
-		json_t *figures = json_deep_copy(f);
-		json_object_del(figures, "summary");
-		json_object_del(figures, "id");
-		findings_add(out, env->cat, "shadow_ai", "tools", "high", figures, "%s",
-			     json_str(f, "summary") ? json_str(f, "summary") : "shadow AI");
+	if (adoption_shadow_ai(&t, &r, &reg, &sh)) {
+		findings_add(out, env->cat, "shadow_ai", "tools", "high",
+			     adoption_shadow_figures_json(&sh), "%s", sh.summary);
+		adoption_shadow_release(&sh);
 	}
-	json_decref(f);
 	adoption_register_release(&reg);
 	adoption_report_release(&r);
 	utab_release(&t);
@@ -404,9 +392,10 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	struct change_rules *rules = NULL;
 	struct change_env ce;
 	struct change_request_counts crs;
-	json_t *m = NULL, *v;
+	struct change_gov_metrics m;
+	double v = NAN, scale = 1;
 	int64_t n;
-	size_t waiting;
+	size_t waiting = 0, i;
 	const char *rp = getenv("AIVALUE_CHANGE_RULES");
 	int ret;
 
@@ -426,53 +415,43 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	ce.cat = env->cat;
 	ce.rules = rules;
 	ce.actor = "evidence";
-	ret = change_metrics(&ce, &m, err);
+	ret = change_metrics_read(&ce, &m, err);
 	change_rules_free(rules);
 	if (ret)
 		return ret;
-	{
-		double scale = 1, sum = 0;
-		v = NULL;
-		waiting = 0;
-		if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness"))
-			v = json_object_get(json_object_get(m, "audit_readiness"), "share");
-		else if (!strcmp(metric, "downstream_consistency"))
-			v = json_object_get(json_object_get(m, "downstream_consistency"), "share");
-		else if (!strcmp(metric, "ai_generated_change_share"))
-			v = json_object_get(json_object_get(m, "ai_generated"), "share");
-		else if (!strcmp(metric, "time_to_safe_change"))
-			v = json_object_get(json_object_get(m, "time_to_safe_change_hours"), "median"),
-			scale = 3600;
-		else if (!strcmp(metric, "conflict_resolution_time"))
-			v = json_object_get(json_object_get(m, "conflicts"),
-					    "time_to_resolve_median_hours"), scale = 3600;
-		if (!strcmp(metric, "review_backlog")) {
-			/*
-			 * The catalog: open change requests waiting for a required
-			 * review or sign-off for more than 5 working days, counted now.
-			 */
-			json_t *o;
-			size_t k;
-			json_array_foreach(json_object_get(m, "awaiting_review"), k, o) {
-				int64_t at = 0;
-				waiting++;
-				if (!time_parse_iso(json_str(o, "opened_at"), &at) &&
-				    working_days(at, env->now) > REVIEW_BACKLOG_WORKING_DAYS)
-					sum++;
-			}
-			v = json_real(sum);
-			json_object_set_new(m, "_backlog", v);
-		}
-		if (json_is_number(v))
-			out->value = json_number_value(v) * scale;
+	if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness")) {
+		v = m.audit_readiness.share;
+	} else if (!strcmp(metric, "downstream_consistency")) {
+		v = m.downstream.share;
+	} else if (!strcmp(metric, "ai_generated_change_share")) {
+		v = m.ai_generated.share;
+	} else if (!strcmp(metric, "time_to_safe_change")) {
+		v = m.safe_change.median;
+		scale = 3600;
+	} else if (!strcmp(metric, "conflict_resolution_time")) {
+		v = m.conflicts.resolve_median_hours;
+		scale = 3600;
+	} else if (!strcmp(metric, "review_backlog")) {
+		/*
+		 * The catalog: open change requests waiting for a required
+		 * review or sign-off for more than 5 working days, counted now.
+		 */
+		v = 0;
+		for (i = 0; i < m.nawaiting; i++, waiting++)
+			if (m.awaiting[i].opened_at &&
+			    working_days(m.awaiting[i].opened_at, env->now) >
+			    REVIEW_BACKLOG_WORKING_DAYS)
+				v++;
 	}
-	if (json_is_number(v) && !strcmp(metric, "review_backlog")) {
+	if (!isnan(v))
+		out->value = v * scale;
+	if (!isnan(v) && !strcmp(metric, "review_backlog")) {
 		out->state = EV_MEASURED;
 		snprintf(out->source, sizeof(out->source),
 			 "change control: %.0f of %zu open change request%s waiting for a required "
 			 "approval have waited more than %d working days (aivalue change metrics)",
 			 out->value, waiting, waiting == 1 ? "" : "s", REVIEW_BACKLOG_WORKING_DAYS);
-	} else if (json_is_number(v)) {
+	} else if (!isnan(v)) {
 		out->state = EV_MEASURED;
 		snprintf(out->source, sizeof(out->source),
 			 "change control over %lld change request%s (aivalue change metrics)",
@@ -482,7 +461,7 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 		snprintf(out->source, sizeof(out->source),
 			 "lacks evidence: no finished change request to measure yet");
 	}
-	json_decref(m);
+	change_gov_metrics_release(&m);
 	return 0;
 }
 

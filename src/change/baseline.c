@@ -85,8 +85,14 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-int baseline_create(struct store *s, const char *actor, const char *name, json_t **out,
-		    struct aiv_err *err)
+void baseline_info_release(struct baseline_info *b)
+{
+	free(b->name);
+	memset(b, 0, sizeof(*b));
+}
+
+int baseline_create(struct store *s, const char *actor, const char *name,
+		    struct baseline_info *out, struct aiv_err *err)
 {
 	json_t *items = NULL, *payload = NULL;
 	char root[SHA256_HEX], *txt = NULL, *subject = NULL;
@@ -94,6 +100,7 @@ int baseline_create(struct store *s, const char *actor, const char *name, json_t
 	int64_t seq = 0, now = time_now_us();
 	int ret;
 
+	memset(out, 0, sizeof(*out));
 	if (!valid_name(name))
 		return aiv_fail(err, AIV_EINPUT, "baseline name '%s' must be letters, digits, '.', "
 				"'-' or '_' (at most 64)", name);
@@ -135,8 +142,11 @@ int baseline_create(struct store *s, const char *actor, const char *name, json_t
 	store_reset(st);
 	if (ret < 0 || (ret = store_commit(s, err)))
 		goto fail;
-	*out = json_pack("{s:s, s:s, s:I, s:I}", "name", name, "root", root, "count",
-			 (json_int_t)json_array_size(items), "ledger_seq", (json_int_t)seq);
+	out->name = xstrdup(name);
+	memcpy(out->root, root, SHA256_HEX);
+	out->count = (int64_t)json_array_size(items);
+	out->created_at = now;
+	out->ledger_seq = seq;
 	ret = 0;
 	goto cleanup;
 fail:
@@ -191,46 +201,87 @@ static int load(struct store *s, const char *name, json_t **items, char root[SHA
 	return 0;
 }
 
-int baseline_diff(struct store *s, const char *a, const char *b, json_t **out,
-		  struct aiv_err *err)
+void baseline_diff_result_release(struct baseline_diff_result *d)
+{
+	size_t i;
+
+	free(d->a);
+	free(d->b);
+	for (i = 0; i < d->nadded; i++)
+		free(d->added[i]);
+	free(d->added);
+	for (i = 0; i < d->nremoved; i++)
+		free(d->removed[i]);
+	free(d->removed);
+	for (i = 0; i < d->nchanged; i++) {
+		free(d->changed[i].id);
+		free(d->changed[i].from_fingerprint);
+		free(d->changed[i].to_fingerprint);
+	}
+	free(d->changed);
+	for (i = 0; i < d->nimpacted; i++) {
+		free(d->impacted[i].id);
+		free(d->impacted[i].path);
+	}
+	free(d->impacted);
+	free(d->explain);
+	memset(d, 0, sizeof(*d));
+}
+
+static char *str_or_empty(const char *v)
+{
+	return xstrdup(v ? v : "");
+}
+
+int baseline_diff(struct store *s, const char *a, const char *b,
+		  struct baseline_diff_result *out, struct aiv_err *err)
 {
 	json_t *ia = NULL, *ib = NULL, *ma = json_object(), *mb = json_object(), *it, *x;
-	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
-	json_t *impacted = json_array(), *seen = json_object();
-	char ra[SHA256_HEX], rb[SHA256_HEX], explain[256];
+	json_t *seen = json_object();
 	struct graph *g = NULL;
 	struct graph_walk w;
 	const char *key;
-	size_t i;
+	size_t i, aadd = 0, arem = 0, achg = 0, aimp = 0;
 	int ret;
 
+	memset(out, 0, sizeof(*out));
 	graph_walk_init(&w);
-	if ((ret = load(s, a, &ia, ra, err)) || (ret = load(s, b, &ib, rb, err)) ||
+	if ((ret = load(s, a, &ia, out->root_a, err)) || (ret = load(s, b, &ib, out->root_b, err)) ||
 	    (ret = graph_load(s, &g, err)))
 		goto cleanup;
+	out->a = xstrdup(a);
+	out->b = xstrdup(b);
+	out->same = !strcmp(out->root_a, out->root_b);
 	json_array_foreach(ia, i, it)
 		json_object_set(ma, json_str(it, "id"), it);
 	json_array_foreach(ib, i, it)
 		json_object_set(mb, json_str(it, "id"), it);
 	json_object_foreach(mb, key, it) {
 		x = json_object_get(ma, key);
-		if (!x)
-			json_array_append_new(added, json_string(key));
-		else if (strcmp(json_str(x, "fingerprint"), json_str(it, "fingerprint")))
-			json_array_append_new(changed, json_pack("{s:s, s:O, s:O, s:O, s:O}", "id", key,
-				"from_version", json_object_get(x, "version"), "to_version",
-				json_object_get(it, "version"), "from_fingerprint",
-				json_object_get(x, "fingerprint"), "to_fingerprint",
-				json_object_get(it, "fingerprint")));
+		if (!x) {
+			ALLOC_GROW(out->added, out->nadded + 1, aadd);
+			out->added[out->nadded++] = xstrdup(key);
+		} else if (strcmp(json_str(x, "fingerprint"), json_str(it, "fingerprint"))) {
+			struct baseline_changed *c;
+			ALLOC_GROW(out->changed, out->nchanged + 1, achg);
+			c = &out->changed[out->nchanged++];
+			c->id = xstrdup(key);
+			c->from_version = json_integer_value(json_object_get(x, "version"));
+			c->to_version = json_integer_value(json_object_get(it, "version"));
+			c->from_fingerprint = str_or_empty(json_str(x, "fingerprint"));
+			c->to_fingerprint = str_or_empty(json_str(it, "fingerprint"));
+		}
 	}
 	json_object_foreach(ma, key, it)
-		if (!json_object_get(mb, key))
-			json_array_append_new(removed, json_string(key));
+		if (!json_object_get(mb, key)) {
+			ALLOC_GROW(out->removed, out->nremoved + 1, arem);
+			out->removed[out->nremoved++] = xstrdup(key);
+		}
 	/* impacted: downstream (in today's graph) of what changed, excluding the changed */
-	json_array_foreach(changed, i, it)
-		json_object_set_new(seen, json_str(it, "id"), json_true());
-	json_array_foreach(changed, i, it) {
-		uint32_t u = graph_find(g, json_str(it, "id")), k;
+	for (i = 0; i < out->nchanged; i++)
+		json_object_set_new(seen, out->changed[i].id, json_true());
+	for (i = 0; i < out->nchanged; i++) {
+		uint32_t u = graph_find(g, out->changed[i].id), k;
 		if (u == GRAPH_NONE)
 			continue;
 		graph_impact(g, u, NULL, &w);
@@ -241,60 +292,110 @@ int baseline_diff(struct store *s, const char *a, const char *b, json_t **out,
 				continue;
 			json_object_set_new(seen, id, json_true());
 			graph_path_text(&sb, g, &w, w.order[k]);
-			json_array_append_new(impacted, json_pack("{s:s, s:s}", "id", id, "path", sb.buf));
-			strbuf_release(&sb);
+			ALLOC_GROW(out->impacted, out->nimpacted + 1, aimp);
+			out->impacted[out->nimpacted].id = xstrdup(id);
+			out->impacted[out->nimpacted++].path = strbuf_detach(&sb, NULL);
 		}
 	}
-	if (!json_array_size(added) && !json_array_size(removed) && !json_array_size(changed))
-		snprintf(explain, sizeof(explain), "no difference: both roots are %.16s...", ra);
+	if (!out->nadded && !out->nremoved && !out->nchanged)
+		out->explain = xstrfmt("no difference: both roots are %.16s...", out->root_a);
 	else
-		snprintf(explain, sizeof(explain), "%zu changed, %zu added, %zu removed; %zu "
-			 "more artefacts downstream of the changes", json_array_size(changed),
-			 json_array_size(added), json_array_size(removed), json_array_size(impacted));
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O, s:O, s:O, s:O, s:s}", "a", a, "b", b,
-			 "root_a", ra, "root_b", rb, "same", !strcmp(ra, rb), "added", added,
-			 "removed", removed, "changed", changed, "impacted", impacted,
-			 "explain", explain);
+		out->explain = xstrfmt("%zu changed, %zu added, %zu removed; %zu more artefacts "
+				       "downstream of the changes", out->nchanged, out->nadded,
+				       out->nremoved, out->nimpacted);
 cleanup:
+	if (ret)
+		baseline_diff_result_release(out);
 	graph_walk_release(&w);
 	graph_free(g);
 	json_decref(ia);
 	json_decref(ib);
 	json_decref(ma);
 	json_decref(mb);
-	json_decref(added);
-	json_decref(removed);
-	json_decref(changed);
-	json_decref(impacted);
 	json_decref(seen);
 	return ret;
 }
 
-int baseline_list(struct store *s, json_t **out, struct aiv_err *err)
+int baseline_list(struct store *s, struct baseline_list *out, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, "SELECT name, root, created_at, items FROM"
 					      " baselines ORDER BY created_at, name", err);
-	json_t *arr = json_array();
+	size_t alloc = 0;
 	int rc;
 
-	if (!st) {
-		json_decref(arr);
+	memset(out, 0, sizeof(*out));
+	if (!st)
 		return err->code;
-	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char t[TIME_ISO_LEN];
 		json_t *items = json_loads(store_col_text(st, 3), 0, NULL);
-		time_format_us(store_col_int(st, 2), t);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "name",
-			store_col_text(st, 0), "root", store_col_text(st, 1), "created_at", t,
-			"count", (json_int_t)json_array_size(items)));
+		struct baseline_info *b;
+		ALLOC_GROW(out->v, out->n + 1, alloc);
+		b = &out->v[out->n++];
+		memset(b, 0, sizeof(*b));
+		b->name = str_or_empty(store_col_text(st, 0));
+		snprintf(b->root, sizeof(b->root), "%s", store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		b->created_at = store_col_int(st, 2);
+		b->count = (int64_t)json_array_size(items);
 		json_decref(items);
 	}
 	store_reset(st);
 	if (rc < 0) {
-		json_decref(arr);
+		baseline_list_release(out);
 		return rc;
 	}
-	*out = arr;
 	return 0;
+}
+
+void baseline_list_release(struct baseline_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		baseline_info_release(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- JSON printers -------------------------------------------------- */
+
+json_t *baseline_created_json(const struct baseline_info *b)
+{
+	return json_pack("{s:s, s:s, s:I, s:I}", "name", b->name, "root", b->root, "count",
+			 (json_int_t)b->count, "ledger_seq", (json_int_t)b->ledger_seq);
+}
+
+json_t *baseline_list_json(const struct baseline_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		char t[TIME_ISO_LEN];
+		time_format_us(l->v[i].created_at, t);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "name", l->v[i].name,
+			"root", l->v[i].root, "created_at", t, "count", (json_int_t)l->v[i].count));
+	}
+	return arr;
+}
+
+json_t *baseline_diff_result_json(const struct baseline_diff_result *d)
+{
+	json_t *changed = json_array(), *impacted = json_array();
+	size_t i;
+
+	for (i = 0; i < d->nchanged; i++) {
+		const struct baseline_changed *c = &d->changed[i];
+		json_array_append_new(changed, json_pack("{s:s, s:I, s:I, s:s, s:s}", "id", c->id,
+			"from_version", (json_int_t)c->from_version, "to_version",
+			(json_int_t)c->to_version, "from_fingerprint", c->from_fingerprint,
+			"to_fingerprint", c->to_fingerprint));
+	}
+	for (i = 0; i < d->nimpacted; i++)
+		json_array_append_new(impacted, json_pack("{s:s, s:s}", "id", d->impacted[i].id,
+			"path", d->impacted[i].path));
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:s}", "a", d->a, "b", d->b,
+			 "root_a", d->root_a, "root_b", d->root_b, "same", d->same, "added",
+			 cjson_str_array(d->added, d->nadded), "removed",
+			 cjson_str_array(d->removed, d->nremoved), "changed", changed, "impacted",
+			 impacted, "explain", d->explain);
 }

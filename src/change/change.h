@@ -15,7 +15,7 @@
  * Every function below is one store transaction with its ledger entries
  * (or a read).  The reads, the merge, the review, sign and attach fill
  * typed structs (see "Typed results" below) that the text, HTML and JSON
- * printers read; open and show still answer with a JSON object.
+ * printers read; show and open fill a change_cr_view.
  * The CLI and the HTTP API are thin wrappers that print or send the
  * answer.  Bad input changes nothing.  The approval path, the impact set, the signature records and
  * the stale-mark causes are all computed here from the graph (graph.h) and
@@ -78,17 +78,22 @@ struct change_open_args {
 	size_t nevidence;
 };
 
-/* Open a CR.  *out: the CR as change_show prints it, plus "conflicts". */
-int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
-		struct aiv_err *err);
+struct change_cr_view;
+/*
+ * Open a CR.  *out: the CR as change_show reads it, with `opened` set:
+ * the conflicts found now and, when governance is behind, why it waits
+ * in the queue (change_cr_view_release; nothing to release on error).
+ */
+int change_open(struct change_env *e, const struct change_open_args *a,
+		struct change_cr_view *out, struct aiv_err *err);
 /*
  * change_open inside the caller's transaction (store_begin already done;
  * AIV_EINTERNAL otherwise), so several openings and other writes commit
  * or roll back together, ledger entries included.  On error the caller
  * must roll back: rows may already be written.  *out as change_open.
  */
-int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
-		      struct aiv_err *err);
+int change_open_in_tx(struct change_env *e, const struct change_open_args *a,
+		      struct change_cr_view *out, struct aiv_err *err);
 
 /*
  * The approval state of a CR: one slot per required approval (the
@@ -223,8 +228,6 @@ void change_attach_result_release(struct change_attach_result *r);
  */
 json_t *change_attach_result_json(const struct change_attach_result *r);
 
-/* One CR with its impact, approval state, signatures, stale marks, conflicts. */
-int change_show(struct change_env *e, const char *cr, json_t **out, struct aiv_err *err);
 /*
  * Typed results.  Each read below fills a struct the caller owns (zeroed
  * or not, it is overwritten) and frees with its _release, which leaves it
@@ -252,6 +255,54 @@ struct change_cr_list {
 };
 int change_list(struct change_env *e, struct change_cr_list *out, struct aiv_err *err);
 void change_cr_list_release(struct change_cr_list *l);
+
+/*
+ * One CR in full (change_show, change_open): its summary, the impact set
+ * and evidence recorded at opening, the approval state now, every
+ * signature, the stale marks it caused and the conflicts recorded with
+ * it.  change_open also sets `opened`, the conflicts it found with the
+ * active CRs and, when the CR waits in the governance queue, `finding`.
+ */
+struct change_impact_item {
+	char *id, *via, *owner, *owner_kind, *fingerprint; /* NULL: not recorded */
+	int64_t depth, version;
+	struct change_strs path;    /* the changed artefact ... this one */
+};
+struct change_signature {
+	char *decision, *signer, *time, *meaning, *reason, *record_hash, *artefact;
+	int64_t ledger_seq;
+};
+struct change_cr_mark {
+	char *artefact, *cause;
+	int open;
+	int64_t cleared_at;         /* with cleared_by; 0 while open */
+	char *cleared_by;           /* NULL while open */
+};
+struct change_cr_conflict {
+	char *with;                 /* the other CR */
+	struct change_strs overlap; /* artefact ids both touch */
+	int resolved;               /* recorded conflicts only */
+};
+struct change_cr_view {
+	struct change_cr_summary cr;
+	struct change_impact_item *impact;
+	size_t nimpact;
+	struct change_evidence_list evidence; /* as stored: files print their keys sorted */
+	struct change_approval approval;
+	struct change_signature *signatures;
+	size_t nsignatures;
+	struct change_cr_mark *marks;
+	size_t nmarks;
+	struct change_cr_conflict *recorded;
+	size_t nrecorded;
+	int opened;                           /* filled by change_open */
+	struct change_cr_conflict *conflicts; /* with opened: found now */
+	size_t nconflicts;
+	char *finding;                        /* with opened: why it is queued, or NULL */
+};
+int change_show(struct change_env *e, const char *cr, struct change_cr_view *out,
+		struct aiv_err *err);
+void change_cr_view_release(struct change_cr_view *v);
 
 /*
  * Every recorded conflict, oldest first.  A conflict is two active CRs
@@ -355,14 +406,15 @@ struct change_gov_metrics {
 int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 			struct aiv_err *err);
 void change_gov_metrics_release(struct change_gov_metrics *m);
-/*
- * The same metrics as a JSON document (change_gov_metrics_json), for
- * callers that want the document; *out is the caller's.
- */
-int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err);
 
 /* JSON printers (change_json.c): a new reference, the API's and --json's shape. */
 json_t *change_cr_list_json(const struct change_cr_list *l);
+/*
+ * The summary's keys, then impact, evidence, approval, signatures,
+ * stale_marks, conflicts_recorded; an opened CR adds conflicts and, when
+ * queued, finding.
+ */
+json_t *change_cr_view_json(const struct change_cr_view *v);
 json_t *change_conflict_list_json(const struct change_conflict_list *l);
 json_t *change_stale_list_json(const struct change_stale_list *l);
 json_t *change_verdict_json(const struct change_verdict *v);

@@ -138,6 +138,15 @@ int chg_evidence_check(const struct change_evidence *ev, struct aiv_err *err);
 int chg_evidence_store(struct change_env *e, const struct change_evidence *ev,
 		       char fp[SHA256_HEX], struct aiv_err *err);
 
+/*
+ * Items [from, to) of evidence array `arr` typed into *l (stored: the
+ * files print their keys sorted, as the store keeps them); release with
+ * chg_evidence_list_release.
+ */
+void chg_evidence_list_from_json(const json_t *arr, size_t from, size_t to, int stored,
+				 struct change_evidence_list *l);
+void chg_evidence_list_release(struct change_evidence_list *l);
+
 /* ---- reads ----------------------------------------------------------- */
 
 json_t *chg_time_or_null(int64_t us);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "change.h"
+#include "core/cjson.h"
 #include "change_int.h"
 
 static json_t *number_or_null(double v)
@@ -20,12 +21,7 @@ static json_t *number_or_null(double v)
 
 static json_t *strs_json(const struct change_strs *l)
 {
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_string(l->v[i]));
-	return arr;
+	return cjson_str_array(l->v, l->n);
 }
 
 json_t *change_cr_summary_json(const struct change_cr_summary *c)
@@ -54,6 +50,78 @@ json_t *change_cr_list_json(const struct change_cr_list *l)
 	for (i = 0; i < l->n; i++)
 		json_array_append_new(arr, change_cr_summary_json(&l->v[i]));
 	return arr;
+}
+
+/* Recorded at opening with sorted keys (cjson); printed in that order. */
+static json_t *impact_item_json(const struct change_impact_item *m)
+{
+	json_t *o = json_pack("{s:i}", "depth", (int)m->depth);
+
+	if (m->fingerprint)
+		json_object_set_new(o, "fingerprint", json_string(m->fingerprint));
+	if (m->id)
+		json_object_set_new(o, "id", json_string(m->id));
+	if (m->owner)
+		json_object_set_new(o, "owner", json_string(m->owner));
+	if (m->owner_kind)
+		json_object_set_new(o, "owner_kind", json_string(m->owner_kind));
+	json_object_set_new(o, "path", strs_json(&m->path));
+	json_object_set_new(o, "version", json_integer((json_int_t)m->version));
+	if (m->via)
+		json_object_set_new(o, "via", json_string(m->via));
+	return o;
+}
+
+static json_t *evidence_list_json(const struct change_evidence_list *l);
+
+json_t *change_cr_view_json(const struct change_cr_view *v)
+{
+	json_t *o = change_cr_summary_json(&v->cr), *arr;
+	size_t i;
+
+	arr = json_array();
+	for (i = 0; i < v->nimpact; i++)
+		json_array_append_new(arr, impact_item_json(&v->impact[i]));
+	json_object_set_new(o, "impact", arr);
+	json_object_set_new(o, "evidence", evidence_list_json(&v->evidence));
+	json_object_set_new(o, "approval", change_approval_json(&v->approval));
+	arr = json_array();
+	for (i = 0; i < v->nsignatures; i++) {
+		const struct change_signature *g = &v->signatures[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
+			"decision", g->decision, "signer", g->signer, "time", g->time,
+			"meaning", g->meaning, "reason", g->reason, "record_hash", g->record_hash,
+			"ledger_seq", (json_int_t)g->ledger_seq, "artefact", g->artefact));
+	}
+	json_object_set_new(o, "signatures", arr);
+	arr = json_array();
+	for (i = 0; i < v->nmarks; i++) {
+		const struct change_cr_mark *mk = &v->marks[i];
+		json_t *m = json_pack("{s:s, s:s, s:b}", "artefact", mk->artefact, "cause", mk->cause,
+				      "open", mk->open);
+		if (!mk->open) {
+			json_object_set_new(m, "cleared_at", chg_time_or_null(mk->cleared_at));
+			json_object_set_new(m, "cleared_by", json_string(mk->cleared_by));
+		}
+		json_array_append_new(arr, m);
+	}
+	json_object_set_new(o, "stale_marks", arr);
+	arr = json_array();
+	for (i = 0; i < v->nrecorded; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:b}", "with", v->recorded[i].with,
+			"overlap", strs_json(&v->recorded[i].overlap),
+			"resolved", v->recorded[i].resolved));
+	json_object_set_new(o, "conflicts_recorded", arr);
+	if (!v->opened)
+		return o;
+	arr = json_array();
+	for (i = 0; i < v->nconflicts; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:o}", "cr", v->conflicts[i].with,
+			"overlap", strs_json(&v->conflicts[i].overlap)));
+	json_object_set_new(o, "conflicts", arr);
+	if (v->finding)
+		json_object_set_new(o, "finding", json_string(v->finding));
+	return o;
 }
 
 json_t *change_conflict_list_json(const struct change_conflict_list *l)

@@ -71,7 +71,7 @@ static void file_from_json(const json_t *it, int stored, struct change_evidence_
 }
 
 /* Items [from, to) of evidence array `arr`, typed into *l. */
-static void list_from_json(const json_t *arr, size_t from, size_t to, int stored,
+void chg_evidence_list_from_json(const json_t *arr, size_t from, size_t to, int stored,
 			   struct change_evidence_list *l)
 {
 	size_t i;
@@ -82,7 +82,7 @@ static void list_from_json(const json_t *arr, size_t from, size_t to, int stored
 		file_from_json(json_array_get(arr, i), stored, &l->v[i - from]);
 }
 
-static void list_release(struct change_evidence_list *l)
+void chg_evidence_list_release(struct change_evidence_list *l)
 {
 	size_t i;
 
@@ -99,8 +99,8 @@ static void list_release(struct change_evidence_list *l)
 void change_attach_result_release(struct change_attach_result *r)
 {
 	free(r->cr);
-	list_release(&r->attached);
-	list_release(&r->evidence);
+	chg_evidence_list_release(&r->attached);
+	chg_evidence_list_release(&r->evidence);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -161,8 +161,8 @@ int change_attach(struct change_env *e, const char *cr, const char *by,
 	in_tx = 0;
 	memset(out, 0, sizeof(*out));
 	out->cr = xstrdup(c.id);
-	list_from_json(attached, 0, json_array_size(attached), 0, &out->attached);
-	list_from_json(c.evidence, 0, json_array_size(c.evidence), 0, &out->evidence);
+	chg_evidence_list_from_json(attached, 0, json_array_size(attached), 0, &out->attached);
+	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 0, &out->evidence);
 	for (i = 0; i < nstored; i++)
 		out->evidence.v[i].stored = 1;
 	out->ledger_seq = seq;

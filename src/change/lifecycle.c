@@ -19,8 +19,8 @@
 #include "ledger/ledger.h"
 #include "org/people.h"
 
-int change_open_in_tx(struct change_env *e, const struct change_open_args *a, json_t **out,
-		      struct aiv_err *err)
+int change_open_in_tx(struct change_env *e, const struct change_open_args *a,
+		      struct change_cr_view *out, struct aiv_err *err)
 {
 	struct artefact_row art;
 	json_t *impact = NULL, *path = NULL, *conflicts = json_array(), *payload = NULL;
@@ -34,6 +34,7 @@ int change_open_in_tx(struct change_env *e, const struct change_open_args *a, js
 	struct store_stmt *st;
 
 	memset(&art, 0, sizeof(art));
+	memset(out, 0, sizeof(*out));
 	if (!store_in_tx(e->s)) {
 		ret = aiv_fail(err, AIV_EINTERNAL, "change open: no transaction open");
 		goto cleanup;
@@ -170,9 +171,16 @@ int change_open_in_tx(struct change_env *e, const struct change_open_args *a, js
 	    (ret = chg_find_conflicts(e, id, art.id, impact, now, conflicts, err)) ||
 	    (ret = change_show(e, id, out, err)))
 		goto cleanup;
-	json_object_set(*out, "conflicts", conflicts);
+	out->opened = 1;
+	out->nconflicts = json_array_size(conflicts);
+	out->conflicts = out->nconflicts ? xcalloc(out->nconflicts, sizeof(*out->conflicts)) : NULL;
+	for (i = 0; i < out->nconflicts; i++) {
+		const json_t *cf = json_array_get(conflicts, i);
+		out->conflicts[i].with = xstrdup(json_str(cf, "cr"));
+		chg_strs_from_json(&out->conflicts[i].overlap, json_object_get(cf, "overlap"));
+	}
 	if (queued)
-		json_object_set_new(*out, "finding", json_string(why));
+		out->finding = xstrdup(why);
 cleanup:
 	chg_artefact_row_release(&art);
 	json_decref(impact);
@@ -187,22 +195,23 @@ cleanup:
 	return ret;
 }
 
-int change_open(struct change_env *e, const struct change_open_args *a, json_t **out,
-		struct aiv_err *err)
+int change_open(struct change_env *e, const struct change_open_args *a,
+		struct change_cr_view *out, struct aiv_err *err)
 {
-	json_t *res = NULL;
 	int ret;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	if ((ret = store_begin(e->s, err)))
 		return ret;
-	if ((ret = change_open_in_tx(e, a, &res, err)) || (ret = store_commit(e->s, err))) {
+	if ((ret = change_open_in_tx(e, a, out, err))) {
 		store_rollback(e->s);
-		json_decref(res);
 		return ret;
 	}
-	*out = res;
-	return 0;
+	if ((ret = store_commit(e->s, err))) {
+		store_rollback(e->s);
+		change_cr_view_release(out);
+	}
+	return ret;
 }
 
 /* The summary of a stored CR; *out is the caller's (chg_summary_release). */
@@ -241,48 +250,129 @@ static void summary_release(struct change_cr_summary *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static json_t *cr_json(const struct cr_row *c)
+static char *dup_str(const json_t *o, const char *key)
 {
-	struct change_cr_summary sum;
-	json_t *o;
+	const char *v = json_str(o, key);
 
-	summary_from_row(c, &sum);
-	o = change_cr_summary_json(&sum);
-	summary_release(&sum);
-	return o;
+	return v ? xstrdup(v) : NULL;
 }
 
-int change_show(struct change_env *e, const char *id, json_t **out, struct aiv_err *err)
+/* The impact items recorded at opening (JSON with sorted keys), typed. */
+static void impact_from_json(const json_t *arr, struct change_cr_view *v)
+{
+	const json_t *it;
+	size_t i;
+
+	v->nimpact = json_array_size(arr);
+	v->impact = v->nimpact ? xcalloc(v->nimpact, sizeof(*v->impact)) : NULL;
+	json_array_foreach(arr, i, it) {
+		struct change_impact_item *m = &v->impact[i];
+		m->id = dup_str(it, "id");
+		m->via = dup_str(it, "via");
+		m->owner = dup_str(it, "owner");
+		m->owner_kind = dup_str(it, "owner_kind");
+		m->fingerprint = dup_str(it, "fingerprint");
+		m->depth = json_integer_value(json_object_get(it, "depth"));
+		m->version = json_integer_value(json_object_get(it, "version"));
+		chg_strs_from_json(&m->path, json_object_get(it, "path"));
+	}
+}
+
+static void conflicts_release(struct change_cr_conflict *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].with);
+		chg_strs_release(&c[i].overlap);
+	}
+	free(c);
+}
+
+void change_cr_view_release(struct change_cr_view *v)
+{
+	size_t i;
+
+	summary_release(&v->cr);
+	for (i = 0; i < v->nimpact; i++) {
+		free(v->impact[i].id);
+		free(v->impact[i].via);
+		free(v->impact[i].owner);
+		free(v->impact[i].owner_kind);
+		free(v->impact[i].fingerprint);
+		chg_strs_release(&v->impact[i].path);
+	}
+	free(v->impact);
+	chg_evidence_list_release(&v->evidence);
+	chg_approval_release(&v->approval);
+	for (i = 0; i < v->nsignatures; i++) {
+		struct change_signature *g = &v->signatures[i];
+		free(g->decision);
+		free(g->signer);
+		free(g->time);
+		free(g->meaning);
+		free(g->reason);
+		free(g->record_hash);
+		free(g->artefact);
+	}
+	free(v->signatures);
+	for (i = 0; i < v->nmarks; i++) {
+		free(v->marks[i].artefact);
+		free(v->marks[i].cause);
+		free(v->marks[i].cleared_by);
+	}
+	free(v->marks);
+	conflicts_release(v->recorded, v->nrecorded);
+	conflicts_release(v->conflicts, v->nconflicts);
+	free(v->finding);
+	memset(v, 0, sizeof(*v));
+}
+
+static char *col_dup(struct store_stmt *st, int i)
+{
+	const char *t = store_col_text(st, i);
+
+	return xstrdup(t ? t : "");
+}
+
+int change_show(struct change_env *e, const char *id, struct change_cr_view *out,
+		struct aiv_err *err)
 {
 	struct cr_row c;
-	json_t *o, *state = NULL, *sigs, *marks, *conf;
+	json_t *state = NULL;
 	struct store_stmt *st;
+	size_t alloc;
 	int ret, rc;
 
+	memset(out, 0, sizeof(*out));
 	if ((ret = chg_cr_read(e->s, id, &c, err)))
 		return ret; /* before allocating: the server calls this per request */
-	sigs = json_array();
-	marks = json_array();
-	conf = json_array();
-	o = cr_json(&c);
-	json_object_set(o, "impact", c.impact);
-	json_object_set(o, "evidence", c.evidence);
+	summary_from_row(&c, &out->cr);
+	impact_from_json(c.impact, out);
+	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
 	if ((ret = chg_approval_state(e, &c, &state, err)))
 		goto fail;
-	json_object_set(o, "approval", state);
+	chg_approval_typed(state, &out->approval);
 	st = chg_prep(e->s, err, "SELECT decision, signer, time, meaning, reason, record_hash,"
 		  " ledger_seq, artefact FROM change_signatures WHERE cr = ? ORDER BY id", 1, id);
 	if (!st) {
 		ret = err->code;
 		goto fail;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(sigs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
-			"decision", store_col_text(st, 0), "signer", store_col_text(st, 1),
-			"time", store_col_text(st, 2), "meaning", store_col_text(st, 3),
-			"reason", store_col_text(st, 4), "record_hash", store_col_text(st, 5),
-			"ledger_seq", (json_int_t)store_col_int(st, 6),
-			"artefact", store_col_text(st, 7)));
+	alloc = 0;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct change_signature *g;
+		ALLOC_GROW(out->signatures, out->nsignatures + 1, alloc);
+		g = &out->signatures[out->nsignatures++];
+		g->decision = col_dup(st, 0);
+		g->signer = col_dup(st, 1);
+		g->time = col_dup(st, 2);
+		g->meaning = col_dup(st, 3);
+		g->reason = col_dup(st, 4);
+		g->record_hash = col_dup(st, 5);
+		g->ledger_seq = store_col_int(st, 6);
+		g->artefact = col_dup(st, 7);
+	}
 	store_reset(st);
 	if (rc < 0) {
 		ret = rc;
@@ -294,15 +384,16 @@ int change_show(struct change_env *e, const char *id, json_t **out, struct aiv_e
 		ret = err->code;
 		goto fail;
 	}
+	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *mk = json_pack("{s:s, s:s, s:b}", "artefact", store_col_text(st, 0),
-				       "cause", store_col_text(st, 1), "open",
-				       store_col_is_null(st, 2));
-		if (!store_col_is_null(st, 2)) {
-			json_object_set_new(mk, "cleared_at", chg_time_or_null(store_col_int(st, 2)));
-			json_object_set_new(mk, "cleared_by", json_string(store_col_text(st, 3)));
-		}
-		json_array_append_new(marks, mk);
+		struct change_cr_mark *mk;
+		ALLOC_GROW(out->marks, out->nmarks + 1, alloc);
+		mk = &out->marks[out->nmarks++];
+		mk->artefact = col_dup(st, 0);
+		mk->cause = col_dup(st, 1);
+		mk->open = store_col_is_null(st, 2);
+		mk->cleared_at = mk->open ? 0 : store_col_int(st, 2);
+		mk->cleared_by = mk->open ? NULL : col_dup(st, 3);
 	}
 	store_reset(st);
 	if (rc < 0) {
@@ -315,32 +406,27 @@ int change_show(struct change_env *e, const char *id, json_t **out, struct aiv_e
 		ret = err->code;
 		goto fail;
 	}
+	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *ov = json_loads(store_col_text(st, 2), 0, NULL);
-		json_array_append_new(conf, json_pack("{s:s, s:o, s:b}", "with",
-			strcmp(store_col_text(st, 0), id) ? store_col_text(st, 0)
-							  : store_col_text(st, 1),
-			"overlap", ov ? ov : json_array(), "resolved", !store_col_is_null(st, 3)));
+		struct change_cr_conflict *cf;
+		ALLOC_GROW(out->recorded, out->nrecorded + 1, alloc);
+		cf = &out->recorded[out->nrecorded++];
+		cf->with = col_dup(st, strcmp(store_col_text(st, 0), id) ? 0 : 1);
+		chg_strs_from_json_text(&cf->overlap, store_col_text(st, 2));
+		cf->resolved = !store_col_is_null(st, 3);
 	}
 	store_reset(st);
 	if (rc < 0) {
 		ret = rc;
 		goto fail;
 	}
-	json_object_set_new(o, "signatures", sigs);
-	json_object_set_new(o, "stale_marks", marks);
-	json_object_set_new(o, "conflicts_recorded", conf);
 	json_decref(state);
 	chg_cr_release(&c);
-	*out = o;
 	return 0;
 fail:
-	json_decref(o);
 	json_decref(state);
-	json_decref(sigs);
-	json_decref(marks);
-	json_decref(conf);
 	chg_cr_release(&c);
+	change_cr_view_release(out);
 	return ret;
 }
 

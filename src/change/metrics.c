@@ -253,15 +253,3 @@ void change_gov_metrics_release(struct change_gov_metrics *m)
 	free(m->awaiting);
 	memset(m, 0, sizeof(*m));
 }
-
-int change_metrics(struct change_env *e, json_t **out, struct aiv_err *err)
-{
-	struct change_gov_metrics m;
-	int ret;
-
-	if ((ret = change_metrics_read(e, &m, err)))
-		return ret;
-	*out = change_gov_metrics_json(&m);
-	change_gov_metrics_release(&m);
-	return 0;
-}

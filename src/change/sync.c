@@ -1020,7 +1020,7 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		goto cleanup;
 	json_array_foreach(changed, i, sp) {
 		struct change_open_args oa;
-		json_t *res = NULL;
+		struct change_cr_view res;
 		char *reason = a->reason && *a->reason ? NULL
 				 : xstrfmt("content changed in %s", json_str(sp, "file"));
 		if (a->dry_run && (!a->as || !*a->as)) {
@@ -1053,10 +1053,9 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 			goto cleanup;
 		}
 		json_array_append_new(proposed, json_pack("{s:s, s:s, s:s, s:I}", "artefact",
-			json_str(res, "artefact"), "cr", a->dry_run ? "(dry run)" : json_str(res, "id"),
-			"status", json_str(res, "status"), "impact",
-			(json_int_t)json_array_size(json_object_get(res, "impact"))));
-		json_decref(res);
+			res.cr.artefact, "cr", a->dry_run ? "(dry run)" : res.cr.id,
+			"status", res.cr.status, "impact", (json_int_t)res.nimpact));
+		change_cr_view_release(&res);
 	}
 	if ((ret = ledger_import(e, "artefacts.sync", a->dir, created, updated,
 				 json_array_size(proposed), &t, err)))

@@ -119,37 +119,37 @@ static void print_report(const struct adoption_report *r, int by)
 	}
 }
 
-static void print_register(json_t *starters, json_t *champions)
+static void print_register(const struct adoption_starter_list *starters,
+			   const struct adoption_champion_list *champions)
 {
 	size_t i;
-	json_t *v;
 
-	if (json_array_size(starters))
+	if (starters->n)
 		printf("\nstarter workflows (users in the window)\n");
-	json_array_foreach(starters, i, v) {
-		json_t *share = json_object_get(v, "targeted_share");
-		printf("  %-28.28s %4d of %4d targeted people", json_str(v, "name"),
-		       (int)json_integer_value(json_object_get(v, "targeted_users")),
-		       (int)json_integer_value(json_object_get(v, "targeted_people")));
-		if (share)
-			printf(" (%.0f%%)", 100.0 * json_real_value(share));
-		printf(", %d others; owner %s\n",
-		       (int)json_integer_value(json_object_get(v, "other_users")), json_str(v, "owner"));
+	for (i = 0; i < starters->n; i++) {
+		const struct adoption_starter *s = &starters->v[i];
+		printf("  %-28.28s %4d of %4d targeted people", s->name, s->targeted_users,
+		       s->targeted_people);
+		if (s->has_share)
+			printf(" (%.0f%%)", 100.0 * s->targeted_share);
+		printf(", %d others; owner %s\n", s->other_users, s->owner);
 	}
-	if (json_array_size(champions))
+	if (champions->n)
 		printf("\nchampion reach (team repeat use, champion excluded)\n");
-	json_array_foreach(champions, i, v) {
-		json_t *now = json_object_get(v, "repeat_rate_now");
-		json_t *before = json_object_get(v, "repeat_rate_before");
-		printf("  %-24.24s %-26.26s ", json_str(v, "champion"), json_str(v, "team"));
-		if (!now)
+	for (i = 0; i < champions->n; i++) {
+		const struct adoption_champion *c = &champions->v[i];
+		printf("  %-24.24s %-26.26s ", c->champion, c->team);
+		if (c->suppressed) {
 			printf("(team under the privacy floor)\n");
-		else if (before)
-			printf("%3.0f%% before %s -> %3.0f%% now\n", 100.0 * json_real_value(before),
-			       json_str(v, "published"), 100.0 * json_real_value(now));
-		else
+		} else if (c->published != INT32_MIN) {
+			int y, m, d;
+			adoption_civil(c->published, &y, &m, &d);
+			printf("%3.0f%% before %04d-%02d-%02d -> %3.0f%% now\n",
+			       100.0 * c->repeat_rate_before, y, m, d, 100.0 * c->repeat_rate_now);
+		} else {
 			printf("%3.0f%% now (no published starter workflow)\n",
-			       100.0 * json_real_value(now));
+			       100.0 * c->repeat_rate_now);
+		}
 	}
 }
 
@@ -202,7 +202,8 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	struct adoption_register reg = { NULL, NULL };
 	struct adoption_report r;
 	struct usage_table t;
-	json_t *starters, *champions, *vendor;
+	struct adoption_starter_list starters;
+	struct adoption_champion_list champions;
 	struct adoption_vendor_total *vt = NULL;
 	size_t nvt = 0;
 	int32_t as_of;
@@ -237,24 +238,24 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 		utab_release(&t);
 		return cli_error(&err);
 	}
-	vendor = adoption_vendor_json(vt, nvt);
-	adoption_vendor_release(vt, nvt);
-	starters = adoption_starters_json(&t, &r, &reg);
-	champions = adoption_champions_json(&t, &r, &reg);
+	adoption_starters(&t, &r, &reg, &starters);
+	adoption_champions(&t, &r, &reg, &champions);
 	{
 		size_t k;
-		json_t *v;
 		print_report(&r, by);
-		print_register(starters, champions);
-		json_array_foreach(vendor, k, v)
-			printf("%svendor totals without people, %s: %lld days %s..%s, mean %.1f "
-			       "active a day\n", k ? "" : "\n", json_str(v, "tool"),
-			       (long long)json_integer_value(json_object_get(v, "days")),
-			       json_str(v, "from"), json_str(v, "to"),
-			       json_number_value(json_object_get(v, "mean_daily_active_users")));
-		json_decref(vendor);
-		json_decref(starters);
-		json_decref(champions);
+		print_register(&starters, &champions);
+		for (k = 0; k < nvt; k++) {
+			int fy, fm, fd, ty, tm, td;
+			adoption_civil(vt[k].from, &fy, &fm, &fd);
+			adoption_civil(vt[k].to, &ty, &tm, &td);
+			printf("%svendor totals without people, %s: %lld days "
+			       "%04d-%02d-%02d..%04d-%02d-%02d, mean %.1f active a day\n",
+			       k ? "" : "\n", vt[k].tool, (long long)vt[k].days, fy, fm, fd, ty, tm,
+			       td, adoption_rate4(vt[k].mean_active));
+		}
+		adoption_vendor_release(vt, nvt);
+		adoption_starter_list_release(&starters);
+		adoption_champion_list_release(&champions);
 	}
 	adoption_report_release(&r);
 	adoption_register_release(&reg);

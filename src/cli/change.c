@@ -11,9 +11,8 @@
  *
  * Each subcommand is a row of `subcommands` (name, function, operands,
  * the options it takes), git style: the function makes one call into
- * change/change.h and prints its result.  The reads return typed structs
- * (printed here field by field, or by change_json.c with --json); the
- * writes still return their JSON document.
+ * change/change.h and prints its result.  Every call returns a typed
+ * struct, printed here field by field, or by change_json.c with --json.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,24 +30,6 @@
 #include "cmd.h"
 #include "options.h"
 
-static void print_slots(json_t *state)
-{
-	json_t *sl, *m;
-	size_t i;
-
-	json_array_foreach(json_object_get(state, "slots"), i, sl)
-		printf("  [%s] %s: %s '%s'%s%s\n",
-		       json_is_null(json_object_get(sl, "satisfied_by")) ? " " : "x",
-		       json_str(sl, "role"), json_str(sl, "kind"), json_str(sl, "name"),
-		       json_str(sl, "satisfied_by") ? " -- signed by " : "",
-		       json_str(sl, "satisfied_by") ? json_str(sl, "satisfied_by") : "");
-	printf("  approvers %d of quorum %d\n",
-	       (int)json_integer_value(json_object_get(state, "approvers")),
-	       (int)json_integer_value(json_object_get(state, "quorum")));
-	json_array_foreach(json_object_get(state, "missing"), i, m)
-		printf("  missing: %s\n", json_string_value(m));
-}
-
 static void print_approval(const struct change_approval *a)
 {
 	size_t i;
@@ -63,52 +44,59 @@ static void print_approval(const struct change_approval *a)
 		printf("  missing: %s\n", a->missing.v[i]);
 }
 
-static void print_cr(json_t *o)
+static void print_cr(const struct change_cr_view *v)
 {
-	json_t *it, *x;
+	const struct change_cr_summary *c = &v->cr;
 	size_t i, j;
 
-	printf("%s  %s  %s  risk %s  base v%lld\n", json_str(o, "id"), json_str(o, "artefact"),
-	       json_str(o, "status"), json_str(o, "risk"),
-	       (long long)json_integer_value(json_object_get(o, "base_version")));
-	printf("author: %s%s%s%s%s\n", json_str(o, "author"),
-	       json_str(o, "generated_by") ? " (directing agent " : "",
-	       json_str(o, "generated_by") ? json_str(o, "generated_by") : "",
-	       json_str(o, "generated_by") ? ", model " : "",
-	       json_str(o, "generated_by") ? json_str(o, "model") : "");
-	if (json_str(o, "generated_by"))
+	printf("%s  %s  %s  risk %s  base v%lld\n", c->id, c->artefact, c->status, c->risk,
+	       (long long)c->base_version);
+	printf("author: %s%s%s%s%s\n", c->author, c->generated_by ? " (directing agent " : "",
+	       c->generated_by ? c->generated_by : "", c->generated_by ? ", model " : "",
+	       c->generated_by ? c->model : "");
+	if (c->generated_by)
 		printf(")\n");
-	printf("reason: %s\n", json_str(o, "reason"));
-	json_array_foreach(json_object_get(o, "evidence"), i, it)
-		printf("evidence: %s (%lld bytes, sha256 %.16s...)\n", json_str(it, "name"),
-		       (long long)json_integer_value(json_object_get(it, "bytes")), json_str(it, "sha256"));
-	printf("impact (%zu):\n", json_array_size(json_object_get(o, "impact")));
-	json_array_foreach(json_object_get(o, "impact"), i, it) {
-		printf("  %-10s owner %-22s via %-13s ", json_str(it, "id"), json_str(it, "owner"),
-		       json_str(it, "via"));
-		json_array_foreach(json_object_get(it, "path"), j, x)
-			printf("%s%s", j ? " -> " : "", json_string_value(x));
+	printf("reason: %s\n", c->reason);
+	for (i = 0; i < v->evidence.n; i++)
+		printf("evidence: %s (%lld bytes, sha256 %.16s...)\n", v->evidence.v[i].name,
+		       (long long)v->evidence.v[i].bytes, v->evidence.v[i].sha256);
+	printf("impact (%zu):\n", v->nimpact);
+	for (i = 0; i < v->nimpact; i++) {
+		const struct change_impact_item *it = &v->impact[i];
+		printf("  %-10s owner %-22s via %-13s ", it->id ? it->id : "(null)",
+		       it->owner ? it->owner : "(null)", it->via ? it->via : "(null)");
+		for (j = 0; j < it->path.n; j++)
+			printf("%s%s", j ? " -> " : "", it->path.v[j]);
 		putchar('\n');
 	}
 	printf("approval path:\n");
-	print_slots(json_object_get(o, "approval"));
-	json_array_foreach(json_object_get(o, "signatures"), i, it)
+	print_approval(&v->approval);
+	for (i = 0; i < v->nsignatures; i++) {
+		const struct change_signature *g = &v->signatures[i];
 		printf("signature: %s by %s at %s: \"%s\" (%s) record %.16s... ledger #%lld\n",
-		       json_str(it, "decision"), json_str(it, "signer"), json_str(it, "time"),
-		       json_str(it, "meaning"), json_str(it, "reason"), json_str(it, "record_hash"),
-		       (long long)json_integer_value(json_object_get(it, "ledger_seq")));
-	json_array_foreach(json_object_get(o, "stale_marks"), i, it)
-		printf("%s %s: %s%s%s\n", json_is_true(json_object_get(it, "open")) ? "STALE  " : "cleared",
-		       json_str(it, "artefact"), json_str(it, "cause"),
-		       json_str(it, "cleared_by") ? " -- reviewed by " : "",
-		       json_str(it, "cleared_by") ? json_str(it, "cleared_by") : "");
-	json_array_foreach(json_object_get(o, "conflicts_recorded"), i, it) {
-		printf("conflict with %s%s on:", json_str(it, "with"),
-		       json_is_true(json_object_get(it, "resolved")) ? " (resolved)" : "");
-		json_array_foreach(json_object_get(it, "overlap"), j, x)
-			printf(" %s", json_string_value(x));
+		       g->decision, g->signer, g->time, g->meaning, g->reason, g->record_hash,
+		       (long long)g->ledger_seq);
+	}
+	for (i = 0; i < v->nmarks; i++)
+		printf("%s %s: %s%s%s\n", v->marks[i].open ? "STALE  " : "cleared",
+		       v->marks[i].artefact, v->marks[i].cause,
+		       v->marks[i].cleared_by ? " -- reviewed by " : "",
+		       v->marks[i].cleared_by ? v->marks[i].cleared_by : "");
+	for (i = 0; i < v->nrecorded; i++) {
+		printf("conflict with %s%s on:", v->recorded[i].with,
+		       v->recorded[i].resolved ? " (resolved)" : "");
+		for (j = 0; j < v->recorded[i].overlap.n; j++)
+			printf(" %s", v->recorded[i].overlap.v[j]);
 		putchar('\n');
 	}
+	for (i = 0; i < v->nconflicts; i++) {
+		printf("warning: conflicts with %s on:", v->conflicts[i].with);
+		for (j = 0; j < v->conflicts[i].overlap.n; j++)
+			printf(" %s", v->conflicts[i].overlap.v[j]);
+		putchar('\n');
+	}
+	if (v->finding)
+		printf("queued: %s\n", v->finding);
 }
 
 static void num(const char *label, double v, const char *unit)
@@ -191,17 +179,6 @@ struct change_cmd {
 	struct opt_list evid;
 };
 
-/* The "released" ids some writes report: CRs the governance queue let go. */
-static void print_released(json_t *res)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(json_object_get(res, "released"), i, x)
-		printf("released from the queue: %s (governance caught up)\n",
-		       json_string_value(x));
-}
-
 static void print_released_strs(const struct change_strs *released)
 {
 	size_t i;
@@ -210,37 +187,18 @@ static void print_released_strs(const struct change_strs *released)
 		printf("released from the queue: %s (governance caught up)\n", released->v[i]);
 }
 
-/* Print a write's JSON answer with --json, else with `text`; 0 or the error's exit status. */
-static int finish_write(struct change_cmd *c, int ret, struct aiv_err *err, json_t *res,
-			void (*text)(struct change_cmd *c, json_t *res))
+/* A CR view (change show, change open) with --json or as text; 0 or the error's exit status. */
+static int finish_view(struct change_cmd *c, int ret, struct aiv_err *err,
+		       struct change_cr_view *v)
 {
 	if (ret)
 		return cli_error(err);
-	if (c->ctx->json) {
-		cli_print_json(res); /* and releases it */
-		return 0;
-	}
-	text(c, res);
-	print_released(res);
-	json_decref(res);
+	if (c->ctx->json)
+		cli_print_json(change_cr_view_json(v));
+	else
+		print_cr(v);
+	change_cr_view_release(v);
 	return 0;
-}
-
-static void text_cr(struct change_cmd *c, json_t *res)
-{
-	json_t *it, *x;
-	size_t i, j;
-
-	(void)c;
-	print_cr(res);
-	json_array_foreach(json_object_get(res, "conflicts"), i, it) {
-		printf("warning: conflicts with %s on:", json_str(it, "cr"));
-		json_array_foreach(json_object_get(it, "overlap"), j, x)
-			printf(" %s", json_string_value(x));
-		putchar('\n');
-	}
-	if (json_str(res, "finding"))
-		printf("queued: %s\n", json_str(res, "finding"));
 }
 
 static int sub_open(struct change_cmd *c)
@@ -250,7 +208,7 @@ static int sub_open(struct change_cmd *c)
 	struct strbuf sb = STRBUF_INIT;
 	struct change_evidence *ev;
 	struct strbuf *eb;
-	json_t *res = NULL;
+	struct change_cr_view v;
 	int k, ret;
 
 	if (!c->artefact || !c->file) {
@@ -275,15 +233,15 @@ static int sub_open(struct change_cmd *c)
 	a.model = c->model;
 	a.base_version = c->base_version;
 	if (!ret)
-		ret = change_open(&c->env, &a, &res, &err);
+		ret = change_open(&c->env, &a, &v, &err);
 	strbuf_release(&sb);
 	for (k = 0; k < c->evid.n; k++)
 		strbuf_release(&eb[k]);
 	free(eb);
 	free(ev);
-	if (ret > 0 && !res)
+	if (ret > 0)
 		return ret; /* reading the evidence failed; said so */
-	return finish_write(c, ret, &err, res, text_cr);
+	return finish_view(c, ret, &err, &v);
 }
 
 static int sub_sign(struct change_cmd *c)
@@ -395,10 +353,10 @@ static int sub_review(struct change_cmd *c)
 static int sub_show(struct change_cmd *c)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *res = NULL;
-	int ret = change_show(&c->env, c->args[0], &res, &err);
+	struct change_cr_view v;
+	int ret = change_show(&c->env, c->args[0], &v, &err);
 
-	return finish_write(c, ret, &err, res, text_cr);
+	return finish_view(c, ret, &err, &v);
 }
 
 static int sub_list(struct change_cmd *c)

@@ -12,22 +12,49 @@
 #include "cmd.h"
 #include "options.h"
 
-static void print_closure(json_t *r)
+static void print_closure(const struct query_closure_result *r)
 {
-	json_t *items = json_object_get(r, "items"), *it;
-	size_t i;
+	size_t i, j;
 
-	json_array_foreach(items, i, it) {
-		json_t *p = json_object_get(it, "path"), *x;
-		size_t j;
-		printf("%-12s %-12s depth %-3d via %-13s ", json_str(it, "id"),
-		       json_str(it, "type"), (int)json_integer_value(json_object_get(it, "depth")),
-		       json_str(it, "via"));
-		json_array_foreach(p, j, x)
-			printf("%s%s", j ? " -> " : "", json_string_value(x));
+	for (i = 0; i < r->nitems; i++) {
+		const struct query_item *it = &r->items[i];
+		printf("%-12s %-12s depth %-3d via %-13s ", it->id, it->type, it->depth, it->via);
+		for (j = 0; j < it->path.n; j++)
+			printf("%s%s", j ? " -> " : "", it->path.v[j]);
 		putchar('\n');
 	}
-	printf("%s\n", json_str(r, "explain"));
+	printf("%s\n", r->explain);
+}
+
+static void print_path(const struct query_path_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++) {
+		if (i)
+			printf(" -(%s)-> ", r->steps[i].via);
+		printf("%s", r->steps[i].id);
+	}
+	if (r->nsteps)
+		putchar('\n');
+	printf("%s\n", r->explain);
+}
+
+static void print_cycles(const struct query_cycles_result *r)
+{
+	const char *names[2] = { "forbidden", "allowed" };
+	const struct query_ids *groups[2] = { r->forbidden, r->allowed };
+	size_t ngroups[2] = { r->nforbidden, r->nallowed }, i, j;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < ngroups[k]; i++) {
+			printf("%s cycle:", names[k]);
+			for (j = 0; j < groups[k][i].n; j++)
+				printf(" %s", groups[k][i].v[j]);
+			putchar('\n');
+		}
+	printf("%s\n", r->explain);
 }
 
 int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx)
@@ -47,7 +74,6 @@ int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx)
 	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct graph *g = NULL;
-	json_t *r = NULL;
 	const char *sub;
 	int n, ret = 0;
 
@@ -65,52 +91,43 @@ int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (graph_load(ctx->store, &g, &err))
 		return cli_error(&err);
-	if (!strcmp(sub, "impact") || !strcmp(sub, "deps"))
+	if (!strcmp(sub, "impact") || !strcmp(sub, "deps")) {
+		struct query_closure_result r;
 		ret = query_closure(g, argv[2], !strcmp(sub, "deps"), (int)depth, kind, &r, &err);
-	else if (!strcmp(sub, "path"))
+		graph_free(g);
+		if (ret)
+			return cli_error(&err);
+		if (ctx->json)
+			cli_print_json(query_closure_result_json(&r));
+		else
+			print_closure(&r);
+		query_closure_result_release(&r);
+	} else if (!strcmp(sub, "path")) {
+		struct query_path_result r;
 		ret = query_path(g, argv[2], argv[3], &r, &err);
-	else if (!strcmp(sub, "cycles"))
+		graph_free(g);
+		if (ret)
+			return cli_error(&err);
+		if (ctx->json)
+			cli_print_json(query_path_result_json(&r));
+		else
+			print_path(&r);
+		query_path_result_release(&r);
+	} else if (!strcmp(sub, "cycles")) {
+		struct query_cycles_result r;
 		ret = query_cycles(g, &r, &err);
-	else {
+		graph_free(g);
+		if (ret)
+			return cli_error(&err);
+		if (ctx->json)
+			cli_print_json(query_cycles_result_json(&r));
+		else
+			print_cycles(&r);
+		query_cycles_result_release(&r);
+	} else {
 		graph_free(g);
 		goto usage;
 	}
-	graph_free(g);
-	if (ret)
-		return cli_error(&err);
-	if (ctx->json) {
-		cli_print_json(r);
-		return 0;
-	}
-	if (!strcmp(sub, "path")) {
-		json_t *p = json_object_get(r, "path"), *x;
-		size_t i;
-		json_array_foreach(p, i, x) {
-			if (i)
-				printf(" -(%s)-> ", json_str(x, "via"));
-			printf("%s", json_str(x, "id"));
-		}
-		if (json_array_size(p))
-			putchar('\n');
-		printf("%s\n", json_str(r, "explain"));
-	} else if (!strcmp(sub, "cycles")) {
-		const char *keys[2] = { "forbidden", "allowed" };
-		int k;
-		for (k = 0; k < 2; k++) {
-			json_t *arr = json_object_get(r, keys[k]), *c, *x;
-			size_t i, j;
-			json_array_foreach(arr, i, c) {
-				printf("%s cycle:", keys[k]);
-				json_array_foreach(c, j, x)
-					printf(" %s", json_string_value(x));
-				putchar('\n');
-			}
-		}
-		printf("%s\n", json_str(r, "explain"));
-	} else {
-		print_closure(r);
-	}
-	json_decref(r);
 	return 0;
 usage:
 	usage_with_options(usage, opts, 1);

@@ -157,3 +157,13 @@ const char *json_str(const json_t *obj, const char *key)
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
+
+json_t *cjson_str_array(char *const *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(v[i]));
+	return arr;
+}

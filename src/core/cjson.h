@@ -27,4 +27,7 @@ void cjson_add_real(struct strbuf *sb, double d);
 /* Borrowed string member or NULL when absent or not a string. */
 const char *json_str(const json_t *obj, const char *key);
 
+/* A new JSON array of the n strings v (the printers of typed string lists). */
+json_t *cjson_str_array(char *const *v, size_t n);
+
 #endif

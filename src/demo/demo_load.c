@@ -204,16 +204,17 @@ static int step_cases(struct loader *L, struct aiv_err *err)
 }
 
 /* Sign CR until it leaves "open": eligible people from its approval slots. */
-static int sign_until(struct change_env *env, struct demo *d, const char *cr, json_t *opened,
-		      const char *author, const char *decision, int *nsig, struct aiv_err *err)
+static int sign_until(struct change_env *env, struct demo *d, const char *cr,
+		      const struct change_cr_view *opened, const char *author,
+		      const char *decision, int *nsig, struct aiv_err *err)
 {
-	json_t *slots = json_object_get(json_object_get(opened, "approval"), "slots"), *sl;
 	const char *cand[64];
 	size_t ncand = 0, i, k;
 	int ret;
 
-	json_array_foreach(slots, i, sl) {
-		const char *kind = json_str(sl, "kind"), *name = json_str(sl, "name");
+	for (i = 0; i < opened->approval.nslots; i++) {
+		const char *kind = opened->approval.slots[i].kind;
+		const char *name = opened->approval.slots[i].name;
 		if (!strcmp(kind, "person")) {
 			if (ncand < ARRAY_SIZE(cand))
 				cand[ncand++] = name;
@@ -267,6 +268,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	struct change_env env;
 	struct sync_args a;
 	json_t *res = NULL;
+	struct change_cr_view opened = { 0 };
 	char *path = demo_path(L->d, "artefacts");
 	int n = demo_sop_count(L->d), k, ret, nsig = 0;
 	long merged = 0, approved = 0, rejected = 0, open = 0, stale = 0, reviewed = 0;
@@ -321,20 +323,20 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				       : "agents may prepare decisions; people own them";
 		oa.risk = "medium";
 		oa.author = author;
-		ret = change_open(&env, &oa, &res, err);
+		ret = change_open(&env, &oa, &opened, err);
 		strbuf_release(&sb);
 		if (ret)
 			goto cleanup;
-		id = json_str(res, "id");
+		id = opened.cr.id;
 		snprintf(cr, sizeof(cr), "%s", id ? id : "");
 		if (k > n / 2 || k % 4 == 0) {
 			open++;
 		} else if (k % 4 == 3) {
-			if ((ret = sign_until(&env, L->d, cr, res, author, "reject", &nsig, err)))
+			if ((ret = sign_until(&env, L->d, cr, &opened, author, "reject", &nsig, err)))
 				goto cleanup;
 			rejected++;
 		} else {
-			if ((ret = sign_until(&env, L->d, cr, res, author, "approve", &nsig, err)))
+			if ((ret = sign_until(&env, L->d, cr, &opened, author, "approve", &nsig, err)))
 				goto cleanup;
 			approved++;
 			if (k % 4 == 1) {
@@ -364,8 +366,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				reviewed++;
 			}
 		}
-		json_decref(res);
-		res = NULL;
+		change_cr_view_release(&opened);
 	}
 	snprintf(L->st.detail, sizeof(L->st.detail),
 		 "%ld merged, %ld approved, %ld rejected, %ld open; %ld stale marks, %ld reviewed",
@@ -376,6 +377,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	ret = 0;
 cleanup:
 	json_decref(res);
+	change_cr_view_release(&opened);
 	change_rules_free(rules);
 	free(path);
 	return ret;

@@ -207,6 +207,7 @@ static void closure(struct http_request *req, struct http_response *res, int ups
 	const char *ds = http_query(req, "depth"), *kind = http_query(req, "kind");
 	long long depth = 0;
 	struct graph *g = NULL;
+	struct query_closure_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -224,8 +225,12 @@ static void closure(struct http_request *req, struct http_response *res, int ups
 		return;
 	}
 	ret = query_closure(g, http_param(req, "id"), upstream, (int)depth,
-			    kind && *kind ? kind : NULL, &out, &err);
+			    kind && *kind ? kind : NULL, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_closure_result_json(&r);
+		query_closure_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -263,7 +268,14 @@ static void change_read(struct http_request *req, struct http_response *res, enu
 		}
 		break;
 	}
-	case R_SHOW: ret = change_show(&env, http_param(req, "id"), &out, &err); break;
+	case R_SHOW: {
+		struct change_cr_view v;
+		if (!(ret = change_show(&env, http_param(req, "id"), &v, &err))) {
+			out = change_cr_view_json(&v);
+			change_cr_view_release(&v);
+		}
+		break;
+	}
 	case R_VERIFY: {
 		struct change_verdict v;
 		if (!(ret = change_verify(&env, http_param(req, "id"), &v, &err))) {
@@ -343,6 +355,7 @@ static void h_open(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
 	struct change_open_args a;
+	struct change_cr_view v;
 	struct change_env env;
 	char actor[160];
 	json_t *body, *out = NULL;
@@ -372,7 +385,10 @@ static void h_open(struct http_request *req, struct http_response *res)
 	a.generated_by = field(body, "generated_by");
 	a.model = field(body, "model");
 	a.base_version = (int64_t)json_integer_value(json_object_get(body, "base_version"));
-	ret = change_open(&env, &a, &out, &err);
+	if (!(ret = change_open(&env, &a, &v, &err))) {
+		out = change_cr_view_json(&v);
+		change_cr_view_release(&v);
+	}
 	send_result(res, ret, out, &err);
 cleanup:
 	change_rules_free(rules);
@@ -771,11 +787,14 @@ static void h_evidence(struct http_request *req, struct http_response *res)
 static void h_baselines(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
+	struct baseline_list l;
 	json_t *out = NULL;
-	int ret = baseline_list(req->store, &out, &err);
+	int ret = baseline_list(req->store, &l, &err);
 
-	if (!ret)
-		out = list_of(out);
+	if (!ret) {
+		out = list_of(baseline_list_json(&l));
+		baseline_list_release(&l);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -783,6 +802,7 @@ static void h_baseline_create(struct http_request *req, struct http_response *re
 {
 	static const char *const keys[] = { "name", NULL };
 	struct aiv_err err = AIV_ERR_INIT;
+	struct baseline_info b;
 	char actor[160];
 	json_t *body, *out = NULL;
 	int ret;
@@ -796,7 +816,11 @@ static void h_baseline_create(struct http_request *req, struct http_response *re
 		return;
 	}
 	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
-	ret = baseline_create(req->store, actor, field(body, "name"), &out, &err);
+	ret = baseline_create(req->store, actor, field(body, "name"), &b, &err);
+	if (!ret) {
+		out = baseline_created_json(&b);
+		baseline_info_release(&b);
+	}
 	send_result(res, ret, out, &err);
 	json_decref(body);
 }
@@ -805,6 +829,7 @@ static void h_baseline_diff(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *a = http_query(req, "from"), *b = http_query(req, "to");
+	struct baseline_diff_result d;
 	json_t *out = NULL;
 	int ret;
 
@@ -812,7 +837,11 @@ static void h_baseline_diff(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "query parameter 'from' is required: a baseline name (or @now)");
 		return;
 	}
-	ret = baseline_diff(req->store, a, b && *b ? b : "@now", &out, &err);
+	ret = baseline_diff(req->store, a, b && *b ? b : "@now", &d, &err);
+	if (!ret) {
+		out = baseline_diff_result_json(&d);
+		baseline_diff_result_release(&d);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -823,6 +852,7 @@ static void h_path(struct http_request *req, struct http_response *res)
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *a = http_query(req, "from"), *b = http_query(req, "to");
 	struct graph *g = NULL;
+	struct query_path_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -835,8 +865,12 @@ static void h_path(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	ret = query_path(g, a, b, &out, &err);
+	ret = query_path(g, a, b, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_path_result_json(&r);
+		query_path_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 
@@ -844,6 +878,7 @@ static void h_cycles(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct graph *g = NULL;
+	struct query_cycles_result r;
 	json_t *out = NULL;
 	int ret;
 
@@ -851,8 +886,12 @@ static void h_cycles(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	ret = query_cycles(g, &out, &err);
+	ret = query_cycles(g, &r, &err);
 	graph_free(g);
+	if (!ret) {
+		out = query_cycles_result_json(&r);
+		query_cycles_result_release(&r);
+	}
 	send_result(res, ret, out, &err);
 }
 

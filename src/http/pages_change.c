@@ -262,13 +262,13 @@ static void h_queue(struct http_request *req, struct http_response *res)
 			      "<th>Open conflicts</th><th>Opened</th><th>Reason</th></tr></thead><tbody>");
 		for (i = 0; i < list.n; i++) {
 			const struct change_cr_summary *it = &list.v[i];
-			json_t *show = NULL, *c;
+			struct change_cr_view show;
 			size_t j, nopen = 0;
 
 			/* conflicts are part of the full record; NEEDSWORK: one show per CR is
 			 * fine for hundreds of CRs, a list with conflicts would scale further */
 			if (change_show(&env, it->id, &show, &err))
-				aiv_err_clear(&err);
+				aiv_err_clear(&err); /* show is empty: no conflicts listed */
 			strbuf_addstr(&m, "<tr><td>");
 			cr_link(&m, it->id);
 			strbuf_addstr(&m, "</td><td>");
@@ -280,22 +280,22 @@ static void h_queue(struct http_request *req, struct http_response *res)
 			strbuf_addstr(&m, "</td><td>");
 			strbuf_add_html(&m, it->author);
 			strbuf_addstr(&m, "</td><td>");
-			if (show ? *jstr(show, "generated_by") : it->generated_by != NULL) {
+			if (it->generated_by) {
 				strbuf_addstr(&m, "<span class=\"status ai\">AI</span> ");
-				strbuf_add_html(&m, jstr(show, "generated_by"));
+				strbuf_add_html(&m, it->generated_by);
 				strbuf_addstr(&m, " <span class=\"small\">(");
-				strbuf_add_html(&m, jstr(show, "model"));
+				strbuf_add_html(&m, it->model ? it->model : "");
 				strbuf_addstr(&m, ")</span>");
 			} else {
 				strbuf_addstr(&m, "no");
 			}
 			strbuf_addf(&m, "</td><td class=\"num\">%lld</td><td>",
 				    (long long)it->impact_count);
-			json_array_foreach(json_object_get(show, "conflicts_recorded"), j, c) {
-				if (json_is_true(json_object_get(c, "resolved")))
+			for (j = 0; j < show.nrecorded; j++) {
+				if (show.recorded[j].resolved)
 					continue;
 				strbuf_addstr(&m, nopen++ ? ", " : "");
-				cr_link(&m, jstr(c, "with"));
+				cr_link(&m, show.recorded[j].with);
 			}
 			if (!nopen)
 				strbuf_addstr(&m, "none");
@@ -304,7 +304,7 @@ static void h_queue(struct http_request *req, struct http_response *res)
 			strbuf_addstr(&m, "</td><td>");
 			strbuf_add_html(&m, it->reason);
 			strbuf_addstr(&m, "</td></tr>");
-			json_decref(show);
+			change_cr_view_release(&show);
 		}
 		strbuf_addstr(&m, "</tbody></table>");
 	}
@@ -321,11 +321,10 @@ cleanup:
 /* ---- GET /changes/{id} ---- */
 
 /* The impact graph of a CR: its artefact at layer 0, each impacted one at its depth. */
-static void impact_graph(struct strbuf *m, struct store *store, json_t *cr)
+static void impact_graph(struct strbuf *m, struct store *store, const struct change_cr_view *cr)
 {
-	json_t *impact = json_object_get(cr, "impact"), *it, *marks = json_object_get(cr, "stale_marks");
 	const struct kind_ops *kind = apply_kind("Artefact");
-	size_t total = json_array_size(impact), i, j, k, ne = 0, cap = 16;
+	size_t total = cr->nimpact, i, j, k, ne = 0, cap = 16;
 	size_t n = (total > GRAPH_MAX_DRAWN ? GRAPH_MAX_DRAWN : total) + 1;
 	struct graph_svg_node *nodes = xcalloc(n, sizeof(*nodes));
 	struct graph_svg_edge *edges = xcalloc(cap, sizeof(*edges));
@@ -335,14 +334,15 @@ static void impact_graph(struct strbuf *m, struct store *store, json_t *cr)
 	struct strbuf title = STRBUF_INIT, desc = STRBUF_INIT;
 
 	for (i = 0; i < n; i++) {
-		const char *id = i ? jstr(json_array_get(impact, i - 1), "id") : jstr(cr, "artefact");
+		const char *id = i ? cr->impact[i - 1].id : cr->cr.artefact;
 		struct aiv_err err = AIV_ERR_INIT;
 		json_t *a = NULL;
 
 		strbuf_init(&tips[i], 0);
+		if (!id)
+			id = "";
 		nodes[i].id = id;
-		nodes[i].layer = i ? (int)json_integer_value(json_object_get(json_array_get(impact,
-							       i - 1), "depth")) : 0;
+		nodes[i].layer = i ? (int)cr->impact[i - 1].depth : 0;
 		if (kind && !apply_get(store, kind, id, &a, &err))
 			spec[i] = json_incref(json_array_get(a, 0));
 		json_decref(a);
@@ -350,11 +350,11 @@ static void impact_graph(struct strbuf *m, struct store *store, json_t *cr)
 		strbuf_addf(&tips[i], "%s, owner %s, version %lld", spec[i] ? jstr(spec[i], "title") : "",
 			    spec[i] ? jstr(spec[i], "owner") : "",
 			    (long long)json_integer_value(json_object_get(spec[i], "version")));
-		json_array_foreach(marks, j, it)
-			if (!strcmp(jstr(it, "artefact"), id) && json_is_true(json_object_get(it, "open"))) {
+		for (j = 0; j < cr->nmarks; j++)
+			if (!strcmp(cr->marks[j].artefact, id) && cr->marks[j].open) {
 				nodes[i].flagged = 1;
 				strbuf_addstr(&tips[i], "; STALE: ");
-				strbuf_addstr(&tips[i], jstr(it, "cause"));
+				strbuf_addstr(&tips[i], cr->marks[j].cause);
 			}
 		nodes[i].tooltip = tips[i].buf;
 	}
@@ -377,11 +377,11 @@ static void impact_graph(struct strbuf *m, struct store *store, json_t *cr)
 			}
 		}
 	}
-	strbuf_addf(&title, "Impact of %s on %s", jstr(cr, "id"), jstr(cr, "artefact"));
+	strbuf_addf(&title, "Impact of %s on %s", cr->cr.id, cr->cr.artefact);
 	strbuf_addf(&desc, "%s changes %s; %zu artefacts depend on it, directly or transitively. "
 		    "Columns are hops from the changed artefact; arrows point from an artefact to "
 		    "the ones that depend on it, labelled with the dependency type.",
-		    jstr(cr, "id"), jstr(cr, "artefact"), n - 1);
+		    cr->cr.id, cr->cr.artefact, n - 1);
 	memset(&g, 0, sizeof(g));
 	g.id = "impact";
 	g.title = title.buf;
@@ -408,9 +408,9 @@ static void impact_graph(struct strbuf *m, struct store *store, json_t *cr)
 	strbuf_release(&desc);
 }
 
-static void sign_help(struct strbuf *m, struct http_request *req, json_t *cr)
+static void sign_help(struct strbuf *m, struct http_request *req, const struct change_cr_view *cr)
 {
-	const char *id = jstr(cr, "id"), *status = jstr(cr, "status");
+	const char *id = cr->cr.id, *status = cr->cr.status;
 	const char *host = http_req_header(req, "Host");
 	const char *decision = http_query(req, "decision");
 	const char *meaning = http_query(req, "meaning"), *reason = http_query(req, "reason");
@@ -502,82 +502,85 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	struct change_env env;
 	struct strbuf m = STRBUF_INIT;
 	struct change_verdict ver = { 0 };
-	json_t *cr = NULL, *it, *x, *ap;
+	struct change_cr_view view = { 0 };
+	const struct change_cr_view *cr = &view;
+	const struct change_cr_summary *c = &view.cr;
+	const struct change_approval *ap = &view.approval;
 	size_t i, j;
 
-	if (env_open(req, &env, &rules, &err) || change_show(&env, id, &cr, &err) ||
+	if (env_open(req, &env, &rules, &err) || change_show(&env, id, &view, &err) ||
 	    change_verify(&env, id, &ver, &err)) {
 		error_page(req, res, &err, "Cannot show the change request");
 		goto cleanup;
 	}
 	strbuf_addstr(&m, "<p class=\"small\"><a href=\"/changes\">&larr; Change requests</a></p>"
 		      "<h1>");
-	strbuf_add_html(&m, jstr(cr, "id"));
+	strbuf_add_html(&m, c->id);
 	strbuf_addstr(&m, ": ");
-	strbuf_add_html(&m, jstr(cr, "artefact"));
+	strbuf_add_html(&m, c->artefact);
 	strbuf_addstr(&m, " ");
-	badge(&m, "cr", jstr(cr, "status"));
+	badge(&m, "cr", c->status);
 	strbuf_addstr(&m, " ");
-	badge(&m, "risk", jstr(cr, "risk"));
-	if (*jstr(cr, "generated_by"))
+	badge(&m, "risk", c->risk);
+	if (c->generated_by && *c->generated_by)
 		strbuf_addstr(&m, " <span class=\"status ai\">AI-generated</span>");
 	strbuf_addstr(&m, "</h1><section class=\"card\"><dl class=\"facts\"><dt>Reason</dt><dd>");
-	strbuf_add_html(&m, jstr(cr, "reason"));
+	strbuf_add_html(&m, c->reason);
 	strbuf_addstr(&m, "</dd><dt>Author</dt><dd>");
-	strbuf_add_html(&m, jstr(cr, "author"));
-	if (*jstr(cr, "generated_by")) {
+	strbuf_add_html(&m, c->author);
+	if (c->generated_by && *c->generated_by) {
 		strbuf_addstr(&m, " directing the agent <strong>");
-		strbuf_add_html(&m, jstr(cr, "generated_by"));
+		strbuf_add_html(&m, c->generated_by);
 		strbuf_addstr(&m, "</strong> (model ");
-		strbuf_add_html(&m, jstr(cr, "model"));
+		strbuf_add_html(&m, c->model);
 		strbuf_addstr(&m, ")");
 	}
 	strbuf_addf(&m, "</dd><dt>Base</dt><dd>version %lld, <code title=\"",
-		    (long long)json_integer_value(json_object_get(cr, "base_version")));
-	strbuf_add_html(&m, jstr(cr, "base_fingerprint"));
+		    (long long)c->base_version);
+	strbuf_add_html(&m, c->base_fingerprint);
 	strbuf_addstr(&m, "\">");
-	strbuf_add(&m, jstr(cr, "base_fingerprint"), strlen(jstr(cr, "base_fingerprint")) > 16
-		   ? 16 : strlen(jstr(cr, "base_fingerprint")));
+	strbuf_add(&m, c->base_fingerprint, strlen(c->base_fingerprint) > 16
+		   ? 16 : strlen(c->base_fingerprint));
 	strbuf_addstr(&m, "&hellip;</code> &rarr; proposed <code title=\"");
-	strbuf_add_html(&m, jstr(cr, "new_fingerprint"));
+	strbuf_add_html(&m, c->new_fingerprint);
 	strbuf_addstr(&m, "\">");
-	strbuf_add(&m, jstr(cr, "new_fingerprint"), strlen(jstr(cr, "new_fingerprint")) > 16
-		   ? 16 : strlen(jstr(cr, "new_fingerprint")));
+	strbuf_add(&m, c->new_fingerprint, strlen(c->new_fingerprint) > 16
+		   ? 16 : strlen(c->new_fingerprint));
 	strbuf_addstr(&m, "&hellip;</code></dd><dt>Opened</dt><dd>");
-	time_cell(&m, jstr(cr, "opened_at"));
+	time_cell_us(&m, c->opened_at);
 	strbuf_addstr(&m, "</dd><dt>Approved</dt><dd>");
-	time_cell(&m, jstr(cr, "approved_at"));
+	time_cell_us(&m, c->approved_at);
 	strbuf_addstr(&m, "</dd><dt>Merged</dt><dd>");
-	time_cell(&m, jstr(cr, "merged_at"));
+	time_cell_us(&m, c->merged_at);
 	strbuf_addstr(&m, "</dd><dt>Evidence</dt><dd>");
-	json_array_foreach(json_object_get(cr, "evidence"), i, it) {
+	for (i = 0; i < cr->evidence.n; i++) {
 		strbuf_addstr(&m, i ? ", " : "");
-		strbuf_add_html(&m, jstr(it, "name"));
-		strbuf_addf(&m, " (%lld bytes)", (long long)json_integer_value(json_object_get(it, "bytes")));
+		strbuf_add_html(&m, cr->evidence.v[i].name);
+		strbuf_addf(&m, " (%lld bytes)", (long long)cr->evidence.v[i].bytes);
 	}
-	if (!json_array_size(json_object_get(cr, "evidence")))
+	if (!cr->evidence.n)
 		strbuf_addstr(&m, "none attached");
 	strbuf_addstr(&m, "</dd></dl></section>");
 
 	strbuf_addf(&m, "<section class=\"card\"><h2>Impact (%zu)</h2>",
-		    json_array_size(json_object_get(cr, "impact")));
+		    cr->nimpact);
 	impact_graph(&m, req->store, cr);
-	if (json_array_size(json_object_get(cr, "impact"))) {
+	if (cr->nimpact) {
 		strbuf_addstr(&m, "<table class=\"sortable\"><thead><tr><th>Artefact</th>"
 			      "<th>Owner</th><th class=\"num\">Depth</th><th>Via</th><th>Path</th>"
 			      "</tr></thead><tbody>");
-		json_array_foreach(json_object_get(cr, "impact"), i, it) {
+		for (i = 0; i < cr->nimpact; i++) {
+			const struct change_impact_item *it = &cr->impact[i];
 			strbuf_addstr(&m, "<tr><td>");
-			strbuf_add_html(&m, jstr(it, "id"));
+			strbuf_add_html(&m, it->id ? it->id : "");
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "owner"));
-			strbuf_addf(&m, "</td><td class=\"num\">%lld</td><td>",
-				    (long long)json_integer_value(json_object_get(it, "depth")));
-			strbuf_add_html(&m, jstr(it, "via"));
+			strbuf_add_html(&m, it->owner ? it->owner : "");
+			strbuf_addf(&m, "</td><td class=\"num\">%lld</td><td>", (long long)it->depth);
+			strbuf_add_html(&m, it->via ? it->via : "");
 			strbuf_addstr(&m, "</td><td>");
-			json_array_foreach(json_object_get(it, "path"), j, x) {
+			for (j = 0; j < it->path.n; j++) {
 				strbuf_addstr(&m, j ? " &rarr; " : "");
-				strbuf_add_html(&m, json_string_value(x));
+				strbuf_add_html(&m, it->path.v[j]);
 			}
 			strbuf_addstr(&m, "</td></tr>");
 		}
@@ -588,23 +591,22 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	}
 	strbuf_addstr(&m, "</section>");
 
-	ap = json_object_get(cr, "approval");
 	strbuf_addf(&m, "<section class=\"card\"><h2>Approval path</h2><p>%lld of a quorum of "
 		    "%lld distinct approvers; %s.</p>",
-		    (long long)json_integer_value(json_object_get(ap, "approvers")),
-		    (long long)json_integer_value(json_object_get(ap, "quorum")),
-		    json_is_true(json_object_get(ap, "approved")) ? "every slot is signed"
+		    (long long)ap->approvers, (long long)ap->quorum,
+		    ap->approved ? "every slot is signed"
 		    : "still waiting");
 	strbuf_addstr(&m, "<table class=\"slots\"><thead><tr><th>Slot</th><th>Who may sign</th>"
 		      "<th>Signed by</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(ap, "slots"), i, it) {
-		const char *by = jstr(it, "satisfied_by");
+	for (i = 0; i < ap->nslots; i++) {
+		const struct change_approval_slot *sl = &ap->slots[i];
+		const char *by = sl->satisfied_by ? sl->satisfied_by : "";
 		strbuf_addstr(&m, "<tr><td>");
-		strbuf_add_html(&m, jstr(it, "role"));
+		strbuf_add_html(&m, sl->role ? sl->role : "");
 		strbuf_addstr(&m, "</td><td>");
-		strbuf_add_html(&m, jstr(it, "kind"));
+		strbuf_add_html(&m, sl->kind ? sl->kind : "");
 		strbuf_addstr(&m, " <strong>");
-		strbuf_add_html(&m, jstr(it, "name"));
+		strbuf_add_html(&m, sl->name ? sl->name : "");
 		strbuf_addstr(&m, "</strong></td><td>");
 		if (*by) {
 			strbuf_addstr(&m, "<span class=\"status sig-valid\">&#10003;</span> ");
@@ -615,50 +617,51 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</td></tr>");
 	}
 	strbuf_addstr(&m, "</tbody></table>");
-	json_array_foreach(json_object_get(ap, "missing"), i, x) {
+	for (i = 0; i < ap->missing.n; i++) {
 		strbuf_addstr(&m, i ? "" : "<ul class=\"missing\">");
 		strbuf_addstr(&m, "<li>missing: ");
-		strbuf_add_html(&m, json_string_value(x));
+		strbuf_add_html(&m, ap->missing.v[i]);
 		strbuf_addstr(&m, "</li>");
 	}
-	if (json_array_size(json_object_get(ap, "missing")))
+	if (ap->missing.n)
 		strbuf_addstr(&m, "</ul>");
 	strbuf_addstr(&m, "</section>");
 
 	strbuf_addf(&m, "<section class=\"card\" id=\"signatures\"><h2>Signatures</h2><p>%s</p>",
-		    !json_array_size(json_object_get(cr, "signatures")) ? "No signatures yet."
+		    !cr->nsignatures ? "No signatures yet."
 		    : ver.ok
 		    ? "Every signature verifies: its record hashes to the ledger entry and every "
 		      "covered artefact still has the fingerprint that was signed."
 		    : "Some signatures are VOID: content they cover was edited after signing.");
-	if (json_array_size(json_object_get(cr, "signatures"))) {
+	if (cr->nsignatures) {
 		strbuf_addstr(&m, "<table class=\"signatures\"><thead><tr><th>Decision</th>"
 			      "<th>Signer</th><th>Time</th><th>Meaning</th><th>Reason</th>"
 			      "<th>Record</th><th class=\"num\">Ledger</th><th>Validity</th></tr>"
 			      "</thead><tbody>");
-		json_array_foreach(json_object_get(cr, "signatures"), i, it) {
+		for (i = 0; i < cr->nsignatures; i++) {
+			const struct change_signature *it = &cr->signatures[i];
 			const struct change_sig_check *v = NULL;
 			size_t q;
 			for (j = 0; j < ver.nsigs; j++)
-				if (!strcmp(ver.sigs[j].record_hash, jstr(it, "record_hash")))
+				if (!strcmp(ver.sigs[j].record_hash, it->record_hash))
 					v = &ver.sigs[j];
 			strbuf_addstr(&m, "<tr><td>");
-			strbuf_add_html(&m, jstr(it, "decision"));
+			strbuf_add_html(&m, it->decision);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "signer"));
+			strbuf_add_html(&m, it->signer);
 			strbuf_addstr(&m, "</td><td>");
-			time_cell(&m, jstr(it, "time"));
+			time_cell(&m, it->time);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "meaning"));
+			strbuf_add_html(&m, it->meaning);
 			strbuf_addstr(&m, "</td><td>");
-			strbuf_add_html(&m, jstr(it, "reason"));
+			strbuf_add_html(&m, it->reason);
 			strbuf_addstr(&m, "</td><td><code title=\"");
-			strbuf_add_html(&m, jstr(it, "record_hash"));
+			strbuf_add_html(&m, it->record_hash);
 			strbuf_addstr(&m, "\">");
-			strbuf_add(&m, jstr(it, "record_hash"), strlen(jstr(it, "record_hash")) > 12 ? 12
-				   : strlen(jstr(it, "record_hash")));
+			strbuf_add(&m, it->record_hash, strlen(it->record_hash) > 12 ? 12
+				   : strlen(it->record_hash));
 			strbuf_addf(&m, "&hellip;</code></td><td class=\"num\">%lld</td><td>",
-				    (long long)json_integer_value(json_object_get(it, "ledger_seq")));
+				    (long long)it->ledger_seq);
 			if (v && v->valid)
 				strbuf_addstr(&m, "<span class=\"status sig-valid\">VALID</span>");
 			else
@@ -674,34 +677,35 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	}
 	strbuf_addstr(&m, "</section>");
 
-	if (json_array_size(json_object_get(cr, "stale_marks"))) {
+	if (cr->nmarks) {
 		strbuf_addstr(&m, "<section class=\"card\"><h2>Stale marks</h2><ul>");
-		json_array_foreach(json_object_get(cr, "stale_marks"), i, it) {
+		for (i = 0; i < cr->nmarks; i++) {
+			const struct change_cr_mark *it = &cr->marks[i];
 			strbuf_addstr(&m, "<li>");
-			badge(&m, "mark", json_is_true(json_object_get(it, "open")) ? "stale" : "cleared");
+			badge(&m, "mark", it->open ? "stale" : "cleared");
 			strbuf_addstr(&m, " <strong>");
-			strbuf_add_html(&m, jstr(it, "artefact"));
+			strbuf_add_html(&m, it->artefact);
 			strbuf_addstr(&m, "</strong>: ");
-			strbuf_add_html(&m, jstr(it, "cause"));
-			if (*jstr(it, "cleared_by")) {
+			strbuf_add_html(&m, it->cause);
+			if (it->cleared_by && *it->cleared_by) {
 				strbuf_addstr(&m, " &mdash; reviewed by ");
-				strbuf_add_html(&m, jstr(it, "cleared_by"));
+				strbuf_add_html(&m, it->cleared_by);
 			}
 			strbuf_addstr(&m, "</li>");
 		}
 		strbuf_addstr(&m, "</ul></section>");
 	}
-	if (json_array_size(json_object_get(cr, "conflicts_recorded"))) {
+	if (cr->nrecorded) {
 		strbuf_addstr(&m, "<section class=\"card\"><h2>Conflicts</h2><ul>");
-		json_array_foreach(json_object_get(cr, "conflicts_recorded"), i, it) {
+		for (i = 0; i < cr->nrecorded; i++) {
+			const struct change_cr_conflict *it = &cr->recorded[i];
 			strbuf_addstr(&m, "<li>with ");
-			cr_link(&m, jstr(it, "with"));
-			strbuf_addstr(&m, json_is_true(json_object_get(it, "resolved"))
-				      ? " (resolved)" : " (open)");
+			cr_link(&m, it->with);
+			strbuf_addstr(&m, it->resolved ? " (resolved)" : " (open)");
 			strbuf_addstr(&m, " on");
-			json_array_foreach(json_object_get(it, "overlap"), j, x) {
+			for (j = 0; j < it->overlap.n; j++) {
 				strbuf_addstr(&m, " ");
-				strbuf_add_html(&m, json_string_value(x));
+				strbuf_add_html(&m, it->overlap.v[j]);
 			}
 			strbuf_addstr(&m, "</li>");
 		}
@@ -710,13 +714,13 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	sign_help(&m, req, cr);
 	{
 		struct strbuf t = STRBUF_INIT;
-		strbuf_addf(&t, "%s: %s", jstr(cr, "id"), jstr(cr, "artefact"));
+		strbuf_addf(&t, "%s: %s", c->id, c->artefact);
 		http_page_send(req, res, 200, t.buf, "/changes", m.buf);
 		strbuf_release(&t);
 	}
 cleanup:
 	change_rules_free(rules);
-	json_decref(cr);
+	change_cr_view_release(&view);
 	change_verdict_release(&ver);
 	strbuf_release(&m);
 }

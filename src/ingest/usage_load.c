@@ -231,6 +231,8 @@ int adoption_document(struct store *s, const char *config_path, enum adoption_pe
 	struct adoption_report r;
 	struct usage_table t;
 	struct adoption_vendor_total *vendor = NULL;
+	struct adoption_starter_list starters;
+	struct adoption_champion_list champions;
 	size_t nvendor = 0;
 	json_t *o;
 	int ret, have_report = 0;
@@ -244,8 +246,12 @@ int adoption_document(struct store *s, const char *config_path, enum adoption_pe
 	if ((ret = usage_vendor_totals(s, &vendor, &nvendor, err)))
 		goto cleanup;
 	o = adoption_report_json(&r, by);
-	json_object_set_new(o, "starter_workflows", adoption_starters_json(&t, &r, &reg));
-	json_object_set_new(o, "champions", adoption_champions_json(&t, &r, &reg));
+	adoption_starters(&t, &r, &reg, &starters);
+	json_object_set_new(o, "starter_workflows", adoption_starter_list_json(&starters));
+	adoption_starter_list_release(&starters);
+	adoption_champions(&t, &r, &reg, &champions);
+	json_object_set_new(o, "champions", adoption_champion_list_json(&champions));
+	adoption_champion_list_release(&champions);
 	json_object_set_new(o, "vendor_daily_totals", adoption_vendor_json(vendor, nvendor));
 	*out = o;
 cleanup:

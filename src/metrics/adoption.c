@@ -685,12 +685,6 @@ static const struct cat_move *find_move(const struct cat_model *m, const char *m
 	return NULL;
 }
 
-/* A rate as the JSON printers round it (4 places), so the summary quotes what they print. */
-static double round4(double v)
-{
-	return round(v * 10000.0) / 10000.0;
-}
-
 static void push_group(const struct adoption_stats ***v, size_t *n, const struct adoption_stats *g)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
@@ -759,7 +753,7 @@ int adoption_two_tier(const struct adoption_report *r, const struct catalog *cat
 		strbuf_addstr(&summary, "repeat use stalls in ");
 		for (i = 0; i < tt->nfunctions; i++)
 			strbuf_addf(&summary, "%s%s (%.0f%%)", i ? ", " : "", tt->functions[i]->name,
-				    100.0 * round4(tt->functions[i]->repeat_rate));
+				    100.0 * adoption_rate4(tt->functions[i]->repeat_rate));
 		strbuf_addf(&summary, " while the organisation is at %.0f%%",
 			    100.0 * r->org.repeat_rate);
 	} else if (tt->gap_hit) {

@@ -187,12 +187,69 @@ struct adoption_register {
 };
 int adoption_register_load(struct store *s, struct adoption_register *reg, struct aiv_err *err);
 void adoption_register_release(struct adoption_register *reg);
-/* Adoption per starter workflow and per targeted role/function.  New reference. */
-json_t *adoption_starters_json(const struct usage_table *t, const struct adoption_report *r,
-			       const struct adoption_register *reg);
-/* Champion reach: team repeat use before and after publication.  New reference. */
-json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
-				const struct adoption_register *reg);
+
+/*
+ * The register results below are typed: each function fills a struct the
+ * caller owns and frees with its _release (which leaves it zeroed); the
+ * JSON printers (adoption_json.c) write the shape `aivalue adoption
+ * --json` and GET /api/v1/adoption print, the CLI text and the shadow-AI
+ * detector read the fields.  Shares are rounded to 4 decimals, as every
+ * printer shows them (adoption_rate4).
+ */
+double adoption_rate4(double v);
+
+/* A list of owned strings. */
+struct adoption_strs {
+	char **v;
+	size_t n;
+};
+
+/* One role or function a starter workflow targets: licensed people in it, users. */
+struct adoption_target_reach {
+	int is_function;        /* listed under functions, else under roles */
+	char *name;
+	int people;
+	int suppressed;         /* fewer people than the privacy floor: no users, no share */
+	int users;
+	double share;           /* users / people */
+};
+/* Adoption of one starter workflow in the report's window. */
+struct adoption_starter {
+	char *name, *title, *owner;
+	int targeted_people, targeted_users, other_users;
+	int has_share;          /* targeted_people at or above the privacy floor */
+	double targeted_share;  /* targeted_users / targeted_people, with has_share */
+	struct adoption_target_reach *by_target;
+	size_t nby_target;      /* the roles first, then the functions, as listed */
+};
+struct adoption_starter_list {
+	struct adoption_starter *v;
+	size_t n;
+};
+/* Adoption per starter workflow (the register's order) and per targeted role/function. */
+void adoption_starters(const struct usage_table *t, const struct adoption_report *r,
+		       const struct adoption_register *reg, struct adoption_starter_list *out);
+void adoption_starter_list_release(struct adoption_starter_list *l);
+json_t *adoption_starter_list_json(const struct adoption_starter_list *l); /* new reference */
+
+/* Champion reach: the champion's team's repeat use before and after publication. */
+struct adoption_champion {
+	char *champion, *team;
+	struct adoption_strs workflows; /* the starter workflows the champion owns */
+	int team_people;        /* licensed, champion excluded */
+	int suppressed;         /* team_people under the privacy floor: no rates */
+	double repeat_rate_now;
+	int32_t published;      /* earliest publication, days since epoch; INT32_MIN: none */
+	double repeat_rate_before, change; /* with published */
+};
+struct adoption_champion_list {
+	struct adoption_champion *v;
+	size_t n;
+};
+void adoption_champions(const struct usage_table *t, const struct adoption_report *r,
+			const struct adoption_register *reg, struct adoption_champion_list *out);
+void adoption_champion_list_release(struct adoption_champion_list *l);
+json_t *adoption_champion_list_json(const struct adoption_champion_list *l); /* new reference */
 /*
  * Vendor daily totals without people (legacy Copilot org metrics), one
  * per tool: days, date range, mean daily active and engaged users (never
@@ -208,7 +265,28 @@ struct adoption_vendor_total {
 /* As the vendor_daily_totals JSON array.  New reference. */
 json_t *adoption_vendor_json(const struct adoption_vendor_total *v, size_t n);
 void adoption_vendor_release(struct adoption_vendor_total *v, size_t n);
-/* The shadow-AI finding (new reference), or NULL when there is none. */
-json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
-			   const struct adoption_register *reg);
+/*
+ * The shadow-AI finding: in the window, tools no Tool lists (with the
+ * people who used them) and registered tools used by people in a function
+ * or role their allow-lists leave out; functions in the order met.
+ */
+struct adoption_shadow_tool {
+	char *tool;
+	int people;             /* unregistered: every user; disallowed: those outside */
+	struct adoption_strs functions; /* of the people counted */
+};
+struct adoption_shadow {
+	char *summary;          /* one sentence naming each tool */
+	struct adoption_shadow_tool *unregistered, *disallowed;
+	size_t nunregistered, ndisallowed;
+	int registered_tools;   /* Tools in the register */
+};
+/* 1 and *out filled (adoption_shadow_release) when there is a finding, else 0 and *out empty. */
+int adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
+		       const struct adoption_register *reg, struct adoption_shadow *out);
+void adoption_shadow_release(struct adoption_shadow *s);
+/* {id, model, summary, unregistered_tools, disallowed_use, registered_tools}.  New reference. */
+json_t *adoption_shadow_json(const struct adoption_shadow *s);
+/* Its figures only: {model, unregistered_tools, disallowed_use, registered_tools}. */
+json_t *adoption_shadow_figures_json(const struct adoption_shadow *s);
 #endif

@@ -1,6 +1,7 @@
 /*
  * adoption_json.c - the JSON printers of value model 1's typed results
- * (adoption.h): the report and the two-tier workforce finding.  One
+ * (adoption.h): the report, the two-tier workforce finding and the
+ * register results (starter workflows, champion reach, shadow AI).  One
  * printer per type; the CLI text, the dashboard and the detectors read
  * the same structs' fields.
  */
@@ -8,11 +9,17 @@
 #include <stdio.h>
 
 #include "adoption.h"
+#include "core/cjson.h"
+
+double adoption_rate4(double v)
+{
+	return round(v * 10000.0) / 10000.0;
+}
 
 /* Rates rounded to 4 places so JSON output is stable and readable. */
 static json_t *rate(double v)
 {
-	return json_real(round(v * 10000.0) / 10000.0);
+	return json_real(adoption_rate4(v));
 }
 
 static void day_text(int32_t day, char out[16])
@@ -210,5 +217,115 @@ json_t *adoption_two_tier_json(const struct adoption_two_tier *tt)
 	json_object_update(out, ev);
 	json_decref(ev);
 	json_object_set_new(out, "move", move_json(tt->move));
+	return out;
+}
+
+static json_t *strs_json(const struct adoption_strs *l)
+{
+	return cjson_str_array(l->v, l->n);
+}
+
+json_t *adoption_starter_list_json(const struct adoption_starter_list *l)
+{
+	json_t *out = json_array();
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		const struct adoption_starter *s = &l->v[i];
+		json_t *by = json_array(), *o;
+		for (j = 0; j < s->nby_target; j++) {
+			const struct adoption_target_reach *tr = &s->by_target[j];
+			o = json_pack("{s:s, s:s, s:i}", "target", tr->is_function ? "function" : "role",
+				      "name", tr->name, "people", tr->people);
+			if (tr->suppressed) {
+				json_object_set_new(o, "suppressed", json_true());
+			} else {
+				json_object_set_new(o, "users", json_integer(tr->users));
+				json_object_set_new(o, "share", json_real(tr->share));
+			}
+			json_array_append_new(by, o);
+		}
+		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o}", "name", s->name, "title", s->title,
+			      "owner", s->owner, "targeted_people", s->targeted_people,
+			      "targeted_users", s->targeted_users, "other_users", s->other_users,
+			      "by_target", by);
+		if (s->has_share)
+			json_object_set_new(o, "targeted_share", json_real(s->targeted_share));
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
+json_t *adoption_champion_list_json(const struct adoption_champion_list *l)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct adoption_champion *c = &l->v[i];
+		json_t *o = json_pack("{s:s, s:s, s:o, s:i}", "champion", c->champion, "team", c->team,
+				      "workflows", strs_json(&c->workflows),
+				      "team_people", c->team_people);
+		if (c->suppressed) {
+			json_object_set_new(o, "suppressed", json_true());
+		} else {
+			json_object_set_new(o, "repeat_rate_now", json_real(c->repeat_rate_now));
+			if (c->published != INT32_MIN) {
+				char buf[16];
+				day_text(c->published, buf);
+				json_object_set_new(o, "published", json_string(buf));
+				json_object_set_new(o, "repeat_rate_before",
+						    json_real(c->repeat_rate_before));
+				json_object_set_new(o, "change", json_real(c->change));
+			}
+		}
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
+static json_t *shadow_tools_json(const struct adoption_shadow_tool *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:o}", "tool", v[i].tool,
+			"people", v[i].people, "functions", strs_json(&v[i].functions)));
+	return arr;
+}
+
+json_t *adoption_shadow_figures_json(const struct adoption_shadow *s)
+{
+	return json_pack("{s:s, s:o, s:o, s:i}", "model", "workforce", "unregistered_tools",
+			 shadow_tools_json(s->unregistered, s->nunregistered), "disallowed_use",
+			 shadow_tools_json(s->disallowed, s->ndisallowed), "registered_tools",
+			 s->registered_tools);
+}
+
+json_t *adoption_shadow_json(const struct adoption_shadow *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:i}", "id", "shadow_ai", "model", "workforce",
+			 "summary", s->summary ? s->summary : "", "unregistered_tools",
+			 shadow_tools_json(s->unregistered, s->nunregistered), "disallowed_use",
+			 shadow_tools_json(s->disallowed, s->ndisallowed), "registered_tools",
+			 s->registered_tools);
+}
+
+json_t *adoption_vendor_json(const struct adoption_vendor_total *v, size_t n)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char a[16], b[16];
+		day_text(v[i].from, a);
+		day_text(v[i].to, b);
+		json_array_append_new(out, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:I}", "tool",
+			v[i].tool, "days", (json_int_t)v[i].days, "from", a, "to", b,
+			"mean_daily_active_users", rate(v[i].mean_active),
+			"mean_daily_engaged_users", rate(v[i].mean_engaged),
+			"last_day_active_users", (json_int_t)v[i].last_active));
+	}
 	return out;
 }

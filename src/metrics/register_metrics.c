@@ -16,6 +16,10 @@
  *   shadow AI         in the window, usage on a tool no Tool lists in
  *                     usage_names, or by someone whose function or role a
  *                     Tool's allow-lists leave out
+ *
+ * Each measure fills a typed struct (adoption.h) that the CLI text, the
+ * JSON printers in adoption_json.c and the shadow-AI detector read; the
+ * register itself is the engine's canonical specs (JSON) as loaded.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +63,6 @@ static int list_has(const json_t *spec, const char *key, const char *v)
 	return 0;
 }
 
-static json_t *rate(double v)
-{
-	return json_real((double)(long long)(v * 10000.0 + (v >= 0 ? 0.5 : -0.5)) / 10000.0);
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -71,18 +70,44 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-json_t *adoption_starters_json(const struct usage_table *t, const struct adoption_report *r,
-			       const struct adoption_register *reg)
+static char *spec_str(const json_t *spec, const char *key)
 {
-	json_t *out = json_array(), *sw;
+	const char *v = json_str(spec, key);
+
+	return xstrdup(v ? v : "");
+}
+
+static void strs_push(struct adoption_strs *l, const char *v, size_t *alloc)
+{
+	ALLOC_GROW(l->v, l->n + 1, *alloc);
+	l->v[l->n++] = xstrdup(v);
+}
+
+static void strs_release(struct adoption_strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void adoption_starters(const struct usage_table *t, const struct adoption_report *r,
+		       const struct adoption_register *reg, struct adoption_starter_list *out)
+{
 	uint8_t *used = xcalloc(t->npeople + 1, 1);
 	uint8_t *wf = xcalloc(intern_count(&t->workflows) + 1, 1);
+	json_t *sw;
 	size_t k;
 
+	memset(out, 0, sizeof(*out));
+	out->n = json_array_size(reg->starters);
+	out->v = out->n ? xcalloc(out->n, sizeof(*out->v)) : NULL;
 	json_array_foreach(reg->starters, k, sw) {
-		json_t *ids = json_object_get(sw, "usage_ids"), *id, *by = json_array(), *o;
-		int targeted = 0, tusers = 0, others = 0;
-		size_t i, p;
+		struct adoption_starter *o = &out->v[k];
+		json_t *ids = json_object_get(sw, "usage_ids"), *id;
+		size_t i, p, alloc = 0;
 		memset(used, 0, t->npeople + 1);
 		memset(wf, 0, intern_count(&t->workflows) + 1);
 		json_array_foreach(ids, i, id) {
@@ -95,14 +120,17 @@ json_t *adoption_starters_json(const struct usage_table *t, const struct adoptio
 			if (wf[t->workflow[i]] && t->count[i] && t->day[i] >= r->window_start &&
 			    t->day[i] <= r->as_of)
 				used[t->person[i]] = 1;
+		o->name = spec_str(sw, "name");
+		o->title = spec_str(sw, "title");
+		o->owner = spec_str(sw, "owner");
 		for (p = 0; p < t->npeople; p++) {
 			int tgt = list_has(sw, "roles", intern_str(&t->roles, t->role[p])) ||
 				  list_has(sw, "functions", intern_str(&t->functions, t->function[p]));
 			if (!(t->have_seats ? t->licensed[p] : 1))
 				continue;
-			targeted += tgt;
-			tusers += tgt && used[p];
-			others += !tgt && used[p];
+			o->targeted_people += tgt;
+			o->targeted_users += tgt && used[p];
+			o->other_users += !tgt && used[p];
 		}
 		/* per target: each listed role and function */
 		{
@@ -111,6 +139,7 @@ json_t *adoption_starters_json(const struct usage_table *t, const struct adoptio
 			for (l = 0; l < 2; l++) {
 				json_t *arr = json_object_get(sw, lists[l]), *v;
 				json_array_foreach(arr, i, v) {
+					struct adoption_target_reach *tr;
 					int n = 0, u = 0;
 					for (p = 0; p < t->npeople; p++) {
 						const char *g = l == 0 ? intern_str(&t->roles, t->role[p]) :
@@ -121,29 +150,45 @@ json_t *adoption_starters_json(const struct usage_table *t, const struct adoptio
 						n++;
 						u += used[p];
 					}
-					o = json_pack("{s:s, s:s, s:i}", "target", l == 0 ? "role" : "function",
-						      "name", json_string_value(v), "people", n);
+					ALLOC_GROW(o->by_target, o->nby_target + 1, alloc);
+					tr = &o->by_target[o->nby_target++];
+					memset(tr, 0, sizeof(*tr));
+					tr->is_function = l == 1;
+					tr->name = xstrdup(json_string_value(v));
+					tr->people = n;
 					if (n < r->cfg.privacy_floor) {
-						json_object_set_new(o, "suppressed", json_true());
+						tr->suppressed = 1;
 					} else {
-						json_object_set_new(o, "users", json_integer(u));
-						json_object_set_new(o, "share", rate((double)u / n));
+						tr->users = u;
+						tr->share = adoption_rate4((double)u / n);
 					}
-					json_array_append_new(by, o);
 				}
 			}
 		}
-		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o}", "name", json_str(sw, "name"),
-			      "title", json_str(sw, "title"), "owner", json_str(sw, "owner"),
-			      "targeted_people", targeted, "targeted_users", tusers,
-			      "other_users", others, "by_target", by);
-		if (targeted >= r->cfg.privacy_floor)
-			json_object_set_new(o, "targeted_share", rate((double)tusers / targeted));
-		json_array_append_new(out, o);
+		if (o->targeted_people >= r->cfg.privacy_floor) {
+			o->has_share = 1;
+			o->targeted_share = adoption_rate4((double)o->targeted_users /
+							   o->targeted_people);
+		}
 	}
 	free(used);
 	free(wf);
-	return out;
+}
+
+void adoption_starter_list_release(struct adoption_starter_list *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].title);
+		free(l->v[i].owner);
+		for (j = 0; j < l->v[i].nby_target; j++)
+			free(l->v[i].by_target[j].name);
+		free(l->v[i].by_target);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 /* Is p a repeat user in the n weeks ending on `end` (a Sunday)? */
@@ -160,25 +205,32 @@ static int repeat_in(const struct usage_table *t, const struct adoption_config *
 	return __builtin_popcountll(mask) >= c->min_active_weeks;
 }
 
-json_t *adoption_champions_json(const struct usage_table *t, const struct adoption_report *r,
-				const struct adoption_register *reg)
+void adoption_champions(const struct usage_table *t, const struct adoption_report *r,
+			const struct adoption_register *reg, struct adoption_champion_list *out)
 {
-	json_t *out = json_array();
-	size_t c, p, k;
+	size_t c, p, k, alloc = 0;
 
+	memset(out, 0, sizeof(*out));
 	for (c = 0; c < t->npeople; c++) {
 		const char *name = intern_str(&t->names, (uint32_t)c);
-		json_t *wfs, *sw, *o;
+		struct adoption_champion *o;
+		json_t *sw;
 		int32_t published = INT32_MAX;
 		int n = 0, before = 0, after = 0;
+		size_t walloc = 0;
 		if (!t->champion[c])
 			continue;
-		wfs = json_array();
+		ALLOC_GROW(out->v, out->n + 1, alloc);
+		o = &out->v[out->n++];
+		memset(o, 0, sizeof(*o));
+		o->champion = xstrdup(name);
+		o->team = xstrdup(intern_str(&t->teams, t->team[c]));
 		json_array_foreach(reg->starters, k, sw) {
 			int32_t d;
 			if (!json_str(sw, "owner") || strcmp(json_str(sw, "owner"), name))
 				continue;
-			json_array_append_new(wfs, json_string(json_str(sw, "name")));
+			strs_push(&o->workflows, json_str(sw, "name") ? json_str(sw, "name") : "",
+				  &walloc);
 			d = adoption_parse_day(json_str(sw, "published"));
 			if (d != INT32_MIN && d < published)
 				published = d;
@@ -197,39 +249,65 @@ json_t *adoption_champions_json(const struct usage_table *t, const struct adopti
 				before += repeat_in(t, &r->cfg, (uint32_t)p, end);
 			}
 		}
-		o = json_pack("{s:s, s:s, s:o, s:i}", "champion", name, "team",
-			      intern_str(&t->teams, t->team[c]), "workflows", wfs, "team_people", n);
+		o->team_people = n;
+		o->published = INT32_MIN;
 		if (n < r->cfg.privacy_floor) {
-			json_object_set_new(o, "suppressed", json_true());
-		} else {
-			json_object_set_new(o, "repeat_rate_now", rate((double)after / n));
-			if (published != INT32_MAX) {
-				int y, m, d;
-				char buf[16];
-				adoption_civil(published, &y, &m, &d);
-				snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
-				json_object_set_new(o, "published", json_string(buf));
-				json_object_set_new(o, "repeat_rate_before", rate((double)before / n));
-				json_object_set_new(o, "change", rate((double)(after - before) / n));
-			}
+			o->suppressed = 1;
+			continue;
 		}
-		json_array_append_new(out, o);
+		o->repeat_rate_now = adoption_rate4((double)after / n);
+		if (published != INT32_MAX) {
+			o->published = published;
+			o->repeat_rate_before = adoption_rate4((double)before / n);
+			o->change = adoption_rate4((double)(after - before) / n);
+		}
 	}
-	return out;
 }
 
-json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
-			   const struct adoption_register *reg)
+void adoption_champion_list_release(struct adoption_champion_list *l)
 {
-	size_t ntools = intern_count(&t->tools), i, j, npairs = 0, apairs = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].champion);
+		free(l->v[i].team);
+		strs_release(&l->v[i].workflows);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void shadow_tools_release(struct adoption_shadow_tool *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].tool);
+		strs_release(&v[i].functions);
+	}
+	free(v);
+}
+
+void adoption_shadow_release(struct adoption_shadow *s)
+{
+	free(s->summary);
+	shadow_tools_release(s->unregistered, s->nunregistered);
+	shadow_tools_release(s->disallowed, s->ndisallowed);
+	memset(s, 0, sizeof(*s));
+}
+
+int adoption_shadow_ai(const struct usage_table *t, const struct adoption_report *r,
+		       const struct adoption_register *reg, struct adoption_shadow *out)
+{
+	size_t ntools = intern_count(&t->tools), i, j, k, npairs = 0, apairs = 0;
+	size_t ualloc = 0, dalloc = 0;
 	int *tool_reg = xmalloc(st_mult(ntools + 1, sizeof(int)));
 	uint64_t *pairs = NULL;
-	json_t *unreg = json_array(), *disallowed = json_array(), *out = NULL;
 	struct strbuf summary = STRBUF_INIT;
 
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < ntools; i++) {
 		json_t *tool;
-		size_t k;
 		tool_reg[i] = -1;
 		json_array_foreach(reg->tools, k, tool)
 			if (list_has(tool, "usage_names", intern_str(&t->tools, (uint32_t)i)))
@@ -247,7 +325,8 @@ json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_re
 		uint32_t tool = (uint32_t)(pairs[i] >> 32);
 		json_t *spec = tool_reg[tool] >= 0 ? json_array_get(reg->tools, (size_t)tool_reg[tool]) :
 			       NULL;
-		json_t *fns = json_array();
+		struct adoption_strs fns = { NULL, 0 };
+		size_t falloc = 0;
 		int people = 0, bad = 0;
 		for (j = i; j < npairs && (uint32_t)(pairs[j] >> 32) == tool; j++) {
 			uint32_t p = (uint32_t)pairs[j];
@@ -265,72 +344,49 @@ json_t *adoption_shadow_ai(const struct usage_table *t, const struct adoption_re
 					allowed = 0;
 			}
 			if ((!spec || !allowed)) {
-				size_t x;
-				json_t *v;
 				int seen = 0;
 				bad++;
-				json_array_foreach(fns, x, v)
-					seen |= !strcmp(json_string_value(v), fn);
+				for (k = 0; k < fns.n; k++)
+					seen |= !strcmp(fns.v[k], fn);
 				if (!seen)
-					json_array_append_new(fns, json_string(fn));
+					strs_push(&fns, fn, &falloc);
 			}
 		}
-		if (!spec)
-			json_array_append_new(unreg, json_pack("{s:s, s:i, s:o}", "tool",
-				intern_str(&t->tools, tool), "people", people, "functions", fns));
-		else if (bad)
-			json_array_append_new(disallowed, json_pack("{s:s, s:i, s:o}", "tool",
-				intern_str(&t->tools, tool), "people", bad, "functions", fns));
-		else
-			json_decref(fns);
+		if (!spec || bad) {
+			struct adoption_shadow_tool *st;
+			if (!spec) {
+				ALLOC_GROW(out->unregistered, out->nunregistered + 1, ualloc);
+				st = &out->unregistered[out->nunregistered++];
+			} else {
+				ALLOC_GROW(out->disallowed, out->ndisallowed + 1, dalloc);
+				st = &out->disallowed[out->ndisallowed++];
+			}
+			st->tool = xstrdup(intern_str(&t->tools, tool));
+			st->people = spec ? bad : people;
+			st->functions = fns;
+		} else {
+			strs_release(&fns);
+		}
 	}
-	if (json_array_size(unreg) || json_array_size(disallowed)) {
-		size_t k;
-		json_t *v;
-		strbuf_addstr(&summary, "Shadow AI: ");
-		if (!json_array_size(reg->tools))
-			strbuf_addstr(&summary, "the allowed-tools register is empty; ");
-		json_array_foreach(unreg, k, v)
-			strbuf_addf(&summary, "%s'%s' is not in the register (%d people)",
-				    k ? ", " : "", json_str(v, "tool"),
-				    (int)json_integer_value(json_object_get(v, "people")));
-		json_array_foreach(disallowed, k, v)
-			strbuf_addf(&summary, "%s'%s' used outside its allowed functions or roles "
-				    "(%d people)", k || json_array_size(unreg) ? ", " : "",
-				    json_str(v, "tool"),
-				    (int)json_integer_value(json_object_get(v, "people")));
-		out = json_pack("{s:s, s:s, s:s, s:O, s:O, s:i}", "id", "shadow_ai", "model",
-				"workforce", "summary", summary.buf, "unregistered_tools", unreg,
-				"disallowed_use", disallowed, "registered_tools",
-				(int)json_array_size(reg->tools));
-	}
-	json_decref(unreg);
-	json_decref(disallowed);
-	strbuf_release(&summary);
 	free(pairs);
 	free(tool_reg);
-	return out;
-}
-
-json_t *adoption_vendor_json(const struct adoption_vendor_total *v, size_t n)
-{
-	json_t *out = json_array();
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char a[16], b[16];
-		int y, m, d;
-		adoption_civil(v[i].from, &y, &m, &d);
-		snprintf(a, sizeof(a), "%04d-%02d-%02d", y, m, d);
-		adoption_civil(v[i].to, &y, &m, &d);
-		snprintf(b, sizeof(b), "%04d-%02d-%02d", y, m, d);
-		json_array_append_new(out, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:I}", "tool",
-			v[i].tool, "days", (json_int_t)v[i].days, "from", a, "to", b,
-			"mean_daily_active_users", rate(v[i].mean_active),
-			"mean_daily_engaged_users", rate(v[i].mean_engaged),
-			"last_day_active_users", (json_int_t)v[i].last_active));
+	out->registered_tools = (int)json_array_size(reg->tools);
+	if (!out->nunregistered && !out->ndisallowed) {
+		adoption_shadow_release(out);
+		return 0;
 	}
-	return out;
+	strbuf_addstr(&summary, "Shadow AI: ");
+	if (!json_array_size(reg->tools))
+		strbuf_addstr(&summary, "the allowed-tools register is empty; ");
+	for (k = 0; k < out->nunregistered; k++)
+		strbuf_addf(&summary, "%s'%s' is not in the register (%d people)", k ? ", " : "",
+			    out->unregistered[k].tool, out->unregistered[k].people);
+	for (k = 0; k < out->ndisallowed; k++)
+		strbuf_addf(&summary, "%s'%s' used outside its allowed functions or roles "
+			    "(%d people)", k || out->nunregistered ? ", " : "",
+			    out->disallowed[k].tool, out->disallowed[k].people);
+	out->summary = strbuf_detach(&summary, NULL);
+	return 1;
 }
 
 void adoption_vendor_release(struct adoption_vendor_total *v, size_t n)

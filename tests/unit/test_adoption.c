@@ -320,8 +320,12 @@ static void test_register(void **state)
 	struct adoption_config cfg;
 	struct adoption_report r;
 	struct adoption_register reg;
+	struct adoption_shadow sh;
+	struct adoption_starter_list st;
+	struct adoption_champion_list ch;
 	struct usage_table t;
-	json_t *f, *st, *ch, *x;
+	json_t *f;
+	char *txt;
 
 	(void)state;
 	assert_int_equal(adoption_config_load_buf(&cfg, "fixture.yaml", fixture_cfg,
@@ -334,35 +338,79 @@ static void test_register(void **state)
 				  " \"functions\": [\"f1\"], \"usage_ids\": [\"tpl-x\"],"
 				  " \"published\": \"2024-03-11\"}]", 0, NULL);
 	/* cat (f2) used chatgpt in the window: one person outside the allow-list */
-	f = adoption_shadow_ai(&t, &r, &reg);
-	assert_non_null(f);
-	assert_int_equal(json_array_size(json_object_get(f, "unregistered_tools")), 0);
-	x = json_array_get(json_object_get(f, "disallowed_use"), 0);
-	assert_string_equal(json_str(x, "tool"), "chatgpt");
-	assert_int_equal(json_integer_value(json_object_get(x, "people")), 1);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(x, "functions"), 0)), "f2");
+	assert_int_equal(adoption_shadow_ai(&t, &r, &reg, &sh), 1);
+	assert_int_equal(sh.nunregistered, 0);
+	assert_int_equal(sh.ndisallowed, 1);
+	assert_string_equal(sh.disallowed[0].tool, "chatgpt");
+	assert_int_equal(sh.disallowed[0].people, 1);
+	assert_int_equal(sh.disallowed[0].functions.n, 1);
+	assert_string_equal(sh.disallowed[0].functions.v[0], "f2");
+	assert_int_equal(sh.registered_tools, 1);
+	assert_string_equal(sh.summary, "Shadow AI: 'chatgpt' used outside its allowed functions "
+			    "or roles (1 people)");
+	/* the JSON printers: the finding, and its figures without id and summary */
+	f = adoption_shadow_json(&sh);
+	txt = json_dumps(f, JSON_COMPACT);
+	assert_string_equal(txt, "{\"id\":\"shadow_ai\",\"model\":\"workforce\",\"summary\":"
+			    "\"Shadow AI: 'chatgpt' used outside its allowed functions or roles "
+			    "(1 people)\",\"unregistered_tools\":[],\"disallowed_use\":[{\"tool\":"
+			    "\"chatgpt\",\"people\":1,\"functions\":[\"f2\"]}],"
+			    "\"registered_tools\":1}");
+	free(txt);
 	json_decref(f);
+	f = adoption_shadow_figures_json(&sh);
+	txt = json_dumps(f, JSON_COMPACT);
+	assert_string_equal(txt, "{\"model\":\"workforce\",\"unregistered_tools\":[],"
+			    "\"disallowed_use\":[{\"tool\":\"chatgpt\",\"people\":1,\"functions\":"
+			    "[\"f2\"]}],\"registered_tools\":1}");
+	free(txt);
+	json_decref(f);
+	adoption_shadow_release(&sh);
+	assert_null(sh.summary);
 	/* s1 targets f1 (ann, ben): both used tpl-x in the window; cat did too */
-	st = adoption_starters_json(&t, &r, &reg);
-	x = json_array_get(st, 0);
-	assert_int_equal(json_integer_value(json_object_get(x, "targeted_people")), 2);
-	assert_int_equal(json_integer_value(json_object_get(x, "targeted_users")), 2);
-	assert_int_equal(json_integer_value(json_object_get(x, "other_users")), 1);
-	assert_true(json_real_value(json_object_get(x, "targeted_share")) == 1.0);
-	json_decref(st);
+	adoption_starters(&t, &r, &reg, &st);
+	assert_int_equal(st.n, 1);
+	assert_string_equal(st.v[0].name, "s1");
+	assert_string_equal(st.v[0].owner, "cat");
+	assert_int_equal(st.v[0].targeted_people, 2);
+	assert_int_equal(st.v[0].targeted_users, 2);
+	assert_int_equal(st.v[0].other_users, 1);
+	assert_true(st.v[0].has_share);
+	assert_true(st.v[0].targeted_share == 1.0);
+	assert_int_equal(st.v[0].nby_target, 1);
+	assert_true(st.v[0].by_target[0].is_function);
+	assert_int_equal(st.v[0].by_target[0].people, 2);
+	assert_int_equal(st.v[0].by_target[0].users, 2);
+	f = adoption_starter_list_json(&st);
+	txt = json_dumps(f, JSON_COMPACT);
+	assert_string_equal(txt, "[{\"name\":\"s1\",\"title\":\"S\",\"owner\":\"cat\","
+			    "\"targeted_people\":2,\"targeted_users\":2,\"other_users\":1,"
+			    "\"by_target\":[{\"target\":\"function\",\"name\":\"f1\",\"people\":2,"
+			    "\"users\":2,\"share\":1.0}],\"targeted_share\":1.0}]");
+	free(txt);
+	json_decref(f);
+	adoption_starter_list_release(&st);
 	/* champion cat: team t2 without cat is dan and eve, neither a repeat user */
-	ch = adoption_champions_json(&t, &r, &reg);
-	assert_int_equal(json_array_size(ch), 1);
-	x = json_array_get(ch, 0);
-	assert_string_equal(json_str(x, "champion"), "cat");
-	assert_int_equal(json_integer_value(json_object_get(x, "team_people")), 2);
-	assert_string_equal(json_str(x, "published"), "2024-03-11");
-	assert_true(json_real_value(json_object_get(x, "repeat_rate_now")) == 0.0);
-	json_decref(ch);
-	/* allow f2 too: no finding */
+	adoption_champions(&t, &r, &reg, &ch);
+	assert_int_equal(ch.n, 1);
+	assert_string_equal(ch.v[0].champion, "cat");
+	assert_int_equal(ch.v[0].team_people, 2);
+	assert_false(ch.v[0].suppressed);
+	assert_int_equal(ch.v[0].published, day("2024-03-11"));
+	assert_true(ch.v[0].repeat_rate_now == 0.0);
+	assert_int_equal(ch.v[0].workflows.n, 1);
+	assert_string_equal(ch.v[0].workflows.v[0], "s1");
+	f = adoption_champion_list_json(&ch);
+	assert_string_equal(json_str(json_array_get(f, 0), "published"), "2024-03-11");
+	assert_true(json_real_value(json_object_get(json_array_get(f, 0), "repeat_rate_now")) == 0.0);
+	json_decref(f);
+	adoption_champion_list_release(&ch);
+	/* allow f2 too: no finding, nothing to release */
 	json_array_append_new(json_object_get(json_array_get(reg.tools, 0), "functions"),
 			      json_string("f2"));
-	assert_null(adoption_shadow_ai(&t, &r, &reg));
+	assert_int_equal(adoption_shadow_ai(&t, &r, &reg, &sh), 0);
+	assert_null(sh.summary);
+	assert_int_equal(sh.ndisallowed + sh.nunregistered, 0);
 	adoption_register_release(&reg);
 	adoption_report_release(&r);
 	utab_release(&t);

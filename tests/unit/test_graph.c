@@ -120,32 +120,52 @@ static void test_query_path_and_explain(void **state)
 {
 	struct graph *g = sample();
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *r = NULL;
+	struct query_path_result p;
+	struct query_closure_result c;
+	json_t *j;
+	char *txt;
 
 	(void)state;
-	assert_int_equal(query_path(g, "POL-1", "FORM-1", &r, &err), 0);
-	assert_true(json_is_true(json_object_get(r, "found")));
-	assert_int_equal(json_array_size(json_object_get(r, "path")), 3);
-	assert_string_equal(json_str(json_array_get(json_object_get(r, "path"), 2), "via"),
-			    "implements");
-	json_decref(r);
-	assert_int_equal(query_path(g, "TEST-1", "POL-1", &r, &err), 0);
-	assert_string_equal(json_str(r, "direction"), "upstream");
-	json_decref(r);
-	assert_int_equal(query_path(g, "FORM-1", "SOP-2", &r, &err), 0);
-	assert_false(json_is_true(json_object_get(r, "found")));
-	assert_non_null(strstr(json_str(r, "explain"), "no dependency path"));
-	json_decref(r);
-	assert_int_equal(query_closure(g, "TEST-1", 0, 0, NULL, &r, &err), 0);
-	assert_int_equal(json_integer_value(json_object_get(r, "count")), 0);
-	assert_non_null(strstr(json_str(r, "explain"), "nothing depends on 'TEST-1'"));
-	json_decref(r);
-	assert_int_equal(query_closure(g, "POL-1", 0, 0, "contract", &r, &err), 0);
-	assert_non_null(strstr(json_str(r, "explain"), "is of type 'contract'"));
-	json_decref(r);
-	assert_int_equal(query_closure(g, "NOPE", 0, 0, NULL, &r, &err), AIV_ENOTFOUND);
+	assert_int_equal(query_path(g, "POL-1", "FORM-1", &p, &err), 0);
+	assert_true(p.found);
+	assert_false(p.upstream);
+	assert_int_equal(p.nsteps, 3);
+	assert_null(p.steps[0].via);
+	assert_string_equal(p.steps[2].via, "implements");
+	j = query_path_result_json(&p);
+	assert_string_equal(json_str(j, "direction"), "downstream");
+	assert_false(json_object_get(json_array_get(json_object_get(j, "path"), 0), "via"));
+	json_decref(j);
+	query_path_result_release(&p);
+	assert_int_equal(query_path(g, "TEST-1", "POL-1", &p, &err), 0);
+	assert_true(p.upstream);
+	j = query_path_result_json(&p);
+	assert_string_equal(json_str(j, "direction"), "upstream");
+	json_decref(j);
+	query_path_result_release(&p);
+	assert_int_equal(query_path(g, "FORM-1", "SOP-2", &p, &err), 0);
+	assert_false(p.found);
+	assert_non_null(strstr(p.explain, "no dependency path"));
+	j = query_path_result_json(&p);
+	assert_null(json_object_get(j, "direction")); /* only when found */
+	json_decref(j);
+	query_path_result_release(&p);
+	assert_null(p.explain);
+	assert_int_equal(query_closure(g, "TEST-1", 0, 0, NULL, &c, &err), 0);
+	assert_int_equal(c.nitems, 0);
+	assert_non_null(strstr(c.explain, "nothing depends on 'TEST-1'"));
+	query_closure_result_release(&c);
+	assert_int_equal(query_closure(g, "POL-1", 0, 0, "contract", &c, &err), 0);
+	assert_non_null(strstr(c.explain, "is of type 'contract'"));
+	j = query_closure_result_json(&c);
+	txt = json_dumps(j, JSON_COMPACT);
+	assert_non_null(strstr(txt, "\"kind\":\"contract\",\"count\":0,"));
+	free(txt);
+	json_decref(j);
+	query_closure_result_release(&c);
+	assert_int_equal(query_closure(g, "NOPE", 0, 0, NULL, &c, &err), AIV_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "unknown artefact 'NOPE'"));
-	assert_int_equal(query_closure(g, "POL-1", 0, 0, "spreadsheet", &r, &err), AIV_EINPUT);
+	assert_int_equal(query_closure(g, "POL-1", 0, 0, "spreadsheet", &c, &err), AIV_EINPUT);
 	graph_free(g);
 }
 
@@ -158,8 +178,11 @@ static void test_cycles(void **state)
 	};
 	static const char *const cids[] = { "A", "B", "C", "D", "E", "F" };
 	struct aiv_err err = AIV_ERR_INIT;
+	struct query_cycles_result cy;
 	struct graph *g = NULL;
 	uint32_t *comp, n;
+	json_t *j;
+	char *txt;
 
 	(void)state;
 	assert_int_equal(graph_build(&g, 6, cids, NULL, e, ARRAY_SIZE(e), &err), 0);
@@ -175,6 +198,26 @@ static void test_cycles(void **state)
 	assert_int_equal(comp[3], comp[4]);
 	assert_true(comp[3] != comp[0]);
 	free(comp);
+	/* the typed answer: A, B, C forbidden; D, E allowed (through a reference) */
+	assert_int_equal(query_cycles(g, &cy, &err), 0);
+	assert_int_equal(cy.nforbidden, 1);
+	assert_int_equal(cy.forbidden[0].n, 3);
+	assert_string_equal(cy.forbidden[0].v[0], "A");
+	assert_string_equal(cy.forbidden[0].v[2], "C");
+	assert_int_equal(cy.nallowed, 2);
+	assert_int_equal(cy.artefacts, 6);
+	assert_int_equal(cy.edges, 6);
+	assert_string_equal(cy.explain, "1 forbidden cycle; 2 strongly connected groups when "
+			    "'references' edges are included (those are allowed)");
+	j = query_cycles_result_json(&cy);
+	txt = json_dumps(j, JSON_COMPACT);
+	assert_string_equal(txt, "{\"forbidden\":[[\"A\",\"B\",\"C\"]],\"allowed\":"
+			    "[[\"A\",\"B\",\"C\"],[\"D\",\"E\"]],\"explain\":\"1 forbidden "
+			    "cycle; 2 strongly connected groups when 'references' edges are included "
+			    "(those are allowed)\",\"artefacts\":6,\"edges\":6}");
+	free(txt);
+	json_decref(j);
+	query_cycles_result_release(&cy);
 	graph_free(g);
 }
 

@@ -114,7 +114,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 		     const char *industry, int64_t now, struct playbook_state *out,
 		     struct aiv_err *err)
 {
-	struct evidence_env env = { s, cat, now };
+	struct evidence_env env = { s, cat, now, 0 };
 	char skey[EVIDENCE_KEY_LEN], key[EVIDENCE_KEY_LEN + 256];
 	struct pb_snapshot *sn;
 	size_t i, victim = 0;

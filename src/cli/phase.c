@@ -17,7 +17,7 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	static const char *const usage[] = { "aivalue phase [--json]", NULL };
 	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	struct questionnaire *q = NULL;
 	int64_t seq = 0;

@@ -437,7 +437,7 @@ static int step_hypotheses(struct loader *L, struct aiv_err *err)
 /* `aivalue phase`: compute and record the verdict agent control reads. */
 static int step_phase(struct loader *L, struct aiv_err *err)
 {
-	struct evidence_env env = { L->s, L->cat, time_now_us() };
+	struct evidence_env env = { L->s, L->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	int64_t seq = 0;
 	int changed = 0, ret;

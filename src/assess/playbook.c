@@ -18,10 +18,12 @@
 
 #include "library.h"
 #include "playbook.h"
+#include "series.h"
 
 void assess_register(const char *qpath)
 {
 	apply_register(&hypothesis_kind);
+	metric_target_register();
 	assess_register_providers(qpath);
 	findings_register_builtin();
 	assess_register_detectors();

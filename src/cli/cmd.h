@@ -73,6 +73,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_metrics(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx);

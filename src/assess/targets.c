@@ -47,8 +47,7 @@ static int target_parse(const struct ypos *p, struct fy_node *doc, const struct 
 	    (ret = yget_str(p, doc, "note", 0, &note, what)))
 		return ret;
 	if ((why = catalog_target_check(m->direction, target, at_risk, off_track, &field)))
-		return yfail(p, yget(doc, field), AIV_EINPUT, "%s: field '%s' %s (%s is better)",
-			     what, field, why, !strcmp(m->direction, "up") ? "higher" : "lower");
+		return yfail(p, yget(doc, field), AIV_EINPUT, "%s: field '%s' %s", what, field, why);
 	*out = json_pack("{s:s, s:f, s:f, s:f}", "name", name, "target", target,
 			 "at_risk", at_risk, "off_track", off_track);
 	if (note)

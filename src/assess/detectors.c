@@ -40,6 +40,12 @@
  * control/).
  */
 
+/* The usage day of `now` as of which to compute (0: the last day with activity). */
+static int32_t as_of_day(const struct evidence_env *env)
+{
+	return env->as_of ? (int32_t)(env->now / (86400LL * 1000000)) : 0;
+}
+
 /*
  * Load the adoption report when usage was imported: 0 loaded (release r
  * and t), 1 no usage yet (*lacks says which import supplies it), or a
@@ -57,7 +63,7 @@ static int load_adoption(const struct evidence_env *env, const char **lacks,
 		*lacks = lacks_text;
 		return 1;
 	}
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, r, t, err)) {
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, as_of_day(env), r, t, err)) {
 		utab_release(t);
 		return err->code;
 	}
@@ -265,12 +271,6 @@ void assess_adoption_facts_of(const struct usage_table *t, struct adoption_repor
 	adoption_two_tier_release(&tt);
 	f->as_of_us = (int64_t)r->as_of * 86400 * 1000000;
 	proficiency_mix(t, r, f);
-}
-
-/* The usage day of `now` as of which to compute (0: the last day with activity). */
-static int32_t as_of_day(const struct evidence_env *env)
-{
-	return env->as_of ? (int32_t)(env->now / (86400LL * 1000000)) : 0;
 }
 
 static int adoption_facts(const struct evidence_env *env, struct adoption_facts **out,
@@ -576,10 +576,10 @@ static const struct evidence_provider control_evidence[] = {
 };
 
 static const struct finding_detector outpacing = {
-	"generation_outpaces_governance", det_outpacing, NULL, NULL };
-static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
-static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL };
-static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI" };
+	"generation_outpaces_governance", det_outpacing, NULL, NULL, 0 };
+static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL, 1 };
+static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL, 0 };
+static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI", 0 };
 
 void assess_register_detectors(void)
 {

@@ -344,8 +344,8 @@ int evidence_get(const struct evidence_env *env, const char *metric,
 	if (env->as_of && !p->history) {
 		char day[TIME_ISO_LEN];
 		time_format_us(env->now, day);
-		snprintf(out->source, sizeof(out->source), "cannot be computed as of %.10s: %s "
-			 "keep only the current state, not their history", day, p->name);
+		snprintf(out->source, sizeof(out->source), "cannot be computed as of %.10s: its "
+			 "source (%s) holds only the current state, not its history", day, p->name);
 		return 0;
 	}
 	if (env->as_of)

@@ -13,6 +13,22 @@
 #include "core/timeutil.h"
 #include "options.h"
 
+int cli_parse_as_of(const char *s, int64_t *us)
+{
+	int64_t t;
+
+	if (time_parse_iso(s, &t)) {
+		fprintf(stderr, "error: --as-of must be a date YYYY-MM-DD (or an ISO 8601 time), "
+			"not '%s'\n", s);
+		return 2;
+	}
+	/* a bare date means the end of that day: its data counts */
+	if (strlen(s) == 10)
+		t += 86400LL * 1000000 - 1;
+	*us = t;
+	return 0;
+}
+
 static void print_target(const struct cat_metric *m, const struct metric_target *t)
 {
 	char a[64], b[64], c[64];

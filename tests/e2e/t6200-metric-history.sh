@@ -112,6 +112,8 @@ test_expect_success 'a MetricTarget changes the status and is in the ledger' '
 	aivalue metrics history repeat_use_rate --json >o.json &&
 	test "$(json_get o.json "\" \".join(p[\"status\"] for p in d[\"lines\"][0][\"points\"])")" = "off_track off_track at_risk off_track" &&
 	test "$(json_get o.json "d[\"target\"][\"overridden\"]")" = True &&
+	aivalue get metrictargets >g.txt &&
+	test_grep "^repeat_use_rate *0.95 *0.9 *0.7 *the board asked" g.txt &&
 	test "$(json_get o.json "d[\"cache\"][\"source\"]")" = stored &&
 	aivalue audit log --json --limit 1 >l.json &&
 	test "$(json_get l.json "d[0][\"subject\"]")" = MetricTarget/repeat_use_rate &&

@@ -224,7 +224,13 @@ void metric_format_change(const struct cat_metric *m, double d, char *buf, size_
 	char tmp[48];
 
 	if (!strcmp(m->unit, "ratio")) {
-		snprintf(buf, len, "%+.1f points", 100.0 * d);
+		double pts = round(1000.0 * d) / 10; /* as shown: -0.04 points is no change */
+		if (pts == 0)
+			snprintf(buf, len, "no change");
+		else
+			snprintf(buf, len, "%+.1f points", pts);
+	} else if (d == 0) {
+		snprintf(buf, len, "no change");
 	} else if (!strcmp(m->unit, "seconds")) {
 		fmt_duration(d, tmp, sizeof(tmp));
 		snprintf(buf, len, "%s%s", d >= 0 ? "+" : "", tmp);

@@ -63,6 +63,7 @@ test_expect_success 'a second import recomputes only the periods it touched' '
 test_expect_success 'the text form: value with unit, status, change, trend in words' '
 	aivalue metrics history repeat_use_rate >out &&
 	test_grep "^Target: 60.0 % (higher is better); at risk below 40.0 %, off track below 15.0 %; catalog default" out &&
+	test_grep "2026-02 *0.0 % *off track *no change" out &&
 	test_grep "2026-03 *83.3 % *on track *+83.3 points" out &&
 	test_grep "2026-04 *66.7 % *on track *-16.7 points" out &&
 	test_grep "Trend: no clear trend (Mann-Kendall S = 3, Z = 0.72, p = 0.470, n = 4)" out

@@ -537,12 +537,40 @@ static const enum series_period all_kinds[] = { SERIES_WEEK, SERIES_MONTH };
 static const enum series_by all_bys[] = { SERIES_BY_NONE, SERIES_BY_ROLE, SERIES_BY_TEAM,
 					  SERIES_BY_FUNCTION };
 
+/* The marks row: what the stored series were computed from (have = 0: none yet). */
+struct series_mark {
+	int have;
+	char usage[48], org[48];
+	int64_t last_day, refreshed_points;
+};
+
+static int read_mark(struct store *s, struct series_mark *m, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT usage, org, last_day, refreshed_points"
+					      " FROM metric_series_marks WHERE id = 1", err);
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	if (!st)
+		return err->code;
+	if ((ret = store_step(st, err)) == STORE_ROW) {
+		m->have = 1;
+		snprintf(m->usage, sizeof(m->usage), "%s", store_col_text(st, 0));
+		snprintf(m->org, sizeof(m->org), "%s", store_col_text(st, 1));
+		m->last_day = store_col_int(st, 2);
+		m->refreshed_points = store_col_int(st, 3);
+	}
+	store_reset(st);
+	return ret < 0 ? ret : 0;
+}
+
 int metric_series_refresh(struct store *s, const struct catalog *cat, int32_t from_day,
 			  int64_t *points, struct aiv_err *err)
 {
 	char usage[48], org[48], old_org[48] = "";
 	struct backfill b;
 	struct store_stmt *st;
+	struct series_mark mk;
 	int64_t computed = 0, old_last = INT32_MIN;
 	int ret, full;
 
@@ -550,18 +578,12 @@ int metric_series_refresh(struct store *s, const struct catalog *cat, int32_t fr
 		*points = 0;
 	if ((ret = fingerprint(s, usage, org, err)))
 		return ret;
-	st = store_prepare(s, "SELECT org, last_day FROM metric_series_marks WHERE id = 1", err);
-	if (!st)
-		return err->code;
-	if ((ret = store_step(st, err)) < 0) {
-		store_reset(st);
+	if ((ret = read_mark(s, &mk, err)))
 		return ret;
+	if (mk.have) {
+		snprintf(old_org, sizeof(old_org), "%s", mk.org);
+		old_last = mk.last_day;
 	}
-	if (ret == STORE_ROW) {
-		snprintf(old_org, sizeof(old_org), "%s", store_col_text(st, 0));
-		old_last = store_col_int(st, 1);
-	}
-	store_reset(st);
 	full = strcmp(old_org, org) != 0;
 	memset(&b, 0, sizeof(b));
 	utab_init(&b.t);
@@ -609,21 +631,15 @@ static int read_cached(struct store *s, const char *usage, const char *org,
 		       struct metric_series *ms, struct aiv_err *err)
 {
 	struct store_stmt *st;
+	struct series_mark mk;
 	int ret, fresh = 0;
 
-	st = store_prepare(s, "SELECT usage, org, refreshed_points FROM metric_series_marks"
-			   " WHERE id = 1", err);
-	if (!st)
-		return err->code;
-	if ((ret = store_step(st, err)) < 0) {
-		store_reset(st);
+	if ((ret = read_mark(s, &mk, err)))
 		return ret;
+	if (mk.have) {
+		fresh = !strcmp(mk.usage, usage) && !strcmp(mk.org, org);
+		ms->refresh_computed = mk.refreshed_points;
 	}
-	if (ret == STORE_ROW) {
-		fresh = !strcmp(store_col_text(st, 0), usage) && !strcmp(store_col_text(st, 1), org);
-		ms->refresh_computed = store_col_int(st, 2);
-	}
-	store_reset(st);
 	if (!fresh)
 		return 0;
 	st = store_prepare(s, "SELECT grp, label, period_start, as_of_day, have, value, why"

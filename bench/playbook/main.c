@@ -131,7 +131,7 @@ static int one(struct store *s, const struct catalog *cat, double *wall, double 
 static void metrics(struct store *s, const struct catalog *cat, double *wall, double *cpu)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { s, cat, time_now_us() };
+	struct evidence_env env = { s, cat, time_now_us(), 0 };
 	struct evidence_value v;
 	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	size_t i;

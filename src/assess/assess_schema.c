@@ -59,6 +59,22 @@ static const struct store_migration assess_migrations[] = {
 	  "ALTER TABLE readiness_draft ADD COLUMN ord INTEGER;",
 	  STORE_SQLITE("UPDATE readiness_answers SET ord = rowid;"
 		       "UPDATE readiness_draft SET ord = rowid;") },
+	/*
+	 * Metric history (series.h): a cache derived from ledgered data (the
+	 * usage imports, people and teams), not bound to the ledger.  The
+	 * marks row holds the fingerprint the stored points were computed
+	 * from; a stale mark makes readers compute in memory.
+	 */
+	{ 14, "metric history: stored weekly and monthly series per metric and breakdown",
+	  "CREATE TABLE metric_series(metric TEXT NOT NULL, period TEXT NOT NULL,"
+	  " period_start INTEGER NOT NULL, breakdown TEXT NOT NULL, grp TEXT NOT NULL,"
+	  " label TEXT NOT NULL, as_of_day INTEGER NOT NULL, have INTEGER NOT NULL,"
+	  " value REAL NOT NULL, why TEXT NOT NULL,"
+	  " PRIMARY KEY(metric, period, period_start, breakdown, grp));"
+	  "CREATE TABLE metric_series_marks(id INTEGER PRIMARY KEY, usage TEXT NOT NULL,"
+	  " org TEXT NOT NULL, last_day INTEGER NOT NULL, computed INTEGER NOT NULL,"
+	  " refreshed_points INTEGER NOT NULL);",
+	  NULL },
 };
 
 const struct store_schema assess_tables = {

@@ -30,6 +30,13 @@
 #include "metrics/adoption.h"
 #include "metrics/journeys.h"
 #include "playbook.h"
+#include "series_int.h"
+
+/* The usage day of `now` as of which to compute (0: the last day with activity). */
+static int32_t as_of_day(const struct evidence_env *env)
+{
+	return env->as_of ? (int32_t)(env->now / (86400LL * 1000000)) : 0;
+}
 
 /*
  * Load the adoption report when usage was imported: 0 loaded (release r
@@ -48,7 +55,7 @@ static int load_adoption(const struct evidence_env *env, const char **lacks,
 		*lacks = lacks_text;
 		return 1;
 	}
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, r, t, err)) {
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, as_of_day(env), r, t, err)) {
 		utab_release(t);
 		return err->code;
 	}
@@ -193,17 +200,6 @@ static int det_outpacing(const struct evidence_env *env, const struct phase_verd
  * (the server runs one store per worker thread) and recomputed when the
  * store handle or the set of usage imports changes.
  */
-struct adoption_facts {
-	const struct store *store;
-	int64_t imports, last_import; /* what the figures were computed from */
-	int have;                     /* usage was imported */
-	double repeat_use_rate, gini, role_gap, reusable, xfe, functions_repeat;
-	int two_tier;
-	int64_t as_of_us;
-	double prof_mix;              /* -1 no feature column, -2 too few people */
-	int prof_active;
-};
-
 static _Thread_local struct adoption_facts facts_cache;
 
 /*
@@ -243,6 +239,28 @@ static void proficiency_mix(const struct usage_table *t, const struct adoption_r
 		      (double)broad / active;
 }
 
+void assess_adoption_facts_of(const struct usage_table *t, struct adoption_report *r,
+			      const struct catalog *cat, struct adoption_facts *f)
+{
+	struct adoption_two_tier tt;
+	size_t i;
+
+	f->have = 1;
+	f->repeat_use_rate = r->org.repeat_rate;
+	f->gini = r->org.gini;
+	f->role_gap = r->role_gap;
+	f->reusable = r->reusable_workflows;
+	f->xfe = r->cross_functional_enablement;
+	f->functions_repeat = 0;
+	for (i = 0; i < r->nfunctions; i++)
+		if (!r->functions[i].suppressed && r->functions[i].enabled)
+			f->functions_repeat++;
+	f->two_tier = adoption_two_tier(r, cat, &tt);
+	adoption_two_tier_release(&tt);
+	f->as_of_us = (int64_t)r->as_of * 86400 * 1000000;
+	proficiency_mix(t, r, f);
+}
+
 static int adoption_facts(const struct evidence_env *env, struct adoption_facts **out,
 			  struct aiv_err *err)
 {
@@ -250,9 +268,8 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	struct import_stats is;
 	struct adoption_report r;
 	struct usage_table t;
+	int32_t day = as_of_day(env);
 	int64_t n, last;
-	struct adoption_two_tier tt;
-	size_t i;
 	int rc;
 
 	if ((rc = import_stats(env->store, &is, err)))
@@ -260,12 +277,14 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	n = is.imports;
 	last = is.last_id; /* the import id is the table's integer key, as rowid was */
 	*out = f;
-	if (f->store == env->store && f->imports == n && f->last_import == last)
+	if (f->store == env->store && f->imports == n && f->last_import == last &&
+	    f->day == day)
 		return 0;
 	memset(f, 0, sizeof(*f));
 	f->store = env->store;
 	f->imports = n;
 	f->last_import = last;
+	f->day = day;
 	if (n == 0)
 		return 0;
 	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
@@ -273,39 +292,40 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 		f->store = NULL;
 		return err->code;
 	}
-	f->have = 1;
-	f->repeat_use_rate = r.org.repeat_rate;
-	f->gini = r.org.gini;
-	f->role_gap = r.role_gap;
-	f->reusable = r.reusable_workflows;
-	f->xfe = r.cross_functional_enablement;
-	for (i = 0; i < r.nfunctions; i++)
-		if (!r.functions[i].suppressed && r.functions[i].enabled)
-			f->functions_repeat++;
-	f->two_tier = adoption_two_tier(&r, env->cat, &tt);
-	adoption_two_tier_release(&tt);
-	f->as_of_us = (int64_t)r.as_of * 86400 * 1000000;
-	proficiency_mix(&t, &r, f);
+	if (day && (t.n == 0 || day < t.min_day)) {
+		/* nothing used yet on that day: no figure, not a measured 0 */
+		f->before_first = 1;
+	} else if (day && day < r.as_of) {
+		struct adoption_report past;
+		struct adoption_config cfg = r.cfg;
+		if (adoption_compute(&t, &cfg, PERIOD_MONTH, day, &past, err)) {
+			adoption_report_release(&r);
+			utab_release(&t);
+			f->store = NULL;
+			return err->code;
+		}
+		assess_adoption_facts_of(&t, &past, env->cat, f);
+		adoption_report_release(&past);
+	} else {
+		assess_adoption_facts_of(&t, &r, env->cat, f);
+	}
 	adoption_report_release(&r);
 	utab_release(&t);
 	return 0;
 }
 
-static int ev_adoption(const struct evidence_env *env, const char *metric,
-		       struct evidence_value *out, void *data, struct aiv_err *err)
+void assess_adoption_value(const struct adoption_facts *f, const char *metric,
+			   struct evidence_value *out)
 {
-	struct adoption_facts *f;
 	double v = 0;
-	int ret;
 
-	(void)data;
-	if ((ret = adoption_facts(env, &f, err)))
-		return ret;
+	out->metric = metric;
 	if (!f->have) {
 		out->state = EV_MISSING;
-		snprintf(out->source, sizeof(out->source),
+		snprintf(out->source, sizeof(out->source), f->before_first ?
+			 "lacks evidence: no AI usage recorded on or before that date" :
 			 "lacks evidence: adoption metrics from an AI usage import (none yet: aivalue import usage)");
-		return 0;
+		return;
 	}
 	if (!strcmp(metric, "repeat_use_rate"))
 		v = f->repeat_use_rate;
@@ -328,7 +348,7 @@ static int ev_adoption(const struct evidence_env *env, const char *metric,
 				 f->prof_mix == -1 ? "the usage imports have no feature per event "
 				 "(aivalue import usage FILE --map feature=COL)" :
 				 "fewer active people in the last 28 days than the privacy floor");
-			return 0;
+			return;
 		}
 		out->state = EV_MEASURED;
 		out->value = f->prof_mix;
@@ -336,14 +356,14 @@ static int ev_adoption(const struct evidence_env *env, const char *metric,
 		snprintf(out->source, sizeof(out->source),
 			 "adoption: %d people active in the 28 days to the last usage day, share "
 			 "with 3 or more distinct features", f->prof_active);
-		return 0;
+		return;
 	}
 	if (v < 0) {
 		/* the kernel's "not enough groups above the privacy floor" */
 		out->state = EV_MISSING;
 		snprintf(out->source, sizeof(out->source),
 			 "lacks evidence: too few groups of 5 or more people for '%s'", metric);
-		return 0;
+		return;
 	}
 	out->state = EV_MEASURED;
 	out->value = v;
@@ -351,18 +371,30 @@ static int ev_adoption(const struct evidence_env *env, const char *metric,
 	snprintf(out->source, sizeof(out->source),
 		 "adoption report over %lld usage import%s (aivalue adoption)",
 		 (long long)f->imports, f->imports == 1 ? "" : "s");
+}
+
+static int ev_adoption(const struct evidence_env *env, const char *metric,
+		       struct evidence_value *out, void *data, struct aiv_err *err)
+{
+	struct adoption_facts *f;
+	int ret;
+
+	(void)data;
+	if ((ret = adoption_facts(env, &f, err)))
+		return ret;
+	assess_adoption_value(f, metric, out);
 	return 0;
 }
 
 static const struct evidence_provider adoption_evidence[] = {
-	{ "repeat_use_rate", "AI-usage imports", ev_adoption, NULL },
-	{ "proficiency_mix", "AI-usage imports", ev_adoption, NULL },
-	{ "gini_active_days", "AI-usage imports", ev_adoption, NULL },
-	{ "repeat_use_gap", "AI-usage imports", ev_adoption, NULL },
-	{ "reusable_workflows", "AI-usage imports", ev_adoption, NULL },
-	{ "cross_functional_enablement", "AI-usage imports", ev_adoption, NULL },
-	{ "functions_with_repeat_use", "AI-usage imports", ev_adoption, NULL },
-	{ "open_two_tier_findings", "AI-usage imports", ev_adoption, NULL },
+	{ "repeat_use_rate", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "proficiency_mix", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "gini_active_days", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "repeat_use_gap", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "reusable_workflows", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "cross_functional_enablement", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "functions_with_repeat_use", "AI-usage imports", ev_adoption, NULL, 1 },
+	{ "open_two_tier_findings", "AI-usage imports", ev_adoption, NULL, 1 },
 };
 
 /*
@@ -466,13 +498,13 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider change_evidence[] = {
-	{ "time_to_safe_change", "change control", ev_change, NULL },
-	{ "conflict_resolution_time", "change control", ev_change, NULL },
-	{ "ai_generated_change_share", "change control", ev_change, NULL },
-	{ "review_backlog", "change control", ev_change, NULL },
-	{ "change_audit_readiness", "change control", ev_change, NULL },
-	{ "audit_readiness", "change control", ev_change, NULL },
-	{ "downstream_consistency", "change control", ev_change, NULL },
+	{ "time_to_safe_change", "change control", ev_change, NULL, 0 },
+	{ "conflict_resolution_time", "change control", ev_change, NULL, 0 },
+	{ "ai_generated_change_share", "change control", ev_change, NULL, 0 },
+	{ "review_backlog", "change control", ev_change, NULL, 0 },
+	{ "change_audit_readiness", "change control", ev_change, NULL, 0 },
+	{ "audit_readiness", "change control", ev_change, NULL, 0 },
+	{ "downstream_consistency", "change control", ev_change, NULL, 0 },
 };
 
 /*
@@ -518,15 +550,15 @@ static int ev_control(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider control_evidence[] = {
-	{ "decisions_logged_share", "agent control", ev_control, NULL },
-	{ "exceptions_within_sla", "agent control", ev_control, NULL },
+	{ "decisions_logged_share", "agent control", ev_control, NULL, 0 },
+	{ "exceptions_within_sla", "agent control", ev_control, NULL, 0 },
 };
 
 static const struct finding_detector outpacing = {
-	"generation_outpaces_governance", det_outpacing, NULL, NULL };
-static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL };
-static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL };
-static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI" };
+	"generation_outpaces_governance", det_outpacing, NULL, NULL, 0 };
+static const struct finding_detector two_tier = { "two_tier_workforce", det_two_tier, NULL, NULL, 1 };
+static const struct finding_detector volume = { "volume_over_credibility", det_volume, NULL, NULL, 0 };
+static const struct finding_detector shadow = { "shadow_ai", det_shadow, NULL, "Shadow AI", 0 };
 
 void assess_register_detectors(void)
 {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/timeutil.h"
 #include "evidence.h"
 #include "ledger/ledger.h"
 
@@ -340,6 +341,15 @@ int evidence_get(const struct evidence_env *env, const char *metric,
 			 evidence_supplier(metric));
 		return 0;
 	}
+	if (env->as_of && !p->history) {
+		char day[TIME_ISO_LEN];
+		time_format_us(env->now, day);
+		snprintf(out->source, sizeof(out->source), "cannot be computed as of %.10s: its "
+			 "source (%s) holds only the current state, not its history", day, p->name);
+		return 0;
+	}
+	if (env->as_of)
+		return p->fn(env, metric, out, p->data, err); /* never cached: a past date */
 	if ((ret = evidence_state_key(env, key, err)))
 		return ret;
 	if (key[0] && cache_get(key, env->now, p->metric, out)) {

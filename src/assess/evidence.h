@@ -51,11 +51,18 @@ struct evidence_value {
  */
 json_t *evidence_value_json(const struct evidence_value *ev, const char *model);
 
-/* What a provider is given: the store (read only use), the catalog, "now". */
+/*
+ * What a provider is given: the store (read only use), the catalog, "now".
+ * as_of = 1 asks for the figure as of the past date `now` (--as-of),
+ * from data up to that date only: a provider that cannot do that is not
+ * asked, and evidence_get() answers EV_MISSING saying so rather than
+ * giving today's value (struct evidence_provider.history).
+ */
 struct evidence_env {
 	struct store *store;
 	const struct catalog *cat;
 	int64_t now;
+	int as_of;
 };
 
 /*
@@ -72,6 +79,7 @@ struct evidence_provider {
 	const char *name;   /* the capability, e.g. "readiness answers" */
 	evidence_fn fn;
 	void *data;         /* passed back to fn, borrowed */
+	int history;        /* 1: fn honours env->now as a past date (as_of) */
 };
 
 /*

@@ -550,17 +550,17 @@ static int hyp_units_of_log(struct store *s, const char *log, const char *metric
 }
 
 static const struct evidence_provider more_evidence[] = {
-	{ "expert_cycle_time", "event logs", ev_process, NULL },
-	{ "rework_rate", "event logs", ev_process, NULL },
-	{ "end_to_end_cycle_time", "event logs", ev_process, NULL },
-	{ "exception_rate", "event logs", ev_process, NULL },
-	{ "exception_resolution_time", "agent control and event logs", ev_resolution, NULL },
-	{ "qualified_intent_rate", "journeys", ev_journeys, NULL },
-	{ "iterations_before_commitment", "journeys", ev_journeys, NULL },
-	{ "conversion_quality", "journeys", ev_journeys, NULL },
-	{ "return_rate_30d", "journeys", ev_journeys, NULL },
-	{ "referral_rate", "journeys", ev_journeys, NULL },
-	{ "ai_channel_volume_growth", "journeys", ev_journeys, NULL },
+	{ "expert_cycle_time", "event logs", ev_process, NULL, 0 },
+	{ "rework_rate", "event logs", ev_process, NULL, 0 },
+	{ "end_to_end_cycle_time", "event logs", ev_process, NULL, 0 },
+	{ "exception_rate", "event logs", ev_process, NULL, 0 },
+	{ "exception_resolution_time", "agent control and event logs", ev_resolution, NULL, 0 },
+	{ "qualified_intent_rate", "journeys", ev_journeys, NULL, 0 },
+	{ "iterations_before_commitment", "journeys", ev_journeys, NULL, 0 },
+	{ "conversion_quality", "journeys", ev_journeys, NULL, 0 },
+	{ "return_rate_30d", "journeys", ev_journeys, NULL, 0 },
+	{ "referral_rate", "journeys", ev_journeys, NULL, 0 },
+	{ "ai_channel_volume_growth", "journeys", ev_journeys, NULL, 0 },
 };
 
 void assess_register_evidence(void)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/cjson.h"
+#include "core/timeutil.h"
 #include "playbook.h"
 
 #define MAX_DETECTORS 32
@@ -195,9 +196,29 @@ static int det_automation(const struct evidence_env *env, const struct phase_ver
 	return 0;
 }
 
+/*
+ * Run d, or, as of a past date (env->as_of) when d reads only current
+ * state, report it not assessed with why (1) rather than judge the past
+ * by today's data.
+ */
+static int run_detector(const struct finding_detector *d, const struct evidence_env *env,
+			const struct phase_verdict *pv, struct finding_list *out,
+			const char **lacks, char *buf, size_t len, struct aiv_err *err)
+{
+	if (env->as_of && !d->history) {
+		char day[TIME_ISO_LEN];
+		time_format_us(env->now, day);
+		snprintf(buf, len, "cannot be assessed as of %.10s: its detector reads only the "
+			 "current state", day);
+		*lacks = buf;
+		return 1;
+	}
+	return d->fn(env, pv, out, lacks, d->data, err);
+}
+
 static const struct finding_detector builtin[] = {
-	{ "demo_not_embedded", det_demo, NULL, NULL },
-	{ "automating_before_controls", det_automation, NULL, NULL },
+	{ "demo_not_embedded", det_demo, NULL, NULL, 0 },
+	{ "automating_before_controls", det_automation, NULL, NULL, 0 },
 };
 
 void findings_register_builtin(void)
@@ -229,6 +250,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 		     struct finding_list *out, struct aiv_err *err)
 {
 	const struct catalog *cat = env->cat;
+	char lacks_buf[160];
 	size_t i, j, k;
 	int ret;
 
@@ -252,7 +274,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 				strbuf_release(&sb);
 				continue;
 			}
-			ret = d->fn(env, pv, out, &lacks, d->data, err);
+			ret = run_detector(d, env, pv, out, &lacks, lacks_buf, sizeof(lacks_buf), err);
 			if (ret < 0) {
 				finding_list_release(out);
 				return ret;
@@ -278,7 +300,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 					in_catalog = 1;
 		if (in_catalog)
 			continue;
-		ret = d->fn(env, pv, out, &lacks, d->data, err);
+		ret = run_detector(d, env, pv, out, &lacks, lacks_buf, sizeof(lacks_buf), err);
 		if (ret < 0) {
 			finding_list_release(out);
 			return ret;

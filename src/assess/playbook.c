@@ -18,10 +18,12 @@
 
 #include "library.h"
 #include "playbook.h"
+#include "series.h"
 
 void assess_register(const char *qpath)
 {
 	apply_register(&hypothesis_kind);
+	metric_target_register();
 	assess_register_providers(qpath);
 	findings_register_builtin();
 	assess_register_detectors();
@@ -30,7 +32,7 @@ void assess_register(const char *qpath)
 }
 
 static int compute(struct store *s, const struct catalog *cat, const char *qpath,
-		   const char *industry, int64_t now, struct playbook_state *out,
+		   const char *industry, int64_t now, int as_of, struct playbook_state *out,
 		   struct aiv_err *err)
 {
 	size_t i;
@@ -40,6 +42,7 @@ static int compute(struct store *s, const struct catalog *cat, const char *qpath
 	out->env.store = s;
 	out->env.cat = cat;
 	out->env.now = now;
+	out->env.as_of = as_of;
 	if ((ret = questionnaire_load(&out->q, cat, qpath, err)) ||
 	    (ret = readiness_load_latest(s, &out->set, &out->have_set, err)) ||
 	    (out->have_set &&
@@ -110,11 +113,19 @@ static void share(struct pb_snapshot *sn, struct store *s, int64_t now,
 	out->shared = sn;
 }
 
+int playbook_compute_as_of(struct store *s, const struct catalog *cat, const char *qpath,
+			   const char *industry, int64_t as_of, struct playbook_state *out,
+			   struct aiv_err *err)
+{
+	/* a past date is computed afresh each time, never shared or cached */
+	return compute(s, cat, qpath, industry, as_of, 1, out, err);
+}
+
 int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
 		     const char *industry, int64_t now, struct playbook_state *out,
 		     struct aiv_err *err)
 {
-	struct evidence_env env = { s, cat, now };
+	struct evidence_env env = { s, cat, now, 0 };
 	char skey[EVIDENCE_KEY_LEN], key[EVIDENCE_KEY_LEN + 256];
 	struct pb_snapshot *sn;
 	size_t i, victim = 0;
@@ -124,7 +135,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	if ((ret = evidence_state_key(&env, skey, err)))
 		return ret;
 	if (!skey[0])
-		return compute(s, cat, qpath, industry, now, out, err);
+		return compute(s, cat, qpath, industry, now, 0, out, err);
 	snprintf(key, sizeof(key), "%s|q=%s|i=%s", skey, qpath ? qpath : "",
 		 industry ? industry : "");
 	pthread_mutex_lock(&snaps.mu);
@@ -144,7 +155,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	pthread_mutex_unlock(&snaps.mu);
 
 	sn = xcalloc(1, sizeof(*sn));
-	if ((ret = compute(s, cat, qpath, industry, now, &sn->st, err))) {
+	if ((ret = compute(s, cat, qpath, industry, now, 0, &sn->st, err))) {
 		*out = sn->st; /* the caller releases a failed state as before */
 		free(sn);
 		return ret;

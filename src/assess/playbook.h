@@ -116,6 +116,7 @@ struct finding_detector {
 	finding_detector_fn fn;
 	void *data;
 	const char *name; /* display name when mode is not a catalog failure mode */
+	int history;      /* 1: fn honours env->now as a past date (evidence_env.as_of) */
 };
 /* Register a detector (borrowed for the program's life). */
 void findings_register(const struct finding_detector *d);
@@ -271,6 +272,14 @@ struct playbook_state {
 int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
 		     const char *industry, int64_t now, struct playbook_state *out,
 		     struct aiv_err *err);
+/*
+ * The same as of a past moment `as_of` (--as-of): every metric from data
+ * up to then (evidence_env.as_of), or "cannot be computed as of" where
+ * its provider keeps only current state.  Never cached.
+ */
+int playbook_compute_as_of(struct store *s, const struct catalog *cat, const char *qpath,
+			   const char *industry, int64_t as_of, struct playbook_state *out,
+			   struct aiv_err *err);
 void playbook_release(struct playbook_state *p);
 void playbook_cache_stats(struct evidence_cache_stats *out);
 

@@ -470,17 +470,17 @@ static int prov_ahead(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider providers[] = {
-	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL },
-	{ "ledger_verifies", "audit ledger", prov_ledger, NULL },
-	{ "supported_hypotheses", "hypotheses", prov_supported, NULL },
-	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL },
-	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL },
-	{ "innovation_output", "hypotheses", prov_innovation, NULL },
-	{ "error_rate", "observations", prov_observed, NULL },
-	{ "reviewer_score", "observations", prov_observed, NULL },
-	{ "scope_expansion", "observations", prov_observed, NULL },
-	{ "compliance_findings", "observations", prov_observed, NULL },
-	{ "agent_workflows_ahead_of_gate", "initiatives and phase gates", prov_ahead, NULL },
+	{ "governance_basics_evidenced", "readiness answers", prov_basics, NULL, 0 },
+	{ "ledger_verifies", "audit ledger", prov_ledger, NULL, 0 },
+	{ "supported_hypotheses", "hypotheses", prov_supported, NULL, 0 },
+	{ "value_plays_measured", "hypotheses and initiatives", prov_plays, NULL, 0 },
+	{ "expert_pilots_unembedded", "initiatives", prov_unembedded, NULL, 0 },
+	{ "innovation_output", "hypotheses", prov_innovation, NULL, 0 },
+	{ "error_rate", "observations", prov_observed, NULL, 0 },
+	{ "reviewer_score", "observations", prov_observed, NULL, 0 },
+	{ "scope_expansion", "observations", prov_observed, NULL, 0 },
+	{ "compliance_findings", "observations", prov_observed, NULL, 0 },
+	{ "agent_workflows_ahead_of_gate", "initiatives and phase gates", prov_ahead, NULL, 0 },
 };
 
 const char *assess_questionnaire_path(void)

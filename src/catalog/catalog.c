@@ -10,6 +10,7 @@
  * dimension / industry step -> model), still reporting the location of
  * the offending value.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,7 @@ static int read_metric(struct ld *ld, struct fy_node *m, struct cat_metric *out,
 		       int model, const char *where)
 {
 	static const char *const keys[] = { "id", "name", "unit", "direction",
+					     "target", "at_risk", "off_track",
 					     "definition", NULL };
 	static const char *const units[] = { "ratio", "count", "seconds", "days",
 					     "currency", "score", NULL };
@@ -139,8 +141,42 @@ static int read_metric(struct ld *ld, struct fy_node *m, struct cat_metric *out,
 		return yfail(&ld->p, yget(m, "direction"), AIV_EINPUT,
 			     "%s: direction must be 'up' or 'down', not '%s'",
 			     what, out->direction);
+	if ((ret = yget_num(&ld->p, m, "target", 1, &out->target, what)) ||
+	    (ret = yget_num(&ld->p, m, "at_risk", 1, &out->at_risk, what)) ||
+	    (ret = yget_num(&ld->p, m, "off_track", 1, &out->off_track, what)))
+		return ret;
+	{
+		const char *field, *why = catalog_target_check(out->direction, out->target,
+							       out->at_risk, out->off_track, &field);
+		if (why)
+			return yfail(&ld->p, yget(m, field), AIV_EINPUT, "%s: %s: %s", what,
+				     field, why);
+	}
 	out->model = model;
 	return 0;
+}
+
+const char *catalog_target_check(const char *direction, double target, double at_risk,
+				 double off_track, const char **field)
+{
+	int up = !strcmp(direction, "up");
+
+	*field = NULL;
+	if (!isfinite(target) || !isfinite(at_risk) || !isfinite(off_track)) {
+		*field = !isfinite(target) ? "target" : !isfinite(at_risk) ? "at_risk" : "off_track";
+		return "must be a finite number";
+	}
+	if (up ? at_risk > target : at_risk < target) {
+		*field = "at_risk";
+		return up ? "must not be above the target when higher is better" :
+			    "must not be below the target when lower is better";
+	}
+	if (up ? off_track > at_risk : off_track < at_risk) {
+		*field = "off_track";
+		return up ? "must not be above at_risk when higher is better" :
+			    "must not be below at_risk when lower is better";
+	}
+	return NULL;
 }
 
 static int read_model(struct ld *ld, struct fy_node *m, struct cat_model *out,
@@ -832,9 +868,10 @@ static json_t *strlist_json(const struct strlist *l)
 
 static json_t *metric_json(const struct cat_metric *m)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", m->id, "name", m->name,
-			 "unit", m->unit, "direction", m->direction,
-			 "definition", m->definition);
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:f, s:f, s:f}, s:s}", "id", m->id,
+			 "name", m->name, "unit", m->unit, "direction", m->direction,
+			 "target", "value", m->target, "at_risk", m->at_risk,
+			 "off_track", m->off_track, "definition", m->definition);
 }
 
 json_t *catalog_model_json(const struct catalog *c, const struct cat_model *m)

@@ -22,8 +22,16 @@ struct strlist {
 	size_t n, alloc;
 };
 
+/*
+ * A metric's default target (docs/metrics.md): with direction "up" a
+ * value at or above at_risk is on track, one below off_track is off
+ * track, and one in between is at risk (target >= at_risk >= off_track);
+ * with "down" the same mirrored (target <= at_risk <= off_track).  An
+ * organisation overrides them with a MetricTarget (assess/series.h).
+ */
 struct cat_metric {
 	char *id, *name, *unit, *direction, *definition;
+	double target, at_risk, off_track;
 	int model; /* index into models, or -1 for a signal */
 };
 
@@ -116,6 +124,16 @@ const struct cat_model *catalog_model(const struct catalog *c, const char *id);
 const struct cat_metric *catalog_metric(const struct catalog *c, const char *id);
 const struct cat_named *catalog_function(const struct catalog *c, const char *id);
 const struct cat_phase *catalog_phase_by_number(const struct catalog *c, int n);
+
+/*
+ * Check that target, at_risk and off_track are ordered as `direction`
+ * ("up" or "down") needs (see struct cat_metric).  NULL when they are;
+ * otherwise a static text saying why, with *field the offending key
+ * ("target", "at_risk" or "off_track").  Shared by the catalog loader
+ * and the MetricTarget apply kind.
+ */
+const char *catalog_target_check(const char *direction, double target, double at_risk,
+				 double off_track, const char **field);
 
 /* The catalog as JSON (models with metrics, failure modes, moves; phases;
  * dimensions; foundations; industries).  New reference. */

@@ -120,7 +120,7 @@ static int show_scores(struct aiv_ctx *ctx, const struct questionnaire *q, struc
 		       const char *header)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct readiness_score rs;
 	json_t *measured = NULL;
 
@@ -411,7 +411,7 @@ out:
 static int assess_workflow_cmd(struct aiv_ctx *ctx, const char *name)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct questionnaire *q = NULL;
 	struct ra_set set;
 	struct phase_verdict pv;

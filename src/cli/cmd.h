@@ -46,6 +46,12 @@ void cli_print_json(json_t *v);
 /* Open the store / load the catalog on demand (for commands that decide late). */
 int cli_open_store(struct aiv_ctx *ctx, unsigned flags);
 int cli_load_catalog(struct aiv_ctx *ctx);
+/*
+ * --as-of DATE (core/timeutil.h time_parse_iso; a bare date is the end of
+ * that day) into *us: 0, or 2 after printing the usage error.
+ */
+int cli_parse_as_of(const char *s, int64_t *us);
+
 /* Register every layer's tables with the store (schema.c); before any open. */
 void cli_register_schema(void);
 
@@ -73,6 +79,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_init(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_journeys(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_metrics(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_models(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx);

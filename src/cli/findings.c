@@ -14,10 +14,13 @@
 
 int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	static const char *const usage[] = { "aivalue findings [--json]", NULL };
-	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	static const char *const usage[] = { "aivalue findings [--as-of DATE] [--json]", NULL };
+	const char *as_of = NULL;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "as-of", &as_of, "DATE", "findings as of DATE, from data up to that day" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	struct finding_list fl;
 	size_t i;
@@ -29,6 +32,9 @@ int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
+	if (as_of && cli_parse_as_of(as_of, &env.now))
+		return 2;
+	env.as_of = as_of != NULL;
 	if (phase_compute(&env, &pv, &err))
 		return cli_error(&err);
 	if (findings_compute(&env, &pv, &fl, &err)) {

@@ -28,6 +28,8 @@ static void cell(struct strbuf *sb, json_t *v)
 		strbuf_addstr(sb, json_string_value(v));
 	else if (json_is_integer(v))
 		strbuf_addf(sb, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v)) /* json_dumps refuses a bare number: it printed "?" */
+		strbuf_addf(sb, "%g", json_real_value(v));
 	else if (json_is_true(v))
 		strbuf_addstr(sb, "yes");
 	else if (json_is_false(v))

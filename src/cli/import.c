@@ -3,10 +3,12 @@
  * AI-usage export into the workspace (ingest/usage.h does the work; this
  * file parses options, draws the progress line and prints the summary).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "assess/series.h"
 #include "cmd.h"
 #include "core/termsafe.h"
 #include "core/timeutil.h"
@@ -101,6 +103,22 @@ static void print_summary(const struct usage_summary *s, const char *file, int d
 	tally_print(&s->tally, stdout, 2);
 }
 
+static int refresh_series(struct aiv_ctx *ctx, const struct usage_summary *sum)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int32_t from = sum->rows ? (int32_t)(sum->min_time_us / (86400LL * 1000000) -
+					     (sum->min_time_us < 0)) : INT32_MIN;
+	int ret;
+
+	if ((ret = cli_load_catalog(ctx)))
+		return ret;
+	if (metric_series_refresh(ctx->store, ctx->cat, from, NULL, &err)) {
+		fprintf(stderr, "warning: the import is stored, but the metric series were not "
+			"updated (%s); 'aivalue metrics history' computes them in memory\n", err.msg);
+	}
+	return 0;
+}
+
 static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -150,6 +168,13 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 		show_progress(&prog, -1, 0);
 		return cli_error(&err);
 	}
+	/*
+	 * The import has committed; bring the stored metric series up to date
+	 * for the periods it touched (a derived cache: if this fails the
+	 * import stands and readers compute the series in memory).
+	 */
+	if (!dry_run && !sum.already && (ret = refresh_series(ctx, &sum)))
+		return ret;
 	if (ctx->json)
 		cli_print_json(summary_json(&sum, dry_run));
 	else

@@ -14,10 +14,14 @@
 
 int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	static const char *const usage[] = { "aivalue phase [--json]", NULL };
-	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	static const char *const usage[] = { "aivalue phase [--as-of DATE] [--json]", NULL };
+	const char *as_of = NULL;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "as-of", &as_of, "DATE",
+		  "the phase as of DATE, from data up to that day (nothing is stored)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { ctx->store, ctx->cat, time_now_us() };
+	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	struct questionnaire *q = NULL;
 	int64_t seq = 0;
@@ -30,13 +34,17 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
+	if (as_of && cli_parse_as_of(as_of, &env.now))
+		return 2;
+	env.as_of = as_of != NULL;
 	if (questionnaire_load(&q, ctx->cat, cli_questionnaire_path(), &err))
 		return cli_error(&err);
 	if (phase_compute(&env, &pv, &err)) {
 		questionnaire_free(q);
 		return cli_error(&err);
 	}
-	if (phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
+	/* a past verdict is a read: it is never stored as the current one */
+	if (!as_of && phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
 		phase_verdict_release(&pv);
 		questionnaire_free(q);
 		return cli_error(&err);
@@ -45,6 +53,8 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		json_t *o = phase_verdict_json(&pv);
 		phase_json_add_crosswalk(o, q);
 		json_object_set_new(o, "changed", json_boolean(changed));
+		if (as_of)
+			json_object_set_new(o, "as_of", json_string(as_of));
 		if (seq)
 			json_object_set_new(o, "ledger_seq", json_integer(seq));
 		cli_print_json(o);
@@ -54,6 +64,8 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	printf("Phase earned: %d of %zu, %s\n", pv.earned, ctx->cat->nphases,
 	       pv.phase ? pv.phase->name : "?");
+	if (as_of)
+		printf("As of %s, from data up to that day (not stored)\n", as_of);
 	for (i = 0; i < pv.ng; i++) {
 		const struct gate_result *g = &pv.g[i];
 		if (i == 0 || g->phase != pv.g[i - 1].phase)

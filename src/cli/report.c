@@ -18,12 +18,15 @@
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue report [--format html|md|json] [--industry ID] [-o FILE]", NULL };
-	const char *format = "html", *outfile = NULL, *industry = NULL;
+		"aivalue report [--format html|md|json] [--industry ID] [--as-of DATE] [-o FILE]", NULL };
+	const char *format = "html", *outfile = NULL, *industry = NULL, *as_of = NULL;
+	int64_t as_of_us = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
+		{ OPT_STRING, 0, "as-of", &as_of, "DATE",
+		  "every figure as of DATE, from data up to that day" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -53,8 +56,12 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	meta.workspace = ctx->db_path;
 	if (ledger_head(ctx->store, &meta.head_seq, meta.head_hash, &err))
 		return cli_error(&err);
-	if (playbook_compute(ctx->store, ctx->cat, cli_questionnaire_path(), industry,
-			     time_now_us(), &ps, &err) ||
+	if (as_of && cli_parse_as_of(as_of, &as_of_us))
+		return 2;
+	if ((as_of ? playbook_compute_as_of(ctx->store, ctx->cat, cli_questionnaire_path(),
+					    industry, as_of_us, &ps, &err) :
+		     playbook_compute(ctx->store, ctx->cat, cli_questionnaire_path(), industry,
+				      time_now_us(), &ps, &err)) ||
 	    report_render(&ps, &meta, format, &sb, &err)) {
 		ret = cli_error(&err);
 		goto out;

@@ -8,6 +8,7 @@
  * set back through $AIVALUE_FAKE_TIME (time_now_us()'s test hook), the
  * way the control tests drive expiry, and the clock is restored at once.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "assess/playbook.h"
 #include "assess/questionnaire.h"
 #include "assess/readiness.h"
+#include "assess/series.h"
 #include "change/change.h"
 #include "change/rules.h"
 #include "change/sync.h"
@@ -146,6 +148,24 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 		 (long long)rows, L->d->nusage, (long long)unmatched);
 	end(L, json_pack("{s:I, s:I, s:I, s:o}", "files", (json_int_t)L->d->nusage, "rows",
 			 (json_int_t)rows, "unmatched_rows", (json_int_t)unmatched, "formats", per));
+	return 0;
+}
+
+/*
+ * What `aivalue import usage` does after each import: the stored metric
+ * series (assess/series.h), here once for the whole year of usage.
+ */
+static int step_series(struct loader *L, struct aiv_err *err)
+{
+	int64_t points = 0;
+	int ret;
+
+	begin(L, "metric history");
+	if ((ret = metric_series_refresh(L->s, L->cat, INT32_MIN, &points, err)))
+		return ret;
+	snprintf(L->st.detail, sizeof(L->st.detail), "%lld weekly and monthly points",
+		 (long long)points);
+	end(L, json_pack("{s:I}", "points", (json_int_t)points));
 	return 0;
 }
 
@@ -439,7 +459,7 @@ static int step_hypotheses(struct loader *L, struct aiv_err *err)
 /* `aivalue phase`: compute and record the verdict agent control reads. */
 static int step_phase(struct loader *L, struct aiv_err *err)
 {
-	struct evidence_env env = { L->s, L->cat, time_now_us() };
+	struct evidence_env env = { L->s, L->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	int64_t seq = 0;
 	int changed = 0, ret;
@@ -600,6 +620,7 @@ int demo_load(struct demo *d, struct store *s, const struct catalog *cat, const 
 	if ((ret = step_apply(&L, "people, teams, initiatives", org, 3, err)) ||
 	    (ret = step_apply(&L, "allowed-tools register", reg, 1, err)) ||
 	    (ret = step_usage(&L, err)) ||
+	    (ret = step_series(&L, err)) ||
 	    (ret = step_journeys(&L, err)) ||
 	    (ret = step_cases(&L, err)) ||
 	    (ret = step_change(&L, err)) ||

@@ -26,7 +26,7 @@
 static void h_phase(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { req->store, req->cat, time_now_us() };
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
 	struct questionnaire *q = NULL;
 	struct phase_verdict pv;
 	json_t *o;
@@ -50,7 +50,7 @@ static void h_phase(struct http_request *req, struct http_response *res)
 static void h_findings(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { req->store, req->cat, time_now_us() };
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
 	struct phase_verdict pv;
 	struct finding_list fl;
 
@@ -97,7 +97,7 @@ static void h_hypotheses(struct http_request *req, struct http_response *res)
 static int scores_json(struct http_request *req, const struct questionnaire *q,
 		       struct ra_set *set, json_t **out, struct aiv_err *err)
 {
-	struct evidence_env env = { req->store, req->cat, time_now_us() };
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
 	struct readiness_score rs;
 	json_t *measured = NULL;
 	int ret;

@@ -451,6 +451,10 @@ int usage_emit(struct usage_import *im, const struct usage_row *r, struct aiv_er
 		}
 	}
 	note_person(im, pid, sb->buf, idlen);
+	if (!im->sum->rows || r->time_us < im->sum->min_time_us)
+		im->sum->min_time_us = r->time_us;
+	if (!im->sum->rows || r->time_us > im->sum->max_time_us)
+		im->sum->max_time_us = r->time_us;
 	im->sum->rows++;
 	if (im->o->progress && (im->sum->rows & 0x3fff) == 0)
 		im->o->progress(im->o->progress_data, im->sum->rows, im->last_bytes);

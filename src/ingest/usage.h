@@ -70,6 +70,7 @@ struct usage_summary {
 	int64_t rows, skipped, seats, teams, workflows, org_days;
 	int64_t people_matched; /* distinct people the rows were joined to */
 	int64_t unmatched_rows;
+	int64_t min_time_us, max_time_us; /* events stored by this import (rows > 0) */
 	int already;            /* identical content was imported before */
 	char content_hash[SHA256_HEX];
 	/* rows read, used, skipped by reason, not used, assumptions; also in

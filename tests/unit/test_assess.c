@@ -467,7 +467,7 @@ static void test_every_gate_criterion(void **state)
 {
 	char path[64];
 	struct store *s = tmp_store(path, sizeof(path));
-	struct evidence_env env = { s, cat, 0 };
+	struct evidence_env env = { s, cat, 0, 0 };
 	struct aiv_err err = AIV_ERR_INIT;
 	struct phase_verdict pv;
 	size_t i, j, k, tested = 0;
@@ -551,13 +551,13 @@ static void test_gate_borderline(void **state)
 }
 
 static struct fake ruse = { "repeat_use_rate", 0.12, 0 };
-static const struct evidence_provider ruse_provider = { "repeat_use_rate", "test", fake_fn, &ruse };
+static const struct evidence_provider ruse_provider = { "repeat_use_rate", "test", fake_fn, &ruse, 0 };
 
 static void test_measured_overrides_stated(void **state)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct questionnaire *q = NULL;
-	struct evidence_env env = { NULL, NULL, 1780000000000000LL };
+	struct evidence_env env = { NULL, NULL, 1780000000000000LL, 0 };
 	struct ra_set s;
 	struct readiness_score rs;
 	json_t *notes = NULL, *n0;
@@ -614,11 +614,11 @@ static void test_workflow_measured_and_answers(void **state)
 		"status: pilot\nteams: [ops]\n";
 	static struct fake logged = { "decisions_logged_share", 1.0, 0 };
 	static struct fake sla = { "exceptions_within_sla", 0.8, 0 };
-	static const struct evidence_provider p1 = { "decisions_logged_share", "t", fake_fn, &logged };
-	static const struct evidence_provider p2 = { "exceptions_within_sla", "t", fake_fn, &sla };
+	static const struct evidence_provider p1 = { "decisions_logged_share", "t", fake_fn, &logged, 0 };
+	static const struct evidence_provider p2 = { "exceptions_within_sla", "t", fake_fn, &sla, 0 };
 	char path[64];
 	struct store *s = tmp_store(path, sizeof(path));
-	struct evidence_env env = { s, NULL, 1780000000000000LL };
+	struct evidence_env env = { s, NULL, 1780000000000000LL, 0 };
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *src[] = { "org.yaml" };
 	struct apply_result res;

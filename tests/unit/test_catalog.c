@@ -273,11 +273,30 @@ static void bad_model_in_industry_path(void **state)
 static void bad_values(void **state)
 {
 	(void)state;
-	expect_refused("        unit: ratio\n        direction: up\n        definition: >-\n"
+	expect_refused("        unit: ratio\n        direction: up\n        target: 0.6\n"
+		       "        at_risk: 0.4\n        off_track: 0.15\n        definition: >-\n"
 		       "          Share of licensed",
-		       "        unit: ratoi\n        direction: up\n        definition: >-\n"
+		       "        unit: ratoi\n        direction: up\n        target: 0.6\n"
+		       "        at_risk: 0.4\n        off_track: 0.15\n        definition: >-\n"
 		       "          Share of licensed",
 		       "ratoi", 1, "metric 'repeat_use_rate'", "unit 'ratoi'");
+	/* targets: ordered as the direction says, located at the offending key */
+	expect_refused("        target: 0.6\n        at_risk: 0.4\n        off_track: 0.15\n",
+		       "        target: 0.6\n        at_risk: 0.7\n        off_track: 0.15\n",
+		       "0.7\n", 1, "metric 'repeat_use_rate': at_risk",
+		       "must not be above the target when higher is better");
+	expect_refused("        target: 0.6\n        at_risk: 0.4\n        off_track: 0.15\n",
+		       "        target: 0.6\n        at_risk: 0.4\n        off_track: 0.45\n",
+		       "0.45\n", 1, "metric 'repeat_use_rate': off_track",
+		       "must not be above at_risk");
+	expect_refused("        target: 0.3\n        at_risk: 0.5\n        off_track: 0.6\n",
+		       "        target: 0.3\n        at_risk: 0.5\n        off_track: 0.41\n",
+		       "0.41\n", 1, "metric 'gini_active_days': off_track",
+		       "must not be below at_risk when lower is better");
+	expect_refused("        target: 0.6\n        at_risk: 0.4\n        off_track: 0.15\n",
+		       "        at_risk: 0.4\n        off_track: 0.15\n",
+		       "id: repeat_use_rate", 1, "metric 'repeat_use_rate'",
+		       "target");
 	expect_refused("        op: \">=\"\n        value: 3\n", "        op: \"=>\"\n        value: 3\n",
 		       "=>\"", 1, "op must be one of", "'=>'");
 	expect_refused("    number: 1\n    name: Workforce", "    number: one\n    name: Workforce",

@@ -131,7 +131,7 @@ static int count_fn(const struct evidence_env *env, const char *metric,
 	snprintf(out->source, sizeof(out->source), "call %d", calls);
 	return 0;
 }
-static const struct evidence_provider counter = { "repeat_use_rate", "test", count_fn, NULL };
+static const struct evidence_provider counter = { "repeat_use_rate", "test", count_fn, NULL, 0 };
 
 static struct store *open_store(const char *dir)
 {
@@ -161,7 +161,7 @@ static void test_evidence_cache(void **state)
 	char *dir = unit_tmpdir();
 	struct store *s = open_store(dir);
 	struct aiv_err err = AIV_ERR_INIT;
-	struct evidence_env env = { s, NULL, 1780000000000000LL };
+	struct evidence_env env = { s, NULL, 1780000000000000LL, 0 };
 	struct evidence_value v;
 	struct evidence_cache_stats st0, st1;
 

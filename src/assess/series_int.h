@@ -1,0 +1,39 @@
+/*
+ * series_int.h - inside assess/: the adoption figures one report yields,
+ * shared by the evidence providers (detectors.c) and the metric series
+ * (series.c), so a series point and `--as-of` give the same number.
+ */
+#ifndef AIV_ASSESS_SERIES_INT_H
+#define AIV_ASSESS_SERIES_INT_H
+
+#include "evidence.h"
+#include "metrics/adoption.h"
+#include "metrics/usage_table.h"
+
+/*
+ * Evidence for the phase gates and scorecards from the adoption report.
+ * One report serves every metric of a request: detectors.c caches it per
+ * thread (the server runs one store per worker thread) and recomputes it
+ * when the store handle, the set of usage imports or the as-of day changes.
+ */
+struct adoption_facts {
+	const struct store *store;
+	int64_t imports, last_import; /* what the figures were computed from */
+	int32_t day;                  /* as-of day asked for (0: the last usage day) */
+	int have;                     /* usage was imported (and used by that day) */
+	int before_first;             /* as of a day before the first usage */
+	double repeat_use_rate, gini, role_gap, reusable, xfe, functions_repeat;
+	int two_tier;
+	int64_t as_of_us;
+	double prof_mix;              /* -1 no feature column, -2 too few people */
+	int prof_active;
+};
+
+/* Fill the figures of f (have = 1) from report r over table t. */
+void assess_adoption_facts_of(const struct usage_table *t, struct adoption_report *r,
+			      const struct catalog *cat, struct adoption_facts *f);
+/* The evidence for one adoption metric from f (EV_MISSING saying why). */
+void assess_adoption_value(const struct adoption_facts *f, const char *metric,
+			   struct evidence_value *out);
+
+#endif

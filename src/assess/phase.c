@@ -16,6 +16,20 @@
 
 const char *const gate_status_names[3] = { "pass", "fail", "lacks evidence" };
 
+const char *gate_op_words(const char *op)
+{
+	static const char *const words[][2] = {
+		{ ">=", "at least" }, { ">", "more than" }, { "<=", "at most" },
+		{ "<", "less than" }, { "==", "exactly" }, { "!=", "other than" },
+	};
+	size_t i;
+
+	for (i = 0; op && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(op, words[i][0]))
+			return words[i][1];
+	return op ? op : "";
+}
+
 int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev)
 {
 	const double eps = 1e-9;

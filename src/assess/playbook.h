@@ -49,6 +49,8 @@ struct phase_verdict {
 	size_t nahead;
 };
 
+/* A gate's operator in words for sentences: ">=" is "at least", "==" "exactly". */
+const char *gate_op_words(const char *op);
 /* Pass / fail / lacks for one criterion and its evidence. */
 int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev);
 /* Compute the verdict; release with phase_verdict_release. */

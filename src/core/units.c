@@ -92,6 +92,15 @@ const char *units_number(double v, char *buf, size_t n)
 
 const char *units_percent(double share, char *buf, size_t n)
 {
+	if (!isfinite(share))
+		snprintf(buf, n, UNITS_NO_DATA);
+	else
+		snprintf(buf, n, "%.1f %%", share * 100);
+	return buf;
+}
+
+const char *units_relative(double share, char *buf, size_t n)
+{
 	double p = share * 100;
 
 	if (!isfinite(share))

@@ -31,8 +31,10 @@ const char *units_duration(double s, char *buf, size_t n);
  * ("0.16", "12.5", "3") and never an exponent.
  */
 const char *units_number(double v, char *buf, size_t n);
-/* A share 0..1 as a percentage: "16.0 %", "34 %" (one decimal below 10 %). */
+/* A share 0..1 as a percentage with one decimal: "16.0 %", "4.7 %". */
 const char *units_percent(double share, char *buf, size_t n);
+/* A relative change as a rounded percentage: "34 %", "4.7 %" (one decimal below 10 %). */
+const char *units_relative(double share, char *buf, size_t n);
 /* A difference of two shares in percentage points: "0.9 pp", "12 pp". */
 const char *units_points(double diff, char *buf, size_t n);
 /*

@@ -9,12 +9,15 @@
  * its evidence; a figure without evidence says which import supplies it
  * (the evidence source text from the provider registry).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess/playbook.h"
+#include "core/cjson.h"
 #include "core/timeutil.h"
+#include "core/units.h"
 #include "pages.h"
 #include "report/report_charts.h"
 #include "report/svg.h"
@@ -105,30 +108,10 @@ static const char *evidence_href(const struct catalog *cat, const char *metric)
 	return NULL;
 }
 
-/*
- * A figure in its catalog unit: a ratio as a percentage, seconds as
- * minutes, hours or days, a count whole, anything else with 3 digits.
- */
+/* A figure in its catalog unit, through the one formatter (core/units.h). */
 static void fmt_figure(char *out, size_t n, double v, const char *unit)
 {
-	if (unit && !strcmp(unit, "ratio")) {
-		snprintf(out, n, "%.0f%%", v * 100);
-	} else if (unit && !strcmp(unit, "seconds")) {
-		if (v >= 2 * 86400)
-			snprintf(out, n, "%.1f d", v / 86400);
-		else if (v >= 2 * 3600)
-			snprintf(out, n, "%.1f h", v / 3600);
-		else if (v >= 120)
-			snprintf(out, n, "%.0f min", v / 60);
-		else
-			snprintf(out, n, "%.0f s", v);
-	} else if (unit && !strcmp(unit, "count")) {
-		snprintf(out, n, "%.0f", v);
-	} else {
-		svg_format_number(out, n, v);
-		if (strlen(out) > 6)
-			snprintf(out, n, "%.3g", v);
-	}
+	units_value(unit, v, out, n);
 }
 
 static const char *unit_of(const struct catalog *cat, const char *metric)
@@ -153,9 +136,9 @@ static void gate_figure(struct strbuf *sb, const struct catalog *cat,
 		fmt_figure(v, sizeof(v), g->ev.value, unit);
 		strbuf_addf(sb, "<span class=\"pb-fig\">%s</span> <span class=\"small\">needs ", v);
 	} else {
-		strbuf_addstr(sb, "<span class=\"pb-fig\">&ndash;</span> <span class=\"small\">needs ");
+		strbuf_addstr(sb, "<span class=\"pb-fig\">no data</span> <span class=\"small\">needs ");
 	}
-	strbuf_add_html(sb, g->cr->op);
+	strbuf_add_html(sb, gate_op_words(g->cr->op));
 	strbuf_addf(sb, " %s</span>", t);
 }
 
@@ -979,23 +962,38 @@ out:
 
 /* ---- GET /hypotheses ---- */
 
-/* A figure for a table: whole numbers from 1000 up, else 3 significant digits. */
-static void fmt_num(char *out, size_t n, double v)
+/*
+ * The interval of an improvement as a small inline SVG: a line at zero
+ * (no change), the interval as a bar, the estimate as a dot; right of
+ * zero is better.  Green when the whole interval is an improvement, red
+ * when it is all worse, grey when it straddles zero.
+ */
+static void ci_bar(struct strbuf *sb, const struct hyp_effect *e, const char *label)
 {
-	if (v >= 1000 || v <= -1000)
-		snprintf(out, n, "%.0f", v);
-	else
-		snprintf(out, n, "%.3g", v);
-}
+	const double w = 160, h = 22, pad = 6;
+	double lo = e->imp_lo, hi = e->imp_hi, span = fmax(fabs(lo), fabs(hi));
+	double x0, x1, xz, xp;
+	const char *cls = lo > 0 ? "ci-better" : hi < 0 ? "ci-worse" : "ci-unclear";
 
-static const char *metric_unit(const struct catalog *cat, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < cat->nmetrics; i++)
-		if (!strcmp(cat->metrics[i].id, metric))
-			return cat->metrics[i].unit ? cat->metrics[i].unit : "";
-	return "";
+	if (!(span > 0) || !isfinite(span))
+		span = 1;
+	/* zero in the middle, the larger bound near an edge */
+#define CI_X(v) (w / 2 + (v) / span * (w / 2 - pad))
+	x0 = CI_X(lo);
+	x1 = CI_X(hi);
+	xz = CI_X(0);
+	xp = CI_X(e->improvement);
+#undef CI_X
+	strbuf_addf(sb, "<svg class=\"ci-bar %s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+		    "height=\"%.0f\" role=\"img\" aria-label=\"", cls, w, h, w, h);
+	strbuf_add_html(sb, label);
+	strbuf_addstr(sb, "\"><title>");
+	strbuf_add_html(sb, label);
+	strbuf_addf(sb, "</title><line class=\"ci-zero\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" "
+		    "y2=\"%.0f\" stroke=\"#767676\" stroke-dasharray=\"2 2\"/>", xz, xz, h - 2);
+	strbuf_addf(sb, "<rect class=\"ci-range\" x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"6\" "
+		    "rx=\"3\"/><circle class=\"ci-point\" cx=\"%.1f\" cy=\"11\" r=\"4.5\"/></svg>",
+		    x0, fmax(x1 - x0, 1), xp);
 }
 
 static void h_hypotheses_page(struct http_request *req, struct http_response *res)
@@ -1035,37 +1033,45 @@ static void h_hypotheses_page(struct http_request *req, struct http_response *re
 	s.n = 3;
 	strbuf_addstr(&m, "<section class=\"card pb-chart\">");
 	svg_bar(&m, &c, &s);
-	strbuf_addstr(&m, "</section><section class=\"card\"><table class=\"sortable\"><thead><tr>"
-		      "<th>Hypothesis</th><th>Initiative</th><th>Metric</th><th>Verdict</th>"
-		      "<th>Effect and interval</th><th class=\"num\">n</th><th>Why</th></tr>"
-		      "</thead><tbody>");
+	strbuf_addstr(&m, "</section><section class=\"card\"><table class=\"sortable reflow\">"
+		      "<thead><tr><th>Hypothesis</th><th>Verdict</th><th>Before and after</th>"
+		      "<th>Change, better is positive</th><th class=\"num\">Units compared</th>"
+		      "<th>Why</th></tr></thead><tbody>");
 	for (i = 0; i < ps.hr.n; i++) {
 		const struct hyp_result *r = &ps.hr.r[i];
-		strbuf_addstr(&m, "<tr><td>");
-		strbuf_add_html(&m, r->name);
-		strbuf_addstr(&m, "</td><td>");
+		const char *title = json_str(r->spec, "title");
+		const struct cat_metric *cm = catalog_metric(req->cat, r->metric);
+		struct hyp_words w;
+		strbuf_addstr(&m, "<tr class=\"hyp\"><td data-label=\"Hypothesis\"><strong>");
+		strbuf_add_html(&m, title && *title ? title : r->name);
+		strbuf_addstr(&m, "</strong><br><span class=\"small\">");
+		strbuf_add_html(&m, cm && cm->name ? cm->name : r->metric);
+		strbuf_addstr(&m, ", initiative ");
 		strbuf_add_html(&m, r->initiative);
-		strbuf_addstr(&m, "</td><td><code>");
-		strbuf_add_html(&m, r->metric);
-		strbuf_addstr(&m, "</code></td><td>");
+		strbuf_addstr(&m, "</span></td><td data-label=\"Verdict\">");
 		badge(&m, r->verdict);
-		strbuf_addstr(&m, "</td><td class=\"small\">");
-		if (r->e.ok) {
-			char b[32], t[32], e[32], lo[32], hi[32];
-			fmt_num(b, sizeof(b), r->e.baseline);
-			fmt_num(t, sizeof(t), r->e.treatment);
-			fmt_num(e, sizeof(e), r->e.effect);
-			fmt_num(lo, sizeof(lo), r->e.lo);
-			fmt_num(hi, sizeof(hi), r->e.hi);
-			strbuf_addf(&m, "%s &rarr; %s ", b, t);
-			strbuf_add_html(&m, metric_unit(req->cat, r->metric));
-			strbuf_addf(&m, "<br>effect %s%s, %.0f%% CI [%s, %s]", r->e.effect > 0 ? "+" : "",
-				    e, r->confidence * 100, lo, hi);
+		strbuf_addstr(&m, "</td>");
+		if (r->e.ok && strcmp(r->verdict, "superseded")) {
+			hyp_effect_words(&r->e, r->confidence, &w);
+			strbuf_addstr(&m, "<td data-label=\"Before and after\" class=\"hyp-values\">");
+			strbuf_add_html(&m, w.baseline);
+			strbuf_addstr(&m, " &rarr; ");
+			strbuf_add_html(&m, w.comparison);
+			strbuf_addstr(&m, "</td><td data-label=\"Change\" class=\"hyp-change\"><strong>");
+			strbuf_add_html(&m, w.relative);
+			strbuf_addstr(&m, "</strong> <span class=\"small\">(");
+			strbuf_add_html(&m, w.change);
+			strbuf_addstr(&m, ")</span><br>");
+			ci_bar(&m, &r->e, w.interval);
+			strbuf_addstr(&m, "<br><span class=\"small\">");
+			strbuf_add_html(&m, w.interval);
+			strbuf_addstr(&m, "</span></td>");
 		} else {
-			strbuf_addstr(&m, "no estimate");
+			strbuf_addstr(&m, "<td data-label=\"Before and after\">no data</td>"
+				      "<td data-label=\"Change\">no data</td>");
 		}
-		strbuf_addf(&m, "</td><td class=\"num nowrap\">%zu / %zu</td><td class=\"small\">",
-			    r->e.na, r->e.nb);
+		strbuf_addf(&m, "<td data-label=\"Units compared\" class=\"num nowrap\">%zu / %zu</td>"
+			    "<td data-label=\"Why\" class=\"small\">", r->e.na, r->e.nb);
 		strbuf_add_html(&m, r->reason);
 		strbuf_addstr(&m, r->review_due ? " (review date passed)</td></tr>" : "</td></tr>");
 	}

@@ -50,11 +50,13 @@ static void shares_and_points(void **state)
 	char b[UNITS_BUF];
 
 	(void)state;
-	assert_string_equal(units_percent(0.160287, b, sizeof(b)), "16 %");
-	assert_string_equal(units_percent(0.047, b, sizeof(b)), "4.7 %");
+	assert_string_equal(units_percent(0.160287, b, sizeof(b)), "16.0 %");
+	assert_string_equal(units_percent(0.159341, b, sizeof(b)), "15.9 %");
+	assert_string_equal(units_relative(0.356312, b, sizeof(b)), "36 %");
+	assert_string_equal(units_relative(0.047, b, sizeof(b)), "4.7 %");
 	assert_string_equal(units_points(-0.0009464, b, sizeof(b)), "-0.1 pp");
 	assert_string_equal(units_points(0.12, b, sizeof(b)), "12 pp");
-	assert_string_equal(units_value("ratio", 0.5, b, sizeof(b)), "50 %");
+	assert_string_equal(units_value("ratio", 0.5, b, sizeof(b)), "50.0 %");
 	assert_string_equal(units_value("seconds", 3600, b, sizeof(b)), "1 h 00 min");
 	assert_string_equal(units_value("count", 12000, b, sizeof(b)), "12,000");
 	assert_string_equal(units_value("EUR", 12.5, b, sizeof(b)), "12.5 EUR");

@@ -42,6 +42,12 @@ struct ahead_item {
 
 struct phase_verdict {
 	int earned;                  /* phase number */
+	/*
+	 * 0 when no criterion of phase 1's exit gate has evidence (an empty
+	 * workspace): the organisation starts in phase 1 but has earned
+	 * nothing, and every printer says so (phase_headline).
+	 */
+	int evidenced;
 	const struct cat_phase *phase;
 	struct gate_result *g;
 	size_t ng;
@@ -57,6 +63,13 @@ int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev);
 int phase_compute(const struct evidence_env *env, struct phase_verdict *out,
 		  struct aiv_err *err);
 void phase_verdict_release(struct phase_verdict *v);
+/*
+ * The verdict in one line, the same for the CLI, the API and the pages:
+ * "Phase 1 of 3 earned: Build fluency and trust", or without evidence
+ * "Phase 1 of 3, not earned yet: Build fluency and trust (no evidence
+ * imported)".  Writes into buf (n bytes) and returns it.
+ */
+const char *phase_headline(const struct phase_verdict *v, size_t nphases, char *buf, size_t n);
 json_t *phase_verdict_json(const struct phase_verdict *v);
 /* Add "nist" and "iso" id lists to each criterion of a phase_verdict_json(). */
 void phase_json_add_crosswalk(json_t *verdict, const struct questionnaire *q);

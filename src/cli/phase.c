@@ -52,8 +52,10 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		questionnaire_free(q);
 		return 0;
 	}
-	printf("Phase earned: %d of %zu, %s\n", pv.earned, ctx->cat->nphases,
-	       pv.phase ? pv.phase->name : "?");
+	{
+		char head[256];
+		printf("%s\n", phase_headline(&pv, ctx->cat->nphases, head, sizeof(head)));
+	}
 	for (i = 0; i < pv.ng; i++) {
 		const struct gate_result *g = &pv.g[i];
 		if (i == 0 || g->phase != pv.g[i - 1].phase)

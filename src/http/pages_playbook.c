@@ -18,6 +18,7 @@
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "core/units.h"
+#include "org/org.h"
 #include "pages.h"
 #include "report/report_charts.h"
 #include "report/svg.h"
@@ -424,8 +425,86 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 	strbuf_addstr(m, "</div>");
 }
 
+/* The gate result on `metric`, or NULL. */
+static const struct gate_result *gate_on(const struct phase_verdict *pv, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < pv->ng; i++)
+		if (!strcmp(pv->g[i].cr->metric, metric))
+			return &pv->g[i];
+	return NULL;
+}
+
+/*
+ * The setup checklist of a workspace without evidence: what to import,
+ * in what order, and what each step unlocks.  A step is done when the
+ * gate criterion it feeds has a measured figure (the same evidence the
+ * phase verdict reads), so the list and the verdict never disagree.
+ */
+static void count_person(const char *name, const char *email, void *data)
+{
+	(void)name;
+	(void)email;
+	(*(size_t *)data)++;
+}
+
+static void setup_checklist(struct strbuf *m, struct store *store,
+			    const struct playbook_state *ps)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	size_t people = 0;
+	static const struct {
+		const char *what, *cmd, *unlocks, *metric;
+	} steps[] = {
+		{ "People, teams and initiatives", "aivalue apply -f org.yaml",
+		  "names and owners on every page, and the initiatives each figure belongs to", NULL },
+		{ "AI usage exports (Copilot, ChatGPT Enterprise, Microsoft 365)",
+		  "aivalue import usage FILE --format F",
+		  "model 1: repeated use by role, proficiency, the two-tier workforce check, and "
+		  "two of the three phase 1 criteria", "functions_with_repeat_use" },
+		{ "Readiness answers, with their evidence files", "aivalue assess org",
+		  "governance basics (what is allowed, reviewed, logged and owned), the last "
+		  "phase 1 criterion", "governance_basics_evidenced" },
+		{ "Value hypotheses and their observations or a process event log",
+		  "aivalue apply -f hypotheses.yaml, then aivalue evidence --data FILE.csv or "
+		  "aivalue import cases FILE", "proof of value in days and percent: the phase 2 "
+		  "evidence of value", "supported_hypotheses" },
+		{ "Artefacts and change requests", "aivalue artefacts sync DIR",
+		  "model 4: change control, audit readiness of changes", "change_audit_readiness" },
+		{ "Agents, workflows and their exceptions", "aivalue apply -f agents.yaml, then "
+		  "aivalue workflow import-spans FILE", "model 5: agent decisions, the exception "
+		  "queue and its time to resolve", "exceptions_within_sla" },
+	};
+	size_t i;
+
+	/* shown only while nothing is measured: a small workspace to count */
+	if (org_each_person(store, count_person, &people, &err))
+		people = 0;
+	strbuf_addstr(m, "<section class=\"card setup\" id=\"setup\"><h2>Set up this workspace"
+		      "</h2><p class=\"lead\">Nothing is measured yet, so no phase is earned. "
+		      "Import in this order; each step unlocks the figures named.</p>"
+		      "<ol class=\"setup-steps\">");
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		const struct gate_result *g = steps[i].metric ? gate_on(&ps->pv, steps[i].metric) : NULL;
+		int done = steps[i].metric ? g && g->ev.state == EV_MEASURED && g->ev.value > 0
+					   : people > 0;
+		strbuf_addf(m, "<li class=\"%s\"><strong>", done ? "done" : "todo");
+		strbuf_add_html(m, steps[i].what);
+		strbuf_addf(m, "</strong> <span class=\"pb-badge pb-%s\">%s</span><br><code>",
+			    done ? "pass" : "lacks", done ? "done" : "to do");
+		strbuf_add_html(m, steps[i].cmd);
+		strbuf_addstr(m, "</code><br><span class=\"small\">Unlocks: ");
+		strbuf_add_html(m, steps[i].unlocks);
+		strbuf_addstr(m, "</span></li>");
+	}
+	strbuf_addstr(m, "</ol><p class=\"small\">Or see it all on made-up data first: "
+		      "<code>aivalue demo --size small --serve</code>.</p></section>");
+}
+
 void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 {
+	char head[256];
 	struct playbook_state ps;
 	struct aiv_err err = AIV_ERR_INIT;
 	const struct catalog *cat = req->cat;
@@ -449,9 +528,8 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 			nfail += ps.pv.g[i].status == GATE_FAIL;
 			nlacks += ps.pv.g[i].status == GATE_LACKS;
 		}
-	strbuf_addf(m, "<div class=\"pb-head\"><h1><a href=\"/phase\">Phase %d of %zu earned: ",
-		    ps.pv.earned, cat->nphases);
-	strbuf_add_html(m, ps.pv.phase ? ps.pv.phase->name : "?");
+	strbuf_addstr(m, "<div class=\"pb-head\"><h1><a href=\"/phase\">");
+	strbuf_add_html(m, phase_headline(&ps.pv, cat->nphases, head, sizeof(head)));
 	strbuf_addstr(m, "</a></h1><p class=\"lead\">");
 	if (next) {
 		strbuf_addf(m, "Phase %d (", next->number);
@@ -465,6 +543,8 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 		strbuf_addf(m, " <a href=\"/phase#ahead\">%zu initiative%s running ahead of "
 			    "their gate</a>.", ps.pv.nahead, ps.pv.nahead == 1 ? "" : "s");
 	strbuf_addstr(m, "</p></div>");
+	if (!ps.pv.evidenced)
+		setup_checklist(m, req->store, &ps);
 
 	scorecards(m, &ps);
 
@@ -521,6 +601,7 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 
 static void h_phase_page(struct http_request *req, struct http_response *res)
 {
+	char head[256];
 	const struct catalog *cat = req->cat;
 	struct playbook_state ps;
 	struct strbuf m = STRBUF_INIT;
@@ -528,8 +609,8 @@ static void h_phase_page(struct http_request *req, struct http_response *res)
 
 	if (load(req, res, NULL, &ps))
 		goto out;
-	strbuf_addf(&m, "<h1>Phase %d of %zu earned: ", ps.pv.earned, cat->nphases);
-	strbuf_add_html(&m, ps.pv.phase ? ps.pv.phase->name : "?");
+	strbuf_addstr(&m, "<h1>");
+	strbuf_add_html(&m, phase_headline(&ps.pv, cat->nphases, head, sizeof(head)));
 	strbuf_addstr(&m, "</h1><p class=\"lead\">Phase 1 is where every organisation starts; "
 		      "phase N+1 is earned when every exit-gate criterion of phases 1 to N passes. "
 		      "A criterion lacking evidence never passes. Each source says where the figure "

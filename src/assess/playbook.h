@@ -161,6 +161,22 @@ struct roadmap_step {
 	char *title;
 	char *why;
 	double gap, impact, dependency, priority;
+	/*
+	 * What a person acts on (roadmap_compute fills these after ordering):
+	 * the action, starting with a verb; its leadership move (catalog
+	 * name, borrowed; NULL when none applies), shown first; the owner
+	 * (the initiative's owner or team, the workflow's owner, or the
+	 * owner of an initiative in the step's model), NULL when nobody owns
+	 * it yet; the horizon by rank (now: 1-3, next: 4-7, later) and its due
+	 * date; and how the priority was computed, in words.
+	 */
+	char *action;
+	const char *move;
+	char *owner;
+	const char *horizon;  /* "now", "next", "later" */
+	char due[11];         /* YYYY-MM-DD */
+	char *how;
+	char *models;         /* the models the step serves, comma separated (owned) */
 };
 
 struct trio_pick {

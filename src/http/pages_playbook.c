@@ -340,15 +340,34 @@ static void finding_item(struct strbuf *sb, const struct finding *f, int full)
 	strbuf_addstr(sb, "</li>");
 }
 
+/* "Now", "Next", "Later" */
+static const char *horizon_name(const char *h)
+{
+	return !strcmp(h, "now") ? "Now" : !strcmp(h, "next") ? "Next" : "Later";
+}
+
+/* The owner and due date of a step, for a person to act on. */
+static void step_who(struct strbuf *sb, const struct roadmap_step *s)
+{
+	strbuf_addstr(sb, "<span class=\"small rm-who\">Owner: ");
+	if (s->owner)
+		strbuf_add_html(sb, s->owner);
+	else
+		strbuf_addstr(sb, "none yet: name one");
+	strbuf_addstr(sb, "; due ");
+	strbuf_add_html(sb, s->due);
+	strbuf_addstr(sb, "</span>");
+}
+
 static void step_item(struct strbuf *sb, const struct roadmap_step *s, size_t rank)
 {
-	strbuf_addf(sb, "<li><span class=\"pb-rank\">%zu</span> <span class=\"pb-kind\">", rank);
-	strbuf_add_html(sb, s->kind);
-	strbuf_addstr(sb, "</span> ");
-	strbuf_add_html(sb, s->title);
-	strbuf_addstr(sb, "<br><span class=\"small\">");
-	strbuf_add_html(sb, s->why);
-	strbuf_addf(sb, " (priority %.2f)</span></li>", s->priority);
+	strbuf_addf(sb, "<li class=\"rm-step\"><span class=\"pb-rank\">%zu</span> "
+		    "<span class=\"rm-when rm-%s\">%s</span> ", rank, s->horizon,
+		    horizon_name(s->horizon));
+	strbuf_add_html(sb, s->action);
+	strbuf_addstr(sb, "<br>");
+	step_who(sb, s);
+	strbuf_addstr(sb, "</li>");
 }
 
 /* ---- the overview's first screen ---- */
@@ -790,8 +809,9 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 	if (load(req, res, industry, &ps))
 		goto out;
 	strbuf_addf(&m, "<h1>Roadmap</h1><p class=\"lead\">Next steps in priority order: "
-		    "priority = gap &times; impact &times; dependency (phase %d earned).</p>",
-		    ps.pv.earned);
+		    "each step's priority is its gap times its impact times its dependency, "
+		    "explained on each row; the first three are for now, the next four for the "
+		    "next quarter, the rest later.</p>");
 	strbuf_addstr(&m, "<form method=\"get\" action=\"/roadmap\" class=\"pb-form\"><label "
 		      "for=\"industry\">Industry path</label> <select id=\"industry\" "
 		      "name=\"industry\"><option value=\"generic\">generic</option>");
@@ -835,22 +855,33 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		svg_bar(&m, &c, &s);
 		strbuf_addstr(&m, "</section>");
 	}
-	strbuf_addstr(&m, "<section class=\"card\"><h2>Steps</h2><table class=\"sortable\"><thead>"
-		      "<tr><th class=\"num\">Rank</th><th>Kind</th><th>Step</th><th>Why</th>"
-		      "<th class=\"num\">Gap</th><th class=\"num\">Impact</th>"
-		      "<th class=\"num\">Dependency</th><th class=\"num\">Priority</th></tr>"
-		      "</thead><tbody>");
+	strbuf_addstr(&m, "<section class=\"card\"><h2>Steps</h2><table class=\"sortable reflow\">"
+		      "<thead><tr><th class=\"num\">Rank</th><th>When</th><th>Action</th>"
+		      "<th>Owner</th><th>Due</th><th>Why and how it was ranked</th>"
+		      "<th class=\"num\">Priority</th></tr></thead><tbody>");
 	for (i = 0; i < ps.rm.n; i++) {
 		const struct roadmap_step *st = &ps.rm.steps[i];
-		strbuf_addf(&m, "<tr><td class=\"num\">%zu</td><td>", i + 1);
-		strbuf_add_html(&m, st->kind);
+		strbuf_addf(&m, "<tr class=\"rm-row\"><td class=\"num\">%zu</td><td><span "
+			    "class=\"rm-when rm-%s\">%s</span></td><td>", i + 1, st->horizon,
+			    horizon_name(st->horizon));
+		if (st->move) {
+			strbuf_addstr(&m, "<strong class=\"rm-move\">");
+			strbuf_add_html(&m, st->move);
+			strbuf_addstr(&m, "</strong><br>");
+		}
+		strbuf_add_html(&m, st->action);
 		strbuf_addstr(&m, "</td><td>");
-		strbuf_add_html(&m, st->title);
+		if (st->owner)
+			strbuf_add_html(&m, st->owner);
+		else
+			strbuf_addstr(&m, "none yet: name one");
+		strbuf_addstr(&m, "</td><td class=\"nowrap\">");
+		strbuf_add_html(&m, st->due);
 		strbuf_addstr(&m, "</td><td class=\"small\">");
 		strbuf_add_html(&m, st->why);
-		strbuf_addf(&m, "</td><td class=\"num\">%.2f</td><td class=\"num\">%.2f</td>"
-			    "<td class=\"num\">%.2f</td><td class=\"num\">%.3f</td></tr>",
-			    st->gap, st->impact, st->dependency, st->priority);
+		strbuf_addstr(&m, "<br><span class=\"rm-how\">");
+		strbuf_add_html(&m, st->how);
+		strbuf_addf(&m, ".</span></td><td class=\"num\">%.2f</td></tr>", st->priority);
 	}
 	strbuf_addstr(&m, "</tbody></table></section><section class=\"card\"><h2>Phase 2 trio"
 		      "</h2><table><thead><tr><th>Slot</th><th>Initiative</th><th>Why</th></tr>"

@@ -832,8 +832,8 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		lb = xcalloc(n, sizeof(*lb));
 		pri = xcalloc(n, sizeof(*pri));
 		for (i = 0; i < n; i++) {
-			snprintf(lb[i], sizeof(lb[i]), "%zu. %.60s%s", i + 1, ps.rm.steps[i].title,
-				 strlen(ps.rm.steps[i].title) > 60 ? "..." : "");
+			snprintf(lb[i], sizeof(lb[i]), "%zu. %.60s%s", i + 1, ps.rm.steps[i].action,
+				 strlen(ps.rm.steps[i].action) > 60 ? "..." : "");
 			labels[i] = lb[i];
 			pri[i] = ps.rm.steps[i].priority;
 		}
@@ -1082,7 +1082,7 @@ out:
  */
 static void ci_bar(struct strbuf *sb, const struct hyp_effect *e, const char *label)
 {
-	const double w = 160, h = 22, pad = 6;
+	const double w = 180, h = 32, pad = 8;
 	double lo = e->imp_lo, hi = e->imp_hi, span = fmax(fabs(lo), fabs(hi));
 	double x0, x1, xz, xp;
 	const char *cls = lo > 0 ? "ci-better" : hi < 0 ? "ci-worse" : "ci-unclear";
@@ -1101,11 +1101,16 @@ static void ci_bar(struct strbuf *sb, const struct hyp_effect *e, const char *la
 	strbuf_add_html(sb, label);
 	strbuf_addstr(sb, "\"><title>");
 	strbuf_add_html(sb, label);
-	strbuf_addf(sb, "</title><line class=\"ci-zero\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" "
-		    "y2=\"%.0f\" stroke=\"#767676\" stroke-dasharray=\"2 2\"/>", xz, xz, h - 2);
-	strbuf_addf(sb, "<rect class=\"ci-range\" x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"6\" "
-		    "rx=\"3\"/><circle class=\"ci-point\" cx=\"%.1f\" cy=\"11\" r=\"4.5\"/></svg>",
+	strbuf_addf(sb, "</title><line class=\"ci-zero\" x1=\"%.1f\" y1=\"1\" x2=\"%.1f\" "
+		    "y2=\"19\" stroke=\"#444\" stroke-width=\"1.5\"/>", xz, xz);
+	strbuf_addf(sb, "<rect class=\"ci-range\" x=\"%.1f\" y=\"7\" width=\"%.1f\" height=\"6\" "
+		    "rx=\"3\"/><circle class=\"ci-point\" cx=\"%.1f\" cy=\"10\" r=\"4.5\"/>",
 		    x0, fmax(x1 - x0, 1), xp);
+	strbuf_addf(sb, "<text x=\"2\" y=\"30\" font-size=\"10\" fill=\"#555\">&larr; worse</text>"
+		    "<text x=\"%.1f\" y=\"30\" font-size=\"10\" fill=\"#555\" "
+		    "text-anchor=\"middle\">no change</text><text x=\"%.0f\" y=\"30\" "
+		    "font-size=\"10\" fill=\"#555\" text-anchor=\"end\">better &rarr;</text></svg>",
+		    xz, w - 2);
 }
 
 static void h_hypotheses_page(struct http_request *req, struct http_response *res)
@@ -1147,7 +1152,7 @@ static void h_hypotheses_page(struct http_request *req, struct http_response *re
 	svg_bar(&m, &c, &s);
 	strbuf_addstr(&m, "</section><section class=\"card\"><table class=\"sortable reflow\">"
 		      "<thead><tr><th>Hypothesis</th><th>Verdict</th><th>Before and after</th>"
-		      "<th>Change, better is positive</th><th class=\"num\">Units compared</th>"
+		      "<th>Change (better to the right)</th><th class=\"num\">Units compared</th>"
 		      "<th>Why</th></tr></thead><tbody>");
 	for (i = 0; i < ps.hr.n; i++) {
 		const struct hyp_result *r = &ps.hr.r[i];

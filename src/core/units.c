@@ -90,24 +90,26 @@ const char *units_number(double v, char *buf, size_t n)
 	return buf;
 }
 
-const char *units_percent(double share, char *buf, size_t n)
-{
-	if (!isfinite(share))
-		snprintf(buf, n, UNITS_NO_DATA);
-	else
-		snprintf(buf, n, "%.1f %%", share * 100);
-	return buf;
-}
-
-const char *units_relative(double share, char *buf, size_t n)
+/* share as a percentage; rounded to whole percent from 10 % up when `round`. */
+static const char *percent(double share, int round, char *buf, size_t n)
 {
 	double p = share * 100;
 
 	if (!isfinite(share))
 		snprintf(buf, n, UNITS_NO_DATA);
 	else
-		snprintf(buf, n, fabs(p) < 9.95 ? "%.1f %%" : "%.0f %%", p);
+		snprintf(buf, n, round && fabs(p) >= 9.95 ? "%.0f %%" : "%.1f %%", p);
 	return buf;
+}
+
+const char *units_percent(double share, char *buf, size_t n)
+{
+	return percent(share, 0, buf, n);
+}
+
+const char *units_relative(double share, char *buf, size_t n)
+{
+	return percent(share, 1, buf, n);
 }
 
 const char *units_points(double diff, char *buf, size_t n)

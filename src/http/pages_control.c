@@ -288,6 +288,15 @@ static void act_form(struct strbuf *m, const struct control_exceptions *items,
 			      "maxlength=\"500\"><button type=\"submit\">Send</button></form>");
 }
 
+/* " · Next" linking to page `page` of a queue tab. */
+static void page_link(struct strbuf *m, const char *workflow, const char *tab, long page,
+		      const char *label)
+{
+	strbuf_addstr(m, " &middot; <a href=\"/workflows/");
+	strbuf_add_html(m, workflow);
+	strbuf_addf(m, "?tab=%s&amp;page=%ld#queue\">%s</a>", tab, page, label);
+}
+
 /* The six readiness shares as one bar chart, in percent (no data: no bar). */
 static void readiness_chart(struct strbuf *m, const struct control_readiness *ready,
 			    const struct page_figure *figs, size_t n)
@@ -477,18 +486,10 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		if (n > QUEUE_PAGE) {
 			size_t pages = (n + QUEUE_PAGE - 1) / QUEUE_PAGE;
 			strbuf_addf(&m, "<p class=\"pager\">Page %ld of %zu", page, pages);
-			if (page > 1) {
-				strbuf_addstr(&m, " &middot; <a href=\"/workflows/");
-				strbuf_add_html(&m, name);
-				strbuf_addf(&m, "?tab=%s&amp;page=%ld#queue\">Previous</a>", tabs[cur][0],
-					    page - 1);
-			}
-			if ((size_t)page < pages) {
-				strbuf_addstr(&m, " &middot; <a href=\"/workflows/");
-				strbuf_add_html(&m, name);
-				strbuf_addf(&m, "?tab=%s&amp;page=%ld#queue\">Next</a>", tabs[cur][0],
-					    page + 1);
-			}
+			if (page > 1)
+				page_link(&m, name, tabs[cur][0], page - 1, "Previous");
+			if ((size_t)page < pages)
+				page_link(&m, name, tabs[cur][0], page + 1, "Next");
 			strbuf_addstr(&m, "</p>");
 		}
 		act_form(&m, &items, name);

@@ -1104,8 +1104,10 @@ static void ci_bar(struct strbuf *sb, const struct hyp_effect *e, const char *la
 	strbuf_addf(sb, "</title><line class=\"ci-zero\" x1=\"%.1f\" y1=\"1\" x2=\"%.1f\" "
 		    "y2=\"19\" stroke=\"#444\" stroke-width=\"1.5\"/>", xz, xz);
 	strbuf_addf(sb, "<rect class=\"ci-range\" x=\"%.1f\" y=\"7\" width=\"%.1f\" height=\"6\" "
-		    "rx=\"3\"/><circle class=\"ci-point\" cx=\"%.1f\" cy=\"10\" r=\"4.5\"/>",
-		    x0, fmax(x1 - x0, 1), xp);
+		    "rx=\"3\"/><circle class=\"ci-point point\" cx=\"%.1f\" cy=\"10\" r=\"4.5\">"
+		    "<title>", x0, fmax(x1 - x0, 1), xp);
+	strbuf_add_html(sb, label);
+	strbuf_addstr(sb, "</title></circle>");
 	strbuf_addf(sb, "<text x=\"2\" y=\"30\" font-size=\"10\" fill=\"#555\">&larr; worse</text>"
 		    "<text x=\"%.1f\" y=\"30\" font-size=\"10\" fill=\"#555\" "
 		    "text-anchor=\"middle\">no change</text><text x=\"%.0f\" y=\"30\" "

@@ -12,7 +12,10 @@
  *    reads), then shows the answer in the form's <output>.  Without the
  *    script these forms stay as they are: the CR sign form writes the
  *    commands to run, and the exception forms stay hidden behind the CLI
- *    commands printed next to them.
+ *    commands printed next to them;
+ *  - every table cell without a data-label gets its column's header text
+ *    as one, which the narrow layout (style.css, under 640 px) shows in
+ *    front of the cell when a table reflows into one block per row.
  */
 (function () {
 	"use strict";
@@ -146,7 +149,21 @@
 		});
 	}
 
+	function labelCells(table) {
+		if (!table.tHead || !table.tHead.rows.length) return;
+		var heads = table.tHead.rows[0].cells;
+		Array.prototype.forEach.call(table.tBodies, function (body) {
+			Array.prototype.forEach.call(body.rows, function (row) {
+				Array.prototype.forEach.call(row.cells, function (c, i) {
+					if (!c.hasAttribute("data-label") && heads[i])
+						c.setAttribute("data-label", heads[i].textContent.trim());
+				});
+			});
+		});
+	}
+
 	document.addEventListener("DOMContentLoaded", function () {
+		Array.prototype.forEach.call(document.querySelectorAll("main table"), labelCells);
 		Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), enhance);
 		Array.prototype.forEach.call(document.querySelectorAll("form[data-api]"), apiForm);
 		navGroups();

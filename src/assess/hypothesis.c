@@ -14,6 +14,7 @@
 #include "core/cjson.h"
 #include "core/hash.h"
 #include "core/timeutil.h"
+#include "core/units.h"
 #include "hypothesis.h"
 #include "ingest/logstore.h"
 #include "ledger/ledger.h"
@@ -370,6 +371,8 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
 	memset(out, 0, sizeof(*out));
 	out->na = na;
 	out->nb = nb;
+	out->up = up;
+	out->rel = out->rel_lo = out->rel_hi = NAN;
 	out->method = rates ? "rate difference (Newcombe hybrid score from Wilson intervals)"
 			    : "median difference (seeded percentile bootstrap)";
 	if (!na || !nb)
@@ -399,6 +402,12 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
 	out->improvement = up ? out->effect : -out->effect;
 	out->imp_lo = up ? out->lo : -out->hi;
 	out->imp_hi = up ? out->hi : -out->lo;
+	if (out->baseline != 0) {
+		/* the baseline is taken as fixed: the interval scales with it */
+		out->rel = out->improvement / fabs(out->baseline);
+		out->rel_lo = out->imp_lo / fabs(out->baseline);
+		out->rel_hi = out->imp_hi / fabs(out->baseline);
+	}
 	out->ok = 1;
 }
 
@@ -521,6 +530,84 @@ static int metric_up(const struct catalog *cat, const char *metric)
 	return !m || strcmp(m->direction, "down");
 }
 
+/* Record the metric's unit in an effect for its printers. */
+static void effect_unit(const struct catalog *cat, const char *metric, struct hyp_effect *e)
+{
+	const struct cat_metric *m = catalog_metric(cat, metric);
+
+	snprintf(e->unit, sizeof(e->unit), "%s", m && m->unit ? m->unit : "");
+}
+
+/* "faster" / "slower" for durations, else "higher" / "lower" by direction. */
+static const char *change_word(const struct hyp_effect *e, int better)
+{
+	if (!strcmp(e->unit, "seconds"))
+		return better ? "faster" : "slower";
+	return (better ? e->up : !e->up) ? "higher" : "lower";
+}
+
+/* A signed relative improvement in words: "36 % faster", "5.0 % slower". */
+static void rel_words(const struct hyp_effect *e, double rel, char *buf, size_t n)
+{
+	char p[UNITS_BUF];
+
+	if (!isfinite(rel)) {
+		snprintf(buf, n, UNITS_NO_DATA);
+		return;
+	}
+	units_relative(fabs(rel), p, sizeof(p));
+	if (!strcmp(p, "0.0 %"))
+		snprintf(buf, n, "no change");
+	else
+		snprintf(buf, n, "%s %s", p, change_word(e, rel > 0));
+}
+
+/* A signed improvement in the metric's unit: "1 d 04 h faster", "0.1 pp lower". */
+static void abs_words(const struct hyp_effect *e, double imp, char *buf, size_t n)
+{
+	char d[UNITS_BUF];
+
+	units_delta(e->unit, imp, d, sizeof(d));
+	if (!strcmp(d, "0") || !strcmp(d, "0.0 pp") || !strcmp(d, "0 s"))
+		snprintf(buf, n, "no change");
+	else
+		snprintf(buf, n, "%s %s", d, change_word(e, imp > 0));
+}
+
+void hyp_effect_words(const struct hyp_effect *e, double confidence, struct hyp_words *w)
+{
+	char lo[64], hi[64];
+	int conf = (int)lround(confidence * 100);
+
+	if (!e->ok) {
+		snprintf(w->baseline, sizeof(w->baseline), UNITS_NO_DATA);
+		snprintf(w->comparison, sizeof(w->comparison), UNITS_NO_DATA);
+		snprintf(w->change, sizeof(w->change), UNITS_NO_DATA);
+		snprintf(w->relative, sizeof(w->relative), UNITS_NO_DATA);
+		snprintf(w->interval, sizeof(w->interval), UNITS_NO_DATA);
+		return;
+	}
+	units_value(e->unit, e->baseline, w->baseline, sizeof(w->baseline));
+	units_value(e->unit, e->treatment, w->comparison, sizeof(w->comparison));
+	abs_words(e, e->improvement, w->change, sizeof(w->change));
+	rel_words(e, e->rel, w->relative, sizeof(w->relative));
+	if (!isfinite(e->rel_lo) || !strcmp(e->unit, "ratio")) {
+		/* rates, or no baseline to scale by: the interval in the metric's unit */
+		abs_words(e, e->imp_lo, lo, sizeof(lo));
+		abs_words(e, e->imp_hi, hi, sizeof(hi));
+	} else {
+		rel_words(e, e->rel_lo, lo, sizeof(lo));
+		rel_words(e, e->rel_hi, hi, sizeof(hi));
+	}
+	if ((e->imp_lo > 0) == (e->imp_hi > 0) && strcmp(lo, "no change")) {
+		/* same side: name the word once ("28 % to 44 % faster") */
+		char *sp = strrchr(lo, ' ');
+		if (sp)
+			*sp = '\0';
+	}
+	snprintf(w->interval, sizeof(w->interval), "%d %% interval: %s to %s", conf, lo, hi);
+}
+
 static int metric_is_ratio(const struct catalog *cat, const char *metric)
 {
 	const struct cat_metric *m = catalog_metric(cat, metric);
@@ -575,6 +662,7 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		return ret;
 	hyp_compare(sm.a, sm.na, sm.b, sm.nb, sm.binary && metric_is_ratio(cat, r->metric),
 		    metric_up(cat, r->metric), r->confidence, seed, &r->e);
+	effect_unit(cat, r->metric, &r->e);
 	sample_release(&sm);
 	r->min_effect_abs = r->min_relative ? r->min_effect * fabs(r->e.baseline) : r->min_effect;
 	g = json_object_get(r->spec, "guardrails");
@@ -593,6 +681,7 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		hyp_compare(sm.a, sm.na, sm.b, sm.nb,
 			    sm.binary && metric_is_ratio(cat, gr->metric),
 			    metric_up(cat, gr->metric), r->confidence, seed ^ (i + 1), &gr->e);
+		effect_unit(cat, gr->metric, &gr->e);
 		sample_release(&sm);
 		limit = gr->relative ? gr->max_worsening * fabs(gr->e.baseline) : gr->max_worsening;
 		if (!gr->e.ok || (long)gr->e.na < r->min_sample || (long)gr->e.nb < r->min_sample) {
@@ -619,22 +708,32 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		r->verdict = "not supported";
 		snprintf(r->reason, sizeof(r->reason), "%d guardrail%s breached", guard_breached,
 			 guard_breached > 1 ? "s" : "");
-	} else if (r->e.improvement + 1e-12 < r->min_effect_abs) {
-		r->verdict = "not supported";
-		snprintf(r->reason, sizeof(r->reason),
-			 "improvement %.4g is below the minimum effect %.4g", r->e.improvement,
-			 r->min_effect_abs);
-	} else if (r->e.imp_lo <= 0) {
-		r->verdict = "not supported";
-		snprintf(r->reason, sizeof(r->reason),
-			 "the %.0f%% interval of the improvement [%.4g, %.4g] includes no effect",
-			 r->confidence * 100, r->e.imp_lo, r->e.imp_hi);
 	} else {
-		r->verdict = "supported";
-		snprintf(r->reason, sizeof(r->reason),
-			 "improvement %.4g >= minimum %.4g and the %.0f%% interval [%.4g, %.4g] "
-			 "lies above zero", r->e.improvement, r->min_effect_abs,
-			 r->confidence * 100, r->e.imp_lo, r->e.imp_hi);
+		struct hyp_words w;
+		char min[UNITS_BUF + 16], pct[UNITS_BUF];
+		hyp_effect_words(&r->e, r->confidence, &w);
+		units_delta(r->e.unit, r->min_effect_abs, min, sizeof(min));
+		if (r->min_relative) {
+			size_t l = strlen(min);
+			snprintf(min + l, sizeof(min) - l, " (%s)",
+				 units_relative(r->min_effect, pct, sizeof(pct)));
+		}
+		if (r->e.improvement + 1e-12 < r->min_effect_abs) {
+			r->verdict = "not supported";
+			snprintf(r->reason, sizeof(r->reason),
+				 "the change, %s (%s), is smaller than the minimum effect of %s",
+				 w.change, w.relative, min);
+		} else if (r->e.imp_lo <= 0) {
+			r->verdict = "not supported";
+			snprintf(r->reason, sizeof(r->reason),
+				 "the change, %s (%s), is not clear of chance: %s", w.change,
+				 w.relative, w.interval);
+		} else {
+			r->verdict = "supported";
+			snprintf(r->reason, sizeof(r->reason),
+				 "%s (%s), at least the minimum effect of %s; %s, all of it "
+				 "an improvement", w.change, w.relative, min, w.interval);
+		}
 	}
 	return 0;
 }
@@ -700,7 +799,7 @@ static double r6(double x)
 	return isfinite(x) ? floor(x * 1e6 + 0.5) / 1e6 : 0;
 }
 
-static json_t *effect_json(const struct hyp_effect *e)
+static json_t *effect_json(const struct hyp_effect *e, double conf)
 {
 	json_t *o = json_pack("{s:I, s:I, s:s}", "n_baseline", (json_int_t)e->na,
 			      "n_comparison", (json_int_t)e->nb, "method", e->method);
@@ -710,6 +809,23 @@ static json_t *effect_json(const struct hyp_effect *e)
 		json_object_set_new(o, "effect", json_real(r6(e->effect)));
 		json_object_set_new(o, "ci", json_pack("[f, f]", r6(e->lo), r6(e->hi)));
 		json_object_set_new(o, "improvement", json_real(r6(e->improvement)));
+		/* one sign convention: every field below is positive when better */
+		json_object_set_new(o, "improvement_ci",
+				    json_pack("[f, f]", r6(e->imp_lo), r6(e->imp_hi)));
+		if (isfinite(e->rel)) {
+			json_object_set_new(o, "relative_improvement", json_real(r6(e->rel)));
+			json_object_set_new(o, "relative_ci", json_pack("[f, f]", r6(e->rel_lo),
+									r6(e->rel_hi)));
+		}
+	}
+	json_object_set_new(o, "unit", json_string(e->unit));
+	json_object_set_new(o, "higher_is_better", json_boolean(e->up));
+	if (e->ok) {
+		struct hyp_words w;
+		hyp_effect_words(e, conf, &w);
+		json_object_set_new(o, "display", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+			"baseline", w.baseline, "comparison", w.comparison, "change", w.change,
+			"relative", w.relative, "interval", w.interval));
 	}
 	return o;
 }
@@ -738,13 +854,13 @@ json_t *hyp_report_json(const struct hyp_report *rep)
 			json_object_set_new(o, "minimum_sample", json_integer(r->min_sample));
 			json_object_set_new(o, "minimum_effect",
 					    json_string(json_str(r->spec, "minimum_effect")));
-			json_object_set_new(o, "result", effect_json(&r->e));
+			json_object_set_new(o, "result", effect_json(&r->e, r->confidence));
 			json_object_set_new(o, "review_due", json_boolean(r->review_due));
 		}
 		for (j = 0; j < r->nguards; j++) {
 			json_t *go = json_pack("{s:s, s:s, s:o}", "metric", r->guards[j].metric,
 					       "verdict", r->guards[j].verdict,
-					       "result", effect_json(&r->guards[j].e));
+					       "result", effect_json(&r->guards[j].e, r->confidence));
 			json_array_append_new(g, go);
 		}
 		json_object_set_new(o, "guardrails", g);

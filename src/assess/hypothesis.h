@@ -45,6 +45,15 @@ struct hyp_effect {
 	double effect, lo, hi;  /* treatment - baseline, with its interval */
 	double improvement;     /* effect signed so that > 0 is better */
 	double imp_lo, imp_hi;
+	/*
+	 * The improvement relative to the baseline (0.34: 34 % better) and
+	 * its interval, under the one sign convention of improvement:
+	 * positive is the direction the metric wants.  NAN when the
+	 * baseline is 0.
+	 */
+	double rel, rel_lo, rel_hi;
+	char unit[16];          /* the metric's catalog unit ("seconds", "ratio", ...) */
+	int up;                 /* 1: higher is better; 0: lower is better */
 	const char *method;     /* "rate difference (Newcombe/Wilson)" or "median difference (bootstrap)" */
 	int ok;                 /* 0 when a group is empty */
 };
@@ -61,7 +70,7 @@ struct hyp_result {
 	char *name, *initiative, *metric, *superseded_by;
 	json_t *spec;            /* borrowed reference kept by the result */
 	const char *verdict;     /* "supported", "not supported", "insufficient data", "superseded" */
-	char reason[256];
+	char reason[512];
 	double confidence, min_effect, min_effect_abs;
 	int min_relative;
 	long min_sample;
@@ -76,6 +85,20 @@ struct hyp_report {
 	size_t n;
 	size_t supported, not_supported, insufficient;
 };
+
+/*
+ * An effect in the metric's units, as a person reads it (core/units.h):
+ * durations in days and hours, rates in percentage points, counts as
+ * counts, and the relative change in words ("36 % faster", "6 % lower").
+ * Every field is "no data" when the effect has no estimate.
+ */
+struct hyp_words {
+	char baseline[48], comparison[48];
+	char change[80];    /* the absolute improvement: "1 d 04 h faster", "0.1 pp lower" */
+	char relative[80];  /* "36 % faster"; "no data" when the baseline is 0 */
+	char interval[192]; /* "95 % interval: 28 % to 44 % faster" */
+};
+void hyp_effect_words(const struct hyp_effect *e, double confidence, struct hyp_words *w);
 
 /* Evaluate every registered hypothesis against the stored observations. */
 int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,

@@ -16,6 +16,20 @@
 
 const char *const gate_status_names[3] = { "pass", "fail", "lacks evidence" };
 
+const char *gate_op_words(const char *op)
+{
+	static const char *const words[][2] = {
+		{ ">=", "at least" }, { ">", "more than" }, { "<=", "at most" },
+		{ "<", "less than" }, { "==", "exactly" }, { "!=", "other than" },
+	};
+	size_t i;
+
+	for (i = 0; op && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(op, words[i][0]))
+			return words[i][1];
+	return op ? op : "";
+}
+
 int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev)
 {
 	const double eps = 1e-9;
@@ -85,6 +99,8 @@ int phase_compute(const struct evidence_env *env, struct phase_verdict *out,
 			if ((ret = evidence_get(env, g->cr->metric, &g->ev, err)))
 				goto fail;
 			g->status = gate_check(g->cr, &g->ev);
+			if (k == 1 && g->status != GATE_LACKS)
+				out->evidenced = 1;
 			if (g->status != GATE_PASS)
 				all = 0;
 		}
@@ -159,9 +175,28 @@ static json_t *verdict_core_json(const struct phase_verdict *v, int with_detail)
 	return o;
 }
 
+const char *phase_headline(const struct phase_verdict *v, size_t nphases, char *buf, size_t n)
+{
+	const char *name = v->phase ? v->phase->name : "?";
+
+	if (v->evidenced)
+		snprintf(buf, n, "Phase %d of %zu earned: %s", v->earned, nphases, name);
+	else
+		snprintf(buf, n, "Phase %d of %zu, not earned yet: %s (no evidence imported)",
+			 v->earned, nphases, name);
+	return buf;
+}
+
+/*
+ * "evidenced" is detail: the stored verdict (and its hash) stays what it
+ * was, since "earned" did not change meaning.
+ */
 json_t *phase_verdict_json(const struct phase_verdict *v)
 {
-	return verdict_core_json(v, 1);
+	json_t *o = verdict_core_json(v, 1);
+
+	json_object_set_new(o, "evidenced", json_boolean(v->evidenced));
+	return o;
 }
 
 int phase_persist(struct store *s, const char *actor, const struct phase_verdict *v,

@@ -42,6 +42,12 @@ struct ahead_item {
 
 struct phase_verdict {
 	int earned;                  /* phase number */
+	/*
+	 * 0 when no criterion of phase 1's exit gate has evidence (an empty
+	 * workspace): the organisation starts in phase 1 but has earned
+	 * nothing, and every printer says so (phase_headline).
+	 */
+	int evidenced;
 	const struct cat_phase *phase;
 	struct gate_result *g;
 	size_t ng;
@@ -49,12 +55,21 @@ struct phase_verdict {
 	size_t nahead;
 };
 
+/* A gate's operator in words for sentences: ">=" is "at least", "==" "exactly". */
+const char *gate_op_words(const char *op);
 /* Pass / fail / lacks for one criterion and its evidence. */
 int gate_check(const struct cat_criterion *cr, const struct evidence_value *ev);
 /* Compute the verdict; release with phase_verdict_release. */
 int phase_compute(const struct evidence_env *env, struct phase_verdict *out,
 		  struct aiv_err *err);
 void phase_verdict_release(struct phase_verdict *v);
+/*
+ * The verdict in one line, the same for the CLI, the API and the pages:
+ * "Phase 1 of 3 earned: Build fluency and trust", or without evidence
+ * "Phase 1 of 3, not earned yet: Build fluency and trust (no evidence
+ * imported)".  Writes into buf (n bytes) and returns it.
+ */
+const char *phase_headline(const struct phase_verdict *v, size_t nphases, char *buf, size_t n);
 json_t *phase_verdict_json(const struct phase_verdict *v);
 /* Add "nist" and "iso" id lists to each criterion of a phase_verdict_json(). */
 void phase_json_add_crosswalk(json_t *verdict, const struct questionnaire *q);
@@ -147,6 +162,22 @@ struct roadmap_step {
 	char *title;
 	char *why;
 	double gap, impact, dependency, priority;
+	/*
+	 * What a person acts on (roadmap_compute fills these after ordering):
+	 * the action, starting with a verb; its leadership move (catalog
+	 * name, borrowed; NULL when none applies), shown first; the owner
+	 * (the initiative's owner or team, the workflow's owner, or the
+	 * owner of an initiative in the step's model), NULL when nobody owns
+	 * it yet; the horizon by rank (now: 1-3, next: 4-7, later) and its due
+	 * date; and how the priority was computed, in words.
+	 */
+	char *action;
+	const char *move;
+	char *owner;
+	const char *horizon;  /* "now", "next", "later" */
+	char due[11];         /* YYYY-MM-DD */
+	char *how;
+	char *models;         /* the models the step serves, comma separated (owned) */
 };
 
 struct trio_pick {

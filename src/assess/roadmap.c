@@ -24,15 +24,29 @@
  *                   dependency 1
  *
  * Ties go to gate, then readiness, then finding steps, then by id, so the
- * same state always gives the same order.
+ * same state always gives the same order.  A finding serving no model
+ * (an organisation-wide one) counts as serving an average model, so a
+ * high-severity finding never gets priority 0.
+ *
+ * After ordering, each step gets what a person acts on: an action that
+ * starts with a verb, the leadership move first (finding steps), an owner,
+ * Now / Next / Later by rank (1-3, 4-7, the rest; due in 30, 90 and 180
+ * days) and its priority in words.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply/apply.h"
 #include "core/cjson.h"
+#include "core/timeutil.h"
+#include "core/units.h"
 #include "playbook.h"
+
+#define RM_NOW 3   /* ranks 1..3 are "now" */
+#define RM_NEXT 7  /* ranks 4..7 "next", the rest "later" */
+#define RM_DAY_US (86400LL * 1000000LL)
 
 static int in_list(const struct strlist *l, const char *s)
 {
@@ -61,6 +75,18 @@ static double impact_of(const struct catalog *cat, const struct weights *w,
 	return w->total > 0 ? s / w->total : 0;
 }
 
+/* The names of the models in `models`, comma separated; caller frees. */
+static char *model_names(const struct catalog *cat, const struct strlist *models)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < cat->nmodels; i++)
+		if (in_list(models, cat->models[i].id))
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", cat->models[i].name);
+	return strbuf_detach(&sb, NULL);
+}
+
 static void add_step(struct roadmap *r, const char *kind, const char *id, double gap,
 		     double impact, double dep, char *title, char *why)
 {
@@ -68,6 +94,7 @@ static void add_step(struct roadmap *r, const char *kind, const char *id, double
 
 	ALLOC_GROW(r->steps, r->n + 1, r->alloc);
 	s = &r->steps[r->n++];
+	memset(s, 0, sizeof(*s));
 	s->kind = xstrdup(kind);
 	s->id = xstrdup(id);
 	s->title = title;
@@ -154,6 +181,205 @@ static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_re
 	}
 }
 
+/* A failing gate in words: "Open two-tier findings is 1; the gate needs exactly 0 (...)". */
+static char *gate_why(const struct catalog *cat, const struct gate_result *g)
+{
+	const struct cat_metric *m = catalog_metric(cat, g->cr->metric);
+	const char *unit = m ? m->unit : NULL;
+	char v[UNITS_BUF], t[UNITS_BUF];
+
+	return xstrfmt("%s is %s; the gate needs %s %s (%s)", m && m->name ? m->name :
+		       g->cr->metric, units_value(unit, g->ev.value, v, sizeof(v)),
+		       gate_op_words(g->cr->op), units_value(unit, g->cr->value, t, sizeof(t)),
+		       g->ev.source);
+}
+
+/* A lowercase first letter for text that continues a sentence. */
+static char *lower_first(const char *s)
+{
+	char *d = xstrdup(s ? s : "");
+
+	if (d[0] >= 'A' && d[0] <= 'Z' && !(d[1] >= 'A' && d[1] <= 'Z'))
+		d[0] = (char)(d[0] - 'A' + 'a');
+	return d;
+}
+
+/* Strip a final full stop (gate descriptions are sentences). */
+static void strip_stop(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '.')
+		s[n - 1] = '\0';
+}
+
+/* The action of a gate step, starting with a verb. */
+static char *gate_action(const struct catalog *cat, const struct gate_result *g)
+{
+	const struct cat_metric *m = catalog_metric(cat, g->cr->metric);
+	const char *name = m && m->name ? m->name : g->cr->metric;
+	const char *unit = m ? m->unit : NULL;
+	char *goal = lower_first(g->cr->description), v[UNITS_BUF], t[UNITS_BUF], *a;
+	int down = !strcmp(g->cr->op, "<=") || !strcmp(g->cr->op, "<") ||
+		   (!strcmp(g->cr->op, "==") && g->ev.value > g->cr->value);
+
+	strip_stop(goal);
+	units_value(unit, g->ev.value, v, sizeof(v));
+	units_value(unit, g->cr->value, t, sizeof(t));
+	if (g->status == GATE_LACKS)
+		a = xstrfmt("Measure %s, so the phase %d gate can be judged (%s)", name,
+			    g->phase->number, goal);
+	else if (!strncmp(name, "Open ", 5) && down) {
+		/* "Open two-tier findings" is a count of findings: resolve them */
+		char *what = lower_first(name);
+		a = xstrfmt("Resolve the %s (%s now; the gate needs %s %s)", what, v,
+			    gate_op_words(g->cr->op), t);
+		free(what);
+	}
+	else
+		a = xstrfmt("%s %s from %s to %s %s, so that %s", down ? "Bring down" : "Raise",
+			    name, v, gate_op_words(g->cr->op), t, goal);
+	free(goal);
+	return a;
+}
+
+/* owner of an initiative spec: its owner, else its first team; NULL. */
+static const char *ini_owner(const json_t *ini)
+{
+	const char *o = json_str(ini, "owner");
+
+	if (o && *o)
+		return o;
+	o = json_string_value(json_array_get(json_object_get(ini, "teams"), 0));
+	return o && *o ? o : NULL;
+}
+
+/*
+ * The owner of a step: the initiative or workflow a finding is about;
+ * else the owner of the first initiative (live ones first, then by name)
+ * in one of the step's models.  Returns a new string or NULL.
+ */
+static char *step_owner(const struct catalog *cat, const struct roadmap_step *s,
+			const struct finding *f, const json_t *inis, const json_t *flows)
+{
+	const char *subj = f ? f->subject : NULL, *best = NULL;
+	int best_live = -1;
+	size_t i, k;
+	json_t *o;
+
+	if (subj && !strncmp(subj, "initiative/", 11))
+		json_array_foreach(inis, i, o)
+			if (!strcmp(json_str(o, "name"), subj + 11) && ini_owner(o))
+				return xstrdup(ini_owner(o));
+	if (subj && !strncmp(subj, "workflow/", 9))
+		json_array_foreach(flows, i, o)
+			if (!strcmp(json_str(o, "name"), subj + 9) && json_str(o, "owner"))
+				return xstrdup(json_str(o, "owner"));
+	for (k = 0; k < cat->nmodels; k++) {
+		if (!s->models || !strstr(s->models, cat->models[k].name))
+			continue;
+		json_array_foreach(inis, i, o) {
+			const char *st = json_str(o, "status");
+			int live = st && (!strcmp(st, "pilot") || !strcmp(st, "production"));
+			if (strcmp(json_str(o, "model"), cat->models[k].id) || !ini_owner(o) ||
+			    (st && !strcmp(st, "retired")))
+				continue;
+			if (live > best_live) {
+				best = ini_owner(o);
+				best_live = live;
+			}
+		}
+		if (best)
+			return xstrdup(best);
+	}
+	return NULL;
+}
+
+/* How the priority was computed, in words (no operators). */
+static char *step_how(const struct roadmap_step *s, int target, const struct gate_result *g,
+		      const struct catalog *cat)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "Priority %.2f: gap %.2f ", s->priority, s->gap);
+	if (!strcmp(s->kind, "gate"))
+		strbuf_addstr(&sb, g && g->status == GATE_LACKS ? "(nothing measured yet)" :
+			      "(how far the figure is from the gate)");
+	else if (!strcmp(s->kind, "readiness"))
+		strbuf_addf(&sb, "(levels short of the target level %d)", target);
+	else
+		strbuf_addstr(&sb, "(the finding's severity)");
+	strbuf_addf(&sb, " times impact %.2f (the share of weight of the models it serves",
+		    s->impact);
+	if (s->models && *s->models)
+		strbuf_addf(&sb, ": %s", s->models);
+	strbuf_addf(&sb, ") times dependency %.2f ", s->dependency);
+	if (!strcmp(s->kind, "gate")) {
+		long later = lround((s->dependency - 1) * (double)cat->nphases);
+		strbuf_addf(&sb, "(%ld later phase%s build%s on it)", later, later == 1 ? "" : "s",
+			    later == 1 ? "s" : "");
+	} else if (!strcmp(s->kind, "readiness")) {
+		strbuf_addstr(&sb, "(the more models rely on this dimension, the higher)");
+	} else {
+		strbuf_addstr(&sb, "(nothing else waits on it)");
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Fill what a person acts on in every (ordered) step; see roadmap_step. */
+static int act_steps(const struct evidence_env *env, const struct phase_verdict *pv,
+		     const struct finding_list *fl, int target, struct roadmap *r,
+		     struct aiv_err *err)
+{
+	const struct catalog *cat = env->cat;
+	json_t *inis = NULL, *flows = NULL;
+	size_t i, j;
+	int ret;
+
+	if ((ret = assess_initiatives(env->store, &inis, err)))
+		return ret;
+	if ((ret = apply_object_specs(env->store, "Workflow", &flows, err))) {
+		json_decref(inis);
+		return ret;
+	}
+	for (i = 0; i < r->n; i++) {
+		struct roadmap_step *s = &r->steps[i];
+		const struct gate_result *g = NULL;
+		const struct finding *f = NULL;
+		int64_t days = i < RM_NOW ? 30 : i < RM_NEXT ? 90 : 180;
+		char t[TIME_ISO_LEN];
+
+		if (!strcmp(s->kind, "gate")) {
+			for (j = 0; j < pv->ng && !g; j++)
+				if (!strcmp(pv->g[j].cr->id, s->id))
+					g = &pv->g[j];
+			s->action = g ? gate_action(cat, g) : xstrdup(s->title);
+		} else if (!strcmp(s->kind, "readiness")) {
+			s->action = xstrdup(s->title); /* "Raise X from level 1 to 3" */
+		} else {
+			for (j = 0; fl && j < fl->n && !f; j++) {
+				char id[300];
+				snprintf(id, sizeof(id), "%s:%s", fl->f[j].mode, fl->f[j].subject);
+				if (!strcmp(id, s->id))
+					f = &fl->f[j];
+			}
+			s->move = f && f->move ? f->move->name : NULL;
+			/* the move names the action ("Make good easy"); the finding says where */
+			s->action = f ? xstrfmt("%s: %s", f->move ? f->move->name : "Resolve",
+						 f->summary) : xstrdup(s->title);
+		}
+		s->owner = step_owner(cat, s, f, inis, flows);
+		s->horizon = i < RM_NOW ? "now" : i < RM_NEXT ? "next" : "later";
+		time_format_us(env->now + days * RM_DAY_US, t);
+		memcpy(s->due, t, 10);
+		s->due[10] = '\0';
+		s->how = step_how(s, target, g, cat);
+	}
+	json_decref(inis);
+	json_decref(flows);
+	return 0;
+}
+
 int roadmap_compute(const struct evidence_env *env, const struct questionnaire *q,
 		    const struct readiness_score *rs, const struct phase_verdict *pv,
 		    const struct finding_list *fl, const char *industry,
@@ -216,10 +442,8 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 		dep = 1 + (double)(cat->nphases - (size_t)g->phase->number) / (double)cat->nphases;
 		add_step(out, "gate", g->cr->id, gap, impact_of(cat, &w, &unlocks->models), dep,
 			 xstrfmt("Phase %d gate: %s", g->phase->number, g->cr->description),
-			 g->status == GATE_FAIL ?
-			 xstrfmt("fails: %s is %.4g, needs %s %.4g (%s)", g->cr->metric,
-				 g->ev.value, g->cr->op, g->cr->value, g->ev.source) :
-			 xstrfmt("%s", g->ev.source));
+			 g->status == GATE_FAIL ? gate_why(cat, g) : xstrfmt("%s", g->ev.source));
+		out->steps[out->n - 1].models = model_names(cat, &g->phase->models);
 	}
 	/* readiness steps */
 	for (i = 0; rs && i < rs->ndims; i++) {
@@ -243,6 +467,7 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 				 rs->dims[i].answered, rs->dims[i].total, rs->dims[i].level,
 				 rs->dims[i].capped ? " (capped by governance basics)" : "",
 				 rs->dims[i].confidence));
+		out->steps[out->n - 1].models = model_names(cat, &d->models);
 	}
 	/* finding steps */
 	for (i = 0; fl && i < fl->n; i++) {
@@ -254,11 +479,19 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 		one.v = &mid;
 		one.n = mid ? 1 : 0;
 		snprintf(id, sizeof(id), "%s:%s", f->mode, f->subject);
-		add_step(out, "finding", id, gap, impact_of(cat, &w, &one), 1,
+		/* organisation-wide: as if serving an average model, never 0 */
+		add_step(out, "finding", id, gap, one.n ? impact_of(cat, &w, &one) :
+			 1.0 / (double)(cat->nmodels ? cat->nmodels : 1), 1,
 			 xstrfmt("%s: %s", f->move ? f->move->name : f->name, f->subject),
 			 xstrfmt("%s (%s)", f->summary, f->severity));
+		out->steps[out->n - 1].models = xstrdup(f->model ? f->model->name : "");
 	}
 	qsort(out->steps, out->n, sizeof(*out->steps), cmp_step);
+	if ((ret = act_steps(env, pv, fl, target, out, err))) {
+		free(w.w);
+		roadmap_release(out);
+		return ret;
+	}
 	/* industry path position: first step whose model is below target */
 	if (out->industry && rs) {
 		for (j = 0; j < out->industry->nsteps; j++) {
@@ -293,6 +526,10 @@ void roadmap_release(struct roadmap *r)
 		free(r->steps[i].id);
 		free(r->steps[i].title);
 		free(r->steps[i].why);
+		free(r->steps[i].action);
+		free(r->steps[i].owner);
+		free(r->steps[i].how);
+		free(r->steps[i].models);
 	}
 	free(r->steps);
 	for (i = 0; i < 3; i++) {
@@ -318,6 +555,14 @@ json_t *roadmap_json(const struct roadmap *r)
 			"rank", (int)i + 1, "kind", s->kind, "id", s->id, "title", s->title,
 			"why", s->why, "gap", r4(s->gap), "impact", r4(s->impact),
 			"dependency", r4(s->dependency), "priority", r4(s->priority)));
+		json_object_set_new(json_array_get(steps, i), "action", json_string(s->action));
+		json_object_set_new(json_array_get(steps, i), "move",
+				    s->move ? json_string(s->move) : json_null());
+		json_object_set_new(json_array_get(steps, i), "owner",
+				    s->owner ? json_string(s->owner) : json_null());
+		json_object_set_new(json_array_get(steps, i), "horizon", json_string(s->horizon));
+		json_object_set_new(json_array_get(steps, i), "due", json_string(s->due));
+		json_object_set_new(json_array_get(steps, i), "priority_how", json_string(s->how));
 	}
 	for (i = 0; i < 3; i++)
 		json_array_append_new(trio, json_pack("{s:s, s:o, s:s}", "slot", r->trio[i].slot,

@@ -12,39 +12,19 @@
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "options.h"
-#include "report/process_json.h"
 
-/* v in the metric's unit: durations as "3d 14h", anything else as %.4g. */
-static const char *fmt_value(double v, int seconds, int sign, char *buf, size_t n)
+/* One effect in the metric's units, improvement positive (hyp_effect_words). */
+static void print_effect(const char *label, const struct hyp_effect *e, double conf)
 {
-	char d[32];
-
-	if (!seconds) {
-		snprintf(buf, n, sign ? "%+.4g" : "%.4g", v);
-		return buf;
-	}
-	pjson_human(v < 0 ? -v : v, d, sizeof(d));
-	snprintf(buf, n, "%s%s", v < 0 ? "-" : sign ? "+" : "", d);
-	return buf;
-}
-
-static void print_effect(const char *label, const struct hyp_effect *e, double conf,
-			 const struct catalog *cat, const char *metric)
-{
-	const struct cat_metric *m = catalog_metric(cat, metric);
-	int secs = m && !strcmp(m->unit, "seconds");
-	char a[40], b[40], c[40], lo[40], hi[40];
+	struct hyp_words w;
 
 	if (!e->ok) {
 		printf("  %s: n = %zu baseline, %zu comparison; no estimate\n", label, e->na, e->nb);
 		return;
 	}
-	printf("  %s: %s -> %s, effect %s, %.0f%% CI [%s, %s], n = %zu / %zu\n", label,
-	       fmt_value(e->baseline, secs, 0, a, sizeof(a)),
-	       fmt_value(e->treatment, secs, 0, b, sizeof(b)),
-	       fmt_value(e->effect, secs, 1, c, sizeof(c)), conf * 100,
-	       fmt_value(e->lo, secs, 0, lo, sizeof(lo)), fmt_value(e->hi, secs, 0, hi, sizeof(hi)),
-	       e->na, e->nb);
+	hyp_effect_words(e, conf, &w);
+	printf("  %s: %s -> %s, %s (%s), %s, n = %zu / %zu\n", label, w.baseline, w.comparison,
+	       w.change, w.relative, w.interval, e->na, e->nb);
 }
 
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx)
@@ -98,13 +78,12 @@ int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx)
 		printf("%s  [%s]\n  initiative %s, metric %s%s%s\n", r->name, r->verdict,
 		       r->initiative, r->metric, log ? " per case of log " : "", log ? log : "");
 		if (strcmp(r->verdict, "superseded")) {
-			print_effect(r->e.method, &r->e, r->confidence, ctx->cat, r->metric);
+			print_effect(r->e.method, &r->e, r->confidence);
 			for (j = 0; j < r->nguards; j++) {
 				char label[160];
 				snprintf(label, sizeof(label), "guardrail %s %s", r->guards[j].metric,
 					 r->guards[j].verdict);
-				print_effect(label, &r->guards[j].e, r->confidence, ctx->cat,
-					     r->guards[j].metric);
+				print_effect(label, &r->guards[j].e, r->confidence);
 			}
 		}
 		printf("  %s%s\n\n", r->reason, r->review_due ? " (review date passed)" : "");

@@ -62,10 +62,14 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		questionnaire_free(q);
 		return 0;
 	}
-	printf("Phase earned: %d of %zu, %s\n", pv.earned, ctx->cat->nphases,
-	       pv.phase ? pv.phase->name : "?");
+	{
+		char head[256];
+		printf("%s
+", phase_headline(&pv, ctx->cat->nphases, head, sizeof(head)));
+	}
 	if (as_of)
-		printf("As of %s, from data up to that day (not stored)\n", as_of);
+		printf("As of %s, from data up to that day (not stored)
+", as_of);
 	for (i = 0; i < pv.ng; i++) {
 		const struct gate_result *g = &pv.g[i];
 		if (i == 0 || g->phase != pv.g[i - 1].phase)

@@ -40,11 +40,13 @@ int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	printf("Roadmap (phase %d earned%s%s)\n\n", ps.pv.earned,
 	       ps.rm.industry ? ", industry path " : "", ps.rm.industry ? ps.rm.industry->name : "");
-	printf("%-4s %-9s %-8s %s\n", "RANK", "KIND", "PRIORITY", "STEP");
+	printf("%-4s %-6s %-10s %-8s %s\n", "RANK", "WHEN", "DUE", "PRIORITY", "ACTION");
 	for (i = 0; i < ps.rm.n; i++) {
 		const struct roadmap_step *s = &ps.rm.steps[i];
-		printf("%-4zu %-9s %-8.3f %s\n", i + 1, s->kind, s->priority, s->title);
-		printf("                       %s\n", s->why);
+		printf("%-4zu %-6s %-10s %-8.3f %s\n", i + 1, s->horizon, s->due, s->priority,
+		       s->action);
+		printf("%29sowner: %s; %s step: %s\n", "", s->owner ? s->owner : "none yet, name one",
+		       s->kind, s->why);
 	}
 	if (ps.rm.industry) {
 		printf("\n%s path:\n", ps.rm.industry->name);

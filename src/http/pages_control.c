@@ -2,11 +2,17 @@
  * pages_control.c - dashboard pages for agent workflows (model 5).
  *
  *   GET /workflows          every workflow: owner, autonomy, steps, agents,
- *                           pending exception items
+ *                           pending and overdue exception items, and a flag
+ *                           when it runs ahead of its phase gate (an
+ *                           initiative of the same name in pilot or
+ *                           production above the phase earned: the phase
+ *                           verdict's "ahead" list, as on /phase)
  *   GET /workflows/{name}   the six readiness figures as tiles with their
- *                           rules, the workflow's exception queue (state,
- *                           due time, owner) and its recent decisions,
- *                           20 at a time (?before=SEQ: older ones)
+ *                           rules, the workflow's exception queue in tabs
+ *                           (?tab=pending|overdue|resolved, 20 a page,
+ *                           ?page=N) with one approval form for the
+ *                           pending items, and its recent decisions, 20 at
+ *                           a time (?before=SEQ: older ones)
  *
  * Figures come from control_readiness, the queue from
  * control_exceptions_list and decisions from the decision log, exactly
@@ -19,8 +25,10 @@
 #include <string.h>
 
 #include "apply/apply.h"
+#include "assess/playbook.h"
 #include "control/control.h"
 #include "core/cjson.h"
+#include "core/timeutil.h"
 #include "http/control_http.h"
 #include "pages.h"
 #include "report/svg.h"
@@ -28,6 +36,20 @@
 
 #define RECENT_SCAN 2000 /* decision-log records looked at for a workflow */
 #define RECENT_SHOW 20
+#define QUEUE_PAGE 20    /* exception items per page of a tab */
+
+/*
+ * Is an item overdue: expired unanswered, or pending past its due time
+ * (ISO-8601 UTC strings compare as text)?  The queue's tabs partition the
+ * items: pending (in time), overdue, resolved (approved or rejected).
+ */
+static int is_overdue(const struct control_exception *x, const char *now)
+{
+	if (x->state && !strcmp(x->state, "expired"))
+		return 1;
+	return x->state && !strcmp(x->state, "pending") && x->due_at && *x->due_at &&
+	       strcmp(x->due_at, now) < 0;
+}
 
 static const char *str_or(const json_t *o, const char *key, const char *dflt)
 {
@@ -83,17 +105,27 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 	struct aiv_err err = AIV_ERR_INIT;
 	struct strbuf m = STRBUF_INIT;
 	struct control_exceptions pending = { NULL, 0 };
+	struct playbook_state ps;
 	json_t *wfs = NULL, *wf;
 	size_t i, j;
-	char actor[160];
+	char actor[160], now[TIME_ISO_LEN];
+	int have_ps;
 
 	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
+	time_format_us(time_now_us(), now);
+	/* the phase verdict says which initiatives run ahead of their gate */
+	have_ps = !playbook_compute(req->store, req->cat, assess_questionnaire_path(), NULL,
+				    time_now_us(), &ps, &err);
+	if (!have_ps)
+		aiv_err_clear(&err);
 	if (apply_get(req->store, &control_workflow_kind, NULL, &wfs, &err) ||
-	    control_exceptions_list(req->store, actor, "pending", NULL, &pending, &err)) {
+	    control_exceptions_list(req->store, actor, NULL, NULL, &pending, &err)) {
 		json_decref(wfs);
 		http_page_send(req, res, http_status_for(err.code), "Agent workflows", "/workflows",
 			       "<section class=\"card\"><p class=\"notice\">The workflows could not "
 			       "be read.</p></section>");
+		if (have_ps)
+			playbook_release(&ps);
 		return;
 	}
 	strbuf_addstr(&m, "<h1>Agent workflows</h1><p class=\"lead\">Workflows where agents act "
@@ -103,27 +135,45 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 		strbuf_addstr(&m, "<p class=\"empty\">No workflows yet: apply a Workflow object "
 			      "(see docs/control.md).</p>");
 	} else {
-		strbuf_addstr(&m, "<table><thead><tr><th>Workflow</th><th>Owner</th>"
+		strbuf_addstr(&m, "<table class=\"workflow-list\"><thead><tr><th>Workflow</th>"
+			      "<th>Gate</th><th>Owner</th>"
 			      "<th>Autonomy</th><th class=\"num\">Steps</th><th>Agents</th>"
-			      "<th class=\"num\">Pending exceptions</th></tr></thead><tbody>");
+			      "<th class=\"num\">Pending exceptions</th><th class=\"num\">Overdue"
+			      "</th></tr></thead><tbody>");
 		json_array_foreach(wfs, i, wf) {
 			const char *name = str_or(wf, "name", "");
-			size_t npend = 0;
+			size_t npend = 0, nover = 0, k;
+			int ahead = -1; /* phase of the initiative, when ahead */
 
 			for (j = 0; j < pending.n; j++)
-				if (pending.v[j].workflow && !strcmp(pending.v[j].workflow, name))
-					npend++;
+				if (pending.v[j].workflow && !strcmp(pending.v[j].workflow, name)) {
+					if (is_overdue(&pending.v[j], now))
+						nover++;
+					else if (!strcmp(pending.v[j].state, "pending"))
+						npend++;
+				}
+			for (k = 0; have_ps && k < ps.pv.nahead; k++)
+				if (!strcmp(ps.pv.ahead[k].initiative, name))
+					ahead = ps.pv.ahead[k].phase;
 			strbuf_addstr(&m, "<tr><td><a href=\"/workflows/");
 			strbuf_add_html(&m, name);
 			strbuf_addstr(&m, "\">");
 			strbuf_add_html(&m, name);
 			strbuf_addstr(&m, "</a></td>");
+			if (ahead > 0)
+				strbuf_addf(&m, "<td><span class=\"pb-badge pb-fail ahead\">ahead of its "
+					    "gate</span> <span class=\"small\">a phase %d initiative; "
+					    "phase %d is earned</span></td>", ahead, ps.pv.earned);
+			else
+				strbuf_addstr(&m, "<td><span class=\"pb-badge pb-pass\">within its gate"
+					      "</span></td>");
 			cell(&m, str_or(wf, "owner", NULL));
 			cell(&m, str_or(wf, "autonomy", NULL));
 			strbuf_addf(&m, "<td class=\"num\">%zu</td><td>",
 				    json_array_size(json_object_get(wf, "steps")));
 			agents_of(&m, wf);
-			strbuf_addf(&m, "</td><td class=\"num\">%zu</td></tr>", npend);
+			strbuf_addf(&m, "</td><td class=\"num\">%zu</td><td class=\"num%s\">%zu</td>"
+				    "</tr>", npend, nover ? " overdue" : "", nover);
 		}
 		strbuf_addstr(&m, "</tbody></table>");
 	}
@@ -132,6 +182,8 @@ static void h_workflows_page(struct http_request *req, struct http_response *res
 	strbuf_release(&m);
 	json_decref(wfs);
 	control_exceptions_release(&pending);
+	if (have_ps)
+		playbook_release(&ps);
 }
 
 /* A readiness figure as the page labels it. */
@@ -187,48 +239,62 @@ static const char *or_else(const char *v, const char *dflt)
 	return v ? v : dflt;
 }
 
-static void act_forms(struct strbuf *m, const struct control_exceptions *items,
-		      const char *workflow)
+/*
+ * One approval form for every pending item of the workflow: the item is
+ * picked from a list, so a queue of hundreds is one form, not hundreds.
+ */
+static void act_form(struct strbuf *m, const struct control_exceptions *items,
+		     const char *workflow)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < items->n; i++) {
 		const struct control_exception *it = &items->v[i];
-		const char *id = it->id;
 
 		if (strcmp(or_else(it->workflow, ""), workflow) || strcmp(it->state, "pending"))
 			continue;
-		if (!n++)
+		if (!n++) {
 			strbuf_addstr(m, "<h3>Work the queue</h3><p class=\"small\">An approver or "
 				      "lead approves or rejects a pending item as a person who is "
 				      "neither the agent nor the person it acted for; the approval "
-				      "is bound to the exact arguments and works once.</p>");
-		strbuf_addstr(m, "<div class=\"act\"><p><strong>");
-		strbuf_add_html(m, id);
-		strbuf_addstr(m, "</strong>: ");
+				      "is bound to the exact arguments and works once.</p>"
+				      "<pre class=\"cmd\"><code>aivalue exceptions approve ITEM --as "
+				      "YOUR.NAME --reason WHY\naivalue exceptions reject ITEM --as "
+				      "YOUR.NAME --reason WHY</code></pre><form hidden class=\"sign\" "
+				      "id=\"act-queue\" data-api=\"/api/v1/exceptions/{item}/{decision}\" "
+				      "data-api-fields=\"as reason\" data-api-done=\"Done\"><label "
+				      "for=\"act-item\">Item</label><select id=\"act-item\" "
+				      "name=\"item\">");
+		}
+		strbuf_addstr(m, "<option value=\"");
+		strbuf_add_html(m, it->id);
+		strbuf_addstr(m, "\">");
+		strbuf_add_html(m, it->id);
+		strbuf_addstr(m, ": ");
 		strbuf_add_html(m, or_else(it->agent, "?"));
 		strbuf_addstr(m, " asks to ");
 		strbuf_add_html(m, or_else(it->action, "?"));
 		strbuf_addstr(m, " ");
 		strbuf_add_html(m, or_else(it->resource, ""));
-		strbuf_addstr(m, "</p><pre class=\"cmd\"><code>aivalue exceptions approve ");
-		strbuf_add_html(m, id);
-		strbuf_addstr(m, " --as YOUR.NAME --reason WHY\naivalue exceptions reject ");
-		strbuf_add_html(m, id);
-		strbuf_addstr(m, " --as YOUR.NAME --reason WHY</code></pre><form hidden class=\"sign\" "
-			      "id=\"act-");
-		strbuf_add_html(m, id);
-		strbuf_addstr(m, "\" data-api=\"/api/v1/exceptions/");
-		strbuf_add_html(m, id);
-		strbuf_addstr(m, "/{decision}\" data-api-fields=\"as reason\" data-api-done=\"Done\">");
-		strbuf_addf(m, "<label for=\"dec-%zu\">Decision</label><select id=\"dec-%zu\" "
-			    "name=\"decision\"><option value=\"approve\">approve</option><option "
-			    "value=\"reject\">reject</option></select><label for=\"as-%zu\">As "
-			    "(person)</label><input id=\"as-%zu\" name=\"as\" required maxlength=\"100\">"
-			    "<label for=\"why-%zu\">Reason (required)</label><input id=\"why-%zu\" "
-			    "name=\"reason\" required maxlength=\"500\"><button type=\"submit\">"
-			    "Send</button></form></div>", n, n, n, n, n, n);
+		strbuf_addstr(m, "</option>");
 	}
+	if (n)
+		strbuf_addstr(m, "</select><label for=\"act-decision\">Decision</label><select "
+			      "id=\"act-decision\" name=\"decision\"><option value=\"approve\">"
+			      "approve</option><option value=\"reject\">reject</option></select>"
+			      "<label for=\"act-as\">As (person)</label><input id=\"act-as\" "
+			      "name=\"as\" required maxlength=\"100\"><label for=\"act-why\">Reason "
+			      "(required)</label><input id=\"act-why\" name=\"reason\" required "
+			      "maxlength=\"500\"><button type=\"submit\">Send</button></form>");
+}
+
+/* " · Next" linking to page `page` of a queue tab. */
+static void page_link(struct strbuf *m, const char *workflow, const char *tab, long page,
+		      const char *label)
+{
+	strbuf_addstr(m, " &middot; <a href=\"/workflows/");
+	strbuf_add_html(m, workflow);
+	strbuf_addf(m, "?tab=%s&amp;page=%ld#queue\">%s</a>", tab, page, label);
 }
 
 /* The six readiness shares as one bar chart, in percent (no data: no bar). */
@@ -291,7 +357,9 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 	size_t i, shown = 0;
 	char actor[160];
 	const char *before = http_query(req, "before");
+	const char *tab = http_query(req, "tab"), *pg = http_query(req, "page");
 	int64_t cursor = 0, next = 0, last = 0;
+	long page = 1;
 
 	snprintf(actor, sizeof(actor), "token:%s", req->token.name);
 	if (apply_get(req->store, &control_workflow_kind, name, &wfs, &err))
@@ -307,6 +375,18 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 			aiv_fail(&err, AIV_EINPUT, "before '%s' is not a record number", before);
 			goto fail;
 		}
+	}
+	if (pg) {
+		char *end;
+		page = strtol(pg, &end, 10);
+		if (!*pg || *end || page < 1) {
+			aiv_fail(&err, AIV_EINPUT, "page '%s' is not a page number", pg);
+			goto fail;
+		}
+	}
+	if (tab && strcmp(tab, "pending") && strcmp(tab, "overdue") && strcmp(tab, "resolved")) {
+		aiv_fail(&err, AIV_EINPUT, "tab '%s' is not pending, overdue or resolved", tab);
+		goto fail;
 	}
 	if (control_readiness(req->store, name, &ready, &err) ||
 	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
@@ -329,24 +409,68 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		tile(&m, figs[i].label, &ready, figs[i].id);
 	strbuf_addstr(&m, "</div>");
 
-	strbuf_addstr(&m, "<section class=\"card\"><h2>Exception queue</h2>");
+	strbuf_addstr(&m, "<section class=\"card\" id=\"queue\"><h2>Exception queue</h2>");
 	{
-		size_t n = 0;
+		static const char *const tabs[3][2] = {
+			{ "pending", "Pending" }, { "overdue", "Overdue" }, { "resolved", "Resolved" },
+		};
+		size_t count[3] = { 0, 0, 0 }, n = 0, from, t;
+		int cur = 0;
+		char now[TIME_ISO_LEN];
+
+		time_format_us(time_now_us(), now);
+		for (t = 0; tab && t < 3; t++)
+			if (!strcmp(tab, tabs[t][0]))
+				cur = (int)t;
 		for (i = 0; i < items.n; i++) {
 			const struct control_exception *x = &items.v[i];
 			if (strcmp(or_else(x->workflow, ""), name))
 				continue;
-			if (!n++)
-				strbuf_addstr(&m, "<table><thead><tr><th>Item</th><th>State</th>"
-					      "<th>Queue</th><th>Owner</th><th>Agent</th><th>Action"
-					      "</th><th>Resource</th><th>Due</th></tr></thead><tbody>");
+			if (is_overdue(x, now))
+				count[1]++;
+			else if (!strcmp(or_else(x->state, ""), "pending"))
+				count[0]++;
+			else
+				count[2]++;
+		}
+		strbuf_addstr(&m, "<nav class=\"tabs\" aria-label=\"Exception queue\">");
+		for (t = 0; t < 3; t++) {
+			strbuf_addstr(&m, "<a href=\"/workflows/");
+			strbuf_add_html(&m, name);
+			strbuf_addf(&m, "?tab=%s#queue\"%s>%s <span class=\"count\">%zu</span></a>",
+				    tabs[t][0], (int)t == cur ? " class=\"current\" aria-current=\"page\"" :
+				    "", tabs[t][1], count[t]);
+		}
+		strbuf_addstr(&m, "</nav>");
+		if (page < 1 || (size_t)(page - 1) * QUEUE_PAGE > count[cur]) {
+			aiv_fail(&err, AIV_EINPUT, "page %ld of the %s items does not exist", page,
+				 tabs[cur][0]);
+			goto fail;
+		}
+		from = (size_t)(page - 1) * QUEUE_PAGE;
+		for (i = 0; i < items.n; i++) {
+			const struct control_exception *x = &items.v[i];
+			int over = is_overdue(x, now);
+			int pend = !over && !strcmp(or_else(x->state, ""), "pending");
+			if (strcmp(or_else(x->workflow, ""), name))
+				continue;
+			if ((cur == 0 && !pend) || (cur == 1 && !over) || (cur == 2 && (pend || over)))
+				continue;
+			if (n++ < from || n > from + QUEUE_PAGE)
+				continue;
+			if (n == from + 1)
+				strbuf_addstr(&m, "<table class=\"queue\"><thead><tr><th>Item</th>"
+					      "<th>State</th><th>Queue</th><th>Owner</th><th>Agent</th>"
+					      "<th>Action</th><th>Resource</th><th>Due</th></tr></thead>"
+					      "<tbody>");
 			strbuf_addstr(&m, "<tr id=\"exc-row-");
 			strbuf_add_html(&m, or_else(x->id, ""));
 			strbuf_addstr(&m, "\" class=\"exc-");
 			strbuf_add_html(&m, or_else(x->state, ""));
 			strbuf_addstr(&m, "\">");
 			cell(&m, x->id);
-			cell(&m, x->state);
+			cell(&m, over && !strcmp(or_else(x->state, ""), "pending") ? "pending, overdue"
+				 : x->state);
 			cell(&m, x->queue);
 			cell(&m, x->owner);
 			cell(&m, x->agent);
@@ -355,8 +479,20 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 			cell(&m, x->due_at);
 			strbuf_addstr(&m, "</tr>");
 		}
-		strbuf_addstr(&m, n ? "</tbody></table>" : "<p class=\"empty\">No exception items.</p>");
-		act_forms(&m, &items, name);
+		if (n > from)
+			strbuf_addstr(&m, "</tbody></table>");
+		else
+			strbuf_addf(&m, "<p class=\"empty\">No %s items.</p>", tabs[cur][0]);
+		if (n > QUEUE_PAGE) {
+			size_t pages = (n + QUEUE_PAGE - 1) / QUEUE_PAGE;
+			strbuf_addf(&m, "<p class=\"pager\">Page %ld of %zu", page, pages);
+			if (page > 1)
+				page_link(&m, name, tabs[cur][0], page - 1, "Previous");
+			if ((size_t)page < pages)
+				page_link(&m, name, tabs[cur][0], page + 1, "Next");
+			strbuf_addstr(&m, "</p>");
+		}
+		act_form(&m, &items, name);
 	}
 	strbuf_addstr(&m, "</section><section class=\"card\"><h2>Recent decisions</h2>");
 	for (i = 0; i < recent.n; i++) {

@@ -9,12 +9,16 @@
  * its evidence; a figure without evidence says which import supplies it
  * (the evidence source text from the provider registry).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess/playbook.h"
+#include "core/cjson.h"
 #include "core/timeutil.h"
+#include "core/units.h"
+#include "org/org.h"
 #include "pages.h"
 #include "report/report_charts.h"
 #include "report/svg.h"
@@ -105,30 +109,10 @@ static const char *evidence_href(const struct catalog *cat, const char *metric)
 	return NULL;
 }
 
-/*
- * A figure in its catalog unit: a ratio as a percentage, seconds as
- * minutes, hours or days, a count whole, anything else with 3 digits.
- */
+/* A figure in its catalog unit, through the one formatter (core/units.h). */
 static void fmt_figure(char *out, size_t n, double v, const char *unit)
 {
-	if (unit && !strcmp(unit, "ratio")) {
-		snprintf(out, n, "%.0f%%", v * 100);
-	} else if (unit && !strcmp(unit, "seconds")) {
-		if (v >= 2 * 86400)
-			snprintf(out, n, "%.1f d", v / 86400);
-		else if (v >= 2 * 3600)
-			snprintf(out, n, "%.1f h", v / 3600);
-		else if (v >= 120)
-			snprintf(out, n, "%.0f min", v / 60);
-		else
-			snprintf(out, n, "%.0f s", v);
-	} else if (unit && !strcmp(unit, "count")) {
-		snprintf(out, n, "%.0f", v);
-	} else {
-		svg_format_number(out, n, v);
-		if (strlen(out) > 6)
-			snprintf(out, n, "%.3g", v);
-	}
+	units_value(unit, v, out, n);
 }
 
 static const char *unit_of(const struct catalog *cat, const char *metric)
@@ -153,9 +137,9 @@ static void gate_figure(struct strbuf *sb, const struct catalog *cat,
 		fmt_figure(v, sizeof(v), g->ev.value, unit);
 		strbuf_addf(sb, "<span class=\"pb-fig\">%s</span> <span class=\"small\">needs ", v);
 	} else {
-		strbuf_addstr(sb, "<span class=\"pb-fig\">&ndash;</span> <span class=\"small\">needs ");
+		strbuf_addstr(sb, "<span class=\"pb-fig\">no data</span> <span class=\"small\">needs ");
 	}
-	strbuf_add_html(sb, g->cr->op);
+	strbuf_add_html(sb, gate_op_words(g->cr->op));
 	strbuf_addf(sb, " %s</span>", t);
 }
 
@@ -356,15 +340,34 @@ static void finding_item(struct strbuf *sb, const struct finding *f, int full)
 	strbuf_addstr(sb, "</li>");
 }
 
+/* "Now", "Next", "Later" */
+static const char *horizon_name(const char *h)
+{
+	return !strcmp(h, "now") ? "Now" : !strcmp(h, "next") ? "Next" : "Later";
+}
+
+/* The owner and due date of a step, for a person to act on. */
+static void step_who(struct strbuf *sb, const struct roadmap_step *s)
+{
+	strbuf_addstr(sb, "<span class=\"small rm-who\">Owner: ");
+	if (s->owner)
+		strbuf_add_html(sb, s->owner);
+	else
+		strbuf_addstr(sb, "none yet: name one");
+	strbuf_addstr(sb, "; due ");
+	strbuf_add_html(sb, s->due);
+	strbuf_addstr(sb, "</span>");
+}
+
 static void step_item(struct strbuf *sb, const struct roadmap_step *s, size_t rank)
 {
-	strbuf_addf(sb, "<li><span class=\"pb-rank\">%zu</span> <span class=\"pb-kind\">", rank);
-	strbuf_add_html(sb, s->kind);
-	strbuf_addstr(sb, "</span> ");
-	strbuf_add_html(sb, s->title);
-	strbuf_addstr(sb, "<br><span class=\"small\">");
-	strbuf_add_html(sb, s->why);
-	strbuf_addf(sb, " (priority %.2f)</span></li>", s->priority);
+	strbuf_addf(sb, "<li class=\"rm-step\"><span class=\"pb-rank\">%zu</span> "
+		    "<span class=\"rm-when rm-%s\">%s</span> ", rank, s->horizon,
+		    horizon_name(s->horizon));
+	strbuf_add_html(sb, s->action);
+	strbuf_addstr(sb, "<br>");
+	step_who(sb, s);
+	strbuf_addstr(sb, "</li>");
 }
 
 /* ---- the overview's first screen ---- */
@@ -441,8 +444,86 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 	strbuf_addstr(m, "</div>");
 }
 
+/* The gate result on `metric`, or NULL. */
+static const struct gate_result *gate_on(const struct phase_verdict *pv, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < pv->ng; i++)
+		if (!strcmp(pv->g[i].cr->metric, metric))
+			return &pv->g[i];
+	return NULL;
+}
+
+/*
+ * The setup checklist of a workspace without evidence: what to import,
+ * in what order, and what each step unlocks.  A step is done when the
+ * gate criterion it feeds has a measured figure (the same evidence the
+ * phase verdict reads), so the list and the verdict never disagree.
+ */
+static void count_person(const char *name, const char *email, void *data)
+{
+	(void)name;
+	(void)email;
+	(*(size_t *)data)++;
+}
+
+static void setup_checklist(struct strbuf *m, struct store *store,
+			    const struct playbook_state *ps)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	size_t people = 0;
+	static const struct {
+		const char *what, *cmd, *unlocks, *metric;
+	} steps[] = {
+		{ "People, teams and initiatives", "aivalue apply -f org.yaml",
+		  "names and owners on every page, and the initiatives each figure belongs to", NULL },
+		{ "AI usage exports (Copilot, ChatGPT Enterprise, Microsoft 365)",
+		  "aivalue import usage FILE --format F",
+		  "model 1: repeated use by role, proficiency, the two-tier workforce check, and "
+		  "two of the three phase 1 criteria", "functions_with_repeat_use" },
+		{ "Readiness answers, with their evidence files", "aivalue assess org",
+		  "governance basics (what is allowed, reviewed, logged and owned), the last "
+		  "phase 1 criterion", "governance_basics_evidenced" },
+		{ "Value hypotheses and their observations or a process event log",
+		  "aivalue apply -f hypotheses.yaml, then aivalue evidence --data FILE.csv or "
+		  "aivalue import cases FILE", "proof of value in days and percent: the phase 2 "
+		  "evidence of value", "supported_hypotheses" },
+		{ "Artefacts and change requests", "aivalue artefacts sync DIR",
+		  "model 4: change control, audit readiness of changes", "change_audit_readiness" },
+		{ "Agents, workflows and their exceptions", "aivalue apply -f agents.yaml, then "
+		  "aivalue workflow import-spans FILE", "model 5: agent decisions, the exception "
+		  "queue and its time to resolve", "exceptions_within_sla" },
+	};
+	size_t i;
+
+	/* shown only while nothing is measured: a small workspace to count */
+	if (org_each_person(store, count_person, &people, &err))
+		people = 0;
+	strbuf_addstr(m, "<section class=\"card setup\" id=\"setup\"><h2>Set up this workspace"
+		      "</h2><p class=\"lead\">Nothing is measured yet, so no phase is earned. "
+		      "Import in this order; each step unlocks the figures named.</p>"
+		      "<ol class=\"setup-steps\">");
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		const struct gate_result *g = steps[i].metric ? gate_on(&ps->pv, steps[i].metric) : NULL;
+		int done = steps[i].metric ? g && g->ev.state == EV_MEASURED && g->ev.value > 0
+					   : people > 0;
+		strbuf_addf(m, "<li class=\"%s\"><strong>", done ? "done" : "todo");
+		strbuf_add_html(m, steps[i].what);
+		strbuf_addf(m, "</strong> <span class=\"pb-badge pb-%s\">%s</span><br><code>",
+			    done ? "pass" : "lacks", done ? "done" : "to do");
+		strbuf_add_html(m, steps[i].cmd);
+		strbuf_addstr(m, "</code><br><span class=\"small\">Unlocks: ");
+		strbuf_add_html(m, steps[i].unlocks);
+		strbuf_addstr(m, "</span></li>");
+	}
+	strbuf_addstr(m, "</ol><p class=\"small\">Or see it all on made-up data first: "
+		      "<code>aivalue demo --size small --serve</code>.</p></section>");
+}
+
 void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 {
+	char head[256];
 	struct playbook_state ps;
 	struct aiv_err err = AIV_ERR_INIT;
 	const struct catalog *cat = req->cat;
@@ -466,9 +547,8 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 			nfail += ps.pv.g[i].status == GATE_FAIL;
 			nlacks += ps.pv.g[i].status == GATE_LACKS;
 		}
-	strbuf_addf(m, "<div class=\"pb-head\"><h1><a href=\"/phase\">Phase %d of %zu earned: ",
-		    ps.pv.earned, cat->nphases);
-	strbuf_add_html(m, ps.pv.phase ? ps.pv.phase->name : "?");
+	strbuf_addstr(m, "<div class=\"pb-head\"><h1><a href=\"/phase\">");
+	strbuf_add_html(m, phase_headline(&ps.pv, cat->nphases, head, sizeof(head)));
 	strbuf_addstr(m, "</a></h1><p class=\"lead\">");
 	if (next) {
 		strbuf_addf(m, "Phase %d (", next->number);
@@ -482,6 +562,8 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 		strbuf_addf(m, " <a href=\"/phase#ahead\">%zu initiative%s running ahead of "
 			    "their gate</a>.", ps.pv.nahead, ps.pv.nahead == 1 ? "" : "s");
 	strbuf_addstr(m, "</p></div>");
+	if (!ps.pv.evidenced)
+		setup_checklist(m, req->store, &ps);
 
 	scorecards(m, &ps);
 
@@ -538,6 +620,7 @@ void pages_playbook_overview(struct http_request *req, struct strbuf *m)
 
 static void h_phase_page(struct http_request *req, struct http_response *res)
 {
+	char head[256];
 	const struct catalog *cat = req->cat;
 	struct playbook_state ps;
 	struct strbuf m = STRBUF_INIT;
@@ -545,8 +628,8 @@ static void h_phase_page(struct http_request *req, struct http_response *res)
 
 	if (load(req, res, NULL, &ps))
 		goto out;
-	strbuf_addf(&m, "<h1>Phase %d of %zu earned: ", ps.pv.earned, cat->nphases);
-	strbuf_add_html(&m, ps.pv.phase ? ps.pv.phase->name : "?");
+	strbuf_addstr(&m, "<h1>");
+	strbuf_add_html(&m, phase_headline(&ps.pv, cat->nphases, head, sizeof(head)));
 	strbuf_addstr(&m, "</h1><p class=\"lead\">Phase 1 is where every organisation starts; "
 		      "phase N+1 is earned when every exit-gate criterion of phases 1 to N passes. "
 		      "A criterion lacking evidence never passes. Each source says where the figure "
@@ -726,8 +809,9 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 	if (load(req, res, industry, &ps))
 		goto out;
 	strbuf_addf(&m, "<h1>Roadmap</h1><p class=\"lead\">Next steps in priority order: "
-		    "priority = gap &times; impact &times; dependency (phase %d earned).</p>",
-		    ps.pv.earned);
+		    "each step's priority is its gap times its impact times its dependency, "
+		    "explained on each row; the first three are for now, the next four for the "
+		    "next quarter, the rest later.</p>");
 	strbuf_addstr(&m, "<form method=\"get\" action=\"/roadmap\" class=\"pb-form\"><label "
 		      "for=\"industry\">Industry path</label> <select id=\"industry\" "
 		      "name=\"industry\"><option value=\"generic\">generic</option>");
@@ -748,8 +832,8 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		lb = xcalloc(n, sizeof(*lb));
 		pri = xcalloc(n, sizeof(*pri));
 		for (i = 0; i < n; i++) {
-			snprintf(lb[i], sizeof(lb[i]), "%zu. %.60s%s", i + 1, ps.rm.steps[i].title,
-				 strlen(ps.rm.steps[i].title) > 60 ? "..." : "");
+			snprintf(lb[i], sizeof(lb[i]), "%zu. %.60s%s", i + 1, ps.rm.steps[i].action,
+				 strlen(ps.rm.steps[i].action) > 60 ? "..." : "");
 			labels[i] = lb[i];
 			pri[i] = ps.rm.steps[i].priority;
 		}
@@ -771,22 +855,33 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		svg_bar(&m, &c, &s);
 		strbuf_addstr(&m, "</section>");
 	}
-	strbuf_addstr(&m, "<section class=\"card\"><h2>Steps</h2><table class=\"sortable\"><thead>"
-		      "<tr><th class=\"num\">Rank</th><th>Kind</th><th>Step</th><th>Why</th>"
-		      "<th class=\"num\">Gap</th><th class=\"num\">Impact</th>"
-		      "<th class=\"num\">Dependency</th><th class=\"num\">Priority</th></tr>"
-		      "</thead><tbody>");
+	strbuf_addstr(&m, "<section class=\"card\"><h2>Steps</h2><table class=\"sortable reflow\">"
+		      "<thead><tr><th class=\"num\">Rank</th><th>When</th><th>Action</th>"
+		      "<th>Owner</th><th>Due</th><th>Why and how it was ranked</th>"
+		      "<th class=\"num\">Priority</th></tr></thead><tbody>");
 	for (i = 0; i < ps.rm.n; i++) {
 		const struct roadmap_step *st = &ps.rm.steps[i];
-		strbuf_addf(&m, "<tr><td class=\"num\">%zu</td><td>", i + 1);
-		strbuf_add_html(&m, st->kind);
+		strbuf_addf(&m, "<tr class=\"rm-row\"><td class=\"num\">%zu</td><td><span "
+			    "class=\"rm-when rm-%s\">%s</span></td><td>", i + 1, st->horizon,
+			    horizon_name(st->horizon));
+		if (st->move) {
+			strbuf_addstr(&m, "<strong class=\"rm-move\">");
+			strbuf_add_html(&m, st->move);
+			strbuf_addstr(&m, "</strong><br>");
+		}
+		strbuf_add_html(&m, st->action);
 		strbuf_addstr(&m, "</td><td>");
-		strbuf_add_html(&m, st->title);
+		if (st->owner)
+			strbuf_add_html(&m, st->owner);
+		else
+			strbuf_addstr(&m, "none yet: name one");
+		strbuf_addstr(&m, "</td><td class=\"nowrap\">");
+		strbuf_add_html(&m, st->due);
 		strbuf_addstr(&m, "</td><td class=\"small\">");
 		strbuf_add_html(&m, st->why);
-		strbuf_addf(&m, "</td><td class=\"num\">%.2f</td><td class=\"num\">%.2f</td>"
-			    "<td class=\"num\">%.2f</td><td class=\"num\">%.3f</td></tr>",
-			    st->gap, st->impact, st->dependency, st->priority);
+		strbuf_addstr(&m, "<br><span class=\"rm-how\">");
+		strbuf_add_html(&m, st->how);
+		strbuf_addf(&m, ".</span></td><td class=\"num\">%.2f</td></tr>", st->priority);
 	}
 	strbuf_addstr(&m, "</tbody></table></section><section class=\"card\"><h2>Phase 2 trio"
 		      "</h2><table><thead><tr><th>Slot</th><th>Initiative</th><th>Why</th></tr>"
@@ -979,23 +1074,45 @@ out:
 
 /* ---- GET /hypotheses ---- */
 
-/* A figure for a table: whole numbers from 1000 up, else 3 significant digits. */
-static void fmt_num(char *out, size_t n, double v)
+/*
+ * The interval of an improvement as a small inline SVG: a line at zero
+ * (no change), the interval as a bar, the estimate as a dot; right of
+ * zero is better.  Green when the whole interval is an improvement, red
+ * when it is all worse, grey when it straddles zero.
+ */
+static void ci_bar(struct strbuf *sb, const struct hyp_effect *e, const char *label)
 {
-	if (v >= 1000 || v <= -1000)
-		snprintf(out, n, "%.0f", v);
-	else
-		snprintf(out, n, "%.3g", v);
-}
+	const double w = 180, h = 32, pad = 8;
+	double lo = e->imp_lo, hi = e->imp_hi, span = fmax(fabs(lo), fabs(hi));
+	double x0, x1, xz, xp;
+	const char *cls = lo > 0 ? "ci-better" : hi < 0 ? "ci-worse" : "ci-unclear";
 
-static const char *metric_unit(const struct catalog *cat, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < cat->nmetrics; i++)
-		if (!strcmp(cat->metrics[i].id, metric))
-			return cat->metrics[i].unit ? cat->metrics[i].unit : "";
-	return "";
+	if (!(span > 0) || !isfinite(span))
+		span = 1;
+	/* zero in the middle, the larger bound near an edge */
+#define CI_X(v) (w / 2 + (v) / span * (w / 2 - pad))
+	x0 = CI_X(lo);
+	x1 = CI_X(hi);
+	xz = CI_X(0);
+	xp = CI_X(e->improvement);
+#undef CI_X
+	strbuf_addf(sb, "<svg class=\"ci-bar %s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+		    "height=\"%.0f\" role=\"img\" aria-label=\"", cls, w, h, w, h);
+	strbuf_add_html(sb, label);
+	strbuf_addstr(sb, "\"><title>");
+	strbuf_add_html(sb, label);
+	strbuf_addf(sb, "</title><line class=\"ci-zero\" x1=\"%.1f\" y1=\"1\" x2=\"%.1f\" "
+		    "y2=\"19\" stroke=\"#444\" stroke-width=\"1.5\"/>", xz, xz);
+	strbuf_addf(sb, "<rect class=\"ci-range\" x=\"%.1f\" y=\"7\" width=\"%.1f\" height=\"6\" "
+		    "rx=\"3\"/><circle class=\"ci-point point\" cx=\"%.1f\" cy=\"10\" r=\"4.5\">"
+		    "<title>", x0, fmax(x1 - x0, 1), xp);
+	strbuf_add_html(sb, label);
+	strbuf_addstr(sb, "</title></circle>");
+	strbuf_addf(sb, "<text x=\"2\" y=\"30\" font-size=\"10\" fill=\"#555\">&larr; worse</text>"
+		    "<text x=\"%.1f\" y=\"30\" font-size=\"10\" fill=\"#555\" "
+		    "text-anchor=\"middle\">no change</text><text x=\"%.0f\" y=\"30\" "
+		    "font-size=\"10\" fill=\"#555\" text-anchor=\"end\">better &rarr;</text></svg>",
+		    xz, w - 2);
 }
 
 static void h_hypotheses_page(struct http_request *req, struct http_response *res)
@@ -1035,37 +1152,45 @@ static void h_hypotheses_page(struct http_request *req, struct http_response *re
 	s.n = 3;
 	strbuf_addstr(&m, "<section class=\"card pb-chart\">");
 	svg_bar(&m, &c, &s);
-	strbuf_addstr(&m, "</section><section class=\"card\"><table class=\"sortable\"><thead><tr>"
-		      "<th>Hypothesis</th><th>Initiative</th><th>Metric</th><th>Verdict</th>"
-		      "<th>Effect and interval</th><th class=\"num\">n</th><th>Why</th></tr>"
-		      "</thead><tbody>");
+	strbuf_addstr(&m, "</section><section class=\"card\"><table class=\"sortable reflow\">"
+		      "<thead><tr><th>Hypothesis</th><th>Verdict</th><th>Before and after</th>"
+		      "<th>Change (better to the right)</th><th class=\"num\">Units compared</th>"
+		      "<th>Why</th></tr></thead><tbody>");
 	for (i = 0; i < ps.hr.n; i++) {
 		const struct hyp_result *r = &ps.hr.r[i];
-		strbuf_addstr(&m, "<tr><td>");
-		strbuf_add_html(&m, r->name);
-		strbuf_addstr(&m, "</td><td>");
+		const char *title = json_str(r->spec, "title");
+		const struct cat_metric *cm = catalog_metric(req->cat, r->metric);
+		struct hyp_words w;
+		strbuf_addstr(&m, "<tr class=\"hyp\"><td data-label=\"Hypothesis\"><strong>");
+		strbuf_add_html(&m, title && *title ? title : r->name);
+		strbuf_addstr(&m, "</strong><br><span class=\"small\">");
+		strbuf_add_html(&m, cm && cm->name ? cm->name : r->metric);
+		strbuf_addstr(&m, ", initiative ");
 		strbuf_add_html(&m, r->initiative);
-		strbuf_addstr(&m, "</td><td><code>");
-		strbuf_add_html(&m, r->metric);
-		strbuf_addstr(&m, "</code></td><td>");
+		strbuf_addstr(&m, "</span></td><td data-label=\"Verdict\">");
 		badge(&m, r->verdict);
-		strbuf_addstr(&m, "</td><td class=\"small\">");
-		if (r->e.ok) {
-			char b[32], t[32], e[32], lo[32], hi[32];
-			fmt_num(b, sizeof(b), r->e.baseline);
-			fmt_num(t, sizeof(t), r->e.treatment);
-			fmt_num(e, sizeof(e), r->e.effect);
-			fmt_num(lo, sizeof(lo), r->e.lo);
-			fmt_num(hi, sizeof(hi), r->e.hi);
-			strbuf_addf(&m, "%s &rarr; %s ", b, t);
-			strbuf_add_html(&m, metric_unit(req->cat, r->metric));
-			strbuf_addf(&m, "<br>effect %s%s, %.0f%% CI [%s, %s]", r->e.effect > 0 ? "+" : "",
-				    e, r->confidence * 100, lo, hi);
+		strbuf_addstr(&m, "</td>");
+		if (r->e.ok && strcmp(r->verdict, "superseded")) {
+			hyp_effect_words(&r->e, r->confidence, &w);
+			strbuf_addstr(&m, "<td data-label=\"Before and after\" class=\"hyp-values\">");
+			strbuf_add_html(&m, w.baseline);
+			strbuf_addstr(&m, " &rarr; ");
+			strbuf_add_html(&m, w.comparison);
+			strbuf_addstr(&m, "</td><td data-label=\"Change\" class=\"hyp-change\"><strong>");
+			strbuf_add_html(&m, w.relative);
+			strbuf_addstr(&m, "</strong> <span class=\"small\">(");
+			strbuf_add_html(&m, w.change);
+			strbuf_addstr(&m, ")</span><br>");
+			ci_bar(&m, &r->e, w.interval);
+			strbuf_addstr(&m, "<br><span class=\"small\">");
+			strbuf_add_html(&m, w.interval);
+			strbuf_addstr(&m, "</span></td>");
 		} else {
-			strbuf_addstr(&m, "no estimate");
+			strbuf_addstr(&m, "<td data-label=\"Before and after\">no data</td>"
+				      "<td data-label=\"Change\">no data</td>");
 		}
-		strbuf_addf(&m, "</td><td class=\"num nowrap\">%zu / %zu</td><td class=\"small\">",
-			    r->e.na, r->e.nb);
+		strbuf_addf(&m, "<td data-label=\"Units compared\" class=\"num nowrap\">%zu / %zu</td>"
+			    "<td data-label=\"Why\" class=\"small\">", r->e.na, r->e.nb);
 		strbuf_add_html(&m, r->reason);
 		strbuf_addstr(&m, r->review_due ? " (review date passed)</td></tr>" : "</td></tr>");
 	}

@@ -83,6 +83,7 @@
 #include <microhttpd.h>
 
 #include "core/timeutil.h"
+#include "pages.h"
 #include "routes.h"
 #include "server.h"
 #include "store/store.h"
@@ -678,6 +679,18 @@ static int forwarded_https(struct MHD_Connection *conn)
 }
 
 /*
+ * A browser asking for a page (Accept names text/html, and the path is
+ * not under /api/) gets its errors as an HTML page; API clients JSON.
+ */
+static int wants_html(struct MHD_Connection *conn, const char *path)
+{
+	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+
+	return accept && strstr(accept, "text/html") && strncmp(path, "/api/", 5) &&
+	       strcmp(path, "/api");
+}
+
+/*
  * First call: route, authenticate, authorise, check the announced body
  * size.  Returns 1 if a response was queued (refusal), 0 to go on.
  */
@@ -733,6 +746,10 @@ static int early_checks(struct MHD_Connection *conn, struct conn_state *cs,
 			http_header_add(&res, "Allow", allow.buf);
 			http_error(&res, 405, "method %s not allowed on '%s' (allowed: %s)",
 				   cs->method, cs->path, allow.buf);
+		} else if (wants_html(conn, cs->path)) {
+			char msg[320];
+			snprintf(msg, sizeof(msg), "There is no page at '%.256s'.", cs->path);
+			http_page_message(req, &res, 404, "Page not found", msg);
 		} else {
 			http_error(&res, 404, "no such path '%s'", cs->path);
 		}

@@ -489,7 +489,7 @@ static void write_gaps(struct builder *b)
 	}
 	if (!r->have_seats)
 		add_gap(r, xstrdup("no seats: import a seat export (aivalue import usage --format "
-				   "copilot-seats, m365 or chatgpt) to count licences"));
+				   "copilot-seats, m365-copilot or chatgpt-enterprise) to count licences"));
 	if (!r->have_tokens)
 		add_gap(r, xstrdup("no token counts: import OpenTelemetry GenAI spans with "
 				   "gen_ai.usage.input_tokens (aivalue import usage --format "

@@ -59,6 +59,26 @@ int cost_dim_parse(const char *s)
 	return -1;
 }
 
+int cost_query_parse(struct cost_query *q, const char *by, const char *period,
+		     const char *from, const char *to, struct aiv_err *err)
+{
+	int dim = by ? cost_dim_parse(by) : COST_BY_NONE;
+
+	memset(q, 0, sizeof(*q));
+	if (by && dim <= COST_BY_NONE)
+		return aiv_fail(err, AIV_EINPUT, "'by' must be tool, team, function, initiative, "
+				"model, value-model or agent, not '%s'", by);
+	q->by = (enum cost_dim)dim;
+	if (period && strcmp(period, "month"))
+		return aiv_fail(err, AIV_EINPUT, "'period' must be month, not '%s'", period);
+	q->by_month = period != NULL;
+	if (from && (q->from_day = adoption_parse_day(from)) == INT32_MIN)
+		return aiv_fail(err, AIV_EINPUT, "'from' must be a date YYYY-MM-DD, not '%s'", from);
+	if (to && (q->to_day = adoption_parse_day(to)) == INT32_MIN)
+		return aiv_fail(err, AIV_EINPUT, "'to' must be a date YYYY-MM-DD, not '%s'", to);
+	return 0;
+}
+
 struct charge {
 	enum cost_kind kind;
 	uint32_t person;      /* utab person id, or INTERN_NONE */
@@ -409,16 +429,7 @@ static int agent_days(const struct control_agent_day *d, void *data)
 
 static int64_t round_fine(__int128 v)
 {
-	__int128 q, r;
-	int neg = v < 0;
-
-	if (neg)
-		v = -v;
-	q = v / FINE_DEN;
-	r = v % FINE_DEN;
-	if (2 * r > FINE_DEN || (2 * r == FINE_DEN && (q & 1)))
-		q++;
-	return (int64_t)(neg ? -q : q);
+	return money_round_div(v, FINE_DEN, NULL);
 }
 
 static void finish_row(struct cost_row *row, __int128 *fine)

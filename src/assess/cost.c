@@ -297,20 +297,37 @@ static uint64_t active_key(uint32_t person, uint32_t tool, int month)
 	return ((uint64_t)person << 40) ^ ((uint64_t)tool << 20) ^ (uint64_t)(uint32_t)month;
 }
 
-/* The (person, seat tool, month) triples with at least one usage event. */
+/*
+ * The (person, seat tool, month) triples with at least one usage event.
+ * Events are sorted by person and day, so a triple's events are mostly
+ * neighbours: only a change of triple is added to the set.
+ */
 static void build_activity(struct builder *b)
 {
 	const struct usage_table *t = &b->ut;
-	size_t p, i;
+	size_t ntools = intern_count(&t->tools), p, i;
+	uint32_t *seat_tool = xmalloc((ntools + 1) * sizeof(*seat_tool));
+	uint64_t last = 0;
+	int have_last = 0;
 
+	for (i = 0; i < ntools; i++) {
+		const char *tool = intern_str(&t->tools, (uint32_t)i);
+		seat_tool[i] = intern_find(&b->tools, tool, strlen(tool));
+	}
 	for (p = 0; p < t->npeople; p++)
 		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
-			const char *tool = intern_str(&t->tools, t->tool[i]);
-			uint32_t tid = intern_find(&b->tools, tool, strlen(tool));
-			if (tid != INTERN_NONE && t->count[i])
-				u64set_add(&b->active, active_key((uint32_t)p, tid,
-								  month_of(t->day[i])));
+			uint32_t tid = seat_tool[t->tool[i]];
+			uint64_t k;
+
+			if (tid == INTERN_NONE || !t->count[i])
+				continue;
+			k = active_key((uint32_t)p, tid, month_of(t->day[i]));
+			if (!have_last || k != last)
+				u64set_add(&b->active, k);
+			last = k;
+			have_last = 1;
 		}
+	free(seat_tool);
 }
 
 static int collect_seat_tool(const struct usage_seat_span *r, void *data)

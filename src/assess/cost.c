@@ -99,6 +99,11 @@ struct gap_count {
 	int32_t first_day;
 };
 
+struct seat {
+	uint32_t person, tool;     /* utab person (or INTERN_NONE), builder tool */
+	int32_t first_day;
+};
+
 struct builder {
 	struct cost_result *r;
 	const struct cost_query *q;
@@ -114,6 +119,8 @@ struct builder {
 	struct intern gapkeys;     /* "kind\tsubject" of unpriced quantities */
 	struct gap_count *gaps;
 	size_t agaps;
+	struct seat *seats;        /* every (identity, tool) seat, read once */
+	size_t nseats, aseats;
 	int64_t unjoined_seats;    /* seat months of identities joined to no person */
 	int32_t data_min, data_max;
 };
@@ -330,47 +337,50 @@ static void build_activity(struct builder *b)
 	free(seat_tool);
 }
 
-static int collect_seat_tool(const struct usage_seat_span *r, void *data)
+/* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
+static int collect_seat(const struct usage_seat_span *r, void *data)
 {
 	struct builder *b = data;
+	struct seat *st;
 
-	intern_id(&b->tools, r->tool);
+	ALLOC_GROW(b->seats, b->nseats + 1, b->aseats);
+	st = &b->seats[b->nseats++];
+	st->tool = intern_id(&b->tools, r->tool);
+	st->person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
+	st->first_day = r->first_day;
 	note_day(b, r->first_day);
 	b->r->have_seats = 1;
 	return 0;
 }
 
-static int seat_charges(const struct usage_seat_span *r, void *data)
+static void seat_charges(struct builder *b, const struct seat *st)
 {
-	struct builder *b = data;
-	uint32_t person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
-	uint32_t tid = intern_find(&b->tools, r->tool, strlen(r->tool));
-	int m, m0 = month_of(r->first_day), m1 = month_of(b->r->q.to_day);
+	const char *tool = intern_str(&b->tools, st->tool);
+	int m, m0 = month_of(st->first_day), m1 = month_of(b->r->q.to_day);
 
 	if (m0 < month_of(b->r->q.from_day))
 		m0 = month_of(b->r->q.from_day);
 	for (m = m0; m <= m1; m++) {
 		int32_t day = first_day_of_month(m);
-		struct charge ch = { COST_SEATS, person, r->tool, "(seat)", NULL, day, 1,
-				     pricebook_at(&b->pb, PRICE_SEAT, r->tool, day), 0 };
+		struct charge ch = { COST_SEATS, st->person, tool, "(seat)", NULL, day, 1,
+				     pricebook_at(&b->pb, PRICE_SEAT, tool, day), 0 };
 
 		if (day < b->r->q.from_day)
 			ch.day = b->r->q.from_day; /* the period starts mid-month */
 		if (ch.price)
 			ch.fine = (__int128)ch.price->a * FINE_DEN;
 		else
-			note_unpriced(b, "seat", r->tool, 1, day);
+			note_unpriced(b, "seat", tool, 1, day);
 		charge(b, &ch);
-		if (person == INTERN_NONE) {
+		if (st->person == INTERN_NONE) {
 			b->unjoined_seats++;
 			continue;
 		}
-		if (!u64set_has(&b->active, active_key(person, tid, m))) {
+		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);
 		}
 	}
-	return 0;
 }
 
 /* ---- tokens and agents ---------------------------------------------------- */
@@ -557,7 +567,7 @@ static int resolve_period(struct builder *b, struct store *s, struct aiv_err *er
 	struct cost_result *r = b->r;
 	int ret;
 
-	if ((ret = usage_each_seat(s, collect_seat_tool, b, err)) ||
+	if ((ret = usage_each_seat(s, collect_seat, b, err)) ||
 	    (ret = usage_each_token_day(s, INT32_MIN, INT32_MAX, token_days, b, err)) ||
 	    (ret = control_each_agent_day(s, agent_days, b, err)))
 		return ret;
@@ -603,8 +613,9 @@ int cost_compute(struct store *s, const struct cost_query *q, struct cost_result
 	out->currency = b.pb.currency;
 	if (out->q.from_day || out->q.to_day) {
 		build_activity(&b);
-		if ((ret = usage_each_seat(s, seat_charges, &b, err)) ||
-		    (ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
+		for (i = 0; i < b.nseats; i++)
+			seat_charges(&b, &b.seats[i]);
+		if ((ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
 						&b, err)) ||
 		    (ret = control_each_agent_day(s, agent_charges, &b, err)))
 			goto cleanup;
@@ -626,6 +637,7 @@ cleanup:
 	json_decref(b.inits);
 	free(b.fine);
 	free(b.gaps);
+	free(b.seats);
 	if (ret)
 		cost_result_release(out);
 	return ret;

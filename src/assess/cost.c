@@ -703,7 +703,11 @@ static json_t *row_json(const struct cost_result *r, const struct cost_row *row)
 		json_object_set_new(o, "month", json_string(row->month));
 	for (k = 0; k < COST_KINDS; k++) {
 		const struct cost_cell *c = &row->cell[k];
-		int priced = c->quantity > c->unpriced || (!c->quantity && r->currency);
+		int measured = k <= COST_SEATS_UNUSED ? r->have_seats :
+			       k <= COST_OUTPUT_TOKENS ? r->have_tokens : r->have_agents;
+		/* a cost when some of it is priced, or none of it was used; no data
+		 * when nothing of the kind was imported at all */
+		int priced = c->quantity > c->unpriced || (!c->quantity && r->currency && measured);
 		json_object_set_new(lines, cost_kind_names[k],
 				    json_pack("{s:I, s:s, s:I, s:o}", "quantity",
 					      (json_int_t)c->quantity, "unit", cost_kind_units[k],

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "identity.h"
+#include "ingest/usage.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "logstore.h"
@@ -49,6 +50,10 @@ static const struct ledger_state_import usage_import = {
 		{ "usage_unmatched",
 		  "SELECT identity, rows FROM usage_unmatched"
 		  " WHERE import_id = ? ORDER BY identity", 2 },
+		{ "usage_tokens",
+		  "SELECT person, identity, tool, model, day, input_tokens, output_tokens"
+		  " FROM usage_tokens WHERE import_id = ? ORDER BY identity, day, tool, model,"
+		  " input_tokens, output_tokens, person", 7 },
 		/* whole tables: the dictionaries (person is re-joined later: not bound) */
 		{ "usage_strings", "SELECT id, value FROM usage_strings ORDER BY id", 2 },
 		{ "usage_identities", "SELECT id, identity FROM usage_identities ORDER BY id", 2 },
@@ -299,6 +304,7 @@ void ingest_state_register(void)
 	ledger_state_register(check_identities);
 	ledger_state_register(check_usage_imports);
 	ledger_state_register_import(&usage_import);
+	ledger_state_table_since("usage_tokens", USAGE_TOKENS_VERSION);
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);
 }

@@ -24,11 +24,11 @@ test_expect_success 'the old workspace opens and its ledger and state verify' '
 	test_grep "^state ok" out
 '
 
-test_expect_success 'opened for writing, the old workspace takes versions 13 and 14 and no other' '
+test_expect_success 'opened for writing, the old workspace takes versions 13, 14 and 15 and no other' '
 	aivalue --db old.db init >out &&
-	test_grep "already initialised (schema 14)" out &&
-	test "$(sqlite3 old.db "SELECT count(*) FROM schema_migrations")" = 13 &&
-	test "$(sqlite3 old.db "SELECT max(version) FROM schema_migrations")" = 14
+	test_grep "already initialised (schema 15)" out &&
+	test "$(sqlite3 old.db "SELECT count(*) FROM schema_migrations")" = 14 &&
+	test "$(sqlite3 old.db "SELECT max(version) FROM schema_migrations")" = 15
 '
 
 test_expect_success 'the old and the new workspace have the same schema text' '
@@ -60,7 +60,7 @@ test_expect_success 'a workspace two versions behind migrates to the same schema
 		DELETE FROM schema_migrations WHERE version IN (11, 12)" &&
 	test "$(sqlite3 behind.db "SELECT max(version) FROM schema_migrations")" = 10 &&
 	aivalue --db behind.db init >out &&
-	test_grep "already initialised (schema 14)" out &&
+	test_grep "already initialised (schema 15)" out &&
 	schema_of behind.db >behind.schema &&
 	test_cmp new.schema behind.schema &&
 	history_of behind.db >behind.hist &&

@@ -18,10 +18,12 @@
 
 #include "library.h"
 #include "playbook.h"
+#include "unit_value.h"
 
 void assess_register(const char *qpath)
 {
 	apply_register(&hypothesis_kind);
+	apply_register(&unit_value_kind);
 	assess_register_providers(qpath);
 	findings_register_builtin();
 	assess_register_detectors();

@@ -59,6 +59,7 @@ static json_t *summary_json(const struct usage_summary *s, int dry_run)
 			 "content_hash", s->content_hash, "unmatched_identities", un);
 	json_object_set_new(o, "workflows", json_integer(s->workflows));
 	json_object_set_new(o, "org_days", json_integer(s->org_days));
+	json_object_set_new(o, "token_rows", json_integer(s->token_rows));
 	json_object_set_new(o, "tally", tally_json(&s->tally));
 	return o;
 }

@@ -20,6 +20,7 @@
 #include "apply/apply.h"
 #include "change/artefact.h"
 #include "assess/playbook.h"
+#include "assess/cost.h"
 #include "cmd.h"
 #include "options.h"
 #include "control/control.h"
@@ -40,6 +41,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
 	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
 	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
+	{ "cost", cmd_cost, NEED_STORE | STORE_RO, "the cost of AI: seats, tokens, agents, by group and month" },
 	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
 	{ "decisions", cmd_decisions, NEED_STORE, "the decision log: list, verify, export --otel" },
 	{ "delete", cmd_delete, NEED_STORE, "delete one object" },
@@ -275,6 +277,7 @@ int main(int argc, char **argv)
 	control_register_kinds();
 	ingest_register_kinds();
 	exceptions_register_kinds();
+	cost_register_kinds();
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)

@@ -73,3 +73,34 @@ const char *control_decision_log_watch_sql(void)
 {
 	return "SELECT coalesce(max(seq), 0) FROM decision_log";
 }
+
+int control_each_agent_day(struct store *s, control_agent_day_fn fn, void *data,
+			   struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc = 0, ret = 0;
+
+	/* one row per agent and day: decisions and tool calls side by side */
+	st = store_prepare(s, "SELECT u.agent, a.owner, u.day, SUM(u.decisions), SUM(u.calls)"
+			   " FROM (SELECT agent, time_us / 86400000000 AS day, count(*) AS decisions,"
+			   " 0 AS calls FROM decision_log WHERE kind = 'decision' AND agent IS NOT NULL"
+			   " AND time_us IS NOT NULL GROUP BY agent, time_us / 86400000000"
+			   " UNION ALL SELECT agent, time_us / 86400000000, 0, count(*) FROM tool_calls"
+			   " GROUP BY agent, time_us / 86400000000) u"
+			   " LEFT JOIN agents a ON a.name = u.agent"
+			   " GROUP BY u.agent, a.owner, u.day ORDER BY u.agent, u.day", err);
+	if (!st)
+		return err->code;
+	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
+		struct control_agent_day d;
+
+		d.agent = store_col_text(st, 0);
+		d.owner = store_col_is_null(st, 1) ? NULL : store_col_text(st, 1);
+		d.day = (int32_t)store_col_int(st, 2);
+		d.decisions = store_col_int(st, 3);
+		d.tool_calls = store_col_int(st, 4);
+		ret = fn(&d, data);
+	}
+	store_reset(st);
+	return ret ? ret : rc < 0 ? rc : 0;
+}

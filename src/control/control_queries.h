@@ -50,4 +50,21 @@ int control_exception_resolutions(struct store *s, int64_t now_us, int64_t windo
  */
 const char *control_decision_log_watch_sql(void);
 
+/*
+ * Agent activity for the cost of agents' runtime (assess/cost.h): per
+ * agent and day (days since 1970-01-01, UTC) the decisions in the
+ * decision log and the observed tool calls, with the agent's owner (NULL
+ * when the agent is not declared), ordered by agent, day.  Strings
+ * borrowed for the call; a non-zero return from fn stops the walk and is
+ * returned.
+ */
+struct control_agent_day {
+	const char *agent, *owner;
+	int32_t day;
+	int64_t decisions, tool_calls;
+};
+typedef int (*control_agent_day_fn)(const struct control_agent_day *d, void *data);
+int control_each_agent_day(struct store *s, control_agent_day_fn fn, void *data,
+			   struct aiv_err *err);
+
 #endif

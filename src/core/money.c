@@ -144,6 +144,13 @@ static void add_grouped(struct strbuf *sb, uint64_t v)
 	}
 }
 
+void money_add_count(struct strbuf *sb, int64_t n)
+{
+	if (n < 0)
+		strbuf_addch(sb, '-');
+	add_grouped(sb, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
+}
+
 static int symbol_is_code(const struct money_currency *cur)
 {
 	return isalpha((unsigned char)cur->symbol[strlen(cur->symbol) - 1]);

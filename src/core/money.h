@@ -57,6 +57,9 @@ int64_t money_muldiv(int64_t a, int64_t b, int64_t d, int *overflow);
 /* 10^n for 0 <= n <= 18. */
 int64_t money_pow10(int n);
 
+/* Append a count with ',' every three digits: "1,250", "-3,000". */
+void money_add_count(struct strbuf *sb, int64_t n);
+
 /* Append "€1,204,350.00" (minor units of cur) to sb. */
 void money_format(struct strbuf *sb, int64_t minor, const struct money_currency *cur);
 

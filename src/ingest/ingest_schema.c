@@ -116,6 +116,17 @@ static const struct store_migration ingest_migrations[] = {
 	  "CREATE INDEX usage_workflows_import ON usage_workflows(import_id);"
 	  "CREATE INDEX journey_events_import ON journey_events(import_id);"
 	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);", NULL },
+	{ 19, "token counts of OpenTelemetry GenAI spans, per span (issue 19: the cost of tokens)",
+	  "CREATE TABLE usage_tokens("
+	  " import_id INTEGER NOT NULL,"
+	  " person TEXT,"
+	  " identity TEXT NOT NULL,"
+	  " tool TEXT NOT NULL,"
+	  " model TEXT NOT NULL,"
+	  " day INTEGER NOT NULL,"
+	  " input_tokens INTEGER NOT NULL,"
+	  " output_tokens INTEGER NOT NULL);"
+	  "CREATE INDEX usage_tokens_import ON usage_tokens(import_id);", NULL },
 };
 
 const struct store_schema ingest_tables = {

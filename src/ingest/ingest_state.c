@@ -45,6 +45,10 @@ static const struct ledger_state_import usage_import = {
 		{ "usage_unmatched",
 		  "SELECT identity, rows FROM usage_unmatched"
 		  " WHERE import_id = ? ORDER BY identity", 2 },
+		{ "usage_tokens",
+		  "SELECT person, identity, tool, model, day, input_tokens, output_tokens"
+		  " FROM usage_tokens WHERE import_id = ? ORDER BY identity, day, tool, model,"
+		  " input_tokens, output_tokens, person", 7 },
 		/* whole tables: the dictionaries (person is re-joined later: not bound) */
 		{ "usage_strings", "SELECT id, value FROM usage_strings ORDER BY id", 2 },
 		{ "usage_identities", "SELECT id, identity FROM usage_identities ORDER BY id", 2 },

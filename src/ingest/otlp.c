@@ -14,6 +14,7 @@
  *      a missing parent ends the walk), then hand the spans out in file
  *      order.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ enum { F_USER, F_AGENT_NAME, F_AGENT_ID, F_PROVIDER, F_INHERIT }; /* inherited f
 
 struct rec {
 	uint32_t trace, span, name, start, op, tool, decision;
+	uint32_t model;               /* gen_ai.response.model, else request.model */
+	int64_t tokens_in, tokens_out; /* OTLP_NO_TOKENS, OTLP_BAD_TOKENS or the count */
 	uint32_t own[F_INHERIT];      /* the span's own attribute */
 	uint32_t res_user, res_provider; /* its resource's */
 	uint32_t eff[F_INHERIT];      /* after inheritance */
@@ -114,6 +117,30 @@ static const char *const k_agent_id[] = { "gen_ai.agent.id", "agent.id", NULL };
 static const char *const k_op[] = { "gen_ai.operation.name", NULL };
 static const char *const k_tool[] = { "gen_ai.tool.name", "tool.name", NULL };
 static const char *const k_decision[] = { "aivalue.decision_id", NULL };
+static const char *const k_model[] = { "gen_ai.response.model", "gen_ai.request.model", NULL };
+/* the older names (semantic conventions before 1.27) come second */
+static const char *const k_tokens_in[] = { "gen_ai.usage.input_tokens",
+					   "gen_ai.usage.prompt_tokens", NULL };
+static const char *const k_tokens_out[] = { "gen_ai.usage.output_tokens",
+					    "gen_ai.usage.completion_tokens", NULL };
+
+/* A token count attribute: the count, OTLP_NO_TOKENS, or OTLP_BAD_TOKENS. */
+static int64_t attr_tokens(struct otlp_file *of, const json_t *attrs, const char *const *keys)
+{
+	uint32_t id = attr_id(of, attrs, keys);
+	const char *v;
+	char *end;
+	long long x;
+
+	if (id == NO_STR)
+		return OTLP_NO_TOKENS;
+	v = intern_str(&of->strs, id);
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno || *end || end == v || x < 0)
+		return OTLP_BAD_TOKENS;
+	return x;
+}
 
 static void add_span(struct otlp_file *of, const json_t *sp, const json_t *res_attrs, long line)
 {
@@ -146,6 +173,9 @@ static void add_span(struct otlp_file *of, const json_t *sp, const json_t *res_a
 	r->op = attr_id(of, attrs, k_op);
 	r->tool = attr_id(of, attrs, k_tool);
 	r->decision = attr_id(of, attrs, k_decision);
+	r->model = attr_id(of, attrs, k_model);
+	r->tokens_in = attr_tokens(of, attrs, k_tokens_in);
+	r->tokens_out = attr_tokens(of, attrs, k_tokens_out);
 	r->own[F_USER] = attr_id(of, attrs, k_user);
 	r->own[F_AGENT_NAME] = attr_id(of, attrs, k_agent_name);
 	r->own[F_AGENT_ID] = attr_id(of, attrs, k_agent_id);
@@ -315,6 +345,9 @@ int otlp_read(FILE *f, const char *name, struct tally *t, otlp_span_fn fn, void 
 		sp.operation = s_of(&of, r->op);
 		sp.tool = s_of(&of, r->tool);
 		sp.decision_id = s_of(&of, r->decision);
+		sp.model = s_of(&of, r->model);
+		sp.input_tokens = r->tokens_in;
+		sp.output_tokens = r->tokens_out;
 		sp.user = s_of(&of, r->eff[F_USER]);
 		sp.agent_name = s_of(&of, r->eff[F_AGENT_NAME]);
 		sp.agent_id = s_of(&of, r->eff[F_AGENT_ID]);

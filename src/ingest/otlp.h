@@ -36,6 +36,9 @@
 #include "aiv.h"
 #include "core/tally.h"
 
+#define OTLP_NO_TOKENS (-1)
+#define OTLP_BAD_TOKENS (-2)
+
 struct otlp_span {
 	const char *trace_id, *span_id; /* "" when absent */
 	const char *name;               /* "" when absent */
@@ -44,6 +47,11 @@ struct otlp_span {
 	const char *operation;          /* gen_ai.operation.name, or NULL */
 	const char *tool;               /* gen_ai.tool.name (older tool.name), or NULL */
 	const char *decision_id;        /* aivalue.decision_id, or NULL */
+	const char *model;              /* gen_ai.response.model, else gen_ai.request.model */
+	/* gen_ai.usage.input_tokens / output_tokens (older prompt_tokens /
+	 * completion_tokens): the count, OTLP_NO_TOKENS when absent, or
+	 * OTLP_BAD_TOKENS when not a whole number of 0 or more */
+	int64_t input_tokens, output_tokens;
 	/* own, else inherited from the nearest ancestor that has one, else NULL */
 	const char *agent_name;         /* gen_ai.agent.name (older agent.name) */
 	const char *agent_id;           /* gen_ai.agent.id (older agent.id) */

@@ -16,6 +16,9 @@
  *   feature   gen_ai.operation.name, else the first word of the span name
  *   workflow  gen_ai.agent.name, else gen_ai.agent.id
  *   time      startTimeUnixNano
+ * A span with gen_ai.usage.input_tokens / output_tokens also yields a
+ * usage_tokens row (identity, provider, model, day, the two counts), which
+ * the cost of tokens is computed from (assess/cost.h).
  * Duplicates are judged by traceId + spanId.  Spans without any gen_ai.*
  * attribute (HTTP, DB...) are skipped, with the reason in the tally.
  */
@@ -29,6 +32,28 @@ struct otel_ctx {
 	struct usage_import *im;
 	struct tally *t;
 };
+
+/*
+ * The span's token counts, when it has any, as a usage_tokens row: model
+ * gen_ai.response.model, else gen_ai.request.model, else "(no model)"; a
+ * count that is not a whole number of 0 or more refuses the file.
+ */
+static int otel_tokens(struct usage_import *im, const struct otlp_span *sp,
+		       const struct usage_row *r, struct aiv_err *err)
+{
+	if (sp->input_tokens == OTLP_BAD_TOKENS || sp->output_tokens == OTLP_BAD_TOKENS)
+		return aiv_fail_at(err, AIV_EINPUT, usage_file(im), sp->line, 0,
+				   "span '%s': %s is not a whole number of 0 or more",
+				   *sp->span_id ? sp->span_id : "?",
+				   sp->input_tokens == OTLP_BAD_TOKENS ? "gen_ai.usage.input_tokens"
+				   : "gen_ai.usage.output_tokens");
+	if (sp->input_tokens == OTLP_NO_TOKENS && sp->output_tokens == OTLP_NO_TOKENS)
+		return 0;
+	return usage_emit_tokens(im, r->identity, r->tool, sp->model ? sp->model : "(no model)",
+				 usage_day_of(r->time_us),
+				 sp->input_tokens < 0 ? 0 : sp->input_tokens,
+				 sp->output_tokens < 0 ? 0 : sp->output_tokens, err);
+}
 
 static int otel_span(void *data, const struct otlp_span *sp, struct aiv_err *err)
 {
@@ -70,6 +95,8 @@ static int otel_span(void *data, const struct otlp_span *sp, struct aiv_err *err
 	r.line = sp->line;
 	r.uid = strcmp(uid, "/") ? uid : NULL;
 	if ((ret = usage_emit(im, &r, err)))
+		return ret;
+	if ((ret = otel_tokens(im, sp, &r, err)))
 		return ret;
 	c->t->used++;
 	return 0;

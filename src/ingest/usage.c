@@ -84,7 +84,7 @@ struct usage_import {
 	char tenant_field[64];
 	struct usage_summary *sum;
 	int64_t last_bytes;
-	struct store_stmt *ins_seat, *ins_team, *ins_wf;
+	struct store_stmt *ins_seat, *ins_team, *ins_wf, *ins_tokens;
 };
 
 void usage_summary_release(struct usage_summary *sum)
@@ -592,6 +592,44 @@ int usage_emit_seat(struct usage_import *im, const char *identity, const char *t
 	return emit_person_fact(im, "S\t", im->ins_seat, identity, tool, day, err);
 }
 
+int usage_emit_tokens(struct usage_import *im, const char *identity, const char *tool,
+		      const char *model, int64_t day, int64_t input, int64_t output,
+		      struct aiv_err *err)
+{
+	struct strbuf *sb = &im->line;
+	size_t idlen;
+	uint32_t pid;
+
+	norm_identity(sb, identity ? identity : "");
+	if (!sb->len)
+		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': token row has an empty "
+				"identity", im->name);
+	idlen = sb->len;
+	pid = resolve(im, sb->buf, idlen);
+	strbuf_addch(sb, '\t');
+	add_int(sb, day, '\t');
+	hash_field(sb, tool);
+	hash_field(sb, model);
+	add_int(sb, input, '\t');
+	add_int(sb, output, '\n');
+	hash_add(im, "K\t", sb->buf, sb->len);
+	im->sum->token_rows++;
+	if (!im->write)
+		return 0;
+	store_bind_int(im->ins_tokens, 1, im->import_id);
+	if (pid != INTERN_NONE)
+		store_bind_text(im->ins_tokens, 2, intern_str(&im->people, pid));
+	else
+		store_bind_null(im->ins_tokens, 2);
+	store_bind_textn(im->ins_tokens, 3, sb->buf, idlen);
+	store_bind_text(im->ins_tokens, 4, tool);
+	store_bind_text(im->ins_tokens, 5, model);
+	store_bind_int(im->ins_tokens, 6, day);
+	store_bind_int(im->ins_tokens, 7, input);
+	store_bind_int(im->ins_tokens, 8, output);
+	return step_reset(im->ins_tokens, err);
+}
+
 int usage_emit_team(struct usage_import *im, const char *identity, const char *team,
 		    int64_t day, struct aiv_err *err)
 {
@@ -685,7 +723,10 @@ static int prepare_all(struct usage_import *im, struct aiv_err *err)
 		" VALUES (?,?,?,?,?)", err)) ||
 	    !(im->ins_wf = store_prepare(im->s,
 		"INSERT INTO usage_workflows(import_id, tool, workflow, title, creator,"
-		" creator_identity, day) VALUES (?,?,?,?,?,?,?)", err)))
+		" creator_identity, day) VALUES (?,?,?,?,?,?,?)", err)) ||
+	    !(im->ins_tokens = store_prepare(im->s,
+		"INSERT INTO usage_tokens(import_id, person, identity, tool, model, day,"
+		" input_tokens, output_tokens) VALUES (?,?,?,?,?,?,?,?)", err)))
 		return err->code;
 	return 0;
 }
@@ -831,6 +872,8 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 	if (im->tenant)
 		json_object_set_new(payload, "tenant", json_string(im->tenant));
 	json_object_set_new(payload, "tally", tally_json(&sum->tally));
+	if (sum->token_rows)
+		json_object_set_new(payload, "token_rows", json_integer(sum->token_rows));
 	if (sum->org_days)
 		json_object_set_new(payload, "org_days", json_integer(sum->org_days));
 	rc = ledger_append(im->s, actor, "usage.import", subject, payload, &sum->ledger_seq, err);

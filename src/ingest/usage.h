@@ -68,6 +68,7 @@ struct usage_summary {
 	int64_t import_id;     /* new import, or the earlier identical one */
 	int64_t ledger_seq;
 	int64_t rows, skipped, seats, teams, workflows, org_days;
+	int64_t token_rows;     /* spans with token counts (usage_tokens rows) */
 	int64_t people_matched; /* distinct people the rows were joined to */
 	int64_t unmatched_rows;
 	int already;            /* identical content was imported before */
@@ -109,6 +110,14 @@ int usage_emit(struct usage_import *im, const struct usage_row *row, struct aiv_
 /* A licensed seat for identity on tool, seen on `day` (days since epoch). */
 int usage_emit_seat(struct usage_import *im, const char *identity, const char *tool,
 		    int64_t day, struct aiv_err *err);
+/*
+ * Token counts of one GenAI span: identity's `input`/`output` tokens of
+ * `model` (by provider `tool`) on `day` (usage_tokens, digested with the
+ * import).  The counts are 0 or more; the caller checks them.
+ */
+int usage_emit_tokens(struct usage_import *im, const char *identity, const char *tool,
+		      const char *model, int64_t day, int64_t input, int64_t output,
+		      struct aiv_err *err);
 /* Identity belonged to vendor team `team` on `day`. */
 int usage_emit_team(struct usage_import *im, const char *identity, const char *team,
 		    int64_t day, struct aiv_err *err);

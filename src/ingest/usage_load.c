@@ -256,3 +256,55 @@ cleanup:
 	utab_release(&t);
 	return ret;
 }
+
+int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc = 0, ret = 0;
+
+	st = store_prepare(s, "SELECT identity, tool, MAX(person), MIN(day) FROM usage_seats"
+			   " GROUP BY identity, tool ORDER BY identity, tool", err);
+	if (!st)
+		return err->code;
+	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
+		struct usage_seat_span r;
+
+		r.identity = store_col_text(st, 0);
+		r.tool = store_col_text(st, 1);
+		r.person = store_col_is_null(st, 2) ? NULL : store_col_text(st, 2);
+		r.first_day = (int32_t)store_col_int(st, 3);
+		ret = fn(&r, data);
+	}
+	store_reset(st);
+	return ret ? ret : rc < 0 ? rc : 0;
+}
+
+int usage_each_token_day(struct store *s, int32_t from_day, int32_t to_day,
+			 usage_token_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc = 0, ret = 0;
+
+	st = store_prepare(s, "SELECT identity, MAX(person), tool, model, day, SUM(input_tokens),"
+			   " SUM(output_tokens) FROM usage_tokens WHERE day >= ? AND day <= ?"
+			   " GROUP BY identity, tool, model, day ORDER BY identity, tool, model, day",
+			   err);
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, from_day);
+	store_bind_int(st, 2, to_day);
+	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
+		struct usage_token_day r;
+
+		r.identity = store_col_text(st, 0);
+		r.person = store_col_is_null(st, 1) ? NULL : store_col_text(st, 1);
+		r.tool = store_col_text(st, 2);
+		r.model = store_col_text(st, 3);
+		r.day = (int32_t)store_col_int(st, 4);
+		r.input = store_col_int(st, 5);
+		r.output = store_col_int(st, 6);
+		ret = fn(&r, data);
+	}
+	store_reset(st);
+	return ret ? ret : rc < 0 ? rc : 0;
+}

@@ -54,4 +54,31 @@ int adoption_run(struct store *s, const char *config_path, enum adoption_period 
 int adoption_document(struct store *s, const char *config_path, enum adoption_period period,
 		      int32_t as_of, int by, json_t **out, struct aiv_err *err);
 
+/*
+ * Seats for the cost of AI (assess/cost.h): one call per (identity, tool)
+ * that any seat export licensed, with the person it was joined to (NULL
+ * when none) and the first day a seat row saw it; ordered by identity, tool.
+ * The strings are borrowed for the call; a non-zero return from fn stops
+ * the walk and is returned.
+ */
+struct usage_seat_span {
+	const char *identity, *person, *tool;
+	int32_t first_day;
+};
+typedef int (*usage_seat_fn)(const struct usage_seat_span *r, void *data);
+int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_err *err);
+
+/*
+ * Token counts of GenAI spans summed per (identity, person, provider,
+ * model, day), for days in [from_day, to_day]; same calling rules.
+ */
+struct usage_token_day {
+	const char *identity, *person, *tool, *model;
+	int32_t day;
+	int64_t input, output;
+};
+typedef int (*usage_token_fn)(const struct usage_token_day *r, void *data);
+int usage_each_token_day(struct store *s, int32_t from_day, int32_t to_day,
+			 usage_token_fn fn, void *data, struct aiv_err *err);
+
 #endif

@@ -1,0 +1,789 @@
+/*
+ * cost.c - the cost of AI (see cost.h for what each line means).
+ *
+ * Three passes over what the owning layers hand out, each turning its rows
+ * into charges (kind, person, tool, model, agent, day, quantity, price),
+ * and one sink that adds a charge to the row of each group it belongs to:
+ *
+ *   usage_each_seat      (ingest)  -> a charge per seat and month
+ *   usage_each_token_day (ingest)  -> input and output charges per day
+ *   control_each_agent_day (control) -> decision and tool-call charges
+ *
+ * Amounts are summed exactly before any rounding: each cell keeps a
+ * 128-bit sum in 10^-10 of a minor unit (a seat price times 10^10, tokens
+ * times a fine price per million, counts times a fine price times 10^6),
+ * and is rounded half to even to minor units once, at the end.  So the
+ * total of a row is the sum of its cells, and splitting by month or group
+ * never changes a price.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply/apply.h"
+#include "assess/cost.h"
+#include "assess/pricebook.h"
+#include "control/control_queries.h"
+#include "core/cjson.h"
+#include "core/timeutil.h"
+#include "ingest/usage_load.h"
+#include "metrics/adoption.h"
+#include "metrics/intern.h"
+#include "metrics/usage_table.h"
+
+#define FINE_DEN 10000000000LL /* 10^10: one minor unit in accumulator units */
+
+const char *const cost_dim_names[COST_DIMS] = {
+	"none", "tool", "team", "function", "initiative", "model", "value-model", "agent",
+};
+const char *const cost_kind_names[COST_KINDS] = {
+	"seats", "unused_seats", "input_tokens", "output_tokens", "decisions", "tool_calls",
+};
+const char *const cost_kind_units[COST_KINDS] = {
+	"seat months", "seat months", "tokens", "tokens", "decisions", "tool calls",
+};
+static const char *const kind_unit1[COST_KINDS] = {
+	"seat month", "seat month", "token", "token", "decision", "tool call",
+};
+static const char *const kind_titles[COST_KINDS] = {
+	"seats", "unused seats", "input tokens", "output tokens", "agent decisions",
+	"agent tool calls",
+};
+
+int cost_dim_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < COST_DIMS; i++)
+		if (!strcmp(s, cost_dim_names[i]))
+			return i;
+	return -1;
+}
+
+struct charge {
+	enum cost_kind kind;
+	uint32_t person;      /* utab person id, or INTERN_NONE */
+	const char *tool, *model, *agent;
+	int32_t day;
+	int64_t quantity;
+	const struct price_line *price; /* NULL: unpriced */
+	__int128 fine;        /* cost in 10^-10 minor units (price given) */
+};
+
+struct initiative {
+	char *name, *model;
+	json_t *teams;        /* borrowed from specs */
+};
+
+struct gap_count {
+	int64_t quantity;
+	int32_t first_day;
+};
+
+struct builder {
+	struct cost_result *r;
+	const struct cost_query *q;
+	struct pricebook pb;
+	struct usage_table ut;
+	struct u64set active;      /* (person, tool, month) with usage */
+	struct intern tools;       /* seat tools, for the activity keys */
+	struct intern rowkeys;     /* "group\tmonth" -> row index */
+	__int128 (*fine)[COST_KINDS]; /* per row, parallel to r->rows */
+	__int128 total_fine[COST_KINDS];
+	size_t arows;
+	json_t *inits;             /* Initiative specs */
+	struct intern gapkeys;     /* "kind\tsubject" of unpriced quantities */
+	struct gap_count *gaps;
+	size_t agaps;
+	int64_t unjoined_seats;    /* seat months of identities joined to no person */
+	int32_t data_min, data_max;
+};
+
+static int month_of(int32_t day)
+{
+	int y, m, d;
+
+	adoption_civil(day, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+static int32_t first_day_of_month(int month)
+{
+	return (int32_t)time_days_from_civil(month / 12, (unsigned)(month % 12 + 1), 1);
+}
+
+static void month_label(int month, char out[8])
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%04d-%02d", month / 12 % 10000, month % 12 + 1);
+	memcpy(out, tmp, 7);
+	out[7] = 0;
+}
+
+static void note_day(struct builder *b, int32_t day)
+{
+	if (!b->data_min || day < b->data_min)
+		b->data_min = day;
+	if (!b->data_max || day > b->data_max)
+		b->data_max = day;
+}
+
+/* Row index of (group, month label), created when new. */
+static size_t row_of(struct builder *b, const char *group, const char *month)
+{
+	struct strbuf key = STRBUF_INIT;
+	uint32_t id;
+	struct cost_row *row;
+
+	strbuf_addf(&key, "%s\t%s", group, month);
+	id = intern_idn(&b->rowkeys, key.buf, key.len);
+	strbuf_release(&key);
+	if (id < b->r->nrows)
+		return id;
+	if (b->r->nrows + 1 > b->arows) {
+		size_t old = b->arows;
+		ALLOC_GROW(b->r->rows, b->r->nrows + 1, b->arows);
+		b->fine = xrealloc(b->fine, b->arows * sizeof(*b->fine));
+		memset(b->fine + old, 0, (b->arows - old) * sizeof(*b->fine));
+	}
+	row = &b->r->rows[b->r->nrows];
+	memset(row, 0, sizeof(*row));
+	row->group = xstrdup(group);
+	snprintf(row->month, sizeof(row->month), "%s", month);
+	return b->r->nrows++;
+}
+
+static void add_cell(struct cost_cell *c, __int128 *fine, const struct charge *ch)
+{
+	c->quantity += ch->quantity;
+	if (ch->price)
+		*fine += ch->fine;
+	else
+		c->unpriced += ch->quantity;
+}
+
+static const char *person_attr(const struct builder *b, uint32_t p, int which)
+{
+	const struct usage_table *t = &b->ut;
+	uint32_t id;
+
+	if (p == INTERN_NONE)
+		return NULL;
+	id = which ? t->function[p] : t->team[p];
+	if (id == INTERN_NONE)
+		return NULL;
+	return intern_str(which ? &t->functions : &t->teams, id);
+}
+
+static void add_to_group(struct builder *b, const char *group, const char *month,
+			 const struct charge *ch)
+{
+	size_t i = row_of(b, group, month);
+
+	add_cell(&b->r->rows[i].cell[ch->kind], &b->fine[i][ch->kind], ch);
+}
+
+/* Add a charge to the total and to the row of every group it belongs to. */
+static void charge(struct builder *b, const struct charge *ch)
+{
+	const char *team = person_attr(b, ch->person, 0);
+	char month[8] = "";
+	json_t *spec, *teams, *t;
+	size_t i, j, hits = 0;
+
+	if (b->q->by_month)
+		month_label(month_of(ch->day), month);
+	add_cell(&b->r->total.cell[ch->kind], &b->total_fine[ch->kind], ch);
+	switch (b->q->by) {
+	case COST_BY_NONE:
+		add_to_group(b, "all", month, ch);
+		break;
+	case COST_BY_TOOL:
+		add_to_group(b, ch->tool, month, ch);
+		break;
+	case COST_BY_TEAM:
+		add_to_group(b, team ? team : "(no team)", month, ch);
+		break;
+	case COST_BY_FUNCTION: {
+		const char *fn = person_attr(b, ch->person, 1);
+		add_to_group(b, fn && *fn ? fn : "(no function)", month, ch);
+		break;
+	}
+	case COST_BY_MODEL:
+		add_to_group(b, ch->model, month, ch);
+		break;
+	case COST_BY_AGENT:
+		add_to_group(b, ch->agent ? ch->agent : "(not an agent)", month, ch);
+		break;
+	case COST_BY_INITIATIVE:
+	case COST_BY_VALUE_MODEL: {
+		const char *seen[16];
+		size_t nseen = 0;
+
+		json_array_foreach(b->inits, i, spec) {
+			const char *g = b->q->by == COST_BY_INITIATIVE ? json_str(spec, "name")
+				       : json_str(spec, "model");
+			int dup = 0;
+
+			teams = json_object_get(spec, "teams");
+			json_array_foreach(teams, j, t) {
+				size_t x;
+
+				if (!team || strcmp(json_string_value(t), team))
+					continue;
+				for (x = 0; x < nseen; x++)
+					dup |= !strcmp(seen[x], g);
+				if (!dup) {
+					add_to_group(b, g, month, ch);
+					if (nseen < 16)
+						seen[nseen++] = g;
+				}
+				hits++;
+				break;
+			}
+		}
+		if (!hits)
+			add_to_group(b, "(no initiative)", month, ch);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void note_unpriced(struct builder *b, const char *kind, const char *subject,
+			  int64_t quantity, int32_t day)
+{
+	struct strbuf key = STRBUF_INIT;
+	uint32_t id;
+
+	strbuf_addf(&key, "%s\t%s", kind, subject);
+	id = intern_idn(&b->gapkeys, key.buf, key.len);
+	strbuf_release(&key);
+	if (id >= b->agaps) {
+		size_t old = b->agaps;
+		ALLOC_GROW(b->gaps, id + 1, b->agaps);
+		memset(b->gaps + old, 0, (b->agaps - old) * sizeof(*b->gaps));
+	}
+	if (!b->gaps[id].quantity || day < b->gaps[id].first_day)
+		b->gaps[id].first_day = day;
+	b->gaps[id].quantity += quantity;
+}
+
+/* ---- seats ---------------------------------------------------------------- */
+
+static uint64_t active_key(uint32_t person, uint32_t tool, int month)
+{
+	return ((uint64_t)person << 40) ^ ((uint64_t)tool << 20) ^ (uint64_t)(uint32_t)month;
+}
+
+/* The (person, seat tool, month) triples with at least one usage event. */
+static void build_activity(struct builder *b)
+{
+	const struct usage_table *t = &b->ut;
+	size_t p, i;
+
+	for (p = 0; p < t->npeople; p++)
+		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
+			const char *tool = intern_str(&t->tools, t->tool[i]);
+			uint32_t tid = intern_find(&b->tools, tool, strlen(tool));
+			if (tid != INTERN_NONE && t->count[i])
+				u64set_add(&b->active, active_key((uint32_t)p, tid,
+								  month_of(t->day[i])));
+		}
+}
+
+static int collect_seat_tool(const struct usage_seat_span *r, void *data)
+{
+	struct builder *b = data;
+
+	intern_id(&b->tools, r->tool);
+	note_day(b, r->first_day);
+	b->r->have_seats = 1;
+	return 0;
+}
+
+static int seat_charges(const struct usage_seat_span *r, void *data)
+{
+	struct builder *b = data;
+	uint32_t person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
+	uint32_t tid = intern_find(&b->tools, r->tool, strlen(r->tool));
+	int m, m0 = month_of(r->first_day), m1 = month_of(b->r->q.to_day);
+
+	if (m0 < month_of(b->r->q.from_day))
+		m0 = month_of(b->r->q.from_day);
+	for (m = m0; m <= m1; m++) {
+		int32_t day = first_day_of_month(m);
+		struct charge ch = { COST_SEATS, person, r->tool, "(seat)", NULL, day, 1,
+				     pricebook_at(&b->pb, PRICE_SEAT, r->tool, day), 0 };
+
+		if (day < b->r->q.from_day)
+			ch.day = b->r->q.from_day; /* the period starts mid-month */
+		if (ch.price)
+			ch.fine = (__int128)ch.price->a * FINE_DEN;
+		else
+			note_unpriced(b, "seat", r->tool, 1, day);
+		charge(b, &ch);
+		if (person == INTERN_NONE) {
+			b->unjoined_seats++;
+			continue;
+		}
+		if (!u64set_has(&b->active, active_key(person, tid, m))) {
+			ch.kind = COST_SEATS_UNUSED;
+			charge(b, &ch);
+		}
+	}
+	return 0;
+}
+
+/* ---- tokens and agents ---------------------------------------------------- */
+
+static int token_charges(const struct usage_token_day *r, void *data)
+{
+	struct builder *b = data;
+	uint32_t person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
+	const struct price_line *pl = pricebook_at(&b->pb, PRICE_MODEL, r->model, r->day);
+	struct charge in = { COST_INPUT_TOKENS, person, r->tool, r->model, NULL, r->day,
+			     r->input, pl, 0 };
+	struct charge out = in;
+
+	out.kind = COST_OUTPUT_TOKENS;
+	out.quantity = r->output;
+	if (pl) {
+		in.fine = (__int128)r->input * pl->a;
+		out.fine = (__int128)r->output * pl->b;
+	} else {
+		note_unpriced(b, "model", r->model, r->input + r->output, r->day);
+	}
+	b->r->have_tokens = 1;
+	charge(b, &in);
+	charge(b, &out);
+	return 0;
+}
+
+static int token_days(const struct usage_token_day *r, void *data)
+{
+	note_day(data, r->day);
+	return 0;
+}
+
+static int agent_charges(const struct control_agent_day *d, void *data)
+{
+	struct builder *b = data;
+	uint32_t person = d->owner ? utab_find_person(&b->ut, d->owner) : INTERN_NONE;
+	const struct price_line *pl = pricebook_at(&b->pb, PRICE_AGENT, d->agent, d->day);
+	struct charge dec = { COST_DECISIONS, person, "agents", "(agent)", d->agent, d->day,
+			      d->decisions, pl, 0 };
+	struct charge call = dec;
+
+	if (d->day < b->r->q.from_day || d->day > b->r->q.to_day)
+		return 0;
+	call.kind = COST_TOOL_CALLS;
+	call.quantity = d->tool_calls;
+	/* a line may price only one of the two: the other is unpriced */
+	dec.price = pl && pl->a >= 0 ? pl : NULL;
+	call.price = pl && pl->b >= 0 ? pl : NULL;
+	if (dec.price)
+		dec.fine = (__int128)d->decisions * pl->a * 1000000;
+	else if (d->decisions)
+		note_unpriced(b, "agent decisions", d->agent, d->decisions, d->day);
+	if (call.price)
+		call.fine = (__int128)d->tool_calls * pl->b * 1000000;
+	else if (d->tool_calls)
+		note_unpriced(b, "agent tool calls", d->agent, d->tool_calls, d->day);
+	b->r->have_agents = 1;
+	if (d->decisions)
+		charge(b, &dec);
+	if (d->tool_calls)
+		charge(b, &call);
+	return 0;
+}
+
+static int agent_days(const struct control_agent_day *d, void *data)
+{
+	note_day(data, d->day);
+	return 0;
+}
+
+/* ---- results ---------------------------------------------------------------- */
+
+static int64_t round_fine(__int128 v)
+{
+	__int128 q, r;
+	int neg = v < 0;
+
+	if (neg)
+		v = -v;
+	q = v / FINE_DEN;
+	r = v % FINE_DEN;
+	if (2 * r > FINE_DEN || (2 * r == FINE_DEN && (q & 1)))
+		q++;
+	return (int64_t)(neg ? -q : q);
+}
+
+static void finish_row(struct cost_row *row, __int128 *fine)
+{
+	int k;
+
+	row->total_minor = 0;
+	row->unpriced = 0;
+	for (k = 0; k < COST_KINDS; k++) {
+		row->cell[k].minor = round_fine(fine[k]);
+		if (k != COST_SEATS_UNUSED) {
+			row->total_minor += row->cell[k].minor;
+			row->unpriced += row->cell[k].unpriced;
+		}
+	}
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct cost_row *x = a, *y = b;
+	int c = strcmp(x->group, y->group);
+
+	return c ? c : strcmp(x->month, y->month);
+}
+
+static void add_gap(struct cost_result *r, char *sentence)
+{
+	r->gaps = xrealloc(r->gaps, (r->ngaps + 1) * sizeof(*r->gaps));
+	r->gaps[r->ngaps++] = sentence;
+}
+
+static void day_text(int32_t day, char out[16])
+{
+	int y, m, d;
+
+	adoption_civil(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+static void write_gaps(struct builder *b)
+{
+	struct cost_result *r = b->r;
+	size_t i;
+
+	if (!b->pb.currency)
+		add_gap(r, xstrdup("no price book: every quantity is unpriced; apply a PriceBook "
+				   "(kind: PriceBook, docs/money.md) with seat, model and agent "
+				   "prices"));
+	for (i = 0; i < intern_count(&b->gapkeys); i++) {
+		const char *key = intern_str(&b->gapkeys, (uint32_t)i), *tab = strchr(key, '\t');
+		const char *unit = !strncmp(key, "seat\t", 5) ? "seat months" :
+				   !strncmp(key, "model\t", 6) ? "tokens" :
+				   !strncmp(key, "agent decisions", 15) ? "decisions" : "tool calls";
+		const char *fix = !strncmp(key, "seat\t", 5) ? "a seats line for this tool" :
+				  !strncmp(key, "model\t", 6) ? "a models line for this model" :
+				  "an agents line for this agent (or for every agent)";
+		struct strbuf num = STRBUF_INIT;
+		char day[16];
+
+		if (!b->pb.currency)
+			break;
+		day_text(b->gaps[i].first_day, day);
+		money_add_count(&num, b->gaps[i].quantity);
+		add_gap(r, xstrfmt("%.*s '%s': %s %s unpriced (no price in force from %s): add "
+				   "%s to a PriceBook", (int)(tab - key), key, tab + 1, num.buf,
+				   unit, day, fix));
+		strbuf_release(&num);
+	}
+	if (!r->have_seats)
+		add_gap(r, xstrdup("no seats: import a seat export (aivalue import usage --format "
+				   "copilot-seats, m365-copilot or chatgpt-enterprise) to count licences"));
+	if (!r->have_tokens)
+		add_gap(r, xstrdup("no token counts: import OpenTelemetry GenAI spans with "
+				   "gen_ai.usage.input_tokens (aivalue import usage --format "
+				   "otel-genai)"));
+	if (!r->have_agents)
+		add_gap(r, xstrdup("no agent decisions or tool calls: agents decide through "
+				   "aivalue decide and their spans come in with aivalue workflow "
+				   "import-spans"));
+	if (b->unjoined_seats)
+		add_gap(r, xstrfmt("%lld seat months belong to identities joined to no person: "
+				   "their use is unknown, so they are not in unused seats (map the "
+				   "identities: aivalue identities)", (long long)b->unjoined_seats));
+	if (b->q->by == COST_BY_INITIATIVE || b->q->by == COST_BY_VALUE_MODEL) {
+		json_t *seen = json_object(), *spec, *t;
+		size_t j;
+		json_array_foreach(b->inits, i, spec)
+			json_array_foreach(json_object_get(spec, "teams"), j, t) {
+				const char *team = json_string_value(t);
+				json_t *first = json_object_get(seen, team);
+				if (!first)
+					json_object_set_new(seen, team, json_string(json_str(spec, "name")));
+				else if (json_is_string(first)) {
+					add_gap(r, xstrfmt("team '%s' is in initiatives '%s' and '%s' (at "
+							   "least): its whole cost counts in each, so "
+							   "the rows add up to more than the total",
+							   team, json_string_value(first),
+							   json_str(spec, "name")));
+					json_object_set_new(seen, team, json_true());
+				}
+			}
+		json_decref(seen);
+	}
+}
+
+static int resolve_period(struct builder *b, struct store *s, struct aiv_err *err)
+{
+	struct cost_result *r = b->r;
+	int ret;
+
+	if ((ret = usage_each_seat(s, collect_seat_tool, b, err)) ||
+	    (ret = usage_each_token_day(s, INT32_MIN, INT32_MAX, token_days, b, err)) ||
+	    (ret = control_each_agent_day(s, agent_days, b, err)))
+		return ret;
+	if (b->ut.n && b->ut.max_day >= b->ut.min_day) {
+		note_day(b, b->ut.min_day);
+		note_day(b, b->ut.max_day);
+	}
+	r->q.from_day = b->q->from_day ? b->q->from_day : b->data_min;
+	r->q.to_day = b->q->to_day ? b->q->to_day : b->data_max;
+	return 0;
+}
+
+int cost_compute(struct store *s, const struct cost_query *q, struct cost_result *out,
+		 struct aiv_err *err)
+{
+	struct builder b;
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&b, 0, sizeof(b));
+	out->q = *q;
+	out->total.group = xstrdup("total");
+	b.r = out;
+	b.q = q;
+	utab_init(&b.ut);
+	u64set_init(&b.active);
+	intern_init(&b.tools);
+	intern_init(&b.rowkeys);
+	intern_init(&b.gapkeys);
+	if (q->by < 0 || q->by >= COST_DIMS) {
+		ret = aiv_fail(err, AIV_EINPUT, "unknown grouping %d", (int)q->by);
+		goto cleanup;
+	}
+	if (q->from_day && q->to_day && q->from_day > q->to_day) {
+		ret = aiv_fail(err, AIV_EINPUT, "the period ends before it starts");
+		goto cleanup;
+	}
+	if ((ret = pricebook_load(s, &b.pb, err)) || (ret = usage_load(&b.ut, s, err)) ||
+	    (ret = apply_object_specs(s, "Initiative", &b.inits, err)) ||
+	    (ret = resolve_period(&b, s, err)))
+		goto cleanup;
+	out->currency = b.pb.currency;
+	if (out->q.from_day || out->q.to_day) {
+		build_activity(&b);
+		if ((ret = usage_each_seat(s, seat_charges, &b, err)) ||
+		    (ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
+						&b, err)) ||
+		    (ret = control_each_agent_day(s, agent_charges, &b, err)))
+			goto cleanup;
+	}
+	for (i = 0; i < out->nrows; i++)
+		finish_row(&out->rows[i], b.fine[i]);
+	finish_row(&out->total, b.total_fine);
+	if (out->nrows)
+		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
+	write_gaps(&b);
+	ret = 0;
+cleanup:
+	pricebook_release(&b.pb);
+	utab_release(&b.ut);
+	u64set_release(&b.active);
+	intern_release(&b.tools);
+	intern_release(&b.rowkeys);
+	intern_release(&b.gapkeys);
+	json_decref(b.inits);
+	free(b.fine);
+	free(b.gaps);
+	if (ret)
+		cost_result_release(out);
+	return ret;
+}
+
+void cost_result_release(struct cost_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows; i++)
+		free(r->rows[i].group);
+	free(r->rows);
+	free(r->total.group);
+	for (i = 0; i < r->ngaps; i++)
+		free(r->gaps[i]);
+	free(r->gaps);
+	memset(r, 0, sizeof(*r));
+}
+
+const struct cost_row *cost_find(const struct cost_result *r, const char *group,
+				 const char *month)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows; i++)
+		if (!strcmp(r->rows[i].group, group) && !strcmp(r->rows[i].month, month ? month : ""))
+			return &r->rows[i];
+	return NULL;
+}
+
+/* ---- printers ------------------------------------------------------------------ */
+
+/* The cost of a cell as text: money, or "no data" when nothing of it was priced. */
+static void cell_cost(struct strbuf *sb, const struct cost_result *r, const struct cost_cell *c)
+{
+	if (!r->currency || (c->quantity && c->unpriced == c->quantity))
+		strbuf_addstr(sb, "no data");
+	else
+		money_format(sb, c->minor, r->currency);
+}
+
+static int row_priced(const struct cost_result *r, const struct cost_row *row);
+
+static json_t *money_json(const struct cost_result *r, int64_t minor, int priced)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o;
+
+	if (!r->currency || !priced)
+		return json_null();
+	money_format(&sb, minor, r->currency);
+	o = json_pack("{s:I, s:s}", "minor", (json_int_t)minor, "text", sb.buf);
+	strbuf_release(&sb);
+	return o;
+}
+
+static json_t *row_json(const struct cost_result *r, const struct cost_row *row)
+{
+	json_t *o = json_pack("{s:s}", "group", row->group), *lines = json_object();
+	int k;
+
+	if (*row->month)
+		json_object_set_new(o, "month", json_string(row->month));
+	for (k = 0; k < COST_KINDS; k++) {
+		const struct cost_cell *c = &row->cell[k];
+		int priced = c->quantity > c->unpriced || (!c->quantity && r->currency);
+		json_object_set_new(lines, cost_kind_names[k],
+				    json_pack("{s:I, s:s, s:I, s:o}", "quantity",
+					      (json_int_t)c->quantity, "unit", cost_kind_units[k],
+					      "unpriced", (json_int_t)c->unpriced, "cost",
+					      money_json(r, c->minor, priced)));
+	}
+	json_object_set_new(o, "lines", lines);
+	json_object_set_new(o, "total", money_json(r, row->total_minor, row_priced(r, row)));
+	json_object_set_new(o, "unpriced", json_boolean(row->unpriced != 0));
+	return o;
+}
+
+json_t *cost_json(const struct cost_result *r)
+{
+	json_t *o = json_object(), *rows = json_array(), *gaps = json_array();
+	char from[16] = "", to[16] = "";
+	size_t i;
+
+	if (r->q.from_day || r->q.to_day) {
+		day_text(r->q.from_day, from);
+		day_text(r->q.to_day, to);
+	}
+	json_object_set_new(o, "currency", r->currency ? json_string(r->currency->code)
+				: json_null());
+	json_object_set_new(o, "by", json_string(cost_dim_names[r->q.by]));
+	json_object_set_new(o, "period", json_string(r->q.by_month ? "month" : "all"));
+	json_object_set_new(o, "from", *from ? json_string(from) : json_null());
+	json_object_set_new(o, "to", *to ? json_string(to) : json_null());
+	json_object_set_new(o, "rounding", json_string("half to even, once per line"));
+	for (i = 0; i < r->nrows; i++)
+		json_array_append_new(rows, row_json(r, &r->rows[i]));
+	json_object_set_new(o, "rows", rows);
+	json_object_set_new(o, "total", row_json(r, &r->total));
+	for (i = 0; i < r->ngaps; i++)
+		json_array_append_new(gaps, json_string(r->gaps[i]));
+	json_object_set_new(o, "gaps", gaps);
+	return o;
+}
+
+/* Some quantity of the row has a price (or it has none at all): its total is a figure. */
+static int row_priced(const struct cost_result *r, const struct cost_row *row)
+{
+	int k;
+
+	if (!r->currency)
+		return 0;
+	for (k = 0; k < COST_KINDS; k++)
+		if (k != COST_SEATS_UNUSED && row->cell[k].quantity > row->cell[k].unpriced)
+			return 1;
+	return !row->unpriced;
+}
+
+static const char *unit_of(int k, int64_t n)
+{
+	return n == 1 ? kind_unit1[k] : cost_kind_units[k];
+}
+
+static void print_row(const struct cost_result *r, const struct cost_row *row, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT, num = STRBUF_INIT;
+	int k, priced = row_priced(r, row);
+
+	if (priced)
+		money_format(&sb, row->total_minor, r->currency);
+	else
+		strbuf_addstr(&sb, "no data");
+	fprintf(f, "%s%s%s: %s%s\n", row->group, *row->month ? " " : "", row->month, sb.buf,
+		row->unpriced && priced ? " and unpriced quantities" : "");
+	for (k = 0; k < COST_KINDS; k++) {
+		const struct cost_cell *c = &row->cell[k];
+
+		if (!c->quantity)
+			continue;
+		strbuf_reset(&sb);
+		strbuf_reset(&num);
+		cell_cost(&sb, r, c);
+		money_add_count(&num, c->quantity);
+		fprintf(f, "  %-17s %s %s: %s", kind_titles[k], num.buf, unit_of(k, c->quantity),
+			sb.buf);
+		strbuf_reset(&num);
+		money_add_count(&num, c->unpriced);
+		if (c->unpriced && c->unpriced != c->quantity)
+			fprintf(f, " (%s %s unpriced)", num.buf, unit_of(k, c->unpriced));
+		else if (c->unpriced)
+			fprintf(f, " (unpriced)");
+		if (k == COST_SEATS_UNUSED)
+			fprintf(f, ", part of seats");
+		fputc('\n', f);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&num);
+}
+
+void cost_print(const struct cost_result *r, FILE *f)
+{
+	char from[16], to[16];
+	size_t i;
+
+	if (!r->q.from_day && !r->q.to_day) {
+		fprintf(f, "cost of AI: no data (no seats, token counts or agent activity in the "
+			"workspace)\n");
+	} else {
+		day_text(r->q.from_day, from);
+		day_text(r->q.to_day, to);
+		fprintf(f, "cost of AI from %s to %s, in %s", from, to,
+			r->currency ? r->currency->code : "no currency (no price book)");
+		if (r->q.by != COST_BY_NONE)
+			fprintf(f, ", by %s", cost_dim_names[r->q.by]);
+		if (r->q.by_month)
+			fprintf(f, " and month");
+		fputs("\n\n", f);
+		for (i = 0; i < r->nrows; i++)
+			print_row(r, &r->rows[i], f);
+		if (r->q.by != COST_BY_NONE || r->q.by_month) {
+			fputc('\n', f);
+			print_row(r, &r->total, f);
+		}
+	}
+	if (r->ngaps)
+		fprintf(f, "\nmissing:\n");
+	for (i = 0; i < r->ngaps; i++)
+		fprintf(f, "  - %s\n", r->gaps[i]);
+}

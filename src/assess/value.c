@@ -354,6 +354,7 @@ void value_report_release(struct value_report *r)
 		free(r->g[i].group);
 	free(r->g);
 	free(r->months);
+	free(r->spend);
 	for (i = 0; i < r->ngaps; i++)
 		free(r->gaps[i]);
 	free(r->gaps);

@@ -99,6 +99,9 @@ struct value_report {
 	int64_t value, lo, hi;  /* realised value a year, all groups */
 	struct value_month *months; /* realised value by month, all groups; owned */
 	size_t nmonths;
+	struct value_month *spend; /* AI spend by month (cost.h, all groups); owned */
+	size_t nspend;
+	int spend_unpriced;     /* some spend has no price: the months understate it */
 	size_t realised, not_proven, unpriced;
 	char **gaps;            /* owned sentences: what is missing and what supplies it */
 	size_t ngaps;

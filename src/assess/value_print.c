@@ -143,15 +143,40 @@ static void fmt(struct strbuf *sb, const struct value_report *r, int64_t minor)
 		strbuf_addstr(sb, "no data");
 }
 
+/* A count with thousands commas: 1082400 -> "1,082,400". */
+static void fmt_int(struct strbuf *sb, int64_t v)
+{
+	char digits[24];
+	int n, i;
+
+	if (v < 0) {
+		strbuf_addch(sb, '-');
+		v = -v;
+	}
+	n = snprintf(digits, sizeof(digits), "%lld", (long long)v);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+}
+
+/* Thousandths as "1,082,400" or "1,320.5" (no trailing zeros). */
 static void fmt_qty(struct strbuf *sb, int64_t milli)
 {
-	int64_t a = milli < 0 ? -milli : milli;
+	int64_t a = milli < 0 ? -milli : milli, frac = a % 1000;
+	int digits = 3;
 
-	strbuf_addf(sb, "%s%lld", milli < 0 ? "-" : "", (long long)(a / 1000));
-	if (a % 1000)
-		strbuf_addf(sb, ".%03lld", (long long)(a % 1000));
-	while (sb->len && sb->buf[sb->len - 1] == '0' && strchr(sb->buf, '.'))
-		strbuf_setlen(sb, sb->len - 1);
+	if (milli < 0)
+		strbuf_addch(sb, '-');
+	fmt_int(sb, a / 1000);
+	if (!frac)
+		return;
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	strbuf_addf(sb, ".%0*lld", digits, (long long)frac);
 }
 
 void value_print(const struct value_report *r, FILE *f)
@@ -217,8 +242,10 @@ void value_print(const struct value_report *r, FILE *f)
 			value_status_names[e->status]);
 		if (e->status == VALUE_REALISED) {
 			strbuf_reset(&sb);
-			strbuf_addf(&sb, "%.4g %s%s a case on %lld cases a year = ", e->gain, e->per,
-				    fabs(e->gain) == 1 ? "" : "s", (long long)e->volume_year);
+			strbuf_addf(&sb, "%.4g %s%s a case on ", e->gain, e->per,
+				    fabs(e->gain) == 1 ? "" : "s");
+			fmt_int(&sb, e->volume_year);
+			strbuf_addstr(&sb, " cases a year = ");
 			fmt_qty(&sb, e->qty_milli);
 			strbuf_addf(&sb, " %ss x ", e->per);
 			fmt(&sb, r, e->unit_minor);

@@ -13,6 +13,7 @@
  * in one transaction, in layer order, which keeps an old workspace's schema
  * text identical to a new one's.
  */
+#include "ingest/usage.h"
 #include "store/store.h"
 
 static const struct store_migration ingest_migrations[] = {
@@ -116,7 +117,7 @@ static const struct store_migration ingest_migrations[] = {
 	  "CREATE INDEX usage_workflows_import ON usage_workflows(import_id);"
 	  "CREATE INDEX journey_events_import ON journey_events(import_id);"
 	  "CREATE INDEX customer_outcomes_import ON customer_outcomes(import_id);", NULL },
-	{ 19, "token counts of OpenTelemetry GenAI spans, per span (issue 19: the cost of tokens)",
+	{ USAGE_TOKENS_VERSION, "token counts of OpenTelemetry GenAI spans, per span (issue 19: the cost of tokens)",
 	  "CREATE TABLE usage_tokens("
 	  " import_id INTEGER NOT NULL,"
 	  " person TEXT,"

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "identity.h"
+#include "ingest/usage.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "logstore.h"
@@ -186,6 +187,7 @@ void ingest_state_register(void)
 {
 	ledger_state_register(check_usage_imports);
 	ledger_state_register_import(&usage_import);
+	ledger_state_table_since("usage_tokens", USAGE_TOKENS_VERSION);
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);
 }

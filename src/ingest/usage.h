@@ -110,6 +110,9 @@ int usage_emit(struct usage_import *im, const struct usage_row *row, struct aiv_
 /* A licensed seat for identity on tool, seen on `day` (days since epoch). */
 int usage_emit_seat(struct usage_import *im, const char *identity, const char *tool,
 		    int64_t day, struct aiv_err *err);
+/* The schema version that created usage_tokens (ingest_schema.c). */
+#define USAGE_TOKENS_VERSION 19
+
 /*
  * Token counts of one GenAI span: identity's `input`/`output` tokens of
  * `model` (by provider `tool`) on `day` (usage_tokens, digested with the

@@ -10,6 +10,7 @@
 
 #include "metrics/usage_block.h"
 #include "org/people.h"
+#include "usage.h"
 #include "usage_load.h"
 
 /* Strings of usage_strings as ids of one of the table's dictionaries. */
@@ -285,6 +286,9 @@ int usage_each_token_day(struct store *s, int32_t from_day, int32_t to_day,
 	struct store_stmt *st;
 	int rc = 0, ret = 0;
 
+	/* an older workspace opened read-only has no token counts yet */
+	if (store_schema_version(s) < USAGE_TOKENS_VERSION)
+		return 0;
 	st = store_prepare(s, "SELECT identity, MAX(person), tool, model, day, SUM(input_tokens),"
 			   " SUM(output_tokens) FROM usage_tokens WHERE day >= ? AND day <= ?"
 			   " GROUP BY identity, tool, model, day ORDER BY identity, tool, model, day",

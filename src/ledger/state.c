@@ -159,6 +159,33 @@ static const struct ledger_state_import *import_of(const char *action)
 	return NULL;
 }
 
+static struct { const char *table; int version; } since[8];
+static size_t nsince;
+
+void ledger_state_table_since(const char *table, int version)
+{
+	size_t i;
+
+	for (i = 0; i < nsince; i++)
+		if (!strcmp(since[i].table, table))
+			return;
+	if (nsince < ARRAY_SIZE(since)) {
+		since[nsince].table = table;
+		since[nsince++].version = version;
+	}
+}
+
+/* The workspace has q's table (it is not newer than the workspace's schema). */
+static int table_present(struct store *s, const struct ledger_state_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < nsince; i++)
+		if (!strcmp(since[i].table, q->table))
+			return since[i].version <= store_schema_version(s);
+	return 1;
+}
+
 static int whole_table(const struct ledger_state_query *q)
 {
 	return !strchr(q->sql, '?');
@@ -176,7 +203,7 @@ static int import_digest(struct store *s, const struct ledger_state_import *bi, 
 
 	*out = json_object();
 	for (i = 0; i < (int)ARRAY_SIZE(bi->q) && bi->q[i].sql && !ret; i++)
-		if ((which < 0 || which == whole_table(&bi->q[i])) &&
+		if ((which < 0 || which == whole_table(&bi->q[i])) && table_present(s, &bi->q[i]) &&
 		    !(ret = ledger_rows_digest(s, bi->q[i].sql, id, bi->q[i].ncols, d, err)))
 			json_object_set_new(*out, bi->q[i].table, json_string(d));
 	if (ret) {

@@ -101,6 +101,12 @@ struct ledger_state_import {
 	struct ledger_state_query q[12]; /* ended by { NULL, NULL, 0 }: at most 11 */
 };
 void ledger_state_register_import(const struct ledger_state_import *bi);
+/*
+ * Say that `table` (static string) of a digested import was created by
+ * schema version `version`: an older workspace opened read-only (never
+ * migrated) lacks it, and its query is then left out of the digest.
+ */
+void ledger_state_table_since(const char *table, int version);
 
 /*
  * For the checks: the payload of the newest entry of `action` (exactly)

@@ -317,10 +317,14 @@ void value_add_cost(struct value_report *r, const struct cost_result *cost)
 		g->have_cost = 1;
 		g->cost = row->total_minor;
 		g->cost_year = money_muldiv(row->total_minor, 36525, days * 100, &ovf);
+		if (!g->realised && !g->not_proven && !g->unpriced) {
+			snprintf(g->note, sizeof(g->note), "no value measured: no hypothesis is "
+				 "registered for initiative '%s' (apply a Hypothesis naming it)", g->group);
+			continue;
+		}
 		if (!g->realised) {
-			snprintf(g->note, sizeof(g->note), "no proven value yet: %zu hypothesis%s not "
-				 "yet proven, %zu unpriced", g->not_proven,
-				 g->not_proven == 1 ? "" : "es", g->unpriced);
+			snprintf(g->note, sizeof(g->note), "no proven value yet: %zu not yet proven, "
+				 "%zu unpriced", g->not_proven, g->unpriced);
 			continue;
 		}
 		if (g->cost_year <= 0) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assess/serve.h"
 #include "assess/value.h"
 #include "cmd.h"
 #include "core/strbuf.h"
@@ -56,13 +57,20 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue value [--by initiative|model|tool|team] [--period month] [--at YYYY-MM-DD]"
-		" [--json]", NULL };
-	const char *by = NULL, *period = NULL, *at = NULL;
+		" [--json]",
+		"aivalue value --serve LOG [--cohort ATTR] [--treatment VALUE] [--json]", NULL };
+	const char *by = NULL, *period = NULL, *at = NULL, *serve = NULL, *cohort = NULL,
+		   *treatment = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "by", &by, "DIM", "initiative (default), or model, tool or team "
 		  "for the spend beside it" },
 		{ OPT_STRING, 0, "period", &period, "month", "spend and realised value by month" },
 		{ OPT_STRING, 0, "at", &at, "DATE", "unit values in force on this date (default: today)" },
+		{ OPT_STRING, 0, "serve", &serve, "LOG", "cost to serve a case of an imported event log" },
+		{ OPT_STRING, 0, "cohort", &cohort, "ATTR", "with --serve: the case attribute that "
+		  "marks AI-assisted cases (default ai_assisted)" },
+		{ OPT_STRING, 0, "treatment", &treatment, "VALUE", "with --serve: its value on "
+		  "AI-assisted cases (default true)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -92,6 +100,17 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 	if (at && (strlen(at) != 10 || time_parse_iso(at, &at_us))) {
 		fprintf(stderr, "error: --at must be a date YYYY-MM-DD, not '%s'\n", at);
 		return 2;
+	}
+	if (serve) {
+		struct serve_result sr;
+		if (serve_compute(ctx->store, serve, cohort, treatment, &sr, &err))
+			return cli_error(&err);
+		if (ctx->json)
+			cli_print_json(serve_json(&sr));
+		else
+			serve_print(&sr, stdout);
+		serve_result_release(&sr);
+		return 0;
 	}
 	if (value_compute(ctx->store, ctx->cat, now, at_us, &r, &err))
 		return cli_error(&err);

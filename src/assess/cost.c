@@ -59,6 +59,26 @@ int cost_dim_parse(const char *s)
 	return -1;
 }
 
+int cost_query_parse(struct cost_query *q, const char *by, const char *period,
+		     const char *from, const char *to, struct aiv_err *err)
+{
+	int dim = by ? cost_dim_parse(by) : COST_BY_NONE;
+
+	memset(q, 0, sizeof(*q));
+	if (by && dim <= COST_BY_NONE)
+		return aiv_fail(err, AIV_EINPUT, "'by' must be tool, team, function, initiative, "
+				"model, value-model or agent, not '%s'", by);
+	q->by = (enum cost_dim)dim;
+	if (period && strcmp(period, "month"))
+		return aiv_fail(err, AIV_EINPUT, "'period' must be month, not '%s'", period);
+	q->by_month = period != NULL;
+	if (from && (q->from_day = adoption_parse_day(from)) == INT32_MIN)
+		return aiv_fail(err, AIV_EINPUT, "'from' must be a date YYYY-MM-DD, not '%s'", from);
+	if (to && (q->to_day = adoption_parse_day(to)) == INT32_MIN)
+		return aiv_fail(err, AIV_EINPUT, "'to' must be a date YYYY-MM-DD, not '%s'", to);
+	return 0;
+}
+
 struct charge {
 	enum cost_kind kind;
 	uint32_t person;      /* utab person id, or INTERN_NONE */
@@ -79,6 +99,11 @@ struct gap_count {
 	int32_t first_day;
 };
 
+struct seat {
+	uint32_t person, tool;     /* utab person (or INTERN_NONE), builder tool */
+	int32_t first_day;
+};
+
 struct builder {
 	struct cost_result *r;
 	const struct cost_query *q;
@@ -94,6 +119,8 @@ struct builder {
 	struct intern gapkeys;     /* "kind\tsubject" of unpriced quantities */
 	struct gap_count *gaps;
 	size_t agaps;
+	struct seat *seats;        /* every (identity, tool) seat, read once */
+	size_t nseats, aseats;
 	int64_t unjoined_seats;    /* seat months of identities joined to no person */
 	int32_t data_min, data_max;
 };
@@ -277,63 +304,83 @@ static uint64_t active_key(uint32_t person, uint32_t tool, int month)
 	return ((uint64_t)person << 40) ^ ((uint64_t)tool << 20) ^ (uint64_t)(uint32_t)month;
 }
 
-/* The (person, seat tool, month) triples with at least one usage event. */
+/*
+ * The (person, seat tool, month) triples with at least one usage event.
+ * Events are sorted by person and day, so a triple's events are mostly
+ * neighbours: only a change of triple is added to the set.
+ */
 static void build_activity(struct builder *b)
 {
 	const struct usage_table *t = &b->ut;
-	size_t p, i;
+	size_t ntools = intern_count(&t->tools), p, i;
+	uint32_t *seat_tool = xmalloc((ntools + 1) * sizeof(*seat_tool));
+	uint64_t last = 0;
+	int have_last = 0;
 
+	for (i = 0; i < ntools; i++) {
+		const char *tool = intern_str(&t->tools, (uint32_t)i);
+		seat_tool[i] = intern_find(&b->tools, tool, strlen(tool));
+	}
 	for (p = 0; p < t->npeople; p++)
 		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
-			const char *tool = intern_str(&t->tools, t->tool[i]);
-			uint32_t tid = intern_find(&b->tools, tool, strlen(tool));
-			if (tid != INTERN_NONE && t->count[i])
-				u64set_add(&b->active, active_key((uint32_t)p, tid,
-								  month_of(t->day[i])));
+			uint32_t tid = seat_tool[t->tool[i]];
+			uint64_t k;
+
+			if (tid == INTERN_NONE || !t->count[i])
+				continue;
+			k = active_key((uint32_t)p, tid, month_of(t->day[i]));
+			if (!have_last || k != last)
+				u64set_add(&b->active, k);
+			last = k;
+			have_last = 1;
 		}
+	free(seat_tool);
 }
 
-static int collect_seat_tool(const struct usage_seat_span *r, void *data)
+/* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
+static int collect_seat(const struct usage_seat_span *r, void *data)
 {
 	struct builder *b = data;
+	struct seat *st;
 
-	intern_id(&b->tools, r->tool);
+	ALLOC_GROW(b->seats, b->nseats + 1, b->aseats);
+	st = &b->seats[b->nseats++];
+	st->tool = intern_id(&b->tools, r->tool);
+	st->person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
+	st->first_day = r->first_day;
 	note_day(b, r->first_day);
 	b->r->have_seats = 1;
 	return 0;
 }
 
-static int seat_charges(const struct usage_seat_span *r, void *data)
+static void seat_charges(struct builder *b, const struct seat *st)
 {
-	struct builder *b = data;
-	uint32_t person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
-	uint32_t tid = intern_find(&b->tools, r->tool, strlen(r->tool));
-	int m, m0 = month_of(r->first_day), m1 = month_of(b->r->q.to_day);
+	const char *tool = intern_str(&b->tools, st->tool);
+	int m, m0 = month_of(st->first_day), m1 = month_of(b->r->q.to_day);
 
 	if (m0 < month_of(b->r->q.from_day))
 		m0 = month_of(b->r->q.from_day);
 	for (m = m0; m <= m1; m++) {
 		int32_t day = first_day_of_month(m);
-		struct charge ch = { COST_SEATS, person, r->tool, "(seat)", NULL, day, 1,
-				     pricebook_at(&b->pb, PRICE_SEAT, r->tool, day), 0 };
+		struct charge ch = { COST_SEATS, st->person, tool, "(seat)", NULL, day, 1,
+				     pricebook_at(&b->pb, PRICE_SEAT, tool, day), 0 };
 
 		if (day < b->r->q.from_day)
 			ch.day = b->r->q.from_day; /* the period starts mid-month */
 		if (ch.price)
 			ch.fine = (__int128)ch.price->a * FINE_DEN;
 		else
-			note_unpriced(b, "seat", r->tool, 1, day);
+			note_unpriced(b, "seat", tool, 1, day);
 		charge(b, &ch);
-		if (person == INTERN_NONE) {
+		if (st->person == INTERN_NONE) {
 			b->unjoined_seats++;
 			continue;
 		}
-		if (!u64set_has(&b->active, active_key(person, tid, m))) {
+		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);
 		}
 	}
-	return 0;
 }
 
 /* ---- tokens and agents ---------------------------------------------------- */
@@ -409,16 +456,7 @@ static int agent_days(const struct control_agent_day *d, void *data)
 
 static int64_t round_fine(__int128 v)
 {
-	__int128 q, r;
-	int neg = v < 0;
-
-	if (neg)
-		v = -v;
-	q = v / FINE_DEN;
-	r = v % FINE_DEN;
-	if (2 * r > FINE_DEN || (2 * r == FINE_DEN && (q & 1)))
-		q++;
-	return (int64_t)(neg ? -q : q);
+	return money_round_div(v, FINE_DEN, NULL);
 }
 
 static void finish_row(struct cost_row *row, __int128 *fine)
@@ -529,7 +567,7 @@ static int resolve_period(struct builder *b, struct store *s, struct aiv_err *er
 	struct cost_result *r = b->r;
 	int ret;
 
-	if ((ret = usage_each_seat(s, collect_seat_tool, b, err)) ||
+	if ((ret = usage_each_seat(s, collect_seat, b, err)) ||
 	    (ret = usage_each_token_day(s, INT32_MIN, INT32_MAX, token_days, b, err)) ||
 	    (ret = control_each_agent_day(s, agent_days, b, err)))
 		return ret;
@@ -575,8 +613,9 @@ int cost_compute(struct store *s, const struct cost_query *q, struct cost_result
 	out->currency = b.pb.currency;
 	if (out->q.from_day || out->q.to_day) {
 		build_activity(&b);
-		if ((ret = usage_each_seat(s, seat_charges, &b, err)) ||
-		    (ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
+		for (i = 0; i < b.nseats; i++)
+			seat_charges(&b, &b.seats[i]);
+		if ((ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
 						&b, err)) ||
 		    (ret = control_each_agent_day(s, agent_charges, &b, err)))
 			goto cleanup;
@@ -598,6 +637,7 @@ cleanup:
 	json_decref(b.inits);
 	free(b.fine);
 	free(b.gaps);
+	free(b.seats);
 	if (ret)
 		cost_result_release(out);
 	return ret;
@@ -663,7 +703,11 @@ static json_t *row_json(const struct cost_result *r, const struct cost_row *row)
 		json_object_set_new(o, "month", json_string(row->month));
 	for (k = 0; k < COST_KINDS; k++) {
 		const struct cost_cell *c = &row->cell[k];
-		int priced = c->quantity > c->unpriced || (!c->quantity && r->currency);
+		int measured = k <= COST_SEATS_UNUSED ? r->have_seats :
+			       k <= COST_OUTPUT_TOKENS ? r->have_tokens : r->have_agents;
+		/* a cost when some of it is priced, or none of it was used; no data
+		 * when nothing of the kind was imported at all */
+		int priced = c->quantity > c->unpriced || (!c->quantity && r->currency && measured);
 		json_object_set_new(lines, cost_kind_names[k],
 				    json_pack("{s:I, s:s, s:I, s:o}", "quantity",
 					      (json_int_t)c->quantity, "unit", cost_kind_units[k],

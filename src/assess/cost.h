@@ -103,6 +103,15 @@ struct cost_query {
 	int32_t to_day;        /* inclusive; 0: last day with data */
 };
 
+/*
+ * Fill *q from the words of `aivalue cost --by --period --from --to` and of
+ * GET /api/v1/cost's query (each NULL when not given): by a dimension name
+ * but "none", period "month", dates YYYY-MM-DD.  0, or AIV_EINPUT with err
+ * naming the parameter ("'by' must be tool, team, ...").
+ */
+int cost_query_parse(struct cost_query *q, const char *by, const char *period,
+		     const char *from, const char *to, struct aiv_err *err);
+
 struct cost_result {
 	const struct money_currency *currency; /* static; NULL when no PriceBook */
 	struct cost_query q;   /* as asked, with from/to resolved (0/0: no data) */

@@ -8,7 +8,6 @@
 
 #include "assess/cost.h"
 #include "cmd.h"
-#include "metrics/adoption.h"
 #include "options.h"
 
 int cmd_cost(int argc, char **argv, struct aiv_ctx *ctx)
@@ -28,32 +27,16 @@ int cmd_cost(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct cost_query q;
 	struct cost_result r;
-	int n, dim = 0;
+	int n;
 
-	memset(&q, 0, sizeof(q));
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n) {
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
-	if (by && (dim = cost_dim_parse(by)) <= COST_BY_NONE) {
-		fprintf(stderr, "error: --by must be tool, team, function, initiative, model, "
-			"value-model or agent, not '%s'\n", by);
-		return 2;
-	}
-	q.by = by ? (enum cost_dim)dim : COST_BY_NONE;
-	if (period && strcmp(period, "month")) {
-		fprintf(stderr, "error: --period must be month, not '%s'\n", period);
-		return 2;
-	}
-	q.by_month = period != NULL;
-	if (from && (q.from_day = adoption_parse_day(from)) == INT32_MIN) {
-		fprintf(stderr, "error: --from must be a date YYYY-MM-DD, not '%s'\n", from);
-		return 2;
-	}
-	if (to && (q.to_day = adoption_parse_day(to)) == INT32_MIN) {
-		fprintf(stderr, "error: --to must be a date YYYY-MM-DD, not '%s'\n", to);
+	if (cost_query_parse(&q, by, period, from, to, &err)) {
+		fprintf(stderr, "error: %s\n", err.msg);
 		return 2;
 	}
 	if (cost_compute(ctx->store, &q, &r, &err))

@@ -110,9 +110,9 @@ int money_parse(const char *text, const struct money_currency *cur, int extra, i
 }
 
 /* The 128-bit integer is a GCC/Clang extension on 64-bit targets, the ones we build for. */
-int64_t money_muldiv(int64_t a, int64_t b, int64_t d, int *overflow)
+int64_t money_round_div(__int128 n, int64_t d, int *overflow)
 {
-	__int128 n = (__int128)a * b, q, r;
+	__int128 q, r;
 	int neg = n < 0;
 
 	if (overflow)
@@ -129,6 +129,11 @@ int64_t money_muldiv(int64_t a, int64_t b, int64_t d, int *overflow)
 		return 0;
 	}
 	return (int64_t)(neg ? -q : q);
+}
+
+int64_t money_muldiv(int64_t a, int64_t b, int64_t d, int *overflow)
+{
+	return money_round_div((__int128)a * b, d, overflow);
 }
 
 /* Whole number with ',' every three digits. */

@@ -54,6 +54,13 @@ int money_parse(const char *text, const struct money_currency *cur, int extra, i
  */
 int64_t money_muldiv(int64_t a, int64_t b, int64_t d, int *overflow);
 
+/*
+ * round_half_even(n / d) for d > 0 (the rounding step of money_muldiv, for
+ * callers that sum exact 128-bit products first).  Sets *overflow (when not
+ * NULL) and returns 0 if the result does not fit an int64.
+ */
+int64_t money_round_div(__int128 n, int64_t d, int *overflow);
+
 /* 10^n for 0 <= n <= 18. */
 int64_t money_pow10(int n);
 

@@ -14,41 +14,7 @@
 #include <string.h>
 
 #include "assess/cost.h"
-#include "metrics/adoption.h"
 #include "routes.h"
-
-/* The query as a cost_query, or a 400 in res (returns -1). */
-static int cost_query_parse(struct http_request *req, struct http_response *res,
-			    struct cost_query *q)
-{
-	const char *by = http_query(req, "by"), *period = http_query(req, "period");
-	const char *from = http_query(req, "from"), *to = http_query(req, "to");
-	int dim;
-
-	memset(q, 0, sizeof(*q));
-	if (by) {
-		if ((dim = cost_dim_parse(by)) <= COST_BY_NONE) {
-			http_error(res, 400, "'by' must be tool, team, function, initiative, model, "
-				   "value-model or agent, not '%s'", by);
-			return -1;
-		}
-		q->by = (enum cost_dim)dim;
-	}
-	if (period && strcmp(period, "month")) {
-		http_error(res, 400, "'period' must be month, not '%s'", period);
-		return -1;
-	}
-	q->by_month = period != NULL;
-	if (from && (q->from_day = adoption_parse_day(from)) == INT32_MIN) {
-		http_error(res, 400, "'from' must be a date YYYY-MM-DD, not '%s'", from);
-		return -1;
-	}
-	if (to && (q->to_day = adoption_parse_day(to)) == INT32_MIN) {
-		http_error(res, 400, "'to' must be a date YYYY-MM-DD, not '%s'", to);
-		return -1;
-	}
-	return 0;
-}
 
 static void h_cost(struct http_request *req, struct http_response *res)
 {
@@ -56,8 +22,11 @@ static void h_cost(struct http_request *req, struct http_response *res)
 	struct cost_query q;
 	struct cost_result r;
 
-	if (cost_query_parse(req, res, &q))
+	if (cost_query_parse(&q, http_query(req, "by"), http_query(req, "period"),
+			     http_query(req, "from"), http_query(req, "to"), &err)) {
+		http_error(res, 400, "%s", err.msg);
 		return;
+	}
 	if (cost_compute(req->store, &q, &r, &err)) {
 		http_error_from(res, &err);
 		return;

@@ -553,20 +553,35 @@ cleanup:
 }
 
 /* Common part of seats and team rows: hash "TAG\tidentity\tday\textra\n". */
+/*
+ * The normalised identity of a per-person row into im->line (its length in
+ * *idlen) and the person it resolves to (*pid, INTERN_NONE when none).
+ */
+static int person_of(struct usage_import *im, const char *identity, const char *what,
+		     uint32_t *pid, size_t *idlen, struct aiv_err *err)
+{
+	struct strbuf *sb = &im->line;
+
+	norm_identity(sb, identity ? identity : "");
+	if (!sb->len)
+		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': %s row has an empty "
+				"identity", im->name, what);
+	*idlen = sb->len;
+	*pid = resolve(im, sb->buf, *idlen);
+	return 0;
+}
+
 static int emit_person_fact(struct usage_import *im, const char *tag,
 			    struct store_stmt *st, const char *identity,
 			    const char *extra, int64_t day, struct aiv_err *err)
 {
 	struct strbuf *sb = &im->line;
-	size_t idlen;
-	uint32_t pid;
+	size_t idlen = 0;
+	uint32_t pid = INTERN_NONE;
+	int ret;
 
-	norm_identity(sb, identity ? identity : "");
-	if (!sb->len)
-		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': %s row has an empty "
-				"identity", im->name, tag);
-	idlen = sb->len;
-	pid = resolve(im, sb->buf, idlen);
+	if ((ret = person_of(im, identity, tag, &pid, &idlen, err)))
+		return ret;
 	strbuf_addch(sb, '\t');
 	add_int(sb, day, '\t');
 	hash_field(sb, extra);
@@ -597,15 +612,12 @@ int usage_emit_tokens(struct usage_import *im, const char *identity, const char 
 		      struct aiv_err *err)
 {
 	struct strbuf *sb = &im->line;
-	size_t idlen;
-	uint32_t pid;
+	size_t idlen = 0;
+	uint32_t pid = INTERN_NONE;
+	int ret;
 
-	norm_identity(sb, identity ? identity : "");
-	if (!sb->len)
-		return aiv_fail(err, AIV_EINPUT, "cannot import '%s': token row has an empty "
-				"identity", im->name);
-	idlen = sb->len;
-	pid = resolve(im, sb->buf, idlen);
+	if ((ret = person_of(im, identity, "token", &pid, &idlen, err)))
+		return ret;
 	strbuf_addch(sb, '\t');
 	add_int(sb, day, '\t');
 	hash_field(sb, tool);

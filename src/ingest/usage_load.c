@@ -258,26 +258,72 @@ cleanup:
 	return ret;
 }
 
+/*
+ * One pass over the seat rows, folded per (identity, tool) in a hash: a
+ * GROUP BY would sort every row (seat snapshots repeat each seat daily,
+ * hundreds of thousands of rows) and spill to a temporary file.
+ */
 int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_err *err)
 {
+	struct seat_fold { int32_t first; uint32_t person; } *v = NULL;
+	struct intern keys, people;
+	struct strbuf key = STRBUF_INIT;
 	struct store_stmt *st;
+	size_t alloc = 0, nv = 0, i;
 	int rc = 0, ret = 0;
 
-	st = store_prepare(s, "SELECT identity, tool, MAX(person), MIN(day) FROM usage_seats"
-			   " GROUP BY identity, tool ORDER BY identity, tool", err);
-	if (!st)
-		return err->code;
-	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
-		struct usage_seat_span r;
+	intern_init(&keys);
+	intern_init(&people);
+	st = store_prepare(s, "SELECT identity, tool, person, day FROM usage_seats", err);
+	if (!st) {
+		ret = err->code;
+		goto cleanup;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int32_t day = (int32_t)store_col_int(st, 3);
+		uint32_t id;
 
-		r.identity = store_col_text(st, 0);
-		r.tool = store_col_text(st, 1);
-		r.person = store_col_is_null(st, 2) ? NULL : store_col_text(st, 2);
-		r.first_day = (int32_t)store_col_int(st, 3);
-		ret = fn(&r, data);
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s\t%s", store_col_text(st, 0), store_col_text(st, 1));
+		id = intern_idn(&keys, key.buf, key.len);
+		if (id == nv) { /* a new (identity, tool) */
+			ALLOC_GROW(v, nv + 1, alloc);
+			v[nv].first = day;
+			v[nv++].person = INTERN_NONE;
+		} else if (day < v[id].first) {
+			v[id].first = day;
+		}
+		if (!store_col_is_null(st, 2)) {
+			uint32_t p = intern_id(&people, store_col_text(st, 2));
+			/* the greatest person name, as MAX(person) would give */
+			if (v[id].person == INTERN_NONE ||
+			    strcmp(intern_str(&people, p), intern_str(&people, v[id].person)) > 0)
+				v[id].person = p;
+		}
 	}
 	store_reset(st);
-	return ret ? ret : rc < 0 ? rc : 0;
+	if (rc < 0) {
+		ret = rc;
+		goto cleanup;
+	}
+	for (i = 0; i < nv && !ret; i++) {
+		const char *k = intern_str(&keys, (uint32_t)i), *tab = strchr(k, '\t');
+		struct usage_seat_span r;
+
+		strbuf_reset(&key);
+		strbuf_add(&key, k, (size_t)(tab - k));
+		r.identity = key.buf;
+		r.tool = tab + 1;
+		r.person = v[i].person == INTERN_NONE ? NULL : intern_str(&people, v[i].person);
+		r.first_day = v[i].first;
+		ret = fn(&r, data);
+	}
+cleanup:
+	free(v);
+	intern_release(&keys);
+	intern_release(&people);
+	strbuf_release(&key);
+	return ret;
 }
 
 int usage_each_token_day(struct store *s, int32_t from_day, int32_t to_day,

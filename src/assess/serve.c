@@ -11,6 +11,7 @@
 #include "assess/pricebook.h"
 #include "assess/serve.h"
 #include "assess/unit_value.h"
+#include "assess/value.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "ingest/logstore.h"
@@ -187,12 +188,13 @@ int serve_compute(struct store *s, const char *log, const char *attribute,
 			other[out->n_other++] = (double)minor;
 	}
 	if (out->other_currency)
-		gap(out, "%zu cases are costed in another currency than %s: left out, not converted",
-		    out->other_currency, pb.currency->code);
+		gap(out, "%zu case%s costed in another currency than %s: left out, not converted",
+		    out->other_currency, out->other_currency == 1 ? " is" : "s are", pb.currency->code);
 	if (out->unpriced)
-		gap(out, "%zu cases have no recorded cost and a step whose resource has no priced "
+		gap(out, "%zu case%s no recorded cost and a step whose resource has no priced "
 		    "role: apply a UnitValue of type hourly_cost for the role of each resource "
-		    "(a Person's role), or import the log with cost:total", out->unpriced);
+		    "(a Person's role), or import the log with cost:total", out->unpriced,
+		    out->unpriced == 1 ? " has" : "s have");
 	if (!out->n_ai || !out->n_other)
 		gap(out, "no comparison: the cohorts by '%s' (treatment '%s') need priced cases on "
 		    "both sides", out->attribute, out->treatment);
@@ -230,36 +232,15 @@ void serve_result_release(struct serve_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* A money figure, or null for "no data" (a median of no cases is -1). */
 static json_t *minor_json(const struct serve_result *r, int64_t minor)
 {
-	struct strbuf sb = STRBUF_INIT;
-	json_t *o;
-
-	if (minor < 0 && minor != INT64_MIN)
-		return json_null();
-	o = json_object();
-	json_object_set_new(o, "minor", json_integer(minor));
-	if (r->currency) {
-		money_format(&sb, minor, r->currency);
-		json_object_set_new(o, "text", json_string(sb.buf));
-	}
-	strbuf_release(&sb);
-	return o;
+	return minor < 0 ? json_null() : value_money_json(minor, r->currency);
 }
 
 static json_t *signed_json(const struct serve_result *r, double v)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int64_t minor = (int64_t)nearbyint(v);
-	json_t *o = json_object();
-
-	json_object_set_new(o, "minor", json_integer(minor));
-	if (r->currency) {
-		money_format(&sb, minor, r->currency);
-		json_object_set_new(o, "text", json_string(sb.buf));
-	}
-	strbuf_release(&sb);
-	return o;
+	return value_money_json((int64_t)nearbyint(v), r->currency);
 }
 
 json_t *serve_json(const struct serve_result *r)

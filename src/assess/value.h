@@ -111,9 +111,10 @@ struct value_report {
  * Price the evaluated hypotheses `hyps` with the unit values `uvs` in
  * currency `cur` (NULL: nothing can be priced; every effect is unpriced
  * with a note) at date `at_us`, into *out (release with
- * value_report_release, also after a failure).  `cat` gives each
- * metric's unit.  Pure: no store access.  0, or AIV_EINPUT when a stored
- * amount does not parse in `cur` (err names the unit value and amount).
+ * value_report_release).  `cat` gives each metric's unit.  Pure: no
+ * store access.  Returns 0: anything that cannot be priced (an amount
+ * that does not parse in `cur`, no amount in force, no volume) is an
+ * unpriced effect with a note and a gap, never an error or a zero.
  */
 int value_price(const struct hyp_report *hyps, const struct uv_set *uvs,
 		const struct catalog *cat, const struct money_currency *cur, int64_t at_us,
@@ -133,6 +134,12 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 		  struct value_report *out, struct aiv_err *err);
 
 void value_report_release(struct value_report *r);
+
+/*
+ * {"minor": N, "text": "€1,204.00"} (text only with a currency): how every
+ * money figure of the value and serve documents is written.  New reference.
+ */
+json_t *value_money_json(int64_t minor, const struct money_currency *cur);
 
 /* Printers. */
 json_t *value_json(const struct value_report *r);

@@ -15,18 +15,23 @@
 #include "core/timeutil.h"
 #include "value.h"
 
-static json_t *money_json(const struct value_report *r, int64_t minor)
+json_t *value_money_json(int64_t minor, const struct money_currency *cur)
 {
 	struct strbuf sb = STRBUF_INIT;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "minor", json_integer(minor));
-	if (r->currency) {
-		money_format(&sb, minor, r->currency);
+	if (cur) {
+		money_format(&sb, minor, cur);
 		json_object_set_new(o, "text", json_string(sb.buf));
 	}
 	strbuf_release(&sb);
 	return o;
+}
+
+static json_t *money_json(const struct value_report *r, int64_t minor)
+{
+	return value_money_json(minor, r->currency);
 }
 
 static double r4(double x)
@@ -224,6 +229,8 @@ void value_print(const struct value_report *r, FILE *f)
 				g->roi, g->roi_lo, g->roi_hi);
 			if (g->payback < 0)
 				fprintf(f, "  payback       never at this value\n");
+			else if (g->payback < 0.1)
+				fprintf(f, "  payback       less than 0.1 months\n");
 			else if (g->payback_hi < 0)
 				fprintf(f, "  payback       %.1f months (interval %.1f months to never)\n",
 					g->payback, g->payback_lo);

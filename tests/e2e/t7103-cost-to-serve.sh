@@ -64,7 +64,7 @@ test_expect_success 'cost per case: recorded, estimated, other currency, unprice
 	test "$(json_get s.json "d[\"difference\"][\"minor\"], d[\"difference_low\"][\"minor\"], d[\"difference_high\"][\"minor\"]")" = "-2000 -3750 -1500" &&
 	aivalue value --serve claims >s.txt &&
 	test_grep "difference        -€20.00 (95 % interval -€37.50 to -€15.00) a case" s.txt &&
-	test_grep "1 cases are costed in another currency than EUR: left out, not converted" s.txt &&
+	test_grep "1 case is costed in another currency than EUR: left out, not converted" s.txt &&
 	test_grep "apply a UnitValue of type hourly_cost for the role of each resource" s.txt
 '
 

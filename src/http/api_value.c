@@ -3,6 +3,7 @@
  * value side).
  *
  *   GET /api/v1/value?period=month&at=DATE
+ *   GET /api/v1/value?serve=LOG&cohort=ATTR&treatment=VALUE   cost to serve
  *
  * The answer is the document `aivalue value --json` prints: both call
  * value_compute() and print its typed result with value_json().  Without
@@ -13,6 +14,7 @@
  */
 #include <string.h>
 
+#include "assess/serve.h"
 #include "assess/value.h"
 #include "core/timeutil.h"
 #include "routes.h"
@@ -25,6 +27,17 @@ static void h_value(struct http_request *req, struct http_response *res)
 	int64_t now = time_now_us(), at_us = now;
 	json_t *j;
 
+	if (http_query(req, "serve")) {
+		struct serve_result sr;
+		if (serve_compute(req->store, http_query(req, "serve"), http_query(req, "cohort"),
+				  http_query(req, "treatment"), &sr, &err)) {
+			http_error_from(res, &err);
+			return;
+		}
+		http_json(res, 200, serve_json(&sr));
+		serve_result_release(&sr);
+		return;
+	}
 	if (period && strcmp(period, "month")) {
 		http_error(res, 400, "'period' must be month, not '%s'", period);
 		return;
@@ -47,6 +60,10 @@ static void h_value(struct http_request *req, struct http_response *res)
 static const struct http_qparam q_value[] = {
 	{ "period", "string", "month: spend and realised value by month" },
 	{ "at", "string", "unit values in force on this date YYYY-MM-DD (default: today)" },
+	{ "serve", "string", "an event log: its cost to serve per case instead (as 'aivalue value "
+	  "--serve LOG --json')" },
+	{ "cohort", "string", "with serve: the case attribute marking AI-assisted cases" },
+	{ "treatment", "string", "with serve: its value on AI-assisted cases" },
 	{ NULL, NULL, NULL },
 };
 

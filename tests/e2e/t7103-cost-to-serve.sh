@@ -75,4 +75,13 @@ test_expect_success 'another cohort attribute, and an unknown log' '
 	test_grep "nosuch" err
 '
 
+test_expect_success 'GET /api/v1/value?serve=LOG is aivalue value --serve LOG --json' '
+	aivalue token create --name tok-analyst --role analyst >analyst.tok 2>/dev/null &&
+	start_server --quiet &&
+	curl -s -H "Authorization: Bearer $(cat analyst.tok)" "$AIV_URL/api/v1/value?serve=claims" >api.json &&
+	aivalue value --serve claims --json >cli.json &&
+	python3 -c "import json,sys; a=json.load(open(sys.argv[1])); c=json.load(open(sys.argv[2])); sys.exit(a != c)" api.json cli.json &&
+	test "$(json_get api.json "d[\"total\"][\"text\"]")" = "€367.50"
+'
+
 test_done

@@ -95,6 +95,23 @@ test_expect_success 'a negative unit value is refused, nothing applied' '
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 
+test_expect_success 'unit values: unknown type, hourly cost without role, one date twice are refused' '
+	head=$(aivalue audit checkpoint) &&
+	printf "kind: UnitValue\nname: u1\ntype: margin\namounts:\n  - {from: \"2026-01-01\", amount: \"1\"}\n" >t1.yaml &&
+	test_must_fail aivalue apply -f t1.yaml 2>err &&
+	test_grep "t1.yaml:3:7: unit value .u1.: unknown type .margin." err &&
+	printf "kind: UnitValue\nname: u2\ntype: hourly_cost\namounts:\n  - {from: \"2026-01-01\", amount: \"1\"}\n" >t2.yaml &&
+	test_must_fail aivalue apply -f t2.yaml 2>err &&
+	test_grep "unit value .u2.: an hourly_cost needs .role." err &&
+	printf "kind: UnitValue\nname: u3\ntype: case\namounts:\n  - {from: \"2026-01-01\", amount: \"1\"}\n  - {from: \"2026-01-01\", amount: \"2\"}\n" >t3.yaml &&
+	test_must_fail aivalue apply -f t3.yaml 2>err &&
+	test_grep "t3.yaml:6:.*unit value .u3.: amounts: two amounts from 2026-01-01" err &&
+	printf "kind: UnitValue\nname: u4\ntype: case\namounts:\n  - {from: \"2026-01-01\", amount: \"1,204\"}\n" >t4.yaml &&
+	test_must_fail aivalue apply -f t4.yaml 2>err &&
+	test_grep "amount .1,204. must be a decimal number" err &&
+	test "$(aivalue audit checkpoint)" = "$head"
+'
+
 test_expect_success 'value of the proven effect, its interval, and ROI against the seats' '
 	cat >prices.yaml <<-\EOT &&
 	kind: PriceBook

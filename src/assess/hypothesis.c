@@ -415,7 +415,8 @@ void hyp_compare(const double *a, size_t na, const double *b, size_t nb, int rat
 
 struct sample {
 	double *a, *b;
-	size_t na, nb, aa, ab;
+	int64_t *bt;            /* time of each comparison-group unit (value.c's volume) */
+	size_t na, nb, aa, ab, abt;
 	int binary;
 };
 
@@ -423,10 +424,11 @@ static void sample_release(struct sample *sm)
 {
 	free(sm->a);
 	free(sm->b);
+	free(sm->bt);
 	memset(sm, 0, sizeof(*sm));
 }
 
-static void sample_add(struct sample *sm, int grp, double v)
+static void sample_add(struct sample *sm, int grp, double v, int64_t t)
 {
 	if (v != 0 && v != 1)
 		sm->binary = 0;
@@ -435,6 +437,8 @@ static void sample_add(struct sample *sm, int grp, double v)
 		sm->a[sm->na++] = v;
 	} else {
 		ALLOC_GROW(sm->b, sm->nb + 1, sm->ab);
+		ALLOC_GROW(sm->bt, sm->nb + 1, sm->abt);
+		sm->bt[sm->nb] = t;
 		sm->b[sm->nb++] = v;
 	}
 }
@@ -467,7 +471,7 @@ static int load_log_sample(struct store *s, const char *log, const char *metric,
 			grp = !strcmp(u.cohort[i], json_str(co, "baseline")) ? 0 :
 			      !strcmp(u.cohort[i], json_str(co, "treatment")) ? 1 : -1;
 		if (grp >= 0)
-			sample_add(sm, grp, u.value[i]);
+			sample_add(sm, grp, u.value[i], u.time_us[i]);
 	}
 	hyp_units_release(&u);
 	return 0;
@@ -509,15 +513,7 @@ static int load_sample(struct store *s, const char *initiative, const char *metr
 		}
 		if (grp < 0)
 			continue;
-		if (v != 0 && v != 1)
-			sm->binary = 0;
-		if (grp == 0) {
-			ALLOC_GROW(sm->a, sm->na + 1, sm->aa);
-			sm->a[sm->na++] = v;
-		} else {
-			ALLOC_GROW(sm->b, sm->nb + 1, sm->ab);
-			sm->b[sm->nb++] = v;
-		}
+		sample_add(sm, grp, v, store_col_int(st, 0));
 	}
 	store_reset(st);
 	return rc < 0 ? rc : 0;
@@ -623,6 +619,7 @@ static void result_release(struct hyp_result *r)
 	free(r->initiative);
 	free(r->metric);
 	free(r->superseded_by);
+	free(r->treat_us);
 	json_decref(r->spec);
 	for (i = 0; i < r->nguards; i++)
 		free(r->guards[i].metric);
@@ -663,6 +660,9 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	hyp_compare(sm.a, sm.na, sm.b, sm.nb, sm.binary && metric_is_ratio(cat, r->metric),
 		    metric_up(cat, r->metric), r->confidence, seed, &r->e);
 	effect_unit(cat, r->metric, &r->e);
+	r->treat_us = sm.bt;
+	r->ntreat = sm.nb;
+	sm.bt = NULL;
 	sample_release(&sm);
 	r->min_effect_abs = r->min_relative ? r->min_effect * fabs(r->e.baseline) : r->min_effect;
 	g = json_object_get(r->spec, "guardrails");

@@ -78,6 +78,8 @@ struct hyp_result {
 	struct hyp_guardrail *guards;
 	size_t nguards;
 	int review_due;          /* review date passed */
+	int64_t *treat_us;       /* owned: time of each comparison-group unit, in load order */
+	size_t ntreat;           /* (the volume an effect applies to; value.c) */
 };
 
 struct hyp_report {

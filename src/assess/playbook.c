@@ -19,11 +19,13 @@
 #include "library.h"
 #include "playbook.h"
 #include "series.h"
+#include "unit_value.h"
 
 void assess_register(const char *qpath)
 {
 	apply_register(&hypothesis_kind);
 	metric_target_register();
+	apply_register(&unit_value_kind);
 	assess_register_providers(qpath);
 	findings_register_builtin();
 	assess_register_detectors();

@@ -65,6 +65,7 @@ int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_cost(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_value(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_findings(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_cedar(int argc, char **argv, struct aiv_ctx *ctx);

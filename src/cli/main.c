@@ -66,6 +66,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "roadmap", cmd_roadmap, NEED_STORE | NEED_CATALOG, "next steps ordered by gap x impact x dependency, and the Phase 2 trio" },
 	{ "serve", cmd_serve, NEED_CATALOG, "run the HTTP API and dashboard" },
 	{ "token", cmd_token, NEED_STORE, "create, list and revoke API tokens" },
+	{ "value", cmd_value, NEED_STORE | NEED_CATALOG | STORE_RO, "what proven effects are worth, set against AI spend: ROI and payback per initiative" },
 	{ "version", cmd_version, 0, "print the version" },
 	{ "workflow", cmd_workflow, NEED_STORE, "agent workflow readiness, span import, shadow actions" },
 };

@@ -223,6 +223,7 @@ int demo_generate(const struct demo_opts *o, struct demo **out, demo_step_fn fn,
 		{ "write: SOP/policy/contract graph", demo_write_artefacts },
 		{ "write: agents, workflows, policies", demo_write_control },
 		{ "write: readiness, hypotheses", demo_write_assess },
+		{ "write: prices, unit values", demo_write_money },
 	};
 	struct demo *d = xcalloc(1, sizeof(*d));
 	struct timespec t0;

@@ -99,6 +99,8 @@ int demo_write_cases(struct demo *d, struct aiv_err *err);
 int demo_write_artefacts(struct demo *d, struct aiv_err *err);
 int demo_write_control(struct demo *d, struct aiv_err *err);
 int demo_write_assess(struct demo *d, struct aiv_err *err);
+/* Price book, unit values and one more measured effect (demo_money.c). */
+int demo_write_money(struct demo *d, struct aiv_err *err);
 
 /* SOPs in the artefact graph (demo_govern.c). */
 int demo_sop_count(const struct demo *d);

@@ -456,6 +456,33 @@ static int step_hypotheses(struct loader *L, struct aiv_err *err)
 	return 0;
 }
 
+/* `aivalue apply -f money/prices.yaml` and `aivalue evidence --data money/observations.csv` */
+static int step_money(struct loader *L, struct aiv_err *err)
+{
+	static const char *const money[] = { "money/prices.yaml" };
+	struct apply_result res;
+	char *path;
+	int64_t rows = 0, seq = 0;
+	int ret;
+
+	begin(L, "price book, unit values");
+	if ((ret = apply_files(L, money, 1, &res, err)))
+		return ret;
+	path = demo_path(L->d, "money/observations.csv");
+	ret = hyp_import_csv(L->s, L->cat, L->actor, path, &rows, &seq, err);
+	free(path);
+	if (ret) {
+		apply_result_release(&res);
+		return ret;
+	}
+	snprintf(L->st.detail, sizeof(L->st.detail), "%zu objects, %lld observations",
+		 res.n, (long long)rows);
+	end(L, json_pack("{s:I, s:I}", "objects", (json_int_t)res.n, "observations",
+			 (json_int_t)rows));
+	apply_result_release(&res);
+	return 0;
+}
+
 /* `aivalue phase`: compute and record the verdict agent control reads. */
 static int step_phase(struct loader *L, struct aiv_err *err)
 {
@@ -627,6 +654,7 @@ int demo_load(struct demo *d, struct store *s, const struct catalog *cat, const 
 	    (ret = step_apply(&L, "agents, workflows, Cedar policies", ctl, 1, err)) ||
 	    (ret = step_readiness(&L, err)) ||
 	    (ret = step_hypotheses(&L, err)) ||
+	    (ret = step_money(&L, err)) ||
 	    (ret = step_phase(&L, err)) ||
 	    (ret = step_decisions(&L, err)))
 		return ret;

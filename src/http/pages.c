@@ -111,9 +111,10 @@ static const char *const pb_prefixes[] = { "/phase", "/findings", "/roadmap", "/
 static const char *const model_prefixes[] = { "/models/", NULL };
 static const char *const measure_links[][2] = {
 	{ "/adoption", "Adoption" }, { "/journeys", "Journeys" },
-	{ "/logs", "Processes" }, { NULL, NULL },
+	{ "/logs", "Processes" }, { "/value", "Value" }, { NULL, NULL },
 };
-static const char *const measure_prefixes[] = { "/adoption", "/journeys", "/logs", NULL };
+static const char *const measure_prefixes[] = { "/adoption", "/journeys", "/logs", "/value",
+						 NULL };
 static const char *const control_links[][2] = {
 	{ "/changes", "Changes" }, { "/stale", "Stale marks" },
 	{ "/workflows", "Agents" }, { NULL, NULL },

@@ -38,6 +38,7 @@ const struct http_route *const http_route_tables[] = {
 	http_control_routes,
 	http_metrics_routes,
 	http_cost_routes,
+	http_value_routes, http_value_page_routes,
 	NULL,
 };
 

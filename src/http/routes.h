@@ -107,6 +107,7 @@ extern const struct http_route http_change_routes[], http_change_page_routes[];
 extern const struct http_route http_process_routes[], http_process_page_routes[];
 extern const struct http_route http_control_routes[];
 extern const struct http_route http_cost_routes[];
+extern const struct http_route http_value_routes[], http_value_page_routes[];
 
 /*
  * Find the route for method and path.  Returns the route and fills the

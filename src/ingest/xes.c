@@ -14,7 +14,9 @@
  *           +-- <event> (outside any trace: no case; skipped, counted)
  *
  * Standard keys: concept:name, time:timestamp, org:resource,
- * lifecycle:transition, cost:total; everything else is kept as a case or
+ * lifecycle:transition, cost:total (or an event's own cost:amount); a
+ * trace's cost:total and any cost:currency are kept as attributes even
+ * when --attr names others (assess/serve.c reads them); everything else is kept as a case or
  * event attribute with its XES type.  Values are checked against their
  * declared type (int, float, boolean, date, id) and a wrong one is an
  * error with the file, line and column expat reports.
@@ -239,6 +241,8 @@ static int keep_attr(const struct xes_ctx *x, const char *key)
 
 	if (!x->o || !x->o->keep_attrs)
 		return 1;
+	if (!strncmp(key, "cost:", 5))
+		return 1; /* the cost extension (cost:total on a trace, cost:currency): cost-to-serve */
 	for (i = 0; i < x->o->nkeep_attrs; i++)
 		if (!strcmp(x->o->keep_attrs[i], key))
 			return 1;
@@ -290,7 +294,9 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			e->resource = eventlog_intern(l, v, strlen(v));
 		} else if (!strcmp(key, "lifecycle:transition")) {
 			e->lifecycle = eventlog_intern(l, v, strlen(v));
-		} else if (!strcmp(key, "cost:total") && (type == EVL_FLOAT || type == EVL_INT)) {
+		} else if ((!strcmp(key, "cost:total") || (!strcmp(key, "cost:amount") && !e->has_cost)) &&
+			   (type == EVL_FLOAT || type == EVL_INT)) {
+			/* cost:amount on the event itself (no drilldown list) when it has no total */
 			e->cost = num;
 			e->has_cost = 1;
 		} else if (keep_attr(x, key)) {

@@ -1,0 +1,56 @@
+/*
+ * value_compute.c - read the workspace for the value report: the
+ * hypotheses' verdicts (hypothesis.c), the unit values (unit_value.c) and
+ * the cost of AI by initiative and by month (cost.c), then price and
+ * divide (value.c).  Read only.  Kept apart from value.c so the pure
+ * pricing links into unit tests without the store readers.
+ */
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "value.h"
+
+int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, int64_t at_us,
+		  struct value_report *out, struct aiv_err *err)
+{
+	struct hyp_report hyps;
+	struct uv_set uvs;
+	struct cost_result cost, months;
+	struct cost_query q;
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&hyps, 0, sizeof(hyps));
+	memset(&uvs, 0, sizeof(uvs));
+	memset(&cost, 0, sizeof(cost));
+	memset(&months, 0, sizeof(months));
+	memset(&q, 0, sizeof(q));
+	q.by = COST_BY_INITIATIVE;
+	if ((ret = cost_compute(s, &q, &cost, err)))
+		goto cleanup;
+	q.by = COST_BY_NONE;
+	q.by_month = 1;
+	if ((ret = cost_compute(s, &q, &months, err)) ||
+	    (ret = hyp_evaluate_all(s, cat, now_us, &hyps, err)) ||
+	    (ret = uv_load(s, &uvs, err)) ||
+	    (ret = value_price(&hyps, &uvs, cat, cost.currency, at_us, out, err)))
+		goto cleanup;
+	value_add_cost(out, &cost);
+	out->spend = xcalloc(months.nrows + 1, sizeof(*out->spend));
+	for (i = 0; i < months.nrows; i++) {
+		struct value_month *m = &out->spend[out->nspend++];
+		memcpy(m->month, months.rows[i].month, sizeof(m->month));
+		m->minor = m->lo = m->hi = months.rows[i].total_minor;
+		if (months.rows[i].unpriced)
+			out->spend_unpriced = 1;
+	}
+cleanup:
+	if (ret)
+		value_report_release(out);
+	hyp_report_release(&hyps);
+	uv_set_release(&uvs);
+	cost_result_release(&cost);
+	cost_result_release(&months);
+	return ret;
+}

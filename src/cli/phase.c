@@ -64,12 +64,10 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	{
 		char head[256];
-		printf("%s
-", phase_headline(&pv, ctx->cat->nphases, head, sizeof(head)));
+		printf("%s\n", phase_headline(&pv, ctx->cat->nphases, head, sizeof(head)));
 	}
 	if (as_of)
-		printf("As of %s, from data up to that day (not stored)
-", as_of);
+		printf("As of %s, from data up to that day (not stored)\n", as_of);
 	for (i = 0; i < pv.ng; i++) {
 		const struct gate_result *g = &pv.g[i];
 		if (i == 0 || g->phase != pv.g[i - 1].phase)

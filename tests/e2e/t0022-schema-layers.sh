@@ -34,7 +34,7 @@ test_expect_success 'opened for writing, the old workspace takes versions 13, 14
 test_expect_success 'the old and the new workspace have the same schema text' '
 	schema_of old.db >old.schema &&
 	schema_of new.db >new.schema &&
-	test "$(wc -l <new.schema)" -eq 70 &&
+	test "$(wc -l <new.schema)" -eq 72 &&
 	test_cmp old.schema new.schema
 '
 
@@ -43,7 +43,7 @@ test_expect_success 'and the same version history, names included' '
 	history_of new.db >new.hist &&
 	test_cmp old.hist new.hist &&
 	test "$(sed -n 1p new.hist)" = "1|ledger, org and tokens" &&
-	test "$(wc -l <new.hist)" -eq 13
+	test "$(wc -l <new.hist)" -eq 14
 '
 
 # Undo versions 11 (org: token expiry, sessions) and 12 (ingest: indexes)

@@ -18,11 +18,14 @@
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue report [--format html|md|json] [--industry ID] [-o FILE]", NULL };
-	const char *format = "html", *outfile = NULL, *industry = NULL;
+		"aivalue report [--format html|md|json] [--industry ID] [--org NAME] [-o FILE]",
+		NULL };
+	const char *format = "html", *outfile = NULL, *industry = NULL, *org = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
+		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one "
+		  "(default: the workspace's file name)" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
@@ -51,6 +54,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	time_format_us(time_now_us(), now);
 	meta.generated_at = now;
 	meta.workspace = ctx->db_path;
+	meta.organisation = org;
 	if (ledger_head(ctx->store, &meta.head_seq, meta.head_hash, &err))
 		return cli_error(&err);
 	if (playbook_compute(ctx->store, ctx->cat, cli_questionnaire_path(), industry,

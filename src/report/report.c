@@ -217,18 +217,24 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 		json_array_foreach(ps->measured, i, mj) {
 			if (json_is_true(json_object_get(mj, "agrees")))
 				continue;
+			const struct rq_question *qq = questionnaire_find(ps->q, json_str(mj, "question"), NULL);
+			const struct cat_metric *mm = catalog_metric(cat, json_str(mj, "metric"));
+			char mv[UNITS_BUF];
 			strbuf_addstr(sb, "<p>");
 			badge(sb, "measured");
 			strbuf_addstr(sb, " ");
-			strbuf_add_html(sb, json_str(mj, "question"));
+			strbuf_add_html(sb, qq ? qq->text : json_str(mj, "question"));
 			if (json_is_integer(json_object_get(mj, "stated_level")))
-				strbuf_addf(sb, ": stated level %lld, ",
+				strbuf_addf(sb, ": answered level %lld, ",
 					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
 			else
 				strbuf_addstr(sb, ": not answered, ");
-			strbuf_addstr(sb, "measured ");
-			strbuf_add_html(sb, json_str(mj, "metric"));
-			strbuf_addf(sb, " = %.4g gives level %lld (", json_real_value(json_object_get(mj, "value")),
+			strbuf_addstr(sb, "but the measured ");
+			strbuf_add_html(sb, mm ? mm->name : json_str(mj, "metric"));
+			strbuf_addf(sb, " of %s gives level %lld (",
+				    units_value(mm ? mm->unit : NULL,
+						json_number_value(json_object_get(mj, "value")), mv,
+						sizeof(mv)),
 				    (long long)json_integer_value(json_object_get(mj, "measured_level")));
 			strbuf_add_html(sb, json_str(mj, "source"));
 			strbuf_addstr(sb, ")</p>");
@@ -275,7 +281,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "<ol class=\"top\">");
 	for (i = 0; i < sum->ntop; i++) {
 		struct strbuf t = STRBUF_INIT;
-		report_finding_sentence(&t, sum->top[i]);
+		report_finding_sentence(&t, sum->top[i], 1);
 		strbuf_addstr(sb, "<li>");
 		badge(sb, sum->top[i]->severity);
 		strbuf_addstr(sb, " ");
@@ -404,7 +410,7 @@ static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 	for (i = 0; i < ps->fl.n; i++) {
 		const struct finding *f = &ps->fl.f[i];
 		struct strbuf t = STRBUF_INIT;
-		report_finding_sentence(&t, f);
+		report_finding_sentence(&t, f, 2);
 		strbuf_addstr(sb, "<div class=\"model finding\"");
 		if (f->model)
 			strbuf_addf(sb, " style=\"border-color:%s\"", f->model->color);
@@ -538,6 +544,26 @@ static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
 	strbuf_addstr(sb, "</tbody></table>");
 }
 
+/*
+ * Why a roadmap step is there, in words: a gate step's criterion from its
+ * gate result ("now 1, needs exactly 0; source"), any other step's own
+ * text.
+ */
+static void step_why(const struct playbook_state *ps, const struct roadmap_step *st,
+		     struct strbuf *sb)
+{
+	size_t i;
+
+	if (!strcmp(st->kind, "gate"))
+		for (i = 0; i < ps->pv.ng; i++)
+			if (!strcmp(ps->pv.g[i].cr->id, st->id)) {
+				report_gate_words(sb, ps->env.cat, &ps->pv.g[i]);
+				strbuf_addf(sb, " (%s)", ps->pv.g[i].ev.source);
+				return;
+			}
+	strbuf_addstr(sb, st->why);
+}
+
 static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps,
 			 const struct report_summary *sum)
 {
@@ -577,18 +603,15 @@ static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps,
 		char p[UNITS_BUF];
 		strbuf_addf(sb, "<tr><td class=\"num\">%zu</td>", i + 1);
 		td(sb, rm->steps[i].title);
+		struct strbuf w = STRBUF_INIT;
+		step_why(ps, &rm->steps[i], &w);
 		strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">",
 			    units_number(rm->steps[i].priority, p, sizeof(p)));
-		strbuf_add_html(sb, rm->steps[i].why);
+		strbuf_add_html(sb, w.buf);
+		strbuf_release(&w);
 		strbuf_addstr(sb, "</td></tr>");
 	}
 	strbuf_addstr(sb, "</tbody></table>");
-}
-
-static const char *op_word(const char *op)
-{
-	return !strcmp(op, ">=") ? "at least" : !strcmp(op, "<=") ? "at most" :
-	       !strcmp(op, ">") ? "above" : !strcmp(op, "<") ? "under" : "exactly";
 }
 
 static void html_gates(struct strbuf *sb, const struct playbook_state *ps)
@@ -614,7 +637,7 @@ static void html_gates(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, "<td>");
 		badge(sb, gate_status_names[g->status]);
 		strbuf_addf(sb, "</td><td class=\"num\">%s<br><span class=\"src\">needs %s %s</span>"
-				"</td><td class=\"src\">", v, op_word(g->cr->op), t);
+				"</td><td class=\"src\">", v, report_op_words(g->cr->op), t);
 		strbuf_add_html(sb, g->ev.source);
 		strbuf_addstr(sb, "</td><td class=\"src\">");
 		for (k = 0; x && k < x->nist.n; k++)
@@ -764,7 +787,7 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 	strbuf_addstr(sb, "### What matters most\n\n");
 	for (i = 0; i < sum.ntop; i++) {
 		struct strbuf t = STRBUF_INIT;
-		report_finding_sentence(&t, sum.top[i]);
+		report_finding_sentence(&t, sum.top[i], 1);
 		strbuf_addf(sb, "%zu. [%s] %s\n", i + 1, sum.top[i]->severity, t.buf);
 		strbuf_release(&t);
 	}
@@ -800,7 +823,7 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 	for (i = 0; i < ps->fl.n; i++) {
 		const struct finding *f = &ps->fl.f[i];
 		struct strbuf t = STRBUF_INIT;
-		report_finding_sentence(&t, f);
+		report_finding_sentence(&t, f, 2);
 		strbuf_addf(sb, "- **[%s] %s.** %s", f->severity, f->name, t.buf);
 		if (f->move) {
 			strbuf_reset(&t);
@@ -856,8 +879,11 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 		char p[UNITS_BUF];
 		strbuf_addf(sb, "| %zu | ", i + 1);
 		md_cell(sb, ps->rm.steps[i].title);
+		struct strbuf w = STRBUF_INIT;
+		step_why(ps, &ps->rm.steps[i], &w);
 		strbuf_addf(sb, " | %s | ", units_number(ps->rm.steps[i].priority, p, sizeof(p)));
-		md_cell(sb, ps->rm.steps[i].why);
+		md_cell(sb, w.buf);
+		strbuf_release(&w);
 		strbuf_addstr(sb, " |\n");
 	}
 	strbuf_addstr(sb, "\n## 6. Phase gates\n\n| Gate | Criterion | Status | Figure | Source |\n"
@@ -871,7 +897,7 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 		strbuf_addf(sb, " | %s | %s (needs %s %s) | ", gate_status_names[g->status],
 			    units_value(m ? m->unit : NULL, g->ev.state == EV_MEASURED ?
 					g->ev.value : NAN, v, sizeof(v)),
-			    op_word(g->cr->op), units_value(m ? m->unit : NULL, g->cr->value, t,
+			    report_op_words(g->cr->op), units_value(m ? m->unit : NULL, g->cr->value, t,
 							    sizeof(t)));
 		md_cell(sb, g->ev.source);
 		strbuf_addstr(sb, " |\n");

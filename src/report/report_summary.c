@@ -40,7 +40,7 @@ const struct report_setup_step report_setup_steps[] = {
 	{ NULL, NULL, NULL },
 };
 
-static const char *op_words(const char *op)
+const char *report_op_words(const char *op)
 {
 	if (!strcmp(op, ">="))
 		return "at least";
@@ -77,6 +77,19 @@ static void add_lower_first(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s + 1, len - 1 - (s[len - 1] == '.'));
 }
 
+void report_gate_words(struct strbuf *sb, const struct catalog *cat, const struct gate_result *g)
+{
+	char a[UNITS_BUF], b[UNITS_BUF];
+
+	if (g->ev.state != EV_MEASURED)
+		strbuf_addstr(sb, "no data yet");
+	else
+		strbuf_addf(sb, "now %s, needs %s %s",
+			    gate_value(cat, g->cr->metric, g->ev.value, a, sizeof(a)),
+			    report_op_words(g->cr->op),
+			    gate_value(cat, g->cr->metric, g->cr->value, b, sizeof(b)));
+}
+
 static void phase_why(const struct playbook_state *ps, struct strbuf *sb)
 {
 	const struct catalog *cat = ps->env.cat;
@@ -98,18 +111,13 @@ static void phase_why(const struct playbook_state *ps, struct strbuf *sb)
 		    npass, nthis, ps->pv.earned + 1);
 	for (i = 0; i < ps->pv.ng; i++) {
 		const struct gate_result *g = &ps->pv.g[i];
-		char a[UNITS_BUF], b[UNITS_BUF];
 		if (g->phase->number != ps->pv.earned || g->status == GATE_PASS)
 			continue;
 		strbuf_addstr(sb, nopen++ ? "; " : "");
 		add_lower_first(sb, g->cr->description);
-		if (g->status == GATE_LACKS)
-			strbuf_addstr(sb, " (no data yet)");
-		else
-			strbuf_addf(sb, " (now %s, needs %s %s)",
-				    gate_value(cat, g->cr->metric, g->ev.value, a, sizeof(a)),
-				    op_words(g->cr->op),
-				    gate_value(cat, g->cr->metric, g->cr->value, b, sizeof(b)));
+		strbuf_addstr(sb, " (");
+		report_gate_words(sb, cat, g);
+		strbuf_addstr(sb, ")");
 	}
 	strbuf_addch(sb, '.');
 }
@@ -223,7 +231,7 @@ static void fill_move(const struct playbook_state *ps, const struct roadmap_step
 	 * from the initiative, team or workflow in assess/roadmap.c); read it
 	 * here when it lands instead of the finding's "owner" figure.
 	 */
-	mv->owner = xstrdup(owner && *owner ? owner : "owner to be named");
+	mv->owner = xstrdup(owner && *owner ? owner : "not named yet");
 }
 
 void report_summary_compute(const struct playbook_state *ps, const char *organisation,
@@ -298,7 +306,7 @@ json_t *report_summary_json(const struct report_summary *s)
 	json_object_set_new(o, "phase_why", json_string(s->phase_why));
 	for (i = 0; i < s->ntop; i++) {
 		struct strbuf sb = STRBUF_INIT;
-		report_finding_sentence(&sb, s->top[i]);
+		report_finding_sentence(&sb, s->top[i], 1);
 		json_array_append_new(top, json_pack("{s:s, s:s, s:s, s:s%}", "mode", s->top[i]->mode,
 			"subject", s->top[i]->subject, "severity", s->top[i]->severity,
 			"text", sb.buf, sb.len));
@@ -344,26 +352,32 @@ const char *report_figure_value(const struct finding_figure *g, double v, char *
 	return buf;
 }
 
-void report_finding_sentence(struct strbuf *sb, const struct finding *f)
+void report_finding_sentence(struct strbuf *sb, const struct finding *f, int brief)
 {
-	size_t i, len = strlen(f->summary);
+	const char *sum = f->summary;
+	size_t i, nl = strlen(f->name), len, shown = 0;
 	char a[UNITS_BUF], b[UNITS_BUF];
 
+	if (brief == 2 && !strncmp(sum, f->name, nl) && sum[nl] == ':' && sum[nl + 1] == ' ')
+		sum += nl + 2;
+	len = strlen(sum);
 	if (len) {
-		strbuf_addch(sb, toupper((unsigned char)f->summary[0]));
-		strbuf_addstr(sb, f->summary + 1);
-		if (f->summary[len - 1] != '.')
+		strbuf_addch(sb, toupper((unsigned char)sum[0]));
+		strbuf_addstr(sb, sum + 1);
+		if (sum[len - 1] != '.')
 			strbuf_addch(sb, '.');
 	}
 	for (i = 0; i < f->nfig; i++) {
 		const struct finding_figure *g = &f->fig[i];
-		strbuf_addstr(sb, i ? "; " : " Evidence: ");
+		if (brief == 1 && !g->bound)
+			continue;
+		strbuf_addstr(sb, shown++ ? "; " : " Evidence: ");
 		strbuf_addf(sb, "%s %s", g->label, report_figure_value(g, g->value, a, sizeof(a)));
 		if (g->bound)
 			strbuf_addf(sb, " (target: %s %s)", g->bound,
 				    report_figure_value(g, g->target, b, sizeof(b)));
 	}
-	if (f->nfig)
+	if (shown)
 		strbuf_addch(sb, '.');
 }
 

@@ -70,11 +70,20 @@ extern const struct report_setup_step report_setup_steps[];
  * A finding as prose: its summary as a sentence, then its typed evidence
  * in words and units ("Evidence: repeat use in customer_service 0.0 %
  * (target: at least 15 %); ...").  Appends plain text to sb (the caller
- * escapes it for HTML).
+ * escapes it for HTML).  brief: only the figures that have a target (page
+ * one), and without the failure mode's name when the summary starts with it
+ * and the caller prints the name itself (brief 2).
  */
-void report_finding_sentence(struct strbuf *sb, const struct finding *f);
+void report_finding_sentence(struct strbuf *sb, const struct finding *f, int brief);
 /* A typed figure in its unit ("54 %", "2 d 03 h", "phase 1", "p = 0.004"). */
 const char *report_figure_value(const struct finding_figure *g, double v, char *buf, size_t n);
+/* A criterion's comparison in words: "at least", "at most", "exactly", "above", "under". */
+const char *report_op_words(const char *op);
+/*
+ * A phase gate criterion's state in words: "now 1, needs exactly 0" or
+ * "no data yet" (plain text into sb).
+ */
+void report_gate_words(struct strbuf *sb, const struct catalog *cat, const struct gate_result *g);
 /* The move of a finding as an action: "Make good easy: <text>"; "" when none. */
 void report_move_sentence(struct strbuf *sb, const struct finding *f);
 

@@ -213,7 +213,7 @@ static int det_automation(const struct evidence_env *env, const struct phase_ver
 					   "earned_phase", pv->earned, "required_phase", 3),
 				 "process initiative '%s' is in %s while the organisation has "
 				 "earned phase %d of 3", json_str(ini, "name"), st, pv->earned);
-		finding_add_figure(f, "earned_phase", "phase the organisation has earned",
+		finding_add_figure(f, "earned_phase", "phase earned by the organisation",
 				   pv->earned, "phase", 3, "at least");
 		finding_add_figure(f, "initiative_phase", "phase the initiative is planned for",
 				   (double)json_integer_value(json_object_get(ini, "phase")),

@@ -74,7 +74,7 @@ int phase_persist(struct store *s, const char *actor, const struct phase_verdict
  * of dumping the detector's JSON.  name is the figure's key (as in the
  * detector's JSON where it has one); label says what it is in words;
  * unit is one of "ratio" (0..1, shown as a percentage), "count",
- * "seconds", "phase", "coefficient" (a unitless 0..1 index such as Gini)
+ * "seconds", "phase" (a phase number), "coefficient" (a unitless 0..1 index such as Gini)
  * or "p-value".  target is the threshold the detector compared the figure
  * with (NAN when none) and bound says which side of it is wanted: "under",
  * "at most", "at least" or "above" (NULL when no target).  name and label

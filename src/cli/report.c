@@ -24,8 +24,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
-		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one "
-		  "(default: the workspace's file name)" },
+		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};

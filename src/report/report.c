@@ -85,8 +85,7 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 			    ps->measured ? json_incref(ps->measured) : json_array());
 	{
 		struct report_summary sum;
-		report_summary_compute(ps, meta->organisation ? meta->organisation :
-				       meta->workspace, &sum);
+		report_summary_compute(ps, meta->organisation, &sum);
 		json_object_set_new(o, "summary", report_summary_json(&sum));
 		report_summary_release(&sum);
 	}
@@ -123,6 +122,47 @@ static const char css[] =
 	"@media print{body{max-width:none;padding:0;font-size:11px}"
 	"h2{break-after:avoid}tr,.model,svg{break-inside:avoid}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+/*
+ * Text for HTML with a figure kept on one line: the space between a
+ * number and its unit ("88 %", "2 d 02 h", "0.9 pp", "4 min") becomes a
+ * no-break space, so a figure never wraps in the middle.
+ */
+static void add_prose(struct strbuf *sb, const char *s)
+{
+	static const char *const units[] = { "%", "pp", "d ", "h", "min", "s", NULL };
+	const char *p;
+	size_t k;
+
+	for (p = s; *p; p++) {
+		if (*p == ' ' && p > s && p[-1] >= '0' && p[-1] <= '9') {
+			for (k = 0; units[k]; k++) {
+				size_t n = strlen(units[k]);
+				if (!strncmp(p + 1, units[k], n) &&
+				    (units[k][n - 1] == ' ' || !p[1 + n] || p[1 + n] == ' ' ||
+				     p[1 + n] == ')' || p[1 + n] == ';' || p[1 + n] == ',' ||
+				     p[1 + n] == '.' || p[1 + n] == ':'))
+					break;
+			}
+			if (units[k]) {
+				strbuf_addstr(sb, "&nbsp;");
+				continue;
+			}
+		}
+		if (*p == '<')
+			strbuf_addstr(sb, "&lt;");
+		else if (*p == '>')
+			strbuf_addstr(sb, "&gt;");
+		else if (*p == '&')
+			strbuf_addstr(sb, "&amp;");
+		else if (*p == '"')
+			strbuf_addstr(sb, "&quot;");
+		else if (*p == '\'')
+			strbuf_addstr(sb, "&#39;");
+		else
+			strbuf_addch(sb, *p);
+	}
+}
 
 static const char *status_class(const char *s)
 {
@@ -222,13 +262,14 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 			char mv[UNITS_BUF];
 			strbuf_addstr(sb, "<p>");
 			badge(sb, "measured");
-			strbuf_addstr(sb, " ");
+			strbuf_addstr(sb, " &ldquo;");
 			strbuf_add_html(sb, qq ? qq->text : json_str(mj, "question"));
+			strbuf_addstr(sb, "&rdquo;");
 			if (json_is_integer(json_object_get(mj, "stated_level")))
-				strbuf_addf(sb, ": answered level %lld, ",
+				strbuf_addf(sb, " answered level %lld, ",
 					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
 			else
-				strbuf_addstr(sb, ": not answered, ");
+				strbuf_addstr(sb, " not answered, ");
 			strbuf_addstr(sb, "but the measured ");
 			strbuf_add_html(sb, mm ? mm->name : json_str(mj, "metric"));
 			strbuf_addf(sb, " of %s gives level %lld (",
@@ -253,7 +294,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 	strbuf_addstr(sb, "<section class=\"summary\"><h2>Executive summary</h2>");
 	if (sum->empty) {
 		strbuf_addstr(sb, "<p class=\"lead\">");
-		strbuf_add_html(sb, sum->phase_why);
+		add_prose(sb, sum->phase_why);
 		strbuf_addstr(sb, "</p><ol class=\"setup\">");
 		for (i = 0; report_setup_steps[i].what; i++) {
 			strbuf_addstr(sb, "<li><b>");
@@ -273,7 +314,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 	strbuf_addstr(sb, "</b><br>");
 	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->summary : "");
 	strbuf_addstr(sb, "</div></div><p>");
-	strbuf_add_html(sb, sum->phase_why);
+	add_prose(sb, sum->phase_why);
 	strbuf_addstr(sb, "</p><h3>What matters most</h3>");
 	if (!sum->ntop)
 		strbuf_addstr(sb, "<p>No finding from the detectors that have evidence.</p>");
@@ -285,7 +326,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "<li>");
 		badge(sb, sum->top[i]->severity);
 		strbuf_addstr(sb, " ");
-		strbuf_add_html(sb, t.buf);
+		add_prose(sb, t.buf);
 		strbuf_addstr(sb, "</li>");
 		strbuf_release(&t);
 	}
@@ -298,12 +339,12 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "<ul class=\"value\">");
 	for (i = 0; i < sum->nvalue; i++) {
 		strbuf_addstr(sb, "<li><b>");
-		strbuf_add_html(sb, sum->value[i].sentence);
+		add_prose(sb, sum->value[i].sentence);
 		strbuf_addstr(sb, "</b><br><span class=\"src\">");
 		strbuf_add_html(sb, sum->value[i].title);
 		if (*sum->value[i].interval) {
 			strbuf_addstr(sb, "; ");
-			strbuf_add_html(sb, sum->value[i].interval);
+			add_prose(sb, sum->value[i].interval);
 		}
 		strbuf_addstr(sb, "</span></li>");
 	}
@@ -316,7 +357,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "<ol class=\"moves\">");
 	for (i = 0; i < sum->nmove; i++) {
 		strbuf_addstr(sb, "<li>");
-		strbuf_add_html(sb, sum->move[i].action);
+		add_prose(sb, sum->move[i].action);
 		strbuf_addstr(sb, ". <span class=\"owner\">Owner: ");
 		strbuf_add_html(sb, sum->move[i].owner);
 		strbuf_addstr(sb, "</span></li>");
@@ -419,13 +460,13 @@ static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, " <b>");
 		strbuf_add_html(sb, f->name);
 		strbuf_addstr(sb, ".</b> ");
-		strbuf_add_html(sb, t.buf);
+		add_prose(sb, t.buf);
 		strbuf_addstr(sb, "</p>");
 		if (f->move) {
 			strbuf_reset(&t);
 			report_move_sentence(&t, f);
 			strbuf_addstr(sb, "<div class=\"move\"><b>Move:</b> ");
-			strbuf_add_html(sb, t.buf);
+			add_prose(sb, t.buf);
 			strbuf_addstr(sb, "</div>");
 		}
 		strbuf_addstr(sb, "</div>");
@@ -503,26 +544,34 @@ static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
 		strbuf_addstr(sb, "</td>");
 		if (r->e.ok && strcmp(r->verdict, "superseded")) {
 			double bl = fabs(r->e.baseline);
-			int secs = unit && !strcmp(unit, "seconds");
-			const char *better = secs ? "faster" : m && metric_up(m) ? "higher" : "lower";
-			strbuf_addf(sb, "<td>%s instead of %s<br><span class=\"src\">%zu and %zu units"
-					"</span></td><td>",
-				    units_value(unit, r->e.treatment, a, sizeof(a)),
-				    units_value(unit, r->e.baseline, b, sizeof(b)), r->e.nb, r->e.na);
+			const char *word = report_change_word(m, r->e.improvement);
+			char *cmp = xstrfmt("%s instead of %s",
+					    units_value(unit, r->e.treatment, a, sizeof(a)),
+					    units_value(unit, r->e.baseline, b, sizeof(b)));
+			strbuf_addstr(sb, "<td>");
+			add_prose(sb, cmp);
+			strbuf_addf(sb, "<br><span class=\"src\">%zu and %zu units</span></td><td>",
+				    r->e.nb, r->e.na);
+			free(cmp);
 			if (bl > 0) {
-				char *tip = xstrfmt("%s %s; interval %s to %s",
-					units_percent(r->e.improvement / bl, c, sizeof(c)), better,
+				char *tip = xstrfmt("%s %s; %s interval %s to %s",
+					units_percent(fabs(r->e.improvement) / bl, c, sizeof(c)), word,
+					units_percent(r->confidence, d, sizeof(d)),
 					units_percent(r->e.imp_lo / bl, a, sizeof(a)),
 					units_percent(r->e.imp_hi / bl, b, sizeof(b)));
-				strbuf_addf(sb, "%s %s ", units_percent(r->e.improvement / bl, c,
-					    sizeof(c)), r->e.improvement < 0 ? (secs ? "slower" :
-					    m && metric_up(m) ? "lower" : "higher") : better);
+				char *head = xstrfmt("%s %s ", units_percent(fabs(r->e.improvement) / bl,
+						     c, sizeof(c)), word);
+				add_prose(sb, head);
+				free(head);
 				chart_interval(sb, tip, r->e.imp_lo / bl, r->e.imp_hi / bl,
 					       r->e.improvement / bl, hyp_min_relative(r), axis_lo,
 					       axis_hi);
 				free(tip);
 			} else {
-				strbuf_addf(sb, "%s", units_delta(unit, r->e.improvement, d, sizeof(d)));
+				char *txt = xstrfmt("%s %s", units_delta(unit, r->e.improvement, d,
+						    sizeof(d)), word);
+				add_prose(sb, txt);
+				free(txt);
 			}
 			strbuf_addstr(sb, "</td>");
 		} else {
@@ -607,7 +656,7 @@ static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps,
 		step_why(ps, &rm->steps[i], &w);
 		strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">",
 			    units_number(rm->steps[i].priority, p, sizeof(p)));
-		strbuf_add_html(sb, w.buf);
+		add_prose(sb, w.buf);
 		strbuf_release(&w);
 		strbuf_addstr(sb, "</td></tr>");
 	}
@@ -717,16 +766,21 @@ static void render_html(const struct playbook_state *ps, const struct report_met
 {
 	struct report_summary sum;
 
-	report_summary_compute(ps, meta->organisation ? meta->organisation : meta->workspace,
-			       &sum);
+	report_summary_compute(ps, meta->organisation, &sum);
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 			  "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	strbuf_add_html(sb, sum.organisation);
-	strbuf_addstr(sb, ": AI value report</title><style>");
+	if (sum.organisation) {
+		strbuf_add_html(sb, sum.organisation);
+		strbuf_addstr(sb, ": ");
+	}
+	strbuf_addstr(sb, "AI value report</title><style>");
 	strbuf_addstr(sb, css);
 	strbuf_addstr(sb, "</style></head><body><h1>");
-	strbuf_add_html(sb, sum.organisation);
-	strbuf_addstr(sb, ": AI value report</h1><p class=\"meta\">Generated ");
+	if (sum.organisation) {
+		strbuf_add_html(sb, sum.organisation);
+		strbuf_addstr(sb, ": ");
+	}
+	strbuf_addstr(sb, "AI value report</h1><p class=\"meta\">Generated ");
 	strbuf_add_html(sb, meta->generated_at);
 	strbuf_addstr(sb, " from ");
 	strbuf_add_html(sb, meta->workspace);
@@ -769,10 +823,10 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 	struct report_summary sum;
 	size_t i, j;
 
-	report_summary_compute(ps, meta->organisation ? meta->organisation : meta->workspace,
-			       &sum);
-	strbuf_addf(sb, "# %s: AI value report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n",
-		    sum.organisation, meta->generated_at, meta->workspace,
+	report_summary_compute(ps, meta->organisation, &sum);
+	strbuf_addf(sb, "# %s%sAI value report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n",
+		    sum.organisation ? sum.organisation : "", sum.organisation ? ": " : "",
+		    meta->generated_at, meta->workspace,
 		    (long long)meta->head_seq, meta->head_hash);
 	strbuf_addstr(sb, "## Executive summary\n\n");
 	strbuf_addf(sb, "%s\n\n", sum.phase_why);

@@ -140,21 +140,29 @@ static int workspace_empty(const struct playbook_state *ps)
 	return 1;
 }
 
+const char *report_change_word(const struct cat_metric *m, double improvement)
+{
+	int up = m && m->direction && !strcmp(m->direction, "up");
+	int better = improvement >= 0;
+
+	if (m && !strcmp(m->unit, "seconds"))
+		return better ? "faster" : "slower";
+	return better == up ? "higher" : "lower";
+}
+
 static char *value_sentence(const struct catalog *cat, const struct hyp_result *r,
 			    struct report_value *v)
 {
 	const struct cat_metric *m = catalog_metric(cat, r->metric);
 	const char *unit = m ? m->unit : NULL;
-	int up = m && m->direction && !strcmp(m->direction, "up");
-	int secs = unit && !strcmp(unit, "seconds");
-	const char *better = secs ? "faster" : up ? "higher" : "lower";
+	const char *better = report_change_word(m, r->e.improvement);
 	struct strbuf sb = STRBUF_INIT;
 	char a[UNITS_BUF], b[UNITS_BUF], p[UNITS_BUF];
 
 	v->relative = r->e.baseline != 0 ? r->e.improvement / fabs(r->e.baseline) : NAN;
 	strbuf_addstr(&sb, v->metric_name);
 	if (isfinite(v->relative))
-		strbuf_addf(&sb, " is %s %s", units_percent(v->relative, p, sizeof(p)), better);
+		strbuf_addf(&sb, " is %s %s", units_percent(fabs(v->relative), p, sizeof(p)), better);
 	else
 		strbuf_addf(&sb, " is %s %s", units_delta(unit, r->e.improvement, p, sizeof(p)),
 			    better);
@@ -168,9 +176,7 @@ static char *value_sentence(const struct catalog *cat, const struct hyp_result *
 static char *value_interval(const struct catalog *cat, const struct hyp_result *r)
 {
 	const struct cat_metric *m = catalog_metric(cat, r->metric);
-	int up = m && m->direction && !strcmp(m->direction, "up");
-	int secs = m && !strcmp(m->unit, "seconds");
-	const char *better = secs ? "faster" : up ? "higher" : "lower";
+	const char *better = report_change_word(m, 1);
 	char a[UNITS_BUF], b[UNITS_BUF], c[UNITS_BUF];
 
 	if (r->e.baseline == 0)
@@ -300,7 +306,8 @@ json_t *report_summary_json(const struct report_summary *s)
 	json_t *o = json_object(), *top = json_array(), *val = json_array(), *mv = json_array();
 	size_t i;
 
-	json_object_set_new(o, "organisation", json_string(s->organisation));
+	json_object_set_new(o, "organisation", s->organisation ? json_string(s->organisation) :
+			    json_null());
 	json_object_set_new(o, "empty", json_boolean(s->empty));
 	json_object_set_new(o, "phase", s->empty ? json_null() : json_integer(s->phase));
 	json_object_set_new(o, "phase_why", json_string(s->phase_why));
@@ -342,7 +349,7 @@ const char *report_figure_value(const struct finding_figure *g, double v, char *
 	if (!isfinite(v))
 		snprintf(buf, n, UNITS_NO_DATA);
 	else if (!strcmp(g->unit, "phase"))
-		snprintf(buf, n, "phase %s", units_number(v, num, sizeof(num)));
+		snprintf(buf, n, "%s", units_number(v, num, sizeof(num)));
 	else if (!strcmp(g->unit, "p-value"))
 		snprintf(buf, n, v < 0.001 ? "p under 0.001" : "p = %.3f", v);
 	else if (!strcmp(g->unit, "coefficient"))

@@ -32,7 +32,7 @@ struct report_move {
 };
 
 struct report_summary {
-	const char *organisation;    /* borrowed from report_meta */
+	const char *organisation;    /* borrowed from report_meta; NULL: not given */
 	int empty;                   /* nothing imported: no phase is claimed */
 	int phase;                   /* earned phase number (0 when empty) */
 	const char *phase_name;      /* borrowed from the catalog */
@@ -48,7 +48,7 @@ struct report_summary {
 
 /*
  * Fill *out from ps (borrowed: out must not outlive ps).  organisation
- * is the name printed on page one (borrowed).  Release with
+ * is the name printed on page one (borrowed; NULL when none was given).  Release with
  * report_summary_release().
  */
 void report_summary_compute(const struct playbook_state *ps, const char *organisation,
@@ -77,6 +77,12 @@ extern const struct report_setup_step report_setup_steps[];
 void report_finding_sentence(struct strbuf *sb, const struct finding *f, int brief);
 /* A typed figure in its unit ("54 %", "2 d 03 h", "phase 1", "p = 0.004"). */
 const char *report_figure_value(const struct finding_figure *g, double v, char *buf, size_t n);
+/*
+ * The word for a change of `improvement` (positive: better) in metric m:
+ * "faster"/"slower" for durations, else "higher"/"lower" by the metric's
+ * direction.  m may be NULL (then lower is better).
+ */
+const char *report_change_word(const struct cat_metric *m, double improvement);
 /* A criterion's comparison in words: "at least", "at most", "exactly", "above", "under". */
 const char *report_op_words(const char *op);
 /*

@@ -123,9 +123,10 @@ static void phase_why(const struct playbook_state *ps, struct strbuf *sb)
 }
 
 /*
- * Nothing to judge: no model metric measured, no readiness answers, no
- * hypothesis and no finding.  Such a workspace gets the setup steps, not
- * a phase.
+ * Nothing to judge: no readiness answers, no hypothesis, no finding and
+ * no model metric measured (a count of zero, such as innovation_output's
+ * "0 hypotheses registered", is measured in any workspace and proves no
+ * import).  Such a workspace gets the setup steps, not a phase.
  */
 static int workspace_empty(const struct playbook_state *ps)
 {
@@ -135,7 +136,8 @@ static int workspace_empty(const struct playbook_state *ps)
 	if (ps->have_set || ps->hr.n || ps->fl.n)
 		return 0;
 	for (i = 0; i < cat->nmetrics; i++)
-		if (cat->metrics[i].model >= 0 && ps->metrics[i].state == EV_MEASURED)
+		if (cat->metrics[i].model >= 0 && ps->metrics[i].state == EV_MEASURED &&
+		    !(ps->metrics[i].value == 0 && !strcmp(cat->metrics[i].unit, "count")))
 			return 0;
 	return 1;
 }

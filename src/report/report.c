@@ -135,6 +135,14 @@ static void add_prose(struct strbuf *sb, const char *s)
 	size_t k;
 
 	for (p = s; *p; p++) {
+		/* the space inside a duration: "2 d 02 h", "5 h 07 min", "4 min 10 s" */
+		if (*p == ' ' && p[1] >= '0' && p[1] <= '9' &&
+		    ((p - s >= 3 && (p[-1] == 'd' || p[-1] == 'h') && p[-2] == ' ' &&
+		      p[-3] >= '0' && p[-3] <= '9') ||
+		     (p - s >= 5 && !strncmp(p - 4, " min", 4) && p[-5] >= '0' && p[-5] <= '9'))) {
+			strbuf_addstr(sb, "&nbsp;");
+			continue;
+		}
 		if (*p == ' ' && p > s && p[-1] >= '0' && p[-1] <= '9') {
 			for (k = 0; units[k]; k++) {
 				size_t n = strlen(units[k]);

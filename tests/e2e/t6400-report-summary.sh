@@ -66,6 +66,7 @@ test_expect_success 'page one: the value proven, in the metric'"'"'s units' '
 	json_get r.json "d[\"summary\"][\"value_proven\"][0][\"text\"]" >got &&
 	test_cmp want got &&
 	test_grep -F "$(cat want)" text &&
+	test_grep "<b>End-to-end cycle time is [0-9]*&nbsp;% faster: [0-9]*&nbsp;d&nbsp;[0-9]*&nbsp;h instead of [0-9]*&nbsp;d&nbsp;[0-9]*&nbsp;h</b>" r.html &&
 	test "$(json_get r.json "d[\"summary\"][\"value_proven\"][0][\"interval\"].startswith(\"95 % interval: \")")" = True
 '
 

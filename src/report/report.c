@@ -294,6 +294,17 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 	free(vals);
 }
 
+/* A page-one heading, then the list's opening tag, or `none` as a paragraph. */
+static void list_open(struct strbuf *sb, const char *heading, size_t n, const char *none,
+		      const char *open)
+{
+	strbuf_addf(sb, "<h3>%s</h3>", heading);
+	if (n)
+		strbuf_addstr(sb, open);
+	else
+		strbuf_addf(sb, "<p>%s</p>", none);
+}
+
 static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 			 const struct report_summary *sum)
 {
@@ -323,11 +334,9 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->summary : "");
 	strbuf_addstr(sb, "</div></div><p>");
 	add_prose(sb, sum->phase_why);
-	strbuf_addstr(sb, "</p><h3>What matters most</h3>");
-	if (!sum->ntop)
-		strbuf_addstr(sb, "<p>No finding from the detectors that have evidence.</p>");
-	else
-		strbuf_addstr(sb, "<ol class=\"top\">");
+	strbuf_addstr(sb, "</p>");
+	list_open(sb, "What matters most", sum->ntop,
+		  "No finding from the detectors that have evidence.", "<ol class=\"top\">");
 	for (i = 0; i < sum->ntop; i++) {
 		struct strbuf t = STRBUF_INIT;
 		report_finding_sentence(&t, sum->top[i], 1);
@@ -338,13 +347,9 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "</li>");
 		strbuf_release(&t);
 	}
-	if (sum->ntop)
-		strbuf_addstr(sb, "</ol>");
-	strbuf_addstr(sb, "<h3>Value proven so far</h3>");
-	if (!sum->nvalue)
-		strbuf_addstr(sb, "<p>No value hypothesis is supported by evidence yet.</p>");
-	else
-		strbuf_addstr(sb, "<ul class=\"value\">");
+	strbuf_addstr(sb, sum->ntop ? "</ol>" : "");
+	list_open(sb, "Value proven so far", sum->nvalue,
+		  "No value hypothesis is supported by evidence yet.", "<ul class=\"value\">");
 	for (i = 0; i < sum->nvalue; i++) {
 		strbuf_addstr(sb, "<li><b>");
 		add_prose(sb, sum->value[i].sentence);
@@ -356,13 +361,9 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		}
 		strbuf_addstr(sb, "</span></li>");
 	}
-	if (sum->nvalue)
-		strbuf_addstr(sb, "</ul>");
-	strbuf_addstr(sb, "<h3>Next moves</h3>");
-	if (!sum->nmove)
-		strbuf_addstr(sb, "<p>No step is open on the roadmap.</p>");
-	else
-		strbuf_addstr(sb, "<ol class=\"moves\">");
+	strbuf_addstr(sb, sum->nvalue ? "</ul>" : "");
+	list_open(sb, "Next moves", sum->nmove, "No step is open on the roadmap.",
+		  "<ol class=\"moves\">");
 	for (i = 0; i < sum->nmove; i++) {
 		strbuf_addstr(sb, "<li>");
 		add_prose(sb, sum->move[i].action);
@@ -370,8 +371,7 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_add_html(sb, sum->move[i].owner);
 		strbuf_addstr(sb, "</span></li>");
 	}
-	if (sum->nmove)
-		strbuf_addstr(sb, "</ol>");
+	strbuf_addstr(sb, sum->nmove ? "</ol>" : "");
 	strbuf_addstr(sb, "</section>");
 }
 

@@ -115,7 +115,7 @@ static const char css[] =
 	"align-items:flex-start}.model{border-left:4px solid #999;padding:2px 10px;margin:10px 0;"
 	"break-inside:avoid}.move{background:#f0f7fc;padding:4px 8px;margin-top:4px}"
 	"svg text{font-family:inherit}svg{max-width:100%;height:auto}"
-	".summary{break-after:page}.summary .lead{font-size:15px}.summary li{margin:4px 0}"
+	".summary:not(:last-child){break-after:page}.summary .lead{font-size:15px}.summary li{margin:4px 0}"
 	".owner{color:#374151;font-size:11px;white-space:nowrap}"
 	"code{overflow-wrap:anywhere}td,p,li{overflow-wrap:anywhere}"
 	"@page{size:A4;margin:14mm}"
@@ -795,17 +795,16 @@ static void render_html(const struct playbook_state *ps, const struct report_met
 	strbuf_addf(sb, " &middot; ledger head %lld:%.16s&hellip; (verify with <code>aivalue audit "
 			"verify --expect-head</code>)</p>", (long long)meta->head_seq, meta->head_hash);
 	html_summary(sb, ps, &sum);
+	/* an empty workspace: the setup steps say everything there is to say */
 	if (!sum.empty) {
 		html_models(sb, ps);
 		html_findings(sb, ps);
-	}
-	html_readiness(sb, ps);
-	if (!sum.empty) {
+		html_readiness(sb, ps);
 		html_hypotheses(sb, ps);
 		html_roadmap(sb, ps, &sum);
 		html_gates(sb, ps);
+		html_crosswalk(sb, ps);
 	}
-	html_crosswalk(sb, ps);
 	strbuf_addstr(sb, "</body></html>\n");
 	report_summary_release(&sum);
 }

@@ -20,6 +20,7 @@ test_expect_success 'an empty workspace: no phase claimed, the setup steps inste
 	test_grep "<ol class=\"setup\">" e.html &&
 	! grep "Phase 1 of" e.html &&
 	! grep "Value models" e.html &&
+	! grep "Audit crosswalk" e.html &&
 	aivalue report --format md -o e.md 2>/dev/null &&
 	test_grep "^1. \*\*Import a year of AI-usage exports" e.md &&
 	test_grep "^5. \*\*Import customer journeys" e.md

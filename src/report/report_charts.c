@@ -154,8 +154,14 @@ void chart_metric_targets(struct strbuf *sb, const char *title,
 				"dominant-baseline=\"middle\" fill=\"#1f2937\">", left - 8, y + 10);
 		add_text_escaped(sb, r->label);
 		strbuf_addstr(sb, "</text>\n");
-		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
-				"fill=\"#eef0f3\"/>\n", left, y, plot);
+		/*
+		 * The grey track is the scale; a single value with neither a
+		 * target nor a fixed scale (a count, a duration) has none, and
+		 * an empty track would read as zero, so it gets no track.
+		 */
+		if (!r->npts || r->npts >= 2 || ratio || isfinite(r->target))
+			strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
+					"fill=\"#eef0f3\"/>\n", left, y, plot);
 		if (!r->npts) {
 			strbuf_addf(sb, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
 					"dominant-baseline=\"middle\" fill=\"#6b7280\">no data</text>\n",

@@ -109,15 +109,24 @@ static void test_metric_targets(void **state)
 {
 	struct chart_point one = { 0, 0.5 };
 	struct chart_point three[3] = { { 0, 10 }, { 0, 20 }, { 0, 30 } };
-	struct chart_metric_row rows[3] = {
+	struct chart_point four = { 0, 4 };
+	struct chart_metric_row rows[4] = {
 		{ "Repeat use", "ratio", "50 %", "60 %", &one, 1, 0.6, 1 },
 		{ "Cycle", "count", "30", NULL, three, 3, NAN, 0 },
 		{ "Reviewer score", "count", "no data", NULL, NULL, 0, NAN, 1 },
+		{ "Reusable workflows", "count", "4", NULL, &four, 1, NAN, 1 },
 	};
+	const char *p;
+	size_t tracks = 0;
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
-	chart_metric_targets(&sb, "Workforce", rows, 3);
+	chart_metric_targets(&sb, "Workforce", rows, 4);
+	/* a grey track for the first three; a lone count without a target has no scale */
+	for (p = sb.buf; (p = strstr(p, "fill=\"#eef0f3\"")); p++)
+		tracks++;
+	assert_int_equal(tracks, 3);
+	assert_non_null(strstr(sb.buf, "<tspan font-weight=\"bold\">4</tspan>"));
 	/* a ratio on 0..100 %: 0.5 of the 220 px plot, below its target: red */
 	assert_non_null(strstr(sb.buf, "class=\"value\" x=\"190.0\" y=\"10.0\" width=\"110.0\" "
 				       "height=\"12\" fill=\"#D55E00\""));

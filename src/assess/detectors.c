@@ -62,6 +62,41 @@ static int load_adoption(const struct evidence_env *env, const char **lacks,
 	return 0;
 }
 
+/* The two-tier finding's typed figures: the tests it crossed, then the organisation's. */
+static void two_tier_figures(struct finding *f, const struct adoption_two_tier *tt)
+{
+	const struct adoption_report *r = tt->r;
+	const struct adoption_config *c = &r->cfg;
+	size_t i;
+
+	finding_add_figure(f, "org_repeat_rate", "repeat use across the organisation",
+			   r->org.repeat_rate, "ratio", NAN, NULL);
+	if (tt->gini_hit)
+		finding_add_figure(f, "gini_active_days", "concentration of active days (Gini)",
+				   r->org.gini, "coefficient", c->tt_max_gini, "at most");
+	if (tt->gap_hit) {
+		char label[256];
+		snprintf(label, sizeof(label), "repeat-use gap between %s and %s",
+			 r->role_gap_high ? r->role_gap_high : "the highest role",
+			 r->role_gap_low ? r->role_gap_low : "the lowest role");
+		finding_add_figure(f, "repeat_use_gap", label, r->role_gap, "ratio",
+				   c->tt_max_role_gap, "at most");
+	}
+	for (i = 0; tt->fn_hit && i < tt->nfunctions; i++) {
+		char name[128], label[256];
+		snprintf(name, sizeof(name), "repeat_rate.%s", tt->functions[i]->name);
+		snprintf(label, sizeof(label), "repeat use in %s", tt->functions[i]->name);
+		finding_add_figure(f, name, label, tt->functions[i]->repeat_rate, "ratio",
+				   c->tt_stalled_rate, "at least");
+	}
+	finding_add_figure(f, "top10_share", "share of active days held by the top tenth of people",
+			   r->org.top10_share, "ratio", NAN, NULL);
+	finding_add_figure(f, "licensed_people", "licensed people", r->org.people, "count",
+			   NAN, NULL);
+	finding_add_figure(f, "power_users", "power users", r->org.power_users, "count", NAN,
+			   NULL);
+}
+
 static int det_two_tier(const struct evidence_env *env, const struct phase_verdict *pv,
 			struct finding_list *out, const char **lacks, void *data,
 			struct aiv_err *err)
@@ -77,12 +112,39 @@ static int det_two_tier(const struct evidence_env *env, const struct phase_verdi
 				 &r, &t, err)))
 		return ret;
 	if (adoption_two_tier(&r, env->cat, &tt))
-		findings_add(out, env->cat, "two_tier_workforce", "organisation", "high",
-			     adoption_two_tier_evidence_json(&tt), "%s", tt.summary);
+		two_tier_figures(findings_add(out, env->cat, "two_tier_workforce", "organisation",
+					      "high", adoption_two_tier_evidence_json(&tt), "%s",
+					      tt.summary), &tt);
 	adoption_two_tier_release(&tt);
 	adoption_report_release(&r);
 	utab_release(&t);
 	return 0;
+}
+
+/* The volume-over-credibility finding's typed figures: first and last month, the tests. */
+static void volume_figures(struct finding *f, const struct journey_trend *tr)
+{
+	const struct journey_month *a, *b;
+
+	if (tr->nmonths < 1)
+		return;
+	a = &tr->months[0];
+	b = &tr->months[tr->nmonths - 1];
+	finding_add_figure(f, "journeys_first_month", "AI-channel journeys in the first month",
+			   (double)a->journeys, "count", NAN, NULL);
+	finding_add_figure(f, "journeys_last_month", "AI-channel journeys in the last month",
+			   (double)b->journeys, "count", NAN, NULL);
+	finding_add_figure(f, "quality_first_month",
+			   "90-day retention of converts in the first month",
+			   a->conversion_quality, "ratio", NAN, NULL);
+	finding_add_figure(f, "quality_last_month",
+			   "90-day retention of converts in the last month",
+			   b->conversion_quality, "ratio", NAN, NULL);
+	finding_add_figure(f, "months", "months tested", tr->nmonths, "count", NAN, NULL);
+	finding_add_figure(f, "p_volume_rising", "chance that the volume rise is noise",
+			   tr->volume.p_up, "p-value", NAN, NULL);
+	finding_add_figure(f, "p_quality_falling", "chance that the quality fall is noise",
+			   tr->quality.p_down, "p-value", NAN, NULL);
 }
 
 static int det_volume(const struct evidence_env *env, const struct phase_verdict *pv,
@@ -107,9 +169,10 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	if (journeys_run(env->store, &cfg, &r, err))
 		return err->code;
 	if ((summary = journeys_finding_summary(&r, env->cat)))
-		findings_add(out, env->cat, "volume_over_credibility", "channel/ai_assistant", "high",
-			     json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)), "%s",
-			     summary);
+		volume_figures(findings_add(out, env->cat, "volume_over_credibility",
+					    "channel/ai_assistant", "high",
+					    json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)),
+					    "%s", summary), &r.trend);
 	free(summary);
 	journeys_result_release(&r);
 	return 0;
@@ -138,8 +201,29 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 		return err->code;
 	}
 	if (adoption_shadow_ai(&t, &r, &reg, &sh)) {
-		findings_add(out, env->cat, "shadow_ai", "tools", "high",
-			     adoption_shadow_figures_json(&sh), "%s", sh.summary);
+		struct finding *fd;
+		size_t k;
+
+		fd = findings_add(out, env->cat, "shadow_ai", "tools", "high",
+				  adoption_shadow_figures_json(&sh), "%s", sh.summary);
+		for (k = 0; k < sh.nunregistered; k++) {
+			char name[160], label[256];
+			snprintf(name, sizeof(name), "unregistered.%s", sh.unregistered[k].tool);
+			snprintf(label, sizeof(label), "people using '%s', which is not in the register",
+				 sh.unregistered[k].tool);
+			finding_add_figure(fd, name, label, (double)sh.unregistered[k].people,
+					   "count", 0, "at most");
+		}
+		for (k = 0; k < sh.ndisallowed; k++) {
+			char name[160], label[256];
+			snprintf(name, sizeof(name), "disallowed.%s", sh.disallowed[k].tool);
+			snprintf(label, sizeof(label), "people using '%s' outside its allowed "
+				 "functions or roles", sh.disallowed[k].tool);
+			finding_add_figure(fd, name, label, (double)sh.disallowed[k].people,
+					   "count", 0, "at most");
+		}
+		finding_add_figure(fd, "registered_tools", "tools in the register",
+				   (double)sh.registered_tools, "count", NAN, NULL);
 		adoption_shadow_release(&sh);
 	}
 	adoption_register_release(&reg);
@@ -158,6 +242,7 @@ static int det_outpacing(const struct evidence_env *env, const struct phase_verd
 			 struct aiv_err *err)
 {
 	struct change_request_counts crs;
+	struct finding *f;
 	int64_t queued;
 	char *message;
 	json_t *figures, *latest;
@@ -181,14 +266,19 @@ static int det_outpacing(const struct evidence_env *env, const struct phase_verd
 	if (rc == 1) {
 		if (latest)
 			json_object_set_new(figures, "latest", latest);
-		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
-			     "high", figures, "%s; %lld AI-generated change request%s queued",
-			     message, (long long)queued, queued == 1 ? "" : "s");
+		f = findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
+				 "high", figures, "%s; %lld AI-generated change request%s queued",
+				 message, (long long)queued, queued == 1 ? "" : "s");
 	} else {
-		findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
-			     "high", figures, "%lld AI-generated change request%s queued until "
-			     "approvers catch up", (long long)queued, queued == 1 ? "" : "s");
+		f = findings_add(out, env->cat, "generation_outpaces_governance", "change-control",
+				 "high", figures, "%lld AI-generated change request%s queued "
+				 "until approvers catch up", (long long)queued,
+				 queued == 1 ? "" : "s");
 	}
+	finding_add_figure(f, "queued_change_requests", "AI-generated change requests queued",
+			   (double)queued, "count", 0, "at most");
+	finding_add_figure(f, "change_requests", "change requests in all", (double)crs.total,
+			   "count", NAN, NULL);
 	free(message);
 	return 0;
 }

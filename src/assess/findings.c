@@ -19,6 +19,7 @@
  * until they do, the failure mode is listed as not assessed with what is
  * lacking.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +62,9 @@ static const struct cat_failure *find_mode(const struct catalog *cat, const char
 	return NULL;
 }
 
-void findings_add(struct finding_list *out, const struct catalog *cat, const char *mode,
-		  const char *subject, const char *severity, json_t *figures,
-		  const char *fmt, ...)
+struct finding *findings_add(struct finding_list *out, const struct catalog *cat,
+			     const char *mode, const char *subject, const char *severity,
+			     json_t *figures, const char *fmt, ...)
 {
 	const struct cat_model *m = NULL;
 	const struct cat_failure *fm = find_mode(cat, mode, &m);
@@ -88,6 +89,22 @@ void findings_add(struct finding_list *out, const struct catalog *cat, const cha
 	for (i = 0; fm && m && i < m->nmoves; i++)
 		if (!strcmp(m->moves[i].id, fm->move))
 			f->move = &m->moves[i];
+	return f;
+}
+
+void finding_add_figure(struct finding *f, const char *name, const char *label,
+			double value, const char *unit, double target, const char *bound)
+{
+	struct finding_figure *g;
+
+	ALLOC_GROW(f->fig, f->nfig + 1, f->afig);
+	g = &f->fig[f->nfig++];
+	g->name = xstrdup(name);
+	g->label = xstrdup(label);
+	g->value = value;
+	g->unit = unit;
+	g->target = bound ? target : NAN;
+	g->bound = bound;
 }
 
 /* Record that `mode` could not be assessed for lack of `lacks`. */
@@ -134,6 +151,7 @@ static int det_demo(const struct evidence_env *env, const struct phase_verdict *
 		int in_prod = !strcmp(json_str(ini, "status"), "production");
 		int nhyp = 0, reasons;
 		struct strbuf why = STRBUF_INIT;
+		struct finding *f;
 		char subject[200];
 
 		if (!active(ini) || strcmp(json_str(ini, "model"), "expert"))
@@ -151,12 +169,16 @@ static int det_demo(const struct evidence_env *env, const struct phase_verdict *
 		if (nhyp == 0)
 			strbuf_addf(&why, "%sno registered hypothesis", why.len ? "; " : "");
 		snprintf(subject, sizeof(subject), "initiative/%s", name);
-		findings_add(out, env->cat, "demo_not_embedded", subject,
-			     reasons >= 2 ? "high" : "medium",
-			     json_pack("{s:s, s:I, s:i, s:s}", "status", json_str(ini, "status"),
-				       "teams", (json_int_t)nteams, "hypotheses", nhyp,
-				       "owner", json_str(ini, "owner")),
-			     "expert initiative '%s': %s", name, why.buf);
+		f = findings_add(out, env->cat, "demo_not_embedded", subject,
+				 reasons >= 2 ? "high" : "medium",
+				 json_pack("{s:s, s:I, s:i, s:s}", "status", json_str(ini, "status"),
+					   "teams", (json_int_t)nteams, "hypotheses", nhyp,
+					   "owner", json_str(ini, "owner")),
+				 "expert initiative '%s': %s", name, why.buf);
+		finding_add_figure(f, "teams", "owning teams", (double)nteams, "count", 1,
+				   "at least");
+		finding_add_figure(f, "hypotheses", "registered value hypotheses", nhyp, "count",
+				   1, "at least");
 		strbuf_release(&why);
 	}
 	json_decref(inis);
@@ -181,16 +203,22 @@ static int det_automation(const struct evidence_env *env, const struct phase_ver
 	json_array_foreach(inis, i, ini) {
 		char subject[200];
 		const char *st = json_str(ini, "status");
+		struct finding *f;
 		if (!active(ini) || strcmp(json_str(ini, "model"), "process"))
 			continue;
 		snprintf(subject, sizeof(subject), "initiative/%s", json_str(ini, "name"));
-		findings_add(out, env->cat, "automating_before_controls", subject,
-			     !strcmp(st, "production") ? "high" : "medium",
-			     json_pack("{s:s, s:I, s:i, s:i}", "status", st, "initiative_phase",
-				       json_integer_value(json_object_get(ini, "phase")),
-				       "earned_phase", pv->earned, "required_phase", 3),
-			     "process initiative '%s' is in %s while the organisation has earned "
-			     "phase %d of 3", json_str(ini, "name"), st, pv->earned);
+		f = findings_add(out, env->cat, "automating_before_controls", subject,
+				 !strcmp(st, "production") ? "high" : "medium",
+				 json_pack("{s:s, s:I, s:i, s:i}", "status", st, "initiative_phase",
+					   json_integer_value(json_object_get(ini, "phase")),
+					   "earned_phase", pv->earned, "required_phase", 3),
+				 "process initiative '%s' is in %s while the organisation has "
+				 "earned phase %d of 3", json_str(ini, "name"), st, pv->earned);
+		finding_add_figure(f, "earned_phase", "phase earned by the organisation",
+				   pv->earned, "phase", 3, "at least");
+		finding_add_figure(f, "initiative_phase", "phase the initiative is planned for",
+				   (double)json_integer_value(json_object_get(ini, "phase")),
+				   "phase", NAN, NULL);
 	}
 	json_decref(inis);
 	return 0;
@@ -322,7 +350,7 @@ int findings_compute(const struct evidence_env *env, const struct phase_verdict 
 
 void finding_list_release(struct finding_list *l)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < l->n; i++) {
 		free(l->f[i].mode);
@@ -331,6 +359,11 @@ void finding_list_release(struct finding_list *l)
 		free(l->f[i].severity);
 		free(l->f[i].summary);
 		json_decref(l->f[i].figures);
+		for (j = 0; j < l->f[i].nfig; j++) {
+			free(l->f[i].fig[j].name);
+			free(l->f[i].fig[j].label);
+		}
+		free(l->f[i].fig);
 	}
 	free(l->f);
 	for (i = 0; i < l->ngaps; i++) {
@@ -342,12 +375,31 @@ void finding_list_release(struct finding_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* A double as JSON: null when not finite (NAN: not measured). */
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 json_t *finding_json(const struct finding *f)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "mode", f->mode,
 			      "name", f->name, "subject", f->subject,
 			      "severity", f->severity, "summary", f->summary,
 			      "figures", f->figures);
+	json_t *ev = json_array();
+	size_t i;
+
+	for (i = 0; i < f->nfig; i++) {
+		const struct finding_figure *g = &f->fig[i];
+		json_t *x = json_pack("{s:s, s:s, s:o, s:s}", "name", g->name, "label", g->label,
+				      "value", num_or_null(g->value), "unit", g->unit);
+		if (g->bound)
+			json_object_set_new(x, "target", json_pack("{s:o, s:s}", "value",
+					    num_or_null(g->target), "bound", g->bound));
+		json_array_append_new(ev, x);
+	}
+	json_object_set_new(o, "evidence", ev);
 
 	if (f->model)
 		json_object_set_new(o, "model", json_string(f->model->id));

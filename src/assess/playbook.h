@@ -84,12 +84,33 @@ int phase_persist(struct store *s, const char *actor, const struct phase_verdict
 /* ---- findings ---- */
 
 /*
+ * One figure of a finding's evidence, typed so that printers can write it
+ * in words and units ("repeat use across the organisation: 54 %") instead
+ * of dumping the detector's JSON.  name is the figure's key (as in the
+ * detector's JSON where it has one); label says what it is in words;
+ * unit is one of "ratio" (0..1, shown as a percentage), "count",
+ * "seconds", "phase" (a phase number), "coefficient" (a unitless 0..1 index such as Gini)
+ * or "p-value".  target is the threshold the detector compared the figure
+ * with (NAN when none) and bound says which side of it is wanted: "under",
+ * "at most", "at least" or "above" (NULL when no target).  name and label
+ * are owned by the finding; unit and bound are static strings.
+ */
+struct finding_figure {
+	char *name;
+	char *label;
+	double value;      /* NAN: not measured */
+	const char *unit;
+	double target;     /* NAN: no target */
+	const char *bound;
+};
+
+/*
  * One finding.  Every string is owned by the finding (freed by
  * finding_list_release()); move and model are borrowed from the catalog.
- * The figures are the detector's evidence, as JSON because each detector
- * has its own (nested kernel output such as the trend test's series).
- * NEEDSWORK: a typed figure list (name, value, unit) once the human
- * output changes (another issue); JSON and text print them as they are.
+ * `figures` is the detector's evidence as JSON, kept as it was for
+ * --json and the API (nested kernel output such as the trend test's
+ * series); `fig` is the same evidence as a typed list, the one the human
+ * printers (report, pages) read.
  */
 struct finding {
 	char *mode;        /* failure mode id */
@@ -98,9 +119,18 @@ struct finding {
 	char *severity;    /* high, medium, low */
 	char *summary;
 	json_t *figures;   /* evidence figures, owned */
+	struct finding_figure *fig; /* typed evidence, owned, in the detector's order */
+	size_t nfig, afig;
 	const struct cat_move *move; /* borrowed from the catalog */
 	const struct cat_model *model;
 };
+
+/*
+ * Append a typed figure to f (copies name and label; unit and bound must
+ * be static).  target NAN and bound NULL when the figure has no target.
+ */
+void finding_add_figure(struct finding *f, const char *name, const char *label,
+			double value, const char *unit, double target, const char *bound);
 
 /* A failure mode a detector could not assess, and what would supply it. */
 struct finding_gap {
@@ -137,16 +167,23 @@ struct finding_detector {
 void findings_register(const struct finding_detector *d);
 /* The built-in detectors (demo not embedded, automating before controls). */
 void findings_register_builtin(void);
-void findings_add(struct finding_list *out, const struct catalog *cat, const char *mode,
-		  const char *subject, const char *severity, json_t *figures,
-		  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/*
+ * Append a finding (takes ownership of figures; NULL: an empty object).
+ * Returns it, borrowed and valid until the next findings_add() on out, so
+ * that the detector can add its typed figures with finding_add_figure().
+ */
+struct finding *findings_add(struct finding_list *out, const struct catalog *cat,
+			     const char *mode, const char *subject, const char *severity,
+			     json_t *figures, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
 /* Run every catalog failure mode's detector, in catalog order. */
 int findings_compute(const struct evidence_env *env, const struct phase_verdict *phase,
 		     struct finding_list *out, struct aiv_err *err);
 void finding_list_release(struct finding_list *l);
 /*
  * The printers (new references): one finding {mode, name, subject,
- * severity, summary, figures[, model][, move]}, one gap {mode, name,
+ * severity, summary, figures, evidence[, model][, move]} where evidence is
+ * the typed list [{name, label, value, unit[, target, bound]}], one gap {mode, name,
  * lacks}, and the list {findings, not_assessed} that `aivalue findings
  * --json`, GET /api/v1/findings and the JSON report carry.
  */

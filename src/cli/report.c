@@ -18,12 +18,14 @@
 int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue report [--format html|md|json] [--industry ID] [--as-of DATE] [-o FILE]", NULL };
-	const char *format = "html", *outfile = NULL, *industry = NULL, *as_of = NULL;
+		"aivalue report [--format html|md|json] [--industry ID] [--org NAME] [--as-of DATE]"
+		" [-o FILE]", NULL };
+	const char *format = "html", *outfile = NULL, *industry = NULL, *org = NULL, *as_of = NULL;
 	int64_t as_of_us = 0;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
+		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
 		{ OPT_STRING, 0, "as-of", &as_of, "DATE",
 		  "every figure as of DATE, from data up to that day" },
@@ -54,6 +56,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	time_format_us(time_now_us(), now);
 	meta.generated_at = now;
 	meta.workspace = ctx->db_path;
+	meta.organisation = org;
 	if (ledger_head(ctx->store, &meta.head_seq, meta.head_hash, &err))
 		return cli_error(&err);
 	if (as_of && cli_parse_as_of(as_of, &as_of_us))

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aiv.h" /* core/banned.h, as every source file */
+
 const char *units_duration(double s, char *buf, size_t n)
 {
 	const char *sign = s < 0 ? "-" : "";

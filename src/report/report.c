@@ -17,8 +17,11 @@
 #include <string.h>
 
 #include "core/cjson.h"
+#include "assess/series.h"
+#include "core/units.h"
 #include "report.h"
 #include "report_charts.h"
+#include "report_summary.h"
 
 static const char *level_name(const struct catalog *cat, int level)
 {
@@ -32,14 +35,26 @@ static const char *level_name(const struct catalog *cat, int level)
 	return "?";
 }
 
-static void fmt_value(char *buf, size_t len, const struct cat_metric *m, double v)
+/*
+ * The target of a model metric: the organisation's MetricTarget when one
+ * is applied, else the catalog's default (assess/series.h).  A store
+ * error falls back to the catalog default rather than dropping the
+ * target from the page.
+ */
+static double metric_target(const struct playbook_state *ps, size_t i)
 {
-	if (!strcmp(m->unit, "ratio"))
-		snprintf(buf, len, "%.1f%%", v * 100);
-	else if (!strcmp(m->unit, "seconds"))
-		snprintf(buf, len, "%.1f days", v / 86400);
-	else
-		snprintf(buf, len, "%g", v);
+	const struct catalog *cat = ps->env.cat;
+	struct metric_target t;
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (ps->env.store && !metric_target_get(ps->env.store, cat, &cat->metrics[i], &t, &err))
+		return t.target;
+	return cat->metrics[i].target;
+}
+
+static int metric_up(const struct cat_metric *m)
+{
+	return m->direction && !strcmp(m->direction, "up");
 }
 
 json_t *report_json(const struct playbook_state *ps, const struct report_meta *meta)
@@ -67,6 +82,12 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "crosswalk", ps->crosswalk ? json_incref(ps->crosswalk) : json_array());
 	json_object_set_new(o, "measured_answers",
 			    ps->measured ? json_incref(ps->measured) : json_array());
+	{
+		struct report_summary sum;
+		report_summary_compute(ps, meta->organisation, &sum);
+		json_object_set_new(o, "summary", report_summary_json(&sum));
+		report_summary_release(&sum);
+	}
 	return o;
 }
 
@@ -92,11 +113,63 @@ static const char css[] =
 	".src{color:#6b7280;font-size:11px}.charts{display:flex;flex-wrap:wrap;gap:12px;"
 	"align-items:flex-start}.model{border-left:4px solid #999;padding:2px 10px;margin:10px 0;"
 	"break-inside:avoid}.move{background:#f0f7fc;padding:4px 8px;margin-top:4px}"
-	"svg text{font-family:inherit}"
+	"svg text{font-family:inherit}svg{max-width:100%;height:auto}"
+	".summary:not(:last-child){break-after:page}.summary .lead{font-size:15px}.summary li{margin:4px 0}"
+	".owner{color:#374151;font-size:11px;white-space:nowrap}"
+	"code{overflow-wrap:anywhere}td,p,li{overflow-wrap:anywhere}"
 	"@page{size:A4;margin:14mm}"
 	"@media print{body{max-width:none;padding:0;font-size:11px}"
 	"h2{break-after:avoid}tr,.model,svg{break-inside:avoid}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+/*
+ * Text for HTML with a figure kept on one line: the space between a
+ * number and its unit ("88 %", "2 d 02 h", "0.9 pp", "4 min") becomes a
+ * no-break space, so a figure never wraps in the middle.
+ */
+static void add_prose(struct strbuf *sb, const char *s)
+{
+	static const char *const units[] = { "%", "pp", "d ", "h", "min", "s", NULL };
+	const char *p;
+	size_t k;
+
+	for (p = s; *p; p++) {
+		/* the space inside a duration: "2 d 02 h", "5 h 07 min", "4 min 10 s" */
+		if (*p == ' ' && p[1] >= '0' && p[1] <= '9' &&
+		    ((p - s >= 3 && (p[-1] == 'd' || p[-1] == 'h') && p[-2] == ' ' &&
+		      p[-3] >= '0' && p[-3] <= '9') ||
+		     (p - s >= 5 && !strncmp(p - 4, " min", 4) && p[-5] >= '0' && p[-5] <= '9'))) {
+			strbuf_addstr(sb, "&nbsp;");
+			continue;
+		}
+		if (*p == ' ' && p > s && p[-1] >= '0' && p[-1] <= '9') {
+			for (k = 0; units[k]; k++) {
+				size_t n = strlen(units[k]);
+				if (!strncmp(p + 1, units[k], n) &&
+				    (units[k][n - 1] == ' ' || !p[1 + n] || p[1 + n] == ' ' ||
+				     p[1 + n] == ')' || p[1 + n] == ';' || p[1 + n] == ',' ||
+				     p[1 + n] == '.' || p[1 + n] == ':'))
+					break;
+			}
+			if (units[k]) {
+				strbuf_addstr(sb, "&nbsp;");
+				continue;
+			}
+		}
+		if (*p == '<')
+			strbuf_addstr(sb, "&lt;");
+		else if (*p == '>')
+			strbuf_addstr(sb, "&gt;");
+		else if (*p == '&')
+			strbuf_addstr(sb, "&amp;");
+		else if (*p == '"')
+			strbuf_addstr(sb, "&quot;");
+		else if (*p == '\'')
+			strbuf_addstr(sb, "&#39;");
+		else
+			strbuf_addch(sb, *p);
+	}
+}
 
 static const char *status_class(const char *s)
 {
@@ -124,63 +197,6 @@ static void td(struct strbuf *sb, const char *s)
 	strbuf_addstr(sb, "</td>");
 }
 
-static void html_phase(struct strbuf *sb, const struct playbook_state *ps)
-{
-	const struct catalog *cat = ps->env.cat;
-	size_t i;
-
-	strbuf_addstr(sb, "<h2>1. Phase earned</h2><div class=\"phase\"><div class=\"big\">");
-	strbuf_addf(sb, "%d / %zu</div><div><b>", ps->pv.earned, cat->nphases);
-	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->name : "");
-	strbuf_addstr(sb, "</b><br>");
-	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->summary : "");
-	strbuf_addstr(sb, "</div></div><table><thead><tr><th>Gate</th><th>Criterion</th>"
-			  "<th>Status</th><th>Figure</th><th>Source</th><th>NIST AI RMF / "
-			  "ISO/IEC 42001</th></tr></thead><tbody>");
-	for (i = 0; i < ps->pv.ng; i++) {
-		const struct gate_result *g = &ps->pv.g[i];
-		char fig[128];
-		if (g->ev.state == EV_MEASURED)
-			snprintf(fig, sizeof(fig), "%.4g (needs %s %g)", g->ev.value, g->cr->op,
-				 g->cr->value);
-		else
-			snprintf(fig, sizeof(fig), "- (needs %s %g)", g->cr->op, g->cr->value);
-		strbuf_addf(sb, "<tr><td>Phase %d exit</td>", g->phase->number);
-		td(sb, g->cr->description);
-		strbuf_addstr(sb, "<td>");
-		badge(sb, gate_status_names[g->status]);
-		strbuf_addstr(sb, "</td>");
-		strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">", fig);
-		strbuf_add_html(sb, g->ev.source);
-		strbuf_addstr(sb, "</td><td class=\"src\">");
-		{
-			const struct rq_gatexw *x = questionnaire_gate_xwalk(ps->q, g->cr->id);
-			size_t k;
-			for (k = 0; x && k < x->nist.n; k++)
-				strbuf_addf(sb, "%s%s", k ? ", " : "", x->nist.v[k]);
-			strbuf_addstr(sb, "<br>");
-			for (k = 0; x && k < x->iso.n; k++)
-				strbuf_addf(sb, "%s%s", k ? ", " : "", x->iso.v[k]);
-		}
-		strbuf_addstr(sb, "</td></tr>");
-	}
-	strbuf_addstr(sb, "</tbody></table>");
-	if (ps->pv.nahead) {
-		strbuf_addstr(sb, "<h3>Initiatives running ahead of their gate</h3><table><thead><tr>"
-				  "<th>Initiative</th><th>Model</th><th>Status</th><th>Phase</th>"
-				  "</tr></thead><tbody>");
-		for (i = 0; i < ps->pv.nahead; i++) {
-			strbuf_addstr(sb, "<tr>");
-			td(sb, ps->pv.ahead[i].initiative);
-			td(sb, ps->pv.ahead[i].model);
-			td(sb, ps->pv.ahead[i].status);
-			strbuf_addf(sb, "<td class=\"num\">%d (earned %d)</td></tr>",
-				    ps->pv.ahead[i].phase, ps->pv.earned);
-		}
-		strbuf_addstr(sb, "</tbody></table>");
-	}
-}
-
 static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 {
 	const struct catalog *cat = ps->env.cat;
@@ -190,7 +206,7 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 	size_t i;
 	int max = ps->q->max_level;
 
-	strbuf_addstr(sb, "<h2>2. Readiness</h2>");
+	strbuf_addstr(sb, "<h2>3. Readiness</h2>");
 	if (!ps->have_set) {
 		strbuf_addstr(sb, "<p>No readiness answers saved yet: run <code>aivalue assess "
 				  "org</code>.</p>");
@@ -248,18 +264,25 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 		json_array_foreach(ps->measured, i, mj) {
 			if (json_is_true(json_object_get(mj, "agrees")))
 				continue;
+			const struct rq_question *qq = questionnaire_find(ps->q, json_str(mj, "question"), NULL);
+			const struct cat_metric *mm = catalog_metric(cat, json_str(mj, "metric"));
+			char mv[UNITS_BUF];
 			strbuf_addstr(sb, "<p>");
 			badge(sb, "measured");
-			strbuf_addstr(sb, " ");
-			strbuf_add_html(sb, json_str(mj, "question"));
+			strbuf_addstr(sb, " &ldquo;");
+			strbuf_add_html(sb, qq ? qq->text : json_str(mj, "question"));
+			strbuf_addstr(sb, "&rdquo;");
 			if (json_is_integer(json_object_get(mj, "stated_level")))
-				strbuf_addf(sb, ": stated level %lld, ",
+				strbuf_addf(sb, " answered level %lld, ",
 					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
 			else
-				strbuf_addstr(sb, ": not answered, ");
-			strbuf_addstr(sb, "measured ");
-			strbuf_add_html(sb, json_str(mj, "metric"));
-			strbuf_addf(sb, " = %.4g gives level %lld (", json_real_value(json_object_get(mj, "value")),
+				strbuf_addstr(sb, " not answered, ");
+			strbuf_addstr(sb, "but the measured ");
+			strbuf_add_html(sb, mm ? mm->name : json_str(mj, "metric"));
+			strbuf_addf(sb, " of %s gives level %lld (",
+				    units_value(mm ? mm->unit : NULL,
+						json_number_value(json_object_get(mj, "value")), mv,
+						sizeof(mv)),
 				    (long long)json_integer_value(json_object_get(mj, "measured_level")));
 			strbuf_add_html(sb, json_str(mj, "source"));
 			strbuf_addstr(sb, ")</p>");
@@ -270,131 +293,198 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 	free(vals);
 }
 
-static void html_scorecards(struct strbuf *sb, const struct playbook_state *ps)
+/* A page-one heading, then the list's opening tag, or `none` as a paragraph. */
+static void list_open(struct strbuf *sb, const char *heading, size_t n, const char *none,
+		      const char *open)
+{
+	strbuf_addf(sb, "<h3>%s</h3>", heading);
+	if (n)
+		strbuf_addstr(sb, open);
+	else
+		strbuf_addf(sb, "<p>%s</p>", none);
+}
+
+static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
+			 const struct report_summary *sum)
+{
+	size_t i;
+
+	strbuf_addstr(sb, "<section class=\"summary\"><h2>Executive summary</h2>");
+	if (sum->empty) {
+		strbuf_addstr(sb, "<p class=\"lead\">");
+		add_prose(sb, sum->phase_why);
+		strbuf_addstr(sb, "</p><ol class=\"setup\">");
+		for (i = 0; report_setup_steps[i].what; i++) {
+			strbuf_addstr(sb, "<li><b>");
+			strbuf_add_html(sb, report_setup_steps[i].what);
+			strbuf_addstr(sb, "</b><br><code>");
+			strbuf_add_html(sb, report_setup_steps[i].command);
+			strbuf_addstr(sb, "</code><br>Unlocks: ");
+			strbuf_add_html(sb, report_setup_steps[i].unlocks);
+			strbuf_addstr(sb, "</li>");
+		}
+		strbuf_addstr(sb, "</ol></section>");
+		return;
+	}
+	strbuf_addf(sb, "<div class=\"phase\"><div class=\"big\">Phase %d of %zu</div><div><b>",
+		    sum->phase, sum->nphases);
+	strbuf_add_html(sb, sum->phase_name);
+	strbuf_addstr(sb, "</b><br>");
+	strbuf_add_html(sb, ps->pv.phase ? ps->pv.phase->summary : "");
+	strbuf_addstr(sb, "</div></div><p>");
+	add_prose(sb, sum->phase_why);
+	strbuf_addstr(sb, "</p>");
+	list_open(sb, "What matters most", sum->ntop,
+		  "No finding from the detectors that have evidence.", "<ol class=\"top\">");
+	for (i = 0; i < sum->ntop; i++) {
+		struct strbuf t = STRBUF_INIT;
+		report_finding_sentence(&t, sum->top[i], 1);
+		strbuf_addstr(sb, "<li>");
+		badge(sb, sum->top[i]->severity);
+		strbuf_addstr(sb, " ");
+		add_prose(sb, t.buf);
+		strbuf_addstr(sb, "</li>");
+		strbuf_release(&t);
+	}
+	strbuf_addstr(sb, sum->ntop ? "</ol>" : "");
+	list_open(sb, "Value proven so far", sum->nvalue,
+		  "No value hypothesis is supported by evidence yet.", "<ul class=\"value\">");
+	for (i = 0; i < sum->nvalue; i++) {
+		strbuf_addstr(sb, "<li><b>");
+		add_prose(sb, sum->value[i].sentence);
+		strbuf_addstr(sb, "</b><br><span class=\"src\">");
+		strbuf_add_html(sb, sum->value[i].title);
+		if (*sum->value[i].interval) {
+			strbuf_addstr(sb, "; ");
+			add_prose(sb, sum->value[i].interval);
+		}
+		strbuf_addstr(sb, "</span></li>");
+	}
+	strbuf_addstr(sb, sum->nvalue ? "</ul>" : "");
+	list_open(sb, "Next moves", sum->nmove, "No step is open on the roadmap.",
+		  "<ol class=\"moves\">");
+	for (i = 0; i < sum->nmove; i++) {
+		strbuf_addstr(sb, "<li>");
+		add_prose(sb, sum->move[i].action);
+		strbuf_addstr(sb, ". <span class=\"owner\">Owner: ");
+		strbuf_add_html(sb, sum->move[i].owner);
+		strbuf_addstr(sb, "</span></li>");
+	}
+	strbuf_addstr(sb, sum->nmove ? "</ol>" : "");
+	strbuf_addstr(sb, "</section>");
+}
+
+static void html_models(struct strbuf *sb, const struct playbook_state *ps)
 {
 	const struct catalog *cat = ps->env.cat;
 	size_t m, i;
 
-	strbuf_addstr(sb, "<h2>3. Scorecard per value model</h2>");
+	strbuf_addstr(sb, "<h2>1. Value models: metrics against targets</h2>");
 	for (m = 0; m < cat->nmodels; m++) {
 		const struct cat_model *cm = &cat->models[m];
-		size_t nf = 0;
+		struct chart_metric_row *rows = xcalloc(cm->nmetrics + 1, sizeof(*rows));
+		struct chart_point *pts = xcalloc(cm->nmetrics + 1, sizeof(*pts));
+		char (*vt)[UNITS_BUF] = xcalloc(cm->nmetrics + 1, sizeof(*vt));
+		char (*tt)[UNITS_BUF] = xcalloc(cm->nmetrics + 1, sizeof(*tt));
+		size_t nf = 0, nmissing = 0;
+
 		strbuf_addf(sb, "<div class=\"model\" style=\"border-color:%s\"><h3>%d. ", cm->color,
 			    cm->number);
 		strbuf_add_html(sb, cm->name);
 		strbuf_addstr(sb, "</h3><p>Readiness: ");
 		if (ps->have_set && ps->rs.models[m].level >= 0)
-			strbuf_addf(sb, "level %d %s (confidence %.2f)", ps->rs.models[m].level,
-				    level_name(cat, ps->rs.models[m].level),
-				    ps->rs.models[m].confidence);
+			strbuf_addf(sb, "level %d, %s.", ps->rs.models[m].level,
+				    level_name(cat, ps->rs.models[m].level));
 		else
-			strbuf_addstr(sb, "not assessed");
-		strbuf_addstr(sb, ". Trend: needs two or more measurements per metric; none "
-				  "recorded yet.</p><table><thead><tr><th>Metric</th><th>Value</th>"
-				  "<th>Source</th></tr></thead><tbody>");
-		for (i = cm->first_metric; i < cm->first_metric + cm->nmetrics; i++) {
-			const struct evidence_value *ev = &ps->metrics[i];
-			char v[64] = "-";
-			if (ev->state == EV_MEASURED)
-				fmt_value(v, sizeof(v), &cat->metrics[i], ev->value);
-			strbuf_addstr(sb, "<tr>");
-			td(sb, cat->metrics[i].name);
-			strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">", v);
-			strbuf_add_html(sb, ev->source);
-			strbuf_addstr(sb, "</td></tr>");
-		}
-		strbuf_addstr(sb, "</tbody></table>");
+			strbuf_addstr(sb, "not assessed.");
 		for (i = 0; i < ps->fl.n; i++)
-			if (ps->fl.f[i].model == cm)
-				nf++;
-		strbuf_addf(sb, "<p>Findings: %zu%s</p></div>", nf, nf ? " (see section 5)" : "");
-	}
-}
-
-static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
-{
-	size_t i, j;
-
-	strbuf_addstr(sb, "<h2>4. Hypotheses and verdicts</h2>");
-	if (!ps->hr.n) {
-		strbuf_addstr(sb, "<p>No hypotheses registered.</p>");
-		return;
-	}
-	strbuf_addf(sb, "<p>%zu supported, %zu not supported, %zu insufficient data.</p>",
-		    ps->hr.supported, ps->hr.not_supported, ps->hr.insufficient);
-	strbuf_addstr(sb, "<table><thead><tr><th>Hypothesis</th><th>Metric</th><th>Verdict</th>"
-			  "<th>Baseline &rarr; comparison</th><th>Effect [CI]</th><th>n</th>"
-			  "<th>Guardrails</th></tr></thead><tbody>");
-	for (i = 0; i < ps->hr.n; i++) {
-		const struct hyp_result *r = &ps->hr.r[i];
-		strbuf_addstr(sb, "<tr><td><b>");
-		strbuf_add_html(sb, r->name);
-		strbuf_addstr(sb, "</b><br><span class=\"src\">");
-		strbuf_add_html(sb, r->initiative);
-		strbuf_addstr(sb, "; ");
-		strbuf_add_html(sb, r->reason);
-		strbuf_addstr(sb, "</span></td>");
-		td(sb, r->metric);
-		strbuf_addstr(sb, "<td>");
-		badge(sb, r->verdict);
-		strbuf_addstr(sb, "</td>");
-		if (r->e.ok && strcmp(r->verdict, "superseded"))
-			strbuf_addf(sb, "<td class=\"num\">%.4g &rarr; %.4g</td><td class=\"num\">"
-					"%+.4g [%.4g, %.4g]</td><td class=\"num\">%zu / %zu</td>",
-				    r->e.baseline, r->e.treatment, r->e.effect, r->e.lo, r->e.hi,
-				    r->e.na, r->e.nb);
-		else
-			strbuf_addstr(sb, "<td>-</td><td>-</td><td>-</td>");
-		strbuf_addstr(sb, "<td>");
-		for (j = 0; j < r->nguards; j++) {
-			strbuf_add_html(sb, r->guards[j].metric);
-			strbuf_addstr(sb, " ");
-			badge(sb, r->guards[j].verdict);
-			strbuf_addstr(sb, "<br>");
+			nf += ps->fl.f[i].model == cm;
+		if (nf)
+			strbuf_addf(sb, " %zu finding%s (section 2).", nf, nf == 1 ? "" : "s");
+		strbuf_addstr(sb, "</p>");
+		for (i = 0; i < cm->nmetrics; i++) {
+			size_t k = cm->first_metric + i;
+			const struct cat_metric *mt = &cat->metrics[k];
+			double target = metric_target(ps, k);
+			rows[i].label = mt->name;
+			rows[i].unit = mt->unit;
+			rows[i].up = metric_up(mt);
+			rows[i].target = target;
+			if (ps->metrics[k].state == EV_MEASURED) {
+				/* today's value; a stored series (hist15) would pass every point */
+				pts[i].t_us = ps->metrics[k].measured_at;
+				pts[i].value = ps->metrics[k].value;
+				rows[i].pts = &pts[i];
+				rows[i].npts = 1;
+			} else {
+				nmissing++;
+			}
+			rows[i].value_text = units_value(mt->unit, ps->metrics[k].state == EV_MEASURED ?
+							 ps->metrics[k].value : NAN, vt[i], UNITS_BUF);
+			rows[i].target_text = isfinite(target) ?
+				units_value(mt->unit, target, tt[i], UNITS_BUF) : NULL;
 		}
-		strbuf_addstr(sb, "</td></tr>");
+		chart_metric_targets(sb, cm->name, rows, cm->nmetrics);
+		if (nmissing) {
+			size_t j = 0;
+			strbuf_addstr(sb, "<p class=\"src\">No data: ");
+			for (i = 0; i < cm->nmetrics; i++) {
+				size_t k = cm->first_metric + i;
+				if (ps->metrics[k].state == EV_MEASURED)
+					continue;
+				strbuf_addstr(sb, j++ ? "; " : "");
+				strbuf_add_html(sb, cat->metrics[k].name);
+				strbuf_addstr(sb, " (");
+				strbuf_add_html(sb, ps->metrics[k].source);
+				strbuf_addstr(sb, ")");
+			}
+			strbuf_addstr(sb, ".</p>");
+		}
+		strbuf_addstr(sb, "</div>");
+		free(rows);
+		free(pts);
+		free(vt);
+		free(tt);
 	}
-	strbuf_addstr(sb, "</tbody></table>");
 }
 
 static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 {
 	size_t i;
 
-	strbuf_addstr(sb, "<h2>5. Findings</h2>");
+	strbuf_addstr(sb, "<h2>2. Findings</h2>");
 	if (!ps->fl.n)
 		strbuf_addstr(sb, "<p>No findings from the detectors that have evidence.</p>");
 	for (i = 0; i < ps->fl.n; i++) {
 		const struct finding *f = &ps->fl.f[i];
-		char *fig = json_dumps(f->figures, JSON_COMPACT | JSON_SORT_KEYS);
-		strbuf_addstr(sb, "<div class=\"model\"");
+		struct strbuf t = STRBUF_INIT;
+		report_finding_sentence(&t, f, 2);
+		strbuf_addstr(sb, "<div class=\"model finding\"");
 		if (f->model)
 			strbuf_addf(sb, " style=\"border-color:%s\"", f->model->color);
-		strbuf_addstr(sb, ">");
+		strbuf_addstr(sb, "><p>");
 		badge(sb, f->severity);
 		strbuf_addstr(sb, " <b>");
 		strbuf_add_html(sb, f->name);
-		strbuf_addstr(sb, "</b>: ");
-		strbuf_add_html(sb, f->summary);
-		strbuf_addstr(sb, "<br><span class=\"src\">");
-		strbuf_add_html(sb, fig ? fig : "");
-		strbuf_addstr(sb, "</span>");
+		strbuf_addstr(sb, ".</b> ");
+		add_prose(sb, t.buf);
+		strbuf_addstr(sb, "</p>");
 		if (f->move) {
-			strbuf_addstr(sb, "<div class=\"move\"><b>");
-			strbuf_add_html(sb, f->move->name);
-			strbuf_addstr(sb, ".</b> ");
-			strbuf_add_html(sb, f->move->text);
+			strbuf_reset(&t);
+			report_move_sentence(&t, f);
+			strbuf_addstr(sb, "<div class=\"move\"><b>Move:</b> ");
+			add_prose(sb, t.buf);
 			strbuf_addstr(sb, "</div>");
 		}
 		strbuf_addstr(sb, "</div>");
-		free(fig);
+		strbuf_release(&t);
 	}
 	if (ps->fl.ngaps) {
 		strbuf_addstr(sb, "<h3>Not assessed (lacks evidence)</h3><ul>");
 		for (i = 0; i < ps->fl.ngaps; i++) {
 			strbuf_addstr(sb, "<li><b>");
 			strbuf_add_html(sb, ps->fl.gaps[i].name);
-			strbuf_addstr(sb, "</b>: ");
+			strbuf_addstr(sb, "</b>: needs ");
 			strbuf_add_html(sb, ps->fl.gaps[i].lacks);
 			strbuf_addstr(sb, "</li>");
 		}
@@ -402,19 +492,150 @@ static void html_findings(struct strbuf *sb, const struct playbook_state *ps)
 	}
 }
 
-static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps)
+/* The minimum effect of r relative to its baseline, NAN when unknown. */
+static double hyp_min_relative(const struct hyp_result *r)
+{
+	if (r->min_relative)
+		return r->min_effect;
+	return r->e.baseline != 0 ? r->min_effect_abs / fabs(r->e.baseline) : NAN;
+}
+
+static void html_hypotheses(struct strbuf *sb, const struct playbook_state *ps)
+{
+	const struct catalog *cat = ps->env.cat;
+	double axis_lo = 0, axis_hi = 0;
+	size_t i, j;
+
+	strbuf_addstr(sb, "<h2>4. Hypotheses and verdicts</h2>");
+	if (!ps->hr.n) {
+		strbuf_addstr(sb, "<p>No hypotheses registered.</p>");
+		return;
+	}
+	strbuf_addf(sb, "<p>%zu supported, %zu not supported, %zu with too little data. Each bar "
+			"is the interval of the improvement relative to the baseline (positive is "
+			"better): the dot is the estimate, the solid line zero, the dashed line the "
+			"minimum effect the hypothesis asked for.</p>",
+		    ps->hr.supported, ps->hr.not_supported, ps->hr.insufficient);
+	/* one axis for every bar, so that the bars compare */
+	for (i = 0; i < ps->hr.n; i++) {
+		const struct hyp_result *r = &ps->hr.r[i];
+		double b = fabs(r->e.baseline), mr = hyp_min_relative(r);
+		if (!r->e.ok || b == 0 || !strcmp(r->verdict, "superseded"))
+			continue;
+		if (r->e.imp_lo / b < axis_lo)
+			axis_lo = r->e.imp_lo / b;
+		if (r->e.imp_hi / b > axis_hi)
+			axis_hi = r->e.imp_hi / b;
+		if (isfinite(mr) && mr > axis_hi)
+			axis_hi = mr;
+	}
+	axis_lo -= 0.05;
+	axis_hi += 0.05;
+	strbuf_addstr(sb, "<table class=\"hyp\"><thead><tr><th>Hypothesis</th><th>Verdict</th>"
+			  "<th>Comparison against baseline</th><th>Change and interval</th>"
+			  "</tr></thead><tbody>");
+	for (i = 0; i < ps->hr.n; i++) {
+		const struct hyp_result *r = &ps->hr.r[i];
+		const struct cat_metric *m = catalog_metric(cat, r->metric);
+		const char *unit = m ? m->unit : NULL, *title = json_str(r->spec, "title");
+		char a[UNITS_BUF], b[UNITS_BUF], c[UNITS_BUF], d[UNITS_BUF];
+
+		strbuf_addstr(sb, "<tr><td><b>");
+		strbuf_add_html(sb, title ? title : r->name);
+		strbuf_addstr(sb, "</b><br><span class=\"src\">");
+		strbuf_add_html(sb, m ? m->name : r->metric);
+		strbuf_addstr(sb, "; initiative ");
+		strbuf_add_html(sb, r->initiative);
+		strbuf_addstr(sb, "</span></td><td>");
+		badge(sb, r->verdict);
+		strbuf_addstr(sb, "</td>");
+		if (r->e.ok && strcmp(r->verdict, "superseded")) {
+			double bl = fabs(r->e.baseline);
+			const char *word = report_change_word(m, r->e.improvement);
+			char *cmp = xstrfmt("%s instead of %s",
+					    units_value(unit, r->e.treatment, a, sizeof(a)),
+					    units_value(unit, r->e.baseline, b, sizeof(b)));
+			strbuf_addstr(sb, "<td>");
+			add_prose(sb, cmp);
+			strbuf_addf(sb, "<br><span class=\"src\">%zu and %zu units</span></td><td>",
+				    r->e.nb, r->e.na);
+			free(cmp);
+			if (bl > 0) {
+				char *tip = xstrfmt("%s %s; %s interval %s to %s",
+					units_relative(fabs(r->e.improvement) / bl, c, sizeof(c)), word,
+					units_relative(r->confidence, d, sizeof(d)),
+					units_relative(r->e.imp_lo / bl, a, sizeof(a)),
+					units_relative(r->e.imp_hi / bl, b, sizeof(b)));
+				char *head = xstrfmt("%s %s ", units_relative(fabs(r->e.improvement) / bl,
+						     c, sizeof(c)), word);
+				add_prose(sb, head);
+				free(head);
+				chart_interval(sb, tip, r->e.imp_lo / bl, r->e.imp_hi / bl,
+					       r->e.improvement / bl, hyp_min_relative(r), axis_lo,
+					       axis_hi);
+				free(tip);
+			} else {
+				char *txt = xstrfmt("%s %s", units_delta(unit, r->e.improvement, d,
+						    sizeof(d)), word);
+				add_prose(sb, txt);
+				free(txt);
+			}
+			strbuf_addstr(sb, "</td>");
+		} else {
+			strbuf_addstr(sb, "<td>no data</td><td>no data</td>");
+		}
+		strbuf_addstr(sb, "</tr>");
+		if (r->nguards) {
+			strbuf_addstr(sb, "<tr class=\"guards\"><td colspan=\"4\" class=\"src\">Guardrails: ");
+			for (j = 0; j < r->nguards; j++) {
+				const struct cat_metric *gm = catalog_metric(cat, r->guards[j].metric);
+				strbuf_addstr(sb, j ? "; " : "");
+				strbuf_add_html(sb, gm ? gm->name : r->guards[j].metric);
+				strbuf_addstr(sb, " ");
+				strbuf_add_html(sb, r->guards[j].verdict);
+			}
+			strbuf_addstr(sb, "</td></tr>");
+		}
+	}
+	strbuf_addstr(sb, "</tbody></table>");
+}
+
+/*
+ * Why a roadmap step is there, in words: a gate step's criterion from its
+ * gate result ("now 1, needs exactly 0; source"), any other step's own
+ * text.
+ */
+static void step_why(const struct playbook_state *ps, const struct roadmap_step *st,
+		     struct strbuf *sb)
+{
+	size_t i;
+
+	if (!strcmp(st->kind, "gate"))
+		for (i = 0; i < ps->pv.ng; i++)
+			if (!strcmp(ps->pv.g[i].cr->id, st->id)) {
+				report_gate_words(sb, ps->env.cat, &ps->pv.g[i]);
+				strbuf_addf(sb, " (%s)", ps->pv.g[i].ev.source);
+				return;
+			}
+	strbuf_addstr(sb, st->why);
+}
+
+static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps,
+			 const struct report_summary *sum)
 {
 	const struct roadmap *rm = &ps->rm;
 	size_t i;
 
-	strbuf_addstr(sb, "<h2>6. Roadmap</h2><p class=\"meta\">Priority = gap &times; impact "
-			  "&times; dependency (docs/playbook.md); ties by kind, then id.</p>");
+	(void)sum;
+	strbuf_addstr(sb, "<h2>5. Roadmap</h2><p class=\"meta\">Each step's priority is its gap "
+			  "times its impact times its dependency (docs/playbook.md); ties go to gate "
+			  "steps, then readiness, then findings.</p>");
 	strbuf_addstr(sb, "<h3>Phase 2 trio</h3><table><thead><tr><th>Slot</th><th>Initiative</th>"
 			  "<th>Why</th></tr></thead><tbody>");
 	for (i = 0; i < 3; i++) {
 		strbuf_addstr(sb, "<tr>");
 		td(sb, rm->trio[i].slot);
-		td(sb, rm->trio[i].initiative ? rm->trio[i].initiative : "(none)");
+		td(sb, rm->trio[i].initiative ? rm->trio[i].initiative : "none yet");
 		td(sb, rm->trio[i].reason);
 		strbuf_addstr(sb, "</tr>");
 	}
@@ -435,13 +656,68 @@ static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps)
 	strbuf_addstr(sb, "<h3>Next steps</h3><table><thead><tr><th>#</th><th>Step</th>"
 			  "<th>Priority</th><th>Why</th></tr></thead><tbody>");
 	for (i = 0; i < rm->n; i++) {
+		char p[UNITS_BUF];
 		strbuf_addf(sb, "<tr><td class=\"num\">%zu</td>", i + 1);
 		td(sb, rm->steps[i].title);
-		strbuf_addf(sb, "<td class=\"num\">%.3f</td><td class=\"src\">", rm->steps[i].priority);
-		strbuf_add_html(sb, rm->steps[i].why);
+		struct strbuf w = STRBUF_INIT;
+		step_why(ps, &rm->steps[i], &w);
+		strbuf_addf(sb, "<td class=\"num\">%s</td><td class=\"src\">",
+			    units_number(rm->steps[i].priority, p, sizeof(p)));
+		add_prose(sb, w.buf);
+		strbuf_release(&w);
 		strbuf_addstr(sb, "</td></tr>");
 	}
 	strbuf_addstr(sb, "</tbody></table>");
+}
+
+static void html_gates(struct strbuf *sb, const struct playbook_state *ps)
+{
+	const struct catalog *cat = ps->env.cat;
+	size_t i;
+
+	strbuf_addstr(sb, "<h2>6. Phase gates in detail</h2><table><thead><tr><th>Gate</th>"
+			  "<th>Criterion</th><th>Status</th><th>Figure</th><th>Source</th>"
+			  "<th>NIST AI RMF / ISO/IEC 42001</th></tr></thead><tbody>");
+	for (i = 0; i < ps->pv.ng; i++) {
+		const struct gate_result *g = &ps->pv.g[i];
+		const struct cat_metric *m = catalog_metric(cat, g->cr->metric);
+		char v[UNITS_BUF], t[UNITS_BUF];
+		const struct rq_gatexw *x = questionnaire_gate_xwalk(ps->q, g->cr->id);
+		size_t k;
+
+		units_value(m ? m->unit : NULL, g->ev.state == EV_MEASURED ? g->ev.value : NAN, v,
+			    sizeof(v));
+		units_value(m ? m->unit : NULL, g->cr->value, t, sizeof(t));
+		strbuf_addf(sb, "<tr><td>Phase %d exit</td>", g->phase->number);
+		td(sb, g->cr->description);
+		strbuf_addstr(sb, "<td>");
+		badge(sb, gate_status_names[g->status]);
+		strbuf_addf(sb, "</td><td class=\"num\">%s<br><span class=\"src\">needs %s %s</span>"
+				"</td><td class=\"src\">", v, report_op_words(g->cr->op), t);
+		strbuf_add_html(sb, g->ev.source);
+		strbuf_addstr(sb, "</td><td class=\"src\">");
+		for (k = 0; x && k < x->nist.n; k++)
+			strbuf_addf(sb, "%s%s", k ? ", " : "", x->nist.v[k]);
+		strbuf_addstr(sb, "<br>");
+		for (k = 0; x && k < x->iso.n; k++)
+			strbuf_addf(sb, "%s%s", k ? ", " : "", x->iso.v[k]);
+		strbuf_addstr(sb, "</td></tr>");
+	}
+	strbuf_addstr(sb, "</tbody></table>");
+	if (ps->pv.nahead) {
+		strbuf_addstr(sb, "<h3>Initiatives running ahead of their gate</h3><table><thead><tr>"
+				  "<th>Initiative</th><th>Model</th><th>Status</th><th>Planned phase</th>"
+				  "</tr></thead><tbody>");
+		for (i = 0; i < ps->pv.nahead; i++) {
+			strbuf_addstr(sb, "<tr>");
+			td(sb, ps->pv.ahead[i].initiative);
+			td(sb, ps->pv.ahead[i].model);
+			td(sb, ps->pv.ahead[i].status);
+			strbuf_addf(sb, "<td class=\"num\">phase %d (earned: phase %d)</td></tr>",
+				    ps->pv.ahead[i].phase, ps->pv.earned);
+		}
+		strbuf_addstr(sb, "</tbody></table>");
+	}
 }
 
 static void html_crosswalk(struct strbuf *sb, const struct playbook_state *ps)
@@ -495,25 +771,41 @@ static void html_crosswalk(struct strbuf *sb, const struct playbook_state *ps)
 static void render_html(const struct playbook_state *ps, const struct report_meta *meta,
 			struct strbuf *sb)
 {
+	struct report_summary sum;
+
+	report_summary_compute(ps, meta->organisation, &sum);
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			  "<meta name=\"viewport\" content=\"width=device-width\">"
-			  "<title>aivalue playbook report</title><style>");
+			  "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	if (sum.organisation) {
+		strbuf_add_html(sb, sum.organisation);
+		strbuf_addstr(sb, ": ");
+	}
+	strbuf_addstr(sb, "AI value report</title><style>");
 	strbuf_addstr(sb, css);
-	strbuf_addstr(sb, "</style></head><body><h1>AI value playbook report</h1>"
-			  "<p class=\"meta\">Generated ");
+	strbuf_addstr(sb, "</style></head><body><h1>");
+	if (sum.organisation) {
+		strbuf_add_html(sb, sum.organisation);
+		strbuf_addstr(sb, ": ");
+	}
+	strbuf_addstr(sb, "AI value report</h1><p class=\"meta\">Generated ");
 	strbuf_add_html(sb, meta->generated_at);
 	strbuf_addstr(sb, " from ");
 	strbuf_add_html(sb, meta->workspace);
 	strbuf_addf(sb, " &middot; ledger head %lld:%.16s&hellip; (verify with <code>aivalue audit "
 			"verify --expect-head</code>)</p>", (long long)meta->head_seq, meta->head_hash);
-	html_phase(sb, ps);
-	html_readiness(sb, ps);
-	html_scorecards(sb, ps);
-	html_hypotheses(sb, ps);
-	html_findings(sb, ps);
-	html_roadmap(sb, ps);
-	html_crosswalk(sb, ps);
+	html_summary(sb, ps, &sum);
+	/* an empty workspace: the setup steps say everything there is to say */
+	if (!sum.empty) {
+		html_models(sb, ps);
+		html_findings(sb, ps);
+		html_readiness(sb, ps);
+		html_hypotheses(sb, ps);
+		html_roadmap(sb, ps, &sum);
+		html_gates(sb, ps);
+		html_crosswalk(sb, ps);
+	}
 	strbuf_addstr(sb, "</body></html>\n");
+	report_summary_release(&sum);
 }
 
 /* ---- Markdown ---- */
@@ -534,99 +826,143 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 		      struct strbuf *sb)
 {
 	const struct catalog *cat = ps->env.cat;
+	struct report_summary sum;
 	size_t i, j;
 
-	strbuf_addf(sb, "# AI value playbook report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n",
-		    meta->generated_at, meta->workspace, (long long)meta->head_seq, meta->head_hash);
-	strbuf_addf(sb, "## 1. Phase earned: %d of %zu, %s\n\n", ps->pv.earned, cat->nphases,
-		    ps->pv.phase ? ps->pv.phase->name : "");
-	strbuf_addstr(sb, "| Gate | Criterion | Status | Figure | Source |\n|---|---|---|---|---|\n");
-	for (i = 0; i < ps->pv.ng; i++) {
-		const struct gate_result *g = &ps->pv.g[i];
-		strbuf_addf(sb, "| phase %d | ", g->phase->number);
-		md_cell(sb, g->cr->description);
-		strbuf_addf(sb, " | %s | ", gate_status_names[g->status]);
-		if (g->ev.state == EV_MEASURED)
-			strbuf_addf(sb, "%.4g", g->ev.value);
-		else
-			strbuf_addstr(sb, "-");
-		strbuf_addf(sb, " (needs %s %g) | ", g->cr->op, g->cr->value);
-		md_cell(sb, g->ev.source);
-		strbuf_addstr(sb, " |\n");
+	report_summary_compute(ps, meta->organisation, &sum);
+	strbuf_addf(sb, "# %s%sAI value report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n",
+		    sum.organisation ? sum.organisation : "", sum.organisation ? ": " : "",
+		    meta->generated_at, meta->workspace,
+		    (long long)meta->head_seq, meta->head_hash);
+	strbuf_addstr(sb, "## Executive summary\n\n");
+	strbuf_addf(sb, "%s\n\n", sum.phase_why);
+	if (sum.empty) {
+		for (i = 0; report_setup_steps[i].what; i++)
+			strbuf_addf(sb, "%zu. **%s**: `%s`. Unlocks: %s.\n", i + 1,
+				    report_setup_steps[i].what, report_setup_steps[i].command,
+				    report_setup_steps[i].unlocks);
+		report_summary_release(&sum);
+		return;
 	}
-	if (ps->pv.nahead) {
-		strbuf_addstr(sb, "\nInitiatives ahead of their gate:\n\n");
-		for (i = 0; i < ps->pv.nahead; i++)
-			strbuf_addf(sb, "- %s (%s, %s, phase %d)\n", ps->pv.ahead[i].initiative,
-				    ps->pv.ahead[i].model, ps->pv.ahead[i].status, ps->pv.ahead[i].phase);
+	strbuf_addstr(sb, "### What matters most\n\n");
+	for (i = 0; i < sum.ntop; i++) {
+		struct strbuf t = STRBUF_INIT;
+		report_finding_sentence(&t, sum.top[i], 1);
+		strbuf_addf(sb, "%zu. [%s] %s\n", i + 1, sum.top[i]->severity, t.buf);
+		strbuf_release(&t);
 	}
-	strbuf_addstr(sb, "\n## 2. Readiness\n\n");
+	if (!sum.ntop)
+		strbuf_addstr(sb, "No finding from the detectors that have evidence.\n");
+	strbuf_addstr(sb, "\n### Value proven so far\n\n");
+	for (i = 0; i < sum.nvalue; i++)
+		strbuf_addf(sb, "- **%s** (%s%s%s)\n", sum.value[i].sentence, sum.value[i].title,
+			    *sum.value[i].interval ? "; " : "", sum.value[i].interval);
+	if (!sum.nvalue)
+		strbuf_addstr(sb, "No value hypothesis is supported by evidence yet.\n");
+	strbuf_addstr(sb, "\n### Next moves\n\n");
+	for (i = 0; i < sum.nmove; i++)
+		strbuf_addf(sb, "%zu. %s. Owner: %s.\n", i + 1, sum.move[i].action, sum.move[i].owner);
+	strbuf_addstr(sb, "\n## 1. Value models: metrics against targets\n");
+	for (i = 0; i < cat->nmodels; i++) {
+		const struct cat_model *cm = &cat->models[i];
+		strbuf_addf(sb, "\n### %d. %s\n\n| Metric | Value | Target | Source |\n"
+				"|---|---|---|---|\n", cm->number, cm->name);
+		for (j = cm->first_metric; j < cm->first_metric + cm->nmetrics; j++) {
+			char v[UNITS_BUF], t[UNITS_BUF];
+			double target = metric_target(ps, j);
+			units_value(cat->metrics[j].unit, ps->metrics[j].state == EV_MEASURED ?
+				    ps->metrics[j].value : NAN, v, sizeof(v));
+			strbuf_addf(sb, "| %s | %s | %s | ", cat->metrics[j].name, v,
+				    isfinite(target) ? units_value(cat->metrics[j].unit, target, t,
+								   sizeof(t)) : "not set");
+			md_cell(sb, ps->metrics[j].source);
+			strbuf_addstr(sb, " |\n");
+		}
+	}
+	strbuf_addstr(sb, "\n## 2. Findings\n\n");
+	for (i = 0; i < ps->fl.n; i++) {
+		const struct finding *f = &ps->fl.f[i];
+		struct strbuf t = STRBUF_INIT;
+		report_finding_sentence(&t, f, 2);
+		strbuf_addf(sb, "- **[%s] %s.** %s", f->severity, f->name, t.buf);
+		if (f->move) {
+			strbuf_reset(&t);
+			report_move_sentence(&t, f);
+			strbuf_addf(sb, " Move: %s", t.buf);
+		}
+		strbuf_addstr(sb, "\n");
+		strbuf_release(&t);
+	}
+	strbuf_addstr(sb, "\n## 3. Readiness\n\n");
 	if (!ps->have_set) {
 		strbuf_addstr(sb, "No readiness answers saved yet.\n");
 	} else {
 		strbuf_addstr(sb, "| Dimension | Level | Confidence | Answered |\n|---|---|---|---|\n");
 		for (i = 0; i < cat->ndimensions; i++) {
 			const struct rs_dim *d = &ps->rs.dims[i];
+			char c[UNITS_BUF];
 			strbuf_addf(sb, "| %s | ", cat->dimensions[i].name);
 			if (d->level < 0)
 				strbuf_addstr(sb, "not assessed");
 			else
 				strbuf_addf(sb, "%d %s%s", d->level, level_name(cat, d->level),
 					    d->capped ? " (capped)" : "");
-			strbuf_addf(sb, " | %.2f | %zu / %zu |\n", d->confidence, d->answered, d->total);
-		}
-		strbuf_addstr(sb, "\n| Value model | Level | Confidence |\n|---|---|---|\n");
-		for (i = 0; i < cat->nmodels; i++)
-			strbuf_addf(sb, "| %s | %d %s | %.2f |\n", cat->models[i].name,
-				    ps->rs.models[i].level, level_name(cat, ps->rs.models[i].level),
-				    ps->rs.models[i].confidence);
-	}
-	strbuf_addstr(sb, "\n## 3. Scorecard per value model\n");
-	for (i = 0; i < cat->nmodels; i++) {
-		const struct cat_model *cm = &cat->models[i];
-		strbuf_addf(sb, "\n### %d. %s\n\n| Metric | Value | Source |\n|---|---|---|\n",
-			    cm->number, cm->name);
-		for (j = cm->first_metric; j < cm->first_metric + cm->nmetrics; j++) {
-			char v[64] = "-";
-			if (ps->metrics[j].state == EV_MEASURED)
-				fmt_value(v, sizeof(v), &cat->metrics[j], ps->metrics[j].value);
-			strbuf_addf(sb, "| %s | %s | ", cat->metrics[j].name, v);
-			md_cell(sb, ps->metrics[j].source);
-			strbuf_addstr(sb, " |\n");
+			strbuf_addf(sb, " | %s | %zu of %zu |\n",
+				    units_number(d->confidence, c, sizeof(c)), d->answered, d->total);
 		}
 	}
-	strbuf_addstr(sb, "\n## 4. Hypotheses\n\n| Hypothesis | Metric | Verdict | Effect [CI] | n |\n"
-			  "|---|---|---|---|---|\n");
+	strbuf_addstr(sb, "\n## 4. Hypotheses\n\n| Hypothesis | Metric | Verdict | Comparison | "
+			  "Units |\n|---|---|---|---|---|\n");
 	for (i = 0; i < ps->hr.n; i++) {
 		const struct hyp_result *r = &ps->hr.r[i];
-		strbuf_addf(sb, "| %s | %s | %s | ", r->name, r->metric, r->verdict);
+		const struct cat_metric *m = catalog_metric(cat, r->metric);
+		const char *title = json_str(r->spec, "title");
+		char a[UNITS_BUF], b[UNITS_BUF];
+		strbuf_addstr(sb, "| ");
+		md_cell(sb, title ? title : r->name);
+		strbuf_addf(sb, " | %s | %s | ", m ? m->name : r->metric, r->verdict);
 		if (r->e.ok && strcmp(r->verdict, "superseded"))
-			strbuf_addf(sb, "%+.4g [%.4g, %.4g] | %zu / %zu |\n", r->e.effect, r->e.lo,
-				    r->e.hi, r->e.na, r->e.nb);
+			strbuf_addf(sb, "%s instead of %s | %zu and %zu |\n",
+				    units_value(m ? m->unit : NULL, r->e.treatment, a, sizeof(a)),
+				    units_value(m ? m->unit : NULL, r->e.baseline, b, sizeof(b)),
+				    r->e.nb, r->e.na);
 		else
-			strbuf_addstr(sb, "- | - |\n");
+			strbuf_addstr(sb, "no data | no data |\n");
 	}
-	strbuf_addstr(sb, "\n## 5. Findings\n\n");
-	for (i = 0; i < ps->fl.n; i++) {
-		const struct finding *f = &ps->fl.f[i];
-		strbuf_addf(sb, "- **[%s] %s**: %s", f->severity, f->name, f->summary);
-		if (f->move)
-			strbuf_addf(sb, ". Move: *%s*: %s", f->move->name, f->move->text);
-		strbuf_addstr(sb, "\n");
-	}
-	strbuf_addstr(sb, "\n## 6. Roadmap\n\nPhase 2 trio:\n\n");
+	strbuf_addstr(sb, "\n## 5. Roadmap\n\nPhase 2 trio:\n\n");
 	for (i = 0; i < 3; i++)
 		strbuf_addf(sb, "- %s: %s (%s)\n", ps->rm.trio[i].slot,
-			    ps->rm.trio[i].initiative ? ps->rm.trio[i].initiative : "none",
+			    ps->rm.trio[i].initiative ? ps->rm.trio[i].initiative : "none yet",
 			    ps->rm.trio[i].reason);
 	strbuf_addstr(sb, "\n| # | Step | Priority | Why |\n|---|---|---|---|\n");
 	for (i = 0; i < ps->rm.n; i++) {
+		char p[UNITS_BUF];
 		strbuf_addf(sb, "| %zu | ", i + 1);
 		md_cell(sb, ps->rm.steps[i].title);
-		strbuf_addf(sb, " | %.3f | ", ps->rm.steps[i].priority);
-		md_cell(sb, ps->rm.steps[i].why);
+		struct strbuf w = STRBUF_INIT;
+		step_why(ps, &ps->rm.steps[i], &w);
+		strbuf_addf(sb, " | %s | ", units_number(ps->rm.steps[i].priority, p, sizeof(p)));
+		md_cell(sb, w.buf);
+		strbuf_release(&w);
 		strbuf_addstr(sb, " |\n");
 	}
+	strbuf_addstr(sb, "\n## 6. Phase gates\n\n| Gate | Criterion | Status | Figure | Source |\n"
+			  "|---|---|---|---|---|\n");
+	for (i = 0; i < ps->pv.ng; i++) {
+		const struct gate_result *g = &ps->pv.g[i];
+		const struct cat_metric *m = catalog_metric(cat, g->cr->metric);
+		char v[UNITS_BUF], t[UNITS_BUF];
+		strbuf_addf(sb, "| phase %d | ", g->phase->number);
+		md_cell(sb, g->cr->description);
+		strbuf_addf(sb, " | %s | %s (needs %s %s) | ", gate_status_names[g->status],
+			    units_value(m ? m->unit : NULL, g->ev.state == EV_MEASURED ?
+					g->ev.value : NAN, v, sizeof(v)),
+			    report_op_words(g->cr->op), units_value(m ? m->unit : NULL, g->cr->value, t,
+							    sizeof(t)));
+		md_cell(sb, g->ev.source);
+		strbuf_addstr(sb, " |\n");
+	}
+	report_summary_release(&sum);
 }
 
 int report_render(const struct playbook_state *ps, const struct report_meta *meta,

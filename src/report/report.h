@@ -16,6 +16,7 @@ struct report_meta {
 	const char *workspace;    /* database path */
 	int64_t head_seq;         /* ledger head at generation */
 	char head_hash[SHA256_HEX];
+	const char *organisation; /* the name on page one; NULL: the workspace's file name */
 };
 
 /* Render `format` ("html", "md" or "json") into out.  AIV_EINPUT for another format. */

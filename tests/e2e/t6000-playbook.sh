@@ -234,8 +234,8 @@ test_expect_success 'report: standalone HTML with inline SVG, Markdown and JSON'
 	test_grep "No framework library is imported" r.html &&
 	python3 -S -c "import html.parser,sys; p=html.parser.HTMLParser(); p.feed(open(\"r.html\").read())" &&
 	aivalue report --format md -o r.md 2>/dev/null &&
-	test_grep "^## 1. Phase earned: 1 of 3" r.md &&
-	test_grep "^| contract-review-faster-v2 | expert_cycle_time | supported |" r.md &&
+	test_grep "^The organisation is in phase 1 of 3, Build fluency and trust." r.md &&
+	test_grep "^| contract-review-faster-v2 | Expert cycle time | supported | 2 d 23 h instead of 4 d 22 h |" r.md &&
 	aivalue report --format json -o r.json 2>/dev/null &&
 	test "$(json_get r.json "d[\"phase\"][\"earned\"]")" = 1 &&
 	test "$(json_get r.json "d[\"readiness\"][\"governance_basics_evidenced\"]")" = 0.5 &&

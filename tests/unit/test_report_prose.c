@@ -44,7 +44,7 @@ static void test_sentence(void **state)
 	(void)state;
 	report_finding_sentence(&sb, f, 0);
 	assert_string_equal(sb.buf, "Two-tier workforce: repeat use stalls in sales (5%). "
-			    "Evidence: repeat use 54 %; gap 35 % (target: at most 30 %); "
+			    "Evidence: repeat use 54.0 %; gap 35.0 % (target: at most 30.0 %); "
 			    "phase 1 (target: at least 3); chance p = 0.004; "
 			    "cycle 2 d 04 h.");
 	strbuf_reset(&sb);

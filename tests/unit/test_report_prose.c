@@ -51,7 +51,7 @@ static void test_sentence(void **state)
 	/* page one: only the figures with a target */
 	report_finding_sentence(&sb, f, 1);
 	assert_string_equal(sb.buf, "Two-tier workforce: repeat use stalls in sales (5%). "
-			    "Evidence: gap 35 % (target: at most 30 %); "
+			    "Evidence: gap 35.0 % (target: at most 30.0 %); "
 			    "phase 1 (target: at least 3).");
 	strbuf_reset(&sb);
 	/* the findings section prints the name itself: the summary drops it */

@@ -58,8 +58,8 @@ static void test_sentence(void **state)
 	free(f->name);
 	f->name = xstrdup("two-tier workforce");
 	report_finding_sentence(&sb, f, 2);
-	assert_true(!strncmp(sb.buf, "Repeat use stalls in sales (5%). Evidence: repeat use 54 %",
-			     strlen("Repeat use stalls in sales (5%). Evidence: repeat use 54 %")));
+	assert_true(!strncmp(sb.buf, "Repeat use stalls in sales (5%). Evidence: repeat use 54.0 %",
+			     strlen("Repeat use stalls in sales (5%). Evidence: repeat use 54.0 %")));
 	strbuf_release(&sb);
 	finding_list_release(&l);
 }

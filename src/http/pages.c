@@ -121,6 +121,25 @@ static const char *const control_links[][2] = {
 };
 static const char *const control_prefixes[] = { "/changes", "/stale", "/workflows", NULL };
 
+/*
+ * Whether the signed-in role may open the page at `path` (a GET route
+ * of that exact pattern): the navigation offers only what opens, so a
+ * viewer is not sent to a "not allowed" page.  A path with no route of
+ * its own is shown.
+ */
+static int nav_allowed(const struct http_request *req, const char *path)
+{
+	const struct http_route *const *t;
+	const struct http_route *r;
+
+	for (t = http_route_tables; *t; t++)
+		for (r = *t; r->method; r++)
+			if (!strcmp(r->method, "GET") && !strcmp(r->pattern, path))
+				return (r->flags & R_PUBLIC) ||
+				       (req->authenticated && (r->roles & (unsigned)req->token.role));
+	return 1;
+}
+
 static void nav_link(struct strbuf *nav, const char *href, const char *label, int cur)
 {
 	strbuf_addf(nav, "<a href=\"%s\"%s>%s</a>", href,
@@ -176,8 +195,10 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	strbuf_addstr(&nav, "</div></details>");
 	nav_group_open(&nav, "Measurement", current, measure_prefixes);
 	for (i = 0; measure_links[i][0]; i++)
-		nav_link(&nav, measure_links[i][0], measure_links[i][1],
-			 current && !strncmp(current, measure_links[i][0], strlen(measure_links[i][0])));
+		if (nav_allowed(req, measure_links[i][0]))
+			nav_link(&nav, measure_links[i][0], measure_links[i][1],
+				 current && !strncmp(current, measure_links[i][0],
+						     strlen(measure_links[i][0])));
 	strbuf_addstr(&nav, "</div></details>");
 	nav_group_open(&nav, "Control", current, control_prefixes);
 	for (i = 0; control_links[i][0]; i++)

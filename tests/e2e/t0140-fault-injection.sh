@@ -20,10 +20,14 @@ ORG="$TEST_ROOT/examples/tutorial/org.yaml"
 dump() { sqlite3 "$1" .dump | sha256sum; }
 
 # rows per table: what "the whole command landed" is compared on (times
-# and ids differ from one run to the next, counts do not)
+# and ids differ from one run to the next, counts do not).  The metric
+# series are left out: a derived cache written after the import commits,
+# which a reader recomputes in memory when it lags (docs/metrics.md), so
+# a fault there leaves the import landed and says so in a warning.
 shape() {
 	sqlite3 "$1" "SELECT group_concat('SELECT ''' || name || ''', count(*) FROM \"' || name || '\"', ' UNION ALL ')
-		FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)" >shape.sql &&
+		FROM (SELECT name FROM sqlite_schema WHERE type = 'table'
+			AND name NOT LIKE 'metric\_series%' ESCAPE '\' ORDER BY name)" >shape.sql &&
 	sqlite3 "$1" <shape.sql | sha256sum
 }
 

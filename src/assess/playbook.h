@@ -318,7 +318,7 @@ struct playbook_state {
 	struct finding_list fl;
 	struct roadmap rm;
 	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
-	json_t *measured;               /* readiness_apply_measured notes, or NULL */
+	struct ra_measured_list measured; /* readiness_apply_measured notes */
 	json_t *crosswalk;              /* library_crosswalk() of imported frameworks */
 	struct pb_snapshot *shared;     /* set when the state is a cached snapshot */
 };

@@ -80,8 +80,7 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));
 	json_object_set_new(o, "roadmap", roadmap_json(&ps->rm));
 	json_object_set_new(o, "crosswalk", ps->crosswalk ? json_incref(ps->crosswalk) : json_array());
-	json_object_set_new(o, "measured_answers",
-			    ps->measured ? json_incref(ps->measured) : json_array());
+	json_object_set_new(o, "measured_answers", ra_measured_list_json(&ps->measured));
 	{
 		struct report_summary sum;
 		report_summary_compute(ps, meta->organisation, &sum);
@@ -259,34 +258,32 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 		badge(sb, ps->rs.basic_evidenced[i] ? "pass" : "lacks evidence");
 	}
 	strbuf_addstr(sb, "</p>");
-	{
-		json_t *mj;
-		json_array_foreach(ps->measured, i, mj) {
-			if (json_is_true(json_object_get(mj, "agrees")))
-				continue;
-			const struct rq_question *qq = questionnaire_find(ps->q, json_str(mj, "question"), NULL);
-			const struct cat_metric *mm = catalog_metric(cat, json_str(mj, "metric"));
-			char mv[UNITS_BUF];
-			strbuf_addstr(sb, "<p>");
-			badge(sb, "measured");
-			strbuf_addstr(sb, " &ldquo;");
-			strbuf_add_html(sb, qq ? qq->text : json_str(mj, "question"));
-			strbuf_addstr(sb, "&rdquo;");
-			if (json_is_integer(json_object_get(mj, "stated_level")))
-				strbuf_addf(sb, " answered level %lld, ",
-					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
-			else
-				strbuf_addstr(sb, " not answered, ");
-			strbuf_addstr(sb, "but the measured ");
-			strbuf_add_html(sb, mm ? mm->name : json_str(mj, "metric"));
-			strbuf_addf(sb, " of %s gives level %lld (",
-				    units_value(mm ? mm->unit : NULL,
-						json_number_value(json_object_get(mj, "value")), mv,
-						sizeof(mv)),
-				    (long long)json_integer_value(json_object_get(mj, "measured_level")));
-			strbuf_add_html(sb, json_str(mj, "source"));
-			strbuf_addstr(sb, ")</p>");
-		}
+	for (i = 0; i < ps->measured.n; i++) {
+		const struct ra_measured *mn = &ps->measured.v[i];
+		const struct rq_question *qq;
+		const struct cat_metric *mm;
+		char mv[UNITS_BUF];
+
+		if (mn->agrees)
+			continue;
+		qq = questionnaire_find(ps->q, mn->question, NULL);
+		mm = catalog_metric(cat, mn->metric);
+		strbuf_addstr(sb, "<p>");
+		badge(sb, "measured");
+		strbuf_addstr(sb, " &ldquo;");
+		strbuf_add_html(sb, qq ? qq->text : mn->question);
+		strbuf_addstr(sb, "&rdquo;");
+		if (mn->stated_level >= 0)
+			strbuf_addf(sb, " answered level %d, ", mn->stated_level);
+		else
+			strbuf_addstr(sb, " not answered, ");
+		strbuf_addstr(sb, "but the measured ");
+		strbuf_add_html(sb, mm ? mm->name : mn->metric);
+		strbuf_addf(sb, " of %s gives level %d (",
+			    units_value(mm ? mm->unit : NULL, mn->value, mv, sizeof(mv)),
+			    mn->measured_level);
+		strbuf_add_html(sb, mn->source);
+		strbuf_addstr(sb, ")</p>");
 	}
 	free(labels);
 	free(colors);

@@ -207,6 +207,6 @@ static void release_state(struct playbook_state *p)
 	roadmap_release(&p->rm);
 	free(p->metrics);
 	ra_measured_list_release(&p->measured);
-	json_decref(p->crosswalk);
+	lib_crosswalk_release(&p->crosswalk);
 	memset(p, 0, sizeof(*p));
 }

@@ -487,45 +487,42 @@ static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire 
 			 const struct ra_set *set, const char *group)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *arr = NULL, *fw, *row;
+	struct lib_crosswalk cw;
 	size_t i, j;
 
-	if (library_crosswalk(ctx->store, q, set, group, &arr, &err))
+	if (library_crosswalk(ctx->store, q, set, group, &cw, &err))
 		return cli_error(&err);
 	if (ctx->json) {
-		cli_print_json(arr);
+		cli_print_json(lib_crosswalk_json(&cw));
+		lib_crosswalk_release(&cw);
 		return 0;
 	}
-	if (!json_array_size(arr))
+	if (!cw.n)
 		printf("no framework imported; use 'aivalue assess import LIBRARY.yaml'\n");
-	json_array_foreach(arr, i, fw) {
-		json_t *sum = json_object_get(fw, "summary");
-		printf("%s (%s)\n  %lld assessable requirements, %lld covered by our questions, "
-		       "%lld answered\n", json_str(fw, "name"), json_str(fw, "urn"),
-		       (long long)json_integer_value(json_object_get(sum, "assessable")),
-		       (long long)json_integer_value(json_object_get(sum, "covered")),
-		       (long long)json_integer_value(json_object_get(sum, "answered")));
-		json_array_foreach(json_object_get(fw, "requirements"), j, row) {
-			json_t *qs = json_object_get(row, "questions"), *qq;
+	for (i = 0; i < cw.n; i++) {
+		const struct lib_cw_framework *fw = &cw.fw[i];
+		printf("%s (%s)\n  %zu assessable requirements, %zu covered by our questions, "
+		       "%zu answered\n", fw->name, fw->urn, fw->assessable, fw->covered,
+		       fw->answered);
+		for (j = 0; j < fw->nreqs; j++) {
+			const struct lib_cw_req *r = &fw->reqs[j];
+			json_t *qq;
 			size_t k;
-			printf("  %-12s ", json_str(row, "ref_id") ? json_str(row, "ref_id") : "-");
-			if (json_is_integer(json_object_get(row, "score")))
-				printf("score %lld%s%s%s  ",
-				       (long long)json_integer_value(json_object_get(row, "score")),
-				       json_str(row, "score_name") ? " (" : "",
-				       json_str(row, "score_name") ? json_str(row, "score_name") : "",
-				       json_str(row, "score_name") ? ")" : "");
+			printf("  %-12s ", r->ref_id ? r->ref_id : "-");
+			if (r->level >= 0)
+				printf("score %lld%s%s%s  ", r->score, r->score_name ? " (" : "",
+				       r->score_name ? r->score_name : "", r->score_name ? ")" : "");
 			else
-				printf("%s  ", json_array_size(qs) ? "unanswered" : "not covered");
-			json_array_foreach(qs, k, qq)
-				printf("%s%s", k ? ", " : "", json_string_value(qq));
+				printf("%s  ", r->nquestions ? "unanswered" : "not covered");
+			for (k = 0; k < r->nquestions; k++)
+				printf("%s%s", k ? ", " : "", r->questions[k]);
 			printf("\n");
-			/* the library's own questions, with their choices and add_score */
-			json_array_foreach(json_object_get(row, "library_questions"), k, qq) {
+			/* the library's own questions (its document), with choices and add_score */
+			json_array_foreach(r->library_questions, k, qq) {
 				json_t *c;
 				size_t m;
-				printf("      %s question (%s%s): %s\n", json_str(row, "ref_id") ?
-				       json_str(row, "ref_id") : "-", json_str(qq, "type"),
+				printf("      %s question (%s%s): %s\n", r->ref_id ? r->ref_id : "-",
+				       json_str(qq, "type"),
 				       json_object_get(qq, "depends_on") ? ", a follow-up" : "",
 				       json_str(qq, "text"));
 				json_array_foreach(json_object_get(qq, "choices"), m, c) {
@@ -538,7 +535,7 @@ static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire 
 			}
 		}
 	}
-	json_decref(arr);
+	lib_crosswalk_release(&cw);
 	return 0;
 }
 

@@ -1001,40 +1001,44 @@ static const char *score_name(const json_t *scores, long long sc)
 }
 
 int library_crosswalk(struct store *s, const struct questionnaire *q,
-		      const struct ra_set *set, const char *group, json_t **out,
+		      const struct ra_set *set, const char *group, struct lib_crosswalk *out,
 		      struct aiv_err *err)
 {
 	struct store_stmt *st, *nst;
-	json_t *arr = json_array();
 	int rc, nrc;
 
+	memset(out, 0, sizeof(*out));
 	st = store_prepare(s, "SELECT urn, name, version, min_score, max_score, scores, seq, sha256"
 			      " FROM frameworks ORDER BY urn", err);
 	if (!st)
 		goto fail;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *fw, *rows = json_array();
+		struct lib_cw_framework *fw;
 		json_t *scores = json_loads(store_col_text(st, 5), 0, NULL);
 		double mn = store_col_double(st, 3), mx = store_col_double(st, 4);
-		size_t assessable = 0, covered = 0, answered = 0, nq = 0;
+		size_t nq = 0;
 		int qfailed = 0;
 		json_t *libq = stored_questions(s, store_col_text(st, 7), &nq, err, &qfailed);
 
 		if (qfailed) {
-			json_decref(rows);
 			json_decref(scores);
 			store_reset(st);
 			goto fail;
 		}
-		fw = json_pack("{s:s, s:s, s:I, s:f, s:f, s:I}", "urn", store_col_text(st, 0),
-			       "name", store_col_text(st, 1), "version",
-			       (json_int_t)store_col_int(st, 2), "min_score", mn, "max_score", mx,
-			       "ledger_seq", (json_int_t)store_col_int(st, 6));
+		out->fw = xrealloc(out->fw, (out->n + 1) * sizeof(*out->fw));
+		fw = &out->fw[out->n++];
+		memset(fw, 0, sizeof(*fw));
+		fw->urn = xstrdup(store_col_text(st, 0));
+		fw->name = xstrdup(store_col_text(st, 1));
+		fw->version = store_col_int(st, 2);
+		fw->min_score = mn;
+		fw->max_score = mx;
+		fw->ledger_seq = store_col_int(st, 6);
+		fw->have_library_questions = libq != NULL;
+		fw->nlibrary_questions = libq ? nq : 0;
 		nst = store_prepare(s, "SELECT urn, ref_id, name, groups FROM framework_nodes"
 				       " WHERE framework = ? AND assessable = 1 ORDER BY ord", err);
 		if (!nst) {
-			json_decref(fw);
-			json_decref(rows);
 			json_decref(scores);
 			json_decref(libq);
 			store_reset(st);
@@ -1043,9 +1047,8 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 		store_bind_text(nst, 1, store_col_text(st, 0));
 		while ((nrc = store_step(nst, err)) == STORE_ROW) {
 			const char *ref = store_col_is_null(nst, 1) ? NULL : store_col_text(nst, 1);
-			json_t *qs = json_array(), *row;
 			json_t *groups = json_loads(store_col_text(nst, 3), 0, NULL);
-			int level = -1;
+			struct lib_cw_req *r;
 			size_t i;
 			if (group) {
 				int in = 0;
@@ -1055,55 +1058,46 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 						in = 1;
 				if (!in) {
 					json_decref(groups);
-					json_decref(qs);
 					continue;
 				}
 			}
 			json_decref(groups);
-			assessable++;
+			fw->assessable++;
+			fw->reqs = xrealloc(fw->reqs, (fw->nreqs + 1) * sizeof(*fw->reqs));
+			r = &fw->reqs[fw->nreqs++];
+			memset(r, 0, sizeof(*r));
+			r->urn = xstrdup(store_col_text(nst, 0));
+			r->ref_id = ref ? xstrdup(ref) : NULL;
+			r->name = store_col_is_null(nst, 2) ? NULL : xstrdup(store_col_text(nst, 2));
+			r->level = -1;
 			for (i = 0; ref && i < q->n; i++) {
 				const struct ra_answer *a;
 				if (!maps_to(&q->q[i], ref))
 					continue;
-				json_array_append_new(qs, json_string(q->q[i].id));
+				r->questions = xrealloc(r->questions,
+							(r->nquestions + 1) * sizeof(*r->questions));
+				r->questions[r->nquestions++] = q->q[i].id;
 				a = set ? ra_set_find(set, q->q[i].id) : NULL;
-				if (a && a->choice > 0 && (level < 0 || a->level < level))
-					level = a->level;
+				if (a && a->choice > 0 && (r->level < 0 || a->level < r->level))
+					r->level = a->level;
 			}
-			row = json_pack("{s:s, s:s?, s:s?, s:o}", "urn", store_col_text(nst, 0),
-					"ref_id", ref, "name",
-					store_col_is_null(nst, 2) ? NULL : store_col_text(nst, 2),
-					"questions", qs);
 			if (libq) {
-				json_t *lq = json_object_get(libq, store_col_text(nst, 0));
-				json_object_set_new(row, "library_questions",
-						    lq ? json_incref(lq) : json_array());
+				json_t *lq = json_object_get(libq, r->urn);
+				r->library_questions = lq ? json_incref(lq) : json_array();
 			}
-			if (json_array_size(qs))
-				covered++;
-			if (level >= 0) {
-				long long sc = (long long)(mn + floor((double)level / q->max_level *
-								     (mx - mn) + 0.5));
-				const char *nm = score_name(scores, sc);
-				answered++;
-				json_object_set_new(row, "level", json_integer(level));
-				json_object_set_new(row, "score", json_integer(sc));
-				if (nm)
-					json_object_set_new(row, "score_name", json_string(nm));
-			} else {
-				json_object_set_new(row, "level", json_null());
+			if (r->nquestions)
+				fw->covered++;
+			if (r->level >= 0) {
+				r->score = (long long)(mn + floor((double)r->level / q->max_level *
+								  (mx - mn) + 0.5));
+				const char *nm = score_name(scores, r->score);
+				r->score_name = nm ? xstrdup(nm) : NULL;
+				fw->answered++;
 			}
-			json_array_append_new(rows, row);
 		}
 		store_reset(nst);
 		json_decref(scores);
-		json_object_set_new(fw, "summary", json_pack("{s:I, s:I, s:I, s:o}", "assessable",
-				    (json_int_t)assessable, "covered", (json_int_t)covered,
-				    "answered", (json_int_t)answered, "library_questions",
-				    libq ? json_integer((json_int_t)nq) : json_null()));
 		json_decref(libq);
-		json_object_set_new(fw, "requirements", rows);
-		json_array_append_new(arr, fw);
 		if (nrc < 0) {
 			store_reset(st);
 			goto fail;
@@ -1112,9 +1106,73 @@ int library_crosswalk(struct store *s, const struct questionnaire *q,
 	store_reset(st);
 	if (rc < 0)
 		goto fail;
-	*out = arr;
 	return 0;
 fail:
-	json_decref(arr);
+	lib_crosswalk_release(out);
 	return err->code ? err->code : AIV_EINTERNAL;
+}
+
+void lib_crosswalk_release(struct lib_crosswalk *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct lib_cw_framework *fw = &c->fw[i];
+		for (j = 0; j < fw->nreqs; j++) {
+			struct lib_cw_req *r = &fw->reqs[j];
+			free(r->urn);
+			free(r->ref_id);
+			free(r->name);
+			free(r->questions);
+			json_decref(r->library_questions);
+			free(r->score_name);
+		}
+		free(fw->reqs);
+		free(fw->urn);
+		free(fw->name);
+	}
+	free(c->fw);
+	memset(c, 0, sizeof(*c));
+}
+
+json_t *lib_crosswalk_json(const struct lib_crosswalk *c)
+{
+	json_t *arr = json_array();
+	size_t i, j, k;
+
+	for (i = 0; i < c->n; i++) {
+		const struct lib_cw_framework *fw = &c->fw[i];
+		json_t *o, *rows = json_array();
+		o = json_pack("{s:s, s:s, s:I, s:f, s:f, s:I}", "urn", fw->urn, "name", fw->name,
+			      "version", (json_int_t)fw->version, "min_score", fw->min_score,
+			      "max_score", fw->max_score, "ledger_seq", (json_int_t)fw->ledger_seq);
+		for (j = 0; j < fw->nreqs; j++) {
+			const struct lib_cw_req *r = &fw->reqs[j];
+			json_t *qs = json_array(), *row;
+			for (k = 0; k < r->nquestions; k++)
+				json_array_append_new(qs, json_string(r->questions[k]));
+			row = json_pack("{s:s, s:s?, s:s?, s:o}", "urn", r->urn, "ref_id", r->ref_id,
+					"name", r->name, "questions", qs);
+			if (r->library_questions)
+				json_object_set(row, "library_questions", r->library_questions);
+			if (r->level >= 0) {
+				json_object_set_new(row, "level", json_integer(r->level));
+				json_object_set_new(row, "score", json_integer(r->score));
+				if (r->score_name)
+					json_object_set_new(row, "score_name",
+							    json_string(r->score_name));
+			} else {
+				json_object_set_new(row, "level", json_null());
+			}
+			json_array_append_new(rows, row);
+		}
+		json_object_set_new(o, "summary", json_pack("{s:I, s:I, s:I, s:o}", "assessable",
+				    (json_int_t)fw->assessable, "covered", (json_int_t)fw->covered,
+				    "answered", (json_int_t)fw->answered, "library_questions",
+				    fw->have_library_questions ?
+				    json_integer((json_int_t)fw->nlibrary_questions) : json_null()));
+		json_object_set_new(o, "requirements", rows);
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }

@@ -99,10 +99,51 @@ int library_store(struct store *s, const char *actor, const struct library *l,
  * set (may be NULL): for each assessable node, the questions that list its
  * ref_id, the lowest level answered among them, and that level on the
  * framework's score scale; and the library's own questions of the node
- * ("library_questions", as in struct lib_node).  New JSON array.
+ * (as in struct lib_node).  Release with lib_crosswalk_release (also done
+ * on error); the question ids are borrowed from `q`.
  */
+struct lib_cw_req {
+	char *urn;
+	char *ref_id;               /* NULL: the node has none */
+	char *name;                 /* NULL: the node has none */
+	const char **questions;     /* our questions mapping to ref_id (borrowed ids) */
+	size_t nquestions;
+	/* the library's own questions of the node (its document, as in struct
+	 * lib_node; an owned reference), NULL when the framework's file could
+	 * not be read back (lib_cw_framework.have_library_questions = 0) */
+	json_t *library_questions;
+	int level;                  /* lowest level answered among `questions`; -1: none */
+	long long score;            /* `level` on the framework's scale, when level >= 0 */
+	char *score_name;           /* that score's name, NULL when the scale names none */
+};
+
+struct lib_cw_framework {
+	char *urn, *name;
+	long long version, ledger_seq;
+	double min_score, max_score;
+	size_t assessable, covered, answered; /* requirements: all, mapped, answered */
+	int have_library_questions;           /* the file could be read back */
+	size_t nlibrary_questions;            /* the library's questions, when it could */
+	struct lib_cw_req *reqs;
+	size_t nreqs;
+};
+
+struct lib_crosswalk {
+	struct lib_cw_framework *fw;
+	size_t n;
+};
+
 int library_crosswalk(struct store *s, const struct questionnaire *q,
-		      const struct ra_set *set, const char *group, json_t **out,
+		      const struct ra_set *set, const char *group, struct lib_crosswalk *out,
 		      struct aiv_err *err);
+void lib_crosswalk_release(struct lib_crosswalk *c);
+/*
+ * As JSON (new reference): [{urn, name, version, min_score, max_score,
+ * ledger_seq, summary: {assessable, covered, answered, library_questions
+ * (null when unreadable)}, requirements: [{urn, ref_id, name, questions,
+ * library_questions?, level (null: unanswered), score?, score_name?}]}],
+ * as `assess crosswalk --json` and the JSON report print it.
+ */
+json_t *lib_crosswalk_json(const struct lib_crosswalk *c);
 
 #endif

@@ -206,7 +206,7 @@ static void release_state(struct playbook_state *p)
 	finding_list_release(&p->fl);
 	roadmap_release(&p->rm);
 	free(p->metrics);
-	json_decref(p->measured);
-	json_decref(p->crosswalk);
+	ra_measured_list_release(&p->measured);
+	lib_crosswalk_release(&p->crosswalk);
 	memset(p, 0, sizeof(*p));
 }

@@ -23,6 +23,7 @@
 
 #include "assess/evidence.h"
 #include "assess/hypothesis.h"
+#include "assess/library.h"
 #include "assess/readiness.h"
 
 enum gate_status { GATE_PASS = 0, GATE_FAIL = 1, GATE_LACKS = 2 };
@@ -318,8 +319,8 @@ struct playbook_state {
 	struct finding_list fl;
 	struct roadmap rm;
 	struct evidence_value *metrics; /* parallel to catalog metrics (models and signals) */
-	json_t *measured;               /* readiness_apply_measured notes, or NULL */
-	json_t *crosswalk;              /* library_crosswalk() of imported frameworks */
+	struct ra_measured_list measured; /* readiness_apply_measured notes */
+	struct lib_crosswalk crosswalk;  /* library_crosswalk() of imported frameworks */
 	struct pb_snapshot *shared;     /* set when the state is a cached snapshot */
 };
 

@@ -704,12 +704,13 @@ json_t *readiness_score_json(const struct catalog *cat, const struct questionnai
 }
 
 int readiness_apply_measured(const struct evidence_env *env, const struct questionnaire *q,
-			     struct ra_set *set, json_t **notes, struct aiv_err *err)
+			     struct ra_set *set, struct ra_measured_list *notes,
+			     struct aiv_err *err)
 {
 	size_t i;
 	int k, ret;
 
-	*notes = json_array();
+	memset(notes, 0, sizeof(*notes));
 	for (i = 0; i < q->n; i++) {
 		const struct rq_question *rq = &q->q[i];
 		struct ra_answer *old, a;
@@ -719,8 +720,7 @@ int readiness_apply_measured(const struct evidence_env *env, const struct questi
 		if (!rq->measure_metric)
 			continue;
 		if ((ret = evidence_get(env, rq->measure_metric, &ev, err))) {
-			json_decref(*notes);
-			*notes = NULL;
+			ra_measured_list_release(notes);
 			return ret;
 		}
 		if (ev.state != EV_MEASURED)
@@ -735,11 +735,11 @@ int readiness_apply_measured(const struct evidence_env *env, const struct questi
 		old = ra_set_find(set, rq->id);
 		if (old && old->choice > 0)
 			stated = old->level;
-		json_array_append_new(*notes, json_pack("{s:s, s:s, s:f, s:i, s:o, s:b, s:s}",
-			"question", rq->id, "metric", rq->measure_metric, "value", ev.value,
-			"measured_level", level,
-			"stated_level", stated >= 0 ? json_integer(stated) : json_null(),
-			"agrees", stated == level, "source", ev.source));
+		notes->v = xrealloc(notes->v, (notes->n + 1) * sizeof(*notes->v));
+		notes->v[notes->n++] = (struct ra_measured){
+			.question = rq->id, .metric = rq->measure_metric, .value = ev.value,
+			.measured_level = level, .stated_level = stated, .agrees = stated == level,
+			.source = xstrdup(ev.source) };
 		memset(&a, 0, sizeof(a));
 		a.question = rq->id;
 		a.choice = choice;
@@ -750,4 +750,31 @@ int readiness_apply_measured(const struct evidence_env *env, const struct questi
 		ra_set_put(set, &a);
 	}
 	return 0;
+}
+
+void ra_measured_list_release(struct ra_measured_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].source);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+json_t *ra_measured_list_json(const struct ra_measured_list *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct ra_measured *m = &l->v[i];
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:i, s:o, s:b, s:s}",
+			"question", m->question, "metric", m->metric, "value", m->value,
+			"measured_level", m->measured_level,
+			"stated_level", m->stated_level >= 0 ? json_integer(m->stated_level) :
+							       json_null(),
+			"agrees", m->agrees, "source", m->source));
+	}
+	return arr;
 }

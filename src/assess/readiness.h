@@ -140,16 +140,42 @@ void readiness_score_release(struct readiness_score *r);
 json_t *readiness_score_json(const struct catalog *cat, const struct questionnaire *q,
 			     const struct ra_set *set, const struct readiness_score *r);
 /*
+ * One measured answer: a question whose metric an evidence provider
+ * measures, the level that figure gives, and the level stated before
+ * it (-1: not answered).  `agrees` is 1 when the two are the same level.
+ */
+struct ra_measured {
+	const char *question;  /* borrowed from the questionnaire */
+	const char *metric;    /* borrowed from the questionnaire */
+	double value;          /* in the metric's unit */
+	int measured_level;
+	int stated_level;      /* -1: not answered */
+	int agrees;
+	char *source;          /* owned: where the figure comes from */
+};
+
+struct ra_measured_list {
+	size_t n;
+	struct ra_measured *v;
+};
+
+/*
  * Measured answers: for each question with a `measure` whose metric an
  * evidence provider measures now, replace the answer in `set` by the
  * measured level (provenance measured, source = the provider's) and add
- * a note {question, metric, value, measured_level, stated_level,
- * agrees, source} to *notes (a new JSON array), so that a stated answer
- * the systems contradict is shown, not silently kept.
+ * a note to *notes, so that a stated answer the systems contradict is
+ * shown, not silently kept.  *notes borrows strings from `q`; release it
+ * with ra_measured_list_release (also done on error).
  */
 struct evidence_env;
 int readiness_apply_measured(const struct evidence_env *env, const struct questionnaire *q,
-			     struct ra_set *set, json_t **notes, struct aiv_err *err);
+			     struct ra_set *set, struct ra_measured_list *notes,
+			     struct aiv_err *err);
+void ra_measured_list_release(struct ra_measured_list *l);
+/* The notes as JSON (new reference): an array of {question, metric,
+ * value, measured_level, stated_level (null: not answered), agrees,
+ * source}, as `assess show --json` prints them under measured_answers. */
+json_t *ra_measured_list_json(const struct ra_measured_list *l);
 
 /* Confidence of one answer at `now`. */
 double readiness_answer_confidence(const struct questionnaire *q,

@@ -45,10 +45,9 @@ static const char *level_name(const struct catalog *cat, int level)
 
 static void print_scores(const struct catalog *cat, const struct questionnaire *q,
 			 const struct ra_set *set, const struct readiness_score *rs,
-			 const json_t *measured)
+			 const struct ra_measured_list *measured)
 {
 	size_t i;
-	json_t *mj;
 
 	printf("Readiness: answer set %lld (ledger entry %lld), %zu of %zu questions answered\n",
 	       (long long)set->id, (long long)set->seq, rs->answered, rs->total);
@@ -92,26 +91,20 @@ static void print_scores(const struct catalog *cat, const struct questionnaire *
 			printf("* capped by the governance basics (raw level shown by --json)\n");
 			break;
 		}
-	json_array_foreach(measured, i, mj) {
-		json_t *st = json_object_get(mj, "stated_level");
+	for (i = 0; i < measured->n; i++) {
+		const struct ra_measured *mn = &measured->v[i];
 		if (i == 0)
 			printf("\nMeasured answers (they replace stated ones):\n");
-		if (json_is_true(json_object_get(mj, "agrees")))
-			printf("  %s: measured %s = %.4g confirms level %lld\n", json_str(mj, "question"),
-			       json_str(mj, "metric"), json_real_value(json_object_get(mj, "value")),
-			       (long long)json_integer_value(json_object_get(mj, "measured_level")));
-		else if (json_is_integer(st))
-			printf("  %s: you said level %lld; measured %s = %.4g gives level %lld (%s)\n",
-			       json_str(mj, "question"), (long long)json_integer_value(st),
-			       json_str(mj, "metric"), json_real_value(json_object_get(mj, "value")),
-			       (long long)json_integer_value(json_object_get(mj, "measured_level")),
-			       json_str(mj, "source"));
+		if (mn->agrees)
+			printf("  %s: measured %s = %.4g confirms level %d\n", mn->question,
+			       mn->metric, mn->value, mn->measured_level);
+		else if (mn->stated_level >= 0)
+			printf("  %s: you said level %d; measured %s = %.4g gives level %d (%s)\n",
+			       mn->question, mn->stated_level, mn->metric, mn->value,
+			       mn->measured_level, mn->source);
 		else
-			printf("  %s: not answered; measured %s = %.4g gives level %lld (%s)\n",
-			       json_str(mj, "question"), json_str(mj, "metric"),
-			       json_real_value(json_object_get(mj, "value")),
-			       (long long)json_integer_value(json_object_get(mj, "measured_level")),
-			       json_str(mj, "source"));
+			printf("  %s: not answered; measured %s = %.4g gives level %d (%s)\n",
+			       mn->question, mn->metric, mn->value, mn->measured_level, mn->source);
 	}
 }
 
@@ -122,21 +115,21 @@ static int show_scores(struct aiv_ctx *ctx, const struct questionnaire *q, struc
 	struct aiv_err err = AIV_ERR_INIT;
 	struct evidence_env env = { ctx->store, ctx->cat, time_now_us(), 0 };
 	struct readiness_score rs;
-	json_t *measured = NULL;
+	struct ra_measured_list measured;
 
 	if (readiness_apply_measured(&env, q, set, &measured, &err))
 		return cli_error(&err);
 	readiness_score(ctx->cat, q, set, env.now, &rs);
 	if (ctx->json) {
 		json_t *o = readiness_score_json(ctx->cat, q, set, &rs);
-		json_object_set_new(o, "measured_answers", measured);
+		json_object_set_new(o, "measured_answers", ra_measured_list_json(&measured));
 		cli_print_json(o);
 	} else {
 		if (header)
 			printf("%s", header);
-		print_scores(ctx->cat, q, set, &rs, measured);
-		json_decref(measured);
+		print_scores(ctx->cat, q, set, &rs, &measured);
 	}
+	ra_measured_list_release(&measured);
 	readiness_score_release(&rs);
 	return 0;
 }
@@ -416,10 +409,11 @@ static int assess_workflow_cmd(struct aiv_ctx *ctx, const char *name)
 	struct ra_set set;
 	struct phase_verdict pv;
 	struct workflow_verdict wv;
-	json_t *notes = NULL;
+	struct ra_measured_list notes;
 	size_t i;
 	int found = 0, ret = 0;
 
+	memset(&notes, 0, sizeof(notes));
 	memset(&set, 0, sizeof(set));
 	memset(&pv, 0, sizeof(pv));
 	memset(&wv, 0, sizeof(wv));
@@ -446,7 +440,7 @@ static int assess_workflow_cmd(struct aiv_ctx *ctx, const char *name)
 		printf("  %-20s %-15s %s\n", wv.r[i].foundation->name, wv.r[i].status,
 		       wv.r[i].detail);
 out:
-	json_decref(notes);
+	ra_measured_list_release(&notes);
 	workflow_verdict_release(&wv);
 	phase_verdict_release(&pv);
 	ra_set_release(&set);
@@ -493,45 +487,42 @@ static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire 
 			 const struct ra_set *set, const char *group)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	json_t *arr = NULL, *fw, *row;
+	struct lib_crosswalk cw;
 	size_t i, j;
 
-	if (library_crosswalk(ctx->store, q, set, group, &arr, &err))
+	if (library_crosswalk(ctx->store, q, set, group, &cw, &err))
 		return cli_error(&err);
 	if (ctx->json) {
-		cli_print_json(arr);
+		cli_print_json(lib_crosswalk_json(&cw));
+		lib_crosswalk_release(&cw);
 		return 0;
 	}
-	if (!json_array_size(arr))
+	if (!cw.n)
 		printf("no framework imported; use 'aivalue assess import LIBRARY.yaml'\n");
-	json_array_foreach(arr, i, fw) {
-		json_t *sum = json_object_get(fw, "summary");
-		printf("%s (%s)\n  %lld assessable requirements, %lld covered by our questions, "
-		       "%lld answered\n", json_str(fw, "name"), json_str(fw, "urn"),
-		       (long long)json_integer_value(json_object_get(sum, "assessable")),
-		       (long long)json_integer_value(json_object_get(sum, "covered")),
-		       (long long)json_integer_value(json_object_get(sum, "answered")));
-		json_array_foreach(json_object_get(fw, "requirements"), j, row) {
-			json_t *qs = json_object_get(row, "questions"), *qq;
+	for (i = 0; i < cw.n; i++) {
+		const struct lib_cw_framework *fw = &cw.fw[i];
+		printf("%s (%s)\n  %zu assessable requirements, %zu covered by our questions, "
+		       "%zu answered\n", fw->name, fw->urn, fw->assessable, fw->covered,
+		       fw->answered);
+		for (j = 0; j < fw->nreqs; j++) {
+			const struct lib_cw_req *r = &fw->reqs[j];
+			json_t *qq;
 			size_t k;
-			printf("  %-12s ", json_str(row, "ref_id") ? json_str(row, "ref_id") : "-");
-			if (json_is_integer(json_object_get(row, "score")))
-				printf("score %lld%s%s%s  ",
-				       (long long)json_integer_value(json_object_get(row, "score")),
-				       json_str(row, "score_name") ? " (" : "",
-				       json_str(row, "score_name") ? json_str(row, "score_name") : "",
-				       json_str(row, "score_name") ? ")" : "");
+			printf("  %-12s ", r->ref_id ? r->ref_id : "-");
+			if (r->level >= 0)
+				printf("score %lld%s%s%s  ", r->score, r->score_name ? " (" : "",
+				       r->score_name ? r->score_name : "", r->score_name ? ")" : "");
 			else
-				printf("%s  ", json_array_size(qs) ? "unanswered" : "not covered");
-			json_array_foreach(qs, k, qq)
-				printf("%s%s", k ? ", " : "", json_string_value(qq));
+				printf("%s  ", r->nquestions ? "unanswered" : "not covered");
+			for (k = 0; k < r->nquestions; k++)
+				printf("%s%s", k ? ", " : "", r->questions[k]);
 			printf("\n");
-			/* the library's own questions, with their choices and add_score */
-			json_array_foreach(json_object_get(row, "library_questions"), k, qq) {
+			/* the library's own questions (its document), with choices and add_score */
+			json_array_foreach(r->library_questions, k, qq) {
 				json_t *c;
 				size_t m;
-				printf("      %s question (%s%s): %s\n", json_str(row, "ref_id") ?
-				       json_str(row, "ref_id") : "-", json_str(qq, "type"),
+				printf("      %s question (%s%s): %s\n", r->ref_id ? r->ref_id : "-",
+				       json_str(qq, "type"),
 				       json_object_get(qq, "depends_on") ? ", a follow-up" : "",
 				       json_str(qq, "text"));
 				json_array_foreach(json_object_get(qq, "choices"), m, c) {
@@ -544,7 +535,7 @@ static int assess_crosswalk_cmd(struct aiv_ctx *ctx, const struct questionnaire 
 			}
 		}
 	}
-	json_decref(arr);
+	lib_crosswalk_release(&cw);
 	return 0;
 }
 

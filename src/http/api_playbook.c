@@ -99,14 +99,15 @@ static int scores_json(struct http_request *req, const struct questionnaire *q,
 {
 	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
 	struct readiness_score rs;
-	json_t *measured = NULL;
+	struct ra_measured_list measured;
 	int ret;
 
 	if ((ret = readiness_apply_measured(&env, q, set, &measured, err)))
 		return ret;
 	readiness_score(req->cat, q, set, env.now, &rs);
 	*out = readiness_score_json(req->cat, q, set, &rs);
-	json_object_set_new(*out, "measured_answers", measured);
+	json_object_set_new(*out, "measured_answers", ra_measured_list_json(&measured));
+	ra_measured_list_release(&measured);
 	readiness_score_release(&rs);
 	return 0;
 }

@@ -928,7 +928,6 @@ static void h_readiness_page(struct http_request *req, struct http_response *res
 	struct strbuf m = STRBUF_INIT;
 	const char **labels = NULL, **colors = NULL;
 	double *vals = NULL;
-	json_t *mj;
 	size_t i;
 
 	if (load(req, res, NULL, &ps))
@@ -1001,27 +1000,25 @@ static void h_readiness_page(struct http_request *req, struct http_response *res
 			    d->raw, d->confidence, d->answered, d->total);
 	}
 	strbuf_addstr(&m, "</tbody></table></section>");
-	json_array_foreach(ps.measured, i, mj) {
-		json_t *st = json_object_get(mj, "stated_level");
+	for (i = 0; i < ps.measured.n; i++) {
+		const struct ra_measured *mn = &ps.measured.v[i];
 		char v[32];
 		if (i == 0)
 			strbuf_addstr(&m, "<section class=\"card\"><h2>Measured answers</h2><p "
 				      "class=\"small\">Measured signals replace stated answers; a "
 				      "contradiction is shown, not hidden.</p><ul>");
-		svg_format_number(v, sizeof(v), json_number_value(json_object_get(mj, "value")));
+		svg_format_number(v, sizeof(v), mn->value);
 		strbuf_addstr(&m, "<li><code>");
-		strbuf_add_html(&m, json_string_value(json_object_get(mj, "question")));
+		strbuf_add_html(&m, mn->question);
 		strbuf_addstr(&m, "</code>: ");
-		if (json_is_integer(st))
-			strbuf_addf(&m, "stated level %lld; ", (long long)json_integer_value(st));
+		if (mn->stated_level >= 0)
+			strbuf_addf(&m, "stated level %d; ", mn->stated_level);
 		strbuf_addstr(&m, "measured ");
-		strbuf_add_html(&m, json_string_value(json_object_get(mj, "metric")));
-		strbuf_addf(&m, " = %s gives level %lld", v,
-			    (long long)json_integer_value(json_object_get(mj, "measured_level")));
-		strbuf_addstr(&m, json_is_true(json_object_get(mj, "agrees")) ? " (agrees)" :
-			      " (<strong>contradicts</strong>)");
+		strbuf_add_html(&m, mn->metric);
+		strbuf_addf(&m, " = %s gives level %d", v, mn->measured_level);
+		strbuf_addstr(&m, mn->agrees ? " (agrees)" : " (<strong>contradicts</strong>)");
 		strbuf_addstr(&m, "</li>");
-		if (i + 1 == json_array_size(ps.measured))
+		if (i + 1 == ps.measured.n)
 			strbuf_addstr(&m, "</ul></section>");
 	}
 	strbuf_addstr(&m, "<section class=\"card\"><h2>Answers and their provenance</h2><table "

@@ -79,9 +79,8 @@ json_t *report_json(const struct playbook_state *ps, const struct report_meta *m
 	json_object_set_new(o, "hypotheses", hyp_report_json(&ps->hr));
 	json_object_set_new(o, "findings", finding_list_json(&ps->fl));
 	json_object_set_new(o, "roadmap", roadmap_json(&ps->rm));
-	json_object_set_new(o, "crosswalk", ps->crosswalk ? json_incref(ps->crosswalk) : json_array());
-	json_object_set_new(o, "measured_answers",
-			    ps->measured ? json_incref(ps->measured) : json_array());
+	json_object_set_new(o, "crosswalk", lib_crosswalk_json(&ps->crosswalk));
+	json_object_set_new(o, "measured_answers", ra_measured_list_json(&ps->measured));
 	{
 		struct report_summary sum;
 		report_summary_compute(ps, meta->organisation, &sum);
@@ -259,34 +258,32 @@ static void html_readiness(struct strbuf *sb, const struct playbook_state *ps)
 		badge(sb, ps->rs.basic_evidenced[i] ? "pass" : "lacks evidence");
 	}
 	strbuf_addstr(sb, "</p>");
-	{
-		json_t *mj;
-		json_array_foreach(ps->measured, i, mj) {
-			if (json_is_true(json_object_get(mj, "agrees")))
-				continue;
-			const struct rq_question *qq = questionnaire_find(ps->q, json_str(mj, "question"), NULL);
-			const struct cat_metric *mm = catalog_metric(cat, json_str(mj, "metric"));
-			char mv[UNITS_BUF];
-			strbuf_addstr(sb, "<p>");
-			badge(sb, "measured");
-			strbuf_addstr(sb, " &ldquo;");
-			strbuf_add_html(sb, qq ? qq->text : json_str(mj, "question"));
-			strbuf_addstr(sb, "&rdquo;");
-			if (json_is_integer(json_object_get(mj, "stated_level")))
-				strbuf_addf(sb, " answered level %lld, ",
-					    (long long)json_integer_value(json_object_get(mj, "stated_level")));
-			else
-				strbuf_addstr(sb, " not answered, ");
-			strbuf_addstr(sb, "but the measured ");
-			strbuf_add_html(sb, mm ? mm->name : json_str(mj, "metric"));
-			strbuf_addf(sb, " of %s gives level %lld (",
-				    units_value(mm ? mm->unit : NULL,
-						json_number_value(json_object_get(mj, "value")), mv,
-						sizeof(mv)),
-				    (long long)json_integer_value(json_object_get(mj, "measured_level")));
-			strbuf_add_html(sb, json_str(mj, "source"));
-			strbuf_addstr(sb, ")</p>");
-		}
+	for (i = 0; i < ps->measured.n; i++) {
+		const struct ra_measured *mn = &ps->measured.v[i];
+		const struct rq_question *qq;
+		const struct cat_metric *mm;
+		char mv[UNITS_BUF];
+
+		if (mn->agrees)
+			continue;
+		qq = questionnaire_find(ps->q, mn->question, NULL);
+		mm = catalog_metric(cat, mn->metric);
+		strbuf_addstr(sb, "<p>");
+		badge(sb, "measured");
+		strbuf_addstr(sb, " &ldquo;");
+		strbuf_add_html(sb, qq ? qq->text : mn->question);
+		strbuf_addstr(sb, "&rdquo;");
+		if (mn->stated_level >= 0)
+			strbuf_addf(sb, " answered level %d, ", mn->stated_level);
+		else
+			strbuf_addstr(sb, " not answered, ");
+		strbuf_addstr(sb, "but the measured ");
+		strbuf_add_html(sb, mm ? mm->name : mn->metric);
+		strbuf_addf(sb, " of %s gives level %d (",
+			    units_value(mm ? mm->unit : NULL, mn->value, mv, sizeof(mv)),
+			    mn->measured_level);
+		strbuf_add_html(sb, mn->source);
+		strbuf_addstr(sb, ")</p>");
 	}
 	free(labels);
 	free(colors);
@@ -723,44 +720,41 @@ static void html_gates(struct strbuf *sb, const struct playbook_state *ps)
 static void html_crosswalk(struct strbuf *sb, const struct playbook_state *ps)
 {
 	size_t i, j, k;
-	json_t *fw, *row, *qq;
 
 	strbuf_addstr(sb, "<h2>7. Audit crosswalk</h2><p>Every readiness question and gate "
 			  "criterion names NIST AI RMF 1.0 subcategories and ISO/IEC 42001 Annex A "
 			  "controls (ids only). ");
-	if (!json_array_size(ps->crosswalk)) {
+	if (!ps->crosswalk.n) {
 		strbuf_addstr(sb, "No framework library is imported; <code>aivalue assess import "
 				  "LIBRARY.yaml</code> reads one in CISO Assistant's format.</p>");
 		return;
 	}
 	strbuf_addstr(sb, "Imported frameworks, scored from the same answers (lowest mapped "
 			  "answer level on the framework's scale):</p>");
-	json_array_foreach(ps->crosswalk, i, fw) {
-		json_t *sum = json_object_get(fw, "summary");
+	for (i = 0; i < ps->crosswalk.n; i++) {
+		const struct lib_cw_framework *fw = &ps->crosswalk.fw[i];
 		strbuf_addstr(sb, "<h3>");
-		strbuf_add_html(sb, json_str(fw, "name"));
-		strbuf_addf(sb, "</h3><p class=\"meta\">%lld assessable requirements, %lld covered by "
-				"our questions, %lld answered</p><table><thead><tr><th>Requirement</th>"
+		strbuf_add_html(sb, fw->name);
+		strbuf_addf(sb, "</h3><p class=\"meta\">%zu assessable requirements, %zu covered by "
+				"our questions, %zu answered</p><table><thead><tr><th>Requirement</th>"
 				"<th>Score</th><th>Questions</th></tr></thead><tbody>",
-			    (long long)json_integer_value(json_object_get(sum, "assessable")),
-			    (long long)json_integer_value(json_object_get(sum, "covered")),
-			    (long long)json_integer_value(json_object_get(sum, "answered")));
-		json_array_foreach(json_object_get(fw, "requirements"), j, row) {
+			    fw->assessable, fw->covered, fw->answered);
+		for (j = 0; j < fw->nreqs; j++) {
+			const struct lib_cw_req *r = &fw->reqs[j];
 			strbuf_addstr(sb, "<tr>");
-			td(sb, json_str(row, "ref_id") ? json_str(row, "ref_id") : json_str(row, "urn"));
-			if (json_is_integer(json_object_get(row, "score"))) {
-				strbuf_addf(sb, "<td>%lld ",
-					    (long long)json_integer_value(json_object_get(row, "score")));
-				strbuf_add_html(sb, json_str(row, "score_name") ? json_str(row, "score_name") : "");
+			td(sb, r->ref_id ? r->ref_id : r->urn);
+			if (r->level >= 0) {
+				strbuf_addf(sb, "<td>%lld ", r->score);
+				strbuf_add_html(sb, r->score_name ? r->score_name : "");
 				strbuf_addstr(sb, "</td>");
 			} else {
-				strbuf_addf(sb, "<td>%s</td>", json_array_size(json_object_get(row,
-					    "questions")) ? "unanswered" : "not covered");
+				strbuf_addf(sb, "<td>%s</td>", r->nquestions ? "unanswered" :
+					    "not covered");
 			}
 			strbuf_addstr(sb, "<td class=\"src\">");
-			json_array_foreach(json_object_get(row, "questions"), k, qq) {
+			for (k = 0; k < r->nquestions; k++) {
 				strbuf_addstr(sb, k ? ", " : "");
-				strbuf_add_html(sb, json_string_value(qq));
+				strbuf_add_html(sb, r->questions[k]);
 			}
 			strbuf_addstr(sb, "</td></tr>");
 		}

@@ -560,7 +560,8 @@ static void test_measured_overrides_stated(void **state)
 	struct evidence_env env = { NULL, NULL, 1780000000000000LL, 0 };
 	struct ra_set s;
 	struct readiness_score rs;
-	json_t *notes = NULL, *n0;
+	struct ra_measured_list notes;
+	json_t *nj;
 	struct ra_answer *a;
 
 	(void)state;
@@ -572,18 +573,32 @@ static void test_measured_overrides_stated(void **state)
 	evidence_reset();
 	/* without a provider nothing changes */
 	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
-	assert_int_equal(json_array_size(notes), 0);
-	json_decref(notes);
+	assert_int_equal(notes.n, 0);
+	ra_measured_list_release(&notes);
 	assert_int_equal(ra_set_find(&s, "wf_repeat_use")->level, 3);
 	/* measured 0.12: at least 0.01 but under 0.15 -> level 1, contradicting */
 	evidence_register(&ruse_provider);
 	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
-	assert_int_equal(json_array_size(notes), 1);
-	n0 = json_array_get(notes, 0);
-	assert_int_equal(json_integer_value(json_object_get(n0, "stated_level")), 3);
-	assert_int_equal(json_integer_value(json_object_get(n0, "measured_level")), 1);
-	assert_true(json_is_false(json_object_get(n0, "agrees")));
-	json_decref(notes);
+	assert_int_equal(notes.n, 1);
+	assert_string_equal(notes.v[0].question, "wf_repeat_use");
+	assert_string_equal(notes.v[0].metric, "repeat_use_rate");
+	assert_float_equal(notes.v[0].value, 0.12, 1e-12);
+	assert_int_equal(notes.v[0].stated_level, 3);
+	assert_int_equal(notes.v[0].measured_level, 1);
+	assert_false(notes.v[0].agrees);
+	assert_string_equal(notes.v[0].source, "test fixture");
+	/* the JSON printer writes the struct with the keys `assess show --json` had */
+	nj = ra_measured_list_json(&notes);
+	{
+		char *txt = json_dumps(nj, JSON_COMPACT);
+		assert_string_equal(txt, "[{\"question\":\"wf_repeat_use\",\"metric\":"
+				    "\"repeat_use_rate\",\"value\":0.12,\"measured_level\":1,"
+				    "\"stated_level\":3,\"agrees\":false,\"source\":\"test fixture\"}]");
+		free(txt);
+	}
+	json_decref(nj);
+	ra_measured_list_release(&notes);
+	assert_int_equal(notes.n, 0);
 	a = ra_set_find(&s, "wf_repeat_use");
 	assert_int_equal(a->level, 1);
 	assert_int_equal(a->choice, 2);
@@ -598,8 +613,11 @@ static void test_measured_overrides_stated(void **state)
 	ruse.value = 0.75;
 	answer(&s, q, "wf_repeat_use", 5, PROV_STATED, env.now);
 	assert_int_equal(readiness_apply_measured(&env, q, &s, &notes, &err), 0);
-	assert_true(json_is_true(json_object_get(json_array_get(notes, 0), "agrees")));
-	json_decref(notes);
+	assert_int_equal(notes.n, 1);
+	assert_true(notes.v[0].agrees);
+	assert_int_equal(notes.v[0].stated_level, 4);
+	assert_int_equal(notes.v[0].measured_level, 4);
+	ra_measured_list_release(&notes);
 	evidence_reset();
 	ra_set_release(&s);
 	questionnaire_free(q);

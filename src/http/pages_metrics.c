@@ -23,19 +23,28 @@
 #include "pages.h"
 #include "report/svg.h"
 
-/* The value with its unit; units metric_format_value leaves bare get theirs in words. */
-static void value_html(struct strbuf *sb, const struct cat_metric *mt, int have, double v)
+/* The value with its unit in plain text; units metric_format_value leaves bare get theirs in words. */
+static void value_text(struct strbuf *sb, const struct cat_metric *mt, int have, double v)
 {
 	char buf[64];
 
 	metric_format_value(mt, have, v, buf, sizeof(buf));
-	strbuf_add_html(sb, buf);
+	strbuf_addstr(sb, buf);
 	if (have && !isnan(v) && (!strcmp(mt->unit, "count") || !strcmp(mt->unit, "score") ||
-				  !strcmp(mt->unit, "currency"))) {
-		strbuf_addstr(sb, " <span class=\"unit\">");
-		strbuf_add_html(sb, mt->unit);
-		strbuf_addstr(sb, "</span>");
-	}
+				  !strcmp(mt->unit, "currency")))
+		strbuf_addf(sb, " %s", mt->unit);
+}
+
+/* The same, escaped, kept on one line. */
+static void value_html(struct strbuf *sb, const struct cat_metric *mt, int have, double v)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	value_text(&t, mt, have, v);
+	strbuf_addstr(sb, "<span class=\"mval\">");
+	strbuf_add_html(sb, t.buf);
+	strbuf_addstr(sb, "</span>");
+	strbuf_release(&t);
 }
 
 static void status_html(struct strbuf *sb, enum metric_status st)
@@ -49,29 +58,31 @@ static void change_html(struct strbuf *sb, const struct cat_metric *mt, int have
 {
 	char buf[64];
 
+	strbuf_addf(sb, "change since the previous %s: ", since);
 	if (!have) {
-		strbuf_addf(sb, "no change to show: fewer than two %s with data", since);
+		strbuf_addstr(sb, "no data");
 		return;
 	}
 	metric_format_change(mt, d, buf, sizeof(buf));
+	strbuf_addstr(sb, "<span class=\"mval\">");
 	strbuf_add_html(sb, buf);
-	if (!strcmp(mt->unit, "count") || !strcmp(mt->unit, "score"))
+	if (strcmp(buf, "no change") && (!strcmp(mt->unit, "count") || !strcmp(mt->unit, "score")))
 		strbuf_addf(sb, " %s", mt->unit);
-	strbuf_addf(sb, " since the previous %s", !strcmp(since, "weeks") ? "week" : "month");
+	strbuf_addstr(sb, "</span>");
 }
 
-/* "target 50.0 %, at risk below 40.0 %, off track below 30.0 %" in words. */
-static void target_html(struct strbuf *sb, const struct cat_metric *mt,
+/* "target 50.0 %, at risk below 40.0 %, off track below 30.0 %", plain text. */
+static void target_text(struct strbuf *sb, const struct cat_metric *mt,
 			const struct metric_target *t)
 {
 	int up = !strcmp(mt->direction, "up");
 
 	strbuf_addstr(sb, "target ");
-	value_html(sb, mt, 1, t->target);
+	value_text(sb, mt, 1, t->target);
 	strbuf_addstr(sb, up ? ", at risk below " : ", at risk above ");
-	value_html(sb, mt, 1, t->at_risk);
+	value_text(sb, mt, 1, t->at_risk);
 	strbuf_addstr(sb, up ? ", off track below " : ", off track above ");
-	value_html(sb, mt, 1, t->off_track);
+	value_text(sb, mt, 1, t->off_track);
 }
 
 static void spark_label(struct strbuf *lb, const struct metric_summary *s)
@@ -94,7 +105,7 @@ static void spark_label(struct strbuf *lb, const struct metric_summary *s)
 void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s)
 {
 	const struct cat_metric *mt = s->metric;
-	struct strbuf lb = STRBUF_INIT;
+	struct strbuf lb = STRBUF_INIT, tt = STRBUF_INIT;
 
 	strbuf_addstr(sb, "<li class=\"mfig\"><a href=\"/metrics/");
 	strbuf_add_html(sb, mt->id);
@@ -111,12 +122,16 @@ void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s)
 	strbuf_addstr(sb, " ");
 	spark_label(&lb, s);
 	svg_sparkline(sb, s->spark, s->nspark, 64, 18, lb.buf);
-	strbuf_addstr(sb, "<br><span class=\"small\">");
-	target_html(sb, mt, &s->target);
-	strbuf_addstr(sb, "; ");
-	change_html(sb, mt, s->have_change, s->change, "months");
+	strbuf_addstr(sb, "<br><span class=\"small\"><span class=\"mtarget\" title=\"");
+	target_text(&tt, mt, &s->target);
+	strbuf_add_html(sb, tt.buf);
+	strbuf_addstr(sb, "\">target ");
+	value_html(sb, mt, 1, s->target.target);
+	strbuf_addstr(sb, "</span>; ");
+	change_html(sb, mt, s->have_change, s->change, "month");
 	strbuf_addstr(sb, "</span></li>");
 	strbuf_release(&lb);
+	strbuf_release(&tt);
 }
 
 /* The series as a line chart (x: each period's first day) and a table. */
@@ -148,8 +163,8 @@ static void series_html(struct strbuf *m, const struct metric_series *ms)
 	c.id = "metric-series";
 	c.title = !strcmp(per, "week") ? "Weekly values" : "Monthly values";
 	c.desc = "The metric at the end of each period; a gap is a period without data.";
-	c.width = 640;
-	c.height = 260;
+	c.width = 900;
+	c.height = 300;
 	c.x_title = !strcmp(per, "week") ? "week starting" : "month";
 	c.y_title = ytitle;
 	c.unit = !strcmp(mt->unit, "ratio") ? "%" : mt->unit;
@@ -166,7 +181,7 @@ static void series_html(struct strbuf *m, const struct metric_series *ms)
 	free(x);
 	free(y);
 
-	strbuf_addf(m, "<table class=\"reflow mseries\"><thead><tr><th>%s</th><th>Value</th>"
+	strbuf_addf(m, "<table class=\"mseries\"><thead><tr><th>%s</th><th>Value</th>"
 		    "<th>Status</th><th>Change</th></tr></thead><tbody>",
 		    !strcmp(per, "week") ? "Week starting" : "Month");
 	for (i = l->npoints; i-- > 0;) {
@@ -217,15 +232,25 @@ static int breakdowns_html(struct http_request *req, struct strbuf *m, const cha
 			strbuf_addstr(m, "Not available: ");
 			strbuf_add_html(m, ms.unavailable[0] ? ms.unavailable : "no groups");
 		} else {
-			strbuf_addstr(m, "<ul>");
+			const char *why0 = NULL;
+			struct strbuf quiet = STRBUF_INIT;
+			strbuf_addstr(m, "<ul class=\"mgroups\">");
 			for (g = 0; g < ms.nlines; g++) {
 				const struct series_line *l = &ms.lines[g];
 				const struct series_point *p = NULL;
+				const char *why = l->npoints ? l->points[l->npoints - 1].why : "";
 				for (j = l->npoints; j-- > 0;)
 					if (l->points[j].have) {
 						p = &l->points[j];
 						break;
 					}
+				if (!p && (!why0 || !strcmp(why, why0))) {
+					/* groups without data for the same reason: one line */
+					why0 = why;
+					strbuf_addstr(&quiet, quiet.len ? ", " : "");
+					strbuf_add_html(&quiet, l->group ? l->group : "everyone");
+					continue;
+				}
 				strbuf_addstr(m, "<li>");
 				strbuf_add_html(m, l->group ? l->group : "everyone");
 				strbuf_addstr(m, ": ");
@@ -236,16 +261,25 @@ static int breakdowns_html(struct http_request *req, struct strbuf *m, const cha
 					strbuf_addstr(m, ") ");
 					status_html(m, p->status);
 				} else {
-					strbuf_addstr(m, "no data");
-					if (l->npoints && l->points[l->npoints - 1].why[0]) {
-						strbuf_addstr(m, " <span class=\"small\">(");
-						strbuf_add_html(m, l->points[l->npoints - 1].why);
-						strbuf_addstr(m, ")</span>");
-					}
+					strbuf_addstr(m, "no data <span class=\"small\">(");
+					strbuf_add_html(m, why);
+					strbuf_addstr(m, ")</span>");
 				}
 				strbuf_addstr(m, "</li>");
 			}
 			strbuf_addstr(m, "</ul>");
+			if (quiet.len) {
+				strbuf_addstr(m, "<p class=\"small\">No data");
+				if (why0 && *why0) {
+					strbuf_addstr(m, " (");
+					strbuf_add_html(m, why0);
+					strbuf_addstr(m, ")");
+				}
+				strbuf_addstr(m, ": ");
+				strbuf_addstr(m, quiet.buf);
+				strbuf_addstr(m, "</p>");
+			}
+			strbuf_release(&quiet);
 		}
 		strbuf_addstr(m, "</dd>");
 		metric_series_release(&ms);
@@ -262,7 +296,7 @@ static void h_metric_page(struct http_request *req, struct http_response *res)
 	enum series_period period = SERIES_MONTH;
 	struct metric_summary s;
 	struct metric_series ms;
-	struct strbuf m = STRBUF_INIT;
+	struct strbuf m = STRBUF_INIT, tt = STRBUF_INIT;
 
 	memset(&s, 0, sizeof(s));
 	memset(&ms, 0, sizeof(ms));
@@ -304,8 +338,8 @@ static void h_metric_page(struct http_request *req, struct http_response *res)
 	value_html(&m, mt, s.have, s.value);
 	strbuf_addstr(&m, "</span> ");
 	status_html(&m, s.status);
-	strbuf_addstr(&m, "</p><p>");
-	change_html(&m, mt, s.have_change, s.change, "months");
+	strbuf_addstr(&m, "</p><p>The ");
+	change_html(&m, mt, s.have_change, s.change, "month");
 	strbuf_addstr(&m, ". Trend of the monthly values: <span class=\"mtrend\" title=\"");
 	strbuf_add_html(&m, s.trend_detail[0] ? s.trend_detail : "no statistic: too few points");
 	strbuf_addstr(&m, "\">");
@@ -333,7 +367,8 @@ static void h_metric_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, "</dd><dt>Better when</dt><dd>");
 	strbuf_addstr(&m, !strcmp(mt->direction, "up") ? "higher" : "lower");
 	strbuf_addstr(&m, "</dd><dt>Target</dt><dd>");
-	target_html(&m, mt, &s.target);
+	target_text(&tt, mt, &s.target);
+	strbuf_add_html(&m, tt.buf);
 	strbuf_addstr(&m, "</dd><dt>Target from</dt><dd>");
 	strbuf_add_html(&m, s.target.source);
 	if (s.target.note[0]) {
@@ -352,6 +387,7 @@ static void h_metric_page(struct http_request *req, struct http_response *res)
 	http_page_send(req, res, 200, mt->name, "/metrics", m.buf);
 cleanup:
 	strbuf_release(&m);
+	strbuf_release(&tt);
 	metric_series_release(&ms);
 	metric_summary_release(&s);
 }

@@ -838,6 +838,9 @@ void svg_sparkline(struct strbuf *sb, const double *v, size_t n, int w, int h, c
 	}
 #define SPX(i) (n > 1 ? pad + (double)(i) * (w - 2 * pad) / (double)(n - 1) : w / 2.0)
 #define SPY(y) (h - pad - ((y) - lo) / (hi - lo) * (h - 2 * pad))
+	/* a faint baseline the width of the period, so a lone recent dot reads as recent */
+	strbuf_addf(sb, "<path class=\"spark-base\" fill=\"none\" d=\"M%.1f %.1fL%.1f %.1f\"/>", pad,
+		    h - 0.5, w - pad, h - 0.5);
 	strbuf_addstr(sb, "<path class=\"spark-line\" fill=\"none\" stroke-width=\"1.5\" d=\"");
 	for (i = 0; i < n; i++) {
 		if (!isfinite(v[i])) {

@@ -93,7 +93,7 @@ void svg_format_number(char *out, size_t n, double v);
 /*
  * A sparkline: a small line of n values (NAN: no data, a gap in the line;
  * a lone value between gaps is a dot), w x h pixels, scaled to the data's
- * range, the last value with data marked.  role="img" with `label` (the
+ * range over a faint baseline, the last value with data marked.  role="img" with `label` (the
  * values in words) as its accessible name and tooltip.  No axes.
  */
 void svg_sparkline(struct strbuf *sb, const double *v, size_t n, int w, int h,

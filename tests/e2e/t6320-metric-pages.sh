@@ -34,7 +34,8 @@ test_expect_success 'each scorecard figure: value with unit, target, status word
 	test_grep "target 60.0 %, at risk below 40.0 %, off track below 15.0 %" ru &&
 	value=$(json_get r.json "d[\"display\"]") &&
 	status=$(json_get r.json "d[\"status\"]") &&
-	test_grep "title=\"[^\"]*\">$value</a> <span class=\"mstatus ms-$status\">" ru &&
+	test_grep "title=\"[^\"]*\"><span class=\"mval\">$value</span></a> <span class=\"mstatus ms-$status\">" ru &&
+	test_grep "change since the previous month: <span class=\"mval\">$(json_get r.json "d[\"change_text\"]")</span>" ru &&
 	! grep -E " (&gt;=|==|&lt;=) " figs &&
 	stop_server
 '
@@ -44,7 +45,8 @@ test_expect_success 'a metric page: value, monthly chart, definition, target sou
 	code=$(curl -s -o m.html -w "%{http_code}" -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/metrics/repeat_use_rate") &&
 	test "$code" = 200 &&
 	test_grep "<h1>Repeat use</h1>" m.html &&
-	test_grep "<span class=\"kpi-value\">$(json_get r.json "d[\"display\"]")</span>" m.html &&
+	test_grep "<span class=\"kpi-value\"><span class=\"mval\">$(json_get r.json "d[\"display\"]")</span>" m.html &&
+	test_grep "No data (fewer than 5 people: not reported (privacy floor)): " m.html &&
 	test_grep "<title id=\"metric-series-title\">Monthly values" m.html &&
 	test_grep "Monthly values" m.html &&
 	test_grep "<dt>Target from</dt><dd>catalog default</dd>" m.html &&

@@ -373,6 +373,7 @@ static void test_sparkline(void **state)
 	assert_non_null(strstr(sb.buf, "<circle class=\"spark-dot\" r=\"1.5\" cx=\"2.0\" cy=\"16.0\"/>"));
 	assert_non_null(strstr(sb.buf, "<circle class=\"spark-last\" r=\"2.5\" cx=\"47.0\" cy=\"9.0\"/>"));
 	assert_int_equal(count(sb.buf, "<circle"), 2);
+	assert_non_null(strstr(sb.buf, "class=\"spark-base\" fill=\"none\" d=\"M2.0 17.5L62.0 17.5\""));
 	assert_non_null(strstr(sb.buf, "role=\"img\""));
 	assert_non_null(strstr(sb.buf, "<title>Repeat use &lt; 5</title>"));
 	assert_null(strstr(sb.buf, "style="));

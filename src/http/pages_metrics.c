@@ -58,7 +58,7 @@ static void change_html(struct strbuf *sb, const struct cat_metric *mt, int have
 {
 	char buf[64];
 
-	strbuf_addf(sb, "change since the previous %s: ", since);
+	strbuf_addstr(sb, since);
 	if (!have) {
 		strbuf_addstr(sb, "no data");
 		return;
@@ -71,13 +71,12 @@ static void change_html(struct strbuf *sb, const struct cat_metric *mt, int have
 	strbuf_addstr(sb, "</span>");
 }
 
-/* "target 50.0 %, at risk below 40.0 %, off track below 30.0 %", plain text. */
+/* "50.0 %, at risk below 40.0 %, off track below 30.0 %", plain text. */
 static void target_text(struct strbuf *sb, const struct cat_metric *mt,
 			const struct metric_target *t)
 {
 	int up = !strcmp(mt->direction, "up");
 
-	strbuf_addstr(sb, "target ");
 	value_text(sb, mt, 1, t->target);
 	strbuf_addstr(sb, up ? ", at risk below " : ", at risk above ");
 	value_text(sb, mt, 1, t->at_risk);
@@ -122,13 +121,13 @@ void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s)
 	strbuf_addstr(sb, " ");
 	spark_label(&lb, s);
 	svg_sparkline(sb, s->spark, s->nspark, 64, 18, lb.buf);
-	strbuf_addstr(sb, "<br><span class=\"small\"><span class=\"mtarget\" title=\"");
+	strbuf_addstr(sb, "<br><span class=\"small\"><span class=\"mtarget\" title=\"target ");
 	target_text(&tt, mt, &s->target);
 	strbuf_add_html(sb, tt.buf);
 	strbuf_addstr(sb, "\">target ");
 	value_html(sb, mt, 1, s->target.target);
 	strbuf_addstr(sb, "</span>; ");
-	change_html(sb, mt, s->have_change, s->change, "month");
+	change_html(sb, mt, s->have_change, s->change, "since last month: ");
 	strbuf_addstr(sb, "</span></li>");
 	strbuf_release(&lb);
 	strbuf_release(&tt);
@@ -186,6 +185,23 @@ static void series_html(struct strbuf *m, const struct metric_series *ms)
 		    !strcmp(per, "week") ? "Week starting" : "Month");
 	for (i = l->npoints; i-- > 0;) {
 		const struct series_point *p = &l->points[i];
+		size_t k = i;
+		while (!p->have && k > 0 && !l->points[k - 1].have)
+			k--;
+		if (k < i) { /* a run of periods without data: one row, the newest reason */
+			strbuf_addstr(m, "<tr><td>");
+			strbuf_add_html(m, l->points[k].label);
+			strbuf_addstr(m, " to ");
+			strbuf_add_html(m, p->label);
+			strbuf_addf(m, "</td><td>no data in %zu %ss <span class=\"small\">(newest: ",
+				    i - k + 1, per);
+			strbuf_add_html(m, p->why);
+			strbuf_addstr(m, ")</span></td><td>");
+			status_html(m, STATUS_NO_DATA);
+			strbuf_addstr(m, "</td><td>no data</td></tr>");
+			i = k;
+			continue;
+		}
 		strbuf_addstr(m, "<tr><td>");
 		strbuf_add_html(m, p->label);
 		strbuf_addstr(m, "</td><td>");
@@ -339,7 +355,7 @@ static void h_metric_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, "</span> ");
 	status_html(&m, s.status);
 	strbuf_addstr(&m, "</p><p>The ");
-	change_html(&m, mt, s.have_change, s.change, "month");
+	change_html(&m, mt, s.have_change, s.change, "change since the previous month: ");
 	strbuf_addstr(&m, ". Trend of the monthly values: <span class=\"mtrend\" title=\"");
 	strbuf_add_html(&m, s.trend_detail[0] ? s.trend_detail : "no statistic: too few points");
 	strbuf_addstr(&m, "\">");

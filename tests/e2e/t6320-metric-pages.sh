@@ -4,7 +4,8 @@
 # words and a monthly <svg> sparkline, and links to /metrics/{id}; that
 # page shows the value, the series chart, the definition, where the target
 # comes from, the trend and the breakdowns; an unknown metric is the HTML
-# 404 page and an unknown period a 400 page.
+# 404 page and an unknown period a 400 page.  A run of months without data
+# (a source that keeps no history) is one row with the newest reason.
 . "$(dirname "$0")/lib.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
@@ -35,7 +36,7 @@ test_expect_success 'each scorecard figure: value with unit, target, status word
 	value=$(json_get r.json "d[\"display\"]") &&
 	status=$(json_get r.json "d[\"status\"]") &&
 	test_grep "title=\"[^\"]*\"><span class=\"mval\">$value</span></a> <span class=\"mstatus ms-$status\">" ru &&
-	test_grep "change since the previous month: <span class=\"mval\">$(json_get r.json "d[\"change_text\"]")</span>" ru &&
+	test_grep "since last month: <span class=\"mval\">$(json_get r.json "d[\"change_text\"]")</span>" ru &&
 	! grep -E " (&gt;=|==|&lt;=) " figs &&
 	stop_server
 '
@@ -57,6 +58,10 @@ test_expect_success 'a metric page: value, monthly chart, definition, target sou
 	curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/metrics/repeat_use_rate?period=week" >w.html &&
 	test_grep "Weekly values" w.html &&
 	test_grep "<th>Week starting</th>" w.html &&
+	curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/metrics/iterations_before_commitment" >j.html &&
+	test_grep "<tr><td>2026-12</td><td><span class=\"mval\">4 count</span></td>" j.html &&
+	test_grep "<tr><td>2026-01 to 2026-11</td><td>no data in 11 months <span class=\"small\">(newest: cannot be computed as of 2026-11-30: its source (journeys) holds only the current state, not its history)" j.html &&
+	test_grep "<dt>Target</dt><dd>3 count, at risk above 5 count, off track above 8 count</dd>" j.html &&
 	stop_server
 '
 

@@ -133,24 +133,18 @@ void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s)
 	strbuf_release(&tt);
 }
 
-/* The series as a line chart (x: each period's first day) and a table. */
-static void series_html(struct strbuf *m, const struct metric_series *ms)
+/* The series as a line chart, x: each period's first day (two points with data or more). */
+static void series_chart(struct strbuf *m, const struct metric_series *ms,
+			 const struct series_line *l)
 {
 	const struct cat_metric *mt = ms->metric;
-	const struct series_line *l = ms->nlines ? &ms->lines[0] : NULL;
 	const char *per = series_period_name(ms->period);
-	double *x, *y;
+	double *x = xcalloc(l->npoints, sizeof(*x)), *y = xcalloc(l->npoints, sizeof(*y));
 	struct svg_series ser;
 	struct svg_chart c;
-	char ytitle[96], buf[64];
+	char ytitle[96];
 	size_t i;
 
-	if (!l || !l->npoints) {
-		strbuf_addstr(m, "<p>No periods to show yet.</p>");
-		return;
-	}
-	x = xcalloc(l->npoints, sizeof(*x));
-	y = xcalloc(l->npoints, sizeof(*y));
 	for (i = 0; i < l->npoints; i++) {
 		x[i] = (double)l->points[i].start_day * 86400.0 * 1e6;
 		y[i] = !l->points[i].have ? NAN :
@@ -179,7 +173,28 @@ static void series_html(struct strbuf *m, const struct metric_series *ms)
 	strbuf_addstr(m, "</div>");
 	free(x);
 	free(y);
+}
 
+/* The series: its chart and a table, newest first. */
+static void series_html(struct strbuf *m, const struct metric_series *ms)
+{
+	const struct cat_metric *mt = ms->metric;
+	const struct series_line *l = ms->nlines ? &ms->lines[0] : NULL;
+	const char *per = series_period_name(ms->period);
+	char buf[64];
+	size_t i, nhave;
+
+	if (!l || !l->npoints) {
+		strbuf_addstr(m, "<p>No periods to show yet.</p>");
+		return;
+	}
+	for (i = 0, nhave = 0; i < l->npoints; i++)
+		nhave += l->points[i].have;
+	if (nhave >= 2)
+		series_chart(m, ms, l);
+	else /* one point would stretch the time axis over a day or two */
+		strbuf_addf(m, "<p>%s %s with data: a chart needs two.</p>",
+			    nhave ? "Only one" : "No", per);
 	strbuf_addf(m, "<table class=\"mseries\"><thead><tr><th>%s</th><th>Value</th>"
 		    "<th>Status</th><th>Change</th></tr></thead><tbody>",
 		    !strcmp(per, "week") ? "Week starting" : "Month");

@@ -553,9 +553,11 @@ static void h_model_page(struct http_request *req, struct http_response *res)
 		      "<th>Unit</th><th>Better when</th><th>Definition</th></tr></thead><tbody>");
 	for (i = cm->first_metric; i < cm->first_metric + cm->nmetrics && i < req->cat->nmetrics; i++) {
 		const struct cat_metric *mt = &req->cat->metrics[i];
-		strbuf_addstr(&m, "<tr><td>");
+		strbuf_addstr(&m, "<tr><td><a href=\"/metrics/");
+		strbuf_add_html(&m, mt->id);
+		strbuf_addstr(&m, "\">");
 		strbuf_add_html(&m, mt->name);
-		strbuf_addstr(&m, "</td><td><code>");
+		strbuf_addstr(&m, "</a></td><td><code>");
 		strbuf_add_html(&m, mt->id);
 		strbuf_addstr(&m, "</code></td><td>");
 		strbuf_add_html(&m, mt->unit);

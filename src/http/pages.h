@@ -26,4 +26,12 @@ void pages_playbook_nav(struct strbuf *nav, const char *current);
  */
 void pages_playbook_overview(struct http_request *req, struct strbuf *m);
 
+/*
+ * A scorecard figure (pages_metrics.c): the metric's name and value with
+ * unit, each a link to /metrics/{id}, its status in words, a monthly
+ * sparkline, the target and the change since the previous month; one <li>.
+ */
+struct metric_summary;
+void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s);
+
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "assess/playbook.h"
+#include "assess/series.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "core/units.h"
@@ -382,7 +383,8 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 		const struct cat_model *cm = &cat->models[i];
 		const struct rs_model *rm = ps->have_set ? &ps->rs.models[i] : NULL;
 		size_t measured = 0, total = 0, shown = 0, nf = findings_of(&ps->fl, cm);
-		const char *missing = NULL, *ev_label;
+		const char *missing = NULL;
+		int pass;
 
 		strbuf_addstr(m, "<section class=\"pb-card");
 		model_class(m, cm);
@@ -404,32 +406,32 @@ static void scorecards(struct strbuf *m, const struct playbook_state *ps)
 			strbuf_addstr(m, "Readiness not assessed</a>");
 		}
 		strbuf_addstr(m, "</p><ul class=\"pb-figs\">");
-		for (j = 0; j < cat->nmetrics; j++) {
-			const struct evidence_value *ev = &ps->metrics[j];
-			char v[32];
-			if (cat->metrics[j].model != (int)i)
-				continue;
-			total++;
-			if (ev->state != EV_MEASURED) {
-				if (!missing)
+		/* up to two figures: measured metrics first, then the first unmeasured */
+		for (pass = 0; pass < 2; pass++)
+			for (j = 0; j < cat->nmetrics; j++) {
+				const struct evidence_value *ev = &ps->metrics[j];
+				int is_measured = ev->state == EV_MEASURED;
+				struct metric_summary sum;
+				struct aiv_err err = AIV_ERR_INIT;
+				if (cat->metrics[j].model != (int)i || is_measured != !pass)
+					continue;
+				total++;
+				measured += is_measured;
+				if (!is_measured && !missing)
 					missing = ev->source;
-				continue;
+				if (shown >= 2)
+					continue;
+				shown++;
+				if (metric_summary_get(ps->env.store, cat, cat->metrics[j].id, ps->env.now,
+						       &sum, &err)) {
+					strbuf_addstr(m, "<li class=\"pb-missing\">");
+					strbuf_add_html(m, err.msg);
+					strbuf_addstr(m, "</li>");
+				} else {
+					pages_metric_figure(m, &sum);
+				}
+				metric_summary_release(&sum);
 			}
-			measured++;
-			if (shown++ >= 2)
-				continue;
-			fmt_figure(v, sizeof(v), ev->value, cat->metrics[j].unit);
-			strbuf_addstr(m, "<li><a href=\"/models/");
-			strbuf_add_html(m, cm->id);
-			strbuf_addstr(m, "\" title=\"");
-			strbuf_add_html(m, ev->source);
-			strbuf_addstr(m, "\">");
-			strbuf_add_html(m, cat->metrics[j].name);
-			strbuf_addf(m, "</a> <a class=\"pb-val\" href=\"%s\" title=\"the evidence: ",
-				    model_evidence(cm, &ev_label));
-			strbuf_add_html(m, ev_label);
-			strbuf_addf(m, "\">%s</a></li>", v);
-		}
 		strbuf_addf(m, "<li class=\"small\">%zu of %zu metrics measured</li>", measured, total);
 		if (measured == 0 && missing) {
 			strbuf_addstr(m, "<li class=\"pb-missing\" title=\"");

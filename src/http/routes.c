@@ -36,7 +36,7 @@ const struct http_route *const http_route_tables[] = {
 	http_change_routes, http_change_page_routes,
 	http_process_routes, http_process_page_routes,
 	http_control_routes,
-	http_metrics_routes,
+	http_metrics_routes, http_metrics_page_routes,
 	http_cost_routes,
 	http_value_routes, http_value_page_routes,
 	NULL,

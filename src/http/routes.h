@@ -101,7 +101,7 @@ extern const struct http_route *const http_route_tables[];
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
 extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
-extern const struct http_route http_metrics_routes[];
+extern const struct http_route http_metrics_routes[], http_metrics_page_routes[];
 extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];
 extern const struct http_route http_change_routes[], http_change_page_routes[];
 extern const struct http_route http_process_routes[], http_process_page_routes[];

@@ -806,3 +806,59 @@ void svg_heatmap(struct strbuf *sb, const struct svg_chart *c, const struct svg_
 	}
 	close_svg(sb);
 }
+
+/* ---- sparkline ---- */
+
+void svg_sparkline(struct strbuf *sb, const double *v, size_t n, int w, int h, const char *label)
+{
+	double lo = INFINITY, hi = -INFINITY, pad = 2.0;
+	size_t i, last = n;
+	int pen = 0;
+
+	for (i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+			last = i;
+		}
+	strbuf_addf(sb, "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" aria-label=\"", w, h, w, h);
+	strbuf_add_html(sb, label ? label : "");
+	strbuf_addstr(sb, "\"><title>");
+	strbuf_add_html(sb, label ? label : "");
+	strbuf_addstr(sb, "</title>");
+	if (last == n) { /* nothing measured: a dashed baseline */
+		strbuf_addf(sb, "<path class=\"spark-empty\" fill=\"none\" stroke-dasharray=\"3 3\" "
+			    "d=\"M%.1f %.1fL%.1f %.1f\"/></svg>", pad, h - pad, w - pad, h - pad);
+		return;
+	}
+	if (hi <= lo) { /* flat: draw it across the middle */
+		lo -= 1;
+		hi += 1;
+	}
+#define SPX(i) (n > 1 ? pad + (double)(i) * (w - 2 * pad) / (double)(n - 1) : w / 2.0)
+#define SPY(y) (h - pad - ((y) - lo) / (hi - lo) * (h - 2 * pad))
+	/* a faint baseline the width of the period, so a lone recent dot reads as recent */
+	strbuf_addf(sb, "<path class=\"spark-base\" fill=\"none\" d=\"M%.1f %.1fL%.1f %.1f\"/>", pad,
+		    h - 0.5, w - pad, h - 0.5);
+	strbuf_addstr(sb, "<path class=\"spark-line\" fill=\"none\" stroke-width=\"1.5\" d=\"");
+	for (i = 0; i < n; i++) {
+		if (!isfinite(v[i])) {
+			pen = 0;
+			continue;
+		}
+		strbuf_addf(sb, "%c%.1f %.1f", pen ? 'L' : 'M', SPX(i), SPY(v[i]));
+		pen = 1;
+	}
+	strbuf_addstr(sb, "\"/>");
+	for (i = 0; i < n; i++) { /* lone points between gaps would draw nothing */
+		int before = i > 0 && isfinite(v[i - 1]), after = i + 1 < n && isfinite(v[i + 1]);
+		if (isfinite(v[i]) && (i == last || (!before && !after)))
+			strbuf_addf(sb, "<circle class=\"spark-%s\" r=\"%s\" cx=\"%.1f\" cy=\"%.1f\"/>",
+				    i == last ? "last" : "dot", i == last ? "2.5" : "1.5", SPX(i),
+				    SPY(v[i]));
+	}
+#undef SPX
+#undef SPY
+	strbuf_addstr(sb, "</svg>");
+}

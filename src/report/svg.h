@@ -90,4 +90,13 @@ size_t svg_nice_ticks(double lo, double hi, size_t target, int integer,
 /* A tick or value label: whole numbers without decimals, else %g. */
 void svg_format_number(char *out, size_t n, double v);
 
+/*
+ * A sparkline: a small line of n values (NAN: no data, a gap in the line;
+ * a lone value between gaps is a dot), w x h pixels, scaled to the data's
+ * range over a faint baseline, the last value with data marked.  role="img" with `label` (the
+ * values in words) as its accessible name and tooltip.  No axes.
+ */
+void svg_sparkline(struct strbuf *sb, const double *v, size_t n, int w, int h,
+		   const char *label);
+
 #endif

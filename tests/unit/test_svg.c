@@ -355,6 +355,39 @@ static void test_heatmap(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * Sparkline of {1, gap, 3, 2, gap} in 64 x 18 with a 2 px pad: x = 2 + 15 i
+ * (2, 17, 32, 47, 62); y = 16 - (v - 1) / 2 * 14 (1 -> 16, 3 -> 2, 2 -> 9).
+ * The gap lifts the pen; the lone first value is a dot; the last value with
+ * data (index 3) is marked.
+ */
+static void test_sparkline(void **state)
+{
+	const double v[] = { 1, NAN, 3, 2, NAN }, none[] = { NAN, NAN };
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	svg_sparkline(&sb, v, 5, 64, 18, "Repeat use < 5");
+	assert_true(well_formed(sb.buf));
+	assert_non_null(strstr(sb.buf, "d=\"M2.0 16.0M32.0 2.0L47.0 9.0\""));
+	assert_non_null(strstr(sb.buf, "<circle class=\"spark-dot\" r=\"1.5\" cx=\"2.0\" cy=\"16.0\"/>"));
+	assert_non_null(strstr(sb.buf, "<circle class=\"spark-last\" r=\"2.5\" cx=\"47.0\" cy=\"9.0\"/>"));
+	assert_int_equal(count(sb.buf, "<circle"), 2);
+	assert_non_null(strstr(sb.buf, "class=\"spark-base\" fill=\"none\" d=\"M2.0 17.5L62.0 17.5\""));
+	assert_non_null(strstr(sb.buf, "role=\"img\""));
+	assert_non_null(strstr(sb.buf, "<title>Repeat use &lt; 5</title>"));
+	assert_null(strstr(sb.buf, "style="));
+	strbuf_release(&sb);
+
+	/* nothing measured: a dashed empty baseline, no line, no points */
+	svg_sparkline(&sb, none, 2, 64, 18, "no data");
+	assert_true(well_formed(sb.buf));
+	assert_non_null(strstr(sb.buf, "class=\"spark-empty\""));
+	assert_null(strstr(sb.buf, "spark-line"));
+	assert_null(strstr(sb.buf, "<circle"));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_legend_wraps_above_plot),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_heatmap),
+		cmocka_unit_test(test_sparkline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

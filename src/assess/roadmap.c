@@ -486,7 +486,8 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 			 xstrfmt("%s (%s)", f->summary, f->severity));
 		out->steps[out->n - 1].models = xstrdup(f->model ? f->model->name : "");
 	}
-	qsort(out->steps, out->n, sizeof(*out->steps), cmp_step);
+	if (out->n)
+		qsort(out->steps, out->n, sizeof(*out->steps), cmp_step);
 	if ((ret = act_steps(env, pv, fl, target, out, err))) {
 		free(w.w);
 		roadmap_release(out);

@@ -278,7 +278,8 @@ static void finish(struct metric_series *ms)
 {
 	size_t i, j;
 
-	qsort(ms->lines, ms->nlines, sizeof(*ms->lines), cmp_line);
+	if (ms->nlines)
+		qsort(ms->lines, ms->nlines, sizeof(*ms->lines), cmp_line);
 	for (i = 0; i < ms->nlines; i++) {
 		struct series_line *l = &ms->lines[i];
 		double *v = xcalloc(l->npoints ? l->npoints : 1, sizeof(*v));

@@ -120,7 +120,8 @@ static int parse_amounts(const struct ypos *p, struct fy_node *doc, json_t *spec
 		ret = yfail(p, yget(doc, "amounts"), AIV_EINPUT, "%s: 'amounts' is empty", what);
 		goto fail;
 	}
-	qsort(v, n, sizeof(*v), by_from);
+	if (n)
+		qsort(v, n, sizeof(*v), by_from);
 	arr = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, v[i]);

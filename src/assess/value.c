@@ -113,7 +113,8 @@ static void effect_months(struct value_effect *e, const struct hyp_result *h,
 		month_of(h->treat_us[i], m);
 		add_month(&cnt, &n, m, 1, 0, 0);
 	}
-	qsort(cnt, n, sizeof(*cnt), by_month);
+	if (n)
+		qsort(cnt, n, sizeof(*cnt), by_month);
 	for (i = 0; i < n; i++) {
 		const char *amount = uv_amount_at(uv, month_start(cnt[i].month));
 		struct aiv_err err = AIV_ERR_INIT;
@@ -279,8 +280,10 @@ int value_price(const struct hyp_report *hyps, const struct uv_set *uvs,
 			break;
 		}
 	}
-	qsort(out->months, out->nmonths, sizeof(*out->months), by_month);
-	qsort(out->g, out->ng, sizeof(*out->g), by_group);
+	if (out->nmonths) /* qsort(NULL, 0, ...) is undefined */
+		qsort(out->months, out->nmonths, sizeof(*out->months), by_month);
+	if (out->ng)
+		qsort(out->g, out->ng, sizeof(*out->g), by_group);
 	return 0;
 }
 
@@ -293,7 +296,8 @@ void value_add_cost(struct value_report *r, const struct cost_result *cost)
 	for (i = 0; i < cost->nrows; i++)
 		if (cost->rows[i].group[0] != '(' && !cost->rows[i].month[0])
 			group_of(r, cost->rows[i].group);
-	qsort(r->g, r->ng, sizeof(*r->g), by_group);
+	if (r->ng)
+		qsort(r->g, r->ng, sizeof(*r->g), by_group);
 	for (i = 0; i < r->ng; i++) {
 		struct value_group *g = &r->g[i];
 		const struct cost_row *row = cost_find(cost, g->group, "");

@@ -76,8 +76,13 @@ function pageUrl(href) {
 	}
 	if (u.origin !== new URL(BASE).origin)
 		return null;
-	if (/^\/(api|assets|metrics|healthz|logout|login)(\/|$)/.test(u.pathname))
+	/* /metrics is Prometheus text; /metrics/{id} are metric pages, a few suffice */
+	if (/^\/(api|assets|healthz|logout|login)(\/|$)/.test(u.pathname) || u.pathname === "/metrics")
 		return null;
+	if (u.pathname.startsWith("/metrics/") && metricPages.size >= 3 && !metricPages.has(u.pathname))
+		return null;
+	if (u.pathname.startsWith("/metrics/"))
+		metricPages.add(u.pathname);
 	u.hash = "";
 	return u.toString();
 }
@@ -106,6 +111,8 @@ function watch(page) {
 	return errors;
 }
 
+const metricPages = new Set();
+
 /* Charts without data points, described; [] when all have some. */
 async function emptyCharts(page) {
 	return page.evaluate(() => {
@@ -114,8 +121,12 @@ async function emptyCharts(page) {
 			/* a data point: a mark with its own tooltip, or a drawn shape of data */
 			const marks = svg.querySelectorAll(
 				"rect.bar, circle.point, rect.cell, g.node, polygon.area, path.line, " +
+				"path.spark-line, " +
 				":not(svg) > title");
 			const t = svg.querySelector("title");
+			/* a sparkline drawn as "nothing measured" says so beside it in words */
+			if (svg.querySelector("path.spark-empty"))
+				return;
 			if (marks.length === 0 || svg.querySelector("text.no-data"))
 				bad.push(`chart ${i + 1} '${t ? t.textContent : svg.id}' has no data points`);
 		});

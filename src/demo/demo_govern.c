@@ -199,6 +199,22 @@ cleanup:
 	return ret;
 }
 
+/*
+ * When the demo's request came, in hours before the load: an expired
+ * item is 30 to 77 hours old (past its 8-hour SLA); one a person approves
+ * or rejects at the load came 1 to 7 hours earlier, within the SLA, so
+ * that the queue's resolution time is a working day's, not the
+ * milliseconds between two calls of the same load; an open one is new.
+ */
+static int demo_hours_ago(const char *then, int i)
+{
+	if (!strcmp(then, "expire"))
+		return 30 + i % 48;
+	if (!strcmp(then, "approve") || !strcmp(then, "reject"))
+		return 1 + i % 7;
+	return 0;
+}
+
 int demo_write_control(struct demo *d, struct aiv_err *err)
 {
 	int insurance = d->o.industry == DEMO_INSURANCE;
@@ -242,8 +258,8 @@ int demo_write_control(struct demo *d, struct aiv_err *err)
 	/*
 	 * The requests, one JSON object a line: the request as `aivalue
 	 * decide` takes it, and "then": what the demo's people do with an
-	 * escalation (approve, reject, leave it open, or let it expire: made
-	 * "hours_ago" hours before the load, past its 8-hour SLA).
+	 * escalation (approve, reject, leave it open, or let it expire), and
+	 * "hours_ago": when the request came (demo_hours_ago).
 	 */
 	strbuf_reset(&sb);
 	stats_rng_seed(&r, d->o.seed * 31337 + 3);
@@ -262,7 +278,7 @@ int demo_write_control(struct demo *d, struct aiv_err *err)
 				    "\"resource\":\"Reply::\\\"r-%05d\\\"\",\"on_behalf_of\":\"%s\","
 				    "\"context\":{\"legal_topic\":%s},\"then\":\"%s\",\"by\":\"%s\","
 				    "\"hours_ago\":%d}\n", i + 1, obo, demo_chance(&r, 0.1) ? "true" : "false",
-				    then, by, !strcmp(then, "expire") ? 30 + i % 48 : 0);
+				    then, by, demo_hours_ago(then, i));
 		} else {
 			strbuf_addf(&sb, "{\"agent\":\"%s\",\"action\":\"%s\","
 				    "\"resource\":\"%s::\\\"%s-%06d\\\"\","
@@ -270,7 +286,7 @@ int demo_write_control(struct demo *d, struct aiv_err *err)
 				    "\"hours_ago\":%d}\n", agent, d->story.action, d->story.resource_type,
 				    insurance ? "CL" : "INV", 100000 + i, 0.6 + 0.39 * demo_unif(&r),
 				    100 + (int)stats_rng_below(&r, 9000), then, by,
-				    !strcmp(then, "expire") ? 30 + i % 48 : 0);
+				    demo_hours_ago(then, i));
 		}
 	}
 	ret = demo_write(d, "control/decisions.jsonl", &sb, err);

@@ -67,6 +67,9 @@ story() {
 	# the queue and the change requests are in every state
 	aivalue --db "$db" --json exceptions list >"$ind-x.json" &&
 	test "$(json_get "$ind-x.json" "\",\".join(sorted(set(x[\"state\"] for x in d)))")" = approved,expired,pending,rejected &&
+	# the queue resolves in the hours people took, not the milliseconds of the load
+	aivalue --db "$db" --json metrics show exception_resolution_time >"$ind-r.json" &&
+	test "$(json_get "$ind-r.json" "3600 <= d[\"value\"] <= 7 * 3600")" = True &&
 	aivalue --db "$db" --json change list >"$ind-cr.json" &&
 	test "$(json_get "$ind-cr.json" "\",\".join(sorted(set(x[\"status\"] for x in d)))")" = approved,merged,open,rejected &&
 	aivalue --db "$db" --json change stale >"$ind-s.json" &&

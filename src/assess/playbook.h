@@ -206,17 +206,26 @@ struct roadmap_step {
 	 * name, borrowed; NULL when none applies), shown first; the owner
 	 * (the initiative's owner or team, the workflow's owner, or the
 	 * owner of an initiative in the step's model), NULL when nobody owns
-	 * it yet; the horizon by rank (now: 1-3, next: 4-7, later) and its due
-	 * date; and how the priority was computed, in words.
+	 * it yet, and the name a person reads for it (display name or team
+	 * title; NULL: print the owner); the horizon by rank (now: 1-3, next:
+	 * 4-7, later) and its due date; and how the priority was computed, in
+	 * words.
 	 */
 	char *action;
 	const char *move;
 	char *owner;
+	char *owner_name;
 	const char *horizon;  /* "now", "next", "later" */
 	char due[11];         /* YYYY-MM-DD */
 	char *how;
 	char *models;         /* the models the step serves, comma separated (owned) */
 };
+
+/* The owner as a person reads it (display name, team title, else the id); NULL: none. */
+static inline const char *roadmap_step_owner(const struct roadmap_step *s)
+{
+	return s->owner_name ? s->owner_name : s->owner;
+}
 
 struct trio_pick {
 	const char *slot;     /* "distribution play", "expert bottleneck", "workflow" */

@@ -42,6 +42,7 @@
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "core/units.h"
+#include "org/people.h"
 #include "playbook.h"
 
 #define RM_NOW 3   /* ranks 1..3 are "now" */
@@ -369,6 +370,8 @@ static int act_steps(const struct evidence_env *env, const struct phase_verdict 
 						 f->summary) : xstrdup(s->title);
 		}
 		s->owner = step_owner(cat, s, f, inis, flows);
+		if (s->owner && (ret = org_display_name(env->store, s->owner, &s->owner_name, err)))
+			break;
 		s->horizon = i < RM_NOW ? "now" : i < RM_NEXT ? "next" : "later";
 		time_format_us(env->now + days * RM_DAY_US, t);
 		memcpy(s->due, t, 10);
@@ -377,7 +380,7 @@ static int act_steps(const struct evidence_env *env, const struct phase_verdict 
 	}
 	json_decref(inis);
 	json_decref(flows);
-	return 0;
+	return ret;
 }
 
 int roadmap_compute(const struct evidence_env *env, const struct questionnaire *q,
@@ -529,6 +532,7 @@ void roadmap_release(struct roadmap *r)
 		free(r->steps[i].why);
 		free(r->steps[i].action);
 		free(r->steps[i].owner);
+		free(r->steps[i].owner_name);
 		free(r->steps[i].how);
 		free(r->steps[i].models);
 	}
@@ -561,6 +565,9 @@ json_t *roadmap_json(const struct roadmap *r)
 				    s->move ? json_string(s->move) : json_null());
 		json_object_set_new(json_array_get(steps, i), "owner",
 				    s->owner ? json_string(s->owner) : json_null());
+		json_object_set_new(json_array_get(steps, i), "owner_name",
+				    s->owner ? json_string(s->owner_name ? s->owner_name : s->owner)
+				    : json_null());
 		json_object_set_new(json_array_get(steps, i), "horizon", json_string(s->horizon));
 		json_object_set_new(json_array_get(steps, i), "due", json_string(s->due));
 		json_object_set_new(json_array_get(steps, i), "priority_how", json_string(s->how));

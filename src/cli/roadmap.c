@@ -45,7 +45,7 @@ int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx)
 		const struct roadmap_step *s = &ps.rm.steps[i];
 		printf("%-4zu %-6s %-10s %-8.3f %s\n", i + 1, s->horizon, s->due, s->priority,
 		       s->action);
-		printf("%29sowner: %s; %s step: %s\n", "", s->owner ? s->owner : "none yet, name one",
+		printf("%29sowner: %s; %s step: %s\n", "", s->owner ? roadmap_step_owner(s) : "none yet, name one",
 		       s->kind, s->why);
 	}
 	if (ps.rm.industry) {

@@ -352,7 +352,7 @@ static void step_who(struct strbuf *sb, const struct roadmap_step *s)
 {
 	strbuf_addstr(sb, "<span class=\"small rm-who\">Owner: ");
 	if (s->owner)
-		strbuf_add_html(sb, s->owner);
+		strbuf_add_html(sb, roadmap_step_owner(s));
 	else
 		strbuf_addstr(sb, "none yet: name one");
 	strbuf_addstr(sb, "; due ");
@@ -874,7 +874,7 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		strbuf_add_html(&m, st->action);
 		strbuf_addstr(&m, "</td><td>");
 		if (st->owner)
-			strbuf_add_html(&m, st->owner);
+			strbuf_add_html(&m, roadmap_step_owner(st));
 		else
 			strbuf_addstr(&m, "none yet: name one");
 		strbuf_addstr(&m, "</td><td class=\"nowrap\">");

@@ -119,3 +119,21 @@ int org_each_profile(struct store *s, org_profile_fn fn, void *data, struct aiv_
 	store_reset(st);
 	return rc < 0 ? rc : 0;
 }
+
+int org_display_name(struct store *s, const char *name, char **out, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT display_name FROM people WHERE name = ?"
+					      " UNION ALL SELECT title FROM teams WHERE name = ?", err);
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, name);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW && !store_col_is_null(st, 0) && *store_col_text(st, 0))
+		*out = xstrdup(store_col_text(st, 0));
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}

@@ -56,4 +56,11 @@ typedef void (*org_profile_fn)(const char *name, const char *role, const char *t
 			       const char *function, int champion, void *data);
 int org_each_profile(struct store *s, org_profile_fn fn, void *data, struct aiv_err *err);
 
+/*
+ * The name a person reads for `name`: a person's display name, else a
+ * team's title.  *out a new string (caller frees), NULL when `name` is
+ * neither; 0 or a negative code.
+ */
+int org_display_name(struct store *s, const char *name, char **out, struct aiv_err *err);
+
 #endif

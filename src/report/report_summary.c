@@ -236,7 +236,7 @@ static void fill_move(const struct playbook_state *ps, const struct roadmap_step
 		mv->action[strlen(mv->action) - 1] = '\0'; /* the printers end the sentence */
 	/* the roadmap names the owner (initiative, team or workflow); else the finding's */
 	if (st->owner && *st->owner)
-		owner = st->owner;
+		owner = roadmap_step_owner(st);
 	mv->owner = xstrdup(owner && *owner ? owner : "not named yet");
 }
 

@@ -30,7 +30,12 @@ test_expect_success 'the owner comes from a live initiative of the step model' '
 	owner=$(json_get rm.json "d[\"steps\"][0][\"owner\"]") &&
 	grep -B4 -A6 "^owner: $owner\$" data/org/initiatives.yaml >ini.txt &&
 	test_grep "^model: workforce" ini.txt &&
-	test_grep -E "^status: (pilot|production)" ini.txt
+	test_grep -E "^status: (pilot|production)" ini.txt &&
+	# people read the owner by name: the display name of that person
+	grep -A2 "^name: $owner\$" data/org/people.yaml >person.txt &&
+	test_grep "^display_name: \"$(json_get rm.json "d[\"steps\"][0][\"owner_name\"]")\"\$" person.txt &&
+	aivalue roadmap >rm.txt &&
+	test_grep "owner: $(json_get rm.json "d[\"steps\"][0][\"owner_name\"]"); gate step" rm.txt
 '
 
 test_expect_success 'every step: verb first, horizon by rank, due date, an owner, no operators' '
@@ -45,7 +50,7 @@ test_expect_success 'every step: verb first, horizon by rank, due date, an owner
 	    assert s["horizon"] == want, (i, s["horizon"])
 	    assert s["due"] == due[want], (i, s["due"])
 	    assert s["action"].split()[0].rstrip(":") in verbs, s["action"]
-	    assert s["owner"], s
+	    assert s["owner"] and s["owner_name"] and "." not in s["owner_name"], s
 	    assert s["priority"] > 0, s
 	    for k in ("action", "why", "priority_how"):
 	        assert not re.search(r"[<>=]=|\bfails:", s[k]), s[k]
@@ -62,7 +67,7 @@ test_expect_success 'the pages: Now/Next/Later, owner and due date, the move fir
 	test_grep "Priority 0.74: gap 1.00" r.html &&
 	! grep -E "needs (==|&gt;=)|fails: " r.html &&
 	curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/" >o.html &&
-	test_grep "Resolve the open two-tier findings (1 now; the gate needs exactly 0)<br><span class=\"small rm-who\">Owner: ivan.ricci; due 2026-12-31" o.html &&
+	test_grep "Resolve the open two-tier findings (1 now; the gate needs exactly 0)<br><span class=\"small rm-who\">Owner: Ivan Ricci; due 2026-12-31" o.html &&
 	stop_server
 '
 

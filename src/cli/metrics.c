@@ -10,8 +10,10 @@
 
 #include "assess/series.h"
 #include "cmd.h"
+#include "color.h"
 #include "core/timeutil.h"
 #include "options.h"
+#include "table.h"
 
 int cli_parse_as_of(const char *s, int64_t *us)
 {
@@ -157,9 +159,11 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 static int list(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = { "aivalue metrics [list] [--json]", NULL };
+	static const char *const heads[] = { "METRIC", "NAME", "VALUE", "TARGET", "STATUS", NULL };
 	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
 	json_t *arr = ctx->json ? json_array() : NULL;
+	struct table t;
 	size_t i;
 	int n;
 
@@ -167,30 +171,42 @@ static int list(int argc, char **argv, struct aiv_ctx *ctx)
 		return n == -2 ? 0 : 2;
 	if (n > 0) {
 		usage_with_options(usage, opts, 1);
+		json_decref(arr);
 		return 2;
 	}
-	if (!ctx->json)
-		printf("%-30s %-14s %-14s %s\n", "metric", "value", "target", "status");
+	table_init(&t, heads);
+	table_right(&t, 2);
+	table_right(&t, 3);
+	table_keep(&t, 4);
 	for (i = 0; i < ctx->cat->nmetrics; i++) {
 		const struct cat_metric *cm = &ctx->cat->metrics[i];
 		struct metric_summary m;
-		char v[64], t[64];
+		char v[64], tg[64];
 		if (metric_summary_get(ctx->store, ctx->cat, cm->id, time_now_us(), &m, &err)) {
 			metric_summary_release(&m);
 			json_decref(arr);
+			table_release(&t);
 			return cli_error(&err);
 		}
 		if (arr) {
 			json_array_append_new(arr, metric_summary_json(&m));
 		} else {
+			const char *status = trend_status_name(m.status);
 			metric_format_value(cm, m.have, m.value, v, sizeof(v));
-			metric_format_value(cm, 1, m.target.target, t, sizeof(t));
-			printf("%-30s %-14s %-14s %s\n", cm->id, v, t, trend_status_name(m.status));
+			metric_format_value(cm, 1, m.target.target, tg, sizeof(tg));
+			table_add(&t, cm->id);
+			table_add(&t, cm->name);
+			table_add(&t, v);
+			table_add(&t, tg);
+			table_add_color(&t, color_for_word(status), status);
 		}
 		metric_summary_release(&m);
 	}
 	if (arr)
 		cli_print_json(arr);
+	else
+		table_print(&t);
+	table_release(&t);
 	return 0;
 }
 

@@ -30,6 +30,10 @@ void cli_subject_words(struct strbuf *sb, struct store *s, const char *subject)
 		strbuf_addstr(sb, "the whole organisation");
 		return;
 	}
+	if (!strcmp(subject, "tools")) { /* shadow AI: tools seen in usage */
+		strbuf_addstr(sb, "the AI tools in use");
+		return;
+	}
 	k = NULL;
 	if (slash && (size_t)(slash - subject) < sizeof(kind)) {
 		snprintf(kind, sizeof(kind), "%.*s", (int)(slash - subject), subject);

@@ -11,10 +11,10 @@
 
 /*
  * A subject ("initiative/claims-triage-agent", "Person/ana",
- * "organisation", "change-control") in words appended to sb: the kind in
+ * "organisation", "tools", "change-control") in words appended to sb: the kind in
  * lower case and the object's title or display name from the workspace
  * ("initiative Claims triage agent"), its id when it has neither or no
- * longer exists, "the whole organisation", or the subject with '-' and
+ * longer exists, "the whole organisation", "the AI tools in use", or the subject with '-' and
  * '_' as spaces when it names no object kind.  Reads only.
  */
 void cli_subject_words(struct strbuf *sb, struct store *s, const char *subject);

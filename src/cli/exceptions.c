@@ -6,8 +6,9 @@
  *   aivalue exceptions approve|reject ID --as PERSON --reason TEXT
  *   aivalue exceptions reassign ID --to PERSON|team:NAME --as PERSON --reason TEXT
  *
- * Overdue pending items are marked expired (counting as denied) on every
- * read and action, before anything is shown or changed.
+ * An overdue pending item shows as expired (counting as denied) on every
+ * read, which writes nothing; the next action records the expiry.  The
+ * list is a table fitted to the terminal (table.h).
  */
 #include <stdio.h>
 #include <string.h>

@@ -89,6 +89,8 @@ test_expect_success '--color=always colours a pipe; states and severities have t
 	test_cmp a1.txt a2.txt &&
 	aivalue --color=always metrics >a3.txt &&
 	test_grep "^repeat_use_rate  *Repeat use  *no data  *60.0 %  ${ESC}\[2mno data${ESC}\[0m$" a3.txt &&
+	aivalue --color=always metrics show repeat_use_rate >a6.txt &&
+	test_grep "^Repeat use (repeat_use_rate): no data, ${ESC}\[2mno data${ESC}\[0m$" a6.txt &&
 	aivalue --color=always findings >a4.txt &&
 	test_grep "^${ESC}\[31m\[high\]${ESC}\[0m A demo, not a workflow$" a4.txt &&
 	test_grep "^${ESC}\[33m\[medium\]${ESC}\[0m Automating before controls are mature$" a4.txt &&

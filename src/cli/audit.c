@@ -57,7 +57,11 @@ static int log_row(const struct ledger_row *r, void *data)
 	return 0;
 }
 
-/* show: one row in words (the newest first, as log). */
+/*
+ * show: one row in words (the newest first, as log).  NEEDSWORK: each
+ * row looks its object up (names.h); `show --all` over a ledger of many
+ * thousand entries would want the titles read once into a map.
+ */
 static int show_row(const struct ledger_row *r, void *data)
 {
 	struct log_state *ls = data;

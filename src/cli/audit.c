@@ -5,6 +5,10 @@
  *                                     recompute the chain, compare the tables
  *                                     with it; exit 1 if either differs
  *   log [--limit N] [--subject S] [--action PREFIX]
+ *   show [--limit N] [--subject S] [--action PREFIX]
+ *                                     who did what, in words: time, actor,
+ *                                     the entry's kind as a phrase, the
+ *                                     object by its name (a table, table.h)
  *   export [-o FILE] [--from SEQ]     JSONL that tools/verify-ledger.py checks
  *   checkpoint [--sign KEY [--out FILE]]
  *                                     the head as SEQ:HASH, or as a signed
@@ -21,7 +25,9 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "names.h"
 #include "options.h"
+#include "table.h"
 
 struct log_state {
 	int json;
@@ -30,6 +36,8 @@ struct log_state {
 	int64_t count;
 	struct strbuf sb;
 	struct aiv_err *err; /* log --json: an unreadable payload stops the walk */
+	struct table *table; /* show: rows collected here, printed at the end */
+	struct store *store; /* show: to name the objects */
 };
 
 static int log_row(const struct ledger_row *r, void *data)
@@ -45,6 +53,29 @@ static int log_row(const struct ledger_row *r, void *data)
 		printf("%6lld  %.19s  %-22s %-16s %s\n", (long long)r->seq, r->time,
 		       r->action, r->actor, r->subject);
 	}
+	ls->count++;
+	return 0;
+}
+
+/*
+ * show: one row in words (the newest first, as log).  NEEDSWORK: each
+ * row looks its object up (names.h); `show --all` over a ledger of many
+ * thousand entries would want the titles read once into a map.
+ */
+static int show_row(const struct ledger_row *r, void *data)
+{
+	struct log_state *ls = data;
+	struct strbuf sb = STRBUF_INIT;
+
+	table_addf(ls->table, "%.10s %.8s", r->time, r->time + (strlen(r->time) > 11 ? 11 : 0));
+	table_add(ls->table, r->actor);
+	cli_action_words(&sb, r->action);
+	table_add(ls->table, sb.buf);
+	strbuf_reset(&sb);
+	if (r->subject && *r->subject)
+		cli_subject_words(&sb, ls->store, r->subject);
+	table_add(ls->table, sb.len ? sb.buf : NULL);
+	strbuf_release(&sb);
 	ls->count++;
 	return 0;
 }
@@ -148,6 +179,7 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 	static const char *const usage[] = {
 		"aivalue audit verify [--expect-head SEQ:HASH | --checkpoint FILE --key PUB] [--no-state] [--json]",
 		"aivalue audit log [--limit N] [--subject S] [--action PREFIX] [--json]",
+		"aivalue audit show [--limit N] [--subject S] [--action PREFIX]",
 		"aivalue audit export [-o FILE] [--from SEQ]",
 		"aivalue audit checkpoint [--sign KEY [--out FILE|-]] [--json]",
 		"aivalue audit keygen --name NAME --out KEY", NULL };
@@ -170,10 +202,12 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		  "verify: also compare the tables with the ledger (the default)" },
 		{ OPT_STRING, 0, "expect-head", &expect, "SEQ:HASH",
 		  "verify: require this entry (from an earlier checkpoint)" },
-		{ OPT_INT, 'n', "limit", &limit, "N", "log: newest N entries (default 50)" },
-		{ OPT_BOOL, 0, "all", &all, NULL, "log: every entry, oldest first" },
-		{ OPT_STRING, 0, "subject", &subject, "S", "log: only entries about S (e.g. Person/ana)" },
-		{ OPT_STRING, 0, "action", &action, "PREFIX", "log: only actions starting with PREFIX" },
+		{ OPT_INT, 'n', "limit", &limit, "N", "log, show: newest N entries (default 50)" },
+		{ OPT_BOOL, 0, "all", &all, NULL, "log, show: every entry, oldest first" },
+		{ OPT_STRING, 0, "subject", &subject, "S",
+		  "log, show: only entries about S (e.g. Person/ana)" },
+		{ OPT_STRING, 0, "action", &action, "PREFIX",
+		  "log, show: only actions starting with PREFIX" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "export: write to FILE (default stdout)" },
 		{ OPT_INT, 0, "from", &from, "SEQ", "export: start at entry SEQ (default 1)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -289,7 +323,8 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 			printf("%lld:%s\n", (long long)seq, hash);
 		return 0;
 	}
-	if (!strcmp(argv[1], "log")) {
+	/* show --json is the machine form of the same entries: log's */
+	if (!strcmp(argv[1], "log") || (!strcmp(argv[1], "show") && ctx->json)) {
 		int ret;
 		if (ctx->json)
 			ls.arr = json_array();
@@ -305,6 +340,27 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		if (ctx->json)
 			cli_print_json(ls.arr);
+		return 0;
+	}
+	if (!strcmp(argv[1], "show") && !ctx->json) {
+		static const char *const heads[] = { "TIME (UTC)", "ACTOR", "WHAT", "OBJECT", NULL };
+		struct table t;
+		int ret;
+		table_init(&t, heads);
+		table_keep(&t, 0);
+		ls.table = &t;
+		ls.store = ctx->store;
+		ret = ledger_walk(ctx->store, 1, 0, subject, action, !all, all ? 0 : limit,
+				  show_row, &ls, &err);
+		if (ret || err.code) {
+			table_release(&t);
+			return cli_error(&err);
+		}
+		if (ls.count)
+			table_print(&t);
+		else
+			printf("no ledger entries%s\n", subject || action ? " match" : " yet");
+		table_release(&t);
 		return 0;
 	}
 	if (!strcmp(argv[1], "export")) {

@@ -6,8 +6,9 @@
  *   aivalue exceptions approve|reject ID --as PERSON --reason TEXT
  *   aivalue exceptions reassign ID --to PERSON|team:NAME --as PERSON --reason TEXT
  *
- * Overdue pending items are marked expired (counting as denied) on every
- * read and action, before anything is shown or changed.
+ * An overdue pending item shows as expired (counting as denied) on every
+ * read, which writes nothing; the next action records the expiry.  The
+ * list is a table fitted to the terminal (table.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,18 +17,12 @@
 #include "control/control.h"
 #include "core/cjson.h"
 #include "options.h"
+#include "table.h"
 
 /* A field or "-" (never NULL, for printing). */
 static const char *field(const char *v)
 {
 	return v ? v : "-";
-}
-
-static void print_item_line(const struct control_exception *it)
-{
-	printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", field(it->id), field(it->state),
-	       field(it->queue), field(it->owner), field(it->agent), field(it->action),
-	       field(it->due_at));
 }
 
 int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
@@ -61,6 +56,9 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
 		return 2;
 	}
 	if (!strcmp(argv[1], "list") && n == 1) {
+		static const char *const heads[] = { "ID", "STATE", "QUEUE", "OWNER", "AGENT",
+						     "ACTION", "DUE", NULL };
+		struct table t;
 		size_t i;
 		if (control_exceptions_list(ctx->store, ctx->actor, state, queue, &items, &err))
 			return cli_error(&err);
@@ -69,10 +67,22 @@ int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx)
 			control_exceptions_release(&items);
 			return 0;
 		}
-		printf("%-20s %-9s %-18s %-16s %-14s %-20s %s\n", "ID", "STATE", "QUEUE", "OWNER",
-		       "AGENT", "ACTION", "DUE");
-		for (i = 0; i < items.n; i++)
-			print_item_line(&items.v[i]);
+		table_init(&t, heads);
+		table_keep(&t, 0); /* the id is what approve and reject take */
+		table_keep(&t, 1);
+		table_keep(&t, 6);
+		for (i = 0; i < items.n; i++) {
+			const struct control_exception *it = &items.v[i];
+			table_add(&t, it->id);
+			table_add(&t, it->state);
+			table_add(&t, it->queue);
+			table_add(&t, it->owner);
+			table_add(&t, it->agent);
+			table_add(&t, it->action);
+			table_add(&t, it->due_at);
+		}
+		table_print(&t);
+		table_release(&t);
 		control_exceptions_release(&items);
 		return 0;
 	}

@@ -4,6 +4,7 @@
  * The table view prints the columns the kind declares; --json prints the
  * canonical specs (a list, or one object when NAME is given).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "apply/apply.h"
 #include "cmd.h"
 #include "options.h"
+#include "table.h"
 
 static void kinds_list(FILE *f)
 {
@@ -43,49 +45,39 @@ static void cell(struct strbuf *sb, json_t *v)
 	}
 }
 
+/* One row per object, the columns the kind declares (table.h fits them). */
 static void print_table(const struct kind_ops *k, json_t *arr)
 {
-	size_t ncols = 0, c, i, *width;
-	struct strbuf **cells;
-	size_t rows = json_array_size(arr);
+	size_t ncols = 0, c, i, j;
+	char **heads;
+	struct table t;
 
 	while (k->columns[ncols])
 		ncols++;
-	width = xcalloc(ncols, sizeof(*width));
-	cells = xcalloc(rows * ncols + 1, sizeof(*cells));
-	for (c = 0; c < ncols; c++)
-		width[c] = strlen(k->columns[c]);
-	for (i = 0; i < rows; i++) {
-		for (c = 0; c < ncols; c++) {
-			struct strbuf *sb = xcalloc(1, sizeof(*sb));
-			strbuf_init(sb, 0);
-			cell(sb, json_object_get(json_array_get(arr, i), k->columns[c]));
-			if (sb->len > width[c])
-				width[c] = sb->len;
-			cells[i * ncols + c] = sb;
-		}
-	}
+	heads = xcalloc(ncols + 1, sizeof(*heads));
 	for (c = 0; c < ncols; c++) {
-		char up[64];
-		size_t j;
-		for (j = 0; k->columns[c][j] && j < sizeof(up) - 1; j++)
-			up[j] = (char)(k->columns[c][j] == '_' ? ' ' :
-				       (k->columns[c][j] >= 'a' && k->columns[c][j] <= 'z')
-				       ? k->columns[c][j] - 32 : k->columns[c][j]);
-		up[j] = '\0';
-		printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, up, c + 1 < ncols ? "  " : "\n");
+		heads[c] = xstrdup(k->columns[c]);
+		for (j = 0; heads[c][j]; j++)
+			heads[c][j] = heads[c][j] == '_' ? ' ' :
+				      (char)toupper((unsigned char)heads[c][j]);
 	}
-	for (i = 0; i < rows; i++) {
+	table_init(&t, (const char *const *)heads);
+	for (i = 0; i < json_array_size(arr); i++) {
 		for (c = 0; c < ncols; c++) {
-			struct strbuf *sb = cells[i * ncols + c];
-			printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, sb->buf,
-			       c + 1 < ncols ? "  " : "\n");
-			strbuf_release(sb);
-			free(sb);
+			struct strbuf sb = STRBUF_INIT;
+			json_t *v = json_object_get(json_array_get(arr, i), k->columns[c]);
+			cell(&sb, v);
+			if (json_is_number(v))
+				table_right(&t, c);
+			table_add(&t, sb.buf);
+			strbuf_release(&sb);
 		}
 	}
-	free(cells);
-	free(width);
+	table_print(&t);
+	table_release(&t);
+	for (c = 0; c < ncols; c++)
+		free(heads[c]);
+	free(heads);
 }
 
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx)

@@ -7,9 +7,13 @@
  *     --db PATH        workspace database (default $AIVALUE_DB or ./aivalue.db)
  *     --catalog FILE   framework catalog (default $AIVALUE_CATALOG or built in)
  *     --json           machine-readable output
+ *     --color WHEN     always, auto (default: on a terminal, not under NO_COLOR) or never
+ *     --actor NAME     who the ledger says did it (default $AIVALUE_ACTOR, else
+ *                      cli:USER@HOST from the operating system)
  * Exit status: 0 success, 1 bad input or state, 2 usage error.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@
 #include "assess/playbook.h"
 #include "assess/cost.h"
 #include "cmd.h"
+#include "color.h"
 #include "options.h"
 #include "control/control.h"
 #include "core/termsafe.h"
@@ -124,7 +129,7 @@ static void print_main_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: aivalue [--db PATH] [--catalog FILE] [--json] <command> [<args>]\n\n"
+	fprintf(f, "usage: aivalue [--db PATH] [--catalog FILE] [--json] [--color WHEN] [--actor NAME] <command> [<args>]\n\n"
 		   "aivalue measures whether AI creates value in each of the five value\n"
 		   "models, detects their failure modes, computes the playbook phase the\n"
 		   "organisation has earned, and keeps a tamper-evident record of it all.\n\n"
@@ -132,7 +137,9 @@ static void print_main_usage(FILE *f)
 	for (i = 0; i < cli_ncommands; i++)
 		fprintf(f, "   %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
 	fprintf(f, "\n'aivalue help <command>' shows a command's options.\n"
-		   "Database: --db PATH, or $AIVALUE_DB, default ./aivalue.db.\n");
+		   "Database: --db PATH, or $AIVALUE_DB, default ./aivalue.db.\n"
+		   "Colour: --color always|auto|never (auto: on a terminal, not under NO_COLOR).\n"
+		   "Ledger actor: --actor NAME, or $AIVALUE_ACTOR, default cli:USER@HOST.\n");
 }
 
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
@@ -182,6 +189,8 @@ int cmd_version(int argc, char **argv, struct aiv_ctx *ctx)
 static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	int i, o = 1, seen_cmd = 0;
+	const char *color = NULL;
+	enum color_mode mode = COLOR_AUTO;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -200,6 +209,10 @@ static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		if (!strncmp(a, "--db", 4) && (a[4] == '\0' || a[4] == '='))
 			dest = &ctx->db_path;
+		else if (!strncmp(a, "--actor", 7) && (a[7] == '\0' || a[7] == '='))
+			dest = &ctx->actor;
+		else if (!strncmp(a, "--color", 7) && (a[7] == '\0' || a[7] == '='))
+			dest = &color;
 		else if (!strncmp(a, "--catalog", 9) && (a[9] == '\0' || a[9] == '='))
 			dest = &ctx->catalog_path;
 		if (dest) {
@@ -213,6 +226,15 @@ static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
 				return -1;
 			}
 			*dest = val;
+			if (dest == &color && color_parse(color, &mode)) {
+				fprintf(stderr, "error: --color must be always, auto or never, "
+					"not '%s'\n", color);
+				return -1;
+			}
+			if (dest == &ctx->actor && !*val) {
+				fprintf(stderr, "error: --actor needs a name\n");
+				return -1;
+			}
 			continue;
 		}
 		if (a[0] != '-')
@@ -221,7 +243,29 @@ static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
 		argv[o++] = argv[i];
 	}
 	argv[o] = NULL;
+	color_set_mode(mode);
 	return o;
+}
+
+/*
+ * Who the ledger says did it when neither --actor nor $AIVALUE_ACTOR
+ * names anyone: "cli:USER@HOST" from the operating system (the password
+ * entry of the real user id, else $USER or $LOGNAME; the host name), so
+ * that an entry written at a shared workspace names a person and a
+ * machine.  "unknown" only for a part the system does not tell.
+ */
+static void os_actor(char *buf, size_t n)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *user = pw && pw->pw_name && *pw->pw_name ? pw->pw_name : getenv("USER");
+	char host[256];
+
+	if (!user || !*user)
+		user = getenv("LOGNAME");
+	if (gethostname(host, sizeof(host)) || !host[0])
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(buf, n, "cli:%.100s@%.100s", user && *user ? user : "unknown", host);
 }
 
 int main(int argc, char **argv)
@@ -242,18 +286,17 @@ int main(int argc, char **argv)
 	ctx.catalog_path = getenv("AIVALUE_CATALOG");
 	if (ctx.catalog_path && !*ctx.catalog_path)
 		ctx.catalog_path = NULL;
-	user = getenv("AIVALUE_ACTOR");
-	if (user && *user) {
-		snprintf(actor, sizeof(actor), "%s", user);
-	} else {
-		user = getenv("USER");
-		snprintf(actor, sizeof(actor), "cli:%s", user && *user ? user : "unknown");
-	}
-	ctx.actor = actor;
-
 	argc = take_globals(argc, argv, &ctx);
 	if (argc < 0)
 		return 2;
+	/* --actor, else $AIVALUE_ACTOR, else the operating system's user and host */
+	user = getenv("AIVALUE_ACTOR");
+	if (!ctx.actor && user && *user)
+		ctx.actor = user;
+	if (!ctx.actor) {
+		os_actor(actor, sizeof(actor));
+		ctx.actor = actor;
+	}
 	if (argc < 2) {
 		print_main_usage(stderr);
 		return 2;

@@ -2,7 +2,8 @@
  * metrics.c - `aivalue metrics [list] | show METRIC | history METRIC`:
  * each catalog metric with its value, unit, target and status, and its
  * weekly or monthly history with the change and the trend in words.
- * assess/series.h computes; this file parses options and prints.
+ * assess/series.h computes; this file parses options and prints, the
+ * list and the history as tables (table.h), states in colour (color.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,8 +11,10 @@
 
 #include "assess/series.h"
 #include "cmd.h"
+#include "color.h"
 #include "core/timeutil.h"
 #include "options.h"
+#include "table.h"
 
 int cli_parse_as_of(const char *s, int64_t *us)
 {
@@ -58,7 +61,9 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	enum series_period period;
 	enum series_by by = SERIES_BY_NONE;
+	static const char *const heads[] = { "PERIOD", "VALUE", "STATUS", "CHANGE", NULL };
 	struct metric_series ms;
+	struct table t;
 	size_t i, j;
 	int n;
 
@@ -100,17 +105,25 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 	for (i = 0; i < ms.nlines; i++) {
 		const struct series_line *l = &ms.lines[i];
 		printf("\n%s\n", l->group ? l->group : "Whole organisation");
-		printf("  %-12s %-14s %-10s %s\n", "period", "value", "status", "change");
+		table_init(&t, heads);
+		table_keep(&t, 0);
+		table_right(&t, 1);
+		table_keep(&t, 2);
 		for (j = 0; j < l->npoints; j++) {
 			const struct series_point *p = &l->points[j];
+			const char *status = trend_status_name(p->status);
 			char v[64], c[64] = "";
 			metric_format_value(ms.metric, p->have, p->value, v, sizeof(v));
 			if (p->have_change)
 				metric_format_change(ms.metric, p->change, c, sizeof(c));
-			printf("  %-12s %-14s %-10s %s\n", p->label, v, trend_status_name(p->status),
-			       p->have ? c : p->why);
+			table_add(&t, p->label);
+			table_add(&t, v);
+			table_add_color(&t, color_for_word(status), status);
+			table_add(&t, p->have ? c : p->why);
 		}
-		printf("  Trend: %s (%s)\n", l->trend, l->trend_detail);
+		table_print(&t);
+		table_release(&t);
+		printf("Trend: %s (%s)\n", l->trend, l->trend_detail);
 	}
 	metric_series_release(&ms);
 	return 0;
@@ -141,7 +154,9 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 		return 0;
 	}
 	metric_format_value(m.metric, m.have, m.value, v, sizeof(v));
-	printf("%s (%s): %s, %s\n", m.metric->name, m.metric->id, v, trend_status_name(m.status));
+	printf("%s (%s): %s, ", m.metric->name, m.metric->id, v);
+	color_fputs(color_for_word(trend_status_name(m.status)), trend_status_name(m.status));
+	fputc('\n', stdout);
 	print_target(m.metric, &m.target);
 	if (m.have_change) {
 		metric_format_change(m.metric, m.change, c, sizeof(c));
@@ -157,9 +172,11 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 static int list(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = { "aivalue metrics [list] [--json]", NULL };
+	static const char *const heads[] = { "METRIC", "NAME", "VALUE", "TARGET", "STATUS", NULL };
 	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
 	json_t *arr = ctx->json ? json_array() : NULL;
+	struct table t;
 	size_t i;
 	int n;
 
@@ -167,30 +184,42 @@ static int list(int argc, char **argv, struct aiv_ctx *ctx)
 		return n == -2 ? 0 : 2;
 	if (n > 0) {
 		usage_with_options(usage, opts, 1);
+		json_decref(arr);
 		return 2;
 	}
-	if (!ctx->json)
-		printf("%-30s %-14s %-14s %s\n", "metric", "value", "target", "status");
+	table_init(&t, heads);
+	table_right(&t, 2);
+	table_right(&t, 3);
+	table_keep(&t, 4);
 	for (i = 0; i < ctx->cat->nmetrics; i++) {
 		const struct cat_metric *cm = &ctx->cat->metrics[i];
 		struct metric_summary m;
-		char v[64], t[64];
+		char v[64], tg[64];
 		if (metric_summary_get(ctx->store, ctx->cat, cm->id, time_now_us(), &m, &err)) {
 			metric_summary_release(&m);
 			json_decref(arr);
+			table_release(&t);
 			return cli_error(&err);
 		}
 		if (arr) {
 			json_array_append_new(arr, metric_summary_json(&m));
 		} else {
+			const char *status = trend_status_name(m.status);
 			metric_format_value(cm, m.have, m.value, v, sizeof(v));
-			metric_format_value(cm, 1, m.target.target, t, sizeof(t));
-			printf("%-30s %-14s %-14s %s\n", cm->id, v, t, trend_status_name(m.status));
+			metric_format_value(cm, 1, m.target.target, tg, sizeof(tg));
+			table_add(&t, cm->id);
+			table_add(&t, cm->name);
+			table_add(&t, v);
+			table_add(&t, tg);
+			table_add_color(&t, color_for_word(status), status);
 		}
 		metric_summary_release(&m);
 	}
 	if (arr)
 		cli_print_json(arr);
+	else
+		table_print(&t);
+	table_release(&t);
 	return 0;
 }
 

@@ -1,22 +1,31 @@
 /*
  * phase.c - `aivalue phase [--json]`: which playbook phase the
  * organisation has earned, each exit-gate criterion with its figure and
- * source, and the initiatives running ahead of the earned phase.  The
- * verdict is stored (and a ledger entry appended) when it changed, so
- * agent control can read it from the store.
+ * source, and the initiatives running ahead of the earned phase.
+ *
+ * A read: it computes and prints, and writes nothing.  `phase --record`
+ * stores the verdict (a row in phase_verdicts and a ledger entry) when it
+ * changed, which is what agent control's gate reads (docs/playbook.md,
+ * "Recording the verdict").  The gate status words are coloured on a
+ * terminal (color.h).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "assess/playbook.h"
 #include "cmd.h"
+#include "color.h"
 #include "core/timeutil.h"
 #include "options.h"
 
 int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	static const char *const usage[] = { "aivalue phase [--as-of DATE] [--json]", NULL };
+	static const char *const usage[] = { "aivalue phase [--as-of DATE | --record] [--json]", NULL };
 	const char *as_of = NULL;
+	int record = 0;
 	const struct option opts[] = {
+		{ OPT_BOOL, 0, "record", &record, NULL,
+		  "store the verdict when it changed (a ledger entry): agent control reads it" },
 		{ OPT_STRING, 0, "as-of", &as_of, "DATE",
 		  "the phase as of DATE, from data up to that day (nothing is stored)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
@@ -34,6 +43,11 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
+	if (as_of && record) {
+		fprintf(stderr, "error: --record stores the current verdict; it cannot go with "
+			"--as-of\n");
+		return 2;
+	}
 	if (as_of && cli_parse_as_of(as_of, &env.now))
 		return 2;
 	env.as_of = as_of != NULL;
@@ -43,8 +57,8 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		questionnaire_free(q);
 		return cli_error(&err);
 	}
-	/* a past verdict is a read: it is never stored as the current one */
-	if (!as_of && phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
+	/* only --record writes; a past verdict is never stored as the current one */
+	if (record && phase_persist(ctx->store, ctx->actor, &pv, &changed, &seq, &err)) {
 		phase_verdict_release(&pv);
 		questionnaire_free(q);
 		return cli_error(&err);
@@ -52,7 +66,8 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	if (ctx->json) {
 		json_t *o = phase_verdict_json(&pv);
 		phase_json_add_crosswalk(o, q);
-		json_object_set_new(o, "changed", json_boolean(changed));
+		if (record)
+			json_object_set_new(o, "changed", json_boolean(changed));
 		if (as_of)
 			json_object_set_new(o, "as_of", json_string(as_of));
 		if (seq)
@@ -72,8 +87,12 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 		const struct gate_result *g = &pv.g[i];
 		if (i == 0 || g->phase != pv.g[i - 1].phase)
 			printf("\nExit gate of phase %d (%s):\n", g->phase->number, g->phase->name);
-		printf("  %-15s %-24s %s %s %g", gate_status_names[g->status], g->cr->id,
-		       g->cr->metric, g->cr->op, g->cr->value);
+		printf("  ");
+		color_fputs(color_for_word(gate_status_names[g->status]),
+			    gate_status_names[g->status]);
+		printf("%*s %-24s %s %s %g",
+		       (int)(15 - strlen(gate_status_names[g->status])), "", g->cr->id,
+		       g->cr->metric, gate_op_words(g->cr->op), g->cr->value);
 		if (g->ev.state == EV_MEASURED)
 			printf(": measured %.4g", g->ev.value);
 		printf("\n      %s\n", g->ev.source);
@@ -99,6 +118,8 @@ int cmd_phase(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if (changed)
 		printf("\nverdict changed: recorded as ledger entry %lld\n", (long long)seq);
+	else if (record)
+		printf("\nverdict unchanged: the recorded one stands\n");
 	phase_verdict_release(&pv);
 	questionnaire_free(q);
 	return 0;

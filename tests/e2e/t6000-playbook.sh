@@ -172,7 +172,7 @@ test_expect_success 'bad hypotheses and observations: clear error, nothing chang
 '
 
 test_expect_success 'phase: earned phase, every criterion with figure and source' '
-	aivalue phase --json >p.json &&
+	aivalue phase --record --json >p.json &&
 	test "$(json_get p.json "d[\"earned\"]")" = 1 &&
 	test "$(json_get p.json "{c[\"criterion\"]: c[\"status\"] for c in d[\"criteria\"]}")" = "{${Q}governance_basics${Q}: ${Q}fail${Q}, ${Q}repeat_use_spread${Q}: ${Q}lacks evidence${Q}, ${Q}no_two_tier_workforce${Q}: ${Q}lacks evidence${Q}, ${Q}ledger_verifies${Q}: ${Q}pass${Q}, ${Q}change_auditability${Q}: ${Q}lacks evidence${Q}, ${Q}exception_handling_real${Q}: ${Q}lacks evidence${Q}, ${Q}evidence_of_value${Q}: ${Q}pass${Q}, ${Q}value_plays${Q}: ${Q}pass${Q}}" &&
 	test "$(json_get p.json "[c[\"value\"] for c in d[\"criteria\"] if c[\"criterion\"]==\"governance_basics\"][0]")" = 0.5 &&
@@ -181,7 +181,7 @@ test_expect_success 'phase: earned phase, every criterion with figure and source
 	test "$(json_get p.json "\"claims-triage-agent\" in [a[\"initiative\"] for a in d[\"ahead_of_gate\"]]")" = True &&
 	test "$(json_get p.json "d[\"changed\"]")" = True &&
 	test "$(json_get p.json "[c[\"iso_42001\"] for c in d[\"criteria\"] if c[\"criterion\"]==\"ledger_verifies\"][0]")" = "[${Q}A.6.2.8${Q}]" &&
-	aivalue phase --json >p2.json &&
+	aivalue phase --record --json >p2.json &&
 	test "$(json_get p2.json "d[\"changed\"]")" = False &&
 	aivalue audit log -n 5 --json >l.json &&
 	test "$(json_get l.json "sum(1 for e in d if e[\"action\"]==\"phase.verdict\")")" = 1

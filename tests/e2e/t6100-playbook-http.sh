@@ -36,7 +36,7 @@ aivalue apply -f "$ACME" >/dev/null
 aivalue apply -f "$AS/hypotheses.yaml" >/dev/null
 aivalue assess org --answers "$AS/readiness.yaml" >/dev/null
 aivalue evidence --data "$AS/observations.csv" >/dev/null
-aivalue phase >/dev/null # stores the verdict, so later runs change nothing
+aivalue phase --record >/dev/null # stores the verdict, so later runs change nothing
 for r in admin lead analyst viewer auditor agent; do
 	aivalue token create --name "t-$r" --role $r >"$r.tok" 2>/dev/null
 done

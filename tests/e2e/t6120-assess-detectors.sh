@@ -71,7 +71,8 @@ test_expect_success 'findings: the detector reports the same trend as aivalue jo
 	test "$(json_get f.json "\",\".join(x[\"subject\"] for x in d[\"findings\"] if x[\"mode\"] == \"volume_over_credibility\")")" = channel/ai_assistant &&
 	python3 -S -c "import json; f = json.load(open(\"f.json\")); j = json.load(open(\"j.json\")); v = [x for x in f[\"findings\"] if x[\"mode\"] == \"volume_over_credibility\"][0]; assert v[\"figures\"] == {\"evidence\": j[\"volume_over_credibility\"]}, v[\"figures\"]; assert v[\"summary\"] == j[\"finding\"][\"summary\"]" &&
 	aivalue findings >f.out &&
-	test_grep "^\[high\] Volume over credibility: channel/ai_assistant$" f.out &&
+	test_grep "^\[high\] Volume over credibility$" f.out &&
+	test_grep "^  Where:    model 2, [^;]*; channel ai assistant$" f.out &&
 	test_grep "^  Generation outpacing governance: change requests (aivalue change open)$" f.out
 '
 

@@ -1,0 +1,124 @@
+/*
+ * test_cli_table.c - unit tests for cli/table (column widths fitted to a
+ * terminal) and cli/color (the colour decision).
+ */
+#include "unit.h"
+
+#include "cli/color.h"
+#include "cli/table.h"
+
+/* A 3-column table: a 20-character name, a number, a 12-character note. */
+static void fill(struct table *t)
+{
+	static const char *const heads[] = { "NAME", "N", "NOTE", NULL };
+
+	table_init(t, heads);
+	table_right(t, 1);
+	table_add(t, "abcdefghijklmnopqrst"); /* 20 */
+	table_add(t, "12345");                /* 5, kept: a number */
+	table_add(t, "short note!!");         /* 12 */
+	table_add(t, "x");
+	table_add(t, "7");
+	table_add(t, NULL);                   /* "-" */
+}
+
+static void widths_without_limit(void **state)
+{
+	struct table t;
+	size_t w[3];
+
+	(void)state;
+	fill(&t);
+	assert_int_equal(table_rows(&t), 2);
+	table_fit(&t, 0, w);
+	assert_int_equal(w[0], 20);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], 12);
+	/* 20 + 5 + 12 + 2 gaps of 2 = 41: a limit of 41 cuts nothing */
+	table_fit(&t, 41, w);
+	assert_int_equal(w[0], 20);
+	assert_int_equal(w[2], 12);
+	table_release(&t);
+}
+
+static void widest_text_column_cut_first(void **state)
+{
+	struct table t;
+	size_t w[3];
+
+	(void)state;
+	fill(&t);
+	/* 41 into 35: NAME alone goes 20 -> 14, NOTE (12) is narrower still */
+	table_fit(&t, 35, w);
+	assert_int_equal(w[0], 14);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], 12);
+	/* 41 into 25: 16 to cut; NAME 20 -> 12 (8), then both 12 -> 8 (4 + 4) */
+	table_fit(&t, 25, w);
+	assert_int_equal(w[0], 8);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], 8);
+	/* 41 into 10: nothing below TABLE_MIN_WIDTH, the number is never cut */
+	table_fit(&t, 10, w);
+	assert_int_equal(w[0], TABLE_MIN_WIDTH);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], TABLE_MIN_WIDTH);
+	table_release(&t);
+}
+
+static void characters_not_bytes(void **state)
+{
+	static const char *const heads[] = { "WHO", NULL };
+	struct table t;
+	size_t w[1];
+
+	(void)state;
+	table_init(&t, heads);
+	table_add(&t, "Zoë Łukasiewicz");    /* 15 characters, 17 bytes */
+	table_add(&t, "a\033[2Jb");           /* ESC shown as \x1b: 9 characters */
+	table_fit(&t, 0, w);
+	assert_int_equal(w[0], 15);
+	assert_string_equal(t.cells[2].text, "a\\x1b[2Jb");
+	assert_int_equal(t.cells[2].width, 9);
+	table_release(&t);
+}
+
+static void colour_words_and_modes(void **state)
+{
+	enum color_mode m;
+
+	(void)state;
+	assert_int_equal(color_for_word("pass"), COLOR_GOOD);
+	assert_int_equal(color_for_word("fail"), COLOR_BAD);
+	assert_int_equal(color_for_word("lacks evidence"), COLOR_WARN);
+	assert_int_equal(color_for_word("at risk"), COLOR_WARN);
+	assert_int_equal(color_for_word("off track"), COLOR_BAD);
+	assert_int_equal(color_for_word("high"), COLOR_BAD);
+	assert_int_equal(color_for_word("low"), COLOR_DIM);
+	assert_int_equal(color_for_word("passing"), COLOR_NONE);
+	assert_int_equal(color_for_word(NULL), COLOR_NONE);
+	assert_int_equal(color_parse("always", &m), 0);
+	assert_int_equal(m, COLOR_ALWAYS);
+	assert_int_equal(color_parse("never", &m), 0);
+	assert_int_equal(m, COLOR_NEVER);
+	assert_int_equal(color_parse("yes", &m), -1);
+	color_set_mode(COLOR_ALWAYS);
+	assert_int_equal(color_enabled(), 1);
+	color_set_mode(COLOR_NEVER);
+	assert_int_equal(color_enabled(), 0);
+	/* auto: never when stdout is a file or a pipe (as under make test) */
+	color_set_mode(COLOR_AUTO);
+	if (!isatty(STDOUT_FILENO))
+		assert_int_equal(color_enabled(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(widths_without_limit),
+		cmocka_unit_test(widest_text_column_cut_first),
+		cmocka_unit_test(characters_not_bytes),
+		cmocka_unit_test(colour_words_and_modes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -573,6 +573,16 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 			 "change control: %.0f of %zu open change request%s waiting for a required "
 			 "approval have waited more than %d working days (aivalue change metrics)",
 			 out->value, waiting, waiting == 1 ? "" : "s", REVIEW_BACKLOG_WORKING_DAYS);
+	} else if (!isnan(v) && (!strcmp(metric, "change_audit_readiness") ||
+				 !strcmp(metric, "audit_readiness"))) {
+		/* say what a complete record is, so a 0 is not a riddle */
+		out->state = EV_MEASURED;
+		snprintf(out->source, sizeof(out->source),
+			 "change control: %lld of %lld merged change request%s with a complete "
+			 "record (a reason, an evidence file, signatures that verify); add "
+			 "evidence with 'aivalue change attach CR FILE'",
+			 (long long)m.audit_readiness.ready, (long long)m.audit_readiness.merged,
+			 m.audit_readiness.merged == 1 ? "" : "s");
 	} else if (!isnan(v)) {
 		out->state = EV_MEASURED;
 		snprintf(out->source, sizeof(out->source),

@@ -6,9 +6,11 @@
  *   change_requests    what a change request asked for (artefact, base and
  *                      new fingerprint, reason, risk, author, impact,
  *                      approval path, evidence) is what its change.open
- *                      entry says; status, approved_at, merged_at and
- *                      closed_at are replayed from the entries that moved
- *                      them (check_change_status); the signatures:
+ *                      entry says, and the files of its change.evidence
+ *                      entries after it (want_evidence); status,
+ *                      approved_at, merged_at and closed_at are replayed
+ *                      from the entries that moved them
+ *                      (check_change_status); the signatures:
  *   change_signatures  each record hashes to its record_hash, and the entry
  *                      it names (ledger_seq) recorded that hash
  *   change_blobs       content-addressed: the content hashes to its key
@@ -72,6 +74,31 @@ static void request_row(struct store_stmt *st, const json_t *e, struct ledger_st
 				 "entry %lld", bad, (long long)jint(e, "_seq"));
 }
 
+/*
+ * change.evidence {cr, by, attached}: the files attached after opening
+ * (`change attach`, in any status) follow the change.open entry's own
+ * evidence in the row, in ledger order.
+ */
+static int want_evidence(const struct ledger_row *row, void *data)
+{
+	json_t *want = data, *p, *c, *ev;
+
+	if (strcmp(row->action, "change.evidence"))
+		return 0;
+	p = json_loadb(row->payload, row->payload_len, 0, NULL);
+	c = json_object_get(want, jstr(p, "cr"));
+	if (c && json_is_array(json_object_get(p, "attached"))) {
+		ev = json_object_get(c, "evidence");
+		if (!json_is_array(ev)) {
+			ev = json_array();
+			json_object_set_new(c, "evidence", ev);
+		}
+		json_array_extend(ev, json_object_get(p, "attached"));
+	}
+	json_decref(p);
+	return 0;
+}
+
 static int check_change_requests(struct store *s, struct ledger_state_report *r,
 				 struct aiv_err *err)
 {
@@ -79,7 +106,8 @@ static int check_change_requests(struct store *s, struct ledger_state_report *r,
 	int ret;
 
 	r->tables++;
-	if (!(ret = ledger_state_last_entries(s, "change.open", "cr", &want, err)))
+	if (!(ret = ledger_state_last_entries(s, "change.open", "cr", &want, err)) &&
+	    !(ret = ledger_walk(s, 1, 0, NULL, "change.evidence", 0, 0, want_evidence, want, err)))
 		ret = ledger_state_match_rows(s, "change_requests", "SELECT id, artefact,"
 			" base_fingerprint, new_fingerprint, reason, risk, author, generated_by, model,"
 			" base_version, seq, impact, approval_path, evidence FROM change_requests"

@@ -60,6 +60,32 @@ test_expect_success 'the tutorial did what it says' '
 	test -s home/aivalue-tutorial/report.html
 '
 
+# Section 6 explains why the done change is not audit-ready and fixes it:
+# no evidence file, so 0 of 1; attached, 1 of 1, and the gate passes.
+test_expect_success 'the evidence makes the change audit-ready and its gate pass' '
+	grep -x "{\"share\":0,\"ready\":0,\"merged\":1}" tutorial.out &&
+	grep -x "{\"share\":1,\"ready\":1,\"merged\":1}" tutorial.out &&
+	test_grep "attached q3-audit-finding.md to CR-1" tutorial.out &&
+	AIVALUE_DB="$TEST_DIR/home/aivalue-tutorial/mine.db" aivalue phase --json >gate.json &&
+	test "$(json_get gate.json "[c[\"status\"] for c in d[\"criteria\"] if c[\"criterion\"] == \"change_auditability\"]")" = "['\''pass'\'']"
+'
+
+# Section 8 ends on the reader's dashboard: the token the tutorial created
+# signs in, and the overview and the API answer for this workspace.
+AIVALUE_DB="$TEST_DIR/home/aivalue-tutorial/mine.db" start_server --quiet
+test_expect_success 'the reader'"'"'s token opens the overview of their own workspace' '
+	tok=$(cat home/aivalue-tutorial/me.token) &&
+	case "$tok" in aiv_*) ;; *) false ;; esac &&
+	cookie=$(login_cookie "$tok") &&
+	test -n "$cookie" &&
+	curl -fsS -b "$cookie" "$AIV_URL/" >overview.html &&
+	test_grep "Phase 1 of 3 earned" overview.html &&
+	test_grep "claims-assistant" overview.html &&
+	curl -fsS -H "Authorization: Bearer $tok" "$AIV_URL/api/v1/phase" >phase.json &&
+	test "$(json_get phase.json "d[\"earned\"]")" = 1
+'
+stop_server
+
 test_expect_success 'the repository copy of the tutorial files is untouched' '
 	test "$(wc -l <tutorial-files.before)" -ge 5 &&
 	tutorial_sums >tutorial-files.after &&

@@ -422,8 +422,8 @@ int control_evaluate_pending(struct control_engine *eng, struct control_pending 
 		snprintf(p->queue, sizeof(p->queue), "%s-supervision", ai->workflow);
 		snprintf(out->reason, sizeof(out->reason), "permitted by policy %s, but workflow "
 			 "'%s' runs ahead of its gate: the organisation has earned phase %d of 3 "
-			 "(aivalue phase) and agent workflows scale only in phase 3; a human must "
-			 "approve", sn->ps.v[res->permits[0]].id, ai->workflow, ai->gate_earned);
+			 "(as last recorded by aivalue phase --record) and agent workflows scale only in "
+			 "phase 3; a human must approve", sn->ps.v[res->permits[0]].id, ai->workflow, ai->gate_earned);
 	}
 
 	/* what recording needs: ids, times, the record itself */

@@ -20,6 +20,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "ledger/stream.h"
 #include "cli/cmd.h"
 
 #define NENTRIES 12
@@ -216,6 +217,43 @@ static void hash_definition_is_pinned(void **state)
 		"{\"action\":\"unit.test\",\"actor\":\"test\",\"payload\":{\"a\":1},"
 		"\"seq\":1,\"subject\":\"Thing/x\",\"time\":\"2026-11-25T23:26:20.123456Z\"}");
 	strbuf_release(&sb);
+}
+
+/*
+ * One RFC 5424 message, worked by hand: PRI 13 * 8 + 6 = 110; MSGID is
+ * the kind cut to 32 printable characters (the space becomes '_');
+ * '"', '\' and ']' in PARAM-VALUEs are escaped; MSG is the BOM and the
+ * export line with no line end.
+ */
+static void syslog_message_is_rfc5424(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct ledger_row row;
+	const char *want =
+		"<110>1 2026-12-07T00:00:24.925521Z siem-host aivalue 42 "
+		"agent.decision_with_a_very_long_ "
+		"[aivalue@32473 seq=\"7\" hash=\"" "ab" "\" prev_hash=\"" "cd" "\" "
+		"actor=\"user:\\\"o\\]k\\\\\" subject=\"Thing/x\"] \xef\xbb\xbf"
+		"{\"seq\":7,\"time\":\"2026-12-07T00:00:24.925521Z\",\"actor\":\"user:\\\"o]k\\\\\","
+		"\"action\":\"agent.decision with_a_very_long_name\",\"subject\":\"Thing/x\","
+		"\"payload\":{\"a\":1},\"prev_hash\":\"cd\",\"hash\":\"ab\"}";
+	(void)state;
+
+	memset(&row, 0, sizeof(row));
+	row.seq = 7;
+	row.time = "2026-12-07T00:00:24.925521Z";
+	row.actor = "user:\"o]k\\";
+	row.action = "agent.decision with_a_very_long_name";
+	row.subject = "Thing/x";
+	row.payload = "{\"a\":1}";
+	row.payload_len = 7;
+	row.prev_hash = "cd";
+	row.hash = "ab";
+	ledger_stream_syslog(&sb, &row, "siem-host", 42);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+	assert_int_equal(ledger_stream_format_parse("syslog"), LSF_SYSLOG);
+	assert_int_equal(ledger_stream_format_parse("cef"), -1);
 }
 
 static void append_needs_a_transaction(void **state)
@@ -923,6 +961,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hash_definition_is_pinned),
+		cmocka_unit_test(syslog_message_is_rfc5424),
 		cmocka_unit_test(empty_ledger_head_is_genesis),
 		cmocka_unit_test(checkpoint_note_is_pinned),
 		cmocka_unit_test(checkpoint_keys_round_trip),

@@ -23,8 +23,13 @@
  *    core/hash.h, one call per entry, R times, median.  That is the most
  *    any verifier that must hash every entry could do on this machine.
  *
- * Prints entries per second for each and verify/limit, then PASS or FAIL
- * against the targets (append >= 100,000/s, verify >= 50 % of the limit).
+ * Prints entries per second for each and verify/limit twice: in wall time
+ * (verify may use a thread per core; the limit is one thread) and in CPU
+ * time (all of verify's threads against the limit's one: how much of
+ * verify's work is hashing).  Each ratio is measured in this run, so it
+ * holds on a busy machine; the load average before and after is printed.
+ * Then MET or MISSED against the targets (append 100,000/s or more,
+ * verify at 0.8 of the limit or more: issue 20).
  * Exits 0 either way (1 only if something broke), so `make bench` runs
  * every benchmark.
  */
@@ -40,7 +45,7 @@
 #include "cli/cmd.h"
 
 #define TARGET_APPEND 100000.0
-#define TARGET_RATIO 0.5
+#define TARGET_RATIO 0.8
 #define NPOOL 4093 /* distinct payloads; a prime, so they cycle unevenly */
 
 static double now_s(void)
@@ -48,6 +53,14 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -225,8 +238,9 @@ int main(int argc, char **argv)
 	struct blob blob;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
-	double t_append[16], t_verify[16], t_raw[16];
-	double append_rate, verify_rate, raw_rate, ratio;
+	double t_append[16], t_verify[16], t_raw[16], c_verify[16], c_raw[16];
+	double append_rate, verify_rate, raw_rate, ratio, verify_cpu_rate, raw_cpu_rate, cpu_ratio;
+	double load0[3] = { 0, 0, 0 }, load1[3] = { 0, 0, 0 };
 	volatile uint8_t sink = 0;
 	size_t minlen = 0, maxlen = 0;
 	int keep = 0;
@@ -274,6 +288,8 @@ int main(int argc, char **argv)
 		if (sb.len > maxlen)
 			maxlen = sb.len;
 	}
+	if (getloadavg(load0, 3) < 0)
+		load0[0] = -1;
 	printf("ledger bench: %ld entries, %ld per transaction, %d runs (median), "
 	       "payloads %zu-%zu bytes (mean %.0f)\n", n, batch, runs, minlen, maxlen,
 	       (double)pool.total / NPOOL);
@@ -297,18 +313,20 @@ int main(int argc, char **argv)
 	}
 	for (r = 0; r < runs; r++) {
 		struct ledger_verify_result res;
-		double t0 = now_s();
+		double t0 = now_s(), c0 = cpu_s();
 		if (ledger_verify(s, 0, NULL, &res, &err)) {
 			fprintf(stderr, "bench_ledger: verify: %s\n", err.msg);
 			goto cleanup;
 		}
 		t_verify[r] = now_s() - t0;
+		c_verify[r] = cpu_s() - c0;
 		if (!res.ok || res.entries != n) {
 			fprintf(stderr, "bench_ledger: verify failed: %s\n", res.reason);
 			goto cleanup;
 		}
 	}
 	verify_rate = (double)n / median(t_verify, runs);
+	verify_cpu_rate = (double)n / median(c_verify, runs);
 
 	/* 3. the limit: the same bytes, hashed back to back */
 	if (ledger_walk(s, 1, 0, NULL, NULL, 0, 0, collect, &blob, &err)) {
@@ -318,27 +336,37 @@ int main(int argc, char **argv)
 	for (r = 0; r < runs; r++) {
 		uint8_t out[SHA256_LEN];
 		size_t k;
-		double t0 = now_s();
+		double t0 = now_s(), c0 = cpu_s();
 		for (k = 0; k < blob.n; k++) {
 			sha256(blob.bytes.buf + blob.off[k], blob.off[k + 1] - blob.off[k], out);
 			sink ^= out[0];
 		}
 		t_raw[r] = now_s() - t0;
+		c_raw[r] = cpu_s() - c0;
 	}
 	raw_rate = (double)blob.n / median(t_raw, runs);
+	raw_cpu_rate = (double)blob.n / median(c_raw, runs);
 	ratio = verify_rate / raw_rate;
+	cpu_ratio = verify_cpu_rate / raw_cpu_rate;
+	if (getloadavg(load1, 3) < 0)
+		load1[0] = -1;
 
 	printf("hashed bytes: %.1f MB (%.0f per entry)\n", (double)blob.bytes.len / 1e6,
 	       (double)blob.bytes.len / (double)blob.n);
 	printf("append: %.0f entries/s\n", append_rate);
-	printf("verify: %.0f entries/s\n", verify_rate);
-	printf("raw sha256: %.0f entries/s (%.0f MB/s)\n", raw_rate,
-	       raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6);
-	printf("verify/limit ratio: %.2f\n", ratio);
-	printf("%s: append %s %.0f/s target, verify/limit %s %.2f target\n",
-	       append_rate >= TARGET_APPEND && ratio >= TARGET_RATIO ? "PASS" : "FAIL",
-	       append_rate >= TARGET_APPEND ? ">=" : "<", TARGET_APPEND,
-	       ratio >= TARGET_RATIO ? ">=" : "<", TARGET_RATIO);
+	printf("verify: %.0f entries/s wall, %.0f entries per CPU-second (all threads)\n",
+	       verify_rate, verify_cpu_rate);
+	printf("raw sha256: %.0f entries/s wall (%.0f MB/s), %.0f entries per CPU-second\n",
+	       raw_rate, raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6, raw_cpu_rate);
+	printf("verify/limit ratio: %.2f wall, %.2f CPU\n", ratio, cpu_ratio);
+	printf("load average: %.2f before, %.2f after (%ld cores online)\n", load0[0], load1[0],
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("append: %s (%.0f/s, target %.0f/s)\n",
+	       append_rate >= TARGET_APPEND ? "MET" : "MISSED", append_rate, TARGET_APPEND);
+	printf("verify/limit, wall: %s (%.2f, target %.2f)\n", ratio >= TARGET_RATIO ? "MET" :
+	       "MISSED", ratio, TARGET_RATIO);
+	printf("verify/limit, CPU: %s (%.2f, target %.2f)\n", cpu_ratio >= TARGET_RATIO ? "MET" :
+	       "MISSED", cpu_ratio, TARGET_RATIO);
 	ret = 0;
 cleanup:
 	store_close(s);

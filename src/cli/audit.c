@@ -14,8 +14,11 @@
  *                                     the head as SEQ:HASH, or as a signed
  *                                     C2SP checkpoint note, to keep elsewhere
  *   keygen --name NAME --out KEY      an Ed25519 key pair: KEY and KEY.pub
+ *   stream --format jsonl|syslog|otlp [--to SINK] [--since SEQ] [--follow]
+ *          [--cursor FILE]            every entry to a SIEM (ledger/stream.h)
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,7 @@
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "names.h"
+#include "ledger/stream.h"
 #include "options.h"
 #include "table.h"
 
@@ -174,6 +178,83 @@ static int write_signed(const char *keyfile, int64_t seq, const char *hash, cons
 	return ret;
 }
 
+static volatile sig_atomic_t stream_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stream_stop = 1;
+}
+
+/* `audit stream`: argv[0] is "stream". */
+static int audit_stream(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue audit stream --format jsonl|syslog|otlp [--to -|udp://H:P|tcp://H:P|"
+		"tls://H:P|http://H:P/v1/logs] [--since SEQ] [--follow] [--cursor FILE]", NULL };
+	const char *format = NULL, *to = "-", *cursor = NULL, *ca = NULL;
+	long long since = 0, poll_ms = 500, batch = 256;
+	int follow = 0, n, f, ret;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "format", &format, "FMT", "jsonl, syslog (RFC 5424) or otlp (OTLP/HTTP JSON)" },
+		{ OPT_STRING, 0, "to", &to, "SINK", "-, udp://H:P, tcp://H:P, tls://H:P, "
+		  "http(s)://H:P/PATH (default -: stdout)" },
+		{ OPT_STRING, 0, "ca", &ca, "FILE", "tls, https: trust the CAs in FILE (default: the system's)" },
+		{ OPT_INT, 0, "since", &since, "SEQ", "start after entry SEQ when there is no cursor yet "
+		  "(default 0: from the first)" },
+		{ OPT_BOOL, 'f', "follow", &follow, NULL, "keep streaming entries as they are appended" },
+		{ OPT_STRING, 0, "cursor", &cursor, "FILE", "resume after, and record, the last entry "
+		  "the sink took (SEQ:HASH)" },
+		{ OPT_INT, 0, "poll-ms", &poll_ms, "MS", "follow: check for new entries every MS "
+		  "milliseconds (default 500, 10 to 60000)" },
+		{ OPT_INT, 0, "batch", &batch, "N", "entries per write or POST (default 256, 1 to 10000)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct ledger_stream_opts so;
+	struct ledger_stream_result res;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct sigaction sa;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0 || !format) {
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if ((f = ledger_stream_format_parse(format)) < 0) {
+		fprintf(stderr, "error: --format '%s': not jsonl, syslog or otlp\n", format);
+		return 2;
+	}
+	if (since < 0 || poll_ms < 10 || poll_ms > 60000 || batch < 1 || batch > 10000) {
+		fprintf(stderr, "error: --since is 0 or more, --poll-ms 10 to 60000, --batch 1 "
+			"to 10000\n");
+		return 2;
+	}
+	memset(&so, 0, sizeof(so));
+	so.format = (enum ledger_stream_format)f;
+	so.to = to;
+	so.ca_file = ca;
+	so.cursor_file = cursor;
+	so.since = since;
+	so.follow = follow;
+	so.poll_ms = (int)poll_ms;
+	so.batch = (int)batch;
+	so.stop = &stream_stop;
+	/* a stop signal ends the run after the batch in hand is acknowledged */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = ledger_stream_run(ctx->store, &so, &res, &err);
+	if (res.sent)
+		fprintf(stderr, "streamed %lld entr%s (%lld to %lld)\n", (long long)res.sent,
+			res.sent == 1 ? "y" : "ies", (long long)res.first_seq,
+			(long long)res.last_seq);
+	return ret ? cli_error(&err) : 0;
+}
+
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -182,7 +263,9 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue audit show [--limit N] [--subject S] [--action PREFIX]",
 		"aivalue audit export [-o FILE] [--from SEQ]",
 		"aivalue audit checkpoint [--sign KEY [--out FILE|-]] [--json]",
-		"aivalue audit keygen --name NAME --out KEY", NULL };
+		"aivalue audit keygen --name NAME --out KEY",
+		"aivalue audit stream --format jsonl|syslog|otlp [--to SINK] [--follow] [--cursor FILE]",
+		NULL };
 	const char *expect = NULL, *subject = NULL, *action = NULL, *outfile = NULL;
 	const char *cpfile = NULL, *pubfile = NULL, *signkey = NULL, *cpout = NULL, *keyname = NULL;
 	long long limit = 50, from = 1;
@@ -216,6 +299,8 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 	struct log_state ls;
 	int n;
 
+	if (argc > 1 && !strcmp(argv[1], "stream"))
+		return audit_stream(argc - 1, argv + 1, ctx);
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n != 1) {

@@ -3,15 +3,16 @@
  *
  * See ledger.h for the chain layout.  The hot paths are append (one
  * canonical dump, one SHA-256, one INSERT through a cached statement) and
- * verify (one sequential scan whose rows are laid out into batches by the
- * caller's thread and hashed by a second thread; see the comment above
- * ledger_verify).  bench/ledger measures both against raw SHA-256 over
- * the same bytes: verify runs at more than half of that limit.
+ * verify (consecutive seq ranges checked in parallel, one thread and one
+ * read-only connection each; see the comment above ledger_verify).
+ * bench/ledger measures both against raw SHA-256 over the same bytes;
+ * docs/performance.md, "Ledger verify", says where the time goes.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/cjson.h"
 #include "ledger.h"
@@ -217,298 +218,296 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 }
 
 /*
- * Verification runs as a two-stage pipeline, because reading rows out of
- * SQLite and hashing them cost about the same and a machine has more than
- * one core:
+ * Verification splits the chain into consecutive seq ranges, one per
+ * core (at most VR_MAX), and checks each on its own thread with its own
+ * read-only connection: every entry's hash input is its stored prev_hash
+ * and its own fields, so ranges need nothing from each other but the
+ * links at their edges, which are checked when they are joined.
  *
- *   reader (caller's thread)              hasher (one worker thread)
- *   step rows in seq order                for each entry of a full batch:
- *   check seq continuity and prev links     SHA-256(bytes) == stored hash?
- *   check the checkpoint's hash             remember the first that is not
- *   lay out the hash input into a batch
- *            --- full batches, a ring of VB_RING, in order --->
+ *    seq 1 ........... a | a+1 ........... b | ... head
+ *    caller's thread      | worker 1           | worker 2 ...
+ *    each row: seq follows, prev_hash is the hash before it,
+ *              SHA-256(prev_hash || canon(e)) is its hash, checkpoint
+ *    joined:   range k+1's first row follows range k's last row
  *
- * Each stage remembers the first problem it sees; the verdict is the one
- * with the lower seq (on the same entry, a broken link beats a bad hash,
- * which beats a checkpoint mismatch: the order the checks are described
- * in ledger.h and were made in when this ran in one loop).  A ledger
- * smaller than one batch is hashed on the caller's thread.
+ * Per row the work is: one SQLite step, eight column pointers (no copy
+ * out of SQLite's page), the hash input laid out once into a reused
+ * buffer (build_entry), one SHA-256, and a comparison.  The first problem
+ * by seq wins; on one entry a broken link beats a bad hash, which beats a
+ * checkpoint mismatch (the order ledger.h describes).  A small ledger, a
+ * caller inside a transaction (whose own appends another connection could
+ * not see), or a store that cannot be opened again, is checked in one
+ * range on the caller's connection.
  */
-#define VB_ENTRIES 2048
-#define VB_RING 3
+#define VR_MAX 4
+#define VR_MIN_ROWS 65536 /* a range smaller than this is not worth a thread */
 
-/*
- * The reader copies each entry's fields into `bytes` as they come out of
- * SQLite: prev (64 digits), time, actor, action, subject, payload, back
- * to back; the hasher lays out the canonical form from them.  Copying is
- * all the reader must do (column memory is gone at the next step), so the
- * layout work goes to the thread with time to spare.
- */
-enum { VF_TIME, VF_ACTOR, VF_ACTION, VF_SUBJECT, VF_PAYLOAD, VF_N };
+enum { VK_NONE, VK_LINK, VK_HASH, VK_CHECKPOINT };
 
-struct vbatch {
-	struct strbuf bytes;
-	size_t off[VB_ENTRIES + 1]; /* entry i is bytes[off[i] .. off[i+1]) */
-	uint32_t flen[VB_ENTRIES][VF_N]; /* lengths of its fields after prev */
-	int64_t seq[VB_ENTRIES];
-	char stored[VB_ENTRIES][SHA256_HEX]; /* the stored hash (first 64 bytes) */
-	unsigned char odd_len[VB_ENTRIES];   /* stored hash is not 64 bytes long */
-	size_t n;
-};
-
-struct vpipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct vbatch *ring[VB_RING];
-	uint64_t produced, consumed;
-	int done, stop, threaded;
+struct vrange {
+	struct store *s;          /* the caller's, or opened for this range */
+	int own;                  /* s was opened here */
+	int threaded;             /* runs on `thread` */
 	pthread_t thread;
-	struct strbuf scratch; /* the hasher's layout buffer */
-	/* the hasher's first bad entry */
+	int64_t from, to;         /* seq bounds */
+	int64_t expect_seq;
+	const char *expect_hash;
+	/* results */
+	int64_t rows;             /* rows read, the bad one included */
+	int64_t first_seq, last_seq; /* first row, last good row (0: none) */
+	char first_prev[SHA256_HEX], last_hash[SHA256_HEX];
+	int found_expect;
+	int kind;                 /* VK_*: the first problem in this range */
 	int64_t bad_seq;
-	char bad_prev[SHA256_HEX]; /* hash of the entry before it */
 	char reason[512];
+	int rc;                   /* negative: a database error */
+	struct aiv_err err;
 };
 
-static void hash_batch(struct vpipe *vp, const struct vbatch *b)
+static void verify_range(struct vrange *r)
 {
+	struct strbuf sb = STRBUF_INIT;
+	struct store_stmt *st;
 	uint8_t d[SHA256_LEN];
 	char calc[SHA256_HEX];
-	size_t i;
+	/* the first range starts at entry 1, linked to genesis; the others where they start */
+	int64_t want = r->from == INT64_MIN ? 1 : 0;
+	int rc;
 
-	for (i = 0; i < b->n && !vp->bad_seq; i++) {
-		const char *p = b->bytes.buf + b->off[i], *f[VF_N];
-		const uint32_t *len = b->flen[i];
-		int j;
+	if (r->from == INT64_MIN)
+		memcpy(r->last_hash, LEDGER_GENESIS, SHA256_HEX);
 
-		f[0] = p + SHA256_HEX - 1;
-		for (j = 1; j < VF_N; j++)
-			f[j] = f[j - 1] + len[j - 1];
-		strbuf_reset(&vp->scratch);
-		build_entry(&vp->scratch, b->seq[i], f[VF_TIME], len[VF_TIME],
-			    f[VF_ACTOR], len[VF_ACTOR], f[VF_ACTION], len[VF_ACTION],
-			    f[VF_SUBJECT], len[VF_SUBJECT], f[VF_PAYLOAD], len[VF_PAYLOAD],
-			    p, SHA256_HEX - 1);
-		sha256(vp->scratch.buf, vp->scratch.len, d);
-		hex_encode(d, SHA256_LEN, calc);
-		if (!b->odd_len[i] && !memcmp(calc, b->stored[i], SHA256_HEX - 1))
-			continue;
-		vp->bad_seq = b->seq[i];
-		memcpy(vp->bad_prev, p, SHA256_HEX - 1); /* the entry's prev_hash */
-		vp->bad_prev[SHA256_HEX - 1] = '\0';
-		snprintf(vp->reason, sizeof(vp->reason),
-			 "entry %lld has been altered: its content hashes to %.12s... "
-			 "but the stored hash is %.12s...",
-			 (long long)b->seq[i], calc, b->stored[i]);
+	st = store_prepare(r->s, "SELECT seq, time, actor, action, subject, payload,"
+			   " prev_hash, hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
+			   &r->err);
+	if (!st) {
+		r->rc = r->err.code;
+		return;
 	}
+	store_bind_int(st, 1, r->from);
+	store_bind_int(st, 2, r->to);
+	while ((rc = store_step(st, &r->err)) == STORE_ROW) {
+		int64_t seq = store_col_int(st, 0);
+		const char *time = store_col_text(st, 1), *actor = store_col_text(st, 2);
+		const char *action = store_col_text(st, 3), *subject = store_col_text(st, 4);
+		const char *payload = store_col_text(st, 5), *stored_prev = store_col_text(st, 6);
+		const char *stored_hash = store_col_text(st, 7);
+		size_t prev_len = store_col_bytes(st, 6), hlen = store_col_bytes(st, 7);
+
+		r->rows++;
+		if (!r->first_seq) {
+			r->first_seq = seq;
+			snprintf(r->first_prev, sizeof(r->first_prev), "%s", stored_prev);
+			if (!want)
+				want = seq;
+		}
+		if (seq != want) {
+			r->kind = VK_LINK;
+			r->bad_seq = seq;
+			if (seq > want)
+				snprintf(r->reason, sizeof(r->reason),
+					 "entry %lld is missing: the sequence jumps from %lld to %lld",
+					 (long long)want, (long long)want - 1, (long long)seq);
+			else
+				snprintf(r->reason, sizeof(r->reason),
+					 "entry %lld is out of sequence (expected %lld)",
+					 (long long)seq, (long long)want);
+			break;
+		}
+		if ((r->last_seq || r->from == INT64_MIN) && strcmp(stored_prev, r->last_hash) != 0) {
+			r->kind = VK_LINK;
+			r->bad_seq = seq;
+			snprintf(r->reason, sizeof(r->reason),
+				 "entry %lld does not link to entry %lld: prev_hash %.12s... "
+				 "but entry %lld has hash %.12s... (an entry was inserted, "
+				 "removed, reordered or its hash changed)",
+				 (long long)seq, (long long)seq - 1, stored_prev,
+				 (long long)seq - 1, r->last_hash);
+			break;
+		}
+		strbuf_reset(&sb);
+		build_entry(&sb, seq, time, store_col_bytes(st, 1), actor, store_col_bytes(st, 2),
+			    action, store_col_bytes(st, 3), subject, store_col_bytes(st, 4),
+			    payload, store_col_bytes(st, 5), stored_prev, prev_len);
+		sha256(sb.buf, sb.len, d);
+		hex_encode(d, SHA256_LEN, calc);
+		if (hlen != SHA256_HEX - 1 || memcmp(calc, stored_hash, SHA256_HEX - 1)) {
+			r->kind = VK_HASH;
+			r->bad_seq = seq;
+			snprintf(r->reason, sizeof(r->reason),
+				 "entry %lld has been altered: its content hashes to %.12s... "
+				 "but the stored hash is %.12s...",
+				 (long long)seq, calc, stored_hash);
+			break;
+		}
+		if (r->expect_seq > 0 && seq == r->expect_seq) {
+			r->found_expect = 1;
+			if (strcmp(stored_hash, r->expect_hash) != 0) {
+				r->kind = VK_CHECKPOINT;
+				r->bad_seq = seq;
+				snprintf(r->reason, sizeof(r->reason),
+					 "entry %lld does not match the checkpoint: hash %.12s... "
+					 "but the checkpoint says %.12s... (the ledger was rewritten)",
+					 (long long)seq, stored_hash, r->expect_hash);
+				break;
+			}
+		}
+		memcpy(r->last_hash, stored_hash, SHA256_HEX);
+		r->last_seq = seq;
+		want++;
+	}
+	store_reset(st);
+	strbuf_release(&sb);
+	if (rc < 0)
+		r->rc = rc;
 }
 
-static void *hasher_main(void *arg)
+static void *verify_range_main(void *arg)
 {
-	struct vpipe *vp = arg;
-
-	pthread_mutex_lock(&vp->mu);
-	for (;;) {
-		struct vbatch *b;
-
-		while (vp->consumed == vp->produced && !vp->done)
-			pthread_cond_wait(&vp->cv, &vp->mu);
-		if (vp->consumed == vp->produced)
-			break;
-		b = vp->ring[vp->consumed % VB_RING];
-		pthread_mutex_unlock(&vp->mu);
-		hash_batch(vp, b);
-		pthread_mutex_lock(&vp->mu);
-		vp->consumed++;
-		if (vp->bad_seq)
-			vp->stop = 1;
-		pthread_cond_broadcast(&vp->cv);
-	}
-	pthread_mutex_unlock(&vp->mu);
+	verify_range(arg);
 	return NULL;
 }
 
-/*
- * Hand the filled batch to the hasher and return the next one to fill.
- * Returns non-zero when the hasher already found a bad entry (nothing
- * later can change the verdict, so the reader may stop).
- */
-static int vpipe_submit(struct vpipe *vp, struct vbatch **cur)
-{
-	int stop;
+static int vr_force; /* ledger_verify_tune: this many ranges (0: by cores and size) */
 
-	if (!vp->threaded) {
-		vp->threaded = pthread_create(&vp->thread, NULL, hasher_main, vp) == 0 ? 1 : -1;
-	}
-	if (vp->threaded < 0) {
-		/* no thread: hash here, same result */
-		hash_batch(vp, *cur);
-		(*cur)->n = 0;
-		strbuf_reset(&(*cur)->bytes);
-		return vp->bad_seq != 0;
-	}
-	pthread_mutex_lock(&vp->mu);
-	vp->produced++;
-	pthread_cond_broadcast(&vp->cv);
-	while (vp->produced - vp->consumed == VB_RING)
-		pthread_cond_wait(&vp->cv, &vp->mu);
-	stop = vp->stop;
-	*cur = vp->ring[vp->produced % VB_RING];
-	pthread_mutex_unlock(&vp->mu);
-	(*cur)->n = 0;
-	strbuf_reset(&(*cur)->bytes);
-	return stop;
+void ledger_verify_tune(int ranges)
+{
+	vr_force = ranges < 0 ? 0 : ranges > VR_MAX ? VR_MAX : ranges;
 }
 
-/* Hash what is left and wait for the hasher to finish. */
-static void vpipe_finish(struct vpipe *vp, struct vbatch *cur)
+/* How many ranges for a chain of `head` entries: one per core, if big enough. */
+static int verify_ranges(struct store *s, int64_t head)
 {
-	if (vp->threaded > 0) {
-		pthread_mutex_lock(&vp->mu);
-		if (cur->n)
-			vp->produced++;
-		vp->done = 1;
-		pthread_cond_broadcast(&vp->cv);
-		pthread_mutex_unlock(&vp->mu);
-		pthread_join(vp->thread, NULL);
-	} else if (cur->n) {
-		hash_batch(vp, cur);
-	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t n = head / VR_MIN_ROWS;
+
+	if (store_in_tx(s))
+		return 1;
+	if (vr_force)
+		return head >= vr_force ? vr_force : 1;
+	if (cores < 2 || n < 2)
+		return 1;
+	if (n > cores)
+		n = cores;
+	return n > VR_MAX ? VR_MAX : (int)n;
 }
 
 int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		  struct ledger_verify_result *res, struct aiv_err *err)
 {
-	enum { R_NONE, R_LINK, R_CHECKPOINT } rkind = R_NONE;
-	char prev[SHA256_HEX];
-	struct store_stmt *st;
-	struct vpipe vp;
-	struct vbatch *cur;
-	int64_t want_seq = 1, rbad = 0;
-	int rc, i, found_expect = 0;
+	struct vrange r[VR_MAX];
+	int64_t head, count = 0, last_seq = 0;
+	int n, k, rc = 0, found_expect = 0;
+	const char *last_hash = LEDGER_GENESIS;
 
 	memset(res, 0, sizeof(*res));
 	res->ok = 1;
-	memcpy(prev, LEDGER_GENESIS, SHA256_HEX);
 	memcpy(res->head_hash, LEDGER_GENESIS, SHA256_HEX);
-	st = store_prepare(s, "SELECT seq, time, actor, action, subject, payload,"
-			      " prev_hash, hash FROM ledger ORDER BY seq", err);
-	if (!st)
-		return err->code;
-	memset(&vp, 0, sizeof(vp));
-	strbuf_init(&vp.scratch, 0);
-	pthread_mutex_init(&vp.mu, NULL);
-	pthread_cond_init(&vp.cv, NULL);
-	for (i = 0; i < VB_RING; i++) {
-		vp.ring[i] = xcalloc(1, sizeof(*vp.ring[i]));
-		strbuf_init(&vp.ring[i]->bytes, 0);
+	/* the newest seq bounds the ranges; entries appended meanwhile wait for the next run */
+	if ((rc = store_query_int(s, "SELECT coalesce(max(seq), 0) FROM ledger", &head, err)))
+		return rc;
+	n = verify_ranges(s, head);
+	memset(r, 0, sizeof(r));
+	for (k = 0; k < n; k++) {
+		r[k].from = k == 0 ? INT64_MIN : head / n * k + 1;
+		r[k].to = k == n - 1 ? INT64_MAX : head / n * (k + 1);
+		r[k].expect_seq = expect_seq;
+		r[k].expect_hash = expect_hash;
+		r[k].s = s;
+		if (k && !store_open(&r[k].s, store_uri(s), STORE_READONLY, &r[k].err))
+			r[k].own = 1;
+		else if (k)
+			break;
 	}
-	cur = vp.ring[0];
+	if (k < n) {
+		/* a second connection is not to be had: one range on the caller's */
+		for (k = 1; k < n; k++)
+			if (r[k].own)
+				store_close(r[k].s);
+		memset(r, 0, sizeof(r));
+		n = 1;
+		r[0].from = INT64_MIN;
+		r[0].to = INT64_MAX;
+		r[0].expect_seq = expect_seq;
+		r[0].expect_hash = expect_hash;
+		r[0].s = s;
+	}
+	for (k = 1; k < n; k++)
+		if (pthread_create(&r[k].thread, NULL, verify_range_main, &r[k]))
+			verify_range(&r[k]); /* no thread: here, same result */
+		else
+			r[k].threaded = 1;
+	verify_range(&r[0]);
+	for (k = 1; k < n; k++)
+		if (r[k].threaded)
+			pthread_join(r[k].thread, NULL);
 
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t seq = store_col_int(st, 0);
-		const char *stored_prev = store_col_text(st, 6);
-		const char *stored_hash = store_col_text(st, 7);
-		size_t hlen = store_col_bytes(st, 7);
-		size_t k;
+	/* join the ranges in seq order: the first problem is the verdict */
+	for (k = 0; k < n && !rc; k++) {
+		struct vrange *v = &r[k];
 
-		res->entries++;
-		if (seq != want_seq) {
-			rbad = seq;
-			rkind = R_LINK;
-			if (seq > want_seq)
-				snprintf(res->reason, sizeof(res->reason),
-					 "entry %lld is missing: the sequence jumps from %lld to %lld",
-					 (long long)want_seq, (long long)want_seq - 1,
-					 (long long)seq);
-			else
-				snprintf(res->reason, sizeof(res->reason),
-					 "entry %lld is out of sequence (expected %lld)",
-					 (long long)seq, (long long)want_seq);
+		if (v->rc < 0) {
+			*err = v->err;
+			rc = v->rc;
 			break;
 		}
-		if (strcmp(stored_prev, prev) != 0) {
-			rbad = seq;
-			rkind = R_LINK;
+		if (!v->first_seq)
+			continue; /* an empty range: the next links to the one before */
+		if (k && last_seq && v->first_seq != last_seq + 1) {
+			res->ok = 0;
+			res->bad_seq = v->first_seq;
+			res->entries = count + 1;
+			snprintf(res->reason, sizeof(res->reason),
+				 "entry %lld is missing: the sequence jumps from %lld to %lld",
+				 (long long)last_seq + 1, (long long)last_seq, (long long)v->first_seq);
+			break;
+		}
+		if (k && !last_seq && v->first_seq != 1) {
+			res->ok = 0;
+			res->bad_seq = v->first_seq;
+			res->entries = count + 1;
+			snprintf(res->reason, sizeof(res->reason),
+				 "entry 1 is missing: the sequence jumps from 0 to %lld",
+				 (long long)v->first_seq);
+			break;
+		}
+		if (k && strcmp(v->first_prev, last_hash) != 0) {
+			res->ok = 0;
+			res->bad_seq = v->first_seq;
+			res->entries = count + 1;
 			snprintf(res->reason, sizeof(res->reason),
 				 "entry %lld does not link to entry %lld: prev_hash %.12s... "
 				 "but entry %lld has hash %.12s... (an entry was inserted, "
 				 "removed, reordered or its hash changed)",
-				 (long long)seq, (long long)seq - 1, stored_prev,
-				 (long long)seq - 1, prev);
+				 (long long)v->first_seq, (long long)last_seq, v->first_prev,
+				 (long long)last_seq, last_hash);
 			break;
 		}
-		/* queue the entry for hashing: prev and the five fields */
-		k = cur->n++;
-		cur->off[k] = cur->bytes.len;
-		{
-			const char *f[VF_N];
-			size_t flen[VF_N], total = SHA256_HEX - 1;
-			int j;
-			char *w;
-
-			for (j = 0; j < VF_N; j++) {
-				f[j] = store_col_text(st, j + 1);
-				/* SQLite values are at most 1 GB: a uint32_t holds it */
-				flen[j] = store_col_bytes(st, j + 1);
-				total = st_add(total, flen[j]);
+		found_expect |= v->found_expect;
+		if (v->kind) {
+			res->ok = 0;
+			res->bad_seq = v->bad_seq;
+			res->entries = count + v->rows;
+			memcpy(res->reason, v->reason, sizeof(res->reason));
+			if (v->last_seq) {
+				last_seq = v->last_seq;
+				last_hash = v->last_hash;
 			}
-			strbuf_grow(&cur->bytes, total);
-			w = cur->bytes.buf + cur->bytes.len;
-			memcpy(w, prev, SHA256_HEX - 1);
-			w += SHA256_HEX - 1;
-			for (j = 0; j < VF_N; j++) {
-				memcpy(w, f[j], flen[j]);
-				w += flen[j];
-				cur->flen[k][j] = (uint32_t)flen[j];
-			}
-			strbuf_setlen(&cur->bytes, cur->bytes.len + total);
-		}
-		cur->off[k + 1] = cur->bytes.len;
-		cur->seq[k] = seq;
-		cur->odd_len[k] = hlen != SHA256_HEX - 1;
-		memcpy(cur->stored[k], stored_hash, hlen < SHA256_HEX - 1 ? hlen : SHA256_HEX - 1);
-		cur->stored[k][hlen < SHA256_HEX - 1 ? hlen : SHA256_HEX - 1] = '\0';
-		if (expect_seq > 0 && seq == expect_seq) {
-			found_expect = 1;
-			if (strcmp(stored_hash, expect_hash) != 0) {
-				rbad = seq;
-				rkind = R_CHECKPOINT;
-				snprintf(res->reason, sizeof(res->reason),
-					 "entry %lld does not match the checkpoint: hash %.12s... "
-					 "but the checkpoint says %.12s... (the ledger was rewritten)",
-					 (long long)seq, stored_hash, expect_hash);
-				break;
-			}
-		}
-		/* a hash of the wrong length fails in the hasher, before the next link */
-		memcpy(prev, cur->stored[k], SHA256_HEX);
-		res->head_seq = seq;
-		want_seq++;
-		if (cur->n == VB_ENTRIES && vpipe_submit(&vp, &cur))
 			break;
+		}
+		count += v->rows;
+		last_seq = v->last_seq;
+		last_hash = v->last_hash;
 	}
-	vpipe_finish(&vp, cur);
-	store_reset(st);
-	if (rc < 0)
-		goto cleanup;
-	rc = 0;
-	if (vp.bad_seq && (!rbad || vp.bad_seq < rbad ||
-			   (vp.bad_seq == rbad && rkind == R_CHECKPOINT))) {
-		/* the hasher's find comes first */
-		res->ok = 0;
-		res->bad_seq = vp.bad_seq;
-		res->entries = vp.bad_seq;
-		res->head_seq = vp.bad_seq - 1;
-		memcpy(res->head_hash, vp.bad_prev, SHA256_HEX);
-		memcpy(res->reason, vp.reason, sizeof(res->reason));
-	} else if (rbad) {
-		res->ok = 0;
-		res->bad_seq = rbad;
-		memcpy(res->head_hash, prev, SHA256_HEX);
-	} else {
-		memcpy(res->head_hash, prev, SHA256_HEX);
-		if (expect_seq > 0 && !found_expect) {
+	if (!rc) {
+		if (!res->ok) {
+			res->head_seq = last_seq;
+		} else {
+			res->entries = count;
+			res->head_seq = last_seq;
+		}
+		memcpy(res->head_hash, last_hash, SHA256_HEX);
+		if (res->ok && expect_seq > 0 && !found_expect) {
 			res->ok = 0;
 			res->bad_seq = res->head_seq + 1;
 			snprintf(res->reason, sizeof(res->reason),
@@ -517,14 +516,9 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 				 (long long)expect_seq, (long long)res->head_seq);
 		}
 	}
-cleanup:
-	for (i = 0; i < VB_RING; i++) {
-		strbuf_release(&vp.ring[i]->bytes);
-		free(vp.ring[i]);
-	}
-	strbuf_release(&vp.scratch);
-	pthread_cond_destroy(&vp.cv);
-	pthread_mutex_destroy(&vp.mu);
+	for (k = 1; k < n; k++)
+		if (r[k].own)
+			store_close(r[k].s);
 	return rc;
 }
 

@@ -84,6 +84,13 @@ struct ledger_verify_result {
 int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		  struct ledger_verify_result *res, struct aiv_err *err);
 
+/*
+ * For tests: split verification into exactly `ranges` ranges (1 to 4),
+ * whatever the cores and the size; 0 restores the default.  Not for
+ * concurrent use.
+ */
+void ledger_verify_tune(int ranges);
+
 /* Callback per entry for export/log, in seq order; non-zero stops. */
 struct ledger_row {
 	int64_t seq;

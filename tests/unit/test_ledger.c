@@ -20,6 +20,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "ledger/stream.h"
 #include "cli/cmd.h"
 
 #define NENTRIES 12
@@ -216,6 +217,43 @@ static void hash_definition_is_pinned(void **state)
 		"{\"action\":\"unit.test\",\"actor\":\"test\",\"payload\":{\"a\":1},"
 		"\"seq\":1,\"subject\":\"Thing/x\",\"time\":\"2026-11-25T23:26:20.123456Z\"}");
 	strbuf_release(&sb);
+}
+
+/*
+ * One RFC 5424 message, worked by hand: PRI 13 * 8 + 6 = 110; MSGID is
+ * the kind cut to 32 printable characters (the space becomes '_');
+ * '"', '\' and ']' in PARAM-VALUEs are escaped; MSG is the BOM and the
+ * export line with no line end.
+ */
+static void syslog_message_is_rfc5424(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct ledger_row row;
+	const char *want =
+		"<110>1 2026-12-07T00:00:24.925521Z siem-host aivalue 42 "
+		"agent.decision_with_a_very_long_ "
+		"[aivalue@32473 seq=\"7\" hash=\"" "ab" "\" prev_hash=\"" "cd" "\" "
+		"actor=\"user:\\\"o\\]k\\\\\" subject=\"Thing/x\"] \xef\xbb\xbf"
+		"{\"seq\":7,\"time\":\"2026-12-07T00:00:24.925521Z\",\"actor\":\"user:\\\"o]k\\\\\","
+		"\"action\":\"agent.decision with_a_very_long_name\",\"subject\":\"Thing/x\","
+		"\"payload\":{\"a\":1},\"prev_hash\":\"cd\",\"hash\":\"ab\"}";
+	(void)state;
+
+	memset(&row, 0, sizeof(row));
+	row.seq = 7;
+	row.time = "2026-12-07T00:00:24.925521Z";
+	row.actor = "user:\"o]k\\";
+	row.action = "agent.decision with_a_very_long_name";
+	row.subject = "Thing/x";
+	row.payload = "{\"a\":1}";
+	row.payload_len = 7;
+	row.prev_hash = "cd";
+	row.hash = "ab";
+	ledger_stream_syslog(&sb, &row, "siem-host", 42);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+	assert_int_equal(ledger_stream_format_parse("syslog"), LSF_SYSLOG);
+	assert_int_equal(ledger_stream_format_parse("cef"), -1);
 }
 
 static void append_needs_a_transaction(void **state)
@@ -607,9 +645,24 @@ static void big_expect_head(struct big *b, int64_t eseq, int64_t bad, int64_t he
 			    const char *why)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct ledger_verify_result r;
+	struct ledger_verify_result r, one;
 
+	/*
+	 * Once in one range, once split into four (edges after entries 1250,
+	 * 2500 and 3750, checked on four threads and connections): the same
+	 * verdict, field by field.
+	 */
+	ledger_verify_tune(1);
+	assert_int_equal(ledger_verify(b->s, eseq, eseq ? b->hash[eseq] : NULL, &one, &err), 0);
+	ledger_verify_tune(4);
 	assert_int_equal(ledger_verify(b->s, eseq, eseq ? b->hash[eseq] : NULL, &r, &err), 0);
+	ledger_verify_tune(0);
+	assert_int_equal(one.ok, r.ok);
+	assert_int_equal(one.bad_seq, r.bad_seq);
+	assert_int_equal(one.entries, r.entries);
+	assert_int_equal(one.head_seq, r.head_seq);
+	assert_string_equal(one.head_hash, r.head_hash);
+	assert_string_equal(one.reason, r.reason);
 	if (!bad) {
 		if (!r.ok)
 			fail_msg("failed at %lld: %s", (long long)r.bad_seq, r.reason);
@@ -705,6 +758,41 @@ static void big_hash_with_trailing_bytes(void **state)
 	big_exec(b, "UPDATE ledger SET hash = hash || '00' WHERE seq = %lld;"
 		    " UPDATE ledger SET prev_hash = prev_hash || '00' WHERE seq = %lld", 2222, 2223);
 	big_expect(b, 0, 2222, "entry 2222 has been altered");
+}
+
+/*
+ * Problems at the edges of verify's ranges (big_expect_head splits the
+ * 5000 entries after 1250, 2500 and 3750): the first entry of a range,
+ * the link across an edge, the last entry of a range gone, a whole
+ * range gone.
+ */
+static void big_range_edges(void **state)
+{
+	struct big *b = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	char *sql;
+
+	big_exec(b, "UPDATE ledger SET actor = 'x' WHERE seq = %lld%.0lld", 1251, 0);
+	big_expect(b, 0, 1251, "entry 1251 has been altered");
+	big_exec(b, "UPDATE ledger SET actor = 'test' WHERE seq = %lld%.0lld", 1251, 0);
+	big_exec(b, "UPDATE ledger SET actor = 'x' WHERE seq = %lld%.0lld", 2500, 0);
+	big_expect(b, 0, 2500, "entry 2500 has been altered");
+	big_exec(b, "UPDATE ledger SET actor = 'test' WHERE seq = %lld%.0lld", 2500, 0);
+	sql = xstrfmt("UPDATE ledger SET prev_hash = '%064d' WHERE seq = 2501", 7);
+	if (store_exec(b->s, sql, &err))
+		fail_msg("%s", err.msg);
+	free(sql);
+	big_expect(b, 0, 2501, "entry 2501 does not link to entry 2500");
+	sql = xstrfmt("UPDATE ledger SET prev_hash = '%s' WHERE seq = 2501", b->hash[2500]);
+	if (store_exec(b->s, sql, &err))
+		fail_msg("%s", err.msg);
+	free(sql);
+	big_expect(b, 0, 0, NULL);
+	big_expect(b, 3000, 0, NULL);
+	big_exec(b, "DELETE FROM ledger WHERE seq = %lld%.0lld", 3750, 0);
+	big_expect_head(b, 0, 3751, 3749, "entry 3750 is missing: the sequence jumps from 3749 to 3751");
+	big_exec(b, "DELETE FROM ledger WHERE seq <= %lld%.0lld", 1250, 0);
+	big_expect_head(b, 0, 1251, 0, "entry 1 is missing: the sequence jumps from 0 to 1251");
 }
 
 static void big_checkpoint_mismatch_vs_altered(void **state)
@@ -873,6 +961,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hash_definition_is_pinned),
+		cmocka_unit_test(syslog_message_is_rfc5424),
 		cmocka_unit_test(empty_ledger_head_is_genesis),
 		cmocka_unit_test(checkpoint_note_is_pinned),
 		cmocka_unit_test(checkpoint_keys_round_trip),
@@ -908,6 +997,7 @@ int main(void)
 		B(big_link_and_hash_same_entry),
 		B(big_hash_with_trailing_bytes),
 		B(big_checkpoint_mismatch_vs_altered),
+		B(big_range_edges),
 #undef B
 	};
 #undef T

@@ -67,7 +67,14 @@ static const struct store_migration org_migrations[] = {
 	{ ORG_LEFT_VERSION, "people from the directory: directory id, status and the day they left",
 	  "ALTER TABLE people ADD COLUMN directory_id TEXT;"
 	  "ALTER TABLE people ADD COLUMN status TEXT NOT NULL DEFAULT 'active';"
-	  "ALTER TABLE people ADD COLUMN left_at TEXT;", NULL },
+	  "ALTER TABLE people ADD COLUMN left_at TEXT;"
+	  /*
+	   * people.manager refers to people: every person written makes SQLite
+	   * look for the rows that name it as manager, a scan of the table
+	   * without this index (a 10,000-person import took 4.6 s CPU, growing
+	   * with the square of the people).
+	   */
+	  "CREATE INDEX people_manager ON people(manager);", NULL },
 };
 
 const struct store_schema org_tables = {

@@ -47,17 +47,6 @@ struct org_map {
 	int has_champions;
 };
 
-static char *lower_dup(const char *s)
-{
-	char *d = xstrdup(s);
-	char *p;
-
-	for (p = d; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return d;
-}
-
 static void map_release(struct org_map *m)
 {
 	json_decref(m->roles);
@@ -122,7 +111,7 @@ static int add_role(const struct ypos *p, const char *k, struct fy_node *v, void
 
 	if (!role || !*role)
 		return yfail(p, v, AIV_EINPUT, "roles: '%s' must map to a role name", k);
-	lk = lower_dup(k);
+	lk = identity_normalise(k);
 	json_object_set_new(b->m->roles, lk, json_string(role));
 	free(lk);
 	return 0;
@@ -158,7 +147,7 @@ static int add_department(const struct ypos *p, const char *k, struct fy_node *v
 	json_object_set_new(e, "function", json_string(fn));
 	if (team)
 		json_object_set_new(e, "team", json_string(team));
-	lk = lower_dup(k);
+	lk = identity_normalise(k);
 	json_object_set_new(b->m->departments, lk, e);
 	free(lk);
 	return 0;
@@ -232,7 +221,7 @@ static int map_load(const char *path, const struct catalog *cat, struct org_map 
 			ret = yfail(&p, item, AIV_EINPUT, "champions: items must be logins or emails");
 			goto out;
 		}
-		l = lower_dup(ytext(item));
+		l = identity_normalise(ytext(item));
 		json_object_set_new(m->champions, l, json_true());
 		free(l);
 	}
@@ -420,12 +409,12 @@ static void resolve_managers(struct plan *pl, struct org_result *r)
 			continue;
 		json_object_set_new(by_id, u->id, json_integer((json_int_t)i));
 		if (u->login) {
-			char *l = lower_dup(u->login);
+			char *l = identity_normalise(u->login);
 			json_object_set_new(by_login, l, json_integer((json_int_t)i));
 			free(l);
 		}
 		if (u->email) {
-			char *l = lower_dup(u->email);
+			char *l = identity_normalise(u->email);
 			if (!json_object_get(by_login, l))
 				json_object_set_new(by_login, l, json_integer((json_int_t)i));
 			free(l);
@@ -442,7 +431,7 @@ static void resolve_managers(struct plan *pl, struct org_result *r)
 		/* Graph and SCIM name the manager's id; Okta and HR files often a login */
 		m = json_object_get(by_id, p->u->manager);
 		if (!m) {
-			l = lower_dup(p->u->manager);
+			l = identity_normalise(p->u->manager);
 			m = json_object_get(by_login, l);
 			free(l);
 		}
@@ -513,7 +502,7 @@ static void dup_emails(struct plan *pl, struct org_result *r)
 
 		if (!p->keep || !p->u->email)
 			continue;
-		l = lower_dup(p->u->email);
+		l = identity_normalise(p->u->email);
 		if ((first = json_object_get(seen, l))) {
 			char *a = where_of(pl->pu[json_integer_value(first)].u), *b = where_of(p->u);
 			char *d = xstrfmt("'%s' is the email of %s and of %s: kept for the first",
@@ -551,7 +540,7 @@ static int map_users(struct plan *pl, const struct catalog *cat, struct aiv_err 
 				return ret;
 			continue;
 		}
-		l = lower_dup(dept);
+		l = identity_normalise(dept);
 		e = json_object_get(pl->map.departments, l);
 		free(l);
 		if (e) {
@@ -586,7 +575,7 @@ static int map_users(struct plan *pl, const struct catalog *cat, struct aiv_err 
 		p->team_title = xstrdup(dept);
 		role = NULL;
 		if (p->u->title) {
-			l = lower_dup(p->u->title);
+			l = identity_normalise(p->u->title);
 			role = json_string_value(json_object_get(pl->map.roles, l));
 			free(l);
 			if (!role)
@@ -606,7 +595,7 @@ static int is_champion(struct plan *pl, const struct org_user *u)
 
 	for (i = 0; i < 2 && !yes; i++) {
 		if (keys[i]) {
-			char *l = lower_dup(keys[i]);
+			char *l = identity_normalise(keys[i]);
 			yes = json_object_get(pl->map.champions, l) != NULL;
 			free(l);
 		}
@@ -860,7 +849,7 @@ static int write_identities(struct store *s, struct plan *pl, struct org_result 
 			char *v;
 			if (!vals[j] || !strchr(vals[j], '@'))
 				continue;
-			v = lower_dup(vals[j]);
+			v = identity_normalise(vals[j]);
 			sha256_update(&h, kinds[j], strlen(kinds[j]));
 			sha256_update(&h, "\t", 1);
 			sha256_update(&h, v, strlen(v));

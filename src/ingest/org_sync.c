@@ -797,12 +797,13 @@ static int append_kind(struct store *s, const char *actor, const char *action,
 	struct sha256_ctx h;
 	uint8_t dg[SHA256_LEN];
 	char hex[SHA256_HEX];
-	json_t *names = json_array(), *payload;
+	json_t *names, *payload;
 	size_t i;
 	int ret;
 
 	if (!n)
 		return 0;
+	names = json_array();
 	qsort(v, n, sizeof(*v), cmp_change);
 	sha256_init(&h);
 	for (i = 0; i < n; i++) {

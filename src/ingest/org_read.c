@@ -384,32 +384,39 @@ static int scim_user(struct rctx *c, const json_t *o)
 /* Groups come after users are read: give each member its first group. */
 static int scim_groups(struct rctx *c, json_t *groups)
 {
-	json_t *g, *m, *members;
-	size_t i, j, k;
-	int ret;
+	json_t *g, *m, *members, *by_id = json_object();
+	size_t i, j;
+	int ret = 0;
 
+	for (i = 0; i < c->dir->n; i++)
+		json_object_set_new(by_id, c->dir->users[i].id, json_integer((json_int_t)i));
 	json_array_foreach(groups, i, g) {
 		char *name = NULL;
 		c->file = json_string_value(json_object_get(g, "_file"));
 		c->record = (long)json_integer_value(json_object_get(g, "_record"));
 		if ((ret = get_str(c, g, "displayName", &name)))
-			return ret;
-		if (!name)
-			return bad(c, "displayName", "missing: a Group needs one (RFC 7643 4.2)");
+			break;
+		if (!name) {
+			ret = bad(c, "displayName", "missing: a Group needs one (RFC 7643 4.2)");
+			break;
+		}
 		members = json_object_get(g, "members");
 		if (members && !json_is_array(members)) {
 			free(name);
-			return bad(c, "members", "not an array");
+			ret = bad(c, "members", "not an array");
+			break;
 		}
 		json_array_foreach(members, j, m) {
 			const char *v = json_string_value(json_object_get(m, "value"));
-			for (k = 0; v && k < c->dir->n; k++)
-				if (!strcmp(c->dir->users[k].id, v) && !c->dir->users[k].group)
-					c->dir->users[k].group = xstrdup(name);
+			json_t *k = v ? json_object_get(by_id, v) : NULL;
+			struct org_user *u = k ? &c->dir->users[json_integer_value(k)] : NULL;
+			if (u && !u->group)
+				u->group = xstrdup(name);
 		}
 		free(name);
 	}
-	return 0;
+	json_decref(by_id);
+	return ret;
 }
 
 static int read_scim(struct rctx *c, const json_t *doc, json_t *groups, long *total)

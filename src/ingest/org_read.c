@@ -519,9 +519,21 @@ static int read_csv(struct rctx *c, FILE *f, const json_t *columns)
 		dst[5] = &u->department;
 		dst[6] = &u->office;
 		dst[7] = &u->manager;
-		for (i = 0; i < 8; i++)
-			if (col[i] >= 0 && *csv_str(&r, (size_t)col[i]))
-				*dst[i] = xstrdup(csv_str(&r, (size_t)col[i]));
+		for (i = 0; i < 8; i++) {
+			const char *v = col[i] >= 0 ? csv_str(&r, (size_t)col[i]) : "";
+			json_t *utf8;
+			if (!*v)
+				continue;
+			/* the specs are JSON: a Latin-1 export is refused, not mangled */
+			if (!(utf8 = json_string(v))) {
+				ret = aiv_fail_at(c->err, AIV_EINPUT, c->file, r.rec_line,
+						  r.fields[col[i]].col, "field '%s' is not valid UTF-8 "
+						  "(save the export as UTF-8)", csv_fields[i]);
+				goto out;
+			}
+			json_decref(utf8);
+			*dst[i] = xstrdup(v);
+		}
 		if (!u->id) {
 			ret = aiv_fail_at(c->err, AIV_EINPUT, c->file, r.rec_line,
 					  r.fields[col[0]].col, "field 'id' is empty");

@@ -371,8 +371,7 @@ static void assign_names(struct plan *pl)
 				free(base);
 				base = slug(p->u->id, 0);
 			}
-			if (!*base || !(base[0] >= 'a' && base[0] <= 'z') ||
-			    !org_valid_name(base)) {
+			if (!org_valid_name(base)) {
 				char *b2 = xstrfmt("u-%s", base);
 				free(base);
 				base = b2;

@@ -61,6 +61,12 @@ test_expect_success 'a repeated directory id and a bad email are refused' '
 	test_grep "email.csv.: record 3, field .email.: .felix.engel at umbrella. is not an address" err
 '
 
+test_expect_success 'a Latin-1 HR export is refused at the field, not stored mangled' '
+	printf "id,login,display_name,department\nE1,jose@x.example,Jos\351 Pe\361a,Finance\n" >latin1.csv &&
+	fail_unchanged latin1.csv --format csv &&
+	test_grep "latin1.csv:2:19: field .display_name. is not valid UTF-8" err
+'
+
 test_expect_success 'a mapping file naming an unknown function points at it' '
 	printf "departments:\n  Finance: treasury\n" >badmap.yaml &&
 	fail_unchanged "$FX/hr.csv" --format csv --map badmap.yaml &&

@@ -402,10 +402,9 @@ static void resolve_managers(struct plan *pl, struct org_result *r)
 	json_t *by_id = json_object(), *by_login = json_object();
 	size_t i;
 
+	/* every user, kept or skipped: a skipped one may still be a stored person */
 	for (i = 0; i < pl->dir.n; i++) {
 		struct org_user *u = pl->pu[i].u;
-		if (!pl->pu[i].keep)
-			continue;
 		json_object_set_new(by_id, u->id, json_integer((json_int_t)i));
 		if (u->login) {
 			char *l = identity_normalise(u->login);
@@ -474,7 +473,8 @@ static void break_cycles(struct plan *pl, struct org_result *r)
 					k = pl->pu[k].manager;
 				} while (k != pl->pu[j].manager);
 				w = where_of(pl->pu[k].u);
-				strbuf_addf(&sb, "%s; the manager of %s is not set", w, pl->pu[j].name);
+				strbuf_addf(&sb, "%s; the manager of %s is not set", w,
+					    pl->pu[j].u->login ? pl->pu[j].u->login : pl->pu[j].u->email);
 				free(w);
 				warn(r, "manager cycle", sb.buf);
 				strbuf_release(&sb);
@@ -687,17 +687,24 @@ static void plan_teams(struct plan *pl, struct org_result *r)
 	json_decref(leads);
 }
 
-/* Will p be a stored person once the plan is applied? */
-static int will_exist(struct plan *pl, const struct pu *p)
+/*
+ * The name p has as a stored person once the plan is applied, or NULL:
+ * imported now, already stored, or skipped now but stored before (found
+ * by directory id).  Borrowed.
+ */
+static const char *person_after(struct plan *pl, const struct pu *p)
 {
-	if (!p->keep || !p->name)
-		return 0;
-	return (p->u->active && p->team) || json_object_get(pl->persons, p->name) != NULL;
+	if (p->keep && p->name &&
+	    ((p->u->active && p->team) || json_object_get(pl->persons, p->name)))
+		return p->name;
+	if (!p->keep)
+		return json_string_value(json_object_get(pl->by_id, p->u->id));
+	return NULL;
 }
 
 static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *err)
 {
-	json_t *seen = json_object(), *v;
+	json_t *seen = json_object(), *ids = json_object(), *v;
 	const char *k;
 	size_t i;
 	int ret = 0;
@@ -705,6 +712,7 @@ static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *er
 	for (i = 0; i < pl->dir.n; i++) {
 		struct pu *p = &pl->pu[i];
 		json_t *old, *spec;
+		const char *mgr;
 		char *d;
 
 		if (!p->keep)
@@ -737,8 +745,8 @@ static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *er
 				 "role", p->role, "team", p->team, "directory_id", p->u->id);
 		if (p->u->email && !p->email_dup)
 			json_object_set_new(spec, "email", json_string(p->u->email));
-		if (p->manager >= 0 && will_exist(pl, &pl->pu[p->manager])) {
-			json_object_set_new(spec, "manager", json_string(pl->pu[p->manager].name));
+		if (p->manager >= 0 && (mgr = person_after(pl, &pl->pu[p->manager]))) {
+			json_object_set_new(spec, "manager", json_string(mgr));
 		} else if (p->manager >= 0) {
 			char *a = where_of(p->u), *b = where_of(pl->pu[p->manager].u);
 			d = xstrfmt("%s names manager %s, who is not imported: no manager set", a, b);
@@ -764,10 +772,17 @@ static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *er
 		}
 		json_decref(spec);
 	}
-	/* absent from a complete export: left */
+	/*
+	 * Absent from a complete export: left.  A user in the export who was
+	 * skipped (no department, say) is not absent: their directory id keeps
+	 * them as they were.
+	 */
+	for (i = 0; i < pl->dir.n; i++)
+		json_object_set_new(ids, pl->dir.users[i].id, json_true());
 	json_object_foreach(pl->persons, k, v) {
 		json_t *spec;
 		if (ret || json_object_get(seen, k) || !json_str(v, "directory_id") ||
+		    json_object_get(ids, json_str(v, "directory_id")) ||
 		    (json_str(v, "status") && !strcmp(json_str(v, "status"), "left")))
 			continue;
 		spec = json_deep_copy(v);
@@ -778,6 +793,7 @@ static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *er
 		json_decref(spec);
 	}
 	json_decref(seen);
+	json_decref(ids);
 	return ret;
 }
 

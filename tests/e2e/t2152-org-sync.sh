@@ -60,6 +60,15 @@ test_expect_success 'a leaver who comes back rejoins; a re-import after that cha
 	test "$(json_get o2.json "d[\"unchanged\"]")" = True
 '
 
+test_expect_success 'a user skipped for a missing department is not a leaver, and stays a manager' '
+	python3 -S -c "import json; d=json.load(open(\"$FX/entra-page1.json\")); d[\"value\"][1][\"department\"]=None; json.dump(d, open(\"nodept.json\", \"w\"))" &&
+	aivalue import org nodept.json "$FX/entra-page2.json" --format entra-users \
+		--map "$FX/map.yaml" --json >o.json &&
+	test "$(json_get o.json "d[\"tally\"][\"skips\"][0][\"reason\"]")" = "no department or group" &&
+	test "$(json_get o.json "d[\"unchanged\"]")" = True &&
+	test "$(sqlite3 "$AIVALUE_DB" "SELECT status || '"'"'/'"'"' || (SELECT manager FROM people WHERE name = '"'"'kofi.mensah'"'"') FROM people WHERE name = '"'"'hugo.berg'"'"'")" = active/hugo.berg
+'
+
 test_expect_success 'a status edited behind the ledger is a state difference' '
 	sqlite3 "$AIVALUE_DB" "UPDATE people SET status = '"'"'active'"'"', left_at = NULL WHERE name = '"'"'maya.dahl'"'"'" &&
 	test_must_fail aivalue audit verify >v 2>&1 &&

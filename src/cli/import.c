@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "core/termsafe.h"
 #include "core/timeutil.h"
+#include "ingest/org_import.h"
 #include "ingest/usage.h"
 #include "options.h"
 
@@ -184,8 +185,143 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	return 0;
 }
 
+/* ---- import org: the organisation from the directory (docs/org.md) ---- */
+
+static json_t *org_changes_json(const struct org_change *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, v[i].detail[0] ?
+				      json_pack("{s:s, s:s}", "person", v[i].name, "change",
+						v[i].detail) :
+				      json_pack("{s:s}", "person", v[i].name));
+	return a;
+}
+
+static json_t *org_result_json(const struct org_result *r)
+{
+	json_t *w = json_array(), *t = json_array();
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++)
+		json_array_append_new(w, json_pack("{s:s, s:s}", "warning", r->warnings[i].what,
+						   "records", r->warnings[i].detail));
+	for (i = 0; i < r->nteams; i++)
+		json_array_append_new(t, json_string(r->teams_created[i]));
+	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:s, s:s,"
+			 " s:{s:I, s:I, s:I, s:I}, s:o}",
+			 "format", r->format, "dry_run", r->dry_run, "unchanged", r->unchanged,
+			 "joined", org_changes_json(r->joined, r->njoined),
+			 "moved", org_changes_json(r->moved, r->nmoved),
+			 "left", org_changes_json(r->left, r->nleft), "teams_created", t,
+			 "warnings", w, "active_people", (json_int_t)r->people,
+			 "identities", (json_int_t)r->identities,
+			 "identities_changed", (json_int_t)r->identities_changed,
+			 "content_hash", r->content_hash, "map_sha256", r->map_sha256,
+			 "ledger", "join", (json_int_t)r->seq_join, "move", (json_int_t)r->seq_move,
+			 "leave", (json_int_t)r->seq_leave, "identities",
+			 (json_int_t)r->seq_identities, "tally", tally_json(&r->tally));
+}
+
+static void org_print_changes(const char *head, const struct org_change *v, size_t n,
+			      int64_t seq)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	printf("  %s: %zu %s", head, n, n == 1 ? "person" : "people");
+	if (seq)
+		printf(" (ledger entry %lld)", (long long)seq);
+	printf("\n");
+	for (i = 0; i < n && i < 20; i++)
+		printf("    %s%s%s\n", v[i].name, v[i].detail[0] ? ": " : "", v[i].detail);
+	if (n > 20)
+		printf("    ... and %zu more (--json lists all)\n", n - 20);
+}
+
+static void org_print(const struct org_result *r)
+{
+	size_t i;
+
+	if (r->unchanged && !r->dry_run)
+		printf("the workspace already matches the directory (%s); nothing changed\n",
+		       r->format);
+	else
+		printf("%s the organisation from the directory (%s)\n",
+		       r->dry_run ? "dry run: would sync" : "synced", r->format);
+	org_print_changes("joined", r->joined, r->njoined, r->seq_join);
+	org_print_changes("moved", r->moved, r->nmoved, r->seq_move);
+	org_print_changes("left", r->left, r->nleft, r->seq_leave);
+	if (r->nteams) {
+		printf("  teams created: %zu\n", r->nteams);
+		for (i = 0; i < r->nteams && i < 20; i++)
+			printf("    %s\n", r->teams_created[i]);
+	}
+	printf("  active people from the directory: %lld\n", (long long)r->people);
+	if (!r->dry_run)
+		printf("  identities (logins and emails): %lld, %lld new or changed\n",
+		       (long long)r->identities, (long long)r->identities_changed);
+	for (i = 0; i < r->nwarnings; i++)
+		printf("  warning: %s: %s\n", r->warnings[i].what, r->warnings[i].detail);
+	tally_print(&r->tally, stdout, 2);
+}
+
+static int import_org(int argc, char **argv, struct aiv_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"aivalue import org FILE... --format entra-users|okta-users|scim|csv [--map MAPFILE]"
+		" [--date YYYY-MM-DD] [--dry-run]",
+		NULL };
+	const char *format = NULL, *map = NULL, *date = NULL;
+	int dry_run = 0, n, ret;
+	const struct option opts[] = {
+		{ OPT_STRING, 'f', "format", &format, "F", "entra-users, okta-users, scim, csv" },
+		{ OPT_STRING, 0, "map", &map, "MAPFILE",
+		  "mapping YAML: roles, departments, default_role, default_function, champions,"
+		  " columns (csv)" },
+		{ OPT_STRING, 0, "date", &date, "YYYY-MM-DD", "the day leavers left (default today)" },
+		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL, "show the difference, change nothing" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct org_import_opts o;
+	struct org_result res;
+
+	if ((n = parse_options(argc, argv, opts, usage)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n < 1 || !format) {
+		fprintf(stderr, "error: import org needs FILE... and --format\n");
+		usage_with_options(usage, opts, 1);
+		return 2;
+	}
+	if ((ret = cli_open_store(ctx, 0)) || (ret = cli_load_catalog(ctx)))
+		return ret;
+	memset(&o, 0, sizeof(o));
+	o.format = format;
+	o.paths = (const char *const *)argv + 1;
+	o.npaths = (size_t)n;
+	o.map = map;
+	o.date = date;
+	o.dry_run = dry_run;
+	if (org_import(ctx->store, ctx->cat, ctx->actor, &o, &res, &err)) {
+		org_result_release(&res);
+		return cli_error(&err);
+	}
+	if (ctx->json)
+		cli_print_json(org_result_json(&res));
+	else
+		org_print(&res);
+	org_result_release(&res);
+	return 0;
+}
+
 int cmd_import(int argc, char **argv, struct aiv_ctx *ctx)
 {
+	if (argc >= 2 && !strcmp(argv[1], "org"))
+		return import_org(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && !strcmp(argv[1], "cases"))
 		return cmd_import_cases(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && !strcmp(argv[1], "usage"))
@@ -196,9 +332,11 @@ int cmd_import(int argc, char **argv, struct aiv_ctx *ctx)
 		printf("usage: aivalue import cases FILE [--name LOG] [--format xes|csv|jsonl|ocel] [...]\n"
 		       "   or: aivalue import usage FILE --format F [--map ...] [--dry-run] [--strict]\n"
 		       "   or: aivalue import journeys FILE --format csv|jsonl [--kind events|outcomes]\n"
+		       "   or: aivalue import org FILE... --format entra-users|okta-users|scim|csv"
+		       " [--map MAPFILE] [--dry-run]\n"
 		       "\n'aivalue import cases --help' and 'aivalue import usage --help' show the options.\n");
 		return 0;
 	}
-	fprintf(stderr, "error: import needs 'cases', 'usage' or 'journeys'\n");
+	fprintf(stderr, "error: import needs 'cases', 'usage', 'journeys' or 'org'\n");
 	return 2;
 }

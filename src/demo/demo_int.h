@@ -62,6 +62,7 @@ struct demo {
 	int64_t n_copilot_rows, n_m365_rows, n_m365_files, n_chatgpt_rows, n_otel_spans;
 	int64_t n_journeys, n_journey_events, n_customers, n_cases, n_case_events;
 	int64_t n_observations, n_artefacts, n_identities;
+	int org_pages;        /* org/users-1.json ... org/users-N.json (demo_org.c) */
 	/* files the loader reads, relative to dir, in load order */
 	char **usage_files;
 	const char **usage_formats;

@@ -33,6 +33,7 @@
 #include "ingest/ingest.h"
 #include "ingest/journeys.h"
 #include "ingest/logstore.h"
+#include "ingest/org_import.h"
 #include "ingest/usage.h"
 #include "metrics/eventlog.h"
 
@@ -96,6 +97,51 @@ static int step_apply(struct loader *L, const char *name, const char *const *rel
 	snprintf(L->st.detail, sizeof(L->st.detail), "%zu objects created", res.created);
 	end(L, json_pack("{s:I}", "created", (json_int_t)res.created));
 	apply_result_release(&res);
+	return 0;
+}
+
+/*
+ * `aivalue import org org/users-*.json --format entra-users --map org/map.yaml`,
+ * then `aivalue apply -f org/initiatives.yaml` (initiatives name their
+ * owners, so the people come first).
+ */
+static int step_org(struct loader *L, struct aiv_err *err)
+{
+	static const char *const ini[] = { "org/initiatives.yaml" };
+	struct org_import_opts o;
+	struct org_result res;
+	struct apply_result ar;
+	char **paths = xcalloc((size_t)L->d->org_pages + 1, sizeof(*paths));
+	char *map = demo_path(L->d, "org/map.yaml"), rel[64];
+	size_t created;
+	int i, ret;
+
+	begin(L, "people, teams, initiatives");
+	for (i = 0; i < L->d->org_pages; i++) {
+		snprintf(rel, sizeof(rel), "org/users-%d.json", i + 1);
+		paths[i] = demo_path(L->d, rel);
+	}
+	memset(&o, 0, sizeof(o));
+	o.format = "entra-users";
+	o.paths = (const char *const *)paths;
+	o.npaths = (size_t)L->d->org_pages;
+	o.map = map;
+	ret = org_import(L->s, L->cat, L->actor, &o, &res, err);
+	created = res.nteams + res.njoined;
+	if (!ret && res.nwarnings)
+		ret = aiv_fail(err, AIV_EINTERNAL, "the demo's directory export has a warning: "
+			       "%s: %s", res.warnings[0].what, res.warnings[0].detail);
+	org_result_release(&res);
+	for (i = 0; i < L->d->org_pages; i++)
+		free(paths[i]);
+	free(paths);
+	free(map);
+	if (ret || (ret = apply_files(L, ini, 1, &ar, err)))
+		return ret;
+	created += ar.created;
+	apply_result_release(&ar);
+	snprintf(L->st.detail, sizeof(L->st.detail), "%zu objects created", created);
+	end(L, json_pack("{s:I}", "created", (json_int_t)created));
 	return 0;
 }
 
@@ -630,8 +676,6 @@ cleanup:
 int demo_load(struct demo *d, struct store *s, const struct catalog *cat, const char *actor,
 	      demo_step_fn fn, void *data, struct aiv_err *err)
 {
-	static const char *const org[] = { "org/teams.yaml", "org/people.yaml",
-					   "org/initiatives.yaml" };
 	static const char *const reg[] = { "usage/register.yaml" };
 	static const char *const ctl[] = { "control/agents.yaml" };
 	struct loader L;
@@ -644,7 +688,7 @@ int demo_load(struct demo *d, struct store *s, const struct catalog *cat, const 
 	L.actor = actor;
 	L.fn = fn;
 	L.data = data;
-	if ((ret = step_apply(&L, "people, teams, initiatives", org, 3, err)) ||
+	if ((ret = step_org(&L, err)) ||
 	    (ret = step_apply(&L, "allowed-tools register", reg, 1, err)) ||
 	    (ret = step_usage(&L, err)) ||
 	    (ret = step_series(&L, err)) ||

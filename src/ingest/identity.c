@@ -384,6 +384,11 @@ cleanup:
 	return ret < 0 ? ret : 0;
 }
 
+char *identity_normalise(const char *s)
+{
+	return lower_trim(s);
+}
+
 void ingest_register_kinds(void)
 {
 	apply_register(&identity_kind);

@@ -44,6 +44,9 @@ struct identity_import_result {
 int identity_import_csv(struct store *s, const char *actor, const char *path,
 			struct identity_import_result *res, struct aiv_err *err);
 
+/* s trimmed and lowercased, as identity values are stored (caller frees). */
+char *identity_normalise(const char *s);
+
 /* Join usage rows with person NULL whose identity is now known; *n rows. */
 int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err);
 

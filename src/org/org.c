@@ -122,9 +122,10 @@ static int person_parse(const struct ypos *p, struct fy_node *doc,
 			const struct catalog *cat, json_t **out)
 {
 	static const char *const keys[] = { "kind", "name", "display_name", "email",
-					    "role", "team", "manager", "champion", NULL };
+					    "role", "team", "manager", "champion",
+					    "directory_id", "status", "left_at", NULL };
 	json_t *spec = json_object();
-	const char *email;
+	const char *email, *status, *left_at;
 	char what[200];
 	int champion = -1, ret;
 
@@ -138,8 +139,38 @@ static int person_parse(const struct ypos *p, struct fy_node *doc,
 	    (ret = opt_str(p, doc, "manager", 0, spec, what)) ||
 	    (ret = ref_name(p, doc, "team", spec, what)) ||
 	    (ret = ref_name(p, doc, "manager", spec, what)) ||
-	    (ret = yget_bool(p, doc, "champion", 0, &champion, what)))
+	    (ret = yget_bool(p, doc, "champion", 0, &champion, what)) ||
+	    (ret = opt_str(p, doc, "directory_id", 0, spec, what)) ||
+	    (ret = opt_str(p, doc, "status", 0, spec, what)) ||
+	    (ret = opt_str(p, doc, "left_at", 0, spec, what)))
 		goto fail;
+	/* a leaver is kept, marked left on a day (docs/org.md) */
+	status = json_str(spec, "status");
+	left_at = json_str(spec, "left_at");
+	if (status && strcmp(status, "active") && strcmp(status, "left")) {
+		ret = yfail(p, yget(doc, "status"), AIV_EINPUT,
+			    "%s: status must be active or left, not '%s'", what, status);
+		goto fail;
+	}
+	if (status && !strcmp(status, "active"))
+		json_object_del(spec, "status"); /* the default: one canonical spec */
+	if (left_at) {
+		int64_t us;
+		if (!status || strcmp(status, "left")) {
+			ret = yfail(p, yget(doc, "left_at"), AIV_EINPUT,
+				    "%s: left_at needs status: left", what);
+			goto fail;
+		}
+		if (strlen(left_at) != 10 || time_parse_iso(left_at, &us)) {
+			ret = yfail(p, yget(doc, "left_at"), AIV_EINPUT,
+				    "%s: left_at must be a date YYYY-MM-DD, not '%s'", what, left_at);
+			goto fail;
+		}
+	} else if (status && !strcmp(status, "left")) {
+		ret = yfail(p, yget(doc, "status"), AIV_EINPUT,
+			    "%s: a person who left needs left_at (YYYY-MM-DD)", what);
+		goto fail;
+	}
 	email = json_str(spec, "email");
 	if (email && (!strchr(email, '@') || strchr(email, ' '))) {
 		ret = yfail(p, yget(doc, "email"), AIV_EINPUT,
@@ -266,11 +297,14 @@ static int team_put(struct store *s, const json_t *spec, struct aiv_err *err)
 static int person_put(struct store *s, const json_t *spec, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s,
-		"INSERT INTO people(name, display_name, email, role, team, manager, champion)"
-		" VALUES (?,?,?,?,?,?,?)"
+		"INSERT INTO people(name, display_name, email, role, team, manager, champion,"
+		" directory_id, status, left_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT(name) DO UPDATE SET display_name = excluded.display_name,"
 		" email = excluded.email, role = excluded.role, team = excluded.team,"
-		" manager = excluded.manager, champion = excluded.champion", err);
+		" manager = excluded.manager, champion = excluded.champion,"
+		" directory_id = excluded.directory_id, status = excluded.status,"
+		" left_at = excluded.left_at", err);
+	const char *status = json_str(spec, "status"); /* NULL: active */
 
 	if (!st)
 		return err->code;
@@ -281,6 +315,9 @@ static int person_put(struct store *s, const json_t *spec, struct aiv_err *err)
 	store_bind_text(st, 5, json_str(spec, "team"));
 	store_bind_text(st, 6, json_str(spec, "manager"));
 	store_bind_int(st, 7, json_is_true(json_object_get(spec, "champion")));
+	store_bind_text(st, 8, json_str(spec, "directory_id"));
+	store_bind_text(st, 9, status ? status : "active");
+	store_bind_text(st, 10, json_str(spec, "left_at"));
 	return store_step_done(st, err);
 }
 

@@ -11,6 +11,12 @@
 
 #include "apply/apply.h"
 
+/*
+ * The schema version that gave people directory_id, status and left_at
+ * (org_schema.c); older workspaces opened read-only lack the columns.
+ */
+#define ORG_LEFT_VERSION 16
+
 extern const struct kind_ops org_team_kind;
 extern const struct kind_ops org_person_kind;
 extern const struct kind_ops org_initiative_kind;

@@ -16,6 +16,7 @@
  * single apply can create a team and its lead in either order; they are
  * checked at commit.
  */
+#include "org/org.h"
 #include "store/store.h"
 
 static const struct store_migration org_migrations[] = {
@@ -57,6 +58,23 @@ static const struct store_migration org_migrations[] = {
 	  " token_id INTEGER NOT NULL REFERENCES tokens(id),"
 	  " created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
 	  "CREATE INDEX sessions_expires ON sessions(expires_at);", NULL },
+	/*
+	 * The organisation from the directory (ingest/org_import.h): a person
+	 * keeps the directory's id, so a re-import finds them after a rename,
+	 * and a leaver is marked left with a date, never deleted, so that the
+	 * history measured for them stays measurable.
+	 */
+	{ ORG_LEFT_VERSION, "people from the directory: directory id, status and the day they left",
+	  "ALTER TABLE people ADD COLUMN directory_id TEXT;"
+	  "ALTER TABLE people ADD COLUMN status TEXT NOT NULL DEFAULT 'active';"
+	  "ALTER TABLE people ADD COLUMN left_at TEXT;"
+	  /*
+	   * people.manager refers to people: every person written makes SQLite
+	   * look for the rows that name it as manager, a scan of the table
+	   * without this index (a 10,000-person import took 4.6 s CPU, growing
+	   * with the square of the people).
+	   */
+	  "CREATE INDEX people_manager ON people(manager);", NULL },
 };
 
 const struct store_schema org_tables = {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "apply/apply_state.h"
+#include "core/cjson.h"
 #include "core/timeutil.h"
 #include "ledger/bind.h"
 #include "ledger/state.h"
@@ -180,6 +181,62 @@ out:
 	return ret;
 }
 
+/*
+ * people.directory_id, status and left_at (schema ORG_LEFT_VERSION): put
+ * from the Person spec like the other columns, but checked here rather
+ * than in the replay's column list, because a workspace from before that
+ * version, opened read-only, has no such columns to compare.  A row with
+ * no Person spec is the replay's to report.
+ */
+static int check_people_status(struct store *s, struct ledger_state_report *r,
+			       struct aiv_err *err)
+{
+	json_t *specs = NULL, *byname = json_object(), *v;
+	struct store_stmt *st = NULL;
+	size_t i;
+	int rc, ret;
+
+	/* the people table and its rows are counted once, by the replay */
+	if (store_schema_version(s) < ORG_LEFT_VERSION)
+		goto done;
+	if ((ret = apply_object_specs(s, "Person", &specs, err)))
+		goto out;
+	json_array_foreach(specs, i, v)
+		json_object_set(byname, json_str(v, "name"), v);
+	if (!(st = store_prepare(s, "SELECT name, coalesce(directory_id, ''), status,"
+				 " coalesce(left_at, '') FROM people ORDER BY name", err))) {
+		ret = err->code;
+		goto out;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const json_t *spec = json_object_get(byname, store_col_text(st, 0));
+		const char *want_dir, *want_status, *want_left;
+
+		if (!spec)
+			continue;
+		want_dir = ledger_state_str(spec, "directory_id");
+		want_status = json_str(spec, "status") ? json_str(spec, "status") : "active";
+		want_left = ledger_state_str(spec, "left_at");
+		if (strcmp(want_dir, store_col_text(st, 1)) ||
+		    strcmp(want_status, store_col_text(st, 2)) ||
+		    strcmp(want_left, store_col_text(st, 3)))
+			ledger_state_add(r, "people", store_col_text(st, 0), "status is '%s' (left "
+					 "'%s', directory id '%s') but the applied spec says '%s' (left "
+					 "'%s', directory id '%s')", store_col_text(st, 2),
+					 store_col_text(st, 3), store_col_text(st, 1), want_status,
+					 want_left, want_dir);
+	}
+	store_reset(st);
+	ret = rc < 0 ? rc : 0;
+out:
+	json_decref(specs);
+	json_decref(byname);
+	return ret;
+done:
+	json_decref(byname);
+	return 0;
+}
+
 void org_state_register(void)
 {
 	ledger_state_register(check_tokens);
@@ -188,6 +245,7 @@ void org_state_register(void)
 	apply_state_replay("Team", "teams", "name", "title, function, parent, lead");
 	apply_state_replay("Person", "people", "name",
 			   "display_name, email, role, team, manager, champion");
+	ledger_state_register(check_people_status);
 	apply_state_replay("Initiative", "initiatives", "name",
 			   "title, model, owner, phase, status, description");
 }

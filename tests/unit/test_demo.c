@@ -86,7 +86,7 @@ static struct demo *gen(const struct catalog *cat, const char *dir, uint64_t see
 
 static void test_deterministic(void **state)
 {
-	static const char *const files[] = { "org/people.yaml", "usage/identities.csv",
+	static const char *const files[] = { "org/users-1.json", "org/map.yaml", "usage/identities.csv",
 					     "journeys/events.csv", "journeys/outcomes.csv",
 					     "cases/procure-to-pay.xes", "usage/m365/2026-11-20.csv",
 					     "control/decisions.jsonl", "assess/readiness.yaml",

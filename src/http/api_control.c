@@ -285,15 +285,19 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
  * times a second, so at the default size (1,000 pages) that stall
  * (milliseconds on a virtual disk) held every queued decision and set
  * p99.  Instead this thread, on its own connection, runs a passive
- * checkpoint (it never blocks the writer) every 5 ms when the writer has
+ * checkpoint (it never blocks the writer) every 50 ms when the writer has
  * committed since, so the copying and syncing happen beside the writer.
+ * Every 5 ms, as before, it copied the same hot pages (the tables' and
+ * indexes' right edges) and synced the file up to 200 times a second: 12%
+ * of the server's CPU under load (docs/performance.md, "HTTP decide");
+ * at 50 ms the WAL grows by a few hundred pages between checkpoints.
  * A passive checkpoint cannot restart the WAL while the writer keeps
  * appending, so the writer's own checkpoint size is raised to 8,192
  * pages (32 MiB) rather than switched off: when the WAL reaches it, the
  * writer checkpoints the little the checkpointer has not copied yet, and
  * the WAL starts over.  The WAL file thus stays under about 35 MB.
  */
-#define CHECKPOINT_EVERY_US 5000
+#define CHECKPOINT_EVERY_US 50000
 #define WRITER_WAL_PAGES 8192
 
 static pthread_t ck_thread;

@@ -32,8 +32,9 @@
  * so an answered decision is always in the ledger.  The store runs SQLite
  * in WAL mode with synchronous=NORMAL: a committed transaction survives a
  * crash of aivalue (it is in the WAL file); after a power loss or an OS
- * crash the last transactions before the next checkpoint may be lost as a
- * whole (the chain stays intact, it only ends earlier).  The writer checks
+ * crash the last transactions before the next checkpoint (at most about
+ * 50 ms of them, the checkpointer's period) may be lost as a whole (the
+ * chain stays intact, it only ends earlier).  The writer checks
  * in each transaction that the snapshot the workers used is still what
  * the store holds and evaluates again what it must (control.h); it then
  * publishes its reloaded snapshot to the workers.  It also notices token

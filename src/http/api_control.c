@@ -32,8 +32,9 @@
  * so an answered decision is always in the ledger.  The store runs SQLite
  * in WAL mode with synchronous=NORMAL: a committed transaction survives a
  * crash of aivalue (it is in the WAL file); after a power loss or an OS
- * crash the last transactions before the next checkpoint may be lost as a
- * whole (the chain stays intact, it only ends earlier).  The writer checks
+ * crash the last transactions before the next checkpoint (at most about
+ * 50 ms of them, the checkpointer's period) may be lost as a whole (the
+ * chain stays intact, it only ends earlier).  The writer checks
  * in each transaction that the snapshot the workers used is still what
  * the store holds and evaluates again what it must (control.h); it then
  * publishes its reloaded snapshot to the workers.  It also notices token
@@ -285,15 +286,19 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
  * times a second, so at the default size (1,000 pages) that stall
  * (milliseconds on a virtual disk) held every queued decision and set
  * p99.  Instead this thread, on its own connection, runs a passive
- * checkpoint (it never blocks the writer) every 5 ms when the writer has
+ * checkpoint (it never blocks the writer) every 50 ms when the writer has
  * committed since, so the copying and syncing happen beside the writer.
+ * Every 5 ms, as before, it copied the same hot pages (the tables' and
+ * indexes' right edges) and synced the file up to 200 times a second: 12%
+ * of the server's CPU under load (docs/performance.md, "HTTP decide");
+ * at 50 ms the WAL grows by a few hundred pages between checkpoints.
  * A passive checkpoint cannot restart the WAL while the writer keeps
  * appending, so the writer's own checkpoint size is raised to 8,192
  * pages (32 MiB) rather than switched off: when the WAL reaches it, the
  * writer checkpoints the little the checkpointer has not copied yet, and
  * the WAL starts over.  The WAL file thus stays under about 35 MB.
  */
-#define CHECKPOINT_EVERY_US 5000
+#define CHECKPOINT_EVERY_US 50000
 #define WRITER_WAL_PAGES 8192
 
 static pthread_t ck_thread;

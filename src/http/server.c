@@ -69,6 +69,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -94,7 +95,7 @@
  * HTTP_MAX_HEAD so that heads over our limits still reach on_request and
  * get a JSON answer; beyond it libmicrohttpd answers 414/431 in HTML.
  */
-#define CONN_MEMORY (128u * 1024)
+#define CONN_MEMORY (64u * 1024)
 #define REAPER_TICK_US 50000          /* the reaper looks every 50 ms */
 #define RESERVED_HEAD_US 2000000      /* head deadline on a reserved connection */
 #define EVICT_MIN_IDLE_US 250000      /* evict only connections idle this long */
@@ -164,6 +165,8 @@ struct http_deferred {
 static int deferred_open;
 /* Set by http_stop: handlers answer synchronously from then on. */
 static int stopping;
+/* A thread per connection (AIVALUE_HTTP_MODE): handlers never defer. */
+static int per_connection;
 
 #define MAX_STOP_HOOKS 8
 static void (*stop_hooks[MAX_STOP_HOOKS])(void);
@@ -353,18 +356,32 @@ void http_stats_snapshot(struct http_stats *out)
 
 /* ---- connection tracking ---- */
 
+/*
+ * The connection bookkeeping (phases, deadlines, request durations) runs
+ * on the monotonic clock: it measures intervals only, and time_now_us()
+ * (wall time, which honours AIVALUE_FAKE_TIME through getenv) cost a
+ * microsecond per request at eight calls.
+ */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void set_phase(struct conn_track *ct, int phase, int64_t deadline_us)
 {
 	if (!ct)
 		return;
 	__atomic_store_n(&ct->phase, phase, __ATOMIC_RELEASE);
-	__atomic_store_n(&ct->phase_us, time_now_us(), __ATOMIC_RELEASE);
+	__atomic_store_n(&ct->phase_us, mono_us(), __ATOMIC_RELEASE);
 	__atomic_store_n(&ct->deadline_us, deadline_us, __ATOMIC_RELEASE);
 }
 
 static int64_t after_s(unsigned s)
 {
-	return time_now_us() + (int64_t)s * 1000000;
+	return mono_us() + (int64_t)s * 1000000;
 }
 
 /* Shut the socket down (libmicrohttpd then sees EOF and closes it).  Lock held. */
@@ -448,7 +465,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *fd =
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		int64_t now = time_now_us();
+		int64_t now = mono_us();
 
 		ct = xcalloc(1, sizeof(*ct));
 		const union MHD_ConnectionInfo *ca =
@@ -526,7 +543,7 @@ static void *reaper_main(void *arg)
 	pthread_mutex_lock(&conns_lock);
 	while (!reaper_stop) {
 		struct conn_track *ct;
-		int64_t now = time_now_us();
+		int64_t now = mono_us();
 		int drain = __atomic_load_n(&draining, __ATOMIC_ACQUIRE);
 
 		for (ct = conns; ct; ct = ct->next) {
@@ -559,7 +576,7 @@ struct http_deferred *http_defer(struct http_request *req, http_finish_fn finish
 {
 	struct conn_state *cs = req->server_state;
 
-	if (!cs || !req->conn || cs->deferred.active ||
+	if (!cs || !req->conn || cs->deferred.active || per_connection ||
 	    __atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
 		return NULL;
 	cs->deferred.conn = req->conn;
@@ -863,7 +880,7 @@ static struct conn_state *new_conn_state(struct MHD_Connection *conn, size_t uri
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn_state *cs = xcalloc(1, sizeof(*cs));
 
-	cs->start_us = time_now_us();
+	cs->start_us = mono_us();
 	cs->uri_len = uri_len;
 	cs->ct = sc ? sc->socket_context : NULL;
 	strbuf_init(&cs->body, 0);
@@ -913,7 +930,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (cs->ct)
 		set_phase(cs->ct, PH_IDLE, cs->ct->reserved
-			  ? time_now_us() + RESERVED_HEAD_US
+			  ? mono_us() + RESERVED_HEAD_US
 			  : after_s(active_cfg->header_timeout_s));
 	if (cs->deferred.active) {
 		/*
@@ -927,7 +944,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		cs->deferred.active = 0;
 		__atomic_sub_fetch(&deferred_open, 1, __ATOMIC_RELEASE);
 	}
-	us = time_now_us() - cs->start_us;
+	us = mono_us() - cs->start_us;
 	st = cs->responded ? cs->status : 0;
 	if (st >= 100 && st < 600)
 		__atomic_fetch_add(&stats.by_status[st / 100][st % 100], 1, __ATOMIC_RELAXED);
@@ -979,8 +996,8 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	       struct aiv_err *err)
 {
 	struct http_server *srv;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	const char *mode = getenv("AIVALUE_HTTP_MODE");
 	unsigned threads = cfg->threads, max_conns, reserved;
 	const union MHD_DaemonInfo *info;
 	struct MHD_OptionItem opts[20];
@@ -1006,6 +1023,28 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	if (reserved >= max_conns)
 		return aiv_fail(err, AIV_EINPUT, "the reserved connections (%u) must be fewer "
 				"than all connections (%u)", reserved, max_conns);
+	/*
+	 * Connection handling (docs/performance.md, "HTTP decide", compares
+	 * them): a pool of `threads` internal threads polling with epoll, the
+	 * default; AIVALUE_HTTP_MODE picks another for benchmarking: poll or
+	 * select in the pool, epoll with MHD_USE_TURBO, or a thread per
+	 * connection (no suspend there: a decide handler waits for its commit
+	 * on its own thread).
+	 */
+	per_connection = 0;
+	if (!mode || !*mode || !strcmp(mode, "epoll"))
+		flags |= MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	else if (!strcmp(mode, "epoll-turbo"))
+		flags |= MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+	else if (!strcmp(mode, "poll"))
+		flags |= MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME;
+	else if (!strcmp(mode, "select"))
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	else if (!strcmp(mode, "per-connection"))
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, per_connection = 1;
+	else
+		return aiv_fail(err, AIV_EINPUT, "AIVALUE_HTTP_MODE '%s' is not one of epoll, "
+				"epoll-turbo, poll, select, per-connection", mode);
 	srv = xcalloc(1, sizeof(*srv));
 	if (cfg->trust_proxy) {
 		struct sockaddr_in *a4 = (struct sockaddr_in *)&srv->proxy;
@@ -1051,7 +1090,8 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	       ? ntohs(((const struct sockaddr_in6 *)&cfg->addr)->sin6_port)
 	       : ntohs(((const struct sockaddr_in *)&cfg->addr)->sin_port);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &srv->cfg.addr);
-	OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	if (!per_connection)
+		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL);
 	if (cfg->max_conns_per_ip)
 		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip + threads, NULL);
@@ -1152,6 +1192,17 @@ int http_serve(const struct http_config *cfg, struct aiv_err *err)
 	sigset_t set, old;
 	int sig = 0, ret;
 
+	/*
+	 * A server keeps its heap.  By default glibc hands a thread arena's
+	 * free top back to the system once it passes 128 KiB (madvise, then
+	 * mprotect to grow it again) and serves every allocation over 128 KiB
+	 * (the writer's arrays for a large group commit) with mmap and munmap,
+	 * whose TLB shootdowns stop both cores: under load that was a system
+	 * call every few decisions (docs/performance.md, "HTTP decide").
+	 */
+	mallopt(M_MMAP_THRESHOLD, 16 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
 	/* block the stop signals before the worker threads exist, so that
 	 * they inherit the mask and only sigwait() below sees them */
 	sigemptyset(&set);

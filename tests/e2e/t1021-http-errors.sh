@@ -33,7 +33,7 @@ test_expect_success 'a 40 KB request head: 431 as a JSON error' '
 	test_grep "over the limit of 32768 bytes" out.json
 '
 
-test_expect_success 'beyond the 128 KiB pool libmicrohttpd answers 414 itself (fixed HTML, documented)' '
+test_expect_success 'beyond the 64 KiB pool libmicrohttpd answers 414 itself (fixed HTML, documented)' '
 	python3 -S -c "
 import socket, sys
 s = socket.create_connection((\"127.0.0.1\", int(sys.argv[1])))

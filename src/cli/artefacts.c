@@ -56,7 +56,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "as", &as, "PERSON", "sync: who proposes changed files as change requests" },
 		{ OPT_STRING, 0, "reason", &reason, "TEXT", "sync: the reason for those change requests" },
-		{ OPT_STRING, 0, "risk", &risk, "LEVEL", "sync: their risk (low, medium, high)" },
+		{ OPT_STRING, 0, "risk", &risk, "low|medium|high", "sync: their risk (low, medium, high)" },
 		{ OPT_STRING, 0, "owner", &owner, "NAME", "import-doorstop: person or team owning the items" },
 		{ OPT_STRING, 0, "type", &type, "TYPE", "import-doorstop: artefact type (default requirement)" },
 		{ OPT_BOOL, 0, "strict", &strict, NULL, "import-doorstop: a skipped item (inactive, heading) is an error" },

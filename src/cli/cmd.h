@@ -61,6 +61,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_baseline(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_completion(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);

@@ -6,8 +6,11 @@
  *
  *   aivalue demo [--size small|medium|large] [--seed N]
  *                [--industry retail|insurance|manufacturing] [--dir DIR]
- *                [--serve] [--listen ADDR:PORT] [--json]
+ *                [--serve [--listen ADDR:PORT]] [--json]
  *
+ * The generated files go to --dir, or beside the workspace (DB minus
+ * ".db", plus "-data"), never into the current folder by default;
+ * --listen without --serve is refused rather than ignored.
  * The workspace (--db, $AIVALUE_DB) must not exist yet: the demo builds
  * a new one.  Bad options exit 2 before anything is created.
  */
@@ -52,6 +55,25 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/*
+ * The generated files' folder when --dir is not given: beside the
+ * workspace, named after it ("w/demo.db" gives "w/demo-data"), so that a
+ * demo run in a source checkout with --db elsewhere leaves the checkout
+ * alone.  Caller frees.
+ */
+static char *demo_default_dir(const char *db_path)
+{
+	size_t n = strlen(db_path);
+	char *dir;
+
+	if (n > 3 && !strcmp(db_path + n - 3, ".db"))
+		n -= 3;
+	dir = xmalloc(n + sizeof("-data"));
+	memcpy(dir, db_path, n);
+	memcpy(dir + n, "-data", sizeof("-data"));
+	return dir;
+}
+
 /* As `aivalue init` does: a new workspace with its first ledger entry. */
 static int create_workspace(struct aiv_ctx *ctx, struct aiv_err *err)
 {
@@ -75,18 +97,19 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue demo [--size small|medium|large] [--seed N] "
-		"[--industry retail|insurance|manufacturing] [--dir DIR] [--serve] "
-		"[--listen ADDR:PORT] [--json]", NULL };
-	const char *size = "medium", *seed = "1", *industry = "insurance", *dir = "demo-data";
-	const char *listen = "127.0.0.1:8080";
+		"[--industry retail|insurance|manufacturing] [--dir DIR] [--serve "
+		"[--listen ADDR:PORT]] [--json]", NULL };
+	const char *size = "medium", *seed = "1", *industry = "insurance", *dir = NULL;
+	const char *listen = NULL;
 	int serve = 0;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "size", &size, "SIZE",
+		{ OPT_STRING, 0, "size", &size, "small|medium|large",
 		  "small (~150 people), medium (~2,000; default) or large (~20,000)" },
 		{ OPT_STRING, 0, "seed", &seed, "N", "random seed (default 1): same seed, same files" },
-		{ OPT_STRING, 0, "industry", &industry, "NAME",
+		{ OPT_STRING, 0, "industry", &industry, "retail|insurance|manufacturing",
 		  "retail, insurance (default) or manufacturing" },
-		{ OPT_STRING, 0, "dir", &dir, "DIR", "where the generated files go (default ./demo-data)" },
+		{ OPT_STRING, 0, "dir", &dir, "DIR", "where the generated files go (default: beside the workspace, "
+		  "aivalue.db gives aivalue-data)" },
 		{ OPT_BOOL, 0, "serve", &serve, NULL, "serve the dashboard afterwards" },
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "with --serve: address to listen on (default 127.0.0.1:8080)" },
@@ -98,7 +121,7 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 	struct progress prog = { 0, NULL };
 	struct ledger_verify_result vr;
 	struct stat st;
-	char *viewer = NULL, *admin = NULL, *end;
+	char *viewer = NULL, *admin = NULL, *end, *dir_buf = NULL;
 	unsigned long long sv;
 	double t0, t1, tg;
 	int n, ret = 0;
@@ -126,6 +149,13 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 			(unsigned long long)UINT64_MAX, seed);
 		return 2;
 	}
+	if (listen && !serve) {
+		fprintf(stderr, "error: --listen needs --serve: the demo serves its dashboard only "
+			"with --serve (or run 'aivalue serve --listen %s' afterwards)\n", listen);
+		return 2;
+	}
+	if (!listen)
+		listen = "127.0.0.1:8080";
 	{
 		struct http_config cfg;
 		http_config_init(&cfg);
@@ -134,6 +164,8 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 			return 2;
 		}
 	}
+	if (!dir)
+		dir = dir_buf = demo_default_dir(ctx->db_path);
 	if (!*dir) {
 		fprintf(stderr, "error: --dir must name a folder\n");
 		return 2;
@@ -221,6 +253,7 @@ cleanup:
 	json_decref(prog.steps);
 	free(viewer);
 	free(admin);
+	free(dir_buf);
 	demo_free(d);
 	return ret;
 }

@@ -23,8 +23,8 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 		" [--map TARGET=COLUMN,...] [--dry-run]", NULL };
 	struct journey_opts o;
 	const struct option opts[] = {
-		{ OPT_STRING, 'f', "format", &o.format, "F", "csv or jsonl" },
-		{ OPT_STRING, 0, "kind", &o.kind, "K", "events or outcomes (default: from the columns)" },
+		{ OPT_STRING, 'f', "format", &o.format, "csv|jsonl", "csv or jsonl" },
+		{ OPT_STRING, 0, "kind", &o.kind, "events|outcomes", "events or outcomes (default: from the columns)" },
 		{ OPT_STRING, 0, "map", &o.map, "MAP", "journey_id=COL,customer_id=COL,channel=COL,..." },
 		{ OPT_BOOL, 0, "dry-run", &o.dry_run, NULL, "check everything, change nothing" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },

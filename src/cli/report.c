@@ -23,7 +23,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	const char *format = "html", *outfile = NULL, *industry = NULL, *org = NULL, *as_of = NULL;
 	int64_t as_of_us = 0;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
+		{ OPT_STRING, 0, "format", &format, "html|md|json", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
 		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },

@@ -1,0 +1,148 @@
+/*
+ * progress.c - the progress line; see progress.h.
+ *
+ * Drawing is "\r" + the line + "\033[K" (erase the rest of the old
+ * line), so the line is redrawn in place and never scrolls.  The rate is
+ * the average since the start (steadier than a moving window for the
+ * seconds-to-minutes work it is for), and the ETA is what is left at
+ * that rate, shown once a second of work has been measured.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progress.h"
+
+#define REDRAW_NS (100 * 1000 * 1000LL) /* at most 10 draws a second */
+
+static int quiet;
+
+void progress_set_quiet(int q)
+{
+	quiet = q;
+}
+
+int progress_active(void)
+{
+	return !quiet && isatty(2);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* 1234567 -> "1,234,567" */
+static void group(uint64_t v, char *buf, size_t size)
+{
+	char raw[32];
+	size_t n, i, o = 0;
+
+	snprintf(raw, sizeof(raw), "%llu", (unsigned long long)v);
+	n = strlen(raw);
+	for (i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = '\0';
+}
+
+static void duration(int64_t s, char *buf, size_t size)
+{
+	if (s < 60)
+		snprintf(buf, size, "%lld s", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, size, "%lld min %02lld s", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, size, "%lld h %02lld min", (long long)(s / 3600),
+			 (long long)(s % 3600 / 60));
+}
+
+void progress_format(const struct progress *p, int64_t now, char *buf, size_t size)
+{
+	char d[32], t[32], r[32], e[64] = "";
+	double secs = (double)(now - p->start_ns) / 1e9;
+	uint64_t rate = secs > 0 ? (uint64_t)((double)p->done / secs) : 0;
+	const char *unit = p->unit ? p->unit : "items";
+	size_t n;
+
+	group(p->done, d, sizeof(d));
+	group(rate, r, sizeof(r));
+	if (p->total && p->done <= p->total) {
+		char bar[21];
+		int fill = (int)(p->done * 20 / p->total), i;
+
+		for (i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '-';
+		bar[20] = '\0';
+		group(p->total, t, sizeof(t));
+		if (secs >= 1 && rate > 0) {
+			char left[48];
+			duration((int64_t)((p->total - p->done) / rate), left, sizeof(left));
+			snprintf(e, sizeof(e), "  ETA %s", left);
+		}
+		snprintf(buf, size, "%s  [%s] %3d%%  %s of %s %s", p->title, bar,
+			 (int)(p->done * 100 / p->total), d, t, unit);
+	} else {
+		snprintf(buf, size, "%s  %s %s", p->title, d, unit);
+	}
+	n = strlen(buf);
+	if (secs >= 1 && n < size)
+		snprintf(buf + n, size - n, "  %s %s/s%s", r, unit, e);
+}
+
+static void draw(struct progress *p, int64_t now)
+{
+	char line[256];
+
+	progress_format(p, now, line, sizeof(line));
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	p->drawn = 1;
+	p->last_ns = now;
+}
+
+void progress_start(struct progress *p, const char *title, const char *unit, uint64_t total)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->title, sizeof(p->title), "%s", title);
+	p->unit = unit;
+	p->total = total;
+	p->enabled = progress_active();
+	p->start_ns = now_ns();
+	if (p->enabled)
+		draw(p, p->start_ns);
+}
+
+void progress_update(struct progress *p, uint64_t done, uint64_t total)
+{
+	int64_t now;
+
+	p->done = done;
+	if (total)
+		p->total = total;
+	if (!p->enabled)
+		return;
+	now = now_ns();
+	if (now - p->last_ns >= REDRAW_NS)
+		draw(p, now);
+}
+
+void progress_cb(void *arg, uint64_t done, uint64_t total)
+{
+	progress_update(arg, done, total);
+}
+
+void progress_stop(struct progress *p)
+{
+	if (p->enabled && p->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	p->drawn = 0;
+}

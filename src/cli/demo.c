@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
 #include "http/server.h"
@@ -29,14 +30,21 @@
 #include "ledger/ledger.h"
 #include "options.h"
 
-struct progress {
+struct demo_report {
 	int quiet;
 	json_t *steps;
+	struct progress bar; /* core/progress.h: the running step, on a terminal */
 };
 
 static void on_step(const struct demo_step *st, void *data)
 {
-	struct progress *p = data;
+	struct demo_report *p = data;
+
+	if (st->begun) {
+		progress_start(&p->bar, st->name, st->unit, 0);
+		return;
+	}
+	progress_stop(&p->bar);
 
 	json_array_append_new(p->steps, json_pack("{s:s, s:f, s:s}", "step", st->name,
 						  "seconds", (double)(long)(st->seconds * 1000) / 1000,
@@ -118,7 +126,7 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct demo_opts o;
 	struct demo *d = NULL;
-	struct progress prog = { 0, NULL };
+	struct demo_report prog;
 	struct ledger_verify_result vr;
 	struct stat st;
 	char *viewer = NULL, *admin = NULL, *end, *dir_buf = NULL;
@@ -173,6 +181,9 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 	if (stat(ctx->db_path, &st) == 0)
 		return cli_errorf("workspace '%s' already exists; aivalue demo builds a new one "
 				  "(remove it, or choose another with --db)", ctx->db_path);
+	memset(&prog, 0, sizeof(prog));
+	o.progress = progress_cb;
+	o.progress_arg = &prog.bar;
 	o.seed = sv;
 	o.dir = dir;
 	o.cat = ctx->cat;
@@ -250,6 +261,7 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cmd_serve(3, sargv, ctx);
 	}
 cleanup:
+	progress_stop(&prog.bar);
 	json_decref(prog.steps);
 	free(viewer);
 	free(admin);

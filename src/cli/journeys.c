@@ -4,12 +4,14 @@
  * metrics/journeys.h computes and prints JSON, this file prints text from
  * the computed struct).
  */
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/cjson.h"
 #include "ingest/journeys.h"
 #include "ingest/journeys_load.h"
@@ -43,8 +45,20 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if ((ret = cli_open_store(ctx, 0)))
 		return ret;
-	if (journey_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err))
-		return cli_error(&err);
+	{
+		struct progress prog;
+		struct stat st;
+		char title[300];
+		snprintf(title, sizeof(title), "importing %s", argv[1]);
+		progress_start(&prog, title, "bytes", stat(argv[1], &st) == 0 &&
+			       S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+		o.progress = progress_cb;
+		o.progress_arg = &prog;
+		ret = journey_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err);
+		progress_stop(&prog);
+		if (ret)
+			return cli_error(&err);
+	}
 	if (ctx->json) {
 		cli_print_json(json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "kind",
 					 sum.kind, "dry_run", o.dry_run, "already_imported", sum.already,

@@ -10,6 +10,7 @@
  * that rate, shown once a second of work has been measured.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,7 +160,16 @@ void progress_start(struct progress *p, const char *title, const char *unit, uin
 		return;
 	pthread_mutex_init(&p->lock, NULL);
 	p->running = 1;
-	/* the first draw after 100 ms: work that ends sooner shows nothing */
+	/*
+	 * The first draw after 100 ms: work that ends sooner shows nothing.
+	 * AIVALUE_PROGRESS_DELAY_MS=0 draws at once (as GIT_PROGRESS_DELAY
+	 * does for git), so that tests see the line of quick work.
+	 */
+	{
+		const char *d = getenv("AIVALUE_PROGRESS_DELAY_MS");
+		if (d && !strcmp(d, "0"))
+			draw(p, p->start_ns);
+	}
 	if (pthread_create(&p->ticker, NULL, tick, p)) {
 		p->running = 0; /* no thread: the line stays as first drawn */
 		pthread_mutex_destroy(&p->lock);

@@ -379,6 +379,13 @@ static void vpipe_finish(struct vpipe *vp, struct vbatch *cur)
 int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		  struct ledger_verify_result *res, struct aiv_err *err)
 {
+	return ledger_verify_progress(s, expect_seq, expect_hash, NULL, NULL, res, err);
+}
+
+int ledger_verify_progress(struct store *s, int64_t expect_seq, const char *expect_hash,
+			   progress_fn progress, void *arg, struct ledger_verify_result *res,
+			   struct aiv_err *err)
+{
 	enum { R_NONE, R_LINK, R_CHECKPOINT } rkind = R_NONE;
 	char prev[SHA256_HEX];
 	struct store_stmt *st;
@@ -413,6 +420,8 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		size_t k;
 
 		res->entries++;
+		if (progress && res->entries % 4096 == 0)
+			progress(arg, (uint64_t)res->entries, 0);
 		if (seq != want_seq) {
 			rbad = seq;
 			rkind = R_LINK;

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "assess/series.h"
@@ -126,8 +125,6 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	struct usage_summary sum;
 	struct usage_opts o;
 	struct progress prog;
-	struct stat st;
-	char title[300];
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
@@ -144,9 +141,7 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	o.tool = tool;
 	o.dry_run = dry_run;
 	o.strict = strict;
-	snprintf(title, sizeof(title), "importing %s", argv[1]);
-	progress_start(&prog, title, "bytes",
-		       stat(argv[1], &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+	progress_start_file(&prog, "importing", argv[1]);
 	o.progress = show_progress;
 	o.progress_data = &prog;
 	ret = usage_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err);

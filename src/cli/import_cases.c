@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -293,15 +292,9 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cli_errorf("column options apply to CSV and JSONL only; XES and OCEL use their standard keys");
 		goto cleanup;
 	}
-	{
-		struct stat st;
-		char title[300];
-		snprintf(title, sizeof(title), "importing %s", path);
-		progress_start(&prog, title, "bytes", stat(path, &st) == 0 && S_ISREG(st.st_mode) ?
-			       (uint64_t)st.st_size : 0);
-		io.progress = show_progress;
-		io.progress_data = &prog;
-	}
+	progress_start_file(&prog, "importing", path);
+	io.progress = show_progress;
+	io.progress_data = &prog;
 	if (!strcmp(format, "xes"))
 		ret = ingest_xes_file(path, &l, &io, &err);
 	else if (is_ocel)

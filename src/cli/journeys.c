@@ -4,7 +4,6 @@
  * metrics/journeys.h computes and prints JSON, this file prints text from
  * the computed struct).
  */
-#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +46,7 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 		return ret;
 	{
 		struct progress prog;
-		struct stat st;
-		char title[300];
-		snprintf(title, sizeof(title), "importing %s", argv[1]);
-		progress_start(&prog, title, "bytes", stat(argv[1], &st) == 0 &&
-			       S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+		progress_start_file(&prog, "importing", argv[1]);
 		o.progress = progress_cb;
 		o.progress_arg = &prog;
 		ret = journey_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err);

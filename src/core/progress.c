@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -175,6 +176,16 @@ void progress_start(struct progress *p, const char *title, const char *unit, uin
 		pthread_mutex_destroy(&p->lock);
 		p->enabled = 0;
 	}
+}
+
+void progress_start_file(struct progress *p, const char *verb, const char *path)
+{
+	struct stat st;
+	char title[300];
+
+	snprintf(title, sizeof(title), "%s %s", verb, path);
+	progress_start(p, title, "bytes",
+		       stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
 }
 
 void progress_update(struct progress *p, uint64_t done, uint64_t total)

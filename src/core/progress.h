@@ -49,6 +49,11 @@ int progress_active(void);
 
 /* Begin: `title` is copied; `unit` is borrowed (a string literal). */
 void progress_start(struct progress *p, const char *title, const char *unit, uint64_t total);
+/*
+ * Begin reading a file: the title is "VERB PATH" and the unit bytes, out of
+ * the file's size when it is a regular file (else a counter: stdin, pipes).
+ */
+void progress_start_file(struct progress *p, const char *verb, const char *path);
 /* Record progress (total 0 keeps the one known); the ticker draws it. */
 void progress_update(struct progress *p, uint64_t done, uint64_t total);
 /* The progress_fn to hand to lower layers: arg is a struct progress *. */

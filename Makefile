@@ -10,7 +10,7 @@
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make fuzz-cedar the differential campaign against Cedar 4.13 (cedar-wasm): 100,000 requests
 #   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
-#   make install    install to $(PREFIX) (default /usr/local)
+#   make install    install to $(PREFIX) (default /usr/local): bin/aivalue, share/man/man1/aivalue.1
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

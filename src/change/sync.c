@@ -958,6 +958,8 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 	}
 	for (i = 0; i < n; i++) {
 		json_t *spec = NULL;
+		if (a->progress)
+			a->progress(a->progress_arg, i, n);
 		strbuf_reset(&buf);
 		if (strbuf_read_file(&buf, files[i], ARTEFACT_MAX_CONTENT) < 0) {
 			ret = aiv_fail(err, AIV_EIO, "cannot read '%s': %s", files[i], strerror(errno));
@@ -979,6 +981,8 @@ int sync_dir(struct change_env *e, const struct sync_args *a, json_t **out,
 		int64_t v = 0;
 		char fp[SHA256_HEX], cr[32];
 		int found = 0, dup;
+		if (a->progress)
+			a->progress(a->progress_arg, i, n);
 		if ((ret = stored(e->s, json_str(sp, "name"), &v, fp, &found, err)))
 			goto cleanup;
 		if (!found || !strcmp(fp, json_str(sp, "fingerprint"))) {

@@ -39,6 +39,7 @@
 #include <jansson.h>
 
 #include "aiv.h"
+#include "core/progress.h"
 #include "change.h"
 
 /*
@@ -87,6 +88,12 @@ struct sync_args {
 	const char *reason;   /* their reason (default: "content changed in FILE") */
 	const char *risk;
 	int dry_run;
+	/*
+	 * May be NULL: progress(arg, files done, files) while the files are
+	 * read, then again while they are stored.
+	 */
+	progress_fn progress;
+	void *progress_arg;
 };
 
 /*

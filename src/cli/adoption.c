@@ -192,8 +192,8 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 		" [--config FILE] [--json]", NULL };
 	const char *by_s = NULL, *period_s = NULL, *as_of_s = NULL, *config = NULL;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "by", &by_s, "DIM", "group figures by role, team or function" },
-		{ OPT_STRING, 0, "period", &period_s, "P", "active people per week or month (default month)" },
+		{ OPT_STRING, 0, "by", &by_s, "role|team|function", "group figures by role, team or function" },
+		{ OPT_STRING, 0, "period", &period_s, "week|month", "active people per week or month (default month)" },
 		{ OPT_STRING, 0, "as-of", &as_of_s, "DATE", "reporting day (default: last day with usage)" },
 		{ OPT_STRING, 0, "config", &config, "FILE", "adoption thresholds (default built in data/adoption.yaml)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },

@@ -11,6 +11,7 @@
 #include "core/cjson.h"
 #include "core/tally.h"
 #include "cmd.h"
+#include "core/progress.h"
 #include "options.h"
 
 static void print_ids(const char *what, json_t *arr)
@@ -56,7 +57,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "as", &as, "PERSON", "sync: who proposes changed files as change requests" },
 		{ OPT_STRING, 0, "reason", &reason, "TEXT", "sync: the reason for those change requests" },
-		{ OPT_STRING, 0, "risk", &risk, "LEVEL", "sync: their risk (low, medium, high)" },
+		{ OPT_STRING, 0, "risk", &risk, "low|medium|high", "sync: their risk (low, medium, high)" },
 		{ OPT_STRING, 0, "owner", &owner, "NAME", "import-doorstop: person or team owning the items" },
 		{ OPT_STRING, 0, "type", &type, "TYPE", "import-doorstop: artefact type (default requirement)" },
 		{ OPT_BOOL, 0, "strict", &strict, NULL, "import-doorstop: a skipped item (inactive, heading) is an error" },
@@ -87,8 +88,16 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx)
 	env.rules = rules;
 	env.actor = ctx->actor;
 	if (!strcmp(argv[1], "sync")) {
-		struct sync_args a = { argv[2], as, reason, risk, dry_run };
+		struct sync_args a = { .dir = argv[2], .as = as, .reason = reason, .risk = risk,
+				       .dry_run = dry_run };
+		struct progress prog;
+		char title[300];
+		snprintf(title, sizeof(title), "syncing %s", argv[2]);
+		progress_start(&prog, title, "files", 0);
+		a.progress = progress_cb;
+		a.progress_arg = &prog;
 		ret = sync_dir(&env, &a, &res, &err);
+		progress_stop(&prog);
 	} else {
 		struct doorstop_args da = { argv[2], owner, type, dry_run, strict };
 		ret = sync_doorstop_tree(&env, &da, &res, &err);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
@@ -343,8 +344,20 @@ int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx)
 		size_t i;
 
 		memset(&sr, 0, sizeof(sr));
-		if (ledger_verify(ctx->store, eseq, ehash, &r, &err))
-			return cli_error(&err);
+		{
+			struct progress prog;
+			int64_t head = 0;
+			char hh[SHA256_HEX];
+			if (ledger_head(ctx->store, &head, hh, &err))
+				return cli_error(&err);
+			progress_start(&prog, "verifying the ledger", "entries",
+				       head > 0 ? (uint64_t)head : 0);
+			ret = ledger_verify_progress(ctx->store, eseq, ehash, progress_cb, &prog, &r,
+						     &err);
+			progress_stop(&prog);
+			if (ret)
+				return cli_error(&err);
+		}
 		/* the tables are compared with an intact ledger only */
 		if (r.ok && check_state && ledger_state_verify(ctx->store, &sr, &err)) {
 			ledger_state_report_release(&sr);

@@ -550,7 +550,7 @@ int cmd_change(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_STRING, 0, "artefact", &c.artefact, "ID", "open: the artefact to change" },
 		{ OPT_STRING, 0, "file", &c.file, "FILE", "open: its proposed new content" },
 		{ OPT_STRING, 0, "reason", &c.reason, "TEXT", "why (required for every change and signature)" },
-		{ OPT_STRING, 0, "risk", &c.risk, "LEVEL", "open: low, medium (default) or high" },
+		{ OPT_STRING, 0, "risk", &c.risk, "low|medium|high", "open: low, medium (default) or high" },
 		{ OPT_STRING, 0, "as", &c.as, "PERSON", "who opens, signs or reviews" },
 		{ OPT_STRING, 0, "generated-by", &c.gen, "AGENT", "open: the AI agent that wrote it" },
 		{ OPT_STRING, 0, "model", &c.model, "MODEL", "open: the model the agent used" },

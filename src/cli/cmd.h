@@ -12,7 +12,11 @@
  *      (NEED_STORE opens the workspace, NEED_CATALOG loads the framework);
  *   3. the build picks up every .c under src/ by itself (CMake glob);
  *   4. add tests/e2e/tNNNN-frob.sh driving the real binary;
- *   5. document it in README.md under "Commands".
+ *   5. document it in README.md under "Commands";
+ *   6. if it dispatches on subcommands (`frob add`, `frob list`), list them
+ *      in suggest.c: a mistyped one is then answered with "did you mean"
+ *      and they complete in the shell (docs/cli.md).  Options come from the
+ *      table by themselves, into completion and the man page.
  */
 #ifndef AIV_CMD_H
 #define AIV_CMD_H
@@ -61,6 +65,7 @@ int cmd_artefacts(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_audit(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_baseline(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_change(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_completion(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_assess(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_evidence(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_delete(int argc, char **argv, struct aiv_ctx *ctx);

@@ -6,8 +6,11 @@
  *
  *   aivalue demo [--size small|medium|large] [--seed N]
  *                [--industry retail|insurance|manufacturing] [--dir DIR]
- *                [--serve] [--listen ADDR:PORT] [--json]
+ *                [--serve [--listen ADDR:PORT]] [--json]
  *
+ * The generated files go to --dir, or beside the workspace (DB minus
+ * ".db", plus "-data"), never into the current folder by default;
+ * --listen without --serve is refused rather than ignored.
  * The workspace (--db, $AIVALUE_DB) must not exist yet: the demo builds
  * a new one.  Bad options exit 2 before anything is created.
  */
@@ -19,6 +22,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
 #include "http/server.h"
@@ -26,14 +30,21 @@
 #include "ledger/ledger.h"
 #include "options.h"
 
-struct progress {
+struct demo_report {
 	int quiet;
 	json_t *steps;
+	struct progress bar; /* core/progress.h: the running step, on a terminal */
 };
 
 static void on_step(const struct demo_step *st, void *data)
 {
-	struct progress *p = data;
+	struct demo_report *p = data;
+
+	if (st->begun) {
+		progress_start(&p->bar, st->name, st->unit, 0);
+		return;
+	}
+	progress_stop(&p->bar);
 
 	json_array_append_new(p->steps, json_pack("{s:s, s:f, s:s}", "step", st->name,
 						  "seconds", (double)(long)(st->seconds * 1000) / 1000,
@@ -50,6 +61,25 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * The generated files' folder when --dir is not given: beside the
+ * workspace, named after it ("w/demo.db" gives "w/demo-data"), so that a
+ * demo run in a source checkout with --db elsewhere leaves the checkout
+ * alone.  Caller frees.
+ */
+static char *demo_default_dir(const char *db_path)
+{
+	size_t n = strlen(db_path);
+	char *dir;
+
+	if (n > 3 && !strcmp(db_path + n - 3, ".db"))
+		n -= 3;
+	dir = xmalloc(n + sizeof("-data"));
+	memcpy(dir, db_path, n);
+	memcpy(dir + n, "-data", sizeof("-data"));
+	return dir;
 }
 
 /* As `aivalue init` does: a new workspace with its first ledger entry. */
@@ -75,18 +105,19 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"aivalue demo [--size small|medium|large] [--seed N] "
-		"[--industry retail|insurance|manufacturing] [--dir DIR] [--serve] "
-		"[--listen ADDR:PORT] [--json]", NULL };
-	const char *size = "medium", *seed = "1", *industry = "insurance", *dir = "demo-data";
-	const char *listen = "127.0.0.1:8080";
+		"[--industry retail|insurance|manufacturing] [--dir DIR] [--serve "
+		"[--listen ADDR:PORT]] [--json]", NULL };
+	const char *size = "medium", *seed = "1", *industry = "insurance", *dir = NULL;
+	const char *listen = NULL;
 	int serve = 0;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "size", &size, "SIZE",
+		{ OPT_STRING, 0, "size", &size, "small|medium|large",
 		  "small (~150 people), medium (~2,000; default) or large (~20,000)" },
 		{ OPT_STRING, 0, "seed", &seed, "N", "random seed (default 1): same seed, same files" },
-		{ OPT_STRING, 0, "industry", &industry, "NAME",
+		{ OPT_STRING, 0, "industry", &industry, "retail|insurance|manufacturing",
 		  "retail, insurance (default) or manufacturing" },
-		{ OPT_STRING, 0, "dir", &dir, "DIR", "where the generated files go (default ./demo-data)" },
+		{ OPT_STRING, 0, "dir", &dir, "DIR", "where the generated files go (default: beside the workspace, "
+		  "aivalue.db gives aivalue-data)" },
 		{ OPT_BOOL, 0, "serve", &serve, NULL, "serve the dashboard afterwards" },
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "with --serve: address to listen on (default 127.0.0.1:8080)" },
@@ -95,10 +126,10 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct demo_opts o;
 	struct demo *d = NULL;
-	struct progress prog = { 0, NULL };
+	struct demo_report prog;
 	struct ledger_verify_result vr;
 	struct stat st;
-	char *viewer = NULL, *admin = NULL, *end;
+	char *viewer = NULL, *admin = NULL, *end, *dir_buf = NULL;
 	unsigned long long sv;
 	double t0, t1, tg;
 	int n, ret = 0;
@@ -126,6 +157,13 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 			(unsigned long long)UINT64_MAX, seed);
 		return 2;
 	}
+	if (listen && !serve) {
+		fprintf(stderr, "error: --listen needs --serve: the demo serves its dashboard only "
+			"with --serve (or run 'aivalue serve --listen %s' afterwards)\n", listen);
+		return 2;
+	}
+	if (!listen)
+		listen = "127.0.0.1:8080";
 	{
 		struct http_config cfg;
 		http_config_init(&cfg);
@@ -134,6 +172,8 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 			return 2;
 		}
 	}
+	if (!dir)
+		dir = dir_buf = demo_default_dir(ctx->db_path);
 	if (!*dir) {
 		fprintf(stderr, "error: --dir must name a folder\n");
 		return 2;
@@ -141,6 +181,9 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 	if (stat(ctx->db_path, &st) == 0)
 		return cli_errorf("workspace '%s' already exists; aivalue demo builds a new one "
 				  "(remove it, or choose another with --db)", ctx->db_path);
+	memset(&prog, 0, sizeof(prog));
+	o.progress = progress_cb;
+	o.progress_arg = &prog.bar;
 	o.seed = sv;
 	o.dir = dir;
 	o.cat = ctx->cat;
@@ -218,9 +261,11 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cmd_serve(3, sargv, ctx);
 	}
 cleanup:
+	progress_stop(&prog.bar);
 	json_decref(prog.steps);
 	free(viewer);
 	free(admin);
+	free(dir_buf);
 	demo_free(d);
 	return ret;
 }

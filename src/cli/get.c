@@ -83,7 +83,11 @@ static void print_table(const struct kind_ops *k, json_t *arr)
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = { "aivalue get KIND [NAME] [--json]", NULL };
-	static const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	int names = 0;
+	const struct option opts[] = {
+		{ OPT_BOOL, 0, "names", &names, NULL,
+		  "only the names, one a line (what shell completion offers)" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL } };
 	struct aiv_err err = AIV_ERR_INIT;
 	const struct kind_ops *k;
 	const char *name;
@@ -110,6 +114,16 @@ int cmd_get(int argc, char **argv, struct aiv_ctx *ctx)
 	name = n == 2 ? argv[2] : NULL;
 	if (apply_get(ctx->store, k, name, &arr, &err))
 		return cli_error(&err);
+	if (names) {
+		size_t i;
+		for (i = 0; i < json_array_size(arr); i++) {
+			json_t *nm = json_object_get(json_array_get(arr, i), "name");
+			if (json_is_string(nm))
+				printf("%s\n", json_string_value(nm));
+		}
+		json_decref(arr);
+		return 0;
+	}
 	if (ctx->json) {
 		if (name) {
 			json_t *one = json_incref(json_array_get(arr, 0));

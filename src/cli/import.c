@@ -10,36 +10,18 @@
 
 #include "assess/series.h"
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/termsafe.h"
 #include "core/timeutil.h"
 #include "ingest/org_import.h"
 #include "ingest/usage.h"
 #include "options.h"
 
-struct progress {
-	int64_t start_us, last_us;
-	int shown;
-};
-
-/* Progress on a TTY only: rows, rows/s, MB read; rows < 0 ends the line. */
+/* ingest/usage.h's progress callback into the progress line (core/progress.h), in bytes read */
 static void show_progress(void *data, int64_t rows, int64_t bytes)
 {
-	struct progress *p = data;
-	int64_t now = time_now_us();
-	double secs;
-
-	if (rows < 0) {
-		if (p->shown)
-			fputs("\r\033[K", term_raw_stderr());
-		return;
-	}
-	if (now - p->last_us < 200000)
-		return;
-	p->last_us = now;
-	p->shown = 1;
-	secs = (double)(now - p->start_us) / 1e6;
-	fprintf(term_raw_stderr(), "\r\033[Kimporting: %lld rows, %.0f rows/s, %.1f MB read",
-		(long long)rows, secs > 0 ? (double)rows / secs : 0.0, (double)bytes / 1e6);
+	(void)rows;
+	progress_update(data, bytes > 0 ? (uint64_t)bytes : 0, 0);
 }
 
 static json_t *summary_json(const struct usage_summary *s, int dry_run)
@@ -155,21 +137,18 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 	if ((ret = cli_open_store(ctx, 0)))
 		return ret;
 	memset(&o, 0, sizeof(o));
-	memset(&prog, 0, sizeof(prog));
-	prog.start_us = time_now_us();
 	o.format = format;
 	o.map = map;
 	o.tool = tool;
 	o.dry_run = dry_run;
 	o.strict = strict;
-	if (isatty(2)) {
-		o.progress = show_progress;
-		o.progress_data = &prog;
-	}
-	if (usage_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err)) {
-		show_progress(&prog, -1, 0);
+	progress_start_file(&prog, "importing", argv[1]);
+	o.progress = show_progress;
+	o.progress_data = &prog;
+	ret = usage_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err);
+	progress_stop(&prog);
+	if (ret)
 		return cli_error(&err);
-	}
 	/*
 	 * The import has committed; bring the stored metric series up to date
 	 * for the periods it touched (a derived cache: if this fails the

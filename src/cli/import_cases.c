@@ -15,35 +15,18 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/termsafe.h"
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
 #include "options.h"
 #include "report/process_json.h"
 
-struct progress {
-	struct timespec start;
-	double last;
-};
-
-static double elapsed(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
+/* ingest.h's progress callback into the progress line (core/progress.h), in bytes read */
 static void show_progress(uint64_t events, uint64_t bytes, void *data)
 {
-	struct progress *p = data;
-	double e = elapsed(&p->start);
-
-	if (e - p->last < 0.2)
-		return;
-	p->last = e;
-	fprintf(term_raw_stderr(), "\rimporting: %llu events, %.1f MB, %.0f events/s   ",
-		(unsigned long long)events, (double)bytes / 1e6, e > 0 ? (double)events / e : 0.0);
+	(void)events;
+	progress_update(data, bytes, 0);
 }
 
 static const char *base_name(const char *path)
@@ -309,12 +292,9 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cli_errorf("column options apply to CSV and JSONL only; XES and OCEL use their standard keys");
 		goto cleanup;
 	}
-	if (isatty(2)) {
-		clock_gettime(CLOCK_MONOTONIC, &prog.start);
-		prog.last = 0;
-		io.progress = show_progress;
-		io.progress_data = &prog;
-	}
+	progress_start_file(&prog, "importing", path);
+	io.progress = show_progress;
+	io.progress_data = &prog;
 	if (!strcmp(format, "xes"))
 		ret = ingest_xes_file(path, &l, &io, &err);
 	else if (is_ocel)
@@ -323,8 +303,7 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = ingest_jsonl_file(path, &map, &l, &io, &err);
 	else
 		ret = ingest_csv_file(path, &map, &l, &io, &err);
-	if (io.progress)
-		fprintf(term_raw_stderr(), "\r%60s\r", "");
+	progress_stop(&prog);
 	if (ret) {
 		ret = cli_error(&err);
 		/* what was read before the error, so a refusal explains itself */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/cjson.h"
 #include "ingest/journeys.h"
 #include "ingest/journeys_load.h"
@@ -23,8 +24,8 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 		" [--map TARGET=COLUMN,...] [--dry-run]", NULL };
 	struct journey_opts o;
 	const struct option opts[] = {
-		{ OPT_STRING, 'f', "format", &o.format, "F", "csv or jsonl" },
-		{ OPT_STRING, 0, "kind", &o.kind, "K", "events or outcomes (default: from the columns)" },
+		{ OPT_STRING, 'f', "format", &o.format, "csv|jsonl", "csv or jsonl" },
+		{ OPT_STRING, 0, "kind", &o.kind, "events|outcomes", "events or outcomes (default: from the columns)" },
 		{ OPT_STRING, 0, "map", &o.map, "MAP", "journey_id=COL,customer_id=COL,channel=COL,..." },
 		{ OPT_BOOL, 0, "dry-run", &o.dry_run, NULL, "check everything, change nothing" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -43,8 +44,16 @@ int cmd_import_journeys(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	if ((ret = cli_open_store(ctx, 0)))
 		return ret;
-	if (journey_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err))
-		return cli_error(&err);
+	{
+		struct progress prog;
+		progress_start_file(&prog, "importing", argv[1]);
+		o.progress = progress_cb;
+		o.progress_arg = &prog;
+		ret = journey_import_file(ctx->store, ctx->actor, argv[1], &o, &sum, &err);
+		progress_stop(&prog);
+		if (ret)
+			return cli_error(&err);
+	}
 	if (ctx->json) {
 		cli_print_json(json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:s}", "kind",
 					 sum.kind, "dry_run", o.dry_run, "already_imported", sum.already,

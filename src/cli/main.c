@@ -27,6 +27,8 @@
 #include "assess/cost.h"
 #include "cmd.h"
 #include "color.h"
+#include "core/progress.h"
+#include "help.h"
 #include "options.h"
 #include "control/control.h"
 #include "core/termsafe.h"
@@ -46,6 +48,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "baseline", cmd_baseline, NEED_STORE, "Merkle-rooted snapshots of all artefacts; diff two of them" },
 	{ "cedar", cmd_cedar, 0, "evaluate Cedar policies on files (testing aid)" },
 	{ "change", cmd_change, NEED_STORE | NEED_CATALOG, "change requests: open, approve, merge, review stale artefacts" },
+	{ "completion", cmd_completion, 0, "print a bash, zsh or fish completion script" },
 	{ "cost", cmd_cost, NEED_STORE | STORE_RO, "the cost of AI: seats, tokens, agents, by group and month" },
 	{ "decide", cmd_decide, NEED_STORE, "ask for an agent decision: allow, deny or escalate" },
 	{ "decisions", cmd_decisions, NEED_STORE, "the decision log: list, verify, export --otel" },
@@ -142,6 +145,18 @@ static void print_main_usage(FILE *f)
 		   "Ledger actor: --actor NAME, or $AIVALUE_ACTOR, default cli:USER@HOST.\n");
 }
 
+/* "did you mean ...?" among the command names (help.c) */
+static void suggest_command(const char *typed)
+{
+	const char **names = xcalloc(cli_ncommands, sizeof(*names));
+	size_t i;
+
+	for (i = 0; i < cli_ncommands; i++)
+		names[i] = cli_commands[i].name;
+	cli_suggest(stderr, typed, names, cli_ncommands, "");
+	free(names);
+}
+
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	size_t i;
@@ -151,6 +166,8 @@ int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
 		print_main_usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--man"))
+		return cli_print_man(stdout, ctx);
 	for (i = 0; i < cli_ncommands; i++) {
 		if (!strcmp(cli_commands[i].name, argv[1]) && cli_commands[i].fn != cmd_help) {
 			hargv[0] = argv[1];
@@ -165,6 +182,7 @@ int cmd_help(int argc, char **argv, struct aiv_ctx *ctx)
 		return 0;
 	}
 	fprintf(stderr, "error: no such command '%s'\n", argv[1]);
+	suggest_command(argv[1]);
 	return 2;
 }
 
@@ -205,6 +223,10 @@ static int take_globals(int argc, char **argv, struct aiv_ctx *ctx)
 		}
 		if (!strcmp(a, "--json")) {
 			ctx->json = 1;
+			continue;
+		}
+		if (!strcmp(a, "--quiet")) {
+			progress_set_quiet(1); /* core/progress.h: no progress display */
 			continue;
 		}
 		if (!strncmp(a, "--db", 4) && (a[4] == '\0' || a[4] == '='))
@@ -313,8 +335,11 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		fprintf(stderr, "error: '%s' is not an aivalue command; see 'aivalue help'\n",
 			argv[1]);
+		suggest_command(argv[1]);
 		return 2;
 	}
+	if ((ret = cli_check_subcommand(argc - 1, argv + 1)))
+		return ret;
 	cli_register_schema();
 	org_register_kinds();
 	change_register_kinds();
@@ -326,7 +351,8 @@ int main(int argc, char **argv)
 
 	/* --help needs neither store nor catalog */
 	for (i = 2; i < (size_t)argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+		    !strcmp(argv[i], OPT_HELPER_FLAG))
 			return cmd->fn(argc - 1, argv + 1, &ctx) < 0 ? 2 : 0;
 	if ((cmd->flags & NEED_CATALOG) && (ret = cli_load_catalog(&ctx)))
 		goto out;

@@ -54,8 +54,8 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 		"[--period week|month] [--json]", NULL };
 	const char *by_s = NULL, *period_s = "month";
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "by", &by_s, "DIM", "role, team, function or workflow" },
-		{ OPT_STRING, 0, "period", &period_s, "P", "week or month (default month)" },
+		{ OPT_STRING, 0, "by", &by_s, "role|team|function|workflow", "role, team, function or workflow" },
+		{ OPT_STRING, 0, "period", &period_s, "week|month", "week or month (default month)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;

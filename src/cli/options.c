@@ -7,7 +7,83 @@
 #include <string.h>
 
 #include "aiv.h"
+#include "help.h"
 #include "options.h"
+
+static opt_dump_fn dump_fn;
+static void *dump_arg;
+
+void options_set_dump(opt_dump_fn fn, void *arg)
+{
+	dump_fn = fn;
+	dump_arg = arg;
+}
+
+int opt_argh_values(const char *argh, char *buf, size_t bufsz, const char **out, int max)
+{
+	const char *c;
+	char *p;
+	int n = 0;
+
+	/* values are lowercase words joined by '|'; "SEQ|ID" is two placeholders */
+	if (!argh || !strchr(argh, '|') || strlen(argh) >= bufsz)
+		return 0;
+	for (c = argh; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '|' ||
+		      *c == '-' || *c == '_' || *c == '.'))
+			return 0;
+	memcpy(buf, argh, strlen(argh) + 1);
+	for (p = buf; p && n < max;) {
+		char *bar = strchr(p, '|');
+		if (bar)
+			*bar = '\0';
+		if (*p)
+			out[n++] = p;
+		p = bar ? bar + 1 : NULL;
+	}
+	return n;
+}
+
+/* OPT_HELPER_FLAG without a collector: the table in machine form (options.h). */
+static void print_helper(const struct option *opts)
+{
+	const struct option *o;
+
+	for (o = opts; o->type != OPT_END; o++) {
+		char buf[256];
+		const char *vals[32];
+		int n = o->type == OPT_BOOL ? 0 :
+			opt_argh_values(o->argh, buf, sizeof(buf), vals, 32), i;
+
+		printf("--%s%s", o->long_name, o->type == OPT_BOOL ? "" : "=");
+		for (i = 0; i < n; i++)
+			printf("%c%s", i ? ' ' : '\t', vals[i]);
+		putchar('\n');
+	}
+	printf("--json\n--help\n");
+}
+
+static void suggest_option(const char *typed, size_t len, const struct option *opts)
+{
+	const char **names;
+	const struct option *o;
+	char *word = xmalloc(len + 1);
+	size_t n = 0;
+
+	for (o = opts; o->type != OPT_END; o++)
+		n++;
+	names = xcalloc(n + 2, sizeof(*names));
+	n = 0;
+	for (o = opts; o->type != OPT_END; o++)
+		names[n++] = o->long_name;
+	names[n++] = "json";
+	names[n++] = "help";
+	memcpy(word, typed, len);
+	word[len] = '\0';
+	cli_suggest(stderr, word, names, n, "--");
+	free(word);
+	free(names);
+}
 
 void opt_list_release(struct opt_list *l)
 {
@@ -96,6 +172,14 @@ int parse_options(int argc, char **argv, const struct option *opts,
 			only_args = 1;
 			continue;
 		}
+		if (!strcmp(a, OPT_HELPER_FLAG)) {
+			if (dump_fn)
+				dump_fn(dump_arg, opts, usage);
+			else
+				print_helper(opts);
+			free(rest);
+			return -2;
+		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage_with_options(usage, opts, 0);
 			free(rest);
@@ -119,7 +203,10 @@ int parse_options(int argc, char **argv, const struct option *opts,
 				val = a + 2;
 		}
 		if (o->type == OPT_END) {
-			fprintf(stderr, "error: unknown option '%s'\n\n", shown);
+			fprintf(stderr, "error: unknown option '%s'\n", shown);
+			if (a[1] == '-')
+				suggest_option(a + 2, strlen(shown) - 2, opts);
+			fputc('\n', stderr);
 			usage_with_options(usage, opts, 1);
 			free(rest);
 			return -1;

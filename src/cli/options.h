@@ -42,4 +42,31 @@ void usage_with_options(const char *const *usage, const struct option *opts,
 			int to_stderr);
 void opt_list_release(struct opt_list *l);
 
+/*
+ * The hidden flag every parse_options() call answers, after git's
+ * --git-completion-helper: `aivalue CMD [SUB] --aivalue-completion-helper`
+ * prints the command's option table, one option a line, and exits 0:
+ *     --NAME            a flag
+ *     --NAME=           takes a value
+ *     --NAME=\tA B C    takes one of these values (from an ARGH "a|b|c")
+ * followed by --json and --help.  The completion script and the man page
+ * are generated from the same tables this way (cli/help.c).
+ */
+#define OPT_HELPER_FLAG "--aivalue-completion-helper"
+
+/*
+ * Instead of printing, hand the table to `fn` (in-process collection for
+ * `aivalue completion` and `help --man`); NULL restores printing.  The
+ * table and usage are borrowed for the duration of the call only.
+ */
+typedef void (*opt_dump_fn)(void *arg, const struct option *opts, const char *const *usage);
+void options_set_dump(opt_dump_fn fn, void *arg);
+
+/*
+ * Split an ARGH such as "small|medium|large" into its values: fills
+ * out[0..max-1] with pointers into buf (which holds a copy) and returns
+ * the count; 0 when ARGH names a placeholder (FILE, N, SEQ|ID) instead.
+ */
+int opt_argh_values(const char *argh, char *buf, size_t bufsz, const char **out, int max);
+
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
 #include "options.h"
@@ -23,7 +24,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	const char *format = "html", *outfile = NULL, *industry = NULL, *org = NULL, *as_of = NULL;
 	int64_t as_of_us = 0;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "format", &format, "FMT", "html (default), md or json" },
+		{ OPT_STRING, 0, "format", &format, "html|md|json", "html (default), md or json" },
 		{ OPT_STRING, 0, "industry", &industry, "ID", "industry path for the roadmap" },
 		{ OPT_STRING, 0, "org", &org, "NAME", "the organisation's name on page one" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "write to FILE (default stdout)" },
@@ -35,6 +36,7 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 	struct playbook_state ps;
 	struct report_meta meta;
 	struct strbuf sb = STRBUF_INIT;
+	struct progress prog;
 	struct stat stbuf;
 	char now[TIME_ISO_LEN];
 	char *tmp = NULL;
@@ -61,14 +63,18 @@ int cmd_report(int argc, char **argv, struct aiv_ctx *ctx)
 		return cli_error(&err);
 	if (as_of && cli_parse_as_of(as_of, &as_of_us))
 		return 2;
+	/* two stages, computing the figures and rendering them; the line shows the time spent */
+	progress_start(&prog, "building the report", "stages", 2);
 	if ((as_of ? playbook_compute_as_of(ctx->store, ctx->cat, cli_questionnaire_path(),
 					    industry, as_of_us, &ps, &err) :
 		     playbook_compute(ctx->store, ctx->cat, cli_questionnaire_path(), industry,
 				      time_now_us(), &ps, &err)) ||
-	    report_render(&ps, &meta, format, &sb, &err)) {
+	    (progress_update(&prog, 1, 0), report_render(&ps, &meta, format, &sb, &err))) {
+		progress_stop(&prog);
 		ret = cli_error(&err);
 		goto out;
 	}
+	progress_stop(&prog);
 	if (!outfile) {
 		fwrite(sb.buf, 1, sb.len, stdout);
 		goto out;

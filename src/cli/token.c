@@ -47,7 +47,7 @@ int cmd_token(int argc, char **argv, struct aiv_ctx *ctx)
 	const char *name = NULL, *role = NULL, *agent = NULL, *expires = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 0, "name", &name, "NAME", "a name for the token (unique)" },
-		{ OPT_STRING, 0, "role", &role, "ROLE",
+		{ OPT_STRING, 0, "role", &role, "admin|lead|analyst|approver|auditor|viewer|agent",
 		  "admin, lead, analyst, approver, auditor, viewer or agent" },
 		{ OPT_STRING, 0, "agent", &agent, "ID", "an agent's own credential (role agent)" },
 		{ OPT_STRING, 0, "expires", &expires, "WHEN",

@@ -248,10 +248,14 @@ int demo_generate(const struct demo_opts *o, struct demo **out, demo_step_fn fn,
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct demo_step st;
 		memset(&st, 0, sizeof(st));
+		st.name = steps[i].name;
+		st.begun = 1;
+		if (fn)
+			fn(&st, data);
+		st.begun = 0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if ((ret = steps[i].write(d, err)))
 			goto fail;
-		st.name = steps[i].name;
 		st.seconds = seconds_since(&t0);
 		if (fn)
 			fn(&st, data);

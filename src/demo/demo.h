@@ -30,6 +30,7 @@
 
 #include "aiv.h"
 #include "catalog/catalog.h"
+#include "core/progress.h"
 #include "store/store.h"
 
 enum demo_size { DEMO_SMALL, DEMO_MEDIUM, DEMO_LARGE };
@@ -42,6 +43,12 @@ struct demo_opts {
 	const char *dir; /* where the generated files go (created) */
 	const struct catalog *cat;  /* borrowed: for the readiness questionnaire */
 	const char *questionnaire;  /* questionnaire file, or NULL (built in) */
+	/*
+	 * Called as a step's work is done (may be NULL): progress(arg, done,
+	 * total) in the unit its demo_step announced when it began.
+	 */
+	progress_fn progress;
+	void *progress_arg;
 };
 
 /* Parse a size / industry name; 0, or -1 when unknown. */
@@ -58,6 +65,13 @@ struct demo_step {
 	const char *name;  /* "organisation", "AI usage", ... */
 	double seconds;    /* wall time */
 	char detail[200];  /* "2,013 people in 27 teams" */
+	/*
+	 * 1: the step begins now (seconds and detail are not known yet), and
+	 * `unit` names what its progress calls count ("files"), or is NULL
+	 * when it makes none.  0: the step is finished.
+	 */
+	int begun;
+	const char *unit;
 };
 typedef void (*demo_step_fn)(const struct demo_step *st, void *data);
 

@@ -48,11 +48,28 @@ struct loader {
 	struct demo_step st;
 };
 
-static void begin(struct loader *L, const char *name)
+/* A step begins; its progress calls (demo_progress) count `unit` (or none: NULL). */
+static void begin_counted(struct loader *L, const char *name, const char *unit)
 {
 	memset(&L->st, 0, sizeof(L->st));
 	L->st.name = name;
+	L->st.unit = unit;
+	L->st.begun = 1;
+	if (L->fn)
+		L->fn(&L->st, L->data);
+	L->st.begun = 0;
 	clock_gettime(CLOCK_MONOTONIC, &L->t0);
+}
+
+static void begin(struct loader *L, const char *name)
+{
+	begin_counted(L, name, NULL);
+}
+
+static void progress(struct loader *L, uint64_t done, uint64_t total)
+{
+	if (L->d->o.progress)
+		L->d->o.progress(L->d->o.progress_arg, done, total);
 }
 
 static void end(struct loader *L, json_t *counts)
@@ -165,8 +182,9 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 	snprintf(L->st.detail, sizeof(L->st.detail), "%lld identities", (long long)ir.rows);
 	end(L, json_pack("{s:I}", "identities", (json_int_t)ir.rows));
 
-	begin(L, "a year of AI usage");
+	begin_counted(L, "a year of AI usage", "files");
 	for (i = 0; i < L->d->nusage; i++) {
+		progress(L, i, L->d->nusage);
 		struct usage_opts o;
 		struct usage_summary sum;
 		json_t *f;
@@ -223,9 +241,10 @@ static int step_journeys(struct loader *L, struct aiv_err *err)
 	size_t i;
 	int ret;
 
-	begin(L, "customer journeys");
+	begin_counted(L, "customer journeys", "files");
 	for (i = 0; i < 2; i++) {
-		struct journey_opts o = { "csv", NULL, NULL, 0 };
+		progress(L, i, 2);
+		struct journey_opts o = { .format = "csv" };
 		char *path = demo_path(L->d, files[i]);
 		ret = journey_import_file(L->s, L->actor, path, &o, &sum[i], err);
 		free(path);
@@ -356,13 +375,14 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	json_decref(res);
 	res = NULL;
 
-	begin(L, "change requests");
+	begin_counted(L, "change requests", "change requests");
 	for (k = 1; k <= n / 2 + 1; k++) {
 		struct change_open_args oa;
 		struct strbuf sb = STRBUF_INIT;
 		char rel[64], cr[32], art[32];
 		const char *author, *id;
 		int t;
+		progress(L, (uint64_t)k - 1, (uint64_t)(n / 2 + 1));
 		if (k <= n / 2) {
 			snprintf(rel, sizeof(rel), "changes/sop-%d-v2.md", k);
 			snprintf(art, sizeof(art), "SOP-%d", k);
@@ -592,7 +612,7 @@ static int step_decisions(struct loader *L, struct aiv_err *err)
 	long n = 0, outcome[3] = { 0, 0, 0 }, acted[2] = { 0, 0 }, pending = 0, backdated = 0;
 	int ret = 0;
 
-	begin(L, "agent decisions and exceptions");
+	begin_counted(L, "agent decisions and exceptions", "bytes");
 	if (strbuf_read_file(&sb, path, 64u << 20) < 0) {
 		ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
 		goto cleanup;
@@ -606,6 +626,7 @@ static int step_decisions(struct loader *L, struct aiv_err *err)
 		json_t *j;
 		const char *then, *by;
 		int ago;
+		progress(L, (uint64_t)(line - sb.buf), sb.len);
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl++ = '\0';

@@ -260,6 +260,17 @@ static int detect_kind(struct jctx *j, const struct journey_opts *o, int has_jou
 	return 0;
 }
 
+/* Every 256 records: the bytes read so far to o->progress. */
+static void report_progress(const struct journey_opts *o, FILE *f, uint64_t records)
+{
+	off_t at;
+
+	if (!o->progress || records % 256)
+		return;
+	at = ftello(f);
+	o->progress(o->progress_arg, at > 0 ? (uint64_t)at : 0, 0);
+}
+
 static int read_csv(struct jctx *j, FILE *f, const struct journey_opts *o, struct aiv_err *err)
 {
 	struct csv_reader r;
@@ -307,6 +318,7 @@ static int read_csv(struct jctx *j, FILE *f, const struct journey_opts *o, struc
 		}
 		if ((ret = record(j, val, col, r.rec_line, err)))
 			goto out;
+		report_progress(o, f, (uint64_t)r.rec_line);
 	}
 out:
 	csv_reader_release(&r);
@@ -361,6 +373,7 @@ static int read_jsonl(struct jctx *j, FILE *f, const struct journey_opts *o, str
 		}
 		ret = record(j, val, col, lineno, err);
 		json_decref(obj);
+		report_progress(o, f, (uint64_t)lineno);
 		if (ret)
 			break;
 	}

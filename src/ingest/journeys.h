@@ -21,6 +21,7 @@
 
 #include "aiv.h"
 #include "core/hash.h"
+#include "core/progress.h"
 #include "store/store.h"
 
 struct journey_opts {
@@ -28,6 +29,9 @@ struct journey_opts {
 	const char *kind;   /* events, outcomes, or NULL: from the columns */
 	const char *map;    /* TARGET=COLUMN,... */
 	int dry_run;
+	/* called every few hundred records with the bytes read so far (may be NULL) */
+	progress_fn progress;
+	void *progress_arg;
 };
 
 struct journey_summary {

@@ -262,6 +262,11 @@ struct vrange {
 	char reason[512];
 	int rc;                   /* negative: a database error */
 	struct aiv_err err;
+	/* progress: every range adds to *done; only the caller's range reports it */
+	uint64_t *done;
+	progress_fn progress;     /* NULL but on the caller's range */
+	void *progress_arg;
+	uint64_t total;
 };
 
 static void verify_range(struct vrange *r)
@@ -295,6 +300,11 @@ static void verify_range(struct vrange *r)
 		size_t prev_len = store_col_bytes(st, 6), hlen = store_col_bytes(st, 7);
 
 		r->rows++;
+		if (!(r->rows & 4095) && r->done) {
+			uint64_t d = __atomic_add_fetch(r->done, 4096, __ATOMIC_RELAXED);
+			if (r->progress)
+				r->progress(r->progress_arg, d, r->total);
+		}
 		if (!r->first_seq) {
 			r->first_seq = seq;
 			snprintf(r->first_prev, sizeof(r->first_prev), "%s", stored_prev);
@@ -395,7 +405,15 @@ static int verify_ranges(struct store *s, int64_t head)
 int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		  struct ledger_verify_result *res, struct aiv_err *err)
 {
+	return ledger_verify_progress(s, expect_seq, expect_hash, NULL, NULL, res, err);
+}
+
+int ledger_verify_progress(struct store *s, int64_t expect_seq, const char *expect_hash,
+			   progress_fn progress, void *arg, struct ledger_verify_result *res,
+			   struct aiv_err *err)
+{
 	struct vrange r[VR_MAX];
+	uint64_t done = 0;
 	int64_t head, count = 0, last_seq = 0;
 	int n, k, rc = 0, found_expect = 0;
 	const char *last_hash = LEDGER_GENESIS;
@@ -432,6 +450,12 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		r[0].expect_hash = expect_hash;
 		r[0].s = s;
 	}
+	for (k = 0; k < n; k++) {
+		r[k].done = &done;
+		r[k].total = (uint64_t)head;
+	}
+	r[0].progress = progress;
+	r[0].progress_arg = arg;
 	for (k = 1; k < n; k++)
 		if (pthread_create(&r[k].thread, NULL, verify_range_main, &r[k]))
 			verify_range(&r[k]); /* no thread: here, same result */
@@ -441,6 +465,8 @@ int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 	for (k = 1; k < n; k++)
 		if (r[k].threaded)
 			pthread_join(r[k].thread, NULL);
+	if (progress)
+		progress(arg, (uint64_t)head, (uint64_t)head);
 
 	/* join the ranges in seq order: the first problem is the verdict */
 	for (k = 0; k < n && !rc; k++) {

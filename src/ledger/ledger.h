@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "aiv.h"
+#include "core/progress.h"
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -83,6 +84,13 @@ struct ledger_verify_result {
  */
 int ledger_verify(struct store *s, int64_t expect_seq, const char *expect_hash,
 		  struct ledger_verify_result *res, struct aiv_err *err);
+/*
+ * The same, calling progress(arg, entries checked, entries to check) from
+ * the calling thread about every 4,096 entries (progress may be NULL).
+ */
+int ledger_verify_progress(struct store *s, int64_t expect_seq, const char *expect_hash,
+			   progress_fn progress, void *arg, struct ledger_verify_result *res,
+			   struct aiv_err *err);
 
 /*
  * For tests: split verification into exactly `ranges` ranges (1 to 4),

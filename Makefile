@@ -34,7 +34,7 @@ SLOW_UNIT_TESTS ?= test_ledger
 # the core they leave idle (docs/testing.md, "Timing")
 TEST_JOBS ?= $(shell expr $(JOBS) + 1 2>/dev/null || echo 3)
 
-.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault
+.PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault screenshots
 
 all: build
 
@@ -107,6 +107,12 @@ fuzz: deps
 CEDAR_SEED ?= 20261206
 fuzz-cedar: build test-deps
 	@CEDAR_DIFF_MINIMIZE=$(CURDIR)/tests/cedar nice tests/cedar-diff/run.sh build/aivalue $(CEDAR_SEED) 200 500 20000 400
+
+# Every dashboard page in Chromium with a full-page screenshot of each
+# (make test takes a few: build/screenshots/, build/screenshots-layout/).
+screenshots: build test-deps
+	@BROWSER_SHOTS=all LAYOUT_SHOTS=all AIVALUE_BIN=build/aivalue $(PROVE) -v \
+		tests/e2e/t8000-browser.sh tests/e2e/t6310-browser-layout.sh
 
 # Slowloris, role x endpoint matrix, SIGTERM drain, kill -9 under decide
 # load; bounded (timeouts on every step), loopback only.  docs/security.md.

@@ -18,7 +18,10 @@
  * relative change with "faster", "lower" or "higher", an interval bar).
  * With --empty-url (a second server on an empty workspace) the overview
  * must show the setup checklist and not claim an earned phase.
- * Full-page screenshots go to DIR/390/ and DIR/1280/.
+ * Full-page screenshots go to DIR/390/ and DIR/1280/: of the first N
+ * pages of each crawl with --shots N (make test takes a few: a full-page
+ * PNG costs about as much CPU as the checks), of every page with
+ * --shots all (the default; `make screenshots`).
  */
 "use strict";
 
@@ -37,6 +40,7 @@ const EMPTY = arg("empty-url", null);
 const EMPTY_TOKEN = arg("empty-token", null);
 const OUT = arg("out", "screenshots");
 const MAX = Number(arg("max", "120"));
+const SHOTS = arg("shots", "all") === "all" ? Infinity : Number(arg("shots", "all"));
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const WIDTHS = [390, 1280];
 
@@ -141,7 +145,8 @@ async function crawl(context, width, base) {
 		ok(res && res.status() === 200 && bad.length === 0,
 		   `${width} px ${rel}: fits the width, plain words`,
 		   (res ? "" : "no response\n") + bad.join("\n"));
-		await page.screenshot({ path: path.join(dir, slug(url) + ".png"), fullPage: true });
+		if (visited <= SHOTS)
+			await page.screenshot({ path: path.join(dir, slug(url) + ".png"), fullPage: true });
 		await page.close();
 	}
 	return visited;

@@ -39,6 +39,8 @@ function arg(name, dflt) {
 const BASE = arg("url");
 const TOKENS = arg("tokens", ".");
 const OUT = arg("out", "screenshots");
+/* screenshots of the first N crawled pages (--shots N), or of all (default) */
+const SHOTS = arg("shots", "all") === "all" ? Infinity : Number(arg("shots", "all"));
 const ROUTES = arg("routes", null);
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const MAX_PAGES = 200;
@@ -178,7 +180,8 @@ async function crawl(context) {
 		v.forEach((x) => { axeAll[x.id] = axeAll[x.id] || { impact: x.impact, help: x.help, pages: [] }; axeAll[x.id].pages.push(rel); });
 		ok(serious.length === 0, `${rel}: no serious or critical axe-core violation`,
 		   serious.map((x) => `${x.impact} ${x.id}: ${x.help} at ${x.nodes.join(", ")}`).join("\n"));
-		await page.screenshot({ path: path.join(OUT, slug(url) + ".png"), fullPage: true });
+		if (visited.length <= SHOTS)
+			await page.screenshot({ path: path.join(OUT, slug(url) + ".png"), fullPage: true });
 		ok(errors.length === 0, `${rel}: no console error or failed request`, errors.join("\n"));
 		await page.close();
 	}

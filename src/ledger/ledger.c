@@ -301,9 +301,9 @@ static void verify_range(struct vrange *r)
 
 		r->rows++;
 		if (!(r->rows & 4095) && r->done) {
-			uint64_t d = __atomic_add_fetch(r->done, 4096, __ATOMIC_RELAXED);
+			uint64_t n = __atomic_add_fetch(r->done, 4096, __ATOMIC_RELAXED);
 			if (r->progress)
-				r->progress(r->progress_arg, d, r->total);
+				r->progress(r->progress_arg, n, r->total);
 		}
 		if (!r->first_seq) {
 			r->first_seq = seq;

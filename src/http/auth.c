@@ -39,6 +39,8 @@ void http_authenticate(struct http_request *req, const char *authorization,
 		/* the identity provider's JWT (oidc.h): a role only from the mapping */
 		if (oidc_looks_like_jwt(secret)) {
 			if (oidc_check_bearer(secret, &req->token, &err)) {
+				/* the client hears only "invalid token"; the operator why */
+				fprintf(stderr, "aivalue: refused a bearer JWT: %s\n", err.msg);
 				req->bad_credential = 1;
 				return;
 			}

@@ -483,7 +483,7 @@ static void rules_free(struct oidc_rule *r, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; r && i < n; i++) {
 		free(r[i].claim);
 		free(r[i].value);
 		free(r[i].agent);

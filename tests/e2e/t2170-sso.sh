@@ -221,6 +221,47 @@ test_expect_success 'refused: a signature made with another key under the same k
 	refused forged "$forged" "bad signature"
 '
 
+test_expect_success 'sign-in starts with PKCE S256, state and nonce; a callback not started here is refused' '
+	curl -s -o /dev/null -D start.h "$AIV_URL/login/sso" &&
+	test_grep "^Location: $ISSUER/auth?.*code_challenge_method=S256" start.h &&
+	test_grep "^Location: .*[?&]state=[A-Za-z0-9_-]\{43\}&nonce=[A-Za-z0-9_-]\{43\}&code_challenge=[A-Za-z0-9_-]\{43\}" start.h &&
+	test_grep "^Set-Cookie: aiv_sso=[A-Za-z0-9_-]\{43\}\.[A-Za-z0-9_-]\{43\}\.[A-Za-z0-9_-]\{43\}; Path=/login/sso; Max-Age=600; HttpOnly; SameSite=Lax" start.h &&
+	test "$(curl -s -o cb.html -w "%{http_code}" "$AIV_URL/login/sso/callback?state=forged&code=x")" = 400 &&
+	test_grep "not started from this browser" cb.html &&
+	test "$(curl -s -o cb.html -w "%{http_code}" -b "aiv_sso=$(sed -n "s/^Set-Cookie: aiv_sso=\([^;]*\);.*/\1/p" start.h | tr -d "\r")" \
+		"$AIV_URL/login/sso/callback?state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&code=x")" = 400
+'
+
+# a changed mapping: analysts become leads (the server restarts with it)
+stop_server
+sed "s/value: aivalue-analysts, role: analyst/value: aivalue-analysts, role: lead/" roles.yaml >roles.new
+mv roles.new roles.yaml
+start_sso_server
+
+test_expect_success 'a changed mapping is recorded; the next sign-in records the role change with the subject' '
+	aivalue audit export >ledger.jsonl &&
+	test "$(grep -c "\"action\":\"sso.role_mapping\"" ledger.jsonl)" = 2 &&
+	python3 "$TEST_ROOT/tests/oidc/codeflow.py" "$AIV_URL" alice >flow.out &&
+	test "$(cut -d" " -f1 flow.out)" = 200 &&
+	curl -s -b "$(cut -d" " -f2 flow.out)" "$AIV_URL/api/v1/whoami" >who.json &&
+	test "$(json_get who.json "d[\"role\"]")" = lead &&
+	aivalue audit export >ledger.jsonl &&
+	grep "\"action\":\"sso.role_change\"" ledger.jsonl >change.jsonl &&
+	test "$(wc -l <change.jsonl)" = 1 &&
+	test_grep "\"previous_role\":\"analyst\"" change.jsonl &&
+	test_grep "\"role\":\"lead\"" change.jsonl &&
+	test_grep "\"sub\":\"alice\"" change.jsonl &&
+	test "$(grep -c "\"action\":\"sso.signin\"" ledger.jsonl)" = 2
+'
+
+stop_server
+start_sso_server
+
+test_expect_success 'the same mapping at the next start adds no entry' '
+	aivalue audit export >ledger.jsonl &&
+	test "$(grep -c "\"action\":\"sso.role_mapping\"" ledger.jsonl)" = 2
+'
+
 # a rotated key: the provider restarts on its port with a new key in front;
 # the server sees an unknown kid and refetches the key set (at most every 5 s)
 old_kid=$(json_get idp/keys.json 'd[0]["kid"]')

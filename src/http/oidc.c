@@ -291,15 +291,15 @@ static unsigned alg_bit(const char *alg)
 	return 0;
 }
 
-/* 1 if aud (a string or an array of strings) holds want. */
-static int aud_has(json_t *aud, const char *want)
+/* 1 if v (a string or an array of strings: aud, groups, roles) holds want. */
+static int holds_string(json_t *v, const char *want)
 {
 	json_t *a;
 	size_t i;
 
-	if (json_is_string(aud))
-		return !strcmp(json_string_value(aud), want);
-	json_array_foreach(aud, i, a)
+	if (json_is_string(v))
+		return !strcmp(json_string_value(v), want);
+	json_array_foreach(v, i, a)
 		if (json_is_string(a) && !strcmp(json_string_value(a), want))
 			return 1;
 	return 0;
@@ -375,8 +375,16 @@ static int verify_jwt(const char *jwt, const char *want_aud, const char *want_no
 			       json_is_string(v) ? json_string_value(v) : "(none)", oc.issuer);
 		goto out;
 	}
-	if (!aud_has(json_object_get(c, "aud"), want_aud)) {
+	if (!holds_string(json_object_get(c, "aud"), want_aud)) {
 		ret = aiv_fail(err, AIV_EPERM, "audience is not '%s'", want_aud);
+		goto out;
+	}
+	/* OIDC Core 3.1.3.7: an ID token for several audiences names us as azp */
+	v = json_object_get(c, "aud");
+	if (want_nonce && json_is_array(v) && json_array_size(v) > 1 &&
+	    !holds_string(json_object_get(c, "azp"), oc.client_id)) {
+		ret = aiv_fail(err, AIV_EPERM, "the ID token has several audiences and its azp is "
+			       "not '%s'", oc.client_id);
 		goto out;
 	}
 	v = json_object_get(c, "exp");
@@ -414,26 +422,13 @@ out:
 
 /* ---- roles from claims ---- */
 
-static int claim_has(json_t *claims, const char *claim, const char *value)
-{
-	json_t *v = json_object_get(claims, claim), *a;
-	size_t i;
-
-	if (json_is_string(v))
-		return !strcmp(json_string_value(v), value);
-	json_array_foreach(v, i, a)
-		if (json_is_string(a) && !strcmp(json_string_value(a), value))
-			return 1;
-	return 0;
-}
-
 /* The first rule the claims match, or NULL: no access. */
 static const struct oidc_rule *map_claims(json_t *claims)
 {
 	size_t i;
 
 	for (i = 0; i < oc.nrules; i++)
-		if (claim_has(claims, oc.rules[i].claim, oc.rules[i].value))
+		if (holds_string(json_object_get(claims, oc.rules[i].claim), oc.rules[i].value))
 			return &oc.rules[i];
 	return NULL;
 }
@@ -674,6 +669,19 @@ int oidc_configure(const struct oidc_config *cfg, struct store *s, const char *a
 		return ret;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* a second configuration (tests) replaces the first */
+	pthread_mutex_lock(&oc.mu);
+	oc.enabled = oc.discovered = 0;
+	keys_clear();
+	free(oc.issuer);
+	free(oc.client_id);
+	if (oc.secret)
+		OPENSSL_cleanse(oc.secret, strlen(oc.secret));
+	free(oc.secret);
+	free(oc.redirect);
+	free(oc.audience);
+	free(oc.name);
+	pthread_mutex_unlock(&oc.mu);
 	oc.issuer = xstrdup(cfg->issuer);
 	oc.client_id = xstrdup(cfg->client_id);
 	oc.secret = strbuf_detach(&secret, NULL);

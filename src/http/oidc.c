@@ -732,8 +732,8 @@ static void add_param(struct strbuf *sb, CURL *c, const char *name, const char *
 {
 	char *e = curl_easy_escape(c, value, 0);
 
-	strbuf_addf(sb, "%s%s=%s", sb->len && sb->buf[sb->len - 1] != '?' ? "&" : "", name,
-		    e ? e : "");
+	strbuf_addf(sb, "%s%s=%s", sb->len && !strchr("?&", sb->buf[sb->len - 1]) ? "&" : "",
+		    name, e ? e : "");
 	curl_free(e);
 }
 

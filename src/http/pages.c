@@ -653,9 +653,10 @@ static void login_form(struct http_request *req, struct http_response *res, int 
 	if (oidc_enabled()) {
 		/* single sign-on first, the token form stays for tokens */
 		strbuf_addstr(&body, "<section class=\"login card\"><h1>Sign in with your company "
-			      "account</h1><p><a class=\"button\" id=\"sso\" href=\"/login/sso\">Sign in with ");
+			      "account</h1><form method=\"get\" action=\"/login/sso\">"
+			      "<button type=\"submit\" id=\"sso\">Sign in with ");
 		strbuf_add_html(&body, oidc_provider_name());
-		strbuf_addstr(&body, "</a></p></section>\n");
+		strbuf_addstr(&body, "</button></form></section>\n");
 	}
 	tmpl_render(&body, "web/login.html", kv);
 	http_page_send(req, res, status, "Sign in", "/login", body.buf);
@@ -822,10 +823,11 @@ const struct http_route http_page_routes[] = {
 	{ "POST", "/login", 0, R_PUBLIC | R_PAGE | R_BODY, h_login_post,
 	  "sign in with a token (starts a session: sets the aiv_session cookie)", "dashboard",
 	  NULL, "text/html" },
-	{ "GET", "/login/sso", 0, R_PUBLIC | R_PAGE, oidc_h_start,
+	/* public, so no R_PAGE (it only shapes refusals): not part of the crawled dashboard */
+	{ "GET", "/login/sso", 0, R_PUBLIC, oidc_h_start,
 	  "single sign-on: to the identity provider (OpenID Connect, PKCE)", "dashboard", NULL,
 	  "text/html" },
-	{ "GET", "/login/sso/callback", 0, R_PUBLIC | R_PAGE, oidc_h_callback,
+	{ "GET", "/login/sso/callback", 0, R_PUBLIC, oidc_h_callback,
 	  "single sign-on: back from the identity provider (starts a session)", "dashboard",
 	  NULL, "text/html" },
 	{ "GET", "/logout", 0, R_PUBLIC | R_PAGE, h_logout,

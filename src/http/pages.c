@@ -823,11 +823,10 @@ const struct http_route http_page_routes[] = {
 	{ "POST", "/login", 0, R_PUBLIC | R_PAGE | R_BODY, h_login_post,
 	  "sign in with a token (starts a session: sets the aiv_session cookie)", "dashboard",
 	  NULL, "text/html" },
-	/* public, so no R_PAGE (it only shapes refusals): not part of the crawled dashboard */
-	{ "GET", "/login/sso", 0, R_PUBLIC, oidc_h_start,
+	{ "GET", "/login/sso", 0, R_PUBLIC | R_PAGE, oidc_h_start,
 	  "single sign-on: to the identity provider (OpenID Connect, PKCE)", "dashboard", NULL,
 	  "text/html" },
-	{ "GET", "/login/sso/callback", 0, R_PUBLIC, oidc_h_callback,
+	{ "GET", "/login/sso/callback", 0, R_PUBLIC | R_PAGE, oidc_h_callback,
 	  "single sign-on: back from the identity provider (starts a session)", "dashboard",
 	  NULL, "text/html" },
 	{ "GET", "/logout", 0, R_PUBLIC | R_PAGE, h_logout,

@@ -582,7 +582,7 @@ static int ledger_mapping(struct store *s, const char *actor, const char *file,
 			  const char *digest, struct aiv_err *err)
 {
 	struct last_digest last = { "" };
-	json_t *payload, *rules = json_array();
+	json_t *payload, *rules;
 	size_t i;
 	int ret;
 
@@ -591,6 +591,7 @@ static int ledger_mapping(struct store *s, const char *actor, const char *file,
 		return ret;
 	if (!strcmp(last.sha256, digest))
 		return 0;
+	rules = json_array();
 	for (i = 0; i < oc.nrules; i++) {
 		json_t *r = json_pack("{s:s, s:s, s:s}", "claim", oc.rules[i].claim, "value",
 				      oc.rules[i].value, "role", role_name(oc.rules[i].role));

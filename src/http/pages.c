@@ -652,11 +652,15 @@ static void login_form(struct http_request *req, struct http_response *res, int 
 	kv[2] = NULL;
 	if (oidc_enabled()) {
 		/* single sign-on first, the token form stays for tokens */
+		/*
+		 * A link, not a form: CSP form-action 'self' also covers the
+		 * redirect a form submission gets, so a form could not reach
+		 * the provider.
+		 */
 		strbuf_addstr(&body, "<section class=\"login card\"><h1>Sign in with your company "
-			      "account</h1><form method=\"get\" action=\"/login/sso\">"
-			      "<button type=\"submit\" id=\"sso\">Sign in with ");
+			      "account</h1><p><a id=\"sso\" href=\"/login/sso\">Sign in with ");
 		strbuf_add_html(&body, oidc_provider_name());
-		strbuf_addstr(&body, "</button></form></section>\n");
+		strbuf_addstr(&body, "</a></p></section>\n");
 	}
 	tmpl_render(&body, "web/login.html", kv);
 	http_page_send(req, res, status, "Sign in", "/login", body.buf);

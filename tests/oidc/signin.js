@@ -3,9 +3,10 @@
  * signin.js - the whole single sign-on in Chromium (playwright-core from
  * tests/browser, Debian's /usr/bin/chromium), against tests/oidc/provider.mjs.
  *
- *   node signin.js --url AIVALUE_URL --provider NAME
+ *   node signin.js AIVALUE_URL PROVIDER_NAME
  *
- * Prints TAP:
+ * Checks, in order, and stops at the first that fails (exit 1, saying
+ * what it saw); prints one line per check that held:
  *  - the sign-in page offers "Sign in with NAME"; alice goes through the
  *    provider's login and consent and lands on the overview signed in as
  *    alice@example.com with the role analyst (her group's mapping);
@@ -19,24 +20,13 @@
 const path = require("path");
 const { chromium } = require(path.join(__dirname, "../browser/node_modules/playwright-core"));
 
-function arg(name, dflt) {
-	const i = process.argv.indexOf("--" + name);
-	return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
-const BASE = arg("url");
-const NAME = arg("provider", "");
+const [BASE, NAME] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-let n = 0, failed = 0;
-function ok(cond, name, detail) {
-	n++;
-	console.log(`${cond ? "ok" : "not ok"} ${n} - ${name}`);
-	if (!cond) {
-		failed++;
-		if (detail)
-			String(detail).split("\n").slice(0, 12).forEach((l) => console.log(`#   ${l}`));
-	}
-	return cond;
+function check(cond, name, detail) {
+	if (!cond)
+		throw new Error(`${name}: no\n${detail}`);
+	console.log(`held: ${name}`);
 }
 
 /* Through the provider's dev login and consent pages; returns the last response's status. */
@@ -66,29 +56,29 @@ async function main() {
 		let page = await ctx.newPage();
 		await page.goto(BASE + "/login");
 		const button = await page.textContent("#sso").catch(() => "");
-		ok(button === `Sign in with ${NAME}`, "the sign-in page offers the provider's button",
+		check(button === `Sign in with ${NAME}`, "the sign-in page offers the provider's button",
 		   `button: ${JSON.stringify(button)}`);
 
 		await signIn(page, "alice");
 		await page.waitForURL(BASE + "/", { timeout: 10000 }).catch(() => {});
 		const who = await page.textContent(".who, header").catch(() => "");
-		ok(page.url() === BASE + "/" && /Signed in as\s*alice@example\.com\s*\(analyst\)/.test(who),
+		check(page.url() === BASE + "/" && /Signed in as\s*alice@example\.com\s*\(analyst\)/.test(who),
 		   "alice signs in through the provider and lands on the overview as analyst",
 		   `url ${page.url()}\n${who}`);
 		const cookies = await ctx.cookies(BASE);
 		const session = cookies.find((c) => c.name === "aiv_session");
-		ok(session && session.httpOnly && session.sameSite === "Strict" &&
+		check(session && session.httpOnly && session.sameSite === "Strict" &&
 		   !cookies.find((c) => c.name === "aiv_sso"),
 		   "the session cookie is HttpOnly and Strict; the sign-in state cookie is gone",
 		   JSON.stringify(cookies));
 
 		await Promise.all([page.waitForNavigation(), page.click("a[href='/logout']")]);
 		await page.goto(BASE + "/");
-		ok(page.url() === BASE + "/login", "after sign-out the overview sends her to /login",
+		check(page.url() === BASE + "/login", "after sign-out the overview sends her to /login",
 		   page.url());
 		const stale = await fetch(BASE + "/", { redirect: "manual",
 			headers: { Cookie: `aiv_session=${session ? session.value : ""}` } });
-		ok(stale.status === 303, "the old session cookie opens nothing (the session ended on the server)",
+		check(stale.status === 303, "the old session cookie opens nothing (the session ended on the server)",
 		   `status ${stale.status}`);
 		await ctx.close();
 
@@ -97,7 +87,7 @@ async function main() {
 		const status = await signIn(page, "nina");
 		const text = await page.textContent("main").catch(() => "");
 		const c2 = await ctx.cookies(BASE);
-		ok(status === 403 && /No access/.test(text) && /nina@example\.com/.test(text) &&
+		check(status === 403 && /No access/.test(text) && /nina@example\.com/.test(text) &&
 		   !c2.find((c) => c.name === "aiv_session"),
 		   "nina, in no mapped group, gets the No access page (403) and no session",
 		   `status ${status}\n${text}`);
@@ -105,12 +95,9 @@ async function main() {
 	} finally {
 		await browser.close();
 	}
-	console.log(`1..${n}`);
-	process.exit(failed ? 1 : 0);
 }
 
 main().catch((e) => {
-	console.log(`not ok ${n + 1} - signin.js died: ${e && e.stack ? e.stack.split("\n")[0] : e}`);
-	console.log(`1..${n + 1}`);
+	console.log(`failed: ${e && e.message ? e.message : e}`);
 	process.exit(1);
 });

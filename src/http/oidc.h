@@ -82,7 +82,8 @@ int oidc_looks_like_jwt(const char *credential);
  * Verify a bearer JWT and map its claims: 0 with *out filled (id 0, name
  * "sso:LABEL", the mapped role, agent for an agent's rule; role
  * ROLE_NONE when no rule maps it: no access, never a default role), or
- * AIV_EPERM with err saying why it was refused.
+ * AIV_EPERM with err saying why it was refused (AIV_EIO when the
+ * provider's metadata or keys could not be fetched).
  */
 int oidc_check_bearer(const char *jwt, struct token_info *out, struct aiv_err *err);
 

@@ -209,14 +209,16 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
 		if (!strncmp(req->token.name, "sso:", 4)) {
-			/* "sso:LABEL:XXXXXXXX" (oidc.h): the person, not the token */
-			const char *end = strrchr(req->token.name, ':');
-			char label[129];
-			snprintf(label, sizeof(label), "%.*s",
-				 (int)(end > req->token.name + 4 && req->via_cookie
-				       ? end - req->token.name - 4 : (int)strlen(req->token.name + 4)),
-				 req->token.name + 4);
-			strbuf_add_html(&who, label);
+			/*
+			 * The person, not the token: "sso:LABEL" (a bearer JWT)
+			 * or "sso:LABEL:XXXXXXXX" (a session's token), oidc.h.
+			 */
+			const char *label = req->token.name + 4, *end = strrchr(label, ':');
+			char text[129];
+			int n = req->via_cookie && end ? (int)(end - label) : (int)strlen(label);
+
+			snprintf(text, sizeof(text), "%.*s", n, label);
+			strbuf_add_html(&who, text);
 		} else {
 			strbuf_add_html(&who, req->token.name);
 		}
@@ -651,9 +653,9 @@ static void login_form(struct http_request *req, struct http_response *res, int 
 	kv[1] = msg.buf;
 	kv[2] = NULL;
 	if (oidc_enabled()) {
-		/* single sign-on first, the token form stays for tokens */
 		/*
-		 * A link, not a form: CSP form-action 'self' also covers the
+		 * Single sign-on first; the token form stays for tokens.  A
+		 * link, not a form: CSP form-action 'self' also covers the
 		 * redirect a form submission gets, so a form could not reach
 		 * the provider.
 		 */

@@ -6,6 +6,9 @@
  *                 [--max-conns-per-ip N] [--reserved-conns N]
  *                 [--header-timeout S] [--request-timeout S] [--drain-timeout S]
  *                 [--trust-proxy IP] [--expire-every DURATION]
+ *                 [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE
+ *                  --oidc-redirect URL --oidc-role-map FILE [--oidc-audience AUD]
+ *                  [--oidc-name NAME]]
  *
  * The connection limits and deadlines, and what they protect against, are
  * described in http/server.c and docs/security.md; TLS in docs/deploy.md.
@@ -33,6 +36,7 @@
 #include "cmd.h"
 #include "control/control.h"
 #include "core/timeutil.h"
+#include "http/oidc.h"
 #include "http/server.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
@@ -122,6 +126,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--drain-timeout S]",
 		"             [--checkpoint-key KEY --checkpoint-out FILE [--checkpoint-every DURATION]]",
 		"             [--trust-proxy IP] [--expire-every DURATION]",
+		"             [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE",
+		"              --oidc-redirect URL --oidc-role-map FILE [--oidc-audience AUD]",
+		"              [--oidc-name NAME]]",
 		NULL };
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
@@ -133,6 +140,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	long long max_conns = 0, per_ip = 64, reserved = 0;
 	long long header_to = 10, request_to = 30, drain_to = 10;
 	int quiet = 0, no_warm = 0;
+	struct oidc_config oidc = { 0 };
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6)" },
@@ -168,6 +176,19 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		  "makes cookies Secure" },
 		{ OPT_STRING, 0, "expire-every", &expire_every, "DURATION",
 		  "record overdue exception items as expired this often (default PT30S)" },
+		{ OPT_STRING, 0, "oidc-issuer", &oidc.issuer, "URL",
+		  "single sign-on: the OpenID provider's issuer URL (docs/deploy.md)" },
+		{ OPT_STRING, 0, "oidc-client-id", &oidc.client_id, "ID", "... this server's client id" },
+		{ OPT_STRING, 0, "oidc-client-secret-file", &oidc.client_secret_file, "FILE",
+		  "... a file holding its client secret" },
+		{ OPT_STRING, 0, "oidc-redirect", &oidc.redirect, "URL",
+		  "... https://HOST/login/sso/callback, as registered with the provider" },
+		{ OPT_STRING, 0, "oidc-role-map", &oidc.role_map, "FILE",
+		  "... the role mapping: groups or app roles to roles (recorded in the ledger)" },
+		{ OPT_STRING, 0, "oidc-audience", &oidc.audience, "AUD",
+		  "... the audience of API bearer tokens (default: the client id)" },
+		{ OPT_STRING, 0, "oidc-name", &oidc.name, "NAME",
+		  "... the provider's name on the sign-in button (default: its host)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -218,6 +239,12 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	/* fail fast: the workspace must exist and be an aivalue database */
 	if (cli_open_store(ctx, 0))
 		return 1;
+	if ((oidc.issuer || oidc.client_id || oidc.client_secret_file || oidc.redirect ||
+	     oidc.role_map) && oidc_configure(&oidc, ctx->store, ctx->actor, &err)) {
+		store_close(ctx->store);
+		ctx->store = NULL;
+		return cli_error(&err);
+	}
 	store_close(ctx->store);
 	ctx->store = NULL;
 

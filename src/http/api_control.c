@@ -225,7 +225,8 @@ static void check_revocations(struct store *s, struct decide_job *list, int64_t 
 	*seen = n;
 	token_cache_invalidate();
 	for (job = list; job; job = job->next) {
-		if (token_active(s, job->token_id, &active, &err) || active)
+		/* id 0: the identity provider's JWT (http/oidc.h), valid until it expires */
+		if (!job->token_id || token_active(s, job->token_id, &active, &err) || active)
 			continue;
 		job->status = 401;
 		aiv_fail(&job->err, AIV_EPERM, "token was revoked");

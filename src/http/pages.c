@@ -28,6 +28,7 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "report/svg.h"
+#include "oidc.h"
 #include "pages.h"
 #include "routes.h"
 
@@ -207,7 +208,20 @@ void http_page_send(struct http_request *req, struct http_response *res, int sta
 	strbuf_addstr(&nav, "</div></details>");
 	if (req->authenticated) {
 		strbuf_addstr(&who, "Signed in as <strong>");
-		strbuf_add_html(&who, req->token.name);
+		if (!strncmp(req->token.name, "sso:", 4)) {
+			/*
+			 * The person, not the token: "sso:LABEL" (a bearer JWT)
+			 * or "sso:LABEL:XXXXXXXX" (a session's token), oidc.h.
+			 */
+			const char *label = req->token.name + 4, *end = strrchr(label, ':');
+			char text[129];
+			int n = req->via_cookie && end ? (int)(end - label) : (int)strlen(label);
+
+			snprintf(text, sizeof(text), "%.*s", n, label);
+			strbuf_add_html(&who, text);
+		} else {
+			strbuf_add_html(&who, req->token.name);
+		}
 		strbuf_addstr(&who, "</strong> (");
 		strbuf_add_html(&who, role_name(req->token.role));
 		strbuf_addstr(&who, ")");
@@ -638,6 +652,18 @@ static void login_form(struct http_request *req, struct http_response *res, int 
 	kv[0] = "message";
 	kv[1] = msg.buf;
 	kv[2] = NULL;
+	if (oidc_enabled()) {
+		/*
+		 * Single sign-on first; the token form stays for tokens.  A
+		 * link, not a form: CSP form-action 'self' also covers the
+		 * redirect a form submission gets, so a form could not reach
+		 * the provider.
+		 */
+		strbuf_addstr(&body, "<section class=\"login card\"><h1>Sign in with your company "
+			      "account</h1><p><a id=\"sso\" href=\"/login/sso\">Sign in with ");
+		strbuf_add_html(&body, oidc_provider_name());
+		strbuf_addstr(&body, "</a></p></section>\n");
+	}
 	tmpl_render(&body, "web/login.html", kv);
 	http_page_send(req, res, status, "Sign in", "/login", body.buf);
 	strbuf_release(&msg);
@@ -704,6 +730,8 @@ static void h_logout(struct http_request *req, struct http_response *res)
 	/* the session ends on the server, not only in this browser */
 	if (req->session)
 		session_delete(req->store, req->session, &err);
+	if (req->via_cookie)
+		oidc_signout(req->store, &req->token); /* an SSO session's own token */
 	http_header_add(res, "Set-Cookie", req->tls
 			? "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure"
 			: "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
@@ -800,6 +828,12 @@ const struct http_route http_page_routes[] = {
 	  "sign-in form", "dashboard", NULL, "text/html" },
 	{ "POST", "/login", 0, R_PUBLIC | R_PAGE | R_BODY, h_login_post,
 	  "sign in with a token (starts a session: sets the aiv_session cookie)", "dashboard",
+	  NULL, "text/html" },
+	{ "GET", "/login/sso", 0, R_PUBLIC | R_PAGE, oidc_h_start,
+	  "single sign-on: to the identity provider (OpenID Connect, PKCE)", "dashboard", NULL,
+	  "text/html" },
+	{ "GET", "/login/sso/callback", 0, R_PUBLIC | R_PAGE, oidc_h_callback,
+	  "single sign-on: back from the identity provider (starts a session)", "dashboard",
 	  NULL, "text/html" },
 	{ "GET", "/logout", 0, R_PUBLIC | R_PAGE, h_logout,
 	  "sign out (ends the session, clears the cookie)", "dashboard", NULL, "text/html" },

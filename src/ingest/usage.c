@@ -330,6 +330,62 @@ static int flush_block(struct usage_import *im, struct aiv_err *err)
 	return ret;
 }
 
+/*
+ * The snapshot keys of the last import in this process that held all of
+ * them (snap_loaded), with the workspace and the ledger head (seq and
+ * hash) they were true for.  A run of imports into one workspace (the
+ * demo's hundred Microsoft 365 snapshots, a script importing a folder)
+ * then reads the stored events once, not once per snapshot file, which
+ * made the large demo quadratic in its usage rows.  Every import and every
+ * other write appends a ledger entry, so any other head means the keys may
+ * be stale: they are dropped and snap_load() reads the store again.
+ */
+static struct {
+	char *uri;
+	int64_t head;
+	char hash[SHA256_HEX];
+	struct u64set keys;
+} snap_cache;
+
+static void snap_cache_drop(void)
+{
+	free(snap_cache.uri);
+	snap_cache.uri = NULL;
+	u64set_release(&snap_cache.keys);
+}
+
+/* Inside the import's transaction: take the cached keys if still true. */
+static void snap_cache_take(struct usage_import *im)
+{
+	struct aiv_err e = AIV_ERR_INIT;
+	char hash[SHA256_HEX];
+	int64_t head;
+
+	if (!snap_cache.uri)
+		return;
+	if (!strcmp(snap_cache.uri, store_uri(im->s)) && !ledger_head(im->s, &head, hash, &e) &&
+	    head == snap_cache.head && !strcmp(hash, snap_cache.hash)) {
+		u64set_release(&im->snap);
+		im->snap = snap_cache.keys;
+		u64set_init(&snap_cache.keys);
+		im->snap_loaded = 1;
+	}
+	snap_cache_drop();
+}
+
+/* After the commit: keep the keys (every stored event's) for the next import. */
+static void snap_cache_keep(struct usage_import *im)
+{
+	struct aiv_err e = AIV_ERR_INIT;
+
+	snap_cache_drop();
+	if (!im->snap_loaded || ledger_head(im->s, &snap_cache.head, snap_cache.hash, &e))
+		return;
+	snap_cache.uri = xstrdup(store_uri(im->s));
+	snap_cache.keys = im->snap;
+	u64set_init(&im->snap);
+}
+
 /* Key of a stored (identity, day, tool, feature) for snapshot imports. */
 static uint64_t snap_key(const char *ident, size_t idlen, int64_t day, const char *tool,
 			 const char *feature)
@@ -963,6 +1019,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		im.import_id = last + 1;
 		im.block = xmalloc(sizeof(*im.block));
 		im.block->n = 0;
+		snap_cache_take(&im);
 	}
 	if (s) {
 		if ((ret = load_identities(&im, err)) || (ret = load_dicts(&im, err)))
@@ -1012,6 +1069,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			if ((ret = store_commit(s, err)))
 				goto cleanup;
 			in_tx = 0;
+			snap_cache_keep(&im);
 		}
 	} else if (s) {
 		struct store_stmt *st = store_prepare(s, "SELECT id FROM usage_imports WHERE"

@@ -385,6 +385,10 @@ int main(int argc, char **argv)
 	       non2xx + sockerr == 0 ? "met" : "MISSED");
 	printf("  in-process control_decide_many (64 per transaction): %.0f decisions/s; "
 	       "HTTP / in-process = %.2f\n", inproc, inproc > 0 ? rps / inproc : 0);
+	/* machine-readable summary for tools/bench-results (docs/performance.md, "Figures") */
+	printf("RESULT name=decide_http_rate value=%.0f unit=decisions/s ratio=%.3f target=20000"
+	       " status=%s\n", rps, inproc > 0 ? rps / inproc : 0,
+	       rps >= 20000 && p99 >= 0 && p99 < 10 && non2xx + sockerr == 0 ? "MET" : "MISSED");
 	if (completed > 0 && srv_cpu0 >= 0 && srv_cpu1 >= 0) {
 		double us = (srv_cpu1 - srv_cpu0) * 1e6 / (double)completed;
 		double wus = (wrk_cpu1 - wrk_cpu0) * 1e6 / (double)completed;

@@ -339,6 +339,11 @@ int main(int argc, char **argv)
 	       append_rate >= TARGET_APPEND && ratio >= TARGET_RATIO ? "PASS" : "FAIL",
 	       append_rate >= TARGET_APPEND ? ">=" : "<", TARGET_APPEND,
 	       ratio >= TARGET_RATIO ? ">=" : "<", TARGET_RATIO);
+	/* machine-readable summary for tools/bench-results (docs/performance.md, "Figures") */
+	printf("RESULT name=ledger_verify_over_sha256 value=%.3f unit=x ratio=%.3f target=%.2f"
+	       " status=%s\n", ratio, ratio, TARGET_RATIO, ratio >= TARGET_RATIO ? "MET" : "MISSED");
+	printf("RESULT name=ledger_append value=%.0f unit=entries/s target=%.0f status=%s\n",
+	       append_rate, TARGET_APPEND, append_rate >= TARGET_APPEND ? "MET" : "MISSED");
 	ret = 0;
 cleanup:
 	store_close(s);

@@ -57,6 +57,14 @@ static const struct store_migration org_migrations[] = {
 	  " token_id INTEGER NOT NULL REFERENCES tokens(id),"
 	  " created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
 	  "CREATE INDEX sessions_expires ON sessions(expires_at);", NULL },
+	/*
+	 * A person's manager is a deferred reference to people: while any is
+	 * pending (a report applied before the manager), SQLite looks for the
+	 * rows that point at each new person, which without this index was a
+	 * scan of people per person (the large demo's 20,000 took 14 s of CPU).
+	 */
+	{ 15, "index on a person's manager (deferred reference checks)",
+	  "CREATE INDEX people_manager ON people(manager);", NULL },
 };
 
 const struct store_schema org_tables = {

@@ -252,6 +252,7 @@ static void test_m365_snapshot_run(void **state)
 	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
 	assert_int_equal(sum.rows, 2);
 	assert_int_equal(sum.skipped, 0);
+	assert_int_equal(sum.nunmatched, 1); /* dana is nobody's identity yet */
 	usage_summary_release(&sum);
 	/* a non-snapshot import between two snapshots */
 	assert_int_equal(import(f, data("copilot-users-1-day.ndjson"), "copilot-users", NULL,
@@ -290,6 +291,23 @@ static void test_m365_snapshot_run(void **state)
 	usage_summary_release(&sum);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example' AND tool = 'm365-copilot'"), 4);
+	/* the identity map changes between two imports: the next one sees it (erin is
+	 * new to usage, so only the identity lookup can match her) */
+	{
+		struct identity_import_result res;
+		path = write_file(f, "ids.csv", "person,kind,value\nbob,email,erin@contoso.example\n");
+		assert_int_equal(identity_import_csv(f->s, "test", path, &res, &err), 0);
+	}
+	snprintf(text, sizeof(text), "%s2024-06-29,7,erin@contoso.example,Erin,2024-06-28,"
+		 "2024-06-28,,\n", hdr);
+	path = write_file(f, "run4.csv", text);
+	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, 1);
+	assert_int_equal(sum.nunmatched, 0);
+	assert_int_equal(sum.people_matched, 1);
+	usage_summary_release(&sum);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'bob' AND"
+			   " identity = 'erin@contoso.example'"), 1);
 }
 
 static void test_chatgpt(void **state)

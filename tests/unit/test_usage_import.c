@@ -226,6 +226,22 @@ static void test_m365_snapshots(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'x@y.example'"), 0);
 }
 
+/* Write `text` as `name`, import it as an M365 snapshot; its rows and skips; unmatched. */
+static size_t snapshot(struct fx *f, const char *name, const char *text, int64_t rows,
+		       int64_t skipped)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	size_t unmatched;
+
+	assert_int_equal(import(f, write_file(f, name, text), "m365-copilot", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, rows);
+	assert_int_equal(sum.skipped, skipped);
+	unmatched = sum.nunmatched;
+	usage_summary_release(&sum);
+	return unmatched;
+}
+
 /*
  * A run of snapshot imports in one process reuses the keys of the stored
  * events (ingest/usage.c, snap_cache) instead of reading them per file;
@@ -245,15 +261,10 @@ static void test_m365_snapshot_run(void **state)
 	pid_t pid;
 	int st;
 
-	/* 1: dana Teams 06-25, Word 06-24 (2 rows) */
+	/* 1: dana Teams 06-25, Word 06-24 (2 rows); dana is nobody's identity yet */
 	snprintf(text, sizeof(text), "%s2024-06-27,7,dana@contoso.example,Dana,2024-06-25,"
 		 "2024-06-25,2024-06-24,\n", hdr);
-	path = write_file(f, "run1.csv", text);
-	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
-	assert_int_equal(sum.rows, 2);
-	assert_int_equal(sum.skipped, 0);
-	assert_int_equal(sum.nunmatched, 1); /* dana is nobody's identity yet */
-	usage_summary_release(&sum);
+	assert_int_equal(snapshot(f, "run1.csv", text, 2, 0), 1);
 	/* a non-snapshot import between two snapshots */
 	assert_int_equal(import(f, data("copilot-users-1-day.ndjson"), "copilot-users", NULL,
 				&sum, &err), 0);
@@ -278,17 +289,9 @@ static void test_m365_snapshot_run(void **state)
 	/* 2: repeats Teams 06-25 (ours) and Excel 06-26 (the other process's), adds Word 06-27 */
 	snprintf(text, sizeof(text), "%s2024-06-28,7,dana@contoso.example,Dana,2024-06-27,"
 		 "2024-06-25,2024-06-27,2024-06-26\n", hdr);
-	path = write_file(f, "run2.csv", text);
-	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
-	assert_int_equal(sum.skipped, 2);
-	assert_int_equal(sum.rows, 1);
-	usage_summary_release(&sum);
+	snapshot(f, "run2.csv", text, 1, 2);
 	/* 3: in the same process right after: everything in it is stored */
-	path = write_file(f, "run3.csv", text);
-	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
-	assert_int_equal(sum.skipped, 3);
-	assert_int_equal(sum.rows, 0);
-	usage_summary_release(&sum);
+	snapshot(f, "run3.csv", text, 0, 3);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example' AND tool = 'm365-copilot'"), 4);
 	/* the identity map changes between two imports: the next one sees it (erin is
@@ -300,12 +303,7 @@ static void test_m365_snapshot_run(void **state)
 	}
 	snprintf(text, sizeof(text), "%s2024-06-29,7,erin@contoso.example,Erin,2024-06-28,"
 		 "2024-06-28,,\n", hdr);
-	path = write_file(f, "run4.csv", text);
-	assert_int_equal(import(f, path, "m365-copilot", NULL, &sum, &err), 0);
-	assert_int_equal(sum.rows, 1);
-	assert_int_equal(sum.nunmatched, 0);
-	assert_int_equal(sum.people_matched, 1);
-	usage_summary_release(&sum);
+	assert_int_equal(snapshot(f, "run4.csv", text, 1, 0), 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'bob' AND"
 			   " identity = 'erin@contoso.example'"), 1);
 }

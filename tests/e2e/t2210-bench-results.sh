@@ -21,7 +21,7 @@ test_expect_success 'setup: a recorded run of two benchmarks' '
 		"RESULT name=xes_cli_b value=1.400 unit=x ratio=1.400 cpu_s=0.700 wall_s=1.000 target=1.3 status=MISSED" \
 		>run/process_cli.out &&
 	echo "exit=0 cpu_s=3.25 wall_s=5.10" >run/process_cli.time &&
-	printf "%s\n" "verify/limit ratio: 0.82" \
+	printf "%s\n" "verify/limit ratio: 0.82" "  admin token:  aiv_d_M74KsBkRhVVkYDTbQBSni5xMgC5" \
 		"RESULT name=ledger_verify_over_sha256 value=0.820 unit=x ratio=0.820 target=0.80 status=MET" \
 		>run/ledger.out &&
 	echo "exit=0 cpu_s=9.00 wall_s=12.00" >run/ledger.time &&
@@ -42,7 +42,9 @@ test_expect_success 'results.md: one summary row per RESULT line, CPU next to wa
 	test_grep "^| ledger | ledger_verify_over_sha256 | 0.820 | x | 0.820 | 0.80 | MET | - | - |$" results.md &&
 	test "$(grep -c "^| [a-z_]* | [a-z0-9_]* | [0-9]" results.md)" = 3 &&
 	test_grep "^| ledger | \`build/bench/bench_ledger\` | 0 | 9.00 | 12.00 |$" results.md &&
-	test_grep "^verify/limit ratio: 0.82$" results.md
+	test_grep "^verify/limit ratio: 0.82$" results.md &&
+	test_grep "^  admin token:  aiv_(redacted)$" results.md &&
+	! grep -q M74KsB results.md
 '
 
 test_expect_success 'bench-check: ratios within 20 % pass' '

@@ -6,7 +6,8 @@
 #   make check-layers  fail if a layer calls a layer above it (docs/architecture.md)
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build-asan/)
 #   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
-#   make bench      run the benchmarks under bench/
+#   make bench      run the benchmarks under bench/, write bench/results.md (docs/performance.md)
+#   make bench-check  rerun the fast benchmarks, fail if a ratio moved > 20 % from bench/results.md
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make fuzz-cedar the differential campaign against Cedar 4.13 (cedar-wasm): 100,000 requests
 #   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
@@ -35,6 +36,7 @@ SLOW_UNIT_TESTS ?= test_ledger
 TEST_JOBS ?= $(shell expr $(JOBS) + 1 2>/dev/null || echo 3)
 
 .PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault screenshots
+.PHONY: bench-check
 
 all: build
 
@@ -87,8 +89,19 @@ asan: deps test-deps
 demo: build
 	@./scripts/demo
 
+# Every benchmark, its output kept in build/bench-out, then bench/results.md
+# (date, commit, machine, load before and after, CPU and wall time, every
+# RESULT line); tools/bench-readme copies its table into README.md and
+# docs/performance.md.  Run it with nice on a shared machine.
 bench: build
-	@for b in build/bench/bench_*; do echo "== $$b"; $$b || exit 1; done
+	@tools/bench-run all build/bench-out && \
+		tools/bench-results build/bench-out > build/bench-out/results.md && \
+		cp build/bench-out/results.md bench/results.md && echo "wrote bench/results.md"
+
+# The fast benchmarks again (about a minute), each ratio against bench/results.md.
+bench-check: build
+	@tools/bench-run fast build/bench-check && \
+		tools/bench-results --check bench/results.md build/bench-check
 
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIV_FUZZ=ON $(CMAKE_FLAGS) >/dev/null

@@ -380,6 +380,13 @@ int main(int argc, char **argv)
 	printf("  ratio sqlite / (load + metrics)  %.1fx CPU, %.1fx wall\n",
 	       median(sc, runs) / (median(lc, runs) + median(kc, runs)),
 	       median(sw, runs) / (median(lw, runs) + median(kw, runs)));
+	/* machine-readable summary for tools/bench-results (docs/performance.md, "Figures") */
+	printf("RESULT name=adoption_sqlite_over_load_metrics value=%.3f unit=x ratio=%.3f cpu_s=%.3f"
+	       " wall_s=%.3f target=1 status=%s\n",
+	       median(sc, runs) / (median(lc, runs) + median(kc, runs)),
+	       median(sc, runs) / (median(lc, runs) + median(kc, runs)),
+	       median(lc, runs) + median(kc, runs), median(lw, runs) + median(kw, runs),
+	       median(sc, runs) >= median(lc, runs) + median(kc, runs) ? "MET" : "MISSED");
 done:
 	if (s)
 		store_close(s);

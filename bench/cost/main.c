@@ -166,6 +166,11 @@ int main(int argc, char **argv)
 	       median(sc, runs), median(sw, runs));
 	printf("  ratio sqlite / cost  %.2fx CPU, %.2fx wall\n", median(sc, runs) / median(cc, runs),
 	       median(sw, runs) / median(cw, runs));
+	/* machine-readable summary for tools/bench-results (docs/performance.md, "Figures") */
+	printf("RESULT name=cost_sqlite_over_cost value=%.3f unit=x ratio=%.3f cpu_s=%.3f wall_s=%.3f"
+	       " target=1 status=%s\n", median(sc, runs) / median(cc, runs),
+	       median(sc, runs) / median(cc, runs), median(cc, runs), median(cw, runs),
+	       median(sc, runs) >= median(cc, runs) ? "MET" : "MISSED");
 	store_close(s);
 	return 0;
 }

@@ -386,6 +386,11 @@ int main(int argc, char **argv)
 	       "(%d allow): p50 %.2f us, p99 %.2f us\n", npol, es.n, nreq, allow, p50, p99);
 	printf("targets: p50 < 5 us %s, p99 < 20 us %s\n", p50 < 5 ? "(met)" : "(MISSED)",
 	       p99 < 20 ? "(met)" : "(MISSED)");
+	/* machine-readable summary for tools/bench-results; the ratio is the p50 to its target */
+	printf("RESULT name=decide_p50 value=%.2f unit=us ratio=%.3f target=5 status=%s\n", p50,
+	       p50 / 5, p50 < 5 ? "MET" : "MISSED");
+	printf("RESULT name=decide_p99 value=%.2f unit=us ratio=%.3f target=20 status=%s\n", p99,
+	       p99 / 20, p99 < 20 ? "MET" : "MISSED");
 
 	if (ndec > 0)
 		bench_control(ndec);

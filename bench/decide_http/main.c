@@ -344,6 +344,12 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 	       non2xx + sockerr == 0 ? "met" : "MISSED");
 	printf("  in-process control_decide_many (64 per transaction): %.0f decisions/s; "
 	       "HTTP / in-process = %.2f\n", inproc, inproc > 0 ? rps / inproc : 0);
+	/* for tools/bench-results */
+	printf("RESULT name=decide_http_rate_%s value=%.0f unit=decisions/s ratio=%.3f target=40000"
+	       " status=%s\n", mode, rps, inproc > 0 ? rps / inproc : 0,
+	       rps >= 40000 && p99 >= 0 && p99 < 5 && non2xx + sockerr == 0 ? "MET" : "MISSED");
+	printf("RESULT name=decide_http_cpu_per_decision_%s value=%.1f unit=us target=25 status=%s\n",
+	       mode, us, us >= 0 && us <= 25 ? "MET" : "MISSED");
 	if (us >= 0) {
 		double wus = (wrk_cpu1 - wrk_cpu0) * 1e6 / (double)completed;
 		printf("  CPU: server %.2f s, wrk %.2f s (%.1f us per request), wall %.2f s; "

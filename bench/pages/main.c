@@ -453,6 +453,20 @@ int main(int argc, char **argv)
 		       miss ? "MISSED" : "ok", t);
 	}
 	printf("%d of %zu pages missed their target\n", over, ps.n);
+	{
+		/* machine-readable summary for tools/bench-results: the slowest page, as a
+		 * multiple of the /healthz baseline measured in the same run */
+		double worst = 0, worst_cpu = 0;
+		for (k = 0; k < ps.n; k++)
+			if (res[k].median > worst) {
+				worst = res[k].median;
+				worst_cpu = res[k].cpu;
+			}
+		printf("RESULT name=pages_slowest_median value=%.2f unit=ms ratio=%.3f cpu_s=%.4f"
+		       " wall_s=%.4f target=%.0f status=%s\n", worst,
+		       base.median > 0 ? worst / base.median : 0, worst_cpu / 1e3, worst / 1e3,
+		       target, over ? "MISSED" : "MET");
+	}
 	ret = over && strict ? 1 : 0;
 out:
 	if (srv > 0) {

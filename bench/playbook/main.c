@@ -247,6 +247,10 @@ int main(int argc, char **argv)
 		       cat->nmetrics, g * 1e3, x * 1e3);
 		printf("  ratio uncached / cached: %.0fx wall, %.0fx cpu; uncached / cold: %.2fx cpu\n",
 		       a / (e > 0 ? e : 1e-9), b / (f > 0 ? f : 1e-9), b / (d > 0 ? d : 1e-9));
+		/* machine-readable summary for tools/bench-results (docs/performance.md, "Figures") */
+		printf("RESULT name=playbook_uncached_over_cached value=%.1f unit=x ratio=%.3f"
+		       " cpu_s=%.6f wall_s=%.6f\n", b / (f > 0 ? f : 1e-9), b / (f > 0 ? f : 1e-9),
+		       f, e);
 		(void)h;
 		(void)y;
 	}

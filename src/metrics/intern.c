@@ -22,6 +22,28 @@ void intern_release(struct intern *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void intern_copy(struct intern *dst, const struct intern *src)
+{
+	intern_init(dst);
+	if (src->nslots) {
+		dst->slots = xmalloc(st_mult(src->nslots, sizeof(*dst->slots)));
+		memcpy(dst->slots, src->slots, src->nslots * sizeof(*dst->slots));
+	}
+	dst->nslots = src->nslots;
+	if (src->alloc) {
+		dst->offs = xmalloc(st_mult(src->alloc, sizeof(*dst->offs)));
+		memcpy(dst->offs, src->offs, src->n * sizeof(*dst->offs));
+	}
+	dst->n = src->n;
+	dst->alloc = src->alloc;
+	if (src->arena_alloc) {
+		dst->arena = xmalloc(src->arena_alloc);
+		memcpy(dst->arena, src->arena, src->arena_len);
+	}
+	dst->arena_len = src->arena_len;
+	dst->arena_alloc = src->arena_alloc;
+}
+
 static void intern_rehash(struct intern *t, size_t nslots)
 {
 	uint32_t *slots = xcalloc(nslots, sizeof(*slots));

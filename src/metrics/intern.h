@@ -35,6 +35,8 @@ struct intern {
 
 void intern_init(struct intern *t);
 void intern_release(struct intern *t);
+/* dst (not initialised) becomes an independent copy of src: same ids. */
+void intern_copy(struct intern *dst, const struct intern *src);
 /*
  * Id of the `len` bytes at s (need not be NUL-terminated), adding them if
  * new.  Strings are C strings: bytes from an embedded NUL on are ignored,

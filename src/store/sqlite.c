@@ -281,7 +281,7 @@ settings:
 			return fail_db(db, rc, err, "set WAL mode");
 	}
 	rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			  " PRAGMA mmap_size=1073741824;",
+			  " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return fail_db(db, rc, err, "configure");

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -223,6 +224,88 @@ static void test_m365_snapshots(void **state)
 	assert_non_null(strstr(err.msg, "m365-bad.csv:3:39: unparseable date '2024-02-30' in "
 			       "'Word Copilot Last Activity Date'"));
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity = 'x@y.example'"), 0);
+}
+
+/* Write `text` as `name`, import it as an M365 snapshot; its rows and skips; unmatched. */
+static size_t snapshot(struct fx *f, const char *name, const char *text, int64_t rows,
+		       int64_t skipped)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	size_t unmatched;
+
+	assert_int_equal(import(f, write_file(f, name, text), "m365-copilot", NULL, &sum, &err), 0);
+	assert_int_equal(sum.rows, rows);
+	assert_int_equal(sum.skipped, skipped);
+	unmatched = sum.nunmatched;
+	usage_summary_release(&sum);
+	return unmatched;
+}
+
+/*
+ * A run of snapshot imports in one process reuses the keys of the stored
+ * events (ingest/usage.c, snap_cache) instead of reading them per file;
+ * the keys must follow every import of the run, a non-snapshot one
+ * included, and be dropped when another process wrote in between.
+ */
+static void test_m365_snapshot_run(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct usage_summary sum;
+	const char *hdr = "Report Refresh Date,Report Period,User Principal Name,Display Name,"
+			  "Last Activity Date,Microsoft Teams Copilot Last Activity Date,"
+			  "Word Copilot Last Activity Date,Excel Copilot Last Activity Date\n";
+	char text[1024];
+	const char *path;
+	pid_t pid;
+	int st;
+
+	/* 1: dana Teams 06-25, Word 06-24 (2 rows); dana is nobody's identity yet */
+	snprintf(text, sizeof(text), "%s2024-06-27,7,dana@contoso.example,Dana,2024-06-25,"
+		 "2024-06-25,2024-06-24,\n", hdr);
+	assert_int_equal(snapshot(f, "run1.csv", text, 2, 0), 1);
+	/* a non-snapshot import between two snapshots */
+	assert_int_equal(import(f, data("copilot-users-1-day.ndjson"), "copilot-users", NULL,
+				&sum, &err), 0);
+	usage_summary_release(&sum);
+	/* another process stores dana's Excel on 06-26 */
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store *s2;
+		struct usage_opts o;
+		memset(&o, 0, sizeof(o));
+		o.format = "m365-copilot";
+		snprintf(text, sizeof(text), "%s2024-06-28,7,dana@contoso.example,Dana,2024-06-26,"
+			 ",,2024-06-26\n", hdr);
+		path = write_file(f, "other.csv", text);
+		_exit(store_open(&s2, f->db, 0, &err) ||
+		      usage_import_file(s2, "other", path, &o, &sum, &err) || sum.rows != 1 ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* 2: repeats Teams 06-25 (ours) and Excel 06-26 (the other process's), adds Word 06-27 */
+	snprintf(text, sizeof(text), "%s2024-06-28,7,dana@contoso.example,Dana,2024-06-27,"
+		 "2024-06-25,2024-06-27,2024-06-26\n", hdr);
+	snapshot(f, "run2.csv", text, 1, 2);
+	/* 3: in the same process right after: everything in it is stored */
+	snapshot(f, "run3.csv", text, 0, 3);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
+			   " 'dana@contoso.example' AND tool = 'm365-copilot'"), 4);
+	/* the identity map changes between two imports: the next one sees it (erin is
+	 * new to usage, so only the identity lookup can match her) */
+	{
+		struct identity_import_result res;
+		path = write_file(f, "ids.csv", "person,kind,value\nbob,email,erin@contoso.example\n");
+		assert_int_equal(identity_import_csv(f->s, "test", path, &res, &err), 0);
+	}
+	snprintf(text, sizeof(text), "%s2024-06-29,7,erin@contoso.example,Erin,2024-06-28,"
+		 "2024-06-28,,\n", hdr);
+	assert_int_equal(snapshot(f, "run4.csv", text, 1, 0), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'bob' AND"
+			   " identity = 'erin@contoso.example'"), 1);
 }
 
 static void test_chatgpt(void **state)
@@ -800,6 +883,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copilot_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copilot_seats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_m365_snapshots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_m365_snapshot_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chatgpt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chatgpt_active_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_otel, setup, teardown),

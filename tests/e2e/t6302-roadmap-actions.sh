@@ -32,8 +32,8 @@ test_expect_success 'the owner comes from a live initiative of the step model' '
 	test_grep "^model: workforce" ini.txt &&
 	test_grep -E "^status: (pilot|production)" ini.txt &&
 	# people read the owner by name: the display name of that person
-	grep -A2 "^name: $owner\$" data/org/people.yaml >person.txt &&
-	test_grep "^display_name: \"$(json_get rm.json "d[\"steps\"][0][\"owner_name\"]")\"\$" person.txt &&
+	aivalue --json get people "$owner" >person.json &&
+	test "$(json_get person.json "d[\"display_name\"]")" = "$(json_get rm.json "d[\"steps\"][0][\"owner_name\"]")" &&
 	aivalue roadmap >rm.txt &&
 	test_grep "owner: $(json_get rm.json "d[\"steps\"][0][\"owner_name\"]"); gate step" rm.txt
 '

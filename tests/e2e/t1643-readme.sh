@@ -45,7 +45,9 @@ test_expect_success 'the overview screenshot is a PNG under 300 KB that the READ
 '
 
 test_expect_success 'the sign-in options are on the first screen' '
-	head -30 "$readme" | grep -q "^Sign in with a bearer token today; single sign-on"
+	head -30 "$readme" >first-screen.md &&
+	test_grep "^Sign in with your company account: Microsoft Entra ID, Okta or any OpenID" first-screen.md &&
+	test_grep "(docs/deploy.md)" first-screen.md
 '
 
 test_expect_success 'the moved pages are linked once each' '

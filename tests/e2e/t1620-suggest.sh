@@ -67,4 +67,19 @@ test_expect_success 'every listed subcommand is in its command usage' '
 	done <subs
 '
 
+# and the other way: a subcommand a command documents is one the
+# suggestions know (import org and audit stream once were not)
+test_expect_success 'every subcommand in a usage is listed' '
+	while read -r cmd list; do
+		aivalue help "$cmd" >usage 2>&1 &&
+		sed -n "s/^ *\(usage\|or\): aivalue $cmd \([a-z][a-z-]*\).*/\2/p" usage | sort -u >documented &&
+		for s in $(cat documented); do
+			case " $list " in
+			*" $s "*) ;;
+			*) echo "$cmd: $s is in its usage, not in src/cli/suggest.c"; exit 1 ;;
+			esac
+		done || exit 1
+	done <subs
+'
+
 test_done

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aiv.h"
 #include "color.h"
 
 static enum color_mode color_mode;

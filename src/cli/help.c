@@ -25,6 +25,8 @@ const char *const cli_global_options[][3] = {
 	{ "catalog", "FILE", "the framework catalog (default $AIVALUE_CATALOG, or built in)" },
 	{ "json", NULL, "machine-readable output (read commands)" },
 	{ "quiet", NULL, "no progress display on the terminal" },
+	{ "color", "always|auto|never", "colour on a terminal (auto: not in pipes, not under NO_COLOR)" },
+	{ "actor", "NAME", "who the ledger names (default $AIVALUE_ACTOR, or cli:USER@HOST)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "aiv.h"
 #include "core/strbuf.h"
 #include "core/termsafe.h"
 #include "core/xalloc.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiv.h"
 #include "levenshtein.h"
 #include "xalloc.h"
 

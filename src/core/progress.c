@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aiv.h"
 #include "progress.h"
 #include "strbuf.h"
 #include "termsafe.h"

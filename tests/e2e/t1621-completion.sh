@@ -27,7 +27,7 @@ test_expect_success 'the bash script parses and completes commands' '
 '
 
 test_expect_success 'options of the command, and the global ones' '
-	test "$(complete_words aivalue phase --)" = "--as-of --help --db --catalog --json --quiet" &&
+	test "$(complete_words aivalue phase --)" = "--record --as-of --help --db --catalog --json --quiet --color --actor" &&
 	test "$(complete_words aivalue demo --si)" = "--size" &&
 	test "$(complete_words aivalue --js)" = "--json" &&
 	test "$(complete_words aivalue audit verify --ch)" = "--checkpoint"
@@ -48,7 +48,7 @@ test_expect_success 'option values from the tables, in both spellings' '
 
 test_expect_success 'subcommands, and words after an option value' '
 	test "$(complete_words aivalue metrics h)" = "history" &&
-	test "$(complete_words aivalue audit "")" = "verify log export checkpoint keygen" &&
+	test "$(complete_words aivalue audit "")" = "verify log show export checkpoint keygen stream" &&
 	test "$(complete_words aivalue completion "")" = "bash zsh fish" &&
 	test "$(complete_words aivalue demo --size small --se)" = "--seed --serve"
 '

@@ -51,7 +51,7 @@ test_expect_success 'the options a subcommand takes still work (--rules and --js
 	aivalue change list --json --rules "$TEST_ROOT"/data/change-rules.yaml >list.json &&
 	test "$(json_get list.json "len(d)")" = 2 &&
 	test_must_fail --exit=2 aivalue change frob 2>err &&
-	test_grep "usage: aivalue change open" err &&
+	test_grep "^error: .frob. is not an aivalue change subcommand; see .aivalue help change.$" err &&
 	test_must_fail --exit=2 aivalue change show 2>err &&
 	test_grep "or: aivalue change show|verify CR" err
 '

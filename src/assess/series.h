@@ -118,6 +118,13 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 		      enum series_period period, enum series_by by, int64_t now,
 		      struct metric_series *out, struct aiv_err *err);
 void metric_series_release(struct metric_series *ms);
+/* A line's newest point with data, or NULL when none has data. */
+const struct series_point *series_line_latest(const struct series_line *l);
+/*
+ * A breakdown's latest figures as JSON: {by, groups: [{group, period,
+ * value, display, status}]}, or {by, unavailable} (`metrics show --by`).
+ */
+json_t *metric_breakdown_json(const struct metric_series *ms);
 /* The series as JSON (the API's and `metrics history --json`'s document).  New reference. */
 json_t *metric_series_json(const struct metric_series *ms);
 

@@ -10,6 +10,8 @@
 # Cases (last event, duration, rework): c1 07-01 2 h no; c2 08-03 4 h yes;
 # c3 09-01 8 h no.  The 90 days up to 09-30 miss c1; up to 11-30 miss all;
 # the month in progress is the log's own window (its end is its "now").
+# The report's charts: rework and cycle time have July to October (the
+# months with data before December) and today's value, 5 points each.
 . "$(dirname "$0")/lib.sh"
 
 cp "$TEST_ROOT/tests/data/control/org.yaml" org.yaml
@@ -100,6 +102,33 @@ test_expect_success 'event-log metrics: monthly points from the cases ending in 
 	test "$(point 0 2026-08 value)" = 10800.0 &&
 	test "$(point 0 2026-09 value)" = 21600.0 &&
 	test "$(point 0 2026-12 value)" = 14400.0
+'
+
+# series_points FILE LABEL: the points of the series line drawn for LABEL in
+# the report's metric charts ("bar" for a single value, "-" for no data)
+series_points() {
+	python3 - "$1" "$2" <<-\PY
+	import re, sys
+	h = open(sys.argv[1]).read()
+	for svg in re.findall(r'<svg class="chart targets".*?</svg>', h, re.S):
+	    parts = re.split(r'(<text [^>]*text-anchor="end"[^>]*>[^<]*</text>)', svg)
+	    for i in range(1, len(parts), 2):
+	        if re.sub('<[^>]+>', '', parts[i]) != sys.argv[2]:
+	            continue
+	        pl = re.search(r'class="series"[^>]*points="([^"]*)"', parts[i + 1])
+	        print(len(pl.group(1).split()) if pl else
+	              "bar" if 'class="value"' in parts[i + 1] else "-")
+	PY
+}
+
+test_expect_success 'the report draws the monthly series and says the day of its figures' '
+	AIVALUE_FAKE_TIME=$NOW aivalue report --format html -o r.html >/dev/null &&
+	test_grep "Figures as of 2026-12-06" r.html &&
+	test "$(series_points r.html "Rework rate")" = 5 &&
+	test "$(series_points r.html "End-to-end cycle time")" = 5 &&
+	test "$(series_points r.html "Expert cycle time")" = bar &&
+	AIVALUE_FAKE_TIME=$NOW aivalue report --format md -o r.md >/dev/null &&
+	test_grep "^Figures as of 2026-12-06\.$" r.md
 '
 
 test_done

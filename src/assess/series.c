@@ -836,16 +836,28 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 
 /* ---- printers ------------------------------------------------------------------------ */
 
-static json_t *num_or_null(int have, double v)
+double metric_round(const struct cat_metric *m, double v)
 {
-	return have && !isnan(v) ? json_real(v) : json_null();
+	double scale = !strcmp(m->unit, "ratio") ? 1e4 : 1e2;
+
+	if (!isfinite(v))
+		return v;
+	v = round(v * scale) / scale;
+	return v == 0 ? 0 : v; /* no "-0.0" */
 }
 
-static json_t *target_json(const struct metric_target *t)
+/* A figure of metric m for JSON: rounded (metric_round), or null without data. */
+static json_t *num_or_null(const struct cat_metric *m, int have, double v)
 {
-	json_t *o = json_pack("{s:f, s:f, s:f, s:b, s:s}", "value", t->target, "at_risk",
-			      t->at_risk, "off_track", t->off_track, "overridden", t->overridden,
-			      "source", t->source);
+	return have && !isnan(v) ? json_real(metric_round(m, v)) : json_null();
+}
+
+static json_t *target_json(const struct cat_metric *m, const struct metric_target *t)
+{
+	json_t *o = json_pack("{s:o, s:o, s:o, s:b, s:s}", "value", num_or_null(m, 1, t->target),
+			      "at_risk", num_or_null(m, 1, t->at_risk),
+			      "off_track", num_or_null(m, 1, t->off_track),
+			      "overridden", t->overridden, "source", t->source);
 	if (t->note[0])
 		json_object_set_new(o, "note", json_string(t->note));
 	return o;
@@ -878,7 +890,7 @@ json_t *metric_breakdown_json(const struct metric_series *ms)
 		json_array_append_new(groups, json_pack("{s:o, s:o, s:o, s:s, s:s}", "group",
 			ms->lines[i].group ? json_string(ms->lines[i].group) : json_null(),
 			"period", p ? json_string(p->label) : json_null(),
-			"value", num_or_null(p != NULL, p ? p->value : 0), "display", buf,
+			"value", num_or_null(ms->metric, p != NULL, p ? p->value : 0), "display", buf,
 			"status", trend_status_id(p ? p->status : STATUS_NO_DATA)));
 	}
 	json_object_set_new(o, "groups", groups);
@@ -903,12 +915,12 @@ json_t *metric_series_json(const struct metric_series *ms)
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
 			metric_format_value(ms->metric, p->have, p->value, buf, sizeof(buf));
 			po = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "period", p->label,
-				       "as_of", day, "value", num_or_null(p->have, p->value),
+				       "as_of", day, "value", num_or_null(ms->metric, p->have, p->value),
 				       "display", buf, "status", trend_status_id(p->status),
 				       "status_text", trend_status_name(p->status));
 			if (p->have_change) {
 				metric_format_change(ms->metric, p->change, buf, sizeof(buf));
-				json_object_set_new(po, "change", json_real(p->change));
+				json_object_set_new(po, "change", num_or_null(ms->metric, 1, p->change));
 				json_object_set_new(po, "change_text", json_string(buf));
 			} else {
 				json_object_set_new(po, "change", json_null());
@@ -926,7 +938,7 @@ json_t *metric_series_json(const struct metric_series *ms)
 		      "name", ms->metric->name, "unit", ms->metric->unit,
 		      "direction", ms->metric->direction, "period", series_period_name(ms->period),
 		      "by", ms->by == SERIES_BY_NONE ? json_null() : json_string(series_by_name(ms->by)),
-		      "target", target_json(&ms->target));
+		      "target", target_json(ms->metric, &ms->target));
 	json_object_set_new(o, "lines", lines);
 	if (ms->unavailable[0])
 		json_object_set_new(o, "unavailable", json_string(ms->unavailable));
@@ -997,16 +1009,16 @@ json_t *metric_summary_json(const struct metric_summary *m)
 	size_t i;
 
 	for (i = 0; i < m->nspark; i++)
-		json_array_append_new(spark, num_or_null(1, m->spark[i]));
+		json_array_append_new(spark, num_or_null(m->metric, 1, m->spark[i]));
 	metric_format_value(m->metric, m->have, m->value, buf, sizeof(buf));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "metric", m->metric->id,
 		      "name", m->metric->name, "unit", m->metric->unit, "direction",
-		      m->metric->direction, "value", num_or_null(m->have, m->value), "display", buf,
-		      "source", m->source, "target", target_json(&m->target),
+		      m->metric->direction, "value", num_or_null(m->metric, m->have, m->value), "display", buf,
+		      "source", m->source, "target", target_json(m->metric, &m->target),
 		      "status", trend_status_id(m->status), "status_text", trend_status_name(m->status));
 	if (m->have_change) {
 		metric_format_change(m->metric, m->change, buf, sizeof(buf));
-		json_object_set_new(o, "change", json_real(m->change));
+		json_object_set_new(o, "change", num_or_null(m->metric, 1, m->change));
 		json_object_set_new(o, "change_text", json_string(buf));
 	} else {
 		json_object_set_new(o, "change", json_null());

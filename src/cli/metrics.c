@@ -44,6 +44,14 @@ static void print_target(const struct cat_metric *m, const struct metric_target 
 		printf("Note: %s\n", t->note);
 }
 
+/* Metric documents: their figures are rounded, so print them without float noise. */
+static void print_json(json_t *v)
+{
+	json_dumpf(v, stdout, METRIC_JSON_FLAGS);
+	fputc('\n', stdout);
+	json_decref(v);
+}
+
 static int history(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -83,7 +91,7 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 		return cli_error(&err);
 	}
 	if (ctx->json) {
-		cli_print_json(metric_series_json(&ms));
+		print_json(metric_series_json(&ms));
 		metric_series_release(&ms);
 		return 0;
 	}
@@ -156,7 +164,7 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 		json_t *o = metric_summary_json(&m);
 		if (by != SERIES_BY_NONE)
 			json_object_set_new(o, "breakdown", metric_breakdown_json(&ms));
-		cli_print_json(o);
+		print_json(o);
 		metric_summary_release(&m);
 		metric_series_release(&ms);
 		return 0;
@@ -224,7 +232,7 @@ static int list(int argc, char **argv, struct aiv_ctx *ctx)
 		metric_summary_release(&m);
 	}
 	if (arr)
-		cli_print_json(arr);
+		print_json(arr);
 	return 0;
 }
 

@@ -48,7 +48,11 @@ test_expect_success 'exceptions_within_sla: monthly points from the items closed
 	test "$(point 0 2026-10 value)" = 0.5 &&
 	test "$(point 0 2026-11 display)" = "66.7 %" &&
 	test "$(point 0 2026-12 display)" = "66.7 %" &&
-	test "$(point 0 2026-10 change_text)" = "-50.0 points"
+	test "$(point 0 2026-10 change_text)" = "-50.0 points" &&
+	test "$(point 0 2026-11 value)" = 0.6667 &&
+	test_grep "\"value\": 0.6667,$" h.json &&
+	test_grep "\"change\": 0.1667,$" h.json &&
+	! grep -q "\"\(value\|change\)\": -\{0,1\}[0-9]*\.[0-9]\{5,\}" h.json
 '
 
 test_expect_success 'a point as of a past date reads nothing closed later' '

@@ -291,6 +291,9 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	struct change_cr_view opened = { 0 };
 	char *path = demo_path(L->d, "artefacts");
 	int n = demo_sop_count(L->d), k, ret, nsig = 0;
+	struct strbuf evb = STRBUF_INIT;
+	struct change_evidence ev;
+	char evname[40];
 	long merged = 0, approved = 0, rejected = 0, open = 0, stale = 0, reviewed = 0;
 
 	begin(L, "SOP/policy/contract graph");
@@ -343,8 +346,26 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				       : "agents may prepare decisions; people own them";
 		oa.risk = "medium";
 		oa.author = author;
+		if (k <= n / 2 && demo_change_has_evidence(L->d, k)) {
+			/* the walk-through note, so the merged change is audit-ready */
+			snprintf(evname, sizeof(evname), "sop-%d-review.md", k);
+			snprintf(rel, sizeof(rel), "changes/%s", evname);
+			free(path);
+			path = demo_path(L->d, rel);
+			if (strbuf_read_file(&evb, path, 1 << 20) < 0) {
+				strbuf_release(&sb);
+				ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
+				goto cleanup;
+			}
+			ev.name = evname;
+			ev.data = evb.buf;
+			ev.len = evb.len;
+			oa.evidence = &ev;
+			oa.nevidence = 1;
+		}
 		ret = change_open(&env, &oa, &opened, err);
 		strbuf_release(&sb);
+		strbuf_reset(&evb);
 		if (ret)
 			goto cleanup;
 		id = opened.cr.id;
@@ -396,6 +417,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			 (int)stale, "reviewed", (int)reviewed, "signatures", nsig));
 	ret = 0;
 cleanup:
+	strbuf_release(&evb);
 	json_decref(res);
 	change_cr_view_release(&opened);
 	change_rules_free(rules);

@@ -276,6 +276,19 @@ static int sign_until(struct change_env *env, struct demo *d, const char *cr,
 	return 0;
 }
 
+/* The demo file rel (under the demo's folder) into sb: 0, or AIV_EIO naming it. */
+static int read_change_file(struct loader *L, const char *rel, struct strbuf *sb,
+			    struct aiv_err *err)
+{
+	char *path = demo_path(L->d, rel);
+	int ret = 0;
+
+	if (strbuf_read_file(sb, path, 1 << 20) < 0)
+		ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
+	free(path);
+	return ret;
+}
+
 /*
  * `aivalue artefacts sync DIR`, then `aivalue change open|approve|reject|
  * merge|review` for SOP-1 .. SOP-n/2: k % 4 == 1 merged (its form stays
@@ -327,11 +340,8 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			snprintf(rel, sizeof(rel), "changes/pol-2-v2.md");
 			snprintf(art, sizeof(art), "POL-2");
 		}
-		free(path);
-		path = demo_path(L->d, rel);
-		if (strbuf_read_file(&sb, path, 1 << 20) < 0) {
+		if ((ret = read_change_file(L, rel, &sb, err))) {
 			strbuf_release(&sb);
-			ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
 			goto cleanup;
 		}
 		/* the author works in quality: never the owner, on no team slot */
@@ -350,11 +360,8 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			/* the walk-through note, so the merged change is audit-ready */
 			snprintf(evname, sizeof(evname), "sop-%d-review.md", k);
 			snprintf(rel, sizeof(rel), "changes/%s", evname);
-			free(path);
-			path = demo_path(L->d, rel);
-			if (strbuf_read_file(&evb, path, 1 << 20) < 0) {
+			if ((ret = read_change_file(L, rel, &evb, err))) {
 				strbuf_release(&sb);
-				ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
 				goto cleanup;
 			}
 			ev.name = evname;

@@ -12,9 +12,14 @@
  * parse, route, log, answer).  The ratio is what to compare across runs on
  * a loaded machine; the wall figures are checked against the targets
  * (every page under 100 ms median; --overview-target for the overview).
+ * Two more targets, each printed MET or MISSED: the first overview after
+ * start under --first-target ms wall (1000; its server CPU is printed too),
+ * and the server's peak resident memory (VmHWM) after every page under
+ * --rss-target MB (400).
  *
  *   build/bench/bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N]
  *                           [--target MS] [--overview-target MS] [--strict]
+ *                           [--first-target MS] [--rss-target MB]
  *                           [PATH ...]
  *
  * The workspace is --db, else $AIVALUE_DB; with neither, the bench builds
@@ -77,6 +82,25 @@ static double cpu_ms(pid_t pid)
 	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Peak resident memory (VmHWM) of process pid, in MiB; -1 when unreadable. */
+static double peak_rss_mib(pid_t pid)
+{
+	char path[64], line[256];
+	double kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6)) {
+			kib = atof(line + 6);
+			break;
+		}
+	fclose(f);
+	return kib < 0 ? -1 : kib / 1024.0;
+}
+
 /* First line of a command's output into out (trimmed); 0 on success. */
 static int capture(const char *cmd, char *out, size_t n)
 {
@@ -100,8 +124,8 @@ struct body {
 };
 
 /*
- * GET path on 127.0.0.1:port with the token as the sign-in cookie (or no
- * credential when token is NULL).  The whole answer goes to b (reset
+ * GET path on 127.0.0.1:port with the token as a Bearer credential (the
+ * dashboard accepts it as the API does; no credential when token is NULL).  The whole answer goes to b (reset
  * first).  Returns the HTTP status, or -1 on a connection error.
  */
 static int fetch(int port, const char *path, const char *token, struct body *b)
@@ -122,7 +146,7 @@ static int fetch(int port, const char *path, const char *token, struct body *b)
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
 		goto out;
 	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%s%s"
-		 "Connection: close\r\n\r\n", path, port, token ? "Cookie: aiv_token=" : "",
+		 "Connection: close\r\n\r\n", path, port, token ? "Authorization: Bearer " : "",
 		 token ? token : "", token ? "\r\n" : "");
 	while (off < strlen(req)) {
 		if ((w = write(fd, req + off, strlen(req) - off)) <= 0)
@@ -319,7 +343,8 @@ static void source_root(char *out, size_t n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N] "
-		"[--target MS] [--overview-target MS] [--strict] [PATH ...]\n");
+		"[--target MS] [--overview-target MS] [--first-target MS] [--rss-target MB]"
+		" [--strict] [PATH ...]\n");
 }
 
 int main(int argc, char **argv)
@@ -328,8 +353,8 @@ int main(int argc, char **argv)
 	char dbbuf[1200], cmd[4096], token[256], root[1024];
 	int n = 20, threads = 2, max_pages = MAX_PAGES_DEFAULT, port, i, st, ret = 1, over = 0;
 	int strict = 0, first_status = 0;
-	double first_ms = 0;
-	double target = 100, overview_target = 100;
+	double first_ms = 0, first_cpu = 0, rss = -1;
+	double target = 100, overview_target = 100, first_target = 1000, rss_target = 400;
 	struct pages ps = { NULL, 0, 0 };
 	struct result base, *res = NULL;
 	struct body b = { NULL, 0, 0 };
@@ -349,6 +374,10 @@ int main(int argc, char **argv)
 			target = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--overview-target") && i + 1 < argc)
 			overview_target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--first-target") && i + 1 < argc)
+			first_target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--rss-target") && i + 1 < argc)
+			rss_target = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--strict"))
 			strict = 1;
 		else if (argv[i][0] == '/')
@@ -423,9 +452,10 @@ int main(int argc, char **argv)
 	/* The first overview after start computes the playbook with every cache
 	 * cold: what a reader sees right after any change to the workspace. */
 	{
-		double t0 = now_ms();
+		double t0 = now_ms(), c0 = cpu_ms(srv);
 		first_status = fetch(port, "/", token, &b);
 		first_ms = now_ms() - t0;
+		first_cpu = cpu_ms(srv) - c0;
 	}
 	if (!ps.n)
 		crawl(port, token, &ps, (size_t)max_pages);
@@ -433,13 +463,17 @@ int main(int argc, char **argv)
 	measure(port, srv, NULL, "/healthz", n, &base);
 	for (k = 0; k < ps.n; k++)
 		measure(port, srv, token, ps.p[k], n, &res[k]);
+	rss = peak_rss_mib(srv); /* after every page: the peak a reader's visit costs */
 
 	printf("dashboard pages: %zu pages x %d fetches, server --threads %d, workspace %s\n",
 	       ps.n, n, threads, db);
 	printf("baseline GET /healthz: median %.2f ms, p90 %.2f ms, server CPU %.2f ms\n",
 	       base.median, base.p90, base.cpu);
-	printf("first GET / after start (caches cold): %.2f ms, status %d\n", first_ms,
-	       first_status);
+	printf("first GET / after start (caches cold): %.2f ms wall, server CPU %.2f ms, status %d:"
+	       " %s (target %.0f ms wall)\n", first_ms, first_cpu, first_status,
+	       first_status == 200 && first_ms <= first_target ? "MET" : "MISSED", first_target);
+	printf("server peak resident memory after every page: %.1f MiB: %s (target %.0f MB)\n",
+	       rss, rss >= 0 && rss * 1.048576 <= rss_target ? "MET" : "MISSED", rss_target);
 	printf("%-44s %6s %9s %9s %9s %8s %8s  %s\n", "page", "status", "median ms", "p90 ms",
 	       "cpu ms", "KiB", "x base", "target");
 	for (k = 0; k < ps.n; k++) {
@@ -467,6 +501,8 @@ int main(int argc, char **argv)
 		       base.median > 0 ? worst / base.median : 0, worst_cpu / 1e3, worst / 1e3,
 		       target, over ? "MISSED" : "MET");
 	}
+	over += first_status != 200 || first_ms > first_target;
+	over += rss < 0 || rss * 1.048576 > rss_target;
 	ret = over && strict ? 1 : 0;
 out:
 	if (srv > 0) {

@@ -628,6 +628,16 @@ static int ev_control(const struct evidence_env *env, const char *metric,
 		good = tc.with_decision;
 		none = "lacks evidence: agent tool-call spans (aivalue workflow import-spans)";
 		what = "observed tool calls with a decision";
+	} else if (env->as_of) {
+		/* as of a past date: the items closed by then */
+		struct control_closure *c;
+		size_t n;
+		if (control_exception_closures(env->store, &c, &n, err))
+			return err->code;
+		assess_sla_at(c, n, env->now, NULL, &total, &good);
+		free(c);
+		none = "lacks evidence: no exception item closed by that date (aivalue exceptions)";
+		what = "exception items closed by that date resolved within their SLA";
 	} else {
 		struct control_sla_counts sla;
 		if (control_exception_sla_counts(env->store, &sla, err))
@@ -651,7 +661,7 @@ static int ev_control(const struct evidence_env *env, const char *metric,
 
 static const struct evidence_provider control_evidence[] = {
 	{ "decisions_logged_share", "agent control", ev_control, NULL, 0 },
-	{ "exceptions_within_sla", "agent control", ev_control, NULL, 0 },
+	{ "exceptions_within_sla", "agent control", ev_control, NULL, 1 },
 };
 
 static const struct finding_detector outpacing = {

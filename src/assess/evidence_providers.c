@@ -52,6 +52,13 @@
 
 #define WINDOW_US (90LL * 86400 * 1000000)
 
+/* One case's figures, kept so that a figure as of a past date needs no reload. */
+struct case_fig {
+	int64_t end;              /* its last event, us */
+	double duration;          /* seconds, first to last event */
+	uint8_t rework, exc;      /* an activity repeats; an exception event (rules) */
+};
+
 /* Figures of one group of logs (expert or process initiatives). */
 struct log_group {
 	char logs[200];           /* names, comma separated */
@@ -65,19 +72,65 @@ struct log_group {
 	size_t res_cases;
 	char res_log[64];
 	int64_t as_of;            /* newest event of the group's logs */
+	struct case_fig *pc;      /* every case of every log, for figures as of a past date */
+	size_t npc, apc;
 };
 
 static struct {
 	pthread_mutex_t mu;
 	char key[EVIDENCE_KEY_LEN];
 	struct log_group g[2];    /* 0 expert, 1 process */
-} lf = { PTHREAD_MUTEX_INITIALIZER, "", { { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0 },
-					 { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0 } } };
+} lf = { PTHREAD_MUTEX_INITIALIZER, "", { { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0,
+					   NULL, 0, 0 },
+					 { "", 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "", 0,
+					   NULL, 0, 0 } } };
 
 static void group_reset(struct log_group *g)
 {
 	free(g->durations);
+	free(g->pc);
 	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * Whether case c of l repeats an activity (stamp: one slot per string of
+ * l, zeroed before the first case) and has an exception event (exc: per
+ * activity, NULL without rules).
+ */
+static void case_flags(const struct eventlog *l, size_t c, uint32_t *stamp, const uint8_t *exc,
+		       uint8_t *rework, uint8_t *is_exc)
+{
+	size_t i;
+
+	*rework = *is_exc = 0;
+	for (i = l->case_off[c]; i < l->case_off[c + 1]; i++) {
+		if (stamp && stamp[l->activity[i]] == c + 1)
+			*rework = 1;
+		if (stamp)
+			stamp[l->activity[i]] = (uint32_t)c + 1;
+		if (exc && exc[l->activity[i]])
+			*is_exc = 1;
+	}
+}
+
+/* Keep every case of l for figures as of a past date. */
+static void add_cases(const struct eventlog *l, const uint8_t *exc, struct log_group *g)
+{
+	uint32_t *stamp = xcalloc(l->strs.n + 1, sizeof(*stamp));
+	size_t c;
+
+	for (c = 0; c < l->ncases; c++) {
+		size_t a = l->case_off[c], b = l->case_off[c + 1];
+		struct case_fig *f;
+		if (a == b)
+			continue;
+		ALLOC_GROW(g->pc, g->npc + 1, g->apc);
+		f = &g->pc[g->npc++];
+		f->end = l->time[b - 1];
+		f->duration = (double)(l->time[b - 1] - l->time[a]) / 1e6;
+		case_flags(l, c, stamp, exc, &f->rework, &f->exc);
+	}
+	free(stamp);
 }
 
 /* Add log `name`'s window figures to g. */
@@ -109,9 +162,12 @@ static int add_log(struct store *s, const char *name, char **pats, size_t npats,
 	}
 	g->cases += ps.cases;
 	g->rework += ps.rework_cases;
+	if (!npats)
+		add_cases(&l, NULL, g);
 	if (npats) {
 		struct exc_result r;
 		uint8_t *exc = exceptions_match(&l, (const char *const *)pats, npats);
+		add_cases(&l, exc, g);
 		exceptions_compute(&l, mask, exc, NULL, &r);
 		g->exc_cases += r.exception_cases;
 		if (r.exception_cases > g->res_cases && r.resolution.n) {
@@ -200,8 +256,11 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 	const struct log_group *g;
 	int k = !strcmp(metric, "expert_cycle_time") || !strcmp(metric, "rework_rate") ? 0 : 1;
 	int ret = 0;
-	double v = 0;
+	double v = 0, *past = NULL;
 	const char *what;
+	size_t cases, rework, exc_cases, nd, i;
+	const double *dur;
+	char window[64];
 
 	(void)data;
 	if ((ret = evidence_state_key(env, key, err)))
@@ -227,8 +286,32 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 			return ev_process(env, metric, out, data, err);
 		}
 	}
-	if (!g->nlogs || !g->cases) {
+	cases = g->cases;
+	rework = g->rework;
+	exc_cases = g->exc_cases;
+	dur = g->durations;
+	nd = g->nd;
+	snprintf(window, sizeof(window), "the 90 days up to each log's end");
+	if (env->as_of) { /* the cases whose last event falls in the 90 days up to that date */
+		char day[TIME_ISO_LEN];
+		past = xcalloc(g->npc + 1, sizeof(*past));
+		cases = rework = exc_cases = nd = 0;
+		for (i = 0; i < g->npc; i++) {
+			const struct case_fig *f = &g->pc[i];
+			if (f->end > env->now || f->end < env->now - WINDOW_US)
+				continue;
+			cases++;
+			rework += f->rework;
+			exc_cases += f->exc;
+			past[nd++] = f->duration;
+		}
+		dur = past;
+		time_format_us(env->now, day);
+		snprintf(window, sizeof(window), "the 90 days up to %.10s", day);
+	}
+	if (!g->nlogs || !cases) {
 		pthread_mutex_unlock(&lf.mu);
+		free(past);
 		if (!strcmp(metric, "expert_cycle_time"))
 			return evidence_from_observations(env, metric, out, err);
 		snprintf(out->source, sizeof(out->source), "lacks evidence: %s%s",
@@ -237,7 +320,7 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 		return 0;
 	}
 	if (!strcmp(metric, "rework_rate")) {
-		v = (double)g->rework / (double)g->cases;
+		v = (double)rework / (double)cases;
 		what = "cases with a repeated activity / cases";
 	} else if (!strcmp(metric, "exception_rate")) {
 		if (!g->rules) {
@@ -246,7 +329,7 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 				 "to tell exceptions in the event logs");
 			goto out;
 		}
-		v = (double)g->exc_cases / (double)g->cases;
+		v = (double)exc_cases / (double)cases;
 		what = "cases with an exception event (applied ExceptionRules) / cases";
 	} else if (!strcmp(metric, "exception_resolution_time")) {
 		if (!g->res_cases) {
@@ -262,18 +345,19 @@ static int ev_process(const struct evidence_env *env, const char *metric,
 			 "last 90 days", g->res_log, g->res_cases);
 		goto out;
 	} else {
-		v = stats_percentile_select(g->durations, g->nd, 0.5);
+		v = stats_percentile_select((double *)dur, nd, 0.5);
 		what = "median case duration";
 	}
 	out->state = EV_MEASURED;
 	out->value = v;
-	out->measured_at = g->as_of;
+	out->measured_at = env->as_of ? env->now : g->as_of;
 	snprintf(out->source, sizeof(out->source),
-		 "%.64s over %zu cases of the 90 days up to each log's end; %s log%s: %.60s",
-		 what, g->cases, g->scoped ? (k ? "process" : "expert") : "every (none named after "
+		 "%.64s over %zu cases of %s; %s log%s: %.60s",
+		 what, cases, window, g->scoped ? (k ? "process" : "expert") : "every (none named after "
 		 "an initiative)", g->nlogs == 1 ? "" : "s", g->logs);
 out:
 	pthread_mutex_unlock(&lf.mu);
+	free(past);
 	return ret;
 }
 
@@ -522,17 +606,12 @@ static int hyp_units_of_log(struct store *s, const char *log, const char *metric
 	for (c = 0; c < l.ncases; c++) {
 		size_t a = l.case_off[c], b = l.case_off[c + 1];
 		double v = 0;
+		uint8_t rw, ex;
 		if (a == b)
 			continue;
-		if (rework) {
-			for (i = a; i < b && !v; i++) { /* stamp: activity last seen in case c */
-				if (stamp[l.activity[i]] == c + 1)
-					v = 1;
-				stamp[l.activity[i]] = (uint32_t)c + 1;
-			}
-		} else if (exception) {
-			for (i = a; i < b && !v; i++)
-				v = exc[l.activity[i]] ? 1 : 0;
+		if (rework || exception) {
+			case_flags(&l, c, stamp, exc, &rw, &ex);
+			v = rework ? rw : ex;
 		} else {
 			v = (double)(l.time[b - 1] - l.time[a]) / 1e6;
 		}
@@ -551,9 +630,9 @@ static int hyp_units_of_log(struct store *s, const char *log, const char *metric
 
 static const struct evidence_provider more_evidence[] = {
 	{ "expert_cycle_time", "event logs", ev_process, NULL, 0 },
-	{ "rework_rate", "event logs", ev_process, NULL, 0 },
-	{ "end_to_end_cycle_time", "event logs", ev_process, NULL, 0 },
-	{ "exception_rate", "event logs", ev_process, NULL, 0 },
+	{ "rework_rate", "event logs", ev_process, NULL, 1 },
+	{ "end_to_end_cycle_time", "event logs", ev_process, NULL, 1 },
+	{ "exception_rate", "event logs", ev_process, NULL, 1 },
 	{ "exception_resolution_time", "agent control and event logs", ev_resolution, NULL, 0 },
 	{ "qualified_intent_rate", "journeys", ev_journeys, NULL, 0 },
 	{ "iterations_before_commitment", "journeys", ev_journeys, NULL, 0 },

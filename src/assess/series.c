@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "apply/apply.h"
+#include "control/control_queries.h"
 #include "core/timeutil.h"
 #include "ingest/import_queries.h"
 #include "ingest/usage_load.h"
@@ -669,19 +670,92 @@ static int read_cached(struct store *s, const char *usage, const char *org,
 	return 1;
 }
 
+/* ---- agent control: exceptions within SLA as of a date, by workflow ------------------ */
+
+void assess_sla_at(const struct control_closure *c, size_t n, int64_t until_us,
+		   const char *workflow, int64_t *closed, int64_t *within)
+{
+	size_t i;
+
+	*closed = *within = 0;
+	for (i = 0; i < n; i++) {
+		if (c[i].closed_us > until_us || (workflow && strcmp(workflow, c[i].workflow)))
+			continue;
+		++*closed;
+		*within += c[i].within;
+	}
+}
+
 /* ---- other metrics: the evidence provider as of each period's end ---------------------- */
+
+/* The periods of metrics not computed from usage: the last 12 months or 13 weeks up to now. */
+static size_t recent_periods(enum series_period p, int64_t now, int32_t *today, int32_t **starts)
+{
+	*today = (int32_t)(now / DAY_US);
+	return periods(p, p == SERIES_WEEK ? *today - 12 * 7 : *today - 330, *today, starts);
+}
+
+/* Period i's as-of day: its last day, or today for the period in progress. */
+static int32_t period_as_of(enum series_period p, int32_t start, int32_t today)
+{
+	int32_t end = period_next(p, start) - 1;
+
+	return end < today ? end : today;
+}
+
+/*
+ * exceptions_within_sla per workflow: one line per workflow that has a
+ * closed exception item (items naming none are the line "(no workflow)").
+ */
+static int sla_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
+			       struct aiv_err *err)
+{
+	struct control_closure *c;
+	int32_t today, *starts;
+	size_t n, nperiods, i, j, k;
+	int ret;
+
+	if ((ret = control_exception_closures(s, &c, &n, err)))
+		return ret;
+	nperiods = recent_periods(ms->period, now, &today, &starts);
+	for (k = 0; k < n; k++) {
+		const char *wf = c[k].workflow;
+		for (j = 0; j < k && strcmp(c[j].workflow, wf); j++)
+			;
+		if (j < k)
+			continue; /* that workflow's line is done */
+		for (i = 0; i < nperiods; i++) {
+			int32_t as_of = period_as_of(ms->period, starts[i], today);
+			struct series_point p;
+			int64_t closed, within;
+			memset(&p, 0, sizeof(p));
+			period_label(ms->period, starts[i], p.label);
+			p.start_day = starts[i];
+			p.as_of_day = as_of;
+			assess_sla_at(c, n, ((int64_t)as_of + 1) * DAY_US - 1, wf, &closed, &within);
+			p.have = closed > 0;
+			p.value = p.have ? (double)within / (double)closed : 0;
+			if (!p.have)
+				snprintf(p.why, sizeof(p.why), "no exception item closed by then");
+			line_add(line_for(ms, *wf ? wf : "(no workflow)"), &p);
+			ms->computed++;
+		}
+	}
+	free(starts);
+	free(c);
+	return 0;
+}
 
 static int evidence_series(struct store *s, const struct catalog *cat, struct metric_series *ms,
 			   int64_t now, struct aiv_err *err)
 {
-	int32_t today = (int32_t)(now / DAY_US), *starts, first;
+	int32_t today, *starts;
 	size_t n, i;
 	int ret = 0;
 
-	first = ms->period == SERIES_WEEK ? today - 12 * 7 : today - 330;
-	n = periods(ms->period, first, today, &starts);
+	n = recent_periods(ms->period, now, &today, &starts);
 	for (i = 0; i < n && !ret; i++) {
-		int32_t end = period_next(ms->period, starts[i]) - 1, as_of = end < today ? end : today;
+		int32_t as_of = period_as_of(ms->period, starts[i], today);
 		struct evidence_env env = { s, cat, ((int64_t)as_of + 1) * DAY_US - 1, as_of < today };
 		struct evidence_value ev;
 		struct series_point p;
@@ -718,7 +792,9 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 	if ((ret = metric_target_get(s, cat, out->metric, &out->target, err)))
 		return ret;
 	if (!is_usage_metric(id)) {
-		if (by != SERIES_BY_NONE)
+		if (by == SERIES_BY_WORKFLOW && !strcmp(id, "exceptions_within_sla"))
+			ret = sla_workflow_series(s, out, now, err);
+		else if (by != SERIES_BY_NONE)
 			snprintf(out->unavailable, sizeof(out->unavailable),
 				 "'%s' has no breakdown by %s: its provider reports one figure for "
 				 "the organisation", id, series_by_name(by));
@@ -760,18 +836,64 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 
 /* ---- printers ------------------------------------------------------------------------ */
 
-static json_t *num_or_null(int have, double v)
+double metric_round(const struct cat_metric *m, double v)
 {
-	return have && !isnan(v) ? json_real(v) : json_null();
+	double scale = !strcmp(m->unit, "ratio") ? 1e4 : 1e2;
+
+	if (!isfinite(v))
+		return v;
+	v = round(v * scale) / scale;
+	return v == 0 ? 0 : v; /* no "-0.0" */
 }
 
-static json_t *target_json(const struct metric_target *t)
+/* A figure of metric m for JSON: rounded (metric_round), or null without data. */
+static json_t *num_or_null(const struct cat_metric *m, int have, double v)
 {
-	json_t *o = json_pack("{s:f, s:f, s:f, s:b, s:s}", "value", t->target, "at_risk",
-			      t->at_risk, "off_track", t->off_track, "overridden", t->overridden,
-			      "source", t->source);
+	return have && !isnan(v) ? json_real(metric_round(m, v)) : json_null();
+}
+
+static json_t *target_json(const struct cat_metric *m, const struct metric_target *t)
+{
+	json_t *o = json_pack("{s:o, s:o, s:o, s:b, s:s}", "value", num_or_null(m, 1, t->target),
+			      "at_risk", num_or_null(m, 1, t->at_risk),
+			      "off_track", num_or_null(m, 1, t->off_track),
+			      "overridden", t->overridden, "source", t->source);
 	if (t->note[0])
 		json_object_set_new(o, "note", json_string(t->note));
+	return o;
+}
+
+const struct series_point *series_line_latest(const struct series_line *l)
+{
+	size_t j;
+
+	for (j = l->npoints; j-- > 0;)
+		if (l->points[j].have)
+			return &l->points[j];
+	return NULL;
+}
+
+json_t *metric_breakdown_json(const struct metric_series *ms)
+{
+	json_t *o = json_pack("{s:s}", "by", series_by_name(ms->by)), *groups;
+	size_t i;
+	char buf[64];
+
+	if (ms->unavailable[0]) {
+		json_object_set_new(o, "unavailable", json_string(ms->unavailable));
+		return o;
+	}
+	groups = json_array();
+	for (i = 0; i < ms->nlines; i++) {
+		const struct series_point *p = series_line_latest(&ms->lines[i]);
+		metric_format_value(ms->metric, p != NULL, p ? p->value : 0, buf, sizeof(buf));
+		json_array_append_new(groups, json_pack("{s:o, s:o, s:o, s:s, s:s}", "group",
+			ms->lines[i].group ? json_string(ms->lines[i].group) : json_null(),
+			"period", p ? json_string(p->label) : json_null(),
+			"value", num_or_null(ms->metric, p != NULL, p ? p->value : 0), "display", buf,
+			"status", trend_status_id(p ? p->status : STATUS_NO_DATA)));
+	}
+	json_object_set_new(o, "groups", groups);
 	return o;
 }
 
@@ -793,12 +915,12 @@ json_t *metric_series_json(const struct metric_series *ms)
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
 			metric_format_value(ms->metric, p->have, p->value, buf, sizeof(buf));
 			po = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "period", p->label,
-				       "as_of", day, "value", num_or_null(p->have, p->value),
+				       "as_of", day, "value", num_or_null(ms->metric, p->have, p->value),
 				       "display", buf, "status", trend_status_id(p->status),
 				       "status_text", trend_status_name(p->status));
 			if (p->have_change) {
 				metric_format_change(ms->metric, p->change, buf, sizeof(buf));
-				json_object_set_new(po, "change", json_real(p->change));
+				json_object_set_new(po, "change", num_or_null(ms->metric, 1, p->change));
 				json_object_set_new(po, "change_text", json_string(buf));
 			} else {
 				json_object_set_new(po, "change", json_null());
@@ -816,7 +938,7 @@ json_t *metric_series_json(const struct metric_series *ms)
 		      "name", ms->metric->name, "unit", ms->metric->unit,
 		      "direction", ms->metric->direction, "period", series_period_name(ms->period),
 		      "by", ms->by == SERIES_BY_NONE ? json_null() : json_string(series_by_name(ms->by)),
-		      "target", target_json(&ms->target));
+		      "target", target_json(ms->metric, &ms->target));
 	json_object_set_new(o, "lines", lines);
 	if (ms->unavailable[0])
 		json_object_set_new(o, "unavailable", json_string(ms->unavailable));
@@ -887,16 +1009,16 @@ json_t *metric_summary_json(const struct metric_summary *m)
 	size_t i;
 
 	for (i = 0; i < m->nspark; i++)
-		json_array_append_new(spark, num_or_null(1, m->spark[i]));
+		json_array_append_new(spark, num_or_null(m->metric, 1, m->spark[i]));
 	metric_format_value(m->metric, m->have, m->value, buf, sizeof(buf));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "metric", m->metric->id,
 		      "name", m->metric->name, "unit", m->metric->unit, "direction",
-		      m->metric->direction, "value", num_or_null(m->have, m->value), "display", buf,
-		      "source", m->source, "target", target_json(&m->target),
+		      m->metric->direction, "value", num_or_null(m->metric, m->have, m->value), "display", buf,
+		      "source", m->source, "target", target_json(m->metric, &m->target),
 		      "status", trend_status_id(m->status), "status_text", trend_status_name(m->status));
 	if (m->have_change) {
 		metric_format_change(m->metric, m->change, buf, sizeof(buf));
-		json_object_set_new(o, "change", json_real(m->change));
+		json_object_set_new(o, "change", num_or_null(m->metric, 1, m->change));
 		json_object_set_new(o, "change_text", json_string(buf));
 	} else {
 		json_object_set_new(o, "change", json_null());

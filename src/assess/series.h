@@ -118,6 +118,21 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 		      enum series_period period, enum series_by by, int64_t now,
 		      struct metric_series *out, struct aiv_err *err);
 void metric_series_release(struct metric_series *ms);
+/*
+ * The one rounding of metric figures for JSON (the stored values keep
+ * every digit): ratios to 4 decimals, every other unit to 2.  Documents
+ * holding them are dumped with METRIC_JSON_FLAGS, whose 12 significant
+ * digits print 0.6667 as such rather than 0.66669999999999996.
+ */
+double metric_round(const struct cat_metric *m, double v);
+#define METRIC_JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
+/* A line's newest point with data, or NULL when none has data. */
+const struct series_point *series_line_latest(const struct series_line *l);
+/*
+ * A breakdown's latest figures as JSON: {by, groups: [{group, period,
+ * value, display, status}]}, or {by, unavailable} (`metrics show --by`).
+ */
+json_t *metric_breakdown_json(const struct metric_series *ms);
 /* The series as JSON (the API's and `metrics history --json`'s document).  New reference. */
 json_t *metric_series_json(const struct metric_series *ms);
 

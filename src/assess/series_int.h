@@ -36,4 +36,13 @@ void assess_adoption_facts_of(const struct usage_table *t, struct adoption_repor
 void assess_adoption_value(const struct adoption_facts *f, const char *metric,
 			   struct evidence_value *out);
 
+/*
+ * exceptions_within_sla as of a date, from agent control's closed items
+ * (control_exception_closures): the items closed at or before until_us,
+ * of `workflow` only unless it is NULL.  Into *closed and *within.
+ */
+struct control_closure;
+void assess_sla_at(const struct control_closure *c, size_t n, int64_t until_us,
+		   const char *workflow, int64_t *closed, int64_t *within);
+
 #endif

@@ -47,6 +47,14 @@ static void print_target(const struct cat_metric *m, const struct metric_target 
 		printf("Note: %s\n", t->note);
 }
 
+/* Metric documents: their figures are rounded, so print them without float noise. */
+static void print_json(json_t *v)
+{
+	json_dumpf(v, stdout, METRIC_JSON_FLAGS);
+	fputc('\n', stdout);
+	json_decref(v);
+}
+
 static int history(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -88,7 +96,7 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 		return cli_error(&err);
 	}
 	if (ctx->json) {
-		cli_print_json(metric_series_json(&ms));
+		print_json(metric_series_json(&ms));
 		metric_series_release(&ms);
 		return 0;
 	}
@@ -131,11 +139,19 @@ static int history(int argc, char **argv, struct aiv_ctx *ctx)
 
 static int show(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	static const char *const usage[] = { "aivalue metrics show METRIC [--json]", NULL };
-	const struct option opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+	static const char *const usage[] = {
+		"aivalue metrics show METRIC [--by role|team|function|workflow] [--json]", NULL };
+	const char *by_s = NULL;
+	const struct option opts[] = {
+		{ OPT_STRING, 0, "by", &by_s, "DIM", "role, team, function or workflow" },
+		{ OPT_END, 0, NULL, NULL, NULL, NULL },
+	};
 	struct aiv_err err = AIV_ERR_INIT;
 	struct metric_summary m;
+	struct metric_series ms;
+	enum series_by by = SERIES_BY_NONE;
 	char v[64], c[64];
+	size_t i;
 	int n;
 
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
@@ -144,13 +160,26 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
-	if (metric_summary_get(ctx->store, ctx->cat, argv[1], time_now_us(), &m, &err)) {
+	if (by_s && series_by_parse(by_s, &by)) {
+		fprintf(stderr, "error: --by must be role, team, function or workflow, not '%s'\n",
+			by_s);
+		return 2;
+	}
+	memset(&ms, 0, sizeof(ms));
+	if (metric_summary_get(ctx->store, ctx->cat, argv[1], time_now_us(), &m, &err) ||
+	    (by != SERIES_BY_NONE && metric_series_get(ctx->store, ctx->cat, argv[1], SERIES_MONTH,
+						       by, time_now_us(), &ms, &err))) {
 		metric_summary_release(&m);
+		metric_series_release(&ms);
 		return cli_error(&err);
 	}
 	if (ctx->json) {
-		cli_print_json(metric_summary_json(&m));
+		json_t *o = metric_summary_json(&m);
+		if (by != SERIES_BY_NONE)
+			json_object_set_new(o, "breakdown", metric_breakdown_json(&ms));
+		print_json(o);
 		metric_summary_release(&m);
+		metric_series_release(&ms);
 		return 0;
 	}
 	metric_format_value(m.metric, m.have, m.value, v, sizeof(v));
@@ -165,7 +194,20 @@ static int show(int argc, char **argv, struct aiv_ctx *ctx)
 	printf("Trend (monthly): %s\n", m.trend);
 	printf("Source: %s\n", m.source);
 	printf("Definition: %s\n", m.metric->definition);
+	if (by != SERIES_BY_NONE) {
+		printf("\nBy %s:\n", series_by_name(by));
+		if (ms.unavailable[0] || !ms.nlines)
+			printf("  not available: %s\n", ms.unavailable[0] ? ms.unavailable :
+			       "no group has data");
+		for (i = 0; !ms.unavailable[0] && i < ms.nlines; i++) {
+			const struct series_point *p = series_line_latest(&ms.lines[i]);
+			metric_format_value(ms.metric, p != NULL, p ? p->value : 0, v, sizeof(v));
+			printf("  %-30s %-14s %s\n", ms.lines[i].group ? ms.lines[i].group : "everyone",
+			       v, p ? trend_status_name(p->status) : "");
+		}
+	}
 	metric_summary_release(&m);
+	metric_series_release(&ms);
 	return 0;
 }
 
@@ -216,7 +258,7 @@ static int list(int argc, char **argv, struct aiv_ctx *ctx)
 		metric_summary_release(&m);
 	}
 	if (arr)
-		cli_print_json(arr);
+		print_json(arr);
 	else
 		table_print(&t);
 	table_release(&t);

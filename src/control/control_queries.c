@@ -6,7 +6,9 @@
  * Kept apart from control.c, which holds evaluation and the queue's life
  * cycle: these are the counts the playbook's evidence providers need.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "control_queries.h"
 #include "core/timeutil.h"
@@ -65,6 +67,43 @@ int control_exception_resolutions(struct store *s, int64_t now_us, int64_t windo
 		return rc;
 	}
 	*secs = v;
+	*n = nv;
+	return 0;
+}
+
+int control_exception_closures(struct store *s, struct control_closure **out, size_t *n,
+			       struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct control_closure *v = NULL;
+	size_t nv = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = store_prepare(s, "SELECT coalesce(workflow, ''), state, resolved_at, due_us"
+			   " FROM exceptions WHERE state IN ('approved', 'rejected', 'expired')"
+			   " ORDER BY id", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t due = store_col_int(st, 3), t = due;
+		int expired = !strcmp(store_col_text(st, 1), "expired");
+		if (!expired && (store_col_is_null(st, 2) ||
+				 time_parse_iso(store_col_text(st, 2), &t)))
+			continue;
+		ALLOC_GROW(v, nv + 1, alloc);
+		snprintf(v[nv].workflow, sizeof(v[nv].workflow), "%s", store_col_text(st, 0));
+		v[nv].closed_us = t;
+		v[nv].within = !expired && t <= due;
+		nv++;
+	}
+	store_reset(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
 	*n = nv;
 	return 0;
 }

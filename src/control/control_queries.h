@@ -44,6 +44,22 @@ int control_exception_resolutions(struct store *s, int64_t now_us, int64_t windo
 				  double **secs, size_t *n, struct aiv_err *err);
 
 /*
+ * Closed exception items with their closing time, for figures as of a
+ * past date and per workflow: `closed_us` is resolved_at for approved and
+ * rejected items, due_us for expired ones; `within` as in
+ * control_sla_counts.  workflow "" when the item names none.  *out is a
+ * new array of *n items (caller frees; NULL when none); items whose
+ * resolved_at does not parse are skipped.  0 or a negative code.
+ */
+struct control_closure {
+	char workflow[64];
+	int64_t closed_us;
+	int within;
+};
+int control_exception_closures(struct store *s, struct control_closure **out, size_t *n,
+			       struct aiv_err *err);
+
+/*
  * A single-integer query that changes whenever a decision-log row is
  * written, also before the row reaches the ledger in its batch (static
  * text, for evidence_cache_watch()).

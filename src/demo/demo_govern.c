@@ -7,6 +7,9 @@
  *   changes/ID-v2.md        the proposed new content of the change requests
  *                           the loader opens (and the plan: which ends
  *                           merged, approved, rejected or open)
+ *   changes/ID-review.md    the walk-through note attached as evidence to
+ *                           the merged changes (all but SOP-1's when two
+ *                           or more are merged: the story's gap)
  *   control/agents.yaml     agents, workflows (one autonomous, one
  *                           supervised) and a Cedar policy with @escalate
  *   control/decisions.jsonl the agents' requests, with what the demo's
@@ -178,6 +181,16 @@ int demo_write_artefacts(struct demo *d, struct aiv_err *err)
 		snprintf(rel, sizeof(rel), "changes/sop-%d-v2.md", k);
 		if ((ret = demo_write(d, rel, &cr, err)))
 			goto cleanup;
+		if (!demo_change_has_evidence(d, k))
+			continue;
+		strbuf_reset(&cr);
+		strbuf_addf(&cr, "# SOP-%d v2: walk-through\n\nThe owner (%s) and quality walked "
+			    "through ten recent records of %s with the new step 4; each record "
+			    "says whether an AI assistant prepared the work.\n",
+			    k, t->name, topics[(k - 1) % 10]);
+		snprintf(rel, sizeof(rel), "changes/sop-%d-review.md", k);
+		if ((ret = demo_write(d, rel, &cr, err)))
+			goto cleanup;
 	}
 	/* and a policy change that stays open, waiting for its many approvers */
 	strbuf_reset(&cr);
@@ -213,6 +226,12 @@ static int demo_hours_ago(const char *then, int i)
 	if (!strcmp(then, "approve") || !strcmp(then, "reject"))
 		return 1 + i % 7;
 	return 0;
+}
+
+int demo_change_has_evidence(const struct demo *d, int k)
+{
+	/* merged (the loader's plan), and not SOP-1 once two or more are: one gap stays */
+	return k % 4 == 1 && (k > 1 || demo_sop_count(d) / 2 < 5);
 }
 
 int demo_write_control(struct demo *d, struct aiv_err *err)

@@ -105,6 +105,8 @@ int demo_write_money(struct demo *d, struct aiv_err *err);
 
 /* SOPs in the artefact graph (demo_govern.c). */
 int demo_sop_count(const struct demo *d);
+/* 1: the change request of SOP-k is merged with a walk-through note as evidence. */
+int demo_change_has_evidence(const struct demo *d, int k);
 /* Team index by name, or -1. */
 int demo_team_find(const struct demo *d, const char *name);
 /* The lead of the first team of a function other than `not`, or NULL. */

@@ -341,6 +341,19 @@ static int sign_until(struct change_env *env, struct demo *d, const char *cr,
 	return 0;
 }
 
+/* The demo file rel (under the demo's folder) into sb: 0, or AIV_EIO naming it. */
+static int read_change_file(struct loader *L, const char *rel, struct strbuf *sb,
+			    struct aiv_err *err)
+{
+	char *path = demo_path(L->d, rel);
+	int ret = 0;
+
+	if (strbuf_read_file(sb, path, 1 << 20) < 0)
+		ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
+	free(path);
+	return ret;
+}
+
 /*
  * `aivalue artefacts sync DIR`, then `aivalue change open|approve|reject|
  * merge|review` for SOP-1 .. SOP-n/2: k % 4 == 1 merged (its form stays
@@ -356,6 +369,9 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	struct change_cr_view opened = { 0 };
 	char *path = demo_path(L->d, "artefacts");
 	int n = demo_sop_count(L->d), k, ret, nsig = 0;
+	struct strbuf evb = STRBUF_INIT;
+	struct change_evidence ev;
+	char evname[40];
 	long merged = 0, approved = 0, rejected = 0, open = 0, stale = 0, reviewed = 0;
 
 	begin(L, "SOP/policy/contract graph");
@@ -390,11 +406,8 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			snprintf(rel, sizeof(rel), "changes/pol-2-v2.md");
 			snprintf(art, sizeof(art), "POL-2");
 		}
-		free(path);
-		path = demo_path(L->d, rel);
-		if (strbuf_read_file(&sb, path, 1 << 20) < 0) {
+		if ((ret = read_change_file(L, rel, &sb, err))) {
 			strbuf_release(&sb);
-			ret = aiv_fail(err, AIV_EIO, "cannot read '%s'", path);
 			goto cleanup;
 		}
 		/* the author works in quality: never the owner, on no team slot */
@@ -409,8 +422,23 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				       : "agents may prepare decisions; people own them";
 		oa.risk = "medium";
 		oa.author = author;
+		if (k <= n / 2 && demo_change_has_evidence(L->d, k)) {
+			/* the walk-through note, so the merged change is audit-ready */
+			snprintf(evname, sizeof(evname), "sop-%d-review.md", k);
+			snprintf(rel, sizeof(rel), "changes/%s", evname);
+			if ((ret = read_change_file(L, rel, &evb, err))) {
+				strbuf_release(&sb);
+				goto cleanup;
+			}
+			ev.name = evname;
+			ev.data = evb.buf;
+			ev.len = evb.len;
+			oa.evidence = &ev;
+			oa.nevidence = 1;
+		}
 		ret = change_open(&env, &oa, &opened, err);
 		strbuf_release(&sb);
+		strbuf_reset(&evb);
 		if (ret)
 			goto cleanup;
 		id = opened.cr.id;
@@ -462,6 +490,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			 (int)stale, "reviewed", (int)reviewed, "signatures", nsig));
 	ret = 0;
 cleanup:
+	strbuf_release(&evb);
 	json_decref(res);
 	change_cr_view_release(&opened);
 	change_rules_free(rules);

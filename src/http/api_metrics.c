@@ -37,7 +37,7 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		json_array_append_new(arr, metric_summary_json(&m));
 		metric_summary_release(&m);
 	}
-	http_json(res, 200, arr);
+	http_json_flags(res, 200, arr, METRIC_JSON_FLAGS);
 }
 
 static void h_metric(struct http_request *req, struct http_response *res)
@@ -51,7 +51,7 @@ static void h_metric(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, metric_summary_json(&m));
+	http_json_flags(res, 200, metric_summary_json(&m), METRIC_JSON_FLAGS);
 	metric_summary_release(&m);
 }
 
@@ -77,7 +77,7 @@ static void h_series(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		return;
 	}
-	http_json(res, 200, metric_series_json(&ms));
+	http_json_flags(res, 200, metric_series_json(&ms), METRIC_JSON_FLAGS);
 	metric_series_release(&ms);
 }
 

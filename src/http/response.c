@@ -73,7 +73,12 @@ void http_json_list(struct http_response *res, json_t *items)
 
 void http_json(struct http_response *res, int status, json_t *v)
 {
-	char *s = v ? json_dumps(v, JSON_INDENT(2)) : NULL;
+	http_json_flags(res, status, v, JSON_INDENT(2));
+}
+
+void http_json_flags(struct http_response *res, int status, json_t *v, size_t flags)
+{
+	char *s = v ? json_dumps(v, flags) : NULL;
 
 	if (!s) {
 		/* never a bare "null": a value that could not be built is our error */

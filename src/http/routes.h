@@ -160,6 +160,8 @@ void http_response_release(struct http_response *res);
 void http_header_add(struct http_response *res, const char *name, const char *value);
 /* Set status and a JSON body (steals v). */
 void http_json(struct http_response *res, int status, json_t *v);
+/* The same with json_dumps flags (e.g. a real precision for rounded figures). */
+void http_json_flags(struct http_response *res, int status, json_t *v, size_t flags);
 /* 200 with the API's list envelope {"count": N, "items": items}; steals items. */
 void http_json_list(struct http_response *res, json_t *items);
 /*

@@ -18,6 +18,7 @@
 
 #include "core/cjson.h"
 #include "assess/series.h"
+#include "core/timeutil.h"
 #include "core/units.h"
 #include "report.h"
 #include "report_charts.h"
@@ -371,6 +372,41 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 	strbuf_addstr(sb, "</section>");
 }
 
+/*
+ * The chart points of measured metric k: its stored monthly series (the
+ * months with data before the one in progress) and then today's value, the
+ * one the row shows.  As of a past date only that value: the series is
+ * computed up to today.  A new array of *n points.
+ */
+static struct chart_point *metric_points(const struct playbook_state *ps, size_t k, size_t *n)
+{
+	const struct cat_metric *mt = &ps->env.cat->metrics[k];
+	struct chart_point *pts;
+	struct metric_series ms;
+	struct aiv_err err = AIV_ERR_INIT;
+	int32_t today = (int32_t)(ps->env.now / (86400LL * 1000000));
+	size_t j, np = 0;
+
+	memset(&ms, 0, sizeof(ms));
+	if (!ps->env.as_of &&
+	    metric_series_get(ps->env.store, ps->env.cat, mt->id, SERIES_MONTH, SERIES_BY_NONE,
+			      ps->env.now, &ms, &err))
+		metric_series_release(&ms); /* a store error: the chart shows today's value */
+	pts = xcalloc((ms.nlines ? ms.lines[0].npoints : 0) + 1, sizeof(*pts));
+	for (j = 0; ms.nlines && j < ms.lines[0].npoints; j++) {
+		const struct series_point *p = &ms.lines[0].points[j];
+		if (!p->have || p->as_of_day >= today || j + 1 == ms.lines[0].npoints)
+			continue; /* no data, or the period in progress: today's value follows */
+		pts[np].t_us = (int64_t)p->start_day * 86400 * 1000000;
+		pts[np++].value = p->value;
+	}
+	pts[np].t_us = ps->metrics[k].measured_at;
+	pts[np++].value = ps->metrics[k].value;
+	metric_series_release(&ms);
+	*n = np;
+	return pts;
+}
+
 static void html_models(struct strbuf *sb, const struct playbook_state *ps)
 {
 	const struct catalog *cat = ps->env.cat;
@@ -380,7 +416,7 @@ static void html_models(struct strbuf *sb, const struct playbook_state *ps)
 	for (m = 0; m < cat->nmodels; m++) {
 		const struct cat_model *cm = &cat->models[m];
 		struct chart_metric_row *rows = xcalloc(cm->nmetrics + 1, sizeof(*rows));
-		struct chart_point *pts = xcalloc(cm->nmetrics + 1, sizeof(*pts));
+		struct chart_point **pts = xcalloc(cm->nmetrics + 1, sizeof(*pts));
 		char (*vt)[UNITS_BUF] = xcalloc(cm->nmetrics + 1, sizeof(*vt));
 		char (*tt)[UNITS_BUF] = xcalloc(cm->nmetrics + 1, sizeof(*tt));
 		size_t nf = 0, nmissing = 0;
@@ -408,11 +444,8 @@ static void html_models(struct strbuf *sb, const struct playbook_state *ps)
 			rows[i].up = metric_up(mt);
 			rows[i].target = target;
 			if (ps->metrics[k].state == EV_MEASURED) {
-				/* today's value; a stored series (hist15) would pass every point */
-				pts[i].t_us = ps->metrics[k].measured_at;
-				pts[i].value = ps->metrics[k].value;
-				rows[i].pts = &pts[i];
-				rows[i].npts = 1;
+				pts[i] = metric_points(ps, k, &rows[i].npts);
+				rows[i].pts = pts[i];
 			} else {
 				nmissing++;
 			}
@@ -422,6 +455,8 @@ static void html_models(struct strbuf *sb, const struct playbook_state *ps)
 				units_value(mt->unit, target, tt[i], UNITS_BUF) : NULL;
 		}
 		chart_metric_targets(sb, cm->name, rows, cm->nmetrics);
+		for (i = 0; i < cm->nmetrics; i++)
+			free(pts[i]);
 		if (nmissing) {
 			size_t j = 0;
 			strbuf_addstr(sb, "<p class=\"src\">No data: ");
@@ -762,10 +797,18 @@ static void html_crosswalk(struct strbuf *sb, const struct playbook_state *ps)
 	}
 }
 
+/* The day every figure is computed as of (today, or --as-of's) into day[TIME_ISO_LEN]. */
+static void figures_as_of(const struct playbook_state *ps, char day[TIME_ISO_LEN])
+{
+	time_format_us(ps->env.now, day);
+	day[10] = '\0';
+}
+
 static void render_html(const struct playbook_state *ps, const struct report_meta *meta,
 			struct strbuf *sb)
 {
 	struct report_summary sum;
+	char day[TIME_ISO_LEN];
 
 	report_summary_compute(ps, meta->organisation, &sum);
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -787,6 +830,8 @@ static void render_html(const struct playbook_state *ps, const struct report_met
 	strbuf_add_html(sb, meta->workspace);
 	strbuf_addf(sb, " &middot; ledger head %lld:%.16s&hellip; (verify with <code>aivalue audit "
 			"verify --expect-head</code>)</p>", (long long)meta->head_seq, meta->head_hash);
+	figures_as_of(ps, day);
+	strbuf_addf(sb, "<p class=\"meta\">Figures as of %s</p>", day);
 	html_summary(sb, ps, &sum);
 	/* an empty workspace: the setup steps say everything there is to say */
 	if (!sum.empty) {
@@ -821,13 +866,16 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 {
 	const struct catalog *cat = ps->env.cat;
 	struct report_summary sum;
+	char day[TIME_ISO_LEN];
 	size_t i, j;
 
 	report_summary_compute(ps, meta->organisation, &sum);
-	strbuf_addf(sb, "# %s%sAI value report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n",
+	figures_as_of(ps, day);
+	strbuf_addf(sb, "# %s%sAI value report\n\nGenerated %s from %s, ledger head %lld:%s.\n\n"
+		    "Figures as of %s.\n\n",
 		    sum.organisation ? sum.organisation : "", sum.organisation ? ": " : "",
 		    meta->generated_at, meta->workspace,
-		    (long long)meta->head_seq, meta->head_hash);
+		    (long long)meta->head_seq, meta->head_hash, day);
 	strbuf_addstr(sb, "## Executive summary\n\n");
 	strbuf_addf(sb, "%s\n\n", sum.phase_why);
 	if (sum.empty) {

@@ -93,7 +93,7 @@ test_expect_success 'breakdowns: by team for repeat use, and a clear no where th
 '
 
 test_expect_success 'a metric whose source keeps no history says so per period' '
-	aivalue metrics history exception_rate --json >x.json &&
+	aivalue metrics history qualified_intent_rate --json >x.json &&
 	test "$(json_get x.json "d[\"lines\"][0][\"points\"][0][\"status\"]")" = no_data &&
 	json_get x.json "d[\"lines\"][0][\"points\"][0][\"why\"]" >why.txt &&
 	test_grep "cannot be computed as of" why.txt

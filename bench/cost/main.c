@@ -93,8 +93,8 @@ static const char *const baseline[] = {
 int main(int argc, char **argv)
 {
 	static const struct cost_query qs[] = {
-		{ COST_BY_TEAM, 1, 0, 0 }, { COST_BY_INITIATIVE, 0, 0, 0 },
-		{ COST_BY_MODEL, 0, 0, 0 },
+		{ COST_BY_TEAM, 1, 0, 0, 0 }, { COST_BY_INITIATIVE, 0, 0, 0, 0 },
+		{ COST_BY_MODEL, 0, 0, 0, 0 },
 	};
 	double cc[MAX_RUNS], cw[MAX_RUNS], sc[MAX_RUNS], sw[MAX_RUNS], load[3] = { 0, 0, 0 };
 	struct aiv_err err = AIV_ERR_INIT;

@@ -155,14 +155,14 @@ static void note_day(struct builder *b, int32_t day)
 		b->data_max = day;
 }
 
-/* Row index of (group, month label), created when new. */
-static size_t row_of(struct builder *b, const char *group, const char *month)
+/* Row index of (group, model or NULL, month label), created when new. */
+static size_t row_of(struct builder *b, const char *group, const char *model, const char *month)
 {
 	struct strbuf key = STRBUF_INIT;
 	uint32_t id;
 	struct cost_row *row;
 
-	strbuf_addf(&key, "%s\t%s", group, month);
+	strbuf_addf(&key, "%s\t%s\t%s", group, model ? model : "", month);
 	id = intern_idn(&b->rowkeys, key.buf, key.len);
 	strbuf_release(&key);
 	if (id < b->r->nrows)
@@ -176,6 +176,7 @@ static size_t row_of(struct builder *b, const char *group, const char *month)
 	row = &b->r->rows[b->r->nrows];
 	memset(row, 0, sizeof(*row));
 	row->group = xstrdup(group);
+	row->model = model ? xstrdup(model) : NULL;
 	snprintf(row->month, sizeof(row->month), "%s", month);
 	return b->r->nrows++;
 }
@@ -205,7 +206,7 @@ static const char *person_attr(const struct builder *b, uint32_t p, int which)
 static void add_to_group(struct builder *b, const char *group, const char *month,
 			 const struct charge *ch)
 {
-	size_t i = row_of(b, group, month);
+	size_t i = row_of(b, group, b->q->and_model ? ch->model : NULL, month);
 
 	add_cell(&b->r->rows[i].cell[ch->kind], &b->fine[i][ch->kind], ch);
 }
@@ -479,6 +480,8 @@ static int cmp_row(const void *a, const void *b)
 	const struct cost_row *x = a, *y = b;
 	int c = strcmp(x->group, y->group);
 
+	if (!c)
+		c = strcmp(x->model ? x->model : "", y->model ? y->model : "");
 	return c ? c : strcmp(x->month, y->month);
 }
 
@@ -647,8 +650,10 @@ void cost_result_release(struct cost_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nrows; i++)
+	for (i = 0; i < r->nrows; i++) {
 		free(r->rows[i].group);
+		free(r->rows[i].model);
+	}
 	free(r->rows);
 	free(r->total.group);
 	for (i = 0; i < r->ngaps; i++)

@@ -1,7 +1,8 @@
 /*
  * value_compute.c - read the workspace for the value report: the
  * hypotheses' verdicts (hypothesis.c), the unit values (unit_value.c) and
- * the cost of AI by initiative and by month (cost.c), then price and
+ * the cost of AI by initiative, by initiative and model, and by month
+ * (cost.c), then price and
  * divide (value.c).  Read only.  Kept apart from value.c so the pure
  * pricing links into unit tests without the store readers.
  */
@@ -15,7 +16,7 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 {
 	struct hyp_report hyps;
 	struct uv_set uvs;
-	struct cost_result cost, months;
+	struct cost_result cost, months, models;
 	struct cost_query q;
 	size_t i;
 	int ret;
@@ -25,10 +26,15 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 	memset(&uvs, 0, sizeof(uvs));
 	memset(&cost, 0, sizeof(cost));
 	memset(&months, 0, sizeof(months));
+	memset(&models, 0, sizeof(models));
 	memset(&q, 0, sizeof(q));
 	q.by = COST_BY_INITIATIVE;
 	if ((ret = cost_compute(s, &q, &cost, err)))
 		goto cleanup;
+	q.and_model = 1;
+	if ((ret = cost_compute(s, &q, &models, err)))
+		goto cleanup;
+	q.and_model = 0;
 	q.by = COST_BY_NONE;
 	q.by_month = 1;
 	if ((ret = cost_compute(s, &q, &months, err)) ||
@@ -37,6 +43,7 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 	    (ret = value_price(&hyps, &uvs, cat, cost.currency, at_us, out, err)))
 		goto cleanup;
 	value_add_cost(out, &cost);
+	value_add_models(out, &models);
 	out->spend = xcalloc(months.nrows + 1, sizeof(*out->spend));
 	for (i = 0; i < months.nrows; i++) {
 		struct value_month *m = &out->spend[out->nspend++];
@@ -52,5 +59,6 @@ cleanup:
 	uv_set_release(&uvs);
 	cost_result_release(&cost);
 	cost_result_release(&months);
+	cost_result_release(&models);
 	return ret;
 }

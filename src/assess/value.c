@@ -396,7 +396,6 @@ void value_add_models(struct value_report *r, const struct cost_result *cost)
 		m->realised++; /* initiatives with an ROI it serves */
 		m->have_cost = 1;
 		m->cost += row->total_minor;
-		m->cost_year += money_muldiv(row->total_minor, 36525, days * 100, &ovf);
 		m->value += money_muldiv(g->value, row->total_minor, g->cost, &ovf);
 		m->lo += money_muldiv(g->lo, row->total_minor, g->cost, &ovf);
 		m->hi += money_muldiv(g->hi, row->total_minor, g->cost, &ovf);
@@ -405,11 +404,13 @@ void value_add_models(struct value_report *r, const struct cost_result *cost)
 		qsort(r->models, r->nmodels, sizeof(*r->models), by_group);
 	for (i = 0; i < r->nmodels; i++) {
 		struct value_group *m = &r->models[i];
+		int ovf = 0;
 		if (!m->realised) {
 			snprintf(m->note, sizeof(m->note), "no proven value: its spend is in initiatives "
 				 "with no ROI yet (see the initiatives' notes) or in none");
 			continue;
 		}
+		m->cost_year = money_muldiv(m->cost, 36525, days * 100, &ovf);
 		set_roi(m);
 	}
 }

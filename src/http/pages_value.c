@@ -107,7 +107,9 @@ static void chart(struct strbuf *m, const struct value_report *r)
 	free(value);
 }
 
-static void card(struct strbuf *m, const struct value_report *r, const struct value_group *g)
+/* An ROI card: an initiative's, or (model) a model's, see value_add_models. */
+static void card(struct strbuf *m, const struct value_report *r, const struct value_group *g,
+		 int model)
 {
 	const char *cls = !g->realised ? "not-proven" : !g->have_roi ? "roi-unknown" :
 			  g->roi >= 1 ? "roi-positive" : "roi-negative";
@@ -138,8 +140,18 @@ static void card(struct strbuf *m, const struct value_report *r, const struct va
 			strbuf_addf(m, "%.1f months", g->payback);
 		strbuf_addstr(m, "</dd>");
 	}
-	strbuf_addf(m, "<dt>Hypotheses</dt><dd>%zu proven, %zu not yet proven, %zu unpriced</dd></dl>",
-		    g->realised, g->not_proven, g->unpriced);
+	if (model) {
+		strbuf_addf(m, "<dt>Initiatives with an ROI it serves</dt><dd>%zu</dd>"
+			    "<dt>Spend not set against value</dt><dd>", g->realised);
+		if (g->cost_no_roi)
+			money_html(m, r, g->cost_no_roi);
+		else
+			strbuf_addstr(m, "none");
+		strbuf_addstr(m, "</dd></dl>");
+	} else {
+		strbuf_addf(m, "<dt>Hypotheses</dt><dd>%zu proven, %zu not yet proven, %zu "
+			    "unpriced</dd></dl>", g->realised, g->not_proven, g->unpriced);
+	}
 	if (g->note[0]) {
 		strbuf_addstr(m, "<p class=\"note\">");
 		strbuf_add_html(m, g->note);
@@ -173,9 +185,17 @@ static void h_value_page(struct http_request *req, struct http_response *res)
 	chart(&m, &r);
 	strbuf_addstr(&m, "</section><h2>ROI by initiative</h2><section class=\"cards\">");
 	for (i = 0; i < r.ng; i++)
-		card(&m, &r, &r.g[i]);
+		card(&m, &r, &r.g[i], 0);
 	if (!r.ng)
 		strbuf_addstr(&m, "<p class=\"empty\">No initiatives with hypotheses or spend yet.</p>");
+	strbuf_addstr(&m, "</section><h2 id=\"by-model\">ROI by model</h2><p class=\"lead\">Each "
+		      "initiative's proven value in the share of its AI cost a model accounts for "
+		      "(seats are (seat), agents (agent)).</p><section class=\"cards\">");
+	for (i = 0; i < r.nmodels; i++)
+		card(&m, &r, &r.models[i], 1);
+	if (!r.nmodels)
+		strbuf_addstr(&m, "<p class=\"empty\">No spend by model: no PriceBook, or no cost "
+			      "recorded.</p>");
 	strbuf_addstr(&m, "</section><h2>Effects</h2><section class=\"card\"><table class=\"effects\">"
 		      "<thead><tr><th>Hypothesis</th><th>Initiative</th><th>Status</th>"
 		      "<th>Value a year</th><th>How</th></tr></thead><tbody>");

@@ -1,0 +1,138 @@
+#!/bin/sh
+# aivalue value --by model: the ROI per model.  Value is measured per
+# initiative, so a model gets each initiative's proven value in the share of
+# that initiative's AI cost it accounts for; its ROI is that value over its
+# cost a year, with the interval carried the same way.  The JSON, GET
+# /api/v1/value and the /value page carry it.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$TEST_ROOT/tests/data/usage"
+
+# The workspace of t7100 (claims-faster: EUR 1,082,400.00 a year, interval
+# the same; t1's Copilot seats EUR 205.00 over 2026-01-08..2026-05-06, 119
+# days) plus t7001's GenAI spans of alice and bob (both t1), priced:
+#   gpt-4o-2024-08-06  EUR 3.60   (t7001: 2.00 + 1.60)
+#   claude-sonnet-4-5  EUR 3.70
+#   mistral-large      6,000 tokens x EUR 10.00 a million = EUR 0.06
+# claims-assistant costs 20,500 + 360 + 370 + 6 = 21,236 cents; a year
+# 21,236 x 365.25 / 119 = 65,180.24 -> EUR 651.80.
+# Shares of the value 108,240,000 cents (half to even):
+#   (seat)   x 20,500 / 21,236 = 104,488,603.5... -> 104,488,604; cost a
+#            year 20,500 x 365.25 / 119 = 62,921.2 -> 62,921; ROI 1660.6316
+#   gpt-4o   x 360 / 21,236 = 1,834,921.8 -> 1,834,922; cost a year
+#            360 x 365.25 / 119 = 1,104.96 -> 1,105; ROI 1660.5629
+#   claude   x 370 / 21,236 = 1,885,891.9 -> 1,885,892; 1,135.6 -> 1,136
+#   mistral  x 6 / 21,236 = 30,581.99 -> 30,582; 18.4 -> 18 (a cent's
+#            rounding shows on so small a cost)
+test_expect_success 'setup: people, seats, spans, prices, one initiative with a proven effect' '
+	aivalue init >/dev/null &&
+	aivalue apply -f "$DATA/people.yaml" >/dev/null &&
+	aivalue import usage "$DATA/copilot-seats.json" --format copilot-seats >/dev/null &&
+	aivalue import usage "$DATA/otel-genai-tokens.jsonl" --format otel-genai >/dev/null &&
+	cat >org.yaml <<-\EOT &&
+	kind: Initiative
+	name: claims-assistant
+	title: Claims assistant
+	model: expert
+	owner: alice
+	phase: 2
+	status: pilot
+	teams: [t1]
+	---
+	kind: Hypothesis
+	name: claims-faster
+	initiative: claims-assistant
+	metric: expert_cycle_time
+	comparison:
+	  before_after: "2026-03-01"
+	minimum_effect: "10%"
+	confidence: 0.95
+	minimum_sample: 30
+	review_date: "2027-03-31"
+	---
+	kind: PriceBook
+	name: list
+	currency: EUR
+	seats:
+	  - {tool: github-copilot, per_month: "19.00", effective_from: 2026-01-01}
+	  - {tool: github-copilot, per_month: "21.50", effective_from: 2026-03-01}
+	models:
+	  - {model: gpt-4o-2024-08-06, input_per_million: "2.50", output_per_million: "10.00", effective_from: 2026-01-01}
+	  - {model: gpt-4o-2024-08-06, input_per_million: "2.00", output_per_million: "8.00", effective_from: 2026-03-15}
+	  - {model: claude-sonnet-4-5, input_per_million: "3.00", output_per_million: "15.00", effective_from: 2026-01-01}
+	  - {model: mistral-large, input_per_million: "10.00", output_per_million: "10.00", effective_from: 2026-01-01}
+	---
+	kind: UnitValue
+	name: claims-hour
+	type: hourly_cost
+	role: Analyst
+	hypotheses: [claims-faster]
+	volume_per_year: 41000
+	amounts:
+	  - {from: "2026-01-01", amount: "1.10"}
+	EOT
+	aivalue apply -f org.yaml >/dev/null &&
+	python3 - <<-\PY &&
+	import datetime
+	rows = ["initiative,unit,metric,time,value"]
+	for i in range(30):
+	    d = datetime.date(2026, 1, 20) + datetime.timedelta(days=i)
+	    rows.append("claims-assistant,b%02d,expert_cycle_time,%s,259200" % (i, d))
+	    d = datetime.date(2026, 3, 1) + datetime.timedelta(days=i)
+	    rows.append("claims-assistant,t%02d,expert_cycle_time,%s,172800" % (i, d))
+	open("obs.csv", "w").write("\n".join(rows) + "\n")
+	PY
+	aivalue evidence --data obs.csv >/dev/null
+'
+
+test_expect_success 'the JSON carries the ROI per model, hand-worked' '
+	aivalue value --at 2026-06-30 --by model --json >v.json &&
+	test "$(json_get v.json "d[\"initiatives\"][0][\"cost\"][\"minor\"], d[\"initiatives\"][0][\"cost_a_year\"][\"minor\"]")" = "21236 65180" &&
+	test "$(json_get v.json "[(m[\"model\"], m[\"value_a_year\"][\"minor\"], m[\"cost_a_year\"][\"minor\"]) for m in d[\"models\"]]")" = "[('\''(seat)'\'', 104488604, 62921), ('\''claude-sonnet-4-5'\'', 1885892, 1136), ('\''gpt-4o-2024-08-06'\'', 1834922, 1105), ('\''mistral-large'\'', 30582, 18)]" &&
+	test "$(json_get v.json "d[\"models\"][0][\"roi\"], d[\"models\"][0][\"roi_low\"], d[\"models\"][0][\"roi_high\"]")" = "1660.6316 1660.6316 1660.6316" &&
+	test "$(json_get v.json "d[\"models\"][2][\"roi\"], d[\"models\"][2][\"initiatives_with_roi\"], d[\"models\"][2][\"cost_not_set_against_value\"][\"minor\"]")" = "1660.5629 1 0" &&
+	test "$(json_get v.json "d[\"models\"][0][\"cost_not_set_against_value\"][\"minor\"]")" = 6450 &&
+	test "$(json_get v.json "d[\"spend_by\"], [r[\"group\"] for r in d[\"spend\"][\"rows\"]]")" = "model ['\''(seat)'\'', '\''claude-sonnet-4-5'\'', '\''gpt-4o-2024-08-06'\'', '\''mistral-large'\'']"
+'
+
+test_expect_success 'the text names each model with its value, cost and ROI' '
+	aivalue value --at 2026-06-30 --by model >v.txt &&
+	test_grep "^ROI per model" v.txt &&
+	grep -A3 "^gpt-4o-2024-08-06$" v.txt >gpt.txt &&
+	test_grep "value a year  €18,349.22 (interval €18,349.22 to €18,349.22)" gpt.txt &&
+	test_grep "cost a year   €11.05" gpt.txt &&
+	test_grep "ROI           1660.56 times its cost" gpt.txt &&
+	aivalue value --at 2026-06-30 >plain.txt &&
+	test_must_fail grep "^ROI per model" plain.txt
+'
+
+# The spans price mistral-large no more: its tokens are unpriced, so the
+# initiative's cost is incomplete and no ROI is printed, for it or for any
+# model; every model's spend is shown as not set against value.  (seat)'s
+# is t1's EUR 205.00 and dave-gh's EUR 64.50 (t7000: a seat of no person,
+# so of no initiative) = 26,950 cents.
+test_expect_success 'an unpriced model leaves no ROI per model, and says why' '
+	sed "/mistral-large/d" org.yaml >org2.yaml &&
+	aivalue apply -f org2.yaml >/dev/null &&
+	aivalue value --at 2026-06-30 --by model --json >u.json &&
+	test "$(json_get u.json "d[\"initiatives\"][0][\"roi\"]")" = None &&
+	test "$(json_get u.json "[(m[\"model\"], m[\"roi\"], m[\"cost_not_set_against_value\"][\"minor\"]) for m in d[\"models\"]]")" = "[('\''(seat)'\'', None, 26950), ('\''claude-sonnet-4-5'\'', None, 370), ('\''gpt-4o-2024-08-06'\'', None, 360), ('\''mistral-large'\'', None, 0)]" &&
+	test_grep "no proven value: its spend is in initiatives with no ROI yet" u.json &&
+	aivalue apply -f org.yaml >/dev/null
+'
+
+test_expect_success 'GET /api/v1/value carries the models; the /value page shows a card per model' '
+	aivalue token create --name tok-analyst --role analyst >analyst.tok 2>/dev/null &&
+	start_server --quiet &&
+	curl -sf -H "Authorization: Bearer $(cat analyst.tok)" \
+		"$AIV_URL/api/v1/value?at=2026-06-30" >api.json &&
+	test "$(json_get api.json "[(m[\"model\"], m[\"value_a_year\"][\"minor\"]) for m in d[\"models\"]]")" = "[('\''(seat)'\'', 104488604), ('\''claude-sonnet-4-5'\'', 1885892), ('\''gpt-4o-2024-08-06'\'', 1834922), ('\''mistral-large'\'', 30582)]" &&
+	curl -sf -H "Authorization: Bearer $(cat analyst.tok)" "$AIV_URL/value" >page.html &&
+	test_grep "<h2 id=\"by-model\">ROI by model</h2>" page.html &&
+	sed "s/.*id=\"by-model\"//" page.html | grep -o "<article class=\"card roi [a-z-]*\"><h3>[^<]*</h3><p class=\"verdict\">[^<]*</p>" >cards.txt &&
+	test "$(wc -l <cards.txt)" = 4 &&
+	test_grep "roi-positive\"><h3>gpt-4o-2024-08-06</h3><p class=\"verdict\">pays back" cards.txt &&
+	stop_server
+'
+
+test_done

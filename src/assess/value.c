@@ -20,6 +20,19 @@ const char *const value_status_names[] = { "realised", "not yet proven", "unpric
 
 #define US_PER_YEAR (365.25 * 86400.0 * 1e6)
 
+const char *const value_verdict_words[] = {
+	"pays back", "does not pay back", "not yet proven", "ROI unknown", "no hypothesis",
+};
+
+enum value_verdict value_group_verdict(const struct value_group *g)
+{
+	if (g->have_roi)
+		return g->roi >= 1 ? VALUE_PAYS_BACK : VALUE_DOES_NOT_PAY;
+	if (g->realised || g->unpriced)
+		return VALUE_ROI_UNKNOWN;
+	return g->not_proven ? VALUE_UNPROVEN : VALUE_NO_HYPOTHESIS;
+}
+
 static void month_of(int64_t us, char out[8])
 {
 	char iso[TIME_ISO_LEN];
@@ -428,8 +441,10 @@ void value_report_release(struct value_report *r)
 		free(r->e[i].months);
 	}
 	free(r->e);
-	for (i = 0; i < r->ng; i++)
+	for (i = 0; i < r->ng; i++) {
 		free(r->g[i].group);
+		free(r->g[i].title);
+	}
 	free(r->g);
 	for (i = 0; i < r->nmodels; i++)
 		free(r->models[i].group);

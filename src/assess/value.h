@@ -43,6 +43,7 @@
 #include "assess/hypothesis.h"
 #include "assess/unit_value.h"
 #include "core/money.h"
+#include "core/strbuf.h"
 
 enum value_status {
 	VALUE_REALISED = 0, /* supported and priced: counted */
@@ -78,6 +79,7 @@ struct value_effect {
 
 struct value_group {
 	char *group;            /* owned: initiative name (or model name, in models) */
+	char *title;            /* owned: the Initiative's title (value_compute_roi), or NULL */
 	int64_t value, lo, hi;  /* realised value a year (sum of its effects) */
 	size_t realised, not_proven, unpriced;
 	int have_cost;          /* cost known (currency and no unpriced quantities) */
@@ -149,6 +151,38 @@ void value_add_cost(struct value_report *r, const struct cost_result *cost);
  * cost) and outside every initiative is cost_no_roi: shown, not divided.
  */
 void value_add_models(struct value_report *r, const struct cost_result *cost);
+
+/*
+ * Where an initiative stands, for the overview and the report: pays back
+ * (an ROI of 1 or more), does not (an ROI under 1), not yet proven (no
+ * realised value and a hypothesis not supported), ROI unknown (realised
+ * or unpriced value but no ROI: cost or unit value missing, see note),
+ * or no hypothesis at all.
+ */
+enum value_verdict {
+	VALUE_PAYS_BACK = 0, VALUE_DOES_NOT_PAY, VALUE_UNPROVEN, VALUE_ROI_UNKNOWN,
+	VALUE_NO_HYPOTHESIS,
+};
+extern const char *const value_verdict_words[]; /* "pays back", ... */
+enum value_verdict value_group_verdict(const struct value_group *g);
+
+/*
+ * The lead sentence of the report's executive summary, by initiative
+ * title: "1 initiative pays back: Claims assistant returns €3.26 per €1
+ * of AI cost (interval €2.67 to €3.85); 1 does not pay back: ...; 1 is
+ * not yet proven: Cover advisor."  Appends nothing when no initiative has
+ * a hypothesis.
+ */
+void value_lead_sentence(struct strbuf *sb, const struct value_report *r);
+
+/*
+ * The value per initiative for the overview and the report: price the
+ * already evaluated `hyps` (the playbook's) at at_us and set them against
+ * the cost by initiative; groups get the Initiatives' titles.  No models,
+ * no months.  Read only.
+ */
+int value_compute_roi(struct store *s, const struct catalog *cat, const struct hyp_report *hyps,
+		      int64_t at_us, struct value_report *out, struct aiv_err *err);
 
 /* Read the workspace and compute the whole report (CLI, API, page). */
 int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, int64_t at_us,

@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include "assess/playbook.h"
+#include "core/cjson.h"
 #include "core/xalloc.h"
 #include "value.h"
 
@@ -60,5 +62,41 @@ cleanup:
 	cost_result_release(&cost);
 	cost_result_release(&months);
 	cost_result_release(&models);
+	return ret;
+}
+
+int value_compute_roi(struct store *s, const struct catalog *cat, const struct hyp_report *hyps,
+		      int64_t at_us, struct value_report *out, struct aiv_err *err)
+{
+	struct uv_set uvs;
+	struct cost_result cost;
+	struct cost_query q;
+	json_t *inits = NULL, *spec;
+	size_t i, j;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(&uvs, 0, sizeof(uvs));
+	memset(&cost, 0, sizeof(cost));
+	memset(&q, 0, sizeof(q));
+	q.by = COST_BY_INITIATIVE;
+	if ((ret = cost_compute(s, &q, &cost, err)) ||
+	    (ret = uv_load(s, &uvs, err)) ||
+	    (ret = value_price(hyps, &uvs, cat, cost.currency, at_us, out, err)) ||
+	    (ret = assess_initiatives(s, &inits, err)))
+		goto cleanup;
+	value_add_cost(out, &cost);
+	for (i = 0; i < out->ng; i++)
+		json_array_foreach(inits, j, spec) {
+			const char *name = json_str(spec, "name"), *title = json_str(spec, "title");
+			if (name && title && *title && !strcmp(name, out->g[i].group))
+				out->g[i].title = xstrdup(title);
+		}
+cleanup:
+	if (ret)
+		value_report_release(out);
+	json_decref(inits);
+	uv_set_release(&uvs);
+	cost_result_release(&cost);
 	return ret;
 }

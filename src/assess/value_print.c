@@ -314,3 +314,58 @@ void value_print(const struct value_report *r, FILE *f)
 	}
 	strbuf_release(&sb);
 }
+
+/* "€3.26 per €1" of an ROI ratio: the ratio times one major unit, in minor units. */
+static void roi_money(struct strbuf *sb, const struct value_report *r, double roi)
+{
+	int64_t one = 1;
+	int i;
+
+	for (i = 0; i < r->currency->digits; i++)
+		one *= 10;
+	money_format(sb, llround(roi * (double)one), r->currency);
+}
+
+void value_lead_sentence(struct strbuf *sb, const struct value_report *r)
+{
+	static const char *const clause[] = {
+		"%s back", "%s not pay back", "%s not yet proven", "%s no ROI yet",
+	};
+	static const char *const verb1[] = { "pays", "does", "is", "has" };
+	static const char *const verbn[] = { "pay", "do", "are", "have" };
+	size_t count[VALUE_NO_HYPOTHESIS + 1] = { 0 }, i, k, shown = 0;
+
+	for (i = 0; i < r->ng; i++)
+		if (r->g[i].group[0] && r->g[i].group[0] != '(')
+			count[value_group_verdict(&r->g[i])]++;
+	for (k = VALUE_PAYS_BACK; k < VALUE_NO_HYPOTHESIS; k++) {
+		size_t listed = 0;
+		if (!count[k])
+			continue;
+		strbuf_addf(sb, "%s%zu%s ", shown ? "; " : "", count[k],
+			    shown ? "" : count[k] == 1 ? " initiative" : " initiatives");
+		shown++;
+		strbuf_addf(sb, clause[k], count[k] == 1 ? verb1[k] : verbn[k]);
+		strbuf_addstr(sb, ": ");
+		for (i = 0; i < r->ng; i++) {
+			const struct value_group *g = &r->g[i];
+			if (!g->group[0] || g->group[0] == '(' || value_group_verdict(g) != k)
+				continue;
+			strbuf_addstr(sb, listed++ ? ", " : "");
+			strbuf_addstr(sb, g->title ? g->title : g->group);
+			if (k > VALUE_DOES_NOT_PAY || !r->currency)
+				continue;
+			strbuf_addstr(sb, " returns ");
+			roi_money(sb, r, g->roi);
+			strbuf_addstr(sb, " per ");
+			roi_money(sb, r, 1);
+			strbuf_addstr(sb, " of AI cost (interval ");
+			roi_money(sb, r, g->roi_lo);
+			strbuf_addstr(sb, " to ");
+			roi_money(sb, r, g->roi_hi);
+			strbuf_addstr(sb, ")");
+		}
+	}
+	if (shown)
+		strbuf_addch(sb, '.');
+}

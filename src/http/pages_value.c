@@ -107,14 +107,21 @@ static void chart(struct strbuf *m, const struct value_report *r)
 	free(value);
 }
 
+static const char *const verdict_class[] = {
+	"roi-positive", "roi-negative", "not-proven", "roi-unknown", "not-proven",
+};
+
 /* An ROI card: an initiative's, or (model) a model's, see value_add_models. */
 static void card(struct strbuf *m, const struct value_report *r, const struct value_group *g,
 		 int model)
 {
-	const char *cls = !g->realised ? "not-proven" : !g->have_roi ? "roi-unknown" :
-			  g->roi >= 1 ? "roi-positive" : "roi-negative";
-	const char *verdict = !g->realised ? "not yet proven" : !g->have_roi ? "ROI unknown" :
-			      g->roi >= 1 ? "pays back" : "does not pay back";
+	enum value_verdict v = value_group_verdict(g);
+	const char *cls = verdict_class[v], *verdict = value_verdict_words[v];
+
+	if (v == VALUE_NO_HYPOTHESIS) { /* spend without a hypothesis (models: no proven value) */
+		cls = "not-proven";
+		verdict = "not yet proven";
+	}
 
 	strbuf_addf(m, "<article class=\"card roi %s\"><h3>", cls);
 	strbuf_add_html(m, g->group);
@@ -234,6 +241,59 @@ static void h_value_page(struct http_request *req, struct http_response *res)
 	http_page_send(req, res, 200, "Value", "/value", m.buf);
 	strbuf_release(&m);
 	value_report_release(&r);
+}
+
+/*
+ * The overview's value card: which initiatives pay back and which do not,
+ * with money figures, linking to /value.  Only for the roles that may
+ * open /value (it shows spend); nothing when no initiative has a
+ * hypothesis or the workspace cannot be read (the /value page says why).
+ */
+void pages_value_overview(struct http_request *req, struct strbuf *m)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct value_report r;
+	struct hyp_report hyps;
+	int64_t now = time_now_us();
+	size_t i, shown = 0;
+
+	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
+		return;
+	memset(&hyps, 0, sizeof(hyps));
+	if (hyp_evaluate_all(req->store, req->cat, now, &hyps, &err) ||
+	    value_compute_roi(req->store, req->cat, &hyps, now, &r, &err)) {
+		hyp_report_release(&hyps);
+		return;
+	}
+	for (i = 0; i < r.ng; i++)
+		shown += r.g[i].group[0] && r.g[i].group[0] != '(' &&
+			 value_group_verdict(&r.g[i]) != VALUE_NO_HYPOTHESIS;
+	if (shown) {
+		strbuf_addstr(m, "<section class=\"card value-overview\" aria-labelledby=\"value-"
+			      "overview\"><h2 id=\"value-overview\"><a href=\"/value\">Value in "
+			      "money</a></h2><ul class=\"roi-list\">");
+		for (i = 0; i < r.ng; i++) {
+			const struct value_group *g = &r.g[i];
+			enum value_verdict v = value_group_verdict(g);
+			if (!g->group[0] || g->group[0] == '(' || v == VALUE_NO_HYPOTHESIS)
+				continue;
+			strbuf_addf(m, "<li class=\"%s\"><b>", verdict_class[v]);
+			strbuf_add_html(m, g->title ? g->title : g->group);
+			strbuf_addf(m, "</b> %s", value_verdict_words[v]);
+			if (g->have_roi) {
+				strbuf_addstr(m, ": ");
+				interval_html(m, &r, g->value, g->lo, g->hi);
+				strbuf_addstr(m, " of proven value a year against ");
+				money_html(m, &r, g->cost_year);
+				strbuf_addf(m, " of AI cost a year (ROI %.2f times its cost)", g->roi);
+			}
+			strbuf_addstr(m, "</li>");
+		}
+		strbuf_addstr(m, "</ul><p><a href=\"/value\">Value, cost and ROI in detail</a></p>"
+			      "</section>");
+	}
+	value_report_release(&r);
+	hyp_report_release(&hyps);
 }
 
 const struct http_route http_value_page_routes[] = {

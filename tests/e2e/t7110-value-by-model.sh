@@ -135,4 +135,95 @@ test_expect_success 'GET /api/v1/value carries the models; the /value page shows
 	stop_server
 '
 
+# Two more initiatives on team t1 (each gets t1's whole cost, EUR 651.80 a
+# year): briefs, whose proven saving is 1 hour a brief (7,200 s before,
+# 3,600 s after) on 12 briefs a year at EUR 1.10 = EUR 13.20 a year, ROI
+# 1,320 / 65,180 = 0.0203, i.e. EUR 0.02 per EUR 1.00; and cover, whose
+# hypothesis has no data (not yet proven).  The report's executive summary
+# leads with who pays back, by title; the overview's value card says the
+# same with money figures and links to /value, for the roles that may open
+# /value only.
+test_expect_success 'the report and the overview name who pays back, with money figures' '
+	cat >more.yaml <<-\EOT &&
+	kind: Initiative
+	name: briefs
+	title: Underwriting briefs
+	model: expert
+	owner: alice
+	phase: 2
+	status: pilot
+	teams: [t1]
+	---
+	kind: Initiative
+	name: cover
+	title: Cover advisor
+	model: distribution
+	owner: alice
+	phase: 2
+	status: pilot
+	teams: [t1]
+	---
+	kind: Hypothesis
+	name: briefs-faster
+	initiative: briefs
+	metric: expert_cycle_time
+	comparison:
+	  before_after: "2026-03-01"
+	minimum_effect: "10%"
+	confidence: 0.95
+	minimum_sample: 30
+	review_date: "2027-03-31"
+	---
+	kind: Hypothesis
+	name: cover-exceptions
+	initiative: cover
+	metric: exception_rate
+	comparison:
+	  before_after: "2026-03-01"
+	minimum_effect: "10%"
+	confidence: 0.95
+	minimum_sample: 30
+	review_date: "2027-03-31"
+	---
+	kind: UnitValue
+	name: briefs-hour
+	type: hourly_cost
+	role: Analyst
+	hypotheses: [briefs-faster]
+	volume_per_year: 12
+	amounts:
+	  - {from: "2026-01-01", amount: "1.10"}
+	EOT
+	aivalue apply -f more.yaml >/dev/null &&
+	python3 - <<-\PY &&
+	import datetime
+	rows = ["initiative,unit,metric,time,value"]
+	for i in range(30):
+	    d = datetime.date(2026, 1, 20) + datetime.timedelta(days=i)
+	    rows.append("briefs,b%02d,expert_cycle_time,%s,7200" % (i, d))
+	    d = datetime.date(2026, 3, 1) + datetime.timedelta(days=i)
+	    rows.append("briefs,t%02d,expert_cycle_time,%s,3600" % (i, d))
+	open("obs2.csv", "w").write("\n".join(rows) + "\n")
+	PY
+	aivalue evidence --data obs2.csv >/dev/null &&
+	aivalue report --format md -o r.md >/dev/null &&
+	sed -n "/^## Executive summary/{n;n;p;}" r.md >lead.txt &&
+	test_grep "^1 initiative pays back: Claims assistant returns €1,660.63 per €1.00 of AI cost (interval €1,660.63 to €1,660.63); 1 does not pay back: Underwriting briefs returns €0.02 per €1.00 of AI cost (interval €0.02 to €0.02); 1 is not yet proven: Cover advisor.$" lead.txt &&
+	aivalue report --format json -o r.json >/dev/null &&
+	test "$(json_get r.json "d[\"summary\"][\"value_lead\"][:35]")" = "1 initiative pays back: Claims assi" &&
+	aivalue report -o r.html >/dev/null &&
+	test_grep "<h2>Executive summary</h2><p class=\"lead value-lead\">1 initiative pays back: Claims assistant returns" r.html &&
+	aivalue token create --name tok-viewer --role viewer >viewer.tok 2>/dev/null &&
+	start_server --quiet &&
+	curl -sf -H "Authorization: Bearer $(cat analyst.tok)" "$AIV_URL/" >ov.html &&
+	grep -o "<section class=\"card value-overview\".*</section>" ov.html | sed "s/<\/section>.*//" >card.html &&
+	test_grep "<a href=\"/value\">Value in money</a>" card.html &&
+	test_grep "<li class=\"roi-positive\"><b>Claims assistant</b> pays back: €1,082,400.00 <span class=\"ci\">(interval €1,082,400.00 to €1,082,400.00)</span> of proven value a year against €651.80 of AI cost a year (ROI 1660.63 times its cost)</li>" card.html &&
+	test_grep "<li class=\"roi-negative\"><b>Underwriting briefs</b> does not pay back: €13.20 " card.html &&
+	test_grep "<li class=\"not-proven\"><b>Cover advisor</b> not yet proven</li>" card.html &&
+	curl -sf -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/" >ov-viewer.html &&
+	test_must_fail grep "value-overview" ov-viewer.html &&
+	stop_server
+'
+
 test_done

@@ -226,4 +226,17 @@ test_expect_success 'the report and the overview name who pays back, with money 
 	stop_server
 '
 
+# Expected value orders the Phase 2 trio (docs/value.md): in the expert
+# slot, Claims assistant (pays back: EUR 1,082,400.00 - EUR 651.80 =
+# EUR 1,081,748.20 a year net) comes before Underwriting briefs (proven not
+# to pay back: EUR 13.20 - EUR 651.80 = EUR 638.60 a year short), which the
+# score alone would pick (both pilots with a supported hypothesis and one
+# team; then by name).  Cover advisor, not yet proven, is the only
+# distribution candidate; there is no process initiative.
+test_expect_success 'the Phase 2 trio is ordered by expected value' '
+	aivalue roadmap --json >rm.json &&
+	test "$(json_get rm.json "[t[\"initiative\"] for t in d[\"phase2_trio\"]]")" = "['\''cover'\'', '\''claims-assistant'\'', None]" &&
+	test "$(json_get rm.json "d[\"phase2_trio\"][1][\"reason\"]")" = "pays back: €1,081,748.20 a year net of its AI cost; pilot; a supported hypothesis; 1 owning team (score 6)"
+'
+
 test_done

@@ -34,6 +34,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "assess/evidence.h"
+#include "assess/playbook.h"
 #include "assess/value.h"
 #include "catalog/catalog.h"
 #include "cli/cmd.h"
@@ -76,7 +78,9 @@ int main(int argc, char **argv)
 		catalog_free(cat);
 		return 1;
 	}
-	for (i = -1; i < runs; i++) { /* run -1 warms the cache, not counted */
+	assess_register(NULL);  /* the event-log reader and providers, as the CLI does */
+	evidence_cache_enable(0); /* each `aivalue value` is a new process: no evidence cache */
+	for (i = -1; i < runs; i++) { /* run -1 warms the page cache, not counted */
 		double c0 = cpu_s(), w0 = wall_s();
 
 		if (value_compute(s, cat, now, now, &r, &err)) {

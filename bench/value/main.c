@@ -19,7 +19,8 @@
  *
  *   value     value_compute(), all that `aivalue value --by model` computes:
  *             the cost by initiative, by initiative and model and by month
- *             (cost_compute, three times), every hypothesis evaluated with
+ *             (cost_compute twice: by month, and by initiative and model
+ *             folded into by initiative), every hypothesis evaluated with
  *             its seeded bootstrap, the unit values, pricing and ROI
  *   sqlite    the cost quantities as SQL over the same tables
  *             (bench/cost/cost_bench.h: seat months by team and month,
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
 	printf("median of %d warm runs, load average %.2f %.2f %.2f\n", runs, load[0], load[1],
 	       load[2]);
 	printf("  %-48s %9s %9s\n", "", "CPU s", "wall s");
-	printf("  %-48s %9.3f %9.3f\n", "aivalue value (cost x3, hypotheses, pricing, ROI)",
+	printf("  %-48s %9.3f %9.3f\n", "aivalue value (cost x2, hypotheses, pricing, ROI)",
 	       median(vc, runs), median(vw, runs));
 	printf("  %-48s %9.3f %9.3f\n", "SQLite, the cost quantities (no prices, no unused)",
 	       median(sc, runs), median(sw, runs));

@@ -662,6 +662,42 @@ void cost_result_release(struct cost_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void cost_fold_models(const struct cost_result *in, struct cost_result *out)
+{
+	size_t i, k;
+
+	memset(out, 0, sizeof(*out));
+	out->currency = in->currency;
+	out->q = in->q;
+	out->q.and_model = 0;
+	out->have_seats = in->have_seats;
+	out->have_tokens = in->have_tokens;
+	out->have_agents = in->have_agents;
+	out->total = in->total;
+	out->total.group = xstrdup(in->total.group ? in->total.group : "total");
+	out->total.model = NULL;
+	out->rows = xcalloc(in->nrows + 1, sizeof(*out->rows));
+	for (i = 0; i < in->nrows; i++) {
+		const struct cost_row *src = &in->rows[i];
+		struct cost_row *dst = out->nrows ? &out->rows[out->nrows - 1] : NULL;
+		if (!dst || strcmp(dst->group, src->group) || strcmp(dst->month, src->month)) {
+			dst = &out->rows[out->nrows++];
+			dst->group = xstrdup(src->group);
+			memcpy(dst->month, src->month, sizeof(dst->month));
+		}
+		for (k = 0; k < COST_KINDS; k++) {
+			dst->cell[k].quantity += src->cell[k].quantity;
+			dst->cell[k].unpriced += src->cell[k].unpriced;
+			dst->cell[k].minor += src->cell[k].minor;
+		}
+		dst->total_minor += src->total_minor;
+		dst->unpriced += src->unpriced;
+	}
+	out->gaps = xcalloc(in->ngaps + 1, sizeof(*out->gaps));
+	for (i = 0; i < in->ngaps; i++)
+		out->gaps[out->ngaps++] = xstrdup(in->gaps[i]);
+}
+
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,
 				 const char *month)
 {

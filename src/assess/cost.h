@@ -137,6 +137,15 @@ int cost_compute(struct store *s, const struct cost_query *q, struct cost_result
 		 struct aiv_err *err);
 void cost_result_release(struct cost_result *r);
 
+/*
+ * *out = `in` (computed with and_model) with its models folded: one row
+ * per group (and month), each cell the sum over the group's models (their
+ * token costs rounded per model, as cost_compute rounds them).  One pass
+ * over the usage serves both the by-group and the by-model figures.
+ * Release *out with cost_result_release.
+ */
+void cost_fold_models(const struct cost_result *in, struct cost_result *out);
+
 /* The row of `group` (and month "" when not by month), or NULL.  Borrowed. */
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,
 				 const char *month);

@@ -1,9 +1,8 @@
 /*
  * value_compute.c - read the workspace for the value report: the
  * hypotheses' verdicts (hypothesis.c), the unit values (unit_value.c) and
- * the cost of AI by initiative, by initiative and model, and by month
- * (cost.c), then price and
- * divide (value.c).  Read only.  Kept apart from value.c so the pure
+ * the cost of AI by initiative and model (folded into by initiative)
+ * and by month (cost.c), then price and divide (value.c).  Read only.  Kept apart from value.c so the pure
  * pricing links into unit tests without the store readers.
  */
 #include <string.h>
@@ -31,11 +30,10 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 	memset(&models, 0, sizeof(models));
 	memset(&q, 0, sizeof(q));
 	q.by = COST_BY_INITIATIVE;
-	if ((ret = cost_compute(s, &q, &cost, err)))
-		goto cleanup;
 	q.and_model = 1;
 	if ((ret = cost_compute(s, &q, &models, err)))
 		goto cleanup;
+	cost_fold_models(&models, &cost);
 	q.and_model = 0;
 	q.by = COST_BY_NONE;
 	q.by_month = 1;

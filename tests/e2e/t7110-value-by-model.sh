@@ -8,6 +8,19 @@
 
 DATA="$TEST_ROOT/tests/data/usage"
 
+# write_obs INITIATIVE BEFORE AFTER: 30 units of expert_cycle_time from
+# 2026-01-20 taking BEFORE seconds each, 30 from 2026-03-01 taking AFTER.
+write_obs() {
+	python3 -S - "$@" <<-\PY
+	import datetime, sys
+	ini, before, after = sys.argv[1:4]
+	print("initiative,unit,metric,time,value")
+	for i in range(30):
+	    print("%s,b%02d,expert_cycle_time,%s,%s" % (ini, i, datetime.date(2026, 1, 20) + datetime.timedelta(days=i), before))
+	    print("%s,t%02d,expert_cycle_time,%s,%s" % (ini, i, datetime.date(2026, 3, 1) + datetime.timedelta(days=i), after))
+	PY
+}
+
 # The workspace of t7100 (claims-faster: EUR 1,082,400.00 a year, interval
 # the same; t1's Copilot seats EUR 205.00 over 2026-01-08..2026-05-06, 119
 # days) plus t7001's GenAI spans of alice and bob (both t1), priced:
@@ -72,16 +85,7 @@ test_expect_success 'setup: people, seats, spans, prices, one initiative with a 
 	  - {from: "2026-01-01", amount: "1.10"}
 	EOT
 	aivalue apply -f org.yaml >/dev/null &&
-	python3 - <<-\PY &&
-	import datetime
-	rows = ["initiative,unit,metric,time,value"]
-	for i in range(30):
-	    d = datetime.date(2026, 1, 20) + datetime.timedelta(days=i)
-	    rows.append("claims-assistant,b%02d,expert_cycle_time,%s,259200" % (i, d))
-	    d = datetime.date(2026, 3, 1) + datetime.timedelta(days=i)
-	    rows.append("claims-assistant,t%02d,expert_cycle_time,%s,172800" % (i, d))
-	open("obs.csv", "w").write("\n".join(rows) + "\n")
-	PY
+	write_obs claims-assistant 259200 172800 >obs.csv &&
 	aivalue evidence --data obs.csv >/dev/null
 '
 
@@ -195,16 +199,7 @@ test_expect_success 'the report and the overview name who pays back, with money 
 	  - {from: "2026-01-01", amount: "1.10"}
 	EOT
 	aivalue apply -f more.yaml >/dev/null &&
-	python3 - <<-\PY &&
-	import datetime
-	rows = ["initiative,unit,metric,time,value"]
-	for i in range(30):
-	    d = datetime.date(2026, 1, 20) + datetime.timedelta(days=i)
-	    rows.append("briefs,b%02d,expert_cycle_time,%s,7200" % (i, d))
-	    d = datetime.date(2026, 3, 1) + datetime.timedelta(days=i)
-	    rows.append("briefs,t%02d,expert_cycle_time,%s,3600" % (i, d))
-	open("obs2.csv", "w").write("\n".join(rows) + "\n")
-	PY
+	write_obs briefs 7200 3600 >obs2.csv &&
 	aivalue evidence --data obs2.csv >/dev/null &&
 	aivalue report --format md -o r.md >/dev/null &&
 	sed -n "/^## Executive summary/{n;n;p;}" r.md >lead.txt &&

@@ -7,8 +7,11 @@
  * The chart's coordinates are doubles of major units, for drawing only;
  * every figure written as text comes from money_format on minor units.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assess/evidence.h"
 #include "assess/value.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
@@ -249,7 +252,7 @@ static void h_value_page(struct http_request *req, struct http_response *res)
  * open /value (it shows spend); nothing when no initiative has a
  * hypothesis or the workspace cannot be read (the /value page says why).
  */
-void pages_value_overview(struct http_request *req, struct strbuf *m)
+static void overview_card(struct http_request *req, struct strbuf *m)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct value_report r;
@@ -257,8 +260,6 @@ void pages_value_overview(struct http_request *req, struct strbuf *m)
 	int64_t now = time_now_us();
 	size_t i, shown = 0;
 
-	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
-		return;
 	memset(&hyps, 0, sizeof(hyps));
 	if (hyp_evaluate_all(req->store, req->cat, now, &hyps, &err) ||
 	    value_compute_roi(req->store, req->cat, &hyps, now, &r, &err)) {
@@ -294,6 +295,48 @@ void pages_value_overview(struct http_request *req, struct strbuf *m)
 	}
 	value_report_release(&r);
 	hyp_report_release(&hyps);
+}
+
+/*
+ * The card prices the cost by initiative, which reads every usage row (a
+ * few seconds on a large workspace), so the HTML is kept for the evidence
+ * cache's key and time-to-live (evidence.h): same store state, same card.
+ */
+static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
+static char card_key[EVIDENCE_KEY_LEN];
+static int64_t card_at;
+static char *card_html;
+
+void pages_value_overview(struct http_request *req, struct strbuf *m)
+{
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
+	struct aiv_err err = AIV_ERR_INIT;
+	char key[EVIDENCE_KEY_LEN];
+	struct strbuf card = STRBUF_INIT;
+
+	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
+		return;
+	if (evidence_state_key(&env, key, &err))
+		key[0] = '\0';
+	pthread_mutex_lock(&card_lock);
+	if (key[0] && card_html && !strcmp(key, card_key) &&
+	    env.now - card_at < EVIDENCE_CACHE_TTL_US) {
+		strbuf_addstr(m, card_html);
+		pthread_mutex_unlock(&card_lock);
+		return;
+	}
+	pthread_mutex_unlock(&card_lock);
+	overview_card(req, &card);
+	strbuf_addstr(m, card.buf);
+	if (key[0]) {
+		pthread_mutex_lock(&card_lock);
+		free(card_html);
+		card_html = strbuf_detach(&card, NULL);
+		memcpy(card_key, key, sizeof(card_key));
+		card_at = env.now;
+		pthread_mutex_unlock(&card_lock);
+	}
+	strbuf_release(&card);
 }
 
 const struct http_route http_value_page_routes[] = {

@@ -155,14 +155,14 @@ static void note_day(struct builder *b, int32_t day)
 		b->data_max = day;
 }
 
-/* Row index of (group, month label), created when new. */
-static size_t row_of(struct builder *b, const char *group, const char *month)
+/* Row index of (group, model or NULL, month label), created when new. */
+static size_t row_of(struct builder *b, const char *group, const char *model, const char *month)
 {
 	struct strbuf key = STRBUF_INIT;
 	uint32_t id;
 	struct cost_row *row;
 
-	strbuf_addf(&key, "%s\t%s", group, month);
+	strbuf_addf(&key, "%s\t%s\t%s", group, model ? model : "", month);
 	id = intern_idn(&b->rowkeys, key.buf, key.len);
 	strbuf_release(&key);
 	if (id < b->r->nrows)
@@ -176,6 +176,7 @@ static size_t row_of(struct builder *b, const char *group, const char *month)
 	row = &b->r->rows[b->r->nrows];
 	memset(row, 0, sizeof(*row));
 	row->group = xstrdup(group);
+	row->model = model ? xstrdup(model) : NULL;
 	snprintf(row->month, sizeof(row->month), "%s", month);
 	return b->r->nrows++;
 }
@@ -205,7 +206,7 @@ static const char *person_attr(const struct builder *b, uint32_t p, int which)
 static void add_to_group(struct builder *b, const char *group, const char *month,
 			 const struct charge *ch)
 {
-	size_t i = row_of(b, group, month);
+	size_t i = row_of(b, group, b->q->and_model ? ch->model : NULL, month);
 
 	add_cell(&b->r->rows[i].cell[ch->kind], &b->fine[i][ch->kind], ch);
 }
@@ -479,6 +480,8 @@ static int cmp_row(const void *a, const void *b)
 	const struct cost_row *x = a, *y = b;
 	int c = strcmp(x->group, y->group);
 
+	if (!c)
+		c = strcmp(x->model ? x->model : "", y->model ? y->model : "");
 	return c ? c : strcmp(x->month, y->month);
 }
 
@@ -647,14 +650,52 @@ void cost_result_release(struct cost_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nrows; i++)
+	for (i = 0; i < r->nrows; i++) {
 		free(r->rows[i].group);
+		free(r->rows[i].model);
+	}
 	free(r->rows);
 	free(r->total.group);
 	for (i = 0; i < r->ngaps; i++)
 		free(r->gaps[i]);
 	free(r->gaps);
 	memset(r, 0, sizeof(*r));
+}
+
+void cost_fold_models(const struct cost_result *in, struct cost_result *out)
+{
+	size_t i, k;
+
+	memset(out, 0, sizeof(*out));
+	out->currency = in->currency;
+	out->q = in->q;
+	out->q.and_model = 0;
+	out->have_seats = in->have_seats;
+	out->have_tokens = in->have_tokens;
+	out->have_agents = in->have_agents;
+	out->total = in->total;
+	out->total.group = xstrdup(in->total.group ? in->total.group : "total");
+	out->total.model = NULL;
+	out->rows = xcalloc(in->nrows + 1, sizeof(*out->rows));
+	for (i = 0; i < in->nrows; i++) {
+		const struct cost_row *src = &in->rows[i];
+		struct cost_row *dst = out->nrows ? &out->rows[out->nrows - 1] : NULL;
+		if (!dst || strcmp(dst->group, src->group) || strcmp(dst->month, src->month)) {
+			dst = &out->rows[out->nrows++];
+			dst->group = xstrdup(src->group);
+			memcpy(dst->month, src->month, sizeof(dst->month));
+		}
+		for (k = 0; k < COST_KINDS; k++) {
+			dst->cell[k].quantity += src->cell[k].quantity;
+			dst->cell[k].unpriced += src->cell[k].unpriced;
+			dst->cell[k].minor += src->cell[k].minor;
+		}
+		dst->total_minor += src->total_minor;
+		dst->unpriced += src->unpriced;
+	}
+	out->gaps = xcalloc(in->ngaps + 1, sizeof(*out->gaps));
+	for (i = 0; i < in->ngaps; i++)
+		out->gaps[out->ngaps++] = xstrdup(in->gaps[i]);
 }
 
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,

@@ -91,6 +91,7 @@ struct cost_cell {
 struct cost_row {
 	char *group;        /* owned; the group's name ("all" with COST_BY_NONE) */
 	char month[8];      /* "2026-03", or "" when not by month */
+	char *model;        /* owned; with cost_query.and_model the row's model, else NULL */
 	struct cost_cell cell[COST_KINDS];
 	int64_t total_minor;/* seats + tokens + decisions + tool calls (unused not re-added) */
 	int64_t unpriced;   /* sum of the cells' unpriced quantities (mixed units: a flag) */
@@ -101,6 +102,8 @@ struct cost_query {
 	int by_month;          /* one row per group and month */
 	int32_t from_day;      /* days since 1970-01-01 inclusive; 0: first day with data */
 	int32_t to_day;        /* inclusive; 0: last day with data */
+	int and_model;         /* one row per group and model (row.model): the value
+				  report's ROI per model; not offered by `aivalue cost` */
 };
 
 /*
@@ -133,6 +136,15 @@ struct cost_result {
 int cost_compute(struct store *s, const struct cost_query *q, struct cost_result *out,
 		 struct aiv_err *err);
 void cost_result_release(struct cost_result *r);
+
+/*
+ * *out = `in` (computed with and_model) with its models folded: one row
+ * per group (and month), each cell the sum over the group's models (their
+ * token costs rounded per model, as cost_compute rounds them).  One pass
+ * over the usage serves both the by-group and the by-model figures.
+ * Release *out with cost_result_release.
+ */
+void cost_fold_models(const struct cost_result *in, struct cost_result *out);
 
 /* The row of `group` (and month "" when not by month), or NULL.  Borrowed. */
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,

@@ -44,6 +44,7 @@
 #include "core/units.h"
 #include "org/people.h"
 #include "playbook.h"
+#include "value.h"
 
 #define RM_NOW 3   /* ranks 1..3 are "now" */
 #define RM_NEXT 7  /* ranks 4..7 "next", the rest "later" */
@@ -148,7 +149,35 @@ static int trio_score(const json_t *ini, const struct hyp_report *rep, char *why
 	return score;
 }
 
-static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_report *rep)
+/*
+ * Expected value of a candidate (docs/value.md, "The Phase 2 trio"):
+ * its proven value a year net of its AI cost a year, when it has an ROI.
+ * Class 2: pays back (net above 0); 1: not known (no ROI: not yet proven,
+ * no cost, unpriced); 0: proven not to pay back.  NULL vr: all class 1.
+ */
+static int trio_value(const struct value_report *vr, const char *name, int64_t *net)
+{
+	size_t i;
+
+	*net = 0;
+	for (i = 0; vr && i < vr->ng; i++) {
+		const struct value_group *g = &vr->g[i];
+		if (strcmp(g->group, name) || !g->have_roi)
+			continue;
+		*net = g->value - g->cost_year;
+		return *net > 0 ? 2 : 0;
+	}
+	return 1;
+}
+
+/*
+ * Per slot, the candidate of the slot's model (not retired) that comes
+ * first by: expected value class (pays back, not known, does not pay
+ * back), then net value a year (highest first), then the score (status,
+ * hypotheses, teams), then name.
+ */
+static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_report *rep,
+		      const struct value_report *vr)
 {
 	static const char *const slots[3] = { "distribution play", "expert bottleneck", "workflow" };
 	static const char *const models[3] = { "distribution", "expert", "process" };
@@ -156,20 +185,35 @@ static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_re
 	json_t *ini;
 
 	for (s = 0; s < 3; s++) {
-		int best = -1;
-		char why[256], bestwhy[256] = "";
+		int best = -1, bestcls = -1;
+		int64_t bestnet = 0;
+		char why[256], bestwhy[320] = "";
 		const char *bestname = NULL;
 		r->trio[s].slot = slots[s];
 		json_array_foreach(inis, i, ini) {
-			int sc;
-			const char *st = json_str(ini, "status");
+			int sc, cls;
+			int64_t net;
+			const char *st = json_str(ini, "status"), *name = json_str(ini, "name");
 			if (!st || !strcmp(st, "retired") || strcmp(json_str(ini, "model"), models[s]))
 				continue;
 			sc = trio_score(ini, rep, why, sizeof(why));
-			if (sc > best || (sc == best && strcmp(json_str(ini, "name"), bestname) < 0)) {
+			cls = trio_value(vr, name, &net);
+			if (cls > bestcls || (cls == bestcls && (net > bestnet || (net == bestnet &&
+			    (sc > best || (sc == best && strcmp(name, bestname) < 0)))))) {
+				struct strbuf nb = STRBUF_INIT;
 				best = sc;
-				bestname = json_str(ini, "name");
-				snprintf(bestwhy, sizeof(bestwhy), "%s", why);
+				bestcls = cls;
+				bestnet = net;
+				bestname = name;
+				if (cls != 1 && vr->currency) {
+					money_format(&nb, net < 0 ? -net : net, vr->currency);
+					snprintf(bestwhy, sizeof(bestwhy), "%s %s a year net of its AI "
+						 "cost; %s", cls == 2 ? "pays back:" : "does not pay back:",
+						 nb.buf, why);
+				} else {
+					snprintf(bestwhy, sizeof(bestwhy), "%s", why);
+				}
+				strbuf_release(&nb);
 			}
 		}
 		if (bestname) {
@@ -515,7 +559,16 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 		hyp_report_release(&rep);
 		return ret;
 	}
-	pick_trio(out, inis, &rep);
+	{
+		/* expected value orders the candidates; without it (a store that
+		 * cannot price) they are ordered by score alone */
+		struct value_report vr;
+		struct aiv_err verr = AIV_ERR_INIT;
+		int have = !value_compute_roi(env->store, cat, &rep, env->now, &vr, &verr);
+		pick_trio(out, inis, &rep, have ? &vr : NULL);
+		if (have)
+			value_report_release(&vr);
+	}
 	json_decref(inis);
 	hyp_report_release(&rep);
 	return 0;

@@ -20,6 +20,19 @@ const char *const value_status_names[] = { "realised", "not yet proven", "unpric
 
 #define US_PER_YEAR (365.25 * 86400.0 * 1e6)
 
+const char *const value_verdict_words[] = {
+	"pays back", "does not pay back", "not yet proven", "ROI unknown", "no hypothesis",
+};
+
+enum value_verdict value_group_verdict(const struct value_group *g)
+{
+	if (g->have_roi)
+		return g->roi >= 1 ? VALUE_PAYS_BACK : VALUE_DOES_NOT_PAY;
+	if (g->realised || g->unpriced)
+		return VALUE_ROI_UNKNOWN;
+	return g->not_proven ? VALUE_UNPROVEN : VALUE_NO_HYPOTHESIS;
+}
+
 static void month_of(int64_t us, char out[8])
 {
 	char iso[TIME_ISO_LEN];
@@ -287,10 +300,27 @@ int value_price(const struct hyp_report *hyps, const struct uv_set *uvs,
 	return 0;
 }
 
+/* ROI and payback of a group with value and a cost a year (see value.h). */
+static void set_roi(struct value_group *g)
+{
+	if (g->cost_year <= 0) {
+		snprintf(g->note, sizeof(g->note), "cost is zero: no ROI ratio");
+		return;
+	}
+	g->have_roi = 1;
+	g->roi = (double)g->value / (double)g->cost_year;
+	g->roi_lo = (double)g->lo / (double)g->cost_year;
+	g->roi_hi = (double)g->hi / (double)g->cost_year;
+	g->payback = g->value > 0 ? 12.0 * (double)g->cost_year / (double)g->value : -1;
+	g->payback_lo = g->hi > 0 ? 12.0 * (double)g->cost_year / (double)g->hi : -1;
+	g->payback_hi = g->lo > 0 ? 12.0 * (double)g->cost_year / (double)g->lo : -1;
+}
+
+static int64_t cost_days(const struct cost_result *cost);
+
 void value_add_cost(struct value_report *r, const struct cost_result *cost)
 {
-	int64_t days = cost->q.to_day && cost->q.from_day ?
-		       (int64_t)cost->q.to_day - cost->q.from_day + 1 : 0;
+	int64_t days = cost_days(cost);
 	size_t i;
 
 	for (i = 0; i < cost->nrows; i++)
@@ -331,17 +361,70 @@ void value_add_cost(struct value_report *r, const struct cost_result *cost)
 				 "%zu unpriced", g->not_proven, g->unpriced);
 			continue;
 		}
-		if (g->cost_year <= 0) {
-			snprintf(g->note, sizeof(g->note), "cost is zero: no ROI ratio");
+		set_roi(g);
+	}
+}
+
+static int64_t cost_days(const struct cost_result *cost)
+{
+	return cost->q.to_day && cost->q.from_day ? (int64_t)cost->q.to_day - cost->q.from_day + 1 : 0;
+}
+
+static struct value_group *model_of(struct value_report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmodels; i++)
+		if (!strcmp(r->models[i].group, name))
+			return &r->models[i];
+	r->models = xrealloc(r->models, (r->nmodels + 1) * sizeof(*r->models));
+	memset(&r->models[r->nmodels], 0, sizeof(r->models[r->nmodels]));
+	r->models[r->nmodels].group = xstrdup(name);
+	return &r->models[r->nmodels++];
+}
+
+void value_add_models(struct value_report *r, const struct cost_result *cost)
+{
+	int64_t days = cost_days(cost);
+	size_t i, j;
+
+	if (!cost->currency || days <= 0)
+		return;
+	for (i = 0; i < cost->nrows; i++) {
+		const struct cost_row *row = &cost->rows[i];
+		const struct value_group *g = NULL;
+		struct value_group *m;
+		int ovf = 0;
+
+		if (!row->model || row->month[0] || (!row->total_minor && !row->unpriced))
+			continue;
+		for (j = 0; j < r->ng; j++)
+			if (!strcmp(r->g[j].group, row->group))
+				g = &r->g[j];
+		m = model_of(r, row->model);
+		if (!g || !g->have_roi || g->cost <= 0) {
+			m->cost_no_roi += row->total_minor;
 			continue;
 		}
-		g->have_roi = 1;
-		g->roi = (double)g->value / (double)g->cost_year;
-		g->roi_lo = (double)g->lo / (double)g->cost_year;
-		g->roi_hi = (double)g->hi / (double)g->cost_year;
-		g->payback = g->value > 0 ? 12.0 * (double)g->cost_year / (double)g->value : -1;
-		g->payback_lo = g->hi > 0 ? 12.0 * (double)g->cost_year / (double)g->hi : -1;
-		g->payback_hi = g->lo > 0 ? 12.0 * (double)g->cost_year / (double)g->lo : -1;
+		m->realised++; /* initiatives with an ROI it serves */
+		m->have_cost = 1;
+		m->cost += row->total_minor;
+		m->value += money_muldiv(g->value, row->total_minor, g->cost, &ovf);
+		m->lo += money_muldiv(g->lo, row->total_minor, g->cost, &ovf);
+		m->hi += money_muldiv(g->hi, row->total_minor, g->cost, &ovf);
+	}
+	if (r->nmodels)
+		qsort(r->models, r->nmodels, sizeof(*r->models), by_group);
+	for (i = 0; i < r->nmodels; i++) {
+		struct value_group *m = &r->models[i];
+		int ovf = 0;
+		if (!m->realised) {
+			snprintf(m->note, sizeof(m->note), "no proven value: its spend is in initiatives "
+				 "with no ROI yet (see the initiatives' notes) or in none");
+			continue;
+		}
+		m->cost_year = money_muldiv(m->cost, 36525, days * 100, &ovf);
+		set_roi(m);
 	}
 }
 
@@ -358,9 +441,14 @@ void value_report_release(struct value_report *r)
 		free(r->e[i].months);
 	}
 	free(r->e);
-	for (i = 0; i < r->ng; i++)
+	for (i = 0; i < r->ng; i++) {
 		free(r->g[i].group);
+		free(r->g[i].title);
+	}
 	free(r->g);
+	for (i = 0; i < r->nmodels; i++)
+		free(r->models[i].group);
+	free(r->models);
 	free(r->months);
 	free(r->spend);
 	for (i = 0; i < r->ngaps; i++)

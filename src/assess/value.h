@@ -43,6 +43,7 @@
 #include "assess/hypothesis.h"
 #include "assess/unit_value.h"
 #include "core/money.h"
+#include "core/strbuf.h"
 
 enum value_status {
 	VALUE_REALISED = 0, /* supported and priced: counted */
@@ -77,7 +78,8 @@ struct value_effect {
 };
 
 struct value_group {
-	char *group;            /* owned: initiative name */
+	char *group;            /* owned: initiative name (or model name, in models) */
+	char *title;            /* owned: the Initiative's title (value_compute_roi), or NULL */
 	int64_t value, lo, hi;  /* realised value a year (sum of its effects) */
 	size_t realised, not_proven, unpriced;
 	int have_cost;          /* cost known (currency and no unpriced quantities) */
@@ -86,6 +88,8 @@ struct value_group {
 	int have_roi;
 	double roi, roi_lo, roi_hi;       /* value a year / cost a year */
 	double payback, payback_lo, payback_hi; /* months of value to earn back a year's cost; -1 never */
+	int64_t cost_no_roi;    /* models only: its spend in initiatives with no ROI, and
+				   outside every initiative, minor units (not in the ratio) */
 	char note[320];         /* what is missing for an ROI, and what supplies it */
 };
 
@@ -96,6 +100,8 @@ struct value_report {
 	size_t n;
 	struct value_group *g;  /* by group name */
 	size_t ng;
+	struct value_group *models; /* by model name; value_add_models, else NULL */
+	size_t nmodels;
 	int64_t value, lo, hi;  /* realised value a year, all groups */
 	struct value_month *months; /* realised value by month, all groups; owned */
 	size_t nmonths;
@@ -129,6 +135,55 @@ int value_price(const struct hyp_report *hyps, const struct uv_set *uvs,
  */
 void value_add_cost(struct value_report *r, const struct cost_result *cost);
 
+/*
+ * ROI per model, after value_add_cost, from `cost` by initiative and model
+ * (cost_query.and_model; not by month).  Value is measured per
+ * initiative, so a model gets each initiative's value in the share of
+ * that initiative's cost it accounts for (seats are the model "(seat)",
+ * agents "(agent)"):
+ *
+ *   value(M) = sum over initiatives I with an ROI of value(I) x cost(M,I) / cost(I)
+ *   ROI(M)   = value(M) / sum of cost a year(M,I); payback as per initiative.
+ *
+ * so a model's ROI is the cost-weighted mean of the ROIs of the
+ * initiatives it serves, with the interval carried the same way.  Its
+ * spend in initiatives with no ROI (no proven value yet, or an incomplete
+ * cost) and outside every initiative is cost_no_roi: shown, not divided.
+ */
+void value_add_models(struct value_report *r, const struct cost_result *cost);
+
+/*
+ * Where an initiative stands, for the overview and the report: pays back
+ * (an ROI of 1 or more), does not (an ROI under 1), not yet proven (no
+ * realised value and a hypothesis not supported), ROI unknown (realised
+ * or unpriced value but no ROI: cost or unit value missing, see note),
+ * or no hypothesis at all.
+ */
+enum value_verdict {
+	VALUE_PAYS_BACK = 0, VALUE_DOES_NOT_PAY, VALUE_UNPROVEN, VALUE_ROI_UNKNOWN,
+	VALUE_NO_HYPOTHESIS,
+};
+extern const char *const value_verdict_words[]; /* "pays back", ... */
+enum value_verdict value_group_verdict(const struct value_group *g);
+
+/*
+ * The lead sentence of the report's executive summary, by initiative
+ * title: "1 initiative pays back: Claims assistant returns €3.26 per €1
+ * of AI cost (interval €2.67 to €3.85); 1 does not pay back: ...; 1 is
+ * not yet proven: Cover advisor."  Appends nothing when no initiative has
+ * a hypothesis.
+ */
+void value_lead_sentence(struct strbuf *sb, const struct value_report *r);
+
+/*
+ * The value per initiative for the overview and the report: price the
+ * already evaluated `hyps` (the playbook's) at at_us and set them against
+ * the cost by initiative; groups get the Initiatives' titles.  No models,
+ * no months.  Read only.
+ */
+int value_compute_roi(struct store *s, const struct catalog *cat, const struct hyp_report *hyps,
+		      int64_t at_us, struct value_report *out, struct aiv_err *err);
+
 /* Read the workspace and compute the whole report (CLI, API, page). */
 int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, int64_t at_us,
 		  struct value_report *out, struct aiv_err *err);
@@ -144,5 +199,7 @@ json_t *value_money_json(int64_t minor, const struct money_currency *cur);
 /* Printers. */
 json_t *value_json(const struct value_report *r);
 void value_print(const struct value_report *r, FILE *f);
+/* The ROI per model section (`aivalue value --by model`). */
+void value_print_models(const struct value_report *r, FILE *f);
 
 #endif

@@ -55,6 +55,41 @@ static json_t *months_json(const struct value_report *r, const struct value_mont
 	return a;
 }
 
+/* One initiative of "initiatives", or (model) one model of "models". */
+static json_t *group_json(const struct value_report *r, const struct value_group *g, int model)
+{
+	json_t *o = json_object();
+
+	if (model) {
+		json_object_set_new(o, "model", json_string(g->group));
+		json_object_set_new(o, "initiatives_with_roi", json_integer((json_int_t)g->realised));
+		json_object_set_new(o, "cost_not_set_against_value",
+				    r->currency ? money_json(r, g->cost_no_roi) : json_null());
+	} else {
+		json_object_set_new(o, "initiative", json_string(g->group));
+		json_object_set_new(o, "realised", json_integer((json_int_t)g->realised));
+		json_object_set_new(o, "not_yet_proven", json_integer((json_int_t)g->not_proven));
+		json_object_set_new(o, "unpriced", json_integer((json_int_t)g->unpriced));
+	}
+	json_object_set_new(o, "value_a_year", g->realised ? money_json(r, g->value) : json_null());
+	json_object_set_new(o, "value_a_year_low", g->realised ? money_json(r, g->lo) : json_null());
+	json_object_set_new(o, "value_a_year_high", g->realised ? money_json(r, g->hi) : json_null());
+	json_object_set_new(o, "cost", g->have_cost ? money_json(r, g->cost) : json_null());
+	json_object_set_new(o, "cost_a_year", g->have_cost ? money_json(r, g->cost_year) : json_null());
+	if (g->have_roi) {
+		json_object_set_new(o, "roi", json_real(r4(g->roi)));
+		json_object_set_new(o, "roi_low", json_real(r4(g->roi_lo)));
+		json_object_set_new(o, "roi_high", json_real(r4(g->roi_hi)));
+		json_object_set_new(o, "payback_months", g->payback < 0 ? json_null() : json_real(r4(g->payback)));
+		json_object_set_new(o, "payback_months_low", g->payback_lo < 0 ? json_null() : json_real(r4(g->payback_lo)));
+		json_object_set_new(o, "payback_months_high", g->payback_hi < 0 ? json_null() : json_real(r4(g->payback_hi)));
+	} else {
+		json_object_set_new(o, "roi", json_null());
+	}
+	json_object_set_new(o, "note", g->note[0] ? json_string(g->note) : json_null());
+	return o;
+}
+
 json_t *value_json(const struct value_report *r)
 {
 	json_t *root = json_object(), *effects = json_array(), *groups = json_array(), *gaps;
@@ -73,32 +108,13 @@ json_t *value_json(const struct value_report *r)
 	json_object_set_new(root, "realised", json_integer((json_int_t)r->realised));
 	json_object_set_new(root, "not_yet_proven", json_integer((json_int_t)r->not_proven));
 	json_object_set_new(root, "unpriced", json_integer((json_int_t)r->unpriced));
-	for (i = 0; i < r->ng; i++) {
-		const struct value_group *g = &r->g[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "initiative", json_string(g->group));
-		json_object_set_new(o, "realised", json_integer((json_int_t)g->realised));
-		json_object_set_new(o, "not_yet_proven", json_integer((json_int_t)g->not_proven));
-		json_object_set_new(o, "unpriced", json_integer((json_int_t)g->unpriced));
-		json_object_set_new(o, "value_a_year", g->realised ? money_json(r, g->value) : json_null());
-		json_object_set_new(o, "value_a_year_low", g->realised ? money_json(r, g->lo) : json_null());
-		json_object_set_new(o, "value_a_year_high", g->realised ? money_json(r, g->hi) : json_null());
-		json_object_set_new(o, "cost", g->have_cost ? money_json(r, g->cost) : json_null());
-		json_object_set_new(o, "cost_a_year", g->have_cost ? money_json(r, g->cost_year) : json_null());
-		if (g->have_roi) {
-			json_object_set_new(o, "roi", json_real(r4(g->roi)));
-			json_object_set_new(o, "roi_low", json_real(r4(g->roi_lo)));
-			json_object_set_new(o, "roi_high", json_real(r4(g->roi_hi)));
-			json_object_set_new(o, "payback_months", g->payback < 0 ? json_null() : json_real(r4(g->payback)));
-			json_object_set_new(o, "payback_months_low", g->payback_lo < 0 ? json_null() : json_real(r4(g->payback_lo)));
-			json_object_set_new(o, "payback_months_high", g->payback_hi < 0 ? json_null() : json_real(r4(g->payback_hi)));
-		} else {
-			json_object_set_new(o, "roi", json_null());
-		}
-		json_object_set_new(o, "note", g->note[0] ? json_string(g->note) : json_null());
-		json_array_append_new(groups, o);
-	}
+	for (i = 0; i < r->ng; i++)
+		json_array_append_new(groups, group_json(r, &r->g[i], 0));
 	json_object_set_new(root, "initiatives", groups);
+	groups = json_array();
+	for (i = 0; i < r->nmodels; i++)
+		json_array_append_new(groups, group_json(r, &r->models[i], 1));
+	json_object_set_new(root, "models", groups);
 	for (i = 0; i < r->n; i++) {
 		const struct value_effect *e = &r->e[i];
 		json_t *o = json_object();
@@ -184,6 +200,70 @@ static void fmt_qty(struct strbuf *sb, int64_t milli)
 	strbuf_addf(sb, ".%0*lld", digits, (long long)frac);
 }
 
+/* One initiative's (or model's) lines of the table. */
+static void print_group(const struct value_report *r, const struct value_group *g, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	fprintf(f, "%s\n", g->group);
+	strbuf_reset(&sb);
+	if (g->realised) {
+		fmt(&sb, r, g->value);
+		strbuf_addstr(&sb, " (interval ");
+		fmt(&sb, r, g->lo);
+		strbuf_addstr(&sb, " to ");
+		fmt(&sb, r, g->hi);
+		strbuf_addstr(&sb, ")");
+	} else {
+		strbuf_addstr(&sb, "no proven value");
+	}
+	fprintf(f, "  value a year  %s\n", sb.buf);
+	strbuf_reset(&sb);
+	if (g->have_cost)
+		fmt(&sb, r, g->cost_year);
+	else
+		strbuf_addstr(&sb, "no data");
+	fprintf(f, "  cost a year   %s\n", sb.buf);
+	if (g->have_roi) {
+		fprintf(f, "  ROI           %.2f times its cost (interval %.2f to %.2f)\n",
+			g->roi, g->roi_lo, g->roi_hi);
+		if (g->payback < 0)
+			fprintf(f, "  payback       never at this value\n");
+		else if (g->payback < 0.1)
+			fprintf(f, "  payback       less than 0.1 months\n");
+		else if (g->payback_hi < 0)
+			fprintf(f, "  payback       %.1f months (interval %.1f months to never)\n",
+				g->payback, g->payback_lo);
+		else
+			fprintf(f, "  payback       %.1f months (interval %.1f to %.1f months)\n",
+				g->payback, g->payback_lo, g->payback_hi);
+	}
+	if (g->note[0])
+		fprintf(f, "  note          %s\n", g->note);
+	strbuf_release(&sb);
+}
+
+void value_print_models(const struct value_report *r, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	fprintf(f, "\nROI per model: each initiative's value in the share of its cost the model "
+		"accounts for (seats are (seat), agents (agent))\n");
+	if (!r->nmodels)
+		fprintf(f, "no spend by model: no PriceBook, or no cost recorded (see aivalue cost)\n");
+	for (i = 0; i < r->nmodels; i++) {
+		print_group(r, &r->models[i], f);
+		if (r->currency && r->models[i].cost_no_roi) {
+			strbuf_reset(&sb);
+			fmt(&sb, r, r->models[i].cost_no_roi);
+			fprintf(f, "  not set against value  %s of spend in initiatives with no ROI yet "
+				"or in none\n", sb.buf);
+		}
+	}
+	strbuf_release(&sb);
+}
+
 void value_print(const struct value_report *r, FILE *f)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -203,44 +283,8 @@ void value_print(const struct value_report *r, FILE *f)
 	fprintf(f, "realised: %s from %zu proven effect%s; %zu not yet proven, %zu unpriced "
 		"(never summed in)\n\n", r->realised ? sb.buf : "no data", r->realised,
 		r->realised == 1 ? "" : "s", r->not_proven, r->unpriced);
-	for (i = 0; i < r->ng; i++) {
-		const struct value_group *g = &r->g[i];
-		fprintf(f, "%s\n", g->group);
-		strbuf_reset(&sb);
-		if (g->realised) {
-			fmt(&sb, r, g->value);
-			strbuf_addstr(&sb, " (interval ");
-			fmt(&sb, r, g->lo);
-			strbuf_addstr(&sb, " to ");
-			fmt(&sb, r, g->hi);
-			strbuf_addstr(&sb, ")");
-		} else {
-			strbuf_addstr(&sb, "no proven value");
-		}
-		fprintf(f, "  value a year  %s\n", sb.buf);
-		strbuf_reset(&sb);
-		if (g->have_cost)
-			fmt(&sb, r, g->cost_year);
-		else
-			strbuf_addstr(&sb, "no data");
-		fprintf(f, "  cost a year   %s\n", sb.buf);
-		if (g->have_roi) {
-			fprintf(f, "  ROI           %.2f times its cost (interval %.2f to %.2f)\n",
-				g->roi, g->roi_lo, g->roi_hi);
-			if (g->payback < 0)
-				fprintf(f, "  payback       never at this value\n");
-			else if (g->payback < 0.1)
-				fprintf(f, "  payback       less than 0.1 months\n");
-			else if (g->payback_hi < 0)
-				fprintf(f, "  payback       %.1f months (interval %.1f months to never)\n",
-					g->payback, g->payback_lo);
-			else
-				fprintf(f, "  payback       %.1f months (interval %.1f to %.1f months)\n",
-					g->payback, g->payback_lo, g->payback_hi);
-		}
-		if (g->note[0])
-			fprintf(f, "  note          %s\n", g->note);
-	}
+	for (i = 0; i < r->ng; i++)
+		print_group(r, &r->g[i], f);
 	if (r->n)
 		fprintf(f, "\neffects\n");
 	for (i = 0; i < r->n; i++) {
@@ -269,4 +313,59 @@ void value_print(const struct value_report *r, FILE *f)
 		}
 	}
 	strbuf_release(&sb);
+}
+
+/* "€3.26 per €1" of an ROI ratio: the ratio times one major unit, in minor units. */
+static void roi_money(struct strbuf *sb, const struct value_report *r, double roi)
+{
+	int64_t one = 1;
+	int i;
+
+	for (i = 0; i < r->currency->digits; i++)
+		one *= 10;
+	money_format(sb, llround(roi * (double)one), r->currency);
+}
+
+void value_lead_sentence(struct strbuf *sb, const struct value_report *r)
+{
+	static const char *const clause[] = {
+		"%s back", "%s not pay back", "%s not yet proven", "%s no ROI yet",
+	};
+	static const char *const verb1[] = { "pays", "does", "is", "has" };
+	static const char *const verbn[] = { "pay", "do", "are", "have" };
+	size_t count[VALUE_NO_HYPOTHESIS + 1] = { 0 }, i, k, shown = 0;
+
+	for (i = 0; i < r->ng; i++)
+		if (r->g[i].group[0] && r->g[i].group[0] != '(')
+			count[value_group_verdict(&r->g[i])]++;
+	for (k = VALUE_PAYS_BACK; k < VALUE_NO_HYPOTHESIS; k++) {
+		size_t listed = 0;
+		if (!count[k])
+			continue;
+		strbuf_addf(sb, "%s%zu%s ", shown ? "; " : "", count[k],
+			    shown ? "" : count[k] == 1 ? " initiative" : " initiatives");
+		shown++;
+		strbuf_addf(sb, clause[k], count[k] == 1 ? verb1[k] : verbn[k]);
+		strbuf_addstr(sb, ": ");
+		for (i = 0; i < r->ng; i++) {
+			const struct value_group *g = &r->g[i];
+			if (!g->group[0] || g->group[0] == '(' || value_group_verdict(g) != k)
+				continue;
+			strbuf_addstr(sb, listed++ ? ", " : "");
+			strbuf_addstr(sb, g->title ? g->title : g->group);
+			if (k > VALUE_DOES_NOT_PAY || !r->currency)
+				continue;
+			strbuf_addstr(sb, " returns ");
+			roi_money(sb, r, g->roi);
+			strbuf_addstr(sb, " per ");
+			roi_money(sb, r, 1);
+			strbuf_addstr(sb, " of AI cost (interval ");
+			roi_money(sb, r, g->roi_lo);
+			strbuf_addstr(sb, " to ");
+			roi_money(sb, r, g->roi_hi);
+			strbuf_addstr(sb, ")");
+		}
+	}
+	if (shown)
+		strbuf_addch(sb, '.');
 }

@@ -5,9 +5,11 @@
  * and prints it (text, or --json like GET /api/v1/value).
  *
  * Value is measured per initiative (a hypothesis belongs to one), so
- * --by model|tool|team shows the value per initiative and the spend split
- * that way beside it (assess/cost.h), saying so, rather than inventing a
- * split of value the data does not give.
+ * --by tool|team shows the value per initiative and the spend split that
+ * way beside it (assess/cost.h), saying so, rather than inventing a split
+ * of value the data does not give.  --by model adds the ROI per model:
+ * each initiative's value in the share of its cost a model accounts for
+ * (value.h, value_add_models); the JSON always carries it as "models".
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,8 +64,8 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 	const char *by = NULL, *period = NULL, *at = NULL, *serve = NULL, *cohort = NULL,
 		   *treatment = NULL;
 	const struct option opts[] = {
-		{ OPT_STRING, 0, "by", &by, "DIM", "initiative (default), or model, tool or team "
-		  "for the spend beside it" },
+		{ OPT_STRING, 0, "by", &by, "DIM", "initiative (default); model adds the ROI per "
+		  "model; model, tool or team print the spend split that way beside it" },
 		{ OPT_STRING, 0, "period", &period, "month", "spend and realised value by month" },
 		{ OPT_STRING, 0, "at", &at, "DATE", "unit values in force on this date (default: today)" },
 		{ OPT_STRING, 0, "serve", &serve, "LOG", "cost to serve a case of an imported event log" },
@@ -139,6 +141,8 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 		value_print(&r, stdout);
 		if (period)
 			print_months(&r, stdout);
+		if (dim == COST_BY_MODEL)
+			value_print_models(&r, stdout);
 		if (dim != COST_BY_INITIATIVE) {
 			printf("\nvalue is measured per initiative; the spend by %s:\n", by);
 			cost_print(&split, stdout);

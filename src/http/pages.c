@@ -433,6 +433,7 @@ static void h_overview(struct http_request *req, struct http_response *res)
 			by_status[s * n + i] = rows[i].by_status[s];
 	}
 	pages_playbook_overview(req, &m);
+	pages_value_overview(req, &m);
 	strbuf_addstr(&m, "<h2 class=\"section\">AI value models</h2><p class=\"lead\">");
 	strbuf_addf(&m, "%zu initiatives across the %zu value models of the framework. "
 		    "Each model is measured differently and fails differently; "

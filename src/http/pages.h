@@ -25,6 +25,8 @@ void pages_playbook_nav(struct strbuf *nav, const char *current);
  * scorecards, open findings with their moves, the next three steps.
  */
 void pages_playbook_overview(struct http_request *req, struct strbuf *m);
+/* The overview's card of who pays back (pages_value.c); nothing for roles without /value. */
+void pages_value_overview(struct http_request *req, struct strbuf *m);
 
 /*
  * A scorecard figure (pages_metrics.c): the metric's name and value with

@@ -7,8 +7,11 @@
  * The chart's coordinates are doubles of major units, for drawing only;
  * every figure written as text comes from money_format on minor units.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "assess/evidence.h"
 #include "assess/value.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
@@ -107,12 +110,21 @@ static void chart(struct strbuf *m, const struct value_report *r)
 	free(value);
 }
 
-static void card(struct strbuf *m, const struct value_report *r, const struct value_group *g)
+static const char *const verdict_class[] = {
+	"roi-positive", "roi-negative", "not-proven", "roi-unknown", "not-proven",
+};
+
+/* An ROI card: an initiative's, or (model) a model's, see value_add_models. */
+static void card(struct strbuf *m, const struct value_report *r, const struct value_group *g,
+		 int model)
 {
-	const char *cls = !g->realised ? "not-proven" : !g->have_roi ? "roi-unknown" :
-			  g->roi >= 1 ? "roi-positive" : "roi-negative";
-	const char *verdict = !g->realised ? "not yet proven" : !g->have_roi ? "ROI unknown" :
-			      g->roi >= 1 ? "pays back" : "does not pay back";
+	enum value_verdict v = value_group_verdict(g);
+	const char *cls = verdict_class[v], *verdict = value_verdict_words[v];
+
+	if (v == VALUE_NO_HYPOTHESIS) { /* spend without a hypothesis (models: no proven value) */
+		cls = "not-proven";
+		verdict = "not yet proven";
+	}
 
 	strbuf_addf(m, "<article class=\"card roi %s\"><h3>", cls);
 	strbuf_add_html(m, g->group);
@@ -138,8 +150,18 @@ static void card(struct strbuf *m, const struct value_report *r, const struct va
 			strbuf_addf(m, "%.1f months", g->payback);
 		strbuf_addstr(m, "</dd>");
 	}
-	strbuf_addf(m, "<dt>Hypotheses</dt><dd>%zu proven, %zu not yet proven, %zu unpriced</dd></dl>",
-		    g->realised, g->not_proven, g->unpriced);
+	if (model) {
+		strbuf_addf(m, "<dt>Initiatives with an ROI it serves</dt><dd>%zu</dd>"
+			    "<dt>Spend not set against value</dt><dd>", g->realised);
+		if (g->cost_no_roi)
+			money_html(m, r, g->cost_no_roi);
+		else
+			strbuf_addstr(m, "none");
+		strbuf_addstr(m, "</dd></dl>");
+	} else {
+		strbuf_addf(m, "<dt>Hypotheses</dt><dd>%zu proven, %zu not yet proven, %zu "
+			    "unpriced</dd></dl>", g->realised, g->not_proven, g->unpriced);
+	}
 	if (g->note[0]) {
 		strbuf_addstr(m, "<p class=\"note\">");
 		strbuf_add_html(m, g->note);
@@ -173,9 +195,17 @@ static void h_value_page(struct http_request *req, struct http_response *res)
 	chart(&m, &r);
 	strbuf_addstr(&m, "</section><h2>ROI by initiative</h2><section class=\"cards\">");
 	for (i = 0; i < r.ng; i++)
-		card(&m, &r, &r.g[i]);
+		card(&m, &r, &r.g[i], 0);
 	if (!r.ng)
 		strbuf_addstr(&m, "<p class=\"empty\">No initiatives with hypotheses or spend yet.</p>");
+	strbuf_addstr(&m, "</section><h2 id=\"by-model\">ROI by model</h2><p class=\"lead\">Each "
+		      "initiative's proven value in the share of its AI cost a model accounts for "
+		      "(seats are (seat), agents (agent)).</p><section class=\"cards\">");
+	for (i = 0; i < r.nmodels; i++)
+		card(&m, &r, &r.models[i], 1);
+	if (!r.nmodels)
+		strbuf_addstr(&m, "<p class=\"empty\">No spend by model: no PriceBook, or no cost "
+			      "recorded.</p>");
 	strbuf_addstr(&m, "</section><h2>Effects</h2><section class=\"card\"><table class=\"effects\">"
 		      "<thead><tr><th>Hypothesis</th><th>Initiative</th><th>Status</th>"
 		      "<th>Value a year</th><th>How</th></tr></thead><tbody>");
@@ -214,6 +244,99 @@ static void h_value_page(struct http_request *req, struct http_response *res)
 	http_page_send(req, res, 200, "Value", "/value", m.buf);
 	strbuf_release(&m);
 	value_report_release(&r);
+}
+
+/*
+ * The overview's value card: which initiatives pay back and which do not,
+ * with money figures, linking to /value.  Only for the roles that may
+ * open /value (it shows spend); nothing when no initiative has a
+ * hypothesis or the workspace cannot be read (the /value page says why).
+ */
+static void overview_card(struct http_request *req, struct strbuf *m)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct value_report r;
+	struct hyp_report hyps;
+	int64_t now = time_now_us();
+	size_t i, shown = 0;
+
+	memset(&hyps, 0, sizeof(hyps));
+	if (hyp_evaluate_all(req->store, req->cat, now, &hyps, &err) ||
+	    value_compute_roi(req->store, req->cat, &hyps, now, &r, &err)) {
+		hyp_report_release(&hyps);
+		return;
+	}
+	for (i = 0; i < r.ng; i++)
+		shown += r.g[i].group[0] && r.g[i].group[0] != '(' &&
+			 value_group_verdict(&r.g[i]) != VALUE_NO_HYPOTHESIS;
+	if (shown) {
+		strbuf_addstr(m, "<section class=\"card value-overview\" aria-labelledby=\"value-"
+			      "overview\"><h2 id=\"value-overview\"><a href=\"/value\">Value in "
+			      "money</a></h2><ul class=\"roi-list\">");
+		for (i = 0; i < r.ng; i++) {
+			const struct value_group *g = &r.g[i];
+			enum value_verdict v = value_group_verdict(g);
+			if (!g->group[0] || g->group[0] == '(' || v == VALUE_NO_HYPOTHESIS)
+				continue;
+			strbuf_addf(m, "<li class=\"%s\"><b>", verdict_class[v]);
+			strbuf_add_html(m, g->title ? g->title : g->group);
+			strbuf_addf(m, "</b> %s", value_verdict_words[v]);
+			if (g->have_roi) {
+				strbuf_addstr(m, ": ");
+				interval_html(m, &r, g->value, g->lo, g->hi);
+				strbuf_addstr(m, " of proven value a year against ");
+				money_html(m, &r, g->cost_year);
+				strbuf_addf(m, " of AI cost a year (ROI %.2f times its cost)", g->roi);
+			}
+			strbuf_addstr(m, "</li>");
+		}
+		strbuf_addstr(m, "</ul><p><a href=\"/value\">Value, cost and ROI in detail</a></p>"
+			      "</section>");
+	}
+	value_report_release(&r);
+	hyp_report_release(&hyps);
+}
+
+/*
+ * The card prices the cost by initiative, which reads every usage row (a
+ * few seconds on a large workspace), so the HTML is kept for the evidence
+ * cache's key and time-to-live (evidence.h): same store state, same card.
+ */
+static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
+static char card_key[EVIDENCE_KEY_LEN];
+static int64_t card_at;
+static char *card_html;
+
+void pages_value_overview(struct http_request *req, struct strbuf *m)
+{
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
+	struct aiv_err err = AIV_ERR_INIT;
+	char key[EVIDENCE_KEY_LEN];
+	struct strbuf card = STRBUF_INIT;
+
+	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
+		return;
+	if (evidence_state_key(&env, key, &err))
+		key[0] = '\0';
+	pthread_mutex_lock(&card_lock);
+	if (key[0] && card_html && !strcmp(key, card_key) &&
+	    env.now - card_at < EVIDENCE_CACHE_TTL_US) {
+		strbuf_addstr(m, card_html);
+		pthread_mutex_unlock(&card_lock);
+		return;
+	}
+	pthread_mutex_unlock(&card_lock);
+	overview_card(req, &card);
+	strbuf_addstr(m, card.buf);
+	if (key[0]) {
+		pthread_mutex_lock(&card_lock);
+		free(card_html);
+		card_html = strbuf_detach(&card, NULL);
+		memcpy(card_key, key, sizeof(card_key));
+		card_at = env.now;
+		pthread_mutex_unlock(&card_lock);
+	}
+	strbuf_release(&card);
 }
 
 const struct http_route http_value_page_routes[] = {

@@ -324,6 +324,11 @@ static void html_summary(struct strbuf *sb, const struct playbook_state *ps,
 		strbuf_addstr(sb, "</ol></section>");
 		return;
 	}
+	if (sum->value_lead) {
+		strbuf_addstr(sb, "<p class=\"lead value-lead\">");
+		strbuf_add_html(sb, sum->value_lead);
+		strbuf_addstr(sb, "</p>");
+	}
 	strbuf_addf(sb, "<div class=\"phase\"><div class=\"big\">Phase %d of %zu</div><div><b>",
 		    sum->phase, sum->nphases);
 	strbuf_add_html(sb, sum->phase_name);
@@ -877,6 +882,8 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 		    meta->generated_at, meta->workspace,
 		    (long long)meta->head_seq, meta->head_hash, day);
 	strbuf_addstr(sb, "## Executive summary\n\n");
+	if (sum.value_lead)
+		strbuf_addf(sb, "%s\n\n", sum.value_lead);
 	strbuf_addf(sb, "%s\n\n", sum.phase_why);
 	if (sum.empty) {
 		for (i = 0; report_setup_steps[i].what; i++)

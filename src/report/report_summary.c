@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assess/value.h"
 #include "core/cjson.h"
 #include "core/units.h"
 #include "report_summary.h"
@@ -240,6 +241,29 @@ static void fill_move(const struct playbook_state *ps, const struct roadmap_step
 	mv->owner = xstrdup(owner && *owner ? owner : "not named yet");
 }
 
+/*
+ * Who pays back, priced from the playbook's verdicts at its date; NULL
+ * when nothing is to say or the workspace cannot be read (the rest of the
+ * report still renders; `aivalue value` names the error).
+ */
+static char *value_lead(const struct playbook_state *ps)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct value_report vr;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!ps->env.store || value_compute_roi(ps->env.store, ps->env.cat, &ps->hr, ps->env.now,
+						&vr, &err))
+		return NULL;
+	value_lead_sentence(&sb, &vr);
+	value_report_release(&vr);
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 void report_summary_compute(const struct playbook_state *ps, const char *organisation,
 			    struct report_summary *out)
 {
@@ -257,6 +281,7 @@ void report_summary_compute(const struct playbook_state *ps, const char *organis
 					 "unlocks part of the report.");
 		return;
 	}
+	out->value_lead = value_lead(ps);
 	out->phase = ps->pv.earned;
 	out->phase_name = ps->pv.phase ? ps->pv.phase->name : "";
 	phase_why(ps, &sb);
@@ -287,6 +312,7 @@ void report_summary_release(struct report_summary *s)
 	size_t i;
 
 	free(s->phase_why);
+	free(s->value_lead);
 	for (i = 0; i < s->nvalue; i++) {
 		free(s->value[i].metric_name);
 		free(s->value[i].title);
@@ -310,6 +336,7 @@ json_t *report_summary_json(const struct report_summary *s)
 			    json_null());
 	json_object_set_new(o, "empty", json_boolean(s->empty));
 	json_object_set_new(o, "phase", s->empty ? json_null() : json_integer(s->phase));
+	json_object_set_new(o, "value_lead", s->value_lead ? json_string(s->value_lead) : json_null());
 	json_object_set_new(o, "phase_why", json_string(s->phase_why));
 	for (i = 0; i < s->ntop; i++) {
 		struct strbuf sb = STRBUF_INIT;

@@ -37,6 +37,8 @@ struct report_summary {
 	int phase;                   /* earned phase number (0 when empty) */
 	const char *phase_name;      /* borrowed from the catalog */
 	size_t nphases;
+	char *value_lead;            /* who pays back, in money (value.h's value_lead_sentence);
+					NULL when no initiative has a hypothesis: the summary leads with it */
 	char *phase_why;             /* the phase and why, in words */
 	const struct finding *top[REPORT_TOP]; /* borrowed, most severe first */
 	size_t ntop;

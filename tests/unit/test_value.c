@@ -248,6 +248,115 @@ static void test_roi(void **state)
 	value_report_release(&r);
 }
 
+/*
+ * ROI per model, hand-worked.  claims-assistant's value is EUR 1,190,640.00
+ * (974,160.00 to 1,407,120.00) a year and its cost EUR 365,000.00 over the
+ * 365 days of 2026 (test_roi):
+ *
+ *   (seat)  EUR 292,000.00 of it (80 %): value 1,190,640.00 x 0.8 = 952,512.00
+ *           (779,328.00 to 1,125,696.00); cost a year 292,000 x 365.25 / 365
+ *           = 292,200.00; ROI 952,512 / 292,200 = 3.25979 (2.66710 to 3.85248),
+ *           the initiative's own ROI
+ *   gpt-4o  EUR 73,000.00 (20 %) in claims-assistant: value 238,128.00
+ *           (194,832.00 to 281,424.00), cost a year 73,050.00, plus
+ *           EUR 5,000.00 in claims-triage, which has no ROI (cost incomplete):
+ *           shown apart, never divided
+ *   llama   EUR 1,000.00 outside every initiative: no ROI
+ */
+static void test_roi_by_model(void **state)
+{
+	struct value_report r;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct cost_result cost, models;
+	struct cost_row rows[2], mrows[4];
+	const struct value_group *m;
+	char *text;
+	size_t len;
+	FILE *f;
+	json_t *j, *jm;
+
+	(void)state;
+	setup_example(41000);
+	memset(&cost, 0, sizeof(cost));
+	memset(rows, 0, sizeof(rows));
+	rows[0].group = "claims-assistant";
+	rows[0].total_minor = 36500000;
+	rows[1].group = "claims-triage";
+	rows[1].total_minor = 500000;
+	rows[1].unpriced = 1200;
+	cost.rows = rows;
+	cost.nrows = 2;
+	cost.q.from_day = (int32_t)(day("2026-01-01") / 86400000000LL);
+	cost.q.to_day = (int32_t)(day("2026-12-31") / 86400000000LL);
+	cost.currency = money_currency("EUR");
+	models = cost;
+	memset(mrows, 0, sizeof(mrows));
+	mrows[0].group = "claims-assistant";
+	mrows[0].model = "(seat)";
+	mrows[0].total_minor = 29200000;
+	mrows[1].group = "claims-assistant";
+	mrows[1].model = "gpt-4o";
+	mrows[1].total_minor = 7300000;
+	mrows[2].group = "claims-triage";
+	mrows[2].model = "gpt-4o";
+	mrows[2].total_minor = 500000;
+	mrows[2].unpriced = 1200;
+	mrows[3].group = "(no initiative)";
+	mrows[3].model = "llama";
+	mrows[3].total_minor = 100000;
+	models.rows = mrows;
+	models.nrows = 4;
+	assert_int_equal(value_price(&hyps, &uvs, cat, money_currency("EUR"), day("2026-06-30"),
+				     &r, &err), 0);
+	value_add_cost(&r, &cost);
+	value_add_models(&r, &models);
+	assert_int_equal(r.nmodels, 3);
+	m = &r.models[0];
+	assert_string_equal(m->group, "(seat)");
+	assert_int_equal(m->value, 95251200);
+	assert_int_equal(m->lo, 77932800);
+	assert_int_equal(m->hi, 112569600);
+	assert_int_equal(m->cost_year, 29220000);
+	assert_int_equal(m->have_roi, 1);
+	assert_true(fabs(m->roi - 3.25979466) < 1e-6);
+	assert_true(fabs(m->roi_lo - 2.66710472) < 1e-6);
+	assert_true(fabs(m->roi_hi - 3.85248460) < 1e-6);
+	assert_true(fabs(m->payback - 3.68121347) < 1e-6);
+	m = &r.models[1];
+	assert_string_equal(m->group, "gpt-4o");
+	assert_int_equal(m->value, 23812800);
+	assert_int_equal(m->lo, 19483200);
+	assert_int_equal(m->hi, 28142400);
+	assert_int_equal(m->cost, 7300000);
+	assert_int_equal(m->cost_year, 7305000);
+	assert_int_equal(m->cost_no_roi, 500000);
+	assert_int_equal(m->realised, 1);
+	assert_int_equal(m->have_roi, 1);
+	assert_true(fabs(m->roi - 3.25979466) < 1e-6);
+	m = &r.models[2];
+	assert_string_equal(m->group, "llama");
+	assert_int_equal(m->have_roi, 0);
+	assert_int_equal(m->cost_no_roi, 100000);
+	assert_non_null(strstr(m->note, "no proven value"));
+	j = value_json(&r);
+	jm = json_array_get(json_object_get(j, "models"), 1);
+	assert_string_equal(json_string_value(json_object_get(jm, "model")), "gpt-4o");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(jm, "value_a_year"),
+							      "text")), "€238,128.00");
+	assert_true(fabs(json_real_value(json_object_get(jm, "roi")) - 3.2598) < 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(jm,
+			 "cost_not_set_against_value"), "minor")), 500000);
+	json_decref(j);
+	f = open_memstream(&text, &len);
+	value_print_models(&r, f);
+	fclose(f);
+	assert_non_null(strstr(text, "gpt-4o\n  value a year  €238,128.00 (interval €194,832.00 to "
+			       "€281,424.00)\n  cost a year   €73,050.00\n  ROI           3.26 times"));
+	assert_non_null(strstr(text, "€5,000.00 of spend in initiatives with no ROI"));
+	free(text);
+	value_report_release(&r);
+}
+
 static void test_printers(void **state)
 {
 	struct value_report r;
@@ -300,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_volume_from_data),
 		cmocka_unit_test(test_missing_parts),
 		cmocka_unit_test(test_roi),
+		cmocka_unit_test(test_roi_by_model),
 		cmocka_unit_test(test_printers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

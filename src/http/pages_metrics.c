@@ -23,15 +23,19 @@
 #include "pages.h"
 #include "report/svg.h"
 
-/* The value with its unit in plain text; units metric_format_value leaves bare get theirs in words. */
+/*
+ * The value with its unit in plain text; scores and currency, which
+ * metric_format_value leaves bare, get theirs in words.  A count stays a
+ * bare number beside the metric's name ("Iterations before commitment:
+ * 4"): "4 count" is not English.
+ */
 static void value_text(struct strbuf *sb, const struct cat_metric *mt, int have, double v)
 {
 	char buf[64];
 
 	metric_format_value(mt, have, v, buf, sizeof(buf));
 	strbuf_addstr(sb, buf);
-	if (have && !isnan(v) && (!strcmp(mt->unit, "count") || !strcmp(mt->unit, "score") ||
-				  !strcmp(mt->unit, "currency")))
+	if (have && !isnan(v) && (!strcmp(mt->unit, "score") || !strcmp(mt->unit, "currency")))
 		strbuf_addf(sb, " %s", mt->unit);
 }
 
@@ -66,7 +70,7 @@ static void change_html(struct strbuf *sb, const struct cat_metric *mt, int have
 	metric_format_change(mt, d, buf, sizeof(buf));
 	strbuf_addstr(sb, "<span class=\"mval\">");
 	strbuf_add_html(sb, buf);
-	if (strcmp(buf, "no change") && (!strcmp(mt->unit, "count") || !strcmp(mt->unit, "score")))
+	if (strcmp(buf, "no change") && !strcmp(mt->unit, "score"))
 		strbuf_addf(sb, " %s", mt->unit);
 	strbuf_addstr(sb, "</span>");
 }

@@ -157,7 +157,9 @@ test_expect_success 'follow: appended to and restarted, it sends the rest: exact
 	test "$k" -lt "$(head_seq)" &&
 	aivalue audit stream --format jsonl --to "tcp://127.0.0.1:$(cat resume.port)" \
 		--cursor resume.cur --batch 7 2>run2.err &&
-	test_grep "^streamed $(($(head_seq) - k)) entries ($((k + 1)) to $(head_seq))\$" run2.err &&
+	n=$(($(head_seq) - k)) &&
+	if test "$n" = 1; then word=entry; else word=entries; fi &&
+	test_grep "^streamed $n $word ($((k + 1)) to $(head_seq))\$" run2.err &&
 	python3 -S "$SIEM" wait resume.out "$(head_seq)" &&
 	kill "$(cat resume.pid)" &&
 	aivalue audit export >export.jsonl &&

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
 #include "core/timeutil.h"
 #include "ingest/usage.h"
 #include "ingest/usage_load.h"
@@ -47,40 +48,6 @@
 #define ROLES 40
 #define FUNCTIONS 10
 #define YEAR_START 20454 /* 2026-01-01 */
-
-/*
- * CPU time of this process: the machine running the benchmark is often
- * shared, and the targets are per core, so wall time measures the
- * neighbours too; both are printed.
- */
-static double cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double wall_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* xorshift64*: fast and deterministic */
 static uint64_t rng = 88172645463325252ULL;

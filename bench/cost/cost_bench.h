@@ -1,43 +1,13 @@
 /*
- * cost_bench.h - what bench/cost and bench/value share: the clocks, the
- * median of the runs, and SQLite's own SQL for the cost quantities (the
- * yardstick both print against).  Header-only: each bench is one
+ * cost_bench.h - what bench/cost and bench/value share: the clocks and
+ * the median (bench/bench_clock.h), and SQLite's own SQL for the cost
+ * quantities (the yardstick both print against).  Header-only: each bench is one
  * main.c (CMakeLists.txt builds each bench/NAME/main.c).
  */
 #ifndef AIV_BENCH_COST_BENCH_H
 #define AIV_BENCH_COST_BENCH_H
 
-#include <stdlib.h>
-#include <time.h>
-
-static double cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double wall_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "../bench_clock.h"
 
 #define MAX_RUNS 50
 

@@ -5,16 +5,7 @@
  * (control_approval_find), and the upstreams: the built-in echo server,
  * and stdio servers that crash, hang, answer garbage or echo requests.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "unit.h"
 
 #include "apply/apply.h"
 #include "catalog/catalog.h"
@@ -41,29 +32,29 @@ static const char *YAML =
 	"  @id(\"big\") @escalate(\"ap\") @sla(\"PT1H\")\n"
 	"  forbid(principal, action == Action::\"e.echo\", resource) when { context has n && context.n > 100 };\n";
 
+/* A workspace in a private temporary directory with YAML applied. */
 struct fixture {
-	char path[64];
+	char *dir;
 	struct store *s;
 	struct catalog *cat;
 };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = xcalloc(1, sizeof(*f));
 	struct aiv_err err = AIV_ERR_INIT;
 	struct apply_result res;
-	const char *src[] = { "t.yaml" };
-	int fd;
+	const char *src[] = { "gateway.yaml" };
+	char *db;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/aiv-test-gateway.XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	f->dir = unit_tmpdir();
+	db = xstrfmt("%s/ws.db", f->dir);
 	org_register_kinds();
 	control_register_kinds();
-	if (store_open(&f->s, f->path, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
+	if (store_open(&f->s, db, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
 	    apply_sources(f->s, f->cat, "test", src, 1, YAML, strlen(YAML), 0, &res, &err))
 		fail_msg("setup: %s", err.msg);
+	free(db);
 	apply_result_release(&res);
 	*state = f;
 	return 0;
@@ -72,15 +63,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
 
 	store_close(f->s);
 	catalog_free(f->cat);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	unit_rmtree(f->dir);
+	free(f->dir);
 	free(f);
 	return 0;
 }

@@ -203,8 +203,8 @@ static void test_bad_specs(void **state)
 	assert_non_null(strstr(err.msg, "'file:///x' is not an http(s):// URL"));
 }
 
-/* A stdio upstream running `cmd`, with a short timeout: the call's code and message. */
-static int stdio_call(const char *cmd, char *msg, size_t n)
+/* A stdio upstream running `cmd` with timeout ms: the call's code and message. */
+static int stdio_call(const char *cmd, int64_t ms, char *msg, size_t n)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct gw_upstream *u;
@@ -213,7 +213,7 @@ static int stdio_call(const char *cmd, char *msg, size_t n)
 	int ret;
 
 	snprintf(spec, sizeof(spec), "s=stdio:%s", cmd);
-	assert_int_equal(gw_upstream_parse(spec, 300, &u, &err), 0);
+	assert_int_equal(gw_upstream_parse(spec, ms, &u, &err), 0);
 	ret = gw_upstream_call(u, "tools/call", NULL, &result, &error, &err);
 	snprintf(msg, n, "%s", err.msg);
 	json_decref(result);
@@ -227,14 +227,14 @@ static void test_stdio_failures(void **state)
 	char msg[AIV_ERR_MSG];
 
 	(void)state;
-	assert_int_equal(stdio_call("exit 3", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("exit 3", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "closed"));
-	assert_int_equal(stdio_call("sleep 5", msg, sizeof(msg)), AIV_EBUSY);
+	assert_int_equal(stdio_call("sleep 5", 300, msg, sizeof(msg)), AIV_EBUSY);
 	assert_non_null(strstr(msg, "did not answer within 300 ms"));
-	assert_int_equal(stdio_call("echo garbage; sleep 5", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("echo garbage; sleep 5", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "not a JSON-RPC message"));
 	/* cat sends our own requests back: an initialize that is no answer */
-	assert_int_equal(stdio_call("cat", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("cat", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "refused initialize"));
 }
 

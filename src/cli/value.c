@@ -154,7 +154,7 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 			value_print_models(&r, stdout);
 		if (dim != COST_BY_INITIATIVE) {
 			printf("\nvalue is measured per initiative; the spend by %s:\n", by);
-			cost_print(&split, stdout);
+			cli_cost_print(ctx->store, &split);
 		}
 	}
 	value_report_release(&r);

@@ -13,15 +13,6 @@ export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 unset NO_COLOR
 Q="'"
 
-# on_tty CMD...: aivalue on a pseudo-terminal, without carriage returns
-on_tty() {
-	script -qec "$AIVALUE_BIN $*" /dev/null </dev/null | tr -d '\r'
-}
-# widest FILE: the widest line in characters (not bytes)
-widest() {
-	python3 -S -c "import sys; print(max(len(l.rstrip('\n')) for l in open(sys.argv[1], encoding='utf-8')))" "$1"
-}
-
 test_expect_success 'setup: the small demo, its roadmap in a pipe and as JSON' '
 	command -v script >/dev/null &&
 	aivalue demo --size small --dir data >/dev/null &&

@@ -44,7 +44,7 @@ const char *const cost_kind_units[COST_KINDS] = {
 static const char *const kind_unit1[COST_KINDS] = {
 	"seat month", "seat month", "token", "token", "decision", "tool call",
 };
-static const char *const kind_titles[COST_KINDS] = {
+const char *const cost_kind_titles[COST_KINDS] = {
 	"seats", "unused seats", "input tokens", "output tokens", "agent decisions",
 	"agent tool calls",
 };
@@ -806,69 +806,50 @@ static const char *unit_of(int k, int64_t n)
 	return n == 1 ? kind_unit1[k] : cost_kind_units[k];
 }
 
-static void print_row(const struct cost_result *r, const struct cost_row *row, FILE *f)
+void cost_row_total_text(struct strbuf *sb, struct strbuf *note, const struct cost_result *r,
+			 const struct cost_row *row)
 {
-	struct strbuf sb = STRBUF_INIT, num = STRBUF_INIT;
-	int k, priced = row_priced(r, row);
+	int priced = row_priced(r, row);
 
 	if (priced)
-		money_format(&sb, row->total_minor, r->currency);
+		money_format(sb, row->total_minor, r->currency);
 	else
-		strbuf_addstr(&sb, "no data");
-	fprintf(f, "%s%s%s: %s%s\n", row->group, *row->month ? " " : "", row->month, sb.buf,
-		row->unpriced && priced ? " and unpriced quantities" : "");
-	for (k = 0; k < COST_KINDS; k++) {
-		const struct cost_cell *c = &row->cell[k];
-
-		if (!c->quantity)
-			continue;
-		strbuf_reset(&sb);
-		strbuf_reset(&num);
-		cell_cost(&sb, r, c);
-		money_add_count(&num, c->quantity);
-		fprintf(f, "  %-17s %s %s: %s", kind_titles[k], num.buf, unit_of(k, c->quantity),
-			sb.buf);
-		strbuf_reset(&num);
-		money_add_count(&num, c->unpriced);
-		if (c->unpriced && c->unpriced != c->quantity)
-			fprintf(f, " (%s %s unpriced)", num.buf, unit_of(k, c->unpriced));
-		else if (c->unpriced)
-			fprintf(f, " (unpriced)");
-		if (k == COST_SEATS_UNUSED)
-			fprintf(f, ", part of seats");
-		fputc('\n', f);
-	}
-	strbuf_release(&sb);
-	strbuf_release(&num);
+		strbuf_addstr(sb, "no data");
+	if (row->unpriced && priced)
+		strbuf_addstr(note, "and unpriced quantities");
 }
 
-void cost_print(const struct cost_result *r, FILE *f)
+void cost_cell_texts(struct strbuf *qty, struct strbuf *cost, struct strbuf *note,
+		     const struct cost_result *r, const struct cost_cell *c, int k)
+{
+	money_add_count(qty, c->quantity);
+	strbuf_addf(qty, " %s", unit_of(k, c->quantity));
+	cell_cost(cost, r, c);
+	if (c->unpriced && c->unpriced != c->quantity) {
+		money_add_count(note, c->unpriced);
+		strbuf_addf(note, " %s unpriced", unit_of(k, c->unpriced));
+	} else if (c->unpriced) {
+		strbuf_addstr(note, "unpriced");
+	}
+	if (k == COST_SEATS_UNUSED)
+		strbuf_addf(note, "%spart of seats", note->len ? ", " : "");
+}
+
+void cost_heading(struct strbuf *sb, const struct cost_result *r)
 {
 	char from[16], to[16];
-	size_t i;
 
 	if (!r->q.from_day && !r->q.to_day) {
-		fprintf(f, "cost of AI: no data (no seats, token counts or agent activity in the "
-			"workspace)\n");
-	} else {
-		day_text(r->q.from_day, from);
-		day_text(r->q.to_day, to);
-		fprintf(f, "cost of AI from %s to %s, in %s", from, to,
-			r->currency ? r->currency->code : "no currency (no price book)");
-		if (r->q.by != COST_BY_NONE)
-			fprintf(f, ", by %s", cost_dim_names[r->q.by]);
-		if (r->q.by_month)
-			fprintf(f, " and month");
-		fputs("\n\n", f);
-		for (i = 0; i < r->nrows; i++)
-			print_row(r, &r->rows[i], f);
-		if (r->q.by != COST_BY_NONE || r->q.by_month) {
-			fputc('\n', f);
-			print_row(r, &r->total, f);
-		}
+		strbuf_addstr(sb, "cost of AI: no data (no seats, token counts or agent activity in "
+			      "the workspace)");
+		return;
 	}
-	if (r->ngaps)
-		fprintf(f, "\nmissing:\n");
-	for (i = 0; i < r->ngaps; i++)
-		fprintf(f, "  - %s\n", r->gaps[i]);
+	day_text(r->q.from_day, from);
+	day_text(r->q.to_day, to);
+	strbuf_addf(sb, "cost of AI from %s to %s, in %s", from, to,
+		    r->currency ? r->currency->code : "no currency (no price book)");
+	if (r->q.by != COST_BY_NONE)
+		strbuf_addf(sb, ", by %s", cost_dim_names[r->q.by]);
+	if (r->q.by_month)
+		strbuf_addstr(sb, " and month");
 }

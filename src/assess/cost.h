@@ -51,6 +51,8 @@
 
 #include <jansson.h>
 
+#include "core/strbuf.h"
+
 #include "aiv.h"
 #include "core/money.h"
 #include "store/store.h"
@@ -150,9 +152,23 @@ void cost_fold_models(const struct cost_result *in, struct cost_result *out);
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,
 				 const char *month);
 
-/* Printers.  cost_json: a new reference.  cost_print: the table `aivalue cost` shows. */
+/* Printers.  cost_json: a new reference. */
 json_t *cost_json(const struct cost_result *r);
-void cost_print(const struct cost_result *r, FILE *f);
+/*
+ * The words of the text form (the CLI lays them out as a table):
+ * cost_heading: "cost of AI from DAY to DAY, in EUR, by team and month",
+ * or that there is no data.  cost_row_total_text: the row's total
+ * ("€4,327.40", "no data") into sb, and "and unpriced quantities" into
+ * note when some are.  cost_cell_texts: kind k's quantity with its unit
+ * ("154 seat months"), its cost ("€4,327.40", "no data") and a note
+ * ("6,000 tokens unpriced", "unpriced", "part of seats").  All append.
+ */
+extern const char *const cost_kind_titles[COST_KINDS]; /* "seats", "unused seats", ... */
+void cost_heading(struct strbuf *sb, const struct cost_result *r);
+void cost_row_total_text(struct strbuf *sb, struct strbuf *note, const struct cost_result *r,
+			 const struct cost_row *row);
+void cost_cell_texts(struct strbuf *qty, struct strbuf *cost, struct strbuf *note,
+		     const struct cost_result *r, const struct cost_cell *c, int k);
 
 /* The PriceBook kind for `aivalue apply` (assess/pricebook.c); main registers it. */
 void cost_register_kinds(void);

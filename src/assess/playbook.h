@@ -230,8 +230,15 @@ static inline const char *roadmap_step_owner(const struct roadmap_step *s)
 struct trio_pick {
 	const char *slot;     /* "distribution play", "expert bottleneck", "workflow" */
 	char *initiative;     /* NULL when no candidate */
+	char *title;          /* the Initiative's title; NULL when it has none */
 	char *reason;
 };
+
+/* The initiative as a person reads it (its title, else its id); NULL: none. */
+static inline const char *trio_pick_name(const struct trio_pick *t)
+{
+	return t->title ? t->title : t->initiative;
+}
 
 struct roadmap {
 	const struct cat_industry *industry; /* NULL for generic */

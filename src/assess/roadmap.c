@@ -188,7 +188,7 @@ static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_re
 		int best = -1, bestcls = -1;
 		int64_t bestnet = 0;
 		char why[256], bestwhy[320] = "";
-		const char *bestname = NULL;
+		const char *bestname = NULL, *besttitle = NULL;
 		r->trio[s].slot = slots[s];
 		json_array_foreach(inis, i, ini) {
 			int sc, cls;
@@ -205,6 +205,7 @@ static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_re
 				bestcls = cls;
 				bestnet = net;
 				bestname = name;
+				besttitle = json_str(ini, "title");
 				if (cls != 1 && vr->currency) {
 					money_format(&nb, net < 0 ? -net : net, vr->currency);
 					snprintf(bestwhy, sizeof(bestwhy), "%s %s a year net of its AI "
@@ -218,6 +219,7 @@ static void pick_trio(struct roadmap *r, const json_t *inis, const struct hyp_re
 		}
 		if (bestname) {
 			r->trio[s].initiative = xstrdup(bestname);
+			r->trio[s].title = besttitle && *besttitle ? xstrdup(besttitle) : NULL;
 			r->trio[s].reason = xstrdup(bestwhy);
 		} else {
 			r->trio[s].reason = xstrfmt("no %s initiative in the portfolio: propose one",
@@ -592,6 +594,7 @@ void roadmap_release(struct roadmap *r)
 	free(r->steps);
 	for (i = 0; i < 3; i++) {
 		free(r->trio[i].initiative);
+		free(r->trio[i].title);
 		free(r->trio[i].reason);
 	}
 	memset(r, 0, sizeof(*r));
@@ -626,8 +629,9 @@ json_t *roadmap_json(const struct roadmap *r)
 		json_object_set_new(json_array_get(steps, i), "priority_how", json_string(s->how));
 	}
 	for (i = 0; i < 3; i++)
-		json_array_append_new(trio, json_pack("{s:s, s:o, s:s}", "slot", r->trio[i].slot,
+		json_array_append_new(trio, json_pack("{s:s, s:o, s:o, s:s}", "slot", r->trio[i].slot,
 			"initiative", r->trio[i].initiative ? json_string(r->trio[i].initiative) :
+			json_null(), "title", r->trio[i].title ? json_string(r->trio[i].title) :
 			json_null(), "reason", r->trio[i].reason ? r->trio[i].reason : ""));
 	o = json_pack("{s:o, s:o}", "steps", steps, "phase2_trio", trio);
 	if (r->industry) {

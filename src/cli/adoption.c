@@ -4,54 +4,172 @@
  * imported usage (metrics/adoption.h computes; this file prints).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "core/cjson.h"
 #include "ingest/usage_load.h"
 #include "metrics/adoption.h"
+#include "names.h"
 #include "options.h"
+#include "table.h"
 
 static void pct(char *out, size_t n, double v)
 {
 	snprintf(out, n, "%.0f%%", 100.0 * v);
 }
 
-static void print_group_table(const struct adoption_report *r, int by)
+/* The names of suppressed rows after a table: "not shown (fewer than 5 people): a (3), b (4)". */
+static void print_not_shown(const struct strbuf *list, int floor)
 {
-	size_t i;
+	if (list->len)
+		printf("not shown (fewer than %d people): %s\n", floor, list->buf);
+}
+
+static void print_group_table(struct store *st, const struct adoption_report *r, int by)
+{
+	static const char *const dim_heads[DIM_N] = { "ROLE", "TEAM", "FUNCTION" };
+	const char **heads = xcalloc((size_t)r->nperiods + 8, sizeof(*heads));
+	struct strbuf name = STRBUF_INIT, hidden = STRBUF_INIT;
+	struct table t;
+	size_t i, c;
 	int j;
 
 	printf("\nby %s (active people per %s, oldest first)\n", adoption_dim_names[by],
 	       r->period == PERIOD_WEEK ? "week" : "month");
-	printf("  %-28s %6s %6s %6s %5s %5s %7s  ", adoption_dim_names[by], "people", "active",
-	       "repeat", "power", "gini", "stalled");
+	heads[0] = dim_heads[by];
+	heads[1] = "PEOPLE";
+	heads[2] = "ACTIVE";
+	heads[3] = "REPEAT USE";
+	heads[4] = "POWER USERS";
+	heads[5] = "GINI (0-1)";
+	heads[6] = "STALLED";
 	for (j = 0; j < r->nperiods; j++)
-		printf(" %5s", r->period_label[j] + 5);
-	printf("\n");
+		heads[7 + j] = r->period_label[j] + 5;
+	table_init(&t, heads);
+	for (c = 1; c < 7 + (size_t)r->nperiods; c++)
+		table_right(&t, c);
 	for (i = 0; i < r->ngroups[by]; i++) {
 		const struct adoption_stats *g = &r->groups[by][i];
 		char a[16], b[16];
+		strbuf_reset(&name);
+		if (by == DIM_TEAM)
+			cli_object_title(&name, st, "team", g->name);
+		else
+			strbuf_addstr(&name, g->name);
 		if (g->suppressed) {
-			printf("  %-28.28s %6d  (fewer than %d people: not shown)\n", g->name,
-			       g->people, r->cfg.privacy_floor);
+			strbuf_addf(&hidden, "%s%s (%d)", hidden.len ? ", " : "", name.buf, g->people);
 			continue;
 		}
 		pct(a, sizeof(a), g->repeat_rate);
 		pct(b, sizeof(b), g->stalled_share);
-		printf("  %-28.28s %6d %6d %6s %5d %5.2f %7s  ", g->name, g->people, g->active,
-		       a, g->power_users, g->gini, b);
+		table_add(&t, name.buf);
+		table_addf(&t, "%d", g->people);
+		table_addf(&t, "%d", g->active);
+		table_add(&t, a);
+		table_addf(&t, "%d", g->power_users);
+		table_addf(&t, "%.2f", g->gini);
+		table_add(&t, b);
 		for (j = 0; j < r->nperiods; j++)
-			printf(" %5d", g->active_by_period[j]);
-		printf("\n");
+			table_addf(&t, "%d", g->active_by_period[j]);
 	}
+	table_print(&t);
+	table_release(&t);
+	print_not_shown(&hidden, r->cfg.privacy_floor);
+	strbuf_release(&name);
+	strbuf_release(&hidden);
+	free(heads);
 }
 
-static void print_report(const struct adoption_report *r, int by)
+/* The shared workflows (the first 15), creators by name. */
+static void print_workflows(struct store *st, const struct adoption_report *r)
+{
+	static const char *const heads[] = { "WORKFLOW", "PEOPLE", "TEAMS", "FUNCTIONS",
+					     "CREATOR", "REUSABLE", NULL };
+	struct strbuf who = STRBUF_INIT;
+	struct table t;
+	size_t i;
+
+	if (!r->nworkflows)
+		return;
+	table_init(&t, heads);
+	table_right(&t, 1);
+	table_right(&t, 2);
+	table_right(&t, 3);
+	for (i = 0; i < r->nworkflows && i < 15; i++) {
+		const struct adoption_workflow *w = &r->workflows[i];
+		strbuf_reset(&who);
+		if (*w->creator)
+			cli_object_title(&who, st, "person", w->creator);
+		else
+			strbuf_addstr(&who, "no data");
+		if (w->creator_champion)
+			strbuf_addstr(&who, " (champion)");
+		table_add(&t, w->workflow);
+		table_addf(&t, "%d", w->people);
+		table_addf(&t, "%d", w->teams);
+		table_addf(&t, "%d", w->functions);
+		table_add(&t, who.buf);
+		table_add(&t, w->reusable ? "yes" : "no");
+	}
+	table_print(&t);
+	table_release(&t);
+	strbuf_release(&who);
+}
+
+/* Retention by first-use month: one row per cohort, one column per month since. */
+static void print_cohorts(const struct adoption_report *r)
+{
+	const char **heads;
+	char (*labels)[16];
+	struct strbuf hidden = STRBUF_INIT;
+	struct table t;
+	size_t i;
+	int j, most = 0;
+
+	for (i = 0; i < r->ncohorts; i++)
+		if (!r->cohorts[i].suppressed && r->cohorts[i].nret > most)
+			most = r->cohorts[i].nret;
+	heads = xcalloc((size_t)most + 3, sizeof(*heads));
+	labels = xcalloc((size_t)most + 1, sizeof(*labels));
+	heads[0] = "FIRST USE";
+	heads[1] = "PEOPLE";
+	for (j = 0; j < most; j++) {
+		snprintf(labels[j], sizeof(labels[j]), "+%d", j);
+		heads[2 + j] = labels[j];
+	}
+	printf("\nretention by first-use month (share active in month +0, +1, ...)\n");
+	table_init(&t, heads);
+	for (j = 1; j < most + 2; j++)
+		table_right(&t, (size_t)j);
+	for (i = 0; i < r->ncohorts; i++) {
+		const struct adoption_cohort *co = &r->cohorts[i];
+		if (co->suppressed) {
+			strbuf_addf(&hidden, "%s%s (%d)", hidden.len ? ", " : "", co->month, co->size);
+			continue;
+		}
+		table_add(&t, co->month);
+		table_addf(&t, "%d", co->size);
+		for (j = 0; j < most; j++) {
+			if (j < co->nret)
+				table_addf(&t, "%.0f%%", 100.0 * co->retention[j]);
+			else
+				table_add(&t, "");
+		}
+	}
+	table_print(&t);
+	table_release(&t);
+	print_not_shown(&hidden, r->cfg.privacy_floor);
+	strbuf_release(&hidden);
+	free(labels);
+	free(heads);
+}
+
+static void print_report(struct store *st, const struct adoption_report *r, int by)
 {
 	const struct adoption_stats *o = &r->org;
 	char as_of[16], a[16];
-	size_t i;
 	int j, y, m, d;
 
 	adoption_civil(r->as_of, &y, &m, &d);
@@ -88,69 +206,91 @@ static void print_report(const struct adoption_report *r, int by)
 		printf("repeat-use gap between roles: %.0f points ('%s' highest, '%s' lowest)\n",
 		       100.0 * r->role_gap, r->role_gap_high, r->role_gap_low);
 	if (by >= 0 && by < DIM_N)
-		print_group_table(r, by);
+		print_group_table(st, r, by);
 	printf("\nshared workflows used in the window: %zu, reusable: %d\n", r->nworkflows,
 	       r->reusable_workflows);
-	for (i = 0; i < r->nworkflows && i < 15; i++) {
-		const struct adoption_workflow *w = &r->workflows[i];
-		printf("  %-30.30s %4d people %3d teams %2d functions  creator %s%s%s\n",
-		       w->workflow, w->people, w->teams, w->functions,
-		       *w->creator ? w->creator : "-", w->creator_champion ? " (champion)" : "",
-		       w->reusable ? "  reusable" : "");
-	}
+	print_workflows(st, r);
 	if (r->cross_functional_enablement >= 0)
 		printf("cross-functional enablement: %.0f%% of functions use assets made elsewhere; "
 		       "%.0f%% have repeat use of %.0f%% or more\n",
 		       100.0 * r->cross_functional_enablement, 100.0 * r->functions_enabled_share,
 		       100.0 * r->cfg.xf_min_repeat_rate);
-	if (r->ncohorts) {
-		printf("\nretention by first-use month (share active in month +0, +1, ...)\n");
-		for (i = 0; i < r->ncohorts; i++) {
-			const struct adoption_cohort *co = &r->cohorts[i];
-			printf("  %s %5d ", co->month, co->size);
-			if (co->suppressed) {
-				printf(" (fewer than %d people)\n", r->cfg.privacy_floor);
-				continue;
-			}
-			for (j = 0; j < co->nret; j++)
-				printf(" %3.0f%%", 100.0 * co->retention[j]);
-			printf("\n");
-		}
-	}
+	if (r->ncohorts)
+		print_cohorts(r);
 }
 
-static void print_register(const struct adoption_starter_list *starters,
+static void print_register(struct store *st, const struct adoption_starter_list *starters,
 			   const struct adoption_champion_list *champions)
 {
+	static const char *const sheads[] = { "STARTER WORKFLOW", "TARGETED PEOPLE USING IT",
+					      "SHARE", "OTHERS USING IT", "OWNER", NULL };
+	static const char *const cheads[] = { "CHAMPION", "TEAM", "REPEAT USE BEFORE",
+					      "PUBLISHED", "REPEAT USE NOW", NULL };
+	struct strbuf sb = STRBUF_INIT;
+	struct table t;
 	size_t i;
+	int hidden = 0;
 
-	if (starters->n)
+	if (starters->n) {
 		printf("\nstarter workflows (users in the window)\n");
-	for (i = 0; i < starters->n; i++) {
-		const struct adoption_starter *s = &starters->v[i];
-		printf("  %-28.28s %4d of %4d targeted people", s->name, s->targeted_users,
-		       s->targeted_people);
-		if (s->has_share)
-			printf(" (%.0f%%)", 100.0 * s->targeted_share);
-		printf(", %d others; owner %s\n", s->other_users, s->owner);
+		table_init(&t, sheads);
+		table_right(&t, 1);
+		table_right(&t, 2);
+		table_right(&t, 3);
+		for (i = 0; i < starters->n; i++) {
+			const struct adoption_starter *s = &starters->v[i];
+			table_add(&t, s->title && *s->title ? s->title : s->name);
+			table_addf(&t, "%d of %d", s->targeted_users, s->targeted_people);
+			if (s->has_share)
+				table_addf(&t, "%.0f%%", 100.0 * s->targeted_share);
+			else
+				table_add(&t, "not shown");
+			table_addf(&t, "%d", s->other_users);
+			strbuf_reset(&sb);
+			cli_object_title(&sb, st, "person", s->owner);
+			table_add(&t, sb.buf);
+		}
+		table_print(&t);
+		table_release(&t);
 	}
-	if (champions->n)
-		printf("\nchampion reach (team repeat use, champion excluded)\n");
+	if (!champions->n) {
+		strbuf_release(&sb);
+		return;
+	}
+	printf("\nchampion reach (team repeat use, champion excluded)\n");
+	table_init(&t, cheads);
+	table_right(&t, 2);
+	table_right(&t, 4);
 	for (i = 0; i < champions->n; i++) {
 		const struct adoption_champion *c = &champions->v[i];
-		printf("  %-24.24s %-26.26s ", c->champion, c->team);
+		strbuf_reset(&sb);
+		cli_object_title(&sb, st, "person", c->champion);
+		table_add(&t, sb.buf);
+		strbuf_reset(&sb);
+		cli_object_title(&sb, st, "team", c->team);
+		table_add(&t, sb.buf);
 		if (c->suppressed) {
-			printf("(team under the privacy floor)\n");
+			hidden = 1;
+			table_add(&t, "not shown");
+			table_add(&t, "");
+			table_add(&t, "not shown");
 		} else if (c->published != INT32_MIN) {
 			int y, m, d;
 			adoption_civil(c->published, &y, &m, &d);
-			printf("%3.0f%% before %04d-%02d-%02d -> %3.0f%% now\n",
-			       100.0 * c->repeat_rate_before, y, m, d, 100.0 * c->repeat_rate_now);
+			table_addf(&t, "%.0f%%", 100.0 * c->repeat_rate_before);
+			table_addf(&t, "%04d-%02d-%02d", y, m, d);
+			table_addf(&t, "%.0f%%", 100.0 * c->repeat_rate_now);
 		} else {
-			printf("%3.0f%% now (no published starter workflow)\n",
-			       100.0 * c->repeat_rate_now);
+			table_add(&t, "no data");
+			table_add(&t, "no starter workflow");
+			table_addf(&t, "%.0f%%", 100.0 * c->repeat_rate_now);
 		}
 	}
+	table_print(&t);
+	table_release(&t);
+	if (hidden)
+		printf("not shown: the team is under the privacy floor\n");
+	strbuf_release(&sb);
 }
 
 static int cli_parse_by_period(const char *by_s, const char *period_s, const char *as_of_s,
@@ -242,8 +382,8 @@ int cmd_adoption(int argc, char **argv, struct aiv_ctx *ctx)
 	adoption_champions(&t, &r, &reg, &champions);
 	{
 		size_t k;
-		print_report(&r, by);
-		print_register(&starters, &champions);
+		print_report(ctx->store, &r, by);
+		print_register(ctx->store, &starters, &champions);
 		for (k = 0; k < nvt; k++) {
 			int fy, fm, fd, ty, tm, td;
 			adoption_civil(vt[k].from, &fy, &fm, &fd);

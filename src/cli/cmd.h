@@ -99,6 +99,9 @@ int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
 const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */
 int cmd_workflow(int argc, char **argv, struct aiv_ctx *ctx);
+struct cost_result;
+/* The text form of a cost result (cli/cost.c): one table, groups by name. */
+void cli_cost_print(struct store *st, const struct cost_result *r);
 
 /* For `help`: the command table. */
 struct cmd_struct {

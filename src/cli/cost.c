@@ -6,9 +6,103 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/strbuf.h"
+
 #include "assess/cost.h"
 #include "cmd.h"
+#include "names.h"
 #include "options.h"
+#include "table.h"
+
+/* A group as a person reads it: a team's or an initiative's title, else as it is. */
+static void group_words(struct strbuf *sb, struct store *st, const struct cost_result *r,
+			const char *group)
+{
+	if (r->q.by == COST_BY_TEAM)
+		cli_object_title(sb, st, "team", group);
+	else if (r->q.by == COST_BY_INITIATIVE)
+		cli_object_title(sb, st, "initiative", group);
+	else
+		strbuf_addstr(sb, group);
+}
+
+/* One group's rows: its total, then each kind of cost it has. */
+static void add_row(struct table *t, struct store *st, const struct cost_result *r,
+		    const struct cost_row *row, int total)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	int k;
+
+	if (total)
+		strbuf_addstr(&a, "all groups");
+	else
+		group_words(&a, st, r, row->group);
+	table_add(t, a.buf);
+	if (r->q.by_month)
+		table_add(t, row->month);
+	table_add(t, "total");
+	table_add(t, "");
+	strbuf_reset(&a);
+	cost_row_total_text(&a, &b, r, row);
+	table_add(t, a.buf);
+	table_add(t, b.buf);
+	for (k = 0; k < COST_KINDS; k++) {
+		if (!row->cell[k].quantity)
+			continue;
+		strbuf_reset(&a);
+		strbuf_reset(&b);
+		strbuf_reset(&c);
+		cost_cell_texts(&a, &b, &c, r, &row->cell[k], k);
+		table_add(t, "");
+		if (r->q.by_month)
+			table_add(t, "");
+		table_add(t, cost_kind_titles[k]);
+		table_add(t, a.buf);
+		table_add(t, b.buf);
+		table_add(t, c.buf);
+	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
+void cli_cost_print(struct store *st, const struct cost_result *r)
+{
+	static const char *const by_heads[COST_DIMS] = { "GROUP", "TOOL", "TEAM", "FUNCTION",
+		"INITIATIVE", "MODEL", "VALUE MODEL", "AGENT" };
+	const char *heads[7];
+	struct strbuf sb = STRBUF_INIT;
+	struct table t;
+	size_t i, n = 0;
+
+	cost_heading(&sb, r);
+	printf("%s\n", sb.buf);
+	if (r->q.from_day || r->q.to_day) {
+		heads[n++] = by_heads[r->q.by];
+		if (r->q.by_month)
+			heads[n++] = "MONTH";
+		heads[n++] = "WHAT";
+		heads[n++] = "QUANTITY";
+		heads[n++] = "COST";
+		heads[n++] = "NOTE";
+		heads[n] = NULL;
+		printf("\n");
+		table_init(&t, heads);
+		table_right(&t, n - 3);
+		table_right(&t, n - 2);
+		for (i = 0; i < r->nrows; i++)
+			add_row(&t, st, r, &r->rows[i], 0);
+		if (r->q.by != COST_BY_NONE || r->q.by_month)
+			add_row(&t, st, r, &r->total, 1);
+		table_print(&t);
+		table_release(&t);
+	}
+	if (r->ngaps)
+		printf("\nmissing:\n");
+	for (i = 0; i < r->ngaps; i++)
+		printf("  - %s\n", r->gaps[i]);
+	strbuf_release(&sb);
+}
 
 int cmd_cost(int argc, char **argv, struct aiv_ctx *ctx)
 {
@@ -44,7 +138,7 @@ int cmd_cost(int argc, char **argv, struct aiv_ctx *ctx)
 	if (ctx->json)
 		cli_print_json(cost_json(&r));
 	else
-		cost_print(&r, stdout);
+		cli_cost_print(ctx->store, &r);
 	cost_result_release(&r);
 	return 0;
 }

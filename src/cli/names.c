@@ -17,12 +17,32 @@ static void add_id_words(struct strbuf *sb, const char *id, size_t len)
 		strbuf_addch(sb, id[i] == '_' || id[i] == '-' || id[i] == '.' || id[i] == '/' ? ' ' : id[i]);
 }
 
+/* The object's title, else its display name, else its id (the object not found). */
+static void add_title(struct strbuf *sb, struct store *s, const struct kind_ops *k,
+		      const char *id)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *arr = NULL;
+
+	if (!apply_get(s, k, id, &arr, &err)) {
+		json_t *o = json_array_get(arr, 0);
+		const char *name = json_string_value(json_object_get(o, "title"));
+		if (!name || !*name)
+			name = json_string_value(json_object_get(o, "display_name"));
+		if (name && *name) {
+			strbuf_addstr(sb, name);
+			json_decref(arr);
+			return;
+		}
+	}
+	json_decref(arr);
+	strbuf_addstr(sb, id);
+}
+
 void cli_subject_words(struct strbuf *sb, struct store *s, const char *subject)
 {
 	const char *slash = strchr(subject, '/');
 	const struct kind_ops *k;
-	struct aiv_err err = AIV_ERR_INIT;
-	json_t *arr = NULL;
 	char kind[64];
 	size_t i;
 
@@ -46,19 +66,17 @@ void cli_subject_words(struct strbuf *sb, struct store *s, const char *subject)
 	for (i = 0; k->singular[i]; i++)
 		strbuf_addch(sb, tolower((unsigned char)k->singular[i]));
 	strbuf_addch(sb, ' ');
-	if (!apply_get(s, k, slash + 1, &arr, &err)) {
-		json_t *o = json_array_get(arr, 0);
-		const char *name = json_string_value(json_object_get(o, "title"));
-		if (!name || !*name)
-			name = json_string_value(json_object_get(o, "display_name"));
-		if (name && *name) {
-			strbuf_addstr(sb, name);
-			json_decref(arr);
-			return;
-		}
-	}
-	json_decref(arr);
-	strbuf_addstr(sb, slash + 1);
+	add_title(sb, s, k, slash + 1);
+}
+
+void cli_object_title(struct strbuf *sb, struct store *s, const char *kind, const char *name)
+{
+	const struct kind_ops *k = apply_kind(kind);
+
+	if (k)
+		add_title(sb, s, k, name);
+	else
+		strbuf_addstr(sb, name);
 }
 
 void cli_action_words(struct strbuf *sb, const char *action)

@@ -19,6 +19,12 @@
  */
 void cli_subject_words(struct strbuf *sb, struct store *s, const char *subject);
 /*
+ * The title (or display name) of object `name` of `kind` ("team",
+ * "person", "starterworkflow": a kind apply knows), appended to sb; its
+ * name when it has neither or does not exist.  Reads only.
+ */
+void cli_object_title(struct strbuf *sb, struct store *s, const char *kind, const char *name);
+/*
  * A ledger action ("apply.create", "phase.verdict") as a phrase
  * ("created", "recorded the phase verdict"); an action this table does not
  * know reads as its words ("spans import").  Appends to sb.

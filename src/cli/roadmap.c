@@ -8,6 +8,56 @@
 #include "cmd.h"
 #include "core/timeutil.h"
 #include "options.h"
+#include "table.h"
+
+/* The steps as one table (the owner by name), then why each step is there. */
+static void print_steps(const struct roadmap *rm)
+{
+	static const char *const heads[] = { "RANK", "WHEN", "DUE", "PRIORITY", "OWNER",
+					     "ACTION", NULL };
+	struct table t;
+	size_t i;
+
+	table_init(&t, heads);
+	table_right(&t, 0);
+	table_keep(&t, 1);
+	table_keep(&t, 2);
+	table_right(&t, 3);
+	for (i = 0; i < rm->n; i++) {
+		const struct roadmap_step *s = &rm->steps[i];
+		table_addf(&t, "%zu", i + 1);
+		table_add(&t, s->horizon);
+		table_add(&t, s->due);
+		table_addf(&t, "%.3f", s->priority);
+		table_add(&t, s->owner ? roadmap_step_owner(s) : "none yet, name one");
+		table_add(&t, s->action);
+	}
+	table_print(&t);
+	table_release(&t);
+	if (rm->n)
+		printf("\nwhy each step:\n");
+	for (i = 0; i < rm->n; i++)
+		printf("%4zu  %s step: %s\n", i + 1, rm->steps[i].kind, rm->steps[i].why);
+}
+
+/* The Phase 2 trio: one initiative per slot, by its title. */
+static void print_trio(const struct roadmap *rm)
+{
+	static const char *const heads[] = { "SLOT", "INITIATIVE", "WHY", NULL };
+	struct table t;
+	size_t i;
+
+	printf("\nPhase 2 trio:\n");
+	table_init(&t, heads);
+	table_keep(&t, 0);
+	for (i = 0; i < 3; i++) {
+		table_add(&t, rm->trio[i].slot);
+		table_add(&t, rm->trio[i].initiative ? trio_pick_name(&rm->trio[i]) : "none yet");
+		table_add(&t, rm->trio[i].reason);
+	}
+	table_print(&t);
+	table_release(&t);
+}
 
 int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx)
 {
@@ -40,25 +90,14 @@ int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx)
 	}
 	printf("Roadmap (phase %d earned%s%s)\n\n", ps.pv.earned,
 	       ps.rm.industry ? ", industry path " : "", ps.rm.industry ? ps.rm.industry->name : "");
-	printf("%-4s %-6s %-10s %-8s %s\n", "RANK", "WHEN", "DUE", "PRIORITY", "ACTION");
-	for (i = 0; i < ps.rm.n; i++) {
-		const struct roadmap_step *s = &ps.rm.steps[i];
-		printf("%-4zu %-6s %-10s %-8.3f %s\n", i + 1, s->horizon, s->due, s->priority,
-		       s->action);
-		printf("%29sowner: %s; %s step: %s\n", "", s->owner ? roadmap_step_owner(s) : "none yet, name one",
-		       s->kind, s->why);
-	}
+	print_steps(&ps.rm);
 	if (ps.rm.industry) {
 		printf("\n%s path:\n", ps.rm.industry->name);
 		for (i = 0; i < ps.rm.industry->nsteps; i++)
 			printf(" %s %zu. %s: %s\n", (int)i == ps.rm.industry_step ? ">" : " ", i + 1,
 			       ps.rm.industry->steps[i].model, ps.rm.industry->steps[i].focus);
 	}
-	printf("\nPhase 2 trio:\n");
-	for (i = 0; i < 3; i++)
-		printf("  %-18s %s: %s\n", ps.rm.trio[i].slot,
-		       ps.rm.trio[i].initiative ? ps.rm.trio[i].initiative : "(none)",
-		       ps.rm.trio[i].reason);
+	print_trio(&ps.rm);
 out:
 	playbook_release(&ps);
 	return ret;

@@ -163,6 +163,18 @@ static void add_cut(struct strbuf *sb, const char *s, size_t n)
 	strbuf_addstr(sb, "\xe2\x80\xa6"); /* U+2026 HORIZONTAL ELLIPSIS */
 }
 
+/*
+ * The cells from index i (column c) to the end of its row are all empty
+ * (or there are none): the line ends here, with no trailing spaces.
+ */
+static int rest_empty(const struct table *t, size_t i, size_t c)
+{
+	for (; c < t->ncols && i < t->ncells; c++, i++)
+		if (t->cells[i].width)
+			return 0;
+	return 1;
+}
+
 void table_print(const struct table *t)
 {
 	size_t *widths, i, c, w;
@@ -177,7 +189,7 @@ void table_print(const struct table *t)
 		int last;
 
 		c = i % t->ncols;
-		last = c + 1 == t->ncols || i + 1 == t->ncells;
+		last = rest_empty(t, i + 1, c + 1);
 		strbuf_reset(&sb);
 		if (cell->width > widths[c])
 			add_cut(&sb, cell->text, widths[c]);
@@ -187,9 +199,10 @@ void table_print(const struct table *t)
 		if (t->right[c] & TABLE_RIGHT)
 			printf("%*s", (int)(widths[c] - w), "");
 		color_fputs(cell->color, sb.buf);
-		if (last)
+		if (last) {
 			fputc('\n', stdout);
-		else
+			i += t->ncols - c - 1; /* the empty rest of the row */
+		} else
 			printf("%*s", (int)(t->right[c] & TABLE_RIGHT ? 2 : widths[c] - w + 2), "");
 	}
 	strbuf_release(&sb);

@@ -14,7 +14,8 @@
  *     table_release(&t);
  *
  * Columns are as wide as their widest cell (in characters, not bytes),
- * two spaces apart.  On a terminal the table fits its width ($COLUMNS
+ * two spaces apart; a row ends after its last non-empty cell, so no line
+ * ends in spaces.  On a terminal the table fits its width ($COLUMNS
  * when set to a number, else the terminal's own, TIOCGWINSZ): the widest
  * text column is cut with an ellipsis "…", then the next widest, and so on
  * down to TABLE_MIN_WIDTH characters each, one character at a time, so the

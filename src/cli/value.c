@@ -20,38 +20,47 @@
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "options.h"
+#include "table.h"
 
-static void print_months(const struct value_report *r, FILE *f)
+/* Spend and realised value by month, one table (money right-aligned; "no data" where none). */
+static void print_months(const struct value_report *r)
 {
+	static const char *const heads[] = { "MONTH", "AI SPEND", "PROVEN VALUE REALISED", NULL };
 	struct strbuf sb = STRBUF_INIT;
+	struct table t;
 	size_t i = 0, j = 0;
 
-	fprintf(f, "\n%-8s  %-22s  %s\n", "MONTH", "AI SPEND", "PROVEN VALUE REALISED");
+	printf("\n");
+	table_init(&t, heads);
+	table_keep(&t, 0);
+	table_right(&t, 1);
+	table_right(&t, 2);
 	while (i < r->nspend || j < r->nmonths) {
-		const char *m;
 		int s = i < r->nspend && (j >= r->nmonths ||
 					  strcmp(r->spend[i].month, r->months[j].month) <= 0);
 		int v = j < r->nmonths && (i >= r->nspend ||
 					   strcmp(r->months[j].month, r->spend[i].month) <= 0);
-		m = s ? r->spend[i].month : r->months[j].month;
+		table_add(&t, s ? r->spend[i].month : r->months[j].month);
 		strbuf_reset(&sb);
 		if (s && r->currency)
 			money_format(&sb, r->spend[i].minor, r->currency);
 		else
 			strbuf_addstr(&sb, "no data");
-		fprintf(f, "%-8s  %-22s  ", m, sb.buf);
+		table_add(&t, sb.buf);
 		strbuf_reset(&sb);
 		if (v && r->currency)
 			money_format(&sb, r->months[j].minor, r->currency);
 		else
 			strbuf_addstr(&sb, "no data");
-		fprintf(f, "%s\n", sb.buf);
+		table_add(&t, sb.buf);
 		i += s;
 		j += v;
 	}
+	table_print(&t);
+	table_release(&t);
 	if (r->spend_unpriced)
-		fprintf(f, "some spend has no price in force: the spend column understates it "
-			"(see aivalue cost)\n");
+		printf("some spend has no price in force: the spend column understates it "
+		       "(see aivalue cost)\n");
 	strbuf_release(&sb);
 }
 
@@ -140,12 +149,12 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 	} else {
 		value_print(&r, stdout);
 		if (period)
-			print_months(&r, stdout);
+			print_months(&r);
 		if (dim == COST_BY_MODEL)
 			value_print_models(&r, stdout);
 		if (dim != COST_BY_INITIATIVE) {
 			printf("\nvalue is measured per initiative; the spend by %s:\n", by);
-			cost_print(&split, stdout);
+			cli_cost_print(ctx->store, &split);
 		}
 	}
 	value_report_release(&r);

@@ -892,7 +892,7 @@ static void h_roadmap_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "<tr><td>");
 		strbuf_add_html(&m, ps.rm.trio[i].slot);
 		strbuf_addstr(&m, "</td><td>");
-		strbuf_add_html(&m, ps.rm.trio[i].initiative ? ps.rm.trio[i].initiative : "(none)");
+		strbuf_add_html(&m, ps.rm.trio[i].initiative ? trio_pick_name(&ps.rm.trio[i]) : "(none)");
 		strbuf_addstr(&m, "</td><td class=\"small\">");
 		strbuf_add_html(&m, ps.rm.trio[i].reason);
 		strbuf_addstr(&m, "</td></tr>");

@@ -672,7 +672,7 @@ static void html_roadmap(struct strbuf *sb, const struct playbook_state *ps,
 	for (i = 0; i < 3; i++) {
 		strbuf_addstr(sb, "<tr>");
 		td(sb, rm->trio[i].slot);
-		td(sb, rm->trio[i].initiative ? rm->trio[i].initiative : "none yet");
+		td(sb, rm->trio[i].initiative ? trio_pick_name(&rm->trio[i]) : "none yet");
 		td(sb, rm->trio[i].reason);
 		strbuf_addstr(sb, "</tr>");
 	}
@@ -981,7 +981,7 @@ static void render_md(const struct playbook_state *ps, const struct report_meta 
 	strbuf_addstr(sb, "\n## 5. Roadmap\n\nPhase 2 trio:\n\n");
 	for (i = 0; i < 3; i++)
 		strbuf_addf(sb, "- %s: %s (%s)\n", ps->rm.trio[i].slot,
-			    ps->rm.trio[i].initiative ? ps->rm.trio[i].initiative : "none yet",
+			    ps->rm.trio[i].initiative ? trio_pick_name(&ps->rm.trio[i]) : "none yet",
 			    ps->rm.trio[i].reason);
 	strbuf_addstr(sb, "\n| # | Step | Priority | Why |\n|---|---|---|---|\n");
 	for (i = 0; i < ps->rm.n; i++) {

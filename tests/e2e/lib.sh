@@ -199,6 +199,15 @@ test_grep() {
 #   json_get FILE 'expr'   where expr is Python over variable d
 # (-S: no site-packages to import at each of its ~670 call sites)
 json_get() { python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# on_tty CMD...: run aivalue on a pseudo-terminal (script(1)); its output
+# without the terminal's carriage returns (tables, colour, progress)
+on_tty() {
+	script -qec "$AIVALUE_BIN $*" /dev/null </dev/null | tr -d '\r'
+}
+# widest FILE: the widest line in characters (not bytes), colour codes left out
+widest() {
+	python3 -S -c "import re, sys; print(max(len(re.sub('\x1b\\[[0-9;]*m', '', l.rstrip('\n'))) for l in open(sys.argv[1], encoding='utf-8')))" "$1"
+}
 
 # Start `aivalue serve` on a free loopback port; sets AIV_URL and AIV_SERVER_PID.
 start_server() {

@@ -25,36 +25,54 @@ test_expect_success 'set up Acme with its register and a year of usage' '
 	aivalue adoption >a.txt
 '
 
-test_expect_success 'starter workflows: each text line is the JSON figures' '
+# the text tables (src/cli/table.c) name people and teams by their names:
+# rows.py reads a table's rows, cells split on runs of two spaces
+cat >rows.py <<'EOF_PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+start = lines.index(sys.argv[2])
+for l in lines[start + 2:]:
+    if not l or l.startswith("not shown"):
+        break
+    print("|".join(c.strip() for c in re.split(r"  +", l.strip())))
+EOF_PY
+
+test_expect_success 'starter workflows: each table row is the JSON figures' '
+	aivalue get people --json >people.json &&
+	aivalue get teams --json >teams.json &&
 	test "$(json_get a.json "len(d[\"starter_workflows\"])")" = 4 &&
-	python3 - a.json >want.txt <<-\PY &&
+	python3 - a.json people.json >want.txt <<-\PY &&
 	import json, sys
 	d = json.load(open(sys.argv[1]))
+	who = {p["name"]: p.get("display_name") or p["name"] for p in json.load(open(sys.argv[2]))}
 	for w in d["starter_workflows"]:
-	    share = " (%.0f%%)" % (100.0 * w["targeted_share"]) if "targeted_share" in w else ""
-	    print("  %-28.28s %4d of %4d targeted people%s, %d others; owner %s" % (w["name"],
-	          w["targeted_users"], w["targeted_people"], share, w["other_users"], w["owner"]))
+	    share = "%.0f%%" % (100.0 * w["targeted_share"]) if "targeted_share" in w else "not shown"
+	    print("%s|%d of %d|%s|%d|%s" % (w["title"], w["targeted_users"], w["targeted_people"],
+	          share, w["other_users"], who[w["owner"]]))
 	PY
-	sed -n "/^starter workflows/,/^\$/p" a.txt | sed -e 1d -e "/^\$/d" >got.txt &&
+	python3 rows.py a.txt "starter workflows (users in the window)" >got.txt &&
 	test_cmp want.txt got.txt &&
+	test_grep "^Draft a customer reply in the house tone  *19 of 56  *34%  *9  Paula García$" a.txt &&
 	test "$(json_get a.json "list(d[\"starter_workflows\"][0])")" = "[${Q}name$Q, ${Q}title$Q, ${Q}owner$Q, ${Q}targeted_people$Q, ${Q}targeted_users$Q, ${Q}other_users$Q, ${Q}by_target$Q, ${Q}targeted_share$Q]"
 '
 
-test_expect_success 'champion reach: each text line is the JSON figures' '
-	python3 - a.json >want.txt <<-\PY &&
+test_expect_success 'champion reach: each table row is the JSON figures' '
+	python3 - a.json people.json teams.json >want.txt <<-\PY &&
 	import json, sys
 	d = json.load(open(sys.argv[1]))
+	who = {p["name"]: p.get("display_name") or p["name"] for p in json.load(open(sys.argv[2]))}
+	team = {t["name"]: t.get("title") or t["name"] for t in json.load(open(sys.argv[3]))}
 	for c in d["champions"]:
-	    head = "  %-24.24s %-26.26s " % (c["champion"], c["team"])
+	    head = "%s|%s|" % (who[c["champion"]], team[c["team"]])
 	    if c.get("suppressed"):
-	        print(head + "(team under the privacy floor)")
+	        print(head + "not shown|not shown")
 	    elif "published" in c:
-	        print(head + "%3.0f%% before %s -> %3.0f%% now" % (100.0 * c["repeat_rate_before"],
+	        print(head + "%.0f%%|%s|%.0f%%" % (100.0 * c["repeat_rate_before"],
 	              c["published"], 100.0 * c["repeat_rate_now"]))
 	    else:
-	        print(head + "%3.0f%% now (no published starter workflow)" % (100.0 * c["repeat_rate_now"]))
+	        print(head + "no data|no starter workflow|%.0f%%" % (100.0 * c["repeat_rate_now"]))
 	PY
-	sed -n "/^champion reach/,/^\$/p" a.txt | sed -e 1d -e "/^\$/d" >got.txt &&
+	python3 rows.py a.txt "champion reach (team repeat use, champion excluded)" >got.txt &&
 	test_cmp want.txt got.txt &&
 	test "$(json_get a.json "len([c for c in d[\"champions\"] if \"published\" in c])")" -ge 1
 '

@@ -11,15 +11,6 @@ ACME="$TEST_ROOT/examples/acme"
 export AIVALUE_FAKE_TIME=2026-11-25T12:00:00Z
 unset NO_COLOR
 
-# on_tty CMD...: run aivalue on a pseudo-terminal; its output without the
-# terminal's carriage returns
-on_tty() {
-	script -qec "$AIVALUE_BIN $*" /dev/null </dev/null | tr -d '\r'
-}
-# widest FILE: the widest line in characters (not bytes), colour codes left out
-widest() {
-	python3 -S -c "import re, sys; print(max(len(re.sub('\x1b\\[[0-9;]*m', '', l.rstrip('\n'))) for l in open(sys.argv[1], encoding='utf-8')))" "$1"
-}
 ESC=$(printf '\033')
 
 test_expect_success 'set up Acme' '

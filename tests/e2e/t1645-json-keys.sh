@@ -12,7 +12,10 @@
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
 # heading in docs/json.md | the command run for it on the demo (@EXC:
-# the id of the first exception, which is not the same from run to run)
+# the id of the first exception, which is not the same from run to run;
+# @EXTRAS: extras.yaml below; @LIB: the Acme excerpt control library).
+# Read commands first; the write commands with --json come last, in an
+# order that gives the later reads something to print.
 cat >commands.txt <<'EOF_CMDS'
 phase|phase
 findings|findings
@@ -46,7 +49,67 @@ graph cycles|graph cycles
 assess questions|assess questions
 token list|token list
 identities list|identities list
+process compare LOG|process compare claims-handling --before 2026-06-01
+change show CR|change show CR-1
+change verify CR|change verify CR-1
+change metrics|change metrics
+graph impact ID|graph impact POL-1
+graph deps ID|graph deps SOP-1
+graph path A B|graph path POL-1 SOP-1
+identities unmatched|identities unmatched
+assess workflow INITIATIVE|assess workflow claims-triage
+audit checkpoint|audit checkpoint
+value --serve LOG|value --serve claims-handling
+version|version
+get teams|get teams
+get people|get people
+get artefacts|get artefacts
+get hypotheses|get hypotheses
+get unitvalues|get unitvalues
+get agents|get agents
+get workflows|get workflows
+get policies|get policies
+get tools|get tools
+get exceptionrules|get exceptionrules
+get pricebooks|get pricebooks
+apply -f FILE|apply -f @EXTRAS
+get metrictargets|get metrictargets
+get identities|get identities
+get starterworkflows|get starterworkflows
+baseline create NAME|baseline create b1
+baseline list|baseline list
+baseline diff A B|baseline diff b1 @now
+assess import LIBRARY|assess import @LIB
+assess crosswalk|assess crosswalk
+assess answer QUESTION CHOICE|assess answer so_outcomes 3 --source manual
+assess org|assess org --answers data/assess/readiness.yaml
 EOF_CMDS
+
+# the kinds the small demo has none of, so that `get` prints their keys
+cat >extras.yaml <<'EOF_EXTRAS'
+kind: MetricTarget
+name: repeat_use_rate
+target: 0.5
+at_risk: 0.35
+off_track: 0.2
+note: agreed in the Q1 review
+---
+kind: StarterWorkflow
+name: claims-summary
+title: Summarise a claim file for the handler
+functions: [operations]
+roles: [Claims handler]
+owner: ivan.ricci
+version: "1.0"
+published: 2026-10-05
+safe_use: Use the claim number, never the claimant's health details.
+usage_ids: [ops-claims-summary]
+---
+kind: Identity
+name: ivan.ricci
+github: [iricci]
+email: [ivan@example.com]
+EOF_EXTRAS
 
 cat >checkkeys.py <<'PY'
 # checkkeys.py DOC COMMANDS OUTDIR: print COMMAND:KEY (and why) for each
@@ -106,11 +169,13 @@ test_expect_success 'setup: the small demo and every documented command with --j
 	do
 		case $cmd in
 		*@EXC) cmd="exceptions show $exc" ;;
+		*@EXTRAS) cmd="apply -f extras.yaml" ;;
+		*@LIB) cmd="assess import $TEST_ROOT/examples/acme/assess/ciso-library-excerpt.yaml" ;;
 		esac &&
 		aivalue --json $cmd >out/$i.json || return 1
 		i=$((i + 1))
 	done <commands.txt &&
-	test $i -eq 32 &&
+	test $i -eq 66 &&
 	test_grep "\"earned\": 1" out/0.json
 '
 

@@ -38,8 +38,8 @@ test_expect_success 'seats priced by month, the price change on 1 March used fro
 	test "$(json_get c.json "d[\"total\"][\"lines\"][\"unused_seats\"][\"cost\"][\"minor\"]")" = 18350 &&
 	test "$(json_get c.json "d[\"total\"][\"total\"][\"text\"]")" = "€269.50" &&
 	aivalue cost >c.txt &&
-	test_grep "^all: €269.50$" c.txt &&
-	test_grep "unused seats      9 seat months: €183.50, part of seats" c.txt &&
+	test_grep "^all  *total  *€269.50$" c.txt &&
+	test_grep "^  *unused seats   9 seat months  €183.50  part of seats$" c.txt &&
 	test_grep "3 seat months belong to identities joined to no person" c.txt
 '
 
@@ -73,7 +73,7 @@ test_expect_success 'no price book: quantities shown, cost no data' '
 	test "$(json_get n.json "d[\"total\"][\"lines\"][\"seats\"][\"cost\"]")" = None &&
 	test "$(json_get n.json "d[\"total\"][\"total\"]")" = None &&
 	aivalue cost >n.txt &&
-	test_grep "^all: no data$" n.txt &&
+	test_grep "^all  *total  *no data$" n.txt &&
 	test_grep "no price book: every quantity is unpriced" n.txt
 '
 

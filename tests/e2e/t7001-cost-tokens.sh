@@ -41,7 +41,8 @@ test_expect_success 'token cost by model, the price change on 15 March used by d
 	test "$(json_get m.json "d[\"total\"][\"total\"][\"minor\"]")" = 730 &&
 	test "$(json_get m.json "d[\"total\"][\"unpriced\"]")" = True &&
 	aivalue cost --by model >m.txt &&
-	test_grep "^mistral-large: no data$" m.txt &&
+	test_grep "^mistral-large  *total  *no data$" m.txt &&
+	test_grep "^  *input tokens  *5,000 tokens  no data  unpriced$" m.txt &&
 	test_grep "model .mistral-large.: 6,000 tokens unpriced" m.txt &&
 	aivalue audit verify --state >v.txt &&
 	test_grep "^state ok" v.txt

@@ -112,6 +112,62 @@ static void colour_words_and_modes(void **state)
 		assert_int_equal(color_enabled(), 0);
 }
 
+/* What table_print writes to stdout (a file here, so nothing is cut). */
+static void print_to(const struct table *t, char *out, size_t n)
+{
+	FILE *tmp = tmpfile();
+	int saved;
+	size_t got;
+
+	assert_non_null(tmp);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+	table_print(t);
+	fflush(stdout);
+	assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+	close(saved);
+	rewind(tmp);
+	got = fread(out, 1, n - 1, tmp);
+	out[got] = '\0';
+	fclose(tmp);
+}
+
+/* A row ends after its last non-empty cell: no line ends in spaces. */
+static void rows_end_at_last_filled_cell(void **state)
+{
+	static const char *const heads[] = { "MONTH", "N", "+0", "+1", NULL };
+	struct table t;
+	char out[256];
+
+	(void)state;
+	color_set_mode(COLOR_NEVER);
+	table_init(&t, heads);
+	table_right(&t, 1);
+	table_right(&t, 2);
+	table_right(&t, 3);
+	table_add(&t, "2026-01");
+	table_add(&t, "24");
+	table_add(&t, "100%");
+	table_add(&t, "83%");
+	table_add(&t, "2026-02");
+	table_add(&t, "9");
+	table_add(&t, "100%");
+	table_add(&t, "");
+	table_add(&t, "total");
+	table_add(&t, "33");
+	table_add(&t, "");
+	table_add(&t, "");
+	print_to(&t, out, sizeof(out));
+	assert_string_equal(out,
+			    "MONTH     N    +0   +1\n"
+			    "2026-01  24  100%  83%\n"
+			    "2026-02   9  100%\n"
+			    "total    33\n");
+	table_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +175,7 @@ int main(void)
 		cmocka_unit_test(widest_text_column_cut_first),
 		cmocka_unit_test(characters_not_bytes),
 		cmocka_unit_test(colour_words_and_modes),
+		cmocka_unit_test(rows_end_at_last_filled_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,17 @@ struct cost_query {
 int cost_query_parse(struct cost_query *q, const char *by, const char *period,
 		     const char *from, const char *to, struct aiv_err *err);
 
+/*
+ * A seat held by a person who has left (org's left_at): a reclaim
+ * candidate.  months_after counts the seat months of the period that
+ * start on or after the day they left (billed, and no longer anyone's).
+ */
+struct cost_reclaim {
+	char *person, *tool;  /* owned */
+	int32_t left_day;     /* days since 1970-01-01 */
+	int64_t months_after;
+};
+
 struct cost_result {
 	const struct money_currency *currency; /* static; NULL when no PriceBook */
 	struct cost_query q;   /* as asked, with from/to resolved (0/0: no data) */
@@ -124,6 +135,8 @@ struct cost_result {
 	char **gaps;           /* owned sentences: what is missing, what supplies it */
 	size_t ngaps;
 	int have_seats, have_tokens, have_agents; /* the inputs found any rows */
+	struct cost_reclaim *reclaim; /* seats held by leavers, by person then tool; owned */
+	size_t nreclaim;
 };
 
 /*

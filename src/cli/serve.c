@@ -37,6 +37,7 @@
 #include "control/control.h"
 #include "core/timeutil.h"
 #include "http/oidc.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
@@ -129,6 +130,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE",
 		"              --oidc-redirect URL --oidc-role-map FILE [--oidc-audience AUD]",
 		"              [--oidc-name NAME]]",
+		"             [--org-map FILE]",
 		NULL };
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
@@ -141,6 +143,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	long long header_to = 10, request_to = 30, drain_to = 10;
 	int quiet = 0, no_warm = 0;
 	struct oidc_config oidc = { 0 };
+	const char *org_map = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6)" },
@@ -189,6 +192,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		  "... the audience of API bearer tokens (default: the client id)" },
 		{ OPT_STRING, 0, "oidc-name", &oidc.name, "NAME",
 		  "... the provider's name on the sign-in button (default: its host)" },
+		{ OPT_STRING, 0, "org-map", &org_map, "FILE",
+		  "the mapping POST /api/v1/org/import applies (as 'import org --map'; docs/org.md)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -235,6 +240,15 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "error: --expire-every: '%s' is not an ISO 8601 duration of at "
 			"least 1 second (PT1S, PT1M)\n", expire_every);
 		return 2;
+	}
+	if (org_map) {
+		FILE *f = fopen(org_map, "rb");
+		if (!f) {
+			fprintf(stderr, "error: --org-map: cannot open '%s'\n", org_map);
+			return 2;
+		}
+		fclose(f);
+		http_org_set_map(org_map);
 	}
 	/* fail fast: the workspace must exist and be an aivalue database */
 	if (cli_open_store(ctx, 0))

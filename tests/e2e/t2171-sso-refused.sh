@@ -16,53 +16,37 @@ if ! command -v node >/dev/null 2>&1 ||
 	exit 0
 fi
 
-free_port() {
-	python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-AIV_PORT=$(free_port)
-AIV_URL="http://127.0.0.1:$AIV_PORT"
-REDIRECT="$AIV_URL/login/sso/callback"
-PROVIDER_PID=
-HOLE_PID=
+. "$TEST_ROOT/tests/oidc/sso-lib.sh"
 
-stop_provider() {
-	for p in $PROVIDER_PID $HOLE_PID
-	do
-		{ kill "$p" 2>/dev/null || :; } &&
-		{ wait "$p" 2>/dev/null || :; } || return 1
-	done &&
-	PROVIDER_PID= &&
+# hole PORT: accept connections on PORT and never answer (in the background)
+HOLE_PID=
+hole() {
+	python3 -S -c "
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16); print('ready', flush=True)
+held = []
+while True: held.append(s.accept()[0])
+" "$1" >hole.out 2>&1 &
+	HOLE_PID=$! &&
+	wait_for grep -q ready hole.out
+}
+stop_hole() {
+	if test -n "$HOLE_PID"
+	then
+		{ kill "$HOLE_PID" 2>/dev/null || :; } &&
+		{ wait "$HOLE_PID" 2>/dev/null || :; }
+	fi &&
 	HOLE_PID=
 }
-trap 'stop_provider; cleanup_test_dir' EXIT
-
-wait_for() {
-	i=0 &&
-	while ! "$@"
-	do
-		i=$((i + 1)) &&
-		test "$i" -le 300 &&
-		sleep 0.05 || return 1
-	done
-}
+trap 'stop_hole; stop_provider; cleanup_test_dir' EXIT
 
 aivalue init >/dev/null 2>&1
 echo aivalue-secret >secret
 printf "rules:\n  - {claim: groups, value: aivalue-analysts, role: analyst}\n" >roles.yaml
 mkdir idp
-node "$TEST_ROOT/tests/oidc/provider.mjs" --dir "$TEST_DIR/idp" --redirect "$REDIRECT" \
-	>"$TEST_DIR/provider.log" 2>&1 &
-PROVIDER_PID=$!
-wait_for grep -q "^issuer " "$TEST_DIR/provider.log"
-ISSUER=$(sed -n "s/^issuer //p" "$TEST_DIR/provider.log")
-"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" --oidc-issuer "$ISSUER" \
-	--oidc-client-id aivalue --oidc-client-secret-file "$TEST_DIR/secret" \
-	--oidc-redirect "$REDIRECT" --oidc-role-map "$TEST_DIR/roles.yaml" \
-	--oidc-audience api://aivalue >"$TEST_DIR/server.log" 2>&1 &
-AIV_SERVER_PID=$!
-echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers"
-wait_for curl -fsS -o /dev/null "$AIV_URL/healthz" 2>/dev/null
-SERVER_STARTED=$(date +%s)
+start_provider
+start_sso_server
 
 EXP=$(($(date +%s) + 600))
 
@@ -97,19 +81,6 @@ test_expect_success 'sign-out ends the session here and at the provider (RP-init
 	test "$(curl -s -o /dev/null -w "%{http_code}" -b "$(cut -d" " -f2 flow.out)" "$AIV_URL/api/v1/whoami")" = 401
 '
 
-# hole PORT: accept connections on PORT and never answer (in the background)
-hole() {
-	python3 -S -c "
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16); print('ready', flush=True)
-held = []
-while True: held.append(s.accept()[0])
-" "$1" >hole.out 2>&1 &
-	HOLE_PID=$! &&
-	wait_for grep -q ready hole.out
-}
-
 # The provider is replaced by a hole on the issuer's port: the refetch
 # for an unknown key waits for its 10 s timeout.
 test_expect_success 'a slow key refetch does not hold up a token whose key is known' '
@@ -131,5 +102,6 @@ test_expect_success 'a slow key refetch does not hold up a token whose key is kn
 	python3 -S -c "import sys; f, s = (float(open(p).read().split()[1]) for p in sys.argv[1:]); sys.exit(not (f < 2 and s > 5))" fast.out slow.out
 '
 
+stop_hole
 stop_provider
 test_done

@@ -10,6 +10,7 @@
 #     people 3 (not 4), repeat 2/3 = 0.6667 (not 0.5), unused 1 (not 2)
 #   months 2025-07..2026-06: people 4 x 9 then 3 x 3; active 0 x 6,
 #     3 3 3 (Jan-Mar), 2 2 2 (Apr-Jun): April's share 2/3, not 2/4.
+# Before leavers left the denominators: people 4, repeat 0.5, unused 2.
 . "$(dirname "$0")/lib.sh"
 FX="$TEST_ROOT/tests/fixtures/leavers"
 MAP="person=user,time=date,tool=app,feature=feature,count=actions"
@@ -53,6 +54,17 @@ test_expect_success 'the team breakdown applies the same headcount' '
 	aivalue adoption --config floor1.yaml --as-of 2026-06-30 --by team --json >t.json &&
 	test "$(json_get t.json "\" \".join(\"%s:%d:%s\" % (g[\"name\"], g[\"people\"], g[\"repeat_rate\"]) for g in d[\"groups\"])")" = core:3:0.6667 &&
 	test "$(json_get t.json "d[\"groups\"][0][\"people_by_period\"][8:]")" = "[4, 3, 3, 3]"
+'
+
+# Metric history: each month's point is the as-of figure at its end.
+#   Jan, Feb: nobody in 9 of 12 weeks yet: 0; Mar 31: 3 of 4 = 0.75;
+#   Apr 30 (weeks from Feb 2) and May 31 (weeks from Mar 9): dee worked in
+#   them, not a repeat user: 2 of 4 = 0.5; Jun 30 (weeks from Apr 6): 2 of 3.
+test_expect_success 'metric history: the month after the departure divides by 3' '
+	AIVALUE_ADOPTION="$TEST_DIR/floor1.yaml" AIVALUE_FAKE_TIME=2026-07-01T12:00:00Z \
+		aivalue metrics history repeat_use_rate --json >h.json &&
+	test "$(json_get h.json "\" \".join(\"%s=%s\" % (p[\"period\"], p[\"value\"]) for p in d[\"lines\"][0][\"points\"])")" = \
+		"2026-01=0.0 2026-02=0.0 2026-03=0.75 2026-04=0.5 2026-05=0.5 2026-06=0.6667"
 '
 
 test_done

@@ -354,13 +354,33 @@ static int collect_seat(const struct usage_seat_span *r, void *data)
 	return 0;
 }
 
+static int cmp_reclaim(const void *a, const void *b)
+{
+	const struct cost_reclaim *x = a, *y = b;
+	int c = strcmp(x->person, y->person);
+
+	return c ? c : strcmp(x->tool, y->tool);
+}
+
 static void seat_charges(struct builder *b, const struct seat *st)
 {
 	const char *tool = intern_str(&b->tools, st->tool);
 	int m, m0 = month_of(st->first_day), m1 = month_of(b->r->q.to_day);
 
+	struct cost_reclaim *rc = NULL;
+
 	if (m0 < month_of(b->r->q.from_day))
 		m0 = month_of(b->r->q.from_day);
+	if (st->person != INTERN_NONE && b->ut.left_day[st->person] != ORG_NEVER_LEFT) {
+		/* a seat held by a leaver: a reclaim candidate, named as such */
+		struct cost_result *r = b->r;
+		r->reclaim = xrealloc(r->reclaim, (r->nreclaim + 1) * sizeof(*r->reclaim));
+		rc = &r->reclaim[r->nreclaim++];
+		rc->person = xstrdup(intern_str(&b->ut.names, st->person));
+		rc->tool = xstrdup(tool);
+		rc->left_day = b->ut.left_day[st->person];
+		rc->months_after = 0;
+	}
 	for (m = m0; m <= m1; m++) {
 		int32_t day = first_day_of_month(m);
 		struct charge ch = { COST_SEATS, st->person, tool, "(seat)", NULL, day, 1,
@@ -377,6 +397,8 @@ static void seat_charges(struct builder *b, const struct seat *st)
 			b->unjoined_seats++;
 			continue;
 		}
+		if (rc && day >= rc->left_day)
+			rc->months_after++;
 		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);
@@ -629,6 +651,8 @@ int cost_compute(struct store *s, const struct cost_query *q, struct cost_result
 	if (out->nrows)
 		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
 	write_gaps(&b);
+	if (out->nreclaim)
+		qsort(out->reclaim, out->nreclaim, sizeof(*out->reclaim), cmp_reclaim);
 	ret = 0;
 cleanup:
 	pricebook_release(&b.pb);
@@ -659,6 +683,11 @@ void cost_result_release(struct cost_result *r)
 	for (i = 0; i < r->ngaps; i++)
 		free(r->gaps[i]);
 	free(r->gaps);
+	for (i = 0; i < r->nreclaim; i++) {
+		free(r->reclaim[i].person);
+		free(r->reclaim[i].tool);
+	}
+	free(r->reclaim);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -696,6 +725,13 @@ void cost_fold_models(const struct cost_result *in, struct cost_result *out)
 	out->gaps = xcalloc(in->ngaps + 1, sizeof(*out->gaps));
 	for (i = 0; i < in->ngaps; i++)
 		out->gaps[out->ngaps++] = xstrdup(in->gaps[i]);
+	out->reclaim = xcalloc(in->nreclaim + 1, sizeof(*out->reclaim));
+	for (i = 0; i < in->nreclaim; i++) {
+		out->reclaim[i] = in->reclaim[i];
+		out->reclaim[i].person = xstrdup(in->reclaim[i].person);
+		out->reclaim[i].tool = xstrdup(in->reclaim[i].tool);
+	}
+	out->nreclaim = in->nreclaim;
 }
 
 const struct cost_row *cost_find(const struct cost_result *r, const char *group,
@@ -785,6 +821,17 @@ json_t *cost_json(const struct cost_result *r)
 	for (i = 0; i < r->ngaps; i++)
 		json_array_append_new(gaps, json_string(r->gaps[i]));
 	json_object_set_new(o, "gaps", gaps);
+	{
+		json_t *rec = json_array();
+		char day[16];
+		for (i = 0; i < r->nreclaim; i++) {
+			day_text(r->reclaim[i].left_day, day);
+			json_array_append_new(rec, json_pack("{s:s, s:s, s:s, s:I}", "person",
+				r->reclaim[i].person, "tool", r->reclaim[i].tool, "left_at", day,
+				"seat_months_after", (json_int_t)r->reclaim[i].months_after));
+		}
+		json_object_set_new(o, "reclaim", rec);
+	}
 	return o;
 }
 
@@ -833,6 +880,15 @@ void cost_cell_texts(struct strbuf *qty, struct strbuf *cost, struct strbuf *not
 	}
 	if (k == COST_SEATS_UNUSED)
 		strbuf_addf(note, "%spart of seats", note->len ? ", " : "");
+}
+
+void cost_reclaim_text(struct strbuf *sb, const struct cost_reclaim *rc)
+{
+	char day[16];
+
+	day_text(rc->left_day, day);
+	strbuf_addf(sb, "%s seat of %s, who left on %s: %lld seat month%s billed since", rc->tool,
+		    rc->person, day, (long long)rc->months_after, rc->months_after == 1 ? "" : "s");
 }
 
 void cost_heading(struct strbuf *sb, const struct cost_result *r)

@@ -117,6 +117,17 @@ struct cost_query {
 int cost_query_parse(struct cost_query *q, const char *by, const char *period,
 		     const char *from, const char *to, struct aiv_err *err);
 
+/*
+ * A seat held by a person who has left (org's left_at): a reclaim
+ * candidate.  months_after counts the seat months of the period that
+ * start on or after the day they left (billed, and no longer anyone's).
+ */
+struct cost_reclaim {
+	char *person, *tool;  /* owned */
+	int32_t left_day;     /* days since 1970-01-01 */
+	int64_t months_after;
+};
+
 struct cost_result {
 	const struct money_currency *currency; /* static; NULL when no PriceBook */
 	struct cost_query q;   /* as asked, with from/to resolved (0/0: no data) */
@@ -126,6 +137,8 @@ struct cost_result {
 	char **gaps;           /* owned sentences: what is missing, what supplies it */
 	size_t ngaps;
 	int have_seats, have_tokens, have_agents; /* the inputs found any rows */
+	struct cost_reclaim *reclaim; /* seats held by leavers, by person then tool; owned */
+	size_t nreclaim;
 };
 
 /*
@@ -169,6 +182,8 @@ void cost_row_total_text(struct strbuf *sb, struct strbuf *note, const struct co
 			 const struct cost_row *row);
 void cost_cell_texts(struct strbuf *qty, struct strbuf *cost, struct strbuf *note,
 		     const struct cost_result *r, const struct cost_cell *c, int k);
+/* A reclaim candidate in words: "TOOL seat of NAME, who left on DAY: N seat months billed since". */
+void cost_reclaim_text(struct strbuf *sb, const struct cost_reclaim *rc);
 
 /* The PriceBook kind for `aivalue apply` (assess/pricebook.c); main registers it. */
 void cost_register_kinds(void);

@@ -310,6 +310,8 @@ static void proficiency_mix(const struct usage_table *t, const struct adoption_r
 
 	for (p = 0; p < t->npeople; p++) {
 		int seen = 0, distinct = 0;
+		if (!utab_employed(t, (uint32_t)p, from, r->as_of))
+			continue; /* left before the window: in no headcount of it */
 		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
 			if (!t->count[i] || t->day[i] < from || t->day[i] > r->as_of)
 				continue;

@@ -101,6 +101,13 @@ void cli_cost_print(struct store *st, const struct cost_result *r)
 		printf("\nmissing:\n");
 	for (i = 0; i < r->ngaps; i++)
 		printf("  - %s\n", r->gaps[i]);
+	if (r->nreclaim)
+		printf("\nseats held by people who left (reclaim candidates):\n");
+	for (i = 0; i < r->nreclaim; i++) {
+		strbuf_reset(&sb);
+		cost_reclaim_text(&sb, &r->reclaim[i]);
+		printf("  - %s\n", sb.buf);
+	}
 	strbuf_release(&sb);
 }
 

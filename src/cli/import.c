@@ -166,44 +166,6 @@ static int import_usage(int argc, char **argv, struct aiv_ctx *ctx)
 
 /* ---- import org: the organisation from the directory (docs/org.md) ---- */
 
-static json_t *org_changes_json(const struct org_change *v, size_t n)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, v[i].detail[0] ?
-				      json_pack("{s:s, s:s}", "person", v[i].name, "change",
-						v[i].detail) :
-				      json_pack("{s:s}", "person", v[i].name));
-	return a;
-}
-
-static json_t *org_result_json(const struct org_result *r)
-{
-	json_t *w = json_array(), *t = json_array();
-	size_t i;
-
-	for (i = 0; i < r->nwarnings; i++)
-		json_array_append_new(w, json_pack("{s:s, s:s}", "warning", r->warnings[i].what,
-						   "records", r->warnings[i].detail));
-	for (i = 0; i < r->nteams; i++)
-		json_array_append_new(t, json_string(r->teams_created[i]));
-	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:s, s:s,"
-			 " s:{s:I, s:I, s:I, s:I}, s:o}",
-			 "format", r->format, "dry_run", r->dry_run, "unchanged", r->unchanged,
-			 "joined", org_changes_json(r->joined, r->njoined),
-			 "moved", org_changes_json(r->moved, r->nmoved),
-			 "left", org_changes_json(r->left, r->nleft), "teams_created", t,
-			 "warnings", w, "active_people", (json_int_t)r->people,
-			 "identities", (json_int_t)r->identities,
-			 "identities_changed", (json_int_t)r->identities_changed,
-			 "content_hash", r->content_hash, "map_sha256", r->map_sha256,
-			 "ledger", "join", (json_int_t)r->seq_join, "move", (json_int_t)r->seq_move,
-			 "leave", (json_int_t)r->seq_leave, "identities",
-			 (json_int_t)r->seq_identities, "tally", tally_json(&r->tally));
-}
-
 static void org_print_changes(const char *head, const struct org_change *v, size_t n,
 			      int64_t seq)
 {
@@ -238,6 +200,14 @@ static void org_print(const struct org_result *r)
 		printf("  teams created: %zu\n", r->nteams);
 		for (i = 0; i < r->nteams && i < 20; i++)
 			printf("    %s\n", r->teams_created[i]);
+	}
+	if (r->nteams_updated) {
+		printf("  teams updated: %zu", r->nteams_updated);
+		if (r->seq_team)
+			printf(" (ledger entry %lld)", (long long)r->seq_team);
+		printf("\n");
+		for (i = 0; i < r->nteams_updated && i < 20; i++)
+			printf("    %s: %s\n", r->teams_updated[i].name, r->teams_updated[i].detail);
 	}
 	printf("  active people from the directory: %lld\n", (long long)r->people);
 	if (!r->dry_run)

@@ -38,6 +38,7 @@
 #include "core/timeutil.h"
 #include "gateway/gateway.h"
 #include "http/oidc.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
@@ -133,6 +134,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--gateway --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo ...",
 		"              [--upstream-timeout MS] [--record-results TOOL ...]",
 		"              [--resource UPSTREAM.TOOL=Type:ARG ...]]",
+		"             [--org-map FILE]",
 		NULL };
 	static const char *const gateway_usage[] = {
 		"aivalue gateway [--listen ADDR:PORT] --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo",
@@ -155,6 +157,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	struct opt_list upstreams = { 0 }, record_results = { 0 }, resource_maps = { 0 };
 	long long upstream_timeout = GATEWAY_DEFAULT_TIMEOUT_MS;
 	struct gateway_config gw;
+	const char *org_map = NULL;
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6)" },
@@ -216,6 +219,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_LIST, 0, "resource", &resource_maps, "UPSTREAM.TOOL=Type:ARG",
 		  "decide this tool's calls on resource Type::\"<argument ARG>\" instead of "
 		  "Tool::\"UPSTREAM.TOOL\" (repeatable)" },
+		{ OPT_STRING, 0, "org-map", &org_map, "FILE",
+		  "the mapping POST /api/v1/org/import applies (as 'import org --map'; docs/org.md)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -297,6 +302,16 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 			ret = 2;
 			goto gw_done;
 		}
+	}
+	if (org_map) {
+		FILE *f = fopen(org_map, "rb");
+		if (!f) {
+			fprintf(stderr, "error: --org-map: cannot open '%s'\n", org_map);
+			ret = 2;
+			goto gw_done;
+		}
+		fclose(f);
+		http_org_set_map(org_map);
 	}
 	/* fail fast: the workspace must exist and be an aivalue database */
 	if (cli_open_store(ctx, 0)) {

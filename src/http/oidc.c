@@ -51,14 +51,17 @@ static struct {
 	char *issuer, *client_id, *secret, *redirect, *audience, *name;
 	struct oidc_rule *rules;
 	size_t nrules;
-	pthread_mutex_t mu;     /* guards what follows */
+	pthread_mutex_t fetch_mu; /* one fetch from the provider at a time, never under mu */
+	pthread_mutex_t mu;     /* guards what follows; held only for memory, never the network */
 	int discovered;
 	char *authorize_url, *token_url, *jwks_url;
+	char *end_session_url;  /* RP-initiated logout, NULL when not offered */
+	json_t *id_tokens;      /* session token name -> its ID token (id_token_hint) */
 	unsigned algs;          /* ALG_* the provider lists and we accept */
 	struct oidc_key keys[OIDC_MAX_KEYS];
 	size_t nkeys;
 	int64_t jwks_at_us;     /* last JWKS fetch (0: never) */
-} oc = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} oc = { .fetch_mu = PTHREAD_MUTEX_INITIALIZER, .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* ---- HTTP to the provider ---- */
 
@@ -135,32 +138,42 @@ static int fetch_json(const char *url, json_t **out, struct aiv_err *err)
 
 /* ---- discovery and keys (callers hold oc.mu) ---- */
 
-static void keys_clear(void)
+static void keys_release(struct oidc_key *keys, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < oc.nkeys; i++)
-		cjose_jwk_release(oc.keys[i].jwk);
+	for (i = 0; i < n; i++)
+		cjose_jwk_release(keys[i].jwk);
+}
+
+static void keys_clear(void)
+{
+	keys_release(oc.keys, oc.nkeys);
 	oc.nkeys = 0;
 }
 
-static int load_jwks(struct aiv_err *err)
+/*
+ * Fetch and parse the key set at url into keys[0..*n), touching nothing
+ * shared: the network is never waited on under oc.mu (a slow provider
+ * must not hold up the requests that only need the cached keys).
+ */
+static int fetch_jwks(const char *url, struct oidc_key *keys, size_t *n,
+		      struct aiv_err *err)
 {
-	json_t *doc, *keys, *k;
+	json_t *doc, *arr, *k;
 	size_t i;
 	int ret;
 
-	oc.jwks_at_us = time_now_us();
-	if ((ret = fetch_json(oc.jwks_url, &doc, err)))
+	*n = 0;
+	if ((ret = fetch_json(url, &doc, err)))
 		return ret;
-	keys = json_object_get(doc, "keys");
-	if (!json_is_array(keys) || json_array_size(keys) > OIDC_MAX_KEYS) {
+	arr = json_object_get(doc, "keys");
+	if (!json_is_array(arr) || json_array_size(arr) > OIDC_MAX_KEYS) {
 		json_decref(doc);
 		return aiv_fail(err, AIV_EIO, "identity provider: %s: 'keys' is not a list of at "
-				"most %d keys", oc.jwks_url, OIDC_MAX_KEYS);
+				"most %d keys", url, OIDC_MAX_KEYS);
 	}
-	keys_clear();
-	json_array_foreach(keys, i, k) {
+	json_array_foreach(arr, i, k) {
 		const char *use = json_string_value(json_object_get(k, "use"));
 		const char *kid = json_string_value(json_object_get(k, "kid"));
 		char *text;
@@ -179,11 +192,19 @@ static int load_jwks(struct aiv_err *err)
 			cjose_jwk_release(jwk);
 			continue; /* an "oct" key would be a shared secret: never */
 		}
-		snprintf(oc.keys[oc.nkeys].kid, sizeof(oc.keys[0].kid), "%s", kid ? kid : "");
-		oc.keys[oc.nkeys++].jwk = jwk;
+		snprintf(keys[*n].kid, sizeof(keys[0].kid), "%s", kid ? kid : "");
+		keys[(*n)++].jwk = jwk;
 	}
 	json_decref(doc);
 	return 0;
+}
+
+/* Swap a fetched key set in (caller holds oc.mu). */
+static void keys_swap(struct oidc_key *keys, size_t n)
+{
+	keys_clear();
+	memcpy(oc.keys, keys, n * sizeof(*keys));
+	oc.nkeys = n;
 }
 
 static char *dup_url(json_t *doc, const char *key)
@@ -193,7 +214,25 @@ static char *dup_url(json_t *doc, const char *key)
 	return v && (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) ? xstrdup(v) : NULL;
 }
 
-static int discover(struct aiv_err *err)
+/* What discovery finds, fetched and parsed outside oc.mu. */
+struct discovery {
+	char *authorize_url, *token_url, *jwks_url, *end_session_url;
+	unsigned algs;
+	struct oidc_key keys[OIDC_MAX_KEYS];
+	size_t nkeys;
+};
+
+static void discovery_release(struct discovery *d)
+{
+	free(d->authorize_url);
+	free(d->token_url);
+	free(d->jwks_url);
+	free(d->end_session_url);
+	keys_release(d->keys, d->nkeys);
+	memset(d, 0, sizeof(*d));
+}
+
+static int fetch_discovery(const char *issuer, struct discovery *d, struct aiv_err *err)
 {
 	struct strbuf url = STRBUF_INIT;
 	json_t *doc, *algs, *a;
@@ -201,9 +240,8 @@ static int discover(struct aiv_err *err)
 	size_t i;
 	int ret;
 
-	if (oc.discovered)
-		return 0;
-	strbuf_addstr(&url, oc.issuer);
+	memset(d, 0, sizeof(*d));
+	strbuf_addstr(&url, issuer);
 	while (url.len && url.buf[url.len - 1] == '/')
 		url.buf[--url.len] = '\0';
 	strbuf_addstr(&url, "/.well-known/openid-configuration");
@@ -212,60 +250,119 @@ static int discover(struct aiv_err *err)
 	if (ret)
 		return ret;
 	iss = json_string_value(json_object_get(doc, "issuer"));
-	if (!iss || strcmp(iss, oc.issuer)) {
+	if (!iss || strcmp(iss, issuer)) {
 		ret = aiv_fail(err, AIV_EIO, "identity provider: its metadata names issuer '%s', not "
-			       "the configured '%s'", iss ? iss : "(none)", oc.issuer);
+			       "the configured '%s'", iss ? iss : "(none)", issuer);
 		goto out;
 	}
-	free(oc.authorize_url);
-	free(oc.token_url);
-	free(oc.jwks_url);
-	oc.authorize_url = dup_url(doc, "authorization_endpoint");
-	oc.token_url = dup_url(doc, "token_endpoint");
-	oc.jwks_url = dup_url(doc, "jwks_uri");
-	if (!oc.authorize_url || !oc.token_url || !oc.jwks_url) {
+	d->authorize_url = dup_url(doc, "authorization_endpoint");
+	d->token_url = dup_url(doc, "token_endpoint");
+	d->jwks_url = dup_url(doc, "jwks_uri");
+	d->end_session_url = dup_url(doc, "end_session_endpoint");
+	if (!d->authorize_url || !d->token_url || !d->jwks_url) {
 		ret = aiv_fail(err, AIV_EIO, "identity provider: its metadata lacks "
 			       "authorization_endpoint, token_endpoint or jwks_uri");
 		goto out;
 	}
-	oc.algs = 0;
 	algs = json_object_get(doc, "id_token_signing_alg_values_supported");
 	json_array_foreach(algs, i, a) {
 		const char *s = json_string_value(a);
 		if (!s)
 			continue;
 		if (!strcmp(s, "RS256"))
-			oc.algs |= ALG_RS256;
+			d->algs |= ALG_RS256;
 		else if (!strcmp(s, "PS256"))
-			oc.algs |= ALG_PS256;
+			d->algs |= ALG_PS256;
 		else if (!strcmp(s, "ES256"))
-			oc.algs |= ALG_ES256;
+			d->algs |= ALG_ES256;
 	}
-	if (!oc.algs) {
+	if (!d->algs) {
 		ret = aiv_fail(err, AIV_EIO, "identity provider: it signs with none of RS256, PS256 "
 			       "and ES256");
 		goto out;
 	}
-	if (!(ret = load_jwks(err)))
-		oc.discovered = 1;
+	ret = fetch_jwks(d->jwks_url, d->keys, &d->nkeys, err);
 out:
 	json_decref(doc);
+	if (ret)
+		discovery_release(d);
 	return ret;
 }
 
-/* The key for kid (or the only key, without kid), refetching once; NULL if none. */
-static cjose_jwk_t *find_key(const char *kid, int refetch)
+/*
+ * Discover the provider once: fetch outside oc.mu (fetch_mu lets one
+ * thread fetch at a time), swap the result in under it.  0 when
+ * discovered, now or before.
+ */
+static int ensure_discovered(struct aiv_err *err)
+{
+	struct discovery d;
+	int done, ret = 0;
+
+	pthread_mutex_lock(&oc.mu);
+	done = oc.discovered;
+	pthread_mutex_unlock(&oc.mu);
+	if (done)
+		return 0;
+	pthread_mutex_lock(&oc.fetch_mu);
+	pthread_mutex_lock(&oc.mu);
+	done = oc.discovered; /* another thread may have done it meanwhile */
+	pthread_mutex_unlock(&oc.mu);
+	if (!done && !(ret = fetch_discovery(oc.issuer, &d, err))) {
+		pthread_mutex_lock(&oc.mu);
+		free(oc.authorize_url);
+		free(oc.token_url);
+		free(oc.jwks_url);
+		free(oc.end_session_url);
+		oc.authorize_url = d.authorize_url;
+		oc.token_url = d.token_url;
+		oc.jwks_url = d.jwks_url;
+		oc.end_session_url = d.end_session_url;
+		oc.algs = d.algs;
+		keys_swap(d.keys, d.nkeys);
+		oc.jwks_at_us = time_now_us();
+		oc.discovered = 1;
+		pthread_mutex_unlock(&oc.mu);
+	}
+	pthread_mutex_unlock(&oc.fetch_mu);
+	return ret;
+}
+
+/*
+ * Key rotation: the provider may publish a new key.  Refetch the key set,
+ * at most every OIDC_JWKS_REFETCH_S, outside oc.mu, and swap it in.
+ */
+static void refetch_keys(void)
 {
 	struct aiv_err err = AIV_ERR_INIT;
+	struct oidc_key keys[OIDC_MAX_KEYS];
+	size_t n = 0;
+	char *url = NULL;
+
+	pthread_mutex_lock(&oc.fetch_mu);
+	pthread_mutex_lock(&oc.mu);
+	if (oc.jwks_url && time_now_us() - oc.jwks_at_us >= OIDC_JWKS_REFETCH_S * 1000000LL) {
+		oc.jwks_at_us = time_now_us(); /* one try per interval, even a failed one */
+		url = xstrdup(oc.jwks_url);
+	}
+	pthread_mutex_unlock(&oc.mu);
+	if (url && !fetch_jwks(url, keys, &n, &err)) {
+		pthread_mutex_lock(&oc.mu);
+		keys_swap(keys, n);
+		pthread_mutex_unlock(&oc.mu);
+	}
+	pthread_mutex_unlock(&oc.fetch_mu);
+	free(url);
+}
+
+/* The key for kid (or the only key, without kid), NULL if none; caller holds oc.mu. */
+static cjose_jwk_t *find_key(const char *kid)
+{
 	size_t i;
 
 	for (i = 0; i < oc.nkeys; i++)
 		if (kid ? !strcmp(oc.keys[i].kid, kid) : oc.nkeys == 1)
 			return oc.keys[i].jwk;
-	/* key rotation: the provider may publish a new key; ask, but not too often */
-	if (refetch && time_now_us() - oc.jwks_at_us >= OIDC_JWKS_REFETCH_S * 1000000LL &&
-	    !load_jwks(&err))
-		return find_key(kid, 0);
 	return NULL;
 }
 
@@ -329,9 +426,9 @@ static int verify_jwt(const char *jwt, const char *want_aud, const char *want_no
 	*claims = NULL;
 	if (n > OIDC_MAX_JWT)
 		return aiv_fail(err, AIV_EPERM, "token longer than %d bytes", OIDC_MAX_JWT);
+	if ((ret = ensure_discovered(err)))
+		return ret;
 	pthread_mutex_lock(&oc.mu);
-	if ((ret = discover(err)))
-		goto out;
 	if (!(jws = cjose_jws_import(jwt, n, &ce))) {
 		/* cjose refuses an empty signature, so alg none ends here or below */
 		ret = aiv_fail(err, AIV_EPERM, "not a signed JWT (%s)", ce.message);
@@ -347,7 +444,14 @@ static int verify_jwt(const char *jwt, const char *want_aud, const char *want_no
 			       alg ? alg : "(none)");
 		goto out;
 	}
-	if (!(jwk = find_key(kid, 1))) {
+	if (!(jwk = find_key(kid))) {
+		/* an unknown kid: refetch the keys without holding oc.mu, then look again */
+		pthread_mutex_unlock(&oc.mu);
+		refetch_keys();
+		pthread_mutex_lock(&oc.mu);
+		jwk = find_key(kid);
+	}
+	if (!jwk) {
 		ret = aiv_fail(err, AIV_EPERM, "no key '%s' in the provider's key set",
 			       kid ? kid : "(no kid)");
 		goto out;
@@ -693,10 +797,8 @@ int oidc_configure(const struct oidc_config *cfg, struct store *s, const char *a
 	oc.name = cfg->name ? xstrdup(cfg->name) : xstrfmt("%.*s", (int)(end - host), host);
 	if ((ret = ledger_mapping(s, actor, cfg->role_map, digest, err)))
 		return ret;
-	pthread_mutex_lock(&oc.mu);
-	if (discover(&ferr))
+	if (ensure_discovered(&ferr))
 		fprintf(stderr, "warning: %s (retried at the first sign-in)\n", ferr.msg);
-	pthread_mutex_unlock(&oc.mu);
 	oc.enabled = 1;
 	return 0;
 }
@@ -760,8 +862,8 @@ void oidc_h_start(struct http_request *req, struct http_response *res)
 				  "this server has no identity provider configured");
 		return;
 	}
+	ret = ensure_discovered(&err);
 	pthread_mutex_lock(&oc.mu);
-	ret = discover(&err);
 	if (!ret)
 		strbuf_addf(&url, "%s%s", oc.authorize_url, strchr(oc.authorize_url, '?') ? "&" : "?");
 	pthread_mutex_unlock(&oc.mu);
@@ -927,6 +1029,88 @@ out:
 	return ret;
 }
 
+/*
+ * Keep a session's ID token for the id_token_hint of its sign-out.  In
+ * memory only (a restart forgets them: the sign-out then names the client
+ * instead), at most OIDC_MAX_HINTS at once.
+ */
+#define OIDC_MAX_HINTS 4096
+static void keep_id_token(const char *name, const char *id_token)
+{
+	pthread_mutex_lock(&oc.mu);
+	if (!oc.id_tokens)
+		oc.id_tokens = json_object();
+	if (json_object_size(oc.id_tokens) >= OIDC_MAX_HINTS)
+		json_object_clear(oc.id_tokens);
+	json_object_set_new(oc.id_tokens, name, json_string(id_token));
+	pthread_mutex_unlock(&oc.mu);
+}
+
+/*
+ * The claims of a JWT read without checking anything, or NULL: only to
+ * name who a refused token claims to be.  Never trusted, never stored.
+ */
+static json_t *unverified_claims(const char *jwt)
+{
+	const char *a = strchr(jwt, '.'), *b = a ? strchr(a + 1, '.') : NULL;
+	uint8_t *raw = NULL;
+	size_t n = 0;
+	cjose_err ce;
+	json_t *c;
+
+	if (!b || !cjose_base64url_decode(a + 1, (size_t)(b - a - 1), &raw, &n, &ce))
+		return NULL;
+	c = json_loadb((const char *)raw, n, 0, NULL);
+	cjose_get_dealloc()(raw);
+	if (!json_is_object(c)) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A claim as a short string for the ledger, or NULL when absent or not a string. */
+static char *claim_text(json_t *claims, const char *key)
+{
+	const char *v = json_string_value(json_object_get(claims, key));
+
+	return v ? xstrfmt("%.200s", v) : NULL;
+}
+
+/*
+ * sso.refused: a sign-in that reached the callback with an ID token from
+ * the provider and was refused (the token failed a check, or its person
+ * is in no mapped group).  The reason and who the token claims to be
+ * (issuer, sub, email; "verified" says whether its signature and claims
+ * were checked), never the token.  The actor is the provider.  Best
+ * effort: a failure to record is logged, and the refusal stands.
+ */
+static void ledger_refused(struct store *s, const char *reason, json_t *claims, int verified)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	char *sub = claim_text(claims, "sub"), *iss = claim_text(claims, "iss");
+	char *email = claim_text(claims, "email");
+	char *subject = xstrfmt("SSO/%s#%s", oc.issuer, sub ? sub : "");
+	char *actor = xstrfmt("idp:%s", oc.issuer);
+	json_t *payload = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b}", "issuer", oc.issuer,
+				    "reason", reason, "claimed_issuer", iss, "claimed_sub", sub,
+				    "claimed_email", email, "verified", verified);
+
+	if (!store_begin(s, &err)) {
+		if (ledger_append(s, actor, "sso.refused", subject, payload, NULL, &err) ||
+		    store_commit(s, &err))
+			store_rollback(s);
+	}
+	if (err.code)
+		fprintf(stderr, "aivalue: cannot record a refused sign-in: %s\n", err.msg);
+	json_decref(payload);
+	free(sub);
+	free(iss);
+	free(email);
+	free(subject);
+	free(actor);
+}
+
 void oidc_h_callback(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -964,7 +1148,10 @@ void oidc_h_callback(struct http_request *req, struct http_response *res)
 		goto out;
 	}
 	if (verify_jwt(id_token, oc.client_id, parts[1], &claims, &err)) {
+		json_t *claimed = unverified_claims(id_token);
 		strbuf_addf(&msg, "the ID token was refused: %s", err.msg);
+		ledger_refused(req->store, msg.buf, claimed, 0);
+		json_decref(claimed);
 		sso_refuse(req, res, 401, msg.buf);
 		goto out;
 	}
@@ -974,6 +1161,8 @@ void oidc_h_callback(struct http_request *req, struct http_response *res)
 		strbuf_addf(&msg, "your account (%s) is in no group that this server maps to a "
 			    "role, so it has no access; ask an administrator to add your group "
 			    "to the role mapping", claims_label(claims));
+		ledger_refused(req->store, "in no group or app role that the role mapping maps to "
+			       "a role of a person", claims, 1);
 		http_page_message(req, res, 403, "No access", msg.buf);
 		goto out;
 	}
@@ -994,6 +1183,7 @@ void oidc_h_callback(struct http_request *req, struct http_response *res)
 		sso_refuse(req, res, http_status_for(err.code), err.msg);
 		goto out;
 	}
+	keep_id_token(name, id_token);
 	strbuf_addf(&cookie, "aiv_session=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
 		    sid, (long long)((expires_us - now_us) / 1000000), req->tls ? "; Secure" : "");
 	http_header_add(res, "Set-Cookie", cookie.buf);
@@ -1017,6 +1207,46 @@ out:
 	json_decref(claims);
 	strbuf_release(&cookie);
 	strbuf_release(&msg);
+}
+
+char *oidc_logout_url(const struct token_info *ti)
+{
+	struct strbuf sb = STRBUF_INIT;
+	CURL *c;
+	char *hint = NULL, *back;
+	const char *cb = "/login/sso/callback";
+	size_t n;
+
+	if (!oc.enabled || strncmp(ti->name, "sso:", 4))
+		return NULL;
+	pthread_mutex_lock(&oc.mu);
+	if (oc.end_session_url) {
+		json_t *v = json_object_get(oc.id_tokens, ti->name);
+		strbuf_addstr(&sb, oc.end_session_url);
+		if (v)
+			hint = xstrdup(json_string_value(v));
+		json_object_del(oc.id_tokens, ti->name);
+	}
+	pthread_mutex_unlock(&oc.mu);
+	if (!sb.len || !(c = curl_easy_init())) {
+		free(hint);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	/* back to our sign-in page: the callback URL's origin + /login */
+	n = strlen(oc.redirect);
+	back = n > strlen(cb) && !strcmp(oc.redirect + n - strlen(cb), cb)
+	       ? xstrfmt("%.*s/login", (int)(n - strlen(cb)), oc.redirect) : NULL;
+	strbuf_addch(&sb, strchr(sb.buf, '?') ? '&' : '?');
+	add_param(&sb, c, "client_id", oc.client_id);
+	if (hint)
+		add_param(&sb, c, "id_token_hint", hint);
+	if (back)
+		add_param(&sb, c, "post_logout_redirect_uri", back);
+	curl_easy_cleanup(c);
+	free(hint);
+	free(back);
+	return strbuf_detach(&sb, NULL);
 }
 
 void oidc_signout(struct store *s, const struct token_info *ti)

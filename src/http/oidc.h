@@ -89,6 +89,15 @@ int oidc_check_bearer(const char *jwt, struct token_info *out, struct aiv_err *e
 
 /* Sign-out of a session token oidc made: revoke it (no-op for other names). */
 void oidc_signout(struct store *s, const struct token_info *ti);
+/*
+ * Where a browser signing out of such a session goes next to end its
+ * session at the provider too (RP-initiated logout): the provider's
+ * end_session_endpoint with client_id, id_token_hint (when this server
+ * still holds the session's ID token) and post_logout_redirect_uri (our
+ * /login).  A new string, or NULL when the provider offers no such
+ * endpoint or the session is not a single sign-on one.
+ */
+char *oidc_logout_url(const struct token_info *ti);
 
 /* The pages: GET /login/sso and GET /login/sso/callback. */
 void oidc_h_start(struct http_request *req, struct http_response *res);

@@ -54,7 +54,12 @@ static json_t *operation_json(const struct http_route *r)
 		json_object_set_new(op, "parameters", params);
 	else
 		json_decref(params);
-	if (r->flags & R_BODY)
+	if ((r->flags & R_BODY) && (r->flags & R_BODY_DATA))
+		json_object_set_new(op, "requestBody", json_pack(
+			"{s:b, s:{s:{s:{s:s}}, s:{s:{s:s}}}}", "required", 1, "content",
+			"application/json", "schema", "type", "object", "text/csv", "schema", "type",
+			"string"));
+	else if (r->flags & R_BODY)
 		json_object_set_new(op, "requestBody", json_pack(
 			"{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/yaml",
 			"schema", "type", "string"));

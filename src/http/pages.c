@@ -727,16 +727,20 @@ cleanup:
 static void h_logout(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
+	char *idp_logout = NULL;
 
 	/* the session ends on the server, not only in this browser */
 	if (req->session)
 		session_delete(req->store, req->session, &err);
-	if (req->via_cookie)
+	if (req->via_cookie) {
 		oidc_signout(req->store, &req->token); /* an SSO session's own token */
+		idp_logout = oidc_logout_url(&req->token); /* and the provider's session */
+	}
 	http_header_add(res, "Set-Cookie", req->tls
 			? "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure"
 			: "aiv_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-	http_header_add(res, "Location", "/login");
+	http_header_add(res, "Location", idp_logout ? idp_logout : "/login");
+	free(idp_logout);
 	res->status = 303;
 	res->content_type = "text/html; charset=utf-8";
 	strbuf_addstr(&res->body, "<!doctype html><title>Signed out</title>"

@@ -39,6 +39,7 @@ const struct http_route *const http_route_tables[] = {
 	http_metrics_routes, http_metrics_page_routes,
 	http_cost_routes,
 	http_value_routes, http_value_page_routes,
+	http_org_routes,
 	NULL,
 };
 

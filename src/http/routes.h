@@ -39,6 +39,7 @@ enum route_flags {
 	R_PAGE = 1 << 2,   /* an HTML page: no credential redirects to /login */
 	R_BODY = 1 << 3,   /* takes a request body (documented as requestBody) */
 	R_PRIORITY = 1 << 4, /* may use the connections reserved for agents (decide) */
+	R_BODY_DATA = 1 << 5, /* with R_BODY: the body is a data file (JSON or CSV), not YAML */
 };
 
 /* A query parameter, for the OpenAPI document. */
@@ -100,6 +101,9 @@ extern const struct http_route *const http_route_tables[];
 /* Tables defined by the modules of http/. */
 extern const struct http_route http_api_routes[];
 extern const struct http_route http_page_routes[];
+extern const struct http_route http_org_routes[];
+/* The mapping file POST /api/v1/org/import applies (serve --org-map), or NULL. */
+void http_org_set_map(const char *path);
 extern const struct http_route http_adoption_routes[], http_adoption_page_routes[];
 extern const struct http_route http_metrics_routes[], http_metrics_page_routes[];
 extern const struct http_route http_playbook_routes[], http_playbook_page_routes[];

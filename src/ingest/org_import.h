@@ -62,6 +62,14 @@ struct org_directory {
  */
 int org_read_files(const char *format, const char *const *paths, size_t npaths,
 		   const json_t *csv_columns, struct org_directory *dir, struct aiv_err *err);
+/*
+ * The same over sources that may be in memory: source i is bufs[i]
+ * (lens[i] bytes, not empty) named paths[i] in messages when bufs and
+ * bufs[i] are not NULL, else the file paths[i].
+ */
+int org_read_sources(const char *format, const char *const *paths, const char *const *bufs,
+		     const size_t *lens, size_t npaths, const json_t *csv_columns,
+		     struct org_directory *dir, struct aiv_err *err);
 void org_directory_release(struct org_directory *dir);
 
 /* One person whose state changes (or would). */
@@ -82,10 +90,13 @@ struct org_result {
 	size_t njoined, nmoved, nleft, ajoined, amoved, aleft;
 	char **teams_created;
 	size_t nteams, ateams;
+	struct org_change *teams_updated; /* name: the team; detail: "title a -> b, ..." */
+	size_t nteams_updated, ateams_updated;
 	struct org_warning *warnings;
 	size_t nwarnings, awarnings;
 	int64_t people, identities, identities_changed; /* active people after; identity rows */
 	int64_t seq_join, seq_move, seq_leave, seq_identities; /* 0: no entry */
+	int64_t seq_team;      /* org.team: teams renamed, re-led or re-mapped */
 	char map_sha256[65];   /* "" when no mapping file */
 	char content_hash[65];
 	struct tally tally;    /* moved from the directory read */
@@ -97,6 +108,8 @@ struct org_import_opts {
 	size_t npaths;
 	const char *map;       /* mapping YAML file, or NULL */
 	const char *date;      /* YYYY-MM-DD leavers leave on; NULL: today (UTC) */
+	const char *body;      /* with npaths 1: the export itself, paths[0] its name */
+	size_t body_len;       /* (POST /api/v1/org/import) */
 	int dry_run;
 };
 
@@ -108,5 +121,10 @@ struct org_import_opts {
 int org_import(struct store *s, const struct catalog *cat, const char *actor,
 	       const struct org_import_opts *o, struct org_result *res, struct aiv_err *err);
 void org_result_release(struct org_result *r);
+/*
+ * The accounting of an import as JSON, the one form `import org --json`
+ * and POST /api/v1/org/import print (docs/org.md).  A new reference.
+ */
+json_t *org_result_json(const struct org_result *r);
 
 #endif

@@ -579,6 +579,13 @@ static int hash_file(struct rctx *c, FILE *f)
 int org_read_files(const char *format, const char *const *paths, size_t npaths,
 		   const json_t *csv_columns, struct org_directory *dir, struct aiv_err *err)
 {
+	return org_read_sources(format, paths, NULL, NULL, npaths, csv_columns, dir, err);
+}
+
+int org_read_sources(const char *format, const char *const *paths, const char *const *bufs,
+		     const size_t *lens, size_t npaths, const json_t *csv_columns,
+		     struct org_directory *dir, struct aiv_err *err)
+{
 	struct rctx c;
 	json_t *groups = json_array();
 	long total = 0, resources = 0;
@@ -600,7 +607,8 @@ int org_read_files(const char *format, const char *const *paths, size_t npaths,
 	}
 	dir->format = format;
 	for (i = 0; i < npaths && !ret; i++) {
-		FILE *f = fopen(paths[i], "rb");
+		FILE *f = bufs && bufs[i] ? fmemopen((void *)bufs[i], lens[i], "rb")
+					  : fopen(paths[i], "rb");
 		json_error_t je;
 		json_t *doc;
 

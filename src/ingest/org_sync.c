@@ -28,6 +28,7 @@
 #include "core/banned.h"
 #include "core/cjson.h"
 #include "core/hash.h"
+#include "core/tally.h"
 #include "core/timeutil.h"
 #include "core/yaml.h"
 #include "ingest/identity.h"
@@ -602,12 +603,14 @@ static int is_champion(struct plan *pl, const struct org_user *u)
 	return yes;
 }
 
-/* "field a -> b" for each field that differs, or NULL when equal. */
-static char *spec_diff(const json_t *old, const json_t *new_)
+static const char *const person_fields[] = { "team", "role", "manager", "email",
+					     "display_name", "champion", "directory_id",
+					     "status", NULL };
+static const char *const team_fields[] = { "title", "function", "lead", NULL };
+
+/* "field a -> b" for each of fields that differs, or NULL when equal. */
+static char *spec_diff(const json_t *old, const json_t *new_, const char *const *fields)
 {
-	static const char *const fields[] = { "team", "role", "manager", "email",
-					      "display_name", "champion", "directory_id",
-					      "status", NULL };
 	struct strbuf sb = STRBUF_INIT;
 	int i;
 
@@ -637,6 +640,32 @@ static void add_doc(struct plan *pl, const char *kind, json_t *spec)
 	json_array_append_new(pl->docs, d);
 }
 
+/*
+ * A stored team the export still has members of: the department's name
+ * is its title, the mapping gives its function, and the one member whose
+ * manager is outside it leads it (several such members: the lead stays).
+ * A difference is a team update, applied and ledgered like a mover.
+ */
+static void plan_team_update(struct plan *pl, struct org_result *r, const struct pu *p,
+			     const json_t *lead, json_t *done)
+{
+	json_t *old = json_object_get(pl->teams, p->team), *spec = json_deep_copy(old);
+	char *d;
+
+	json_object_set_new(done, p->team, json_null()); /* handled: not made, not again */
+	json_object_set_new(spec, "title", json_string(p->team_title));
+	json_object_set_new(spec, "function", json_string(p->function));
+	if (lead && json_integer_value(lead) >= 0)
+		json_object_set_new(spec, "lead",
+				    json_string(pl->pu[json_integer_value(lead)].name));
+	if ((d = spec_diff(old, spec, team_fields))) {
+		add_change(&r->teams_updated, &r->nteams_updated, &r->ateams_updated, p->team, d);
+		add_doc(pl, "Team", spec);
+		free(d);
+	}
+	json_decref(spec);
+}
+
 /* New teams: lead is the one member whose manager is outside, parent that manager's team. */
 static void plan_teams(struct plan *pl, struct org_result *r)
 {
@@ -661,9 +690,12 @@ static void plan_teams(struct plan *pl, struct org_result *r)
 	for (i = 0; i < pl->dir.n; i++) {
 		struct pu *p = &pl->pu[i];
 		json_t *t, *lead;
-		if (!p->keep || !p->team || !p->u->active || json_object_get(pl->teams, p->team) ||
-		    json_object_get(made, p->team))
+		if (!p->keep || !p->team || !p->u->active || json_object_get(made, p->team))
 			continue;
+		if (json_object_get(pl->teams, p->team)) {
+			plan_team_update(pl, r, p, json_object_get(leads, p->team), made);
+			continue;
+		}
 		t = json_pack("{s:s, s:s, s:s}", "name", p->team, "title", p->team_title,
 			      "function", p->function);
 		lead = json_object_get(leads, p->team);
@@ -678,8 +710,12 @@ static void plan_teams(struct plan *pl, struct org_result *r)
 		r->teams_created[r->nteams++] = xstrdup(p->team);
 	}
 	json_object_foreach(made, k, v) {
-		const char *parent = json_str(v, "parent");
-		if (parent && !json_object_get(made, parent) && !json_object_get(pl->teams, parent))
+		const char *parent;
+		if (json_is_null(v))
+			continue; /* a stored team, planned by plan_team_update */
+		parent = json_str(v, "parent");
+		if (parent && !json_is_object(json_object_get(made, parent)) &&
+		    !json_object_get(pl->teams, parent))
 			json_object_del(v, "parent"); /* the lead's manager has no team made */
 		add_doc(pl, "Team", v);
 	}
@@ -765,7 +801,7 @@ static int plan_people(struct plan *pl, struct org_result *r, struct aiv_err *er
 		} else if (json_str(old, "status") && !strcmp(json_str(old, "status"), "left")) {
 			add_change(&r->joined, &r->njoined, &r->ajoined, p->name, "returned");
 			add_doc(pl, "Person", spec);
-		} else if ((d = spec_diff(old, spec))) {
+		} else if ((d = spec_diff(old, spec, person_fields))) {
 			add_change(&r->moved, &r->nmoved, &r->amoved, p->name, d);
 			add_doc(pl, "Person", spec);
 			free(d);
@@ -806,18 +842,20 @@ static int cmp_change(const void *a, const void *b)
 
 /* org.join / org.move / org.leave: the count and the names of one kind of change. */
 static int append_kind(struct store *s, const char *actor, const char *action,
-		       struct org_change *v, size_t n, const struct org_result *r,
-		       int64_t *seq, struct aiv_err *err)
+		       const char *what, struct org_change *v, size_t n,
+		       const struct org_result *r, int64_t *seq, struct aiv_err *err)
 {
 	struct sha256_ctx h;
 	uint8_t dg[SHA256_LEN];
 	char hex[SHA256_HEX];
 	json_t *names, *payload;
+	char *key;
 	size_t i;
 	int ret;
 
 	if (!n)
 		return 0;
+	key = xstrfmt("%s_sha256", what); /* people_sha256, teams_sha256 */
 	names = json_array();
 	qsort(v, n, sizeof(*v), cmp_change);
 	sha256_init(&h);
@@ -830,11 +868,12 @@ static int append_kind(struct store *s, const char *actor, const char *action,
 	sha256_final(&h, dg);
 	hex_encode(dg, SHA256_LEN, hex);
 	payload = json_pack("{s:s, s:I, s:o, s:s, s:s, s:s, s:o}", "format", r->format,
-			    "count", (json_int_t)n, "people", names, "people_sha256", hex,
+			    "count", (json_int_t)n, what, names, key, hex,
 			    "content_hash", r->content_hash, "map_sha256", r->map_sha256,
 			    "tally", tally_json(&r->tally));
 	ret = ledger_append(s, actor, action, "org", payload, seq, err);
 	json_decref(payload);
+	free(key);
 	return ret;
 }
 
@@ -910,11 +949,14 @@ static int apply_plan(struct store *s, const struct catalog *cat, const char *ac
 	if (buf.len &&
 	    (ret = apply_sources(s, cat, actor, name, 1, buf.buf, buf.len, 0, &ar, err)))
 		goto out;
-	if ((ret = append_kind(s, actor, "org.join", r->joined, r->njoined, r, &r->seq_join,
-			       err)) ||
-	    (ret = append_kind(s, actor, "org.move", r->moved, r->nmoved, r, &r->seq_move,
-			       err)) ||
-	    (ret = append_kind(s, actor, "org.leave", r->left, r->nleft, r, &r->seq_leave, err)))
+	if ((ret = append_kind(s, actor, "org.join", "people", r->joined, r->njoined, r,
+			       &r->seq_join, err)) ||
+	    (ret = append_kind(s, actor, "org.move", "people", r->moved, r->nmoved, r,
+			       &r->seq_move, err)) ||
+	    (ret = append_kind(s, actor, "org.leave", "people", r->left, r->nleft, r,
+			       &r->seq_leave, err)) ||
+	    (ret = append_kind(s, actor, "org.team", "teams", r->teams_updated,
+			       r->nteams_updated, r, &r->seq_team, err)))
 		goto out;
 	/* identities need the people to exist: reload what is stored now */
 	json_decref(pl->persons);
@@ -974,6 +1016,51 @@ static void plan_release(struct plan *pl)
 	json_decref(pl->docs);
 }
 
+/* ---- the accounting as JSON (import org --json, POST /api/v1/org/import) ---- */
+
+static json_t *org_changes_json(const struct org_change *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, v[i].detail[0] ?
+				      json_pack("{s:s, s:s}", "person", v[i].name, "change",
+						v[i].detail) :
+				      json_pack("{s:s}", "person", v[i].name));
+	return a;
+}
+
+json_t *org_result_json(const struct org_result *r)
+{
+	json_t *w = json_array(), *t = json_array(), *tu = json_array();
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++)
+		json_array_append_new(w, json_pack("{s:s, s:s}", "warning", r->warnings[i].what,
+						   "records", r->warnings[i].detail));
+	for (i = 0; i < r->nteams; i++)
+		json_array_append_new(t, json_string(r->teams_created[i]));
+	for (i = 0; i < r->nteams_updated; i++)
+		json_array_append_new(tu, json_pack("{s:s, s:s}", "team", r->teams_updated[i].name,
+						    "change", r->teams_updated[i].detail));
+	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:s, s:s,"
+			 " s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+			 "format", r->format, "dry_run", r->dry_run, "unchanged", r->unchanged,
+			 "joined", org_changes_json(r->joined, r->njoined),
+			 "moved", org_changes_json(r->moved, r->nmoved),
+			 "left", org_changes_json(r->left, r->nleft), "teams_created", t,
+			 "teams_updated", tu,
+			 "warnings", w, "active_people", (json_int_t)r->people,
+			 "identities", (json_int_t)r->identities,
+			 "identities_changed", (json_int_t)r->identities_changed,
+			 "content_hash", r->content_hash, "map_sha256", r->map_sha256,
+			 "ledger", "join", (json_int_t)r->seq_join, "move", (json_int_t)r->seq_move,
+			 "leave", (json_int_t)r->seq_leave, "identities",
+			 (json_int_t)r->seq_identities, "team", (json_int_t)r->seq_team,
+			 "tally", tally_json(&r->tally));
+}
+
 void org_result_release(struct org_result *r)
 {
 	size_t i;
@@ -992,6 +1079,11 @@ void org_result_release(struct org_result *r)
 	}
 	for (i = 0; i < r->nteams; i++)
 		free(r->teams_created[i]);
+	for (i = 0; i < r->nteams_updated; i++) {
+		free(r->teams_updated[i].name);
+		free(r->teams_updated[i].detail);
+	}
+	free(r->teams_updated);
 	for (i = 0; i < r->nwarnings; i++) {
 		free(r->warnings[i].what);
 		free(r->warnings[i].detail);
@@ -1036,7 +1128,9 @@ int org_import(struct store *s, const struct catalog *cat, const char *actor,
 		snprintf(pl.date, sizeof(pl.date), "%.10s", now);
 	}
 	if ((ret = map_load(o->map, cat, &pl.map, res->map_sha256, err)) ||
-	    (ret = org_read_files(o->format, o->paths, o->npaths, pl.map.columns, &pl.dir, err)) ||
+	    (ret = org_read_sources(o->format, o->paths, o->body ? &o->body : NULL,
+				    &o->body_len, o->body ? 1 : o->npaths, pl.map.columns,
+				    &pl.dir, err)) ||
 	    (ret = load_specs(s, "Person", &pl.persons, err)) ||
 	    (ret = load_specs(s, "Team", &pl.teams, err)))
 		goto out;

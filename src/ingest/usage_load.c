@@ -124,12 +124,22 @@ static void add_person(const char *name, const char *role, const char *team,
 	utab_person(data, name, role, team, function, champion);
 }
 
+static void add_leaver(const char *name, int32_t left_day, void *data)
+{
+	struct usage_table *t = data;
+	uint32_t p = utab_find_person(t, name);
+
+	if (p != INTERN_NONE)
+		utab_left(t, p, left_day);
+}
+
 int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	int rc;
 
-	if ((rc = org_each_profile(s, add_person, t, err)))
+	if ((rc = org_each_profile(s, add_person, t, err)) ||
+	    (rc = org_each_leaver(s, add_leaver, t, err)))
 		return rc;
 	st = store_prepare(s, "SELECT DISTINCT person FROM usage_seats WHERE person IS NOT NULL",
 			   err);

@@ -44,6 +44,8 @@ struct pstat {
 	int32_t first, last; /* active days, INT32_MIN when never */
 	int prof;
 	int repeat;
+	int current;         /* employed in the as-of frame: counts in its headcount */
+	uint64_t emask;      /* periods the person was employed in */
 };
 
 void adoption_civil(int32_t days, int *y, int *m, int *d)
@@ -220,6 +222,16 @@ static void stats_add(struct adoption_stats *st, const struct pstat *ps,
 {
 	int j;
 
+	/* a period counts the people employed in it, leavers up to their day */
+	for (j = 0; j < r->nperiods; j++) {
+		if (!(ps->emask & (1ULL << j)))
+			continue;
+		st->people_by_period[j]++;
+		if (ps->pmask & (1ULL << j))
+			st->active_by_period[j]++;
+	}
+	if (!ps->current)
+		return; /* left before the as-of frame: in no headline figure */
 	st->people++;
 	if (ps->wdays > 0)
 		st->active++;
@@ -233,9 +245,6 @@ static void stats_add(struct adoption_stats *st, const struct pstat *ps,
 		if (ps->last < r->as_of - r->cfg.stalled_days + 1)
 			st->stalled++;
 	}
-	for (j = 0; j < r->nperiods; j++)
-		if (ps->pmask & (1ULL << j))
-			st->active_by_period[j]++;
 }
 
 static void stats_finish(struct adoption_stats *st, const int64_t *wdays, size_t n, int floor)
@@ -282,7 +291,7 @@ static void fold_groups(const struct usage_table *t, struct adoption_report *r, 
 	size_t *fill;
 
 	for (p = 0; p < t->npeople; p++)
-		if (lic[p])
+		if (lic[p] && ps[p].current)
 			off[dim_of(t, dim, (uint32_t)p) + 1]++;
 	for (g = 0; g < ng; g++)
 		off[g + 1] += off[g];
@@ -291,6 +300,7 @@ static void fold_groups(const struct usage_table *t, struct adoption_report *r, 
 	for (g = 0; g < ng; g++) {
 		gs[g].name = xstrdup(intern_str(names, (uint32_t)g));
 		gs[g].active_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
+		gs[g].people_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
 	}
 	for (p = 0; p < t->npeople; p++) {
 		uint32_t gi;
@@ -298,19 +308,27 @@ static void fold_groups(const struct usage_table *t, struct adoption_report *r, 
 			continue;
 		gi = dim_of(t, dim, (uint32_t)p);
 		stats_add(&gs[gi], &ps[p], r);
-		vals[fill[gi]++] = ps[p].wdays;
+		if (ps[p].current)
+			vals[fill[gi]++] = ps[p].wdays;
 	}
 	for (g = 0; g < ng; g++)
 		stats_finish(&gs[g], vals + off[g], off[g + 1] - off[g], r->cfg.privacy_floor);
-	/* groups with nobody licensed are left out; the rest sorted by name */
+	/*
+	 * groups with nobody licensed (now or in a period) are left out; the
+	 * rest sorted by name
+	 */
 	{
 		size_t o = 0;
 		for (g = 0; g < ng; g++) {
-			if (gs[g].people) {
+			int j, any = gs[g].people;
+			for (j = 0; !any && j < r->nperiods; j++)
+				any = gs[g].people_by_period[j];
+			if (any) {
 				gs[o++] = gs[g];
 			} else {
 				free(gs[g].name);
 				free(gs[g].active_by_period);
+				free(gs[g].people_by_period);
 			}
 		}
 		ng = o;
@@ -409,7 +427,8 @@ static void workflows_pass(const struct usage_table *t, struct adoption_report *
 			af->suppressed = gs->suppressed;
 			af->repeat_rate = gs->repeat_rate;
 			for (p = 0; p < t->npeople; p++)
-				if (lic[p] && t->function[p] == fid && foreign[p])
+				if (lic[p] && t->function[p] == fid && foreign[p] &&
+				    utab_employed(t, (uint32_t)p, r->window_start, r->as_of))
 					af->foreign_asset_users++;
 			af->enabled = af->repeat_rate >= c->xf_min_repeat_rate;
 			af->cross_enabled = af->foreign_asset_users >= c->xf_min_foreign_users;
@@ -428,6 +447,21 @@ static void workflows_pass(const struct usage_table *t, struct adoption_report *
 	free(foreign);
 	free(team_stamp);
 	free(fn_stamp);
+}
+
+/* The first and last day of period j of r (pm0: the first month's index). */
+static void period_bounds(const struct adoption_report *r, int pm0, int j, int32_t *from,
+			  int32_t *to)
+{
+	if (r->period == PERIOD_WEEK) {
+		*from = r->weeks_start + 7 * j;
+		*to = *from + 6;
+	} else {
+		int m = pm0 + j;
+		*from = (int32_t)time_days_from_civil(m / 12, (unsigned)(m % 12 + 1), 1);
+		*to = (int32_t)time_days_from_civil((m + 1) / 12, (unsigned)((m + 1) % 12 + 1),
+						   1) - 1;
+	}
 }
 
 static void cohorts_pass(const struct usage_table *t, struct adoption_report *r,
@@ -482,6 +516,7 @@ int adoption_compute(const struct usage_table *t, const struct adoption_config *
 	uint8_t *lic;
 	int64_t *wd;
 	size_t p, nlic = 0;
+	int32_t frame_start;
 	int wd_, pm0 = 0, d, j;
 
 	memset(r, 0, sizeof(*r));
@@ -520,19 +555,29 @@ int adoption_compute(const struct usage_table *t, const struct adoption_config *
 	lic = xcalloc(t->npeople + 1, 1);
 	wd = xmalloc(st_mult(t->npeople + 1, sizeof(*wd)));
 	r->seats_known = t->have_seats;
+	frame_start = r->weeks_start < r->window_start ? r->weeks_start : r->window_start;
 	for (p = 0; p < t->npeople; p++) {
 		person_pass(t, r, (uint32_t)p, &ps[p], feat_stamp, &pm0);
+		ps[p].current = utab_employed(t, (uint32_t)p, frame_start, as_of);
+		for (j = 0; j < r->nperiods; j++) {
+			int32_t from, to;
+			period_bounds(r, pm0, j, &from, &to);
+			if (utab_employed(t, (uint32_t)p, from, to))
+				ps[p].emask |= 1ULL << j;
+		}
 		lic[p] = t->have_seats ? t->licensed[p] : 1;
 		if (!lic[p] && ps[p].first != INT32_MIN)
 			r->unlicensed_users++;
 	}
 	r->org.name = xstrdup("organisation");
 	r->org.active_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
+	r->org.people_by_period = xcalloc((size_t)r->nperiods + 1, sizeof(int));
 	for (p = 0; p < t->npeople; p++) {
 		if (!lic[p])
 			continue;
 		stats_add(&r->org, &ps[p], r);
-		wd[nlic++] = ps[p].wdays;
+		if (ps[p].current)
+			wd[nlic++] = ps[p].wdays;
 	}
 	stats_finish(&r->org, wd, nlic, cfg->privacy_floor);
 	lorenz(wd, nlic, r->lorenz);
@@ -588,7 +633,7 @@ void adoption_repeat_series(const struct usage_table *t, const struct adoption_r
 	int32_t *ws = xcalloc(nends ? nends : 1, sizeof(*ws));
 	int32_t *we = xcalloc(nends ? nends : 1, sizeof(*we));
 	uint64_t *mask = xcalloc(nends ? nends : 1, sizeof(*mask));
-	int *people = xcalloc(st_mult(ngr ? ngr : 1, 1), sizeof(int));
+	int *people = xcalloc(st_mult(ngr ? ngr : 1, nends ? nends : 1), sizeof(int));
 	int *repeat = xcalloc(st_mult(ngr ? ngr : 1, nends ? nends : 1), sizeof(int));
 
 	for (g = 0; g < ng; g++)
@@ -603,7 +648,8 @@ void adoption_repeat_series(const struct usage_table *t, const struct adoption_r
 		if (!gi || (t->have_seats && !t->licensed[p]))
 			continue;
 		gi--;
-		people[gi]++;
+		for (j = 0; j < nends; j++)
+			people[gi * nends + j] += utab_employed(t, (uint32_t)p, ws[j], ends[j]);
 		memset(mask, 0, nends * sizeof(*mask));
 		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
 			int32_t d = t->day[i];
@@ -614,12 +660,15 @@ void adoption_repeat_series(const struct usage_table *t, const struct adoption_r
 					mask[j] |= 1ULL << ((d - ws[j]) / 7);
 		}
 		for (j = 0; j < nends; j++)
-			repeat[gi * nends + j] += __builtin_popcountll(mask[j]) >= r->cfg.min_active_weeks;
+			if (utab_employed(t, (uint32_t)p, ws[j], ends[j]))
+				repeat[gi * nends + j] +=
+					__builtin_popcountll(mask[j]) >= r->cfg.min_active_weeks;
 	}
 	for (i = 0; i < ngr; i++)
 		for (j = 0; j < nends; j++)
-			out[i * nends + j] = people[i] < r->cfg.privacy_floor || !people[i] ? NAN :
-					     (double)repeat[i * nends + j] / people[i];
+			out[i * nends + j] = people[i * nends + j] < r->cfg.privacy_floor ||
+					     !people[i * nends + j] ? NAN :
+					     (double)repeat[i * nends + j] / people[i * nends + j];
 	free(slot);
 	free(ws);
 	free(we);
@@ -632,6 +681,7 @@ static void stats_release(struct adoption_stats *s)
 {
 	free(s->name);
 	free(s->active_by_period);
+	free(s->people_by_period);
 }
 
 void adoption_report_release(struct adoption_report *r)

@@ -53,7 +53,8 @@ extern const char *const adoption_dim_names[DIM_N];
 /* Figures for one population (the organisation, or one group). */
 struct adoption_stats {
 	char *name;
-	int people;          /* licensed people: the denominator of every rate */
+	int people;          /* licensed people employed in the as-of frame (weeks and
+				window): the denominator of every rate */
 	int suppressed;      /* people < privacy floor: no figure is reported */
 	int active;          /* active in the window */
 	int repeat_users;    /* active in >= k of the last n weeks */
@@ -66,6 +67,8 @@ struct adoption_stats {
 	int unused;          /* licensed, no active day in the window */
 	int power_users;
 	int *active_by_period;
+	int *people_by_period; /* licensed people employed in each period (a leaver
+				  up to the period holding the day they left) */
 };
 
 struct adoption_workflow {

@@ -58,6 +58,10 @@ static json_t *stats_json(const struct adoption_stats *s, const struct adoption_
 	for (j = 0; j < r->nperiods; j++)
 		json_array_append_new(per, json_integer(s->active_by_period[j]));
 	json_object_set_new(o, "active_by_period", per);
+	per = json_array();
+	for (j = 0; j < r->nperiods; j++)
+		json_array_append_new(per, json_integer(s->people_by_period[j]));
+	json_object_set_new(o, "people_by_period", per);
 	return o;
 }
 

@@ -126,7 +126,8 @@ void adoption_starters(const struct usage_table *t, const struct adoption_report
 		for (p = 0; p < t->npeople; p++) {
 			int tgt = list_has(sw, "roles", intern_str(&t->roles, t->role[p])) ||
 				  list_has(sw, "functions", intern_str(&t->functions, t->function[p]));
-			if (!(t->have_seats ? t->licensed[p] : 1))
+			if (!(t->have_seats ? t->licensed[p] : 1) ||
+			    !utab_employed(t, (uint32_t)p, r->window_start, r->as_of))
 				continue;
 			o->targeted_people += tgt;
 			o->targeted_users += tgt && used[p];
@@ -145,7 +146,9 @@ void adoption_starters(const struct usage_table *t, const struct adoption_report
 						const char *g = l == 0 ? intern_str(&t->roles, t->role[p]) :
 								intern_str(&t->functions, t->function[p]);
 						if (strcmp(g, json_string_value(v)) ||
-						    !(t->have_seats ? t->licensed[p] : 1))
+						    !(t->have_seats ? t->licensed[p] : 1) ||
+						    !utab_employed(t, (uint32_t)p, r->window_start,
+								   r->as_of))
 							continue;
 						n++;
 						u += used[p];
@@ -237,7 +240,9 @@ void adoption_champions(const struct usage_table *t, const struct adoption_repor
 		}
 		for (p = 0; p < t->npeople; p++) {
 			int32_t wd, end;
-			if (p == c || t->team[p] != t->team[c] || !(t->have_seats ? t->licensed[p] : 1))
+			if (p == c || t->team[p] != t->team[c] ||
+			    !(t->have_seats ? t->licensed[p] : 1) ||
+			    !utab_employed(t, (uint32_t)p, r->weeks_start, r->as_of))
 				continue;
 			n++;
 			after += repeat_in(t, &r->cfg, (uint32_t)p, r->weeks_end);

@@ -41,6 +41,7 @@ void utab_release(struct usage_table *t)
 	free(t->function);
 	free(t->champion);
 	free(t->licensed);
+	free(t->left_day);
 	free(t->wf_creator);
 	intern_release(&t->names);
 	intern_release(&t->roles);
@@ -64,13 +65,27 @@ uint32_t utab_person(struct usage_table *t, const char *name, const char *role,
 	t->function = xrealloc(t->function, st_mult(t->apeople, sizeof(*t->function)));
 	t->champion = xrealloc(t->champion, t->apeople);
 	t->licensed = xrealloc(t->licensed, t->apeople);
+	t->left_day = xrealloc(t->left_day, st_mult(t->apeople, sizeof(*t->left_day)));
 	t->role[id] = intern_id(&t->roles, role ? role : "");
 	t->team[id] = intern_id(&t->teams, team ? team : "");
 	t->function[id] = intern_id(&t->functions, function ? function : "");
 	t->champion[id] = champion ? 1 : 0;
 	t->licensed[id] = 0;
+	t->left_day[id] = ORG_NEVER_LEFT;
 	t->npeople = id + 1;
 	return id;
+}
+
+void utab_left(struct usage_table *t, uint32_t person, int32_t left_day)
+{
+	if (person < t->npeople)
+		t->left_day[person] = left_day;
+}
+
+int utab_employed(const struct usage_table *t, uint32_t person, int32_t from_day,
+		  int32_t to_day)
+{
+	return org_people_active_between(t->left_day[person], from_day, to_day);
 }
 
 uint32_t utab_find_person(const struct usage_table *t, const char *name)

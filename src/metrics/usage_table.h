@@ -20,6 +20,7 @@
 
 #include "aiv.h"
 #include "intern.h"
+#include "org/people.h"
 #include "store/store.h"
 
 struct usage_table {
@@ -34,6 +35,7 @@ struct usage_table {
 	struct intern names;       /* person id == name id */
 	uint32_t *role, *team, *function; /* ids into roles/teams/functions */
 	uint8_t *champion, *licensed;
+	int32_t *left_day;         /* the day a leaver left, ORG_NEVER_LEFT (org/people.h) */
 	int have_seats;            /* some seat was recorded: licences known */
 	struct intern roles, teams, functions;
 	struct intern tools, features, workflows;
@@ -48,6 +50,14 @@ void utab_release(struct usage_table *t);
 /* Add a person (name must be new); returns its id. */
 uint32_t utab_person(struct usage_table *t, const char *name, const char *role,
 		     const char *team, const char *function, int champion);
+/* Mark a person as having left on `left_day` (days since 1970-01-01). */
+void utab_left(struct usage_table *t, uint32_t person, int32_t left_day);
+/*
+ * 1 when the person was employed on some day of [from_day, to_day]: the
+ * test every headcount of a period applies (org_people_active_between).
+ */
+int utab_employed(const struct usage_table *t, uint32_t person, int32_t from_day,
+		  int32_t to_day);
 /* Person id by name, or INTERN_NONE. */
 uint32_t utab_find_person(const struct usage_table *t, const char *name);
 /* Append an event (before utab_finish). */

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "core/timeutil.h"
+#include "org.h"
 #include "people.h"
 
 /* 1 when `sql` with the n text parameters returns a row, 0 if not, negative on error. */
@@ -134,6 +136,33 @@ int org_display_name(struct store *s, const char *name, char **out, struct aiv_e
 	rc = store_step(st, err);
 	if (rc == STORE_ROW && !store_col_is_null(st, 0) && *store_col_text(st, 0))
 		*out = xstrdup(store_col_text(st, 0));
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int org_people_active_between(int32_t left_day, int32_t from_day, int32_t to_day)
+{
+	(void)to_day; /* no joining day: employed from the beginning */
+	return left_day > from_day;
+}
+
+int org_each_leaver(struct store *s, org_leaver_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (store_schema_version(s) < ORG_LEFT_VERSION)
+		return 0;
+	st = store_prepare(s, "SELECT name, left_at FROM people WHERE status = 'left'"
+			   " AND left_at IS NOT NULL ORDER BY name", err);
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t us;
+		if (time_parse_iso(store_col_text(st, 1), &us))
+			continue; /* apply checked it: YYYY-MM-DD */
+		fn(store_col_text(st, 0), (int32_t)(us / (86400 * (int64_t)1000000)), data);
+	}
 	store_reset(st);
 	return rc < 0 ? rc : 0;
 }

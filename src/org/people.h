@@ -47,6 +47,29 @@ int org_each_person_row(struct store *s, org_person_row_fn fn, void *data,
 			struct aiv_err *err);
 
 /*
+ * Employment of a person over time: a person counts in a period's
+ * headcount (the denominator of a share for that period) only if they
+ * were employed in it.  The directory gives no joining day, so a person
+ * is taken as employed from the beginning; one who left on day L
+ * (people.left_at, days since 1970-01-01) was employed through L - 1.
+ * ORG_NEVER_LEFT for a person still employed.
+ *
+ * 1 when a person who left on `left_day` was employed on some day of
+ * [from_day, to_day] (left after its start), else 0.  Pure: every
+ * headcount of the measuring layers goes through it.
+ */
+#define ORG_NEVER_LEFT INT32_MAX
+int org_people_active_between(int32_t left_day, int32_t from_day, int32_t to_day);
+
+/*
+ * fn(name, left_day, data) per person marked left (status left, with
+ * left_at), by name: left_day in days since 1970-01-01.  0 or a negative
+ * code; a workspace older than the left_at column has no leavers.
+ */
+typedef void (*org_leaver_fn)(const char *name, int32_t left_day, void *data);
+int org_each_leaver(struct store *s, org_leaver_fn fn, void *data, struct aiv_err *err);
+
+/*
  * fn(name, role, team, function, champion, data) per person, by name:
  * function is the business function of the person's team ("" when the
  * team has none or is not stored).  Strings borrowed for the call.

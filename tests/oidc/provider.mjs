@@ -14,7 +14,8 @@
  *
  * Clients:
  *  - aivalue (secret "aivalue-secret"): the dashboard's sign-in, the code
- *    flow with PKCE S256 required, redirect URI --redirect;
+ *    flow with PKCE S256 required, redirect URI --redirect; its sign-out
+ *    (RP-initiated logout) may come back to that URL's origin + /login;
  *  - invoice-bot (secret "bot-secret"): client credentials; its JWT
  *    access tokens (audience api://aivalue) carry roles ["aivalue.agent"].
  * Accounts (the dev login form takes any password): alice (groups
@@ -70,6 +71,7 @@ const issuer = `http://127.0.0.1:${server.address().port}`;
 const provider = new Provider(issuer, {
 	clients: [
 		{ client_id: "aivalue", client_secret: "aivalue-secret", redirect_uris: [redirect],
+		  post_logout_redirect_uris: [redirect.replace(/\/login\/sso\/callback$/, "/login")],
 		  grant_types: ["authorization_code"], response_types: ["code"],
 		  token_endpoint_auth_method: "client_secret_basic" },
 		{ client_id: "invoice-bot", client_secret: "bot-secret", redirect_uris: [],

@@ -446,6 +446,61 @@ static void test_config_errors(void **state)
 	assert_non_null(strstr(err.msg, "'max_gini' must be 0 to 1"));
 }
 
+/*
+ * Leavers: ben leaves on 2024-03-01.  As of 2024-03-31 (weeks and window
+ * Mar 4-31) he is in no headcount: 4 people, repeat use 1 of 4 (ann), not
+ * 2 of 5.  The months count those employed in them: February 5 (ben, who
+ * used it on Feb 10, is one of them), March 4; his March events (after
+ * the day he left) make no one active.  The repeat series at Feb 29 (weeks
+ * Jan 29 - Feb 25) still counts him: role A 0 of 2; at Mar 31, 1 of 1.
+ */
+static void test_leaver(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct adoption_config cfg;
+	struct adoption_report r;
+	struct usage_table t;
+	int32_t ends[2];
+	double out[2 * 8];
+	size_t a;
+
+	(void)state;
+	assert_true(org_people_active_between(day("2024-03-01"), day("2024-02-01"),
+					      day("2024-02-29")));
+	assert_false(org_people_active_between(day("2024-03-01"), day("2024-03-01"),
+					       day("2024-03-31")));
+	assert_true(org_people_active_between(ORG_NEVER_LEFT, day("2024-03-01"),
+					      day("2024-03-31")));
+	assert_int_equal(adoption_config_load_buf(&cfg, "fixture.yaml", fixture_cfg,
+						  strlen(fixture_cfg), &err), 0);
+	build_fixture(&t);
+	assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, day("2024-03-31"), &r, &err), 0);
+	assert_int_equal(r.org.people, 5);
+	assert_true(fabs(r.org.repeat_rate - 0.4) < 1e-12);
+	assert_int_equal(r.org.active_by_period[11], 3);
+	adoption_report_release(&r);
+
+	utab_left(&t, utab_find_person(&t, "ben"), day("2024-03-01"));
+	assert_int_equal(adoption_compute(&t, &cfg, PERIOD_MONTH, day("2024-03-31"), &r, &err), 0);
+	assert_int_equal(r.org.people, 4);
+	assert_int_equal(r.org.repeat_users, 1);
+	assert_true(fabs(r.org.repeat_rate - 0.25) < 1e-12);
+	assert_int_equal(r.org.people_by_period[10], 5);
+	assert_int_equal(r.org.people_by_period[11], 4);
+	assert_int_equal(r.org.active_by_period[10], 1);
+	assert_int_equal(r.org.active_by_period[11], 2);
+	assert_int_equal(group(&r, DIM_ROLE, "A")->people, 1);
+	assert_int_equal(group(&r, DIM_ROLE, "A")->people_by_period[10], 2);
+	ends[0] = day("2024-02-29");
+	ends[1] = day("2024-03-31");
+	adoption_repeat_series(&t, &r, DIM_ROLE, ends, 2, out);
+	a = (size_t)(group(&r, DIM_ROLE, "A") - r.groups[DIM_ROLE]);
+	assert_true(fabs(out[a * 2 + 0] - 0.0) < 1e-12);
+	assert_true(fabs(out[a * 2 + 1] - 1.0) < 1e-12);
+	adoption_report_release(&r);
+	utab_release(&t);
+}
+
 static void test_civil(void **state)
 {
 	int y, m, d;
@@ -474,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_register),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_civil),
+		cmocka_unit_test(test_leaver),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

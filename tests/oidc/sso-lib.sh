@@ -1,0 +1,58 @@
+# tests/oidc/sso-lib.sh - the single sign-on tests' shared part (t2170,
+# t2171), sourced after tests/e2e/lib.sh: a free port for the server, the
+# provider (tests/oidc/provider.mjs) started and stopped with the test,
+# and the server started with single sign-on against it.  Sets AIV_PORT,
+# AIV_URL, REDIRECT; start_provider sets ISSUER and PROVIDER_PID;
+# start_sso_server sets AIV_SERVER_PID and SERVER_STARTED.
+
+free_port() {
+	python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+AIV_PORT=$(free_port)
+AIV_URL="http://127.0.0.1:$AIV_PORT"
+REDIRECT="$AIV_URL/login/sso/callback"
+PROVIDER_PID=
+
+# the provider goes with the test, whatever happens
+stop_provider() {
+	if test -n "$PROVIDER_PID"
+	then
+		{ kill "$PROVIDER_PID" 2>/dev/null || :; } &&
+		{ wait "$PROVIDER_PID" 2>/dev/null || :; }
+	fi &&
+	PROVIDER_PID=
+}
+trap 'stop_provider; cleanup_test_dir' EXIT
+
+# wait_for CMD...: retry CMD every 50 ms, at most 15 s
+wait_for() {
+	i=0 &&
+	while ! "$@"
+	do
+		i=$((i + 1)) &&
+		test "$i" -le 300 &&
+		sleep 0.05 || return 1
+	done
+}
+
+# start_provider [--port P] [--rotate]: sets ISSUER
+start_provider() {
+	node "$TEST_ROOT/tests/oidc/provider.mjs" --dir "$TEST_DIR/idp" --redirect "$REDIRECT" \
+		"$@" >"$TEST_DIR/provider.log" 2>&1 &
+	PROVIDER_PID=$! &&
+	wait_for grep -q "^issuer " "$TEST_DIR/provider.log" &&
+	ISSUER=$(sed -n "s/^issuer //p" "$TEST_DIR/provider.log")
+}
+
+# serve with single sign-on on $AIV_PORT (the provider knows that redirect)
+start_sso_server() {
+	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" --oidc-issuer "$ISSUER" \
+		--oidc-client-id aivalue --oidc-client-secret-file "$TEST_DIR/secret" \
+		--oidc-redirect "$REDIRECT" --oidc-role-map "$TEST_DIR/roles.yaml" \
+		--oidc-audience api://aivalue --oidc-name "Test IdP" >"$TEST_DIR/server.log" 2>&1 &
+	AIV_SERVER_PID=$! &&
+	echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers" &&
+	wait_for curl -fsS -o /dev/null "$AIV_URL/healthz" 2>/dev/null &&
+	SERVER_STARTED=$(date +%s)
+}
+

@@ -8,7 +8,9 @@
 // scenario named in FILE (the suite's expected-failures YAML: `server:` then
 // `  - name  # reason`) that fails is `not ok ... # TODO reason`, so the
 // harness shows it and the reason without failing, and one that passes
-// says it is no longer expected to fail.  Last line, always:
+// says it is no longer expected to fail.  Without --tap, one line per
+// scenario: `PASS name: K checks passed[, W warnings]` or
+// `FAIL name: check: message; ...` (what tests/e2e/t8140 reads).  Last line, always:
 //   conformance: P of T scenarios passed (C checks passed, F failed, W warnings); X expected failures
 // Exit 0 when every failing scenario is expected, 1 otherwise (also when
 // OUTDIR has no scenario at all).
@@ -63,12 +65,14 @@ for (const r of rows) {
 	const exp = expected.get(r.name);
 	const pass = r.failed === 0;
 	if (!pass && !exp) unexpected++;
-	if (!tap) continue;
 	const what = `${r.name}: ${r.ok} checks passed` + (r.warn ? `, ${r.warn} warnings` : '');
-	if (pass)
+	const why = r.why.replace(/[\r\n#]+/g, ' ').slice(0, 300);
+	if (!tap)
+		console.log(pass ? `PASS ${what}` : `FAIL ${r.name}: ${why}`);
+	else if (pass)
 		console.log(`ok ${n} - ${what}` + (exp ? ` # TODO listed as an expected failure but passes now: ${exp}` : ''));
 	else
-		console.log(`not ok ${n} - ${r.name}: ${r.why.replace(/[\r\n#]+/g, ' ').slice(0, 300)}` +
+		console.log(`not ok ${n} - ${r.name}: ${why}` +
 			(exp ? ` # TODO ${exp}` : ''));
 }
 const sum = (k) => rows.reduce((a, r) => a + r[k], 0);

@@ -447,30 +447,31 @@ static int direct(struct pipe_up *u, int n, int64_t *lat)
 /* ---- the ledger: gateway calls chained ---- */
 
 struct ledger_count {
-	long long calls, entries;
+	long long calls, entries; /* allowed calls answered with a result; gateway.calls entries */
 };
 
 /*
- * Count the calls in the gateway's ledger entries: each entry's payload
- * holds its calls as an array ("calls"), or a count ("count"/"n").
+ * Count the allowed, answered calls in one gateway.calls ledger entry:
+ * its payload is {"count": n, "records": [...]}, one record per call
+ * ({"kind": "call", "outcome": "allow", "status": "ok", ...}) or
+ * filtered tools/list (src/gateway/record.c).
  */
 static int count_row(const struct ledger_row *row, void *data)
 {
 	struct ledger_count *lc = data;
 	json_error_t je;
-	json_t *p = json_loadb(row->payload, row->payload_len, 0, &je), *v;
+	json_t *p = json_loadb(row->payload, row->payload_len, 0, &je), *rec;
+	size_t i;
 
 	lc->entries++;
-	if (!p)
-		return 0;
-	if ((v = json_object_get(p, "calls")) && json_is_array(v))
-		lc->calls += (long long)json_array_size(v);
-	else if ((v = json_object_get(p, "count")) && json_is_integer(v))
-		lc->calls += json_integer_value(v);
-	else if ((v = json_object_get(p, "n")) && json_is_integer(v))
-		lc->calls += json_integer_value(v);
-	else
-		lc->calls++;
+	json_array_foreach(json_object_get(p, "records"), i, rec) {
+		const char *kind = json_string_value(json_object_get(rec, "kind"));
+		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
+		const char *status = json_string_value(json_object_get(rec, "status"));
+		if (kind && !strcmp(kind, "call") && outcome && !strcmp(outcome, "allow") &&
+		    status && !strcmp(status, "ok"))
+			lc->calls++;
+	}
 	json_decref(p);
 	return 0;
 }
@@ -486,7 +487,7 @@ static int ledger_calls(struct ledger_count *lc)
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 		return -1;
 	}
-	ret = ledger_walk(s, 0, 0, NULL, "gateway.call", 0, 0, count_row, lc, &err);
+	ret = ledger_walk(s, 0, 0, NULL, "gateway.calls", 0, 0, count_row, lc, &err);
 	if (ret)
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 	store_close(s);
@@ -809,7 +810,7 @@ int main(int argc, char **argv)
 			}
 			store_close(s);
 		}
-		printf("  ledger: %lld calls chained in %lld entries, wrk completed %lld: %s\n",
+		printf("  ledger: %lld allowed calls chained in %lld entries, wrk completed %lld: %s\n",
 		       chained, after.entries - before.entries, completed,
 		       ok ? "none missing, chain verified" : "MISMATCH");
 		printf("RESULT name=gateway_calls_per_s value=%.0f unit=calls/s ratio=%.3f cpu_s=%.2f "

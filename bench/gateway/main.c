@@ -61,6 +61,7 @@
 
 #define SERVER_EVERYTHING "tests/mcp/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 #define MAX_RUNS 15
+#define INITIALIZED_LINE "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
 
 static char dir[] = "/tmp/bench-gateway.XXXXXX";
 static char bin[1024], db[1100], src[1024];
@@ -360,6 +361,7 @@ static int pipe_start(struct pipe_up *u, const char *script)
 	memset(u, 0, sizeof(*u));
 	if (pipe(to) || pipe(from))
 		return -1;
+	fflush(stdout);
 	if ((u->pid = fork()) == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		dup2(to[0], 0);
@@ -498,7 +500,7 @@ static int ledger_calls(struct ledger_count *lc)
 
 static int setup_workspace(char *tok, size_t toklen)
 {
-	char cmd[4096];
+	char cmd[8192];
 
 	if (write_file("org.yaml",
 		"kind: Team\nname: finance\ntitle: Finance\nfunction: finance\n---\n"
@@ -526,7 +528,10 @@ static int setup_workspace(char *tok, size_t toklen)
 static pid_t start_gateway(int port, const char *everything)
 {
 	char listen[64], up[2200], log[1200];
-	pid_t pid = fork();
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
 
 	if (pid != 0)
 		return pid;
@@ -626,7 +631,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 3000, 5, 32, 1, 3 };
 	char tok[256], everything[1200] = "", cmd[1400];
-	double p50[3][MAX_RUNS], p99[3][MAX_RUNS];
+	double p50[3][MAX_RUNS], p99[3][MAX_RUNS], lat_cpu, lat_wall;
 	int64_t *lat = NULL;
 	const char *env = getenv("AIVALUE_BIN");
 	struct conn c;
@@ -711,6 +716,8 @@ int main(int argc, char **argv)
 	    (have_up && through(&c, tok, "up.echo", 100, lat)))
 		goto out;
 
+	lat_cpu = cpu_s();
+	lat_wall = wall_s();
 	for (r = 0; r < o.runs; r++) {
 		struct pipe_up u;
 		if (through(&c, tok, "echo.echo", o.calls, lat))
@@ -725,8 +732,7 @@ int main(int argc, char **argv)
 		    pipe_call(&u, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
 			      "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
 			      "{\"name\":\"bench_gateway\",\"version\":\"1\"}}}", 1) ||
-		    write_all(u.in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n",
-			      56) ||
+		    write_all(u.in, INITIALIZED_LINE, strlen(INITIALIZED_LINE)) ||
 		    direct(&u, 100, lat) || direct(&u, o.calls, lat)) {
 			fprintf(stderr, "bench_gateway: the direct stdio upstream failed\n");
 			pipe_stop(&u);
@@ -735,6 +741,8 @@ int main(int argc, char **argv)
 		pipe_stop(&u);
 		percentiles(lat, o.calls, &p50[2][r], &p99[2][r]);
 	}
+	lat_cpu = cpu_s() - lat_cpu;
+	lat_wall = wall_s() - lat_wall;
 	{
 		double b50 = median(p50[0], o.runs), b99 = median(p99[0], o.runs);
 		printf("builtin:echo through the gateway, %d calls x %d runs, one connection: "
@@ -750,8 +758,12 @@ int main(int argc, char **argv)
 			printf("  overhead: p50 %.0f us (goal: under 150 us: %s), p99 %.0f us (goal: "
 			       "under 1 ms: %s)\n", o50, o50 < 150 ? "met" : "MISSED", o99,
 			       o99 < 1000 ? "met" : "MISSED");
-			printf("RESULT name=gateway_overhead_p50 value=%.0f unit=us ratio=%.3f target=150"
-			       " status=%s\n", o50, t50 > 0 ? d50 / t50 : 0, o50 < 150 ? "MET" : "MISSED");
+			printf("  this program's CPU while measuring latencies: %.2f s in %.2f s wall "
+			       "(the gateway and the upstreams run in their own processes)\n", lat_cpu,
+			       lat_wall);
+			printf("RESULT name=gateway_overhead_p50 value=%.0f unit=us ratio=%.3f cpu_s=%.2f "
+			       "wall_s=%.2f target=150 status=%s\n", o50, t50 > 0 ? d50 / t50 : 0, lat_cpu,
+			       lat_wall, o50 < 150 ? "MET" : "MISSED");
 			printf("RESULT name=gateway_overhead_p99 value=%.0f unit=us target=1000 status=%s\n",
 			       o99, o99 < 1000 ? "MET" : "MISSED");
 		} else {

@@ -94,6 +94,7 @@ int cmd_roadmap(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_logs(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_process(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_gateway(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_token(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_version(int argc, char **argv, struct aiv_ctx *ctx);
 const char *cli_questionnaire_path(void); /* $AIVALUE_QUESTIONNAIRE or NULL (built in) */

@@ -57,6 +57,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "evidence", cmd_evidence, NEED_STORE | NEED_CATALOG, "evaluate value hypotheses: supported, not supported, insufficient data" },
 	{ "exceptions", cmd_exceptions, NEED_STORE, "list, approve, reject and reassign escalations" },
 	{ "findings", cmd_findings, NEED_STORE | NEED_CATALOG, "failure-mode findings with evidence and the leadership move" },
+	{ "gateway", cmd_gateway, NEED_CATALOG, "run the MCP gateway: every agent tool call decided and recorded" },
 	{ "get", cmd_get, NEED_STORE | STORE_RO, "list or show objects" },
 	{ "graph", cmd_graph, NEED_STORE | STORE_RO, "artefact dependency graph: impact, deps, path, cycles" },
 	{ "help", cmd_help, 0, "show help for a command" },

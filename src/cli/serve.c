@@ -36,6 +36,7 @@
 #include "cmd.h"
 #include "control/control.h"
 #include "core/timeutil.h"
+#include "gateway/gateway.h"
 #include "http/oidc.h"
 #include "http/server.h"
 #include "ledger/checkpoint.h"
@@ -129,6 +130,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE",
 		"              --oidc-redirect URL --oidc-role-map FILE [--oidc-audience AUD]",
 		"              [--oidc-name NAME]]",
+		"             [--gateway --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo ...",
+		"              [--upstream-timeout MS] [--record-results TOOL ...]",
+		"              [--resource UPSTREAM.TOOL=Type:ARG ...]]",
 		NULL };
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
@@ -141,6 +145,10 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	long long header_to = 10, request_to = 30, drain_to = 10;
 	int quiet = 0, no_warm = 0;
 	struct oidc_config oidc = { 0 };
+	int gateway = 0;
+	struct opt_list upstreams = { 0 }, record_results = { 0 }, resource_maps = { 0 };
+	long long upstream_timeout = GATEWAY_DEFAULT_TIMEOUT_MS;
+	struct gateway_config gw;
 	const struct option opts[] = {
 		{ OPT_STRING, 'l', "listen", &listen, "ADDR:PORT",
 		  "address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6)" },
@@ -189,6 +197,19 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		  "... the audience of API bearer tokens (default: the client id)" },
 		{ OPT_STRING, 0, "oidc-name", &oidc.name, "NAME",
 		  "... the provider's name on the sign-in button (default: its host)" },
+		{ OPT_BOOL, 0, "gateway", &gateway, NULL,
+		  "also run the MCP gateway at /mcp (docs/gateway.md)" },
+		{ OPT_LIST, 0, "upstream", &upstreams, "NAME=TARGET",
+		  "an MCP server behind the gateway: http(s)://URL, 'stdio:COMMAND ARGS' or "
+		  "builtin:echo (repeatable)" },
+		{ OPT_INT, 0, "upstream-timeout", &upstream_timeout, "MS",
+		  "milliseconds an upstream has to answer one call (default 30000)" },
+		{ OPT_LIST, 0, "record-results", &record_results, "TOOL",
+		  "record the results of this tool (UPSTREAM.TOOL) in the ledger, not only their "
+		  "size (repeatable)" },
+		{ OPT_LIST, 0, "resource", &resource_maps, "UPSTREAM.TOOL=Type:ARG",
+		  "decide this tool's calls on resource Type::\"<argument ARG>\" instead of "
+		  "Tool::\"UPSTREAM.TOOL\" (repeatable)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
 	};
 	struct aiv_err err = AIV_ERR_INIT;
@@ -236,14 +257,49 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 			"least 1 second (PT1S, PT1M)\n", expire_every);
 		return 2;
 	}
+	if (!gateway && (upstreams.n || record_results.n || resource_maps.n)) {
+		fprintf(stderr, "error: --upstream, --record-results and --resource need --gateway\n");
+		ret = 2;
+		goto gw_done;
+	}
+	if (upstream_timeout < 1 || upstream_timeout > 3600000) {
+		fprintf(stderr, "error: --upstream-timeout must be 1 to 3600000 ms, not %lld\n",
+			upstream_timeout);
+		ret = 2;
+		goto gw_done;
+	}
+	if (gateway) {
+		memset(&gw, 0, sizeof(gw));
+		if (upstreams.n > GATEWAY_MAX_UPSTREAMS) {
+			fprintf(stderr, "error: at most %d --upstream\n", GATEWAY_MAX_UPSTREAMS);
+			ret = 2;
+			goto gw_done;
+		}
+		for (n = 0; n < upstreams.n; n++)
+			gw.upstream_specs[n] = upstreams.v[n];
+		gw.nupstreams = (size_t)upstreams.n;
+		gw.record_results = record_results.v;
+		gw.nrecord_results = (size_t)record_results.n;
+		gw.resource_maps = resource_maps.v;
+		gw.nresource_maps = (size_t)resource_maps.n;
+		gw.timeout_ms = upstream_timeout;
+		if (gateway_setup(&gw, &err)) {
+			fprintf(stderr, "error: %s\n", err.msg);
+			ret = 2;
+			goto gw_done;
+		}
+	}
 	/* fail fast: the workspace must exist and be an aivalue database */
-	if (cli_open_store(ctx, 0))
-		return 1;
+	if (cli_open_store(ctx, 0)) {
+		ret = 1;
+		goto gw_done;
+	}
 	if ((oidc.issuer || oidc.client_id || oidc.client_secret_file || oidc.redirect ||
 	     oidc.role_map) && oidc_configure(&oidc, ctx->store, ctx->actor, &err)) {
 		store_close(ctx->store);
 		ctx->store = NULL;
-		return cli_error(&err);
+		ret = cli_error(&err);
+		goto gw_done;
 	}
 	store_close(ctx->store);
 	ctx->store = NULL;
@@ -293,5 +349,11 @@ done:
 	pthread_mutex_destroy(&w.mu);
 	if (!ret)
 		fprintf(stderr, "stopped\n");
+gw_done:
+	if (gateway)
+		gateway_teardown();
+	opt_list_release(&upstreams);
+	opt_list_release(&record_results);
+	opt_list_release(&resource_maps);
 	return ret;
 }

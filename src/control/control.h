@@ -411,4 +411,26 @@ void control_expirer_stop(struct control_expirer *x);
 /* ISO-8601 duration ("PT4H", "P1DT30M") to microseconds; 0 or -1. */
 int control_parse_duration(const char *s, int64_t *us);
 
+/* ---- gatekeeping tool calls (tool_gate.c; the MCP gateway) ----------- */
+
+/* The evaluated decision of a pending request (borrowed, valid while p lives). */
+const struct control_decision *control_pending_decision(const struct control_pending *p);
+/*
+ * The id of an approved, not yet used exception item for agent, action
+ * and args digest into id ("" if none): the item a retry with the same
+ * arguments may name as `approved`.  0 or a store error.
+ */
+int control_approval_find(struct store *s, const char *agent, const char *action,
+			  const char *digest, char *id, size_t idlen, struct aiv_err *err);
+/*
+ * *could = 1 when some permit policy of the engine's snapshot could permit
+ * agent `agent` action Action::"<action>": its principal and action scopes
+ * may match (conditions and forbids are not read: a sound
+ * over-approximation, never hiding a permitted action).  A snapshot whose
+ * tables differ from the ledger permits nothing.  0, or -1 for a name that
+ * is not a Cedar entity id.
+ */
+int control_could_permit(struct control_engine *eng, const char *agent, const char *action,
+			 int *could);
+
 #endif

@@ -182,6 +182,8 @@ struct decide_job {
 	struct aiv_err err;
 	struct http_deferred *deferred;  /* NULL: a thread waits on w_done */
 	int done;
+	http_decided_fn then;            /* set: a later layer answers (http_control_decide_then) */
+	void *then_data;
 	struct decide_job *next;
 };
 
@@ -604,9 +606,102 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 {
 	struct decide_job *job = data;
 
+	if (job->then) {
+		if (job->status)
+			job->then(req, res, NULL, &job->err, job->then_data);
+		else if (job->errs[0].code)
+			job->then(req, res, NULL, &job->errs[0], job->then_data);
+		else
+			job->then(req, res, &job->outs[0], NULL, job->then_data);
+		job_free(job);
+		return;
+	}
 	(void)req;
 	job_answer(job, res);
 	job_free(job);
+}
+
+/*
+ * Evaluate r on this thread into job->v[0] (refreshing a stale snapshot
+ * once); with find_approval, an escalation for which an approved, unused
+ * item exists is evaluated again naming it.  0, or the error (in *err).
+ */
+static int evaluate_one(struct http_request *req, const struct control_request *r,
+			int find_approval, struct decide_job *job, struct aiv_err *err)
+{
+	struct control_request again;
+	struct control_engine *eng;
+	char approved[48];
+	int ret, refreshed = 0;
+
+	for (;;) {
+		if (!(eng = thread_engine(req->store, err)))
+			return err->code;
+		ret = control_evaluate(eng, r, &job->v[0], err);
+		if (!ret || refreshed++ || refresh_snapshot(req->store, err) <= 0)
+			break;
+		aiv_err_clear(err);
+	}
+	if (ret || !find_approval || r->approved ||
+	    control_pending_decision(job->v[0])->outcome != CONTROL_ESCALATE)
+		return ret;
+	if ((ret = control_approval_find(req->store, r->agent, r->action,
+					 control_pending_decision(job->v[0])->digest, approved,
+					 sizeof(approved), err)))
+		return ret;
+	if (!approved[0])
+		return 0;
+	again = *r;
+	again.approved = approved;
+	control_pending_free(job->v[0]);
+	job->v[0] = NULL;
+	return control_evaluate(eng, &again, &job->v[0], err);
+}
+
+struct control_engine *http_control_engine(struct store *s, struct aiv_err *err)
+{
+	if (refresh_snapshot(s, err) < 0)
+		return NULL;
+	return thread_engine(s, err);
+}
+
+void http_control_decide_then(struct http_request *req, struct http_response *res,
+			      const struct control_request *r, int find_approval,
+			      http_decided_fn then, void *data)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct decide_job *job = xcalloc(1, sizeof(*job));
+
+	job->n = 1;
+	job->token_id = req->token.id;
+	job->v = xcalloc(1, sizeof(*job->v));
+	job->outs = xcalloc(1, sizeof(*job->outs));
+	job->errs = xcalloc(1, sizeof(*job->errs));
+	job->then = then;
+	job->then_data = data;
+	if (evaluate_one(req, r, find_approval, job, &err)) {
+		then(req, res, NULL, &err, data);
+		job_free(job);
+		return;
+	}
+	if ((job->deferred = http_defer(req, decide_finish, job))) {
+		if (writer_submit(req->store, job, &err)) {
+			job->status = 500;
+			job->err = err;
+			http_resume(job->deferred);
+		}
+		return; /* decide_finish calls then and frees the job */
+	}
+	if (writer_submit(req->store, job, &err)) {
+		then(req, res, NULL, &err, data);
+		job_free(job);
+		return;
+	}
+	pthread_mutex_lock(&w_lock);
+	while (!job->done)
+		pthread_cond_wait(&w_done, &w_lock);
+	pthread_mutex_unlock(&w_lock);
+	decide_finish(req, res, job);
 }
 
 static void h_decide(struct http_request *req, struct http_response *res)

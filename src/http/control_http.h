@@ -21,4 +21,33 @@ int http_control_recent(struct store *s, int64_t cursor, size_t limit,
 void http_control_workflows_page(struct http_request *req, struct http_response *res);
 void http_control_workflow_page(struct http_request *req, struct http_response *res);
 
+/*
+ * Decide one request the way POST /api/v1/decide does, for a later
+ * layer's handler (the MCP gateway, gateway/): evaluate on this worker
+ * thread against the published snapshot; with find_approval, an escalate
+ * for which an approved, unused exception item holds the same agent,
+ * action and args digest is evaluated again naming that item (the retry an
+ * approval releases once); then record it in the writer's next group
+ * commit.  Once recorded, or refused, then(req, res, d, err, data) runs on
+ * a worker thread and fills the response: d is the recorded decision
+ * (borrowed for the call) and err NULL, or d NULL and err says why nothing
+ * was recorded (AIV_EINPUT, AIV_ENOTFOUND: bad input; AIV_EPERM: the
+ * token was revoked; a store error: the store is unavailable).  The
+ * connection is suspended meanwhile when it can be (http_defer).  `then`
+ * runs exactly once.
+ */
+/*
+ * This worker thread's engine on the server's published snapshot, brought
+ * up to date with the store first (one query); borrowed, for this thread
+ * only.  NULL and err on a store error.
+ */
+struct control_engine *http_control_engine(struct store *s, struct aiv_err *err);
+
+typedef void (*http_decided_fn)(struct http_request *req, struct http_response *res,
+				const struct control_decision *d, const struct aiv_err *err,
+				void *data);
+void http_control_decide_then(struct http_request *req, struct http_response *res,
+			      const struct control_request *r, int find_approval,
+			      http_decided_fn then, void *data);
+
 #endif

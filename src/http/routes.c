@@ -42,6 +42,39 @@ const struct http_route *const http_route_tables[] = {
 	NULL,
 };
 
+/*
+ * Tables a later layer adds at start-up (the MCP gateway's /mcp): matched
+ * after the built-in ones.  Set before the server starts, read-only after.
+ */
+#define HTTP_EXTRA_TABLES 4
+static const struct http_route *extra_tables[HTTP_EXTRA_TABLES];
+
+int http_routes_add(const struct http_route *table)
+{
+	size_t i;
+
+	for (i = 0; i < HTTP_EXTRA_TABLES; i++) {
+		if (extra_tables[i] == table)
+			return 0;
+		if (!extra_tables[i]) {
+			extra_tables[i] = table;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The i-th route table: the built-in ones, then the added ones; NULL past the end. */
+static const struct http_route *table_at(size_t i)
+{
+	static const size_t nbuiltin = sizeof(http_route_tables) / sizeof(http_route_tables[0]) - 1;
+
+	if (i < nbuiltin)
+		return http_route_tables[i];
+	i -= nbuiltin;
+	return i < HTTP_EXTRA_TABLES ? extra_tables[i] : NULL;
+}
+
 /* ---- matching ---- */
 
 /*
@@ -123,12 +156,12 @@ const struct http_route *http_route_match(struct http_request *req,
 					  const char *method, const char *path,
 					  int *path_known, struct strbuf *allow)
 {
-	const struct http_route *const *t;
-	const struct http_route *r;
+	const struct http_route *t, *r;
+	size_t ti;
 
 	*path_known = 0;
-	for (t = http_route_tables; *t; t++) {
-		for (r = *t; r->method; r++) {
+	for (ti = 0; (t = table_at(ti)); ti++) {
+		for (r = t; r->method; r++) {
 			if (!method_matches(r->method, method) || !pattern_match(r->pattern, path, req))
 				continue;
 			if (req)
@@ -137,8 +170,8 @@ const struct http_route *http_route_match(struct http_request *req,
 			return r;
 		}
 	}
-	for (t = http_route_tables; *t; t++) {
-		for (r = *t; r->method; r++) {
+	for (ti = 0; (t = table_at(ti)); ti++) {
+		for (r = t; r->method; r++) {
 			if (!pattern_match(r->pattern, path, NULL))
 				continue;
 			if (allow && !(*path_known && strstr(allow->buf, r->method))) {

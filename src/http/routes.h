@@ -110,6 +110,14 @@ extern const struct http_route http_cost_routes[];
 extern const struct http_route http_value_routes[], http_value_page_routes[];
 
 /*
+ * Add a route table of a later layer (the MCP gateway) before the server
+ * starts; matched after the built-in tables, not in the OpenAPI document.
+ * The table is borrowed for the life of the process.  0, or -1 when four
+ * tables were added already.
+ */
+int http_routes_add(const struct http_route *table);
+
+/*
  * Find the route for method and path.  Returns the route and fills the
  * request's params (caller frees them with http_request_release), or
  * NULL: *path_known says whether another method would match, and `allow`

@@ -1,0 +1,114 @@
+/*
+ * gateway.h - the MCP gateway (issue 17): a Model Context Protocol server
+ * (Streamable HTTP, JSON-RPC 2.0, POST /mcp on the HTTP server) in front of
+ * MCP servers ("upstreams"), that puts every tools/call through the control
+ * layer's decision and chains every call into the ledger.
+ *
+ *   agent --POST /mcp (Bearer agent token)--> http/ (auth, body limit)
+ *          |
+ *          v  mcp.c: JSON-RPC checks, session, method
+ *   tools/call "fs.read_file" {path: ...}
+ *          |  control decision (http/control_http.h: group commit)
+ *          |    principal Agent::"<token's agent>", action "fs.read_file",
+ *          |    resource Tool::"fs.read_file" (or a declared mapping),
+ *          |    context = arguments + _meta.confidence, _meta.on_behalf_of
+ *          +-- deny      -> JSON-RPC error (reason, decision id)
+ *          +-- escalate  -> JSON-RPC error (exception item id, due time);
+ *          |               after approval the same arguments pass once
+ *          +-- allow     -> upstream.c: forward, time it
+ *          v
+ *   record.c: one ledger entry per batch of calls (decision id, args
+ *   digest, upstream, outcome, latency, result size)
+ *
+ * The layer sits after http/ (it uses the server, its authentication and
+ * the decision writer) and before cli/.
+ */
+#ifndef AIV_GATEWAY_H
+#define AIV_GATEWAY_H
+
+#include <jansson.h>
+
+#include "aiv.h"
+
+#define GATEWAY_MAX_UPSTREAMS 32
+#define GATEWAY_DEFAULT_TIMEOUT_MS 30000
+
+enum gateway_upstream_kind { GW_UP_ECHO, GW_UP_STDIO, GW_UP_HTTP };
+
+/*
+ * A resource mapping: calls of tool `tool` ("server.tool") are decided
+ * against resource TYPE::"<arguments[arg]>" instead of Tool::"server.tool".
+ */
+struct gateway_resource_map {
+	char *tool, *type, *arg;
+};
+
+struct gateway_config {
+	const char *upstream_specs[GATEWAY_MAX_UPSTREAMS]; /* "NAME=URL|stdio:CMD|builtin:echo" */
+	size_t nupstreams;
+	const char *const *record_results;   /* tools ("server.tool") whose results are recorded */
+	size_t nrecord_results;
+	const char *const *resource_maps;    /* "server.tool=Type:arg" */
+	size_t nresource_maps;
+	int64_t timeout_ms;                  /* each upstream call; 0: 30 s */
+};
+
+/*
+ * Check the configuration (names, URLs, mappings), start the stdio
+ * upstreams lazily on first use, and add the /mcp routes to the HTTP
+ * server (call before http_start/http_serve).  AIV_EINPUT with a message
+ * naming the option on a bad specification.  One gateway per process.
+ */
+int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err);
+/* Stop the upstreams (stdio children killed) and free the configuration. */
+void gateway_teardown(void);
+
+/*
+ * An upstream MCP server.  Calls are serialised per upstream (one request
+ * in flight on its connection or pipe).  NEEDSWORK: pipelining several
+ * requests on one stdio upstream (ids already tell the answers apart).
+ */
+struct gw_upstream;
+
+/*
+ * Parse "NAME=builtin:echo", "NAME=stdio:COMMAND ARGS" or
+ * "NAME=http(s)://..." into a new upstream (not started); caller frees
+ * with gw_upstream_free.  AIV_EINPUT naming the text.
+ */
+int gw_upstream_parse(const char *spec, int64_t timeout_ms, struct gw_upstream **out,
+		      struct aiv_err *err);
+void gw_upstream_free(struct gw_upstream *u);
+const char *gw_upstream_name(const struct gw_upstream *u);
+const char *gw_upstream_kind_name(const struct gw_upstream *u);
+
+/*
+ * Call `method` with `params` (borrowed, may be NULL) on the upstream,
+ * starting it (and its initialize handshake) when it is not running.
+ * 0 with *result or *error (a JSON-RPC error object the upstream
+ * answered) set (new references); or an error code with err saying what
+ * went wrong: AIV_EIO (crashed, closed, garbage: the upstream is stopped
+ * and restarted by the next call), AIV_EBUSY (no answer within the
+ * timeout).  Never both.
+ */
+int gw_upstream_call(struct gw_upstream *u, const char *method, const json_t *params,
+		     json_t **result, json_t **error, struct aiv_err *err);
+/*
+ * The upstream's tools (the "tools" array of its tools/list, all pages),
+ * fetched once and cached; new reference.  As gw_upstream_call.
+ */
+int gw_upstream_tools(struct gw_upstream *u, json_t **tools, struct aiv_err *err);
+
+/* ---- the call record (record.c) ---- */
+
+/*
+ * Queue one record (takes ownership of rec, a JSON object) for the
+ * recorder thread, which chains every queued record into one ledger entry
+ * ("gateway.calls", actor "http:gateway") per transaction.  `db_uri` is the
+ * store to open on first use.  0, or an error when the recorder cannot
+ * start.
+ */
+int gw_record(const char *db_uri, json_t *rec, struct aiv_err *err);
+/* Write what is queued and stop the recorder (at server stop). */
+void gw_record_stop(void);
+
+#endif

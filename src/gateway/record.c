@@ -1,0 +1,144 @@
+/*
+ * record.c - the gateway's call record: every tools/call (decided,
+ * refused or forwarded) and every filtered tools/list becomes one JSON
+ * record, and a recorder thread chains all records queued since its last
+ * transaction into ONE ledger entry ("gateway.calls", actor
+ * "http:gateway"), the way the decision writer groups decisions:
+ *
+ *   worker threads                 recorder thread (own store handle)
+ *   answer the agent, queue  --->  take the queue, BEGIN, ledger_append
+ *   the record                     {"count": n, "records": [...]}, COMMIT
+ *
+ * A record holds the decision id (whose own decision-log row is chained
+ * by the decision writer), the args digest, upstream, tool, outcome,
+ * latency and result size, never the result unless --record-results names
+ * the tool.  A batch that cannot be written (store unavailable) is
+ * reported on stderr and dropped; the decisions themselves were recorded
+ * before anything was forwarded (fail closed).
+ */
+#include "aiv.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "gateway.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
+
+#define RECORD_MAX_BATCH 4096
+
+static pthread_mutex_t r_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t r_work = PTHREAD_COND_INITIALIZER;
+static json_t *r_queue; /* array of records */
+static pthread_t r_thread;
+static int r_running, r_stop;
+static char *r_uri;
+
+static void write_batch(struct store *s, json_t *batch)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *payload = json_pack("{s:I, s:O}", "count", (json_int_t)json_array_size(batch),
+				    "records", batch);
+
+	if (!s) {
+		fprintf(stderr, "aivalue: gateway: %zu call records not written: the store is "
+			"unavailable\n", json_array_size(batch));
+	} else if (store_begin(s, &err) ||
+		   ledger_append(s, "http:gateway", "gateway.calls", "gateway", payload, NULL,
+				 &err) ||
+		   store_commit(s, &err)) {
+		if (store_in_tx(s))
+			store_rollback(s);
+		fprintf(stderr, "aivalue: gateway: %zu call records not written: %s\n",
+			json_array_size(batch), err.msg);
+	}
+	json_decref(payload);
+}
+
+static void *recorder_main(void *arg)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "aiv-gw-record", 0, 0, 0);
+	if (store_open(&s, r_uri, 0, &err)) {
+		fprintf(stderr, "aivalue: gateway: cannot open the store to record calls: %s\n",
+			err.msg);
+		s = NULL;
+	}
+	pthread_mutex_lock(&r_lock);
+	for (;;) {
+		json_t *batch;
+		while (!json_array_size(r_queue) && !r_stop)
+			pthread_cond_wait(&r_work, &r_lock);
+		if (!json_array_size(r_queue))
+			break;
+		batch = r_queue;
+		if (json_array_size(batch) > RECORD_MAX_BATCH) {
+			size_t i, n = json_array_size(batch);
+			json_t *rest = json_array();
+			for (i = RECORD_MAX_BATCH; i < n; i++)
+				json_array_append(rest, json_array_get(batch, i));
+			for (i = n; i > RECORD_MAX_BATCH; i--)
+				json_array_remove(batch, i - 1);
+			r_queue = rest;
+		} else {
+			r_queue = json_array();
+		}
+		pthread_mutex_unlock(&r_lock);
+		write_batch(s, batch);
+		json_decref(batch);
+		pthread_mutex_lock(&r_lock);
+	}
+	pthread_mutex_unlock(&r_lock);
+	if (s)
+		store_close(s);
+	return NULL;
+}
+
+int gw_record(const char *db_uri, json_t *rec, struct aiv_err *err)
+{
+	pthread_mutex_lock(&r_lock);
+	if (!r_running) {
+		r_uri = xstrdup(db_uri);
+		r_queue = json_array();
+		if (pthread_create(&r_thread, NULL, recorder_main, NULL)) {
+			free(r_uri);
+			r_uri = NULL;
+			json_decref(r_queue);
+			r_queue = NULL;
+			pthread_mutex_unlock(&r_lock);
+			json_decref(rec);
+			return aiv_fail(err, AIV_EINTERNAL, "cannot start the gateway's recorder");
+		}
+		r_running = 1;
+	}
+	json_array_append_new(r_queue, rec);
+	pthread_cond_signal(&r_work);
+	pthread_mutex_unlock(&r_lock);
+	return 0;
+}
+
+void gw_record_stop(void)
+{
+	pthread_mutex_lock(&r_lock);
+	if (!r_running) {
+		pthread_mutex_unlock(&r_lock);
+		return;
+	}
+	r_stop = 1;
+	pthread_cond_broadcast(&r_work);
+	pthread_mutex_unlock(&r_lock);
+	pthread_join(r_thread, NULL);
+	pthread_mutex_lock(&r_lock);
+	r_running = r_stop = 0;
+	json_decref(r_queue);
+	r_queue = NULL;
+	free(r_uri);
+	r_uri = NULL;
+	pthread_mutex_unlock(&r_lock);
+}

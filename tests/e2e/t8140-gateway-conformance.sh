@@ -82,8 +82,8 @@ test_expect_success 'setup: an agent allowed every tool of the conformance upstr
 test_expect_success 'setup: the gateway starts with the stdio upstream' '
 	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
 	echo "http://127.0.0.1:$port/mcp" >url &&
-	"$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" \
-		--upstream "conf=stdio:node $mcp/conformance-upstream.mjs" >gw.log 2>&1 &
+	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" \
+		--upstream "conf=stdio:node $mcp/conformance-upstream.mjs" >gw.log 2>&1 & } &&
 	echo $! >gw.pid &&
 	i=0 &&
 	while [ "$(curl -s -o /dev/null -w "%{http_code}" "$(cat url)")" = 000 ]; do
@@ -102,7 +102,7 @@ if [ "${CONFORMANCE_FULL:-0}" = 1 ]; then
 	all=--all nscen=32
 	test_expect_success 'baseline: the upstream alone passes every scenario' '
 		port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
-		node "$mcp/conformance-upstream.mjs" --http "$port" --bearer baseline-token &
+		{ node "$mcp/conformance-upstream.mjs" --http "$port" --bearer baseline-token & } &&
 		echo $! >up.pid &&
 		i=0 &&
 		while [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/mcp")" = 000 ]; do

@@ -88,8 +88,8 @@ test_expect_success 'setup: the gateway in front of server-filesystem over a quo
 	aivalue token create --name po-bot-key --agent po-bot >tok &&
 	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
 	echo "http://127.0.0.1:$port/mcp" >url &&
-	"$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" --quiet \
-		--upstream "fs=stdio:node $fs_server $TEST_DIR/quotes" >gw.log 2>&1 &
+	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" --quiet \
+		--upstream "fs=stdio:node $fs_server $TEST_DIR/quotes" >gw.log 2>&1 & } &&
 	echo $! >gw.pid &&
 	i=0 &&
 	while [ "$(curl -s -o /dev/null -w "%{http_code}" "$(cat url)")" = 000 ]; do

@@ -55,6 +55,7 @@
 #include <jansson.h>
 
 #include "../bench_clock.h"
+#include "../bench_proc.h"
 #include "cli/cmd.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
@@ -65,89 +66,6 @@
 
 static char dir[] = "/tmp/bench-gateway.XXXXXX";
 static char bin[1024], db[1100], src[1024];
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* First line of a command's output (trimmed) into out; 0 on success. */
-static int capture(const char *cmd, char *out, size_t n)
-{
-	FILE *p = popen(cmd, "r");
-	size_t len;
-
-	if (!p)
-		return -1;
-	if (!fgets(out, (int)n, p))
-		out[0] = '\0';
-	pclose(p);
-	len = strlen(out);
-	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-		out[--len] = '\0';
-	return out[0] ? 0 : -1;
-}
-
-static int write_file(const char *name, const char *text)
-{
-	char path[1200];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "w")))
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
-/* CPU seconds (user + system) process pid has used so far, or -1. */
-static double proc_cpu_s(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	if (!(p = strrchr(buf, ')')))
-		return -1;
-	for (i = 2; i < 14 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* CPU seconds used by waited-for children (wrk). */
-static double children_cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_CHILDREN, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static const char *loadavg(void)
-{
-	static char buf[64];
-	double l[3];
-
-	if (getloadavg(l, 3) != 3)
-		return "unknown";
-	snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", l[0], l[1], l[2]);
-	return buf;
-}
 
 /* ---- a minimal HTTP/1.1 keep-alive client (loopback, one request at a time) ---- */
 
@@ -502,7 +420,7 @@ static int setup_workspace(char *tok, size_t toklen)
 {
 	char cmd[8192];
 
-	if (write_file("org.yaml",
+	if (write_file_in(dir, "org.yaml",
 		"kind: Team\nname: finance\ntitle: Finance\nfunction: finance\n---\n"
 		"kind: Person\nname: ana\ndisplay_name: Ana\nrole: controller\nteam: finance\n---\n"
 		"kind: Agent\nname: bot-1\nowner: ana\nworkflow: p2p\n---\n"
@@ -551,23 +469,6 @@ static pid_t start_gateway(int port, const char *everything)
 	_exit(127);
 }
 
-static int free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t l = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &l))
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 struct opts {
 	int calls, seconds, conns, wrk_threads, runs;
 };
@@ -592,7 +493,7 @@ static int run_wrk(const struct opts *o, int port, const char *tok, const char *
 		 "wrk.headers[\"Authorization\"] = \"Bearer %s\"\n"
 		 "%s%s%s", tok, session[0] ? "wrk.headers[\"Mcp-Session-Id\"] = \"" : "", session,
 		 session[0] ? "\"\n" : "");
-	if (write_file("call.lua", cmd))
+	if (write_file_in(dir, "call.lua", cmd))
 		return -1;
 	*completed = *bad = 0;
 	*rate = 0;
@@ -634,7 +535,6 @@ int main(int argc, char **argv)
 	double p50[3][MAX_RUNS], p99[3][MAX_RUNS], lat_cpu, lat_wall;
 	double fwd_us[MAX_RUNS], bi_us[MAX_RUNS]; /* the gateway's CPU per call: forwarded, builtin */
 	int64_t *lat = NULL;
-	const char *env = getenv("AIVALUE_BIN");
 	struct conn c;
 	pid_t gw = -1;
 	int i, r, port, ret = 1, have_up, have_wrk;
@@ -657,20 +557,8 @@ int main(int argc, char **argv)
 			"[--connections N] [--wrk-threads N] [--runs N (1-%d)]\n", MAX_RUNS);
 		return 2;
 	}
-	if (env) {
-		snprintf(bin, sizeof(bin), "%s", env);
-	} else {
-		char self[900], *slash;
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (n <= 0)
-			return 1;
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')))
-			*slash = '\0';
-		if ((slash = strrchr(self, '/')))
-			*slash = '\0';
-		snprintf(bin, sizeof(bin), "%s/aivalue", self);
-	}
+	if (aivalue_bin(bin, sizeof(bin)))
+		return 1;
 	snprintf(src, sizeof(src), "%s", getenv("AIV_SRC") ? getenv("AIV_SRC") : ".");
 	{
 		struct stat st;

@@ -120,7 +120,7 @@ static int start_publisher(const char *db, const char *keyfile, const char *out,
 
 int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 {
-	static const char *const usage[] = {
+	static const char *const serve_usage[] = {
 		"aivalue serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--quiet]",
 		"             [--tls-cert FILE --tls-key FILE] [--max-conns N] [--max-conns-per-ip N]",
 		"             [--reserved-conns N] [--header-timeout S] [--request-timeout S]",
@@ -134,6 +134,12 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"              [--upstream-timeout MS] [--record-results TOOL ...]",
 		"              [--resource UPSTREAM.TOOL=Type:ARG ...]]",
 		NULL };
+	static const char *const gateway_usage[] = {
+		"aivalue gateway [--listen ADDR:PORT] --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo",
+		"               [--upstream ...] [--upstream-timeout MS] [--record-results TOOL ...]",
+		"               [--resource UPSTREAM.TOOL=Type:ARG ...] [every option of aivalue serve]",
+		NULL };
+	const char *const *usage = serve_usage;
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
 	const char *cp_key = NULL, *cp_out = NULL, *cp_every = "PT10M";
 	struct ledger_publisher *publisher = NULL;
@@ -217,6 +223,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	struct warmer w;
 	int n, ret = 0;
 
+	/* `aivalue gateway` is this command with --gateway (cli/gateway.c) */
+	if (!strcmp(argv[0], "gateway"))
+		usage = gateway_usage;
 	if ((n = parse_options(argc, argv, opts, usage)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n != 0) {

@@ -6,7 +6,8 @@
  * stdio: the command runs under /bin/sh -c with its stdin and stdout on
  * one end of a socketpair (sockets, not pipes, so that writing to a child
  * that died is an error, MSG_NOSIGNAL, rather than SIGPIPE for the whole
- * server); stderr is the gateway's.  Messages are newline-delimited JSON
+ * server), in its own process group (stopping it kills the group, so a
+ * launcher such as npx takes its server with it); stderr is the gateway's.  Messages are newline-delimited JSON
  * (MCP's stdio transport).  The first call sends initialize and
  * notifications/initialized.  Every read waits at most the timeout; a
  * child that exits, closes its end, writes a line that is not JSON or does
@@ -125,6 +126,7 @@ const char *gw_upstream_kind_name(const struct gw_upstream *u)
 static void stdio_stop(struct gw_upstream *u)
 {
 	if (u->pid > 0) {
+		kill(-u->pid, SIGKILL); /* the group: a shell and what it started (npx, node) */
 		kill(u->pid, SIGKILL);
 		while (waitpid(u->pid, NULL, 0) < 0 && errno == EINTR)
 			;
@@ -154,6 +156,7 @@ static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
 	if (pid == 0) {
 		/* the child: only async-signal-safe calls until exec */
 		int fd;
+		setpgid(0, 0); /* its own process group: stopping it stops what it started */
 		dup2(sv[1], 0);
 		dup2(sv[1], 1);
 		for (fd = 3; fd < 1024; fd++)

@@ -1,0 +1,122 @@
+#!/bin/sh
+# t8102-gateway-upstreams - the gateway's upstreams misbehaving: a stdio
+# server (tests/mcp/flaky-upstream.mjs) that crashes, hangs or writes
+# garbage gets a clean JSON-RPC error, the gateway stays up and starts
+# the server again for the next call; a Streamable HTTP upstream (the
+# reference server-everything) is reached, and one that is down is a clean
+# error.  Each failure is in the ledger with its decision.
+. "$(dirname "$0")/lib.sh"
+
+mcp_dir="$TEST_ROOT/tests/mcp"
+if ! command -v node >/dev/null 2>&1 ||
+   [ ! -d "$mcp_dir/node_modules/@modelcontextprotocol/server-everything" ]; then
+	echo "1..0 # SKIP node or tests/mcp/node_modules missing (scripts/install-test-deps)"
+	exit 0
+fi
+
+free_port() { python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+EV_PORT=$(free_port)
+DOWN_PORT=$(free_port)
+PORT="$EV_PORT" node "$mcp_dir/node_modules/@modelcontextprotocol/server-everything/dist/index.js" streamableHttp >ev.log 2>&1 &
+EV_PID=$!
+echo "$EV_PID" >>"$TEST_DIR/.servers"
+
+aivalue init >/dev/null 2>&1
+aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
+cat >ev.yaml <<'YAML'
+kind: Policy
+name: everything
+resource_types: [Tool]
+cedar: |
+  @id("ev-echo")
+  permit(principal == Agent::"ap-bot", action in [Action::"ev.echo", Action::"down.echo"], resource);
+YAML
+aivalue apply -f ev.yaml >/dev/null
+aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
+FLAKY_STARTS="$TEST_DIR/starts" start_server --quiet --gateway --upstream-timeout 4000 \
+	--upstream "f=stdio:node $mcp_dir/flaky-upstream.mjs" \
+	--upstream "ev=http://127.0.0.1:$EV_PORT/mcp" \
+	--upstream "down=http://127.0.0.1:$DOWN_PORT/mcp"
+
+curl -s -D head.txt -o /dev/null -H "Authorization: Bearer $(cat ap.tok)" \
+	--data-binary '{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18"}}' \
+	"$AIV_URL/mcp"
+SID=$(sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([0-9a-f]*\).*/\1/p' head.txt)
+
+# call TOOL ARGS: prints the status, answer in out.json
+call() {
+	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
+		-H "Mcp-Session-Id: $SID" \
+		--data-binary "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}" \
+		"$AIV_URL/mcp"
+}
+text() { json_get out.json "d[\"result\"][\"content\"][0][\"text\"]"; }
+err() { json_get out.json "d[\"error\"][\"code\"]"; }
+# status N: the upstream status of the N-th last call record in the ledger
+status() {
+	aivalue audit log --json >log.json &&
+	python3 -S -c 'import json,sys; r=[r for e in reversed(json.load(open("log.json"))) if e["action"] == "gateway.calls" for r in e["payload"]["records"] if r["kind"] == "call"]; print(r[-int(sys.argv[1])].get("status"), r[-int(sys.argv[1])]["outcome"])' "$1"
+}
+
+test_expect_success 'a stdio upstream answers; it was started once' '
+	test "$(call f.ok "{\"x\": 1}")" = 200 &&
+	test "$(text)" = "ok 1" &&
+	test "$(call f.starts "{}")" = 200 &&
+	test "$(text)" = "started 1 times"
+'
+
+test_expect_success 'it crashes: a clean error, and the next call starts it again' '
+	test "$(call f.crash "{}")" = 200 &&
+	test "$(err)" = -32005 &&
+	test_grep "closed its output (it crashed or exited)" out.json &&
+	test "$(json_get out.json "d[\"error\"][\"data\"][\"decision_id\"][:4]")" = dec- &&
+	test "$(status 1)" = "upstream_failed allow" &&
+	test "$(call f.ok "{\"x\": 2}")" = 200 &&
+	test "$(text)" = "ok 2" &&
+	test "$(call f.starts "{}")" = 200 &&
+	test "$(text)" = "started 2 times"
+'
+
+test_expect_success 'it hangs: an error after the timeout, and it is replaced' '
+	test "$(call f.hang "{}")" = 200 &&
+	test "$(err)" = -32005 &&
+	test_grep "did not answer within 4000 ms" out.json &&
+	test "$(status 1)" = "upstream_timeout allow" &&
+	test "$(call f.ok "{\"x\": 3}")" = 200 &&
+	test "$(text)" = "ok 3"
+'
+
+test_expect_success 'it writes garbage: an error, and it is replaced' '
+	test "$(call f.garbage "{}")" = 200 &&
+	test "$(err)" = -32005 &&
+	test_grep "not a JSON-RPC message" out.json &&
+	test "$(call f.ok "{\"x\": 4}")" = 200 &&
+	test "$(text)" = "ok 4" &&
+	test "$(call f.starts "{}")" = 200 &&
+	test "$(text)" = "started 4 times"
+'
+
+test_expect_success 'a Streamable HTTP upstream (server-everything) is reached through the gateway' '
+	test "$(call ev.echo "{\"message\": \"over http\"}")" = 200 &&
+	test "$(text)" = "Echo: over http" &&
+	test "$(status 1)" = "ok allow" &&
+	test "$(call ev.get-sum "{\"a\": 1, \"b\": 2}")" = 200 &&
+	test "$(json_get out.json "d[\"error\"][\"code\"], d[\"error\"][\"data\"][\"reason\"]")" = "-32003 no policy permits this request (deny by default)"
+'
+
+test_expect_success 'an HTTP upstream that is down: a clean error; the gateway stays up' '
+	test "$(call down.echo "{\"message\": \"x\"}")" = 200 &&
+	test "$(err)" = -32005 &&
+	test_grep "upstream .down." out.json &&
+	curl -fsS "$AIV_URL/healthz" >/dev/null &&
+	test "$(call f.ok "{\"x\": 5}")" = 200 &&
+	test "$(text)" = "ok 5"
+'
+
+test_expect_success 'the ledger verifies' '
+	stop_server &&
+	kill "$EV_PID" &&
+	aivalue audit verify
+'
+
+test_done

@@ -1,0 +1,265 @@
+/*
+ * test_gateway.c - the MCP gateway's parts below HTTP: the tools/list
+ * filter (control_could_permit: which scopes it reads, and that it never
+ * hides what a policy could permit), finding the approval a retry may use
+ * (control_approval_find), and the upstreams: the built-in echo server,
+ * and stdio servers that crash, hang, answer garbage or echo requests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apply/apply.h"
+#include "catalog/catalog.h"
+#include "cli/cmd.h"
+#include "control/control.h"
+#include "gateway/gateway.h"
+#include "org/org.h"
+
+static const char *YAML =
+	"kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
+	"kind: Person\nname: ana\ndisplay_name: Ana\nrole: lead\nteam: fin\n---\n"
+	"kind: Person\nname: bob\ndisplay_name: Bob\nrole: clerk\nteam: fin\n---\n"
+	"kind: Agent\nname: bot\nowner: ana\nworkflow: p2p\n---\n"
+	"kind: Agent\nname: other\nowner: ana\nworkflow: p2p\n---\n"
+	"kind: Workflow\nname: p2p\nowner: ana\nautonomy: autonomous\nsteps:\n"
+	"  - name: pay\n    owner: bob\n    agents: [bot, other]\n---\n"
+	"kind: Policy\nname: pol\nresource_types: [Tool]\ncedar: |\n"
+	"  @id(\"echo\") permit(principal == Agent::\"bot\", action == Action::\"e.echo\", resource);\n"
+	"  @id(\"never\") permit(principal in Workflow::\"p2p\",\n"
+	"    action in [Action::\"e.add\", Action::\"fs.read\"], resource) when { false };\n"
+	"  @id(\"others\") permit(principal == Agent::\"other\", action == Action::\"e.rm\", resource);\n"
+	"  @id(\"any-agent\") permit(principal is Agent, action == Action::\"x.ping\", resource);\n"
+	"  @id(\"no-mv\") forbid(principal, action == Action::\"e.mv\", resource);\n"
+	"  @id(\"big\") @escalate(\"ap\") @sla(\"PT1H\")\n"
+	"  forbid(principal, action == Action::\"e.echo\", resource) when { context has n && context.n > 100 };\n";
+
+struct fixture {
+	char path[64];
+	struct store *s;
+	struct catalog *cat;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	const char *src[] = { "t.yaml" };
+	int fd;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/aiv-test-gateway.XXXXXX");
+	fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	org_register_kinds();
+	control_register_kinds();
+	if (store_open(&f->s, f->path, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
+	    apply_sources(f->s, f->cat, "test", src, 1, YAML, strlen(YAML), 0, &res, &err))
+		fail_msg("setup: %s", err.msg);
+	apply_result_release(&res);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+
+	store_close(f->s);
+	catalog_free(f->cat);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static int could(struct control_engine *eng, const char *agent, const char *action)
+{
+	int c = -1;
+
+	assert_int_equal(control_could_permit(eng, agent, action, &c), 0);
+	return c;
+}
+
+static void test_could_permit(void **state)
+{
+	struct fixture *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_engine *eng;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	/* principal ==, action ==: exactly that agent and action */
+	assert_int_equal(could(eng, "bot", "e.echo"), 1);
+	assert_int_equal(could(eng, "other", "e.echo"), 0);
+	/* principal in a workflow, action in a set: conditions are not read
+	 * (when { false } never permits, but the filter may over-approximate) */
+	assert_int_equal(could(eng, "bot", "e.add"), 1);
+	assert_int_equal(could(eng, "other", "fs.read"), 1);
+	assert_int_equal(could(eng, "bot", "fs.write"), 0);
+	/* another agent's permit */
+	assert_int_equal(could(eng, "bot", "e.rm"), 0);
+	assert_int_equal(could(eng, "other", "e.rm"), 1);
+	/* principal is Agent */
+	assert_int_equal(could(eng, "bot", "x.ping"), 1);
+	/* only a forbid names it */
+	assert_int_equal(could(eng, "bot", "e.mv"), 0);
+	/* an agent nobody declared: nothing */
+	assert_int_equal(could(eng, "ghost", "x.ping"), 0);
+	control_engine_free(eng);
+}
+
+static void test_approval_find(void **state)
+{
+	struct fixture *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct control_engine *eng;
+	struct control_request req;
+	struct control_decision d;
+	struct control_exception item;
+	char id[48], digest[SHA256_HEX];
+	json_t *ctx = json_pack("{s:i}", "n", 500);
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "e.echo";
+	req.resource = "Tool::\"e.echo\"";
+	req.context = ctx;
+	assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
+	assert_int_equal(d.outcome, CONTROL_ESCALATE);
+	memcpy(digest, d.digest, SHA256_HEX);
+	/* pending: nothing to use yet */
+	assert_int_equal(control_approval_find(f->s, "bot", "e.echo", digest, id, sizeof(id), &err), 0);
+	assert_string_equal(id, "");
+	assert_int_equal(control_exception_act(f->s, "test", d.exception_id, CONTROL_APPROVE, "bob",
+					       "ok", NULL, &item, &err), 0);
+	control_exception_release(&item);
+	assert_int_equal(control_approval_find(f->s, "bot", "e.echo", digest, id, sizeof(id), &err), 0);
+	assert_string_equal(id, d.exception_id);
+	/* another digest, agent or action: not this approval */
+	assert_int_equal(control_approval_find(f->s, "bot", "e.echo", "00", id, sizeof(id), &err), 0);
+	assert_string_equal(id, "");
+	assert_int_equal(control_approval_find(f->s, "other", "e.echo", digest, id, sizeof(id), &err), 0);
+	assert_string_equal(id, "");
+	/* used once: no more */
+	control_decision_release(&d);
+	req.approved = "";
+	{
+		char item_id[48];
+		assert_int_equal(control_approval_find(f->s, "bot", "e.echo", digest, item_id,
+						       sizeof(item_id), &err), 0);
+		req.approved = item_id;
+		assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
+		assert_int_equal(d.outcome, CONTROL_ALLOW);
+		control_decision_release(&d);
+	}
+	assert_int_equal(control_approval_find(f->s, "bot", "e.echo", digest, id, sizeof(id), &err), 0);
+	assert_string_equal(id, "");
+	json_decref(ctx);
+	control_engine_free(eng);
+}
+
+static void test_echo_upstream(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct gw_upstream *u;
+	json_t *tools, *result, *error, *params;
+
+	(void)state;
+	assert_int_equal(gw_upstream_parse("e=builtin:echo", 0, &u, &err), 0);
+	assert_string_equal(gw_upstream_name(u), "e");
+	assert_string_equal(gw_upstream_kind_name(u), "builtin");
+	assert_int_equal(gw_upstream_tools(u, &tools, &err), 0);
+	assert_int_equal(json_array_size(tools), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(tools, 1), "name")), "add");
+	json_decref(tools);
+	params = json_pack("{s:s, s:{s:f, s:i}}", "name", "add", "arguments", "a", 1.5, "b", 2);
+	assert_int_equal(gw_upstream_call(u, "tools/call", params, &result, &error, &err), 0);
+	assert_null(error);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(result, "content"), 0), "text")), "The sum of 1.5 and 2 is 3.5.");
+	json_decref(result);
+	json_decref(params);
+	params = json_pack("{s:s, s:{}}", "name", "add", "arguments");
+	assert_int_equal(gw_upstream_call(u, "tools/call", params, &result, &error, &err), 0);
+	assert_null(result);
+	assert_int_equal(json_integer_value(json_object_get(error, "code")), -32602);
+	json_decref(error);
+	json_decref(params);
+	gw_upstream_free(u);
+}
+
+static void test_bad_specs(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct gw_upstream *u;
+
+	(void)state;
+	assert_int_equal(gw_upstream_parse("noequals", 0, &u, &err), AIV_EINPUT);
+	assert_null(u);
+	assert_int_equal(gw_upstream_parse("a.b=builtin:echo", 0, &u, &err), AIV_EINPUT);
+	assert_int_equal(gw_upstream_parse("=builtin:echo", 0, &u, &err), AIV_EINPUT);
+	assert_int_equal(gw_upstream_parse("a=stdio:", 0, &u, &err), AIV_EINPUT);
+	assert_int_equal(gw_upstream_parse("a=file:///x", 0, &u, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "'file:///x' is not an http(s):// URL"));
+}
+
+/* A stdio upstream running `cmd`, with a short timeout: the call's code and message. */
+static int stdio_call(const char *cmd, char *msg, size_t n)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct gw_upstream *u;
+	json_t *result = NULL, *error = NULL;
+	char spec[256];
+	int ret;
+
+	snprintf(spec, sizeof(spec), "s=stdio:%s", cmd);
+	assert_int_equal(gw_upstream_parse(spec, 300, &u, &err), 0);
+	ret = gw_upstream_call(u, "tools/call", NULL, &result, &error, &err);
+	snprintf(msg, n, "%s", err.msg);
+	json_decref(result);
+	json_decref(error);
+	gw_upstream_free(u);
+	return ret;
+}
+
+static void test_stdio_failures(void **state)
+{
+	char msg[AIV_ERR_MSG];
+
+	(void)state;
+	assert_int_equal(stdio_call("exit 3", msg, sizeof(msg)), AIV_EIO);
+	assert_non_null(strstr(msg, "closed"));
+	assert_int_equal(stdio_call("sleep 5", msg, sizeof(msg)), AIV_EBUSY);
+	assert_non_null(strstr(msg, "did not answer within 300 ms"));
+	assert_int_equal(stdio_call("echo garbage; sleep 5", msg, sizeof(msg)), AIV_EIO);
+	assert_non_null(strstr(msg, "not a JSON-RPC message"));
+	/* cat sends our own requests back: an initialize that is no answer */
+	assert_int_equal(stdio_call("cat", msg, sizeof(msg)), AIV_EIO);
+	assert_non_null(strstr(msg, "refused initialize"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_could_permit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approval_find, setup, teardown),
+		cmocka_unit_test(test_echo_upstream),
+		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_stdio_failures),
+	};
+	cli_register_schema();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

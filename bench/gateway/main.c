@@ -17,8 +17,10 @@
  *   builtin  tools/call echo.echo to the gateway (the gateway's whole cost:
  *            HTTP, token, decision, record; the upstream costs ~0)
  *
- * The overhead is through minus direct, at p50 and at p99 (the difference
- * of the percentiles of two independent samples).  Then wrk drives
+ * The direct and the through calls are interleaved, one of each in turn,
+ * so that both of a pair meet the machine's load of the same moment; the
+ * overhead is the p50 and the p99 of the pairs' differences (a difference
+ * below zero is noise, never reported as a target met).  Then wrk drives
  * echo.echo with --connections for --seconds: allowed calls per second,
  * the gateway's CPU per call (/proc), and afterwards the ledger: every
  * call wrk completed must be in the chained gateway records, and the
@@ -534,7 +536,8 @@ int main(int argc, char **argv)
 	char tok[256], everything[1200] = "", cmd[1400];
 	double p50[3][MAX_RUNS], p99[3][MAX_RUNS], lat_cpu, lat_wall;
 	double fwd_us[MAX_RUNS], bi_us[MAX_RUNS]; /* the gateway's CPU per call: forwarded, builtin */
-	int64_t *lat = NULL;
+	int64_t *lat = NULL, *lat_d = NULL, *lat_t = NULL, *diff = NULL;
+	double o50r[MAX_RUNS], o99r[MAX_RUNS]; /* per run: the pairs' overhead p50, p99 */
 	struct conn c;
 	pid_t gw = -1;
 	int i, r, port, ret = 1, have_up, have_wrk;
@@ -576,7 +579,10 @@ int main(int argc, char **argv)
 		return 1;
 	snprintf(db, sizeof(db), "%s/aivalue.db", dir);
 	lat = malloc(sizeof(*lat) * (size_t)o.calls);
-	if (!lat || setup_workspace(tok, sizeof(tok)))
+	lat_d = malloc(sizeof(*lat) * (size_t)o.calls);
+	lat_t = malloc(sizeof(*lat) * (size_t)o.calls);
+	diff = malloc(sizeof(*lat) * (size_t)o.calls);
+	if (!lat || !lat_d || !lat_t || !diff || setup_workspace(tok, sizeof(tok)))
 		goto out;
 
 	{
@@ -624,19 +630,33 @@ int main(int argc, char **argv)
 			g1 = proc_cpu_s(gw);
 			fwd_us[r] = g0 >= 0 && g1 >= 0 ? (g1 - g0) * 1e6 / o.calls : -1;
 		}
-		percentiles(lat, o.calls, &p50[1][r], &p99[1][r]);
 		if (pipe_start(&u, everything) ||
 		    pipe_call(&u, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
 			      "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
 			      "{\"name\":\"bench_gateway\",\"version\":\"1\"}}}", 1) ||
 		    write_all(u.in, INITIALIZED_LINE, strlen(INITIALIZED_LINE)) ||
-		    direct(&u, 100, lat) || direct(&u, o.calls, lat)) {
+		    direct(&u, 100, lat)) {
 			fprintf(stderr, "bench_gateway: the direct stdio upstream failed\n");
 			pipe_stop(&u);
 			goto out;
 		}
+		/*
+		 * Interleaved, one direct call then one through the gateway, so
+		 * that both of a pair meet the machine's load of that moment: the
+		 * overhead is the distribution of the pairs' differences.
+		 */
+		for (i = 0; i < o.calls; i++) {
+			if (direct(&u, 1, &lat_d[i]) || through(&c, tok, "up.echo", 1, &lat_t[i])) {
+				fprintf(stderr, "bench_gateway: an interleaved call failed\n");
+				pipe_stop(&u);
+				goto out;
+			}
+			diff[i] = lat_t[i] - lat_d[i];
+		}
 		pipe_stop(&u);
-		percentiles(lat, o.calls, &p50[2][r], &p99[2][r]);
+		percentiles(lat_t, o.calls, &p50[1][r], &p99[1][r]);
+		percentiles(lat_d, o.calls, &p50[2][r], &p99[2][r]);
+		percentiles(diff, o.calls, &o50r[r], &o99r[r]);
 	}
 	lat_cpu = cpu_s() - lat_cpu;
 	lat_wall = wall_s() - lat_wall;
@@ -651,12 +671,14 @@ int main(int argc, char **argv)
 		if (have_up) {
 			double t50 = median(p50[1], o.runs), t99 = median(p99[1], o.runs);
 			double d50 = median(p50[2], o.runs), d99 = median(p99[2], o.runs);
-			double o50 = t50 - d50, o99 = t99 - d99;
-			printf("server-everything echo over stdio: direct p50 %.0f us, p99 %.0f us; "
-			       "through the gateway p50 %.0f us, p99 %.0f us\n", d50, d99, t50, t99);
-			printf("  overhead: p50 %.0f us (goal: under 150 us: %s), p99 %.0f us (goal: "
-			       "under 1 ms: %s)\n", o50, o50 < 150 ? "met" : "MISSED", o99,
-			       o99 < 1000 ? "met" : "MISSED");
+			double o50 = median(o50r, o.runs), o99 = median(o99r, o.runs);
+			printf("server-everything echo over stdio, interleaved call by call: direct p50 "
+			       "%.0f us, p99 %.0f us; through the gateway p50 %.0f us, p99 %.0f us\n",
+			       d50, d99, t50, t99);
+			printf("  overhead (through minus direct, pair by pair): p50 %.0f us (goal: under "
+			       "150 us: %s), p99 %.0f us (goal: under 1 ms: %s)\n", o50,
+			       o50 >= 0 && o50 < 150 ? "met" : "MISSED", o99,
+			       o99 >= 0 && o99 < 1000 ? "met" : "MISSED");
 			printf("  the gateway's own CPU per forwarded call (its process, not the upstream's): "
 			       "%.1f us, %.1f us more than for builtin:echo; on a loaded machine the wall-clock overhead also holds the "
 			       "scheduling delays of the two extra process wake-ups per call\n",
@@ -668,9 +690,9 @@ int main(int argc, char **argv)
 			       lat_wall);
 			printf("RESULT name=gateway_overhead_p50 value=%.0f unit=us ratio=%.3f cpu_s=%.2f "
 			       "wall_s=%.2f target=150 status=%s\n", o50, t50 > 0 ? d50 / t50 : 0, lat_cpu,
-			       lat_wall, o50 < 150 ? "MET" : "MISSED");
+			       lat_wall, o50 >= 0 && o50 < 150 ? "MET" : "MISSED");
 			printf("RESULT name=gateway_overhead_p99 value=%.0f unit=us target=1000 status=%s\n",
-			       o99, o99 < 1000 ? "MET" : "MISSED");
+			       o99, o99 >= 0 && o99 < 1000 ? "MET" : "MISSED");
 		} else {
 			printf("overhead against the direct upstream: not measured (needs node and %s "
 			       "under %s: scripts/install-test-deps, or AIV_SRC)\n", SERVER_EVERYTHING, src);
@@ -743,6 +765,9 @@ out:
 		waitpid(gw, NULL, 0);
 	}
 	free(lat);
+	free(lat_d);
+	free(lat_t);
+	free(diff);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_gateway: could not remove %s\n", dir);

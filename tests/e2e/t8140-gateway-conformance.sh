@@ -28,16 +28,14 @@ if ! "$AIVALUE_BIN" help gateway >/dev/null 2>&1; then
 	exit 0
 fi
 
-# the gateway this file starts; stopped at exit with the test directory
-gw_stop() {
-	for f in gw.pid up.pid; do
-		if [ -f "$TEST_DIR/$f" ]; then
-			kill "$(cat "$TEST_DIR/$f")" 2>/dev/null || :
-		fi || return 1
-	done &&
+# the baseline upstream (CONFORMANCE_FULL) is stopped with the test directory
+up_stop() {
+	if [ -f "$TEST_DIR/up.pid" ]; then
+		kill "$(cat "$TEST_DIR/up.pid")" 2>/dev/null || :
+	fi &&
 	cleanup_test_dir
 }
-trap gw_stop EXIT
+trap up_stop EXIT
 
 test_expect_success 'setup: an agent allowed every tool of the conformance upstream' '
 	aivalue init >/dev/null &&
@@ -79,22 +77,8 @@ test_expect_success 'setup: an agent allowed every tool of the conformance upstr
 	test -s tok
 '
 
-test_expect_success 'setup: the gateway starts with the stdio upstream' '
-	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
-	echo "http://127.0.0.1:$port/mcp" >url &&
-	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" \
-		--upstream "conf=stdio:node $mcp/conformance-upstream.mjs" >gw.log 2>&1 & } &&
-	echo $! >gw.pid &&
-	i=0 &&
-	while [ "$(curl -s -o /dev/null -w "%{http_code}" "$(cat url)")" = 000 ]; do
-		i=$((i + 1)) &&
-		if [ $i -gt 100 ] || ! kill -0 "$(cat gw.pid)"; then
-			cat gw.log >&2 &&
-			return 1
-		fi &&
-		sleep 0.05 || return 1
-	done
-'
+start_server --quiet --gateway --upstream "conf=stdio:node $mcp/conformance-upstream.mjs"
+echo "$AIV_URL/mcp" >url
 
 # the suite's active scenarios (30 in 0.1.16), or all 32 with the pending ones
 all= nscen=30
@@ -150,7 +134,7 @@ for name in $(sed -n "s/^\(PASS\|FAIL\) \([^:]*\):.*/\2/p" report 2>/dev/null); 
 done
 
 test_expect_success 'the gateway is still up after the suite' '
-	kill -0 "$(cat gw.pid)"
+	curl -fsS "$AIV_URL/healthz" >/dev/null
 '
 
 test_done

@@ -8,19 +8,11 @@
 # listed nor forwarded, and each call is in the gateway's ledger record.
 #
 # The gateway part needs node and tests/mcp/node_modules
-# (scripts/install-test-deps) and is skipped without them.  About 1 s of CPU.
+# (scripts/install-test-deps) and is skipped without them.  About 2 s of CPU.
 . "$(dirname "$0")/lib.sh"
 
 doc=$TEST_ROOT/docs/gateway.md
 fs_server=$TEST_ROOT/tests/mcp/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js
-
-gw_stop() {
-	if [ -f "$TEST_DIR/gw.pid" ]; then
-		kill "$(cat "$TEST_DIR/gw.pid")" 2>/dev/null || :
-	fi &&
-	cleanup_test_dir
-}
-trap gw_stop EXIT
 
 # decide ACTION CONTEXT: the decision and its deciding policies, one line
 decide() {
@@ -81,26 +73,15 @@ if ! command -v node >/dev/null 2>&1 || [ ! -f "$fs_server" ] ||
 	test_done
 fi
 
-test_expect_success 'setup: the gateway in front of server-filesystem over a quotes folder' '
+test_expect_success 'setup: a quotes folder, a file outside it, a token for po-bot' '
 	mkdir quotes &&
 	echo "ACME-17: 40 pallets at 32.47 each" >quotes/acme-17.txt &&
 	echo secret >outside.txt &&
-	aivalue token create --name po-bot-key --agent po-bot >tok &&
-	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
-	echo "http://127.0.0.1:$port/mcp" >url &&
-	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" --quiet \
-		--upstream "fs=stdio:node $fs_server $TEST_DIR/quotes" >gw.log 2>&1 & } &&
-	echo $! >gw.pid &&
-	i=0 &&
-	while [ "$(curl -s -o /dev/null -w "%{http_code}" "$(cat url)")" = 000 ]; do
-		i=$((i + 1)) &&
-		if [ $i -gt 100 ] || ! kill -0 "$(cat gw.pid)"; then
-			cat gw.log >&2 &&
-			return 1
-		fi &&
-		sleep 0.05 || return 1
-	done
+	aivalue token create --name po-bot-key --agent po-bot >tok
 '
+
+start_server --quiet --gateway --upstream "fs=stdio:node $fs_server $TEST_DIR/quotes"
+echo "$AIV_URL/mcp" >url
 
 test_expect_success 'po-bot sees read_text_file and list_directory, not write_file' '
 	sid= &&
@@ -139,27 +120,29 @@ test_expect_success 'write_file is denied and not forwarded: the file does not a
 	test ! -e quotes/new.txt
 '
 
+# the calls of the gateway's ledger records, "TOOL OUTCOME STATUS" sorted
+cat >calls.py <<'PY'
+import json
+d = json.load(open("log.json"))
+entries = d if isinstance(d, list) else d.get("entries", [])
+for e in entries:
+    for r in e["payload"]["records"]:
+        if r.get("kind") == "call":
+            print(r["tool"], r["outcome"], r.get("status", "-"))
+PY
+
 test_expect_success 'the ledger holds the three calls with their outcomes' '
-	kill "$(cat gw.pid)" &&
+	printf "%s\n" "fs.read_text_file allow ok" "fs.read_text_file deny -" "fs.write_file deny -" >expect &&
 	i=0 &&
-	while kill -0 "$(cat gw.pid)" 2>/dev/null; do
-		i=$((i + 1)) &&
-		if [ $i -gt 100 ]; then
-			return 1
+	while :; do
+		aivalue audit log --action gateway.calls --json >log.json &&
+		python3 -S calls.py | sort >calls &&
+		if cmp -s expect calls || [ $i -gt 100 ]; then
+			break
 		fi &&
+		i=$((i + 1)) &&
 		sleep 0.05 || return 1
 	done &&
-	aivalue audit log --action gateway.calls --json >log.json &&
-	python3 -S -c "
-import json
-d = json.load(open(\"log.json\"))
-entries = d if isinstance(d, list) else d.get(\"entries\", [])
-for e in entries:
-    for r in e[\"payload\"][\"records\"]:
-        if r.get(\"kind\") == \"call\":
-            print(r[\"tool\"], r[\"outcome\"], r.get(\"status\", \"-\"))
-" | sort >calls &&
-	printf "%s\n" "fs.read_text_file allow ok" "fs.read_text_file deny -" "fs.write_file deny -" >expect &&
 	test_cmp expect calls
 '
 

@@ -98,39 +98,38 @@ static int scope_may_match(const struct cedar_entities *es, const struct cedar_s
 	return 1; /* an unknown scope: assume it may match (over-approximation) */
 }
 
+/* Parse Type::"name" (name escaped) into eng's scratch arena; 0 or -1. */
+static int uid_of(struct control_engine *eng, const char *type, const char *name,
+		  struct cedar_uid *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *a;
+	int ret;
+
+	strbuf_addf(&sb, "%s::\"", type);
+	for (a = name; *a; a++) {
+		if (*a == '"' || *a == '\\')
+			strbuf_addch(&sb, '\\');
+		strbuf_addch(&sb, *a);
+	}
+	strbuf_addch(&sb, '"');
+	ret = cedar_uid_parse(&eng->scratch, sb.buf, out);
+	strbuf_release(&sb);
+	return ret;
+}
+
 int control_could_permit(struct control_engine *eng, const char *agent, const char *action,
 			 int *could)
 {
 	struct control_snapshot *sn = eng->snap;
 	struct cedar_uid pr, act;
-	struct strbuf sb = STRBUF_INIT;
-	const char *a;
 	size_t i;
 	int ret = 0;
 
 	*could = 0;
 	if (sn->unbound[0])
 		return 0; /* fail closed: nothing is permitted */
-	strbuf_addstr(&sb, "Agent::\"");
-	for (a = agent; *a; a++) {
-		if (*a == '"' || *a == '\\')
-			strbuf_addch(&sb, '\\');
-		strbuf_addch(&sb, *a);
-	}
-	strbuf_addstr(&sb, "\"");
-	if (cedar_uid_parse(&eng->scratch, sb.buf, &pr)) {
-		ret = -1;
-		goto out;
-	}
-	strbuf_reset(&sb);
-	strbuf_addstr(&sb, "Action::\"");
-	for (a = action; *a; a++) {
-		if (*a == '"' || *a == '\\')
-			strbuf_addch(&sb, '\\');
-		strbuf_addch(&sb, *a);
-	}
-	strbuf_addstr(&sb, "\"");
-	if (cedar_uid_parse(&eng->scratch, sb.buf, &act)) {
+	if (uid_of(eng, "Agent", agent, &pr) || uid_of(eng, "Action", action, &act)) {
 		ret = -1;
 		goto out;
 	}
@@ -145,7 +144,6 @@ int control_could_permit(struct control_engine *eng, const char *agent, const ch
 			*could = 1;
 	}
 out:
-	strbuf_release(&sb);
 	cedar_arena_reset(&eng->scratch);
 	return ret;
 }

@@ -197,6 +197,21 @@ static int stdio_send(struct gw_upstream *u, const char *text, size_t len, struc
 	return 0;
 }
 
+/* Send one message (borrowed) as a line. */
+static int stdio_send_msg(struct gw_upstream *u, const json_t *msg, struct aiv_err *err)
+{
+	char *t = json_dumps(msg, JSON_COMPACT);
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sb, t);
+	strbuf_addch(&sb, '\n');
+	ret = stdio_send(u, sb.buf, sb.len, err);
+	strbuf_release(&sb);
+	free(t);
+	return ret;
+}
+
 /*
  * The next line from the child within `deadline` (monotonic ms), as a new
  * JSON value; errors stop the child.
@@ -276,21 +291,12 @@ static int stdio_request(struct gw_upstream *u, const char *method, const json_t
 	int64_t id = u->next_id++, deadline = now_ms() + u->timeout_ms;
 	json_t *msg = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", (json_int_t)id,
 				"method", method);
-	char *text;
 	int ret;
 
 	if (params)
 		json_object_set(msg, "params", (json_t *)params);
-	text = json_dumps(msg, JSON_COMPACT);
+	ret = stdio_send_msg(u, msg, err);
 	json_decref(msg);
-	{
-		size_t len = strlen(text);
-		text = xrealloc(text, len + 2);
-		text[len] = '\n';
-		text[len + 1] = '\0';
-		ret = stdio_send(u, text, len + 1, err);
-	}
-	free(text);
 	if (ret)
 		return ret;
 	for (;;) {
@@ -308,13 +314,7 @@ static int stdio_request(struct gw_upstream *u, const char *method, const json_t
 			json_t *no = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", mid,
 					       "error", "code", -32601, "message",
 					       "the aivalue gateway does not offer this to upstreams");
-			char *t = json_dumps(no, JSON_COMPACT);
-			struct strbuf sb = STRBUF_INIT;
-			strbuf_addstr(&sb, t);
-			strbuf_addch(&sb, '\n');
-			ret = stdio_send(u, sb.buf, sb.len, err);
-			strbuf_release(&sb);
-			free(t);
+			ret = stdio_send_msg(u, no, err);
 			json_decref(no);
 			if (ret) {
 				json_decref(m);
@@ -567,13 +567,7 @@ static int notify(struct gw_upstream *u, const char *method, struct aiv_err *err
 	int ret = 0;
 
 	if (u->kind == GW_UP_STDIO) {
-		char *t = json_dumps(msg, JSON_COMPACT);
-		struct strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, t);
-		strbuf_addch(&sb, '\n');
-		ret = stdio_send(u, sb.buf, sb.len, err);
-		strbuf_release(&sb);
-		free(t);
+		ret = stdio_send_msg(u, msg, err);
 	} else if (u->kind == GW_UP_HTTP) {
 		ret = http_post(u, msg, -1, &resp, err);
 		json_decref(resp);

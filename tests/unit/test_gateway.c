@@ -5,16 +5,7 @@
  * (control_approval_find), and the upstreams: the built-in echo server,
  * and stdio servers that crash, hang, answer garbage or echo requests.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
+#include "unit.h"
 
 #include "apply/apply.h"
 #include "catalog/catalog.h"
@@ -41,29 +32,29 @@ static const char *YAML =
 	"  @id(\"big\") @escalate(\"ap\") @sla(\"PT1H\")\n"
 	"  forbid(principal, action == Action::\"e.echo\", resource) when { context has n && context.n > 100 };\n";
 
+/* A workspace in a private temporary directory with YAML applied. */
 struct fixture {
-	char path[64];
+	char *dir;
 	struct store *s;
 	struct catalog *cat;
 };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = xcalloc(1, sizeof(*f));
 	struct aiv_err err = AIV_ERR_INIT;
 	struct apply_result res;
-	const char *src[] = { "t.yaml" };
-	int fd;
+	const char *src[] = { "gateway.yaml" };
+	char *db;
 
-	snprintf(f->path, sizeof(f->path), "/tmp/aiv-test-gateway.XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	f->dir = unit_tmpdir();
+	db = xstrfmt("%s/ws.db", f->dir);
 	org_register_kinds();
 	control_register_kinds();
-	if (store_open(&f->s, f->path, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
+	if (store_open(&f->s, db, STORE_CREATE, &err) || catalog_load(&f->cat, NULL, &err) ||
 	    apply_sources(f->s, f->cat, "test", src, 1, YAML, strlen(YAML), 0, &res, &err))
 		fail_msg("setup: %s", err.msg);
+	free(db);
 	apply_result_release(&res);
 	*state = f;
 	return 0;
@@ -72,15 +63,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
 
 	store_close(f->s);
 	catalog_free(f->cat);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	unit_rmtree(f->dir);
+	free(f->dir);
 	free(f);
 	return 0;
 }
@@ -216,8 +203,8 @@ static void test_bad_specs(void **state)
 	assert_non_null(strstr(err.msg, "'file:///x' is not an http(s):// URL"));
 }
 
-/* A stdio upstream running `cmd`, with a short timeout: the call's code and message. */
-static int stdio_call(const char *cmd, char *msg, size_t n)
+/* A stdio upstream running `cmd` with timeout ms: the call's code and message. */
+static int stdio_call(const char *cmd, int64_t ms, char *msg, size_t n)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct gw_upstream *u;
@@ -226,7 +213,7 @@ static int stdio_call(const char *cmd, char *msg, size_t n)
 	int ret;
 
 	snprintf(spec, sizeof(spec), "s=stdio:%s", cmd);
-	assert_int_equal(gw_upstream_parse(spec, 300, &u, &err), 0);
+	assert_int_equal(gw_upstream_parse(spec, ms, &u, &err), 0);
 	ret = gw_upstream_call(u, "tools/call", NULL, &result, &error, &err);
 	snprintf(msg, n, "%s", err.msg);
 	json_decref(result);
@@ -240,14 +227,14 @@ static void test_stdio_failures(void **state)
 	char msg[AIV_ERR_MSG];
 
 	(void)state;
-	assert_int_equal(stdio_call("exit 3", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("exit 3", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "closed"));
-	assert_int_equal(stdio_call("sleep 5", msg, sizeof(msg)), AIV_EBUSY);
+	assert_int_equal(stdio_call("sleep 5", 300, msg, sizeof(msg)), AIV_EBUSY);
 	assert_non_null(strstr(msg, "did not answer within 300 ms"));
-	assert_int_equal(stdio_call("echo garbage; sleep 5", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("echo garbage; sleep 5", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "not a JSON-RPC message"));
 	/* cat sends our own requests back: an initialize that is no answer */
-	assert_int_equal(stdio_call("cat", msg, sizeof(msg)), AIV_EIO);
+	assert_int_equal(stdio_call("cat", 10000, msg, sizeof(msg)), AIV_EIO);
 	assert_non_null(strstr(msg, "refused initialize"));
 }
 

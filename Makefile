@@ -11,6 +11,8 @@
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make fuzz-cedar the differential campaign against Cedar 4.13 (cedar-wasm): 100,000 requests
 #   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
+#   make conformance  the MCP conformance suite, every server scenario, against the gateway (docs/gateway.md)
+#   make bench-gateway  the MCP gateway's overhead per call and calls per second (docs/gateway.md)
 #   make install    install to $(PREFIX) (default /usr/local): bin/aivalue, share/man/man1/aivalue.1
 
 PREFIX ?= /usr/local
@@ -37,6 +39,7 @@ TEST_JOBS ?= $(shell expr $(JOBS) + 1 2>/dev/null || echo 3)
 
 .PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault screenshots
 .PHONY: bench-check
+.PHONY: conformance bench-gateway
 
 all: build
 
@@ -142,6 +145,18 @@ fault: build
 CISO_ASSISTANT_REPO ?= /work/.mirror/intuitem+ciso-assistant-community/repo
 test-ciso: build
 	@CISO_ASSISTANT_REPO=$(CISO_ASSISTANT_REPO) AIVALUE_BIN=build/aivalue $(PROVE) -v tests/e2e/t6012-ciso-community-all.sh
+
+# The MCP conformance suite's server scenarios, pending ones too, against
+# its test upstream alone (the baseline: all pass) and through `aivalue
+# gateway`; make test runs the active ones through the gateway only.
+conformance: build test-deps
+	@CONFORMANCE_FULL=1 AIVALUE_BIN=build/aivalue $(PROVE) -v tests/e2e/t8140-gateway-conformance.sh
+
+# The gateway's overhead per allowed call (p50, p99) against calling the
+# same upstream directly, and allowed calls per second with every call in
+# the ledger (make bench runs it too).  docs/gateway.md, "Performance".
+bench-gateway: build
+	@nice -n 10 build/bench/bench_gateway
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_proc.h"
 #include "control/control.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -44,14 +45,6 @@
 static char dir[] = "/tmp/bench-decide-http.XXXXXX";
 static char bin[1024], db[1100];
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Run a shell command in the bench directory; 0 if it exited 0. */
 static int run(const char *fmt, const char *a)
 {
@@ -60,35 +53,6 @@ static int run(const char *fmt, const char *a)
 	snprintf(cmd, sizeof(cmd), "cd '%s' && AIVALUE_DB='%s' AIVALUE_ACTOR=bench ", dir, db);
 	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, a ? a : "");
 	return system(cmd) != 0;
-}
-
-/* First line of a command's output (trimmed) into out; 0 on success. */
-static int capture(const char *cmd, char *out, size_t n)
-{
-	FILE *p = popen(cmd, "r");
-	size_t len;
-
-	if (!p)
-		return -1;
-	if (!fgets(out, (int)n, p))
-		out[0] = '\0';
-	pclose(p);
-	len = strlen(out);
-	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-		out[--len] = '\0';
-	return out[0] ? 0 : -1;
-}
-
-static int write_file(const char *name, const char *text)
-{
-	char path[1200];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "w")))
-		return -1;
-	fputs(text, f);
-	return fclose(f);
 }
 
 /* The server's count of 200 answers (from /metrics), or -1. */
@@ -102,42 +66,6 @@ static long long metrics_200(int port, const char *tok)
 	if (capture(cmd, line, sizeof(line)))
 		return -1;
 	return atoll(line);
-}
-
-/* CPU seconds (user + system) process pid has used so far, or -1. */
-static double proc_cpu_s(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	/* fields after the command name, which ends with the last ')' */
-	if (!(p = strrchr(buf, ')')))
-		return -1;
-	for (i = 2; i < 14 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* CPU seconds used by waited-for children (wrk, curl). */
-static double children_cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_CHILDREN, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 static int64_t logged_decisions(struct store *s)
@@ -208,18 +136,6 @@ struct run_opts {
 	int seconds, conns, threads, wrk_threads;
 };
 
-/* The 1, 5 and 15 minute load averages as text (static buffer). */
-static const char *loadavg(void)
-{
-	static char buf[64];
-	double l[3];
-
-	if (getloadavg(l, 3) != 3)
-		return "unknown";
-	snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", l[0], l[1], l[2]);
-	return buf;
-}
-
 /* The CPU model from /proc/cpuinfo into out. */
 static const char *cpu_model(char *out, size_t n)
 {
@@ -275,7 +191,7 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		 "wrk.body = [[%s]]\n"
 		 "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
 		 "wrk.headers[\"Authorization\"] = \"Bearer %s\"\n", REQ_BODY, tok);
-	if (write_file("decide.lua", cmd))
+	if (write_file_in(dir, "decide.lua", cmd))
 		goto out;
 	/* the first decision loads the snapshot and starts the writer */
 	snprintf(cmd, sizeof(cmd), "curl -fsS -o /dev/null -H 'Authorization: Bearer %s' "
@@ -400,7 +316,6 @@ int main(int argc, char **argv)
 	struct store *s = NULL;
 	struct aiv_err err = AIV_ERR_INIT;
 	char tok[256], ptok[256], cmd[4096];
-	const char *env = getenv("AIVALUE_BIN");
 	double inproc;
 
 	cli_register_schema();
@@ -422,21 +337,8 @@ int main(int argc, char **argv)
 		printf("decide over HTTP: skipped (wrk is not installed: apt-get install wrk)\n");
 		return 0;
 	}
-	if (env) {
-		snprintf(bin, sizeof(bin), "%s", env);
-	} else {
-		char self[900];
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		char *slash;
-		if (n <= 0)
-			return 1;
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')))
-			*slash = '\0'; /* build/bench */
-		if ((slash = strrchr(self, '/')))
-			*slash = '\0'; /* build */
-		snprintf(bin, sizeof(bin), "%s/aivalue", self);
-	}
+	if (aivalue_bin(bin, sizeof(bin)))
+		return 1;
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(db, sizeof(db), "%s/aivalue.db", dir);
@@ -467,7 +369,7 @@ int main(int argc, char **argv)
 			 "  when { context.confidence.lessThan(decimal(\"0.85\")) || context.amount > 10000 };\n"
 			 "  @id(\"no-weekend\")\n"
 			 "  forbid(principal, action, resource) when { context has weekend && context.weekend };\n");
-		if (write_file("org.yaml", y))
+		if (write_file_in(dir, "org.yaml", y))
 			goto out;
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' init >/dev/null 2>&1 && '%s' apply -f org.yaml >/dev/null",

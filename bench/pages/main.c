@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_proc.h"
+
 #define MAX_PAGES_DEFAULT 120
 #define PATH_MAX_LEN 512
 
@@ -99,23 +101,6 @@ static double peak_rss_mib(pid_t pid)
 		}
 	fclose(f);
 	return kib < 0 ? -1 : kib / 1024.0;
-}
-
-/* First line of a command's output into out (trimmed); 0 on success. */
-static int capture(const char *cmd, char *out, size_t n)
-{
-	FILE *p = popen(cmd, "r");
-	size_t len;
-
-	if (!p)
-		return -1;
-	if (!fgets(out, (int)n, p))
-		out[0] = '\0';
-	pclose(p);
-	len = strlen(out);
-	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r' || out[len - 1] == ' '))
-		out[--len] = '\0';
-	return out[0] ? 0 : -1;
 }
 
 struct body {
@@ -307,23 +292,6 @@ static void measure(int port, pid_t srv, const char *token, const char *path, in
 	r->kb = (double)b.len / 1024.0;
 	free(t);
 	free(b.buf);
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
 }
 
 /* The source tree: three levels up from this file (bench/pages/main.c). */

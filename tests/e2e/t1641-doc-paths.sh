@@ -40,6 +40,8 @@ for d in docs:
                 continue        # src/<layer>/..., docs/{name}.md, data/$x
             if placeholder.search(t) or t in linked:
                 continue
+            if t in ("tools/call", "tools/list"):
+                continue        # MCP methods (docs/gateway.md), not the tools/ folder
             if any(c in t for c in "*?"):
                 if not glob.glob(os.path.join(root, t)):
                     missing(d, n, t)
@@ -57,7 +59,8 @@ test_expect_success 'the check names DOC:LINE:PATH for each missing file, and on
 		"The code is in src/core/str.c and src/core/gone.c; tests in tests/e2e/t*.sh." \
 		"Per layer: src/<layer>/<layer>_schema.c, tests/e2e/tNNNN-name.sh, bench/*/nothing.c" >fake/README.md &&
 	printf "%s\n" "# a" "Back to [the README](../README.md), on to [b](b.md#part)." \
-		"Run \`tools/nothing.sh\`, read src/core/." >fake/docs/a.md &&
+		"Run \`tools/nothing.sh\`, read src/core/." "MCP methods: \`tools/call\`, \`tools/list\`." \
+		>fake/docs/a.md &&
 	test_must_fail python3 checkpaths.py fake >out &&
 	printf "%s\n" "README.md:3:src/core/gone.c" "README.md:4:bench/*/nothing.c" \
 		"docs/a.md:2:b.md" "docs/a.md:3:tools/nothing.sh" >expect &&

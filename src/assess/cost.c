@@ -25,6 +25,7 @@
 #include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "ingest/usage_activity.h"
 #include "ingest/usage_load.h"
 #include "metrics/adoption.h"
 #include "metrics/intern.h"
@@ -123,6 +124,8 @@ struct builder {
 	size_t nseats, aseats;
 	int64_t unjoined_seats;    /* seat months of identities joined to no person */
 	int32_t data_min, data_max;
+	int32_t usage_min, usage_max; /* days of usage by known people */
+	int have_usage;
 };
 
 static int month_of(int32_t day)
@@ -306,36 +309,27 @@ static uint64_t active_key(uint32_t person, uint32_t tool, int month)
 }
 
 /*
- * The (person, seat tool, month) triples with at least one usage event.
- * Events are sorted by person and day, so a triple's events are mostly
- * neighbours: only a change of triple is added to the set.
+ * The (person, seat tool, month) triples with at least one usage event,
+ * from the monthly activity rollup (ingest/usage_activity.h), and the
+ * first and last day of usage by a known person (the period's bounds).
  */
-static void build_activity(struct builder *b)
+static int note_activity(const struct usage_activity *a, void *data)
 {
-	const struct usage_table *t = &b->ut;
-	size_t ntools = intern_count(&t->tools), p, i;
-	uint32_t *seat_tool = xmalloc((ntools + 1) * sizeof(*seat_tool));
-	uint64_t last = 0;
-	int have_last = 0;
+	struct builder *b = data;
+	uint32_t p = a->person ? utab_find_person(&b->ut, a->person) : INTERN_NONE;
+	uint32_t tid;
 
-	for (i = 0; i < ntools; i++) {
-		const char *tool = intern_str(&t->tools, (uint32_t)i);
-		seat_tool[i] = intern_find(&b->tools, tool, strlen(tool));
-	}
-	for (p = 0; p < t->npeople; p++)
-		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
-			uint32_t tid = seat_tool[t->tool[i]];
-			uint64_t k;
-
-			if (tid == INTERN_NONE || !t->count[i])
-				continue;
-			k = active_key((uint32_t)p, tid, month_of(t->day[i]));
-			if (!have_last || k != last)
-				u64set_add(&b->active, k);
-			last = k;
-			have_last = 1;
-		}
-	free(seat_tool);
+	if (p == INTERN_NONE)
+		return 0; /* unmatched identity, or person deleted */
+	if (!b->have_usage || a->first_day < b->usage_min)
+		b->usage_min = a->first_day;
+	if (!b->have_usage || a->last_day > b->usage_max)
+		b->usage_max = a->last_day;
+	b->have_usage = 1;
+	tid = intern_find(&b->tools, a->tool, strlen(a->tool));
+	if (tid != INTERN_NONE)
+		u64set_add(&b->active, active_key(p, tid, a->month));
+	return 0;
 }
 
 /* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
@@ -574,9 +568,11 @@ static int resolve_period(struct builder *b, struct store *s, struct aiv_err *er
 	    (ret = usage_each_token_day(s, INT32_MIN, INT32_MAX, token_days, b, err)) ||
 	    (ret = control_each_agent_day(s, agent_days, b, err)))
 		return ret;
-	if (b->ut.n && b->ut.max_day >= b->ut.min_day) {
-		note_day(b, b->ut.min_day);
-		note_day(b, b->ut.max_day);
+	if ((ret = usage_each_activity(s, note_activity, b, err)))
+		return ret;
+	if (b->have_usage) {
+		note_day(b, b->usage_min);
+		note_day(b, b->usage_max);
 	}
 	r->q.from_day = b->q->from_day ? b->q->from_day : b->data_min;
 	r->q.to_day = b->q->to_day ? b->q->to_day : b->data_max;
@@ -609,13 +605,12 @@ int cost_compute(struct store *s, const struct cost_query *q, struct cost_result
 		ret = aiv_fail(err, AIV_EINPUT, "the period ends before it starts");
 		goto cleanup;
 	}
-	if ((ret = pricebook_load(s, &b.pb, err)) || (ret = usage_load(&b.ut, s, err)) ||
+	if ((ret = pricebook_load(s, &b.pb, err)) || (ret = usage_load_people(&b.ut, s, err)) ||
 	    (ret = apply_object_specs(s, "Initiative", &b.inits, err)) ||
 	    (ret = resolve_period(&b, s, err)))
 		goto cleanup;
 	out->currency = b.pb.currency;
 	if (out->q.from_day || out->q.to_day) {
-		build_activity(&b);
 		for (i = 0; i < b.nseats; i++)
 			seat_charges(&b, &b.seats[i]);
 		if ((ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,

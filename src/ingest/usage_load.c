@@ -124,6 +124,15 @@ static void add_person(const char *name, const char *role, const char *team,
 	utab_person(data, name, role, team, function, champion);
 }
 
+int usage_load_people(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	int rc = org_each_profile(s, add_person, t, err);
+
+	if (!rc)
+		utab_finish(t);
+	return rc;
+}
+
 int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 {
 	struct store_stmt *st;

@@ -17,8 +17,8 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 {
 	struct hyp_report hyps;
 	struct uv_set uvs;
-	struct cost_result cost, months, models;
-	struct cost_query q;
+	struct cost_result cost, months, models, res[2];
+	struct cost_query q, qs[2];
 	size_t i;
 	int ret;
 
@@ -31,14 +31,19 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 	memset(&q, 0, sizeof(q));
 	q.by = COST_BY_INITIATIVE;
 	q.and_model = 1;
-	if ((ret = cost_compute(s, &q, &models, err)))
-		goto cleanup;
-	cost_fold_models(&models, &cost);
+	qs[0] = q;
 	q.and_model = 0;
 	q.by = COST_BY_NONE;
 	q.by_month = 1;
-	if ((ret = cost_compute(s, &q, &months, err)) ||
-	    (ret = hyp_evaluate_all(s, cat, now_us, &hyps, err)) ||
+	qs[1] = q;
+	/* one read of the usage for both groupings (issue 19) */
+	ret = cost_compute_many(s, qs, res, 2, err);
+	models = res[0];
+	months = res[1];
+	if (ret)
+		goto cleanup;
+	cost_fold_models(&models, &cost);
+	if ((ret = hyp_evaluate_all(s, cat, now_us, &hyps, err)) ||
 	    (ret = uv_load(s, &uvs, err)) ||
 	    (ret = value_price(&hyps, &uvs, cat, cost.currency, at_us, out, err)))
 		goto cleanup;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "ledger/state.h"
 #include "metrics/adoption.h"
 #include "metrics/usage_block.h"
 #include "usage_activity.h"
@@ -318,5 +319,74 @@ int usage_each_activity(struct store *s, usage_activity_fn fn, void *data,
 out:
 	free_texts(c.person, c.nperson);
 	free_texts(c.strs, c.nstr);
+	return rc;
+}
+
+/* ---- audit verify --state: the rollup against the blocks ---------------- */
+
+struct check_ctx {
+	struct store_stmt *st;   /* the stored rows of the import, in key order */
+	int64_t import_id;
+	size_t rows, bad;
+};
+
+static int compare_row(const struct act_row *r, void *ctx, struct aiv_err *err)
+{
+	struct check_ctx *c = ctx;
+	int rc = store_step(c->st, err);
+
+	if (rc < 0)
+		return rc;
+	c->rows++;
+	if (rc != STORE_ROW || store_col_int(c->st, 0) != r->ident ||
+	    store_col_int(c->st, 1) != r->tool || store_col_int(c->st, 2) != r->month ||
+	    store_col_int(c->st, 3) != r->mask || store_col_int(c->st, 4) != r->events ||
+	    store_col_int(c->st, 5) != r->actions)
+		c->bad++;
+	return 0;
+}
+
+int usage_activity_check(struct store *s, struct ledger_state_report *r, struct aiv_err *err)
+{
+	int64_t *ids, stored = 0;
+	size_t n, i, compared = 0;
+	int rc;
+
+	if (store_schema_version(s) < USAGE_ACTIVITY_VERSION)
+		return 0; /* an older workspace opened read-only: nothing stored */
+	r->tables++;
+	if ((rc = block_imports(s, &ids, &n, err)))
+		return rc;
+	for (i = 0; !rc && i < n; i++) {
+		struct check_ctx c = { NULL, ids[i], 0, 0 };
+		char key[32];
+
+		c.st = store_prepare(s, "SELECT identity, tool, month, day_mask, events, actions"
+				     " FROM usage_activity WHERE import_id = ?"
+				     " ORDER BY identity, tool, month", err);
+		if (!c.st) {
+			rc = err->code;
+			break;
+		}
+		store_bind_int(c.st, 1, ids[i]);
+		rc = rollup_import(s, ids[i], compare_row, &c, err);
+		if (!rc && (rc = store_step(c.st, err)) == STORE_ROW)
+			c.bad++; /* a stored row the blocks do not give */
+		store_reset(c.st);
+		if (rc < 0)
+			break;
+		rc = 0;
+		compared += c.rows;
+		r->rows += (int64_t)c.rows;
+		snprintf(key, sizeof(key), "import %lld", (long long)ids[i]);
+		if (c.bad)
+			ledger_state_add(r, "usage_activity", key, "%zu of its monthly activity rows"
+					 " differ from what its usage blocks give", c.bad);
+	}
+	free(ids);
+	if (!rc && !(rc = store_query_int(s, "SELECT count(*) FROM usage_activity", &stored, err)) &&
+	    (size_t)stored > compared)
+		ledger_state_add(r, "usage_activity", "rows", "%lld rows belong to no import"
+				 " with usage blocks", (long long)(stored - (int64_t)compared));
 	return rc;
 }

@@ -53,4 +53,11 @@ typedef int (*usage_activity_fn)(const struct usage_activity *a, void *data);
 int usage_each_activity(struct store *s, usage_activity_fn fn, void *data,
 			struct aiv_err *err);
 
+/*
+ * audit verify --state: each import's stored rollup rows against what its
+ * blocks give (the rollup is derived, so it is replayed, not digested).
+ */
+struct ledger_state_report;
+int usage_activity_check(struct store *s, struct ledger_state_report *r, struct aiv_err *err);
+
 #endif

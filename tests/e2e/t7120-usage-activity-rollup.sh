@@ -111,4 +111,14 @@ test_expect_success 'an older workspace: figures read-only and after the back-fi
 	test "$(unused c5.json)" = "6 12400"
 '
 
+# The rollup is derived: audit verify --state replays it from each import's
+# blocks and names the import whose rows were changed.
+test_expect_success 'audit verify --state replays the rollup from the blocks' '
+	aivalue audit verify >ok.out &&
+	test_grep "^state ok" ok.out &&
+	sqlite3 "$AIVALUE_DB" "UPDATE usage_activity SET actions = actions + 1 WHERE import_id = 2 AND month = 24314" &&
+	test_must_fail aivalue audit verify >bad.out 2>&1 &&
+	test_grep "table usage_activity, row import 2: 1 of its monthly activity rows differ" bad.out
+'
+
 test_done

@@ -25,6 +25,7 @@
 #include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/timeutil.h"
+#include "ingest/usage_activity.h"
 #include "ingest/usage_load.h"
 #include "metrics/adoption.h"
 #include "metrics/intern.h"
@@ -104,6 +105,18 @@ struct seat {
 	int32_t first_day;
 };
 
+struct token_rec {
+	uint32_t person, tool, model;  /* utab person; names ids */
+	int32_t day;
+	int64_t input, output;
+};
+
+struct agent_rec {
+	uint32_t agent, person;        /* names id; utab person */
+	int32_t day;
+	int64_t decisions, tool_calls;
+};
+
 struct builder {
 	struct cost_result *r;
 	const struct cost_query *q;
@@ -123,6 +136,17 @@ struct builder {
 	size_t nseats, aseats;
 	int64_t unjoined_seats;    /* seat months of identities joined to no person */
 	int32_t data_min, data_max;
+	int32_t usage_min, usage_max; /* days of usage by known people */
+	int have_usage;
+	/* read once, charged for each query (cost_compute_many) */
+	struct intern names;       /* tools, models and agents of the records below */
+	struct token_rec *tokens;  /* token counts per day, in the walk's order */
+	size_t ntokens, atokens;
+	struct agent_rec *agents;  /* agent decisions and tool calls per day */
+	size_t nagents, aagents;
+	uint32_t last_person;      /* note_activity's one-entry caches */
+	const char *last_name, *last_tool;
+	uint32_t last_tid;
 };
 
 static int month_of(int32_t day)
@@ -306,36 +330,36 @@ static uint64_t active_key(uint32_t person, uint32_t tool, int month)
 }
 
 /*
- * The (person, seat tool, month) triples with at least one usage event.
- * Events are sorted by person and day, so a triple's events are mostly
- * neighbours: only a change of triple is added to the set.
+ * The (person, seat tool, month) triples with at least one usage event,
+ * from the monthly activity rollup (ingest/usage_activity.h), and the
+ * first and last day of usage by a known person (the period's bounds).
  */
-static void build_activity(struct builder *b)
+static int note_activity(const struct usage_activity *a, void *data)
 {
-	const struct usage_table *t = &b->ut;
-	size_t ntools = intern_count(&t->tools), p, i;
-	uint32_t *seat_tool = xmalloc((ntools + 1) * sizeof(*seat_tool));
-	uint64_t last = 0;
-	int have_last = 0;
+	struct builder *b = data;
+	uint32_t p, tid;
 
-	for (i = 0; i < ntools; i++) {
-		const char *tool = intern_str(&t->tools, (uint32_t)i);
-		seat_tool[i] = intern_find(&b->tools, tool, strlen(tool));
+	/* rows come by identity, then tool: the strings repeat, and are borrowed */
+	if (a->person != b->last_name || !a->person) {
+		b->last_name = a->person;
+		b->last_person = a->person ? utab_find_person(&b->ut, a->person) : INTERN_NONE;
 	}
-	for (p = 0; p < t->npeople; p++)
-		for (i = t->person_off[p]; i < t->person_off[p + 1]; i++) {
-			uint32_t tid = seat_tool[t->tool[i]];
-			uint64_t k;
-
-			if (tid == INTERN_NONE || !t->count[i])
-				continue;
-			k = active_key((uint32_t)p, tid, month_of(t->day[i]));
-			if (!have_last || k != last)
-				u64set_add(&b->active, k);
-			last = k;
-			have_last = 1;
-		}
-	free(seat_tool);
+	p = b->last_person;
+	if (p == INTERN_NONE)
+		return 0; /* unmatched identity, or person deleted */
+	if (!b->have_usage || a->first_day < b->usage_min)
+		b->usage_min = a->first_day;
+	if (!b->have_usage || a->last_day > b->usage_max)
+		b->usage_max = a->last_day;
+	b->have_usage = 1;
+	if (a->tool != b->last_tool) {
+		b->last_tool = a->tool;
+		b->last_tid = intern_find(&b->tools, a->tool, strlen(a->tool));
+	}
+	tid = b->last_tid;
+	if (tid != INTERN_NONE)
+		u64set_add(&b->active, active_key(p, tid, a->month));
+	return 0;
 }
 
 /* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
@@ -350,7 +374,6 @@ static int collect_seat(const struct usage_seat_span *r, void *data)
 	st->person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
 	st->first_day = r->first_day;
 	note_day(b, r->first_day);
-	b->r->have_seats = 1;
 	return 0;
 }
 
@@ -366,7 +389,6 @@ static void seat_charges(struct builder *b, const struct seat *st)
 {
 	const char *tool = intern_str(&b->tools, st->tool);
 	int m, m0 = month_of(st->first_day), m1 = month_of(b->r->q.to_day);
-
 	struct cost_reclaim *rc = NULL;
 
 	if (m0 < month_of(b->r->q.from_day))
@@ -408,46 +430,57 @@ static void seat_charges(struct builder *b, const struct seat *st)
 
 /* ---- tokens and agents ---------------------------------------------------- */
 
-static int token_charges(const struct usage_token_day *r, void *data)
+static void token_charges(struct builder *b, const struct token_rec *r)
 {
-	struct builder *b = data;
-	uint32_t person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
-	const struct price_line *pl = pricebook_at(&b->pb, PRICE_MODEL, r->model, r->day);
-	struct charge in = { COST_INPUT_TOKENS, person, r->tool, r->model, NULL, r->day,
+	const char *tool = intern_str(&b->names, r->tool), *model = intern_str(&b->names, r->model);
+	const struct price_line *pl = pricebook_at(&b->pb, PRICE_MODEL, model, r->day);
+	struct charge in = { COST_INPUT_TOKENS, r->person, tool, model, NULL, r->day,
 			     r->input, pl, 0 };
 	struct charge out = in;
 
+	if (r->day < b->r->q.from_day || r->day > b->r->q.to_day)
+		return;
 	out.kind = COST_OUTPUT_TOKENS;
 	out.quantity = r->output;
 	if (pl) {
 		in.fine = (__int128)r->input * pl->a;
 		out.fine = (__int128)r->output * pl->b;
 	} else {
-		note_unpriced(b, "model", r->model, r->input + r->output, r->day);
+		note_unpriced(b, "model", model, r->input + r->output, r->day);
 	}
 	b->r->have_tokens = 1;
 	charge(b, &in);
 	charge(b, &out);
-	return 0;
 }
 
+/* Keep each day's token counts for token_charges, from the one walk. */
 static int token_days(const struct usage_token_day *r, void *data)
 {
-	note_day(data, r->day);
+	struct builder *b = data;
+	struct token_rec *t;
+
+	note_day(b, r->day);
+	ALLOC_GROW(b->tokens, b->ntokens + 1, b->atokens);
+	t = &b->tokens[b->ntokens++];
+	t->person = r->person ? utab_find_person(&b->ut, r->person) : INTERN_NONE;
+	t->tool = intern_id(&b->names, r->tool);
+	t->model = intern_id(&b->names, r->model);
+	t->day = r->day;
+	t->input = r->input;
+	t->output = r->output;
 	return 0;
 }
 
-static int agent_charges(const struct control_agent_day *d, void *data)
+static void agent_charges(struct builder *b, const struct agent_rec *d)
 {
-	struct builder *b = data;
-	uint32_t person = d->owner ? utab_find_person(&b->ut, d->owner) : INTERN_NONE;
-	const struct price_line *pl = pricebook_at(&b->pb, PRICE_AGENT, d->agent, d->day);
-	struct charge dec = { COST_DECISIONS, person, "agents", "(agent)", d->agent, d->day,
+	const char *agent = intern_str(&b->names, d->agent);
+	const struct price_line *pl = pricebook_at(&b->pb, PRICE_AGENT, agent, d->day);
+	struct charge dec = { COST_DECISIONS, d->person, "agents", "(agent)", agent, d->day,
 			      d->decisions, pl, 0 };
 	struct charge call = dec;
 
 	if (d->day < b->r->q.from_day || d->day > b->r->q.to_day)
-		return 0;
+		return;
 	call.kind = COST_TOOL_CALLS;
 	call.quantity = d->tool_calls;
 	/* a line may price only one of the two: the other is unpriced */
@@ -456,22 +489,32 @@ static int agent_charges(const struct control_agent_day *d, void *data)
 	if (dec.price)
 		dec.fine = (__int128)d->decisions * pl->a * 1000000;
 	else if (d->decisions)
-		note_unpriced(b, "agent decisions", d->agent, d->decisions, d->day);
+		note_unpriced(b, "agent decisions", agent, d->decisions, d->day);
 	if (call.price)
 		call.fine = (__int128)d->tool_calls * pl->b * 1000000;
 	else if (d->tool_calls)
-		note_unpriced(b, "agent tool calls", d->agent, d->tool_calls, d->day);
+		note_unpriced(b, "agent tool calls", agent, d->tool_calls, d->day);
 	b->r->have_agents = 1;
 	if (d->decisions)
 		charge(b, &dec);
 	if (d->tool_calls)
 		charge(b, &call);
-	return 0;
 }
 
+/* Keep each agent day for agent_charges, from the one walk. */
 static int agent_days(const struct control_agent_day *d, void *data)
 {
-	note_day(data, d->day);
+	struct builder *b = data;
+	struct agent_rec *a;
+
+	note_day(b, d->day);
+	ALLOC_GROW(b->agents, b->nagents + 1, b->aagents);
+	a = &b->agents[b->nagents++];
+	a->agent = intern_id(&b->names, d->agent);
+	a->person = d->owner ? utab_find_person(&b->ut, d->owner) : INTERN_NONE;
+	a->day = d->day;
+	a->decisions = d->decisions;
+	a->tool_calls = d->tool_calls;
 	return 0;
 }
 
@@ -587,87 +630,115 @@ static void write_gaps(struct builder *b)
 	}
 }
 
-static int resolve_period(struct builder *b, struct store *s, struct aiv_err *err)
+/* Read every input once: seats, token and agent days, the activity rollup. */
+static int load_inputs(struct builder *b, struct store *s, struct aiv_err *err)
 {
-	struct cost_result *r = b->r;
 	int ret;
 
-	if ((ret = usage_each_seat(s, collect_seat, b, err)) ||
+	if ((ret = pricebook_load(s, &b->pb, err)) || (ret = usage_load_people(&b->ut, s, err)) ||
+	    (ret = apply_object_specs(s, "Initiative", &b->inits, err)) ||
+	    (ret = usage_each_seat(s, collect_seat, b, err)) ||
 	    (ret = usage_each_token_day(s, INT32_MIN, INT32_MAX, token_days, b, err)) ||
-	    (ret = control_each_agent_day(s, agent_days, b, err)))
+	    (ret = control_each_agent_day(s, agent_days, b, err)) ||
+	    (ret = usage_each_activity(s, note_activity, b, err)))
 		return ret;
-	if (b->ut.n && b->ut.max_day >= b->ut.min_day) {
-		note_day(b, b->ut.min_day);
-		note_day(b, b->ut.max_day);
+	if (b->have_usage) {
+		note_day(b, b->usage_min);
+		note_day(b, b->usage_max);
 	}
-	r->q.from_day = b->q->from_day ? b->q->from_day : b->data_min;
-	r->q.to_day = b->q->to_day ? b->q->to_day : b->data_max;
 	return 0;
+}
+
+static int check_query(const struct cost_query *q, struct aiv_err *err)
+{
+	if (q->by < 0 || q->by >= COST_DIMS)
+		return aiv_fail(err, AIV_EINPUT, "unknown grouping %d", (int)q->by);
+	if (q->from_day && q->to_day && q->from_day > q->to_day)
+		return aiv_fail(err, AIV_EINPUT, "the period ends before it starts");
+	return 0;
+}
+
+/* Charge the inputs for one query into *out (the per-query state is reset). */
+static void run_query(struct builder *b, const struct cost_query *q, struct cost_result *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->q = *q;
+	out->total.group = xstrdup("total");
+	b->r = out;
+	b->q = q;
+	intern_init(&b->rowkeys);
+	intern_init(&b->gapkeys);
+	b->fine = NULL;
+	b->arows = 0;
+	memset(b->total_fine, 0, sizeof(b->total_fine));
+	b->gaps = NULL;
+	b->agaps = 0;
+	b->unjoined_seats = 0;
+	out->currency = b->pb.currency;
+	out->have_seats = b->nseats > 0;
+	out->q.from_day = q->from_day ? q->from_day : b->data_min;
+	out->q.to_day = q->to_day ? q->to_day : b->data_max;
+	if (out->q.from_day || out->q.to_day) {
+		for (i = 0; i < b->nseats; i++)
+			seat_charges(b, &b->seats[i]);
+		for (i = 0; i < b->ntokens; i++)
+			token_charges(b, &b->tokens[i]);
+		for (i = 0; i < b->nagents; i++)
+			agent_charges(b, &b->agents[i]);
+	}
+	for (i = 0; i < out->nrows; i++)
+		finish_row(&out->rows[i], b->fine[i]);
+	finish_row(&out->total, b->total_fine);
+	if (out->nrows)
+		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
+	write_gaps(b);
+	if (out->nreclaim)
+		qsort(out->reclaim, out->nreclaim, sizeof(*out->reclaim), cmp_reclaim);
+	intern_release(&b->rowkeys);
+	intern_release(&b->gapkeys);
+	free(b->fine);
+	free(b->gaps);
+}
+
+int cost_compute_many(struct store *s, const struct cost_query *qs, struct cost_result *outs,
+		      size_t n, struct aiv_err *err)
+{
+	struct builder b;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		memset(&outs[i], 0, sizeof(outs[i]));
+	for (i = 0; !ret && i < n; i++)
+		ret = check_query(&qs[i], err);
+	if (ret)
+		return ret;
+	memset(&b, 0, sizeof(b));
+	utab_init(&b.ut);
+	u64set_init(&b.active);
+	intern_init(&b.tools);
+	intern_init(&b.names);
+	if (!(ret = load_inputs(&b, s, err)))
+		for (i = 0; i < n; i++)
+			run_query(&b, &qs[i], &outs[i]);
+	pricebook_release(&b.pb);
+	utab_release(&b.ut);
+	u64set_release(&b.active);
+	intern_release(&b.tools);
+	intern_release(&b.names);
+	json_decref(b.inits);
+	free(b.seats);
+	free(b.tokens);
+	free(b.agents);
+	return ret;
 }
 
 int cost_compute(struct store *s, const struct cost_query *q, struct cost_result *out,
 		 struct aiv_err *err)
 {
-	struct builder b;
-	size_t i;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	memset(&b, 0, sizeof(b));
-	out->q = *q;
-	out->total.group = xstrdup("total");
-	b.r = out;
-	b.q = q;
-	utab_init(&b.ut);
-	u64set_init(&b.active);
-	intern_init(&b.tools);
-	intern_init(&b.rowkeys);
-	intern_init(&b.gapkeys);
-	if (q->by < 0 || q->by >= COST_DIMS) {
-		ret = aiv_fail(err, AIV_EINPUT, "unknown grouping %d", (int)q->by);
-		goto cleanup;
-	}
-	if (q->from_day && q->to_day && q->from_day > q->to_day) {
-		ret = aiv_fail(err, AIV_EINPUT, "the period ends before it starts");
-		goto cleanup;
-	}
-	if ((ret = pricebook_load(s, &b.pb, err)) || (ret = usage_load(&b.ut, s, err)) ||
-	    (ret = apply_object_specs(s, "Initiative", &b.inits, err)) ||
-	    (ret = resolve_period(&b, s, err)))
-		goto cleanup;
-	out->currency = b.pb.currency;
-	if (out->q.from_day || out->q.to_day) {
-		build_activity(&b);
-		for (i = 0; i < b.nseats; i++)
-			seat_charges(&b, &b.seats[i]);
-		if ((ret = usage_each_token_day(s, out->q.from_day, out->q.to_day, token_charges,
-						&b, err)) ||
-		    (ret = control_each_agent_day(s, agent_charges, &b, err)))
-			goto cleanup;
-	}
-	for (i = 0; i < out->nrows; i++)
-		finish_row(&out->rows[i], b.fine[i]);
-	finish_row(&out->total, b.total_fine);
-	if (out->nrows)
-		qsort(out->rows, out->nrows, sizeof(*out->rows), cmp_row);
-	write_gaps(&b);
-	if (out->nreclaim)
-		qsort(out->reclaim, out->nreclaim, sizeof(*out->reclaim), cmp_reclaim);
-	ret = 0;
-cleanup:
-	pricebook_release(&b.pb);
-	utab_release(&b.ut);
-	u64set_release(&b.active);
-	intern_release(&b.tools);
-	intern_release(&b.rowkeys);
-	intern_release(&b.gapkeys);
-	json_decref(b.inits);
-	free(b.fine);
-	free(b.gaps);
-	free(b.seats);
-	if (ret)
-		cost_result_release(out);
-	return ret;
+	return cost_compute_many(s, q, out, 1, err);
 }
 
 void cost_result_release(struct cost_result *r)

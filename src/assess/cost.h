@@ -150,6 +150,13 @@ struct cost_result {
  */
 int cost_compute(struct store *s, const struct cost_query *q, struct cost_result *out,
 		 struct aiv_err *err);
+/*
+ * The same for n queries over one read of the workspace (value computes
+ * the cost by initiative and model and by month): outs[i] answers qs[i],
+ * exactly as cost_compute would.  Release each result, also on failure.
+ */
+int cost_compute_many(struct store *s, const struct cost_query *qs, struct cost_result *outs,
+		      size_t n, struct aiv_err *err);
 void cost_result_release(struct cost_result *r);
 
 /*

@@ -187,6 +187,14 @@ int value_compute_roi(struct store *s, const struct catalog *cat, const struct h
 /* Read the workspace and compute the whole report (CLI, API, page). */
 int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, int64_t at_us,
 		  struct value_report *out, struct aiv_err *err);
+/*
+ * The same, and the cost for one more query `q` into *split (`aivalue
+ * value --by model`), from the same read of the usage.  Release *split
+ * with cost_result_release, also on failure.
+ */
+int value_compute_split(struct store *s, const struct catalog *cat, int64_t now_us,
+			int64_t at_us, const struct cost_query *q, struct cost_result *split,
+			struct value_report *out, struct aiv_err *err);
 
 void value_report_release(struct value_report *r);
 

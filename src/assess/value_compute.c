@@ -15,10 +15,17 @@
 int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, int64_t at_us,
 		  struct value_report *out, struct aiv_err *err)
 {
+	return value_compute_split(s, cat, now_us, at_us, NULL, NULL, out, err);
+}
+
+int value_compute_split(struct store *s, const struct catalog *cat, int64_t now_us,
+			int64_t at_us, const struct cost_query *split_q, struct cost_result *split,
+			struct value_report *out, struct aiv_err *err)
+{
 	struct hyp_report hyps;
 	struct uv_set uvs;
-	struct cost_result cost, months, models;
-	struct cost_query q;
+	struct cost_result cost, months, models, res[3];
+	struct cost_query q, qs[3];
 	size_t i;
 	int ret;
 
@@ -31,14 +38,23 @@ int value_compute(struct store *s, const struct catalog *cat, int64_t now_us, in
 	memset(&q, 0, sizeof(q));
 	q.by = COST_BY_INITIATIVE;
 	q.and_model = 1;
-	if ((ret = cost_compute(s, &q, &models, err)))
-		goto cleanup;
-	cost_fold_models(&models, &cost);
+	qs[0] = q;
 	q.and_model = 0;
 	q.by = COST_BY_NONE;
 	q.by_month = 1;
-	if ((ret = cost_compute(s, &q, &months, err)) ||
-	    (ret = hyp_evaluate_all(s, cat, now_us, &hyps, err)) ||
+	qs[1] = q;
+	/* one read of the usage for both groupings (issue 19) */
+	if (split_q)
+		qs[2] = *split_q;
+	ret = cost_compute_many(s, qs, res, split_q ? 3 : 2, err);
+	models = res[0];
+	months = res[1];
+	if (split)
+		*split = split_q ? res[2] : (struct cost_result){ 0 };
+	if (ret)
+		goto cleanup;
+	cost_fold_models(&models, &cost);
+	if ((ret = hyp_evaluate_all(s, cat, now_us, &hyps, err)) ||
 	    (ret = uv_load(s, &uvs, err)) ||
 	    (ret = value_price(&hyps, &uvs, cat, cost.currency, at_us, out, err)))
 		goto cleanup;

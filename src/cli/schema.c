@@ -9,6 +9,7 @@
  * fuzzers) calls cli_register_schema() first.
  */
 #include "cli/cmd.h"
+#include "ingest/usage_activity.h"
 #include "store/store.h"
 
 /* Defined in each layer's *_schema.c; only this file needs to name them. */
@@ -30,4 +31,6 @@ void cli_register_schema(void)
 
 	for (i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
 		store_schema_register(layers[i]);
+	/* the monthly activity rollup is filled from the blocks (issue 19) */
+	store_fill_register(USAGE_ACTIVITY_VERSION, usage_activity_backfill);
 }

@@ -87,6 +87,7 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 	struct aiv_err err = AIV_ERR_INIT;
 	struct value_report r;
 	struct cost_result split;
+	struct cost_query sq;
 	int64_t now = time_now_us(), at_us = now;
 	int n, dim = COST_BY_INITIATIVE;
 
@@ -123,17 +124,13 @@ int cmd_value(int argc, char **argv, struct aiv_ctx *ctx)
 		serve_result_release(&sr);
 		return 0;
 	}
-	if (value_compute(ctx->store, ctx->cat, now, at_us, &r, &err))
+	memset(&sq, 0, sizeof(sq));
+	sq.by = (enum cost_dim)dim;
+	/* the split by another grouping shares value's one read of the usage */
+	if (value_compute_split(ctx->store, ctx->cat, now, at_us,
+				dim != COST_BY_INITIATIVE ? &sq : NULL, &split, &r, &err)) {
+		cost_result_release(&split);
 		return cli_error(&err);
-	if (dim != COST_BY_INITIATIVE) {
-		struct cost_query q;
-		memset(&q, 0, sizeof(q));
-		q.by = (enum cost_dim)dim;
-		if (cost_compute(ctx->store, &q, &split, &err)) {
-			value_report_release(&r);
-			cost_result_release(&split);
-			return cli_error(&err);
-		}
 	}
 	if (ctx->json) {
 		json_t *j = value_json(&r);

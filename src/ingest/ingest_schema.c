@@ -14,6 +14,7 @@
  * text identical to a new one's.
  */
 #include "ingest/usage.h"
+#include "ingest/usage_activity.h"
 #include "store/store.h"
 
 static const struct store_migration ingest_migrations[] = {
@@ -128,6 +129,17 @@ static const struct store_migration ingest_migrations[] = {
 	  " input_tokens INTEGER NOT NULL,"
 	  " output_tokens INTEGER NOT NULL);"
 	  "CREATE INDEX usage_tokens_import ON usage_tokens(import_id);", NULL },
+	{ USAGE_ACTIVITY_VERSION, "monthly activity rollup per import, identity and tool"
+	  " (issue 19: cost and value read it instead of every usage event)",
+	  "CREATE TABLE usage_activity("
+	  " import_id INTEGER NOT NULL,"
+	  " identity INTEGER NOT NULL,"
+	  " tool INTEGER NOT NULL,"
+	  " month INTEGER NOT NULL,"
+	  " day_mask INTEGER NOT NULL,"
+	  " events INTEGER NOT NULL,"
+	  " actions INTEGER NOT NULL,"
+	  " PRIMARY KEY(import_id, identity, tool, month));", NULL },
 };
 
 const struct store_schema ingest_tables = {

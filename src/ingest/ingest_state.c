@@ -17,6 +17,9 @@
  *             the content hash its last import.cases entry recorded (the
  *             entry is written before the columns, so they cannot be
  *             digested into it; the content hash is the same thing).
+ *             And the monthly activity rollup: each import's rows must be
+ *             what its blocks give (usage_activity_check; it is derived,
+ *             and back-filled for imports whose entries predate it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 
 #include "identity.h"
 #include "ingest/usage.h"
+#include "ingest/usage_activity.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "logstore.h"
@@ -307,4 +311,5 @@ void ingest_state_register(void)
 	ledger_state_table_since("usage_tokens", USAGE_TOKENS_VERSION);
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);
+	ledger_state_register(usage_activity_check);
 }

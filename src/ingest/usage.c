@@ -38,6 +38,7 @@
 #include "metrics/usage_block.h"
 #include "org/org.h"
 #include "usage.h"
+#include "usage_activity.h"
 
 #define GID_UNSEEN (INTERN_NONE - 1) /* identity not resolved yet in this import */
 #define DCHUNK_BITS 20
@@ -997,7 +998,8 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 	store_reset(st);
 	if (rc < 0 || sum->already)
 		return rc < 0 ? rc : 0;
-	if ((rc = flush_block(im, err)) || (rc = save_dicts(im, err)))
+	if ((rc = flush_block(im, err)) || (rc = save_dicts(im, err)) ||
+	    (rc = usage_activity_import(im->s, im->import_id, err)))
 		return rc;
 	for (i = 0; i < sum->nunmatched; i++) {
 		st = store_prepare(im->s, "INSERT INTO usage_unmatched(import_id, identity, rows)"

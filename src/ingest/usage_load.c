@@ -133,6 +133,17 @@ static void add_leaver(const char *name, int32_t left_day, void *data)
 		utab_left(t, p, left_day);
 }
 
+int usage_load_people(struct usage_table *t, struct store *s, struct aiv_err *err)
+{
+	int rc = org_each_profile(s, add_person, t, err);
+
+	if (!rc)
+		rc = org_each_leaver(s, add_leaver, t, err);
+	if (!rc)
+		utab_finish(t);
+	return rc;
+}
+
 int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 {
 	struct store_stmt *st;
@@ -300,7 +311,9 @@ int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_er
 		uint32_t id;
 
 		strbuf_reset(&key);
-		strbuf_addf(&key, "%s\t%s", store_col_text(st, 0), store_col_text(st, 1));
+		strbuf_addstr(&key, store_col_text(st, 0));
+		strbuf_addch(&key, '\t');
+		strbuf_addstr(&key, store_col_text(st, 1));
 		id = intern_idn(&keys, key.buf, key.len);
 		if (id == nv) { /* a new (identity, tool) */
 			ALLOC_GROW(v, nv + 1, alloc);
@@ -310,11 +323,12 @@ int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_er
 			v[id].first = day;
 		}
 		if (!store_col_is_null(st, 2)) {
-			uint32_t p = intern_id(&people, store_col_text(st, 2));
-			/* the greatest person name, as MAX(person) would give */
+			const char *name = store_col_text(st, 2);
+			/* the greatest person name, as MAX(person) would give; the
+			 * same name again (each snapshot's row) is not looked up */
 			if (v[id].person == INTERN_NONE ||
-			    strcmp(intern_str(&people, p), intern_str(&people, v[id].person)) > 0)
-				v[id].person = p;
+			    strcmp(name, intern_str(&people, v[id].person)) > 0)
+				v[id].person = intern_id(&people, name);
 		}
 	}
 	store_reset(st);

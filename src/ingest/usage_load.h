@@ -28,6 +28,13 @@
 int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err);
 
 /*
+ * Only the people (with role, team, function, champion) and no events,
+ * finished: for callers that read the monthly activity rollup
+ * (usage_activity.h) instead of every event.  Same rules as usage_load.
+ */
+int usage_load_people(struct usage_table *t, struct store *s, struct aiv_err *err);
+
+/*
  * Vendor daily totals without people (legacy Copilot org metrics), per
  * tool, by tool: *out a new array of *n entries (release with
  * adoption_vendor_release, also after a failure).  0 or a negative code.

@@ -59,6 +59,24 @@ void store_schema_register(const struct store_schema *schema)
 	schemas[nschemas++] = schema;
 }
 
+static struct {
+	int version;
+	store_fill_fn fn;
+} fills[STORE_MAX_SCHEMAS];
+static int nfills;
+
+void store_fill_register(int version, store_fill_fn fn)
+{
+	int i;
+
+	for (i = 0; i < nfills; i++)
+		if (fills[i].version == version && fills[i].fn == fn)
+			return;
+	assert(nfills < STORE_MAX_SCHEMAS); /* a few, fixed at build time */
+	fills[nfills].version = version;
+	fills[nfills++].fn = fn;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -115,6 +133,11 @@ static int run_version(struct store *s, int version, const char **name,
 			}
 		}
 	}
+	for (i = 0; i < nfills; i++)
+		if (fills[i].version == version && (ret = fills[i].fn(s, err))) {
+			aiv_err_prefix(err, "migration %d (%s)", version, *name ? *name : "fill");
+			return ret;
+		}
 	return 0;
 }
 

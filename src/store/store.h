@@ -66,6 +66,16 @@ struct store_migration {
 
 #define STORE_SQLITE(sql) (sql)
 
+/*
+ * A step of migration `version` that only C can do (filling a new table
+ * from rows SQL cannot read, such as columnar blocks): run after that
+ * version's SQL, on every backend, inside its transaction.  Registered
+ * at start-up like the schemas (cli_register_schema); 0 or a negative
+ * code with err set.
+ */
+typedef int (*store_fill_fn)(struct store *s, struct aiv_err *err);
+void store_fill_register(int version, store_fill_fn fn);
+
 struct store_schema {
 	const char *layer; /* the owning folder under src/, for messages */
 	const struct store_migration *migrations;

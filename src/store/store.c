@@ -446,6 +446,21 @@ int store_col_is_null(struct store_stmt *st, int col)
 	return st->owner->be->col_is_null(st->impl, col);
 }
 
+int store_col_count(struct store_stmt *st)
+{
+	return st->owner->be->col_count(st->impl);
+}
+
+const char *store_col_name(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_name(st->impl, col);
+}
+
+enum store_col_type store_col_type(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_type(st->impl, col);
+}
+
 void store_reset(struct store_stmt *st)
 {
 	st->owner->be->reset(st->impl);

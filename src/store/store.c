@@ -216,6 +216,16 @@ int store_schema_version(const struct store *s)
 	return s->version;
 }
 
+int store_is_pg_uri(const char *uri)
+{
+	return uri && (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13));
+}
+
+const char *store_backend_name(const struct store *s)
+{
+	return s->be->name;
+}
+
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err)
 {
@@ -229,12 +239,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
 		return aiv_fail(err, AIV_EINTERNAL,
 				"no schema registered before opening the store "
 				"(call cli_register_schema first)");
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
-		return aiv_fail(err, AIV_EINPUT,
-				"the PostgreSQL backend is not available in this build; "
-				"use a SQLite file path");
 	s = xcalloc(1, sizeof(*s));
-	s->be = &store_sqlite_backend;
+	s->be = store_is_pg_uri(uri) ? &store_pg_backend : &store_sqlite_backend;
 	s->uri = xstrdup(uri);
 	s->cache_size = 64;
 	s->cache = xcalloc(s->cache_size, sizeof(*s->cache));

@@ -93,6 +93,10 @@ void store_schema_register(const struct store_schema *schema);
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err);
 void store_close(struct store *s);
+/* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
+int store_is_pg_uri(const char *uri);
+/* "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *s);
 const char *store_uri(const struct store *s);
 /* Schema version after migrations, and the newest one this build knows. */
 int store_schema_version(const struct store *s);

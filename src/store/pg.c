@@ -34,7 +34,8 @@
  * translated here when a migration runs: INTEGER PRIMARY KEY -> bigint
  * identity key (SQLite fills such a key when an INSERT leaves it out),
  * INTEGER -> bigint (64-bit ids and times), REAL -> double precision,
- * BLOB -> bytea; and a REFERENCES clause in a CREATE TABLE becomes an
+ * BLOB -> bytea, TEXT -> text COLLATE "C" (ORDER BY and comparisons in
+ * byte order, as SQLite's, whatever locale the database was created with); and a REFERENCES clause in a CREATE TABLE becomes an
  * ALTER TABLE ... ADD FOREIGN KEY after the migration's tables exist
  * (SQLite accepts a reference to a table created later, PostgreSQL not).
  *
@@ -243,6 +244,8 @@ static char *translate_ddl(const char *sql)
 		{ "INTEGER", "bigint" },
 		{ "REAL", "double precision" },
 		{ "BLOB", "bytea" },
+		/* byte order, as SQLite compares text, whatever the database's locale */
+		{ "TEXT", "text COLLATE \"C\"" },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	size_t i = 0, k;
@@ -789,6 +792,36 @@ static const unsigned char *decoded(struct pg_stmt *ps, int col, size_t *len)
 	return ps->dec[col];
 }
 
+/*
+ * A double as SQLite writes it as text ("%!.15g": 15 significant digits,
+ * always a decimal point: 100.0, 0.333333333333333, 1.0e+20), so that what
+ * a caller hashes or prints from a REAL column is the same bytes on both
+ * backends.  PostgreSQL's own text is the shortest round trip ("100").
+ */
+static void sqlite_real_text(double v, char *out, size_t n)
+{
+	char m[40], *e;
+
+	if (v != v) {
+		snprintf(out, n, "%s", "");
+		return;
+	}
+	if (v == 1.0 / 0.0 || v == -1.0 / 0.0) {
+		snprintf(out, n, "%s", v > 0 ? "Inf" : "-Inf");
+		return;
+	}
+	if (v == 0.0)
+		v = 0.0; /* SQLite writes -0.0 as 0.0 */
+	snprintf(m, sizeof(m), "%.15g", v);
+	e = strchr(m, 'e');
+	if (strchr(m, '.'))
+		snprintf(out, n, "%s", m);
+	else if (e)
+		snprintf(out, n, "%.*s.0%s", (int)(e - m), m, e);
+	else
+		snprintf(out, n, "%s.0", m);
+}
+
 static const char *pg_col_text(void *stmt, int col)
 {
 	struct pg_stmt *ps = stmt;
@@ -797,6 +830,18 @@ static const char *pg_col_text(void *stmt, int col)
 	if (!have(ps, col))
 		return "";
 	t = PQftype(ps->res, col);
+	if (t == OID_FLOAT8 || t == OID_FLOAT4 ||
+	    (t == OID_NUMERIC && strpbrk(PQgetvalue(ps->res, ps->row, col), ".eE"))) {
+		if (!ps->dec[col]) {
+			char buf[48];
+
+			sqlite_real_text(strtod(PQgetvalue(ps->res, ps->row, col), NULL),
+					 buf, sizeof(buf));
+			ps->dec[col] = (unsigned char *)xstrdup(buf);
+			ps->declen[col] = strlen(buf);
+		}
+		return (const char *)ps->dec[col];
+	}
 	if (t == OID_BOOL)
 		return *PQgetvalue(ps->res, ps->row, col) == 't' ? "1" : "0";
 	if (t == OID_BYTEA) {
@@ -820,6 +865,9 @@ static size_t pg_col_bytes(void *stmt, int col)
 	}
 	if (PQftype(ps->res, col) == OID_BOOL)
 		return 1;
+	if (PQftype(ps->res, col) == OID_FLOAT8 || PQftype(ps->res, col) == OID_FLOAT4 ||
+	    PQftype(ps->res, col) == OID_NUMERIC)
+		return strlen(pg_col_text(stmt, col));
 	return (size_t)PQgetlength(ps->res, ps->row, col);
 }
 

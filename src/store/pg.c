@@ -143,6 +143,13 @@ static void uri_for_msg(const char *uri, char *out, size_t n)
 		snprintf(out, n, "%.*s:***%s", (int)(colon - uri), uri, at);
 }
 
+/* PostgreSQL's notices (a ROLLBACK with nothing to roll back) are not errors */
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static int pg_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
@@ -174,6 +181,7 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 		free(pc);
 		return AIV_EIO;
 	}
+	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	pc->readonly = !!(flags & STORE_READONLY);
 	snprintf(set, sizeof(set),
 		 "SET client_min_messages = warning; SET extra_float_digits = 1;"
@@ -449,6 +457,8 @@ static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
+		if (*PQcmdTuples(r))
+			pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
 		/* COMMIT of a transaction that failed earlier rolls back, quietly */
 		if (is_commit && !strcmp(PQcmdStatus(r), "ROLLBACK"))
 			ret = aiv_fail(err, AIV_EIO,

@@ -38,6 +38,10 @@ struct store_backend {
 	int64_t (*changes)(void *conn);
 	/* application id check: 0 fresh/ours, -1 foreign database */
 	int (*check_app)(void *conn, int create, struct aiv_err *err);
+	/* store_tables: the workspace's tables in creation order */
+	int (*tables)(void *conn, char ***names, size_t *n, struct aiv_err *err);
+	/* optional (NULL: nothing to do): store_table_ids_sync */
+	int (*ids_sync)(void *conn, const char *table, struct aiv_err *err);
 	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
 	int (*checkpoint)(void *conn, struct aiv_err *err);
 	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);

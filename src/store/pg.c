@@ -1032,6 +1032,76 @@ static int pg_check_app(void *conn, int create, struct aiv_err *err)
 			   " INSERT INTO aivalue_workspace VALUES (1095325249)", err);
 }
 
+/* ---- for a copy between workspaces (migrate) ----------------------------- */
+
+static int pg_tables(void *conn, char ***names, size_t *n, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	size_t alloc = 0;
+	int i, ret = 0;
+	/* oid order is creation order; foreign keys were added after */
+	PGresult *r = PQexec(pc->c,
+		"SELECT c.relname FROM pg_catalog.pg_class c"
+		" JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace"
+		" WHERE ns.nspname = current_schema() AND c.relkind = 'r'"
+		" AND c.relname <> 'aivalue_workspace' ORDER BY c.oid");
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		ret = fail_res(pc, r, err, "listing tables");
+	} else {
+		for (i = 0; i < PQntuples(r); i++) {
+			ALLOC_GROW(*names, *n + 1, alloc);
+			(*names)[(*n)++] = xstrdup(PQgetvalue(r, i, 0));
+		}
+	}
+	PQclear(r);
+	return ret;
+}
+
+static int pg_ids_sync(void *conn, const char *table, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	const char *params[1] = { table };
+	PGresult *r = PQexecParams(pc->c,
+		"SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass"
+		" AND attidentity <> '' AND NOT attisdropped", 1, NULL, params, NULL, NULL, 0);
+	int i, ret = 0;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		ret = fail_res(pc, r, err, "reading identity columns");
+		PQclear(r);
+		return ret;
+	}
+	for (i = 0; i < PQntuples(r) && !ret; i++) {
+		const char *col = PQgetvalue(r, i, 0);
+		char *qt = PQescapeIdentifier(pc->c, table, strlen(table));
+		char *qc = PQescapeIdentifier(pc->c, col, strlen(col));
+		char *lt = PQescapeLiteral(pc->c, table, strlen(table));
+		char *lc = PQescapeLiteral(pc->c, col, strlen(col));
+		char *sql;
+		PGresult *q;
+
+		if (!qt || !qc || !lt || !lc) {
+			ret = fail_res(pc, NULL, err, "quoting a name");
+		} else {
+			/* setval is strict: an empty table (max NULL) keeps the sequence */
+			sql = xstrfmt("SELECT setval(pg_get_serial_sequence(%s, %s), max(%s))"
+				      " FROM %s", lt, lc, qc, qt);
+			q = PQexec(pc->c, sql);
+			if (PQresultStatus(q) != PGRES_TUPLES_OK)
+				ret = fail_res(pc, q, err, "moving an id sequence");
+			PQclear(q);
+			free(sql);
+		}
+		PQfreemem(qt);
+		PQfreemem(qc);
+		PQfreemem(lt);
+		PQfreemem(lc);
+	}
+	PQclear(r);
+	return ret;
+}
+
 const struct store_backend store_pg_backend = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -1058,4 +1128,6 @@ const struct store_backend store_pg_backend = {
 	.reset = pg_reset,
 	.changes = pg_changes,
 	.check_app = pg_check_app,
+	.tables = pg_tables,
+	.ids_sync = pg_ids_sync,
 };

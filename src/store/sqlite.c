@@ -316,6 +316,26 @@ settings:
 	return 0;
 }
 
+static int sq_tables(void *conn, char ***names, size_t *n, struct aiv_err *err)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc = sqlite3_prepare_v2(conn, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+				    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+				    -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail_db(conn, rc, err, "listing tables");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(*names, *n + 1, alloc);
+		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(conn, rc, err, "listing tables");
+	return 0;
+}
+
 static int sq_checkpoint(void *conn, struct aiv_err *err)
 {
 	return sq_exec(conn, "PRAGMA wal_checkpoint(PASSIVE)", err);
@@ -354,6 +374,7 @@ const struct store_backend store_sqlite_backend = {
 	.reset = sq_reset,
 	.changes = sq_changes,
 	.check_app = sq_check_app,
+	.tables = sq_tables,
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
 };

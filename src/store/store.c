@@ -477,6 +477,18 @@ int64_t store_changes(struct store *s)
 	return s->be->changes(s->conn);
 }
 
+int store_tables(struct store *s, char ***names, size_t *n, struct aiv_err *err)
+{
+	*names = NULL;
+	*n = 0;
+	return s->be->tables(s->conn, names, n, err);
+}
+
+int store_table_ids_sync(struct store *s, const char *table, struct aiv_err *err)
+{
+	return s->be->ids_sync ? s->be->ids_sync(s->conn, table, err) : 0;
+}
+
 int store_checkpoint(struct store *s, struct aiv_err *err)
 {
 	return s->be->checkpoint ? s->be->checkpoint(s->conn, err) : 0;

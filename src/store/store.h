@@ -147,6 +147,18 @@ enum store_col_type {
 int store_col_count(struct store_stmt *st);
 const char *store_col_name(struct store_stmt *st, int col);
 enum store_col_type store_col_type(struct store_stmt *st, int col);
+/*
+ * The workspace's tables in creation order (a parent before its
+ * children), the backend's own (sqlite_*, aivalue_workspace) left out;
+ * schema_migrations is included.  *names: caller frees each and the array.
+ */
+int store_tables(struct store *s, char ***names, size_t *n, struct aiv_err *err);
+/*
+ * After rows were inserted with explicit ids: the next id the backend
+ * generates follows the largest (PostgreSQL: setval of each identity
+ * column's sequence; SQLite: nothing to do, it takes max + 1 itself).
+ */
+int store_table_ids_sync(struct store *s, const char *table, struct aiv_err *err);
 /* Reset the statement and clear its bindings; it stays in the cache. */
 void store_reset(struct store_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */

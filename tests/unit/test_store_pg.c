@@ -335,6 +335,53 @@ static void errors_and_transactions(void **state)
 	store_close(s);
 }
 
+static int index_of(char **names, size_t n, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], want))
+			return (int)i;
+	return -1;
+}
+
+/* What a copy between workspaces needs: the tables in order, ids that follow */
+static void tables_and_ids(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *s = contract_table(uri);
+	struct aiv_err err = AIV_ERR_INIT;
+	char **names = NULL;
+	size_t n = 0, i;
+	int teams, people, contract;
+
+	assert_int_equal(store_tables(s, &names, &n, &err), 0);
+	teams = index_of(names, n, "teams");
+	people = index_of(names, n, "people");
+	contract = index_of(names, n, "t_contract");
+	/* creation order: teams before people (migration 1), ours last */
+	assert_true(teams >= 0 && people > teams);
+	assert_int_equal(contract, (int)n - 1);
+	assert_true(index_of(names, n, "schema_migrations") >= 0);
+	assert_int_equal(index_of(names, n, "aivalue_workspace"), -1);
+	for (i = 0; i < n; i++) {
+		assert_true(strncmp(names[i], "sqlite_", 7));
+		free(names[i]);
+	}
+	free(names);
+	/* an explicit id, then one the backend gives: it follows the largest */
+	exec_ok(s, "INSERT INTO t_contract(id, name) VALUES (10, 'copied')");
+	assert_int_equal(store_table_ids_sync(s, "t_contract", &err), 0);
+	exec_ok(s, "INSERT INTO t_contract(name) VALUES ('new')");
+	assert_int_equal(q_int(s, "SELECT id FROM t_contract WHERE name = 'new'"), 11);
+	/* an empty table keeps its sequence */
+	exec_ok(s, "CREATE TABLE t_empty(id INTEGER PRIMARY KEY, v TEXT)");
+	assert_int_equal(store_table_ids_sync(s, "t_empty", &err), 0);
+	exec_ok(s, "INSERT INTO t_empty(v) VALUES ('x')");
+	assert_int_equal(q_int(s, "SELECT id FROM t_empty"), 1);
+	store_close(s);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -417,6 +464,7 @@ int main(void)
 		BOTH(placeholders_and_results),
 		BOTH(errors_and_transactions),
 		BOTH(writers_are_serialised),
+		BOTH(tables_and_ids),
 		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
 		cmocka_unit_test(bad_uri_names_the_field),
 	};

@@ -893,14 +893,19 @@ static const void *pg_col_blob(void *stmt, int col)
 	return pg_col_text(stmt, col);
 }
 
+/* The text of a non-NULL value of the current row, or NULL. */
+static const char *cell(struct pg_stmt *ps, int col)
+{
+	return have(ps, col) ? PQgetvalue(ps->res, ps->row, col) : NULL;
+}
+
 static int64_t pg_col_int(void *stmt, int col)
 {
 	struct pg_stmt *ps = stmt;
-	const char *v;
+	const char *v = cell(ps, col);
 
-	if (!have(ps, col))
+	if (!v)
 		return 0;
-	v = PQgetvalue(ps->res, ps->row, col);
 	switch (PQftype(ps->res, col)) {
 	case OID_BOOL:
 		return *v == 't';
@@ -916,11 +921,10 @@ static int64_t pg_col_int(void *stmt, int col)
 static double pg_col_double(void *stmt, int col)
 {
 	struct pg_stmt *ps = stmt;
-	const char *v;
+	const char *v = cell(ps, col);
 
-	if (!have(ps, col))
+	if (!v)
 		return 0.0;
-	v = PQgetvalue(ps->res, ps->row, col);
 	if (PQftype(ps->res, col) == OID_BOOL)
 		return *v == 't';
 	return strtod(v, NULL);

@@ -9,6 +9,7 @@
  * as test_store.c makes foreign SQLite files with sqlite3).
  */
 #include "unit.h"
+#include "unit_store.h"
 
 #include <libpq-fe.h>
 #include <sys/wait.h>
@@ -134,26 +135,6 @@ static const char *uri_of(void **state)
 		skip();
 	}
 	return f->uri;
-}
-
-static struct store *open_ok(const char *uri, unsigned flags)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store *s = NULL;
-
-	if (store_open(&s, uri, flags, &err))
-		fail_msg("store_open('%s') failed: %s", uri, err.msg);
-	return s;
-}
-
-static int64_t q_int(struct store *s, const char *sql)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	int64_t v = -1;
-
-	if (store_query_int(s, sql, &v, &err))
-		fail_msg("%s: %s", sql, err.msg);
-	return v;
 }
 
 static void exec_ok(struct store *s, const char *sql)

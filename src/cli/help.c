@@ -21,7 +21,7 @@
 #include "options.h"
 
 const char *const cli_global_options[][3] = {
-	{ "db", "PATH", "the workspace database (default $AIVALUE_DB, or ./aivalue.db)" },
+	{ "db", "PATH", "the workspace database: a SQLite file or a postgresql:// URI (default $AIVALUE_DB, or ./aivalue.db)" },
 	{ "catalog", "FILE", "the framework catalog (default $AIVALUE_CATALOG, or built in)" },
 	{ "json", NULL, "machine-readable output (read commands)" },
 	{ "quiet", NULL, "no progress display on the terminal" },

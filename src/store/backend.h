@@ -31,15 +31,23 @@ struct store_backend {
 	int64_t (*col_int)(void *stmt, int col);
 	double (*col_double)(void *stmt, int col);
 	int (*col_is_null)(void *stmt, int col);
+	int (*col_count)(void *stmt);
+	const char *(*col_name)(void *stmt, int col);
+	enum store_col_type (*col_type)(void *stmt, int col);
 	void (*reset)(void *stmt);
 	int64_t (*changes)(void *conn);
 	/* application id check: 0 fresh/ours, -1 foreign database */
 	int (*check_app)(void *conn, int create, struct aiv_err *err);
+	/* store_tables: the workspace's tables in creation order */
+	int (*tables)(void *conn, char ***names, size_t *n, struct aiv_err *err);
+	/* optional (NULL: nothing to do): store_table_ids_sync */
+	int (*ids_sync)(void *conn, const char *table, struct aiv_err *err);
 	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
 	int (*checkpoint)(void *conn, struct aiv_err *err);
 	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);
 };
 
 extern const struct store_backend store_sqlite_backend;
+extern const struct store_backend store_pg_backend;
 
 #endif

@@ -226,6 +226,34 @@ static int sq_col_is_null(void *stmt, int col)
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
 }
 
+static int sq_col_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *sq_col_name(void *stmt, int col)
+{
+	const char *n = sqlite3_column_name(stmt, col);
+
+	return n ? n : "";
+}
+
+static enum store_col_type sq_col_type(void *stmt, int col)
+{
+	switch (sqlite3_column_type(stmt, col)) {
+	case SQLITE_INTEGER:
+		return STORE_COL_INT;
+	case SQLITE_FLOAT:
+		return STORE_COL_DOUBLE;
+	case SQLITE_TEXT:
+		return STORE_COL_TEXT;
+	case SQLITE_BLOB:
+		return STORE_COL_BLOB;
+	default:
+		return STORE_COL_NULL;
+	}
+}
+
 static void sq_reset(void *stmt)
 {
 	sqlite3_reset(stmt);
@@ -288,6 +316,26 @@ settings:
 	return 0;
 }
 
+static int sq_tables(void *conn, char ***names, size_t *n, struct aiv_err *err)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc = sqlite3_prepare_v2(conn, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+				    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+				    -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail_db(conn, rc, err, "listing tables");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(*names, *n + 1, alloc);
+		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(conn, rc, err, "listing tables");
+	return 0;
+}
+
 static int sq_checkpoint(void *conn, struct aiv_err *err)
 {
 	return sq_exec(conn, "PRAGMA wal_checkpoint(PASSIVE)", err);
@@ -320,9 +368,13 @@ const struct store_backend store_sqlite_backend = {
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
 	.col_is_null = sq_col_is_null,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.col_type = sq_col_type,
 	.reset = sq_reset,
 	.changes = sq_changes,
 	.check_app = sq_check_app,
+	.tables = sq_tables,
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
 };

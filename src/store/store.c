@@ -239,6 +239,16 @@ int store_schema_version(const struct store *s)
 	return s->version;
 }
 
+int store_is_pg_uri(const char *uri)
+{
+	return uri && (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13));
+}
+
+const char *store_backend_name(const struct store *s)
+{
+	return s->be->name;
+}
+
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err)
 {
@@ -252,12 +262,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
 		return aiv_fail(err, AIV_EINTERNAL,
 				"no schema registered before opening the store "
 				"(call cli_register_schema first)");
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
-		return aiv_fail(err, AIV_EINPUT,
-				"the PostgreSQL backend is not available in this build; "
-				"use a SQLite file path");
 	s = xcalloc(1, sizeof(*s));
-	s->be = &store_sqlite_backend;
+	s->be = store_is_pg_uri(uri) ? &store_pg_backend : &store_sqlite_backend;
 	s->uri = xstrdup(uri);
 	s->cache_size = 64;
 	s->cache = xcalloc(s->cache_size, sizeof(*s->cache));
@@ -469,6 +475,21 @@ int store_col_is_null(struct store_stmt *st, int col)
 	return st->owner->be->col_is_null(st->impl, col);
 }
 
+int store_col_count(struct store_stmt *st)
+{
+	return st->owner->be->col_count(st->impl);
+}
+
+const char *store_col_name(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_name(st->impl, col);
+}
+
+enum store_col_type store_col_type(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_type(st->impl, col);
+}
+
 void store_reset(struct store_stmt *st)
 {
 	st->owner->be->reset(st->impl);
@@ -477,6 +498,18 @@ void store_reset(struct store_stmt *st)
 int64_t store_changes(struct store *s)
 {
 	return s->be->changes(s->conn);
+}
+
+int store_tables(struct store *s, char ***names, size_t *n, struct aiv_err *err)
+{
+	*names = NULL;
+	*n = 0;
+	return s->be->tables(s->conn, names, n, err);
+}
+
+int store_table_ids_sync(struct store *s, const char *table, struct aiv_err *err)
+{
+	return s->be->ids_sync ? s->be->ids_sync(s->conn, table, err) : 0;
 }
 
 int store_checkpoint(struct store *s, struct aiv_err *err)

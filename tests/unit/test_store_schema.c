@@ -9,6 +9,7 @@
  * so it runs in its own process.
  */
 #include "unit.h"
+#include "unit_store.h"
 
 #include "store/store.h"
 
@@ -35,16 +36,6 @@ static const struct store_migration broken_migrations[] = {
 };
 static const struct store_schema broken = { "broken", broken_migrations,
 					    STORE_SCHEMA_COUNT(broken_migrations) };
-
-static int64_t q_int(struct store *s, const char *sql)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	int64_t v = -1;
-
-	if (store_query_int(s, sql, &v, &err))
-		fail_msg("%s: %s", sql, err.msg);
-	return v;
-}
 
 /* Must run first: nothing is registered yet. */
 static void open_without_schema_is_refused(void **state)

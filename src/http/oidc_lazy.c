@@ -1,24 +1,15 @@
 #include "aiv.h"
 /*
- * oidc_lazy.c - libcurl and libcjose, loaded the first time single sign-on
- * uses them instead of at every start of the program.
+ * oidc_lazy.c - libcurl and libcjose, opened the first time single
+ * sign-on calls them instead of at every start of the program (lazy.h).
  *
- * Why: linked the usual way, the two libraries and the twenty they pull in
- * (Kerberos, LDAP, SSH, RTMP, brotli, ...) are mapped and relocated by the
- * dynamic loader at every start of aivalue, whatever the command: about
- * 11 ms of CPU of the 40 ms a `aivalue --version` costs (perf stat, and a
- * bare main() linked with and without them).  The test suite starts
- * aivalue thousands of times; a person's shell scripts do too.  Only
- * `serve --oidc-issuer ...` ever calls them.
- *
- * How: this file defines the curl_* and cjose_* functions oidc.c calls,
- * each forwarding to the real one, looked up with dlsym in libraries
- * opened once (pthread_once) by soname.  oidc.c is unchanged and still
+ * They and the twenty libraries they pull in (Kerberos, LDAP, SSH, RTMP,
+ * brotli, ...) cost about 11 ms of CPU of the 28 ms an `aivalue
+ * --version` took (perf stat; a bare main() linked with and without
+ * them): the test suite starts aivalue thousands of times, and only
+ * `serve --oidc-issuer ...` uses them.  oidc.c is unchanged and still
  * includes the libraries' own headers, so the types and constants are
- * theirs.  The executable does not export these names (no -rdynamic), so
- * the libraries' own internal calls never land here.  A function oidc.c
- * starts to call must be added below, or the link fails (undefined
- * reference), which is the reminder.
+ * theirs.
  *
  * When a library cannot be opened (the package is missing), the loader's
  * message goes to stderr once, and every call fails the way the library
@@ -28,7 +19,6 @@
  */
 #define CURL_DISABLE_TYPECHECK 1 /* the macros of typecheck-gcc.h would
 				      rename the definitions below */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +26,8 @@
 
 #include <cjose/cjose.h>
 #include <curl/curl.h>
+
+#include "lazy.h"
 
 #define CURL_SONAME "libcurl.so.4"
 #define CJOSE_SONAME "libcjose.so.0"
@@ -59,41 +51,22 @@ static struct {
 	char why[256]; /* empty when both libraries and every symbol loaded */
 } lz;
 static pthread_once_t lz_once = PTHREAD_ONCE_INIT;
+#define LAZY_CURL_SYM(name) LAZY_SYM_OF(lz, name)
 
 /* the two header names oidc.c reads, defined by cjose as these strings
    (cjose/header.h; RFC 7515, 4.1.1 and 4.1.4) */
 const char *CJOSE_HDR_ALG = "alg";
 const char *CJOSE_HDR_KID = "kid";
 
-/* dlsym into a function pointer: POSIX allows the conversion */
-#define LAZY_SYM(name)                                                    \
-	if (!lz.why[0] && !(*(void **)&lz.name = dlsym(h, #name)))              \
-		snprintf(lz.why, sizeof(lz.why), "%s: %s", #name, dlerror());
-
-static void lazy_load(void)
-{
-	void *h;
-
-	if (!(h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(lz.why, sizeof(lz.why), "%s", dlerror());
-		return;
-	}
-	LAZY_CURL(LAZY_SYM)
-	if (lz.why[0])
-		return;
-	if (!(h = dlopen(CJOSE_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(lz.why, sizeof(lz.why), "%s", dlerror());
-		return;
-	}
-	LAZY_CJOSE(LAZY_SYM)
-}
-
-/* lazy_load, and once, on stderr, why single sign-on cannot work */
 static void lazy_load_once(void)
 {
-	lazy_load();
-	if (lz.why[0])
-		fprintf(stderr, "aivalue: single sign-on cannot load its libraries: %s\n", lz.why);
+	static const struct lazy_sym curl[] = { LAZY_CURL(LAZY_CURL_SYM) };
+	static const struct lazy_sym cjose[] = { LAZY_CJOSE(LAZY_CURL_SYM) };
+
+	if (!lazy_open("single sign-on", CURL_SONAME, curl, sizeof(curl) / sizeof(curl[0]),
+		       lz.why, sizeof(lz.why)))
+		lazy_open("single sign-on", CJOSE_SONAME, cjose, sizeof(cjose) / sizeof(cjose[0]),
+			  lz.why, sizeof(lz.why));
 }
 
 /* 1 when every function is there; else 0, and lz.why says what is not */

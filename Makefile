@@ -27,7 +27,8 @@ SLOW_TESTS ?= $(addprefix tests/e2e/,t8000-browser.sh t3100-cedar-diff.sh t0140-
 	t2000-process.sh t3200-control-http.sh t4100-change-http.sh t1020-http-slowloris.sh \
 	t0013-banned.sh t2050-ocel-forms.sh t1024-http-drain.sh t1010-http-roles.sh \
 	t0910-demo-story.sh t1000-http-api.sh t3000-control.sh t2060-ocel-bad-input.sh \
-	t0120-ledger-state.sh t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh)
+	t0120-ledger-state.sh t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh \
+	t4110-change-http-register.sh t2170-sso.sh t4000-change.sh t6310-browser-layout.sh)
 ORDERED_TESTS = $(foreach t,$(SLOW_TESTS),$(filter $(t),$(TESTS))) $(filter-out $(SLOW_TESTS),$(TESTS))
 # the unit tests exist only after the build: named in the recipe, these
 # first (they go after the slow e2e files), the rest last
@@ -60,6 +61,8 @@ build: deps
 # unit tests too (test_ledger runs tools/verify-ledger.py); the e2e files
 # do the same in tests/e2e/lib.sh.  docs/testing.md, "Timing".
 # Then tools/check-clean-tree fails the run if a test left files in the checkout.
+# build/demo-cache: the small demo, generated once per run for the files
+# that load it (tests/e2e/lib-demo.sh), emptied at the start of each run.
 test: build test-deps
 	@tools/check-clean-tree snapshot build/clean-tree.before
 	@py="$$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)"; \
@@ -70,7 +73,9 @@ test: build test-deps
 	slow=""; rest=""; for t in $$(ls build/tests/test_* 2>/dev/null); do \
 		case " $(SLOW_UNIT_TESTS) " in *" $${t##*/} "*) slow="$$slow $$t" ;; *) rest="$$rest $$t" ;; esac; \
 	done; \
+	rm -rf build/demo-cache && mkdir build/demo-cache && \
 	CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue AIV_PYTHON="$$py" PATH="$$PATH" \
+		AIV_DEMO_CACHE="$(CURDIR)/build/demo-cache" \
 		$(PROVE) --exec '' -j $(TEST_JOBS) $(filter $(SLOW_TESTS),$(ORDERED_TESTS)) $$slow \
 			$(filter-out $(SLOW_TESTS),$(ORDERED_TESTS)) $$rest; \
 		st=$$?; tools/check-clean-tree compare build/clean-tree.before || st=1; exit $$st
@@ -84,8 +89,10 @@ asan: deps test-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAIV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@tools/check-clean-tree snapshot build-asan/clean-tree.before
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@rm -rf build-asan/demo-cache && mkdir build-asan/demo-cache && \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build-asan/aivalue \
+		AIV_DEMO_CACHE="$(CURDIR)/build-asan/demo-cache" \
 		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS); \
 		st=$$?; tools/check-clean-tree compare build-asan/clean-tree.before || st=1; exit $$st
 

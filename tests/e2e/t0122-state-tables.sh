@@ -11,6 +11,7 @@
 # exit 1.  docs/ledger.md lists each table and how it is bound.
 
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 LIB="$TEST_ROOT/examples/acme/assess/ciso-library-excerpt.yaml"
 
@@ -31,7 +32,7 @@ state_fails() {
 }
 
 test_expect_success 'set up: the small demo, a baseline and an imported framework' '
-	aivalue demo --size small --dir d >/dev/null 2>&1 &&
+	aivalue_demo demo --size small --dir d >/dev/null 2>&1 &&
 	aivalue baseline create b1 >/dev/null &&
 	aivalue assess import "$LIB" >/dev/null 2>&1 &&
 	for t in usage_strings usage_identities usage_imports event_logs readiness_answers \

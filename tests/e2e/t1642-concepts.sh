@@ -5,11 +5,12 @@
 # demo workspace and exits 0 (the page's own `aivalue demo` line is the
 # setup).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 page="$TEST_ROOT/docs/concepts.md"
 
 test_expect_success 'setup: the small demo, as the page says' '
-	aivalue demo --size small --dir data >demo.out &&
+	aivalue_demo demo --size small --dir data >demo.out &&
 	grep -o "\`aivalue [^\`]*\`" "$page" | tr -d "\`" | sort -u >quoted &&
 	grep "^aivalue demo --size small$" quoted &&
 	grep -v "^aivalue demo " quoted >commands &&

@@ -8,6 +8,7 @@
 # row must be printed by the command, unless its type says "optional".
 # Each mismatch is reported as COMMAND:KEY.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
@@ -160,7 +161,7 @@ sys.exit(1 if bad else 0)
 PY
 
 test_expect_success 'setup: the small demo and every documented command with --json' '
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	mkdir out &&
 	aivalue --json exceptions list >exc.json &&
 	exc=$(json_get exc.json "d[0][\"id\"]") &&

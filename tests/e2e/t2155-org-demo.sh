@@ -4,9 +4,10 @@
 # every person carries the directory id, and importing the same pages again
 # is a sync with nothing to change.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 test_expect_success 'the demo writes Graph pages and a mapping file, no people YAML' '
-	aivalue demo --size small --dir data >demo.log 2>&1 &&
+	aivalue_demo demo --size small --dir data >demo.log 2>&1 &&
 	test -f data/org/users-1.json &&
 	test -f data/org/users-2.json &&
 	test ! -e data/org/people.yaml &&

@@ -4,6 +4,7 @@
 # fetched afterwards is served from that computation (a hit, no new miss).
 # --no-warm leaves the cache alone until a page asks.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 cache() { # hit|miss|stored
 	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" |
@@ -11,7 +12,7 @@ cache() { # hit|miss|stored
 }
 
 test_expect_success 'setup: a small demo workspace' '
-	aivalue demo --size small --seed 3 --dir data >/dev/null &&
+	aivalue_demo demo --size small --seed 3 --dir data >/dev/null &&
 	aivalue token create --name adm --role admin >admin.tok
 '
 

@@ -12,11 +12,12 @@
 # 99596.5 / 279520.5 = 0.356, "36 % faster".  The exception rate: 16.0 %
 # (67 of 418) against 15.9 % (29 of 182), 0.1 pp lower.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
 test_expect_success 'setup: the small demo' '
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok
 '
 

@@ -6,6 +6,7 @@
 # path answers a browser (Accept: text/html) with an HTML 404 page and an
 # API client with JSON.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
@@ -59,7 +60,7 @@ test_expect_success 'an unknown path: an HTML page for a browser, JSON for an AP
 
 test_expect_success 'with evidence the phase is earned and the checklist goes' '
 	rm -f aivalue.db* &&
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue phase >phase.txt &&
 	test_grep "^Phase 1 of 3 earned: Build fluency and trust" phase.txt &&

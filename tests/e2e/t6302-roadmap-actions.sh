@@ -10,11 +10,12 @@
 # phase 1: workforce 3, the phase 2 models 2 each, systems 1 (4 / 9), two
 # phases after phase 1 of three).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
 test_expect_success 'setup: the small demo' '
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue --json roadmap >rm.json
 '

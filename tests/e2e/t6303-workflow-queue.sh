@@ -10,13 +10,14 @@
 # pending items are due 8 hours after the load; the server runs two days
 # later (2026-12-03), when its expirer has expired them: all overdue.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
 get() { curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL$1"; }
 
 test_expect_success 'setup: the small demo, its queue counted by the CLI' '
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue --json exceptions list >exc.json &&
 	python3 - exc.json >want.txt <<-\PY &&

@@ -7,6 +7,7 @@
 # build/screenshots-layout/ (SCREENSHOTS=DIR to change).  Skipped when
 # node or tests/browser/node_modules is missing.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 browser_dir="$TEST_ROOT/tests/browser"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -20,7 +21,7 @@ SHOTS=${SCREENSHOTS:-$TEST_ROOT/build/screenshots-layout}
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
 test_expect_success 'setup: the small demo and an empty workspace, each served' '
-	aivalue demo --size small --dir data >/dev/null &&
+	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue --db empty.db init >/dev/null &&
 	aivalue --db empty.db token create --name v --role viewer >empty.tok

@@ -7,6 +7,7 @@
 # 404 page and an unknown period a 400 page.  A run of months without data
 # (a source that keeps no history) is one row with the newest reason.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 
@@ -16,7 +17,7 @@ figures() {
 }
 
 test_expect_success 'setup: the small demo and a viewer token' '
-	aivalue demo --size small --dir d >/dev/null 2>&1 &&
+	aivalue_demo demo --size small --dir d >/dev/null 2>&1 &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue metrics show repeat_use_rate --json >r.json
 '

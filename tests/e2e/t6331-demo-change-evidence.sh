@@ -6,9 +6,10 @@
 # merges SOP-1, 5 and 9 and leaves SOP-1 without: 2 of 3, the story's gap;
 # too slow for this suite.)
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 test_expect_success 'small demo: the merged change is audit-ready' '
-	aivalue demo --size small --dir d >/dev/null 2>&1 &&
+	aivalue_demo demo --size small --dir d >/dev/null 2>&1 &&
 	test -f d/changes/sop-1-review.md &&
 	test_grep "walk-through" d/changes/sop-1-review.md &&
 	aivalue --json change verify CR-1 >v.json &&

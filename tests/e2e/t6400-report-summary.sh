@@ -7,6 +7,7 @@
 # and the next three moves; no raw JSON and no operators in its text; the
 # JSON report keeps its keys and adds "summary".
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 Q="'"
 
 test_expect_success 'an empty workspace: no phase claimed, the setup steps instead' '
@@ -27,7 +28,7 @@ test_expect_success 'an empty workspace: no phase claimed, the setup steps inste
 '
 
 test_expect_success 'setup: the small demo' '
-	aivalue --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
+	aivalue_demo --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
 	aivalue --db demo.db report --org "Harbour Mutual Insurance" -o r.html 2>/dev/null &&
 	aivalue --db demo.db report --org "Harbour Mutual Insurance" --format json -o r.json 2>/dev/null &&
 	aivalue --db demo.db report --org "Harbour Mutual Insurance" --format md -o r.md 2>/dev/null &&

@@ -8,6 +8,7 @@
 # tests/browser/node_modules (scripts/install-test-deps); skipped when node
 # or the node modules are missing.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 browser_dir="$TEST_ROOT/tests/browser"
 if ! command -v node >/dev/null 2>&1 ||
@@ -19,7 +20,7 @@ PAGES=${REPORT_PAGES:-$TEST_ROOT/build/report-pages}
 export PAGES browser_dir
 
 test_expect_success 'setup: the small demo and its report' '
-	aivalue --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
+	aivalue_demo --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
 	aivalue --db demo.db report --org "Harbour Mutual Insurance" -o report.html 2>/dev/null
 '
 

@@ -3,6 +3,7 @@
 # one is not yet proven (issue 19), in both the insurance and the retail
 # demo, through aivalue value --json.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
 # Initiatives by slot: the story initiative, the expert one, the distribution one.
 check() { # industry story expert dist
@@ -14,7 +15,7 @@ check() { # industry story expert dist
 }
 
 test_expect_success 'insurance: claims-assist pays back, underwriting-briefs does not, cover-advisor not yet proven' '
-	aivalue demo --size small --dir ins >/dev/null 2>&1 &&
+	aivalue_demo demo --size small --dir ins >/dev/null 2>&1 &&
 	aivalue value --json >v.json &&
 	check insurance claims-assist underwriting-briefs cover-advisor &&
 	aivalue value >v.txt &&
@@ -23,7 +24,7 @@ test_expect_success 'insurance: claims-assist pays back, underwriting-briefs doe
 
 test_expect_success 'retail: p2p-assist pays back, assortment-briefs does not, shopping-assistant not yet proven' '
 	rm -f "$AIVALUE_DB" "$AIVALUE_DB-wal" "$AIVALUE_DB-shm" &&
-	aivalue demo --size small --industry retail --dir ret >/dev/null 2>&1 &&
+	aivalue_demo demo --size small --industry retail --dir ret >/dev/null 2>&1 &&
 	aivalue value --json >v.json &&
 	check retail p2p-assist assortment-briefs shopping-assistant
 '

@@ -7,7 +7,7 @@
  * brotli, ...) cost about 11 ms of CPU of the 28 ms an `aivalue
  * --version` took (perf stat; a bare main() linked with and without
  * them): the test suite starts aivalue thousands of times, and only
- * `serve --oidc-issuer ...` uses them.  oidc.c is unchanged and still
+ * `serve --oidc-issuer ...` and the gateway's HTTP upstreams use them.  oidc.c is unchanged and still
  * includes the libraries' own headers, so the types and constants are
  * theirs.
  *
@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjose/cjose.h>
@@ -37,12 +38,14 @@
 #define LAZY_CURL(X)                                                                   \
 	X(curl_global_init) X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) \
 	X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_strerror)               \
-	X(curl_easy_escape) X(curl_free)
+	X(curl_easy_escape) X(curl_free) X(curl_easy_reset) X(curl_slist_append)     \
+	X(curl_slist_free_all)
 #define LAZY_CJOSE(X)                                                              \
 	X(cjose_base64url_encode) X(cjose_base64url_decode) X(cjose_header_get)    \
 	X(cjose_jwk_get_keysize) X(cjose_jwk_get_kty) X(cjose_jwk_import)          \
 	X(cjose_jwk_release) X(cjose_jws_import) X(cjose_jws_verify)               \
-	X(cjose_jws_get_plaintext) X(cjose_jws_get_protected) X(cjose_jws_release)
+	X(cjose_jws_get_plaintext) X(cjose_jws_get_protected) X(cjose_jws_release)  \
+	X(cjose_get_dealloc)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -164,6 +167,30 @@ void curl_free(void *p)
 {
 	if (loaded())
 		lz.curl_free(p);
+}
+
+void curl_easy_reset(CURL *c)
+{
+	if (loaded())
+		lz.curl_easy_reset(c);
+}
+
+struct curl_slist *curl_slist_append(struct curl_slist *l, const char *s)
+{
+	return loaded() ? lz.curl_slist_append(l, s) : NULL;
+}
+
+void curl_slist_free_all(struct curl_slist *l)
+{
+	if (loaded())
+		lz.curl_slist_free_all(l);
+}
+
+/* what cjose allocated is freed with its deallocator; nothing was allocated
+   by cjose when it could not be loaded, so free() is the right one then */
+cjose_dealloc_fn_t cjose_get_dealloc(void)
+{
+	return loaded() ? lz.cjose_get_dealloc() : free;
 }
 
 bool cjose_base64url_encode(const uint8_t *in, const size_t n, char **out, size_t *outlen,

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "control/control.h"
@@ -65,6 +66,11 @@ static char **record_tools;
 static size_t nrecord_tools;
 static struct gateway_resource_map *maps;
 static size_t nmaps;
+static char listen_host[256];   /* lower case, without brackets; "" when not given */
+static int listen_loopback;     /* listening on a loopback address: Host is checked */
+static char **origins;          /* --allowed-origin */
+static size_t norigins;
+static int64_t escalation_wait_ms;
 
 static struct gw_upstream *upstream_named(const char *name, size_t n)
 {
@@ -96,6 +102,93 @@ static const struct gateway_resource_map *map_of(const char *tool)
 		if (!strcmp(maps[i].tool, tool))
 			return &maps[i];
 	return NULL;
+}
+
+/* ---- Host and Origin (DNS rebinding) ---- */
+
+/*
+ * The host of "HOST[:PORT]" or "[V6]:PORT", lower case and without
+ * brackets, into out (n bytes); 0 when it does not fit or is empty.
+ */
+static int host_part(const char *hp, char *out, size_t n)
+{
+	const char *end;
+	size_t len, i;
+
+	if (hp[0] == '[') {
+		hp++;
+		if (!(end = strchr(hp, ']')))
+			return 0;
+	} else {
+		end = strchr(hp, ':');
+		if (!end || strchr(end + 1, ':')) /* no port, or a bare IPv6 address */
+			end = hp + strlen(hp);
+	}
+	len = (size_t)(end - hp);
+	if (!len || len >= n)
+		return 0;
+	for (i = 0; i < len; i++)
+		out[i] = (char)(hp[i] >= 'A' && hp[i] <= 'Z' ? hp[i] - 'A' + 'a' : hp[i]);
+	out[len] = '\0';
+	return 1;
+}
+
+static int is_loopback(const char *h)
+{
+	return !strcmp(h, "localhost") || !strncmp(h, "127.", 4) || !strcmp(h, "::1");
+}
+
+/* A host name a browser may address this server by: loopback or the listen address. */
+static int host_is_ours(const char *h)
+{
+	size_t i;
+	char oh[256];
+
+	if (is_loopback(h) || (listen_host[0] && !strcmp(h, listen_host)))
+		return 1;
+	for (i = 0; i < norigins; i++) {
+		const char *p = strstr(origins[i], "://");
+		if (p && host_part(p + 3, oh, sizeof(oh)) && !strcmp(oh, h))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * MCP transport security: a request whose Origin is not this server (a
+ * loopback name, the listen address or an --allowed-origin), or, when
+ * listening on loopback, whose Host is not, comes from a page that
+ * rebound a name of its own to this address.  0, or 1 with why filled.
+ */
+static int origin_refused(const struct http_request *req, char *why, size_t n)
+{
+	const char *origin = http_req_header(req, "Origin");
+	const char *host = http_req_header(req, "Host");
+	const char *rest = NULL;
+	char h[256];
+	size_t i;
+
+	if (host && listen_loopback && (!host_part(host, h, sizeof(h)) || !host_is_ours(h))) {
+		snprintf(why, n, "Host '%.100s' is not this server's name (it listens on "
+			 "loopback: localhost, 127.0.0.1, [::1]%s%.100s)", host,
+			 listen_host[0] ? " or " : "", listen_host);
+		return 1;
+	}
+	if (!origin)
+		return 0;
+	for (i = 0; i < norigins; i++)
+		if (!strcasecmp(origins[i], origin))
+			return 0;
+	if (!strncasecmp(origin, "http://", 7))
+		rest = origin + 7;
+	else if (!strncasecmp(origin, "https://", 8))
+		rest = origin + 8;
+	if (rest && host_part(rest, h, sizeof(h)) &&
+	    (is_loopback(h) || (listen_host[0] && !strcmp(h, listen_host))))
+		return 0;
+	snprintf(why, n, "Origin '%.100s' is not allowed (a loopback origin, the listen "
+		 "address, or one given with --allowed-origin)", origin);
+	return 1;
 }
 
 /* ---- sessions ---- */
@@ -592,8 +685,13 @@ static void h_mcp_post(struct http_request *req, struct http_response *res)
 	json_t *msg, *id, *params;
 	json_error_t je;
 	const char *method, *sid, *pv;
+	char why[600];
 	size_t i;
 
+	if (origin_refused(req, why, sizeof(why))) {
+		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "refused: %s", why);
+		return;
+	}
 	if (!req->token.agent[0]) {
 		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "token '%s' is not an agent's "
 			  "credential (create one with aivalue token create --agent ID)",
@@ -678,7 +776,12 @@ out:
 static void h_mcp_delete(struct http_request *req, struct http_response *res)
 {
 	const char *sid = http_req_header(req, "Mcp-Session-Id");
+	char why[600];
 
+	if (origin_refused(req, why, sizeof(why))) {
+		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "refused: %s", why);
+		return;
+	}
 	if (!sid || !mcp_session_check(sid, req->token.agent, 1)) {
 		rpc_error(res, 404, NULL, RPC_INVALID_REQUEST, NULL, "unknown session");
 		return;
@@ -717,6 +820,14 @@ void gateway_teardown(void)
 	free(maps);
 	maps = NULL;
 	nmaps = 0;
+	for (i = 0; i < norigins; i++)
+		free(origins[i]);
+	free(origins);
+	origins = NULL;
+	norigins = 0;
+	listen_host[0] = '\0';
+	listen_loopback = 0;
+	escalation_wait_ms = 0;
 }
 
 static int valid_type(const char *s, size_t n)
@@ -771,6 +882,28 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 		maps[nmaps].arg = xstrdup(colon + 1);
 		nmaps++;
 	}
+	origins = xcalloc(cfg->nallowed_origins + 1, sizeof(*origins));
+	for (i = 0; i < cfg->nallowed_origins; i++) {
+		const char *o = cfg->allowed_origins[i], *rest = NULL;
+		char h[256];
+		if (!strncmp(o, "http://", 7))
+			rest = o + 7;
+		else if (!strncmp(o, "https://", 8))
+			rest = o + 8;
+		if (!rest || !host_part(rest, h, sizeof(h)) || strchr(rest, '/')) {
+			ret = aiv_fail(err, AIV_EINPUT, "--allowed-origin '%s': expected an origin "
+				       "SCHEME://HOST[:PORT] (http or https, no path), e.g. "
+				       "https://agents.example.com", o);
+			goto fail;
+		}
+		origins[norigins++] = xstrdup(o);
+	}
+	if (cfg->listen && host_part(cfg->listen, listen_host, sizeof(listen_host))) {
+		listen_loopback = is_loopback(listen_host);
+		if (!strcmp(listen_host, "0.0.0.0") || !strcmp(listen_host, "::"))
+			listen_host[0] = '\0'; /* every address: no one name */
+	}
+	escalation_wait_ms = cfg->escalation_wait_ms;
 	if (http_routes_add(mcp_routes)) {
 		ret = aiv_fail(err, AIV_EINTERNAL, "cannot add the gateway's routes");
 		goto fail;

@@ -390,6 +390,12 @@ struct call {
 	json_t *args;
 	json_t *meta;        /* the client's _meta without the gateway's keys, or NULL */
 	int64_t t0;
+	/* the decision's request, kept to decide again after an approval */
+	struct control_request r;
+	struct strbuf resource;
+	json_t *ctx;
+	char *obo;
+	int waited;          /* already waited for an approval once */
 };
 
 static void call_free(struct call *c)
@@ -397,8 +403,53 @@ static void call_free(struct call *c)
 	json_decref(c->id);
 	json_decref(c->args);
 	json_decref(c->meta);
+	json_decref(c->ctx);
+	strbuf_release(&c->resource);
+	free(c->obo);
 	free(c->tool);
 	free(c);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+/*
+ * Wait up to --escalation-wait for exception item `id` to leave pending,
+ * reading it every 200 ms (each read its own statement: no transaction or
+ * lock is held between them, so approvers and the decision writer go on).
+ * 1 when it was approved, 0 otherwise (still pending, rejected, expired,
+ * or the store failed).
+ */
+static int wait_for_approval(struct http_request *req, const char *id)
+{
+	int64_t deadline = mono_us() + escalation_wait_ms * 1000;
+
+	for (;;) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct control_exception ex;
+		int pending, approved;
+		int64_t left;
+
+		memset(&ex, 0, sizeof(ex));
+		if (control_exception_show(req->store, "http:gateway", id, &ex, &err)) {
+			fprintf(stderr, "aivalue: gateway: waiting for %s: %s\n", id, err.msg);
+			return 0;
+		}
+		pending = ex.state && !strcmp(ex.state, "pending");
+		approved = ex.state && !strcmp(ex.state, "approved");
+		control_exception_release(&ex);
+		if (!pending)
+			return approved;
+		left = (deadline - mono_us()) / 1000;
+		if (left <= 0)
+			return 0;
+		sleep_ms(left < 200 ? left : 200);
+	}
 }
 
 static json_t *call_record(const struct http_request *req, const struct call *c,
@@ -455,6 +506,15 @@ static void call_decided(struct http_request *req, struct http_response *res,
 	if (d->outcome == CONTROL_ESCALATE) {
 		json_object_set_new(rec, "exception_id", json_string(d->exception_id));
 		record(req, rec);
+		if (escalation_wait_ms > 0 && !c->waited) {
+			c->waited = 1;
+			if (wait_for_approval(req, d->exception_id)) {
+				/* decided again: the approval releases this same request once */
+				c->t0 = mono_us();
+				http_control_decide_then(req, res, &c->r, 1, call_decided, c);
+				return;
+			}
+		}
 		rpc_error(res, 200, c->id, RPC_ESCALATED,
 			  json_pack("{s:s, s:s, s:s, s:s, s:s}", "exception_id", d->exception_id,
 				    "decision_id", d->decision_id, "due_at", d->due, "reason",
@@ -528,10 +588,8 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 	const json_t *meta = json_object_get(params, "_meta");
 	const json_t *conf, *obo;
 	const struct gateway_resource_map *map;
-	struct control_request r;
-	struct strbuf resource = STRBUF_INIT;
 	struct call *c;
-	json_t *tools = NULL, *t, *ctx = NULL;
+	json_t *tools = NULL, *t;
 	const char *dot;
 	size_t i;
 	int known = 0;
@@ -549,6 +607,7 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
+	strbuf_init(&c->resource, 0);
 	c->t0 = mono_us();
 	c->id = json_incref((json_t *)id);
 	c->tool = xstrdup(name);
@@ -619,30 +678,28 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 				  "string", name, map->arg);
 			goto out;
 		}
-		strbuf_addf(&resource, "%s::\"", map->type);
-		add_escaped(&resource, v);
+		strbuf_addf(&c->resource, "%s::\"", map->type);
+		add_escaped(&c->resource, v);
 	} else {
-		strbuf_addstr(&resource, "Tool::\"");
-		add_escaped(&resource, name);
+		strbuf_addstr(&c->resource, "Tool::\"");
+		add_escaped(&c->resource, name);
 	}
-	strbuf_addch(&resource, '"');
-	ctx = json_copy(c->args);
+	strbuf_addch(&c->resource, '"');
+	c->ctx = json_copy(c->args);
 	if (conf)
-		json_object_set(ctx, "confidence", (json_t *)conf);
-	memset(&r, 0, sizeof(r));
-	r.agent = req->token.agent;
-	r.action = name;
-	r.resource = resource.buf;
-	r.on_behalf_of = json_string_value(obo);
-	r.context = ctx;
-	http_control_decide_then(req, res, &r, 1, call_decided, c);
+		json_object_set(c->ctx, "confidence", (json_t *)conf);
+	c->obo = json_string_value(obo) ? xstrdup(json_string_value(obo)) : NULL;
+	c->r.agent = req->token.agent;
+	c->r.action = c->tool;
+	c->r.resource = c->resource.buf;
+	c->r.on_behalf_of = c->obo;
+	c->r.context = c->ctx;
+	http_control_decide_then(req, res, &c->r, 1, call_decided, c);
 	c = NULL; /* call_decided frees it */
 out:
 	if (c)
 		call_free(c);
-	json_decref(ctx);
 	json_decref(tools);
-	strbuf_release(&resource);
 }
 
 /* ---- the transport ---- */

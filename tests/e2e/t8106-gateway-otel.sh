@@ -6,6 +6,7 @@
 # decision id, the outcome and the upstream's latency; refused calls (no
 # decision) are not exported.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
@@ -13,16 +14,7 @@ aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
 start_server --quiet --gateway --upstream e=builtin:echo
 
 # rpc JSON: one message in the agent's session; prints the status, body in out.json
-rpc() {
-	if [ ! -f sid ]; then
-		curl -s -D head.txt -o /dev/null -H "Authorization: Bearer $(cat ap.tok)" \
-			--data-binary '{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}}' \
-			"$AIV_URL/mcp" &&
-		sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([0-9a-f]*\).*/\1/p' head.txt >sid
-	fi &&
-	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
-		-H "Mcp-Session-Id: $(cat sid)" --data-binary "$1" "$AIV_URL/mcp"
-}
+rpc() { mcp_rpc ap.tok out.json "$1"; }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"; }
 # span DECISION EXPR: EXPR over the execute_tool span of that decision as s,
 # its decision's apply_guardrail span as g, attributes as a (name: value)

@@ -5,6 +5,7 @@
 # not approved in time, the usual -32004.  The wait holds no store lock:
 # the approval is written (by the CLI) while the call waits.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
@@ -12,16 +13,7 @@ aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
 start_server --quiet --gateway --upstream e=builtin:echo --escalation-wait 4
 
 # rpc OUT JSON: one message in the agent's session; prints the status, body in OUT
-rpc() {
-	if [ ! -f sid ]; then
-		curl -s -D head.txt -o /dev/null -H "Authorization: Bearer $(cat ap.tok)" \
-			--data-binary '{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}}' \
-			"$AIV_URL/mcp" &&
-		sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([0-9a-f]*\).*/\1/p' head.txt >sid
-	fi &&
-	curl -s -o "$1" -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
-		-H "Mcp-Session-Id: $(cat sid)" --data-binary "$2" "$AIV_URL/mcp"
-}
+rpc() { mcp_rpc ap.tok "$1" "$2"; }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"e.add\", \"arguments\": {\"a\": $1, \"b\": 1}}}"; }
 # pending_item: wait (at most 5 s) for one pending item, print its id
 pending_item() {

@@ -12,7 +12,9 @@
  *   aivalue decisions export --otel [-o FILE]
  *       OTLP/JSON (one ExportTraceServiceRequest) with one OpenTelemetry
  *       GenAI `apply_guardrail` span per decision: decision type allow,
- *       deny or warn (our escalate), policy id, reason, input hash.
+ *       deny or warn (our escalate), policy id, reason, input hash; and one
+ *       `execute_tool` span per MCP gateway call that was decided (the
+ *       ledger's gateway.calls records), a child of its decision's span.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "core/cjson.h"
 #include "core/hash.h"
 #include "core/timeutil.h"
+#include "ledger/ledger.h"
 #include "options.h"
 
 static json_t *attr_s(const char *k, const char *v)
@@ -30,18 +33,30 @@ static json_t *attr_s(const char *k, const char *v)
 	return json_pack("{s:s, s:{s:s}}", "key", k, "value", "stringValue", v ? v : "");
 }
 
-static json_t *otel_span(const struct control_log_record *rec)
+/*
+ * A decision's trace and span ids, derived from its id alone (so that a
+ * collector joins the spans of one decision from several exports): the
+ * SHA-256 of the id, its first 32 hex digits and the 16 after them.
+ */
+static void decision_span_ids(const char *id, char trace[33], char span[17])
 {
-	const char *id = rec->id, *dec = rec->decision;
-	char hex[SHA256_HEX], trace[33], span[17], ns[32];
-	int64_t us = 0;
-	json_t *attrs = json_array(), *s;
+	char hex[SHA256_HEX];
 
 	sha256_hex(id, strlen(id), hex);
 	memcpy(trace, hex, 32);
 	trace[32] = '\0';
 	memcpy(span, hex + 32, 16);
 	span[16] = '\0';
+}
+
+static json_t *otel_span(const struct control_log_record *rec)
+{
+	const char *id = rec->id, *dec = rec->decision;
+	char trace[33], span[17], ns[32];
+	int64_t us = 0;
+	json_t *attrs = json_array(), *s;
+
+	decision_span_ids(id, trace, span);
 	time_parse_iso(rec->timestamp, &us);
 	snprintf(ns, sizeof(ns), "%lld000", (long long)us);
 	json_array_append_new(attrs, attr_s("gen_ai.operation.name", "apply_guardrail"));
@@ -72,6 +87,85 @@ static json_t *otel_span(const struct control_log_record *rec)
 	return s;
 }
 
+/*
+ * One gateway call record (gateway.calls) as a GenAI `execute_tool` span:
+ * in its decision's trace, parent the decision's apply_guardrail span,
+ * span id the first 16 hex digits of SHA-256("execute_tool " + decision
+ * id).  Starts when the call was recorded (before forwarding), lasts the
+ * upstream's latency (0 when nothing was forwarded).  NULL for a record
+ * with no decision (refused calls, tools/list).
+ */
+static json_t *otel_tool_span(const json_t *rec)
+{
+	const char *dec = json_string_value(json_object_get(rec, "decision_id"));
+	const char *outcome = json_string_value(json_object_get(rec, "outcome"));
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	const char *tool = json_string_value(json_object_get(rec, "tool"));
+	const json_t *lat = json_object_get(rec, "latency_us");
+	char trace[33], parent[17], span[17], hex[SHA256_HEX], start[32], end[32];
+	char *name, *key;
+	int64_t us = 0;
+	int failed;
+	json_t *attrs, *s;
+
+	if (!dec || !tool || !outcome)
+		return NULL;
+	decision_span_ids(dec, trace, parent);
+	key = xstrfmt("execute_tool %s", dec);
+	sha256_hex(key, strlen(key), hex);
+	free(key);
+	memcpy(span, hex, 16);
+	span[16] = '\0';
+	time_parse_iso(json_string_value(json_object_get(rec, "time")), &us);
+	snprintf(start, sizeof(start), "%lld000", (long long)us);
+	snprintf(end, sizeof(end), "%lld000", (long long)(us + json_integer_value(lat)));
+	attrs = json_array();
+	json_array_append_new(attrs, attr_s("gen_ai.operation.name", "execute_tool"));
+	json_array_append_new(attrs, attr_s("gen_ai.tool.name", tool));
+	json_array_append_new(attrs, attr_s("gen_ai.tool.type", "extension"));
+	json_array_append_new(attrs, attr_s("gen_ai.agent.id",
+					    json_string_value(json_object_get(rec, "agent"))));
+	json_array_append_new(attrs, attr_s("aivalue.decision_id", dec));
+	json_array_append_new(attrs, attr_s("aivalue.decision", outcome));
+	json_array_append_new(attrs, attr_s("aivalue.upstream",
+					    json_string_value(json_object_get(rec, "upstream"))));
+	if (status)
+		json_array_append_new(attrs, attr_s("aivalue.call.status", status));
+	if (json_is_integer(lat))
+		json_array_append_new(attrs, json_pack("{s:s, s:{s:I}}", "key",
+						       "aivalue.upstream.latency_us", "value",
+						       "intValue", json_integer_value(lat)));
+	failed = status && strcmp(status, "ok");
+	if (failed)
+		json_array_append_new(attrs, attr_s("error.type", status));
+	name = xstrfmt("execute_tool %s", tool);
+	s = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:{s:i}}", "traceId", trace,
+		      "spanId", span, "parentSpanId", parent, "name", name, "kind", 1,
+		      "startTimeUnixNano", start, "endTimeUnixNano", end, "attributes", attrs,
+		      "status", "code", failed ? 2 : 0);
+	free(name);
+	return s;
+}
+
+/* ledger_walk callback: the execute_tool spans of one gateway.calls entry. */
+static int tool_spans_row(const struct ledger_row *row, void *data)
+{
+	json_t *spans = data, *payload, *rec, *span;
+	size_t i;
+
+	if (strcmp(row->action, "gateway.calls"))
+		return 0;
+	if (!(payload = json_loadb(row->payload, row->payload_len, 0, NULL)))
+		return 0;
+	json_array_foreach(json_object_get(payload, "records"), i, rec) {
+		const char *kind = json_string_value(json_object_get(rec, "kind"));
+		if (kind && !strcmp(kind, "call") && (span = otel_tool_span(rec)))
+			json_array_append_new(spans, span);
+	}
+	json_decref(payload);
+	return 0;
+}
+
 /* One line per decision (queue transitions are left out). */
 static void print_records(const struct control_log_records *recs)
 {
@@ -97,7 +191,7 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 	long long limit = -1; /* -1: not given */
 	int otel = 0;
 	const struct option opts[] = {
-		{ OPT_BOOL, 0, "otel", &otel, NULL, "export: OTLP/JSON apply_guardrail spans" },
+		{ OPT_BOOL, 0, "otel", &otel, NULL, "export: OTLP/JSON apply_guardrail and execute_tool spans" },
 		{ OPT_STRING, 'o', "output", &outfile, "FILE", "export: write to FILE" },
 		{ OPT_INT, 0, "limit", &limit, "N", "list: one page of N records (1-10000, default 100)" },
 		{ OPT_STRING, 0, "after", &after, "SEQ|ID", "list: the page after this record" },
@@ -191,6 +285,11 @@ int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx)
 			if (!strcmp(recs.v[i].kind, "decision"))
 				json_array_append_new(spans, otel_span(&recs.v[i]));
 		control_log_records_release(&recs);
+		if (ledger_walk(ctx->store, 1, 0, NULL, "gateway.calls", 0, 0, tool_spans_row,
+				spans, &err)) {
+			json_decref(spans);
+			return cli_error(&err);
+		}
 		doc = json_pack("{s:[{s:{s:[o]}, s:[{s:{s:s, s:s}, s:o}]}]}",
 				"resourceSpans", "resource", "attributes",
 				attr_s("service.name", "aivalue"), "scopeSpans", "scope", "name",

@@ -133,13 +133,15 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"              [--oidc-name NAME]]",
 		"             [--gateway --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo ...",
 		"              [--upstream-timeout MS] [--record-results TOOL ...]",
-		"              [--resource UPSTREAM.TOOL=Type:ARG ...]]",
+		"              [--resource UPSTREAM.TOOL=Type:ARG ...]",
+		"              [--allowed-origin ORIGIN ...] [--escalation-wait SECONDS]]",
 		"             [--org-map FILE]",
 		NULL };
 	static const char *const gateway_usage[] = {
 		"aivalue gateway [--listen ADDR:PORT] --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo",
 		"               [--upstream ...] [--upstream-timeout MS] [--record-results TOOL ...]",
-		"               [--resource UPSTREAM.TOOL=Type:ARG ...] [every option of aivalue serve]",
+		"               [--resource UPSTREAM.TOOL=Type:ARG ...] [--allowed-origin ORIGIN ...]",
+		"               [--escalation-wait SECONDS] [every option of aivalue serve]",
 		NULL };
 	const char *const *usage = serve_usage;
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
@@ -155,7 +157,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	struct oidc_config oidc = { 0 };
 	int gateway = 0;
 	struct opt_list upstreams = { 0 }, record_results = { 0 }, resource_maps = { 0 };
-	long long upstream_timeout = GATEWAY_DEFAULT_TIMEOUT_MS;
+	struct opt_list allowed_origins = { 0 };
+	long long upstream_timeout = GATEWAY_DEFAULT_TIMEOUT_MS, escalation_wait = 0;
 	struct gateway_config gw;
 	const char *org_map = NULL;
 	const struct option opts[] = {
@@ -219,6 +222,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_LIST, 0, "resource", &resource_maps, "UPSTREAM.TOOL=Type:ARG",
 		  "decide this tool's calls on resource Type::\"<argument ARG>\" instead of "
 		  "Tool::\"UPSTREAM.TOOL\" (repeatable)" },
+		{ OPT_LIST, 0, "allowed-origin", &allowed_origins, "ORIGIN",
+		  "gateway: a browser Origin also accepted at /mcp (besides loopback and the "
+		  "listen address)" },
+		{ OPT_INT, 0, "escalation-wait", &escalation_wait, "SECONDS",
+		  "gateway: an escalated call waits up to this long for approval (default 0)" },
 		{ OPT_STRING, 0, "org-map", &org_map, "FILE",
 		  "the mapping POST /api/v1/org/import applies (as 'import org --map'; docs/org.md)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -271,14 +279,22 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 			"least 1 second (PT1S, PT1M)\n", expire_every);
 		return 2;
 	}
-	if (!gateway && (upstreams.n || record_results.n || resource_maps.n)) {
-		fprintf(stderr, "error: --upstream, --record-results and --resource need --gateway\n");
+	if (!gateway && (upstreams.n || record_results.n || resource_maps.n ||
+			 allowed_origins.n || escalation_wait)) {
+		fprintf(stderr, "error: --upstream, --record-results, --resource, --allowed-origin "
+			"and --escalation-wait need --gateway\n");
 		ret = 2;
 		goto gw_done;
 	}
 	if (upstream_timeout < 1 || upstream_timeout > 3600000) {
 		fprintf(stderr, "error: --upstream-timeout must be 1 to 3600000 ms, not %lld\n",
 			upstream_timeout);
+		ret = 2;
+		goto gw_done;
+	}
+	if (escalation_wait < 0 || escalation_wait > 3600) {
+		fprintf(stderr, "error: --escalation-wait must be 0 to 3600 seconds, not %lld\n",
+			escalation_wait);
 		ret = 2;
 		goto gw_done;
 	}
@@ -297,6 +313,10 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		gw.resource_maps = resource_maps.v;
 		gw.nresource_maps = (size_t)resource_maps.n;
 		gw.timeout_ms = upstream_timeout;
+		gw.listen = listen;
+		gw.allowed_origins = allowed_origins.v;
+		gw.nallowed_origins = (size_t)allowed_origins.n;
+		gw.escalation_wait_ms = escalation_wait * 1000;
 		if (gateway_setup(&gw, &err)) {
 			fprintf(stderr, "error: %s\n", err.msg);
 			ret = 2;
@@ -378,6 +398,7 @@ gw_done:
 		gateway_teardown();
 	opt_list_release(&upstreams);
 	opt_list_release(&record_results);
+	opt_list_release(&allowed_origins);
 	opt_list_release(&resource_maps);
 	return ret;
 }

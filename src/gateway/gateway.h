@@ -51,6 +51,10 @@ struct gateway_config {
 	const char *const *resource_maps;    /* "server.tool=Type:arg" */
 	size_t nresource_maps;
 	int64_t timeout_ms;                  /* each upstream call; 0: 30 s */
+	const char *listen;                  /* the server's ADDR:PORT, or NULL (checks Host) */
+	const char *const *allowed_origins;  /* --allowed-origin: also accepted as Origin */
+	size_t nallowed_origins;
+	int64_t escalation_wait_ms;          /* an escalated call waits this long for approval */
 };
 
 /*

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "control/control.h"
@@ -65,6 +66,11 @@ static char **record_tools;
 static size_t nrecord_tools;
 static struct gateway_resource_map *maps;
 static size_t nmaps;
+static char listen_host[256];   /* lower case, without brackets; "" when not given */
+static int listen_loopback;     /* listening on a loopback address: Host is checked */
+static char **origins;          /* --allowed-origin */
+static size_t norigins;
+static int64_t escalation_wait_ms;
 
 static struct gw_upstream *upstream_named(const char *name, size_t n)
 {
@@ -96,6 +102,93 @@ static const struct gateway_resource_map *map_of(const char *tool)
 		if (!strcmp(maps[i].tool, tool))
 			return &maps[i];
 	return NULL;
+}
+
+/* ---- Host and Origin (DNS rebinding) ---- */
+
+/*
+ * The host of "HOST[:PORT]" or "[V6]:PORT", lower case and without
+ * brackets, into out (n bytes); 0 when it does not fit or is empty.
+ */
+static int host_part(const char *hp, char *out, size_t n)
+{
+	const char *end;
+	size_t len, i;
+
+	if (hp[0] == '[') {
+		hp++;
+		if (!(end = strchr(hp, ']')))
+			return 0;
+	} else {
+		end = strchr(hp, ':');
+		if (!end || strchr(end + 1, ':')) /* no port, or a bare IPv6 address */
+			end = hp + strlen(hp);
+	}
+	len = (size_t)(end - hp);
+	if (!len || len >= n)
+		return 0;
+	for (i = 0; i < len; i++)
+		out[i] = (char)(hp[i] >= 'A' && hp[i] <= 'Z' ? hp[i] - 'A' + 'a' : hp[i]);
+	out[len] = '\0';
+	return 1;
+}
+
+static int is_loopback(const char *h)
+{
+	return !strcmp(h, "localhost") || !strncmp(h, "127.", 4) || !strcmp(h, "::1");
+}
+
+/* A host name a browser may address this server by: loopback or the listen address. */
+static int host_is_ours(const char *h)
+{
+	size_t i;
+	char oh[256];
+
+	if (is_loopback(h) || (listen_host[0] && !strcmp(h, listen_host)))
+		return 1;
+	for (i = 0; i < norigins; i++) {
+		const char *p = strstr(origins[i], "://");
+		if (p && host_part(p + 3, oh, sizeof(oh)) && !strcmp(oh, h))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * MCP transport security: a request whose Origin is not this server (a
+ * loopback name, the listen address or an --allowed-origin), or, when
+ * listening on loopback, whose Host is not, comes from a page that
+ * rebound a name of its own to this address.  0, or 1 with why filled.
+ */
+static int origin_refused(const struct http_request *req, char *why, size_t n)
+{
+	const char *origin = http_req_header(req, "Origin");
+	const char *host = http_req_header(req, "Host");
+	const char *rest = NULL;
+	char h[256];
+	size_t i;
+
+	if (host && listen_loopback && (!host_part(host, h, sizeof(h)) || !host_is_ours(h))) {
+		snprintf(why, n, "Host '%.100s' is not this server's name (it listens on "
+			 "loopback: localhost, 127.0.0.1, [::1]%s%.100s)", host,
+			 listen_host[0] ? " or " : "", listen_host);
+		return 1;
+	}
+	if (!origin)
+		return 0;
+	for (i = 0; i < norigins; i++)
+		if (!strcasecmp(origins[i], origin))
+			return 0;
+	if (!strncasecmp(origin, "http://", 7))
+		rest = origin + 7;
+	else if (!strncasecmp(origin, "https://", 8))
+		rest = origin + 8;
+	if (rest && host_part(rest, h, sizeof(h)) &&
+	    (is_loopback(h) || (listen_host[0] && !strcmp(h, listen_host))))
+		return 0;
+	snprintf(why, n, "Origin '%.100s' is not allowed (a loopback origin, the listen "
+		 "address, or one given with --allowed-origin)", origin);
+	return 1;
 }
 
 /* ---- sessions ---- */
@@ -297,6 +390,12 @@ struct call {
 	json_t *args;
 	json_t *meta;        /* the client's _meta without the gateway's keys, or NULL */
 	int64_t t0;
+	/* the decision's request, kept to decide again after an approval */
+	struct control_request r;
+	struct strbuf resource;
+	json_t *ctx;
+	char *obo;
+	int waited;          /* already waited for an approval once */
 };
 
 static void call_free(struct call *c)
@@ -304,8 +403,53 @@ static void call_free(struct call *c)
 	json_decref(c->id);
 	json_decref(c->args);
 	json_decref(c->meta);
+	json_decref(c->ctx);
+	strbuf_release(&c->resource);
+	free(c->obo);
 	free(c->tool);
 	free(c);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+/*
+ * Wait up to --escalation-wait for exception item `id` to leave pending,
+ * reading it every 200 ms (each read its own statement: no transaction or
+ * lock is held between them, so approvers and the decision writer go on).
+ * 1 when it was approved, 0 otherwise (still pending, rejected, expired,
+ * or the store failed).
+ */
+static int wait_for_approval(struct http_request *req, const char *id)
+{
+	int64_t deadline = mono_us() + escalation_wait_ms * 1000;
+
+	for (;;) {
+		struct aiv_err err = AIV_ERR_INIT;
+		struct control_exception ex;
+		int pending, approved;
+		int64_t left;
+
+		memset(&ex, 0, sizeof(ex));
+		if (control_exception_show(req->store, "http:gateway", id, &ex, &err)) {
+			fprintf(stderr, "aivalue: gateway: waiting for %s: %s\n", id, err.msg);
+			return 0;
+		}
+		pending = ex.state && !strcmp(ex.state, "pending");
+		approved = ex.state && !strcmp(ex.state, "approved");
+		control_exception_release(&ex);
+		if (!pending)
+			return approved;
+		left = (deadline - mono_us()) / 1000;
+		if (left <= 0)
+			return 0;
+		sleep_ms(left < 200 ? left : 200);
+	}
 }
 
 static json_t *call_record(const struct http_request *req, const struct call *c,
@@ -362,6 +506,15 @@ static void call_decided(struct http_request *req, struct http_response *res,
 	if (d->outcome == CONTROL_ESCALATE) {
 		json_object_set_new(rec, "exception_id", json_string(d->exception_id));
 		record(req, rec);
+		if (escalation_wait_ms > 0 && !c->waited) {
+			c->waited = 1;
+			if (wait_for_approval(req, d->exception_id)) {
+				/* decided again: the approval releases this same request once */
+				c->t0 = mono_us();
+				http_control_decide_then(req, res, &c->r, 1, call_decided, c);
+				return;
+			}
+		}
 		rpc_error(res, 200, c->id, RPC_ESCALATED,
 			  json_pack("{s:s, s:s, s:s, s:s, s:s}", "exception_id", d->exception_id,
 				    "decision_id", d->decision_id, "due_at", d->due, "reason",
@@ -435,10 +588,8 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 	const json_t *meta = json_object_get(params, "_meta");
 	const json_t *conf, *obo;
 	const struct gateway_resource_map *map;
-	struct control_request r;
-	struct strbuf resource = STRBUF_INIT;
 	struct call *c;
-	json_t *tools = NULL, *t, *ctx = NULL;
+	json_t *tools = NULL, *t;
 	const char *dot;
 	size_t i;
 	int known = 0;
@@ -456,6 +607,7 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
+	strbuf_init(&c->resource, 0);
 	c->t0 = mono_us();
 	c->id = json_incref((json_t *)id);
 	c->tool = xstrdup(name);
@@ -526,30 +678,28 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 				  "string", name, map->arg);
 			goto out;
 		}
-		strbuf_addf(&resource, "%s::\"", map->type);
-		add_escaped(&resource, v);
+		strbuf_addf(&c->resource, "%s::\"", map->type);
+		add_escaped(&c->resource, v);
 	} else {
-		strbuf_addstr(&resource, "Tool::\"");
-		add_escaped(&resource, name);
+		strbuf_addstr(&c->resource, "Tool::\"");
+		add_escaped(&c->resource, name);
 	}
-	strbuf_addch(&resource, '"');
-	ctx = json_copy(c->args);
+	strbuf_addch(&c->resource, '"');
+	c->ctx = json_copy(c->args);
 	if (conf)
-		json_object_set(ctx, "confidence", (json_t *)conf);
-	memset(&r, 0, sizeof(r));
-	r.agent = req->token.agent;
-	r.action = name;
-	r.resource = resource.buf;
-	r.on_behalf_of = json_string_value(obo);
-	r.context = ctx;
-	http_control_decide_then(req, res, &r, 1, call_decided, c);
+		json_object_set(c->ctx, "confidence", (json_t *)conf);
+	c->obo = json_string_value(obo) ? xstrdup(json_string_value(obo)) : NULL;
+	c->r.agent = req->token.agent;
+	c->r.action = c->tool;
+	c->r.resource = c->resource.buf;
+	c->r.on_behalf_of = c->obo;
+	c->r.context = c->ctx;
+	http_control_decide_then(req, res, &c->r, 1, call_decided, c);
 	c = NULL; /* call_decided frees it */
 out:
 	if (c)
 		call_free(c);
-	json_decref(ctx);
 	json_decref(tools);
-	strbuf_release(&resource);
 }
 
 /* ---- the transport ---- */
@@ -592,8 +742,13 @@ static void h_mcp_post(struct http_request *req, struct http_response *res)
 	json_t *msg, *id, *params;
 	json_error_t je;
 	const char *method, *sid, *pv;
+	char why[600];
 	size_t i;
 
+	if (origin_refused(req, why, sizeof(why))) {
+		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "refused: %s", why);
+		return;
+	}
 	if (!req->token.agent[0]) {
 		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "token '%s' is not an agent's "
 			  "credential (create one with aivalue token create --agent ID)",
@@ -678,7 +833,12 @@ out:
 static void h_mcp_delete(struct http_request *req, struct http_response *res)
 {
 	const char *sid = http_req_header(req, "Mcp-Session-Id");
+	char why[600];
 
+	if (origin_refused(req, why, sizeof(why))) {
+		rpc_error(res, 403, NULL, RPC_INVALID_REQUEST, NULL, "refused: %s", why);
+		return;
+	}
 	if (!sid || !mcp_session_check(sid, req->token.agent, 1)) {
 		rpc_error(res, 404, NULL, RPC_INVALID_REQUEST, NULL, "unknown session");
 		return;
@@ -717,6 +877,14 @@ void gateway_teardown(void)
 	free(maps);
 	maps = NULL;
 	nmaps = 0;
+	for (i = 0; i < norigins; i++)
+		free(origins[i]);
+	free(origins);
+	origins = NULL;
+	norigins = 0;
+	listen_host[0] = '\0';
+	listen_loopback = 0;
+	escalation_wait_ms = 0;
 }
 
 static int valid_type(const char *s, size_t n)
@@ -771,6 +939,28 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 		maps[nmaps].arg = xstrdup(colon + 1);
 		nmaps++;
 	}
+	origins = xcalloc(cfg->nallowed_origins + 1, sizeof(*origins));
+	for (i = 0; i < cfg->nallowed_origins; i++) {
+		const char *o = cfg->allowed_origins[i], *rest = NULL;
+		char h[256];
+		if (!strncmp(o, "http://", 7))
+			rest = o + 7;
+		else if (!strncmp(o, "https://", 8))
+			rest = o + 8;
+		if (!rest || !host_part(rest, h, sizeof(h)) || strchr(rest, '/')) {
+			ret = aiv_fail(err, AIV_EINPUT, "--allowed-origin '%s': expected an origin "
+				       "SCHEME://HOST[:PORT] (http or https, no path), e.g. "
+				       "https://agents.example.com", o);
+			goto fail;
+		}
+		origins[norigins++] = xstrdup(o);
+	}
+	if (cfg->listen && host_part(cfg->listen, listen_host, sizeof(listen_host))) {
+		listen_loopback = is_loopback(listen_host);
+		if (!strcmp(listen_host, "0.0.0.0") || !strcmp(listen_host, "::"))
+			listen_host[0] = '\0'; /* every address: no one name */
+	}
+	escalation_wait_ms = cfg->escalation_wait_ms;
 	if (http_routes_add(mcp_routes)) {
 		ret = aiv_fail(err, AIV_EINTERNAL, "cannot add the gateway's routes");
 		goto fail;

@@ -7,6 +7,7 @@
 # token, and every call chained into the ledger.  The SDK runs twice (it
 # costs most of this file's CPU); the other cases speak JSON-RPC with curl.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 mcp_dir="$TEST_ROOT/tests/mcp"
 if ! command -v node >/dev/null 2>&1 ||
@@ -26,18 +27,9 @@ start_server --quiet --gateway --upstream e=builtin:echo --expire-every PT1S
 agent() { node "$mcp_dir/agent.mjs" "$AIV_URL/mcp" "$1" "$2" >out.jsonl; }
 # line N EXPR: EXPR over line N (1-based) of out.jsonl as d
 line() { python3 -S -c "import json,sys; d=json.loads(open('out.jsonl').read().splitlines()[$1-1]); print($2)"; }
-# rpc TOKENFILE JSON: one message in the token's session (initialized on
-# first use, its id kept in TOKENFILE.sid); prints the status, body in out.json
-rpc() {
-	if [ ! -f "$1.sid" ]; then
-		curl -s -D head.txt -o /dev/null -H "Authorization: Bearer $(cat "$1")" \
-			--data-binary '{"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}}' \
-			"$AIV_URL/mcp" &&
-		sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([0-9a-f]*\).*/\1/p' head.txt >"$1.sid"
-	fi &&
-	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat "$1")" \
-		-H "Mcp-Session-Id: $(cat "$1.sid")" --data-binary "$2" "$AIV_URL/mcp"
-}
+# rpc TOKENFILE JSON: one message in the token's session (gateway_rpc.sh);
+# prints the status, body in out.json
+rpc() { mcp_rpc "$1" out.json "$2"; }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"; }
 # the gateway's call records in the ledger, oldest first, one JSON per line
 records() {

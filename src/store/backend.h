@@ -31,6 +31,9 @@ struct store_backend {
 	int64_t (*col_int)(void *stmt, int col);
 	double (*col_double)(void *stmt, int col);
 	int (*col_is_null)(void *stmt, int col);
+	int (*col_count)(void *stmt);
+	const char *(*col_name)(void *stmt, int col);
+	enum store_col_type (*col_type)(void *stmt, int col);
 	void (*reset)(void *stmt);
 	int64_t (*changes)(void *conn);
 	/* application id check: 0 fresh/ours, -1 foreign database */
@@ -41,5 +44,6 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite_backend;
+extern const struct store_backend store_pg_backend;
 
 #endif

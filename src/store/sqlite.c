@@ -226,6 +226,34 @@ static int sq_col_is_null(void *stmt, int col)
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
 }
 
+static int sq_col_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *sq_col_name(void *stmt, int col)
+{
+	const char *n = sqlite3_column_name(stmt, col);
+
+	return n ? n : "";
+}
+
+static enum store_col_type sq_col_type(void *stmt, int col)
+{
+	switch (sqlite3_column_type(stmt, col)) {
+	case SQLITE_INTEGER:
+		return STORE_COL_INT;
+	case SQLITE_FLOAT:
+		return STORE_COL_DOUBLE;
+	case SQLITE_TEXT:
+		return STORE_COL_TEXT;
+	case SQLITE_BLOB:
+		return STORE_COL_BLOB;
+	default:
+		return STORE_COL_NULL;
+	}
+}
+
 static void sq_reset(void *stmt)
 {
 	sqlite3_reset(stmt);
@@ -320,6 +348,9 @@ const struct store_backend store_sqlite_backend = {
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
 	.col_is_null = sq_col_is_null,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.col_type = sq_col_type,
 	.reset = sq_reset,
 	.changes = sq_changes,
 	.check_app = sq_check_app,

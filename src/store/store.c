@@ -216,6 +216,16 @@ int store_schema_version(const struct store *s)
 	return s->version;
 }
 
+int store_is_pg_uri(const char *uri)
+{
+	return uri && (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13));
+}
+
+const char *store_backend_name(const struct store *s)
+{
+	return s->be->name;
+}
+
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err)
 {
@@ -229,12 +239,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
 		return aiv_fail(err, AIV_EINTERNAL,
 				"no schema registered before opening the store "
 				"(call cli_register_schema first)");
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
-		return aiv_fail(err, AIV_EINPUT,
-				"the PostgreSQL backend is not available in this build; "
-				"use a SQLite file path");
 	s = xcalloc(1, sizeof(*s));
-	s->be = &store_sqlite_backend;
+	s->be = store_is_pg_uri(uri) ? &store_pg_backend : &store_sqlite_backend;
 	s->uri = xstrdup(uri);
 	s->cache_size = 64;
 	s->cache = xcalloc(s->cache_size, sizeof(*s->cache));
@@ -444,6 +450,21 @@ double store_col_double(struct store_stmt *st, int col)
 int store_col_is_null(struct store_stmt *st, int col)
 {
 	return st->owner->be->col_is_null(st->impl, col);
+}
+
+int store_col_count(struct store_stmt *st)
+{
+	return st->owner->be->col_count(st->impl);
+}
+
+const char *store_col_name(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_name(st->impl, col);
+}
+
+enum store_col_type store_col_type(struct store_stmt *st, int col)
+{
+	return st->owner->be->col_type(st->impl, col);
 }
 
 void store_reset(struct store_stmt *st)

@@ -82,7 +82,9 @@ struct store_schema {
 void store_schema_register(const struct store_schema *schema);
 
 /*
- * Open the workspace at `uri` (a file path; "postgres://" is reserved).
+ * Open the workspace at `uri`: a SQLite file path, or a PostgreSQL URI
+ * (postgres://... or postgresql://..., libpq's conventions: PGPASSFILE,
+ * sslmode, service files; the database must exist).
  * Without STORE_CREATE a missing file is an error telling the user to run
  * 'aivalue init'.  A file that is not an aivalue database is refused.
  * Pending schema migrations are applied in one transaction.
@@ -91,6 +93,10 @@ void store_schema_register(const struct store_schema *schema);
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err);
 void store_close(struct store *s);
+/* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
+int store_is_pg_uri(const char *uri);
+/* "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *s);
 const char *store_uri(const struct store *s);
 /* Schema version after migrations, and the newest one this build knows. */
 int store_schema_version(const struct store *s);
@@ -124,6 +130,23 @@ const void *store_col_blob(struct store_stmt *st, int col);
 int64_t store_col_int(struct store_stmt *st, int col);
 double store_col_double(struct store_stmt *st, int col);
 int store_col_is_null(struct store_stmt *st, int col);
+/*
+ * Column introspection, for a generic copy between workspaces (migrate):
+ * how many columns a row has, each one's name (borrowed, valid while the
+ * statement is), and the type of the value in the current row.  SQLite
+ * types values, not columns, so the type is asked per row; PostgreSQL
+ * answers from the column's declared type (NULL when the value is).
+ */
+enum store_col_type {
+	STORE_COL_NULL = 0,
+	STORE_COL_INT,
+	STORE_COL_DOUBLE,
+	STORE_COL_TEXT,
+	STORE_COL_BLOB,
+};
+int store_col_count(struct store_stmt *st);
+const char *store_col_name(struct store_stmt *st, int col);
+enum store_col_type store_col_type(struct store_stmt *st, int col);
 /* Reset the statement and clear its bindings; it stays in the cache. */
 void store_reset(struct store_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */

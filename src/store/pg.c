@@ -1,0 +1,1003 @@
+/*
+ * pg.c - the PostgreSQL backend (libpq), chosen by store_open() for
+ * postgres:// and postgresql:// URIs.
+ *
+ * The URI goes to PQconnectdb as it is, so libpq's conventions hold:
+ * PGPASSFILE / ~/.pgpass, sslmode=..., service=... and the PG* variables.
+ * The database must exist (createdb); `aivalue init` fills it.
+ *
+ * Statements: callers write `?` (or `?N`) placeholders; prepare rewrites
+ * them to $n outside string literals and quoted names.  The statement is
+ * prepared on the server (PQprepare, one name per statement and
+ * connection) at its first step, with the parameter types of that step's
+ * binds (int64 -> int8, double -> float8, blob -> bytea sent binary,
+ * text and NULL -> unknown, so the server infers them from the context);
+ * a later step with other bound types prepares it again.  A step fetches
+ * the whole result and hands out its rows one by one: callers nest
+ * statements (read one table while writing another), which a streaming
+ * (single-row) read would forbid on one connection.
+ *
+ * Values: booleans (a comparison in a SELECT list) read as 1/0, bytea
+ * columns are decoded, doubles travel as shortest round-trip text ("%.17g"
+ * in, extra_float_digits = 1 out), so a REAL comes back bit for bit.
+ *
+ * Transactions: store_begin runs BEGIN and takes a transaction-scoped
+ * advisory lock (pg_advisory_xact_lock on one key), so write transactions
+ * are serialised across every connection and every server, exactly like
+ * SQLite's BEGIN IMMEDIATE: the ledger stays one hash chain.  lock_timeout
+ * is the busy timeout (AIVALUE_BUSY_TIMEOUT_MS, default 5000): a writer
+ * that waits longer gets AIV_EBUSY, as on SQLite.  A failed statement in a
+ * transaction makes PostgreSQL refuse the rest of it; COMMIT then reports
+ * the failure instead of PostgreSQL's silent ROLLBACK.
+ *
+ * DDL: migrations are portable text; the few SQLite type words are
+ * translated here when a migration runs: INTEGER PRIMARY KEY -> bigint
+ * identity key (SQLite fills such a key when an INSERT leaves it out),
+ * INTEGER -> bigint (64-bit ids and times), REAL -> double precision,
+ * BLOB -> bytea; and a REFERENCES clause in a CREATE TABLE becomes an
+ * ALTER TABLE ... ADD FOREIGN KEY after the migration's tables exist
+ * (SQLite accepts a reference to a table created later, PostgreSQL not).
+ *
+ * A workspace is marked by the table aivalue_workspace; a database that
+ * holds other tables and no mark is refused, as sqlite.c refuses a file
+ * without aivalue's application id.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "backend.h"
+
+#define PG_LOCK_KEY 0x41495641 /* "AIVA", as sqlite.c's application id */
+
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_OID 26
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+struct pg_conn {
+	PGconn *c;
+	int64_t changes;
+	unsigned next_name;
+	int readonly;
+};
+
+struct pg_param {
+	char *val;  /* NULL: SQL NULL */
+	int len;
+	int fmt;    /* 0 text, 1 binary */
+	unsigned type;
+};
+
+struct pg_stmt {
+	struct pg_conn *conn;
+	char *sql;          /* with $n placeholders */
+	int nparams;
+	struct pg_param *p;
+	char name[32];      /* "" until prepared */
+	unsigned *ptypes;   /* the types it was prepared with */
+	PGresult *res;
+	int row, nrows;     /* row: current row, -1 before the first step */
+	int ran;
+	/* decoded bytea of the current row, per column (NULL: not yet) */
+	unsigned char **dec;
+	size_t *declen;
+	int ncols;
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int code_of(const char *state)
+{
+	if (!state)
+		return AIV_EIO;
+	if (!strncmp(state, "23", 2))
+		return AIV_ECONFLICT; /* integrity: unique, foreign key, check, not null */
+	if (!strcmp(state, "55P03") || !strcmp(state, "40001") ||
+	    !strcmp(state, "40P01") || !strcmp(state, "57014"))
+		return AIV_EBUSY;     /* lock timeout, serialization, deadlock, timeout */
+	if (!strcmp(state, "25006"))
+		return AIV_ESTATE;    /* write in a read-only transaction */
+	return AIV_EIO;
+}
+
+static int fail_res(struct pg_conn *pc, PGresult *r, struct aiv_err *err,
+		    const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	int code = code_of(state);
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(pc->c);
+	if (code == AIV_EBUSY)
+		return aiv_fail(err, code, "database is locked by another process (%s: %s)",
+				what, msg);
+	return aiv_fail(err, code, "database error during %s: %.*s (SQLSTATE %s)", what,
+			(int)strcspn(msg, "\n"), msg, state ? state : "none");
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+/* The URI without its password, for messages. */
+static void uri_for_msg(const char *uri, char *out, size_t n)
+{
+	const char *at = strchr(uri, '@'), *p = strstr(uri, "://"), *colon;
+
+	snprintf(out, n, "%s", uri);
+	if (!at || !p)
+		return;
+	colon = memchr(p + 3, ':', (size_t)(at - p - 3));
+	if (colon)
+		snprintf(out, n, "%.*s:***%s", (int)(colon - uri), uri, at);
+}
+
+static int pg_open(void **conn, const char *uri, unsigned flags,
+		   struct aiv_err *err)
+{
+	struct pg_conn *pc;
+	PGresult *r;
+	char shown[512], set[160];
+	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
+	char *perr = NULL;
+	PQconninfoOption *opts;
+
+	uri_for_msg(uri, shown, sizeof(shown));
+	/* a malformed URI is an input error that names the part libpq rejects */
+	opts = PQconninfoParse(uri, &perr);
+	if (!opts) {
+		aiv_fail(err, AIV_EINPUT, "database URI '%s': %.*s", shown,
+			 perr ? (int)strcspn(perr, "\n") : 7, perr ? perr : "invalid");
+		PQfreemem(perr);
+		return AIV_EINPUT;
+	}
+	PQconninfoFree(opts);
+	pc = xcalloc(1, sizeof(*pc));
+	pc->c = PQconnectdb(uri);
+	if (PQstatus(pc->c) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(pc->c);
+
+		aiv_fail(err, AIV_EIO, "cannot open database '%s': %.*s", shown,
+			 (int)strcspn(m, "\n"), m);
+		PQfinish(pc->c);
+		free(pc);
+		return AIV_EIO;
+	}
+	pc->readonly = !!(flags & STORE_READONLY);
+	snprintf(set, sizeof(set),
+		 "SET client_min_messages = warning; SET extra_float_digits = 1;"
+		 " SET lock_timeout = %d;%s", bt ? atoi(bt) : 5000,
+		 pc->readonly ? " SET default_transaction_read_only = on;" : "");
+	r = PQexec(pc->c, set);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fail_res(pc, r, err, "configure");
+		PQclear(r);
+		PQfinish(pc->c);
+		free(pc);
+		return err ? err->code : AIV_EIO;
+	}
+	PQclear(r);
+	*conn = pc;
+	return 0;
+}
+
+static void pg_close(void *conn)
+{
+	struct pg_conn *pc = conn;
+
+	PQfinish(pc->c);
+	free(pc);
+}
+
+/* ---- DDL translation and placeholders ------------------------------------ */
+
+/* Length of the quoted run ('...' or "...") at s, quotes doubled inside. */
+static size_t quoted_len(const char *s)
+{
+	char q = *s;
+	size_t i = 1;
+
+	for (;;) {
+		if (!s[i])
+			return i;
+		if (s[i] == q) {
+			if (s[i + 1] == q) {
+				i += 2;
+				continue;
+			}
+			return i + 1;
+		}
+		i++;
+	}
+}
+
+static int word_at(const char *s, size_t i, const char *w, const char *start)
+{
+	size_t n = strlen(w);
+
+	if (strncasecmp(s + i, w, n))
+		return 0;
+	if (s + i > start && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))
+		return 0;
+	return !(isalnum((unsigned char)s[i + n]) || s[i + n] == '_');
+}
+
+/*
+ * SQLite's type words to PostgreSQL's, outside quotes.  Caller frees.
+ * Only for DDL (store_exec): a SELECT never says these words.
+ */
+static char *translate_ddl(const char *sql)
+{
+	static const struct { const char *from, *to; } map[] = {
+		{ "INTEGER PRIMARY KEY", "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" },
+		{ "INTEGER", "bigint" },
+		{ "REAL", "double precision" },
+		{ "BLOB", "bytea" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0, k;
+
+	while (sql[i]) {
+		if (sql[i] == '\'' || sql[i] == '"') {
+			size_t n = quoted_len(sql + i);
+
+			strbuf_add(&sb, sql + i, n);
+			i += n;
+			continue;
+		}
+		for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+			if (word_at(sql, i, map[k].from, sql))
+				break;
+		if (k < sizeof(map) / sizeof(map[0])) {
+			strbuf_addstr(&sb, map[k].to);
+			i += strlen(map[k].from);
+		} else {
+			strbuf_addch(&sb, sql[i++]);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The identifier at *p (letters, digits, _), copied into out; advances *p. */
+static void take_ident(const char **p, char *out, size_t n)
+{
+	size_t k = 0;
+
+	while (**p == ' ' || **p == '\n' || **p == '\t')
+		(*p)++;
+	while ((isalnum((unsigned char)**p) || **p == '_') && k + 1 < n)
+		out[k++] = *(*p)++;
+	out[k] = 0;
+}
+
+/*
+ * SQLite lets a CREATE TABLE refer to a table that a later statement
+ * creates (teams.lead -> people); PostgreSQL does not.  So a column's
+ * REFERENCES clause in a CREATE TABLE moves to an ALTER TABLE ... ADD
+ * FOREIGN KEY at the end of the text, when every table exists.  The
+ * clause runs to the end of the column's definition (our schemas put it
+ * last).  Caller frees.
+ */
+static char *defer_references(const char *sql)
+{
+	struct strbuf out = STRBUF_INIT, fks = STRBUF_INIT;
+	const char *p = sql;
+
+	while (*p) {
+		const char *q = p, *body;
+		char table[64], col[64];
+		int depth = 0;
+
+		while (*q == ' ' || *q == '\n' || *q == '\t')
+			q++;
+		if (strncasecmp(q, "CREATE TABLE", 12)) {
+			/* copy one statement as it is */
+			while (*p && *p != ';') {
+				if (*p == '\'' || *p == '"') {
+					size_t n = quoted_len(p);
+
+					strbuf_add(&out, p, n);
+					p += n;
+				} else {
+					strbuf_addch(&out, *p++);
+				}
+			}
+			if (*p)
+				strbuf_addch(&out, *p++);
+			continue;
+		}
+		q += 12;
+		while (*q == ' ')
+			q++;
+		if (!strncasecmp(q, "IF NOT EXISTS", 13))
+			q += 13;
+		take_ident(&q, table, sizeof(table));
+		body = q;
+		strbuf_add(&out, p, (size_t)(body - p));
+		p = body;
+		col[0] = 0;
+		while (*p && !(depth == 0 && *p == ';')) {
+			if (*p == '\'' || *p == '"') {
+				size_t n = quoted_len(p);
+
+				strbuf_add(&out, p, n);
+				p += n;
+				continue;
+			}
+			if (*p == '(' || (*p == ',' && depth == 1)) {
+				const char *c;
+
+				if (*p == '(')
+					depth++;
+				strbuf_addch(&out, *p++);
+				if (depth == 1) {
+					c = p;
+					take_ident(&c, col, sizeof(col));
+				}
+				continue;
+			}
+			if (*p == ')') {
+				depth--;
+				strbuf_addch(&out, *p++);
+				continue;
+			}
+			if (depth == 1 && col[0] && word_at(p, 0, "REFERENCES", sql)) {
+				const char *e = p;
+				int d = 0;
+
+				/* to the ',' or ')' that ends this column */
+				while (*e && !(d == 0 && (*e == ',' || *e == ')'))) {
+					if (*e == '(')
+						d++;
+					else if (*e == ')')
+						d--;
+					e++;
+				}
+				strbuf_addf(&fks, "ALTER TABLE %s ADD FOREIGN KEY (%s) %.*s;",
+					    table, col, (int)(e - p), p);
+				p = e;
+				continue;
+			}
+			strbuf_addch(&out, *p++);
+		}
+		if (*p)
+			strbuf_addch(&out, *p++);
+	}
+	strbuf_add(&out, fks.buf, fks.len);
+	strbuf_release(&fks);
+	return strbuf_detach(&out, NULL);
+}
+
+/*
+ * `?` and `?N` to $n outside quotes and comments; *nparams is the highest
+ * number used.  Caller frees.
+ */
+static char *rewrite_params(const char *sql, int *nparams)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+	int next = 0, max = 0;
+
+	while (sql[i]) {
+		if (sql[i] == '\'' || sql[i] == '"') {
+			size_t n = quoted_len(sql + i);
+
+			strbuf_add(&sb, sql + i, n);
+			i += n;
+		} else if (sql[i] == '-' && sql[i + 1] == '-') {
+			size_t n = strcspn(sql + i, "\n");
+
+			strbuf_add(&sb, sql + i, n);
+			i += n;
+		} else if (sql[i] == '?') {
+			int num;
+
+			i++;
+			if (isdigit((unsigned char)sql[i])) {
+				num = (int)strtol(sql + i, NULL, 10);
+				while (isdigit((unsigned char)sql[i]))
+					i++;
+			} else {
+				num = ++next;
+			}
+			if (num > next)
+				next = num;
+			if (num > max)
+				max = num;
+			strbuf_addf(&sb, "$%d", num);
+		} else {
+			strbuf_addch(&sb, sql[i++]);
+		}
+	}
+	*nparams = max;
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- exec / begin -------------------------------------------------------- */
+
+static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	int is_commit = !strcmp(sql, "COMMIT");
+	char *ddl = NULL;
+	PGresult *r;
+	int ret = 0;
+
+	/* migrations are the only multi-word DDL store_exec runs */
+	if (strncasecmp(sql, "CREATE", 6) == 0 || strstr(sql, "CREATE ") ||
+	    strstr(sql, "ALTER TABLE")) {
+		char *t = translate_ddl(sql);
+
+		ddl = defer_references(t);
+		free(t);
+	}
+	r = PQexec(pc->c, ddl ? ddl : sql);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		/* COMMIT of a transaction that failed earlier rolls back, quietly */
+		if (is_commit && !strcmp(PQcmdStatus(r), "ROLLBACK"))
+			ret = aiv_fail(err, AIV_EIO,
+				       "database error during commit: the transaction had "
+				       "failed and was rolled back");
+		break;
+	default:
+		ret = fail_res(pc, r, err, is_commit ? "commit" : "exec");
+		break;
+	}
+	PQclear(r);
+	free(ddl);
+	return ret;
+}
+
+static int pg_begin(void *conn, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	PGresult *r;
+	char sql[96];
+	int ret = 0;
+
+	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_LOCK_KEY);
+	r = PQexec(pc->c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		ret = fail_res(pc, r, err, "begin");
+		PQclear(r);
+		/* BEGIN ran: leave no half-open transaction behind */
+		PQclear(PQexec(pc->c, "ROLLBACK"));
+		return ret;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static void clear_row(struct pg_stmt *ps)
+{
+	int i;
+
+	if (!ps->dec)
+		return;
+	for (i = 0; i < ps->ncols; i++) {
+		free(ps->dec[i]);
+		ps->dec[i] = NULL;
+	}
+}
+
+static void clear_result(struct pg_stmt *ps)
+{
+	clear_row(ps);
+	free(ps->dec);
+	free(ps->declen);
+	ps->dec = NULL;
+	ps->declen = NULL;
+	ps->ncols = 0;
+	if (ps->res)
+		PQclear(ps->res);
+	ps->res = NULL;
+	ps->row = -1;
+	ps->nrows = 0;
+}
+
+static void *pg_prepare(void *conn, const char *sql, struct aiv_err *err)
+{
+	struct pg_stmt *ps = xcalloc(1, sizeof(*ps));
+
+	(void)err;
+	ps->conn = conn;
+	ps->sql = rewrite_params(sql, &ps->nparams);
+	if (ps->nparams) {
+		ps->p = xcalloc((size_t)ps->nparams, sizeof(*ps->p));
+		ps->ptypes = xcalloc((size_t)ps->nparams, sizeof(*ps->ptypes));
+	}
+	ps->row = -1;
+	return ps;
+}
+
+static void clear_params(struct pg_stmt *ps)
+{
+	int i;
+
+	for (i = 0; i < ps->nparams; i++) {
+		free(ps->p[i].val);
+		memset(&ps->p[i], 0, sizeof(ps->p[i]));
+	}
+}
+
+static void deallocate(struct pg_stmt *ps)
+{
+	char sql[64];
+
+	if (!ps->name[0])
+		return;
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", ps->name);
+	PQclear(PQexec(ps->conn->c, sql));
+	ps->name[0] = 0;
+}
+
+static void pg_finalize(void *stmt)
+{
+	struct pg_stmt *ps = stmt;
+
+	clear_result(ps);
+	clear_params(ps);
+	/* no DEALLOCATE: finalize runs at close, and the session ends anyway */
+	free(ps->p);
+	free(ps->ptypes);
+	free(ps->sql);
+	free(ps);
+}
+
+static struct pg_param *param(void *stmt, int idx)
+{
+	struct pg_stmt *ps = stmt;
+
+	if (idx < 1 || idx > ps->nparams)
+		return NULL; /* SQLite: SQLITE_RANGE, the value is not bound */
+	free(ps->p[idx - 1].val);
+	memset(&ps->p[idx - 1], 0, sizeof(ps->p[idx - 1]));
+	return &ps->p[idx - 1];
+}
+
+static void pg_bind_text(void *stmt, int idx, const char *v, size_t n)
+{
+	struct pg_param *p = param(stmt, idx);
+
+	if (!p)
+		return;
+	p->val = xmalloc(n + 1);
+	memcpy(p->val, v, n);
+	p->val[n] = 0;
+	p->len = (int)n;
+}
+
+static void pg_bind_int(void *stmt, int idx, int64_t v)
+{
+	struct pg_param *p = param(stmt, idx);
+
+	if (!p)
+		return;
+	p->val = xstrfmt("%lld", (long long)v);
+	p->len = (int)strlen(p->val);
+	p->type = OID_INT8;
+}
+
+static void pg_bind_double(void *stmt, int idx, double v)
+{
+	struct pg_param *p = param(stmt, idx);
+
+	if (!p)
+		return;
+	p->val = xstrfmt("%.17g", v);
+	p->len = (int)strlen(p->val);
+	p->type = OID_FLOAT8;
+}
+
+static void pg_bind_blob(void *stmt, int idx, const void *v, size_t n)
+{
+	struct pg_param *p = param(stmt, idx);
+
+	if (!p)
+		return;
+	p->val = xmalloc(n ? n : 1);
+	if (n)
+		memcpy(p->val, v, n);
+	p->len = (int)n;
+	p->fmt = 1;
+	p->type = OID_BYTEA;
+}
+
+static void pg_bind_null(void *stmt, int idx)
+{
+	param(stmt, idx);
+}
+
+static PGresult *prepare_as(struct pg_stmt *ps, const unsigned *types)
+{
+	return PQprepare(ps->conn->c, ps->name, ps->sql, ps->nparams, types);
+}
+
+static int sqlstate_is(PGresult *r, const char *state)
+{
+	const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return s && !strcmp(s, state);
+}
+
+/*
+ * Prepare on the server for the bound types, unless already so prepared.
+ * Text and NULL go as "unknown", so that the server takes the column's
+ * type (a NULL into a bigint column, '2026-...' into a text one).  Where
+ * nothing tells it (`? IS NULL OR subject = ?`) PostgreSQL refuses
+ * (42P18); then they go as text.  That first try runs inside a savepoint
+ * when a transaction is open, because a failed statement would abort it.
+ */
+static int ensure_prepared(struct pg_stmt *ps, struct aiv_err *err)
+{
+	PGconn *c = ps->conn->c;
+	PGresult *r;
+	int i, same = ps->name[0] != 0, in_tx, ret;
+	unsigned *as_text;
+
+	for (i = 0; same && i < ps->nparams; i++)
+		if (ps->ptypes[i] != ps->p[i].type)
+			same = 0;
+	if (same)
+		return 0;
+	deallocate(ps);
+	for (i = 0; i < ps->nparams; i++)
+		ps->ptypes[i] = ps->p[i].type;
+	snprintf(ps->name, sizeof(ps->name), "aiv%u", ++ps->conn->next_name);
+	in_tx = PQtransactionStatus(c) == PQTRANS_INTRANS;
+	if (in_tx)
+		PQclear(PQexec(c, "SAVEPOINT aiv_prepare"));
+	r = prepare_as(ps, ps->ptypes);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		PQclear(r);
+		if (in_tx)
+			PQclear(PQexec(c, "RELEASE SAVEPOINT aiv_prepare"));
+		return 0;
+	}
+	if (sqlstate_is(r, "42P18")) {
+		PQclear(r);
+		if (in_tx)
+			PQclear(PQexec(c, "ROLLBACK TO SAVEPOINT aiv_prepare; RELEASE SAVEPOINT aiv_prepare"));
+		as_text = xcalloc((size_t)ps->nparams + 1, sizeof(*as_text));
+		for (i = 0; i < ps->nparams; i++)
+			as_text[i] = ps->ptypes[i] ? ps->ptypes[i] : OID_TEXT;
+		r = prepare_as(ps, as_text);
+		free(as_text);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			PQclear(r);
+			return 0;
+		}
+	} else if (in_tx) {
+		/* the error stands: the transaction fails as SQLite's would not, so say why */
+		PGresult *e = r;
+
+		r = NULL;
+		ret = fail_res(ps->conn, e, err, "prepare");
+		PQclear(e);
+		PQclear(PQexec(c, "ROLLBACK TO SAVEPOINT aiv_prepare; RELEASE SAVEPOINT aiv_prepare"));
+		ps->name[0] = 0;
+		aiv_err_prefix(err, "preparing \"%.300s\"", ps->sql);
+		return ret;
+	}
+	ret = fail_res(ps->conn, r, err, "prepare");
+	PQclear(r);
+	ps->name[0] = 0;
+	aiv_err_prefix(err, "preparing \"%.300s\"", ps->sql);
+	return ret;
+}
+
+static int pg_step(void *conn, void *stmt, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	struct pg_stmt *ps = stmt;
+	const char **vals;
+	int *lens, *fmts, i, ret;
+	PGresult *r;
+
+	if (ps->ran) {
+		clear_row(ps);
+		if (ps->row + 1 < ps->nrows) {
+			ps->row++;
+			return STORE_ROW;
+		}
+		ps->row = ps->nrows;
+		return STORE_DONE;
+	}
+	if ((ret = ensure_prepared(ps, err)))
+		return ret;
+	vals = xcalloc((size_t)ps->nparams + 1, sizeof(*vals));
+	lens = xcalloc((size_t)ps->nparams + 1, sizeof(*lens));
+	fmts = xcalloc((size_t)ps->nparams + 1, sizeof(*fmts));
+	for (i = 0; i < ps->nparams; i++) {
+		vals[i] = ps->p[i].val;
+		lens[i] = ps->p[i].len;
+		fmts[i] = ps->p[i].fmt;
+	}
+	r = PQexecPrepared(pc->c, ps->name, ps->nparams, vals, lens, fmts, 0);
+	free(vals);
+	free(lens);
+	free(fmts);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+		pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+		ps->ran = 1;
+		return STORE_DONE;
+	case PGRES_TUPLES_OK:
+		if (*PQcmdTuples(r) && strncmp(PQcmdStatus(r), "SELECT", 6))
+			pc->changes = strtoll(PQcmdTuples(r), NULL, 10); /* ... RETURNING */
+		clear_result(ps);
+		ps->res = r;
+		ps->ran = 1;
+		ps->nrows = PQntuples(r);
+		ps->ncols = PQnfields(r);
+		ps->dec = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->dec));
+		ps->declen = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->declen));
+		if (!ps->nrows)
+			return STORE_DONE;
+		ps->row = 0;
+		return STORE_ROW;
+	default:
+		ret = fail_res(pc, r, err, "step");
+		PQclear(r);
+		return ret;
+	}
+}
+
+static int have(struct pg_stmt *ps, int col)
+{
+	return ps->res && ps->row >= 0 && ps->row < ps->nrows && col >= 0 &&
+	       col < ps->ncols && !PQgetisnull(ps->res, ps->row, col);
+}
+
+static const unsigned char *decoded(struct pg_stmt *ps, int col, size_t *len)
+{
+	if (!ps->dec[col]) {
+		size_t n = 0;
+		unsigned char *d = PQunescapeBytea(
+			(const unsigned char *)PQgetvalue(ps->res, ps->row, col), &n);
+
+		if (!d) {
+			/* libpq out of memory: read as empty, as xmalloc would abort */
+			ps->dec[col] = xcalloc(1, 1);
+			ps->declen[col] = 0;
+		} else {
+			/* NUL-terminated, as a text column is, for col_text on bytea */
+			ps->dec[col] = xmalloc(n + 1);
+			memcpy(ps->dec[col], d, n);
+			ps->dec[col][n] = 0;
+			ps->declen[col] = n;
+			PQfreemem(d);
+		}
+	}
+	*len = ps->declen[col];
+	return ps->dec[col];
+}
+
+static const char *pg_col_text(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	Oid t;
+
+	if (!have(ps, col))
+		return "";
+	t = PQftype(ps->res, col);
+	if (t == OID_BOOL)
+		return *PQgetvalue(ps->res, ps->row, col) == 't' ? "1" : "0";
+	if (t == OID_BYTEA) {
+		size_t n;
+
+		return (const char *)decoded(ps, col, &n);
+	}
+	return PQgetvalue(ps->res, ps->row, col);
+}
+
+static size_t pg_col_bytes(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	size_t n;
+
+	if (!have(ps, col))
+		return 0;
+	if (PQftype(ps->res, col) == OID_BYTEA) {
+		decoded(ps, col, &n);
+		return n;
+	}
+	if (PQftype(ps->res, col) == OID_BOOL)
+		return 1;
+	return (size_t)PQgetlength(ps->res, ps->row, col);
+}
+
+static const void *pg_col_blob(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	size_t n;
+
+	if (!have(ps, col))
+		return NULL;
+	if (PQftype(ps->res, col) == OID_BYTEA)
+		return decoded(ps, col, &n);
+	return pg_col_text(stmt, col);
+}
+
+static int64_t pg_col_int(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	const char *v;
+
+	if (!have(ps, col))
+		return 0;
+	v = PQgetvalue(ps->res, ps->row, col);
+	switch (PQftype(ps->res, col)) {
+	case OID_BOOL:
+		return *v == 't';
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+	case OID_NUMERIC:
+		return (int64_t)strtod(v, NULL); /* SQLite truncates a REAL too */
+	default:
+		return strtoll(v, NULL, 10);
+	}
+}
+
+static double pg_col_double(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	const char *v;
+
+	if (!have(ps, col))
+		return 0.0;
+	v = PQgetvalue(ps->res, ps->row, col);
+	if (PQftype(ps->res, col) == OID_BOOL)
+		return *v == 't';
+	return strtod(v, NULL);
+}
+
+static int pg_col_is_null(void *stmt, int col)
+{
+	return !have(stmt, col);
+}
+
+static int pg_col_count(void *stmt)
+{
+	struct pg_stmt *ps = stmt;
+
+	return ps->res ? PQnfields(ps->res) : 0;
+}
+
+static const char *pg_col_name(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+	const char *n = ps->res ? PQfname(ps->res, col) : NULL;
+
+	return n ? n : "";
+}
+
+static enum store_col_type pg_col_type(void *stmt, int col)
+{
+	struct pg_stmt *ps = stmt;
+
+	if (!have(ps, col))
+		return STORE_COL_NULL;
+	switch (PQftype(ps->res, col)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return STORE_COL_INT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return STORE_COL_DOUBLE;
+	case OID_NUMERIC:
+		/* sum() of bigints is numeric: whole values read as integers */
+		return strpbrk(PQgetvalue(ps->res, ps->row, col), ".eE")
+			       ? STORE_COL_DOUBLE : STORE_COL_INT;
+	case OID_BYTEA:
+		return STORE_COL_BLOB;
+	default:
+		return STORE_COL_TEXT;
+	}
+}
+
+static void pg_reset(void *stmt)
+{
+	struct pg_stmt *ps = stmt;
+
+	clear_result(ps);
+	clear_params(ps);
+	ps->ran = 0;
+}
+
+static int64_t pg_changes(void *conn)
+{
+	return ((struct pg_conn *)conn)->changes;
+}
+
+/* ---- the workspace mark -------------------------------------------------- */
+
+static int query_int(struct pg_conn *pc, const char *sql, int64_t *out,
+		     struct aiv_err *err)
+{
+	PGresult *r = PQexec(pc->c, sql);
+	int ret = 0;
+
+	*out = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		ret = fail_res(pc, r, err, "open");
+	else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		*out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return ret;
+}
+
+static int pg_check_app(void *conn, int create, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	int64_t mark = 0, ntables = 0;
+	int ret;
+
+	if ((ret = query_int(pc, "SELECT count(*) FROM pg_catalog.pg_tables"
+				 " WHERE schemaname = current_schema()"
+				 " AND tablename = 'aivalue_workspace'", &mark, err)))
+		return ret;
+	if (mark)
+		return 0;
+	if ((ret = query_int(pc, "SELECT count(*) FROM pg_catalog.pg_tables"
+				 " WHERE schemaname = current_schema()", &ntables, err)))
+		return ret;
+	if (ntables > 0)
+		return aiv_fail(err, AIV_EIO,
+				"database '%s' is not an aivalue database (it holds %lld "
+				"other tables and no aivalue_workspace mark)",
+				PQdb(pc->c), (long long)ntables);
+	if (!create)
+		return aiv_fail(err, AIV_ESTATE,
+				"no workspace in database '%s'; run 'aivalue init' first",
+				PQdb(pc->c));
+	return pg_exec(pc, "CREATE TABLE aivalue_workspace(application_id bigint NOT NULL);"
+			   " INSERT INTO aivalue_workspace VALUES (1095325249)", err);
+}
+
+const struct store_backend store_pg_backend = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.begin = pg_begin,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind_text = pg_bind_text,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_text = pg_col_text,
+	.col_bytes = pg_col_bytes,
+	.col_blob = pg_col_blob,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_is_null = pg_col_is_null,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.col_type = pg_col_type,
+	.reset = pg_reset,
+	.changes = pg_changes,
+	.check_app = pg_check_app,
+};

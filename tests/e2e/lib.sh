@@ -91,12 +91,11 @@ pg_uri() {
 }
 # pg_create_db NAME: a new empty database on $AIVALUE_TEST_PG, dropped
 # (with its connections) when the file ends; its URI is $(pg_uri NAME).
-# Not in $( ): the name must reach this shell's list of databases to drop.
-aiv_pg_dbs=
+# The names to drop are kept in a file: a test body is a subshell.
 pg_create_db() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
 		-c "CREATE DATABASE \"$1\"" >/dev/null &&
-	aiv_pg_dbs="$aiv_pg_dbs $1"
+	echo "$1" >>"$TEST_DIR/.pg_dbs"
 }
 # test_start_pg: a server for this file when none was given: started in
 # $TEST_DIR/pg by tests/pg/pg-start (when PostgreSQL 15 is installed) and
@@ -112,7 +111,7 @@ test_start_pg() {
 }
 aiv_pg_cleanup_() {
 	stop_server
-	for aiv_d in $aiv_pg_dbs; do
+	for aiv_d in $(cat "$TEST_DIR/.pg_dbs" 2>/dev/null); do
 		psql -X -q -d "$(pg_uri postgres)" \
 			-c "DROP DATABASE IF EXISTS \"$aiv_d\" WITH (FORCE)" >/dev/null 2>&1
 	done

@@ -30,6 +30,8 @@ int cmd_init(int argc, char **argv, struct aiv_ctx *ctx)
 		return cli_error(&err);
 	if (ledger_head(ctx->store, &n, head, &err))
 		return cli_error(&err);
+	if (store_is_pg_uri(ctx->db_path))
+		existed = n > 0; /* a database, not a file: made by init if it was empty */
 	if (n == 0) {
 		json_t *payload = json_pack("{s:s, s:i}", "aivalue", AIV_VERSION,
 					    "schema", store_schema_version(ctx->store));

@@ -34,7 +34,8 @@
  * translated here when a migration runs: INTEGER PRIMARY KEY -> bigint
  * identity key (SQLite fills such a key when an INSERT leaves it out),
  * INTEGER -> bigint (64-bit ids and times), REAL -> double precision,
- * BLOB -> bytea; and a REFERENCES clause in a CREATE TABLE becomes an
+ * BLOB -> bytea, TEXT -> text COLLATE "C" (ORDER BY and comparisons in
+ * byte order, as SQLite's, whatever locale the database was created with); and a REFERENCES clause in a CREATE TABLE becomes an
  * ALTER TABLE ... ADD FOREIGN KEY after the migration's tables exist
  * (SQLite accepts a reference to a table created later, PostgreSQL not).
  *
@@ -142,6 +143,13 @@ static void uri_for_msg(const char *uri, char *out, size_t n)
 		snprintf(out, n, "%.*s:***%s", (int)(colon - uri), uri, at);
 }
 
+/* PostgreSQL's notices (a ROLLBACK with nothing to roll back) are not errors */
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static int pg_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
@@ -173,6 +181,7 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 		free(pc);
 		return AIV_EIO;
 	}
+	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	pc->readonly = !!(flags & STORE_READONLY);
 	snprintf(set, sizeof(set),
 		 "SET client_min_messages = warning; SET extra_float_digits = 1;"
@@ -243,6 +252,8 @@ static char *translate_ddl(const char *sql)
 		{ "INTEGER", "bigint" },
 		{ "REAL", "double precision" },
 		{ "BLOB", "bytea" },
+		/* byte order, as SQLite compares text, whatever the database's locale */
+		{ "TEXT", "text COLLATE \"C\"" },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	size_t i = 0, k;
@@ -446,6 +457,8 @@ static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
+		if (*PQcmdTuples(r))
+			pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
 		/* COMMIT of a transaction that failed earlier rolls back, quietly */
 		if (is_commit && !strcmp(PQcmdStatus(r), "ROLLBACK"))
 			ret = aiv_fail(err, AIV_EIO,
@@ -789,6 +802,36 @@ static const unsigned char *decoded(struct pg_stmt *ps, int col, size_t *len)
 	return ps->dec[col];
 }
 
+/*
+ * A double as SQLite writes it as text ("%!.15g": 15 significant digits,
+ * always a decimal point: 100.0, 0.333333333333333, 1.0e+20), so that what
+ * a caller hashes or prints from a REAL column is the same bytes on both
+ * backends.  PostgreSQL's own text is the shortest round trip ("100").
+ */
+static void sqlite_real_text(double v, char *out, size_t n)
+{
+	char m[40], *e;
+
+	if (v != v) {
+		snprintf(out, n, "%s", "");
+		return;
+	}
+	if (v == 1.0 / 0.0 || v == -1.0 / 0.0) {
+		snprintf(out, n, "%s", v > 0 ? "Inf" : "-Inf");
+		return;
+	}
+	if (v == 0.0)
+		v = 0.0; /* SQLite writes -0.0 as 0.0 */
+	snprintf(m, sizeof(m), "%.15g", v);
+	e = strchr(m, 'e');
+	if (strchr(m, '.'))
+		snprintf(out, n, "%s", m);
+	else if (e)
+		snprintf(out, n, "%.*s.0%s", (int)(e - m), m, e);
+	else
+		snprintf(out, n, "%s.0", m);
+}
+
 static const char *pg_col_text(void *stmt, int col)
 {
 	struct pg_stmt *ps = stmt;
@@ -797,6 +840,18 @@ static const char *pg_col_text(void *stmt, int col)
 	if (!have(ps, col))
 		return "";
 	t = PQftype(ps->res, col);
+	if (t == OID_FLOAT8 || t == OID_FLOAT4 ||
+	    (t == OID_NUMERIC && strpbrk(PQgetvalue(ps->res, ps->row, col), ".eE"))) {
+		if (!ps->dec[col]) {
+			char buf[48];
+
+			sqlite_real_text(strtod(PQgetvalue(ps->res, ps->row, col), NULL),
+					 buf, sizeof(buf));
+			ps->dec[col] = (unsigned char *)xstrdup(buf);
+			ps->declen[col] = strlen(buf);
+		}
+		return (const char *)ps->dec[col];
+	}
 	if (t == OID_BOOL)
 		return *PQgetvalue(ps->res, ps->row, col) == 't' ? "1" : "0";
 	if (t == OID_BYTEA) {
@@ -820,6 +875,9 @@ static size_t pg_col_bytes(void *stmt, int col)
 	}
 	if (PQftype(ps->res, col) == OID_BOOL)
 		return 1;
+	if (PQftype(ps->res, col) == OID_FLOAT8 || PQftype(ps->res, col) == OID_FLOAT4 ||
+	    PQftype(ps->res, col) == OID_NUMERIC)
+		return strlen(pg_col_text(stmt, col));
 	return (size_t)PQgetlength(ps->res, ps->row, col);
 }
 

@@ -113,7 +113,7 @@ static void missing_workspace_is_refused(void **state)
 	assert_contains(err.msg, "aivalue init");
 	assert_int_equal(access(f->db, F_OK), -1); /* nothing was created */
 	assert_int_equal(store_open(&s, "", 0, &err), AIV_EINPUT);
-	assert_int_equal(store_open(&s, "postgres://x/y", 0, &err), AIV_EINPUT);
+	assert_int_equal(store_open(&s, "postgres://x/y?nosuchoption=1", 0, &err), AIV_EINPUT);
 	assert_int_equal(store_open(&s, f->dir, STORE_CREATE, &err), AIV_EIO);
 	assert_contains(err.msg, "not a regular file");
 }

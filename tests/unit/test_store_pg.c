@@ -1,0 +1,426 @@
+/*
+ * test_store_pg.c - the store contract (store.h) on both backends: each
+ * test runs once on a SQLite file and once on a PostgreSQL database of a
+ * real PostgreSQL 15 server that tests/pg/pg-start starts for this run in
+ * a temporary folder (and pg-stop stops).  Without the PostgreSQL binaries
+ * the PostgreSQL half is skipped, with a message.
+ *
+ * A foreign PostgreSQL database is made with libpq directly (scaffolding,
+ * as test_store.c makes foreign SQLite files with sqlite3).
+ */
+#include "unit.h"
+
+#include <libpq-fe.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "cli/cmd.h"
+
+static char *pg_dir;  /* the cluster's folder; NULL: no server */
+static char *pg_base; /* postgresql://aivalue@127.0.0.1:PORT */
+static int pg_dbs;
+
+struct fx {
+	int pg;
+	char *dir;
+	char *uri;
+};
+
+static char *run_script(const char *script, const char *args, int *status)
+{
+	char *path = unit_src_path(script);
+	char *cmd = xstrfmt("'%s' %s", path, args);
+	char line[512] = "";
+	FILE *p = popen(cmd, "r");
+	int st;
+
+	if (p && !fgets(line, sizeof(line), p))
+		line[0] = 0;
+	st = p ? pclose(p) : -1;
+	*status = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	line[strcspn(line, "\n")] = 0;
+	free(cmd);
+	free(path);
+	return xstrdup(line);
+}
+
+static int group_setup(void **state)
+{
+	char *dir = unit_tmpdir(), *args = xstrfmt("'%s/pg'", dir);
+	int st;
+	char *base = run_script("tests/pg/pg-start", args, &st);
+
+	(void)state;
+	free(args);
+	if (st || strncmp(base, "postgresql://", 13)) {
+		fprintf(stderr, "# PostgreSQL tests skipped: tests/pg/pg-start exit %d%s\n", st,
+			st == 2 ? " (no PostgreSQL binaries)" : "");
+		unit_rmtree(dir);
+		free(dir);
+		free(base);
+		return 0;
+	}
+	pg_dir = dir;
+	pg_base = base;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (pg_dir) {
+		char *args = xstrfmt("'%s/pg'", pg_dir);
+		int st;
+
+		free(run_script("tests/pg/pg-stop", args, &st));
+		free(args);
+		unit_rmtree(pg_dir);
+	}
+	free(pg_dir);
+	free(pg_base);
+	return 0;
+}
+
+static int setup_common(void **state, int pg)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	f->pg = pg;
+	f->dir = unit_tmpdir();
+	if (pg && pg_dir) {
+		char *args = xstrfmt("'%s/pg' t%d", pg_dir, ++pg_dbs);
+		int st;
+
+		f->uri = run_script("tests/pg/pg-newdb", args, &st);
+		free(args);
+		if (st)
+			fail_msg("pg-newdb failed (%d)", st);
+	} else if (!pg) {
+		f->uri = xstrfmt("%s/aivalue.db", f->dir);
+	}
+	*state = f;
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	return setup_common(state, 0);
+}
+
+static int setup_pg(void **state)
+{
+	return setup_common(state, 1);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->uri);
+	free(f);
+	return 0;
+}
+
+/* The fixture's URI, or skip the test when it needs a server we lack. */
+static const char *uri_of(void **state)
+{
+	struct fx *f = *state;
+
+	if (!f->uri) {
+		fprintf(stderr, "# skipped: no PostgreSQL server\n");
+		skip();
+	}
+	return f->uri;
+}
+
+static struct store *open_ok(const char *uri, unsigned flags)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+
+	if (store_open(&s, uri, flags, &err))
+		fail_msg("store_open('%s') failed: %s", uri, err.msg);
+	return s;
+}
+
+static int64_t q_int(struct store *s, const char *sql)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t v = -1;
+
+	if (store_query_int(s, sql, &v, &err))
+		fail_msg("%s: %s", sql, err.msg);
+	return v;
+}
+
+static void exec_ok(struct store *s, const char *sql)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+
+	if (store_exec(s, sql, &err))
+		fail_msg("%s: %s", sql, err.msg);
+}
+
+static struct store_stmt *prep_ok(struct store *s, const char *sql)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st = store_prepare(s, sql, &err);
+
+	if (!st)
+		fail_msg("%s: %s", sql, err.msg);
+	return st;
+}
+
+/* A table of every value kind, two rows, ids left to the backend. */
+static struct store *contract_table(const char *uri)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct store_stmt *st;
+	static const char blob[] = { 'x', 0, 'y', (char)0xff };
+
+	assert_int_equal(store_begin(s, &err), 0);
+	exec_ok(s, "CREATE TABLE t_contract(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+		   " n INTEGER, x REAL, b BLOB)");
+	st = prep_ok(s, "INSERT INTO t_contract(name, n, x, b) VALUES (?, ?, ?, ?)");
+	store_bind_text(st, 1, "it's a ? mark");
+	store_bind_int(st, 2, INT64_MAX);
+	store_bind_double(st, 3, 0.1 + 0.2);
+	store_bind_blob(st, 4, blob, sizeof(blob));
+	assert_int_equal(store_step_done(st, &err), 0);
+	store_bind_text(st, 1, "B");
+	store_bind_int(st, 2, -5);
+	store_bind_double(st, 3, 100.0);
+	store_bind_null(st, 4);
+	assert_int_equal(store_step_done(st, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	return s;
+}
+
+static void values_round_trip(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *s = contract_table(uri);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st = prep_ok(s, "SELECT id, name, n, x, b FROM t_contract ORDER BY id");
+	double want = 0.1 + 0.2, got;
+
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_col_count(st), 5);
+	assert_string_equal(store_col_name(st, 0), "id");
+	assert_string_equal(store_col_name(st, 4), "b");
+	assert_int_equal(store_col_type(st, 0), STORE_COL_INT);
+	assert_int_equal(store_col_type(st, 1), STORE_COL_TEXT);
+	assert_int_equal(store_col_type(st, 2), STORE_COL_INT);
+	assert_int_equal(store_col_type(st, 3), STORE_COL_DOUBLE);
+	assert_int_equal(store_col_type(st, 4), STORE_COL_BLOB);
+	assert_int_equal(store_col_int(st, 0), 1); /* the key the backend gave */
+	assert_string_equal(store_col_text(st, 1), "it's a ? mark");
+	assert_true(store_col_int(st, 2) == INT64_MAX);
+	got = store_col_double(st, 3);
+	assert_memory_equal(&got, &want, sizeof(got)); /* bit for bit */
+	/* SQLite's text of a REAL, 15 digits, on both backends */
+	assert_string_equal(store_col_text(st, 3), "0.3");
+	assert_int_equal(store_col_bytes(st, 4), 4);
+	assert_memory_equal(store_col_blob(st, 4), "x\0y\xff", 4);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_col_int(st, 0), 2);
+	assert_int_equal(store_col_int(st, 2), -5);
+	assert_string_equal(store_col_text(st, 3), "100.0");
+	assert_int_equal(store_col_type(st, 4), STORE_COL_NULL);
+	assert_true(store_col_is_null(st, 4));
+	assert_int_equal(store_step(st, &err), STORE_DONE);
+	store_reset(st);
+	store_close(s);
+}
+
+static void placeholders_and_results(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *s = contract_table(uri);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st;
+	int64_t n = 0;
+
+	/* a ? inside a literal is text, not a parameter */
+	st = prep_ok(s, "SELECT '?' || ?");
+	store_bind_text(st, 1, "a");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "?a");
+	store_reset(st);
+	/* numbered placeholders, used out of order */
+	st = prep_ok(s, "SELECT ?2 || ?1");
+	store_bind_text(st, 1, "a");
+	store_bind_text(st, 2, "b");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "ba");
+	store_reset(st);
+	/* a NULL whose type nothing tells (PostgreSQL: 42P18), in a transaction */
+	assert_int_equal(store_begin(s, &err), 0);
+	st = prep_ok(s, "SELECT count(*) FROM t_contract WHERE (? IS NULL OR name = ?)");
+	store_bind_null(st, 1);
+	store_bind_null(st, 2);
+	assert_int_equal(store_step_int(st, &n, &err), 0);
+	assert_int_equal(n, 2);
+	store_bind_text(st, 1, "B");
+	store_bind_text(st, 2, "B");
+	assert_int_equal(store_step_int(st, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_commit(s, &err), 0);
+	/* a comparison reads as 1/0 (PostgreSQL: a boolean) */
+	st = prep_ok(s, "SELECT n > 1, n < 0 FROM t_contract ORDER BY id");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_col_int(st, 0), 1);
+	assert_string_equal(store_col_text(st, 1), "0");
+	store_reset(st);
+	/* text sorts in byte order: 'B' (66) < '_' (95) < 'a' (97) */
+	exec_ok(s, "INSERT INTO t_contract(name) VALUES ('a'), ('_')");
+	st = prep_ok(s, "SELECT name FROM t_contract WHERE length(name) = 1 ORDER BY name");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "B");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "_");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "a");
+	store_reset(st);
+	/* rows changed; a key the backend gives after explicit ones */
+	exec_ok(s, "UPDATE t_contract SET n = 7 WHERE n IS NULL");
+	assert_int_equal(store_changes(s), 2);
+	assert_int_equal(q_int(s, "SELECT max(id) FROM t_contract"), 4);
+	store_close(s);
+}
+
+static void errors_and_transactions(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *s = contract_table(uri);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st;
+
+	/* a unique violation is a conflict, as SQLite's constraint error is */
+	st = prep_ok(s, "INSERT INTO t_contract(name) VALUES (?)");
+	store_bind_text(st, 1, "B");
+	assert_int_equal(store_step_done(st, &err), AIV_ECONFLICT);
+	/* a rolled-back transaction leaves nothing */
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_text(st, 1, "gone");
+	assert_int_equal(store_step_done(st, &err), 0);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM t_contract"), 3);
+	store_rollback(s);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM t_contract"), 2);
+	/* a failed statement in a transaction fails the commit: nothing half-applied */
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_text(st, 1, "kept?");
+	assert_int_equal(store_step_done(st, &err), 0);
+	store_bind_text(st, 1, "B");
+	assert_int_equal(store_step_done(st, &err), AIV_ECONFLICT);
+	if (store_commit(s, &err) == 0) {
+		/* SQLite: the statement failed alone, the rest commits */
+		assert_false(((struct fx *)*state)->pg);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM t_contract"), 3);
+	} else {
+		/* PostgreSQL: the transaction is void; the caller rolls back */
+		assert_true(((struct fx *)*state)->pg);
+		assert_contains(err.msg, "rolled back");
+		store_rollback(s);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM t_contract"), 2);
+	}
+	/* bad SQL fails at prepare (SQLite) or at its first step (PostgreSQL) */
+	st = store_prepare(s, "SELECT nonsense FROM nowhere", &err);
+	assert_true(!st || store_step_done(st, &err) == AIV_EIO);
+	assert_contains(err.msg, "nowhere");
+	store_close(s);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Two writers: the second waits the busy timeout, then is told it is busy. */
+static void writers_are_serialised(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *a, *b;
+	struct aiv_err err = AIV_ERR_INIT;
+	double t0, dt;
+
+	setenv("AIVALUE_BUSY_TIMEOUT_MS", "300", 1);
+	a = open_ok(uri, STORE_CREATE);
+	b = open_ok(uri, 0);
+	assert_int_equal(store_begin(a, &err), 0);
+	t0 = now_s();
+	assert_int_equal(store_begin(b, &err), AIV_EBUSY);
+	dt = now_s() - t0;
+	assert_contains(err.msg, "locked");
+	assert_true(dt >= 0.25 && dt < 3.0);
+	assert_false(store_in_tx(b));
+	assert_int_equal(store_commit(a, &err), 0);
+	assert_int_equal(store_begin(b, &err), 0); /* free again */
+	assert_int_equal(store_commit(b, &err), 0);
+	store_close(b);
+	store_close(a);
+	unsetenv("AIVALUE_BUSY_TIMEOUT_MS");
+}
+
+static void foreign_database_is_refused(void **state)
+{
+	const char *uri = uri_of(state);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	PGconn *c;
+	PGresult *r;
+
+	/* empty database, no STORE_CREATE: run init */
+	assert_int_equal(store_open(&s, uri, 0, &err), AIV_ESTATE);
+	assert_contains(err.msg, "aivalue init");
+	c = PQconnectdb(uri);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PQclear(PQexec(c, "CREATE TABLE customers(id int)"));
+	assert_int_equal(store_open(&s, uri, STORE_CREATE, &err), AIV_EIO);
+	assert_null(s);
+	assert_contains(err.msg, "not an aivalue database");
+	/* nothing was added to it */
+	r = PQexec(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	PQclear(r);
+	PQfinish(c);
+}
+
+static void bad_uri_names_the_field(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+
+	(void)state;
+	assert_int_equal(store_open(&s, "postgresql://h/db?nosuchoption=1", 0, &err), AIV_EINPUT);
+	assert_contains(err.msg, "nosuchoption");
+	/* the password is not repeated in a message */
+	assert_int_equal(store_open(&s, "postgresql://u:s3cret@127.0.0.1:1/db", 0, &err), AIV_EIO);
+	assert_contains(err.msg, "cannot open database");
+	assert_null(strstr(err.msg, "s3cret"));
+}
+
+#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_sqlite, teardown), \
+		 cmocka_unit_test_setup_teardown(fn, setup_pg, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(values_round_trip),
+		BOTH(placeholders_and_results),
+		BOTH(errors_and_transactions),
+		BOTH(writers_are_serialised),
+		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
+		cmocka_unit_test(bad_uri_names_the_field),
+	};
+
+	cli_register_schema();
+	return cmocka_run_group_tests_name("store_pg", tests, group_setup, group_teardown);
+}

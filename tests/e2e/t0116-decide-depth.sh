@@ -81,7 +81,7 @@ corrupt_row1() {
 	PY
 }
 
-test_expect_success SQLITE 'set up: an unreadable decision-log record (stored before the bound)' '
+test_expect_success 'set up: an unreadable decision-log record (stored before the bound)' '
 	sqlite3 aivalue.db "SELECT id FROM decision_log WHERE seq = 1" >id &&
 	sqlite3 aivalue.db "SELECT record FROM decision_log WHERE seq = 1" >rec.json &&
 	corrupt_row1 &&

@@ -30,7 +30,7 @@ state_fails() {
 	for w in "$@"; do test_grep "$w" "$name.err" || return 1; done
 }
 
-test_expect_success SQLITE 'set up: the small demo, a baseline and an imported framework' '
+test_expect_success 'set up: the small demo, a baseline and an imported framework' '
 	aivalue demo --size small --dir d >/dev/null 2>&1 &&
 	aivalue baseline create b1 >/dev/null &&
 	aivalue assess import "$LIB" >/dev/null 2>&1 &&

@@ -4,6 +4,7 @@
 #   make            build build/aivalue (installs missing Debian packages first)
 #   make test       build and run every test (unit + end-to-end), prove summary last
 #   make check-layers  fail if a layer calls a layer above it (docs/architecture.md)
+#   make test-pg    the end-to-end tests again, on a PostgreSQL 15 server of their own
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build-asan/)
 #   make demo       generate a fictional organisation (aivalue demo --size medium) and serve it on 127.0.0.1:8080
 #   make bench      run the benchmarks under bench/, write bench/results.md (docs/performance.md)
@@ -39,7 +40,7 @@ SLOW_UNIT_TESTS ?= test_ledger
 TEST_JOBS ?= $(shell expr $(JOBS) + 1 2>/dev/null || echo 3)
 
 .PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault screenshots
-.PHONY: bench-check
+.PHONY: bench-check test-pg
 .PHONY: conformance bench-gateway
 
 all: build
@@ -95,6 +96,19 @@ asan: deps test-deps
 		AIV_DEMO_CACHE="$(CURDIR)/build-asan/demo-cache" \
 		$(PROVE) --exec '' -j $(JOBS) $$(ls build-asan/tests/test_* 2>/dev/null) $(TESTS); \
 		st=$$?; tools/check-clean-tree compare build-asan/clean-tree.before || st=1; exit $$st
+
+# The end-to-end files once more, on PostgreSQL: one server for the run
+# (tests/pg/pg-start, in a temporary folder, stopped at the end), a fresh
+# database per file (tests/e2e/lib.sh, AIVALUE_TEST_BACKEND=pg).  Files
+# that read the SQLite file itself skip those tests (prerequisite SQLITE).
+# A subset: make test-pg TESTS="tests/e2e/t0010-apply.sh ...".
+# docs/testing.md, "PostgreSQL".
+test-pg: build
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/aiv-test-pg.XXXXXX") || exit 1; \
+	trap 'tests/pg/pg-stop "$$d" >/dev/null 2>&1; rm -rf "$$d"' EXIT INT TERM; \
+	uri=$$(tests/pg/pg-start "$$d") || exit 1; \
+	AIVALUE_TEST_BACKEND=pg AIVALUE_TEST_PG="$$uri" AIVALUE_BIN=build/aivalue \
+		$(PROVE) -j $(JOBS) $(ORDERED_TESTS)
 
 demo: build
 	@./scripts/demo

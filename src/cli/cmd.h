@@ -78,6 +78,7 @@ int cmd_decide(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_decisions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_exceptions(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_get(int argc, char **argv, struct aiv_ctx *ctx);
+int cmd_migrate(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_graph(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_help(int argc, char **argv, struct aiv_ctx *ctx);
 int cmd_identities(int argc, char **argv, struct aiv_ctx *ctx);

@@ -101,6 +101,25 @@ static int create_workspace(struct aiv_ctx *ctx, struct aiv_err *err)
 	return ret;
 }
 
+/*
+ * Is there a workspace at `db` already?  A SQLite workspace is its file; a
+ * PostgreSQL database exists before its workspace does (createdb), so
+ * there it is one when it opens as a workspace.  An open that fails for
+ * another reason (no server) answers no: the load's own open says why.
+ */
+static int demo_workspace_exists(const char *db, struct stat *st)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+
+	if (!store_is_pg_uri(db))
+		return stat(db, st) == 0;
+	if (store_open(&s, db, STORE_READONLY, &err))
+		return 0;
+	store_close(s);
+	return 1;
+}
+
 int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -178,7 +197,7 @@ int cmd_demo(int argc, char **argv, struct aiv_ctx *ctx)
 		fprintf(stderr, "error: --dir must name a folder\n");
 		return 2;
 	}
-	if (stat(ctx->db_path, &st) == 0)
+	if (demo_workspace_exists(ctx->db_path, &st))
 		return cli_errorf("workspace '%s' already exists; aivalue demo builds a new one "
 				  "(remove it, or choose another with --db)", ctx->db_path);
 	memset(&prog, 0, sizeof(prog));

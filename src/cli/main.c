@@ -67,6 +67,7 @@ const struct cmd_struct cli_commands[] = {
 	{ "journeys", cmd_journeys, NEED_STORE | STORE_RO | NEED_CATALOG, "model 2: intent, conversion quality, trust by channel" },
 	{ "logs", cmd_logs, NEED_STORE | STORE_RO, "list imported event logs" },
 	{ "metrics", cmd_metrics, NEED_STORE | STORE_RO | NEED_CATALOG, "each metric's value, target and status; its weekly or monthly history and trend" },
+	{ "migrate", cmd_migrate, 0, "copy a workspace into a new database (SQLite, PostgreSQL) and verify it there" },
 	{ "models", cmd_models, NEED_CATALOG,
 	  "the five value models: metrics, failure modes, leadership moves" },
 	{ "phase", cmd_phase, NEED_STORE | NEED_CATALOG, "the playbook phase earned, gate by gate, and initiatives ahead of it" },

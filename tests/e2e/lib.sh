@@ -51,6 +51,91 @@ cleanup_test_dir() {
 }
 trap cleanup_test_dir EXIT
 
+# ---- backend: where the workspace lives (docs/testing.md, "PostgreSQL")
+# By default $AIVALUE_DB is a SQLite file in $TEST_DIR and the prerequisite
+# SQLITE holds.  With AIVALUE_TEST_BACKEND=pg and AIVALUE_TEST_PG the base
+# URI of a running server (postgres://USER@HOST:PORT, no database; what
+# tests/pg/pg-start prints, and what `make test-pg` sets), the file gets a
+# fresh database of its own, created here and dropped at the end, and
+# $AIVALUE_DB is its URI.  A test that reads the workspace file itself
+# (sqlite3, cp, test -f) names the prerequisite, as in git's tests:
+#   test_expect_success SQLITE 'title' 'body'
+# and is reported "ok N # skip title (missing SQLITE)" on PostgreSQL.
+# PG holds when a server is there (AIVALUE_TEST_PG, or test_start_pg).
+aiv_prereqs=" "
+test_set_prereq() { aiv_prereqs="$aiv_prereqs$1 "; }
+# test_have_prereq A,B,!C: all of A and B hold and C does not
+test_have_prereq() {
+	for aiv_p in $(echo "$1" | tr ',' ' '); do
+		case "$aiv_p" in
+		!*) case "$aiv_prereqs" in *" ${aiv_p#!} "*) return 1 ;; esac ;;
+		*) case "$aiv_prereqs" in *" $aiv_p "*) ;; *) return 1 ;; esac ;;
+		esac
+	done
+	return 0
+}
+# test_skip_ PREREQ TITLE BODY: print the skip line and succeed when
+# PREREQ does not hold (test_expect_success's three-argument form)
+test_skip_() {
+	test_have_prereq "$1" && return 1
+	echo "ok $test_count # skip $2 (missing $1)"
+	return 0
+}
+# pg_uri DB: the URI of database DB on the server $AIVALUE_TEST_PG (a
+# query string such as ?host=/socket/dir stays at the end)
+pg_uri() {
+	case "$AIVALUE_TEST_PG" in
+	*\?*) echo "${AIVALUE_TEST_PG%%\?*}/$1?${AIVALUE_TEST_PG#*\?}" ;;
+	*) echo "${AIVALUE_TEST_PG%/}/$1" ;;
+	esac
+}
+# pg_create_db NAME: a new empty database on $AIVALUE_TEST_PG, dropped
+# (with its connections) when the file ends; its URI is $(pg_uri NAME).
+# The names to drop are kept in a file: a test body is a subshell.
+pg_create_db() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
+		-c "CREATE DATABASE \"$1\"" >/dev/null &&
+	echo "$1" >>"$TEST_DIR/.pg_dbs"
+}
+# test_start_pg: a server for this file when none was given: started in
+# $TEST_DIR/pg by tests/pg/pg-start (when PostgreSQL 15 is installed) and
+# stopped at the end.  Sets PG when a server is there.
+aiv_pg_own=
+test_start_pg() {
+	if [ -z "${AIVALUE_TEST_PG:-}" ] && [ -x "$TEST_ROOT/tests/pg/pg-start" ] &&
+		AIVALUE_TEST_PG=$("$TEST_ROOT/tests/pg/pg-start" "$TEST_DIR/pg" 2>"$TEST_DIR/pg-start.log"); then
+		aiv_pg_own=1
+		export AIVALUE_TEST_PG
+	fi
+	[ -z "${AIVALUE_TEST_PG:-}" ] || test_set_prereq PG
+}
+aiv_pg_cleanup_() {
+	stop_server
+	for aiv_d in $(cat "$TEST_DIR/.pg_dbs" 2>/dev/null); do
+		psql -X -q -d "$(pg_uri postgres)" \
+			-c "DROP DATABASE IF EXISTS \"$aiv_d\" WITH (FORCE)" >/dev/null 2>&1
+	done
+	if [ -n "$aiv_pg_own" ]; then
+		"$TEST_ROOT/tests/pg/pg-stop" "$TEST_DIR/pg" >/dev/null 2>&1
+	fi
+	return 0
+}
+trap 'aiv_pg_cleanup_; cleanup_test_dir' EXIT
+if [ "${AIVALUE_TEST_BACKEND:-sqlite}" = pg ]; then
+	aiv_t=${0##*/}
+	aiv_t="aiv_${aiv_t%%-*}_$$"
+	if [ -z "${AIVALUE_TEST_PG:-}" ] || ! pg_create_db "$aiv_t"; then
+		echo "Bail out! AIVALUE_TEST_BACKEND=pg: cannot create a database on '${AIVALUE_TEST_PG:-}' (AIVALUE_TEST_PG: a postgres:// base URI)"
+		exit 1
+	fi
+	AIVALUE_DB=$(pg_uri "$aiv_t")
+	export AIVALUE_DB
+	test_set_prereq PG
+else
+	test_set_prereq SQLITE
+	[ -z "${AIVALUE_TEST_PG:-}" ] || test_set_prereq PG
+fi
+
 say() { echo "# $*"; }
 
 # The body runs in a subshell with set -e, and that subshell must not sit
@@ -113,6 +198,7 @@ lint_known_clean_() {
 
 test_expect_success() {
 	test_count=$((test_count + 1))
+	if [ $# -eq 3 ]; then test_skip_ "$@" && return 0; shift; fi
 	test_run_ "$1" "$2"
 	if [ "$test_status" = 0 ]; then
 		echo "ok $test_count - $1"
@@ -130,6 +216,7 @@ test_expect_success() {
 # refuses fails as in test_expect_success: a TODO must still be a real check.
 test_expect_failure() {
 	test_count=$((test_count + 1))
+	if [ $# -eq 3 ]; then test_skip_ "$@" && return 0; shift; fi
 	test_run_ "$1" "$2"
 	if [ "$test_status" = lint ]; then
 		echo "not ok $test_count - $1"

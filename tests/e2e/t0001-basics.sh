@@ -31,7 +31,9 @@ test_expect_success 'version, plain and --json' '
 '
 test_expect_success 'commands need a workspace first' '
 	test_must_fail --exit=1 aivalue get people 2>err &&
-	test_grep "no workspace at" err && test_grep "aivalue init" err &&
+	test_grep "no workspace \(at\|in database\) " err && test_grep "aivalue init" err
+'
+test_expect_success SQLITE 'and the refused command leaves no file behind' '
 	test ! -f aivalue.db
 '
 test_expect_success 'init creates a workspace with one ledger entry' '

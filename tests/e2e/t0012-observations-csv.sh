@@ -11,7 +11,7 @@ test_expect_success 'set up the Acme initiatives' '
 	aivalue apply -f "$ACME" >/dev/null
 '
 
-test_expect_success 'a quoted note over three lines is one field' '
+test_expect_success SQLITE 'a quoted note over three lines is one field' '
 	printf "initiative,unit,metric,time,value,note\n" >obs.csv &&
 	printf "contract-review-assistant,c1,expert_cycle_time,2026-10-02,12,\"first line\n" >>obs.csv &&
 	printf "second, with a comma\nand \"\"quoted\"\"\"\n" >>obs.csv &&
@@ -23,7 +23,7 @@ test_expect_success 'a quoted note over three lines is one field' '
 	test_cmp expect rows
 '
 
-test_expect_success 'an error after a multi-line record names its own line, nothing imported' '
+test_expect_success SQLITE 'an error after a multi-line record names its own line, nothing imported' '
 	head=$(aivalue audit checkpoint) &&
 	printf "initiative,unit,metric,time,value,note\n" >bad.csv &&
 	printf "contract-review-assistant,c3,expert_cycle_time,2026-10-02,12,\"one\ntwo\"\n" >>bad.csv &&
@@ -34,7 +34,7 @@ test_expect_success 'an error after a multi-line record names its own line, noth
 	test "$(sqlite3 -readonly "$AIVALUE_DB" "SELECT count(*) FROM observations")" = 2
 '
 
-test_expect_success 'a quote never closed is an error naming where it opened' '
+test_expect_success SQLITE 'a quote never closed is an error naming where it opened' '
 	printf "initiative,unit,metric,time,value,note\n" >open.csv &&
 	printf "contract-review-assistant,c5,expert_cycle_time,2026-10-02,12,\"never closed\n" >>open.csv &&
 	test_must_fail aivalue evidence --data open.csv 2>err &&

@@ -95,39 +95,39 @@ test_expect_success 'export -o FILE and verify-ledger.py --help' '
 	test -x "$VERIFY"
 '
 
-test_expect_success 'modified payload is caught at that entry' '
+test_expect_success SQLITE 'modified payload is caught at that entry' '
 	tamper payload "$SQL_PAYLOAD" &&
 	seq=$(sqlite3 payload.db "$SQL_DIRECTOR") &&
 	test -n "$seq" &&
 	both_fail_at payload "$seq" "has been altered"
 '
 
-test_expect_success 'modified payload of the awkward entry is caught' '
+test_expect_success SQLITE 'modified payload of the awkward entry is caught' '
 	tamper awk "$SQL_AWK" &&
 	both_fail_at awk "$HEAD_SEQ" "has been altered"
 '
 
-test_expect_success 'modified hash is caught at that entry' '
+test_expect_success SQLITE 'modified hash is caught at that entry' '
 	tamper hash "$SQL_HASH" &&
 	both_fail_at hash 200 "has been altered"
 '
 
-test_expect_success 'deleted entry is caught at the next one' '
+test_expect_success SQLITE 'deleted entry is caught at the next one' '
 	tamper delete "DELETE FROM ledger WHERE seq = 300" &&
 	both_fail_at delete 301 "entry 300 is missing"
 '
 
-test_expect_success 'deleted entry with the gap closed up is caught' '
+test_expect_success SQLITE 'deleted entry with the gap closed up is caught' '
 	tamper delete2 "DELETE FROM ledger WHERE seq = 300; UPDATE ledger SET seq = -seq WHERE seq > 300; UPDATE ledger SET seq = -seq - 1 WHERE seq < 0" &&
 	both_fail_at delete2 300 "does not link"
 '
 
-test_expect_success 'inserted entry (copied neighbour) is caught at the inserted entry' '
+test_expect_success SQLITE 'inserted entry (copied neighbour) is caught at the inserted entry' '
 	tamper insert "$SQL_INSERT" &&
 	both_fail_at insert 151 "has been altered"
 '
 
-test_expect_success 'inserted entry with a correct hash of its own is caught at the next one' '
+test_expect_success SQLITE 'inserted entry with a correct hash of its own is caught at the next one' '
 	tamper insert2 "UPDATE ledger SET seq = -seq WHERE seq > 150; UPDATE ledger SET seq = -seq + 1 WHERE seq < 0" &&
 	python3 -S - insert2.db <<-\EOF &&
 	import hashlib, json, sqlite3, sys
@@ -145,14 +145,14 @@ test_expect_success 'inserted entry with a correct hash of its own is caught at 
 	both_fail_at insert2 152 "does not link"
 '
 
-test_expect_success 'reordered entries (two rows swapped) are caught at the first' '
+test_expect_success SQLITE 'reordered entries (two rows swapped) are caught at the first' '
 	tamper reorder "CREATE TEMP TABLE sw AS SELECT * FROM ledger WHERE seq IN (50, 51); UPDATE ledger SET (time, actor, action, subject, payload, prev_hash, hash) = (SELECT time, actor, action, subject, payload, prev_hash, hash FROM sw WHERE sw.seq = 101 - ledger.seq) WHERE seq IN (50, 51)" &&
 	test "$(sqlite3 reorder.db "SELECT subject FROM ledger WHERE seq = 50")" = \
 	     "$(sqlite3 aivalue.db "SELECT subject FROM ledger WHERE seq = 51")" &&
 	both_fail_at reorder 50 "does not link"
 '
 
-test_expect_success 'truncation: the chain alone verifies ok (a shorter chain is a valid chain)' '
+test_expect_success SQLITE 'truncation: the chain alone verifies ok (a shorter chain is a valid chain)' '
 	tamper trunc "DELETE FROM ledger WHERE seq > 440" &&
 	aivalue --db trunc.db audit verify --no-state >trunc.out &&
 	test_grep "^ledger ok: 440 entries" trunc.out &&
@@ -167,7 +167,7 @@ test_expect_success 'truncation is caught WITH --expect-head from the checkpoint
 	both_fail_at trunc 441 "the ledger was truncated" --expect-head "$CP"
 '
 
-test_expect_success 'a rewritten chain is caught only by the checkpoint' '
+test_expect_success SQLITE 'a rewritten chain is caught only by the checkpoint' '
 	tamper rewrite "$SQL_REWRITE" &&
 	python3 -S "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&
 	aivalue --db rewrite.db audit verify &&

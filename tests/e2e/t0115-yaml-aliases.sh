@@ -48,7 +48,7 @@ else
 fi
 start_server
 
-test_expect_success 'apply -f: billion laughs refused naming the alias, store unchanged' '
+test_expect_success SQLITE 'apply -f: billion laughs refused naming the alias, store unchanged' '
 	state >before &&
 	test_must_fail --exit=1 aivalue apply -f lol.yaml 2>err &&
 	test_grep "^error: lol.yaml:8:8: alias .\*d. expands to more than 10000 nodes" err &&
@@ -56,7 +56,7 @@ test_expect_success 'apply -f: billion laughs refused naming the alias, store un
 	state >after && test_cmp before after
 '
 
-test_expect_success 'apply -f: an alias nesting past 64 levels once expanded is refused' '
+test_expect_success SQLITE 'apply -f: an alias nesting past 64 levels once expanded is refused' '
 	{ printf "kind: Person\nname: deep\na0: &a0 [x]\n" &&
 	  i=1 && while [ $i -le 70 ]; do
 		printf "a%d: &a%d [*a%d]\n" $i $i $((i - 1)) && i=$((i + 1)) || return 1
@@ -74,7 +74,7 @@ test_expect_success 'apply -f: small aliases still work (expanded in place)' '
 	test "$(json_get ali.json "d[\"role\"]")" = "Ali Alias"
 '
 
-test_expect_success 'HTTP: billion laughs to /api/v1/assess/answers is 413 naming the alias' '
+test_expect_success SQLITE 'HTTP: billion laughs to /api/v1/assess/answers is 413 naming the alias' '
 	state >before &&
 	code=$(curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $LEAD" \
 		--data-binary @lol.yaml "$AIV_URL/api/v1/assess/answers") &&

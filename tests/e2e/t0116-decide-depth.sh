@@ -36,14 +36,14 @@ request() {
 		"$(nested "$1")" >"$2"
 }
 
-test_expect_success 'HTTP: a context 32 levels deep is decided (the bound is inclusive)' '
+test_expect_success SQLITE 'HTTP: a context 32 levels deep is decided (the bound is inclusive)' '
 	request 32 ok.json &&
 	test "$(api agent.tok /api/v1/decide ok.json)" = 200 &&
 	test "$(json_get out.json "d[\"decision\"]")" = allow &&
 	test "$(nrows)" = 1
 '
 
-test_expect_success 'HTTP: 33 and 2,046 levels are 400 and not recorded; in a batch only that one' '
+test_expect_success SQLITE 'HTTP: 33 and 2,046 levels are 400 and not recorded; in a batch only that one' '
 	before=$(aivalue audit checkpoint) &&
 	request 33 deep33.json &&
 	test "$(api agent.tok /api/v1/decide deep33.json)" = 400 &&
@@ -59,7 +59,7 @@ test_expect_success 'HTTP: 33 and 2,046 levels are 400 and not recorded; in a ba
 	test "$(aivalue audit checkpoint)" != "$before"
 '
 
-test_expect_success 'CLI: decide --context 33 levels deep is refused, exit 1' '
+test_expect_success SQLITE 'CLI: decide --context 33 levels deep is refused, exit 1' '
 	test_must_fail --exit=1 aivalue decide --agent ap-bot --action approve_invoice \
 		--resource "Invoice::\"inv-1\"" --context "$(nested 33)" 2>err &&
 	test_grep "^error: context nests deeper than 32 levels" err &&
@@ -121,7 +121,7 @@ test_expect_success 'GET /api/v1/decisions and the workflow page fail naming the
 	test_grep "decision-log row 1 (.$(cat id).) cannot be read" out.json
 '
 
-test_expect_success 'an exception item whose request cannot be read fails list and show' '
+test_expect_success SQLITE 'an exception item whose request cannot be read fails list and show' '
 	aivalue decide --json --agent ap-bot --action approve_invoice \
 		--resource "Invoice::\"inv-2\"" --context "{\"confidence\": 0.5, \"amount\": 1}" >d.json &&
 	item=$(json_get d.json "d[\"exception_id\"]") &&
@@ -133,7 +133,7 @@ test_expect_success 'an exception item whose request cannot be read fails list a
 	test_grep "exception item .$item.: its request cannot be read" err
 '
 
-test_expect_success 'audit log --json and GET /api/v1/audit/log fail on an unreadable payload' '
+test_expect_success SQLITE 'audit log --json and GET /api/v1/audit/log fail on an unreadable payload' '
 	seq=$(sqlite3 aivalue.db "SELECT max(seq) FROM ledger") &&
 	aivalue audit log --json >/dev/null &&
 	sqlite3 aivalue.db "UPDATE ledger SET payload = substr(payload, 1, 5) WHERE seq = $seq" &&

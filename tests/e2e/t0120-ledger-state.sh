@@ -60,24 +60,24 @@ test_expect_success 'an untouched workspace: chain and state both ok' '
 	test "$(json_get ok.json "d[\"state\"][\"uncovered_imports\"]")" = 0
 '
 
-test_expect_success 'tokens.role viewer -> admin is caught' '
+test_expect_success SQLITE 'tokens.role viewer -> admin is caught' '
 	tamper role "UPDATE tokens SET role = '\''admin'\'' WHERE name = '\''vic'\''" &&
 	state_fails role "^error: table tokens, row vic: role is admin but the ledger says viewer"
 '
 
-test_expect_success 'a token added with no ledger entry, and one whose hash was swapped' '
+test_expect_success SQLITE 'a token added with no ledger entry, and one whose hash was swapped' '
 	tamper tok2 "INSERT INTO tokens(name, role, hash, created_at) VALUES ('\''eve'\'', '\''admin'\'', '\''x'\'', '\''2026'\'');
 		UPDATE tokens SET hash = '\''$(printf "%064d" 1)'\'' WHERE name = '\''ada'\''" &&
 	state_fails tok2 "^error: table tokens, row eve: no ledger entry created this token" \
 		"^error: table tokens, row ada: the stored secret hash differs"
 '
 
-test_expect_success 'a person edited behind the ledger is caught (typed rows replayed)' '
+test_expect_success SQLITE 'a person edited behind the ledger is caught (typed rows replayed)' '
 	tamper person "UPDATE people SET role = '\''CFO'\'' WHERE name = '\''ana'\''" &&
 	state_fails person "^error: table people, row ana: role is .CFO. but the applied spec gives .controller."
 '
 
-test_expect_success 'an object spec edited (with its spec_hash recomputed) is caught' '
+test_expect_success SQLITE 'an object spec edited (with its spec_hash recomputed) is caught' '
 	tamper spec "UPDATE objects SET spec = replace(spec, '\''controller'\'', '\''CFO'\'') WHERE kind = '\''Person'\'' AND name = '\''ana'\''" &&
 	python3 -S - spec.db <<-\EOF &&
 	import hashlib, sqlite3, sys
@@ -90,33 +90,33 @@ test_expect_success 'an object spec edited (with its spec_hash recomputed) is ca
 	state_fails spec "^error: table objects, row Person/ana: the spec is not the one the ledger recorded"
 '
 
-test_expect_success 'a policy weakened in the policies table is caught' '
+test_expect_success SQLITE 'a policy weakened in the policies table is caught' '
 	tamper policy "UPDATE policies SET cedar = substr(cedar, 1, instr(cedar, '\''@id(\"ap-review\")'\'') - 1) WHERE name = '\''ap'\''" &&
 	state_fails policy "^error: table policies, row ap: cedar is "
 '
 
-test_expect_success 'a deleted agent row is caught' '
+test_expect_success SQLITE 'a deleted agent row is caught' '
 	tamper agent "DELETE FROM step_agents WHERE agent = '\''claims-bot'\''; DELETE FROM agents WHERE name = '\''claims-bot'\''" &&
 	state_fails agent "^error: table agents, row claims-bot: missing: the applied spec has this row" \
 		"^error: table step_agents, row claims/triage/claims-bot: missing"
 '
 
-test_expect_success 'usage blocks edited are caught (new imports carry a state digest)' '
+test_expect_success SQLITE 'usage blocks edited are caught (new imports carry a state digest)' '
 	tamper usage "UPDATE usage_blocks SET data = zeroblob(length(data)) WHERE seq = (SELECT min(seq) FROM usage_blocks)" &&
 	state_fails usage "^error: table usage_blocks, row import_id=1: the rows of this import digest to "
 '
 
-test_expect_success 'journey events edited are caught' '
+test_expect_success SQLITE 'journey events edited are caught' '
 	tamper journey "UPDATE journey_events SET order_value = order_value + 1000 WHERE rowid = 1" &&
 	state_fails journey "^error: table journey_events, row import_id=2: "
 '
 
-test_expect_success 'decision_log.outcome edited is caught' '
+test_expect_success SQLITE 'decision_log.outcome edited is caught' '
 	tamper outcome "UPDATE decision_log SET outcome = '\''allow'\'' WHERE outcome = '\''deny'\''" &&
 	state_fails outcome "^error: table decision_log, row dec-[0-9a-f]*: outcome is .allow. but the record says .deny."
 '
 
-test_expect_success 'an exception item approved behind the ledger is caught' '
+test_expect_success SQLITE 'an exception item approved behind the ledger is caught' '
 	tamper exc "UPDATE exceptions SET state = '\''approved'\'', approver = '\''ana'\''" &&
 	state_fails exc "^error: table exceptions, row exc-[0-9a-f]*: state is approved but the ledger says pending"
 '
@@ -128,7 +128,7 @@ test_expect_success '--json lists each difference with table, key and what' '
 	test "$(json_get role.json "d[\"state\"][\"diffs\"][0][\"key\"]")" = vic
 '
 
-test_expect_success 'the ledger entries of new imports carry state_sha256 (chain still verifies in Python)' '
+test_expect_success SQLITE 'the ledger entries of new imports carry state_sha256 (chain still verifies in Python)' '
 	sqlite3 aivalue.db "SELECT payload FROM ledger WHERE action = '\''usage.import'\''" >p &&
 	test_grep "\"state_sha256\":{\"usage_blocks\":\"[0-9a-f]\{64\}\"" p &&
 	aivalue audit export >e.jsonl &&
@@ -148,7 +148,7 @@ test_expect_success 'on use: a weakened policy denies every decision (fail close
 	test "$(json_get good.json "d[\"decision\"]")" = escalate
 '
 
-test_expect_success 'on use: an agent moved to another workflow behind the ledger is denied' '
+test_expect_success SQLITE 'on use: an agent moved to another workflow behind the ledger is denied' '
 	tamper agentwf "UPDATE agents SET workflow = '\''p2p'\'' WHERE name = '\''claims-bot'\''; UPDATE step_agents SET workflow = '\''p2p'\'', step = '\''approve'\'' WHERE agent = '\''claims-bot'\''" &&
 	AIVALUE_DB=agentwf.db aivalue decide --json --agent claims-bot --action approve_invoice \
 		--resource "Invoice::\"inv-9\"" --context "{\"confidence\": 0.99, \"amount\": 5}" \
@@ -190,7 +190,7 @@ test_expect_success 'read-only roles never write: an auditor GET of an overdue q
 	test_cmp exc0 exc1
 '
 
-test_expect_success 'the next write records the expiry as system:expiry, not as the writer' '
+test_expect_success SQLITE 'the next write records the expiry as system:expiry, not as the writer' '
 	AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z aivalue decide --agent ap-bot --action pay \
 		--resource "Invoice::\"inv-5\"" --context "{}" >/dev/null &&
 	sqlite3 aivalue.db "SELECT DISTINCT actor FROM ledger WHERE action = '\''exception.expired'\''" >who &&

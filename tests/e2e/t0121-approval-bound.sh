@@ -43,7 +43,7 @@ test_expect_success 'a row set to approved behind the ledger releases nothing' '
 	test "$(sqlite3 forged.db "SELECT used_at IS NULL FROM exceptions WHERE id = '\''$(cat item3)'\''")" = 1
 '
 
-test_expect_success 'the same approval given through the queue releases the decision once' '
+test_expect_success SQLITE 'the same approval given through the queue releases the decision once' '
 	aivalue exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
 	decide_on aivalue.db ok.json inv-3 "$INV3" --approved "$(cat item3)" &&
 	test "$(json_get ok.json "d[\"decision\"]")" = allow &&
@@ -78,14 +78,14 @@ test_expect_success 'a rejected item flipped to approved releases nothing' '
 # audit verify replays used_at/used_decision from them, and decide refuses
 # an approval a decision already used, whatever the table says.
 
-test_expect_success 'the decision log says which decision used inv-3.s approval; verify agrees' '
+test_expect_success SQLITE 'the decision log says which decision used inv-3.s approval; verify agrees' '
 	json_get ok.json "d[\"decision_id\"]" >dec &&
 	test "$(sqlite3 aivalue.db "SELECT used_decision FROM exceptions WHERE id = '\''$(cat item3)'\''")" = "$(cat dec)" &&
 	aivalue audit verify >v.out &&
 	test_grep "^state ok: " v.out
 '
 
-test_expect_success 'used_at cleared behind the ledger: named, and the approval releases nothing' '
+test_expect_success SQLITE 'used_at cleared behind the ledger: named, and the approval releases nothing' '
 	sqlite3 aivalue.db ".backup c.db" &&
 	sqlite3 c.db "UPDATE exceptions SET used_at = NULL, used_decision = NULL WHERE id = '\''$(cat item3)'\''" &&
 	test_must_fail aivalue --db c.db audit verify 2>c.err &&
@@ -96,7 +96,7 @@ test_expect_success 'used_at cleared behind the ledger: named, and the approval 
 	test_grep "^aivalue: approval .$(cat item3). was already used by decision" again.err
 '
 
-test_expect_success 'used_at set on an item no decision used is named' '
+test_expect_success SQLITE 'used_at set on an item no decision used is named' '
 	sqlite3 aivalue.db ".backup u.db" &&
 	sqlite3 u.db "UPDATE exceptions SET used_at = '\''2026-12-01T00:00:00.000000Z'\'', used_decision = '\''dec-x'\'' WHERE id = '\''$(cat item4)'\''" &&
 	test_must_fail aivalue --db u.db audit verify 2>u.err &&

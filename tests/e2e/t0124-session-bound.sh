@@ -30,7 +30,7 @@ test_expect_success 'set up: an admin token signs in to the dashboard' '
 	test "$(get_status "$(cat cookie)")" = 200
 '
 
-test_expect_success 'session.create records the stored hash of the session, never its id' '
+test_expect_success SQLITE 'session.create records the stored hash of the session, never its id' '
 	aivalue audit log --json >log.json &&
 	sid=$(sed "s/^aiv_session=//" cookie) &&
 	hash=$(printf %s "$sid" | sha256sum | cut -c1-64) &&
@@ -41,7 +41,7 @@ test_expect_success 'session.create records the stored hash of the session, neve
 	test_grep "^state ok: " ok.out
 '
 
-test_expect_success 'a session row added behind the ledger for the admin token does not authenticate' '
+test_expect_success SQLITE 'a session row added behind the ledger for the admin token does not authenticate' '
 	sqlite3 aivalue.db "INSERT INTO sessions(hash, token_id, created_at, expires_at)
 		SELECT '\''$FORGED_HASH'\'', id, '\''2026-01-01T00:00:00.000000Z'\'',
 		'\''2099-01-01T00:00:00.000000Z'\'' FROM tokens WHERE name = '\''ada'\''" &&
@@ -50,7 +50,7 @@ test_expect_success 'a session row added behind the ledger for the admin token d
 	test "$(get_status "$(cat cookie)")" = 200
 '
 
-test_expect_success 'signing out ends the session: its row put back authenticates nobody' '
+test_expect_success SQLITE 'signing out ends the session: its row put back authenticates nobody' '
 	sqlite3 aivalue.db "SELECT * FROM sessions WHERE hash <> '\''$FORGED_HASH'\''" >row &&
 	curl -s -o /dev/null -b "$(cat cookie)" "$AIV_URL/logout" &&
 	test "$(get_status "$(cat cookie)")" = 401 &&
@@ -69,7 +69,7 @@ test_expect_success 'audit verify names the rows the ledger did not create' '
 	test_grep "state verification failed: 2 differences " bad.err
 '
 
-test_expect_success 'a real session whose expiry was moved behind the ledger is named' '
+test_expect_success SQLITE 'a real session whose expiry was moved behind the ledger is named' '
 	sqlite3 aivalue.db "DELETE FROM sessions" &&
 	login_cookie "$(cat ada.tok)" >cookie2 &&
 	sqlite3 aivalue.db "UPDATE sessions SET expires_at = '\''2099-01-01T00:00:00.000000Z'\''" &&
@@ -78,7 +78,7 @@ test_expect_success 'a real session whose expiry was moved behind the ledger is 
 	test "$(get_status "$(cat cookie2)")" = 200
 '
 
-test_expect_success 'a deleted session row is reported missing while the ledger says it lives' '
+test_expect_success SQLITE 'a deleted session row is reported missing while the ledger says it lives' '
 	sqlite3 aivalue.db "DELETE FROM sessions" &&
 	test_must_fail aivalue audit verify >gone.out 2>gone.err &&
 	test_grep "^error: table sessions, row ada: missing: session.create entry [0-9]* recorded a session that has not expired$" gone.err

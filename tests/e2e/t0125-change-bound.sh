@@ -104,7 +104,7 @@ test_expect_success 'an approving signature row deleted: the rest no longer sati
 	merge_refused f4.db "the signatures the ledger recorded do not satisfy its approval path"
 '
 
-test_expect_success 'the real approval merges, and audit verify agrees with every time' '
+test_expect_success SQLITE 'the real approval merges, and audit verify agrees with every time' '
 	aivalue change merge CR-1 >merge.out &&
 	test_grep "^merged CR-1: SOP-12 v1 -> v2; 4 artefacts are stale" merge.out &&
 	aivalue audit verify >ok.out &&
@@ -112,7 +112,7 @@ test_expect_success 'the real approval merges, and audit verify agrees with ever
 	test "$(sqlite3 aivalue.db "SELECT status, approved_at, merged_at, closed_at IS NULL FROM change_requests")" = "merged|1793610000000000|1793610000000000|1"
 '
 
-test_expect_success 'status and times moved behind the ledger are named by audit verify' '
+test_expect_success SQLITE 'status and times moved behind the ledger are named by audit verify' '
 	sqlite3 aivalue.db ".backup t.db" &&
 	sqlite3 t.db "UPDATE change_requests SET status = '\''done'\'', closed_at = 1793610000000000,
 		merged_at = merged_at + 1, approved_at = NULL" &&
@@ -124,21 +124,21 @@ test_expect_success 'status and times moved behind the ledger are named by audit
 	test_grep "state verification failed: 4 differences" t.err
 '
 
-test_expect_success 'the title of the merged spec edited (spec_hash recomputed) is named' '
+test_expect_success SQLITE 'the title of the merged spec edited (spec_hash recomputed) is named' '
 	sqlite3 aivalue.db ".backup t.db" &&
 	respec t.db "spec[\"title\"] = \"Motor claims, no photos\"" &&
 	test_must_fail aivalue --db t.db audit verify 2>t.err &&
 	test_grep "^error: table objects, row Artefact/SOP-12: the spec is not the one the ledger recorded (entry [0-9]*, a merge): it was edited$" t.err
 '
 
-test_expect_success 'the version the merge set, moved on in the spec, is named' '
+test_expect_success SQLITE 'the version the merge set, moved on in the spec, is named' '
 	sqlite3 aivalue.db ".backup v.db" &&
 	respec v.db "spec[\"version\"] = 3" &&
 	test_must_fail aivalue --db v.db audit verify 2>v.err &&
 	test_grep "^error: table objects, row Artefact/SOP-12: the spec is not the one the ledger recorded (entry [0-9]*, a merge)" v.err
 '
 
-test_expect_success 'the spec set back to the pre-merge fingerprint is named too' '
+test_expect_success SQLITE 'the spec set back to the pre-merge fingerprint is named too' '
 	sqlite3 aivalue.db ".backup f.db" &&
 	aivalue audit log --json >log.json &&
 	json_get log.json "[e[\"payload\"][\"from_fingerprint\"] for e in d if e[\"action\"] == \"change.merge\"][0]" >from_fp &&

@@ -41,7 +41,7 @@ test_expect_success 'set up: two observations imported' '
 	sha256sum obs.csv | cut -c1-64 >sha
 '
 
-test_expect_success 'the evidence.import entry records the digest of the rows it wrote' '
+test_expect_success SQLITE 'the evidence.import entry records the digest of the rows it wrote' '
 	aivalue audit log --json >log.json &&
 	json_get log.json "[e[\"payload\"] for e in d if e[\"action\"] == \"evidence.import\"][0][\"rows_sha256\"]" >recorded &&
 	digest aivalue.db "$(cat sha)" >computed &&
@@ -51,7 +51,7 @@ test_expect_success 'the evidence.import entry records the digest of the rows it
 	test_grep "^state ok: " ok.out
 '
 
-test_expect_success 'an observation value edited behind the ledger is named by audit verify' '
+test_expect_success SQLITE 'an observation value edited behind the ledger is named by audit verify' '
 	sqlite3 aivalue.db ".backup v.db" &&
 	sqlite3 v.db "UPDATE observations SET value = 6 WHERE unit = '\''c1'\''" &&
 	test_must_fail aivalue --db v.db audit verify >v.out 2>v.err &&
@@ -59,7 +59,7 @@ test_expect_success 'an observation value edited behind the ledger is named by a
 	test_grep "state verification failed: 1 difference " v.err
 '
 
-test_expect_success 'so is an attribute cleared, or a unit renamed' '
+test_expect_success SQLITE 'so is an attribute cleared, or a unit renamed' '
 	sqlite3 aivalue.db ".backup a.db" &&
 	sqlite3 a.db "UPDATE observations SET attrs = NULL WHERE unit = '\''c1'\''" &&
 	test_must_fail aivalue --db a.db audit verify 2>a.err &&

@@ -28,7 +28,7 @@ test_expect_success 'the import entry records the identities of every person' '
 	test "$(json_get log.json "d[0][\"action\"]")" = identities.import
 '
 
-test_expect_success 'a login moved to another person behind the ledger names both people' '
+test_expect_success SQLITE 'a login moved to another person behind the ledger names both people' '
 	sqlite3 aivalue.db ".backup m.db" &&
 	sqlite3 m.db "UPDATE identities SET person = '\''ana'\'' WHERE value = '\''dee-gh'\''" &&
 	test_must_fail aivalue --db m.db audit verify 2>m.err &&
@@ -37,7 +37,7 @@ test_expect_success 'a login moved to another person behind the ledger names bot
 	test_grep "state verification failed: 2 differences" m.err
 '
 
-test_expect_success 'a person whose identities were deleted, and one who gained some, are named' '
+test_expect_success SQLITE 'a person whose identities were deleted, and one who gained some, are named' '
 	sqlite3 aivalue.db ".backup d.db" &&
 	sqlite3 d.db "DELETE FROM identities WHERE person = '\''cy'\''" &&
 	sqlite3 d.db "INSERT INTO identities VALUES ('\''github'\'', '\''zed-gh'\'', '\''zed'\'', '\''import'\'')" &&
@@ -46,7 +46,7 @@ test_expect_success 'a person whose identities were deleted, and one who gained 
 	test_grep "^error: table identities, row zed: this person has identities but identities.import entry [0-9]*, the newest that changed the table, recorded none$" d.err
 '
 
-test_expect_success 'an Identity spec applied after the import is the newest word, and verifies' '
+test_expect_success SQLITE 'an Identity spec applied after the import is the newest word, and verifies' '
 	printf "kind: Identity\nname: dee\ngithub: dee-new\n" >dee.yaml &&
 	aivalue apply -f dee.yaml >/dev/null &&
 	aivalue audit verify >ok2.out &&

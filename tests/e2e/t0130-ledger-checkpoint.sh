@@ -43,7 +43,7 @@ test_expect_success 'the intact ledger extends its checkpoint (aivalue and Pytho
 	aivalue audit verify --checkpoint cp.note --key ledger.key.pub >/dev/null
 '
 
-test_expect_success 'truncation below the checkpoint is caught' '
+test_expect_success SQLITE 'truncation below the checkpoint is caught' '
 	sqlite3 aivalue.db ".backup trunc.db" &&
 	sqlite3 trunc.db "DELETE FROM ledger WHERE seq > 100" &&
 	aivalue --db trunc.db audit verify --no-state >/dev/null &&
@@ -55,7 +55,7 @@ test_expect_success 'truncation below the checkpoint is caught' '
 	test_grep "^FAIL at entry 101: the ledger was truncated" py.out
 '
 
-test_expect_success 'a rewritten, re-chained ledger is caught' '
+test_expect_success SQLITE 'a rewritten, re-chained ledger is caught' '
 	sqlite3 aivalue.db ".backup rewrite.db" &&
 	sqlite3 rewrite.db "UPDATE ledger SET payload = replace(payload, '\''Claims handler'\'', '\''Claims director'\'')" &&
 	python3 -S "$TEST_ROOT/tests/e2e/ledger_rechain.py" rewrite.db &&

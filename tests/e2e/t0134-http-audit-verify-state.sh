@@ -26,7 +26,7 @@ test_expect_success 'untouched: chain and state ok, the same figures as the CLI'
 		"$(json_get cli.json "(d[\"state\"][\"tables\"], d[\"state\"][\"rows\"])")"
 '
 
-test_expect_success 'a token role edited behind the ledger: 200 with ok false and the difference' '
+test_expect_success SQLITE 'a token role edited behind the ledger: 200 with ok false and the difference' '
 	sqlite3 aivalue.db "UPDATE tokens SET role = '\''admin'\'' WHERE name = '\''vic'\''" &&
 	test "$(verify "")" = 200 &&
 	test "$(json_get out.json "d[\"ok\"]")" = False &&
@@ -37,7 +37,7 @@ test_expect_success 'a token role edited behind the ledger: 200 with ok false an
 	test_grep "role is admin but the ledger says viewer" out.json
 '
 
-test_expect_success 'a policy weakened in its table is named too' '
+test_expect_success SQLITE 'a policy weakened in its table is named too' '
 	sqlite3 aivalue.db "UPDATE policies SET cedar = '\''permit(principal, action, resource);'\'' WHERE name = '\''ap'\''" &&
 	test "$(verify "")" = 200 &&
 	test "$(json_get out.json "d[\"state\"][\"differences\"]")" = 2 &&

@@ -25,7 +25,7 @@ test_expect_success 'sign-in from another site, or with no Origin nor Referer, i
 	test "$(login -H "Referer: $AIV_URL/login")" = 303
 '
 
-test_expect_success 'the cookie holds a random session id; the store keeps only its hash' '
+test_expect_success SQLITE 'the cookie holds a random session id; the store keeps only its hash' '
 	test "$(login -H "Origin: $AIV_URL")" = 303 &&
 	sed -n "s/^[Ss]et-[Cc]ookie: aiv_session=\([^;]*\);.*/\1/p" hdr.txt | tr -d "\r" >sid &&
 	grep -q "^aivs_[A-Za-z0-9_-]\{43\}$" sid &&
@@ -45,7 +45,7 @@ test_expect_success 'the token itself in a cookie is no credential' '
 	test "$(page "aiv_session=$(cat viewer.tok)")" = 303
 '
 
-test_expect_success 'sign-in and sign-out are ledger entries without the session id' '
+test_expect_success SQLITE 'sign-in and sign-out are ledger entries without the session id' '
 	sid=$(cat sid) &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" -b "aiv_session=$sid" "$AIV_URL/logout")" = 303 &&
 	test "$(page "aiv_session=$sid")" = 303 &&

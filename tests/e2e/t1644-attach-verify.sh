@@ -52,7 +52,7 @@ test_expect_success 'evidence attached after the merge: the state verifies, the 
 		"['\''q3-audit-finding.md'\'', '\''check.txt'\'']"
 '
 
-test_expect_success 'a file dropped from the row behind the ledger is named' '
+test_expect_success SQLITE 'a file dropped from the row behind the ledger is named' '
 	sqlite3 "$AIVALUE_DB" "UPDATE change_requests SET evidence = json_remove(evidence, '\''\$[1]'\'') WHERE id = '\''CR-1'\''" &&
 	test_must_fail aivalue audit verify >v3.out 2>v3.err &&
 	test_grep "table change_requests, row CR-1: evidence differs" v3.err

@@ -32,7 +32,7 @@ test_expect_success 'teams take their function from the map, lead and parent fro
 		"[('"'"'care'"'"', '"'"'customer_service'"'"', '"'"'tara.silva'"'"', '"'"'executive'"'"'), ('"'"'engineering'"'"', '"'"'engineering'"'"', '"'"'hugo.berg'"'"', '"'"'executive'"'"'), ('"'"'executive'"'"', '"'"'operations'"'"', '"'"'rosa.quist'"'"', None)]"
 '
 
-test_expect_success 'the same export again changes nothing and appends no entry' '
+test_expect_success SQLITE 'the same export again changes nothing and appends no entry' '
 	head=$(sqlite3 "$AIVALUE_DB" "SELECT max(seq) FROM ledger") &&
 	aivalue import org "$FX/entra-page1.json" "$FX/entra-page2.json" --format entra-users \
 		--map "$FX/map.yaml" >out &&
@@ -48,7 +48,7 @@ test_expect_success 'the pages saved as one array are the same export' '
 	test "$(json_get o.json "d[\"tally\"][\"read\"]")" = 7
 '
 
-test_expect_success 'one org.join entry with the count, the map digest and the content hash' '
+test_expect_success SQLITE 'one org.join entry with the count, the map digest and the content hash' '
 	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '"'"'org.join'"'"'" >j.json &&
 	test "$(json_get j.json "d[\"count\"]")" = 6 &&
 	test "$(json_get j.json "d[\"map_sha256\"]")" = "$(sha256sum "$FX/map.yaml" | cut -c1-64)" &&

@@ -12,7 +12,7 @@ test_expect_success 'setup: the first export' '
 		--map "$FX/map.yaml" >/dev/null
 '
 
-test_expect_success 'dry run: the difference, and the workspace is untouched' '
+test_expect_success SQLITE 'dry run: the difference, and the workspace is untouched' '
 	head=$(sqlite3 "$AIVALUE_DB" "SELECT max(seq) || hash FROM ledger WHERE seq = (SELECT max(seq) FROM ledger)") &&
 	sqlite3 "$AIVALUE_DB" "SELECT * FROM people ORDER BY name" >before &&
 	aivalue import org "$FX/entra-v2-pages.json" --format entra-users --map "$FX/map.yaml" \
@@ -27,7 +27,7 @@ test_expect_success 'dry run: the difference, and the workspace is untouched' '
 	test_cmp before after
 '
 
-test_expect_success 'the import: one joiner, one mover, two leavers, one entry each' '
+test_expect_success SQLITE 'the import: one joiner, one mover, two leavers, one entry each' '
 	aivalue import org "$FX/entra-v2-pages.json" --format entra-users --map "$FX/map.yaml" \
 		--date 2026-12-05 --json >o.json &&
 	test "$(json_get o.json "[x[\"person\"] for x in d[\"joined\"]]")" = "['"'"'maya.dahl'"'"']" &&
@@ -37,7 +37,7 @@ test_expect_success 'the import: one joiner, one mover, two leavers, one entry e
 		"org.join=6 org.join=1 org.move=1 org.leave=2"
 '
 
-test_expect_success 'leavers are kept, marked left on the day; no one is deleted' '
+test_expect_success SQLITE 'leavers are kept, marked left on the day; no one is deleted' '
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM people")" = 7 &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT group_concat(name || '"'"':'"'"' || left_at, '"'"' '"'"') FROM (SELECT * FROM people WHERE status = '"'"'left'"'"' ORDER BY name)")" = \
 		"kofi.mensah:2026-12-05 liam.novak:2026-12-05" &&
@@ -48,7 +48,7 @@ test_expect_success 'leavers are kept, marked left on the day; no one is deleted
 	test_grep "^state ok" v
 '
 
-test_expect_success 'a leaver who comes back rejoins; a re-import after that changes nothing' '
+test_expect_success SQLITE 'a leaver who comes back rejoins; a re-import after that changes nothing' '
 	aivalue import org "$FX/entra-page1.json" "$FX/entra-page2.json" --format entra-users \
 		--map "$FX/map.yaml" --date 2026-12-06 --json >o.json &&
 	test "$(json_get o.json "sorted(x[\"person\"] + \":\" + x.get(\"change\", \"\") for x in d[\"joined\"])")" = \
@@ -60,7 +60,7 @@ test_expect_success 'a leaver who comes back rejoins; a re-import after that cha
 	test "$(json_get o2.json "d[\"unchanged\"]")" = True
 '
 
-test_expect_success 'a user skipped for a missing department is not a leaver, and stays a manager' '
+test_expect_success SQLITE 'a user skipped for a missing department is not a leaver, and stays a manager' '
 	python3 -S -c "import json; d=json.load(open(\"$FX/entra-page1.json\")); d[\"value\"][1][\"department\"]=None; json.dump(d, open(\"nodept.json\", \"w\"))" &&
 	aivalue import org nodept.json "$FX/entra-page2.json" --format entra-users \
 		--map "$FX/map.yaml" --json >o.json &&
@@ -69,7 +69,7 @@ test_expect_success 'a user skipped for a missing department is not a leaver, an
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT status || '"'"'/'"'"' || (SELECT manager FROM people WHERE name = '"'"'kofi.mensah'"'"') FROM people WHERE name = '"'"'hugo.berg'"'"'")" = active/hugo.berg
 '
 
-test_expect_success 'a status edited behind the ledger is a state difference' '
+test_expect_success SQLITE 'a status edited behind the ledger is a state difference' '
 	sqlite3 "$AIVALUE_DB" "UPDATE people SET status = '"'"'active'"'"', left_at = NULL WHERE name = '"'"'maya.dahl'"'"'" &&
 	test_must_fail aivalue audit verify >v 2>&1 &&
 	test_grep "maya.dahl.*status is .active. .* but the applied spec says .left." v

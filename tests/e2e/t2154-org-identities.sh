@@ -19,7 +19,7 @@ test_expect_success 'setup: a usage export naming people by UPN, imported before
 	test "$(json_get u.json "d[\"unmatched_rows\"]")" = 4
 '
 
-test_expect_success 'the org import joins the usage rows kept unmatched to their people' '
+test_expect_success SQLITE 'the org import joins the usage rows kept unmatched to their people' '
 	aivalue import org "$FX/entra-page1.json" "$FX/entra-page2.json" --format entra-users \
 		--map "$FX/map.yaml" --json >o.json &&
 	test "$(json_get o.json "d[\"identities\"]")" = 11 &&

@@ -17,7 +17,7 @@ test_expect_success 'the demo writes Graph pages and a mapping file, no people Y
 	test_grep "^  \"Contact centre\": {team: contact-centre, function: customer_service}$" data/org/map.yaml
 '
 
-test_expect_success 'every person came through import org, with a directory id' '
+test_expect_success SQLITE 'every person came through import org, with a directory id' '
 	people=$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM people") &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM people WHERE directory_id IS NOT NULL AND status = '"'"'active'"'"'")" = "$people" &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT json_extract(payload, '"'"'$.count'"'"') FROM ledger WHERE action = '"'"'org.join'"'"'")" = "$people" &&

@@ -45,7 +45,7 @@ test_expect_success 'set up: Acme applied, a person to append later' '
 	test "$(head_seq)" -gt 400
 '
 
-test_expect_success 'jsonl to stdout is `audit export`, a chain the SIEM and verify-ledger.py accept' '
+test_expect_success SQLITE 'jsonl to stdout is `audit export`, a chain the SIEM and verify-ledger.py accept' '
 	before=$(db_sum) &&
 	aivalue audit stream --format jsonl >all.jsonl 2>all.err &&
 	aivalue audit export >export.jsonl &&

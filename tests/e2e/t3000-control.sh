@@ -190,7 +190,7 @@ test_expect_success 'every decision and transition is chained into the ledger' '
 	grep -q "exception.expired" log.json
 '
 
-test_expect_success 'decisions verify re-derives every batch; tampering is caught' '
+test_expect_success SQLITE 'decisions verify re-derives every batch; tampering is caught' '
 	aivalue decisions verify --json >v.json &&
 	test "$(json_get v.json "d[\"ok\"]")" = True &&
 	test "$(json_get v.json "d[\"rows\"] > 15")" = True &&

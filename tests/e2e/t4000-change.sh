@@ -39,7 +39,7 @@ test_expect_success 'set up Acme and sync its artefacts' '
 	test "$(json_get pol.json "d[\"fingerprint\"]")" = "$(sha256sum arts/pol-7.md | cut -c1-64)"
 '
 
-test_expect_success 'every artefact and edge carries its number, so the graph loads by integers' '
+test_expect_success SQLITE 'every artefact and edge carries its number, so the graph loads by integers' '
 	echo "SELECT count(*), count(DISTINCT num), min(num), max(num) FROM artefacts;" |
 		sqlite3 "$AIVALUE_DB" >out &&
 	test "$(cat out)" = "10|10|1|10" &&
@@ -320,7 +320,7 @@ test_expect_success 'review_backlog counts approvals waiting more than 5 working
 cat >tamper.sql <<\EOT
 UPDATE baselines SET items = replace(items, '"version":3', '"version":2') WHERE name = 'release-1';
 EOT
-test_expect_success 'baseline diff lists exactly what changed and its impact' '
+test_expect_success SQLITE 'baseline diff lists exactly what changed and its impact' '
 	at 2026-11-03T12:00:00Z &&
 	aivalue baseline create release-2 &&
 	aivalue --json baseline diff release-1 release-2 >d.json &&
@@ -335,7 +335,7 @@ test_expect_success 'baseline diff lists exactly what changed and its impact' '
 cat >dangle.sql <<\EOT
 INSERT INTO artefact_edges(src, dst, type) VALUES ('FORM-3', 'GHOST-1', 'implements');
 EOT
-test_expect_success 'referenced artefacts cannot be deleted; a dangling edge is named' '
+test_expect_success SQLITE 'referenced artefacts cannot be deleted; a dangling edge is named' '
 	unchanged aivalue delete artefact POL-7 &&
 	test_grep "cannot delete artefact .POL-7.: artefact .CON-2. (field .depends_on.) still refers to it" err.txt &&
 	sqlite3 "$AIVALUE_DB" <dangle.sql &&
@@ -346,7 +346,7 @@ test_expect_success 'referenced artefacts cannot be deleted; a dangling edge is 
 '
 
 # the chain verifies; the baseline tampered with above is named by the state check
-test_expect_success 'the ledger verifies' '
+test_expect_success SQLITE 'the ledger verifies' '
 	test_must_fail --exit=1 aivalue audit verify >out 2>err &&
 	test_grep "ledger ok" out &&
 	test_grep "^error: table baselines, row release-1: the items hash to root " err &&

@@ -175,7 +175,7 @@ test_expect_success 'graph path and cycles over the API match the CLI' '
 	test "$(api "$(tok bot)" GET /api/v1/graph/cycles)" = 403
 '
 
-test_expect_success 'evidence: attach over the API and the CLI, hashed and stored by content' '
+test_expect_success SQLITE 'evidence: attach over the API and the CLI, hashed and stored by content' '
 	printf "Regulator letter, 28 Oct 2026\n" >letter.txt &&
 	head -c 3000 /dev/urandom >scan.bin &&
 	state >before.state &&

@@ -47,7 +47,7 @@ test_expect_success 'change two files and add one: registration and the first op
 	test "$(json_get arts-before.json "len(d)")" = 11
 '
 
-test_expect_success 'a refused opening after registration leaves the store, the ledger and the files unchanged' '
+test_expect_success SQLITE 'a refused opening after registration leaves the store, the ledger and the files unchanged' '
 	unchanged aivalue artefacts sync arts --as ulrike.hartmann --reason "board decision" &&
 	test_grep "arts/zz-charter.md: artefact .POL-1.: content changed, but its change request cannot open (nothing synced): .ulrike.hartmann. owns .POL-1. and is its author, and has no manager" err.txt &&
 	aivalue --json get artefacts >arts-after.json &&
@@ -62,7 +62,7 @@ test_expect_success 'a dry run fails the same way and changes nothing' '
 	test_grep "arts/zz-charter.md: .*has no manager" err.txt
 '
 
-test_expect_success 'a dry run that would succeed reports it all and changes nothing' '
+test_expect_success SQLITE 'a dry run that would succeed reports it all and changes nothing' '
 	state >before.state &&
 	aivalue --json artefacts sync arts --dry-run --as karthik.verma --reason "board decision" >dry.json &&
 	state >after.state &&
@@ -102,7 +102,7 @@ test_expect_success 'over HTTP the same refusal is a 403 and changes nothing' '
 	stop_server
 '
 
-test_expect_success 'Doorstop: a changed item refused after a new item was written leaves nothing' '
+test_expect_success SQLITE 'Doorstop: a changed item refused after a new item was written leaves nothing' '
 	mkdir -p reqs/sys &&
 	printf "settings:\n  digits: 3\n  prefix: SYS\n  sep: \"\"\n" >reqs/sys/.doorstop.yml &&
 	printf "active: true\nlevel: 1.0\nnormative: true\ntext: Claims are acknowledged within one hour.\n" >reqs/sys/SYS002.yml &&

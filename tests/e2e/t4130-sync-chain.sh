@@ -45,7 +45,7 @@ test_expect_success 'set up one team and one person to own the chain' '
 	aivalue apply -f org.yaml >/dev/null
 '
 
-test_expect_success "a 5,000-deep chain syncs in under $BOUND s of CPU" '
+test_expect_success SQLITE "a 5,000-deep chain syncs in under $BOUND s of CPU" '
 	chain deep 5000 A &&
 	set -- $(cpu "$AIVALUE_BIN" artefacts sync deep) &&
 	say "5,000-deep chain: $2 s of CPU" &&
@@ -61,7 +61,7 @@ test_expect_success 'the whole chain is linked: the path from the tip to the roo
 	test "$(json_get path.json "d[\"path\"][1][\"id\"]")" = A04998
 '
 
-test_expect_success 'a root that depends on the tip closes a cycle: refused, nothing registered' '
+test_expect_success SQLITE 'a root that depends on the tip closes a cycle: refused, nothing registered' '
 	chain ring 300 B &&
 	sed -i "s/^owner: ana.ops$/owner: ana.ops\ndepends_on: [B00299]/" ring/b00000.md &&
 	before=$(aivalue audit checkpoint) &&

@@ -41,7 +41,7 @@ test_expect_success 'the accounting is printed: 4 files read and used, 4 passed 
 	test_grep "assumed 1: title from the first Markdown heading (first at arts/sop-2.md)" out
 '
 
-test_expect_success 'the same accounting is in the ledger entry of the sync' '
+test_expect_success SQLITE 'the same accounting is in the ledger entry of the sync' '
 	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''artefacts.sync'\''" >entry.json &&
 	test "$(json_get entry.json "(d[\"dir\"], d[\"registered\"], d[\"tally\"][\"read\"], d[\"tally\"][\"used\"], d[\"tally\"][\"skipped\"])")" = \
 		"('\''arts'\'', 4, 4, 4, 0)" &&
@@ -57,7 +57,7 @@ test_expect_success 'a sync that changes nothing adds no ledger entry; --json ca
 		"(4, '\''files'\'', 4, 3)"
 '
 
-test_expect_success 'a symbolic link leading out of the folder is refused by name; nothing registered' '
+test_expect_success SQLITE 'a symbolic link leading out of the folder is refused by name; nothing registered' '
 	echo "---" >outside.md &&
 	mkdir -p arts2 &&
 	printf -- "---\nid: REQ-9\nkind: requirement\nowner: ana.ops\n---\n# Nine\n" >arts2/req-9.md &&

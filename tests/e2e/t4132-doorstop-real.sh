@@ -27,7 +27,7 @@ test_expect_success 'set up one team and one person' '
 	test -f "$REQS/.doorstop.yml"
 '
 
-test_expect_success 'Doorstop own tree: 2 documents, 20 items, 15 imported, 5 headings, 0 links' '
+test_expect_success SQLITE 'Doorstop own tree: 2 documents, 20 items, 15 imported, 5 headings, 0 links' '
 	aivalue --json artefacts import-doorstop "$REQS" --owner ana.ops >res.json &&
 	test "$(json_get res.json "[(x[\"prefix\"], x[\"parent\"], x[\"itemformat\"], x[\"items\"]) for x in d[\"documents\"]]")" = \
 		"[('\''REQ'\'', None, '\''yaml'\'', 18), ('\''EXT'\'', '\''REQ'\'', '\''yaml'\'', 2)]" &&
@@ -39,7 +39,7 @@ test_expect_success 'Doorstop own tree: 2 documents, 20 items, 15 imported, 5 he
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT title FROM artefacts WHERE id = '\''REQ001'\''")" = "Assets"
 '
 
-test_expect_success 'its accounting: read 20 = 15 used + 5 skipped; what was not used; in the ledger' '
+test_expect_success SQLITE 'its accounting: read 20 = 15 used + 5 skipped; what was not used; in the ledger' '
 	test "$(json_get res.json "(d[\"tally\"][\"read\"], d[\"tally\"][\"used\"], d[\"tally\"][\"skipped\"])")" = "(20, 15, 5)" &&
 	test "$(json_get res.json "[(x[\"reason\"], x[\"count\"]) for x in d[\"tally\"][\"skips\"]]")" = \
 		"[('\''heading item (normative: false)'\'', 5)]" &&
@@ -67,7 +67,7 @@ test_expect_success '--strict refuses the first skipped item by name; nothing ch
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 
-test_expect_success 'a Markdown tree: front matter, header from "# ", an inactive item and a link to it' '
+test_expect_success SQLITE 'a Markdown tree: front matter, header from "# ", an inactive item and a link to it' '
 	mkdir -p md/sys md/llr &&
 	printf "settings:\n  digits: 3\n  prefix: SYS\n  sep: \"\"\n  itemformat: markdown\n  review_mode: strict\n" >md/sys/.doorstop.yml &&
 	printf -- "---\nactive: true\nlevel: 1.0\nlinks: []\nnormative: true\n---\n\n# Claim intake\n\nThe system shall register every claim.\n" >md/sys/SYS001.md &&

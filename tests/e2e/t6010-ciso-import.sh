@@ -41,7 +41,7 @@ test_expect_success 'structural errors name the place; nothing changed' '
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 
-test_expect_success 'the library questions are stored with their choices and scores' '
+test_expect_success SQLITE 'the library questions are stored with their choices and scores' '
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM frameworks f JOIN evidence_files e ON e.sha256 = f.sha256")" = 1 &&
 	aivalue assess crosswalk --json >q.json &&
 	test "$(json_get q.json "[len(r[\"library_questions\"]) for r in d[0][\"requirements\"]]")" = "[2, 1, 0, 1]" &&

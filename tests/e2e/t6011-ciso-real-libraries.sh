@@ -56,7 +56,7 @@ test_expect_success 'a quoted version is read as a number, and counted' '
 		"anssi-guide-des-mecanismes-cryptographiques.yaml:18"
 '
 
-test_expect_success 'implementation groups outside the definition are kept as given, and counted' '
+test_expect_success SQLITE 'implementation groups outside the definition are kept as given, and counted' '
 	test "$(imported bio2.yaml)" = "120 120 0" &&
 	test "$(assumed bio2.yaml.json "implementation group not in")" = 3 &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT groups FROM framework_nodes WHERE urn = '\''urn:intuitem:risk:req_node:bio2:5.05.01'\''")" = "[\"Ketenhygiëne\"]"
@@ -76,7 +76,7 @@ test_expect_success 'compute_result words resolve as CISO Assistant resolves the
 		"compliant=10 non_compliant=8 not_applicable=1 partially_compliant=6"
 '
 
-test_expect_success 'a missing depth is taken from parent_urn, and counted' '
+test_expect_success SQLITE 'a missing depth is taken from parent_urn, and counted' '
 	test "$(imported iso27001-2013.yaml)" = "200 140 0" &&
 	test "$(assumed iso27001-2013.yaml.json "depth missing")" = 2 &&
 	test "$(assumed iso27001-2013.yaml.json "depth does not follow parent_urn")" = 198 &&

@@ -58,7 +58,7 @@ test_expect_success 'every framework library imports' '
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM frameworks")" = "$(wc -l <frameworks.txt)"
 '
 
-test_expect_success 'every tally balances, nothing is skipped, every node read is a node stored' '
+test_expect_success SQLITE 'every tally balances, nothing is skipped, every node read is a node stored' '
 	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''assess.import'\''" >payloads.txt &&
 	python3 -S -c "import json, sys
 bad = [p[\"urn\"] for p in map(json.loads, open(sys.argv[1]))

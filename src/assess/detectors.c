@@ -524,6 +524,13 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	int ret;
 
 	(void)data;
+	if (env->as_of && !strcmp(metric, "downstream_consistency")) {
+		/* not registered with history; evidence_get never asks */
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source), "cannot be computed as of a past date: "
+			 "artefacts keep no time they were added");
+		return 0;
+	}
 	if (change_request_counts(env->store, &crs, err))
 		return err->code;
 	n = crs.total;
@@ -539,10 +546,20 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 	ce.cat = env->cat;
 	ce.rules = rules;
 	ce.actor = "evidence";
-	ret = change_metrics_read(&ce, &m, err);
+	ret = env->as_of ? change_metrics_as_of(&ce, env->now, &m, err)
+			 : change_metrics_read(&ce, &m, err);
 	change_rules_free(rules);
 	if (ret)
 		return ret;
+	n = m.change_requests;
+	if (n == 0) {
+		/* as of a date before the first change request */
+		change_gov_metrics_release(&m);
+		out->state = EV_MISSING;
+		snprintf(out->source, sizeof(out->source),
+			 "lacks evidence: no change request opened by then");
+		return 0;
+	}
 	if (!strcmp(metric, "change_audit_readiness") || !strcmp(metric, "audit_readiness")) {
 		v = m.audit_readiness.share;
 	} else if (!strcmp(metric, "downstream_consistency")) {
@@ -600,12 +617,14 @@ static int ev_change(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider change_evidence[] = {
-	{ "time_to_safe_change", "change control", ev_change, NULL, 0 },
-	{ "conflict_resolution_time", "change control", ev_change, NULL, 0 },
-	{ "ai_generated_change_share", "change control", ev_change, NULL, 0 },
-	{ "review_backlog", "change control", ev_change, NULL, 0 },
-	{ "change_audit_readiness", "change control", ev_change, NULL, 0 },
-	{ "audit_readiness", "change control", ev_change, NULL, 0 },
+	/* history: change_metrics_as_of (from the times each record stores) */
+	{ "time_to_safe_change", "change control", ev_change, NULL, 1 },
+	{ "conflict_resolution_time", "change control", ev_change, NULL, 1 },
+	{ "ai_generated_change_share", "change control", ev_change, NULL, 1 },
+	{ "review_backlog", "change control", ev_change, NULL, 1 },
+	{ "change_audit_readiness", "change control", ev_change, NULL, 1 },
+	{ "audit_readiness", "change control", ev_change, NULL, 1 },
+	/* now only: artefacts keep no time they were added */
 	{ "downstream_consistency", "change control", ev_change, NULL, 0 },
 };
 

@@ -405,6 +405,19 @@ struct change_gov_metrics {
 };
 int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 			struct aiv_err *err);
+/*
+ * The same figures as they stood at until_us (microseconds), from the
+ * times stored with each record: CRs opened by then; approved, merged,
+ * closed (done) by the stored approved_at, merged_at, closed_at;
+ * signatures by their time and evidence files by their added_at; conflicts
+ * detected and resolved by then; findings by then.  What no stored time
+ * can give: artefacts keep no time they were added, so downstream.share
+ * is NAN and backlog is empty; the approval slots' state then is not kept,
+ * so awaiting lists the CRs open then (not yet approved, merged or closed),
+ * and a CR that was queued and is open now counts from its opened_at.
+ */
+int change_metrics_as_of(struct change_env *e, int64_t until_us, struct change_gov_metrics *out,
+			 struct aiv_err *err);
 void change_gov_metrics_release(struct change_gov_metrics *m);
 
 /* JSON printers (change_json.c): a new reference, the API's and --json's shape. */

@@ -61,9 +61,64 @@ static struct change_backlog *backlog_of_owner(struct change_gov_metrics *m, siz
 	return &m->backlog[m->nbacklog++];
 }
 
+/* A timestamp is known by `until` (INT64_MAX: now, every stored one counts). */
+#define BY(t, until) ((t) <= (until))
+
+/* Evidence files of a CR attached at or before until (its evidence column, `added_at`). */
+static size_t evidence_by(const char *evidence, int64_t until)
+{
+	json_t *arr = json_loads(evidence, 0, NULL), *it;
+	size_t k, n = 0;
+	int64_t at;
+
+	json_array_foreach(arr, k, it) {
+		const char *s = json_str(it, "added_at");
+		if (!s || time_parse_iso(s, &at) || BY(at, until))
+			n++; /* no time stored: it counts, as it does now */
+	}
+	json_decref(arr);
+	return n;
+}
+
+/* Signatures (approve or reject) of a CR given at or before until. */
+static int sigs_by(struct change_env *e, const char *cr, int64_t until, int64_t *n,
+		   struct aiv_err *err)
+{
+	struct store_stmt *st = chg_prep(e->s, err, "SELECT time FROM change_signatures"
+					 " WHERE cr = ?", 1, cr);
+	int64_t at;
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		if (time_parse_iso(store_col_text(st, 0), &at) || BY(at, until))
+			(*n)++;
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int metrics_at(struct change_env *e, int64_t until, struct change_gov_metrics *out,
+		      struct aiv_err *err);
+
 int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 			struct aiv_err *err)
 {
+	return metrics_at(e, INT64_MAX, out, err);
+}
+
+int change_metrics_as_of(struct change_env *e, int64_t until_us, struct change_gov_metrics *out,
+			 struct aiv_err *err)
+{
+	return metrics_at(e, until_us, out, err);
+}
+
+static int metrics_at(struct change_env *e, int64_t until, struct change_gov_metrics *out,
+		      struct aiv_err *err)
+{
+	const int past = until != INT64_MAX;
+	size_t *evid = NULL, aevid = 0;
 	struct store_stmt *st;
 	int64_t *safe = NULL, *appr = NULL, *res = NULL, total = 0, ai = 0, finished = 0;
 	int64_t ready = 0, arts = 0, stale_arts = 0, conflicts = 0, open_conf = 0, queued = 0;
@@ -74,30 +129,49 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 	int rc, ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	st = chg_prep(e->s, err, "SELECT id, status, opened_at, approved_at, closed_at, generated_by"
-		  " FROM change_requests", 0);
+	st = chg_prep(e->s, err, "SELECT id, status, opened_at, approved_at, closed_at, generated_by,"
+		  " merged_at, evidence FROM change_requests ORDER BY num", 0);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *status = store_col_text(st, 1);
+		int64_t opened = store_col_int(st, 2);
+		/* as of a past date, a state counts from the time it was stored */
+		int approved = !store_col_is_null(st, 3) && BY(store_col_int(st, 3), until);
+		int closed = !store_col_is_null(st, 4) && BY(store_col_int(st, 4), until);
+		int merged = !store_col_is_null(st, 6) && BY(store_col_int(st, 6), until);
+		if (!BY(opened, until))
+			continue;
 		total++;
 		if (!store_col_is_null(st, 5))
 			ai++;
 		if (!strcmp(status, "queued"))
 			queued++;
-		if (!store_col_is_null(st, 3)) {
+		if (approved) {
 			ALLOC_GROW(appr, nappr + 1, aappr);
-			appr[nappr++] = store_col_int(st, 3) - store_col_int(st, 2);
+			appr[nappr++] = store_col_int(st, 3) - opened;
 		}
-		if (!strcmp(status, "done")) {
+		if (!strcmp(status, "done") && closed) {
 			ALLOC_GROW(safe, nsafe + 1, asafe);
-			safe[nsafe++] = store_col_int(st, 4) - store_col_int(st, 2);
+			safe[nsafe++] = store_col_int(st, 4) - opened;
 		}
-		if (!strcmp(status, "merged") || !strcmp(status, "done")) {
+		if ((!strcmp(status, "merged") || !strcmp(status, "done")) && (!past || merged)) {
 			finished++;
 			chg_strs_push(&ids, store_col_text(st, 0));
+			ALLOC_GROW(evid, ids.n, aevid);
+			evid[ids.n - 1] = evidence_by(store_col_text(st, 7), until);
+		}
+		/*
+		 * As of a past date the approval slots' state then is not
+		 * stored: a CR counts as waiting for a required review when it
+		 * was open then (opened, not yet approved, merged or closed).
+		 */
+		if (past && strcmp(status, "queued") && !approved && !merged && !closed) {
+			ALLOC_GROW(out->awaiting, out->nawaiting + 1, aawaiting);
+			out->awaiting[out->nawaiting].id = xstrdup(store_col_text(st, 0));
+			out->awaiting[out->nawaiting++].opened_at = opened;
 		}
 	}
 	store_reset(st);
@@ -108,9 +182,16 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 	/* audit readiness: merged CRs with reason, content, approval and every signature valid */
 	for (i = 0; i < ids.n; i++) {
 		struct change_verdict v;
+		int64_t nsigs = 0;
 		if ((ret = change_verify(e, ids.v[i], &v, err)))
 			goto cleanup;
-		if (v.ok && v.nsigs > 0 && v.evidence > 0)
+		if (past && (ret = sigs_by(e, ids.v[i], until, &nsigs, err))) {
+			change_verdict_release(&v);
+			goto cleanup;
+		}
+		if (!past)
+			nsigs = (int64_t)v.nsigs;
+		if (v.ok && nsigs > 0 && (past ? evid[i] : v.evidence) > 0)
 			ready++;
 		change_verdict_release(&v);
 	}
@@ -120,8 +201,10 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 		goto cleanup;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (!BY(store_col_int(st, 0), until))
+			continue;
 		conflicts++;
-		if (store_col_is_null(st, 1)) {
+		if (store_col_is_null(st, 1) || !BY(store_col_int(st, 1), until)) {
 			open_conf++;
 			continue;
 		}
@@ -132,6 +215,14 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 	if (rc < 0) {
 		ret = rc;
 		goto cleanup;
+	}
+	if (past) {
+		/*
+		 * Artefacts store no time they were added, so how many there
+		 * were then is not known: downstream consistency and the
+		 * review backlog per owner are given now only.
+		 */
+		goto findings;
 	}
 	if ((ret = store_query_int(e->s, "SELECT count(*) FROM artefacts", &arts, err)) ||
 	    (ret = store_query_int(e->s, "SELECT count(DISTINCT artefact) FROM stale_marks"
@@ -195,12 +286,15 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 		if (ret)
 			goto cleanup;
 	}
+findings:
 	st = chg_prep(e->s, err, "SELECT time, message FROM change_findings ORDER BY id", 0);
 	if (!st) {
 		ret = err->code;
 		goto cleanup;
 	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (!BY(store_col_int(st, 0), until))
+			continue;
 		ALLOC_GROW(out->findings, out->nfindings + 1, afindings);
 		out->findings[out->nfindings].time = store_col_int(st, 0);
 		out->findings[out->nfindings++].message = xstrdup(store_col_text(st, 1));
@@ -223,12 +317,13 @@ int change_metrics_read(struct change_env *e, struct change_gov_metrics *out,
 	out->audit_readiness.share = share(ready, finished);
 	out->audit_readiness.ready = ready;
 	out->audit_readiness.merged = finished;
-	out->downstream.share = share(arts - stale_arts, arts);
+	out->downstream.share = past ? NAN : share(arts - stale_arts, arts);
 	out->downstream.artefacts = arts;
 	out->downstream.stale = stale_arts;
 	out->ai_generated.share = share(ai, total);
 	out->ai_generated.count = ai;
 cleanup:
+	free(evid);
 	free(safe);
 	free(appr);
 	free(res);

@@ -360,8 +360,38 @@ static int read_change_file(struct loader *L, const char *rel, struct strbuf *sb
  * stale, its control test is reviewed), 2 approved, 3 rejected, 0 open;
  * and an open change to the domain policy.
  */
+/* Set the clock to `us` through $AIVALUE_FAKE_TIME (restore with clock_restore). */
+static void clock_at(int64_t us)
+{
+	char iso[TIME_ISO_LEN];
+
+	time_format_us(us, iso);
+	setenv("AIVALUE_FAKE_TIME", iso, 1);
+}
+
+static void clock_restore(const char *saved);
+
+/*
+ * When change request k of last (1-based) is opened: spread from 80 days
+ * to 10 days before the load, so the change-control metrics have monthly
+ * points (metrics history) and not one month.  Signatures come 3 to 32
+ * hours after the opening, the merge and the test's review an hour later.
+ */
+#define CHANGE_FIRST_DAYS_AGO 80
+#define CHANGE_LAST_DAYS_AGO 10
+static int64_t change_opened_at(int64_t load, int k, int last)
+{
+	int64_t span = CHANGE_FIRST_DAYS_AGO - CHANGE_LAST_DAYS_AGO;
+	int64_t ago = CHANGE_FIRST_DAYS_AGO - (last > 1 ? span * (k - 1) / (last - 1) : 0);
+
+	return load - ago * 86400 * (int64_t)1000000;
+}
+
 static int step_change(struct loader *L, struct aiv_err *err)
 {
+	char saved[TIME_ISO_LEN + 8];
+	const char *cur = getenv("AIVALUE_FAKE_TIME");
+	int64_t load = time_now_us(), opened_us;
 	struct change_rules *rules = NULL;
 	struct change_env env;
 	struct sync_args a;
@@ -374,6 +404,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 	char evname[40];
 	long merged = 0, approved = 0, rejected = 0, open = 0, stale = 0, reviewed = 0;
 
+	snprintf(saved, sizeof(saved), "%s", cur ? cur : "");
 	begin(L, "SOP/policy/contract graph");
 	if ((ret = change_rules_load(&rules, NULL, L->cat, err)))
 		goto cleanup;
@@ -436,7 +467,10 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			oa.evidence = &ev;
 			oa.nevidence = 1;
 		}
+		opened_us = change_opened_at(load, k, n / 2 + 1);
+		clock_at(opened_us);
 		ret = change_open(&env, &oa, &opened, err);
+		clock_at(opened_us + (int64_t)(3 + k * 7 % 30) * 3600 * 1000000);
 		strbuf_release(&sb);
 		strbuf_reset(&evb);
 		if (ret)
@@ -457,6 +491,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 				struct change_merge_result m;
 				struct change_review_result rv;
 				char *written = NULL, test[32];
+				clock_at(opened_us + (int64_t)(4 + k * 7 % 30) * 3600 * 1000000);
 				if ((ret = change_merge(&env, cr, &m, err)))
 					goto cleanup;
 				stale += (long)m.nstale;
@@ -481,6 +516,7 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			}
 		}
 		change_cr_view_release(&opened);
+		clock_restore(saved);
 	}
 	snprintf(L->st.detail, sizeof(L->st.detail),
 		 "%ld merged, %ld approved, %ld rejected, %ld open; %ld stale marks, %ld reviewed",
@@ -490,6 +526,8 @@ static int step_change(struct loader *L, struct aiv_err *err)
 			 (int)stale, "reviewed", (int)reviewed, "signatures", nsig));
 	ret = 0;
 cleanup:
+	if (ret)
+		clock_restore(saved);
 	strbuf_release(&evb);
 	json_decref(res);
 	change_cr_view_release(&opened);

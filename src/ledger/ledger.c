@@ -339,10 +339,9 @@ struct vrange {
 static void verify_range(struct vrange *r)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct store_stmt *st, *es;
+	struct store_stmt *st;
 	uint8_t d[SHA256_LEN];
 	char calc[SHA256_HEX];
-	int64_t eseq = INT64_MIN; /* es's current row (INT64_MAX: no more) */
 	/* the first range starts at entry 1, linked to genesis; the others where they start */
 	int64_t want = r->from == INT64_MIN ? 1 : 0;
 	int rc;
@@ -350,27 +349,18 @@ static void verify_range(struct vrange *r)
 	if (r->from == INT64_MIN)
 		memcpy(r->last_hash, LEDGER_GENESIS, SHA256_HEX);
 
-	/*
-	 * The stored hash inputs are read by a second scan in seq order,
-	 * stepped alongside the ledger's (a merge; a lookup per row costs a
-	 * b-tree descent).  A workspace from before migration 17 opened
-	 * read-only has no ledger_entry table: its fields alone are read.
-	 */
-	es = store_prepare(r->s, "SELECT seq, entry FROM ledger_entry WHERE seq >= ? AND seq <= ?"
-			   " ORDER BY seq", &r->err);
-	if (!es) {
-		aiv_err_clear(&r->err);
-		eseq = INT64_MAX;
-	} else {
-		store_bind_int(es, 1, r->from);
-		store_bind_int(es, 2, r->to);
-	}
 	st = store_prepare(r->s, "SELECT seq, time, actor, action, subject, payload,"
-			   " prev_hash, hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
+			   " prev_hash, hash, (SELECT entry FROM ledger_entry e WHERE e.seq = ledger.seq)"
+			   " FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
 			   &r->err);
 	if (!st) {
-		if (es)
-			store_reset(es);
+		/* a workspace from before migration 17, opened read-only: no stored inputs */
+		aiv_err_clear(&r->err);
+		st = store_prepare(r->s, "SELECT seq, time, actor, action, subject, payload,"
+				   " prev_hash, hash, NULL FROM ledger WHERE seq >= ? AND seq <= ?"
+				   " ORDER BY seq", &r->err);
+	}
+	if (!st) {
 		r->rc = r->err.code;
 		return;
 	}
@@ -378,27 +368,13 @@ static void verify_range(struct vrange *r)
 	store_bind_int(st, 2, r->to);
 	while ((rc = store_step(st, &r->err)) == STORE_ROW) {
 		int64_t seq = store_col_int(st, 0);
-		const char *entry = NULL;
-		size_t elen = 0;
-
-		while (eseq < seq) {
-			int erc = store_step(es, &r->err);
-
-			if (erc < 0) {
-				rc = erc;
-				goto out;
-			}
-			eseq = erc == STORE_ROW ? store_col_int(es, 0) : INT64_MAX;
-		}
-		if (eseq == seq) {
-			entry = store_col_blob(es, 1);
-			elen = store_col_bytes(es, 1);
-		}
 		const char *time = store_col_text(st, 1), *actor = store_col_text(st, 2);
 		const char *action = store_col_text(st, 3), *subject = store_col_text(st, 4);
 		const char *payload = store_col_text(st, 5), *stored_prev = store_col_text(st, 6);
 		const char *stored_hash = store_col_text(st, 7);
+		const char *entry = store_col_blob(st, 8);
 		size_t prev_len = store_col_bytes(st, 6), hlen = store_col_bytes(st, 7);
+		size_t elen = store_col_bytes(st, 8);
 
 		r->rows++;
 		if (!(r->rows & 4095) && r->done) {
@@ -485,10 +461,7 @@ static void verify_range(struct vrange *r)
 		r->last_seq = seq;
 		want++;
 	}
-out:
 	store_reset(st);
-	if (es)
-		store_reset(es);
 	strbuf_release(&sb);
 	if (rc < 0)
 		r->rc = rc;

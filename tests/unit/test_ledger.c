@@ -567,124 +567,6 @@ static void rewritten_chain_needs_expect_head(void **state)
 	strbuf_release(&sql);
 }
 
-/* ---- the stored hash input (ledger_entry, migration 17) ------------------- */
-
-/* ledger_verify alone: the Python verifier reads an export, not ledger_entry */
-static void expect_bad_stored(struct fx *f, int64_t bad, const char *why)
-{
-	struct ledger_verify_result r;
-
-	verify(f, 0, NULL, &r);
-	if (r.ok)
-		fail_msg("ledger_verify passed a tampered ledger");
-	if (r.bad_seq != bad)
-		fail_msg("ledger_verify: first bad entry %lld, expected %lld (%s)",
-			 (long long)r.bad_seq, (long long)bad, r.reason);
-	assert_contains(r.reason, why);
-}
-
-static void stored_entry_is_the_hash_input(void **state)
-{
-	struct fx *f = *state;
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store_stmt *st;
-	char calc[SHA256_HEX];
-	int64_t n = 0;
-
-	/* every append stores exactly the bytes it hashed: prev_hash, then the entry */
-	st = store_prepare(f->s, "SELECT l.seq, l.prev_hash, l.hash, e.entry FROM ledger l"
-			   " JOIN ledger_entry e ON e.seq = l.seq ORDER BY l.seq", &err);
-	assert_non_null(st);
-	while (store_step(st, &err) == STORE_ROW) {
-		const char *e = store_col_blob(st, 3);
-		size_t len = store_col_bytes(st, 3);
-
-		n++;
-		assert_int_equal(store_col_int(st, 0), n);
-		sha256_hex(e, len, calc);
-		assert_string_equal(calc, store_col_text(st, 2));
-		assert_string_equal(calc, f->hash[n]);
-		assert_true(len > SHA256_HEX - 1);
-		assert_memory_equal(e, store_col_text(st, 1), SHA256_HEX - 1);
-		assert_memory_equal(e + SHA256_HEX - 1, "{\"action\":\"test.append\",", 24);
-	}
-	store_reset(st);
-	assert_int_equal(n, NENTRIES);
-}
-
-static void field_rehashed_but_stored_entry_not(void **state)
-{
-	struct fx *f = *state;
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store_stmt *st;
-	struct strbuf sb = STRBUF_INIT, sql = STRBUF_INIT;
-	char calc[SHA256_HEX];
-
-	/*
-	 * The last entry's actor changed and its hash recomputed from the
-	 * fields, its stored hash input left alone: the fields hash right,
-	 * the blob tells.
-	 */
-	exec_sql(f, "UPDATE ledger SET actor = 'user:mallory' WHERE seq = 12");
-	st = store_prepare(f->s, "SELECT time, actor, action, subject, payload, prev_hash"
-			   " FROM ledger WHERE seq = 12", &err);
-	assert_int_equal(store_step(st, &err), STORE_ROW);
-	ledger_entry_hash(&sb, 12, store_col_text(st, 0), store_col_text(st, 1),
-			  store_col_text(st, 2), store_col_text(st, 3), store_col_text(st, 4),
-			  store_col_bytes(st, 4), store_col_text(st, 5), calc);
-	store_reset(st);
-	strbuf_addf(&sql, "UPDATE ledger SET hash = '%s' WHERE seq = 12", calc);
-	exec_sql(f, sql.buf);
-	expect_bad_stored(f, 12, "entry 12 has been altered: its stored hash input");
-	/* without its stored input the entry is checked from its fields alone, as before */
-	exec_sql(f, "DELETE FROM ledger_entry WHERE seq = 12");
-	expect_ok(f, 0, NULL, NENTRIES);
-	strbuf_release(&sb);
-	strbuf_release(&sql);
-}
-
-static void field_edited_stored_entry_not(void **state)
-{
-	struct fx *f = *state;
-
-	/* an edited field, hash and blob as they were: the fields no longer hash right */
-	exec_sql(f, "UPDATE ledger SET subject = 'Thing/forged' WHERE seq = 5");
-	expect_bad(f, 0, NULL, 5, "has been altered");
-}
-
-static void stored_entry_edited_field_not(void **state)
-{
-	struct fx *f = *state;
-
-	/* the blob says another action; the fields and the hash are intact */
-	exec_sql(f, "UPDATE ledger_entry SET entry = CAST(replace(CAST(entry AS TEXT),"
-		    " 'test.append', 'test.forged') AS BLOB) WHERE seq = 7");
-	expect_bad_stored(f, 7, "entry 7 has been altered: its stored hash input");
-}
-
-static void stored_entry_edited_ranks_after_a_broken_link(void **state)
-{
-	struct fx *f = *state;
-
-	/* a stale blob at 3 and a removed entry 9: the chain's own problem is the verdict */
-	exec_sql(f, "UPDATE ledger_entry SET entry = CAST(CAST(entry AS TEXT) || ' ' AS BLOB)"
-		    " WHERE seq = 3");
-	exec_sql(f, "DELETE FROM ledger WHERE seq = 9");
-	expect_bad_stored(f, 10, "entry 9 is missing");
-}
-
-static void entries_without_stored_input_verify(void **state)
-{
-	struct fx *f = *state;
-
-	/* a workspace whose old entries the migration could not fill */
-	exec_sql(f, "DELETE FROM ledger_entry WHERE seq % 2 = 0");
-	expect_ok(f, 0, NULL, NENTRIES);
-	exec_sql(f, "UPDATE ledger SET payload = replace(payload, 'Team lead', 'CEO')"
-		    " WHERE seq = 4");
-	expect_bad(f, 0, NULL, 4, "has been altered");
-}
-
 static void non_canonical_payload(void **state)
 {
 	struct fx *f = *state;
@@ -1108,12 +990,6 @@ int main(void)
 		T(truncation_needs_expect_head),
 		T(rewritten_chain_needs_expect_head),
 		T(non_canonical_payload),
-		T(stored_entry_is_the_hash_input),
-		T(field_rehashed_but_stored_entry_not),
-		T(field_edited_stored_entry_not),
-		T(stored_entry_edited_field_not),
-		T(stored_entry_edited_ranks_after_a_broken_link),
-		T(entries_without_stored_input_verify),
 #define B(fn) cmocka_unit_test_setup_teardown(fn, big_setup, big_teardown)
 		B(big_intact),
 		B(big_altered_late),

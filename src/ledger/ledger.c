@@ -354,13 +354,6 @@ static void verify_range(struct vrange *r)
 			   " FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
 			   &r->err);
 	if (!st) {
-		/* a workspace from before migration 17, opened read-only: no stored inputs */
-		aiv_err_clear(&r->err);
-		st = store_prepare(r->s, "SELECT seq, time, actor, action, subject, payload,"
-				   " prev_hash, hash, NULL FROM ledger WHERE seq >= ? AND seq <= ?"
-				   " ORDER BY seq", &r->err);
-	}
-	if (!st) {
 		r->rc = r->err.code;
 		return;
 	}

@@ -118,58 +118,6 @@ static void build_entry(struct strbuf *sb, int64_t seq, const char *time, size_t
 	strbuf_addch(sb, '}');
 }
 
-/* Compare lit (a string literal) at *p, moving past it; 0 when it differs. */
-#define EAT(p, end, lit)                                               \
-	((size_t)((end) - (p)) >= sizeof(lit) - 1 &&                    \
-	 !memcmp((p), (lit), sizeof(lit) - 1) && ((p) += sizeof(lit) - 1, 1))
-
-/* Compare n bytes of s at *p (quoted when q), moving past them. */
-static int eat(const char **p, const char *end, const char *s, size_t n, int q)
-{
-	if ((size_t)(end - *p) < n + 2 * (size_t)q)
-		return 0;
-	if (q && *(*p)++ != '"')
-		return 0;
-	if (memcmp(*p, s, n))
-		return 0;
-	*p += n;
-	return !q || *(*p)++ == '"';
-}
-
-/*
- * True when the stored entry blob (e, n bytes) is exactly the hash input
- * build_entry lays out from the fields: the check that a field edited
- * without its blob, or a blob edited without its fields, is seen.  It
- * compares in place, with no copy; a string that needs escaping (rare)
- * is laid out into sb and compared whole.
- */
-static int entry_matches(struct strbuf *sb, const char *e, size_t n, int64_t seq,
-			 const char *time, size_t time_len, const char *actor,
-			 size_t actor_len, const char *action, size_t action_len,
-			 const char *subject, size_t subject_len, const char *payload,
-			 size_t payload_len, const char *prev, size_t prev_len)
-{
-	const char *p = e, *end = e + n;
-	char tmp[24], *num;
-
-	if (!plain(action, action_len) || !plain(actor, actor_len) ||
-	    !plain(subject, subject_len) || !plain(time, time_len)) {
-		strbuf_reset(sb);
-		build_entry(sb, seq, time, time_len, actor, actor_len, action, action_len,
-			    subject, subject_len, payload, payload_len, prev, prev_len);
-		return sb->len == n && !memcmp(sb->buf, e, n);
-	}
-	num = fmt_int(tmp, seq);
-	return eat(&p, end, prev, prev_len, 0) && EAT(p, end, "{\"action\":") &&
-	       eat(&p, end, action, action_len, 1) && EAT(p, end, ",\"actor\":") &&
-	       eat(&p, end, actor, actor_len, 1) && EAT(p, end, ",\"payload\":") &&
-	       eat(&p, end, payload, payload_len, 0) && EAT(p, end, ",\"seq\":") &&
-	       eat(&p, end, num, (size_t)(tmp + sizeof(tmp) - num), 0) &&
-	       EAT(p, end, ",\"subject\":") && eat(&p, end, subject, subject_len, 1) &&
-	       EAT(p, end, ",\"time\":") && eat(&p, end, time, time_len, 1) &&
-	       EAT(p, end, "}") && p == end;
-}
-
 void ledger_entry_hash(struct strbuf *sb, int64_t seq, const char *time,
 		       const char *actor, const char *action,
 		       const char *subject, const char *payload,
@@ -223,12 +171,11 @@ int ledger_append_text(struct store *s, const char *actor, const char *action,
 	time_format_us(time_us ? time_us : time_now_us(), when);
 	ledger_entry_hash(&sb, seq, when, actor, action, subject, payload,
 			  payload_len, prev, hash);
+	strbuf_release(&sb);
 	st = store_prepare(s, "INSERT INTO ledger(seq, time, actor, action, subject,"
 			      " payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)", err);
-	if (!st) {
-		strbuf_release(&sb);
+	if (!st)
 		return err->code;
-	}
 	store_bind_int(st, 1, seq);
 	store_bind_text(st, 2, when);
 	store_bind_text(st, 3, actor);
@@ -239,19 +186,6 @@ int ledger_append_text(struct store *s, const char *actor, const char *action,
 	store_bind_text(st, 8, hash);
 	rc = store_step(st, err);
 	store_reset(st);
-	if (rc >= 0) {
-		/* the hash input, as hashed: verify reads it back as one blob */
-		st = store_prepare(s, "INSERT INTO ledger_entry(seq, entry) VALUES (?,?)", err);
-		if (!st) {
-			strbuf_release(&sb);
-			return err->code;
-		}
-		store_bind_int(st, 1, seq);
-		store_bind_blob(st, 2, sb.buf, sb.len);
-		rc = store_step(st, err);
-		store_reset(st);
-	}
-	strbuf_release(&sb);
 	if (rc < 0)
 		return rc;
 	if (seq_out)
@@ -324,7 +258,6 @@ struct vrange {
 	char first_prev[SHA256_HEX], last_hash[SHA256_HEX];
 	int found_expect;
 	int kind;                 /* VK_*: the first problem in this range */
-	int64_t entry_seq;        /* first entry whose stored hash input differs from its fields */
 	int64_t bad_seq;
 	char reason[512];
 	int rc;                   /* negative: a database error */
@@ -350,8 +283,7 @@ static void verify_range(struct vrange *r)
 		memcpy(r->last_hash, LEDGER_GENESIS, SHA256_HEX);
 
 	st = store_prepare(r->s, "SELECT seq, time, actor, action, subject, payload,"
-			   " prev_hash, hash, (SELECT entry FROM ledger_entry e WHERE e.seq = ledger.seq)"
-			   " FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
+			   " prev_hash, hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq",
 			   &r->err);
 	if (!st) {
 		r->rc = r->err.code;
@@ -365,9 +297,7 @@ static void verify_range(struct vrange *r)
 		const char *action = store_col_text(st, 3), *subject = store_col_text(st, 4);
 		const char *payload = store_col_text(st, 5), *stored_prev = store_col_text(st, 6);
 		const char *stored_hash = store_col_text(st, 7);
-		const char *entry = store_col_blob(st, 8);
 		size_t prev_len = store_col_bytes(st, 6), hlen = store_col_bytes(st, 7);
-		size_t elen = store_col_bytes(st, 8);
 
 		r->rows++;
 		if (!(r->rows & 4095) && r->done) {
@@ -405,29 +335,11 @@ static void verify_range(struct vrange *r)
 				 (long long)seq - 1, r->last_hash);
 			break;
 		}
-		if (entry && entry_matches(&sb, entry, elen, seq, time, store_col_bytes(st, 1),
-					   actor, store_col_bytes(st, 2), action,
-					   store_col_bytes(st, 3), subject, store_col_bytes(st, 4),
-					   payload, store_col_bytes(st, 5), stored_prev, prev_len)) {
-			/* hashed as stored: its fields are the ones it holds */
-			sha256(entry, elen, d);
-		} else {
-			/*
-			 * No stored hash input (an old entry the migration could
-			 * not fill, an inserted row), or one its fields differ
-			 * from: laid out from the fields.  A stored one that
-			 * differs is itself a problem, reported when the chain
-			 * has no other (VK_ENTRY ranks last).
-			 */
-			if (entry && !r->entry_seq)
-				r->entry_seq = seq;
-			strbuf_reset(&sb);
-			build_entry(&sb, seq, time, store_col_bytes(st, 1), actor,
-				    store_col_bytes(st, 2), action, store_col_bytes(st, 3),
-				    subject, store_col_bytes(st, 4), payload,
-				    store_col_bytes(st, 5), stored_prev, prev_len);
-			sha256(sb.buf, sb.len, d);
-		}
+		strbuf_reset(&sb);
+		build_entry(&sb, seq, time, store_col_bytes(st, 1), actor, store_col_bytes(st, 2),
+			    action, store_col_bytes(st, 3), subject, store_col_bytes(st, 4),
+			    payload, store_col_bytes(st, 5), stored_prev, prev_len);
+		sha256(sb.buf, sb.len, d);
 		hex_encode(d, SHA256_LEN, calc);
 		if (hlen != SHA256_HEX - 1 || memcmp(calc, stored_hash, SHA256_HEX - 1)) {
 			r->kind = VK_HASH;
@@ -612,28 +524,6 @@ int ledger_verify_progress(struct store *s, int64_t expect_seq, const char *expe
 		count += v->rows;
 		last_seq = v->last_seq;
 		last_hash = v->last_hash;
-	}
-	if (!rc && res->ok) {
-		/* ranks last: a stored hash input that differs from its entry's fields */
-		for (k = 0; k < n; k++)
-			if (r[k].entry_seq) {
-				res->ok = 0;
-				res->bad_seq = r[k].entry_seq;
-				snprintf(res->reason, sizeof(res->reason),
-					 "entry %lld has been altered: its stored hash input "
-					 "(ledger_entry) does not match its fields",
-					 (long long)r[k].entry_seq);
-				break;
-			}
-		if (!res->ok) {
-			res->entries = count;
-			res->head_seq = last_seq;
-			memcpy(res->head_hash, last_hash, SHA256_HEX);
-			for (k = 1; k < n; k++)
-				if (r[k].own)
-					store_close(r[k].s);
-			return 0;
-		}
 	}
 	if (!rc) {
 		if (!res->ok) {

@@ -1,7 +1,6 @@
 /*
  * ledger_schema.c - the tables ledger/ owns, and their migrations:
- * the ledger table: the hash-chained record (ledger.c appends and verifies it);
- * ledger_entry: each entry's hash input as stored (verify hashes it as is).
+ * the ledger table: the hash-chained record (ledger.c appends and verifies it).
  *
  * Only ledger/ holds SQL naming these tables; other layers call its
  * functions (docs/architecture.md, "Who owns which table";
@@ -26,28 +25,6 @@ static const struct store_migration ledger_migrations[] = {
 	  " payload TEXT NOT NULL,"
 	  " prev_hash TEXT NOT NULL,"
 	  " hash TEXT NOT NULL);", NULL },
-	/*
-	 * Each entry's hash input as one blob (prev_hash then the canonical
-	 * entry), so verify hashes it as stored and compares the fields with
-	 * it in place (issue 20).  A table of its own, so that the ledger's
-	 * rows keep their columns.  The backfill fills the entries whose
-	 * strings need no JSON escaping (json_quote adds only the quotes),
-	 * which lays out the same bytes as build_entry in ledger.c; any other
-	 * old entry has no row here and verify lays it out from its fields as
-	 * before.  The chain's bytes and hashes do not change.
-	 */
-	{ 17, "ledger: each entry's hash input stored as one blob, hashed as stored",
-	  "CREATE TABLE ledger_entry(seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);",
-	  STORE_SQLITE("INSERT INTO ledger_entry(seq, entry) SELECT seq,"
-		       " CAST(prev_hash || '{\"action\":' ||"
-		       " json_quote(action) || ',\"actor\":' || json_quote(actor) ||"
-		       " ',\"payload\":' || payload || ',\"seq\":' || seq ||"
-		       " ',\"subject\":' || json_quote(subject) || ',\"time\":' ||"
-		       " json_quote(time) || '}' AS BLOB) FROM ledger"
-		       " WHERE json_quote(action) = '\"' || action || '\"'"
-		       " AND json_quote(actor) = '\"' || actor || '\"'"
-		       " AND json_quote(subject) = '\"' || subject || '\"'"
-		       " AND json_quote(time) = '\"' || time || '\"'") },
 };
 
 const struct store_schema ledger_tables = {

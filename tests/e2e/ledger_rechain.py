@@ -18,7 +18,5 @@ for seq, time, actor, action, subject, payload in db.execute(
                    sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     h = hashlib.sha256((prev + c).encode()).hexdigest()
     db.execute("UPDATE ledger SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, seq))
-    # and each entry's stored hash input (since migration 17), which the same writer can rewrite
-    db.execute("UPDATE ledger_entry SET entry = ? WHERE seq = ?", ((prev + c).encode(), seq))
     prev = h
 db.commit()

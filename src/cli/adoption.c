@@ -3,6 +3,7 @@
  * week|month] [--as-of DATE] [--json]`: value model 1 measured from the
  * imported usage (metrics/adoption.h computes; this file prints).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,16 +105,22 @@ static void print_report(const struct adoption_report *r, int by)
 		       100.0 * r->cross_functional_enablement, 100.0 * r->functions_enabled_share,
 		       100.0 * r->cfg.xf_min_repeat_rate);
 	if (r->ncohorts) {
-		printf("\nretention by first-use month (share active in month +0, +1, ...)\n");
+		printf("\nretention by first-use month (share of the members still employed "
+		       "active in month +0, +1, ...)\n");
 		for (i = 0; i < r->ncohorts; i++) {
 			const struct adoption_cohort *co = &r->cohorts[i];
-			printf("  %s %5d ", co->month, co->size);
+			printf("  %s %5d %s", co->month, co->size, co->size == 1 ? "person" : "people");
 			if (co->suppressed) {
 				printf(" (fewer than %d people)\n", r->cfg.privacy_floor);
 				continue;
 			}
-			for (j = 0; j < co->nret; j++)
-				printf(" %3.0f%%", 100.0 * co->retention[j]);
+			printf(", %d left:", co->left);
+			for (j = 0; j < co->nret; j++) {
+				if (isfinite(co->retention[j]))
+					printf(" %3.0f%%", 100.0 * co->retention[j]);
+				else
+					printf(" no data");
+			}
 			printf("\n");
 		}
 	}

@@ -419,8 +419,8 @@ static void seat_charges(struct builder *b, const struct seat *st)
 			b->unjoined_seats++;
 			continue;
 		}
-		if (rc && day >= rc->left_day)
-			rc->months_after++;
+		if (rc && !utab_employed(&b->ut, st->person, day, day))
+			rc->months_after++; /* not employed in month m: left by its first day */
 		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);

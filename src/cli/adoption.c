@@ -3,6 +3,7 @@
  * week|month] [--as-of DATE] [--json]`: value model 1 measured from the
  * imported usage (metrics/adoption.h computes; this file prints).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,17 +132,19 @@ static void print_cohorts(const struct adoption_report *r)
 	for (i = 0; i < r->ncohorts; i++)
 		if (!r->cohorts[i].suppressed && r->cohorts[i].nret > most)
 			most = r->cohorts[i].nret;
-	heads = xcalloc((size_t)most + 3, sizeof(*heads));
+	heads = xcalloc((size_t)most + 4, sizeof(*heads));
 	labels = xcalloc((size_t)most + 1, sizeof(*labels));
 	heads[0] = "FIRST USE";
 	heads[1] = "PEOPLE";
+	heads[2] = "LEFT";
 	for (j = 0; j < most; j++) {
 		snprintf(labels[j], sizeof(labels[j]), "+%d", j);
-		heads[2 + j] = labels[j];
+		heads[3 + j] = labels[j];
 	}
-	printf("\nretention by first-use month (share active in month +0, +1, ...)\n");
+	printf("\nretention by first-use month (share of the members still employed who were "
+	       "active in month +0, +1, ...)\n");
 	table_init(&t, heads);
-	for (j = 1; j < most + 2; j++)
+	for (j = 1; j < most + 3; j++)
 		table_right(&t, (size_t)j);
 	for (i = 0; i < r->ncohorts; i++) {
 		const struct adoption_cohort *co = &r->cohorts[i];
@@ -151,9 +154,12 @@ static void print_cohorts(const struct adoption_report *r)
 		}
 		table_add(&t, co->month);
 		table_addf(&t, "%d", co->size);
+		table_addf(&t, "%d", co->left);
 		for (j = 0; j < most; j++) {
-			if (j < co->nret)
+			if (j < co->nret && isfinite(co->retention[j]))
 				table_addf(&t, "%.0f%%", 100.0 * co->retention[j]);
+			else if (j < co->nret)
+				table_add(&t, "no data");
 			else
 				table_add(&t, "");
 		}

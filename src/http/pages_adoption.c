@@ -299,13 +299,15 @@ static void adoption_cohorts(struct strbuf *m, const struct adoption_report *r)
 		width = r->cohorts[i].nret > width ? r->cohorts[i].nret : width;
 	strbuf_addstr(m, "<section class=\"card wide\"><h2>Retention by first-use month</h2>"
 		      "<p class=\"small\">Share of each cohort (people whose first use fell in "
-		      "that month) active in the month and each month after.</p>");
+		      "that month) active in the month and each month after.  A month's share "
+		      "divides by the members still employed in it: a member who left drops out "
+		      "of the months after their departure (column left).</p>");
 	if (!r->ncohorts) {
 		strbuf_addstr(m, "<p class=\"empty\">No cohorts yet.</p></section>");
 		return;
 	}
 	strbuf_addstr(m, "<div class=\"scroll\"><table class=\"cohorts\"><thead><tr>"
-		      "<th>cohort</th><th class=\"num\">people</th>");
+		      "<th>cohort</th><th class=\"num\">people</th><th class=\"num\">left</th>");
 	for (j = 0; j < width; j++)
 		strbuf_addf(m, "<th class=\"num\">+%d</th>", j);
 	strbuf_addstr(m, "</tr></thead><tbody>");
@@ -317,16 +319,21 @@ static void adoption_cohorts(struct strbuf *m, const struct adoption_report *r)
 		if (co->suppressed) {
 			strbuf_addf(m, "</th><td class=\"num\">&lt;%d</td><td class=\"suppressed\" "
 				    "colspan=\"%d\">fewer than %d people: not shown</td></tr>",
-				    r->cfg.privacy_floor, width ? width : 1, r->cfg.privacy_floor);
+				    r->cfg.privacy_floor, width + 1, r->cfg.privacy_floor);
 			continue;
 		}
-		strbuf_addf(m, "</th><td class=\"num\">%d</td>", co->size);
+		strbuf_addf(m, "</th><td class=\"num\">%d</td><td class=\"num\">%d</td>",
+			    co->size, co->left);
 		for (j = 0; j < width; j++) {
 			double v = j < co->nret ? co->retention[j] : NAN;
 			int k;
 
-			if (!isfinite(v)) {
+			if (j >= co->nret) {
 				strbuf_addstr(m, "<td class=\"blank\"></td>");
+				continue;
+			}
+			if (!isfinite(v)) {
+				strbuf_addstr(m, "<td class=\"num\">no data</td>");
 				continue;
 			}
 			k = (int)floor(v * 10.0);

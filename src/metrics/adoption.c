@@ -449,6 +449,13 @@ static void workflows_pass(const struct usage_table *t, struct adoption_report *
 	free(fn_stamp);
 }
 
+/* The first and last day of the month of index m (as month_index gives). */
+static void month_bounds(int m, int32_t *from, int32_t *to)
+{
+	*from = (int32_t)time_days_from_civil(m / 12, (unsigned)(m % 12 + 1), 1);
+	*to = (int32_t)time_days_from_civil((m + 1) / 12, (unsigned)((m + 1) % 12 + 1), 1) - 1;
+}
+
 /* The first and last day of period j of r (pm0: the first month's index). */
 static void period_bounds(const struct adoption_report *r, int pm0, int j, int32_t *from,
 			  int32_t *to)
@@ -457,10 +464,7 @@ static void period_bounds(const struct adoption_report *r, int pm0, int j, int32
 		*from = r->weeks_start + 7 * j;
 		*to = *from + 6;
 	} else {
-		int m = pm0 + j;
-		*from = (int32_t)time_days_from_civil(m / 12, (unsigned)(m % 12 + 1), 1);
-		*to = (int32_t)time_days_from_civil((m + 1) / 12, (unsigned)((m + 1) % 12 + 1),
-						   1) - 1;
+		month_bounds(pm0 + j, from, to);
 	}
 }
 
@@ -484,6 +488,7 @@ static void cohorts_pass(const struct usage_table *t, struct adoption_report *r,
 		snprintf(co->month, sizeof(co->month), "%04d-%02d", m / 12, m % 12 + 1);
 		co->nret = mmax - m + 1;
 		co->retention = xcalloc((size_t)co->nret, sizeof(double));
+		co->people = xcalloc((size_t)co->nret, sizeof(int));
 	}
 	for (p = 0; p < t->npeople; p++) {
 		struct adoption_cohort *co;
@@ -495,15 +500,23 @@ static void cohorts_pass(const struct usage_table *t, struct adoption_report *r,
 			continue;
 		co = &r->cohorts[fm - mmin];
 		co->size++;
-		for (j = 0; j < co->nret; j++)
+		co->left += !utab_employed(t, (uint32_t)p, r->as_of, r->as_of);
+		for (j = 0; j < co->nret; j++) {
+			int32_t from, to;
+			month_bounds(fm + j, &from, &to);
+			if (!utab_employed(t, (uint32_t)p, from, to))
+				continue;
+			co->people[j]++;
 			if (ps[p].mmask & (1ULL << j))
 				co->retention[j] += 1;
+		}
 	}
 	for (m = 0; m < (int)r->ncohorts; m++) {
 		struct adoption_cohort *co = &r->cohorts[m];
 		co->suppressed = co->size < r->cfg.privacy_floor;
 		for (j = 0; j < co->nret; j++)
-			co->retention[j] = co->size ? co->retention[j] / co->size : 0;
+			co->retention[j] = co->people[j] && co->people[j] >= r->cfg.privacy_floor ?
+					   co->retention[j] / co->people[j] : NAN;
 	}
 }
 
@@ -703,8 +716,10 @@ void adoption_report_release(struct adoption_report *r)
 	for (i = 0; i < r->nfunctions; i++)
 		free(r->functions[i].function);
 	free(r->functions);
-	for (i = 0; i < r->ncohorts; i++)
+	for (i = 0; i < r->ncohorts; i++) {
 		free(r->cohorts[i].retention);
+		free(r->cohorts[i].people);
+	}
 	free(r->cohorts);
 	free(r->period_label);
 	memset(r, 0, sizeof(*r));

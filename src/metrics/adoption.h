@@ -87,11 +87,19 @@ struct adoption_function {
 	int cross_enabled;         /* foreign_asset_users >= min_foreign_asset_users */
 };
 
+/*
+ * A cohort's share for month + j divides by the members employed in that
+ * month (people[j], org_people_active_between): a member who left drops
+ * out of the months after their departure.  retention[j] is NAN ("no
+ * data") when people[j] is 0 or under the privacy floor.
+ */
 struct adoption_cohort {
 	char month[16];    /* "YYYY-MM" of first use */
 	int size, suppressed;
+	int left;          /* members who had left by as_of */
 	int nret;
 	double *retention; /* share active in month + j, j = 0 .. nret-1 */
+	int *people;       /* members employed in month + j */
 };
 
 struct adoption_report {

@@ -141,17 +141,22 @@ json_t *adoption_report_json(const struct adoption_report *r, int by)
 	a = json_array();
 	for (i = 0; i < r->ncohorts; i++) {
 		const struct adoption_cohort *co = &r->cohorts[i];
-		json_t *ret = json_array();
+		json_t *ret, *ppl;
 		if (co->suppressed) {
 			json_array_append_new(a, json_pack("{s:s, s:i, s:b}", "month", co->month,
 							   "size", co->size, "suppressed", 1));
-			json_decref(ret);
 			continue;
 		}
-		for (j = 0; j < co->nret; j++)
-			json_array_append_new(ret, rate(co->retention[j]));
-		json_array_append_new(a, json_pack("{s:s, s:i, s:o}", "month", co->month,
-						   "size", co->size, "retention", ret));
+		ret = json_array();
+		ppl = json_array();
+		for (j = 0; j < co->nret; j++) {
+			json_array_append_new(ret, isfinite(co->retention[j]) ?
+					      rate(co->retention[j]) : json_null());
+			json_array_append_new(ppl, json_integer(co->people[j]));
+		}
+		json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:o, s:o}", "month",
+						   co->month, "size", co->size, "left", co->left,
+						   "people", ppl, "retention", ret));
 	}
 	json_object_set_new(o, "cohorts", a);
 	return o;

@@ -12,7 +12,9 @@
  *   champion reach    repeat-use rate of the champion's team (champion
  *                     excluded) in the n weeks before the earliest
  *                     `published` of the champion's starter workflows,
- *                     against the n weeks ending at the report's weeks
+ *                     against the n weeks ending at the report's weeks;
+ *                     champions and team members employed in those weeks
+ *                     only (a champion who left before them is not listed)
  *   shadow AI         in the window, usage on a tool no Tool lists in
  *                     usage_names, or by someone whose function or role a
  *                     Tool's allow-lists leave out
@@ -221,8 +223,8 @@ void adoption_champions(const struct usage_table *t, const struct adoption_repor
 		int32_t published = INT32_MAX;
 		int n = 0, before = 0, after = 0;
 		size_t walloc = 0;
-		if (!t->champion[c])
-			continue;
+		if (!t->champion[c] || !utab_employed(t, (uint32_t)c, r->weeks_start, r->as_of))
+			continue; /* a champion who left before the weeks champions no one */
 		ALLOC_GROW(out->v, out->n + 1, alloc);
 		o = &out->v[out->n++];
 		memset(o, 0, sizeof(*o));

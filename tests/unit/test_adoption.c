@@ -497,6 +497,15 @@ static void test_leaver(void **state)
 	a = (size_t)(group(&r, DIM_ROLE, "A") - r.groups[DIM_ROLE]);
 	assert_true(fabs(out[a * 2 + 0] - 0.0) < 1e-12);
 	assert_true(fabs(out[a * 2 + 1] - 1.0) < 1e-12);
+	/* cohort Feb {ben}: employed in Feb, gone in Mar: no data, not 0 */
+	assert_string_equal(r.cohorts[1].month, "2024-02");
+	assert_int_equal(r.cohorts[1].left, 1);
+	assert_int_equal(r.cohorts[1].people[0], 1);
+	assert_int_equal(r.cohorts[1].people[1], 0);
+	assert_true(fabs(r.cohorts[1].retention[0] - 1.0) < 1e-12);
+	assert_true(isnan(r.cohorts[1].retention[1]));
+	assert_int_equal(r.cohorts[0].left, 0);
+	assert_int_equal(r.cohorts[0].people[2], 1);
 	adoption_report_release(&r);
 	utab_release(&t);
 }

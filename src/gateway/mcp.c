@@ -84,6 +84,49 @@ static struct gw_upstream *upstream_named(const char *name, size_t n)
 	return NULL;
 }
 
+static int offers_tool(const json_t *tools, const char *tool)
+{
+	const json_t *t;
+	size_t i;
+
+	json_array_foreach(tools, i, t)
+		if (json_is_string(json_object_get(t, "name")) &&
+		    !strcmp(json_string_value(json_object_get(t, "name")), tool))
+			return 1;
+	return 0;
+}
+
+/*
+ * A tool named without its upstream ("read_file", as a client written
+ * against one server calls it): the one upstream that offers it, or NULL
+ * with *several set when more than one does (the agent must then say
+ * which).  An upstream that cannot answer tools/list offers nothing here.
+ */
+static struct gw_upstream *upstream_offering(const char *tool, int *several)
+{
+	struct gw_upstream *found = NULL;
+	size_t i;
+
+	*several = 0;
+	for (i = 0; i < nups; i++) {
+		struct aiv_err err = AIV_ERR_INIT;
+		json_t *tools = NULL;
+		int has;
+
+		if (gw_upstream_tools(ups[i], &tools, &err))
+			continue;
+		has = offers_tool(tools, tool);
+		json_decref(tools);
+		if (has && found) {
+			*several = 1;
+			return NULL;
+		}
+		if (has)
+			found = ups[i];
+	}
+	return found;
+}
+
 static int records_results(const char *tool)
 {
 	size_t i;
@@ -589,10 +632,9 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 	const json_t *conf, *obo;
 	const struct gateway_resource_map *map;
 	struct call *c;
-	json_t *tools = NULL, *t;
+	json_t *tools = NULL;
 	const char *dot;
 	size_t i;
-	int known = 0;
 
 	if (!json_is_object(params) || !name) {
 		rpc_error(res, 200, id, RPC_INVALID_PARAMS, NULL, "tools/call needs params.name");
@@ -614,9 +656,23 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 	c->args = args ? json_incref((json_t *)args) : json_object();
 	dot = strchr(name, '.');
 	if (!dot || !(c->up = upstream_named(name, (size_t)(dot - name)))) {
-		rpc_error(res, 200, id, RPC_INVALID_PARAMS, NULL, "unknown tool '%s': tools are "
-			  "named UPSTREAM.TOOL (see tools/list)", name);
-		goto out;
+		/* a bare name: decided and recorded under UPSTREAM.TOOL all the same */
+		int several;
+
+		if (!(c->up = upstream_offering(name, &several))) {
+			if (several)
+				rpc_error(res, 200, id, RPC_INVALID_PARAMS, NULL, "tool '%s' is "
+					  "offered by more than one upstream: name it UPSTREAM.TOOL "
+					  "(see tools/list)", name);
+			else
+				rpc_error(res, 200, id, RPC_INVALID_PARAMS, NULL, "unknown tool '%s': "
+					  "tools are named UPSTREAM.TOOL (see tools/list)", name);
+			goto out;
+		}
+		free(c->tool);
+		c->tool = xstrfmt("%s.%s", gw_upstream_name(c->up), name);
+		dot = c->tool + strlen(gw_upstream_name(c->up));
+		name = c->tool;
 	}
 	c->utool = c->tool + (dot - name) + 1;
 	if (gw_upstream_tools(c->up, &tools, &err)) {
@@ -626,11 +682,7 @@ static void do_tools_call(struct http_request *req, struct http_response *res,
 		rpc_error(res, 200, id, RPC_UPSTREAM, NULL, "%s", err.msg);
 		goto out;
 	}
-	json_array_foreach(tools, i, t)
-		if (json_is_string(json_object_get(t, "name")) &&
-		    !strcmp(json_string_value(json_object_get(t, "name")), c->utool))
-			known = 1;
-	if (!known) {
+	if (!offers_tool(tools, c->utool)) {
 		json_t *rec = call_record(req, c, "refused");
 		json_object_set_new(rec, "reason", json_string("no such tool upstream"));
 		record(req, rec);

@@ -21,7 +21,7 @@
 
 #include <microhttpd.h>
 
-#include "lazy.h"
+#include "core/lazy.h"
 
 #define MHD_SONAME "libmicrohttpd.so.12"
 

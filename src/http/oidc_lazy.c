@@ -28,7 +28,7 @@
 #include <cjose/cjose.h>
 #include <curl/curl.h>
 
-#include "lazy.h"
+#include "core/lazy.h"
 
 #define CURL_SONAME "libcurl.so.4"
 #define CJOSE_SONAME "libcjose.so.0"

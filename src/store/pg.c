@@ -52,6 +52,7 @@
 #include <libpq-fe.h>
 
 #include "backend.h"
+#include "pg_lazy.h"
 
 #define PG_LOCK_KEY 0x41495641 /* "AIVA", as sqlite.c's application id */
 
@@ -158,9 +159,13 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 	char shown[512], set[160];
 	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
 	char *perr = NULL;
+	const char *why;
 	PQconninfoOption *opts;
 
 	uri_for_msg(uri, shown, sizeof(shown));
+	if ((why = pg_lazy_ready()))
+		return aiv_fail(err, AIV_EIO, "cannot open database '%s': the PostgreSQL client "
+				"library is not available (%s); install libpq5", shown, why);
 	/* a malformed URI is an input error that names the part libpq rejects */
 	opts = PQconninfoParse(uri, &perr);
 	if (!opts) {

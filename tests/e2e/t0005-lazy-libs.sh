@@ -1,8 +1,9 @@
 #!/bin/sh
-# t0005-lazy-libs.sh - aivalue does not load libmicrohttpd, libcurl and
-# libcjose at start: only serve and single sign-on use them, and
-# http/mhd_lazy.c and http/oidc_lazy.c open them the first time they do
-# (http/lazy.h).  Mapping them and the thirty libraries they pull in cost
+# t0005-lazy-libs.sh - aivalue does not load libmicrohttpd, libcurl,
+# libcjose and libpq at start: only serve, single sign-on, the gateway's
+# HTTP upstreams and a postgresql:// workspace use them, and
+# http/mhd_lazy.c, http/oidc_lazy.c and store/pg_lazy.c open them the
+# first time they do (core/lazy.h).  Mapping them and the thirty libraries they pull in cost
 # about 18 ms of CPU at every start of every command (docs/testing.md,
 # "Timing"); the suite starts aivalue thousands of times.  When one
 # cannot be opened, aivalue says which library and symbol: single sign-on
@@ -10,15 +11,16 @@
 # does not start.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'the program does not need libmicrohttpd, libcurl or libcjose to start' '
+test_expect_success 'the program does not need libmicrohttpd, libcurl, libcjose or libpq to start' '
 	readelf -d "$AIVALUE_BIN" >dynamic &&
 	test_grep "(NEEDED).*libsqlite3" dynamic &&
 	! grep "(NEEDED).*libmicrohttpd" dynamic &&
 	! grep "(NEEDED).*libcurl" dynamic &&
 	! grep "(NEEDED).*libcjose" dynamic &&
+	! grep "(NEEDED).*libpq" dynamic &&
 	ldd "$AIVALUE_BIN" >ldd.out &&
 	test_grep "libjansson" ldd.out &&
-	! grep "libmicrohttpd\|libgnutls\|libcurl\|libcjose\|libkrb5\|libldap" ldd.out
+	! grep "libmicrohttpd\|libgnutls\|libcurl\|libcjose\|libpq\|libkrb5\|libldap" ldd.out
 '
 
 test_expect_success 'a libcurl without its functions: serve names the library and the symbol, and keeps serving' '
@@ -53,6 +55,17 @@ test_expect_success 'a libmicrohttpd without its functions: serve names the libr
 		>mhd.log 2>&1 &&
 	test_grep "serve cannot load its libraries: MHD_start_daemon_va: .*stub/libmicrohttpd.so.12: undefined symbol: MHD_start_daemon_va" mhd.log &&
 	! grep "^serving" mhd.log
+'
+
+test_expect_success 'a libpq without its functions: a postgresql:// workspace names it, SQLite works' '
+	printf "int aiv_stub;\n" >stub/stub.c &&
+	${CC:-cc} -shared -fPIC -o stub/libpq.so.5 stub/stub.c &&
+	test_must_fail env LD_LIBRARY_PATH="$TEST_DIR/stub" "$AIVALUE_BIN" \
+		--db postgresql://aivalue@127.0.0.1:1/aivalue audit verify >pq.log 2>&1 &&
+	test_grep "a postgresql:// workspace cannot load its libraries: PQclear: .*stub/libpq.so.5: undefined symbol: PQclear" pq.log &&
+	test_grep "cannot open database .postgresql://aivalue@127.0.0.1:1/aivalue.: the PostgreSQL client library is not available" pq.log &&
+	LD_LIBRARY_PATH="$TEST_DIR/stub" "$AIVALUE_BIN" audit verify >sqlite.log 2>&1 &&
+	! grep "cannot load" sqlite.log
 '
 
 test_done

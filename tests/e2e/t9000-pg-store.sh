@@ -24,8 +24,11 @@ test_expect_success 'init makes a workspace in an empty PostgreSQL database' '
 	echo "$W" >ws.uri &&
 	aivalue --db "$W" init >out &&
 	test_grep "initialised workspace" out &&
-	test_grep "(schema 16)" out &&
-	test "$(psql_q ws "SELECT count(*) FROM schema_migrations")" = 15 &&
+	aivalue --db same.db init >sq.out &&
+	schema=$(sed -n "s/.*(schema \([0-9]*\)).*/\1/p" sq.out) &&
+	test -n "$schema" &&
+	test_grep "(schema $schema)" out &&
+	test "$(psql_q ws "SELECT count(*) FROM schema_migrations")" = "$(sqlite3 same.db "SELECT count(*) FROM schema_migrations")" &&
 	test "$(psql_q ws "SELECT application_id FROM aivalue_workspace")" = 1095325249 &&
 	aivalue --db "$W" init >out &&
 	test_grep "already initialised" out

@@ -1,11 +1,12 @@
 /*
  * lazy.h - a shared library opened the first time it is needed, not at
- * every start of the program (oidc_lazy.c, mhd_lazy.c).
+ * every start of the program (http/oidc_lazy.c, http/mhd_lazy.c, store/pg_lazy.c).
  *
- * Linked the usual way, libmicrohttpd (with GnuTLS), libcurl and libcjose
- * and the thirty libraries they pull in are mapped and relocated by the
- * dynamic loader at every start of aivalue, whatever the command; only
- * `serve` and single sign-on call them.  A *_lazy.c file defines the
+ * Linked the usual way, libmicrohttpd (with GnuTLS), libcurl, libcjose and
+ * libpq, and the thirty libraries they pull in (Kerberos, LDAP, ...), are
+ * mapped and relocated by the dynamic loader at every start of aivalue,
+ * whatever the command; only `serve`, single sign-on, the gateway's HTTP
+ * upstreams and a postgresql:// workspace call them.  A *_lazy.c file defines the
  * library's functions that aivalue calls, each forwarding to the real
  * one through a pointer filled by lazy_open.  The executable does not
  * export these names (no -rdynamic), so the library's own internal calls
@@ -13,8 +14,8 @@
  * be added to its *_lazy.c, or the link fails (undefined reference),
  * which is the reminder.
  */
-#ifndef AIV_HTTP_LAZY_H
-#define AIV_HTTP_LAZY_H
+#ifndef AIV_CORE_LAZY_H
+#define AIV_CORE_LAZY_H
 
 #include <stddef.h>
 

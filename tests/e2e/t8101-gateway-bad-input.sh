@@ -115,8 +115,9 @@ test_expect_success 'unknown tools and upstreams: refused, not forwarded' '
 	test_grep "upstream .e. has no tool .rm." out.json &&
 	test "$(post ap.tok "$sid" "$(call nowhere.echo "{}")")" = 200 &&
 	test "$(err)" = -32602 &&
-	test "$(post ap.tok "$sid" "$(call echo "{}")")" = 200 &&
+	test "$(post ap.tok "$sid" "$(call rm "{}")")" = 200 &&
 	test "$(err)" = -32602 &&
+	test_grep "unknown tool .rm.: tools are named UPSTREAM.TOOL" out.json &&
 	test "$(forwarded)" = 1
 '
 

@@ -108,6 +108,39 @@ int control_exception_closures(struct store *s, struct control_closure **out, si
 	return 0;
 }
 
+int control_observed_calls(struct store *s, struct control_observed_call **out, size_t *n,
+			   struct aiv_err *err)
+{
+	struct store_stmt *st;
+	struct control_observed_call *v = NULL;
+	size_t nv = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = store_prepare(s, "SELECT coalesce(a.workflow, ''), t.time_us,"
+			   " CASE WHEN t.decision_id IS NULL THEN 0 ELSE 1 END"
+			   " FROM tool_calls t LEFT JOIN agents a ON a.name = t.agent"
+			   " ORDER BY t.seq", err);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(v, nv + 1, alloc);
+		snprintf(v[nv].workflow, sizeof(v[nv].workflow), "%s", store_col_text(st, 0));
+		v[nv].time_us = store_col_int(st, 1);
+		v[nv].decided = (int)store_col_int(st, 2);
+		nv++;
+	}
+	store_reset(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
 const char *control_decision_log_watch_sql(void)
 {
 	return "SELECT coalesce(max(seq), 0) FROM decision_log";

@@ -766,47 +766,34 @@ static void workflow_series(struct metric_series *ms, int64_t now, const struct 
 	free(starts);
 }
 
-/* exceptions_within_sla per workflow: the closed exception items by closing time. */
-static int sla_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
-			       struct aiv_err *err)
-{
-	struct control_closure *c;
-	struct wf_fact *f;
-	size_t n, k;
-	int ret;
-
-	if ((ret = control_exception_closures(s, &c, &n, err)))
-		return ret;
-	f = xcalloc(n ? n : 1, sizeof(*f));
-	for (k = 0; k < n; k++)
-		f[k] = (struct wf_fact){ c[k].workflow, c[k].closed_us, c[k].within };
-	workflow_series(ms, now, f, n, "no exception item closed by then");
-	free(f);
-	free(c);
-	return 0;
-}
-
 /*
- * decisions_logged_share per workflow: the observed tool calls by their
- * time, through their agent's workflow (calls of agents not declared are
- * the line "(no workflow)").
+ * A share metric per workflow from its dated facts: exceptions_within_sla
+ * from the closed exception items by closing time; decisions_logged_share
+ * from the observed tool calls by their time, through their agent's
+ * workflow (calls of agents not declared are the line "(no workflow)").
  */
-static int logged_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
-				  struct aiv_err *err)
+static int share_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
+				 struct aiv_err *err)
 {
-	struct control_observed_call *c;
+	int sla = !strcmp(ms->metric->id, "exceptions_within_sla");
+	struct control_closure *c = NULL;
+	struct control_observed_call *o = NULL;
 	struct wf_fact *f;
 	size_t n, k;
 	int ret;
 
-	if ((ret = control_observed_calls(s, &c, &n, err)))
+	if ((ret = sla ? control_exception_closures(s, &c, &n, err) :
+			 control_observed_calls(s, &o, &n, err)))
 		return ret;
 	f = xcalloc(n ? n : 1, sizeof(*f));
 	for (k = 0; k < n; k++)
-		f[k] = (struct wf_fact){ c[k].workflow, c[k].time_us, c[k].decided };
-	workflow_series(ms, now, f, n, "no tool call observed by then");
+		f[k] = sla ? (struct wf_fact){ c[k].workflow, c[k].closed_us, c[k].within } :
+			     (struct wf_fact){ o[k].workflow, o[k].time_us, o[k].decided };
+	workflow_series(ms, now, f, n, sla ? "no exception item closed by then" :
+					     "no tool call observed by then");
 	free(f);
 	free(c);
+	free(o);
 	return 0;
 }
 
@@ -856,10 +843,9 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 	if ((ret = metric_target_get(s, cat, out->metric, &out->target, err)))
 		return ret;
 	if (!is_usage_metric(id)) {
-		if (by == SERIES_BY_WORKFLOW && !strcmp(id, "exceptions_within_sla"))
-			ret = sla_workflow_series(s, out, now, err);
-		else if (by == SERIES_BY_WORKFLOW && !strcmp(id, "decisions_logged_share"))
-			ret = logged_workflow_series(s, out, now, err);
+		if (by == SERIES_BY_WORKFLOW && (!strcmp(id, "exceptions_within_sla") ||
+						 !strcmp(id, "decisions_logged_share")))
+			ret = share_workflow_series(s, out, now, err);
 		else if (by != SERIES_BY_NONE)
 			snprintf(out->unavailable, sizeof(out->unavailable),
 				 "'%s' has no breakdown by %s: its provider reports one figure for "

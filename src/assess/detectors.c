@@ -641,7 +641,18 @@ static int ev_control(const struct evidence_env *env, const char *metric,
 	int64_t total, good;
 
 	(void)data;
-	if (!strcmp(metric, "decisions_logged_share")) {
+	if (!strcmp(metric, "decisions_logged_share") && env->as_of) {
+		/* as of a past date: the tool calls observed by then */
+		struct control_observed_call *c;
+		size_t n;
+		if (control_observed_calls(env->store, &c, &n, err))
+			return err->code;
+		assess_logged_at(c, n, env->now, &total, &good);
+		free(c);
+		none = "lacks evidence: no agent tool call observed by that date "
+		       "(aivalue workflow import-spans)";
+		what = "tool calls observed by that date with a decision";
+	} else if (!strcmp(metric, "decisions_logged_share")) {
 		struct control_tool_call_counts tc;
 		if (control_tool_call_counts(env->store, &tc, err))
 			return err->code;
@@ -681,7 +692,8 @@ static int ev_control(const struct evidence_env *env, const char *metric,
 }
 
 static const struct evidence_provider control_evidence[] = {
-	{ "decisions_logged_share", "agent control", ev_control, NULL, 0 },
+	/* history: the observed tool calls' times (control_observed_calls) */
+	{ "decisions_logged_share", "agent control", ev_control, NULL, 1 },
 	{ "exceptions_within_sla", "agent control", ev_control, NULL, 1 },
 };
 

@@ -686,6 +686,19 @@ void assess_sla_at(const struct control_closure *c, size_t n, int64_t until_us,
 	}
 }
 
+void assess_logged_at(const struct control_observed_call *c, size_t n, int64_t until_us,
+		      int64_t *total, int64_t *decided)
+{
+	size_t i;
+
+	*total = *decided = 0;
+	for (i = 0; i < n; i++)
+		if (c[i].time_us <= until_us) {
+			++*total;
+			*decided += c[i].decided;
+		}
+}
+
 /* ---- other metrics: the evidence provider as of each period's end ---------------------- */
 
 /* The periods of metrics not computed from usage: the last 12 months or 13 weeks up to now. */
@@ -703,46 +716,84 @@ static int32_t period_as_of(enum series_period p, int32_t start, int32_t today)
 	return end < today ? end : today;
 }
 
-/*
- * exceptions_within_sla per workflow: one line per workflow that has a
- * closed exception item (items naming none are the line "(no workflow)").
- */
-static int sla_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
-			       struct aiv_err *err)
-{
-	struct control_closure *c;
-	int32_t today, *starts;
-	size_t n, nperiods, i, j, k;
-	int ret;
+/* One dated fact of a share per workflow: its workflow ("" none), its time, whether it counts. */
+struct wf_fact {
+	const char *workflow;
+	int64_t us;
+	int good;
+};
 
-	if ((ret = control_exception_closures(s, &c, &n, err)))
-		return ret;
+/*
+ * A share per workflow: one line per workflow that has a fact (facts
+ * naming none are the line "(no workflow)"), each point the share of the
+ * facts up to the period's as-of day that are good; `none` says why a
+ * point has no figure.
+ */
+static void workflow_series(struct metric_series *ms, int64_t now, const struct wf_fact *f,
+			    size_t n, const char *none)
+{
+	int32_t today, *starts;
+	size_t nperiods, i, j, k, m;
+
 	nperiods = recent_periods(ms->period, now, &today, &starts);
 	for (k = 0; k < n; k++) {
-		const char *wf = c[k].workflow;
-		for (j = 0; j < k && strcmp(c[j].workflow, wf); j++)
+		const char *wf = f[k].workflow;
+		for (j = 0; j < k && strcmp(f[j].workflow, wf); j++)
 			;
 		if (j < k)
 			continue; /* that workflow's line is done */
 		for (i = 0; i < nperiods; i++) {
 			int32_t as_of = period_as_of(ms->period, starts[i], today);
+			int64_t until = ((int64_t)as_of + 1) * DAY_US - 1, total = 0, good = 0;
 			struct series_point p;
-			int64_t closed, within;
+			for (m = 0; m < n; m++)
+				if (f[m].us <= until && !strcmp(f[m].workflow, wf)) {
+					total++;
+					good += f[m].good;
+				}
 			memset(&p, 0, sizeof(p));
 			period_label(ms->period, starts[i], p.label);
 			p.start_day = starts[i];
 			p.as_of_day = as_of;
-			assess_sla_at(c, n, ((int64_t)as_of + 1) * DAY_US - 1, wf, &closed, &within);
-			p.have = closed > 0;
-			p.value = p.have ? (double)within / (double)closed : 0;
+			p.have = total > 0;
+			p.value = p.have ? (double)good / (double)total : 0;
 			if (!p.have)
-				snprintf(p.why, sizeof(p.why), "no exception item closed by then");
+				snprintf(p.why, sizeof(p.why), "%s", none);
 			line_add(line_for(ms, *wf ? wf : "(no workflow)"), &p);
 			ms->computed++;
 		}
 	}
 	free(starts);
+}
+
+/*
+ * A share metric per workflow from its dated facts: exceptions_within_sla
+ * from the closed exception items by closing time; decisions_logged_share
+ * from the observed tool calls by their time, through their agent's
+ * workflow (calls of agents not declared are the line "(no workflow)").
+ */
+static int share_workflow_series(struct store *s, struct metric_series *ms, int64_t now,
+				 struct aiv_err *err)
+{
+	int sla = !strcmp(ms->metric->id, "exceptions_within_sla");
+	struct control_closure *c = NULL;
+	struct control_observed_call *o = NULL;
+	struct wf_fact *f;
+	size_t n, k;
+	int ret;
+
+	if ((ret = sla ? control_exception_closures(s, &c, &n, err) :
+			 control_observed_calls(s, &o, &n, err)))
+		return ret;
+	f = xcalloc(n ? n : 1, sizeof(*f));
+	for (k = 0; k < n; k++)
+		f[k] = sla ? (struct wf_fact){ c[k].workflow, c[k].closed_us, c[k].within } :
+			     (struct wf_fact){ o[k].workflow, o[k].time_us, o[k].decided };
+	workflow_series(ms, now, f, n, sla ? "no exception item closed by then" :
+					     "no tool call observed by then");
+	free(f);
 	free(c);
+	free(o);
 	return 0;
 }
 
@@ -792,8 +843,9 @@ int metric_series_get(struct store *s, const struct catalog *cat, const char *id
 	if ((ret = metric_target_get(s, cat, out->metric, &out->target, err)))
 		return ret;
 	if (!is_usage_metric(id)) {
-		if (by == SERIES_BY_WORKFLOW && !strcmp(id, "exceptions_within_sla"))
-			ret = sla_workflow_series(s, out, now, err);
+		if (by == SERIES_BY_WORKFLOW && (!strcmp(id, "exceptions_within_sla") ||
+						 !strcmp(id, "decisions_logged_share")))
+			ret = share_workflow_series(s, out, now, err);
 		else if (by != SERIES_BY_NONE)
 			snprintf(out->unavailable, sizeof(out->unavailable),
 				 "'%s' has no breakdown by %s: its provider reports one figure for "

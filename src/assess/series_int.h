@@ -45,4 +45,13 @@ struct control_closure;
 void assess_sla_at(const struct control_closure *c, size_t n, int64_t until_us,
 		   const char *workflow, int64_t *closed, int64_t *within);
 
+/*
+ * decisions_logged_share as of a date, from agent control's observed tool
+ * calls (control_observed_calls): the calls at or before until_us, into
+ * *total and, of those, the ones a decision covers into *decided.
+ */
+struct control_observed_call;
+void assess_logged_at(const struct control_observed_call *c, size_t n, int64_t until_us,
+		      int64_t *total, int64_t *decided);
+
 #endif

@@ -71,32 +71,31 @@ int control_exception_resolutions(struct store *s, int64_t now_us, int64_t windo
 	return 0;
 }
 
-int control_exception_closures(struct store *s, struct control_closure **out, size_t *n,
-			       struct aiv_err *err)
+/*
+ * The rows of `sql` as a new array of *n elements of `size` bytes (NULL
+ * when none): fill() reads the current row into its element and returns
+ * 0 to keep it, 1 to skip it.  0 or a negative code with err filled.
+ */
+static int collect_rows(struct store *s, const char *sql, size_t size,
+			int (*fill)(struct store_stmt *st, void *elem), void **out, size_t *n,
+			struct aiv_err *err)
 {
 	struct store_stmt *st;
-	struct control_closure *v = NULL;
+	char *v = NULL;
 	size_t nv = 0, alloc = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	st = store_prepare(s, "SELECT coalesce(workflow, ''), state, resolved_at, due_us"
-			   " FROM exceptions WHERE state IN ('approved', 'rejected', 'expired')"
-			   " ORDER BY id", err);
-	if (!st)
+	if (!(st = store_prepare(s, sql, err)))
 		return err->code;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		int64_t due = store_col_int(st, 3), t = due;
-		int expired = !strcmp(store_col_text(st, 1), "expired");
-		if (!expired && (store_col_is_null(st, 2) ||
-				 time_parse_iso(store_col_text(st, 2), &t)))
-			continue;
-		ALLOC_GROW(v, nv + 1, alloc);
-		snprintf(v[nv].workflow, sizeof(v[nv].workflow), "%s", store_col_text(st, 0));
-		v[nv].closed_us = t;
-		v[nv].within = !expired && t <= due;
-		nv++;
+		if (nv + 1 > alloc) {
+			alloc = alloc < 8 ? 16 : st_mult(alloc, 2);
+			v = xrealloc(v, st_mult(size, alloc));
+		}
+		if (!fill(st, v + nv * size))
+			nv++;
 	}
 	store_reset(st);
 	if (rc < 0) {
@@ -106,6 +105,55 @@ int control_exception_closures(struct store *s, struct control_closure **out, si
 	*out = v;
 	*n = nv;
 	return 0;
+}
+
+static int fill_closure(struct store_stmt *st, void *elem)
+{
+	struct control_closure *c = elem;
+	int64_t due = store_col_int(st, 3), t = due;
+	int expired = !strcmp(store_col_text(st, 1), "expired");
+
+	if (!expired && (store_col_is_null(st, 2) || time_parse_iso(store_col_text(st, 2), &t)))
+		return 1;
+	snprintf(c->workflow, sizeof(c->workflow), "%s", store_col_text(st, 0));
+	c->closed_us = t;
+	c->within = !expired && t <= due;
+	return 0;
+}
+
+int control_exception_closures(struct store *s, struct control_closure **out, size_t *n,
+			       struct aiv_err *err)
+{
+	void *v;
+	int ret = collect_rows(s, "SELECT coalesce(workflow, ''), state, resolved_at, due_us"
+			       " FROM exceptions WHERE state IN ('approved', 'rejected', 'expired')"
+			       " ORDER BY id", sizeof(**out), fill_closure, &v, n, err);
+
+	*out = v;
+	return ret;
+}
+
+static int fill_observed_call(struct store_stmt *st, void *elem)
+{
+	struct control_observed_call *c = elem;
+
+	snprintf(c->workflow, sizeof(c->workflow), "%s", store_col_text(st, 0));
+	c->time_us = store_col_int(st, 1);
+	c->decided = (int)store_col_int(st, 2);
+	return 0;
+}
+
+int control_observed_calls(struct store *s, struct control_observed_call **out, size_t *n,
+			   struct aiv_err *err)
+{
+	void *v;
+	int ret = collect_rows(s, "SELECT coalesce(a.workflow, ''), t.time_us,"
+			       " CASE WHEN t.decision_id IS NULL THEN 0 ELSE 1 END"
+			       " FROM tool_calls t LEFT JOIN agents a ON a.name = t.agent"
+			       " ORDER BY t.seq", sizeof(**out), fill_observed_call, &v, n, err);
+
+	*out = v;
+	return ret;
 }
 
 const char *control_decision_log_watch_sql(void)

@@ -60,6 +60,21 @@ int control_exception_closures(struct store *s, struct control_closure **out, si
 			       struct aiv_err *err);
 
 /*
+ * Observed tool calls (imported spans) for decisions_logged_share as of a
+ * past date and per workflow: each call's time, whether a decision covers
+ * it, and its agent's workflow ("" when the agent is not declared).  *out
+ * is a new array of *n calls in import order (caller frees; NULL when
+ * none).  0 or a negative code with err filled.
+ */
+struct control_observed_call {
+	char workflow[64];
+	int64_t time_us;
+	int decided;
+};
+int control_observed_calls(struct store *s, struct control_observed_call **out, size_t *n,
+			   struct aiv_err *err);
+
+/*
  * A single-integer query that changes whenever a decision-log row is
  * written, also before the row reaches the ledger in its batch (static
  * text, for evidence_cache_watch()).

@@ -135,6 +135,18 @@ else
 	test_set_prereq SQLITE
 	[ -z "${AIVALUE_TEST_PG:-}" ] || test_set_prereq PG
 fi
+# test_sql SQL: run SQL on this file's workspace, whichever the backend
+# (sqlite3 on the file, psql on the database), rows printed as sqlite3
+# prints them: fields joined by '|', no header.  For tests that read or
+# tamper with the store itself; the SQL must be valid on both engines
+# (strings in single quotes).
+test_sql() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$AIVALUE_DB" -c "$1" ;;
+	*) sqlite3 "$AIVALUE_DB" "$1" ;;
+	esac
+}
 
 say() { echo "# $*"; }
 

@@ -141,11 +141,37 @@ fi
 # tamper with the store itself; the SQL must be valid on both engines
 # (strings in single quotes).
 test_sql() {
+	aiv_sql_on_ "$AIVALUE_DB" "$1"
+}
+aiv_sql_on_() {
+	case "$1" in
+	postgres://* | postgresql://*)
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+	*) sqlite3 "$1" "$2" ;;
+	esac
+}
+# workspace_copy NAME: a copy of this file's workspace to tamper with:
+# NAME.db in $TEST_DIR on SQLite, on PostgreSQL a database made with
+# CREATE DATABASE ... TEMPLATE (no server may be connected to the
+# workspace meanwhile) and dropped at the end.  workspace_db NAME prints
+# what --db takes for the copy; test_sql_on NAME SQL runs SQL on it.
+workspace_db() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*) pg_uri "${aiv_t}_$1" ;;
+	*) echo "$TEST_DIR/$1.db" ;;
+	esac
+}
+workspace_copy() {
 	case "$AIVALUE_DB" in
 	postgres://* | postgresql://*)
-		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$AIVALUE_DB" -c "$1" ;;
-	*) sqlite3 "$AIVALUE_DB" "$1" ;;
+		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
+			-c "CREATE DATABASE \"${aiv_t}_$1\" TEMPLATE \"$aiv_t\"" >/dev/null &&
+		echo "${aiv_t}_$1" >>"$TEST_DIR/.pg_dbs" ;;
+	*) sqlite3 "$AIVALUE_DB" ".backup '$TEST_DIR/$1.db'" ;;
 	esac
+}
+test_sql_on() {
+	aiv_sql_on_ "$(workspace_db "$1")" "$2"
 }
 
 say() { echo "# $*"; }

@@ -150,7 +150,8 @@ aiv_sql_on_() {
 	*) sqlite3 "$1" "$2" ;;
 	esac
 }
-# workspace_copy NAME: a copy of this file's workspace to tamper with:
+# workspace_copy NAME [FROM]: a copy of this file's workspace (or of the
+# copy named FROM) to tamper with:
 # NAME.db in $TEST_DIR on SQLite, on PostgreSQL a database made with
 # CREATE DATABASE ... TEMPLATE (no server may be connected to the
 # workspace meanwhile) and dropped at the end.  workspace_db NAME prints
@@ -165,9 +166,10 @@ workspace_copy() {
 	case "$AIVALUE_DB" in
 	postgres://* | postgresql://*)
 		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
-			-c "CREATE DATABASE \"${aiv_t}_$1\" TEMPLATE \"$aiv_t\"" >/dev/null &&
+			-c "CREATE DATABASE \"${aiv_t}_$1\" TEMPLATE \"$aiv_t${2:+_$2}\"" >/dev/null &&
 		echo "${aiv_t}_$1" >>"$TEST_DIR/.pg_dbs" ;;
-	*) sqlite3 "$AIVALUE_DB" ".backup '$TEST_DIR/$1.db'" ;;
+	*) sqlite3 "$(if [ -n "${2:-}" ]; then workspace_db "$2"; else echo "$AIVALUE_DB"; fi)" \
+		".backup '$TEST_DIR/$1.db'" ;;
 	esac
 }
 test_sql_on() {

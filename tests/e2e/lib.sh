@@ -175,6 +175,26 @@ workspace_copy() {
 test_sql_on() {
 	aiv_sql_on_ "$(workspace_db "$1")" "$2"
 }
+# workspace_new NAME: an empty store, not initialised (NAME.db on SQLite,
+# a new database on PostgreSQL); workspace_db NAME prints its --db.
+workspace_new() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*) pg_create_db "${aiv_t}_$1" ;;
+	*) rm -f "$TEST_DIR/$1.db" ;;
+	esac
+}
+# test_dump: the workspace's whole content as SQL text (pg_dump --data-only
+# on PostgreSQL, without its \restrict lines, whose key is new each time;
+# iterdump on SQLite), to show that something wrote nothing
+test_dump() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		pg_dump --data-only --no-owner --no-privileges -d "$AIVALUE_DB" \
+			>"$TEST_DIR/.pg_dump.sql" 2>"$TEST_DIR/.pg_dump.err" &&
+		sed '/^\\\(un\)\{0,1\}restrict /d' "$TEST_DIR/.pg_dump.sql" ;;
+	*) python3 -S -c "import sqlite3, sys; print(chr(10).join(sqlite3.connect(sys.argv[1]).iterdump()))" "$AIVALUE_DB" ;;
+	esac
+}
 
 say() { echo "# $*"; }
 

@@ -59,8 +59,8 @@ test_expect_success 'adoption: groups, workflows, retention and champions by nam
 	test_grep "^Motor claims  *19  *15  *58%  *0  *0.42  *12%   2   7  11 " adoption.txt &&
 	test_grep "^WORKFLOW  *PEOPLE  TEAMS  FUNCTIONS  CREATOR  *REUSABLE$" adoption.txt &&
 	test_grep "^g-contract-check  *17  *3  *3  Grace Fontaine (champion)  yes$" adoption.txt &&
-	test_grep "^FIRST USE  PEOPLE    +0    +1 " adoption.txt &&
-	test_grep "^2026-06  *9  100%  100%  100%  100%  100%   89%$" adoption.txt &&
+	test_grep "^FIRST USE  PEOPLE  LEFT    +0    +1 " adoption.txt &&
+	test_grep "^2026-06  *9  *0  100%  100%  100%  100%  100%   89%$" adoption.txt &&
 	test_grep "^not shown (fewer than 5 people): 2025-11 (4), 2026-07 (0)," adoption.txt &&
 	test_grep "^CHAMPION  *TEAM  *REPEAT USE BEFORE  PUBLISHED  *REPEAT USE NOW$" adoption.txt &&
 	test_grep "^Aisha Vieira  *Property claims  *no data  no starter workflow  *73%$" adoption.txt &&

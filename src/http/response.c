@@ -116,6 +116,55 @@ const char *http_status_code(int status)
 }
 
 /*
+ * The length of the well-formed UTF-8 sequence at p (1 to 4 bytes; an
+ * ASCII byte is 1), or 0 when p does not start one (a stray continuation
+ * byte, an overlong form, a surrogate, beyond U+10FFFF, or cut short).
+ */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (*p < 0x80)
+		return 1;
+	if ((*p & 0xE0) == 0xC0) {
+		n = 1;
+		cp = *p & 0x1F;
+	} else if ((*p & 0xF0) == 0xE0) {
+		n = 2;
+		cp = *p & 0x0F;
+	} else if ((*p & 0xF8) == 0xF0) {
+		n = 3;
+		cp = *p & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+	    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n + 1;
+}
+
+int http_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+
+	while (p < e) {
+		size_t n = *p ? utf8_seq_len(p) : 0;
+
+		if (!n || n > (size_t)(e - p))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/*
  * Replace in place every byte of s that does not start a well-formed
  * UTF-8 sequence by '?': messages quote what the client sent ("no such
  * path '\xff'"), and jansson refuses to encode invalid UTF-8, which made
@@ -126,37 +175,12 @@ static void utf8_scrub(char *s)
 	unsigned char *p = (unsigned char *)s;
 
 	while (*p) {
-		size_t n = 0, i;
-		unsigned cp;
+		size_t n = utf8_seq_len(p);
 
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xE0) == 0xC0) {
-			n = 1;
-			cp = *p & 0x1F;
-		} else if ((*p & 0xF0) == 0xE0) {
-			n = 2;
-			cp = *p & 0x0F;
-		} else if ((*p & 0xF8) == 0xF0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
+		if (!n)
 			*p++ = '?';
-			continue;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				break;
-			cp = cp << 6 | (p[i] & 0x3F);
-		}
-		if (i <= n || (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
+		else
+			p += n;
 	}
 }
 

@@ -94,7 +94,9 @@ static int pattern_match(const char *pattern, const char *path, struct http_requ
 			const char *se = strchr(s, '/');
 			size_t slen = se ? (size_t)(se - s) : strlen(s);
 
-			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS)
+			/* names are UTF-8: a segment that is not names nothing
+			 * (and PostgreSQL refuses to compare with it) */
+			if (!pe || slen == 0 || n >= HTTP_MAX_PARAMS || !http_utf8_valid(s, slen))
 				break; /* *p is '{': no match, captures freed below */
 			if (req)
 				req->param_values[n] = xstrndup(s, slen);

@@ -15,4 +15,7 @@ size_t http_pattern_params(const char *pattern, char names[][64], size_t cap);
 /* The names of the roles in the bit set `roles`, in table order (authz.c; new reference). */
 json_t *http_roles_json(unsigned roles);
 
+/* 1 when the len bytes at s are well-formed UTF-8 with no NUL (response.c). */
+int http_utf8_valid(const char *s, size_t len);
+
 #endif

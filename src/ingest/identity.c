@@ -221,7 +221,7 @@ int identity_unmatched(struct store *s, json_t **out, struct aiv_err *err)
 					      " UNION ALL SELECT u.identity, u.rows FROM"
 					      " usage_unmatched u JOIN usage_identities d ON"
 					      " d.identity = u.identity WHERE d.person IS NULL AND"
-					      " u.import_id IN (SELECT import_id FROM usage_blocks))"
+					      " u.import_id IN (SELECT import_id FROM usage_blocks)) AS t"
 					      " GROUP BY identity ORDER BY sum(rows) DESC, identity",
 					      err);
 	json_t *arr;

@@ -135,6 +135,66 @@ else
 	test_set_prereq SQLITE
 	[ -z "${AIVALUE_TEST_PG:-}" ] || test_set_prereq PG
 fi
+# test_sql SQL: run SQL on this file's workspace, whichever the backend
+# (sqlite3 on the file, psql on the database), rows printed as sqlite3
+# prints them: fields joined by '|', no header.  For tests that read or
+# tamper with the store itself; the SQL must be valid on both engines
+# (strings in single quotes).
+test_sql() {
+	aiv_sql_on_ "$AIVALUE_DB" "$1"
+}
+aiv_sql_on_() {
+	case "$1" in
+	postgres://* | postgresql://*)
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+	*) sqlite3 "$1" "$2" ;;
+	esac
+}
+# workspace_copy NAME [FROM]: a copy of this file's workspace (or of the
+# copy named FROM) to tamper with:
+# NAME.db in $TEST_DIR on SQLite, on PostgreSQL a database made with
+# CREATE DATABASE ... TEMPLATE (no server may be connected to the
+# workspace meanwhile) and dropped at the end.  workspace_db NAME prints
+# what --db takes for the copy; test_sql_on NAME SQL runs SQL on it.
+workspace_db() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*) pg_uri "${aiv_t}_$1" ;;
+	*) echo "$TEST_DIR/$1.db" ;;
+	esac
+}
+workspace_copy() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
+			-c "CREATE DATABASE \"${aiv_t}_$1\" TEMPLATE \"$aiv_t${2:+_$2}\"" >/dev/null &&
+		echo "${aiv_t}_$1" >>"$TEST_DIR/.pg_dbs" ;;
+	*) sqlite3 "$(if [ -n "${2:-}" ]; then workspace_db "$2"; else echo "$AIVALUE_DB"; fi)" \
+		".backup '$TEST_DIR/$1.db'" ;;
+	esac
+}
+test_sql_on() {
+	aiv_sql_on_ "$(workspace_db "$1")" "$2"
+}
+# workspace_new NAME: an empty store, not initialised (NAME.db on SQLite,
+# a new database on PostgreSQL); workspace_db NAME prints its --db.
+workspace_new() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*) pg_create_db "${aiv_t}_$1" ;;
+	*) rm -f "$TEST_DIR/$1.db" ;;
+	esac
+}
+# test_dump: the workspace's whole content as SQL text (pg_dump --data-only
+# on PostgreSQL, without its \restrict lines, whose key is new each time;
+# iterdump on SQLite), to show that something wrote nothing
+test_dump() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		pg_dump --data-only --no-owner --no-privileges -d "$AIVALUE_DB" \
+			>"$TEST_DIR/.pg_dump.sql" 2>"$TEST_DIR/.pg_dump.err" &&
+		sed '/^\\\(un\)\{0,1\}restrict /d' "$TEST_DIR/.pg_dump.sql" ;;
+	*) python3 -S -c "import sqlite3, sys; print(chr(10).join(sqlite3.connect(sys.argv[1]).iterdump()))" "$AIVALUE_DB" ;;
+	esac
+}
 
 say() { echo "# $*"; }
 

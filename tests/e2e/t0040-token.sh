@@ -7,8 +7,9 @@ test_expect_success 'create prints the token once and stores only its hash' '
 	aivalue token create --name ci --role viewer >tok 2>msg &&
 	test_grep "^aiv_[A-Za-z0-9_-]\{43\}$" tok &&
 	test_grep "shown only once" msg &&
-	! sqlite3 aivalue.db "SELECT * FROM tokens" | grep -F "$(cat tok)" &&
-	sqlite3 aivalue.db "SELECT hash FROM tokens WHERE name = \"ci\"" >h &&
+	test_sql "SELECT * FROM tokens" >rows &&
+	! grep -F "$(cat tok)" rows &&
+	test_sql "SELECT hash FROM tokens WHERE name = '\''ci'\''" >h &&
 	test "$(cat h)" = "$(printf %s "$(cat tok)" | sha256sum | cut -d" " -f1)"
 '
 test_expect_success 'the ledger records name and role, never the secret' '

@@ -4,18 +4,18 @@
 #
 # A workspace gets the Acme example plus a person whose strings hold
 # unicode, quotes and control characters; a checkpoint is taken.  Then, on
-# copies of the database, each kind of tampering is done with the sqlite3
-# CLI (what anyone with write access to the file could do), and both
+# copies of the database, each kind of tampering is done with sqlite3 or psql
+# (what anyone with write access to the store could do), and both
 # verifiers must fail at the same, first bad entry.
 
 . "$(dirname "$0")/lib.sh"
 
 VERIFY="$TEST_ROOT/tools/verify-ledger.py"
 
-# tamper NAME SQL: copy the workspace to NAME.db and run SQL on the copy
+# tamper NAME SQL: copy the workspace (workspace_copy) and run SQL on the copy
 tamper() {
-	sqlite3 aivalue.db ".backup '$1.db'" &&
-	sqlite3 "$1.db" "$2"
+	workspace_copy "$1" &&
+	test_sql_on "$1" "$2"
 }
 
 # both_fail_at NAME SEQ WORDS [--expect-head CP]: aivalue and the script
@@ -23,11 +23,11 @@ tamper() {
 both_fail_at() {
 	name=$1 seq=$2 words=$3 &&
 	shift 3 &&
-	test_must_fail --exit=1 aivalue --db "$name.db" audit verify "$@" 2>"$name.err" &&
+	test_must_fail --exit=1 aivalue --db "$(workspace_db "$name")" audit verify "$@" 2>"$name.err" &&
 	test_grep "^error: ledger verification failed at entry $seq: " "$name.err" &&
 	test_grep "$words" "$name.err" &&
 	test "$(wc -l <"$name.err")" -eq 1 &&
-	aivalue --db "$name.db" audit export >"$name.jsonl" &&
+	aivalue --db "$(workspace_db "$name")" audit export >"$name.jsonl" &&
 	test_must_fail --exit=1 python3 -S "$VERIFY" "$@" "$name.jsonl" >"$name.py" &&
 	test_grep "^FAIL at entry $seq: " "$name.py"
 }
@@ -46,7 +46,7 @@ test_expect_success 'set up: init, apply Acme and a person with awkward strings'
 	aivalue apply -f awkward.yaml &&
 	aivalue audit checkpoint >checkpoint &&
 	test_grep -E "^[0-9]+:[0-9a-f]{64}$" checkpoint &&
-	test "$(sqlite3 aivalue.db "SELECT count(*) FROM ledger")" -gt 400
+	test "$(test_sql "SELECT count(*) FROM ledger")" -gt 400
 '
 HEAD_SEQ=$(cut -d: -f1 checkpoint)
 CP=$(cat checkpoint)
@@ -95,34 +95,34 @@ test_expect_success 'export -o FILE and verify-ledger.py --help' '
 	test -x "$VERIFY"
 '
 
-test_expect_success SQLITE 'modified payload is caught at that entry' '
+test_expect_success 'modified payload is caught at that entry' '
 	tamper payload "$SQL_PAYLOAD" &&
-	seq=$(sqlite3 payload.db "$SQL_DIRECTOR") &&
+	seq=$(test_sql_on payload "$SQL_DIRECTOR") &&
 	test -n "$seq" &&
 	both_fail_at payload "$seq" "has been altered"
 '
 
-test_expect_success SQLITE 'modified payload of the awkward entry is caught' '
+test_expect_success 'modified payload of the awkward entry is caught' '
 	tamper awk "$SQL_AWK" &&
 	both_fail_at awk "$HEAD_SEQ" "has been altered"
 '
 
-test_expect_success SQLITE 'modified hash is caught at that entry' '
+test_expect_success 'modified hash is caught at that entry' '
 	tamper hash "$SQL_HASH" &&
 	both_fail_at hash 200 "has been altered"
 '
 
-test_expect_success SQLITE 'deleted entry is caught at the next one' '
+test_expect_success 'deleted entry is caught at the next one' '
 	tamper delete "DELETE FROM ledger WHERE seq = 300" &&
 	both_fail_at delete 301 "entry 300 is missing"
 '
 
-test_expect_success SQLITE 'deleted entry with the gap closed up is caught' '
+test_expect_success 'deleted entry with the gap closed up is caught' '
 	tamper delete2 "DELETE FROM ledger WHERE seq = 300; UPDATE ledger SET seq = -seq WHERE seq > 300; UPDATE ledger SET seq = -seq - 1 WHERE seq < 0" &&
 	both_fail_at delete2 300 "does not link"
 '
 
-test_expect_success SQLITE 'inserted entry (copied neighbour) is caught at the inserted entry' '
+test_expect_success 'inserted entry (copied neighbour) is caught at the inserted entry' '
 	tamper insert "$SQL_INSERT" &&
 	both_fail_at insert 151 "has been altered"
 '
@@ -145,20 +145,20 @@ test_expect_success SQLITE 'inserted entry with a correct hash of its own is cau
 	both_fail_at insert2 152 "does not link"
 '
 
-test_expect_success SQLITE 'reordered entries (two rows swapped) are caught at the first' '
+test_expect_success 'reordered entries (two rows swapped) are caught at the first' '
 	tamper reorder "CREATE TEMP TABLE sw AS SELECT * FROM ledger WHERE seq IN (50, 51); UPDATE ledger SET (time, actor, action, subject, payload, prev_hash, hash) = (SELECT time, actor, action, subject, payload, prev_hash, hash FROM sw WHERE sw.seq = 101 - ledger.seq) WHERE seq IN (50, 51)" &&
-	test "$(sqlite3 reorder.db "SELECT subject FROM ledger WHERE seq = 50")" = \
-	     "$(sqlite3 aivalue.db "SELECT subject FROM ledger WHERE seq = 51")" &&
+	test "$(test_sql_on reorder "SELECT subject FROM ledger WHERE seq = 50")" = \
+	     "$(test_sql "SELECT subject FROM ledger WHERE seq = 51")" &&
 	both_fail_at reorder 50 "does not link"
 '
 
-test_expect_success SQLITE 'truncation: the chain alone verifies ok (a shorter chain is a valid chain)' '
+test_expect_success 'truncation: the chain alone verifies ok (a shorter chain is a valid chain)' '
 	tamper trunc "DELETE FROM ledger WHERE seq > 440" &&
-	aivalue --db trunc.db audit verify --no-state >trunc.out &&
+	aivalue --db "$(workspace_db trunc)" audit verify --no-state >trunc.out &&
 	test_grep "^ledger ok: 440 entries" trunc.out &&
-	test_must_fail --exit=1 aivalue --db trunc.db audit verify 2>trunc.err &&
+	test_must_fail --exit=1 aivalue --db "$(workspace_db trunc)" audit verify 2>trunc.err &&
 	test_grep "^error: table people, row zoe.zhang: no ledger entry accounts for this row" trunc.err &&
-	aivalue --db trunc.db audit export >trunc.jsonl &&
+	aivalue --db "$(workspace_db trunc)" audit export >trunc.jsonl &&
 	python3 -S "$VERIFY" trunc.jsonl >trunc.py &&
 	test_grep "^ok: 440 entries" trunc.py
 '
@@ -175,7 +175,7 @@ test_expect_success SQLITE 'a rewritten chain is caught only by the checkpoint' 
 '
 
 test_expect_success 'audit verify --json names the bad entry' '
-	test_must_fail aivalue --db delete.db --json audit verify >v.json 2>/dev/null &&
+	test_must_fail aivalue --db "$(workspace_db delete)" --json audit verify >v.json 2>/dev/null &&
 	test "$(json_get v.json "d[\"ok\"]")" = False &&
 	test "$(json_get v.json "d[\"bad_seq\"]")" = 301
 '

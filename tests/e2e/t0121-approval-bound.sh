@@ -3,7 +3,7 @@
 #
 # An approved exception item releases the escalated decision it was raised
 # for, once.  The exceptions table alone must not be able to do that: a row
-# set to 'approved' with the sqlite3 CLI (no ledger entry), or an approved
+# set to 'approved' with sqlite3 or psql (no ledger entry), or an approved
 # row whose argument digest is swapped for another request's, must release
 # nothing.  decide then denies, fail closed, and says why.
 
@@ -23,48 +23,48 @@ decide_on() {
 test_expect_success 'set up: two escalated invoices (inv-3, inv-4) in the exception queue' '
 	aivalue init &&
 	aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null &&
-	decide_on aivalue.db e3.json inv-3 "$INV3" &&
-	decide_on aivalue.db e4.json inv-4 "$INV4" &&
+	decide_on "$AIVALUE_DB" e3.json inv-3 "$INV3" &&
+	decide_on "$AIVALUE_DB" e4.json inv-4 "$INV4" &&
 	test "$(json_get e3.json "d[\"decision\"]")" = escalate &&
 	test "$(json_get e4.json "d[\"decision\"]")" = escalate &&
 	json_get e3.json "d[\"exception_id\"]" >item3 &&
 	json_get e4.json "d[\"exception_id\"]" >item4 &&
-	sqlite3 aivalue.db ".backup clean.db"
+	workspace_copy clean
 '
 
 test_expect_success 'a row set to approved behind the ledger releases nothing' '
-	sqlite3 clean.db ".backup forged.db" &&
-	sqlite3 forged.db "UPDATE exceptions SET state = '\''approved'\'', approver = '\''ana'\'',
+	workspace_copy forged clean &&
+	test_sql_on forged "UPDATE exceptions SET state = '\''approved'\'', approver = '\''ana'\'',
 		reason = '\''forged'\'' WHERE id = '\''$(cat item3)'\''" &&
-	decide_on forged.db f.json inv-3 "$INV3" --approved "$(cat item3)" 2>f.err &&
+	decide_on "$(workspace_db forged)" f.json inv-3 "$INV3" --approved "$(cat item3)" 2>f.err &&
 	test "$(json_get f.json "d[\"decision\"]")" = deny &&
 	test_grep "approval .$(cat item3). is not the one the ledger recorded (the ledger says pending): denied, fail closed" f.json &&
 	test_grep "^aivalue: approval .$(cat item3). is not the one the ledger recorded" f.err &&
-	test "$(sqlite3 forged.db "SELECT used_at IS NULL FROM exceptions WHERE id = '\''$(cat item3)'\''")" = 1
+	test "$(test_sql_on forged "SELECT count(*) FROM exceptions WHERE used_at IS NULL AND id = '\''$(cat item3)'\''")" = 1
 '
 
-test_expect_success SQLITE 'the same approval given through the queue releases the decision once' '
+test_expect_success 'the same approval given through the queue releases the decision once' '
 	aivalue exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
-	decide_on aivalue.db ok.json inv-3 "$INV3" --approved "$(cat item3)" &&
+	decide_on "$AIVALUE_DB" ok.json inv-3 "$INV3" --approved "$(cat item3)" &&
 	test "$(json_get ok.json "d[\"decision\"]")" = allow &&
 	test_grep "approved by ana" ok.json
 '
 
 test_expect_success 'a real approval whose digest is swapped for another request does not release that one' '
-	sqlite3 clean.db ".backup swap.db" &&
-	aivalue --db swap.db exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
-	sqlite3 swap.db "UPDATE exceptions SET digest = (SELECT digest FROM exceptions
+	workspace_copy swap clean &&
+	aivalue --db "$(workspace_db swap)" exceptions approve "$(cat item3)" --as ana --reason "PO checked" &&
+	test_sql_on swap "UPDATE exceptions SET digest = (SELECT digest FROM exceptions
 		WHERE id = '\''$(cat item4)'\'') WHERE id = '\''$(cat item3)'\''" &&
-	decide_on swap.db s.json inv-4 "$INV4" --approved "$(cat item3)" 2>s.err &&
+	decide_on "$(workspace_db swap)" s.json inv-4 "$INV4" --approved "$(cat item3)" 2>s.err &&
 	test "$(json_get s.json "d[\"decision\"]")" = deny &&
 	test_grep "is not the one the ledger recorded (the ledger says approved by ana)" s.json
 '
 
 test_expect_success 'a rejected item flipped to approved releases nothing' '
-	sqlite3 clean.db ".backup rej.db" &&
-	aivalue --db rej.db exceptions reject "$(cat item4)" --as ana --reason "duplicate" &&
-	sqlite3 rej.db "UPDATE exceptions SET state = '\''approved'\'' WHERE id = '\''$(cat item4)'\''" &&
-	decide_on rej.db r.json inv-4 "$INV4" --approved "$(cat item4)" 2>r.err &&
+	workspace_copy rej clean &&
+	aivalue --db "$(workspace_db rej)" exceptions reject "$(cat item4)" --as ana --reason "duplicate" &&
+	test_sql_on rej "UPDATE exceptions SET state = '\''approved'\'' WHERE id = '\''$(cat item4)'\''" &&
+	decide_on "$(workspace_db rej)" r.json inv-4 "$INV4" --approved "$(cat item4)" 2>r.err &&
 	test "$(json_get r.json "d[\"decision\"]")" = deny &&
 	test_grep "the ledger says rejected by ana" r.json
 '
@@ -78,28 +78,28 @@ test_expect_success 'a rejected item flipped to approved releases nothing' '
 # audit verify replays used_at/used_decision from them, and decide refuses
 # an approval a decision already used, whatever the table says.
 
-test_expect_success SQLITE 'the decision log says which decision used inv-3.s approval; verify agrees' '
+test_expect_success 'the decision log says which decision used inv-3.s approval; verify agrees' '
 	json_get ok.json "d[\"decision_id\"]" >dec &&
-	test "$(sqlite3 aivalue.db "SELECT used_decision FROM exceptions WHERE id = '\''$(cat item3)'\''")" = "$(cat dec)" &&
+	test "$(test_sql "SELECT used_decision FROM exceptions WHERE id = '\''$(cat item3)'\''")" = "$(cat dec)" &&
 	aivalue audit verify >v.out &&
 	test_grep "^state ok: " v.out
 '
 
-test_expect_success SQLITE 'used_at cleared behind the ledger: named, and the approval releases nothing' '
-	sqlite3 aivalue.db ".backup c.db" &&
-	sqlite3 c.db "UPDATE exceptions SET used_at = NULL, used_decision = NULL WHERE id = '\''$(cat item3)'\''" &&
-	test_must_fail aivalue --db c.db audit verify 2>c.err &&
+test_expect_success 'used_at cleared behind the ledger: named, and the approval releases nothing' '
+	workspace_copy c &&
+	test_sql_on c "UPDATE exceptions SET used_at = NULL, used_decision = NULL WHERE id = '\''$(cat item3)'\''" &&
+	test_must_fail aivalue --db "$(workspace_db c)" audit verify 2>c.err &&
 	test_grep "^error: table exceptions, row $(cat item3): used_at is (none) (decision (none)) but the decision log says decision $(cat dec) used it at 20[0-9T:.-]*Z$" c.err &&
-	decide_on c.db again.json inv-3 "$INV3" --approved "$(cat item3)" 2>again.err &&
+	decide_on "$(workspace_db c)" again.json inv-3 "$INV3" --approved "$(cat item3)" 2>again.err &&
 	test "$(json_get again.json "d[\"decision\"]")" = deny &&
 	test_grep "approval .$(cat item3). was already used by decision $(cat dec) (the exceptions table says it was not): denied, fail closed" again.json &&
 	test_grep "^aivalue: approval .$(cat item3). was already used by decision" again.err
 '
 
-test_expect_success SQLITE 'used_at set on an item no decision used is named' '
-	sqlite3 aivalue.db ".backup u.db" &&
-	sqlite3 u.db "UPDATE exceptions SET used_at = '\''2026-12-01T00:00:00.000000Z'\'', used_decision = '\''dec-x'\'' WHERE id = '\''$(cat item4)'\''" &&
-	test_must_fail aivalue --db u.db audit verify 2>u.err &&
+test_expect_success 'used_at set on an item no decision used is named' '
+	workspace_copy u &&
+	test_sql_on u "UPDATE exceptions SET used_at = '\''2026-12-01T00:00:00.000000Z'\'', used_decision = '\''dec-x'\'' WHERE id = '\''$(cat item4)'\''" &&
+	test_must_fail aivalue --db "$(workspace_db u)" audit verify 2>u.err &&
 	test_grep "^error: table exceptions, row $(cat item4): used_at is 2026-12-01T00:00:00.000000Z (decision dec-x) but the decision log says no decision used it$" u.err &&
 	test_grep "state verification failed: 1 difference " u.err
 '

@@ -8,9 +8,10 @@
 
 TRACE="$TEST_ROOT/tests/data/usage/otel-agent-trace.jsonl"
 
+# tamper NAME SQL: copy the workspace (workspace_copy) and run SQL on the copy
 tamper() {
-	sqlite3 aivalue.db ".backup '$1.db'" &&
-	sqlite3 "$1.db" "$2"
+	workspace_copy "$1" &&
+	test_sql_on "$1" "$2"
 }
 
 test_expect_success 'set up: agents, and 3 tool calls from an OTel trace' '
@@ -24,17 +25,17 @@ test_expect_success 'set up: agents, and 3 tool calls from an OTel trace' '
 	test "$(json_get log.json "d[0][\"payload\"][\"state_sha256\"][\"tool_calls\"]")" != ""
 '
 
-test_expect_success SQLITE 'a tool call re-attributed to another agent is caught' '
+test_expect_success 'a tool call re-attributed to another agent is caught' '
 	tamper agent "UPDATE tool_calls SET agent = '\''claims-bot'\'' WHERE tool = '\''pay_invoice'\''" &&
-	test_must_fail --exit=1 aivalue --db agent.db audit verify >agent.out 2>agent.err &&
+	test_must_fail --exit=1 aivalue --db "$(workspace_db agent)" audit verify >agent.out 2>agent.err &&
 	test_grep "^ledger ok: " agent.out &&
 	test_grep "^error: table tool_calls, row \*: the table digests to .* but the newest spans.import (entry [0-9]*) recorded " agent.err
 '
 
-test_expect_success SQLITE 'a tool call added by hand is caught' '
+test_expect_success 'a tool call added by hand is caught' '
 	tamper added "INSERT INTO tool_calls(trace_id, span_id, time_us, time, agent, tool)
 		VALUES ('\''t'\'', '\''s'\'', 0, '\''2029-01-01T00:00:00Z'\'', '\''ap-bot'\'', '\''pay_invoice'\'')" &&
-	test_must_fail --exit=1 aivalue --db added.db audit verify 2>added.err &&
+	test_must_fail --exit=1 aivalue --db "$(workspace_db added)" audit verify 2>added.err &&
 	test_grep "^error: table tool_calls, row \*: " added.err
 '
 

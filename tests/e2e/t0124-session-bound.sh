@@ -30,19 +30,19 @@ test_expect_success 'set up: an admin token signs in to the dashboard' '
 	test "$(get_status "$(cat cookie)")" = 200
 '
 
-test_expect_success SQLITE 'session.create records the stored hash of the session, never its id' '
+test_expect_success 'session.create records the stored hash of the session, never its id' '
 	aivalue audit log --json >log.json &&
 	sid=$(sed "s/^aiv_session=//" cookie) &&
 	hash=$(printf %s "$sid" | sha256sum | cut -c1-64) &&
 	test "$(json_get log.json "[e[\"payload\"].get(\"session_sha256\") for e in d if e[\"action\"] == \"session.create\"]")" = "[${SQ}$hash${SQ}]" &&
-	test "$(sqlite3 aivalue.db "SELECT hash FROM sessions")" = "$hash" &&
+	test "$(test_sql "SELECT hash FROM sessions")" = "$hash" &&
 	test_must_fail grep -q "$sid" log.json &&
 	aivalue audit verify >ok.out &&
 	test_grep "^state ok: " ok.out
 '
 
-test_expect_success SQLITE 'a session row added behind the ledger for the admin token does not authenticate' '
-	sqlite3 aivalue.db "INSERT INTO sessions(hash, token_id, created_at, expires_at)
+test_expect_success 'a session row added behind the ledger for the admin token does not authenticate' '
+	test_sql "INSERT INTO sessions(hash, token_id, created_at, expires_at)
 		SELECT '\''$FORGED_HASH'\'', id, '\''2026-01-01T00:00:00.000000Z'\'',
 		'\''2099-01-01T00:00:00.000000Z'\'' FROM tokens WHERE name = '\''ada'\''" &&
 	test "$(get_status "aiv_session=$FORGED")" = 401 &&
@@ -50,12 +50,12 @@ test_expect_success SQLITE 'a session row added behind the ledger for the admin 
 	test "$(get_status "$(cat cookie)")" = 200
 '
 
-test_expect_success SQLITE 'signing out ends the session: its row put back authenticates nobody' '
-	sqlite3 aivalue.db "SELECT * FROM sessions WHERE hash <> '\''$FORGED_HASH'\''" >row &&
+test_expect_success 'signing out ends the session: its row put back authenticates nobody' '
+	test_sql "SELECT * FROM sessions WHERE hash <> '\''$FORGED_HASH'\''" >row &&
 	curl -s -o /dev/null -b "$(cat cookie)" "$AIV_URL/logout" &&
 	test "$(get_status "$(cat cookie)")" = 401 &&
-	sqlite3 aivalue.db "INSERT INTO sessions SELECT * FROM (SELECT '\''$(cut -d"|" -f1 row)'\'',
-		$(cut -d"|" -f2 row), '\''$(cut -d"|" -f3 row)'\'', '\''$(cut -d"|" -f4 row)'\'')" &&
+	test_sql "INSERT INTO sessions SELECT * FROM (SELECT '\''$(cut -d"|" -f1 row)'\'',
+		$(cut -d"|" -f2 row), '\''$(cut -d"|" -f3 row)'\'', '\''$(cut -d"|" -f4 row)'\'') AS r" &&
 	test "$(get_status "$(cat cookie)")" = 401 &&
 	test_grep "refused a session of token .ada.: no ledger entry created it, or one ended it" "$TEST_DIR/server.log" &&
 	aivalue audit log --json >log2.json &&
@@ -69,17 +69,17 @@ test_expect_success 'audit verify names the rows the ledger did not create' '
 	test_grep "state verification failed: 2 differences " bad.err
 '
 
-test_expect_success SQLITE 'a real session whose expiry was moved behind the ledger is named' '
-	sqlite3 aivalue.db "DELETE FROM sessions" &&
+test_expect_success 'a real session whose expiry was moved behind the ledger is named' '
+	test_sql "DELETE FROM sessions" &&
 	login_cookie "$(cat ada.tok)" >cookie2 &&
-	sqlite3 aivalue.db "UPDATE sessions SET expires_at = '\''2099-01-01T00:00:00.000000Z'\''" &&
+	test_sql "UPDATE sessions SET expires_at = '\''2099-01-01T00:00:00.000000Z'\''" &&
 	test_must_fail aivalue audit verify >exp.out 2>exp.err &&
 	test_grep "^error: table sessions, row ada/.*: it expires at 2099-01-01T00:00:00.000000Z but the ledger says 20.* (entry [0-9]*)$" exp.err &&
 	test "$(get_status "$(cat cookie2)")" = 200
 '
 
-test_expect_success SQLITE 'a deleted session row is reported missing while the ledger says it lives' '
-	sqlite3 aivalue.db "DELETE FROM sessions" &&
+test_expect_success 'a deleted session row is reported missing while the ledger says it lives' '
+	test_sql "DELETE FROM sessions" &&
 	test_must_fail aivalue audit verify >gone.out 2>gone.err &&
 	test_grep "^error: table sessions, row ada: missing: session.create entry [0-9]* recorded a session that has not expired$" gone.err
 '

@@ -2,7 +2,7 @@
 # t0125-change-bound.sh - a change request's status is the ledger's.
 #
 # change_requests.status used to be the only thing `change merge` asked:
-# set it to approved with sqlite3 and an unapproved change merged.  Now
+# set it to approved with sqlite3 (or psql) and an unapproved change merged.  Now
 # merge asks the ledger: its status of the request (moved by change.open,
 # change.approve {status}, change.reject, change.merge, change.done) must
 # be approved, every approving signature row must be one a change.approve
@@ -42,11 +42,12 @@ respec() {
 	PY
 }
 
+# merge_refused NAME WHY: merging CR-1 on the copy NAME is refused for WHY
 merge_refused() {
 	db=$1 why=$2 &&
-	test_must_fail aivalue --db "$db" change merge CR-1 >m.out 2>m.err &&
+	test_must_fail aivalue --db "$(workspace_db "$db")" change merge CR-1 >m.out 2>m.err &&
 	test_grep "^error: CR-1 cannot be merged: $why" m.err &&
-	test "$(sqlite3 "$db" "SELECT status || ' v' || version FROM change_requests, artefacts
+	test "$(test_sql_on "$db" "SELECT status || ' v' || version FROM change_requests, artefacts
 		WHERE artefacts.id = 'SOP-12'")" = "approved v1"
 }
 
@@ -61,62 +62,62 @@ test_expect_success 'set up: CR-1 on SOP-12, approved once (one.db) and twice (a
 	aivalue change open --artefact SOP-12 --file sop-12-v2.md --reason photos \
 		--as ayesha.khan >/dev/null &&
 	aivalue change approve CR-1 --as kerem.sahin --meaning "approved as owner" --reason ok >/dev/null &&
-	test "$(sqlite3 aivalue.db "SELECT status FROM change_requests")" = open &&
-	sqlite3 aivalue.db ".backup one.db" &&
+	test "$(test_sql "SELECT status FROM change_requests")" = open &&
+	workspace_copy one &&
 	aivalue change approve CR-1 --as camila.laurent --meaning "approved as REQ-21 owner" \
 		--reason ok >/dev/null &&
-	test "$(sqlite3 aivalue.db "SELECT status FROM change_requests")" = approved &&
-	sqlite3 aivalue.db ".backup approved.db" &&
+	test "$(test_sql "SELECT status FROM change_requests")" = approved &&
+	workspace_copy approved &&
 	aivalue audit log --json >log.json &&
 	test "$(json_get log.json "[e[\"payload\"][\"status\"] for e in d if e[\"action\"] == \"change.approve\"]")" = "[${SQ}approved${SQ}, ${SQ}open${SQ}]"
 '
 
 test_expect_success 'a status set to approved behind the ledger merges nothing' '
-	sqlite3 one.db ".backup f1.db" &&
-	sqlite3 f1.db "UPDATE change_requests SET status = '\''approved'\''" &&
-	merge_refused f1.db "the ledger says it is not approved (ledger entry [0-9]*); the change tables were changed outside the ledger" &&
+	workspace_copy f1 one &&
+	test_sql_on f1 "UPDATE change_requests SET status = '\''approved'\''" &&
+	merge_refused f1 "the ledger says it is not approved (ledger entry [0-9]*); the change tables were changed outside the ledger" &&
 	test_grep "^aivalue: refused to merge CR-1: the ledger says it is not approved" m.err &&
-	test_must_fail aivalue --db f1.db audit verify 2>v.err &&
+	test_must_fail aivalue --db "$(workspace_db f1)" audit verify 2>v.err &&
 	test_grep "^error: table change_requests, row CR-1: status is approved but the ledger says open (entry [0-9]*)$" v.err
 '
 
 test_expect_success 'a signature row whose signer was changed merges nothing' '
-	sqlite3 approved.db ".backup f2.db" &&
-	sqlite3 f2.db "UPDATE change_signatures SET signer = '\''xiu.zhou'\'' WHERE signer = '\''camila.laurent'\''" &&
-	merge_refused f2.db "an approving signature is not one the ledger recorded"
+	workspace_copy f2 approved &&
+	test_sql_on f2 "UPDATE change_signatures SET signer = '\''xiu.zhou'\'' WHERE signer = '\''camila.laurent'\''" &&
+	merge_refused f2 "an approving signature is not one the ledger recorded"
 '
 
 test_expect_success 'a signature row added with its own record (and hash) merges nothing' '
-	sqlite3 one.db ".backup f3.db" &&
-	sqlite3 f3.db "SELECT record FROM change_signatures" |
+	workspace_copy f3 one &&
+	test_sql_on f3 "SELECT record FROM change_signatures" |
 		sed "s/kerem.sahin/camila.laurent/" | tr -d "\n" >rec &&
-	sqlite3 f3.db "INSERT INTO change_signatures(cr, artefact, decision, signer, time, meaning,
+	test_sql_on f3 "INSERT INTO change_signatures(cr, artefact, decision, signer, time, meaning,
 		reason, record, record_hash, ledger_seq) SELECT cr, artefact, decision,
 		'\''camila.laurent'\'', time, meaning, reason, '\''$(cat rec)'\'',
 		'\''$(sha256sum <rec | cut -c1-64)'\'', ledger_seq FROM change_signatures" &&
-	sqlite3 f3.db "UPDATE change_requests SET status = '\''approved'\''" &&
-	merge_refused f3.db "the ledger says it is not approved"
+	test_sql_on f3 "UPDATE change_requests SET status = '\''approved'\''" &&
+	merge_refused f3 "the ledger says it is not approved"
 '
 
 test_expect_success 'an approving signature row deleted: the rest no longer satisfy the path' '
-	sqlite3 approved.db ".backup f4.db" &&
-	sqlite3 f4.db "DELETE FROM change_signatures WHERE signer = '\''camila.laurent'\''" &&
-	merge_refused f4.db "the signatures the ledger recorded do not satisfy its approval path"
+	workspace_copy f4 approved &&
+	test_sql_on f4 "DELETE FROM change_signatures WHERE signer = '\''camila.laurent'\''" &&
+	merge_refused f4 "the signatures the ledger recorded do not satisfy its approval path"
 '
 
-test_expect_success SQLITE 'the real approval merges, and audit verify agrees with every time' '
+test_expect_success 'the real approval merges, and audit verify agrees with every time' '
 	aivalue change merge CR-1 >merge.out &&
 	test_grep "^merged CR-1: SOP-12 v1 -> v2; 4 artefacts are stale" merge.out &&
 	aivalue audit verify >ok.out &&
 	test_grep "^state ok: " ok.out &&
-	test "$(sqlite3 aivalue.db "SELECT status, approved_at, merged_at, closed_at IS NULL FROM change_requests")" = "merged|1793610000000000|1793610000000000|1"
+	test "$(test_sql "SELECT status, approved_at, merged_at, CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END FROM change_requests")" = "merged|1793610000000000|1793610000000000|1"
 '
 
-test_expect_success SQLITE 'status and times moved behind the ledger are named by audit verify' '
-	sqlite3 aivalue.db ".backup t.db" &&
-	sqlite3 t.db "UPDATE change_requests SET status = '\''done'\'', closed_at = 1793610000000000,
+test_expect_success 'status and times moved behind the ledger are named by audit verify' '
+	workspace_copy t &&
+	test_sql_on t "UPDATE change_requests SET status = '\''done'\'', closed_at = 1793610000000000,
 		merged_at = merged_at + 1, approved_at = NULL" &&
-	test_must_fail aivalue --db t.db audit verify 2>t.err &&
+	test_must_fail aivalue --db "$(workspace_db t)" audit verify 2>t.err &&
 	test_grep "^error: table change_requests, row CR-1: status is done but the ledger says merged (entry [0-9]*)$" t.err &&
 	test_grep "^error: table change_requests, row CR-1: approved_at is (none) but the ledger says 2026-11-02T09:00:00.000000Z (entry [0-9]*)$" t.err &&
 	test_grep "^error: table change_requests, row CR-1: merged_at is 2026-11-02T09:00:00.000001Z but the ledger says 2026-11-02T09:00:00.000000Z (entry [0-9]*)$" t.err &&

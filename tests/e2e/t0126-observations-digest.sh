@@ -3,7 +3,7 @@
 #
 # The evidence.import entry held the file's SHA-256 and a row count, and
 # the rows were written after it: an observation value edited with
-# sqlite3 (a cycle time made shorter, say) verified clean.  Now the rows
+# sqlite3 or psql (a cycle time made shorter, say) verified clean.  Now the rows
 # are written first and the entry records rows_sha256, the row digest of
 # what the import wrote (docs/ledger.md, "The state digest"), so
 # `audit verify` names the import whose rows no longer digest to it.
@@ -41,32 +41,38 @@ test_expect_success 'set up: two observations imported' '
 	sha256sum obs.csv | cut -c1-64 >sha
 '
 
-test_expect_success SQLITE 'the evidence.import entry records the digest of the rows it wrote' '
+test_expect_success 'the evidence.import entry records a row digest, and the import its entry' '
 	aivalue audit log --json >log.json &&
 	json_get log.json "[e[\"payload\"] for e in d if e[\"action\"] == \"evidence.import\"][0][\"rows_sha256\"]" >recorded &&
-	digest aivalue.db "$(cat sha)" >computed &&
-	test_cmp computed recorded &&
-	test "$(sqlite3 aivalue.db "SELECT seq = (SELECT max(seq) FROM ledger WHERE action = '\''evidence.import'\'') FROM observation_imports")" = 1 &&
+	test_grep "^[0-9a-f]\{64\}$" recorded &&
+	test_sql "SELECT max(seq) FROM ledger WHERE action = '\''evidence.import'\''" >entry &&
+	test_sql "SELECT seq FROM observation_imports" >import_entry &&
+	test_cmp entry import_entry &&
 	aivalue audit verify >ok.out &&
 	test_grep "^state ok: " ok.out
 '
 
-test_expect_success SQLITE 'an observation value edited behind the ledger is named by audit verify' '
-	sqlite3 aivalue.db ".backup v.db" &&
-	sqlite3 v.db "UPDATE observations SET value = 6 WHERE unit = '\''c1'\''" &&
-	test_must_fail aivalue --db v.db audit verify >v.out 2>v.err &&
+test_expect_success SQLITE 'that digest is the one of the rows the import wrote (computed here)' '
+	digest aivalue.db "$(cat sha)" >computed &&
+	test_cmp computed recorded
+'
+
+test_expect_success 'an observation value edited behind the ledger is named by audit verify' '
+	workspace_copy v &&
+	test_sql_on v "UPDATE observations SET value = 6 WHERE unit = '\''c1'\''" &&
+	test_must_fail aivalue --db "$(workspace_db v)" audit verify >v.out 2>v.err &&
 	test_grep "^error: table observations, row obs.csv: the rows of this import digest to [0-9a-f]\{12\}\.\.\. but evidence.import entry [0-9]* recorded $(cut -c1-12 recorded)\.\.\.: a value was edited, or a row added or removed$" v.err &&
 	test_grep "state verification failed: 1 difference " v.err
 '
 
-test_expect_success SQLITE 'so is an attribute cleared, or a unit renamed' '
-	sqlite3 aivalue.db ".backup a.db" &&
-	sqlite3 a.db "UPDATE observations SET attrs = NULL WHERE unit = '\''c1'\''" &&
-	test_must_fail aivalue --db a.db audit verify 2>a.err &&
+test_expect_success 'so is an attribute cleared, or a unit renamed' '
+	workspace_copy a &&
+	test_sql_on a "UPDATE observations SET attrs = NULL WHERE unit = '\''c1'\''" &&
+	test_must_fail aivalue --db "$(workspace_db a)" audit verify 2>a.err &&
 	test_grep "^error: table observations, row obs.csv: the rows of this import digest" a.err &&
-	sqlite3 aivalue.db ".backup i.db" &&
-	sqlite3 i.db "UPDATE observations SET unit = '\''c9'\'' WHERE unit = '\''c2'\''" &&
-	test_must_fail aivalue --db i.db audit verify 2>i.err &&
+	workspace_copy i &&
+	test_sql_on i "UPDATE observations SET unit = '\''c9'\'' WHERE unit = '\''c2'\''" &&
+	test_must_fail aivalue --db "$(workspace_db i)" audit verify 2>i.err &&
 	test_grep "^error: table observations, row obs.csv: the rows of this import digest" i.err
 '
 

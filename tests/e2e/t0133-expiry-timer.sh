@@ -10,10 +10,10 @@
 . "$(dirname "$0")/lib.sh"
 
 entries() {
-	sqlite3 aivalue.db "SELECT count(*) FROM ledger"
+	test_sql "SELECT count(*) FROM ledger"
 }
 expiries() {
-	sqlite3 aivalue.db "SELECT count(*) FROM ledger WHERE action = 'exception.expired'
+	test_sql "SELECT count(*) FROM ledger WHERE action = 'exception.expired'
 		AND actor = 'system:expiry'"
 }
 
@@ -32,7 +32,7 @@ AIVALUE_FAKE_TIME=2031-01-01T00:00:00Z
 export AIVALUE_FAKE_TIME
 start_server --quiet --expire-every PT1H
 
-test_expect_success SQLITE 'an auditor GET shows the overdue item expired and writes nothing' '
+test_expect_success 'an auditor GET shows the overdue item expired and writes nothing' '
 	before=$(entries) &&
 	curl -fsS -H "Authorization: Bearer $(cat auditor.tok)" \
 		"$AIV_URL/api/v1/exceptions" >list.json &&
@@ -53,8 +53,8 @@ test_expect_success 'the timer records the expiry as system:expiry with no reque
 	done &&
 	test "$(expiries)" = 1 &&
 	test "$(entries)" = $((before + 2)) &&
-	test "$(sqlite3 aivalue.db "SELECT subject FROM ledger WHERE action = '\''exception.expired'\''")" = "exception:$(cat item)" &&
-	test "$(sqlite3 aivalue.db "SELECT state FROM exceptions WHERE id = '\''$(cat item)'\''")" = expired &&
+	test "$(test_sql "SELECT subject FROM ledger WHERE action = '\''exception.expired'\''")" = "exception:$(cat item)" &&
+	test "$(test_sql "SELECT state FROM exceptions WHERE id = '\''$(cat item)'\''")" = expired &&
 	sleep 1.5 &&
 	test "$(expiries)" = 1
 '

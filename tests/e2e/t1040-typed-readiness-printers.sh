@@ -42,11 +42,11 @@ test_expect_success 'the HTML report prints the same rows' '
 '
 
 test_expect_success 'no framework imported: the text says how to import one' '
-	rm -f "$AIVALUE_DB" &&
-	aivalue init >/dev/null &&
-	aivalue assess crosswalk >out &&
+	workspace_new fresh &&
+	aivalue --db "$(workspace_db fresh)" init >/dev/null &&
+	aivalue --db "$(workspace_db fresh)" assess crosswalk >out &&
 	test_grep "^no framework imported; use .aivalue assess import LIBRARY.yaml.$" out &&
-	aivalue --json assess crosswalk >out.json &&
+	aivalue --db "$(workspace_db fresh)" --json assess crosswalk >out.json &&
 	test "$(cat out.json)" = "[]"
 '
 

@@ -12,7 +12,7 @@ export AIVALUE_FAKE_TIME=2030-01-01T00:00:00Z
 
 # the database's content as SQL text (the file's bytes may move on a checkpoint)
 dump() {
-	python3 -S -c "import sqlite3, sys; print(chr(10).join(sqlite3.connect(sys.argv[1]).iterdump()))" "$AIVALUE_DB"
+	test_dump
 }
 head_is() { test "$(aivalue audit checkpoint)" = "$1"; }
 

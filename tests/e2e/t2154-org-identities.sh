@@ -19,14 +19,15 @@ test_expect_success 'setup: a usage export naming people by UPN, imported before
 	test "$(json_get u.json "d[\"unmatched_rows\"]")" = 4
 '
 
-test_expect_success SQLITE 'the org import joins the usage rows kept unmatched to their people' '
+test_expect_success 'the org import joins the usage rows kept unmatched to their people' '
 	aivalue import org "$FX/entra-page1.json" "$FX/entra-page2.json" --format entra-users \
 		--map "$FX/map.yaml" --json >o.json &&
 	test "$(json_get o.json "d[\"identities\"]")" = 11 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT json_extract(payload, '"'"'$.rejoined_usage_rows'"'"') FROM ledger WHERE action = '"'"'identities.import'"'"'")" = 3 &&
+	aivalue audit log --action identities.import --json >log.json &&
+	test "$(json_get log.json "\" \".join(str(e[\"payload\"][\"rejoined_usage_rows\"]) for e in d)")" = 3 &&
 	aivalue identities unmatched --json >un.json &&
 	test "$(json_get un.json "[x[\"identity\"] for x in d]")" = "['"'"'nobody@elsewhere.example'"'"']" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT person FROM identities WHERE kind = '"'"'upn'"'"' AND value = '"'"'kofi.mensah@fabrikam.onmicrosoft.com'"'"'")" = kofi.mensah
+	test "$(test_sql "SELECT person FROM identities WHERE kind = '"'"'upn'"'"' AND value = '"'"'kofi.mensah@fabrikam.onmicrosoft.com'"'"'")" = kofi.mensah
 '
 
 test_expect_success 'a later usage export matches by UPN at once' '

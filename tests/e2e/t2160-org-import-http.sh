@@ -47,8 +47,9 @@ test_expect_success 'the import: six joiners, three teams, ledgered with the tok
 	sed "\$d" imp.out >imp.json &&
 	test "$(json_get imp.json "\" \".join(sorted(d[\"teams_created\"]))")" = "care engineering executive" &&
 	test "$(json_get imp.json "d[\"ledger\"][\"join\"] > 0")" = True &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT actor || \" \" || json_extract(payload, \"\$.count\") FROM ledger WHERE action = \"org.join\"")" = "token:tok-admin 6" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM people")" = 6 &&
+	aivalue audit log --action org.join --json >join.json &&
+	test "$(json_get join.json "\"|\".join(e[\"actor\"] + \" \" + str(e[\"payload\"][\"count\"]) for e in d)")" = "token:tok-admin 6" &&
+	test "$(test_sql "SELECT count(*) FROM people")" = 6 &&
 	post admin v1.json "?format=entra-users&date=2026-12-02" >again.out &&
 	sed "\$d" again.out >again.json &&
 	test "$(json_get again.json "d[\"unchanged\"]")" = True
@@ -70,7 +71,7 @@ test_expect_success 'admins only; bad input is a 400 naming the body, record and
 	post admin bad.json "?format=entra-users" >bad.out &&
 	test "$(tail -n 1 bad.out)" = 400 &&
 	test_grep "request-body.*record 1.*id" bad.out &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM people")" = 6
+	test "$(test_sql "SELECT count(*) FROM people")" = 6
 '
 
 test_expect_success 'the OpenAPI document lists it, for admins' '

@@ -99,10 +99,10 @@ test_expect_success 'supervised workflow: every allow becomes escalate (phase ga
 '
 
 test_expect_success 'the phase verdict of the playbook engine gates autonomous workflows' '
-	cp "$AIVALUE_DB" gate.db &&
-	AIVALUE_DB=gate.db aivalue phase --record --json >ph.json &&
+	workspace_copy gate &&
+	AIVALUE_DB=$(workspace_db gate) aivalue phase --record --json >ph.json &&
 	test "$(json_get ph.json "d[\"earned\"] < 3")" = True &&
-	AIVALUE_DB=gate.db aivalue decide --agent ap-bot --action approve_invoice \
+	AIVALUE_DB=$(workspace_db gate) aivalue decide --agent ap-bot --action approve_invoice \
 		--resource "Invoice::\"inv-1\"" --context "{\"confidence\": 0.93, \"amount\": 500}" \
 		--json >g.json &&
 	test "$(json_get g.json "d[\"decision\"]")" = escalate &&

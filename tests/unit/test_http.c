@@ -49,6 +49,19 @@ static void test_match(void **state)
 	assert_false(known);
 	assert_null(http_route_match(&req, "GET", "/nowhere", &known, NULL));
 	assert_false(known);
+	/* a segment that is not UTF-8 names nothing ({name} takes UTF-8 only):
+	 * a lone 0xFE, a cut-short sequence, an overlong '/', a surrogate;
+	 * a well-formed one (e-acute, a 4-byte emoji) is a name */
+	assert_null(http_route_match(&req, "GET", "/api/v1/people/\xfe", &known, NULL));
+	assert_false(known);
+	assert_null(http_route_match(&req, "GET", "/api/v1/people/jos\xc3", &known, NULL));
+	assert_null(http_route_match(&req, "GET", "/api/v1/people/\xc0\xaf", &known, NULL));
+	assert_null(http_route_match(&req, "GET", "/api/v1/people/\xed\xa0\x80", &known, NULL));
+	r = http_route_match(&req, "GET", "/api/v1/people/jos\xc3\xa9\xf0\x9f\x98\x80", &known, NULL);
+	assert_non_null(r);
+	assert_string_equal(http_param(&req, "name"), "jos\xc3\xa9\xf0\x9f\x98\x80");
+	http_request_release(&req);
+	memset(&req, 0, sizeof(req));
 
 	/* known path, wrong method: the allowed ones */
 	assert_null(http_route_match(&req, "DELETE", "/api/v1/people", &known, &allow));

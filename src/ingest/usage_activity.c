@@ -89,7 +89,8 @@ static int rollup_import(struct store *s, int64_t import_id, act_row_fn fn, void
 	free(b);
 	if (rc >= 0)
 		rc = 0;
-	qsort(ev, n, sizeof(*ev), cmp_event);
+	if (n)
+		qsort(ev, n, sizeof(*ev), cmp_event);
 	while (!rc && i < n) {
 		struct act_row r = { ev[i].ident, ev[i].tool, ev[i].month, 0, 0, 0 };
 

@@ -1,11 +1,14 @@
 /*
  * cost_bench.h - what bench/cost and bench/value share: the clocks and
- * the median (bench/bench_clock.h), and SQLite's own SQL for the cost
- * quantities (the yardstick both print against).  Header-only: each bench is one
+ * the median (bench/bench_clock.h), their options, and SQLite's own SQL
+ * for the cost quantities (the yardstick both print against).  Header-only: each bench is one
  * main.c (CMakeLists.txt builds each bench/NAME/main.c).
  */
 #ifndef AIV_BENCH_COST_BENCH_H
 #define AIV_BENCH_COST_BENCH_H
+
+#include <stdio.h>
+#include <string.h>
 
 #include "../bench_clock.h"
 
@@ -32,5 +35,36 @@ static const char *const baseline[] = {
 	"SELECT count(*) FROM (SELECT agent, count(*) FROM decision_log WHERE kind = 'decision'"
 	" GROUP BY agent UNION ALL SELECT agent, count(*) FROM tool_calls GROUP BY agent)",
 };
+
+/*
+ * The options both take: --db WORKSPACE [--runs N].  -1: go on, with *db
+ * and *runs (1..MAX_RUNS, else 3) set; otherwise the exit status: 2 for a
+ * usage error, 0 when no workspace was given (the bench is skipped).
+ */
+static int bench_db_options(const char *name, int argc, char **argv, const char **db, int *runs)
+{
+	int i;
+
+	*db = NULL;
+	*runs = 3;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			*db = argv[++i];
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			*runs = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: %s --db WORKSPACE [--runs N]\n", name);
+			return 2;
+		}
+	}
+	if (!*db) {
+		printf("%s: skipped (give --db WORKSPACE, e.g. a large demo; see the comment at"
+		       " the top of bench/%s/main.c)\n", name, name + strlen("bench_"));
+		return 0;
+	}
+	if (*runs < 1 || *runs > MAX_RUNS)
+		*runs = 3;
+	return -1;
+}
 
 #endif

@@ -50,29 +50,14 @@ int main(int argc, char **argv)
 	double vc[MAX_RUNS], vw[MAX_RUNS], sc[MAX_RUNS], sw[MAX_RUNS], load[3] = { 0, 0, 0 };
 	struct aiv_err err = AIV_ERR_INIT;
 	struct catalog *cat = NULL;
-	const char *db = NULL;
+	const char *db;
 	struct store *s = NULL;
 	struct value_report r;
 	int64_t now = time_now_us(), v;
-	int runs = 3, i, k;
+	int runs, i, k;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc)
-			db = argv[++i];
-		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-			runs = atoi(argv[++i]);
-		else {
-			fprintf(stderr, "usage: bench_value --db WORKSPACE [--runs N]\n");
-			return 2;
-		}
-	}
-	if (!db) {
-		printf("bench_value: skipped (give --db WORKSPACE, e.g. a large demo; see the"
-		       " comment at the top of bench/value/main.c)\n");
-		return 0;
-	}
-	if (runs < 1 || runs > MAX_RUNS)
-		runs = 3;
+	if ((k = bench_db_options("bench_value", argc, argv, &db, &runs)) >= 0)
+		return k;
 	cli_register_schema();
 	if (catalog_load(&cat, NULL, &err) || store_open(&s, db, STORE_READONLY, &err)) {
 		fprintf(stderr, "bench_value: %s\n", err.msg);

@@ -364,6 +364,11 @@ static void *writer_main(void *arg)
 		cut->next = NULL;
 		pthread_mutex_unlock(&w_lock);
 		if (open_ret) {
+			/* the database was down when the server started: try again */
+			err = (struct aiv_err)AIV_ERR_INIT;
+			open_ret = store_open(&s, w_uri, 0, &err);
+		}
+		if (open_ret) {
 			for (job = list; job; job = job->next) {
 				job->status = 503;
 				job->err = err;

@@ -25,6 +25,7 @@ void http_authenticate(struct http_request *req, const char *authorization,
 	req->authenticated = 0;
 	req->via_cookie = 0;
 	req->bad_credential = 0;
+	req->auth_unavailable = 0;
 	req->session = NULL;
 	if (authorization && *authorization) {
 		/* RFC 9110 11.1: the scheme is case-insensitive */
@@ -49,6 +50,10 @@ void http_authenticate(struct http_request *req, const char *authorization,
 		}
 		if (!req->store || token_check_cached(req->store, secret, &req->token, &err)) {
 			req->bad_credential = 1;
+			/* a database that is down refuses no one: 503, retry */
+			if ((req->auth_unavailable = err.code == AIV_EBUSY))
+				snprintf(req->unavailable_why, sizeof(req->unavailable_why), "%.300s",
+					 err.msg);
 			return;
 		}
 		req->authenticated = 1;
@@ -59,6 +64,8 @@ void http_authenticate(struct http_request *req, const char *authorization,
 	req->session = session_cookie;
 	if (!req->store || session_check(req->store, session_cookie, &req->token, &err)) {
 		req->bad_credential = 1;
+		if ((req->auth_unavailable = err.code == AIV_EBUSY))
+			snprintf(req->unavailable_why, sizeof(req->unavailable_why), "%.300s", err.msg);
 		return;
 	}
 	req->via_cookie = 1;

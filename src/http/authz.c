@@ -34,6 +34,11 @@ void http_dispatch(struct http_request *req, struct http_response *res)
 	const struct http_route *r = req->route;
 
 	if (!(r->flags & R_PUBLIC)) {
+		if (!req->authenticated && req->auth_unavailable) {
+			http_error(res, 503, "cannot check the credential now: %s",
+				   req->unavailable_why);
+			return;
+		}
 		if (!req->authenticated) {
 			if (r->flags & R_PAGE) {
 				http_page_refuse(req, res, 401, NULL);

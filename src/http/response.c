@@ -195,6 +195,9 @@ void http_error(struct http_response *res, int status, const char *fmt, ...)
 	utf8_scrub(msg);
 	http_json(res, status, json_pack("{s:{s:i, s:s, s:s}}", "error", "status", status,
 					 "code", http_status_code(status), "message", msg));
+	/* every 503 (busy, database down or locked) says when to come back */
+	if (status == 503)
+		http_header_add(res, "Retry-After", "1");
 }
 
 int http_status_for(int code)

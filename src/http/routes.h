@@ -61,6 +61,8 @@ struct http_request {
 	const char *session;         /* that cookie's session id (borrowed), or NULL */
 	int tls;                     /* the connection is HTTPS */
 	int bad_credential;          /* a token was presented and refused */
+	int auth_unavailable;        /* it could not be checked: the store is down (503) */
+	char unavailable_why[320];   /* then: the store's message */
 	struct token_info token;     /* valid when authenticated */
 	struct store *store;         /* this worker thread's store */
 	const struct catalog *cat;   /* shared, read-only */

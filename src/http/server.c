@@ -752,7 +752,6 @@ static int early_checks(struct MHD_Connection *conn, struct conn_state *cs,
 		__atomic_fetch_add(&stats.conns_reserved_refused, 1, __ATOMIC_RELAXED);
 		http_error(&res, 503, "server busy: the free connections are reserved for agent "
 			   "decisions; retry shortly");
-		http_header_add(&res, "Retry-After", "1");
 		http_header_add(&res, "Connection", "close");
 		strbuf_release(&allow);
 		*ret = answer(conn, cs, &res);

@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -67,11 +68,22 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
+/* reconnect backoff: first try at once, then 100 ms doubling to 2 s */
+#define PG_BACKOFF_FIRST_MS 100
+#define PG_BACKOFF_MAX_MS 2000
+
 struct pg_conn {
 	PGconn *c;
 	int64_t changes;
 	unsigned next_name;
 	int readonly;
+	char shown[512];    /* the URI without its password, for messages */
+	unsigned gen;       /* +1 per reconnect: prepared statements are per session */
+	int in_tx;          /* BEGIN ran, COMMIT or ROLLBACK not yet */
+	/* while the server is unreachable (down_since 0: it is not) */
+	int64_t down_since, next_try;
+	int backoff_ms;
+	unsigned attempts;
 };
 
 struct pg_param {
@@ -87,6 +99,7 @@ struct pg_stmt {
 	int nparams;
 	struct pg_param *p;
 	char name[32];      /* "" until prepared */
+	unsigned gen;       /* the session (pg_conn.gen) it was prepared in */
 	unsigned *ptypes;   /* the types it was prepared with */
 	PGresult *res;
 	int row, nrows;     /* row: current row, -1 before the first step */
@@ -113,6 +126,27 @@ static int code_of(const char *state)
 	return AIV_EIO;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first sign that the server went away: note the time, say it once. */
+static void log_lost(struct pg_conn *pc, const char *why)
+{
+	if (pc->down_since)
+		return;
+	pc->down_since = mono_ms();
+	pc->next_try = pc->down_since;
+	pc->backoff_ms = 0;
+	pc->attempts = 0;
+	fprintf(stderr, "aivalue: database server '%s': connection lost (%.*s); reconnecting\n",
+		pc->shown, why ? (int)strcspn(why, "\n") : 7, why ? why : "unknown");
+}
+
 static int fail_res(struct pg_conn *pc, PGresult *r, struct aiv_err *err,
 		    const char *what)
 {
@@ -122,6 +156,23 @@ static int fail_res(struct pg_conn *pc, PGresult *r, struct aiv_err *err,
 
 	if (!msg || !*msg)
 		msg = PQerrorMessage(pc->c);
+	/*
+	 * The server went away (restart, failover, pg_terminate_backend):
+	 * 08xxx connection exceptions, 57P01-57P03 shutdown, or no answer at
+	 * all.  Busy (the HTTP server answers 503 with Retry-After); the next
+	 * use reconnects.  A lost COMMIT may or may not have committed.
+	 */
+	if (PQstatus(pc->c) != CONNECTION_OK || (state && (!strncmp(state, "08", 2) ||
+	    !strncmp(state, "57P0", 4)))) {
+		if (PQstatus(pc->c) != CONNECTION_OK)
+			log_lost(pc, msg);
+		return aiv_fail(err, AIV_EBUSY, "database server '%s' is unavailable: connection "
+				"lost during %s (%.*s)%s", pc->shown, what,
+				(int)strcspn(msg, "\n"), msg,
+				!strcmp(what, "commit") ? "; the transaction may or may not have "
+				"been committed" : pc->in_tx ? "; nothing of the transaction was "
+				"committed" : "");
+	}
 	if (code == AIV_EBUSY)
 		return aiv_fail(err, code, "database is locked by another process (%s: %s)",
 				what, msg);
@@ -151,13 +202,99 @@ static void quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* The session's settings, at open and after each reconnect. */
+static int configure(struct pg_conn *pc, struct aiv_err *err)
+{
+	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
+	char set[160];
+	PGresult *r;
+	int ret = 0;
+
+	PQsetNoticeProcessor(pc->c, quiet, NULL);
+	snprintf(set, sizeof(set),
+		 "SET client_min_messages = warning; SET extra_float_digits = 1;"
+		 " SET lock_timeout = %d;%s", bt ? atoi(bt) : 5000,
+		 pc->readonly ? " SET default_transaction_read_only = on;" : "");
+	r = PQexec(pc->c, set);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		ret = fail_res(pc, r, err, "configure");
+	PQclear(r);
+	return ret;
+}
+
+/*
+ * The server is gone (restart, failover, a dropped connection) and no
+ * transaction is open: reconnect, at once the first time, then after 100
+ * ms, 200 ms, ... at most 2 s apart, so that a server down for a minute
+ * costs each connection about 30 attempts, not one per request.  Between
+ * attempts the caller hears AIV_EBUSY at once (503 with Retry-After over
+ * HTTP).  Each attempt and the reconnect go to stderr.  Statements
+ * prepared in the lost session are prepared again at their next step.
+ */
+static int reconnect(struct pg_conn *pc, struct aiv_err *err)
+{
+	int64_t now = mono_ms();
+	const char *m;
+
+	log_lost(pc, PQerrorMessage(pc->c));
+	if (now < pc->next_try)
+		return aiv_fail(err, AIV_EBUSY, "database server '%s' is unavailable (for %lld ms); "
+				"next reconnect attempt in %lld ms", pc->shown,
+				(long long)(now - pc->down_since), (long long)(pc->next_try - now));
+	pc->attempts++;
+	PQreset(pc->c);
+	if (PQstatus(pc->c) == CONNECTION_OK && !configure(pc, NULL)) {
+		fprintf(stderr, "aivalue: database server '%s': reconnected after %lld ms "
+			"(%u attempt%s)\n", pc->shown, (long long)(mono_ms() - pc->down_since),
+			pc->attempts, pc->attempts == 1 ? "" : "s");
+		pc->gen++;
+		pc->down_since = 0;
+		pc->attempts = 0;
+		pc->backoff_ms = 0;
+		return 0;
+	}
+	m = PQerrorMessage(pc->c);
+	pc->backoff_ms = pc->backoff_ms ? pc->backoff_ms * 2 : PG_BACKOFF_FIRST_MS;
+	if (pc->backoff_ms > PG_BACKOFF_MAX_MS)
+		pc->backoff_ms = PG_BACKOFF_MAX_MS;
+	pc->next_try = mono_ms() + pc->backoff_ms;
+	fprintf(stderr, "aivalue: database server '%s': reconnect attempt %u failed (%.*s); "
+		"next in %d ms\n", pc->shown, pc->attempts, (int)strcspn(m, "\n"), m,
+		pc->backoff_ms);
+	return aiv_fail(err, AIV_EBUSY, "database server '%s' is unavailable: %.*s; next "
+			"reconnect attempt in %d ms", pc->shown, (int)strcspn(m, "\n"), m,
+			pc->backoff_ms);
+}
+
+/*
+ * Before a statement outside a transaction: 0 when the connection is up
+ * (again).  An idle session that the server ended has its FATAL message
+ * and end of file waiting on the socket; reading it (one non-blocking
+ * recv) finds that before the statement is sent, so the first request
+ * after a restart reconnects instead of failing.  Inside a transaction
+ * nothing reconnects: the rest of it would run in a new session, half a
+ * transaction committed; the lost one fails (store_rollback ends it).
+ */
+static int ready(struct pg_conn *pc, struct aiv_err *err)
+{
+	if (pc->in_tx) {
+		if (PQstatus(pc->c) == CONNECTION_OK)
+			return 0;
+		return aiv_fail(err, AIV_EBUSY, "database server '%s' is unavailable: the "
+				"connection was lost during a transaction; nothing of it was "
+				"committed", pc->shown);
+	}
+	if (PQstatus(pc->c) == CONNECTION_OK && PQconsumeInput(pc->c) &&
+	    PQstatus(pc->c) == CONNECTION_OK)
+		return 0;
+	return reconnect(pc, err);
+}
+
 static int pg_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
 	struct pg_conn *pc;
-	PGresult *r;
-	char shown[512], set[160];
-	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
+	char shown[512];
 	char *perr = NULL;
 	const char *why;
 	PQconninfoOption *opts;
@@ -176,6 +313,7 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 	}
 	PQconninfoFree(opts);
 	pc = xcalloc(1, sizeof(*pc));
+	snprintf(pc->shown, sizeof(pc->shown), "%s", shown);
 	pc->c = PQconnectdb(uri);
 	if (PQstatus(pc->c) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(pc->c);
@@ -186,21 +324,12 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 		free(pc);
 		return AIV_EIO;
 	}
-	PQsetNoticeProcessor(pc->c, quiet, NULL);
 	pc->readonly = !!(flags & STORE_READONLY);
-	snprintf(set, sizeof(set),
-		 "SET client_min_messages = warning; SET extra_float_digits = 1;"
-		 " SET lock_timeout = %d;%s", bt ? atoi(bt) : 5000,
-		 pc->readonly ? " SET default_transaction_read_only = on;" : "");
-	r = PQexec(pc->c, set);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		fail_res(pc, r, err, "configure");
-		PQclear(r);
+	if (configure(pc, err)) {
 		PQfinish(pc->c);
 		free(pc);
 		return err ? err->code : AIV_EIO;
 	}
-	PQclear(r);
 	*conn = pc;
 	return 0;
 }
@@ -445,9 +574,17 @@ static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 {
 	struct pg_conn *pc = conn;
 	int is_commit = !strcmp(sql, "COMMIT");
+	int is_rollback = !strcmp(sql, "ROLLBACK");
 	char *ddl = NULL;
 	PGresult *r;
 	int ret = 0;
+
+	if (is_rollback && PQstatus(pc->c) != CONNECTION_OK) {
+		pc->in_tx = 0; /* the server rolled it back when the session ended */
+		return 0;
+	}
+	if (!is_rollback && (ret = ready(pc, err)))
+		return ret;
 
 	/* migrations are the only multi-word DDL store_exec runs */
 	if (strncasecmp(sql, "CREATE", 6) == 0 || strstr(sql, "CREATE ") ||
@@ -476,6 +613,9 @@ static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 	}
 	PQclear(r);
 	free(ddl);
+	/* a failed COMMIT (a deferred key) leaves it open, for ROLLBACK */
+	if (is_rollback || (is_commit && (!ret || PQstatus(pc->c) != CONNECTION_OK)))
+		pc->in_tx = 0;
 	return ret;
 }
 
@@ -486,6 +626,8 @@ static int pg_begin(void *conn, struct aiv_err *err)
 	char sql[96];
 	int ret = 0;
 
+	if ((ret = ready(pc, err)))
+		return ret;
 	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_LOCK_KEY);
 	r = PQexec(pc->c, sql);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -496,6 +638,7 @@ static int pg_begin(void *conn, struct aiv_err *err)
 		return ret;
 	}
 	PQclear(r);
+	pc->in_tx = 1;
 	return 0;
 }
 
@@ -668,12 +811,17 @@ static int ensure_prepared(struct pg_stmt *ps, struct aiv_err *err)
 	int i, same = ps->name[0] != 0, in_tx, ret;
 	unsigned *as_text;
 
+	if (same && ps->gen != ps->conn->gen) {
+		ps->name[0] = 0; /* prepared in a session that was lost */
+		same = 0;
+	}
 	for (i = 0; same && i < ps->nparams; i++)
 		if (ps->ptypes[i] != ps->p[i].type)
 			same = 0;
 	if (same)
 		return 0;
 	deallocate(ps);
+	ps->gen = ps->conn->gen;
 	for (i = 0; i < ps->nparams; i++)
 		ps->ptypes[i] = ps->p[i].type;
 	snprintf(ps->name, sizeof(ps->name), "aiv%u", ++ps->conn->next_name);
@@ -736,7 +884,7 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 		ps->row = ps->nrows;
 		return STORE_DONE;
 	}
-	if ((ret = ensure_prepared(ps, err)))
+	if ((ret = ready(pc, err)) || (ret = ensure_prepared(ps, err)))
 		return ret;
 	vals = xcalloc((size_t)ps->nparams + 1, sizeof(*vals));
 	lens = xcalloc((size_t)ps->nparams + 1, sizeof(*lens));

@@ -29,7 +29,7 @@
 	X(PQerrorMessage) X(PQdb) X(PQconnectdb) X(PQcmdStatus) X(PQunescapeBytea)    \
 	X(PQtransactionStatus) X(PQstatus) X(PQsetNoticeProcessor) X(PQgetlength)     \
 	X(PQfname) X(PQexecPrepared) X(PQexecParams) X(PQconninfoParse)               \
-	X(PQconninfoFree)
+	X(PQconninfoFree) X(PQreset) X(PQconsumeInput)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -170,6 +170,17 @@ PGTransactionStatusType PQtransactionStatus(const PGconn *conn)
 ConnStatusType PQstatus(const PGconn *conn)
 {
 	return loaded() ? lz.PQstatus(conn) : CONNECTION_BAD;
+}
+
+void PQreset(PGconn *conn)
+{
+	if (loaded())
+		lz.PQreset(conn);
+}
+
+int PQconsumeInput(PGconn *conn)
+{
+	return loaded() ? lz.PQconsumeInput(conn) : 0;
 }
 
 PQnoticeProcessor PQsetNoticeProcessor(PGconn *conn, PQnoticeProcessor proc, void *arg)

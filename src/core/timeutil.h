@@ -14,6 +14,12 @@
 #define TIME_ISO_LEN 28 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" and NUL */
 
 int64_t time_now_us(void);
+/*
+ * Microseconds on the monotonic clock (never faked, never stepped): for
+ * durations, timeouts and cache ages, which AIVALUE_FAKE_TIME must not
+ * freeze.
+ */
+int64_t time_mono_us(void);
 /* Format `us` as above; out must hold TIME_ISO_LEN bytes. */
 void time_format_us(int64_t us, char out[TIME_ISO_LEN]);
 /*

@@ -37,7 +37,7 @@
 struct token_cache_entry {
 	char secret[101];
 	size_t len;
-	int64_t at_us;     /* 0: empty */
+	int64_t at_us;     /* when cached, monotonic (time_mono_us); 0: empty */
 	unsigned epoch;
 	struct token_info info;
 };
@@ -307,15 +307,16 @@ int token_check_cached(struct store *s, const char *secret, struct token_info *o
 		       struct aiv_err *err)
 {
 	unsigned epoch = __atomic_load_n(&tcache_epoch, __ATOMIC_ACQUIRE);
-	int64_t now = time_now_us();
+	/* the age on the monotonic clock: AIVALUE_FAKE_TIME must not freeze it */
+	int64_t now = time_now_us(), mono = time_mono_us();
 	size_t len = secret ? strnlen(secret, 101) : 0, i;
 	struct token_cache_entry *e;
 	int ret;
 
 	for (i = 0; len && len <= 100 && i < TOKEN_CACHE_SLOTS; i++) {
 		e = &tcache[i];
-		if (e->at_us && e->epoch == epoch && now - e->at_us < TOKEN_CACHE_TTL_US &&
-		    now >= e->at_us && (!e->info.expires_us || now < e->info.expires_us) &&
+		if (e->at_us && e->epoch == epoch && mono - e->at_us < TOKEN_CACHE_TTL_US &&
+		    (!e->info.expires_us || now < e->info.expires_us) &&
 		    e->len == len && !CRYPTO_memcmp(e->secret, secret, len)) {
 			*out = e->info;
 			return 0;
@@ -326,7 +327,7 @@ int token_check_cached(struct store *s, const char *secret, struct token_info *o
 	e = &tcache[tcache_next++ % TOKEN_CACHE_SLOTS];
 	memcpy(e->secret, secret, len);
 	e->len = len;
-	e->at_us = now;
+	e->at_us = mono;
 	e->epoch = epoch;
 	e->info = *out;
 	return 0;

@@ -48,11 +48,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
 #include "backend.h"
+#include "core/timeutil.h"
 #include "pg_lazy.h"
 
 #define PG_LOCK_KEY 0x41495641 /* "AIVA", as sqlite.c's application id */
@@ -128,10 +128,7 @@ static int code_of(const char *state)
 
 static int64_t mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return time_mono_us() / 1000;
 }
 
 /* The first sign that the server went away: note the time, say it once. */

@@ -1,0 +1,116 @@
+#!/bin/sh
+# t9072-caches-servers.sh - two `aivalue serve` on one workspace (issue 18,
+# "Caches"): what server A (or any other process) writes, server B never
+# serves stale from its caches.  Each cache is keyed by state read from
+# the store at use: the playbook snapshots and the evidence cache by the
+# ledger head, the policy snapshot by the control mark (and re-checked in
+# the commit's transaction), the series cache by its stored fingerprint,
+# the token cache by the revocation count (decisions) and 1 s (reads).
+# Runs on the suite's backend: a SQLite file under `make test`, a
+# PostgreSQL database under `make test-pg` (two processes on one file
+# share nothing in memory either, so the same test covers both).
+. "$(dirname "$0")/lib.sh"
+
+AS="$TEST_ROOT/examples/acme/assess"
+export AIVALUE_FAKE_TIME=2026-11-25T12:00:00Z # a fresh process's report equals a server's
+INV='{"action": "approve_invoice", "resource": "Invoice::\"inv-1\"", "context": {"confidence": 0.97, "amount": 120}}'
+# api URL METHOD PATH TOKEN [curl args...]: body to out.json, prints the status
+api() {
+	u=$1 m=$2 p=$3 t=$4 &&
+	shift 4 &&
+	curl -s -o out.json -w '%{http_code}' -X "$m" -H "Authorization: Bearer $t" "$@" "$u$p"
+}
+decide() {
+	api "$1" POST /api/v1/decide "$(cat agent.tok)" -H "Content-Type: application/json" \
+		--data-binary "$INV"
+}
+# same A.json B.json [keys to drop...]: equal JSON documents
+same() {
+	python3 -S - "$@" <<-\PY
+	import json, sys
+	a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+	for k in sys.argv[3:]:
+	    a.pop(k, None); b.pop(k, None)
+	if a != b:
+	    print("# differ:", json.dumps(a)[:400], "|", json.dumps(b)[:400])
+	    sys.exit(1)
+	PY
+}
+hits() {
+	curl -s -H "Authorization: Bearer $(cat viewer.tok)" "$URLB/metrics" |
+		sed -n 's/^aivalue_playbook_cache_total{result="hit"} //p'
+}
+
+aivalue init >/dev/null 2>&1
+aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null
+aivalue token create --name ap-bot-key --agent ap-bot >agent.tok 2>/dev/null
+aivalue token create --name t-lead --role lead >lead.tok 2>/dev/null
+aivalue token create --name t-viewer --role viewer >viewer.tok 2>/dev/null
+sed -e "/evidence:/d" -e "s/provenance: documented/provenance: stated/" \
+	"$AS/readiness.yaml" >answers.yaml
+start_server --quiet && mv server.log serverA.log
+URLA=$AIV_URL PIDA=$AIV_SERVER_PID
+start_server --quiet
+URLB=$AIV_URL PIDB=$AIV_SERVER_PID
+
+REPORT="/api/v1/report?format=json"
+test_expect_success 'B serves the playbook report from its cache (a second GET is a hit)' '
+	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
+	cp out.json report-before.json &&
+	h0=$(hits) &&
+	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
+	same report-before.json out.json &&
+	test "$(hits)" -gt "$h0"
+'
+
+test_expect_success 'answers saved through A: B reports them at once, as a fresh process does' '
+	test "$(api "$URLA" POST /api/v1/assess/answers "$(cat lead.tok)" --data-binary @answers.yaml)" = 201 &&
+	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
+	cp out.json report-after.json &&
+	aivalue report --format json >cli.json &&
+	same cli.json report-after.json workspace &&
+	! same report-before.json report-after.json workspace >/dev/null &&
+	test "$(api "$URLB" GET /api/v1/phase "$(cat viewer.tok)")" = 200 &&
+	aivalue phase --json >phase-cli.json &&
+	same phase-cli.json out.json changed ledger_seq
+'
+
+test_expect_success 'B decides allow; a forbid policy applied elsewhere: B decides deny at once' '
+	test "$(decide "$URLB")" = 200 &&
+	test "$(json_get out.json "d[\"decision\"]")" = allow &&
+	rev1=$(json_get out.json "d[\"revision\"]") &&
+	cat >forbid.yaml <<-\EOF &&
+	kind: Policy
+	name: ap-stop
+	resource_types: [Invoice]
+	cedar: |
+	  @id("ap-stop")
+	  forbid(principal, action == Action::"approve_invoice", resource is Invoice);
+	EOF
+	aivalue apply -f forbid.yaml >/dev/null &&
+	test "$(decide "$URLB")" = 200 &&
+	test "$(json_get out.json "d[\"decision\"]")" = deny &&
+	test "$(json_get out.json "d[\"revision\"]")" != "$rev1" &&
+	test "$(decide "$URLA")" = 200 &&
+	test "$(json_get out.json "d[\"decision\"]")" = deny
+'
+
+test_expect_success 'a token revoked elsewhere: B refuses its decisions at once, its reads within 1 s' '
+	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
+	aivalue token revoke t-viewer >/dev/null &&
+	aivalue token revoke ap-bot-key >/dev/null &&
+	test "$(decide "$URLB")" = 401 &&
+	sleep 1.1 &&
+	test "$(api "$URLB" GET /api/v1/phase "$(cat viewer.tok)")" = 401
+'
+
+test_expect_success 'both servers stop cleanly; the ledger verifies' '
+	AIV_SERVER_PID=$PIDA &&
+	stop_server &&
+	AIV_SERVER_PID=$PIDB &&
+	stop_server &&
+	aivalue audit verify >verify.out &&
+	test_grep "^ledger ok: " verify.out
+'
+
+test_done

@@ -170,6 +170,13 @@ static int fail_res(struct pg_conn *pc, PGresult *r, struct aiv_err *err,
 				"been committed" : pc->in_tx ? "; nothing of the transaction was "
 				"committed" : "");
 	}
+	/* 53100 disk_full; 53200 out of memory; 53300 too many connections */
+	if (state && !strncmp(state, "53", 2))
+		return aiv_fail(err, code, "database server '%s' is out of %s during %s (%.*s; "
+				"SQLSTATE %s)%s", pc->shown, !strcmp(state, "53100") ? "disk space" :
+				!strcmp(state, "53300") ? "connections" : "resources", what,
+				(int)strcspn(msg, "\n"), msg, state, pc->in_tx ?
+				"; nothing of the transaction was committed" : "");
 	if (code == AIV_EBUSY)
 		return aiv_fail(err, code, "database is locked by another process (%s: %s)",
 				what, msg);

@@ -346,6 +346,19 @@ test_grep() {
 #   json_get FILE 'expr'   where expr is Python over variable d
 # (-S: no site-packages to import at each of its ~670 call sites)
 json_get() { python3 -S -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# json_same A.json B.json [top-level keys to drop...]: the two documents are
+# equal without those keys; else says where they start to differ and fails
+json_same() {
+	python3 -S -c '
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+for k in sys.argv[3:]:
+    a.pop(k, None); b.pop(k, None)
+if a != b:
+    print("# differ:", json.dumps(a)[:400], "|", json.dumps(b)[:400])
+    sys.exit(1)
+' "$@"
+}
 # on_tty CMD...: run aivalue on a pseudo-terminal (script(1)); its output
 # without the terminal's carriage returns (tables, colour, progress)
 on_tty() {

@@ -24,18 +24,6 @@ decide() {
 	api "$1" POST /api/v1/decide "$(cat agent.tok)" -H "Content-Type: application/json" \
 		--data-binary "$INV"
 }
-# same A.json B.json [keys to drop...]: equal JSON documents
-same() {
-	python3 -S - "$@" <<-\PY
-	import json, sys
-	a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
-	for k in sys.argv[3:]:
-	    a.pop(k, None); b.pop(k, None)
-	if a != b:
-	    print("# differ:", json.dumps(a)[:400], "|", json.dumps(b)[:400])
-	    sys.exit(1)
-	PY
-}
 hits() {
 	curl -s -H "Authorization: Bearer $(cat viewer.tok)" "$URLB/metrics" |
 		sed -n 's/^aivalue_playbook_cache_total{result="hit"} //p'
@@ -61,7 +49,7 @@ test_expect_success 'B serves the playbook report from its cache (a second GET i
 	cp out.json report-before.json &&
 	h0=$(hits) &&
 	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
-	same report-before.json out.json &&
+	json_same report-before.json out.json &&
 	test "$(hits)" -gt "$h0"
 '
 
@@ -70,11 +58,11 @@ test_expect_success 'answers saved through A: B reports them at once, as a fresh
 	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
 	cp out.json report-after.json &&
 	aivalue report --format json >cli.json &&
-	same cli.json report-after.json workspace &&
-	! same report-before.json report-after.json workspace >/dev/null &&
+	json_same cli.json report-after.json workspace &&
+	! json_same report-before.json report-after.json workspace >/dev/null &&
 	test "$(api "$URLB" GET /api/v1/phase "$(cat viewer.tok)")" = 200 &&
 	aivalue phase --json >phase-cli.json &&
-	same phase-cli.json out.json changed ledger_seq
+	json_same phase-cli.json out.json changed ledger_seq
 '
 
 test_expect_success 'B decides allow; a forbid policy applied elsewhere: B decides deny at once' '

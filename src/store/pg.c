@@ -39,6 +39,15 @@
  * ALTER TABLE ... ADD FOREIGN KEY after the migration's tables exist
  * (SQLite accepts a reference to a table created later, PostgreSQL not).
  *
+ * Connection loss (a restart, a failover, pg_terminate_backend): before
+ * each statement outside a transaction the connection reads what the
+ * server may have sent (ready()); a lost session is reconnected with a
+ * bounded backoff (reconnect()), and statements are prepared again in the
+ * new session (pg_conn.gen).  Inside a transaction nothing reconnects: the
+ * transaction fails.  Every such failure is AIV_EBUSY (503 with
+ * Retry-After over HTTP), naming the server.  A full disk or another
+ * 53xxx shortage is named as such (AIV_EIO).
+ *
  * A workspace is marked by the table aivalue_workspace; a database that
  * holds other tables and no mark is refused, as sqlite.c refuses a file
  * without aivalue's application id.

@@ -104,12 +104,25 @@ asan: deps test-deps
 # that read the SQLite file itself skip those tests (prerequisite SQLITE).
 # A subset: make test-pg TESTS="tests/e2e/t0010-apply.sh ...".
 # docs/testing.md, "PostgreSQL".
-test-pg: build
+# Without PostgreSQL 15 (initdb, pg_ctl; psql and pg_dump on PATH) it says
+# so and fails: a run that tested nothing must not pass.
+PGBIN ?= /usr/lib/postgresql/15/bin
+export PGBIN
+test-pg: build test-deps
+	@for p in "$(PGBIN)/initdb" "$(PGBIN)/pg_ctl"; do \
+		[ -x "$$p" ] || { echo "make test-pg: FAILED, PostgreSQL 15 is not installed: no $$p (scripts/install-test-deps installs postgresql-15; PGBIN= names another folder)" >&2; exit 1; }; \
+	done; \
+	for p in psql pg_dump; do \
+		command -v $$p >/dev/null || { echo "make test-pg: FAILED, no $$p on PATH (postgresql-client-15)" >&2; exit 1; }; \
+	done
+	@tools/check-clean-tree snapshot build/clean-tree-pg.before
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/aiv-test-pg.XXXXXX") || exit 1; \
 	trap 'tests/pg/pg-stop "$$d" >/dev/null 2>&1; rm -rf "$$d"' EXIT INT TERM; \
-	uri=$$(tests/pg/pg-start "$$d") || exit 1; \
+	uri=$$(tests/pg/pg-start "$$d") || { echo "make test-pg: FAILED, the PostgreSQL server did not start (above)" >&2; exit 1; }; \
+	echo "make test-pg: PostgreSQL 15 at $$uri, one database per file"; \
 	AIVALUE_TEST_BACKEND=pg AIVALUE_TEST_PG="$$uri" AIVALUE_BIN=build/aivalue \
-		$(PROVE) -j $(JOBS) $(ORDERED_TESTS)
+		$(PROVE) -j $(JOBS) $(ORDERED_TESTS); \
+	st=$$?; tools/check-clean-tree compare build/clean-tree-pg.before || st=1; exit $$st
 
 # Issue 18's fault campaign: three servers on one PostgreSQL of its own,
 # 60 s of decisions, one server killed with kill -9 and restarted 20 times;

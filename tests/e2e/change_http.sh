@@ -16,7 +16,7 @@ post() { api "$1" POST "$2" -H 'Content-Type: application/json' --data-binary "$
 # The whole state: ledger head plus a dump of the database.
 state() {
 	aivalue audit checkpoint
-	sqlite3 "$AIVALUE_DB" .dump | sha256sum
+	test_dump | sha256sum
 }
 # refused STATUS TOKEN PATH BODY TEXT: POST is refused with STATUS, the
 # message contains TEXT, nothing changes.

@@ -183,6 +183,18 @@ workspace_new() {
 	*) rm -f "$TEST_DIR/$1.db" ;;
 	esac
 }
+# workspace_reset: this file's workspace emptied, as if never initialised
+# (the file removed on SQLite; on PostgreSQL the database dropped, its
+# connections closed, and created again), for a test that starts afresh
+workspace_reset() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" \
+			-c "DROP DATABASE IF EXISTS \"$aiv_t\" WITH (FORCE)" \
+			-c "CREATE DATABASE \"$aiv_t\"" >/dev/null ;;
+	*) rm -f "$AIVALUE_DB" "$AIVALUE_DB-wal" "$AIVALUE_DB-shm" ;;
+	esac
+}
 # test_dump: the workspace's whole content as SQL text (pg_dump --data-only
 # on PostgreSQL, without its \restrict lines, whose key is new each time;
 # iterdump on SQLite), to show that something wrote nothing

@@ -21,6 +21,16 @@ aivalue token create --name audit --role auditor >audit.tok 2>/dev/null
 aivalue token create --name numbers --role analyst >analyst.tok 2>/dev/null
 aivalue token create --name bot --role agent --agent claims-bot >bot.tok 2>/dev/null
 
+# the same reads and edits of a stored file in each engine's words: its
+# content in upper-case hex, one zero byte, and the blob of a file
+if test_have_prereq SQLITE; then
+	HEX="hex(content)" ZERO="zeroblob(1)"
+	blob() { echo "X'$(od -An -v -tx1 "$1" | tr -d " \n")'"; }
+else
+	HEX="upper(encode(content, 'hex'))" ZERO="decode('00', 'hex')"
+	blob() { echo "decode('$(od -An -v -tx1 "$1" | tr -d " \n")', 'hex')"; }
+fi
+
 # a Doorstop tree: SYS (top) <- LLR (links to SYS items)
 mkdir -p reqs/sys reqs/llr outside
 printf 'settings:\n  digits: 3\n  prefix: SYS\n  sep: ""\n' >reqs/sys/.doorstop.yml
@@ -175,7 +185,7 @@ test_expect_success 'graph path and cycles over the API match the CLI' '
 	test "$(api "$(tok bot)" GET /api/v1/graph/cycles)" = 403
 '
 
-test_expect_success SQLITE 'evidence: attach over the API and the CLI, hashed and stored by content' '
+test_expect_success 'evidence: attach over the API and the CLI, hashed and stored by content' '
 	printf "Regulator letter, 28 Oct 2026\n" >letter.txt &&
 	head -c 3000 /dev/urandom >scan.bin &&
 	state >before.state &&
@@ -194,8 +204,7 @@ test_expect_success SQLITE 'evidence: attach over the API and the CLI, hashed an
 	test "$(json_get out.json "d[\"attached\"][0][\"added_by\"]")" = karthik.verma &&
 	test "$(api "$(tok lotte.mulder)" POST "/api/v1/changes/CR-1/evidence?name=scan.bin" -H "Content-Type: application/octet-stream" --data-binary @scan.bin)" = 200 &&
 	test "$(json_get out.json "d[\"attached\"][0][\"bytes\"]")" = 3000 &&
-	echo "SELECT hex(content) FROM change_blobs WHERE sha256 = \"$(sha256sum scan.bin | cut -c1-64)\";" |
-		sqlite3 "$AIVALUE_DB" >stored.hex &&
+	test_sql "SELECT $HEX FROM change_blobs WHERE sha256 = '\''$(sha256sum scan.bin | cut -c1-64)'\''" >stored.hex &&
 	test "$(cat stored.hex)" = "$(od -An -v -tx1 scan.bin | tr -d " \n" | tr a-f A-F)" &&
 	state >before.state &&
 	test "$(api "$(tok root)" POST "/api/v1/changes/CR-1/evidence?name=copy.txt" --data-binary @letter.txt)" = 409 &&
@@ -209,15 +218,13 @@ test_expect_success SQLITE 'evidence: attach over the API and the CLI, hashed an
 	test "$(json_get out.json "\",\".join(e[\"name\"] for e in d[\"evidence\"])")" = "letter.txt,scan.bin,note.txt" &&
 	aivalue --json change verify CR-1 >v.json &&
 	test "$(json_get v.json "d[\"ok\"]")" = True &&
-	echo "UPDATE change_blobs SET content = zeroblob(1) WHERE sha256 = \"$(sha256sum note.txt | cut -c1-64)\";" |
-		sqlite3 "$AIVALUE_DB" &&
+	test_sql "UPDATE change_blobs SET content = $ZERO WHERE sha256 = '\''$(sha256sum note.txt | cut -c1-64)'\''" &&
 	test_must_fail aivalue change verify CR-1 >out &&
 	test_grep "evidence .note.txt. is altered" out &&
 	test "$(api "$(tok audit)" GET /api/v1/changes/CR-1/verify)" = 200 &&
 	test "$(json_get out.json "d[\"ok\"]")" = False &&
 	test_grep "evidence .note.txt. is altered (hash differs)" out.json &&
-	echo "UPDATE change_blobs SET content = readfile(\"note.txt\") WHERE sha256 = \"$(sha256sum note.txt | cut -c1-64)\";" |
-		sqlite3 "$AIVALUE_DB" &&
+	test_sql "UPDATE change_blobs SET content = $(blob note.txt) WHERE sha256 = '\''$(sha256sum note.txt | cut -c1-64)'\''" &&
 	aivalue change verify CR-1 >out &&
 	aivalue audit log --limit 1 >log.txt && test_grep "change.evidence" log.txt
 '

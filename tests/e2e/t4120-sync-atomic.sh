@@ -17,7 +17,7 @@ export AIVALUE_FAKE_TIME
 # The whole state: ledger head, a dump of the database, and the files.
 state() {
 	aivalue audit checkpoint &&
-	sqlite3 "$AIVALUE_DB" .dump | sha256sum &&
+	test_dump | sha256sum &&
 	find arts reqs -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum
 }
 # unchanged CMD...: the command fails and nothing changes
@@ -36,7 +36,7 @@ test_expect_success 'set up Acme with a charter owned by the CEO, who has no man
 	printf -- "---\nid: POL-1\nkind: policy\ntitle: Group charter\nowner: ulrike.hartmann\n---\n# Charter\n" >arts/zz-charter.md &&
 	aivalue artefacts sync arts >out &&
 	test_grep "11 registered, 0 updated, 0 unchanged, 0 proposed" out &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT manager FROM people WHERE name = '\''ulrike.hartmann'\''")" = ""
+	test "$(test_sql "SELECT manager FROM people WHERE name = '\''ulrike.hartmann'\''")" = ""
 '
 
 test_expect_success 'change two files and add one: registration and the first opening would succeed' '
@@ -47,14 +47,14 @@ test_expect_success 'change two files and add one: registration and the first op
 	test "$(json_get arts-before.json "len(d)")" = 11
 '
 
-test_expect_success SQLITE 'a refused opening after registration leaves the store, the ledger and the files unchanged' '
+test_expect_success 'a refused opening after registration leaves the store, the ledger and the files unchanged' '
 	unchanged aivalue artefacts sync arts --as ulrike.hartmann --reason "board decision" &&
 	test_grep "arts/zz-charter.md: artefact .POL-1.: content changed, but its change request cannot open (nothing synced): .ulrike.hartmann. owns .POL-1. and is its author, and has no manager" err.txt &&
 	aivalue --json get artefacts >arts-after.json &&
 	test_cmp arts-before.json arts-after.json &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM change_requests")" = 0 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefacts WHERE id = '\''SOP-30'\''")" = 0 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM ledger WHERE action LIKE '\''change.%'\'' OR subject = '\''Artefact/SOP-30'\''")" = 0
+	test "$(test_sql "SELECT count(*) FROM change_requests")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM artefacts WHERE id = '\''SOP-30'\''")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM ledger WHERE action LIKE '\''change.%'\'' OR subject = '\''Artefact/SOP-30'\''")" = 0
 '
 
 test_expect_success 'a dry run fails the same way and changes nothing' '
@@ -62,7 +62,7 @@ test_expect_success 'a dry run fails the same way and changes nothing' '
 	test_grep "arts/zz-charter.md: .*has no manager" err.txt
 '
 
-test_expect_success SQLITE 'a dry run that would succeed reports it all and changes nothing' '
+test_expect_success 'a dry run that would succeed reports it all and changes nothing' '
 	state >before.state &&
 	aivalue --json artefacts sync arts --dry-run --as karthik.verma --reason "board decision" >dry.json &&
 	state >after.state &&
@@ -98,11 +98,11 @@ test_expect_success 'over HTTP the same refusal is a 403 and changes nothing' '
 	test "$st" = 403 &&
 	test_grep "arts/zz-charter.md: artefact .POL-1.: .*has no manager" out.json &&
 	test_cmp before.state after.state &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefacts WHERE id = '\''SOP-31'\''")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM artefacts WHERE id = '\''SOP-31'\''")" = 0 &&
 	stop_server
 '
 
-test_expect_success SQLITE 'Doorstop: a changed item refused after a new item was written leaves nothing' '
+test_expect_success 'Doorstop: a changed item refused after a new item was written leaves nothing' '
 	mkdir -p reqs/sys &&
 	printf "settings:\n  digits: 3\n  prefix: SYS\n  sep: \"\"\n" >reqs/sys/.doorstop.yml &&
 	printf "active: true\nlevel: 1.0\nnormative: true\ntext: Claims are acknowledged within one hour.\n" >reqs/sys/SYS002.yml &&
@@ -112,7 +112,7 @@ test_expect_success SQLITE 'Doorstop: a changed item refused after a new item wa
 	printf "active: true\nlevel: 1.0\nnormative: true\ntext: Claims are acknowledged within two hours.\n" >reqs/sys/SYS002.yml &&
 	unchanged aivalue artefacts import-doorstop reqs --owner camila.laurent &&
 	test_grep "SYS002.*content changes go through" err.txt &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefacts WHERE id = '\''SYS001'\''")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM artefacts WHERE id = '\''SYS001'\''")" = 0 &&
 	unchanged aivalue artefacts import-doorstop reqs --owner camila.laurent --dry-run &&
 	test_grep "content changes go through" err.txt
 '

@@ -45,14 +45,22 @@ test_expect_success 'set up one team and one person to own the chain' '
 	aivalue apply -f org.yaml >/dev/null
 '
 
-test_expect_success SQLITE "a 5,000-deep chain syncs in under $BOUND s of CPU" '
+test_expect_success 'a 5,000-deep chain syncs: 5,000 artefacts, 4,999 edges' '
 	chain deep 5000 A &&
-	set -- $(cpu "$AIVALUE_BIN" artefacts sync deep) &&
+	cpu "$AIVALUE_BIN" artefacts sync deep >cpu.txt &&
+	set -- $(cat cpu.txt) &&
 	say "5,000-deep chain: $2 s of CPU" &&
 	test "$1" = 0 &&
 	test_grep "5000 registered, 0 updated, 0 unchanged, 0 proposed" out.txt &&
-	python3 -S -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$2" "$BOUND" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefact_edges")" = 4999
+	test "$(test_sql "SELECT count(*) FROM artefact_edges")" = 4999
+'
+
+# On PostgreSQL the cycle check's queries run in the server, whose CPU
+# time the bound cannot see, and the client's own time is mostly libpq's
+# round trips: the bound is about the SQLite build.
+test_expect_success SQLITE "the 5,000-deep sync took under $BOUND s of CPU" '
+	set -- $(cat cpu.txt) &&
+	python3 -S -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$2" "$BOUND"
 '
 
 test_expect_success 'the whole chain is linked: the path from the tip to the root has 5,000 steps' '
@@ -61,14 +69,14 @@ test_expect_success 'the whole chain is linked: the path from the tip to the roo
 	test "$(json_get path.json "d[\"path\"][1][\"id\"]")" = A04998
 '
 
-test_expect_success SQLITE 'a root that depends on the tip closes a cycle: refused, nothing registered' '
+test_expect_success 'a root that depends on the tip closes a cycle: refused, nothing registered' '
 	chain ring 300 B &&
 	sed -i "s/^owner: ana.ops$/owner: ana.ops\ndepends_on: [B00299]/" ring/b00000.md &&
 	before=$(aivalue audit checkpoint) &&
 	test_must_fail aivalue artefacts sync ring 2>err &&
 	test_grep "closes a cycle" err &&
 	test "$(aivalue audit checkpoint)" = "$before" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefacts")" = 5000
+	test "$(test_sql "SELECT count(*) FROM artefacts")" = 5000
 '
 
 test_done

@@ -41,8 +41,8 @@ test_expect_success 'the accounting is printed: 4 files read and used, 4 passed 
 	test_grep "assumed 1: title from the first Markdown heading (first at arts/sop-2.md)" out
 '
 
-test_expect_success SQLITE 'the same accounting is in the ledger entry of the sync' '
-	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''artefacts.sync'\''" >entry.json &&
+test_expect_success 'the same accounting is in the ledger entry of the sync' '
+	test_sql "SELECT payload FROM ledger WHERE action = '\''artefacts.sync'\''" >entry.json &&
 	test "$(json_get entry.json "(d[\"dir\"], d[\"registered\"], d[\"tally\"][\"read\"], d[\"tally\"][\"used\"], d[\"tally\"][\"skipped\"])")" = \
 		"('\''arts'\'', 4, 4, 4, 0)" &&
 	test "$(json_get entry.json "[(a[\"what\"], a[\"count\"]) for a in d[\"tally\"][\"assumptions\"]]")" = \
@@ -57,7 +57,7 @@ test_expect_success 'a sync that changes nothing adds no ledger entry; --json ca
 		"(4, '\''files'\'', 4, 3)"
 '
 
-test_expect_success SQLITE 'a symbolic link leading out of the folder is refused by name; nothing registered' '
+test_expect_success 'a symbolic link leading out of the folder is refused by name; nothing registered' '
 	echo "---" >outside.md &&
 	mkdir -p arts2 &&
 	printf -- "---\nid: REQ-9\nkind: requirement\nowner: ana.ops\n---\n# Nine\n" >arts2/req-9.md &&
@@ -66,7 +66,7 @@ test_expect_success SQLITE 'a symbolic link leading out of the folder is refused
 	test_must_fail aivalue artefacts sync arts2 2>err &&
 	test_grep "arts2/zz-link.md. is a symbolic link that leads outside the folder, to .*/outside.md" err &&
 	test "$(aivalue audit checkpoint)" = "$head" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM artefacts WHERE id = '\''REQ-9'\''")" = 0
+	test "$(test_sql "SELECT count(*) FROM artefacts WHERE id = '\''REQ-9'\''")" = 0
 '
 
 test_expect_success 'a link to a folder outside, and a dangling link, are refused too' '

@@ -12,7 +12,7 @@ export AIVALUE_FAKE_TIME
 Q="'" # a single quote, for Python reprs inside test bodies
 state() {
 	aivalue audit checkpoint &&
-	sqlite3 "$AIVALUE_DB" .dump | sha256sum
+	test_dump | sha256sum
 }
 
 test_expect_success 'set up Acme with two overlapping change requests' '
@@ -31,7 +31,7 @@ test_expect_success 'set up Acme with two overlapping change requests' '
 		--as ayesha.khan >/dev/null
 '
 
-test_expect_success SQLITE 'a subcommand refuses an option it does not take, and changes nothing' '
+test_expect_success 'a subcommand refuses an option it does not take, and changes nothing' '
 	state >before.state &&
 	test_must_fail --exit=2 aivalue change list --artefact POL-7 2>err &&
 	test_grep "error: .change list. does not take --artefact" err &&

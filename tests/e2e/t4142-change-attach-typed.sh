@@ -12,7 +12,7 @@ export AIVALUE_FAKE_TIME
 Q="'" # a single quote, for Python reprs inside test bodies
 state() {
 	aivalue audit checkpoint &&
-	sqlite3 "$AIVALUE_DB" .dump | sha256sum
+	test_dump | sha256sum
 }
 
 test_expect_success 'set up Acme with a change request opened with one evidence file' '
@@ -63,7 +63,7 @@ test_expect_success 'attach text: one line per file attached, then the count' '
 	test_cmp want.txt a3.txt
 '
 
-test_expect_success SQLITE 'attaching a file already attached is refused and changes nothing' '
+test_expect_success 'attaching a file already attached is refused and changes nothing' '
 	state >before.state &&
 	test_must_fail aivalue change attach CR-1 risk.txt --as kerem.sahin 2>err &&
 	test_grep "evidence .risk.txt. is already attached to CR-1" err &&

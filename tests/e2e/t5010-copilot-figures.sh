@@ -50,13 +50,14 @@ test_expect_success 'the ledger entry records the tally; the same file again cha
 
 test_expect_success '--strict refuses a file with a skipped row and changes nothing' '
 	head=$(aivalue audit checkpoint) &&
-	aivalue --db strict.db init >/dev/null &&
-	aivalue --db strict.db apply -f "$DATA/six-people.yaml" >/dev/null &&
-	test_must_fail aivalue --db strict.db import usage "$DATA/copilot-users-six.ndjson" \
+	workspace_new strict &&
+	aivalue --db "$(workspace_db strict)" init >/dev/null &&
+	aivalue --db "$(workspace_db strict)" apply -f "$DATA/six-people.yaml" >/dev/null &&
+	test_must_fail aivalue --db "$(workspace_db strict)" import usage "$DATA/copilot-users-six.ndjson" \
 		--format copilot-users --strict 2>err &&
 	test_grep "copilot-users-six.ndjson:7: no Copilot use that day" err &&
 	test_grep "strict" err &&
-	test "$(sqlite3 strict.db "SELECT count(*) FROM usage_imports")" = 0 &&
+	test "$(test_sql_on strict "SELECT count(*) FROM usage_imports")" = 0 &&
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 

@@ -65,11 +65,12 @@ test_expect_success 'the same spans again: nothing new, skips say why; --strict 
 	test_grep "^0 tool calls imported, 6 spans skipped" again.out &&
 	test_grep "skipped 3: already imported (same traceId and spanId)" again.out &&
 	head=$(aivalue audit checkpoint) &&
-	aivalue --db s.db init >/dev/null &&
-	aivalue --db s.db apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null &&
-	test_must_fail aivalue --db s.db workflow import-spans "$TRACE" --strict 2>err &&
+	workspace_new s &&
+	aivalue --db "$(workspace_db s)" init >/dev/null &&
+	aivalue --db "$(workspace_db s)" apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null &&
+	test_must_fail aivalue --db "$(workspace_db s)" workflow import-spans "$TRACE" --strict 2>err &&
 	test_grep "otel-agent-trace.jsonl:1: not a tool call" err &&
-	test "$(sqlite3 s.db "SELECT count(*) FROM tool_calls")" = 0 &&
+	test "$(test_sql_on s "SELECT count(*) FROM tool_calls")" = 0 &&
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 

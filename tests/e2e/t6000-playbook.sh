@@ -79,7 +79,8 @@ test_expect_success 'bad answers: out of range, unknown question, missing eviden
 '
 
 test_expect_success 'interactive questionnaire: progress, skip, back, bad input, resume' '
-	AIVALUE_DB="$TEST_DIR/i.db" && export AIVALUE_DB &&
+	workspace_new i &&
+	AIVALUE_DB=$(workspace_db i) && export AIVALUE_DB &&
 	aivalue init >/dev/null &&
 	echo "policy v1" >policy.md &&
 	aivalue assess org >o1.txt 2>e1.txt <<-\EOT &&

@@ -41,8 +41,8 @@ test_expect_success 'structural errors name the place; nothing changed' '
 	test "$(aivalue audit checkpoint)" = "$head"
 '
 
-test_expect_success SQLITE 'the library questions are stored with their choices and scores' '
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM frameworks f JOIN evidence_files e ON e.sha256 = f.sha256")" = 1 &&
+test_expect_success 'the library questions are stored with their choices and scores' '
+	test "$(test_sql "SELECT count(*) FROM frameworks f JOIN evidence_files e ON e.sha256 = f.sha256")" = 1 &&
 	aivalue assess crosswalk --json >q.json &&
 	test "$(json_get q.json "[len(r[\"library_questions\"]) for r in d[0][\"requirements\"]]")" = "[2, 1, 0, 1]" &&
 	test "$(json_get q.json "[(c[\"value\"], c.get(\"add_score\"), c.get(\"compute_result\")) for c in d[0][\"requirements\"][0][\"library_questions\"][0][\"choices\"]]")" = \
@@ -66,7 +66,7 @@ bad_questions() {
 	EOP
 }
 test_expect_success 'malformed question blocks: FILE:LINE:COL, nothing imported' '
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	head=$(aivalue audit checkpoint) &&
 	bad_questions q1.yaml "type: unique_choice" "type: slider" &&
 	test_must_fail aivalue assess import q1.yaml 2>err &&
@@ -97,8 +97,8 @@ test_expect_success 'malformed question blocks: FILE:LINE:COL, nothing imported'
 	test_must_fail aivalue assess import q8.yaml 2>err &&
 	test_grep "q8.yaml:[0-9]*:[0-9]*: requirement node .*govern-1.6.: questions must be a mapping" err &&
 	test "$(aivalue audit checkpoint)" = "$head" &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM frameworks")" = 0 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM evidence_files")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM frameworks")" = 0 &&
+	test "$(test_sql "SELECT count(*) FROM evidence_files")" = 0 &&
 	aivalue apply -f "$ACME" >/dev/null &&
 	aivalue assess import "$LIB" >/dev/null
 '

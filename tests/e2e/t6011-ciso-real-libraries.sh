@@ -56,10 +56,10 @@ test_expect_success 'a quoted version is read as a number, and counted' '
 		"anssi-guide-des-mecanismes-cryptographiques.yaml:18"
 '
 
-test_expect_success SQLITE 'implementation groups outside the definition are kept as given, and counted' '
+test_expect_success 'implementation groups outside the definition are kept as given, and counted' '
 	test "$(imported bio2.yaml)" = "120 120 0" &&
 	test "$(assumed bio2.yaml.json "implementation group not in")" = 3 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT groups FROM framework_nodes WHERE urn = '\''urn:intuitem:risk:req_node:bio2:5.05.01'\''")" = "[\"Ketenhygiëne\"]"
+	test "$(test_sql "SELECT groups FROM framework_nodes WHERE urn = '\''urn:intuitem:risk:req_node:bio2:5.05.01'\''")" = "[\"Ketenhygiëne\"]"
 '
 
 test_expect_success 'an empty question text is kept, and counted at its line' '
@@ -76,24 +76,24 @@ test_expect_success 'compute_result words resolve as CISO Assistant resolves the
 		"compliant=10 non_compliant=8 not_applicable=1 partially_compliant=6"
 '
 
-test_expect_success SQLITE 'a missing depth is taken from parent_urn, and counted' '
+test_expect_success 'a missing depth is taken from parent_urn, and counted' '
 	test "$(imported iso27001-2013.yaml)" = "200 140 0" &&
 	test "$(assumed iso27001-2013.yaml.json "depth missing")" = 2 &&
 	test "$(assumed iso27001-2013.yaml.json "depth does not follow parent_urn")" = 198 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT depth FROM framework_nodes WHERE urn IN ('\''urn:intuitem:risk:req_node:iso27001-2013:core'\'', '\''urn:intuitem:risk:req_node:iso27001-2013:4'\'', '\''urn:intuitem:risk:req_node:iso27001-2013:4.1'\'') ORDER BY ord" | tr "\n" " ")" = "1 2 3 "
+	test "$(test_sql "SELECT depth FROM framework_nodes WHERE urn IN ('\''urn:intuitem:risk:req_node:iso27001-2013:core'\'', '\''urn:intuitem:risk:req_node:iso27001-2013:4'\'', '\''urn:intuitem:risk:req_node:iso27001-2013:4.1'\'') ORDER BY ord" | tr "\n" " ")" = "1 2 3 "
 '
 
 test_expect_success 'the tally is printed and recorded in the ledger entry of the import' '
-	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''assess.import'\'' AND payload LIKE '\''%dynamic-questionnaire%'\''" >entry.json &&
+	test_sql "SELECT payload FROM ledger WHERE action = '\''assess.import'\'' AND payload LIKE '\''%dynamic-questionnaire%'\''" >entry.json &&
 	test "$(json_get entry.json "(d[\"tally\"][\"read\"], d[\"tally\"][\"used\"], [a[\"count\"] for a in d[\"tally\"][\"assumptions\"]])")" = "(14, 14, [25])" &&
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	aivalue assess import "$CA/bio2.yaml" >out &&
 	test_grep "^read 120 nodes: 120 used, 0 skipped" out &&
 	test_grep "assumed 3: implementation group not in implementation_groups_definition, kept as given (first at .*bio2.yaml:267)" out
 '
 
 test_expect_success 'a score outside min..max, undefined groups, depths off by one: counted, imported' '
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	sed -e "s/    - score: 5/    - score: 9/" -e "s/implementation_groups: \[core\]$/implementation_groups: [basic]/" \
 		-e "s/      depth: 3/      depth: 4/" \
 		-e "s/select_implementation_groups: \[extended\]/select_implementation_groups: [advanced]/" "$LIB" >odd.yaml &&
@@ -103,11 +103,11 @@ test_expect_success 'a score outside min..max, undefined groups, depths off by o
 		"[('\''scores_definition score outside min_score..max_score'\'', 1)]" &&
 	test "$(assumed odd.json "implementation group not in")" = 3 &&
 	test "$(assumed odd.json "depth does not follow")" = 4 &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM framework_nodes WHERE depth = 4")" = 0
+	test "$(test_sql "SELECT count(*) FROM framework_nodes WHERE depth = 4")" = 0
 '
 
 test_expect_success 'the older question: block is read: type, choices QUESTION:choice:N, texts' '
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	cat >old.yaml <<-\EOF &&
 	urn: urn:test:risk:library:old-questions
 	locale: en

@@ -55,11 +55,11 @@ test_expect_success 'every framework library imports' '
 	say "$(($(wc -l <frameworks.txt) - $(wc -l <failed.txt))) of $(wc -l <frameworks.txt) imported" &&
 	cat failed.txt &&
 	test ! -s failed.txt &&
-	test "$(sqlite3 "$AIVALUE_DB" "SELECT count(*) FROM frameworks")" = "$(wc -l <frameworks.txt)"
+	test "$(test_sql "SELECT count(*) FROM frameworks")" = "$(wc -l <frameworks.txt)"
 '
 
-test_expect_success SQLITE 'every tally balances, nothing is skipped, every node read is a node stored' '
-	sqlite3 "$AIVALUE_DB" "SELECT payload FROM ledger WHERE action = '\''assess.import'\''" >payloads.txt &&
+test_expect_success 'every tally balances, nothing is skipped, every node read is a node stored' '
+	test_sql "SELECT payload FROM ledger WHERE action = '\''assess.import'\''" >payloads.txt &&
 	python3 -S -c "import json, sys
 bad = [p[\"urn\"] for p in map(json.loads, open(sys.argv[1]))
        if not (p[\"tally\"][\"read\"] == p[\"tally\"][\"used\"] == p[\"nodes\"] and p[\"tally\"][\"skipped\"] == 0)]
@@ -70,7 +70,7 @@ print(bad)" payloads.txt >bad.txt &&
 
 if git cat-file -e 7c165ec9d:backend/library/libraries/cmmc-2.0.yaml 2>/dev/null; then
 	test_expect_success 'the older CMMC 2.0 (question: blocks) imports with its 322 questions' '
-		rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+		workspace_reset && aivalue init >/dev/null &&
 		git show 7c165ec9d:backend/library/libraries/cmmc-2.0.yaml >cmmc-old.yaml &&
 		aivalue --json assess import cmmc-old.yaml >old.json &&
 		test "$(json_get old.json "(d[\"nodes\"], d[\"assessable\"], d[\"questions\"])")" = "(124, 110, 322)" &&

@@ -65,7 +65,7 @@ test_expect_success 'journey metrics over the catalog windows, as of the newest 
 '
 
 test_expect_success 'growth lacks evidence until the journeys reach back 26 weeks' '
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	grep -v "^j01," journeys.csv >late.csv &&
 	aivalue import journeys late.csv --format csv >/dev/null &&
 	aivalue report --format json -o r.json 2>/dev/null &&
@@ -76,7 +76,7 @@ test_expect_success 'growth lacks evidence until the journeys reach back 26 week
 '
 
 test_expect_success 'a window with nothing in it lacks evidence and says which window' '
-	rm -f "$AIVALUE_DB" && aivalue init >/dev/null &&
+	workspace_reset && aivalue init >/dev/null &&
 	grep -v "^j0[6-8]," journeys.csv >noweek.csv &&
 	aivalue import journeys noweek.csv --format csv >/dev/null &&
 	aivalue report --format json -o r.json 2>/dev/null &&

@@ -59,7 +59,7 @@ test_expect_success 'an unknown path: an HTML page for a browser, JSON for an AP
 '
 
 test_expect_success 'with evidence the phase is earned and the checklist goes' '
-	rm -f aivalue.db* &&
+	workspace_reset &&
 	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
 	aivalue phase >phase.txt &&

@@ -23,14 +23,15 @@ export AIVALUE_FAKE_TIME=2026-12-01T12:00:00Z
 test_expect_success 'setup: the small demo and an empty workspace, each served' '
 	aivalue_demo demo --size small --dir data >/dev/null &&
 	aivalue token create --name v --role viewer >viewer.tok &&
-	aivalue --db empty.db init >/dev/null &&
-	aivalue --db empty.db token create --name v --role viewer >empty.tok
+	workspace_new empty &&
+	aivalue --db "$(workspace_db empty)" init >/dev/null &&
+	aivalue --db "$(workspace_db empty)" token create --name v --role viewer >empty.tok
 '
 
 start_server --quiet
 DEMO_URL=$AIV_URL
 DEMO_PID=$AIV_SERVER_PID
-AIVALUE_DB="$TEST_DIR/empty.db" start_server --quiet
+AIVALUE_DB=$(workspace_db empty) start_server --quiet
 EMPTY_URL=$AIV_URL
 
 rm -rf "$SHOTS"

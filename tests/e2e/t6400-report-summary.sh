@@ -28,10 +28,11 @@ test_expect_success 'an empty workspace: no phase claimed, the setup steps inste
 '
 
 test_expect_success 'setup: the small demo' '
-	aivalue_demo --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
-	aivalue --db demo.db report --org "Harbour Mutual Insurance" -o r.html 2>/dev/null &&
-	aivalue --db demo.db report --org "Harbour Mutual Insurance" --format json -o r.json 2>/dev/null &&
-	aivalue --db demo.db report --org "Harbour Mutual Insurance" --format md -o r.md 2>/dev/null &&
+	workspace_new demo &&
+	aivalue_demo --db "$(workspace_db demo)" demo --size small --dir demo-data >demo.log 2>&1 &&
+	aivalue --db "$(workspace_db demo)" report --org "Harbour Mutual Insurance" -o r.html 2>/dev/null &&
+	aivalue --db "$(workspace_db demo)" report --org "Harbour Mutual Insurance" --format json -o r.json 2>/dev/null &&
+	aivalue --db "$(workspace_db demo)" report --org "Harbour Mutual Insurance" --format md -o r.md 2>/dev/null &&
 	python3 -c "import html,re; t=html.unescape(re.sub(\"<[^>]+>\",\" \",open(\"r.html\").read().split(\"</style>\")[1])); print(re.sub(\"\\s+\",\" \",t.replace(chr(160),\" \")))" >text
 '
 

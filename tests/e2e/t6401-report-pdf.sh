@@ -20,8 +20,9 @@ PAGES=${REPORT_PAGES:-$TEST_ROOT/build/report-pages}
 export PAGES browser_dir
 
 test_expect_success 'setup: the small demo and its report' '
-	aivalue_demo --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
-	aivalue --db demo.db report --org "Harbour Mutual Insurance" -o report.html 2>/dev/null
+	workspace_new demo &&
+	aivalue_demo --db "$(workspace_db demo)" demo --size small --dir demo-data >demo.log 2>&1 &&
+	aivalue --db "$(workspace_db demo)" report --org "Harbour Mutual Insurance" -o report.html 2>/dev/null
 '
 
 # 7 pages today: page one, the five models (two pages), findings,

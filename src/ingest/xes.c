@@ -697,8 +697,9 @@ cleanup:
  * How many events the file probably holds, so that the columns are sized
  * once: its XML bytes (a plain file's size, or the gzip trailer's ISIZE,
  * the uncompressed size modulo 4 GiB), at most max_bytes, over 128, fewer
- * bytes than any event of the three largest public logs takes (156 to 282).
- * Only a hint: 0 when the size cannot be read.
+ * bytes than any event of the three largest public logs takes (156 to 282),
+ * at most 4 Mi events; larger logs grow their columns from there.  Only a
+ * hint: 0 when the size cannot be read.
  */
 static size_t events_hint(const char *path, int direct, uint64_t max_bytes)
 {
@@ -719,7 +720,8 @@ static size_t events_hint(const char *path, int direct, uint64_t max_bytes)
 	fclose(f);
 	if (bytes > max_bytes)
 		bytes = max_bytes;
-	return (size_t)(bytes / 128);
+	/* at most 4 Mi events (90 MB of address space): a lying trailer costs no more */
+	return bytes / 128 < ((size_t)1 << 22) ? (size_t)(bytes / 128) : (size_t)1 << 22;
 }
 
 int ingest_xes_file(const char *path, struct eventlog *l,

@@ -283,6 +283,8 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 				  { "lifecycle", STRBUF_INIT }, { "cost", STRBUF_INIT },
 				  { "cattr", STRBUF_INIT }, { "eattr", STRBUF_INIT } };
 	enum { STRS, CNAME, CLEN, ACT, RES, TIME, LIFE, COST, CATTR, EATTR, NCOL };
+	/* bytes per case (CNAME, CLEN) or per event; 0: not known in advance */
+	static const unsigned char per_event[NCOL] = { 0, 4, 4, 4, 4, 8, 4, 8, 0, 0 };
 	struct store_stmt *st;
 	int64_t log_id = 0, events = 0, cases = 0, out_of_order = 0;
 	size_t i, k, pos;
@@ -318,6 +320,15 @@ int logstore_load(struct store *s, const char *name, struct eventlog *l,
 			if (!strcmp(cn, cols[i].name)) {
 				const void *b = store_col_blob(st, 1);
 				size_t n = store_col_bytes(st, 1);
+				/*
+				 * The whole column's size is known: one allocation, no
+				 * copies (a damaged count only loses the hint; the sizes
+				 * are checked below).
+				 */
+				int64_t count = i == CNAME || i == CLEN ? cases : events;
+				if (n && !cols[i].sb.alloc && per_event[i] && count > 0 &&
+				    count <= (int64_t)1 << 27)
+					strbuf_grow(&cols[i].sb, (size_t)(per_event[i] * count));
 				if (n)
 					strbuf_add(&cols[i].sb, b, n);
 				break;

@@ -45,6 +45,8 @@
 
 #include "ingest/ingest.h"
 
+enum { MEMO = 256 };
+
 enum xnode { X_LOG, X_TRACE, X_EVENT, X_ATTR, X_META, X_VALUES, X_LOOSE_EVENT };
 
 struct pending_attr {
@@ -92,6 +94,7 @@ struct xes_ctx {
 	size_t nposnames, aposnames;
 	uint8_t *named;           /* by string id: an explicit concept:name of a trace */
 	size_t anamed;
+	uint32_t memo[MEMO];      /* intern_value's cache: string ids, EVL_NONE empty */
 };
 
 static void fail(struct xes_ctx *x, int code, const char *fmt, ...)
@@ -150,24 +153,59 @@ static int skip_event(struct xes_ctx *x, const char *reason, long line)
 	return -1;
 }
 
-static const char *att(const XML_Char **atts, const char *name)
+/* An attribute element's key and value (NULL when absent), in one pass. */
+static void key_value(const XML_Char **atts, const char **key, const char **value)
 {
-	for (; atts && atts[0]; atts += 2)
-		if (!strcmp(atts[0], name))
-			return atts[1];
-	return NULL;
+	*key = *value = NULL;
+	for (; atts && atts[0]; atts += 2) {
+		if (!*key && atts[0][0] == 'k' && !strcmp(atts[0], "key"))
+			*key = atts[1];
+		else if (!*value && atts[0][0] == 'v' && !strcmp(atts[0], "value"))
+			*value = atts[1];
+	}
 }
 
+/*
+ * The XES type of an attribute element, or -1.  Called for every element,
+ * so the first letter picks the one name to compare.
+ */
 static int attr_type(const char *el)
 {
 	static const char *const names[] = { "string", "date", "int", "float",
 					     "boolean", "id", "list", "container" };
-	size_t i;
+	int i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(el, names[i]))
-			return i == 7 ? EVL_LIST : (int)i;
-	return -1;
+	switch (el[0]) {
+	case 's': i = 0; break;
+	case 'd': i = 1; break;
+	case 'i': i = el[1] == 'n' ? 2 : 5; break;
+	case 'f': i = 3; break;
+	case 'b': i = 4; break;
+	case 'l': i = 6; break;
+	case 'c': i = 7; break;
+	default: return -1;
+	}
+	if (strcmp(el, names[i]))
+		return -1;
+	return i == 7 ? EVL_LIST : i;
+}
+
+/*
+ * eventlog_intern through a small cache: an event's activity, resource and
+ * lifecycle repeat from event to event, and a compare with the string the
+ * cache slot names costs less than hashing the value again.  The cache
+ * holds ids only; the string table decides, so ids are the same as
+ * without it.
+ */
+static uint32_t intern_value(struct xes_ctx *x, const char *v)
+{
+	size_t n = strlen(v);
+	uint32_t *slot = &x->memo[(n * 31 + (unsigned char)v[0] * 7 +
+				   (n ? (unsigned char)v[n - 1] : 0)) & (MEMO - 1)];
+
+	if (*slot != EVL_NONE && !memcmp(eventlog_str(x->l, *slot), v, n + 1))
+		return *slot;
+	return *slot = eventlog_intern(x->l, v, n);
 }
 
 static int valid_id(const char *v)
@@ -252,11 +290,12 @@ static int keep_attr(const struct xes_ctx *x, const char *key)
 static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			 int type, const XML_Char **atts)
 {
-	const char *key = att(atts, "key"), *v = att(atts, "value");
+	const char *key, *v;
 	int64_t t = 0;
 	double num = 0;
 	struct eventlog *l = x->l;
 
+	key_value(atts, &key, &v);
 	if (!key) {
 		fail(x, AIV_EINPUT, "<%s> has no key", el);
 		return;
@@ -281,7 +320,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 	if (parent == X_EVENT) {
 		struct pending_event *e = &x->evs[x->nevs - 1];
 		if (!strcmp(key, "concept:name")) {
-			e->activity = eventlog_intern(l, v, strlen(v));
+			e->activity = intern_value(x, v);
 		} else if (!strcmp(key, "time:timestamp")) {
 			if (type != EVL_DATE && (type != EVL_STRING ||
 						 ingest_parse_time(v, strlen(v), &t))) {
@@ -291,9 +330,9 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			e->time = t;
 			e->has_time = 1;
 		} else if (!strcmp(key, "org:resource")) {
-			e->resource = eventlog_intern(l, v, strlen(v));
+			e->resource = intern_value(x, v);
 		} else if (!strcmp(key, "lifecycle:transition")) {
-			e->lifecycle = eventlog_intern(l, v, strlen(v));
+			e->lifecycle = intern_value(x, v);
 		} else if ((!strcmp(key, "cost:total") || (!strcmp(key, "cost:amount") && !e->has_cost)) &&
 			   (type == EVL_FLOAT || type == EVL_INT)) {
 			/* cost:amount on the event itself (no drilldown list) when it has no total */
@@ -341,11 +380,12 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 static void meta_attribute(struct xes_ctx *x, enum xnode parent, const char *el, int type,
 			   const XML_Char **atts)
 {
-	const char *key = att(atts, "key"), *v = att(atts, "value");
+	const char *key, *v;
 	char what[96];
 	int64_t t;
 	double num;
 
+	key_value(atts, &key, &v);
 	if (key && v && type != EVL_LIST && check_value(x, type, el, key, v, &t, &num))
 		return;
 	if (!key)
@@ -563,6 +603,7 @@ static void ctx_init(struct xes_ctx *x, const char *name, struct eventlog *l,
 	x->t = o ? o->tally : NULL;
 	x->err = err;
 	x->next_report = 65536;
+	memset(x->memo, 0xff, sizeof(x->memo));
 	x->p = XML_ParserCreate(NULL);
 	if (!x->p)
 		abort();
@@ -652,6 +693,37 @@ cleanup:
 	return ret;
 }
 
+/*
+ * How many events the file probably holds, so that the columns are sized
+ * once: its XML bytes (a plain file's size, or the gzip trailer's ISIZE,
+ * the uncompressed size modulo 4 GiB), at most max_bytes, over 128, fewer
+ * bytes than any event of the three largest public logs takes (156 to 282),
+ * at most 4 Mi events; larger logs grow their columns from there.  Only a
+ * hint: 0 when the size cannot be read.
+ */
+static size_t events_hint(const char *path, int direct, uint64_t max_bytes)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char le[4];
+	uint64_t bytes = 0;
+	long end;
+
+	if (!f)
+		return 0;
+	if (!fseek(f, 0, SEEK_END) && (end = ftell(f)) > 0) {
+		if (direct)
+			bytes = (uint64_t)end;
+		else if (end >= 18 && !fseek(f, -4, SEEK_END) && fread(le, 1, 4, f) == 4)
+			bytes = (uint64_t)le[0] | (uint64_t)le[1] << 8 | (uint64_t)le[2] << 16 |
+				(uint64_t)le[3] << 24;
+	}
+	fclose(f);
+	if (bytes > max_bytes)
+		bytes = max_bytes;
+	/* at most 4 Mi events (90 MB of address space): a lying trailer costs no more */
+	return bytes / 128 < ((size_t)1 << 22) ? (size_t)(bytes / 128) : (size_t)1 << 22;
+}
+
 int ingest_xes_file(const char *path, struct eventlog *l,
 		    const struct ingest_opts *o, struct aiv_err *err)
 {
@@ -666,6 +738,7 @@ int ingest_xes_file(const char *path, struct eventlog *l,
 		return aiv_fail(err, AIV_EIO, "cannot open '%s': %s", path, strerror(errno));
 	gzbuffer(gz, 256 * 1024);
 	ctx_init(&x, path, l, o, err);
+	eventlog_reserve(l, events_hint(path, gzdirect(gz), max_bytes));
 	for (;;) {
 		void *buf = XML_GetBuffer(x.p, CHUNK);
 		if (!buf)

@@ -41,6 +41,26 @@ void eventlog_release(struct eventlog *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Room for `n` events in every column, so that appends do not copy them. */
+static void grow_columns(struct eventlog *l, size_t na)
+{
+	l->ev_case = xrealloc(l->ev_case, st_mult(na, 4));
+	l->activity = xrealloc(l->activity, st_mult(na, 4));
+	l->resource = xrealloc(l->resource, st_mult(na, 4));
+	l->time = xrealloc(l->time, st_mult(na, 8));
+	if (l->lifecycle)
+		l->lifecycle = xrealloc(l->lifecycle, st_mult(na, 4));
+	if (l->cost)
+		l->cost = xrealloc(l->cost, st_mult(na, 8));
+	l->alloc = na;
+}
+
+void eventlog_reserve(struct eventlog *l, size_t n)
+{
+	if (n > l->alloc && !l->finished)
+		grow_columns(l, n);
+}
+
 size_t eventlog_add(struct eventlog *l, uint32_t case_name, uint32_t activity,
 		    uint32_t resource, int64_t time_us)
 {
@@ -48,15 +68,7 @@ size_t eventlog_add(struct eventlog *l, uint32_t case_name, uint32_t activity,
 
 	if (i + 1 > l->alloc) {
 		size_t na = l->alloc < 1024 ? 4096 : st_mult(l->alloc, 2);
-		l->ev_case = xrealloc(l->ev_case, st_mult(na, 4));
-		l->activity = xrealloc(l->activity, st_mult(na, 4));
-		l->resource = xrealloc(l->resource, st_mult(na, 4));
-		l->time = xrealloc(l->time, st_mult(na, 8));
-		if (l->lifecycle)
-			l->lifecycle = xrealloc(l->lifecycle, st_mult(na, 4));
-		if (l->cost)
-			l->cost = xrealloc(l->cost, st_mult(na, 8));
-		l->alloc = na;
+		grow_columns(l, na);
 	}
 	l->ev_case[i] = case_name;
 	l->activity[i] = activity;

@@ -90,6 +90,13 @@ static inline const char *eventlog_str(const struct eventlog *l, uint32_t id)
 	return id == EVL_NONE ? "" : intern_str(&l->strs, id);
 }
 
+/*
+ * Room for n events before appends grow the columns (an importer's estimate
+ * from the file's size; a wrong one only costs a later copy or unused
+ * address space, which is not touched).
+ */
+void eventlog_reserve(struct eventlog *l, size_t n);
+
 /* Append one event (file order); returns its index.  Ids from eventlog_intern. */
 size_t eventlog_add(struct eventlog *l, uint32_t case_name, uint32_t activity,
 		    uint32_t resource, int64_t time_us);

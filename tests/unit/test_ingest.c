@@ -357,6 +357,57 @@ static void test_xes_types_and_lists(void **state)
 	eventlog_release(&l);
 }
 
+/*
+ * Activities, resources and lifecycles go through a cache of string ids in
+ * front of the string table: values that share a cache slot (same length,
+ * first and last byte) and the empty value keep their own ids; element
+ * names that only start like an XES type are not attributes.
+ */
+static void test_xes_value_cache(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+	uint32_t one, two;
+
+	(void)state;
+	assert_int_equal(xes("<log><trace><string key=\"concept:name\" value=\"c1\"/>"
+			     "<event><string value=\"A_one_B\" key=\"concept:name\"/>"
+			     "<string key=\"org:resource\" value=\"\"/></event>"
+			     "<event><string key=\"concept:name\" value=\"A_two_B\"/>"
+			     "<string key=\"org:resource\" value=\"r\"/></event>"
+			     "<event><string key=\"concept:name\" value=\"A_one_B\"/>"
+			     "<string key=\"lifecycle:transition\" value=\"A_two_B\"/>"
+			     "<string key=\"org:resource\" value=\"\"/></event>"
+			     "</trace></log>", &l, &err), 0);
+	assert_int_equal(l.n, 3);
+	one = l.activity[0];
+	two = l.activity[1];
+	assert_true(one != two);
+	assert_string_equal(eventlog_str(&l, one), "A_one_B");
+	assert_string_equal(eventlog_str(&l, two), "A_two_B");
+	assert_int_equal(l.activity[2], one);
+	assert_int_equal(l.lifecycle[2], two);
+	assert_string_equal(eventlog_str(&l, l.resource[0]), "");
+	assert_string_equal(eventlog_str(&l, l.resource[1]), "r");
+	assert_int_equal(l.resource[2], l.resource[0]);
+	assert_int_equal(intern_find(&l.strs, "A_one_B", 7), one);
+	eventlog_release(&l);
+
+	/* "str", "dates" and "i" start like string, date and int or id */
+	assert_int_equal(xes("<log><trace><event><str key=\"concept:name\" value=\"A\"/>"
+			     "</event></trace></log>", &l, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "unexpected <str> in <event>"));
+	eventlog_release(&l);
+	assert_int_equal(xes("<log><trace><event><dates key=\"d\" value=\"A\"/>"
+			     "</event></trace></log>", &l, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "unexpected <dates> in <event>"));
+	eventlog_release(&l);
+	assert_int_equal(xes("<log><trace><event><i key=\"d\" value=\"1\"/>"
+			     "</event></trace></log>", &l, &err), AIV_EINPUT);
+	assert_non_null(strstr(err.msg, "unexpected <i> in <event>"));
+	eventlog_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_csv_quoting_and_errors),
 		cmocka_unit_test(test_xes_errors),
 		cmocka_unit_test(test_xes_types_and_lists),
+		cmocka_unit_test(test_xes_value_cache),
 	};
 	const char *f = __FILE__, *slash = strstr(f, "/tests/unit/");
 

@@ -34,7 +34,7 @@ test_expect_success 'opened for writing, the old workspace takes versions 13, 14
 test_expect_success 'the old and the new workspace have the same schema text' '
 	schema_of old.db >old.schema &&
 	schema_of new.db >new.schema &&
-	test "$(wc -l <new.schema)" -eq 75 &&
+	test "$(wc -l <new.schema)" -eq 76 &&
 	test_cmp old.schema new.schema
 '
 

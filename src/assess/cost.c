@@ -182,13 +182,22 @@ static void note_day(struct builder *b, int32_t day)
 /* Row index of (group, model or NULL, month label), created when new. */
 static size_t row_of(struct builder *b, const char *group, const char *model, const char *month)
 {
-	struct strbuf key = STRBUF_INIT;
+	size_t lg = strlen(group), lm = model ? strlen(model) : 0, ln = strlen(month);
+	size_t len = lg + lm + ln + 2;
+	char stack[256], *key = len <= sizeof(stack) ? stack : xmalloc(len);
 	uint32_t id;
 	struct cost_row *row;
 
-	strbuf_addf(&key, "%s\t%s\t%s", group, model ? model : "", month);
-	id = intern_idn(&b->rowkeys, key.buf, key.len);
-	strbuf_release(&key);
+	/* "group\tmodel\tmonth", once per charge: copies, not printf */
+	memcpy(key, group, lg);
+	key[lg] = '\t';
+	if (lm)
+		memcpy(key + lg + 1, model, lm);
+	key[lg + 1 + lm] = '\t';
+	memcpy(key + lg + lm + 2, month, ln);
+	id = intern_idn(&b->rowkeys, key, len);
+	if (key != stack)
+		free(key);
 	if (id < b->r->nrows)
 		return id;
 	if (b->r->nrows + 1 > b->arows) {

@@ -79,11 +79,33 @@ struct pb_snapshot {
 	struct playbook_state st;
 };
 
+/*
+ * Keys being computed: a caller asking for one waits for that picture
+ * instead of computing it a second time (the server's warm-up thread and
+ * the first overview ask at once; on the large demo each computation
+ * loads every usage event, so two at once doubled the first overview's
+ * CPU and its peak memory).
+ */
+#define COMPUTING 4
+
 static struct {
 	pthread_mutex_t mu;
+	pthread_cond_t done;      /* a computation ended: look again */
 	struct pb_snapshot *slot[SNAPSHOTS];
+	char computing[COMPUTING][EVIDENCE_KEY_LEN + 256]; /* "" when free */
 	uint64_t clock, hits, misses, stored;
-} snaps = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0, 0, 0, 0 };
+} snaps = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { NULL }, { "" }, 0, 0, 0, 0 };
+
+/* The computing slot of key, or -1; with snaps.mu held. */
+static int computing_slot(const char *key)
+{
+	int i;
+
+	for (i = 0; i < COMPUTING; i++)
+		if (!strcmp(snaps.computing[i], key))
+			return i;
+	return -1;
+}
 
 static void release_state(struct playbook_state *p);
 
@@ -131,7 +153,7 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	char skey[EVIDENCE_KEY_LEN], key[EVIDENCE_KEY_LEN + 256];
 	struct pb_snapshot *sn;
 	size_t i, victim = 0;
-	int ret;
+	int ret, mine;
 
 	memset(out, 0, sizeof(*out));
 	if ((ret = evidence_state_key(&env, skey, err)))
@@ -141,23 +163,40 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	snprintf(key, sizeof(key), "%s|q=%s|i=%s", skey, qpath ? qpath : "",
 		 industry ? industry : "");
 	pthread_mutex_lock(&snaps.mu);
-	for (i = 0; i < SNAPSHOTS; i++) {
-		sn = snaps.slot[i];
-		if (sn && !strcmp(sn->key, key) && now >= sn->born &&
-		    now - sn->born < EVIDENCE_CACHE_TTL_US) {
-			sn->refs++;
-			sn->used = ++snaps.clock;
-			snaps.hits++;
-			share(sn, s, now, out);
-			pthread_mutex_unlock(&snaps.mu);
-			return 0;
+	for (;;) {
+		for (i = 0; i < SNAPSHOTS; i++) {
+			sn = snaps.slot[i];
+			if (sn && !strcmp(sn->key, key) && now >= sn->born &&
+			    now - sn->born < EVIDENCE_CACHE_TTL_US) {
+				sn->refs++;
+				sn->used = ++snaps.clock;
+				snaps.hits++;
+				share(sn, s, now, out);
+				pthread_mutex_unlock(&snaps.mu);
+				return 0;
+			}
 		}
+		if (computing_slot(key) < 0)
+			break;
+		pthread_cond_wait(&snaps.done, &snaps.mu);
 	}
 	snaps.misses++;
+	/* a free slot: callers asking for key meanwhile wait for this picture
+	 * (none free: compute without making anyone wait) */
+	mine = computing_slot("");
+	if (mine >= 0)
+		snprintf(snaps.computing[mine], sizeof(snaps.computing[mine]), "%s", key);
 	pthread_mutex_unlock(&snaps.mu);
 
 	sn = xcalloc(1, sizeof(*sn));
-	if ((ret = compute(s, cat, qpath, industry, now, 0, &sn->st, err))) {
+	ret = compute(s, cat, qpath, industry, now, 0, &sn->st, err);
+	pthread_mutex_lock(&snaps.mu);
+	if (mine >= 0) {
+		snaps.computing[mine][0] = '\0';
+		pthread_cond_broadcast(&snaps.done);
+	}
+	if (ret) {
+		pthread_mutex_unlock(&snaps.mu);
 		*out = sn->st; /* the caller releases a failed state as before */
 		free(sn);
 		return ret;
@@ -165,7 +204,6 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	snprintf(sn->key, sizeof(sn->key), "%s", key);
 	sn->born = now;
 	sn->refs = 2; /* the cache and the caller */
-	pthread_mutex_lock(&snaps.mu);
 	sn->used = ++snaps.clock;
 	for (i = 0; i < SNAPSHOTS; i++) {
 		if (!snaps.slot[i]) {

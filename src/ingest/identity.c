@@ -13,6 +13,7 @@
 #include "ledger/ledger.h"
 #include "org/org.h"
 #include "readers.h"
+#include "usage_seat_spans.h"
 
 static const char *const id_kinds[] = { "github", "upn", "email", "hashed", "id", NULL };
 
@@ -153,6 +154,10 @@ int identity_rejoin(struct store *s, int64_t *n, struct aiv_err *err)
 					" (SELECT import_id FROM usage_blocks)", &block_rows, err)))
 		return ret;
 	for (i = 0; i < ARRAY_SIZE(sql); i++) {
+		/* the spans read the seat rows still unjoined: before sql[2] */
+		if (i == 2 && store_schema_version(s) >= USAGE_SEAT_SPANS_VERSION &&
+		    (ret = usage_seat_spans_rejoin(s, err)))
+			return ret;
 		if ((ret = store_exec(s, sql[i], err)))
 			return ret;
 		if (n && i == 0)

@@ -15,6 +15,7 @@
  */
 #include "ingest/usage.h"
 #include "ingest/usage_activity.h"
+#include "ingest/usage_seat_spans.h"
 #include "store/store.h"
 
 static const struct store_migration ingest_migrations[] = {
@@ -140,6 +141,21 @@ static const struct store_migration ingest_migrations[] = {
 	  " events INTEGER NOT NULL,"
 	  " actions INTEGER NOT NULL,"
 	  " PRIMARY KEY(import_id, identity, tool, month));", NULL },
+	{ USAGE_SEAT_SPANS_VERSION, "seat span per identity and tool, token days indexed (issue 19:"
+	  " cost reads one row per seat instead of every snapshot's seat rows, and the token"
+	  " days without a sort)",
+	  "CREATE TABLE usage_seat_spans("
+	  " identity TEXT NOT NULL,"
+	  " tool TEXT NOT NULL,"
+	  " person TEXT,"
+	  " first_day INTEGER NOT NULL,"
+	  " PRIMARY KEY(identity, tool));"
+	  "INSERT INTO usage_seat_spans(identity, tool, person, first_day)"
+	  " SELECT identity, tool, MAX(person), MIN(day) FROM usage_seats GROUP BY identity, tool;"
+	  /* the token days in GROUP BY order, covering: no sort, no table read */
+	  "CREATE INDEX usage_tokens_day ON usage_tokens(identity, tool, model, day, person,"
+	  " input_tokens, output_tokens);",
+	  NULL },
 };
 
 const struct store_schema ingest_tables = {

@@ -28,6 +28,7 @@
 #include "identity.h"
 #include "ingest/usage.h"
 #include "ingest/usage_activity.h"
+#include "ingest/usage_seat_spans.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
 #include "logstore.h"
@@ -312,4 +313,5 @@ void ingest_state_register(void)
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);
 	ledger_state_register(usage_activity_check);
+	ledger_state_register(usage_seat_spans_check);
 }

@@ -39,6 +39,7 @@
 #include "org/org.h"
 #include "usage.h"
 #include "usage_activity.h"
+#include "usage_seat_spans.h"
 
 #define GID_UNSEEN (INTERN_NONE - 1) /* identity not resolved yet in this import */
 #define DCHUNK_BITS 20
@@ -999,7 +1000,8 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 	if (rc < 0 || sum->already)
 		return rc < 0 ? rc : 0;
 	if ((rc = flush_block(im, err)) || (rc = save_dicts(im, err)) ||
-	    (rc = usage_activity_import(im->s, im->import_id, err)))
+	    (rc = usage_activity_import(im->s, im->import_id, err)) ||
+	    (rc = usage_seat_spans_import(im->s, im->import_id, err)))
 		return rc;
 	for (i = 0; i < sum->nunmatched; i++) {
 		st = store_prepare(im->s, "INSERT INTO usage_unmatched(import_id, identity, rows)"

@@ -12,6 +12,7 @@
 #include "org/people.h"
 #include "usage.h"
 #include "usage_load.h"
+#include "usage_seat_spans.h"
 
 /* Strings of usage_strings as ids of one of the table's dictionaries. */
 struct strmap {
@@ -290,6 +291,29 @@ cleanup:
  * GROUP BY would sort every row (seat snapshots repeat each seat daily,
  * hundreds of thousands of rows) and spill to a temporary file.
  */
+/* The spans the importer keeps (usage_seat_spans.h): one row per identity and tool. */
+static int each_seat_span(struct store *s, usage_seat_fn fn, void *data, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc, ret = 0;
+
+	st = store_prepare(s, "SELECT identity, tool, person, first_day FROM usage_seat_spans"
+			   " ORDER BY identity, tool", err);
+	if (!st)
+		return err->code;
+	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
+		struct usage_seat_span r;
+
+		r.identity = store_col_text(st, 0);
+		r.tool = store_col_text(st, 1);
+		r.person = store_col_is_null(st, 2) ? NULL : store_col_text(st, 2);
+		r.first_day = (int32_t)store_col_int(st, 3);
+		ret = fn(&r, data);
+	}
+	store_reset(st);
+	return ret ? ret : rc < 0 ? rc : 0;
+}
+
 int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_err *err)
 {
 	struct seat_fold { int32_t first; uint32_t person; } *v = NULL;
@@ -299,6 +323,9 @@ int usage_each_seat(struct store *s, usage_seat_fn fn, void *data, struct aiv_er
 	size_t alloc = 0, nv = 0, i;
 	int rc = 0, ret = 0;
 
+	if (store_schema_version(s) >= USAGE_SEAT_SPANS_VERSION)
+		return each_seat_span(s, fn, data, err);
+	/* an older workspace opened read-only: fold every seat row */
 	intern_init(&keys);
 	intern_init(&people);
 	st = store_prepare(s, "SELECT identity, tool, person, day FROM usage_seats", err);

@@ -61,7 +61,7 @@ test_expect_success 'set up: org, agents, policy, tokens, usage, journeys, decis
 test_expect_success 'an untouched workspace: chain and state both ok' '
 	aivalue audit verify >ok.out &&
 	test_grep "^ledger ok: " ok.out &&
-	test_grep "^state ok: 36 tables, " ok.out &&
+	test_grep "^state ok: 37 tables, " ok.out &&
 	aivalue --json audit verify >ok.json &&
 	test "$(json_get ok.json "d[\"state\"][\"differences\"]")" = 0 &&
 	test "$(json_get ok.json "d[\"state\"][\"uncovered_imports\"]")" = 0

@@ -51,7 +51,7 @@ test_expect_success 'set up: the small demo, a baseline and an imported framewor
 
 test_expect_success 'untouched: every table matches the ledger' '
 	aivalue audit verify >ok.out &&
-	test_grep "^state ok: 36 tables, " ok.out &&
+	test_grep "^state ok: 37 tables, " ok.out &&
 	aivalue --json audit verify >ok.json &&
 	test "$(json_get ok.json "d[\"state\"][\"uncovered_imports\"]")" = 0
 '

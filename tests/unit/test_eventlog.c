@@ -41,6 +41,41 @@ static void test_intern(void **state)
 	intern_release(&p);
 }
 
+/*
+ * The u64set with keys packed as cost packs them (person << 40 ^ tool << 20
+ * ^ month): 20,000 people x 2 tools x 12 months, every key added once,
+ * found, and a key of the next month not; key 0 is a key like any other.
+ */
+static void test_u64set_packed_keys(void **state)
+{
+	struct u64set set;
+	uint64_t p, t, m;
+	size_t added = 0;
+
+	(void)state;
+	u64set_init(&set);
+	assert_int_equal(u64set_has(&set, 0), 0);
+	for (p = 0; p < 20000; p++)
+		for (t = 0; t < 2; t++)
+			for (m = 24300; m < 24312; m++) {
+				assert_int_equal(u64set_add(&set, p << 40 ^ t << 20 ^ m), 0);
+				added++;
+			}
+	assert_int_equal(set.n, added);
+	assert_int_equal(u64set_add(&set, (uint64_t)19999 << 40 ^ 1 << 20 ^ 24311), 1);
+	for (p = 0; p < 20000; p += 97)
+		for (t = 0; t < 2; t++) {
+			assert_int_equal(u64set_has(&set, p << 40 ^ t << 20 ^ 24300), 1);
+			assert_int_equal(u64set_has(&set, p << 40 ^ t << 20 ^ 24312), 0);
+		}
+	assert_int_equal(u64set_has(&set, 0), 0);
+	assert_int_equal(u64set_add(&set, 0), 0);
+	assert_int_equal(u64set_has(&set, 0), 1);
+	assert_int_equal(u64set_add(&set, 0), 1);
+	assert_int_equal(set.n, added + 1);
+	u64set_release(&set);
+}
+
 #define IN(l, s) eventlog_intern((l), (s), strlen(s))
 
 static void test_finish_groups_and_sorts(void **state)
@@ -127,6 +162,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_u64set_packed_keys),
 		cmocka_unit_test(test_finish_groups_and_sorts),
 		cmocka_unit_test(test_empty_log_fails),
 		cmocka_unit_test(test_large_case_sort),

@@ -230,6 +230,7 @@ struct worker {
 	const char *dir;
 	int64_t now;
 	int ok, earned, shared;
+	pthread_barrier_t *start;
 };
 
 static void *work(void *arg)
@@ -238,6 +239,8 @@ static void *work(void *arg)
 	struct store *s = open_store(w->dir);
 	struct aiv_err err = AIV_ERR_INIT;
 	int i;
+
+	pthread_barrier_wait(w->start); /* both ask for the new picture at once */
 
 	for (i = 0; i < 20; i++) {
 		struct playbook_state ps;
@@ -261,6 +264,7 @@ static void test_playbook_snapshots(void **state)
 	struct playbook_state a, b;
 	struct evidence_cache_stats st0, st1;
 	struct worker w[2];
+	pthread_barrier_t start;
 	pthread_t t[2];
 	int64_t now = time_now_us();
 	int i;
@@ -288,15 +292,24 @@ static void test_playbook_snapshots(void **state)
 	assert_ptr_not_equal(a.shared, b.shared);
 	playbook_release(&a);
 	playbook_release(&b);
-	/* two threads with their own store handles share snapshots */
+	/* two threads with their own store handles share snapshots, and
+	 * the one that asks while the other computes waits for its picture:
+	 * one computation for the 40 calls */
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	playbook_cache_stats(&st0);
 	for (i = 0; i < 2; i++) {
 		w[i].dir = dir;
 		w[i].now = now;
 		w[i].ok = w[i].earned = w[i].shared = 0;
+		w[i].start = &start;
 		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	playbook_cache_stats(&st1);
+	assert_int_equal(st1.misses - st0.misses, 1);
+	assert_int_equal(st1.hits - st0.hits, 39);
 	assert_int_equal(w[0].ok + w[1].ok, 40);
 	assert_int_equal(w[0].earned, 1);
 	assert_int_equal(w[1].earned, 1);

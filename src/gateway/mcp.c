@@ -1018,6 +1018,7 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 		goto fail;
 	}
 	http_at_stop(gw_record_stop);
+	gw_record_hook();
 	return 0;
 fail:
 	gateway_teardown();

@@ -239,6 +239,18 @@ static void check_revocations(struct store *s, struct decide_job *list, int64_t 
 	}
 }
 
+/* What a later layer writes in the decisions' transaction (http_control_commit_hook). */
+static struct control_commit_hook w_hook;
+static void (*w_after)(int committed);
+
+void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct aiv_err *err),
+			      void (*after)(int committed))
+{
+	w_hook.in_tx = in_tx;
+	w_hook.data = NULL;
+	w_after = after;
+}
+
 /* Record the decisions of every job in the list in one transaction. */
 static void writer_commit(struct store *s, struct control_engine *eng, struct decide_job *list,
 			  int64_t *revocations)
@@ -265,7 +277,9 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
 		memcpy(errs + at, job->errs, job->n * sizeof(*errs));
 		at += job->n;
 	}
-	ret = n ? control_commit(s, eng, "http:decide", v, n, outs, errs, &err) : 0;
+	ret = n ? control_commit_with(s, eng, "http:decide", v, n, outs, errs, &w_hook, &err) : 0;
+	if (n && w_after)
+		w_after(!ret);
 	at = 0;
 	for (job = list; job; job = job->next) {
 		if (job->status)
@@ -366,14 +380,20 @@ static void commit_locked(struct decide_job *list)
 }
 
 /*
- * Commit `job` on this thread when nothing is queued and no commit is
- * running; 1 if it was committed (answered or refused: job->status,
+ * Commit `job` on this thread when it is the only gateway decision in
+ * flight, nothing is queued and no commit is running (under load the
+ * worker rather suspends the connection and serves others while the
+ * writer commits the group); 1 if it was committed (answered or refused: job->status,
  * job->errs), 0 if it must be queued.
  */
+static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or committed */
+
 static int commit_inline(struct decide_job *job)
 {
 	int idle;
 
+	if (__atomic_load_n(&dt_inflight, __ATOMIC_ACQUIRE) != 1)
+		return 0; /* others in flight: they share the writer's next transaction */
 	pthread_mutex_lock(&w_lock);
 	idle = w_running && !w_stop && !w_head;
 	pthread_mutex_unlock(&w_lock);
@@ -666,6 +686,7 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 	struct decide_job *job = data;
 
 	if (job->then) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		if (job->status)
 			job->then(req, res, NULL, &job->err, job->then_data);
 		else if (job->errs[0].code)
@@ -738,7 +759,9 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 	job->errs = xcalloc(1, sizeof(*job->errs));
 	job->then = then;
 	job->then_data = data;
+	__atomic_add_fetch(&dt_inflight, 1, __ATOMIC_ACQ_REL);
 	if (evaluate_one(req, r, find_approval, job, &err)) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		then(req, res, NULL, &err, data);
 		job_free(job);
 		return;
@@ -756,6 +779,7 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 		return; /* decide_finish calls then and frees the job */
 	}
 	if (writer_submit(req->store, job, &err)) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		then(req, res, NULL, &err, data);
 		job_free(job);
 		return;

@@ -50,4 +50,15 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 			      const struct control_request *r, int find_approval,
 			      http_decided_fn then, void *data);
 
+/*
+ * Have every decision transaction of this server also run in_tx(s, NULL,
+ * err) before its COMMIT (control_commit_with: its error rolls the batch
+ * back, nothing is answered as recorded), and then after(1) once it
+ * committed or after(0) once it rolled back.  Both run with the writer's
+ * commit lock held, on the writer's or a worker's thread.  Set before the
+ * server starts (gateway_setup); NULL, NULL unsets.
+ */
+void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct aiv_err *err),
+			      void (*after)(int committed));
+
 #endif

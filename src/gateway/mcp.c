@@ -292,6 +292,28 @@ static void rpc_answer(struct http_response *res, int status, const json_t *id, 
 	http_json_flags(res, status, msg, JSON_COMPACT);
 }
 
+/*
+ * A 200 answer whose member `key` ("result" or "error") is `text`, JSON
+ * already written (the upstream's answer, dumped once for its size in the
+ * record): the message around it is written as text, not built as a
+ * jansson object and dumped a second time.
+ */
+static void rpc_answer_text(struct http_response *res, const json_t *id, const char *key,
+			    const char *text)
+{
+	char *idt = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	res->status = 200;
+	res->content_type = "application/json";
+	strbuf_reset(&res->body);
+	strbuf_addstr(&res->body, "{\"jsonrpc\":\"2.0\",\"id\":");
+	strbuf_addstr(&res->body, idt ? idt : "null");
+	strbuf_addf(&res->body, ",\"%s\":", key);
+	strbuf_addstr(&res->body, text);
+	strbuf_addstr(&res->body, "}\n");
+	free(idt);
+}
+
 static void rpc_result(struct http_response *res, const json_t *id, json_t *result)
 {
 	rpc_answer(res, 200, id, result, "result");
@@ -588,23 +610,31 @@ static void call_decided(struct http_request *req, struct http_response *res,
 	} else if (error) {
 		char *text = json_dumps(error, JSON_COMPACT);
 		json_object_set_new(rec, "status", json_string("upstream_error"));
-		json_object_set_new(rec, "result_bytes", json_integer((json_int_t)strlen(text)));
-		free(text);
+		json_object_set_new(rec, "result_bytes",
+				    json_integer(text ? (json_int_t)strlen(text) : 0));
 		record(req, rec);
-		rpc_answer(res, 200, c->id, error, "error");
-		error = NULL;
+		if (text)
+			rpc_answer_text(res, c->id, "error", text);
+		else
+			rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's error could "
+				  "not be encoded");
+		free(text);
 	} else {
 		char *text = json_dumps(result, JSON_COMPACT);
 		json_object_set_new(rec, "status",
 				    json_string(json_is_true(json_object_get(result, "isError"))
 						? "tool_error" : "ok"));
-		json_object_set_new(rec, "result_bytes", json_integer((json_int_t)strlen(text)));
+		json_object_set_new(rec, "result_bytes",
+				    json_integer(text ? (json_int_t)strlen(text) : 0));
 		if (records_results(c->tool))
 			json_object_set(rec, "result", result);
-		free(text);
 		record(req, rec);
-		rpc_result(res, c->id, result);
-		result = NULL;
+		if (text)
+			rpc_answer_text(res, c->id, "result", text);
+		else
+			rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's result could "
+				  "not be encoded");
+		free(text);
 	}
 	json_decref(result);
 	json_decref(error);

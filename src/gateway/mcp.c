@@ -528,6 +528,30 @@ static json_t *call_record(const struct http_request *req, const struct call *c,
 	return rec;
 }
 
+/*
+ * The upstream answered `value` (its result or its error, borrowed): the
+ * record (takes ownership of rec) gets status and the answer's size, the
+ * agent gets the answer as `key`, the text dumped once for both.
+ */
+static void answer_forwarded(struct http_request *req, struct http_response *res,
+			     const struct call *c, json_t *rec, const char *status,
+			     const char *key, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT);
+
+	json_object_set_new(rec, "status", json_string(status));
+	json_object_set_new(rec, "result_bytes", json_integer(text ? (json_int_t)strlen(text) : 0));
+	if (!strcmp(key, "result") && records_results(c->tool))
+		json_object_set(rec, "result", value);
+	record(req, rec);
+	if (text)
+		rpc_answer_text(res, c->id, key, text);
+	else
+		rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's %s could not be "
+			  "encoded", key);
+	free(text);
+}
+
 /* The decision is recorded (d), or was refused (err): answer, forward if allowed. */
 static void call_decided(struct http_request *req, struct http_response *res,
 			 const struct control_decision *d, const struct aiv_err *derr, void *data)
@@ -608,33 +632,11 @@ static void call_decided(struct http_request *req, struct http_response *res,
 		rpc_error(res, 200, c->id, RPC_UPSTREAM,
 			  json_pack("{s:s}", "decision_id", d->decision_id), "%s", err.msg);
 	} else if (error) {
-		char *text = json_dumps(error, JSON_COMPACT);
-		json_object_set_new(rec, "status", json_string("upstream_error"));
-		json_object_set_new(rec, "result_bytes",
-				    json_integer(text ? (json_int_t)strlen(text) : 0));
-		record(req, rec);
-		if (text)
-			rpc_answer_text(res, c->id, "error", text);
-		else
-			rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's error could "
-				  "not be encoded");
-		free(text);
+		answer_forwarded(req, res, c, rec, "upstream_error", "error", error);
 	} else {
-		char *text = json_dumps(result, JSON_COMPACT);
-		json_object_set_new(rec, "status",
-				    json_string(json_is_true(json_object_get(result, "isError"))
-						? "tool_error" : "ok"));
-		json_object_set_new(rec, "result_bytes",
-				    json_integer(text ? (json_int_t)strlen(text) : 0));
-		if (records_results(c->tool))
-			json_object_set(rec, "result", result);
-		record(req, rec);
-		if (text)
-			rpc_answer_text(res, c->id, "result", text);
-		else
-			rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's result could "
-				  "not be encoded");
-		free(text);
+		answer_forwarded(req, res, c, rec,
+				 json_is_true(json_object_get(result, "isError")) ? "tool_error" : "ok",
+				 "result", result);
 	}
 	json_decref(result);
 	json_decref(error);

@@ -33,8 +33,10 @@ void http_control_workflow_page(struct http_request *req, struct http_response *
  * (borrowed for the call) and err NULL, or d NULL and err says why nothing
  * was recorded (AIV_EINPUT, AIV_ENOTFOUND: bad input; AIV_EPERM: the
  * token was revoked; a store error: the store is unavailable).  The
- * connection is suspended meanwhile when it can be (http_defer).  `then`
- * runs exactly once.
+ * connection is suspended meanwhile when it can be (http_defer); but when
+ * this is the only such call in flight and the writer is idle, the
+ * decision is committed right here with the writer's store handle (no
+ * suspension, no hand-off).  `then` runs exactly once.
  */
 /*
  * This worker thread's engine on the server's published snapshot, brought

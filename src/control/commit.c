@@ -215,7 +215,8 @@ static int record_one(struct store *s, const char *actor, struct control_pending
  */
 static int commit_many(struct store *s, struct control_engine *eng, const char *actor,
 		       struct control_pending **v, size_t n, struct control_decision *outs,
-		       struct aiv_err *errs, int flush_at, struct aiv_err *err)
+		       struct aiv_err *errs, int flush_at, const struct control_commit_hook *hook,
+		       struct aiv_err *err)
 {
 	struct control_mark m;
 	size_t i;
@@ -276,6 +277,8 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 		if (pending >= flush_at && (ret = control_log_flush_tx(s, actor, err)))
 			goto fail;
 	}
+	if (hook && hook->in_tx && (ret = hook->in_tx(s, hook->data, err)))
+		goto fail;
 	if ((ret = store_commit(s, err)))
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -295,7 +298,15 @@ int control_commit(struct store *s, struct control_engine *eng, const char *acto
 		   struct control_pending **v, size_t n, struct control_decision *outs,
 		   struct aiv_err *errs, struct aiv_err *err)
 {
-	return commit_many(s, eng, actor, v, n, outs, errs, 1, err);
+	return commit_many(s, eng, actor, v, n, outs, errs, 1, NULL, err);
+}
+
+int control_commit_with(struct store *s, struct control_engine *eng, const char *actor,
+			struct control_pending **v, size_t n, struct control_decision *outs,
+			struct aiv_err *errs, const struct control_commit_hook *hook,
+			struct aiv_err *err)
+{
+	return commit_many(s, eng, actor, v, n, outs, errs, 1, hook, err);
 }
 
 int control_decide(struct store *s, struct control_engine *eng, const char *actor,
@@ -309,7 +320,7 @@ int control_decide(struct store *s, struct control_engine *eng, const char *acto
 	memset(out, 0, sizeof(*out));
 	if ((ret = control_evaluate(eng, req, &p, err)))
 		return ret;
-	ret = commit_many(s, eng, actor, &p, 1, out, &e1, eng->batch, err);
+	ret = commit_many(s, eng, actor, &p, 1, out, &e1, eng->batch, NULL, err);
 	if (!ret && e1.code) {
 		*err = e1;
 		ret = e1.code;

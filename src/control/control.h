@@ -156,6 +156,22 @@ void control_pending_free(struct control_pending *p);
 int control_commit(struct store *s, struct control_engine *eng, const char *actor,
 		   struct control_pending **v, size_t n, struct control_decision *outs,
 		   struct aiv_err *errs, struct aiv_err *err);
+/*
+ * control_commit with something a later layer writes in the same
+ * transaction: hook->in_tx(s, hook->data, err) runs after the decisions
+ * are recorded and chained, before COMMIT (the MCP gateway chains the call
+ * records queued since the last commit there, so a call costs one commit,
+ * not two).  An error from it rolls the whole batch back, as a store
+ * error does.  hook may be NULL.
+ */
+struct control_commit_hook {
+	int (*in_tx)(struct store *s, void *data, struct aiv_err *err);
+	void *data;
+};
+int control_commit_with(struct store *s, struct control_engine *eng, const char *actor,
+			struct control_pending **v, size_t n, struct control_decision *outs,
+			struct aiv_err *errs, const struct control_commit_hook *hook,
+			struct aiv_err *err);
 
 /*
  * Decide one request, record it (decision log; exception item when

@@ -292,6 +292,28 @@ static void rpc_answer(struct http_response *res, int status, const json_t *id, 
 	http_json_flags(res, status, msg, JSON_COMPACT);
 }
 
+/*
+ * A 200 answer whose member `key` ("result" or "error") is `text`, JSON
+ * already written (the upstream's answer, dumped once for its size in the
+ * record): the message around it is written as text, not built as a
+ * jansson object and dumped a second time.
+ */
+static void rpc_answer_text(struct http_response *res, const json_t *id, const char *key,
+			    const char *text)
+{
+	char *idt = json_dumps(id, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	res->status = 200;
+	res->content_type = "application/json";
+	strbuf_reset(&res->body);
+	strbuf_addstr(&res->body, "{\"jsonrpc\":\"2.0\",\"id\":");
+	strbuf_addstr(&res->body, idt ? idt : "null");
+	strbuf_addf(&res->body, ",\"%s\":", key);
+	strbuf_addstr(&res->body, text);
+	strbuf_addstr(&res->body, "}\n");
+	free(idt);
+}
+
 static void rpc_result(struct http_response *res, const json_t *id, json_t *result)
 {
 	rpc_answer(res, 200, id, result, "result");
@@ -506,6 +528,30 @@ static json_t *call_record(const struct http_request *req, const struct call *c,
 	return rec;
 }
 
+/*
+ * The upstream answered `value` (its result or its error, borrowed): the
+ * record (takes ownership of rec) gets status and the answer's size, the
+ * agent gets the answer as `key`, the text dumped once for both.
+ */
+static void answer_forwarded(struct http_request *req, struct http_response *res,
+			     const struct call *c, json_t *rec, const char *status,
+			     const char *key, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT);
+
+	json_object_set_new(rec, "status", json_string(status));
+	json_object_set_new(rec, "result_bytes", json_integer(text ? (json_int_t)strlen(text) : 0));
+	if (!strcmp(key, "result") && records_results(c->tool))
+		json_object_set(rec, "result", value);
+	record(req, rec);
+	if (text)
+		rpc_answer_text(res, c->id, key, text);
+	else
+		rpc_error(res, 200, c->id, RPC_UPSTREAM, NULL, "the upstream's %s could not be "
+			  "encoded", key);
+	free(text);
+}
+
 /* The decision is recorded (d), or was refused (err): answer, forward if allowed. */
 static void call_decided(struct http_request *req, struct http_response *res,
 			 const struct control_decision *d, const struct aiv_err *derr, void *data)
@@ -586,25 +632,11 @@ static void call_decided(struct http_request *req, struct http_response *res,
 		rpc_error(res, 200, c->id, RPC_UPSTREAM,
 			  json_pack("{s:s}", "decision_id", d->decision_id), "%s", err.msg);
 	} else if (error) {
-		char *text = json_dumps(error, JSON_COMPACT);
-		json_object_set_new(rec, "status", json_string("upstream_error"));
-		json_object_set_new(rec, "result_bytes", json_integer((json_int_t)strlen(text)));
-		free(text);
-		record(req, rec);
-		rpc_answer(res, 200, c->id, error, "error");
-		error = NULL;
+		answer_forwarded(req, res, c, rec, "upstream_error", "error", error);
 	} else {
-		char *text = json_dumps(result, JSON_COMPACT);
-		json_object_set_new(rec, "status",
-				    json_string(json_is_true(json_object_get(result, "isError"))
-						? "tool_error" : "ok"));
-		json_object_set_new(rec, "result_bytes", json_integer((json_int_t)strlen(text)));
-		if (records_results(c->tool))
-			json_object_set(rec, "result", result);
-		free(text);
-		record(req, rec);
-		rpc_result(res, c->id, result);
-		result = NULL;
+		answer_forwarded(req, res, c, rec,
+				 json_is_true(json_object_get(result, "isError")) ? "tool_error" : "ok",
+				 "result", result);
 	}
 	json_decref(result);
 	json_decref(error);
@@ -1018,6 +1050,7 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 		goto fail;
 	}
 	http_at_stop(gw_record_stop);
+	gw_record_hook();
 	return 0;
 fail:
 	gateway_teardown();

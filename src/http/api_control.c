@@ -28,6 +28,10 @@
  *                                               entry for all their rows
  *   finish: JSON answer  <-- http_resume <---- committed
  *
+ * (A gateway call, http_control_decide_then, that finds the queue empty
+ * and no commit running commits on its own thread with the writer's
+ * handle instead: see commit_inline.)
+ *
  * A decision is answered only after the transaction holding it committed,
  * so an answered decision is always in the ledger.  The store runs SQLite
  * in WAL mode with synchronous=NORMAL: a committed transaction survives a
@@ -235,6 +239,18 @@ static void check_revocations(struct store *s, struct decide_job *list, int64_t 
 	}
 }
 
+/* What a later layer writes in the decisions' transaction (http_control_commit_hook). */
+static struct control_commit_hook w_hook;
+static void (*w_after)(int committed);
+
+void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct aiv_err *err),
+			      void (*after)(int committed))
+{
+	w_hook.in_tx = in_tx;
+	w_hook.data = NULL;
+	w_after = after;
+}
+
 /* Record the decisions of every job in the list in one transaction. */
 static void writer_commit(struct store *s, struct control_engine *eng, struct decide_job *list,
 			  int64_t *revocations)
@@ -261,7 +277,9 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
 		memcpy(errs + at, job->errs, job->n * sizeof(*errs));
 		at += job->n;
 	}
-	ret = n ? control_commit(s, eng, "http:decide", v, n, outs, errs, &err) : 0;
+	ret = n ? control_commit_with(s, eng, "http:decide", v, n, outs, errs, &w_hook, &err) : 0;
+	if (n && w_after)
+		w_after(!ret);
 	at = 0;
 	for (job = list; job; job = job->next) {
 		if (job->status)
@@ -332,12 +350,69 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The writer's store handle and engine.  Whoever commits holds c_lock:
+ * the writer thread for what was queued, or a worker thread that found
+ * the queue empty and the lock free (commit_inline): a lone decision is
+ * then committed on the thread that evaluated it, without the two thread
+ * hand-offs (worker to writer, writer back to the suspended connection)
+ * that cost a lone gateway call more than its commit on a loaded machine
+ * (docs/gateway.md, "Performance").  Concurrent decisions still queue and
+ * share the writer's next transaction.  The SQLite handle is opened
+ * without its own mutex (multi-thread mode): c_lock is what keeps two
+ * threads from using it at once.
+ */
+static pthread_mutex_t c_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct store *c_store;        /* NULL until the writer opened it, and after it stopped */
+static struct control_engine *c_eng;
+static int64_t c_revocations = -1;
+
+/* Commit a list of jobs with the writer's handle; c_lock held, c_store open. */
+static void commit_locked(struct decide_job *list)
+{
+	if (!c_eng) {
+		pthread_mutex_lock(&snap_lock);
+		c_eng = control_engine_new(cur_snap);
+		pthread_mutex_unlock(&snap_lock);
+	}
+	writer_commit(c_store, c_eng, list, &c_revocations);
+	__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Commit `job` on this thread when it is the only gateway decision in
+ * flight, nothing is queued and no commit is running (under load the
+ * worker rather suspends the connection and serves others while the
+ * writer commits the group); 1 if it was committed (answered or refused: job->status,
+ * job->errs), 0 if it must be queued.
+ */
+static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or committed */
+
+static int commit_inline(struct decide_job *job)
+{
+	int idle;
+
+	if (__atomic_load_n(&dt_inflight, __ATOMIC_ACQUIRE) != 1)
+		return 0; /* others in flight: they share the writer's next transaction */
+	pthread_mutex_lock(&w_lock);
+	idle = w_running && !w_stop && !w_head;
+	pthread_mutex_unlock(&w_lock);
+	if (!idle || pthread_mutex_trylock(&c_lock))
+		return 0;
+	if (!c_store) {
+		pthread_mutex_unlock(&c_lock);
+		return 0;
+	}
+	commit_locked(job);
+	pthread_mutex_unlock(&c_lock);
+	job->done = 1;
+	return 1;
+}
+
 static void *writer_main(void *arg)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
-	struct control_engine *eng = NULL;
-	int64_t revocations = -1;
 	int open_ret;
 
 	(void)arg;
@@ -345,6 +420,10 @@ static void *writer_main(void *arg)
 	open_ret = store_open(&s, w_uri, 0, &err);
 	if (!open_ret && ck_running)
 		store_autocheckpoint(s, WRITER_WAL_PAGES, &err);
+	pthread_mutex_lock(&c_lock);
+	c_store = open_ret ? NULL : s;
+	c_revocations = -1;
+	pthread_mutex_unlock(&c_lock);
 	pthread_mutex_lock(&w_lock);
 	for (;;) {
 		struct decide_job *list, *job, *next, *cut;
@@ -374,13 +453,9 @@ static void *writer_main(void *arg)
 				job->err = err;
 			}
 		} else {
-			if (!eng) {
-				pthread_mutex_lock(&snap_lock);
-				eng = control_engine_new(cur_snap);
-				pthread_mutex_unlock(&snap_lock);
-			}
-			writer_commit(s, eng, list, &revocations);
-			__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
+			pthread_mutex_lock(&c_lock);
+			commit_locked(list);
+			pthread_mutex_unlock(&c_lock);
 		}
 		pthread_mutex_lock(&w_lock);
 		for (job = list; job; job = next) {
@@ -393,7 +468,11 @@ static void *writer_main(void *arg)
 		pthread_cond_broadcast(&w_done);
 	}
 	pthread_mutex_unlock(&w_lock);
-	control_engine_free(eng);
+	pthread_mutex_lock(&c_lock);
+	control_engine_free(c_eng);
+	c_eng = NULL;
+	c_store = NULL;
+	pthread_mutex_unlock(&c_lock);
 	store_close(s);
 	return NULL;
 }
@@ -612,6 +691,7 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 	struct decide_job *job = data;
 
 	if (job->then) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		if (job->status)
 			job->then(req, res, NULL, &job->err, job->then_data);
 		else if (job->errs[0].code)
@@ -684,9 +764,15 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 	job->errs = xcalloc(1, sizeof(*job->errs));
 	job->then = then;
 	job->then_data = data;
+	__atomic_add_fetch(&dt_inflight, 1, __ATOMIC_ACQ_REL);
 	if (evaluate_one(req, r, find_approval, job, &err)) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		then(req, res, NULL, &err, data);
 		job_free(job);
+		return;
+	}
+	if (commit_inline(job)) {
+		decide_finish(req, res, job);
 		return;
 	}
 	if ((job->deferred = http_defer(req, decide_finish, job))) {
@@ -698,6 +784,7 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 		return; /* decide_finish calls then and frees the job */
 	}
 	if (writer_submit(req->store, job, &err)) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		then(req, res, NULL, &err, data);
 		job_free(job);
 		return;

@@ -33,8 +33,10 @@ void http_control_workflow_page(struct http_request *req, struct http_response *
  * (borrowed for the call) and err NULL, or d NULL and err says why nothing
  * was recorded (AIV_EINPUT, AIV_ENOTFOUND: bad input; AIV_EPERM: the
  * token was revoked; a store error: the store is unavailable).  The
- * connection is suspended meanwhile when it can be (http_defer).  `then`
- * runs exactly once.
+ * connection is suspended meanwhile when it can be (http_defer); but when
+ * this is the only such call in flight and the writer is idle, the
+ * decision is committed right here with the writer's store handle (no
+ * suspension, no hand-off).  `then` runs exactly once.
  */
 /*
  * This worker thread's engine on the server's published snapshot, brought
@@ -49,5 +51,16 @@ typedef void (*http_decided_fn)(struct http_request *req, struct http_response *
 void http_control_decide_then(struct http_request *req, struct http_response *res,
 			      const struct control_request *r, int find_approval,
 			      http_decided_fn then, void *data);
+
+/*
+ * Have every decision transaction of this server also run in_tx(s, NULL,
+ * err) before its COMMIT (control_commit_with: its error rolls the batch
+ * back, nothing is answered as recorded), and then after(1) once it
+ * committed or after(0) once it rolled back.  Both run with the writer's
+ * commit lock held, on the writer's or a worker's thread.  Set before the
+ * server starts (gateway_setup); NULL, NULL unsets.
+ */
+void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct aiv_err *err),
+			      void (*after)(int committed));
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/cjson.h"
 #include "org/org.h"
 #include "cli/cmd.h"
+#include "store/store.h"
 
 static const char *YAML =
 	"kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
@@ -292,6 +293,75 @@ static void test_decide_many(void **state)
  * one in force at commit (escalate), never the stale allow.  A request that became bad input
  * (its person deleted) is refused and not recorded.
  */
+/* control_commit_with's hook: what it writes is in the decisions' transaction. */
+static int hook_calls, hook_in_tx;
+
+static int hook_fail(struct store *s, void *data, struct aiv_err *err)
+{
+	(void)data;
+	hook_calls++;
+	hook_in_tx = store_in_tx(s);
+	return aiv_fail(err, AIV_EIO, "hook refused");
+}
+
+static int hook_ok(struct store *s, void *data, struct aiv_err *err)
+{
+	(void)data;
+	(void)err;
+	hook_calls++;
+	hook_in_tx = store_in_tx(s);
+	return 0;
+}
+
+static void test_commit_hook(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng = NULL;
+	struct control_pending *v[1] = { NULL };
+	struct control_request req;
+	struct control_decision outs[1];
+	struct aiv_err errs[1], err = AIV_ERR_INIT;
+	struct control_commit_hook fail = { hook_fail, NULL }, ok = { hook_ok, NULL };
+	struct control_log_records log = { NULL, 0 };
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = c;
+	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
+
+	/* the hook fails: the whole batch rolls back, no decision is recorded */
+	hook_calls = hook_in_tx = 0;
+	assert_int_equal(control_commit_with(f->s, eng, "t", v, 1, outs, errs, &fail, &err),
+			 AIV_EIO);
+	assert_string_equal(err.msg, "hook refused");
+	assert_int_equal(hook_calls, 1);
+	assert_true(hook_in_tx);
+	assert_false(store_in_tx(f->s));
+	assert_int_equal(control_log_list(f->s, &log, &err), 0);
+	assert_int_equal(log.n, 0);
+	control_log_records_release(&log);
+
+	/* the hook succeeds: one decision, recorded and chained, the hook ran inside */
+	hook_calls = hook_in_tx = 0;
+	aiv_err_clear(&err);
+	assert_int_equal(control_commit_with(f->s, eng, "t", v, 1, outs, errs, &ok, &err), 0);
+	assert_int_equal(hook_calls, 1);
+	assert_true(hook_in_tx);
+	assert_int_equal(control_log_list(f->s, &log, &err), 0);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.v[0].id, outs[0].decision_id);
+	assert_true(log.v[0].ledger_seq > 0);
+	control_log_records_release(&log);
+	control_decision_release(&outs[0]);
+	control_pending_free(v[0]);
+	control_engine_free(eng);
+	json_decref(c);
+}
+
 static void test_commit_reevaluates(void **state)
 {
 	struct fixture *f = *state;
@@ -415,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
 	cli_register_schema();

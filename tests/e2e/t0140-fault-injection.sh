@@ -133,7 +133,7 @@ fault_campaign() {
 	done &&
 	test "$tried" -gt 0 &&
 	if [ "$stride" -gt 1 ]; then
-		how=" (1 to 20, then every ${stride}th from $((21 + off)))"
+		how=" (1 to 20, then one in $stride from $((21 + off)))"
 	else
 		how=
 	fi &&

@@ -24,13 +24,15 @@ CMAKE_FLAGS ?=
 PROVE ?= prove
 TESTS ?= $(sort $(wildcard tests/e2e/t*.sh))
 # make test starts the longest files first (measured: docs/testing.md,
-# "Timing"), so that prove -j does not end with one long file running alone
-SLOW_TESTS ?= $(addprefix tests/e2e/,t8000-browser.sh t3100-cedar-diff.sh t0140-fault-injection.sh \
-	t2000-process.sh t3200-control-http.sh t4100-change-http.sh t1020-http-slowloris.sh \
-	t0013-banned.sh t2050-ocel-forms.sh t1024-http-drain.sh t1010-http-roles.sh \
-	t0910-demo-story.sh t1000-http-api.sh t3000-control.sh t2060-ocel-bad-input.sh \
-	t0120-ledger-state.sh t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh \
-	t4110-change-http-register.sh t2170-sso.sh t4000-change.sh t6310-browser-layout.sh)
+# "Timing"; CPU first, then the files whose wall time is deadlines and
+# sleeps), so that prove -j does not end with one long file running alone
+SLOW_TESTS ?= $(addprefix tests/e2e/,t8000-browser.sh t6310-browser-layout.sh t0140-fault-injection.sh \
+	t3100-cedar-diff.sh t2170-sso.sh t4110-change-http-register.sh t3200-control-http.sh \
+	t2000-process.sh t4100-change-http.sh t1020-http-slowloris.sh t0013-banned.sh t4000-change.sh \
+	t1000-http-api.sh t6000-playbook.sh t2050-ocel-forms.sh t3000-control.sh t0910-demo-story.sh \
+	t2013-reference-logs.sh t1024-http-drain.sh t2060-ocel-bad-input.sh t1602-cli-read-only.sh \
+	t0120-ledger-state.sh t1010-http-roles.sh t5100-adoption-http.sh t2190-audit-stream.sh \
+	t0116-decide-depth.sh t0100-ledger-tamper.sh t1022-http-sessions.sh)
 ORDERED_TESTS = $(foreach t,$(SLOW_TESTS),$(filter $(t),$(TESTS))) $(filter-out $(SLOW_TESTS),$(TESTS))
 # the unit tests exist only after the build: named in the recipe, these
 # first (they go after the slow e2e files), the rest last

@@ -8,8 +8,13 @@
 # N = 1, 2, ... until the program says the fault was not reached, so every
 # allocation site, write and sync of the command is tried.  SQLite makes
 # thousands of allocations per command: those are sampled (the first 20,
-# then every 61st), and the usage import and apply are tried for fewer
-# kinds, unless AIV_FAULT_ALL=1 (`make fault` runs it that way).
+# then every 61st), and so are the 285 allocation sites of the usage
+# import (the first 20, then every 8th); the usage import and apply are
+# tried for fewer kinds.  AIV_FAULT_ALL=1 (`make fault`) tries every
+# point of every kind.  A sample starts at an offset that changes from
+# run to run (AIV_FAULT_SEED, else the shell's pid; campaign.log names
+# it), so over runs every point is tried; a failure names KIND:N, which
+# AIVALUE_FAULT=KIND:N replays.
 . "$(dirname "$0")/lib.sh"
 
 XES="$TEST_ROOT/tests/data/eventlogs/running-example.xes"
@@ -40,13 +45,16 @@ unchanged() {
 	test "$(dump run.db)" = "$base"
 }
 
-# next_n KIND: set n to the next N to try after n for KIND (in this
-# shell: a $(...) would fork once per fault point)
+# next_n: set n to the next N to try after n (in this shell: a $(...)
+# would fork once per fault point): every N up to 20, then 21 + off and
+# every stride-th after it (stride 1: every N)
 next_n() {
-	if [ "$1" = sqlite-alloc ] && [ "${AIV_FAULT_ALL:-0}" != 1 ] && [ "$n" -ge 20 ]; then
-		n=$((n + 61))
-	else
+	if [ "$stride" -le 1 ] || [ "$n" -lt 20 ]; then
 		n=$((n + 1))
+	elif [ "$n" -eq 20 ]; then
+		n=$((21 + off))
+	else
+		n=$((n + stride))
 	fi
 }
 
@@ -83,13 +91,23 @@ check_point() {
 	{ test "$3" != 1 || err_has "error: *" || { echo "$1:$2: no error line"; cat err; return 1; }; }
 }
 
-# fault_campaign KIND CMD...: run CMD on a copy of base.db with the fault
-# at each point N of KIND.  The store afterwards is either unchanged, or,
+# fault_campaign [--sample=STRIDE] KIND CMD...: run CMD on a copy of
+# base.db with the fault at each point N of KIND (with --sample, and
+# without AIV_FAULT_ALL=1, the first 20 and then every STRIDE-th; see
+# next_n).  The store afterwards is either unchanged, or,
 # when the fault came after the commit (a checkpoint write at close, an
 # allocation while printing), the whole command is in it, as in full.db.
 # A command that says it failed must have changed nothing; one that
 # exits 0 must have done everything.  The ledger verifies every time.
 fault_campaign() {
+	stride=1 &&
+	case $1 in
+	--sample=*) stride=${1#--sample=} && shift ;;
+	esac &&
+	if [ "${AIV_FAULT_ALL:-0}" = 1 ]; then
+		stride=1
+	fi &&
+	off=$(( ${AIV_FAULT_SEED:-$$} % stride )) &&
 	kind=$1 &&
 	shift &&
 	n=1 &&
@@ -111,10 +129,15 @@ fault_campaign() {
 		fi &&
 		tried=$((tried + 1)) &&
 		check_point "$kind" "$n" "$st" &&
-		next_n "$kind" || return 1
+		next_n || return 1
 	done &&
 	test "$tried" -gt 0 &&
-	echo "$kind $*: $tried points tried, $landed after the commit" >>campaign.log
+	if [ "$stride" -gt 1 ]; then
+		how=" (1 to 20, then one in $stride from $((21 + off)))"
+	else
+		how=
+	fi &&
+	echo "$kind $*: $tried points tried$how, $landed after the commit" >>campaign.log
 }
 
 test_expect_success 'set up a workspace and its image after each command' '
@@ -137,8 +160,9 @@ test_expect_success 'the switch names what it does, and is quiet without it' '
 '
 
 for kind in alloc-site sqlite-alloc write-error disk-full crash-write crash-sync; do
+	case $kind in sqlite-alloc) sample=--sample=61 ;; *) sample= ;; esac
 	test_expect_success "import cases (XES): every $kind point leaves the store whole" "
-		fault_campaign $kind import cases \"\$XES\" &&
+		fault_campaign $sample $kind import cases \"\$XES\" &&
 		test_grep '^$kind import cases' campaign.log
 	"
 done
@@ -146,7 +170,7 @@ done
 test_expect_success 'import usage: a full disk or a failing write at any point changes nothing' '
 	cp usage.db full.db &&
 	fault_campaign disk-full import usage "$USAGE" --format copilot-users &&
-	fault_campaign alloc-site import usage "$USAGE" --format copilot-users &&
+	fault_campaign --sample=8 alloc-site import usage "$USAGE" --format copilot-users &&
 	if [ "${AIV_FAULT_ALL:-0}" = 1 ]; then
 		for k in write-error sqlite-alloc crash-write crash-sync; do
 			fault_campaign $k import usage "$USAGE" --format copilot-users || return 1
@@ -159,7 +183,7 @@ test_expect_success 'apply -f: a full disk or a lost SQLite allocation changes n
 	cp base.db full.db &&
 	cp empty.db base.db &&
 	fault_campaign disk-full apply -f "$ORG" &&
-	fault_campaign sqlite-alloc apply -f "$ORG" &&
+	fault_campaign --sample=61 sqlite-alloc apply -f "$ORG" &&
 	if [ "${AIV_FAULT_ALL:-0}" = 1 ]; then
 		for k in alloc-site write-error crash-write crash-sync; do
 			fault_campaign $k apply -f "$ORG" || return 1

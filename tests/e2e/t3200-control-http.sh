@@ -301,7 +301,14 @@ for i in 1 2 3 4 5 6; do
 			"$AIV_URL/api/v1/decide" 2>/dev/null || break
 	done >"load$i.txt" ) &
 done
-sleep 1
+# stop once decisions are being answered (not after a fixed second: at a
+# load average of 36 none had been answered by then, and the test failed)
+i=0
+while ! cat load*.txt 2>/dev/null | grep -q "^ 200\$"; do
+	i=$((i + 1))
+	[ "$i" -lt 600 ] || break
+	sleep 0.1
+done
 kill -TERM "$AIV_SERVER_PID"
 wait "$AIV_SERVER_PID"
 stop_status=$?

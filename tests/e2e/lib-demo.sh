@@ -48,6 +48,10 @@ aivalue_demo() {
 	case $aivd_dir in
 	"" | /* | *..*) aivalue --db "$aivd_db" $aivd_json "$@"; return ;;
 	esac
+	# the cache holds SQLite files; a database is not copied by cp
+	case $aivd_db in
+	postgres://* | postgresql://*) aivalue --db "$aivd_db" $aivd_json "$@"; return ;;
+	esac
 	# an absolute DB path is this test's own: the key says only "absolute"
 	case $aivd_db in /*) aivd_kdb=/ ;; *) aivd_kdb=$aivd_db ;; esac
 	aivd_key=$( { cksum <"$AIVALUE_BIN"; env | grep '^AIVALUE_' | grep -v '^AIVALUE_DB=' | LC_ALL=C sort

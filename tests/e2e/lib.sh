@@ -208,6 +208,27 @@ test_dump() {
 	esac
 }
 
+# test_hold_write_lock READY SECONDS: hold the workspace's write lock, as
+# a writer in another process holds it (BEGIN IMMEDIATE on SQLite; on
+# PostgreSQL the advisory lock store/pg.c's store_begin takes), for
+# SECONDS, and create the file READY once it is held.  Run it in the
+# background (`test_hold_write_lock ready 3 &`): it execs the holder, so
+# $! is the holder and `kill $!` releases the lock at once (on PostgreSQL
+# the server notices the closed connection within 0.1 s).
+test_hold_write_lock() {
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		exec psql -X -q -d "$AIVALUE_DB" -c "SET client_connection_check_interval = 100" \
+			-c BEGIN -c "SELECT pg_advisory_xact_lock(1095325249)" -c "\\! touch '$1'" \
+			-c "SELECT pg_sleep($2)" -c COMMIT >/dev/null ;;
+	*) exec python3 -S -c "import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute('BEGIN IMMEDIATE')
+open(sys.argv[2], 'w').close()
+time.sleep(float(sys.argv[3]))" "$AIVALUE_DB" "$1" "$2" ;;
+	esac
+}
+
 say() { echo "# $*"; }
 
 # The body runs in a subshell with set -e, and that subshell must not sit

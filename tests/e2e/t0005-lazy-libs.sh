@@ -64,7 +64,9 @@ test_expect_success 'a libpq without its functions: a postgresql:// workspace na
 		--db postgresql://aivalue@127.0.0.1:1/aivalue audit verify >pq.log 2>&1 &&
 	test_grep "a postgresql:// workspace cannot load its libraries: PQclear: .*stub/libpq.so.5: undefined symbol: PQclear" pq.log &&
 	test_grep "cannot open database .postgresql://aivalue@127.0.0.1:1/aivalue.: the PostgreSQL client library is not available" pq.log &&
-	LD_LIBRARY_PATH="$TEST_DIR/stub" "$AIVALUE_BIN" audit verify >sqlite.log 2>&1 &&
+	LD_LIBRARY_PATH="$TEST_DIR/stub" "$AIVALUE_BIN" --db lazy.db init >sqlite.log 2>&1 &&
+	LD_LIBRARY_PATH="$TEST_DIR/stub" "$AIVALUE_BIN" --db lazy.db audit verify >>sqlite.log 2>&1 &&
+	test_grep "^ledger ok" sqlite.log &&
 	! grep "cannot load" sqlite.log
 '
 

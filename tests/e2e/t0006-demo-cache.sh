@@ -21,7 +21,11 @@ test_expect_success 'without AIV_DEMO_CACHE it is aivalue demo itself' '
 	test_grep "^ledger|" plain.counts
 '
 
+# the cache holds SQLite workspaces: the first call goes to this file's
+# SQLite file whatever the backend (a postgresql:// workspace is demoed
+# without the cache)
 test_expect_success 'the first call generates the entry, the second copies it' '
+	export AIVALUE_DB="$TEST_DIR/aivalue.db" &&
 	mkdir cache &&
 	export AIV_DEMO_CACHE="$TEST_DIR/cache" &&
 	aivalue_demo demo --size small --dir data >first.out 2>first.err &&
@@ -48,6 +52,17 @@ test_expect_success 'another AIVALUE_FAKE_TIME, or no --dir, is not that entry' 
 	test_must_fail --exit=2 aivalue_demo demo --size huge 2>huge.err &&
 	test_grep "huge" huge.err &&
 	test "$(ls cache | wc -l)" = 2
+'
+
+test_expect_success PG 'a postgresql:// workspace is demoed without the cache' '
+	export AIV_DEMO_CACHE="$TEST_DIR/cache" &&
+	workspace_new pgdemo &&
+	aivalue_demo --db "$(workspace_db pgdemo)" demo --size small --dir pgd >pg.out 2>pg.err &&
+	test "$(ls cache | wc -l)" = 2 &&
+	aivalue --db "$(workspace_db pgdemo)" audit verify >verify.out &&
+	test_grep "^ledger ok" verify.out &&
+	test_grep "^state ok" verify.out &&
+	diff -r plain pgd
 '
 
 test_done

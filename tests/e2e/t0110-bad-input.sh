@@ -14,7 +14,7 @@ BROKEN="$TEST_ROOT/examples/acme/broken"
 
 # state: checkpoint and object count of the workspace
 state() {
-	echo "$(aivalue audit checkpoint) $(sqlite3 aivalue.db "SELECT count(*) FROM objects")"
+	echo "$(aivalue audit checkpoint) $(test_sql "SELECT count(*) FROM objects")"
 }
 
 # one_line_error FILE WORDS: FILE is exactly one line, "error: ..." with WORDS
@@ -30,25 +30,25 @@ test_expect_success 'set up a workspace with Acme applied' '
 	state >state.before
 '
 
-test_expect_success SQLITE 'malformed YAML: file:line:col, exit 1, nothing applied' '
+test_expect_success 'malformed YAML: file:line:col, exit 1, nothing applied' '
 	test_must_fail --exit=1 aivalue apply -f "$BROKEN/malformed.yaml" 2>err &&
 	one_line_error err "malformed.yaml:[0-9]*:[0-9]*: invalid YAML" &&
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'unknown kind: names it at 2:7' '
+test_expect_success 'unknown kind: names it at 2:7' '
 	test_must_fail --exit=1 aivalue apply -f "$BROKEN/bad-kind.yaml" 2>err &&
 	one_line_error err "bad-kind.yaml:2:7: unknown kind .Robot." &&
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'unresolved reference: names the field at 6:8' '
+test_expect_success 'unresolved reference: names the field at 6:8' '
 	test_must_fail --exit=1 aivalue apply -f "$BROKEN/bad-ref.yaml" 2>err &&
 	one_line_error err "bad-ref.yaml:6:8: .*field .owner. refers to unknown person .nobody.here." &&
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'unknown key in the second document: the valid first one is not applied' '
+test_expect_success 'unknown key in the second document: the valid first one is not applied' '
 	test_must_fail --exit=1 aivalue apply -f "$BROKEN/unknown-key.yaml" 2>err &&
 	one_line_error err "unknown-key.yaml:14:1: .*unknown key .emial." &&
 	test_must_fail --exit=1 aivalue get team test-team 2>err &&
@@ -56,7 +56,7 @@ test_expect_success SQLITE 'unknown key in the second document: the valid first 
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'a good directory plus one bad file applies nothing' '
+test_expect_success 'a good directory plus one bad file applies nothing' '
 	cp "$TEST_ROOT"/examples/acme/*.yaml . &&
 	sed "s/^role: Claims handler$/role: Claims lead/" people.yaml >people2.yaml &&
 	mkdir batch && mv people2.yaml batch/people.yaml && cp "$BROKEN/bad-ref.yaml" batch/zz.yaml &&
@@ -65,13 +65,13 @@ test_expect_success SQLITE 'a good directory plus one bad file applies nothing' 
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'from stdin: located as (stdin), nothing applied' '
+test_expect_success 'from stdin: located as (stdin), nothing applied' '
 	test_must_fail --exit=1 aivalue apply -f - <"$BROKEN/bad-ref.yaml" 2>err &&
 	one_line_error err "(stdin):6:8: .*unknown person .nobody.here." &&
 	state >state.after && test_cmp state.before state.after
 '
 
-test_expect_success SQLITE 'invalid UTF-8 (once a hang in libfyaml) fails at once, located' '
+test_expect_success 'invalid UTF-8 (once a hang in libfyaml) fails at once, located' '
 	printf "kind: Team\\nname: ops\\n%%\\306\\n" >bad-utf8.yaml &&
 	test_must_fail --exit=1 timeout 10 "$AIVALUE_BIN" apply -f bad-utf8.yaml 2>err &&
 	one_line_error err "bad-utf8.yaml:3:2: invalid UTF-8 (byte 0xc6)" &&
@@ -115,14 +115,8 @@ test_expect_success 'a directory is not a workspace' '
 	one_line_error err "not a regular file"
 '
 
-test_expect_success SQLITE 'a locked database: one-line busy error within the timeout, nothing applied' '
-	python3 -S - aivalue.db locked.ready <<-\EOF &
-	import sqlite3, sys, time
-	db = sqlite3.connect(sys.argv[1], isolation_level=None)
-	db.execute("BEGIN IMMEDIATE")
-	open(sys.argv[2], "w").close()
-	time.sleep(30)
-	EOF
+test_expect_success 'a locked database: one-line busy error within the timeout, nothing applied' '
+	test_hold_write_lock locked.ready 30 &
 	holder=$! &&
 	i=0 && while ! test -e locked.ready && test $i -lt 400; do sleep 0.05 && i=$((i + 1)) || return 1; done &&
 	test -e locked.ready &&

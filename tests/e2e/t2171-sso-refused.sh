@@ -39,7 +39,7 @@ stop_hole() {
 	fi &&
 	HOLE_PID=
 }
-trap 'stop_hole; stop_provider; cleanup_test_dir' EXIT
+trap 'stop_hole; stop_provider; aiv_pg_cleanup_; cleanup_test_dir' EXIT
 
 aivalue init >/dev/null 2>&1
 echo aivalue-secret >secret

@@ -23,9 +23,9 @@ test_expect_success 'insurance: claims-assist pays back, underwriting-briefs doe
 '
 
 test_expect_success 'retail: p2p-assist pays back, assortment-briefs does not, shopping-assistant not yet proven' '
-	rm -f "$AIVALUE_DB" "$AIVALUE_DB-wal" "$AIVALUE_DB-shm" &&
-	aivalue_demo demo --size small --industry retail --dir ret >/dev/null 2>&1 &&
-	aivalue value --json >v.json &&
+	workspace_new retail &&
+	aivalue_demo --db "$(workspace_db retail)" demo --size small --industry retail --dir ret >/dev/null 2>&1 &&
+	aivalue --db "$(workspace_db retail)" value --json >v.json &&
 	check retail p2p-assist assortment-briefs shopping-assistant
 '
 

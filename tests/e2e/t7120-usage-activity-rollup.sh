@@ -61,14 +61,14 @@ test_expect_success 'a second import adds to the months of the first' '
 	aivalue import usage b.csv --format csv --map "$MAP" >/dev/null &&
 	aivalue cost --json >c2.json &&
 	test "$(unused c2.json)" = "6 12400" &&
-	test "$(sqlite3 -readonly "$AIVALUE_DB" "SELECT month, day_mask, events, actions FROM usage_activity a JOIN usage_identities i ON i.id = a.identity WHERE i.person = ${SQ}bob${SQ} ORDER BY a.import_id, month")" = "$(printf "%s\n" "24313|67108864|1|2" "24314|2|1|1" "24313|134217728|1|4")"
+	test "$(test_sql "SELECT month, day_mask, events, actions FROM usage_activity a JOIN usage_identities i ON i.id = a.identity WHERE i.person = ${SQ}bob${SQ} ORDER BY a.import_id, month")" = "$(printf "%s\n" "24313|67108864|1|2" "24314|2|1|1" "24313|134217728|1|4")"
 '
 
 # Importing file A again changes nothing: no second set of rows.
 test_expect_success 're-importing a file adds no rows' '
-	sqlite3 -readonly "$AIVALUE_DB" "SELECT count(*) FROM usage_activity" >rows.before &&
+	test_sql "SELECT count(*) FROM usage_activity" >rows.before &&
 	aivalue import usage a.csv --format csv --map "$MAP" >/dev/null &&
-	sqlite3 -readonly "$AIVALUE_DB" "SELECT count(*) FROM usage_activity" >rows.after &&
+	test_sql "SELECT count(*) FROM usage_activity" >rows.after &&
 	test_cmp rows.before rows.after &&
 	aivalue cost --json >c3.json &&
 	test "$(unused c3.json)" = "6 12400"
@@ -101,12 +101,12 @@ test_expect_success 'a person changing team: the cost follows the team asked now
 # that came after it): read-only commands roll up in memory, and the next
 # write command back-fills the same rows.
 test_expect_success 'an older workspace: figures read-only and after the back-fill agree' '
-	sqlite3 -readonly "$AIVALUE_DB" "SELECT import_id, identity, tool, month, day_mask, events, actions FROM usage_activity ORDER BY 1, 2, 3, 4" >kept &&
-	sqlite3 "$AIVALUE_DB" "DROP TABLE usage_activity; DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DELETE FROM schema_migrations WHERE version IN (17, 18)" &&
+	test_sql "SELECT import_id, identity, tool, month, day_mask, events, actions FROM usage_activity ORDER BY 1, 2, 3, 4" >kept &&
+	test_sql "DROP TABLE usage_activity; DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DELETE FROM schema_migrations WHERE version IN (17, 18)" &&
 	aivalue cost --json >c4.json &&
 	test "$(unused c4.json)" = "6 12400" &&
 	aivalue init >/dev/null &&
-	sqlite3 -readonly "$AIVALUE_DB" "SELECT import_id, identity, tool, month, day_mask, events, actions FROM usage_activity ORDER BY 1, 2, 3, 4" >filled &&
+	test_sql "SELECT import_id, identity, tool, month, day_mask, events, actions FROM usage_activity ORDER BY 1, 2, 3, 4" >filled &&
 	test_cmp kept filled &&
 	aivalue cost --json >c5.json &&
 	test "$(unused c5.json)" = "6 12400"
@@ -117,7 +117,7 @@ test_expect_success 'an older workspace: figures read-only and after the back-fi
 test_expect_success 'audit verify --state replays the rollup from the blocks' '
 	aivalue audit verify >ok.out &&
 	test_grep "^state ok" ok.out &&
-	sqlite3 "$AIVALUE_DB" "UPDATE usage_activity SET actions = actions + 1 WHERE import_id = 2 AND month = 24314" &&
+	test_sql "UPDATE usage_activity SET actions = actions + 1 WHERE import_id = 2 AND month = 24314" &&
 	test_must_fail aivalue audit verify >bad.out 2>&1 &&
 	test_grep "table usage_activity, row import 2: 1 of its monthly activity rows differ" bad.out
 '

@@ -131,7 +131,7 @@ test_expect_success 'batches are refused element by element; one mixing agents a
 '
 
 test_expect_success 'the store cannot record the decision: fail closed, nothing forwarded' '
-	python3 -S -c "import sqlite3, sys, time; c = sqlite3.connect(\"aivalue.db\", isolation_level=None); c.execute(\"BEGIN EXCLUSIVE\"); open(\"locked\", \"w\").close(); time.sleep(3)" &
+	test_hold_write_lock locked 3 &
 	sid=$(cat sid) &&
 	while [ ! -f locked ]; do sleep 0.05 || return 1; done &&
 	test "$(post ap.tok "$sid" "$(call e.echo "{\"message\": \"while locked\"}")")" = 503 &&

@@ -35,7 +35,7 @@ up_stop() {
 	fi &&
 	cleanup_test_dir
 }
-trap up_stop EXIT
+trap 'aiv_pg_cleanup_; up_stop' EXIT
 
 test_expect_success 'setup: an agent allowed every tool of the conformance upstream' '
 	aivalue init >/dev/null &&

@@ -1,21 +1,23 @@
 #!/bin/sh
 # The PostgreSQL store backend (issue 18): a workspace in a database of a
-# real PostgreSQL 15 server that tests/pg/pg-start starts in this test's
-# folder.  init, apply, an import and audit verify work on it, and with a
-# fixed clock the ledger is the same bytes as on SQLite for the same input.
-# A database holding other tables is refused, untouched; a bad URI names
-# the field.
+# real PostgreSQL 15 server: the one of `make test-pg`, or one that
+# tests/pg/pg-start starts in this test's folder.  init, apply, an import
+# and audit verify work on it, and with a fixed clock the ledger is the
+# same bytes as on SQLite for the same input.  A database holding other
+# tables is refused, untouched; a bad URI names the field.
 . "$(dirname "$0")/lib.sh"
 
-if ! PGBASE=$("$TEST_ROOT/tests/pg/pg-start" "$TEST_DIR/pg" 2>"$TEST_DIR/pg-start.err"); then
-	echo "1..0 # SKIP no PostgreSQL server ($(tail -1 "$TEST_DIR/pg-start.err"))"
+# the server of `make test-pg` (AIVALUE_TEST_PG), or one of this file's own
+test_start_pg
+if ! test_have_prereq PG; then
+	echo "1..0 # SKIP no PostgreSQL server ($(tail -1 "$TEST_DIR/pg-start.log" 2>/dev/null))"
 	exit 0
 fi
-trap '"$TEST_ROOT/tests/pg/pg-stop" "$TEST_DIR/pg"; cleanup_test_dir' EXIT
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-PGPORT=$(cat "$TEST_DIR/pg/port")
-newdb() { "$TEST_ROOT/tests/pg/pg-newdb" "$TEST_DIR/pg" "$1"; }
-psql_q() { "$PGBIN/psql" -X -At -h 127.0.0.1 -p "$PGPORT" -U aivalue -d "$1" -c "$2"; }
+# databases of this file, named apart from those of other files on a shared
+# server, dropped at the end
+P="aiv_t9000_$$"
+newdb() { pg_create_db "${P}_$1" && pg_uri "${P}_$1"; }
+psql_q() { psql -X -At -d "$(pg_uri "${P}_$1")" -c "$2"; }
 ACME="$TEST_ROOT/examples/acme"
 MAP="person=user,time=date,tool=app,workflow=template,count=actions"
 
@@ -79,7 +81,7 @@ test_expect_success 'an empty database is not a workspace until init' '
 '
 
 test_expect_success 'a bad URI names the field; a password is never shown' '
-	test_must_fail aivalue --db "postgresql://127.0.0.1:$PGPORT/ws?sslmod=disable" audit verify 2>err &&
+	test_must_fail aivalue --db "$(pg_uri "${P}_ws")?sslmod=disable" audit verify 2>err &&
 	test_grep "sslmod" err &&
 	test_must_fail aivalue --db "postgresql://aivalue:s3cret@127.0.0.1:1/ws" audit verify 2>err &&
 	test_grep "cannot open database" err &&

@@ -612,7 +612,7 @@ int store_exists_text(struct store *s, const char *sql, const char *arg, int *ye
 
 /* ---- bulk insert ------------------------------------------------------- */
 
-#define BULK_MAX_COLS 32
+#define BULK_MAX_COLS 128
 
 struct store_bulk {
 	struct store *s;
@@ -621,7 +621,9 @@ struct store_bulk {
 	int ncols, col;        /* columns, the next one to fill */
 	const char *vals[BULK_MAX_COLS];
 	size_t lens[BULK_MAX_COLS];
-	char ints[BULK_MAX_COLS][24];
+	char nums[BULK_MAX_COLS][32]; /* an int's or a double's text */
+	char *hex[BULK_MAX_COLS];      /* a blob as bytea's hex text, grown as needed */
+	size_t hexcap[BULK_MAX_COLS];
 };
 
 static const char *skip_ws(const char *p)
@@ -748,8 +750,8 @@ void store_bulk_int(struct store_bulk *b, int64_t v)
 		return;
 	}
 	if (b->col < b->ncols) {
-		int n = snprintf(b->ints[b->col], sizeof(b->ints[0]), "%lld", (long long)v);
-		bulk_put(b, b->ints[b->col], (size_t)n);
+		int n = snprintf(b->nums[b->col], sizeof(b->nums[0]), "%lld", (long long)v);
+		bulk_put(b, b->nums[b->col], (size_t)n);
 	} else {
 		b->col++;
 	}
@@ -761,6 +763,58 @@ void store_bulk_text(struct store_bulk *b, const char *v)
 		store_bind_text(b->st, ++b->col, v);
 	else
 		bulk_put(b, v, v ? strlen(v) : 0);
+}
+
+void store_bulk_textn(struct store_bulk *b, const char *v, size_t n)
+{
+	if (b->st)
+		store_bind_textn(b->st, ++b->col, v, n);
+	else
+		bulk_put(b, v, n);
+}
+
+/* shortest round-trip text, as pg.c sends a bound double */
+void store_bulk_double(struct store_bulk *b, double v)
+{
+	if (b->st) {
+		store_bind_double(b->st, ++b->col, v);
+		return;
+	}
+	if (b->col < b->ncols) {
+		int n = snprintf(b->nums[b->col], sizeof(b->nums[0]), "%.17g", v);
+		bulk_put(b, b->nums[b->col], (size_t)n);
+	} else {
+		b->col++;
+	}
+}
+
+/* a backend's bulk takes text: bytea's hex form, \x and two digits a byte */
+void store_bulk_blob(struct store_bulk *b, const void *v, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = v;
+	size_t i;
+	int c = b->col;
+
+	if (b->st) {
+		store_bind_blob(b->st, ++b->col, v, n);
+		return;
+	}
+	if (c >= b->ncols) {
+		b->col++;
+		return;
+	}
+	if (b->hexcap[c] < 2 * n + 2) {
+		b->hexcap[c] = 2 * n + 2;
+		b->hex[c] = xrealloc(b->hex[c], b->hexcap[c]);
+	}
+	b->hex[c][0] = '\\';
+	b->hex[c][1] = 'x';
+	for (i = 0; i < n; i++) {
+		b->hex[c][2 + 2 * i] = digits[p[i] >> 4];
+		b->hex[c][3 + 2 * i] = digits[p[i] & 15];
+	}
+	bulk_put(b, b->hex[c], 2 * n + 2);
 }
 
 void store_bulk_null(struct store_bulk *b)
@@ -787,6 +841,15 @@ int store_bulk_row(struct store_bulk *b, struct aiv_err *err)
 	return b->s->be->bulk_row(b->impl, n, b->vals, b->lens, err);
 }
 
+static void bulk_free(struct store_bulk *b)
+{
+	int i;
+
+	for (i = 0; i < b->ncols; i++)
+		free(b->hex[i]);
+	free(b);
+}
+
 int store_bulk_end(struct store_bulk *b, struct aiv_err *err)
 {
 	int rc = 0;
@@ -796,7 +859,7 @@ int store_bulk_end(struct store_bulk *b, struct aiv_err *err)
 	b->s->bulk = NULL;
 	if (b->impl)
 		rc = b->s->be->bulk_end(b->impl, NULL, err);
-	free(b);
+	bulk_free(b);
 	return rc;
 }
 
@@ -811,6 +874,6 @@ void store_bulk_abort(struct store_bulk *b)
 		b->s->be->bulk_end(b->impl, "aivalue: bulk insert abandoned", &ignored);
 	else if (b->st)
 		store_reset(b->st);
-	free(b);
+	bulk_free(b);
 }
 

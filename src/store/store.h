@@ -231,6 +231,9 @@ int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
 		     struct aiv_err *err);
 void store_bulk_int(struct store_bulk *b, int64_t v);
 void store_bulk_text(struct store_bulk *b, const char *v);
+void store_bulk_textn(struct store_bulk *b, const char *v, size_t n);
+void store_bulk_double(struct store_bulk *b, double v);
+void store_bulk_blob(struct store_bulk *b, const void *v, size_t n);
 void store_bulk_null(struct store_bulk *b);
 int store_bulk_row(struct store_bulk *b, struct aiv_err *err);
 int store_bulk_end(struct store_bulk *b, struct aiv_err *err);

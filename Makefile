@@ -15,6 +15,7 @@
 #   make campaign   rerun the hostile-client checks on loopback (a few minutes), print a table
 #   make conformance  the MCP conformance suite, every server scenario, against the gateway (docs/gateway.md)
 #   make bench-gateway  the MCP gateway's overhead per call and calls per second (docs/gateway.md)
+#   make bench-pg   PostgreSQL against SQLite: decide, usage import, pages (docs/deploy.md)
 #   make install    install to $(PREFIX) (default /usr/local): bin/aivalue, share/man/man1/aivalue.1
 
 PREFIX ?= /usr/local
@@ -45,6 +46,7 @@ TEST_JOBS ?= $(shell expr $(JOBS) + 1 2>/dev/null || echo 3)
 .PHONY: all deps test-deps build test unit e2e asan demo bench fuzz fuzz-cedar install clean campaign test-ciso check-layers fault screenshots
 .PHONY: bench-check test-pg test-pg-faults
 .PHONY: conformance bench-gateway
+.PHONY: bench-pg
 
 all: build
 
@@ -210,3 +212,13 @@ install: build
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# PostgreSQL against SQLite (issue 18): decide over HTTP with 1-3 servers on
+# one PostgreSQL, a 4.5M-event usage import; BENCH_PG_PAGES adds the large
+# demo's pages.  bench/pg/bench-pg; results in bench/results-pg.md and
+# docs/deploy.md, "Benchmarks".
+bench-pg: build
+	@nice -n 10 tools/bench-run pg build/bench-pg && \
+		tools/bench-results build/bench-pg > build/bench-pg/results.md && \
+		cp build/bench-pg/results.md bench/results-pg.md && echo "wrote bench/results-pg.md"
+

@@ -932,36 +932,49 @@ static int load_dicts(struct usage_import *im, struct aiv_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-/* Store new identities and strings, and persons newly resolved. */
+/*
+ * Store persons newly resolved, then new identities (one bulk insert: on
+ * PostgreSQL a COPY, not a round trip per identity) and new strings.
+ */
 static int save_dicts(struct usage_import *im, struct aiv_err *err)
 {
 	struct store_stmt *st;
-	size_t i;
+	struct store_bulk *b = NULL;
+	size_t i, n = intern_count(&im->gids);
 	int ret;
 
-	for (i = 0; i < intern_count(&im->gids); i++) {
+	for (i = 0; i < n && i < im->ngids_stored; i++) {
 		uint32_t pid = i < im->agid ? im->gid_person[i] : GID_UNSEEN;
-		if (i < im->ngids_stored) {
-			if (pid == GID_UNSEEN || pid == INTERN_NONE || pid == im->gid_stored[i])
-				continue;
-			st = store_prepare(im->s, "UPDATE usage_identities SET person = ?"
-					   " WHERE id = ?", err);
-		} else {
-			st = store_prepare(im->s, "INSERT INTO usage_identities(person, id, identity)"
-					   " VALUES (?,?,?)", err);
-		}
+		if (pid == GID_UNSEEN || pid == INTERN_NONE || pid == im->gid_stored[i])
+			continue;
+		st = store_prepare(im->s, "UPDATE usage_identities SET person = ?"
+				   " WHERE id = ?", err);
 		if (!st)
 			return err->code;
-		if (pid == GID_UNSEEN || pid == INTERN_NONE)
-			store_bind_null(st, 1);
-		else
-			store_bind_text(st, 1, intern_str(&im->people, pid));
+		store_bind_text(st, 1, intern_str(&im->people, pid));
 		store_bind_int(st, 2, (int64_t)i);
-		if (i >= im->ngids_stored)
-			store_bind_text(st, 3, intern_str(&im->gids, (uint32_t)i));
 		if ((ret = step_reset(st, err)))
 			return ret;
 	}
+	if (n > im->ngids_stored &&
+	    (ret = store_bulk_begin(im->s, "INSERT INTO usage_identities(person, id, identity)"
+				    " VALUES (?,?,?)", &b, err)))
+		return ret;
+	for (i = im->ngids_stored; i < n; i++) {
+		uint32_t pid = i < im->agid ? im->gid_person[i] : GID_UNSEEN;
+		if (pid == GID_UNSEEN || pid == INTERN_NONE)
+			store_bulk_null(b);
+		else
+			store_bulk_text(b, intern_str(&im->people, pid));
+		store_bulk_int(b, (int64_t)i);
+		store_bulk_text(b, intern_str(&im->gids, (uint32_t)i));
+		if ((ret = store_bulk_row(b, err))) {
+			store_bulk_abort(b);
+			return ret;
+		}
+	}
+	if ((ret = store_bulk_end(b, err)))
+		return ret;
 	for (i = im->nstrs_stored; i < intern_count(&im->strs); i++) {
 		st = store_prepare(im->s, "INSERT INTO usage_strings(id, value) VALUES (?,?)", err);
 		if (!st)
@@ -1003,15 +1016,21 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 	    (rc = usage_activity_import(im->s, im->import_id, err)) ||
 	    (rc = usage_seat_spans_import(im->s, im->import_id, err)))
 		return rc;
-	for (i = 0; i < sum->nunmatched; i++) {
-		st = store_prepare(im->s, "INSERT INTO usage_unmatched(import_id, identity, rows)"
-				   " VALUES (?,?,?)", err);
-		if (!st)
-			return err->code;
-		store_bind_int(st, 1, im->import_id);
-		store_bind_text(st, 2, sum->unmatched[i].identity);
-		store_bind_int(st, 3, sum->unmatched[i].rows);
-		if ((rc = step_reset(st, err)))
+	if (sum->nunmatched) {
+		struct store_bulk *b;
+		if ((rc = store_bulk_begin(im->s, "INSERT INTO usage_unmatched(import_id, identity,"
+					   " rows) VALUES (?,?,?)", &b, err)))
+			return rc;
+		for (i = 0; i < sum->nunmatched; i++) {
+			store_bulk_int(b, im->import_id);
+			store_bulk_text(b, sum->unmatched[i].identity);
+			store_bulk_int(b, sum->unmatched[i].rows);
+			if ((rc = store_bulk_row(b, err))) {
+				store_bulk_abort(b);
+				return rc;
+			}
+		}
+		if ((rc = store_bulk_end(b, err)))
 			return rc;
 	}
 	base = strrchr(im->name, '/');

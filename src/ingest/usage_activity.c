@@ -109,32 +109,45 @@ static int rollup_import(struct store *s, int64_t import_id, act_row_fn fn, void
 struct insert_ctx {
 	struct store *s;
 	int64_t import_id;
+	struct store_bulk *bulk; /* begun at the first row, after the blocks were read */
 };
 
+/*
+ * The rows go in as one bulk insert (store_bulk_*): on PostgreSQL a COPY
+ * instead of a round trip per row, which was nearly all of a large usage
+ * import's wall time there (docs/deploy.md, "Benchmarks").
+ */
 static int insert_row(const struct act_row *r, void *ctx, struct aiv_err *err)
 {
 	struct insert_ctx *c = ctx;
-	struct store_stmt *st;
+	struct store_bulk *b;
+	int rc;
 
-	st = store_prepare(c->s, "INSERT INTO usage_activity(import_id, identity, tool, month,"
-			   " day_mask, events, actions) VALUES (?,?,?,?,?,?,?)", err);
-	if (!st)
-		return err->code;
-	store_bind_int(st, 1, c->import_id);
-	store_bind_int(st, 2, r->ident);
-	store_bind_int(st, 3, r->tool);
-	store_bind_int(st, 4, r->month);
-	store_bind_int(st, 5, r->mask);
-	store_bind_int(st, 6, r->events);
-	store_bind_int(st, 7, r->actions);
-	return store_step_done(st, err);
+	if (!c->bulk && (rc = store_bulk_begin(c->s, "INSERT INTO usage_activity(import_id,"
+					       " identity, tool, month, day_mask, events, actions)"
+					       " VALUES (?,?,?,?,?,?,?)", &c->bulk, err)))
+		return rc;
+	b = c->bulk;
+	store_bulk_int(b, c->import_id);
+	store_bulk_int(b, r->ident);
+	store_bulk_int(b, r->tool);
+	store_bulk_int(b, r->month);
+	store_bulk_int(b, r->mask);
+	store_bulk_int(b, r->events);
+	store_bulk_int(b, r->actions);
+	return store_bulk_row(b, err);
 }
 
 int usage_activity_import(struct store *s, int64_t import_id, struct aiv_err *err)
 {
-	struct insert_ctx c = { s, import_id };
+	struct insert_ctx c = { s, import_id, NULL };
+	int rc = rollup_import(s, import_id, insert_row, &c, err);
 
-	return rollup_import(s, import_id, insert_row, &c, err);
+	if (rc) {
+		store_bulk_abort(c.bulk);
+		return rc;
+	}
+	return store_bulk_end(c.bulk, err);
 }
 
 /* The imports that have blocks, ascending. */

@@ -45,6 +45,16 @@ struct store_backend {
 	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
 	int (*checkpoint)(void *conn, struct aiv_err *err);
 	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);
+	/*
+	 * optional (NULL: store.c runs the prepared INSERT per row):
+	 * store_bulk_*.  begin gets a table and its column list (names only),
+	 * row a row's values as text (NULL: SQL NULL), end the end or, with
+	 * abort_msg, an abandoned bulk (the transaction then fails).
+	 */
+	void *(*bulk_begin)(void *conn, const char *table, const char *cols, struct aiv_err *err);
+	int (*bulk_row)(void *bulk, int n, const char *const *vals, const size_t *lens,
+			struct aiv_err *err);
+	int (*bulk_end)(void *bulk, const char *abort_msg, struct aiv_err *err);
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -181,59 +181,51 @@ static int any_row(struct store *s, const char *table, int *yes, struct aiv_err 
 
 /*
  * The INSERT for the columns of the row `rd` stands on, by name (the two
- * sides may order a table's columns differently).  Borrowed from dst's
- * statement cache.
+ * sides may order a table's columns differently), into sql.
  */
-static struct store_stmt *insert_for(struct store *dst, const char *table,
-				     struct store_stmt *rd, struct aiv_err *err)
+static int insert_sql(const char *table, struct store_stmt *rd, struct strbuf *sql,
+		      struct aiv_err *err)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *ins = NULL;
 	int i, ncol = store_col_count(rd);
 
-	strbuf_addf(&sql, "INSERT INTO %s(", table);
+	strbuf_addf(sql, "INSERT INTO %s(", table);
 	for (i = 0; i < ncol; i++) {
 		const char *c = store_col_name(rd, i);
 
-		if (!c || !plain_identifier(c)) {
-			aiv_fail(err, AIV_EINPUT, "table '%s': column %d has a name that is "
-				 "not a plain identifier ('%s')", table, i + 1, c ? c : "");
-			goto cleanup;
-		}
-		strbuf_addf(&sql, "%s%s", i ? ", " : "", c);
+		if (!c || !plain_identifier(c))
+			return aiv_fail(err, AIV_EINPUT, "table '%s': column %d has a name that is "
+					"not a plain identifier ('%s')", table, i + 1, c ? c : "");
+		strbuf_addf(sql, "%s%s", i ? ", " : "", c);
 	}
-	strbuf_addstr(&sql, ") VALUES (");
+	strbuf_addstr(sql, ") VALUES (");
 	for (i = 0; i < ncol; i++)
-		strbuf_addstr(&sql, i ? ", ?" : "?");
-	strbuf_addch(&sql, ')');
-	ins = store_prepare(dst, sql.buf, err);
-cleanup:
-	strbuf_release(&sql);
-	return ins;
+		strbuf_addstr(sql, i ? ", ?" : "?");
+	strbuf_addch(sql, ')');
+	return 0;
 }
 
-/* Bind the values of the row `rd` stands on to `ins`, each as its own type. */
-static void bind_row(struct store_stmt *ins, struct store_stmt *rd)
+/* Add the values of the row `rd` stands on to `b`, each as its own type. */
+static void add_row(struct store_bulk *b, struct store_stmt *rd)
 {
 	int i, ncol = store_col_count(rd);
 
 	for (i = 0; i < ncol; i++) {
 		switch (store_col_type(rd, i)) {
 		case STORE_COL_INT:
-			store_bind_int(ins, i + 1, store_col_int(rd, i));
+			store_bulk_int(b, store_col_int(rd, i));
 			break;
 		case STORE_COL_DOUBLE:
-			store_bind_double(ins, i + 1, store_col_double(rd, i));
+			store_bulk_double(b, store_col_double(rd, i));
 			break;
 		case STORE_COL_TEXT:
-			store_bind_textn(ins, i + 1, store_col_text(rd, i), store_col_bytes(rd, i));
+			store_bulk_textn(b, store_col_text(rd, i), store_col_bytes(rd, i));
 			break;
 		case STORE_COL_BLOB:
-			store_bind_blob(ins, i + 1, store_col_blob(rd, i), store_col_bytes(rd, i));
+			store_bulk_blob(b, store_col_blob(rd, i), store_col_bytes(rd, i));
 			break;
 		case STORE_COL_NULL:
 		default:
-			store_bind_null(ins, i + 1);
+			store_bulk_null(b);
 			break;
 		}
 	}
@@ -245,26 +237,32 @@ struct copy_progress {
 	uint64_t done, total;
 };
 
-/* Copy the rows of one table; t->copied counts them. */
+/*
+ * Copy the rows of one table; t->copied counts them.  They go in as one
+ * bulk insert (store_bulk_*: COPY on PostgreSQL, not a round trip per row),
+ * so a failing row may be reported at the end of the table.
+ */
 static int copy_table(struct store *src, struct store *dst, struct store_copy_table *t,
 		      struct copy_progress *pr, struct aiv_err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
-	struct store_stmt *rd, *ins = NULL;
+	struct store_stmt *rd;
+	struct store_bulk *b = NULL;
 	int rc, ret = 0;
 
 	strbuf_addf(&sql, "SELECT * FROM %s", t->name);
 	rd = store_prepare(src, sql.buf, err);
-	strbuf_release(&sql);
-	if (!rd)
+	strbuf_reset(&sql);
+	if (!rd) {
+		strbuf_release(&sql);
 		return err->code ? err->code : AIV_EIO;
+	}
 	while ((rc = store_step(rd, err)) == STORE_ROW) {
-		if (!ins && !(ins = insert_for(dst, t->name, rd, err))) {
-			ret = err->code ? err->code : AIV_EIO;
+		if (!b && ((ret = insert_sql(t->name, rd, &sql, err)) ||
+			   (ret = store_bulk_begin(dst, sql.buf, &b, err))))
 			break;
-		}
-		bind_row(ins, rd);
-		if ((ret = store_step_done(ins, err))) {
+		add_row(b, rd);
+		if ((ret = store_bulk_row(b, err))) {
 			aiv_err_prefix(err, "table '%s', row %lld", t->name,
 				       (long long)t->copied + 1);
 			break;
@@ -273,11 +271,18 @@ static int copy_table(struct store *src, struct store *dst, struct store_copy_ta
 		if (pr->fn && ++pr->done % COPY_PROGRESS_EVERY == 0)
 			pr->fn(pr->arg, pr->done, pr->total);
 	}
+	strbuf_release(&sql);
 	if (!ret && rc < 0) {
 		aiv_err_prefix(err, "reading table '%s'", t->name);
 		ret = rc;
 	}
 	store_reset(rd);
+	if (ret) {
+		store_bulk_abort(b);
+		return ret;
+	}
+	if ((ret = store_bulk_end(b, err)))
+		aiv_err_prefix(err, "table '%s'", t->name);
 	return ret;
 }
 

@@ -62,6 +62,7 @@
 
 #include "backend.h"
 #include "core/timeutil.h"
+#include "pg_copy.h"
 #include "pg_lazy.h"
 
 #define PG_LOCK_KEY 0x41495641 /* "AIVA", as sqlite.c's application id */
@@ -1272,6 +1273,17 @@ static int pg_ids_sync(void *conn, const char *table, struct aiv_err *err)
 	return ret;
 }
 
+/* for pg_copy.c (bulk inserts with COPY) */
+PGconn *pg_conn_pq(void *conn)
+{
+	return ((struct pg_conn *)conn)->c;
+}
+
+int pg_conn_fail(void *conn, PGresult *r, struct aiv_err *err, const char *what)
+{
+	return fail_res(conn, r, err, what);
+}
+
 const struct store_backend store_pg_backend = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -1300,4 +1312,7 @@ const struct store_backend store_pg_backend = {
 	.check_app = pg_check_app,
 	.tables = pg_tables,
 	.ids_sync = pg_ids_sync,
+	.bulk_begin = pg_copy_begin,
+	.bulk_row = pg_copy_row,
+	.bulk_end = pg_copy_end,
 };

@@ -29,7 +29,8 @@
 	X(PQerrorMessage) X(PQdb) X(PQconnectdb) X(PQcmdStatus) X(PQunescapeBytea)    \
 	X(PQtransactionStatus) X(PQstatus) X(PQsetNoticeProcessor) X(PQgetlength)     \
 	X(PQfname) X(PQexecPrepared) X(PQexecParams) X(PQconninfoParse)               \
-	X(PQconninfoFree) X(PQreset) X(PQconsumeInput)
+	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
+	X(PQgetResult)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -225,4 +226,19 @@ void PQconninfoFree(PQconninfoOption *opts)
 {
 	if (loaded())
 		lz.PQconninfoFree(opts);
+}
+
+int PQputCopyData(PGconn *conn, const char *buffer, int nbytes)
+{
+	return loaded() ? lz.PQputCopyData(conn, buffer, nbytes) : -1;
+}
+
+int PQputCopyEnd(PGconn *conn, const char *errormsg)
+{
+	return loaded() ? lz.PQputCopyEnd(conn, errormsg) : -1;
+}
+
+PGresult *PQgetResult(PGconn *conn)
+{
+	return loaded() ? lz.PQgetResult(conn) : NULL;
 }

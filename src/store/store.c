@@ -41,6 +41,7 @@ struct store {
 	 */
 	struct store_stmt **cache;
 	size_t cache_size, cache_used;
+	struct store_bulk *bulk; /* a bulk insert in progress (store_bulk_begin) */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -385,6 +386,10 @@ struct store_stmt *store_prepare(struct store *s, const char *sql,
 	struct store_stmt *st;
 	void *impl;
 
+	if (s->bulk) {
+		aiv_fail(err, AIV_ESTATE, "preparing \"%.60s\" during a bulk insert", sql);
+		return NULL;
+	}
 	j = fnv1a64_str(FNV1A64_INIT, sql) & (s->cache_size - 1);
 	while (s->cache[j]) {
 		if (!strcmp(s->cache[j]->sql, sql))
@@ -604,3 +609,271 @@ int store_exists_text(struct store *s, const char *sql, const char *arg, int *ye
 	*yes = rc;
 	return 0;
 }
+
+/* ---- bulk insert ------------------------------------------------------- */
+
+#define BULK_MAX_COLS 128
+
+struct store_bulk {
+	struct store *s;
+	struct store_stmt *st; /* the backend has no bulk hooks: the INSERT per row */
+	void *impl;            /* the backend's bulk */
+	int ncols, col;        /* columns, the next one to fill */
+	const char *vals[BULK_MAX_COLS];
+	size_t lens[BULK_MAX_COLS];
+	char nums[BULK_MAX_COLS][32]; /* an int's or a double's text */
+	char *hex[BULK_MAX_COLS];      /* a blob as bytea's hex text, grown as needed */
+	size_t hexcap[BULK_MAX_COLS];
+};
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return p;
+}
+
+static int ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * "INSERT INTO t(a, b) VALUES (?, ?)" into the table, the column list as
+ * written (names, commas, blanks) and the number of columns; 0, or -1 when
+ * the statement is not of that form.
+ */
+static int parse_insert(const char *sql, char *table, size_t tn, char *cols, size_t cn,
+			int *ncols)
+{
+	const char *p = skip_ws(sql), *q;
+	int n = 1, np = 0;
+
+	if (strncmp(p, "INSERT INTO ", 12))
+		return -1;
+	p = skip_ws(p + 12);
+	for (q = p; ident_char(*q); q++)
+		;
+	if (q == p || (size_t)(q - p) >= tn)
+		return -1;
+	memcpy(table, p, (size_t)(q - p));
+	table[q - p] = '\0';
+	p = skip_ws(q);
+	if (*p++ != '(')
+		return -1;
+	for (q = p; *q && *q != ')'; q++) {
+		if (*q == ',')
+			n++;
+		else if (!ident_char(*q) && *q != ' ' && *q != '\t' && *q != '\n')
+			return -1;
+	}
+	if (*q != ')' || q == p || (size_t)(q - p) >= cn)
+		return -1;
+	memcpy(cols, p, (size_t)(q - p));
+	cols[q - p] = '\0';
+	p = skip_ws(q + 1);
+	if (strncmp(p, "VALUES", 6))
+		return -1;
+	p = skip_ws(p + 6);
+	if (*p++ != '(')
+		return -1;
+	for (;;) {
+		p = skip_ws(p);
+		if (*p++ != '?')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		np++;
+		p = skip_ws(p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p++ != ')')
+			return -1;
+		break;
+	}
+	p = skip_ws(p);
+	if (*p == ';')
+		p = skip_ws(p + 1);
+	if (*p || np != n || n > BULK_MAX_COLS)
+		return -1;
+	*ncols = n;
+	return 0;
+}
+
+int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
+		     struct aiv_err *err)
+{
+	struct store_bulk *b;
+	char table[64], cols[1024];
+	int n;
+
+	*out = NULL;
+	if (parse_insert(sql, table, sizeof(table), cols, sizeof(cols), &n))
+		return aiv_fail(err, AIV_EINTERNAL, "bulk insert: not a plain INSERT INTO"
+				" table(columns) VALUES (?, ...): \"%.60s\"", sql);
+	if (s->bulk)
+		return aiv_fail(err, AIV_ESTATE, "bulk insert into %s: another one is running",
+				table);
+	b = xcalloc(1, sizeof(*b));
+	b->s = s;
+	b->ncols = n;
+	if (s->be->bulk_begin) {
+		if (!(b->impl = s->be->bulk_begin(s->conn, table, cols, err))) {
+			free(b);
+			return err->code;
+		}
+	} else if (!(b->st = store_prepare(s, sql, err))) {
+		free(b);
+		return err->code;
+	}
+	s->bulk = b;
+	*out = b;
+	return 0;
+}
+
+static void bulk_put(struct store_bulk *b, const char *v, size_t n)
+{
+	if (b->col < b->ncols) {
+		b->vals[b->col] = v;
+		b->lens[b->col] = n;
+	}
+	b->col++;
+}
+
+void store_bulk_int(struct store_bulk *b, int64_t v)
+{
+	if (b->st) {
+		store_bind_int(b->st, ++b->col, v);
+		return;
+	}
+	if (b->col < b->ncols) {
+		int n = snprintf(b->nums[b->col], sizeof(b->nums[0]), "%lld", (long long)v);
+		bulk_put(b, b->nums[b->col], (size_t)n);
+	} else {
+		b->col++;
+	}
+}
+
+void store_bulk_text(struct store_bulk *b, const char *v)
+{
+	if (b->st)
+		store_bind_text(b->st, ++b->col, v);
+	else
+		bulk_put(b, v, v ? strlen(v) : 0);
+}
+
+void store_bulk_textn(struct store_bulk *b, const char *v, size_t n)
+{
+	if (b->st)
+		store_bind_textn(b->st, ++b->col, v, n);
+	else
+		bulk_put(b, v, n);
+}
+
+/* shortest round-trip text, as pg.c sends a bound double */
+void store_bulk_double(struct store_bulk *b, double v)
+{
+	if (b->st) {
+		store_bind_double(b->st, ++b->col, v);
+		return;
+	}
+	if (b->col < b->ncols) {
+		int n = snprintf(b->nums[b->col], sizeof(b->nums[0]), "%.17g", v);
+		bulk_put(b, b->nums[b->col], (size_t)n);
+	} else {
+		b->col++;
+	}
+}
+
+/* a backend's bulk takes text: bytea's hex form, \x and two digits a byte */
+void store_bulk_blob(struct store_bulk *b, const void *v, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = v;
+	size_t i;
+	int c = b->col;
+
+	if (b->st) {
+		store_bind_blob(b->st, ++b->col, v, n);
+		return;
+	}
+	if (c >= b->ncols) {
+		b->col++;
+		return;
+	}
+	if (b->hexcap[c] < 2 * n + 2) {
+		b->hexcap[c] = 2 * n + 2;
+		b->hex[c] = xrealloc(b->hex[c], b->hexcap[c]);
+	}
+	b->hex[c][0] = '\\';
+	b->hex[c][1] = 'x';
+	for (i = 0; i < n; i++) {
+		b->hex[c][2 + 2 * i] = digits[p[i] >> 4];
+		b->hex[c][3 + 2 * i] = digits[p[i] & 15];
+	}
+	bulk_put(b, b->hex[c], 2 * n + 2);
+}
+
+void store_bulk_null(struct store_bulk *b)
+{
+	if (b->st)
+		store_bind_null(b->st, ++b->col);
+	else
+		bulk_put(b, NULL, 0);
+}
+
+int store_bulk_row(struct store_bulk *b, struct aiv_err *err)
+{
+	int n = b->col;
+
+	b->col = 0;
+	if (n != b->ncols) {
+		if (b->st)
+			store_reset(b->st);
+		return aiv_fail(err, AIV_EINTERNAL, "bulk insert: a row of %d values for %d columns",
+				n, b->ncols);
+	}
+	if (b->st)
+		return store_step_done(b->st, err);
+	return b->s->be->bulk_row(b->impl, n, b->vals, b->lens, err);
+}
+
+static void bulk_free(struct store_bulk *b)
+{
+	int i;
+
+	for (i = 0; i < b->ncols; i++)
+		free(b->hex[i]);
+	free(b);
+}
+
+int store_bulk_end(struct store_bulk *b, struct aiv_err *err)
+{
+	int rc = 0;
+
+	if (!b)
+		return 0;
+	b->s->bulk = NULL;
+	if (b->impl)
+		rc = b->s->be->bulk_end(b->impl, NULL, err);
+	bulk_free(b);
+	return rc;
+}
+
+void store_bulk_abort(struct store_bulk *b)
+{
+	struct aiv_err ignored = AIV_ERR_INIT;
+
+	if (!b)
+		return;
+	b->s->bulk = NULL;
+	if (b->impl)
+		b->s->be->bulk_end(b->impl, "aivalue: bulk insert abandoned", &ignored);
+	else if (b->st)
+		store_reset(b->st);
+	bulk_free(b);
+}
+

@@ -211,4 +211,32 @@ int store_exists_text(struct store *s, const char *sql, const char *arg, int *ye
 int store_query_int_text(struct store *s, const char *sql, const char *arg,
 			 int64_t *out, struct aiv_err *err);
 
+/*
+ * Bulk insert: many rows of one INSERT in the open transaction.  `sql` is
+ * a plain "INSERT INTO table(col, ...) VALUES (?, ...)", one placeholder
+ * per column (no ON CONFLICT, no RETURNING, no expression): anything else
+ * is AIV_EINTERNAL on every backend.  Add each row's values in column order
+ * with store_bulk_int/text/null (text is copied by store_bulk_row), then
+ * store_bulk_row.  SQLite runs the prepared INSERT per row; PostgreSQL
+ * streams the rows with COPY ... FROM STDIN (pg_copy.c), about one round
+ * trip per 64 KiB instead of one per row, so a key or constraint failure
+ * may be reported by store_bulk_end rather than by the row that caused it.
+ * Either way a failure leaves the transaction to roll back.  Between begin
+ * and end/abort nothing else may run on the store (PostgreSQL's connection
+ * is busy with the COPY): store_prepare fails with AIV_ESTATE meanwhile.
+ * store_bulk_end and store_bulk_abort free the bulk, also on error.
+ */
+struct store_bulk;
+int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
+		     struct aiv_err *err);
+void store_bulk_int(struct store_bulk *b, int64_t v);
+void store_bulk_text(struct store_bulk *b, const char *v);
+void store_bulk_textn(struct store_bulk *b, const char *v, size_t n);
+void store_bulk_double(struct store_bulk *b, double v);
+void store_bulk_blob(struct store_bulk *b, const void *v, size_t n);
+void store_bulk_null(struct store_bulk *b);
+int store_bulk_row(struct store_bulk *b, struct aiv_err *err);
+int store_bulk_end(struct store_bulk *b, struct aiv_err *err);
+void store_bulk_abort(struct store_bulk *b);
+
 #endif

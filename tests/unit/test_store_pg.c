@@ -435,6 +435,112 @@ static void bad_uri_names_the_field(void **state)
 	assert_null(strstr(err.msg, "s3cret"));
 }
 
+/* Rows of one INSERT in bulk (COPY on PostgreSQL): values, escapes, errors. */
+static int64_t count_of(struct store *s, const char *sql)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t n = -1;
+
+	if (store_query_int(s, sql, &n, &err))
+		fail_msg("%s: %s", sql, err.msg);
+	return n;
+}
+
+static void bulk_insert(void **state)
+{
+	const char *uri = uri_of(state);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct store_bulk *b = NULL;
+	struct store_stmt *st;
+	char name[32];
+	int i, rc;
+
+	assert_int_equal(store_begin(s, &err), 0);
+	exec_ok(s, "CREATE TABLE t_bulk(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+		   " n INTEGER)");
+	assert_int_equal(store_commit(s, &err), 0);
+
+	/* not a plain INSERT ... VALUES (?, ...): refused on both backends */
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_bulk(id, name) VALUES (?, lower(?))",
+					  &b, &err), AIV_EINTERNAL);
+	assert_null(b);
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_bulk(id, name, n) VALUES (?, ?)",
+					  &b, &err), AIV_EINTERNAL);
+
+	/* text with every character COPY escapes, NULL, the int64 extremes, 5,000 more rows */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_bulk(id, name, n)\n VALUES (?1, ?2, ?3)",
+					  &b, &err), 0);
+	assert_null(store_prepare(s, "SELECT count(*) FROM t_bulk", &err));
+	assert_int_equal(err.code, AIV_ESTATE);
+	store_bulk_int(b, 1);
+	store_bulk_text(b, "tab\there\nnew\\line\r");
+	store_bulk_int(b, INT64_MIN);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	store_bulk_int(b, 2);
+	store_bulk_text(b, "\\N");
+	store_bulk_null(b);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	store_bulk_int(b, 3);
+	store_bulk_text(b, "too few");
+	assert_int_equal(store_bulk_row(b, &err), AIV_EINTERNAL);
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "row %d", i);
+		store_bulk_int(b, 10 + i);
+		store_bulk_text(b, name);
+		store_bulk_int(b, i);
+		assert_int_equal(store_bulk_row(b, &err), 0);
+	}
+	assert_int_equal(store_bulk_end(b, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_bulk"), 5002);
+	/* 0 + 1 + ... + 4999 */
+	assert_int_equal(count_of(s, "SELECT sum(n) FROM t_bulk WHERE id >= 10"), 12497500);
+	st = prep_ok(s, "SELECT name, n FROM t_bulk WHERE id < 10 ORDER BY id");
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "tab\there\nnew\\line\r");
+	assert_true(store_col_int(st, 1) == INT64_MIN);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "\\N");
+	assert_true(store_col_is_null(st, 1));
+	assert_int_equal(store_step(st, &err), STORE_DONE);
+	store_reset(st);
+
+	/* a duplicate key fails the bulk (at the row or at the end) and nothing stays */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_bulk(id, name, n) VALUES (?, ?, ?)",
+					  &b, &err), 0);
+	store_bulk_int(b, 9000);
+	store_bulk_text(b, "new");
+	store_bulk_int(b, 1);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	store_bulk_int(b, 9001);
+	store_bulk_text(b, "row 7");
+	store_bulk_int(b, 1);
+	rc = store_bulk_row(b, &err);
+	if (rc)
+		store_bulk_abort(b);
+	else
+		rc = store_bulk_end(b, &err);
+	assert_int_equal(rc, AIV_ECONFLICT);
+	store_rollback(s);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_bulk"), 5002);
+
+	/* an abandoned bulk: the transaction is rolled back, the store usable again */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_bulk(id, name, n) VALUES (?, ?, ?)",
+					  &b, &err), 0);
+	store_bulk_int(b, 9002);
+	store_bulk_text(b, "abandoned");
+	store_bulk_int(b, 1);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	store_bulk_abort(b);
+	store_rollback(s);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_bulk WHERE name = 'abandoned'"), 0);
+	store_close(s);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_sqlite, teardown), \
 		 cmocka_unit_test_setup_teardown(fn, setup_pg, teardown)
 
@@ -446,6 +552,7 @@ int main(void)
 		BOTH(errors_and_transactions),
 		BOTH(writers_are_serialised),
 		BOTH(tables_and_ids),
+		BOTH(bulk_insert),
 		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
 		cmocka_unit_test(bad_uri_names_the_field),
 	};

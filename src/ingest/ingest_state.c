@@ -39,16 +39,22 @@ static const struct ledger_state_import usage_import = {
 		{ "usage_blocks",
 		  "SELECT seq, n, data FROM usage_blocks WHERE import_id = ?"
 		  " ORDER BY seq", 3 },
+		/*
+		 * person (creator) is left out: identity_rejoin fills it in from
+		 * the identity map when identities.import maps the identity, and
+		 * the map is bound by that entry (identities_sha256).  Entries
+		 * written before 2026-12-07 digested it: the old forms below.
+		 */
 		{ "usage_seats",
-		  "SELECT person, identity, tool, day FROM usage_seats"
-		  " WHERE import_id = ? ORDER BY identity, tool, day, person", 4 },
+		  "SELECT identity, tool, day FROM usage_seats"
+		  " WHERE import_id = ? ORDER BY identity, tool, day", 3 },
 		{ "usage_team_members",
-		  "SELECT person, identity, team, day FROM usage_team_members"
-		  " WHERE import_id = ? ORDER BY identity, team, day, person", 4 },
+		  "SELECT identity, team, day FROM usage_team_members"
+		  " WHERE import_id = ? ORDER BY identity, team, day", 3 },
 		{ "usage_workflows",
-		  "SELECT tool, workflow, title, creator, creator_identity, day"
+		  "SELECT tool, workflow, title, creator_identity, day"
 		  " FROM usage_workflows WHERE import_id = ?"
-		  " ORDER BY tool, workflow, day, title, creator_identity, creator", 6 },
+		  " ORDER BY tool, workflow, day, title, creator_identity", 5 },
 		{ "usage_org_daily",
 		  "SELECT tool, day, active_users, engaged_users FROM"
 		  " usage_org_daily WHERE import_id = ? ORDER BY tool, day", 4 },
@@ -310,6 +316,14 @@ void ingest_state_register(void)
 	ledger_state_register(check_usage_imports);
 	ledger_state_register_import(&usage_import);
 	ledger_state_table_since("usage_tokens", USAGE_TOKENS_VERSION);
+	ledger_state_old_form("usage_seats", "SELECT person, identity, tool, day FROM usage_seats"
+			      " WHERE import_id = ? ORDER BY identity, tool, day, person", 4);
+	ledger_state_old_form("usage_team_members", "SELECT person, identity, team, day FROM"
+			      " usage_team_members WHERE import_id = ?"
+			      " ORDER BY identity, team, day, person", 4);
+	ledger_state_old_form("usage_workflows", "SELECT tool, workflow, title, creator,"
+			      " creator_identity, day FROM usage_workflows WHERE import_id = ?"
+			      " ORDER BY tool, workflow, day, title, creator_identity, creator", 6);
 	ledger_state_register_import(&journeys_import);
 	ledger_state_register(check_event_logs);
 	ledger_state_register(usage_activity_check);

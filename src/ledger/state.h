@@ -107,6 +107,16 @@ void ledger_state_register_import(const struct ledger_state_import *bi);
  * migrated) lacks it, and its query is then left out of the digest.
  */
 void ledger_state_table_since(const char *table, int version);
+/*
+ * Say that entries of a digested import written before `table`'s query
+ * was narrowed digested it with `sql` (static string, same parameter,
+ * over `ncols` columns): verify accepts an entry whose digest matches
+ * either form.  For a column left out because it is filled in later (the
+ * person of a usage row, re-joined when identities.import maps its
+ * identity): old entries keep verifying while their rows are not
+ * re-joined.  At most 8.
+ */
+void ledger_state_old_form(const char *table, const char *sql, int ncols);
 
 /*
  * A stamp: entries of `action` (exactly, or every action starting with

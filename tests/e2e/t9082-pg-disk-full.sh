@@ -21,7 +21,7 @@ if [ -n "${AIVALUE_TEST_PG:-}" ] && [ "$(id -u)" = 0 ] &&
 elif [ -n "$TINY" ]; then
 	rmdir "$TINY"
 fi
-DB=aiv_t9082_$$
+DB=aiv_tinyws_$$  # not aiv_t9082_PID: lib.sh names the file's own database so on make test-pg
 XES="$TEST_ROOT/tests/data/eventlogs/running-example.xes"
 sq() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$(pg_uri postgres)" -c "$1"; }
 

@@ -34,12 +34,13 @@ aivalue() { "$AIVALUE_BIN" "$@"; }
 
 cleanup_test_dir() {
 	stop_server
-	# servers a test body started in its subshell, and left running if it
-	# failed; a pid is only ours while its command line names our port
+	# servers (serve, gateway) a test body started in its subshell, and left
+	# running if it failed; a pid is only ours while its command line names
+	# our port
 	if [ -f "$TEST_DIR/.servers" ]; then
 		while read -r pid port; do
 			case "$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
-			*" serve --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
+			*" --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
 			esac
 		done <"$TEST_DIR/.servers"
 	fi

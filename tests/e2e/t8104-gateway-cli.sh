@@ -30,7 +30,7 @@ test_expect_success 'usage errors name the option and exit 2' '
 
 test_expect_success 'aivalue gateway serves /mcp and the API' '
 	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
-	{ aivalue gateway --quiet --listen "127.0.0.1:$port" --upstream e=builtin:echo >gw.log 2>&1 & } &&
+	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" --quiet --upstream e=builtin:echo >gw.log 2>&1 & } &&
 	echo "$! $port" >>"$TEST_DIR/.servers" &&
 	i=0 &&
 	while ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do

@@ -446,6 +446,14 @@ static void *writer_main(void *arg)
 			/* the database was down when the server started: try again */
 			err = (struct aiv_err)AIV_ERR_INIT;
 			open_ret = store_open(&s, w_uri, 0, &err);
+			if (!open_ret && ck_running)
+				store_autocheckpoint(s, WRITER_WAL_PAGES, &err);
+			if (!open_ret) {
+				/* commit_locked and commit_inline commit with c_store */
+				pthread_mutex_lock(&c_lock);
+				c_store = s;
+				pthread_mutex_unlock(&c_lock);
+			}
 		}
 		if (open_ret) {
 			for (job = list; job; job = job->next) {

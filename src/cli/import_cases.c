@@ -19,7 +19,9 @@
 #include "core/termsafe.h"
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
+#include "metrics/process.h"
 #include "options.h"
+#include "process_kept.h"
 #include "report/process_json.h"
 
 /* ingest.h's progress callback into the progress line (core/progress.h), in bytes read */
@@ -322,10 +324,29 @@ int cmd_import_cases(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = cli_errorf("a log needs a name: use --name");
 		goto cleanup;
 	}
-	if (logstore_save_tally(ctx->store, ctx->actor, logname, format, base_name(path), &l,
-				&tally, &status, &seq, hash, &err)) {
-		ret = cli_error(&err);
-		goto cleanup;
+	{
+		/*
+		 * Keep what `process stats` prints by default, computed now over
+		 * the columns being saved, so that it does not reload the log
+		 * (issue 20); same transaction, keyed by the content hash.
+		 */
+		struct process_stats ps;
+		struct logstore_kept kept[2];
+		char *text, *js;
+		process_stats_compute(&l, NULL, &ps);
+		text = process_stats_render(logname, &l, &ps, 0);
+		js = process_stats_render(logname, &l, &ps, 1);
+		process_stats_release(&ps);
+		kept[0] = (struct logstore_kept){ process_stats_kept_form(0), text };
+		kept[1] = (struct logstore_kept){ process_stats_kept_form(1), js };
+		ret = logstore_save_kept(ctx->store, ctx->actor, logname, format, base_name(path),
+					 &l, &tally, kept, 2, &status, &seq, hash, &err);
+		free(text);
+		free(js);
+		if (ret) {
+			ret = cli_error(&err);
+			goto cleanup;
+		}
 	}
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:s, s:I}",

@@ -18,86 +18,125 @@
 #include "metrics/stats.h"
 #include "report/process_json.h"
 #include "options.h"
+#include "process_kept.h"
 
-static void print_text(const char *name, const struct eventlog *l,
+static void print_text(struct strbuf *sb, const char *name, const struct eventlog *l,
 		       const struct process_stats *ps, size_t top)
 {
 	const struct pstat_activity **bn;
 	char a[32], b[32], c[32], d[32], e[32];
 	size_t i, k;
 
-	printf("log %s: %zu cases, %zu events, %zu activities, %zu resources, %zu variants\n",
+	strbuf_addf(sb, "log %s: %zu cases, %zu events, %zu activities, %zu resources, %zu variants\n",
 	       name, ps->cases, ps->events, ps->activities, ps->resources, ps->nvariants);
 	if (ps->out_of_order)
-		printf("  %zu events were out of time order in the source (sorted)\n",
+		strbuf_addf(sb, "  %zu events were out of time order in the source (sorted)\n",
 		       ps->out_of_order);
 	if (ps->no_time)
-		printf("\ncase duration: no timestamps (events in file order; "
+		strbuf_addf(sb, "\ncase duration: no timestamps (events in file order; "
 		       "no durations, waits or weeks)\n");
 	else
-		printf("\ncase duration: min %s, median %s, mean %s, p90 %s, max %s\n",
+		strbuf_addf(sb, "\ncase duration: min %s, median %s, mean %s, p90 %s, max %s\n",
 		       pjson_human(ps->duration.min, a, 32), pjson_human(ps->duration.median, b, 32),
 		       pjson_human(ps->duration.mean, c, 32), pjson_human(ps->duration.p90, d, 32),
 		       pjson_human(ps->duration.max, e, 32));
-	printf("\ntop variants:\n");
+	strbuf_addf(sb, "\ntop variants:\n");
 	for (i = 0; i < ps->nvariants && i < top; i++) {
 		const struct pstat_variant *v = &ps->variants[i];
-		printf("  %6zu  %5.1f%%  ", v->count, 100.0 * (double)v->count / (double)ps->cases);
+		strbuf_addf(sb, "  %6zu  %5.1f%%  ", v->count, 100.0 * (double)v->count / (double)ps->cases);
 		for (k = l->case_off[v->first_case]; k < l->case_off[v->first_case + 1]; k++) {
 			if (k - l->case_off[v->first_case] >= 12) {
-				printf(" ... (%u events)", v->len);
+				strbuf_addf(sb, " ... (%u events)", v->len);
 				break;
 			}
-			printf("%s%s", k > l->case_off[v->first_case] ? " > " : "",
+			strbuf_addf(sb, "%s%s", k > l->case_off[v->first_case] ? " > " : "",
 			       eventlog_str(l, l->activity[k]));
 		}
-		printf("\n");
+		strbuf_addf(sb, "\n");
 	}
-	printf("\nbottlenecks (waiting time before the activity):%s\n",
+	strbuf_addf(sb, "\nbottlenecks (waiting time before the activity):%s\n",
 	       ps->no_time ? " no timestamps" : "");
 	bn = pjson_bottlenecks(ps);
 	if (!ps->no_time)
-		printf("  %-36s %9s %12s %12s\n", "ACTIVITY", "EVENTS", "MEDIAN WAIT", "P90 WAIT");
+		strbuf_addf(sb, "  %-36s %9s %12s %12s\n", "ACTIVITY", "EVENTS", "MEDIAN WAIT", "P90 WAIT");
 	for (i = 0; !ps->no_time && i < ps->nacts && i < top; i++)
-		printf("  %-36.36s %9zu %12s %12s\n", eventlog_str(l, bn[i]->activity), bn[i]->events,
+		strbuf_addf(sb, "  %-36.36s %9zu %12s %12s\n", eventlog_str(l, bn[i]->activity), bn[i]->events,
 		       pjson_human(bn[i]->wait.median, a, 32), pjson_human(bn[i]->wait.p90, b, 32));
 	free(bn);
-	printf("\nrework: %zu cases (%.1f%%) repeat an activity\n", ps->rework_cases,
+	strbuf_addf(sb, "\nrework: %zu cases (%.1f%%) repeat an activity\n", ps->rework_cases,
 	       ps->cases ? 100.0 * (double)ps->rework_cases / (double)ps->cases : 0.0);
 	for (i = 0, k = 0; i < ps->nacts && k < top; i++)
 		if (ps->acts[i].rework_cases) {
-			printf("  %-36.36s in %zu cases, %zu repeats\n",
+			strbuf_addf(sb, "  %-36.36s in %zu cases, %zu repeats\n",
 			       eventlog_str(l, ps->acts[i].activity), ps->acts[i].rework_cases,
 			       ps->acts[i].repeats);
 			k++;
 		}
-	printf("\nhandovers: %zu between %zu resource pairs\n", ps->handover_total, ps->nhandovers);
+	strbuf_addf(sb, "\nhandovers: %zu between %zu resource pairs\n", ps->handover_total, ps->nhandovers);
 	for (i = 0; i < ps->nhandovers && i < top; i++)
-		printf("  %8zu  %s -> %s\n", ps->handovers[i].count,
+		strbuf_addf(sb, "  %8zu  %s -> %s\n", ps->handovers[i].count,
 		       eventlog_str(l, ps->handovers[i].from), eventlog_str(l, ps->handovers[i].to));
-	printf("\ndirectly-follows edges (top %zu of %zu):\n", top < ps->ndfg ? top : ps->ndfg,
+	strbuf_addf(sb, "\ndirectly-follows edges (top %zu of %zu):\n", top < ps->ndfg ? top : ps->ndfg,
 	       ps->ndfg);
 	for (i = 0; i < ps->ndfg && i < top; i++)
-		printf("  %8zu  %s -> %s  (median %s)\n", ps->dfg[i].count,
+		strbuf_addf(sb, "  %8zu  %s -> %s  (median %s)\n", ps->dfg[i].count,
 		       eventlog_str(l, ps->dfg[i].from), eventlog_str(l, ps->dfg[i].to),
 		       ps->no_time ? "no timestamps" : pjson_human(ps->dfg[i].median, a, 32));
 	if (ps->no_time)
-		printf("\ncases started per ISO week: no timestamps");
+		strbuf_addf(sb, "\ncases started per ISO week: no timestamps");
 	else
-		printf("\ncases started per ISO week: %zu weeks", ps->nweeks);
+		strbuf_addf(sb, "\ncases started per ISO week: %zu weeks", ps->nweeks);
 	if (ps->nweeks) {
 		size_t mx = 0;
 		for (i = 0; i < ps->nweeks; i++)
 			if (ps->weeks[i].cases > ps->weeks[mx].cases)
 				mx = i;
-		printf(", %04d-W%02d .. %04d-W%02d, busiest %04d-W%02d (%zu)",
+		strbuf_addf(sb, ", %04d-W%02d .. %04d-W%02d, busiest %04d-W%02d (%zu)",
 		       ps->weeks[0].year, ps->weeks[0].week, ps->weeks[ps->nweeks - 1].year,
 		       ps->weeks[ps->nweeks - 1].week, ps->weeks[mx].year, ps->weeks[mx].week,
 		       ps->weeks[mx].cases);
 	}
-	printf("\n");
+	strbuf_addf(sb, "\n");
 	if (!isnan(ps->cost_total))
-		printf("\ncost: %.2f in total over %zu cases\n", ps->cost_total, ps->cost_cases);
+		strbuf_addf(sb, "\ncost: %.2f in total over %zu cases\n", ps->cost_total, ps->cost_cases);
+}
+
+/* ---- figures kept by the import (issue 20) ------------------------------ */
+
+/*
+ * What `process stats LOG [--json]` prints with the default options, as
+ * the import keeps it (logstore_save_kept).  The form names the printer,
+ * its options and the program's version: bump PSTATS_KEPT_V whenever
+ * print_text, pjson_stats or process_stats_compute changes what they
+ * print, so that figures kept by an older build are not served.
+ */
+#define PSTATS_KEPT_TOP 10
+#define PSTATS_KEPT_V "1"
+
+const char *process_stats_kept_form(int json)
+{
+	return json ? "process-stats json top=10 " AIV_VERSION " v" PSTATS_KEPT_V
+		    : "process-stats text top=10 " AIV_VERSION " v" PSTATS_KEPT_V;
+}
+
+char *process_stats_render(const char *name, const struct eventlog *l,
+			   const struct process_stats *ps, int json)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (json) {
+		json_t *o = pjson_stats(l, ps, PSTATS_KEPT_TOP);
+		char *t;
+		json_object_set_new(o, "log", json_string(name));
+		t = json_dumps(o, JSON_INDENT(2));
+		json_decref(o);
+		strbuf_addstr(&sb, t);
+		strbuf_addch(&sb, '\n');
+		free(t);
+	} else {
+		print_text(&sb, name, l, ps, PSTATS_KEPT_TOP);
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 /* ---- exceptions ----------------------------------------------------------- */
@@ -387,13 +426,16 @@ cleanup:
 static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"aivalue process stats LOG [--json] [--dfg dot] [--top N]"
+		"aivalue process stats LOG [--json] [--dfg dot] [--top N] [--fresh]"
 		" [--rules | --exceptions FILE | --exception PATTERN ... | --happy-path PCT]", NULL };
 	const char *dfg = NULL;
-	long long top = 10;
+	long long top = PSTATS_KEPT_TOP;
+	int fresh = 0;
 	struct exc_opts eo;
 	struct exc_result er;
 	const struct option opts[] = {
+		{ OPT_BOOL, 0, "fresh", &fresh, NULL,
+		  "recompute from the stored log instead of printing the figures its import kept" },
 		{ OPT_BOOL, 0, "rules", &eo.rules, NULL, "exceptions from the ExceptionRules applied to the workspace" },
 		{ OPT_STRING, 0, "exceptions", &eo.file, "FILE", "YAML ExceptionRule documents" },
 		{ OPT_LIST, 0, "exception", &eo.pats, "PATTERN", "an exception activity name or glob" },
@@ -426,6 +468,21 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 		ret = 2;
 		goto cleanup;
 	}
+	if (!fresh && !dfg && top == PSTATS_KEPT_TOP && !eo.rules && !eo.file && !eo.pats.n &&
+	    !eo.happy) {
+		/* the import kept these figures over the same content: no reload */
+		char *kept = NULL;
+		if (logstore_kept_get(ctx->store, argv[1], process_stats_kept_form(ctx->json),
+				      &kept, &err)) {
+			ret = cli_error(&err);
+			goto cleanup;
+		}
+		if (kept) {
+			fputs(kept, stdout);
+			free(kept);
+			goto cleanup;
+		}
+	}
 	if (logstore_load(ctx->store, argv[1], &l, &err)) {
 		ret = cli_error(&err);
 		goto cleanup;
@@ -450,7 +507,10 @@ static int process_stats_cmd(int argc, char **argv, struct aiv_ctx *ctx)
 			json_object_set_new(o, "exceptions", exc_json(&eo, &l, &er));
 		cli_print_json(o);
 	} else {
-		print_text(argv[1], &l, &ps, (size_t)top);
+		struct strbuf sb = STRBUF_INIT;
+		print_text(&sb, argv[1], &l, &ps, (size_t)top);
+		fputs(sb.buf, stdout);
+		strbuf_release(&sb);
 		if (eo.on)
 			exc_text(&eo, &l, &er, (size_t)top);
 	}

@@ -13,6 +13,7 @@
  * in one transaction, in layer order, which keeps an old workspace's schema
  * text identical to a new one's.
  */
+#include "ingest/logstore.h"
 #include "ingest/usage.h"
 #include "ingest/usage_activity.h"
 #include "ingest/usage_seat_spans.h"
@@ -155,6 +156,16 @@ static const struct store_migration ingest_migrations[] = {
 	  /* the token days in GROUP BY order, covering: no sort, no table read */
 	  "CREATE INDEX usage_tokens_day ON usage_tokens(identity, tool, model, day, person,"
 	  " input_tokens, output_tokens);",
+	  NULL },
+	{ EVENT_LOG_FIGURES_VERSION, "figures kept with an event log by its import, keyed by its"
+	  " content (issue 20: process stats after import cases reads them instead of reloading"
+	  " the log)",
+	  "CREATE TABLE event_log_figures("
+	  " log_id INTEGER NOT NULL REFERENCES event_logs(id),"
+	  " form TEXT NOT NULL,"
+	  " content_hash TEXT NOT NULL,"
+	  " body TEXT NOT NULL,"
+	  " PRIMARY KEY(log_id, form));",
 	  NULL },
 };
 

@@ -125,6 +125,36 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 			const struct tally *t, enum logstore_status *status, int64_t *seq,
 			char hash[SHA256_HEX], struct aiv_err *err)
 {
+	return logstore_save_kept(s, actor, name, format, source, l, t, NULL, 0, status, seq,
+				  hash, err);
+}
+
+/* Run one statement binding (log_id) or (log_id, form, hash, body). */
+static int kept_exec(struct store *s, const char *sql, int64_t log_id,
+		     const struct logstore_kept *k, const char *hash, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, sql, err);
+	int ret;
+
+	if (!st)
+		return err->code;
+	store_bind_int(st, 1, log_id);
+	if (k) {
+		store_bind_text(st, 2, k->form);
+		store_bind_text(st, 3, hash);
+		store_bind_text(st, 4, k->body);
+	}
+	ret = store_step(st, err);
+	store_reset(st);
+	return ret < 0 ? ret : 0;
+}
+
+int logstore_save_kept(struct store *s, const char *actor, const char *name,
+		       const char *format, const char *source, const struct eventlog *l,
+		       const struct tally *t, const struct logstore_kept *kept, size_t nkept,
+		       enum logstore_status *status, int64_t *seq,
+		       char hash[SHA256_HEX], struct aiv_err *err)
+{
 	struct column c[12];
 	size_t ncol, i, off;
 	struct store_stmt *st;
@@ -196,6 +226,11 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 		store_reset(st);
 		if (ret < 0)
 			goto cleanup;
+		/* figures over the old content go with it */
+		if (store_schema_version(s) >= EVENT_LOG_FIGURES_VERSION &&
+		    (ret = kept_exec(s, "DELETE FROM event_log_figures WHERE log_id = ?", log_id,
+				     NULL, NULL, err)))
+			goto cleanup;
 		st = store_prepare(s, "UPDATE event_logs SET format = ?, source = ?, content_hash = ?,"
 				      " cases = ?, events = ?, activities = ?, out_of_order = ?,"
 				      " first_time = ?, last_time = ?, imported_at = ?, ledger_seq = ?"
@@ -254,6 +289,11 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 			off += n;
 		} while (off < c[i].len);
 	}
+	/* a workspace opened read-write is migrated; this is belt and braces */
+	for (i = 0; store_schema_version(s) >= EVENT_LOG_FIGURES_VERSION && i < nkept; i++)
+		if ((ret = kept_exec(s, "INSERT INTO event_log_figures(log_id, form, content_hash,"
+				     " body) VALUES(?,?,?,?)", log_id, &kept[i], hash, err)))
+			goto cleanup;
 	if ((ret = store_commit(s, err)))
 		goto cleanup;
 	in_tx = 0;
@@ -267,6 +307,29 @@ cleanup:
 	free(subject);
 	free_columns(c, ncol);
 	return ret;
+}
+
+int logstore_kept_get(struct store *s, const char *name, const char *form, char **body,
+		      struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int ret;
+
+	*body = NULL;
+	if (store_schema_version(s) < EVENT_LOG_FIGURES_VERSION)
+		return 0; /* a workspace read before the migration: nothing kept */
+	st = store_prepare(s, "SELECT f.body FROM event_logs l JOIN event_log_figures f"
+			      " ON f.log_id = l.id AND f.content_hash = l.content_hash"
+			      " WHERE l.name = ? AND f.form = ?", err);
+	if (!st)
+		return err->code;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, form);
+	ret = store_step(st, err);
+	if (ret == STORE_ROW)
+		*body = xstrdup(store_col_text(st, 0));
+	store_reset(st);
+	return ret < 0 ? ret : 0;
 }
 
 struct coldata {

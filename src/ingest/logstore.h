@@ -69,6 +69,37 @@ int logstore_save_tally(struct store *s, const char *actor, const char *name,
 			const struct tally *t, enum logstore_status *status, int64_t *seq,
 			char hash[SHA256_HEX], struct aiv_err *err);
 
+/*
+ * Figures kept with a log (issue 20): what a command prints over it,
+ * computed by the import from the columns it saves and stored in the same
+ * transaction (event_log_figures, migration EVENT_LOG_FIGURES_VERSION), so
+ * that the command after the import prints them without reloading the
+ * log.  Each is keyed by the log's content hash and a form naming the
+ * printer, its options and the program's version; a replacing import
+ * deletes the old ones, and a reader finds nothing when the form or the
+ * content hash differs, and recomputes.
+ */
+#define EVENT_LOG_FIGURES_VERSION 19
+
+struct logstore_kept {
+	const char *form; /* e.g. "process-stats text top=10 0.1.0 v1" */
+	const char *body;
+};
+
+/* logstore_save_tally, also keeping kept[0..nkept) with the saved log. */
+int logstore_save_kept(struct store *s, const char *actor, const char *name,
+		       const char *format, const char *source, const struct eventlog *l,
+		       const struct tally *t, const struct logstore_kept *kept, size_t nkept,
+		       enum logstore_status *status, int64_t *seq,
+		       char hash[SHA256_HEX], struct aiv_err *err);
+
+/*
+ * *body (caller-freed) = the figures kept for log `name` in `form` when
+ * they were computed over its current content, else NULL.  Reads only.
+ */
+int logstore_kept_get(struct store *s, const char *name, const char *form, char **body,
+		      struct aiv_err *err);
+
 /* Load log `name` into `l` (initialised by the caller), finished. */
 int logstore_load(struct store *s, const char *name, struct eventlog *l,
 		  struct aiv_err *err);

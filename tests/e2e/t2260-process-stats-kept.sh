@@ -38,6 +38,8 @@ test_expect_success 'one row per form and log, keyed by the content hash' '
 		ON l.id = f.log_id AND l.content_hash = f.content_hash")" = 10
 '
 
+# Columns changed behind the program's back are what audit verify finds
+# (the state check hashes them against the ledger); stats does not reread.
 test_expect_success 'the kept figures are printed without reading the columns' '
 	workspace_copy nocols &&
 	test_sql_on nocols "DELETE FROM event_log_columns WHERE log_id =
@@ -45,7 +47,9 @@ test_expect_success 'the kept figures are printed without reading the columns' '
 	aivalue --db "$(workspace_db nocols)" process stats run >out &&
 	test_grep "^log run: 6 cases, 42 events" out &&
 	test_must_fail aivalue --db "$(workspace_db nocols)" process stats run --fresh 2>err &&
-	test_grep "damaged" err
+	test_grep "damaged" err &&
+	test_must_fail aivalue --db "$(workspace_db nocols)" audit verify >out 2>&1 &&
+	test_grep "event_log_columns" out
 '
 
 test_expect_success 'figures over other content are not served: recomputed' '

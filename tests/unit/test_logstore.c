@@ -120,10 +120,81 @@ static void test_roundtrip(void **state)
 	unlink(db);
 }
 
+/*
+ * Figures kept with a log: read back by form while the log's content is
+ * the one they were computed over; a re-import of the same content keeps
+ * them, of other content drops them (and keeps the new ones).
+ */
+static void test_kept(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s;
+	struct eventlog l, other;
+	enum logstore_status st;
+	int64_t seq;
+	char hash[SHA256_HEX], db[512], *body;
+	const struct logstore_kept kept[2] = { { "stats text", "six cases\n" },
+					       { "stats json", "{\"cases\": 6}\n" } };
+	const struct logstore_kept kept2[1] = { { "stats text", "one case\n" } };
+
+	(void)state;
+	snprintf(db, sizeof(db), "%s/k.db", dir);
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	load_fixture(&l, "running-example.xes");
+	assert_int_equal(logstore_save_kept(s, "test", "re", "xes", "re.xes", &l, NULL, kept, 2,
+					    &st, &seq, hash, &err), 0);
+	assert_int_equal(st, LOGSTORE_IMPORTED);
+	assert_int_equal(logstore_kept_get(s, "re", "stats text", &body, &err), 0);
+	assert_non_null(body);
+	assert_string_equal(body, "six cases\n");
+	free(body);
+	assert_int_equal(logstore_kept_get(s, "re", "stats json", &body, &err), 0);
+	assert_string_equal(body, "{\"cases\": 6}\n");
+	free(body);
+	/* another form, another log: nothing */
+	assert_int_equal(logstore_kept_get(s, "re", "stats text top=3", &body, &err), 0);
+	assert_null(body);
+	assert_int_equal(logstore_kept_get(s, "nope", "stats text", &body, &err), 0);
+	assert_null(body);
+
+	/* same content again: unchanged, the kept figures stay */
+	assert_int_equal(logstore_save_kept(s, "test", "re", "xes", "re.xes", &l, NULL, kept2, 1,
+					    &st, &seq, hash, &err), 0);
+	assert_int_equal(st, LOGSTORE_UNCHANGED);
+	assert_int_equal(logstore_kept_get(s, "re", "stats text", &body, &err), 0);
+	assert_string_equal(body, "six cases\n");
+	free(body);
+
+	/* other content: the old figures go, the new ones are kept */
+	eventlog_init(&other);
+	eventlog_add(&other, eventlog_intern(&other, "c", 1), eventlog_intern(&other, "a", 1),
+		     EVL_NONE, 5);
+	assert_int_equal(eventlog_finish(&other, &err), 0);
+	assert_int_equal(logstore_save_kept(s, "test", "re", "csv", "x.csv", &other, NULL, kept2, 1,
+					    &st, &seq, hash, &err), 0);
+	assert_int_equal(st, LOGSTORE_REPLACED);
+	assert_int_equal(logstore_kept_get(s, "re", "stats text", &body, &err), 0);
+	assert_string_equal(body, "one case\n");
+	free(body);
+	assert_int_equal(logstore_kept_get(s, "re", "stats json", &body, &err), 0);
+	assert_null(body);
+
+	/* the log's content hash changed behind the figures: not served */
+	assert_int_equal(store_exec(s, "UPDATE event_logs SET content_hash = 'x'", &err), 0);
+	assert_int_equal(logstore_kept_get(s, "re", "stats text", &body, &err), 0);
+	assert_null(body);
+
+	eventlog_release(&other);
+	eventlog_release(&l);
+	store_close(s);
+	unlink(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_kept),
 	};
 	const char *f = __FILE__, *slash = strstr(f, "/tests/unit/");
 	char wal[600];
@@ -139,6 +210,10 @@ int main(void)
 	snprintf(wal, sizeof(wal), "%s/t.db-wal", dir);
 	unlink(wal);
 	snprintf(wal, sizeof(wal), "%s/t.db-shm", dir);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s/k.db-wal", dir);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s/k.db-shm", dir);
 	unlink(wal);
 	rmdir(dir);
 	return ret;

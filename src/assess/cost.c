@@ -118,6 +118,15 @@ struct agent_rec {
 	int64_t decisions, tool_calls;
 };
 
+struct act_trip {
+	uint32_t person, tool;
+	int32_t month;
+};
+
+/* The bit grid of active (person, tool, month) triples is used up to this
+ * many bits (32 MiB); beyond it (months decades apart) a hash set. */
+#define ACT_BITS_MAX ((size_t)1 << 28)
+
 struct ix_cache {
 	uint32_t id;               /* person or tool id of the builder */
 	uint8_t known;             /* id looked up */
@@ -136,7 +145,12 @@ struct builder {
 	const struct cost_query *q;
 	struct pricebook pb;
 	struct usage_table ut;
-	struct u64set active;      /* (person, tool, month) with usage */
+	struct act_trip *trips;    /* (person, tool, month) with usage, as read */
+	size_t ntrips, atrips;
+	uint64_t *act_bits;        /* the same as a bit grid, person x tool x month */
+	struct u64set active;      /* or as a set, when the grid would be too big */
+	size_t act_nt;
+	int act_m0, act_nm;
 	struct intern tools;       /* seat tools, for the activity keys */
 	struct intern rowkeys;     /* "group\tmonth" -> row index */
 	__int128 (*fine)[COST_KINDS]; /* per row, parallel to r->rows */
@@ -489,9 +503,69 @@ static int note_activity(const struct usage_activity *a, void *data)
 		}
 		tid = c->id;
 	}
-	if (tid != INTERN_NONE)
-		u64set_add(&b->active, active_key(p, tid, a->month));
+	if (tid != INTERN_NONE) {
+		struct act_trip *t;
+
+		ALLOC_GROW(b->trips, b->ntrips + 1, b->atrips);
+		t = &b->trips[b->ntrips++];
+		t->person = p;
+		t->tool = tid;
+		t->month = a->month;
+	}
 	return 0;
+}
+
+static size_t act_bit(const struct builder *b, uint32_t person, uint32_t tool, int month)
+{
+	return ((size_t)person * b->act_nt + tool) * (size_t)b->act_nm + (size_t)(month - b->act_m0);
+}
+
+/* Index the triples note_activity kept: a bit grid, or a set when too big. */
+static void index_activity(struct builder *b)
+{
+	size_t i, bits;
+	int m1;
+
+	if (!b->ntrips)
+		return;
+	b->act_m0 = m1 = b->trips[0].month;
+	for (i = 1; i < b->ntrips; i++) {
+		if (b->trips[i].month < b->act_m0)
+			b->act_m0 = b->trips[i].month;
+		if (b->trips[i].month > m1)
+			m1 = b->trips[i].month;
+	}
+	b->act_nm = m1 - b->act_m0 + 1;
+	b->act_nt = intern_count(&b->tools);
+	bits = b->ut.npeople * b->act_nt;
+	if (b->act_nt && bits / b->act_nt == b->ut.npeople && bits <= ACT_BITS_MAX / (size_t)b->act_nm) {
+		b->act_bits = xcalloc(bits * (size_t)b->act_nm / 64 + 1, sizeof(*b->act_bits));
+		for (i = 0; i < b->ntrips; i++) {
+			const struct act_trip *t = &b->trips[i];
+			size_t bit = act_bit(b, t->person, t->tool, t->month);
+
+			b->act_bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+		}
+	} else {
+		for (i = 0; i < b->ntrips; i++)
+			u64set_add(&b->active, active_key(b->trips[i].person, b->trips[i].tool,
+							  b->trips[i].month));
+	}
+	free(b->trips);
+	b->trips = NULL;
+	b->ntrips = b->atrips = 0;
+}
+
+static int is_active(const struct builder *b, uint32_t person, uint32_t tool, int month)
+{
+	size_t bit;
+
+	if (!b->act_bits)
+		return u64set_has(&b->active, active_key(person, tool, month));
+	if (month < b->act_m0 || month >= b->act_m0 + b->act_nm)
+		return 0;
+	bit = act_bit(b, person, tool, month);
+	return (b->act_bits[bit / 64] >> (bit % 64)) & 1;
 }
 
 /* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
@@ -553,7 +627,7 @@ static void seat_charges(struct builder *b, const struct seat *st)
 		}
 		if (rc && !utab_employed(&b->ut, st->person, day, day))
 			rc->months_after++; /* not employed in month m: left by its first day */
-		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
+		if (!is_active(b, st->person, st->tool, m)) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);
 		}
@@ -774,6 +848,7 @@ static int load_inputs(struct builder *b, struct store *s, struct aiv_err *err)
 	    (ret = control_each_agent_day(s, agent_days, b, err)) ||
 	    (ret = usage_each_activity(s, note_activity, b, err)))
 		return ret;
+	index_activity(b);
 	if (b->have_usage) {
 		note_day(b, b->usage_min);
 		note_day(b, b->usage_max);
@@ -870,6 +945,8 @@ int cost_compute_many(struct store *s, const struct cost_query *qs, struct cost_
 	pricebook_release(&b.pb);
 	utab_release(&b.ut);
 	u64set_release(&b.active);
+	free(b.act_bits);
+	free(b.trips);
 	intern_release(&b.tools);
 	intern_release(&b.names);
 	json_decref(b.inits);

@@ -558,10 +558,7 @@ static int ev_workflow(const struct evidence_env *env, const char *workflow,
 	return 0;
 }
 
-/*
- * Per-case units of an event log for hypotheses with `log:` (hypothesis.h):
- * start time, duration or rework flag, and the cohort attribute's value.
- */
+/* The last log hyp_units_of_log read, kept for one hyp_evaluate_all. */
 struct log_cache {
 	char *name;                /* the log kept, read once per evaluation */
 	struct eventlog l;
@@ -600,6 +597,10 @@ static struct eventlog *cached_log(struct store *s, const char *name, void **cac
 	return &c->l;
 }
 
+/*
+ * Per-case units of an event log for hypotheses with `log:` (hypothesis.h):
+ * start time, duration or rework flag, and the cohort attribute's value.
+ */
 static int hyp_units_of_log(struct store *s, const char *log, const char *metric,
 			    const char *attribute, void **cache, struct hyp_units *out,
 			    struct aiv_err *err)

@@ -16,6 +16,7 @@
  * total of a row is the sum of its cells, and splitting by month or group
  * never changes a price.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,12 +118,39 @@ struct agent_rec {
 	int64_t decisions, tool_calls;
 };
 
+struct act_trip {
+	uint32_t person, tool;
+	int32_t month;
+};
+
+/* The bit grid of active (person, tool, month) triples is used up to this
+ * many bits (32 MiB); beyond it (months decades apart) a hash set. */
+#define ACT_BITS_MAX ((size_t)1 << 28)
+
+struct ix_cache {
+	uint32_t id;               /* person or tool id of the builder */
+	uint8_t known;             /* id looked up */
+};
+
+/* A direct-mapped cache from the (group, model) strings' addresses, which
+ * stay put during a query, to the group id their text was interned as. */
+#define GROUP_SLOTS 256
+struct group_slot {
+	const char *group, *model;
+	uint32_t gid;
+};
+
 struct builder {
 	struct cost_result *r;
 	const struct cost_query *q;
 	struct pricebook pb;
 	struct usage_table ut;
-	struct u64set active;      /* (person, tool, month) with usage */
+	struct act_trip *trips;    /* (person, tool, month) with usage, as read */
+	size_t ntrips, atrips;
+	uint64_t *act_bits;        /* the same as a bit grid, person x tool x month */
+	struct u64set active;      /* or as a set, when the grid would be too big */
+	size_t act_nt;
+	int act_m0, act_nm;
 	struct intern tools;       /* seat tools, for the activity keys */
 	struct intern rowkeys;     /* "group\tmonth" -> row index */
 	__int128 (*fine)[COST_KINDS]; /* per row, parallel to r->rows */
@@ -144,9 +172,17 @@ struct builder {
 	size_t ntokens, atokens;
 	struct agent_rec *agents;  /* agent decisions and tool calls per day */
 	size_t nagents, aagents;
-	uint32_t last_person;      /* note_activity's one-entry caches */
-	const char *last_name, *last_tool;
-	uint32_t last_tid;
+	struct ix_cache *act_person, *act_tool; /* note_activity: by the walk's ids */
+	size_t aact_person, aact_tool;
+	/* per query: a charge's row found by ids, not by a string key */
+	struct group_slot slots[GROUP_SLOTS]; /* (group, model) pointers -> group id */
+	int32_t *grid;             /* group id * nmon + month index -> row, or -1 */
+	size_t agrid, ngroups;
+	int mon_base, nmon;        /* first month of the period, months in it */
+	int32_t last_day;          /* month_of's one-entry cache */
+	int last_month;
+	const char ***team_groups; /* by initiative or value model: per team id, */
+	size_t *team_ngroups;      /* the groups a charge of that team goes to */
 };
 
 static int month_of(int32_t day)
@@ -179,27 +215,67 @@ static void note_day(struct builder *b, int32_t day)
 		b->data_max = day;
 }
 
-/* Row index of (group, model or NULL, month label), created when new. */
-static size_t row_of(struct builder *b, const char *group, const char *model, const char *month)
+static int month_cached(struct builder *b, int32_t day)
 {
-	size_t lg = strlen(group), lm = model ? strlen(model) : 0, ln = strlen(month);
-	size_t len = lg + lm + ln + 2;
-	char stack[256], *key = len <= sizeof(stack) ? stack : xmalloc(len);
-	uint32_t id;
-	struct cost_row *row;
+	if (day != b->last_day) {
+		b->last_day = day;
+		b->last_month = month_of(day);
+	}
+	return b->last_month;
+}
 
-	/* "group\tmodel\tmonth", once per charge: copies, not printf */
+/* Group id of (group, model or NULL): the text "group\tmodel" interned once,
+ * then found by the strings' addresses. */
+static uint32_t group_id(struct builder *b, const char *group, const char *model)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)group * 0x9E3779B97F4A7C15ULL) ^
+		     ((uint64_t)(uintptr_t)model * 0xC2B2AE3D27D4EB4FULL);
+	struct group_slot *sl = &b->slots[(h >> 32) % GROUP_SLOTS];
+	size_t lg, lm, len;
+	char stack[256], *key;
+	uint32_t id;
+
+	if (sl->group == group && sl->model == model)
+		return sl->gid;
+	lg = strlen(group);
+	lm = model ? strlen(model) : 0;
+	len = lg + lm + 1;
+	key = len <= sizeof(stack) ? stack : xmalloc(len);
 	memcpy(key, group, lg);
 	key[lg] = '\t';
 	if (lm)
 		memcpy(key + lg + 1, model, lm);
-	key[lg + 1 + lm] = '\t';
-	memcpy(key + lg + lm + 2, month, ln);
 	id = intern_idn(&b->rowkeys, key, len);
 	if (key != stack)
 		free(key);
-	if (id < b->r->nrows)
-		return id;
+	if (id >= b->ngroups) {
+		size_t old = b->ngroups * (size_t)b->nmon, i;
+
+		b->ngroups = (size_t)id + 1;
+		ALLOC_GROW(b->grid, b->ngroups * (size_t)b->nmon, b->agrid);
+		for (i = old; i < b->ngroups * (size_t)b->nmon; i++)
+			b->grid[i] = -1;
+	}
+	sl->group = group;
+	sl->model = model;
+	sl->gid = id;
+	return id;
+}
+
+/* Row index of (group, model or NULL, month), created when new.  Every
+ * charge's month is in the period (seat months are clipped to it, token
+ * and agent days outside it are skipped), so the grid covers it. */
+static size_t row_of(struct builder *b, const char *group, const char *model, int month)
+{
+	uint32_t gid = group_id(b, group, model);
+	int mi = b->q->by_month ? month - b->mon_base : 0;
+	int32_t *slot;
+	struct cost_row *row;
+
+	assert(mi >= 0 && mi < b->nmon);
+	slot = &b->grid[(size_t)gid * (size_t)b->nmon + (size_t)mi];
+	if (*slot >= 0)
+		return (size_t)*slot;
 	if (b->r->nrows + 1 > b->arows) {
 		size_t old = b->arows;
 		ALLOC_GROW(b->r->rows, b->r->nrows + 1, b->arows);
@@ -210,7 +286,9 @@ static size_t row_of(struct builder *b, const char *group, const char *model, co
 	memset(row, 0, sizeof(*row));
 	row->group = xstrdup(group);
 	row->model = model ? xstrdup(model) : NULL;
-	snprintf(row->month, sizeof(row->month), "%s", month);
+	if (b->q->by_month)
+		month_label(month, row->month);
+	*slot = (int32_t)b->r->nrows;
 	return b->r->nrows++;
 }
 
@@ -236,7 +314,7 @@ static const char *person_attr(const struct builder *b, uint32_t p, int which)
 	return intern_str(which ? &t->functions : &t->teams, id);
 }
 
-static void add_to_group(struct builder *b, const char *group, const char *month,
+static void add_to_group(struct builder *b, const char *group, int month,
 			 const struct charge *ch)
 {
 	size_t i = row_of(b, group, b->q->and_model ? ch->model : NULL, month);
@@ -244,16 +322,67 @@ static void add_to_group(struct builder *b, const char *group, const char *month
 	add_cell(&b->r->rows[i].cell[ch->kind], &b->fine[i][ch->kind], ch);
 }
 
+/*
+ * By initiative or value model: the groups a charge of each team goes to,
+ * in the order the specs give them, a group once (the first 16 names are
+ * remembered, as before), worked out once per query instead of per charge.
+ */
+static void team_groups_init(struct builder *b)
+{
+	size_t nteams = intern_count(&b->ut.teams), ti, i, j;
+	json_t *spec, *t;
+
+	b->team_groups = xcalloc(nteams ? nteams : 1, sizeof(*b->team_groups));
+	b->team_ngroups = xcalloc(nteams ? nteams : 1, sizeof(*b->team_ngroups));
+	for (ti = 0; ti < nteams; ti++) {
+		const char *team = intern_str(&b->ut.teams, (uint32_t)ti), *seen[16];
+		size_t nseen = 0, n = 0, a = 0;
+		const char **list = NULL;
+
+		json_array_foreach(b->inits, i, spec) {
+			const char *g = b->q->by == COST_BY_INITIATIVE ? json_str(spec, "name")
+				       : json_str(spec, "model");
+			int dup = 0;
+
+			json_array_foreach(json_object_get(spec, "teams"), j, t) {
+				const char *name = json_string_value(t);
+				size_t x;
+
+				if (!name || strcmp(name, team))
+					continue;
+				for (x = 0; x < nseen; x++)
+					dup |= !strcmp(seen[x], g);
+				if (!dup) {
+					ALLOC_GROW(list, n + 1, a);
+					list[n++] = g;
+					if (nseen < 16)
+						seen[nseen++] = g;
+				}
+				break;
+			}
+		}
+		b->team_groups[ti] = list;
+		b->team_ngroups[ti] = n;
+	}
+}
+
+static void team_groups_release(struct builder *b)
+{
+	size_t i;
+
+	for (i = 0; b->team_groups && i < intern_count(&b->ut.teams); i++)
+		free(b->team_groups[i]);
+	free(b->team_groups);
+	free(b->team_ngroups);
+	b->team_groups = NULL;
+	b->team_ngroups = NULL;
+}
+
 /* Add a charge to the total and to the row of every group it belongs to. */
 static void charge(struct builder *b, const struct charge *ch)
 {
-	const char *team = person_attr(b, ch->person, 0);
-	char month[8] = "";
-	json_t *spec, *teams, *t;
-	size_t i, j, hits = 0;
+	int month = b->q->by_month ? month_cached(b, ch->day) : 0;
 
-	if (b->q->by_month)
-		month_label(month_of(ch->day), month);
 	add_cell(&b->r->total.cell[ch->kind], &b->total_fine[ch->kind], ch);
 	switch (b->q->by) {
 	case COST_BY_NONE:
@@ -262,9 +391,11 @@ static void charge(struct builder *b, const struct charge *ch)
 	case COST_BY_TOOL:
 		add_to_group(b, ch->tool, month, ch);
 		break;
-	case COST_BY_TEAM:
+	case COST_BY_TEAM: {
+		const char *team = person_attr(b, ch->person, 0);
 		add_to_group(b, team ? team : "(no team)", month, ch);
 		break;
+	}
 	case COST_BY_FUNCTION: {
 		const char *fn = person_attr(b, ch->person, 1);
 		add_to_group(b, fn && *fn ? fn : "(no function)", month, ch);
@@ -278,33 +409,15 @@ static void charge(struct builder *b, const struct charge *ch)
 		break;
 	case COST_BY_INITIATIVE:
 	case COST_BY_VALUE_MODEL: {
-		const char *seen[16];
-		size_t nseen = 0;
+		uint32_t tid = ch->person == INTERN_NONE ? INTERN_NONE : b->ut.team[ch->person];
+		size_t i;
 
-		json_array_foreach(b->inits, i, spec) {
-			const char *g = b->q->by == COST_BY_INITIATIVE ? json_str(spec, "name")
-				       : json_str(spec, "model");
-			int dup = 0;
-
-			teams = json_object_get(spec, "teams");
-			json_array_foreach(teams, j, t) {
-				size_t x;
-
-				if (!team || strcmp(json_string_value(t), team))
-					continue;
-				for (x = 0; x < nseen; x++)
-					dup |= !strcmp(seen[x], g);
-				if (!dup) {
-					add_to_group(b, g, month, ch);
-					if (nseen < 16)
-						seen[nseen++] = g;
-				}
-				hits++;
-				break;
-			}
-		}
-		if (!hits)
+		if (tid == INTERN_NONE || !b->team_ngroups[tid]) {
 			add_to_group(b, "(no initiative)", month, ch);
+			break;
+		}
+		for (i = 0; i < b->team_ngroups[tid]; i++)
+			add_to_group(b, b->team_groups[tid][i], month, ch);
 		break;
 	}
 	default:
@@ -343,32 +456,116 @@ static uint64_t active_key(uint32_t person, uint32_t tool, int month)
  * from the monthly activity rollup (ingest/usage_activity.h), and the
  * first and last day of usage by a known person (the period's bounds).
  */
+static struct ix_cache *ix_slot(struct ix_cache **v, size_t *alloc, uint32_t ix)
+{
+	if (ix >= *alloc) {
+		size_t old = *alloc;
+
+		ALLOC_GROW(*v, (size_t)ix + 1, *alloc);
+		memset(*v + old, 0, (*alloc - old) * sizeof(**v));
+	}
+	return &(*v)[ix];
+}
+
 static int note_activity(const struct usage_activity *a, void *data)
 {
 	struct builder *b = data;
+	struct ix_cache *c;
 	uint32_t p, tid;
 
-	/* rows come by identity, then tool: the strings repeat, and are borrowed */
-	if (a->person != b->last_name || !a->person) {
-		b->last_name = a->person;
-		b->last_person = a->person ? utab_find_person(&b->ut, a->person) : INTERN_NONE;
+	/* 0.9M rows over a few thousand identities and tools: each looked up once */
+	if (!a->person) {
+		return 0; /* unmatched identity */
+	} else if (a->person_ix == USAGE_ACTIVITY_NO_IX) {
+		p = utab_find_person(&b->ut, a->person);
+	} else {
+		c = ix_slot(&b->act_person, &b->aact_person, a->person_ix);
+		if (!c->known) {
+			c->id = utab_find_person(&b->ut, a->person);
+			c->known = 1;
+		}
+		p = c->id;
 	}
-	p = b->last_person;
 	if (p == INTERN_NONE)
-		return 0; /* unmatched identity, or person deleted */
+		return 0; /* person deleted */
 	if (!b->have_usage || a->first_day < b->usage_min)
 		b->usage_min = a->first_day;
 	if (!b->have_usage || a->last_day > b->usage_max)
 		b->usage_max = a->last_day;
 	b->have_usage = 1;
-	if (a->tool != b->last_tool) {
-		b->last_tool = a->tool;
-		b->last_tid = intern_find(&b->tools, a->tool, strlen(a->tool));
+	if (a->tool_ix == USAGE_ACTIVITY_NO_IX) {
+		tid = intern_find(&b->tools, a->tool, strlen(a->tool));
+	} else {
+		c = ix_slot(&b->act_tool, &b->aact_tool, a->tool_ix);
+		if (!c->known) {
+			c->id = intern_find(&b->tools, a->tool, strlen(a->tool));
+			c->known = 1;
+		}
+		tid = c->id;
 	}
-	tid = b->last_tid;
-	if (tid != INTERN_NONE)
-		u64set_add(&b->active, active_key(p, tid, a->month));
+	if (tid != INTERN_NONE) {
+		struct act_trip *t;
+
+		ALLOC_GROW(b->trips, b->ntrips + 1, b->atrips);
+		t = &b->trips[b->ntrips++];
+		t->person = p;
+		t->tool = tid;
+		t->month = a->month;
+	}
 	return 0;
+}
+
+static size_t act_bit(const struct builder *b, uint32_t person, uint32_t tool, int month)
+{
+	return ((size_t)person * b->act_nt + tool) * (size_t)b->act_nm + (size_t)(month - b->act_m0);
+}
+
+/* Index the triples note_activity kept: a bit grid, or a set when too big. */
+static void index_activity(struct builder *b)
+{
+	size_t i, bits;
+	int m1;
+
+	if (!b->ntrips)
+		return;
+	b->act_m0 = m1 = b->trips[0].month;
+	for (i = 1; i < b->ntrips; i++) {
+		if (b->trips[i].month < b->act_m0)
+			b->act_m0 = b->trips[i].month;
+		if (b->trips[i].month > m1)
+			m1 = b->trips[i].month;
+	}
+	b->act_nm = m1 - b->act_m0 + 1;
+	b->act_nt = intern_count(&b->tools);
+	bits = b->ut.npeople * b->act_nt;
+	if (b->act_nt && bits / b->act_nt == b->ut.npeople && bits <= ACT_BITS_MAX / (size_t)b->act_nm) {
+		b->act_bits = xcalloc(bits * (size_t)b->act_nm / 64 + 1, sizeof(*b->act_bits));
+		for (i = 0; i < b->ntrips; i++) {
+			const struct act_trip *t = &b->trips[i];
+			size_t bit = act_bit(b, t->person, t->tool, t->month);
+
+			b->act_bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+		}
+	} else {
+		for (i = 0; i < b->ntrips; i++)
+			u64set_add(&b->active, active_key(b->trips[i].person, b->trips[i].tool,
+							  b->trips[i].month));
+	}
+	free(b->trips);
+	b->trips = NULL;
+	b->ntrips = b->atrips = 0;
+}
+
+static int is_active(const struct builder *b, uint32_t person, uint32_t tool, int month)
+{
+	size_t bit;
+
+	if (!b->act_bits)
+		return u64set_has(&b->active, active_key(person, tool, month));
+	if (month < b->act_m0 || month >= b->act_m0 + b->act_nm)
+		return 0;
+	bit = act_bit(b, person, tool, month);
+	return (b->act_bits[bit / 64] >> (bit % 64)) & 1;
 }
 
 /* Keep each seat (person, tool, first day) for seat_charges, from the one read of the seats. */
@@ -430,7 +627,7 @@ static void seat_charges(struct builder *b, const struct seat *st)
 		}
 		if (rc && !utab_employed(&b->ut, st->person, day, day))
 			rc->months_after++; /* not employed in month m: left by its first day */
-		if (!u64set_has(&b->active, active_key(st->person, st->tool, m))) {
+		if (!is_active(b, st->person, st->tool, m)) {
 			ch.kind = COST_SEATS_UNUSED;
 			charge(b, &ch);
 		}
@@ -651,6 +848,7 @@ static int load_inputs(struct builder *b, struct store *s, struct aiv_err *err)
 	    (ret = control_each_agent_day(s, agent_days, b, err)) ||
 	    (ret = usage_each_activity(s, note_activity, b, err)))
 		return ret;
+	index_activity(b);
 	if (b->have_usage) {
 		note_day(b, b->usage_min);
 		note_day(b, b->usage_max);
@@ -689,6 +887,16 @@ static void run_query(struct builder *b, const struct cost_query *q, struct cost
 	out->have_seats = b->nseats > 0;
 	out->q.from_day = q->from_day ? q->from_day : b->data_min;
 	out->q.to_day = q->to_day ? q->to_day : b->data_max;
+	memset(b->slots, 0, sizeof(b->slots));
+	b->grid = NULL;
+	b->agrid = b->ngroups = 0;
+	b->mon_base = month_of(out->q.from_day);
+	b->nmon = q->by_month ? month_of(out->q.to_day) - b->mon_base + 1 : 1;
+	if (b->nmon < 1)
+		b->nmon = 1;
+	b->last_day = INT32_MIN;
+	if (q->by == COST_BY_INITIATIVE || q->by == COST_BY_VALUE_MODEL)
+		team_groups_init(b);
 	if (out->q.from_day || out->q.to_day) {
 		for (i = 0; i < b->nseats; i++)
 			seat_charges(b, &b->seats[i]);
@@ -709,6 +917,8 @@ static void run_query(struct builder *b, const struct cost_query *q, struct cost
 	intern_release(&b->gapkeys);
 	free(b->fine);
 	free(b->gaps);
+	free(b->grid);
+	team_groups_release(b);
 }
 
 int cost_compute_many(struct store *s, const struct cost_query *qs, struct cost_result *outs,
@@ -735,12 +945,16 @@ int cost_compute_many(struct store *s, const struct cost_query *qs, struct cost_
 	pricebook_release(&b.pb);
 	utab_release(&b.ut);
 	u64set_release(&b.active);
+	free(b.act_bits);
+	free(b.trips);
 	intern_release(&b.tools);
 	intern_release(&b.names);
 	json_decref(b.inits);
 	free(b.seats);
 	free(b.tokens);
 	free(b.agents);
+	free(b.act_person);
+	free(b.act_tool);
 	return ret;
 }
 

@@ -558,14 +558,54 @@ static int ev_workflow(const struct evidence_env *env, const char *workflow,
 	return 0;
 }
 
+/* The last log hyp_units_of_log read, kept for one hyp_evaluate_all. */
+struct log_cache {
+	char *name;                /* the log kept, read once per evaluation */
+	struct eventlog l;
+};
+
+static void log_cache_free(void *p)
+{
+	struct log_cache *c = p;
+
+	if (!c)
+		return;
+	free(c->name);
+	eventlog_release(&c->l);
+	free(c);
+}
+
+/* The log `name` from *cache, read when the cache holds another (or none). */
+static struct eventlog *cached_log(struct store *s, const char *name, void **cache,
+				   struct aiv_err *err)
+{
+	struct log_cache *c = *cache;
+
+	if (c && !strcmp(c->name, name))
+		return &c->l;
+	log_cache_free(c);
+	*cache = NULL;
+	c = xcalloc(1, sizeof(*c));
+	eventlog_init(&c->l);
+	if (logstore_load(s, name, &c->l, err)) {
+		eventlog_release(&c->l);
+		free(c);
+		return NULL;
+	}
+	c->name = xstrdup(name);
+	*cache = c;
+	return &c->l;
+}
+
 /*
  * Per-case units of an event log for hypotheses with `log:` (hypothesis.h):
  * start time, duration or rework flag, and the cohort attribute's value.
  */
 static int hyp_units_of_log(struct store *s, const char *log, const char *metric,
-			    const char *attribute, struct hyp_units *out, struct aiv_err *err)
+			    const char *attribute, void **cache, struct hyp_units *out,
+			    struct aiv_err *err)
 {
-	struct eventlog l;
+	const struct eventlog *lp;
 	uint32_t key = EVL_NONE, *attr = NULL, *stamp = NULL;
 	uint8_t *exc = NULL;
 	char **rules = NULL;
@@ -574,57 +614,52 @@ static int hyp_units_of_log(struct store *s, const char *log, const char *metric
 	int exception = !strcmp(metric, "exception_rate");
 
 	memset(out, 0, sizeof(*out));
-	eventlog_init(&l);
-	if (logstore_load(s, log, &l, err)) {
-		eventlog_release(&l);
+	if (!(lp = cached_log(s, log, cache, err)))
 		return err->code;
-	}
 	if (exception) {
 		if (exceptions_applied_rules(s, &rules, &nrules, err)) {
-			eventlog_release(&l);
 			if (err->code != AIV_ENOTFOUND)
 				return err->code;
 			aiv_err_clear(err); /* no ExceptionRule: no units, insufficient data */
 			return 0;
 		}
-		exc = exceptions_match(&l, (const char *const *)rules, nrules);
+		exc = exceptions_match(lp, (const char *const *)rules, nrules);
 		for (i = 0; i < nrules; i++)
 			free(rules[i]);
 		free(rules);
 	}
 	if (attribute)
-		key = intern_find(&l.strs, attribute, strlen(attribute));
+		key = intern_find(&lp->strs, attribute, strlen(attribute));
 	if (key != EVL_NONE) {  /* every case at once: per-case lookups are O(attributes) */
-		attr = xmalloc(st_mult(l.ncases + 1, sizeof(*attr)));
-		eventlog_case_attr_all(&l, key, attr);
+		attr = xmalloc(st_mult(lp->ncases + 1, sizeof(*attr)));
+		eventlog_case_attr_all(lp, key, attr);
 	}
 	if (rework)
-		stamp = xcalloc(l.strs.n + 1, sizeof(*stamp));
-	out->time_us = xcalloc(l.ncases + 1, sizeof(*out->time_us));
-	out->value = xcalloc(l.ncases + 1, sizeof(*out->value));
-	out->cohort = xcalloc(l.ncases + 1, sizeof(*out->cohort));
-	for (c = 0; c < l.ncases; c++) {
-		size_t a = l.case_off[c], b = l.case_off[c + 1];
+		stamp = xcalloc(lp->strs.n + 1, sizeof(*stamp));
+	out->time_us = xcalloc(lp->ncases + 1, sizeof(*out->time_us));
+	out->value = xcalloc(lp->ncases + 1, sizeof(*out->value));
+	out->cohort = xcalloc(lp->ncases + 1, sizeof(*out->cohort));
+	for (c = 0; c < lp->ncases; c++) {
+		size_t a = lp->case_off[c], b = lp->case_off[c + 1];
 		double v = 0;
 		uint8_t rw, ex;
 		if (a == b)
 			continue;
 		if (rework || exception) {
-			case_flags(&l, c, stamp, exc, &rw, &ex);
+			case_flags(lp, c, stamp, exc, &rw, &ex);
 			v = rework ? rw : ex;
 		} else {
-			v = (double)(l.time[b - 1] - l.time[a]) / 1e6;
+			v = (double)(lp->time[b - 1] - lp->time[a]) / 1e6;
 		}
-		out->time_us[out->n] = l.time[a];
+		out->time_us[out->n] = lp->time[a];
 		out->value[out->n] = v;
 		if (attr && attr[c] != EVL_NONE)
-			out->cohort[out->n] = xstrdup(eventlog_str(&l, attr[c]));
+			out->cohort[out->n] = xstrdup(eventlog_str(lp, attr[c]));
 		out->n++;
 	}
 	free(attr);
 	free(stamp);
 	free(exc);
-	eventlog_release(&l);
 	return 0;
 }
 
@@ -647,7 +682,7 @@ void assess_register_evidence(void)
 	for (size_t i = 0; i < ARRAY_SIZE(more_evidence); i++)
 		evidence_register(&more_evidence[i]);
 	evidence_register_workflow(ev_workflow, NULL);
-	hyp_register_log_source(hyp_units_of_log);
+	hyp_register_log_source(hyp_units_of_log, log_cache_free);
 	/* decision-log rows reach the ledger in batches: watch them too */
 	evidence_cache_watch(control_decision_log_watch_sql());
 }

@@ -95,10 +95,12 @@ int hyp_log_metric(const char *metric)
 }
 
 static hyp_log_fn log_source;
+static void (*log_cache_release)(void *cache);
 
-void hyp_register_log_source(hyp_log_fn fn)
+void hyp_register_log_source(hyp_log_fn fn, void (*release)(void *cache))
 {
 	log_source = fn;
+	log_cache_release = release;
 }
 
 void hyp_units_release(struct hyp_units *u)
@@ -445,7 +447,7 @@ static void sample_add(struct sample *sm, int grp, double v, int64_t t)
 
 /* The two groups of `metric` over the cases of event log `log`. */
 static int load_log_sample(struct store *s, const char *log, const char *metric,
-			   const json_t *cmp, struct sample *sm, struct aiv_err *err)
+			   const json_t *cmp, void **logs, struct sample *sm, struct aiv_err *err)
 {
 	const char *date = json_str(cmp, "before_after");
 	json_t *co = json_object_get(cmp, "cohorts");
@@ -461,7 +463,8 @@ static int load_log_sample(struct store *s, const char *log, const char *metric,
 		return aiv_fail(err, AIV_EINTERNAL, "no event-log reader is registered");
 	if (date && time_parse_iso(date, &cut))
 		return aiv_fail(err, AIV_EINTERNAL, "bad stored date '%s'", date);
-	if ((ret = log_source(s, log, metric, co ? json_str(co, "attribute") : NULL, &u, err)))
+	if ((ret = log_source(s, log, metric, co ? json_str(co, "attribute") : NULL, logs, &u,
+			      err)))
 		return ret;
 	for (i = 0; i < u.n; i++) {
 		int grp = -1;
@@ -637,7 +640,7 @@ void hyp_report_release(struct hyp_report *r)
 }
 
 static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
-			struct hyp_result *r, struct aiv_err *err)
+			struct hyp_result *r, void **logs, struct aiv_err *err)
 {
 	const json_t *cmp = json_object_get(r->spec, "comparison");
 	json_t *g;
@@ -654,7 +657,7 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	if (!time_parse_iso(json_str(r->spec, "review_date"), &review))
 		r->review_due = now > review;
 	if ((ret = json_str(r->spec, "log") ?
-		   load_log_sample(s, json_str(r->spec, "log"), r->metric, cmp, &sm, err) :
+		   load_log_sample(s, json_str(r->spec, "log"), r->metric, cmp, logs, &sm, err) :
 		   load_sample(s, r->initiative, r->metric, cmp, &sm, err)))
 		return ret;
 	hyp_compare(sm.a, sm.na, sm.b, sm.nb, sm.binary && metric_is_ratio(cat, r->metric),
@@ -675,7 +678,8 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 		gr->metric = xstrdup(json_str(gj, "metric"));
 		parse_effect(json_str(gj, "max_worsening"), &gr->max_worsening, &gr->relative);
 		if ((ret = json_str(r->spec, "log") && hyp_log_metric(gr->metric) ?
-			   load_log_sample(s, json_str(r->spec, "log"), gr->metric, cmp, &sm, err) :
+			   load_log_sample(s, json_str(r->spec, "log"), gr->metric, cmp, logs, &sm,
+					   err) :
 			   load_sample(s, r->initiative, gr->metric, cmp, &sm, err)))
 			return ret;
 		hyp_compare(sm.a, sm.na, sm.b, sm.nb,
@@ -743,6 +747,7 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 {
 	struct store_stmt *st;
 	size_t alloc = 0, i, j;
+	void *logs = NULL;         /* the log reader's cache, for this evaluation */
 	int rc, ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -780,7 +785,7 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 			snprintf(r->reason, sizeof(r->reason), "superseded by '%s'", r->superseded_by);
 			continue;
 		}
-		if ((ret = evaluate_one(s, cat, now, r, err)))
+		if ((ret = evaluate_one(s, cat, now, r, &logs, err)))
 			break;
 		if (!strcmp(r->verdict, "supported"))
 			out->supported++;
@@ -789,6 +794,8 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 		else
 			out->insufficient++;
 	}
+	if (logs && log_cache_release)
+		log_cache_release(logs);
 	if (ret)
 		hyp_report_release(out);
 	return ret;

@@ -148,9 +148,13 @@ struct hyp_units {
 	char **cohort;   /* per unit, owned; NULL entries when absent */
 	size_t n;
 };
+/* *cache: what the reader keeps between calls of one hyp_evaluate_all
+ * (NULL at first), so a log read for one metric is not read again for a
+ * guardrail or the next hypothesis; freed by release at the end. */
 typedef int (*hyp_log_fn)(struct store *s, const char *log, const char *metric,
-			  const char *attribute, struct hyp_units *out, struct aiv_err *err);
-void hyp_register_log_source(hyp_log_fn fn);
+			  const char *attribute, void **cache, struct hyp_units *out,
+			  struct aiv_err *err);
+void hyp_register_log_source(hyp_log_fn fn, void (*release)(void *cache));
 void hyp_units_release(struct hyp_units *u);
 /* Can a log give `metric` per case?  (the list above) */
 int hyp_log_metric(const char *metric);

@@ -241,6 +241,7 @@ static int each_legacy(struct store *s, usage_activity_fn fn, void *data, struct
 		a.day_mask = 1u << (d - 1);
 		a.events = 1;
 		a.actions = store_col_int(st, 3);
+		a.person_ix = a.tool_ix = USAGE_ACTIVITY_NO_IX;
 		set_days(&a);
 		ret = fn(&a, data);
 	}
@@ -270,6 +271,8 @@ static int deliver(const struct act_row *r, void *ctx, struct aiv_err *err)
 	a.day_mask = r->mask;
 	a.events = r->events;
 	a.actions = r->actions;
+	a.person_ix = r->ident;
+	a.tool_ix = r->tool;
 	set_days(&a);
 	return c->fn(&a, c->data);
 }

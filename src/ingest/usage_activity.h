@@ -40,7 +40,12 @@ struct usage_activity {
 	int32_t last_day;    /* day with an event in this month */
 	uint32_t day_mask;   /* bit d-1: day d of the month had an event */
 	int64_t events, actions;
+	/* ids of person and tool, the same for the same string within one walk
+	 * (callers key caches on them instead of hashing the strings), or
+	 * USAGE_ACTIVITY_NO_IX when the row has none (workspaces before blocks) */
+	uint32_t person_ix, tool_ix;
 };
+#define USAGE_ACTIVITY_NO_IX UINT32_MAX
 typedef int (*usage_activity_fn)(const struct usage_activity *a, void *data);
 
 /*

@@ -383,35 +383,97 @@ cleanup:
 	return ret;
 }
 
+/* One (identity, tool, model, day) being summed by usage_each_token_day. */
+struct token_group {
+	struct strbuf identity, person, tool, model;
+	int have, have_person;
+	struct usage_token_day r;
+};
+
+static int token_same(const struct token_group *g, const char *identity, const char *tool,
+		      const char *model, int32_t day)
+{
+	return g->have && g->r.day == day && !strcmp(g->identity.buf, identity) &&
+	       !strcmp(g->tool.buf, tool) && !strcmp(g->model.buf, model);
+}
+
+static int token_flush(struct token_group *g, usage_token_fn fn, void *data)
+{
+	if (!g->have)
+		return 0;
+	g->have = 0;
+	g->r.identity = g->identity.buf;
+	g->r.person = g->have_person ? g->person.buf : NULL;
+	g->r.tool = g->tool.buf;
+	g->r.model = g->model.buf;
+	return fn(&g->r, data);
+}
+
+/*
+ * The rows in key order, summed here: SQLite's GROUP BY copied every key
+ * for its comparisons and cost three times the scan.  MAX(person) as SQL
+ * has it: NULLs ignored, bytes compared (strcmp orders UTF-8 as memcmp).
+ */
 int usage_each_token_day(struct store *s, int32_t from_day, int32_t to_day,
 			 usage_token_fn fn, void *data, struct aiv_err *err)
 {
+	struct token_group g = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, 0, 0,
+				 { NULL, NULL, NULL, NULL, 0, 0, 0 } };
 	struct store_stmt *st;
 	int rc = 0, ret = 0;
 
 	/* an older workspace opened read-only has no token counts yet */
 	if (store_schema_version(s) < USAGE_TOKENS_VERSION)
 		return 0;
-	st = store_prepare(s, "SELECT identity, MAX(person), tool, model, day, SUM(input_tokens),"
-			   " SUM(output_tokens) FROM usage_tokens WHERE day >= ? AND day <= ?"
-			   " GROUP BY identity, tool, model, day ORDER BY identity, tool, model, day",
-			   err);
+	st = store_prepare(s, "SELECT identity, person, tool, model, day, input_tokens,"
+			   " output_tokens FROM usage_tokens WHERE day >= ? AND day <= ?"
+			   " ORDER BY identity, tool, model, day", err);
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, from_day);
 	store_bind_int(st, 2, to_day);
 	while (!ret && (rc = store_step(st, err)) == STORE_ROW) {
-		struct usage_token_day r;
+		const char *identity = store_col_text(st, 0), *tool = store_col_text(st, 2);
+		const char *model = store_col_text(st, 3);
+		int32_t day = (int32_t)store_col_int(st, 4);
+		int64_t in = store_col_int(st, 5), out = store_col_int(st, 6);
 
-		r.identity = store_col_text(st, 0);
-		r.person = store_col_is_null(st, 1) ? NULL : store_col_text(st, 1);
-		r.tool = store_col_text(st, 2);
-		r.model = store_col_text(st, 3);
-		r.day = (int32_t)store_col_int(st, 4);
-		r.input = store_col_int(st, 5);
-		r.output = store_col_int(st, 6);
-		ret = fn(&r, data);
+		if (!token_same(&g, identity, tool, model, day)) {
+			if ((ret = token_flush(&g, fn, data)))
+				break;
+			strbuf_reset(&g.identity);
+			strbuf_addstr(&g.identity, identity);
+			strbuf_reset(&g.tool);
+			strbuf_addstr(&g.tool, tool);
+			strbuf_reset(&g.model);
+			strbuf_addstr(&g.model, model);
+			g.r.day = day;
+			g.r.input = g.r.output = 0;
+			g.have = 1;
+			g.have_person = 0;
+		}
+		if (__builtin_add_overflow(g.r.input, in, &g.r.input) ||
+		    __builtin_add_overflow(g.r.output, out, &g.r.output)) {
+			ret = aiv_fail(err, AIV_ESTATE, "the token counts of '%s' on day %d of '%s'"
+				       " add up past 2^63", identity, (int)day, store_uri(s));
+			break;
+		}
+		if (!store_col_is_null(st, 1)) {
+			const char *person = store_col_text(st, 1);
+
+			if (!g.have_person || strcmp(person, g.person.buf) > 0) {
+				strbuf_reset(&g.person);
+				strbuf_addstr(&g.person, person);
+				g.have_person = 1;
+			}
+		}
 	}
+	if (!ret && rc >= 0)
+		ret = token_flush(&g, fn, data);
 	store_reset(st);
+	strbuf_release(&g.identity);
+	strbuf_release(&g.person);
+	strbuf_release(&g.tool);
+	strbuf_release(&g.model);
 	return ret ? ret : rc < 0 ? rc : 0;
 }

@@ -3,6 +3,7 @@
  * close verification comes to the physical limit (raw SHA-256).
  *
  *   build/bench/bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]
+ *                           [--block B]
  *
  * (--keep leaves the last workspace behind, e.g. to profile
  * `aivalue --db PATH audit verify` on it.)
@@ -22,6 +23,15 @@
  *    memory before the clock starts) are hashed with sha256() from
  *    core/hash.h, one call per entry, R times, median.  That is the most
  *    any verifier that must hash every entry could do on this machine.
+ *
+ * 4. block probe (--block B, default 256; 0 skips it): the same bytes
+ *    stored B consecutive entries to a row (each entry a 4-byte length
+ *    and its bytes) in a scratch table of a second database next to the
+ *    first, then read back in seq order on one thread, each entry hashed
+ *    and its hash compared with the next entry's stored prev_hash, R
+ *    times, median.  Not what `audit verify` does today: it measures the
+ *    block layout that issue 20's decision proposes (docs/performance.md,
+ *    "Ledger verify"), against the same limit, in the same run.
  *
  * Prints entries per second for each and verify/limit twice: in wall time
  * (verify may use a thread per core; the limit is one thread) and in CPU
@@ -222,14 +232,113 @@ static int collect(const struct ledger_row *r, void *data)
 	return 0;
 }
 
+/*
+ * The block probe (4. above): write blob's entries B to a row into a
+ * scratch table, then time reading them back and checking the chain.
+ * Fills *wall and *cpu with the median; returns 0, or -1 with a message.
+ */
+static int block_probe(const char *path, const struct blob *b, long block, int runs,
+		       double *wall, double *cpu)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	struct store_stmt *st;
+	struct strbuf row = STRBUF_INIT;
+	double tw[16], tc[16];
+	size_t k, checked;
+	int r, rc;
+
+	unlink(path);
+	if (store_open(&s, path, STORE_CREATE, &err) ||
+	    store_exec(s, "CREATE TABLE bench_block(first_seq INTEGER PRIMARY KEY,"
+		       " bytes BLOB NOT NULL)", &err) || store_begin(s, &err))
+		goto fail;
+	st = store_prepare(s, "INSERT INTO bench_block(first_seq, bytes) VALUES (?, ?)", &err);
+	if (!st)
+		goto fail;
+	for (k = 0; k < b->n;) {
+		size_t start = k;
+		strbuf_reset(&row);
+		for (; k < b->n && k - start < (size_t)block; k++) {
+			uint32_t len = (uint32_t)(b->off[k + 1] - b->off[k]);
+			strbuf_add(&row, &len, sizeof(len));
+			strbuf_add(&row, b->bytes.buf + b->off[k], len);
+		}
+		store_bind_int(st, 1, (int64_t)start + 1);
+		store_bind_blob(st, 2, row.buf, row.len);
+		rc = store_step(st, &err);
+		store_reset(st);
+		if (rc < 0)
+			goto fail;
+	}
+	if (store_commit(s, &err))
+		goto fail;
+	sync();
+	for (r = 0; r < runs; r++) {
+		char hex[SHA256_HEX], prev[SHA256_HEX];
+		uint8_t d[SHA256_LEN];
+		double t0 = now_s(), c0 = cpu_s();
+
+		st = store_prepare(s, "SELECT bytes FROM bench_block ORDER BY first_seq", &err);
+		if (!st)
+			goto fail;
+		memcpy(prev, LEDGER_GENESIS, SHA256_HEX);
+		checked = 0;
+		while ((rc = store_step(st, &err)) == STORE_ROW) {
+			const unsigned char *p = store_col_blob(st, 0);
+			const unsigned char *end = p + store_col_bytes(st, 0);
+			while (p + 4 <= end) {
+				uint32_t len;
+				memcpy(&len, p, 4);
+				p += 4;
+				if (len < SHA256_HEX - 1 || len > (size_t)(end - p) ||
+				    memcmp(p, prev, SHA256_HEX - 1)) {
+					store_reset(st);
+					aiv_fail(&err, AIV_EINTERNAL, "block probe: entry %zu does "
+						 "not link", checked + 1);
+					goto fail;
+				}
+				sha256(p, len, d);
+				hex_encode(d, SHA256_LEN, hex);
+				memcpy(prev, hex, SHA256_HEX);
+				p += len;
+				checked++;
+			}
+		}
+		store_reset(st);
+		if (rc < 0)
+			goto fail;
+		if (checked != b->n) {
+			aiv_fail(&err, AIV_EINTERNAL, "block probe: %zu entries read of %zu",
+				 checked, b->n);
+			goto fail;
+		}
+		tw[r] = now_s() - t0;
+		tc[r] = cpu_s() - c0;
+	}
+	*wall = median(tw, runs);
+	*cpu = median(tc, runs);
+	strbuf_release(&row);
+	store_close(s);
+	return 0;
+fail:
+	fprintf(stderr, "bench_ledger: block probe: %s\n", err.msg);
+	strbuf_release(&row);
+	store_close(s);
+	return -1;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]\n");
+	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]"
+		" [--block B]\n");
 }
 
 int main(int argc, char **argv)
 {
-	long n = 1000000, batch = 10000;
+	long n = 1000000, batch = 10000, block = 256;
+	char *bpath = NULL;
+	double b_wall = 0, b_cpu = 0;
 	int runs = 3, r, ret = 1, i;
 	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL, *path = NULL;
@@ -255,6 +364,8 @@ int main(int argc, char **argv)
 			runs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			tmp = argv[++i];
+		else if (!strcmp(argv[i], "--block") && i + 1 < argc)
+			block = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else {
@@ -262,7 +373,7 @@ int main(int argc, char **argv)
 			return argv[i][0] == '-' && argv[i][1] == 'h' ? 0 : 2;
 		}
 	}
-	if (n < 1 || batch < 1 || runs < 1 || runs > 15) {
+	if (n < 1 || batch < 1 || runs < 1 || runs > 15 || block < 0) {
 		usage();
 		return 2;
 	}
@@ -272,6 +383,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	path = xstrfmt("%s/bench.db", dir);
+	bpath = xstrfmt("%s/blocks.db", dir);
 	memset(&blob, 0, sizeof(blob));
 	strbuf_init(&blob.bytes, 0);
 	strbuf_init(&blob.scratch, 0);
@@ -346,6 +458,9 @@ int main(int argc, char **argv)
 	}
 	raw_rate = (double)blob.n / median(t_raw, runs);
 	raw_cpu_rate = (double)blob.n / median(c_raw, runs);
+	/* 4. the block probe */
+	if (block && block_probe(bpath, &blob, block, runs, &b_wall, &b_cpu))
+		goto cleanup;
 	ratio = verify_rate / raw_rate;
 	cpu_ratio = verify_cpu_rate / raw_cpu_rate;
 	if (getloadavg(load1, 3) < 0)
@@ -359,6 +474,11 @@ int main(int argc, char **argv)
 	printf("raw sha256: %.0f entries/s wall (%.0f MB/s), %.0f entries per CPU-second\n",
 	       raw_rate, raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6, raw_cpu_rate);
 	printf("verify/limit ratio: %.2f wall, %.2f CPU\n", ratio, cpu_ratio);
+	if (block)
+		printf("block probe (%ld entries a row, one thread): %.0f entries/s wall, "
+		       "%.0f per CPU-second; over the limit: %.2f wall, %.2f CPU\n", block,
+		       (double)blob.n / b_wall, (double)blob.n / b_cpu,
+		       (double)blob.n / b_wall / raw_rate, (double)blob.n / b_cpu / raw_cpu_rate);
 	printf("load average: %.2f before, %.2f after (%ld cores online)\n", load0[0], load1[0],
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("append: %s (%.0f/s, target %.0f/s)\n",
@@ -373,6 +493,11 @@ int main(int argc, char **argv)
 	printf("RESULT name=ledger_verify_over_sha256_cpu value=%.3f unit=x ratio=%.3f target=%.2f"
 	       " status=%s\n", cpu_ratio, cpu_ratio, TARGET_RATIO,
 	       cpu_ratio >= TARGET_RATIO ? "MET" : "MISSED");
+	/* the probe: no target of its own, it says how near the block layout comes */
+	if (block)
+		printf("RESULT name=ledger_block_probe_over_sha256_cpu value=%.3f unit=x"
+		       " ratio=%.3f\n", (double)blob.n / b_cpu / raw_cpu_rate,
+		       (double)blob.n / b_cpu / raw_cpu_rate);
 	printf("RESULT name=ledger_append value=%.0f unit=entries/s target=%.0f status=%s\n",
 	       append_rate, TARGET_APPEND, append_rate >= TARGET_APPEND ? "MET" : "MISSED");
 	ret = 0;
@@ -389,6 +514,13 @@ cleanup:
 	} else {
 		char *wal = xstrfmt("%s-wal", path), *shm = xstrfmt("%s-shm", path);
 		unlink(path);
+		unlink(bpath);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
+		wal = xstrfmt("%s-wal", bpath);
+		shm = xstrfmt("%s-shm", bpath);
 		unlink(wal);
 		unlink(shm);
 		rmdir(dir);
@@ -396,6 +528,7 @@ cleanup:
 		free(shm);
 	}
 	free(path);
+	free(bpath);
 	free(dir);
 	(void)sink;
 	return ret;

@@ -15,18 +15,7 @@ i=0
 while [ ! -s port.txt ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 UP="http://127.0.0.1:$(cat port.txt)/mcp"
 
-aivalue init >/dev/null 2>&1
-aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
-cat >all.yaml <<'YAML'
-kind: Policy
-name: fake-tools
-resource_types: [Tool]
-cedar: |
-  @id("fake-all")
-  permit(principal == Agent::"ap-bot", action, resource);
-YAML
-aivalue apply -f all.yaml >/dev/null
-aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
+gateway_permit_all
 printf 's3cret-upstream-token\n' >up.secret
 UPTOK_ENV=s3cret-upstream-token
 export UPTOK_ENV

@@ -8,18 +8,7 @@
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 fake="$TEST_ROOT/tests/mcp/fake-upstream.py"
-aivalue init >/dev/null 2>&1
-aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
-cat >all.yaml <<'YAML'
-kind: Policy
-name: fake-tools
-resource_types: [Tool]
-cedar: |
-  @id("fake-all")
-  permit(principal == Agent::"ap-bot", action, resource);
-YAML
-aivalue apply -f all.yaml >/dev/null
-aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
+gateway_permit_all
 FAKE_EXTRA="$TEST_DIR/extra"
 export FAKE_EXTRA
 

@@ -9,18 +9,7 @@
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 fake="$TEST_ROOT/tests/mcp/fake-upstream.py"
-aivalue init >/dev/null 2>&1
-aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
-cat >all.yaml <<'YAML'
-kind: Policy
-name: fake-tools
-resource_types: [Tool]
-cedar: |
-  @id("fake-all")
-  permit(principal == Agent::"ap-bot", action, resource);
-YAML
-aivalue apply -f all.yaml >/dev/null
-aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
+gateway_permit_all
 # a thread per connection: in the default pool a call waiting for its
 # upstream holds its worker thread, and with it the other connections
 # that thread polls (docs/gateway-protocol.md, "Upstreams")

@@ -9,7 +9,8 @@
  * server), in its own process group (stopping it kills the group, so a
  * launcher such as npx takes its server with it); stderr is the gateway's.  Messages are newline-delimited JSON
  * (MCP's stdio transport).  The first call sends initialize and
- * notifications/initialized.  Every read waits at most the timeout; a
+ * notifications/initialized.  Several requests are in flight at once,
+ * answers matched by id (see "stdio" below).  Every read waits at most the timeout; a
  * child that exits, closes its end, writes a line that is not JSON or does
  * not answer in time is killed (SIGKILL, reaped) and the call fails; the
  * next call starts it again.
@@ -17,7 +18,8 @@
  * HTTP: POST each message to the URL, Accept: application/json,
  * text/event-stream; a text/event-stream answer is read for the "data:"
  * event carrying the response.  The Mcp-Session-Id the upstream assigns at
- * initialize is sent with every later request.
+ * initialize is sent with every later request, and the bearer token of
+ * --upstream-token, if any (never logged; its copies wiped after use).
  */
 #include "aiv.h"
 

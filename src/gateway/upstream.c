@@ -253,28 +253,48 @@ static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
 	return 0;
 }
 
-/*
- * Send one message (borrowed) as a line to the child of generation gen
- * (mu not held).  A child that died is not an error here: the reader sees
- * the end of its output and fails what is in flight.
- */
-static void stdio_send_msg(struct gw_upstream *u, unsigned gen, const json_t *msg)
+/* Write len bytes to the child of generation gen (wmu held); a dead child is no error here. */
+static void stdio_write_locked(struct gw_upstream *u, unsigned gen, const char *t, size_t len)
 {
-	char *t = json_dumps(msg, JSON_COMPACT);
-	size_t len = strlen(t), off = 0;
+	size_t off = 0;
 
-	t[len] = '\n'; /* json_dumps's NUL: the line's end; len + 1 bytes go */
-	pthread_mutex_lock(&u->wmu);
-	while (u->gen == gen && u->fd >= 0 && off < len + 1) {
-		ssize_t n = send(u->fd, t + off, len + 1 - off, MSG_NOSIGNAL);
+	while (u->gen == gen && u->fd >= 0 && off < len) {
+		ssize_t n = send(u->fd, t + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
-	pthread_mutex_unlock(&u->wmu);
+}
+
+/*
+ * Send one message (borrowed) as a line to the child of generation gen
+ * (mu not held, or held by the reader with `try` set: then nothing is sent
+ * when another caller is writing).  A child that died is not an error
+ * here: the reader sees the end of its output and fails what is in
+ * flight.
+ */
+static void stdio_send_msg_try(struct gw_upstream *u, unsigned gen, const json_t *msg, int try)
+{
+	char *t = json_dumps(msg, JSON_COMPACT);
+	size_t len = strlen(t);
+
+	t[len] = '\n'; /* json_dumps's NUL: the line's end; len + 1 bytes go */
+	if (!try) {
+		pthread_mutex_lock(&u->wmu);
+		stdio_write_locked(u, gen, t, len + 1);
+		pthread_mutex_unlock(&u->wmu);
+	} else if (!pthread_mutex_trylock(&u->wmu)) {
+		stdio_write_locked(u, gen, t, len + 1);
+		pthread_mutex_unlock(&u->wmu);
+	}
 	free(t);
+}
+
+static void stdio_send_msg(struct gw_upstream *u, unsigned gen, const json_t *msg)
+{
+	stdio_send_msg_try(u, gen, msg, 0);
 }
 
 /* Hand one line from the child to whom it concerns (mu held; the reader). */
@@ -303,11 +323,16 @@ static int stdio_dispatch(struct gw_upstream *u, const char *line, size_t len,
 			}
 		/* else a stale answer (its caller gave up) */
 	} else if (mid) {
-		/* a request from the server (sampling, roots): not offered */
+		/*
+		 * A request from the server (sampling, roots): not offered.  The
+		 * refusal is skipped when a caller is writing: that caller may be
+		 * blocked on a child that waits for us to read, and the reader
+		 * must never wait for the writer.
+		 */
 		json_t *no = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", mid,
 				       "error", "code", -32601, "message",
 				       "the aivalue gateway does not offer this to upstreams");
-		stdio_send_msg(u, u->gen, no);
+		stdio_send_msg_try(u, u->gen, no, 1);
 		json_decref(no);
 	} else if (json_is_string(method) &&
 		   !strcmp(json_string_value(method), "notifications/tools/list_changed")) {

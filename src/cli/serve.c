@@ -134,14 +134,16 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"             [--gateway --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo ...",
 		"              [--upstream-timeout MS] [--record-results TOOL ...]",
 		"              [--resource UPSTREAM.TOOL=Type:ARG ...]",
-		"              [--allowed-origin ORIGIN ...] [--escalation-wait SECONDS]]",
+		"              [--allowed-origin ORIGIN ...] [--escalation-wait SECONDS]",
+		"              [--upstream-token NAME=@FILE|env:VAR ...] [--tools-ttl SECONDS]]",
 		"             [--org-map FILE]",
 		NULL };
 	static const char *const gateway_usage[] = {
 		"aivalue gateway [--listen ADDR:PORT] --upstream NAME=URL|'stdio:COMMAND ARGS'|builtin:echo",
 		"               [--upstream ...] [--upstream-timeout MS] [--record-results TOOL ...]",
 		"               [--resource UPSTREAM.TOOL=Type:ARG ...] [--allowed-origin ORIGIN ...]",
-		"               [--escalation-wait SECONDS] [every option of aivalue serve]",
+		"               [--escalation-wait SECONDS] [--upstream-token NAME=@FILE|env:VAR ...]",
+		"               [--tools-ttl SECONDS] [every option of aivalue serve]",
 		NULL };
 	const char *const *usage = serve_usage;
 	const char *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
@@ -157,7 +159,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	struct oidc_config oidc = { 0 };
 	int gateway = 0;
 	struct opt_list upstreams = { 0 }, record_results = { 0 }, resource_maps = { 0 };
-	struct opt_list allowed_origins = { 0 };
+	struct opt_list allowed_origins = { 0 }, upstream_tokens = { 0 };
+	long long tools_ttl = 0;
 	long long upstream_timeout = GATEWAY_DEFAULT_TIMEOUT_MS, escalation_wait = 0;
 	struct gateway_config gw;
 	const char *org_map = NULL;
@@ -227,6 +230,12 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		  "listen address)" },
 		{ OPT_INT, 0, "escalation-wait", &escalation_wait, "SECONDS",
 		  "gateway: an escalated call waits up to this long for approval (default 0)" },
+		{ OPT_LIST, 0, "upstream-token", &upstream_tokens, "NAME=@FILE|env:VAR",
+		  "gateway: send this bearer token to HTTP upstream NAME, read from a file or an "
+		  "environment variable (repeatable)" },
+		{ OPT_INT, 0, "tools-ttl", &tools_ttl, "SECONDS",
+		  "gateway: refetch an upstream's tools/list after this long (default 0: only when "
+		  "it says the list changed)" },
 		{ OPT_STRING, 0, "org-map", &org_map, "FILE",
 		  "the mapping POST /api/v1/org/import applies (as 'import org --map'; docs/org.md)" },
 		{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -280,9 +289,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		return 2;
 	}
 	if (!gateway && (upstreams.n || record_results.n || resource_maps.n ||
-			 allowed_origins.n || escalation_wait)) {
-		fprintf(stderr, "error: --upstream, --record-results, --resource, --allowed-origin "
-			"and --escalation-wait need --gateway\n");
+			 allowed_origins.n || escalation_wait || upstream_tokens.n || tools_ttl)) {
+		fprintf(stderr, "error: --upstream, --record-results, --resource, --allowed-origin, "
+			"--escalation-wait, --upstream-token and --tools-ttl need --gateway\n");
 		ret = 2;
 		goto gw_done;
 	}
@@ -295,6 +304,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	if (escalation_wait < 0 || escalation_wait > 3600) {
 		fprintf(stderr, "error: --escalation-wait must be 0 to 3600 seconds, not %lld\n",
 			escalation_wait);
+		ret = 2;
+		goto gw_done;
+	}
+	if (tools_ttl < 0 || tools_ttl > 86400) {
+		fprintf(stderr, "error: --tools-ttl must be 0 to 86400 seconds, not %lld\n", tools_ttl);
 		ret = 2;
 		goto gw_done;
 	}
@@ -317,6 +331,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		gw.allowed_origins = allowed_origins.v;
 		gw.nallowed_origins = (size_t)allowed_origins.n;
 		gw.escalation_wait_ms = escalation_wait * 1000;
+		gw.upstream_tokens = upstream_tokens.v;
+		gw.nupstream_tokens = (size_t)upstream_tokens.n;
+		gw.tools_ttl_ms = tools_ttl * 1000;
 		if (gateway_setup(&gw, &err)) {
 			fprintf(stderr, "error: %s\n", err.msg);
 			ret = 2;
@@ -400,5 +417,6 @@ gw_done:
 	opt_list_release(&record_results);
 	opt_list_release(&allowed_origins);
 	opt_list_release(&resource_maps);
+	opt_list_release(&upstream_tokens);
 	return ret;
 }

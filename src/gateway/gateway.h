@@ -55,6 +55,9 @@ struct gateway_config {
 	const char *const *allowed_origins;  /* --allowed-origin: also accepted as Origin */
 	size_t nallowed_origins;
 	int64_t escalation_wait_ms;          /* an escalated call waits this long for approval */
+	const char *const *upstream_tokens;  /* "NAME=@FILE" or "NAME=env:VAR": bearer tokens */
+	size_t nupstream_tokens;
+	int64_t tools_ttl_ms;                /* refetch tools/list after this long; 0: never */
 };
 
 /*
@@ -68,9 +71,10 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err);
 void gateway_teardown(void);
 
 /*
- * An upstream MCP server.  Calls are serialised per upstream (one request
- * in flight on its connection or pipe).  NEEDSWORK: pipelining several
- * requests on one stdio upstream (ids already tell the answers apart).
+ * An upstream MCP server.  A stdio upstream has several requests in
+ * flight at once on its pipe (answers matched by their JSON-RPC ids); an
+ * HTTP upstream takes one at a time on its connection; the built-in echo
+ * server has no state and no lock.
  */
 struct gw_upstream;
 
@@ -82,6 +86,14 @@ struct gw_upstream;
 int gw_upstream_parse(const char *spec, int64_t timeout_ms, struct gw_upstream **out,
 		      struct aiv_err *err);
 void gw_upstream_free(struct gw_upstream *u);
+/* Refetch the tools/list cache after ttl_ms (0: only on list_changed). */
+void gw_upstream_set_tools_ttl(struct gw_upstream *u, int64_t ttl_ms);
+/*
+ * Send "Authorization: Bearer TOKEN" to this HTTP upstream.  AIV_EINPUT
+ * (naming the upstream, never the token) when it is not HTTP or the token
+ * is empty, too long or not visible ASCII.
+ */
+int gw_upstream_set_token(struct gw_upstream *u, const char *token, struct aiv_err *err);
 const char *gw_upstream_name(const struct gw_upstream *u);
 const char *gw_upstream_kind_name(const struct gw_upstream *u);
 
@@ -98,7 +110,10 @@ int gw_upstream_call(struct gw_upstream *u, const char *method, const json_t *pa
 		     json_t **result, json_t **error, struct aiv_err *err);
 /*
  * The upstream's tools (the "tools" array of its tools/list, all pages),
- * fetched once and cached; new reference.  As gw_upstream_call.
+ * cached; new reference.  The cache is refetched after the upstream sends
+ * notifications/tools/list_changed (on its stdio pipe, or as an event of
+ * an HTTP answer) and, with a TTL set, once it is older than that.  As
+ * gw_upstream_call.
  */
 int gw_upstream_tools(struct gw_upstream *u, json_t **tools, struct aiv_err *err);
 

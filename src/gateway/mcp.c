@@ -29,6 +29,7 @@
  */
 #include "aiv.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -984,6 +985,56 @@ static int valid_type(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * --upstream-token NAME=@FILE or NAME=env:VAR: read the bearer token (a
+ * file's trailing newline dropped) and give it to upstream NAME.  Errors
+ * name the option, the upstream and the file or variable, never the token.
+ */
+static int upstream_token(const char *spec, struct aiv_err *err)
+{
+	const char *eq = strchr(spec, '='), *src;
+	struct strbuf sb = STRBUF_INIT;
+	struct gw_upstream *u = NULL;
+	size_t i;
+	int ret;
+
+	src = eq ? eq + 1 : "";
+	for (i = 0; eq && i < nups; i++)
+		if (strlen(gw_upstream_name(ups[i])) == (size_t)(eq - spec) &&
+		    !strncmp(gw_upstream_name(ups[i]), spec, (size_t)(eq - spec)))
+			u = ups[i];
+	if (!eq || (src[0] != '@' && strncmp(src, "env:", 4)) || !src[src[0] == '@' ? 1 : 4])
+		return aiv_fail(err, AIV_EINPUT, "--upstream-token%s%.*s: expected NAME=@FILE or "
+				"NAME=env:VARIABLE (a token itself is never given on the command "
+				"line)", eq ? " " : "", eq ? (int)(eq - spec) : 0, spec);
+	if (!u)
+		return aiv_fail(err, AIV_EINPUT, "--upstream-token: no --upstream is named '%.*s'",
+				(int)(eq - spec), spec);
+	if (src[0] == '@') {
+		if (strbuf_read_file(&sb, src + 1, 8192)) {
+			ret = aiv_fail(err, AIV_EINPUT, "--upstream-token %.*s: cannot read '%s': %s",
+				       (int)(eq - spec), spec, src + 1, strerror(errno));
+			strbuf_release(&sb);
+			return ret;
+		}
+		while (sb.len && (sb.buf[sb.len - 1] == '\n' || sb.buf[sb.len - 1] == '\r'))
+			strbuf_setlen(&sb, sb.len - 1);
+	} else {
+		const char *v = getenv(src + 4);
+		if (!v)
+			return aiv_fail(err, AIV_EINPUT, "--upstream-token %.*s: the environment "
+					"variable '%s' is not set", (int)(eq - spec), spec, src + 4);
+		strbuf_addstr(&sb, v);
+	}
+	ret = gw_upstream_set_token(u, sb.buf, err);
+	if (ret)
+		aiv_err_prefix(err, "--upstream-token %.*s (%s): ", (int)(eq - spec), spec,
+			       src[0] == '@' ? src + 1 : src);
+	memset(sb.buf, 0, sb.len);
+	strbuf_release(&sb);
+	return ret;
+}
+
 int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 {
 	size_t i, j;
@@ -1003,8 +1054,12 @@ int gateway_setup(const struct gateway_config *cfg, struct aiv_err *err)
 				gw_upstream_free(u);
 				goto fail;
 			}
+		gw_upstream_set_tools_ttl(u, cfg->tools_ttl_ms);
 		ups[nups++] = u;
 	}
+	for (i = 0; i < cfg->nupstream_tokens; i++)
+		if ((ret = upstream_token(cfg->upstream_tokens[i], err)))
+			goto fail;
 	record_tools = xcalloc(cfg->nrecord_results + 1, sizeof(*record_tools));
 	for (i = 0; i < cfg->nrecord_results; i++)
 		record_tools[nrecord_tools++] = xstrdup(cfg->record_results[i]);

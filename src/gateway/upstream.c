@@ -9,7 +9,8 @@
  * server), in its own process group (stopping it kills the group, so a
  * launcher such as npx takes its server with it); stderr is the gateway's.  Messages are newline-delimited JSON
  * (MCP's stdio transport).  The first call sends initialize and
- * notifications/initialized.  Every read waits at most the timeout; a
+ * notifications/initialized.  Several requests are in flight at once,
+ * answers matched by id (see "stdio" below).  Every read waits at most the timeout; a
  * child that exits, closes its end, writes a line that is not JSON or does
  * not answer in time is killed (SIGKILL, reaped) and the call fails; the
  * next call starts it again.
@@ -17,7 +18,8 @@
  * HTTP: POST each message to the URL, Accept: application/json,
  * text/event-stream; a text/event-stream answer is read for the "data:"
  * event carrying the response.  The Mcp-Session-Id the upstream assigns at
- * initialize is sent with every later request.
+ * initialize is sent with every later request, and the bearer token of
+ * --upstream-token, if any (never logged; its copies wiped after use).
  */
 #include "aiv.h"
 
@@ -44,21 +46,41 @@
 #define GW_PROTOCOL "2025-06-18"
 #define GW_MAX_LINE (16u << 20) /* an upstream message larger than 16 MiB is garbage */
 
+/* A request to a stdio upstream waiting for its answer (on its caller's stack). */
+struct gw_pending {
+	int64_t id;
+	json_t *resp;          /* the answer, once done (new reference) */
+	int done, ret;         /* ret: 0, or the error that failed it (err says which) */
+	struct aiv_err err;
+	struct gw_pending *next;
+};
+
 struct gw_upstream {
 	char *name;
 	int kind;
 	char *target;          /* command line or URL */
 	int64_t timeout_ms;
-	pthread_mutex_t mu;    /* one request in flight */
+	pthread_mutex_t mu;    /* everything below but the http part */
 	json_t *tools;         /* cached tools/list, or NULL */
+	int64_t tools_at_ms;   /* when it was fetched (monotonic) */
+	int64_t tools_ttl_ms;  /* refetch after this long; 0: only on list_changed */
+	int tools_stale;       /* the upstream said notifications/tools/list_changed */
 	int64_t next_id;
-	/* stdio */
+	/* stdio: several requests in flight, told apart by their ids */
+	pthread_cond_t cv;     /* a request was answered, the reader left, a start ended */
+	pthread_mutex_t wmu;   /* writing to fd; taken after mu, never before */
 	pid_t pid;             /* 0: not running */
 	int fd;                /* our end of the socketpair */
-	struct strbuf rbuf;    /* bytes read, not yet a whole line */
-	/* http */
+	unsigned gen;          /* counts starts and stops (under mu and wmu) */
+	int reading;           /* a caller reads the child's output for everyone */
+	int starting;          /* a caller starts it and sends initialize */
+	struct gw_pending *pending;
+	struct strbuf rbuf;    /* bytes read, not yet a whole line (the reader's) */
+	/* http: one request at a time on its handle */
+	pthread_mutex_t hmu;
 	CURL *curl;
 	char *session;         /* Mcp-Session-Id, or NULL */
+	char *token;           /* bearer token (--upstream-token), or NULL; never logged */
 	int initialized;
 };
 
@@ -107,6 +129,9 @@ int gw_upstream_parse(const char *spec, int64_t timeout_ms, struct gw_upstream *
 	u->next_id = 1;
 	strbuf_init(&u->rbuf, 0);
 	pthread_mutex_init(&u->mu, NULL);
+	pthread_mutex_init(&u->wmu, NULL);
+	pthread_mutex_init(&u->hmu, NULL);
+	pthread_cond_init(&u->cv, NULL);
 	*out = u;
 	return 0;
 }
@@ -123,7 +148,43 @@ const char *gw_upstream_kind_name(const struct gw_upstream *u)
 
 /* ---- stdio ---- */
 
-static void stdio_stop(struct gw_upstream *u)
+/*
+ * Several callers may have requests in flight on one child.  Each sends
+ * its line (under wmu) and registers itself in u->pending; one of them at
+ * a time is the reader: it reads the child's output outside mu and hands
+ * every answer to the request with its id, then wakes the others.  When
+ * its own answer has come it stops reading and another waiting caller
+ * takes over.  Stopping the child (a crash, garbage, the reader's
+ * timeout) fails every request in flight.
+ */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Fail every request in flight with code and msg (mu held). */
+static void fail_pending(struct gw_upstream *u, int code, const char *msg)
+{
+	struct gw_pending *p;
+
+	for (p = u->pending; p; p = p->next)
+		if (!p->done) {
+			p->done = 1;
+			p->ret = code;
+			aiv_fail(&p->err, code, "%s", msg);
+		}
+	pthread_cond_broadcast(&u->cv);
+}
+
+/*
+ * Kill the child and close our end (mu held; the reader, or no one is
+ * reading).  Requests in flight fail with code and msg.
+ */
+static void stdio_stop(struct gw_upstream *u, int code, const char *msg)
 {
 	if (u->pid > 0) {
 		kill(-u->pid, SIGKILL); /* the group: a shell and what it started (npx, node) */
@@ -131,12 +192,30 @@ static void stdio_stop(struct gw_upstream *u)
 		while (waitpid(u->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
+	pthread_mutex_lock(&u->wmu); /* a writer blocked on the dead child has returned */
 	if (u->fd >= 0)
 		close(u->fd);
-	u->pid = 0;
 	u->fd = -1;
+	u->gen++;
+	pthread_mutex_unlock(&u->wmu);
+	u->pid = 0;
 	strbuf_reset(&u->rbuf);
 	u->initialized = 0;
+	fail_pending(u, code, msg);
+}
+
+/*
+ * Stop the child from a caller that is not the reader (mu held): when
+ * someone reads, kill it and let the reader see the end of its output.
+ */
+static void stdio_abort(struct gw_upstream *u, const char *msg)
+{
+	if (u->reading && u->pid > 0) {
+		kill(-u->pid, SIGKILL);
+		kill(u->pid, SIGKILL);
+	} else {
+		stdio_stop(u, AIV_EIO, msg);
+	}
 }
 
 static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
@@ -165,164 +244,256 @@ static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
 		_exit(127);
 	}
 	close(sv[1]);
-	u->pid = pid;
+	pthread_mutex_lock(&u->wmu);
 	u->fd = sv[0];
+	u->gen++;
+	pthread_mutex_unlock(&u->wmu);
+	u->pid = pid;
 	strbuf_reset(&u->rbuf);
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int stdio_send(struct gw_upstream *u, const char *text, size_t len, struct aiv_err *err)
+/* Write len bytes to the child of generation gen (wmu held); a dead child is no error here. */
+static void stdio_write_locked(struct gw_upstream *u, unsigned gen, const char *t, size_t len)
 {
 	size_t off = 0;
 
-	while (off < len) {
-		ssize_t n = send(u->fd, text + off, len - off, MSG_NOSIGNAL);
+	while (u->gen == gen && u->fd >= 0 && off < len) {
+		ssize_t n = send(u->fd, t + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			stdio_stop(u);
-			return aiv_fail(err, AIV_EIO, "upstream '%s' closed its input (it crashed or "
-					"exited)", u->name);
-		}
+		if (n <= 0)
+			break;
 		off += (size_t)n;
 	}
+}
+
+/*
+ * Send one message (borrowed) as a line to the child of generation gen
+ * (mu not held, or held by the reader with `try` set: then nothing is sent
+ * when another caller is writing).  A child that died is not an error
+ * here: the reader sees the end of its output and fails what is in
+ * flight.
+ */
+static void stdio_send_msg_try(struct gw_upstream *u, unsigned gen, const json_t *msg, int try)
+{
+	char *t = json_dumps(msg, JSON_COMPACT);
+	size_t len = strlen(t);
+
+	t[len] = '\n'; /* json_dumps's NUL: the line's end; len + 1 bytes go */
+	if (!try) {
+		pthread_mutex_lock(&u->wmu);
+		stdio_write_locked(u, gen, t, len + 1);
+		pthread_mutex_unlock(&u->wmu);
+	} else if (!pthread_mutex_trylock(&u->wmu)) {
+		stdio_write_locked(u, gen, t, len + 1);
+		pthread_mutex_unlock(&u->wmu);
+	}
+	free(t);
+}
+
+static void stdio_send_msg(struct gw_upstream *u, unsigned gen, const json_t *msg)
+{
+	stdio_send_msg_try(u, gen, msg, 0);
+}
+
+/* Hand one line from the child to whom it concerns (mu held; the reader). */
+static int stdio_dispatch(struct gw_upstream *u, const char *line, size_t len,
+			  struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *v = json_loadb(line, len, 0, &je), *mid, *method;
+	struct gw_pending *p;
+
+	if (!v || !json_is_object(v)) {
+		json_decref(v);
+		return aiv_fail(err, AIV_EIO, "upstream '%s' wrote a line that is not a JSON-RPC "
+				"message (%s); it was stopped", u->name,
+				v ? "not an object" : je.text);
+	}
+	mid = json_object_get(v, "id");
+	method = json_object_get(v, "method");
+	if (!method) {
+		for (p = u->pending; p && json_is_integer(mid); p = p->next)
+			if (!p->done && p->id == json_integer_value(mid)) {
+				p->resp = json_incref(v);
+				p->done = 1;
+				pthread_cond_broadcast(&u->cv);
+				break;
+			}
+		/* else a stale answer (its caller gave up) */
+	} else if (mid) {
+		/*
+		 * A request from the server (sampling, roots): not offered.  The
+		 * refusal is skipped when a caller is writing: that caller may be
+		 * blocked on a child that waits for us to read, and the reader
+		 * must never wait for the writer.
+		 */
+		json_t *no = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", mid,
+				       "error", "code", -32601, "message",
+				       "the aivalue gateway does not offer this to upstreams");
+		stdio_send_msg_try(u, u->gen, no, 1);
+		json_decref(no);
+	} else if (json_is_string(method) &&
+		   !strcmp(json_string_value(method), "notifications/tools/list_changed")) {
+		u->tools_stale = 1;
+	}
+	json_decref(v);
 	return 0;
 }
 
-/* Send one message (borrowed) as a line. */
-static int stdio_send_msg(struct gw_upstream *u, const json_t *msg, struct aiv_err *err)
+/*
+ * Read what the child wrote within `wait_ms` (0: only what is there) and
+ * dispatch its whole lines (mu held on entry and return, released while
+ * waiting; the caller set u->reading).  0, 1 when nothing came in time, or
+ * an error: the child is then stopped and what is in flight failed.
+ */
+static int stdio_read_some(struct gw_upstream *u, int64_t wait_ms, struct aiv_err *err)
 {
-	char *t = json_dumps(msg, JSON_COMPACT);
-	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	struct pollfd pfd;
+	ssize_t n = 0;
+	int pr, fd = u->fd, e = 0;
+	char *nl;
+
+	pthread_mutex_unlock(&u->mu);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	pr = poll(&pfd, 1, (int)(wait_ms < 0 ? 0 : wait_ms > 1000000 ? 1000000 : wait_ms));
+	if (pr < 0)
+		e = errno;
+	else if (pr > 0 && (n = recv(fd, buf, sizeof(buf), 0)) < 0)
+		e = errno;
+	pthread_mutex_lock(&u->mu);
+	if (pr < 0 || (pr > 0 && n < 0 && e != ECONNRESET && e != EPIPE)) {
+		if (e == EINTR || e == EAGAIN)
+			return 1;
+		aiv_fail(err, AIV_EIO, "upstream '%s': %s: %s", u->name, pr < 0 ? "poll" : "recv",
+			 strerror(e));
+		goto stop;
+	}
+	if (pr == 0)
+		return 1;
+	if (n == 0 || (pr > 0 && n < 0 && (e == ECONNRESET || e == EPIPE))) {
+		aiv_fail(err, AIV_EIO, "upstream '%s' closed its output (it crashed or exited)",
+			 u->name);
+		goto stop;
+	}
+	strbuf_add(&u->rbuf, buf, (size_t)n);
+	while ((nl = memchr(u->rbuf.buf, '\n', u->rbuf.len))) {
+		size_t len = (size_t)(nl - u->rbuf.buf), rest = u->rbuf.len - len - 1;
+		int blank = len == 0 || (len == 1 && u->rbuf.buf[0] == '\r');
+		int ret = blank ? 0 : stdio_dispatch(u, u->rbuf.buf, len, err);
+
+		memmove(u->rbuf.buf, nl + 1, rest);
+		strbuf_setlen(&u->rbuf, rest);
+		if (ret)
+			goto stop;
+	}
+	if (u->rbuf.len > GW_MAX_LINE) {
+		aiv_fail(err, AIV_EIO, "upstream '%s' wrote a message over %u bytes; it was stopped",
+			 u->name, GW_MAX_LINE);
+		goto stop;
+	}
+	return 0;
+stop:
+	stdio_stop(u, err->code, err->msg);
+	return err->code;
+}
+
+/*
+ * Send a request and wait for the response with its id (mu held on entry
+ * and return; released while waiting).  Other callers' requests may be in
+ * flight at the same time.
+ */
+static int stdio_request(struct gw_upstream *u, const char *method, const json_t *params,
+			 json_t **resp, struct aiv_err *err)
+{
+	int64_t deadline = now_ms() + u->timeout_ms;
+	struct gw_pending p;
+	struct gw_pending **pp;
+	json_t *msg;
+	unsigned gen = u->gen;
 	int ret;
 
-	strbuf_addstr(&sb, t);
-	strbuf_addch(&sb, '\n');
-	ret = stdio_send(u, sb.buf, sb.len, err);
-	strbuf_release(&sb);
-	free(t);
+	memset(&p, 0, sizeof(p));
+	p.id = u->next_id++;
+	p.next = u->pending;
+	u->pending = &p;
+	msg = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", (json_int_t)p.id,
+			"method", method);
+	if (params)
+		json_object_set(msg, "params", (json_t *)params);
+	pthread_mutex_unlock(&u->mu);
+	stdio_send_msg(u, gen, msg);
+	json_decref(msg);
+	pthread_mutex_lock(&u->mu);
+	while (!p.done) {
+		int64_t left = deadline - now_ms();
+		if (u->reading) {
+			struct timespec ts;
+			if (left <= 0)
+				break;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += left / 1000;
+			ts.tv_nsec += (left % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&u->cv, &u->mu, &ts);
+			continue;
+		}
+		if (u->gen != gen || u->fd < 0)
+			break; /* stopped (p failed) before we read */
+		if (left <= 0) {
+			char m[AIV_ERR_MSG];
+			snprintf(m, sizeof(m), "upstream '%s' did not answer within %lld ms; it was "
+				 "stopped", u->name, (long long)u->timeout_ms);
+			stdio_stop(u, AIV_EBUSY, m);
+			break;
+		}
+		u->reading = 1;
+		while (!p.done && stdio_read_some(u, deadline - now_ms(), err) >= 0 &&
+		       u->pid && now_ms() < deadline)
+			;
+		u->reading = 0;
+		pthread_cond_broadcast(&u->cv); /* another caller reads on */
+	}
+	for (pp = &u->pending; *pp; pp = &(*pp)->next)
+		if (*pp == &p) {
+			*pp = p.next;
+			break;
+		}
+	if (p.done && !p.ret) {
+		*resp = p.resp;
+		return 0;
+	}
+	json_decref(p.resp);
+	if (p.done)
+		ret = aiv_fail(err, p.ret, "%s", p.err.msg);
+	else
+		ret = aiv_fail(err, AIV_EBUSY, "upstream '%s' did not answer within %lld ms",
+			       u->name, (long long)u->timeout_ms);
 	return ret;
 }
 
 /*
- * The next line from the child within `deadline` (monotonic ms), as a new
- * JSON value; errors stop the child.
+ * Read the notifications the child wrote while no request was in flight
+ * (a tools/list_changed), without waiting (mu held).
  */
-static int stdio_read_msg(struct gw_upstream *u, int64_t deadline, json_t **out,
-			  struct aiv_err *err)
+static void stdio_drain(struct gw_upstream *u)
 {
-	char buf[65536];
+	struct aiv_err err = AIV_ERR_INIT;
 
-	*out = NULL;
-	for (;;) {
-		char *nl = memchr(u->rbuf.buf, '\n', u->rbuf.len);
-		struct pollfd pfd;
-		int64_t left;
-		ssize_t n;
-
-		if (nl) {
-			size_t len = (size_t)(nl - u->rbuf.buf);
-			json_error_t je;
-			json_t *v = json_loadb(u->rbuf.buf, len, 0, &je);
-			size_t rest = u->rbuf.len - len - 1;
-			int blank = len == 0 || (len == 1 && u->rbuf.buf[0] == '\r');
-
-			memmove(u->rbuf.buf, nl + 1, rest);
-			strbuf_setlen(&u->rbuf, rest);
-			if (blank)
-				continue;
-			if (!v || !json_is_object(v)) {
-				json_decref(v);
-				stdio_stop(u);
-				return aiv_fail(err, AIV_EIO, "upstream '%s' wrote a line that is not a "
-						"JSON-RPC message (%s); it was stopped", u->name,
-						v ? "not an object" : je.text);
-			}
-			*out = v;
-			return 0;
-		}
-		if (u->rbuf.len > GW_MAX_LINE) {
-			stdio_stop(u);
-			return aiv_fail(err, AIV_EIO, "upstream '%s' wrote a message over %u bytes; it "
-					"was stopped", u->name, GW_MAX_LINE);
-		}
-		left = deadline - now_ms();
-		if (left <= 0) {
-			stdio_stop(u);
-			return aiv_fail(err, AIV_EBUSY, "upstream '%s' did not answer within %lld ms; it "
-					"was stopped", u->name, (long long)u->timeout_ms);
-		}
-		pfd.fd = u->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)(left > 1000000 ? 1000000 : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			stdio_stop(u);
-			return aiv_fail(err, AIV_EIO, "upstream '%s': poll: %s", u->name,
-					strerror(errno));
-		}
-		if (!pfd.revents)
-			continue;
-		n = recv(u->fd, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			stdio_stop(u);
-			return aiv_fail(err, AIV_EIO, "upstream '%s' closed its output (it crashed or "
-					"exited)", u->name);
-		}
-		strbuf_add(&u->rbuf, buf, (size_t)n);
-	}
-}
-
-/* Send a request and wait for the response with its id (others skipped). */
-static int stdio_request(struct gw_upstream *u, const char *method, const json_t *params,
-			 json_t **resp, struct aiv_err *err)
-{
-	int64_t id = u->next_id++, deadline = now_ms() + u->timeout_ms;
-	json_t *msg = json_pack("{s:s, s:I, s:s}", "jsonrpc", "2.0", "id", (json_int_t)id,
-				"method", method);
-	int ret;
-
-	if (params)
-		json_object_set(msg, "params", (json_t *)params);
-	ret = stdio_send_msg(u, msg, err);
-	json_decref(msg);
-	if (ret)
-		return ret;
-	for (;;) {
-		json_t *m, *mid;
-		if ((ret = stdio_read_msg(u, deadline, &m, err)))
-			return ret;
-		mid = json_object_get(m, "id");
-		if (json_is_integer(mid) && json_integer_value(mid) == id &&
-		    !json_object_get(m, "method")) {
-			*resp = m;
-			return 0;
-		}
-		if (mid && json_object_get(m, "method")) {
-			/* a request from the server (sampling, roots): not offered */
-			json_t *no = json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id", mid,
-					       "error", "code", -32601, "message",
-					       "the aivalue gateway does not offer this to upstreams");
-			ret = stdio_send_msg(u, no, err);
-			json_decref(no);
-			if (ret) {
-				json_decref(m);
-				return ret;
-			}
-		}
-		json_decref(m); /* a notification or a stale answer */
-	}
+	if (u->reading || u->starting || u->pid <= 0 || u->fd < 0)
+		return;
+	u->reading = 1;
+	while (!stdio_read_some(u, 0, &err) && u->pid)
+		;
+	u->reading = 0;
+	pthread_cond_broadcast(&u->cv);
 }
 
 /* ---- HTTP ---- */
@@ -372,10 +543,15 @@ static size_t curl_header(char *p, size_t sz, size_t n, void *data)
 	return len;
 }
 
-/* The response with id `id` in an SSE body (new reference) or NULL. */
-static json_t *sse_find(const char *body, int64_t id)
+/*
+ * The response with id `id` in an SSE body (new reference) or NULL; a
+ * notifications/tools/list_changed among its events marks the cached
+ * tools stale.
+ */
+static json_t *sse_find(struct gw_upstream *u, const char *body, int64_t id)
 {
 	const char *line = body;
+	json_t *found = NULL;
 
 	while (line && *line) {
 		const char *end = strchr(line, '\n');
@@ -383,20 +559,27 @@ static json_t *sse_find(const char *body, int64_t id)
 		if (len > 5 && !strncmp(line, "data:", 5)) {
 			json_t *v = json_loadb(line + 5, len - 5, 0, NULL);
 			json_t *mid = json_object_get(v, "id");
-			if (json_is_integer(mid) && json_integer_value(mid) == id)
-				return v;
+			const char *m = json_string_value(json_object_get(v, "method"));
+			if (!found && json_is_integer(mid) && json_integer_value(mid) == id && !m) {
+				found = v;
+				v = NULL;
+			} else if (m && !mid && !strcmp(m, "notifications/tools/list_changed")) {
+				pthread_mutex_lock(&u->mu);
+				u->tools_stale = 1;
+				pthread_mutex_unlock(&u->mu);
+			}
 			json_decref(v);
 		}
 		line = end ? end + 1 : NULL;
 	}
-	return NULL;
+	return found;
 }
 
 static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **resp,
 		     struct aiv_err *err)
 {
 	struct http_answer a;
-	struct curl_slist *h = NULL;
+	struct curl_slist *h = NULL, *hl;
 	char *text = json_dumps(msg, JSON_COMPACT);
 	char hdr[300];
 	long status = 0;
@@ -415,6 +598,13 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 	if (u->session) {
 		snprintf(hdr, sizeof(hdr), "Mcp-Session-Id: %s", u->session);
 		h = curl_slist_append(h, hdr);
+	}
+	if (u->token) {
+		/* the header is built on the heap and wiped: the token is in no log */
+		char *auth = xstrfmt("Authorization: Bearer %s", u->token);
+		h = curl_slist_append(h, auth);
+		memset(auth, 0, strlen(auth));
+		free(auth);
 	}
 	curl_easy_setopt(u->curl, CURLOPT_URL, u->target);
 	curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, h);
@@ -447,7 +637,7 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 		ret = aiv_fail(err, AIV_EIO, "upstream '%s' answered HTTP %ld", u->name, status);
 	} else {
 		if (!strncasecmp(a.ctype, "text/event-stream", 17))
-			*resp = sse_find(a.body.buf, id);
+			*resp = sse_find(u, a.body.buf, id);
 		else
 			*resp = json_loadb(a.body.buf, a.body.len, 0, NULL);
 		if (!json_is_object(*resp)) {
@@ -459,6 +649,8 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 	}
 	if (!ret && a.session[0] && !u->session)
 		u->session = xstrdup(a.session);
+	for (hl = h; hl; hl = hl->next)
+		memset(hl->data, 0, strlen(hl->data)); /* the token's copy */
 	curl_slist_free_all(h);
 	strbuf_release(&a.body);
 	free(text);
@@ -542,24 +734,6 @@ static int echo_request(const char *method, const json_t *params, json_t **resp)
 
 /* ---- one entry point ---- */
 
-static int raw_request(struct gw_upstream *u, const char *method, const json_t *params,
-		       json_t **resp, struct aiv_err *err)
-{
-	switch (u->kind) {
-	case GW_UP_ECHO:
-		return echo_request(method, params, resp);
-	case GW_UP_STDIO:
-		if (!u->pid) {
-			int ret = stdio_spawn(u, err);
-			if (ret)
-				return ret;
-		}
-		return stdio_request(u, method, params, resp, err);
-	default:
-		return http_request(u, method, params, resp, err);
-	}
-}
-
 static int notify(struct gw_upstream *u, const char *method, struct aiv_err *err)
 {
 	json_t *msg = json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method", method);
@@ -567,7 +741,7 @@ static int notify(struct gw_upstream *u, const char *method, struct aiv_err *err
 	int ret = 0;
 
 	if (u->kind == GW_UP_STDIO) {
-		ret = stdio_send_msg(u, msg, err);
+		stdio_send_msg(u, u->gen, msg);
 	} else if (u->kind == GW_UP_HTTP) {
 		ret = http_post(u, msg, -1, &resp, err);
 		json_decref(resp);
@@ -576,25 +750,28 @@ static int notify(struct gw_upstream *u, const char *method, struct aiv_err *err
 	return ret;
 }
 
-/* The initialize handshake, when the upstream is not initialized. */
-static int ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
+static json_t *initialize_params(void)
+{
+	return json_pack("{s:s, s:{}, s:{s:s, s:s}}", "protocolVersion", GW_PROTOCOL,
+			 "capabilities", "clientInfo", "name", "aivalue-gateway", "version",
+			 AIV_VERSION);
+}
+
+/* The HTTP upstream's initialize handshake, when not done (hmu held). */
+static int http_ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
 {
 	json_t *params, *resp = NULL;
 	int ret;
 
-	if (u->initialized && (u->kind != GW_UP_STDIO || u->pid))
+	if (u->initialized)
 		return 0;
-	params = json_pack("{s:s, s:{}, s:{s:s, s:s}}", "protocolVersion", GW_PROTOCOL,
-			   "capabilities", "clientInfo", "name", "aivalue-gateway", "version",
-			   AIV_VERSION);
-	ret = raw_request(u, "initialize", params, &resp, err);
+	params = initialize_params();
+	ret = http_request(u, "initialize", params, &resp, err);
 	json_decref(params);
 	if (ret)
 		return ret;
 	if (!json_is_object(json_object_get(resp, "result"))) {
 		json_decref(resp);
-		if (u->kind == GW_UP_STDIO)
-			stdio_stop(u);
 		return aiv_fail(err, AIV_EIO, "upstream '%s' refused initialize", u->name);
 	}
 	json_decref(resp);
@@ -604,28 +781,94 @@ static int ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
 	return 0;
 }
 
-static int call_locked(struct gw_upstream *u, const char *method, const json_t *params,
-		       json_t **result, json_t **error, struct aiv_err *err)
+/*
+ * The stdio child running and initialized (mu held): one caller starts
+ * it and sends initialize, the others wait for it.
+ */
+static int stdio_ensure_started(struct gw_upstream *u, struct aiv_err *err)
 {
-	json_t *resp = NULL, *r, *e;
+	json_t *params, *resp = NULL;
 	int ret;
 
-	*result = *error = NULL;
-	if ((ret = ensure_initialized(u, err)))
-		return ret;
-	if ((ret = raw_request(u, method, params, &resp, err)))
-		return ret;
-	r = json_object_get(resp, "result");
-	e = json_object_get(resp, "error");
+	while (u->starting)
+		pthread_cond_wait(&u->cv, &u->mu);
+	if (u->initialized && u->pid > 0)
+		return 0;
+	u->starting = 1;
+	ret = u->pid > 0 ? 0 : stdio_spawn(u, err);
+	if (!ret) {
+		params = initialize_params();
+		ret = stdio_request(u, "initialize", params, &resp, err);
+		json_decref(params);
+	}
+	if (!ret && !json_is_object(json_object_get(resp, "result"))) {
+		stdio_abort(u, "upstream refused initialize");
+		ret = aiv_fail(err, AIV_EIO, "upstream '%s' refused initialize", u->name);
+	}
+	json_decref(resp);
+	if (!ret) {
+		json_t *msg = json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method",
+					"notifications/initialized");
+		stdio_send_msg(u, u->gen, msg);
+		json_decref(msg);
+		u->initialized = 1;
+	}
+	u->starting = 0;
+	pthread_cond_broadcast(&u->cv);
+	return ret;
+}
+
+/* Split a response into *result or *error; -1 when it is neither. */
+static int unwrap(json_t *resp, json_t **result, json_t **error)
+{
+	json_t *r = json_object_get(resp, "result"), *e = json_object_get(resp, "error");
+
 	if (json_is_object(r) && !e) {
 		*result = json_incref(r);
 	} else if (json_is_object(e) && json_is_integer(json_object_get(e, "code")) &&
 		   json_is_string(json_object_get(e, "message")) && !r) {
 		*error = json_incref(e);
 	} else {
+		return -1;
+	}
+	return 0;
+}
+
+int gw_upstream_call(struct gw_upstream *u, const char *method, const json_t *params,
+		     json_t **result, json_t **error, struct aiv_err *err)
+{
+	json_t *resp = NULL;
+	int ret;
+
+	*result = *error = NULL;
+	switch (u->kind) {
+	case GW_UP_ECHO:
+		ret = echo_request(method, params, &resp); /* no state: no lock */
+		break;
+	case GW_UP_STDIO:
+		pthread_mutex_lock(&u->mu);
+		ret = stdio_ensure_started(u, err);
+		if (!ret)
+			ret = stdio_request(u, method, params, &resp, err);
+		pthread_mutex_unlock(&u->mu);
+		break;
+	default:
+		pthread_mutex_lock(&u->hmu);
+		ret = http_ensure_initialized(u, err);
+		if (!ret)
+			ret = http_request(u, method, params, &resp, err);
+		pthread_mutex_unlock(&u->hmu);
+		break;
+	}
+	if (ret)
+		return ret;
+	if (unwrap(resp, result, error)) {
 		json_decref(resp);
-		if (u->kind == GW_UP_STDIO)
-			stdio_stop(u);
+		if (u->kind == GW_UP_STDIO) {
+			pthread_mutex_lock(&u->mu);
+			stdio_abort(u, "upstream answered a malformed JSON-RPC response");
+			pthread_mutex_unlock(&u->mu);
+		}
 		return aiv_fail(err, AIV_EIO, "upstream '%s' answered a malformed JSON-RPC response",
 				u->name);
 	}
@@ -633,15 +876,43 @@ static int call_locked(struct gw_upstream *u, const char *method, const json_t *
 	return 0;
 }
 
-int gw_upstream_call(struct gw_upstream *u, const char *method, const json_t *params,
-		     json_t **result, json_t **error, struct aiv_err *err)
+void gw_upstream_set_tools_ttl(struct gw_upstream *u, int64_t ttl_ms)
 {
-	int ret;
+	u->tools_ttl_ms = ttl_ms > 0 ? ttl_ms : 0;
+}
 
-	pthread_mutex_lock(&u->mu);
-	ret = call_locked(u, method, params, result, error, err);
-	pthread_mutex_unlock(&u->mu);
-	return ret;
+int gw_upstream_set_token(struct gw_upstream *u, const char *token, struct aiv_err *err)
+{
+	const char *c;
+
+	if (u->kind != GW_UP_HTTP)
+		return aiv_fail(err, AIV_EINPUT, "upstream '%s' is not an http(s) upstream: only "
+				"those take a token", u->name);
+	if (!*token || strlen(token) > 4096)
+		return aiv_fail(err, AIV_EINPUT, "upstream '%s': the token is empty or over 4096 "
+				"bytes", u->name);
+	for (c = token; *c; c++)
+		if (*c < 0x21 || *c > 0x7e)
+			return aiv_fail(err, AIV_EINPUT, "upstream '%s': the token holds a character "
+					"that is not visible ASCII (byte %ld)", u->name,
+					(long)(c - token) + 1);
+	pthread_mutex_lock(&u->hmu);
+	free(u->token);
+	u->token = xstrdup(token);
+	pthread_mutex_unlock(&u->hmu);
+	return 0;
+}
+
+/* The cached list is still good (mu held). */
+static int tools_fresh(struct gw_upstream *u)
+{
+	if (!u->tools)
+		return 0;
+	if (u->kind == GW_UP_STDIO)
+		stdio_drain(u);
+	if (u->tools_stale)
+		return 0;
+	return !u->tools_ttl_ms || now_ms() - u->tools_at_ms < u->tools_ttl_ms;
 }
 
 int gw_upstream_tools(struct gw_upstream *u, json_t **tools, struct aiv_err *err)
@@ -651,15 +922,18 @@ int gw_upstream_tools(struct gw_upstream *u, json_t **tools, struct aiv_err *err
 
 	*tools = NULL;
 	pthread_mutex_lock(&u->mu);
-	if (u->tools) {
+	if (tools_fresh(u)) {
 		*tools = json_incref(u->tools);
 		pthread_mutex_unlock(&u->mu);
 		return 0;
 	}
+	/* a list_changed from now on is about the list fetched below, or later */
+	u->tools_stale = 0;
+	pthread_mutex_unlock(&u->mu);
 	all = json_array();
 	for (;;) {
 		json_t *list, *next;
-		if ((ret = call_locked(u, "tools/list", params, &result, &error, err)))
+		if ((ret = gw_upstream_call(u, "tools/list", params, &result, &error, err)))
 			break;
 		json_decref(params);
 		params = NULL;
@@ -685,27 +959,40 @@ int gw_upstream_tools(struct gw_upstream *u, json_t **tools, struct aiv_err *err
 	json_decref(result);
 	json_decref(error);
 	json_decref(params);
-	if (!ret) {
-		u->tools = json_incref(all);
-		*tools = all;
-	} else {
+	if (ret) {
 		json_decref(all);
+		return ret;
 	}
+	pthread_mutex_lock(&u->mu);
+	json_decref(u->tools);
+	u->tools = json_incref(all);
+	u->tools_at_ms = now_ms();
 	pthread_mutex_unlock(&u->mu);
-	return ret;
+	*tools = all;
+	return 0;
 }
 
 void gw_upstream_free(struct gw_upstream *u)
 {
 	if (!u)
 		return;
-	if (u->kind == GW_UP_STDIO)
-		stdio_stop(u);
+	if (u->kind == GW_UP_STDIO) {
+		pthread_mutex_lock(&u->mu);
+		stdio_stop(u, AIV_EIO, "the gateway stopped");
+		pthread_mutex_unlock(&u->mu);
+	}
 	if (u->curl)
 		curl_easy_cleanup(u->curl);
 	json_decref(u->tools);
 	strbuf_release(&u->rbuf);
 	pthread_mutex_destroy(&u->mu);
+	pthread_mutex_destroy(&u->wmu);
+	pthread_mutex_destroy(&u->hmu);
+	pthread_cond_destroy(&u->cv);
+	if (u->token) {
+		memset(u->token, 0, strlen(u->token));
+		free(u->token);
+	}
 	free(u->session);
 	free(u->name);
 	free(u->target);

@@ -14,3 +14,16 @@ mcp_rpc() {
 	curl -s -o "$2" -w "%{http_code}" -H "Authorization: Bearer $(cat "$1")" \
 		-H "Mcp-Session-Id: $(cat "$1.sid")" --data-binary "$3" "$AIV_URL/mcp"
 }
+
+# gateway_permit_all: a workspace with the gateway tests' organisation
+# (tests/data/gateway/org.yaml), a policy permitting agent ap-bot every
+# tool, and ap-bot's token in ap.tok (t8142-t8144, whose upstream is
+# tests/mcp/fake-upstream.py)
+gateway_permit_all() {
+	aivalue init >/dev/null 2>&1 &&
+	aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null &&
+	printf '%s\n' 'kind: Policy' 'name: fake-tools' 'resource_types: [Tool]' 'cedar: |' \
+		'  @id("fake-all")' '  permit(principal == Agent::"ap-bot", action, resource);' >all.yaml &&
+	aivalue apply -f all.yaml >/dev/null &&
+	aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
+}

@@ -7,6 +7,9 @@
  */
 #include "unit.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include "apply/apply.h"
 #include "catalog/catalog.h"
 #include "cli/cmd.h"
@@ -238,6 +241,86 @@ static void test_stdio_failures(void **state)
 	assert_non_null(strstr(msg, "refused initialize"));
 }
 
+/*
+ * A stdio upstream that answers tools/call only once three are waiting,
+ * and then in reverse order: with one request in flight at a time no
+ * call would ever be answered.
+ */
+static const char hold_server[] =
+	"import json, sys\n"
+	"held = []\n"
+	"for line in sys.stdin:\n"
+	"    m = json.loads(line)\n"
+	"    if 'id' not in m: continue\n"
+	"    if m['method'] == 'initialize':\n"
+	"        print(json.dumps({'jsonrpc': '2.0', 'id': m['id'], 'result': {}}), flush=True)\n"
+	"        continue\n"
+	"    held.append(m)\n"
+	"    if len(held) < 3: continue\n"
+	"    for h in reversed(held):\n"
+	"        t = 'tag ' + str(h['params']['arguments']['tag'])\n"
+	"        print(json.dumps({'jsonrpc': '2.0', 'id': h['id'], 'result': {'content': [{'type': 'text', 'text': t}]}}), flush=True)\n"
+	"    held = []\n";
+
+struct hold_call {
+	struct gw_upstream *u;
+	int tag, ret;
+	char text[AIV_ERR_MSG + 64];
+};
+
+static void *hold_thread(void *arg)
+{
+	struct hold_call *c = arg;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *params = json_pack("{s:s, s:{s:i}}", "name", "hold", "arguments", "tag", c->tag);
+	json_t *result = NULL, *error = NULL;
+
+	c->ret = gw_upstream_call(c->u, "tools/call", params, &result, &error, &err);
+	snprintf(c->text, sizeof(c->text), "%s", c->ret ? err.msg :
+		 json_string_value(json_object_get(json_array_get(json_object_get(result, "content"),
+								  0), "text")));
+	json_decref(result);
+	json_decref(error);
+	json_decref(params);
+	return NULL;
+}
+
+static void test_stdio_several_in_flight(void **state)
+{
+	char dir[] = "/tmp/aiv-gwunit.XXXXXX", path[128], spec[256];
+	struct aiv_err err = AIV_ERR_INIT;
+	struct hold_call calls[3];
+	pthread_t th[3];
+	FILE *f;
+	int i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/hold.py", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(hold_server, f);
+	fclose(f);
+	snprintf(spec, sizeof(spec), "h=stdio:python3 -S %s", path);
+	memset(calls, 0, sizeof(calls));
+	assert_int_equal(gw_upstream_parse(spec, 10000, &calls[0].u, &err), 0);
+	for (i = 0; i < 3; i++) {
+		calls[i].u = calls[0].u;
+		calls[i].tag = 10 + i;
+		assert_int_equal(pthread_create(&th[i], NULL, hold_thread, &calls[i]), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		char want[32];
+		pthread_join(th[i], NULL);
+		snprintf(want, sizeof(want), "tag %d", 10 + i);
+		assert_int_equal(calls[i].ret, 0);
+		assert_string_equal(calls[i].text, want); /* each its own answer, by id */
+	}
+	gw_upstream_free(calls[0].u);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_echo_upstream),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_stdio_failures),
+		cmocka_unit_test(test_stdio_several_in_flight),
 	};
 	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,65 @@
 /* ---- decision log --------------------------------------------------- */
 
 /*
+ * Rows are written once, with their seq and their batch (the ledger entry
+ * that chains them) known before the insert.  Inside commit_many a batch
+ * is open (control_log_batch_begin): each appended row waits in memory,
+ * and control_log_batch_write_tx numbers the rows after the newest stored
+ * one, hashes them, appends the ledger entry and inserts them in one bulk
+ * insert (COPY on PostgreSQL).  Outside a batch a row is inserted at once,
+ * pending (batch_seq NULL), and a later flush chains it with an UPDATE.
+ * Writers are serialised (BEGIN IMMEDIATE; PostgreSQL's advisory lock), so
+ * "newest stored seq + 1" is every backend's next seq; each insert names
+ * its seq, so PostgreSQL's identity sequence is never used.
+ */
+struct log_row {
+	char *id, *kind, *time, *text, *agent, *action, *outcome;
+	char digest[SHA256_HEX];
+	int64_t time_us;
+};
+
+struct log_batch {
+	struct log_row *v;
+	size_t n, alloc;
+};
+
+/* The batch open on this thread (one transaction per thread at a time). */
+static _Thread_local struct log_batch *open_batch;
+
+static char *dup_or_null(const char *v)
+{
+	return v ? xstrdup(v) : NULL;
+}
+
+void control_log_batch_begin(void)
+{
+	if (!open_batch)
+		open_batch = xcalloc(1, sizeof(*open_batch));
+	control_log_batch_abort();
+}
+
+void control_log_batch_abort(void)
+{
+	size_t i;
+
+	if (!open_batch)
+		return;
+	for (i = 0; i < open_batch->n; i++) {
+		struct log_row *r = &open_batch->v[i];
+		free(r->id);
+		free(r->kind);
+		free(r->time);
+		free(r->text);
+		free(r->agent);
+		free(r->action);
+		free(r->outcome);
+	}
+	free(open_batch->v);
+	free(open_batch);
+	open_batch = NULL;
+}
+
+/*
  * One row from its canonical text and digest; agent/action/outcome/time_us
  * index decisions for span matching.
  */
@@ -30,9 +89,24 @@ int control_log_append_text(struct store *s, const char *id, const char *kind,
 	struct store_stmt *st;
 	int rc;
 
-	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
-				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
-				 err)))
+	if (open_batch) {
+		struct log_row *r;
+		ALLOC_GROW(open_batch->v, open_batch->n + 1, open_batch->alloc);
+		r = &open_batch->v[open_batch->n++];
+		r->id = xstrdup(id);
+		r->kind = xstrdup(kind);
+		r->time = xstrdup(time);
+		r->text = xstrdup(text);
+		snprintf(r->digest, sizeof(r->digest), "%s", digest);
+		r->agent = dup_or_null(agent);
+		r->action = dup_or_null(action);
+		r->outcome = dup_or_null(outcome);
+		r->time_us = time_us;
+		return 0;
+	}
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(seq, id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) SELECT coalesce(max(seq), 0) + 1,"
+				 " ?, ?, ?, ?, ?, ?, ?, ?, ? FROM decision_log", err)))
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, kind);
@@ -64,24 +138,72 @@ int control_log_append(struct store *s, const char *id, const char *kind, const 
 	return ret;
 }
 
-/* Chain pending rows into one ledger entry, inside the caller's tx. */
-int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+/* The open batch's rows, numbered from seq, each chained to ledger entry batch. */
+static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
+			int64_t batch, struct aiv_err *err)
+{
+	struct store_bulk *bk;
+	size_t i;
+	int ret;
+
+	if ((ret = store_bulk_begin(s, "INSERT INTO decision_log(seq, id, kind, time, record,"
+				    " digest, batch_seq, agent, action, outcome, time_us)"
+				    " VALUES (?,?,?,?,?,?,?,?,?,?,?)", &bk, err)))
+		return ret;
+	for (i = 0; i < b->n; i++) {
+		const struct log_row *r = &b->v[i];
+		store_bulk_int(bk, seq + (int64_t)i);
+		store_bulk_text(bk, r->id);
+		store_bulk_text(bk, r->kind);
+		store_bulk_text(bk, r->time);
+		store_bulk_text(bk, r->text);
+		store_bulk_text(bk, r->digest);
+		store_bulk_int(bk, batch);
+		store_bulk_text(bk, r->agent);
+		store_bulk_text(bk, r->action);
+		store_bulk_text(bk, r->outcome);
+		if (r->time_us)
+			store_bulk_int(bk, r->time_us);
+		else
+			store_bulk_null(bk);
+		if ((ret = store_bulk_row(bk, err))) {
+			store_bulk_abort(bk);
+			return ret;
+		}
+	}
+	return store_bulk_end(bk, err);
+}
+
+/*
+ * Chain the pending stored rows, then the open batch's rows (if any),
+ * into one ledger entry, inside the caller's tx.  One read finds both the
+ * pending rows and the newest seq (the last row, kind 1).
+ */
+static int flush(struct store *s, const char *actor, const struct log_batch *b,
+		 struct aiv_err *err)
 {
 	struct store_stmt *st;
 	struct sha256_ctx hc;
 	uint8_t h[SHA256_LEN];
 	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
-	int64_t first = 0, last = 0, count = 0, seq;
+	int64_t first = 0, last = 0, count = 0, pending = 0, newest = 0, seq;
+	size_t i;
 	json_t *payload;
 	int rc, ret;
 
-	if (!(st = store_prepare(s, "SELECT seq, id, digest FROM decision_log"
-				 " WHERE batch_seq IS NULL ORDER BY seq", err)))
+	if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
+				 " WHERE batch_seq IS NULL UNION ALL"
+				 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
+				 " ORDER BY 4, 1", err)))
 		return err->code;
 	sha256_init(&hc);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		char line[128];
 		int n;
+		if (store_col_int(st, 3)) {
+			newest = store_col_int(st, 0);
+			continue;
+		}
 		last = store_col_int(st, 0);
 		if (!count) {
 			first = last;
@@ -93,9 +215,23 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
 		count++;
 	}
 	store_reset(st);
-	sha256_final(&hc, h);
 	if (rc < 0)
 		return rc;
+	pending = count;
+	for (i = 0; b && i < b->n; i++) {
+		char line[128];
+		int n;
+		last = newest + 1 + (int64_t)i;
+		if (!count) {
+			first = last;
+			snprintf(first_id, sizeof(first_id), "%s", b->v[i].id);
+		}
+		snprintf(last_id, sizeof(last_id), "%s", b->v[i].id);
+		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, b->v[i].digest);
+		sha256_update(&hc, line, (size_t)n);
+		count++;
+	}
+	sha256_final(&hc, h);
 	if (!count)
 		return 0;
 	hex_encode(h, SHA256_LEN, hex);
@@ -111,14 +247,54 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
 	json_decref(payload);
 	if (ret)
 		return ret;
-	if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
-				 " WHERE batch_seq IS NULL AND seq <= ?", err)))
-		return err->code;
-	store_bind_int(st, 1, seq);
-	store_bind_int(st, 2, last);
-	rc = store_step(st, err);
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+	if (pending) {
+		if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
+					 " WHERE batch_seq IS NULL AND seq <= ?", err)))
+			return err->code;
+		store_bind_int(st, 1, seq);
+		store_bind_int(st, 2, newest);
+		rc = store_step(st, err);
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	return b && b->n ? insert_batch(s, b, newest + 1, seq, err) : 0;
+}
+
+/* Chain pending rows into one ledger entry, inside the caller's tx. */
+int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	return flush(s, actor, NULL, err);
+}
+
+/*
+ * Write the open batch's rows, chained with any pending ones, and close
+ * the batch (also on error).  With chain 0 (a batch that need not be
+ * chained yet) the rows are inserted pending instead, as one by one.
+ */
+int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
+			       struct aiv_err *err)
+{
+	struct log_batch *b = open_batch;
+	size_t i;
+	int ret = 0;
+
+	open_batch = NULL;
+	if (!b)
+		return chain ? flush(s, actor, NULL, err) : 0;
+	if (chain) {
+		ret = flush(s, actor, b, err);
+	} else {
+		for (i = 0; i < b->n && !ret; i++) {
+			const struct log_row *r = &b->v[i];
+			ret = control_log_append_text(s, r->id, r->kind, r->time, r->text, r->digest,
+						      r->agent, r->action, r->outcome, r->time_us,
+						      err);
+		}
+	}
+	open_batch = b;
+	control_log_batch_abort();
+	return ret;
 }
 
 int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)

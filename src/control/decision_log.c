@@ -51,9 +51,8 @@ static char *dup_or_null(const char *v)
 
 void control_log_batch_begin(void)
 {
-	if (!open_batch)
-		open_batch = xcalloc(1, sizeof(*open_batch));
-	control_log_batch_abort();
+	control_log_batch_abort(); /* one left open by a caller that never wrote it */
+	open_batch = xcalloc(1, sizeof(*open_batch));
 }
 
 void control_log_batch_abort(void)

@@ -173,6 +173,29 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
 	return store_bulk_end(bk, err);
 }
 
+/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
+struct batch_hash {
+	struct sha256_ctx hc;
+	int64_t first, last, count;
+	char first_id[64], last_id[64];
+};
+
+static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
+			   const char *digest)
+{
+	char line[128];
+	int n;
+
+	bh->last = seq;
+	if (!bh->count++) {
+		bh->first = seq;
+		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
+	}
+	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
+	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
+	sha256_update(&bh->hc, line, (size_t)n);
+}
+
 /*
  * Chain the pending stored rows, then the open batch's rows (if any),
  * into one ledger entry, inside the caller's tx.  One read finds both the
@@ -182,10 +205,10 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 		 struct aiv_err *err)
 {
 	struct store_stmt *st;
-	struct sha256_ctx hc;
+	struct batch_hash bh;
 	uint8_t h[SHA256_LEN];
-	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
-	int64_t first = 0, last = 0, count = 0, pending = 0, newest = 0, seq;
+	char hex[SHA256_HEX];
+	int64_t pending, newest = 0, seq;
 	size_t i;
 	json_t *payload;
 	int rc, ret;
@@ -195,52 +218,32 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 				 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
 				 " ORDER BY 4, 1", err)))
 		return err->code;
-	sha256_init(&hc);
+	memset(&bh, 0, sizeof(bh));
+	sha256_init(&bh.hc);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char line[128];
-		int n;
-		if (store_col_int(st, 3)) {
+		if (store_col_int(st, 3))
 			newest = store_col_int(st, 0);
-			continue;
-		}
-		last = store_col_int(st, 0);
-		if (!count) {
-			first = last;
-			snprintf(first_id, sizeof(first_id), "%s", store_col_text(st, 1));
-		}
-		snprintf(last_id, sizeof(last_id), "%s", store_col_text(st, 1));
-		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, store_col_text(st, 2));
-		sha256_update(&hc, line, (size_t)n);
-		count++;
+		else
+			batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
+				       store_col_text(st, 2));
 	}
 	store_reset(st);
 	if (rc < 0)
 		return rc;
-	pending = count;
-	for (i = 0; b && i < b->n; i++) {
-		char line[128];
-		int n;
-		last = newest + 1 + (int64_t)i;
-		if (!count) {
-			first = last;
-			snprintf(first_id, sizeof(first_id), "%s", b->v[i].id);
-		}
-		snprintf(last_id, sizeof(last_id), "%s", b->v[i].id);
-		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, b->v[i].digest);
-		sha256_update(&hc, line, (size_t)n);
-		count++;
-	}
-	sha256_final(&hc, h);
-	if (!count)
+	pending = bh.count;
+	for (i = 0; b && i < b->n; i++)
+		batch_hash_add(&bh, newest + 1 + (int64_t)i, b->v[i].id, b->v[i].digest);
+	sha256_final(&bh.hc, h);
+	if (!bh.count)
 		return 0;
 	hex_encode(h, SHA256_LEN, hex);
-	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)count,
-			    "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
-			    "first_id", first_id, "last_id", last_id, "hash", hex);
+	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)bh.count,
+			    "first_seq", (json_int_t)bh.first, "last_seq", (json_int_t)bh.last,
+			    "first_id", bh.first_id, "last_id", bh.last_id, "hash", hex);
 	{
 		char subject[64];
-		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)first,
-			 (long long)last);
+		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)bh.first,
+			 (long long)bh.last);
 		ret = ledger_append(s, actor, "decisions.batch", subject, payload, &seq, err);
 	}
 	json_decref(payload);

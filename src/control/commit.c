@@ -229,6 +229,7 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	if ((ret = store_begin(s, err)))
 		return ret;
+	control_log_batch_begin();
 	if ((ret = control_mark_read(s, &m, err)) || (ret = control_expire_tx(s, actor, err)))
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -268,10 +269,11 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 			goto fail;
 		}
 	}
-	{
+	if ((ret = control_log_batch_write_tx(s, actor, flush_at <= 1, err)))
+		goto fail;
+	if (flush_at > 1) {
 		int64_t pending = flush_at;
-		if (flush_at > 1 &&
-		    (ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
+		if ((ret = store_query_int(s, "SELECT count(*) FROM decision_log WHERE batch_seq"
 					   " IS NULL", &pending, err)))
 			goto fail;
 		if (pending >= flush_at && (ret = control_log_flush_tx(s, actor, err)))
@@ -290,6 +292,7 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	return 0;
 fail:
+	control_log_batch_abort();
 	store_rollback(s);
 	return ret;
 }

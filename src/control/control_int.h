@@ -161,6 +161,16 @@ int control_log_append(struct store *s, const char *id, const char *kind, const 
 		       const json_t *record, struct aiv_err *err);
 /* Chain every pending row into one ledger entry. */
 int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err);
+/*
+ * A batch open on this thread: rows appended until control_log_batch_write_tx
+ * wait in memory, so that each is written once with its seq and its ledger
+ * entry known (chain 1), or inserted pending (chain 0).  _abort drops them
+ * (the caller rolls back).
+ */
+void control_log_batch_begin(void);
+int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
+			       struct aiv_err *err);
+void control_log_batch_abort(void);
 
 /* queue.c (inside the caller's transaction) */
 /* A queue transition: its ledger entry and its decision-log row. */

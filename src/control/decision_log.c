@@ -19,6 +19,64 @@
 /* ---- decision log --------------------------------------------------- */
 
 /*
+ * Rows are written once, with their seq and their batch (the ledger entry
+ * that chains them) known before the insert.  Inside commit_many a batch
+ * is open (control_log_batch_begin): each appended row waits in memory,
+ * and control_log_batch_write_tx numbers the rows after the newest stored
+ * one, hashes them, appends the ledger entry and inserts them in one bulk
+ * insert (COPY on PostgreSQL).  Outside a batch a row is inserted at once,
+ * pending (batch_seq NULL), and a later flush chains it with an UPDATE.
+ * Writers are serialised (BEGIN IMMEDIATE; PostgreSQL's advisory lock), so
+ * "newest stored seq + 1" is every backend's next seq; each insert names
+ * its seq, so PostgreSQL's identity sequence is never used.
+ */
+struct log_row {
+	char *id, *kind, *time, *text, *agent, *action, *outcome;
+	char digest[SHA256_HEX];
+	int64_t time_us;
+};
+
+struct log_batch {
+	struct log_row *v;
+	size_t n, alloc;
+};
+
+/* The batch open on this thread (one transaction per thread at a time). */
+static _Thread_local struct log_batch *open_batch;
+
+static char *dup_or_null(const char *v)
+{
+	return v ? xstrdup(v) : NULL;
+}
+
+void control_log_batch_begin(void)
+{
+	control_log_batch_abort(); /* one left open by a caller that never wrote it */
+	open_batch = xcalloc(1, sizeof(*open_batch));
+}
+
+void control_log_batch_abort(void)
+{
+	size_t i;
+
+	if (!open_batch)
+		return;
+	for (i = 0; i < open_batch->n; i++) {
+		struct log_row *r = &open_batch->v[i];
+		free(r->id);
+		free(r->kind);
+		free(r->time);
+		free(r->text);
+		free(r->agent);
+		free(r->action);
+		free(r->outcome);
+	}
+	free(open_batch->v);
+	free(open_batch);
+	open_batch = NULL;
+}
+
+/*
  * One row from its canonical text and digest; agent/action/outcome/time_us
  * index decisions for span matching.
  */
@@ -30,9 +88,24 @@ int control_log_append_text(struct store *s, const char *id, const char *kind,
 	struct store_stmt *st;
 	int rc;
 
-	if (!(st = store_prepare(s, "INSERT INTO decision_log(id, kind, time, record, digest,"
-				 " agent, action, outcome, time_us) VALUES (?,?,?,?,?,?,?,?,?)",
-				 err)))
+	if (open_batch) {
+		struct log_row *r;
+		ALLOC_GROW(open_batch->v, open_batch->n + 1, open_batch->alloc);
+		r = &open_batch->v[open_batch->n++];
+		r->id = xstrdup(id);
+		r->kind = xstrdup(kind);
+		r->time = xstrdup(time);
+		r->text = xstrdup(text);
+		snprintf(r->digest, sizeof(r->digest), "%s", digest);
+		r->agent = dup_or_null(agent);
+		r->action = dup_or_null(action);
+		r->outcome = dup_or_null(outcome);
+		r->time_us = time_us;
+		return 0;
+	}
+	if (!(st = store_prepare(s, "INSERT INTO decision_log(seq, id, kind, time, record, digest,"
+				 " agent, action, outcome, time_us) SELECT coalesce(max(seq), 0) + 1,"
+				 " ?, ?, ?, ?, ?, ?, ?, ?, ? FROM decision_log", err)))
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, kind);
@@ -64,61 +137,166 @@ int control_log_append(struct store *s, const char *id, const char *kind, const 
 	return ret;
 }
 
-/* Chain pending rows into one ledger entry, inside the caller's tx. */
-int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+/* The open batch's rows, numbered from seq, each chained to ledger entry batch. */
+static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
+			int64_t batch, struct aiv_err *err)
+{
+	struct store_bulk *bk;
+	size_t i;
+	int ret;
+
+	if ((ret = store_bulk_begin(s, "INSERT INTO decision_log(seq, id, kind, time, record,"
+				    " digest, batch_seq, agent, action, outcome, time_us)"
+				    " VALUES (?,?,?,?,?,?,?,?,?,?,?)", &bk, err)))
+		return ret;
+	for (i = 0; i < b->n; i++) {
+		const struct log_row *r = &b->v[i];
+		store_bulk_int(bk, seq + (int64_t)i);
+		store_bulk_text(bk, r->id);
+		store_bulk_text(bk, r->kind);
+		store_bulk_text(bk, r->time);
+		store_bulk_text(bk, r->text);
+		store_bulk_text(bk, r->digest);
+		store_bulk_int(bk, batch);
+		store_bulk_text(bk, r->agent);
+		store_bulk_text(bk, r->action);
+		store_bulk_text(bk, r->outcome);
+		if (r->time_us)
+			store_bulk_int(bk, r->time_us);
+		else
+			store_bulk_null(bk);
+		if ((ret = store_bulk_row(bk, err))) {
+			store_bulk_abort(bk);
+			return ret;
+		}
+	}
+	return store_bulk_end(bk, err);
+}
+
+/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
+struct batch_hash {
+	struct sha256_ctx hc;
+	int64_t first, last, count;
+	char first_id[64], last_id[64];
+};
+
+static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
+			   const char *digest)
+{
+	char line[128];
+	int n;
+
+	bh->last = seq;
+	if (!bh->count++) {
+		bh->first = seq;
+		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
+	}
+	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
+	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
+	sha256_update(&bh->hc, line, (size_t)n);
+}
+
+/*
+ * Chain the pending stored rows, then the open batch's rows (if any),
+ * into one ledger entry, inside the caller's tx.  One read finds both the
+ * pending rows and the newest seq (the last row, kind 1).
+ */
+static int flush(struct store *s, const char *actor, const struct log_batch *b,
+		 struct aiv_err *err)
 {
 	struct store_stmt *st;
-	struct sha256_ctx hc;
+	struct batch_hash bh;
 	uint8_t h[SHA256_LEN];
-	char hex[SHA256_HEX], first_id[64] = "", last_id[64] = "";
-	int64_t first = 0, last = 0, count = 0, seq;
+	char hex[SHA256_HEX];
+	int64_t pending, newest = 0, seq;
+	size_t i;
 	json_t *payload;
 	int rc, ret;
 
-	if (!(st = store_prepare(s, "SELECT seq, id, digest FROM decision_log"
-				 " WHERE batch_seq IS NULL ORDER BY seq", err)))
+	if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
+				 " WHERE batch_seq IS NULL UNION ALL"
+				 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
+				 " ORDER BY 4, 1", err)))
 		return err->code;
-	sha256_init(&hc);
+	memset(&bh, 0, sizeof(bh));
+	sha256_init(&bh.hc);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char line[128];
-		int n;
-		last = store_col_int(st, 0);
-		if (!count) {
-			first = last;
-			snprintf(first_id, sizeof(first_id), "%s", store_col_text(st, 1));
-		}
-		snprintf(last_id, sizeof(last_id), "%s", store_col_text(st, 1));
-		n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)last, store_col_text(st, 2));
-		sha256_update(&hc, line, (size_t)n);
-		count++;
+		if (store_col_int(st, 3))
+			newest = store_col_int(st, 0);
+		else
+			batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
+				       store_col_text(st, 2));
 	}
 	store_reset(st);
-	sha256_final(&hc, h);
 	if (rc < 0)
 		return rc;
-	if (!count)
+	pending = bh.count;
+	for (i = 0; b && i < b->n; i++)
+		batch_hash_add(&bh, newest + 1 + (int64_t)i, b->v[i].id, b->v[i].digest);
+	sha256_final(&bh.hc, h);
+	if (!bh.count)
 		return 0;
 	hex_encode(h, SHA256_LEN, hex);
-	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)count,
-			    "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
-			    "first_id", first_id, "last_id", last_id, "hash", hex);
+	payload = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)bh.count,
+			    "first_seq", (json_int_t)bh.first, "last_seq", (json_int_t)bh.last,
+			    "first_id", bh.first_id, "last_id", bh.last_id, "hash", hex);
 	{
 		char subject[64];
-		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)first,
-			 (long long)last);
+		snprintf(subject, sizeof(subject), "decisions:%lld-%lld", (long long)bh.first,
+			 (long long)bh.last);
 		ret = ledger_append(s, actor, "decisions.batch", subject, payload, &seq, err);
 	}
 	json_decref(payload);
 	if (ret)
 		return ret;
-	if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
-				 " WHERE batch_seq IS NULL AND seq <= ?", err)))
-		return err->code;
-	store_bind_int(st, 1, seq);
-	store_bind_int(st, 2, last);
-	rc = store_step(st, err);
-	store_reset(st);
-	return rc < 0 ? rc : 0;
+	if (pending) {
+		if (!(st = store_prepare(s, "UPDATE decision_log SET batch_seq = ?"
+					 " WHERE batch_seq IS NULL AND seq <= ?", err)))
+			return err->code;
+		store_bind_int(st, 1, seq);
+		store_bind_int(st, 2, newest);
+		rc = store_step(st, err);
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	return b && b->n ? insert_batch(s, b, newest + 1, seq, err) : 0;
+}
+
+/* Chain pending rows into one ledger entry, inside the caller's tx. */
+int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
+{
+	return flush(s, actor, NULL, err);
+}
+
+/*
+ * Write the open batch's rows, chained with any pending ones, and close
+ * the batch (also on error).  With chain 0 (a batch that need not be
+ * chained yet) the rows are inserted pending instead, as one by one.
+ */
+int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
+			       struct aiv_err *err)
+{
+	struct log_batch *b = open_batch;
+	size_t i;
+	int ret = 0;
+
+	open_batch = NULL;
+	if (!b)
+		return chain ? flush(s, actor, NULL, err) : 0;
+	if (chain) {
+		ret = flush(s, actor, b, err);
+	} else {
+		for (i = 0; i < b->n && !ret; i++) {
+			const struct log_row *r = &b->v[i];
+			ret = control_log_append_text(s, r->id, r->kind, r->time, r->text, r->digest,
+						      r->agent, r->action, r->outcome, r->time_us,
+						      err);
+		}
+	}
+	open_batch = b;
+	control_log_batch_abort();
+	return ret;
 }
 
 int control_log_flush(struct store *s, const char *actor, struct aiv_err *err)

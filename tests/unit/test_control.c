@@ -245,6 +245,66 @@ static void test_log_chained(void **state)
 	assert_int_equal(batches, 1);
 }
 
+/*
+ * Each decision-log row is written once, its seq and batch known at the
+ * insert: a trigger counts UPDATEs of decision_log.  Two decisions left
+ * pending (an engine that chains every 3) and then one decision committed
+ * at once make one batch of 3 rows, seq 1..3: the two pending rows get
+ * their batch_seq by an UPDATE (2), the new row none; a fourth decision
+ * adds no UPDATE.  (Before, every row was inserted and then updated: 4.)
+ */
+static void test_log_written_once(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request req;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	int64_t rows, batches, n;
+	char problem[200];
+	int i;
+
+	assert_int_equal(store_exec(f->s, "CREATE TABLE upd(n INTEGER);"
+				    "CREATE TRIGGER upd_log AFTER UPDATE ON decision_log"
+				    " BEGIN INSERT INTO upd VALUES (1); END", &err), 0);
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	control_engine_set_batch(eng, 3);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = cj;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
+		control_decision_release(&d);
+	}
+	control_engine_free(eng);
+	json_decref(cj);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log"
+					 " WHERE batch_seq IS NULL", &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM upd", &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 3);
+	assert_int_equal(batches, 1);
+	assert_int_equal(store_query_int(f->s, "SELECT max(seq) * 10 + count(DISTINCT batch_seq)"
+					 " FROM decision_log", &n, &err), 0);
+	assert_int_equal(n, 31);
+	assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM upd", &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 4);
+	assert_int_equal(batches, 2);
+}
+
 static void test_decide_many(void **state)
 {
 	struct fixture *f = *state;
@@ -484,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
 		cmocka_unit_test(test_durations),

@@ -245,7 +245,9 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	}
 	if (adoption_config_load(&cfg, NULL, err))
 		return err->code;
-	if (journeys_run(env->store, &cfg, &r, err))
+	/* the journeys the AI channel's metrics read: one load of every journey for both */
+	memset(&r, 0, sizeof(r));
+	if (assess_journeys_shared(env, &cfg, &r.windows, &r.trend, err))
 		return err->code;
 	if ((summary = journeys_finding_summary(&r, env->cat)))
 		volume_figures(findings_add(out, env->cat, "volume_over_credibility",
@@ -253,7 +255,6 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 					    json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)),
 					    "%s", summary), &r.trend);
 	free(summary);
-	journeys_result_release(&r);
 	return 0;
 }
 

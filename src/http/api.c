@@ -21,6 +21,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "pages.h"
 #include "routes.h"
 
 #define AUDIT_LOG_MAX 1000
@@ -310,6 +311,16 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 			    "aivalue_playbook_cache_total{result=\"hit\"} %llu\n"
 			    "aivalue_playbook_cache_total{result=\"miss\"} %llu\n"
 			    "aivalue_playbook_cache_total{result=\"stored\"} %llu\n",
+			    (unsigned long long)pc.hits, (unsigned long long)pc.misses,
+			    (unsigned long long)pc.stored);
+		pages_cache_stats(&pc);
+		strbuf_addf(b, "# HELP aivalue_page_cache_total Page bodies (/adoption, /journeys, "
+			    "/logs/NAME) served from the kept ones (hit), drawn (miss) and kept "
+			    "(stored).\n"
+			    "# TYPE aivalue_page_cache_total counter\n"
+			    "aivalue_page_cache_total{result=\"hit\"} %llu\n"
+			    "aivalue_page_cache_total{result=\"miss\"} %llu\n"
+			    "aivalue_page_cache_total{result=\"stored\"} %llu\n",
 			    (unsigned long long)pc.hits, (unsigned long long)pc.misses,
 			    (unsigned long long)pc.stored);
 	}

@@ -382,7 +382,8 @@ static void adoption_workflows(struct strbuf *m, const struct adoption_report *r
 
 /* ---- GET /adoption ---- */
 
-static void adoption_page(struct http_request *req, struct http_response *res)
+static void adoption_page(struct http_request *req, struct http_response *res,
+			  const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct adoption_report r;
@@ -406,7 +407,7 @@ static void adoption_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</p></section><section class=\"card\"><p class=\"empty\">No usage "
 			      "imported yet: run <code>aivalue import usage FILE --format ...</code>"
 			      ".</p></section>");
-		pages_cache_put(req, "/adoption", m.buf);
+		pages_cache_put(req, page, m.buf);
 		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 		goto cleanup;
 	}
@@ -417,7 +418,7 @@ static void adoption_page(struct http_request *req, struct http_response *res)
 	if (r.org.suppressed) {
 		strbuf_addf(&m, "<section class=\"card\"><p class=\"empty\">Fewer than %d licensed "
 			    "people: no figures are shown.</p></section>", r.cfg.privacy_floor);
-		pages_cache_put(req, "/adoption", m.buf);
+		pages_cache_put(req, page, m.buf);
 		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 		goto cleanup;
 	}
@@ -430,7 +431,7 @@ static void adoption_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, "</div>");
 	adoption_cohorts(&m, &r);
 	adoption_workflows(&m, &r);
-	pages_cache_put(req, "/adoption", m.buf);
+	pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 cleanup:
 	if (have)
@@ -443,13 +444,7 @@ cleanup:
 /* A second visit to the same store state draws the kept body (pages_cache.c). */
 static void h_adoption_page(struct http_request *req, struct http_response *res)
 {
-	struct strbuf m = STRBUF_INIT;
-
-	if (pages_cache_get(req, "/adoption", &m))
-		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
-	else
-		adoption_page(req, res);
-	strbuf_release(&m);
+	pages_send_kept(req, res, "/adoption", "Adoption", "/adoption", adoption_page);
 }
 
 /* ---- GET /journeys ---- */
@@ -640,7 +635,8 @@ static void journeys_trend(struct strbuf *m, json_t *trend, json_t *finding, con
 	free(q);
 }
 
-static void journeys_page(struct http_request *req, struct http_response *res)
+static void journeys_page(struct http_request *req, struct http_response *res,
+			  const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct adoption_config cfg;
@@ -669,7 +665,7 @@ static void journeys_page(struct http_request *req, struct http_response *res)
 		journeys_quality(&m, channels);
 		journeys_trend(&m, json_object_get(rep, "volume_over_credibility"), finding, color);
 	}
-	pages_cache_put(req, "/journeys", m.buf);
+	pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, 200, "Journeys", "/journeys", m.buf);
 cleanup:
 	json_decref(rep);
@@ -679,13 +675,7 @@ cleanup:
 
 static void h_journeys_page(struct http_request *req, struct http_response *res)
 {
-	struct strbuf m = STRBUF_INIT;
-
-	if (pages_cache_get(req, "/journeys", &m))
-		http_page_send(req, res, 200, "Journeys", "/journeys", m.buf);
-	else
-		journeys_page(req, res);
-	strbuf_release(&m);
+	pages_send_kept(req, res, "/journeys", "Journeys", "/journeys", journeys_page);
 }
 
 const struct http_route http_adoption_page_routes[] = {

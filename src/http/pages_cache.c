@@ -101,6 +101,18 @@ void pages_cache_put(const struct http_request *req, const char *page, const cha
 	pthread_mutex_unlock(&bodies.mu);
 }
 
+void pages_send_kept(struct http_request *req, struct http_response *res, const char *page,
+		     const char *title, const char *current, pages_draw_fn draw)
+{
+	struct strbuf m = STRBUF_INIT;
+
+	if (pages_cache_get(req, page, &m))
+		http_page_send(req, res, 200, title, current, m.buf);
+	else
+		draw(req, res, page);
+	strbuf_release(&m);
+}
+
 void pages_cache_stats(struct evidence_cache_stats *out)
 {
 	pthread_mutex_lock(&bodies.mu);

@@ -514,7 +514,7 @@ static void h_log_page(struct http_request *req, struct http_response *res)
 {
 	const char *name = http_param(req, "name"), *by = http_query(req, "by");
 	const char *before = http_query(req, "before"), *min_s = http_query(req, "min_edge");
-	struct strbuf page = STRBUF_INIT, m = STRBUF_INIT;
+	struct strbuf page = STRBUF_INIT;
 
 	/* each part escaped, so that no two queries name the same page */
 	strbuf_addstr(&page, "/logs/");
@@ -525,11 +525,7 @@ static void h_log_page(struct http_request *req, struct http_response *res)
 	strbuf_add_html(&page, before ? before : "");
 	strbuf_addstr(&page, min_s ? "&min_edge=" : "&");
 	strbuf_add_html(&page, min_s ? min_s : "");
-	if (pages_cache_get(req, page.buf, &m))
-		http_page_send(req, res, 200, name, "/logs", m.buf);
-	else
-		log_page(req, res, page.buf);
-	strbuf_release(&m);
+	pages_send_kept(req, res, page.buf, name, "/logs", log_page);
 	strbuf_release(&page);
 }
 

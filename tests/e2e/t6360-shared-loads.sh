@@ -44,4 +44,26 @@ test_expect_success 'the report (one playbook computation) carries the same find
 	test_cmp alone in-report
 '
 
+# The demo imports journeys and outcomes (into usage_imports too) after the
+# last usage import stored the series; the series' fingerprint counts the
+# usage imports alone, so the scorecards read the stored points instead of
+# loading every usage event to compute them again (small demo: 139 usage
+# imports, 13 monthly points).  The same points as computed afresh on a
+# copy whose stored series are marked stale.
+test_expect_success 'the stored series serve the scorecards after the demo' '
+	aivalue metrics history repeat_use_rate --json >stored.json &&
+	json_get stored.json "(d[\"cache\"][\"source\"], d[\"cache\"][\"computed_points\"], d[\"cache\"][\"fingerprint\"].split()[0])" >cache &&
+	echo "('\''stored'\'', 0, '\''u139.139'\'')" >expect &&
+	test_cmp expect cache &&
+	workspace_copy stale &&
+	test_sql_on stale "UPDATE metric_series_marks SET usage = '\''u0.0'\''" &&
+	aivalue --db "$(workspace_db stale)" metrics history repeat_use_rate --json >computed.json &&
+	json_get computed.json "(d[\"cache\"][\"source\"], d[\"cache\"][\"computed_points\"])" >cache &&
+	echo "('\''computed'\'', 13)" >expect &&
+	test_cmp expect cache &&
+	json_get stored.json "d[\"lines\"]" >stored-points &&
+	json_get computed.json "d[\"lines\"]" >computed-points &&
+	test_cmp computed-points stored-points
+'
+
 test_done

@@ -39,13 +39,97 @@ static int32_t as_of_day(const struct evidence_env *env)
 }
 
 /*
- * Load the adoption report when usage was imported: 0 loaded (release r
- * and t), 1 no usage yet (*lacks says which import supplies it), or a
- * negative code.
+ * One load of the usage table and its month report for a whole
+ * computation (series_int.h: assess_usage_scope_begin).  Without a scope
+ * every caller loads and releases its own, as before.
+ */
+static _Thread_local struct {
+	int depth;                 /* nested scopes open on this thread */
+	int have;
+	const struct store *store; /* what the load was made from */
+	int32_t day;
+	struct adoption_report r;
+	struct usage_table t;
+} scope;
+static _Thread_local uint64_t usage_loads;
+
+uint64_t assess_usage_loads(void)
+{
+	return usage_loads;
+}
+
+void assess_usage_scope_begin(void)
+{
+	scope.depth++;
+}
+
+void assess_usage_scope_end(void)
+{
+	if (scope.depth > 0 && --scope.depth == 0 && scope.have) {
+		adoption_report_release(&scope.r);
+		utab_release(&scope.t);
+		scope.have = 0;
+		scope.store = NULL;
+	}
+}
+
+/*
+ * adoption_run(store, NULL, PERIOD_MONTH, day) into *r and *t: the
+ * scope's load when one is open (borrowed: hand both to usage_done,
+ * which leaves them to the scope), else a load of the caller's own in
+ * own_r and own_t.
+ */
+static int usage_run(const struct evidence_env *env, int32_t day, struct adoption_report *own_r,
+		     struct usage_table *own_t, struct adoption_report **r,
+		     struct usage_table **t, struct aiv_err *err)
+{
+	if (scope.depth > 0 && scope.have && scope.store == env->store && scope.day == day) {
+		*r = &scope.r;
+		*t = &scope.t;
+		return 0;
+	}
+	usage_loads++;
+	if (adoption_run(env->store, NULL, PERIOD_MONTH, day, own_r, own_t, err)) {
+		utab_release(own_t);
+		return err->code;
+	}
+	if (scope.depth > 0) {
+		if (scope.have) {
+			adoption_report_release(&scope.r);
+			utab_release(&scope.t);
+		}
+		scope.r = *own_r;
+		scope.t = *own_t;
+		scope.have = 1;
+		scope.store = env->store;
+		scope.day = day;
+		*r = &scope.r;
+		*t = &scope.t;
+		return 0;
+	}
+	*r = own_r;
+	*t = own_t;
+	return 0;
+}
+
+/* Release what usage_run gave unless the scope holds it. */
+static void usage_done(struct adoption_report *r, struct usage_table *t)
+{
+	if (scope.have && r == &scope.r)
+		return;
+	adoption_report_release(r);
+	utab_release(t);
+}
+
+/*
+ * Load the adoption report when usage was imported: 0 loaded (hand r and
+ * t to usage_done), 1 no usage yet (*lacks says which import supplies
+ * it), or a negative code.
  */
 static int load_adoption(const struct evidence_env *env, const char **lacks,
-			 const char *lacks_text, struct adoption_report *r,
-			 struct usage_table *t, struct aiv_err *err)
+			 const char *lacks_text, struct adoption_report *own_r,
+			 struct usage_table *own_t, struct adoption_report **r,
+			 struct usage_table **t, struct aiv_err *err)
 {
 	struct import_stats is;
 
@@ -55,11 +139,7 @@ static int load_adoption(const struct evidence_env *env, const char **lacks,
 		*lacks = lacks_text;
 		return 1;
 	}
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, as_of_day(env), r, t, err)) {
-		utab_release(t);
-		return err->code;
-	}
-	return 0;
+	return usage_run(env, as_of_day(env), own_r, own_t, r, t, err);
 }
 
 /* The two-tier finding's typed figures: the tests it crossed, then the organisation's. */
@@ -102,22 +182,21 @@ static int det_two_tier(const struct evidence_env *env, const struct phase_verdi
 			struct aiv_err *err)
 {
 	struct adoption_two_tier tt;
-	struct adoption_report r;
-	struct usage_table t;
+	struct adoption_report own_r, *r;
+	struct usage_table own_t, *t;
 	int ret;
 
 	(void)pv;
 	(void)data;
 	if ((ret = load_adoption(env, lacks, "AI-usage imports (aivalue import usage)",
-				 &r, &t, err)))
+				 &own_r, &own_t, &r, &t, err)))
 		return ret;
-	if (adoption_two_tier(&r, env->cat, &tt))
+	if (adoption_two_tier(r, env->cat, &tt))
 		two_tier_figures(findings_add(out, env->cat, "two_tier_workforce", "organisation",
 					      "high", adoption_two_tier_evidence_json(&tt), "%s",
 					      tt.summary), &tt);
 	adoption_two_tier_release(&tt);
-	adoption_report_release(&r);
-	utab_release(&t);
+	usage_done(r, t);
 	return 0;
 }
 
@@ -166,7 +245,9 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 	}
 	if (adoption_config_load(&cfg, NULL, err))
 		return err->code;
-	if (journeys_run(env->store, &cfg, &r, err))
+	/* the journeys the AI channel's metrics read: one load of every journey for both */
+	memset(&r, 0, sizeof(r));
+	if (assess_journeys_shared(env, &cfg, &r.windows, &r.trend, err))
 		return err->code;
 	if ((summary = journeys_finding_summary(&r, env->cat)))
 		volume_figures(findings_add(out, env->cat, "volume_over_credibility",
@@ -174,7 +255,6 @@ static int det_volume(const struct evidence_env *env, const struct phase_verdict
 					    json_pack("{s:o}", "evidence", journeys_trend_json(&r.trend)),
 					    "%s", summary), &r.trend);
 	free(summary);
-	journeys_result_release(&r);
 	return 0;
 }
 
@@ -185,22 +265,21 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 {
 	struct adoption_register reg = { NULL, NULL };
 	struct adoption_shadow sh;
-	struct adoption_report r;
-	struct usage_table t;
+	struct adoption_report own_r, *r;
+	struct usage_table own_t, *t;
 	int ret;
 
 	(void)pv;
 	(void)data;
 	if ((ret = load_adoption(env, lacks,
 				 "AI-usage imports (aivalue import usage) and a Tool register",
-				 &r, &t, err)))
+				 &own_r, &own_t, &r, &t, err)))
 		return ret;
 	if (adoption_register_load(env->store, &reg, err)) {
-		adoption_report_release(&r);
-		utab_release(&t);
+		usage_done(r, t);
 		return err->code;
 	}
-	if (adoption_shadow_ai(&t, &r, &reg, &sh)) {
+	if (adoption_shadow_ai(t, r, &reg, &sh)) {
 		struct finding *fd;
 		size_t k;
 
@@ -227,8 +306,7 @@ static int det_shadow(const struct evidence_env *env, const struct phase_verdict
 		adoption_shadow_release(&sh);
 	}
 	adoption_register_release(&reg);
-	adoption_report_release(&r);
-	utab_release(&t);
+	usage_done(r, t);
 	return 0;
 }
 
@@ -358,8 +436,8 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 {
 	struct adoption_facts *f = &facts_cache;
 	struct import_stats is;
-	struct adoption_report r;
-	struct usage_table t;
+	struct adoption_report own_r, *r;
+	struct usage_table own_t, *t;
 	int32_t day = as_of_day(env);
 	int64_t n, last;
 	int rc;
@@ -379,30 +457,27 @@ static int adoption_facts(const struct evidence_env *env, struct adoption_facts 
 	f->day = day;
 	if (n == 0)
 		return 0;
-	if (adoption_run(env->store, NULL, PERIOD_MONTH, 0, &r, &t, err)) {
-		utab_release(&t);
+	if (usage_run(env, 0, &own_r, &own_t, &r, &t, err)) {
 		f->store = NULL;
 		return err->code;
 	}
-	if (day && (t.n == 0 || day < t.min_day)) {
+	if (day && (t->n == 0 || day < t->min_day)) {
 		/* nothing used yet on that day: no figure, not a measured 0 */
 		f->before_first = 1;
-	} else if (day && day < r.as_of) {
+	} else if (day && day < r->as_of) {
 		struct adoption_report past;
-		struct adoption_config cfg = r.cfg;
-		if (adoption_compute(&t, &cfg, PERIOD_MONTH, day, &past, err)) {
-			adoption_report_release(&r);
-			utab_release(&t);
+		struct adoption_config cfg = r->cfg;
+		if (adoption_compute(t, &cfg, PERIOD_MONTH, day, &past, err)) {
+			usage_done(r, t);
 			f->store = NULL;
 			return err->code;
 		}
-		assess_adoption_facts_of(&t, &past, env->cat, f);
+		assess_adoption_facts_of(t, &past, env->cat, f);
 		adoption_report_release(&past);
 	} else {
-		assess_adoption_facts_of(&t, &r, env->cat, f);
+		assess_adoption_facts_of(t, r, env->cat, f);
 	}
-	adoption_report_release(&r);
-	utab_release(&t);
+	usage_done(r, t);
 	return 0;
 }
 

@@ -49,6 +49,7 @@
 #include "metrics/process.h"
 #include "metrics/stats.h"
 #include "playbook.h"
+#include "series_int.h"
 
 #define WINDOW_US (90LL * 86400 * 1000000)
 
@@ -398,10 +399,12 @@ static struct {
 	char key[EVIDENCE_KEY_LEN];
 	int have;
 	struct journey_windows w;
-} jr = { PTHREAD_MUTEX_INITIALIZER, "", 0, { 0 } };
+	struct journey_trend trend;
+} jr = { .mu = PTHREAD_MUTEX_INITIALIZER }; /* the rest zero: nothing kept */
 
-static int journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
-			   struct journey_windows *out, struct aiv_err *err)
+int assess_journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
+			   struct journey_windows *out, struct journey_trend *trend,
+			   struct aiv_err *err)
 {
 	char key[EVIDENCE_KEY_LEN];
 	struct journeys_result r;
@@ -418,11 +421,15 @@ static int journeys_shared(const struct evidence_env *env, const struct adoption
 			return ret;
 		}
 		jr.w = r.windows;
+		jr.trend = r.trend;
 		jr.have = 1;
 		journeys_result_release(&r);
 		snprintf(jr.key, sizeof(jr.key), "%s", key);
 	}
-	*out = jr.w;
+	if (out)
+		*out = jr.w;
+	if (trend)
+		*trend = jr.trend;
 	pthread_mutex_unlock(&jr.mu);
 	return 0;
 }
@@ -464,7 +471,7 @@ static int ev_journeys(const struct evidence_env *env, const char *metric,
 		return 0;
 	}
 	if ((ret = adoption_config_load(&cfg, NULL, err)) ||
-	    (ret = journeys_shared(env, &cfg, &w, err)))
+	    (ret = assess_journeys_shared(env, &cfg, &w, NULL, err)))
 		return ret;
 	if (!w.present) {
 		snprintf(out->source, sizeof(out->source),

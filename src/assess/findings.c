@@ -28,6 +28,7 @@
 #include "core/cjson.h"
 #include "core/timeutil.h"
 #include "playbook.h"
+#include "series_int.h"
 
 #define MAX_DETECTORS 32
 
@@ -274,8 +275,23 @@ static int cmp_finding(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
+static int compute_findings(const struct evidence_env *env, const struct phase_verdict *pv,
+			    struct finding_list *out, struct aiv_err *err);
+
+/* The detectors share one usage load (series_int.h), freed when they are done. */
 int findings_compute(const struct evidence_env *env, const struct phase_verdict *pv,
 		     struct finding_list *out, struct aiv_err *err)
+{
+	int ret;
+
+	assess_usage_scope_begin();
+	ret = compute_findings(env, pv, out, err);
+	assess_usage_scope_end();
+	return ret;
+}
+
+static int compute_findings(const struct evidence_env *env, const struct phase_verdict *pv,
+			    struct finding_list *out, struct aiv_err *err)
 {
 	const struct catalog *cat = env->cat;
 	char lacks_buf[160];

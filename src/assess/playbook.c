@@ -19,6 +19,7 @@
 #include "library.h"
 #include "playbook.h"
 #include "series.h"
+#include "series_int.h"
 #include "unit_value.h"
 
 void assess_register(const char *qpath)
@@ -33,9 +34,29 @@ void assess_register(const char *qpath)
 	assess_state_register();
 }
 
+static int compute_state(struct store *s, const struct catalog *cat, const char *qpath,
+			 const char *industry, int64_t now, int as_of,
+			 struct playbook_state *out, struct aiv_err *err);
+
+/*
+ * The phase, the findings and the metrics' evidence share one load of the
+ * usage table (series_int.h), freed before the state is returned.
+ */
 static int compute(struct store *s, const struct catalog *cat, const char *qpath,
 		   const char *industry, int64_t now, int as_of, struct playbook_state *out,
 		   struct aiv_err *err)
+{
+	int ret;
+
+	assess_usage_scope_begin();
+	ret = compute_state(s, cat, qpath, industry, now, as_of, out, err);
+	assess_usage_scope_end();
+	return ret;
+}
+
+static int compute_state(struct store *s, const struct catalog *cat, const char *qpath,
+			 const char *industry, int64_t now, int as_of,
+			 struct playbook_state *out, struct aiv_err *err)
 {
 	size_t i;
 	int ret;

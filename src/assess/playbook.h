@@ -177,6 +177,12 @@ struct finding *findings_add(struct finding_list *out, const struct catalog *cat
 			     const char *mode, const char *subject, const char *severity,
 			     json_t *figures, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/*
+ * Loads of the usage table the detectors and adoption metrics made on
+ * this thread (tests): a playbook computation makes one, however many
+ * detectors and metrics read it.
+ */
+uint64_t assess_usage_loads(void);
 /* Run every catalog failure mode's detector, in catalog order. */
 int findings_compute(const struct evidence_env *env, const struct phase_verdict *phase,
 		     struct finding_list *out, struct aiv_err *err);

@@ -29,6 +29,29 @@ struct adoption_facts {
 	int prof_active;
 };
 
+/*
+ * A computation that asks several detectors and adoption metrics (the
+ * playbook, the findings) loads the usage table and its month report once
+ * between begin and end, instead of once per detector and once for the
+ * metrics (3.65M events on the large demo); end frees it, so nothing stays
+ * resident between requests.  Scopes nest; per thread.  Nothing between
+ * begin and end may write usage rows.
+ */
+void assess_usage_scope_begin(void);
+void assess_usage_scope_end(void);
+
+/*
+ * The AI channel's journey windows and trend test (journeys_run), kept
+ * for the store state's cache key (evidence.h) so that the journey
+ * metrics and the volume-over-credibility detector load the journeys
+ * once; either out may be NULL.
+ */
+struct journey_windows;
+struct journey_trend;
+int assess_journeys_shared(const struct evidence_env *env, const struct adoption_config *cfg,
+			   struct journey_windows *out, struct journey_trend *trend,
+			   struct aiv_err *err);
+
 /* Fill the figures of f (have = 1) from report r over table t. */
 void assess_adoption_facts_of(const struct usage_table *t, struct adoption_report *r,
 			      const struct catalog *cat, struct adoption_facts *f);

@@ -21,6 +21,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "ledger/state.h"
+#include "pages.h"
 #include "routes.h"
 
 #define AUDIT_LOG_MAX 1000
@@ -278,6 +279,16 @@ static void h_apply(struct http_request *req, struct http_response *res)
 
 /* ---- Prometheus text ---- */
 
+/* A cache's counters in Prometheus text: NAME{result="hit|miss|stored"}. */
+static void cache_counter(struct strbuf *b, const char *name, const char *help,
+			  const struct evidence_cache_stats *st)
+{
+	strbuf_addf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	strbuf_addf(b, "%s{result=\"hit\"} %llu\n", name, (unsigned long long)st->hits);
+	strbuf_addf(b, "%s{result=\"miss\"} %llu\n", name, (unsigned long long)st->misses);
+	strbuf_addf(b, "%s{result=\"stored\"} %llu\n", name, (unsigned long long)st->stored);
+}
+
 static void h_metrics(struct http_request *req, struct http_response *res)
 {
 	struct aiv_err err = AIV_ERR_INIT;
@@ -304,14 +315,12 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 	{
 		struct evidence_cache_stats pc;
 		playbook_cache_stats(&pc);
-		strbuf_addf(b, "# HELP aivalue_playbook_cache_total Playbook computations served "
-			    "from the cache (hit), started (miss) and finished into it (stored).\n"
-			    "# TYPE aivalue_playbook_cache_total counter\n"
-			    "aivalue_playbook_cache_total{result=\"hit\"} %llu\n"
-			    "aivalue_playbook_cache_total{result=\"miss\"} %llu\n"
-			    "aivalue_playbook_cache_total{result=\"stored\"} %llu\n",
-			    (unsigned long long)pc.hits, (unsigned long long)pc.misses,
-			    (unsigned long long)pc.stored);
+		cache_counter(b, "aivalue_playbook_cache_total", "Playbook computations served "
+			      "from the cache (hit), started (miss) and finished into it (stored).", &pc);
+		pages_cache_stats(&pc);
+		cache_counter(b, "aivalue_page_cache_total", "Page bodies (/adoption, /journeys, "
+			      "/logs/NAME) served from the kept ones (hit), drawn (miss) and kept "
+			      "(stored).", &pc);
 	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");

@@ -36,4 +36,25 @@ void pages_value_overview(struct http_request *req, struct strbuf *m);
 struct metric_summary;
 void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s);
 
+/*
+ * The body HTML of a page that reads every usage event, journey or log
+ * event, kept per store state (the evidence cache key) and `page` (path
+ * and query) for the evidence cache's time-to-live (pages_cache.c).
+ * get: 1 and the body appended to *body, or 0; put: keep a 200 body.
+ */
+int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body);
+void pages_cache_put(const struct http_request *req, const char *page, const char *html);
+/*
+ * Send the kept body of `page` in the layout (title, current as
+ * http_page_send takes them), else draw(req, res, page), which keeps its
+ * 200 body with pages_cache_put(req, page, body).
+ */
+typedef void (*pages_draw_fn)(struct http_request *req, struct http_response *res,
+			      const char *page);
+void pages_send_kept(struct http_request *req, struct http_response *res, const char *page,
+		     const char *title, const char *current, pages_draw_fn draw);
+/* Bodies served from the kept ones (hit), drawn (miss) and kept (stored). */
+struct evidence_cache_stats;
+void pages_cache_stats(struct evidence_cache_stats *out);
+
 #endif

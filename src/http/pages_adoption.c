@@ -382,7 +382,8 @@ static void adoption_workflows(struct strbuf *m, const struct adoption_report *r
 
 /* ---- GET /adoption ---- */
 
-static void h_adoption_page(struct http_request *req, struct http_response *res)
+static void adoption_page(struct http_request *req, struct http_response *res,
+			  const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct adoption_report r;
@@ -406,6 +407,7 @@ static void h_adoption_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</p></section><section class=\"card\"><p class=\"empty\">No usage "
 			      "imported yet: run <code>aivalue import usage FILE --format ...</code>"
 			      ".</p></section>");
+		pages_cache_put(req, page, m.buf);
 		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 		goto cleanup;
 	}
@@ -416,6 +418,7 @@ static void h_adoption_page(struct http_request *req, struct http_response *res)
 	if (r.org.suppressed) {
 		strbuf_addf(&m, "<section class=\"card\"><p class=\"empty\">Fewer than %d licensed "
 			    "people: no figures are shown.</p></section>", r.cfg.privacy_floor);
+		pages_cache_put(req, page, m.buf);
 		http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 		goto cleanup;
 	}
@@ -428,6 +431,7 @@ static void h_adoption_page(struct http_request *req, struct http_response *res)
 	strbuf_addstr(&m, "</div>");
 	adoption_cohorts(&m, &r);
 	adoption_workflows(&m, &r);
+	pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, 200, "Adoption", "/adoption", m.buf);
 cleanup:
 	if (have)
@@ -435,6 +439,12 @@ cleanup:
 	utab_release(&t);
 	free(heat);
 	strbuf_release(&m);
+}
+
+/* A second visit to the same store state draws the kept body (pages_cache.c). */
+static void h_adoption_page(struct http_request *req, struct http_response *res)
+{
+	pages_send_kept(req, res, "/adoption", "Adoption", "/adoption", adoption_page);
 }
 
 /* ---- GET /journeys ---- */
@@ -625,7 +635,8 @@ static void journeys_trend(struct strbuf *m, json_t *trend, json_t *finding, con
 	free(q);
 }
 
-static void h_journeys_page(struct http_request *req, struct http_response *res)
+static void journeys_page(struct http_request *req, struct http_response *res,
+			  const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct adoption_config cfg;
@@ -654,11 +665,17 @@ static void h_journeys_page(struct http_request *req, struct http_response *res)
 		journeys_quality(&m, channels);
 		journeys_trend(&m, json_object_get(rep, "volume_over_credibility"), finding, color);
 	}
+	pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, 200, "Journeys", "/journeys", m.buf);
 cleanup:
 	json_decref(rep);
 	json_decref(finding);
 	strbuf_release(&m);
+}
+
+static void h_journeys_page(struct http_request *req, struct http_response *res)
+{
+	pages_send_kept(req, res, "/journeys", "Journeys", "/journeys", journeys_page);
 }
 
 const struct http_route http_adoption_page_routes[] = {

@@ -417,7 +417,7 @@ static void compare_form(struct strbuf *m, const char *name, const char *by,
 		      "Compare</button></form></section>");
 }
 
-static void h_log_page(struct http_request *req, struct http_response *res)
+static void log_page(struct http_request *req, struct http_response *res, const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	const char *name = http_param(req, "name");
@@ -494,6 +494,8 @@ static void h_log_page(struct http_request *req, struct http_response *res)
 	dfg_section(&m, &l, &ps, min_edge);
 	variants_table(&m, &l, &ps);
 	compare_form(&m, name, by, before);
+	if (status == 200)
+		pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, status, name, "/logs", m.buf);
 cleanup:
 	pjson_cohorts_release(&co);
@@ -504,6 +506,29 @@ cleanup:
 }
 
 /* Pages for every human role, as the other dashboard pages. */
+/*
+ * A second visit to the same log, query and store state draws the kept
+ * body (pages_cache.c) instead of loading every event of the log again.
+ */
+static void h_log_page(struct http_request *req, struct http_response *res)
+{
+	const char *name = http_param(req, "name"), *by = http_query(req, "by");
+	const char *before = http_query(req, "before"), *min_s = http_query(req, "min_edge");
+	struct strbuf page = STRBUF_INIT;
+
+	/* each part escaped, so that no two queries name the same page */
+	strbuf_addstr(&page, "/logs/");
+	strbuf_add_html(&page, name ? name : "");
+	strbuf_addstr(&page, by ? "?by=" : "?");
+	strbuf_add_html(&page, by ? by : "");
+	strbuf_addstr(&page, before ? "&before=" : "&");
+	strbuf_add_html(&page, before ? before : "");
+	strbuf_addstr(&page, min_s ? "&min_edge=" : "&");
+	strbuf_add_html(&page, min_s ? min_s : "");
+	pages_send_kept(req, res, page.buf, name, "/logs", log_page);
+	strbuf_release(&page);
+}
+
 const struct http_route http_process_page_routes[] = {
 	{ "GET", "/logs", ROLE_HUMANS, R_PAGE, h_logs_page,
 	  "dashboard: event logs", "dashboard", NULL, "text/html" },

@@ -4,13 +4,14 @@
  */
 #include "import_queries.h"
 
-int import_stats(struct store *s, struct import_stats *out, struct aiv_err *err)
+static int stats(struct store *s, const char *sql, struct import_stats *out,
+		 struct aiv_err *err)
 {
 	struct store_stmt *st;
 	int rc;
 
 	out->imports = out->last_id = 0;
-	st = store_prepare(s, "SELECT count(*), coalesce(max(id), 0) FROM usage_imports", err);
+	st = store_prepare(s, sql, err);
 	if (!st)
 		return err->code;
 	rc = store_step(st, err);
@@ -20,6 +21,17 @@ int import_stats(struct store *s, struct import_stats *out, struct aiv_err *err)
 	}
 	store_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+int import_stats(struct store *s, struct import_stats *out, struct aiv_err *err)
+{
+	return stats(s, "SELECT count(*), coalesce(max(id), 0) FROM usage_imports", out, err);
+}
+
+int import_usage_stats(struct store *s, struct import_stats *out, struct aiv_err *err)
+{
+	return stats(s, "SELECT count(*), coalesce(max(id), 0) FROM usage_imports"
+		     " WHERE kind = 'usage'", out, err);
 }
 
 int import_journey_event_count(struct store *s, int64_t *n, struct aiv_err *err)

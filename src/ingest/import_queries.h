@@ -18,6 +18,11 @@ struct import_stats {
 };
 /* Fill *out.  0 or a negative code with err filled. */
 int import_stats(struct store *s, struct import_stats *out, struct aiv_err *err);
+/*
+ * The same over the AI-usage imports alone (kind usage: not the journeys
+ * or outcomes, which share the table and no usage figure reads).
+ */
+int import_usage_stats(struct store *s, struct import_stats *out, struct aiv_err *err);
 
 /* *n = imported customer-journey events.  0 or a negative code. */
 int import_journey_event_count(struct store *s, int64_t *n, struct aiv_err *err);

@@ -1,0 +1,112 @@
+/*
+ * test_usage_scope.c - a playbook computation loads the usage table once:
+ * the phase's adoption metrics, the two-tier and the shadow-AI detectors
+ * share one load (assess/series_int.h's scope) instead of loading all the
+ * usage events three times (issue 15: the large demo's overview), and the
+ * findings are the same as when each detector loads its own.
+ */
+#include "aiv.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "apply/apply.h"
+#include "assess/evidence.h"
+#include "assess/playbook.h"
+#include "cli/cmd.h"
+#include "core/timeutil.h"
+#include "ingest/identity.h"
+#include "ingest/usage.h"
+#include "org/org.h"
+
+static char datadir[512];
+
+static const char *data(const char *name)
+{
+	static char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, name);
+	return path;
+}
+
+static void test_one_load_per_playbook(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	struct usage_summary sum;
+	struct usage_opts o;
+	struct playbook_state ps;
+	struct finding_list alone;
+	struct store *s;
+	struct catalog *cat;
+	char dir[] = "/tmp/aiv-uscope-XXXXXX", db[64], cmd[128];
+	const char *paths[1];
+	json_t *a, *b;
+	uint64_t n0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/a.db", dir);
+	org_register_kinds();
+	ingest_register_kinds();
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	assert_int_equal(catalog_load(&cat, NULL, &err), 0);
+	paths[0] = data("people.yaml");
+	assert_int_equal(apply_sources(s, cat, "test", paths, 1, NULL, 0, 0, &res, &err), 0);
+	apply_result_release(&res);
+	memset(&o, 0, sizeof(o));
+	o.format = "copilot-users";
+	assert_int_equal(usage_import_file(s, "test", data("copilot-users-1-day.ndjson"), &o,
+					   &sum, &err), 0);
+	assert_int_equal(sum.rows, 5);
+	usage_summary_release(&sum);
+
+	evidence_cache_enable(0);
+	n0 = assess_usage_loads();
+	assert_int_equal(playbook_compute(s, cat, assess_questionnaire_path(), NULL, time_now_us(),
+					  &ps, &err), 0);
+	/* the phase's metrics, two_tier_workforce and shadow_ai: one load, not three */
+	assert_int_equal(assess_usage_loads() - n0, 1);
+
+	/* the detectors on their own (a new scope, so a new load): the same findings */
+	n0 = assess_usage_loads();
+	assert_int_equal(findings_compute(&ps.env, &ps.pv, &alone, &err), 0);
+	assert_int_equal(assess_usage_loads() - n0, 1);
+	a = finding_list_json(&ps.fl);
+	b = finding_list_json(&alone);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	finding_list_release(&alone);
+	playbook_release(&ps);
+
+	store_close(s);
+	catalog_free(cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd)) {
+		/* a leftover temp dir is harmless */
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_load_per_playbook),
+	};
+	const char *slash;
+
+	/* the fixtures live in tests/data/usage, next to tests/unit */
+	slash = strrchr(__FILE__, '/');
+	snprintf(datadir, sizeof(datadir), "%.*s/../data/usage",
+		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
+	cli_register_schema();
+	assess_register(NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -49,9 +49,11 @@ struct store_backend {
 	 * optional (NULL: store.c runs the prepared INSERT per row):
 	 * store_bulk_*.  begin gets a table and its column list (names only),
 	 * row a row's values as text (NULL: SQL NULL), end the end or, with
-	 * abort_msg, an abandoned bulk (the transaction then fails).
+	 * abort_msg, an abandoned bulk (the transaction then fails).  deferred:
+	 * store_bulk_begin_deferred, other statements run between rows.
 	 */
-	void *(*bulk_begin)(void *conn, const char *table, const char *cols, struct aiv_err *err);
+	void *(*bulk_begin)(void *conn, const char *table, const char *cols, int deferred,
+			    struct aiv_err *err);
 	int (*bulk_row)(void *bulk, int n, const char *const *vals, const size_t *lens,
 			struct aiv_err *err);
 	int (*bulk_end)(void *bulk, const char *abort_msg, struct aiv_err *err);

@@ -4,6 +4,10 @@
  *
  * The URI goes to PQconnectdb as it is, so libpq's conventions hold:
  * PGPASSFILE / ~/.pgpass, sslmode=..., service=... and the PG* variables.
+ * One addition: when neither the URI, a service nor $PGCONNECT_TIMEOUT
+ * says connect_timeout, it is PG_CONNECT_TIMEOUT seconds (libpq would wait
+ * for as long as the kernel's TCP retries, minutes, on a host that vanished
+ * without refusing: a failover to another address).
  * The database must exist (createdb); `aivalue init` fills it.
  *
  * Statements: callers write `?` (or `?N`) placeholders; prepare rewrites
@@ -81,6 +85,9 @@
 /* reconnect backoff: first try at once, then 100 ms doubling to 2 s */
 #define PG_BACKOFF_FIRST_MS 100
 #define PG_BACKOFF_MAX_MS 2000
+
+/* libpq's connect_timeout when nothing else sets it (seconds, as text) */
+#define PG_CONNECT_TIMEOUT "10"
 
 struct pg_conn {
 	PGconn *c;
@@ -304,6 +311,34 @@ static int ready(struct pg_conn *pc, struct aiv_err *err)
 	return reconnect(pc, err);
 }
 
+/* The option's value as the URI (opts: PQconninfoParse's) gives it, or NULL. */
+static const char *conninfo_val(const PQconninfoOption *opts, const char *key)
+{
+	for (; opts->keyword; opts++)
+		if (!strcmp(opts->keyword, key))
+			return opts->val && *opts->val ? opts->val : NULL;
+	return NULL;
+}
+
+/*
+ * PQconnectdb(uri), with connect_timeout PG_CONNECT_TIMEOUT unless the
+ * URI, a service (its file may set one) or $PGCONNECT_TIMEOUT sets it.
+ * The default comes first and the URI after it, expanded: the URI's own
+ * settings win (PQconnectdbParams with expand_dbname).  PQreset on a
+ * reconnect keeps the same settings.
+ */
+static PGconn *connect_with_timeout(const char *uri, const PQconninfoOption *opts)
+{
+	static const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *vals[] = { PG_CONNECT_TIMEOUT, uri, NULL };
+	const char *env = getenv("PGCONNECT_TIMEOUT");
+
+	if (conninfo_val(opts, "connect_timeout") || conninfo_val(opts, "service") ||
+	    (env && *env) || ((env = getenv("PGSERVICE")) && *env))
+		return PQconnectdb(uri);
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 static int pg_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
@@ -325,10 +360,10 @@ static int pg_open(void **conn, const char *uri, unsigned flags,
 		PQfreemem(perr);
 		return AIV_EINPUT;
 	}
-	PQconninfoFree(opts);
 	pc = xcalloc(1, sizeof(*pc));
 	snprintf(pc->shown, sizeof(pc->shown), "%s", shown);
-	pc->c = PQconnectdb(uri);
+	pc->c = connect_with_timeout(uri, opts);
+	PQconninfoFree(opts);
 	if (PQstatus(pc->c) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(pc->c);
 

@@ -16,6 +16,13 @@
  * written \N, and a backslash, tab, newline or carriage return in a value
  * escaped with a backslash.  The table and column names come from
  * store.c's parse of the INSERT (letters, digits and '_' only).
+ *
+ * Deferred (store_bulk_begin_deferred): no COPY is open between rows.  The
+ * rows wait in the buffer and go as one whole COPY (begin, data, end) when
+ * it holds DEFER_FLUSH bytes and at the end, so other statements and other
+ * deferred bulks run on the connection meanwhile.  That is what an
+ * importer writing rows of four tables interleaved needs: the demo's usage
+ * exports took 15 s on PostgreSQL as a round trip per row, 2 s on SQLite.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +31,7 @@
 #include "pg_copy.h"
 
 #define COPY_CHUNK 65536
+#define DEFER_FLUSH (1024 * 1024)
 
 struct pg_copy {
 	void *conn;
@@ -31,6 +39,8 @@ struct pg_copy {
 	char *buf;
 	size_t len, alloc;
 	char table[64];
+	char *cols;   /* deferred: the column list, for each COPY it opens */
+	int deferred;
 };
 
 static void put(struct pg_copy *pc, const char *p, size_t n)
@@ -77,9 +87,10 @@ static int send_buf(struct pg_copy *pc, struct aiv_err *err)
 	return 0;
 }
 
-void *pg_copy_begin(void *conn, const char *table, const char *cols, struct aiv_err *err)
+static int flush_whole(struct pg_copy *pc, struct aiv_err *err);
+
+static PGresult *copy_start(void *conn, const char *table, const char *cols)
 {
-	struct pg_copy *pc;
 	char *sql;
 	PGresult *r;
 	size_t n = strlen(table) + strlen(cols) + 32;
@@ -88,15 +99,30 @@ void *pg_copy_begin(void *conn, const char *table, const char *cols, struct aiv_
 	snprintf(sql, n, "COPY %s(%s) FROM STDIN", table, cols);
 	r = PQexec(pg_conn_pq(conn), sql);
 	free(sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		pg_conn_fail(conn, r, err, "COPY");
+	return r;
+}
+
+void *pg_copy_begin(void *conn, const char *table, const char *cols, int deferred,
+		    struct aiv_err *err)
+{
+	struct pg_copy *pc;
+	PGresult *r;
+
+	if (!deferred) {
+		r = copy_start(conn, table, cols);
+		if (PQresultStatus(r) != PGRES_COPY_IN) {
+			pg_conn_fail(conn, r, err, "COPY");
+			PQclear(r);
+			return NULL;
+		}
 		PQclear(r);
-		return NULL;
 	}
-	PQclear(r);
 	pc = xcalloc(1, sizeof(*pc));
 	pc->conn = conn;
 	pc->c = pg_conn_pq(conn);
+	pc->deferred = deferred;
+	if (deferred)
+		pc->cols = xstrdup(cols);
 	snprintf(pc->table, sizeof(pc->table), "%s", table);
 	return pc;
 }
@@ -116,12 +142,14 @@ int pg_copy_row(void *bulk, int n, const char *const *vals, const size_t *lens,
 			put_escaped(pc, vals[i], lens[i]);
 	}
 	put(pc, "\n", 1);
+	if (pc->deferred)
+		return pc->len >= DEFER_FLUSH ? flush_whole(pc, err) : 0;
 	return pc->len >= COPY_CHUNK ? send_buf(pc, err) : 0;
 }
 
-int pg_copy_end(void *bulk, const char *abort_msg, struct aiv_err *err)
+/* Send the end (or abort_msg) of the open COPY and read its result. */
+static int finish_copy(struct pg_copy *pc, const char *abort_msg, struct aiv_err *err)
 {
-	struct pg_copy *pc = bulk;
 	PGresult *r;
 	int ret = 0;
 
@@ -139,6 +167,42 @@ int pg_copy_end(void *bulk, const char *abort_msg, struct aiv_err *err)
 		}
 		PQclear(r);
 	}
+	pc->len = 0;
+	return ret;
+}
+
+/* Deferred: the buffered rows as one whole COPY. */
+static int flush_whole(struct pg_copy *pc, struct aiv_err *err)
+{
+	PGresult *r;
+
+	if (!pc->len)
+		return 0;
+	r = copy_start(pc->conn, pc->table, pc->cols);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		char what[96];
+		int ret;
+
+		snprintf(what, sizeof(what), "COPY %s", pc->table);
+		ret = pg_conn_fail(pc->conn, r, err, what);
+		PQclear(r);
+		pc->len = 0;
+		return ret;
+	}
+	PQclear(r);
+	return finish_copy(pc, NULL, err);
+}
+
+int pg_copy_end(void *bulk, const char *abort_msg, struct aiv_err *err)
+{
+	struct pg_copy *pc = bulk;
+	int ret;
+
+	if (pc->deferred)
+		ret = abort_msg ? 0 : flush_whole(pc, err); /* abandoned: the rest is dropped */
+	else
+		ret = finish_copy(pc, abort_msg, err);
+	free(pc->cols);
 	free(pc->buf);
 	free(pc);
 	return ret;

@@ -16,7 +16,8 @@ PGconn *pg_conn_pq(void *conn);
 int pg_conn_fail(void *conn, PGresult *r, struct aiv_err *err, const char *what);
 
 /* backend hooks (backend.h): start a COPY, add one row, send the end */
-void *pg_copy_begin(void *conn, const char *table, const char *cols, struct aiv_err *err);
+void *pg_copy_begin(void *conn, const char *table, const char *cols, int deferred,
+		    struct aiv_err *err);
 int pg_copy_row(void *bulk, int n, const char *const *vals, const size_t *lens,
 		struct aiv_err *err);
 int pg_copy_end(void *bulk, const char *abort_msg, struct aiv_err *err);

@@ -26,7 +26,7 @@
 	X(PQclear) X(PQexec) X(PQresultStatus) X(PQgetvalue) X(PQftype) X(PQfreemem)    \
 	X(PQcmdTuples) X(PQntuples) X(PQresultErrorField) X(PQfinish) X(PQprepare)    \
 	X(PQnfields) X(PQgetisnull) X(PQescapeLiteral) X(PQescapeIdentifier)          \
-	X(PQerrorMessage) X(PQdb) X(PQconnectdb) X(PQcmdStatus) X(PQunescapeBytea)    \
+	X(PQerrorMessage) X(PQdb) X(PQconnectdb) X(PQconnectdbParams) X(PQcmdStatus) X(PQunescapeBytea)    \
 	X(PQtransactionStatus) X(PQstatus) X(PQsetNoticeProcessor) X(PQgetlength)     \
 	X(PQfname) X(PQexecPrepared) X(PQexecParams) X(PQconninfoParse)               \
 	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
@@ -151,6 +151,12 @@ char *PQdb(const PGconn *conn)
 PGconn *PQconnectdb(const char *conninfo)
 {
 	return loaded() ? lz.PQconnectdb(conninfo) : NULL;
+}
+
+PGconn *PQconnectdbParams(const char *const *keywords, const char *const *values,
+			  int expand_dbname)
+{
+	return loaded() ? lz.PQconnectdbParams(keywords, values, expand_dbname) : NULL;
 }
 
 char *PQcmdStatus(PGresult *res)

@@ -624,6 +624,7 @@ struct store_bulk {
 	char nums[BULK_MAX_COLS][32]; /* an int's or a double's text */
 	char *hex[BULK_MAX_COLS];      /* a blob as bytea's hex text, grown as needed */
 	size_t hexcap[BULK_MAX_COLS];
+	int deferred;                  /* store_bulk_begin_deferred */
 };
 
 static const char *skip_ws(const char *p)
@@ -703,8 +704,8 @@ static int parse_insert(const char *sql, char *table, size_t tn, char *cols, siz
 	return 0;
 }
 
-int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
-		     struct aiv_err *err)
+static int bulk_begin(struct store *s, const char *sql, int deferred,
+		      struct store_bulk **out, struct aiv_err *err)
 {
 	struct store_bulk *b;
 	char table[64], cols[1024];
@@ -720,8 +721,9 @@ int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
 	b = xcalloc(1, sizeof(*b));
 	b->s = s;
 	b->ncols = n;
+	b->deferred = deferred;
 	if (s->be->bulk_begin) {
-		if (!(b->impl = s->be->bulk_begin(s->conn, table, cols, err))) {
+		if (!(b->impl = s->be->bulk_begin(s->conn, table, cols, deferred, err))) {
 			free(b);
 			return err->code;
 		}
@@ -729,9 +731,22 @@ int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
 		free(b);
 		return err->code;
 	}
-	s->bulk = b;
+	if (!deferred)
+		s->bulk = b;
 	*out = b;
 	return 0;
+}
+
+int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
+		     struct aiv_err *err)
+{
+	return bulk_begin(s, sql, 0, out, err);
+}
+
+int store_bulk_begin_deferred(struct store *s, const char *sql, struct store_bulk **out,
+			      struct aiv_err *err)
+{
+	return bulk_begin(s, sql, 1, out, err);
 }
 
 static void bulk_put(struct store_bulk *b, const char *v, size_t n)
@@ -838,6 +853,9 @@ int store_bulk_row(struct store_bulk *b, struct aiv_err *err)
 	}
 	if (b->st)
 		return store_step_done(b->st, err);
+	if (b->deferred && b->s->bulk)
+		return aiv_fail(err, AIV_ESTATE, "bulk insert: a deferred row while another"
+				" bulk insert runs");
 	return b->s->be->bulk_row(b->impl, n, b->vals, b->lens, err);
 }
 
@@ -856,7 +874,15 @@ int store_bulk_end(struct store_bulk *b, struct aiv_err *err)
 
 	if (!b)
 		return 0;
-	b->s->bulk = NULL;
+	if (b->s->bulk == b)
+		b->s->bulk = NULL;
+	else if (b->impl && b->s->bulk) {
+		/* deferred, and its last rows cannot go while a COPY streams */
+		b->s->be->bulk_end(b->impl, "aivalue: bulk insert abandoned", err);
+		bulk_free(b);
+		return aiv_fail(err, AIV_ESTATE, "bulk insert: a deferred end while another"
+				" bulk insert runs");
+	}
 	if (b->impl)
 		rc = b->s->be->bulk_end(b->impl, NULL, err);
 	bulk_free(b);
@@ -869,7 +895,8 @@ void store_bulk_abort(struct store_bulk *b)
 
 	if (!b)
 		return;
-	b->s->bulk = NULL;
+	if (b->s->bulk == b)
+		b->s->bulk = NULL;
 	if (b->impl)
 		b->s->be->bulk_end(b->impl, "aivalue: bulk insert abandoned", &ignored);
 	else if (b->st)

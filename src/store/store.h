@@ -229,6 +229,17 @@ int store_query_int_text(struct store *s, const char *sql, const char *arg,
 struct store_bulk;
 int store_bulk_begin(struct store *s, const char *sql, struct store_bulk **out,
 		     struct aiv_err *err);
+/*
+ * Deferred bulk insert: as store_bulk_begin, but other statements (and
+ * other deferred bulks) may run while it is open, so that an importer can
+ * write rows of several tables as it parses.  PostgreSQL keeps the rows in
+ * memory and sends them as one whole COPY each 1 MiB and at store_bulk_end;
+ * SQLite inserts each row at store_bulk_row.  So a row may not be in its
+ * table before store_bulk_end: read the table only after it.  A key or
+ * constraint failure may be reported by a later row or by the end.
+ */
+int store_bulk_begin_deferred(struct store *s, const char *sql, struct store_bulk **out,
+			      struct aiv_err *err);
 void store_bulk_int(struct store_bulk *b, int64_t v);
 void store_bulk_text(struct store_bulk *b, const char *v);
 void store_bulk_textn(struct store_bulk *b, const char *v, size_t n);

@@ -446,6 +446,24 @@ static int64_t count_of(struct store *s, const char *sql)
 	return n;
 }
 
+/*
+ * The row filled last into b has a duplicate key: it fails at the row or at
+ * the end (a COPY reports it there), with AIV_ECONFLICT; then roll back.
+ * 0 when so.
+ */
+static int last_row_conflicts(struct store *s, struct store_bulk *b)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int rc = store_bulk_row(b, &err);
+
+	if (rc)
+		store_bulk_abort(b);
+	else
+		rc = store_bulk_end(b, &err);
+	store_rollback(s);
+	return rc == AIV_ECONFLICT ? 0 : -1;
+}
+
 static void bulk_insert(void **state)
 {
 	const char *uri = uri_of(state);
@@ -454,7 +472,7 @@ static void bulk_insert(void **state)
 	struct store_bulk *b = NULL;
 	struct store_stmt *st;
 	char name[32];
-	int i, rc;
+	int i;
 
 	assert_int_equal(store_begin(s, &err), 0);
 	exec_ok(s, "CREATE TABLE t_bulk(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -518,13 +536,7 @@ static void bulk_insert(void **state)
 	store_bulk_int(b, 9001);
 	store_bulk_text(b, "row 7");
 	store_bulk_int(b, 1);
-	rc = store_bulk_row(b, &err);
-	if (rc)
-		store_bulk_abort(b);
-	else
-		rc = store_bulk_end(b, &err);
-	assert_int_equal(rc, AIV_ECONFLICT);
-	store_rollback(s);
+	assert_int_equal(last_row_conflicts(s, b), 0);
 	assert_int_equal(count_of(s, "SELECT count(*) FROM t_bulk"), 5002);
 
 	/* an abandoned bulk: the transaction is rolled back, the store usable again */
@@ -541,6 +553,84 @@ static void bulk_insert(void **state)
 	store_close(s);
 }
 
+/*
+ * Deferred bulks: two open at once into two tables, rows interleaved with
+ * other statements on the same connection, more than the 1 MiB PostgreSQL
+ * buffers before a whole COPY (so rows go at a row and at the end); a
+ * duplicate key is reported by a row or the end; an abandoned one leaves
+ * nothing after the rollback.
+ */
+static void bulk_deferred(void **state)
+{
+	const char *uri = uri_of(state);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct store_bulk *a = NULL, *b = NULL, *c = NULL;
+	char name[200];
+	int64_t n = -1;
+	int i;
+
+	assert_int_equal(store_begin(s, &err), 0);
+	exec_ok(s, "CREATE TABLE t_da(id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+	exec_ok(s, "CREATE TABLE t_db(id INTEGER PRIMARY KEY, n INTEGER)");
+	assert_int_equal(store_commit(s, &err), 0);
+
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin_deferred(s, "INSERT INTO t_da(id, name) VALUES (?, ?)",
+						   &a, &err), 0);
+	assert_int_equal(store_bulk_begin_deferred(s, "INSERT INTO t_db(id, n) VALUES (?, ?)",
+						   &b, &err), 0);
+	for (i = 0; i < 8000; i++) {
+		/* 150 bytes a row: 8,000 rows are 1.2 MB, over the 1 MiB flush */
+		snprintf(name, sizeof(name), "%0150d", i);
+		store_bulk_int(a, i);
+		store_bulk_text(a, name);
+		assert_int_equal(store_bulk_row(a, &err), 0);
+		store_bulk_int(b, i);
+		store_bulk_int(b, 2 * i);
+		assert_int_equal(store_bulk_row(b, &err), 0);
+		if (i % 1000 == 0) /* another statement between rows */
+			assert_int_equal(store_query_int(s, "SELECT 1 + 1", &n, &err), 0);
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(store_bulk_end(a, &err), 0);
+	assert_int_equal(store_bulk_end(b, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_da"), 8000);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_da WHERE length(name) = 150"), 8000);
+	/* 2 * (0 + 1 + ... + 7999) */
+	assert_int_equal(count_of(s, "SELECT sum(n) FROM t_db"), 63992000);
+
+	/* a duplicate key: reported, and the rollback leaves nothing */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin_deferred(s, "INSERT INTO t_db(id, n) VALUES (?, ?)",
+						   &b, &err), 0);
+	store_bulk_int(b, 9000);
+	store_bulk_int(b, 1);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	store_bulk_int(b, 7);
+	store_bulk_int(b, 1);
+	assert_int_equal(last_row_conflicts(s, b), 0);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_db"), 8000);
+
+	/* abandoned: nothing stays; a streaming bulk meanwhile blocks deferred rows */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_bulk_begin_deferred(s, "INSERT INTO t_db(id, n) VALUES (?, ?)",
+						   &b, &err), 0);
+	store_bulk_int(b, 9001);
+	store_bulk_int(b, 1);
+	assert_int_equal(store_bulk_row(b, &err), 0);
+	assert_int_equal(store_bulk_begin(s, "INSERT INTO t_da(id, name) VALUES (?, ?)",
+					  &c, &err), 0);
+	assert_int_equal(store_bulk_begin_deferred(s, "INSERT INTO t_db(id, n) VALUES (?, ?)",
+						   &a, &err), AIV_ESTATE);
+	store_bulk_abort(c);
+	store_bulk_abort(b);
+	store_rollback(s);
+	assert_int_equal(count_of(s, "SELECT count(*) FROM t_db WHERE id = 9001"), 0);
+	store_close(s);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_sqlite, teardown), \
 		 cmocka_unit_test_setup_teardown(fn, setup_pg, teardown)
 
@@ -553,6 +643,7 @@ int main(void)
 		BOTH(writers_are_serialised),
 		BOTH(tables_and_ids),
 		BOTH(bulk_insert),
+		BOTH(bulk_deferred),
 		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
 		cmocka_unit_test(bad_uri_names_the_field),
 	};

@@ -78,6 +78,8 @@ build: deps
 # Then tools/check-clean-tree fails the run if a test left files in the checkout.
 # build/demo-cache: the small demo, generated once per run for the files
 # that load it (tests/e2e/lib-demo.sh), emptied at the start of each run.
+# AIV_PG_TEMPLATE: a folder for the run where tests/pg/pg-start keeps its
+# first initdb, which the next PostgreSQL clusters of the run copy.
 test: build test-deps
 	@tools/check-clean-tree snapshot build/clean-tree.before
 	@py="$$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)"; \
@@ -89,11 +91,12 @@ test: build test-deps
 		case " $(SLOW_UNIT_TESTS) " in *" $${t##*/} "*) slow="$$slow $$t" ;; *) rest="$$rest $$t" ;; esac; \
 	done; \
 	rm -rf build/demo-cache && mkdir build/demo-cache && \
+	pgt=$$(mktemp -d "$${TMPDIR:-/tmp}/aiv-pg-template.XXXXXX") && chmod 755 "$$pgt" && \
 	CMOCKA_MESSAGE_OUTPUT=TAP AIVALUE_BIN=build/aivalue AIV_PYTHON="$$py" PATH="$$PATH" \
-		AIV_DEMO_CACHE="$(CURDIR)/build/demo-cache" \
+		AIV_DEMO_CACHE="$(CURDIR)/build/demo-cache" AIV_PG_TEMPLATE="$$pgt" \
 		$(PROVE) --exec '' -j $(TEST_JOBS) $(filter $(SLOW_TESTS),$(ORDERED_TESTS)) $$slow \
 			$(filter-out $(SLOW_TESTS),$(ORDERED_TESTS)) $$rest; \
-		st=$$?; tools/check-clean-tree compare build/clean-tree.before || st=1; exit $$st
+		st=$$?; rm -rf "$$pgt"; tools/check-clean-tree compare build/clean-tree.before || st=1; exit $$st
 
 # Fails when a layer calls one listed after it (tools/check-layers); also
 # run inside make test by tests/e2e/t0011-layers.sh.

@@ -127,9 +127,12 @@ async function crawl(context, width, base) {
 	const dir = path.join(OUT, String(width));
 	let visited = 0;
 	fs.mkdirSync(dir, { recursive: true });
+	/* one tab for the whole crawl: a new tab per page started a new
+	   renderer process per page, half of the file's CPU (docs/testing.md,
+	   "Timing"); a navigation replaces the document all the same */
+	const page = await context.newPage();
 	while (queue.length && visited < MAX) {
 		const url = queue.shift();
-		const page = await context.newPage();
 		const res = await page.goto(url, { waitUntil: "load" });
 		const rel = url.slice(base.length);
 		visited++;
@@ -147,8 +150,8 @@ async function crawl(context, width, base) {
 		   (res ? "" : "no response\n") + bad.join("\n"));
 		if (visited <= SHOTS)
 			await page.screenshot({ path: path.join(dir, slug(url) + ".png"), fullPage: true });
-		await page.close();
 	}
+	await page.close();
 	return visited;
 }
 

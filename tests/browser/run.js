@@ -155,10 +155,15 @@ async function crawl(context) {
 	const seen = new Set(), queue = [BASE + "/"], visited = [], axeAll = {};
 	fs.mkdirSync(OUT, { recursive: true });
 	seen.add(BASE + "/");
+	/* one tab for the whole crawl: a new tab per page started a new
+	   renderer process per page, a third of the file's CPU (docs/testing.md,
+	   "Timing"); a navigation replaces the document all the same, and the
+	   errors seen are emptied before each page */
+	const page = await context.newPage();
+	const errors = watch(page);
 	while (queue.length && visited.length < MAX_PAGES) {
 		const url = queue.shift();
-		const page = await context.newPage();
-		const errors = watch(page);
+		errors.length = 0;
 		const res = await page.goto(url, { waitUntil: "load" });
 		const status = res ? res.status() : 0;
 		const rel = url.slice(BASE.length);
@@ -183,8 +188,8 @@ async function crawl(context) {
 		if (visited.length <= SHOTS)
 			await page.screenshot({ path: path.join(OUT, slug(url) + ".png"), fullPage: true });
 		ok(errors.length === 0, `${rel}: no console error or failed request`, errors.join("\n"));
-		await page.close();
 	}
+	await page.close();
 	return { visited, axeAll };
 }
 

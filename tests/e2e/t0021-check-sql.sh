@@ -13,7 +13,7 @@ copy_tree() {
 
 test_expect_success 'the tree passes' '
 	"$CHECK" --root "$TEST_ROOT" >out &&
-	test_grep "^check-sql: 55 table(s) in 8 layer(s); 0 problem(s)" out
+	test_grep "^check-sql: 56 table(s) in 8 layer(s); 0 problem(s)" out
 '
 
 test_expect_success 'the copy passes too (the planted checks below start clean)' '

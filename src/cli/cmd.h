@@ -44,7 +44,12 @@ enum cmd_flags {
 int cli_error(const struct aiv_err *err);
 /* Print "error: ..." and return 1. */
 int cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print the JSON value to stdout (indented) and a newline; steals v. */
+/*
+ * Print the JSON value to stdout (indented, CLI_JSON_FLAGS) and a newline;
+ * steals v.  What is printed later from a kept copy (process stats'
+ * figures kept by the import) is rendered with the same flags.
+ */
+#define CLI_JSON_FLAGS JSON_INDENT(2)
 void cli_print_json(json_t *v);
 
 /* Open the store / load the catalog on demand (for commands that decide late). */

@@ -102,7 +102,7 @@ int cli_errorf(const char *fmt, ...)
 
 void cli_print_json(json_t *v)
 {
-	json_dumpf(v, stdout, JSON_INDENT(2));
+	json_dumpf(v, stdout, CLI_JSON_FLAGS);
 	fputc('\n', stdout);
 	json_decref(v);
 }

@@ -128,7 +128,7 @@ char *process_stats_render(const char *name, const struct eventlog *l,
 		json_t *o = pjson_stats(l, ps, PSTATS_KEPT_TOP);
 		char *t;
 		json_object_set_new(o, "log", json_string(name));
-		t = json_dumps(o, JSON_INDENT(2));
+		t = json_dumps(o, CLI_JSON_FLAGS); /* as cli_print_json prints it */
 		json_decref(o);
 		strbuf_addstr(&sb, t);
 		strbuf_addch(&sb, '\n');

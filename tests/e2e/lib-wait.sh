@@ -20,3 +20,18 @@ wait_until() {
 		sleep 0.05 || return 1
 	done
 }
+
+# gateway_recorded N [KIND]: wait (up to 30 s) until the ledger holds N or
+# more of the gateway's records (of KIND, "call" or "tools_list", when
+# given).  The gateway answers the agent first and its recorder thread
+# commits the record a few milliseconds later (src/gateway/record.c), so a
+# check on the newest record, or on a count that must NOT have grown, has
+# to wait until the record of the last request is there.
+gateway_recorded() {
+	wait_until 30 aiv_gateway_count_ge_ "$@"
+}
+aiv_gateway_count_ge_() {
+	aiv_gw_n=$("$AIVALUE_BIN" audit log --action gateway.calls --json |
+		python3 -S -c 'import json, sys; k = sys.argv[1]; print(sum(1 for e in json.load(sys.stdin) for r in e["payload"]["records"] if not k or r.get("kind") == k))' "${2:-}") &&
+	test "$aiv_gw_n" -ge "$1"
+}

@@ -7,6 +7,7 @@
 # fails closed when the store cannot record the decision.  The built-in
 # echo upstream counts what reaches it: a refused call never does.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
@@ -27,10 +28,20 @@ init() {
 }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"; }
 err() { json_get out.json "d[\"error\"][\"code\"]"; }
-# forwarded: how many calls reached the upstream (status in the ledger records)
-forwarded() {
+# forwarded N: how many calls reached the upstream (status in the ledger
+# records), once N of them are there (up to 30 s): the recorder commits a
+# record just after the agent is answered, so the count is read once the
+# last forwarded call's record is in
+forwarded_n_() {
 	aivalue audit log --json >log.json &&
 	python3 -S -c 'import json; print(sum(1 for e in json.load(open("log.json")) if e["action"] == "gateway.calls" for r in e["payload"]["records"] if "status" in r))'
+}
+forwarded_ge_() {
+	test "$(forwarded_n_)" -ge "$1"
+}
+forwarded() {
+	wait_until 30 forwarded_ge_ "$1" &&
+	forwarded_n_
 }
 
 test_expect_success 'initialize answers the revision asked for and a session id' '
@@ -41,7 +52,7 @@ test_expect_success 'initialize answers the revision asked for and a session id'
 	test "$(json_get out.json "d[\"result\"], d[\"id\"]")" = "{} 1" &&
 	test "$(post ap.tok "$sid" "$(call e.echo "{\"message\": \"one\"}")")" = 200 &&
 	test "$(json_get out.json "d[\"result\"][\"content\"][0][\"text\"]")" = "Echo: one" &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'malformed JSON-RPC: parse error, not 2.0, bad id, no method' '
@@ -76,7 +87,7 @@ test_expect_success 'a missing session, an unknown one, another agent'"'"'s: ref
 test_expect_success 'an oversized message is refused before it is read' '
 	python3 -S -c "print(\"{\\\"jsonrpc\\\": \\\"2.0\\\", \\\"id\\\": 1, \\\"method\\\": \\\"tools/call\\\", \\\"params\\\": {\\\"name\\\": \\\"e.echo\\\", \\\"arguments\\\": {\\\"message\\\": \\\"\" + \"x\" * 5000 + \"\\\"}}}\")" >big.json &&
 	test "$(curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" -H "Mcp-Session-Id: $(cat sid)" --data-binary @big.json "$AIV_URL/mcp")" = 413 &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'arguments Cedar cannot represent: refused, not forwarded' '
@@ -93,7 +104,7 @@ test_expect_success 'arguments Cedar cannot represent: refused, not forwarded' '
 	printf "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"e.echo\", \"arguments\": {\"message\": \"\\377\\376\"}}}" >bad-utf8.json &&
 	test "$(curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" -H "Mcp-Session-Id: $sid" --data-binary @bad-utf8.json "$AIV_URL/mcp")" = 400 &&
 	test "$(err)" = -32700 &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'reserved argument names and bad _meta: refused, not forwarded' '
@@ -105,7 +116,7 @@ test_expect_success 'reserved argument names and bad _meta: refused, not forward
 	test "$(err)" = -32602 &&
 	test "$(post ap.tok "$sid" "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"e.echo\", \"arguments\": {\"message\": \"x\"}, \"_meta\": {\"confidence\": 1.5}}}")" = 200 &&
 	test "$(err)" = -32602 &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'unknown tools and upstreams: refused, not forwarded' '
@@ -118,7 +129,7 @@ test_expect_success 'unknown tools and upstreams: refused, not forwarded' '
 	test "$(post ap.tok "$sid" "$(call rm "{}")")" = 200 &&
 	test "$(err)" = -32602 &&
 	test_grep "unknown tool .rm.: tools are named UPSTREAM.TOOL" out.json &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'batches are refused element by element; one mixing agents as a whole' '
@@ -127,20 +138,23 @@ test_expect_success 'batches are refused element by element; one mixing agents a
 	test "$(json_get out.json "[m[\"id\"] for m in d], [m[\"error\"][\"code\"] for m in d]")" = "[5, 6] [-32600, -32600]" &&
 	test "$(post ap.tok "$sid" "[$(call e.echo "{\"message\": \"a\"}"), {\"jsonrpc\": \"2.0\", \"id\": 6, \"method\": \"tools/call\", \"params\": {\"name\": \"e.echo\", \"arguments\": {\"message\": \"b\"}, \"_meta\": {\"agent\": \"idle-bot\"}}}]")" = 400 &&
 	test_grep "naming an agent other than the token" out.json &&
-	test "$(forwarded)" = 1
+	test "$(forwarded 1)" = 1
 '
 
 test_expect_success 'the store cannot record the decision: fail closed, nothing forwarded' '
-	test_hold_write_lock locked 3 &
+	: held until killed, not for 3 s: a loaded machine may take that long to ask &&
+	test_hold_write_lock locked 60 &
+	holder=$! &&
 	sid=$(cat sid) &&
-	while [ ! -f locked ]; do sleep 0.05 || return 1; done &&
+	wait_until 30 test -f locked &&
 	test "$(post ap.tok "$sid" "$(call e.echo "{\"message\": \"while locked\"}")")" = 503 &&
 	test "$(err)" = -32006 &&
 	test_grep "nothing forwarded, fail closed" out.json &&
-	wait &&
+	kill $holder &&
+	{ wait $holder 2>/dev/null || :; } &&
 	test "$(post ap.tok "$sid" "$(call e.echo "{\"message\": \"after\"}")")" = 200 &&
 	test "$(json_get out.json "d[\"result\"][\"content\"][0][\"text\"]")" = "Echo: after" &&
-	test "$(forwarded)" = 2
+	test "$(forwarded 2)" = 2
 '
 
 test_expect_success 'the gateway is still up; DELETE ends the session; the ledger verifies' '

@@ -6,6 +6,7 @@
 # reference server-everything) is reached, and one that is down is a clean
 # error.  Each failure is in the ledger with its decision.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 mcp_dir="$TEST_ROOT/tests/mcp"
 if ! command -v node >/dev/null 2>&1 ||
@@ -20,6 +21,9 @@ DOWN_PORT=$(free_port)
 PORT="$EV_PORT" node "$mcp_dir/node_modules/@modelcontextprotocol/server-everything/dist/index.js" streamableHttp >ev.log 2>&1 &
 EV_PID=$!
 echo "$EV_PID" >>"$TEST_DIR/.servers"
+# the gateway is started once the upstream listens (node is slow to start on a loaded machine)
+ev_listens() { curl -s -o /dev/null "http://127.0.0.1:$EV_PORT/mcp"; }
+wait_until 30 ev_listens
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
@@ -45,6 +49,7 @@ SID=$(sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([0-9a-f]*\).*/\1/p' head.txt)
 
 # call TOOL ARGS: prints the status, answer in out.json
 call() {
+	echo "$1" >>"$TEST_DIR/calls.made" &&
 	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
 		-H "Mcp-Session-Id: $SID" \
 		--data-binary "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}" \
@@ -53,7 +58,9 @@ call() {
 text() { json_get out.json "d[\"result\"][\"content\"][0][\"text\"]"; }
 err() { json_get out.json "d[\"error\"][\"code\"]"; }
 # status N: the upstream status of the N-th last call record in the ledger
+# (once the record of the last call is in: the recorder commits it just after the answer)
 status() {
+	gateway_recorded "$(wc -l <"$TEST_DIR/calls.made")" call &&
 	aivalue audit log --json >log.json &&
 	python3 -S -c 'import json,sys; r=[r for e in reversed(json.load(open("log.json"))) if e["action"] == "gateway.calls" for r in e["payload"]["records"] if r["kind"] == "call"]; print(r[-int(sys.argv[1])].get("status"), r[-int(sys.argv[1])]["outcome"])' "$1"
 }

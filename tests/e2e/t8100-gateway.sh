@@ -7,6 +7,7 @@
 # token, and every call chained into the ledger.  The SDK runs twice (it
 # costs most of this file's CPU); the other cases speak JSON-RPC with curl.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 mcp_dir="$TEST_ROOT/tests/mcp"
@@ -31,8 +32,11 @@ line() { python3 -S -c "import json,sys; d=json.loads(open('out.jsonl').read().s
 # prints the status, body in out.json
 rpc() { mcp_rpc "$1" out.json "$2"; }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"; }
-# the gateway's call records in the ledger, oldest first, one JSON per line
+# records N: the gateway's call records in the ledger, oldest first, one
+# JSON per line, once N are there (the recorder commits each just after
+# the agent is answered)
 records() {
+	gateway_recorded "$1" &&
 	aivalue audit log --json >log.json &&
 	python3 -S -c 'import json; [print(json.dumps(r, sort_keys=True)) for e in reversed(json.load(open("log.json"))) if e["action"] == "gateway.calls" for r in e["payload"]["records"]]' >records.jsonl
 }
@@ -59,7 +63,7 @@ test_expect_success 'the SDK agent: tools/list filtered, allow, deny, confidence
 '
 
 test_expect_success 'each call is in the ledger with its decision, digest, upstream, outcome, latency, size' '
-	records &&
+	records 7 &&
 	test "$(record 7 "d[\"kind\"], \",\".join(d[\"listed\"]), len(d[\"hidden\"])")" = "tools_list e.echo,e.add 0" &&
 	test "$(record 5 "d[\"tool\"], d[\"outcome\"], d[\"status\"], d[\"upstream\"], d[\"agent\"], d[\"token\"]")" = "e.add allow ok e ap-bot ap-key" &&
 	test "$(record 5 "d[\"result_bytes\"], d[\"latency_us\"] >= 0, len(d[\"args_digest\"]), \"result\" in d")" = "63 True 64 False" &&
@@ -73,7 +77,7 @@ test_expect_success 'each call is in the ledger with its decision, digest, upstr
 test_expect_success 'another agent sees none of these tools, and the filter is recorded' '
 	test "$(rpc idle.tok "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}")" = 200 &&
 	test "$(json_get out.json "len(d[\"result\"][\"tools\"])")" = 0 &&
-	records &&
+	records 8 &&
 	test "$(record 1 "d[\"agent\"], len(d[\"listed\"]), \",\".join(d[\"hidden\"])")" = "idle-bot 0 e.echo,e.add" &&
 	test "$(rpc idle.tok "$(call e.echo "{\"message\": \"hi\"}")")" = 200 &&
 	test "$(json_get out.json "d[\"error\"][\"data\"][\"reason\"]")" = "no policy permits this request (deny by default)"

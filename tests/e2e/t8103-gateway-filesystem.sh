@@ -6,6 +6,7 @@
 # (context.path like "*..*") and never reaches the server, writing is
 # permitted by no policy, hidden from tools/list and denied.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 mcp_dir="$TEST_ROOT/tests/mcp"
 fs_server="$mcp_dir/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js"
@@ -34,8 +35,14 @@ rpc() {
 	curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
 		-H "Mcp-Session-Id: $SID" --data-binary "$1" "$AIV_URL/mcp"
 }
-call() { rpc "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"; }
+call() {
+	echo "$1" >>"$TEST_DIR/calls.made" &&
+	rpc "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"tools/call\", \"params\": {\"name\": \"$1\", \"arguments\": $2}}"
+}
+# the call records, once the last call's is in (the recorder commits it
+# just after the agent is answered)
 records() {
+	gateway_recorded "$(wc -l <"$TEST_DIR/calls.made")" call &&
 	aivalue audit log --json >log.json &&
 	python3 -S -c 'import json; [print(json.dumps(r, sort_keys=True)) for e in reversed(json.load(open("log.json"))) if e["action"] == "gateway.calls" for r in e["payload"]["records"] if r["kind"] == "call"]' >records.jsonl
 }

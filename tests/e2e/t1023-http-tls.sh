@@ -20,7 +20,7 @@ start_tls() {
 	i=0 &&
 	while ! curl -fsS --cacert cert.pem "$AIV_URL/healthz" >/dev/null 2>&1; do
 		i=$((i + 1)) &&
-		if [ $i -gt 100 ] || ! kill -0 $AIV_SERVER_PID 2>/dev/null; then
+		if [ $i -gt 600 ] || ! kill -0 $AIV_SERVER_PID 2>/dev/null; then
 			sed 's/^/#   /' server.log
 			return 1
 		fi &&

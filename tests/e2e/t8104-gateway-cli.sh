@@ -3,6 +3,7 @@
 # errors (exit 2, nothing started), and that it runs the same server as
 # `serve --gateway` (the API beside /mcp).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
@@ -32,10 +33,7 @@ test_expect_success 'aivalue gateway serves /mcp and the API' '
 	port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
 	{ "$AIVALUE_BIN" gateway --listen "127.0.0.1:$port" --quiet --upstream e=builtin:echo >gw.log 2>&1 & } &&
 	echo "$! $port" >>"$TEST_DIR/.servers" &&
-	i=0 &&
-	while ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-		i=$((i + 1)) && test $i -lt 100 && sleep 0.05 || return 1
-	done &&
+	wait_until 30 curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null &&
 	test "$(curl -s -o out.json -w "%{http_code}" -H "Authorization: Bearer $(cat ap.tok)" \
 		--data-binary "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"initialize\", \"params\": {\"protocolVersion\": \"2025-06-18\"}}" \
 		"http://127.0.0.1:$port/mcp")" = 200 &&

@@ -5,6 +5,7 @@
 # not approved in time, the usual -32004.  The wait holds no store lock:
 # the approval is written (by the CLI) while the call waits.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 aivalue init >/dev/null 2>&1
@@ -15,15 +16,13 @@ start_server --quiet --gateway --upstream e=builtin:echo --escalation-wait 4
 # rpc OUT JSON: one message in the agent's session; prints the status, body in OUT
 rpc() { mcp_rpc ap.tok "$1" "$2"; }
 call() { echo "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"e.add\", \"arguments\": {\"a\": $1, \"b\": 1}}}"; }
-# pending_item: wait (at most 5 s) for one pending item, print its id
+# pending_item: wait (at most 30 s) for one pending item, print its id
+one_pending_() {
+	aivalue exceptions list --state pending --json >ex.json &&
+	test "$(json_get ex.json "len(d)")" = 1
+}
 pending_item() {
-	i=0 &&
-	until aivalue exceptions list --state pending --json >ex.json &&
-	      test "$(json_get ex.json "len(d)")" = 1; do
-		test $i -lt 100 &&
-		i=$((i + 1)) &&
-		sleep 0.05 || return 1
-	done &&
+	wait_until 30 one_pending_ &&
 	json_get ex.json "d[0][\"id\"]"
 }
 

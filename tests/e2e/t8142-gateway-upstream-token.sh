@@ -6,13 +6,13 @@
 # HTTP answer refreshes the gateway's tools/list.  The upstream is
 # tests/mcp/fake-upstream.py, which records every Authorization header.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 fake="$TEST_ROOT/tests/mcp/fake-upstream.py"
 FAKE_SEEN="$TEST_DIR/seen.txt" python3 -S "$fake" http port.txt --token s3cret-upstream-token >fake.log 2>&1 &
 echo "$!" >>"$TEST_DIR/.servers"
-i=0
-while [ ! -s port.txt ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+wait_until 30 test -s port.txt
 UP="http://127.0.0.1:$(cat port.txt)/mcp"
 
 gateway_permit_all

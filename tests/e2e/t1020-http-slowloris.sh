@@ -42,20 +42,29 @@ test_expect_success 'a head trickled a byte a second is cut off at the 3 s head 
 	python3 -S -c "import sys; t = float(sys.argv[1]); sys.exit(0 if 2.5 <= t <= 5.5 else 1)" "$t"
 '
 
-test_expect_success '300 slow connections from one address: a request from another is answered within 2 s' '
-	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --seconds 8 --bound 2 >one.json &&
+# The probes' bound is half the head deadline: a request starved of a
+# slot would wait for the deadline to cut a slow connection.  Both are
+# wide (5 s of 10 s, not 2 s of 3 s) because on a loaded machine the
+# attacker itself (one Python thread with 300 sockets beside the prober)
+# made a probe take more than 2 s: 2 of 7 runs failed at a load of 24-45.
+stop_server
+start_server --quiet --header-timeout 10
+
+test_expect_success '300 slow connections from one address: a request from another is answered within 5 s' '
+	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --seconds 8 --bound 5 >one.json &&
 	cat one.json &&
 	test "$(json_get one.json "d[\"failures\"]")" = 0 &&
-	test "$(json_get one.json "d[\"tries\"] >= 10")" = True
+	: probes go every 0.5 s after the last one ended, so how many depends on speed &&
+	test "$(json_get one.json "d[\"tries\"] >= 3")" = True
 '
 
-test_expect_success '300 slow connections from twenty addresses: GET and decide still answered within 2 s' '
+test_expect_success '300 slow connections from twenty addresses: GET and decide still answered within 5 s' '
 	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
-		--seconds 8 --bound 2 >many.json &&
+		--seconds 8 --bound 5 >many.json &&
 	cat many.json &&
 	test "$(json_get many.json "d[\"failures\"]")" = 0 &&
 	python3 -S "$HOSTILE" slowloris --url "$AIV_URL" --conns 300 --sources "$SOURCES" \
-		--seconds 8 --bound 2 --probe-method POST --probe-path /api/v1/decide \
+		--seconds 8 --bound 5 --probe-method POST --probe-path /api/v1/decide \
 		--probe-header "Authorization: Bearer $(cat agent.tok)" --probe-body "$INV" >decide.json &&
 	cat decide.json &&
 	test "$(json_get decide.json "d[\"failures\"]")" = 0
@@ -75,13 +84,18 @@ test_expect_success 'busy general share: others get 503 JSON at once, decide is 
 	    s = socket.create_connection(("127.0.0.1", port))
 	    s.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
 	    busy.append(s)
-	time.sleep(0.5)
-	get = one_request("127.0.0.1", port, "127.0.0.2", "GET", "/healthz", [], b"", 2)
+	# once the server holds all 15 (not after a fixed 0.5 s): until then a GET is answered
+	end = time.monotonic() + 30
+	while True:
+	    get = one_request("127.0.0.1", port, "127.0.0.2", "GET", "/healthz", [], b"", 5)
+	    if get[0] == 503 or time.monotonic() > end:
+	        break
+	    time.sleep(0.1)
 	dec = one_request("127.0.0.1", port, "127.0.0.2", "POST", "/api/v1/decide",
-	                  [("Authorization", "Bearer " + tok)], inv.encode(), 2)
+	                  [("Authorization", "Bearer " + tok)], inv.encode(), 5)
 	s = socket.create_connection(("127.0.0.1", port))
 	s.sendall(request_bytes("GET", "/healthz", []))
-	s.settimeout(2)
+	s.settimeout(5)
 	body = s.recv(65536).decode()
 	print(json.dumps({"get": get[0], "decide": dec[0], "raw": body}))
 	PY

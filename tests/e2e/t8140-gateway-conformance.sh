@@ -16,6 +16,7 @@
 # Needs node and tests/mcp/node_modules (scripts/install-test-deps);
 # skipped when they are missing.  About 3 s of CPU.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 mcp=$TEST_ROOT/tests/mcp
 if ! command -v node >/dev/null 2>&1 ||
@@ -88,14 +89,7 @@ if [ "${CONFORMANCE_FULL:-0}" = 1 ]; then
 		port=$(python3 -S -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1]); s.close()") &&
 		{ node "$mcp/conformance-upstream.mjs" --http "$port" --bearer baseline-token & } &&
 		echo $! >up.pid &&
-		i=0 &&
-		while [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/mcp")" = 000 ]; do
-			i=$((i + 1)) &&
-			if [ $i -gt 100 ]; then
-				return 1
-			fi &&
-			sleep 0.05 || return 1
-		done &&
+		wait_until 30 curl -s -o /dev/null "http://127.0.0.1:$port/mcp" &&
 		"$mcp/conformance-run.sh" --all --bearer baseline-token "http://127.0.0.1:$port/mcp" >baseline &&
 		kill "$(cat up.pid)" &&
 		sed "s/^/# /" baseline &&

@@ -204,7 +204,8 @@ static void locked_database_is_busy_quickly(void **state)
 	assert_contains(err.msg, "database is locked by another process");
 	assert_false(store_in_tx(s));
 	assert_true(took >= 0.05);
-	assert_true(took < 2.0);
+	/* told from the 5 s default, with room for a loaded machine or ASan */
+	assert_true(took < 4.0);
 	/* once the holder lets go, writing works */
 	store_rollback(holder);
 	assert_int_equal(store_begin(s, &err), 0);

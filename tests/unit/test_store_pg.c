@@ -387,7 +387,8 @@ static void writers_are_serialised(void **state)
 	assert_int_equal(store_begin(b, &err), AIV_EBUSY);
 	dt = now_s() - t0;
 	assert_contains(err.msg, "locked");
-	assert_true(dt >= 0.25 && dt < 3.0);
+	/* told from the 5 s default, with room for a loaded machine or ASan */
+	assert_true(dt >= 0.25 && dt < 4.0);
 	assert_false(store_in_tx(b));
 	assert_int_equal(store_commit(a, &err), 0);
 	assert_int_equal(store_begin(b, &err), 0); /* free again */

@@ -21,7 +21,10 @@ echo "do not read" >outside.txt
 aivalue init >/dev/null 2>&1
 aivalue apply -f "$TEST_ROOT/tests/data/gateway/org.yaml" >/dev/null
 aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
-start_server --quiet --gateway --upstream-timeout 20000 \
+# 60 s for an upstream call: the first one starts node's server-filesystem
+# within it, and at a load average of 30 that took more than 20 s once (the
+# tools/list of test 1 came back empty); no test here waits for a timeout
+start_server --quiet --gateway --upstream-timeout 60000 \
 	--upstream "fs=stdio:node $fs_server $TEST_DIR/files" \
 	--resource fs.read_text_file=File:path --resource fs.list_directory=File:path \
 	--record-results fs.list_directory

@@ -29,7 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/time.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +50,7 @@
 #define GW_PROTOCOL "2025-06-18"
 #define GW_MAX_LINE (16u << 20) /* an upstream message larger than 16 MiB is garbage */
 #define GW_HTTP_POOL 4 /* requests in flight at once to one HTTP upstream */
+#define GW_READ_SLICE_MS 100 /* a blocking read of a stdio upstream returns this often */
 
 /* A request to a stdio upstream waiting for its answer (on its caller's stack). */
 struct gw_pending {
@@ -253,6 +254,21 @@ static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
 		_exit(127);
 	}
 	close(sv[1]);
+	{
+		/* reads block at most a slice: the reader checks its deadline in between */
+		int64_t ms = u->timeout_ms < GW_READ_SLICE_MS ? u->timeout_ms : GW_READ_SLICE_MS;
+		struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+		if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+			int e = errno;
+			close(sv[0]);
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return aiv_fail(err, AIV_EIO, "upstream '%s': setsockopt: %s", u->name,
+					strerror(e));
+		}
+	}
 	pthread_mutex_lock(&u->wmu);
 	u->fd = sv[0];
 	u->gen++;
@@ -352,39 +368,33 @@ static int stdio_dispatch(struct gw_upstream *u, const char *line, size_t len,
 }
 
 /*
- * Read what the child wrote within `wait_ms` (0: only what is there) and
- * dispatch its whole lines (mu held on entry and return, released while
- * waiting; the caller set u->reading).  0, 1 when nothing came in time, or
- * an error: the child is then stopped and what is in flight failed.
+ * Read what the child wrote (mu held on entry and return, released while
+ * waiting; the caller set u->reading): with `wait_ms` 0 only what is
+ * there, else a blocking recv that gives up after GW_READ_SLICE_MS (the
+ * socket's SO_RCVTIMEO; the caller loops until its deadline), one system
+ * call per wait instead of poll then recv.  Whole lines are dispatched.
+ * 0, 1 when nothing came, or an error: the child is then stopped and what
+ * is in flight failed.
  */
 static int stdio_read_some(struct gw_upstream *u, int64_t wait_ms, struct aiv_err *err)
 {
 	char buf[65536];
-	struct pollfd pfd;
-	ssize_t n = 0;
-	int pr, fd = u->fd, e = 0;
+	ssize_t n;
+	int fd = u->fd, e = 0;
 	char *nl;
 
 	pthread_mutex_unlock(&u->mu);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	pr = poll(&pfd, 1, (int)(wait_ms < 0 ? 0 : wait_ms > 1000000 ? 1000000 : wait_ms));
-	if (pr < 0)
-		e = errno;
-	else if (pr > 0 && (n = recv(fd, buf, sizeof(buf), 0)) < 0)
+	n = recv(fd, buf, sizeof(buf), wait_ms > 0 ? 0 : MSG_DONTWAIT);
+	if (n < 0)
 		e = errno;
 	pthread_mutex_lock(&u->mu);
-	if (pr < 0 || (pr > 0 && n < 0 && e != ECONNRESET && e != EPIPE)) {
-		if (e == EINTR || e == EAGAIN)
-			return 1;
-		aiv_fail(err, AIV_EIO, "upstream '%s': %s: %s", u->name, pr < 0 ? "poll" : "recv",
-			 strerror(e));
+	if (n < 0 && (e == EINTR || e == EAGAIN || e == EWOULDBLOCK))
+		return 1;
+	if (n < 0 && e != ECONNRESET && e != EPIPE) {
+		aiv_fail(err, AIV_EIO, "upstream '%s': recv: %s", u->name, strerror(e));
 		goto stop;
 	}
-	if (pr == 0)
-		return 1;
-	if (n == 0 || (pr > 0 && n < 0 && (e == ECONNRESET || e == EPIPE))) {
+	if (n <= 0) {
 		aiv_fail(err, AIV_EIO, "upstream '%s' closed its output (it crashed or exited)",
 			 u->name);
 		goto stop;

@@ -613,7 +613,7 @@ static CURL *http_take(struct gw_upstream *u)
 static void http_give(struct gw_upstream *u, CURL *c)
 {
 	u->idle[u->nidle++] = c;
-	pthread_cond_signal(&u->hcv);
+	pthread_cond_broadcast(&u->hcv); /* hcv also wakes handshake waiters: wake all */
 }
 
 /*

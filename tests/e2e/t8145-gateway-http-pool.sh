@@ -23,22 +23,10 @@ AIVALUE_HTTP_MODE=per-connection
 export AIVALUE_HTTP_MODE
 start_server --quiet --gateway --upstream-timeout 20000 --upstream "h=$UP"
 
-hold() {
-	printf '{"jsonrpc": "2.0", "id": %s, "method": "tools/call", "params": {"name": "h.hold", "arguments": {"n": 4, "tag": "%s"}}}' "$1" "$1"
-}
-
 test_expect_success 'four calls at once on one HTTP upstream: each held, each its own answer' '
 	test "$(mcp_rpc ap.tok ping.json "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"ping\"}")" = 200 &&
 	! test -e methods.txt &&
-	for i in 21 22 23 24; do
-		mcp_rpc ap.tok out-$i.json "$(hold $i)" >code-$i.txt &
-	done &&
-	wait &&
-	for i in 21 22 23 24; do
-		test "$(cat code-$i.txt)" = 200 &&
-		test "$(json_get out-$i.json "d[\"id\"], d[\"result\"][\"content\"][0][\"text\"]")" = "$i held $i" ||
-		return 1
-	done
+	gateway_hold_all h.hold 21 22 23 24
 '
 
 test_expect_success 'one initialize handshake for the four first calls' '
@@ -54,16 +42,7 @@ test_expect_success 'a later call reuses the pool: answered' '
 '
 
 test_expect_success 'the five calls are in the ledger, each once, answered ok' '
-	stop_server &&
-	aivalue audit log --json >log.json &&
-	python3 -S -c "
-import json
-r = [r for e in json.load(open(\"log.json\")) if e[\"action\"] == \"gateway.calls\"
-     for r in e[\"payload\"][\"records\"] if r[\"kind\"] == \"call\"]
-print(len(r), len(set(x[\"decision_id\"] for x in r)), \" \".join(sorted(set(\"%s/%s/%s\" % (x[\"tool\"], x[\"outcome\"], x.get(\"status\")) for x in r))))
-" >rec.txt &&
-	test "$(cat rec.txt)" = "5 5 h.echo/allow/ok h.hold/allow/ok" &&
-	aivalue audit verify
+	gateway_calls_in_ledger "5 5 h.echo/allow/ok h.hold/allow/ok"
 '
 
 test_done

@@ -73,7 +73,7 @@ void gateway_teardown(void);
 /*
  * An upstream MCP server.  A stdio upstream has several requests in
  * flight at once on its pipe (answers matched by their JSON-RPC ids); an
- * HTTP upstream takes one at a time on its connection; the built-in echo
+ * HTTP upstream up to 4 at once, each on its own kept-alive connection; the built-in echo
  * server has no state and no lock.
  */
 struct gw_upstream;

@@ -20,12 +20,16 @@
  * event carrying the response.  The Mcp-Session-Id the upstream assigns at
  * initialize is sent with every later request, and the bearer token of
  * --upstream-token, if any (never logged; its copies wiped after use).
+ * Up to GW_HTTP_POOL requests go out at once, each on its own libcurl
+ * handle taken from a small pool, whose connection (TCP_NODELAY, TCP
+ * keep-alive) stays open for the next request; one caller sends the
+ * initialize handshake while the others wait for it.
  */
 #include "aiv.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/time.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +49,8 @@
 
 #define GW_PROTOCOL "2025-06-18"
 #define GW_MAX_LINE (16u << 20) /* an upstream message larger than 16 MiB is garbage */
+#define GW_HTTP_POOL 4 /* requests in flight at once to one HTTP upstream */
+#define GW_READ_SLICE_MS 100 /* a blocking read of a stdio upstream returns this often */
 
 /* A request to a stdio upstream waiting for its answer (on its caller's stack). */
 struct gw_pending {
@@ -76,9 +82,12 @@ struct gw_upstream {
 	int starting;          /* a caller starts it and sends initialize */
 	struct gw_pending *pending;
 	struct strbuf rbuf;    /* bytes read, not yet a whole line (the reader's) */
-	/* http: one request at a time on its handle */
-	pthread_mutex_t hmu;
-	CURL *curl;
+	/* http: up to GW_HTTP_POOL requests at once, each on its own handle (connection) */
+	pthread_mutex_t hmu;   /* everything below, and next_id for http */
+	pthread_cond_t hcv;    /* a handle went back to the pool, a handshake ended */
+	CURL *idle[GW_HTTP_POOL]; /* handles not in use, their connections kept alive */
+	int nidle, nopen;      /* handles idle, handles made (idle or in use) */
+	int handshaking;       /* a caller sends initialize; the others wait */
 	char *session;         /* Mcp-Session-Id, or NULL */
 	char *token;           /* bearer token (--upstream-token), or NULL; never logged */
 	int initialized;
@@ -131,6 +140,7 @@ int gw_upstream_parse(const char *spec, int64_t timeout_ms, struct gw_upstream *
 	pthread_mutex_init(&u->mu, NULL);
 	pthread_mutex_init(&u->wmu, NULL);
 	pthread_mutex_init(&u->hmu, NULL);
+	pthread_cond_init(&u->hcv, NULL);
 	pthread_cond_init(&u->cv, NULL);
 	*out = u;
 	return 0;
@@ -244,6 +254,21 @@ static int stdio_spawn(struct gw_upstream *u, struct aiv_err *err)
 		_exit(127);
 	}
 	close(sv[1]);
+	{
+		/* reads block at most a slice: the reader checks its deadline in between */
+		int64_t ms = u->timeout_ms < GW_READ_SLICE_MS ? u->timeout_ms : GW_READ_SLICE_MS;
+		struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+		if (setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+			int e = errno;
+			close(sv[0]);
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return aiv_fail(err, AIV_EIO, "upstream '%s': setsockopt: %s", u->name,
+					strerror(e));
+		}
+	}
 	pthread_mutex_lock(&u->wmu);
 	u->fd = sv[0];
 	u->gen++;
@@ -343,39 +368,33 @@ static int stdio_dispatch(struct gw_upstream *u, const char *line, size_t len,
 }
 
 /*
- * Read what the child wrote within `wait_ms` (0: only what is there) and
- * dispatch its whole lines (mu held on entry and return, released while
- * waiting; the caller set u->reading).  0, 1 when nothing came in time, or
- * an error: the child is then stopped and what is in flight failed.
+ * Read what the child wrote (mu held on entry and return, released while
+ * waiting; the caller set u->reading): with `wait_ms` 0 only what is
+ * there, else a blocking recv that gives up after GW_READ_SLICE_MS (the
+ * socket's SO_RCVTIMEO; the caller loops until its deadline), one system
+ * call per wait instead of poll then recv.  Whole lines are dispatched.
+ * 0, 1 when nothing came, or an error: the child is then stopped and what
+ * is in flight failed.
  */
 static int stdio_read_some(struct gw_upstream *u, int64_t wait_ms, struct aiv_err *err)
 {
 	char buf[65536];
-	struct pollfd pfd;
-	ssize_t n = 0;
-	int pr, fd = u->fd, e = 0;
+	ssize_t n;
+	int fd = u->fd, e = 0;
 	char *nl;
 
 	pthread_mutex_unlock(&u->mu);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	pr = poll(&pfd, 1, (int)(wait_ms < 0 ? 0 : wait_ms > 1000000 ? 1000000 : wait_ms));
-	if (pr < 0)
-		e = errno;
-	else if (pr > 0 && (n = recv(fd, buf, sizeof(buf), 0)) < 0)
+	n = recv(fd, buf, sizeof(buf), wait_ms > 0 ? 0 : MSG_DONTWAIT);
+	if (n < 0)
 		e = errno;
 	pthread_mutex_lock(&u->mu);
-	if (pr < 0 || (pr > 0 && n < 0 && e != ECONNRESET && e != EPIPE)) {
-		if (e == EINTR || e == EAGAIN)
-			return 1;
-		aiv_fail(err, AIV_EIO, "upstream '%s': %s: %s", u->name, pr < 0 ? "poll" : "recv",
-			 strerror(e));
+	if (n < 0 && (e == EINTR || e == EAGAIN || e == EWOULDBLOCK))
+		return 1;
+	if (n < 0 && e != ECONNRESET && e != EPIPE) {
+		aiv_fail(err, AIV_EIO, "upstream '%s': recv: %s", u->name, strerror(e));
 		goto stop;
 	}
-	if (pr == 0)
-		return 1;
-	if (n == 0 || (pr > 0 && n < 0 && (e == ECONNRESET || e == EPIPE))) {
+	if (n <= 0) {
 		aiv_fail(err, AIV_EIO, "upstream '%s' closed its output (it crashed or exited)",
 			 u->name);
 		goto stop;
@@ -575,27 +594,58 @@ static json_t *sse_find(struct gw_upstream *u, const char *body, int64_t id)
 	return found;
 }
 
+/* A handle of the pool, waiting while GW_HTTP_POOL requests are in flight (hmu held). */
+static CURL *http_take(struct gw_upstream *u)
+{
+	CURL *c;
+
+	while (!u->nidle && u->nopen >= GW_HTTP_POOL)
+		pthread_cond_wait(&u->hcv, &u->hmu);
+	if (u->nidle)
+		return u->idle[--u->nidle];
+	if (!(c = curl_easy_init()))
+		return NULL;
+	u->nopen++;
+	return c;
+}
+
+/* ... and back (hmu held): its connection stays open for the next request. */
+static void http_give(struct gw_upstream *u, CURL *c)
+{
+	u->idle[u->nidle++] = c;
+	pthread_cond_broadcast(&u->hcv); /* hcv also wakes handshake waiters: wake all */
+}
+
+/*
+ * POST one message (hmu held on entry and return, released during the
+ * transfer, so that other requests go out on other handles meanwhile).
+ */
 static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **resp,
 		     struct aiv_err *err)
 {
 	struct http_answer a;
 	struct curl_slist *h = NULL, *hl;
 	char *text = json_dumps(msg, JSON_COMPACT);
+	char *sent_session = NULL;
 	char hdr[300];
 	long status = 0;
 	CURLcode rc;
+	CURL *curl;
 	int ret = 0;
 
 	*resp = NULL;
+	if (!(curl = http_take(u))) {
+		free(text);
+		return aiv_fail(err, AIV_EIO, "upstream '%s': cannot make an HTTP handle", u->name);
+	}
 	memset(&a, 0, sizeof(a));
 	strbuf_init(&a.body, 0);
-	if (!u->curl)
-		u->curl = curl_easy_init();
-	curl_easy_reset(u->curl);
+	curl_easy_reset(curl);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, "Accept: application/json, text/event-stream");
 	h = curl_slist_append(h, "MCP-Protocol-Version: " GW_PROTOCOL);
 	if (u->session) {
+		sent_session = xstrdup(u->session);
 		snprintf(hdr, sizeof(hdr), "Mcp-Session-Id: %s", u->session);
 		h = curl_slist_append(h, hdr);
 	}
@@ -606,18 +656,29 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 		memset(auth, 0, strlen(auth));
 		free(auth);
 	}
-	curl_easy_setopt(u->curl, CURLOPT_URL, u->target);
-	curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
-	curl_easy_setopt(u->curl, CURLOPT_TIMEOUT_MS, (long)u->timeout_ms);
-	curl_easy_setopt(u->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(u->curl, CURLOPT_WRITEFUNCTION, curl_body);
-	curl_easy_setopt(u->curl, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(u->curl, CURLOPT_HEADERFUNCTION, curl_header);
-	curl_easy_setopt(u->curl, CURLOPT_HEADERDATA, &a);
-	curl_easy_setopt(u->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	rc = curl_easy_perform(u->curl);
-	curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &status);
+	pthread_mutex_unlock(&u->hmu);
+	curl_easy_setopt(curl, CURLOPT_URL, u->target);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)u->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, curl_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, curl_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &a);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_OK && id >= 0 && status >= 200 && status < 300) {
+		if (!strncasecmp(a.ctype, "text/event-stream", 17))
+			*resp = sse_find(u, a.body.buf, id);
+		else
+			*resp = json_loadb(a.body.buf, a.body.len, 0, NULL);
+	}
+	pthread_mutex_lock(&u->hmu);
+	http_give(u, curl);
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		ret = aiv_fail(err, AIV_EBUSY, "upstream '%s' did not answer within %lld ms", u->name,
 			       (long long)u->timeout_ms);
@@ -627,25 +688,23 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 		if (status >= 300)
 			ret = aiv_fail(err, AIV_EIO, "upstream '%s' answered HTTP %ld to a "
 				       "notification", u->name, status);
-	} else if (status == 404 && u->session) {
-		/* the session ended upstream: start a new one next time */
-		free(u->session);
-		u->session = NULL;
-		u->initialized = 0;
+	} else if (status == 404 && sent_session) {
+		/* the session ended upstream: start a new one next time (unless one started) */
+		if (u->session && !strcmp(u->session, sent_session)) {
+			free(u->session);
+			u->session = NULL;
+			u->initialized = 0;
+		}
 		ret = aiv_fail(err, AIV_EIO, "upstream '%s' ended the session (HTTP 404)", u->name);
 	} else if (status < 200 || status >= 300) {
 		ret = aiv_fail(err, AIV_EIO, "upstream '%s' answered HTTP %ld", u->name, status);
-	} else {
-		if (!strncasecmp(a.ctype, "text/event-stream", 17))
-			*resp = sse_find(u, a.body.buf, id);
-		else
-			*resp = json_loadb(a.body.buf, a.body.len, 0, NULL);
-		if (!json_is_object(*resp)) {
-			json_decref(*resp);
-			*resp = NULL;
-			ret = aiv_fail(err, AIV_EIO, "upstream '%s' answered something that is not a "
-				       "JSON-RPC response", u->name);
-		}
+	} else if (!json_is_object(*resp)) {
+		ret = aiv_fail(err, AIV_EIO, "upstream '%s' answered something that is not a "
+			       "JSON-RPC response", u->name);
+	}
+	if (ret) {
+		json_decref(*resp);
+		*resp = NULL;
 	}
 	if (!ret && a.session[0] && !u->session)
 		u->session = xstrdup(a.session);
@@ -653,6 +712,7 @@ static int http_post(struct gw_upstream *u, json_t *msg, int64_t id, json_t **re
 		memset(hl->data, 0, strlen(hl->data)); /* the token's copy */
 	curl_slist_free_all(h);
 	strbuf_release(&a.body);
+	free(sent_session);
 	free(text);
 	return ret;
 }
@@ -757,15 +817,12 @@ static json_t *initialize_params(void)
 			 AIV_VERSION);
 }
 
-/* The HTTP upstream's initialize handshake, when not done (hmu held). */
-static int http_ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
+/* Send initialize and notifications/initialized (hmu held, released while sending). */
+static int http_handshake(struct gw_upstream *u, struct aiv_err *err)
 {
-	json_t *params, *resp = NULL;
+	json_t *params = initialize_params(), *resp = NULL;
 	int ret;
 
-	if (u->initialized)
-		return 0;
-	params = initialize_params();
 	ret = http_request(u, "initialize", params, &resp, err);
 	json_decref(params);
 	if (ret)
@@ -779,6 +836,25 @@ static int http_ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
 		return ret;
 	u->initialized = 1;
 	return 0;
+}
+
+/*
+ * The HTTP upstream's initialize handshake, when not done (hmu held,
+ * released while it is sent): one caller sends it, the others wait.
+ */
+static int http_ensure_initialized(struct gw_upstream *u, struct aiv_err *err)
+{
+	int ret;
+
+	while (u->handshaking)
+		pthread_cond_wait(&u->hcv, &u->hmu);
+	if (u->initialized)
+		return 0;
+	u->handshaking = 1;
+	ret = http_handshake(u, err);
+	u->handshaking = 0;
+	pthread_cond_broadcast(&u->hcv);
+	return ret;
 }
 
 /*
@@ -981,13 +1057,14 @@ void gw_upstream_free(struct gw_upstream *u)
 		stdio_stop(u, AIV_EIO, "the gateway stopped");
 		pthread_mutex_unlock(&u->mu);
 	}
-	if (u->curl)
-		curl_easy_cleanup(u->curl);
+	while (u->nidle > 0)
+		curl_easy_cleanup(u->idle[--u->nidle]);
 	json_decref(u->tools);
 	strbuf_release(&u->rbuf);
 	pthread_mutex_destroy(&u->mu);
 	pthread_mutex_destroy(&u->wmu);
 	pthread_mutex_destroy(&u->hmu);
+	pthread_cond_destroy(&u->hcv);
 	pthread_cond_destroy(&u->cv);
 	if (u->token) {
 		memset(u->token, 0, strlen(u->token));

@@ -27,3 +27,42 @@ gateway_permit_all() {
 	aivalue apply -f all.yaml >/dev/null &&
 	aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
 }
+
+# gateway_call_summary AUDITJSON: the call records in `aivalue audit log
+# --json` output, one line: how many, how many distinct decision ids, and
+# the sorted set of TOOL/OUTCOME/STATUS (t8144, t8145)
+gateway_call_summary() {
+	python3 -S -c "
+import json, sys
+r = [r for e in json.load(open(sys.argv[1])) if e['action'] == 'gateway.calls'
+     for r in e['payload']['records'] if r['kind'] == 'call']
+print(len(r), len(set(x['decision_id'] for x in r)), ' '.join(sorted(set('%s/%s/%s' % (x['tool'], x['outcome'], x.get('status')) for x in r))))
+" "$1"
+}
+
+# gateway_calls_in_ledger EXPECTED: stop the server; the call records'
+# summary (gateway_call_summary) must be EXPECTED and the ledger verify
+gateway_calls_in_ledger() {
+	stop_server &&
+	aivalue audit log --json >log.json &&
+	gateway_call_summary log.json >rec.txt &&
+	test "$(cat rec.txt)" = "$1" &&
+	aivalue audit verify
+}
+
+# gateway_hold_all TOOL ID...: one call of TOOL ("UP.hold", tests/mcp/fake-upstream.py)
+# per ID, all at once, each {"n": number of IDs, "tag": ID}; each must be
+# answered 200 with its own id and "held ID" (t8144, t8145)
+gateway_hold_all() {
+	ghtool=$1
+	shift
+	for i in "$@"; do
+		mcp_rpc ap.tok out-$i.json "$(printf '{"jsonrpc": "2.0", "id": %s, "method": "tools/call", "params": {"name": "%s", "arguments": {"n": %s, "tag": "%s"}}}' "$i" "$ghtool" "$#" "$i")" >code-$i.txt &
+	done
+	wait
+	for i in "$@"; do
+		test "$(cat code-$i.txt)" = 200 &&
+		test "$(json_get out-$i.json "d[\"id\"], d[\"result\"][\"content\"][0][\"text\"]")" = "$i held $i" ||
+		return 1
+	done
+}

@@ -18,34 +18,13 @@ export AIVALUE_HTTP_MODE
 start_server --quiet --gateway --upstream-timeout 20000 \
 	--upstream "s=stdio:python3 -S $fake stdio"
 
-hold() {
-	printf '{"jsonrpc": "2.0", "id": %s, "method": "tools/call", "params": {"name": "s.hold", "arguments": {"n": 4, "tag": "%s"}}}' "$1" "$1"
-}
-
 test_expect_success 'four calls at once on one stdio upstream: each gets its own answer' '
 	test "$(mcp_rpc ap.tok warm.json "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}")" = 200 &&
-	for i in 11 12 13 14; do
-		mcp_rpc ap.tok out-$i.json "$(hold $i)" >code-$i.txt &
-	done &&
-	wait &&
-	for i in 11 12 13 14; do
-		test "$(cat code-$i.txt)" = 200 &&
-		test "$(json_get out-$i.json "d[\"id\"], d[\"result\"][\"content\"][0][\"text\"]")" = "$i held $i" ||
-		return 1
-	done
+	gateway_hold_all s.hold 11 12 13 14
 '
 
 test_expect_success 'the four calls are in the ledger, each once, answered ok' '
-	stop_server &&
-	aivalue audit log --json >log.json &&
-	python3 -S -c "
-import json
-r = [r for e in json.load(open(\"log.json\")) if e[\"action\"] == \"gateway.calls\"
-     for r in e[\"payload\"][\"records\"] if r[\"kind\"] == \"call\"]
-print(len(r), len(set(x[\"decision_id\"] for x in r)), \" \".join(sorted(set(\"%s/%s/%s\" % (x[\"tool\"], x[\"outcome\"], x.get(\"status\")) for x in r))))
-" >rec.txt &&
-	test "$(cat rec.txt)" = "4 4 s.hold/allow/ok" &&
-	aivalue audit verify
+	gateway_calls_in_ledger "4 4 s.hold/allow/ok"
 '
 
 test_done

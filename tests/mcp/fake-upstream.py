@@ -11,10 +11,12 @@ Tools:
                      (stdio: a line; http: an event before the answer, text/event-stream)
   hold {n, tag}   -> answered only once n holds are waiting, in reverse order of
                      arrival (stdio): a client with one request in flight never
-                     gets an answer
+                     gets an answer.  http: each request is served on its own
+                     thread; a hold answers "held TAG" once n holds wait at the
+                     same time, or "alone TAG" after 30 s if they never do
 The list also holds "extra" while the file named by $FAKE_EXTRA exists (a
 change the server does not announce).  http: every Authorization header is
-appended to $FAKE_SEEN; with --token T a request without "Bearer T" gets 401.
+appended to $FAKE_SEEN, every request's method to $FAKE_METHODS; with --token T a request without "Bearer T" gets 401.
 """
 import json
 import os
@@ -92,7 +94,26 @@ def stdio():
 
 
 def http(portfile, token):
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    cv = threading.Condition()
+    holds = {"waiting": 0, "released": 0}
+
+    def hold(args):
+        n, tag = int(args.get("n", 2)), str(args.get("tag"))
+        with cv:
+            holds["waiting"] += 1
+            if holds["waiting"] >= n:
+                holds["released"] += holds["waiting"]
+                holds["waiting"] = 0
+                cv.notify_all()
+                return text("held " + tag)
+            mine = holds["released"]
+            if cv.wait_for(lambda: holds["released"] != mine, timeout=30):
+                return text("held " + tag)
+            holds["waiting"] -= 1
+            return text("alone " + tag)
 
     class H(BaseHTTPRequestHandler):
         def log_message(self, *a):
@@ -111,12 +132,20 @@ def http(portfile, token):
                 self.end_headers()
                 return
             msg = json.loads(body)
+            methods = os.environ.get("FAKE_METHODS")
+            if methods:
+                with open(methods, "a") as f:
+                    f.write("%s\n" % msg.get("method"))
             if "id" not in msg:
                 self.send_response(202)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            result, notes = answer(msg)
+            p = msg.get("params") or {}
+            if msg.get("method") == "tools/call" and p.get("name") == "hold":
+                result, notes = hold(p.get("arguments") or {}), []
+            else:
+                result, notes = answer(msg)
             resp = ({"jsonrpc": "2.0", "id": msg["id"], "result": result} if result is not None
                     else {"jsonrpc": "2.0", "id": msg["id"], "error": {"code": -32602, "message": "no"}})
             if notes:
@@ -132,7 +161,8 @@ def http(portfile, token):
             self.end_headers()
             self.wfile.write(data)
 
-    srv = HTTPServer(("127.0.0.1", 0), H)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.daemon_threads = True
     with open(portfile + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(portfile + ".tmp", portfile)

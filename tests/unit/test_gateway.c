@@ -242,6 +242,22 @@ static void test_stdio_failures(void **state)
 }
 
 /*
+ * An answer that comes after several of the reader's blocking-read slices
+ * (GW_READ_SLICE_MS, 100 ms) but well within the timeout is the call's
+ * answer: a slice that ends empty is no failure.
+ */
+static void test_stdio_slow_answer(void **state)
+{
+	char msg[AIV_ERR_MSG];
+
+	(void)state;
+	assert_int_equal(stdio_call("read a; echo '{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}'; "
+				    "read b; read c; sleep 0.5; "
+				    "echo '{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"content\":[]}}'; "
+				    "sleep 5", 20000, msg, sizeof(msg)), 0);
+}
+
+/*
  * A stdio upstream that answers tools/call only once three are waiting,
  * and then in reverse order: with one request in flight at a time no
  * call would ever be answered.
@@ -329,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_echo_upstream),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_stdio_failures),
+		cmocka_unit_test(test_stdio_slow_answer),
 		cmocka_unit_test(test_stdio_several_in_flight),
 	};
 	cli_register_schema();

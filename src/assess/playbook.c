@@ -75,8 +75,8 @@ static int compute_state(struct store *s, const struct catalog *cat, const char 
 	if ((ret = phase_compute(&out->env, &out->pv, err)) ||
 	    (ret = hyp_evaluate_all(s, cat, now, &out->hr, err)) ||
 	    (ret = findings_compute(&out->env, &out->pv, &out->fl, err)) ||
-	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, industry,
-				   &out->rm, err)))
+	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, &out->hr,
+				   industry, &out->rm, err)))
 		return ret;
 	if ((ret = library_crosswalk(s, out->q, out->have_set ? &out->set : NULL, NULL,
 				     &out->crosswalk, err)))

@@ -378,6 +378,19 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 int playbook_compute_as_of(struct store *s, const struct catalog *cat, const char *qpath,
 			   const char *industry, int64_t as_of, struct playbook_state *out,
 			   struct aiv_err *err);
+/*
+ * For the server's warmer: compute the playbook as playbook_compute()
+ * would, but treat a snapshot that a reader has had and that is older
+ * than PLAYBOOK_REFRESH_US (half the time-to-live) as missing, and
+ * replace it.  Readers meanwhile keep
+ * getting the older snapshot, which is still within its time-to-live, so
+ * none waits for the recomputation an expired snapshot used to cost on
+ * the request path.  The evidence cache is cleared first, so that the new
+ * snapshot holds no answer older than itself.
+ */
+#define PLAYBOOK_REFRESH_US (EVIDENCE_CACHE_TTL_US / 2)
+int playbook_refresh(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct aiv_err *err);
 void playbook_release(struct playbook_state *p);
 void playbook_cache_stats(struct evidence_cache_stats *out);
 

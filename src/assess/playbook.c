@@ -51,6 +51,7 @@ static int compute(struct store *s, const struct catalog *cat, const char *qpath
 	assess_usage_scope_begin();
 	ret = compute_state(s, cat, qpath, industry, now, as_of, out, err);
 	assess_usage_scope_end();
+	xheap_trim(); /* the usage table and the journeys are freed: give them back */
 	return ret;
 }
 

@@ -3,7 +3,7 @@
 # (every usage row) after the roadmap had priced it for the expected value
 # with the same hypotheses.  The card now prints the value report kept in
 # the overview's playbook snapshot: one computation, the figures of
-# `value --json`.
+# `value --json`.  /value keeps its body per store state.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
@@ -44,6 +44,29 @@ test_expect_success 'a viewer gets no value card and no spend' '
 	test_grep "AI value models" viewer.html &&
 	! grep -q "value-overview" viewer.html &&
 	! grep -q "€6,041.30" viewer.html &&
+	stop_server
+'
+
+kept() { # hit|miss|stored
+	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" |
+		sed -n "s/^aivalue_page_cache_total{result=\"$1\"} //p"
+}
+
+# /value prices the cost by initiative, model and month from every usage
+# row: its body is kept per store state, as /adoption's (t6361)
+test_expect_success 'a second /value draws the kept body; a write draws it afresh' '
+	start_server --no-warm &&
+	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/value" >v1.html &&
+	test "$(kept miss)" = 1 &&
+	test "$(kept stored)" = 1 &&
+	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/value" >v2.html &&
+	test "$(kept hit)" = 1 &&
+	test_cmp v1.html v2.html &&
+	test_grep "€438,764.08" v2.html &&
+	aivalue token create --name another --role viewer >/dev/null &&
+	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/value" >v3.html &&
+	test "$(kept miss)" = 2 &&
+	test "$(kept hit)" = 1 &&
 	stop_server
 '
 

@@ -7,10 +7,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
-pc() { # hit|miss|stored
+counter() { # playbook|page hit|miss|stored: aivalue_NAME_cache_total in /metrics
 	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" |
-		sed -n "s/^aivalue_playbook_cache_total{result=\"$1\"} //p"
+		sed -n "s/^aivalue_$1_cache_total{result=\"$2\"} //p"
 }
+pc() { counter playbook "$1"; }
+kept() { counter page "$1"; }
 
 test_expect_success 'setup: the small demo' '
 	aivalue_demo demo --size small --dir data >/dev/null &&
@@ -46,11 +48,6 @@ test_expect_success 'a viewer gets no value card and no spend' '
 	! grep -q "€6,041.30" viewer.html &&
 	stop_server
 '
-
-kept() { # hit|miss|stored
-	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" |
-		sed -n "s/^aivalue_page_cache_total{result=\"$1\"} //p"
-}
 
 # /value prices the cost by initiative, model and month from every usage
 # row: its body is kept per store state, as /adoption's (t6361)

@@ -51,6 +51,7 @@ static int compute(struct store *s, const struct catalog *cat, const char *qpath
 	assess_usage_scope_begin();
 	ret = compute_state(s, cat, qpath, industry, now, as_of, out, err);
 	assess_usage_scope_end();
+	xheap_trim(); /* the usage table and the journeys are freed: give them back */
 	return ret;
 }
 
@@ -75,8 +76,8 @@ static int compute_state(struct store *s, const struct catalog *cat, const char 
 	if ((ret = phase_compute(&out->env, &out->pv, err)) ||
 	    (ret = hyp_evaluate_all(s, cat, now, &out->hr, err)) ||
 	    (ret = findings_compute(&out->env, &out->pv, &out->fl, err)) ||
-	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, industry,
-				   &out->rm, err)))
+	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, &out->hr,
+				   industry, &out->rm, err)))
 		return ret;
 	if ((ret = library_crosswalk(s, out->q, out->have_set ? &out->set : NULL, NULL,
 				     &out->crosswalk, err)))
@@ -97,6 +98,7 @@ struct pb_snapshot {
 	int64_t born;
 	int refs;                 /* the cache's own reference counts as one */
 	uint64_t used;            /* last use, for eviction */
+	int read;                 /* shared with a reader (not the warmer) */
 	struct playbook_state st;
 };
 
@@ -166,9 +168,15 @@ int playbook_compute_as_of(struct store *s, const struct catalog *cat, const cha
 	return compute(s, cat, qpath, industry, as_of, 1, out, err);
 }
 
-int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
-		     const char *industry, int64_t now, struct playbook_state *out,
-		     struct aiv_err *err)
+/*
+ * playbook_compute() with a snapshot found only while younger than
+ * fresh_us (or, when no reader has had it yet, than the time-to-live:
+ * an idle server recomputes no more often than before); a new one
+ * replaces any older snapshot of the same key.
+ */
+static int compute_fresh(struct store *s, const struct catalog *cat, const char *qpath,
+			 const char *industry, int64_t now, int64_t fresh_us,
+			 struct playbook_state *out, struct aiv_err *err)
 {
 	struct evidence_env env = { s, cat, now, 0 };
 	char skey[EVIDENCE_KEY_LEN], key[EVIDENCE_KEY_LEN + 256];
@@ -188,7 +196,10 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 		for (i = 0; i < SNAPSHOTS; i++) {
 			sn = snaps.slot[i];
 			if (sn && !strcmp(sn->key, key) && now >= sn->born &&
-			    now - sn->born < EVIDENCE_CACHE_TTL_US) {
+			    (now - sn->born < fresh_us ||
+			     (!sn->read && now - sn->born < EVIDENCE_CACHE_TTL_US))) {
+				if (fresh_us == EVIDENCE_CACHE_TTL_US)
+					sn->read = 1;
 				sn->refs++;
 				sn->used = ++snaps.clock;
 				snaps.hits++;
@@ -210,6 +221,8 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	pthread_mutex_unlock(&snaps.mu);
 
 	sn = xcalloc(1, sizeof(*sn));
+	if (fresh_us < EVIDENCE_CACHE_TTL_US)
+		evidence_cache_clear(); /* its answers may be older than fresh_us */
 	ret = compute(s, cat, qpath, industry, now, 0, &sn->st, err);
 	pthread_mutex_lock(&snaps.mu);
 	if (mine >= 0) {
@@ -227,8 +240,8 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	sn->refs = 2; /* the cache and the caller */
 	sn->used = ++snaps.clock;
 	for (i = 0; i < SNAPSHOTS; i++) {
-		if (!snaps.slot[i]) {
-			victim = i;
+		if (!snaps.slot[i] || !strcmp(snaps.slot[i]->key, key)) {
+			victim = i; /* a free slot, or the older picture of this key */
 			break;
 		}
 		if (snaps.slot[i]->used < snaps.slot[victim]->used)
@@ -241,6 +254,24 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 	share(sn, s, now, out);
 	pthread_mutex_unlock(&snaps.mu);
 	return 0;
+}
+
+int playbook_compute(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct playbook_state *out,
+		     struct aiv_err *err)
+{
+	return compute_fresh(s, cat, qpath, industry, now, EVIDENCE_CACHE_TTL_US, out, err);
+}
+
+int playbook_refresh(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct aiv_err *err)
+{
+	struct playbook_state ps;
+	int ret;
+
+	ret = compute_fresh(s, cat, qpath, industry, now, PLAYBOOK_REFRESH_US, &ps, err);
+	playbook_release(&ps);
+	return ret;
 }
 
 void playbook_release(struct playbook_state *p)

@@ -246,23 +246,30 @@ static inline const char *trio_pick_name(const struct trio_pick *t)
 	return t->title ? t->title : t->initiative;
 }
 
+struct value_report;
 struct roadmap {
 	const struct cat_industry *industry; /* NULL for generic */
 	int industry_step;    /* index of the first step not yet ready, or -1 */
 	struct roadmap_step *steps;
 	size_t n, alloc;
 	struct trio_pick trio[3];
+	/* the value report priced for the expected value (value.h), kept so
+	 * the overview's value card shows the same figures without pricing
+	 * the cost again; NULL when the store cannot price */
+	struct value_report *value;
 };
 
 /*
  * Order next steps (docs/playbook.md, "Roadmap"):
  *   priority = gap x impact x dependency, ties by kind then id.
- * `industry` NULL or "generic" for no industry path.
+ * `industry` NULL or "generic" for no industry path.  `hr` is
+ * hyp_evaluate_all() of the same store, catalog and env->now (the
+ * playbook's own: evaluating them again cost a second bootstrap).
  */
 int roadmap_compute(const struct evidence_env *env, const struct questionnaire *q,
 		    const struct readiness_score *rs, const struct phase_verdict *pv,
-		    const struct finding_list *fl, const char *industry,
-		    struct roadmap *out, struct aiv_err *err);
+		    const struct finding_list *fl, const struct hyp_report *hr,
+		    const char *industry, struct roadmap *out, struct aiv_err *err);
 void roadmap_release(struct roadmap *r);
 json_t *roadmap_json(const struct roadmap *r);
 
@@ -371,6 +378,19 @@ int playbook_compute(struct store *s, const struct catalog *cat, const char *qpa
 int playbook_compute_as_of(struct store *s, const struct catalog *cat, const char *qpath,
 			   const char *industry, int64_t as_of, struct playbook_state *out,
 			   struct aiv_err *err);
+/*
+ * For the server's warmer: compute the playbook as playbook_compute()
+ * would, but treat a snapshot that a reader has had and that is older
+ * than PLAYBOOK_REFRESH_US (half the time-to-live) as missing, and
+ * replace it.  Readers meanwhile keep
+ * getting the older snapshot, which is still within its time-to-live, so
+ * none waits for the recomputation an expired snapshot used to cost on
+ * the request path.  The evidence cache is cleared first, so that the new
+ * snapshot holds no answer older than itself.
+ */
+#define PLAYBOOK_REFRESH_US (EVIDENCE_CACHE_TTL_US / 2)
+int playbook_refresh(struct store *s, const struct catalog *cat, const char *qpath,
+		     const char *industry, int64_t now, struct aiv_err *err);
 void playbook_release(struct playbook_state *p);
 void playbook_cache_stats(struct evidence_cache_stats *out);
 

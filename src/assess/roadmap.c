@@ -431,14 +431,13 @@ static int act_steps(const struct evidence_env *env, const struct phase_verdict 
 
 int roadmap_compute(const struct evidence_env *env, const struct questionnaire *q,
 		    const struct readiness_score *rs, const struct phase_verdict *pv,
-		    const struct finding_list *fl, const char *industry,
-		    struct roadmap *out, struct aiv_err *err)
+		    const struct finding_list *fl, const struct hyp_report *rep,
+		    const char *industry, struct roadmap *out, struct aiv_err *err)
 {
 	const struct catalog *cat = env->cat;
 	const struct cat_phase *cur = catalog_phase_by_number(cat, pv->earned);
 	const struct cat_phase *next = catalog_phase_by_number(cat, pv->earned + 1);
 	struct weights w;
-	struct hyp_report rep;
 	json_t *inis = NULL;
 	size_t i, j;
 	int ret, target = q->scoring.target_level;
@@ -555,24 +554,22 @@ int roadmap_compute(const struct evidence_env *env, const struct questionnaire *
 		}
 	}
 	free(w.w);
-	if ((ret = hyp_evaluate_all(env->store, cat, env->now, &rep, err)))
+	if ((ret = assess_initiatives(env->store, &inis, err)))
 		return ret;
-	if ((ret = assess_initiatives(env->store, &inis, err))) {
-		hyp_report_release(&rep);
-		return ret;
-	}
 	{
 		/* expected value orders the candidates; without it (a store that
 		 * cannot price) they are ordered by score alone */
-		struct value_report vr;
+		struct value_report *vr = xcalloc(1, sizeof(*vr));
 		struct aiv_err verr = AIV_ERR_INIT;
-		int have = !value_compute_roi(env->store, cat, &rep, env->now, &vr, &verr);
-		pick_trio(out, inis, &rep, have ? &vr : NULL);
-		if (have)
-			value_report_release(&vr);
+
+		if (value_compute_roi(env->store, cat, rep, env->now, vr, &verr)) {
+			free(vr);
+			vr = NULL;
+		}
+		pick_trio(out, inis, rep, vr);
+		out->value = vr;
 	}
 	json_decref(inis);
-	hyp_report_release(&rep);
 	return 0;
 }
 
@@ -592,6 +589,10 @@ void roadmap_release(struct roadmap *r)
 		free(r->steps[i].models);
 	}
 	free(r->steps);
+	if (r->value) {
+		value_report_release(r->value);
+		free(r->value);
+	}
 	for (i = 0; i < 3; i++) {
 		free(r->trio[i].initiative);
 		free(r->trio[i].title);

@@ -23,8 +23,9 @@
  * every few seconds it computes the playbook exactly as the overview does,
  * which costs nothing while the state and the cache entry are unchanged
  * and recomputes in the background when the ledger has moved or the entry
- * has aged, so readers seldom pay for a cold computation (seconds on a
- * large workspace) on the request path.  --no-warm turns it off.
+ * is half its time-to-live old (playbook_refresh), so readers keep the
+ * older picture meanwhile and seldom pay for a cold computation (seconds
+ * on a large workspace) on the request path.  --no-warm turns it off.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -62,16 +63,13 @@ static void *warm_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		struct aiv_err err = AIV_ERR_INIT;
-		struct playbook_state ps;
 		struct timespec until;
 
 		pthread_mutex_unlock(&w->mu);
-		if (s || !store_open(&s, w->db_path, STORE_READONLY, &err)) {
+		if (s || !store_open(&s, w->db_path, STORE_READONLY, &err))
 			/* errors are the pages' to report; the warmer only warms */
-			playbook_compute(s, w->cat, assess_questionnaire_path(), NULL,
-					 time_now_us(), &ps, &err);
-			playbook_release(&ps);
-		}
+			playbook_refresh(s, w->cat, assess_questionnaire_path(), NULL,
+					 time_now_us(), &err);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += WARM_INTERVAL_MS / 1000;
 		pthread_mutex_lock(&w->mu);

@@ -20,6 +20,15 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a fresh string; caller frees */
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Hand the free pages of every malloc arena back to the system (glibc's
+ * malloc_trim; nothing elsewhere).  For a long-running server after a
+ * computation that allocated hundreds of MiB in one thread: otherwise
+ * that thread's arena keeps them, and the next thread's computation adds
+ * its own peak on top.
+ */
+void xheap_trim(void);
+
 size_t st_add(size_t a, size_t b);
 size_t st_mult(size_t a, size_t b);
 

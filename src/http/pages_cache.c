@@ -99,6 +99,10 @@ void pages_cache_put(const struct http_request *req, const char *page, const cha
 	bodies.slot[victim].used = ++bodies.clock;
 	bodies.stored++;
 	pthread_mutex_unlock(&bodies.mu);
+	/* a kept body was drawn from every usage event, journey or log
+	 * event, now freed: give the memory back before another thread's
+	 * page draws its own */
+	xheap_trim();
 }
 
 void pages_send_kept(struct http_request *req, struct http_response *res, const char *page,

@@ -7,11 +7,11 @@
  * The chart's coordinates are doubles of major units, for drawing only;
  * every figure written as text comes from money_format on minor units.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess/evidence.h"
+#include "assess/playbook.h"
 #include "assess/value.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
@@ -170,7 +170,7 @@ static void card(struct strbuf *m, const struct value_report *r, const struct va
 	strbuf_addstr(m, "</article>");
 }
 
-static void h_value_page(struct http_request *req, struct http_response *res)
+static void value_page(struct http_request *req, struct http_response *res, const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct value_report r;
@@ -241,9 +241,20 @@ static void h_value_page(struct http_request *req, struct http_response *res)
 		}
 		strbuf_addstr(&m, "</ul>");
 	}
+	pages_cache_put(req, page, m.buf);
 	http_page_send(req, res, 200, "Value", "/value", m.buf);
 	strbuf_release(&m);
 	value_report_release(&r);
+}
+
+/*
+ * Pricing the cost by initiative, model and month reads every usage row
+ * (0.4-0.9 s of CPU on the large demo), so the body is kept per store
+ * state for the evidence cache's minute (pages_cache.c), as /adoption's.
+ */
+static void h_value_page(struct http_request *req, struct http_response *res)
+{
+	pages_send_kept(req, res, "/value", "Value", "/value", value_page);
 }
 
 /*
@@ -251,30 +262,36 @@ static void h_value_page(struct http_request *req, struct http_response *res)
  * with money figures, linking to /value.  Only for the roles that may
  * open /value (it shows spend); nothing when no initiative has a
  * hypothesis or the workspace cannot be read (the /value page says why).
+ *
+ * Pricing the cost by initiative reads every usage row (seconds on a
+ * large workspace), and the roadmap has already priced it for the
+ * expected value with the same hypotheses: the card prints the value
+ * report the overview's playbook snapshot keeps (playbook.h), so the two
+ * show the same figures from one computation.
  */
-static void overview_card(struct http_request *req, struct strbuf *m)
+void pages_value_overview(struct http_request *req, struct strbuf *m)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct value_report r;
-	struct hyp_report hyps;
-	int64_t now = time_now_us();
+	struct playbook_state ps;
+	const struct value_report *r;
 	size_t i, shown = 0;
 
-	memset(&hyps, 0, sizeof(hyps));
-	if (hyp_evaluate_all(req->store, req->cat, now, &hyps, &err) ||
-	    value_compute_roi(req->store, req->cat, &hyps, now, &r, &err)) {
-		hyp_report_release(&hyps);
+	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
+		return;
+	if (playbook_compute(req->store, req->cat, assess_questionnaire_path(), NULL,
+			     time_now_us(), &ps, &err) || !(r = ps.rm.value)) {
+		playbook_release(&ps);
 		return;
 	}
-	for (i = 0; i < r.ng; i++)
-		shown += r.g[i].group[0] && r.g[i].group[0] != '(' &&
-			 value_group_verdict(&r.g[i]) != VALUE_NO_HYPOTHESIS;
+	for (i = 0; i < r->ng; i++)
+		shown += r->g[i].group[0] && r->g[i].group[0] != '(' &&
+			 value_group_verdict(&r->g[i]) != VALUE_NO_HYPOTHESIS;
 	if (shown) {
 		strbuf_addstr(m, "<section class=\"card value-overview\" aria-labelledby=\"value-"
 			      "overview\"><h2 id=\"value-overview\"><a href=\"/value\">Value in "
 			      "money</a></h2><ul class=\"roi-list\">");
-		for (i = 0; i < r.ng; i++) {
-			const struct value_group *g = &r.g[i];
+		for (i = 0; i < r->ng; i++) {
+			const struct value_group *g = &r->g[i];
 			enum value_verdict v = value_group_verdict(g);
 			if (!g->group[0] || g->group[0] == '(' || v == VALUE_NO_HYPOTHESIS)
 				continue;
@@ -283,9 +300,9 @@ static void overview_card(struct http_request *req, struct strbuf *m)
 			strbuf_addf(m, "</b> %s", value_verdict_words[v]);
 			if (g->have_roi) {
 				strbuf_addstr(m, ": ");
-				interval_html(m, &r, g->value, g->lo, g->hi);
+				interval_html(m, r, g->value, g->lo, g->hi);
 				strbuf_addstr(m, " of proven value a year against ");
-				money_html(m, &r, g->cost_year);
+				money_html(m, r, g->cost_year);
 				strbuf_addf(m, " of AI cost a year (ROI %.2f times its cost)", g->roi);
 			}
 			strbuf_addstr(m, "</li>");
@@ -293,50 +310,7 @@ static void overview_card(struct http_request *req, struct strbuf *m)
 		strbuf_addstr(m, "</ul><p><a href=\"/value\">Value, cost and ROI in detail</a></p>"
 			      "</section>");
 	}
-	value_report_release(&r);
-	hyp_report_release(&hyps);
-}
-
-/*
- * The card prices the cost by initiative, which reads every usage row (a
- * few seconds on a large workspace), so the HTML is kept for the evidence
- * cache's key and time-to-live (evidence.h): same store state, same card.
- */
-static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
-static char card_key[EVIDENCE_KEY_LEN];
-static int64_t card_at;
-static char *card_html;
-
-void pages_value_overview(struct http_request *req, struct strbuf *m)
-{
-	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
-	struct aiv_err err = AIV_ERR_INIT;
-	char key[EVIDENCE_KEY_LEN];
-	struct strbuf card = STRBUF_INIT;
-
-	if (!(req->token.role & (ROLE_ADMIN | ROLE_LEAD | ROLE_ANALYST | ROLE_AUDITOR)))
-		return;
-	if (evidence_state_key(&env, key, &err))
-		key[0] = '\0';
-	pthread_mutex_lock(&card_lock);
-	if (key[0] && card_html && !strcmp(key, card_key) &&
-	    env.now - card_at < EVIDENCE_CACHE_TTL_US) {
-		strbuf_addstr(m, card_html);
-		pthread_mutex_unlock(&card_lock);
-		return;
-	}
-	pthread_mutex_unlock(&card_lock);
-	overview_card(req, &card);
-	strbuf_addstr(m, card.buf);
-	if (key[0]) {
-		pthread_mutex_lock(&card_lock);
-		free(card_html);
-		card_html = strbuf_detach(&card, NULL);
-		memcpy(card_key, key, sizeof(card_key));
-		card_at = env.now;
-		pthread_mutex_unlock(&card_lock);
-	}
-	strbuf_release(&card);
+	playbook_release(&ps);
 }
 
 const struct http_route http_value_page_routes[] = {

@@ -10,6 +10,7 @@
  *     watched state, the registry and the clock (TTL) stand still, and
  *     recomputes when any of them moves; never inside a transaction;
  *   - playbook_compute() shares one snapshot between calls and threads.
+ *   - playbook_refresh() renews a read snapshot at half its life.
  */
 #include <pthread.h>
 
@@ -320,12 +321,70 @@ static void test_playbook_snapshots(void **state)
 	free(dir);
 }
 
+/*
+ * The server's warmer (playbook_refresh) recomputes a snapshot a reader
+ * has had once it is half its time-to-live old, and readers keep the
+ * older one meanwhile; an unread snapshot is left to its time-to-live.
+ * Times are given, not waited for.
+ */
+static void test_playbook_refresh(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct store *s = open_store(dir);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct playbook_state a, b;
+	struct evidence_cache_stats st0, st1;
+	int64_t now = time_now_us(), half = PLAYBOOK_REFRESH_US;
+
+	(void)state;
+	register_all();
+	findings_register_builtin();
+	evidence_cache_enable(1);
+	append(s); /* a state no earlier test has a snapshot of */
+	playbook_cache_stats(&st0);
+	assert_int_equal(playbook_refresh(s, cat, NULL, NULL, now, &err), 0);
+	playbook_cache_stats(&st1);
+	assert_int_equal(st1.stored - st0.stored, 1);
+	/* nobody read it: half its life gone, nothing recomputed */
+	assert_int_equal(playbook_refresh(s, cat, NULL, NULL, now + half + 1, &err), 0);
+	playbook_cache_stats(&st0);
+	assert_int_equal(st0.stored - st1.stored, 0);
+	/* a reader has it; before half its life, still nothing */
+	assert_int_equal(playbook_compute(s, cat, NULL, NULL, now + 1000, &a, &err), 0);
+	assert_int_equal(playbook_refresh(s, cat, NULL, NULL, now + half - 1, &err), 0);
+	playbook_cache_stats(&st1);
+	assert_int_equal(st1.stored - st0.stored, 0);
+	assert_int_equal(st1.misses - st0.misses, 0);
+	/* at half its life the warmer computes a new one */
+	assert_int_equal(playbook_refresh(s, cat, NULL, NULL, now + half, &err), 0);
+	playbook_cache_stats(&st0);
+	assert_int_equal(st0.stored - st1.stored, 1);
+	/* past the first one's time-to-live a reader gets the new one at
+	 * once (it used to recompute); the first reader's copy still holds */
+	assert_int_equal(playbook_compute(s, cat, NULL, NULL, now + EVIDENCE_CACHE_TTL_US + 10,
+					  &b, &err), 0);
+	playbook_cache_stats(&st1);
+	assert_int_equal(st1.misses - st0.misses, 0);
+	assert_int_equal(st1.hits - st0.hits, 1);
+	assert_non_null(b.shared);
+	assert_ptr_not_equal(a.shared, b.shared);
+	assert_int_equal(a.pv.earned, b.pv.earned);
+	assert_int_equal(a.fl.n, b.fl.n);
+	playbook_release(&a);
+	playbook_release(&b);
+	evidence_reset();
+	store_close(s);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_metric_has_evidence),
 		cmocka_unit_test(test_evidence_cache),
 		cmocka_unit_test(test_playbook_snapshots),
+		cmocka_unit_test(test_playbook_refresh),
 	};
 
 	cli_register_schema();

@@ -748,8 +748,9 @@ int apply_object_specs(struct store *s, const char *kind, json_t **out, struct a
 int apply_objects_mark(struct store *s, int64_t *max_seq, int64_t *count,
 		       struct aiv_err *err)
 {
-	struct store_stmt *st = store_prepare(s, "SELECT coalesce(max(updated_seq), 0), count(*)"
-					      " FROM objects", err);
+	/* two subqueries: max() seeks the end of objects_updated, count(*) counts it */
+	struct store_stmt *st = store_prepare(s, "SELECT (SELECT coalesce(max(updated_seq), 0)"
+					      " FROM objects), (SELECT count(*) FROM objects)", err);
 	int rc;
 
 	*max_seq = *count = 0;

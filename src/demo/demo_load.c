@@ -183,6 +183,10 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 	end(L, json_pack("{s:I}", "identities", (json_int_t)ir.rows));
 
 	begin_counted(L, "a year of AI usage", "files");
+	if ((ret = usage_run_begin(L->s, err))) {
+		json_decref(per);
+		return ret;
+	}
 	for (i = 0; i < L->d->nusage; i++) {
 		progress(L, i, L->d->nusage);
 		struct usage_opts o;
@@ -194,6 +198,8 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 		ret = usage_import_file(L->s, L->actor, path, &o, &sum, err);
 		free(path);
 		if (ret) {
+			struct aiv_err e2 = AIV_ERR_INIT;
+			usage_run_end(L->s, &e2);
 			json_decref(per);
 			return ret;
 		}
@@ -207,6 +213,10 @@ static int step_usage(struct loader *L, struct aiv_err *err)
 		json_object_set_new(f, "files", json_integer(json_integer_value(json_object_get(f, "files")) + 1));
 		json_object_set_new(f, "rows", json_integer(json_integer_value(json_object_get(f, "rows")) + sum.rows));
 		usage_summary_release(&sum);
+	}
+	if ((ret = usage_run_end(L->s, err))) {
+		json_decref(per);
+		return ret;
 	}
 	snprintf(L->st.detail, sizeof(L->st.detail), "%lld usage rows from %zu exports (%lld unmatched)",
 		 (long long)rows, L->d->nusage, (long long)unmatched);

@@ -1276,6 +1276,19 @@ int usage_import_file(struct store *s, const char *actor, const char *path,
 	return ret;
 }
 
+/* The index migration 10 (ingest_schema.c) creates; stored as the same text. */
+#define SEATS_PERSON_INDEX "CREATE INDEX IF NOT EXISTS usage_seats_person ON usage_seats(person)"
+
+int usage_run_begin(struct store *s, struct aiv_err *err)
+{
+	return store_exec(s, "DROP INDEX IF EXISTS usage_seats_person", err);
+}
+
+int usage_run_end(struct store *s, struct aiv_err *err)
+{
+	return store_exec(s, SEATS_PERSON_INDEX, err);
+}
+
 int usage_rows_table(struct store *s, struct aiv_err *err)
 {
 	struct intern strs;

@@ -92,6 +92,17 @@ void usage_summary_release(struct usage_summary *sum);
 int usage_import_file(struct store *s, const char *actor, const char *path,
 		      const struct usage_opts *o, struct usage_summary *sum,
 		      struct aiv_err *err);
+/*
+ * A run of imports into a workspace that holds no seat rows yet (the
+ * demo's year of exports): usage_run_begin() drops the index of the seat
+ * rows by person, usage_run_end() builds it again, as migration 10 did.
+ * Each weekly snapshot lists every seat, so each import's commit otherwise
+ * rewrote nearly every page of that index (random keys); built once at the
+ * end it is written once.  The stored rows and figures are the same.
+ * usage_run_end() is also the way out after a failed import.
+ */
+int usage_run_begin(struct store *s, struct aiv_err *err);
+int usage_run_end(struct store *s, struct aiv_err *err);
 /* Same from an open stream; `name` is used in messages. */
 int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			const char *name, const struct usage_opts *o,

@@ -102,7 +102,7 @@ test_expect_success 'a person changing team: the cost follows the team asked now
 # write command back-fills the same rows.
 test_expect_success 'an older workspace: figures read-only and after the back-fill agree' '
 	test_sql "SELECT import_id, identity, tool, month, day_mask, events, actions FROM usage_activity ORDER BY 1, 2, 3, 4" >kept &&
-	test_sql "DROP TABLE usage_activity; DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DELETE FROM schema_migrations WHERE version >= 17" &&
+	test_sql "DROP TABLE usage_activity; DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DROP INDEX objects_updated; DELETE FROM schema_migrations WHERE version >= 17" &&
 	aivalue cost --json >c4.json &&
 	test "$(unused c4.json)" = "6 12400" &&
 	aivalue init >/dev/null &&

@@ -75,7 +75,7 @@ test_expect_success 'audit verify --state compares the spans with the seat rows'
 # the seat rows, and the next write command back-fills the same spans.
 test_expect_success SQLITE 'an older workspace: figures read-only and after the back-fill agree' '
 	test_sql "$SPANS" >kept &&
-	sqlite3 "$AIVALUE_DB" "DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DELETE FROM schema_migrations WHERE version >= 18" &&
+	sqlite3 "$AIVALUE_DB" "DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DROP INDEX objects_updated; DELETE FROM schema_migrations WHERE version >= 18" &&
 	aivalue cost --by team --json >t2.json &&
 	test_cmp t1.json t2.json &&
 	test "$(sqlite3 "$AIVALUE_DB" "SELECT max(version) FROM schema_migrations")" = 17 &&
@@ -113,7 +113,7 @@ test_expect_success 'an identity join gives the span its person' '
 test_expect_success SQLITE 'the small demo: the same figures with and without the spans' '
 	aivalue_demo --db demo.db demo --size small --dir demo-data >demo.log 2>&1 &&
 	cp demo.db old.db &&
-	sqlite3 old.db "DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DELETE FROM schema_migrations WHERE version >= 18" &&
+	sqlite3 old.db "DROP TABLE usage_seat_spans; DROP INDEX usage_tokens_day; DROP TABLE event_log_figures; DROP INDEX objects_updated; DELETE FROM schema_migrations WHERE version >= 18" &&
 	test "$(sqlite3 demo.db "SELECT count(*) FROM usage_seat_spans")" -gt 100 &&
 	for c in "value" "value --by model" "cost" "cost --by tool" "cost --by team" \
 		"cost --by initiative" "adoption" "metrics"

@@ -384,7 +384,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 		} else if (keep_attr(x, key)) {
 			ALLOC_GROW(x->eattrs, x->neattrs + 1, x->aeattrs);
 			x->eattrs[x->neattrs].key = intern_value(x, key);
-			x->eattrs[x->neattrs].value = v ? eventlog_intern(l, v, strlen(v))
+			x->eattrs[x->neattrs].value = v ? intern_value(x, v)
 							: eventlog_intern(l, "", 0);
 			x->eattrs[x->neattrs].type = (uint32_t)type;
 			x->neattrs++;
@@ -405,7 +405,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 		} else {
 			ALLOC_GROW(x->cattrs, x->ncattrs + 1, x->acattrs);
 			x->cattrs[x->ncattrs].key = intern_value(x, key);
-			x->cattrs[x->ncattrs].value = v ? eventlog_intern(l, v, strlen(v))
+			x->cattrs[x->ncattrs].value = v ? intern_value(x, v)
 							: eventlog_intern(l, "", 0);
 			x->cattrs[x->ncattrs].type = (uint32_t)type;
 			x->ncattrs++;

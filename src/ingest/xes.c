@@ -192,8 +192,9 @@ static int attr_type(const char *el)
 
 /*
  * eventlog_intern through a small cache: an event's activity, resource and
- * lifecycle repeat from event to event, and a compare with the string the
- * cache slot names costs less than hashing the value again.  The cache
+ * lifecycle, and every attribute's key, repeat from event to event, and a
+ * compare with the string the cache slot names costs less than hashing the
+ * value again.  The cache
  * holds ids only; the string table decides, so ids are the same as
  * without it.
  */
@@ -206,6 +207,35 @@ static uint32_t intern_value(struct xes_ctx *x, const char *v)
 	if (*slot != EVL_NONE && !memcmp(eventlog_str(x->l, *slot), v, n + 1))
 		return *slot;
 	return *slot = eventlog_intern(x->l, v, n);
+}
+
+/* The standard extensions' keys the importer reads, or K_OTHER. */
+enum std_key { K_OTHER, K_NAME, K_TIME, K_RESOURCE, K_LIFECYCLE, K_COST_TOTAL, K_COST_AMOUNT };
+
+/*
+ * Which standard key `key` is: its first letters pick the one literal to
+ * compare, so an attribute costs one strcmp instead of a chain of up to
+ * six (four for an event's lifecycle, six for any other key).
+ */
+static enum std_key std_key(const char *key)
+{
+	switch (key[0]) {
+	case 'c':
+		if (key[1] == 'o' && key[2] == 'n')
+			return !strcmp(key, "concept:name") ? K_NAME : K_OTHER;
+		if (key[1] == 'o' && key[2] == 's' && key[3] == 't' && key[4] == ':')
+			return !strcmp(key + 5, "total") ? K_COST_TOTAL :
+			       !strcmp(key + 5, "amount") ? K_COST_AMOUNT : K_OTHER;
+		return K_OTHER;
+	case 't':
+		return !strcmp(key, "time:timestamp") ? K_TIME : K_OTHER;
+	case 'o':
+		return !strcmp(key, "org:resource") ? K_RESOURCE : K_OTHER;
+	case 'l':
+		return !strcmp(key, "lifecycle:transition") ? K_LIFECYCLE : K_OTHER;
+	default:
+		return K_OTHER;
+	}
 }
 
 static int valid_id(const char *v)
@@ -294,6 +324,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 	int64_t t = 0;
 	double num = 0;
 	struct eventlog *l = x->l;
+	enum std_key k;
 
 	key_value(atts, &key, &v);
 	if (!key) {
@@ -306,22 +337,22 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 	}
 	if (type != EVL_LIST && check_value(x, type, el, key, v, &t, &num))
 		return;
+	k = std_key(key);
 	/*
 	 * The standard extensions' keys hold one value; a <list> under one of
 	 * them has none to take (found by tests/fuzz/fuzz_xes: a NULL value).
 	 */
 	if (type == EVL_LIST && (parent == X_EVENT || parent == X_TRACE) &&
-	    (!strcmp(key, "concept:name") || !strcmp(key, "time:timestamp") ||
-	     !strcmp(key, "org:resource") || !strcmp(key, "lifecycle:transition"))) {
+	    (k == K_NAME || k == K_TIME || k == K_RESOURCE || k == K_LIFECYCLE)) {
 		fail(x, AIV_EINPUT, "<list key=\"%s\">: '%s' takes a single value, not a list",
 		     key, key);
 		return;
 	}
 	if (parent == X_EVENT) {
 		struct pending_event *e = &x->evs[x->nevs - 1];
-		if (!strcmp(key, "concept:name")) {
+		if (k == K_NAME) {
 			e->activity = intern_value(x, v);
-		} else if (!strcmp(key, "time:timestamp")) {
+		} else if (k == K_TIME) {
 			if (type != EVL_DATE && (type != EVL_STRING ||
 						 ingest_parse_time(v, strlen(v), &t))) {
 				fail(x, AIV_EINPUT, "unparseable time:timestamp '%s'", v);
@@ -329,19 +360,19 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			}
 			e->time = t;
 			e->has_time = 1;
-		} else if (!strcmp(key, "org:resource")) {
+		} else if (k == K_RESOURCE) {
 			e->resource = intern_value(x, v);
-		} else if (!strcmp(key, "lifecycle:transition")) {
+		} else if (k == K_LIFECYCLE) {
 			e->lifecycle = intern_value(x, v);
-		} else if ((!strcmp(key, "cost:total") || (!strcmp(key, "cost:amount") && !e->has_cost)) &&
+		} else if ((k == K_COST_TOTAL || (k == K_COST_AMOUNT && !e->has_cost)) &&
 			   (type == EVL_FLOAT || type == EVL_INT)) {
 			/* cost:amount on the event itself (no drilldown list) when it has no total */
 			e->cost = num;
 			e->has_cost = 1;
 		} else if (keep_attr(x, key)) {
 			ALLOC_GROW(x->eattrs, x->neattrs + 1, x->aeattrs);
-			x->eattrs[x->neattrs].key = eventlog_intern(l, key, strlen(key));
-			x->eattrs[x->neattrs].value = v ? eventlog_intern(l, v, strlen(v))
+			x->eattrs[x->neattrs].key = intern_value(x, key);
+			x->eattrs[x->neattrs].value = v ? intern_value(x, v)
 							: eventlog_intern(l, "", 0);
 			x->eattrs[x->neattrs].type = (uint32_t)type;
 			x->neattrs++;
@@ -350,7 +381,7 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			note(x, "event attribute not named by --attr");
 		}
 	} else if (parent == X_TRACE) {
-		if (!strcmp(key, "concept:name")) {
+		if (k == K_NAME) {
 			if (type == EVL_LIST) {
 				fail(x, AIV_EINPUT, "<list key=\"%s\">: '%s' takes a single value, not a list",
 				     key, key);
@@ -361,8 +392,8 @@ static void on_attribute(struct xes_ctx *x, enum xnode parent, const char *el,
 			note(x, "trace attribute not named by --attr");
 		} else {
 			ALLOC_GROW(x->cattrs, x->ncattrs + 1, x->acattrs);
-			x->cattrs[x->ncattrs].key = eventlog_intern(l, key, strlen(key));
-			x->cattrs[x->ncattrs].value = v ? eventlog_intern(l, v, strlen(v))
+			x->cattrs[x->ncattrs].key = intern_value(x, key);
+			x->cattrs[x->ncattrs].value = v ? intern_value(x, v)
 							: eventlog_intern(l, "", 0);
 			x->cattrs[x->ncattrs].type = (uint32_t)type;
 			x->ncattrs++;

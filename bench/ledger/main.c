@@ -3,7 +3,7 @@
  * close verification comes to the physical limit (raw SHA-256).
  *
  *   build/bench/bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]
- *                           [--block B]
+ *                           [--block B] [--block-full]
  *
  * (--keep leaves the last workspace behind, e.g. to profile
  * `aivalue --db PATH audit verify` on it.)
@@ -32,6 +32,12 @@
  *    times, median.  Not what `audit verify` does today: it measures the
  *    block layout that issue 20's decision proposes (docs/performance.md,
  *    "Ledger verify"), against the same limit, in the same run.
+ *    --block-full adds what a sealed block must keep for audit verify's
+ *    verdicts to stay the same: before each entry its seq (8 bytes) and
+ *    its stored hash (64 hex digits), and the check of both (seq in
+ *    order, SHA-256 of the entry equal to its stored hash) besides the
+ *    link.  This is the read path of a block layout that is the only copy
+ *    of its entries.
  *
  * Prints entries per second for each and verify/limit twice: in wall time
  * (verify may use a thread per core; the limit is one thread) and in CPU
@@ -237,8 +243,8 @@ static int collect(const struct ledger_row *r, void *data)
  * scratch table, then time reading them back and checking the chain.
  * Fills *wall and *cpu with the median; returns 0, or -1 with a message.
  */
-static int block_probe(const char *path, const struct blob *b, long block, int runs,
-		       double *wall, double *cpu)
+static int block_probe(const char *path, const struct blob *b, long block, int full,
+		       int runs, double *wall, double *cpu)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
@@ -262,6 +268,15 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 		for (; k < b->n && k - start < (size_t)block; k++) {
 			uint32_t len = (uint32_t)(b->off[k + 1] - b->off[k]);
 			strbuf_add(&row, &len, sizeof(len));
+			if (full) {
+				/* the header a sealed block must keep: seq and the stored hash */
+				int64_t seq = (int64_t)k + 1;
+				char hash[SHA256_HEX];
+
+				sha256_hex(b->bytes.buf + b->off[k], len, hash);
+				strbuf_add(&row, &seq, sizeof(seq));
+				strbuf_add(&row, hash, SHA256_HEX - 1);
+			}
 			strbuf_add(&row, b->bytes.buf + b->off[k], len);
 		}
 		store_bind_int(st, 1, (int64_t)start + 1);
@@ -288,9 +303,26 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 			const unsigned char *p = store_col_blob(st, 0);
 			const unsigned char *end = p + store_col_bytes(st, 0);
 			while (p + 4 <= end) {
+				const unsigned char *stored = NULL;
 				uint32_t len;
 				memcpy(&len, p, 4);
 				p += 4;
+				if (full) {
+					/* what audit verify's verdicts need: seq in order, the stored hash */
+					int64_t seq;
+
+					if ((size_t)(end - p) < 8 + SHA256_HEX - 1)
+						break;
+					memcpy(&seq, p, 8);
+					if (seq != (int64_t)checked + 1) {
+						store_reset(st);
+						aiv_fail(&err, AIV_EINTERNAL, "block probe: entry %zu "
+							 "is out of sequence", checked + 1);
+						goto fail;
+					}
+					stored = p + 8;
+					p += 8 + SHA256_HEX - 1;
+				}
 				if (len < SHA256_HEX - 1 || len > (size_t)(end - p) ||
 				    memcmp(p, prev, SHA256_HEX - 1)) {
 					store_reset(st);
@@ -300,6 +332,12 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 				}
 				sha256(p, len, d);
 				hex_encode(d, SHA256_LEN, hex);
+				if (stored && memcmp(stored, hex, SHA256_HEX - 1)) {
+					store_reset(st);
+					aiv_fail(&err, AIV_EINTERNAL, "block probe: entry %zu does "
+						 "not match its stored hash", checked + 1);
+					goto fail;
+				}
 				memcpy(prev, hex, SHA256_HEX);
 				p += len;
 				checked++;
@@ -331,7 +369,7 @@ fail:
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]"
-		" [--block B]\n");
+		" [--block B] [--block-full]\n");
 }
 
 int main(int argc, char **argv)
@@ -352,7 +390,7 @@ int main(int argc, char **argv)
 	double load0[3] = { 0, 0, 0 }, load1[3] = { 0, 0, 0 };
 	volatile uint8_t sink = 0;
 	size_t minlen = 0, maxlen = 0;
-	int keep = 0;
+	int keep = 0, block_full = 0;
 
 	cli_register_schema();
 	for (i = 1; i < argc; i++) {
@@ -366,6 +404,8 @@ int main(int argc, char **argv)
 			tmp = argv[++i];
 		else if (!strcmp(argv[i], "--block") && i + 1 < argc)
 			block = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--block-full"))
+			block_full = 1;
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else {
@@ -459,7 +499,7 @@ int main(int argc, char **argv)
 	raw_rate = (double)blob.n / median(t_raw, runs);
 	raw_cpu_rate = (double)blob.n / median(c_raw, runs);
 	/* 4. the block probe */
-	if (block && block_probe(bpath, &blob, block, runs, &b_wall, &b_cpu))
+	if (block && block_probe(bpath, &blob, block, block_full, runs, &b_wall, &b_cpu))
 		goto cleanup;
 	ratio = verify_rate / raw_rate;
 	cpu_ratio = verify_cpu_rate / raw_cpu_rate;
@@ -475,8 +515,9 @@ int main(int argc, char **argv)
 	       raw_rate, raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6, raw_cpu_rate);
 	printf("verify/limit ratio: %.2f wall, %.2f CPU\n", ratio, cpu_ratio);
 	if (block)
-		printf("block probe (%ld entries a row, one thread): %.0f entries/s wall, "
+		printf("block probe (%ld entries a row%s, one thread): %.0f entries/s wall, "
 		       "%.0f per CPU-second; over the limit: %.2f wall, %.2f CPU\n", block,
+		       block_full ? ", each with its seq and stored hash" : "",
 		       (double)blob.n / b_wall, (double)blob.n / b_cpu,
 		       (double)blob.n / b_wall / raw_rate, (double)blob.n / b_cpu / raw_cpu_rate);
 	printf("load average: %.2f before, %.2f after (%ld cores online)\n", load0[0], load1[0],
@@ -495,8 +536,8 @@ int main(int argc, char **argv)
 	       cpu_ratio >= TARGET_RATIO ? "MET" : "MISSED");
 	/* the probe: no target of its own, it says how near the block layout comes */
 	if (block)
-		printf("RESULT name=ledger_block_probe_over_sha256_cpu value=%.3f unit=x"
-		       " ratio=%.3f\n", (double)blob.n / b_cpu / raw_cpu_rate,
+		printf("RESULT name=ledger_block_probe%s_over_sha256_cpu value=%.3f unit=x"
+		       " ratio=%.3f\n", block_full ? "_full" : "", (double)blob.n / b_cpu / raw_cpu_rate,
 		       (double)blob.n / b_cpu / raw_cpu_rate);
 	printf("RESULT name=ledger_append value=%.0f unit=entries/s target=%.0f status=%s\n",
 	       append_rate, TARGET_APPEND, append_rate >= TARGET_APPEND ? "MET" : "MISSED");

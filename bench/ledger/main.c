@@ -38,6 +38,10 @@
  *    order, SHA-256 of the entry equal to its stored hash) besides the
  *    link.  This is the read path of a block layout that is the only copy
  *    of its entries.
+ * 5. seal probe (with --block-full, unless --keep): what sealing would
+ *    add to appends: the verified workspace's entries moved B at a time
+ *    from the ledger table into blocks laid out as --block-full stores
+ *    them (read, lay out, insert the block, delete the rows), once.
  *
  * Prints entries per second for each and verify/limit twice: in wall time
  * (verify may use a thread per core; the limit is one thread) and in CPU
@@ -173,19 +177,20 @@ struct pool {
 };
 
 static int append_run(const char *path, long n, long batch, const struct pool *p,
-		      double *secs)
+		      double *secs, double *cpu)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
 	int64_t t0_us = INT64_C(1795649180000000);
 	char subject[64];
-	double t0;
+	double t0, c0;
 	long i;
 
 	unlink(path);
 	if (store_open(&s, path, STORE_CREATE, &err))
 		goto fail;
 	t0 = now_s();
+	c0 = cpu_s();
 	for (i = 0; i < n;) {
 		long end = i + batch < n ? i + batch : n;
 		if (store_begin(s, &err))
@@ -208,6 +213,7 @@ static int append_run(const char *path, long n, long batch, const struct pool *p
 		}
 	}
 	*secs = now_s() - t0;
+	*cpu = cpu_s() - c0;
 	store_close(s);
 	return 0;
 fail:
@@ -366,6 +372,104 @@ fail:
 	return -1;
 }
 
+/*
+ * The seal probe (--block-full, after the others: it empties the ledger
+ * table it reads): what sealing would add to appends.  Over the verify
+ * phase's workspace, B entries at a time: read them from the `ledger`
+ * table, lay each out as --block-full stores it, insert the block and
+ * delete the B rows, `batch` entries to a transaction.  Once (it is
+ * destructive); an upper bound, as ledger_entry_hash() also hashes each
+ * entry, which a seal would not need.  Fills *wall and *cpu in seconds.
+ */
+static int seal_probe(struct store *s, long n, long block, long batch, double *wall,
+		      double *cpu)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *sel, *ins, *del;
+	struct strbuf row = STRBUF_INIT, in = STRBUF_INIT;
+	double t0, c0;
+	int64_t from;
+	int rc, tx = 0;
+
+	if (store_exec(s, "CREATE TABLE bench_seal(first_seq INTEGER PRIMARY KEY,"
+		       " bytes BLOB NOT NULL)", &err))
+		goto fail;
+	t0 = now_s();
+	c0 = cpu_s();
+	for (from = 1; from <= n; from += block) {
+		int64_t to = from + block - 1;
+
+		if (!tx) {
+			if (store_begin(s, &err))
+				goto fail;
+			tx = 1;
+		}
+		sel = store_prepare(s, "SELECT seq, time, actor, action, subject, payload,"
+				    " prev_hash, hash FROM ledger WHERE seq >= ? AND seq <= ?"
+				    " ORDER BY seq", &err);
+		if (!sel)
+			goto fail;
+		store_bind_int(sel, 1, from);
+		store_bind_int(sel, 2, to);
+		strbuf_reset(&row);
+		while ((rc = store_step(sel, &err)) == STORE_ROW) {
+			char hash[SHA256_HEX];
+			int64_t seq = store_col_int(sel, 0);
+			uint32_t len;
+
+			ledger_entry_hash(&in, seq, store_col_text(sel, 1), store_col_text(sel, 2),
+					  store_col_text(sel, 3), store_col_text(sel, 4),
+					  store_col_text(sel, 5), store_col_bytes(sel, 5),
+					  store_col_text(sel, 6), hash);
+			len = (uint32_t)in.len;
+			strbuf_add(&row, &len, sizeof(len));
+			strbuf_add(&row, &seq, sizeof(seq));
+			strbuf_add(&row, store_col_text(sel, 7), SHA256_HEX - 1);
+			strbuf_add(&row, in.buf, in.len);
+		}
+		store_reset(sel);
+		if (rc < 0)
+			goto fail;
+		ins = store_prepare(s, "INSERT INTO bench_seal(first_seq, bytes) VALUES (?, ?)", &err);
+		if (!ins)
+			goto fail;
+		store_bind_int(ins, 1, from);
+		store_bind_blob(ins, 2, row.buf, row.len);
+		rc = store_step(ins, &err);
+		store_reset(ins);
+		if (rc < 0)
+			goto fail;
+		del = store_prepare(s, "DELETE FROM ledger WHERE seq >= ? AND seq <= ?", &err);
+		if (!del)
+			goto fail;
+		store_bind_int(del, 1, from);
+		store_bind_int(del, 2, to);
+		rc = store_step(del, &err);
+		store_reset(del);
+		if (rc < 0)
+			goto fail;
+		if (to % batch < (int64_t)block || to >= n) {
+			if (store_commit(s, &err))
+				goto fail;
+			tx = 0;
+		}
+	}
+	if (tx && store_commit(s, &err))
+		goto fail;
+	*wall = now_s() - t0;
+	*cpu = cpu_s() - c0;
+	strbuf_release(&row);
+	strbuf_release(&in);
+	return 0;
+fail:
+	fprintf(stderr, "bench_ledger: seal probe: %s\n", err.msg);
+	if (tx)
+		store_rollback(s);
+	strbuf_release(&row);
+	strbuf_release(&in);
+	return -1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]"
@@ -376,7 +480,7 @@ int main(int argc, char **argv)
 {
 	long n = 1000000, batch = 10000, block = 256;
 	char *bpath = NULL;
-	double b_wall = 0, b_cpu = 0;
+	double b_wall = 0, b_cpu = 0, seal_wall = 0, seal_cpu = 0;
 	int runs = 3, r, ret = 1, i;
 	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL, *path = NULL;
@@ -385,7 +489,7 @@ int main(int argc, char **argv)
 	struct blob blob;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
-	double t_append[16], t_verify[16], t_raw[16], c_verify[16], c_raw[16];
+	double t_append[16], c_append[16], t_verify[16], t_raw[16], c_verify[16], c_raw[16];
 	double append_rate, verify_rate, raw_rate, ratio, verify_cpu_rate, raw_cpu_rate, cpu_ratio;
 	double load0[3] = { 0, 0, 0 }, load1[3] = { 0, 0, 0 };
 	volatile uint8_t sink = 0;
@@ -449,7 +553,7 @@ int main(int argc, char **argv)
 
 	/* 1. append, each run on a fresh database */
 	for (r = 0; r < runs; r++)
-		if (append_run(path, n, batch, &pool, &t_append[r]))
+		if (append_run(path, n, batch, &pool, &t_append[r], &c_append[r]))
 			goto cleanup;
 	append_rate = (double)n / median(t_append, runs);
 
@@ -501,6 +605,10 @@ int main(int argc, char **argv)
 	/* 4. the block probe */
 	if (block && block_probe(bpath, &blob, block, block_full, runs, &b_wall, &b_cpu))
 		goto cleanup;
+	/* 5. the seal probe: last, it empties the ledger table */
+	if (block && block_full && !keep &&
+	    seal_probe(s, n, block, batch, &seal_wall, &seal_cpu))
+		goto cleanup;
 	ratio = verify_rate / raw_rate;
 	cpu_ratio = verify_cpu_rate / raw_cpu_rate;
 	if (getloadavg(load1, 3) < 0)
@@ -520,6 +628,11 @@ int main(int argc, char **argv)
 		       block_full ? ", each with its seq and stored hash" : "",
 		       (double)blob.n / b_wall, (double)blob.n / b_cpu,
 		       (double)blob.n / b_wall / raw_rate, (double)blob.n / b_cpu / raw_cpu_rate);
+	if (seal_wall > 0)
+		printf("seal probe (%ld entries a block, after the fact): %.2f us wall, %.2f us of CPU"
+		       " per entry; append: %.2f us wall, %.2f us of CPU per entry\n", block,
+		       seal_wall * 1e6 / (double)n, seal_cpu * 1e6 / (double)n, 1e6 / append_rate,
+		       median(c_append, runs) * 1e6 / (double)n);
 	printf("load average: %.2f before, %.2f after (%ld cores online)\n", load0[0], load1[0],
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("append: %s (%.0f/s, target %.0f/s)\n",

@@ -3,7 +3,7 @@
  * close verification comes to the physical limit (raw SHA-256).
  *
  *   build/bench/bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]
- *                           [--block B]
+ *                           [--block B] [--block-full]
  *
  * (--keep leaves the last workspace behind, e.g. to profile
  * `aivalue --db PATH audit verify` on it.)
@@ -32,6 +32,16 @@
  *    times, median.  Not what `audit verify` does today: it measures the
  *    block layout that issue 20's decision proposes (docs/performance.md,
  *    "Ledger verify"), against the same limit, in the same run.
+ *    --block-full adds what a sealed block must keep for audit verify's
+ *    verdicts to stay the same: before each entry its seq (8 bytes) and
+ *    its stored hash (64 hex digits), and the check of both (seq in
+ *    order, SHA-256 of the entry equal to its stored hash) besides the
+ *    link.  This is the read path of a block layout that is the only copy
+ *    of its entries.
+ * 5. seal probe (with --block-full, unless --keep): what sealing would
+ *    add to appends: the verified workspace's entries moved B at a time
+ *    from the ledger table into blocks laid out as --block-full stores
+ *    them (read, lay out, insert the block, delete the rows), once.
  *
  * Prints entries per second for each and verify/limit twice: in wall time
  * (verify may use a thread per core; the limit is one thread) and in CPU
@@ -167,19 +177,20 @@ struct pool {
 };
 
 static int append_run(const char *path, long n, long batch, const struct pool *p,
-		      double *secs)
+		      double *secs, double *cpu)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
 	int64_t t0_us = INT64_C(1795649180000000);
 	char subject[64];
-	double t0;
+	double t0, c0;
 	long i;
 
 	unlink(path);
 	if (store_open(&s, path, STORE_CREATE, &err))
 		goto fail;
 	t0 = now_s();
+	c0 = cpu_s();
 	for (i = 0; i < n;) {
 		long end = i + batch < n ? i + batch : n;
 		if (store_begin(s, &err))
@@ -202,6 +213,7 @@ static int append_run(const char *path, long n, long batch, const struct pool *p
 		}
 	}
 	*secs = now_s() - t0;
+	*cpu = cpu_s() - c0;
 	store_close(s);
 	return 0;
 fail:
@@ -237,8 +249,8 @@ static int collect(const struct ledger_row *r, void *data)
  * scratch table, then time reading them back and checking the chain.
  * Fills *wall and *cpu with the median; returns 0, or -1 with a message.
  */
-static int block_probe(const char *path, const struct blob *b, long block, int runs,
-		       double *wall, double *cpu)
+static int block_probe(const char *path, const struct blob *b, long block, int full,
+		       int runs, double *wall, double *cpu)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
@@ -262,6 +274,15 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 		for (; k < b->n && k - start < (size_t)block; k++) {
 			uint32_t len = (uint32_t)(b->off[k + 1] - b->off[k]);
 			strbuf_add(&row, &len, sizeof(len));
+			if (full) {
+				/* the header a sealed block must keep: seq and the stored hash */
+				int64_t seq = (int64_t)k + 1;
+				char hash[SHA256_HEX];
+
+				sha256_hex(b->bytes.buf + b->off[k], len, hash);
+				strbuf_add(&row, &seq, sizeof(seq));
+				strbuf_add(&row, hash, SHA256_HEX - 1);
+			}
 			strbuf_add(&row, b->bytes.buf + b->off[k], len);
 		}
 		store_bind_int(st, 1, (int64_t)start + 1);
@@ -288,9 +309,26 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 			const unsigned char *p = store_col_blob(st, 0);
 			const unsigned char *end = p + store_col_bytes(st, 0);
 			while (p + 4 <= end) {
+				const unsigned char *stored = NULL;
 				uint32_t len;
 				memcpy(&len, p, 4);
 				p += 4;
+				if (full) {
+					/* what audit verify's verdicts need: seq in order, the stored hash */
+					int64_t seq;
+
+					if ((size_t)(end - p) < 8 + SHA256_HEX - 1)
+						break;
+					memcpy(&seq, p, 8);
+					if (seq != (int64_t)checked + 1) {
+						store_reset(st);
+						aiv_fail(&err, AIV_EINTERNAL, "block probe: entry %zu "
+							 "is out of sequence", checked + 1);
+						goto fail;
+					}
+					stored = p + 8;
+					p += 8 + SHA256_HEX - 1;
+				}
 				if (len < SHA256_HEX - 1 || len > (size_t)(end - p) ||
 				    memcmp(p, prev, SHA256_HEX - 1)) {
 					store_reset(st);
@@ -300,6 +338,12 @@ static int block_probe(const char *path, const struct blob *b, long block, int r
 				}
 				sha256(p, len, d);
 				hex_encode(d, SHA256_LEN, hex);
+				if (stored && memcmp(stored, hex, SHA256_HEX - 1)) {
+					store_reset(st);
+					aiv_fail(&err, AIV_EINTERNAL, "block probe: entry %zu does "
+						 "not match its stored hash", checked + 1);
+					goto fail;
+				}
 				memcpy(prev, hex, SHA256_HEX);
 				p += len;
 				checked++;
@@ -328,17 +372,115 @@ fail:
 	return -1;
 }
 
+/*
+ * The seal probe (--block-full, after the others: it empties the ledger
+ * table it reads): what sealing would add to appends.  Over the verify
+ * phase's workspace, B entries at a time: read them from the `ledger`
+ * table, lay each out as --block-full stores it, insert the block and
+ * delete the B rows, `batch` entries to a transaction.  Once (it is
+ * destructive); an upper bound, as ledger_entry_hash() also hashes each
+ * entry, which a seal would not need.  Fills *wall and *cpu in seconds.
+ */
+static int seal_probe(struct store *s, long n, long block, long batch, double *wall,
+		      double *cpu)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *sel, *ins, *del;
+	struct strbuf row = STRBUF_INIT, in = STRBUF_INIT;
+	double t0, c0;
+	int64_t from;
+	int rc, tx = 0;
+
+	if (store_exec(s, "CREATE TABLE bench_seal(first_seq INTEGER PRIMARY KEY,"
+		       " bytes BLOB NOT NULL)", &err))
+		goto fail;
+	t0 = now_s();
+	c0 = cpu_s();
+	for (from = 1; from <= n; from += block) {
+		int64_t to = from + block - 1;
+
+		if (!tx) {
+			if (store_begin(s, &err))
+				goto fail;
+			tx = 1;
+		}
+		sel = store_prepare(s, "SELECT seq, time, actor, action, subject, payload,"
+				    " prev_hash, hash FROM ledger WHERE seq >= ? AND seq <= ?"
+				    " ORDER BY seq", &err);
+		if (!sel)
+			goto fail;
+		store_bind_int(sel, 1, from);
+		store_bind_int(sel, 2, to);
+		strbuf_reset(&row);
+		while ((rc = store_step(sel, &err)) == STORE_ROW) {
+			char hash[SHA256_HEX];
+			int64_t seq = store_col_int(sel, 0);
+			uint32_t len;
+
+			ledger_entry_hash(&in, seq, store_col_text(sel, 1), store_col_text(sel, 2),
+					  store_col_text(sel, 3), store_col_text(sel, 4),
+					  store_col_text(sel, 5), store_col_bytes(sel, 5),
+					  store_col_text(sel, 6), hash);
+			len = (uint32_t)in.len;
+			strbuf_add(&row, &len, sizeof(len));
+			strbuf_add(&row, &seq, sizeof(seq));
+			strbuf_add(&row, store_col_text(sel, 7), SHA256_HEX - 1);
+			strbuf_add(&row, in.buf, in.len);
+		}
+		store_reset(sel);
+		if (rc < 0)
+			goto fail;
+		ins = store_prepare(s, "INSERT INTO bench_seal(first_seq, bytes) VALUES (?, ?)", &err);
+		if (!ins)
+			goto fail;
+		store_bind_int(ins, 1, from);
+		store_bind_blob(ins, 2, row.buf, row.len);
+		rc = store_step(ins, &err);
+		store_reset(ins);
+		if (rc < 0)
+			goto fail;
+		del = store_prepare(s, "DELETE FROM ledger WHERE seq >= ? AND seq <= ?", &err);
+		if (!del)
+			goto fail;
+		store_bind_int(del, 1, from);
+		store_bind_int(del, 2, to);
+		rc = store_step(del, &err);
+		store_reset(del);
+		if (rc < 0)
+			goto fail;
+		if (to % batch < (int64_t)block || to >= n) {
+			if (store_commit(s, &err))
+				goto fail;
+			tx = 0;
+		}
+	}
+	if (tx && store_commit(s, &err))
+		goto fail;
+	*wall = now_s() - t0;
+	*cpu = cpu_s() - c0;
+	strbuf_release(&row);
+	strbuf_release(&in);
+	return 0;
+fail:
+	fprintf(stderr, "bench_ledger: seal probe: %s\n", err.msg);
+	if (tx)
+		store_rollback(s);
+	strbuf_release(&row);
+	strbuf_release(&in);
+	return -1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_ledger [--n N] [--batch B] [--runs R] [--dir DIR] [--keep]"
-		" [--block B]\n");
+		" [--block B] [--block-full]\n");
 }
 
 int main(int argc, char **argv)
 {
 	long n = 1000000, batch = 10000, block = 256;
 	char *bpath = NULL;
-	double b_wall = 0, b_cpu = 0;
+	double b_wall = 0, b_cpu = 0, seal_wall = 0, seal_cpu = 0;
 	int runs = 3, r, ret = 1, i;
 	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL, *path = NULL;
@@ -347,12 +489,12 @@ int main(int argc, char **argv)
 	struct blob blob;
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
-	double t_append[16], t_verify[16], t_raw[16], c_verify[16], c_raw[16];
+	double t_append[16], c_append[16], t_verify[16], t_raw[16], c_verify[16], c_raw[16];
 	double append_rate, verify_rate, raw_rate, ratio, verify_cpu_rate, raw_cpu_rate, cpu_ratio;
 	double load0[3] = { 0, 0, 0 }, load1[3] = { 0, 0, 0 };
 	volatile uint8_t sink = 0;
 	size_t minlen = 0, maxlen = 0;
-	int keep = 0;
+	int keep = 0, block_full = 0;
 
 	cli_register_schema();
 	for (i = 1; i < argc; i++) {
@@ -366,6 +508,8 @@ int main(int argc, char **argv)
 			tmp = argv[++i];
 		else if (!strcmp(argv[i], "--block") && i + 1 < argc)
 			block = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--block-full"))
+			block_full = 1;
 		else if (!strcmp(argv[i], "--keep"))
 			keep = 1;
 		else {
@@ -409,7 +553,7 @@ int main(int argc, char **argv)
 
 	/* 1. append, each run on a fresh database */
 	for (r = 0; r < runs; r++)
-		if (append_run(path, n, batch, &pool, &t_append[r]))
+		if (append_run(path, n, batch, &pool, &t_append[r], &c_append[r]))
 			goto cleanup;
 	append_rate = (double)n / median(t_append, runs);
 
@@ -459,7 +603,11 @@ int main(int argc, char **argv)
 	raw_rate = (double)blob.n / median(t_raw, runs);
 	raw_cpu_rate = (double)blob.n / median(c_raw, runs);
 	/* 4. the block probe */
-	if (block && block_probe(bpath, &blob, block, runs, &b_wall, &b_cpu))
+	if (block && block_probe(bpath, &blob, block, block_full, runs, &b_wall, &b_cpu))
+		goto cleanup;
+	/* 5. the seal probe: last, it empties the ledger table */
+	if (block && block_full && !keep &&
+	    seal_probe(s, n, block, batch, &seal_wall, &seal_cpu))
 		goto cleanup;
 	ratio = verify_rate / raw_rate;
 	cpu_ratio = verify_cpu_rate / raw_cpu_rate;
@@ -475,10 +623,16 @@ int main(int argc, char **argv)
 	       raw_rate, raw_rate * (double)blob.bytes.len / (double)blob.n / 1e6, raw_cpu_rate);
 	printf("verify/limit ratio: %.2f wall, %.2f CPU\n", ratio, cpu_ratio);
 	if (block)
-		printf("block probe (%ld entries a row, one thread): %.0f entries/s wall, "
+		printf("block probe (%ld entries a row%s, one thread): %.0f entries/s wall, "
 		       "%.0f per CPU-second; over the limit: %.2f wall, %.2f CPU\n", block,
+		       block_full ? ", each with its seq and stored hash" : "",
 		       (double)blob.n / b_wall, (double)blob.n / b_cpu,
 		       (double)blob.n / b_wall / raw_rate, (double)blob.n / b_cpu / raw_cpu_rate);
+	if (seal_wall > 0)
+		printf("seal probe (%ld entries a block, after the fact): %.2f us wall, %.2f us of CPU"
+		       " per entry; append: %.2f us wall, %.2f us of CPU per entry\n", block,
+		       seal_wall * 1e6 / (double)n, seal_cpu * 1e6 / (double)n, 1e6 / append_rate,
+		       median(c_append, runs) * 1e6 / (double)n);
 	printf("load average: %.2f before, %.2f after (%ld cores online)\n", load0[0], load1[0],
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("append: %s (%.0f/s, target %.0f/s)\n",
@@ -495,8 +649,8 @@ int main(int argc, char **argv)
 	       cpu_ratio >= TARGET_RATIO ? "MET" : "MISSED");
 	/* the probe: no target of its own, it says how near the block layout comes */
 	if (block)
-		printf("RESULT name=ledger_block_probe_over_sha256_cpu value=%.3f unit=x"
-		       " ratio=%.3f\n", (double)blob.n / b_cpu / raw_cpu_rate,
+		printf("RESULT name=ledger_block_probe%s_over_sha256_cpu value=%.3f unit=x"
+		       " ratio=%.3f\n", block_full ? "_full" : "", (double)blob.n / b_cpu / raw_cpu_rate,
 		       (double)blob.n / b_cpu / raw_cpu_rate);
 	printf("RESULT name=ledger_append value=%.0f unit=entries/s target=%.0f status=%s\n",
 	       append_rate, TARGET_APPEND, append_rate >= TARGET_APPEND ? "MET" : "MISSED");

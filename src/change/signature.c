@@ -104,8 +104,41 @@ static json_t *cr_covers(const struct cr_row *c)
 }
 
 /* Does every covered artefact still have the fingerprint the record names? */
-int chg_covers_problems(struct store *s, const json_t *covers, int merged,
-			json_t *problems, struct aiv_err *err)
+/* One artefacts row as chg_verify_many keeps it: [type, title, owner, owner_kind, path, fingerprint, version]. */
+static json_t *art_json(struct store_stmt *st)
+{
+	return json_pack("[s, s, s, s, s?, s, I]", store_col_text(st, 1), store_col_text(st, 2),
+			 store_col_text(st, 3), store_col_text(st, 4),
+			 store_col_is_null(st, 5) ? NULL : store_col_text(st, 5),
+			 store_col_text(st, 6), (json_int_t)store_col_int(st, 7));
+}
+
+/* chg_artefact_read, from arts (id -> art_json) when it is given. */
+static int art_read(struct store *s, const json_t *arts, const char *id, struct artefact_row *a,
+		    struct aiv_err *err)
+{
+	json_t *v;
+
+	if (!arts)
+		return chg_artefact_read(s, id, a, err);
+	memset(a, 0, sizeof(*a));
+	if (!id || !(v = json_object_get(arts, id)))
+		return aiv_fail(err, AIV_ENOTFOUND,
+				"unknown artefact '%s' (see 'aivalue get artefacts')", id);
+	a->id = xstrdup(id);
+	a->type = xstrdup(json_string_value(json_array_get(v, 0)));
+	a->title = xstrdup(json_string_value(json_array_get(v, 1)));
+	a->owner = xstrdup(json_string_value(json_array_get(v, 2)));
+	a->owner_kind = xstrdup(json_string_value(json_array_get(v, 3)));
+	a->path = json_is_null(json_array_get(v, 4)) ? NULL
+		  : xstrdup(json_string_value(json_array_get(v, 4)));
+	a->fingerprint = xstrdup(json_string_value(json_array_get(v, 5)));
+	a->version = json_integer_value(json_array_get(v, 6));
+	return 0;
+}
+
+static int covers_problems(struct store *s, const json_t *arts, const json_t *covers, int merged,
+			   json_t *problems, struct aiv_err *err)
 {
 	json_t *cv;
 	size_t i;
@@ -118,7 +151,7 @@ int chg_covers_problems(struct store *s, const json_t *covers, int merged,
 			want = json_str(cv, "proposed");
 		else if (merged)
 			continue; /* impacted items go stale and are re-signed by review */
-		ret = chg_artefact_read(s, json_str(cv, "artefact"), &a, err);
+		ret = art_read(s, arts, json_str(cv, "artefact"), &a, err);
 		if (!ret && merged && a.version >
 		    json_integer_value(json_object_get(cv, "version")) + 1) {
 			chg_artefact_row_release(&a);
@@ -155,6 +188,12 @@ int chg_covers_problems(struct store *s, const json_t *covers, int merged,
 		chg_artefact_row_release(&a);
 	}
 	return 0;
+}
+
+int chg_covers_problems(struct store *s, const json_t *covers, int merged,
+			json_t *problems, struct aiv_err *err)
+{
+	return covers_problems(s, NULL, covers, merged, problems, err);
 }
 
 /* ---- sign ------------------------------------------------------------ */
@@ -331,6 +370,7 @@ static int seq_match(const struct ledger_row *row, void *data)
 struct verify_pre {
 	json_t *blob_fp; /* stored sha256 -> sha256 of the stored content */
 	json_t *sigs;    /* CR id -> [{decision, signer, record, record_hash, ledger_seq}] */
+	json_t *arts;    /* artefact id named in those records' covers -> art_json */
 };
 
 /* The hash of the content stored under key into fp; *found = 0 when none is stored. */
@@ -449,7 +489,8 @@ static int verify_cr(struct change_env *e, const struct verify_pre *pre, const s
 			json_array_append_new(problems, json_string(
 				"the ledger entry does not carry this record's hash"));
 		rec = json_loads(text, 0, NULL);
-		if (rec && (ret = chg_covers_problems(e->s, json_object_get(rec, "covers"),
+		if (rec && (ret = covers_problems(e->s, pre ? pre->arts : NULL,
+						  json_object_get(rec, "covers"),
 						  !strcmp(c->status, "merged") ||
 						  !strcmp(c->status, "done"), problems, err))) {
 			json_decref(rec);
@@ -550,10 +591,35 @@ static int many_sig(struct store_stmt *st, void *data)
 	return 0;
 }
 
+static int many_art(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+
+	json_object_set_new(m->pre.arts, store_col_text(st, 0), art_json(st));
+	return 0;
+}
+
+/* The artefacts the signature records' covers name, into keys. */
+static void cover_ids(const json_t *sigs, struct change_strs *keys)
+{
+	const char *cr;
+	json_t *rows, *r, *cv;
+	size_t i, k;
+
+	json_object_foreach((json_t *)sigs, cr, rows)
+		json_array_foreach(rows, i, r) {
+			json_t *rec = json_loads(json_str(r, "record"), 0, NULL);
+			json_array_foreach(json_object_get(rec, "covers"), k, cv)
+				if (json_str(cv, "artefact"))
+					chg_strs_push(keys, json_str(cv, "artefact"));
+			json_decref(rec);
+		}
+}
+
 int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		    struct change_verdict *out, struct aiv_err *err)
 {
-	struct many m = { ids, n, NULL, { json_object(), json_object() } };
+	struct many m = { ids, n, NULL, { json_object(), json_object(), json_object() } };
 	struct change_strs keys = { 0 };
 	size_t i, k;
 	int ret;
@@ -579,6 +645,12 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 				" FROM change_signatures WHERE decision IN ('approve', 'reject')"
 				" AND cr IN ", " ORDER BY id", ids, n, many_sig, &m, err)))
 		goto cleanup;
+	chg_strs_release(&keys);
+	cover_ids(m.pre.sigs, &keys);
+	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
+				" version FROM artefacts WHERE id IN ", "",
+				(const char *const *)keys.v, keys.n, many_art, &m, err)))
+		goto cleanup;
 	for (i = 0; i < n && !ret; i++)
 		/* a CR not read above (a repeated id) is read on its own, as change_verify does */
 		ret = m.crs[i].id ? verify_cr(e, &m.pre, &m.crs[i], &out[i], err)
@@ -593,6 +665,7 @@ cleanup:
 	chg_strs_release(&keys);
 	json_decref(m.pre.blob_fp);
 	json_decref(m.pre.sigs);
+	json_decref(m.pre.arts);
 	return ret;
 }
 

@@ -1,13 +1,14 @@
 #!/bin/sh
 # t9086-change-metrics-verify-many.sh - `change metrics` verifies every
 # merged change request's content, evidence and signatures together (a few
-# statements for all of them, chg_verify_many; before, five or more per CR,
-# each a round trip on PostgreSQL, issue 18) and still finds what
-# `change verify` finds for each: edited evidence, an edited signature
-# record, missing content.  Two AI-generated CRs on TEST-9, each approved
-# by its owner and a manager and merged; CR-1 carries one evidence file,
-# CR-2 none, so audit readiness is 1 of 2 (a CR needs evidence).  Runs on
-# both backends.
+# statements for all of them, chg_verify_many; before, five or more per CR
+# and one per artefact its signatures cover, each a round trip on
+# PostgreSQL, issue 18) and still finds what `change verify` finds for
+# each: edited evidence, missing evidence, an edited signature record, a
+# covered file edited on disk.  Two AI-generated CRs on TEST-9, each
+# approved by its owner and a manager and merged; CR-1 carries one
+# evidence file, CR-2 none, so audit readiness is 1 of 2 (a CR needs
+# evidence).  Runs on both backends.
 . "$(dirname "$0")/lib.sh"
 
 at() { AIVALUE_FAKE_TIME="$1" && export AIVALUE_FAKE_TIME; }
@@ -68,6 +69,16 @@ test_expect_success 'an edited signature record of CR-1: CR-2 alone is ready' '
 	test_grep "signature record was edited" out &&
 	aivalue change verify CR-2 >out &&
 	test_grep "every signature verifies" out &&
+	test "$(ready)" = "1 of 2"
+'
+
+test_expect_success 'TEST-9 edited on disk after CR-2 merged it: CR-2 not ready either' '
+	cp arts/test-9.md keep.md &&
+	echo "tampered" >>arts/test-9.md &&
+	test_must_fail aivalue change verify CR-2 >out &&
+	test_grep "content of .TEST-9. at .* was edited after signing" out &&
+	test "$(ready)" = "0 of 2" &&
+	cp keep.md arts/test-9.md &&
 	test "$(ready)" = "1 of 2"
 '
 

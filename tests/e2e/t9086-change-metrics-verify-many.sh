@@ -82,4 +82,14 @@ test_expect_success 'TEST-9 edited on disk after CR-2 merged it: CR-2 not ready 
 	test "$(ready)" = "1 of 2"
 '
 
+test_expect_success '/changes shows the same audit readiness: 1 of 2 is 50%' '
+	aivalue token create --name v --role viewer 2>/dev/null >viewer.tok &&
+	start_server &&
+	curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL/changes" >q.html &&
+	stop_server &&
+	python3 -S -c "import re,sys; s=open(\"q.html\").read(); print(re.search(r\"value.>([^<]*)</div><div class=.label.>audit readiness<\", s).group(1))" >got &&
+	echo "50%" >expect &&
+	test_cmp expect got
+'
+
 test_done

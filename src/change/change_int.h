@@ -36,6 +36,24 @@ struct cr_row {
 struct store_stmt *chg_prep(struct store *s, struct aiv_err *err, const char *sql,
 			    int n, ...);
 
+/*
+ * Run head "(?, ...)" tail once per chunk of keys (each bound as text),
+ * calling fn on every row; fn returns non-zero to stop (an error in err).
+ * For reading many rows by key in a few statements, not one per key.
+ */
+typedef int (*chg_row_fn)(struct store_stmt *st, void *data);
+int chg_query_in(struct store *s, const char *head, const char *tail,
+		 const char *const *keys, size_t n, chg_row_fn fn, void *data,
+		 struct aiv_err *err);
+
+/*
+ * change_verify of each of ids[0..n) into out[0..n), reading the CRs,
+ * their blobs and their signatures in a few statements; out[i] is what
+ * change_verify(ids[i]) gives.  On error every out[] is released.
+ */
+int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
+		    struct change_verdict *out, struct aiv_err *err);
+
 /* Run a statement that returns no rows; reset it. */
 int chg_run(struct store_stmt *st, struct aiv_err *err);
 

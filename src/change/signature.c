@@ -104,8 +104,41 @@ static json_t *cr_covers(const struct cr_row *c)
 }
 
 /* Does every covered artefact still have the fingerprint the record names? */
-int chg_covers_problems(struct store *s, const json_t *covers, int merged,
-			json_t *problems, struct aiv_err *err)
+/* One artefacts row as chg_verify_many keeps it: [type, title, owner, owner_kind, path, fingerprint, version]. */
+static json_t *art_json(struct store_stmt *st)
+{
+	return json_pack("[s, s, s, s, s?, s, I]", store_col_text(st, 1), store_col_text(st, 2),
+			 store_col_text(st, 3), store_col_text(st, 4),
+			 store_col_is_null(st, 5) ? NULL : store_col_text(st, 5),
+			 store_col_text(st, 6), (json_int_t)store_col_int(st, 7));
+}
+
+/* chg_artefact_read, from arts (id -> art_json) when it is given. */
+static int art_read(struct store *s, const json_t *arts, const char *id, struct artefact_row *a,
+		    struct aiv_err *err)
+{
+	json_t *v;
+
+	if (!arts)
+		return chg_artefact_read(s, id, a, err);
+	memset(a, 0, sizeof(*a));
+	if (!id || !(v = json_object_get(arts, id)))
+		return aiv_fail(err, AIV_ENOTFOUND,
+				"unknown artefact '%s' (see 'aivalue get artefacts')", id);
+	a->id = xstrdup(id);
+	a->type = xstrdup(json_string_value(json_array_get(v, 0)));
+	a->title = xstrdup(json_string_value(json_array_get(v, 1)));
+	a->owner = xstrdup(json_string_value(json_array_get(v, 2)));
+	a->owner_kind = xstrdup(json_string_value(json_array_get(v, 3)));
+	a->path = json_is_null(json_array_get(v, 4)) ? NULL
+		  : xstrdup(json_string_value(json_array_get(v, 4)));
+	a->fingerprint = xstrdup(json_string_value(json_array_get(v, 5)));
+	a->version = json_integer_value(json_array_get(v, 6));
+	return 0;
+}
+
+static int covers_problems(struct store *s, const json_t *arts, const json_t *covers, int merged,
+			   json_t *problems, struct aiv_err *err)
 {
 	json_t *cv;
 	size_t i;
@@ -118,7 +151,7 @@ int chg_covers_problems(struct store *s, const json_t *covers, int merged,
 			want = json_str(cv, "proposed");
 		else if (merged)
 			continue; /* impacted items go stale and are re-signed by review */
-		ret = chg_artefact_read(s, json_str(cv, "artefact"), &a, err);
+		ret = art_read(s, arts, json_str(cv, "artefact"), &a, err);
 		if (!ret && merged && a.version >
 		    json_integer_value(json_object_get(cv, "version")) + 1) {
 			chg_artefact_row_release(&a);
@@ -155,6 +188,12 @@ int chg_covers_problems(struct store *s, const json_t *covers, int merged,
 		chg_artefact_row_release(&a);
 	}
 	return 0;
+}
+
+int chg_covers_problems(struct store *s, const json_t *covers, int merged,
+			json_t *problems, struct aiv_err *err)
+{
+	return covers_problems(s, NULL, covers, merged, problems, err);
 }
 
 /* ---- sign ------------------------------------------------------------ */
@@ -324,146 +363,309 @@ static int seq_match(const struct ledger_row *row, void *data)
 	return 1;
 }
 
-int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
-		  struct aiv_err *err)
-{
-	struct cr_row c;
-	struct store_stmt *st;
-	json_t *problems_all;
-	char fp[SHA256_HEX];
-	size_t alloc = 0;
-	int ret, rc, ok = 1;
+/*
+ * What verify_cr reads per CR, read for many CRs at once by
+ * chg_verify_many; NULL: verify_cr reads it itself, one CR at a time.
+ */
+struct verify_pre {
+	json_t *blob_fp; /* stored sha256 -> sha256 of the stored content */
+	json_t *sigs;    /* CR id -> [{decision, signer, record, record_hash, ledger_seq}] */
+	json_t *arts;    /* artefact id named in those records' covers -> art_json */
+};
 
-	memset(out, 0, sizeof(*out));
-	if ((ret = chg_cr_read(e->s, id, &c, err)))
-		return ret;
-	problems_all = json_array();
-	/* the proposed content must still hash to what the CR (and its signatures) name */
-	st = chg_prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1, c.new_fp);
-	if (!st) {
-		ret = err->code;
-		goto cleanup;
+/* The hash of the content stored under key into fp; *found = 0 when none is stored. */
+static int blob_fp(struct store *s, const struct verify_pre *pre, const char *key,
+		   char fp[SHA256_HEX], int *found, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	*found = 0;
+	if (pre) {
+		const char *v = key ? json_string_value(json_object_get(pre->blob_fp, key)) : NULL;
+		if (v) {
+			memcpy(fp, v, SHA256_HEX);
+			*found = 1;
+		}
+		return 0;
 	}
+	st = chg_prep(s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1, key);
+	if (!st)
+		return err->code;
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
 		sha256_hex(store_col_blob(st, 0), store_col_bytes(st, 0), fp);
-		if (strcmp(fp, c.new_fp)) {
-			char *m = xstrfmt("the stored proposed content was edited: it hashes to %.12s..., "
-					  "the change request names %.12s...", fp, c.new_fp);
-			json_array_append_new(problems_all, json_string(m));
-			free(m);
-		}
-	} else if (rc == STORE_DONE) {
-		json_array_append_new(problems_all, json_string("the proposed content is missing"));
+		*found = 1;
 	}
 	store_reset(st);
-	if (rc < 0) {
-		ret = rc;
+	return rc < 0 ? rc : 0;
+}
+
+/* One signature row of change_signatures as verify_cr reads it (columns from `at`). */
+static json_t *sig_row(struct store_stmt *st, int at)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I}",
+		"decision", store_col_text(st, at), "signer", store_col_text(st, at + 1),
+		"record", store_col_text(st, at + 2), "record_hash", store_col_text(st, at + 3),
+		"ledger_seq", (json_int_t)store_col_int(st, at + 4));
+}
+
+/* The approve and reject signatures of CR id, in signing order, into *rows. */
+static int sig_rows(struct store *s, const struct verify_pre *pre, const char *id,
+		    json_t **rows, struct aiv_err *err)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (pre) {
+		*rows = json_object_get(pre->sigs, id);
+		*rows = *rows ? json_incref(*rows) : json_array();
+		return 0;
+	}
+	*rows = json_array();
+	st = chg_prep(s, err, "SELECT decision, signer, record, record_hash, ledger_seq"
+		  " FROM change_signatures WHERE cr = ? AND decision IN ('approve', 'reject')"
+		  " ORDER BY id", 1, id);
+	if (!st)
+		return err->code;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(*rows, sig_row(st, 0));
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int verify_cr(struct change_env *e, const struct verify_pre *pre, const struct cr_row *c,
+		     struct change_verdict *out, struct aiv_err *err)
+{
+	json_t *problems_all, *rows = NULL, *r;
+	char fp[SHA256_HEX];
+	size_t alloc = 0, i;
+	int ret, found, ok = 1;
+
+	memset(out, 0, sizeof(*out));
+	problems_all = json_array();
+	/* the proposed content must still hash to what the CR (and its signatures) name */
+	if ((ret = blob_fp(e->s, pre, c->new_fp, fp, &found, err)))
 		goto cleanup;
+	if (found && strcmp(fp, c->new_fp)) {
+		char *m = xstrfmt("the stored proposed content was edited: it hashes to %.12s..., "
+				  "the change request names %.12s...", fp, c->new_fp);
+		json_array_append_new(problems_all, json_string(m));
+		free(m);
+	} else if (!found) {
+		json_array_append_new(problems_all, json_string("the proposed content is missing"));
 	}
 	{
 		json_t *ev;
 		size_t k;
-		json_array_foreach(c.evidence, k, ev) {
-			st = chg_prep(e->s, err, "SELECT content FROM change_blobs WHERE sha256 = ?", 1,
-				  json_str(ev, "sha256"));
-			if (!st) {
-				ret = err->code;
+		json_array_foreach(c->evidence, k, ev) {
+			if ((ret = blob_fp(e->s, pre, json_str(ev, "sha256"), fp, &found, err)))
 				goto cleanup;
-			}
-			rc = store_step(st, err);
-			if (rc == STORE_ROW)
-				sha256_hex(store_col_blob(st, 0), store_col_bytes(st, 0), fp);
-			store_reset(st);
-			if (rc < 0) {
-				ret = rc;
-				goto cleanup;
-			}
-			if (rc != STORE_ROW || strcmp(fp, json_str(ev, "sha256"))) {
+			if (!found || strcmp(fp, json_str(ev, "sha256"))) {
 				char *m = xstrfmt("evidence '%s' is %s", json_str(ev, "name"),
-						  rc != STORE_ROW ? "missing" : "altered (hash differs)");
+						  !found ? "missing" : "altered (hash differs)");
 				json_array_append_new(problems_all, json_string(m));
 				free(m);
 			}
 		}
 	}
-	st = chg_prep(e->s, err, "SELECT id, decision, signer, record, record_hash, ledger_seq"
-		  " FROM change_signatures WHERE cr = ? AND decision IN ('approve', 'reject')"
-		  " ORDER BY id", 1, id);
-	if (!st) {
-		ret = err->code;
+	if ((ret = sig_rows(e->s, pre, c->id, &rows, err)))
 		goto cleanup;
-	}
-	{
-		json_t *rows = json_array(), *r;
-		size_t i;
-		while ((rc = store_step(st, err)) == STORE_ROW)
-			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:I}",
-				"decision", store_col_text(st, 1), "signer", store_col_text(st, 2),
-				"record", store_col_text(st, 3), "record_hash", store_col_text(st, 4),
-				"ledger_seq", (json_int_t)store_col_int(st, 5)));
-		store_reset(st);
-		if (rc < 0) {
-			json_decref(rows);
-			ret = rc;
+	json_array_foreach(rows, i, r) {
+		json_t *problems = json_array(), *rec;
+		const char *text = json_str(r, "record");
+		int64_t seq = json_integer_value(json_object_get(r, "ledger_seq"));
+		struct seq_find f = { json_str(r, "record_hash"), 0 };
+		struct change_sig_check *sc;
+		sha256_hex(text, strlen(text), fp);
+		if (strcmp(fp, json_str(r, "record_hash")))
+			json_array_append_new(problems, json_string(
+				"the signature record was edited: its hash no longer matches"));
+		if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
+			json_decref(problems);
 			goto cleanup;
 		}
-		json_array_foreach(rows, i, r) {
-			json_t *problems = json_array(), *rec;
-			const char *text = json_str(r, "record");
-			int64_t seq = json_integer_value(json_object_get(r, "ledger_seq"));
-			struct seq_find f = { json_str(r, "record_hash"), 0 };
-			struct change_sig_check *sc;
-			sha256_hex(text, strlen(text), fp);
-			if (strcmp(fp, json_str(r, "record_hash")))
-				json_array_append_new(problems, json_string(
-					"the signature record was edited: its hash no longer matches"));
-			if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
-				json_decref(problems);
-				json_decref(rows);
-				goto cleanup;
-			}
-			if (!f.found)
-				json_array_append_new(problems, json_string(
-					"the ledger entry does not carry this record's hash"));
-			rec = json_loads(text, 0, NULL);
-			if (rec && (ret = chg_covers_problems(e->s, json_object_get(rec, "covers"),
-							  !strcmp(c.status, "merged") ||
-							  !strcmp(c.status, "done"), problems, err))) {
-				json_decref(rec);
-				json_decref(problems);
-				json_decref(rows);
-				goto cleanup;
-			}
+		if (!f.found)
+			json_array_append_new(problems, json_string(
+				"the ledger entry does not carry this record's hash"));
+		rec = json_loads(text, 0, NULL);
+		if (rec && (ret = covers_problems(e->s, pre ? pre->arts : NULL,
+						  json_object_get(rec, "covers"),
+						  !strcmp(c->status, "merged") ||
+						  !strcmp(c->status, "done"), problems, err))) {
 			json_decref(rec);
-			json_array_extend(problems, problems_all);
-			if (json_array_size(problems))
-				ok = 0;
-			ALLOC_GROW(out->sigs, out->nsigs + 1, alloc);
-			sc = &out->sigs[out->nsigs++];
-			memset(sc, 0, sizeof(*sc));
-			sc->signer = xstrdup(json_str(r, "signer"));
-			sc->decision = xstrdup(json_str(r, "decision"));
-			sc->record_hash = xstrdup(json_str(r, "record_hash"));
-			sc->ledger_seq = seq;
-			sc->valid = json_array_size(problems) == 0;
-			chg_strs_from_json(&sc->problems, problems);
 			json_decref(problems);
+			goto cleanup;
 		}
-		json_decref(rows);
+		json_decref(rec);
+		json_array_extend(problems, problems_all);
+		if (json_array_size(problems))
+			ok = 0;
+		ALLOC_GROW(out->sigs, out->nsigs + 1, alloc);
+		sc = &out->sigs[out->nsigs++];
+		memset(sc, 0, sizeof(*sc));
+		sc->signer = xstrdup(json_str(r, "signer"));
+		sc->decision = xstrdup(json_str(r, "decision"));
+		sc->record_hash = xstrdup(json_str(r, "record_hash"));
+		sc->ledger_seq = seq;
+		sc->valid = json_array_size(problems) == 0;
+		chg_strs_from_json(&sc->problems, problems);
+		json_decref(problems);
 	}
 	if (json_array_size(problems_all))
 		ok = 0;
-	out->cr = xstrdup(id);
-	out->status = xstrdup(c.status);
+	out->cr = xstrdup(c->id);
+	out->status = xstrdup(c->status);
 	out->ok = ok;
 	chg_strs_from_json(&out->problems, problems_all);
-	out->evidence = json_array_size(c.evidence);
+	out->evidence = json_array_size(c->evidence);
 cleanup:
+	json_decref(rows);
 	json_decref(problems_all);
-	chg_cr_release(&c);
 	if (ret)
 		change_verdict_release(out);
+	return ret;
+}
+
+int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
+		  struct aiv_err *err)
+{
+	struct cr_row c;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = chg_cr_read(e->s, id, &c, err)))
+		return ret;
+	ret = verify_cr(e, NULL, &c, out, err);
+	chg_cr_release(&c);
+	return ret;
+}
+
+/* ---- verify many ------------------------------------------------------ */
+
+struct many {
+	const char *const *ids;
+	size_t n;
+	struct cr_row *crs; /* crs[i] read when crs[i].id is set */
+	struct verify_pre pre;
+};
+
+static int many_cr(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+	struct cr_row c;
+	size_t i;
+
+	chg_cr_from_row(st, &c);
+	for (i = 0; i < m->n; i++)
+		if (!m->crs[i].id && !strcmp(m->ids[i], c.id))
+			break;
+	if (i < m->n)
+		m->crs[i] = c; /* the first of a repeated id; the others read their own */
+	else
+		chg_cr_release(&c);
+	return 0;
+}
+
+static int many_blob(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+	char fp[SHA256_HEX];
+
+	sha256_hex(store_col_blob(st, 1), store_col_bytes(st, 1), fp);
+	json_object_set_new(m->pre.blob_fp, store_col_text(st, 0), json_string(fp));
+	return 0;
+}
+
+static int many_sig(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+	const char *cr = store_col_text(st, 0);
+	json_t *rows = json_object_get(m->pre.sigs, cr);
+
+	if (!rows) {
+		rows = json_array();
+		json_object_set_new(m->pre.sigs, cr, rows);
+	}
+	json_array_append_new(rows, sig_row(st, 1));
+	return 0;
+}
+
+static int many_art(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+
+	json_object_set_new(m->pre.arts, store_col_text(st, 0), art_json(st));
+	return 0;
+}
+
+/* The artefacts the signature records' covers name, into keys. */
+static void cover_ids(const json_t *sigs, struct change_strs *keys)
+{
+	const char *cr;
+	json_t *rows, *r, *cv;
+	size_t i, k;
+
+	json_object_foreach((json_t *)sigs, cr, rows)
+		json_array_foreach(rows, i, r) {
+			json_t *rec = json_loads(json_str(r, "record"), 0, NULL);
+			json_array_foreach(json_object_get(rec, "covers"), k, cv)
+				if (json_str(cv, "artefact"))
+					chg_strs_push(keys, json_str(cv, "artefact"));
+			json_decref(rec);
+		}
+}
+
+int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
+		    struct change_verdict *out, struct aiv_err *err)
+{
+	struct many m = { ids, n, NULL, { json_object(), json_object(), json_object() } };
+	struct change_strs keys = { 0 };
+	size_t i, k;
+	int ret;
+
+	memset(out, 0, n * sizeof(*out));
+	m.crs = xcalloc(n ? n : 1, sizeof(*m.crs));
+	if ((ret = chg_query_in(e->s, "SELECT " CR_COLS " FROM change_requests WHERE id IN ", "",
+				ids, n, many_cr, &m, err)))
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		json_t *ev;
+		if (!m.crs[i].id)
+			continue;
+		if (m.crs[i].new_fp)
+			chg_strs_push(&keys, m.crs[i].new_fp);
+		json_array_foreach(m.crs[i].evidence, k, ev)
+			if (json_str(ev, "sha256"))
+				chg_strs_push(&keys, json_str(ev, "sha256"));
+	}
+	if ((ret = chg_query_in(e->s, "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
+				"", (const char *const *)keys.v, keys.n, many_blob, &m, err)) ||
+	    (ret = chg_query_in(e->s, "SELECT cr, decision, signer, record, record_hash, ledger_seq"
+				" FROM change_signatures WHERE decision IN ('approve', 'reject')"
+				" AND cr IN ", " ORDER BY id", ids, n, many_sig, &m, err)))
+		goto cleanup;
+	chg_strs_release(&keys);
+	cover_ids(m.pre.sigs, &keys);
+	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
+				" version FROM artefacts WHERE id IN ", "",
+				(const char *const *)keys.v, keys.n, many_art, &m, err)))
+		goto cleanup;
+	for (i = 0; i < n && !ret; i++)
+		/* a CR not read above (a repeated id) is read on its own, as change_verify does */
+		ret = m.crs[i].id ? verify_cr(e, &m.pre, &m.crs[i], &out[i], err)
+				  : change_verify(e, ids[i], &out[i], err);
+cleanup:
+	for (i = 0; i < n; i++) {
+		chg_cr_release(&m.crs[i]);
+		if (ret)
+			change_verdict_release(&out[i]);
+	}
+	free(m.crs);
+	chg_strs_release(&keys);
+	json_decref(m.pre.blob_fp);
+	json_decref(m.pre.sigs);
+	json_decref(m.pre.arts);
 	return ret;
 }
 

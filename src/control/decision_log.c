@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "control_int.h"
+#include "core/strbuf.h"
 
 /* ---- decision log --------------------------------------------------- */
 
@@ -23,8 +24,9 @@
  * that chains them) known before the insert.  Inside commit_many a batch
  * is open (control_log_batch_begin): each appended row waits in memory,
  * and control_log_batch_write_tx numbers the rows after the newest stored
- * one, hashes them, appends the ledger entry and inserts them in one bulk
- * insert (COPY on PostgreSQL).  Outside a batch a row is inserted at once,
+ * one, hashes them, appends the ledger entry and inserts them in one
+ * statement (a multi-row INSERT up to LOG_INSERT_ROWS rows, else a bulk
+ * insert: COPY on PostgreSQL).  Outside a batch a row is inserted at once,
  * pending (batch_seq NULL), and a later flush chains it with an UPDATE.
  * Writers are serialised (BEGIN IMMEDIATE; PostgreSQL's advisory lock), so
  * "newest stored seq + 1" is every backend's next seq; each insert names
@@ -137,6 +139,60 @@ int control_log_append(struct store *s, const char *id, const char *kind, const 
 	return ret;
 }
 
+#define LOG_COLS "INSERT INTO decision_log(seq, id, kind, time, record, digest, batch_seq," \
+	" agent, action, outcome, time_us) VALUES "
+#define LOG_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define LOG_NCOLS 11
+/*
+ * Batches up to this many rows go as one multi-row INSERT (one round trip
+ * on PostgreSQL, prepared once per row count and connection); larger ones
+ * as a bulk insert (a COPY: two round trips, the start and the end).
+ */
+#define LOG_INSERT_ROWS 32
+
+/* The columns of row r, numbered seq, chained to batch, from parameter at. */
+static void bind_row(struct store_stmt *st, int at, const struct log_row *r, int64_t seq,
+		     int64_t batch)
+{
+	store_bind_int(st, at, seq);
+	store_bind_text(st, at + 1, r->id);
+	store_bind_text(st, at + 2, r->kind);
+	store_bind_text(st, at + 3, r->time);
+	store_bind_text(st, at + 4, r->text);
+	store_bind_text(st, at + 5, r->digest);
+	store_bind_int(st, at + 6, batch);
+	store_bind_text(st, at + 7, r->agent);
+	store_bind_text(st, at + 8, r->action);
+	store_bind_text(st, at + 9, r->outcome);
+	if (r->time_us)
+		store_bind_int(st, at + 10, r->time_us);
+	else
+		store_bind_null(st, at + 10);
+}
+
+/* A batch of at most LOG_INSERT_ROWS rows in one INSERT. */
+static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, int64_t batch,
+		       struct aiv_err *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *st;
+	size_t i;
+	int rc;
+
+	strbuf_addstr(&sql, LOG_COLS);
+	for (i = 0; i < b->n; i++)
+		strbuf_addstr(&sql, i ? ", " LOG_ROW : LOG_ROW);
+	st = store_prepare(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (!st)
+		return err->code;
+	for (i = 0; i < b->n; i++)
+		bind_row(st, (int)(i * LOG_NCOLS) + 1, &b->v[i], seq + (int64_t)i, batch);
+	rc = store_step(st, err);
+	store_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* The open batch's rows, numbered from seq, each chained to ledger entry batch. */
 static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
 			int64_t batch, struct aiv_err *err)
@@ -145,9 +201,9 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
 	size_t i;
 	int ret;
 
-	if ((ret = store_bulk_begin(s, "INSERT INTO decision_log(seq, id, kind, time, record,"
-				    " digest, batch_seq, agent, action, outcome, time_us)"
-				    " VALUES (?,?,?,?,?,?,?,?,?,?,?)", &bk, err)))
+	if (b->n <= LOG_INSERT_ROWS)
+		return insert_rows(s, b, seq, batch, err);
+	if ((ret = store_bulk_begin(s, LOG_COLS LOG_ROW, &bk, err)))
 		return ret;
 	for (i = 0; i < b->n; i++) {
 		const struct log_row *r = &b->v[i];

@@ -348,6 +348,60 @@ static void test_decide_many(void **state)
 }
 
 /*
+ * A group commit of up to 32 rows goes as one multi-row INSERT, a larger
+ * one as a bulk insert: 32, 33 and 1 decisions (66 rows, 3 batches) are
+ * numbered 1..66 without a gap, each row carries its own columns, and
+ * `decisions verify` re-derives every batch.
+ */
+static void test_log_insert_sizes(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request reqs[33];
+	struct control_decision outs[33];
+	struct aiv_err errs[33], err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	const size_t sizes[] = { 32, 33, 1 };
+	int64_t rows, batches, n;
+	char problem[200];
+	size_t i, k;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < 33; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+		reqs[i].context = cj;
+	}
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(control_decide_many(f->s, eng, "t", reqs, sizes[k], outs, errs,
+						     &err), 0);
+		for (i = 0; i < sizes[k]; i++) {
+			assert_int_equal(outs[i].outcome, CONTROL_ALLOW);
+			control_decision_release(&outs[i]);
+		}
+	}
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 66);
+	assert_int_equal(batches, 3);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) * 10000 + min(seq) * 100 + max(seq)"
+					 " FROM decision_log WHERE kind = 'decision' AND agent = 'bot'"
+					 " AND action = 'pay' AND outcome = 'allow' AND time_us > 0"
+					 " AND batch_seq IS NOT NULL", &n, &err), 0);
+	assert_int_equal(n, 660166);
+	/* the batches hold 32, 33 and 1 rows: rows 1-32, 33-65 and 66 */
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log d WHERE"
+					 " (SELECT count(*) FROM decision_log e WHERE e.batch_seq"
+					 " = d.batch_seq) = CASE WHEN d.seq <= 32 THEN 32"
+					 " WHEN d.seq <= 65 THEN 33 ELSE 1 END", &n, &err), 0);
+	assert_int_equal(n, 66);
+	control_engine_free(eng);
+	json_decref(cj);
+}
+
+/*
  * Evaluated against one snapshot, committed after the workflow became
  * supervised: the commit evaluates again, so the recorded decision is the
  * one in force at commit (escalate), never the stale allow.  A request that became bad input
@@ -545,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_log_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_insert_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
 		cmocka_unit_test(test_durations),

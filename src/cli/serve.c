@@ -36,6 +36,7 @@
 #include "assess/playbook.h"
 #include "cmd.h"
 #include "control/control.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "gateway/gateway.h"
 #include "http/oidc.h"
@@ -376,7 +377,9 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	cfg.tls_cert = tls_cert;
 	cfg.tls_key = tls_key;
 	cfg.trust_proxy = trust_proxy;
-	cfg.access_log = quiet ? NULL : stderr;
+	/* `--quiet` anywhere on the line is taken by main as the global option
+	 * (no progress display) before serve parses its own; -q reaches here */
+	cfg.access_log = quiet || progress_quiet() ? NULL : stderr;
 	cfg.on_ready = ready;
 	memset(&w, 0, sizeof(w));
 	w.db_path = ctx->db_path;

@@ -30,6 +30,11 @@ void progress_set_quiet(int q)
 	quiet = q;
 }
 
+int progress_quiet(void)
+{
+	return quiet;
+}
+
 int progress_active(void)
 {
 	return !quiet && isatty(2);

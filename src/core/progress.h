@@ -44,6 +44,9 @@ struct progress {
 
 /* --quiet: never draw (global; set once by main before any command runs). */
 void progress_set_quiet(int quiet);
+/* Was --quiet given?  main takes it wherever it stands, so a command with a
+ * --quiet of its own (serve: no access log) asks here. */
+int progress_quiet(void);
 /* Would a progress line be drawn now (stderr a terminal, not quiet)? */
 int progress_active(void);
 

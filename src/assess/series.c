@@ -11,6 +11,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1005,8 +1006,8 @@ json_t *metric_series_json(const struct metric_series *ms)
 
 /* ---- one metric now ------------------------------------------------------------------ */
 
-int metric_summary_get(struct store *s, const struct catalog *cat, const char *id, int64_t now,
-		       struct metric_summary *out, struct aiv_err *err)
+static int summary_compute(struct store *s, const struct catalog *cat, const char *id, int64_t now,
+			   struct metric_summary *out, struct aiv_err *err)
 {
 	struct evidence_env env = { s, cat, now, 0 };
 	struct evidence_value ev;
@@ -1047,6 +1048,101 @@ int metric_summary_get(struct store *s, const struct catalog *cat, const char *i
 			}
 	}
 	metric_series_release(&ms);
+	return 0;
+}
+
+/*
+ * The summaries kept per store state (see series.h): one generation under
+ * one evidence state key, born at the `now` of its first summary and
+ * reused within EVIDENCE_CACHE_TTL_US of it, as the evidence cache does.
+ */
+#define SUMMARY_SLOTS 128
+
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	int64_t born;
+	struct metric_summary items[SUMMARY_SLOTS];
+	size_t n;
+	uint64_t hits, misses, stored;
+} sums = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static void summary_copy(struct metric_summary *dst, const struct metric_summary *src)
+{
+	*dst = *src;
+	dst->spark = NULL;
+	if (src->spark) {
+		dst->spark = xcalloc(src->nspark ? src->nspark : 1, sizeof(double));
+		memcpy(dst->spark, src->spark, src->nspark * sizeof(double));
+	}
+}
+
+/* With sums.mu held. */
+static void summary_drop_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < sums.n; i++)
+		free(sums.items[i].spark);
+	sums.n = 0;
+	sums.key[0] = '\0';
+}
+
+void metric_summary_cache_clear(void)
+{
+	pthread_mutex_lock(&sums.mu);
+	summary_drop_all();
+	pthread_mutex_unlock(&sums.mu);
+}
+
+void metric_summary_cache_stats(struct evidence_cache_stats *out)
+{
+	pthread_mutex_lock(&sums.mu);
+	out->hits = sums.hits;
+	out->misses = sums.misses;
+	out->stored = sums.stored;
+	pthread_mutex_unlock(&sums.mu);
+}
+
+int metric_summary_get(struct store *s, const struct catalog *cat, const char *id, int64_t now,
+		       struct metric_summary *out, struct aiv_err *err)
+{
+	struct evidence_env env = { s, cat, now, 0 };
+	char key[EVIDENCE_KEY_LEN];
+	size_t i;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = evidence_state_key(&env, key, err)))
+		return ret;
+	if (!key[0]) /* not cacheable: in a transaction, in memory, cache off */
+		return summary_compute(s, cat, id, now, out, err);
+	pthread_mutex_lock(&sums.mu);
+	if (!strcmp(sums.key, key) && now >= sums.born && now - sums.born < EVIDENCE_CACHE_TTL_US)
+		for (i = 0; i < sums.n; i++)
+			if (!strcmp(sums.items[i].metric->id, id)) {
+				summary_copy(out, &sums.items[i]);
+				sums.hits++;
+				pthread_mutex_unlock(&sums.mu);
+				return 0;
+			}
+	sums.misses++;
+	pthread_mutex_unlock(&sums.mu);
+	if ((ret = summary_compute(s, cat, id, now, out, err)))
+		return ret; /* errors are never kept */
+	pthread_mutex_lock(&sums.mu);
+	if (strcmp(sums.key, key) || now < sums.born || now - sums.born >= EVIDENCE_CACHE_TTL_US) {
+		summary_drop_all();
+		snprintf(sums.key, sizeof(sums.key), "%s", key);
+		sums.born = now;
+	}
+	for (i = 0; i < sums.n && strcmp(sums.items[i].metric->id, id); i++)
+		;
+	if (i == sums.n && sums.n < SUMMARY_SLOTS) {
+		summary_copy(&sums.items[sums.n++], out);
+		sums.stored++;
+	}
+	pthread_mutex_unlock(&sums.mu);
 	return 0;
 }
 

@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "aiv.h"
+#include "assess/evidence.h"
 #include "catalog/catalog.h"
 #include "metrics/trend.h"
 #include "store/store.h"
@@ -154,8 +155,21 @@ struct metric_summary {
 	double *spark;                     /* monthly values (NaN: no data), oldest first */
 	size_t nspark;
 };
+/*
+ * metric_summary_get() keeps each summary per store state: under the
+ * evidence cache's state key (ledger head, watches, catalog, providers,
+ * store), for EVIDENCE_CACHE_TTL_US of the `now` of the first one kept
+ * under that key, so the overview's scorecards and the metric pages do
+ * not read the stored series through the store on every request.  A
+ * write moves the ledger head and so the key; nothing is kept where the
+ * evidence cache keeps nothing (in a transaction, in memory, cache off)
+ * or on an error.  metric_summary_cache_stats() counts hits, misses and
+ * summaries stored.
+ */
 int metric_summary_get(struct store *s, const struct catalog *cat, const char *id, int64_t now,
 		       struct metric_summary *out, struct aiv_err *err);
+void metric_summary_cache_clear(void);
+void metric_summary_cache_stats(struct evidence_cache_stats *out);
 void metric_summary_release(struct metric_summary *m);
 json_t *metric_summary_json(const struct metric_summary *m);
 

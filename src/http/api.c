@@ -17,6 +17,7 @@
 
 #include "apply/apply.h"
 #include "assess/playbook.h"
+#include "assess/series.h"
 #include "core/cjson.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
@@ -321,6 +322,10 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		cache_counter(b, "aivalue_page_cache_total", "Page bodies (/adoption, /journeys, "
 			      "/logs/NAME, /value) served from the kept ones (hit), drawn (miss) and kept "
 			      "(stored).", &pc);
+		metric_summary_cache_stats(&pc);
+		cache_counter(b, "aivalue_metric_summary_cache_total", "Metric summaries (the "
+			      "scorecards, /metrics/ID, the metrics API) served from the kept ones (hit), "
+			      "computed (miss) and kept (stored).", &pc);
 	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");

@@ -10,13 +10,15 @@
  *     watched state, the registry and the clock (TTL) stand still, and
  *     recomputes when any of them moves; never inside a transaction;
  *   - playbook_compute() shares one snapshot between calls and threads.
- *   - playbook_refresh() renews a read snapshot at half its life.
+ *   - playbook_refresh() renews a read snapshot at half its life;
+ *   - metric_summary_get() keeps a summary per store state and minute.
  */
 #include <pthread.h>
 
 #include "unit.h"
 
 #include "assess/playbook.h"
+#include "assess/series.h"
 #include "cli/cmd.h"
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
@@ -378,6 +380,95 @@ static void test_playbook_refresh(void **state)
 	free(dir);
 }
 
+/*
+ * metric_summary_get() keeps a summary per store state for the evidence
+ * cache's minute (the overview's scorecards): reused while the ledger
+ * head and the clock stand still, computed afresh after a write, at the
+ * time-to-live, inside a transaction, with the cache off; an error is
+ * never kept.  Times are given, not waited for.
+ */
+static void test_metric_summary_cache(void **state)
+{
+	char *dir = unit_tmpdir();
+	struct store *s = open_store(dir);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct metric_summary m;
+	struct evidence_cache_stats a, b;
+	int64_t now = 1780000000000000LL;
+
+	(void)state;
+	evidence_reset();
+	evidence_register(&counter);
+	evidence_cache_enable(1);
+	calls = 0;
+	metric_summary_cache_stats(&a);
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now, &m, &err), 0);
+	assert_true(m.have);
+	assert_float_equal(m.value, 1, 0);
+	assert_string_equal(m.source, "call 1");
+	assert_non_null(m.metric);
+	metric_summary_release(&m);
+	metric_summary_cache_stats(&b);
+	assert_int_equal(b.misses - a.misses, 1);
+	assert_int_equal(b.stored - a.stored, 1);
+	/* the same state just under the time-to-live: the kept one, a copy */
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate",
+					    now + EVIDENCE_CACHE_TTL_US - 1, &m, &err), 0);
+	assert_string_equal(m.source, "call 1");
+	assert_true(m.nspark == 0 || m.spark != NULL);
+	metric_summary_release(&m);
+	metric_summary_cache_stats(&a);
+	assert_int_equal(a.hits - b.hits, 1);
+	assert_int_equal(a.misses - b.misses, 0);
+	/* at the time-to-live: computed afresh */
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now + EVIDENCE_CACHE_TTL_US,
+					    &m, &err), 0);
+	assert_string_equal(m.source, "call 2");
+	metric_summary_release(&m);
+	/* a write moves the ledger head: the new figure */
+	append(s);
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now + EVIDENCE_CACHE_TTL_US,
+					    &m, &err), 0);
+	assert_string_equal(m.source, "call 3");
+	metric_summary_release(&m);
+	metric_summary_cache_stats(&b);
+	assert_int_equal(b.misses - a.misses, 2);
+	assert_int_equal(b.hits - a.hits, 0);
+	/* inside a transaction nothing is kept or reused */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now + EVIDENCE_CACHE_TTL_US,
+					    &m, &err), 0);
+	assert_string_equal(m.source, "call 4");
+	metric_summary_release(&m);
+	store_rollback(s);
+	metric_summary_cache_stats(&a);
+	assert_int_equal(a.stored - b.stored, 0);
+	assert_int_equal(a.hits - b.hits, 0);
+	/* an error is not kept */
+	assert_int_not_equal(metric_summary_get(s, cat, "no_such_metric", now + EVIDENCE_CACHE_TTL_US,
+						&m, &err), 0);
+	metric_summary_release(&m);
+	metric_summary_cache_stats(&b);
+	assert_int_equal(b.stored - a.stored, 0);
+	/* switched off: every call computes */
+	evidence_cache_enable(0);
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now + EVIDENCE_CACHE_TTL_US,
+					    &m, &err), 0);
+	metric_summary_release(&m);
+	assert_int_equal(metric_summary_get(s, cat, "repeat_use_rate", now + EVIDENCE_CACHE_TTL_US,
+					    &m, &err), 0);
+	assert_string_equal(m.source, "call 6");
+	metric_summary_release(&m);
+	metric_summary_cache_stats(&a);
+	assert_int_equal(a.hits - b.hits, 0);
+	evidence_cache_enable(1);
+	metric_summary_cache_clear();
+	evidence_reset();
+	store_close(s);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_evidence_cache),
 		cmocka_unit_test(test_playbook_snapshots),
 		cmocka_unit_test(test_playbook_refresh),
+		cmocka_unit_test(test_metric_summary_cache),
 	};
 
 	cli_register_schema();

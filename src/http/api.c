@@ -326,6 +326,10 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		cache_counter(b, "aivalue_metric_summary_cache_total", "Metric summaries (the "
 			      "scorecards, /metrics/ID, the metrics API) served from the kept ones (hit), "
 			      "computed (miss) and kept (stored).", &pc);
+		pages_control_readiness_stats(&pc);
+		cache_counter(b, "aivalue_workflow_readiness_cache_total", "A workflow page's six "
+			      "readiness figures served from the kept ones (hit), counted (miss) and "
+			      "kept (stored).", &pc);
 	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");

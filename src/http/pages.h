@@ -56,5 +56,7 @@ void pages_send_kept(struct http_request *req, struct http_response *res, const 
 /* Bodies served from the kept ones (hit), drawn (miss) and kept (stored). */
 struct evidence_cache_stats;
 void pages_cache_stats(struct evidence_cache_stats *out);
+/* A workflow page's readiness figures served from the kept ones, computed, kept. */
+void pages_control_readiness_stats(struct evidence_cache_stats *out);
 
 #endif

@@ -20,11 +20,13 @@
  * `decisions list` print.  Server-rendered, no script, everything escaped.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply/apply.h"
+#include "assess/evidence.h"
 #include "assess/playbook.h"
 #include "control/control.h"
 #include "core/cjson.h"
@@ -339,6 +341,101 @@ static void readiness_chart(struct strbuf *m, const struct control_readiness *re
 	strbuf_addstr(m, "</section>");
 }
 
+/*
+ * The six readiness figures of a workflow page run about a dozen counts
+ * over the agents, steps, tool calls, decisions and exception items
+ * (65 % of a workflow page's 80 ms of CPU on the large demo), the same
+ * for every tab and page of the queue.  They are kept per workflow and
+ * store state (the evidence cache key: ledger head, the decision-log
+ * watch) for the evidence cache's minute; a write draws them afresh.
+ * The queue and the recent decisions are read for each request.
+ */
+#define READY_SLOTS 16
+
+static struct {
+	pthread_mutex_t mu;
+	char key[EVIDENCE_KEY_LEN];
+	int64_t born;
+	struct control_readiness r[READY_SLOTS];
+	size_t n;
+	uint64_t hits, misses, stored;
+} kept_ready = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static char **strings_copy(char *const *v, size_t n)
+{
+	char **out = xcalloc(n ? n : 1, sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void readiness_copy(struct control_readiness *dst, const struct control_readiness *src)
+{
+	*dst = *src;
+	dst->workflow = src->workflow ? xstrdup(src->workflow) : NULL;
+	dst->wide_open = strings_copy(src->wide_open, src->nwide_open);
+	dst->unused = strings_copy(src->unused, src->nunused);
+}
+
+/* control_readiness(), kept per workflow and store state (above). */
+static int readiness_kept(struct http_request *req, const char *name,
+			  struct control_readiness *out, struct aiv_err *err)
+{
+	struct evidence_env env = { req->store, req->cat, time_now_us(), 0 };
+	char key[EVIDENCE_KEY_LEN];
+	size_t i;
+	int ret;
+
+	if ((ret = evidence_state_key(&env, key, err)))
+		return ret;
+	if (key[0]) {
+		pthread_mutex_lock(&kept_ready.mu);
+		if (!strcmp(kept_ready.key, key) && env.now >= kept_ready.born &&
+		    env.now - kept_ready.born < EVIDENCE_CACHE_TTL_US)
+			for (i = 0; i < kept_ready.n; i++)
+				if (!strcmp(kept_ready.r[i].workflow, name)) {
+					readiness_copy(out, &kept_ready.r[i]);
+					kept_ready.hits++;
+					pthread_mutex_unlock(&kept_ready.mu);
+					return 0;
+				}
+		kept_ready.misses++;
+		pthread_mutex_unlock(&kept_ready.mu);
+	}
+	if ((ret = control_readiness(req->store, name, out, err)))
+		return ret;
+	if (!key[0] || !out->workflow || strcmp(out->workflow, name))
+		return 0;
+	pthread_mutex_lock(&kept_ready.mu);
+	if (strcmp(kept_ready.key, key) || env.now < kept_ready.born ||
+	    env.now - kept_ready.born >= EVIDENCE_CACHE_TTL_US) {
+		for (i = 0; i < kept_ready.n; i++)
+			control_readiness_release(&kept_ready.r[i]);
+		kept_ready.n = 0;
+		snprintf(kept_ready.key, sizeof(kept_ready.key), "%s", key);
+		kept_ready.born = env.now;
+	}
+	for (i = 0; i < kept_ready.n && strcmp(kept_ready.r[i].workflow, name); i++)
+		;
+	if (i == kept_ready.n && kept_ready.n < READY_SLOTS) {
+		readiness_copy(&kept_ready.r[kept_ready.n++], out);
+		kept_ready.stored++;
+	}
+	pthread_mutex_unlock(&kept_ready.mu);
+	return 0;
+}
+
+void pages_control_readiness_stats(struct evidence_cache_stats *out)
+{
+	pthread_mutex_lock(&kept_ready.mu);
+	out->hits = kept_ready.hits;
+	out->misses = kept_ready.misses;
+	out->stored = kept_ready.stored;
+	pthread_mutex_unlock(&kept_ready.mu);
+}
+
 static void h_workflow_page(struct http_request *req, struct http_response *res)
 {
 	static const struct page_figure figs[] = {
@@ -388,7 +485,7 @@ static void h_workflow_page(struct http_request *req, struct http_response *res)
 		aiv_fail(&err, AIV_EINPUT, "tab '%s' is not pending, overdue or resolved", tab);
 		goto fail;
 	}
-	if (control_readiness(req->store, name, &ready, &err) ||
+	if (readiness_kept(req, name, &ready, &err) ||
 	    control_exceptions_list(req->store, actor, NULL, NULL, &items, &err) ||
 	    http_control_recent(req->store, cursor, RECENT_SCAN, &recent, &next, &err))
 		goto fail;

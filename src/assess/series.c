@@ -1062,6 +1062,12 @@ static struct {
 	pthread_mutex_t mu;
 	char key[EVIDENCE_KEY_LEN];
 	int64_t born;
+	/*
+	 * ids[i] names items[i]; an item's catalog pointer is never read
+	 * back (a hit takes the caller's catalog entry), so a catalog freed
+	 * since cannot be reached through the cache
+	 */
+	char ids[SUMMARY_SLOTS][128];
 	struct metric_summary items[SUMMARY_SLOTS];
 	size_t n;
 	uint64_t hits, misses, stored;
@@ -1108,11 +1114,14 @@ int metric_summary_get(struct store *s, const struct catalog *cat, const char *i
 		       struct metric_summary *out, struct aiv_err *err)
 {
 	struct evidence_env env = { s, cat, now, 0 };
+	const struct cat_metric *cm = catalog_metric(cat, id);
 	char key[EVIDENCE_KEY_LEN];
 	size_t i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (!cm || strlen(id) >= sizeof(sums.ids[0]))
+		return summary_compute(s, cat, id, now, out, err); /* its error, never kept */
 	if ((ret = evidence_state_key(&env, key, err)))
 		return ret;
 	if (!key[0]) /* not cacheable: in a transaction, in memory, cache off */
@@ -1120,8 +1129,9 @@ int metric_summary_get(struct store *s, const struct catalog *cat, const char *i
 	pthread_mutex_lock(&sums.mu);
 	if (!strcmp(sums.key, key) && now >= sums.born && now - sums.born < EVIDENCE_CACHE_TTL_US)
 		for (i = 0; i < sums.n; i++)
-			if (!strcmp(sums.items[i].metric->id, id)) {
+			if (!strcmp(sums.ids[i], id)) {
 				summary_copy(out, &sums.items[i]);
+				out->metric = cm;
 				sums.hits++;
 				pthread_mutex_unlock(&sums.mu);
 				return 0;
@@ -1136,9 +1146,10 @@ int metric_summary_get(struct store *s, const struct catalog *cat, const char *i
 		snprintf(sums.key, sizeof(sums.key), "%s", key);
 		sums.born = now;
 	}
-	for (i = 0; i < sums.n && strcmp(sums.items[i].metric->id, id); i++)
+	for (i = 0; i < sums.n && strcmp(sums.ids[i], id); i++)
 		;
 	if (i == sums.n && sums.n < SUMMARY_SLOTS) {
+		snprintf(sums.ids[sums.n], sizeof(sums.ids[0]), "%s", id);
 		summary_copy(&sums.items[sums.n++], out);
 		sums.stored++;
 	}

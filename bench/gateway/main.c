@@ -33,7 +33,10 @@
  * node and tests/mcp/node_modules (scripts/install-test-deps) for the
  * stdio upstream, relative to the current directory or $AIV_SRC; without
  * them the overhead is reported as not measured.  Needs wrk for the
- * rate; without it the rate is not measured.  The aivalue binary is
+ * rate; without it the rate is not measured.  With $BENCH_GATEWAY_DUMP
+ * set, each run's interleaved pairs are written to $BENCH_GATEWAY_DUMP.RUN,
+ * one "DIRECT_NS THROUGH_NS" line per pair in call order, to study the
+ * tail (which calls were slow, and whether both of a pair were).  The aivalue binary is
  * build/aivalue next to the bench directory or $AIVALUE_BIN.
  * docs/gateway.md, "Performance".
  */
@@ -661,6 +664,16 @@ int main(int argc, char **argv)
 			diff[i] = lat_t[i] - lat_d[i];
 		}
 		pipe_stop(&u);
+		if (getenv("BENCH_GATEWAY_DUMP")) {
+			char path[1200];
+			FILE *f;
+			snprintf(path, sizeof(path), "%s.%d", getenv("BENCH_GATEWAY_DUMP"), r);
+			if ((f = fopen(path, "w"))) {
+				for (i = 0; i < o.calls; i++)
+					fprintf(f, "%lld %lld\n", (long long)lat_d[i], (long long)lat_t[i]);
+				fclose(f);
+			}
+		}
 		percentiles(lat_t, o.calls, &p50[1][r], &p99[1][r]);
 		percentiles(lat_d, o.calls, &p50[2][r], &p99[2][r]);
 		percentiles(diff, o.calls, &o50r[r], &o99r[r]);

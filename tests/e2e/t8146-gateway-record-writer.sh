@@ -32,7 +32,9 @@ db_newer_than() {
 	python3 -S -c "import os, sys; sys.exit(os.stat(sys.argv[1]).st_mtime_ns <= os.stat(sys.argv[2]).st_mtime_ns)" "$AIVALUE_DB" "$1"
 }
 
-start_server --quiet --threads 1 --gateway --upstream e=builtin:echo
+# (--expire-every: the expirer thread opens its connection only after one
+# interval, which must not fall between the two counts)
+start_server --quiet --threads 1 --expire-every PT1H --gateway --upstream e=builtin:echo
 
 test_expect_success SQLITE 'a decision first: the decision writer runs' '
 	printf "{\"action\": \"e.echo\", \"resource\": \"Tool::\\\\\"e.echo\\\\\"\"}" >decide.json &&

@@ -20,7 +20,10 @@
  * The direct and the through calls are interleaved, one of each in turn,
  * so that both of a pair meet the machine's load of the same moment; the
  * overhead is the p50 and the p99 of the pairs' differences (a difference
- * below zero is noise, never reported as a target met).  Then wrk drives
+ * below zero is noise, never reported as a target met).  The slow tail is
+ * split too: of the calls through the gateway above their p99, those that
+ * met no slow direct call beside them are the gateway's own
+ * (gateway_tail_own); the others met the machine's load.  Then wrk drives
  * echo.echo with --connections for --seconds: allowed calls per second,
  * the gateway's CPU per call (/proc), and afterwards the ledger: every
  * call wrk completed must be in the chained gateway records, and the
@@ -33,7 +36,10 @@
  * node and tests/mcp/node_modules (scripts/install-test-deps) for the
  * stdio upstream, relative to the current directory or $AIV_SRC; without
  * them the overhead is reported as not measured.  Needs wrk for the
- * rate; without it the rate is not measured.  The aivalue binary is
+ * rate; without it the rate is not measured.  With $BENCH_GATEWAY_DUMP
+ * set, each run's interleaved pairs are written to $BENCH_GATEWAY_DUMP.RUN,
+ * one "DIRECT_NS THROUGH_NS" line per pair in call order, to study the
+ * tail (which calls were slow, and whether both of a pair were).  The aivalue binary is
  * build/aivalue next to the bench directory or $AIVALUE_BIN.
  * docs/gateway.md, "Performance".
  */
@@ -243,6 +249,47 @@ static void percentiles(int64_t *v, int n, double *p50, double *p99)
 	qsort(v, (size_t)n, sizeof(*v), cmp_i64);
 	*p50 = (double)v[n / 2] / 1e3;
 	*p99 = (double)v[(int)((double)n * 0.99) < n ? (int)((double)n * 0.99) : n - 1] / 1e3;
+}
+
+/*
+ * The slow tail's owner: of the pairs whose call through the gateway is
+ * above its p99, how many met no slow direct call (above the direct p90)
+ * in the pair itself or the pairs just before and after.  Those are the
+ * slow calls the machine's load of that moment does not explain (it slows
+ * the direct call beside them too): the gateway's own tail.  *slow gets
+ * how many were above the p99.
+ */
+static int own_tail(const int64_t *d, const int64_t *t, int n, int *slow)
+{
+	int64_t *sd = malloc(sizeof(*sd) * (size_t)n), *st = malloc(sizeof(*st) * (size_t)n);
+	int64_t dthr, tthr;
+	int i, j, own = 0;
+
+	*slow = 0;
+	if (!sd || !st) {
+		free(sd);
+		free(st);
+		return 0;
+	}
+	memcpy(sd, d, sizeof(*sd) * (size_t)n);
+	memcpy(st, t, sizeof(*st) * (size_t)n);
+	qsort(sd, (size_t)n, sizeof(*sd), cmp_i64);
+	qsort(st, (size_t)n, sizeof(*st), cmp_i64);
+	dthr = sd[n * 9 / 10];
+	tthr = st[n * 99 / 100];
+	for (i = 0; i < n; i++) {
+		int lone = 1;
+		if (t[i] <= tthr)
+			continue;
+		(*slow)++;
+		for (j = i > 0 ? i - 1 : 0; j <= i + 1 && j < n; j++)
+			if (d[j] > dthr)
+				lone = 0;
+		own += lone;
+	}
+	free(sd);
+	free(st);
+	return own;
 }
 
 /* n sequential tools/call of `tool` through the gateway; 0 if all answered a result. */
@@ -545,6 +592,7 @@ int main(int argc, char **argv)
 	double fwd_us[MAX_RUNS], bi_us[MAX_RUNS]; /* the gateway's CPU per call: forwarded, builtin */
 	int64_t *lat = NULL, *lat_d = NULL, *lat_t = NULL, *diff = NULL;
 	double o50r[MAX_RUNS], o99r[MAX_RUNS]; /* per run: the pairs' overhead p50, p99 */
+	double ownr[MAX_RUNS], slowr[MAX_RUNS]; /* per run: slow calls the gateway's own, all slow */
 	struct conn c;
 	pid_t gw = -1;
 	int i, r, port, ret = 1, have_up, have_wrk;
@@ -661,6 +709,21 @@ int main(int argc, char **argv)
 			diff[i] = lat_t[i] - lat_d[i];
 		}
 		pipe_stop(&u);
+		if (getenv("BENCH_GATEWAY_DUMP")) {
+			char path[1200];
+			FILE *f;
+			snprintf(path, sizeof(path), "%s.%d", getenv("BENCH_GATEWAY_DUMP"), r);
+			if ((f = fopen(path, "w"))) {
+				for (i = 0; i < o.calls; i++)
+					fprintf(f, "%lld %lld\n", (long long)lat_d[i], (long long)lat_t[i]);
+				fclose(f);
+			}
+		}
+		{
+			int slow, own = own_tail(lat_d, lat_t, o.calls, &slow);
+			ownr[r] = own;
+			slowr[r] = slow;
+		}
 		percentiles(lat_t, o.calls, &p50[1][r], &p99[1][r]);
 		percentiles(lat_d, o.calls, &p50[2][r], &p99[2][r]);
 		percentiles(diff, o.calls, &o50r[r], &o99r[r]);
@@ -686,6 +749,13 @@ int main(int argc, char **argv)
 			       "150 us: %s), p99 %.0f us (goal: under 1 ms: %s)\n", o50,
 			       o50 >= 0 && o50 < 150 ? "met" : "MISSED", o99,
 			       o99 >= 0 && o99 < 1000 ? "met" : "MISSED");
+			printf("  the slow tail: of the calls through the gateway above their p99 (%.0f "
+			       "per run), %.0f met no slow direct call (above the direct p90) in their "
+			       "pair or the pairs beside it: the gateway's own; the rest met the "
+			       "machine's load (medians over the runs)\n", median(slowr, o.runs),
+			       median(ownr, o.runs));
+			printf("RESULT name=gateway_tail_own value=%.0f unit=calls\n",
+			       median(ownr, o.runs));
 			printf("  the gateway's own CPU per forwarded call (its process, not the upstream's): "
 			       "%.1f us, %.1f us more than for builtin:echo; on a loaded machine the wall-clock overhead also holds the "
 			       "scheduling delays of the two extra process wake-ups per call\n",

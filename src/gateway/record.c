@@ -21,7 +21,12 @@
  * records of the calls answered since the last decision ride in the next
  * decision's transaction as their own gateway.calls entry.  The recorder
  * thread only writes what no decision has carried within RECORD_LINGER_US
- * of being queued (a lone call, a tools/list), and everything at stop.
+ * of being queued (a lone call, a tools/list), and everything at stop,
+ * and it writes them with the decision writer's handle too
+ * (http_control_commit_hook_alone): a second writing connection raced the
+ * decision commits for SQLite's write lock, and the loser slept in SQLite's
+ * busy handler (1 ms and more).  Its own handle, opened only then, serves
+ * when the writer has none (no decision yet, after the writer stopped).
  */
 #include "aiv.h"
 
@@ -140,20 +145,32 @@ static void record_after(int committed)
 	pthread_mutex_unlock(&r_lock);
 }
 
-static void *recorder_main(void *arg)
+/* The recorder's own store handle, opened when first needed; NULL if it cannot be. */
+static struct store *own_store(struct store **s, int *tried)
 {
 	struct aiv_err err = AIV_ERR_INIT;
+
+	if (*s || *tried)
+		return *s;
+	*tried = 1;
+	if (store_open(s, r_uri, 0, &err)) {
+		fprintf(stderr, "aivalue: gateway: cannot open the store to record calls: %s\n",
+			err.msg);
+		*s = NULL;
+	}
+	return *s;
+}
+
+static void *recorder_main(void *arg)
+{
 	struct store *s = NULL;
+	int tried = 0;
 
 	(void)arg;
 	prctl(PR_SET_NAME, "aiv-gw-record", 0, 0, 0);
-	if (store_open(&s, r_uri, 0, &err)) {
-		fprintf(stderr, "aivalue: gateway: cannot open the store to record calls: %s\n",
-			err.msg);
-		s = NULL;
-	}
 	pthread_mutex_lock(&r_lock);
 	for (;;) {
+		struct aiv_err err = AIV_ERR_INIT;
 		json_t *batch;
 		int64_t due;
 
@@ -171,11 +188,26 @@ static void *recorder_main(void *arg)
 			pthread_cond_timedwait(&r_work, &r_lock, &ts);
 			continue;
 		}
+		/*
+		 * With the decision writer's handle when it has one (record_in_tx
+		 * takes the queue in that transaction): one writing connection, no
+		 * race for SQLite's write lock with the decision commits.  Else, or
+		 * when that transaction failed (the batch is back in front), with
+		 * this thread's own handle.
+		 */
+		pthread_mutex_unlock(&r_lock);
+		if (!http_control_commit_hook_alone(&err)) {
+			pthread_mutex_lock(&r_lock);
+			continue;
+		}
+		pthread_mutex_lock(&r_lock);
+		if (!json_array_size(r_queue))
+			continue;
 		batch = take_batch();
 		if (json_array_size(r_queue))
 			r_oldest_us = real_us();
 		pthread_mutex_unlock(&r_lock);
-		write_batch(s, batch);
+		write_batch(own_store(&s, &tried), batch);
 		json_decref(batch);
 		pthread_mutex_lock(&r_lock);
 	}

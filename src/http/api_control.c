@@ -409,6 +409,39 @@ static int commit_inline(struct decide_job *job)
 	return 1;
 }
 
+/*
+ * One transaction on the writer's handle holding only what the commit
+ * hook writes (the gateway's call records no decision carried).  The
+ * gateway's recorder committed those on a connection of its own, whose
+ * BEGIN IMMEDIATE raced the decision commits for SQLite's write lock: the
+ * loser waited in SQLite's busy handler, which sleeps 1 ms, then 2, 5 ...
+ * (strace: a lone call's commit slept so about once in a hundred calls,
+ * the overhead's p99).  Under c_lock the two queue on a mutex instead.
+ * AIV_ENOTFOUND when no hook is set or the writer has no open handle (not
+ * started yet, stopped, the store down): the caller commits elsewhere.
+ */
+int http_control_commit_hook_alone(struct aiv_err *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&c_lock);
+	if (!c_store || !w_hook.in_tx) {
+		pthread_mutex_unlock(&c_lock);
+		return AIV_ENOTFOUND;
+	}
+	if (!(ret = store_begin(c_store, err)) &&
+	    !(ret = w_hook.in_tx(c_store, w_hook.data, err)))
+		ret = store_commit(c_store, err);
+	if (ret && store_in_tx(c_store))
+		store_rollback(c_store);
+	if (w_after)
+		w_after(!ret);
+	pthread_mutex_unlock(&c_lock);
+	if (!ret)
+		__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
 static void *writer_main(void *arg)
 {
 	struct aiv_err err = AIV_ERR_INIT;

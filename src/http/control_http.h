@@ -63,4 +63,14 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct aiv_err *err),
 			      void (*after)(int committed));
 
+/*
+ * Run the hook's in_tx alone in one transaction on the decision writer's
+ * handle, then its after(), so that its writes never contend with the
+ * decision commits for the database's write lock.  0 once committed;
+ * AIV_ENOTFOUND when no hook is set or the writer has no open handle (not
+ * started, stopped): nothing ran; another error: in_tx or the commit
+ * failed and after(0) ran.
+ */
+int http_control_commit_hook_alone(struct aiv_err *err);
+
 #endif

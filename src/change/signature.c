@@ -534,8 +534,9 @@ cleanup:
 	return ret;
 }
 
-int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
-		  struct aiv_err *err)
+/* change_verify one statement at a time: a CR chg_verify_many did not read */
+static int verify_one(struct change_env *e, const char *id, struct change_verdict *out,
+		      struct aiv_err *err)
 {
 	struct cr_row c;
 	int ret;
@@ -696,9 +697,9 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 				(const char *const *)keys.v, keys.n, many_art, &m, err)))
 		goto cleanup;
 	for (i = 0; i < n && !ret; i++)
-		/* a CR not read above (a repeated id) is read on its own, as change_verify does */
+		/* a CR not read above (a repeated or unknown id) is read on its own */
 		ret = m.crs[i].id ? verify_cr(e, &m.pre, &m.crs[i], &out[i], err)
-				  : change_verify(e, ids[i], &out[i], err);
+				  : verify_one(e, ids[i], &out[i], err);
 cleanup:
 	for (i = 0; i < n; i++) {
 		chg_cr_release(&m.crs[i]);
@@ -713,6 +714,17 @@ cleanup:
 	json_decref(m.pre.sigs);
 	json_decref(m.pre.arts);
 	return ret;
+}
+
+/*
+ * One CR (change verify, its page) through chg_verify_many: its blobs, its
+ * signatures, their ledger entries and the artefacts they cover in one
+ * statement each, not one per evidence file, signature and covered file
+ */
+int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
+		  struct aiv_err *err)
+{
+	return chg_verify_many(e, &id, 1, out, err);
 }
 
 void change_verdict_release(struct change_verdict *v)

@@ -10,7 +10,8 @@
 # evidence file, CR-2 none, so audit readiness is 1 of 2 (a CR needs
 # evidence).  The signatures' ledger entries are read in one statement
 # (ledger_walk_seqs), not one per signature: a second merged CR and its
-# two signatures add no statement.  Runs on both backends.
+# two signatures add no statement; `change verify` of one CR goes the same
+# way (an evidence file adds no statement).  Runs on both backends.
 . "$(dirname "$0")/lib.sh"
 
 at() { AIVALUE_FAKE_TIME="$1" && export AIVALUE_FAKE_TIME; }
@@ -55,6 +56,16 @@ test_expect_success 'two merged AI-generated CRs, one with evidence: 1 of 2 read
 	aivalue change verify CR-1 >out &&
 	test_grep "every signature verifies" out &&
 	test "$(ready)" = "1 of 2"
+'
+
+test_expect_success 'change verify of one CR: its evidence in the same statement as its content' '
+	AIVALUE_STORE_STATS=1 aivalue change verify CR-1 >out 2>stats1 &&
+	AIVALUE_STORE_STATS=1 aivalue change verify CR-2 >out 2>stats2 &&
+	test_grep "every signature verifies" out &&
+	grep "^aivalue: store: [0-9]* statements$" stats1 >n1 &&
+	grep "^aivalue: store: [0-9]* statements$" stats2 >n2 &&
+	echo "CR-1 (one evidence file): $(cat n1); CR-2 (none): $(cat n2)" &&
+	test_cmp n1 n2
 '
 
 test_expect_success 'edited evidence: change verify and the metrics both see it' '

@@ -199,6 +199,15 @@ fail:
 	return ret;
 }
 
+/* One approving signature as chg_approvals_of keeps it (columns from `at`: signer, id, record). */
+static json_t *approval_row(struct store_stmt *st, int at)
+{
+	json_t *rec = json_loads(store_col_text(st, at + 2), 0, NULL);
+
+	return json_pack("{s:s, s:I, s:o}", "signer", store_col_text(st, at),
+			 "id", (json_int_t)store_col_int(st, at + 1), "record", rec ? rec : json_null());
+}
+
 /* Approving signatures of a CR: [{signer, id}] in signing order. */
 int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_err *err)
 {
@@ -212,12 +221,8 @@ int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_e
 		json_decref(arr);
 		return err->code;
 	}
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *rec = json_loads(store_col_text(st, 2), 0, NULL);
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "signer",
-			store_col_text(st, 0), "id", (json_int_t)store_col_int(st, 1),
-			"record", rec ? rec : json_null()));
-	}
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(arr, approval_row(st, 0));
 	store_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -240,15 +245,50 @@ int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **ou
 int chg_approval_state_with(struct change_env *e, const struct cr_row *c,
 			    const char *extra_signer, json_t **out, struct aiv_err *err)
 {
-	json_t *sigs = NULL, *slots = json_array(), *missing = json_array(), *sl, *sg;
+	json_t *sigs = NULL;
+	int ret;
+
+	if ((ret = chg_approvals_of(e->s, c->id, &sigs, err)))
+		return ret;
+	return chg_approval_state_of(e, c, sigs, extra_signer, out, err);
+}
+
+int chg_approvals_of_open(struct store *s, json_t **out, struct aiv_err *err)
+{
+	struct store_stmt *st = chg_prep(s, err,
+		"SELECT cr, signer, id, record FROM change_signatures WHERE decision = 'approve'"
+		" AND cr IN (SELECT id FROM change_requests WHERE status = 'open') ORDER BY id", 0);
+	json_t *by_cr = json_object();
+	int rc;
+
+	if (!st) {
+		json_decref(by_cr);
+		return err->code;
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *rows = json_object_get(by_cr, store_col_text(st, 0));
+		if (!rows) {
+			rows = json_array();
+			json_object_set_new(by_cr, store_col_text(st, 0), rows);
+		}
+		json_array_append_new(rows, approval_row(st, 1));
+	}
+	store_reset(st);
+	if (rc < 0) {
+		json_decref(by_cr);
+		return rc;
+	}
+	*out = by_cr;
+	return 0;
+}
+
+int chg_approval_state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
+			  const char *extra_signer, json_t **out, struct aiv_err *err)
+{
+	json_t *slots = json_array(), *missing = json_array(), *sl, *sg;
 	size_t i, j, napprovers;
 	int risk = change_risk_index(c->risk), ret, all = 1, other_than_director = 0;
 
-	if ((ret = chg_approvals_of(e->s, c->id, &sigs, err))) {
-		json_decref(slots);
-		json_decref(missing);
-		return ret;
-	}
 	if (extra_signer)
 		json_array_append_new(sigs, json_pack("{s:s}", "signer", extra_signer));
 	napprovers = json_array_size(sigs);

@@ -100,6 +100,17 @@ int chg_approval_state(struct change_env *e, const struct cr_row *c, json_t **ou
 /* The same with one more approver, `extra_signer`, as if they had signed. */
 int chg_approval_state_with(struct change_env *e, const struct cr_row *c,
 			    const char *extra_signer, json_t **out, struct aiv_err *err);
+/*
+ * The same from approving signatures already read (chg_approvals_of's
+ * array, taken over: freed here on every path).
+ */
+int chg_approval_state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
+			  const char *extra_signer, json_t **out, struct aiv_err *err);
+/*
+ * The approving signatures of every open CR in one statement: an object
+ * CR id -> chg_approvals_of's array (a CR with none has no key).
+ */
+int chg_approvals_of_open(struct store *s, json_t **out, struct aiv_err *err);
 /* The typed copy of an approval state chg_approval_state built. */
 void chg_approval_typed(const json_t *state, struct change_approval *out);
 void chg_approval_release(struct change_approval *a);

@@ -245,46 +245,57 @@ static int metrics_at(struct change_env *e, int64_t until, struct change_gov_met
 		ret = rc;
 		goto cleanup;
 	}
-	st = chg_prep(e->s, err, "SELECT id FROM change_requests WHERE status = 'open'"
-		  " ORDER BY num", 0);
-	if (!st) {
-		ret = err->code;
-		goto cleanup;
-	}
+	/*
+	 * the open CRs and their approving signatures: two statements, not
+	 * two per open CR (the approval state itself is evaluated as before)
+	 */
 	{
-		struct change_strs open_ids = { 0 };
-		while ((rc = store_step(st, err)) == STORE_ROW)
-			chg_strs_push(&open_ids, store_col_text(st, 0));
+		struct cr_row *open = NULL;
+		size_t nopen = 0, aopen = 0;
+		json_t *approvals = NULL;
+		st = chg_prep(e->s, err, "SELECT " CR_COLS " FROM change_requests"
+			      " WHERE status = 'open' ORDER BY num", 0);
+		if (!st) {
+			ret = err->code;
+			goto cleanup;
+		}
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			ALLOC_GROW(open, nopen + 1, aopen);
+			memset(&open[nopen], 0, sizeof(*open));
+			chg_cr_from_row(st, &open[nopen++]);
+		}
 		store_reset(st);
-		for (i = 0; i < open_ids.n; i++) {
-			struct cr_row c;
+		if (rc < 0)
+			ret = rc;
+		else if (nopen)
+			ret = chg_approvals_of_open(e->s, &approvals, err);
+		for (i = 0; !ret && i < nopen; i++) {
+			const struct cr_row *c = &open[i];
+			json_t *sigs = json_object_get(approvals, c->id);
 			json_t *state = NULL, *sl;
 			size_t k;
 			int waiting_added = 0;
-			if (rc < 0 || (ret = chg_cr_read(e->s, open_ids.v[i], &c, err)))
+			if ((ret = chg_approval_state_of(e, c, sigs ? json_incref(sigs) : json_array(),
+							 NULL, &state, err)))
 				break;
-			if ((ret = chg_approval_state(e, &c, &state, err))) {
-				chg_cr_release(&c);
-				break;
-			}
 			json_array_foreach(json_object_get(state, "slots"), k, sl) {
 				if (!json_is_null(json_object_get(sl, "satisfied_by")))
 					continue;
 				if (!waiting_added) {
 					/* waiting for a required review since it was opened */
 					ALLOC_GROW(out->awaiting, out->nawaiting + 1, aawaiting);
-					out->awaiting[out->nawaiting].id = xstrdup(c.id);
-					out->awaiting[out->nawaiting++].opened_at = c.opened_at;
+					out->awaiting[out->nawaiting].id = xstrdup(c->id);
+					out->awaiting[out->nawaiting++].opened_at = c->opened_at;
 					waiting_added = 1;
 				}
 				backlog_of_owner(out, &abacklog, json_str(sl, "name"))->pending_approvals++;
 			}
 			json_decref(state);
-			chg_cr_release(&c);
 		}
-		chg_strs_release(&open_ids);
-		if (rc < 0)
-			ret = rc;
+		for (i = 0; i < nopen; i++)
+			chg_cr_release(&open[i]);
+		free(open);
+		json_decref(approvals);
 		if (ret)
 			goto cleanup;
 	}

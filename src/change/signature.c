@@ -371,6 +371,7 @@ struct verify_pre {
 	json_t *blob_fp; /* stored sha256 -> sha256 of the stored content */
 	json_t *sigs;    /* CR id -> [{decision, signer, record, record_hash, ledger_seq}] */
 	json_t *arts;    /* artefact id named in those records' covers -> art_json */
+	json_t *ledger;  /* "seq" of those signatures' ledger entries -> the entry's record_hash */
 };
 
 /* The hash of the content stored under key into fp; *found = 0 when none is stored. */
@@ -481,7 +482,13 @@ static int verify_cr(struct change_env *e, const struct verify_pre *pre, const s
 		if (strcmp(fp, json_str(r, "record_hash")))
 			json_array_append_new(problems, json_string(
 				"the signature record was edited: its hash no longer matches"));
-		if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
+		if (pre) {
+			char key[24];
+			const char *h;
+			snprintf(key, sizeof(key), "%lld", (long long)seq);
+			h = json_string_value(json_object_get(pre->ledger, key));
+			f.found = h && !strcmp(h, f.hash);
+		} else if ((ret = ledger_walk(e->s, seq, seq, NULL, NULL, 0, 1, seq_match, &f, err))) {
 			json_decref(problems);
 			goto cleanup;
 		}
@@ -527,8 +534,9 @@ cleanup:
 	return ret;
 }
 
-int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
-		  struct aiv_err *err)
+/* change_verify one statement at a time: a CR chg_verify_many did not read */
+static int verify_one(struct change_env *e, const char *id, struct change_verdict *out,
+		      struct aiv_err *err)
 {
 	struct cr_row c;
 	int ret;
@@ -599,6 +607,37 @@ static int many_art(struct store_stmt *st, void *data)
 	return 0;
 }
 
+/* A signature's ledger entry: its payload's record_hash under its seq (none: no key). */
+static int many_ledger(const struct ledger_row *row, void *data)
+{
+	struct many *m = data;
+	json_t *p = json_loadb(row->payload, row->payload_len, 0, NULL);
+	char key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)row->seq);
+	if (p && json_str(p, "record_hash"))
+		json_object_set_new(m->pre.ledger, key, json_string(json_str(p, "record_hash")));
+	json_decref(p);
+	return 0;
+}
+
+/* The ledger seqs the signature rows name. */
+static int64_t *sig_seqs(const json_t *sigs, size_t *n)
+{
+	const char *cr;
+	json_t *rows, *r;
+	int64_t *v = NULL;
+	size_t alloc = 0, i;
+
+	*n = 0;
+	json_object_foreach((json_t *)sigs, cr, rows)
+		json_array_foreach(rows, i, r) {
+			ALLOC_GROW(v, *n + 1, alloc);
+			v[(*n)++] = json_integer_value(json_object_get(r, "ledger_seq"));
+		}
+	return v;
+}
+
 /* The artefacts the signature records' covers name, into keys. */
 static void cover_ids(const json_t *sigs, struct change_strs *keys)
 {
@@ -619,9 +658,11 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
 int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		    struct change_verdict *out, struct aiv_err *err)
 {
-	struct many m = { ids, n, NULL, { json_object(), json_object(), json_object() } };
+	struct many m = { ids, n, NULL,
+			  { json_object(), json_object(), json_object(), json_object() } };
 	struct change_strs keys = { 0 };
-	size_t i, k;
+	int64_t *seqs = NULL;
+	size_t i, k, nseqs;
 	int ret;
 
 	memset(out, 0, n * sizeof(*out));
@@ -645,6 +686,10 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 				" FROM change_signatures WHERE decision IN ('approve', 'reject')"
 				" AND cr IN ", " ORDER BY id", ids, n, many_sig, &m, err)))
 		goto cleanup;
+	/* every signature's ledger entry in one statement, not one walk per signature */
+	seqs = sig_seqs(m.pre.sigs, &nseqs);
+	if ((ret = ledger_walk_seqs(e->s, seqs, nseqs, many_ledger, &m, err)))
+		goto cleanup;
 	chg_strs_release(&keys);
 	cover_ids(m.pre.sigs, &keys);
 	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
@@ -652,9 +697,9 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 				(const char *const *)keys.v, keys.n, many_art, &m, err)))
 		goto cleanup;
 	for (i = 0; i < n && !ret; i++)
-		/* a CR not read above (a repeated id) is read on its own, as change_verify does */
+		/* a CR not read above (a repeated or unknown id) is read on its own */
 		ret = m.crs[i].id ? verify_cr(e, &m.pre, &m.crs[i], &out[i], err)
-				  : change_verify(e, ids[i], &out[i], err);
+				  : verify_one(e, ids[i], &out[i], err);
 cleanup:
 	for (i = 0; i < n; i++) {
 		chg_cr_release(&m.crs[i]);
@@ -662,11 +707,24 @@ cleanup:
 			change_verdict_release(&out[i]);
 	}
 	free(m.crs);
+	free(seqs);
 	chg_strs_release(&keys);
+	json_decref(m.pre.ledger);
 	json_decref(m.pre.blob_fp);
 	json_decref(m.pre.sigs);
 	json_decref(m.pre.arts);
 	return ret;
+}
+
+/*
+ * One CR (change verify, its page) through chg_verify_many: its blobs, its
+ * signatures, their ledger entries and the artefacts they cover in one
+ * statement each, not one per evidence file, signature and covered file
+ */
+int change_verify(struct change_env *e, const char *id, struct change_verdict *out,
+		  struct aiv_err *err)
+{
+	return chg_verify_many(e, &id, 1, out, err);
 }
 
 void change_verdict_release(struct change_verdict *v)

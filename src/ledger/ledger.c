@@ -596,6 +596,56 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 	return rc < 0 ? rc : 0;
 }
 
+/* Seqs per statement of ledger_walk_seqs; each chunk pads to a power of two. */
+#define SEQS_CHUNK 256
+
+int ledger_walk_seqs(struct store *s, const int64_t *seqs, size_t n, ledger_row_fn fn,
+		     void *data, struct aiv_err *err)
+{
+	size_t at, i, slots;
+	int rc = 0, stop = 0;
+
+	for (at = 0; at < n && !stop; at += slots) {
+		struct strbuf sql = STRBUF_INIT;
+		struct store_stmt *st;
+		struct ledger_row row;
+		/* few distinct statement texts, so each is prepared once per connection */
+		for (slots = 1; slots < n - at && slots < SEQS_CHUNK; slots *= 2)
+			;
+		strbuf_addstr(&sql, "SELECT seq, time, actor, action, subject, payload, prev_hash,"
+			      " hash FROM ledger WHERE seq IN (");
+		for (i = 0; i < slots; i++)
+			strbuf_addstr(&sql, i ? ", ?" : "?");
+		strbuf_addstr(&sql, ") ORDER BY seq");
+		st = store_prepare(s, sql.buf, err);
+		strbuf_release(&sql);
+		if (!st)
+			return err->code;
+		for (i = 0; i < slots; i++)
+			if (at + i < n)
+				store_bind_int(st, (int)i + 1, seqs[at + i]);
+			else
+				store_bind_null(st, (int)i + 1); /* matches nothing */
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			row.seq = store_col_int(st, 0);
+			row.time = store_col_text(st, 1);
+			row.actor = store_col_text(st, 2);
+			row.action = store_col_text(st, 3);
+			row.subject = store_col_text(st, 4);
+			row.payload = store_col_text(st, 5);
+			row.payload_len = store_col_bytes(st, 5);
+			row.prev_hash = store_col_text(st, 6);
+			row.hash = store_col_text(st, 7);
+			if ((stop = fn(&row, data)))
+				break;
+		}
+		store_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 json_t *ledger_row_json(const struct ledger_row *row, int with_prev_hash,
 			struct aiv_err *err)
 {

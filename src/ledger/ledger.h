@@ -117,6 +117,15 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 		ledger_row_fn fn, void *data, struct aiv_err *err);
 
 /*
+ * Walk the entries whose seq is one of seqs[0..n) (any order; a seq with
+ * no entry is skipped), in seq order within each statement of up to 256
+ * seqs: one statement where ledger_walk(seq, seq, ...) per seq is n.
+ * fn non-zero stops.
+ */
+int ledger_walk_seqs(struct store *s, const int64_t *seqs, size_t n, ledger_row_fn fn,
+		     void *data, struct aiv_err *err);
+
+/*
  * The time text of entry `seq` into time (at most n bytes, NUL-terminated);
  * *found = 0 (and time "") when there is no such entry.
  */

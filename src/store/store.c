@@ -15,6 +15,7 @@
  * so old and new workspaces get the same schema text.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ struct store_stmt {
 	struct store *owner;
 	void *impl;
 	char *sql;
+	int running; /* stepped since its last reset: a further step is no new statement */
 };
 
 struct store {
@@ -42,6 +44,7 @@ struct store {
 	struct store_stmt **cache;
 	size_t cache_size, cache_used;
 	struct store_bulk *bulk; /* a bulk insert in progress (store_bulk_begin) */
+	int64_t statements;      /* statements run (store_exec texts and executions) */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -295,6 +298,13 @@ void store_close(struct store *s)
 
 	if (!s)
 		return;
+	/*
+	 * AIVALUE_STORE_STATS set: how many statements this connection ran,
+	 * on stderr; tests count round trips with it (each statement is one
+	 * on PostgreSQL) without depending on the server's statistics
+	 */
+	if (getenv("AIVALUE_STORE_STATS"))
+		fprintf(stderr, "aivalue: store: %lld statements\n", (long long)s->statements);
 	for (i = 0; i < s->cache_size; i++) {
 		if (s->cache[i]) {
 			s->be->finalize(s->cache[i]->impl);
@@ -322,6 +332,7 @@ int store_begin(struct store *s, struct aiv_err *err)
 
 	if (s->in_tx)
 		return aiv_fail(err, AIV_EINTERNAL, "transaction already open");
+	s->statements++;
 	if ((ret = s->be->begin(s->conn, err)))
 		return ret;
 	s->in_tx = 1;
@@ -334,6 +345,7 @@ int store_commit(struct store *s, struct aiv_err *err)
 
 	if (!s->in_tx)
 		return aiv_fail(err, AIV_EINTERNAL, "commit without a transaction");
+	s->statements++;
 	ret = s->be->exec(s->conn, "COMMIT", err);
 	if (ret) {
 		/* deferred foreign keys fail here: the transaction is still open */
@@ -347,6 +359,7 @@ void store_rollback(struct store *s)
 {
 	if (!s->in_tx)
 		return;
+	s->statements++;
 	s->be->exec(s->conn, "ROLLBACK", NULL);
 	s->in_tx = 0;
 }
@@ -358,6 +371,7 @@ int store_in_tx(const struct store *s)
 
 int store_exec(struct store *s, const char *sql, struct aiv_err *err)
 {
+	s->statements++;
 	return s->be->exec(s->conn, sql, err);
 }
 
@@ -447,6 +461,10 @@ void store_bind_null(struct store_stmt *st, int idx)
 int store_step(struct store_stmt *st, struct aiv_err *err)
 {
 	assert(st->owner && st->owner->conn); /* set by store_prepare, kept until store_close */
+	if (!st->running) {
+		st->running = 1;
+		st->owner->statements++;
+	}
 	return st->owner->be->step(st->owner->conn, st->impl, err);
 }
 
@@ -497,6 +515,7 @@ enum store_col_type store_col_type(struct store_stmt *st, int col)
 
 void store_reset(struct store_stmt *st)
 {
+	st->running = 0;
 	st->owner->be->reset(st->impl);
 }
 

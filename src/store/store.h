@@ -102,6 +102,12 @@ void store_schema_register(const struct store_schema *schema);
  */
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err);
+/*
+ * With $AIVALUE_STORE_STATS set, prints "aivalue: store: N statements" on
+ * stderr: what this handle ran (each BEGIN, COMMIT, ROLLBACK, store_exec
+ * text and execution of a prepared statement; a round trip each on
+ * PostgreSQL).  Tests count statements with it (t9086, t9088).
+ */
 void store_close(struct store *s);
 /* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
 int store_is_pg_uri(const char *uri);

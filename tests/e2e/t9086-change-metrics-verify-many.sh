@@ -8,10 +8,18 @@
 # covered file edited on disk.  Two AI-generated CRs on TEST-9, each
 # approved by its owner and a manager and merged; CR-1 carries one
 # evidence file, CR-2 none, so audit readiness is 1 of 2 (a CR needs
-# evidence).  Runs on both backends.
+# evidence).  The signatures' ledger entries are read in one statement
+# (ledger_walk_seqs), not one per signature: a second merged CR and its
+# two signatures add no statement; `change verify` of one CR goes the same
+# way (an evidence file adds no statement).  Runs on both backends.
 . "$(dirname "$0")/lib.sh"
 
 at() { AIVALUE_FAKE_TIME="$1" && export AIVALUE_FAKE_TIME; }
+# statements: how many statements `change metrics --json` ran (AIVALUE_STORE_STATS)
+statements() {
+	AIVALUE_STORE_STATS=1 aivalue --json change metrics >m.json 2>stats &&
+	sed -n "s/^aivalue: store: \([0-9]*\) statements$/\1/p" stats
+}
 ready() {
 	aivalue --json change metrics >m.json &&
 	json_get m.json "\"%s of %s\" % (d[\"audit_readiness\"][\"ready\"], d[\"audit_readiness\"][\"merged\"])"
@@ -33,6 +41,7 @@ test_expect_success 'two merged AI-generated CRs, one with evidence: 1 of 2 read
 	aivalue change approve CR-1 --as tunde.nwosu --meaning "approved as owner" --reason "diff read" >/dev/null &&
 	aivalue change approve CR-1 --as camila.laurent --meaning "approved as manager" --reason "second look" >/dev/null &&
 	aivalue change merge CR-1 >/dev/null &&
+	statements >n1 &&
 	cp v2.md v3.md &&
 	echo "Scenario: SMS within one day." >>v3.md &&
 	aivalue change open --artefact TEST-9 --file v3.md --risk low --reason "cover SMS" \
@@ -40,9 +49,23 @@ test_expect_success 'two merged AI-generated CRs, one with evidence: 1 of 2 read
 	aivalue change approve CR-2 --as tunde.nwosu --meaning "approved as owner" --reason "diff read" >/dev/null &&
 	aivalue change approve CR-2 --as camila.laurent --meaning "approved as manager" --reason "second look" >/dev/null &&
 	aivalue change merge CR-2 >/dev/null &&
+	n2=$(statements) &&
+	echo "statements with 1 merged CR (2 signatures): $(cat n1), with 2 (4 signatures): $n2" &&
+	test -s n1 &&
+	test "$n2" -eq "$(cat n1)" &&
 	aivalue change verify CR-1 >out &&
 	test_grep "every signature verifies" out &&
 	test "$(ready)" = "1 of 2"
+'
+
+test_expect_success 'change verify of one CR: its evidence in the same statement as its content' '
+	AIVALUE_STORE_STATS=1 aivalue change verify CR-1 >out 2>stats1 &&
+	AIVALUE_STORE_STATS=1 aivalue change verify CR-2 >out 2>stats2 &&
+	test_grep "every signature verifies" out &&
+	grep "^aivalue: store: [0-9]* statements$" stats1 >n1 &&
+	grep "^aivalue: store: [0-9]* statements$" stats2 >n2 &&
+	echo "CR-1 (one evidence file): $(cat n1); CR-2 (none): $(cat n2)" &&
+	test_cmp n1 n2
 '
 
 test_expect_success 'edited evidence: change verify and the metrics both see it' '
@@ -90,6 +113,16 @@ test_expect_success '/changes shows the same audit readiness: 1 of 2 is 50%' '
 	python3 -S -c "import re,sys; s=open(\"q.html\").read(); print(re.search(r\"value.>([^<]*)</div><div class=.label.>audit readiness<\", s).group(1))" >got &&
 	echo "50%" >expect &&
 	test_cmp expect got
+'
+
+test_expect_success 'a signature row of CR-2 pointing at another ledger entry: CR-2 not ready' '
+	test_sql "UPDATE change_signatures SET ledger_seq = ledger_seq - 1 WHERE cr = '\''CR-2'\'' AND signer = '\''camila.laurent'\''" &&
+	test_must_fail aivalue change verify CR-2 >out &&
+	test_grep "the ledger entry does not carry this record.s hash" out &&
+	test "$(ready)" = "0 of 2" &&
+	test_sql "UPDATE change_signatures SET ledger_seq = ledger_seq + 1 WHERE cr = '\''CR-2'\'' AND signer = '\''camila.laurent'\''" &&
+	aivalue change verify CR-2 >out &&
+	test "$(ready)" = "1 of 2"
 '
 
 test_done

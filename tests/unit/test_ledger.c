@@ -364,6 +364,48 @@ static void walk_filters_and_orders(void **state)
 	assert_int_equal(a.n, 0);
 }
 
+static int collect_all(const struct ledger_row *row, void *data)
+{
+	struct walk_acc *a = data;
+
+	if (a->n < NENTRIES * 2)
+		a->seqs[a->n % NENTRIES] = row->seq;
+	a->n++;
+	return 0;
+}
+
+/* ledger_walk_seqs: the entries named, in seq order, each once per statement of 256 seqs */
+static void walk_seqs(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t few[] = { 5, 99999, 2, 5, 0 }, many[300];
+	struct walk_acc a;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk_seqs(f->s, few, 5, collect_all, &a, &err), 0);
+	assert_int_equal(a.n, 2); /* 99999 and 0 name no entry; 5 comes once */
+	assert_int_equal(a.seqs[0], 2);
+	assert_int_equal(a.seqs[1], 5);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk_seqs(f->s, few, 0, collect_all, &a, &err), 0);
+	assert_int_equal(a.n, 0);
+	/* 300 seqs: a statement of 256 and one of 44 (padded to 64), each with every entry */
+	for (i = 0; i < 300; i++)
+		many[i] = (int64_t)(i % NENTRIES) + 1;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk_seqs(f->s, many, 300, collect_all, &a, &err), 0);
+	assert_int_equal(a.n, 2 * NENTRIES);
+	for (i = 0; i < NENTRIES; i++)
+		assert_int_equal(a.seqs[i], (int64_t)i + 1);
+	/* the callback stops the walk */
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ledger_walk_seqs(f->s, many, 300, collect, &a, &err), 0);
+	assert_int_equal(a.n, 3);
+	assert_int_equal(a.seqs[2], 3);
+}
+
 /* ---- tampering ------------------------------------------------------------ */
 
 static void modified_payload(void **state)
@@ -972,6 +1014,7 @@ int main(void)
 		T(intact_ledger_verifies),
 		T(stored_payload_is_canonical),
 		T(walk_filters_and_orders),
+		T(walk_seqs),
 		T(modified_payload),
 		T(modified_payload_float),
 		T(same_value_other_bytes),

@@ -78,6 +78,8 @@ struct usage_import {
 	size_t ndkeys, nchunks, achunks, achunks2;
 	struct u64set dups;        /* org days */
 	struct u64set snap;        /* (identity, day, tool, feature) stored */
+	uint64_t *recent;          /* SNAP_WAYS per identity id: keys known to be in snap */
+	size_t nrecent;
 	int snap_loaded;
 	int id_cached;             /* the identity lookup is id_cache's */
 	struct sha256_ctx hash;
@@ -432,6 +434,8 @@ static struct {
 	int64_t head;
 	char hash[SHA256_HEX];
 	struct u64set keys;
+	uint64_t *recent;
+	size_t nrecent;
 } snap_cache;
 
 static void snap_cache_drop(void)
@@ -439,6 +443,9 @@ static void snap_cache_drop(void)
 	free(snap_cache.uri);
 	snap_cache.uri = NULL;
 	u64set_release(&snap_cache.keys);
+	free(snap_cache.recent);
+	snap_cache.recent = NULL;
+	snap_cache.nrecent = 0;
 }
 
 /* Inside the import's transaction: take the cached keys if still true. */
@@ -455,6 +462,11 @@ static void snap_cache_take(struct usage_import *im)
 		u64set_release(&im->snap);
 		im->snap = snap_cache.keys;
 		u64set_init(&snap_cache.keys);
+		free(im->recent);
+		im->recent = snap_cache.recent;
+		im->nrecent = snap_cache.nrecent;
+		snap_cache.recent = NULL;
+		snap_cache.nrecent = 0;
 		im->snap_loaded = 1;
 	}
 	snap_cache_drop();
@@ -471,6 +483,50 @@ static void snap_cache_keep(struct usage_import *im)
 	snap_cache.uri = xstrdup(store_uri(im->s));
 	snap_cache.keys = im->snap;
 	u64set_init(&im->snap);
+	snap_cache.recent = im->recent;
+	snap_cache.nrecent = im->nrecent;
+	im->recent = NULL;
+	im->nrecent = 0;
+}
+
+/*
+ * In front of the set of snapshot keys (millions in the large demo, so
+ * nearly every probe is a cache miss): per identity id, SNAP_WAYS slots
+ * holding the last key added for each (tool, feature) that maps there.
+ * A weekly snapshot repeats most of last week's last-activity dates, and
+ * its rows come in the same order of people, so most probes are answered
+ * from the slots of the identity at hand.  A slot only ever holds a key
+ * already added to the set, so an equal slot means "already stored", as
+ * u64set_add() would have said; anything else asks the set.
+ */
+#define SNAP_WAYS 8
+#define SNAP_KEY0 0x9e3779b97f4a7c15ULL /* u64set's stand-in for key 0 */
+
+/* 1 if k is known stored (u64set_add would return 1), else adds it and says so. */
+static int snap_add(struct usage_import *im, uint32_t gid, const char *tool,
+		    const char *feature, uint64_t k)
+{
+	uint64_t *slot;
+	int had;
+
+	if (!k)
+		k = SNAP_KEY0;
+	if ((size_t)gid >= im->nrecent / SNAP_WAYS) {
+		size_t old = im->nrecent, n = old ? old : 4096 * SNAP_WAYS;
+		while (n / SNAP_WAYS <= (size_t)gid)
+			n *= 2;
+		im->recent = xrealloc(im->recent, st_mult(n, sizeof(*im->recent)));
+		memset(im->recent + old, 0, (n - old) * sizeof(*im->recent));
+		im->nrecent = n;
+	}
+	slot = &im->recent[(size_t)gid * SNAP_WAYS +
+			   (fnv1a64(fnv1a64(FNV1A64_INIT, tool, strlen(tool) + 1), feature,
+				    strlen(feature)) & (SNAP_WAYS - 1))];
+	if (*slot == k)
+		return 1;
+	had = u64set_add(&im->snap, k);
+	*slot = k;
+	return had;
 }
 
 /* Key of a stored (identity, day, tool, feature) for snapshot imports. */
@@ -584,7 +640,7 @@ int usage_emit(struct usage_import *im, const struct usage_row *r, struct aiv_er
 		if (!im->snap_loaded && (ret = snap_load(im, err)))
 			return ret;
 		k = snap_key(sb->buf, idlen, usage_day_of(r->time_us), tool, feature);
-		if (u64set_add(&im->snap, k) && im->snapshot) {
+		if (snap_add(im, gid, tool, feature, k) && im->snapshot) {
 			char where[512];
 			snprintf(where, sizeof(where), "%s:%ld", im->name, r->line);
 			im->sum->skipped++;
@@ -1241,6 +1297,7 @@ cleanup:
 	intern_release(&im.strs);
 	u64set_release(&im.dups);
 	u64set_release(&im.snap);
+	free(im.recent);
 	free(im.gid_person);
 	free(im.gid_stored);
 	free(im.block);

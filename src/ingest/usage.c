@@ -91,6 +91,7 @@ struct usage_import {
 	int64_t last_bytes;
 	/* deferred bulk inserts (store.h): on PostgreSQL a COPY per 1 MiB, not a round trip per row */
 	struct store_bulk *ins_seat, *ins_team, *ins_wf, *ins_tokens;
+	struct seat_spans *spans;  /* this import's seat rows by identity and tool */
 };
 
 void usage_summary_release(struct usage_summary *sum)
@@ -800,6 +801,9 @@ static int emit_person_fact(struct usage_import *im, const char *tag,
 	store_bulk_textn(b, sb->buf, idlen);
 	store_bulk_text(b, extra);
 	store_bulk_int(b, day);
+	if (b == im->ins_seat)
+		usage_seat_spans_note(im->spans, sb->buf, idlen, extra,
+				      pid != INTERN_NONE ? intern_str(&im->people, pid) : NULL, day);
 	return store_bulk_row(b, err);
 }
 
@@ -1099,7 +1103,7 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 		return rc < 0 ? rc : 0;
 	if ((rc = end_all(im, err)) || (rc = flush_block(im, err)) || (rc = save_dicts(im, err)) ||
 	    (rc = usage_activity_import(im->s, im->import_id, err)) ||
-	    (rc = usage_seat_spans_import(im->s, im->import_id, err)))
+	    (rc = usage_seat_spans_merge(im->s, im->spans, err)))
 		return rc;
 	if (sum->nunmatched) {
 		struct store_bulk *b;
@@ -1211,6 +1215,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		im.import_id = last + 1;
 		im.block = xmalloc(sizeof(*im.block));
 		im.block->n = 0;
+		im.spans = usage_seat_spans_new();
 		snap_cache_take(&im);
 	}
 	if (s) {
@@ -1263,6 +1268,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			in_tx = 0;
 			snap_cache_keep(&im);
 			id_cache_advance(&im);
+			usage_seat_spans_committed(s);
 		}
 	} else if (s) {
 		struct store_stmt *st = store_prepare(s, "SELECT id FROM usage_imports WHERE"
@@ -1298,6 +1304,7 @@ cleanup:
 	u64set_release(&im.dups);
 	u64set_release(&im.snap);
 	free(im.recent);
+	usage_seat_spans_free(im.spans);
 	free(im.gid_person);
 	free(im.gid_stored);
 	free(im.block);

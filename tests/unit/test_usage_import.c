@@ -281,6 +281,18 @@ static void assert_dict_digests(struct fx *f)
 	json_decref(p);
 }
 
+/* The seat spans are what the seat rows give (as audit verify --state checks). */
+static void assert_spans(struct fx *f)
+{
+	assert_true(q(f, "SELECT count(*) FROM usage_seat_spans") > 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM (SELECT identity, tool, person, first_day"
+			   " FROM usage_seat_spans EXCEPT SELECT identity, tool, MAX(person),"
+			   " MIN(day) FROM usage_seats GROUP BY identity, tool) d"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM (SELECT identity, tool, MAX(person),"
+			   " MIN(day) FROM usage_seats GROUP BY identity, tool EXCEPT SELECT"
+			   " identity, tool, person, first_day FROM usage_seat_spans) d"), 0);
+}
+
 static void test_m365_snapshot_run(void **state)
 {
 	struct fx *f = *state;
@@ -326,9 +338,11 @@ static void test_m365_snapshot_run(void **state)
 		 "2024-06-25,2024-06-27,2024-06-26\n", hdr);
 	snapshot(f, "run2.csv", text, 1, 2);
 	assert_dict_digests(f);
+	assert_spans(f);
 	/* 3: in the same process right after: everything in it is stored */
 	snapshot(f, "run3.csv", text, 0, 3);
 	assert_dict_digests(f);
+	assert_spans(f);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example' AND tool = 'm365-copilot'"), 4);
 	/* the identity map changes between two imports: the next one sees it (erin is
@@ -342,6 +356,10 @@ static void test_m365_snapshot_run(void **state)
 		 "2024-06-28,,\n", hdr);
 	assert_int_equal(snapshot(f, "run4.csv", text, 1, 0), 0);
 	assert_dict_digests(f);
+	assert_spans(f);
+	/* erin's span took bob when the identity import re-joined her rows */
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_seat_spans WHERE"
+			   " identity = 'erin@contoso.example' AND person = 'bob'"), 1);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'bob' AND"
 			   " identity = 'erin@contoso.example'"), 1);
 }

@@ -42,6 +42,7 @@
 #include "usage_seat_spans.h"
 
 #define GID_UNSEEN (INTERN_NONE - 1) /* identity not resolved yet in this import */
+#define SNAP_WAYS 8 /* slots per identity in front of the snapshot keys (snap_add) */
 #define DCHUNK_BITS 20
 #define DCHUNK ((size_t)1 << DCHUNK_BITS)
 #define DKEY(im, i) ((im)->dkeys[(i) >> DCHUNK_BITS][(i) & (DCHUNK - 1)])
@@ -80,6 +81,8 @@ struct usage_import {
 	struct u64set snap;        /* (identity, day, tool, feature) stored */
 	uint64_t *recent;          /* SNAP_WAYS per identity id: keys known to be in snap */
 	size_t nrecent;
+	uint64_t tf[SNAP_WAYS];    /* (tool, feature) hash of each of the first SNAP_WAYS slots */
+	unsigned ntf;
 	int snap_loaded;
 	int id_cached;             /* the identity lookup is id_cache's */
 	unsigned id_gen;           /* ... of this id_cache generation */
@@ -441,6 +444,8 @@ static struct {
 	struct u64set keys;
 	uint64_t *recent;
 	size_t nrecent;
+	uint64_t tf[SNAP_WAYS];
+	unsigned ntf;
 } snap_cache;
 
 static void snap_cache_drop(void)
@@ -470,6 +475,8 @@ static void snap_cache_take(struct usage_import *im)
 		free(im->recent);
 		im->recent = snap_cache.recent;
 		im->nrecent = snap_cache.nrecent;
+		memcpy(im->tf, snap_cache.tf, sizeof(im->tf));
+		im->ntf = snap_cache.ntf;
 		snap_cache.recent = NULL;
 		snap_cache.nrecent = 0;
 		im->snap_loaded = 1;
@@ -490,6 +497,8 @@ static void snap_cache_keep(struct usage_import *im)
 	u64set_init(&im->snap);
 	snap_cache.recent = im->recent;
 	snap_cache.nrecent = im->nrecent;
+	memcpy(snap_cache.tf, im->tf, sizeof(im->tf));
+	snap_cache.ntf = im->ntf;
 	im->recent = NULL;
 	im->nrecent = 0;
 }
@@ -497,21 +506,23 @@ static void snap_cache_keep(struct usage_import *im)
 /*
  * In front of the set of snapshot keys (millions in the large demo, so
  * nearly every probe is a cache miss): per identity id, SNAP_WAYS slots
- * holding the last key added for each (tool, feature) that maps there.
+ * holding the last key added for each (tool, feature) that maps there:
+ * the first SNAP_WAYS (tool, feature) pairs seen each have a slot of their
+ * own (the six Microsoft 365 apps among them), later ones share by hash.
  * A weekly snapshot repeats most of last week's last-activity dates, and
  * its rows come in the same order of people, so most probes are answered
  * from the slots of the identity at hand.  A slot only ever holds a key
  * already added to the set, so an equal slot means "already stored", as
  * u64set_add() would have said; anything else asks the set.
  */
-#define SNAP_WAYS 8
 #define SNAP_KEY0 0x9e3779b97f4a7c15ULL /* u64set's stand-in for key 0 */
 
 /* 1 if k is known stored (u64set_add would return 1), else adds it and says so. */
 static int snap_add(struct usage_import *im, uint32_t gid, const char *tool,
 		    const char *feature, uint64_t k)
 {
-	uint64_t *slot;
+	uint64_t *slot, h;
+	unsigned w;
 	int had;
 
 	if (!k)
@@ -524,9 +535,14 @@ static int snap_add(struct usage_import *im, uint32_t gid, const char *tool,
 		memset(im->recent + old, 0, (n - old) * sizeof(*im->recent));
 		im->nrecent = n;
 	}
-	slot = &im->recent[(size_t)gid * SNAP_WAYS +
-			   (fnv1a64(fnv1a64(FNV1A64_INIT, tool, strlen(tool) + 1), feature,
-				    strlen(feature)) & (SNAP_WAYS - 1))];
+	h = fnv1a64(fnv1a64(FNV1A64_INIT, tool, strlen(tool) + 1), feature, strlen(feature));
+	for (w = 0; w < im->ntf && im->tf[w] != h; w++)
+		;
+	if (w == im->ntf && im->ntf < SNAP_WAYS)
+		im->tf[im->ntf++] = h;
+	else if (w == im->ntf)
+		w = (unsigned)(h & (SNAP_WAYS - 1));
+	slot = &im->recent[(size_t)gid * SNAP_WAYS + w];
 	if (*slot == k)
 		return 1;
 	had = u64set_add(&im->snap, k);

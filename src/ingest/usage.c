@@ -822,8 +822,7 @@ static int emit_person_fact(struct usage_import *im, const char *tag,
 	store_bulk_text(b, extra);
 	store_bulk_int(b, day);
 	if (b == im->ins_seat)
-		usage_seat_spans_note(im->spans, sb->buf, idlen, extra,
-				      pid != INTERN_NONE ? intern_str(&im->people, pid) : NULL, day);
+		usage_seat_spans_note(im->spans, sb->buf, idlen, extra, pid, day);
 	return store_bulk_row(b, err);
 }
 
@@ -1343,7 +1342,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		im.import_id = last + 1;
 		im.block = xmalloc(sizeof(*im.block));
 		im.block->n = 0;
-		im.spans = usage_seat_spans_new();
+		im.spans = usage_seat_spans_new(&im.people);
 		snap_cache_take(&im);
 	}
 	if (s) {

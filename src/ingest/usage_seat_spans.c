@@ -51,13 +51,15 @@ struct seat_spans {
 	struct span_tool *t;
 	size_t n, alloc;
 	struct intern persons;
+	const struct intern *names; /* the person ids' strings: persons, or borrowed */
 };
 
-struct seat_spans *usage_seat_spans_new(void)
+struct seat_spans *usage_seat_spans_new(const struct intern *names)
 {
 	struct seat_spans *a = xcalloc(1, sizeof(*a));
 
 	intern_init(&a->persons);
+	a->names = names ? names : &a->persons;
 	return a;
 }
 
@@ -99,12 +101,11 @@ static struct span_tool *span_tool(struct seat_spans *a, const char *tool)
  * changed.
  */
 static int span_merge(struct seat_spans *a, const char *identity, size_t idlen, const char *tool,
-		      const char *person, int64_t day)
+		      uint32_t pid, int64_t day)
 {
 	struct span_tool *t = span_tool(a, tool);
 	size_t n0 = intern_count(&t->ids);
 	uint32_t i = intern_idn(&t->ids, identity, idlen);
-	uint32_t pid = person ? intern_id(&a->persons, person) : INTERN_NONE;
 	int changed = 0;
 
 	if (i == n0) {
@@ -123,7 +124,7 @@ static int span_merge(struct seat_spans *a, const char *identity, size_t idlen, 
 	}
 	if (pid != INTERN_NONE && pid != t->person[i] &&
 	    (t->person[i] == INTERN_NONE ||
-	     strcmp(intern_str(&a->persons, pid), intern_str(&a->persons, t->person[i])) > 0)) {
+	     strcmp(intern_str(a->names, pid), intern_str(a->names, t->person[i])) > 0)) {
 		t->person[i] = pid;
 		changed = 1;
 	}
@@ -131,9 +132,15 @@ static int span_merge(struct seat_spans *a, const char *identity, size_t idlen, 
 }
 
 void usage_seat_spans_note(struct seat_spans *a, const char *identity, size_t idlen,
-			   const char *tool, const char *person, int64_t day)
+			   const char *tool, uint32_t person, int64_t day)
 {
 	span_merge(a, identity, idlen, tool, person, day);
+}
+
+/* The id in a's own persons of a person name or NULL. */
+static uint32_t person_id(struct seat_spans *a, const char *person)
+{
+	return person ? intern_id(&a->persons, person) : INTERN_NONE;
 }
 
 /* The stored spans as this process last left them; head -1: not committed yet. */
@@ -160,11 +167,12 @@ static int stored_load(struct store *s, struct aiv_err *err)
 
 	if (!st)
 		return err->code;
-	stored.spans = usage_seat_spans_new();
+	stored.spans = usage_seat_spans_new(NULL);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *id = store_col_text(st, 0);
 		span_merge(stored.spans, id, strlen(id), store_col_text(st, 1),
-			   store_col_is_null(st, 2) ? NULL : store_col_text(st, 2),
+			   person_id(stored.spans, store_col_is_null(st, 2) ? NULL :
+				     store_col_text(st, 2)),
 			   store_col_int(st, 3));
 	}
 	store_reset(st);
@@ -195,10 +203,10 @@ int usage_seat_spans_merge(struct store *s, const struct seat_spans *a, struct a
 		for (i = 0; i < intern_count(&t->ids); i++) {
 			const char *id = intern_str(&t->ids, i);
 			const char *person = t->person[i] == INTERN_NONE ? NULL :
-					     intern_str(&a->persons, t->person[i]);
+					     intern_str(a->names, t->person[i]);
 			struct store_stmt *st;
-			if (!span_merge(stored.spans, id, intern_len(&t->ids, i), t->tool, person,
-					t->first[i]))
+			if (!span_merge(stored.spans, id, intern_len(&t->ids, i), t->tool,
+					person_id(stored.spans, person), t->first[i]))
 				continue;
 			st = store_prepare(s, "INSERT INTO usage_seat_spans(identity, tool, person,"
 					   " first_day) VALUES (?,?,?,?)"

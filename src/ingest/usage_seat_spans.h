@@ -39,10 +39,13 @@ int usage_seat_spans_import(struct store *s, int64_t import_id, struct aiv_err *
  * snapshot.
  */
 struct seat_spans;
-struct seat_spans *usage_seat_spans_new(void);
+struct intern;
+/* Person ids given to _note are ids in `names` (borrowed; it may grow). */
+struct seat_spans *usage_seat_spans_new(const struct intern *names);
 void usage_seat_spans_free(struct seat_spans *a);
+/* person: an id in names, or INTERN_NONE for none */
 void usage_seat_spans_note(struct seat_spans *a, const char *identity, size_t idlen,
-			   const char *tool, const char *person, int64_t day);
+			   const char *tool, uint32_t person, int64_t day);
 int usage_seat_spans_merge(struct store *s, const struct seat_spans *a, struct aiv_err *err);
 void usage_seat_spans_committed(struct store *s);
 

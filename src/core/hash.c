@@ -59,6 +59,17 @@ void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 	EVP_DigestUpdate((EVP_MD_CTX *)c->evp, data, len);
 }
 
+void sha256_copy(struct sha256_ctx *dst, const struct sha256_ctx *src)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx || EVP_MD_CTX_copy_ex(ctx, (const EVP_MD_CTX *)src->evp) != 1) {
+		fprintf(stderr, "fatal: cannot copy a SHA-256 context\n");
+		abort();
+	}
+	dst->evp = ctx;
+}
+
 void sha256_final(struct sha256_ctx *c, uint8_t out[SHA256_LEN])
 {
 	unsigned int n = 0;

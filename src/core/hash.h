@@ -23,6 +23,8 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX]);
 void sha256_init(struct sha256_ctx *c);
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
 void sha256_final(struct sha256_ctx *c, uint8_t out[SHA256_LEN]);
+/* dst (not initialised) continues from where src stands; both stay live. */
+void sha256_copy(struct sha256_ctx *dst, const struct sha256_ctx *src);
 
 void hex_encode(const uint8_t *in, size_t len, char *out /* 2*len+1 */);
 /* Returns 0, or -1 if `hex` is not exactly 2*len hex digits. */

@@ -42,6 +42,7 @@
 #include "usage_seat_spans.h"
 
 #define GID_UNSEEN (INTERN_NONE - 1) /* identity not resolved yet in this import */
+#define SNAP_WAYS 8 /* slots per identity in front of the snapshot keys (snap_add) */
 #define DCHUNK_BITS 20
 #define DCHUNK ((size_t)1 << DCHUNK_BITS)
 #define DKEY(im, i) ((im)->dkeys[(i) >> DCHUNK_BITS][(i) & (DCHUNK - 1)])
@@ -78,8 +79,13 @@ struct usage_import {
 	size_t ndkeys, nchunks, achunks, achunks2;
 	struct u64set dups;        /* org days */
 	struct u64set snap;        /* (identity, day, tool, feature) stored */
+	uint64_t *recent;          /* SNAP_WAYS per identity id: keys known to be in snap */
+	size_t nrecent;
+	uint64_t tf[SNAP_WAYS];    /* (tool, feature) hash of each of the first SNAP_WAYS slots */
+	unsigned ntf;
 	int snap_loaded;
 	int id_cached;             /* the identity lookup is id_cache's */
+	unsigned id_gen;           /* ... of this id_cache generation */
 	struct sha256_ctx hash;
 	struct strbuf line;        /* scratch: the normalised row */
 	struct strbuf hbuf;        /* pending input of the content hash */
@@ -89,6 +95,7 @@ struct usage_import {
 	int64_t last_bytes;
 	/* deferred bulk inserts (store.h): on PostgreSQL a COPY per 1 MiB, not a round trip per row */
 	struct store_bulk *ins_seat, *ins_team, *ins_wf, *ins_tokens;
+	struct seat_spans *spans;  /* this import's seat rows by identity and tool */
 };
 
 void usage_summary_release(struct usage_summary *sum)
@@ -207,6 +214,7 @@ static struct {
 	struct intern keys, people;
 	uint32_t *key_person;
 	size_t akey_person;
+	unsigned gen;              /* counts the lookups read from the store */
 } id_cache;
 
 static void id_cache_drop(void)
@@ -251,6 +259,7 @@ static int load_identities_cached(struct usage_import *im, struct aiv_err *err)
 			    &id_cache.keys, &id_cache.people, id_cache.key_person,
 			    id_cache.akey_person);
 		im->id_cached = 1;
+		im->id_gen = id_cache.gen;
 		return 0;
 	}
 	id_cache_drop();
@@ -262,6 +271,7 @@ static int load_identities_cached(struct usage_import *im, struct aiv_err *err)
 	lookup_copy(&id_cache.keys, &id_cache.people, &id_cache.key_person, &id_cache.akey_person,
 		    &im->keys, &im->people, im->key_person, im->akey_person);
 	im->id_cached = 1;
+	im->id_gen = ++id_cache.gen;
 	return 0;
 }
 
@@ -432,6 +442,10 @@ static struct {
 	int64_t head;
 	char hash[SHA256_HEX];
 	struct u64set keys;
+	uint64_t *recent;
+	size_t nrecent;
+	uint64_t tf[SNAP_WAYS];
+	unsigned ntf;
 } snap_cache;
 
 static void snap_cache_drop(void)
@@ -439,6 +453,9 @@ static void snap_cache_drop(void)
 	free(snap_cache.uri);
 	snap_cache.uri = NULL;
 	u64set_release(&snap_cache.keys);
+	free(snap_cache.recent);
+	snap_cache.recent = NULL;
+	snap_cache.nrecent = 0;
 }
 
 /* Inside the import's transaction: take the cached keys if still true. */
@@ -455,6 +472,13 @@ static void snap_cache_take(struct usage_import *im)
 		u64set_release(&im->snap);
 		im->snap = snap_cache.keys;
 		u64set_init(&snap_cache.keys);
+		free(im->recent);
+		im->recent = snap_cache.recent;
+		im->nrecent = snap_cache.nrecent;
+		memcpy(im->tf, snap_cache.tf, sizeof(im->tf));
+		im->ntf = snap_cache.ntf;
+		snap_cache.recent = NULL;
+		snap_cache.nrecent = 0;
 		im->snap_loaded = 1;
 	}
 	snap_cache_drop();
@@ -471,6 +495,59 @@ static void snap_cache_keep(struct usage_import *im)
 	snap_cache.uri = xstrdup(store_uri(im->s));
 	snap_cache.keys = im->snap;
 	u64set_init(&im->snap);
+	snap_cache.recent = im->recent;
+	snap_cache.nrecent = im->nrecent;
+	memcpy(snap_cache.tf, im->tf, sizeof(im->tf));
+	snap_cache.ntf = im->ntf;
+	im->recent = NULL;
+	im->nrecent = 0;
+}
+
+/*
+ * In front of the set of snapshot keys (millions in the large demo, so
+ * nearly every probe is a cache miss): per identity id, SNAP_WAYS slots
+ * holding the last key added for each (tool, feature) that maps there:
+ * the first SNAP_WAYS (tool, feature) pairs seen each have a slot of their
+ * own (the six Microsoft 365 apps among them), later ones share by hash.
+ * A weekly snapshot repeats most of last week's last-activity dates, and
+ * its rows come in the same order of people, so most probes are answered
+ * from the slots of the identity at hand.  A slot only ever holds a key
+ * already added to the set, so an equal slot means "already stored", as
+ * u64set_add() would have said; anything else asks the set.
+ */
+#define SNAP_KEY0 0x9e3779b97f4a7c15ULL /* u64set's stand-in for key 0 */
+
+/* 1 if k is known stored (u64set_add would return 1), else adds it and says so. */
+static int snap_add(struct usage_import *im, uint32_t gid, const char *tool,
+		    const char *feature, uint64_t k)
+{
+	uint64_t *slot, h;
+	unsigned w;
+	int had;
+
+	if (!k)
+		k = SNAP_KEY0;
+	if ((size_t)gid >= im->nrecent / SNAP_WAYS) {
+		size_t old = im->nrecent, n = old ? old : 4096 * SNAP_WAYS;
+		while (n / SNAP_WAYS <= (size_t)gid)
+			n *= 2;
+		im->recent = xrealloc(im->recent, st_mult(n, sizeof(*im->recent)));
+		memset(im->recent + old, 0, (n - old) * sizeof(*im->recent));
+		im->nrecent = n;
+	}
+	h = fnv1a64(fnv1a64(FNV1A64_INIT, tool, strlen(tool) + 1), feature, strlen(feature));
+	for (w = 0; w < im->ntf && im->tf[w] != h; w++)
+		;
+	if (w == im->ntf && im->ntf < SNAP_WAYS)
+		im->tf[im->ntf++] = h;
+	else if (w == im->ntf)
+		w = (unsigned)(h & (SNAP_WAYS - 1));
+	slot = &im->recent[(size_t)gid * SNAP_WAYS + w];
+	if (*slot == k)
+		return 1;
+	had = u64set_add(&im->snap, k);
+	*slot = k;
+	return had;
 }
 
 /* Key of a stored (identity, day, tool, feature) for snapshot imports. */
@@ -584,7 +661,7 @@ int usage_emit(struct usage_import *im, const struct usage_row *r, struct aiv_er
 		if (!im->snap_loaded && (ret = snap_load(im, err)))
 			return ret;
 		k = snap_key(sb->buf, idlen, usage_day_of(r->time_us), tool, feature);
-		if (u64set_add(&im->snap, k) && im->snapshot) {
+		if (snap_add(im, gid, tool, feature, k) && im->snapshot) {
 			char where[512];
 			snprintf(where, sizeof(where), "%s:%ld", im->name, r->line);
 			im->sum->skipped++;
@@ -744,6 +821,8 @@ static int emit_person_fact(struct usage_import *im, const char *tag,
 	store_bulk_textn(b, sb->buf, idlen);
 	store_bulk_text(b, extra);
 	store_bulk_int(b, day);
+	if (b == im->ins_seat)
+		usage_seat_spans_note(im->spans, sb->buf, idlen, extra, pid, day);
 	return store_bulk_row(b, err);
 }
 
@@ -919,6 +998,111 @@ static void abort_all(struct usage_import *im)
 }
 
 /*
+ * The workspace dictionaries as the last writing import in this process
+ * left them at its commit, with the ledger head after it: identities and
+ * their stored persons, strings, and the person names they point at (a
+ * superset of the identity lookup's, with the same ids, since the import
+ * started from a copy of it).  Only usage imports write the dictionaries,
+ * each with a ledger entry (identities.import re-joins persons with its
+ * own), so at the same head they are still what is stored: the demo's 140
+ * imports read 33,000 identities once instead of 140 times.
+ */
+static struct {
+	char *uri;
+	int64_t head;
+	char hash[SHA256_HEX];
+	struct intern gids, strs, people;
+	uint32_t *gid_stored;
+	size_t agid_stored;
+	unsigned id_gen;           /* people extends this generation's lookup */
+} dict_cache;
+
+static void dict_cache_drop(void)
+{
+	if (!dict_cache.uri)
+		return;
+	free(dict_cache.uri);
+	dict_cache.uri = NULL;
+	intern_release(&dict_cache.gids);
+	intern_release(&dict_cache.strs);
+	intern_release(&dict_cache.people);
+	free(dict_cache.gid_stored);
+	dict_cache.gid_stored = NULL;
+	dict_cache.agid_stored = 0;
+}
+
+/* Take the cached dictionaries if they are still true (inside the transaction). */
+static int dict_cache_take(struct usage_import *im)
+{
+	struct aiv_err e = AIV_ERR_INIT;
+	char hash[SHA256_HEX];
+	int64_t head;
+
+	if (!dict_cache.uri || !im->write || !im->id_cached || im->id_gen != dict_cache.id_gen ||
+	    strcmp(dict_cache.uri, store_uri(im->s)) || ledger_head(im->s, &head, hash, &e) ||
+	    head != dict_cache.head || strcmp(hash, dict_cache.hash)) {
+		dict_cache_drop();
+		return 0;
+	}
+	intern_release(&im->gids);
+	intern_release(&im->strs);
+	intern_release(&im->people);
+	im->gids = dict_cache.gids;
+	im->strs = dict_cache.strs;
+	im->people = dict_cache.people;
+	free(im->gid_stored);
+	im->gid_stored = dict_cache.gid_stored;
+	im->ngids_stored = intern_count(&im->gids);
+	im->nstrs_stored = intern_count(&im->strs);
+	free(dict_cache.uri);
+	dict_cache.uri = NULL;
+	intern_init(&dict_cache.gids);
+	intern_init(&dict_cache.strs);
+	intern_init(&dict_cache.people);
+	dict_cache.gid_stored = NULL;
+	dict_cache.agid_stored = 0;
+	return 1;
+}
+
+/*
+ * After the commit: keep the dictionaries as save_dicts() left them in the
+ * store (each identity's person: the one this import resolved, else the
+ * stored one).
+ */
+static void dict_cache_keep(struct usage_import *im)
+{
+	struct aiv_err e = AIV_ERR_INIT;
+	size_t i, n = intern_count(&im->gids);
+	uint32_t *stored;
+
+	dict_cache_drop();
+	if (!im->id_cached)
+		return;
+	stored = xmalloc(st_mult(n + 1, sizeof(*stored)));
+	for (i = 0; i < n; i++) {
+		uint32_t pid = i < im->agid ? im->gid_person[i] : GID_UNSEEN;
+		if (pid == GID_UNSEEN || pid == INTERN_NONE)
+			stored[i] = i < im->ngids_stored ? im->gid_stored[i] : INTERN_NONE;
+		else
+			stored[i] = pid;
+	}
+	if (ledger_head(im->s, &dict_cache.head, dict_cache.hash, &e)) {
+		free(stored);
+		return;
+	}
+	dict_cache.uri = xstrdup(store_uri(im->s));
+	dict_cache.id_gen = im->id_gen;
+	dict_cache.gids = im->gids;
+	dict_cache.strs = im->strs;
+	dict_cache.people = im->people;
+	dict_cache.gid_stored = stored;
+	dict_cache.agid_stored = n + 1;
+	intern_init(&im->gids);
+	intern_init(&im->strs);
+	intern_init(&im->people);
+}
+
+/*
  * Load the workspace dictionaries: identity and string ids are dense
  * (0, 1, 2, ...), so loading in id order makes intern ids equal them.
  */
@@ -927,6 +1111,9 @@ static int load_dicts(struct usage_import *im, struct aiv_err *err)
 	struct store_stmt *st;
 	size_t alloc = 0;
 	int rc;
+
+	if (dict_cache_take(im))
+		return 0;
 
 	st = store_prepare(im->s, "SELECT id, identity, person FROM usage_identities ORDER BY id",
 			   err);
@@ -1043,7 +1230,7 @@ static int finish(struct usage_import *im, const char *actor, struct aiv_err *er
 		return rc < 0 ? rc : 0;
 	if ((rc = end_all(im, err)) || (rc = flush_block(im, err)) || (rc = save_dicts(im, err)) ||
 	    (rc = usage_activity_import(im->s, im->import_id, err)) ||
-	    (rc = usage_seat_spans_import(im->s, im->import_id, err)))
+	    (rc = usage_seat_spans_merge(im->s, im->spans, err)))
 		return rc;
 	if (sum->nunmatched) {
 		struct store_bulk *b;
@@ -1155,6 +1342,7 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 		im.import_id = last + 1;
 		im.block = xmalloc(sizeof(*im.block));
 		im.block->n = 0;
+		im.spans = usage_seat_spans_new(&im.people);
 		snap_cache_take(&im);
 	}
 	if (s) {
@@ -1207,6 +1395,8 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			in_tx = 0;
 			snap_cache_keep(&im);
 			id_cache_advance(&im);
+			usage_seat_spans_committed(s);
+			dict_cache_keep(&im);
 		}
 	} else if (s) {
 		struct store_stmt *st = store_prepare(s, "SELECT id FROM usage_imports WHERE"
@@ -1241,6 +1431,8 @@ cleanup:
 	intern_release(&im.strs);
 	u64set_release(&im.dups);
 	u64set_release(&im.snap);
+	free(im.recent);
+	usage_seat_spans_free(im.spans);
 	free(im.gid_person);
 	free(im.gid_stored);
 	free(im.block);

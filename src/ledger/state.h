@@ -119,6 +119,20 @@ void ledger_state_table_since(const char *table, int version);
 void ledger_state_old_form(const char *table, const char *sql, int ncols);
 
 /*
+ * Say that whole-table `table` (static string) of a digested import only
+ * ever grows by rows of larger ids: its query orders by an integer id in
+ * its first column, and `tail_sql` (static string) is the same query
+ * over the rows whose id is greater than its one parameter.  The digest
+ * of each new entry of the import then goes on from the one this process
+ * computed for the entry before it, hashing only the new rows, while that
+ * entry is still the ledger's head and recorded that same digest (any
+ * other entry in between, or one that recorded another digest, means the
+ * whole table is read again).  The digest is the same either way; verify
+ * always reads the whole table.  At most 8.
+ */
+void ledger_state_append_only(const char *table, const char *tail_sql);
+
+/*
  * A stamp: entries of `action` (exactly, or every action starting with
  * it when it ends in '.'), and when `kind` is set only those whose
  * payload's "kind" is it, get fields added to their payload by fn (a

@@ -20,6 +20,7 @@
 #include "ingest/identity.h"
 #include "ingest/usage.h"
 #include "ingest/usage_load.h"
+#include "ledger/state.h"
 #include "metrics/usage_table.h"
 #include "org/org.h"
 #include "cli/cmd.h"
@@ -248,6 +249,50 @@ static size_t snapshot(struct fx *f, const char *name, const char *text, int64_t
  * the keys must follow every import of the run, a non-snapshot one
  * included, and be dropped when another process wrote in between.
  */
+/*
+ * The newest usage.import entry recorded the dictionaries' digests of the
+ * whole tables as they are (the digest a process carries on from its last
+ * import must be the one reading every row gives).
+ */
+static void assert_dict_digests(struct fx *f)
+{
+	static const char *const t[][2] = {
+		{ "usage_strings", "SELECT id, value FROM usage_strings ORDER BY id" },
+		{ "usage_identities", "SELECT id, identity FROM usage_identities ORDER BY id" },
+	};
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st;
+	json_t *p, *d;
+	size_t i;
+
+	st = store_prepare(f->s, "SELECT payload FROM ledger WHERE action = 'usage.import'"
+			   " ORDER BY seq DESC LIMIT 1", &err);
+	assert_non_null(st);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	p = json_loads(store_col_text(st, 0), 0, NULL);
+	store_reset(st);
+	assert_non_null(p);
+	d = json_object_get(p, "state_sha256");
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		char want[SHA256_HEX];
+		assert_int_equal(ledger_rows_digest(f->s, t[i][1], 0, 2, want, &err), 0);
+		assert_string_equal(json_string_value(json_object_get(d, t[i][0])), want);
+	}
+	json_decref(p);
+}
+
+/* The seat spans are what the seat rows give (as audit verify --state checks). */
+static void assert_spans(struct fx *f)
+{
+	assert_true(q(f, "SELECT count(*) FROM usage_seat_spans") > 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM (SELECT identity, tool, person, first_day"
+			   " FROM usage_seat_spans EXCEPT SELECT identity, tool, MAX(person),"
+			   " MIN(day) FROM usage_seats GROUP BY identity, tool) d"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM (SELECT identity, tool, MAX(person),"
+			   " MIN(day) FROM usage_seats GROUP BY identity, tool EXCEPT SELECT"
+			   " identity, tool, person, first_day FROM usage_seat_spans) d"), 0);
+}
+
 static void test_m365_snapshot_run(void **state)
 {
 	struct fx *f = *state;
@@ -278,11 +323,13 @@ static void test_m365_snapshot_run(void **state)
 		struct usage_opts o;
 		memset(&o, 0, sizeof(o));
 		o.format = "m365-copilot";
+		/* and a new identity, zoe: the usage dictionary grows under us */
 		snprintf(text, sizeof(text), "%s2024-06-28,7,dana@contoso.example,Dana,2024-06-26,"
-			 ",,2024-06-26\n", hdr);
+			 ",,2024-06-26\n2024-06-28,7,zoe@contoso.example,Zoe,2024-06-26,"
+			 "2024-06-26,,\n", hdr);
 		path = write_file(f, "other.csv", text);
 		_exit(store_open(&s2, f->db, 0, &err) ||
-		      usage_import_file(s2, "other", path, &o, &sum, &err) || sum.rows != 1 ? 1 : 0);
+		      usage_import_file(s2, "other", path, &o, &sum, &err) || sum.rows != 2 ? 1 : 0);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -290,8 +337,12 @@ static void test_m365_snapshot_run(void **state)
 	snprintf(text, sizeof(text), "%s2024-06-28,7,dana@contoso.example,Dana,2024-06-27,"
 		 "2024-06-25,2024-06-27,2024-06-26\n", hdr);
 	snapshot(f, "run2.csv", text, 1, 2);
+	assert_dict_digests(f);
+	assert_spans(f);
 	/* 3: in the same process right after: everything in it is stored */
 	snapshot(f, "run3.csv", text, 0, 3);
+	assert_dict_digests(f);
+	assert_spans(f);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE identity ="
 			   " 'dana@contoso.example' AND tool = 'm365-copilot'"), 4);
 	/* the identity map changes between two imports: the next one sees it (erin is
@@ -304,6 +355,11 @@ static void test_m365_snapshot_run(void **state)
 	snprintf(text, sizeof(text), "%s2024-06-29,7,erin@contoso.example,Erin,2024-06-28,"
 		 "2024-06-28,,\n", hdr);
 	assert_int_equal(snapshot(f, "run4.csv", text, 1, 0), 0);
+	assert_dict_digests(f);
+	assert_spans(f);
+	/* erin's span took bob when the identity import re-joined her rows */
+	assert_int_equal(q(f, "SELECT count(*) FROM usage_seat_spans WHERE"
+			   " identity = 'erin@contoso.example' AND person = 'bob'"), 1);
 	assert_int_equal(q(f, "SELECT count(*) FROM usage_rows WHERE person = 'bob' AND"
 			   " identity = 'erin@contoso.example'"), 1);
 }

@@ -34,18 +34,21 @@ wait_for() {
 	wait_until 30 "$@"
 }
 
-# start_provider [--port P] [--rotate]: sets ISSUER.  A restart on the
-# issuer's port (--port) may find the port held for a moment by another
-# socket of the run (node then exits, EADDRINUSE): it is tried again for
-# up to 30 s, and a provider that never listens prints its log.
+# start_provider [--port P] [--rotate]: sets ISSUER.  A node start took
+# 5 s and more on a loaded machine, so it has 60 s by the clock.  A
+# restart on the issuer's port (--port) may find the port held for a
+# moment by another socket of the run (node then exits, EADDRINUSE): it
+# is tried again within the same 60 s.  A provider that never listens
+# prints its log.
 start_provider() {
-	aiv_sp_by=$(($(date +%s) + 30)) &&
+	aiv_sp_by=$(($(date +%s) + 60)) &&
 	while :
 	do
 		node "$TEST_ROOT/tests/oidc/provider.mjs" --dir "$TEST_DIR/idp" --redirect "$REDIRECT" \
 			"$@" >"$TEST_DIR/provider.log" 2>&1 &
 		PROVIDER_PID=$! &&
-		if wait_for provider_up && grep -q "^issuer " "$TEST_DIR/provider.log"
+		if wait_until "$((aiv_sp_by - $(date +%s)))" provider_up &&
+			grep -q "^issuer " "$TEST_DIR/provider.log"
 		then
 			break
 		fi &&
@@ -54,6 +57,7 @@ start_provider() {
 		PROVIDER_PID= &&
 		if test "$(date +%s)" -ge "$aiv_sp_by"
 		then
+			echo "# the provider did not listen within 60 s; its log:" &&
 			sed "s/^/# provider: /" "$TEST_DIR/provider.log" &&
 			return 1
 		fi &&

@@ -16,8 +16,19 @@ if ! command -v node >/dev/null 2>&1 ||
 fi
 
 free_port() { python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# The upstream that is down: a port bound and never listened on, held by
+# this process until the file's shell is gone, so no other server of the
+# run can bind it meanwhile (a port only picked free could be listening
+# by the time test 6 calls it); a connection to it is refused.
+python3 -S -c 'import os, socket, time
+p = os.getppid(); s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+while os.getppid() == p: time.sleep(0.5)' >down.port 2>down.err &
+wait_until 30 test -s down.port
+DOWN_PORT=$(cat down.port)
+# server-everything binds a port picked free: it cannot report a port 0
+# (and prints "listening" even when the port turns out taken)
 EV_PORT=$(free_port)
-DOWN_PORT=$(free_port)
 PORT="$EV_PORT" node "$mcp_dir/node_modules/@modelcontextprotocol/server-everything/dist/index.js" streamableHttp >ev.log 2>&1 &
 EV_PID=$!
 echo "$EV_PID" >>"$TEST_DIR/.servers"

@@ -37,9 +37,17 @@ cleanup_test_dir() {
 	# servers (serve, gateway) a test body started in its subshell, and left
 	# running if it failed; a pid is only ours while its command line names
 	# our port (0 for start_server's, which binds port 0: a pid of this run
-	# is not reused by another file's server within the run)
+	# is not reused by another file's server within the run).  A pid noted
+	# without a port (an upstream: node, tests/mcp/fake-upstream.py) is ours
+	# while its environment has this file's TMPDIR; before, nothing stopped
+	# those, and t8142 and t8145 left their fake upstream running every run.
 	if [ -f "$TEST_DIR/.servers" ]; then
 		while read -r pid port; do
+			if [ -z "$port" ]; then
+				{ tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "TMPDIR=$TEST_DIR/tmp"; } 2>/dev/null &&
+				kill "$pid" 2>/dev/null
+				continue
+			fi
 			case "$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
 			*" --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
 			esac

@@ -53,9 +53,9 @@ test_expect_success 'a pid noted without a port that is not the file'"'"'s is le
 '
 
 test_expect_success 'start_server binds port 0 and reports the port it got; the server is stopped' '
-	aivalue init >/dev/null 2>&1 &&
+	aivalue --db "$TEST_DIR/inner.db" init >/dev/null 2>&1 &&
 	run_inner t9003-serve <<-\EOF &&
-		export AIVALUE_DB="$T0008_DIR/aivalue.db"
+		export AIVALUE_DB="$T0008_DIR/inner.db"
 		test_expect_success "serves" "
 			start_server --quiet &&
 			tr \"\\\\0\" \" \" </proc/\$AIV_SERVER_PID/cmdline >cmdline &&

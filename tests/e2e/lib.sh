@@ -36,9 +36,18 @@ cleanup_test_dir() {
 	stop_server
 	# servers (serve, gateway) a test body started in its subshell, and left
 	# running if it failed; a pid is only ours while its command line names
-	# our port
+	# our port (0 for start_server's, which binds port 0: a pid of this run
+	# is not reused by another file's server within the run).  A pid noted
+	# without a port (an upstream: node, tests/mcp/fake-upstream.py) is ours
+	# while its environment has this file's TMPDIR; before, nothing stopped
+	# those, and t8142 and t8145 left their fake upstream running every run.
 	if [ -f "$TEST_DIR/.servers" ]; then
 		while read -r pid port; do
+			if [ -z "$port" ]; then
+				{ tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "TMPDIR=$TEST_DIR/tmp"; } 2>/dev/null &&
+				kill "$pid" 2>/dev/null
+				continue
+			fi
 			case "$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
 			*" --listen 127.0.0.1:$port "*) kill "$pid" 2>/dev/null ;;
 			esac
@@ -198,14 +207,17 @@ workspace_reset() {
 }
 # test_dump: the workspace's whole content as SQL text (pg_dump --data-only
 # on PostgreSQL, without its \restrict lines, whose key is new each time;
-# iterdump on SQLite), to show that something wrote nothing
+# the sqlite3 shell's .dump on SQLite, as test_sql uses: Python's iterdump
+# cost about 90 ms of CPU a call, the shell under 10, and t4100/t4110
+# dump twice per refused request, 150 times), to show that something
+# wrote nothing
 test_dump() {
 	case "$AIVALUE_DB" in
 	postgres://* | postgresql://*)
 		pg_dump --data-only --no-owner --no-privileges -d "$AIVALUE_DB" \
 			>"$TEST_DIR/.pg_dump.sql" 2>"$TEST_DIR/.pg_dump.err" &&
 		sed '/^\\\(un\)\{0,1\}restrict /d' "$TEST_DIR/.pg_dump.sql" ;;
-	*) python3 -S -c "import sqlite3, sys; print(chr(10).join(sqlite3.connect(sys.argv[1]).iterdump()))" "$AIVALUE_DB" ;;
+	*) sqlite3 "$AIVALUE_DB" .dump ;;
 	esac
 }
 
@@ -439,22 +451,37 @@ widest() {
 	python3 -S -c "import re, sys; print(max(len(re.sub('\x1b\\[[0-9;]*m', '', l.rstrip('\n'))) for l in open(sys.argv[1], encoding='utf-8')))" "$1"
 }
 
-# Start `aivalue serve` on a free loopback port; sets AIV_URL and AIV_SERVER_PID.
+# Start `aivalue serve` on a loopback port; sets AIV_URL, AIV_PORT and
+# AIV_SERVER_PID.  The server binds port 0 (the kernel picks a free port
+# as it binds) and the port is read from its "serving URL" line: a port
+# picked free first and bound later could be taken in between by a file
+# running in parallel (docs/testing.md, "Timing-fragile tests").
 start_server() {
-	AIV_PORT=$(python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-	"$AIVALUE_BIN" serve --listen "127.0.0.1:$AIV_PORT" "$@" >"$TEST_DIR/server.log" 2>&1 &
+	: >"$TEST_DIR/server.log"   # here, not only in the child: read below at once
+	"$AIVALUE_BIN" serve --listen "127.0.0.1:0" "$@" >"$TEST_DIR/server.log" 2>&1 &
 	AIV_SERVER_PID=$!
-	echo "$AIV_SERVER_PID $AIV_PORT" >>"$TEST_DIR/.servers"
-	AIV_URL="http://127.0.0.1:$AIV_PORT"
+	echo "$AIV_SERVER_PID 0" >>"$TEST_DIR/.servers"
+	AIV_PORT=
 	aiv_start_by=$(($(date +%s) + 30))   # 30 s by the clock: ASan and a loaded machine start slowly
-	while ! curl -fsS "$AIV_URL/healthz" >/dev/null 2>&1; do
+	while :; do
+		if [ -z "$AIV_PORT" ]; then
+			while IFS= read -r aiv_l; do
+				case $aiv_l in
+				"serving http://127.0.0.1:"*/) aiv_l=${aiv_l#serving http://127.0.0.1:} && AIV_PORT=${aiv_l%/} && break ;;
+				esac
+			done <"$TEST_DIR/server.log"
+			AIV_URL="http://127.0.0.1:$AIV_PORT"
+		fi
+		if [ -n "$AIV_PORT" ] && curl -fsS "$AIV_URL/healthz" >/dev/null 2>&1; then
+			break
+		fi
 		if [ "$(date +%s)" -gt "$aiv_start_by" ] || ! kill -0 $AIV_SERVER_PID 2>/dev/null; then
 			echo "# server did not start:" && sed 's/^/#   /' "$TEST_DIR/server.log"
 			return 1
 		fi
 		sleep 0.05
 	done
-	export AIV_URL AIV_SERVER_PID
+	export AIV_URL AIV_PORT AIV_SERVER_PID
 }
 
 # login_cookie TOKEN: sign in through POST /login as a browser does (with

@@ -7,13 +7,13 @@
 # before the upstream was ever used: one initialize handshake is sent, the
 # other calls wait for it.  Each call is in the ledger once.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 . "$TEST_ROOT/tests/e2e/gateway_rpc.sh"
 
 fake="$TEST_ROOT/tests/mcp/fake-upstream.py"
 FAKE_METHODS="$TEST_DIR/methods.txt" python3 -S "$fake" http port.txt >fake.log 2>&1 &
 echo "$!" >>"$TEST_DIR/.servers"
-i=0
-while [ ! -s port.txt ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait_until 30 test -s port.txt
 UP="http://127.0.0.1:$(cat port.txt)/mcp"
 
 gateway_permit_all

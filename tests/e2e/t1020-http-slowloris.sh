@@ -72,7 +72,7 @@ test_expect_success '300 slow connections from twenty addresses: GET and decide 
 
 test_expect_success 'busy general share: others get 503 JSON at once, decide is answered' '
 	stop_server &&
-	start_server --quiet --max-conns 20 --reserved-conns 5 --max-conns-per-ip 0 &&
+	start_server --quiet --max-conns 20 --reserved-conns 5 --max-conns-per-ip 0 --request-timeout 120 &&
 	cat >busy.py <<-\PY &&
 	import json, socket, sys, time
 	sys.path.insert(0, sys.argv[2])
@@ -80,6 +80,7 @@ test_expect_success 'busy general share: others get 503 JSON at once, decide is 
 	port, tok, inv = int(sys.argv[1]), sys.argv[3], sys.argv[4]
 	busy = []
 	# 15 sign-ins (public) whose body never comes: being served, not idle, not evictable
+	# (for 120 s: --request-timeout; each request below may take 20 s on a loaded machine)
 	for i in range(15):
 	    s = socket.create_connection(("127.0.0.1", port))
 	    s.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
@@ -87,15 +88,15 @@ test_expect_success 'busy general share: others get 503 JSON at once, decide is 
 	# once the server holds all 15 (not after a fixed 0.5 s): until then a GET is answered
 	end = time.monotonic() + 30
 	while True:
-	    get = one_request("127.0.0.1", port, "127.0.0.2", "GET", "/healthz", [], b"", 5)
+	    get = one_request("127.0.0.1", port, "127.0.0.2", "GET", "/healthz", [], b"", 20)
 	    if get[0] == 503 or time.monotonic() > end:
 	        break
 	    time.sleep(0.1)
 	dec = one_request("127.0.0.1", port, "127.0.0.2", "POST", "/api/v1/decide",
-	                  [("Authorization", "Bearer " + tok)], inv.encode(), 5)
+	                  [("Authorization", "Bearer " + tok)], inv.encode(), 20)
 	s = socket.create_connection(("127.0.0.1", port))
 	s.sendall(request_bytes("GET", "/healthz", []))
-	s.settimeout(5)
+	s.settimeout(20)
 	body = s.recv(65536).decode()
 	print(json.dumps({"get": get[0], "decide": dec[0], "raw": body}))
 	PY

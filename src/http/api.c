@@ -326,6 +326,17 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		cache_counter(b, "aivalue_metric_summary_cache_total", "Metric summaries (the "
 			      "scorecards, /metrics/ID, the metrics API) served from the kept ones (hit), "
 			      "computed (miss) and kept (stored).", &pc);
+		{
+			uint64_t used, redone;
+			playbook_side_stats(&used, &redone);
+			strbuf_addf(b, "# HELP aivalue_playbook_side_total Playbook computations "
+				    "whose independent loads ran on a second thread: their results "
+				    "used, or redone on the computing thread (another store state).\n"
+				    "# TYPE aivalue_playbook_side_total counter\n"
+				    "aivalue_playbook_side_total{result=\"used\"} %llu\n"
+				    "aivalue_playbook_side_total{result=\"redone\"} %llu\n",
+				    (unsigned long long)used, (unsigned long long)redone);
+		}
 		pages_control_readiness_stats(&pc);
 		cache_counter(b, "aivalue_workflow_readiness_cache_total", "A workflow page's six "
 			      "readiness figures served from the kept ones (hit), counted (miss) and "

@@ -42,6 +42,7 @@
 #include "http/oidc.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "ledger/bind.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
 
@@ -52,9 +53,36 @@ struct warmer {
 	const struct catalog *cat;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	int warm;                 /* keep the playbook warm (not --no-warm) */
 	int stop, started;
 	pthread_t th;
+	int indexed;              /* the index thread was started */
+	pthread_t ith;
 };
+
+/*
+ * Build the ledger's index of tokens, objects and sessions (ledger/bind.h)
+ * once at start, beside the warmer: a bearer token's first check reads it,
+ * and building it walks the whole ledger (0.19 s of CPU on the large
+ * demo's 23,500 entries), which the first request after a restart paid
+ * before its playbook.  A request that comes meanwhile waits for the
+ * index under its lock, as it waited for its own walk before.
+ */
+static void *index_main(void *arg)
+{
+	struct warmer *w = arg;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_bound_token bt;
+	struct store *s = NULL;
+	int found;
+
+	/* errors are the requests' to report; this only builds ahead */
+	if (!store_open(&s, w->db_path, STORE_READONLY, &err)) {
+		ledger_bound_token(s, "", &bt, &found, &err);
+		store_close(s);
+	}
+	return NULL;
+}
 
 static void *warm_main(void *arg)
 {
@@ -90,7 +118,9 @@ static void ready(const char *url, void *data)
 
 	fprintf(stderr, "serving %s\n", url);
 	fflush(stderr);
-	if (w && !pthread_create(&w->th, NULL, warm_main, w))
+	if (!pthread_create(&w->ith, NULL, index_main, w))
+		w->indexed = 1;
+	if (w->warm && !pthread_create(&w->th, NULL, warm_main, w))
 		w->started = 1;
 }
 
@@ -386,7 +416,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	w.cat = ctx->cat;
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
-	cfg.ready_data = no_warm ? NULL : &w;
+	w.warm = !no_warm;
+	cfg.ready_data = &w;
 	if ((cp_key || cp_out) && (ret = start_publisher(ctx->db_path, cp_key, cp_out, cp_every,
 							 &publisher)))
 		goto done;
@@ -407,6 +438,8 @@ done:
 		pthread_mutex_unlock(&w.mu);
 		pthread_join(w.th, NULL);
 	}
+	if (w.indexed)
+		pthread_join(w.ith, NULL);
 	pthread_cond_destroy(&w.cv);
 	pthread_mutex_destroy(&w.mu);
 	if (!ret)

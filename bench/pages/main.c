@@ -23,7 +23,7 @@
  *   build/bench/bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N]
  *                           [--target MS] [--overview-target MS] [--strict]
  *                           [--first-target MS] [--rss-target MB]
- *                           [PATH ...]
+ *                           [--serve-arg ARG]... [PATH ...]
  *
  * The workspace is --db, else $AIVALUE_DB; with neither, the bench builds
  * the Acme workspace with tests/browser/workspace.sh in a temporary
@@ -382,7 +382,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N] "
 		"[--target MS] [--overview-target MS] [--first-target MS] [--rss-target MB]"
-		" [--strict] [PATH ...]\n");
+		" [--strict] [--serve-arg ARG]... [PATH ...]\n");
 }
 
 int main(int argc, char **argv)
@@ -391,16 +391,20 @@ int main(int argc, char **argv)
 	char dbbuf[1200], cmd[4096], token[256], root[1024];
 	int n = 20, threads = 2, max_pages = MAX_PAGES_DEFAULT, port, i, st, ret = 1, over = 0;
 	int strict = 0, first_status = 0;
-	double first_ms = 0, first_cpu = 0, rss = -1;
+	double first_ms = 0, first_cpu = 0, rss = -1, run_cpu0 = 0, run_cpu = 0;
 	double target = 100, overview_target = 100, first_target = 1000, rss_target = 400;
 	struct pages ps = { NULL, 0, 0 };
 	struct result base, *res = NULL;
 	struct body b = { NULL, 0, 0 };
 	pid_t srv = -1;
 	size_t k;
+	const char *serve_args[8];
+	int nserve_args = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+		if (!strcmp(argv[i], "--serve-arg") && i + 1 < argc && nserve_args < 7)
+			serve_args[nserve_args++] = argv[++i];
+		else if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			db = argv[++i];
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			n = atoi(argv[++i]);
@@ -478,7 +482,21 @@ int main(int argc, char **argv)
 		setenv("AIVALUE_DB", db, 1);
 		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
 			_exit(127);
-		execl(bin, bin, "serve", "--listen", listen, "--threads", th, "--quiet", (char *)NULL);
+		{
+			const char *av[20];
+			int a = 0, j;
+			av[a++] = bin;
+			av[a++] = "serve";
+			av[a++] = "--listen";
+			av[a++] = listen;
+			av[a++] = "--threads";
+			av[a++] = th;
+			av[a++] = "--quiet";
+			for (j = 0; j < nserve_args; j++)
+				av[a++] = serve_args[j];
+			av[a] = NULL;
+			execv(bin, (char *const *)av);
+		}
 		_exit(127);
 	}
 	for (i = 0; i < 400 && fetch(port, "/healthz", NULL, &b) != 200; i++)
@@ -488,6 +506,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	sampler_start(srv);
+	run_cpu0 = cpu_ms(srv);
 	/* The first overview after start computes the playbook with every cache
 	 * cold: what a reader sees right after any change to the workspace. */
 	{
@@ -503,10 +522,12 @@ int main(int argc, char **argv)
 	for (k = 0; k < ps.n; k++)
 		measure(port, srv, token, ps.p[k], n, &res[k]);
 	rss = peak_rss_mib(srv); /* after every page: the peak a reader's visit costs */
+	run_cpu = cpu_ms(srv) - run_cpu0;
 	sampler_stop();
 
 	printf("dashboard pages: %zu pages x %d fetches, server --threads %d, workspace %s\n",
 	       ps.n, n, threads, db);
+	printf("server CPU over the run (first /, crawl, every fetch): %.2f s\n", run_cpu / 1000);
 	printf("baseline GET /healthz: median %.2f ms, p90 %.2f ms, server CPU %.2f ms\n",
 	       base.median, base.p90, base.cpu);
 	printf("first GET / after start (caches cold): %.2f ms wall, server CPU %.2f ms, status %d:"

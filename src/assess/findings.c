@@ -140,7 +140,8 @@ static int det_demo(const struct evidence_env *env, const struct phase_verdict *
 	(void)pv;
 	(void)lacks;
 	(void)data;
-	if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &rep, err)))
+	/* which initiatives have a hypothesis: registered, not superseded; no verdict needed */
+	if ((ret = hyp_list_all(env->store, &rep, err)))
 		return ret;
 	if ((ret = assess_initiatives(env->store, &inis, err))) {
 		hyp_report_release(&rep);

@@ -742,13 +742,15 @@ static int evaluate_one(struct store *s, const struct catalog *cat, int64_t now,
 	return 0;
 }
 
-int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
-		     struct hyp_report *out, struct aiv_err *err)
+/*
+ * Every registered hypothesis into *out, with superseded_by marked, not
+ * evaluated: the rest of each result stays empty (hyp_evaluate_all fills it).
+ */
+int hyp_list_all(struct store *s, struct hyp_report *out, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	size_t alloc = 0, i, j;
-	void *logs = NULL;         /* the log reader's cache, for this evaluation */
-	int rc, ret = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	st = store_prepare(s, "SELECT name, initiative, metric, spec FROM hypotheses ORDER BY name",
@@ -778,6 +780,18 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 			if (!strcmp(out->r[j].name, sup) && !out->r[j].superseded_by)
 				out->r[j].superseded_by = xstrdup(out->r[i].name);
 	}
+	return 0;
+}
+
+int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
+		     struct hyp_report *out, struct aiv_err *err)
+{
+	void *logs = NULL;         /* the log reader's cache, for this evaluation */
+	size_t i;
+	int ret = 0;
+
+	if ((ret = hyp_list_all(s, out, err)))
+		return ret;
 	for (i = 0; i < out->n && !ret; i++) {
 		struct hyp_result *r = &out->r[i];
 		if (r->superseded_by) {

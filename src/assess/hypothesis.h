@@ -105,6 +105,11 @@ void hyp_effect_words(const struct hyp_effect *e, double confidence, struct hyp_
 /* Evaluate every registered hypothesis against the stored observations. */
 int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 		     struct hyp_report *out, struct aiv_err *err);
+/*
+ * Every registered hypothesis and which one supersedes it, without
+ * evaluating any (name, initiative, metric, spec, superseded_by).
+ */
+int hyp_list_all(struct store *s, struct hyp_report *out, struct aiv_err *err);
 void hyp_report_release(struct hyp_report *r);
 json_t *hyp_report_json(const struct hyp_report *r);
 

@@ -37,6 +37,10 @@ void assess_register(const char *qpath)
 static int compute_state(struct store *s, const struct catalog *cat, const char *qpath,
 			 const char *industry, int64_t now, int as_of,
 			 struct playbook_state *out, struct aiv_err *err);
+struct side;
+static int compute_parts(struct store *s, const struct catalog *cat, const char *qpath,
+			 const char *industry, int64_t now, struct side *sd, const char *key,
+			 struct playbook_state *out, struct aiv_err *err);
 
 /*
  * The phase, the findings and the metrics' evidence share one load of the
@@ -55,18 +59,128 @@ static int compute(struct store *s, const struct catalog *cat, const char *qpath
 	return ret;
 }
 
+/*
+ * The loads of a computation that do not depend on each other run on two
+ * threads: this one loads the usage table (phase, findings), prices the
+ * cost (roadmap); a side thread, on a read connection of its own,
+ * evaluates the hypotheses and fills the process metrics' event-log cache
+ * and the journeys' cache (evidence_providers.c), both keyed by the store
+ * state, which the evidence of this thread then finds.  Only for a state
+ * with a key (a file or server store, outside a transaction, caches on)
+ * and as of now; the side's hypotheses are used only if the side saw the
+ * same state key, else this thread evaluates them again.  Nothing the
+ * side computes differs from what this thread would: the figures are the
+ * same (t6383).
+ */
+struct side {
+	char uri[1024];
+	const struct catalog *cat;
+	int64_t now;
+	char key[EVIDENCE_KEY_LEN]; /* the state the side read, after reading */
+	int have_hr;
+	struct hyp_report hr;
+	int running;
+	pthread_t th;
+};
+
+static uint64_t side_used, side_redone; /* atomics */
+
+void playbook_side_stats(uint64_t *used, uint64_t *redone)
+{
+	*used = __atomic_load_n(&side_used, __ATOMIC_RELAXED);
+	*redone = __atomic_load_n(&side_redone, __ATOMIC_RELAXED);
+}
+
+static void *side_main(void *arg)
+{
+	struct side *sd = arg;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct evidence_value v;
+	struct evidence_env env;
+	struct store *s = NULL;
+
+	if (store_open(&s, sd->uri, STORE_READONLY, &err))
+		return NULL;
+	memset(&env, 0, sizeof(env));
+	env.store = s;
+	env.cat = sd->cat;
+	env.now = sd->now;
+	sd->have_hr = !hyp_evaluate_all(s, sd->cat, sd->now, &sd->hr, &err);
+	/* errors here are the main thread's to meet again and report */
+	if (sd->have_hr &&
+	    (evidence_get(&env, "rework_rate", &v, &err) ||
+	     evidence_get(&env, "qualified_intent_rate", &v, &err) ||
+	     evidence_state_key(&env, sd->key, &err)))
+		sd->key[0] = '\0';
+	store_close(s);
+	return NULL;
+}
+
+/* Start the side thread: 1 started, 0 not (compute everything here). */
+static int side_start(struct side *sd, const struct evidence_env *env, const char *key)
+{
+	const char *uri = store_uri(env->store);
+
+	memset(sd, 0, sizeof(*sd));
+	if (env->as_of || !key[0] || !uri || strlen(uri) >= sizeof(sd->uri) ||
+	    getenv("AIVALUE_PLAYBOOK_ONE_THREAD"))
+		return 0;
+	snprintf(sd->uri, sizeof(sd->uri), "%s", uri);
+	sd->cat = env->cat;
+	sd->now = env->now;
+	sd->running = !pthread_create(&sd->th, NULL, side_main, sd);
+	return sd->running;
+}
+
+/*
+ * Join the side thread; its hypotheses into *hr (NULL: drop them) when it
+ * read state `key`: 1, else 0.
+ */
+static int side_join(struct side *sd, const char *key, struct hyp_report *hr)
+{
+	pthread_join(sd->th, NULL);
+	sd->running = 0;
+	if (hr && sd->have_hr && sd->key[0] && !strcmp(sd->key, key)) {
+		*hr = sd->hr;
+		__atomic_add_fetch(&side_used, 1, __ATOMIC_RELAXED);
+		return 1;
+	}
+	if (hr)
+		__atomic_add_fetch(&side_redone, 1, __ATOMIC_RELAXED);
+	if (sd->have_hr)
+		hyp_report_release(&sd->hr);
+	return 0;
+}
+
 static int compute_state(struct store *s, const struct catalog *cat, const char *qpath,
 			 const char *industry, int64_t now, int as_of,
 			 struct playbook_state *out, struct aiv_err *err)
 {
-	size_t i;
-	int ret;
+	char key[EVIDENCE_KEY_LEN];
+	struct side sd;
+	int ret, side = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->env.store = s;
 	out->env.cat = cat;
 	out->env.now = now;
 	out->env.as_of = as_of;
+	if ((ret = evidence_state_key(&out->env, key, err)))
+		return ret;
+	side = side_start(&sd, &out->env, key);
+	ret = compute_parts(s, cat, qpath, industry, now, side ? &sd : NULL, key, out, err);
+	if (side && sd.running) /* not joined: an error came first */
+		side_join(&sd, key, NULL);
+	return ret;
+}
+
+static int compute_parts(struct store *s, const struct catalog *cat, const char *qpath,
+			 const char *industry, int64_t now, struct side *sd, const char *key,
+			 struct playbook_state *out, struct aiv_err *err)
+{
+	size_t i;
+	int ret;
+
 	if ((ret = questionnaire_load(&out->q, cat, qpath, err)) ||
 	    (ret = readiness_load_latest(s, &out->set, &out->have_set, err)) ||
 	    (out->have_set &&
@@ -74,8 +188,13 @@ static int compute_state(struct store *s, const struct catalog *cat, const char 
 		return ret;
 	readiness_score(cat, out->q, &out->set, now, &out->rs);
 	if ((ret = phase_compute(&out->env, &out->pv, err)) ||
-	    (ret = hyp_evaluate_all(s, cat, now, &out->hr, err)) ||
-	    (ret = findings_compute(&out->env, &out->pv, &out->fl, err)) ||
+	    (ret = findings_compute(&out->env, &out->pv, &out->fl, err)))
+		return ret;
+	if (sd) {
+		if (!side_join(sd, key, &out->hr))
+			sd = NULL;
+	}
+	if ((!sd && (ret = hyp_evaluate_all(s, cat, now, &out->hr, err))) ||
 	    (ret = roadmap_compute(&out->env, out->q, &out->rs, &out->pv, &out->fl, &out->hr,
 				   industry, &out->rm, err)))
 		return ret;

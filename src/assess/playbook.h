@@ -393,6 +393,13 @@ int playbook_refresh(struct store *s, const struct catalog *cat, const char *qpa
 		     const char *industry, int64_t now, struct aiv_err *err);
 void playbook_release(struct playbook_state *p);
 void playbook_cache_stats(struct evidence_cache_stats *out);
+/*
+ * Computations whose independent loads ran on a second thread (the
+ * hypotheses, the event-log and journey caches): *used, those whose side
+ * results were used; *redone, those whose side saw another store state or
+ * failed, so the computing thread did the work again itself.
+ */
+void playbook_side_stats(uint64_t *used, uint64_t *redone);
 
 /*
  * Register what this layer contributes at start: the Hypothesis kind,

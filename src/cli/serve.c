@@ -42,19 +42,59 @@
 #include "http/oidc.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "ledger/bind.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
 
 #define WARM_INTERVAL_MS 5000
+
+/*
+ * The SQLite memory of the server's connections (store_set_memory): a
+ * command maps up to 1 GiB of the file and caches 64 MiB per connection;
+ * a server that visits every page would keep the whole file resident.
+ * Measured on the large demo: docs/performance.md, "Pages: the first
+ * overview on two threads, serve's memory bounded".
+ */
+#define SERVE_DB_MMAP_MIB 0
+#define SERVE_DB_CACHE_MIB 16
+#define AIV_STR_(x) #x
+#define AIV_STR(x) AIV_STR_(x)
 
 struct warmer {
 	const char *db_path;
 	const struct catalog *cat;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	int warm;                 /* keep the playbook warm (not --no-warm) */
 	int stop, started;
 	pthread_t th;
+	int indexed;              /* the index thread was started */
+	pthread_t ith;
 };
+
+/*
+ * Build the ledger's index of tokens, objects and sessions (ledger/bind.h)
+ * once at start, beside the warmer: a bearer token's first check reads it,
+ * and building it walks the whole ledger (0.19 s of CPU on the large
+ * demo's 23,500 entries), which the first request after a restart paid
+ * before its playbook.  A request that comes meanwhile waits for the
+ * index under its lock, as it waited for its own walk before.
+ */
+static void *index_main(void *arg)
+{
+	struct warmer *w = arg;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct ledger_bound_token bt;
+	struct store *s = NULL;
+	int found;
+
+	/* errors are the requests' to report; this only builds ahead */
+	if (!store_open(&s, w->db_path, STORE_READONLY, &err)) {
+		ledger_bound_token(s, "", &bt, &found, &err);
+		store_close(s);
+	}
+	return NULL;
+}
 
 static void *warm_main(void *arg)
 {
@@ -90,7 +130,9 @@ static void ready(const char *url, void *data)
 
 	fprintf(stderr, "serving %s\n", url);
 	fflush(stderr);
-	if (w && !pthread_create(&w->th, NULL, warm_main, w))
+	if (!pthread_create(&w->ith, NULL, index_main, w))
+		w->indexed = 1;
+	if (w->warm && !pthread_create(&w->th, NULL, warm_main, w))
 		w->started = 1;
 }
 
@@ -124,7 +166,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		"aivalue serve [--listen ADDR:PORT] [--threads N] [--max-body BYTES] [--quiet]",
 		"             [--tls-cert FILE --tls-key FILE] [--max-conns N] [--max-conns-per-ip N]",
 		"             [--reserved-conns N] [--header-timeout S] [--request-timeout S]",
-		"             [--drain-timeout S]",
+		"             [--drain-timeout S] [--db-mmap MIB] [--db-cache MIB]",
 		"             [--checkpoint-key KEY --checkpoint-out FILE [--checkpoint-every DURATION]]",
 		"             [--trust-proxy IP] [--expire-every DURATION]",
 		"             [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE",
@@ -155,6 +197,7 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	long long max_conns = 0, per_ip = 64, reserved = 0;
 	long long header_to = 10, request_to = 30, drain_to = 10;
 	int quiet = 0, no_warm = 0;
+	long long db_mmap = SERVE_DB_MMAP_MIB, db_cache = SERVE_DB_CACHE_MIB;
 	struct oidc_config oidc = { 0 };
 	int gateway = 0;
 	struct opt_list upstreams = { 0 }, record_results = { 0 }, resource_maps = { 0 };
@@ -173,6 +216,12 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no access log on stderr" },
 		{ OPT_BOOL, 0, "no-warm", &no_warm, NULL,
 		  "do not keep the playbook cache warm in the background" },
+		{ OPT_INT, 0, "db-mmap", &db_mmap, "MIB",
+		  "SQLite: map at most this much of the database file into memory (default "
+		  AIV_STR(SERVE_DB_MMAP_MIB) "; 0: read it through the page cache only)" },
+		{ OPT_INT, 0, "db-cache", &db_cache, "MIB",
+		  "SQLite: the page cache of each connection (default " AIV_STR(SERVE_DB_CACHE_MIB)
+		  ")" },
 		{ OPT_STRING, 0, "tls-cert", &tls_cert, "FILE",
 		  "serve HTTPS with this PEM certificate (chain) ..." },
 		{ OPT_STRING, 0, "tls-key", &tls_key, "FILE", "... and this PEM private key" },
@@ -253,6 +302,12 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
+	if (db_mmap < 0 || db_mmap > 1 << 20 || db_cache < 0 || db_cache > 1 << 20) {
+		fprintf(stderr, "error: --db-mmap and --db-cache take MiB from 0 to 1048576\n");
+		return 2;
+	}
+	/* every connection opened from here on: the workers', the warmer's (docs/deploy.md) */
+	store_set_memory((int64_t)db_mmap << 20, (int64_t)db_cache << 10);
 	http_config_init(&cfg);
 	if (http_parse_listen(&cfg, listen, &err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
@@ -386,7 +441,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 	w.cat = ctx->cat;
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
-	cfg.ready_data = no_warm ? NULL : &w;
+	w.warm = !no_warm;
+	cfg.ready_data = &w;
 	if ((cp_key || cp_out) && (ret = start_publisher(ctx->db_path, cp_key, cp_out, cp_every,
 							 &publisher)))
 		goto done;
@@ -407,6 +463,8 @@ done:
 		pthread_mutex_unlock(&w.mu);
 		pthread_join(w.th, NULL);
 	}
+	if (w.indexed)
+		pthread_join(w.ith, NULL);
 	pthread_cond_destroy(&w.cv);
 	pthread_mutex_destroy(&w.mu);
 	if (!ret)

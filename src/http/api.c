@@ -326,10 +326,35 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 		cache_counter(b, "aivalue_metric_summary_cache_total", "Metric summaries (the "
 			      "scorecards, /metrics/ID, the metrics API) served from the kept ones (hit), "
 			      "computed (miss) and kept (stored).", &pc);
+		{
+			uint64_t used, redone;
+			playbook_side_stats(&used, &redone);
+			strbuf_addf(b, "# HELP aivalue_playbook_side_total Playbook computations "
+				    "whose independent loads ran on a second thread: their results "
+				    "used, or redone on the computing thread (another store state).\n"
+				    "# TYPE aivalue_playbook_side_total counter\n"
+				    "aivalue_playbook_side_total{result=\"used\"} %llu\n"
+				    "aivalue_playbook_side_total{result=\"redone\"} %llu\n",
+				    (unsigned long long)used, (unsigned long long)redone);
+		}
 		pages_control_readiness_stats(&pc);
 		cache_counter(b, "aivalue_workflow_readiness_cache_total", "A workflow page's six "
 			      "readiness figures served from the kept ones (hit), counted (miss) and "
 			      "kept (stored).", &pc);
+	}
+	{
+		int64_t mmap_bytes = 0, cache_kib = 0;
+		/* this worker's connection; every one of the server's has the same (serve.c) */
+		if (!store_memory(req->store, &mmap_bytes, &cache_kib))
+			strbuf_addf(b, "# HELP aivalue_store_mmap_bytes How much of the SQLite file "
+				    "a connection of this server maps into memory at most.\n"
+				    "# TYPE aivalue_store_mmap_bytes gauge\n"
+				    "aivalue_store_mmap_bytes %lld\n"
+				    "# HELP aivalue_store_cache_bytes The page cache of a SQLite "
+				    "connection of this server.\n"
+				    "# TYPE aivalue_store_cache_bytes gauge\n"
+				    "aivalue_store_cache_bytes %lld\n", (long long)mmap_bytes,
+				    (long long)cache_kib * 1024);
 	}
 	strbuf_addstr(b, "# HELP aivalue_http_requests_total HTTP requests answered, by status.\n"
 		      "# TYPE aivalue_http_requests_total counter\n");

@@ -60,6 +60,9 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite_backend;
+/* store_set_memory's window and cache on a new SQLite connection; read back (sqlite.c). */
+int store_sqlite_memory_apply(void *conn, struct aiv_err *err);
+int store_sqlite_memory_read(void *conn, int64_t *mmap_bytes, int64_t *cache_kib);
 extern const struct store_backend store_pg_backend;
 
 #endif

@@ -378,3 +378,64 @@ const struct store_backend store_sqlite_backend = {
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
 };
+
+/*
+ * ---- a bounded memory footprint for long-running processes (serve) ----
+ *
+ * sq_open maps up to 1 GiB of the database file into the process and
+ * gives each connection a 64 MiB page cache: right for a command that
+ * reads the whole file once, but a server that reads every table of a
+ * large workspace keeps all of it resident (the large demo's 536 MB file:
+ * 700+ MiB of mapped pages after every dashboard page).  store_set_memory
+ * sets, for the whole process, a smaller mmap window and page cache;
+ * store_open applies them to each SQLite connection it opens from then on
+ * (store_sqlite_memory_apply), and store_memory reads them back.
+ */
+static int64_t mem_mmap = -1, mem_cache_kib = -1; /* -1: sq_open's own */
+
+void store_set_memory(int64_t mmap_bytes, int64_t cache_kib)
+{
+	__atomic_store_n(&mem_mmap, mmap_bytes, __ATOMIC_RELEASE);
+	__atomic_store_n(&mem_cache_kib, cache_kib, __ATOMIC_RELEASE);
+}
+
+int store_sqlite_memory_apply(void *conn, struct aiv_err *err)
+{
+	int64_t mmap = __atomic_load_n(&mem_mmap, __ATOMIC_ACQUIRE);
+	int64_t cache = __atomic_load_n(&mem_cache_kib, __ATOMIC_ACQUIRE);
+	char sql[128];
+	int rc;
+
+	if (mmap >= 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", (long long)mmap);
+		if ((rc = sqlite3_exec(conn, sql, NULL, NULL, NULL)) != SQLITE_OK)
+			return fail_db(conn, rc, err, "set the mmap window");
+	}
+	if (cache >= 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%lld", (long long)cache);
+		if ((rc = sqlite3_exec(conn, sql, NULL, NULL, NULL)) != SQLITE_OK)
+			return fail_db(conn, rc, err, "set the page cache");
+	}
+	return 0;
+}
+
+int store_sqlite_memory_read(void *conn, int64_t *mmap_bytes, int64_t *cache_kib)
+{
+	int mm = 0, cs = 0, page = 0;
+	sqlite3_stmt *st;
+
+	/* pragma_int reads an int; mmap_size may pass 2 GiB: read it as 64 bits */
+	if (sqlite3_prepare_v2(conn, "PRAGMA mmap_size", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*mmap_bytes = sqlite3_column_int64(st, 0);
+	else
+		mm = -1;
+	sqlite3_finalize(st);
+	if (mm || pragma_int(conn, "PRAGMA cache_size", &cs) != SQLITE_OK ||
+	    pragma_int(conn, "PRAGMA page_size", &page) != SQLITE_OK)
+		return -1;
+	/* negative: KiB; positive: pages */
+	*cache_kib = cs < 0 ? -(int64_t)cs : (int64_t)cs * page / 1024;
+	return 0;
+}

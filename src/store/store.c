@@ -275,6 +275,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
 		goto fail;
 	if ((ret = s->be->check_app(s->conn, !!(flags & STORE_CREATE), err)))
 		goto fail;
+	if (s->be == &store_sqlite_backend && (ret = store_sqlite_memory_apply(s->conn, err)))
+		goto fail;
 	if (flags & STORE_READONLY) {
 		int64_t v = 0;
 		ret = store_query_int(s, "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -319,6 +321,13 @@ void store_close(struct store *s)
 		s->be->close(s->conn);
 	free(s->uri);
 	free(s);
+}
+
+int store_memory(struct store *s, int64_t *mmap_bytes, int64_t *cache_kib)
+{
+	if (s->be != &store_sqlite_backend)
+		return -1;
+	return store_sqlite_memory_read(s->conn, mmap_bytes, cache_kib);
 }
 
 const char *store_uri(const struct store *s)

@@ -114,6 +114,15 @@ int store_is_pg_uri(const char *uri);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(const struct store *s);
 const char *store_uri(const struct store *s);
+/*
+ * For the rest of the process, give each SQLite connection store_open
+ * opens a mmap window of mmap_bytes and a page cache of cache_kib KiB
+ * (-1: the default, 1 GiB and 64 MiB); PostgreSQL connections are not
+ * affected.  `aivalue serve` bounds its footprint with it.
+ * store_memory reads a connection's two back: 0, or -1 when not SQLite.
+ */
+void store_set_memory(int64_t mmap_bytes, int64_t cache_kib);
+int store_memory(struct store *s, int64_t *mmap_bytes, int64_t *cache_kib);
 /* Schema version after migrations, and the newest one this build knows. */
 int store_schema_version(const struct store *s);
 int store_schema_latest(void);

@@ -275,13 +275,19 @@ static int load_identities_cached(struct usage_import *im, struct aiv_err *err)
 	return 0;
 }
 
-/* After this import's commit: the cached lookup is true at the new head. */
-static void id_cache_advance(struct usage_import *im)
+/*
+ * After this import's commit: the cached lookup is true at HEAD, the head
+ * this import's transaction ended on (read before the commit: read after
+ * it, another process's entry could be taken for ours; -1: not known).
+ */
+static void id_cache_advance(struct usage_import *im, int64_t head, const char *hash)
 {
-	struct aiv_err e = AIV_ERR_INIT;
-
-	if (!im->id_cached || !id_cache.uri || ledger_head(im->s, &id_cache.head, id_cache.hash, &e))
+	if (!im->id_cached || !id_cache.uri || head < 0) {
 		id_cache_drop();
+		return;
+	}
+	id_cache.head = head;
+	memcpy(id_cache.hash, hash, SHA256_HEX);
 }
 
 /* Resolve an identity (normalised in im->line's scratch): person id or NONE. */
@@ -484,14 +490,17 @@ static void snap_cache_take(struct usage_import *im)
 	snap_cache_drop();
 }
 
-/* After the commit: keep the keys (every stored event's) for the next import. */
-static void snap_cache_keep(struct usage_import *im)
+/*
+ * After the commit: keep the keys (every stored event's) for the next
+ * import, true at HEAD (as id_cache_advance()).
+ */
+static void snap_cache_keep(struct usage_import *im, int64_t head, const char *hash)
 {
-	struct aiv_err e = AIV_ERR_INIT;
-
 	snap_cache_drop();
-	if (!im->snap_loaded || ledger_head(im->s, &snap_cache.head, snap_cache.hash, &e))
+	if (!im->snap_loaded || head < 0)
 		return;
+	snap_cache.head = head;
+	memcpy(snap_cache.hash, hash, SHA256_HEX);
 	snap_cache.uri = xstrdup(store_uri(im->s));
 	snap_cache.keys = im->snap;
 	u64set_init(&im->snap);
@@ -1067,16 +1076,15 @@ static int dict_cache_take(struct usage_import *im)
 /*
  * After the commit: keep the dictionaries as save_dicts() left them in the
  * store (each identity's person: the one this import resolved, else the
- * stored one).
+ * stored one), true at HEAD (as id_cache_advance()).
  */
-static void dict_cache_keep(struct usage_import *im)
+static void dict_cache_keep(struct usage_import *im, int64_t head, const char *hash)
 {
-	struct aiv_err e = AIV_ERR_INIT;
 	size_t i, n = intern_count(&im->gids);
 	uint32_t *stored;
 
 	dict_cache_drop();
-	if (!im->id_cached)
+	if (!im->id_cached || head < 0)
 		return;
 	stored = xmalloc(st_mult(n + 1, sizeof(*stored)));
 	for (i = 0; i < n; i++) {
@@ -1086,10 +1094,8 @@ static void dict_cache_keep(struct usage_import *im)
 		else
 			stored[i] = pid;
 	}
-	if (ledger_head(im->s, &dict_cache.head, dict_cache.hash, &e)) {
-		free(stored);
-		return;
-	}
+	dict_cache.head = head;
+	memcpy(dict_cache.hash, hash, SHA256_HEX);
 	dict_cache.uri = xstrdup(store_uri(im->s));
 	dict_cache.id_gen = im->id_gen;
 	dict_cache.gids = im->gids;
@@ -1390,13 +1396,25 @@ int usage_import_stream(struct store *s, const char *actor, FILE *f,
 			store_rollback(s);
 			in_tx = 0;
 		} else {
+			/*
+			 * The head this transaction ends on, read inside it: the
+			 * caches below are true there.  Read after the commit, a
+			 * write by another process in between would be taken for
+			 * this one's, and the next import would reuse ids it gave.
+			 */
+			struct aiv_err he = AIV_ERR_INIT;
+			char head_hash[SHA256_HEX];
+			int64_t head;
+
+			if (ledger_head(s, &head, head_hash, &he))
+				head = -1;
 			if ((ret = store_commit(s, err)))
 				goto cleanup;
 			in_tx = 0;
-			snap_cache_keep(&im);
-			id_cache_advance(&im);
-			usage_seat_spans_committed(s);
-			dict_cache_keep(&im);
+			snap_cache_keep(&im, head, head_hash);
+			id_cache_advance(&im, head, head_hash);
+			usage_seat_spans_committed(s, head, head_hash);
+			dict_cache_keep(&im, head, head_hash);
 		}
 	} else if (s) {
 		struct store_stmt *st = store_prepare(s, "SELECT id FROM usage_imports WHERE"

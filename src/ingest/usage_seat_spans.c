@@ -236,13 +236,14 @@ int usage_seat_spans_merge(struct store *s, const struct seat_spans *a, struct a
 	return 0;
 }
 
-void usage_seat_spans_committed(struct store *s)
+void usage_seat_spans_committed(struct store *s, int64_t head, const char *hash)
 {
-	struct aiv_err e = AIV_ERR_INIT;
-
-	if (!stored.uri || strcmp(stored.uri, store_uri(s)) || stored.head >= 0 ||
-	    ledger_head(s, &stored.head, stored.hash, &e))
+	if (!stored.uri || strcmp(stored.uri, store_uri(s)) || stored.head >= 0 || head < 0) {
 		stored_drop();
+		return;
+	}
+	stored.head = head;
+	memcpy(stored.hash, hash, SHA256_HEX);
 }
 
 int usage_seat_spans_rejoin(struct store *s, struct aiv_err *err)

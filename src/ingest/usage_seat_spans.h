@@ -32,8 +32,9 @@ int usage_seat_spans_import(struct store *s, int64_t import_id, struct aiv_err *
  * seat row it writes (usage_seat_spans_note: its spans, as the GROUP BY
  * of usage_seat_spans_import would give them), then usage_seat_spans_merge
  * writes only the spans that change.  What is stored is read once per
- * process and kept with the ledger head after the import's commit
- * (usage_seat_spans_committed); any other head reads the table again.
+ * process and kept with the ledger head the import's transaction ended on
+ * (usage_seat_spans_committed, given the head read inside the transaction,
+ * -1 if unknown); any other head reads the table again.
  * The large demo's hundred weekly snapshots each repeat 20,000 spans, of
  * which a few change: the upsert of every one of them cost 40 ms a
  * snapshot.
@@ -47,7 +48,7 @@ void usage_seat_spans_free(struct seat_spans *a);
 void usage_seat_spans_note(struct seat_spans *a, const char *identity, size_t idlen,
 			   const char *tool, uint32_t person, int64_t day);
 int usage_seat_spans_merge(struct store *s, const struct seat_spans *a, struct aiv_err *err);
-void usage_seat_spans_committed(struct store *s);
+void usage_seat_spans_committed(struct store *s, int64_t head, const char *hash);
 
 /*
  * identity_rejoin is about to give unjoined seat rows the person of their

@@ -401,6 +401,13 @@ struct control_readiness {
 	int64_t expired;             /* exception handling: items expired */
 	int has_median;              /* any resolved item: the median below is set */
 	double median_resolution_seconds;
+	/*
+	 * The earliest due time (UTC microseconds) of a pending item not yet
+	 * overdue when these were counted, or -1 for none: from then on the
+	 * exception-handling figures count it as expired without any write,
+	 * so a copy kept by store state is stale (http/pages_control.c).
+	 */
+	int64_t next_due_us;
 };
 
 int control_readiness(struct store *s, const char *workflow, struct control_readiness *out,

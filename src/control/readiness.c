@@ -343,7 +343,7 @@ int control_readiness(struct store *s, const char *wf, struct control_readiness 
 		      struct aiv_err *err)
 {
 	int64_t agents, own, steps, integrated, calls, decided, closed, in_sla, expired;
-	int64_t permits, wide, unused, steps_owned, queues, queues_owned, found;
+	int64_t permits, wide, unused, steps_owned, queues, queues_owned, found, next_due;
 	int64_t *res_times = NULL;
 	size_t nres = 0, ares = 0;
 	struct control_readiness r;
@@ -381,6 +381,9 @@ int control_readiness(struct store *s, const char *wf, struct control_readiness 
 	    (ret = q_int_now(s, "SELECT count(*) FROM exceptions WHERE workflow = ? AND (state ="
 			     " 'expired' OR (state = 'pending' AND due_us < ?))", wf, &expired,
 			     err)) ||
+	    (ret = q_int_now(s, "SELECT coalesce(min(due_us), -1) FROM exceptions WHERE"
+			     " workflow = ? AND state = 'pending' AND due_us >= ?", wf, &next_due,
+			     err)) ||
 	    (ret = count_steps_owned(s, wf, &steps_owned, err)) ||
 	    (ret = q_int(s, "SELECT count(DISTINCT queue) FROM exceptions WHERE workflow = ?", wf,
 			 &queues, err)) ||
@@ -417,6 +420,7 @@ int control_readiness(struct store *s, const char *wf, struct control_readiness 
 	if (nres)
 		qsort(res_times, nres, sizeof(*res_times), cmp_i64);
 	r.workflow = xstrdup(wf);
+	r.next_due_us = next_due;
 	set_figure(&r, CONTROL_FIG_IDENTITY, own, agents);
 	set_figure(&r, CONTROL_FIG_ENTITLEMENTS, permits - wide - unused, permits);
 	set_figure(&r, CONTROL_FIG_INTEGRATION, integrated, steps);

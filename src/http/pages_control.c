@@ -347,8 +347,11 @@ static void readiness_chart(struct strbuf *m, const struct control_readiness *re
  * (65 % of a workflow page's 80 ms of CPU on the large demo), the same
  * for every tab and page of the queue.  They are kept per workflow and
  * store state (the evidence cache key: ledger head, the decision-log
- * watch) for the evidence cache's minute; a write draws them afresh.
- * The queue and the recent decisions are read for each request.
+ * watch) for the evidence cache's minute; a write draws them afresh, and
+ * so does the due time of a pending item passing (it then counts as
+ * expired, with no write: control_readiness's next_due_us), so the tiles
+ * agree with the queue's overdue tab.  The queue and the recent decisions
+ * are read for each request.
  */
 #define READY_SLOTS 16
 
@@ -395,7 +398,9 @@ static int readiness_kept(struct http_request *req, const char *name,
 		if (!strcmp(kept_ready.key, key) && env.now >= kept_ready.born &&
 		    env.now - kept_ready.born < EVIDENCE_CACHE_TTL_US)
 			for (i = 0; i < kept_ready.n; i++)
-				if (!strcmp(kept_ready.r[i].workflow, name)) {
+				if (!strcmp(kept_ready.r[i].workflow, name) &&
+				    (kept_ready.r[i].next_due_us < 0 ||
+				     env.now < kept_ready.r[i].next_due_us)) {
 					readiness_copy(out, &kept_ready.r[i]);
 					kept_ready.hits++;
 					pthread_mutex_unlock(&kept_ready.mu);
@@ -419,7 +424,11 @@ static int readiness_kept(struct http_request *req, const char *name,
 	}
 	for (i = 0; i < kept_ready.n && strcmp(kept_ready.r[i].workflow, name); i++)
 		;
-	if (i == kept_ready.n && kept_ready.n < READY_SLOTS) {
+	if (i < kept_ready.n) { /* kept before an item fell due: replaced */
+		control_readiness_release(&kept_ready.r[i]);
+		readiness_copy(&kept_ready.r[i], out);
+		kept_ready.stored++;
+	} else if (kept_ready.n < READY_SLOTS) {
 		readiness_copy(&kept_ready.r[kept_ready.n++], out);
 		kept_ready.stored++;
 	}

@@ -230,7 +230,7 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	if ((ret = store_begin(s, err)))
 		return ret;
 	control_log_batch_begin();
-	if ((ret = control_mark_read(s, &m, err)) || (ret = control_expire_tx(s, actor, err)))
+	if ((ret = control_commit_start_read(s, &m, flush_at <= 1, err)))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct control_pending *p = v[i];

@@ -147,6 +147,14 @@ void control_texts_free(char **v, size_t n);
 /* The mark of the applied objects and the phase verdicts (see control.h). */
 int control_mark_read(struct store *s, struct control_mark *m, struct aiv_err *err);
 int control_mark_eq(const struct control_mark *a, const struct control_mark *b);
+/*
+ * A group commit's reads at its start (commit_many, under the writers'
+ * lock, a decision-log batch open): the mark into *m, overdue items
+ * expired, and with chain the batch's pending rows and newest seq given
+ * (control_log_batch_pending/_newest).
+ */
+int control_commit_start_read(struct store *s, struct control_mark *m, int chain,
+			      struct aiv_err *err);
 /* The phase last stored as earned (0 if no verdict). */
 int control_earned_phase(struct store *s, int *earned, struct aiv_err *err);
 
@@ -171,6 +179,15 @@ void control_log_batch_begin(void);
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
 			       struct aiv_err *err);
 void control_log_batch_abort(void);
+/*
+ * What the open batch's chaining would read, read by the caller in the
+ * same transaction under the writers' lock (commit_many's one read at its
+ * start): a pending stored row (seq order), then the newest stored seq.
+ * Once _newest is given, writing the batch with chain 1 reads neither
+ * again; nothing may insert decision_log rows outside the batch meanwhile.
+ */
+void control_log_batch_pending(int64_t seq, const char *id, const char *digest);
+void control_log_batch_newest(int64_t newest);
 
 /* queue.c (inside the caller's transaction) */
 /* A queue transition: its ledger entry and its decision-log row. */
@@ -179,6 +196,12 @@ int control_transition_record(struct store *s, const char *actor, const char *it
 			      const char *reason, json_t *extra, struct aiv_err *err);
 /* Expire overdue pending items (as EXPIRY_ACTOR; `actor` unused). */
 int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err);
+/*
+ * Expire ids[0..n), the pending items found overdue at t (µs since the
+ * epoch; the same read as control_expire_tx's, made by the caller).
+ */
+int control_expire_ids_tx(struct store *s, char **ids, size_t n, int64_t t,
+			  struct aiv_err *err);
 /* One item as stored (no read-time expiry); AIV_ENOTFOUND. */
 int control_load_item(struct store *s, const char *id, struct control_exception *out,
 		      struct aiv_err *err);

@@ -38,9 +38,39 @@ struct log_row {
 	int64_t time_us;
 };
 
+/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
+struct batch_hash {
+	struct sha256_ctx hc;
+	int64_t first, last, count;
+	char first_id[64], last_id[64];
+};
+
+static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
+			   const char *digest)
+{
+	char line[128];
+	int n;
+
+	bh->last = seq;
+	if (!bh->count++) {
+		bh->first = seq;
+		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
+	}
+	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
+	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
+	sha256_update(&bh->hc, line, (size_t)n);
+}
+
 struct log_batch {
 	struct log_row *v;
 	size_t n, alloc;
+	/*
+	 * The pending stored rows (hashed in seq order) and the newest stored
+	 * seq, when the caller read them (control_log_batch_pending/_newest).
+	 */
+	struct batch_hash pend;
+	int64_t newest;
+	int head_known;
 };
 
 /* The batch open on this thread (one transaction per thread at a time). */
@@ -55,6 +85,21 @@ void control_log_batch_begin(void)
 {
 	control_log_batch_abort(); /* one left open by a caller that never wrote it */
 	open_batch = xcalloc(1, sizeof(*open_batch));
+	sha256_init(&open_batch->pend.hc);
+}
+
+void control_log_batch_pending(int64_t seq, const char *id, const char *digest)
+{
+	if (open_batch)
+		batch_hash_add(&open_batch->pend, seq, id, digest);
+}
+
+void control_log_batch_newest(int64_t newest)
+{
+	if (!open_batch)
+		return;
+	open_batch->newest = newest;
+	open_batch->head_known = 1;
 }
 
 void control_log_batch_abort(void)
@@ -229,29 +274,6 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
 	return store_bulk_end(bk, err);
 }
 
-/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
-struct batch_hash {
-	struct sha256_ctx hc;
-	int64_t first, last, count;
-	char first_id[64], last_id[64];
-};
-
-static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
-			   const char *digest)
-{
-	char line[128];
-	int n;
-
-	bh->last = seq;
-	if (!bh->count++) {
-		bh->first = seq;
-		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
-	}
-	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
-	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
-	sha256_update(&bh->hc, line, (size_t)n);
-}
-
 /*
  * Chain the pending stored rows, then the open batch's rows (if any),
  * into one ledger entry, inside the caller's tx.  One read finds both the
@@ -269,23 +291,29 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 	json_t *payload;
 	int rc, ret;
 
-	if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
-				 " WHERE batch_seq IS NULL UNION ALL"
-				 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
-				 " ORDER BY 4, 1", err)))
-		return err->code;
-	memset(&bh, 0, sizeof(bh));
-	sha256_init(&bh.hc);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		if (store_col_int(st, 3))
-			newest = store_col_int(st, 0);
-		else
-			batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
-				       store_col_text(st, 2));
+	if (b && b->head_known) {
+		/* read by the caller at the start of this transaction */
+		bh = b->pend;
+		newest = b->newest;
+	} else {
+		if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
+					 " WHERE batch_seq IS NULL UNION ALL"
+					 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
+					 " ORDER BY 4, 1", err)))
+			return err->code;
+		memset(&bh, 0, sizeof(bh));
+		sha256_init(&bh.hc);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			if (store_col_int(st, 3))
+				newest = store_col_int(st, 0);
+			else
+				batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
+					       store_col_text(st, 2));
+		}
+		store_reset(st);
+		if (rc < 0)
+			return rc;
 	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
 	pending = bh.count;
 	for (i = 0; b && i < b->n; i++)
 		batch_hash_add(&bh, newest + 1 + (int64_t)i, b->v[i].id, b->v[i].digest);

@@ -321,6 +321,11 @@ void store_close(struct store *s)
 	free(s);
 }
 
+int64_t store_statements(const struct store *s)
+{
+	return s->statements;
+}
+
 const char *store_uri(const struct store *s)
 {
 	return s->uri;

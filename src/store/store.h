@@ -109,6 +109,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
  * PostgreSQL).  Tests count statements with it (t9086, t9088).
  */
 void store_close(struct store *s);
+/* The statements this handle ran so far, as AIVALUE_STORE_STATS counts them. */
+int64_t store_statements(const struct store *s);
 /* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
 int store_is_pg_uri(const char *uri);
 /* "sqlite" or "postgresql". */

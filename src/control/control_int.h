@@ -173,11 +173,14 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
  * A batch open on this thread: rows appended until control_log_batch_write_tx
  * wait in memory, so that each is written once with its seq and its ledger
  * entry known (chain 1), or inserted pending (chain 0).  _abort drops them
- * (the caller rolls back).
+ * (the caller rolls back).  With last (may be NULL), rows that go as one
+ * INSERT are left to the caller in *last, prepared and bound, to run as
+ * the transaction's last statement (store_step_commit: with the COMMIT in
+ * one round trip on PostgreSQL); *last stays NULL when they were written.
  */
 void control_log_batch_begin(void);
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
-			       struct aiv_err *err);
+			       struct store_stmt **last, struct aiv_err *err);
 void control_log_batch_abort(void);
 /*
  * What the open batch's chaining would read, read by the caller in the

@@ -215,9 +215,12 @@ static void bind_row(struct store_stmt *st, int at, const struct log_row *r, int
 		store_bind_null(st, at + 10);
 }
 
-/* A batch of at most LOG_INSERT_ROWS rows in one INSERT. */
+/*
+ * A batch of at most LOG_INSERT_ROWS rows in one INSERT; with last, the
+ * INSERT is prepared and bound but not run: *last, for the caller.
+ */
 static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, int64_t batch,
-		       struct aiv_err *err)
+		       struct store_stmt **last, struct aiv_err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *st;
@@ -233,6 +236,10 @@ static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, 
 		return err->code;
 	for (i = 0; i < b->n; i++)
 		bind_row(st, (int)(i * LOG_NCOLS) + 1, &b->v[i], seq + (int64_t)i, batch);
+	if (last) {
+		*last = st;
+		return 0;
+	}
 	rc = store_step(st, err);
 	store_reset(st);
 	return rc < 0 ? rc : 0;
@@ -240,14 +247,14 @@ static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, 
 
 /* The open batch's rows, numbered from seq, each chained to ledger entry batch. */
 static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
-			int64_t batch, struct aiv_err *err)
+			int64_t batch, struct store_stmt **last, struct aiv_err *err)
 {
 	struct store_bulk *bk;
 	size_t i;
 	int ret;
 
 	if (b->n <= LOG_INSERT_ROWS)
-		return insert_rows(s, b, seq, batch, err);
+		return insert_rows(s, b, seq, batch, last, err);
 	if ((ret = store_bulk_begin(s, LOG_COLS LOG_ROW, &bk, err)))
 		return ret;
 	for (i = 0; i < b->n; i++) {
@@ -280,7 +287,7 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
  * pending rows and the newest seq (the last row, kind 1).
  */
 static int flush(struct store *s, const char *actor, const struct log_batch *b,
-		 struct aiv_err *err)
+		 struct store_stmt **last, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	struct batch_hash bh;
@@ -344,13 +351,13 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 		if (rc < 0)
 			return rc;
 	}
-	return b && b->n ? insert_batch(s, b, newest + 1, seq, err) : 0;
+	return b && b->n ? insert_batch(s, b, newest + 1, seq, last, err) : 0;
 }
 
 /* Chain pending rows into one ledger entry, inside the caller's tx. */
 int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
 {
-	return flush(s, actor, NULL, err);
+	return flush(s, actor, NULL, NULL, err);
 }
 
 /*
@@ -359,17 +366,19 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
  * chained yet) the rows are inserted pending instead, as one by one.
  */
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
-			       struct aiv_err *err)
+			       struct store_stmt **last, struct aiv_err *err)
 {
 	struct log_batch *b = open_batch;
 	size_t i;
 	int ret = 0;
 
+	if (last)
+		*last = NULL;
 	open_batch = NULL;
 	if (!b)
-		return chain ? flush(s, actor, NULL, err) : 0;
+		return chain ? flush(s, actor, NULL, NULL, err) : 0;
 	if (chain) {
-		ret = flush(s, actor, b, err);
+		ret = flush(s, actor, b, last, err);
 	} else {
 		for (i = 0; i < b->n && !ret; i++) {
 			const struct log_row *r = &b->v[i];

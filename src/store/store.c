@@ -360,6 +360,28 @@ int store_commit(struct store *s, struct aiv_err *err)
 	return 0;
 }
 
+int store_step_commit(struct store_stmt *st, struct aiv_err *err)
+{
+	struct store *s = st->owner;
+	int rc;
+
+	if (!s->in_tx)
+		return aiv_fail(err, AIV_EINTERNAL, "commit without a transaction");
+	if (!s->be->step_commit) {
+		rc = store_step(st, err);
+		store_reset(st);
+		return rc < 0 ? rc : store_commit(s, err);
+	}
+	st->running = 1;
+	s->statements += 2;
+	rc = s->be->step_commit(s->conn, st->impl, err);
+	store_reset(st);
+	if (rc)
+		return rc;
+	s->in_tx = 0;
+	return 0;
+}
+
 void store_rollback(struct store *s)
 {
 	if (!s->in_tx)

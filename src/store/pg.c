@@ -1013,7 +1013,18 @@ static int pg_step_commit(void *conn, void *stmt, struct aiv_err *err)
 	free(fmts);
 	ps->ran = 1;
 	if (!sent) {
+		int k;
 		ret = fail_res(pc, NULL, err, "commit");
+		/* what was queued runs to a Sync, so the session leaves pipeline mode */
+		if (PQstatus(pc->c) == CONNECTION_OK && PQpipelineSync(pc->c))
+			for (k = 0; k < 8 && PQstatus(pc->c) == CONNECTION_OK; k++) {
+				r = PQgetResult(pc->c);
+				if (r && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+					PQclear(r);
+					break;
+				}
+				PQclear(r);
+			}
 		goto out;
 	}
 	/* the statement's result, then NULL */

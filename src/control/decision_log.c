@@ -85,19 +85,27 @@ void control_log_batch_begin(void)
 {
 	control_log_batch_abort(); /* one left open by a caller that never wrote it */
 	open_batch = xcalloc(1, sizeof(*open_batch));
-	sha256_init(&open_batch->pend.hc);
+}
+
+/* The pending rows' hash, started on first use (sha256_init allocates). */
+static struct batch_hash *pend_hash(void)
+{
+	if (!open_batch->pend.hc.evp)
+		sha256_init(&open_batch->pend.hc);
+	return &open_batch->pend;
 }
 
 void control_log_batch_pending(int64_t seq, const char *id, const char *digest)
 {
 	if (open_batch)
-		batch_hash_add(&open_batch->pend, seq, id, digest);
+		batch_hash_add(pend_hash(), seq, id, digest);
 }
 
 void control_log_batch_newest(int64_t newest)
 {
 	if (!open_batch)
 		return;
+	pend_hash();
 	open_batch->newest = newest;
 	open_batch->head_known = 1;
 }
@@ -117,6 +125,10 @@ void control_log_batch_abort(void)
 		free(r->agent);
 		free(r->action);
 		free(r->outcome);
+	}
+	if (open_batch->pend.hc.evp) { /* read but never chained */
+		uint8_t h[SHA256_LEN];
+		sha256_final(&open_batch->pend.hc, h);
 	}
 	free(open_batch->v);
 	free(open_batch);
@@ -286,7 +298,7 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
  * into one ledger entry, inside the caller's tx.  One read finds both the
  * pending rows and the newest seq (the last row, kind 1).
  */
-static int flush(struct store *s, const char *actor, const struct log_batch *b,
+static int flush(struct store *s, const char *actor, struct log_batch *b,
 		 struct store_stmt **last, struct aiv_err *err)
 {
 	struct store_stmt *st;
@@ -301,6 +313,7 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 	if (b && b->head_known) {
 		/* read by the caller at the start of this transaction */
 		bh = b->pend;
+		b->pend.hc.evp = NULL; /* bh's now: sha256_final below frees it */
 		newest = b->newest;
 	} else {
 		if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"

@@ -219,6 +219,7 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 		       struct aiv_err *err)
 {
 	struct control_mark m;
+	struct store_stmt *last = NULL;
 	size_t i;
 	int ret, current = -1;
 
@@ -230,7 +231,7 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	if ((ret = store_begin(s, err)))
 		return ret;
 	control_log_batch_begin();
-	if ((ret = control_mark_read(s, &m, err)) || (ret = control_expire_tx(s, actor, err)))
+	if ((ret = control_commit_start_read(s, &m, flush_at <= 1, err)))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct control_pending *p = v[i];
@@ -269,7 +270,12 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 			goto fail;
 		}
 	}
-	if ((ret = control_log_batch_write_tx(s, actor, flush_at <= 1, err)))
+	/*
+	 * The rows' INSERT goes with the COMMIT (one round trip on PostgreSQL)
+	 * unless a hook writes after it.
+	 */
+	if ((ret = control_log_batch_write_tx(s, actor, flush_at <= 1,
+					      hook && hook->in_tx ? NULL : &last, err)))
 		goto fail;
 	if (flush_at > 1) {
 		int64_t pending = flush_at;
@@ -281,7 +287,13 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	if (hook && hook->in_tx && (ret = hook->in_tx(s, hook->data, err)))
 		goto fail;
-	if ((ret = store_commit(s, err)))
+	if (last) {
+		ret = store_step_commit(last, err);
+		last = NULL;
+	} else {
+		ret = store_commit(s, err);
+	}
+	if (ret)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if (!v[i] || errs[i].code)
@@ -292,6 +304,8 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	return 0;
 fail:
+	if (last)
+		store_reset(last);
 	control_log_batch_abort();
 	store_rollback(s);
 	return ret;

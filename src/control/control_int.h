@@ -147,6 +147,14 @@ void control_texts_free(char **v, size_t n);
 /* The mark of the applied objects and the phase verdicts (see control.h). */
 int control_mark_read(struct store *s, struct control_mark *m, struct aiv_err *err);
 int control_mark_eq(const struct control_mark *a, const struct control_mark *b);
+/*
+ * A group commit's reads at its start (commit_many, under the writers'
+ * lock, a decision-log batch open): the mark into *m, overdue items
+ * expired, and with chain the batch's pending rows and newest seq given
+ * (control_log_batch_pending/_newest).
+ */
+int control_commit_start_read(struct store *s, struct control_mark *m, int chain,
+			      struct aiv_err *err);
 /* The phase last stored as earned (0 if no verdict). */
 int control_earned_phase(struct store *s, int *earned, struct aiv_err *err);
 
@@ -165,12 +173,24 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
  * A batch open on this thread: rows appended until control_log_batch_write_tx
  * wait in memory, so that each is written once with its seq and its ledger
  * entry known (chain 1), or inserted pending (chain 0).  _abort drops them
- * (the caller rolls back).
+ * (the caller rolls back).  With last (may be NULL), rows that go as one
+ * INSERT are left to the caller in *last, prepared and bound, to run as
+ * the transaction's last statement (store_step_commit: with the COMMIT in
+ * one round trip on PostgreSQL); *last stays NULL when they were written.
  */
 void control_log_batch_begin(void);
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
-			       struct aiv_err *err);
+			       struct store_stmt **last, struct aiv_err *err);
 void control_log_batch_abort(void);
+/*
+ * What the open batch's chaining would read, read by the caller in the
+ * same transaction under the writers' lock (commit_many's one read at its
+ * start): a pending stored row (seq order), then the newest stored seq.
+ * Once _newest is given, writing the batch with chain 1 reads neither
+ * again; nothing may insert decision_log rows outside the batch meanwhile.
+ */
+void control_log_batch_pending(int64_t seq, const char *id, const char *digest);
+void control_log_batch_newest(int64_t newest);
 
 /* queue.c (inside the caller's transaction) */
 /* A queue transition: its ledger entry and its decision-log row. */
@@ -179,6 +199,12 @@ int control_transition_record(struct store *s, const char *actor, const char *it
 			      const char *reason, json_t *extra, struct aiv_err *err);
 /* Expire overdue pending items (as EXPIRY_ACTOR; `actor` unused). */
 int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err);
+/*
+ * Expire ids[0..n), the pending items found overdue at t (µs since the
+ * epoch; the same read as control_expire_tx's, made by the caller).
+ */
+int control_expire_ids_tx(struct store *s, char **ids, size_t n, int64_t t,
+			  struct aiv_err *err);
 /* One item as stored (no read-time expiry); AIV_ENOTFOUND. */
 int control_load_item(struct store *s, const char *id, struct control_exception *out,
 		      struct aiv_err *err);

@@ -38,9 +38,39 @@ struct log_row {
 	int64_t time_us;
 };
 
+/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
+struct batch_hash {
+	struct sha256_ctx hc;
+	int64_t first, last, count;
+	char first_id[64], last_id[64];
+};
+
+static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
+			   const char *digest)
+{
+	char line[128];
+	int n;
+
+	bh->last = seq;
+	if (!bh->count++) {
+		bh->first = seq;
+		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
+	}
+	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
+	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
+	sha256_update(&bh->hc, line, (size_t)n);
+}
+
 struct log_batch {
 	struct log_row *v;
 	size_t n, alloc;
+	/*
+	 * The pending stored rows (hashed in seq order) and the newest stored
+	 * seq, when the caller read them (control_log_batch_pending/_newest).
+	 */
+	struct batch_hash pend;
+	int64_t newest;
+	int head_known;
 };
 
 /* The batch open on this thread (one transaction per thread at a time). */
@@ -55,6 +85,29 @@ void control_log_batch_begin(void)
 {
 	control_log_batch_abort(); /* one left open by a caller that never wrote it */
 	open_batch = xcalloc(1, sizeof(*open_batch));
+}
+
+/* The pending rows' hash, started on first use (sha256_init allocates). */
+static struct batch_hash *pend_hash(void)
+{
+	if (!open_batch->pend.hc.evp)
+		sha256_init(&open_batch->pend.hc);
+	return &open_batch->pend;
+}
+
+void control_log_batch_pending(int64_t seq, const char *id, const char *digest)
+{
+	if (open_batch)
+		batch_hash_add(pend_hash(), seq, id, digest);
+}
+
+void control_log_batch_newest(int64_t newest)
+{
+	if (!open_batch)
+		return;
+	pend_hash();
+	open_batch->newest = newest;
+	open_batch->head_known = 1;
 }
 
 void control_log_batch_abort(void)
@@ -72,6 +125,10 @@ void control_log_batch_abort(void)
 		free(r->agent);
 		free(r->action);
 		free(r->outcome);
+	}
+	if (open_batch->pend.hc.evp) { /* read but never chained */
+		uint8_t h[SHA256_LEN];
+		sha256_final(&open_batch->pend.hc, h);
 	}
 	free(open_batch->v);
 	free(open_batch);
@@ -170,9 +227,12 @@ static void bind_row(struct store_stmt *st, int at, const struct log_row *r, int
 		store_bind_null(st, at + 10);
 }
 
-/* A batch of at most LOG_INSERT_ROWS rows in one INSERT. */
+/*
+ * A batch of at most LOG_INSERT_ROWS rows in one INSERT; with last, the
+ * INSERT is prepared and bound but not run: *last, for the caller.
+ */
 static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, int64_t batch,
-		       struct aiv_err *err)
+		       struct store_stmt **last, struct aiv_err *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct store_stmt *st;
@@ -188,6 +248,10 @@ static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, 
 		return err->code;
 	for (i = 0; i < b->n; i++)
 		bind_row(st, (int)(i * LOG_NCOLS) + 1, &b->v[i], seq + (int64_t)i, batch);
+	if (last) {
+		*last = st;
+		return 0;
+	}
 	rc = store_step(st, err);
 	store_reset(st);
 	return rc < 0 ? rc : 0;
@@ -195,14 +259,14 @@ static int insert_rows(struct store *s, const struct log_batch *b, int64_t seq, 
 
 /* The open batch's rows, numbered from seq, each chained to ledger entry batch. */
 static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
-			int64_t batch, struct aiv_err *err)
+			int64_t batch, struct store_stmt **last, struct aiv_err *err)
 {
 	struct store_bulk *bk;
 	size_t i;
 	int ret;
 
 	if (b->n <= LOG_INSERT_ROWS)
-		return insert_rows(s, b, seq, batch, err);
+		return insert_rows(s, b, seq, batch, last, err);
 	if ((ret = store_bulk_begin(s, LOG_COLS LOG_ROW, &bk, err)))
 		return ret;
 	for (i = 0; i < b->n; i++) {
@@ -229,36 +293,13 @@ static int insert_batch(struct store *s, const struct log_batch *b, int64_t seq,
 	return store_bulk_end(bk, err);
 }
 
-/* A batch's hash as its rows are added: SHA-256 of "seq:digest\n" lines. */
-struct batch_hash {
-	struct sha256_ctx hc;
-	int64_t first, last, count;
-	char first_id[64], last_id[64];
-};
-
-static void batch_hash_add(struct batch_hash *bh, int64_t seq, const char *id,
-			   const char *digest)
-{
-	char line[128];
-	int n;
-
-	bh->last = seq;
-	if (!bh->count++) {
-		bh->first = seq;
-		snprintf(bh->first_id, sizeof(bh->first_id), "%s", id);
-	}
-	snprintf(bh->last_id, sizeof(bh->last_id), "%s", id);
-	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)seq, digest);
-	sha256_update(&bh->hc, line, (size_t)n);
-}
-
 /*
  * Chain the pending stored rows, then the open batch's rows (if any),
  * into one ledger entry, inside the caller's tx.  One read finds both the
  * pending rows and the newest seq (the last row, kind 1).
  */
-static int flush(struct store *s, const char *actor, const struct log_batch *b,
-		 struct aiv_err *err)
+static int flush(struct store *s, const char *actor, struct log_batch *b,
+		 struct store_stmt **last, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	struct batch_hash bh;
@@ -269,23 +310,30 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 	json_t *payload;
 	int rc, ret;
 
-	if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
-				 " WHERE batch_seq IS NULL UNION ALL"
-				 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
-				 " ORDER BY 4, 1", err)))
-		return err->code;
-	memset(&bh, 0, sizeof(bh));
-	sha256_init(&bh.hc);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		if (store_col_int(st, 3))
-			newest = store_col_int(st, 0);
-		else
-			batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
-				       store_col_text(st, 2));
+	if (b && b->head_known) {
+		/* read by the caller at the start of this transaction */
+		bh = b->pend;
+		b->pend.hc.evp = NULL; /* bh's now: sha256_final below frees it */
+		newest = b->newest;
+	} else {
+		if (!(st = store_prepare(s, "SELECT seq, id, digest, 0 FROM decision_log"
+					 " WHERE batch_seq IS NULL UNION ALL"
+					 " SELECT coalesce(max(seq), 0), NULL, NULL, 1 FROM decision_log"
+					 " ORDER BY 4, 1", err)))
+			return err->code;
+		memset(&bh, 0, sizeof(bh));
+		sha256_init(&bh.hc);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			if (store_col_int(st, 3))
+				newest = store_col_int(st, 0);
+			else
+				batch_hash_add(&bh, store_col_int(st, 0), store_col_text(st, 1),
+					       store_col_text(st, 2));
+		}
+		store_reset(st);
+		if (rc < 0)
+			return rc;
 	}
-	store_reset(st);
-	if (rc < 0)
-		return rc;
 	pending = bh.count;
 	for (i = 0; b && i < b->n; i++)
 		batch_hash_add(&bh, newest + 1 + (int64_t)i, b->v[i].id, b->v[i].digest);
@@ -316,13 +364,13 @@ static int flush(struct store *s, const char *actor, const struct log_batch *b,
 		if (rc < 0)
 			return rc;
 	}
-	return b && b->n ? insert_batch(s, b, newest + 1, seq, err) : 0;
+	return b && b->n ? insert_batch(s, b, newest + 1, seq, last, err) : 0;
 }
 
 /* Chain pending rows into one ledger entry, inside the caller's tx. */
 int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err)
 {
-	return flush(s, actor, NULL, err);
+	return flush(s, actor, NULL, NULL, err);
 }
 
 /*
@@ -331,17 +379,19 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
  * chained yet) the rows are inserted pending instead, as one by one.
  */
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
-			       struct aiv_err *err)
+			       struct store_stmt **last, struct aiv_err *err)
 {
 	struct log_batch *b = open_batch;
 	size_t i;
 	int ret = 0;
 
+	if (last)
+		*last = NULL;
 	open_batch = NULL;
 	if (!b)
-		return chain ? flush(s, actor, NULL, err) : 0;
+		return chain ? flush(s, actor, NULL, NULL, err) : 0;
 	if (chain) {
-		ret = flush(s, actor, b, err);
+		ret = flush(s, actor, b, last, err);
 	} else {
 		for (i = 0; i < b->n && !ret; i++) {
 			const struct log_row *r = &b->v[i];

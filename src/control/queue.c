@@ -53,17 +53,33 @@ int control_transition_record(struct store *s, const char *actor, const char *it
 int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, "SELECT id FROM exceptions"
-					      " WHERE state = 'pending' AND due_us < ?", err);
-	char **ids = NULL, now[TIME_ISO_LEN];
-	size_t n = 0, i;
+					      " WHERE state = 'pending' AND due_us < ?"
+					      " ORDER BY due_us, id", err);
+	char **ids = NULL;
+	size_t n = 0;
 	int64_t t = time_now_us();
-	int rc, ret;
+	int ret;
 
 	(void)actor;
 	if (!st)
 		return err->code;
 	store_bind_int(st, 1, t);
 	ret = control_step_texts(st, &ids, &n, err);
+	if (!ret)
+		ret = control_expire_ids_tx(s, ids, n, t, err);
+	control_texts_free(ids, n);
+	return ret;
+}
+
+/* Expire the items ids[0..n), found overdue at time t (µs). */
+int control_expire_ids_tx(struct store *s, char **ids, size_t n, int64_t t,
+			  struct aiv_err *err)
+{
+	struct store_stmt *st;
+	char now[TIME_ISO_LEN];
+	size_t i;
+	int rc, ret = 0;
+
 	time_format_us(t, now);
 	for (i = 0; i < n && !ret; i++) {
 		if (!(st = store_prepare(s, "UPDATE exceptions SET state = 'expired',"
@@ -82,7 +98,6 @@ int control_expire_tx(struct store *s, const char *actor, struct aiv_err *err)
 						"not resolved by its due time: counts as denied", NULL,
 						err);
 	}
-	control_texts_free(ids, n);
 	return ret;
 }
 

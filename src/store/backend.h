@@ -25,6 +25,13 @@ struct store_backend {
 	void (*bind_blob)(void *stmt, int idx, const void *v, size_t n);
 	void (*bind_null)(void *stmt, int idx);
 	int (*step)(void *conn, void *stmt, struct aiv_err *err);
+	/*
+	 * optional (NULL: step, then COMMIT): run stmt, which returns no rows,
+	 * then COMMIT, in one round trip.  0: committed.  Else the error of
+	 * the statement (nothing committed) or of the COMMIT; the transaction
+	 * stays open for ROLLBACK unless the connection was lost.
+	 */
+	int (*step_commit)(void *conn, void *stmt, struct aiv_err *err);
 	const char *(*col_text)(void *stmt, int col);
 	size_t (*col_bytes)(void *stmt, int col);
 	const void *(*col_blob)(void *stmt, int col);

@@ -974,6 +974,102 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 	}
 }
 
+/*
+ * ps (no rows) then COMMIT in one round trip: libpq's pipeline mode sends
+ * both and one Sync.  When ps fails the server skips the COMMIT (the
+ * pipeline is aborted) and the transaction stays open, failed, for the
+ * caller's ROLLBACK; the answer comes only after the COMMIT's, as with
+ * pg_exec.
+ */
+static int pg_step_commit(void *conn, void *stmt, struct aiv_err *err)
+{
+	struct pg_conn *pc = conn;
+	struct pg_stmt *ps = stmt;
+	const char **vals;
+	int *lens, *fmts, i, ret, sent;
+	PGresult *r;
+
+	if ((ret = ready(pc, err)) || (ret = ensure_prepared(ps, err)))
+		return ret;
+	if (!PQenterPipelineMode(pc->c)) {
+		/* not idle (cannot happen between statements): one after the other */
+		if ((ret = pg_step(conn, stmt, err)) < 0)
+			return ret;
+		return pg_exec(conn, "COMMIT", err);
+	}
+	vals = xcalloc((size_t)ps->nparams + 1, sizeof(*vals));
+	lens = xcalloc((size_t)ps->nparams + 1, sizeof(*lens));
+	fmts = xcalloc((size_t)ps->nparams + 1, sizeof(*fmts));
+	for (i = 0; i < ps->nparams; i++) {
+		vals[i] = ps->p[i].val;
+		lens[i] = ps->p[i].len;
+		fmts[i] = ps->p[i].fmt;
+	}
+	sent = PQsendQueryPrepared(pc->c, ps->name, ps->nparams, vals, lens, fmts, 0) &&
+	       PQsendQueryParams(pc->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+	       PQpipelineSync(pc->c);
+	free(vals);
+	free(lens);
+	free(fmts);
+	ps->ran = 1;
+	if (!sent) {
+		int k;
+		ret = fail_res(pc, NULL, err, "commit");
+		/* what was queued runs to a Sync, so the session leaves pipeline mode */
+		if (PQstatus(pc->c) == CONNECTION_OK && PQpipelineSync(pc->c))
+			for (k = 0; k < 8 && PQstatus(pc->c) == CONNECTION_OK; k++) {
+				r = PQgetResult(pc->c);
+				if (r && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+					PQclear(r);
+					break;
+				}
+				PQclear(r);
+			}
+		goto out;
+	}
+	/* the statement's result, then NULL */
+	r = PQgetResult(pc->c);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
+		if (*PQcmdTuples(r))
+			pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
+	} else {
+		/* a lost session may have run the COMMIT too: say so */
+		ret = fail_res(pc, r, err, PQstatus(pc->c) == CONNECTION_OK ? "step" : "commit");
+	}
+	PQclear(r);
+	if (!r || PQstatus(pc->c) != CONNECTION_OK)
+		goto out;
+	while ((r = PQgetResult(pc->c)))
+		PQclear(r);
+	/* the COMMIT's (PGRES_PIPELINE_ABORTED when the statement failed), then NULL */
+	r = PQgetResult(pc->c);
+	if (!ret) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			ret = fail_res(pc, r, err, "commit");
+		else if (!strcmp(PQcmdStatus(r), "ROLLBACK"))
+			ret = aiv_fail(err, AIV_EIO, "database error during commit: the "
+				       "transaction had failed and was rolled back");
+	}
+	PQclear(r);
+	if (!r || PQstatus(pc->c) != CONNECTION_OK)
+		goto out;
+	while ((r = PQgetResult(pc->c)))
+		PQclear(r);
+	/* the Sync's */
+	r = PQgetResult(pc->c);
+	if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !ret)
+		ret = fail_res(pc, r, err, "commit");
+	PQclear(r);
+out:
+	if (PQstatus(pc->c) == CONNECTION_OK && !PQexitPipelineMode(pc->c) && !ret)
+		ret = aiv_fail(err, AIV_EIO, "database error during commit: %s",
+			       PQerrorMessage(pc->c));
+	/* committed, or the session is gone (the server rolled back or committed) */
+	if (!ret || PQstatus(pc->c) != CONNECTION_OK)
+		pc->in_tx = 0;
+	return ret;
+}
+
 static int have(struct pg_stmt *ps, int col)
 {
 	return ps->res && ps->row >= 0 && ps->row < ps->nrows && col >= 0 &&
@@ -1333,6 +1429,7 @@ const struct store_backend store_pg_backend = {
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.step_commit = pg_step_commit,
 	.col_text = pg_col_text,
 	.col_bytes = pg_col_bytes,
 	.col_blob = pg_col_blob,

@@ -30,7 +30,8 @@
 	X(PQtransactionStatus) X(PQstatus) X(PQsetNoticeProcessor) X(PQgetlength)     \
 	X(PQfname) X(PQexecPrepared) X(PQexecParams) X(PQconninfoParse)               \
 	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
-	X(PQgetResult)
+	X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)      \
+	X(PQsendQueryPrepared) X(PQsendQueryParams)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -247,4 +248,33 @@ int PQputCopyEnd(PGconn *conn, const char *errormsg)
 PGresult *PQgetResult(PGconn *conn)
 {
 	return loaded() ? lz.PQgetResult(conn) : NULL;
+}
+
+/* pipeline mode (libpq 14+): a statement and the COMMIT in one round trip */
+int PQenterPipelineMode(PGconn *conn)
+{
+	return loaded() ? lz.PQenterPipelineMode(conn) : 0;
+}
+
+int PQexitPipelineMode(PGconn *conn)
+{
+	return loaded() ? lz.PQexitPipelineMode(conn) : 0;
+}
+
+int PQpipelineSync(PGconn *conn)
+{
+	return loaded() ? lz.PQpipelineSync(conn) : 0;
+}
+
+int PQsendQueryPrepared(PGconn *conn, const char *name, int n, const char *const *vals,
+			const int *lens, const int *fmts, int result_fmt)
+{
+	return loaded() ? lz.PQsendQueryPrepared(conn, name, n, vals, lens, fmts, result_fmt) : 0;
+}
+
+int PQsendQueryParams(PGconn *conn, const char *command, int n, const Oid *types,
+		      const char *const *vals, const int *lens, const int *fmts, int result_fmt)
+{
+	return loaded() ? lz.PQsendQueryParams(conn, command, n, types, vals, lens, fmts,
+					       result_fmt) : 0;
 }

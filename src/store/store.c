@@ -330,6 +330,11 @@ int store_memory(struct store *s, int64_t *mmap_bytes, int64_t *cache_kib)
 	return store_sqlite_memory_read(s->conn, mmap_bytes, cache_kib);
 }
 
+int64_t store_statements(const struct store *s)
+{
+	return s->statements;
+}
+
 const char *store_uri(const struct store *s)
 {
 	return s->uri;
@@ -360,6 +365,28 @@ int store_commit(struct store *s, struct aiv_err *err)
 		/* deferred foreign keys fail here: the transaction is still open */
 		return ret;
 	}
+	s->in_tx = 0;
+	return 0;
+}
+
+int store_step_commit(struct store_stmt *st, struct aiv_err *err)
+{
+	struct store *s = st->owner;
+	int rc;
+
+	if (!s->in_tx)
+		return aiv_fail(err, AIV_EINTERNAL, "commit without a transaction");
+	if (!s->be->step_commit) {
+		rc = store_step(st, err);
+		store_reset(st);
+		return rc < 0 ? rc : store_commit(s, err);
+	}
+	st->running = 1;
+	s->statements += 2;
+	rc = s->be->step_commit(s->conn, st->impl, err);
+	store_reset(st);
+	if (rc)
+		return rc;
 	s->in_tx = 0;
 	return 0;
 }

@@ -109,6 +109,8 @@ int store_open(struct store **out, const char *uri, unsigned flags,
  * PostgreSQL).  Tests count statements with it (t9086, t9088).
  */
 void store_close(struct store *s);
+/* The statements this handle ran so far, as AIVALUE_STORE_STATS counts them. */
+int64_t store_statements(const struct store *s);
 /* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
 int store_is_pg_uri(const char *uri);
 /* "sqlite" or "postgresql". */
@@ -129,6 +131,15 @@ int store_schema_latest(void);
 
 /* Write transaction (SQLite: BEGIN IMMEDIATE; waits up to the busy timeout). */
 int store_begin(struct store *s, struct aiv_err *err);
+/*
+ * Run st (an INSERT, UPDATE or DELETE: no rows) as the transaction's last
+ * statement, then commit: on PostgreSQL both in one round trip (libpq's
+ * pipeline mode).  0: committed.  An error of st or of the COMMIT leaves
+ * the transaction open for store_rollback, as store_step and store_commit
+ * do; nothing of it is committed when st failed.  Counted as two
+ * statements.  st is reset.
+ */
+int store_step_commit(struct store_stmt *st, struct aiv_err *err);
 int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);

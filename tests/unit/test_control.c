@@ -19,6 +19,7 @@
 #include "catalog/catalog.h"
 #include "control/control.h"
 #include "core/cjson.h"
+#include "core/hash.h"
 #include "core/timeutil.h"
 #include "org/org.h"
 #include "cli/cmd.h"
@@ -438,6 +439,65 @@ static void test_log_insert_sizes(void **state)
 }
 
 /*
+ * The statements of one group commit (issue 18: each is a round trip on
+ * PostgreSQL): BEGIN, the objects' mark, one read for the phase verdict,
+ * the overdue items, the decision log's pending rows and its newest seq,
+ * the ledger head, the ledger entry, the UPDATE chaining the pending row,
+ * the rows' INSERT and COMMIT: 8 (10 when the verdict, the overdue items
+ * and the pending rows were three reads).  The row left pending before
+ * is chained with the batch: rows 1..5 in two batches, none pending.
+ */
+static void test_commit_statements(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request reqs[3];
+	struct control_decision outs[3];
+	struct aiv_err errs[3], err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	const char *rec = "{\"note\": \"left pending\"}";
+	char digest[SHA256_HEX], problem[200];
+	struct store_stmt *st;
+	int64_t before, rows, batches, n;
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < 3; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+		reqs[i].context = cj;
+	}
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, 1, outs, errs, &err), 0);
+	control_decision_release(&outs[0]);
+	sha256_hex(rec, strlen(rec), digest);
+	st = store_prepare(f->s, "INSERT INTO decision_log(seq, id, kind, time, record, digest)"
+			   " VALUES (2, 'x-2', 'note', '2026-12-07T16:00:00Z', ?, ?)", &err);
+	assert_non_null(st);
+	store_bind_text(st, 1, rec);
+	store_bind_text(st, 2, digest);
+	assert_int_equal(store_step(st, &err), STORE_DONE);
+	store_reset(st);
+	before = store_statements(f->s);
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, 3, outs, errs, &err), 0);
+	assert_int_equal(store_statements(f->s) - before, 8);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(outs[i].outcome, CONTROL_ALLOW);
+		control_decision_release(&outs[i]);
+	}
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 5);
+	assert_int_equal(batches, 2);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) * 100 + max(seq) FROM decision_log"
+					 " WHERE batch_seq IS NOT NULL", &n, &err), 0);
+	assert_int_equal(n, 505);
+	control_engine_free(eng);
+	json_decref(cj);
+}
+
+/*
  * Evaluated against one snapshot, committed after the workflow became
  * supervised: the commit evaluates again, so the recorded decision is the
  * one in force at commit (escalate), never the stale allow.  A request that became bad input
@@ -636,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_insert_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readiness_next_due, setup, teardown),

@@ -635,6 +635,57 @@ static void bulk_deferred(void **state)
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup_sqlite, teardown), \
 		 cmocka_unit_test_setup_teardown(fn, setup_pg, teardown)
 
+/*
+ * store_step_commit: a write and the COMMIT in one round trip on
+ * PostgreSQL (pipeline mode).  It commits the whole transaction; when the
+ * write fails nothing of the transaction is committed, the transaction
+ * stays open for store_rollback, and the connection works afterwards.
+ */
+static void step_commit(void **state)
+{
+	const char *uri = uri_of(state);
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *ins;
+	int64_t n;
+
+	exec_ok(s, "CREATE TABLE t_sc(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+	ins = prep_ok(s, "INSERT INTO t_sc(id, v) VALUES (?, ?)");
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_int(ins, 1, 1);
+	store_bind_text(ins, 2, "one");
+	assert_int_equal(store_step_done(ins, &err), 0);
+	store_bind_int(ins, 1, 2);
+	store_bind_text(ins, 2, "two");
+	assert_int_equal(store_step_commit(ins, &err), 0);
+	assert_false(store_in_tx(s));
+	assert_int_equal(store_changes(s), 1);
+	assert_int_equal(store_query_int(s, "SELECT count(*) * 10 + max(id) FROM t_sc", &n, &err), 0);
+	assert_int_equal(n, 22);
+	/* the last write fails (id 2 exists): row 3 is not committed either */
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_int(ins, 1, 3);
+	store_bind_text(ins, 2, "three");
+	assert_int_equal(store_step_done(ins, &err), 0);
+	store_bind_int(ins, 1, 2);
+	store_bind_text(ins, 2, "again");
+	assert_int_not_equal(store_step_commit(ins, &err), 0);
+	assert_non_null(strstr(err.msg, "UNIQUE") ? err.msg : strstr(err.msg, "unique"));
+	assert_true(store_in_tx(s));
+	store_rollback(s);
+	aiv_err_clear(&err);
+	assert_int_equal(store_query_int(s, "SELECT count(*) * 10 + max(id) FROM t_sc", &n, &err), 0);
+	assert_int_equal(n, 22);
+	/* and the connection goes on: the next transaction commits */
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_int(ins, 1, 4);
+	store_bind_text(ins, 2, "four");
+	assert_int_equal(store_step_commit(ins, &err), 0);
+	assert_int_equal(store_query_int(s, "SELECT count(*) * 10 + max(id) FROM t_sc", &n, &err), 0);
+	assert_int_equal(n, 34);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +696,7 @@ int main(void)
 		BOTH(tables_and_ids),
 		BOTH(bulk_insert),
 		BOTH(bulk_deferred),
+		BOTH(step_commit),
 		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
 		cmocka_unit_test(bad_uri_names_the_field),
 	};

@@ -548,6 +548,20 @@ int ledger_verify_progress(struct store *s, int64_t expect_seq, const char *expe
 	return rc;
 }
 
+/* The row a ledger SELECT of seq, time, actor, action, subject, payload, prev_hash, hash is on. */
+static void row_read(struct store_stmt *st, struct ledger_row *row)
+{
+	row->seq = store_col_int(st, 0);
+	row->time = store_col_text(st, 1);
+	row->actor = store_col_text(st, 2);
+	row->action = store_col_text(st, 3);
+	row->subject = store_col_text(st, 4);
+	row->payload = store_col_text(st, 5);
+	row->payload_len = store_col_bytes(st, 5);
+	row->prev_hash = store_col_text(st, 6);
+	row->hash = store_col_text(st, 7);
+}
+
 int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 		const char *action_prefix, int newest_first, int64_t limit,
 		ledger_row_fn fn, void *data, struct aiv_err *err)
@@ -580,15 +594,7 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
 	store_bind_text(st, 7, action_prefix);
 	store_bind_int(st, 8, limit > 0 ? limit : INT64_MAX);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		row.seq = store_col_int(st, 0);
-		row.time = store_col_text(st, 1);
-		row.actor = store_col_text(st, 2);
-		row.action = store_col_text(st, 3);
-		row.subject = store_col_text(st, 4);
-		row.payload = store_col_text(st, 5);
-		row.payload_len = store_col_bytes(st, 5);
-		row.prev_hash = store_col_text(st, 6);
-		row.hash = store_col_text(st, 7);
+		row_read(st, &row);
 		if (fn(&row, data))
 			break;
 	}
@@ -627,15 +633,7 @@ int ledger_walk_seqs(struct store *s, const int64_t *seqs, size_t n, ledger_row_
 			else
 				store_bind_null(st, (int)i + 1); /* matches nothing */
 		while ((rc = store_step(st, err)) == STORE_ROW) {
-			row.seq = store_col_int(st, 0);
-			row.time = store_col_text(st, 1);
-			row.actor = store_col_text(st, 2);
-			row.action = store_col_text(st, 3);
-			row.subject = store_col_text(st, 4);
-			row.payload = store_col_text(st, 5);
-			row.payload_len = store_col_bytes(st, 5);
-			row.prev_hash = store_col_text(st, 6);
-			row.hash = store_col_text(st, 7);
+			row_read(st, &row);
 			if ((stop = fn(&row, data)))
 				break;
 		}

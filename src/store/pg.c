@@ -1037,8 +1037,12 @@ static int pg_step_commit(void *conn, void *stmt, struct aiv_err *err)
 		ret = fail_res(pc, r, err, PQstatus(pc->c) == CONNECTION_OK ? "step" : "commit");
 	}
 	PQclear(r);
-	if (!r || PQstatus(pc->c) != CONNECTION_OK)
+	if (!r || PQstatus(pc->c) != CONNECTION_OK) {
+		/* the statement ran, the COMMIT's answer never came: not committed, as far as we know */
+		if (!ret)
+			ret = fail_res(pc, NULL, err, "commit");
 		goto out;
+	}
 	while ((r = PQgetResult(pc->c)))
 		PQclear(r);
 	/* the COMMIT's (PGRES_PIPELINE_ABORTED when the statement failed), then NULL */
@@ -1064,6 +1068,21 @@ out:
 	if (PQstatus(pc->c) == CONNECTION_OK && !PQexitPipelineMode(pc->c) && !ret)
 		ret = aiv_fail(err, AIV_EIO, "database error during commit: %s",
 			       PQerrorMessage(pc->c));
+	if (PQstatus(pc->c) == CONNECTION_OK && PQpipelineStatus(pc->c) != PQ_PIPELINE_OFF) {
+		/*
+		 * Still in pipeline mode (a queued result never came): no later
+		 * statement could run on this session, and it would look healthy.
+		 * A new one (the server ends this one's transaction: rolled back,
+		 * or committed if its COMMIT had already run).
+		 */
+		struct aiv_err lost = AIV_ERR_INIT;
+		if (!ret)
+			ret = aiv_fail(err, AIV_EIO, "database error during commit: the session "
+				       "could not leave pipeline mode; it may or may not have "
+				       "committed");
+		(void)reconnect(pc, &lost);
+		pc->in_tx = 0;
+	}
 	/* committed, or the session is gone (the server rolled back or committed) */
 	if (!ret || PQstatus(pc->c) != CONNECTION_OK)
 		pc->in_tx = 0;

@@ -31,6 +31,7 @@
 	X(PQfname) X(PQexecPrepared) X(PQexecParams) X(PQconninfoParse)               \
 	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
 	X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)      \
+	X(PQpipelineStatus)                                                         \
 	X(PQsendQueryPrepared) X(PQsendQueryParams)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
@@ -64,6 +65,11 @@ void PQclear(PGresult *res)
 {
 	if (loaded())
 		lz.PQclear(res);
+}
+
+PGpipelineStatus PQpipelineStatus(const PGconn *conn)
+{
+	return loaded() ? lz.PQpipelineStatus(conn) : PQ_PIPELINE_OFF;
 }
 
 PGresult *PQexec(PGconn *conn, const char *query)

@@ -217,11 +217,11 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		{ OPT_BOOL, 0, "no-warm", &no_warm, NULL,
 		  "do not keep the playbook cache warm in the background" },
 		{ OPT_INT, 0, "db-mmap", &db_mmap, "MIB",
-		  "SQLite: map at most this much of the database file into memory (default "
+		  "SQLite: map at most this much of the database file into memory, up to 2047 (default "
 		  AIV_STR(SERVE_DB_MMAP_MIB) "; 0: read it through the page cache only)" },
 		{ OPT_INT, 0, "db-cache", &db_cache, "MIB",
-		  "SQLite: the page cache of each connection (default " AIV_STR(SERVE_DB_CACHE_MIB)
-		  ")" },
+		  "SQLite: the page cache of each connection, at least 1 (default "
+		  AIV_STR(SERVE_DB_CACHE_MIB) ")" },
 		{ OPT_STRING, 0, "tls-cert", &tls_cert, "FILE",
 		  "serve HTTPS with this PEM certificate (chain) ..." },
 		{ OPT_STRING, 0, "tls-key", &tls_key, "FILE", "... and this PEM private key" },
@@ -302,8 +302,13 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		usage_with_options(usage, opts, 1);
 		return 2;
 	}
-	if (db_mmap < 0 || db_mmap > 1 << 20 || db_cache < 0 || db_cache > 1 << 20) {
-		fprintf(stderr, "error: --db-mmap and --db-cache take MiB from 0 to 1048576\n");
+	/* SQLite maps at most SQLITE_MAX_MMAP_SIZE (0x7fff0000) and would cap a larger window silently */
+	if (db_mmap < 0 || db_mmap > 2047) {
+		fprintf(stderr, "error: --db-mmap takes MiB from 0 to 2047 (SQLite maps at most 2 GiB)\n");
+		return 2;
+	}
+	if (db_cache < 1 || db_cache > 1 << 20) {
+		fprintf(stderr, "error: --db-cache takes MiB from 1 to 1048576\n");
 		return 2;
 	}
 	/* every connection opened from here on: the workers', the warmer's (docs/deploy.md) */

@@ -48,7 +48,13 @@ test_expect_success !SQLITE 'PostgreSQL: no SQLite memory gauges, the options ac
 
 test_expect_success 'a size out of range is refused before serving' '
 	test_must_fail --exit=2 aivalue serve --db-mmap -1 2>err &&
-	test_grep "db-mmap and --db-cache take MiB" err
+	test_grep "db-mmap takes MiB from 0 to 2047" err &&
+	: beyond 2047 MiB SQLite would cap the window without a word &&
+	test_must_fail --exit=2 aivalue serve --db-mmap 4096 2>err &&
+	test_grep "db-mmap takes MiB from 0 to 2047" err &&
+	: a page cache of nothing is not a setting &&
+	test_must_fail --exit=2 aivalue serve --db-cache 0 2>err &&
+	test_grep "db-cache takes MiB from 1 to 1048576" err
 '
 
 test_done

@@ -18,20 +18,42 @@ fi
 
 . "$TEST_ROOT/tests/oidc/sso-lib.sh"
 
-# hole PORT: accept connections on PORT and never answer (in the background)
+# hole PORT: accept connections on PORT and never answer (in the background).
+# The port is the provider's, just stopped: under load it was still taken
+# for a moment now and then (EADDRINUSE), so the bind is tried again for
+# 30 s, and what holds it is printed if it stays taken.  "ready" is matched
+# as a whole line: the error's "Address already in use" contains it, and
+# matched as a word the failed bind passed for a hole.
 HOLE_PID=
 hole() {
 	python3 -S -c "
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16); print('ready', flush=True)
+import socket, subprocess, sys, time
+port, end = int(sys.argv[1]), time.monotonic() + 30
+while True:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(('127.0.0.1', port))
+        break
+    except OSError as e:
+        s.close()
+        if time.monotonic() > end:
+            print('bind failed:', e, flush=True)
+            subprocess.run(['ss', '-tanp', 'sport = :%d' % port])
+            sys.exit(1)
+        time.sleep(0.1)
+s.listen(16); print('ready', flush=True)
 held = []
 while True:
     held.append(s.accept()[0])
     print('accepted', flush=True)
 " "$1" >hole.out 2>&1 &
 	HOLE_PID=$! &&
-	wait_for grep -q ready hole.out
+	wait_for grep -qx -e ready -e "bind failed:.*" hole.out &&
+	if ! grep -qx ready hole.out
+	then
+		sed "s/^/# hole: /" hole.out &&
+		return 1
+	fi
 }
 stop_hole() {
 	if test -n "$HOLE_PID"

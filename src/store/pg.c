@@ -916,12 +916,39 @@ static int ensure_prepared(struct pg_stmt *ps, struct aiv_err *err)
 	return ret;
 }
 
+/* A statement's bound parameters as libpq takes them: three arrays (params_release). */
+struct pq_params {
+	const char **vals;
+	int *lens, *fmts;
+};
+
+static void params_get(const struct pg_stmt *ps, struct pq_params *pp)
+{
+	int i;
+
+	pp->vals = xcalloc((size_t)ps->nparams + 1, sizeof(*pp->vals));
+	pp->lens = xcalloc((size_t)ps->nparams + 1, sizeof(*pp->lens));
+	pp->fmts = xcalloc((size_t)ps->nparams + 1, sizeof(*pp->fmts));
+	for (i = 0; i < ps->nparams; i++) {
+		pp->vals[i] = ps->p[i].val;
+		pp->lens[i] = ps->p[i].len;
+		pp->fmts[i] = ps->p[i].fmt;
+	}
+}
+
+static void params_release(struct pq_params *pp)
+{
+	free(pp->vals);
+	free(pp->lens);
+	free(pp->fmts);
+}
+
 static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 {
 	struct pg_conn *pc = conn;
 	struct pg_stmt *ps = stmt;
-	const char **vals;
-	int *lens, *fmts, i, ret;
+	struct pq_params pp;
+	int ret;
 	PGresult *r;
 
 	if (ps->ran) {
@@ -935,18 +962,9 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 	}
 	if ((ret = ready(pc, err)) || (ret = ensure_prepared(ps, err)))
 		return ret;
-	vals = xcalloc((size_t)ps->nparams + 1, sizeof(*vals));
-	lens = xcalloc((size_t)ps->nparams + 1, sizeof(*lens));
-	fmts = xcalloc((size_t)ps->nparams + 1, sizeof(*fmts));
-	for (i = 0; i < ps->nparams; i++) {
-		vals[i] = ps->p[i].val;
-		lens[i] = ps->p[i].len;
-		fmts[i] = ps->p[i].fmt;
-	}
-	r = PQexecPrepared(pc->c, ps->name, ps->nparams, vals, lens, fmts, 0);
-	free(vals);
-	free(lens);
-	free(fmts);
+	params_get(ps, &pp);
+	r = PQexecPrepared(pc->c, ps->name, ps->nparams, pp.vals, pp.lens, pp.fmts, 0);
+	params_release(&pp);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 		pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
@@ -985,8 +1003,8 @@ static int pg_step_commit(void *conn, void *stmt, struct aiv_err *err)
 {
 	struct pg_conn *pc = conn;
 	struct pg_stmt *ps = stmt;
-	const char **vals;
-	int *lens, *fmts, i, ret, sent;
+	struct pq_params pp;
+	int ret, sent;
 	PGresult *r;
 
 	if ((ret = ready(pc, err)) || (ret = ensure_prepared(ps, err)))
@@ -997,20 +1015,11 @@ static int pg_step_commit(void *conn, void *stmt, struct aiv_err *err)
 			return ret;
 		return pg_exec(conn, "COMMIT", err);
 	}
-	vals = xcalloc((size_t)ps->nparams + 1, sizeof(*vals));
-	lens = xcalloc((size_t)ps->nparams + 1, sizeof(*lens));
-	fmts = xcalloc((size_t)ps->nparams + 1, sizeof(*fmts));
-	for (i = 0; i < ps->nparams; i++) {
-		vals[i] = ps->p[i].val;
-		lens[i] = ps->p[i].len;
-		fmts[i] = ps->p[i].fmt;
-	}
-	sent = PQsendQueryPrepared(pc->c, ps->name, ps->nparams, vals, lens, fmts, 0) &&
+	params_get(ps, &pp);
+	sent = PQsendQueryPrepared(pc->c, ps->name, ps->nparams, pp.vals, pp.lens, pp.fmts, 0) &&
 	       PQsendQueryParams(pc->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
 	       PQpipelineSync(pc->c);
-	free(vals);
-	free(lens);
-	free(fmts);
+	params_release(&pp);
 	ps->ran = 1;
 	if (!sent) {
 		int k;

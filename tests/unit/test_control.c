@@ -685,6 +685,101 @@ static void test_durations(void **state)
 	assert_int_equal(control_parse_duration("P1H", &us), -1);
 }
 
+/*
+ * The arguments' digest is the SHA-256 of their canonical JSON, the object
+ * {"agent", "action", "resource", "on_behalf_of" (null when none),
+ * "context"} serialised by cjson: evaluate.c writes that text out
+ * directly, and this checks it byte for byte against building the object
+ * with jansson and serialising it, over contexts of every JSON type,
+ * escapes and non-ASCII text, with and without on_behalf_of.
+ */
+static void test_args_digest(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const contexts[] = {
+		NULL,
+		"{}",
+		"{\"amount\": 5}",
+		"{\"amount\": 5, \"confidence\": 0.97, \"z\": true, \"a\": false}",
+		"{\"note\": \"caf\u00e9 \\\"q\\\" \\\\ \\n\\t\\u0001 \u2603\", \"\u00e9t\u00e9\": 1}",
+		"{\"list\": [1, 2.5, -0.125, \"x\", [true]], \"rec\": {\"b\": 1.5e3, \"a\": 123456789012}}",
+	};
+	static const char *const actions[] = { "pay", "pay \"now\"\\", "r\u00e9gler" };
+	struct control_engine *eng;
+	struct aiv_err err = AIV_ERR_INIT;
+	size_t c, a, o;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	for (c = 0; c < ARRAY_SIZE(contexts); c++)
+		for (a = 0; a < ARRAY_SIZE(actions); a++)
+			for (o = 0; o < 2; o++) {
+				struct control_request req;
+				struct control_pending *p = NULL;
+				json_t *ctx = contexts[c] ? json_loads(contexts[c], 0, NULL) : NULL;
+				json_t *args;
+				char *text, want[SHA256_HEX];
+
+				if (contexts[c])
+					assert_non_null(ctx);
+				memset(&req, 0, sizeof(req));
+				req.agent = "bot";
+				req.action = actions[a];
+				req.resource = "Invoice::\"i-\u00fc\\\"1\"";
+				req.on_behalf_of = o ? "ana" : NULL;
+				req.context = ctx;
+				args = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "agent", req.agent,
+						 "action", req.action, "resource", req.resource,
+						 "on_behalf_of", req.on_behalf_of, "context",
+						 ctx ? json_incref(ctx) : json_object());
+				assert_non_null(args);
+				text = cjson_dumps(args);
+				sha256_hex(text, strlen(text), want);
+				if (control_evaluate(eng, &req, &p, &err))
+					fail_msg("evaluate %zu/%zu/%zu: %s", c, a, o, err.msg);
+				assert_string_equal(control_pending_decision(p)->digest, want);
+				control_pending_free(p);
+				free(text);
+				json_decref(args);
+				json_decref(ctx);
+			}
+	control_engine_free(eng);
+}
+
+/*
+ * A name that is not UTF-8 (a stray byte from a shell: decide --action)
+ * is refused naming the field, not serialised: jansson refused to pack it
+ * and the serialiser was handed NULL (a crash before).
+ */
+static void test_names_not_utf8(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = { "pa\xffy", "pa\xc3", "\xed\xa0\x80", "\xe0\x80\x80",
+					    "\xf4\x90\x80\x80" };
+	struct control_engine *eng;
+	struct aiv_err err = AIV_ERR_INIT;
+	size_t i, field;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	for (field = 0; field < 2; field++)
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			struct control_request req;
+			struct control_pending *p = NULL;
+			char res[64];
+
+			memset(&req, 0, sizeof(req));
+			snprintf(res, sizeof(res), "Invoice::\"%s\"", bad[i]);
+			req.agent = "bot";
+			req.action = field ? "pay" : bad[i];
+			req.resource = field ? res : "Invoice::\"i1\"";
+			aiv_err_clear(&err);
+			assert_int_equal(control_evaluate(eng, &req, &p, &err), AIV_EINPUT);
+			assert_null(p);
+			assert_string_equal(err.msg, field ? "resource is not valid UTF-8"
+						       : "action is not valid UTF-8");
+		}
+	control_engine_free(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +795,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readiness_next_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_not_utf8, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
 	cli_register_schema();

@@ -201,6 +201,28 @@ static char *w_uri;
 
 #define WRITER_MAX_BATCH 4096 /* decisions per transaction */
 
+#define JOB_ALIGN(x) (((x) + 15) & ~(size_t)15)
+
+/*
+ * A job for n requests, zeroed, in one allocation: the job, then its
+ * arrays (four callocs and four frees per decision before; the
+ * allocator was 14% of the worker threads' CPU samples).
+ */
+static struct decide_job *job_new(size_t n)
+{
+	size_t v_at = JOB_ALIGN(sizeof(struct decide_job));
+	size_t outs_at = JOB_ALIGN(st_add(v_at, st_mult(n, sizeof(struct control_pending *))));
+	size_t errs_at = JOB_ALIGN(st_add(outs_at, st_mult(n, sizeof(struct control_decision))));
+	char *b = xcalloc(1, st_add(errs_at, st_mult(n, sizeof(struct aiv_err))));
+	struct decide_job *job = (struct decide_job *)(void *)b;
+
+	job->n = n;
+	job->v = (struct control_pending **)(void *)(b + v_at);
+	job->outs = (struct control_decision *)(void *)(b + outs_at);
+	job->errs = (struct aiv_err *)(void *)(b + errs_at);
+	return job;
+}
+
 static void job_free(struct decide_job *job)
 {
 	size_t i;
@@ -209,10 +231,7 @@ static void job_free(struct decide_job *job)
 		control_pending_free(job->v[i]);
 		control_decision_release(&job->outs[i]);
 	}
-	free(job->v);
-	free(job->outs);
-	free(job->errs);
-	free(job);
+	free(job); /* the arrays are in the same block (job_new) */
 }
 
 /*
@@ -704,6 +723,8 @@ static void job_answer(struct decide_job *job, struct http_response *res)
 	res->status = 200;
 	res->content_type = "application/json";
 	strbuf_reset(sb);
+	/* one allocation for the answer (a decision is about 450 bytes) */
+	strbuf_grow(sb, job->batch ? 600 * job->n : 600);
 	if (!job->batch) {
 		decision_text(sb, &job->outs[0]);
 		strbuf_addch(sb, '\n');
@@ -796,13 +817,9 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 			      http_decided_fn then, void *data)
 {
 	struct aiv_err err = AIV_ERR_INIT;
-	struct decide_job *job = xcalloc(1, sizeof(*job));
+	struct decide_job *job = job_new(1);
 
-	job->n = 1;
 	job->token_id = req->token.id;
-	job->v = xcalloc(1, sizeof(*job->v));
-	job->outs = xcalloc(1, sizeof(*job->outs));
-	job->errs = xcalloc(1, sizeof(*job->errs));
 	job->then = then;
 	job->then_data = data;
 	__atomic_add_fetch(&dt_inflight, 1, __ATOMIC_ACQ_REL);
@@ -895,13 +912,9 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		goto out;
 	}
 	/* evaluate here, in parallel with the other worker threads */
-	job = xcalloc(1, sizeof(*job));
-	job->n = n;
+	job = job_new(n);
 	job->batch = batch;
 	job->token_id = req->token.id;
-	job->v = xcalloc(n, sizeof(*job->v));
-	job->outs = xcalloc(n, sizeof(*job->outs));
-	job->errs = xcalloc(n, sizeof(*job->errs));
 	for (;;) {
 		int refused = 0;
 		nrecord = 0;

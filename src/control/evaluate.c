@@ -67,9 +67,19 @@ static int check_context(const json_t *ctx, struct aiv_err *err)
 	return 0;
 }
 
+/*
+ * s as a C string in out[n], cut at a NUL or at n - 1 bytes: what
+ * snprintf("%.*s") gave, without the format parsing (five calls per
+ * decision).
+ */
 static void str_of(const struct cedar_str *s, char *out, size_t n)
 {
-	snprintf(out, n, "%.*s", (int)s->n, s->p);
+	size_t len = strnlen(s->p, s->n);
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, s->p, len);
+	out[len] = '\0';
 }
 
 static const struct cedar_entity *find_entity(const struct control_snapshot *sn,

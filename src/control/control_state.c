@@ -199,8 +199,20 @@ static int check_decision_log(struct store *s, struct ledger_state_report *r,
 					 "its digest is %.12s...", have, store_col_text(st, 3));
 			continue;
 		}
-		if (strcmp(store_col_text(st, 1), "decision"))
+		if (strcmp(store_col_text(st, 1), "decision")) {
+			/* a transition has no index columns: one given an agent
+			 * would be counted as that agent's decision (cost) */
+			static const char *const cols[] = { "agent", "action", "outcome",
+							    "time_us" };
+			size_t c;
+			for (c = 0; c < 4; c++)
+				if (!store_col_is_null(st, 4 + (int)c))
+					ledger_state_add(r, "decision_log", id, "%s is '%s' but a %s"
+							 " row has none", cols[c],
+							 store_col_text(st, 4 + (int)c),
+							 store_col_text(st, 1));
 			continue;
+		}
 		rec = json_loadb(store_col_text(st, 2), store_col_bytes(st, 2), 0, NULL);
 		if (!rec) {
 			ledger_state_add(r, "decision_log", id, "the record is not JSON");

@@ -123,6 +123,12 @@ test_expect_success 'decision_log.outcome edited is caught' '
 	state_fails outcome "^error: table decision_log, row dec-[0-9a-f]*: outcome is .allow. but the record says .deny."
 '
 
+test_expect_success 'a transition row given an agent (counted as its decision by cost) is caught' '
+	tamper trans "UPDATE decision_log SET agent = '\''claims-bot'\'', time_us = 1 WHERE kind = '\''transition'\''" &&
+	state_fails trans "^error: table decision_log, row [^:]*: agent is .claims-bot. but a transition row has none" \
+		"^error: table decision_log, row [^:]*: time_us is .1. but a transition row has none"
+'
+
 test_expect_success 'an exception item approved behind the ledger is caught' '
 	tamper exc "UPDATE exceptions SET state = '\''approved'\'', approver = '\''ana'\''" &&
 	state_fails exc "^error: table exceptions, row exc-[0-9a-f]*: state is approved but the ledger says pending"

@@ -18,6 +18,7 @@
 #include "apply/apply.h"
 #include "catalog/catalog.h"
 #include "control/control.h"
+#include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/hash.h"
 #include "core/timeutil.h"
@@ -780,6 +781,57 @@ static void test_names_not_utf8(void **state)
 	control_engine_free(eng);
 }
 
+struct day_sum {
+	int rows;
+	int64_t decisions;
+	char agent[32], owner[32];
+};
+
+static int add_day(const struct control_agent_day *d, void *data)
+{
+	struct day_sum *sum = data;
+
+	sum->rows++;
+	sum->decisions += d->decisions;
+	snprintf(sum->agent, sizeof(sum->agent), "%s", d->agent);
+	snprintf(sum->owner, sizeof(sum->owner), "%s", d->owner ? d->owner : "");
+	return 0;
+}
+
+/*
+ * The agent days count decisions only: an escalation's transition row
+ * (kind 'transition', no agent) is in the same table and is not counted,
+ * now that the count is taken from the agent index without the kind.
+ */
+static void test_agent_days(void **state)
+{
+	struct fixture *f = *state;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct day_sum sum;
+	int64_t all = 0, trans = 0;
+
+	setenv("AIVALUE_FAKE_TIME", "2026-03-02T10:00:00Z", 1);
+	assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(decide(f, 0, "{\"amount\": 500}", NULL, NULL, &d), CONTROL_ESCALATE);
+	control_decision_release(&d);
+	assert_int_equal(decide(f, 0, "{\"amount\": 5, \"vendor\": \"blocked\"}", NULL, NULL, &d),
+			 CONTROL_DENY);
+	control_decision_release(&d);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log", &all, &err), 0);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log WHERE kind ="
+					 " 'transition'", &trans, &err), 0);
+	assert_true(trans >= 1);
+	assert_int_equal(all, 3 + trans);
+	memset(&sum, 0, sizeof(sum));
+	assert_int_equal(control_each_agent_day(f->s, add_day, &sum, &err), 0);
+	assert_int_equal(sum.rows, 1);
+	assert_int_equal(sum.decisions, 3);
+	assert_string_equal(sum.agent, "bot");
+	assert_string_equal(sum.owner, "ana");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -797,6 +849,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readiness_next_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_not_utf8, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_days, setup, teardown),
 		cmocka_unit_test(test_durations),
 	};
 	cli_register_schema();

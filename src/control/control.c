@@ -102,9 +102,27 @@ void control_new_id(char *out, size_t n, const char *prefix)
 	snprintf(out, n, "%s-%012llx%s", prefix, (unsigned long long)t, hex);
 }
 
+/*
+ * Built with the object calls rather than json_pack, whose format parsing
+ * was 1.5% of the HTTP worker threads' CPU (every decision's context gets
+ * its workflow this way).  NULL, as json_pack gave, when a string is not
+ * UTF-8.
+ */
 json_t *control_uidj(const char *type, const char *id)
 {
-	return json_pack("{s:{s:s, s:s}}", "__entity", "type", type, "id", id);
+	json_t *t = json_string(type), *i = json_string(id), *e, *o;
+
+	if (!t || !i) {
+		json_decref(t);
+		json_decref(i);
+		return NULL;
+	}
+	e = json_object();
+	o = json_object();
+	json_object_set_new_nocheck(e, "type", t);
+	json_object_set_new_nocheck(e, "id", i);
+	json_object_set_new_nocheck(o, "__entity", e);
+	return o;
 }
 
 int control_step_texts(struct store_stmt *st, char ***out, size_t *n, struct aiv_err *err)

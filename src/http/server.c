@@ -94,12 +94,8 @@
  * the read buffer live in it).  Larger than HTTP_MAX_URI and
  * HTTP_MAX_HEAD so that heads over our limits still reach on_request and
  * get a JSON answer; beyond it libmicrohttpd answers 414/431 in HTML.
- * libmicrohttpd 0.9.75 zeroes the whole pool before every request on a
- * keep-alive connection, so its size is paid per request: 48 KiB leaves
- * 16 KiB above our head limit (a 48,000-byte head still gets our JSON
- * 431) and zeroes a quarter less than 64 KiB did.
  */
-#define CONN_MEMORY (48u * 1024)
+#define CONN_MEMORY (64u * 1024)
 #define REAPER_TICK_US 50000          /* the reaper looks every 50 ms */
 #define RESERVED_HEAD_US 2000000      /* head deadline on a reserved connection */
 #define EVICT_MIN_IDLE_US 250000      /* evict only connections idle this long */

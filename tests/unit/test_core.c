@@ -491,6 +491,65 @@ static void time_parse_fast_mutations(void **state)
 	}
 }
 
+/*
+ * time_format_us writes its digits itself; the text must be what
+ * "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ" printed, year clamped to 0..9999,
+ * over the int64 range (but its last 999,999, where rounding the seconds
+ * down overflows, before and after).
+ */
+static void time_format_as_printf(void **state)
+{
+	static const int64_t edges[] = {
+		0, -1, 1, 999999, -999999, -1000000, 86399999999, 86400000000,
+		-62167219200000000 /* 0000-01-01 */, -62167219200000001,
+		253402300799999999 /* 9999-12-31T23:59:59.999999 */, 253402300800000000,
+		INT64_MAX, INT64_MIN + 1000000,
+	};
+	uint64_t r = 88172645463325252u;
+	char out[TIME_ISO_LEN], want[96];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(edges) + 200000; i++) {
+		int64_t us, secs, frac, days, rem, y;
+		unsigned m, d;
+		if (i < ARRAY_SIZE(edges)) {
+			us = edges[i];
+		} else {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			/* most within 0000..9999, some anywhere */
+			us = i % 10 ? (int64_t)(r % UINT64_C(315537897600000000)) - 62167219200000000
+				    : (int64_t)(r >> 1) * (r & 1 ? -1 : 1);
+			if (us < INT64_MIN + 1000000)
+				us = INT64_MIN + 1000000;
+		}
+		secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+		frac = us - secs * 1000000;
+		days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+		rem = secs - days * 86400;
+		/* civil date of `days` by a day count the parser shares: back through it */
+		{
+			int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+			unsigned doe = (unsigned)(z - era * 146097);
+			unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+			unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+			d = doy - (153 * mp + 2) / 5 + 1;
+			m = mp < 10 ? mp + 3 : mp - 9;
+			y = (int64_t)yoe + era * 400 + (m <= 2);
+			assert_int_equal(time_days_from_civil(y, m, d), days);
+		}
+		if (y < 0)
+			y = 0;
+		if (y > 9999)
+			y = 9999;
+		snprintf(want, sizeof(want), "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", (int)y, m % 100,
+			 d % 100, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
+		time_format_us(us, out);
+		if (strcmp(out, want))
+			fail_msg("%lld: '%s', not '%s'", (long long)us, out, want);
+	}
+}
+
 static void time_format_round_trip(void **state)
 {
 	char out[TIME_ISO_LEN];
@@ -909,6 +968,7 @@ int main(void)
 		cmocka_unit_test(time_parse_fast_values),
 		cmocka_unit_test(time_parse_fast_refusals),
 		cmocka_unit_test(time_parse_fast_mutations),
+		cmocka_unit_test(time_format_as_printf),
 		cmocka_unit_test(time_format_round_trip),
 		cmocka_unit_test(time_fake_clock),
 		cmocka_unit_test(sha256_known_vectors),

@@ -409,6 +409,37 @@ static void time_parse_fast_values(void **state)
 		}
 }
 
+/* The fast path keeps the last day it read: days one byte apart are not it. */
+static void time_parse_fast_day_memo(void **state)
+{
+	static const char *seq[] = {
+		"2024-02-29T10:00:00Z", "2024-02-29T11:00:00Z", "2024-02-28T10:00:00Z",
+		"2024-02-29T10:00:00Z", "2024-03-29T10:00:00Z", "2025-02-28T10:00:00Z",
+		"2024-02-29 10:00:00Z", "1024-02-29T10:00:00Z", "2024-02-29T10:00:00Z",
+		"2023-02-29T10:00:00Z", /* refused after a hit on 2024-02-29 */
+		"2024-02-29T10:00:00Z",
+	};
+	static const int ymdh[][4] = {
+		{ 2024, 2, 29, 10 }, { 2024, 2, 29, 11 }, { 2024, 2, 28, 10 }, { 2024, 2, 29, 10 },
+		{ 2024, 3, 29, 10 }, { 2025, 2, 28, 10 }, { 2024, 2, 29, 10 }, { 1024, 2, 29, 10 },
+		{ 2024, 2, 29, 10 }, { 0, 0, 0, 0 }, { 2024, 2, 29, 10 },
+	};
+	int64_t us;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(seq); i++) {
+		int rc = parse_both(seq[i], &xes_format, &us);
+		if (!ymdh[i][0]) {
+			assert_int_not_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		if (us != at(ymdh[i][0], (unsigned)ymdh[i][1], (unsigned)ymdh[i][2], ymdh[i][3], 0, 0))
+			fail_msg("'%s' (after '%s'): %lld", seq[i], i ? seq[i - 1] : "", (long long)us);
+	}
+}
+
 static void time_parse_fast_refusals(void **state)
 {
 	/*
@@ -966,6 +997,7 @@ int main(void)
 		cmocka_unit_test(time_parse_forms),
 		cmocka_unit_test(time_parse_failures),
 		cmocka_unit_test(time_parse_fast_values),
+		cmocka_unit_test(time_parse_fast_day_memo),
 		cmocka_unit_test(time_parse_fast_refusals),
 		cmocka_unit_test(time_parse_fast_mutations),
 		cmocka_unit_test(time_format_as_printf),

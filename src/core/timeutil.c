@@ -69,6 +69,22 @@ int64_t time_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* v (0 <= v < 10^w) as w digits at p */
+static void put_digits(char *p, unsigned v, int w)
+{
+	while (w--) {
+		p[w] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Written digit by digit, not with snprintf: process_iso_week formats a
+ * date per case (12,000 calls and 45 M instructions of snprintf in an
+ * import of 16_bpic2019).  The text is what
+ * "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ" printed: every field is in range
+ * (the year clamped to 0..9999), so none is wider than its width.
+ */
 void time_format_us(int64_t us, char out[TIME_ISO_LEN])
 {
 	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
@@ -77,18 +93,19 @@ void time_format_us(int64_t us, char out[TIME_ISO_LEN])
 	int64_t rem = secs - days * 86400, y;
 	unsigned m, d;
 
-	char tmp[96];
-
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0)
 		y = 0;
 	if (y > 9999)
 		y = 9999;
-	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
-		 (int)y, m % 100, d % 100, (int)(rem / 3600), (int)(rem / 60 % 60),
-		 (int)(rem % 60), (int)frac);
-	memcpy(out, tmp, TIME_ISO_LEN - 1);
-	out[TIME_ISO_LEN - 1] = '\0';
+	memcpy(out, "0000-00-00T00:00:00.000000Z", TIME_ISO_LEN);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, m % 100, 2);
+	put_digits(out + 8, d % 100, 2);
+	put_digits(out + 11, (unsigned)(rem / 3600), 2);
+	put_digits(out + 14, (unsigned)(rem / 60 % 60), 2);
+	put_digits(out + 17, (unsigned)(rem % 60), 2);
+	put_digits(out + 20, (unsigned)frac, 6);
 }
 
 /* A cursor over s[0..len): nothing here reads past len. */
@@ -337,12 +354,111 @@ static int parse_in_order(const char *s, size_t len, const struct time_format *f
 	return 0;
 }
 
+/* Two digits at p as a number, or -1. */
+static int two_digits(const char *p)
+{
+	unsigned a = (unsigned char)p[0] - '0', b = (unsigned char)p[1] - '0';
+
+	return a <= 9 && b <= 9 ? (int)(a * 10 + b) : -1;
+}
+
+/*
+ * The form nearly every XES date (and most exports) takes, read at fixed
+ * places: YYYY-MM-DD, 'T' (or 't' or ' '), HH:MM:SS, optionally '.' or ','
+ * and 1 or more fraction digits, then the end, 'Z'/'z', +HH:MM, +HHMM or
+ * +HH (or '-').  Returns 1 with *us set when s[0..len) is exactly that
+ * and every field is in range, else 0 and the general parser below
+ * decides (so anything else, and every error, is its).  Same result as
+ * parse_in_order for every string it takes (test_core time_parse_fast_*);
+ * The general path cost 510 instructions a date of 16_bpic2019
+ * (callgrind: trim, the epoch check, the cursor's bounds checks), this
+ * path 300, or less when the day is the one read last.
+ */
+static int parse_iso_fast(const char *s, size_t len, int64_t *us)
+{
+	/*
+	 * The last valid YYYY-MM-DD this thread read and its day number:
+	 * a log's consecutive events mostly share their day.
+	 */
+	static _Thread_local struct {
+		char ymd[10];
+		int64_t days;
+	} last;
+	int y, mo, d, h, mi, se, oh, om = 0;
+	int64_t days, frac = 0, off = 0;
+	size_t i = 19;
+
+	if (len < 19 || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+		return 0;
+	if (!memcmp(s, last.ymd, sizeof(last.ymd))) {
+		days = last.days; /* never matches the empty start: s[4] is '-' */
+	} else {
+		if ((y = two_digits(s)) < 0 || (d = two_digits(s + 2)) < 0)
+			return 0;
+		y = y * 100 + d;
+		if ((mo = two_digits(s + 5)) < 0 || (d = two_digits(s + 8)) < 0 || mo < 1 ||
+		    mo > 12 || d < 1 || d > days_in_month(y, mo))
+			return 0;
+		days = time_days_from_civil(y, (unsigned)mo, (unsigned)d);
+		memcpy(last.ymd, s, sizeof(last.ymd));
+		last.days = days;
+	}
+	if ((h = two_digits(s + 11)) < 0 || (mi = two_digits(s + 14)) < 0 ||
+	    (se = two_digits(s + 17)) < 0 || h > 23 || mi > 59 || se > 60)
+		return 0;
+	if (i < len && (s[i] == '.' || s[i] == ',')) {
+		int n = 0;
+		if (++i == len || !is_digit((unsigned char)s[i]))
+			return 0;
+		for (; i < len && is_digit((unsigned char)s[i]); i++)
+			if (n < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				n++;
+			}
+		while (n++ < 6)
+			frac *= 10;
+	}
+	if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+		i++;
+	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int sign = s[i] == '-' ? -1 : 1;
+		if (len - i < 3 || (oh = two_digits(s + i + 1)) < 0)
+			return 0;
+		i += 3;
+		if (i < len && s[i] == ':') {
+			if (len - i < 3 || (om = two_digits(s + i + 1)) < 0)
+				return 0;
+			i += 3;
+		} else if (len - i >= 2 && is_digit((unsigned char)s[i])) {
+			if ((om = two_digits(s + i)) < 0)
+				return 0;
+			i += 2;
+		}
+		if (oh > 23 || om > 59)
+			return 0;
+		off = sign * ((int64_t)oh * 3600 + om * 60);
+	}
+	if (i != len)
+		return 0;
+	*us = (days * 86400 + (int64_t)h * 3600 + mi * 60 + se - off) * 1000000 + frac;
+	return 1;
+}
+
 int time_parse(const char *s, size_t len, const struct time_format *f, int64_t *us)
 {
 	enum time_epoch unit = f->epoch;
 
 	if (!s)
 		return -1;
+	/*
+	 * Neither trimming (it starts with a digit and ends with a digit or
+	 * 'Z') nor an epoch number ('-' at 4) nor the date order (year first)
+	 * changes how the general path reads this form; a format told the text
+	 * is an epoch number refuses it, so that one goes the general way.
+	 */
+	if ((unit == TIME_EPOCH_NONE || unit == TIME_EPOCH_AUTO) && parse_iso_fast(s, len, us))
+		return 0;
 	if (f->flags & TIME_TRIM)
 		trim(&s, &len);
 	if (!len)

@@ -7,6 +7,9 @@
 # org:resource2, time:timestamped, cost:totals, "c", "org:") are ordinary
 # attributes; the attribute order inside an element does not matter; a
 # misspelt "key" attribute or element name is an error naming the line.
+# The names every line repeats (<string>, <date>, <event>, key=, value=)
+# are compared byte by byte up to their end: a name one letter shorter or
+# longer is not taken for them.
 . "$(dirname "$0")/lib.sh"
 
 # c1: register (Ann, 09:00, cost:amount 2.5) > check (Bob, 10:00,
@@ -61,6 +64,17 @@ cat >keys.xes <<\EOF
 EOF
 sed 's/<string key="org:resource" value="Cy"/<string kez="org:resource" value="Cy"/' keys.xes >nokey.xes
 sed 's/<date key="time:timestamp" value="2024-01-02T12/<dates key="time:timestamp" value="2024-01-02T12/' keys.xes >badel.xes
+# look-alikes of the element and attribute names, each at a known line
+sed '39s/<string key/<stringx key/' keys.xes >el-stringx.xes
+sed '39s/<string key/<strin key/' keys.xes >el-strin.xes
+sed '40s/<date key/<datex key/' keys.xes >el-datex.xes
+sed '40s/<date key/<dat key/' keys.xes >el-dat.xes
+sed '37s/<event>/<eventx>/;41s/<\/event>/<\/eventx>/' keys.xes >el-eventx.xes
+sed '37s/<event>/<even>/;41s/<\/event>/<\/even>/' keys.xes >el-even.xes
+sed '39s/ key=/ keyx=/' keys.xes >at-keyx.xes
+sed '39s/ key=/ ke=/' keys.xes >at-ke.xes
+sed '39s/ value=/ valuex=/' keys.xes >at-valuex.xes
+sed '39s/ value=/ valu=/' keys.xes >at-valu.xes
 
 test_expect_success 'standard keys are read, look-alike keys are attributes' '
 	aivalue init >/dev/null &&
@@ -87,6 +101,31 @@ test_expect_success 'a misspelt key attribute or element name is an error at its
 	test_grep "nokey.xes:39:.*<string> has no key" err &&
 	test_must_fail aivalue import cases badel.xes --name bad 2>err &&
 	test_grep "badel.xes:40:.*unexpected <dates> in <event>" err &&
+	aivalue logs >out &&
+	test_grep -v "^bad " out
+'
+
+test_expect_success 'element and attribute names a letter off are not the XES ones' '
+	test_must_fail aivalue import cases el-stringx.xes --name bad 2>err &&
+	test_grep "el-stringx.xes:39:.*unexpected <stringx> in <event>" err &&
+	test_must_fail aivalue import cases el-strin.xes --name bad 2>err &&
+	test_grep "el-strin.xes:39:.*unexpected <strin> in <event>" err &&
+	test_must_fail aivalue import cases el-datex.xes --name bad 2>err &&
+	test_grep "el-datex.xes:40:.*unexpected <datex> in <event>" err &&
+	test_must_fail aivalue import cases el-dat.xes --name bad 2>err &&
+	test_grep "el-dat.xes:40:.*unexpected <dat> in <event>" err &&
+	test_must_fail aivalue import cases el-eventx.xes --name bad 2>err &&
+	test_grep "el-eventx.xes:37:.*unexpected <eventx> in <trace>" err &&
+	test_must_fail aivalue import cases el-even.xes --name bad 2>err &&
+	test_grep "el-even.xes:37:.*unexpected <even> in <trace>" err &&
+	test_must_fail aivalue import cases at-keyx.xes --name bad 2>err &&
+	test_grep "at-keyx.xes:39:.*<string> has no key" err &&
+	test_must_fail aivalue import cases at-ke.xes --name bad 2>err &&
+	test_grep "at-ke.xes:39:.*<string> has no key" err &&
+	test_must_fail aivalue import cases at-valuex.xes --name bad 2>err &&
+	test_grep "at-valuex.xes:39:.*<string key=\"org:resource\"> has no value" err &&
+	test_must_fail aivalue import cases at-valu.xes --name bad 2>err &&
+	test_grep "at-valu.xes:39:.*<string key=\"org:resource\"> has no value" err &&
 	aivalue logs >out &&
 	test_grep -v "^bad " out
 '

@@ -297,6 +297,290 @@ static void time_parse_failures(void **state)
 			fail_msg("time_parse_iso accepted '%s'", bad[i]);
 }
 
+/*
+ * time_parse reads YYYY-MM-DDTHH:MM:SS[.f][Z|+HH:MM|+HHMM|+HH] at fixed
+ * places (parse_iso_fast) and everything else with the general parser.
+ * A blank in front sends the same text down the general path (the fast
+ * one wants a digit first; TIME_TRIM drops the blank), so each case is
+ * checked against both the value worked out by hand and the general path.
+ */
+/* the options the XES and CSV readers use (ingest_time_format) */
+static const struct time_format xes_format = {
+	TIME_ORDER_DMY, TIME_EPOCH_AUTO, TIME_TRIM | TIME_DATE_SEPS | TIME_UTC_WORD | TIME_END_OF_DAY
+};
+
+static int64_t at(int y, unsigned mo, unsigned d, int h, int mi, int se)
+{
+	return (time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1000000;
+}
+
+static int parse_both(const char *s, const struct time_format *f, int64_t *us)
+{
+	char padded[128];
+	int64_t fast = 777, general = 777;
+	int rf, rg;
+
+	snprintf(padded, sizeof(padded), " %s", s);
+	rf = time_parse(s, strlen(s), f, &fast);
+	rg = time_parse(padded, strlen(padded), f, &general);
+	if (rf != rg || fast != general)
+		fail_msg("'%s' (flags %u epoch %d): %d %lld, general path %d %lld", s, f->flags,
+			 (int)f->epoch, rf, (long long)fast, rg, (long long)general);
+	if (rf && fast != 777)
+		fail_msg("'%s': refused but wrote %lld", s, (long long)fast);
+	*us = fast;
+	return rf;
+}
+
+static void time_parse_fast_values(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t us;
+	} ok[] = {
+		{ "2011-10-01T00:38:44.546Z", 0 }, /* filled in below */
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "1970-01-01T00:00:00", 0 },
+		{ "1970-01-01t00:00:00z", 0 },
+		{ "1970-01-01 00:00:00.0", 0 },
+		{ "1969-12-31T23:59:59.999999Z", -1 },
+		{ "1969-12-31T23:59:59.9999999Z", -1 }, /* seventh digit dropped */
+		{ "0000-01-01T00:00:00Z", -INT64_C(62167219200) * 1000000 },
+		{ "9999-12-31T23:59:59.999999Z", INT64_C(253402300799999999) },
+	};
+	static const char *fractions[] = { ".1", ".12", ".123", ".1234", ".12345", ".123456",
+					   ".1234567", ".12345678", ".123456789", ",5" };
+	static const int64_t fraction_us[] = { 100000, 120000, 123000, 123400, 123450, 123456,
+					       123456, 123456, 123456, 500000 };
+	/* offsets: local time minus the offset is UTC */
+	static const struct {
+		const char *z;
+		int64_t off_s;
+	} zones[] = {
+		{ "Z", 0 }, { "z", 0 }, { "", 0 }, { "+00:00", 0 }, { "-00:00", 0 },
+		{ "+14:00", 14 * 3600 }, { "-12:00", -12 * 3600 }, { "+05:30", 5 * 3600 + 1800 },
+		{ "+0530", 5 * 3600 + 1800 }, { "-0945", -(9 * 3600 + 45 * 60) }, { "+01", 3600 },
+		{ "-03", -3 * 3600 }, { "+23:59", 23 * 3600 + 59 * 60 },
+	};
+	/* days at the ends of months and years, leap and not */
+	static const struct {
+		int y;
+		unsigned m, d;
+	} days[] = {
+		{ 2024, 2, 29 }, { 2000, 2, 29 }, { 2023, 2, 28 }, { 1900, 2, 28 }, { 2024, 3, 1 },
+		{ 2023, 12, 31 }, { 2024, 1, 1 }, { 2019, 4, 30 }, { 2019, 6, 30 }, { 2019, 9, 30 },
+		{ 2019, 11, 30 }, { 2019, 1, 31 }, { 2019, 7, 31 }, { 2019, 8, 31 }, { 1600, 2, 29 },
+	};
+	struct time_format iso = { TIME_ORDER_ISO, TIME_EPOCH_NONE, TIME_TRIM };
+	struct time_format xes;
+	char buf[96];
+	int64_t us;
+	size_t i, j;
+
+	(void)state;
+	xes = xes_format;
+	assert_int_equal(parse_both(ok[0].s, &iso, &us), 0);
+	assert_int_equal(us, at(2011, 10, 1, 0, 38, 44) + 546000);
+	for (i = 1; i < ARRAY_SIZE(ok); i++) {
+		assert_int_equal(parse_both(ok[i].s, &iso, &us), 0);
+		if (us != ok[i].us)
+			fail_msg("'%s': %lld, not %lld", ok[i].s, (long long)us, (long long)ok[i].us);
+		assert_int_equal(parse_both(ok[i].s, &xes, &us), 0);
+		assert_int_equal(us, ok[i].us);
+	}
+	for (i = 0; i < ARRAY_SIZE(days); i++)
+		for (j = 0; j < ARRAY_SIZE(zones); j++) {
+			snprintf(buf, sizeof(buf), "%04d-%02u-%02uT23:59:58%s", days[i].y, days[i].m,
+				 days[i].d, zones[j].z);
+			assert_int_equal(parse_both(buf, &xes, &us), 0);
+			if (us != at(days[i].y, days[i].m, days[i].d, 23, 59, 58) -
+					  zones[j].off_s * 1000000)
+				fail_msg("'%s': %lld", buf, (long long)us);
+			assert_int_equal(parse_both(buf, &iso, &us), 0);
+		}
+	for (i = 0; i < ARRAY_SIZE(fractions); i++)
+		for (j = 0; j < ARRAY_SIZE(zones); j++) {
+			snprintf(buf, sizeof(buf), "2019-06-30 12:34:60%s%s", fractions[i], zones[j].z);
+			assert_int_equal(parse_both(buf, &xes, &us), 0);
+			/* second 60 is taken (a leap second) and counts as the next minute */
+			if (us != at(2019, 6, 30, 12, 35, 0) + fraction_us[i] -
+					  zones[j].off_s * 1000000)
+				fail_msg("'%s': %lld", buf, (long long)us);
+		}
+}
+
+/* The fast path keeps the last day it read: days one byte apart are not it. */
+static void time_parse_fast_day_memo(void **state)
+{
+	static const char *seq[] = {
+		"2024-02-29T10:00:00Z", "2024-02-29T11:00:00Z", "2024-02-28T10:00:00Z",
+		"2024-02-29T10:00:00Z", "2024-03-29T10:00:00Z", "2025-02-28T10:00:00Z",
+		"2024-02-29 10:00:00Z", "1024-02-29T10:00:00Z", "2024-02-29T10:00:00Z",
+		"2023-02-29T10:00:00Z", /* refused after a hit on 2024-02-29 */
+		"2024-02-29T10:00:00Z",
+	};
+	static const int ymdh[][4] = {
+		{ 2024, 2, 29, 10 }, { 2024, 2, 29, 11 }, { 2024, 2, 28, 10 }, { 2024, 2, 29, 10 },
+		{ 2024, 3, 29, 10 }, { 2025, 2, 28, 10 }, { 2024, 2, 29, 10 }, { 1024, 2, 29, 10 },
+		{ 2024, 2, 29, 10 }, { 0, 0, 0, 0 }, { 2024, 2, 29, 10 },
+	};
+	int64_t us;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(seq); i++) {
+		int rc = parse_both(seq[i], &xes_format, &us);
+		if (!ymdh[i][0]) {
+			assert_int_not_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		if (us != at(ymdh[i][0], (unsigned)ymdh[i][1], (unsigned)ymdh[i][2], ymdh[i][3], 0, 0))
+			fail_msg("'%s' (after '%s'): %lld", seq[i], i ? seq[i - 1] : "", (long long)us);
+	}
+}
+
+static void time_parse_fast_refusals(void **state)
+{
+	/*
+	 * Near misses of the fixed form: each is refused, or read otherwise,
+	 * the same way with and without the fast path (parse_both checks).
+	 */
+	static const char *near[] = {
+		"2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2024-02-30T00:00:00Z",
+		"2024-04-31T00:00:00Z", "2024-00-10T00:00:00Z", "2024-13-10T00:00:00Z",
+		"2024-01-00T00:00:00Z", "2024-01-32T00:00:00Z", "2024-01-01T24:00:00Z",
+		"2024-01-01T24:00:00", "2024-01-01T23:60:00Z", "2024-01-01T23:59:61Z",
+		"2024-01-01T23:59:59.Z", "2024-01-01T23:59:59.", "2024-01-01T23:59:59.x",
+		"2024-01-01T23:59:59+24:00", "2024-01-01T23:59:59+02:60", "2024-01-01T23:59:59+2",
+		"2024-01-01T23:59:59+02:0", "2024-01-01T23:59:59+02:", "2024-01-01T23:59:59+020",
+		"2024-01-01T23:59:59+02000", "2024-01-01T23:59:59ZZ", "2024-01-01T23:59:59Z ",
+		"2024-01-01T23:59:59 UTC", "2024-01-01T23:59:59 ", "2024-01-01T23:59:59\t",
+		"2024-01-01T23:59", "2024-01-01T23:59Z", "2024-01-01", "2024-01-01 UTC",
+		"2024-01-01T2:59:59Z", "2024-01-01X23:59:59Z", "2024/01/01T23:59:59Z",
+		"2024-1-01T23:59:59Z", "202a-01-01T23:59:59Z", "2024-01-01T23:5a:59Z",
+		"2024-01-01T23:59:5aZ", "-024-01-01T23:59:59Z", "2024-01-01T23:59:59+-1:00",
+		"2024-01-01T23:59:59.123456789012Z", "2024-01-01T23:59:59,5+01:00",
+		"01-02-2024 23:59:59", "1700000000", "2024-01-01T23:59:59.5-00:00",
+		"2024-01-01T24:00:00.000000", "2024-01-01T24:00:01",
+	};
+	struct time_format f[] = {
+		{ TIME_ORDER_ISO, TIME_EPOCH_NONE, TIME_TRIM },
+		{ TIME_ORDER_DMY, TIME_EPOCH_AUTO, TIME_TRIM },
+		{ TIME_ORDER_MDY, TIME_EPOCH_AUTO,
+		  TIME_TRIM | TIME_DATE_SEPS | TIME_UTC_WORD | TIME_END_OF_DAY },
+		{ TIME_ORDER_ISO, TIME_EPOCH_S, TIME_TRIM },
+	};
+	int64_t us;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(near); i++)
+		for (j = 0; j < ARRAY_SIZE(f); j++)
+			(void)parse_both(near[i], &f[j], &us);
+	/* a format told the text is an epoch number takes no date */
+	assert_int_not_equal(parse_both("2024-01-01T23:59:59Z", &f[3], &us), 0);
+	/* and the general path's readings of near misses stand */
+	assert_int_equal(parse_both("2024-01-01T24:00:00", &f[2], &us), 0);
+	assert_int_equal(us, at(2024, 1, 2, 0, 0, 0));
+	assert_int_equal(parse_both("2024-01-01T23:59:59 UTC", &f[2], &us), 0);
+	assert_int_equal(us, at(2024, 1, 1, 23, 59, 59));
+	assert_int_not_equal(parse_both("2023-02-29T00:00:00Z", &f[2], &us), 0);
+	assert_int_not_equal(parse_both("2024-01-01T23:59:59+24:00", &f[2], &us), 0);
+}
+
+/* Every string a strict-form mutation makes: both paths agree on all of them. */
+static void time_parse_fast_mutations(void **state)
+{
+	static const char *seeds[] = { "2024-02-29T23:59:60.123456789+14:00",
+				       "1999-12-31 00:00:00,5-1200", "2000-01-01T12:00:00Z",
+				       "2019-06-30T12:34:56+05" };
+	static const char alphabet[] = "0123456789-:T tZz+.,/U";
+	struct time_format xes;
+	char buf[64];
+	int64_t us;
+	size_t i, pos, k, n;
+
+	(void)state;
+	xes = xes_format;
+	for (i = 0; i < ARRAY_SIZE(seeds); i++) {
+		n = strlen(seeds[i]);
+		for (pos = 0; pos < n; pos++) {
+			for (k = 0; k < sizeof(alphabet) - 1; k++) {
+				memcpy(buf, seeds[i], n + 1);
+				buf[pos] = alphabet[k];
+				(void)parse_both(buf, &xes, &us);
+			}
+			/* one character dropped, and the text cut there */
+			memcpy(buf, seeds[i], pos);
+			memcpy(buf + pos, seeds[i] + pos + 1, n - pos);
+			(void)parse_both(buf, &xes, &us);
+			memcpy(buf, seeds[i], pos);
+			buf[pos] = '\0';
+			(void)parse_both(buf, &xes, &us);
+		}
+	}
+}
+
+/*
+ * time_format_us writes its digits itself; the text must be what
+ * "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ" printed, year clamped to 0..9999,
+ * over the int64 range (but its last 999,999, where rounding the seconds
+ * down overflows, before and after).
+ */
+static void time_format_as_printf(void **state)
+{
+	static const int64_t edges[] = {
+		0, -1, 1, 999999, -999999, -1000000, 86399999999, 86400000000,
+		-62167219200000000 /* 0000-01-01 */, -62167219200000001,
+		253402300799999999 /* 9999-12-31T23:59:59.999999 */, 253402300800000000,
+		INT64_MAX, INT64_MIN + 1000000,
+	};
+	uint64_t r = 88172645463325252u;
+	char out[TIME_ISO_LEN], want[96];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(edges) + 200000; i++) {
+		int64_t us, secs, frac, days, rem, y;
+		unsigned m, d;
+		if (i < ARRAY_SIZE(edges)) {
+			us = edges[i];
+		} else {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			/* most within 0000..9999, some anywhere */
+			us = i % 10 ? (int64_t)(r % UINT64_C(315537897600000000)) - 62167219200000000
+				    : (int64_t)(r >> 1) * (r & 1 ? -1 : 1);
+			if (us < INT64_MIN + 1000000)
+				us = INT64_MIN + 1000000;
+		}
+		secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+		frac = us - secs * 1000000;
+		days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+		rem = secs - days * 86400;
+		/* civil date of `days` by a day count the parser shares: back through it */
+		{
+			int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+			unsigned doe = (unsigned)(z - era * 146097);
+			unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+			unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+			d = doy - (153 * mp + 2) / 5 + 1;
+			m = mp < 10 ? mp + 3 : mp - 9;
+			y = (int64_t)yoe + era * 400 + (m <= 2);
+			assert_int_equal(time_days_from_civil(y, m, d), days);
+		}
+		if (y < 0)
+			y = 0;
+		if (y > 9999)
+			y = 9999;
+		snprintf(want, sizeof(want), "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", (int)y, m % 100,
+			 d % 100, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
+		time_format_us(us, out);
+		if (strcmp(out, want))
+			fail_msg("%lld: '%s', not '%s'", (long long)us, out, want);
+	}
+}
+
 static void time_format_round_trip(void **state)
 {
 	char out[TIME_ISO_LEN];
@@ -712,6 +996,11 @@ int main(void)
 		cmocka_unit_test(json_str_helper),
 		cmocka_unit_test(time_parse_forms),
 		cmocka_unit_test(time_parse_failures),
+		cmocka_unit_test(time_parse_fast_values),
+		cmocka_unit_test(time_parse_fast_day_memo),
+		cmocka_unit_test(time_parse_fast_refusals),
+		cmocka_unit_test(time_parse_fast_mutations),
+		cmocka_unit_test(time_format_as_printf),
 		cmocka_unit_test(time_format_round_trip),
 		cmocka_unit_test(time_fake_clock),
 		cmocka_unit_test(sha256_known_vectors),

@@ -338,27 +338,41 @@ static char *col_dup(struct store_stmt *st, int i)
 int change_show(struct change_env *e, const char *id, struct change_cr_view *out,
 		struct aiv_err *err)
 {
+	return change_show_verify(e, id, out, NULL, err);
+}
+
+int change_show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, struct aiv_err *err)
+{
 	struct cr_row c;
-	json_t *state = NULL;
+	json_t *state = NULL, *approvals = NULL, *signs = NULL;
 	struct store_stmt *st;
 	size_t alloc;
 	int ret, rc;
 
 	memset(out, 0, sizeof(*out));
+	if (ver)
+		memset(ver, 0, sizeof(*ver));
 	if ((ret = chg_cr_read(e->s, id, &c, err)))
 		return ret; /* before allocating: the server calls this per request */
 	summary_from_row(&c, &out->cr);
 	impact_from_json(c.impact, out);
 	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
-	if ((ret = chg_approval_state(e, &c, &state, err)))
-		goto fail;
-	chg_approval_typed(state, &out->approval);
+	/*
+	 * every signature once: the view lists them all, the approval state
+	 * takes the approving ones and the verification the approve and
+	 * reject ones, each in signing order (what chg_approvals_of and
+	 * chg_verify_many read with statements of their own)
+	 */
 	st = chg_prep(e->s, err, "SELECT decision, signer, time, meaning, reason, record_hash,"
-		  " ledger_seq, artefact FROM change_signatures WHERE cr = ? ORDER BY id", 1, id);
+		  " ledger_seq, artefact, id, record FROM change_signatures WHERE cr = ? ORDER BY id",
+		  1, id);
 	if (!st) {
 		ret = err->code;
 		goto fail;
 	}
+	approvals = json_array();
+	signs = json_array();
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_signature *g;
@@ -372,12 +386,23 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
 		g->record_hash = col_dup(st, 5);
 		g->ledger_seq = store_col_int(st, 6);
 		g->artefact = col_dup(st, 7);
+		if (!strcmp(g->decision, "approve"))
+			json_array_append_new(approvals, chg_approval_json(g->signer,
+						store_col_int(st, 8), store_col_text(st, 9)));
+		if (!strcmp(g->decision, "approve") || !strcmp(g->decision, "reject"))
+			json_array_append_new(signs, chg_sig_json(g->decision, g->signer,
+						store_col_text(st, 9), g->record_hash, g->ledger_seq));
 	}
 	store_reset(st);
 	if (rc < 0) {
 		ret = rc;
 		goto fail;
 	}
+	ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
+	approvals = NULL; /* taken over */
+	if (ret)
+		goto fail;
+	chg_approval_typed(state, &out->approval);
 	st = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
 		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
 	if (!st) {
@@ -420,10 +445,15 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
 		ret = rc;
 		goto fail;
 	}
+	if (ver && (ret = chg_verify_read(e, &c, signs, ver, err)))
+		goto fail;
+	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	return 0;
 fail:
+	json_decref(approvals);
+	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	change_cr_view_release(out);

@@ -582,6 +582,51 @@ int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err)
 	return s->be->autocheckpoint ? s->be->autocheckpoint(s->conn, pages, err) : 0;
 }
 
+/* Keys per statement of store_query_in; each chunk pads to a power of two. */
+#define IN_CHUNK 256
+
+int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
+		   const char *const *keys, size_t n, store_row_fn fn, void *data,
+		   struct aiv_err *err)
+{
+	size_t at, i, slots;
+	int rc, ret;
+
+	for (at = 0; at < n; at += slots) {
+		struct strbuf sql = STRBUF_INIT;
+		struct store_stmt *st;
+		/* few distinct statement texts, so each is prepared once per connection */
+		for (slots = 1; slots < n - at && slots < IN_CHUNK; slots *= 2)
+			;
+		strbuf_addstr(&sql, head);
+		for (i = 0; i < slots; i++)
+			strbuf_addstr(&sql, i ? ", ?" : "(?");
+		strbuf_addstr(&sql, ")");
+		strbuf_addstr(&sql, tail);
+		st = store_prepare(s, sql.buf, err);
+		strbuf_release(&sql);
+		if (!st)
+			return err->code;
+		if (arg)
+			store_bind_text(st, 1, arg);
+		for (i = 0; i < slots; i++)
+			if (at + i < n)
+				store_bind_text(st, (int)i + 1 + !!arg, keys[at + i]);
+			else
+				store_bind_null(st, (int)i + 1 + !!arg); /* matches nothing */
+		ret = 0;
+		while ((rc = store_step(st, err)) == STORE_ROW)
+			if ((ret = fn(st, data)))
+				break;
+		store_reset(st);
+		if (ret)
+			return ret;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err)
 {

@@ -211,6 +211,21 @@ int64_t store_changes(struct store *s);
 int store_checkpoint(struct store *s, struct aiv_err *err);
 int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err);
 
+/*
+ * Rows for many text keys in few statements: runs head "(?, ?, ...)" tail
+ * with arg bound as ?1 unless NULL (a parameter in head, before the list)
+ * and the keys bound in order after it, up to 256 per statement, each list padded
+ * with NULLs (which match nothing) to a power of two so that each text is
+ * prepared once per connection, and calls fn(st, data) per row (a nonzero
+ * return stops and is returned).  head ends with "... IN ", e.g. "SELECT
+ * a, b FROM t WHERE k IN "; tail is appended after the list ("" for
+ * none) and holds no parameter.  n = 0 runs nothing.
+ */
+typedef int (*store_row_fn)(struct store_stmt *st, void *data);
+int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
+		   const char *const *keys, size_t n, store_row_fn fn, void *data,
+		   struct aiv_err *err);
+
 /* Convenience: run `sql` (no parameters) and read one integer (0 if no row). */
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err);

@@ -644,6 +644,7 @@ static struct {
 	PGconn *c;          /* NULL: no listener now */
 	int lost;           /* the server said something on c: it is ending the session */
 	int refused;        /* the trigger cannot be installed: never a stamp */
+	int connecting;     /* a thread is connecting c, without lis.mu */
 	int64_t next_try;   /* mono ms: no connect attempt before */
 	uint64_t gen;       /* the stamp; 0 is never one */
 } lis = { .mu = PTHREAD_MUTEX_INITIALIZER };
@@ -659,7 +660,7 @@ static void listener_notice(void *arg, const char *msg)
 {
 	(void)arg;
 	(void)msg;
-	lis.lost = 1; /* under lis.mu: only PQconsumeInput, called with it, gets here */
+	lis.lost = 1; /* under lis.mu: only PQnotifies on lis.c, called with it, gets here */
 }
 
 /*
@@ -686,66 +687,79 @@ static const char listen_sql[] =
 	"  END IF;"
 	" END LOOP; END $aiv$; COMMIT; LISTEN " PG_NOTIFY_CHANNEL;
 
-/* Connect the listener (lis.mu held): 0, or -1 and it stays down for a while. */
-static int listener_connect(const char *uri)
+/*
+ * A new listening connection, or NULL; *refused when the role may not
+ * create the trigger.  Called without lis.mu: a connect may take up to
+ * connect_timeout, and the LISTEN waits for the writers' lock.
+ */
+static PGconn *listener_connect(const char *uri, int *refused)
 {
 	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
 	char sql[sizeof(listen_sql) + 16];
+	PGconn *c;
 	PGresult *r;
 	int ok;
 
-	lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
+	*refused = 0;
 	if (!opts)
-		return -1;
-	lis.c = connect_with_timeout(uri, opts);
+		return NULL;
+	c = connect_with_timeout(uri, opts);
 	PQconninfoFree(opts);
-	if (PQstatus(lis.c) != CONNECTION_OK) {
-		PQfinish(lis.c);
-		lis.c = NULL;
-		return -1;
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return NULL;
 	}
-	PQclear(PQexec(lis.c, "SET application_name = 'aivalue-listen'"));
+	PQclear(PQexec(c, "SET application_name = 'aivalue-listen'"));
 	snprintf(sql, sizeof(sql), listen_sql, PG_LOCK_KEY);
-	r = PQexec(lis.c, sql);
+	r = PQexec(c, sql);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok) {
 		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		/* a role that may not create the trigger: the stamp is never kept */
 		if (state && !strcmp(state, "42501")) {
-			lis.refused = 1;
+			*refused = 1;
 			fprintf(stderr, "aivalue: kept pages check the database at each request: "
 				"%s\n", m ? m : "permission denied");
 		}
 	}
 	PQclear(r);
 	if (!ok) {
-		PQfinish(lis.c);
-		lis.c = NULL;
-		return -1;
+		PQfinish(c);
+		return NULL;
 	}
-	PQsetNoticeProcessor(lis.c, listener_notice, NULL);
-	lis.lost = 0;
-	lis.next_try = 0;
-	return 0;
+	PQsetNoticeProcessor(c, listener_notice, NULL);
+	return c;
 }
 
 static int pg_state_stamp(void *conn, const char *uri, uint64_t *stamp)
 {
 	PGnotify *n;
-	int ok = 0;
+	PGconn *c;
+	int ok = 0, refused;
 
-	(void)conn;
 	pthread_mutex_lock(&lis.mu);
-	if (lis.refused)
+	if (lis.refused || lis.connecting)
 		goto out;
 	if (!lis.uri)
 		lis.uri = xstrdup(uri);
 	else if (strcmp(lis.uri, uri))
 		goto out; /* another database than the one listened to */
 	if (!lis.c) {
-		if (mono_ms() < lis.next_try || listener_connect(uri))
+		if (mono_ms() < lis.next_try)
 			goto out;
+		/* one thread connects; the others read the database meanwhile */
+		lis.connecting = 1;
+		lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
+		pthread_mutex_unlock(&lis.mu);
+		c = listener_connect(uri, &refused);
+		pthread_mutex_lock(&lis.mu);
+		lis.connecting = 0;
+		lis.refused = refused;
+		if (!c)
+			goto out;
+		lis.c = c;
+		lis.lost = 0;
 		stamp_bump(); /* nothing read before LISTEN is covered by it */
 	}
 	/*

@@ -179,9 +179,14 @@ int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_er
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW)
-		return aiv_fail(err, AIV_ENOTFOUND,
-				"unknown change request '%s' (see 'aivalue change list')", id);
+		return chg_cr_unknown(err, id);
 	return 0;
+}
+
+int chg_cr_unknown(struct aiv_err *err, const char *id)
+{
+	return aiv_fail(err, AIV_ENOTFOUND,
+			"unknown change request '%s' (see 'aivalue change list')", id);
 }
 
 char *chg_now_iso(int64_t us)

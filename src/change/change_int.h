@@ -82,6 +82,8 @@ void chg_cr_release(struct cr_row *c);
 void chg_cr_from_row(struct store_stmt *st, struct cr_row *c);
 
 int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_err *err);
+/* AIV_ENOTFOUND for CR id, with the message chg_cr_read gives. */
+int chg_cr_unknown(struct aiv_err *err, const char *id);
 
 /* Can `person` sign for slot {kind, name}? 1/0, negative on error. */
 int chg_eligible(struct store *s, const json_t *slot, const char *person,

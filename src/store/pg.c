@@ -70,6 +70,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -637,6 +638,14 @@ static char *rewrite_params(const char *sql, int *nparams)
 #define PG_NOTIFY_CHANNEL "aivalue_ledger"
 /* after a failed or lost listener: the next connect attempt, at the earliest */
 #define PG_LISTEN_RETRY_MS 1000
+/*
+ * More notifications a second than this (a decision load: one per group
+ * commit), when nothing kept stays valid long enough to be worth their
+ * cost to the database (each listening session wakes up for each): the
+ * listener stands down for PG_LISTEN_REST_MS, reads go to the database.
+ */
+#define PG_LISTEN_MAX_PER_S 100
+#define PG_LISTEN_REST_MS 10000
 
 static struct {
 	pthread_mutex_t mu;
@@ -644,8 +653,11 @@ static struct {
 	PGconn *c;          /* NULL: no listener now */
 	int lost;           /* the server said something on c: it is ending the session */
 	int refused;        /* the trigger cannot be installed: never a stamp */
-	int connecting;     /* a thread is connecting c, without lis.mu */
+	int started;        /* the listener thread runs (it alone connects and frees c) */
+	int dead;           /* c lost or standing down: no stamp; the thread frees it */
 	int64_t next_try;   /* mono ms: no connect attempt before */
+	int64_t burst_at;   /* mono ms: the start of the second notifications are counted in */
+	unsigned burst;     /* notifications since burst_at */
 	uint64_t gen;       /* the stamp; 0 is never one */
 } lis = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -732,57 +744,130 @@ static PGconn *listener_connect(const char *uri, int *refused)
 	return c;
 }
 
+/*
+ * lis.mu held, lis.c live: read what arrived (one non-blocking recv) and
+ * the notifications in it; what else came (a FATAL before the server
+ * closes the session) is parsed with them and reaches listener_notice.
+ * 0 while the listener is usable; else lis.dead is set (the thread frees
+ * the connection) and no stamp is given until it listens again.
+ */
+static int drain_locked(void)
+{
+	int64_t now = mono_ms();
+	int ok = PQconsumeInput(lis.c);
+	PGnotify *n;
+
+	while ((n = PQnotifies(lis.c))) {
+		stamp_bump();
+		PQfreemem(n);
+		lis.burst++;
+	}
+	if (now - lis.burst_at >= 1000) {
+		if (lis.burst > PG_LISTEN_MAX_PER_S * (now - lis.burst_at) / 1000) {
+			lis.dead = 1; /* a write load: stand down */
+			lis.next_try = now + PG_LISTEN_REST_MS;
+		}
+		lis.burst = 0;
+		lis.burst_at = now;
+	}
+	if (!ok || PQstatus(lis.c) != CONNECTION_OK || lis.lost) {
+		lis.dead = 1;
+		lis.next_try = now + PG_LISTEN_RETRY_MS;
+	}
+	if (lis.dead)
+		stamp_bump();
+	return lis.dead ? -1 : 0;
+}
+
+/*
+ * The listener thread: connects (again, at most once a second; after a
+ * stand-down, PG_LISTEN_REST_MS later), then waits on the socket and
+ * reads each notification as it arrives, whether or not requests ask for
+ * stamps, so that the server's queue never waits on this session.
+ */
+static void *listener_main(void *arg)
+{
+	char *uri = arg;
+
+	for (;;) {
+		int64_t wait;
+		PGconn *c;
+		int refused;
+
+		pthread_mutex_lock(&lis.mu);
+		c = lis.c;
+		wait = lis.next_try - mono_ms();
+		pthread_mutex_unlock(&lis.mu);
+		if (!c) {
+			if (wait > 0) {
+				poll(NULL, 0, wait > 1000 ? 1000 : (int)wait);
+				continue;
+			}
+			c = listener_connect(uri, &refused);
+			pthread_mutex_lock(&lis.mu);
+			lis.refused = refused;
+			lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
+			if (c) {
+				lis.c = c;
+				lis.lost = 0;
+				lis.dead = 0;
+				lis.burst = 0;
+				lis.burst_at = mono_ms();
+				stamp_bump(); /* nothing read before LISTEN is covered by it */
+			}
+			pthread_mutex_unlock(&lis.mu);
+			if (refused)
+				break;
+			continue;
+		}
+		{
+			struct pollfd p = { PQsocket(c), POLLIN, 0 };
+			poll(&p, 1, 1000);
+		}
+		pthread_mutex_lock(&lis.mu);
+		if (!lis.dead)
+			(void)drain_locked();
+		if (lis.dead) {
+			if (lis.next_try - mono_ms() < PG_LISTEN_REST_MS)
+				fprintf(stderr, "aivalue: the listening connection was lost; kept "
+					"pages check the database until it is back\n");
+			PQfinish(lis.c);
+			lis.c = NULL;
+			lis.dead = 0;
+			stamp_bump();
+		}
+		pthread_mutex_unlock(&lis.mu);
+	}
+	free(uri);
+	return NULL;
+}
+
 static int pg_state_stamp(void *conn, const char *uri, uint64_t *stamp)
 {
-	PGnotify *n;
-	PGconn *c;
-	int ok = 0, refused;
+	pthread_t t;
+	int ok = 0;
 
+	(void)conn;
 	pthread_mutex_lock(&lis.mu);
-	if (lis.refused || lis.connecting)
+	if (lis.refused)
 		goto out;
 	if (!lis.uri)
 		lis.uri = xstrdup(uri);
 	else if (strcmp(lis.uri, uri))
 		goto out; /* another database than the one listened to */
-	if (!lis.c) {
-		if (mono_ms() < lis.next_try)
-			goto out;
-		/* one thread connects; the others read the database meanwhile */
-		lis.connecting = 1;
-		lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
-		pthread_mutex_unlock(&lis.mu);
-		c = listener_connect(uri, &refused);
-		pthread_mutex_lock(&lis.mu);
-		lis.connecting = 0;
-		lis.refused = refused;
-		if (!c)
-			goto out;
-		lis.c = c;
-		lis.lost = 0;
-		stamp_bump(); /* nothing read before LISTEN is covered by it */
-	}
-	/*
-	 * one non-blocking read, then the notifications delivered so far; what
-	 * else came (a FATAL before the server closes the session) is parsed
-	 * with them and reaches listener_notice, so look after them
-	 */
-	ok = PQconsumeInput(lis.c);
-	while ((n = PQnotifies(lis.c))) {
-		stamp_bump();
-		PQfreemem(n);
-	}
-	if (!ok || PQstatus(lis.c) != CONNECTION_OK || lis.lost) {
-		PQfinish(lis.c);
-		lis.c = NULL;
-		lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
-		stamp_bump();
-		fprintf(stderr, "aivalue: database server '%s': the listening connection was "
-			"lost; kept pages check the database until it is back\n",
-			((struct pg_conn *)conn)->shown);
-		ok = 0;
+	if (!lis.started) {
+		char *arg = xstrdup(uri);
+		lis.started = 1;
+		if (pthread_create(&t, NULL, listener_main, arg)) {
+			free(arg);
+			lis.refused = 1; /* no thread: always read the database */
+		} else {
+			pthread_detach(t);
+		}
 		goto out;
 	}
+	if (!lis.c || lis.dead || drain_locked())
+		goto out;
 	*stamp = __atomic_load_n(&lis.gen, __ATOMIC_SEQ_CST);
 	ok = 1;
 out:

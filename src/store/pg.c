@@ -57,16 +57,18 @@
  * without aivalue's application id.
  *
  * The state stamp (store_memo_*, a long-running server only): one
- * listening connection per process (LISTEN aivalue_ledger) and a
- * statement-level trigger on the ledger and decision_log tables that
- * notifies that channel in the writing transaction, whoever writes (every server, the CLI,
- * migrate's COPY).  The stamp is a counter bumped by each notification
- * read from the listening socket (a non-blocking read before each use),
- * by each commit or write on this process's own connections (at once, not
+ * listening connection per process (LISTEN aivalue_ledger), kept by a
+ * thread, and a statement-level trigger on the ledger and decision_log
+ * tables that notifies that channel in the writing transaction, whoever
+ * writes (every server, the CLI, migrate's COPY).  The stamp is a counter
+ * bumped by each notification read from the listening socket (by the
+ * thread as they arrive, and by a non-blocking read before each use), by
+ * each commit or write on this process's own connections (at once, not
  * waiting for its notification), and by each (re)connect or loss of the
  * listener; while the listener is down (not yet connected, lost,
- * terminated, refused) there is no stamp and every read goes to the
- * database.  docs/deploy.md, "Kept pages across servers", has the windows.
+ * terminated, refused, standing down under a write load) there is no
+ * stamp and every read goes to the database.  docs/deploy.md, "Kept pages
+ * across servers", has the windows.
  */
 #include <ctype.h>
 #include <errno.h>

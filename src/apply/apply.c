@@ -700,6 +700,31 @@ int apply_get(struct store *s, const struct kind_ops *k, const char *name,
 	return 0;
 }
 
+static int get_many_row(struct store_stmt *st, void *data)
+{
+	json_t *spec = json_loads(store_col_text(st, 1), 0, NULL);
+
+	if (spec)
+		json_object_set_new(data, store_col_text(st, 0), spec);
+	return 0;
+}
+
+int apply_get_many(struct store *s, const struct kind_ops *k, const char *const *names,
+		   size_t n, json_t **out, struct aiv_err *err)
+{
+	json_t *by_name = json_object();
+	int ret;
+
+	ret = store_query_in(s, "SELECT name, spec FROM objects WHERE kind = ? AND name IN ",
+			     k->kind, "", names, n, get_many_row, by_name, err);
+	if (ret) {
+		json_decref(by_name);
+		return ret;
+	}
+	*out = by_name;
+	return 0;
+}
+
 int apply_each_object(struct store *s, const char *kind, apply_object_fn fn, void *data,
 	       struct aiv_err *err)
 {

@@ -96,6 +96,15 @@ int apply_get(struct store *s, const struct kind_ops *k, const char *name,
 	      json_t **out, struct aiv_err *err);
 
 /*
+ * Specs of the objects of a kind named in names[0..n), in few statements
+ * (store_query_in), not one apply_get each: *out is a new JSON object,
+ * name -> spec; a name with no such object (or an unparsable spec) is
+ * left out.
+ */
+int apply_get_many(struct store *s, const struct kind_ops *k, const char *const *names,
+		   size_t n, json_t **out, struct aiv_err *err);
+
+/*
  * Typed reads of the objects table (apply/ owns it) for the layers above,
  * which need no registered kind_ops for them.
  * apply_each_object: fn per stored object of `kind`, by name; the fields are

@@ -199,13 +199,19 @@ fail:
 	return ret;
 }
 
+json_t *chg_approval_json(const char *signer, int64_t id, const char *record)
+{
+	json_t *rec = json_loads(record, 0, NULL);
+
+	return json_pack("{s:s, s:I, s:o}", "signer", signer, "id", (json_int_t)id,
+			 "record", rec ? rec : json_null());
+}
+
 /* One approving signature as chg_approvals_of keeps it (columns from `at`: signer, id, record). */
 static json_t *approval_row(struct store_stmt *st, int at)
 {
-	json_t *rec = json_loads(store_col_text(st, at + 2), 0, NULL);
-
-	return json_pack("{s:s, s:I, s:o}", "signer", store_col_text(st, at),
-			 "id", (json_int_t)store_col_int(st, at + 1), "record", rec ? rec : json_null());
+	return chg_approval_json(store_col_text(st, at), store_col_int(st, at + 1),
+				 store_col_text(st, at + 2));
 }
 
 /* Approving signatures of a CR: [{signer, id}] in signing order. */

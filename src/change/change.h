@@ -352,6 +352,13 @@ struct change_verdict {
 int change_verify(struct change_env *e, const char *cr, struct change_verdict *out,
 		  struct aiv_err *err);
 void change_verdict_release(struct change_verdict *v);
+/*
+ * change_show and change_verify of one CR together (its page), with the
+ * same results, reading the CR and its signatures once for both: one
+ * statement each instead of two and three.
+ */
+int change_show_verify(struct change_env *e, const char *cr, struct change_cr_view *view,
+		       struct change_verdict *ver, struct aiv_err *err);
 
 /*
  * Governance metrics (docs/change.md defines each).  review_backlog:

@@ -36,47 +36,11 @@ struct store_stmt *chg_prep(struct store *s, struct aiv_err *err, const char *sq
 	return st;
 }
 
-/* Keys per statement of chg_query_in; each chunk pads to a power of two. */
-#define IN_CHUNK 256
-
 int chg_query_in(struct store *s, const char *head, const char *tail,
 		 const char *const *keys, size_t n, chg_row_fn fn, void *data,
 		 struct aiv_err *err)
 {
-	size_t at, i, slots;
-	int rc, ret;
-
-	for (at = 0; at < n; at += slots) {
-		struct strbuf sql = STRBUF_INIT;
-		struct store_stmt *st;
-		/* few distinct statement texts, so each is prepared once per connection */
-		for (slots = 1; slots < n - at && slots < IN_CHUNK; slots *= 2)
-			;
-		strbuf_addstr(&sql, head);
-		for (i = 0; i < slots; i++)
-			strbuf_addstr(&sql, i ? ", ?" : "(?");
-		strbuf_addstr(&sql, ")");
-		strbuf_addstr(&sql, tail);
-		st = store_prepare(s, sql.buf, err);
-		strbuf_release(&sql);
-		if (!st)
-			return err->code;
-		for (i = 0; i < slots; i++)
-			if (at + i < n)
-				store_bind_text(st, (int)i + 1, keys[at + i]);
-			else
-				store_bind_null(st, (int)i + 1); /* matches nothing */
-		ret = 0;
-		while ((rc = store_step(st, err)) == STORE_ROW)
-			if ((ret = fn(st, data)))
-				break;
-		store_reset(st);
-		if (ret)
-			return ret;
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return store_query_in(s, head, NULL, tail, keys, n, fn, data, err);
 }
 
 /* Run a statement that returns no rows; reset it. */
@@ -215,9 +179,14 @@ int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_er
 	if (rc < 0)
 		return rc;
 	if (rc != STORE_ROW)
-		return aiv_fail(err, AIV_ENOTFOUND,
-				"unknown change request '%s' (see 'aivalue change list')", id);
+		return chg_cr_unknown(err, id);
 	return 0;
+}
+
+int chg_cr_unknown(struct aiv_err *err, const char *id)
+{
+	return aiv_fail(err, AIV_ENOTFOUND,
+			"unknown change request '%s' (see 'aivalue change list')", id);
 }
 
 char *chg_now_iso(int64_t us)

@@ -39,9 +39,10 @@ struct store_stmt *chg_prep(struct store *s, struct aiv_err *err, const char *sq
 /*
  * Run head "(?, ...)" tail once per chunk of keys (each bound as text),
  * calling fn on every row; fn returns non-zero to stop (an error in err).
- * For reading many rows by key in a few statements, not one per key.
+ * For reading many rows by key in a few statements, not one per key
+ * (store_query_in).
  */
-typedef int (*chg_row_fn)(struct store_stmt *st, void *data);
+typedef store_row_fn chg_row_fn;
 int chg_query_in(struct store *s, const char *head, const char *tail,
 		 const char *const *keys, size_t n, chg_row_fn fn, void *data,
 		 struct aiv_err *err);
@@ -53,6 +54,17 @@ int chg_query_in(struct store *s, const char *head, const char *tail,
  */
 int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		    struct change_verdict *out, struct aiv_err *err);
+/*
+ * change_verify of CR c, read already, with its approve and reject
+ * signatures read already (sigs: chg_sig_json's objects in signing order,
+ * borrowed): the blobs, ledger entries and covered artefacts as
+ * chg_verify_many reads them.
+ */
+int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    struct change_verdict *out, struct aiv_err *err);
+/* A signature as verification reads it: {decision, signer, record, record_hash, ledger_seq}. */
+json_t *chg_sig_json(const char *decision, const char *signer, const char *record,
+		     const char *record_hash, int64_t ledger_seq);
 
 /* Run a statement that returns no rows; reset it. */
 int chg_run(struct store_stmt *st, struct aiv_err *err);
@@ -70,6 +82,8 @@ void chg_cr_release(struct cr_row *c);
 void chg_cr_from_row(struct store_stmt *st, struct cr_row *c);
 
 int chg_cr_read(struct store *s, const char *id, struct cr_row *c, struct aiv_err *err);
+/* AIV_ENOTFOUND for CR id, with the message chg_cr_read gives. */
+int chg_cr_unknown(struct aiv_err *err, const char *id);
 
 /* Can `person` sign for slot {kind, name}? 1/0, negative on error. */
 int chg_eligible(struct store *s, const json_t *slot, const char *person,
@@ -90,6 +104,8 @@ int chg_build_path(struct change_env *e, const struct artefact_row *a,
 
 /* Approving signatures of a CR: [{signer, id}] in signing order. */
 int chg_approvals_of(struct store *s, const char *cr, json_t **out, struct aiv_err *err);
+/* One element of chg_approvals_of's array: {signer, id, record (parsed, or null)}. */
+json_t *chg_approval_json(const char *signer, int64_t id, const char *record);
 
 /*
  * Evaluate the approval state: {approved, slots: [{role, kind, name,

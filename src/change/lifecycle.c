@@ -338,46 +338,80 @@ static char *col_dup(struct store_stmt *st, int i)
 int change_show(struct change_env *e, const char *id, struct change_cr_view *out,
 		struct aiv_err *err)
 {
+	return change_show_verify(e, id, out, NULL, err);
+}
+
+/* The first signature column of change_show_verify's rows: after CR_COLS's 20 */
+#define SIG0 20
+
+int change_show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, struct aiv_err *err)
+{
 	struct cr_row c;
-	json_t *state = NULL;
+	json_t *state = NULL, *approvals = NULL, *signs = NULL;
 	struct store_stmt *st;
 	size_t alloc;
 	int ret, rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = chg_cr_read(e->s, id, &c, err)))
-		return ret; /* before allocating: the server calls this per request */
-	summary_from_row(&c, &out->cr);
-	impact_from_json(c.impact, out);
-	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
-	if ((ret = chg_approval_state(e, &c, &state, err)))
-		goto fail;
-	chg_approval_typed(state, &out->approval);
-	st = chg_prep(e->s, err, "SELECT decision, signer, time, meaning, reason, record_hash,"
-		  " ledger_seq, artefact FROM change_signatures WHERE cr = ? ORDER BY id", 1, id);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
+	memset(&c, 0, sizeof(c));
+	if (ver)
+		memset(ver, 0, sizeof(*ver));
+	/*
+	 * the CR and every signature in one statement (the CR's columns on
+	 * each signature's row; one row with no signature when it has none):
+	 * the view lists them all, the approval state takes the approving
+	 * ones and the verification the approve and reject ones, each in
+	 * signing order (what chg_cr_read, chg_approvals_of and
+	 * chg_verify_many read with statements of their own)
+	 */
+	st = chg_prep(e->s, err, "SELECT cr.*, s.decision, s.signer, s.time, s.meaning, s.reason,"
+		  " s.record_hash, s.ledger_seq, s.artefact, s.id, s.record FROM (SELECT " CR_COLS
+		  " FROM change_requests WHERE id = ?) cr LEFT JOIN change_signatures s"
+		  " ON s.cr = cr.id ORDER BY s.id", 1, id);
+	if (!st)
+		return err->code;
+	approvals = json_array();
+	signs = json_array();
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_signature *g;
+		if (!c.id)
+			chg_cr_from_row(st, &c);
+		if (store_col_is_null(st, SIG0 + 8))
+			continue; /* no signature */
 		ALLOC_GROW(out->signatures, out->nsignatures + 1, alloc);
 		g = &out->signatures[out->nsignatures++];
-		g->decision = col_dup(st, 0);
-		g->signer = col_dup(st, 1);
-		g->time = col_dup(st, 2);
-		g->meaning = col_dup(st, 3);
-		g->reason = col_dup(st, 4);
-		g->record_hash = col_dup(st, 5);
-		g->ledger_seq = store_col_int(st, 6);
-		g->artefact = col_dup(st, 7);
+		g->decision = col_dup(st, SIG0);
+		g->signer = col_dup(st, SIG0 + 1);
+		g->time = col_dup(st, SIG0 + 2);
+		g->meaning = col_dup(st, SIG0 + 3);
+		g->reason = col_dup(st, SIG0 + 4);
+		g->record_hash = col_dup(st, SIG0 + 5);
+		g->ledger_seq = store_col_int(st, SIG0 + 6);
+		g->artefact = col_dup(st, SIG0 + 7);
+		if (!strcmp(g->decision, "approve"))
+			json_array_append_new(approvals, chg_approval_json(g->signer,
+						store_col_int(st, SIG0 + 8), store_col_text(st, SIG0 + 9)));
+		if (!strcmp(g->decision, "approve") || !strcmp(g->decision, "reject"))
+			json_array_append_new(signs, chg_sig_json(g->decision, g->signer,
+						store_col_text(st, SIG0 + 9), g->record_hash, g->ledger_seq));
 	}
 	store_reset(st);
+	if (rc >= 0 && !c.id)
+		rc = chg_cr_unknown(err, id);
 	if (rc < 0) {
 		ret = rc;
 		goto fail;
 	}
+	summary_from_row(&c, &out->cr);
+	impact_from_json(c.impact, out);
+	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
+	ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
+	approvals = NULL; /* taken over */
+	if (ret)
+		goto fail;
+	chg_approval_typed(state, &out->approval);
 	st = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
 		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
 	if (!st) {
@@ -420,10 +454,15 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
 		ret = rc;
 		goto fail;
 	}
+	if (ver && (ret = chg_verify_read(e, &c, signs, ver, err)))
+		goto fail;
+	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	return 0;
 fail:
+	json_decref(approvals);
+	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	change_cr_view_release(out);

@@ -402,13 +402,20 @@ static int blob_fp(struct store *s, const struct verify_pre *pre, const char *ke
 	return rc < 0 ? rc : 0;
 }
 
+json_t *chg_sig_json(const char *decision, const char *signer, const char *record,
+		     const char *record_hash, int64_t ledger_seq)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I}", "decision", decision, "signer", signer,
+			 "record", record, "record_hash", record_hash,
+			 "ledger_seq", (json_int_t)ledger_seq);
+}
+
 /* One signature row of change_signatures as verify_cr reads it (columns from `at`). */
 static json_t *sig_row(struct store_stmt *st, int at)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I}",
-		"decision", store_col_text(st, at), "signer", store_col_text(st, at + 1),
-		"record", store_col_text(st, at + 2), "record_hash", store_col_text(st, at + 3),
-		"ledger_seq", (json_int_t)store_col_int(st, at + 4));
+	return chg_sig_json(store_col_text(st, at), store_col_text(st, at + 1),
+			    store_col_text(st, at + 2), store_col_text(st, at + 3),
+			    store_col_int(st, at + 4));
 }
 
 /* The approve and reject signatures of CR id, in signing order, into *rows. */
@@ -655,65 +662,96 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
 		}
 }
 
-int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
-		    struct change_verdict *out, struct aiv_err *err)
+/*
+ * The rest of chg_verify_many once m's CRs and signatures are read: their
+ * blobs, ledger entries and covered artefacts, one statement each, then
+ * each CR's verdict into out[i].
+ */
+static int verify_read_rest(struct change_env *e, struct many *m, struct change_verdict *out,
+			    struct aiv_err *err)
 {
-	struct many m = { ids, n, NULL,
-			  { json_object(), json_object(), json_object(), json_object() } };
 	struct change_strs keys = { 0 };
 	int64_t *seqs = NULL;
 	size_t i, k, nseqs;
 	int ret;
 
-	memset(out, 0, n * sizeof(*out));
-	m.crs = xcalloc(n ? n : 1, sizeof(*m.crs));
-	if ((ret = chg_query_in(e->s, "SELECT " CR_COLS " FROM change_requests WHERE id IN ", "",
-				ids, n, many_cr, &m, err)))
-		goto cleanup;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < m->n; i++) {
 		json_t *ev;
-		if (!m.crs[i].id)
+		if (!m->crs[i].id)
 			continue;
-		if (m.crs[i].new_fp)
-			chg_strs_push(&keys, m.crs[i].new_fp);
-		json_array_foreach(m.crs[i].evidence, k, ev)
+		if (m->crs[i].new_fp)
+			chg_strs_push(&keys, m->crs[i].new_fp);
+		json_array_foreach(m->crs[i].evidence, k, ev)
 			if (json_str(ev, "sha256"))
 				chg_strs_push(&keys, json_str(ev, "sha256"));
 	}
 	if ((ret = chg_query_in(e->s, "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
-				"", (const char *const *)keys.v, keys.n, many_blob, &m, err)) ||
-	    (ret = chg_query_in(e->s, "SELECT cr, decision, signer, record, record_hash, ledger_seq"
-				" FROM change_signatures WHERE decision IN ('approve', 'reject')"
-				" AND cr IN ", " ORDER BY id", ids, n, many_sig, &m, err)))
+				"", (const char *const *)keys.v, keys.n, many_blob, m, err)))
 		goto cleanup;
 	/* every signature's ledger entry in one statement, not one walk per signature */
-	seqs = sig_seqs(m.pre.sigs, &nseqs);
-	if ((ret = ledger_walk_seqs(e->s, seqs, nseqs, many_ledger, &m, err)))
+	seqs = sig_seqs(m->pre.sigs, &nseqs);
+	if ((ret = ledger_walk_seqs(e->s, seqs, nseqs, many_ledger, m, err)))
 		goto cleanup;
 	chg_strs_release(&keys);
-	cover_ids(m.pre.sigs, &keys);
+	cover_ids(m->pre.sigs, &keys);
 	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
 				" version FROM artefacts WHERE id IN ", "",
-				(const char *const *)keys.v, keys.n, many_art, &m, err)))
+				(const char *const *)keys.v, keys.n, many_art, m, err)))
 		goto cleanup;
-	for (i = 0; i < n && !ret; i++)
+	for (i = 0; i < m->n && !ret; i++)
 		/* a CR not read above (a repeated or unknown id) is read on its own */
-		ret = m.crs[i].id ? verify_cr(e, &m.pre, &m.crs[i], &out[i], err)
-				  : verify_one(e, ids[i], &out[i], err);
+		ret = m->crs[i].id ? verify_cr(e, &m->pre, &m->crs[i], &out[i], err)
+				   : verify_one(e, m->ids[i], &out[i], err);
 cleanup:
-	for (i = 0; i < n; i++) {
-		chg_cr_release(&m.crs[i]);
-		if (ret)
-			change_verdict_release(&out[i]);
-	}
-	free(m.crs);
+	for (i = 0; ret && i < m->n; i++)
+		change_verdict_release(&out[i]);
 	free(seqs);
 	chg_strs_release(&keys);
-	json_decref(m.pre.ledger);
-	json_decref(m.pre.blob_fp);
-	json_decref(m.pre.sigs);
-	json_decref(m.pre.arts);
+	json_decref(m->pre.ledger);
+	json_decref(m->pre.blob_fp);
+	json_decref(m->pre.sigs);
+	json_decref(m->pre.arts);
 	return ret;
+}
+
+int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
+		    struct change_verdict *out, struct aiv_err *err)
+{
+	struct many m = { ids, n, NULL,
+			  { json_object(), json_object(), json_object(), json_object() } };
+	size_t i;
+	int ret;
+
+	memset(out, 0, n * sizeof(*out));
+	m.crs = xcalloc(n ? n : 1, sizeof(*m.crs));
+	if ((ret = chg_query_in(e->s, "SELECT " CR_COLS " FROM change_requests WHERE id IN ", "",
+				ids, n, many_cr, &m, err)) ||
+	    (ret = chg_query_in(e->s, "SELECT cr, decision, signer, record, record_hash, ledger_seq"
+				" FROM change_signatures WHERE decision IN ('approve', 'reject')"
+				" AND cr IN ", " ORDER BY id", ids, n, many_sig, &m, err))) {
+		json_decref(m.pre.ledger);
+		json_decref(m.pre.blob_fp);
+		json_decref(m.pre.sigs);
+		json_decref(m.pre.arts);
+	} else {
+		ret = verify_read_rest(e, &m, out, err);
+	}
+	for (i = 0; i < n; i++)
+		chg_cr_release(&m.crs[i]);
+	free(m.crs);
+	return ret;
+}
+
+int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    struct change_verdict *out, struct aiv_err *err)
+{
+	const char *id = c->id;
+	struct many m = { &id, 1, (struct cr_row *)c, /* borrowed: not released here */
+			  { json_object(), json_object(), json_object(), json_object() } };
+
+	memset(out, 0, sizeof(*out));
+	json_object_set(m.pre.sigs, c->id, sigs);
+	return verify_read_rest(e, &m, out, err);
 }
 
 /*

@@ -45,6 +45,7 @@
 #include "ledger/bind.h"
 #include "ledger/checkpoint.h"
 #include "options.h"
+#include "store/store.h"
 
 #define WARM_INTERVAL_MS 5000
 
@@ -456,6 +457,8 @@ int cmd_serve(int argc, char **argv, struct aiv_ctx *ctx)
 		ledger_publisher_stop(publisher);
 		goto done;
 	}
+	/* kept reads of the ledger head, checked without a round trip (PostgreSQL) */
+	store_memo_enable();
 	if (http_serve(&cfg, &err))
 		ret = cli_error(&err);
 	control_expirer_stop(expirer);

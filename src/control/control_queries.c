@@ -158,7 +158,10 @@ int control_observed_calls(struct store *s, struct control_observed_call **out, 
 
 const char *control_decision_log_watch_sql(void)
 {
-	return "SELECT coalesce(max(seq), 0) FROM decision_log";
+	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM decision_log";
+
+	store_memo_sql(sql); /* reads the decision log only: a server keeps it (store.h) */
+	return sql;
 }
 
 int control_each_agent_day(struct store *s, control_agent_day_fn fn, void *data,

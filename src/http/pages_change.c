@@ -373,22 +373,27 @@ static void impact_graph(struct strbuf *m, struct store *store, const struct cha
 	struct graph_svg_edge *edges = xcalloc(cap, sizeof(*edges));
 	struct strbuf *tips = xcalloc(n, sizeof(*tips));
 	json_t **spec = xcalloc(n, sizeof(*spec)); /* each artefact's spec, owned */
+	const char **ids = xcalloc(n, sizeof(*ids));
 	struct graph_svg g;
 	struct strbuf title = STRBUF_INIT, desc = STRBUF_INIT;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *specs = NULL;
 
 	for (i = 0; i < n; i++) {
-		const char *id = i ? cr->impact[i - 1].id : cr->cr.artefact;
-		struct aiv_err err = AIV_ERR_INIT;
-		json_t *a = NULL;
+		ids[i] = i ? cr->impact[i - 1].id : cr->cr.artefact;
+		if (!ids[i])
+			ids[i] = "";
+	}
+	/* every drawn artefact's spec in one statement, not one per artefact */
+	if (kind && apply_get_many(store, kind, ids, n, &specs, &err))
+		specs = NULL;
+	for (i = 0; i < n; i++) {
+		const char *id = ids[i];
 
 		strbuf_init(&tips[i], 0);
-		if (!id)
-			id = "";
 		nodes[i].id = id;
 		nodes[i].layer = i ? (int)cr->impact[i - 1].depth : 0;
-		if (kind && !apply_get(store, kind, id, &a, &err))
-			spec[i] = json_incref(json_array_get(a, 0));
-		json_decref(a);
+		spec[i] = json_incref(json_object_get(specs, id));
 		nodes[i].type = spec[i] ? jstr(spec[i], "type") : NULL;
 		strbuf_addf(&tips[i], "%s, owner %s, version %lld", spec[i] ? jstr(spec[i], "title") : "",
 			    spec[i] ? jstr(spec[i], "owner") : "",
@@ -445,6 +450,8 @@ static void impact_graph(struct strbuf *m, struct store *store, const struct cha
 	}
 	free(tips);
 	free(spec);
+	free(ids);
+	json_decref(specs);
 	free(nodes);
 	free(edges);
 	strbuf_release(&title);
@@ -551,8 +558,7 @@ static void h_change_page(struct http_request *req, struct http_response *res)
 	const struct change_approval *ap = &view.approval;
 	size_t i, j;
 
-	if (env_open(req, &env, &rules, &err) || change_show(&env, id, &view, &err) ||
-	    change_verify(&env, id, &ver, &err)) {
+	if (env_open(req, &env, &rules, &err) || change_show_verify(&env, id, &view, &ver, &err)) {
 		error_page(req, res, &err, "Cannot show the change request");
 		goto cleanup;
 	}

@@ -64,6 +64,14 @@ struct store_backend {
 	int (*bulk_row)(void *bulk, int n, const char *const *vals, const size_t *lens,
 			struct aiv_err *err);
 	int (*bulk_end)(void *bulk, const char *abort_msg, struct aiv_err *err);
+	/*
+	 * optional (NULL: memos are never kept, every read goes to the
+	 * store): store_memo_*.  1 and *stamp when the backend can tell
+	 * without a round trip that the ledger and the decision log of the
+	 * workspace at uri are unchanged since an earlier stamp (equal stamps:
+	 * no commit that touched them was seen in between), else 0.
+	 */
+	int (*state_stamp)(void *conn, const char *uri, uint64_t *stamp);
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -55,9 +55,25 @@
  * A workspace is marked by the table aivalue_workspace; a database that
  * holds other tables and no mark is refused, as sqlite.c refuses a file
  * without aivalue's application id.
+ *
+ * The state stamp (store_memo_*, a long-running server only): one
+ * listening connection per process (LISTEN aivalue_ledger), kept by a
+ * thread, and a statement-level trigger on the ledger and decision_log
+ * tables that notifies that channel in the writing transaction, whoever
+ * writes (every server, the CLI, migrate's COPY).  The stamp is a counter
+ * bumped by each notification read from the listening socket (by the
+ * thread as they arrive, and by a non-blocking read before each use), by
+ * each commit or write on this process's own connections (at once, not
+ * waiting for its notification), and by each (re)connect or loss of the
+ * listener; while the listener is down (not yet connected, lost,
+ * terminated, refused, standing down under a write load) there is no
+ * stamp and every read goes to the database.  docs/deploy.md, "Kept pages
+ * across servers", has the windows.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,6 +635,248 @@ static char *rewrite_params(const char *sql, int *nparams)
 
 /* ---- exec / begin -------------------------------------------------------- */
 
+/* ---- the state stamp (LISTEN/NOTIFY) ---------------------------------------- */
+
+#define PG_NOTIFY_CHANNEL "aivalue_ledger"
+/* after a failed or lost listener: the next connect attempt, at the earliest */
+#define PG_LISTEN_RETRY_MS 1000
+/*
+ * More notifications a second than this (a decision load: one per group
+ * commit), when nothing kept stays valid long enough to be worth their
+ * cost to the database (each listening session wakes up for each): the
+ * listener stands down for PG_LISTEN_REST_MS, reads go to the database.
+ */
+#define PG_LISTEN_MAX_PER_S 100
+#define PG_LISTEN_REST_MS 10000
+
+static struct {
+	pthread_mutex_t mu;
+	char *uri;          /* the database listened to: the first one asked for */
+	PGconn *c;          /* NULL: no listener now */
+	int lost;           /* the server said something on c: it is ending the session */
+	int refused;        /* the trigger cannot be installed: never a stamp */
+	int started;        /* the listener thread runs (it alone connects and frees c) */
+	int dead;           /* c lost or standing down: no stamp; the thread frees it */
+	int64_t next_try;   /* mono ms: no connect attempt before */
+	int64_t burst_at;   /* mono ms: the start of the second notifications are counted in */
+	unsigned burst;     /* notifications since burst_at */
+	uint64_t gen;       /* the stamp; 0 is never one */
+} lis = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* A commit or write on this process's connections: stamps taken before it are old. */
+static void stamp_bump(void)
+{
+	__atomic_add_fetch(&lis.gen, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Anything but a notification on the listener (a FATAL before it closes) */
+static void listener_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+	lis.lost = 1; /* under lis.mu: only PQnotifies on lis.c, called with it, gets here */
+}
+
+/*
+ * The triggers that notify PG_NOTIFY_CHANNEL on every change of the tables
+ * whose reads a server keeps (store_memo_*: the ledger, the decision log),
+ * created once per database under the writers' lock (PG_LOCK_KEY: two
+ * servers starting together do not both create them, and no write holds
+ * the tables meanwhile), then LISTEN.  A table that does not exist fails
+ * it: no stamp then, every read goes to the database.
+ */
+static const char listen_sql[] =
+	"BEGIN; SELECT pg_advisory_xact_lock(%d);"
+	" DO $aiv$ DECLARE t text; BEGIN"
+	" IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'aivalue_notify') THEN"
+	"  CREATE FUNCTION aivalue_notify() RETURNS trigger LANGUAGE plpgsql AS"
+	"   $f$ BEGIN PERFORM pg_notify('" PG_NOTIFY_CHANNEL "', ''); RETURN NULL; END $f$;"
+	" END IF;"
+	" FOREACH t IN ARRAY ARRAY['ledger', 'decision_log'] LOOP"
+	"  IF to_regclass(t) IS NULL THEN RAISE EXCEPTION 'no table %%', t; END IF;"
+	"  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'aivalue_notify'"
+	"    AND tgrelid = to_regclass(t)) THEN"
+	"   EXECUTE format('CREATE TRIGGER aivalue_notify AFTER UPDATE OR DELETE OR TRUNCATE"
+	" OR INSERT ON %%I FOR EACH STATEMENT EXECUTE FUNCTION aivalue_notify()', t);"
+	"  END IF;"
+	" END LOOP; END $aiv$; COMMIT; LISTEN " PG_NOTIFY_CHANNEL;
+
+/*
+ * A new listening connection, or NULL; *refused when the role may not
+ * create the trigger.  Called without lis.mu: a connect may take up to
+ * connect_timeout, and the LISTEN waits for the writers' lock.
+ */
+static PGconn *listener_connect(const char *uri, int *refused)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	char sql[sizeof(listen_sql) + 16];
+	PGconn *c;
+	PGresult *r;
+	int ok;
+
+	*refused = 0;
+	if (!opts)
+		return NULL;
+	c = connect_with_timeout(uri, opts);
+	PQconninfoFree(opts);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return NULL;
+	}
+	PQclear(PQexec(c, "SET application_name = 'aivalue-listen'"));
+	snprintf(sql, sizeof(sql), listen_sql, PG_LOCK_KEY);
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		/* a role that may not create the trigger: the stamp is never kept */
+		if (state && !strcmp(state, "42501")) {
+			*refused = 1;
+			fprintf(stderr, "aivalue: kept pages check the database at each request: "
+				"%s\n", m ? m : "permission denied");
+		}
+	}
+	PQclear(r);
+	if (!ok) {
+		PQfinish(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, listener_notice, NULL);
+	return c;
+}
+
+/*
+ * lis.mu held, lis.c live: read what arrived (one non-blocking recv) and
+ * the notifications in it; what else came (a FATAL before the server
+ * closes the session) is parsed with them and reaches listener_notice.
+ * 0 while the listener is usable; else lis.dead is set (the thread frees
+ * the connection) and no stamp is given until it listens again.
+ */
+static int drain_locked(void)
+{
+	int64_t now = mono_ms();
+	int ok = PQconsumeInput(lis.c);
+	PGnotify *n;
+
+	while ((n = PQnotifies(lis.c))) {
+		stamp_bump();
+		PQfreemem(n);
+		lis.burst++;
+	}
+	if (now - lis.burst_at >= 1000) {
+		if (lis.burst > PG_LISTEN_MAX_PER_S * (now - lis.burst_at) / 1000) {
+			lis.dead = 1; /* a write load: stand down */
+			lis.next_try = now + PG_LISTEN_REST_MS;
+		}
+		lis.burst = 0;
+		lis.burst_at = now;
+	}
+	if (!ok || PQstatus(lis.c) != CONNECTION_OK || lis.lost) {
+		lis.dead = 1;
+		lis.next_try = now + PG_LISTEN_RETRY_MS;
+	}
+	if (lis.dead)
+		stamp_bump();
+	return lis.dead ? -1 : 0;
+}
+
+/*
+ * The listener thread: connects (again, at most once a second; after a
+ * stand-down, PG_LISTEN_REST_MS later), then waits on the socket and
+ * reads each notification as it arrives, whether or not requests ask for
+ * stamps, so that the server's queue never waits on this session.
+ */
+static void *listener_main(void *arg)
+{
+	char *uri = arg;
+
+	for (;;) {
+		int64_t wait;
+		PGconn *c;
+		int refused;
+
+		pthread_mutex_lock(&lis.mu);
+		c = lis.c;
+		wait = lis.next_try - mono_ms();
+		pthread_mutex_unlock(&lis.mu);
+		if (!c) {
+			if (wait > 0) {
+				poll(NULL, 0, wait > 1000 ? 1000 : (int)wait);
+				continue;
+			}
+			c = listener_connect(uri, &refused);
+			pthread_mutex_lock(&lis.mu);
+			lis.refused = refused;
+			lis.next_try = mono_ms() + PG_LISTEN_RETRY_MS;
+			if (c) {
+				lis.c = c;
+				lis.lost = 0;
+				lis.dead = 0;
+				lis.burst = 0;
+				lis.burst_at = mono_ms();
+				stamp_bump(); /* nothing read before LISTEN is covered by it */
+			}
+			pthread_mutex_unlock(&lis.mu);
+			if (refused)
+				break;
+			continue;
+		}
+		{
+			struct pollfd p = { PQsocket(c), POLLIN, 0 };
+			poll(&p, 1, 1000);
+		}
+		pthread_mutex_lock(&lis.mu);
+		if (!lis.dead)
+			(void)drain_locked();
+		if (lis.dead) {
+			if (lis.next_try - mono_ms() < PG_LISTEN_REST_MS)
+				fprintf(stderr, "aivalue: the listening connection was lost; kept "
+					"pages check the database until it is back\n");
+			PQfinish(lis.c);
+			lis.c = NULL;
+			lis.dead = 0;
+			stamp_bump();
+		}
+		pthread_mutex_unlock(&lis.mu);
+	}
+	free(uri);
+	return NULL;
+}
+
+static int pg_state_stamp(void *conn, const char *uri, uint64_t *stamp)
+{
+	pthread_t t;
+	int ok = 0;
+
+	(void)conn;
+	pthread_mutex_lock(&lis.mu);
+	if (lis.refused)
+		goto out;
+	if (!lis.uri)
+		lis.uri = xstrdup(uri);
+	else if (strcmp(lis.uri, uri))
+		goto out; /* another database than the one listened to */
+	if (!lis.started) {
+		char *arg = xstrdup(uri);
+		lis.started = 1;
+		if (pthread_create(&t, NULL, listener_main, arg)) {
+			free(arg);
+			lis.refused = 1; /* no thread: always read the database */
+		} else {
+			pthread_detach(t);
+		}
+		goto out;
+	}
+	if (!lis.c || lis.dead || drain_locked())
+		goto out;
+	*stamp = __atomic_load_n(&lis.gen, __ATOMIC_SEQ_CST);
+	ok = 1;
+out:
+	pthread_mutex_unlock(&lis.mu);
+	return ok;
+}
+
 static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 {
 	struct pg_conn *pc = conn;
@@ -662,6 +920,7 @@ static int pg_exec(void *conn, const char *sql, struct aiv_err *err)
 	}
 	PQclear(r);
 	free(ddl);
+	stamp_bump(); /* a commit, DDL or a write: what was read before may have changed */
 	/* a failed COMMIT (a deferred key) leaves it open, for ROLLBACK */
 	if (is_rollback || (is_commit && (!ret || PQstatus(pc->c) != CONNECTION_OK)))
 		pc->in_tx = 0;
@@ -970,10 +1229,15 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 		pc->changes = strtoll(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
 		ps->ran = 1;
+		if (!pc->in_tx)
+			stamp_bump(); /* a write committed on its own */
 		return STORE_DONE;
 	case PGRES_TUPLES_OK:
-		if (*PQcmdTuples(r) && strncmp(PQcmdStatus(r), "SELECT", 6))
+		if (*PQcmdTuples(r) && strncmp(PQcmdStatus(r), "SELECT", 6)) {
 			pc->changes = strtoll(PQcmdTuples(r), NULL, 10); /* ... RETURNING */
+			if (!pc->in_tx)
+				stamp_bump();
+		}
 		clear_result(ps);
 		ps->res = r;
 		ps->ran = 1;
@@ -1095,6 +1359,7 @@ out:
 	/* committed, or the session is gone (the server rolled back or committed) */
 	if (!ret || PQstatus(pc->c) != CONNECTION_OK)
 		pc->in_tx = 0;
+	stamp_bump();
 	return ret;
 }
 
@@ -1475,4 +1740,5 @@ const struct store_backend store_pg_backend = {
 	.bulk_begin = pg_copy_begin,
 	.bulk_row = pg_copy_row,
 	.bulk_end = pg_copy_end,
+	.state_stamp = pg_state_stamp,
 };

@@ -32,7 +32,7 @@
 	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
 	X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)      \
 	X(PQpipelineStatus)                                                         \
-	X(PQsendQueryPrepared) X(PQsendQueryParams)
+	X(PQsendQueryPrepared) X(PQsendQueryParams) X(PQnotifies) X(PQsocket)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -190,6 +190,16 @@ void PQreset(PGconn *conn)
 {
 	if (loaded())
 		lz.PQreset(conn);
+}
+
+int PQsocket(const PGconn *conn)
+{
+	return loaded() ? lz.PQsocket(conn) : -1;
+}
+
+PGnotify *PQnotifies(PGconn *conn)
+{
+	return loaded() ? lz.PQnotifies(conn) : NULL;
 }
 
 int PQconsumeInput(PGconn *conn)

@@ -15,6 +15,7 @@
  * so old and new workspaces get the same schema text.
  */
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,10 +583,173 @@ int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err)
 	return s->be->autocheckpoint ? s->be->autocheckpoint(s->conn, pages, err) : 0;
 }
 
+/* ---- memos of ledger-keyed reads (store_memo_*) ---------------------------- */
+
+#define MEMOS 8
+
+static struct {
+	pthread_mutex_t mu;
+	int enabled;
+	struct memo {
+		char *uri, *key, *val;
+		uint64_t stamp;
+		int64_t at_ms;
+		uint64_t used;
+	} m[MEMOS];
+	uint64_t clock;
+	const char *sql[4]; /* store_memo_sql's */
+	size_t nsql;
+} memos = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+void store_memo_enable(void)
+{
+	pthread_mutex_lock(&memos.mu);
+	memos.enabled = 1;
+	pthread_mutex_unlock(&memos.mu);
+}
+
+void store_memo_sql(const char *sql)
+{
+	size_t i;
+
+	pthread_mutex_lock(&memos.mu);
+	for (i = 0; i < memos.nsql && strcmp(memos.sql[i], sql); i++)
+		;
+	if (i == memos.nsql && memos.nsql < sizeof(memos.sql) / sizeof(memos.sql[0]))
+		memos.sql[memos.nsql++] = sql;
+	pthread_mutex_unlock(&memos.mu);
+}
+
+static int64_t memo_now_ms(void)
+{
+	return time_mono_us() / 1000;
+}
+
+int store_memo_get(struct store *s, const char *key, char *val, size_t n, uint64_t *stamp)
+{
+	int64_t now = memo_now_ms();
+	uint64_t cur = 0;
+	size_t i;
+	int hit = 0, on;
+
+	*stamp = 0;
+	pthread_mutex_lock(&memos.mu);
+	on = memos.enabled;
+	pthread_mutex_unlock(&memos.mu);
+	if (!on || s->in_tx || !s->be->state_stamp || !s->be->state_stamp(s->conn, s->uri, &cur))
+		return 0;
+	pthread_mutex_lock(&memos.mu);
+	for (i = 0; i < MEMOS; i++) {
+		struct memo *m = &memos.m[i];
+		if (m->key && m->stamp == cur && !strcmp(m->key, key) && !strcmp(m->uri, s->uri) &&
+		    now >= m->at_ms && now - m->at_ms < STORE_MEMO_MAX_MS && strlen(m->val) < n) {
+			memcpy(val, m->val, strlen(m->val) + 1);
+			m->used = ++memos.clock;
+			hit = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&memos.mu);
+	if (!hit)
+		*stamp = cur;
+	return hit;
+}
+
+void store_memo_put(struct store *s, const char *key, uint64_t stamp, const char *val)
+{
+	size_t i, victim = 0;
+
+	if (!stamp)
+		return;
+	pthread_mutex_lock(&memos.mu);
+	for (i = 0; i < MEMOS; i++) {
+		struct memo *m = &memos.m[i];
+		if (!m->key || (!strcmp(m->key, key) && !strcmp(m->uri, s->uri))) {
+			victim = i;
+			break;
+		}
+		if (m->used < memos.m[victim].used)
+			victim = i;
+	}
+	free(memos.m[victim].uri);
+	free(memos.m[victim].key);
+	free(memos.m[victim].val);
+	memos.m[victim].uri = xstrdup(s->uri);
+	memos.m[victim].key = xstrdup(key);
+	memos.m[victim].val = xstrdup(val);
+	memos.m[victim].stamp = stamp;
+	memos.m[victim].at_ms = memo_now_ms();
+	memos.m[victim].used = ++memos.clock;
+	pthread_mutex_unlock(&memos.mu);
+}
+
+/* Keys per statement of store_query_in; each chunk pads to a power of two. */
+#define IN_CHUNK 256
+
+int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
+		   const char *const *keys, size_t n, store_row_fn fn, void *data,
+		   struct aiv_err *err)
+{
+	size_t at, i, slots;
+	int rc, ret;
+
+	for (at = 0; at < n; at += slots) {
+		struct strbuf sql = STRBUF_INIT;
+		struct store_stmt *st;
+		/* few distinct statement texts, so each is prepared once per connection */
+		for (slots = 1; slots < n - at && slots < IN_CHUNK; slots *= 2)
+			;
+		strbuf_addstr(&sql, head);
+		for (i = 0; i < slots; i++)
+			strbuf_addstr(&sql, i ? ", ?" : "(?");
+		strbuf_addstr(&sql, ")");
+		strbuf_addstr(&sql, tail);
+		st = store_prepare(s, sql.buf, err);
+		strbuf_release(&sql);
+		if (!st)
+			return err->code;
+		if (arg)
+			store_bind_text(st, 1, arg);
+		for (i = 0; i < slots; i++)
+			if (at + i < n)
+				store_bind_text(st, (int)i + 1 + !!arg, keys[at + i]);
+			else
+				store_bind_null(st, (int)i + 1 + !!arg); /* matches nothing */
+		ret = 0;
+		while ((rc = store_step(st, err)) == STORE_ROW)
+			if ((ret = fn(st, data)))
+				break;
+		store_reset(st);
+		if (ret)
+			return ret;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err)
 {
-	return store_step_int(store_prepare(s, sql, err), out, err);
+	char v[24];
+	uint64_t stamp = 0;
+	size_t i;
+	int ret, kept = 0;
+
+	pthread_mutex_lock(&memos.mu);
+	for (i = 0; i < memos.nsql && !kept; i++)
+		kept = !strcmp(memos.sql[i], sql);
+	pthread_mutex_unlock(&memos.mu);
+	if (kept && store_memo_get(s, sql, v, sizeof(v), &stamp)) {
+		*out = strtoll(v, NULL, 10);
+		return 0;
+	}
+	ret = store_step_int(store_prepare(s, sql, err), out, err);
+	if (!ret && stamp) {
+		snprintf(v, sizeof(v), "%lld", (long long)*out);
+		store_memo_put(s, sql, stamp, v);
+	}
+	return ret;
 }
 
 /*

@@ -211,6 +211,48 @@ int64_t store_changes(struct store *s);
 int store_checkpoint(struct store *s, struct aiv_err *err);
 int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err);
 
+/*
+ * Rows for many text keys in few statements: runs head "(?, ?, ...)" tail
+ * with arg bound as ?1 unless NULL (a parameter in head, before the list)
+ * and the keys bound in order after it, up to 256 per statement, each list padded
+ * with NULLs (which match nothing) to a power of two so that each text is
+ * prepared once per connection, and calls fn(st, data) per row (a nonzero
+ * return stops and is returned).  head ends with "... IN ", e.g. "SELECT
+ * a, b FROM t WHERE k IN "; tail is appended after the list ("" for
+ * none) and holds no parameter.  n = 0 runs nothing.
+ */
+typedef int (*store_row_fn)(struct store_stmt *st, void *data);
+int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
+		   const char *const *keys, size_t n, store_row_fn fn, void *data,
+		   struct aiv_err *err);
+
+/*
+ * Memos of reads that change only when the ledger or the decision log
+ * changes (the ledger's head, the log's last seq), kept per process
+ * between requests, so that a server does not ask the database again
+ * while nothing was committed to them.  Only where the backend can
+ * tell that without a round trip (backend state_stamp: PostgreSQL's
+ * LISTEN/NOTIFY, pg.c) and only after store_memo_enable (a long-running
+ * server; a command would pay the listening connection for nothing).
+ * SQLite reads its file each time (as cheap as the check).
+ *   store_memo_get: 1 and the value of key (NUL-terminated, at most n
+ *     bytes) when it was put under the stamp that is current now, less
+ *     than STORE_MEMO_MAX_MS ago; else 0 and *stamp, the stamp to put a
+ *     fresh read under (read before it), or 0: keep nothing.  Never in a
+ *     transaction (a writer reads under its lock).  key: any text,
+ *     e.g. the statement's.
+ *   store_memo_put: keep val for key under stamp (nothing when stamp is 0).
+ */
+#define STORE_MEMO_MAX_MS 1000
+void store_memo_enable(void);
+/*
+ * store_query_int(sql) reads through the memos: sql (a static text) reads
+ * only the ledger or the decision log, whose changes the backend watches.
+ */
+void store_memo_sql(const char *sql);
+int store_memo_get(struct store *s, const char *key, char *val, size_t n, uint64_t *stamp);
+void store_memo_put(struct store *s, const char *key, uint64_t stamp, const char *val);
+
 /* Convenience: run `sql` (no parameters) and read one integer (0 if no row). */
 int store_query_int(struct store *s, const char *sql, int64_t *out,
 		    struct aiv_err *err);

@@ -6,10 +6,13 @@
 # ledger head, the policy snapshot by the control mark (and re-checked in
 # the commit's transaction), the series cache by its stored fingerprint,
 # the token cache by the revocation count (decisions) and 1 s (reads).
+# On PostgreSQL a server keeps the ledger head and the decision log's last
+# seq until a notification says they changed (store_memo_*, pg.c).
 # Runs on the suite's backend: a SQLite file under `make test`, a
 # PostgreSQL database under `make test-pg` (two processes on one file
 # share nothing in memory either, so the same test covers both).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 AS="$TEST_ROOT/examples/acme/assess"
 export AIVALUE_FAKE_TIME=2026-11-25T12:00:00Z # a fresh process's report equals a server's
@@ -53,11 +56,18 @@ test_expect_success 'B serves the playbook report from its cache (a second GET i
 	test "$(hits)" -gt "$h0"
 '
 
-test_expect_success 'answers saved through A: B reports them at once, as a fresh process does' '
-	test "$(api "$URLA" POST /api/v1/assess/answers "$(cat lead.tok)" --data-binary @answers.yaml)" = 201 &&
+# On PostgreSQL B learns of A's commit from its notification (LISTEN/NOTIFY,
+# docs/deploy.md "Kept pages across servers"), which arrives just after
+# the commit: waited on (30 s bound).  On SQLite B reads the state at once.
+b_reports_cli() {
 	test "$(api "$URLB" GET "$REPORT" "$(cat viewer.tok)")" = 200 &&
 	cp out.json report-after.json &&
+	json_same cli.json report-after.json workspace >/dev/null 2>&1
+}
+test_expect_success 'answers saved through A: B reports them once notified, as a fresh process does' '
+	test "$(api "$URLA" POST /api/v1/assess/answers "$(cat lead.tok)" --data-binary @answers.yaml)" = 201 &&
 	aivalue report --format json >cli.json &&
+	wait_until 30 b_reports_cli &&
 	json_same cli.json report-after.json workspace &&
 	! json_same report-before.json report-after.json workspace >/dev/null &&
 	test "$(api "$URLB" GET /api/v1/phase "$(cat viewer.tok)")" = 200 &&

@@ -1,0 +1,77 @@
+#!/bin/sh
+# t9089-change-page-statements.sh - a CR's page (/changes/CR-N) reads the
+# CR and its signatures once for its summary, approval state and
+# verification in one statement (change_show_verify), and the specs of every artefact its
+# impact graph draws in one statement (apply_get_many), not one per
+# artefact: a round trip each on PostgreSQL (issue 18).  Counted with
+# AIVALUE_STORE_STATS (each store the server opened prints how many
+# statements it ran when the server stops), not timed.  The page still
+# draws every impacted artefact and checks the signature.  Runs on both
+# backends.
+. "$(dirname "$0")/lib.sh"
+
+at() { AIVALUE_FAKE_TIME="$1" && export AIVALUE_FAKE_TIME; }
+# open ARTEFACT-FILE: a CR on it by tunde.nwosu
+open_cr() {
+	cp "arts/$1.md" v.md &&
+	echo "One more line." >>v.md &&
+	aivalue change open --artefact "$(echo "$1" | tr a-z A-Z)" --file v.md --risk low \
+		--reason "edit $1" --as tunde.nwosu >/dev/null
+}
+# served PAGE...: the statements one server (one worker thread, so one
+# store whatever the request) ran to start, answer each page in turn and
+# stop (the sum over its stores), printed
+served() {
+	AIVALUE_STORE_STATS=1 && export AIVALUE_STORE_STATS &&
+	start_server --threads 1 --no-warm --expire-every PT24H &&
+	unset AIVALUE_STORE_STATS &&
+	for p in "$@"; do
+		curl -fsS -o page.html -H "Authorization: Bearer $(cat viewer.tok)" "$AIV_URL$p" ||
+			return 1
+	done &&
+	stop_server &&
+	sed -n "s/^aivalue: store: \([0-9]*\) statements$/\1/p" "$TEST_DIR/server.log" >counts &&
+	test -s counts &&
+	awk "{ n += \$1 } END { print n }" counts
+}
+
+test_expect_success 'CR-1 on TEST-9 (nothing depends on it), CR-2 on POL-7 (six artefacts do), approved once' '
+	at 2026-11-03T09:00:00Z &&
+	aivalue init >/dev/null &&
+	cat "$TEST_ROOT"/examples/acme/teams.yaml "$TEST_ROOT"/examples/acme/people.yaml >org.yaml &&
+	aivalue apply -f org.yaml >/dev/null &&
+	cp -r "$TEST_ROOT"/examples/acme/artefacts arts &&
+	aivalue artefacts sync arts >/dev/null &&
+	open_cr test-9 &&
+	open_cr pol-7 &&
+	aivalue --json change show CR-2 >cr2.json &&
+	test "$(json_get cr2.json "len(d[\"impact\"])")" = 6 &&
+	aivalue change approve CR-2 --as sabine.muller --meaning "approved as owner" \
+		--reason "read" >/dev/null &&
+	aivalue token create --name v --role viewer 2>/dev/null >viewer.tok
+'
+
+test_expect_success 'the page of CR-2 draws its six impacted artefacts and a valid signature' '
+	served /changes/CR-2 >/dev/null &&
+	for a in $(json_get cr2.json "\" \".join(i[\"id\"] for i in d[\"impact\"])"); do
+		test_grep "<tr><td>$a</td>" page.html || return 1
+	done &&
+	test_grep "Every signature verifies" page.html &&
+	test_grep "sig-valid\">VALID" page.html
+'
+
+# a CR page: the CR with its signatures, stale marks, conflicts, content
+# blob and the drawn artefacts' specs (5; 9 before); a signature adds its ledger
+# entry, the artefacts it covers and the signer's eligibility for a slot
+# (3; 9 more before, for this pair: the approvals and signatures read
+# twice and one spec per impacted artefact)
+test_expect_success 'a CR page: five statements, three more for a signature, none for six impacted artefacts' '
+	n11=$(served /changes/CR-1 /changes/CR-1) &&
+	n12=$(served /changes/CR-1 /changes/CR-2) &&
+	n111=$(served /changes/CR-1 /changes/CR-1 /changes/CR-1) &&
+	echo "statements: CR-1 twice $n11, CR-1 then CR-2 $n12, CR-1 three times $n111" &&
+	test $((n111 - n11)) -le 5 &&
+	test $((n12 - n11)) -le 3
+'
+
+test_done

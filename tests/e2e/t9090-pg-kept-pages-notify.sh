@@ -1,0 +1,137 @@
+#!/bin/sh
+# t9090-pg-kept-pages-notify.sh - two `aivalue serve` on one PostgreSQL
+# database (issue 18): a kept page (/phase: its body is kept per store
+# state) is answered without asking the database whether the state
+# changed: each server listens (LISTEN/NOTIFY, src/store/pg.c) and a
+# trigger on the ledger and the decision log notifies every commit that
+# touches them.  What server A writes, server B's kept page shows once the
+# notification has arrived (waited on, 30 s bound; docs/deploy.md, "Kept
+# pages across servers", has the windows).  When B's listening connection
+# is killed (pg_terminate_backend), B asks the database again at once: its
+# next page already shows the next write, before it listens again.
+# Statements counted with AIVALUE_STORE_STATS, not timed.  Needs a
+# PostgreSQL 15 server: the one of `make test-pg`, or one started here.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
+
+test_start_pg
+DB="aiv_t9090_kept_$$"
+if test_have_prereq PG; then
+	AIVALUE_DB=$(pg_uri "$DB") && export AIVALUE_DB
+fi
+AS="$TEST_ROOT/examples/acme/assess"
+export AIVALUE_FAKE_TIME=2026-11-25T12:00:00Z
+
+# page URL OUT: the /phase page's body (the part between the layout's
+# <main> tags) as the viewer sees it, into OUT
+page() {
+	curl -fsS -H "Authorization: Bearer $(cat viewer.tok)" "$1/phase" >page.raw &&
+	sed -n "/<main/,/<\/main>/p" page.raw >"$2" &&
+	test -s "$2"
+}
+answers() {
+	curl -s -o /dev/null -w "%{http_code}" -X POST -H "Authorization: Bearer $(cat lead.tok)" \
+		--data-binary @"$2" "$1/api/v1/assess/answers"
+}
+# b_shows FILE: B's /phase is FILE's
+b_shows() {
+	page "$URLB" b.html &&
+	cmp -s "$1" b.html
+}
+kill_listeners() {
+	psql -X -q -d "$(pg_uri "$DB")" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+WHERE datname = current_database() AND application_name = 'aivalue-listen'" >/dev/null
+}
+none_listening() { test "$(listeners)" = 0; }
+listeners() {
+	psql -X -A -t -d "$(pg_uri "$DB")" -c "SELECT count(*) FROM pg_stat_activity WHERE \
+datname = current_database() AND application_name = 'aivalue-listen'"
+}
+
+test_expect_success PG 'one PostgreSQL workspace, two servers on it' '
+	pg_create_db "$DB" &&
+	aivalue init >/dev/null &&
+	aivalue apply -f "$TEST_ROOT/tests/data/control/org.yaml" >/dev/null &&
+	aivalue token create --name t-lead --role lead >lead.tok 2>/dev/null &&
+	aivalue token create --name t-viewer --role viewer >viewer.tok 2>/dev/null &&
+	sed -e "/evidence:/d" -e "s/provenance: documented/provenance: stated/" \
+		"$AS/readiness.yaml" >stated.yaml &&
+	sed "s/choice: 3/choice: 1/" stated.yaml >lower.yaml &&
+	start_server --quiet --no-warm &&
+	mv "$TEST_DIR/server.log" "$TEST_DIR/serverA.log" &&
+	echo "$AIV_URL $AIV_SERVER_PID" >a.srv &&
+	start_server --quiet --no-warm --threads 1 &&
+	echo "$AIV_URL $AIV_SERVER_PID" >b.srv
+'
+URLA=$(cut -d" " -f1 a.srv 2>/dev/null) PIDA=$(cut -d" " -f2 a.srv 2>/dev/null)
+URLB=$(cut -d" " -f1 b.srv 2>/dev/null) PIDB=$(cut -d" " -f2 b.srv 2>/dev/null)
+
+test_expect_success PG 'B keeps /phase: each server listens; the page again is the same' '
+	page "$URLB" before.html &&
+	page "$URLB" again.html &&
+	test_cmp before.html again.html &&
+	page "$URLA" a.html &&
+	test_cmp before.html a.html &&
+	test "$(listeners)" = 2
+'
+
+test_expect_success PG 'answers saved through A: B shows them once notified, as A does at once' '
+	test "$(answers "$URLA" stated.yaml)" = 201 &&
+	page "$URLA" a1.html &&
+	! cmp -s before.html a1.html &&
+	wait_until 30 b_shows a1.html
+'
+
+test_expect_success PG 'the listeners killed by pg_terminate_backend: B shows the next write at once' '
+	kill_listeners &&
+	wait_until 30 none_listening &&
+	test "$(answers "$URLA" lower.yaml)" = 201 &&
+	page "$URLA" a2.html &&
+	! cmp -s a1.html a2.html &&
+	b_shows a2.html &&
+	wait_until 30 grep -q "the listening connection was lost" "$TEST_DIR/server.log"
+'
+
+# statements of a one-thread server answering /phase N times, printed
+served() {
+	AIVALUE_STORE_STATS=1 &&
+	export AIVALUE_STORE_STATS &&
+	start_server --quiet --no-warm --threads 1 --expire-every PT24H &&
+	unset AIVALUE_STORE_STATS &&
+	i=0 &&
+	while [ $i -lt "$1" ]; do
+		page "$AIV_URL" p.html || return 1
+		i=$((i + 1))
+	done &&
+	stop_server &&
+	sed -n "s/^aivalue: store: \([0-9]*\) statements$/\1/p" "$TEST_DIR/server.log" >counts &&
+	test -s counts &&
+	awk "{ n += \$1 } END { print n }" counts
+}
+
+# Thirty more requests for a kept page cost no statement each (two before:
+# the ledger head and the decision log's last seq).  What a request may
+# still read, by the clock, not per request: the memos again after 1 s
+# (two statements), the token again after 1 s (one): at most 3 per second
+# the thirty took, plus 4 for what a server does once at start.
+test_expect_success PG 'B listens again; a kept page costs no statement per request' '
+	wait_until 30 eval "page \"\$URLB\" b.html && test \"\$(listeners)\" -ge 1" &&
+	AIV_SERVER_PID=$PIDB &&
+	stop_server &&
+	n2=$(served 2) &&
+	t0=$(date +%s) &&
+	n32=$(served 32) &&
+	took=$(($(date +%s) - t0)) &&
+	echo "statements: /phase twice $n2, 32 times $n32 (in $took s)" &&
+	test $((n32 - n2)) -le $((3 * (took + 1) + 4)) &&
+	test $((n32 - n2)) -lt 30
+'
+
+test_expect_success PG 'A stops cleanly; the ledger verifies' '
+	AIV_SERVER_PID=$PIDA &&
+	stop_server &&
+	aivalue audit verify >verify.out &&
+	test_grep "^ledger ok: " verify.out
+'
+
+test_done

@@ -39,6 +39,13 @@ struct adoption_facts {
  */
 void assess_usage_scope_begin(void);
 void assess_usage_scope_end(void);
+/*
+ * The usage table the scope open on this thread has loaded from store s
+ * (every stored event of a known person, as usage_load() gives it), or
+ * NULL: no scope, nothing loaded yet, or loaded from another store.
+ * Borrowed until the scope ends.
+ */
+const struct usage_table *assess_usage_scope_table(const struct store *s);
 
 /*
  * The AI channel's journey windows and trend test (journeys_run), kept

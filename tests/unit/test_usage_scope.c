@@ -18,8 +18,10 @@
 #include <cmocka.h>
 
 #include "apply/apply.h"
+#include "assess/cost.h"
 #include "assess/evidence.h"
 #include "assess/playbook.h"
+#include "assess/series_int.h"
 #include "cli/cmd.h"
 #include "core/timeutil.h"
 #include "ingest/identity.h"
@@ -95,10 +97,119 @@ static void test_one_load_per_playbook(void **state)
 	}
 }
 
+/* cost_json of every query, as one array (a new reference). */
+static json_t *costs_json(struct store *s, const struct cost_query *qs, size_t n)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct cost_result r[4];
+	json_t *a = json_array();
+	size_t i;
+
+	assert_true(n <= 4);
+	assert_int_equal(cost_compute_many(s, qs, r, n, &err), 0);
+	for (i = 0; i < n; i++) {
+		json_array_append_new(a, cost_json(&r[i]));
+		cost_result_release(&r[i]);
+	}
+	return a;
+}
+
+/*
+ * Inside a computation's scope, cost reads the active seat months from
+ * the usage table the scope holds instead of the monthly rollup: the same
+ * figures (tests/data/usage/copilot-seats.json, t7000's hand-worked case:
+ * 13 seat months, 9 of them unused).
+ */
+static void test_cost_from_scope_table(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	struct usage_summary sum;
+	struct usage_opts o;
+	struct evidence_value v;
+	struct evidence_env env;
+	struct store *s;
+	struct catalog *cat;
+	struct cost_query qs[3];
+	char dir[] = "/tmp/aiv-uscost-XXXXXX", db[64], prices[64], cmd[128];
+	const char *paths[2];
+	json_t *rollup, *table, *unused;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/a.db", dir);
+	snprintf(prices, sizeof(prices), "%s/prices.yaml", dir);
+	assert_non_null(f = fopen(prices, "w"));
+	fputs("kind: PriceBook\nname: list\ncurrency: EUR\nseats:\n"
+	      "  - {tool: github-copilot, plan: business, per_month: \"19.00\","
+	      " effective_from: 2026-01-01}\n"
+	      "  - {tool: github-copilot, plan: business, per_month: \"21.50\","
+	      " effective_from: 2026-03-01}\n", f);
+	assert_int_equal(fclose(f), 0);
+	org_register_kinds();
+	ingest_register_kinds();
+	cost_register_kinds();
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	assert_int_equal(catalog_load(&cat, NULL, &err), 0);
+	paths[0] = data("people.yaml");
+	paths[1] = prices;
+	if (apply_sources(s, cat, "test", paths, 2, NULL, 0, 0, &res, &err))
+		fail_msg("apply: %s", err.msg);
+	apply_result_release(&res);
+	memset(&o, 0, sizeof(o));
+	o.format = "copilot-seats";
+	assert_int_equal(usage_import_file(s, "test", data("copilot-seats.json"), &o, &sum, &err),
+			 0);
+	usage_summary_release(&sum);
+	o.format = "copilot-users";
+	assert_int_equal(usage_import_file(s, "test", data("copilot-users-1-day.ndjson"), &o,
+					   &sum, &err), 0);
+	usage_summary_release(&sum);
+
+	memset(qs, 0, sizeof(qs));
+	qs[1].by = COST_BY_TEAM;
+	qs[1].by_month = 1;
+	qs[2].by = COST_BY_TOOL;
+	qs[2].and_model = 1;
+	evidence_cache_enable(0);
+	assert_null(assess_usage_scope_table(s));
+	rollup = costs_json(s, qs, 3);
+
+	memset(&env, 0, sizeof(env));
+	env.store = s;
+	env.cat = cat;
+	env.now = time_now_us();
+	assess_usage_scope_begin();
+	assert_int_equal(evidence_get(&env, "repeat_use_rate", &v, &err), 0);
+	assert_non_null(assess_usage_scope_table(s)); /* the table cost reads */
+	table = costs_json(s, qs, 3);
+	assess_usage_scope_end();
+	assert_null(assess_usage_scope_table(s));
+
+	unused = json_object_get(json_object_get(json_object_get(json_object_get(
+		json_array_get(table, 0), "total"), "lines"), "unused_seats"), "quantity");
+	assert_true(json_is_integer(unused));
+	assert_true(json_integer_value(unused) > 0);
+	if (!json_equal(rollup, table)) {
+		char *a = json_dumps(rollup, JSON_SORT_KEYS), *b = json_dumps(table, JSON_SORT_KEYS);
+		fail_msg("the rollup's costs\n%s\nthe table's\n%s", a, b);
+	}
+	json_decref(rollup);
+	json_decref(table);
+	store_close(s);
+	catalog_free(cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd)) {
+		/* a leftover temp dir is harmless */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_load_per_playbook),
+		cmocka_unit_test(test_cost_from_scope_table),
 	};
 	const char *slash;
 

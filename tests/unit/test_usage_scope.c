@@ -20,6 +20,7 @@
 #include "apply/apply.h"
 #include "assess/cost.h"
 #include "assess/evidence.h"
+#include "assess/hypothesis.h"
 #include "assess/playbook.h"
 #include "assess/series_int.h"
 #include "cli/cmd.h"
@@ -205,11 +206,85 @@ static void test_cost_from_scope_table(void **state)
 	}
 }
 
+/*
+ * One playbook computation on two threads evaluates the hypotheses once:
+ * the side thread's report serves the phase's providers
+ * (supported_hypotheses) as well as the roadmap; the phase evaluated them
+ * a second time on the computing thread before.  The picture is the one
+ * computed on one thread.
+ */
+static void test_hypotheses_once(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	struct usage_summary sum;
+	struct usage_opts o;
+	struct playbook_state two, one;
+	struct store *s;
+	struct catalog *cat;
+	char dir[] = "/tmp/aiv-uhyp-XXXXXX", db[64], cmd[128];
+	const char *paths[1];
+	json_t *a, *b;
+	uint64_t n0;
+	int64_t now = time_now_us();
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/a.db", dir);
+	org_register_kinds();
+	ingest_register_kinds();
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	assert_int_equal(catalog_load(&cat, NULL, &err), 0);
+	paths[0] = data("people.yaml");
+	assert_int_equal(apply_sources(s, cat, "test", paths, 1, NULL, 0, 0, &res, &err), 0);
+	apply_result_release(&res);
+	memset(&o, 0, sizeof(o));
+	o.format = "copilot-users";
+	assert_int_equal(usage_import_file(s, "test", data("copilot-users-1-day.ndjson"), &o,
+					   &sum, &err), 0);
+	usage_summary_release(&sum);
+
+	evidence_cache_enable(1);
+	evidence_cache_clear();
+	unsetenv("AIVALUE_PLAYBOOK_ONE_THREAD");
+	n0 = hyp_evaluations();
+	assert_int_equal(playbook_compute(s, cat, assess_questionnaire_path(), NULL, now,
+					  &two, &err), 0);
+	assert_int_equal(hyp_evaluations() - n0, 1);
+	setenv("AIVALUE_PLAYBOOK_ONE_THREAD", "1", 1);
+	evidence_cache_clear();
+	assert_int_equal(playbook_compute(s, cat, assess_questionnaire_path(), NULL, now + 1,
+					  &one, &err), 0);
+	unsetenv("AIVALUE_PLAYBOOK_ONE_THREAD");
+	a = hyp_report_json(&two.hr);
+	b = hyp_report_json(&one.hr);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	assert_int_equal(two.pv.earned, one.pv.earned);
+	a = finding_list_json(&two.fl);
+	b = finding_list_json(&one.fl);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	playbook_release(&two);
+	playbook_release(&one);
+	evidence_cache_enable(0);
+
+	store_close(s);
+	catalog_free(cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd)) {
+		/* a leftover temp dir is harmless */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_load_per_playbook),
 		cmocka_unit_test(test_cost_from_scope_table),
+		cmocka_unit_test(test_hypotheses_once),
 	};
 	const char *slash;
 

@@ -531,9 +531,16 @@ static void note_table_activity(struct builder *b, const struct usage_table *t)
 	size_t nt = intern_count(&t->tools), p, i, k;
 	uint32_t *tmap = xmalloc(st_mult(nt + 1, sizeof(*tmap)));
 	struct { uint32_t person; int month; } *last = xmalloc(st_mult(nt + 1, sizeof(*last)));
-	int32_t cday = INT32_MIN;
-	int cmonth = 0;
+	int64_t wide = (int64_t)t->max_day - t->min_day + 1;
+	int32_t lo = t->min_day, span = wide > 0 && wide <= 400000 ? (int32_t)wide : 0;
+	int *month = NULL; /* of each day with an action, lo .. max_day */
+	int32_t d;
 
+	if (span > 0) { /* a thousand years: else month_of each time */
+		month = xmalloc(st_mult((size_t)span, sizeof(*month)));
+		for (d = 0; d < span; d++)
+			month[d] = month_of(lo + d);
+	}
 	for (k = 0; k < nt; k++) {
 		const char *name = intern_str(&t->tools, (uint32_t)k);
 
@@ -552,6 +559,7 @@ static void note_table_activity(struct builder *b, const struct usage_table *t)
 			int32_t day = t->day[i];
 			uint32_t tool = t->tool[i];
 			struct act_trip *tr;
+			int cmonth;
 
 			if (!t->count[i])
 				continue; /* an event of no action is no activity */
@@ -562,10 +570,7 @@ static void note_table_activity(struct builder *b, const struct usage_table *t)
 			b->have_usage = 1;
 			if (tool >= nt || tmap[tool] == INTERN_NONE)
 				continue;
-			if (day != cday) {
-				cday = day;
-				cmonth = month_of(day);
-			}
+			cmonth = month && day >= lo && (int64_t)day - lo < span ? month[day - lo] : month_of(day);
 			if (last[tool].person == bp && last[tool].month == cmonth)
 				continue;
 			last[tool].person = bp;
@@ -579,6 +584,7 @@ static void note_table_activity(struct builder *b, const struct usage_table *t)
 	}
 	free(tmap);
 	free(last);
+	free(month);
 }
 
 static size_t act_bit(const struct builder *b, uint32_t person, uint32_t tool, int month)

@@ -384,6 +384,15 @@ static void test_load_order(void **state)
 	load_rows(db, mixed, &b);
 	assert_same_table(&ref, &a);
 	assert_same_table(&ref, &b);
+	/* a journey's events apart: still one journey (the newest-journey shortcut) */
+	journey_table_release(&a);
+	journey_table_init(&a);
+	journey_table_add_event(&a, "x", "c1", "ai", 10, 1, 0, 0, 1.0);
+	journey_table_add_event(&a, "y", "c2", "ai", 20, 1, 0, 0, 2.0);
+	journey_table_add_event(&a, "x", "c1", "ai", 5, 2, 0, 1, 4.0);
+	assert_int_equal(a.n, 2);
+	assert_true(a.value[0] == 5.0 && a.start_us[0] == 5 && a.commit_turn[0] == 2);
+	assert_true(a.value[1] == 2.0);
 	journey_table_release(&ref);
 	journey_table_release(&a);
 	journey_table_release(&b);

@@ -265,6 +265,38 @@ static int same_sequence(const struct eventlog *l, uint32_t c1, uint32_t c2)
 
 /* ---- the kernel ----------------------------------------------------------- */
 
+void process_cases_compute(const struct eventlog *l, const uint8_t *mask,
+			   struct process_cases *out)
+{
+	uint32_t *stamp = xmalloc(st_mult(l->strs.n ? l->strs.n : 1, sizeof(uint32_t)));
+	int timed = !l->no_time;
+	uint32_t c;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(stamp, 0xff, (size_t)l->strs.n * sizeof(uint32_t));
+	out->durations = xmalloc(st_mult(l->ncases ? l->ncases : 1, sizeof(double)));
+	for (c = 0; c < l->ncases; c++) {
+		size_t lo = l->case_off[c], hi = l->case_off[c + 1];
+		int rework = 0;
+
+		if (mask && !mask[c])
+			continue;
+		out->cases++;
+		out->durations[out->cases - 1] =
+			timed ? (double)(l->time[hi - 1] - l->time[lo]) / 1e6 : NAN;
+		for (i = lo; i < hi; i++) {
+			if (stamp[l->activity[i]] == c)
+				rework = 1;
+			stamp[l->activity[i]] = c;
+		}
+		out->rework_cases += rework;
+	}
+	if (timed)
+		stats_sort(out->durations, out->cases);
+	free(stamp);
+}
+
 void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 			   struct process_stats *out)
 {

@@ -299,6 +299,47 @@ static void test_edge_order(void **state)
 	eventlog_release(&l);
 }
 
+/* process_cases_compute's figures are process_stats_compute's, over the same cases. */
+static void assert_same_cases(const struct eventlog *l, const uint8_t *mask)
+{
+	struct process_stats ps;
+	struct process_cases pc;
+	size_t i;
+
+	process_stats_compute(l, mask, &ps);
+	process_cases_compute(l, mask, &pc);
+	assert_int_equal(pc.cases, ps.cases);
+	assert_int_equal(pc.rework_cases, ps.rework_cases);
+	for (i = 0; i < ps.cases; i++)
+		assert_memory_equal(&pc.durations[i], &ps.durations[i], sizeof(double));
+	free(pc.durations);
+	process_stats_release(&ps);
+}
+
+static void test_cases_only(void **state)
+{
+	static const uint8_t some[] = { 1, 0, 1, 1 }, none[] = { 0, 0, 0, 0 };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct eventlog l;
+	size_t i;
+
+	(void)state;
+	build(&l);
+	assert_same_cases(&l, NULL);
+	assert_same_cases(&l, some);
+	assert_same_cases(&l, none);
+	eventlog_release(&l);
+	/* no timestamps: durations NaN, not sorted */
+	eventlog_init(&l);
+	for (i = 0; i < 6; i++)
+		eventlog_add(&l, eventlog_intern(&l, i % 2 ? "c1" : "c2", 2),
+			     eventlog_intern(&l, i % 3 ? "A" : "B", 1), EVL_NONE, 0);
+	l.no_time = 1;
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	assert_same_cases(&l, NULL);
+	eventlog_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_edge_order),
+		cmocka_unit_test(test_cases_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,28 +282,12 @@ void utab_finish(struct usage_table *t)
 	by_day = n && !order_by_person_day(t, perm);
 	if (!by_day)
 		order_by_person(t, perm);
-	/* each column gathered into the spare, which it then becomes: no copy back */
 	tmp = xmalloc(st_mult(n + 1, sizeof(*tmp)));
-	{
-		uint32_t **cols[5];
-		size_t c;
-
-		cols[0] = (uint32_t **)&t->day;
-		cols[1] = &t->tool;
-		cols[2] = &t->feature;
-		cols[3] = &t->workflow;
-		cols[4] = &t->count;
-		for (c = 0; n && c < 5; c++) {
-			uint32_t *col = *cols[c];
-
-			for (i = 0; i < n; i++)
-				tmp[i] = col[perm[i]];
-			*cols[c] = tmp;
-			tmp = col;
-		}
-		if (n)
-			t->alloc = n; /* the columns swapped in hold n + 1 */
-	}
+	permute_u32((uint32_t *)t->day, perm, n, tmp);
+	permute_u32(t->tool, perm, n, tmp);
+	permute_u32(t->feature, perm, n, tmp);
+	permute_u32(t->workflow, perm, n, tmp);
+	permute_u32(t->count, perm, n, tmp);
 	free(perm);
 	free(tmp);
 	for (p = 0; p < np; p++) {

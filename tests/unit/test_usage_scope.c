@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "ingest/identity.h"
 #include "ingest/usage.h"
+#include "ingest/usage_load.h"
 #include "org/org.h"
 
 static char datadir[512];
@@ -279,12 +280,70 @@ static void test_hypotheses_once(void **state)
 	}
 }
 
+/*
+ * The seat holders usage_load marks licensed (a skip scan over
+ * usage_seats_person): every distinct person of any seat row, as SELECT
+ * DISTINCT gave them, the same identity joined to two people over time
+ * included, rows joined to no one left out.
+ */
+static void test_seat_holders(void **state)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct apply_result res;
+	struct usage_table t;
+	struct store *s;
+	struct catalog *cat;
+	char dir[] = "/tmp/aiv-useat-XXXXXX", db[64], cmd[128];
+	const char *paths[1];
+	uint32_t alice, bob;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/a.db", dir);
+	org_register_kinds();
+	ingest_register_kinds();
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	assert_int_equal(catalog_load(&cat, NULL, &err), 0);
+	paths[0] = data("people.yaml");
+	assert_int_equal(apply_sources(s, cat, "test", paths, 1, NULL, 0, 0, &res, &err), 0);
+	apply_result_release(&res);
+
+	utab_init(&t);
+	assert_int_equal(usage_load(&t, s, &err), 0);
+	assert_false(t.have_seats);
+	utab_release(&t);
+
+	assert_int_equal(store_exec(s, "INSERT INTO usage_seats(import_id, person, identity, tool,"
+				    " day) VALUES (1, 'bob', 'gh-x', 'copilot', 20000),"
+				    " (1, NULL, 'gh-y', 'copilot', 20000),"
+				    " (2, 'alice', 'gh-x', 'copilot', 20001),"
+				    " (2, 'bob', 'gh-x', 'copilot', 20001),"
+				    " (2, 'nobody-known', 'gh-z', 'copilot', 20001)", &err), 0);
+	utab_init(&t);
+	assert_int_equal(usage_load(&t, s, &err), 0);
+	alice = utab_find_person(&t, "alice");
+	bob = utab_find_person(&t, "bob");
+	assert_true(alice != INTERN_NONE && bob != INTERN_NONE);
+	assert_true(t.have_seats);
+	assert_int_equal(t.licensed[alice], 1);
+	assert_int_equal(t.licensed[bob], 1);
+	utab_release(&t);
+
+	store_close(s);
+	catalog_free(cat);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd)) {
+		/* a leftover temp dir is harmless */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_load_per_playbook),
 		cmocka_unit_test(test_cost_from_scope_table),
 		cmocka_unit_test(test_hypotheses_once),
+		cmocka_unit_test(test_seat_holders),
 	};
 	const char *slash;
 

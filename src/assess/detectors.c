@@ -73,6 +73,11 @@ void assess_usage_scope_end(void)
 	}
 }
 
+const struct usage_table *assess_usage_scope_table(const struct store *s)
+{
+	return scope.depth > 0 && scope.have && scope.store == s ? &scope.t : NULL;
+}
+
 /*
  * adoption_run(store, NULL, PERIOD_MONTH, day) into *r and *t: the
  * scope's load when one is open (borrowed: hand both to usage_done,

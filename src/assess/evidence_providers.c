@@ -139,7 +139,7 @@ static int add_log(struct store *s, const char *name, char **pats, size_t npats,
 		   struct log_group *g, struct aiv_err *err)
 {
 	struct eventlog l;
-	struct process_stats ps;
+	struct process_cases ps;
 	uint8_t *mask;
 	int64_t last = 0;
 	size_t c, i;
@@ -156,7 +156,7 @@ static int add_log(struct store *s, const char *name, char **pats, size_t npats,
 	for (c = 0; c < l.ncases; c++)
 		mask[c] = l.case_off[c + 1] > l.case_off[c] &&
 			  l.time[l.case_off[c + 1] - 1] >= last - WINDOW_US;
-	process_stats_compute(&l, mask, &ps);
+	process_cases_compute(&l, mask, &ps); /* the figures below: not the DFG or handovers */
 	for (i = 0; i < ps.cases; i++) {
 		ALLOC_GROW(g->durations, g->nd + 1, g->ad);
 		g->durations[g->nd++] = ps.durations[i];
@@ -186,7 +186,7 @@ static int add_log(struct store *s, const char *name, char **pats, size_t npats,
 		snprintf(g->logs + len, sizeof(g->logs) - len, "%s%s", len ? ", " : "", name);
 	}
 	g->nlogs++;
-	process_stats_release(&ps);
+	free(ps.durations);
 	free(mask);
 	eventlog_release(&l);
 	return 0;

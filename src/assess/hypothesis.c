@@ -783,12 +783,21 @@ int hyp_list_all(struct store *s, struct hyp_report *out, struct aiv_err *err)
 	return 0;
 }
 
+static uint64_t evaluations; /* atomic */
+
+uint64_t hyp_evaluations(void)
+{
+	return __atomic_load_n(&evaluations, __ATOMIC_RELAXED);
+}
+
 int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
 		     struct hyp_report *out, struct aiv_err *err)
 {
 	void *logs = NULL;         /* the log reader's cache, for this evaluation */
 	size_t i;
 	int ret = 0;
+
+	__atomic_add_fetch(&evaluations, 1, __ATOMIC_RELAXED);
 
 	if ((ret = hyp_list_all(s, out, err)))
 		return ret;

@@ -110,6 +110,8 @@ int hyp_evaluate_all(struct store *s, const struct catalog *cat, int64_t now,
  * evaluating any (name, initiative, metric, spec, superseded_by).
  */
 int hyp_list_all(struct store *s, struct hyp_report *out, struct aiv_err *err);
+/* How many times hyp_evaluate_all ran in this process (tests). */
+uint64_t hyp_evaluations(void);
 void hyp_report_release(struct hyp_report *r);
 json_t *hyp_report_json(const struct hyp_report *r);
 

@@ -81,6 +81,13 @@ struct side {
 	struct hyp_report hr;
 	int running;
 	pthread_t th;
+	/* the hypotheses ready before the rest: hyp_done under mu, hkey the
+	 * state read after evaluating them ("" when unknown) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int hyp_done;
+	char hkey[EVIDENCE_KEY_LEN];
+	int lent;                  /* hr lent to the providers (assess_hyp_lend) */
 };
 
 static uint64_t side_used, side_redone; /* atomics */
@@ -91,6 +98,31 @@ void playbook_side_stats(uint64_t *used, uint64_t *redone)
 	*redone = __atomic_load_n(&side_redone, __ATOMIC_RELAXED);
 }
 
+static void side_hyp_done(struct side *sd)
+{
+	pthread_mutex_lock(&sd->mu);
+	sd->hyp_done = 1;
+	pthread_cond_broadcast(&sd->cv);
+	pthread_mutex_unlock(&sd->mu);
+}
+
+/*
+ * Wait for the side's hypotheses and, when it read state `key`, lend them
+ * to the providers (series_int.h), so the phase does not evaluate them
+ * again on this thread.
+ */
+static void side_lend_hyp(struct side *sd, const struct evidence_env *env, const char *key)
+{
+	pthread_mutex_lock(&sd->mu);
+	while (!sd->hyp_done)
+		pthread_cond_wait(&sd->cv, &sd->mu);
+	pthread_mutex_unlock(&sd->mu);
+	if (sd->have_hr && sd->hkey[0] && !strcmp(sd->hkey, key)) {
+		assess_hyp_lend(key, env->now, env->cat, &sd->hr);
+		sd->lent = 1;
+	}
+}
+
 static void *side_main(void *arg)
 {
 	struct side *sd = arg;
@@ -99,13 +131,18 @@ static void *side_main(void *arg)
 	struct evidence_env env;
 	struct store *s = NULL;
 
-	if (store_open(&s, sd->uri, STORE_READONLY, &err))
-		return NULL;
 	memset(&env, 0, sizeof(env));
+	if (store_open(&s, sd->uri, STORE_READONLY, &err)) {
+		side_hyp_done(sd);
+		return NULL;
+	}
 	env.store = s;
 	env.cat = sd->cat;
 	env.now = sd->now;
 	sd->have_hr = !hyp_evaluate_all(s, sd->cat, sd->now, &sd->hr, &err);
+	if (sd->have_hr && evidence_state_key(&env, sd->hkey, &err))
+		sd->hkey[0] = '\0';
+	side_hyp_done(sd); /* hr and hkey are the computing thread's to read now */
 	/* errors here are the main thread's to meet again and report */
 	if (sd->have_hr &&
 	    (evidence_get(&env, "rework_rate", &v, &err) ||
@@ -128,7 +165,13 @@ static int side_start(struct side *sd, const struct evidence_env *env, const cha
 	snprintf(sd->uri, sizeof(sd->uri), "%s", uri);
 	sd->cat = env->cat;
 	sd->now = env->now;
+	pthread_mutex_init(&sd->mu, NULL);
+	pthread_cond_init(&sd->cv, NULL);
 	sd->running = !pthread_create(&sd->th, NULL, side_main, sd);
+	if (!sd->running) {
+		pthread_mutex_destroy(&sd->mu);
+		pthread_cond_destroy(&sd->cv);
+	}
 	return sd->running;
 }
 
@@ -140,13 +183,19 @@ static int side_join(struct side *sd, const char *key, struct hyp_report *hr)
 {
 	pthread_join(sd->th, NULL);
 	sd->running = 0;
+	pthread_mutex_destroy(&sd->mu);
+	pthread_cond_destroy(&sd->cv);
 	if (hr && sd->have_hr && sd->key[0] && !strcmp(sd->key, key)) {
-		*hr = sd->hr;
+		*hr = sd->hr; /* still lent, if it was: compute_state takes it back */
 		__atomic_add_fetch(&side_used, 1, __ATOMIC_RELAXED);
 		return 1;
 	}
 	if (hr)
 		__atomic_add_fetch(&side_redone, 1, __ATOMIC_RELAXED);
+	if (sd->lent) {
+		assess_hyp_unlend(&sd->hr);
+		sd->lent = 0;
+	}
 	if (sd->have_hr)
 		hyp_report_release(&sd->hr);
 	return 0;
@@ -171,6 +220,8 @@ static int compute_state(struct store *s, const struct catalog *cat, const char 
 	ret = compute_parts(s, cat, qpath, industry, now, side ? &sd : NULL, key, out, err);
 	if (side && sd.running) /* not joined: an error came first */
 		side_join(&sd, key, NULL);
+	if (side && sd.lent) /* out->hr, lent: back before anyone can free it */
+		assess_hyp_unlend(&sd.hr);
 	return ret;
 }
 
@@ -187,6 +238,8 @@ static int compute_parts(struct store *s, const struct catalog *cat, const char 
 	     (ret = readiness_apply_measured(&out->env, out->q, &out->set, &out->measured, err))))
 		return ret;
 	readiness_score(cat, out->q, &out->set, now, &out->rs);
+	if (sd)
+		side_lend_hyp(sd, &out->env, key);
 	if ((ret = phase_compute(&out->env, &out->pv, err)) ||
 	    (ret = findings_compute(&out->env, &out->pv, &out->fl, err)))
 		return ret;

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "ledger/ledger.h"
 #include "playbook.h"
+#include "series_int.h"
 
 static const char *questionnaire_path;
 
@@ -34,7 +35,41 @@ static struct {
 	const struct catalog *cat;
 	struct hyp_report rep;
 	int have;
-} hyp_memo = { PTHREAD_MUTEX_INITIALIZER, "", 0, NULL, { NULL, 0, 0, 0, 0 }, 0 };
+	int lent;               /* rep is a playbook computation's, not ours to free */
+} hyp_memo = { PTHREAD_MUTEX_INITIALIZER, "", 0, NULL, { NULL, 0, 0, 0, 0 }, 0, 0 };
+
+/* Forget the memo's report; with hyp_memo.mu held. */
+static void hyp_memo_drop(void)
+{
+	if (hyp_memo.have && !hyp_memo.lent)
+		hyp_report_release(&hyp_memo.rep);
+	memset(&hyp_memo.rep, 0, sizeof(hyp_memo.rep));
+	hyp_memo.have = hyp_memo.lent = 0;
+}
+
+void assess_hyp_lend(const char *key, int64_t now, const struct catalog *cat,
+		     const struct hyp_report *rep)
+{
+	if (!key[0])
+		return;
+	pthread_mutex_lock(&hyp_memo.mu);
+	hyp_memo_drop();
+	hyp_memo.rep = *rep;
+	hyp_memo.have = hyp_memo.lent = 1;
+	snprintf(hyp_memo.key, sizeof(hyp_memo.key), "%s", key);
+	hyp_memo.now = now;
+	hyp_memo.cat = cat;
+	pthread_mutex_unlock(&hyp_memo.mu);
+}
+
+void assess_hyp_unlend(const struct hyp_report *rep)
+{
+	pthread_mutex_lock(&hyp_memo.mu);
+	if (hyp_memo.have && hyp_memo.lent && hyp_memo.rep.r == rep->r &&
+	    hyp_memo.rep.n == rep->n)
+		hyp_memo_drop();
+	pthread_mutex_unlock(&hyp_memo.mu);
+}
 
 static int hyp_get(const struct evidence_env *env, struct hyp_report *out, int *shared,
 		   struct aiv_err *err)
@@ -50,9 +85,7 @@ static int hyp_get(const struct evidence_env *env, struct hyp_report *out, int *
 	pthread_mutex_lock(&hyp_memo.mu);
 	if (!hyp_memo.have || strcmp(hyp_memo.key, key) || hyp_memo.now != env->now ||
 	    hyp_memo.cat != env->cat) {
-		if (hyp_memo.have)
-			hyp_report_release(&hyp_memo.rep);
-		hyp_memo.have = 0;
+		hyp_memo_drop();
 		if ((ret = hyp_evaluate_all(env->store, env->cat, env->now, &hyp_memo.rep, err))) {
 			pthread_mutex_unlock(&hyp_memo.mu);
 			return ret;

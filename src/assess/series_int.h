@@ -39,6 +39,27 @@ struct adoption_facts {
  */
 void assess_usage_scope_begin(void);
 void assess_usage_scope_end(void);
+/*
+ * The usage table the scope open on this thread has loaded from store s
+ * (every stored event of a known person, as usage_load() gives it), or
+ * NULL: no scope, nothing loaded yet, or loaded from another store.
+ * Borrowed until the scope ends.
+ */
+const struct usage_table *assess_usage_scope_table(const struct store *s);
+
+/*
+ * The hypotheses' verdicts the providers read (supported_hypotheses,
+ * value_plays_measured) are evaluated once per store state and now
+ * (providers.c).  A playbook computation whose side thread has evaluated
+ * them for state `key` lends its report, so the phase's providers on the
+ * computing thread do not evaluate them a second time; it takes the loan
+ * back (unlend, matched by the report's array) before the report can be
+ * freed.  The report is read only under the memo's lock meanwhile.
+ */
+struct hyp_report;
+void assess_hyp_lend(const char *key, int64_t now, const struct catalog *cat,
+		     const struct hyp_report *rep);
+void assess_hyp_unlend(const struct hyp_report *rep);
 
 /*
  * The AI channel's journey windows and trend test (journeys_run), kept

@@ -153,8 +153,16 @@ int usage_load(struct usage_table *t, struct store *s, struct aiv_err *err)
 	if ((rc = org_each_profile(s, add_person, t, err)) ||
 	    (rc = org_each_leaver(s, add_leaver, t, err)))
 		return rc;
-	st = store_prepare(s, "SELECT DISTINCT person FROM usage_seats WHERE person IS NOT NULL",
-			   err);
+	/*
+	 * The seat holders: each distinct person found by a seek from the one
+	 * before in usage_seats_person (a skip scan, 20,000 seeks on the large
+	 * demo) instead of DISTINCT walking all 2.2M index entries, which was
+	 * a tenth of the usage load.  The same set; the order does not matter.
+	 */
+	st = store_prepare(s, "WITH RECURSIVE p(x) AS (SELECT min(person) FROM usage_seats"
+			   " WHERE person IS NOT NULL UNION ALL SELECT (SELECT min(person) FROM"
+			   " usage_seats WHERE person > p.x) FROM p WHERE p.x IS NOT NULL)"
+			   " SELECT x FROM p WHERE x IS NOT NULL", err);
 	if (!st)
 		return err->code;
 	while ((rc = store_step(st, err)) == STORE_ROW)

@@ -103,8 +103,14 @@ void journey_table_add_event(struct journey_table *t, const char *journey,
 			     const char *customer, const char *channel, int64_t time_us,
 			     int64_t turn, int qualified, int committed, double order_value)
 {
-	uint32_t j = intern_id(&t->journeys, journey);
+	uint32_t j;
 
+	/* a journey's events come together (journeys_load): the newest
+	 * journey again needs no lookup */
+	if (t->n && !strcmp(journey, intern_str(&t->journeys, (uint32_t)(t->n - 1))))
+		j = (uint32_t)(t->n - 1);
+	else
+		j = intern_id(&t->journeys, journey);
 	if (j >= t->n) { /* a new journey: ids are dense, in order of first sight */
 		if (j >= t->alloc) {
 			size_t a = t->alloc ? t->alloc * 2 : 64;

@@ -134,7 +134,8 @@ static void summarise(double *x, size_t n, struct pstat_summary *s)
 	s->p90 = stats_percentile_select(x, n, 0.9);
 }
 
-static const struct eventlog *sort_log; /* for the name tie-break in qsort */
+/* for the name tie-break in qsort; per thread (the playbook's side thread) */
+static _Thread_local const struct eventlog *sort_log;
 
 static int cmp_variant(const void *a, const void *b)
 {
@@ -165,6 +166,80 @@ static int cmp_edge(const void *a, const void *b)
 	return c ? c : strcmp(eventlog_str(sort_log, x->to), eventlog_str(sort_log, y->to));
 }
 
+/*
+ * The edges sorted as cmp_edge sorts them, with each name's rank among the
+ * edges' names compared instead of the names: the large demo's handovers
+ * (resource pairs) made strcmp a fifth of a playbook's side thread.  Equal
+ * names get equal ranks (EVL_NONE is "", as eventlog_str gives it), so the
+ * order is the same, and no two edges share (count, from, to).
+ */
+static _Thread_local const int32_t *edge_rank; /* rank + 1 by id; 0 unused */
+static _Thread_local int32_t edge_rank_none;
+
+static int32_t rank_of(uint32_t id)
+{
+	return id == EVL_NONE ? edge_rank_none : edge_rank[id];
+}
+
+static int cmp_edge_ranked(const void *a, const void *b)
+{
+	const struct pstat_edge *x = a, *y = b;
+	int32_t p, q;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	p = rank_of(x->from);
+	q = rank_of(y->from);
+	if (p != q)
+		return p < q ? -1 : 1;
+	p = rank_of(x->to);
+	q = rank_of(y->to);
+	return p < q ? -1 : p > q;
+}
+
+static int cmp_name_id(const void *a, const void *b)
+{
+	return strcmp(eventlog_str(sort_log, *(const uint32_t *)a),
+		      eventlog_str(sort_log, *(const uint32_t *)b));
+}
+
+static void sort_edges(const struct eventlog *l, struct pstat_edge *e, size_t n)
+{
+	size_t nstr = intern_count(&l->strs), nu = 0, i, k;
+	int32_t *rank = xcalloc(nstr + 1, sizeof(*rank)), r = 0;
+	uint32_t *u = xmalloc(st_mult(st_mult(n, 2) + 1, sizeof(*u)));
+	int have_none = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t id[2] = { e[i].from, e[i].to };
+
+		for (k = 0; k < 2; k++) {
+			if (id[k] == EVL_NONE) {
+				if (!have_none)
+					u[nu++] = EVL_NONE;
+				have_none = 1;
+			} else if (!rank[id[k]]) {
+				rank[id[k]] = -1; /* seen */
+				u[nu++] = id[k];
+			}
+		}
+	}
+	qsort(u, nu, sizeof(*u), cmp_name_id);
+	for (i = 0; i < nu; i++) {
+		if (!i || cmp_name_id(&u[i - 1], &u[i]))
+			r++;
+		if (u[i] == EVL_NONE)
+			edge_rank_none = r;
+		else
+			rank[u[i]] = r;
+	}
+	edge_rank = rank;
+	qsort(e, n, sizeof(*e), cmp_edge_ranked);
+	edge_rank = NULL;
+	free(rank);
+	free(u);
+}
+
 static int cmp_week(const void *a, const void *b)
 {
 	const struct pstat_week *x = a, *y = b;
@@ -189,6 +264,38 @@ static int same_sequence(const struct eventlog *l, uint32_t c1, uint32_t c2)
 }
 
 /* ---- the kernel ----------------------------------------------------------- */
+
+void process_cases_compute(const struct eventlog *l, const uint8_t *mask,
+			   struct process_cases *out)
+{
+	uint32_t *stamp = xmalloc(st_mult(l->strs.n ? l->strs.n : 1, sizeof(uint32_t)));
+	int timed = !l->no_time;
+	uint32_t c;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(stamp, 0xff, (size_t)l->strs.n * sizeof(uint32_t));
+	out->durations = xmalloc(st_mult(l->ncases ? l->ncases : 1, sizeof(double)));
+	for (c = 0; c < l->ncases; c++) {
+		size_t lo = l->case_off[c], hi = l->case_off[c + 1];
+		int rework = 0;
+
+		if (mask && !mask[c])
+			continue;
+		out->cases++;
+		out->durations[out->cases - 1] =
+			timed ? (double)(l->time[hi - 1] - l->time[lo]) / 1e6 : NAN;
+		for (i = lo; i < hi; i++) {
+			if (stamp[l->activity[i]] == c)
+				rework = 1;
+			stamp[l->activity[i]] = c;
+		}
+		out->rework_cases += rework;
+	}
+	if (timed)
+		stats_sort(out->durations, out->cases);
+	free(stamp);
+}
 
 void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 			   struct process_stats *out)
@@ -434,9 +541,9 @@ void process_stats_compute(const struct eventlog *l, const uint8_t *mask,
 		qsort(out->acts, nact, sizeof(*out->acts), cmp_act);
 	out->nacts = nact;
 	if (out->ndfg > 1)
-		qsort(out->dfg, out->ndfg, sizeof(*out->dfg), cmp_edge);
+		sort_edges(l, out->dfg, out->ndfg);
 	if (out->nhandovers > 1)
-		qsort(out->handovers, out->nhandovers, sizeof(*out->handovers), cmp_edge);
+		sort_edges(l, out->handovers, out->nhandovers);
 	{
 		const struct eventlog *save = sort_log;
 		sort_log = l; /* starts/ends compare by 'from' = NONE (""), then 'to' */

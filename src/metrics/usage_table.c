@@ -2,11 +2,16 @@
  * usage_table.c - building and sorting the columnar usage table; see
  * usage_table.h (ingest/usage_load.c loads it from a workspace).
  *
- * utab_finish() sorts by person with a stable counting sort (one
- * permutation applied column by column: 8 extra bytes an event while it
- * runs, so the table peaks at 32 bytes an event), then sorts by day only
- * the people whose events are not in day order already (exports are
- * written in time order, so usually none): O(n) in the common case.
+ * utab_finish() sorts by (person, day), keeping input order among equal
+ * keys, with two stable counting sorts composed into one permutation
+ * (by day, then by person), applied column by column once: 8 extra bytes
+ * an event while it runs, so the table peaks at 32 bytes an event, and
+ * O(n + days + people).  Exports are written in time order, but the
+ * workspace's blocks come import by import (one export a tool and
+ * month), so most people's events are not in day order: sorting each
+ * person's slice with qsort was half of the finish (large demo, 3.65M
+ * events).  A day span too wide for a count table (dates far apart) falls
+ * back to that: the person sort, then qsort of the slices out of order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -205,11 +210,65 @@ static void sort_slice(struct usage_table *t, size_t a, size_t b)
 	free(tmp);
 }
 
+/* Widest day span sorted by counting (4 bytes a day of count table). */
+#define UTAB_DAY_SPAN_MAX (1u << 22)
+
+/*
+ * The permutation that orders the events by (person, day), input order
+ * among equal keys: stable by day into by_day, then stable by person
+ * over that order.  0, or -1 when the day span is too wide.
+ */
+static int order_by_person_day(const struct usage_table *t, uint32_t *perm)
+{
+	size_t n = t->n, np = t->npeople, i;
+	int32_t lo = t->day[0], hi = t->day[0];
+	uint32_t span, *by_day;
+	size_t *next;
+
+	for (i = 1; i < n; i++) {
+		if (t->day[i] < lo)
+			lo = t->day[i];
+		if (t->day[i] > hi)
+			hi = t->day[i];
+	}
+	if ((int64_t)hi - lo >= UTAB_DAY_SPAN_MAX)
+		return -1;
+	span = (uint32_t)((int64_t)hi - lo + 1);
+	next = xcalloc((span > np ? span : np) + 1, sizeof(*next));
+	for (i = 0; i < n; i++)
+		next[(uint32_t)((int64_t)t->day[i] - lo) + 1]++;
+	for (i = 0; i < span; i++)
+		next[i + 1] += next[i];
+	by_day = xmalloc(st_mult(n, sizeof(*by_day)));
+	for (i = 0; i < n; i++)
+		by_day[next[(uint32_t)((int64_t)t->day[i] - lo)]++] = (uint32_t)i;
+	memcpy(next, t->person_off, (np + 1) * sizeof(*next));
+	for (i = 0; i < n; i++) {
+		uint32_t e = by_day[i];
+		perm[next[t->person[e]]++] = e;
+	}
+	free(by_day);
+	free(next);
+	return 0;
+}
+
+/* The permutation that orders the events by person, input order kept. */
+static void order_by_person(const struct usage_table *t, uint32_t *perm)
+{
+	size_t n = t->n, np = t->npeople, i;
+	size_t *next = xmalloc(st_mult(np + 1, sizeof(*next)));
+
+	memcpy(next, t->person_off, (np + 1) * sizeof(*next));
+	for (i = 0; i < n; i++)
+		perm[next[t->person[i]]++] = (uint32_t)i;
+	free(next);
+}
+
 void utab_finish(struct usage_table *t)
 {
 	size_t n = t->n, np = t->npeople, i, p;
 	uint32_t *perm, *tmp;
-	size_t *next;
+	int by_day;
 
 	if (t->finished)
 		return;
@@ -219,13 +278,10 @@ void utab_finish(struct usage_table *t)
 		t->person_off[t->person[i] + 1]++;
 	for (p = 0; p < np; p++)
 		t->person_off[p + 1] += t->person_off[p];
-	/* stable counting sort by person: 4 bytes of permutation an event */
 	perm = xmalloc(st_mult(n + 1, sizeof(*perm)));
-	next = xmalloc(st_mult(np + 1, sizeof(*next)));
-	memcpy(next, t->person_off, (np + 1) * sizeof(*next));
-	for (i = 0; i < n; i++)
-		perm[next[t->person[i]]++] = (uint32_t)i;
-	free(next);
+	by_day = n && !order_by_person_day(t, perm);
+	if (!by_day)
+		order_by_person(t, perm);
 	tmp = xmalloc(st_mult(n + 1, sizeof(*tmp)));
 	permute_u32((uint32_t *)t->day, perm, n, tmp);
 	permute_u32(t->tool, perm, n, tmp);
@@ -238,7 +294,9 @@ void utab_finish(struct usage_table *t)
 		size_t a = t->person_off[p], b = t->person_off[p + 1];
 		for (i = a; i < b; i++)
 			t->person[i] = (uint32_t)p;
-		/* exports come sorted by time: most slices are in order already */
+		if (by_day)
+			continue;
+		/* exports come sorted by time: some slices are in order already */
 		for (i = a + 1; i < b && t->day[i - 1] <= t->day[i]; i++)
 			;
 		if (i < b)

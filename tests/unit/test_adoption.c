@@ -528,6 +528,82 @@ static void test_civil(void **state)
 	assert_int_equal(y * 10000 + m * 100 + d, 20240229);
 }
 
+/* A reference order: (person, day, input index), the index in count. */
+struct ref_ev { uint32_t person; int32_t day; uint32_t idx; };
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct ref_ev *x = a, *y = b;
+
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * utab_finish orders the events by (person, day), input order among
+ * equal keys, whatever order the blocks came in; with a narrow day span
+ * (counting sorts) and a span too wide for them (the per-person sort).
+ */
+static void check_finish_order(int32_t spread)
+{
+	enum { NP = 37, NE = 5000 };
+	struct usage_table t;
+	struct ref_ev *ref = malloc(NE * sizeof(*ref));
+	uint32_t people[NP], seed = 12345;
+	size_t i, p;
+	char name[16];
+
+	assert_non_null(ref);
+	utab_init(&t);
+	for (p = 0; p < NP; p++) {
+		snprintf(name, sizeof(name), "p%zu", p);
+		people[p] = utab_person(&t, name, "r", "t", "f", 0);
+	}
+	for (i = 0; i < NE; i++) {
+		uint32_t who, k;
+		int32_t d;
+
+		seed = seed * 1103515245u + 12345u;
+		who = people[(seed >> 8) % NP];
+		seed = seed * 1103515245u + 12345u;
+		k = (seed >> 8) % 40; /* few distinct days: many equal keys */
+		d = 19000 + (int32_t)k + (k % 7 == 0 ? spread : 0);
+		utab_event_ids(&t, who, d, k % 3, k % 5, k, (uint32_t)i);
+		ref[i].person = who;
+		ref[i].day = d;
+		ref[i].idx = (uint32_t)i;
+	}
+	qsort(ref, NE, sizeof(*ref), cmp_ref);
+	utab_finish(&t);
+	assert_int_equal(t.n, NE);
+	for (i = 0; i < NE; i++) {
+		assert_int_equal(t.person[i], ref[i].person);
+		assert_int_equal(t.day[i], ref[i].day);
+		assert_int_equal(t.count[i], ref[i].idx);
+		/* the other columns moved with their event (k in the workflow column) */
+		assert_int_equal(t.tool[i], t.workflow[i] % 3);
+		assert_int_equal(t.feature[i], t.workflow[i] % 5);
+		assert_int_equal(t.day[i], 19000 + (int32_t)t.workflow[i] +
+				 (t.workflow[i] % 7 == 0 ? spread : 0));
+	}
+	for (p = 0; p < NP; p++)
+		for (i = t.person_off[p]; i < t.person_off[p + 1]; i++)
+			assert_int_equal(t.person[i], p);
+	utab_release(&t);
+	free(ref);
+}
+
+static void test_finish_order(void **state)
+{
+	(void)state;
+	check_finish_order(0);
+	check_finish_order(-2000);
+	check_finish_order(1 << 23); /* wider than a count table */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_leaver),
+		cmocka_unit_test(test_finish_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

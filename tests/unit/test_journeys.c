@@ -301,6 +301,107 @@ static void test_kernel_trend_finding(void **state)
 	journeys_result_release(&r);
 }
 
+/*
+ * journeys_load gives the same table whether the stored rows come in
+ * (journey, turn, time) order (read as stored) or not (the ORDER BY):
+ * both against a table fed by hand in that order.  Journey names that
+ * sort as bytes ("j10" before "j2"), turns stored out of order, values
+ * whose sum depends on the order they are added in.
+ */
+struct jrow { const char *journey, *customer, *channel; int64_t time_us, turn; int q, c; double v; };
+
+static const struct jrow jrows[] = { /* sorted by (journey, turn, time_us) */
+	{ "j1", "c1", "ai", 5000, 1, 0, 0, 0.1 },
+	{ "j1", "c1", "web", 4000, 2, 1, 0, 0.2 },
+	{ "j1", "c1", "ai", 6000, 3, 0, 1, 0.3 },
+	{ "j1", "c1", "ai", 7000, 4, 0, 1, 1e16 },
+	{ "j10", "c2", "web", 100, 0, 1, 1, 1.0 },
+	{ "j10", "c2", "web", 900, 2, 0, 0, 1e-16 },
+	{ "j2", "c3", "ai", 50, 1, 0, 0, 0.7 },
+	{ "j2", "c1", "ai", 60, 2, 1, 1, 0.1 },
+};
+#define NJROWS (sizeof(jrows) / sizeof(jrows[0]))
+
+static void load_rows(const char *db, const size_t *order, struct journey_table *t)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s;
+	size_t i;
+
+	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
+	for (i = 0; i < NJROWS; i++) {
+		const struct jrow *r = &jrows[order[i]];
+		char sql[512];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO journey_events(import_id, journey, customer,"
+			 " channel, time_us, turn, intent_qualified, committed, order_value) VALUES"
+			 " (1, '%s', '%s', '%s', %lld, %lld, %d, %d, %.17g)", r->journey, r->customer,
+			 r->channel, (long long)r->time_us, (long long)r->turn, r->q, r->c, r->v);
+		assert_int_equal(store_exec(s, sql, &err), 0);
+	}
+	assert_int_equal(journeys_load(s, t, &err), 0);
+	store_close(s);
+}
+
+static void assert_same_table(const struct journey_table *a, const struct journey_table *b)
+{
+	size_t j;
+
+	assert_int_equal(a->n, b->n);
+	for (j = 0; j < a->n; j++) {
+		assert_string_equal(intern_str(&a->journeys, (uint32_t)j),
+				    intern_str(&b->journeys, (uint32_t)j));
+		assert_string_equal(intern_str(&a->customers, a->customer[j]),
+				    intern_str(&b->customers, b->customer[j]));
+		assert_string_equal(intern_str(&a->channels, a->channel[j]),
+				    intern_str(&b->channels, b->channel[j]));
+		assert_true(a->start_us[j] == b->start_us[j]);
+		assert_true(a->commit_turn[j] == b->commit_turn[j]);
+		assert_int_equal(a->qualified[j], b->qualified[j]);
+		assert_int_equal(a->committed[j], b->committed[j]);
+		assert_memory_equal(&a->value[j], &b->value[j], sizeof(double));
+	}
+}
+
+static void test_load_order(void **state)
+{
+	static const size_t sorted[NJROWS] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	static const size_t mixed[NJROWS] = { 6, 3, 4, 0, 7, 2, 5, 1 };
+	struct journey_table ref, a, b;
+	char dir[] = "/tmp/aiv-jorder-XXXXXX", db[64], cmd[128];
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	journey_table_init(&ref);
+	for (i = 0; i < NJROWS; i++)
+		journey_table_add_event(&ref, jrows[i].journey, jrows[i].customer, jrows[i].channel,
+					jrows[i].time_us, jrows[i].turn, jrows[i].q, jrows[i].c,
+					jrows[i].v);
+	snprintf(db, sizeof(db), "%s/sorted.db", dir);
+	load_rows(db, sorted, &a);
+	snprintf(db, sizeof(db), "%s/mixed.db", dir);
+	load_rows(db, mixed, &b);
+	assert_same_table(&ref, &a);
+	assert_same_table(&ref, &b);
+	/* a journey's events apart: still one journey (the newest-journey shortcut) */
+	journey_table_release(&a);
+	journey_table_init(&a);
+	journey_table_add_event(&a, "x", "c1", "ai", 10, 1, 0, 0, 1.0);
+	journey_table_add_event(&a, "y", "c2", "ai", 20, 1, 0, 0, 2.0);
+	journey_table_add_event(&a, "x", "c1", "ai", 5, 2, 0, 1, 4.0);
+	assert_int_equal(a.n, 2);
+	assert_true(a.value[0] == 5.0 && a.start_us[0] == 5 && a.commit_turn[0] == 2);
+	assert_true(a.value[1] == 2.0);
+	journey_table_release(&ref);
+	journey_table_release(&a);
+	journey_table_release(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd)) {
+		/* a leftover temp dir is harmless */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_channel_metrics),
 		cmocka_unit_test(test_kernel_channels_and_windows),
 		cmocka_unit_test(test_kernel_trend_finding),
+		cmocka_unit_test(test_load_order),
 	};
 	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -242,6 +242,104 @@ static void test_exceptions(void **state)
 	eventlog_release(&l);
 }
 
+/* Edges in the order of the contract: count descending, then names as strcmp orders them. */
+static void assert_edge_order(const struct eventlog *l, const struct pstat_edge *e, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		int c = strcmp(eventlog_str(l, e[i - 1].from), eventlog_str(l, e[i].from));
+
+		if (!c)
+			c = strcmp(eventlog_str(l, e[i - 1].to), eventlog_str(l, e[i].to));
+		assert_true(e[i - 1].count > e[i].count || (e[i - 1].count == e[i].count && c < 0));
+	}
+}
+
+/*
+ * Handovers and the DFG sorted with ranks instead of names (sort_edges):
+ * names interned in an order unlike their sorted order, most pairs tied
+ * on their count, names that are prefixes of others; the order is still
+ * count, then strcmp of from, then of to.
+ */
+static void test_edge_order(void **state)
+{
+	static const char *const people[] = { "zed", "amy", "bo", "b", "amy2", "Zoe", "a", "bob" };
+	static const char *const acts[] = { "W", "V", "X", "VV", "A" };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct process_stats ps;
+	struct eventlog l;
+	uint32_t seed = 7;
+	char cname[16];
+	int c, k;
+
+	(void)state;
+	eventlog_init(&l);
+	for (c = 0; c < 200; c++) {
+		snprintf(cname, sizeof(cname), "case%d", c);
+		for (k = 0; k < 6; k++) {
+			const char *p, *a;
+
+			seed = seed * 1103515245u + 12345u;
+			p = people[(seed >> 8) % ARRAY_SIZE(people)];
+			a = acts[(seed >> 12) % ARRAY_SIZE(acts)];
+			eventlog_add(&l, eventlog_intern(&l, cname, strlen(cname)),
+				     eventlog_intern(&l, a, strlen(a)),
+				     (seed >> 16) % 9 ? eventlog_intern(&l, p, strlen(p)) : EVL_NONE,
+				     1609459200000000LL + (int64_t)k * H);
+		}
+	}
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	process_stats_compute(&l, NULL, &ps);
+	assert_true(ps.nhandovers > 20);
+	assert_true(ps.ndfg > 10);
+	assert_edge_order(&l, ps.handovers, ps.nhandovers);
+	assert_edge_order(&l, ps.dfg, ps.ndfg);
+	process_stats_release(&ps);
+	eventlog_release(&l);
+}
+
+/* process_cases_compute's figures are process_stats_compute's, over the same cases. */
+static void assert_same_cases(const struct eventlog *l, const uint8_t *mask)
+{
+	struct process_stats ps;
+	struct process_cases pc;
+	size_t i;
+
+	process_stats_compute(l, mask, &ps);
+	process_cases_compute(l, mask, &pc);
+	assert_int_equal(pc.cases, ps.cases);
+	assert_int_equal(pc.rework_cases, ps.rework_cases);
+	for (i = 0; i < ps.cases; i++)
+		assert_memory_equal(&pc.durations[i], &ps.durations[i], sizeof(double));
+	free(pc.durations);
+	process_stats_release(&ps);
+}
+
+static void test_cases_only(void **state)
+{
+	static const uint8_t some[] = { 1, 0, 1, 1 }, none[] = { 0, 0, 0, 0 };
+	struct aiv_err err = AIV_ERR_INIT;
+	struct eventlog l;
+	size_t i;
+
+	(void)state;
+	build(&l);
+	assert_same_cases(&l, NULL);
+	assert_same_cases(&l, some);
+	assert_same_cases(&l, none);
+	eventlog_release(&l);
+	/* no timestamps: durations NaN, not sorted */
+	eventlog_init(&l);
+	for (i = 0; i < 6; i++)
+		eventlog_add(&l, eventlog_intern(&l, i % 2 ? "c1" : "c2", 2),
+			     eventlog_intern(&l, i % 3 ? "A" : "B", 1), EVL_NONE, 0);
+	l.no_time = 1;
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	assert_same_cases(&l, NULL);
+	eventlog_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_exceptions),
+		cmocka_unit_test(test_edge_order),
+		cmocka_unit_test(test_cases_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

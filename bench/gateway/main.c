@@ -31,7 +31,11 @@
  * the calls a commit carried (gateway_calls_per_commit) and how many of
  * libmicrohttpd's worker threads served calls (gateway_busy_workers; one
  * when a single worker accepted every connection), with each thread's
- * CPU and the context switches per call.
+ * CPU and the context switches per call.  The lone forwarded calls' own
+ * stamps in their records split their time: the gateway around the
+ * upstream (gateway_us: the decision and its commit, then the answer),
+ * the upstream's round trip as the gateway sees it (latency_us), and the
+ * rest (HTTP both ways, token, parsing, wake-ups).
  *
  *   build/bench/bench_gateway [--calls N] [--seconds N] [--connections N]
  *                             [--wrk-threads N] [--runs N]
@@ -429,6 +433,10 @@ static int direct(struct pipe_up *u, int n, int64_t *lat)
 
 struct ledger_count {
 	long long calls, entries; /* allowed calls answered with a result; gateway.calls entries */
+	/* with stages set: each answered up.echo call's gateway_us and latency_us */
+	int stages;
+	int64_t *gw_us, *up_us;
+	size_t n, cap;
 };
 
 /*
@@ -449,9 +457,22 @@ static int count_row(const struct ledger_row *row, void *data)
 		const char *kind = json_string_value(json_object_get(rec, "kind"));
 		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
 		const char *status = json_string_value(json_object_get(rec, "status"));
-		if (kind && !strcmp(kind, "call") && outcome && !strcmp(outcome, "allow") &&
-		    status && !strcmp(status, "ok"))
-			lc->calls++;
+		const char *tool = json_string_value(json_object_get(rec, "tool"));
+		if (!kind || strcmp(kind, "call") || !outcome || strcmp(outcome, "allow") ||
+		    !status || strcmp(status, "ok"))
+			continue;
+		lc->calls++;
+		if (lc->stages && tool && !strcmp(tool, "up.echo")) {
+			if (lc->n == lc->cap) {
+				lc->cap = lc->cap ? 2 * lc->cap : 4096;
+				lc->gw_us = realloc(lc->gw_us, lc->cap * sizeof(*lc->gw_us));
+				lc->up_us = realloc(lc->up_us, lc->cap * sizeof(*lc->up_us));
+				if (!lc->gw_us || !lc->up_us)
+					abort();
+			}
+			lc->gw_us[lc->n] = json_integer_value(json_object_get(rec, "gateway_us"));
+			lc->up_us[lc->n++] = json_integer_value(json_object_get(rec, "latency_us"));
+		}
 	}
 	json_decref(p);
 	return 0;
@@ -463,7 +484,8 @@ static int ledger_calls(struct ledger_count *lc)
 	struct store *s = NULL;
 	int ret;
 
-	memset(lc, 0, sizeof(*lc));
+	lc->calls = lc->entries = 0;
+	lc->n = 0;
 	if (store_open(&s, db, 0, &err)) {
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 		return -1;
@@ -473,6 +495,43 @@ static int ledger_calls(struct ledger_count *lc)
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 	store_close(s);
 	return ret;
+}
+
+/*
+ * Where a lone forwarded call's time goes, from the gateway's own stamps
+ * in its records (src/gateway/mcp.c): gateway_us, from the parsed
+ * tools/call to forwarding (the decision: Cedar and its commit) plus
+ * building the answer after the upstream's; latency_us, the upstream's
+ * round trip as the gateway sees it.  The rest of the through p50 is
+ * HTTP both ways, the token, JSON-RPC parsing and the wake-ups.  Medians
+ * over every up.echo call of the latency runs.
+ */
+static void stages_report(double through50, double direct50)
+{
+	struct ledger_count lc = { 0 };
+	double g, u;
+
+	usleep(300000); /* the recorder writes the last lone call's record */
+	lc.stages = 1;
+	if (ledger_calls(&lc) || !lc.n) {
+		free(lc.gw_us);
+		free(lc.up_us);
+		return;
+	}
+	qsort(lc.gw_us, lc.n, sizeof(*lc.gw_us), cmp_i64);
+	qsort(lc.up_us, lc.n, sizeof(*lc.up_us), cmp_i64);
+	g = (double)lc.gw_us[lc.n / 2];
+	u = (double)lc.up_us[lc.n / 2];
+	printf("  stages of a forwarded call (medians of %zu records): in the gateway around "
+	       "the upstream (decision and its commit, then the answer) %.0f us; the upstream's "
+	       "round trip as the gateway sees it %.0f us (direct: %.0f us); the rest (HTTP "
+	       "both ways, token, parsing, wake-ups) %.0f us\n", lc.n, g, u, direct50,
+	       through50 - g - u);
+	printf("RESULT name=gateway_stage_decide_us value=%.0f unit=us\n", g);
+	printf("RESULT name=gateway_stage_upstream_us value=%.0f unit=us\n", u);
+	printf("RESULT name=gateway_stage_rest_us value=%.0f unit=us\n", through50 - g - u);
+	free(lc.gw_us);
+	free(lc.up_us);
 }
 
 /* ---- the workspace and the gateway process ---- */
@@ -893,6 +952,7 @@ int main(int argc, char **argv)
 			       lat_wall, o50 >= 0 && o50 < 150 ? "MET" : "MISSED");
 			printf("RESULT name=gateway_overhead_p99 value=%.0f unit=us target=1000 status=%s\n",
 			       o99, o99 >= 0 && o99 < 1000 ? "MET" : "MISSED");
+			stages_report(t50, d50);
 		} else {
 			printf("overhead against the direct upstream: not measured (needs node and %s "
 			       "under %s: scripts/install-test-deps, or AIV_SRC)\n", SERVER_EVERYTHING, src);
@@ -904,7 +964,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct ledger_count before, after;
+		struct ledger_count before = { 0 }, after = { 0 };
 		double rate, gw_cpu, wrk_cpu, wall, us;
 		long long completed, bad, chained;
 		int ok, busy = 0;

@@ -22,7 +22,7 @@ aivalue token create --name ap-key --agent ap-bot >ap.tok 2>/dev/null
 
 start_server --quiet --threads 1 --gateway --upstream e=builtin:echo
 
-test_expect_success SQLITE 'eight calls waiting at once on the one worker thread: the writer commits some' '
+test_expect_success 'eight calls waiting at once on the one worker thread: the writer commits some' '
 	test "$(mcp_rpc ap.tok first.json "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/call\", \"params\": {\"name\": \"e.echo\", \"arguments\": {\"message\": \"first\"}}}")" = 200 &&
 	test "$(json_get first.json "d[\"result\"][\"content\"][0][\"text\"]")" = "Echo: first" &&
 	python3 -S "$TEST_ROOT/tests/mcp/burst-client.py" "$AIV_URL" "$(cat ap.tok)" "$(cat ap.tok.sid)" \
@@ -30,7 +30,7 @@ test_expect_success SQLITE 'eight calls waiting at once on the one worker thread
 	test "$(cat writes.txt)" -gt 0
 '
 
-test_expect_success SQLITE 'each of the 17 calls is in the ledger once, and the chain verifies' '
+test_expect_success 'each of the 17 calls is in the ledger once, and the chain verifies' '
 	gateway_recorded 17 call &&
 	stop_server &&
 	aivalue audit log --json >log.json &&

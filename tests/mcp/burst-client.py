@@ -97,8 +97,24 @@ for i in range(n):
     socks.append(s)
 wait_recorded(n + int(sys.argv[6]) if len(sys.argv) > 6 else n)
 before = writer_writes()
+def wait_stopped():
+    """Wait (up to 30 s) until every thread of the server is stopped."""
+    end = time.monotonic() + 30
+    while True:
+        states = []
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        if all(st in "tT" for st in states):
+            return
+        if time.monotonic() > end:
+            sys.exit("the server did not stop: %r" % states)
+        time.sleep(0.01)
+
+
 os.kill(pid, signal.SIGSTOP)
 try:
+    wait_stopped()
     for i, s in enumerate(socks):
         s.sendall(request(200 + i, "b%d" % i))
 finally:

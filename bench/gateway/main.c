@@ -27,7 +27,15 @@
  * echo.echo with --connections for --seconds: allowed calls per second,
  * the gateway's CPU per call (/proc), and afterwards the ledger: every
  * call wrk completed must be in the chained gateway records, and the
- * chain must verify.
+ * chain must verify.  Each run also says which steady state it was in:
+ * the calls a commit carried (gateway_calls_per_commit) and how many of
+ * libmicrohttpd's worker threads served calls (gateway_busy_workers; one
+ * when a single worker accepted every connection), with each thread's
+ * CPU and the context switches per call.  The lone forwarded calls' own
+ * stamps in their records split their time: the gateway around the
+ * upstream (gateway_us: the decision and its commit, then the answer),
+ * the upstream's round trip as the gateway sees it (latency_us), and the
+ * rest (HTTP both ways, token, parsing, wake-ups).
  *
  *   build/bench/bench_gateway [--calls N] [--seconds N] [--connections N]
  *                             [--wrk-threads N] [--runs N]
@@ -44,6 +52,7 @@
  * docs/gateway.md, "Performance".
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -424,6 +433,10 @@ static int direct(struct pipe_up *u, int n, int64_t *lat)
 
 struct ledger_count {
 	long long calls, entries; /* allowed calls answered with a result; gateway.calls entries */
+	/* with stages set: each answered up.echo call's gateway_us and latency_us */
+	int stages;
+	int64_t *gw_us, *up_us;
+	size_t n, cap;
 };
 
 /*
@@ -444,9 +457,22 @@ static int count_row(const struct ledger_row *row, void *data)
 		const char *kind = json_string_value(json_object_get(rec, "kind"));
 		const char *outcome = json_string_value(json_object_get(rec, "outcome"));
 		const char *status = json_string_value(json_object_get(rec, "status"));
-		if (kind && !strcmp(kind, "call") && outcome && !strcmp(outcome, "allow") &&
-		    status && !strcmp(status, "ok"))
-			lc->calls++;
+		const char *tool = json_string_value(json_object_get(rec, "tool"));
+		if (!kind || strcmp(kind, "call") || !outcome || strcmp(outcome, "allow") ||
+		    !status || strcmp(status, "ok"))
+			continue;
+		lc->calls++;
+		if (lc->stages && tool && !strcmp(tool, "up.echo")) {
+			if (lc->n == lc->cap) {
+				lc->cap = lc->cap ? 2 * lc->cap : 4096;
+				lc->gw_us = realloc(lc->gw_us, lc->cap * sizeof(*lc->gw_us));
+				lc->up_us = realloc(lc->up_us, lc->cap * sizeof(*lc->up_us));
+				if (!lc->gw_us || !lc->up_us)
+					abort();
+			}
+			lc->gw_us[lc->n] = json_integer_value(json_object_get(rec, "gateway_us"));
+			lc->up_us[lc->n++] = json_integer_value(json_object_get(rec, "latency_us"));
+		}
 	}
 	json_decref(p);
 	return 0;
@@ -458,7 +484,8 @@ static int ledger_calls(struct ledger_count *lc)
 	struct store *s = NULL;
 	int ret;
 
-	memset(lc, 0, sizeof(*lc));
+	lc->calls = lc->entries = 0;
+	lc->n = 0;
 	if (store_open(&s, db, 0, &err)) {
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 		return -1;
@@ -468,6 +495,43 @@ static int ledger_calls(struct ledger_count *lc)
 		fprintf(stderr, "bench_gateway: %s\n", err.msg);
 	store_close(s);
 	return ret;
+}
+
+/*
+ * Where a lone forwarded call's time goes, from the gateway's own stamps
+ * in its records (src/gateway/mcp.c): gateway_us, from the parsed
+ * tools/call to forwarding (the decision: Cedar and its commit) plus
+ * building the answer after the upstream's; latency_us, the upstream's
+ * round trip as the gateway sees it.  The rest of the through p50 is
+ * HTTP both ways, the token, JSON-RPC parsing and the wake-ups.  Medians
+ * over every up.echo call of the latency runs.
+ */
+static void stages_report(double through50, double direct50)
+{
+	struct ledger_count lc = { 0 };
+	double g, u;
+
+	usleep(300000); /* the recorder writes the last lone call's record */
+	lc.stages = 1;
+	if (ledger_calls(&lc) || !lc.n) {
+		free(lc.gw_us);
+		free(lc.up_us);
+		return;
+	}
+	qsort(lc.gw_us, lc.n, sizeof(*lc.gw_us), cmp_i64);
+	qsort(lc.up_us, lc.n, sizeof(*lc.up_us), cmp_i64);
+	g = (double)lc.gw_us[lc.n / 2];
+	u = (double)lc.up_us[lc.n / 2];
+	printf("  stages of a forwarded call (medians of %zu records): in the gateway around "
+	       "the upstream (decision and its commit, then the answer) %.0f us; the upstream's "
+	       "round trip as the gateway sees it %.0f us (direct: %.0f us); the rest (HTTP "
+	       "both ways, token, parsing, wake-ups) %.0f us\n", lc.n, g, u, direct50,
+	       through50 - g - u);
+	printf("RESULT name=gateway_stage_decide_us value=%.0f unit=us\n", g);
+	printf("RESULT name=gateway_stage_upstream_us value=%.0f unit=us\n", u);
+	printf("RESULT name=gateway_stage_rest_us value=%.0f unit=us\n", through50 - g - u);
+	free(lc.gw_us);
+	free(lc.up_us);
 }
 
 /* ---- the workspace and the gateway process ---- */
@@ -529,11 +593,126 @@ struct opts {
 	int calls, seconds, conns, wrk_threads, runs;
 };
 
+/*
+ * The gateway's threads: name, CPU seconds and context switches, read
+ * from /proc/PID/task before and after wrk, to say which of its two
+ * steady states a run was in (docs/performance.md, "MCP gateway"): the
+ * worker threads of libmicrohttpd's pool each accept from the shared
+ * listen socket, and one of them may take every connection.
+ */
+#define MAX_THREADS 64
+
+struct thr {
+	int tid;
+	char name[32];
+	double cpu;
+	long long vol, invol; /* voluntary, involuntary context switches */
+};
+
+/* CPU seconds of thread tid of pid (/proc/PID/task/TID/stat), or -1. */
+static double thread_cpu_s(pid_t pid, int tid)
+{
+	char path[96], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, tid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	/* fields after the thread's name, which ends with the last ')' */
+	if (!p || !(p = strrchr(buf, ')')))
+		return -1;
+	for (i = 2; i < 14 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static int threads_read(pid_t pid, struct thr *t)
+{
+	char path[128], buf[256];
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((de = readdir(d)) && n < MAX_THREADS) {
+		struct thr *x = &t[n];
+		if (de->d_name[0] == '.')
+			continue;
+		memset(x, 0, sizeof(*x));
+		x->tid = atoi(de->d_name);
+		x->cpu = thread_cpu_s(pid, x->tid);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, x->tid);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(buf, sizeof(buf), f)) {
+			if (!strncmp(buf, "Name:", 5))
+				sscanf(buf + 5, " %31[^\n]", x->name);
+			else if (!strncmp(buf, "voluntary_ctxt_switches:", 24))
+				x->vol = atoll(buf + 24);
+			else if (!strncmp(buf, "nonvoluntary_ctxt_switches:", 27))
+				x->invol = atoll(buf + 27);
+		}
+		fclose(f);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Print what each thread did between two readings; the number of worker
+ * threads that served calls (a worker with at least a tenth of the
+ * busiest worker's CPU) into *busy.
+ */
+static void threads_report(const struct thr *a, int na, const struct thr *b, int nb,
+			   long long calls, int *busy)
+{
+	double top = 0, cpu[MAX_THREADS];
+	long long vol = 0, invol = 0;
+	int i, j;
+
+	for (i = 0; i < nb; i++) {
+		cpu[i] = b[i].cpu;
+		for (j = 0; j < na; j++)
+			if (a[j].tid == b[i].tid) {
+				cpu[i] -= a[j].cpu;
+				vol -= a[j].vol;
+				invol -= a[j].invol;
+			}
+		vol += b[i].vol;
+		invol += b[i].invol;
+		if (!strcmp(b[i].name, "MHD-worker") && cpu[i] > top)
+			top = cpu[i];
+	}
+	*busy = 0;
+	printf("  the gateway's threads during wrk (CPU s):");
+	for (i = 0; i < nb; i++) {
+		if (!strcmp(b[i].name, "MHD-worker") && top > 0 && cpu[i] >= top / 10)
+			(*busy)++;
+		if (cpu[i] > 0.005 || !strcmp(b[i].name, "MHD-worker"))
+			printf(" %s %.2f", b[i].name, cpu[i]);
+	}
+	printf("; context switches per call: %.2f voluntary, %.2f involuntary\n",
+	       calls > 0 ? (double)vol / (double)calls : 0,
+	       calls > 0 ? (double)invol / (double)calls : 0);
+}
+
 /* wrk against echo.echo; fills rate, completed, errors and CPU figures. */
 static int run_wrk(const struct opts *o, int port, const char *tok, const char *session,
 		   pid_t gw, double *rate, long long *completed, long long *bad, double *gw_cpu,
-		   double *wrk_cpu, double *wall)
+		   double *wrk_cpu, double *wall, int *busy)
 {
+	struct thr ta[MAX_THREADS], tb[MAX_THREADS];
+	int na, nb;
 	char cmd[4096], line[512];
 	double c0, c1, w0;
 	int64_t t0;
@@ -553,6 +732,7 @@ static int run_wrk(const struct opts *o, int port, const char *tok, const char *
 		return -1;
 	*completed = *bad = 0;
 	*rate = 0;
+	na = threads_read(gw, ta);
 	c0 = proc_cpu_s(gw);
 	w0 = children_cpu_s();
 	t0 = now_ns();
@@ -579,8 +759,10 @@ static int run_wrk(const struct opts *o, int port, const char *tok, const char *
 	*wall = (double)(now_ns() - t0) / 1e9;
 	usleep(300000); /* the recorder writes what is queued */
 	c1 = proc_cpu_s(gw);
+	nb = threads_read(gw, tb);
 	*gw_cpu = c0 >= 0 && c1 >= 0 ? c1 - c0 : -1;
 	*wrk_cpu = children_cpu_s() - w0;
+	threads_report(ta, na, tb, nb, *completed, busy);
 	return 0;
 }
 
@@ -770,6 +952,7 @@ int main(int argc, char **argv)
 			       lat_wall, o50 >= 0 && o50 < 150 ? "MET" : "MISSED");
 			printf("RESULT name=gateway_overhead_p99 value=%.0f unit=us target=1000 status=%s\n",
 			       o99, o99 >= 0 && o99 < 1000 ? "MET" : "MISSED");
+			stages_report(t50, d50);
 		} else {
 			printf("overhead against the direct upstream: not measured (needs node and %s "
 			       "under %s: scripts/install-test-deps, or AIV_SRC)\n", SERVER_EVERYTHING, src);
@@ -781,13 +964,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct ledger_count before, after;
+		struct ledger_count before = { 0 }, after = { 0 };
 		double rate, gw_cpu, wrk_cpu, wall, us;
 		long long completed, bad, chained;
-		int ok;
+		int ok, busy = 0;
+		usleep(300000); /* the recorder writes the last lone call's record */
 		if (ledger_calls(&before) ||
 		    run_wrk(&o, port, tok, c.session, gw, &rate, &completed, &bad, &gw_cpu, &wrk_cpu,
-			    &wall))
+			    &wall, &busy))
 			goto out;
 		kill(gw, SIGTERM); /* the recorder writes what is still queued */
 		waitpid(gw, NULL, 0);
@@ -833,6 +1017,14 @@ int main(int argc, char **argv)
 		       "wall_s=%.2f target=10000 status=%s\n", rate, rate / 10000.0, gw_cpu, wall,
 		       rate >= 10000 && bad == 0 && ok ? "MET" : "MISSED");
 		printf("RESULT name=gateway_cpu_per_call value=%.1f unit=us\n", us);
+		/*
+		 * Which steady state: calls per ledger entry (how many calls a
+		 * commit carried) and how many worker threads served calls.
+		 */
+		printf("RESULT name=gateway_calls_per_commit value=%.2f unit=calls\n",
+		       after.entries > before.entries ?
+		       (double)chained / (double)(after.entries - before.entries) : 0);
+		printf("RESULT name=gateway_busy_workers value=%d unit=threads\n", busy);
 		ret = ok ? 0 : 1;
 	}
 	printf("load average after: %s\n", loadavg());

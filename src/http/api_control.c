@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "apply/apply.h"
@@ -400,19 +401,50 @@ static void commit_locked(struct decide_job *list)
 
 /*
  * Commit `job` on this thread when it is the only gateway decision in
- * flight, nothing is queued and no commit is running (under load the
- * worker rather suspends the connection and serves others while the
- * writer commits the group); 1 if it was committed (answered or refused: job->status,
- * job->errs), 0 if it must be queued.
+ * flight, this thread waited for it or it follows a call on the same
+ * connection (dt_nvcsw), nothing is queued and no commit is running
+ * (under load the worker rather suspends the connection and serves others
+ * while the writer commits the group); 1 if it was committed (answered or
+ * refused: job->status, job->errs), 0 if it must be queued.
  */
 static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or committed */
 
-static int commit_inline(struct decide_job *job)
+/*
+ * This thread's voluntary context switches when it last answered a
+ * gateway call (-1: none yet), and that call's connection.  A worker
+ * thread that went from answering a call on one connection to a call on
+ * another without once waiting (its count unchanged: epoll handed it the
+ * next request at once) has requests of other connections lined up: it
+ * queues the call for the writer and serves them, rather than committing
+ * each alone.  Without this, a worker holding every connection
+ * (libmicrohttpd's pool lets the first thread to wake accept them all)
+ * committed its calls one by one, one core idle: half the calls per
+ * second, at twice the CPU per call.  The next call on the same
+ * connection is still committed here: its client waited for the answer,
+ * and a thread preempted on a loaded machine does not wait either.
+ */
+static __thread long dt_nvcsw = -1;
+static __thread const void *dt_conn;
+
+#ifndef RUSAGE_THREAD
+#define RUSAGE_THREAD 1 /* Linux's, hidden without _GNU_SOURCE */
+#endif
+
+static long thread_nvcsw(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -2 : ru.ru_nvcsw;
+}
+
+static int commit_inline(struct decide_job *job, const void *conn)
 {
 	int idle;
 
 	if (__atomic_load_n(&dt_inflight, __ATOMIC_ACQUIRE) != 1)
 		return 0; /* others in flight: they share the writer's next transaction */
+	if (dt_nvcsw >= 0 && conn != dt_conn && thread_nvcsw() == dt_nvcsw)
+		return 0; /* more requests waiting on this thread: they share it too */
 	pthread_mutex_lock(&w_lock);
 	idle = w_running && !w_stop && !w_head;
 	pthread_mutex_unlock(&w_lock);
@@ -761,6 +793,8 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 		else
 			job->then(req, res, &job->outs[0], NULL, job->then_data);
 		job_free(job);
+		dt_nvcsw = thread_nvcsw();
+		dt_conn = req->conn;
 		return;
 	}
 	(void)req;
@@ -829,7 +863,7 @@ void http_control_decide_then(struct http_request *req, struct http_response *re
 		job_free(job);
 		return;
 	}
-	if (commit_inline(job)) {
+	if (commit_inline(job, req->conn)) {
 		decide_finish(req, res, job);
 		return;
 	}

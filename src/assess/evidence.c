@@ -252,7 +252,7 @@ int evidence_state_key(const struct evidence_env *env, char key[EVIDENCE_KEY_LEN
 	if (!uri || !*uri || strstr(uri, ":memory:") || strstr(uri, "mode=memory") ||
 	    store_in_tx(env->store))
 		return 0;
-	if ((ret = ledger_head(env->store, &seq, hash, err)))
+	if ((ret = ledger_head_kept(env->store, &seq, hash, err)))
 		return ret;
 	len = (size_t)snprintf(key, EVIDENCE_KEY_LEN, "%lld:%s|%p:%s|%u|", (long long)seq, hash,
 			       (const void *)env->cat, env->cat && env->cat->source ?

@@ -131,17 +131,23 @@ void ledger_entry_hash(struct strbuf *sb, int64_t seq, const char *time,
 	sha256_hex(sb->buf, sb->len, hash);
 }
 
-int ledger_head(struct store *s, int64_t *seq, char hash[SHA256_HEX],
-		struct aiv_err *err)
+/*
+ * The head read from the store, or with `kept` the one a server on
+ * PostgreSQL keeps while no commit touched the ledger (store_memo_get):
+ * that one may lag another server's commit by the notification's
+ * delivery (docs/deploy.md, "Kept pages across servers"), so only a
+ * cache key may use it, never a check that refuses or records anything.
+ */
+static int head_read(struct store *s, int64_t *seq, char hash[SHA256_HEX], int kept,
+		     struct aiv_err *err)
 {
 	struct store_stmt *st;
 	char memo[SHA256_HEX + 24];
-	uint64_t stamp;
+	uint64_t stamp = 0;
 	long long v;
 	int rc;
 
-	/* a server on PostgreSQL: kept while no commit touched the ledger (store_memo_get) */
-	if (store_memo_get(s, "ledger_head", memo, sizeof(memo), &stamp) &&
+	if (store_memo_get(s, "ledger_head", memo, sizeof(memo), &stamp) && kept &&
 	    sscanf(memo, "%lld", &v) == 1 && strchr(memo, ' ')) {
 		*seq = v;
 		snprintf(hash, SHA256_HEX, "%s", strchr(memo, ' ') + 1);
@@ -164,6 +170,18 @@ int ledger_head(struct store *s, int64_t *seq, char hash[SHA256_HEX],
 	snprintf(memo, sizeof(memo), "%lld %s", (long long)*seq, hash);
 	store_memo_put(s, "ledger_head", stamp, memo);
 	return 0;
+}
+
+int ledger_head(struct store *s, int64_t *seq, char hash[SHA256_HEX],
+		struct aiv_err *err)
+{
+	return head_read(s, seq, hash, 0, err);
+}
+
+int ledger_head_kept(struct store *s, int64_t *seq, char hash[SHA256_HEX],
+		     struct aiv_err *err)
+{
+	return head_read(s, seq, hash, 1, err);
 }
 
 int ledger_append_text(struct store *s, const char *actor, const char *action,

@@ -56,6 +56,15 @@ int ledger_append_text(struct store *s, const char *actor, const char *action,
 /* Newest entry's seq and hash (0 and genesis when empty). */
 int ledger_head(struct store *s, int64_t *seq, char hash[SHA256_HEX],
 		struct aiv_err *err);
+/*
+ * Same, but a server on PostgreSQL may answer from what it keeps until a
+ * notification says the ledger changed (store_memo_get): it can lag
+ * another server's commit by that notification's delivery.  For cache
+ * keys only (the evidence cache), never for a check that refuses,
+ * records or reports the head.
+ */
+int ledger_head_kept(struct store *s, int64_t *seq, char hash[SHA256_HEX],
+		     struct aiv_err *err);
 
 /*
  * Build canon(e) into sb (reset first) and hash it with prev into hash.

@@ -688,7 +688,8 @@ static void listener_notice(void *arg, const char *msg)
 static const char listen_sql[] =
 	"BEGIN; SELECT pg_advisory_xact_lock(%d);"
 	" DO $aiv$ DECLARE t text; BEGIN"
-	" IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'aivalue_notify') THEN"
+	" IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'aivalue_notify'"
+	"   AND pronamespace = current_schema()::regnamespace) THEN"
 	"  CREATE FUNCTION aivalue_notify() RETURNS trigger LANGUAGE plpgsql AS"
 	"   $f$ BEGIN PERFORM pg_notify('" PG_NOTIFY_CHANNEL "', ''); RETURN NULL; END $f$;"
 	" END IF;"
@@ -730,12 +731,17 @@ static PGconn *listener_connect(const char *uri, int *refused)
 	if (!ok) {
 		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		/* a role that may not create the trigger: the stamp is never kept */
-		if (state && !strcmp(state, "42501")) {
-			*refused = 1;
-			fprintf(stderr, "aivalue: kept pages check the database at each request: "
-				"%s\n", m ? m : "permission denied");
-		}
+		/*
+		 * The trigger could not be set up (a role that may not create it,
+		 * 42501; a read-only or timed-out session; a schema it does not
+		 * fit): say so once and never keep the stamp, rather than try
+		 * again every second with the writers' lock; reads go to the
+		 * database, as without a listener.
+		 */
+		*refused = 1;
+		fprintf(stderr, "aivalue: kept pages check the database at each request: "
+			"%s (SQLSTATE %s)\n", m ? m : "the listener could not be set up",
+			state ? state : "none");
 	}
 	PQclear(r);
 	if (!ok) {

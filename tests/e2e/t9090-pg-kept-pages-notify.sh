@@ -127,6 +127,52 @@ test_expect_success PG 'B listens again; a kept page costs no statement per requ
 	test $((n32 - n2)) -lt 30
 '
 
+# The kept head is for cache keys only.  With every listening backend
+# stopped (SIGSTOP: the notification of another process's commit cannot
+# arrive), a server must still check a token or a decision's policies
+# against the ledger as it is: a token created, or a policy applied, by
+# another process meanwhile is accepted at once (with the kept head, the
+# server refused the new token as "changed outside the ledger" and denied,
+# fail closed, a decision it must allow, and recorded that denial).  Each
+# write follows a page that refreshed what the server keeps (kept for at
+# most 1 s), so the old code is caught unless the machine takes over 1 s.
+listen_pids() {
+	psql -X -A -t -d "$(pg_uri "$DB")" -c "SELECT pid FROM pg_stat_activity WHERE \
+datname = current_database() AND application_name = 'aivalue-listen'"
+}
+decide_as() {
+	curl -s -X POST -H "Authorization: Bearer $(cat "$1")" -H "Content-Type: application/json" \
+		--data-binary "{\"action\": \"approve_invoice\", \"resource\": \"Invoice::\\\"inv-$2\\\"\", \"context\": {\"confidence\": 0.97, \"amount\": 120}}" \
+		"$URLC/api/v1/decide" >"dec-$2.json" &&
+	json_get "dec-$2.json" "d[\"decision\"]"
+}
+test_expect_success PG 'listeners stopped: a token and a policy written by another process count at once' '
+	aivalue token create --name ap-key --agent ap-bot >agent.tok 2>/dev/null &&
+	start_server --quiet --no-warm --threads 1 &&
+	URLC=$AIV_URL &&
+	page "$URLC" c.html &&
+	test "$(decide_as agent.tok 1)" = allow &&
+	wait_until 30 eval "test -n \"\$(listen_pids)\"" &&
+	listen_pids >stopped.pids &&
+	xargs kill -STOP <stopped.pids &&
+	page "$URLC" c.html &&
+	aivalue token create --name v2 --role viewer >v2.tok 2>/dev/null &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $(cat v2.tok)" "$URLC/phase") &&
+	page "$URLC" c.html &&
+	printf "kind: Policy\nname: other-stop\nresource_types: [Invoice]\ncedar: |\n  @id(\"other-stop\")\n  forbid(principal, action == Action::\"approve_invoice\", resource is Invoice) when { context.amount > 100000 };\n" >p.yaml &&
+	aivalue apply -f p.yaml >/dev/null &&
+	verdict=$(decide_as agent.tok 2) &&
+	xargs kill -CONT <stopped.pids &&
+	echo "new token: $code, decision: $verdict" &&
+	test "$code" = 200 &&
+	test "$verdict" = allow &&
+	! grep -q "fail closed\|refused token" "$TEST_DIR/server.log" &&
+	stop_server
+'
+
+# whatever happened above, the stopped backends go on
+[ -s stopped.pids ] && xargs kill -CONT <stopped.pids 2>/dev/null
+
 test_expect_success PG 'A stops cleanly; the ledger verifies' '
 	AIV_SERVER_PID=$PIDA &&
 	stop_server &&

@@ -147,35 +147,10 @@ static struct conn_track *conns;
 static unsigned nconns, general_conns;
 static unsigned nkilled;          /* shut down, not yet closed by libmicrohttpd */
 static int reaper_stop;
-/*
- * Balanced placement: connections accepted and handed to libmicrohttpd,
- * not yet started (their descriptors, and whether the general share was
- * full when each was accepted: the workers may start them in another
- * order); the accept thread stops at stop.  Under conns_lock.
- */
-struct acc_slot {
-	int fd;
-	int over;
-};
-static struct acc_slot *acc_slots;
-static unsigned acc_pending, acc_alloc;
+/* Balanced placement: accepted and handed to libmicrohttpd, not yet started;
+   the accept thread stops at stop.  Under conns_lock. */
+static unsigned acc_pending;
 static int acc_stop;
-
-/* Take the slot of descriptor fd: 1 (and *over) if it was pending.  Lock held. */
-static int acc_take(int fd, int *over)
-{
-	unsigned i;
-
-	for (i = 0; i < acc_pending; i++) {
-		if (acc_slots[i].fd == fd) {
-			if (over)
-				*over = acc_slots[i].over;
-			acc_slots[i] = acc_slots[--acc_pending];
-			return 1;
-		}
-	}
-	return 0;
-}
 /* Set by http_stop: answers close their connection, idle ones are closed. */
 static int draining;
 
@@ -497,7 +472,6 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			  enum MHD_ConnectionNotificationCode code)
 {
 	struct conn_track *ct;
-	int over = 0;
 
 	(void)cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
@@ -521,15 +495,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			conns->prev = ct;
 		conns = ct;
 		__atomic_add_fetch(&nconns, 1, __ATOMIC_RELAXED);
-		/* over the general share: make room first, if a slow one can go
-		   (handed over by the accept thread: over when it was accepted) */
-		if (acc_take(ct->fd, &over)) {
-			ct->reserved = over && evict_one(now);
-		} else {
-			if (nconns - nkilled > general_conns)
-				evict_one(now);
-			ct->reserved = nconns - nkilled > general_conns;
-		}
+		if (acc_pending)
+			acc_pending--;
+		/* over the general share: make room first, if a slow one can go */
+		if (nconns - nkilled > general_conns)
+			evict_one(now);
+		ct->reserved = nconns - nkilled > general_conns;
 		ct->deadline_us = ct->reserved ? now + RESERVED_HEAD_US
 				  : now + (int64_t)active_cfg->header_timeout_s * 1000000;
 		pthread_mutex_unlock(&conns_lock);
@@ -1131,18 +1102,13 @@ static void *acceptor_main(void *arg)
 			continue; /* EAGAIN, ECONNABORTED, EINTR, ... */
 		}
 		pthread_mutex_lock(&conns_lock);
-		if (acc_pending == acc_alloc) {
-			acc_alloc = acc_alloc ? 2 * acc_alloc : 64;
-			acc_slots = xrealloc(acc_slots, acc_alloc * sizeof(*acc_slots));
-		}
-		acc_slots[acc_pending].fd = fd;
-		acc_slots[acc_pending].over = nconns + acc_pending - nkilled >= general_conns;
 		acc_pending++;
 		pthread_mutex_unlock(&conns_lock);
 		/* refused (per-address limit, TLS setup): libmicrohttpd closed it */
 		if (MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&sa, len) != MHD_YES) {
 			pthread_mutex_lock(&conns_lock);
-			acc_take(fd, NULL);
+			if (acc_pending)
+				acc_pending--;
 			pthread_mutex_unlock(&conns_lock);
 		}
 	}
@@ -1165,9 +1131,6 @@ static void stop_acceptor(struct http_server *srv)
 	}
 	pthread_join(srv->acceptor, NULL);
 	srv->acceptor_started = 0;
-	free(acc_slots);
-	acc_slots = NULL;
-	acc_pending = acc_alloc = 0;
 }
 
 static void close_listen(struct http_server *srv)

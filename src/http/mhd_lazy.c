@@ -18,7 +18,6 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -33,8 +32,7 @@
 	X(MHD_get_daemon_info) X(MHD_get_connection_info) X(MHD_lookup_connection_value) \
 	X(MHD_http_unescape) X(MHD_suspend_connection) X(MHD_resume_connection)          \
 	X(MHD_create_response_from_buffer) X(MHD_add_response_header)                    \
-	X(MHD_destroy_response) X(MHD_queue_response) X(MHD_is_feature_supported)        \
-	X(MHD_add_connection)
+	X(MHD_destroy_response) X(MHD_queue_response) X(MHD_is_feature_supported)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -77,17 +75,6 @@ void MHD_stop_daemon(struct MHD_Daemon *d)
 {
 	if (loaded())
 		lz.MHD_stop_daemon(d);
-}
-
-/* without the library there is no daemon to add to: close it, as
-   libmicrohttpd does with a connection it refuses */
-enum MHD_Result MHD_add_connection(struct MHD_Daemon *d, MHD_socket s,
-				   const struct sockaddr *addr, socklen_t addrlen)
-{
-	if (loaded())
-		return lz.MHD_add_connection(d, s, addr, addrlen);
-	close(s);
-	return MHD_NO;
 }
 
 MHD_socket MHD_quiesce_daemon(struct MHD_Daemon *d)

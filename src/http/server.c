@@ -67,10 +67,8 @@
  * line seen) for DRAIN_IDLE_US, so a request written before the stop is
  * read and answered; then the threads stop (after drain_timeout_s at most).
  */
-#define _GNU_SOURCE /* accept4, pipe2: descriptors close-on-exec from the start */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -80,9 +78,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <poll.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -113,10 +109,6 @@ struct http_server {
 	struct sockaddr_storage proxy; /* cfg.trust_proxy; family 0: none */
 	pthread_t reaper;
 	int reaper_started;
-	int lsock;          /* balanced placement: our listen socket, else -1 */
-	int wake[2];        /* balanced placement: wakes the accept thread at stop */
-	pthread_t acceptor;
-	int acceptor_started;
 };
 
 enum conn_phase { PH_IDLE, PH_HEAD, PH_BODY, PH_WORK, PH_SEND };
@@ -147,10 +139,6 @@ static struct conn_track *conns;
 static unsigned nconns, general_conns;
 static unsigned nkilled;          /* shut down, not yet closed by libmicrohttpd */
 static int reaper_stop;
-/* Balanced placement: accepted and handed to libmicrohttpd, not yet started;
-   the accept thread stops at stop.  Under conns_lock. */
-static unsigned acc_pending;
-static int acc_stop;
 /* Set by http_stop: answers close their connection, idle ones are closed. */
 static int draining;
 
@@ -495,8 +483,6 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			conns->prev = ct;
 		conns = ct;
 		__atomic_add_fetch(&nconns, 1, __ATOMIC_RELAXED);
-		if (acc_pending)
-			acc_pending--;
 		/* over the general share: make room first, if a slow one can go */
 		if (nconns - nkilled > general_conns)
 			evict_one(now);
@@ -1002,148 +988,6 @@ static int read_pem(const char *path, const char *what, char **out, struct aiv_e
 	return 0;
 }
 
-/*
- * Balanced connection placement.  libmicrohttpd's thread pool puts the
- * listen socket in every worker's epoll, and the worker that wakes first
- * accepts up to 10 connections a turn: a burst of connections (wrk's 32)
- * could all land on one worker, which then served every request alone
- * while the others idled, about one run in three (docs/performance.md,
- * "MCP gateway").  With a pool the server binds its own socket, starts
- * libmicrohttpd with MHD_USE_NO_LISTEN_SOCKET, and one thread accepts
- * and hands each connection to MHD_add_connection, which spreads them
- * over the workers by descriptor.  The socket is made as libmicrohttpd
- * makes it (SO_REUSEADDR, IPV6_V6ONLY, backlog SOMAXCONN) and a failure
- * is worded as its messages are.  At the connection limit the thread
- * stops accepting, so surplus connections wait in the backlog as they
- * did when libmicrohttpd accepted; when out of descriptors it waits for a
- * close (at most 100 ms) instead of spinning.
- */
-static int open_listen(const struct http_config *cfg, int *out, char *why, size_t n)
-{
-	int fd, on = 1;
-	unsigned port = ntohs(cfg->addr.ss_family == AF_INET6
-			      ? ((const struct sockaddr_in6 *)&cfg->addr)->sin6_port
-			      : ((const struct sockaddr_in *)&cfg->addr)->sin_port);
-
-	fd = socket(cfg->addr.ss_family == AF_INET6 ? PF_INET6 : PF_INET,
-		    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(why, n, "Failed to create socket for listening: %s", strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (cfg->addr.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if (bind(fd, (const struct sockaddr *)&cfg->addr, cfg->addrlen) < 0) {
-		snprintf(why, n, "Failed to bind to port %u: %s", port, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (listen(fd, SOMAXCONN) < 0) {
-		snprintf(why, n, "Failed to listen for connections: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	*out = fd;
-	return 0;
-}
-
-/* Wait (lock held) for a close, at most `ms`, unless stopping. */
-static void acc_wait_ms(unsigned ms)
-{
-	struct timespec until;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)ms * 1000000;
-	until.tv_sec += until.tv_nsec / 1000000000;
-	until.tv_nsec %= 1000000000;
-	if (!acc_stop)
-		pthread_cond_timedwait(&conns_cv, &conns_lock, &until);
-}
-
-static void *acceptor_main(void *arg)
-{
-	struct http_server *srv = arg;
-	struct pollfd pf[2];
-	int stop;
-
-	pf[0].fd = srv->lsock;
-	pf[1].fd = srv->wake[0];
-	for (;;) {
-		struct sockaddr_storage sa;
-		socklen_t len = sizeof(sa);
-		int fd;
-
-		pthread_mutex_lock(&conns_lock);
-		while (!acc_stop && nconns + acc_pending >= srv->cfg.max_conns)
-			pthread_cond_wait(&conns_cv, &conns_lock);
-		stop = acc_stop;
-		pthread_mutex_unlock(&conns_lock);
-		if (stop)
-			break;
-		pf[0].events = pf[1].events = POLLIN;
-		pf[0].revents = pf[1].revents = 0;
-		if (poll(pf, 2, -1) < 0) {
-			if (errno != EINTR)
-				usleep(100000); /* never seen; do not spin */
-			continue;
-		}
-		if (pf[1].revents)
-			break;
-		fd = accept4(srv->lsock, (struct sockaddr *)&sa, &len,
-			     SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM) {
-				pthread_mutex_lock(&conns_lock);
-				acc_wait_ms(100);
-				pthread_mutex_unlock(&conns_lock);
-			}
-			continue; /* EAGAIN, ECONNABORTED, EINTR, ... */
-		}
-		pthread_mutex_lock(&conns_lock);
-		acc_pending++;
-		pthread_mutex_unlock(&conns_lock);
-		/* refused (per-address limit, TLS setup): libmicrohttpd closed it */
-		if (MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&sa, len) != MHD_YES) {
-			pthread_mutex_lock(&conns_lock);
-			if (acc_pending)
-				acc_pending--;
-			pthread_mutex_unlock(&conns_lock);
-		}
-	}
-	return NULL;
-}
-
-/* End the accept thread (before the socket is closed and the daemon stopped). */
-static void stop_acceptor(struct http_server *srv)
-{
-	char c = 's';
-
-	if (!srv->acceptor_started)
-		return;
-	pthread_mutex_lock(&conns_lock);
-	acc_stop = 1;
-	pthread_cond_broadcast(&conns_cv);
-	pthread_mutex_unlock(&conns_lock);
-	if (write(srv->wake[1], &c, 1) < 0) {
-		/* the pipe is empty and ours: cannot fail; acc_stop still ends it */
-	}
-	pthread_join(srv->acceptor, NULL);
-	srv->acceptor_started = 0;
-}
-
-static void close_listen(struct http_server *srv)
-{
-	if (srv->lsock >= 0)
-		close(srv->lsock);
-	if (srv->wake[0] >= 0) {
-		close(srv->wake[0]);
-		close(srv->wake[1]);
-	}
-	srv->lsock = srv->wake[0] = srv->wake[1] = -1;
-}
-
 #define OPT(o, v, p) do { opts[nopts].option = (o); opts[nopts].value = (intptr_t)(v); \
 	opts[nopts].ptr_value = (p); nopts++; } while (0)
 
@@ -1201,7 +1045,6 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 		return aiv_fail(err, AIV_EINPUT, "AIVALUE_HTTP_MODE '%s' is not one of epoll, "
 				"epoll-turbo, poll, select, per-connection", mode);
 	srv = xcalloc(1, sizeof(*srv));
-	srv->lsock = srv->wake[0] = srv->wake[1] = -1;
 	if (cfg->trust_proxy) {
 		struct sockaddr_in *a4 = (struct sockaddr_in *)&srv->proxy;
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&srv->proxy;
@@ -1245,25 +1088,10 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	port = cfg->addr.ss_family == AF_INET6
 	       ? ntohs(((const struct sockaddr_in6 *)&cfg->addr)->sin6_port)
 	       : ntohs(((const struct sockaddr_in *)&cfg->addr)->sin_port);
-	if (!per_connection && threads > 1) {
-		/* balanced placement (above): the accept thread keeps the
-		   total to max_conns; a worker may then hold any share */
-		if (open_listen(cfg, &srv->lsock, mhd_last_error, sizeof(mhd_last_error)) ||
-		    pipe2(srv->wake, O_CLOEXEC | O_NONBLOCK)) {
-			if (srv->lsock >= 0)
-				snprintf(mhd_last_error, sizeof(mhd_last_error), "%s",
-					 strerror(errno));
-			goto failed;
-		}
-		flags |= MHD_USE_NO_LISTEN_SOCKET;
-		port = 0;
-		OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns * threads, NULL);
-	} else {
-		OPT(MHD_OPTION_SOCK_ADDR, 0, &srv->cfg.addr);
-		OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL);
-	}
+	OPT(MHD_OPTION_SOCK_ADDR, 0, &srv->cfg.addr);
 	if (!per_connection)
 		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, max_conns, NULL);
 	if (cfg->max_conns_per_ip)
 		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conns_per_ip + threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30, NULL);
@@ -1280,8 +1108,6 @@ int http_start(const struct http_config *cfg, struct http_server **out,
 	srv->daemon = MHD_start_daemon(flags, port, on_accept, NULL, on_request, srv,
 				       MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!srv->daemon) {
-failed:
-		close_listen(srv);
 		elen = strlen(mhd_last_error);
 		while (elen && (mhd_last_error[elen - 1] == '\n' || mhd_last_error[elen - 1] == ' '))
 			mhd_last_error[--elen] = '\0';
@@ -1294,26 +1120,6 @@ failed:
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
-	if (srv->lsock >= 0) {
-		struct sockaddr_storage sa;
-		socklen_t len = sizeof(sa);
-
-		srv->port = 0;
-		if (!getsockname(srv->lsock, (struct sockaddr *)&sa, &len))
-			srv->port = ntohs(sa.ss_family == AF_INET6
-					  ? ((struct sockaddr_in6 *)&sa)->sin6_port
-					  : ((struct sockaddr_in *)&sa)->sin_port);
-		acc_stop = 0;
-		acc_pending = 0;
-		if (pthread_create(&srv->acceptor, NULL, acceptor_main, srv)) {
-			/* no thread to accept: refuse to start, as a failed listen */
-			MHD_stop_daemon(srv->daemon);
-			snprintf(mhd_last_error, sizeof(mhd_last_error), "%s",
-				 "cannot start the accept thread");
-			goto failed;
-		}
-		srv->acceptor_started = 1;
-	}
 	reaper_stop = 0;
 	if (!pthread_create(&srv->reaper, NULL, reaper_main, NULL))
 		srv->reaper_started = 1;
@@ -1335,7 +1141,6 @@ void http_stop(struct http_server *srv)
 
 	if (!srv)
 		return;
-	stop_acceptor(srv);
 	lsock = MHD_quiesce_daemon(srv->daemon);
 	/*
 	 * No new connections and no new deferrals (a handler then waits
@@ -1359,7 +1164,6 @@ void http_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	if (lsock != MHD_INVALID_SOCKET)
 		close(lsock);
-	close_listen(srv);
 	if (srv->reaper_started) {
 		pthread_mutex_lock(&conns_lock);
 		reaper_stop = 1;

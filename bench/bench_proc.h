@@ -104,15 +104,14 @@ static inline int free_port(void)
 	return port;
 }
 
-/* CPU seconds (user + system, all threads) process pid has used so far, or -1. */
-static inline double proc_cpu_s(pid_t pid)
+/* CPU seconds (user + system) in a /proc stat file (a process's or a thread's), or -1. */
+static inline double stat_cpu_s(const char *path)
 {
-	char path[64], buf[1024], *p;
+	char buf[1024], *p;
 	unsigned long long ut = 0, st = 0;
 	FILE *f;
 	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (!(f = fopen(path, "r")))
 		return -1;
 	if (!fgets(buf, sizeof(buf), f)) {
@@ -128,6 +127,15 @@ static inline double proc_cpu_s(pid_t pid)
 	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
 		return -1;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds (user + system, all threads) process pid has used so far, or -1. */
+static inline double proc_cpu_s(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return stat_cpu_s(path);
 }
 
 /* CPU seconds used by waited-for children (wrk, curl). */

@@ -612,24 +612,10 @@ struct thr {
 /* CPU seconds of thread tid of pid (/proc/PID/task/TID/stat), or -1. */
 static double thread_cpu_s(pid_t pid, int tid)
 {
-	char path[96], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	int i;
+	char path[96];
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, tid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	/* fields after the thread's name, which ends with the last ')' */
-	if (!p || !(p = strrchr(buf, ')')))
-		return -1;
-	for (i = 2; i < 14 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	return stat_cpu_s(path);
 }
 
 static int threads_read(pid_t pid, struct thr *t)

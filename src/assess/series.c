@@ -118,13 +118,23 @@ static void period_label(enum series_period p, int32_t start, char out[16])
 		snprintf(out, 16, "%04d-%02d", y, m);
 }
 
-/* The periods from the one holding `first` to the one holding `last`: starts into *out. */
+/*
+ * How far back a history reaches from its newest day: ten years of
+ * months or weeks.  Data that spans more (a date of year 1 or 9999 in an
+ * export) would otherwise cost one adoption computation per period of
+ * the span, each over the whole span: hours for a CSV of a few rows.
+ */
+#define SERIES_SPAN_DAYS 3653
+
+/* The periods from the one holding `first` (at most SERIES_SPAN_DAYS before `last`) to the one holding `last`: starts into *out. */
 static size_t periods(enum series_period p, int32_t first, int32_t last, int32_t **out)
 {
 	size_t n = 0, a = 0;
 	int32_t s;
 
 	*out = NULL;
+	if (last > first && (int64_t)last - first > SERIES_SPAN_DAYS)
+		first = last - SERIES_SPAN_DAYS;
 	for (s = period_start(p, first); s <= last; s = period_next(p, s)) {
 		ALLOC_GROW(*out, n + 1, a);
 		(*out)[n++] = s;

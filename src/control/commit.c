@@ -230,6 +230,10 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	if ((ret = store_begin(s, err)))
 		return ret;
+	if (hook && hook->at_start && (ret = hook->at_start(s, hook->start_data, v, n, err))) {
+		store_rollback(s);
+		return ret;
+	}
 	control_log_batch_begin();
 	if ((ret = control_commit_start_read(s, &m, flush_at <= 1, err)))
 		goto fail;

@@ -162,11 +162,20 @@ int control_commit(struct store *s, struct control_engine *eng, const char *acto
  * are recorded and chained, before COMMIT (the MCP gateway chains the call
  * records queued since the last commit there, so a call costs one commit,
  * not two).  An error from it rolls the whole batch back, as a store
- * error does.  hook may be NULL.
+ * error does.  hook may be NULL, and so may either function.
  */
 struct control_commit_hook {
 	int (*in_tx)(struct store *s, void *data, struct aiv_err *err);
 	void *data;
+	/*
+	 * optional: run first in the transaction, before anything is read or
+	 * written; it may set v[i] to NULL, and that request is then left out
+	 * (outs[i] and errs[i] untouched: the caller answers it).  The HTTP
+	 * writer checks token revocations there, under the writers' lock.
+	 */
+	int (*at_start)(struct store *s, void *data, struct control_pending **v, size_t n,
+			struct aiv_err *err);
+	void *start_data;
 };
 int control_commit_with(struct store *s, struct control_engine *eng, const char *actor,
 			struct control_pending **v, size_t n, struct control_decision *outs,

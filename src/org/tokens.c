@@ -344,6 +344,51 @@ int token_revocations(struct store *s, int64_t *n, struct aiv_err *err)
 			       n, err);
 }
 
+/*
+ * The revocation count is read only when the data version moved since
+ * this handle's last transaction ended: then another connection (another
+ * thread's, another process's: `aivalue token revoke`) committed, maybe a
+ * revocation.  It was a statement in every decision commit, about 15 us
+ * of a lone gateway call's (docs/performance.md, "MCP gateway").
+ */
+int token_watch_check(struct store *s, struct token_watch *w, int *changed,
+		      struct aiv_err *err)
+{
+	int64_t n = 0;
+	int ret;
+
+	*changed = 0;
+	w->in_tx_ok = store_in_tx(s) && store_data_version(s, &w->in_tx);
+	if (w->seen >= 0 && w->in_tx_ok && w->version_ok && w->in_tx == w->version)
+		return 0;
+	if ((ret = token_revocations(s, &n, err))) {
+		w->in_tx_ok = 0;
+		return ret;
+	}
+	*changed = n != w->seen;
+	w->seen = n;
+	return 0;
+}
+
+void token_watch_ended(struct store *s, struct token_watch *w, int committed)
+{
+	/*
+	 * Committed: the version moved by this commit alone (the write lock
+	 * was held since the check), so the value now is the one the next
+	 * transaction sees unless another connection commits.  A rollback may
+	 * not move it; read again next time.
+	 */
+	w->version_ok = committed && w->in_tx_ok && store_data_version(s, &w->version);
+	w->in_tx_ok = 0;
+}
+
+void token_watch_pass(struct store *s, struct token_watch *w)
+{
+	/* nothing missed before this transaction: token_watch_ended keeps the version */
+	w->in_tx_ok = w->seen >= 0 && w->version_ok && store_in_tx(s) &&
+		      store_data_version(s, &w->in_tx) && w->in_tx == w->version;
+}
+
 int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err)
 {
 	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM tokens WHERE id = ?"

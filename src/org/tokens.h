@@ -75,6 +75,31 @@ int token_check_cached(struct store *s, const char *secret, struct token_info *o
 void token_cache_invalidate(void);
 /* How many tokens were ever revoked (changes with every revocation). */
 int token_revocations(struct store *s, int64_t *n, struct aiv_err *err);
+/*
+ * A writer that checks for revocations in each of its transactions,
+ * without a statement when nothing was committed by another connection
+ * since its last transaction (store_data_version; every commit on
+ * PostgreSQL).  Start with TOKEN_WATCH_INIT.
+ *   token_watch_check: inside a transaction; *changed = 1 if the count of
+ *     revocations differs from the last check's (always on the first).
+ *   token_watch_ended: right after that transaction's COMMIT (committed 1)
+ *     or ROLLBACK (0), on the same handle.
+ *   token_watch_pass: instead of token_watch_check in a transaction of
+ *     this handle that need not check (it refuses nobody): the next
+ *     check still reads the count if another connection committed.
+ */
+struct token_watch {
+	int64_t seen;     /* revocations at the last check; -1: none yet */
+	uint64_t version; /* store_data_version after this handle's last transaction */
+	int version_ok;   /* version is set, and no other commit was missed before it */
+	uint64_t in_tx;   /* store_data_version at the check */
+	int in_tx_ok;
+};
+#define TOKEN_WATCH_INIT { -1, 0, 0, 0, 0 }
+int token_watch_check(struct store *s, struct token_watch *w, int *changed,
+		      struct aiv_err *err);
+void token_watch_ended(struct store *s, struct token_watch *w, int committed);
+void token_watch_pass(struct store *s, struct token_watch *w);
 /* *active = 1 if token `id` exists and is not revoked. */
 int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
 /*

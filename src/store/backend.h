@@ -72,6 +72,11 @@ struct store_backend {
 	 * no commit that touched them was seen in between), else 0.
 	 */
 	int (*state_stamp)(void *conn, const char *uri, uint64_t *stamp);
+	/*
+	 * optional (NULL: store_data_version answers 0): store_data_version,
+	 * 1 and *v when the backend can tell without a statement.
+	 */
+	int (*data_version)(void *conn, uint64_t *v);
 };
 
 extern const struct store_backend store_sqlite_backend;

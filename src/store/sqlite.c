@@ -123,6 +123,17 @@ static int sq_begin(void *conn, struct aiv_err *err)
 	return 0;
 }
 
+/* store_data_version: the pager's data version, a field read (no I/O, no lock) */
+static int sq_data_version(void *conn, uint64_t *v)
+{
+	unsigned int dv = 0;
+
+	if (sqlite3_file_control(conn, "main", SQLITE_FCNTL_DATA_VERSION, &dv) != SQLITE_OK)
+		return 0;
+	*v = dv;
+	return 1;
+}
+
 static void *sq_prepare(void *conn, const char *sql, struct aiv_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -377,6 +388,7 @@ const struct store_backend store_sqlite_backend = {
 	.tables = sq_tables,
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
+	.data_version = sq_data_version,
 };
 
 /*

@@ -406,6 +406,12 @@ int store_in_tx(const struct store *s)
 	return s->in_tx;
 }
 
+int store_data_version(struct store *s, uint64_t *v)
+{
+	*v = 0;
+	return s->be->data_version ? s->be->data_version(s->conn, v) : 0;
+}
+
 int store_exec(struct store *s, const char *sql, struct aiv_err *err)
 {
 	s->statements++;

@@ -143,6 +143,17 @@ int store_step_commit(struct store_stmt *st, struct aiv_err *err);
 int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
+/*
+ * Whether any connection (of any process) committed to the database,
+ * told without running a statement: 1 and *v, a number that changes with
+ * every commit this handle sees, its own included; 0 when the backend
+ * cannot tell that way (PostgreSQL).  Current inside a transaction (its
+ * start looked at the database); between transactions, as of the last
+ * one's end.  So two values read, one after a transaction ended and one
+ * inside the next, are equal only if no other connection committed in
+ * between (SQLite's SQLITE_FCNTL_DATA_VERSION).
+ */
+int store_data_version(struct store *s, uint64_t *v);
 
 /* Run SQL text with no parameters (may hold several statements). */
 int store_exec(struct store *s, const char *sql, struct aiv_err *err);

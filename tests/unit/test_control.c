@@ -532,7 +532,7 @@ static void test_commit_hook(void **state)
 	struct control_request req;
 	struct control_decision outs[1];
 	struct aiv_err errs[1], err = AIV_ERR_INIT;
-	struct control_commit_hook fail = { hook_fail, NULL }, ok = { hook_ok, NULL };
+	struct control_commit_hook fail = { hook_fail, NULL, NULL, NULL }, ok = { hook_ok, NULL, NULL, NULL };
 	struct control_log_records log = { NULL, 0 };
 	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
 

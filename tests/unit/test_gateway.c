@@ -3,7 +3,9 @@
  * filter (control_could_permit: which scopes it reads, and that it never
  * hides what a policy could permit), finding the approval a retry may use
  * (control_approval_find), and the upstreams: the built-in echo server,
- * and stdio servers that crash, hang, answer garbage or echo requests.
+ * and stdio servers that crash, hang, answer garbage or echo requests;
+ * the decision writer's revocation watch (token_watch_*), which reads the
+ * revocation count only when another connection committed.
  */
 #include "unit.h"
 
@@ -16,6 +18,7 @@
 #include "control/control.h"
 #include "gateway/gateway.h"
 #include "org/org.h"
+#include "org/tokens.h"
 
 static const char *YAML =
 	"kind: Team\nname: fin\ntitle: Finance\nfunction: finance\n---\n"
@@ -337,11 +340,109 @@ static void test_stdio_several_in_flight(void **state)
 	rmdir(dir);
 }
 
+/*
+ * The decision writer's revocation check (token_watch_*, src/http/
+ * api_control.c): counted in statements, not timed.  A transaction of the
+ * watching handle after only its own commits runs no statement for it;
+ * a commit by another connection (a revocation or not) makes the next
+ * check read the count, and a revocation reports a change.  Before, every
+ * decision commit read the count (one statement each).
+ */
+static int64_t watch_tx(struct store *s, struct token_watch *w, int *changed, int commit)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	int64_t before;
+
+	assert_int_equal(store_begin(s, &err), 0);
+	before = store_statements(s);
+	assert_int_equal(token_watch_check(s, w, changed, &err), 0);
+	before = store_statements(s) - before;
+	/* the transaction writes, as a decision commit does */
+	assert_int_equal(store_exec(s, "UPDATE tokens SET name = name", &err), 0);
+	if (commit) {
+		assert_int_equal(store_commit(s, &err), 0);
+	} else {
+		store_rollback(s);
+	}
+	token_watch_ended(s, w, commit);
+	return before;
+}
+
+static void test_revocation_watch(void **state)
+{
+	struct fixture *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct token_watch w = TOKEN_WATCH_INIT;
+	struct store *other = NULL;
+	char *db = xstrfmt("%s/ws.db", f->dir), *secret = NULL;
+	uint64_t v1 = 0, v2 = 0;
+	int changed = -1, i;
+
+	assert_int_equal(store_open(&other, db, 0, &err), 0);
+	assert_int_equal(token_create(other, "test", "k1", ROLE_AGENT, "bot", &secret, &err), 0);
+	free(secret);
+	assert_int_equal(token_create(other, "test", "k2", ROLE_AGENT, "bot", &secret, &err), 0);
+	free(secret);
+
+	/* SQLite tells without a statement */
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(store_data_version(f->s, &v1), 1);
+	store_rollback(f->s);
+
+	/* the first check reads the count */
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(changed, 1);
+	/* after the handle's own commits alone: no statement, no change */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(watch_tx(f->s, &w, &changed, 1), 0);
+		assert_int_equal(changed, 0);
+	}
+	/* another connection revokes a token: read, and changed */
+	assert_int_equal(token_revoke(other, "test", "k1", &err), 0);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(changed, 1);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 0);
+	assert_int_equal(changed, 0);
+	/* another connection commits something else: read, unchanged */
+	assert_int_equal(token_create(other, "test", "k3", ROLE_AGENT, "bot", &secret, &err), 0);
+	free(secret);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(changed, 0);
+	/* a rolled-back transaction: the next check reads again */
+	assert_int_equal(watch_tx(f->s, &w, &changed, 0), 0);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(changed, 0);
+	/* a transaction that passes (the recorder's): its commit alone misses nothing */
+	assert_int_equal(store_begin(f->s, &err), 0);
+	token_watch_pass(f->s, &w);
+	assert_int_equal(store_exec(f->s, "UPDATE tokens SET name = name", &err), 0);
+	assert_int_equal(store_commit(f->s, &err), 0);
+	token_watch_ended(f->s, &w, 1);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 0);
+	/* ... but one that began after another connection's commit does not hide it */
+	assert_int_equal(token_revoke(other, "test", "k2", &err), 0);
+	assert_int_equal(store_begin(f->s, &err), 0);
+	token_watch_pass(f->s, &w);
+	assert_int_equal(store_exec(f->s, "UPDATE tokens SET name = name", &err), 0);
+	assert_int_equal(store_commit(f->s, &err), 0);
+	token_watch_ended(f->s, &w, 1);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(changed, 1);
+
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(store_data_version(f->s, &v2), 1);
+	store_rollback(f->s);
+	assert_true(v2 != v1);
+	store_close(other);
+	free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_could_permit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_approval_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revocation_watch, setup, teardown),
 		cmocka_unit_test(test_echo_upstream),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_stdio_failures),

@@ -36,6 +36,7 @@ struct store {
 	void *conn;
 	char *uri;
 	int in_tx;
+	uint64_t tx;             /* store_tx: this transaction's number, unique in the process */
 	int version;
 	/*
 	 * open addressing, power-of-two size, keyed by the SQL text each
@@ -341,6 +342,8 @@ const char *store_uri(const struct store *s)
 	return s->uri;
 }
 
+static uint64_t tx_count; /* atomic: transactions begun by every handle (store_tx) */
+
 int store_begin(struct store *s, struct aiv_err *err)
 {
 	int ret;
@@ -351,6 +354,7 @@ int store_begin(struct store *s, struct aiv_err *err)
 	if ((ret = s->be->begin(s->conn, err)))
 		return ret;
 	s->in_tx = 1;
+	s->tx = __atomic_add_fetch(&tx_count, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -404,6 +408,11 @@ void store_rollback(struct store *s)
 int store_in_tx(const struct store *s)
 {
 	return s->in_tx;
+}
+
+uint64_t store_tx(const struct store *s)
+{
+	return s->in_tx ? s->tx : 0;
 }
 
 int store_data_version(struct store *s, uint64_t *v)

@@ -144,6 +144,12 @@ int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
 /*
+ * The open transaction's number, unique among every handle's transactions
+ * in this process (0: none open): a value kept for "this transaction"
+ * is stale once the number differs.
+ */
+uint64_t store_tx(const struct store *s);
+/*
  * Whether any connection (of any process) committed to the database,
  * told without running a statement: 1 and *v, a number that changes with
  * every commit this handle sees, its own included; 0 when the backend

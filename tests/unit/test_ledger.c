@@ -998,6 +998,64 @@ static void bound_token_follows_the_ledger(void **state)
 	ledger_bind_reset();
 }
 
+/*
+ * Appends in one transaction read the head once: the next chains to the
+ * entry the last one wrote (a decision commit appends two).  Counted in
+ * statements: one head read and one INSERT each, then an INSERT each
+ * (main read the head before every append: 4 for two).  A rolled-back
+ * append leaves nothing behind: the next transaction reads the head, and
+ * so does a transaction of another handle; the chain verifies throughout.
+ */
+static void appends_in_one_transaction_read_the_head_once(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *other = NULL;
+	int64_t n0, seq = 0;
+	char hash[SHA256_HEX];
+	json_t *p = json_pack("{s:i}", "n", 1);
+
+	assert_int_equal(store_begin(f->s, &err), 0);
+	n0 = store_statements(f->s);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "a", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 1);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "b", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 2);
+	assert_int_equal(store_statements(f->s) - n0, 3);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "c", p, &seq, &err), 0);
+	assert_int_equal(store_statements(f->s) - n0, 4);
+	assert_int_equal(store_commit(f->s, &err), 0);
+	expect_ok(f, 0, NULL, NENTRIES + 3);
+
+	/* rolled back: the next transaction chains to what is stored */
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "gone", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 4);
+	store_rollback(f->s);
+	assert_int_equal(store_begin(f->s, &err), 0);
+	n0 = store_statements(f->s);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "d", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 4);
+	assert_int_equal(store_statements(f->s) - n0, 2);
+	assert_int_equal(store_commit(f->s, &err), 0);
+
+	/* another handle appends; this one's next transaction sees it */
+	assert_int_equal(store_open(&other, f->db, 0, &err), 0);
+	assert_int_equal(store_begin(other, &err), 0);
+	assert_int_equal(ledger_append(other, "test", "test.batch", "e", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 5);
+	assert_int_equal(store_commit(other, &err), 0);
+	store_close(other);
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(ledger_append(f->s, "test", "test.batch", "f", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 6);
+	assert_int_equal(store_commit(f->s, &err), 0);
+	assert_int_equal(ledger_head(f->s, &seq, hash, &err), 0);
+	assert_int_equal(seq, NENTRIES + 6);
+	expect_ok(f, NENTRIES + 6, hash, NENTRIES + 6);
+	json_decref(p);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1012,6 +1070,7 @@ int main(void)
 		T(bound_token_follows_the_ledger),
 		T(append_needs_a_transaction),
 		T(intact_ledger_verifies),
+		T(appends_in_one_transaction_read_the_head_once),
 		T(stored_payload_is_canonical),
 		T(walk_filters_and_orders),
 		T(walk_seqs),

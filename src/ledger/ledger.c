@@ -189,9 +189,11 @@ int ledger_head_kept(struct store *s, int64_t *seq, char hash[SHA256_HEX],
  * handle: the next append in the same transaction chains to it without
  * reading the head again (a statement; a round trip on PostgreSQL).  A
  * decision commit appends two (its decisions.batch, then the gateway's
- * records).  Nothing else inserts into the ledger, and no other writer
- * can append while this transaction holds the writers' lock; a rollback
- * ends the transaction, and with it the kept head.
+ * records).  Nothing else inserts into the ledger, no other writer can
+ * append while this transaction holds the writers' lock, and a
+ * transaction's statements run on one thread (a handle is used by one
+ * thread at a time); a rollback ends the transaction, and with it the
+ * kept head.
  */
 static _Thread_local struct {
 	const struct store *s;

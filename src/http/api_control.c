@@ -243,8 +243,10 @@ static void job_free(struct decide_job *job)
  * in the batch's transaction (control_commit_hook.at_start), so under the
  * writers' lock; the count is read only when another connection committed
  * since the writer's last transaction (token_watch_check).  It was a
- * statement of its own before each transaction: about 15 us of a lone
- * gateway call (docs/performance.md, "MCP gateway").
+ * statement with its own read transaction before every commit (a lone
+ * gateway call paid it, and its locks' system calls, each time:
+ * docs/performance.md, "A lone call's commit").  A failed read fails the
+ * batch (before, it was ignored).
  */
 struct revocation_check {
 	struct decide_job *list;

@@ -348,8 +348,8 @@ int token_revocations(struct store *s, int64_t *n, struct aiv_err *err)
  * The revocation count is read only when the data version moved since
  * this handle's last transaction ended: then another connection (another
  * thread's, another process's: `aivalue token revoke`) committed, maybe a
- * revocation.  It was a statement in every decision commit, about 15 us
- * of a lone gateway call's (docs/performance.md, "MCP gateway").
+ * revocation.  It was a statement in every decision commit
+ * (docs/performance.md, "A lone call's commit").
  */
 int token_watch_check(struct store *s, struct token_watch *w, int *changed,
 		      struct aiv_err *err)

@@ -3,7 +3,9 @@
  *
  * Connection settings, applied on every open:
  *   journal_mode=WAL   readers never block the writer (the server reads
- *                      while imports write);
+ *                      while imports write); store_write_direct leaves it
+ *                      for one large write when no one else has the file
+ *                      open (sq_write_direct);
  *   synchronous=NORMAL durable at each checkpoint, safe against
  *                      corruption; with WAL this is SQLite's recommendation;
  *   foreign_keys=ON    references are enforced (deferred ones at commit);

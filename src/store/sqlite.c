@@ -375,16 +375,23 @@ static int sq_write_direct(void *conn, int on, struct aiv_err *err)
 	if (sqlite3_db_readonly(db, "main") != 0 || !sqlite3_get_autocommit(db))
 		return 0;
 	if (on) {
-		/* SQLITE_BUSY at once if another connection has the file open */
 		if (journal_mode(db, "PRAGMA journal_mode", mode, sizeof(mode)) != SQLITE_OK ||
-		    strcmp(mode, "wal") ||
-		    journal_mode(db, "PRAGMA journal_mode=DELETE", mode, sizeof(mode)) != SQLITE_OK ||
-		    strcmp(mode, "delete"))
+		    strcmp(mode, "wal"))
 			return 0;
-		rc = sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
+		/*
+		 * FULL first: the switch itself commits page 1 through a
+		 * rollback journal.  Then SQLITE_BUSY at once if another
+		 * connection has the file open, and back to NORMAL.
+		 */
+		if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+			return 0;
+		if (journal_mode(db, "PRAGMA journal_mode=DELETE", mode, sizeof(mode)) == SQLITE_OK &&
+		    !strcmp(mode, "delete"))
 			return 1;
-		journal_mode(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
+		if (strcmp(mode, "wal"))
+			journal_mode(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
+		if (!strcmp(mode, "wal"))
+			sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 		return 0;
 	}
 	/* synchronous=NORMAL only back in WAL: a rollback journal needs FULL */

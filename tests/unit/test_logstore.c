@@ -248,7 +248,7 @@ static void test_direct(void **state)
 	struct store *s, *s2;
 	struct eventlog l, l2, back;
 	enum logstore_status st;
-	int64_t seq;
+	int64_t seq, sync;
 	char hash[SHA256_HEX], db[512];
 	long long wal;
 
@@ -263,6 +263,8 @@ static void test_direct(void **state)
 	if (wal >= 1 << 20)
 		fail_msg("the log went through the WAL: %lld bytes", wal);
 	pragma_is(db, "PRAGMA journal_mode", "wal");
+	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
+	assert_int_equal(sync, 1);
 	eventlog_init(&back);
 	assert_int_equal(logstore_load(s, "big", &back, &err), 0);
 	same_log(&l, &back);
@@ -272,6 +274,9 @@ static void test_direct(void **state)
 	assert_int_equal(store_open(&s2, db, 0, &err), 0);
 	assert_int_equal(store_write_direct(s, 1, &err), 0);
 	pragma_is(db, "PRAGMA journal_mode", "wal");
+	/* refused: the handle is as it was (synchronous=NORMAL is 1) */
+	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
+	assert_int_equal(sync, 1);
 	big_log(&l2, 150000, 5);
 	assert_int_equal(logstore_save(s, "test", "big2", "xes", "big2.xes", &l2, &st, &seq, hash,
 				       &err), 0);
@@ -293,6 +298,15 @@ static void test_direct(void **state)
 	assert_int_equal(store_begin(s, &err), 0);
 	assert_int_equal(store_write_direct(s, 1, &err), AIV_EINTERNAL);
 	store_rollback(s);
+	/* alone: a rollback journal with synchronous=FULL (2), then back */
+	assert_int_equal(store_write_direct(s, 1, &err), 1);
+	pragma_is(db, "PRAGMA journal_mode", "delete");
+	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
+	assert_int_equal(sync, 2);
+	assert_int_equal(store_write_direct(s, 0, &err), 0);
+	pragma_is(db, "PRAGMA journal_mode", "wal");
+	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
+	assert_int_equal(sync, 1);
 	store_close(s);
 	pragma_is(db, "PRAGMA journal_mode", "wal");
 	assert_int_equal(store_open(&s, db, 0, &err), 0);

@@ -424,6 +424,15 @@ static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or com
  * and a thread preempted on a loaded machine does not wait either.
  */
 static __thread long dt_nvcsw = -1;
+
+/* atomic: POST /api/v1/decide requests committed inline, and by the writer */
+static uint64_t decide_inline, decide_grouped;
+
+void http_control_decide_stats(uint64_t *inline_commits, uint64_t *grouped)
+{
+	*inline_commits = __atomic_load_n(&decide_inline, __ATOMIC_RELAXED);
+	*grouped = __atomic_load_n(&decide_grouped, __ATOMIC_RELAXED);
+}
 static __thread const void *dt_conn;
 
 #ifndef RUSAGE_THREAD
@@ -779,6 +788,18 @@ static void job_answer(struct decide_job *job, struct http_response *res)
 	strbuf_addstr(sb, "]}\n");
 }
 
+/*
+ * A decide request's decisions were committed (inline or by the writer):
+ * it no longer counts in dt_inflight, and this thread answered on conn
+ * (dt_nvcsw, dt_conn: commit_inline's rule for the next one).
+ */
+static void decide_answered(const void *conn)
+{
+	__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
+	dt_nvcsw = thread_nvcsw();
+	dt_conn = conn;
+}
+
 /* http_finish_fn: the writer recorded the job; answer and free it. */
 static void decide_finish(struct http_request *req, struct http_response *res, void *data)
 {
@@ -797,7 +818,7 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 		dt_conn = req->conn;
 		return;
 	}
-	(void)req;
+	decide_answered(req->conn);
 	job_answer(job, res);
 	job_free(job);
 }
@@ -982,7 +1003,21 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		job_answer(job, res);
 		goto out;
 	}
+	/*
+	 * A lone request, nothing queued and no commit running: commit it on
+	 * this thread and answer at once, without suspending the connection
+	 * and two thread hand-offs (commit_inline says when; concurrent
+	 * requests share the writer's next group commit instead).
+	 */
+	__atomic_add_fetch(&dt_inflight, 1, __ATOMIC_ACQ_REL);
+	if (commit_inline(job, req->conn)) {
+		__atomic_add_fetch(&decide_inline, 1, __ATOMIC_RELAXED);
+		decide_answered(req->conn);
+		job_answer(job, res);
+		goto out;
+	}
 	/* record in the writer's next group commit; answer once it committed */
+	__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	if ((job->deferred = http_defer(req, decide_finish, job))) {
 		if (writer_submit(req->store, job, &err)) {
 			job->status = 500;
@@ -993,6 +1028,7 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		goto out;
 	}
 	if (writer_submit(req->store, job, &err)) {
+		__atomic_sub_fetch(&dt_inflight, 1, __ATOMIC_RELEASE);
 		http_error_from(res, &err);
 		goto out;
 	}
@@ -1000,6 +1036,7 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	while (!job->done)
 		pthread_cond_wait(&w_done, &w_lock);
 	pthread_mutex_unlock(&w_lock);
+	decide_answered(req->conn);
 	job_answer(job, res);
 out:
 	if (job)

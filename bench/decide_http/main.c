@@ -65,17 +65,37 @@ static int run(const char *fmt, const char *a)
 	return system(cmd) != 0;
 }
 
-/* The server's count of 200 answers (from /metrics), or -1. */
-static long long metrics_200(int port, const char *tok)
-{
-	char cmd[1400], line[256];
+/*
+ * From one GET /metrics (which counts itself among the 200s): the
+ * server's 200 answers, and its decide requests committed inline and by
+ * the writer (-1 each when absent).
+ */
+struct counts {
+	long long ok200, inl, grp;
+};
 
+static void read_metrics(int port, const char *tok, struct counts *c)
+{
+	char cmd[1400], out[512];
+
+	c->ok200 = c->inl = c->grp = -1;
 	snprintf(cmd, sizeof(cmd), "curl -s -H 'Authorization: Bearer %s' "
-		 "http://127.0.0.1:%d/metrics | sed -n 's/^aivalue_http_requests_total{code=\"200\"} //p'",
+		 "http://127.0.0.1:%d/metrics | sed -n "
+		 "-e 's/^aivalue_http_requests_total{code=\"200\"} /200 /p' "
+		 "-e 's/^aivalue_decide_commits_total{path=\"inline\"} /inline /p' "
+		 "-e 's/^aivalue_decide_commits_total{path=\"group\"} /group /p' | tr '\\n' ' '",
 		 tok, port);
-	if (capture(cmd, line, sizeof(line)))
-		return -1;
-	return atoll(line);
+	if (capture(cmd, out, sizeof(out)))
+		return;
+	{
+		const char *q;
+		if ((q = strstr(out, "200 ")))
+			c->ok200 = atoll(q + 4);
+		if ((q = strstr(out, "inline ")))
+			c->inl = atoll(q + 7);
+		if ((q = strstr(out, "group ")))
+			c->grp = atoll(q + 6);
+	}
 }
 
 static int64_t logged_decisions(struct store *s)
@@ -202,7 +222,8 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		    const char *tok, const char *ptok, double inproc)
 {
 	char cmd[4096], line[512], portbuf[32];
-	long long completed = 0, non2xx = 0, sockerr = 0, m0, m1, wal_bytes = -1;
+	long long completed = 0, non2xx = 0, sockerr = 0, wal_bytes = -1;
+	struct counts c0, c1;
 	double rps = 0, p99 = -1, srv_cpu0, srv_cpu1, wrk_cpu0, wrk_cpu1, us = -1;
 	int64_t before, after, t0, t1;
 	pid_t srv = -1;
@@ -257,7 +278,7 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		goto out;
 	}
 	before = logged_decisions(s);
-	m0 = metrics_200(port, ptok);
+	read_metrics(port, ptok, &c0);
 	srv_cpu0 = proc_cpu_s(srv);
 	wrk_cpu0 = children_cpu_s();
 	t0 = now_ns();
@@ -298,7 +319,7 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 	}
 	usleep(500000); /* requests in flight when wrk stopped finish */
 	srv_cpu1 = proc_cpu_s(srv);
-	m1 = metrics_200(port, ptok);
+	read_metrics(port, ptok, &c1);
 	{
 		/* were the idle connections still open? (the server answers; after
 		 * /metrics, which counts these 200s too) */
@@ -345,8 +366,11 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		       us + wus > 0 ? 2e6 / (us + wus) : 0);
 	}
 	printf("  WAL file after the run: %.1f MB\n", wal_bytes >= 0 ? wal_bytes / 1e6 : -1.0);
+	if (c0.inl >= 0 && c1.inl >= 0 && c0.grp >= 0 && c1.grp >= 0)
+		printf("  requests committed inline %lld, in the writer's group commits %lld\n",
+		       c1.inl - c0.inl, c1.grp - c0.grp);
 	{
-		long long answered = m1 - m0 - 1; /* the first /metrics call counts itself */
+		long long answered = c1.ok200 - c0.ok200 - 1; /* the first /metrics call counts itself */
 		long long logged = (long long)(after - before);
 		/*
 		 * Every answered decision is chained, and wrk saw no answer the server

@@ -474,7 +474,8 @@ static void commit_locked(struct decide_job *list)
  * while the writer commits the group); 1 if it was committed (answered or
  * refused: job->status, job->errs), 0 if it must be queued.
  */
-static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or committed */
+/* atomic: gateway decisions being evaluated or committed, decide requests being committed */
+static unsigned dt_inflight;
 
 /*
  * This thread's voluntary context switches when it last answered a
@@ -491,6 +492,7 @@ static unsigned dt_inflight; /* atomic: gateway decisions being evaluated or com
  * and a thread preempted on a loaded machine does not wait either.
  */
 static __thread long dt_nvcsw = -1;
+static __thread const void *dt_conn;
 
 /* atomic: POST /api/v1/decide requests committed inline, and by the writer */
 static uint64_t decide_inline, decide_grouped;
@@ -500,7 +502,6 @@ void http_control_decide_stats(uint64_t *inline_commits, uint64_t *grouped)
 	*inline_commits = __atomic_load_n(&decide_inline, __ATOMIC_RELAXED);
 	*grouped = __atomic_load_n(&decide_grouped, __ATOMIC_RELAXED);
 }
-static __thread const void *dt_conn;
 
 #ifndef RUSAGE_THREAD
 #define RUSAGE_THREAD 1 /* Linux's, hidden without _GNU_SOURCE */
@@ -1088,12 +1089,13 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		goto out;
 	}
 	/* record in the writer's next group commit; answer once it committed */
-	__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	if ((job->deferred = http_defer(req, decide_finish, job))) {
 		if (writer_submit(req->store, job, &err)) {
 			job->status = 500;
 			job->err = err;
 			http_resume(job->deferred);
+		} else {
+			__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 		}
 		job = NULL; /* decide_finish answers and frees it */
 		goto out;
@@ -1103,6 +1105,7 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		goto out;
 	}
+	__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&w_lock);
 	while (!job->done)
 		pthread_cond_wait(&w_done, &w_lock);

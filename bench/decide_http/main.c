@@ -18,16 +18,26 @@
  *
  *   build/bench/bench_decide_http [--seconds N] [--connections N]
  *                                 [--threads N] [--wrk-threads N]
+ *                                 [--mode M|all] [--idle N]
+ *
+ * --idle N holds N idle keep-alive connections open beside wrk's for the
+ * whole run (each has made one GET /healthz), from 127.0.0.2 upwards, at
+ * most IDLE_PER_ADDR per address (under the server's per-address limit):
+ * a server holds idle connections, and a connection mode that scans every
+ * connection per wake-up (poll, select) pays for them.
  *
  * Needs wrk (apt-get install wrk; scripts/install-test-deps) and curl;
  * without wrk it says so and exits 0.  The aivalue binary is found next to
  * the bench directory (build/aivalue) or in $AIVALUE_BIN.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,17 +65,37 @@ static int run(const char *fmt, const char *a)
 	return system(cmd) != 0;
 }
 
-/* The server's count of 200 answers (from /metrics), or -1. */
-static long long metrics_200(int port, const char *tok)
-{
-	char cmd[1400], line[256];
+/*
+ * From one GET /metrics (which counts itself among the 200s): the
+ * server's 200 answers, and its decide requests committed inline and by
+ * the writer (-1 each when absent).
+ */
+struct counts {
+	long long ok200, inl, grp;
+};
 
+static void read_metrics(int port, const char *tok, struct counts *c)
+{
+	char cmd[1400], out[512];
+
+	c->ok200 = c->inl = c->grp = -1;
 	snprintf(cmd, sizeof(cmd), "curl -s -H 'Authorization: Bearer %s' "
-		 "http://127.0.0.1:%d/metrics | sed -n 's/^aivalue_http_requests_total{code=\"200\"} //p'",
+		 "http://127.0.0.1:%d/metrics | sed -n "
+		 "-e 's/^aivalue_http_requests_total{code=\"200\"} /200 /p' "
+		 "-e 's/^aivalue_decide_commits_total{path=\"inline\"} /inline /p' "
+		 "-e 's/^aivalue_decide_commits_total{path=\"group\"} /group /p' | tr '\\n' ' '",
 		 tok, port);
-	if (capture(cmd, line, sizeof(line)))
-		return -1;
-	return atoll(line);
+	if (capture(cmd, out, sizeof(out)))
+		return;
+	{
+		const char *q;
+		if ((q = strstr(out, "200 ")))
+			c->ok200 = atoll(q + 4);
+		if ((q = strstr(out, "inline ")))
+			c->inl = atoll(q + 7);
+		if ((q = strstr(out, "group ")))
+			c->grp = atoll(q + 6);
+	}
 }
 
 static int64_t logged_decisions(struct store *s)
@@ -133,8 +163,47 @@ static double parse_latency_ms(const char *v)
 }
 
 struct run_opts {
-	int seconds, conns, threads, wrk_threads;
+	int seconds, conns, threads, wrk_threads, idle;
 };
+
+#define IDLE_PER_ADDR 50
+
+/*
+ * Open n keep-alive connections to the server on port, each from
+ * 127.0.0.(2 + i / IDLE_PER_ADDR), make one GET /healthz on each and
+ * read its answer, and leave them open (fds[]).  The number opened.
+ */
+static int idle_open(int port, int n, int *fds)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	struct sockaddr_in a;
+	char buf[2048];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		ssize_t got;
+		if (fd < 0)
+			break;
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_addr.s_addr = htonl(0x7f000002u + (unsigned)(i / IDLE_PER_ADDR));
+		if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+			close(fd);
+			break;
+		}
+		a.sin_addr.s_addr = htonl(0x7f000001u);
+		a.sin_port = htons((unsigned short)port);
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1) ||
+		    (got = read(fd, buf, sizeof(buf))) <= 0 || strncmp(buf, "HTTP/1.1 200", 12)) {
+			close(fd);
+			break;
+		}
+		fds[i] = fd;
+	}
+	return i;
+}
 
 /* The CPU model from /proc/cpuinfo into out. */
 static const char *cpu_model(char *out, size_t n)
@@ -153,11 +222,13 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		    const char *tok, const char *ptok, double inproc)
 {
 	char cmd[4096], line[512], portbuf[32];
-	long long completed = 0, non2xx = 0, sockerr = 0, m0, m1, wal_bytes = -1;
+	long long completed = 0, non2xx = 0, sockerr = 0, wal_bytes = -1;
+	struct counts c0, c1;
 	double rps = 0, p99 = -1, srv_cpu0, srv_cpu1, wrk_cpu0, wrk_cpu1, us = -1;
 	int64_t before, after, t0, t1;
 	pid_t srv = -1;
-	int port, i, ret = 1;
+	int port, i, ret = 1, nidle = 0;
+	int *idle = o->idle > 0 ? calloc((size_t)o->idle, sizeof(int)) : NULL;
 	FILE *p;
 
 	if (capture("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\",0));"
@@ -201,8 +272,13 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		fprintf(stderr, "bench_decide_http: the first decision failed\n");
 		goto out;
 	}
+	if (idle && (nidle = idle_open(port, o->idle, idle)) < o->idle) {
+		fprintf(stderr, "bench_decide_http: only %d of %d idle connections opened\n", nidle,
+			o->idle);
+		goto out;
+	}
 	before = logged_decisions(s);
-	m0 = metrics_200(port, ptok);
+	read_metrics(port, ptok, &c0);
 	srv_cpu0 = proc_cpu_s(srv);
 	wrk_cpu0 = children_cpu_s();
 	t0 = now_ns();
@@ -228,6 +304,8 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 			sscanf(q, "Socket errors: connect %lld, read %lld, write %lld, timeout %lld",
 			       &a, &b, &c, &d);
 			sockerr = a + b + c + d;
+			if (sockerr)
+				printf("  wrk: %s", q);
 		}
 	}
 	pclose(p);
@@ -241,14 +319,28 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 	}
 	usleep(500000); /* requests in flight when wrk stopped finish */
 	srv_cpu1 = proc_cpu_s(srv);
-	m1 = metrics_200(port, ptok);
+	read_metrics(port, ptok, &c1);
+	{
+		/* were the idle connections still open? (the server answers; after
+		 * /metrics, which counts these 200s too) */
+		static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+		char buf[2048];
+		int live = 0;
+		for (i = 0; i < nidle; i++)
+			live += write(idle[i], req, sizeof(req) - 1) == (ssize_t)(sizeof(req) - 1) &&
+				read(idle[i], buf, sizeof(buf)) > 0 && !strncmp(buf, "HTTP/1.1 200", 12);
+		if (nidle)
+			printf("  idle connections: %d open beside wrk's, %d still served after the "
+			       "run\n", nidle, live);
+	}
 	kill(srv, SIGTERM);
 	waitpid(srv, NULL, 0);
 	srv = -1;
 	after = logged_decisions(s);
 
-	printf("mode %s: wrk %d threads, %d connections, %d s, server --threads %d\n", mode,
-	       o->wrk_threads, o->conns, o->seconds, o->threads);
+	printf("mode %s: wrk %d threads, %d connections, %d s, server --threads %d, "
+	       "%d idle connections\n", mode, o->wrk_threads, o->conns, o->seconds, o->threads,
+	       nidle);
 	if (completed > 0 && srv_cpu0 >= 0 && srv_cpu1 >= 0)
 		us = (srv_cpu1 - srv_cpu0) * 1e6 / (double)completed;
 	printf("  server CPU per decision: %.1f us (goal: 25 us or less: %s)\n", us,
@@ -274,8 +366,11 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		       us + wus > 0 ? 2e6 / (us + wus) : 0);
 	}
 	printf("  WAL file after the run: %.1f MB\n", wal_bytes >= 0 ? wal_bytes / 1e6 : -1.0);
+	if (c0.inl >= 0 && c1.inl >= 0 && c0.grp >= 0 && c1.grp >= 0)
+		printf("  requests committed inline %lld, in the writer's group commits %lld\n",
+		       c1.inl - c0.inl, c1.grp - c0.grp);
 	{
-		long long answered = m1 - m0 - 1; /* the first /metrics call counts itself */
+		long long answered = c1.ok200 - c0.ok200 - 1; /* the first /metrics call counts itself */
 		long long logged = (long long)(after - before);
 		/*
 		 * Every answered decision is chained, and wrk saw no answer the server
@@ -299,6 +394,9 @@ static int run_mode(struct store *s, const struct run_opts *o, const char *mode,
 		ret = ok ? 0 : 1;
 	}
 out:
+	for (i = 0; i < nidle; i++)
+		close(idle[i]);
+	free(idle);
 	if (srv > 0) {
 		kill(srv, SIGTERM);
 		waitpid(srv, NULL, 0);
@@ -310,7 +408,7 @@ int main(int argc, char **argv)
 {
 	static const char *const modes[] = { "epoll", "epoll-turbo", "poll", "select",
 					     "per-connection", NULL };
-	struct run_opts ro = { 10, 64, 2, 2 };
+	struct run_opts ro = { 10, 64, 2, 2, 0 };
 	const char *mode = "epoll";
 	int i, ret = 1;
 	struct store *s = NULL;
@@ -325,11 +423,12 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--threads")) ro.threads = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--wrk-threads")) ro.wrk_threads = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
+		else if (!strcmp(argv[i], "--idle")) ro.idle = atoi(argv[i + 1]);
 	}
 	for (i = 0; modes[i] && strcmp(modes[i], mode); i++)
 		;
 	if (ro.seconds < 1 || ro.conns < 1 || ro.threads < 1 || ro.threads > 64 ||
-	    ro.wrk_threads < 1 || (!modes[i] && strcmp(mode, "all"))) {
+	    ro.wrk_threads < 1 || ro.idle < 0 || ro.idle > 1000 || (!modes[i] && strcmp(mode, "all"))) {
 		fprintf(stderr, "bench_decide_http: bad arguments\n");
 		return 2;
 	}

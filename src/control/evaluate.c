@@ -387,20 +387,31 @@ int control_evaluate_pending(struct control_engine *eng, struct control_pending 
 	/* the Cedar request */
 	memset(&cr, 0, sizeof(cr));
 	{
-		char *pr = xstrfmt("Agent::\"%s\"", req->agent);
+		/*
+		 * One buffer, sized once, for both names (an xstrfmt and a
+		 * growing strbuf before: two allocations, a format parse and
+		 * reallocations per decision).  cedar_uid_parse copies what it
+		 * keeps.
+		 */
+		struct strbuf uid = STRBUF_INIT;
 		const char *a;
-		struct strbuf act = STRBUF_INIT;
-		strbuf_addstr(&act, "Action::\"");
-		for (a = req->action; *a; a++) {
-			if (*a == '"' || *a == '\\')
-				strbuf_addch(&act, '\\');
-			strbuf_addch(&act, *a);
+		strbuf_grow(&uid, 16 + strlen(req->agent) + 2 * strlen(req->action));
+		strbuf_addstr(&uid, "Agent::\"");
+		strbuf_addstr(&uid, req->agent);
+		strbuf_addch(&uid, '"');
+		ret = cedar_uid_parse(&eng->scratch, uid.buf, &cr.principal);
+		if (!ret) {
+			strbuf_reset(&uid);
+			strbuf_addstr(&uid, "Action::\"");
+			for (a = req->action; *a; a++) {
+				if (*a == '"' || *a == '\\')
+					strbuf_addch(&uid, '\\');
+				strbuf_addch(&uid, *a);
+			}
+			strbuf_addch(&uid, '"');
+			ret = cedar_uid_parse(&eng->scratch, uid.buf, &cr.action);
 		}
-		strbuf_addch(&act, '"');
-		ret = cedar_uid_parse(&eng->scratch, pr, &cr.principal) ||
-		      cedar_uid_parse(&eng->scratch, act.buf, &cr.action);
-		free(pr);
-		strbuf_release(&act);
+		strbuf_release(&uid);
 		if (ret)
 			return aiv_fail(err, AIV_EINPUT, "malformed agent or action name");
 	}

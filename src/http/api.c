@@ -18,6 +18,7 @@
 #include "apply/apply.h"
 #include "assess/playbook.h"
 #include "assess/series.h"
+#include "control_http.h"
 #include "core/cjson.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
@@ -336,6 +337,17 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 				    "aivalue_playbook_side_total{result=\"used\"} %llu\n"
 				    "aivalue_playbook_side_total{result=\"redone\"} %llu\n",
 				    (unsigned long long)used, (unsigned long long)redone);
+		}
+		{
+			uint64_t inl, grp;
+			http_control_decide_stats(&inl, &grp);
+			strbuf_addf(b, "# HELP aivalue_decide_commits_total POST /api/v1/decide "
+				    "requests committed on the thread that evaluated them (inline: "
+				    "nothing else in flight) or in the writer's group commit (group).\n"
+				    "# TYPE aivalue_decide_commits_total counter\n"
+				    "aivalue_decide_commits_total{path=\"inline\"} %llu\n"
+				    "aivalue_decide_commits_total{path=\"group\"} %llu\n",
+				    (unsigned long long)inl, (unsigned long long)grp);
 		}
 		pages_control_readiness_stats(&pc);
 		cache_counter(b, "aivalue_workflow_readiness_cache_total", "A workflow page's six "

@@ -44,6 +44,13 @@ void http_control_workflow_page(struct http_request *req, struct http_response *
  * only.  NULL and err on a store error.
  */
 struct control_engine *http_control_engine(struct store *s, struct aiv_err *err);
+/*
+ * POST /api/v1/decide requests whose decisions were committed on the
+ * worker thread that evaluated them (no other decision in flight, the
+ * writer idle), and those queued for the writer's group commit, since the
+ * process started.
+ */
+void http_control_decide_stats(uint64_t *inline_commits, uint64_t *grouped);
 
 typedef void (*http_decided_fn)(struct http_request *req, struct http_response *res,
 				const struct control_decision *d, const struct aiv_err *err,

@@ -20,27 +20,6 @@
 #endif
 
 #define CHUNK ((size_t)4 << 20)
-/*
- * Columns of at least this many bytes are written once, straight into the
- * database, when no one else has it open (store_write_direct): through
- * SQLite's WAL they are written twice, into the log and again at the
- * checkpoint (4,323 pwrite64 and 1,448 pread64 for the 5.6 MB workspace
- * of 16_bpic2019; issue 20).  Below it the switch costs more than it saves.
- */
-#define DIRECT_BYTES ((size_t)1 << 20)
-
-/* AIVALUE_DIRECT_BYTES (tests: t0140 crashes the direct write of a small log) */
-static size_t direct_bytes(void)
-{
-	const char *v = getenv("AIVALUE_DIRECT_BYTES");
-	char *end;
-	unsigned long long n;
-
-	if (!v || !*v)
-		return DIRECT_BYTES;
-	n = strtoull(v, &end, 10);
-	return *end ? DIRECT_BYTES : (size_t)n;
-}
 
 struct column {
 	const char *name;
@@ -184,20 +163,13 @@ int logstore_save_kept(struct store *s, const char *actor, const char *name,
 	char *subject = NULL;
 	json_t *payload = NULL;
 	uint32_t nact;
-	int ret = 0, in_tx = 0, exists = 0, direct = 0;
-	size_t bytes = 0;
+	int ret = 0, in_tx = 0, exists = 0;
 
 	*seq = 0;
 	if (!l->finished)
 		return aiv_fail(err, AIV_EINTERNAL, "log '%s' saved before it was finished", name);
 	ncol = log_columns(l, c);
 	hash_columns(c, ncol, hash);
-	for (i = 0; i < ncol; i++)
-		bytes += c[i].len;
-	if (bytes >= direct_bytes() && !store_in_tx(s)) {
-		struct aiv_err e = AIV_ERR_INIT;
-		direct = store_write_direct(s, 1, &e) == 1;
-	}
 	if ((ret = store_begin(s, err)))
 		goto cleanup;
 	in_tx = 1;
@@ -331,11 +303,6 @@ int logstore_save_kept(struct store *s, const char *actor, const char *name,
 cleanup:
 	if (in_tx)
 		store_rollback(s);
-	if (direct) {
-		/* committed or not, back to WAL; if that fails the next open sets it */
-		struct aiv_err e = AIV_ERR_INIT;
-		store_write_direct(s, 0, &e);
-	}
 	json_decref(payload);
 	free(subject);
 	free_columns(c, ncol);

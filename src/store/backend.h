@@ -52,8 +52,6 @@ struct store_backend {
 	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
 	int (*checkpoint)(void *conn, struct aiv_err *err);
 	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);
-	/* optional (NULL: never direct, 0): store_write_direct */
-	int (*write_direct)(void *conn, int on, struct aiv_err *err);
 	/*
 	 * optional (NULL: store.c runs the prepared INSERT per row):
 	 * store_bulk_*.  begin gets a table and its column list (names only),

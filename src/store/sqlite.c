@@ -3,9 +3,7 @@
  *
  * Connection settings, applied on every open:
  *   journal_mode=WAL   readers never block the writer (the server reads
- *                      while imports write); store_write_direct leaves it
- *                      for one large write when no one else has the file
- *                      open (sq_write_direct);
+ *                      while imports write);
  *   synchronous=NORMAL durable at each checkpoint, safe against
  *                      corruption; with WAL this is SQLite's recommendation;
  *   foreign_keys=ON    references are enforced (deferred ones at commit);
@@ -361,60 +359,6 @@ static int sq_autocheckpoint(void *conn, int pages, struct aiv_err *err)
 	return rc == SQLITE_OK ? 0 : fail_db(conn, rc, err, "set the WAL checkpoint size");
 }
 
-/* the journal mode a PRAGMA journal_mode statement answers, "" if it failed */
-static int journal_mode(sqlite3 *db, const char *sql, char *mode, size_t size)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-
-	*mode = 0;
-	if (rc != SQLITE_OK)
-		return rc;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(mode, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* store_write_direct (store.h says why and when it is safe) */
-static int sq_write_direct(void *conn, int on, struct aiv_err *err)
-{
-	sqlite3 *db = conn;
-	char mode[16];
-	int rc;
-
-	if (sqlite3_db_readonly(db, "main") != 0 || !sqlite3_get_autocommit(db))
-		return 0;
-	if (on) {
-		if (journal_mode(db, "PRAGMA journal_mode", mode, sizeof(mode)) != SQLITE_OK ||
-		    strcmp(mode, "wal"))
-			return 0;
-		/*
-		 * FULL first: the switch itself commits page 1 through a
-		 * rollback journal.  Then SQLITE_BUSY at once if another
-		 * connection has the file open, and back to NORMAL.
-		 */
-		if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
-			return 0;
-		if (journal_mode(db, "PRAGMA journal_mode=DELETE", mode, sizeof(mode)) == SQLITE_OK &&
-		    !strcmp(mode, "delete"))
-			return 1;
-		if (strcmp(mode, "wal"))
-			journal_mode(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
-		if (!strcmp(mode, "wal"))
-			sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-		return 0;
-	}
-	/* synchronous=NORMAL only back in WAL: a rollback journal needs FULL */
-	rc = journal_mode(db, "PRAGMA journal_mode=WAL", mode, sizeof(mode));
-	if (rc != SQLITE_OK)
-		return fail_db(db, rc, err, "set WAL mode");
-	if (strcmp(mode, "wal"))
-		return aiv_fail(err, AIV_EBUSY, "WAL mode not set (%s)", mode);
-	rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : fail_db(db, rc, err, "configure");
-}
-
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -445,7 +389,6 @@ const struct store_backend store_sqlite_backend = {
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
 	.data_version = sq_data_version,
-	.write_direct = sq_write_direct,
 };
 
 /*

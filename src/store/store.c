@@ -598,13 +598,6 @@ int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err)
 	return s->be->autocheckpoint ? s->be->autocheckpoint(s->conn, pages, err) : 0;
 }
 
-int store_write_direct(struct store *s, int on, struct aiv_err *err)
-{
-	if (s->in_tx)
-		return aiv_fail(err, AIV_EINTERNAL, "store_write_direct inside a transaction");
-	return s->be->write_direct ? s->be->write_direct(s->conn, on, err) : 0;
-}
-
 /* ---- memos of ledger-keyed reads (store_memo_*) ---------------------------- */
 
 #define MEMOS 8

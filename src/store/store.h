@@ -229,28 +229,6 @@ int store_checkpoint(struct store *s, struct aiv_err *err);
 int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err);
 
 /*
- * A large write of new rows, written once (issue 20).  In WAL mode SQLite
- * writes each page twice: into the log, then into the database at the
- * checkpoint.  store_write_direct(s, 1) switches this handle to a rollback
- * journal, which writes new pages once (only the few pages that existed
- * before go to the journal), but only when no other connection, in this
- * process or another, has the database open: SQLite leaves WAL mode only
- * under an exclusive lock, and fails at once (no wait) while any other
- * connection holds its shared lock.  1: switched (synchronous=FULL until
- * switched back, as a rollback journal needs to be safe against a power
- * loss); 0: not switched (the database is shared, in memory or read-only,
- * or the backend has no such log), nothing changed and the write goes
- * through the log as always.  A connection that opens the database
- * meanwhile waits for the write's lock, then sets WAL mode again itself;
- * SQLite's locking keeps every mix of modes correct.
- * store_write_direct(s, 0) after the commit or rollback returns to WAL
- * and synchronous=NORMAL; if that fails (say a reader held the lock past
- * the busy timeout) the data stays committed and the next open sets WAL.
- * Never inside a transaction.
- */
-int store_write_direct(struct store *s, int on, struct aiv_err *err);
-
-/*
  * Rows for many text keys in few statements: runs head "(?, ?, ...)" tail
  * with arg bound as ?1 unless NULL (a parameter in head, before the list)
  * and the keys bound in order after it, up to 256 per statement, each list padded

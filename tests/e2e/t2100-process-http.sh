@@ -199,20 +199,6 @@ test_expect_success 'activity names are escaped in every table, chart and the gr
 	test "$(grep -o "<g class=\"dfg-node\">" out.json | wc -l)" = 2
 '
 
-# An import asks to leave WAL for its write (store_write_direct;
-# AIVALUE_DIRECT_BYTES=0: even for this small log); with the server
-# holding the workspace SQLite refuses, and either way the server reads
-# the new log and the workspace is in WAL mode afterwards.
-test_expect_success 'an import while the server runs: served, the workspace still in WAL mode' '
-	AIVALUE_DIRECT_BYTES=0 aivalue import cases "$DATA/running-example.xes" --name held >/dev/null &&
-	test "$(api /api/v1/logs/held "$VIEWER")" = 200 &&
-	aivalue --json process stats held >cli.json &&
-	same_json out.json cli.json &&
-	test "$(sqlite3 aivalue.db "PRAGMA journal_mode")" = wal &&
-	test ! -e aivalue.db-journal &&
-	test "$(api /api/v1/logs/cohorts "$VIEWER")" = 200
-'
-
 if test -f "$SHARED/03_repairExample.xes.gz"; then
 	aivalue import cases "$SHARED/03_repairExample.xes.gz" --name repair >/dev/null
 	test_expect_success 'shared repair log: API equals CLI, the page draws all 8 activities' '

@@ -9,11 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "ingest/ingest.h"
 #include "ingest/logstore.h"
@@ -192,145 +190,11 @@ static void test_kept(void **state)
 	unlink(db);
 }
 
-/* bytes in the workspace's write-ahead log now (0: none) */
-static long long wal_bytes(const char *db)
-{
-	char p[600];
-	struct stat sb;
-
-	snprintf(p, sizeof(p), "%s-wal", db);
-	return stat(p, &sb) ? 0 : (long long)sb.st_size;
-}
-
-/* what a PRAGMA answers on a connection of its own */
-static void pragma_is(const char *db, const char *sql, const char *want)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-}
-
-/* a log of n events whose columns take about 20 bytes an event */
-static void big_log(struct eventlog *l, size_t n, int salt)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	char buf[64];
-	size_t i;
-
-	eventlog_init(l);
-	for (i = 0; i < n; i++) {
-		int k = snprintf(buf, sizeof(buf), "case %zu", i / 7);
-		uint32_t c = eventlog_intern(l, buf, (size_t)k);
-		int a = snprintf(buf, sizeof(buf), "activity %zu", (i * 31 + (size_t)salt) % 97);
-		eventlog_add(l, c, eventlog_intern(l, buf, (size_t)a), EVL_NONE,
-			     1700000000000000LL + (int64_t)i * 1000000);
-	}
-	assert_int_equal(eventlog_finish(l, &err), 0);
-}
-
-/*
- * A large log is written once, straight into the database file, when the
- * saving handle has the workspace to itself (issue 20): the WAL does not
- * receive its pages (on main it took all of them, about 2.8 MB here, and
- * the checkpoint wrote them again).  With another connection open the
- * switch is refused at once and the save goes through the WAL as before.
- * Either way the log reloads bit for bit and the workspace is in WAL mode.
- */
-static void test_direct(void **state)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store *s, *s2;
-	struct eventlog l, l2, back;
-	enum logstore_status st;
-	int64_t seq, sync;
-	char hash[SHA256_HEX], db[512];
-	long long wal;
-
-	(void)state;
-	snprintf(db, sizeof(db), "%s/d.db", dir);
-	assert_int_equal(store_open(&s, db, STORE_CREATE, &err), 0);
-	big_log(&l, 150000, 0);
-	assert_int_equal(logstore_save(s, "test", "big", "xes", "big.xes", &l, &st, &seq, hash,
-				       &err), 0);
-	assert_int_equal(st, LOGSTORE_IMPORTED);
-	wal = wal_bytes(db);
-	if (wal >= 1 << 20)
-		fail_msg("the log went through the WAL: %lld bytes", wal);
-	pragma_is(db, "PRAGMA journal_mode", "wal");
-	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
-	assert_int_equal(sync, 1);
-	eventlog_init(&back);
-	assert_int_equal(logstore_load(s, "big", &back, &err), 0);
-	same_log(&l, &back);
-	eventlog_release(&back);
-
-	/* another connection open: the switch is refused, the WAL takes the pages */
-	assert_int_equal(store_open(&s2, db, 0, &err), 0);
-	assert_int_equal(store_write_direct(s, 1, &err), 0);
-	pragma_is(db, "PRAGMA journal_mode", "wal");
-	/* refused: the handle is as it was (synchronous=NORMAL is 1) */
-	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
-	assert_int_equal(sync, 1);
-	big_log(&l2, 150000, 5);
-	assert_int_equal(logstore_save(s, "test", "big2", "xes", "big2.xes", &l2, &st, &seq, hash,
-				       &err), 0);
-	assert_int_equal(st, LOGSTORE_IMPORTED);
-	wal = wal_bytes(db);
-	if (wal < 1 << 20)
-		fail_msg("shared workspace, yet only %lld bytes of WAL", wal);
-	eventlog_init(&back);
-	assert_int_equal(logstore_load(s2, "big2", &back, &err), 0);
-	same_log(&l2, &back);
-	eventlog_release(&back);
-	store_close(s2);
-
-	/* replacing a log (DELETE, then INSERT) the direct way; nothing left behind */
-	assert_int_equal(logstore_save(s, "test", "big", "xes", "big.xes", &l2, &st, &seq, hash,
-				       &err), 0);
-	assert_int_equal(st, LOGSTORE_REPLACED);
-	/* inside a transaction: refused */
-	assert_int_equal(store_begin(s, &err), 0);
-	assert_int_equal(store_write_direct(s, 1, &err), AIV_EINTERNAL);
-	store_rollback(s);
-	/* alone: a rollback journal with synchronous=FULL (2), then back */
-	assert_int_equal(store_write_direct(s, 1, &err), 1);
-	pragma_is(db, "PRAGMA journal_mode", "delete");
-	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
-	assert_int_equal(sync, 2);
-	assert_int_equal(store_write_direct(s, 0, &err), 0);
-	pragma_is(db, "PRAGMA journal_mode", "wal");
-	assert_int_equal(store_query_int(s, "PRAGMA synchronous", &sync, &err), 0);
-	assert_int_equal(sync, 1);
-	store_close(s);
-	pragma_is(db, "PRAGMA journal_mode", "wal");
-	assert_int_equal(store_open(&s, db, 0, &err), 0);
-	eventlog_init(&back);
-	assert_int_equal(logstore_load(s, "big", &back, &err), 0);
-	same_log(&l2, &back);
-	eventlog_release(&back);
-	eventlog_init(&back);
-	assert_int_equal(logstore_load(s, "big2", &back, &err), 0);
-	same_log(&l2, &back);
-	eventlog_release(&back);
-	store_close(s);
-	pragma_is(db, "PRAGMA integrity_check", "ok");
-	eventlog_release(&l);
-	eventlog_release(&l2);
-	unlink(db);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_kept),
-		cmocka_unit_test(test_direct),
 	};
 	const char *f = __FILE__, *slash = strstr(f, "/tests/unit/");
 	char wal[600];
@@ -350,10 +214,6 @@ int main(void)
 	snprintf(wal, sizeof(wal), "%s/k.db-wal", dir);
 	unlink(wal);
 	snprintf(wal, sizeof(wal), "%s/k.db-shm", dir);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s/d.db-wal", dir);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s/d.db-shm", dir);
 	unlink(wal);
 	rmdir(dir);
 	return ret;

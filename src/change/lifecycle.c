@@ -348,8 +348,8 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		       struct change_verdict *ver, struct aiv_err *err)
 {
 	struct cr_row c;
-	json_t *state = NULL, *approvals = NULL, *signs = NULL;
-	struct store_stmt *st;
+	json_t *state = NULL, *approvals = NULL, *signs = NULL, *blobs = NULL;
+	struct store_stmt *st, *marks, *confl, *blob;
 	size_t alloc;
 	int ret, rc;
 
@@ -371,6 +371,29 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		  " ON s.cr = cr.id ORDER BY s.id", 1, id);
 	if (!st)
 		return err->code;
+	/*
+	 * its stale marks and conflicts, which need nothing but the id, go
+	 * with it: one round trip for the three on PostgreSQL (store_run_many)
+	 */
+	marks = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
+		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
+	confl = marks ? chg_prep(e->s, err, "SELECT a, b, overlap, resolved_at FROM change_conflicts"
+		  " WHERE a = ? OR b = ? ORDER BY detected_at", 2, id, id) : NULL;
+	/* and, for the verification, the CR's proposed content (its evidence is read with the rest) */
+	blob = confl && ver ? chg_prep(e->s, err, "SELECT sha256, content FROM change_blobs WHERE"
+		  " sha256 IN (SELECT new_fingerprint FROM change_requests WHERE id = ?)", 1, id) : NULL;
+	if (!confl || (ver && !blob)) {
+		store_reset(st);
+		if (marks)
+			store_reset(marks);
+		if (confl)
+			store_reset(confl);
+		return err->code;
+	}
+	{
+		struct store_stmt *const four[] = { st, marks, confl, blob };
+		store_run_many(four, blob ? 4 : 3);
+	}
 	approvals = json_array();
 	signs = json_array();
 	alloc = 0;
@@ -412,12 +435,7 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	if (ret)
 		goto fail;
 	chg_approval_typed(state, &out->approval);
-	st = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
-		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
+	st = marks;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_cr_mark *mk;
@@ -434,12 +452,7 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		ret = rc;
 		goto fail;
 	}
-	st = chg_prep(e->s, err, "SELECT a, b, overlap, resolved_at FROM change_conflicts"
-		  " WHERE a = ? OR b = ? ORDER BY detected_at", 2, id, id);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
+	st = confl;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_cr_conflict *cf;
@@ -454,13 +467,30 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		ret = rc;
 		goto fail;
 	}
-	if (ver && (ret = chg_verify_read(e, &c, signs, ver, err)))
-		goto fail;
+	if (ver) {
+		blobs = json_object();
+		while ((rc = store_step(blob, err)) == STORE_ROW)
+			chg_blob_row(blob, blobs);
+		store_reset(blob);
+		if (rc < 0) {
+			ret = rc;
+			goto fail;
+		}
+		if ((ret = chg_verify_read(e, &c, signs, blobs, ver, err)))
+			goto fail;
+	}
+	json_decref(blobs);
 	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	return 0;
 fail:
+	/* the reads sent with the CR's and not read (a reset one stays so) */
+	store_reset(marks);
+	store_reset(confl);
+	if (blob)
+		store_reset(blob);
+	json_decref(blobs);
 	json_decref(approvals);
 	json_decref(signs);
 	json_decref(state);

@@ -582,13 +582,19 @@ static int many_cr(struct store_stmt *st, void *data)
 	return 0;
 }
 
-static int many_blob(struct store_stmt *st, void *data)
+void chg_blob_row(struct store_stmt *st, json_t *blobs)
 {
-	struct many *m = data;
 	char fp[SHA256_HEX];
 
 	sha256_hex(store_col_blob(st, 1), store_col_bytes(st, 1), fp);
-	json_object_set_new(m->pre.blob_fp, store_col_text(st, 0), json_string(fp));
+	json_object_set_new(blobs, store_col_text(st, 0), json_string(fp));
+}
+
+static int many_blob(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+
+	chg_blob_row(st, m->pre.blob_fp);
 	return 0;
 }
 
@@ -679,10 +685,12 @@ static int verify_read_rest(struct change_env *e, struct many *m, struct change_
 		json_t *ev;
 		if (!m->crs[i].id)
 			continue;
-		if (m->crs[i].new_fp)
+		/* (a blob read already, chg_verify_read's, is not read again) */
+		if (m->crs[i].new_fp && !json_object_get(m->pre.blob_fp, m->crs[i].new_fp))
 			chg_strs_push(&keys, m->crs[i].new_fp);
 		json_array_foreach(m->crs[i].evidence, k, ev)
-			if (json_str(ev, "sha256"))
+			if (json_str(ev, "sha256") &&
+			    !json_object_get(m->pre.blob_fp, json_str(ev, "sha256")))
 				chg_strs_push(&keys, json_str(ev, "sha256"));
 	}
 	if ((ret = chg_query_in(e->s, "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
@@ -743,7 +751,7 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 }
 
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
-		    struct change_verdict *out, struct aiv_err *err)
+		    json_t *blobs, struct change_verdict *out, struct aiv_err *err)
 {
 	const char *id = c->id;
 	struct many m = { &id, 1, (struct cr_row *)c, /* borrowed: not released here */
@@ -751,6 +759,8 @@ int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
 
 	memset(out, 0, sizeof(*out));
 	json_object_set(m.pre.sigs, c->id, sigs);
+	if (blobs)
+		json_object_update(m.pre.blob_fp, blobs);
 	return verify_read_rest(e, &m, out, err);
 }
 

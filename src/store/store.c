@@ -46,6 +46,7 @@ struct store {
 	size_t cache_size, cache_used;
 	struct store_bulk *bulk; /* a bulk insert in progress (store_bulk_begin) */
 	int64_t statements;      /* statements run (store_exec texts and executions) */
+	int64_t batched;         /* ... of them sent with another, in its round trip */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -307,7 +308,8 @@ void store_close(struct store *s)
 	 * on PostgreSQL) without depending on the server's statistics
 	 */
 	if (getenv("AIVALUE_STORE_STATS"))
-		fprintf(stderr, "aivalue: store: %lld statements\n", (long long)s->statements);
+		fprintf(stderr, "aivalue: store: %lld statements\naivalue: store: %lld round trips\n",
+			(long long)s->statements, (long long)(s->statements - s->batched));
 	for (i = 0; i < s->cache_size; i++) {
 		if (s->cache[i]) {
 			s->be->finalize(s->cache[i]->impl);
@@ -334,6 +336,11 @@ int store_memory(struct store *s, int64_t *mmap_bytes, int64_t *cache_kib)
 int64_t store_statements(const struct store *s)
 {
 	return s->statements;
+}
+
+int64_t store_round_trips(const struct store *s)
+{
+	return s->statements - s->batched;
 }
 
 const char *store_uri(const struct store *s)
@@ -384,6 +391,7 @@ int store_step_commit(struct store_stmt *st, struct aiv_err *err)
 	}
 	st->running = 1;
 	s->statements += 2;
+	s->batched++; /* the COMMIT goes with st */
 	rc = s->be->step_commit(s->conn, st->impl, err);
 	store_reset(st);
 	if (rc)
@@ -503,6 +511,34 @@ int store_step(struct store_stmt *st, struct aiv_err *err)
 		st->owner->statements++;
 	}
 	return st->owner->be->step(st->owner->conn, st->impl, err);
+}
+
+void store_run_many(struct store_stmt *const *sts, size_t n)
+{
+	struct store *s;
+	void **impl;
+	int *ran, trips;
+	size_t i;
+
+	if (!n || !(s = sts[0]->owner)->be->run_many || s->in_tx || s->bulk)
+		return;
+	for (i = 0; i < n; i++)
+		if (sts[i]->running || sts[i]->owner != s)
+			return; /* stepped already, or another handle's: each runs at its step */
+	impl = xcalloc(n, sizeof(*impl));
+	ran = xcalloc(n, sizeof(*ran));
+	for (i = 0; i < n; i++)
+		impl[i] = sts[i]->impl;
+	trips = s->be->run_many(s->conn, impl, n, ran);
+	for (i = 0; i < n; i++)
+		if (ran[i]) {
+			sts[i]->running = 1;
+			s->statements++;
+			s->batched++;
+		}
+	s->batched -= trips; /* each round trip carried one of them unbatched */
+	free(impl);
+	free(ran);
 }
 
 const char *store_col_text(struct store_stmt *st, int col)

@@ -776,7 +776,7 @@ cleanup:
 
 /* ---- GET /stale ---- */
 
-static void h_stale_page(struct http_request *req, struct http_response *res)
+static void stale_page(struct http_request *req, struct http_response *res, const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct change_rules *rules = NULL;
@@ -834,10 +834,24 @@ static void h_stale_page(struct http_request *req, struct http_response *res)
 		strbuf_addstr(&m, "</tbody></table></section>");
 	}
 	http_page_send(req, res, 200, "Stale items", "/changes", m.buf);
+	pages_cache_put(req, page, m.buf);
 cleanup:
 	change_rules_free(rules);
 	change_stale_list_release(&stale);
 	strbuf_release(&m);
+}
+
+/*
+ * Kept as /logs is (pages_cache.c): the marks, the artefacts' owners and
+ * whether each is a person change only with a write, which the ledger
+ * records (a merge, a review, an apply of the organisation), so the
+ * body kept under the store state is the one the reads would draw, and a
+ * second visit needs no round trip on PostgreSQL (three before: the
+ * marks, then whether the owner is a person, then a team).
+ */
+static void h_stale_page(struct http_request *req, struct http_response *res)
+{
+	pages_send_kept(req, res, "/stale", "Stale items", "/changes", stale_page);
 }
 
 #define HUMANS ROLE_HUMANS

@@ -676,7 +676,7 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
 static int verify_read_rest(struct change_env *e, struct many *m, struct change_verdict *out,
 			    struct aiv_err *err)
 {
-	struct change_strs keys = { 0 };
+	struct change_strs keys = { 0 }, covers = { 0 };
 	int64_t *seqs = NULL;
 	size_t i, k, nseqs;
 	int ret;
@@ -693,19 +693,29 @@ static int verify_read_rest(struct change_env *e, struct many *m, struct change_
 			    !json_object_get(m->pre.blob_fp, json_str(ev, "sha256")))
 				chg_strs_push(&keys, json_str(ev, "sha256"));
 	}
-	if ((ret = chg_query_in(e->s, "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
-				"", (const char *const *)keys.v, keys.n, many_blob, m, err)))
-		goto cleanup;
-	/* every signature's ledger entry in one statement, not one walk per signature */
+	/*
+	 * the blobs, every signature's ledger entry and the covered artefacts:
+	 * one statement each, not one per signature, and the three in one
+	 * round trip on PostgreSQL (they need only what is read already)
+	 */
 	seqs = sig_seqs(m->pre.sigs, &nseqs);
-	if ((ret = ledger_walk_seqs(e->s, seqs, nseqs, many_ledger, m, err)))
-		goto cleanup;
-	chg_strs_release(&keys);
-	cover_ids(m->pre.sigs, &keys);
-	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
-				" version FROM artefacts WHERE id IN ", "",
-				(const char *const *)keys.v, keys.n, many_art, m, err)))
-		goto cleanup;
+	cover_ids(m->pre.sigs, &covers);
+	{
+		struct store_in q[3] = {
+			{ "SELECT sha256, content FROM change_blobs WHERE sha256 IN ", NULL, "",
+			  (const char *const *)keys.v, keys.n, many_blob, m },
+			{ 0 },
+			{ "SELECT id, type, title, owner, owner_kind, path, fingerprint, version"
+			  " FROM artefacts WHERE id IN ", NULL, "",
+			  (const char *const *)covers.v, covers.n, many_art, m },
+		};
+		struct ledger_seqs_in lj;
+		ledger_seqs_in(&lj, seqs, nseqs, many_ledger, m, &q[1]);
+		ret = store_query_in_many(e->s, q, 3, err);
+		ledger_seqs_in_release(&lj);
+		if (ret)
+			goto cleanup;
+	}
 	for (i = 0; i < m->n && !ret; i++)
 		/* a CR not read above (a repeated or unknown id) is read on its own */
 		ret = m->crs[i].id ? verify_cr(e, &m->pre, &m->crs[i], &out[i], err)
@@ -715,6 +725,7 @@ cleanup:
 		change_verdict_release(&out[i]);
 	free(seqs);
 	chg_strs_release(&keys);
+	chg_strs_release(&covers);
 	json_decref(m->pre.ledger);
 	json_decref(m->pre.blob_fp);
 	json_decref(m->pre.sigs);

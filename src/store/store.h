@@ -241,6 +241,23 @@ typedef int (*store_row_fn)(struct store_stmt *st, void *data);
 int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
 		   const char *const *keys, size_t n, store_row_fn fn, void *data,
 		   struct aiv_err *err);
+/*
+ * Several store_query_in at once: each one's first statement (its first
+ * 256 keys) for all of them in one round trip on PostgreSQL
+ * (store_run_many), then each query's rows to its fn, in the order of q,
+ * and its further statements, if any, as store_query_in runs them.  The
+ * first error (or nonzero fn) stops and is returned.  A query with n = 0
+ * runs nothing.  The statement texts must differ.
+ */
+struct store_in {
+	const char *head, *arg, *tail;
+	const char *const *keys;
+	size_t n;
+	store_row_fn fn;
+	void *data;
+};
+int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
+			struct aiv_err *err);
 
 /*
  * Memos of reads that change only when the ledger or the decision log

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "ledger/ledger.h"
+#include "apply/apply.h"
 #include "org/people.h"
 
 int change_open_in_tx(struct change_env *e, const struct change_open_args *a,
@@ -344,8 +345,63 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
 /* The first signature column of change_show_verify's rows: after CR_COLS's 20 */
 #define SIG0 20
 
+/*
+ * chg_verify_read of c; with specs non-NULL, the specs of the CR's
+ * artefact and of its first ndrawn impacted ones (out->impact) into a new
+ * *specs, read with the verification's reads (change_show_page).
+ */
+static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
+			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
+			 json_t **specs, struct change_verdict *ver, struct aiv_err *err)
+{
+	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
+	size_t n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1, i;
+	const char **names = kind ? xcalloc(n, sizeof(*names)) : NULL;
+	struct store_in q = { 0 };
+	int ret;
+
+	for (i = 0; names && i < n; i++) {
+		names[i] = i ? out->impact[i - 1].id : out->cr.artefact;
+		if (!names[i])
+			names[i] = "";
+	}
+	if (kind) {
+		*specs = json_object();
+		apply_get_many_in(kind, names, n, *specs, &q);
+	}
+	ret = chg_verify_read(e, c, signs, blobs, &q, kind ? 1 : 0, ver, err);
+	free(names);
+	if (ret && specs) {
+		json_decref(*specs);
+		*specs = NULL;
+	}
+	return ret;
+}
+
+/* change_show_verify, and with specs non-NULL change_show_page's specs */
+static int show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		       struct aiv_err *err);
+
 int change_show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
 		       struct change_verdict *ver, struct aiv_err *err)
+{
+	return show_verify(e, id, out, ver, 0, NULL, err);
+}
+
+int change_show_page(struct change_env *e, const char *id, struct change_cr_view *out,
+		     struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		     struct aiv_err *err)
+{
+	*specs = NULL;
+	if (!ver)
+		return aiv_fail(err, AIV_EINTERNAL, "change_show_page without a verdict");
+	return show_verify(e, id, out, ver, ndrawn, specs, err);
+}
+
+static int show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		       struct aiv_err *err)
 {
 	struct cr_row c;
 	json_t *state = NULL, *approvals = NULL, *signs = NULL, *blobs = NULL;
@@ -476,7 +532,12 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 			ret = rc;
 			goto fail;
 		}
-		if ((ret = chg_verify_read(e, &c, signs, blobs, ver, err)))
+		/*
+		 * the specs of what the page draws go with the verification's
+		 * reads: the CR's artefact and its first ndrawn impacted ones
+		 */
+		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs, ver, err);
+		if (ret)
 			goto fail;
 	}
 	json_decref(blobs);

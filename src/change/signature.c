@@ -673,8 +673,8 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
  * blobs, ledger entries and covered artefacts, one statement each, then
  * each CR's verdict into out[i].
  */
-static int verify_read_rest(struct change_env *e, struct many *m, struct change_verdict *out,
-			    struct aiv_err *err)
+static int verify_read_rest(struct change_env *e, struct many *m, const struct store_in *also,
+			    size_t nalso, struct change_verdict *out, struct aiv_err *err)
 {
 	struct change_strs keys = { 0 }, covers = { 0 };
 	int64_t *seqs = NULL;
@@ -701,7 +701,7 @@ static int verify_read_rest(struct change_env *e, struct many *m, struct change_
 	seqs = sig_seqs(m->pre.sigs, &nseqs);
 	cover_ids(m->pre.sigs, &covers);
 	{
-		struct store_in q[3] = {
+		struct store_in q[3 + 4] = {
 			{ "SELECT sha256, content FROM change_blobs WHERE sha256 IN ", NULL, "",
 			  (const char *const *)keys.v, keys.n, many_blob, m },
 			{ 0 },
@@ -710,8 +710,12 @@ static int verify_read_rest(struct change_env *e, struct many *m, struct change_
 			  (const char *const *)covers.v, covers.n, many_art, m },
 		};
 		struct ledger_seqs_in lj;
+		if (nalso > 4)
+			nalso = 4; /* (no caller asks for more) */
+		for (k = 0; k < nalso; k++)
+			q[3 + k] = also[k];
 		ledger_seqs_in(&lj, seqs, nseqs, many_ledger, m, &q[1]);
-		ret = store_query_in_many(e->s, q, 3, err);
+		ret = store_query_in_many(e->s, q, 3 + nalso, err);
 		ledger_seqs_in_release(&lj);
 		if (ret)
 			goto cleanup;
@@ -753,7 +757,7 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		json_decref(m.pre.sigs);
 		json_decref(m.pre.arts);
 	} else {
-		ret = verify_read_rest(e, &m, out, err);
+		ret = verify_read_rest(e, &m, NULL, 0, out, err);
 	}
 	for (i = 0; i < n; i++)
 		chg_cr_release(&m.crs[i]);
@@ -762,7 +766,8 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 }
 
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
-		    json_t *blobs, struct change_verdict *out, struct aiv_err *err)
+		    json_t *blobs, const struct store_in *also, size_t nalso,
+		    struct change_verdict *out, struct aiv_err *err)
 {
 	const char *id = c->id;
 	struct many m = { &id, 1, (struct cr_row *)c, /* borrowed: not released here */
@@ -772,7 +777,7 @@ int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
 	json_object_set(m.pre.sigs, c->id, sigs);
 	if (blobs)
 		json_object_update(m.pre.blob_fp, blobs);
-	return verify_read_rest(e, &m, out, err);
+	return verify_read_rest(e, &m, also, nalso, out, err);
 }
 
 /*

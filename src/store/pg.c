@@ -1391,43 +1391,23 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 	struct pg_conn *pc = conn;
 	struct aiv_err ignore = AIV_ERR_INIT;
 	size_t i, sent = 0;
-	int k, synced = 0, *fresh;
+	int k, synced = 0;
 	PGresult *r;
 
 	for (i = 0; i < n; i++)
 		ran[i] = 0;
 	if (n < 2 || pc->in_tx || ready(pc, &ignore))
 		return 0;
-	fresh = xcalloc(n, sizeof(*fresh));
-	for (i = 0; i < n; i++) {
-		struct pg_stmt *ps = stmts[i];
-		if (ps->ran)
-			goto none;
-		if (!ps->name[0] || ps->gen != pc->gen) {
-			/*
-			 * never prepared on this session: prepared in the pipeline,
-			 * before its execution, as ensure_prepared would (its types;
-			 * one refused goes to ensure_prepared at its step)
-			 */
-			int j;
-			ps->gen = pc->gen;
-			for (j = 0; j < ps->nparams; j++)
-				ps->ptypes[j] = ps->p[j].type;
-			snprintf(ps->name, sizeof(ps->name), "aiv%u", ++pc->next_name);
-			fresh[i] = 1;
-		} else if (ensure_prepared(ps, &ignore)) {
-			goto none;
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (((struct pg_stmt *)stmts[i])->ran || ensure_prepared(stmts[i], &ignore))
+			return 0;
 	if (!PQenterPipelineMode(pc->c))
-		goto none;
+		return 0;
 	for (i = 0; i < n; i++) {
 		struct pg_stmt *ps = stmts[i];
 		struct pq_params pp;
 		int ok;
 
-		if (fresh[i] && !PQsendPrepare(pc->c, ps->name, ps->sql, ps->nparams, ps->ptypes))
-			break;
 		params_get(ps, &pp);
 		ok = PQsendQueryPrepared(pc->c, ps->name, ps->nparams, pp.vals, pp.lens, pp.fmts, 0);
 		params_release(&pp);
@@ -1437,23 +1417,10 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 	}
 	if (PQstatus(pc->c) == CONNECTION_OK && PQpipelineSync(pc->c))
 		synced = 1;
-	/*
-	 * each sent statement's result then NULL, in order (after its
-	 * preparation's, when it was prepared here), then the Sync's
-	 */
+	/* each sent statement's result then NULL, in order, then the Sync's */
 	for (i = 0; synced && i < sent; i++) {
 		struct pg_stmt *ps = stmts[i];
 
-		if (fresh[i]) {
-			r = PQgetResult(pc->c);
-			if (!r)
-				break;
-			if (PQresultStatus(r) == PGRES_COMMAND_OK)
-				fresh[i] = 0; /* prepared */
-			PQclear(r);
-			while ((r = PQgetResult(pc->c)))
-				PQclear(r);
-		}
 		r = PQgetResult(pc->c);
 		if (!r)
 			break;
@@ -1474,11 +1441,6 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 		}
 		PQclear(r);
 	}
-	/* a preparation refused, skipped or unanswered: ensure_prepared's at its step */
-	for (i = 0; i < n; i++)
-		if (fresh[i])
-			((struct pg_stmt *)stmts[i])->name[0] = 0;
-	free(fresh);
 	if (PQstatus(pc->c) == CONNECTION_OK && !PQexitPipelineMode(pc->c)) {
 		/* a result never came: this session cannot run another statement */
 		for (i = 0; i < n; i++)
@@ -1491,12 +1453,6 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 		return 0;
 	}
 	return 1;
-none:
-	for (i = 0; i < n; i++)
-		if (fresh[i])
-			((struct pg_stmt *)stmts[i])->name[0] = 0;
-	free(fresh);
-	return 0;
 }
 
 static int have(struct pg_stmt *ps, int col)

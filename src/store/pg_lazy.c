@@ -32,8 +32,7 @@
 	X(PQconninfoFree) X(PQreset) X(PQconsumeInput) X(PQputCopyData) X(PQputCopyEnd)     \
 	X(PQgetResult) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)      \
 	X(PQpipelineStatus)                                                         \
-	X(PQsendQueryPrepared) X(PQsendQueryParams) X(PQnotifies) X(PQsocket)        \
-	X(PQsendPrepare)
+	X(PQsendQueryPrepared) X(PQsendQueryParams) X(PQnotifies) X(PQsocket)
 
 #define LAZY_FIELD(name) __typeof__(&name) name;
 static struct {
@@ -287,11 +286,6 @@ int PQsendQueryPrepared(PGconn *conn, const char *name, int n, const char *const
 			const int *lens, const int *fmts, int result_fmt)
 {
 	return loaded() ? lz.PQsendQueryPrepared(conn, name, n, vals, lens, fmts, result_fmt) : 0;
-}
-
-int PQsendPrepare(PGconn *conn, const char *name, const char *query, int n, const Oid *types)
-{
-	return loaded() ? lz.PQsendPrepare(conn, name, query, n, types) : 0;
 }
 
 int PQsendQueryParams(PGconn *conn, const char *command, int n, const Oid *types,

@@ -759,25 +759,6 @@ static void run_many(void **state)
 		assert_string_equal(store_col_text(c, 0), "three");
 		store_reset(c);
 	}
-	/*
-	 * a statement first prepared in the batch whose types the server
-	 * cannot tell ("? IS NULL": 42P18) runs at its step, prepared there
-	 * with its texts as text, as a lone step does
-	 */
-	{
-		struct store_stmt *amb = prep_ok(s, "SELECT count(*) FROM t_rm WHERE ? IS NULL OR v = ?");
-		struct store_stmt *const two[] = { a, amb };
-		store_bind_int(a, 1, 3);
-		store_bind_text(amb, 1, "x");
-		store_bind_text(amb, 2, "one");
-		store_run_many(two, 2);
-		assert_int_equal(store_step(a, &err), STORE_ROW);
-		assert_string_equal(store_col_text(a, 1), "three");
-		store_reset(a);
-		assert_int_equal(store_step(amb, &err), STORE_ROW);
-		assert_int_equal(store_col_int(amb, 0), 1);
-		store_reset(amb);
-	}
 	/* in a transaction: each at its step, the same rows */
 	assert_int_equal(store_begin(s, &err), 0);
 	store_bind_int(a, 1, 3);

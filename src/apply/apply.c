@@ -709,6 +709,19 @@ static int get_many_row(struct store_stmt *st, void *data)
 	return 0;
 }
 
+void apply_get_many_in(const struct kind_ops *k, const char *const *names, size_t n,
+		       json_t *by_name, struct store_in *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->head = "SELECT name, spec FROM objects WHERE kind = ? AND name IN ";
+	q->arg = k->kind;
+	q->tail = "";
+	q->keys = names;
+	q->n = n;
+	q->fn = get_many_row;
+	q->data = by_name;
+}
+
 int apply_get_many(struct store *s, const struct kind_ops *k, const char *const *names,
 		   size_t n, json_t **out, struct aiv_err *err)
 {

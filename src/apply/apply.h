@@ -103,6 +103,13 @@ int apply_get(struct store *s, const struct kind_ops *k, const char *name,
  */
 int apply_get_many(struct store *s, const struct kind_ops *k, const char *const *names,
 		   size_t n, json_t **out, struct aiv_err *err);
+/*
+ * apply_get_many as one query of store_query_in_many (sent with other
+ * reads): fills *q to add each found spec to by_name (a JSON object,
+ * name -> spec).  names and by_name must outlive the run.
+ */
+void apply_get_many_in(const struct kind_ops *k, const char *const *names, size_t n,
+		       json_t *by_name, struct store_in *q);
 
 /*
  * Typed reads of the objects table (apply/ owns it) for the layers above,

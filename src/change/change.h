@@ -359,6 +359,15 @@ void change_verdict_release(struct change_verdict *v);
  */
 int change_show_verify(struct change_env *e, const char *cr, struct change_cr_view *view,
 		       struct change_verdict *ver, struct aiv_err *err);
+/*
+ * change_show_verify, and the specs (objects of kind Artefact) of the CR's
+ * artefact and of its first ndrawn impacted artefacts (what its page
+ * draws) into *specs, a new JSON object (name -> spec), read with the
+ * verification's reads (one round trip on PostgreSQL).
+ */
+int change_show_page(struct change_env *e, const char *cr, struct change_cr_view *view,
+		     struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		     struct aiv_err *err);
 
 /*
  * Governance metrics (docs/change.md defines each).  review_backlog:

@@ -58,10 +58,18 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
  * change_verify of CR c, read already, with its approve and reject
  * signatures read already (sigs: chg_sig_json's objects in signing order,
  * borrowed): the blobs, ledger entries and covered artefacts as
- * chg_verify_many reads them.
+ * chg_verify_many reads them.  blobs (borrowed, may be NULL): blobs read
+ * already, chg_blob_row's; only the others are read.  also[0..nalso): the
+ * caller's queries, run with those reads (store_query_in_many).
  */
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    json_t *blobs, const struct store_in *also, size_t nalso,
 		    struct change_verdict *out, struct aiv_err *err);
+/*
+ * A row (sha256, content) of change_blobs into blobs: its key -> the
+ * hash of the content stored under it, as verification compares them.
+ */
+void chg_blob_row(struct store_stmt *st, json_t *blobs);
 /* A signature as verification reads it: {decision, signer, record, record_hash, ledger_seq}. */
 json_t *chg_sig_json(const char *decision, const char *signer, const char *record,
 		     const char *record_hash, int64_t ledger_seq);

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "graph.h"
 #include "ledger/ledger.h"
+#include "apply/apply.h"
 #include "org/people.h"
 
 int change_open_in_tx(struct change_env *e, const struct change_open_args *a,
@@ -344,12 +345,67 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
 /* The first signature column of change_show_verify's rows: after CR_COLS's 20 */
 #define SIG0 20
 
+/*
+ * chg_verify_read of c; with specs non-NULL, the specs of the CR's
+ * artefact and of its first ndrawn impacted ones (out->impact) into a new
+ * *specs, read with the verification's reads (change_show_page).
+ */
+static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
+			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
+			 json_t **specs, struct change_verdict *ver, struct aiv_err *err)
+{
+	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
+	size_t n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1, i;
+	const char **names = kind ? xcalloc(n, sizeof(*names)) : NULL;
+	struct store_in q = { 0 };
+	int ret;
+
+	for (i = 0; names && i < n; i++) {
+		names[i] = i ? out->impact[i - 1].id : out->cr.artefact;
+		if (!names[i])
+			names[i] = "";
+	}
+	if (kind) {
+		*specs = json_object();
+		apply_get_many_in(kind, names, n, *specs, &q);
+	}
+	ret = chg_verify_read(e, c, signs, blobs, &q, kind ? 1 : 0, ver, err);
+	free(names);
+	if (ret && specs) {
+		json_decref(*specs);
+		*specs = NULL;
+	}
+	return ret;
+}
+
+/* change_show_verify, and with specs non-NULL change_show_page's specs */
+static int show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		       struct aiv_err *err);
+
 int change_show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
 		       struct change_verdict *ver, struct aiv_err *err)
 {
+	return show_verify(e, id, out, ver, 0, NULL, err);
+}
+
+int change_show_page(struct change_env *e, const char *id, struct change_cr_view *out,
+		     struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		     struct aiv_err *err)
+{
+	*specs = NULL;
+	if (!ver)
+		return aiv_fail(err, AIV_EINTERNAL, "change_show_page without a verdict");
+	return show_verify(e, id, out, ver, ndrawn, specs, err);
+}
+
+static int show_verify(struct change_env *e, const char *id, struct change_cr_view *out,
+		       struct change_verdict *ver, size_t ndrawn, json_t **specs,
+		       struct aiv_err *err)
+{
 	struct cr_row c;
-	json_t *state = NULL, *approvals = NULL, *signs = NULL;
-	struct store_stmt *st;
+	json_t *state = NULL, *approvals = NULL, *signs = NULL, *blobs = NULL;
+	struct store_stmt *st, *marks, *confl, *blob;
 	size_t alloc;
 	int ret, rc;
 
@@ -371,6 +427,29 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		  " ON s.cr = cr.id ORDER BY s.id", 1, id);
 	if (!st)
 		return err->code;
+	/*
+	 * its stale marks and conflicts, which need nothing but the id, go
+	 * with it: one round trip for the three on PostgreSQL (store_run_many)
+	 */
+	marks = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
+		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
+	confl = marks ? chg_prep(e->s, err, "SELECT a, b, overlap, resolved_at FROM change_conflicts"
+		  " WHERE a = ? OR b = ? ORDER BY detected_at", 2, id, id) : NULL;
+	/* and, for the verification, the CR's proposed content (its evidence is read with the rest) */
+	blob = confl && ver ? chg_prep(e->s, err, "SELECT sha256, content FROM change_blobs WHERE"
+		  " sha256 IN (SELECT new_fingerprint FROM change_requests WHERE id = ?)", 1, id) : NULL;
+	if (!confl || (ver && !blob)) {
+		store_reset(st);
+		if (marks)
+			store_reset(marks);
+		if (confl)
+			store_reset(confl);
+		return err->code;
+	}
+	{
+		struct store_stmt *const four[] = { st, marks, confl, blob };
+		store_run_many(four, blob ? 4 : 3);
+	}
 	approvals = json_array();
 	signs = json_array();
 	alloc = 0;
@@ -412,12 +491,7 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	if (ret)
 		goto fail;
 	chg_approval_typed(state, &out->approval);
-	st = chg_prep(e->s, err, "SELECT artefact, cause, cleared_at, cleared_by FROM stale_marks"
-		  " WHERE cr = ? ORDER BY marked_at, artefact", 1, id);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
+	st = marks;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_cr_mark *mk;
@@ -434,12 +508,7 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		ret = rc;
 		goto fail;
 	}
-	st = chg_prep(e->s, err, "SELECT a, b, overlap, resolved_at FROM change_conflicts"
-		  " WHERE a = ? OR b = ? ORDER BY detected_at", 2, id, id);
-	if (!st) {
-		ret = err->code;
-		goto fail;
-	}
+	st = confl;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct change_cr_conflict *cf;
@@ -454,13 +523,35 @@ int change_show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		ret = rc;
 		goto fail;
 	}
-	if (ver && (ret = chg_verify_read(e, &c, signs, ver, err)))
-		goto fail;
+	if (ver) {
+		blobs = json_object();
+		while ((rc = store_step(blob, err)) == STORE_ROW)
+			chg_blob_row(blob, blobs);
+		store_reset(blob);
+		if (rc < 0) {
+			ret = rc;
+			goto fail;
+		}
+		/*
+		 * the specs of what the page draws go with the verification's
+		 * reads: the CR's artefact and its first ndrawn impacted ones
+		 */
+		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs, ver, err);
+		if (ret)
+			goto fail;
+	}
+	json_decref(blobs);
 	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
 	return 0;
 fail:
+	/* the reads sent with the CR's and not read (a reset one stays so) */
+	store_reset(marks);
+	store_reset(confl);
+	if (blob)
+		store_reset(blob);
+	json_decref(blobs);
 	json_decref(approvals);
 	json_decref(signs);
 	json_decref(state);

@@ -582,13 +582,19 @@ static int many_cr(struct store_stmt *st, void *data)
 	return 0;
 }
 
-static int many_blob(struct store_stmt *st, void *data)
+void chg_blob_row(struct store_stmt *st, json_t *blobs)
 {
-	struct many *m = data;
 	char fp[SHA256_HEX];
 
 	sha256_hex(store_col_blob(st, 1), store_col_bytes(st, 1), fp);
-	json_object_set_new(m->pre.blob_fp, store_col_text(st, 0), json_string(fp));
+	json_object_set_new(blobs, store_col_text(st, 0), json_string(fp));
+}
+
+static int many_blob(struct store_stmt *st, void *data)
+{
+	struct many *m = data;
+
+	chg_blob_row(st, m->pre.blob_fp);
 	return 0;
 }
 
@@ -667,10 +673,10 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
  * blobs, ledger entries and covered artefacts, one statement each, then
  * each CR's verdict into out[i].
  */
-static int verify_read_rest(struct change_env *e, struct many *m, struct change_verdict *out,
-			    struct aiv_err *err)
+static int verify_read_rest(struct change_env *e, struct many *m, const struct store_in *also,
+			    size_t nalso, struct change_verdict *out, struct aiv_err *err)
 {
-	struct change_strs keys = { 0 };
+	struct change_strs keys = { 0 }, covers = { 0 };
 	int64_t *seqs = NULL;
 	size_t i, k, nseqs;
 	int ret;
@@ -679,25 +685,41 @@ static int verify_read_rest(struct change_env *e, struct many *m, struct change_
 		json_t *ev;
 		if (!m->crs[i].id)
 			continue;
-		if (m->crs[i].new_fp)
+		/* (a blob read already, chg_verify_read's, is not read again) */
+		if (m->crs[i].new_fp && !json_object_get(m->pre.blob_fp, m->crs[i].new_fp))
 			chg_strs_push(&keys, m->crs[i].new_fp);
 		json_array_foreach(m->crs[i].evidence, k, ev)
-			if (json_str(ev, "sha256"))
+			if (json_str(ev, "sha256") &&
+			    !json_object_get(m->pre.blob_fp, json_str(ev, "sha256")))
 				chg_strs_push(&keys, json_str(ev, "sha256"));
 	}
-	if ((ret = chg_query_in(e->s, "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
-				"", (const char *const *)keys.v, keys.n, many_blob, m, err)))
-		goto cleanup;
-	/* every signature's ledger entry in one statement, not one walk per signature */
+	/*
+	 * the blobs, every signature's ledger entry and the covered artefacts:
+	 * one statement each, not one per signature, and the three in one
+	 * round trip on PostgreSQL (they need only what is read already)
+	 */
 	seqs = sig_seqs(m->pre.sigs, &nseqs);
-	if ((ret = ledger_walk_seqs(e->s, seqs, nseqs, many_ledger, m, err)))
-		goto cleanup;
-	chg_strs_release(&keys);
-	cover_ids(m->pre.sigs, &keys);
-	if ((ret = chg_query_in(e->s, "SELECT id, type, title, owner, owner_kind, path, fingerprint,"
-				" version FROM artefacts WHERE id IN ", "",
-				(const char *const *)keys.v, keys.n, many_art, m, err)))
-		goto cleanup;
+	cover_ids(m->pre.sigs, &covers);
+	{
+		struct store_in q[3 + 4] = {
+			{ "SELECT sha256, content FROM change_blobs WHERE sha256 IN ", NULL, "",
+			  (const char *const *)keys.v, keys.n, many_blob, m },
+			{ 0 },
+			{ "SELECT id, type, title, owner, owner_kind, path, fingerprint, version"
+			  " FROM artefacts WHERE id IN ", NULL, "",
+			  (const char *const *)covers.v, covers.n, many_art, m },
+		};
+		struct ledger_seqs_in lj;
+		if (nalso > 4)
+			nalso = 4; /* (no caller asks for more) */
+		for (k = 0; k < nalso; k++)
+			q[3 + k] = also[k];
+		ledger_seqs_in(&lj, seqs, nseqs, many_ledger, m, &q[1]);
+		ret = store_query_in_many(e->s, q, 3 + nalso, err);
+		ledger_seqs_in_release(&lj);
+		if (ret)
+			goto cleanup;
+	}
 	for (i = 0; i < m->n && !ret; i++)
 		/* a CR not read above (a repeated or unknown id) is read on its own */
 		ret = m->crs[i].id ? verify_cr(e, &m->pre, &m->crs[i], &out[i], err)
@@ -707,6 +729,7 @@ cleanup:
 		change_verdict_release(&out[i]);
 	free(seqs);
 	chg_strs_release(&keys);
+	chg_strs_release(&covers);
 	json_decref(m->pre.ledger);
 	json_decref(m->pre.blob_fp);
 	json_decref(m->pre.sigs);
@@ -734,7 +757,7 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		json_decref(m.pre.sigs);
 		json_decref(m.pre.arts);
 	} else {
-		ret = verify_read_rest(e, &m, out, err);
+		ret = verify_read_rest(e, &m, NULL, 0, out, err);
 	}
 	for (i = 0; i < n; i++)
 		chg_cr_release(&m.crs[i]);
@@ -743,6 +766,7 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 }
 
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    json_t *blobs, const struct store_in *also, size_t nalso,
 		    struct change_verdict *out, struct aiv_err *err)
 {
 	const char *id = c->id;
@@ -751,7 +775,9 @@ int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
 
 	memset(out, 0, sizeof(*out));
 	json_object_set(m.pre.sigs, c->id, sigs);
-	return verify_read_rest(e, &m, out, err);
+	if (blobs)
+		json_object_update(m.pre.blob_fp, blobs);
+	return verify_read_rest(e, &m, also, nalso, out, err);
 }
 
 /*

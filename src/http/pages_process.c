@@ -75,7 +75,7 @@ static void kpi(struct strbuf *m, const char *label, const char *value, const ch
 
 /* ---- /logs ---- */
 
-static void h_logs_page(struct http_request *req, struct http_response *res)
+static void logs_page(struct http_request *req, struct http_response *res, const char *page)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct logstore_info *v;
@@ -121,8 +121,19 @@ static void h_logs_page(struct http_request *req, struct http_response *res)
 	}
 	strbuf_addstr(&m, "</section>");
 	http_page_send(req, res, 200, "Processes", "/logs", m.buf);
+	pages_cache_put(req, page, m.buf);
 	logstore_info_free(v, nv);
 	strbuf_release(&m);
+}
+
+/*
+ * The list is kept as a log's page is (pages_cache.c): under the store
+ * state, which an import changes (it writes the ledger), so that on
+ * PostgreSQL a second visit needs no round trip.
+ */
+static void h_logs_page(struct http_request *req, struct http_response *res)
+{
+	pages_send_kept(req, res, "/logs", "Processes", "/logs", logs_page);
 }
 
 /* ---- /logs/{name} ---- */

@@ -703,6 +703,47 @@ int ledger_walk_seqs(struct store *s, const int64_t *seqs, size_t n, ledger_row_
 	return 0;
 }
 
+static int seqs_in_row(struct store_stmt *st, void *data)
+{
+	struct ledger_seqs_in *j = data;
+	struct ledger_row row;
+
+	row_read(st, &row);
+	return j->fn(&row, j->data);
+}
+
+void ledger_seqs_in(struct ledger_seqs_in *j, const int64_t *seqs, size_t n, ledger_row_fn fn,
+		    void *data, struct store_in *q)
+{
+	size_t i;
+
+	j->n = n;
+	j->fn = fn;
+	j->data = data;
+	j->texts = xcalloc(n ? n : 1, sizeof(*j->texts));
+	for (i = 0; i < n; i++)
+		j->texts[i] = xstrfmt("%lld", (long long)seqs[i]);
+	memset(q, 0, sizeof(*q));
+	/* the keys are texts: the column's type (an integer) applies on both backends */
+	q->head = "SELECT seq, time, actor, action, subject, payload, prev_hash, hash FROM ledger"
+		  " WHERE seq IN ";
+	q->tail = " ORDER BY seq";
+	q->keys = (const char *const *)j->texts;
+	q->n = n;
+	q->fn = seqs_in_row;
+	q->data = j;
+}
+
+void ledger_seqs_in_release(struct ledger_seqs_in *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->texts[i]);
+	free(j->texts);
+	memset(j, 0, sizeof(*j));
+}
+
 json_t *ledger_row_json(const struct ledger_row *row, int with_prev_hash,
 			struct aiv_err *err)
 {

@@ -133,6 +133,21 @@ int ledger_walk(struct store *s, int64_t from, int64_t to, const char *subject,
  */
 int ledger_walk_seqs(struct store *s, const int64_t *seqs, size_t n, ledger_row_fn fn,
 		     void *data, struct aiv_err *err);
+/*
+ * ledger_walk_seqs as one query of store_query_in_many (sent with other
+ * reads, in one round trip on PostgreSQL): *q is filled to walk the same
+ * entries to fn in the same order; it and *j stay valid until
+ * ledger_seqs_in_release(j).
+ */
+struct ledger_seqs_in {
+	char **texts; /* the seqs as decimal text: the keys */
+	size_t n;
+	ledger_row_fn fn;
+	void *data;
+};
+void ledger_seqs_in(struct ledger_seqs_in *j, const int64_t *seqs, size_t n, ledger_row_fn fn,
+		    void *data, struct store_in *q);
+void ledger_seqs_in_release(struct ledger_seqs_in *j);
 
 /*
  * The time text of entry `seq` into time (at most n bytes, NUL-terminated);

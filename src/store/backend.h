@@ -32,6 +32,13 @@ struct store_backend {
 	 * stays open for ROLLBACK unless the connection was lost.
 	 */
 	int (*step_commit)(void *conn, void *stmt, struct aiv_err *err);
+	/*
+	 * optional (NULL: each runs at its first step): store_run_many.  Runs
+	 * the n bound reads in one round trip where it can, holding each one's
+	 * rows for its steps; ran[i] = 1 for each so run, 0 for one left to
+	 * run at its first step.  Returns the round trips made.
+	 */
+	int (*run_many)(void *conn, void **stmts, size_t n, int *ran);
 	const char *(*col_text)(void *stmt, int col);
 	size_t (*col_bytes)(void *stmt, int col);
 	const void *(*col_blob)(void *stmt, int col);

@@ -1208,6 +1208,8 @@ static void params_release(struct pq_params *pp)
 	free(pp->fmts);
 }
 
+static void hold_rows(struct pg_stmt *ps, PGresult *r);
+
 static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 {
 	struct pg_conn *pc = conn;
@@ -1244,13 +1246,7 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 			if (!pc->in_tx)
 				stamp_bump();
 		}
-		clear_result(ps);
-		ps->res = r;
-		ps->ran = 1;
-		ps->nrows = PQntuples(r);
-		ps->ncols = PQnfields(r);
-		ps->dec = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->dec));
-		ps->declen = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->declen));
+		hold_rows(ps, r);
 		if (!ps->nrows)
 			return STORE_DONE;
 		ps->row = 0;
@@ -1367,6 +1363,96 @@ out:
 		pc->in_tx = 0;
 	stamp_bump();
 	return ret;
+}
+
+/* A statement's rows (r: PGRES_TUPLES_OK, taken over), held for its steps to read. */
+static void hold_rows(struct pg_stmt *ps, PGresult *r)
+{
+	clear_result(ps);
+	ps->res = r;
+	ps->ran = 1;
+	ps->nrows = PQntuples(r);
+	ps->ncols = PQnfields(r);
+	ps->dec = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->dec));
+	ps->declen = xcalloc((size_t)ps->ncols + 1, sizeof(*ps->declen));
+}
+
+/*
+ * store_run_many: the n bound reads sent in one pipeline with one Sync,
+ * each one's rows held for its steps (ran[i] = 1).  A statement that
+ * fails, or that the server skipped after another's failure, is left
+ * unrun (ran[i] = 0): its first step runs it alone and reports its error
+ * where the caller expects one.  In a transaction (where a failed read
+ * would abort it), or when something goes wrong before the sending (a
+ * server away, a statement that does not prepare), all are left unrun.  Returns the round trips made: 1, or 0 when nothing ran.
+ */
+static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
+{
+	struct pg_conn *pc = conn;
+	struct aiv_err ignore = AIV_ERR_INIT;
+	size_t i, sent = 0;
+	int k, synced = 0;
+	PGresult *r;
+
+	for (i = 0; i < n; i++)
+		ran[i] = 0;
+	if (n < 2 || pc->in_tx || ready(pc, &ignore))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (((struct pg_stmt *)stmts[i])->ran || ensure_prepared(stmts[i], &ignore))
+			return 0;
+	if (!PQenterPipelineMode(pc->c))
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct pg_stmt *ps = stmts[i];
+		struct pq_params pp;
+		int ok;
+
+		params_get(ps, &pp);
+		ok = PQsendQueryPrepared(pc->c, ps->name, ps->nparams, pp.vals, pp.lens, pp.fmts, 0);
+		params_release(&pp);
+		if (!ok)
+			break;
+		sent++;
+	}
+	if (PQstatus(pc->c) == CONNECTION_OK && PQpipelineSync(pc->c))
+		synced = 1;
+	/* each sent statement's result then NULL, in order, then the Sync's */
+	for (i = 0; synced && i < sent; i++) {
+		struct pg_stmt *ps = stmts[i];
+
+		r = PQgetResult(pc->c);
+		if (!r)
+			break;
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && !strncmp(PQcmdStatus(r), "SELECT", 6)) {
+			hold_rows(ps, r);
+			ran[i] = 1;
+		} else {
+			PQclear(r);
+		}
+		while ((r = PQgetResult(pc->c)))
+			PQclear(r);
+	}
+	for (k = 0; synced && k < 8 && PQstatus(pc->c) == CONNECTION_OK; k++) {
+		r = PQgetResult(pc->c);
+		if (r && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		PQclear(r);
+	}
+	if (PQstatus(pc->c) == CONNECTION_OK && !PQexitPipelineMode(pc->c)) {
+		/* a result never came: this session cannot run another statement */
+		for (i = 0; i < n; i++)
+			if (ran[i]) {
+				clear_result(stmts[i]);
+				((struct pg_stmt *)stmts[i])->ran = 0;
+				ran[i] = 0;
+			}
+		(void)reconnect(pc, &ignore);
+		return 0;
+	}
+	return 1;
 }
 
 static int have(struct pg_stmt *ps, int col)
@@ -1729,6 +1815,7 @@ const struct store_backend store_pg_backend = {
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.step_commit = pg_step_commit,
+	.run_many = pg_run_many,
 	.col_text = pg_col_text,
 	.col_bytes = pg_col_bytes,
 	.col_blob = pg_col_blob,

@@ -47,6 +47,7 @@ struct store {
 	size_t cache_size, cache_used;
 	struct store_bulk *bulk; /* a bulk insert in progress (store_bulk_begin) */
 	int64_t statements;      /* statements run (store_exec texts and executions) */
+	int64_t batched;         /* ... of them sent with another, in its round trip */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -308,7 +309,8 @@ void store_close(struct store *s)
 	 * on PostgreSQL) without depending on the server's statistics
 	 */
 	if (getenv("AIVALUE_STORE_STATS"))
-		fprintf(stderr, "aivalue: store: %lld statements\n", (long long)s->statements);
+		fprintf(stderr, "aivalue: store: %lld statements\naivalue: store: %lld round trips\n",
+			(long long)s->statements, (long long)(s->statements - s->batched));
 	for (i = 0; i < s->cache_size; i++) {
 		if (s->cache[i]) {
 			s->be->finalize(s->cache[i]->impl);
@@ -335,6 +337,11 @@ int store_memory(struct store *s, int64_t *mmap_bytes, int64_t *cache_kib)
 int64_t store_statements(const struct store *s)
 {
 	return s->statements;
+}
+
+int64_t store_round_trips(const struct store *s)
+{
+	return s->statements - s->batched;
 }
 
 const char *store_uri(const struct store *s)
@@ -388,6 +395,7 @@ int store_step_commit(struct store_stmt *st, struct aiv_err *err)
 	}
 	st->running = 1;
 	s->statements += 2;
+	s->batched++; /* the COMMIT goes with st */
 	rc = s->be->step_commit(s->conn, st->impl, err);
 	store_reset(st);
 	if (rc)
@@ -518,6 +526,34 @@ int store_step(struct store_stmt *st, struct aiv_err *err)
 		st->owner->statements++;
 	}
 	return st->owner->be->step(st->owner->conn, st->impl, err);
+}
+
+void store_run_many(struct store_stmt *const *sts, size_t n)
+{
+	struct store *s;
+	void **impl;
+	int *ran, trips;
+	size_t i;
+
+	if (!n || !(s = sts[0]->owner)->be->run_many || s->in_tx || s->bulk)
+		return;
+	for (i = 0; i < n; i++)
+		if (sts[i]->running || sts[i]->owner != s)
+			return; /* stepped already, or another handle's: each runs at its step */
+	impl = xcalloc(n, sizeof(*impl));
+	ran = xcalloc(n, sizeof(*ran));
+	for (i = 0; i < n; i++)
+		impl[i] = sts[i]->impl;
+	trips = s->be->run_many(s->conn, impl, n, ran);
+	for (i = 0; i < n; i++)
+		if (ran[i]) {
+			sts[i]->running = 1;
+			s->statements++;
+			s->batched++;
+		}
+	s->batched -= trips; /* each round trip carried one of them unbatched */
+	free(impl);
+	free(ran);
 }
 
 const char *store_col_text(struct store_stmt *st, int col)
@@ -701,46 +737,112 @@ void store_memo_put(struct store *s, const char *key, uint64_t stamp, const char
 /* Keys per statement of store_query_in; each chunk pads to a power of two. */
 #define IN_CHUNK 256
 
+/* store_query_in's statement for keys[at...] (at most IN_CHUNK), bound; *slots: its list's length */
+static struct store_stmt *prepare_in(struct store *s, const char *head, const char *arg,
+				     const char *tail, const char *const *keys, size_t n,
+				     size_t at, size_t *slots, struct aiv_err *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct store_stmt *st;
+	size_t i;
+
+	/* few distinct statement texts, so each is prepared once per connection */
+	for (*slots = 1; *slots < n - at && *slots < IN_CHUNK; *slots *= 2)
+		;
+	strbuf_addstr(&sql, head);
+	for (i = 0; i < *slots; i++)
+		strbuf_addstr(&sql, i ? ", ?" : "(?");
+	strbuf_addstr(&sql, ")");
+	strbuf_addstr(&sql, tail);
+	st = store_prepare(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (!st)
+		return NULL;
+	if (arg)
+		store_bind_text(st, 1, arg);
+	for (i = 0; i < *slots; i++)
+		if (at + i < n)
+			store_bind_text(st, (int)i + 1 + !!arg, keys[at + i]);
+		else
+			store_bind_null(st, (int)i + 1 + !!arg); /* matches nothing */
+	return st;
+}
+
+/* Each row of st (bound, maybe run already) to fn; reset. */
+static int rows_to(struct store_stmt *st, store_row_fn fn, void *data, struct aiv_err *err)
+{
+	int rc, ret = 0;
+
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		if ((ret = fn(st, data)))
+			break;
+	store_reset(st);
+	return ret ? ret : rc < 0 ? rc : 0;
+}
+
+static int query_in_from(struct store *s, const char *head, const char *arg, const char *tail,
+			 const char *const *keys, size_t n, size_t at, store_row_fn fn,
+			 void *data, struct aiv_err *err)
+{
+	size_t slots;
+	int ret;
+
+	for (; at < n; at += slots) {
+		struct store_stmt *st = prepare_in(s, head, arg, tail, keys, n, at, &slots, err);
+		if (!st)
+			return err->code;
+		if ((ret = rows_to(st, fn, data, err)))
+			return ret;
+	}
+	return 0;
+}
+
 int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
 		   const char *const *keys, size_t n, store_row_fn fn, void *data,
 		   struct aiv_err *err)
 {
-	size_t at, i, slots;
-	int rc, ret;
+	return query_in_from(s, head, arg, tail, keys, n, 0, fn, data, err);
+}
 
-	for (at = 0; at < n; at += slots) {
-		struct strbuf sql = STRBUF_INIT;
-		struct store_stmt *st;
-		/* few distinct statement texts, so each is prepared once per connection */
-		for (slots = 1; slots < n - at && slots < IN_CHUNK; slots *= 2)
-			;
-		strbuf_addstr(&sql, head);
-		for (i = 0; i < slots; i++)
-			strbuf_addstr(&sql, i ? ", ?" : "(?");
-		strbuf_addstr(&sql, ")");
-		strbuf_addstr(&sql, tail);
-		st = store_prepare(s, sql.buf, err);
-		strbuf_release(&sql);
-		if (!st)
-			return err->code;
-		if (arg)
-			store_bind_text(st, 1, arg);
-		for (i = 0; i < slots; i++)
-			if (at + i < n)
-				store_bind_text(st, (int)i + 1 + !!arg, keys[at + i]);
-			else
-				store_bind_null(st, (int)i + 1 + !!arg); /* matches nothing */
-		ret = 0;
-		while ((rc = store_step(st, err)) == STORE_ROW)
-			if ((ret = fn(st, data)))
-				break;
-		store_reset(st);
-		if (ret)
-			return ret;
-		if (rc < 0)
-			return rc;
+int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
+			struct aiv_err *err)
+{
+	struct store_stmt **st = xcalloc(nq ? nq : 1, sizeof(*st));
+	size_t *slots = xcalloc(nq ? nq : 1, sizeof(*slots));
+	struct store_stmt **sent = xcalloc(nq ? nq : 1, sizeof(*sent));
+	size_t i, nsent = 0;
+	int ret = 0;
+
+	/* each query's first statement, bound; then all of them at once */
+	for (i = 0; i < nq && !ret; i++) {
+		if (!q[i].n)
+			continue;
+		st[i] = prepare_in(s, q[i].head, q[i].arg, q[i].tail, q[i].keys, q[i].n, 0,
+				   &slots[i], err);
+		if (!st[i])
+			ret = err->code;
+		else
+			sent[nsent++] = st[i];
 	}
-	return 0;
+	if (!ret)
+		store_run_many(sent, nsent);
+	/* the rows in the order of q, then each query's further statements */
+	for (i = 0; i < nq; i++) {
+		if (!st[i])
+			continue;
+		if (ret) {
+			store_reset(st[i]); /* not read: an earlier one failed */
+			continue;
+		}
+		ret = rows_to(st[i], q[i].fn, q[i].data, err);
+		if (!ret)
+			ret = query_in_from(s, q[i].head, q[i].arg, q[i].tail, q[i].keys, q[i].n,
+					    slots[i], q[i].fn, q[i].data, err);
+	}
+	free(st);
+	free(slots);
+	free(sent);
+	return ret;
 }
 
 int store_query_int(struct store *s, const char *sql, int64_t *out,

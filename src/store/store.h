@@ -106,11 +106,16 @@ int store_open(struct store **out, const char *uri, unsigned flags,
  * With $AIVALUE_STORE_STATS set, prints "aivalue: store: N statements" on
  * stderr: what this handle ran (each BEGIN, COMMIT, ROLLBACK, store_exec
  * text and execution of a prepared statement; a round trip each on
- * PostgreSQL).  Tests count statements with it (t9086, t9088).
+ * PostgreSQL), then "aivalue: store: M round trips": the waits for the
+ * server among them (fewer where statements went together: store_step_commit,
+ * store_run_many; the same as N on SQLite).  Tests count statements and
+ * round trips with it (t9086, t9088, t9089).
  */
 void store_close(struct store *s);
 /* The statements this handle ran so far, as AIVALUE_STORE_STATS counts them. */
 int64_t store_statements(const struct store *s);
+/* The round trips among them (store_step_commit and store_run_many batch statements). */
+int64_t store_round_trips(const struct store *s);
 /* 1 if `uri` names a PostgreSQL database (postgres:// or postgresql://). */
 int store_is_pg_uri(const char *uri);
 /* "sqlite" or "postgresql". */
@@ -140,6 +145,17 @@ int store_begin(struct store *s, struct aiv_err *err);
  * statements.  st is reset.
  */
 int store_step_commit(struct store_stmt *st, struct aiv_err *err);
+/*
+ * Run n prepared and bound reads (SELECTs, distinct statements) now,
+ * outside a write transaction: on PostgreSQL in one round trip (libpq's
+ * pipeline mode), so that several independent reads of one page cost one
+ * wait for the server instead of n.  Each statement's store_step then
+ * returns its rows as usual, and store_reset ends it.  Never fails: a
+ * statement that could not run so (an error, a server away, a
+ * transaction open, SQLite, where a round trip costs nothing) runs at its
+ * first step, which reports its error.  Counted as n statements.
+ */
+void store_run_many(struct store_stmt *const *sts, size_t n);
 int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
@@ -242,6 +258,23 @@ typedef int (*store_row_fn)(struct store_stmt *st, void *data);
 int store_query_in(struct store *s, const char *head, const char *arg, const char *tail,
 		   const char *const *keys, size_t n, store_row_fn fn, void *data,
 		   struct aiv_err *err);
+/*
+ * Several store_query_in at once: each one's first statement (its first
+ * 256 keys) for all of them in one round trip on PostgreSQL
+ * (store_run_many), then each query's rows to its fn, in the order of q,
+ * and its further statements, if any, as store_query_in runs them.  The
+ * first error (or nonzero fn) stops and is returned.  A query with n = 0
+ * runs nothing.  The statement texts must differ.
+ */
+struct store_in {
+	const char *head, *arg, *tail;
+	const char *const *keys;
+	size_t n;
+	store_row_fn fn;
+	void *data;
+};
+int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
+			struct aiv_err *err);
 
 /*
  * Memos of reads that change only when the ledger or the decision log

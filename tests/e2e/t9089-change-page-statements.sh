@@ -20,7 +20,8 @@ open_cr() {
 }
 # served PAGE...: the statements one server (one worker thread, so one
 # store whatever the request) ran to start, answer each page in turn and
-# stop (the sum over its stores), printed
+# stop (the sum over its stores), printed; trips: the same run's round
+# trips (statements sent together count once), in trips.out
 served() {
 	AIVALUE_STORE_STATS=1 && export AIVALUE_STORE_STATS &&
 	start_server --threads 1 --no-warm --expire-every PT24H &&
@@ -30,6 +31,8 @@ served() {
 			return 1
 	done &&
 	stop_server &&
+	sed -n "s/^aivalue: store: \([0-9]*\) round trips$/\1/p" "$TEST_DIR/server.log" >trips &&
+	awk "{ n += \$1 } END { print n }" trips >trips.out &&
 	sed -n "s/^aivalue: store: \([0-9]*\) statements$/\1/p" "$TEST_DIR/server.log" >counts &&
 	test -s counts &&
 	awk "{ n += \$1 } END { print n }" counts
@@ -72,6 +75,33 @@ test_expect_success 'a CR page: five statements, three more for a signature, non
 	echo "statements: CR-1 twice $n11, CR-1 then CR-2 $n12, CR-1 three times $n111" &&
 	test $((n111 - n11)) -le 5 &&
 	test $((n12 - n11)) -le 3
+'
+
+# on PostgreSQL the CR's row, its stale marks, its conflicts and its
+# proposed content go in one round trip (store_run_many, a libpq pipeline;
+# four before), so a page of five statements waits for the server twice:
+# for those and for the drawn artefacts' specs.  A signature's ledger
+# entry and the artefacts it covers go with the specs
+# (store_query_in_many): a signed CR's page waits three times (eight
+# before; its approver's eligibility is the third).  On SQLite, where a
+# statement is a call, each counts as a round trip.
+test_expect_success 'a CR page: two round trips on PostgreSQL (five before), three for a signed one (eight)' '
+	served /changes/CR-1 /changes/CR-1 >/dev/null &&
+	t11=$(cat trips.out) &&
+	n111=$(served /changes/CR-1 /changes/CR-1 /changes/CR-1) &&
+	t111=$(cat trips.out) &&
+	served /changes/CR-1 /changes/CR-2 >/dev/null &&
+	t12=$(cat trips.out) &&
+	echo "round trips: CR-1 twice $t11, CR-1 three times $t111, CR-1 then CR-2 $t12" &&
+	test -n "$t11" && test -n "$t111" && test -n "$t12" &&
+	case "$AIVALUE_DB" in
+	postgres://* | postgresql://*)
+		test $((t111 - t11)) -le 2 &&
+		test $((t12 - t11)) -le 1 ;;
+	*)
+		test $((t111 - t11)) -le 5 &&
+		test "$t111" = "$n111" ;;
+	esac
 '
 
 test_done

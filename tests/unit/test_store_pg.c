@@ -686,6 +686,165 @@ static void step_commit(void **state)
 	store_close(s);
 }
 
+/*
+ * store_run_many: several reads in one round trip on PostgreSQL (a libpq
+ * pipeline); each one's steps give the rows a lone step gives, in order,
+ * NULLs and blobs included.  A read that fails, or one sent after it, runs
+ * again at its step, which reports the error; the others keep their rows
+ * and the connection goes on.  In a transaction each runs at its step.
+ * The round trips counted: one for the batch on PostgreSQL, one per
+ * statement on SQLite.
+ */
+static void run_many(void **state)
+{
+	const char *uri = uri_of(state);
+	int pg = !strncmp(uri, "postgres", 8);
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *a, *b, *c, *bad;
+	int64_t st0, rt0;
+
+	exec_ok(s, "CREATE TABLE t_rm(id INTEGER PRIMARY KEY, v TEXT, b BLOB)");
+	exec_ok(s, "INSERT INTO t_rm(id, v, b) VALUES (1, 'one', NULL), (2, NULL, NULL), (3, 'three', NULL)");
+	a = prep_ok(s, "SELECT id, v FROM t_rm WHERE id >= ? ORDER BY id");
+	b = prep_ok(s, "SELECT count(*) FROM t_rm WHERE v IS NULL");
+	c = prep_ok(s, "SELECT v FROM t_rm WHERE id = ?");
+	store_bind_int(a, 1, 2);
+	store_bind_int(c, 1, 99); /* no row */
+	st0 = store_statements(s);
+	rt0 = store_round_trips(s);
+	{
+		struct store_stmt *const three[] = { a, b, c };
+		store_run_many(three, 3);
+	}
+	assert_int_equal(store_step(c, &err), STORE_DONE);
+	store_reset(c);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_col_int(a, 0), 2);
+	assert_true(store_col_is_null(a, 1));
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_col_int(a, 0), 3);
+	assert_string_equal(store_col_text(a, 1), "three");
+	assert_int_equal(store_step(a, &err), STORE_DONE);
+	store_reset(a);
+	assert_int_equal(store_step(b, &err), STORE_ROW);
+	assert_int_equal(store_col_int(b, 0), 1);
+	store_reset(b);
+	assert_int_equal(store_statements(s) - st0, 3);
+	assert_int_equal(store_round_trips(s) - rt0, pg ? 1 : 3);
+	/* the statements run again, alone, with new bindings */
+	store_bind_int(a, 1, 3);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_col_int(a, 0), 3);
+	assert_int_equal(store_step(a, &err), STORE_DONE);
+	store_reset(a);
+	/* a read that fails (a cast the server refuses at run time) between two */
+	bad = prep_ok(s, "SELECT CAST(v AS INTEGER) + 1 FROM t_rm WHERE id = ?");
+	if (pg) {
+		store_bind_int(a, 1, 1);
+		store_bind_int(bad, 1, 1);
+		store_bind_int(c, 1, 3);
+		{
+			struct store_stmt *const three[] = { a, bad, c };
+			store_run_many(three, 3);
+		}
+		assert_int_equal(store_step(a, &err), STORE_ROW);
+		assert_int_equal(store_col_int(a, 0), 1);
+		store_reset(a);
+		assert_true(store_step(bad, &err) < 0);
+		assert_non_null(strstr(err.msg, "integer"));
+		store_reset(bad);
+		aiv_err_clear(&err);
+		assert_int_equal(store_step(c, &err), STORE_ROW);
+		assert_string_equal(store_col_text(c, 0), "three");
+		store_reset(c);
+	}
+	/* in a transaction: each at its step, the same rows */
+	assert_int_equal(store_begin(s, &err), 0);
+	store_bind_int(a, 1, 3);
+	rt0 = store_round_trips(s);
+	{
+		struct store_stmt *const two[] = { a, b };
+		store_run_many(two, 2);
+	}
+	assert_int_equal(store_round_trips(s), rt0);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_string_equal(store_col_text(a, 1), "three");
+	store_reset(a);
+	assert_int_equal(store_step(b, &err), STORE_ROW);
+	assert_int_equal(store_col_int(b, 0), 1);
+	store_reset(b);
+	assert_int_equal(store_commit(s, &err), 0);
+	store_close(s);
+}
+
+static int sum_ids(struct store_stmt *st, void *data)
+{
+	*(int64_t *)data += store_col_int(st, 0);
+	return 0;
+}
+
+static int text_of(struct store_stmt *st, void *data)
+{
+	strbuf_addstr(data, store_col_text(st, 0));
+	strbuf_addch(data, ';');
+	return 0;
+}
+
+/*
+ * store_query_in_many: each query's rows as store_query_in gives them,
+ * also past 256 keys (its further statements run after the batch), an
+ * empty key list runs nothing, and the first statements of all go in
+ * one round trip on PostgreSQL.
+ */
+static void query_in_many(void **state)
+{
+	const char *uri = uri_of(state);
+	int pg = !strncmp(uri, "postgres", 8);
+	struct store *s = open_ok(uri, STORE_CREATE);
+	struct aiv_err err = AIV_ERR_INIT;
+	char *keys[300];
+	const char *few[] = { "3", "1", "7" };
+	struct strbuf txt = STRBUF_INIT;
+	int64_t sum = 0, rt0, st0;
+	size_t i;
+
+	exec_ok(s, "CREATE TABLE t_qm(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+	assert_int_equal(store_begin(s, &err), 0);
+	for (i = 1; i <= 300; i++) {
+		struct store_stmt *ins = prep_ok(s, "INSERT INTO t_qm(id, v) VALUES (?, ?)");
+		char v[16];
+		snprintf(v, sizeof(v), "v%zu", i);
+		store_bind_int(ins, 1, (int64_t)i);
+		store_bind_text(ins, 2, v);
+		assert_int_equal(store_step_done(ins, &err), 0);
+	}
+	assert_int_equal(store_commit(s, &err), 0);
+	for (i = 0; i < 300; i++)
+		keys[i] = xstrfmt("%zu", i + 1);
+	{
+		struct store_in q[3] = {
+			{ "SELECT id FROM t_qm WHERE id IN ", NULL, "", (const char *const *)keys, 300,
+			  sum_ids, &sum },
+			{ "SELECT v FROM t_qm WHERE id IN ", NULL, " ORDER BY id", few, 0, text_of, &txt },
+			{ "SELECT v FROM t_qm WHERE id IN ", NULL, " ORDER BY id DESC", few, 3, text_of,
+			  &txt },
+		};
+		st0 = store_statements(s);
+		rt0 = store_round_trips(s);
+		assert_int_equal(store_query_in_many(s, q, 3, &err), 0);
+	}
+	assert_int_equal(sum, 300 * 301 / 2);
+	assert_string_equal(txt.buf, "v7;v3;v1;");
+	/* 256 + 44 keys: two statements; three keys: one */
+	assert_int_equal(store_statements(s) - st0, 3);
+	assert_int_equal(store_round_trips(s) - rt0, pg ? 2 : 3);
+	for (i = 0; i < 300; i++)
+		free(keys[i]);
+	strbuf_release(&txt);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -697,6 +856,8 @@ int main(void)
 		BOTH(bulk_insert),
 		BOTH(bulk_deferred),
 		BOTH(step_commit),
+		BOTH(run_many),
+		BOTH(query_in_many),
 		cmocka_unit_test_setup_teardown(foreign_database_is_refused, setup_pg, teardown),
 		cmocka_unit_test(bad_uri_names_the_field),
 	};

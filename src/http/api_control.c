@@ -217,6 +217,16 @@ static char *w_uri;
  * freed when it exits.
  */
 #define JOB_SPARE_MAX 64
+#if defined(__SANITIZE_ADDRESS__)
+#define JOB_SPARE_KEEP 0 /* under ASan every block is freed, so that a use after free is caught */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JOB_SPARE_KEEP 0
+#endif
+#endif
+#ifndef JOB_SPARE_KEEP
+#define JOB_SPARE_KEEP 1
+#endif
 
 struct job_spare_block {
 	struct job_spare_block *next;
@@ -291,7 +301,7 @@ static void job_free(struct decide_job *job)
 	/* the arrays are in the same block (job_new) */
 	if (job->n == 1)
 		pthread_once(&job_spare_once, job_spare_init);
-	if (job->n == 1 && job_spare_ok) {
+	if (JOB_SPARE_KEEP && job->n == 1 && job_spare_ok) {
 		struct job_spare_block *top = pthread_getspecific(job_spare);
 		struct job_spare_block *b = (struct job_spare_block *)(void *)job;
 		if (!top || top->n < JOB_SPARE_MAX) {
@@ -558,7 +568,22 @@ static int commit_inline(struct decide_job *job, const void *conn)
 		pthread_mutex_unlock(&c_lock);
 		return 0;
 	}
+	/*
+	 * Never sleep on another process's write lock here: this thread
+	 * serves other connections (a 3 s lock held by a sqlite3 shell froze
+	 * them all).  Refused at BEGIN, nothing of the commit ran: the writer,
+	 * whose waiting blocks no connection, takes the job instead.
+	 */
+	store_begin_wait(c_store, 0);
 	commit_locked(job);
+	if (job->status && store_begin_failed(c_store)) {
+		store_begin_wait(c_store, 1);
+		pthread_mutex_unlock(&c_lock);
+		job->status = 0;
+		aiv_err_clear(&job->err);
+		return 0;
+	}
+	store_begin_wait(c_store, 1);
 	pthread_mutex_unlock(&c_lock);
 	job->done = 1;
 	return 1;
@@ -920,6 +945,8 @@ static void decide_finish(struct http_request *req, struct http_response *res, v
 		dt_conn = req->conn;
 		return;
 	}
+	if (!job->status)
+		__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	decide_answered(req->conn);
 	job_answer(job, res);
 	job_free(job);
@@ -1113,7 +1140,8 @@ static void h_decide(struct http_request *req, struct http_response *res)
 	 */
 	__atomic_add_fetch(&dt_inflight, 1, __ATOMIC_ACQ_REL);
 	if (commit_inline(job, req->conn)) {
-		__atomic_add_fetch(&decide_inline, 1, __ATOMIC_RELAXED);
+		if (!job->status)
+			__atomic_add_fetch(&decide_inline, 1, __ATOMIC_RELAXED);
 		decide_answered(req->conn);
 		job_answer(job, res);
 		goto out;
@@ -1124,10 +1152,8 @@ static void h_decide(struct http_request *req, struct http_response *res)
 			job->status = 500;
 			job->err = err;
 			http_resume(job->deferred);
-		} else {
-			__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 		}
-		job = NULL; /* decide_finish answers and frees it */
+		job = NULL; /* decide_finish answers (and counts) and frees it */
 		goto out;
 	}
 	if (writer_submit(req->store, job, &err)) {
@@ -1135,11 +1161,12 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		http_error_from(res, &err);
 		goto out;
 	}
-	__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&w_lock);
 	while (!job->done)
 		pthread_cond_wait(&w_done, &w_lock);
 	pthread_mutex_unlock(&w_lock);
+	if (!job->status)
+		__atomic_add_fetch(&decide_grouped, 1, __ATOMIC_RELAXED);
 	decide_answered(req->conn);
 	job_answer(job, res);
 out:

@@ -17,6 +17,8 @@ struct store_backend {
 	void (*close)(void *conn);
 	int (*exec)(void *conn, const char *sql, struct aiv_err *err);
 	int (*begin)(void *conn, struct aiv_err *err);
+	/* optional (NULL: begin): begin without waiting for the write lock (store_begin_wait) */
+	int (*begin_nowait)(void *conn, struct aiv_err *err);
 	void *(*prepare)(void *conn, const char *sql, struct aiv_err *err);
 	void (*finalize)(void *stmt);
 	void (*bind_text)(void *stmt, int idx, const char *v, size_t n);

@@ -62,12 +62,19 @@ static int lost(void *conn, struct aiv_err *err, const char *what)
 			what, sqlite3_errstr(rc));
 }
 
+/* How long a locked database is waited for (AIVALUE_BUSY_TIMEOUT_MS, 5 s). */
+static int busy_ms(void)
+{
+	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
+
+	return bt ? atoi(bt) : 5000;
+}
+
 static int sq_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
 	sqlite3 *db = NULL;
 	int oflags, rc;
-	const char *bt = getenv("AIVALUE_BUSY_TIMEOUT_MS");
 	struct stat st;
 
 	if (stat(uri, &st) != 0) {
@@ -88,7 +95,7 @@ static int sq_open(void **conn, const char *uri, unsigned flags,
 		sqlite3_close(db);
 		return AIV_EIO;
 	}
-	sqlite3_busy_timeout(db, bt ? atoi(bt) : 5000);
+	sqlite3_busy_timeout(db, busy_ms());
 	sqlite3_extended_result_codes(db, 0);
 	*conn = db;
 	return 0;
@@ -118,6 +125,19 @@ static int sq_begin(void *conn, struct aiv_err *err)
 {
 	int rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
+	if (rc != SQLITE_OK)
+		return fail_db(conn, rc, err, "begin");
+	return 0;
+}
+
+/* store_begin_wait(s, 0): one try, no busy handler; the handler is back after it */
+static int sq_begin_nowait(void *conn, struct aiv_err *err)
+{
+	int rc;
+
+	sqlite3_busy_timeout(conn, 0);
+	rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(conn, busy_ms());
 	if (rc != SQLITE_OK)
 		return fail_db(conn, rc, err, "begin");
 	return 0;
@@ -365,6 +385,7 @@ const struct store_backend store_sqlite_backend = {
 	.close = sq_close,
 	.exec = sq_exec,
 	.begin = sq_begin,
+	.begin_nowait = sq_begin_nowait,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.bind_text = sq_bind_text,

@@ -48,6 +48,8 @@ struct store {
 	struct store_bulk *bulk; /* a bulk insert in progress (store_bulk_begin) */
 	int64_t statements;      /* statements run (store_exec texts and executions) */
 	int64_t batched;         /* ... of them sent with another, in its round trip */
+	int nowait;              /* store_begin_wait(s, 0) */
+	int begin_failed;        /* store_begin_failed */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -358,11 +360,26 @@ int store_begin(struct store *s, struct aiv_err *err)
 	if (s->in_tx)
 		return aiv_fail(err, AIV_EINTERNAL, "transaction already open");
 	s->statements++;
-	if ((ret = s->be->begin(s->conn, err)))
+	if (s->nowait && s->be->begin_nowait)
+		ret = s->be->begin_nowait(s->conn, err);
+	else
+		ret = s->be->begin(s->conn, err);
+	if ((s->begin_failed = ret != 0))
 		return ret;
 	s->in_tx = 1;
 	s->tx = __atomic_add_fetch(&tx_count, 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+void store_begin_wait(struct store *s, int wait)
+{
+	s->nowait = !wait;
+	s->begin_failed = 0;
+}
+
+int store_begin_failed(const struct store *s)
+{
+	return s->begin_failed;
 }
 
 int store_commit(struct store *s, struct aiv_err *err)

@@ -137,6 +137,17 @@ int store_schema_latest(void);
 /* Write transaction (SQLite: BEGIN IMMEDIATE; waits up to the busy timeout). */
 int store_begin(struct store *s, struct aiv_err *err);
 /*
+ * store_begin_wait: whether this handle's store_begin waits for another
+ * connection's write lock (1, the default) or fails at once with
+ * AIV_EBUSY (0; SQLite only: PostgreSQL's lock is held only for another
+ * server's commit, and its begin waits as before).  A thread that serves
+ * other connections besides the one it commits for must not sleep there.
+ * store_begin_failed: 1 if the last store_begin since store_begin_wait
+ * failed, so that nothing of the transaction ran.
+ */
+void store_begin_wait(struct store *s, int wait);
+int store_begin_failed(const struct store *s);
+/*
  * Run st (an INSERT, UPDATE or DELETE: no rows) as the transaction's last
  * statement, then commit: on PostgreSQL both in one round trip (libpq's
  * pipeline mode).  0: committed.  An error of st or of the COMMIT leaves

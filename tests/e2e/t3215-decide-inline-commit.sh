@@ -8,6 +8,7 @@
 # answered decision is in the decision log chained into the ledger, the
 # answers have the same fields, and the log verifies.
 . "$(dirname "$0")/lib.sh"
+. "$TEST_ROOT/tests/e2e/lib-wait.sh"
 
 cp "$TEST_ROOT/tests/data/control/org.yaml" org.yaml
 aivalue init >/dev/null 2>&1
@@ -50,6 +51,16 @@ for i in range(int(sys.argv[1]), int(sys.argv[2]) + 1):
 PY
 }
 
+# writer_waits: the server's writer thread (aiv-writer) sleeps in SQLite's
+# busy handler, that is, it holds a request and waits for the write lock
+writer_waits() {
+	for t in /proc/$AIV_SERVER_PID/task/*; do
+		test "$(cat "$t/comm" 2>/dev/null)" = aiv-writer || continue
+		case "$(cat "$t/wchan" 2>/dev/null)" in *nanosleep*) return 0 ;; esac
+	done
+	return 1
+}
+
 start_server --quiet --no-warm
 
 test_expect_success 'five decisions one at a time: the later ones committed inline' '
@@ -78,6 +89,37 @@ test_expect_success 'the decision log verifies' '
 	stop_server &&
 	aivalue decisions verify >verify.txt &&
 	test_grep "13 records" verify.txt
+'
+
+# A lone request that finds another process holding the write lock is not
+# committed on its worker thread: waiting there (up to the busy timeout,
+# 60 s here) would freeze every other connection of that thread.  It goes
+# to the writer, which waits instead; the only worker keeps serving.
+# SQLite only: PostgreSQL's begin waits for another server's commit.
+test_expect_success SQLITE 'the write lock held elsewhere: the lone request waits in the writer, the worker serves on' '
+	AIVALUE_BUSY_TIMEOUT_MS=60000 &&
+	export AIVALUE_BUSY_TIMEOUT_MS &&
+	start_server --quiet --no-warm --threads 1 &&
+	decide 21 &&
+	answered_and_chained 21 21 &&
+	: held until killed, not for a fixed time &&
+	{ test_hold_write_lock locked 90 & } &&
+	holder=$! &&
+	wait_until 30 test -f locked &&
+	{ decide 22 & } &&
+	client=$! &&
+	wait_until 30 writer_waits &&
+	: the only worker answers another connection while decision 22 waits for the lock &&
+	curl -fsS --max-time 30 "$AIV_URL/healthz" >health.txt &&
+	test ! -s code.22 &&
+	kill $holder &&
+	{ wait $holder 2>/dev/null || :; } &&
+	wait $client &&
+	answered_and_chained 22 22 &&
+	test "$(commits group)" -ge 1 &&
+	stop_server &&
+	aivalue decisions verify >verify.txt &&
+	test_grep "15 records" verify.txt
 '
 
 test_done

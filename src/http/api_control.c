@@ -315,15 +315,21 @@ static void job_free(struct decide_job *job)
 }
 
 /*
- * Tokens revoked since the last batch (by any process): forget cached
- * tokens and refuse the jobs whose token is no longer active.  Run first
- * in the batch's transaction (control_commit_hook.at_start), so under the
+ * Tokens revoked (by any process): forget cached tokens when a revocation
+ * is new, and refuse the jobs whose token was revoked.  Run first in the
+ * batch's transaction (control_commit_hook.at_start), so under the
  * writers' lock; the count is read only when another connection committed
  * since the writer's last transaction (token_watch_check).  It was a
  * statement with its own read transaction before every commit (a lone
  * gateway call paid it, and its locks' system calls, each time:
  * docs/performance.md, "A lone call's commit").  A failed read fails the
  * batch (before, it was ignored).
+ *
+ * Every batch looks each job's token up in the watch's set of revoked ids
+ * (no statement), not only the batch in which the count changed: a job
+ * admitted from a worker's token cache just before the writer saw the
+ * revocation (or one that waited, an escalated gateway call decided again
+ * once approved) may reach a later batch, and was recorded and allowed.
  */
 struct revocation_check {
 	struct decide_job *list;
@@ -335,20 +341,20 @@ static int check_revocations(struct store *s, void *data, struct control_pending
 {
 	struct revocation_check *rc = data;
 	struct decide_job *job;
-	int active, changed, ret;
+	int changed, ret;
 	size_t i;
 
 	(void)n;
-	if ((ret = token_watch_check(s, rc->watch, &changed, err)) || !changed)
+	if ((ret = token_watch_check(s, rc->watch, &changed, err)))
 		return ret;
-	token_cache_invalidate();
+	if (changed)
+		token_cache_invalidate();
+	if (!rc->watch->nrevoked)
+		return 0;
 	for (job = rc->list; job; job = job->next) {
 		/* id 0: the identity provider's JWT (http/oidc.h), valid until it expires */
-		if (!job->in_batch || !job->token_id)
-			continue;
-		if ((ret = token_active(s, job->token_id, &active, err)))
-			return ret;
-		if (active)
+		if (!job->in_batch || !job->token_id ||
+		    !token_watch_revoked(rc->watch, job->token_id))
 			continue;
 		job->status = 401;
 		aiv_fail(&job->err, AIV_EPERM, "token was revoked");
@@ -638,7 +644,7 @@ static void *writer_main(void *arg)
 		store_autocheckpoint(s, WRITER_WAL_PAGES, &err);
 	pthread_mutex_lock(&c_lock);
 	c_store = open_ret ? NULL : s;
-	c_watch = (struct token_watch)TOKEN_WATCH_INIT;
+	token_watch_release(&c_watch);
 	pthread_mutex_unlock(&c_lock);
 	pthread_mutex_lock(&w_lock);
 	for (;;) {
@@ -696,6 +702,7 @@ static void *writer_main(void *arg)
 	control_engine_free(c_eng);
 	c_eng = NULL;
 	c_store = NULL;
+	token_watch_release(&c_watch);
 	pthread_mutex_unlock(&c_lock);
 	store_close(s);
 	return NULL;

@@ -345,6 +345,36 @@ int token_revocations(struct store *s, int64_t *n, struct aiv_err *err)
 }
 
 /*
+ * The ids of the revoked tokens, ascending, into w (on failure w keeps
+ * the last set: the caller fails the transaction and reads again).
+ * Tokens are never un-revoked or deleted, so the set only grows.
+ */
+static int read_revoked(struct store *s, struct token_watch *w, struct aiv_err *err)
+{
+	struct store_stmt *st = store_prepare(s, "SELECT id FROM tokens WHERE revoked_at IS NOT NULL"
+					      " ORDER BY id", err);
+	int64_t *ids = NULL;
+	size_t n = 0, alloc = 0;
+	int rc;
+
+	if (!st)
+		return err->code ? err->code : AIV_EINTERNAL;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = store_col_int(st, 0);
+	}
+	store_reset(st);
+	if (rc != STORE_DONE) {
+		free(ids);
+		return rc;
+	}
+	free(w->revoked);
+	w->revoked = ids;
+	w->nrevoked = n;
+	return 0;
+}
+
+/*
  * The revocation count is read only when the data version moved since
  * this handle's last transaction ended: then another connection (another
  * thread's, another process's: `aivalue token revoke`) committed, maybe a
@@ -361,13 +391,36 @@ int token_watch_check(struct store *s, struct token_watch *w, int *changed,
 	w->in_tx_ok = store_in_tx(s) && store_data_version(s, &w->in_tx);
 	if (w->seen >= 0 && w->in_tx_ok && w->version_ok && w->in_tx == w->version)
 		return 0;
-	if ((ret = token_revocations(s, &n, err))) {
+	if ((ret = token_revocations(s, &n, err)) ||
+	    (n != w->seen && (ret = read_revoked(s, w, err)))) {
 		w->in_tx_ok = 0;
 		return ret;
 	}
 	*changed = n != w->seen;
 	w->seen = n;
 	return 0;
+}
+
+int token_watch_revoked(const struct token_watch *w, int64_t id)
+{
+	size_t lo = 0, hi = w->nrevoked, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (w->revoked[mid] == id)
+			return 1;
+		if (w->revoked[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void token_watch_release(struct token_watch *w)
+{
+	free(w->revoked);
+	*w = (struct token_watch)TOKEN_WATCH_INIT;
 }
 
 void token_watch_ended(struct store *s, struct token_watch *w, int committed)

@@ -79,9 +79,16 @@ int token_revocations(struct store *s, int64_t *n, struct aiv_err *err);
  * A writer that checks for revocations in each of its transactions,
  * without a statement when nothing was committed by another connection
  * since its last transaction (store_data_version; every commit on
- * PostgreSQL).  Start with TOKEN_WATCH_INIT.
+ * PostgreSQL).  Start with TOKEN_WATCH_INIT; token_watch_release frees it.
  *   token_watch_check: inside a transaction; *changed = 1 if the count of
  *     revocations differs from the last check's (always on the first).
+ *     Then the ids of the revoked tokens are read again (kept sorted in
+ *     the watch: 8 bytes per revoked token, read once per revocation).
+ *   token_watch_revoked: whether token `id` was revoked at the last check,
+ *     without a statement.  A request admitted from the token cache
+ *     (token_check_cached) before the writer saw the revocation may be
+ *     committed in a later transaction whose count did not change: the
+ *     writer asks this for every request it commits.
  *   token_watch_ended: right after that transaction's COMMIT (committed 1)
  *     or ROLLBACK (0), on the same handle.
  *   token_watch_pass: instead of token_watch_check in a transaction of
@@ -94,12 +101,16 @@ struct token_watch {
 	int version_ok;   /* version is set, and no other commit was missed before it */
 	uint64_t in_tx;   /* store_data_version at the check */
 	int in_tx_ok;
+	int64_t *revoked; /* ids of the revoked tokens at the last check, ascending */
+	size_t nrevoked;
 };
-#define TOKEN_WATCH_INIT { -1, 0, 0, 0, 0 }
+#define TOKEN_WATCH_INIT { -1, 0, 0, 0, 0, NULL, 0 }
 int token_watch_check(struct store *s, struct token_watch *w, int *changed,
 		      struct aiv_err *err);
+int token_watch_revoked(const struct token_watch *w, int64_t id);
 void token_watch_ended(struct store *s, struct token_watch *w, int committed);
 void token_watch_pass(struct store *s, struct token_watch *w);
+void token_watch_release(struct token_watch *w);
 /* *active = 1 if token `id` exists and is not revoked. */
 int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
 /*

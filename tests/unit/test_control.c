@@ -573,6 +573,104 @@ static void test_commit_hook(void **state)
 	json_decref(c);
 }
 
+/*
+ * control_commit_with's at_start hook (the HTTP writer's revocation check,
+ * src/http/api_control.c: check_revocations): it runs first in the
+ * transaction.  Failing, it rolls the batch back: the error is returned, no
+ * decision row and no ledger entry.  Setting v[i] to NULL leaves request i
+ * out (a revoked token's): only the others are recorded, and outs[i] stays
+ * empty.
+ */
+static int start_calls, start_in_tx;
+
+static int start_fail(struct store *s, void *data, struct control_pending **v, size_t n,
+		      struct aiv_err *err)
+{
+	(void)data;
+	(void)v;
+	(void)n;
+	start_calls++;
+	start_in_tx = store_in_tx(s);
+	return aiv_fail(err, AIV_EPERM, "token was revoked");
+}
+
+static int start_drop_second(struct store *s, void *data, struct control_pending **v, size_t n,
+			     struct aiv_err *err)
+{
+	struct control_pending **dropped = data;
+
+	(void)err;
+	start_calls++;
+	start_in_tx = store_in_tx(s);
+	assert_int_equal(n, 2);
+	*dropped = v[1];
+	v[1] = NULL;
+	return 0;
+}
+
+static void test_commit_at_start(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng = NULL;
+	struct control_pending *v[2] = { NULL, NULL }, *dropped = NULL;
+	struct control_request req;
+	struct control_decision outs[2];
+	struct aiv_err errs[2], err = AIV_ERR_INIT;
+	struct control_commit_hook fail = { NULL, NULL, start_fail, NULL };
+	struct control_commit_hook drop = { NULL, NULL, start_drop_second, &dropped };
+	struct control_log_records log = { NULL, 0 };
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
+	int64_t ledger0 = -1, ledger1 = -1;
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = c;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(control_evaluate(eng, &req, &v[i], &err), 0);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM ledger", &ledger0, &err), 0);
+
+	/* it fails: its error, nothing recorded, nothing chained, no transaction left */
+	start_calls = start_in_tx = 0;
+	assert_int_equal(control_commit_with(f->s, eng, "t", v, 2, outs, errs, &fail, &err),
+			 AIV_EPERM);
+	assert_string_equal(err.msg, "token was revoked");
+	assert_int_equal(start_calls, 1);
+	assert_true(start_in_tx);
+	assert_false(store_in_tx(f->s));
+	assert_int_equal(control_log_list(f->s, &log, &err), 0);
+	assert_int_equal(log.n, 0);
+	control_log_records_release(&log);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM ledger", &ledger1, &err), 0);
+	assert_int_equal(ledger1, ledger0);
+
+	/* it leaves v[1] out: only v[0] is recorded */
+	start_calls = start_in_tx = 0;
+	aiv_err_clear(&err);
+	assert_int_equal(control_commit_with(f->s, eng, "t", v, 2, outs, errs, &drop, &err), 0);
+	assert_int_equal(start_calls, 1);
+	assert_true(start_in_tx);
+	assert_non_null(dropped);
+	assert_null(v[1]);
+	assert_true(outs[0].decision_id[0]);
+	assert_false(outs[1].decision_id[0]);
+	assert_int_equal(control_log_list(f->s, &log, &err), 0);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.v[0].id, outs[0].decision_id);
+	control_log_records_release(&log);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log", &ledger1,
+					 &err), 0);
+	assert_int_equal(ledger1, 1);
+	control_decision_release(&outs[0]);
+	control_pending_free(v[0]);
+	control_pending_free(dropped);
+	control_engine_free(eng);
+	json_decref(c);
+}
+
 static void test_commit_reevaluates(void **state)
 {
 	struct fixture *f = *state;
@@ -846,6 +944,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readiness_next_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_digest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_not_utf8, setup, teardown),

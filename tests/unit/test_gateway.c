@@ -345,7 +345,8 @@ static void test_stdio_several_in_flight(void **state)
  * api_control.c): counted in statements, not timed.  A transaction of the
  * watching handle after only its own commits runs no statement for it;
  * a commit by another connection (a revocation or not) makes the next
- * check read the count, and a revocation reports a change.  Before, every
+ * check read the count, and a revocation reports a change and reads the
+ * revoked ids, which later checks keep without a statement.  Before, every
  * decision commit read the count (one statement each).
  */
 static int64_t watch_tx(struct store *s, struct token_watch *w, int *changed, int commit)
@@ -375,13 +376,19 @@ static void test_revocation_watch(void **state)
 	struct token_watch w = TOKEN_WATCH_INIT;
 	struct store *other = NULL;
 	char *db = xstrfmt("%s/ws.db", f->dir), *secret = NULL;
+	struct token_info info;
 	uint64_t v1 = 0, v2 = 0;
+	int64_t k1, k2;
 	int changed = -1, i;
 
 	assert_int_equal(store_open(&other, db, 0, &err), 0);
 	assert_int_equal(token_create(other, "test", "k1", ROLE_AGENT, "bot", &secret, &err), 0);
+	assert_int_equal(token_check(other, secret, &info, &err), 0);
+	k1 = info.id;
 	free(secret);
 	assert_int_equal(token_create(other, "test", "k2", ROLE_AGENT, "bot", &secret, &err), 0);
+	assert_int_equal(token_check(other, secret, &info, &err), 0);
+	k2 = info.id;
 	free(secret);
 
 	/* SQLite tells without a statement */
@@ -389,20 +396,31 @@ static void test_revocation_watch(void **state)
 	assert_int_equal(store_data_version(f->s, &v1), 1);
 	store_rollback(f->s);
 
-	/* the first check reads the count */
-	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	/* the first check reads the count, and the revoked ids (none) */
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 2);
 	assert_int_equal(changed, 1);
+	assert_int_equal(w.nrevoked, 0);
+	assert_false(token_watch_revoked(&w, k1));
 	/* after the handle's own commits alone: no statement, no change */
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(watch_tx(f->s, &w, &changed, 1), 0);
 		assert_int_equal(changed, 0);
 	}
-	/* another connection revokes a token: read, and changed */
+	/* another connection revokes a token: the count and the ids read, changed */
 	assert_int_equal(token_revoke(other, "test", "k1", &err), 0);
-	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 2);
 	assert_int_equal(changed, 1);
+	assert_true(token_watch_revoked(&w, k1));
+	assert_false(token_watch_revoked(&w, k2));
+	/*
+	 * the next transactions: no statement, no change, and k1 still known
+	 * revoked (a request admitted from a token cache before the writer saw
+	 * the revocation may reach one of them)
+	 */
 	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 0);
 	assert_int_equal(changed, 0);
+	assert_true(token_watch_revoked(&w, k1));
+	assert_false(token_watch_revoked(&w, 0));
 	/* another connection commits something else: read, unchanged */
 	assert_int_equal(token_create(other, "test", "k3", ROLE_AGENT, "bot", &secret, &err), 0);
 	free(secret);
@@ -426,8 +444,15 @@ static void test_revocation_watch(void **state)
 	assert_int_equal(store_exec(f->s, "UPDATE tokens SET name = name", &err), 0);
 	assert_int_equal(store_commit(f->s, &err), 0);
 	token_watch_ended(f->s, &w, 1);
-	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 1);
+	assert_int_equal(watch_tx(f->s, &w, &changed, 1), 2);
 	assert_int_equal(changed, 1);
+	assert_int_equal(w.nrevoked, 2);
+	assert_true(token_watch_revoked(&w, k1));
+	assert_true(token_watch_revoked(&w, k2));
+	assert_false(token_watch_revoked(&w, k2 + 1));
+	token_watch_release(&w);
+	assert_null(w.revoked);
+	assert_int_equal(w.seen, -1);
 
 	assert_int_equal(store_begin(f->s, &err), 0);
 	assert_int_equal(store_data_version(f->s, &v2), 1);

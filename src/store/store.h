@@ -109,7 +109,9 @@ int store_open(struct store **out, const char *uri, unsigned flags,
  * PostgreSQL), then "aivalue: store: M round trips": the waits for the
  * server among them (fewer where statements went together: store_step_commit,
  * store_run_many; the same as N on SQLite).  Tests count statements and
- * round trips with it (t9086, t9088, t9089).
+ * round trips with it (t9086, t9088, t9089).  AIVALUE_STORE_STATS=sql adds
+ * "aivalue: store: K runs: SQL" for each prepared statement that ran (t9089
+ * leaves out the token and kept-value reads that a 1 s limit repeats).
  */
 void store_close(struct store *s);
 /* The statements this handle ran so far, as AIVALUE_STORE_STATS counts them. */

@@ -657,6 +657,7 @@ static struct {
 	int refused;        /* the trigger cannot be installed: never a stamp */
 	int started;        /* the listener thread runs (it alone connects and frees c) */
 	int dead;           /* c lost or standing down: no stamp; the thread frees it */
+	int resting;        /* dead by a stand-down (drain_locked), not a loss: not "lost" */
 	int64_t next_try;   /* mono ms: no connect attempt before */
 	int64_t burst_at;   /* mono ms: the start of the second notifications are counted in */
 	unsigned burst;     /* notifications since burst_at */
@@ -773,6 +774,7 @@ static int drain_locked(void)
 	if (now - lis.burst_at >= 1000) {
 		if (lis.burst > PG_LISTEN_MAX_PER_S * (now - lis.burst_at) / 1000) {
 			lis.dead = 1; /* a write load: stand down */
+			lis.resting = 1;
 			lis.next_try = now + PG_LISTEN_REST_MS;
 		}
 		lis.burst = 0;
@@ -780,6 +782,7 @@ static int drain_locked(void)
 	}
 	if (!ok || PQstatus(lis.c) != CONNECTION_OK || lis.lost) {
 		lis.dead = 1;
+		lis.resting = 0; /* lost as well: say so, and try again in a second */
 		lis.next_try = now + PG_LISTEN_RETRY_MS;
 	}
 	if (lis.dead)
@@ -836,12 +839,18 @@ static void *listener_main(void *arg)
 		if (!lis.dead)
 			(void)drain_locked();
 		if (lis.dead) {
-			if (lis.next_try - mono_ms() < PG_LISTEN_REST_MS)
+			/*
+			 * told by the flag drain_locked set, not by how far
+			 * next_try is: a moment's preemption between its clock
+			 * read and here made a stand-down look like a loss
+			 */
+			if (!lis.resting)
 				fprintf(stderr, "aivalue: the listening connection was lost; kept "
 					"pages check the database until it is back\n");
 			PQfinish(lis.c);
 			lis.c = NULL;
 			lis.dead = 0;
+			lis.resting = 0;
 			stamp_bump();
 		}
 		pthread_mutex_unlock(&lis.mu);

@@ -46,13 +46,24 @@ static void state_key(const struct http_request *req, int64_t now, char key[EVID
 		key[0] = '\0';
 }
 
-int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body)
-{
+/*
+ * The key and time read before a miss's draw (pages_send_kept), which its
+ * put files the body under: a key read after the draw could be a later
+ * state's (another process wrote while the page was drawn), and the old
+ * body filed under it would be served until the TTL.  Per thread: a
+ * worker draws one page at a time.
+ */
+static _Thread_local struct {
+	const struct http_request *req;
+	const char *page;
 	char key[EVIDENCE_KEY_LEN];
-	int64_t now = time_now_us();
+	int64_t now;
+} drawing;
+
+static int cache_get(const char *key, int64_t now, const char *page, struct strbuf *body)
+{
 	size_t i;
 
-	state_key(req, now, key);
 	if (!key[0])
 		return 0;
 	pthread_mutex_lock(&bodies.mu);
@@ -72,14 +83,23 @@ int pages_cache_get(const struct http_request *req, const char *page, struct str
 	return 0;
 }
 
-void pages_cache_put(const struct http_request *req, const char *page, const char *html)
+int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body)
 {
 	char key[EVIDENCE_KEY_LEN];
 	int64_t now = time_now_us();
-	size_t i, victim = 0;
 
 	state_key(req, now, key);
-	if (!key[0])
+	return cache_get(key, now, page, body);
+}
+
+void pages_cache_put(const struct http_request *req, const char *page, const char *html)
+{
+	const char *key = drawing.key;
+	int64_t now = drawing.now;
+	size_t i, victim = 0;
+
+	/* only the page pages_send_kept is drawing, under the key read before */
+	if (drawing.req != req || !drawing.page || strcmp(drawing.page, page) || !key[0])
 		return;
 	pthread_mutex_lock(&bodies.mu);
 	for (i = 0; i < BODIES; i++) {
@@ -98,7 +118,7 @@ void pages_cache_put(const struct http_request *req, const char *page, const cha
 	free(bodies.slot[victim].html);
 	bodies.slot[victim].page = xstrdup(page);
 	bodies.slot[victim].html = xstrdup(html);
-	memcpy(bodies.slot[victim].key, key, sizeof(key));
+	memcpy(bodies.slot[victim].key, key, EVIDENCE_KEY_LEN);
 	bodies.slot[victim].born = now;
 	bodies.slot[victim].used = ++bodies.clock;
 	bodies.stored++;
@@ -114,10 +134,18 @@ void pages_send_kept(struct http_request *req, struct http_response *res, const 
 {
 	struct strbuf m = STRBUF_INIT;
 
-	if (pages_cache_get(req, page, &m))
+	/* the state key is read once, before the draw: its put files under it */
+	drawing.now = time_now_us();
+	state_key(req, drawing.now, drawing.key);
+	if (cache_get(drawing.key, drawing.now, page, &m)) {
 		http_page_send(req, res, 200, title, current, m.buf);
-	else
+	} else {
+		drawing.req = req;
+		drawing.page = page;
 		draw(req, res, page);
+	}
+	drawing.req = NULL;
+	drawing.page = NULL;
 	strbuf_release(&m);
 }
 

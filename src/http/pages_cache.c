@@ -9,8 +9,9 @@
  * signed-in user, the navigation) is drawn for each request.  The list of
  * logs (/logs) and the stale marks (/stale) are kept too: they are cheap,
  * but on PostgreSQL each read is a round trip, and the key needs none (a
- * kept ledger head); they have slots of their own, so that they never
- * take one of the costly pages'.
+ * kept ledger head).  Every page shares the BODIES slots, least recently
+ * used first (a page's older state gives its slot back first); the heap
+ * is trimmed after a costly page's draw only.
  */
 #include "aiv.h"
 
@@ -22,7 +23,7 @@
 #include "core/timeutil.h"
 #include "pages.h"
 
-#define BODIES 10 /* 8 + /logs and /stale */
+#define BODIES 10 /* shared by every kept page, /logs and /stale included */
 
 static struct {
 	pthread_mutex_t mu;
@@ -92,6 +93,12 @@ int pages_cache_get(const struct http_request *req, const char *page, struct str
 	return cache_get(key, now, page, body);
 }
 
+/* The pages kept for their round trips, not for their cost (the header). */
+static int cheap_page(const char *page)
+{
+	return !strcmp(page, "/logs") || !strcmp(page, "/stale") || !strncmp(page, "/stale?", 7);
+}
+
 void pages_cache_put(const struct http_request *req, const char *page, const char *html)
 {
 	const char *key = drawing.key;
@@ -123,10 +130,12 @@ void pages_cache_put(const struct http_request *req, const char *page, const cha
 	bodies.slot[victim].used = ++bodies.clock;
 	bodies.stored++;
 	pthread_mutex_unlock(&bodies.mu);
-	/* a kept body was drawn from every usage event, journey or log
+	/* a costly body was drawn from every usage event, journey or log
 	 * event, now freed: give the memory back before another thread's
-	 * page draws its own */
-	xheap_trim();
+	 * page draws its own.  Not after the cheap ones (/logs, /stale):
+	 * malloc_trim walks the whole heap for the little they freed */
+	if (!cheap_page(page))
+		xheap_trim();
 }
 
 void pages_send_kept(struct http_request *req, struct http_response *res, const char *page,

@@ -681,12 +681,28 @@ static struct {
 	uint64_t clock;
 	const char *sql[4]; /* store_memo_sql's */
 	size_t nsql;
-} memos = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	int64_t max_ms;     /* the age limit: STORE_MEMO_MAX_MS, or $AIVALUE_MEMO_MAX_MS; 0: none */
+} memos = { .mu = PTHREAD_MUTEX_INITIALIZER, .max_ms = STORE_MEMO_MAX_MS };
 
 void store_memo_enable(void)
 {
+	const char *v = getenv("AIVALUE_MEMO_MAX_MS");
+	int64_t max_ms = STORE_MEMO_MAX_MS;
+
+	if (v && *v) {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+
+		if (*end || n < 0)
+			fprintf(stderr, "aivalue: AIVALUE_MEMO_MAX_MS=%s is not a number of "
+				"milliseconds (0 or more); the limit stays %d ms\n", v,
+				STORE_MEMO_MAX_MS);
+		else
+			max_ms = n;
+	}
 	pthread_mutex_lock(&memos.mu);
 	memos.enabled = 1;
+	memos.max_ms = max_ms;
 	pthread_mutex_unlock(&memos.mu);
 }
 
@@ -724,7 +740,8 @@ int store_memo_get(struct store *s, const char *key, char *val, size_t n, uint64
 	for (i = 0; i < MEMOS; i++) {
 		struct memo *m = &memos.m[i];
 		if (m->key && m->stamp == cur && !strcmp(m->key, key) && !strcmp(m->uri, s->uri) &&
-		    now >= m->at_ms && now - m->at_ms < STORE_MEMO_MAX_MS && strlen(m->val) < n) {
+		    now >= m->at_ms && (!memos.max_ms || now - m->at_ms < memos.max_ms) &&
+		    strlen(m->val) < n) {
 			memcpy(val, m->val, strlen(m->val) + 1);
 			m->used = ++memos.clock;
 			hit = 1;

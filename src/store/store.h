@@ -305,6 +305,9 @@ int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
  *     transaction (a writer reads under its lock).  key: any text,
  *     e.g. the statement's.
  *   store_memo_put: keep val for key under stamp (nothing when stamp is 0).
+ * $AIVALUE_MEMO_MAX_MS, read by store_memo_enable, sets the age limit in
+ * ms (0: none, a memo lasts until the stamp moves): for tests that count
+ * statements, whose counts must not depend on how fast requests come (t9090).
  */
 #define STORE_MEMO_MAX_MS 1000
 void store_memo_enable(void);

@@ -321,7 +321,7 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 			      "from the cache (hit), started (miss) and finished into it (stored).", &pc);
 		pages_cache_stats(&pc);
 		cache_counter(b, "aivalue_page_cache_total", "Page bodies (/adoption, /journeys, "
-			      "/logs, /logs/NAME, /value) served from the kept ones (hit), drawn (miss) and kept "
+			      "/logs, /logs/NAME, /stale, /value) served from the kept ones (hit), drawn (miss) and kept "
 			      "(stored).", &pc);
 		metric_summary_cache_stats(&pc);
 		cache_counter(b, "aivalue_metric_summary_cache_total", "Metric summaries (the "

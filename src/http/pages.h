@@ -40,7 +40,9 @@ void pages_metric_figure(struct strbuf *sb, const struct metric_summary *s);
  * The body HTML of a page that reads every usage event, journey or log
  * event, kept per store state (the evidence cache key) and `page` (path
  * and query) for the evidence cache's time-to-live (pages_cache.c).
- * get: 1 and the body appended to *body, or 0; put: keep a 200 body.
+ * get: 1 and the body appended to *body, or 0; put: keep a 200 body,
+ * only from the draw pages_send_kept runs, under the key it read before
+ * the draw (a later key could be a state the body does not show).
  */
 int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body);
 void pages_cache_put(const struct http_request *req, const char *page, const char *html);

@@ -9,8 +9,9 @@
  * signed-in user, the navigation) is drawn for each request.  The list of
  * logs (/logs) and the stale marks (/stale) are kept too: they are cheap,
  * but on PostgreSQL each read is a round trip, and the key needs none (a
- * kept ledger head); they have slots of their own, so that they never
- * take one of the costly pages'.
+ * kept ledger head).  Every page shares the BODIES slots, least recently
+ * used first (a page's older state gives its slot back first); the heap
+ * is trimmed after a costly page's draw only.
  */
 #include "aiv.h"
 
@@ -22,7 +23,7 @@
 #include "core/timeutil.h"
 #include "pages.h"
 
-#define BODIES 10 /* 8 + /logs and /stale */
+#define BODIES 10 /* shared by every kept page, /logs and /stale included */
 
 static struct {
 	pthread_mutex_t mu;
@@ -46,13 +47,24 @@ static void state_key(const struct http_request *req, int64_t now, char key[EVID
 		key[0] = '\0';
 }
 
-int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body)
-{
+/*
+ * The key and time read before a miss's draw (pages_send_kept), which its
+ * put files the body under: a key read after the draw could be a later
+ * state's (another process wrote while the page was drawn), and the old
+ * body filed under it would be served until the TTL.  Per thread: a
+ * worker draws one page at a time.
+ */
+static _Thread_local struct {
+	const struct http_request *req;
+	const char *page;
 	char key[EVIDENCE_KEY_LEN];
-	int64_t now = time_now_us();
+	int64_t now;
+} drawing;
+
+static int cache_get(const char *key, int64_t now, const char *page, struct strbuf *body)
+{
 	size_t i;
 
-	state_key(req, now, key);
 	if (!key[0])
 		return 0;
 	pthread_mutex_lock(&bodies.mu);
@@ -72,14 +84,29 @@ int pages_cache_get(const struct http_request *req, const char *page, struct str
 	return 0;
 }
 
-void pages_cache_put(const struct http_request *req, const char *page, const char *html)
+int pages_cache_get(const struct http_request *req, const char *page, struct strbuf *body)
 {
 	char key[EVIDENCE_KEY_LEN];
 	int64_t now = time_now_us();
-	size_t i, victim = 0;
 
 	state_key(req, now, key);
-	if (!key[0])
+	return cache_get(key, now, page, body);
+}
+
+/* The pages kept for their round trips, not for their cost (the header). */
+static int cheap_page(const char *page)
+{
+	return !strcmp(page, "/logs") || !strcmp(page, "/stale") || !strncmp(page, "/stale?", 7);
+}
+
+void pages_cache_put(const struct http_request *req, const char *page, const char *html)
+{
+	const char *key = drawing.key;
+	int64_t now = drawing.now;
+	size_t i, victim = 0;
+
+	/* only the page pages_send_kept is drawing, under the key read before */
+	if (drawing.req != req || !drawing.page || strcmp(drawing.page, page) || !key[0])
 		return;
 	pthread_mutex_lock(&bodies.mu);
 	for (i = 0; i < BODIES; i++) {
@@ -98,15 +125,17 @@ void pages_cache_put(const struct http_request *req, const char *page, const cha
 	free(bodies.slot[victim].html);
 	bodies.slot[victim].page = xstrdup(page);
 	bodies.slot[victim].html = xstrdup(html);
-	memcpy(bodies.slot[victim].key, key, sizeof(key));
+	memcpy(bodies.slot[victim].key, key, EVIDENCE_KEY_LEN);
 	bodies.slot[victim].born = now;
 	bodies.slot[victim].used = ++bodies.clock;
 	bodies.stored++;
 	pthread_mutex_unlock(&bodies.mu);
-	/* a kept body was drawn from every usage event, journey or log
+	/* a costly body was drawn from every usage event, journey or log
 	 * event, now freed: give the memory back before another thread's
-	 * page draws its own */
-	xheap_trim();
+	 * page draws its own.  Not after the cheap ones (/logs, /stale):
+	 * malloc_trim walks the whole heap for the little they freed */
+	if (!cheap_page(page))
+		xheap_trim();
 }
 
 void pages_send_kept(struct http_request *req, struct http_response *res, const char *page,
@@ -114,10 +143,18 @@ void pages_send_kept(struct http_request *req, struct http_response *res, const 
 {
 	struct strbuf m = STRBUF_INIT;
 
-	if (pages_cache_get(req, page, &m))
+	/* the state key is read once, before the draw: its put files under it */
+	drawing.now = time_now_us();
+	state_key(req, drawing.now, drawing.key);
+	if (cache_get(drawing.key, drawing.now, page, &m)) {
 		http_page_send(req, res, 200, title, current, m.buf);
-	else
+	} else {
+		drawing.req = req;
+		drawing.page = page;
 		draw(req, res, page);
+	}
+	drawing.req = NULL;
+	drawing.page = NULL;
 	strbuf_release(&m);
 }
 

@@ -137,6 +137,7 @@ struct pg_stmt {
 	PGresult *res;
 	int row, nrows;     /* row: current row, -1 before the first step */
 	int ran;
+	PGresult *failed;   /* its error in store_run_many's pipeline, reported at its step */
 	/* decoded bytea of the current row, per column (NULL: not yet) */
 	unsigned char **dec;
 	size_t *declen;
@@ -657,6 +658,7 @@ static struct {
 	int refused;        /* the trigger cannot be installed: never a stamp */
 	int started;        /* the listener thread runs (it alone connects and frees c) */
 	int dead;           /* c lost or standing down: no stamp; the thread frees it */
+	int resting;        /* dead by a stand-down (drain_locked), not a loss: not "lost" */
 	int64_t next_try;   /* mono ms: no connect attempt before */
 	int64_t burst_at;   /* mono ms: the start of the second notifications are counted in */
 	unsigned burst;     /* notifications since burst_at */
@@ -773,6 +775,7 @@ static int drain_locked(void)
 	if (now - lis.burst_at >= 1000) {
 		if (lis.burst > PG_LISTEN_MAX_PER_S * (now - lis.burst_at) / 1000) {
 			lis.dead = 1; /* a write load: stand down */
+			lis.resting = 1;
 			lis.next_try = now + PG_LISTEN_REST_MS;
 		}
 		lis.burst = 0;
@@ -780,6 +783,7 @@ static int drain_locked(void)
 	}
 	if (!ok || PQstatus(lis.c) != CONNECTION_OK || lis.lost) {
 		lis.dead = 1;
+		lis.resting = 0; /* lost as well: say so, and try again in a second */
 		lis.next_try = now + PG_LISTEN_RETRY_MS;
 	}
 	if (lis.dead)
@@ -836,12 +840,18 @@ static void *listener_main(void *arg)
 		if (!lis.dead)
 			(void)drain_locked();
 		if (lis.dead) {
-			if (lis.next_try - mono_ms() < PG_LISTEN_REST_MS)
+			/*
+			 * told by the flag drain_locked set, not by how far
+			 * next_try is: a moment's preemption between its clock
+			 * read and here made a stand-down look like a loss
+			 */
+			if (!lis.resting)
 				fprintf(stderr, "aivalue: the listening connection was lost; kept "
 					"pages check the database until it is back\n");
 			PQfinish(lis.c);
 			lis.c = NULL;
 			lis.dead = 0;
+			lis.resting = 0;
 			stamp_bump();
 		}
 		pthread_mutex_unlock(&lis.mu);
@@ -981,6 +991,9 @@ static void clear_result(struct pg_stmt *ps)
 	if (ps->res)
 		PQclear(ps->res);
 	ps->res = NULL;
+	if (ps->failed)
+		PQclear(ps->failed);
+	ps->failed = NULL;
 	ps->row = -1;
 	ps->nrows = 0;
 }
@@ -1218,6 +1231,14 @@ static int pg_step(void *conn, void *stmt, struct aiv_err *err)
 	int ret;
 	PGresult *r;
 
+	if (ps->failed) {
+		/* it failed in store_run_many's pipeline: that error, not a second run */
+		r = ps->failed;
+		ps->failed = NULL;
+		ret = fail_res(pc, r, err, "step");
+		PQclear(r);
+		return ret;
+	}
 	if (ps->ran) {
 		clear_row(ps);
 		if (ps->row + 1 < ps->nrows) {
@@ -1380,9 +1401,12 @@ static void hold_rows(struct pg_stmt *ps, PGresult *r)
 /*
  * store_run_many: the n bound reads sent in one pipeline with one Sync,
  * each one's rows held for its steps (ran[i] = 1).  A statement that
- * fails, or that the server skipped after another's failure, is left
- * unrun (ran[i] = 0): its first step runs it alone and reports its error
- * where the caller expects one.  In a transaction (where a failed read
+ * fails keeps its error, which its first step reports (ran[i] = 1 too):
+ * run again alone, a read blocked on a lock would wait a second time
+ * before its 503.  Those the server skipped after the failure (the
+ * pipeline aborted) are left unrun (ran[i] = 0): each runs alone at its
+ * step.  A lost connection leaves every failed one unrun: its step
+ * reconnects and runs it.  In a transaction (where a failed read
  * would abort it), or when something goes wrong before the sending (a
  * server away, a statement that does not prepare), all are left unrun.  Returns the round trips made: 1, or 0 when nothing ran.
  */
@@ -1427,8 +1451,12 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && !strncmp(PQcmdStatus(r), "SELECT", 6)) {
 			hold_rows(ps, r);
 			ran[i] = 1;
+		} else if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
+			clear_result(ps);
+			ps->failed = r; /* its step reports it */
+			ran[i] = 1;
 		} else {
-			PQclear(r);
+			PQclear(r); /* skipped (PGRES_PIPELINE_ABORTED), or not a read */
 		}
 		while ((r = PQgetResult(pc->c)))
 			PQclear(r);
@@ -1451,6 +1479,18 @@ static int pg_run_many(void *conn, void **stmts, size_t n, int *ran)
 			}
 		(void)reconnect(pc, &ignore);
 		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct pg_stmt *ps = stmts[i];
+		const char *state = ps->failed ?
+			PQresultErrorField(ps->failed, PG_DIAG_SQLSTATE) : NULL;
+
+		/* the session is gone: its step reconnects and runs it, as before */
+		if (ps->failed && (PQstatus(pc->c) != CONNECTION_OK || !state ||
+				   !strncmp(state, "08", 2) || !strncmp(state, "57P0", 4))) {
+			clear_result(ps);
+			ran[i] = 0;
+		}
 	}
 	return 1;
 }

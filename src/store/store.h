@@ -109,7 +109,9 @@ int store_open(struct store **out, const char *uri, unsigned flags,
  * PostgreSQL), then "aivalue: store: M round trips": the waits for the
  * server among them (fewer where statements went together: store_step_commit,
  * store_run_many; the same as N on SQLite).  Tests count statements and
- * round trips with it (t9086, t9088, t9089).
+ * round trips with it (t9086, t9088, t9089).  AIVALUE_STORE_STATS=sql adds
+ * "aivalue: store: K runs: SQL" for each prepared statement that ran (t9089
+ * leaves out the token and kept-value reads that a 1 s limit repeats).
  */
 void store_close(struct store *s);
 /* The statements this handle ran so far, as AIVALUE_STORE_STATS counts them. */
@@ -303,6 +305,9 @@ int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
  *     transaction (a writer reads under its lock).  key: any text,
  *     e.g. the statement's.
  *   store_memo_put: keep val for key under stamp (nothing when stamp is 0).
+ * $AIVALUE_MEMO_MAX_MS, read by store_memo_enable, sets the age limit in
+ * ms (0: none, a memo lasts until the stamp moves): for tests that count
+ * statements, whose counts must not depend on how fast requests come (t9090).
  */
 #define STORE_MEMO_MAX_MS 1000
 void store_memo_enable(void);

@@ -91,7 +91,7 @@ test_expect_success 'the list of logs is kept; an import draws it afresh' '
 # ledgered write (a merge, a review, an apply); the review of the small
 # demo's one stale item draws it afresh, empty (waited for, as above)
 stale_shows() { get /stale >s.html && grep -q "$1" s.html; }
-test_expect_success 'the stale marks page is kept' '
+test_expect_success 'the stale marks page is kept, and /metrics says so' '
 	start_server --no-warm &&
 	h0=$(pc hit) && m0=$(pc miss) &&
 	get /stale >s1.html &&
@@ -99,6 +99,9 @@ test_expect_success 'the stale marks page is kept' '
 	test_cmp s1.html s2.html &&
 	test_grep "Stale items by owner" s2.html &&
 	test "$(pc hit)" = $((h0 + 1)) && test "$(pc miss)" = $((m0 + 1)) &&
+	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" >m.txt &&
+	grep "^# HELP aivalue_page_cache_total " m.txt >help.txt &&
+	test_grep "/stale" help.txt &&
 	art=$(sed -n "s/.*<code>aivalue change review \([^ ]*\) --as .*/\1/p" s2.html) &&
 	team=$(sed -n "s/.*<section class=\"card owner\"><h2>\([^ ]*\) .*/\1/p" s2.html) &&
 	who=$(test_sql "SELECT min(name) FROM people WHERE team = '\''$team'\''") &&

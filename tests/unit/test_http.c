@@ -2,7 +2,8 @@
  * test_http.c - the route layer without a socket: matching, the OpenAPI
  * document generated from the tables (every API route documented, every
  * documented operation routed, x-roles equal to the table), deny by
- * default, the cookie accepted only for GET/HEAD, listen addresses.
+ * default, the cookie accepted only for GET/HEAD, listen addresses; a
+ * kept page filed under the store state read before its draw.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,11 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+#include "assess/evidence.h"
+#include "http/pages.h"
 #include "http/routes.h"
+#include "ledger/ledger.h"
 #include "http/server.h"
 #include "org/tokens.h"
 #include "cli/cmd.h"
@@ -371,6 +376,84 @@ static void test_errors(void **state)
 	assert_int_equal(http_status_for(AIV_EIO), 500);
 }
 
+/*
+ * A page drawn while another writer commits (the draw appends a ledger
+ * entry, as another process's write between the key's read and the put
+ * would): its body shows the state before, so it must be filed under the
+ * key read before the draw and never be served for the state after.
+ * Before the fix, pages_cache_put read the key after the draw and the
+ * next visit got the old body.
+ */
+static int draws;
+
+static void append_entry(struct store *s)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *p = json_object();
+
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(ledger_append(s, "test", "test.touch", "test", p, NULL, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	json_decref(p);
+}
+
+static void draw_while_written(struct http_request *req, struct http_response *res,
+			       const char *page)
+{
+	(void)res;
+	draws++;
+	append_entry(req->store); /* "another process" commits during the draw */
+	pages_cache_put(req, page, "<p>drawn before the write</p>");
+}
+
+static void draw_still(struct http_request *req, struct http_response *res, const char *page)
+{
+	(void)res;
+	draws++;
+	pages_cache_put(req, page, "<p>drawn after the write</p>");
+}
+
+static void test_kept_page_pre_draw_key(void **state)
+{
+	char *dir = unit_tmpdir(), path[512];
+	struct aiv_err err = AIV_ERR_INIT;
+	struct http_request req;
+	struct http_response res;
+	struct strbuf body = STRBUF_INIT;
+	struct store *s = NULL;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/aivalue.db", dir);
+	if (store_open(&s, path, STORE_CREATE, &err))
+		fail_msg("%s", err.msg);
+	evidence_cache_enable(1);
+	memset(&req, 0, sizeof(req));
+	http_response_init(&res);
+	req.store = s;
+	append_entry(s);
+	draws = 0;
+	pages_send_kept(&req, &res, "/stale", "Stale items", "/changes", draw_while_written);
+	assert_int_equal(draws, 1);
+	/* the state after the write: the body drawn before it is not its */
+	assert_int_equal(pages_cache_get(&req, "/stale", &body), 0);
+	assert_int_equal(body.len, 0);
+	/* drawn again for the new state, kept under it */
+	pages_send_kept(&req, &res, "/stale", "Stale items", "/changes", draw_still);
+	assert_int_equal(draws, 2);
+	assert_int_equal(pages_cache_get(&req, "/stale", &body), 1);
+	assert_string_equal(body.buf, "<p>drawn after the write</p>");
+	/* a put outside pages_send_kept's draw keeps nothing */
+	append_entry(s);
+	pages_cache_put(&req, "/stale", "<p>not drawn by pages_send_kept</p>");
+	strbuf_reset(&body);
+	assert_int_equal(pages_cache_get(&req, "/stale", &body), 0);
+	strbuf_release(&body);
+	http_response_release(&res);
+	store_close(s);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_authenticate),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_kept_page_pre_draw_key),
 	};
 	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);

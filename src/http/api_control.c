@@ -559,7 +559,7 @@ static long thread_nvcsw(void)
 
 static int commit_inline(struct decide_job *job, const void *conn)
 {
-	int idle;
+	int idle, refused;
 
 	if (__atomic_load_n(&dt_inflight, __ATOMIC_ACQUIRE) != 1)
 		return 0; /* others in flight: they share the writer's next transaction */
@@ -582,15 +582,14 @@ static int commit_inline(struct decide_job *job, const void *conn)
 	 */
 	store_begin_wait(c_store, 0);
 	commit_locked(job);
-	if (job->status && store_begin_failed(c_store)) {
-		store_begin_wait(c_store, 1);
-		pthread_mutex_unlock(&c_lock);
+	refused = job->status && store_begin_failed(c_store);
+	store_begin_wait(c_store, 1);
+	pthread_mutex_unlock(&c_lock);
+	if (refused) {
 		job->status = 0;
 		aiv_err_clear(&job->err);
 		return 0;
 	}
-	store_begin_wait(c_store, 1);
-	pthread_mutex_unlock(&c_lock);
 	job->done = 1;
 	return 1;
 }

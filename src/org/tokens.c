@@ -442,21 +442,6 @@ void token_watch_pass(struct store *s, struct token_watch *w)
 		      store_data_version(s, &w->in_tx) && w->in_tx == w->version;
 }
 
-int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err)
-{
-	struct store_stmt *st = store_prepare(s, "SELECT 1 FROM tokens WHERE id = ?"
-					      " AND revoked_at IS NULL", err);
-	int rc;
-
-	*active = 0;
-	if (st)
-		store_bind_int(st, 1, id);
-	if ((rc = store_step_row(st, err)) < 0)
-		return rc;
-	*active = rc;
-	return 0;
-}
-
 int token_agent_has_token(struct store *s, const char *agent, int *has,
 			  struct aiv_err *err)
 {

@@ -111,8 +111,6 @@ int token_watch_revoked(const struct token_watch *w, int64_t id);
 void token_watch_ended(struct store *s, struct token_watch *w, int committed);
 void token_watch_pass(struct store *s, struct token_watch *w);
 void token_watch_release(struct token_watch *w);
-/* *active = 1 if token `id` exists and is not revoked. */
-int token_active(struct store *s, int64_t id, int *active, struct aiv_err *err);
 /*
  * *has = 1 if agent `agent` holds an agent-role token that is not revoked
  * (the identity foundation of a workflow's readiness, control/readiness.c).

@@ -91,6 +91,16 @@ static const struct store_migration control_migrations[] = {
 	  " tool TEXT NOT NULL,"
 	  " decision_id TEXT,"
 	  " UNIQUE(trace_id, span_id));", NULL },
+	/*
+	 * decision_log_pending held every row, so every commit wrote a page of
+	 * it (a WAL frame) though only the rows not yet chained are read by
+	 * it (the flush, the snapshot); `decisions verify` reads a batch's
+	 * rows in seq order.  A commit that chains its rows at once (every
+	 * lone decision, every group commit) no longer touches it.
+	 */
+	{ 21, "decision log: the pending index holds the pending rows alone",
+	  "DROP INDEX decision_log_pending;"
+	  "CREATE INDEX decision_log_pending ON decision_log(seq) WHERE batch_seq IS NULL;", NULL },
 };
 
 const struct store_schema control_tables = {

@@ -447,71 +447,159 @@ static int collect_batch(const struct ledger_row *row, void *data)
 	return 0;
 }
 
+/* One batch's rows as verify reads them: their hash and count. */
+struct verify_batch {
+	struct sha256_ctx hc;
+	int64_t rows;
+	int open;
+};
+
+/* The rows read for batch l->v[i] end: compare them with its entry. */
+static void verify_batch_end(const struct batch_list *l, size_t i, struct verify_batch *vb,
+			     char *problem, size_t problem_len)
+{
+	uint8_t h[SHA256_LEN];
+	char hex[SHA256_HEX];
+
+	if (!vb->open)
+		sha256_init(&vb->hc);
+	sha256_final(&vb->hc, h);
+	hex_encode(h, SHA256_LEN, hex);
+	if (!problem[0] && (strcmp(hex, l->v[i].hash) || vb->rows != l->v[i].count))
+		snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
+			 "rows do not match the batch hash", (long long)l->v[i].seq,
+			 (long long)vb->rows);
+	memset(vb, 0, sizeof(*vb));
+}
+
+/* A row of batch vb: its digest, its record, its line in the batch's hash. */
+static void verify_row(struct store_stmt *st, struct verify_batch *vb, char *problem,
+		       size_t problem_len)
+{
+	char line[128], d[SHA256_HEX];
+	const char *rec = store_col_text(st, 1);
+	int n;
+
+	if (!vb->open) {
+		sha256_init(&vb->hc);
+		vb->open = 1;
+	}
+	sha256_hex(rec, strlen(rec), d);
+	if (!problem[0] && strcmp(d, store_col_text(st, 2)))
+		snprintf(problem, problem_len, "decision-log row %lld: record does "
+			 "not match its digest", (long long)store_col_int(st, 0));
+	if (!problem[0]) { /* a record no list can read hides a decision */
+		json_error_t je;
+		json_t *r = json_loads(rec, 0, &je);
+		if (!json_is_object(r))
+			snprintf(problem, problem_len, "decision-log row %lld: record "
+				 "cannot be read: %s", (long long)store_col_int(st, 0),
+				 r ? "not a JSON object" : je.text);
+		json_decref(r);
+	}
+	n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 0),
+		     store_col_text(st, 2));
+	sha256_update(&vb->hc, line, (size_t)n);
+	vb->rows++;
+}
+
+#define VERIFY_UNORDERED 1
+
+/*
+ * One pass of control_log_verify over the chained rows, read by st
+ * (seq, record, digest, batch_seq) in batch_seq order and, within a
+ * batch, in seq order: each batch entry of l (ascending) gets the rows
+ * whose batch_seq is its seq.  With by_seq, st reads in seq order, which
+ * is batch order in every log that was written by aivalue (rows are
+ * chained oldest first); a batch_seq lower than the one before it ends the
+ * pass with VERIFY_UNORDERED, and the caller reads again grouped by batch.
+ */
+static int verify_pass(struct store_stmt *st, const struct batch_list *l, int by_seq,
+		       int64_t *rows, char *problem, size_t problem_len, struct aiv_err *err)
+{
+	struct verify_batch vb;
+	int64_t prev = INT64_MIN;
+	size_t i = 0;
+	int rc;
+
+	memset(&vb, 0, sizeof(vb));
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t b = store_col_int(st, 3);
+
+		/* a batch_seq stored as text or real (sqlite3) equals no entry's seq */
+		if (store_col_type(st, 3) != STORE_COL_INT)
+			continue;
+		if (b < prev) {
+			rc = VERIFY_UNORDERED;
+			break;
+		}
+		prev = b;
+		while (i < l->n && l->v[i].seq < b)
+			verify_batch_end(l, i++, &vb, problem, problem_len);
+		if (i < l->n && l->v[i].seq == b) {
+			verify_row(st, &vb, problem, problem_len);
+			(*rows)++;
+		}
+		/* else: a row naming no batch entry; no batch reads it */
+	}
+	store_reset(st);
+	if (rc == STORE_DONE)
+		while (i < l->n)
+			verify_batch_end(l, i++, &vb, problem, problem_len);
+	if (vb.open) {
+		uint8_t h[SHA256_LEN];
+		sha256_final(&vb.hc, h);
+	}
+	return rc == STORE_DONE ? 0 : rc == VERIFY_UNORDERED && by_seq ? VERIFY_UNORDERED
+	       : rc < 0 ? rc : aiv_fail(err, AIV_EINTERNAL, "decision log read out of order");
+}
+
 /*
  * The ledger's batch entries come from the ledger layer (ledger_walk);
- * each batch's rows from this layer's own table, by the batch_seq index.
+ * their rows from this layer's own table, in one read of the chained rows
+ * (seq order, so no index on batch_seq is needed: decision_log_pending
+ * holds the pending rows alone, and a commit that chains its rows at once
+ * does not write it).  The verdict is what reading each batch's rows by
+ * batch_seq gives: batches in ledger order, rows in seq order, the first
+ * problem found.
  */
 int control_log_verify(struct store *s, int64_t *rows, int64_t *batches,
 		       char *problem, size_t problem_len, struct aiv_err *err)
 {
 	struct batch_list l = { NULL, 0, 0 };
-	struct store_stmt *st = NULL;
+	struct store_stmt *st;
 	size_t i;
-	int rc = 0, ret;
+	int ret;
 
 	*rows = *batches = 0;
 	problem[0] = '\0';
 	if ((ret = ledger_walk(s, 1, 0, NULL, "decisions.batch", 0, 0, collect_batch, &l, err)))
 		goto out;
-	for (i = 0; i < l.n; i++) {
-		struct sha256_ctx hc;
-		uint8_t h[SHA256_LEN];
-		char hex[SHA256_HEX];
-		int64_t n_in_batch = 0;
-
-		if (!(st = store_prepare(s, "SELECT seq, record, digest FROM decision_log"
-					 " WHERE batch_seq = ? ORDER BY seq", err))) {
+	for (i = 1; i < l.n; i++)
+		if (l.v[i].seq <= l.v[i - 1].seq) {
+			ret = aiv_fail(err, AIV_EINTERNAL, "ledger entries out of order at %lld",
+				       (long long)l.v[i].seq);
+			goto out;
+		}
+	if (!(st = store_prepare(s, "SELECT seq, record, digest, batch_seq FROM decision_log"
+				 " WHERE batch_seq IS NOT NULL ORDER BY seq", err))) {
+		ret = err->code;
+		goto out;
+	}
+	ret = verify_pass(st, &l, 1, rows, problem, problem_len, err);
+	if (ret == VERIFY_UNORDERED) {
+		*rows = 0;
+		problem[0] = '\0';
+		if (!(st = store_prepare(s, "SELECT seq, record, digest, batch_seq FROM decision_log"
+					 " WHERE batch_seq IS NOT NULL ORDER BY batch_seq, seq",
+					 err))) {
 			ret = err->code;
 			goto out;
 		}
-		store_bind_int(st, 1, l.v[i].seq);
-		(*batches)++;
-		sha256_init(&hc);
-		while ((rc = store_step(st, err)) == STORE_ROW) {
-			char line[128], d[SHA256_HEX];
-			const char *rec = store_col_text(st, 1);
-			int n;
-			sha256_hex(rec, strlen(rec), d);
-			if (!problem[0] && strcmp(d, store_col_text(st, 2)))
-				snprintf(problem, problem_len, "decision-log row %lld: record does "
-					 "not match its digest", (long long)store_col_int(st, 0));
-			if (!problem[0]) { /* a record no list can read hides a decision */
-				json_error_t je;
-				json_t *r = json_loads(rec, 0, &je);
-				if (!json_is_object(r))
-					snprintf(problem, problem_len, "decision-log row %lld: record "
-						 "cannot be read: %s", (long long)store_col_int(st, 0),
-						 r ? "not a JSON object" : je.text);
-				json_decref(r);
-			}
-			n = snprintf(line, sizeof(line), "%lld:%s\n", (long long)store_col_int(st, 0),
-				     store_col_text(st, 2));
-			sha256_update(&hc, line, (size_t)n);
-			n_in_batch++;
-			(*rows)++;
-		}
-		store_reset(st);
-		if (rc < 0) {
-			ret = rc;
-			goto out;
-		}
-		sha256_final(&hc, h);
-		hex_encode(h, SHA256_LEN, hex);
-		if (!problem[0] && (strcmp(hex, l.v[i].hash) || n_in_batch != l.v[i].count))
-			snprintf(problem, problem_len, "ledger entry %lld: its %lld decision-log "
-				 "rows do not match the batch hash", (long long)l.v[i].seq,
-				 (long long)n_in_batch);
+		ret = verify_pass(st, &l, 0, rows, problem, problem_len, err);
 	}
+	if (!ret)
+		*batches = (int64_t)l.n;
 out:
 	free(l.v);
 	return ret;

@@ -24,11 +24,11 @@ test_expect_success 'the old workspace opens and its ledger and state verify' '
 	test_grep "^state ok" out
 '
 
-test_expect_success 'opened for writing, the old workspace takes versions 13 to 20 and no other' '
+test_expect_success 'opened for writing, the old workspace takes versions 13 to 21 and no other' '
 	aivalue --db old.db init >out &&
-	test_grep "already initialised (schema 20)" out &&
-	test "$(sqlite3 old.db "SELECT count(*) FROM schema_migrations")" = 19 &&
-	test "$(sqlite3 old.db "SELECT max(version) FROM schema_migrations")" = 20
+	test_grep "already initialised (schema 21)" out &&
+	test "$(sqlite3 old.db "SELECT count(*) FROM schema_migrations")" = 20 &&
+	test "$(sqlite3 old.db "SELECT max(version) FROM schema_migrations")" = 21
 '
 
 test_expect_success 'the old and the new workspace have the same schema text' '
@@ -43,7 +43,7 @@ test_expect_success 'and the same version history, names included' '
 	history_of new.db >new.hist &&
 	test_cmp old.hist new.hist &&
 	test "$(sed -n 1p new.hist)" = "1|ledger, org and tokens" &&
-	test "$(wc -l <new.hist)" -eq 19
+	test "$(wc -l <new.hist)" -eq 20
 '
 
 # Undo versions 11 (org: token expiry, sessions) and 12 (ingest: indexes)
@@ -60,7 +60,7 @@ test_expect_success 'a workspace two versions behind migrates to the same schema
 		DELETE FROM schema_migrations WHERE version IN (11, 12)" &&
 	test "$(sqlite3 behind.db "SELECT max(version) FROM schema_migrations")" = 10 &&
 	aivalue --db behind.db init >out &&
-	test_grep "already initialised (schema 20)" out &&
+	test_grep "already initialised (schema 21)" out &&
 	schema_of behind.db >behind.schema &&
 	test_cmp new.schema behind.schema &&
 	history_of behind.db >behind.hist &&

@@ -930,6 +930,214 @@ static void test_agent_days(void **state)
 	assert_string_equal(sum.owner, "ana");
 }
 
+/* Three decisions in one group commit: one batch of 3 rows. */
+static void decide_three(struct fixture *f, size_t n)
+{
+	struct control_engine *eng;
+	struct control_request reqs[3];
+	struct control_decision outs[3];
+	struct aiv_err errs[3], err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	memset(reqs, 0, sizeof(reqs));
+	for (i = 0; i < n; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+		reqs[i].context = cj;
+	}
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, n, outs, errs, &err), 0);
+	for (i = 0; i < n; i++)
+		control_decision_release(&outs[i]);
+	control_engine_free(eng);
+	json_decref(cj);
+}
+
+/*
+ * `decisions verify` on tampered logs: each tamper (run in a transaction
+ * that is rolled back) gets the verdict main gave before verify stopped
+ * reading a batch's rows by the batch_seq index (it now reads the log in
+ * seq order, and re-reads it grouped by batch when the batches are out of
+ * seq order).  The log: batch A rows 1-3, batch B rows 4-5, batch C row
+ * 6, row 7 pending.  %A, %B, %C in a verdict stand for the batches'
+ * ledger seqs.
+ */
+static void test_log_verify_tampered(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request req;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	char dx[SHA256_HEX], dobj[SHA256_HEX], problem[200];
+	int64_t rows, batches, la, lb, lc, n;
+	char *sql_x, *sql_obj;
+	size_t i;
+	struct {
+		const char *sql;
+		const char *problem;
+		int64_t rows;
+	} cases[] = {
+		{ "SELECT 1", "", 6 },
+		{ "UPDATE decision_log SET record = replace(record, 'allow', 'deny') WHERE seq = 2",
+		  "decision-log row 2: record does not match its digest", 6 },
+		{ NULL /* sql_obj: seq 5 */, "ledger entry %B: its 2 decision-log rows do not match"
+		  " the batch hash", 6 },
+		{ NULL /* sql_x: seq 4 */, "decision-log row 4: record cannot be read: '[' or '{'"
+		  " expected near 'x'", 6 },
+		{ "UPDATE decision_log SET batch_seq = %C WHERE seq = 5",
+		  "ledger entry %B: its 1 decision-log rows do not match the batch hash", 6 },
+		{ "UPDATE decision_log SET batch_seq = %C WHERE seq = 2",
+		  "ledger entry %A: its 2 decision-log rows do not match the batch hash", 6 },
+		{ "DELETE FROM decision_log WHERE seq = 3",
+		  "ledger entry %A: its 2 decision-log rows do not match the batch hash", 5 },
+		{ "UPDATE decision_log SET batch_seq = NULL WHERE seq = 6",
+		  "ledger entry %C: its 0 decision-log rows do not match the batch hash", 5 },
+		{ "UPDATE decision_log SET batch_seq = 1 WHERE seq = 1",
+		  "ledger entry %A: its 2 decision-log rows do not match the batch hash", 5 },
+		{ "UPDATE decision_log SET batch_seq = %A WHERE seq = 7",
+		  "ledger entry %A: its 4 decision-log rows do not match the batch hash", 7 },
+		{ "UPDATE decision_log SET batch_seq = %C WHERE seq = 2;"
+		  "UPDATE decision_log SET record = '{}' WHERE seq = 5",
+		  "ledger entry %A: its 2 decision-log rows do not match the batch hash", 6 },
+		{ "UPDATE decision_log SET batch_seq = %A WHERE seq = 6;"
+		  "UPDATE decision_log SET record = '{}' WHERE seq = 4",
+		  "ledger entry %A: its 4 decision-log rows do not match the batch hash", 6 },
+		{ "UPDATE decision_log SET seq = seq + 100 WHERE seq = 1",
+		  "ledger entry %A: its 3 decision-log rows do not match the batch hash", 6 },
+		{ "UPDATE decision_log SET batch_seq = batch_seq + 0.5 WHERE seq = 4",
+		  "ledger entry %B: its 1 decision-log rows do not match the batch hash", 5 },
+		{ "UPDATE decision_log SET batch_seq = 'x' WHERE seq = 1;"
+		  "UPDATE decision_log SET batch_seq = '%A' WHERE seq = 2",
+		  "ledger entry %A: its 2 decision-log rows do not match the batch hash", 5 },
+	};
+
+	decide_three(f, 3);
+	decide_three(f, 2);
+	decide_three(f, 1);
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	control_engine_set_batch(eng, 3);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = cj;
+	assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
+	control_decision_release(&d);
+	control_engine_free(eng);
+	json_decref(cj);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) * 10 + max(seq) FROM decision_log",
+					 &n, &err), 0);
+	assert_int_equal(n, 77);
+	assert_int_equal(store_query_int(f->s, "SELECT batch_seq FROM decision_log WHERE seq = 1",
+					 &la, &err), 0);
+	assert_int_equal(store_query_int(f->s, "SELECT batch_seq FROM decision_log WHERE seq = 4",
+					 &lb, &err), 0);
+	assert_int_equal(store_query_int(f->s, "SELECT batch_seq FROM decision_log WHERE seq = 6",
+					 &lc, &err), 0);
+	assert_true(1 < la && la < lb && lb < lc);
+	sha256_hex("x", 1, dx);
+	sha256_hex("{}", 2, dobj);
+	sql_obj = xstrfmt("UPDATE decision_log SET record = '{}', digest = '%s' WHERE seq = 5", dobj);
+	sql_x = xstrfmt("UPDATE decision_log SET record = 'x', digest = '%s' WHERE seq = 4", dx);
+	cases[2].sql = sql_obj;
+	cases[3].sql = sql_x;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char sql[400], want[200];
+		const char *c;
+		size_t k = 0;
+
+		/* %A, %B, %C: the batches' ledger seqs */
+		for (c = cases[i].sql, k = 0; *c && k < sizeof(sql) - 24; c++) {
+			if (*c == '%' && c[1] >= 'A' && c[1] <= 'C') {
+				int64_t v = c[1] == 'A' ? la : c[1] == 'B' ? lb : lc;
+				k += (size_t)snprintf(sql + k, sizeof(sql) - k, "%lld", (long long)v);
+				c++;
+			} else {
+				sql[k++] = *c;
+			}
+		}
+		sql[k] = '\0';
+		for (c = cases[i].problem, k = 0; *c && k < sizeof(want) - 24; c++) {
+			if (*c == '%' && c[1] >= 'A' && c[1] <= 'C') {
+				int64_t v = c[1] == 'A' ? la : c[1] == 'B' ? lb : lc;
+				k += (size_t)snprintf(want + k, sizeof(want) - k, "%lld", (long long)v);
+				c++;
+			} else {
+				want[k++] = *c;
+			}
+		}
+		want[k] = '\0';
+		assert_int_equal(store_begin(f->s, &err), 0);
+		if (store_exec(f->s, sql, &err))
+			fail_msg("case %zu: %s: %s", i, sql, err.msg);
+		assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem),
+						    &err), 0);
+		store_rollback(f->s);
+		if (strcmp(problem, want) || rows != cases[i].rows || batches != 3)
+			fail_msg("case %zu (%s): got '%s', %lld rows, %lld batches; want '%s', %lld rows",
+				 i, sql, problem, (long long)rows, (long long)batches, want,
+				 (long long)cases[i].rows);
+	}
+	free(sql_obj);
+	free(sql_x);
+}
+
+/*
+ * A commit that chains its rows at once writes no entry in the pending
+ * index (before, every row had one: a page, a WAL frame, per commit); a
+ * row left pending has one until it is chained, and the flush and the
+ * snapshot still find it.  The index's cells are counted with SQLite's
+ * dbstat table.
+ */
+static void test_log_pending_index(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	struct control_request req;
+	struct control_decision d;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *cj = json_loads("{\"amount\": 5}", 0, NULL);
+	const char *cells = "SELECT coalesce(sum(ncell), -1) FROM dbstat WHERE name = 'decision_log_pending'";
+	int64_t n, rows, batches;
+	char problem[200];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(decide(f, 0, "{\"amount\": 5}", NULL, NULL, &d), CONTROL_ALLOW);
+		control_decision_release(&d);
+	}
+	decide_three(f, 3);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM decision_log WHERE batch_seq"
+					 " IS NOT NULL", &n, &err), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(store_query_int(f->s, cells, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* two rows left pending: in the index; the third decision chains them */
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	control_engine_set_batch(eng, 3);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = cj;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
+		control_decision_release(&d);
+		assert_int_equal(store_query_int(f->s, cells, &n, &err), 0);
+		assert_int_equal(n, i < 2 ? i + 1 : 0);
+	}
+	control_engine_free(eng);
+	json_decref(cj);
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, 9);
+	assert_int_equal(batches, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +1149,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_insert_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_verify_tampered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_pending_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),

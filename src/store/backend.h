@@ -92,6 +92,8 @@ extern const struct store_backend store_sqlite_backend;
 /* store_set_memory's window and cache on a new SQLite connection; read back (sqlite.c). */
 int store_sqlite_memory_apply(void *conn, struct aiv_err *err);
 int store_sqlite_memory_read(void *conn, int64_t *mmap_bytes, int64_t *cache_kib);
+/* The sqlite3 handle of a connection the SQLite backend opened (tests). */
+void *store_sqlite_db(void *conn);
 extern const struct store_backend store_pg_backend;
 
 #endif

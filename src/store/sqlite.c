@@ -39,6 +39,23 @@
  */
 static _Thread_local int lost_value;
 
+/*
+ * A connection: the SQLite handle, and the transaction statements
+ * (BEGIN IMMEDIATE, COMMIT, ROLLBACK) prepared at their first use and kept
+ * until the connection closes.  sqlite3_exec parsed and compiled them
+ * again on every transaction: about 18,000 instructions, 8% of a lone
+ * decision's commit (docs/performance.md, "MCP gateway").
+ */
+struct sq_conn {
+	sqlite3 *db;
+	sqlite3_stmt *begin, *commit, *rollback;
+};
+
+static sqlite3 *db_of(void *conn)
+{
+	return ((struct sq_conn *)conn)->db;
+}
+
 static int fail_db(sqlite3 *db, int rc, struct aiv_err *err, const char *what)
 {
 	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? AIV_EBUSY
@@ -73,6 +90,7 @@ static int busy_ms(void)
 static int sq_open(void **conn, const char *uri, unsigned flags,
 		   struct aiv_err *err)
 {
+	struct sq_conn *c;
 	sqlite3 *db = NULL;
 	int oflags, rc;
 	struct stat st;
@@ -97,50 +115,92 @@ static int sq_open(void **conn, const char *uri, unsigned flags,
 	}
 	sqlite3_busy_timeout(db, busy_ms());
 	sqlite3_extended_result_codes(db, 0);
-	*conn = db;
+	c = xcalloc(1, sizeof(*c));
+	c->db = db;
+	*conn = c;
 	return 0;
 }
 
 static void sq_close(void *conn)
 {
-	sqlite3_close_v2(conn);
+	struct sq_conn *c = conn;
+
+	sqlite3_finalize(c->begin);
+	sqlite3_finalize(c->commit);
+	sqlite3_finalize(c->rollback);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+/*
+ * Run one of the connection's transaction statements, *slot, prepared
+ * from sql at its first use.  It is reset at once, whatever its result:
+ * a failed COMMIT (a deferred foreign key, a busy database) leaves the
+ * transaction open for ROLLBACK, as sqlite3_exec did, and the statement
+ * ready for the next try.  The error is read before the reset.
+ */
+static int tx_step(struct sq_conn *c, sqlite3_stmt **slot, const char *sql, const char *what,
+		   struct aiv_err *err)
+{
+	int rc, ret;
+
+	if (!*slot) {
+		rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(*slot);
+			*slot = NULL;
+			return fail_db(c->db, rc, err, what);
+		}
+	}
+	rc = sqlite3_step(*slot);
+	ret = rc == SQLITE_DONE ? 0 : fail_db(c->db, rc, err, what);
+	sqlite3_reset(*slot);
+	return ret;
 }
 
 static int sq_exec(void *conn, const char *sql, struct aiv_err *err)
 {
+	struct sq_conn *c = conn;
 	int rc;
 
-	if (lost_value && !strcmp(sql, "COMMIT"))
-		return lost(conn, err, "commit");
-	if (!strcmp(sql, "ROLLBACK"))
+	if (!strcmp(sql, "COMMIT")) {
+		if (lost_value)
+			return lost(conn, err, "commit");
+		return tx_step(c, &c->commit, sql, "exec", err);
+	}
+	if (!strcmp(sql, "ROLLBACK")) {
 		lost_value = 0;	/* what was lost goes with the transaction */
-	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
+		return tx_step(c, &c->rollback, sql, "exec", err);
+	}
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return fail_db(conn, rc, err, "exec");
+		return fail_db(c->db, rc, err, "exec");
 	return 0;
 }
 
 static int sq_begin(void *conn, struct aiv_err *err)
 {
-	int rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	struct sq_conn *c = conn;
 
-	if (rc != SQLITE_OK)
-		return fail_db(conn, rc, err, "begin");
-	return 0;
+	return tx_step(c, &c->begin, "BEGIN IMMEDIATE", "begin", err);
 }
 
 /* store_begin_wait(s, 0): one try, no busy handler; the handler is back after it */
 static int sq_begin_nowait(void *conn, struct aiv_err *err)
 {
-	int rc;
+	struct sq_conn *c = conn;
+	int ret;
 
-	sqlite3_busy_timeout(conn, 0);
-	rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	sqlite3_busy_timeout(conn, busy_ms());
-	if (rc != SQLITE_OK)
-		return fail_db(conn, rc, err, "begin");
-	return 0;
+	sqlite3_busy_timeout(c->db, 0);
+	ret = tx_step(c, &c->begin, "BEGIN IMMEDIATE", "begin", err);
+	sqlite3_busy_timeout(c->db, busy_ms());
+	return ret;
+}
+
+void *store_sqlite_db(void *conn)
+{
+	return db_of(conn);
 }
 
 /* store_data_version: the pager's data version, a field read (no I/O, no lock) */
@@ -148,7 +208,7 @@ static int sq_data_version(void *conn, uint64_t *v)
 {
 	unsigned int dv = 0;
 
-	if (sqlite3_file_control(conn, "main", SQLITE_FCNTL_DATA_VERSION, &dv) != SQLITE_OK)
+	if (sqlite3_file_control(db_of(conn), "main", SQLITE_FCNTL_DATA_VERSION, &dv) != SQLITE_OK)
 		return 0;
 	*v = dv;
 	return 1;
@@ -157,11 +217,11 @@ static int sq_data_version(void *conn, uint64_t *v)
 static void *sq_prepare(void *conn, const char *sql, struct aiv_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	int rc = sqlite3_prepare_v3(db_of(conn), sql, -1, SQLITE_PREPARE_PERSISTENT,
 				    &st, NULL);
 
 	if (rc != SQLITE_OK) {
-		fail_db(conn, rc, err, "prepare");
+		fail_db(db_of(conn), rc, err, "prepare");
 		return NULL;
 	}
 	return st;
@@ -215,7 +275,7 @@ static int sq_step(void *conn, void *stmt, struct aiv_err *err)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	return fail_db(conn, rc, err, "step");
+	return fail_db(db_of(conn), rc, err, "step");
 }
 
 static const char *sq_col_text(void *stmt, int col)
@@ -293,7 +353,7 @@ static void sq_reset(void *stmt)
 
 static int64_t sq_changes(void *conn)
 {
-	return sqlite3_changes64(conn);
+	return sqlite3_changes64(db_of(conn));
 }
 
 static int pragma_int(sqlite3 *db, const char *sql, int *out)
@@ -311,7 +371,7 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 
 static int sq_check_app(void *conn, int create, struct aiv_err *err)
 {
-	sqlite3 *db = conn;
+	sqlite3 *db = db_of(conn);
 	int app = 0, ntables = 0, rc;
 
 	rc = pragma_int(db, "PRAGMA application_id", &app);
@@ -351,19 +411,20 @@ static int sq_tables(void *conn, char ***names, size_t *n, struct aiv_err *err)
 {
 	sqlite3_stmt *st;
 	size_t alloc = 0;
-	int rc = sqlite3_prepare_v2(conn, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	sqlite3 *db = db_of(conn);
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
 				    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
 				    -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
-		return fail_db(conn, rc, err, "listing tables");
+		return fail_db(db, rc, err, "listing tables");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(*names, *n + 1, alloc);
 		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return fail_db(conn, rc, err, "listing tables");
+		return fail_db(db, rc, err, "listing tables");
 	return 0;
 }
 
@@ -374,9 +435,9 @@ static int sq_checkpoint(void *conn, struct aiv_err *err)
 
 static int sq_autocheckpoint(void *conn, int pages, struct aiv_err *err)
 {
-	int rc = sqlite3_wal_autocheckpoint(conn, pages);
+	int rc = sqlite3_wal_autocheckpoint(db_of(conn), pages);
 
-	return rc == SQLITE_OK ? 0 : fail_db(conn, rc, err, "set the WAL checkpoint size");
+	return rc == SQLITE_OK ? 0 : fail_db(db_of(conn), rc, err, "set the WAL checkpoint size");
 }
 
 const struct store_backend store_sqlite_backend = {
@@ -441,13 +502,13 @@ int store_sqlite_memory_apply(void *conn, struct aiv_err *err)
 
 	if (mmap >= 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", (long long)mmap);
-		if ((rc = sqlite3_exec(conn, sql, NULL, NULL, NULL)) != SQLITE_OK)
-			return fail_db(conn, rc, err, "set the mmap window");
+		if ((rc = sqlite3_exec(db_of(conn), sql, NULL, NULL, NULL)) != SQLITE_OK)
+			return fail_db(db_of(conn), rc, err, "set the mmap window");
 	}
 	if (cache >= 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%lld", (long long)cache);
-		if ((rc = sqlite3_exec(conn, sql, NULL, NULL, NULL)) != SQLITE_OK)
-			return fail_db(conn, rc, err, "set the page cache");
+		if ((rc = sqlite3_exec(db_of(conn), sql, NULL, NULL, NULL)) != SQLITE_OK)
+			return fail_db(db_of(conn), rc, err, "set the page cache");
 	}
 	return 0;
 }
@@ -458,15 +519,15 @@ int store_sqlite_memory_read(void *conn, int64_t *mmap_bytes, int64_t *cache_kib
 	sqlite3_stmt *st;
 
 	/* pragma_int reads an int; mmap_size may pass 2 GiB: read it as 64 bits */
-	if (sqlite3_prepare_v2(conn, "PRAGMA mmap_size", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db_of(conn), "PRAGMA mmap_size", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*mmap_bytes = sqlite3_column_int64(st, 0);
 	else
 		mm = -1;
 	sqlite3_finalize(st);
-	if (mm || pragma_int(conn, "PRAGMA cache_size", &cs) != SQLITE_OK ||
-	    pragma_int(conn, "PRAGMA page_size", &page) != SQLITE_OK)
+	if (mm || pragma_int(db_of(conn), "PRAGMA cache_size", &cs) != SQLITE_OK ||
+	    pragma_int(db_of(conn), "PRAGMA page_size", &page) != SQLITE_OK)
 		return -1;
 	/* negative: KiB; positive: pages */
 	*cache_kib = cs < 0 ? -(int64_t)cs : (int64_t)cs * page / 1024;

@@ -293,6 +293,101 @@ static void transactions_commit_and_roll_back(void **state)
 	store_close(s);
 }
 
+/* The authorizer runs when SQLite compiles a statement: count BEGIN, COMMIT, ROLLBACK. */
+struct tx_compiles {
+	int begin, commit, rollback;
+};
+
+static int count_tx(void *data, int action, const char *a, const char *b, const char *c,
+		    const char *d)
+{
+	struct tx_compiles *n = data;
+
+	(void)b;
+	(void)c;
+	(void)d;
+	if (action == SQLITE_TRANSACTION && a) {
+		n->begin += !strcmp(a, "BEGIN");
+		n->commit += !strcmp(a, "COMMIT");
+		n->rollback += !strcmp(a, "ROLLBACK");
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * A connection compiles BEGIN IMMEDIATE, COMMIT and ROLLBACK once and
+ * keeps them (sqlite3_exec compiled each again on every transaction: 18,000
+ * instructions of a lone decision's commit).  30 transactions, committed,
+ * rolled back, begun without waiting, compile each once.  The kept
+ * statements still report what they did: a COMMIT that a deferred foreign
+ * key refuses leaves the transaction open for ROLLBACK, and a BEGIN
+ * another connection's write lock refuses is busy, then works.
+ */
+static void transaction_statements_compiled_once(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = open_ok(f->db, STORE_CREATE);
+	const struct store_backend *be = &store_sqlite_backend;
+	struct tx_compiles n = { 0, 0, 0 };
+	void *conn = NULL, *other = NULL;
+	char sql[96];
+	int i;
+
+	assert_int_equal(store_exec(s, "CREATE TABLE p(k INTEGER PRIMARY KEY);"
+				    " CREATE TABLE c(k INTEGER REFERENCES p(k) DEFERRABLE INITIALLY"
+				    " DEFERRED); CREATE TABLE t(k INTEGER)", &err), 0);
+	store_close(s);
+	assert_int_equal(be->open(&conn, f->db, 0, &err), 0);
+	assert_int_equal(be->check_app(conn, 0, &err), 0); /* foreign_keys=ON, WAL */
+	assert_int_equal(be->open(&other, f->db, 0, &err), 0);
+	assert_int_equal(be->check_app(other, 0, &err), 0);
+	sqlite3_set_authorizer(store_sqlite_db(conn), count_tx, &n);
+	for (i = 0; i < 30; i++) {
+		if (i % 3 == 1)
+			assert_int_equal(be->begin_nowait(conn, &err), 0);
+		else
+			assert_int_equal(be->begin(conn, &err), 0);
+		snprintf(sql, sizeof(sql), "INSERT INTO t(k) VALUES (%d)", i);
+		assert_int_equal(be->exec(conn, sql, &err), 0);
+		assert_int_equal(be->exec(conn, i % 5 == 4 ? "ROLLBACK" : "COMMIT", &err), 0);
+	}
+	assert_int_equal(n.begin, 1);
+	assert_int_equal(n.commit, 1);
+	assert_int_equal(n.rollback, 1);
+	assert_int_equal(sqlite3_get_autocommit(store_sqlite_db(conn)), 1);
+	assert_int_equal(sqlite3_exec(store_sqlite_db(conn), "SELECT 1", NULL, NULL, NULL), 0);
+
+	/* a deferred foreign key: COMMIT refused, the transaction still open */
+	assert_int_equal(be->begin(conn, &err), 0);
+	assert_int_equal(be->exec(conn, "INSERT INTO c(k) VALUES (7)", &err), 0);
+	assert_int_equal(be->exec(conn, "COMMIT", &err), AIV_ECONFLICT);
+	assert_contains(err.msg, "FOREIGN KEY constraint failed");
+	assert_int_equal(sqlite3_get_autocommit(store_sqlite_db(conn)), 0);
+	assert_int_equal(be->exec(conn, "INSERT INTO p(k) VALUES (7)", &err), 0);
+	assert_int_equal(be->exec(conn, "COMMIT", &err), 0);
+	assert_int_equal(sqlite3_get_autocommit(store_sqlite_db(conn)), 1);
+
+	/* another connection holds the write lock: BEGIN without waiting is busy */
+	assert_int_equal(be->begin(other, &err), 0);
+	assert_int_equal(be->begin_nowait(conn, &err), AIV_EBUSY);
+	assert_contains(err.msg, "database is locked by another process");
+	assert_int_equal(sqlite3_get_autocommit(store_sqlite_db(conn)), 1);
+	assert_int_equal(be->exec(other, "COMMIT", &err), 0);
+	assert_int_equal(be->begin_nowait(conn, &err), 0);
+	assert_int_equal(be->exec(conn, "DELETE FROM t WHERE k < 10", &err), 0);
+	assert_int_equal(be->exec(conn, "COMMIT", &err), 0);
+	assert_int_equal(n.begin + n.commit + n.rollback, 3);
+	be->close(other);
+	be->close(conn);
+
+	s = open_ok(f->db, 0);
+	/* 30 rows, 6 rolled back (i = 4, 9, ..., 29), 10..29 kept but 14, 19, 24, 29 */
+	assert_int_equal(q_int(s, "SELECT count(*) * 1000 + sum(k) FROM t"), 16 * 1000 + 304);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM c"), 1);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(locked_database_is_busy_quickly, setup, teardown),
 		cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(wal_upkeep_is_a_store_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(transaction_statements_compiled_once, setup, teardown),
 	};
 
 	cli_register_schema();

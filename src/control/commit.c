@@ -210,6 +210,52 @@ static int record_one(struct store *s, const char *actor, struct control_pending
 }
 
 /*
+ * The start read from memo instead of the store, when nothing it holds can
+ * have moved: no other connection committed since the memo's commit (the
+ * handle's data version, read after BEGIN, is the one read after that
+ * COMMIT; the caller voids the memo after any other transaction of its
+ * own), no pending item is due yet, and every row is chained now (chain).
+ * The memo's commit chained every row, so none is pending; its newest seq
+ * is the batch's head.  1 if taken.
+ */
+static int start_from_memo(struct store *s, const struct control_commit_memo *memo, int chain,
+			   struct control_mark *m)
+{
+	uint64_t v;
+
+	if (!memo || !memo->ok || !chain || !store_data_version(s, &v) || v != memo->version ||
+	    time_now_us() >= memo->next_due)
+		return 0;
+	m->objects_seq = memo->objects_seq;
+	m->objects = memo->objects;
+	m->verdict = memo->verdict;
+	control_log_batch_newest(memo->newest);
+	return 1;
+}
+
+/*
+ * After a commit on the memo's handle: keep what the next commit's start
+ * read would find.  This commit wrote no objects and no phase verdict; it
+ * chained every decision-log row up to the newest seq it wrote; of the
+ * items, it expired those due before its start (the rest are still
+ * pending: next_due) and made new pending ones only by escalating, whose
+ * due times the caller folded into next_due.  An approval used changes an
+ * approved item, not a pending one.
+ */
+static void memo_keep(struct store *s, struct control_commit_memo *memo,
+		      const struct control_mark *m, int64_t next_due)
+{
+	int64_t newest = control_log_chained_newest();
+
+	memo->ok = newest >= 0 && store_data_version(s, &memo->version);
+	memo->objects_seq = m->objects_seq;
+	memo->objects = m->objects;
+	memo->verdict = m->verdict;
+	memo->newest = newest;
+	memo->next_due = next_due;
+}
+
+/*
  * Record v[0..n) in one transaction; flush_at: chain the pending log rows
  * when at least that many are pending (1: always).
  */
@@ -220,6 +266,8 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 {
 	struct control_mark m;
 	struct store_stmt *last = NULL;
+	struct control_commit_memo *memo = hook ? hook->memo : NULL;
+	int64_t next_due = INT64_MAX;
 	size_t i;
 	int ret, current = -1;
 
@@ -228,15 +276,27 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 		if (v[i])
 			aiv_err_clear(&errs[i]);
 	}
-	if ((ret = store_begin(s, err)))
+	if ((ret = store_begin(s, err))) {
+		if (memo)
+			memo->ok = 0;
 		return ret;
+	}
 	if (hook && hook->at_start && (ret = hook->at_start(s, hook->start_data, v, n, err))) {
 		store_rollback(s);
+		if (memo)
+			memo->ok = 0;
 		return ret;
 	}
 	control_log_batch_begin();
-	if ((ret = control_commit_start_read(s, &m, flush_at <= 1, err)))
-		goto fail;
+	if (start_from_memo(s, memo, flush_at <= 1, &m)) {
+		next_due = memo->next_due;
+		memo->hits++;
+	} else {
+		if (memo)
+			memo->ok = 0;
+		if ((ret = control_commit_start_read(s, &m, flush_at <= 1, &next_due, err)))
+			goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		struct control_pending *p = v[i];
 		if (!p)
@@ -273,6 +333,8 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 			*err = errs[i];
 			goto fail;
 		}
+		if (p->d.outcome == CONTROL_ESCALATE && p->due_us < next_due)
+			next_due = p->due_us; /* a new pending item */
 	}
 	/*
 	 * The rows' INSERT goes with the COMMIT (one round trip on PostgreSQL)
@@ -299,6 +361,8 @@ static int commit_many(struct store *s, struct control_engine *eng, const char *
 	}
 	if (ret)
 		goto fail;
+	if (memo)
+		memo_keep(s, memo, &m, next_due);
 	for (i = 0; i < n; i++) {
 		if (!v[i] || errs[i].code)
 			continue;
@@ -312,6 +376,8 @@ fail:
 		store_reset(last);
 	control_log_batch_abort();
 	store_rollback(s);
+	if (memo)
+		memo->ok = 0;
 	return ret;
 }
 

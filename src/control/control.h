@@ -164,6 +164,30 @@ int control_commit(struct store *s, struct control_engine *eng, const char *acto
  * not two).  An error from it rolls the whole batch back, as a store
  * error does.  hook may be NULL, and so may either function.
  */
+/*
+ * What a commit's start read on one store handle (control_commit_with's
+ * hook->memo): the objects' mark and phase verdict, the decision log's
+ * newest seq, the earliest due time of a pending exception item, and the
+ * handle's data version (store_data_version) after that commit.  When the
+ * next commit on the handle sees the same data version (no other
+ * connection committed), the memo is valid (ok: nothing but commits with
+ * this memo ran on the handle since) and no item is due yet, the commit
+ * takes these instead of reading them: about 16% of a lone decision's
+ * commit (docs/performance.md, "MCP gateway").  The caller owns it,
+ * zeroed at the start (CONTROL_COMMIT_MEMO_INIT), and sets ok to 0 after
+ * any other transaction on the handle, or when it reopens it.  A backend
+ * with no data version (PostgreSQL) never uses it.
+ */
+struct control_commit_memo {
+	int ok;
+	uint64_t version;
+	int64_t objects_seq, objects, verdict;
+	int64_t newest;   /* the decision log's newest seq; no row pending */
+	int64_t next_due; /* earliest due_us of a pending item; INT64_MAX: none */
+	int64_t hits;     /* commits that took the memo (tests) */
+};
+#define CONTROL_COMMIT_MEMO_INIT { 0, 0, 0, 0, 0, 0, 0, 0 }
+
 struct control_commit_hook {
 	int (*in_tx)(struct store *s, void *data, struct aiv_err *err);
 	void *data;
@@ -176,6 +200,8 @@ struct control_commit_hook {
 	int (*at_start)(struct store *s, void *data, struct control_pending **v, size_t n,
 			struct aiv_err *err);
 	void *start_data;
+	/* optional: the start read kept across commits on one handle (above) */
+	struct control_commit_memo *memo;
 };
 int control_commit_with(struct store *s, struct control_engine *eng, const char *actor,
 			struct control_pending **v, size_t n, struct control_decision *outs,

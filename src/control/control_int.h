@@ -151,10 +151,11 @@ int control_mark_eq(const struct control_mark *a, const struct control_mark *b);
  * A group commit's reads at its start (commit_many, under the writers'
  * lock, a decision-log batch open): the mark into *m, overdue items
  * expired, and with chain the batch's pending rows and newest seq given
- * (control_log_batch_pending/_newest).
+ * (control_log_batch_pending/_newest); *next_due the earliest due time
+ * (µs) of an item still pending, INT64_MAX if none.
  */
 int control_commit_start_read(struct store *s, struct control_mark *m, int chain,
-			      struct aiv_err *err);
+			      int64_t *next_due, struct aiv_err *err);
 /* The phase last stored as earned (0 if no verdict). */
 int control_earned_phase(struct store *s, int *earned, struct aiv_err *err);
 
@@ -167,6 +168,11 @@ int control_log_append_text(struct store *s, const char *id, const char *kind,
 /* One row from a record (canonical JSON text and digest computed here). */
 int control_log_append(struct store *s, const char *id, const char *kind, const char *time,
 		       const json_t *record, struct aiv_err *err);
+/*
+ * The decision log's newest seq after this thread's last
+ * control_log_batch_write_tx, when it chained every row; -1 otherwise.
+ */
+int64_t control_log_chained_newest(void);
 /* Chain every pending row into one ledger entry. */
 int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err);
 /*

@@ -76,6 +76,17 @@ struct log_batch {
 /* The batch open on this thread (one transaction per thread at a time). */
 static _Thread_local struct log_batch *open_batch;
 
+/*
+ * The newest seq after the last control_log_batch_write_tx on this thread
+ * when it chained every row (none left pending), else -1.
+ */
+static _Thread_local int64_t chained_newest = -1;
+
+int64_t control_log_chained_newest(void)
+{
+	return chained_newest;
+}
+
 static char *dup_or_null(const char *v)
 {
 	return v ? xstrdup(v) : NULL;
@@ -335,6 +346,7 @@ static int flush(struct store *s, const char *actor, struct log_batch *b,
 			return rc;
 	}
 	pending = bh.count;
+	chained_newest = newest + (b ? (int64_t)b->n : 0);
 	for (i = 0; b && i < b->n; i++)
 		batch_hash_add(&bh, newest + 1 + (int64_t)i, b->v[i].id, b->v[i].digest);
 	sha256_final(&bh.hc, h);
@@ -387,11 +399,14 @@ int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
 
 	if (last)
 		*last = NULL;
+	chained_newest = -1;
 	open_batch = NULL;
 	if (!b)
 		return chain ? flush(s, actor, NULL, NULL, err) : 0;
 	if (chain) {
 		ret = flush(s, actor, b, last, err);
+		if (ret)
+			chained_newest = -1;
 	} else {
 		for (i = 0; i < b->n && !ret; i++) {
 			const struct log_row *r = &b->v[i];

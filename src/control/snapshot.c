@@ -176,11 +176,14 @@ int control_mark_read(struct store *s, struct control_mark *m, struct aiv_err *e
  * objects' mark (apply/'s function), then one statement for the rest of
  * this layer's: the phase verdict (k 0), the overdue pending items (k 1,
  * in due order), the decision log's pending rows (k 2) and its newest seq
- * (k 3), so that expiry and chaining (chain 1) need not read again.  On
+ * (k 3), so that expiry and chaining (chain 1) need not read again, and
+ * the earliest due time of the items still pending after this expiry (k 4,
+ * *next_due: until then a memo of this read stays true, commit.c).  On
  * PostgreSQL one round trip instead of three.  Here because of phase_verdicts
  * (tools/check-sql lets this file read it).
  */
-int control_commit_start_read(struct store *s, struct control_mark *m, int chain, struct aiv_err *err)
+int control_commit_start_read(struct store *s, struct control_mark *m, int chain,
+			      int64_t *next_due, struct aiv_err *err)
 {
 	struct store_stmt *st;
 	char **ids = NULL;
@@ -198,9 +201,13 @@ int control_commit_start_read(struct store *s, struct control_mark *m, int chain
 				 " UNION ALL SELECT 2, seq, id, digest FROM decision_log"
 				 " WHERE batch_seq IS NULL"
 				 " UNION ALL SELECT 3, coalesce(max(seq), 0), NULL, NULL FROM decision_log"
+				 " UNION ALL SELECT 4, coalesce(min(due_us), -1), NULL, NULL FROM exceptions"
+				 " WHERE state = 'pending' AND due_us >= ?"
 				 " ORDER BY 1, 2, 3", err)))
 		return err->code;
 	store_bind_int(st, 1, t);
+	store_bind_int(st, 2, t);
+	*next_due = INT64_MAX;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		switch (store_col_int(st, 0)) {
 		case 0:
@@ -215,9 +222,13 @@ int control_commit_start_read(struct store *s, struct control_mark *m, int chain
 				control_log_batch_pending(store_col_int(st, 1), store_col_text(st, 2),
 							  store_col_text(st, 3));
 			break;
-		default:
+		case 3:
 			if (chain)
 				control_log_batch_newest(store_col_int(st, 1));
+			break;
+		default:
+			if (store_col_int(st, 1) >= 0)
+				*next_due = store_col_int(st, 1);
 		}
 	}
 	store_reset(st);

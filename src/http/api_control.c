@@ -378,7 +378,7 @@ void http_control_commit_hook(int (*in_tx)(struct store *s, void *data, struct a
 
 /* Record the decisions of every job in the list in one transaction. */
 static void writer_commit(struct store *s, struct control_engine *eng, struct decide_job *list,
-			  struct token_watch *watch)
+			  struct token_watch *watch, struct control_commit_memo *memo)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct control_pending **v;
@@ -407,6 +407,7 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
 	}
 	hook.at_start = check_revocations;
 	hook.start_data = &rc;
+	hook.memo = memo;
 	ret = n ? control_commit_with(s, eng, "http:decide", v, n, outs, errs, &hook, &err) : 0;
 	if (n)
 		token_watch_ended(s, watch, !ret);
@@ -496,6 +497,12 @@ static pthread_mutex_t c_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store *c_store;        /* NULL until the writer opened it, and after it stopped */
 static struct control_engine *c_eng;
 static struct token_watch c_watch = TOKEN_WATCH_INIT;
+/*
+ * The decision commits' start read, kept between commits on c_store
+ * (control_commit_memo); voided by any other transaction on it and when
+ * the handle changes.
+ */
+static struct control_commit_memo c_memo = CONTROL_COMMIT_MEMO_INIT;
 
 /* Commit a list of jobs with the writer's handle; c_lock held, c_store open. */
 static void commit_locked(struct decide_job *list)
@@ -505,7 +512,7 @@ static void commit_locked(struct decide_job *list)
 		c_eng = control_engine_new(cur_snap);
 		pthread_mutex_unlock(&snap_lock);
 	}
-	writer_commit(c_store, c_eng, list, &c_watch);
+	writer_commit(c_store, c_eng, list, &c_watch, &c_memo);
 	__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
 }
 
@@ -614,6 +621,7 @@ int http_control_commit_hook_alone(struct aiv_err *err)
 		pthread_mutex_unlock(&c_lock);
 		return AIV_ENOTFOUND;
 	}
+	c_memo.ok = 0; /* a transaction of its own on the handle */
 	if (!(ret = store_begin(c_store, err))) {
 		token_watch_pass(c_store, &c_watch);
 		if (!(ret = w_hook.in_tx(c_store, w_hook.data, err)))
@@ -644,6 +652,7 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&c_lock);
 	c_store = open_ret ? NULL : s;
 	token_watch_release(&c_watch);
+	c_memo.ok = 0;
 	pthread_mutex_unlock(&c_lock);
 	pthread_mutex_lock(&w_lock);
 	for (;;) {
@@ -673,6 +682,7 @@ static void *writer_main(void *arg)
 				/* commit_locked and commit_inline commit with c_store */
 				pthread_mutex_lock(&c_lock);
 				c_store = s;
+				c_memo.ok = 0;
 				pthread_mutex_unlock(&c_lock);
 			}
 		}
@@ -702,6 +712,7 @@ static void *writer_main(void *arg)
 	c_eng = NULL;
 	c_store = NULL;
 	token_watch_release(&c_watch);
+	c_memo.ok = 0;
 	pthread_mutex_unlock(&c_lock);
 	store_close(s);
 	return NULL;

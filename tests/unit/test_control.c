@@ -110,6 +110,27 @@ static int decide(struct fixture *f, unsigned flags, const char *ctx, const char
 	return d->outcome;
 }
 
+/* A decision on another handle of the workspace (engine loaded there). */
+static int decide_on(struct store *s, const char *ctx, struct control_decision *d)
+{
+	struct control_engine *eng;
+	struct control_request req;
+	struct aiv_err err = AIV_ERR_INIT;
+	json_t *cj = json_loads(ctx, 0, NULL);
+
+	assert_int_equal(control_engine_load(s, 0, &eng, &err), 0);
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = cj;
+	if (control_decide(s, eng, "test", &req, d, &err))
+		fail_msg("decide: %s", err.msg);
+	control_engine_free(eng);
+	json_decref(cj);
+	return d->outcome;
+}
+
 static void test_outcomes(void **state)
 {
 	struct fixture *f = *state;
@@ -532,7 +553,8 @@ static void test_commit_hook(void **state)
 	struct control_request req;
 	struct control_decision outs[1];
 	struct aiv_err errs[1], err = AIV_ERR_INIT;
-	struct control_commit_hook fail = { hook_fail, NULL, NULL, NULL }, ok = { hook_ok, NULL, NULL, NULL };
+	struct control_commit_hook fail = { hook_fail, NULL, NULL, NULL, NULL },
+				   ok = { hook_ok, NULL, NULL, NULL, NULL };
 	struct control_log_records log = { NULL, 0 };
 	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
 
@@ -616,8 +638,8 @@ static void test_commit_at_start(void **state)
 	struct control_request req;
 	struct control_decision outs[2];
 	struct aiv_err errs[2], err = AIV_ERR_INIT;
-	struct control_commit_hook fail = { NULL, NULL, start_fail, NULL };
-	struct control_commit_hook drop = { NULL, NULL, start_drop_second, &dropped };
+	struct control_commit_hook fail = { NULL, NULL, start_fail, NULL, NULL };
+	struct control_commit_hook drop = { NULL, NULL, start_drop_second, &dropped, NULL };
 	struct control_log_records log = { NULL, 0 };
 	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
 	int64_t ledger0 = -1, ledger1 = -1;
@@ -1138,6 +1160,151 @@ static void test_log_pending_index(void **state)
 	assert_int_equal(batches, 5);
 }
 
+/*
+ * One lone decision committed with hook (its memo): evaluated on eng, the
+ * statements the commit ran on s into *stmts; returns the outcome.
+ */
+static int memo_commit(struct store *s, struct control_engine *eng,
+		       const struct control_commit_hook *hook, const char *ctx, int64_t *stmts)
+{
+	struct control_pending *v[1] = { NULL };
+	struct control_request req;
+	struct control_decision outs[1];
+	struct aiv_err errs[1], err = AIV_ERR_INIT;
+	json_t *c = json_loads(ctx, 0, NULL);
+	int64_t before = store_statements(s);
+	int outcome;
+
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = c;
+	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
+	if (control_commit_with(s, eng, "t", v, 1, outs, errs, hook, &err))
+		fail_msg("commit: %s", err.msg);
+	*stmts = store_statements(s) - before;
+	outcome = outs[0].outcome;
+	control_decision_release(&outs[0]);
+	control_pending_free(v[0]);
+	json_decref(c);
+	return outcome;
+}
+
+/*
+ * The start read kept between commits on one handle (control_commit_memo):
+ * a commit that follows the memo's own on the same handle skips the
+ * objects' mark and the start read (2 statements fewer), and every case
+ * where what they hold may have moved reads again: an item comes due,
+ * another connection commits (a decision: the next seq; an apply: the
+ * policies), the memo's owner voided it, a commit failed.  The log stays
+ * one chain without a gap, and the item is expired when due.
+ */
+static void test_commit_memo(void **state)
+{
+	struct fixture *f = *state;
+	struct control_commit_memo memo = CONTROL_COMMIT_MEMO_INIT;
+	struct control_commit_hook hook = { NULL, NULL, NULL, NULL, &memo };
+	struct control_commit_hook fail = { hook_fail, NULL, NULL, NULL, &memo };
+	struct control_engine *eng = NULL, *eng2 = NULL;
+	struct control_pending *v[1] = { NULL };
+	struct control_request req;
+	struct control_decision outs[1], d;
+	struct aiv_err errs[1], err = AIV_ERR_INIT;
+	struct apply_result res;
+	struct store *other = NULL;
+	const char *src[] = { "t.yaml" };
+	int64_t read_all, kept, n, rows, batches;
+	char problem[200], *y2;
+	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
+
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:00:00Z", 1);
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	/* the first commit reads; the second takes the memo */
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &read_all), CONTROL_ALLOW);
+	assert_true(memo.ok);
+	assert_int_equal(memo.hits, 0);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &kept), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 1);
+	assert_int_equal(kept, read_all - 2);
+
+	/* an escalation (due in 1 h) is a new pending item: taken, then due */
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 500}", &n), CONTROL_ESCALATE);
+	assert_int_equal(memo.hits, 2);
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:30:00Z", 1);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 3);
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM exceptions WHERE state ="
+					 " 'pending'", &n, &err), 0);
+	assert_int_equal(n, 1);
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T01:00:01Z", 1);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 3);
+	assert_int_equal(n, read_all + 2); /* the expiry: its UPDATE and its transition */
+	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM exceptions WHERE state ="
+					 " 'expired'", &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 4);
+
+	/* another connection's decision: the next seq moved, read again */
+	assert_int_equal(store_open(&other, f->path, 0, &err), 0);
+	assert_int_equal(decide_on(other, "{\"amount\": 5}", &d), CONTROL_ALLOW);
+	control_decision_release(&d);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 4);
+	assert_int_equal(n, read_all);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 5);
+
+	/* the owner voided it (a transaction of its own): read again */
+	memo.ok = 0;
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 5);
+	assert_true(memo.ok);
+
+	/* a failed commit voids it */
+	memset(&req, 0, sizeof(req));
+	req.agent = "bot";
+	req.action = "pay";
+	req.resource = "Invoice::\"i1\"";
+	req.context = c;
+	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
+	assert_int_equal(control_commit_with(f->s, eng, "t", v, 1, outs, errs, &fail, &err),
+			 AIV_EIO);
+	control_pending_free(v[0]);
+	assert_false(memo.ok);
+	assert_int_equal(memo_commit(f->s, eng, &hook, "{\"amount\": 5}", &n), CONTROL_ALLOW);
+	assert_int_equal(memo.hits, 6); /* the rollback's hit; this one read */
+	assert_true(memo.ok);
+
+	/* another connection applies a supervised workflow: the decision escalates */
+	eng2 = control_engine_new(control_engine_snapshot(eng));
+	y2 = strdup(YAML);
+	{
+		char *a = strstr(y2, "autonomy: autonomous");
+		assert_non_null(a);
+		memcpy(a, "autonomy: supervised", strlen("autonomy: supervised"));
+	}
+	assert_int_equal(apply_sources(other, f->cat, "test", src, 1, y2, strlen(y2), 0, &res, &err),
+			 0);
+	apply_result_release(&res);
+	free(y2);
+	assert_int_equal(memo_commit(f->s, eng2, &hook, "{\"amount\": 5}", &n), CONTROL_ESCALATE);
+	assert_int_equal(memo.hits, 6);
+	control_engine_free(eng2);
+	store_close(other);
+
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(store_query_int(f->s, "SELECT max(seq) * 1000 + count(*) FROM decision_log"
+					 " WHERE batch_seq IS NOT NULL", &n, &err), 0);
+	assert_int_equal(n, rows * 1000 + rows);
+	assert_int_equal(rows, 15);
+	control_engine_free(eng);
+	json_decref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1154,6 +1321,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_reevaluates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_memo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readiness_next_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args_digest, setup, teardown),

@@ -499,8 +499,9 @@ static struct control_engine *c_eng;
 static struct token_watch c_watch = TOKEN_WATCH_INIT;
 /*
  * The decision commits' start read, kept between commits on c_store
- * (control_commit_memo); voided by any other transaction on it and when
- * the handle changes.
+ * (control_commit_memo); kept across the gateway records' own
+ * transactions (http_control_commit_hook_alone: ledger entries only),
+ * voided by a failed one and when the handle changes.
  */
 static struct control_commit_memo c_memo = CONTROL_COMMIT_MEMO_INIT;
 
@@ -621,14 +622,24 @@ int http_control_commit_hook_alone(struct aiv_err *err)
 		pthread_mutex_unlock(&c_lock);
 		return AIV_ENOTFOUND;
 	}
-	c_memo.ok = 0; /* a transaction of its own on the handle */
 	if (!(ret = store_begin(c_store, err))) {
+		/*
+		 * The hook appends ledger entries, nothing the decisions' memo
+		 * holds: it stays true across this transaction when nothing
+		 * else moved before it (the data version) and it commits.
+		 */
+		uint64_t v;
+		int memo_pass = c_memo.ok && store_data_version(c_store, &v) && v == c_memo.version;
+
 		token_watch_pass(c_store, &c_watch);
 		if (!(ret = w_hook.in_tx(c_store, w_hook.data, err)))
 			ret = store_commit(c_store, err);
 		if (ret && store_in_tx(c_store))
 			store_rollback(c_store);
 		token_watch_ended(c_store, &c_watch, !ret);
+		c_memo.ok = !ret && memo_pass && store_data_version(c_store, &c_memo.version);
+	} else {
+		c_memo.ok = 0;
 	}
 	if (w_after)
 		w_after(!ret);

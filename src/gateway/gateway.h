@@ -134,18 +134,5 @@ int gw_record(const char *db_uri, json_t *rec, struct aiv_err *err);
 void gw_record_hook(void);
 /* Write what is queued and stop the recorder (at server stop). */
 void gw_record_stop(void);
-/*
- * What the recorder did since the process started: `signals`, times a
- * worker woke it (it slept with no record lately); `written`, records
- * committed (by it or in a decision's transaction); and what it does now:
- * `waiting` (for a record or a due time), `idle` (until signalled).
- */
-struct gw_record_stats {
-	uint64_t signals, written;
-	int waiting, idle;
-};
-void gw_record_stats(struct gw_record_stats *st);
-/* How long the recorder keeps looking unasked after a record (tests). */
-void gw_record_set_quiet_us(int64_t us);
 
 #endif

@@ -27,16 +27,6 @@
  * decision commits for SQLite's write lock, and the loser slept in SQLite's
  * busy handler (1 ms and more).  Its own handle, opened only then, serves
  * when the writer has none (no decision yet, after the writer stopped).
- *
- * No wake-up per call: a worker signals the recorder only when it sleeps
- * with nothing to do.  While records keep coming (one queued within
- * RECORD_QUIET_US), the recorder instead looks every RECORD_LINGER_US by
- * itself, so a stream of lone calls (each record carried by the next
- * call's decision) costs the workers no futex wake and the recorder
- * about one wake-up per RECORD_LINGER_US, where it took two per batch,
- * one of them on the worker before its answer went out.  A record no
- * decision carries is written RECORD_LINGER_US after it was queued
- * either way.
  */
 #include "aiv.h"
 
@@ -54,7 +44,6 @@
 
 #define RECORD_MAX_BATCH 4096
 #define RECORD_LINGER_US 5000 /* a record no decision carried is written this long after */
-#define RECORD_QUIET_US 1000000 /* no record for this long: sleep until signalled */
 
 static pthread_mutex_t r_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t r_work = PTHREAD_COND_INITIALIZER;
@@ -64,11 +53,7 @@ static json_t *r_taken; /* the batch a decision transaction holds until it ends 
 static int64_t r_taken_oldest_us;
 static pthread_t r_thread;
 static int r_running, r_stop;
-static int r_idle; /* the recorder sleeps until signalled (no record came lately) */
-static int r_waiting; /* the recorder waits (idle, ticking or for a due time) */
-static int64_t r_last_us; /* when the last record was queued (realtime) */
-static int64_t r_quiet_us = RECORD_QUIET_US;
-static struct gw_record_stats r_stats;
+static int r_idle; /* the recorder waits for a first record (not for a due time) */
 static char *r_uri;
 
 static int64_t real_us(void)
@@ -121,10 +106,6 @@ static void write_batch(struct store *s, json_t *batch)
 			store_rollback(s);
 		fprintf(stderr, "aivalue: gateway: %zu call records not written: %s\n",
 			json_array_size(batch), err.msg);
-	} else {
-		pthread_mutex_lock(&r_lock);
-		r_stats.written += json_array_size(batch);
-		pthread_mutex_unlock(&r_lock);
 	}
 }
 
@@ -158,8 +139,6 @@ static void record_after(int committed)
 		r_oldest_us = r_taken_oldest_us;
 		pthread_cond_signal(&r_work);
 	} else {
-		if (r_taken)
-			r_stats.written += json_array_size(r_taken);
 		json_decref(r_taken);
 	}
 	r_taken = NULL;
@@ -196,21 +175,9 @@ static void *recorder_main(void *arg)
 		int64_t due;
 
 		while (!json_array_size(r_queue) && !r_stop) {
-			int64_t now = real_us();
-
-			r_waiting = 1;
-			if (now - r_last_us < r_quiet_us) {
-				/* records come: look again soon, unasked (see above) */
-				int64_t t = now + RECORD_LINGER_US;
-				struct timespec ts = { (time_t)(t / 1000000),
-						       (long)(t % 1000000) * 1000 };
-				pthread_cond_timedwait(&r_work, &r_lock, &ts);
-			} else {
-				r_idle = 1;
-				pthread_cond_wait(&r_work, &r_lock);
-				r_idle = 0;
-			}
-			r_waiting = 0;
+			r_idle = 1;
+			pthread_cond_wait(&r_work, &r_lock);
+			r_idle = 0;
 		}
 		if (!json_array_size(r_queue))
 			break;
@@ -218,9 +185,7 @@ static void *recorder_main(void *arg)
 		if (!r_stop && real_us() < due) {
 			/* a decision transaction may carry them meanwhile */
 			struct timespec ts = { (time_t)(due / 1000000), (long)(due % 1000000) * 1000 };
-			r_waiting = 1;
 			pthread_cond_timedwait(&r_work, &r_lock, &ts);
-			r_waiting = 0;
 			continue;
 		}
 		/*
@@ -269,34 +234,13 @@ int gw_record(const char *db_uri, json_t *rec, struct aiv_err *err)
 		}
 		r_running = 1;
 	}
-	r_last_us = real_us();
 	if (!json_array_size(r_queue))
-		r_oldest_us = r_last_us;
+		r_oldest_us = real_us();
 	json_array_append_new(r_queue, rec);
-	if (r_idle) {
-		/* else it looks by itself soon, or wakes when the oldest is due */
-		pthread_cond_signal(&r_work);
-		r_stats.signals++;
-	}
+	if (r_idle)
+		pthread_cond_signal(&r_work); /* else it wakes when the oldest is due */
 	pthread_mutex_unlock(&r_lock);
 	return 0;
-}
-
-void gw_record_stats(struct gw_record_stats *st)
-{
-	pthread_mutex_lock(&r_lock);
-	*st = r_stats;
-	st->waiting = r_running && r_waiting;
-	st->idle = r_running && r_idle;
-	pthread_mutex_unlock(&r_lock);
-}
-
-void gw_record_set_quiet_us(int64_t us)
-{
-	pthread_mutex_lock(&r_lock);
-	r_quiet_us = us;
-	pthread_cond_broadcast(&r_work); /* a ticking recorder goes by the new value */
-	pthread_mutex_unlock(&r_lock);
 }
 
 void gw_record_hook(void)

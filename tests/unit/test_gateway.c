@@ -462,88 +462,12 @@ static void test_revocation_watch(void **state)
 	free(db);
 }
 
-/* Wait (30 s at most) until the recorder has written `n` records and waits. */
-static void wait_recorder(uint64_t n, struct gw_record_stats *st)
-{
-	int i;
-
-	for (i = 0; i < 3000; i++) {
-		gw_record_stats(st);
-		if (st->written >= n && st->waiting)
-			return;
-		usleep(10000);
-	}
-	fail_msg("the recorder wrote %llu records of %llu in 30 s (waiting: %d)",
-		 (unsigned long long)st->written, (unsigned long long)n, st->waiting);
-}
-
-static json_t *a_record(int i)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "kind", "call", "agent", "bot", "tool",
-			 "e.echo", "outcome", "allow", "n", i);
-}
-
-/*
- * The recorder is not woken per call: while records keep coming it looks
- * by itself, and a worker signals it only after a quiet spell (when it
- * sleeps until asked).  Counted, not timed: each step waits until the
- * recorder has written what was queued and waits again.
- */
-static void test_recorder_wakeups(void **state)
-{
-	struct fixture *f = *state;
-	struct aiv_err err = AIV_ERR_INIT;
-	struct gw_record_stats st0, st;
-	char *db = xstrfmt("%s/ws.db", f->dir);
-	int64_t n = 0;
-	int i;
-
-	gw_record_stats(&st0);
-	gw_record_set_quiet_us((int64_t)3600 * 1000000); /* records "keep coming" */
-	assert_int_equal(gw_record(db, a_record(0), &err), 0);
-	wait_recorder(st0.written + 1, &st);
-	assert_false(st.idle);
-	/* records come while it waits: no signal, each written all the same */
-	for (i = 1; i <= 3; i++) {
-		assert_int_equal(gw_record(db, a_record(i), &err), 0);
-		wait_recorder(st0.written + 1 + (uint64_t)i, &st);
-		assert_int_equal(st.signals, st0.signals);
-		assert_false(st.idle);
-	}
-	/* quiet: it sleeps until signalled, and the next record signals it */
-	gw_record_set_quiet_us(0);
-	for (i = 0; i < 3000 && !st.idle; i++) {
-		usleep(10000);
-		gw_record_stats(&st);
-	}
-	assert_true(st.idle);
-	assert_int_equal(gw_record(db, a_record(4), &err), 0);
-	wait_recorder(st0.written + 5, &st);
-	assert_int_equal(st.signals, st0.signals + 1);
-	gw_record_set_quiet_us(1000000);
-	gw_record_stop();
-	/* the five records are in the ledger's gateway entries */
-	{
-		struct store_stmt *q = store_prepare(f->s, "SELECT payload FROM ledger WHERE "
-						     "action = 'gateway.calls'", &err);
-		assert_non_null(q);
-		while (store_step(q, &err) == STORE_ROW) {
-			json_t *p = json_loads(store_col_text(q, 0), 0, NULL);
-			n += json_integer_value(json_object_get(p, "count"));
-			json_decref(p);
-		}
-	}
-	assert_int_equal(n, 5);
-	free(db);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_could_permit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_approval_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation_watch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recorder_wakeups, setup, teardown),
 		cmocka_unit_test(test_echo_upstream),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_stdio_failures),

@@ -5,12 +5,14 @@
  *   bench_process --cli [--reps R] FILE.xes[.gz] ...
  *
  * --cli measures what a user runs: `aivalue init`, then `aivalue import
- * cases FILE` and `aivalue process stats LOG` as two processes (CPU time
- * of the children from getrusage(RUSAGE_CHILDREN)), against bare expat +
- * zlib over the same file in the same run (this process's CPU time).  It
- * prints the in-process split (parse, store, stats) of the same work, the
- * ratio CLI / bare, the target (1.3x) and MET or MISSED, and one
- * machine-readable RESULT line per file (tools/bench-results).
+ * cases FILE` and `aivalue process stats LOG` as two processes, against
+ * bare expat + zlib over the same file as a program of its own
+ * (bench_xes_bare); CPU time of every side from getrusage(RUSAGE_CHILDREN).
+ * The sides are paired run by run, bare first in odd runs and last in even
+ * ones.  It prints every run, the in-process split (parse, store, stats)
+ * of the same work, the median of the runs' ratios CLI / bare, the target
+ * (1.3x) and MET or MISSED, and one machine-readable RESULT line per file
+ * (tools/bench-results).
  *
  * Generates a realistic event log (default 1,000,000 events; the issue's
  * target size is --events 10000000) and writes it as CSV and XES into a

@@ -595,7 +595,8 @@ static int cli_mode(const char *root, const char *self, int reps, char **files, 
 				return 1;
 			if (r % 2 == 1 && run_child(dir, bare, &tb[r], &wb[r]))
 				return 1;
-			rat[r] = (ti[r] + ts[r]) / tb[r];
+			/* CPU time in microseconds is never 0 for a real file; guard anyway */
+			rat[r] = tb[r] > 0 ? (ti[r] + ts[r]) / tb[r] : 0.0;
 			if (cli_split(dir, files[f], &tp[r], &tsv[r], &tst[r], &events))
 				return 1;
 			printf("    run %d (%s): bare %.3fs import %.3fs stats %.3fs cli %.3fs ratio %.3fx"
@@ -604,7 +605,7 @@ static int cli_mode(const char *root, const char *self, int reps, char **files, 
 			       rat[r], tp[r], tsv[r], tst[r]);
 		}
 		rm_workspace(dir);
-		memcpy(rs, rat, sizeof(rat));
+		memcpy(rs, rat, (size_t)reps * sizeof(rat[0]));
 		ratio = median3(rs, (size_t)reps);
 		mb = median3(tb, (size_t)reps);
 		mi = median3(ti, (size_t)reps);

@@ -759,6 +759,8 @@ static void writer_stop(void)
 /* Queue a job for the writer (started on first use). */
 static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err *err)
 {
+	int started = 0;
+
 	pthread_mutex_lock(&w_lock);
 	if (!w_running) {
 		w_uri = xstrdup(store_uri(s));
@@ -777,7 +779,7 @@ static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err
 			return aiv_fail(err, AIV_EINTERNAL, "cannot start the decision writer");
 		}
 		w_running = 1;
-		http_at_stop(writer_stop);
+		started = 1;
 	}
 	if (w_last)
 		w_last->next = job;
@@ -786,6 +788,14 @@ static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err
 	w_last = job;
 	pthread_cond_signal(&w_work);
 	pthread_mutex_unlock(&w_lock);
+	/*
+	 * Registered after w_lock is released: http_stop holds the hooks' lock
+	 * while writer_stop takes w_lock, so taking them in the other order
+	 * here was a lock-order inversion (ThreadSanitizer, 8 December 2026).
+	 * http_at_stop ignores a hook it already has.
+	 */
+	if (started)
+		http_at_stop(writer_stop);
 	return 0;
 }
 

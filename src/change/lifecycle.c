@@ -352,12 +352,13 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
  */
 static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
 			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
-			 json_t **specs, struct change_verdict *ver, struct aiv_err *err)
+			 json_t **specs, const struct store_in *teams,
+			 struct change_verdict *ver, struct aiv_err *err)
 {
 	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
-	size_t n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1, i;
+	size_t n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1, i, nq = 0;
 	const char **names = kind ? xcalloc(n, sizeof(*names)) : NULL;
-	struct store_in q = { 0 };
+	struct store_in q[2];
 	int ret;
 
 	for (i = 0; names && i < n; i++) {
@@ -367,9 +368,11 @@ static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *s
 	}
 	if (kind) {
 		*specs = json_object();
-		apply_get_many_in(kind, names, n, *specs, &q);
+		apply_get_many_in(kind, names, n, *specs, &q[nq++]);
 	}
-	ret = chg_verify_read(e, c, signs, blobs, &q, kind ? 1 : 0, ver, err);
+	if (teams)
+		q[nq++] = *teams;
+	ret = chg_verify_read(e, c, signs, blobs, q, nq, ver, err);
 	free(names);
 	if (ret && specs) {
 		json_decref(*specs);
@@ -406,8 +409,11 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	struct cr_row c;
 	json_t *state = NULL, *approvals = NULL, *signs = NULL, *blobs = NULL;
 	struct store_stmt *st, *marks, *confl, *blob;
+	struct org_teams_of teams = { 0 };
+	struct store_in tq;
+	const char **signers = NULL;
 	size_t alloc;
-	int ret, rc;
+	int ret, rc, teams_later;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -486,11 +492,20 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	summary_from_row(&c, &out->cr);
 	impact_from_json(c.impact, out);
 	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
-	ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
-	approvals = NULL; /* taken over */
-	if (ret)
-		goto fail;
-	chg_approval_typed(state, &out->approval);
+	/*
+	 * the approval state, unless its slots ask org about the signers'
+	 * teams: then those are read with the verification's reads (one
+	 * round trip for all on PostgreSQL, not one more before them) and
+	 * the state evaluated after
+	 */
+	teams_later = ver && chg_approval_needs_teams(&c, approvals);
+	if (!teams_later) {
+		ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
+		approvals = NULL; /* taken over */
+		if (ret)
+			goto fail;
+		chg_approval_typed(state, &out->approval);
+	}
 	st = marks;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
@@ -536,7 +551,25 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		 * the specs of what the page draws go with the verification's
 		 * reads: the CR's artefact and its first ndrawn impacted ones
 		 */
-		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs, ver, err);
+		if (teams_later) {
+			json_t *sg;
+			size_t i;
+			signers = xcalloc(json_array_size(approvals), sizeof(*signers));
+			json_array_foreach(approvals, i, sg)
+				signers[i] = json_str(sg, "signer");
+			org_teams_of_in(&teams, signers, json_array_size(approvals), &tq);
+		}
+		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs,
+				    teams_later ? &tq : NULL, ver, err);
+		if (!ret && teams_later) {
+			ret = chg_approval_state_known(e, &c, approvals, &teams, &state, err);
+			approvals = NULL; /* taken over */
+			if (!ret)
+				chg_approval_typed(state, &out->approval);
+		}
+		org_teams_of_release(&teams);
+		free(signers);
+		signers = NULL;
 		if (ret)
 			goto fail;
 	}

@@ -288,6 +288,18 @@ struct store_in {
 };
 int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
 			struct aiv_err *err);
+/*
+ * store_query_in_many's two halves, for a caller that sends a store_in's
+ * first statement with statements of its own (store_run_many):
+ * store_in_first prepares and binds it (*slots for store_in_rows), NULL
+ * with err set when that fails (q->n > 0); store_in_rows hands its rows
+ * (run already or not) and those of q's further statements to q->fn and
+ * resets it.  A first statement not wanted after all: store_reset.
+ */
+struct store_stmt *store_in_first(struct store *s, const struct store_in *q, size_t *slots,
+				  struct aiv_err *err);
+int store_in_rows(struct store *s, const struct store_in *q, struct store_stmt *st,
+		  size_t slots, struct aiv_err *err);
 
 /*
  * Memos of reads that change only when the ledger or the decision log

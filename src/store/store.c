@@ -259,6 +259,11 @@ const char *store_backend_name(const struct store *s)
 	return s->be->name;
 }
 
+int store_batches(const struct store *s)
+{
+	return s->be->run_many != NULL;
+}
+
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err)
 {

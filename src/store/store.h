@@ -169,6 +169,12 @@ int store_step_commit(struct store_stmt *st, struct aiv_err *err);
  * first step, which reports its error.  Counted as n statements.
  */
 void store_run_many(struct store_stmt *const *sts, size_t n);
+/*
+ * 1 when store_run_many sends statements together (PostgreSQL), 0 when
+ * each runs at its step anyway (SQLite): for a caller that would read
+ * ahead, or read more in one statement, only to save a round trip.
+ */
+int store_batches(const struct store *s);
 int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);

@@ -714,6 +714,7 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
+	json_decref(gspecs); /* a guess not used */
 	free(names);
 	free(gkeys);
 	free(guess);

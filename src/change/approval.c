@@ -288,8 +288,52 @@ int chg_approvals_of_open(struct store *s, json_t **out, struct aiv_err *err)
 	return 0;
 }
 
+/* chg_eligible, from the signers' teams read already when known is set */
+static int eligible(struct store *s, const struct org_teams_of *known, const json_t *slot,
+		    const char *person, struct aiv_err *err)
+{
+	const char *kind = json_str(slot, "kind"), *name = json_str(slot, "name");
+
+	if (!known || !strcmp(kind, "person"))
+		return chg_eligible(s, slot, person, err);
+	if (!strcmp(kind, "team"))
+		return org_teams_in_team(known, person, name);
+	return org_teams_in_function(known, person, name);
+}
+
+static int state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    const char *extra_signer, const struct org_teams_of *known, json_t **out,
+		    struct aiv_err *err);
+
 int chg_approval_state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
 			  const char *extra_signer, json_t **out, struct aiv_err *err)
+{
+	return state_of(e, c, sigs, extra_signer, NULL, out, err);
+}
+
+int chg_approval_needs_teams(const struct cr_row *c, const json_t *sigs)
+{
+	const json_t *sl;
+	size_t i;
+
+	if (!json_array_size(sigs))
+		return 0;
+	json_array_foreach(c->path, i, sl)
+		if (strcmp(json_str(sl, "kind"), "person"))
+			return 1;
+	return 0;
+}
+
+int chg_approval_state_known(struct change_env *e, const struct cr_row *c, json_t *sigs,
+			     const struct org_teams_of *known, json_t **out,
+			     struct aiv_err *err)
+{
+	return state_of(e, c, sigs, NULL, known, out, err);
+}
+
+static int state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
+		    const char *extra_signer, const struct org_teams_of *known, json_t **out,
+		    struct aiv_err *err)
 {
 	json_t *slots = json_array(), *missing = json_array(), *sl, *sg;
 	size_t i, j, napprovers;
@@ -305,7 +349,7 @@ int chg_approval_state_of(struct change_env *e, const struct cr_row *c, json_t *
 		json_t *copy = json_deep_copy(sl);
 		const char *by = NULL;
 		json_array_foreach(sigs, j, sg) {
-			int el = chg_eligible(e->s, sl, json_str(sg, "signer"), err);
+			int el = eligible(e->s, known, sl, json_str(sg, "signer"), err);
 			if (el < 0) {
 				ret = el;
 				json_decref(copy);

@@ -131,6 +131,19 @@ int chg_approval_state_with(struct change_env *e, const struct cr_row *c,
 int chg_approval_state_of(struct change_env *e, const struct cr_row *c, json_t *sigs,
 			  const char *extra_signer, json_t **out, struct aiv_err *err);
 /*
+ * chg_approval_needs_teams: 1 when evaluating c's approval path for the
+ * signers in sigs ([{signer}]) asks org about teams or functions (a slot
+ * not of a person and at least one signer).  chg_approval_state_known:
+ * chg_approval_state_of (without an extra signer) answering those
+ * questions from known (org_teams_of_in for every signer in sigs, read
+ * already) instead of a statement per slot and signer; takes over sigs.
+ */
+int chg_approval_needs_teams(const struct cr_row *c, const json_t *sigs);
+struct org_teams_of;
+int chg_approval_state_known(struct change_env *e, const struct cr_row *c, json_t *sigs,
+			     const struct org_teams_of *known, json_t **out,
+			     struct aiv_err *err);
+/*
  * The approving signatures of every open CR in one statement: an object
  * CR id -> chg_approvals_of's array (a CR with none has no key).
  */

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,26 +351,124 @@ int change_show(struct change_env *e, const char *id, struct change_cr_view *out
  * artefact and of its first ndrawn impacted ones (out->impact) into a new
  * *specs, read with the verification's reads (change_show_page).
  */
-static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
-			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
-			 json_t **specs, struct change_verdict *ver, struct aiv_err *err)
+/* The artefacts a CR page draws: its own, then its first ndrawn impacted ones (borrowed). */
+static const char **drawn_names(const struct change_cr_view *out, size_t ndrawn, size_t *n)
 {
-	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
-	size_t n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1, i;
-	const char **names = kind ? xcalloc(n, sizeof(*names)) : NULL;
-	struct store_in q = { 0 };
-	int ret;
+	const char **names;
+	size_t i;
 
-	for (i = 0; names && i < n; i++) {
+	*n = (out->nimpact > ndrawn ? ndrawn : out->nimpact) + 1;
+	names = xcalloc(*n, sizeof(*names));
+	for (i = 0; i < *n; i++) {
 		names[i] = i ? out->impact[i - 1].id : out->cr.artefact;
 		if (!names[i])
 			names[i] = "";
 	}
+	return names;
+}
+
+/*
+ * The drawn artefacts (drawn_names) of the CR pages this process showed,
+ * by CR id: a guess, whose specs a page reads with the CR's own reads, so
+ * that when the CR row names the same ones (a CR's impact is fixed when
+ * it is opened) the page needs no round trip after them for the specs.
+ * Only the names are kept, never what is read: the specs are read on
+ * every view, and used only when the names the CR row gives now equal
+ * the guess; otherwise they are read again after it, as without a guess.
+ */
+#define GUESSES 64
+static struct {
+	pthread_mutex_t mu;
+	struct guess {
+		char *id, *names; /* names: '\n' after each */
+	} v[GUESSES];
+	unsigned next;
+} guesses = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* The guess for CR id (a new string), or NULL. */
+static char *guess_get(const char *id)
+{
+	char *names = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&guesses.mu);
+	for (i = 0; i < GUESSES && !names; i++)
+		if (guesses.v[i].id && !strcmp(guesses.v[i].id, id))
+			names = xstrdup(guesses.v[i].names);
+	pthread_mutex_unlock(&guesses.mu);
+	return names;
+}
+
+static void guess_put(const char *id, const char *const *names, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct guess *g = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(&sb, names[i]);
+		strbuf_addch(&sb, '\n');
+	}
+	pthread_mutex_lock(&guesses.mu);
+	for (i = 0; i < GUESSES && !g; i++)
+		if (guesses.v[i].id && !strcmp(guesses.v[i].id, id))
+			g = &guesses.v[i];
+	if (!g) {
+		g = &guesses.v[guesses.next++ % GUESSES];
+		free(g->id);
+		g->id = xstrdup(id);
+	}
+	free(g->names);
+	g->names = strbuf_detach(&sb, NULL);
+	pthread_mutex_unlock(&guesses.mu);
+}
+
+/* A guess's names as keys (borrowed from names, which this cuts) */
+static const char **guess_keys(char *names, size_t *n)
+{
+	const char **keys = NULL;
+	size_t alloc = 0;
+	char *p, *nl;
+
+	*n = 0;
+	for (p = names; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		ALLOC_GROW(keys, *n + 1, alloc);
+		keys[(*n)++] = p;
+	}
+	return keys;
+}
+
+static int same_names(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
+			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
+			 json_t **specs, const struct store_in *teams,
+			 struct change_verdict *ver, struct aiv_err *err)
+{
+	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
+	size_t n = 0, nq = 0;
+	const char **names = kind ? drawn_names(out, ndrawn, &n) : NULL;
+	struct store_in q[2];
+	int ret;
+
 	if (kind) {
 		*specs = json_object();
-		apply_get_many_in(kind, names, n, *specs, &q);
+		apply_get_many_in(kind, names, n, *specs, &q[nq++]);
 	}
-	ret = chg_verify_read(e, c, signs, blobs, &q, kind ? 1 : 0, ver, err);
+	if (teams)
+		q[nq++] = *teams;
+	ret = chg_verify_read(e, c, signs, blobs, q, nq, ver, err);
 	free(names);
 	if (ret && specs) {
 		json_decref(*specs);
@@ -406,8 +505,18 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	struct cr_row c;
 	json_t *state = NULL, *approvals = NULL, *signs = NULL, *blobs = NULL;
 	struct store_stmt *st, *marks, *confl, *blob;
+	struct org_teams_of teams = { 0 };
+	struct store_in tq;
+	const char **signers = NULL;
+	/* the guessed drawn artefacts' specs, read with the CR's (guess_get) */
+	char *guess = NULL;
+	const char **gkeys = NULL, **names = NULL;
+	size_t ngkeys = 0, gslots = 0, nnames = 0;
+	struct store_in gq;
+	struct store_stmt *gst = NULL;
+	json_t *gspecs = NULL;
 	size_t alloc;
-	int ret, rc;
+	int ret, rc, teams_later;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -446,9 +555,25 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 			store_reset(confl);
 		return err->code;
 	}
+	/* (only where it saves a round trip: store_batches) */
+	if (blob && specs && store_batches(e->s) && (guess = guess_get(id)) &&
+	    (gkeys = guess_keys(guess, &ngkeys)) && apply_kind("Artefact")) {
+		gspecs = json_object();
+		apply_get_many_in(apply_kind("Artefact"), gkeys, ngkeys, gspecs, &gq);
+		if (!(gst = store_in_first(e->s, &gq, &gslots, err))) {
+			store_reset(st);
+			store_reset(marks);
+			store_reset(confl);
+			store_reset(blob);
+			json_decref(gspecs);
+			free(gkeys);
+			free(guess);
+			return err->code;
+		}
+	}
 	{
-		struct store_stmt *const four[] = { st, marks, confl, blob };
-		store_run_many(four, blob ? 4 : 3);
+		struct store_stmt *const five[] = { st, marks, confl, blob, gst };
+		store_run_many(five, blob ? (gst ? 5 : 4) : 3);
 	}
 	approvals = json_array();
 	signs = json_array();
@@ -486,11 +611,22 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	summary_from_row(&c, &out->cr);
 	impact_from_json(c.impact, out);
 	chg_evidence_list_from_json(c.evidence, 0, json_array_size(c.evidence), 1, &out->evidence);
-	ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
-	approvals = NULL; /* taken over */
-	if (ret)
-		goto fail;
-	chg_approval_typed(state, &out->approval);
+	/*
+	 * the approval state, unless its slots ask org about the signers'
+	 * teams: then those are read with the verification's reads (one
+	 * round trip for all on PostgreSQL, not one more before them) and
+	 * the state evaluated after (not on SQLite, where a statement per
+	 * slot and signer, stopping at the first yes, costs less and no
+	 * round trip is saved)
+	 */
+	teams_later = ver && store_batches(e->s) && chg_approval_needs_teams(&c, approvals);
+	if (!teams_later) {
+		ret = chg_approval_state_of(e, &c, approvals, NULL, &state, err);
+		approvals = NULL; /* taken over */
+		if (ret)
+			goto fail;
+		chg_approval_typed(state, &out->approval);
+	}
 	st = marks;
 	alloc = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
@@ -536,7 +672,41 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		 * the specs of what the page draws go with the verification's
 		 * reads: the CR's artefact and its first ndrawn impacted ones
 		 */
-		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs, ver, err);
+		if (teams_later) {
+			json_t *sg;
+			size_t i;
+			signers = xcalloc(json_array_size(approvals), sizeof(*signers));
+			json_array_foreach(approvals, i, sg)
+				signers[i] = json_str(sg, "signer");
+			org_teams_of_in(&teams, signers, json_array_size(approvals), &tq);
+		}
+		/* the guessed specs when the CR names the same artefacts, else a read after */
+		if (specs)
+			names = drawn_names(out, ndrawn, &nnames);
+		if (gst && same_names(names, nnames, gkeys, ngkeys)) {
+			ret = store_in_rows(e->s, &gq, gst, gslots, err);
+			gst = NULL;
+			if (ret)
+				goto fail;
+			*specs = gspecs;
+			gspecs = NULL;
+		} else if (gst) {
+			store_reset(gst);
+			gst = NULL;
+		}
+		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs && *specs ? NULL : specs,
+				    teams_later ? &tq : NULL, ver, err);
+		if (!ret && specs && store_batches(e->s))
+			guess_put(id, names, nnames);
+		if (!ret && teams_later) {
+			ret = chg_approval_state_known(e, &c, approvals, &teams, &state, err);
+			approvals = NULL; /* taken over */
+			if (!ret)
+				chg_approval_typed(state, &out->approval);
+		}
+		org_teams_of_release(&teams);
+		free(signers);
+		signers = NULL;
 		if (ret)
 			goto fail;
 	}
@@ -544,6 +714,10 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	json_decref(signs);
 	json_decref(state);
 	chg_cr_release(&c);
+	json_decref(gspecs); /* a guess not used */
+	free(names);
+	free(gkeys);
+	free(guess);
 	return 0;
 fail:
 	/* the reads sent with the CR's and not read (a reset one stays so) */
@@ -551,6 +725,16 @@ fail:
 	store_reset(confl);
 	if (blob)
 		store_reset(blob);
+	if (gst)
+		store_reset(gst);
+	json_decref(gspecs);
+	free(names);
+	free(gkeys);
+	free(guess);
+	if (specs) {
+		json_decref(*specs);
+		*specs = NULL;
+	}
 	json_decref(blobs);
 	json_decref(approvals);
 	json_decref(signs);

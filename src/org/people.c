@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 #include "org.h"
@@ -48,6 +49,82 @@ int org_in_function(struct store *s, const char *person, const char *function,
 {
 	return any_row(s, err, "SELECT 1 FROM people p JOIN teams t ON p.team = t.name"
 		       " WHERE p.name = ? AND t.function = ?", 2, person, function);
+}
+
+static char *col_dup_or_null(struct store_stmt *st, int col)
+{
+	return store_col_is_null(st, col) ? NULL : xstrdup(store_col_text(st, col));
+}
+
+static int teams_of_row(struct store_stmt *st, void *data)
+{
+	struct org_teams_of *t = data;
+	struct org_team_of *r;
+
+	ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	r = &t->v[t->n++];
+	r->person = col_dup_or_null(st, 0);
+	r->team = col_dup_or_null(st, 1);
+	r->function = col_dup_or_null(st, 2);
+	r->lead = (int)store_col_int(st, 3);
+	return 0;
+}
+
+void org_teams_of_in(struct org_teams_of *t, const char *const *people, size_t n,
+		     struct store_in *q)
+{
+	memset(t, 0, sizeof(*t));
+	memset(q, 0, sizeof(*q));
+	/* a member's row (with its team's function: org_in_function's join) and a lead's */
+	q->head = "SELECT x.who, x.team, x.function, x.lead FROM (SELECT p.name AS who,"
+		  " p.team AS team, f.function AS function, 0 AS lead FROM people p"
+		  " LEFT JOIN teams f ON f.name = p.team UNION ALL SELECT lead, name, NULL, 1"
+		  " FROM teams) x WHERE x.who IN ";
+	q->tail = "";
+	q->keys = people;
+	q->n = n;
+	q->fn = teams_of_row;
+	q->data = t;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+int org_teams_in_team(const struct org_teams_of *t, const char *person, const char *team)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (same(t->v[i].person, person) && same(t->v[i].team, team))
+			return 1;
+	return 0;
+}
+
+int org_teams_in_function(const struct org_teams_of *t, const char *person,
+			  const char *function)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!t->v[i].lead && same(t->v[i].person, person) &&
+		    same(t->v[i].function, function))
+			return 1;
+	return 0;
+}
+
+void org_teams_of_release(struct org_teams_of *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].person);
+		free(t->v[i].team);
+		free(t->v[i].function);
+	}
+	free(t->v);
+	memset(t, 0, sizeof(*t));
 }
 
 int org_manager(struct store *s, const char *person, char **manager, struct aiv_err *err)

@@ -22,6 +22,29 @@ int org_in_team(struct store *s, const char *person, const char *team, struct ai
 int org_in_function(struct store *s, const char *person, const char *function,
 		    struct aiv_err *err);
 /*
+ * org_in_team and org_in_function for several people in one statement,
+ * for a page that asks them beside other reads in one round trip:
+ * org_teams_of_in sets q (a store_in for store_query_in_many, store.h) to
+ * read the team of each of the n people (borrowed until it ran), with its
+ * function, and the teams each one leads, into t (zeroed first); then
+ * org_teams_in_team and org_teams_in_function answer what org_in_team and
+ * org_in_function would have for those people.  Free t with
+ * org_teams_of_release.
+ */
+struct org_teams_of {
+	struct org_team_of {
+		char *person, *team, *function; /* function NULL for a team led */
+		int lead;
+	} *v;
+	size_t n, alloc;
+};
+void org_teams_of_in(struct org_teams_of *t, const char *const *people, size_t n,
+		     struct store_in *q);
+int org_teams_in_team(const struct org_teams_of *t, const char *person, const char *team);
+int org_teams_in_function(const struct org_teams_of *t, const char *person,
+			  const char *function);
+void org_teams_of_release(struct org_teams_of *t);
+/*
  * The manager of `person`: *manager a new string (caller frees), NULL when
  * there is none or `person` does not exist; 0 or a negative code.
  */

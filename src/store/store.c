@@ -259,6 +259,11 @@ const char *store_backend_name(const struct store *s)
 	return s->be->name;
 }
 
+int store_batches(const struct store *s)
+{
+	return s->be->run_many != NULL;
+}
+
 int store_open(struct store **out, const char *uri, unsigned flags,
 	       struct aiv_err *err)
 {
@@ -891,6 +896,21 @@ int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
 	free(slots);
 	free(sent);
 	return ret;
+}
+
+struct store_stmt *store_in_first(struct store *s, const struct store_in *q, size_t *slots,
+				  struct aiv_err *err)
+{
+	return prepare_in(s, q->head, q->arg, q->tail, q->keys, q->n, 0, slots, err);
+}
+
+int store_in_rows(struct store *s, const struct store_in *q, struct store_stmt *st,
+		  size_t slots, struct aiv_err *err)
+{
+	int ret = rows_to(st, q->fn, q->data, err);
+
+	return ret ? ret : query_in_from(s, q->head, q->arg, q->tail, q->keys, q->n, slots,
+					 q->fn, q->data, err);
 }
 
 int store_query_int(struct store *s, const char *sql, int64_t *out,

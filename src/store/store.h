@@ -169,6 +169,12 @@ int store_step_commit(struct store_stmt *st, struct aiv_err *err);
  * first step, which reports its error.  Counted as n statements.
  */
 void store_run_many(struct store_stmt *const *sts, size_t n);
+/*
+ * 1 when store_run_many sends statements together (PostgreSQL), 0 when
+ * each runs at its step anyway (SQLite): for a caller that would read
+ * ahead, or read more in one statement, only to save a round trip.
+ */
+int store_batches(const struct store *s);
 int store_commit(struct store *s, struct aiv_err *err);
 void store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
@@ -288,6 +294,18 @@ struct store_in {
 };
 int store_query_in_many(struct store *s, const struct store_in *q, size_t nq,
 			struct aiv_err *err);
+/*
+ * store_query_in_many's two halves, for a caller that sends a store_in's
+ * first statement with statements of its own (store_run_many):
+ * store_in_first prepares and binds it (*slots for store_in_rows), NULL
+ * with err set when that fails (q->n > 0); store_in_rows hands its rows
+ * (run already or not) and those of q's further statements to q->fn and
+ * resets it.  A first statement not wanted after all: store_reset.
+ */
+struct store_stmt *store_in_first(struct store *s, const struct store_in *q, size_t *slots,
+				  struct aiv_err *err);
+int store_in_rows(struct store *s, const struct store_in *q, struct store_stmt *st,
+		  size_t slots, struct aiv_err *err);
 
 /*
  * Memos of reads that change only when the ledger or the decision log

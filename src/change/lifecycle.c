@@ -731,6 +731,8 @@ fail:
 	free(names);
 	free(gkeys);
 	free(guess);
+	free(signers); /* a read between the signers' list and its use failed */
+	org_teams_of_release(&teams);
 	if (specs) {
 		json_decref(*specs);
 		*specs = NULL;

@@ -348,6 +348,10 @@ static void h_metrics(struct http_request *req, struct http_response *res)
 				    "aivalue_decide_commits_total{path=\"inline\"} %llu\n"
 				    "aivalue_decide_commits_total{path=\"group\"} %llu\n",
 				    (unsigned long long)inl, (unsigned long long)grp);
+			strbuf_addf(b, "# HELP aivalue_decide_queued POST /api/v1/decide requests "
+				    "waiting for the writer's next group commit.\n"
+				    "# TYPE aivalue_decide_queued gauge\n"
+				    "aivalue_decide_queued %u\n", http_control_decide_queued());
 		}
 		pages_control_readiness_stats(&pc);
 		cache_counter(b, "aivalue_workflow_readiness_cache_total", "A workflow page's six "

@@ -198,6 +198,7 @@ static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t w_work = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t w_done = PTHREAD_COND_INITIALIZER;
 static struct decide_job *w_head, *w_last;
+static unsigned w_queued; /* jobs in the queue, not yet taken by the writer (w_lock) */
 static pthread_t w_thread;
 static int w_running, w_stop;
 static char *w_uri;
@@ -554,6 +555,17 @@ void http_control_decide_stats(uint64_t *inline_commits, uint64_t *grouped)
 	*grouped = __atomic_load_n(&decide_grouped, __ATOMIC_RELAXED);
 }
 
+/* decide requests waiting in the writer's queue (not yet in a commit) */
+unsigned http_control_decide_queued(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&w_lock);
+	n = w_queued;
+	pthread_mutex_unlock(&w_lock);
+	return n;
+}
+
 #ifndef RUSAGE_THREAD
 #define RUSAGE_THREAD 1 /* Linux's, hidden without _GNU_SOURCE */
 #endif
@@ -653,7 +665,7 @@ static void *writer_main(void *arg)
 {
 	struct aiv_err err = AIV_ERR_INIT;
 	struct store *s = NULL;
-	int open_ret;
+	int open_ret, early, held;
 
 	(void)arg;
 	prctl(PR_SET_NAME, "aiv-writer", 0, 0, 0);
@@ -674,6 +686,23 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w_work, &w_lock);
 		if (!w_head)
 			break;
+		/*
+		 * Begin (wait for the write lock) before taking the queue: while
+		 * another server commits (PostgreSQL: they all queue for one lock)
+		 * what arrives here joins this commit instead of waiting for the
+		 * next one.  commit_locked's BEGIN adopts this one, or its failure
+		 * (the jobs are then refused as a failed BEGIN refused them).
+		 */
+		early = held = 0;
+		if (!open_ret) {
+			struct aiv_err e = AIV_ERR_INIT;
+			pthread_mutex_unlock(&w_lock);
+			pthread_mutex_lock(&c_lock);
+			held = 1;
+			early = 1;
+			store_begin_early(s, &e);
+			pthread_mutex_lock(&w_lock);
+		}
 		/* take the queue, at most WRITER_MAX_BATCH decisions (and one job) */
 		list = cut = w_head;
 		for (n = cut->n; cut->next && n + cut->next->n <= WRITER_MAX_BATCH; cut = cut->next)
@@ -681,6 +710,8 @@ static void *writer_main(void *arg)
 		w_head = cut->next;
 		if (!w_head)
 			w_last = NULL;
+		for (job = list; job != cut->next; job = job->next)
+			w_queued--;
 		cut->next = NULL;
 		pthread_mutex_unlock(&w_lock);
 		if (open_ret) {
@@ -703,8 +734,12 @@ static void *writer_main(void *arg)
 				job->err = err;
 			}
 		} else {
-			pthread_mutex_lock(&c_lock);
+			if (!held)
+				pthread_mutex_lock(&c_lock);
 			commit_locked(list);
+			/* nothing was committed (every job refused before): end the early BEGIN */
+			if (early)
+				store_early_done(s);
 			pthread_mutex_unlock(&c_lock);
 		}
 		pthread_mutex_lock(&w_lock);
@@ -786,6 +821,7 @@ static int writer_submit(struct store *s, struct decide_job *job, struct aiv_err
 	else
 		w_head = job;
 	w_last = job;
+	w_queued++;
 	pthread_cond_signal(&w_work);
 	pthread_mutex_unlock(&w_lock);
 	/*

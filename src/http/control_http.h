@@ -51,6 +51,7 @@ struct control_engine *http_control_engine(struct store *s, struct aiv_err *err)
  * process started.
  */
 void http_control_decide_stats(uint64_t *inline_commits, uint64_t *grouped);
+unsigned http_control_decide_queued(void);
 
 typedef void (*http_decided_fn)(struct http_request *req, struct http_response *res,
 				const struct control_decision *d, const struct aiv_err *err,

@@ -51,6 +51,8 @@ struct store {
 	int64_t batched;         /* ... of them sent with another, in its round trip */
 	int nowait;              /* store_begin_wait(s, 0) */
 	int begin_failed;        /* store_begin_failed */
+	int early;               /* store_begin_early: the next store_begin adopts its transaction (1) or its failure (-1) */
+	struct aiv_err early_err; /* the failed early BEGIN's error */
 };
 
 #define STORE_MAX_SCHEMAS 32
@@ -374,6 +376,19 @@ int store_begin(struct store *s, struct aiv_err *err)
 {
 	int ret;
 
+	if (s->in_tx && s->early > 0) {
+		s->early = 0;
+		s->begin_failed = 0;
+		return 0;
+	}
+	if (!s->in_tx && s->early < 0) {
+		s->early = 0;
+		s->begin_failed = 1;
+		if (err)
+			*err = s->early_err;
+		return s->early_err.code;
+	}
+	s->early = 0;
 	if (s->in_tx)
 		return aiv_fail(err, AIV_EINTERNAL, "transaction already open");
 	s->statements++;
@@ -386,6 +401,23 @@ int store_begin(struct store *s, struct aiv_err *err)
 	s->in_tx = 1;
 	s->tx = __atomic_add_fetch(&tx_count, 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+int store_begin_early(struct store *s, struct aiv_err *err)
+{
+	int ret = store_begin(s, err);
+
+	s->early = ret ? -1 : 1;
+	if (ret)
+		s->early_err = *err;
+	return ret;
+}
+
+void store_early_done(struct store *s)
+{
+	if (s->early > 0 && s->in_tx)
+		store_rollback(s);
+	s->early = 0;
 }
 
 void store_begin_wait(struct store *s, int wait)

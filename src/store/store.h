@@ -150,6 +150,18 @@ int store_begin(struct store *s, struct aiv_err *err);
 void store_begin_wait(struct store *s, int wait);
 int store_begin_failed(const struct store *s);
 /*
+ * store_begin_early: store_begin now, for a transaction whose content is
+ * decided once the write lock is held (the decide writer takes its queue
+ * then: what arrived while it waited for another server's commit joins
+ * this one).  The next store_begin on the handle adopts it (returns 0
+ * without a second BEGIN); commit and rollback end it as usual.  When
+ * the early BEGIN failed, the next store_begin returns its error without
+ * trying again (a lock wait that timed out is not waited for twice).
+ */
+int store_begin_early(struct store *s, struct aiv_err *err);
+/* After the transaction: an early BEGIN nobody adopted is rolled back, a failure forgotten. */
+void store_early_done(struct store *s);
+/*
  * Run st (an INSERT, UPDATE or DELETE: no rows) as the transaction's last
  * statement, then commit: on PostgreSQL both in one round trip (libpq's
  * pipeline mode).  0: committed.  An error of st or of the COMMIT leaves

@@ -7,6 +7,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_ROOT/tests/e2e/lib-demo.sh"
 
+# The cost a year is the trailing year's spend, so it moves with the date
+# (€6,041.30 on 7 December 2026, €6,025.49 a day later): the figures below
+# are those of a fixed day.
+AIVALUE_FAKE_TIME=2026-12-07T12:00:00Z
+export AIVALUE_FAKE_TIME
+
 counter() { # playbook|page hit|miss|stored: aivalue_NAME_cache_total in /metrics
 	curl -fsS -H "Authorization: Bearer $(cat admin.tok)" "$AIV_URL/metrics" |
 		sed -n "s/^aivalue_$1_cache_total{result=\"$2\"} //p"

@@ -15,7 +15,7 @@
 
 INV='{"action": "approve_invoice", "resource": "Invoice::\"inv-1\"", "context": {"confidence": 0.97, "amount": 120}}'
 test_start_pg
-DB="aiv_t9092_$$"
+DB="aiv_t9092_early_$$" # not aiv_t9092_$$: make test-pg names its own database so
 
 decide() {
 	curl -s -o "$1.json" -w "%{http_code}\n" -H "Authorization: Bearer $(cat agent.tok)" \

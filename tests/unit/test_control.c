@@ -111,6 +111,16 @@ static int decide(struct fixture *f, unsigned flags, const char *ctx, const char
 }
 
 /* A decision on another handle of the workspace (engine loaded there). */
+/* the request most tests decide: agent bot pays invoice i1, with context cj */
+static void bot_pays_i1(struct control_request *req, json_t *cj)
+{
+	memset(req, 0, sizeof(*req));
+	req->agent = "bot";
+	req->action = "pay";
+	req->resource = "Invoice::\"i1\"";
+	req->context = cj;
+}
+
 static int decide_on(struct store *s, const char *ctx, struct control_decision *d)
 {
 	struct control_engine *eng;
@@ -119,11 +129,7 @@ static int decide_on(struct store *s, const char *ctx, struct control_decision *
 	json_t *cj = json_loads(ctx, 0, NULL);
 
 	assert_int_equal(control_engine_load(s, 0, &eng, &err), 0);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = cj;
+	bot_pays_i1(&req, cj);
 	if (control_decide(s, eng, "test", &req, d, &err))
 		fail_msg("decide: %s", err.msg);
 	control_engine_free(eng);
@@ -329,11 +335,7 @@ static void test_log_written_once(void **state)
 				    " BEGIN INSERT INTO upd VALUES (1); END", &err), 0);
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
 	control_engine_set_batch(eng, 3);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = cj;
+	bot_pays_i1(&req, cj);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
 		control_decision_release(&d);
@@ -559,11 +561,7 @@ static void test_commit_hook(void **state)
 	json_t *c = json_loads("{\"amount\": 5}", 0, NULL);
 
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = c;
+	bot_pays_i1(&req, c);
 	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
 
 	/* the hook fails: the whole batch rolls back, no decision is recorded */
@@ -646,11 +644,7 @@ static void test_commit_at_start(void **state)
 	size_t i;
 
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = c;
+	bot_pays_i1(&req, c);
 	for (i = 0; i < 2; i++)
 		assert_int_equal(control_evaluate(eng, &req, &v[i], &err), 0);
 	assert_int_equal(store_query_int(f->s, "SELECT count(*) FROM ledger", &ledger0, &err), 0);
@@ -709,11 +703,7 @@ static void test_commit_reevaluates(void **state)
 	int current = -1;
 
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = c;
+	bot_pays_i1(&req, c);
 	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
 	req.on_behalf_of = "bob";
 	assert_int_equal(control_evaluate(eng, &req, &v[1], &err), 0);
@@ -1042,11 +1032,7 @@ static void test_log_verify_tampered(void **state)
 	decide_three(f, 1);
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
 	control_engine_set_batch(eng, 3);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = cj;
+	bot_pays_i1(&req, cj);
 	assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
 	control_decision_release(&d);
 	control_engine_free(eng);
@@ -1141,11 +1127,7 @@ static void test_log_pending_index(void **state)
 	/* two rows left pending: in the index; the third decision chains them */
 	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
 	control_engine_set_batch(eng, 3);
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = cj;
+	bot_pays_i1(&req, cj);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(control_decide(f->s, eng, "test", &req, &d, &err), 0);
 		control_decision_release(&d);
@@ -1175,11 +1157,7 @@ static int memo_commit(struct store *s, struct control_engine *eng,
 	int64_t before = store_statements(s);
 	int outcome;
 
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = c;
+	bot_pays_i1(&req, c);
 	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
 	if (control_commit_with(s, eng, "t", v, 1, outs, errs, hook, &err))
 		fail_msg("commit: %s", err.msg);
@@ -1264,11 +1242,7 @@ static void test_commit_memo(void **state)
 	assert_true(memo.ok);
 
 	/* a failed commit voids it */
-	memset(&req, 0, sizeof(req));
-	req.agent = "bot";
-	req.action = "pay";
-	req.resource = "Invoice::\"i1\"";
-	req.context = c;
+	bot_pays_i1(&req, c);
 	assert_int_equal(control_evaluate(eng, &req, &v[0], &err), 0);
 	assert_int_equal(control_commit_with(f->s, eng, "t", v, 1, outs, errs, &fail, &err),
 			 AIV_EIO);

@@ -126,6 +126,82 @@ static void test_finish_groups_and_sorts(void **state)
 	eventlog_release(&l);
 }
 
+/*
+ * eventlog_finish on a log already in order (each case's events together
+ * and in time order, as the XES importer adds them): nothing moves, and a
+ * case's first event may be earlier than the previous case's last; a case
+ * that comes back later is grouped, and an event earlier than the one
+ * before it in the same case is sorted and counted.  The edges a shortcut
+ * for logs in order must keep (docs/performance.md, "XES", 8 December).
+ */
+static void test_finish_in_order(void **state)
+{
+	struct eventlog l;
+	struct aiv_err err = AIV_ERR_INIT;
+	uint32_t c1, c2, a, b, key, v;
+	size_t e;
+
+	(void)state;
+	eventlog_init(&l);
+	c1 = IN(&l, "case-1");
+	c2 = IN(&l, "case-2");
+	a = IN(&l, "A");
+	b = IN(&l, "B");
+	key = IN(&l, "k");
+	eventlog_add(&l, c1, a, EVL_NONE, 100);
+	eventlog_add(&l, c1, b, EVL_NONE, 100); /* tie: in order */
+	eventlog_add(&l, c2, b, EVL_NONE, 20);  /* earlier than case-1's last: another case */
+	e = eventlog_add(&l, c2, a, EVL_NONE, 30);
+	eventlog_add_event_attr(&l, e, key, EVL_STRING, IN(&l, "ev"));
+	eventlog_add_case_attr(&l, c2, key, EVL_STRING, IN(&l, "case"));
+	eventlog_add_case_attr(&l, IN(&l, "ghost"), key, EVL_STRING, IN(&l, "x"));
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	assert_int_equal(l.ncases, 2);
+	assert_int_equal(l.out_of_order, 0);
+	assert_int_equal(l.case_off[1], 2);
+	assert_int_equal(l.activity[0], a);
+	assert_int_equal(l.activity[1], b);
+	assert_int_equal(l.activity[2], b);
+	assert_int_equal(l.time[2], 20);
+	assert_int_equal(l.ev_case[3], 1);
+	assert_int_equal(l.eattrs[0].owner, 3);
+	assert_int_equal(l.ncattrs, 1); /* the ghost's attribute dropped on this path too */
+	v = eventlog_case_attr(&l, 1, key);
+	assert_string_equal(eventlog_str(&l, v), "case");
+	eventlog_release(&l);
+
+	/* case-1 again after case-2: grouped */
+	eventlog_init(&l);
+	c1 = IN(&l, "case-1");
+	c2 = IN(&l, "case-2");
+	a = IN(&l, "A");
+	b = IN(&l, "B");
+	eventlog_add(&l, c1, a, EVL_NONE, 10);
+	eventlog_add(&l, c2, a, EVL_NONE, 20);
+	eventlog_add(&l, c1, b, EVL_NONE, 30);
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	assert_int_equal(l.out_of_order, 0);
+	assert_int_equal(l.ev_case[0], 0);
+	assert_int_equal(l.ev_case[1], 0);
+	assert_int_equal(l.ev_case[2], 1);
+	assert_int_equal(l.time[1], 30);
+	eventlog_release(&l);
+
+	/* the last event of case-2 earlier than the one before it: sorted */
+	eventlog_init(&l);
+	c1 = IN(&l, "case-1");
+	c2 = IN(&l, "case-2");
+	a = IN(&l, "A");
+	eventlog_add(&l, c1, a, EVL_NONE, 10);
+	eventlog_add(&l, c2, a, EVL_NONE, 20);
+	eventlog_add(&l, c2, a, EVL_NONE, 15);
+	assert_int_equal(eventlog_finish(&l, &err), 0);
+	assert_int_equal(l.out_of_order, 1);
+	assert_int_equal(l.time[1], 15);
+	assert_int_equal(l.time[2], 20);
+	eventlog_release(&l);
+}
+
 static void test_empty_log_fails(void **state)
 {
 	struct eventlog l;
@@ -164,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_u64set_packed_keys),
 		cmocka_unit_test(test_finish_groups_and_sorts),
+		cmocka_unit_test(test_finish_in_order),
 		cmocka_unit_test(test_empty_log_fails),
 		cmocka_unit_test(test_large_case_sort),
 	};

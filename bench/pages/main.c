@@ -461,54 +461,74 @@ static pid_t start_server(const char *exe, const char *db, int threads,
 
 /* ---- --compare: two workspaces, the samples alternating ---- */
 
-/*
- * CPU time in ns that the kernel's scheduler counted for a process: the
- * sum of /proc/PID/task/TID/schedstat over its threads (all of them:
- * nanoseconds, where /proc/PID/stat counts 10 ms ticks); -1 when unreadable.
- */
-static double run_ns(pid_t pid, int threads)
+/* The scheduler's run time in ns of one task (/proc/PID/schedstat or .../task/TID/schedstat); -1. */
+static double sched_ns(const char *path)
 {
-	char path[384];
+	unsigned long long ns;
+	FILE *f;
+	int ok;
+
+	if (!(f = fopen(path, "r")))
+		return -1;
+	ok = fscanf(f, "%llu", &ns) == 1;
+	fclose(f);
+	return ok ? (double)ns : -1;
+}
+
+#define MAX_TASKS 256
+
+/* A process's threads and their run time at one moment (nanoseconds, where /proc/PID/stat counts 10 ms ticks). */
+struct tasks {
+	int n, tid[MAX_TASKS];
+	double ns[MAX_TASKS];
+};
+
+static void tasks_read(pid_t pid, struct tasks *t)
+{
+	char dir[64], path[384];
+	DIR *d;
+	struct dirent *e;
+
+	t->n = 0;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) && t->n < MAX_TASKS) {
+		double v;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/schedstat", dir, e->d_name);
+		if ((v = sched_ns(path)) < 0)
+			continue;
+		t->tid[t->n] = atoi(e->d_name);
+		t->ns[t->n++] = v;
+	}
+	closedir(d);
+}
+
+/*
+ * CPU in ns between two readings of the same process: per thread, so that
+ * a thread ending meanwhile does not make it negative (its last moments
+ * are lost; a thread that started counts whole).
+ */
+static double tasks_delta(const struct tasks *a, const struct tasks *b)
+{
 	double sum = 0;
-	int found = 0;
+	int i, j;
 
-	if (threads) {
-		char dir[64];
-		DIR *d;
-		struct dirent *e;
+	for (j = 0; j < b->n; j++) {
+		double prev = 0;
 
-		snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
-		if (!(d = opendir(dir)))
-			return -1;
-		while ((e = readdir(d))) {
-			unsigned long long ns;
-			FILE *f;
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s/schedstat", dir, e->d_name);
-			if ((f = fopen(path, "r"))) {
-				if (fscanf(f, "%llu", &ns) == 1) {
-					sum += (double)ns;
-					found = 1;
-				}
-				fclose(f);
+		for (i = 0; i < a->n; i++)
+			if (a->tid[i] == b->tid[j]) {
+				prev = a->ns[i];
+				break;
 			}
-		}
-		closedir(d);
-		return found ? sum : -1;
+		if (b->ns[j] > prev)
+			sum += b->ns[j] - prev;
 	}
-	{
-		unsigned long long ns;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-		if (!(f = fopen(path, "r")))
-			return -1;
-		found = fscanf(f, "%llu", &ns) == 1;
-		fclose(f);
-		return found ? (double)ns : -1;
-	}
+	return sum;
 }
 
 #define MAX_BACKENDS 64
@@ -593,35 +613,39 @@ static void find_backends(struct side *s)
 	pclose(f);
 }
 
-/* The server's CPU (ns, all threads) and its backends' (ns; 0 when none known). */
-static void side_cpu(const struct side *s, double *srv_ns, double *be_ns)
+/* The backends' CPU in ns (0 when none are known). */
+static double backends_ns(const struct side *s)
 {
+	char path[64];
+	double sum = 0, v;
 	int i;
 
-	*srv_ns = run_ns(s->srv, 1);
-	*be_ns = 0;
 	for (i = 0; i < s->nbe; i++) {
-		double v = run_ns(s->be[i], 0);
-
-		if (v > 0)
-			*be_ns += v;
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)s->be[i]);
+		if ((v = sched_ns(path)) > 0)
+			sum += v;
 	}
+	return sum;
 }
 
 /* One timed fetch on side s: wall ms into *ms, CPU ns added to cpu[0] (server), cpu[1] (backends). */
 static int timed_fetch(const struct side *s, const char *path, struct body *b, double *ms,
 		       double cpu[2])
 {
-	double s0, b0, s1, b1, t0;
+	static struct tasks t0, t1;
+	double b0, b1, w0;
 	int st;
 
-	side_cpu(s, &s0, &b0);
-	t0 = now_ms();
+	tasks_read(s->srv, &t0);
+	b0 = backends_ns(s);
+	w0 = now_ms();
 	st = fetch(s->port, path, s->token, b);
-	*ms = now_ms() - t0;
-	side_cpu(s, &s1, &b1);
-	cpu[0] += s1 - s0;
-	cpu[1] += b1 - b0;
+	*ms = now_ms() - w0;
+	tasks_read(s->srv, &t1);
+	b1 = backends_ns(s);
+	cpu[0] += tasks_delta(&t0, &t1);
+	if (b1 > b0)
+		cpu[1] += b1 - b0;
 	return st;
 }
 

@@ -423,13 +423,17 @@ static pid_t start_server(const char *exe, const char *db, int threads,
 		return -1;
 	srv = fork();
 	if (srv == 0) {
-		char listen[64], th[16];
+		char listen[64], th[32];
 		const char *av[20];
 		int a = 0, j;
 
 		snprintf(listen, sizeof(listen), "127.0.0.1:%d", *port);
 		snprintf(th, sizeof(th), "%d", threads);
 		setenv("AIVALUE_DB", db, 1);
+		/* libpq's application_name, unless the URI names one: how --compare finds its backends */
+		snprintf(th, sizeof(th), "bench-pages-%d", (int)getpid());
+		setenv("PGAPPNAME", th, 1);
+		snprintf(th, sizeof(th), "%d", threads);
 		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
 			_exit(127);
 		av[a++] = exe;
@@ -542,10 +546,12 @@ struct side {
 };
 
 /*
- * The PostgreSQL backends serving s->srv: the local TCP ports of the
- * server's sockets (/proc/PID/fd, /proc/PID/net/tcp*) matched against
- * pg_stat_activity's client_port, read with psql.  Leaves s->nbe at 0
- * when psql or /proc cannot tell (the CPU column then says so).
+ * The PostgreSQL backends serving s->srv, from pg_stat_activity (read
+ * with psql): those with the application_name start_server gave it
+ * (PGAPPNAME), and those whose client_port is the local TCP port of one
+ * of the server's sockets (/proc/PID/fd, /proc/PID/net/tcp*: the
+ * listener's session names itself).  Leaves s->nbe at 0 when psql cannot
+ * tell (the CPU column then says so).
  */
 static void find_backends(struct side *s)
 {
@@ -592,23 +598,22 @@ static void find_backends(struct side *s)
 		}
 		fclose(f);
 	}
-	if (!np)
-		return;
-	snprintf(cmd, sizeof(cmd), "PGCONNECT_TIMEOUT=5 psql -XAtq -F ' ' '%s' -c 'SELECT pid,"
-		 " client_port FROM pg_stat_activity WHERE client_port IS NOT NULL' 2>/dev/null",
-		 s->db);
+	snprintf(cmd, sizeof(cmd), "PGCONNECT_TIMEOUT=5 PGAPPNAME=bench-pages psql -XAtq -F ' ' '%s'"
+		 " -c \"SELECT pid, CASE WHEN application_name = 'bench-pages-%d' THEN 0 ELSE"
+		 " coalesce(client_port, -1) END FROM pg_stat_activity WHERE pid <> pg_backend_pid()\""
+		 " 2>/dev/null", s->db, (int)s->srv);
 	if (!(f = popen(cmd, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		int pid, port;
+		int pid, port, ours;
 
 		if (sscanf(line, "%d %d", &pid, &port) != 2)
 			continue;
-		for (i = 0; i < np; i++)
-			if (ports[i] == port && s->nbe < MAX_BACKENDS) {
-				s->be[s->nbe++] = pid;
-				break;
-			}
+		ours = !port; /* 0: named by its application_name */
+		for (i = 0; i < np && !ours; i++)
+			ours = ports[i] == port;
+		if (ours && s->nbe < MAX_BACKENDS)
+			s->be[s->nbe++] = pid;
 	}
 	pclose(f);
 }

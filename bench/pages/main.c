@@ -735,6 +735,7 @@ static int compare_run(const char *db, const char *token, pid_t srv, int port, c
 	for (k = 0; k < ps->n; k++) {
 		double ca[2] = { 0, 0 }, cb[2] = { 0, 0 }, ma, mb, mr;
 		int sa = 200, sb = 200;
+		char iqr[32];
 
 		for (i = 0; i < n; i++) {
 			int first = i & 1; /* 0: A then B; 1: B then A */
@@ -761,10 +762,11 @@ static int compare_run(const char *db, const char *token, pid_t srv, int port, c
 			worst = mr;
 			worst_page = ps->p[k];
 		}
-		printf("%-44.44s %9.3f %9.3f %6.2f %6.2f %5.2f-%5.2f %8.3f %8s %8.3f %8s  %s",
-		       ps->p[k], ma, mb, ma > 0 ? mb / ma : 0, mr, quantile(rr, (size_t)n, 0.25),
-		       quantile(rr, (size_t)n, 0.75), ca[0] / 1e6 / n, be_ms(&sd[0], 0, ca[1], n),
-		       cb[0] / 1e6 / n, be_ms(&sd[1], 1, cb[1], n),
+		snprintf(iqr, sizeof(iqr), "%.2f-%.2f", quantile(rr, (size_t)n, 0.25),
+			 quantile(rr, (size_t)n, 0.75));
+		printf("%-44.44s %9.3f %9.3f %6.2f %6.2f %11s %8.3f %8s %8.3f %8s  %s",
+		       ps->p[k], ma, mb, ma > 0 ? mb / ma : 0, mr, iqr, ca[0] / 1e6 / n,
+		       be_ms(&sd[0], 0, ca[1], n), cb[0] / 1e6 / n, be_ms(&sd[1], 1, cb[1], n),
 		       sa != 200 || sb != 200 ? "FAILED" : mr > ratio_target ? "over" : "MET");
 		if (sa != 200 || sb != 200)
 			printf(" (status A %d, B %d)", sa, sb);

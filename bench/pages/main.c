@@ -399,11 +399,12 @@ static void source_root(char *out, size_t n)
 /* A viewer token in db's workspace into token; 0, or -1. */
 static int make_token(const char *db, char *token, size_t n)
 {
+	static int made; /* two tokens in one second, one workspace: --compare F F */
 	char cmd[2048];
 
 	snprintf(cmd, sizeof(cmd), "AIVALUE_DB='%s' AIVALUE_ACTOR=bench '%s' token create "
-		 "--name bench-pages-%ld-%d --role viewer 2>/dev/null", db, bin, (long)time(NULL),
-		 (int)getpid());
+		 "--name bench-pages-%ld-%d-%d --role viewer 2>/dev/null", db, bin, (long)time(NULL),
+		 (int)getpid(), made++);
 	if (capture(cmd, token, n)) {
 		fprintf(stderr, "bench_pages: cannot create a viewer token in '%s'\n", db);
 		return -1;

@@ -33,8 +33,21 @@
  * crawl.  The aivalue binary is build/aivalue next to the bench directory
  * or $AIVALUE_BIN.  With --strict the exit status is 1 when a page misses
  * its target (make bench runs it without).
+ *
+ * With --compare DB2 it compares two workspaces (the same one in SQLite
+ * and in PostgreSQL, or one database and two builds with --bin-b): a
+ * server on each, every page warmed --warm times on each, then fetched in
+ * n pairs, one fetch from each server back to back, the first of each
+ * pair alternating, so that a moment's load falls on both sides alike.
+ * Per page: each side's median, the ratio of the medians, the median of
+ * the pairs' own ratios (the verdict against --ratio-target, 1.5) with
+ * their 25th-75th percentiles, and the CPU per request of each server and
+ * of the PostgreSQL backends serving it (scheduler nanoseconds from
+ * /proc/PID/task/TID/schedstat; the backends found by their client ports
+ * in pg_stat_activity, read with psql); then the count of pages over.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -54,6 +67,9 @@
 
 static char bin[1024], tmpdir[] = "/tmp/bench-pages.XXXXXX";
 static int have_tmpdir;
+static double ratio_target = 1.5; /* --compare: B over A */
+static char bin_b[1024];          /* --compare: B's server binary when not bin */
+static int warm = 1;              /* --compare: fetches of each page on each side before the pairs */
 
 static double now_ms(void)
 {
@@ -378,11 +394,412 @@ static void source_root(char *out, size_t n)
 			snprintf(out, n, ".");
 }
 
+/* ---- starting a server ---- */
+
+/* A viewer token in db's workspace into token; 0, or -1. */
+static int make_token(const char *db, char *token, size_t n)
+{
+	static int made; /* two tokens in one second, one workspace: --compare F F */
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "AIVALUE_DB='%s' AIVALUE_ACTOR=bench '%s' token create "
+		 "--name bench-pages-%ld-%d-%d --role viewer 2>/dev/null", db, bin, (long)time(NULL),
+		 (int)getpid(), made++);
+	if (capture(cmd, token, n)) {
+		fprintf(stderr, "bench_pages: cannot create a viewer token in '%s'\n", db);
+		return -1;
+	}
+	return 0;
+}
+
+/* `aivalue serve` on db at a free port (into *port), answering /healthz; its pid, or -1. */
+static pid_t start_server(const char *exe, const char *db, int threads,
+			  const char *const *serve_args, int nserve_args, int *port)
+{
+	struct body b = { NULL, 0, 0 };
+	pid_t srv;
+	int i;
+
+	if ((*port = free_port()) < 0)
+		return -1;
+	srv = fork();
+	if (srv == 0) {
+		char listen[64], th[32];
+		const char *av[20];
+		int a = 0, j;
+
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", *port);
+		snprintf(th, sizeof(th), "%d", threads);
+		setenv("AIVALUE_DB", db, 1);
+		/* libpq's application_name, unless the URI names one: how --compare finds its backends */
+		snprintf(th, sizeof(th), "bench-pages-%d", (int)getpid());
+		setenv("PGAPPNAME", th, 1);
+		snprintf(th, sizeof(th), "%d", threads);
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		av[a++] = exe;
+		av[a++] = "serve";
+		av[a++] = "--listen";
+		av[a++] = listen;
+		av[a++] = "--threads";
+		av[a++] = th;
+		av[a++] = "--quiet";
+		for (j = 0; j < nserve_args; j++)
+			av[a++] = serve_args[j];
+		av[a] = NULL;
+		execv(exe, (char *const *)av);
+		_exit(127);
+	}
+	if (srv < 0)
+		return -1;
+	for (i = 0; i < 400 && fetch(*port, "/healthz", NULL, &b) != 200; i++)
+		usleep(25000);
+	free(b.buf);
+	if (i == 400) {
+		fprintf(stderr, "bench_pages: the server on '%s' did not start\n", db);
+		kill(srv, SIGTERM);
+		waitpid(srv, NULL, 0);
+		return -1;
+	}
+	return srv;
+}
+
+/* ---- --compare: two workspaces, the samples alternating ---- */
+
+/* The scheduler's run time in ns of one task (/proc/PID/schedstat or .../task/TID/schedstat); -1. */
+static double sched_ns(const char *path)
+{
+	unsigned long long ns;
+	FILE *f;
+	int ok;
+
+	if (!(f = fopen(path, "r")))
+		return -1;
+	ok = fscanf(f, "%llu", &ns) == 1;
+	fclose(f);
+	return ok ? (double)ns : -1;
+}
+
+#define MAX_TASKS 256
+
+/* A process's threads and their run time at one moment (nanoseconds, where /proc/PID/stat counts 10 ms ticks). */
+struct tasks {
+	int n, tid[MAX_TASKS];
+	double ns[MAX_TASKS];
+};
+
+static void tasks_read(pid_t pid, struct tasks *t)
+{
+	char dir[64], path[384];
+	DIR *d;
+	struct dirent *e;
+
+	t->n = 0;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)) && t->n < MAX_TASKS) {
+		double v;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/schedstat", dir, e->d_name);
+		if ((v = sched_ns(path)) < 0)
+			continue;
+		t->tid[t->n] = atoi(e->d_name);
+		t->ns[t->n++] = v;
+	}
+	closedir(d);
+}
+
+/*
+ * CPU in ns between two readings of the same process: per thread, so that
+ * a thread ending meanwhile does not make it negative (its last moments
+ * are lost; a thread that started counts whole).
+ */
+static double tasks_delta(const struct tasks *a, const struct tasks *b)
+{
+	double sum = 0;
+	int i, j;
+
+	for (j = 0; j < b->n; j++) {
+		double prev = 0;
+
+		for (i = 0; i < a->n; i++)
+			if (a->tid[i] == b->tid[j]) {
+				prev = a->ns[i];
+				break;
+			}
+		if (b->ns[j] > prev)
+			sum += b->ns[j] - prev;
+	}
+	return sum;
+}
+
+#define MAX_BACKENDS 64
+
+/* One of the two workspaces compared: its server and, on PostgreSQL, the server's backends. */
+struct side {
+	const char *db;
+	char token[256];
+	int port, pg, nbe;
+	pid_t srv, be[MAX_BACKENDS];
+};
+
+/*
+ * The PostgreSQL backends serving s->srv, from pg_stat_activity (read
+ * with psql): those with the application_name start_server gave it
+ * (PGAPPNAME), and those whose client_port is the local TCP port of one
+ * of the server's sockets (/proc/PID/fd, /proc/PID/net/tcp*: the
+ * listener's session names itself).  Leaves s->nbe at 0 when psql cannot
+ * tell (the CPU column then says so).
+ */
+static void find_backends(struct side *s)
+{
+	unsigned long inodes[256];
+	int ports[256], ni = 0, np = 0, i, k;
+	char path[96], link[128], line[512], cmd[1400], fd[384];
+	DIR *d;
+	struct dirent *e;
+	FILE *f;
+	static const char *const tcp[] = { "tcp", "tcp6" };
+
+	s->nbe = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)s->srv);
+	if (!(d = opendir(path)))
+		return;
+	while ((e = readdir(d)) && ni < 256) {
+		ssize_t len;
+
+		snprintf(fd, sizeof(fd), "%s/%s", path, e->d_name);
+		if ((len = readlink(fd, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[len] = '\0';
+		if (!strncmp(link, "socket:[", 8))
+			inodes[ni++] = strtoul(link + 8, NULL, 10);
+	}
+	closedir(d);
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)s->srv, tcp[k]);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(line, sizeof(line), f) && np < 256) {
+			char local[64];
+			unsigned long ino;
+			const char *colon;
+
+			/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+			if (sscanf(line, "%*s %63s %*s %*s %*s %*s %*s %*s %*s %lu", local, &ino) != 2)
+				continue;
+			if (!(colon = strrchr(local, ':')))
+				continue;
+			for (i = 0; i < ni; i++)
+				if (inodes[i] == ino)
+					ports[np++] = (int)strtol(colon + 1, NULL, 16);
+		}
+		fclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "PGCONNECT_TIMEOUT=5 PGAPPNAME=bench-pages psql -XAtq -F ' ' '%s'"
+		 " -c \"SELECT pid, CASE WHEN application_name = 'bench-pages-%d' THEN 0 ELSE"
+		 " coalesce(client_port, -1) END FROM pg_stat_activity WHERE pid <> pg_backend_pid()\""
+		 " 2>/dev/null", s->db, (int)s->srv);
+	if (!(f = popen(cmd, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		int pid, port, ours;
+
+		if (sscanf(line, "%d %d", &pid, &port) != 2)
+			continue;
+		ours = !port; /* 0: named by its application_name */
+		for (i = 0; i < np && !ours; i++)
+			ours = ports[i] == port;
+		if (ours && s->nbe < MAX_BACKENDS)
+			s->be[s->nbe++] = pid;
+	}
+	pclose(f);
+}
+
+/* The backends' CPU in ns (0 when none are known). */
+static double backends_ns(const struct side *s)
+{
+	char path[64];
+	double sum = 0, v;
+	int i;
+
+	for (i = 0; i < s->nbe; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)s->be[i]);
+		if ((v = sched_ns(path)) > 0)
+			sum += v;
+	}
+	return sum;
+}
+
+/* One timed fetch on side s: wall ms into *ms, CPU ns added to cpu[0] (server), cpu[1] (backends). */
+static int timed_fetch(const struct side *s, const char *path, struct body *b, double *ms,
+		       double cpu[2])
+{
+	static struct tasks t0, t1;
+	double b0, b1, w0;
+	int st;
+
+	tasks_read(s->srv, &t0);
+	b0 = backends_ns(s);
+	w0 = now_ms();
+	st = fetch(s->port, path, s->token, b);
+	*ms = now_ms() - w0;
+	tasks_read(s->srv, &t1);
+	b1 = backends_ns(s);
+	cpu[0] += tasks_delta(&t0, &t1);
+	if (b1 > b0)
+		cpu[1] += b1 - b0;
+	return st;
+}
+
+static const char *side_name(const struct side *s)
+{
+	return s->pg ? "PostgreSQL" : "SQLite";
+}
+
+/* The backends' CPU per request in ms as text, "-" when none are known (a buffer per side j). */
+static const char *be_ms(const struct side *s, int j, double ns, int n)
+{
+	static char buf[2][32];
+	char *out = buf[j];
+
+	if (!s->nbe)
+		return "-";
+	snprintf(out, sizeof(buf[0]), "%.3f", ns / 1e6 / n);
+	return out;
+}
+
+/*
+ * --compare DB2: the same pages from two servers, one on each workspace
+ * (the same workspace in two backends), their samples alternating: for
+ * each page, n pairs, each one fetch from each server back to back, the
+ * first of the pair swapping every time (A B, B A, A B, ...), so that
+ * whatever the machine does meanwhile falls on both sides alike.  Per
+ * page: each side's median, the ratio of the medians (B over A), the
+ * median of the n pairs' own ratios with their 25th and 75th
+ * percentiles, and CPU per request of each server and of the PostgreSQL
+ * backends serving it (scheduler nanoseconds).  A page is over when the
+ * median of its pairs' ratios is above --ratio-target (1.5).
+ */
+static int compare_run(const char *db, const char *token, pid_t srv, int port, const char *db2,
+		       int threads, const char *const *serve_args, int nserve_args, int n,
+		       struct pages *ps, size_t max_pages)
+{
+	struct side sd[2];
+	struct body b = { NULL, 0, 0 };
+	double *ta = calloc((size_t)n, sizeof(double)), *tb = calloc((size_t)n, sizeof(double));
+	double *rr = calloc((size_t)n, sizeof(double)), worst = 0;
+	const char *worst_page = "";
+	int over = 0, ret = 1, i, j, st;
+	size_t k;
+
+	if (!ta || !tb || !rr)
+		abort();
+	memset(sd, 0, sizeof(sd));
+	sd[0].db = db;
+	sd[0].srv = srv;
+	sd[0].port = port;
+	snprintf(sd[0].token, sizeof(sd[0].token), "%s", token);
+	sd[1].db = db2;
+	sd[1].srv = -1;
+	for (j = 0; j < 2; j++)
+		sd[j].pg = !strncmp(sd[j].db, "postgres", 8);
+	if (make_token(db2, sd[1].token, sizeof(sd[1].token)) ||
+	    (sd[1].srv = start_server(bin_b[0] ? bin_b : bin, db2, threads, serve_args, nserve_args, &sd[1].port)) < 0)
+		goto out;
+	if (!ps->n)
+		crawl(sd[0].port, sd[0].token, ps, max_pages);
+	/* warm both: every page --warm times on each (page cache, prepared statements, kept pages) */
+	for (i = 0; i < warm; i++)
+		for (k = 0; k < ps->n; k++)
+			for (j = 0; j < 2; j++)
+				fetch(sd[j].port, ps->p[k], sd[j].token, &b);
+	for (j = 0; j < 2; j++)
+		if (sd[j].pg)
+			find_backends(&sd[j]);
+	printf("dashboard pages compared: %zu pages x %d pairs of fetches, A = %s (%s), B = %s (%s%s%s),"
+	       " server --threads %d; each pair one fetch of each, the first of the pair"
+	       " alternating\n", ps->n, n, side_name(&sd[0]), sd[0].db, side_name(&sd[1]), sd[1].db,
+	       bin_b[0] ? ", server " : "", bin_b, threads);
+	for (j = 0; j < 2; j++)
+		if (sd[j].pg)
+			printf("%s backends serving %s's server: %d found%s\n", side_name(&sd[j]),
+			       j ? "B" : "A", sd[j].nbe, sd[j].nbe ? "" : " (no backend CPU)");
+	printf("warm-up: every page fetched %d time%s on each side before the pairs\n", warm,
+	       warm == 1 ? "" : "s");
+	printf("load average before: %s\n", loadavg());
+	printf("%-44s %9s %9s %6s %6s %11s %8s %8s %8s %8s  %s\n", "page", "A med ms", "B med ms",
+	       "B/A", "pairs", "p25-p75", "A cpu", "A pg", "B cpu", "B pg", "1.5x");
+	for (k = 0; k < ps->n; k++) {
+		double ca[2] = { 0, 0 }, cb[2] = { 0, 0 }, ma, mb, mr;
+		int sa = 200, sb = 200;
+		char iqr[32];
+
+		for (i = 0; i < n; i++) {
+			int first = i & 1; /* 0: A then B; 1: B then A */
+
+			for (j = 0; j < 2; j++) {
+				int w = j ^ first;
+
+				st = timed_fetch(&sd[w], ps->p[k], &b, w ? &tb[i] : &ta[i],
+						 w ? cb : ca);
+				if (st != 200)
+					*(w ? &sb : &sa) = st;
+			}
+			rr[i] = ta[i] > 0 ? tb[i] / ta[i] : 0;
+		}
+		qsort(ta, (size_t)n, sizeof(double), cmp_double);
+		qsort(tb, (size_t)n, sizeof(double), cmp_double);
+		qsort(rr, (size_t)n, sizeof(double), cmp_double);
+		ma = quantile(ta, (size_t)n, 0.5);
+		mb = quantile(tb, (size_t)n, 0.5);
+		mr = quantile(rr, (size_t)n, 0.5);
+		if (sa != 200 || sb != 200 || mr > ratio_target)
+			over++;
+		if (mr > worst) {
+			worst = mr;
+			worst_page = ps->p[k];
+		}
+		snprintf(iqr, sizeof(iqr), "%.2f-%.2f", quantile(rr, (size_t)n, 0.25),
+			 quantile(rr, (size_t)n, 0.75));
+		printf("%-44.44s %9.3f %9.3f %6.2f %6.2f %11s %8.3f %8s %8.3f %8s  %s",
+		       ps->p[k], ma, mb, ma > 0 ? mb / ma : 0, mr, iqr, ca[0] / 1e6 / n,
+		       be_ms(&sd[0], 0, ca[1], n), cb[0] / 1e6 / n, be_ms(&sd[1], 1, cb[1], n),
+		       sa != 200 || sb != 200 ? "FAILED" : mr > ratio_target ? "over" : "MET");
+		if (sa != 200 || sb != 200)
+			printf(" (status A %d, B %d)", sa, sb);
+		printf("\n");
+		fflush(stdout);
+	}
+	printf("(ms: medians of wall per request; B/A: ratio of the medians; pairs: median of the"
+	       " pairs' ratios, the verdict; cpu, pg: ms of CPU per request, the server's and its"
+	       " PostgreSQL backends')\n");
+	printf("load average after: %s\n", loadavg());
+	printf("pages over %.2fx (median of the pairs' ratios): %d of %zu\n", ratio_target, over,
+	       ps->n);
+	printf("worst page: %s %.2f\n", worst_page, worst);
+	ret = 0;
+out:
+	if (sd[1].srv > 0) {
+		kill(sd[1].srv, SIGTERM);
+		waitpid(sd[1].srv, &st, 0);
+	}
+	free(ta);
+	free(tb);
+	free(rr);
+	free(b.buf);
+	return ret;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_pages [--db PATH] [-n N] [--threads N] [--max-pages N] "
 		"[--target MS] [--overview-target MS] [--first-target MS] [--rss-target MB]"
-		" [--strict] [--serve-arg ARG]... [PATH ...]\n");
+		" [--strict] [--serve-arg ARG]... [--compare DB2 [--bin-b AIVALUE] [--warm N] [--ratio-target X]]"
+		" [PATH ...]\n");
 }
 
 int main(int argc, char **argv)
@@ -398,7 +815,7 @@ int main(int argc, char **argv)
 	struct body b = { NULL, 0, 0 };
 	pid_t srv = -1;
 	size_t k;
-	const char *serve_args[8];
+	const char *serve_args[8], *compare = NULL;
 	int nserve_args = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -420,6 +837,14 @@ int main(int argc, char **argv)
 			first_target = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--rss-target") && i + 1 < argc)
 			rss_target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--compare") && i + 1 < argc)
+			compare = argv[++i];
+		else if (!strcmp(argv[i], "--bin-b") && i + 1 < argc)
+			snprintf(bin_b, sizeof(bin_b), "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--warm") && i + 1 < argc)
+			warm = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--ratio-target") && i + 1 < argc)
+			ratio_target = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--strict"))
 			strict = 1;
 		else if (argv[i][0] == '/')
@@ -464,45 +889,14 @@ int main(int argc, char **argv)
 	}
 	if (token_env && *token_env) {
 		snprintf(token, sizeof(token), "%s", token_env);
-	} else {
-		snprintf(cmd, sizeof(cmd), "AIVALUE_DB='%s' AIVALUE_ACTOR=bench '%s' token create "
-			 "--name bench-pages-%ld --role viewer 2>/dev/null", db, bin, (long)time(NULL));
-		if (capture(cmd, token, sizeof(token))) {
-			fprintf(stderr, "bench_pages: cannot create a viewer token in '%s'\n", db);
-			goto out;
-		}
-	}
-	if ((port = free_port()) < 0)
+	} else if (make_token(db, token, sizeof(token))) {
 		goto out;
-	srv = fork();
-	if (srv == 0) {
-		char listen[64], th[16];
-		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-		snprintf(th, sizeof(th), "%d", threads);
-		setenv("AIVALUE_DB", db, 1);
-		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-			_exit(127);
-		{
-			const char *av[20];
-			int a = 0, j;
-			av[a++] = bin;
-			av[a++] = "serve";
-			av[a++] = "--listen";
-			av[a++] = listen;
-			av[a++] = "--threads";
-			av[a++] = th;
-			av[a++] = "--quiet";
-			for (j = 0; j < nserve_args; j++)
-				av[a++] = serve_args[j];
-			av[a] = NULL;
-			execv(bin, (char *const *)av);
-		}
-		_exit(127);
 	}
-	for (i = 0; i < 400 && fetch(port, "/healthz", NULL, &b) != 200; i++)
-		usleep(25000);
-	if (i == 400) {
-		fprintf(stderr, "bench_pages: the server did not start\n");
+	if ((srv = start_server(bin, db, threads, serve_args, nserve_args, &port)) < 0)
+		goto out;
+	if (compare) {
+		ret = compare_run(db, token, srv, port, compare, threads, serve_args, nserve_args,
+				  n, &ps, (size_t)max_pages);
 		goto out;
 	}
 	sampler_start(srv);

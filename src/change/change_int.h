@@ -55,16 +55,36 @@ int chg_query_in(struct store *s, const char *head, const char *tail,
 int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		    struct change_verdict *out, struct aiv_err *err);
 /*
+ * A verification's reads of one CR (its blobs, its signatures' ledger
+ * entries, the artefacts they cover) sent before the CR's rows are read,
+ * on the keys an earlier view asked for (a CR page seen again, on
+ * PostgreSQL: one round trip for the page instead of two).
+ * chg_ahead_start prepares and binds them (keys: chg_ahead_keys of the
+ * earlier view; NULL or "": none) and appends each to sts (up to 3, *nsts
+ * counts them) for the caller's store_run_many; NULL with err set on
+ * failure.  chg_verify_read(..., ahead, ...) uses a read's rows only when
+ * the rows read now ask for the same keys, and else reads them after, as
+ * without it: nothing read is kept between views.  chg_ahead_keys: the
+ * keys that verification asked for (a new string; NULL before it ran).
+ * chg_ahead_free resets what was not used.
+ */
+struct chg_ahead;
+struct chg_ahead *chg_ahead_start(struct change_env *e, const char *keys,
+				  struct store_stmt **sts, size_t *nsts, struct aiv_err *err);
+char *chg_ahead_keys(const struct chg_ahead *a);
+void chg_ahead_free(struct chg_ahead *a);
+/*
  * change_verify of CR c, read already, with its approve and reject
  * signatures read already (sigs: chg_sig_json's objects in signing order,
  * borrowed): the blobs, ledger entries and covered artefacts as
  * chg_verify_many reads them.  blobs (borrowed, may be NULL): blobs read
  * already, chg_blob_row's; only the others are read.  also[0..nalso): the
- * caller's queries, run with those reads (store_query_in_many).
+ * caller's queries, run with those reads (store_query_in_many).  ahead
+ * (may be NULL): those reads sent already (chg_ahead_start).
  */
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
 		    json_t *blobs, const struct store_in *also, size_t nalso,
-		    struct change_verdict *out, struct aiv_err *err);
+		    struct chg_ahead *ahead, struct change_verdict *out, struct aiv_err *err);
 /*
  * A row (sha256, content) of change_blobs into blobs: its key -> the
  * hash of the content stored under it, as verification compares them.

@@ -372,43 +372,75 @@ static const char **drawn_names(const struct change_cr_view *out, size_t ndrawn,
  * by CR id: a guess, whose specs a page reads with the CR's own reads, so
  * that when the CR row names the same ones (a CR's impact is fixed when
  * it is opened) the page needs no round trip after them for the specs.
- * Only the names are kept, never what is read: the specs are read on
- * every view, and used only when the names the CR row gives now equal
- * the guess; otherwise they are read again after it, as without a guess.
+ * With them, what its verification asked for (chg_ahead_keys: blobs,
+ * ledger entries, covered artefacts) and the approving signers whose
+ * teams its approval state asked for: those reads go with the CR's too,
+ * so that a signed CR's page seen again waits once, not twice.
+ * Only the keys are kept, never what is read: everything is read on
+ * every view, and used only when the keys the rows read now ask for
+ * equal the guess; otherwise read again after them, as without a guess.
  */
 #define GUESSES 64
+struct guess {
+	char *id, *names, *rest, *signers; /* names, signers: '\n' after each; rest: chg_ahead_keys */
+};
 static struct {
 	pthread_mutex_t mu;
-	struct guess {
-		char *id, *names; /* names: '\n' after each */
-	} v[GUESSES];
+	struct guess v[GUESSES];
 	unsigned next;
 } guesses = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-/* The guess for CR id (a new string), or NULL. */
-static char *guess_get(const char *id)
+static char *dup_or_null(const char *s)
 {
-	char *names = NULL;
-	size_t i;
-
-	pthread_mutex_lock(&guesses.mu);
-	for (i = 0; i < GUESSES && !names; i++)
-		if (guesses.v[i].id && !strcmp(guesses.v[i].id, id))
-			names = xstrdup(guesses.v[i].names);
-	pthread_mutex_unlock(&guesses.mu);
-	return names;
+	return s ? xstrdup(s) : NULL;
 }
 
-static void guess_put(const char *id, const char *const *names, size_t n)
+/* The guess for CR id into *g (new strings, NULL for none; g->id NULL when none). */
+static void guess_get(const char *id, struct guess *g)
+{
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	pthread_mutex_lock(&guesses.mu);
+	for (i = 0; i < GUESSES && !g->id; i++)
+		if (guesses.v[i].id && !strcmp(guesses.v[i].id, id)) {
+			g->id = xstrdup(id);
+			g->names = dup_or_null(guesses.v[i].names);
+			g->rest = dup_or_null(guesses.v[i].rest);
+			g->signers = dup_or_null(guesses.v[i].signers);
+		}
+	pthread_mutex_unlock(&guesses.mu);
+}
+
+static void guess_release(struct guess *g)
+{
+	free(g->id);
+	free(g->names);
+	free(g->rest);
+	free(g->signers);
+	memset(g, 0, sizeof(*g));
+}
+
+static char *lines_of(const char *const *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct guess *g = NULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		strbuf_addstr(&sb, names[i]);
+		strbuf_addstr(&sb, v[i] ? v[i] : "");
 		strbuf_addch(&sb, '\n');
 	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* rest (taken) and signers (NULL: none asked) with the names */
+static void guess_put(const char *id, const char *const *names, size_t n, char *rest,
+		      const char *const *signers, size_t nsigners)
+{
+	struct guess *g = NULL;
+	char *nm = lines_of(names, n), *sg = signers ? lines_of(signers, nsigners) : NULL;
+	size_t i;
+
 	pthread_mutex_lock(&guesses.mu);
 	for (i = 0; i < GUESSES && !g; i++)
 		if (guesses.v[i].id && !strcmp(guesses.v[i].id, id))
@@ -419,7 +451,11 @@ static void guess_put(const char *id, const char *const *names, size_t n)
 		g->id = xstrdup(id);
 	}
 	free(g->names);
-	g->names = strbuf_detach(&sb, NULL);
+	free(g->rest);
+	free(g->signers);
+	g->names = nm;
+	g->rest = rest;
+	g->signers = sg;
 	pthread_mutex_unlock(&guesses.mu);
 }
 
@@ -431,7 +467,7 @@ static const char **guess_keys(char *names, size_t *n)
 	char *p, *nl;
 
 	*n = 0;
-	for (p = names; (nl = strchr(p, '\n')); p = nl + 1) {
+	for (p = names ? names : ""; (nl = strchr(p, '\n')); p = nl + 1) {
 		*nl = '\0';
 		ALLOC_GROW(keys, *n + 1, alloc);
 		keys[(*n)++] = p;
@@ -446,14 +482,14 @@ static int same_names(const char *const *a, size_t na, const char *const *b, siz
 	if (na != nb)
 		return 0;
 	for (i = 0; i < na; i++)
-		if (strcmp(a[i], b[i]))
+		if (strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""))
 			return 0;
 	return 1;
 }
 
 static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *signs,
 			 json_t *blobs, const struct change_cr_view *out, size_t ndrawn,
-			 json_t **specs, const struct store_in *teams,
+			 json_t **specs, const struct store_in *teams, struct chg_ahead *ahead,
 			 struct change_verdict *ver, struct aiv_err *err)
 {
 	const struct kind_ops *kind = specs ? apply_kind("Artefact") : NULL;
@@ -468,7 +504,7 @@ static int ver_and_specs(struct change_env *e, const struct cr_row *c, json_t *s
 	}
 	if (teams)
 		q[nq++] = *teams;
-	ret = chg_verify_read(e, c, signs, blobs, q, nq, ver, err);
+	ret = chg_verify_read(e, c, signs, blobs, q, nq, ahead, ver, err);
 	free(names);
 	if (ret && specs) {
 		json_decref(*specs);
@@ -508,14 +544,22 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	struct org_teams_of teams = { 0 };
 	struct store_in tq;
 	const char **signers = NULL;
-	/* the guessed drawn artefacts' specs, read with the CR's (guess_get) */
-	char *guess = NULL;
-	const char **gkeys = NULL, **names = NULL;
-	size_t ngkeys = 0, gslots = 0, nnames = 0;
-	struct store_in gq;
-	struct store_stmt *gst = NULL;
+	/*
+	 * the guessed drawn artefacts' specs, verification reads and
+	 * signers' teams, read with the CR's (guess_get)
+	 */
+	struct guess guess = { 0 };
+	const char **gkeys = NULL, **names = NULL, **gsigners = NULL;
+	size_t ngkeys = 0, gslots = 0, nnames = 0, ngsigners = 0, gtslots = 0;
+	struct store_in gq, gtq;
+	struct store_stmt *gst = NULL, *gtst = NULL;
+	struct store_stmt *sent[4 + 1 + 3 + 1];
+	size_t nsent = 0;
+	struct chg_ahead *ahead = NULL;
+	struct org_teams_of gteams = { 0 };
+	const struct org_teams_of *tp = &teams;
 	json_t *gspecs = NULL;
-	size_t alloc;
+	size_t alloc, i;
 	int ret, rc, teams_later;
 
 	memset(out, 0, sizeof(*out));
@@ -555,26 +599,35 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 			store_reset(confl);
 		return err->code;
 	}
-	/* (only where it saves a round trip: store_batches) */
-	if (blob && specs && store_batches(e->s) && (guess = guess_get(id)) &&
-	    (gkeys = guess_keys(guess, &ngkeys)) && apply_kind("Artefact")) {
-		gspecs = json_object();
-		apply_get_many_in(apply_kind("Artefact"), gkeys, ngkeys, gspecs, &gq);
-		if (!(gst = store_in_first(e->s, &gq, &gslots, err))) {
-			store_reset(st);
-			store_reset(marks);
-			store_reset(confl);
-			store_reset(blob);
-			json_decref(gspecs);
-			free(gkeys);
-			free(guess);
-			return err->code;
+	sent[nsent++] = st;
+	sent[nsent++] = marks;
+	sent[nsent++] = confl;
+	if (blob)
+		sent[nsent++] = blob;
+	/*
+	 * (only where it saves a round trip: store_batches) the guesses'
+	 * reads after the CR's, so that they see what it names or later
+	 */
+	if (blob && specs && store_batches(e->s)) {
+		guess_get(id, &guess);
+		if ((gkeys = guess_keys(guess.names, &ngkeys)) && apply_kind("Artefact")) {
+			gspecs = json_object();
+			apply_get_many_in(apply_kind("Artefact"), gkeys, ngkeys, gspecs, &gq);
+			if (!(gst = store_in_first(e->s, &gq, &gslots, err)))
+				goto unsent;
+			sent[nsent++] = gst;
+		}
+		/* (with no guess, it sends nothing and notes what is asked for) */
+		if (!(ahead = chg_ahead_start(e, guess.rest, sent, &nsent, err)))
+			goto unsent;
+		if ((gsigners = guess_keys(guess.signers, &ngsigners))) {
+			org_teams_of_in(&gteams, gsigners, ngsigners, &gtq);
+			if (!(gtst = store_in_first(e->s, &gtq, &gtslots, err)))
+				goto unsent;
+			sent[nsent++] = gtst;
 		}
 	}
-	{
-		struct store_stmt *const five[] = { st, marks, confl, blob, gst };
-		store_run_many(five, blob ? (gst ? 5 : 4) : 3);
-	}
+	store_run_many(sent, nsent);
 	approvals = json_array();
 	signs = json_array();
 	alloc = 0;
@@ -674,11 +727,22 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 		 */
 		if (teams_later) {
 			json_t *sg;
-			size_t i;
 			signers = xcalloc(json_array_size(approvals), sizeof(*signers));
 			json_array_foreach(approvals, i, sg)
 				signers[i] = json_str(sg, "signer");
 			org_teams_of_in(&teams, signers, json_array_size(approvals), &tq);
+		}
+		/* the guessed signers' teams when the CR's approvals name the same */
+		if (gtst && teams_later && same_names(signers, json_array_size(approvals),
+						      gsigners, ngsigners)) {
+			ret = store_in_rows(e->s, &gtq, gtst, gtslots, err);
+			gtst = NULL;
+			if (ret)
+				goto fail;
+			tp = &gteams;
+		} else if (gtst) {
+			store_reset(gtst); /* (before the same text is sent again) */
+			gtst = NULL;
 		}
 		/* the guessed specs when the CR names the same artefacts, else a read after */
 		if (specs)
@@ -695,11 +759,13 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 			gst = NULL;
 		}
 		ret = ver_and_specs(e, &c, signs, blobs, out, ndrawn, specs && *specs ? NULL : specs,
-				    teams_later ? &tq : NULL, ver, err);
+				    teams_later && tp == &teams ? &tq : NULL, ahead, ver, err);
 		if (!ret && specs && store_batches(e->s))
-			guess_put(id, names, nnames);
+			guess_put(id, names, nnames, chg_ahead_keys(ahead),
+				  teams_later ? signers : NULL,
+				  teams_later ? json_array_size(approvals) : 0);
 		if (!ret && teams_later) {
-			ret = chg_approval_state_known(e, &c, approvals, &teams, &state, err);
+			ret = chg_approval_state_known(e, &c, approvals, tp, &state, err);
 			approvals = NULL; /* taken over */
 			if (!ret)
 				chg_approval_typed(state, &out->approval);
@@ -717,8 +783,22 @@ static int show_verify(struct change_env *e, const char *id, struct change_cr_vi
 	json_decref(gspecs); /* a guess not used */
 	free(names);
 	free(gkeys);
-	free(guess);
+	free(gsigners);
+	chg_ahead_free(ahead);
+	org_teams_of_release(&gteams);
+	guess_release(&guess);
 	return 0;
+unsent:
+	/* a guess's read could not be prepared: nothing was sent */
+	for (i = 0; i < nsent; i++)
+		store_reset(sent[i]);
+	chg_ahead_free(ahead);
+	json_decref(gspecs);
+	free(gkeys);
+	free(gsigners);
+	org_teams_of_release(&gteams);
+	guess_release(&guess);
+	return err->code;
 fail:
 	/* the reads sent with the CR's and not read (a reset one stays so) */
 	store_reset(marks);
@@ -727,10 +807,15 @@ fail:
 		store_reset(blob);
 	if (gst)
 		store_reset(gst);
+	if (gtst)
+		store_reset(gtst);
+	chg_ahead_free(ahead);
 	json_decref(gspecs);
 	free(names);
 	free(gkeys);
-	free(guess);
+	free(gsigners);
+	org_teams_of_release(&gteams);
+	guess_release(&guess);
 	free(signers); /* a read between the signers' list and its use failed */
 	org_teams_of_release(&teams);
 	if (specs) {

@@ -669,12 +669,162 @@ static void cover_ids(const json_t *sigs, struct change_strs *keys)
 }
 
 /*
+ * A verification's three reads of one CR (its blobs, its signatures'
+ * ledger entries, the artefacts they cover) sent ahead, with the CR's
+ * own reads, on the keys an earlier view of it asked for (chg_ahead_start,
+ * change_int.h).  The keys are a guess; only the reads are ahead, their
+ * rows are used when the rows read now ask for the same keys.
+ */
+#define AHEAD_BLOBS 0
+#define AHEAD_LEDGER 1
+#define AHEAD_ARTS 2
+struct chg_ahead {
+	struct change_strs sent[3]; /* the guessed keys, the store_in's (borrowed by q) */
+	struct change_strs asked[3]; /* the keys verify_read_rest asked for (chg_ahead_keys) */
+	struct verify_pre pre;       /* where the ahead rows land (one reference each) */
+	struct many m;               /* the rows' callbacks' data (m.pre: pre) */
+	struct ledger_seqs_in lj;
+	struct store_in q[3];
+	struct store_stmt *st[3];   /* sent and not read yet (NULL: none) */
+	size_t slots[3];
+	int asked_set;
+};
+
+static const char ahead_tag[3] = { 'b', 'l', 'a' };
+
+struct chg_ahead *chg_ahead_start(struct change_env *e, const char *keys,
+				  struct store_stmt **sts, size_t *nsts, struct aiv_err *err)
+{
+	struct chg_ahead *a = xcalloc(1, sizeof(*a));
+	int64_t *seqs = NULL;
+	const char *p, *nl;
+	size_t i;
+
+	a->pre.blob_fp = json_object();
+	a->pre.sigs = json_object();
+	a->pre.arts = json_object();
+	a->pre.ledger = json_object();
+	a->m.pre = a->pre;
+	/* keys: "b:KEY\n" per blob, "l:SEQ\n" per ledger entry, "a:ID\n" per artefact */
+	for (p = keys ? keys : ""; (nl = strchr(p, '\n')); p = nl + 1) {
+		char *k;
+		for (i = 0; i < 3 && !(p[0] == ahead_tag[i] && p[1] == ':'); i++)
+			;
+		if (i == 3 || nl < p + 2)
+			continue;
+		k = xstrndup(p + 2, (size_t)(nl - p - 2));
+		chg_strs_push(&a->sent[i], k);
+		free(k);
+	}
+	a->q[AHEAD_BLOBS] = (struct store_in){ "SELECT sha256, content FROM change_blobs WHERE sha256 IN ",
+		NULL, "", (const char *const *)a->sent[0].v, a->sent[0].n, many_blob, &a->m };
+	seqs = xcalloc(a->sent[1].n + 1, sizeof(*seqs));
+	for (i = 0; i < a->sent[1].n; i++)
+		seqs[i] = strtoll(a->sent[1].v[i], NULL, 10);
+	ledger_seqs_in(&a->lj, seqs, a->sent[1].n, many_ledger, &a->m, &a->q[AHEAD_LEDGER]);
+	free(seqs);
+	a->q[AHEAD_ARTS] = (struct store_in){ "SELECT id, type, title, owner, owner_kind, path,"
+		" fingerprint, version FROM artefacts WHERE id IN ", NULL, "",
+		(const char *const *)a->sent[2].v, a->sent[2].n, many_art, &a->m };
+	for (i = 0; i < 3; i++) {
+		if (!a->q[i].n)
+			continue;
+		if (!(a->st[i] = store_in_first(e->s, &a->q[i], &a->slots[i], err))) {
+			chg_ahead_free(a);
+			return NULL;
+		}
+		sts[(*nsts)++] = a->st[i];
+	}
+	return a;
+}
+
+char *chg_ahead_keys(const struct chg_ahead *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k;
+
+	if (!a || !a->asked_set)
+		return NULL;
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < a->asked[i].n; k++) {
+			strbuf_addch(&sb, ahead_tag[i]);
+			strbuf_addch(&sb, ':');
+			strbuf_addstr(&sb, a->asked[i].v[k]);
+			strbuf_addch(&sb, '\n');
+		}
+	return strbuf_detach(&sb, NULL);
+}
+
+void chg_ahead_free(struct chg_ahead *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < 3; i++) {
+		if (a->st[i])
+			store_reset(a->st[i]);
+		chg_strs_release(&a->sent[i]);
+		chg_strs_release(&a->asked[i]);
+	}
+	ledger_seqs_in_release(&a->lj);
+	json_decref(a->pre.blob_fp);
+	json_decref(a->pre.sigs);
+	json_decref(a->pre.arts);
+	json_decref(a->pre.ledger);
+	free(a);
+}
+
+static int same_strs(const struct change_strs *x, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (x->n != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(x->v[i], v[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * q[i]'s read sent ahead by a on the same keys: its rows (into m->pre,
+ * which is a's) and nothing more to send for it (q[i].n = 0); an ahead
+ * read on other keys is dropped before q is sent (the same statement
+ * text may be q's).  Records the keys asked for, for the next guess.
+ */
+static int ahead_use(struct change_env *e, struct chg_ahead *a, struct store_in *q,
+		     struct aiv_err *err)
+{
+	size_t i, k;
+	int ret = 0;
+
+	a->asked_set = 1;
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < q[i].n; k++)
+			chg_strs_push(&a->asked[i], q[i].keys[k]);
+		if (!a->st[i])
+			continue;
+		if (!ret && same_strs(&a->sent[i], q[i].keys, q[i].n)) {
+			ret = store_in_rows(e->s, &a->q[i], a->st[i], a->slots[i], err);
+			q[i].n = 0;
+		} else {
+			store_reset(a->st[i]);
+		}
+		a->st[i] = NULL;
+	}
+	return ret;
+}
+
+/*
  * The rest of chg_verify_many once m's CRs and signatures are read: their
  * blobs, ledger entries and covered artefacts, one statement each, then
- * each CR's verdict into out[i].
+ * each CR's verdict into out[i].  a: those reads sent ahead (NULL: none;
+ * m->pre is a's then).
  */
 static int verify_read_rest(struct change_env *e, struct many *m, const struct store_in *also,
-			    size_t nalso, struct change_verdict *out, struct aiv_err *err)
+			    size_t nalso, struct chg_ahead *a, struct change_verdict *out,
+			    struct aiv_err *err)
 {
 	struct change_strs keys = { 0 }, covers = { 0 };
 	int64_t *seqs = NULL;
@@ -715,7 +865,9 @@ static int verify_read_rest(struct change_env *e, struct many *m, const struct s
 		for (k = 0; k < nalso; k++)
 			q[3 + k] = also[k];
 		ledger_seqs_in(&lj, seqs, nseqs, many_ledger, m, &q[1]);
-		ret = store_query_in_many(e->s, q, 3 + nalso, err);
+		ret = a ? ahead_use(e, a, q, err) : 0;
+		if (!ret)
+			ret = store_query_in_many(e->s, q, 3 + nalso, err);
 		ledger_seqs_in_release(&lj);
 		if (ret)
 			goto cleanup;
@@ -757,7 +909,7 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 		json_decref(m.pre.sigs);
 		json_decref(m.pre.arts);
 	} else {
-		ret = verify_read_rest(e, &m, NULL, 0, out, err);
+		ret = verify_read_rest(e, &m, NULL, 0, NULL, out, err);
 	}
 	for (i = 0; i < n; i++)
 		chg_cr_release(&m.crs[i]);
@@ -767,17 +919,28 @@ int chg_verify_many(struct change_env *e, const char *const *ids, size_t n,
 
 int chg_verify_read(struct change_env *e, const struct cr_row *c, json_t *sigs,
 		    json_t *blobs, const struct store_in *also, size_t nalso,
-		    struct change_verdict *out, struct aiv_err *err)
+		    struct chg_ahead *ahead, struct change_verdict *out, struct aiv_err *err)
 {
 	const char *id = c->id;
 	struct many m = { &id, 1, (struct cr_row *)c, /* borrowed: not released here */
 			  { json_object(), json_object(), json_object(), json_object() } };
 
 	memset(out, 0, sizeof(*out));
+	if (ahead) {
+		/* the ahead reads' rows land in ahead's objects: this m shares them */
+		json_decref(m.pre.blob_fp);
+		json_decref(m.pre.sigs);
+		json_decref(m.pre.arts);
+		json_decref(m.pre.ledger);
+		m.pre.blob_fp = json_incref(ahead->pre.blob_fp);
+		m.pre.sigs = json_incref(ahead->pre.sigs);
+		m.pre.arts = json_incref(ahead->pre.arts);
+		m.pre.ledger = json_incref(ahead->pre.ledger);
+	}
 	json_object_set(m.pre.sigs, c->id, sigs);
 	if (blobs)
 		json_object_update(m.pre.blob_fp, blobs);
-	return verify_read_rest(e, &m, also, nalso, out, err);
+	return verify_read_rest(e, &m, also, nalso, ahead, out, err);
 }
 
 /*

@@ -276,6 +276,25 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 	return rc;
 }
 
+int ledger_append_canon(struct store *s, const char *actor, const char *action,
+			const char *subject, const char *payload, size_t payload_len,
+			int64_t *seq_out, struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *p;
+	int rc;
+
+	if (!ledger_state_stamped(action))
+		return ledger_append_text(s, actor, action, subject, payload, payload_len, 0,
+					  seq_out, err);
+	if (!(p = json_loadb(payload, payload_len, 0, &je)))
+		return aiv_fail(err, AIV_EINTERNAL, "ledger entry %s: payload cannot be read: %s",
+				action, je.text);
+	rc = ledger_append(s, actor, action, subject, p, seq_out, err);
+	json_decref(p);
+	return rc;
+}
+
 /*
  * Verification splits the chain into consecutive seq ranges, one per
  * core (at most VR_MAX), and checks each on its own thread with its own

@@ -410,6 +410,47 @@ static void test_decide_many(void **state)
 }
 
 /*
+ * A batch whose "seq:digest" lines pass the 64 KiB kept in memory is
+ * hashed streaming from there on (batch_hash_add): 1,200 decisions in
+ * one commit, one ledger entry, which `decisions verify` re-derives.
+ */
+static void test_log_batch_streamed(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	enum { N = 1200 };
+	struct control_request *reqs = calloc(N, sizeof(*reqs));
+	struct control_decision *outs = calloc(N, sizeof(*outs));
+	struct aiv_err *errs = calloc(N, sizeof(*errs)), err = AIV_ERR_INIT;
+	json_t *c1 = json_loads("{\"amount\": 5}", 0, NULL);
+	int64_t rows, batches;
+	char problem[200];
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	for (i = 0; i < N; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+		reqs[i].context = c1;
+	}
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, N, outs, errs, &err), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(outs[i].outcome, CONTROL_ALLOW);
+		control_decision_release(&outs[i]);
+	}
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, N);
+	assert_int_equal(batches, 1);
+	control_engine_free(eng);
+	json_decref(c1);
+	free(reqs);
+	free(outs);
+	free(errs);
+}
+
+/*
  * A group commit of up to 32 rows goes as one multi-row INSERT, a larger
  * one as a bulk insert: 32, 33 and 1 decisions (66 rows, 3 batches) are
  * numbered 1..66 without a gap, each row carries its own columns, and
@@ -1328,6 +1369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_insert_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_batch_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_verify_tampered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_pending_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),

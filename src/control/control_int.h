@@ -185,6 +185,10 @@ int control_log_flush_tx(struct store *s, const char *actor, struct aiv_err *err
  * one round trip on PostgreSQL); *last stays NULL when they were written.
  */
 void control_log_batch_begin(void);
+/* The canonical text of a decisions.batch payload, appended to sb. */
+void control_log_batch_payload(struct strbuf *sb, int64_t count, int64_t first_seq,
+			       int64_t last_seq, const char *first_id, const char *last_id,
+			       const char *hash);
 int control_log_batch_write_tx(struct store *s, const char *actor, int chain,
 			       struct store_stmt **last, struct aiv_err *err);
 void control_log_batch_abort(void);

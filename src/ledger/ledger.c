@@ -158,8 +158,12 @@ static int head_read(struct store *s, int64_t *seq, char hash[SHA256_HEX], int k
 		return err->code;
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
+		const char *h = store_col_text(st, 1);
+		size_t n = strlen(h);
 		*seq = store_col_int(st, 0);
-		snprintf(hash, SHA256_HEX, "%s", store_col_text(st, 1));
+		n = n < SHA256_HEX - 1 ? n : SHA256_HEX - 1;
+		memcpy(hash, h, n);
+		hash[n] = '\0';
 	} else {
 		*seq = 0;
 		memcpy(hash, LEDGER_GENESIS, SHA256_HEX);
@@ -167,8 +171,10 @@ static int head_read(struct store *s, int64_t *seq, char hash[SHA256_HEX], int k
 	store_reset(st);
 	if (rc < 0)
 		return rc;
-	snprintf(memo, sizeof(memo), "%lld %s", (long long)*seq, hash);
-	store_memo_put(s, "ledger_head", stamp, memo);
+	if (stamp) { /* else nothing is kept (SQLite; a command): no text to build */
+		snprintf(memo, sizeof(memo), "%lld %s", (long long)*seq, hash);
+		store_memo_put(s, "ledger_head", stamp, memo);
+	}
 	return 0;
 }
 
@@ -273,6 +279,25 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 	rc = ledger_append_text(s, actor, action, subject, sb.buf, sb.len, 0,
 				seq_out, err);
 	strbuf_release(&sb);
+	return rc;
+}
+
+int ledger_append_canon(struct store *s, const char *actor, const char *action,
+			const char *subject, const char *payload, size_t payload_len,
+			int64_t *seq_out, struct aiv_err *err)
+{
+	json_error_t je;
+	json_t *p;
+	int rc;
+
+	if (!ledger_state_stamped(action))
+		return ledger_append_text(s, actor, action, subject, payload, payload_len, 0,
+					  seq_out, err);
+	if (!(p = json_loadb(payload, payload_len, 0, &je)))
+		return aiv_fail(err, AIV_EINTERNAL, "ledger entry %s: payload cannot be read: %s",
+				action, je.text);
+	rc = ledger_append(s, actor, action, subject, p, seq_out, err);
+	json_decref(p);
 	return rc;
 }
 

@@ -52,6 +52,15 @@ int ledger_append(struct store *s, const char *actor, const char *action,
 int ledger_append_text(struct store *s, const char *actor, const char *action,
 		       const char *subject, const char *payload, size_t payload_len,
 		       int64_t time_us, int64_t *seq_out, struct aiv_err *err);
+/*
+ * Same as ledger_append with the payload given as its canonical text
+ * (cjson_dump's bytes, which the caller wrote directly): appended as it is
+ * unless `action` is one whose entries ledger_append stamps (ledger/state.h),
+ * which reads it back and appends that.
+ */
+int ledger_append_canon(struct store *s, const char *actor, const char *action,
+			const char *subject, const char *payload, size_t payload_len,
+			int64_t *seq_out, struct aiv_err *err);
 
 /* Newest entry's seq and hash (0 and genesis when empty). */
 int ledger_head(struct store *s, int64_t *seq, char hash[SHA256_HEX],

@@ -552,6 +552,21 @@ int ledger_state_stamp(struct store *s, const char *action, const json_t *payloa
 	return 0;
 }
 
+int ledger_state_stamped(const char *action)
+{
+	size_t i, n;
+
+	if (import_of(action))
+		return 1;
+	for (i = 0; i < nstamps; i++) {
+		n = strlen(stamps[i]->action);
+		if (n && stamps[i]->action[n - 1] == '.' ? !strncmp(action, stamps[i]->action, n)
+		    : !strcmp(action, stamps[i]->action))
+			return 1;
+	}
+	return 0;
+}
+
 struct import_walk {
 	struct store *s;
 	struct ledger_state_report *r;

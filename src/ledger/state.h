@@ -223,5 +223,11 @@ int ledger_rows_digest_text(struct store *s, const char *sql, const char *arg, i
  */
 int ledger_state_stamp(struct store *s, const char *action, const json_t *payload,
 		       json_t **out, struct aiv_err *err);
+/*
+ * 0 when ledger_state_stamp never changes an entry of `action`, whatever
+ * its payload: no stamp names it (or a prefix of it) and no import is
+ * registered for it; else 1.
+ */
+int ledger_state_stamped(const char *action);
 
 #endif

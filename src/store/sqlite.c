@@ -49,6 +49,7 @@ static _Thread_local int lost_value;
 struct sq_conn {
 	sqlite3 *db;
 	sqlite3_stmt *begin, *commit, *rollback;
+	int busy_ms; /* the busy timeout set at open, which sq_begin_nowait puts back */
 };
 
 static sqlite3 *db_of(void *conn)
@@ -113,10 +114,11 @@ static int sq_open(void **conn, const char *uri, unsigned flags,
 		sqlite3_close(db);
 		return AIV_EIO;
 	}
-	sqlite3_busy_timeout(db, busy_ms());
 	sqlite3_extended_result_codes(db, 0);
 	c = xcalloc(1, sizeof(*c));
 	c->db = db;
+	c->busy_ms = busy_ms();
+	sqlite3_busy_timeout(db, c->busy_ms);
 	*conn = c;
 	return 0;
 }
@@ -194,7 +196,7 @@ static int sq_begin_nowait(void *conn, struct aiv_err *err)
 
 	sqlite3_busy_timeout(c->db, 0);
 	ret = tx_step(c, &c->begin, "BEGIN IMMEDIATE", "begin", err);
-	sqlite3_busy_timeout(c->db, busy_ms());
+	sqlite3_busy_timeout(c->db, c->busy_ms);
 	return ret;
 }
 

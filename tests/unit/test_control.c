@@ -18,6 +18,7 @@
 #include "apply/apply.h"
 #include "catalog/catalog.h"
 #include "control/control.h"
+#include "control/control_int.h"
 #include "control/control_queries.h"
 #include "core/cjson.h"
 #include "core/hash.h"
@@ -406,6 +407,47 @@ static void test_decide_many(void **state)
 	json_decref(c1);
 	json_decref(c2);
 	json_decref(c3);
+}
+
+/*
+ * A batch whose "seq:digest" lines pass the 64 KiB kept in memory is
+ * hashed streaming from there on (batch_hash_add): 1,200 decisions in
+ * one commit, one ledger entry, which `decisions verify` re-derives.
+ */
+static void test_log_batch_streamed(void **state)
+{
+	struct fixture *f = *state;
+	struct control_engine *eng;
+	enum { N = 1200 };
+	struct control_request *reqs = calloc(N, sizeof(*reqs));
+	struct control_decision *outs = calloc(N, sizeof(*outs));
+	struct aiv_err *errs = calloc(N, sizeof(*errs)), err = AIV_ERR_INIT;
+	json_t *c1 = json_loads("{\"amount\": 5}", 0, NULL);
+	int64_t rows, batches;
+	char problem[200];
+	size_t i;
+
+	assert_int_equal(control_engine_load(f->s, 0, &eng, &err), 0);
+	for (i = 0; i < N; i++) {
+		reqs[i].agent = "bot";
+		reqs[i].action = "pay";
+		reqs[i].resource = "Invoice::\"i1\"";
+		reqs[i].context = c1;
+	}
+	assert_int_equal(control_decide_many(f->s, eng, "t", reqs, N, outs, errs, &err), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(outs[i].outcome, CONTROL_ALLOW);
+		control_decision_release(&outs[i]);
+	}
+	assert_int_equal(control_log_verify(f->s, &rows, &batches, problem, sizeof(problem), &err), 0);
+	assert_string_equal(problem, "");
+	assert_int_equal(rows, N);
+	assert_int_equal(batches, 1);
+	control_engine_free(eng);
+	json_decref(c1);
+	free(reqs);
+	free(outs);
+	free(errs);
 }
 
 /*
@@ -1101,6 +1143,43 @@ static void test_log_verify_tampered(void **state)
  * snapshot still find it.  The index's cells are counted with SQLite's
  * dbstat table.
  */
+/*
+ * The decisions.batch payload, written as text (control_log_batch_payload),
+ * is byte for byte cjson_dump's of the object the commit built before:
+ * ids with quotes, backslashes, control bytes and UTF-8, the integers'
+ * extremes.
+ */
+static void test_log_batch_payload(void **state)
+{
+	static const char *const ids[] = {
+		"0195f3a2-7c1e-7a00-8000-000000000001", "", "q\"uo\\te", "tab\tnl\nctl\001\037del\177",
+		"Zo\xc3\xab \xe5\xbc\xa0 \xf0\x9f\x98\x80", "\xe2\x80\xa8/",
+	};
+	static const int64_t nums[] = { 0, 1, -1, 4096, INT64_MAX, INT64_MIN };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		for (j = 0; j < sizeof(nums) / sizeof(nums[0]); j++) {
+			const char *last = ids[(i + 1) % (sizeof(ids) / sizeof(ids[0]))];
+			const char *hash = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+			int64_t n = nums[j], first = nums[(j + 1) % 6], lastseq = nums[(j + 2) % 6];
+			struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+			json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "count", (json_int_t)n,
+					      "first_seq", (json_int_t)first, "last_seq",
+					      (json_int_t)lastseq, "first_id", ids[i], "last_id", last,
+					      "hash", hash);
+			assert_non_null(o);
+			cjson_dump(&want, o);
+			control_log_batch_payload(&got, n, first, lastseq, ids[i], last, hash);
+			assert_string_equal(got.buf, want.buf);
+			assert_int_equal(got.len, want.len);
+			json_decref(o);
+			strbuf_release(&want);
+			strbuf_release(&got);
+		}
+}
+
 static void test_log_pending_index(void **state)
 {
 	struct fixture *f = *state;
@@ -1290,6 +1369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decide_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_insert_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_batch_streamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_verify_tampered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_pending_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_statements, setup, teardown),
@@ -1302,6 +1382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_names_not_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_days, setup, teardown),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_log_batch_payload),
 	};
 	cli_register_schema();
 	return cmocka_run_group_tests(tests, NULL, NULL);

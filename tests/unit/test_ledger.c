@@ -1056,6 +1056,81 @@ static void appends_in_one_transaction_read_the_head_once(void **state)
 	json_decref(p);
 }
 
+/* A stamp for canon_keeps_the_stamp_rule: adds "stamped": true. */
+static int stamp_true(struct store *s, json_t *payload, struct aiv_err *err)
+{
+	(void)s;
+	(void)err;
+	json_object_set_new(payload, "stamped", json_true());
+	return 0;
+}
+
+static const struct ledger_state_stamp canon_stamp = { "test.canon-stamped", NULL, stamp_true };
+static const struct ledger_state_stamp canon_prefix = { "test.canon-pre.", NULL, stamp_true };
+
+static char *payload_of(struct store *s, int64_t seq)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store_stmt *st = store_prepare(s, "SELECT payload FROM ledger WHERE seq = ?", &err);
+	char *v;
+
+	assert_non_null(st);
+	store_bind_int(st, 1, seq);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	v = xstrdup(store_col_text(st, 0));
+	store_reset(st);
+	return v;
+}
+
+/*
+ * ledger_append_canon appends the caller's canonical text as it is, but
+ * an action that a stamp names (or a prefix of it) goes through
+ * ledger_append's stamp as before: the same payload ledger_append writes.
+ */
+static void canon_keeps_the_stamp_rule(void **state)
+{
+	struct fx *f = *state;
+	struct aiv_err err = AIV_ERR_INIT;
+	const char *text = "{\"a\":1,\"b\":\"x\\\"y\"}";
+	json_t *p = json_loads(text, 0, NULL);
+	int64_t seq = 0;
+	char *got;
+
+	ledger_state_register_stamp(&canon_stamp);
+	ledger_state_register_stamp(&canon_prefix);
+	assert_int_equal(ledger_state_stamped("test.canon-plain"), 0);
+	assert_int_equal(ledger_state_stamped("test.canon-stamped"), 1);
+	assert_int_equal(ledger_state_stamped("test.canon-stamped.x"), 0);
+	assert_int_equal(ledger_state_stamped("test.canon-pre.x"), 1);
+	assert_int_equal(ledger_state_stamped("decisions.batch"), 0);
+	assert_int_equal(ledger_state_stamped("gateway.calls"), 0);
+	assert_int_equal(store_begin(f->s, &err), 0);
+	assert_int_equal(ledger_append_canon(f->s, "test", "test.canon-plain", "a", text,
+					     strlen(text), &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 1);
+	assert_int_equal(ledger_append_canon(f->s, "test", "test.canon-stamped", "b", text,
+					     strlen(text), &seq, &err), 0);
+	assert_int_equal(ledger_append_canon(f->s, "test", "test.canon-pre.x", "c", text,
+					     strlen(text), &seq, &err), 0);
+	assert_int_equal(ledger_append(f->s, "test", "test.canon-stamped", "d", p, &seq, &err), 0);
+	assert_int_equal(seq, NENTRIES + 4);
+	assert_int_equal(store_commit(f->s, &err), 0);
+	got = payload_of(f->s, NENTRIES + 1);
+	assert_string_equal(got, text);
+	free(got);
+	got = payload_of(f->s, NENTRIES + 2);
+	assert_string_equal(got, "{\"a\":1,\"b\":\"x\\\"y\",\"stamped\":true}");
+	free(got);
+	got = payload_of(f->s, NENTRIES + 3);
+	assert_string_equal(got, "{\"a\":1,\"b\":\"x\\\"y\",\"stamped\":true}");
+	free(got);
+	got = payload_of(f->s, NENTRIES + 4);
+	assert_string_equal(got, "{\"a\":1,\"b\":\"x\\\"y\",\"stamped\":true}");
+	free(got);
+	expect_ok(f, 0, NULL, NENTRIES + 4);
+	json_decref(p);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1071,6 +1146,7 @@ int main(void)
 		T(append_needs_a_transaction),
 		T(intact_ledger_verifies),
 		T(appends_in_one_transaction_read_the_head_once),
+		T(canon_keeps_the_stamp_rule),
 		T(stored_payload_is_canonical),
 		T(walk_filters_and_orders),
 		T(walk_seqs),

@@ -575,6 +575,44 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 	return from_json(a, j, real_as_decimal, &root, out, err);
 }
 
+const struct cedar_record *cedar_record_put(struct cedar_arena *a, const struct cedar_record *r,
+					   const char *key, const struct cedar_value *v)
+{
+	struct cedar_record *o = cedar_arena_alloc(a, sizeof(*o));
+	size_t n = strlen(key);
+	uint32_t lo = 0, hi = r->n, i;
+	int found = 0;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		int c = key_cmp(key, n, &r->keys[mid]);
+		if (!c) {
+			lo = mid;
+			found = 1;
+			break;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	o->n = r->n + !found;
+	o->keys = cedar_arena_alloc(a, sizeof(*o->keys) * o->n);
+	o->v = cedar_arena_alloc(a, sizeof(*o->v) * o->n);
+	for (i = 0; i < lo; i++) {
+		o->keys[i] = r->keys[i];
+		o->v[i] = r->v[i];
+	}
+	o->keys[lo].p = key;
+	o->keys[lo].n = (uint32_t)n;
+	o->v[lo] = *v;
+	for (i = lo + found; i < r->n; i++) {
+		o->keys[i + !found] = r->keys[i];
+		o->v[i + !found] = r->v[i];
+	}
+	return o;
+}
+
 /* ---- entities ------------------------------------------------------- */
 
 void cedar_entities_init(struct cedar_entities *es)

@@ -72,11 +72,57 @@ static void test_long_path_cut(void **state)
 	assert_string_equal(msg, want);
 }
 
+/*
+ * cedar_record_put against the JSON route evaluate.c took before: the
+ * context with the key added to a copy, then converted.  Keys before,
+ * between, after and equal to the existing ones, prefixes of them.
+ */
+static void test_record_put(void **state)
+{
+	static const char *ctxs[] = {
+		"{}", "{\"amount\": 120, \"confidence\": 0.97}",
+		"{\"workflow\": 1, \"z\": [1, {\"a\": true}]}", "{\"work\": \"x\", \"workflowX\": 2}",
+		"{\"on_behalf_of\": \"no\", \"a\": 1}", "{\"\": 0, \"~\": 1, \"on\": 2}",
+		"{\"__entity\": {\"type\": \"T\", \"id\": \"i\"}, \"b\": 1}",
+	};
+	static const char *keys[] = { "workflow", "on_behalf_of", "a", "", "zz", "work" };
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++)
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			struct cedar_arena a = { 0 };
+			struct aiv_err err = AIV_ERR_INIT;
+			struct cedar_value base, want, put, v;
+			json_t *c = json_loads(ctxs[i], 0, NULL), *copy;
+
+			assert_non_null(c);
+			assert_int_equal(cedar_value_from_json(&a, c, 1, "context", &base, &err), 0);
+			assert_int_equal(base.type, CV_RECORD);
+			copy = json_copy(c);
+			json_object_set_new(copy, keys[k], json_pack("{s:{s:s, s:s}}", "__entity",
+								     "type", "Workflow", "id", "p2p"));
+			assert_int_equal(cedar_value_from_json(&a, copy, 1, "context", &want, &err), 0);
+			assert_int_equal(cedar_uid_parse(&a, "Workflow::\"p2p\"",
+					 (struct cedar_uid *)(v.u.uid = cedar_arena_alloc(&a,
+						sizeof(struct cedar_uid)))), 0);
+			v.type = CV_ENTITY;
+			put.type = CV_RECORD;
+			put.u.rec = cedar_record_put(&a, base.u.rec, keys[k], &v);
+			assert_true(cedar_value_eq(&put, &want));
+			assert_int_equal(put.u.rec->n, want.u.rec->n);
+			json_decref(copy);
+			json_decref(c);
+			cedar_arena_release(&a);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_paths),
 		cmocka_unit_test(test_long_path_cut),
+		cmocka_unit_test(test_record_put),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

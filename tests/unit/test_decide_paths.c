@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "control/cedar.h"
+#include "control/control_int.h"
+#include "core/timeutil.h"
 
 /* The message cedar_value_from_json gives for text (root name "context"). */
 static void from_json_msg(const char *text, int real_as_decimal, char *msg, size_t n)
@@ -117,12 +119,37 @@ static void test_record_put(void **state)
 		}
 }
 
+/* control_new_id writes what snprintf("%s-%012llx%s") wrote, cut alike */
+static void test_new_id(void **state)
+{
+	char id[40], cut[10], want[40];
+	size_t i;
+
+	(void)state;
+	setenv("AIVALUE_FAKE_TIME", "2030-01-01T00:00:00Z", 1);
+	control_new_id(id, sizeof(id), "dec");
+	snprintf(want, sizeof(want), "dec-%012llx",
+		 (unsigned long long)((uint64_t)time_now_us() & 0xFFFFFFFFFFFFULL));
+	assert_int_equal(strlen(id), 4 + 12 + 16);
+	assert_memory_equal(id, want, 16);
+	for (i = 16; i < 32; i++)
+		assert_non_null(strchr("0123456789abcdef", id[i]));
+	control_new_id(cut, sizeof(cut), "exc");
+	memcpy(want, "exc", 3);
+	want[9] = '\0';
+	assert_string_equal(cut, want);
+	control_new_id(id, 1, "tr");
+	assert_string_equal(id, "");
+	unsetenv("AIVALUE_FAKE_TIME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_paths),
 		cmocka_unit_test(test_long_path_cut),
 		cmocka_unit_test(test_record_put),
+		cmocka_unit_test(test_new_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -213,6 +213,33 @@ static void add_str(struct strbuf *sb, const char *key, const char *v, int *firs
 }
 
 /*
+ * "key":"v" for a value that never needs escaping (hex digests, our ids
+ * and times, fixed words): one grow and two copies, where add_str's
+ * escaping walk and six buffer calls were about 500 instructions a field.
+ */
+static void add_plain(struct strbuf *sb, const char *key, const char *v, int *first)
+{
+	size_t kn = strlen(key), vn = strlen(v);
+	char *o;
+
+	strbuf_grow(sb, kn + vn + 6);
+	o = sb->buf + sb->len;
+	if (!*first)
+		*o++ = ',';
+	*first = 0;
+	*o++ = '"';
+	memcpy(o, key, kn);
+	o += kn;
+	memcpy(o, "\":\"", 3);
+	o += 3;
+	memcpy(o, v, vn);
+	o += vn;
+	*o++ = '"';
+	*o = '\0';
+	sb->len = (size_t)(o - sb->buf);
+}
+
+/*
  * The decision-log record of p as canonical JSON (core/cjson.h: keys in
  * byte order, no whitespace), written out directly rather than built as
  * a jansson object and serialised: this runs for every decision.  The
@@ -233,19 +260,19 @@ void control_build_record(struct control_pending *p)
 	add_str(&sb, "agent", p->req.agent, &first);
 	add_str(&sb, "approver", p->approver[0] && !p->approval_refused ? p->approver : NULL,
 		&first);
-	add_str(&sb, "args_digest", p->d.digest, &first);
+	add_plain(&sb, "args_digest", p->d.digest, &first);
 	add_key(&sb, "bundles", &first);
 	strbuf_addstr(&sb, "{\"policies\":\"");
 	strbuf_addstr(&sb, p->snap->revision);
 	strbuf_addstr(&sb, "\"}");
-	add_str(&sb, "decision_id", p->d.decision_id, &first);
+	add_plain(&sb, "decision_id", p->d.decision_id, &first);
 	add_key(&sb, "input", &first);
 	strbuf_addstr(&sb, p->argtext);
 	add_str(&sb, "on_behalf_of", p->req.on_behalf_of, &first);
-	add_str(&sb, "path", "aivalue/control/decide", &first);
+	add_plain(&sb, "path", "aivalue/control/decide", &first);
 	add_key(&sb, "result", &first);
 	strbuf_addch(&sb, '{');
-	add_str(&sb, "decision", control_outcome_name(p->d.outcome), &rfirst);
+	add_plain(&sb, "decision", control_outcome_name(p->d.outcome), &rfirst);
 	add_key(&sb, "errors", &rfirst);
 	cjson_dump(&sb, p->d.errors);
 	add_str(&sb, "exception_id", p->d.exception_id[0] ? p->d.exception_id : NULL, &rfirst);
@@ -253,8 +280,8 @@ void control_build_record(struct control_pending *p)
 	cjson_dump(&sb, p->d.policies);
 	add_str(&sb, "reason", p->d.reason, &rfirst);
 	strbuf_addch(&sb, '}');
-	add_str(&sb, "revision", p->snap->revision, &first);
-	add_str(&sb, "timestamp", p->now, &first);
+	add_plain(&sb, "revision", p->snap->revision, &first);
+	add_plain(&sb, "timestamp", p->now, &first);
 	strbuf_addch(&sb, '}');
 	free(p->record);
 	p->record = strbuf_detach(&sb, NULL);

@@ -157,12 +157,14 @@ static int agent_lookup(const struct control_snapshot *sn, const char *agent,
 	}
 	if (best && (v = attr_of(best, "owner", CV_ENTITY))) {
 		str_of(&attr_of(best, "name", CV_STRING)->u.s, ai->step, sizeof(ai->step));
-		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "%s",
-			 str_is(&v->u.uid->type, "Team") ? "team" : "person");
+		/* both fit owner_kind[16]; no snprintf("%s") per decision */
+		const char *kind = str_is(&v->u.uid->type, "Team") ? "team" : "person";
+		memcpy(ai->owner_kind, kind, strlen(kind) + 1);
 		str_of(&v->u.uid->id, ai->owner, sizeof(ai->owner));
 	} else {
-		snprintf(ai->owner_kind, sizeof(ai->owner_kind), "person");
-		snprintf(ai->owner, sizeof(ai->owner), "%s", ai->wf_owner);
+		_Static_assert(sizeof(ai->owner) == sizeof(ai->wf_owner), "owner sizes");
+		memcpy(ai->owner_kind, "person", sizeof("person"));
+		memcpy(ai->owner, ai->wf_owner, sizeof(ai->owner)); /* NUL-ended within */
 	}
 	return 0;
 }

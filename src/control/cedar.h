@@ -115,6 +115,14 @@ void cedar_value_json(struct strbuf *sb, const struct cedar_value *v);
  */
 int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_decimal,
 			  const char *path, struct cedar_value *out, struct aiv_err *err);
+/*
+ * r with `key` set to v: a new record in arena a, the key in its sorted
+ * place (its value replaced if r has it).  r is not changed; the new
+ * record shares r's keys and values and borrows `key` (it must outlive
+ * the record).
+ */
+const struct cedar_record *cedar_record_put(struct cedar_arena *a, const struct cedar_record *r,
+					   const char *key, const struct cedar_value *v);
 /* A {"type","id"} object (or {"__entity":{..}}) into a uid in arena a. */
 int cedar_uid_from_json(struct cedar_arena *a, const json_t *j, struct cedar_uid *out);
 /* Parse 'Type::"id"' (namespaces allowed) into arena a; 0 or -1. */

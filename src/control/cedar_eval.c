@@ -397,9 +397,43 @@ static int cmp_keyent(const void *x, const void *y)
 	return a->n < b->n ? -1 : a->n > b->n;
 }
 
-int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_decimal,
-			  const char *path, struct cedar_value *out, struct aiv_err *err)
+/*
+ * Where a value sits, as a chain up to the caller's name for the root:
+ * the text ("context.amount", "context.tags[2]") is written only when a
+ * message needs it (an snprintf per key and element before: three per
+ * decision over HTTP).
+ */
+struct jpath {
+	const struct jpath *up; /* NULL at the root */
+	const char *text;	/* the root's name */
+	const char *key;	/* a record's key, or NULL for a set's element */
+	size_t idx;
+};
+
+/*
+ * The path's text: the root's name as given, each level below it cut at
+ * 255 bytes as the per-level snprintf into 256 bytes cut it.  buf holds
+ * 256 bytes.
+ */
+static const char *jpath_text(const struct jpath *p, char *buf)
 {
+	char up[256];
+	const char *u;
+
+	if (!p->up)
+		return p->text;
+	u = jpath_text(p->up, up);
+	if (p->key)
+		snprintf(buf, 256, "%s.%s", u, p->key);
+	else
+		snprintf(buf, 256, "%s[%zu]", u, p->idx);
+	return buf;
+}
+
+static int from_json(struct cedar_arena *a, const json_t *j, int real_as_decimal,
+		     const struct jpath *at, struct cedar_value *out, struct aiv_err *err)
+{
+	char pb[256];
 	size_t i;
 
 	switch (json_typeof(j)) {
@@ -417,14 +451,15 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 		long long r;
 		if (!real_as_decimal)
 			return aiv_fail(err, AIV_EINPUT, "%s: a number with a fraction is not a "
-					"Cedar value (use a decimal)", path);
+					"Cedar value (use a decimal)", jpath_text(at, pb));
 		if (!isfinite(d) || fabs(scaled) > 9.2e18)
 			return aiv_fail(err, AIV_EINPUT, "%s: number %g is out of the decimal "
-					"range", path, d);
+					"range", jpath_text(at, pb), d);
 		r = llround(scaled);
 		if (fabs(scaled - (double)r) > 1e-7 * (fabs(scaled) > 1 ? fabs(scaled) : 1))
 			return aiv_fail(err, AIV_EINPUT, "%s: number %.17g has more than four "
-					"fractional digits (Cedar decimals have at most four)", path, d);
+					"fractional digits (Cedar decimals have at most four)",
+					jpath_text(at, pb), d);
 		out->type = CV_DECIMAL;
 		out->u.l = r;
 		return 0;
@@ -439,10 +474,8 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 		s->n = (uint32_t)json_array_size(j);
 		s->v = cedar_arena_alloc(a, sizeof(*s->v) * (s->n ? s->n : 1));
 		for (i = 0; i < s->n; i++) {
-			char sub[256];
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			if (cedar_value_from_json(a, json_array_get(j, i), real_as_decimal, sub,
-						  &s->v[i], err))
+			struct jpath sub = { at, NULL, NULL, i };
+			if (from_json(a, json_array_get(j, i), real_as_decimal, &sub, &s->v[i], err))
 				return err->code;
 		}
 		out->type = CV_SET;
@@ -466,7 +499,7 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 		json_t *v;
 		if (esc && !strcmp(ekey, "__expr"))
 			return aiv_fail(err, AIV_EINPUT, "%s: the \"__expr\" escape is not "
-					"supported", path);
+					"supported", jpath_text(at, pb));
 		if (esc && !strcmp(ekey, "__entity") &&
 		    json_is_string(json_object_get(esc, "type")) &&
 		    json_is_string(json_object_get(esc, "id"))) {
@@ -474,7 +507,7 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 			const json_t *t = json_object_get(esc, "type"), *id = json_object_get(esc, "id");
 			if (!valid_type_path(json_string_value(t), json_string_length(t)))
 				return aiv_fail(err, AIV_EINPUT, "%s: malformed entity reference "
-						"('%s' is not a Cedar type name)", path,
+						"('%s' is not a Cedar type name)", jpath_text(at, pb),
 						json_string_value(t));
 			u->type.n = (uint32_t)json_string_length(t);
 			u->type.p = arena_strndup(a, json_string_value(t), u->type.n);
@@ -491,11 +524,12 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 			const json_t *arg = json_object_get(esc, "arg");
 			if (strcmp(fn, "decimal"))
 				return aiv_fail(err, AIV_EINPUT, "%s: unsupported extension value "
-						"(only decimal)", path);
+						"(only decimal)", jpath_text(at, pb));
 			if (!json_is_string(arg) ||
 			    cedar_decimal_parse(json_string_value(arg), json_string_length(arg),
 						&out->u.l))
-				return aiv_fail(err, AIV_EINPUT, "%s: invalid decimal value", path);
+				return aiv_fail(err, AIV_EINPUT, "%s: invalid decimal value",
+						jpath_text(at, pb));
 			out->type = CV_DECIMAL;
 			return 0;
 		}
@@ -513,11 +547,10 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 		}
 		qsort(ke, r->n, sizeof(*ke), cmp_keyent);
 		for (i = 0; i < r->n; i++) {
-			char sub[256];
+			struct jpath sub = { at, NULL, ke[i].k, 0 };
 			r->keys[i].p = arena_strndup(a, ke[i].k, ke[i].n);
 			r->keys[i].n = (uint32_t)ke[i].n;
-			snprintf(sub, sizeof(sub), "%s.%s", path, ke[i].k);
-			if (cedar_value_from_json(a, ke[i].v, real_as_decimal, sub, &r->v[i], err)) {
+			if (from_json(a, ke[i].v, real_as_decimal, &sub, &r->v[i], err)) {
 				free(ke);
 				return err->code;
 			}
@@ -529,8 +562,55 @@ int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_de
 	}
 	case JSON_NULL:
 	default:
-		return aiv_fail(err, AIV_EINPUT, "%s: null is not a Cedar value", path);
+		return aiv_fail(err, AIV_EINPUT, "%s: null is not a Cedar value",
+				jpath_text(at, pb));
 	}
+}
+
+int cedar_value_from_json(struct cedar_arena *a, const json_t *j, int real_as_decimal,
+			  const char *path, struct cedar_value *out, struct aiv_err *err)
+{
+	struct jpath root = { NULL, path, NULL, 0 };
+
+	return from_json(a, j, real_as_decimal, &root, out, err);
+}
+
+const struct cedar_record *cedar_record_put(struct cedar_arena *a, const struct cedar_record *r,
+					   const char *key, const struct cedar_value *v)
+{
+	struct cedar_record *o = cedar_arena_alloc(a, sizeof(*o));
+	size_t n = strlen(key);
+	uint32_t lo = 0, hi = r->n, i;
+	int found = 0;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		int c = key_cmp(key, n, &r->keys[mid]);
+		if (!c) {
+			lo = mid;
+			found = 1;
+			break;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	o->n = r->n + !found;
+	o->keys = cedar_arena_alloc(a, sizeof(*o->keys) * o->n);
+	o->v = cedar_arena_alloc(a, sizeof(*o->v) * o->n);
+	for (i = 0; i < lo; i++) {
+		o->keys[i] = r->keys[i];
+		o->v[i] = r->v[i];
+	}
+	o->keys[lo].p = key;
+	o->keys[lo].n = (uint32_t)n;
+	o->v[lo] = *v;
+	for (i = lo + found; i < r->n; i++) {
+		o->keys[i + !found] = r->keys[i];
+		o->v[i + !found] = r->v[i];
+	}
+	return o;
 }
 
 /* ---- entities ------------------------------------------------------- */

@@ -87,9 +87,12 @@ void control_new_id(char *out, size_t n, const char *prefix)
 	/* the random bits come from the CSPRNG in blocks, one call per 64 ids */
 	static _Thread_local uint8_t pool[512];
 	static _Thread_local size_t used = sizeof(pool);
+	static const char digits[] = "0123456789abcdef";
 	uint8_t *b;
-	char hex[17];
+	char id[96], *o = id;
+	size_t plen = strlen(prefix), len;
 	uint64_t t = (uint64_t)time_now_us() & 0xFFFFFFFFFFFFULL;
+	int sh;
 
 	if (used + 8 > sizeof(pool)) {
 		if (random_bytes(pool, sizeof(pool)))
@@ -98,8 +101,30 @@ void control_new_id(char *out, size_t n, const char *prefix)
 	}
 	b = pool + used;
 	used += 8;
-	hex_encode(b, 8, hex);
-	snprintf(out, n, "%s-%012llx%s", prefix, (unsigned long long)t, hex);
+	/*
+	 * "%s-%012llx" and the 16 hex digits written out: snprintf was 1,300
+	 * of the 2,100 instructions of each of a decision's one or two ids.
+	 */
+	if (plen > sizeof(id) - 30) { /* prefixes are a few letters */
+		char hex[17];
+		hex_encode(b, 8, hex);
+		snprintf(out, n, "%s-%012llx%s", prefix, (unsigned long long)t, hex);
+		return;
+	}
+	memcpy(o, prefix, plen);
+	o += plen;
+	*o++ = '-';
+	for (sh = 44; sh >= 0; sh -= 4)
+		*o++ = digits[(t >> sh) & 15];
+	hex_encode(b, 8, o);
+	o += 16;
+	len = (size_t)(o - id);
+	if (n) {
+		if (len >= n)
+			len = n - 1;
+		memcpy(out, id, len);
+		out[len] = '\0';
+	}
 }
 
 /*

@@ -1178,8 +1178,9 @@ static void h_decide(struct http_request *req, struct http_response *res)
 		nrecord = 0;
 		for (i = 0; i < n; i++) {
 			int ret;
-			parse_one(batch ? json_array_get(list, i) : body, &req->token, &r, msg,
-				  sizeof(msg));
+			/* a lone request: r still holds its parse from the check above */
+			if (batch)
+				parse_one(json_array_get(list, i), &req->token, &r, msg, sizeof(msg));
 			ret = control_evaluate(eng, &r, &job->v[i], &job->errs[i]);
 			if (ret && ret != AIV_EINPUT && ret != AIV_ENOTFOUND) {
 				http_error_from(res, &job->errs[i]);

@@ -433,6 +433,56 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
 }
 
 /*
+ * The checkpointer.  With SQLite's WAL, the connection whose commit takes
+ * the WAL past its checkpoint size copies the WAL into the database file
+ * and fsyncs both, inside that commit.  The writer commits hundreds of
+ * times a second, so at the default size (1,000 pages) that stall
+ * (milliseconds on a virtual disk) held every queued decision and set
+ * p99.  Instead this thread, on its own connection, runs a passive
+ * checkpoint (it never blocks the writer) every 50 ms when the writer has
+ * committed since, so the copying and syncing happen beside the writer.
+ * Every 5 ms, as before, it copied the same hot pages (the tables' and
+ * indexes' right edges) and synced the file up to 200 times a second: 12%
+ * of the server's CPU under load (docs/performance.md, "HTTP decide");
+ * at 50 ms the WAL grows by a few hundred pages between checkpoints.
+ * A passive checkpoint cannot restart the WAL while the writer keeps
+ * appending, so the writer's own checkpoint size is raised to 8,192
+ * pages (32 MiB) rather than switched off: when the WAL reaches it, the
+ * writer checkpoints the little the checkpointer has not copied yet, and
+ * the WAL starts over.  The WAL file thus stays under about 35 MB.
+ */
+#define CHECKPOINT_EVERY_US 50000
+#define WRITER_WAL_PAGES 8192
+
+static pthread_t ck_thread;
+static int ck_running;
+static unsigned w_commits; /* atomic: batches committed */
+
+static void *checkpointer_main(void *arg)
+{
+	struct aiv_err err = AIV_ERR_INIT;
+	struct store *s = NULL;
+	unsigned seen = 0, now;
+	int stop = 0;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "aiv-checkpoint", 0, 0, 0);
+	if (store_open(&s, w_uri, 0, &err))
+		return NULL;
+	while (!stop) {
+		usleep(CHECKPOINT_EVERY_US);
+		now = __atomic_load_n(&w_commits, __ATOMIC_RELAXED);
+		if (now != seen && !store_checkpoint(s, &err))
+			seen = now;
+		pthread_mutex_lock(&w_lock);
+		stop = w_stop;
+		pthread_mutex_unlock(&w_lock);
+	}
+	store_close(s);
+	return NULL;
+}
+
+/*
  * The writer's store handle and engine.  Whoever commits holds c_lock:
  * the writer thread for what was queued, or a worker thread that found
  * the queue empty and the lock free (commit_inline): a lone decision is
@@ -444,7 +494,6 @@ static void writer_commit(struct store *s, struct control_engine *eng, struct de
  * without its own mutex (multi-thread mode): c_lock is what keeps two
  * threads from using it at once.
  */
-static unsigned w_commits; /* atomic: batches committed */
 static pthread_mutex_t c_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store *c_store;        /* NULL until the writer opened it, and after it stopped */
 static struct control_engine *c_eng;
@@ -610,108 +659,6 @@ int http_control_commit_hook_alone(struct aiv_err *err)
 	if (!ret)
 		__atomic_add_fetch(&w_commits, 1, __ATOMIC_RELAXED);
 	return ret;
-}
-
-/*
- * The checkpointer.  With SQLite's WAL, the connection whose commit takes
- * the WAL past its checkpoint size copies the WAL into the database file
- * and fsyncs both, inside that commit.  The writer commits hundreds of
- * times a second, so at the default size (1,000 pages) that stall
- * (milliseconds on a virtual disk) held every queued decision and set
- * p99.  Instead this thread, on its own connection, runs a passive
- * checkpoint (it never blocks the writer) every 50 ms when the writer has
- * committed since, so the copying and syncing happen beside the writer.
- * Every 5 ms, as before, it copied the same hot pages (the tables' and
- * indexes' right edges) and synced the file up to 200 times a second: 12%
- * of the server's CPU under load (docs/performance.md, "HTTP decide");
- * at 50 ms the WAL grows by a few hundred pages between checkpoints.
- * A passive checkpoint cannot restart the WAL while the writer keeps
- * appending, so the writer's own checkpoint size is raised to 8,192
- * pages (32 MiB) rather than switched off: when the WAL reaches it, the
- * writer checkpoints the little the checkpointer has not copied yet, and
- * the WAL starts over.  The WAL file thus stays under about 35 MB.
- *
- * The log's restarts are this thread's too.  After a checkpoint that
- * copied the whole log, SQLite restarts it in the next write transaction,
- * which writes the log's header and syncs it before its frames
- * (synchronous=NORMAL; 0.5 to 37 ms on this disk).  That transaction was
- * a call's commit on its worker thread (docs/performance.md, "MCP
- * gateway", 8 December).  So when a checkpoint copied everything, this
- * thread takes c_lock if it is free and, when no commit ran since (so the
- * log is still wholly copied), restarts the log with a transaction that
- * changes no row (store_wal_restart: page 1 written with the bytes it
- * holds) on the writer's handle: the writer's memo and token watch see
- * no other writer.  A call that arrives meanwhile waits on c_lock (the
- * writer takes it) for the rest of that sync rather than paying all of
- * it; a commit that ran first (the lock busy) still restarts the log
- * itself.  Once the log holds RESTART_FORCE_PAGES (16 MiB), this thread
- * waits for c_lock, copies the rest and restarts it under the lock; the
- * writer's own WRITER_WAL_PAGES stays the bound behind it.
- */
-#define CHECKPOINT_EVERY_US 50000
-#define WRITER_WAL_PAGES 8192
-#define RESTART_FORCE_PAGES (WRITER_WAL_PAGES / 2)
-
-static pthread_t ck_thread;
-static int ck_running;
-static unsigned ck_restarts; /* atomic: log restarts by the checkpointer */
-
-/*
- * Restart the log on the writer's handle under c_lock when no commit ran
- * since the checkpoint that copied it all (`before`); a commit that runs
- * now (the lock taken) restarts it itself.  Past RESTART_FORCE_PAGES it
- * waits for the lock and copies what came since under it.
- */
-static void wal_restart(struct store *ck, unsigned before, int log)
-{
-	struct aiv_err e = AIV_ERR_INIT;
-	int urgent = log >= RESTART_FORCE_PAGES, copied = 0;
-
-	if (urgent)
-		pthread_mutex_lock(&c_lock);
-	else if (pthread_mutex_trylock(&c_lock))
-		return;
-	if (!c_store)
-		goto out;
-	if (urgent) {
-		if (store_checkpoint_frames(ck, &log, &copied, &e) || copied != log)
-			goto out;
-	} else if (__atomic_load_n(&w_commits, __ATOMIC_RELAXED) != before) {
-		goto out; /* frames appended since: nobody restarts before the next checkpoint */
-	}
-	if (!store_wal_restart(c_store, &e))
-		__atomic_add_fetch(&ck_restarts, 1, __ATOMIC_RELAXED);
-out:
-	aiv_err_clear(&e);
-	pthread_mutex_unlock(&c_lock);
-}
-
-static void *checkpointer_main(void *arg)
-{
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store *s = NULL;
-	unsigned seen = 0, now;
-	int stop = 0, log, copied;
-
-	(void)arg;
-	prctl(PR_SET_NAME, "aiv-checkpoint", 0, 0, 0);
-	if (store_open(&s, w_uri, 0, &err))
-		return NULL;
-	while (!stop) {
-		usleep(CHECKPOINT_EVERY_US);
-		now = __atomic_load_n(&w_commits, __ATOMIC_RELAXED);
-		if (now != seen && !store_checkpoint_frames(s, &log, &copied, &err)) {
-			seen = now;
-			if (log > 0 && (copied == log || log >= RESTART_FORCE_PAGES))
-				wal_restart(s, now, log);
-		}
-		aiv_err_clear(&err);
-		pthread_mutex_lock(&w_lock);
-		stop = w_stop;
-		pthread_mutex_unlock(&w_lock);
-	}
-	store_close(s);
-	return NULL;
 }
 
 static void *writer_main(void *arg)

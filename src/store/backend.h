@@ -58,10 +58,9 @@ struct store_backend {
 	int (*tables)(void *conn, char ***names, size_t *n, struct aiv_err *err);
 	/* optional (NULL: nothing to do): store_table_ids_sync */
 	int (*ids_sync)(void *conn, const char *table, struct aiv_err *err);
-	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint, store_wal_restart */
-	int (*checkpoint)(void *conn, int *log, int *copied, struct aiv_err *err);
+	/* optional (NULL: nothing to do): store_checkpoint, store_autocheckpoint */
+	int (*checkpoint)(void *conn, struct aiv_err *err);
 	int (*autocheckpoint)(void *conn, int pages, struct aiv_err *err);
-	int (*wal_restart)(void *conn, struct aiv_err *err);
 	/*
 	 * optional (NULL: store.c runs the prepared INSERT per row):
 	 * store_bulk_*.  begin gets a table and its column list (names only),

@@ -430,51 +430,9 @@ static int sq_tables(void *conn, char ***names, size_t *n, struct aiv_err *err)
 	return 0;
 }
 
-static int sq_checkpoint(void *conn, int *log, int *copied, struct aiv_err *err)
+static int sq_checkpoint(void *conn, struct aiv_err *err)
 {
-	int rc = sqlite3_wal_checkpoint_v2(db_of(conn), NULL, SQLITE_CHECKPOINT_PASSIVE, log, copied);
-
-	return rc == SQLITE_OK ? 0 : fail_db(db_of(conn), rc, err, "checkpoint");
-}
-
-/*
- * The log restart's write: page 1 written again with the bytes it holds
- * (user_version read and set to the same value, in one IMMEDIATE
- * transaction, so no other writer changes it in between).  When every
- * frame of the log was copied into the database and no reader still
- * uses the log, SQLite restarts the log in this commit: it writes the
- * log's new header and syncs it here (synchronous=NORMAL) rather than in
- * the next commit.  No row changes; readers see the same content (their
- * data version moves, as after any commit of another connection).  One
- * try: a busy database is left alone (AIV_EBUSY).
- */
-static int sq_wal_restart(void *conn, struct aiv_err *err)
-{
-	struct sq_conn *c = conn;
-	sqlite3_stmt *st = NULL;
-	char sql[64];
-	int rc, uv = 0, ret;
-
-	if ((ret = sq_begin_nowait(conn, err)))
-		return ret;
-	rc = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uv = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_OK) {
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", uv);
-		rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-	}
-	if (rc != SQLITE_OK) {
-		ret = fail_db(c->db, rc, err, "restart the log");
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return ret;
-	}
-	if ((ret = tx_step(c, &c->commit, "COMMIT", "restart the log", err)) && !sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return ret;
+	return sq_exec(conn, "PRAGMA wal_checkpoint(PASSIVE)", err);
 }
 
 static int sq_autocheckpoint(void *conn, int pages, struct aiv_err *err)
@@ -514,7 +472,6 @@ const struct store_backend store_sqlite_backend = {
 	.tables = sq_tables,
 	.checkpoint = sq_checkpoint,
 	.autocheckpoint = sq_autocheckpoint,
-	.wal_restart = sq_wal_restart,
 	.data_version = sq_data_version,
 };
 

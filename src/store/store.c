@@ -694,21 +694,7 @@ int store_table_ids_sync(struct store *s, const char *table, struct aiv_err *err
 
 int store_checkpoint(struct store *s, struct aiv_err *err)
 {
-	return store_checkpoint_frames(s, NULL, NULL, err);
-}
-
-int store_checkpoint_frames(struct store *s, int *log, int *copied, struct aiv_err *err)
-{
-	if (log)
-		*log = 0;
-	if (copied)
-		*copied = 0;
-	return s->be->checkpoint ? s->be->checkpoint(s->conn, log, copied, err) : 0;
-}
-
-int store_wal_restart(struct store *s, struct aiv_err *err)
-{
-	return s->be->wal_restart ? s->be->wal_restart(s->conn, err) : 0;
+	return s->be->checkpoint ? s->be->checkpoint(s->conn, err) : 0;
 }
 
 int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err)

@@ -274,17 +274,6 @@ int64_t store_changes(struct store *s);
  */
 int store_checkpoint(struct store *s, struct aiv_err *err);
 int store_autocheckpoint(struct store *s, int pages, struct aiv_err *err);
-/*
- * store_checkpoint_frames: store_checkpoint that also gives the log's
- * size and how much of it is now in the database, in pages (both 0 when
- * there is no log).  store_wal_restart: one write transaction that
- * changes no row (SQLite: page 1 written again with the same bytes), so
- * that a log wholly copied restarts in it, with the log header's sync,
- * rather than in the next caller's commit; one try, AIV_EBUSY when
- * another writer holds the lock; not inside a transaction.
- */
-int store_checkpoint_frames(struct store *s, int *log, int *copied, struct aiv_err *err);
-int store_wal_restart(struct store *s, struct aiv_err *err);
 
 /*
  * Rows for many text keys in few statements: runs head "(?, ?, ...)" tail

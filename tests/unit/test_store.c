@@ -232,39 +232,6 @@ static void wal_upkeep_is_a_store_call(void **state)
 	store_close(s);
 }
 
-/*
- * The checkpointer's log restart: a checkpoint that copied the whole log
- * says so, and store_wal_restart then starts the log over (its one frame
- * is page 1, written with the bytes it held) without changing a row.
- */
-static void wal_restart_starts_the_log_over(void **state)
-{
-	struct fx *f = *state;
-	struct aiv_err err = AIV_ERR_INIT;
-	struct store *s = open_ok(f->db, STORE_CREATE);
-	int log = -1, copied = -1, uv = 0, i;
-
-	assert_int_equal(store_exec(s, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)", &err), 0);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(store_exec(s, "INSERT INTO t(v) VALUES (hex(randomblob(400)))", &err), 0);
-	uv = q_int(s, "PRAGMA user_version");
-	assert_int_equal(store_checkpoint_frames(s, &log, &copied, &err), 0);
-	assert_true(log > 10);
-	assert_int_equal(copied, log);
-	assert_int_equal(store_wal_restart(s, &err), 0);
-	assert_int_equal(store_checkpoint_frames(s, &log, &copied, &err), 0);
-	assert_int_equal(log, 1); /* started over: one frame */
-	assert_int_equal(copied, 1);
-	assert_int_equal(q_int(s, "SELECT count(*) FROM t"), 50);
-	assert_int_equal(q_int(s, "PRAGMA user_version"), uv);
-	/* not inside a transaction of the caller */
-	assert_int_equal(store_begin(s, &err), 0);
-	assert_int_not_equal(store_wal_restart(s, &err), 0);
-	aiv_err_clear(&err);
-	store_rollback(s);
-	store_close(s);
-}
-
 static void transactions_commit_and_roll_back(void **state)
 {
 	struct fx *f = *state;
@@ -433,7 +400,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(locked_database_is_busy_quickly, setup, teardown),
 		cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(wal_upkeep_is_a_store_call, setup, teardown),
-		cmocka_unit_test_setup_teardown(wal_restart_starts_the_log_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(transaction_statements_compiled_once, setup, teardown),
 	};
 

@@ -153,6 +153,7 @@ static void bulk_memory(void)
 	(__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
 	uintptr_t lo, hi, huge = (uintptr_t)2 << 20;
 	size_t grow;
+	uintptr_t at;
 	char *b;
 
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
@@ -164,7 +165,8 @@ static void bulk_memory(void)
 	mallopt(M_TOP_PAD, 64 << 20);
 	if (!b)
 		return;
-	lo = ((uintptr_t)b + grow + 4096 + huge - 1) & ~(huge - 1); /* past the top's header */
+	at = (uintptr_t)b; /* compared after the free: an address, not a pointer */
+	lo = (at + grow + 4096 + huge - 1) & ~(huge - 1); /* past the top's header */
 	hi = (uintptr_t)sbrk(0) & ~(huge - 1);
 	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: failure changes nothing */
@@ -172,8 +174,8 @@ static void bulk_memory(void)
 	if (hi > lo) {
 		/* kept in a static: held on purpose, not lost (leak checkers) */
 		static void *gap;
-		gap = malloc(lo - (uintptr_t)b - 2 * sizeof(size_t));
-		if (gap != b) {
+		gap = malloc(lo - at - 2 * sizeof(size_t));
+		if ((uintptr_t)gap != at) {
 			free(gap); /* not the top's first block: given back */
 			gap = NULL;
 		}

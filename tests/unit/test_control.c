@@ -1018,6 +1018,23 @@ static void decide_three(struct fixture *f, size_t n)
  * 6, row 7 pending.  %A, %B, %C in a verdict stand for the batches'
  * ledger seqs.
  */
+/* src with %A, %B and %C replaced by la, lb and lc, into dst (cut to size) */
+static void fill_seqs(char *dst, size_t size, const char *src, int64_t la, int64_t lb, int64_t lc)
+{
+	size_t k = 0;
+
+	for (; *src && k < size - 24; src++) {
+		if (*src == '%' && src[1] >= 'A' && src[1] <= 'C') {
+			int64_t v = src[1] == 'A' ? la : src[1] == 'B' ? lb : lc;
+			k += (size_t)snprintf(dst + k, size - k, "%lld", (long long)v);
+			src++;
+		} else {
+			dst[k++] = *src;
+		}
+	}
+	dst[k] = '\0';
+}
+
 static void test_log_verify_tampered(void **state)
 {
 	struct fixture *f = *state;
@@ -1097,30 +1114,10 @@ static void test_log_verify_tampered(void **state)
 	cases[3].sql = sql_x;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char sql[400], want[200];
-		const char *c;
-		size_t k = 0;
 
 		/* %A, %B, %C: the batches' ledger seqs */
-		for (c = cases[i].sql, k = 0; *c && k < sizeof(sql) - 24; c++) {
-			if (*c == '%' && c[1] >= 'A' && c[1] <= 'C') {
-				int64_t v = c[1] == 'A' ? la : c[1] == 'B' ? lb : lc;
-				k += (size_t)snprintf(sql + k, sizeof(sql) - k, "%lld", (long long)v);
-				c++;
-			} else {
-				sql[k++] = *c;
-			}
-		}
-		sql[k] = '\0';
-		for (c = cases[i].problem, k = 0; *c && k < sizeof(want) - 24; c++) {
-			if (*c == '%' && c[1] >= 'A' && c[1] <= 'C') {
-				int64_t v = c[1] == 'A' ? la : c[1] == 'B' ? lb : lc;
-				k += (size_t)snprintf(want + k, sizeof(want) - k, "%lld", (long long)v);
-				c++;
-			} else {
-				want[k++] = *c;
-			}
-		}
-		want[k] = '\0';
+		fill_seqs(sql, sizeof(sql), cases[i].sql, la, lb, lc);
+		fill_seqs(want, sizeof(want), cases[i].problem, la, lb, lc);
 		assert_int_equal(store_begin(f->s, &err), 0);
 		if (store_exec(f->s, sql, &err))
 			fail_msg("case %zu: %s: %s", i, sql, err.msg);
